@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from '@kouan/auth';
+import { BookingModule } from '@kouan/booking';
+import { HttpExceptionFilter, loggerParams } from '@kouan/common';
+import { AppConfig, KouanConfigModule } from '@kouan/config';
+import { DbModule, RedisModule } from '@kouan/db';
+import { FirmsModule } from '@kouan/firms';
+import { JobsModule } from '@kouan/jobs';
+import { PortsModule } from '@kouan/ports';
+import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
+
+@Module({})
+export class ApiModule {
+  /** `overrides` replace environment variables; tests use them to give each file its own database and prefix. */
+  static forRoot(overrides: Record<string, string> = {}) {
+    return {
+      module: ApiModule,
+      imports: [
+        KouanConfigModule.forRoot(overrides),
+        LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => loggerParams(c.env.logLevel, 'api') }),
+        DbModule,
+        RedisModule,
+        JobsModule,
+        TerminusModule.forRoot({ logger: false }),
+        PrometheusModule.register({ controller: MetricsController, defaultMetrics: { enabled: true } }),
+        AuthModule,
+        PortsModule,
+        FirmsModule,
+        BookingModule,
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
+    };
+  }
+}

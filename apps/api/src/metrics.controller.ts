@@ -1,0 +1,16 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { PrometheusController } from '@willsoto/nestjs-prometheus';
+import type { Response } from 'express';
+import { Public } from '@kouan/auth';
+
+/** Prometheus text at /metrics (the path PrometheusModule gives this controller), outside the versioned API and without a token (scrape from the private network). */
+@ApiTags('operations')
+@Controller()
+@Public()
+export class MetricsController extends PrometheusController {
+  @Get()
+  override async index(@Res({ passthrough: true }) response: Response): Promise<string> {
+    return super.index(response);
+  }
+}

@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { UsersService } from '@kouan/auth';
+import { envFromProcess } from '@kouan/config';
+import { ensureDatabase, runMigrations } from '@kouan/db';
+import { PortSeedService } from '@kouan/ports';
+import { SeedModule } from './seed.module';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Creates the database if missing and applies migrations (safe to run from several processes at once). */
+async function migrate(): Promise<void> {
+  const env = envFromProcess();
+  if (await ensureDatabase(env.databaseUrl)) say(`created database ${new URL(env.databaseUrl).pathname.slice(1)}`);
+  const applied = await runMigrations(env.databaseUrl);
+  say(applied.length ? `applied migrations: ${applied.join(', ')}` : 'migrations: up to date');
+}
+
+/** Ports, lanes, default schedules and the first port admin; idempotent. */
+async function seed(): Promise<void> {
+  const env = envFromProcess();
+  const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error', 'warn'] });
+  try {
+    const { ports, roadPorts } = await app.get(PortSeedService).seed();
+    say(`seeded ${ports} ports (${roadPorts} road ports with lanes and a default schedule)`);
+    if (env.adminEmail && env.adminPassword) {
+      const created = await app.get(UsersService).ensure({ email: env.adminEmail, password: env.adminPassword, role: 'port_admin' });
+      say(created ? `created port admin ${env.adminEmail}` : `port admin ${env.adminEmail} already exists`);
+    }
+  } finally {
+    await app.close();
+  }
+}
+
+const commands: Record<string, () => Promise<void>> = { migrate, seed };
+const command = commands[process.argv[2] ?? ''];
+if (!command) {
+  process.stderr.write(`usage: main.js ${Object.keys(commands).join('|')}\n`);
+  process.exit(2);
+}
+command().catch((e: unknown) => {
+  process.stderr.write(`${process.argv[2]} failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

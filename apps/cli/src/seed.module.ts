@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { User, UsersService } from '@kouan/auth';
+import { KouanConfigModule } from '@kouan/config';
+import { DbModule } from '@kouan/db';
+import { PortSeedService } from '@kouan/ports';
+
+/** Just what the seed needs: no HTTP, no Redis. */
+@Module({
+  imports: [KouanConfigModule.forRoot(), DbModule, TypeOrmModule.forFeature([User])],
+  providers: [PortSeedService, UsersService],
+})
+export class SeedModule {}

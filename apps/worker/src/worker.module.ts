@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig, KouanConfigModule } from '@kouan/config';
+import { loggerParams } from '@kouan/common';
+import { DbModule } from '@kouan/db';
+import { JobsModule, PurgeIdempotencyKeysJob } from '@kouan/jobs';
+import { JobDispatcher } from './job-dispatcher';
+import { MaintenanceProcessor } from './maintenance.processor';
+import { RecurringJobs } from './schedules';
+
+@Module({})
+export class WorkerModule {
+  static forRoot(overrides: Record<string, string> = {}) {
+    return {
+      module: WorkerModule,
+      imports: [
+        KouanConfigModule.forRoot(overrides),
+        LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => loggerParams(c.env.logLevel, 'worker') }),
+        DiscoveryModule,
+        DbModule,
+        JobsModule,
+      ],
+      providers: [JobDispatcher, MaintenanceProcessor, RecurringJobs, PurgeIdempotencyKeysJob],
+    };
+  }
+}

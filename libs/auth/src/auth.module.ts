@@ -1,0 +1,45 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type Redis from 'ioredis';
+import { AppConfig } from '@kouan/config';
+import { REDIS } from '@kouan/db/redis.module';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { User } from './entities/user.entity';
+import { LoginThrottleGuard } from './login-throttle.guard';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
+import { TokenService } from './token.service';
+import { UsersService } from './users.service';
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([User]),
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({ secret: config.env.jwtSecret, signOptions: { algorithm: 'HS256' } }),
+    }),
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig, REDIS],
+      useFactory: (config: AppConfig, redis: Redis) => ({
+        throttlers: [
+          {
+            name: 'login',
+            limit: config.env.loginThrottleLimit,
+            ttl: config.env.loginThrottleTtlSeconds * 1000,
+          },
+        ],
+        storage: new RedisThrottlerStorage(redis, config.env.redisPrefix),
+        errorMessage: 'too many login attempts; wait a minute and try again',
+      }),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [AuthService, TokenService, UsersService, LoginThrottleGuard, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [TokenService, UsersService, LoginThrottleGuard],
+})
+export class AuthModule {}

@@ -1,0 +1,29 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+
+export class CreateStaffDto {
+  @ApiProperty({ example: 'officer@mohan.example' })
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ minLength: 10 })
+  @IsString()
+  @MinLength(10)
+  @MaxLength(200)
+  password: string;
+}
+
+export class CreateFirmUserDto extends CreateStaffDto {
+  @ApiProperty({ enum: ['firm_admin', 'dispatcher'] })
+  @IsIn(['firm_admin', 'dispatcher'])
+  role: 'firm_admin' | 'dispatcher';
+}
+
+export class UserResponseDto {
+  @ApiProperty() id: string;
+  @ApiProperty() email: string;
+  @ApiProperty() role: string;
+  @ApiProperty({ nullable: true, type: String }) firmId: string | null;
+  @ApiProperty({ nullable: true, type: String }) portCode: string | null;
+}

@@ -1,0 +1,47 @@
+import type { Firm } from '@kouan/firms/entities/firm.entity';
+import type { Port } from '@kouan/ports/entities/port.entity';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Relation } from 'typeorm';
+
+export const USER_ROLES = ['port_admin', 'port_staff', 'firm_admin', 'dispatcher'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+export type Role = UserRole | 'driver';
+
+/** A person who logs in with email and password. Drivers log in with their booking instead. */
+@Entity('users')
+@Index('uq_users_email', ['email'], { unique: true })
+@Check('chk_users_role', `"role" IN ('port_admin', 'port_staff', 'firm_admin', 'dispatcher')`)
+@Check(
+  'chk_users_scope',
+  `("role" IN ('firm_admin', 'dispatcher')) = ("firm_id" IS NOT NULL) AND ("role" = 'port_staff') = ("port_code" IS NOT NULL)`,
+)
+export class User {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** Stored lower-cased. */
+  @Column({ type: 'varchar', length: 254 })
+  email: string;
+
+  @Column({ name: 'password_hash', type: 'varchar', length: 200 })
+  passwordHash: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  role: UserRole;
+
+  @Column({ name: 'firm_id', type: 'uuid', nullable: true })
+  firmId: string | null;
+
+  @ManyToOne('Firm', { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'firm_id', foreignKeyConstraintName: 'fk_users_firm' })
+  firm: Relation<Firm> | null;
+
+  @Column({ name: 'port_code', type: 'varchar', length: 32, nullable: true })
+  portCode: string | null;
+
+  @ManyToOne('Port', { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'port_code', foreignKeyConstraintName: 'fk_users_port' })
+  port: Relation<Port> | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { AppConfig } from '@kouan/config';
+import type { Role } from './entities/user.entity';
+import type { Principal } from './principal';
+
+interface Claims {
+  sub: string;
+  role: Role;
+  firm?: string;
+  port?: string;
+}
+
+/** Signs and checks access tokens; HTTP guards and the socket.io handshake both use it. */
+@Injectable()
+export class TokenService {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly config: AppConfig,
+  ) {}
+
+  sign(p: Principal): string {
+    const claims: Claims = { sub: p.sub, role: p.role, firm: p.firmId, port: p.portCode };
+    const ttl = p.role === 'driver' ? this.config.env.driverJwtTtlSeconds : this.config.env.jwtTtlSeconds;
+    return this.jwt.sign(claims, { expiresIn: ttl });
+  }
+
+  /** The principal of a valid token, or null for a missing, forged, expired or malformed one. */
+  verify(token: string | undefined): Principal | null {
+    if (!token) return null;
+    try {
+      const c = this.jwt.verify<Claims>(token);
+      if (typeof c.sub !== 'string' || typeof c.role !== 'string') return null;
+      return {
+        sub: c.sub,
+        role: c.role,
+        firmId: c.firm,
+        portCode: c.port,
+        bookingId: c.role === 'driver' ? c.sub : undefined,
+      };
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,252 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Principal } from '@kouan/auth';
+import { AppConfig } from '@kouan/config';
+import { DomainError, inTransaction, isUniqueViolation, notFound, one, pgError, rows } from '@kouan/common';
+import type { Direction } from '@kouan/ports';
+import { isoInZone } from '@kouan/ports';
+import { BookingStatus, illegalMove, sourcesOf } from './booking-status';
+import type { BookingDto, CreateBookingDto, CreatedBookingDto, ListBookingsQueryDto } from './dto/booking.dto';
+import { freePlace, takePlace } from './places';
+import { canonicalHash, hashDriverCode, newDriverCode, newReference, seal, unseal } from './secrets';
+
+interface BookingRow {
+  id: string;
+  reference: string;
+  status: BookingStatus;
+  slot_id: string;
+  port_code: string;
+  direction: Direction;
+  service_date: string;
+  starts_at: Date;
+  ends_at: Date;
+  time_zone: string;
+  vehicle_id: string;
+  plate: string;
+  driver_id: string;
+  driver_name: string;
+  cargo_description: string;
+  hs_code: string;
+  weight_kg: number;
+  perishable: boolean;
+  declaration_no: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const SELECT_BOOKING = `
+  SELECT b.id, b.reference, b.status, b.slot_id, b.port_code, b.direction, to_char(b.service_date, 'YYYY-MM-DD') AS service_date,
+         sl.starts_at, sl.ends_at, p.time_zone, b.vehicle_id, v.plate, b.driver_id, d.name AS driver_name,
+         b.cargo_description, b.hs_code, b.weight_kg, b.perishable, b.declaration_no, b.created_at, b.updated_at
+  FROM bookings b
+  JOIN slots sl ON sl.id = b.slot_id
+  JOIN ports p ON p.code = b.port_code
+  JOIN vehicles v ON v.id = b.vehicle_id
+  JOIN drivers d ON d.id = b.driver_id`;
+
+const toDto = (r: BookingRow): BookingDto => ({
+  id: r.id,
+  reference: r.reference,
+  status: r.status,
+  slotId: r.slot_id,
+  portCode: r.port_code,
+  direction: r.direction,
+  serviceDate: r.service_date,
+  slotStartsAt: isoInZone(r.starts_at, r.time_zone),
+  slotEndsAt: isoInZone(r.ends_at, r.time_zone),
+  vehicleId: r.vehicle_id,
+  plate: r.plate,
+  driverId: r.driver_id,
+  driverName: r.driver_name,
+  cargo: {
+    description: r.cargo_description,
+    hsCode: r.hs_code,
+    weightKg: r.weight_kg,
+    perishable: r.perishable,
+    ...(r.declaration_no ? { declarationNo: r.declaration_no } : {}),
+  },
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+/** A firm user's firm; only firm roles reach the booking routes. */
+const firmOf = (p: Principal): string => p.firmId as string;
+
+@Injectable()
+export class BookingService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * One transaction: idempotency claim, place (capacity), firm share (quota), booking row. Any refusal rolls
+   * all of it back. A reference collision (four random characters per port and day) is simply retried.
+   */
+  async create(principal: Principal, dto: CreateBookingDto, idempotencyKey?: string): Promise<CreatedBookingDto> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await inTransaction(this.ds, (em) => this.createIn(em, principal, dto, idempotencyKey));
+      } catch (e) {
+        if (!isUniqueViolation(e, 'uq_bookings_reference') || attempt >= 5) throw e;
+      }
+    }
+  }
+
+  private async createIn(em: EntityManager, p: Principal, dto: CreateBookingDto, key?: string): Promise<CreatedBookingDto> {
+    const firmId = firmOf(p);
+    const secret = this.config.env.jwtSecret;
+    if (key !== undefined) {
+      const replay = await this.claimKey(em, firmId, key, canonicalHash(dto));
+      if (replay) return replay;
+    }
+    const parties = await one<{ ok: boolean }>(
+      em,
+      `SELECT true AS ok FROM vehicles v JOIN drivers d ON d.firm_id = v.firm_id
+       WHERE v.id = $1 AND d.id = $2 AND v.firm_id = $3`,
+      [dto.vehicleId, dto.driverId, firmId],
+    );
+    if (!parties) throw notFound('vehicle or driver');
+    const place = await takePlace(em, dto.slotId, firmId);
+    const id = randomUUID();
+    const reference = newReference(place.portCode, place.serviceDate);
+    const driverCode = newDriverCode();
+    try {
+      await em.query(
+        `INSERT INTO bookings (id, reference, firm_id, slot_id, port_code, direction, service_date, vehicle_id, driver_id,
+           driver_code_hash, cargo_description, hs_code, weight_kg, perishable, declaration_no, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+        [id, reference, firmId, dto.slotId, place.portCode, place.direction, place.serviceDate, dto.vehicleId, dto.driverId,
+          hashDriverCode(secret, reference, driverCode), dto.cargo.description, dto.cargo.hsCode, dto.cargo.weightKg,
+          dto.cargo.perishable, dto.cargo.declarationNo ?? null, p.sub],
+      );
+    } catch (e) {
+      if (isUniqueViolation(e, 'uq_bookings_active_vehicle_port_day')) {
+        throw new DomainError('vehicle_busy', 'this vehicle already holds an active booking at this port on that day');
+      }
+      throw e;
+    }
+    const answer = { id, reference, status: 'booked', slotId: dto.slotId };
+    if (key !== undefined) {
+      await em.query(
+        'UPDATE idempotency_keys SET response = $3, driver_code_sealed = $4 WHERE firm_id = $1 AND key = $2',
+        [firmId, key, answer, seal(secret, driverCode)],
+      );
+    }
+    return { ...answer, driverCode };
+  }
+
+  /**
+   * Claims the key inside the booking's transaction. A racing retry blocks on the uncommitted row until the
+   * first request commits (then it replays the answer) or rolls back (then it claims the key itself).
+   */
+  private async claimKey(em: EntityManager, firmId: string, key: string, hash: string): Promise<CreatedBookingDto | null> {
+    const claimed = await rows(
+      em,
+      `INSERT INTO idempotency_keys (firm_id, key, request_hash) VALUES ($1, $2, $3)
+       ON CONFLICT (firm_id, key) DO NOTHING RETURNING 1`,
+      [firmId, key, hash],
+    );
+    if (claimed.length) return null;
+    const prior = await one<{ request_hash: string; response: CreatedBookingDto | null; driver_code_sealed: string | null }>(
+      em,
+      'SELECT request_hash, response, driver_code_sealed FROM idempotency_keys WHERE firm_id = $1 AND key = $2',
+      [firmId, key],
+    );
+    if (!prior || !prior.response || !prior.driver_code_sealed) {
+      throw new DomainError('conflict', 'a request with this Idempotency-Key is still being processed; retry');
+    }
+    if (prior.request_hash !== hash) {
+      throw new DomainError('idempotency_mismatch', 'this Idempotency-Key was used with a different body');
+    }
+    return { ...prior.response, driverCode: unseal(this.config.env.jwtSecret, prior.driver_code_sealed) };
+  }
+
+  async list(p: Principal, q: ListBookingsQueryDto): Promise<BookingDto[]> {
+    const list = await rows<BookingRow>(
+      this.ds,
+      `${SELECT_BOOKING}
+       WHERE b.firm_id = $1 AND ($2::date IS NULL OR b.service_date = $2::date) AND ($3::varchar IS NULL OR b.status = $3)
+       ORDER BY sl.starts_at, b.created_at LIMIT $4 OFFSET $5`,
+      [firmOf(p), q.date ?? null, q.status ?? null, q.limit ?? 100, q.offset ?? 0],
+    ).catch((e: unknown) => {
+      // A well-formed but impossible date such as 2026-02-30.
+      if (pgError(e)?.code === '22008') throw new DomainError('bad_request', `${q.date} is not a date`);
+      throw e;
+    });
+    return list.map(toDto);
+  }
+
+  async get(p: Principal, id: string): Promise<BookingDto> {
+    const row = await one<BookingRow>(this.ds, `${SELECT_BOOKING} WHERE b.id = $1 AND b.firm_id = $2`, [id, firmOf(p)]);
+    if (!row) throw notFound('booking');
+    return toDto(row);
+  }
+
+  /** Frees the place in the same transaction as the status change. */
+  async cancel(p: Principal, id: string): Promise<{ status: BookingStatus }> {
+    const firmId = firmOf(p);
+    return inTransaction(this.ds, async (em) => {
+      const done = await one<{ slot_id: string }>(
+        em,
+        `UPDATE bookings SET status = 'cancelled', cancelled_at = now(), updated_at = now()
+         WHERE id = $1 AND firm_id = $2 AND status = ANY($3) RETURNING slot_id`,
+        [id, firmId, sourcesOf('cancelled')],
+      );
+      if (!done) throw await this.whyNot(em, id, firmId, 'cancelled');
+      await freePlace(em, done.slot_id, firmId);
+      return { status: 'cancelled' as const };
+    });
+  }
+
+  /**
+   * Moves a booked truck to another slot of the same port and direction. Takes the new place before freeing
+   * the old one, all in one transaction: either both happen or nothing changes. Both slot rows are locked
+   * in id order first, so two reschedules crossing between the same slots cannot deadlock.
+   */
+  async reschedule(p: Principal, id: string, slotId: string): Promise<BookingDto> {
+    const firmId = firmOf(p);
+    await inTransaction(this.ds, async (em) => {
+      const b = await one<{ slot_id: string; status: BookingStatus; port_code: string; direction: Direction }>(
+        em,
+        'SELECT slot_id, status, port_code, direction FROM bookings WHERE id = $1 AND firm_id = $2 FOR UPDATE',
+        [id, firmId],
+      );
+      if (!b) throw notFound('booking');
+      if (b.status !== 'booked') throw new DomainError('illegal_transition', `a ${b.status} booking cannot be rescheduled`);
+      if (b.slot_id === slotId) throw new DomainError('same_slot', 'the booking is already in this slot');
+      const slots = await rows<{ id: string; port_code: string; direction: Direction }>(
+        em,
+        'SELECT id, port_code, direction FROM slots WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
+        [[b.slot_id, slotId]],
+      );
+      const target = slots.find((s) => s.id === slotId);
+      if (!target) throw notFound('slot');
+      if (target.port_code !== b.port_code || target.direction !== b.direction) {
+        throw new DomainError('wrong_port_or_direction', `a booking can only move to another ${b.port_code} ${b.direction} slot`);
+      }
+      const place = await takePlace(em, slotId, firmId);
+      await freePlace(em, b.slot_id, firmId);
+      try {
+        await em.query(
+          'UPDATE bookings SET slot_id = $2, service_date = $3, updated_at = now() WHERE id = $1',
+          [id, slotId, place.serviceDate],
+        );
+      } catch (e) {
+        if (isUniqueViolation(e, 'uq_bookings_active_vehicle_port_day')) {
+          throw new DomainError('vehicle_busy', 'this vehicle already holds an active booking at this port on that day');
+        }
+        throw e;
+      }
+    });
+    return this.get(p, id);
+  }
+
+  /** After a conditional status UPDATE matched nothing: the booking is not the caller's (404) or the move is illegal (409). */
+  private async whyNot(em: EntityManager, id: string, firmId: string, to: BookingStatus): Promise<DomainError> {
+    const b = await one<{ status: BookingStatus }>(em, 'SELECT status FROM bookings WHERE id = $1 AND firm_id = $2', [id, firmId]);
+    return b ? illegalMove(b.status, to) : notFound('booking');
+  }
+}

@@ -1,0 +1,106 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested,
+} from 'class-validator';
+import { Trim } from '@kouan/common';
+import { BOOKING_STATUSES, BookingStatus } from '../booking-status';
+
+export class CargoDto {
+  @ApiProperty({ example: 'Fresh bananas, 1,200 cartons' })
+  @Trim() @IsString() @IsNotEmpty() @MaxLength(500)
+  description: string;
+
+  @ApiProperty({ example: '080390', description: 'HS code, 6-10 digits' })
+  @IsString() @Matches(/^\d{6,10}$/, { message: 'hsCode must be 6-10 digits' })
+  hsCode: string;
+
+  @ApiProperty({ example: 18000, minimum: 1, maximum: 100000 })
+  @IsInt() @Min(1) @Max(100000)
+  weightKg: number;
+
+  @ApiProperty()
+  @IsBoolean()
+  perishable: boolean;
+
+  @ApiPropertyOptional({ example: '530120261129000123' })
+  @IsOptional() @Trim() @IsString() @IsNotEmpty() @MaxLength(40)
+  declarationNo?: string;
+}
+
+export class CreateBookingDto {
+  @ApiProperty() @IsUUID() slotId: string;
+  @ApiProperty() @IsUUID() vehicleId: string;
+  @ApiProperty() @IsUUID() driverId: string;
+
+  @ApiProperty({ type: CargoDto })
+  @IsObject() @ValidateNested() @Type(() => CargoDto)
+  cargo: CargoDto;
+}
+
+export class CreatedBookingDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: 'MOHAN-20261129-7K3F' }) reference: string;
+  @ApiProperty({ example: 'booked' }) status: string;
+  @ApiProperty() slotId: string;
+  @ApiProperty({ example: '042517', description: 'shown once; the driver logs in with reference + code' }) driverCode: string;
+}
+
+export class RescheduleDto {
+  @ApiProperty() @IsUUID() slotId: string;
+}
+
+export class ListBookingsQueryDto {
+  @ApiPropertyOptional({ example: '2026-11-29', description: 'the slot date at the port' })
+  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
+  date?: string;
+
+  @ApiPropertyOptional({ enum: BOOKING_STATUSES })
+  @IsOptional() @IsIn(BOOKING_STATUSES)
+  status?: BookingStatus;
+
+  @ApiPropertyOptional({ default: 100, maximum: 500 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000)
+  offset?: number;
+}
+
+export class BookingDto {
+  @ApiProperty() id: string;
+  @ApiProperty() reference: string;
+  @ApiProperty({ enum: BOOKING_STATUSES }) status: string;
+  @ApiProperty() slotId: string;
+  @ApiProperty() portCode: string;
+  @ApiProperty({ enum: ['export', 'import'] }) direction: string;
+  @ApiProperty() serviceDate: string;
+  @ApiProperty() slotStartsAt: string;
+  @ApiProperty() slotEndsAt: string;
+  @ApiProperty() vehicleId: string;
+  @ApiProperty() plate: string;
+  @ApiProperty() driverId: string;
+  @ApiProperty() driverName: string;
+  @ApiProperty({ type: CargoDto }) cargo: CargoDto;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+}
+
+export class StatusDto {
+  @ApiProperty({ enum: BOOKING_STATUSES }) status: string;
+}
+
+export class DriverSessionDto {
+  @ApiProperty({ example: 'MOHAN-20261129-7K3F' })
+  @IsString() @Matches(/^[A-Za-z0-9-]{5,60}$/, { message: 'reference must look like MOHAN-20261129-7K3F' })
+  reference: string;
+
+  @ApiProperty({ example: '042517' })
+  @IsString() @Matches(/^\d{6}$/, { message: 'driverCode must be 6 digits' })
+  driverCode: string;
+}
+
+export class AccessTokenDto {
+  @ApiProperty() accessToken: string;
+}

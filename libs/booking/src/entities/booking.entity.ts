@@ -1,0 +1,113 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn, Relation } from 'typeorm';
+import { Driver } from '@kouan/firms/entities/driver.entity';
+import { Firm } from '@kouan/firms/entities/firm.entity';
+import { Vehicle } from '@kouan/firms/entities/vehicle.entity';
+import type { Direction } from '@kouan/ports/entities/lane.entity';
+import { Slot } from '@kouan/ports/entities/slot.entity';
+import type { BookingStatus } from '../booking-status';
+
+@Entity('bookings')
+@Index('uq_bookings_reference', ['reference'], { unique: true })
+@Index('ix_bookings_firm_date', ['firmId', 'serviceDate'])
+@Index('ix_bookings_slot', ['slotId'])
+@Index('ix_bookings_port_date', ['portCode', 'serviceDate'])
+// One vehicle holds at most one active booking per port and local day.
+@Index('uq_bookings_active_vehicle_port_day', ['vehicleId', 'portCode', 'serviceDate'], {
+  unique: true,
+  where: `"status" IN ('booked', 'checked_in', 'called')`,
+})
+@Check(
+  'chk_bookings_status',
+  `"status" IN ('booked', 'checked_in', 'called', 'completed', 'cancelled', 'no_show')`,
+)
+@Check('chk_bookings_weight', `"weight_kg" BETWEEN 1 AND 100000`)
+@Check('chk_bookings_hs_code', `"hs_code" ~ '^[0-9]{6,10}$'`)
+export class Booking {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** Human-readable, e.g. MOHAN-20261129-7K3F: port, local slot date, random suffix. */
+  @Column({ type: 'varchar', length: 60 })
+  reference: string;
+
+  @Column({ name: 'firm_id', type: 'uuid' })
+  firmId: string;
+
+  @ManyToOne(() => Firm, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'firm_id', foreignKeyConstraintName: 'fk_bookings_firm' })
+  firm: Relation<Firm>;
+
+  @Column({ name: 'slot_id', type: 'uuid' })
+  slotId: string;
+
+  @ManyToOne(() => Slot, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'slot_id', foreignKeyConstraintName: 'fk_bookings_slot' })
+  slot: Relation<Slot>;
+
+  @Column({ name: 'port_code', type: 'varchar', length: 32 })
+  portCode: string;
+
+  @Column({ type: 'varchar', length: 8 })
+  direction: Direction;
+
+  /** The slot's date in the port's time zone. */
+  @Column({ name: 'service_date', type: 'date' })
+  serviceDate: string;
+
+  @Column({ name: 'vehicle_id', type: 'uuid' })
+  vehicleId: string;
+
+  @ManyToOne(() => Vehicle, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'vehicle_id', foreignKeyConstraintName: 'fk_bookings_vehicle' })
+  vehicle: Relation<Vehicle>;
+
+  @Column({ name: 'driver_id', type: 'uuid' })
+  driverId: string;
+
+  @ManyToOne(() => Driver, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'driver_id', foreignKeyConstraintName: 'fk_bookings_driver' })
+  driver: Relation<Driver>;
+
+  @Column({ type: 'varchar', length: 16, default: 'booked' })
+  status: BookingStatus;
+
+  /** HMAC of the 6-digit code the driver logs in with; the code itself is shown once, at booking. */
+  @Column({ name: 'driver_code_hash', type: 'varchar', length: 64 })
+  driverCodeHash: string;
+
+  @Column({ name: 'cargo_description', type: 'varchar', length: 500 })
+  cargoDescription: string;
+
+  @Column({ name: 'hs_code', type: 'varchar', length: 10 })
+  hsCode: string;
+
+  @Column({ name: 'weight_kg', type: 'integer' })
+  weightKg: number;
+
+  @Column({ type: 'boolean', default: false })
+  perishable: boolean;
+
+  @Column({ name: 'declaration_no', type: 'varchar', length: 40, nullable: true })
+  declarationNo: string | null;
+
+  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  createdBy: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  @Column({ name: 'checked_in_at', type: 'timestamptz', nullable: true })
+  checkedInAt: Date | null;
+
+  @Column({ name: 'called_at', type: 'timestamptz', nullable: true })
+  calledAt: Date | null;
+
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
+  completedAt: Date | null;
+
+  @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
+  cancelledAt: Date | null;
+}

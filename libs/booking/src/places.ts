@@ -1,0 +1,67 @@
+import { EntityManager } from 'typeorm';
+import { DomainError, notFound, one } from '@kouan/common';
+import type { Direction } from '@kouan/ports';
+
+export interface TakenPlace {
+  portCode: string;
+  direction: Direction;
+  serviceDate: string;
+}
+
+/**
+ * Takes one place in a slot for a firm, or throws why not. Capacity and quota are each one conditional
+ * statement: the slot row's lock serialises bookers of a slot, and the WHERE clauses are re-checked on the
+ * locked row, so no interleaving can push `booked` past `capacity` or a firm past its share.
+ */
+export async function takePlace(em: EntityManager, slotId: string, firmId: string): Promise<TakenPlace> {
+  const slot = await one<{ port_code: string; direction: Direction; service_date: string; quota: number }>(
+    em,
+    `UPDATE slots sl SET booked = sl.booked + 1
+     FROM schedules sc, ports p
+     WHERE sl.id = $1 AND sc.port_code = sl.port_code AND p.code = sl.port_code
+       AND sl.retired_at IS NULL AND sl.booked < sl.capacity
+       AND sl.ends_at > now() AND sl.starts_at <= now() + make_interval(days => sc.horizon_days)
+     RETURNING sl.port_code, sl.direction,
+       to_char(sl.starts_at AT TIME ZONE p.time_zone, 'YYYY-MM-DD') AS service_date,
+       (sl.capacity * sc.firm_quota_percent + 99) / 100 AS quota`,
+    [slotId],
+  );
+  if (!slot) throw await whySlotRefused(em, slotId);
+  const usage = await one<{ booked: number }>(
+    em,
+    `INSERT INTO slot_firm_usage AS u (slot_id, firm_id, booked) VALUES ($1, $2, 1)
+     ON CONFLICT (slot_id, firm_id) DO UPDATE SET booked = u.booked + 1 WHERE u.booked < $3
+     RETURNING u.booked`,
+    [slotId, firmId, slot.quota],
+  );
+  if (!usage) {
+    throw new DomainError('quota_exceeded', `a firm may hold at most ${slot.quota} places in this slot`, { quota: slot.quota });
+  }
+  return { portCode: slot.port_code, direction: slot.direction, serviceDate: slot.service_date };
+}
+
+/** Gives back a place taken by `takePlace`. */
+export async function freePlace(em: EntityManager, slotId: string, firmId: string): Promise<void> {
+  await em.query('UPDATE slots SET booked = booked - 1 WHERE id = $1', [slotId]);
+  await em.query('UPDATE slot_firm_usage SET booked = booked - 1 WHERE slot_id = $1 AND firm_id = $2', [slotId, firmId]);
+}
+
+/** Runs only after the conditional UPDATE matched nothing, to name the reason. */
+async function whySlotRefused(em: EntityManager, slotId: string): Promise<DomainError> {
+  const s = await one<{ retired: boolean; ended: boolean; beyond: boolean; horizon_days: number }>(
+    em,
+    `SELECT sl.retired_at IS NOT NULL AS retired, sl.ends_at <= now() AS ended,
+            sl.starts_at > now() + make_interval(days => sc.horizon_days) AS beyond, sc.horizon_days
+     FROM slots sl JOIN schedules sc ON sc.port_code = sl.port_code WHERE sl.id = $1`,
+    [slotId],
+  );
+  if (!s) return notFound('slot');
+  if (s.retired) return new DomainError('slot_unavailable', 'this slot was withdrawn by a schedule change; pick another');
+  if (s.ended) return new DomainError('slot_past', 'this slot has already ended');
+  if (s.beyond) {
+    return new DomainError('outside_horizon', `slots can be booked at most ${s.horizon_days} days ahead`, {
+      horizonDays: s.horizon_days,
+    });
+  }
+  return new DomainError('slot_full', 'this slot is fully booked');
+}

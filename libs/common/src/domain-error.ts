@@ -1,0 +1,42 @@
+/** Codes a client can act on. Each maps to one HTTP status in `HttpExceptionFilter`. */
+export const ERROR_STATUS = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  slot_full: 409,
+  slot_unavailable: 409,
+  quota_exceeded: 409,
+  vehicle_busy: 409,
+  duplicate_plate: 409,
+  duplicate_email: 409,
+  illegal_transition: 409,
+  same_slot: 409,
+  idempotency_mismatch: 422,
+  slot_past: 422,
+  outside_horizon: 422,
+  wrong_port_or_direction: 422,
+  invalid_schedule: 422,
+  too_many_requests: 429,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** A rule the caller broke, with a stable code. Services throw these; one filter turns them into HTTP. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export const notFound = (what: string) => new DomainError('not_found', `${what} not found`);

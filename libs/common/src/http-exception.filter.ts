@@ -1,0 +1,72 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import type { Request, Response } from 'express';
+import { DomainError } from './domain-error';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string | string[];
+  code?: string;
+  requestId?: string;
+  [extra: string]: unknown;
+}
+
+/** Errors raised by body-parser before Nest routing carry a `type` and a `status`. */
+interface BodyParserError {
+  type: string;
+  status: number;
+  message: string;
+}
+
+const isBodyParserError = (e: unknown): e is BodyParserError =>
+  typeof e === 'object' && e !== null && typeof (e as BodyParserError).type === 'string' &&
+  typeof (e as BodyParserError).status === 'number';
+
+/** Maps every error to the contract's body; anything unknown is a 500 with a correlation id, never a stack. */
+export function toErrorBody(exception: unknown, requestId?: string): ErrorBody {
+  if (exception instanceof DomainError) {
+    return {
+      statusCode: exception.status,
+      error: STATUS_CODES[exception.status] ?? 'Error',
+      message: exception.message,
+      code: exception.code,
+      ...exception.details,
+    };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const res = exception.getResponse();
+    const message = typeof res === 'string' ? res : ((res as { message?: string | string[] }).message ?? exception.message);
+    return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
+  }
+  if (isBodyParserError(exception) && exception.status >= 400 && exception.status < 500) {
+    const message =
+      exception.type === 'entity.too.large' ? 'request body is larger than 1 MiB'
+        : exception.type === 'entity.parse.failed' ? 'request body is not valid JSON'
+          : exception.message;
+    return { statusCode: exception.status, error: STATUS_CODES[exception.status] ?? 'Error', message };
+  }
+  return {
+    statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+    error: 'Internal Server Error',
+    message: 'unexpected error; quote the requestId when reporting it',
+    requestId,
+  };
+}
+
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') return;
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request & { id?: string }>();
+    const res = ctx.getResponse<Response>();
+    const body = toErrorBody(exception, req.id === undefined ? undefined : String(req.id));
+    if (body.statusCode >= 500) this.logger.error({ err: exception, requestId: req.id }, 'unhandled error');
+    if (body.statusCode === 429 && body.code === undefined) body.code = 'too_many_requests';
+    res.status(body.statusCode).json(body);
+  }
+}

@@ -1,0 +1,20 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Params } from 'nestjs-pino';
+
+/** Structured JSON logs; every request gets an id (an incoming X-Request-Id is kept) that errors quote back. */
+export function loggerParams(level: string, service: string): Params {
+  return {
+    pinoHttp: {
+      level,
+      base: { service },
+      genReqId: (req: IncomingMessage) => {
+        const given = req.headers['x-request-id'];
+        return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+      },
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      customProps: () => ({}),
+      autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/ready' || req.url === '/metrics' },
+    },
+  };
+}

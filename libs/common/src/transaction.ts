@@ -1,0 +1,35 @@
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+
+export interface PgErrorInfo {
+  code: string;
+  constraint?: string;
+}
+
+/** The Postgres error code and constraint behind a TypeORM query error, if that is what it is. */
+export function pgError(e: unknown): PgErrorInfo | undefined {
+  if (!(e instanceof QueryFailedError)) return undefined;
+  const driver = e.driverError as { code?: string; constraint?: string };
+  return driver.code ? { code: driver.code, constraint: driver.constraint } : undefined;
+}
+
+export const isUniqueViolation = (e: unknown, constraint: string) => {
+  const pg = pgError(e);
+  return pg?.code === '23505' && pg.constraint === constraint;
+};
+
+const RETRYABLE = new Set(['40001', '40P01']);
+
+/**
+ * Runs `work` in one READ COMMITTED transaction. A deadlock or serialization failure rolls everything
+ * back, so the work is simply tried again (a few times) instead of surfacing a 500.
+ */
+export async function inTransaction<T>(ds: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ds.transaction(work);
+    } catch (e) {
+      const code = pgError(e)?.code;
+      if (!code || !RETRYABLE.has(code) || attempt >= 5) throw e;
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { Transform } from 'class-transformer';
+import { registerDecorator, ValidationOptions } from 'class-validator';
+import { normalisePlate } from './plate';
+
+/** A string that normalises to a plate: 2–15 letters, marks or digits of any script. */
+export function IsPlate(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isPlate',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be 2-15 letters or digits (spaces, dashes and · are ignored)`, ...options },
+      validator: { validate: (v: unknown) => typeof v === 'string' && v.length <= 40 && normalisePlate(v) !== null },
+    });
+}
+
+/** Trims strings; leaves anything else for the validators to reject. */
+export const Trim = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+
+/** Phone numbers are stored in E.164; people type spaces, dashes and brackets. */
+export const NormalisePhone = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.replace(/[\s\-()]/g, '') : value));
+
+export const E164 = /^\+[1-9]\d{6,14}$/;

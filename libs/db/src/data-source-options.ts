@@ -1,0 +1,24 @@
+import { join } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+import { Env } from '@kouan/config';
+import { ENTITIES } from './entities';
+
+/** The one definition of how every process (API, worker, CLI, tests) talks to Postgres. */
+export function dataSourceOptions(env: Pick<Env, 'databaseUrl' | 'dbPoolSize'>): DataSourceOptions {
+  return {
+    type: 'postgres',
+    // gen_random_uuid() is built into Postgres 13+.
+    uuidExtension: 'pgcrypto',
+    url: env.databaseUrl,
+    entities: ENTITIES,
+    // Compiled migrations next to this file's compiled twin (dist/migrations), or the sources under ts-jest/swc.
+    migrations: [join(__dirname, '..', '..', '..', 'migrations', '*.{js,ts}')],
+    migrationsTableName: 'migrations',
+    migrationsRun: false,
+    synchronize: false,
+    // Failed queries surface as errors through the exception filter and pino; TypeORM's own logger would
+    // print statements with their parameters to stdout.
+    logging: false,
+    extra: { max: env.dbPoolSize, application_name: 'kouan' },
+  };
+}

@@ -1,0 +1,12 @@
+import { User } from '@kouan/auth/entities/user.entity';
+import { Booking } from '@kouan/booking/entities/booking.entity';
+import { IdempotencyKey } from '@kouan/booking/entities/idempotency-key.entity';
+import { Driver } from '@kouan/firms/entities/driver.entity';
+import { Firm } from '@kouan/firms/entities/firm.entity';
+import { Vehicle } from '@kouan/firms/entities/vehicle.entity';
+import { Lane } from '@kouan/ports/entities/lane.entity';
+import { Port } from '@kouan/ports/entities/port.entity';
+import { Schedule } from '@kouan/ports/entities/schedule.entity';
+import { Slot, SlotFirmUsage } from '@kouan/ports/entities/slot.entity';
+
+export const ENTITIES = [Port, Lane, Schedule, Slot, SlotFirmUsage, Firm, Vehicle, Driver, User, Booking, IdempotencyKey];

@@ -1,0 +1,77 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { E164, IsPlate, NormalisePhone, Trim } from '@kouan/common';
+import { LANGUAGES, Language } from '../entities/driver.entity';
+
+const upper = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value));
+const COUNTRY = /^[A-Z]{2}$/;
+
+export class CreateFirmDto {
+  @ApiProperty({ example: 'Xishuangbanna Cold Chain Logistics' })
+  @Trim() @IsString() @IsNotEmpty() @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ example: 'CN', description: 'ISO 3166 alpha-2' })
+  @upper() @IsString() @Matches(COUNTRY, { message: 'country must be an ISO 3166 alpha-2 code' })
+  country: string;
+
+  @ApiProperty({ example: 'ops@coldchain.example' })
+  @IsEmail() @MaxLength(254)
+  contactEmail: string;
+}
+
+export class FirmDto extends CreateFirmDto {
+  @ApiProperty() id: string;
+  @ApiProperty() createdAt: string;
+}
+
+export class CreateVehicleDto {
+  @ApiProperty({ example: '云A·12345' })
+  @IsPlate()
+  plate: string;
+
+  @ApiProperty({ example: 'CN' })
+  @upper() @IsString() @Matches(COUNTRY, { message: 'country must be an ISO 3166 alpha-2 code' })
+  country: string;
+
+  @ApiPropertyOptional({ example: '云A·6789挂' })
+  @IsOptional() @IsPlate()
+  trailerPlate?: string;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional() @IsBoolean()
+  reefer?: boolean;
+}
+
+export class VehicleDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: '云A12345' }) plate: string;
+  @ApiProperty() country: string;
+  @ApiProperty({ nullable: true, type: String }) trailerPlate: string | null;
+  @ApiProperty() reefer: boolean;
+  @ApiProperty() firmId: string;
+}
+
+export class CreateDriverDto {
+  @ApiProperty({ example: 'Somchai Phommavong' })
+  @Trim() @IsString() @IsNotEmpty() @MaxLength(120)
+  name: string;
+
+  @ApiProperty({ example: '+8562055512345', description: 'E.164; spaces and dashes are dropped' })
+  @NormalisePhone() @IsString() @Matches(E164, { message: 'phone must be in E.164 form, e.g. +8562055512345' })
+  phone: string;
+
+  @ApiProperty({ example: 'LA-0123456' })
+  @Trim() @IsString() @IsNotEmpty() @MaxLength(40)
+  licenceNo: string;
+
+  @ApiProperty({ enum: LANGUAGES })
+  @IsIn(LANGUAGES)
+  language: Language;
+}
+
+export class DriverDto extends CreateDriverDto {
+  @ApiProperty() id: string;
+  @ApiProperty() firmId: string;
+}

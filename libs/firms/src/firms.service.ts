@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { isFirmUser, Principal, UserResponseDto, UsersService } from '@kouan/auth';
+import type { CreateFirmUserDto } from '@kouan/auth';
+import { DomainError, isUniqueViolation, normalisePlate, notFound } from '@kouan/common';
+import type { CreateDriverDto, CreateFirmDto, CreateVehicleDto, DriverDto, FirmDto, VehicleDto } from './dto/firm.dto';
+import { Driver } from './entities/driver.entity';
+import { Firm } from './entities/firm.entity';
+import { Vehicle } from './entities/vehicle.entity';
+
+const vehicleDto = (v: Vehicle): VehicleDto => ({
+  id: v.id, plate: v.plate, country: v.country, trailerPlate: v.trailerPlate, reefer: v.reefer, firmId: v.firmId,
+});
+const driverDto = (d: Driver): DriverDto => ({
+  id: d.id, name: d.name, phone: d.phone, licenceNo: d.licenceNo, language: d.language, firmId: d.firmId,
+});
+
+/** The firm a firm user acts for. Only firm roles reach here (the route's @Roles). */
+const firmOf = (p: Principal): string => p.firmId as string;
+
+@Injectable()
+export class FirmsService {
+  constructor(
+    @InjectRepository(Firm) private readonly firms: Repository<Firm>,
+    @InjectRepository(Vehicle) private readonly vehicles: Repository<Vehicle>,
+    @InjectRepository(Driver) private readonly drivers: Repository<Driver>,
+    private readonly users: UsersService,
+  ) {}
+
+  async create(dto: CreateFirmDto): Promise<FirmDto> {
+    const firm = await this.firms.save(this.firms.create({ ...dto, contactEmail: dto.contactEmail.toLowerCase() }));
+    return { id: firm.id, name: firm.name, country: firm.country, contactEmail: firm.contactEmail, createdAt: firm.createdAt.toISOString() };
+  }
+
+  /** A firm admin adds users to their own firm only; any other firm is, for them, not there. */
+  async addUser(principal: Principal, firmId: string, dto: CreateFirmUserDto): Promise<UserResponseDto> {
+    if (isFirmUser(principal) && principal.firmId !== firmId) throw notFound('firm');
+    if (!(await this.firms.existsBy({ id: firmId }))) throw notFound('firm');
+    return this.users.create({ email: dto.email, password: dto.password, role: dto.role, firmId });
+  }
+
+  async addVehicle(principal: Principal, dto: CreateVehicleDto): Promise<VehicleDto> {
+    const vehicle = this.vehicles.create({
+      firmId: firmOf(principal),
+      plate: normalisePlate(dto.plate) as string,
+      country: dto.country,
+      trailerPlate: dto.trailerPlate ? normalisePlate(dto.trailerPlate) : null,
+      reefer: dto.reefer ?? false,
+    });
+    try {
+      await this.vehicles.insert(vehicle);
+    } catch (e) {
+      if (isUniqueViolation(e, 'uq_vehicles_firm_plate')) {
+        throw new DomainError('duplicate_plate', `the firm already has a vehicle with plate ${vehicle.plate}`);
+      }
+      throw e;
+    }
+    return vehicleDto(vehicle);
+  }
+
+  async listVehicles(principal: Principal): Promise<VehicleDto[]> {
+    const list = await this.vehicles.find({ where: { firmId: firmOf(principal) }, order: { plate: 'ASC' } });
+    return list.map(vehicleDto);
+  }
+
+  async addDriver(principal: Principal, dto: CreateDriverDto): Promise<DriverDto> {
+    const driver = await this.drivers.save(this.drivers.create({ ...dto, firmId: firmOf(principal) }));
+    return driverDto(driver);
+  }
+
+  async listDrivers(principal: Principal): Promise<DriverDto[]> {
+    const list = await this.drivers.find({ where: { firmId: firmOf(principal) }, order: { name: 'ASC' } });
+    return list.map(driverDto);
+  }
+}

@@ -1,0 +1,4 @@
+export * from './job-handler';
+export * from './job-names';
+export * from './jobs.module';
+export * from './jobs/purge-idempotency-keys.job';

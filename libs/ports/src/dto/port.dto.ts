@@ -1,0 +1,47 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { ScheduleResponseDto } from './schedule.dto';
+
+export class LaneDto {
+  @ApiProperty() id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: ['export', 'import'] }) direction: string;
+  @ApiProperty({ enum: ['open', 'closed', 'paused'] }) status: string;
+}
+
+export class PortSummaryDto {
+  @ApiProperty({ example: 'MOHAN' }) code: string;
+  @ApiProperty({ example: 'Mohan' }) name: string;
+  @ApiProperty({ example: 'LA', nullable: true, type: String }) neighbour: string | null;
+  @ApiProperty({ example: 'Boten', nullable: true, type: String }) counterpart: string | null;
+  @ApiProperty({ enum: ['road', 'rail', 'air', 'water'] }) mode: string;
+  @ApiProperty({ type: [LaneDto] }) lanes: LaneDto[];
+}
+
+export class PortDetailDto extends PortSummaryDto {
+  @ApiProperty() county: string;
+  @ApiProperty({ nullable: true, type: String }) counterpartLocation: string | null;
+  @ApiProperty() timeZone: string;
+  @ApiProperty({ type: ScheduleResponseDto, nullable: true }) schedule: ScheduleResponseDto | null;
+}
+
+export class SlotDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: '2026-11-29T08:00:00+08:00' }) startsAt: string;
+  @ApiProperty({ example: '2026-11-29T09:00:00+08:00' }) endsAt: string;
+  @ApiProperty({ enum: ['export', 'import'] }) direction: string;
+  @ApiProperty() capacity: number;
+  @ApiProperty() booked: number;
+  @ApiProperty() available: number;
+  @ApiProperty({ description: 'false once the slot has ended or while it lies beyond the horizon' }) bookable: boolean;
+}
+
+export class SlotsQueryDto {
+  @ApiProperty({ example: '2026-11-29' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
+  date: string;
+
+  @ApiPropertyOptional({ enum: ['export', 'import'], description: 'both when omitted' })
+  @IsOptional() @IsIn(['export', 'import'])
+  direction?: 'export' | 'import';
+}

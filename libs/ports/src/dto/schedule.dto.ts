@@ -1,0 +1,59 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsObject, Matches, Max, Min, ValidateNested } from 'class-validator';
+
+const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+
+export class DirectionCapacityDto {
+  @ApiProperty({ example: 6, minimum: 0, maximum: 10000 })
+  @IsInt() @Min(0) @Max(10000)
+  export: number;
+
+  @ApiProperty({ example: 6, minimum: 0, maximum: 10000 })
+  @IsInt() @Min(0) @Max(10000)
+  import: number;
+}
+
+export class PutScheduleDto {
+  @ApiProperty({ example: 60, minimum: 5, maximum: 720 })
+  @IsInt() @Min(5) @Max(720)
+  slotMinutes: number;
+
+  @ApiProperty({ type: DirectionCapacityDto })
+  @IsObject() @ValidateNested() @Type(() => DirectionCapacityDto)
+  capacity: DirectionCapacityDto;
+
+  @ApiProperty({ example: '08:00' })
+  @Matches(CLOCK, { message: 'openFrom must be HH:MM' })
+  openFrom: string;
+
+  @ApiProperty({ example: '20:00', description: 'up to 24:00' })
+  @Matches(CLOCK, { message: 'openTo must be HH:MM, up to 24:00' })
+  openTo: string;
+
+  @ApiProperty({ example: 30, minimum: 1, maximum: 100 })
+  @IsInt() @Min(1) @Max(100)
+  firmQuotaPercent: number;
+
+  @ApiProperty({ example: 7, minimum: 0, maximum: 60 })
+  @IsInt() @Min(0) @Max(60)
+  horizonDays: number;
+
+  @ApiProperty({ example: 60, minimum: 0, maximum: 1440 })
+  @IsInt() @Min(0) @Max(1440)
+  earlyArrivalMinutes: number;
+
+  @ApiProperty({ example: 30, minimum: 0, maximum: 1440 })
+  @IsInt() @Min(0) @Max(1440)
+  checkInGraceMinutes: number;
+
+  @ApiProperty({ example: 15, minimum: 1, maximum: 1440 })
+  @IsInt() @Min(1) @Max(1440)
+  calledTimeoutMinutes: number;
+}
+
+export class ScheduleResponseDto extends PutScheduleDto {
+  @ApiProperty() portCode: string;
+  @ApiProperty({ example: 'Asia/Shanghai' }) timeZone: string;
+  @ApiProperty() updatedAt: string;
+}

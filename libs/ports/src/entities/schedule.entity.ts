@@ -1,0 +1,50 @@
+import { Check, Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn, Relation } from 'typeorm';
+import { Port } from './port.entity';
+
+/** One booking plan per port. Times of day are minutes after local midnight; open_to may be 1440 (24:00). */
+@Entity('schedules')
+@Check('chk_schedules_slot_minutes', `"slot_minutes" BETWEEN 5 AND 720`)
+@Check('chk_schedules_open', `"open_from" >= 0 AND "open_to" <= 1440 AND "open_from" < "open_to"`)
+@Check('chk_schedules_capacity', `"capacity_export" >= 0 AND "capacity_import" >= 0`)
+@Check('chk_schedules_quota', `"firm_quota_percent" BETWEEN 1 AND 100`)
+export class Schedule {
+  @PrimaryColumn({ name: 'port_code', type: 'varchar', length: 32 })
+  portCode: string;
+
+  @OneToOne(() => Port, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'port_code', foreignKeyConstraintName: 'fk_schedules_port' })
+  port: Relation<Port>;
+
+  @Column({ name: 'slot_minutes', type: 'smallint' })
+  slotMinutes: number;
+
+  @Column({ name: 'capacity_export', type: 'integer' })
+  capacityExport: number;
+
+  @Column({ name: 'capacity_import', type: 'integer' })
+  capacityImport: number;
+
+  @Column({ name: 'open_from', type: 'smallint' })
+  openFrom: number;
+
+  @Column({ name: 'open_to', type: 'smallint' })
+  openTo: number;
+
+  @Column({ name: 'firm_quota_percent', type: 'smallint' })
+  firmQuotaPercent: number;
+
+  @Column({ name: 'horizon_days', type: 'smallint' })
+  horizonDays: number;
+
+  @Column({ name: 'early_arrival_minutes', type: 'smallint' })
+  earlyArrivalMinutes: number;
+
+  @Column({ name: 'check_in_grace_minutes', type: 'smallint' })
+  checkInGraceMinutes: number;
+
+  @Column({ name: 'called_timeout_minutes', type: 'smallint' })
+  calledTimeoutMinutes: number;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,56 @@
+import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CreateStaffDto, Public, Roles, UserResponseDto, UsersService } from '@kouan/auth';
+import { PortDetailDto, PortSummaryDto, SlotDto, SlotsQueryDto } from './dto/port.dto';
+import { PutScheduleDto, ScheduleResponseDto } from './dto/schedule.dto';
+import { PortCodePipe } from './port-code.pipe';
+import { PortsService } from './ports.service';
+import { SlotsService } from './slots.service';
+
+@ApiTags('ports')
+@Controller('ports')
+export class PortsController {
+  constructor(
+    private readonly ports: PortsService,
+    private readonly slots: SlotsService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Get()
+  @Public()
+  @ApiOkResponse({ type: [PortSummaryDto] })
+  list(): Promise<PortSummaryDto[]> {
+    return this.ports.list();
+  }
+
+  @Get(':code')
+  @Public()
+  @ApiOkResponse({ type: PortDetailDto })
+  detail(@Param('code', PortCodePipe) code: string): Promise<PortDetailDto> {
+    return this.ports.detail(code);
+  }
+
+  @Put(':code/schedule')
+  @Roles('port_admin')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: ScheduleResponseDto })
+  putSchedule(@Param('code', PortCodePipe) code: string, @Body() dto: PutScheduleDto): Promise<ScheduleResponseDto> {
+    return this.ports.putSchedule(code, dto);
+  }
+
+  @Get(':code/slots')
+  @Public()
+  @ApiOkResponse({ type: [SlotDto] })
+  slotsOf(@Param('code', PortCodePipe) code: string, @Query() query: SlotsQueryDto): Promise<SlotDto[]> {
+    return this.slots.list(code, query);
+  }
+
+  @Post(':code/staff')
+  @Roles('port_admin')
+  @ApiBearerAuth()
+  @ApiCreatedResponse({ type: UserResponseDto })
+  async createStaff(@Param('code', PortCodePipe) code: string, @Body() dto: CreateStaffDto): Promise<UserResponseDto> {
+    await this.ports.getOrFail(code);
+    return this.users.create({ email: dto.email, password: dto.password, role: 'port_staff', portCode: code });
+  }
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Lane } from './entities/lane.entity';
+import { Port } from './entities/port.entity';
+import { Schedule } from './entities/schedule.entity';
+import { Slot } from './entities/slot.entity';
+import { PortSeedService } from './port-seed.service';
+import { PortsController } from './ports.controller';
+import { PortsService } from './ports.service';
+import { SlotsService } from './slots.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Port, Lane, Schedule, Slot])],
+  controllers: [PortsController],
+  providers: [PortsService, SlotsService, PortSeedService],
+  exports: [PortsService, SlotsService, PortSeedService],
+})
+export class PortsModule {}

@@ -1,0 +1,18 @@
+import { Schedule } from './entities/schedule.entity';
+import type { ScheduleResponseDto } from './dto/schedule.dto';
+import { formatClock } from './slot-grid';
+
+export const toScheduleDto = (s: Schedule, timeZone: string): ScheduleResponseDto => ({
+  portCode: s.portCode,
+  slotMinutes: s.slotMinutes,
+  capacity: { export: s.capacityExport, import: s.capacityImport },
+  openFrom: formatClock(s.openFrom),
+  openTo: formatClock(s.openTo),
+  firmQuotaPercent: s.firmQuotaPercent,
+  horizonDays: s.horizonDays,
+  earlyArrivalMinutes: s.earlyArrivalMinutes,
+  checkInGraceMinutes: s.checkInGraceMinutes,
+  calledTimeoutMinutes: s.calledTimeoutMinutes,
+  timeZone,
+  updatedAt: new Date(s.updatedAt).toISOString(),
+});

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// The quick start: build if needed, create + migrate + seed the database, then run the API and the worker
+// side by side until Ctrl-C (or SIGTERM), which is passed on to both.
+const { execSync, spawn } = require('node:child_process');
+const { join } = require('node:path');
+
+const root = join(__dirname, '..');
+const run = (cmd) => execSync(cmd, { cwd: root, stdio: 'inherit' });
+
+run('node scripts/ensure-built.js');
+run('node dist/apps/cli/src/main.js migrate');
+run('node dist/apps/cli/src/main.js seed');
+
+const children = ['api', 'worker'].map((app) =>
+  spawn(process.execPath, [join(root, 'dist', 'apps', app, 'src', 'main.js')], { cwd: root, stdio: 'inherit' }),
+);
+let stopping = false;
+const stop = (signal) => {
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill(signal);
+};
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));
+for (const child of children) {
+  child.on('exit', (code) => {
+    if (!stopping) {
+      stop('SIGTERM');
+      process.exitCode = code || 1;
+    }
+  });
+}

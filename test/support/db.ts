@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+/** Tests talk to the same local Postgres as development, on databases of their own. */
+export const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEMPLATE_DB = 'kouan_test_template';
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+
+export const dbUrl = (name: string) => `postgres://postgres@127.0.0.1:5432/${name}`;
+
+export async function admin<T>(work: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: PG_ADMIN_URL });
+  await c.connect();
+  try {
+    return await work(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** A fresh database cloned from the migrated, seeded template (milliseconds, not a migration run). */
+export async function cloneTemplate(): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
+  const name = `kouan_t_${randomBytes(6).toString('hex')}`;
+  await admin(async (c) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await c.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+        return;
+      } catch (e) {
+        // Two clones starting in the same instant can briefly see each other on the template.
+        if ((e as { code?: string }).code !== '55006' || attempt >= 20) throw e;
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
+    }
+  });
+  return {
+    name,
+    url: dbUrl(name),
+    drop: () => admin(async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
+  };
+}

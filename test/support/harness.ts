@@ -1,0 +1,163 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import Redis from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { DateTime } from 'luxon';
+import { TokenService, UsersService } from '@kouan/auth';
+import { ApiModule } from '../../apps/api/src/api.module';
+import { configureApp } from '../../apps/api/src/configure-app';
+import { cloneTemplate, REDIS_URL } from './db';
+
+export const API = '/api/v1';
+
+export interface TestApi {
+  app: INestApplication;
+  http: TestAgent;
+  url: string;
+  ds: DataSource;
+  redisPrefix: string;
+  adminToken: string;
+  tokens: TokenService;
+  /** A second API process on the same database and Redis (two Nest apps in one test). */
+  another(): Promise<{ app: INestApplication; http: TestAgent; url: string }>;
+  close(): Promise<void>;
+}
+
+async function boot(env: Record<string, string>) {
+  const app = configureApp(
+    await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(env), { bodyParser: false, logger: false, abortOnError: false }),
+  );
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  return { app, http: request(url), url };
+}
+
+/**
+ * The API on a database of its own (cloned from the template) and a Redis key prefix of its own, so test
+ * files run in parallel without seeing each other.
+ */
+export async function startApi(overrides: Record<string, string> = {}): Promise<TestApi> {
+  const db = await cloneTemplate();
+  const redisPrefix = `kouan-test-${randomBytes(5).toString('hex')}`;
+  const env = {
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    REDIS_URL,
+    REDIS_PREFIX: redisPrefix,
+    LOG_LEVEL: 'silent',
+    DB_POOL_SIZE: '10',
+    ...overrides,
+  };
+  const first = await boot(env);
+  const others: INestApplication[] = [];
+  const users = first.app.get(UsersService);
+  const tokens = first.app.get(TokenService);
+  const adminUser = await users.create({ email: `admin-${redisPrefix}@kouan.test`, password: 'admin-password', role: 'port_admin' });
+  return {
+    ...first,
+    ds: first.app.get<DataSource>(getDataSourceToken()),
+    redisPrefix,
+    tokens,
+    adminToken: tokens.sign({ sub: adminUser.id, role: 'port_admin' }),
+    async another() {
+      const next = await boot(env);
+      others.push(next.app);
+      return next;
+    },
+    async close() {
+      for (const app of [...others, first.app]) await app.close();
+      await db.drop();
+      const redis = new Redis(REDIS_URL);
+      try {
+        const keys = await redis.keys(`${redisPrefix}:*`);
+        if (keys.length) await redis.del(...keys);
+      } finally {
+        redis.disconnect();
+      }
+    },
+  };
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** Tomorrow at the port (Asia/Shanghai): its slots are all in the future whatever the time of day. */
+export const portDate = (daysAhead = 1, zone = 'Asia/Shanghai') =>
+  DateTime.now().setZone(zone).plus({ days: daysAhead }).toISODate() as string;
+
+export interface TestFirm {
+  id: string;
+  adminToken: string;
+  dispatcherToken: string;
+  vehicleIds: string[];
+  driverIds: string[];
+}
+
+let plateSeq = 0;
+
+/** A firm with a firm admin, a dispatcher, and `vehicles` trucks and drivers, created through the API. */
+export async function createFirm(api: TestApi, name: string, vehicles = 1): Promise<TestFirm> {
+  const firm = await api.http.post(`${API}/firms`).set(bearer(api.adminToken))
+    .send({ name, country: 'CN', contactEmail: `ops@${name.toLowerCase().replace(/\W/g, '')}.example` }).expect(201);
+  const id = firm.body.id as string;
+  const tag = randomBytes(4).toString('hex');
+  const admin = await api.http.post(`${API}/firms/${id}/users`).set(bearer(api.adminToken))
+    .send({ email: `admin-${tag}@firm.example`, password: 'firm-admin-password', role: 'firm_admin' }).expect(201);
+  const dispatcher = await api.http.post(`${API}/firms/${id}/users`).set(bearer(api.adminToken))
+    .send({ email: `dispatch-${tag}@firm.example`, password: 'dispatcher-password', role: 'dispatcher' }).expect(201);
+  const adminToken = api.tokens.sign({ sub: admin.body.id, role: 'firm_admin', firmId: id });
+  const dispatcherToken = api.tokens.sign({ sub: dispatcher.body.id, role: 'dispatcher', firmId: id });
+  const vehicleIds: string[] = [];
+  const driverIds: string[] = [];
+  for (let i = 0; i < vehicles; i++) {
+    plateSeq += 1;
+    const v = await api.http.post(`${API}/vehicles`).set(bearer(dispatcherToken))
+      .send({ plate: `云K${tag.slice(0, 3)}${plateSeq}`.slice(0, 15), country: 'CN' }).expect(201);
+    const d = await api.http.post(`${API}/drivers`).set(bearer(dispatcherToken))
+      .send({ name: `Driver ${i}`, phone: `+8613800${String(100000 + plateSeq).slice(-6)}`, licenceNo: `L-${i}`, language: 'zh' })
+      .expect(201);
+    vehicleIds.push(v.body.id);
+    driverIds.push(d.body.id);
+  }
+  return { id, adminToken, dispatcherToken, vehicleIds, driverIds };
+}
+
+export const cargo = (over: Record<string, unknown> = {}) => ({
+  description: 'Cassava chips', hsCode: '071410', weightKg: 20000, perishable: false, ...over,
+});
+
+export interface SlotView {
+  id: string;
+  startsAt: string;
+  endsAt: string;
+  capacity: number;
+  booked: number;
+  available: number;
+  bookable: boolean;
+}
+
+export async function slotsOf(api: TestApi, port: string, date: string, direction = 'export'): Promise<SlotView[]> {
+  const res = await api.http.get(`${API}/ports/${port}/slots`).query({ date, direction }).expect(200);
+  return res.body as SlotView[];
+}
+
+export const DEFAULT_SCHEDULE = {
+  slotMinutes: 60,
+  capacity: { export: 6, import: 6 },
+  openFrom: '08:00',
+  openTo: '20:00',
+  firmQuotaPercent: 30,
+  horizonDays: 7,
+  earlyArrivalMinutes: 60,
+  checkInGraceMinutes: 30,
+  calledTimeoutMinutes: 15,
+};
+
+export async function putSchedule(api: TestApi, port: string, over: Partial<typeof DEFAULT_SCHEDULE>) {
+  return api.http.put(`${API}/ports/${port}/schedule`).set(bearer(api.adminToken)).send({ ...DEFAULT_SCHEDULE, ...over }).expect(200);
+}
