@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// Drift check (as Immich does): migrate an empty database, then ask TypeORM to generate a migration from the
+// entities. Anything it would generate means the entities and the migrations disagree, and the check fails.
+const { execSync } = require('node:child_process');
+const { join } = require('node:path');
+
+const root = join(__dirname, '..');
+const base = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/kouan');
+base.pathname = '/kouan_drift_check';
+const env = { ...process.env, DATABASE_URL: base.toString() };
+const admin = new URL(base);
+admin.pathname = '/postgres';
+const sql = (statement) =>
+  execSync(`node -e "const {Client}=require('pg');const c=new Client({connectionString:process.argv[1]});c.connect().then(()=>c.query(process.argv[2])).then(()=>c.end())" '${admin}' '${statement}'`, { cwd: root, stdio: 'inherit' });
+
+sql('DROP DATABASE IF EXISTS kouan_drift_check WITH (FORCE)');
+try {
+  execSync('node dist/apps/cli/src/main.js migrate', { cwd: root, env, stdio: 'inherit' });
+  execSync('npx typeorm migration:generate --check -d dist/libs/db/src/data-source.js migrations/Drift', { cwd: root, env, stdio: 'inherit' });
+  process.stdout.write('migration drift check: entities and migrations agree\n');
+} finally {
+  sql('DROP DATABASE IF EXISTS kouan_drift_check WITH (FORCE)');
+}
