@@ -16,6 +16,7 @@ module.exports = {
   // NestJS 12 ships ES modules only; Jest on Node 20 loads CommonJS, so swc compiles those packages too.
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60_000,
   maxWorkers: 2,
 };

@@ -3,7 +3,11 @@ import { Client } from 'pg';
 
 /** Tests talk to the same local Postgres as development, on databases of their own. */
 export const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-export const TEMPLATE_DB = 'kouan_test_template';
+/**
+ * The migrated, seeded template of this Jest run. Each run names its own (global-setup sets it), so two
+ * runs at once on one machine never clone each other's half-built template.
+ */
+export const templateDb = (): string => process.env.KOUAN_TEST_TEMPLATE ?? 'kouan_test_template';
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 
 export const dbUrl = (name: string) => `postgres://postgres@127.0.0.1:5432/${name}`;
@@ -24,7 +28,7 @@ export async function cloneTemplate(): Promise<{ name: string; url: string; drop
   await admin(async (c) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        await c.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+        await c.query(`CREATE DATABASE ${name} TEMPLATE ${templateDb()}`);
         return;
       } catch (e) {
         // Two clones starting in the same instant can briefly see each other on the template.

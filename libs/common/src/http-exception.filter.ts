@@ -12,17 +12,6 @@ export interface ErrorBody {
   [extra: string]: unknown;
 }
 
-/** Errors raised by body-parser before Nest routing carry a `type` and a `status`. */
-interface BodyParserError {
-  type: string;
-  status: number;
-  message: string;
-}
-
-const isBodyParserError = (e: unknown): e is BodyParserError =>
-  typeof e === 'object' && e !== null && typeof (e as BodyParserError).type === 'string' &&
-  typeof (e as BodyParserError).status === 'number';
-
 /** Maps every error to the contract's body; anything unknown is a 500 with a correlation id, never a stack. */
 export function toErrorBody(exception: unknown, requestId?: string): ErrorBody {
   if (exception instanceof DomainError) {
@@ -39,13 +28,6 @@ export function toErrorBody(exception: unknown, requestId?: string): ErrorBody {
     const res = exception.getResponse();
     const message = typeof res === 'string' ? res : ((res as { message?: string | string[] }).message ?? exception.message);
     return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
-  }
-  if (isBodyParserError(exception) && exception.status >= 400 && exception.status < 500) {
-    const message =
-      exception.type === 'entity.too.large' ? 'request body is larger than 1 MiB'
-        : exception.type === 'entity.parse.failed' ? 'request body is not valid JSON'
-          : exception.message;
-    return { statusCode: exception.status, error: STATUS_CODES[exception.status] ?? 'Error', message };
   }
   return {
     statusCode: HttpStatus.INTERNAL_SERVER_ERROR,

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { registerDecorator, ValidationOptions } from 'class-validator';
+import { Matches, registerDecorator, ValidationOptions } from 'class-validator';
 import { normalisePlate } from './plate';
 
 /** A string that normalises to a plate: 2–15 letters, marks or digits of any script. */
@@ -22,3 +22,10 @@ export const NormalisePhone = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.replace(/[\s\-()]/g, '') : value));
 
 export const E164 = /^\+[1-9]\d{6,14}$/;
+
+/**
+ * Free text without control characters (tab and line breaks aside). Postgres cannot store NUL in text, so
+ * without this a stray \u0000 in a name would surface as a 500 instead of a 400.
+ */
+export const NoControlCharacters = () =>
+  Matches(/^(?:[^\p{Cc}]|[\t\n\r])*$/u, { message: ({ property }) => `${property} must not contain control characters` });

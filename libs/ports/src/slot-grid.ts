@@ -37,7 +37,11 @@ export function slotGrid(date: string, plan: DayPlan, timeZone: string): SlotWin
   if (!day) throw new RangeError(`not a date: ${date}`);
   const slots: SlotWindow[] = [];
   for (let m = plan.openFrom; m + plan.slotMinutes <= plan.openTo; m += plan.slotMinutes) {
-    slots.push({ startsAt: atMinute(day, m).toJSDate(), endsAt: atMinute(day, m + plan.slotMinutes).toJSDate() });
+    const startsAt = atMinute(day, m);
+    // A start the clock skips (a DST spring-forward) does not exist: luxon would move it onto the next slot's
+    // start, giving an empty or duplicate slot.
+    if (startsAt.hour * 60 + startsAt.minute !== m % 1440) continue;
+    slots.push({ startsAt: startsAt.toJSDate(), endsAt: atMinute(day, m + plan.slotMinutes).toJSDate() });
   }
   return slots;
 }

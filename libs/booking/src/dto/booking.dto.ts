@@ -3,12 +3,12 @@ import { Type } from 'class-transformer';
 import {
   IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
-import { Trim } from '@kouan/common';
+import { NoControlCharacters, Trim } from '@kouan/common';
 import { BOOKING_STATUSES, BookingStatus } from '../booking-status';
 
 export class CargoDto {
   @ApiProperty({ example: 'Fresh bananas, 1,200 cartons' })
-  @Trim() @IsString() @IsNotEmpty() @MaxLength(500)
+  @Trim() @IsString() @IsNotEmpty() @MaxLength(500) @NoControlCharacters()
   description: string;
 
   @ApiProperty({ example: '080390', description: 'HS code, 6-10 digits' })
@@ -24,7 +24,7 @@ export class CargoDto {
   perishable: boolean;
 
   @ApiPropertyOptional({ example: '530120261129000123' })
-  @IsOptional() @Trim() @IsString() @IsNotEmpty() @MaxLength(40)
+  @IsOptional() @Trim() @IsString() @IsNotEmpty() @MaxLength(40) @NoControlCharacters()
   declarationNo?: string;
 }
 

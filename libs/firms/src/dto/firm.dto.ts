@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { E164, IsPlate, NormalisePhone, Trim } from '@kouan/common';
+import { E164, IsPlate, NoControlCharacters, NormalisePhone, Trim } from '@kouan/common';
 import { LANGUAGES, Language } from '../entities/driver.entity';
 
 const upper = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value));
@@ -9,7 +9,7 @@ const COUNTRY = /^[A-Z]{2}$/;
 
 export class CreateFirmDto {
   @ApiProperty({ example: 'Xishuangbanna Cold Chain Logistics' })
-  @Trim() @IsString() @IsNotEmpty() @MaxLength(200)
+  @Trim() @IsString() @IsNotEmpty() @MaxLength(200) @NoControlCharacters()
   name: string;
 
   @ApiProperty({ example: 'CN', description: 'ISO 3166 alpha-2' })
@@ -55,7 +55,7 @@ export class VehicleDto {
 
 export class CreateDriverDto {
   @ApiProperty({ example: 'Somchai Phommavong' })
-  @Trim() @IsString() @IsNotEmpty() @MaxLength(120)
+  @Trim() @IsString() @IsNotEmpty() @MaxLength(120) @NoControlCharacters()
   name: string;
 
   @ApiProperty({ example: '+8562055512345', description: 'E.164; spaces and dashes are dropped' })
@@ -63,7 +63,7 @@ export class CreateDriverDto {
   phone: string;
 
   @ApiProperty({ example: 'LA-0123456' })
-  @Trim() @IsString() @IsNotEmpty() @MaxLength(40)
+  @Trim() @IsString() @IsNotEmpty() @MaxLength(40) @NoControlCharacters()
   licenceNo: string;
 
   @ApiProperty({ enum: LANGUAGES })

@@ -1,0 +1,219 @@
+import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
+import { DiscoveryModule, NestFactory } from '@nestjs/core';
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { redisOptions } from '@kouan/config/env';
+import { type JobHandler, JobHandlerFor } from '@kouan/jobs/job-handler';
+import { JobName, QueueName } from '@kouan/jobs/job-names';
+import type { PurgeIdempotencyKeysJobData } from '@kouan/jobs/jobs/purge-idempotency-keys.job';
+import { JobDispatcher } from '../../apps/worker/src/job-dispatcher';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { cloneTemplate, REDIS_URL } from '../support/db';
+
+/** Polls `probe` until it returns something other than undefined/false; no fixed sleeps. */
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 10; ; wait = Math.min(wait * 2, 200)) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, wait));
+  }
+}
+
+describe('worker (real Postgres and Redis)', () => {
+  const base = `kouan-test-w${randomBytes(5).toString('hex')}`;
+  let db: Awaited<ReturnType<typeof cloneTemplate>>;
+  let pg: Client;
+  const opened: Array<{ app: INestApplicationContext; queue: Queue; closed: boolean }> = [];
+
+  beforeAll(async () => {
+    db = await cloneTemplate();
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+  });
+
+  afterAll(async () => {
+    for (const w of opened) {
+      if (!w.closed) await w.app.close();
+      await w.queue.close();
+    }
+    await pg?.end();
+    await db?.drop();
+    const redis = new Redis(REDIS_URL);
+    try {
+      const keys = await redis.keys(`${base}-*`);
+      if (keys.length) await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  /** The worker as `apps/worker` boots it, on this file's database and a Redis prefix of its own. */
+  async function bootWorker(name: string) {
+    const prefix = `${base}-${name}`;
+    const app = await NestFactory.createApplicationContext(
+      WorkerModule.forRoot({ DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', NODE_ENV: 'test', DB_POOL_SIZE: '4' }),
+      { logger: false, abortOnError: false },
+    );
+    const queue = new Queue(QueueName.Maintenance, { connection: redisOptions(REDIS_URL), prefix: `${prefix}:bull` });
+    const worker = { app, queue, closed: false };
+    opened.push(worker);
+    return worker;
+  }
+
+  /** Waits until the scheduler's first (immediate) run is done, so it cannot race the test's own rows. */
+  const settled = (queue: Queue) =>
+    until('the first scheduled purge', async () => {
+      const c = await queue.getJobCounts('waiting', 'active', 'prioritized', 'completed', 'failed');
+      if (c.failed) throw new Error('a maintenance job failed');
+      return c.waiting + c.active + c.prioritized === 0 && c.completed >= 1;
+    });
+
+  async function firm(): Promise<string> {
+    const r = await pg.query<{ id: string }>(
+      `INSERT INTO firms (name, country, contact_email) VALUES ('Purge Test Logistics', 'CN', 'ops@purge.example') RETURNING id`,
+    );
+    return r.rows[0].id;
+  }
+
+  const addKey = (firmId: string, key: string, age: string) =>
+    pg.query(
+      `INSERT INTO idempotency_keys (firm_id, key, request_hash, response, created_at)
+       VALUES ($1, $2, repeat('a', 64), '{"status": 201}', now() - $3::interval)`,
+      [firmId, key, age],
+    );
+
+  const keysOf = async (firmId: string) =>
+    (await pg.query<{ key: string }>('SELECT key FROM idempotency_keys WHERE firm_id = $1 ORDER BY key', [firmId])).rows.map((r) => r.key);
+
+  async function runJob(queue: Queue, data: PurgeIdempotencyKeysJobData): Promise<unknown> {
+    const job = await queue.add(JobName.PurgeIdempotencyKeys, data);
+    return until(`job ${job.id}`, async () => {
+      const state = await queue.getJobState(job.id!);
+      if (state === 'failed') throw new Error(`job ${job.id} failed`);
+      return state === 'completed' ? { value: (await queue.getJob(job.id!))!.returnvalue } : undefined;
+    }).then((r) => r.value);
+  }
+
+  describe('running', () => {
+    let queue: Queue;
+
+    beforeAll(async () => {
+      ({ queue } = await bootWorker('run'));
+      await settled(queue);
+    });
+
+    afterAll(async () => {
+      const w = opened.find((o) => o.queue === queue);
+      if (w && !w.closed) {
+        w.closed = true;
+        await w.app.close();
+      }
+    });
+
+    it('registers the hourly purge-idempotency-keys scheduler at boot', async () => {
+      const schedulers = await queue.getJobSchedulers();
+      expect(schedulers).toEqual([
+        expect.objectContaining({ key: JobName.PurgeIdempotencyKeys, name: JobName.PurgeIdempotencyKeys, every: 3_600_000 }),
+      ]);
+      expect(schedulers[0].template?.data).toEqual({ keepHours: 48 });
+    });
+
+    it('purges idempotency keys older than the job says and keeps the rest', async () => {
+      const firmId = await firm();
+      await addKey(firmId, 'old-1', '3 days');
+      await addKey(firmId, 'old-2', '72 hours 5 minutes');
+      await addKey(firmId, 'day-and-a-half', '36 hours');
+      await addKey(firmId, 'recent', '2 hours');
+      await addKey(firmId, 'fresh', '0 seconds');
+
+      expect(await runJob(queue, { keepHours: 48 })).toBe(2);
+      expect(await keysOf(firmId)).toEqual(['day-and-a-half', 'fresh', 'recent']);
+    });
+
+    it('keeps every key at least 24 hours, whatever the job asks', async () => {
+      const firmId = await firm();
+      await addKey(firmId, 'past-a-day', '25 hours');
+      await addKey(firmId, 'under-a-day', '23 hours');
+      await addKey(firmId, 'fresh', '0 seconds');
+
+      await runJob(queue, { keepHours: 1 });
+      const left = await keysOf(firmId);
+      expect(left).toEqual(['fresh', 'under-a-day']);
+    });
+  });
+
+  it('closes cleanly: the BullMQ worker and every Postgres connection it opened go away', async () => {
+    const backends = async () =>
+      new Set((await pg.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'kouan'`, [db.name],
+      )).rows.map((r) => r.pid));
+    const before = await backends();
+    const worker = await bootWorker('close');
+    await settled(worker.queue);
+    const mine = [...(await backends())].filter((pid) => !before.has(pid));
+    expect(await worker.queue.getWorkersCount()).toBe(1);
+    expect(mine.length).toBeGreaterThan(0);
+
+    await expect(worker.app.close()).resolves.toBeUndefined();
+    worker.closed = true;
+
+    await until('the BullMQ worker to disconnect', async () => (await worker.queue.getWorkersCount()) === 0);
+    await until('the pool to close', async () => {
+      const now = await backends();
+      return mine.every((pid) => !now.has(pid));
+    });
+  });
+});
+
+describe('JobDispatcher', () => {
+  @Injectable()
+  @JobHandlerFor(JobName.PurgeIdempotencyKeys)
+  class PurgeStub implements JobHandler {
+    readonly seen: unknown[] = [];
+    async handle(data: unknown) {
+      this.seen.push(data);
+      return 7;
+    }
+  }
+
+  @Injectable()
+  @JobHandlerFor(JobName.PurgeIdempotencyKeys)
+  class SecondPurgeStub implements JobHandler {
+    async handle() {
+      return 0;
+    }
+  }
+
+  @Injectable()
+  class NotAHandler {}
+
+  const boot = (providers: Array<new (...args: never[]) => unknown>) => {
+    @Module({ imports: [DiscoveryModule], providers: [JobDispatcher, ...providers] })
+    class Host {}
+    return NestFactory.createApplicationContext(Host, { logger: false, abortOnError: false });
+  };
+
+  it('refuses to boot when a job has no handler, naming the job', async () => {
+    await expect(boot([NotAHandler])).rejects.toThrow(/purge-idempotency-keys has 0 handlers/);
+  });
+
+  it('refuses to boot when a job has two handlers, naming the job', async () => {
+    await expect(boot([PurgeStub, SecondPurgeStub])).rejects.toThrow(/purge-idempotency-keys has 2 handlers/);
+  });
+
+  it('boots with exactly one handler per job and hands each job to it', async () => {
+    const app = await boot([PurgeStub, NotAHandler]);
+    try {
+      const dispatcher = app.get(JobDispatcher);
+      await expect(dispatcher.run(JobName.PurgeIdempotencyKeys, { keepHours: 30 })).resolves.toBe(7);
+      expect(app.get(PurgeStub).seen).toEqual([{ keepHours: 30 }]);
+      expect(() => dispatcher.run('no-such-job', {})).toThrow(/no-such-job/);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,0 +1,132 @@
+import { EnvValidationError, redisOptions, validateEnv } from '@kouan/config/env';
+
+const SECRET = 'x'.repeat(32);
+const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: SECRET, ADMIN_EMAIL: 'ops@kouan.example', ADMIN_PASSWORD: 'a-long-password' };
+
+/** The message of the error validateEnv throws for `raw` (fails the test if it does not throw). */
+function problem(raw: Record<string, unknown>): string {
+  try {
+    validateEnv(raw);
+  } catch (e) {
+    expect(e).toBeInstanceOf(EnvValidationError);
+    return (e as Error).message;
+  }
+  throw new Error(`validateEnv accepted ${JSON.stringify(raw)}`);
+}
+
+describe('validateEnv', () => {
+  it('fills in the documented defaults', () => {
+    const env = validateEnv({});
+    expect(env).toEqual({
+      nodeEnv: 'development',
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/kouan',
+      redisUrl: 'redis://127.0.0.1:6379',
+      redisPrefix: 'kouan',
+      port: 3000,
+      jwtSecret: expect.any(String),
+      jwtTtlSeconds: 900,
+      driverJwtTtlSeconds: 3600,
+      adminEmail: 'admin@kouan.local',
+      adminPassword: 'admin-password',
+      dbPoolSize: 20,
+      loginThrottleLimit: 10,
+      loginThrottleTtlSeconds: 60,
+      logLevel: 'info',
+    });
+    expect(env.jwtSecret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(validateEnv({ PORT: '', DATABASE_URL: '', JWT_SECRET: '' })).toMatchObject({
+      port: 3000, databaseUrl: 'postgres://postgres@127.0.0.1:5432/kouan',
+    });
+  });
+
+  it('takes the values it is given, numbers as numbers', () => {
+    const env = validateEnv({
+      NODE_ENV: 'test', PORT: '8080', DATABASE_URL: 'postgresql://u:p@db:5433/x', REDIS_URL: 'rediss://cache:6380',
+      REDIS_PREFIX: 'kouan-test:a_1', JWT_SECRET: SECRET, DB_POOL_SIZE: '5', LOG_LEVEL: 'silent',
+    });
+    expect(env).toMatchObject({
+      nodeEnv: 'test', port: 8080, databaseUrl: 'postgresql://u:p@db:5433/x', redisUrl: 'rediss://cache:6380',
+      redisPrefix: 'kouan-test:a_1', jwtSecret: SECRET, dbPoolSize: 5, logLevel: 'silent',
+    });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '80.5'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['DATABASE_URL', 'postgres://'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['REDIS_PREFIX', 'has space'],
+    ['JWT_SECRET', 'too-short'],
+    ['JWT_TTL_SECONDS', '5'],
+    ['NODE_ENV', 'staging'],
+    ['LOG_LEVEL', 'loud'],
+    ['ADMIN_EMAIL', 'not-an-email'],
+    ['DB_POOL_SIZE', '0'],
+  ])('refuses %s=%p, naming the variable', (name, value) => {
+    const message = problem({ [name]: value });
+    expect(message).toMatch(new RegExp(`\\b${name}\\b`));
+    // Only the bad variable is blamed.
+    for (const other of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'NODE_ENV', 'ADMIN_EMAIL']) {
+      if (other !== name) expect(message).not.toMatch(new RegExp(`\\b${other}\\b`));
+    }
+  });
+
+  it('names every bad variable at once', () => {
+    const message = problem({ PORT: 'abc', DATABASE_URL: 'mysql://x', JWT_SECRET: 'short' });
+    expect(message).toContain('PORT');
+    expect(message).toContain('DATABASE_URL');
+    expect(message).toContain('JWT_SECRET');
+  });
+
+  it('demands a secret and an admin in production', () => {
+    const message = problem({ NODE_ENV: 'production' });
+    expect(message).toContain('JWT_SECRET');
+    expect(message).toContain('ADMIN_EMAIL');
+    expect(message).toContain('ADMIN_PASSWORD');
+
+    const noSecret = problem({ ...PRODUCTION, JWT_SECRET: undefined });
+    expect(noSecret).toContain('JWT_SECRET');
+    expect(noSecret).not.toContain('ADMIN_');
+
+    const noAdmin = problem({ ...PRODUCTION, ADMIN_PASSWORD: '' });
+    expect(noAdmin).toContain('ADMIN_PASSWORD');
+    expect(noAdmin).not.toContain('JWT_SECRET');
+  });
+
+  it('uses no built-in secret or admin in production', () => {
+    const env = validateEnv(PRODUCTION);
+    expect(env).toMatchObject({ nodeEnv: 'production', jwtSecret: SECRET, adminEmail: 'ops@kouan.example', adminPassword: 'a-long-password' });
+    expect(validateEnv({}).jwtSecret).not.toBe(SECRET);
+  });
+
+  it('gives development and test a secret and admin of their own', () => {
+    for (const NODE_ENV of ['development', 'test']) {
+      expect(validateEnv({ NODE_ENV })).toMatchObject({ adminEmail: 'admin@kouan.local', adminPassword: 'admin-password' });
+    }
+  });
+});
+
+describe('redisOptions', () => {
+  it('reads password, host, port and db from a redis:// URL', () => {
+    expect(redisOptions('redis://:pw@host:6380/2')).toEqual({
+      host: 'host', port: 6380, username: undefined, password: 'pw', db: 2, tls: undefined,
+    });
+  });
+
+  it('defaults the port and db and decodes a user and password', () => {
+    expect(redisOptions('redis://127.0.0.1')).toMatchObject({ host: '127.0.0.1', port: 6379, db: 0, password: undefined });
+    expect(redisOptions('redis://app%3Aw:p%40ss%2Fword@cache.internal:7000')).toMatchObject({
+      username: 'app:w', password: 'p@ss/word', host: 'cache.internal', port: 7000, db: 0,
+    });
+  });
+
+  it('turns on TLS for rediss:// and unwraps an IPv6 host', () => {
+    expect(redisOptions('rediss://cache:6380/1')).toMatchObject({ tls: {}, port: 6380, db: 1 });
+    expect(redisOptions('redis://[::1]:6379')).toMatchObject({ host: '::1', port: 6379 });
+  });
+});

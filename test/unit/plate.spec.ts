@@ -1,0 +1,90 @@
+import { maskPlate, normalisePlate } from '@kouan/common/plate';
+
+describe('normalisePlate', () => {
+  it.each([
+    ['云A·12345', '云A12345'],
+    ['云a 12345', '云A12345'],
+    ['ab-12 cd', 'AB12CD'],
+    ['AB12CD', 'AB12CD'],
+    ['  粤Z・1234港 ', '粤Z1234港'],
+    ['29C-123.45', '29C12345'], // Vietnam
+    ['51f–678.90', '51F67890'], // Vietnam, lower case and an en dash
+    ['ກຂ 1234', 'ກຂ1234'], // Laos
+    ['ນວ-5678', 'ນວ5678'],
+    ['กข 1234', 'กข1234'], // Thailand
+    ['1กข-1234 เชียงราย', '1กข1234เชียงราย'], // Thailand, with the province
+    ['ပဲခူး ၁က-၁၂၃၄', 'ပဲခူး၁က၁၂၃၄'], // Myanmar, Burmese script and digits
+    ['YGN 1A-2345', 'YGN1A2345'], // Myanmar, Latin letters
+  ])('%p → %p', (input, plate) => {
+    expect(normalisePlate(input)).toBe(plate);
+  });
+
+  it('keeps the letters of non-Latin scripts rather than dropping or transliterating them', () => {
+    const lao = normalisePlate('ກຂ 1234')!;
+    expect([...lao].slice(0, 2)).toEqual(['ກ', 'ຂ']);
+    // Thai vowel signs and Burmese marks are part of the plate.
+    expect(normalisePlate('เชียงราย 12')).toBe('เชียงราย12');
+    expect(normalisePlate('ပဲခူး ၁')).toContain('\u1032');
+  });
+
+  it('writes the same plate the same way however its accents were typed', () => {
+    const composed = normalisePlate('Đà 12\u00c1');
+    const decomposed = normalisePlate('\u0110a\u0300 12A\u0301');
+    expect(composed).toBe('ĐÀ12Á');
+    expect(decomposed).toBe(composed);
+  });
+
+  it('takes 2 to 15 characters once the decoration is gone', () => {
+    expect(normalisePlate('AB')).toBe('AB');
+    expect(normalisePlate('A'.repeat(15))).toBe('A'.repeat(15));
+    expect(normalisePlate(`${'A'.repeat(8)}-${'1'.repeat(7)}`)).toBe(`${'A'.repeat(8)}${'1'.repeat(7)}`);
+    expect(normalisePlate('A'.repeat(16))).toBeNull();
+    expect(normalisePlate('云A123456789012345')).toBeNull();
+  });
+
+  it.each([
+    ["'; drop table", 'SQL'],
+    ["AB12'--", 'a quote'],
+    ['<script>', 'markup'],
+    ['AB/1234', 'a slash'],
+    ['AB_1234', 'an underscore'],
+    ['', 'nothing'],
+    ['   ', 'only spaces'],
+    ['- · -', 'only decoration'],
+    ['A', 'one character'],
+    ['A ·', 'one character and decoration'],
+    ['A'.repeat(16), '16 characters'],
+    ['云A🚚123', 'an emoji'],
+    ['🚚🚚', 'only emoji'],
+    ['AB\u0000123', 'a control character'],
+    ['AB\u200b123', 'a zero-width space'],
+  ])('rejects %p (%s)', (input) => {
+    expect(normalisePlate(input)).toBeNull();
+  });
+});
+
+describe('maskPlate', () => {
+  it('shows province, city and the last two characters only', () => {
+    expect(maskPlate('云A12345')).toBe('云A·***45');
+    expect(maskPlate('ກຂ1234')).toBe('ກຂ·***34');
+    expect(maskPlate('29C12345')).toBe('29·***45');
+  });
+
+  it('never reveals the middle of a plate, whatever its length', () => {
+    const chars = 'ABCDEFGHJKMNPQR'; // all different, so a leaked character is a leaked position
+    for (let n = 2; n <= 15; n++) {
+      const plate = chars.slice(0, n);
+      const masked = maskPlate(plate);
+      const shown = [...masked].filter((c) => chars.includes(c));
+      expect(shown.length).toBeLessThanOrEqual(Math.min(4, n - 1));
+      for (const c of plate.slice(2, -2)) expect(masked).not.toContain(c);
+      expect(masked).toContain('***');
+      // The length of the plate does not show either.
+      expect(masked.replace(/[A-Z]/g, '')).toBe('·***');
+    }
+  });
+
+  it('does not split a character made of two UTF-16 units', () => {
+    expect(maskPlate('𠀀A12345')).toBe('𠀀A·***45');
+  });
+});
