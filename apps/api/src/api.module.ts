@@ -11,7 +11,10 @@ import { DbModule, RedisModule } from '@kouan/db';
 import { FirmsModule } from '@kouan/firms';
 import { JobsModule } from '@kouan/jobs';
 import { PortsModule } from '@kouan/ports';
+import { QueueModule } from '@kouan/queue';
+import { RealtimeModule } from '@kouan/realtime';
 import { HealthController } from './health.controller';
+import { LiveGateway } from './live.gateway';
 import { MetricsController } from './metrics.controller';
 
 @Module({})
@@ -31,10 +34,12 @@ export class ApiModule {
         AuthModule,
         PortsModule,
         FirmsModule,
+        RealtimeModule,
         BookingModule,
+        QueueModule,
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
+      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }, LiveGateway],
     };
   }
 }

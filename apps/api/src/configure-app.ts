@@ -2,6 +2,8 @@ import { RequestMethod, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { AppConfig } from '@kouan/config';
+import { RedisIoAdapter } from '@kouan/realtime';
 
 export const API_PREFIX = 'api/v1';
 
@@ -28,6 +30,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     .addBearerAuth()
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api/docs-json' });
+  app.useWebSocketAdapter(new RedisIoAdapter(app, app.get(AppConfig).env));
   app.enableShutdownHooks();
   return app;
 }

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { UsersService } from '@kouan/auth';
 import { envFromProcess } from '@kouan/config';
 import { ensureDatabase, runMigrations } from '@kouan/db';
+import { ParkingService } from '@kouan/parking';
 import { PortSeedService } from '@kouan/ports';
 import { SeedModule } from './seed.module';
 
@@ -23,6 +24,7 @@ async function seed(): Promise<void> {
   try {
     const { ports, roadPorts } = await app.get(PortSeedService).seed();
     say(`seeded ${ports} ports (${roadPorts} road ports with lanes and a default schedule)`);
+    say(`seeded ${await app.get(ParkingService).seed()} holding areas`);
     if (env.adminEmail && env.adminPassword) {
       const created = await app.get(UsersService).ensure({ email: env.adminEmail, password: env.adminPassword, role: 'port_admin' });
       say(created ? `created port admin ${env.adminEmail}` : `port admin ${env.adminEmail} already exists`);

@@ -3,11 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { User, UsersService } from '@kouan/auth';
 import { KouanConfigModule } from '@kouan/config';
 import { DbModule } from '@kouan/db';
+import { ParkingService } from '@kouan/parking';
 import { PortSeedService } from '@kouan/ports';
 
 /** Just what the seed needs: no HTTP, no Redis. */
 @Module({
   imports: [KouanConfigModule.forRoot(), DbModule, TypeOrmModule.forFeature([User])],
-  providers: [PortSeedService, UsersService],
+  providers: [PortSeedService, ParkingService, UsersService],
 })
 export class SeedModule {}

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ParkingModule } from '@kouan/parking/parking.module';
 import { Lane } from './entities/lane.entity';
 import { Port } from './entities/port.entity';
 import { Schedule } from './entities/schedule.entity';
@@ -10,7 +11,7 @@ import { PortsService } from './ports.service';
 import { SlotsService } from './slots.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Port, Lane, Schedule, Slot])],
+  imports: [TypeOrmModule.forFeature([Port, Lane, Schedule, Slot]), ParkingModule],
   controllers: [PortsController],
   providers: [PortsService, SlotsService, PortSeedService],
   exports: [PortsService, SlotsService, PortSeedService],

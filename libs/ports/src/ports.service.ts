@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import type { Principal } from '@kouan/auth';
+import { ParkingService } from '@kouan/parking/parking.service';
 import { DomainError, inTransaction, notFound, rows } from '@kouan/common';
 import type { PortDetailDto, PortSummaryDto } from './dto/port.dto';
 import type { PutScheduleDto, ScheduleResponseDto } from './dto/schedule.dto';
@@ -19,6 +20,7 @@ export class PortsService {
     @InjectDataSource() private readonly ds: DataSource,
     @InjectRepository(Port) private readonly ports: Repository<Port>,
     @InjectRepository(Schedule) private readonly schedules: Repository<Schedule>,
+    private readonly parking: ParkingService,
   ) {}
 
   async list(): Promise<PortSummaryDto[]> {
@@ -36,7 +38,7 @@ export class PortsService {
   async detail(code: string): Promise<PortDetailDto> {
     const port = await this.ports.findOne({ where: { code }, relations: { lanes: true }, order: { lanes: { name: 'ASC' } } });
     if (!port) throw notFound(`port ${code}`);
-    const schedule = await this.schedules.findOneBy({ portCode: code });
+    const [schedule, parkingAreas] = await Promise.all([this.schedules.findOneBy({ portCode: code }), this.parking.list(code)]);
     return {
       code: port.code,
       name: port.name,
@@ -47,6 +49,7 @@ export class PortsService {
       counterpartLocation: port.counterpartLocation,
       timeZone: port.timeZone,
       lanes: port.lanes.map(laneDto),
+      parkingAreas,
       schedule: schedule ? toScheduleDto(schedule, port.timeZone) : null,
     };
   }
@@ -80,17 +83,22 @@ export class PortsService {
     return inTransaction(this.ds, async (em) => {
       await em.query(
         `INSERT INTO schedules (port_code, slot_minutes, capacity_export, capacity_import, open_from, open_to,
-           firm_quota_percent, horizon_days, early_arrival_minutes, check_in_grace_minutes, called_timeout_minutes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+           firm_quota_percent, horizon_days, early_arrival_minutes, check_in_grace_minutes, called_timeout_minutes,
+           priority_ratio, priority_cap_percent, default_service_minutes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, COALESCE($12, 3), COALESCE($13, 25), COALESCE($14, 8))
          ON CONFLICT (port_code) DO UPDATE SET slot_minutes = EXCLUDED.slot_minutes,
            capacity_export = EXCLUDED.capacity_export, capacity_import = EXCLUDED.capacity_import,
            open_from = EXCLUDED.open_from, open_to = EXCLUDED.open_to,
            firm_quota_percent = EXCLUDED.firm_quota_percent, horizon_days = EXCLUDED.horizon_days,
            early_arrival_minutes = EXCLUDED.early_arrival_minutes,
            check_in_grace_minutes = EXCLUDED.check_in_grace_minutes,
-           called_timeout_minutes = EXCLUDED.called_timeout_minutes, updated_at = now()`,
+           called_timeout_minutes = EXCLUDED.called_timeout_minutes,
+           priority_ratio = COALESCE($12, schedules.priority_ratio),
+           priority_cap_percent = COALESCE($13, schedules.priority_cap_percent),
+           default_service_minutes = COALESCE($14, schedules.default_service_minutes), updated_at = now()`,
         [code, dto.slotMinutes, dto.capacity.export, dto.capacity.import, openFrom, openTo, dto.firmQuotaPercent,
-          dto.horizonDays, dto.earlyArrivalMinutes, dto.checkInGraceMinutes, dto.calledTimeoutMinutes],
+          dto.horizonDays, dto.earlyArrivalMinutes, dto.checkInGraceMinutes, dto.calledTimeoutMinutes,
+          dto.priorityRatio ?? null, dto.priorityCapPercent ?? null, dto.defaultServiceMinutes ?? null],
       );
       const future = await rows<{ id: string; starts_at: Date; ends_at: Date }>(
         em,

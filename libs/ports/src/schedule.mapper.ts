@@ -13,6 +13,9 @@ export const toScheduleDto = (s: Schedule, timeZone: string): ScheduleResponseDt
   earlyArrivalMinutes: s.earlyArrivalMinutes,
   checkInGraceMinutes: s.checkInGraceMinutes,
   calledTimeoutMinutes: s.calledTimeoutMinutes,
+  priorityRatio: s.priorityRatio,
+  priorityCapPercent: s.priorityCapPercent,
+  defaultServiceMinutes: s.defaultServiceMinutes,
   timeZone,
   updatedAt: new Date(s.updatedAt).toISOString(),
 });

@@ -3,7 +3,9 @@ import { Driver } from '@kouan/firms/entities/driver.entity';
 import { Firm } from '@kouan/firms/entities/firm.entity';
 import { Vehicle } from '@kouan/firms/entities/vehicle.entity';
 import type { Direction } from '@kouan/ports/entities/lane.entity';
+import { Lane } from '@kouan/ports/entities/lane.entity';
 import { Slot } from '@kouan/ports/entities/slot.entity';
+import { ParkingArea } from '@kouan/parking/entities/parking-area.entity';
 import type { BookingStatus } from '../booking-status';
 
 @Entity('bookings')
@@ -20,6 +22,11 @@ import type { BookingStatus } from '../booking-status';
   'chk_bookings_status',
   `"status" IN ('booked', 'checked_in', 'called', 'completed', 'cancelled', 'no_show')`,
 )
+// A bay holds one waiting truck.
+@Index('uq_bookings_bay', ['parkingAreaId', 'bay'], { unique: true, where: `"bay" IS NOT NULL` })
+// The waiting line of one port and direction, in check-in order.
+@Index('ix_bookings_waiting', ['portCode', 'direction', 'queueKey'], { where: `"status" = 'checked_in'` })
+@Index('ix_bookings_lane_completed', ['laneId', 'completedAt'], { where: `"status" = 'completed'` })
 @Check('chk_bookings_weight', `"weight_kg" BETWEEN 1 AND 100000`)
 @Check('chk_bookings_hs_code', `"hs_code" ~ '^[0-9]{6,10}$'`)
 export class Booking {
@@ -110,4 +117,36 @@ export class Booking {
 
   @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
   cancelledAt: Date | null;
+
+  /** Place in the waiting line, from a sequence at check-in (a skip moves it to a point between two others). */
+  @Column({ name: 'queue_key', type: 'double precision', nullable: true })
+  queueKey: number | null;
+
+  /** Uses the green channel (perishable cargo, within the slot's priority cap). */
+  @Column({ type: 'boolean', default: false })
+  priority: boolean;
+
+  @Column({ name: 'parking_area_id', type: 'uuid', nullable: true })
+  parkingAreaId: string | null;
+
+  @ManyToOne(() => ParkingArea, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'parking_area_id', foreignKeyConstraintName: 'fk_bookings_parking_area' })
+  parkingArea: Relation<ParkingArea> | null;
+
+  @Column({ type: 'integer', nullable: true })
+  bay: number | null;
+
+  /** The holding areas were full at check-in: the truck waits outside them and keeps its place. */
+  @Column({ type: 'boolean', default: false })
+  overflow: boolean;
+
+  @Column({ name: 'lane_id', type: 'uuid', nullable: true })
+  laneId: string | null;
+
+  @ManyToOne(() => Lane, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'lane_id', foreignKeyConstraintName: 'fk_bookings_lane' })
+  lane: Relation<Lane> | null;
+
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  instructions: string | null;
 }

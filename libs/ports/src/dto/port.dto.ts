@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
+import { ParkingAreaDto } from '@kouan/parking/dto/parking-area.dto';
 import { ScheduleResponseDto } from './schedule.dto';
 
 export class LaneDto {
@@ -22,6 +23,7 @@ export class PortDetailDto extends PortSummaryDto {
   @ApiProperty() county: string;
   @ApiProperty({ nullable: true, type: String }) counterpartLocation: string | null;
   @ApiProperty() timeZone: string;
+  @ApiProperty({ type: [ParkingAreaDto] }) parkingAreas: ParkingAreaDto[];
   @ApiProperty({ type: ScheduleResponseDto, nullable: true }) schedule: ScheduleResponseDto | null;
 }
 

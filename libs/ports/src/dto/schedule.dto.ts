@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsObject, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
 
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
@@ -50,6 +50,18 @@ export class PutScheduleDto {
   @ApiProperty({ example: 15, minimum: 1, maximum: 1440 })
   @IsInt() @Min(1) @Max(1440)
   calledTimeoutMinutes: number;
+
+  @ApiPropertyOptional({ example: 3, description: 'green channel: one perishable truck after this many regular ones (kept when omitted)' })
+  @IsOptional() @IsInt() @Min(1) @Max(50)
+  priorityRatio?: number;
+
+  @ApiPropertyOptional({ example: 25, description: "at most this share of a slot's capacity may use the green channel (kept when omitted)" })
+  @IsOptional() @IsInt() @Min(0) @Max(100)
+  priorityCapPercent?: number;
+
+  @ApiPropertyOptional({ example: 8, description: 'lane service time assumed for ETAs until lanes have measurements (kept when omitted)' })
+  @IsOptional() @IsInt() @Min(1) @Max(240)
+  defaultServiceMinutes?: number;
 }
 
 export class ScheduleResponseDto extends PutScheduleDto {

@@ -6,6 +6,8 @@ import { Port } from './port.entity';
 @Check('chk_schedules_slot_minutes', `"slot_minutes" BETWEEN 5 AND 720`)
 @Check('chk_schedules_open', `"open_from" >= 0 AND "open_to" <= 1440 AND "open_from" < "open_to"`)
 @Check('chk_schedules_capacity', `"capacity_export" >= 0 AND "capacity_import" >= 0`)
+@Check('chk_schedules_priority', `"priority_ratio" BETWEEN 1 AND 50 AND "priority_cap_percent" BETWEEN 0 AND 100`)
+@Check('chk_schedules_service', `"default_service_minutes" BETWEEN 1 AND 240`)
 @Check('chk_schedules_quota', `"firm_quota_percent" BETWEEN 1 AND 100`)
 export class Schedule {
   @PrimaryColumn({ name: 'port_code', type: 'varchar', length: 32 })
@@ -44,6 +46,18 @@ export class Schedule {
 
   @Column({ name: 'called_timeout_minutes', type: 'smallint' })
   calledTimeoutMinutes: number;
+
+  /** Green channel: one perishable truck after every `priority_ratio` regular ones... */
+  @Column({ name: 'priority_ratio', type: 'smallint', default: 3 })
+  priorityRatio: number;
+
+  /** ...and at most this share of a slot's capacity may use it, so it cannot starve the rest. */
+  @Column({ name: 'priority_cap_percent', type: 'smallint', default: 25 })
+  priorityCapPercent: number;
+
+  /** Lane service time (call to complete) assumed until a lane has measured ones. */
+  @Column({ name: 'default_service_minutes', type: 'smallint', default: 8 })
+  defaultServiceMinutes: number;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;

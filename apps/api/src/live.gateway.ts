@@ -1,0 +1,86 @@
+import { Logger } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import { Principal, TokenService } from '@kouan/auth';
+import { QueueReadService } from '@kouan/queue';
+import { LIVE_NAMESPACE, QUEUE_SNAPSHOT_EVENT, QueueSnapshot, rooms, ServerToClientEvents } from '@kouan/realtime';
+
+type LiveSocket = Socket<Record<string, never>, ServerToClientEvents, Record<string, never>, { principal?: Principal }>;
+
+const PORT_CODE = /^[A-Z0-9-]{2,32}$/;
+
+/**
+ * socket.io `/live`. Authenticated at the handshake with the same tokens as HTTP (a bad token is refused;
+ * no token is a public board viewer). Rooms: booking:<id> (driver), firm:<id>, staff:<port>, and
+ * port:<code>:<direction> for board subscribers. Queue changes arrive once per change from Redis (any
+ * process may have made them) and are fanned out here to this process's own sockets.
+ */
+@WebSocketGateway({ namespace: LIVE_NAMESPACE, cors: { origin: true } })
+export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
+  private readonly logger = new Logger(LiveGateway.name);
+  /** Newest version sent per queue, so a late or duplicate snapshot never overwrites a newer one. */
+  private readonly sent = new Map<string, number>();
+
+  @WebSocketServer() private readonly nsp: Namespace<Record<string, never>, ServerToClientEvents>;
+
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly reader: QueueReadService,
+  ) {}
+
+  afterInit(nsp: Namespace): void {
+    nsp.use((socket, next) => {
+      const token: unknown = socket.handshake.auth?.token;
+      if (token === undefined || token === null || token === '') return next();
+      const principal = typeof token === 'string' ? this.tokens.verify(token) : null;
+      if (!principal) return next(new Error('unauthorized: invalid or expired token'));
+      (socket as LiveSocket).data.principal = principal;
+      next();
+    });
+    nsp.on(QUEUE_SNAPSHOT_EVENT, (snapshot: QueueSnapshot) => this.fanOut(snapshot));
+  }
+
+  async handleConnection(socket: LiveSocket): Promise<void> {
+    const p = socket.data.principal;
+    if (!p) return;
+    if (p.role === 'driver' && p.bookingId) {
+      await socket.join(rooms.booking(p.bookingId));
+      // A reconnecting driver gets its current state at once, not at the next change.
+      try {
+        const { portCode: _port, direction: _direction, ...update } = await this.reader.bookingUpdate(p.bookingId);
+        socket.emit('booking:update', update);
+      } catch (e) {
+        this.logger.warn({ err: e, bookingId: p.bookingId }, 'no state for a connecting driver');
+      }
+    } else if (p.firmId) {
+      await socket.join(rooms.firm(p.firmId));
+    } else if (p.role === 'port_staff' && p.portCode) {
+      await socket.join(rooms.staff(p.portCode));
+    }
+  }
+
+  /** `subscribe` {port, direction}: the public board of that port and direction, starting with its current state. */
+  @SubscribeMessage('subscribe')
+  async subscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<{ ok: boolean; error?: string }> {
+    const { port, direction } = (body ?? {}) as { port?: unknown; direction?: unknown };
+    const code = typeof port === 'string' ? port.toUpperCase() : '';
+    if (!PORT_CODE.test(code) || (direction !== 'export' && direction !== 'import')) {
+      return { ok: false, error: 'subscribe needs {port: "MOHAN", direction: "export" | "import"}' };
+    }
+    await socket.join(rooms.board(code, direction));
+    socket.emit('queue:update', (await this.reader.snapshot(code, direction)).public);
+    return { ok: true };
+  }
+
+  private fanOut(s: QueueSnapshot): void {
+    const key = `${s.public.port}:${s.public.direction}`;
+    if ((this.sent.get(key) ?? -1) >= s.public.version) return;
+    this.sent.set(key, s.public.version);
+    const local = this.nsp.local;
+    local.to(rooms.board(s.public.port, s.public.direction)).emit('queue:update', s.public);
+    local.to(rooms.staff(s.public.port)).emit('queue:update', s.staff);
+    for (const { firmId, update } of s.bookings) {
+      local.to([rooms.booking(update.bookingId), rooms.firm(firmId)]).emit('booking:update', update);
+    }
+  }
+}

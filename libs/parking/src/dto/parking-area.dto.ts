@@ -1,0 +1,61 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsLatitude, IsLongitude, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { NoControlCharacters, Trim } from '@kouan/common';
+
+export class CreateParkingAreaDto {
+  @ApiProperty({ example: 'Mohan holding area' })
+  @Trim() @IsString() @IsNotEmpty() @MaxLength(120) @NoControlCharacters()
+  name: string;
+
+  @ApiProperty({ example: 21.183 }) @IsLatitude() lat: number;
+  @ApiProperty({ example: 101.683 }) @IsLongitude() lon: number;
+
+  @ApiProperty({ example: 500, description: 'geofence radius in metres' })
+  @IsInt() @Min(10) @Max(20_000)
+  radiusM: number;
+
+  @ApiProperty({ example: 200 }) @IsInt() @Min(0) @Max(10_000) bays: number;
+
+  @ApiProperty({ example: 40, description: 'bays 1..reeferBays have shore power' })
+  @IsInt() @Min(0) @Max(10_000)
+  reeferBays: number;
+
+  @ApiPropertyOptional({ example: { en: 'Turn right after the toll gate', zh: '过收费站后右转' } })
+  @IsOptional() @IsObject()
+  directions?: Record<string, string>;
+}
+
+export class UpdateParkingAreaDto {
+  @ApiPropertyOptional() @IsOptional() @Trim() @IsString() @IsNotEmpty() @MaxLength(120) @NoControlCharacters() name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsLatitude() lat?: number;
+  @ApiPropertyOptional() @IsOptional() @IsLongitude() lon?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(10) @Max(20_000) radiusM?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10_000) bays?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10_000) reeferBays?: number;
+  @ApiPropertyOptional() @IsOptional() @IsObject() directions?: Record<string, string>;
+}
+
+export class ParkingAreaDto {
+  @ApiProperty() id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() lat: number;
+  @ApiProperty() lon: number;
+  @ApiProperty() radiusM: number;
+  @ApiProperty() bays: number;
+  @ApiProperty() reeferBays: number;
+  @ApiProperty({ description: 'bays taken by waiting trucks now' }) occupied: number;
+  @ApiProperty() directions: Record<string, string>;
+}
+
+/** Where a checked-in truck waits. */
+export class ParkingDto {
+  @ApiProperty({ nullable: true, type: String }) areaId: string | null;
+  @ApiProperty({ nullable: true, type: String }) areaName: string | null;
+  @ApiProperty({ nullable: true, type: Number }) bay: number | null;
+  @ApiProperty({ description: 'the bay has shore power for a reefer' }) powered: boolean;
+  @ApiProperty({ nullable: true, type: Number }) lat: number | null;
+  @ApiProperty({ nullable: true, type: Number }) lon: number | null;
+  @ApiProperty({ description: 'every holding area was full: wait outside them, the place in the queue is kept' })
+  overflow: boolean;
+  @ApiProperty({ description: "in the driver's language" }) instructions: string;
+}

@@ -1,0 +1,30 @@
+import { Body, Controller, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@kouan/auth';
+import { PortCodePipe } from '@kouan/ports/port-code.pipe';
+import { CreateParkingAreaDto, ParkingAreaDto, UpdateParkingAreaDto } from './dto/parking-area.dto';
+import { ParkingService } from './parking.service';
+
+@ApiTags('parking')
+@ApiBearerAuth()
+@Controller('ports/:code/parking-areas')
+@Roles('port_admin')
+export class ParkingController {
+  constructor(private readonly parking: ParkingService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: ParkingAreaDto })
+  create(@Param('code', PortCodePipe) code: string, @Body() dto: CreateParkingAreaDto): Promise<ParkingAreaDto> {
+    return this.parking.create(code, dto);
+  }
+
+  @Put(':id')
+  @ApiOkResponse({ type: ParkingAreaDto })
+  update(
+    @Param('code', PortCodePipe) code: string,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateParkingAreaDto,
+  ): Promise<ParkingAreaDto> {
+    return this.parking.update(code, id, dto);
+  }
+}

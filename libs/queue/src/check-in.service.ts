@@ -1,0 +1,136 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Principal } from '@kouan/auth';
+import { DomainError, inTransaction, normalisePlate, notFound, one } from '@kouan/common';
+import type { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
+import { ParkingService } from '@kouan/parking/parking.service';
+import { isoInZone } from '@kouan/ports/slot-grid';
+import { LivePublisher } from '@kouan/realtime/live.publisher';
+import type { CheckInResultDto } from './dto/queue.dto';
+import { message } from './messages';
+import { lockQueue } from './queue-lock';
+import { QueueReadService } from './queue-read.service';
+
+interface Arrival {
+  id: string;
+  status: string;
+  port_code: string;
+  direction: string;
+  slot_id: string;
+  perishable: boolean;
+  reefer: boolean;
+  language: string;
+  time_zone: string;
+  too_early: boolean;
+  too_late: boolean;
+  come_back_at: Date;
+  priority_cap: number;
+}
+
+/** A booking with what check-in needs to decide, evaluated against the database clock. */
+const ARRIVAL = `
+  SELECT b.id, b.status, b.port_code, b.direction, b.slot_id, b.perishable, v.reefer, d.language, p.time_zone,
+         now() < sl.starts_at - make_interval(mins => sc.early_arrival_minutes) AS too_early,
+         now() > sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) AS too_late,
+         sl.starts_at - make_interval(mins => sc.early_arrival_minutes) AS come_back_at,
+         (sl.capacity * sc.priority_cap_percent + 99) / 100 AS priority_cap
+  FROM bookings b
+  JOIN slots sl ON sl.id = b.slot_id
+  JOIN schedules sc ON sc.port_code = b.port_code
+  JOIN ports p ON p.code = b.port_code
+  JOIN vehicles v ON v.id = b.vehicle_id
+  JOIN drivers d ON d.id = b.driver_id`;
+
+@Injectable()
+export class CheckInService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly parking: ParkingService,
+    private readonly reader: QueueReadService,
+    private readonly live: LivePublisher,
+  ) {}
+
+  /** Gate camera or staff: the truck's active booking at this port for today (or whose window is open now). */
+  async byPlate(principal: Principal, port: string, rawPlate: string): Promise<CheckInResultDto> {
+    if (principal.role === 'port_staff' && principal.portCode !== port) throw notFound(`port ${port}`);
+    const plate = normalisePlate(rawPlate) as string;
+    const found = await one<{ id: string; status: string }>(
+      this.ds,
+      `SELECT b.id, b.status FROM bookings b
+       JOIN vehicles v ON v.id = b.vehicle_id
+       JOIN slots sl ON sl.id = b.slot_id
+       JOIN schedules sc ON sc.port_code = b.port_code
+       JOIN ports p ON p.code = b.port_code
+       WHERE v.plate = $1 AND b.port_code = $2 AND b.status IN ('booked', 'checked_in', 'called')
+         AND (b.service_date = (now() AT TIME ZONE p.time_zone)::date
+              OR now() BETWEEN sl.starts_at - make_interval(mins => sc.early_arrival_minutes)
+                           AND sl.ends_at + make_interval(mins => sc.check_in_grace_minutes))
+       ORDER BY (b.status = 'booked') DESC, sl.starts_at LIMIT 1`,
+      [plate, port],
+    );
+    if (!found) throw notFound(`a booking for ${plate} at ${port} today`);
+    if (found.status !== 'booked') throw new DomainError('already_checked_in', `${plate} is already ${found.status}`);
+    return this.checkIn(found.id, null);
+  }
+
+  /** The driver's phone, from inside one of the port's holding areas. */
+  async byLocation(principal: Principal, point: { lat: number; lon: number }): Promise<CheckInResultDto> {
+    const bookingId = principal.bookingId as string;
+    const booking = await one<{ port_code: string }>(this.ds, 'SELECT port_code FROM bookings WHERE id = $1', [bookingId]);
+    if (!booking) throw notFound('booking');
+    const areaId = await this.parking.areaAt(this.ds.manager, booking.port_code, point);
+    if (!areaId) throw new DomainError('outside_geofence', `you are not inside a holding area of ${booking.port_code}; drive there first`);
+    return this.checkIn(bookingId, areaId);
+  }
+
+  private async checkIn(bookingId: string, preferAreaId: string | null): Promise<CheckInResultDto> {
+    const arrival = await inTransaction(this.ds, (em) => this.admit(em, bookingId, preferAreaId));
+    const snap = await this.reader.snapshot(arrival.port_code, arrival.direction, [bookingId]);
+    this.live.queue(snap);
+    const mine = snap.bookings.find((b) => b.update.bookingId === bookingId)?.update;
+    return { bookingId, position: mine?.position as number, parking: mine?.parking as ParkingDto };
+  }
+
+  /**
+   * Queue lock first (as every queue change), then the booking moves booked → checked_in only if it still
+   * is booked: a second check-in of the same truck, from any process, finds nothing to move (409).
+   */
+  private async admit(em: EntityManager, bookingId: string, preferAreaId: string | null): Promise<Arrival> {
+    const a = await one<Arrival>(em, `${ARRIVAL} WHERE b.id = $1`, [bookingId]);
+    if (!a) throw notFound('booking');
+    if (a.status !== 'booked') {
+      throw a.status === 'checked_in' || a.status === 'called'
+        ? new DomainError('already_checked_in', `this truck is already ${a.status}`)
+        : new DomainError('illegal_transition', `a ${a.status} booking cannot check in`, { currentStatus: a.status });
+    }
+    if (a.too_early) {
+      throw new DomainError('too_early', `too early for this slot: come back at ${isoInZone(a.come_back_at, a.time_zone)}`, {
+        comeBackAt: isoInZone(a.come_back_at, a.time_zone),
+      });
+    }
+    if (a.too_late) throw new DomainError('too_late', 'the check-in window of this slot has closed; book a new slot');
+    await lockQueue(em, a.port_code, a.direction);
+    // The queue lock serialises check-ins of this port and direction, so counting the slot's green-channel
+    // trucks and then taking one more cannot overshoot the cap.
+    const green = a.perishable
+      ? Boolean(await one(
+        em,
+        `SELECT 1 WHERE (SELECT count(*) FROM bookings WHERE slot_id = $1 AND priority AND status IN ('checked_in', 'called', 'completed')) < $2`,
+        [a.slot_id, a.priority_cap],
+      ))
+      : false;
+    const place = await this.parking.assignBay(em, a.port_code, a.reefer && a.perishable, preferAreaId);
+    const area = place.areaId ? await one<{ name: string }>(em, 'SELECT name FROM parking_areas WHERE id = $1', [place.areaId]) : undefined;
+    const moved = await one(
+      em,
+      `UPDATE bookings SET status = 'checked_in', checked_in_at = now(), updated_at = now(), queue_key = nextval('queue_key_seq'),
+         priority = $2, parking_area_id = $3, bay = $4, overflow = $5, instructions = $6
+       WHERE id = $1 AND status = 'booked' RETURNING id`,
+      [bookingId, green, place.areaId, place.bay, place.overflow,
+        area ? message('waitInBay', a.language, { bay: place.bay as number, area: area.name }) : null],
+    );
+    if (!moved) throw new DomainError('already_checked_in', 'this truck was checked in a moment ago');
+    return a;
+  }
+}

@@ -1,0 +1,33 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Principal, Roles } from '@kouan/auth';
+import type { BookingUpdate } from '@kouan/realtime/live-events';
+import { CheckInService } from './check-in.service';
+import { CheckInResultDto, GeoCheckInDto } from './dto/queue.dto';
+import { QueueReadService } from './queue-read.service';
+
+@ApiTags('driver')
+@ApiBearerAuth()
+@Controller('driver')
+@Roles('driver')
+export class DriverController {
+  constructor(
+    private readonly reader: QueueReadService,
+    private readonly checkIns: CheckInService,
+  ) {}
+
+  /** The same state as the last booking:update. */
+  @Get('booking')
+  @ApiOkResponse({ description: '{bookingId, reference, status, position, etaMinutes, reason, parking, lane, instructions}' })
+  async booking(@CurrentPrincipal() p: Principal): Promise<BookingUpdate> {
+    const { portCode: _port, direction: _direction, ...update } = await this.reader.bookingUpdate(p.bookingId as string);
+    return update;
+  }
+
+  @Post('check-in')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CheckInResultDto })
+  checkIn(@CurrentPrincipal() p: Principal, @Body() dto: GeoCheckInDto): Promise<CheckInResultDto> {
+    return this.checkIns.byLocation(p, dto);
+  }
+}

@@ -1,0 +1,5 @@
+export * from './dto/queue.dto';
+export * from './entities/queue-state.entity';
+export * from './eta';
+export * from './queue-read.service';
+export * from './queue.module';

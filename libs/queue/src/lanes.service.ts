@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Principal } from '@kouan/auth';
+import { illegalMove } from '@kouan/booking/booking-status';
+import type { BookingStatus } from '@kouan/booking/booking-status';
+import { DomainError, inTransaction, notFound, one } from '@kouan/common';
+import type { LaneStatus } from '@kouan/ports/entities/lane.entity';
+import type { LaneView } from '@kouan/realtime/live-events';
+import { LivePublisher } from '@kouan/realtime/live.publisher';
+import type { CalledTruckDto } from './dto/queue.dto';
+import { messagesByLanguage } from './messages';
+import { lockQueue } from './queue-lock';
+import { QueueReadService, WAITING_ORDER } from './queue-read.service';
+
+export type Outcome = 'complete' | 'skip' | 'no-show';
+
+const TARGET: Record<Outcome, BookingStatus> = { complete: 'completed', skip: 'checked_in', 'no-show': 'no_show' };
+
+/** Port staff act at their own port only; for them every other port's lanes and trucks do not exist. */
+const assertPort = (p: Principal, port: string) => {
+  if (p.role === 'port_staff' && p.portCode !== port) throw notFound(`port ${port}`);
+};
+
+@Injectable()
+export class LanesService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly reader: QueueReadService,
+    private readonly live: LivePublisher,
+  ) {}
+
+  /** Opening, pausing or closing a lane changes every ETA of its direction, so the queue moves on a version too. */
+  async setStatus(p: Principal, port: string, laneId: string, status: LaneStatus): Promise<LaneView> {
+    assertPort(p, port);
+    const lane = await inTransaction(this.ds, async (em) => {
+      const found = await one<LaneView>(em, 'SELECT id, name, direction, status FROM lanes WHERE id = $1 AND port_code = $2', [laneId, port]);
+      if (!found) throw notFound('lane');
+      await lockQueue(em, port, found.direction);
+      return one<LaneView>(em, 'UPDATE lanes SET status = $2 WHERE id = $1 RETURNING id, name, direction, status', [laneId, status]);
+    });
+    const view = lane as LaneView;
+    this.live.lane(port, view.direction, { port, laneId, status: view.status });
+    this.live.queue(await this.reader.snapshot(port, view.direction));
+    return view;
+  }
+
+  /**
+   * Takes the head of the lane's queue. The queue row lock (lockQueue) makes concurrent calls, from any
+   * number of staff or API processes, take turns; the head is then read and moved with a conditional
+   * UPDATE, so a truck is called once.
+   */
+  async callNext(p: Principal, port: string, laneId: string): Promise<CalledTruckDto> {
+    assertPort(p, port);
+    const called = await inTransaction(this.ds, async (em) => {
+      const lane = await one<{ name: string; direction: string; status: string }>(
+        em, 'SELECT name, direction, status FROM lanes WHERE id = $1 AND port_code = $2 FOR SHARE', [laneId, port],
+      );
+      if (!lane) throw notFound('lane');
+      if (lane.status !== 'open') throw new DomainError('lane_not_open', `lane ${lane.name} is ${lane.status}`);
+      await lockQueue(em, port, lane.direction);
+      const head = await one<{ id: string; green: boolean }>(em, `${WAITING_ORDER} ORDER BY position LIMIT 1`, [port, lane.direction]);
+      if (!head) throw new DomainError('queue_empty', 'no truck is waiting for this direction');
+      const truck = await one<{ id: string; reference: string; plate: string }>(
+        em,
+        `UPDATE bookings b SET status = 'called', called_at = now(), updated_at = now(), lane_id = $2,
+           parking_area_id = NULL, bay = NULL, overflow = false,
+           instructions = (SELECT $3::jsonb ->> d.language FROM drivers d WHERE d.id = b.driver_id)
+         FROM vehicles v WHERE b.id = $1 AND b.status = 'checked_in' AND v.id = b.vehicle_id
+         RETURNING b.id, b.reference, v.plate`,
+        [head.id, laneId, messagesByLanguage('proceedToLane', { lane: lane.name })],
+      );
+      if (!truck) throw new DomainError('conflict', 'the head of the queue changed; call again');
+      await em.query(
+        `UPDATE queue_state SET regular_since_priority = CASE WHEN $3 THEN 0 ELSE regular_since_priority + 1 END
+         WHERE port_code = $1 AND direction = $2`,
+        [port, lane.direction, head.green],
+      );
+      return { ...truck, direction: lane.direction };
+    });
+    this.live.queue(await this.reader.snapshot(port, called.direction, [called.id]));
+    return { bookingId: called.id, reference: called.reference, plate: called.plate };
+  }
+
+  /**
+   * complete: called → completed. no-show: called or booked → no_show. skip: called → checked_in, placed
+   * just behind the first waiting regular truck (the next one to go), losing any green-channel turn.
+   */
+  async outcome(p: Principal, bookingId: string, outcome: Outcome): Promise<{ status: BookingStatus }> {
+    const to = TARGET[outcome];
+    const from: BookingStatus[] = outcome === 'no-show' ? ['called', 'booked'] : ['called'];
+    const b = await one<{ port_code: string; direction: string; status: BookingStatus }>(
+      this.ds, 'SELECT port_code, direction, status FROM bookings WHERE id = $1', [bookingId],
+    );
+    if (!b || (p.role === 'port_staff' && p.portCode !== b.port_code)) throw notFound('booking');
+    await inTransaction(this.ds, async (em) => {
+      await lockQueue(em, b.port_code, b.direction);
+      const moved = await one(
+        em,
+        outcome === 'skip'
+          ? `UPDATE bookings b SET status = 'checked_in', updated_at = now(), lane_id = NULL, called_at = NULL, priority = false,
+               instructions = (SELECT $4::jsonb ->> d.language FROM drivers d WHERE d.id = b.driver_id),
+               queue_key = COALESCE(
+                 (SELECT CASE WHEN count(*) = 2 THEN (min(k) + max(k)) / 2 ELSE min(k) + 1 END FROM (
+                    SELECT w.queue_key AS k FROM bookings w JOIN slots s ON s.id = w.slot_id
+                    WHERE w.port_code = $2 AND w.direction = $3 AND w.status = 'checked_in' AND NOT w.priority
+                      AND s.starts_at <= now() ORDER BY w.queue_key LIMIT 2) two HAVING count(*) > 0),
+                 nextval('queue_key_seq'))
+             WHERE b.id = $1 AND b.status = 'called' RETURNING b.id`
+          : `UPDATE bookings SET status = $2, updated_at = now(), bay = NULL, parking_area_id = NULL,
+               completed_at = CASE WHEN $2 = 'completed' THEN now() END
+             WHERE id = $1 AND status = ANY($3) RETURNING id`,
+        outcome === 'skip'
+          ? [bookingId, b.port_code, b.direction, messagesByLanguage('skipped')]
+          : [bookingId, to, from],
+      );
+      if (!moved) {
+        const now = await one<{ status: BookingStatus }>(em, 'SELECT status FROM bookings WHERE id = $1', [bookingId]);
+        throw illegalMove((now as { status: BookingStatus }).status, to);
+      }
+    });
+    this.live.queue(await this.reader.snapshot(b.port_code, b.direction, [bookingId]));
+    return { status: to };
+  }
+}

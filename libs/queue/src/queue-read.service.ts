@@ -1,0 +1,188 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { maskPlate, notFound, rows } from '@kouan/common';
+import { toParkingDto } from '@kouan/parking/parking.service';
+import { isoInZone } from '@kouan/ports/slot-grid';
+import type {
+  BookingUpdate, CalledView, LaneView, QueueEntryView, QueueSnapshot, QueueUpdate, StaffQueueUpdate,
+} from '@kouan/realtime/live-events';
+import { estimateEta, LaneTiming } from './eta';
+
+/**
+ * The waiting line of one port and direction, as the database orders it: trucks of current and earlier
+ * slots first, by check-in order (queue_key, from a sequence); a green-channel truck after every `ratio`
+ * regular ones (counting those already called since the last green one); trucks of later slots after them,
+ * by slot and then check-in order. $1 = port, $2 = direction.
+ */
+export const WAITING_ORDER = `
+  WITH st AS (
+    SELECT COALESCE((SELECT regular_since_priority FROM queue_state WHERE port_code = $1 AND direction = $2), 0) AS since,
+           COALESCE((SELECT priority_ratio FROM schedules WHERE port_code = $1), 3) AS ratio
+  ), w AS (
+    SELECT b.id, b.queue_key, sl.starts_at, sl.starts_at > now() AS later, (b.priority AND sl.starts_at <= now()) AS green
+    FROM bookings b JOIN slots sl ON sl.id = b.slot_id
+    WHERE b.port_code = $1 AND b.direction = $2 AND b.status = 'checked_in'
+  ), r AS (
+    SELECT w.*, row_number() OVER (PARTITION BY later, green ORDER BY (CASE WHEN later THEN starts_at END), queue_key) AS rn
+    FROM w
+  )
+  SELECT r.id, r.green,
+         row_number() OVER (ORDER BY r.later, (CASE WHEN r.later THEN r.starts_at END),
+           (CASE WHEN r.green THEN GREATEST(st.ratio - st.since, 0) + (r.rn - 1) * st.ratio + 0.5 ELSE r.rn END),
+           r.queue_key)::int AS position
+  FROM r, st`;
+
+interface DetailRow {
+  id: string;
+  firm_id: string;
+  reference: string;
+  status: string;
+  green: boolean | null;
+  position: number | null;
+  plate: string;
+  language: string;
+  starts_at: Date;
+  time_zone: string;
+  bay: number | null;
+  overflow: boolean;
+  parking_area_id: string | null;
+  area_name: string | null;
+  lat: number | null;
+  lon: number | null;
+  reefer_bays: number | null;
+  directions: Record<string, string> | null;
+  lane_id: string | null;
+  lane_name: string | null;
+  called_at: Date | null;
+  instructions: string | null;
+  default_service_minutes: number;
+}
+
+const DETAILS = `
+  SELECT b.id, b.firm_id, b.reference, b.status, v.plate, d.language, sl.starts_at, p.time_zone, b.bay, b.overflow,
+         b.parking_area_id, pa.name AS area_name, pa.lat, pa.lon, pa.reefer_bays, pa.directions,
+         b.lane_id, l.name AS lane_name, b.called_at, b.instructions, COALESCE(sc.default_service_minutes, 8) AS default_service_minutes
+  FROM bookings b
+  JOIN vehicles v ON v.id = b.vehicle_id
+  JOIN drivers d ON d.id = b.driver_id
+  JOIN slots sl ON sl.id = b.slot_id
+  JOIN ports p ON p.code = b.port_code
+  LEFT JOIN schedules sc ON sc.port_code = b.port_code
+  LEFT JOIN parking_areas pa ON pa.id = b.parking_area_id
+  LEFT JOIN lanes l ON l.id = b.lane_id`;
+
+interface LaneRow {
+  id: string;
+  name: string;
+  direction: string;
+  status: string;
+  median_minutes: number | null;
+}
+
+const REASON_BY_STATUS: Record<string, BookingUpdate['reason']> = {
+  booked: 'not_checked_in',
+  called: 'called',
+  completed: 'completed',
+  cancelled: 'cancelled',
+  no_show: 'no_show',
+};
+
+@Injectable()
+export class QueueReadService {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** Lanes of a direction with the median of their last 20 service times (call to complete), in minutes. */
+  private lanes(em: EntityManager, port: string, direction: string): Promise<LaneRow[]> {
+    return rows<LaneRow>(
+      em,
+      `SELECT l.id, l.name, l.direction, l.status,
+              (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t.minutes) FROM (
+                 SELECT extract(epoch FROM b.completed_at - b.called_at) / 60 AS minutes FROM bookings b
+                 WHERE b.lane_id = l.id AND b.status = 'completed' ORDER BY b.completed_at DESC LIMIT 20) t) AS median_minutes
+       FROM lanes l WHERE l.port_code = $1 AND l.direction = $2 ORDER BY l.name`,
+      [port, direction],
+    );
+  }
+
+  /**
+   * Everything one queue change means to every client, read in one REPEATABLE READ snapshot so the version,
+   * the order and the details agree. `touched` are bookings that just left the line (called, completed,
+   * no-show...) and must hear about it too.
+   */
+  async snapshot(port: string, direction: string, touched: string[] = []): Promise<QueueSnapshot> {
+    const runner = this.ds.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction('REPEATABLE READ');
+      const em = runner.manager;
+      const [state] = await rows<{ version: string }>(em, 'SELECT version FROM queue_state WHERE port_code = $1 AND direction = $2', [port, direction]);
+      const lanes = await this.lanes(em, port, direction);
+      const details = await rows<DetailRow>(
+        em,
+        `WITH q AS (${WAITING_ORDER})
+         SELECT x.*, q.green, q.position FROM (${DETAILS}
+           WHERE b.port_code = $1 AND b.direction = $2 AND (b.status IN ('checked_in', 'called') OR b.id = ANY($3::uuid[]))) x
+         LEFT JOIN q ON q.id = x.id
+         ORDER BY q.position NULLS LAST, x.called_at`,
+        [port, direction, touched],
+      );
+      await runner.commitTransaction();
+      return this.build(port, direction, Number(state?.version ?? 0), lanes, details);
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+  }
+
+  /** The state a driver sees (GET /driver/booking, and at once on reconnecting). */
+  async bookingUpdate(bookingId: string): Promise<BookingUpdate & { portCode: string; direction: string }> {
+    const [b] = await rows<{ port_code: string; direction: string }>(this.ds, 'SELECT port_code, direction FROM bookings WHERE id = $1', [bookingId]);
+    if (!b) throw notFound('booking');
+    const snap = await this.snapshot(b.port_code, b.direction, [bookingId]);
+    const mine = snap.bookings.find((x) => x.update.bookingId === bookingId);
+    if (!mine) throw notFound('booking');
+    return { ...mine.update, portCode: b.port_code, direction: b.direction };
+  }
+
+  private build(port: string, direction: string, version: number, laneRows: LaneRow[], details: DetailRow[]): QueueSnapshot {
+    const lanes: LaneView[] = laneRows.map((l) => ({ id: l.id, name: l.name, direction: l.direction, status: l.status }));
+    const timings: LaneTiming[] = laneRows.map((l) => ({ status: l.status, medianMinutes: l.median_minutes === null ? null : Number(l.median_minutes) }));
+    const waiting = details.filter((d) => d.status === 'checked_in' && d.position !== null);
+    const called = details.filter((d) => d.status === 'called');
+    const who = (d: DetailRow) => ({ bookingId: d.id, reference: d.reference, plate: d.plate });
+    const calledView = (d: DetailRow): CalledView => ({ laneId: d.lane_id as string, plateMasked: maskPlate(d.plate), calledAt: (d.called_at as Date).toISOString() });
+    const entryView = (d: DetailRow): QueueEntryView => ({
+      position: d.position as number, plateMasked: maskPlate(d.plate), status: 'checked_in',
+      slotStartsAt: isoInZone(d.starts_at, d.time_zone), priority: Boolean(d.green),
+    });
+    const board: QueueUpdate = { port, direction, version, lanes, called: called.map(calledView), entries: waiting.map(entryView) };
+    const staff: StaffQueueUpdate = {
+      ...board,
+      called: called.map((d) => ({ ...calledView(d), ...who(d) })),
+      entries: waiting.map((d) => ({ ...entryView(d), ...who(d) })),
+    };
+    const bookings = details.map((d) => {
+      const waitingNow = d.status === 'checked_in' && d.position !== null;
+      const eta = waitingNow ? estimateEta(d.position as number, timings, d.default_service_minutes) : { etaMinutes: null, reason: REASON_BY_STATUS[d.status] ?? null };
+      const update: BookingUpdate = {
+        bookingId: d.id,
+        reference: d.reference,
+        status: d.status,
+        position: waitingNow ? d.position : null,
+        etaMinutes: eta.etaMinutes,
+        reason: eta.reason,
+        parking: waitingNow
+          ? toParkingDto({
+            areaId: d.parking_area_id, areaName: d.area_name, bay: d.bay, reeferBays: d.reefer_bays, lat: d.lat, lon: d.lon,
+            directions: d.directions, overflow: d.overflow, language: d.language,
+          })
+          : null,
+        lane: d.lane_id && d.status === 'called' ? { id: d.lane_id, name: d.lane_name as string } : null,
+        instructions: d.instructions,
+      };
+      return { firmId: d.firm_id, update };
+    });
+    return { public: board, staff, bookings };
+  }
+}

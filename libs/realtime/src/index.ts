@@ -1,0 +1,4 @@
+export * from './live-events';
+export * from './live.publisher';
+export * from './realtime.module';
+export * from './redis-io.adapter';

@@ -1,0 +1,106 @@
+import type { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
+
+export const LIVE_NAMESPACE = '/live';
+
+/** Rooms are named after domain ids. */
+export const rooms = {
+  booking: (id: string) => `booking:${id}`,
+  firm: (id: string) => `firm:${id}`,
+  /** The public board of one port and direction (subscribe), also where slots:update goes. */
+  board: (port: string, direction: string) => `port:${port}:${direction}`,
+  /** Port staff of one port: unmasked queue views. */
+  staff: (port: string) => `staff:${port}`,
+};
+
+export type EtaReason = 'lane_paused' | 'lane_closed' | 'not_checked_in' | 'called' | 'completed' | 'cancelled' | 'no_show';
+
+export interface BookingUpdate {
+  bookingId: string;
+  reference: string;
+  status: string;
+  /** 1-based place among waiting trucks; null unless checked_in. */
+  position: number | null;
+  etaMinutes: number | null;
+  /** Why etaMinutes is null. */
+  reason: EtaReason | null;
+  parking: ParkingDto | null;
+  lane: { id: string; name: string } | null;
+  instructions: string | null;
+}
+
+export interface QueueEntryView {
+  position: number;
+  plateMasked: string;
+  status: 'checked_in';
+  slotStartsAt: string;
+  priority: boolean;
+}
+
+export interface CalledView {
+  laneId: string;
+  plateMasked: string;
+  calledAt: string;
+}
+
+export interface LaneView {
+  id: string;
+  name: string;
+  direction: string;
+  status: string;
+}
+
+export interface QueueUpdate {
+  port: string;
+  direction: string;
+  version: number;
+  lanes: LaneView[];
+  called: CalledView[];
+  entries: QueueEntryView[];
+}
+
+export interface LaneUpdate {
+  port: string;
+  laneId: string;
+  status: string;
+}
+
+export interface SlotsUpdate {
+  port: string;
+  direction: string;
+  slotId: string;
+  booked: number;
+  available: number;
+}
+
+/** Typed server → client events of the /live namespace. */
+export interface ServerToClientEvents {
+  'booking:update': (u: BookingUpdate) => void;
+  'queue:update': (u: QueueUpdate) => void;
+  'lane:update': (u: LaneUpdate) => void;
+  'slots:update': (u: SlotsUpdate) => void;
+}
+
+/** Port staff see who is who: booking, reference and the whole plate. */
+interface StaffFields {
+  bookingId: string;
+  reference: string;
+  plate: string;
+}
+
+export interface StaffQueueUpdate extends QueueUpdate {
+  entries: Array<QueueEntryView & StaffFields>;
+  called: Array<CalledView & StaffFields>;
+}
+
+/**
+ * One queue change, sent once through Redis to every API process; each fans it out to its own sockets.
+ * `staff` carries whole plates, so it never goes to public rooms.
+ */
+export interface QueueSnapshot {
+  public: QueueUpdate;
+  staff: StaffQueueUpdate;
+  bookings: Array<{ firmId: string; update: BookingUpdate }>;
+}
+
+/** Server-to-server event name (socket.io serverSideEmit). */
+export const QUEUE_SNAPSHOT_EVENT = 'kouan:queue-snapshot';
