@@ -7,9 +7,10 @@ import { AppConfig } from '@kouan/config';
 import { DomainError, inTransaction, isUniqueViolation, notFound, one, pgError, rows } from '@kouan/common';
 import type { Direction } from '@kouan/ports';
 import { isoInZone } from '@kouan/ports';
+import { LivePublisher } from '@kouan/realtime/live.publisher';
 import { BookingStatus, illegalMove, sourcesOf } from './booking-status';
 import type { BookingDto, CreateBookingDto, CreatedBookingDto, ListBookingsQueryDto } from './dto/booking.dto';
-import { freePlace, takePlace } from './places';
+import { freePlace, SlotCount, takePlace } from './places';
 import { canonicalHash, hashDriverCode, newDriverCode, newReference, seal, unseal } from './secrets';
 
 interface BookingRow {
@@ -79,7 +80,15 @@ export class BookingService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly config: AppConfig,
+    private readonly live: LivePublisher,
   ) {}
+
+  /** slots:update for the board, sent only once the change has committed. */
+  private announce(...counts: SlotCount[]): void {
+    for (const c of counts) {
+      this.live.slots({ port: c.portCode, direction: c.direction, slotId: c.slotId, booked: c.booked, available: Math.max(c.capacity - c.booked, 0) });
+    }
+  }
 
   /**
    * One transaction: idempotency claim, place (capacity), firm share (quota), booking row. Any refusal rolls
@@ -88,19 +97,23 @@ export class BookingService {
   async create(principal: Principal, dto: CreateBookingDto, idempotencyKey?: string): Promise<CreatedBookingDto> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await inTransaction(this.ds, (em) => this.createIn(em, principal, dto, idempotencyKey));
+        const { answer, count } = await inTransaction(this.ds, (em) => this.createIn(em, principal, dto, idempotencyKey));
+        if (count) this.announce(count);
+        return answer;
       } catch (e) {
         if (!isUniqueViolation(e, 'uq_bookings_reference') || attempt >= 5) throw e;
       }
     }
   }
 
-  private async createIn(em: EntityManager, p: Principal, dto: CreateBookingDto, key?: string): Promise<CreatedBookingDto> {
+  private async createIn(
+    em: EntityManager, p: Principal, dto: CreateBookingDto, key?: string,
+  ): Promise<{ answer: CreatedBookingDto; count?: SlotCount }> {
     const firmId = firmOf(p);
     const secret = this.config.env.jwtSecret;
     if (key !== undefined) {
       const replay = await this.claimKey(em, firmId, key, canonicalHash(dto));
-      if (replay) return replay;
+      if (replay) return { answer: replay };
     }
     const parties = await one<{ ok: boolean }>(
       em,
@@ -135,7 +148,7 @@ export class BookingService {
         [firmId, key, answer, seal(secret, driverCode)],
       );
     }
-    return { ...answer, driverCode };
+    return { answer: { ...answer, driverCode }, count: place };
   }
 
   /**
@@ -188,7 +201,7 @@ export class BookingService {
   /** Frees the place in the same transaction as the status change. */
   async cancel(p: Principal, id: string): Promise<{ status: BookingStatus }> {
     const firmId = firmOf(p);
-    return inTransaction(this.ds, async (em) => {
+    const count = await inTransaction(this.ds, async (em) => {
       const done = await one<{ slot_id: string }>(
         em,
         `UPDATE bookings SET status = 'cancelled', cancelled_at = now(), updated_at = now()
@@ -196,9 +209,10 @@ export class BookingService {
         [id, firmId, sourcesOf('cancelled')],
       );
       if (!done) throw await this.whyNot(em, id, firmId, 'cancelled');
-      await freePlace(em, done.slot_id, firmId);
-      return { status: 'cancelled' as const };
+      return freePlace(em, done.slot_id, firmId);
     });
+    this.announce(count);
+    return { status: 'cancelled' };
   }
 
   /**
@@ -208,7 +222,7 @@ export class BookingService {
    */
   async reschedule(p: Principal, id: string, slotId: string): Promise<BookingDto> {
     const firmId = firmOf(p);
-    await inTransaction(this.ds, async (em) => {
+    const counts = await inTransaction(this.ds, async (em) => {
       const b = await one<{ slot_id: string; status: BookingStatus; port_code: string; direction: Direction }>(
         em,
         'SELECT slot_id, status, port_code, direction FROM bookings WHERE id = $1 AND firm_id = $2 FOR UPDATE',
@@ -228,7 +242,7 @@ export class BookingService {
         throw new DomainError('wrong_port_or_direction', `a booking can only move to another ${b.port_code} ${b.direction} slot`);
       }
       const place = await takePlace(em, slotId, firmId);
-      await freePlace(em, b.slot_id, firmId);
+      const freed = await freePlace(em, b.slot_id, firmId);
       try {
         await em.query(
           'UPDATE bookings SET slot_id = $2, service_date = $3, updated_at = now() WHERE id = $1',
@@ -240,7 +254,9 @@ export class BookingService {
         }
         throw e;
       }
+      return [place, freed];
     });
+    this.announce(...counts);
     return this.get(p, id);
   }
 

@@ -2,9 +2,16 @@ import { EntityManager } from 'typeorm';
 import { DomainError, notFound, one } from '@kouan/common';
 import type { Direction } from '@kouan/ports';
 
-export interface TakenPlace {
+/** A slot's counter after a booking took or gave back a place, for slots:update. */
+export interface SlotCount {
+  slotId: string;
   portCode: string;
   direction: Direction;
+  booked: number;
+  capacity: number;
+}
+
+export interface TakenPlace extends SlotCount {
   serviceDate: string;
 }
 
@@ -14,14 +21,14 @@ export interface TakenPlace {
  * locked row, so no interleaving can push `booked` past `capacity` or a firm past its share.
  */
 export async function takePlace(em: EntityManager, slotId: string, firmId: string): Promise<TakenPlace> {
-  const slot = await one<{ port_code: string; direction: Direction; service_date: string; quota: number }>(
+  const slot = await one<{ port_code: string; direction: Direction; service_date: string; quota: number; booked: number; capacity: number }>(
     em,
     `UPDATE slots sl SET booked = sl.booked + 1
      FROM schedules sc, ports p
      WHERE sl.id = $1 AND sc.port_code = sl.port_code AND p.code = sl.port_code
        AND sl.retired_at IS NULL AND sl.booked < sl.capacity
        AND sl.ends_at > now() AND sl.starts_at <= now() + make_interval(days => sc.horizon_days)
-     RETURNING sl.port_code, sl.direction,
+     RETURNING sl.port_code, sl.direction, sl.booked, sl.capacity,
        to_char(sl.starts_at AT TIME ZONE p.time_zone, 'YYYY-MM-DD') AS service_date,
        (sl.capacity * sc.firm_quota_percent + 99) / 100 AS quota`,
     [slotId],
@@ -37,13 +44,19 @@ export async function takePlace(em: EntityManager, slotId: string, firmId: strin
   if (!usage) {
     throw new DomainError('quota_exceeded', `a firm may hold at most ${slot.quota} places in this slot`, { quota: slot.quota });
   }
-  return { portCode: slot.port_code, direction: slot.direction, serviceDate: slot.service_date };
+  return {
+    slotId, portCode: slot.port_code, direction: slot.direction, serviceDate: slot.service_date, booked: slot.booked, capacity: slot.capacity,
+  };
 }
 
 /** Gives back a place taken by `takePlace`. */
-export async function freePlace(em: EntityManager, slotId: string, firmId: string): Promise<void> {
-  await em.query('UPDATE slots SET booked = booked - 1 WHERE id = $1', [slotId]);
+export async function freePlace(em: EntityManager, slotId: string, firmId: string): Promise<SlotCount> {
+  const slot = await one<{ port_code: string; direction: Direction; booked: number; capacity: number }>(
+    em, 'UPDATE slots SET booked = booked - 1 WHERE id = $1 RETURNING port_code, direction, booked, capacity', [slotId],
+  );
   await em.query('UPDATE slot_firm_usage SET booked = booked - 1 WHERE slot_id = $1 AND firm_id = $2', [slotId, firmId]);
+  const s = slot as NonNullable<typeof slot>;
+  return { slotId, portCode: s.port_code, direction: s.direction, booked: s.booked, capacity: s.capacity };
 }
 
 /** Runs only after the conditional UPDATE matched nothing, to name the reason. */
