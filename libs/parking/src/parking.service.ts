@@ -129,8 +129,8 @@ export class ParkingService {
   }
 
   /** The port's holding area containing the point, nearest centre first, or null. */
-  async areaAt(em: EntityManager, portCode: string, point: { lat: number; lon: number }): Promise<string | null> {
-    const areas = await rows<AreaRow>(em, 'SELECT * FROM parking_areas WHERE port_code = $1', [portCode]);
+  async areaAt(portCode: string, point: { lat: number; lon: number }): Promise<string | null> {
+    const areas = await rows<AreaRow>(this.ds, 'SELECT * FROM parking_areas WHERE port_code = $1', [portCode]);
     const inside = areas
       .map((a) => ({ id: a.id, d: distanceM(point, a), r: a.radius_m }))
       .filter((a) => a.d <= a.r)

@@ -79,7 +79,7 @@ export class CheckInService {
     const bookingId = principal.bookingId as string;
     const booking = await one<{ port_code: string }>(this.ds, 'SELECT port_code FROM bookings WHERE id = $1', [bookingId]);
     if (!booking) throw notFound('booking');
-    const areaId = await this.parking.areaAt(this.ds.manager, booking.port_code, point);
+    const areaId = await this.parking.areaAt(booking.port_code, point);
     if (!areaId) throw new DomainError('outside_geofence', `you are not inside a holding area of ${booking.port_code}; drive there first`);
     return this.checkIn(bookingId, areaId);
   }

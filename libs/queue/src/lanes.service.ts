@@ -107,8 +107,8 @@ export class LanesService {
                       AND s.starts_at <= now() ORDER BY w.queue_key LIMIT 2) two HAVING count(*) > 0),
                  nextval('queue_key_seq'))
              WHERE b.id = $1 AND b.status = 'called' RETURNING b.id`
-          : `UPDATE bookings SET status = $2, updated_at = now(), bay = NULL, parking_area_id = NULL,
-               completed_at = CASE WHEN $2 = 'completed' THEN now() END
+          : `UPDATE bookings SET status = $2::varchar, updated_at = now(), bay = NULL, parking_area_id = NULL,
+               completed_at = CASE WHEN $2::varchar = 'completed' THEN now() END
              WHERE id = $1 AND status = ANY($3) RETURNING id`,
         outcome === 'skip'
           ? [bookingId, b.port_code, b.direction, messagesByLanguage('skipped')]
