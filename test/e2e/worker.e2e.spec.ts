@@ -114,12 +114,47 @@ describe('worker (real Postgres and Redis)', () => {
       }
     });
 
-    it('registers the hourly purge-idempotency-keys scheduler at boot', async () => {
-      const schedulers = await queue.getJobSchedulers();
+    it('registers the hourly purge and the minutely expiry schedulers at boot', async () => {
+      const schedulers = (await queue.getJobSchedulers()).sort((a, b) => a.key.localeCompare(b.key));
       expect(schedulers).toEqual([
+        expect.objectContaining({ key: JobName.ExpireOverdue, name: JobName.ExpireOverdue, every: 60_000 }),
         expect.objectContaining({ key: JobName.PurgeIdempotencyKeys, name: JobName.PurgeIdempotencyKeys, every: 3_600_000 }),
       ]);
-      expect(schedulers[0].template?.data).toEqual({ keepHours: 48 });
+      expect(schedulers[1].template?.data).toEqual({ keepHours: 48 });
+    });
+
+    it('marks trucks that missed their check-in window or their call no_show, and leaves the rest', async () => {
+      const firmId = await firm();
+      const [{ vid, did }] = (await pg.query<{ vid: string; did: string }>(
+        `WITH v AS (INSERT INTO vehicles (firm_id, plate, country) VALUES ($1, '云K' || floor(random() * 1e6)::text, 'CN') RETURNING id),
+              d AS (INSERT INTO drivers (firm_id, name, phone, licence_no, language) VALUES ($1, 'Late Driver', '+8613800000001', 'L-1', 'zh') RETURNING id)
+         SELECT v.id AS vid, d.id AS did FROM v, d`,
+        [firmId],
+      )).rows;
+      // HEKOU's seeded schedule: 30 minutes of grace after a slot, 15 minutes to reach the lane once called.
+      const slot = async (endedAgo: string) => (await pg.query<{ id: string }>(
+        `INSERT INTO slots (port_code, direction, starts_at, ends_at, capacity, booked)
+         VALUES ('HEKOU', 'export', now() - $1::interval - interval '1 hour', now() - $1::interval, 5, 1) RETURNING id`,
+        [endedAgo],
+      )).rows[0].id;
+      const booking = async (slotId: string, status: string, calledAgo: string | null, day: number) => (await pg.query<{ id: string }>(
+        `INSERT INTO bookings (reference, firm_id, slot_id, port_code, direction, service_date, vehicle_id, driver_id, status,
+           driver_code_hash, cargo_description, hs_code, weight_kg, called_at)
+         VALUES ('HEKOU-TEST-' || floor(random() * 1e9)::text, $1, $2, 'HEKOU', 'export', current_date + $6::int, $3, $4, $5,
+           repeat('0', 64), 'Rubber', '400122', 20000, now() - $7::interval)
+         RETURNING id`,
+        [firmId, slotId, vid, did, status, day, calledAgo ?? '0 seconds'],
+      )).rows[0].id;
+      const missed = await booking(await slot('2 hours'), 'booked', null, 0);
+      const inGrace = await booking(await slot('10 minutes'), 'booked', null, 1);
+      const lostOnTheWay = await booking(await slot('5 minutes'), 'called', '20 minutes', 2);
+      const onTheWay = await booking(await slot('5 minutes'), 'called', '5 minutes', 3);
+      const job = await queue.add(JobName.ExpireOverdue, {});
+      await until('the expiry job', async () => (await queue.getJobState(job.id!)) === 'completed');
+      const status = async (id: string) => (await pg.query<{ status: string }>('SELECT status FROM bookings WHERE id = $1', [id])).rows[0].status;
+      expect([await status(missed), await status(inGrace), await status(lostOnTheWay), await status(onTheWay)])
+        .toEqual(['no_show', 'booked', 'no_show', 'called']);
+      expect((await queue.getJob(job.id!))!.returnvalue).toBe(2);
     });
 
     it('purges idempotency keys older than the job says and keeps the rest', async () => {
@@ -189,6 +224,14 @@ describe('JobDispatcher', () => {
   }
 
   @Injectable()
+  @JobHandlerFor(JobName.ExpireOverdue)
+  class ExpireStub implements JobHandler {
+    async handle() {
+      return 0;
+    }
+  }
+
+  @Injectable()
   class NotAHandler {}
 
   const boot = (providers: Array<new (...args: never[]) => unknown>) => {
@@ -202,11 +245,11 @@ describe('JobDispatcher', () => {
   });
 
   it('refuses to boot when a job has two handlers, naming the job', async () => {
-    await expect(boot([PurgeStub, SecondPurgeStub])).rejects.toThrow(/purge-idempotency-keys has 2 handlers/);
+    await expect(boot([PurgeStub, SecondPurgeStub, ExpireStub])).rejects.toThrow(/purge-idempotency-keys has 2 handlers/);
   });
 
   it('boots with exactly one handler per job and hands each job to it', async () => {
-    const app = await boot([PurgeStub, NotAHandler]);
+    const app = await boot([PurgeStub, ExpireStub, NotAHandler]);
     try {
       const dispatcher = app.get(JobDispatcher);
       await expect(dispatcher.run(JobName.PurgeIdempotencyKeys, { keepHours: 30 })).resolves.toBe(7);

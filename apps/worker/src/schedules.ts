@@ -14,5 +14,7 @@ export class RecurringJobs implements OnApplicationBootstrap {
       name: JobName.PurgeIdempotencyKeys,
       data,
     });
+    // No-shows should leave the board within a minute of their deadline.
+    await this.maintenance.upsertJobScheduler(JobName.ExpireOverdue, { every: 60_000 }, { name: JobName.ExpireOverdue, data: {} });
   }
 }

@@ -5,6 +5,8 @@ import { AppConfig, KouanConfigModule } from '@kouan/config';
 import { loggerParams } from '@kouan/common';
 import { DbModule } from '@kouan/db';
 import { JobsModule, PurgeIdempotencyKeysJob } from '@kouan/jobs';
+import { ExpireOverdueJob, QueueReadService } from '@kouan/queue';
+import { RealtimeModule } from '@kouan/realtime';
 import { JobDispatcher } from './job-dispatcher';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { RecurringJobs } from './schedules';
@@ -20,8 +22,9 @@ export class WorkerModule {
         DiscoveryModule,
         DbModule,
         JobsModule,
+        RealtimeModule,
       ],
-      providers: [JobDispatcher, MaintenanceProcessor, RecurringJobs, PurgeIdempotencyKeysJob],
+      providers: [JobDispatcher, MaintenanceProcessor, RecurringJobs, PurgeIdempotencyKeysJob, ExpireOverdueJob, QueueReadService],
     };
   }
 }

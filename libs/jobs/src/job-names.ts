@@ -8,10 +8,12 @@ export enum QueueName {
 /** Every job. The worker refuses to boot unless each has exactly one handler. */
 export enum JobName {
   PurgeIdempotencyKeys = 'purge-idempotency-keys',
+  ExpireOverdue = 'expire-overdue',
 }
 
 export const QUEUE_OF: Record<JobName, QueueName> = {
   [JobName.PurgeIdempotencyKeys]: QueueName.Maintenance,
+  [JobName.ExpireOverdue]: QueueName.Maintenance,
 };
 
 /** Job options in one place: bounded history, explicit retries. */
