@@ -10,8 +10,8 @@ import { isoInZone } from '@kouan/ports';
 import { LivePublisher } from '@kouan/realtime/live.publisher';
 import { BookingStatus, illegalMove, sourcesOf } from './booking-status';
 import type { BookingDto, CreateBookingDto, CreatedBookingDto, ListBookingsQueryDto } from './dto/booking.dto';
-import { freePlace, SlotCount, takePlace } from './places';
-import { canonicalHash, hashDriverCode, newDriverCode, newReference, seal, unseal } from './secrets';
+import { freePlace, placeCtes, placeOutcome, PlaceRow, SlotCount, takePlace } from './places';
+import { canonicalHash, hashDriverCode, newDriverCode, referenceSuffix, seal, unseal } from './secrets';
 
 interface BookingRow {
   id: string;
@@ -115,25 +115,30 @@ export class BookingService {
       const replay = await this.claimKey(em, firmId, key, canonicalHash(dto));
       if (replay) return { answer: replay };
     }
-    const parties = await one<{ ok: boolean }>(
-      em,
-      `SELECT true AS ok FROM vehicles v JOIN drivers d ON d.firm_id = v.firm_id
-       WHERE v.id = $1 AND d.id = $2 AND v.firm_id = $3`,
-      [dto.vehicleId, dto.driverId, firmId],
-    );
-    if (!parties) throw notFound('vehicle or driver');
-    const place = await takePlace(em, dto.slotId, firmId);
     const id = randomUUID();
-    const reference = newReference(place.portCode, place.serviceDate);
     const driverCode = newDriverCode();
+    // One round trip: the firm owns the vehicle and the driver, a place and a share of it are taken, and
+    // the booking row is written; a refusal at any step leaves nothing written (the transaction rolls back).
+    let row: (PlaceRow & { parties: boolean; reference: string | null }) | undefined;
     try {
-      await em.query(
-        `INSERT INTO bookings (id, reference, firm_id, slot_id, port_code, direction, service_date, vehicle_id, driver_id,
-           driver_code_hash, cargo_description, hs_code, weight_kg, perishable, declaration_no, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-        [id, reference, firmId, dto.slotId, place.portCode, place.direction, place.serviceDate, dto.vehicleId, dto.driverId,
-          hashDriverCode(secret, reference, driverCode), dto.cargo.description, dto.cargo.hsCode, dto.cargo.weightKg,
-          dto.cargo.perishable, dto.cargo.declarationNo ?? null, p.sub],
+      row = await one(
+        em,
+        `WITH parties AS (
+           SELECT 1 FROM vehicles v JOIN drivers d ON d.firm_id = v.firm_id WHERE v.id = $3 AND d.id = $4 AND v.firm_id = $2
+         ), ${placeCtes('EXISTS (SELECT 1 FROM parties)')},
+         b AS (
+           INSERT INTO bookings (id, reference, firm_id, slot_id, port_code, direction, service_date, vehicle_id, driver_id,
+             driver_code_hash, cargo_description, hs_code, weight_kg, perishable, declaration_no, created_by)
+           SELECT $5, s.port_code || '-' || replace(s.service_date, '-', '') || '-' || $6, $2, $1, s.port_code, s.direction,
+             s.service_date::date, $3, $4, $7, $8, $9, $10, $11, $12, $13
+           FROM s, u
+           RETURNING reference
+         )
+         SELECT EXISTS (SELECT 1 FROM parties) AS parties, s.*, EXISTS (SELECT 1 FROM u) AS quota_ok,
+                (SELECT reference FROM b) AS reference
+         FROM (VALUES (1)) AS one_row (x) LEFT JOIN s ON true`,
+        [dto.slotId, firmId, dto.vehicleId, dto.driverId, id, referenceSuffix(), hashDriverCode(secret, id, driverCode),
+          dto.cargo.description, dto.cargo.hsCode, dto.cargo.weightKg, dto.cargo.perishable, dto.cargo.declarationNo ?? null, p.sub],
       );
     } catch (e) {
       if (isUniqueViolation(e, 'uq_bookings_active_vehicle_port_day')) {
@@ -141,7 +146,9 @@ export class BookingService {
       }
       throw e;
     }
-    const answer = { id, reference, status: 'booked', slotId: dto.slotId };
+    if (!row?.parties) throw notFound('vehicle or driver');
+    const place = await placeOutcome(em, dto.slotId, row);
+    const answer = { id, reference: row.reference as string, status: 'booked', slotId: dto.slotId };
     if (key !== undefined) {
       await em.query(
         'UPDATE idempotency_keys SET response = $3, driver_code_sealed = $4 WHERE firm_id = $1 AND key = $2',

@@ -23,7 +23,7 @@ export class DriverSessionService {
       'SELECT id, firm_id, port_code, driver_code_hash FROM bookings WHERE reference = $1',
       [reference],
     );
-    if (!b || !driverCodeMatches(this.config.env.jwtSecret, reference, dto.driverCode, b.driver_code_hash)) {
+    if (!b || !driverCodeMatches(this.config.env.jwtSecret, b.id, dto.driverCode, b.driver_code_hash)) {
       throw new UnauthorizedException('wrong reference or driver code');
     }
     return { accessToken: this.tokens.sign({ sub: b.id, role: 'driver', firmId: b.firm_id, portCode: b.port_code }) };

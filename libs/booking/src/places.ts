@@ -16,37 +16,55 @@ export interface TakenPlace extends SlotCount {
 }
 
 /**
- * Takes one place in a slot for a firm, or throws why not. Capacity and quota are each one conditional
- * statement: the slot row's lock serialises bookers of a slot, and the WHERE clauses are re-checked on the
- * locked row, so no interleaving can push `booked` past `capacity` or a firm past its share.
+ * The two conditional statements that take a place, as CTEs for one round trip ($1 = slot, $2 = firm):
+ * `s` takes one place in the slot if it is open, not full and within the horizon; `u` then takes one of the
+ * firm's share of that slot if the firm is below its quota. The slot row's lock serialises bookers of a slot,
+ * and both WHERE clauses are re-checked on the locked, latest row versions, so no interleaving can push
+ * `booked` past `capacity` or a firm past its share. When `u` takes nothing, the caller's transaction must
+ * roll back the place `s` took (placeOutcome throws, which does that). `guard` is an extra condition on `s`.
  */
-export async function takePlace(em: EntityManager, slotId: string, firmId: string): Promise<TakenPlace> {
-  const slot = await one<{ port_code: string; direction: Direction; service_date: string; quota: number; booked: number; capacity: number }>(
-    em,
-    `UPDATE slots sl SET booked = sl.booked + 1
-     FROM schedules sc, ports p
-     WHERE sl.id = $1 AND sc.port_code = sl.port_code AND p.code = sl.port_code
-       AND sl.retired_at IS NULL AND sl.booked < sl.capacity
-       AND sl.ends_at > now() AND sl.starts_at <= now() + make_interval(days => sc.horizon_days)
-     RETURNING sl.port_code, sl.direction, sl.booked, sl.capacity,
-       to_char(sl.starts_at AT TIME ZONE p.time_zone, 'YYYY-MM-DD') AS service_date,
-       (sl.capacity * sc.firm_quota_percent + 99) / 100 AS quota`,
-    [slotId],
-  );
-  if (!slot) throw await whySlotRefused(em, slotId);
-  const usage = await one<{ booked: number }>(
-    em,
-    `INSERT INTO slot_firm_usage AS u (slot_id, firm_id, booked) VALUES ($1, $2, 1)
-     ON CONFLICT (slot_id, firm_id) DO UPDATE SET booked = u.booked + 1 WHERE u.booked < $3
-     RETURNING u.booked`,
-    [slotId, firmId, slot.quota],
-  );
-  if (!usage) {
-    throw new DomainError('quota_exceeded', `a firm may hold at most ${slot.quota} places in this slot`, { quota: slot.quota });
+export const placeCtes = (guard = 'true') => `
+  s AS (
+    UPDATE slots sl SET booked = sl.booked + 1
+    FROM schedules sc, ports p
+    WHERE sl.id = $1 AND (${guard}) AND sc.port_code = sl.port_code AND p.code = sl.port_code
+      AND sl.retired_at IS NULL AND sl.booked < sl.capacity
+      AND sl.ends_at > now() AND sl.starts_at <= now() + make_interval(days => sc.horizon_days)
+    RETURNING sl.port_code, sl.direction, sl.booked, sl.capacity,
+      to_char(sl.starts_at AT TIME ZONE p.time_zone, 'YYYY-MM-DD') AS service_date,
+      (sl.capacity * sc.firm_quota_percent + 99) / 100 AS quota
+  ), u AS (
+    INSERT INTO slot_firm_usage AS u (slot_id, firm_id, booked) SELECT $1, $2, 1 FROM s
+    ON CONFLICT (slot_id, firm_id) DO UPDATE SET booked = u.booked + 1 WHERE u.booked < (SELECT quota FROM s)
+    RETURNING u.booked
+  )`;
+
+/** What a statement built on placeCtes reports: `s`'s row (absent when no place was taken) and whether `u` took a share. */
+export interface PlaceRow {
+  port_code: string | null;
+  direction: Direction;
+  booked: number;
+  capacity: number;
+  service_date: string;
+  quota: number;
+  quota_ok: boolean;
+}
+
+/** The place taken, or the reason none was (thrown, so the transaction rolls back). */
+export async function placeOutcome(em: EntityManager, slotId: string, row: PlaceRow | undefined): Promise<TakenPlace> {
+  if (!row?.port_code) throw await whySlotRefused(em, slotId);
+  if (!row.quota_ok) {
+    throw new DomainError('quota_exceeded', `a firm may hold at most ${row.quota} places in this slot`, { quota: row.quota });
   }
   return {
-    slotId, portCode: slot.port_code, direction: slot.direction, serviceDate: slot.service_date, booked: slot.booked, capacity: slot.capacity,
+    slotId, portCode: row.port_code, direction: row.direction, serviceDate: row.service_date, booked: row.booked, capacity: row.capacity,
   };
+}
+
+/** Takes one place in a slot for a firm, or throws why not. */
+export async function takePlace(em: EntityManager, slotId: string, firmId: string): Promise<TakenPlace> {
+  const row = await one<PlaceRow>(em, `WITH ${placeCtes()} SELECT s.*, EXISTS (SELECT 1 FROM u) AS quota_ok FROM s`, [slotId, firmId]);
+  return placeOutcome(em, slotId, row);
 }
 
 /** Gives back a place taken by `takePlace`. */

@@ -7,11 +7,12 @@ import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, 
  */
 export const newDriverCode = (): string => String(randomInt(0, 1_000_000)).padStart(6, '0');
 
-export const hashDriverCode = (secret: string, reference: string, code: string): string =>
-  createHmac('sha256', secret).update(`driver-code:${reference}:${code}`).digest('hex');
+/** Keyed to the booking id, which exists before the booking row (and its reference) is written. */
+export const hashDriverCode = (secret: string, bookingId: string, code: string): string =>
+  createHmac('sha256', secret).update(`driver-code:${bookingId}:${code}`).digest('hex');
 
-export function driverCodeMatches(secret: string, reference: string, code: string, hash: string): boolean {
-  const expected = Buffer.from(hashDriverCode(secret, reference, code), 'hex');
+export function driverCodeMatches(secret: string, bookingId: string, code: string, hash: string): boolean {
+  const expected = Buffer.from(hashDriverCode(secret, bookingId, code), 'hex');
   const stored = Buffer.from(hash, 'hex');
   return stored.length === expected.length && timingSafeEqual(stored, expected);
 }
@@ -36,11 +37,14 @@ export function unseal(secret: string, sealed: string): string {
 /** Crockford base32 without I, L, O, U: nothing a driver can misread over a bad phone line. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-/** e.g. MOHAN-20261129-7K3F: port, local slot date, four random characters (checked unique by an index). */
-export function newReference(portCode: string, serviceDate: string): string {
+/**
+ * The random end of a reference: PORT-YYYYMMDD-XXXX, e.g. MOHAN-20261129-7K3F (port and local slot date
+ * come from the slot, in the booking statement; the unique index catches the rare repeat).
+ */
+export function referenceSuffix(): string {
   let suffix = '';
   for (let i = 0; i < 4; i++) suffix += ALPHABET[randomInt(0, ALPHABET.length)];
-  return `${portCode}-${serviceDate.replace(/-/g, '')}-${suffix}`;
+  return suffix;
 }
 
 /** SHA-256 of a value's JSON with keys sorted, so the same body in another key order is the same request. */
