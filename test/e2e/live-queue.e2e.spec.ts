@@ -216,6 +216,25 @@ describe('live queue (REST)', () => {
       expect((await api.http.get(`${API}/driver/booking`).set(bearer(driver)).expect(200)).body.etaMinutes).toEqual(expect.any(Number));
       await api.http.post(`${API}/ports/${PORT}/lanes/${lane}/status`).set(bearer(staff)).send({ status: 'shut' }).expect(400);
     });
+
+    it('reports the day: places offered, booked and used, no-shows, waits and service times', async () => {
+      const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+      const res = await api.http.get(`${API}/ports/${PORT}/kpis`).query({ from: today, to: today }).set(bearer(staff)).expect(200);
+      expect(res.body.map((d: { direction: string }) => d.direction)).toEqual(['export', 'import']);
+      const day = res.body[0];
+      // The tests above: 7 + 3 + 1 trucks booked; R1, R2, R3 and P1 completed; R4, P3, P2 and b no-shows.
+      expect(day).toMatchObject({ date: today, slots: 24, offered: 24 * 40, booked: 11, used: 4, noShows: 4 });
+      expect(day.noShowRate).toBeCloseTo(4 / 11, 3);
+      expect(day.waitMinutes.mean).toBeGreaterThanOrEqual(0);
+      expect(day.serviceMinutes.median).toBeGreaterThanOrEqual(0);
+      expect(res.body[1]).toMatchObject({ booked: 0, used: 0, noShowRate: null, waitMinutes: { mean: null, p90: null } });
+
+      await api.http.get(`${API}/ports/${PORT}/kpis`).query({ from: today, to: today }).set(bearer(firm.adminToken)).expect(403);
+      await api.http.get(`${API}/ports/${PORT}/kpis`).query({ from: today, to: today }).set(bearer(await staffToken('HEKOU'))).expect(404);
+      await api.http.get(`${API}/ports/${PORT}/kpis`).query({ from: today, to: '2000-01-01' }).set(bearer(staff)).expect(400);
+      await api.http.get(`${API}/ports/${PORT}/kpis`).query({ from: '2026-02-30', to: today }).set(bearer(staff)).expect(400);
+      await api.http.get(`${API}/ports/${PORT}/kpis`).query({ from: today }).set(bearer(api.adminToken)).expect(400);
+    });
   });
 
   describe('bays', () => {

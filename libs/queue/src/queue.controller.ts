@@ -5,6 +5,8 @@ import { StatusDto } from '@kouan/booking/dto/booking.dto';
 import { PortCodePipe } from '@kouan/ports/port-code.pipe';
 import type { QueueUpdate } from '@kouan/realtime/live-events';
 import { CheckInService } from './check-in.service';
+import { KpiDayDto, KpiQueryDto } from './dto/kpi.dto';
+import { KpisService } from './kpis.service';
 import { CalledTruckDto, CheckInResultDto, LaneStatusDto, PlateCheckInDto, QueueQueryDto } from './dto/queue.dto';
 import { LanesService } from './lanes.service';
 import { QueueReadService } from './queue-read.service';
@@ -16,7 +18,16 @@ export class QueueController {
     private readonly checkIns: CheckInService,
     private readonly lanes: LanesService,
     private readonly reader: QueueReadService,
+    private readonly kpis: KpisService,
   ) {}
+
+  @Get('kpis')
+  @Roles('port_admin', 'port_staff')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: [KpiDayDto] })
+  kpiReport(@CurrentPrincipal() p: Principal, @Param('code', PortCodePipe) code: string, @Query() q: KpiQueryDto): Promise<KpiDayDto[]> {
+    return this.kpis.report(p, code, q);
+  }
 
   @Post('check-ins')
   @Roles('port_staff', 'port_admin')

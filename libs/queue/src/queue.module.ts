@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ParkingModule } from '@kouan/parking/parking.module';
 import { CheckInService } from './check-in.service';
 import { DriverController } from './driver.controller';
+import { KpisService } from './kpis.service';
 import { LanesService } from './lanes.service';
 import { OutcomeController, QueueController } from './queue.controller';
 import { QueueReadService } from './queue-read.service';
@@ -9,7 +10,7 @@ import { QueueReadService } from './queue-read.service';
 @Module({
   imports: [ParkingModule],
   controllers: [QueueController, OutcomeController, DriverController],
-  providers: [QueueReadService, CheckInService, LanesService],
+  providers: [QueueReadService, CheckInService, LanesService, KpisService],
   exports: [QueueReadService],
 })
 export class QueueModule {}

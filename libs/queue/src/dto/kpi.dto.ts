@@ -1,0 +1,34 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Matches } from 'class-validator';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export class KpiQueryDto {
+  @ApiProperty({ example: '2026-11-01' }) @Matches(DATE, { message: 'from must be YYYY-MM-DD' }) from: string;
+  @ApiProperty({ example: '2026-11-30' }) @Matches(DATE, { message: 'to must be YYYY-MM-DD' }) to: string;
+}
+
+class MinutesDto {
+  @ApiProperty({ nullable: true, type: Number }) mean: number | null;
+}
+
+export class WaitDto extends MinutesDto {
+  @ApiProperty({ nullable: true, type: Number }) p90: number | null;
+}
+
+export class ServiceDto extends MinutesDto {
+  @ApiProperty({ nullable: true, type: Number }) median: number | null;
+}
+
+export class KpiDayDto {
+  @ApiProperty({ example: '2026-11-29' }) date: string;
+  @ApiProperty({ enum: ['export', 'import'] }) direction: string;
+  @ApiProperty({ description: 'slots offered' }) slots: number;
+  @ApiProperty({ description: 'places offered (sum of slot capacity)' }) offered: number;
+  @ApiProperty({ description: 'places booked (bookings not cancelled)' }) booked: number;
+  @ApiProperty({ description: 'places used (completed)' }) used: number;
+  @ApiProperty() noShows: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'no-shows ÷ booked' }) noShowRate: number | null;
+  @ApiProperty({ type: WaitDto, description: 'check-in to call, minutes' }) waitMinutes: WaitDto;
+  @ApiProperty({ type: ServiceDto, description: 'call to complete, minutes' }) serviceMinutes: ServiceDto;
+}

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Principal } from '@kouan/auth';
+import { DomainError, notFound, one, pgError, rows } from '@kouan/common';
+import type { KpiDayDto, KpiQueryDto } from './dto/kpi.dto';
+
+const MAX_DAYS = 92;
+
+interface KpiRow {
+  day: string;
+  direction: string;
+  slots: number;
+  offered: number;
+  booked: number;
+  used: number;
+  no_shows: number;
+  wait_mean: number | null;
+  wait_p90: number | null;
+  service_mean: number | null;
+  service_median: number | null;
+}
+
+const round1 = (v: number | null) => (v === null ? null : Math.round(Number(v) * 10) / 10);
+
+/**
+ * Per local day and direction: places offered (slot capacity), booked (not cancelled), used (completed),
+ * the no-show rate among booked, the wait from check-in to call, and the lanes' service time (call to
+ * complete), in minutes. One query over slots and bookings.
+ */
+@Injectable()
+export class KpisService {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async report(p: Principal, port: string, q: KpiQueryDto): Promise<KpiDayDto[]> {
+    if (p.role === 'port_staff' && p.portCode !== port) throw notFound(`port ${port}`);
+    if (!(await one(this.ds, 'SELECT 1 FROM ports WHERE code = $1', [port]))) throw notFound(`port ${port}`);
+    const span = await one<{ days: number }>(this.ds, 'SELECT ($2::date - $1::date) + 1 AS days', [q.from, q.to]).catch((e: unknown) => {
+      if (pgError(e)?.code === '22008') throw new DomainError('bad_request', 'from and to must be real dates');
+      throw e;
+    });
+    const days = span?.days ?? 0;
+    if (days < 1 || days > MAX_DAYS) throw new DomainError('bad_request', `to must be on or after from, at most ${MAX_DAYS} days apart`);
+    const report = await rows<KpiRow>(
+      this.ds,
+      `WITH tz AS (SELECT time_zone FROM ports WHERE code = $1),
+       grid AS (
+         SELECT d::date AS day, dir.direction FROM generate_series($2::date, $3::date, interval '1 day') d
+         CROSS JOIN (VALUES ('export'), ('import')) AS dir (direction)
+       ), sl AS (
+         SELECT (s.starts_at AT TIME ZONE tz.time_zone)::date AS day, s.direction, count(*)::int AS slots, sum(s.capacity)::int AS offered
+         FROM slots s, tz
+         WHERE s.port_code = $1 AND s.retired_at IS NULL
+           AND s.starts_at >= ($2::date::timestamp AT TIME ZONE tz.time_zone)
+           AND s.starts_at < (($3::date + 1)::timestamp AT TIME ZONE tz.time_zone)
+         GROUP BY 1, 2
+       ), bk AS (
+         SELECT b.service_date AS day, b.direction,
+                count(*) FILTER (WHERE b.status <> 'cancelled')::int AS booked,
+                count(*) FILTER (WHERE b.status = 'completed')::int AS used,
+                count(*) FILTER (WHERE b.status = 'no_show')::int AS no_shows,
+                avg(extract(epoch FROM b.called_at - b.checked_in_at) / 60) AS wait_mean,
+                percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM b.called_at - b.checked_in_at) / 60) AS wait_p90,
+                avg(extract(epoch FROM b.completed_at - b.called_at) / 60) FILTER (WHERE b.status = 'completed') AS service_mean,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM b.completed_at - b.called_at) / 60)
+                  FILTER (WHERE b.status = 'completed') AS service_median
+         FROM bookings b
+         WHERE b.port_code = $1 AND b.service_date BETWEEN $2::date AND $3::date
+         GROUP BY 1, 2
+       )
+       SELECT to_char(g.day, 'YYYY-MM-DD') AS day, g.direction, COALESCE(sl.slots, 0) AS slots, COALESCE(sl.offered, 0) AS offered,
+              COALESCE(bk.booked, 0) AS booked, COALESCE(bk.used, 0) AS used, COALESCE(bk.no_shows, 0) AS no_shows,
+              bk.wait_mean, bk.wait_p90, bk.service_mean, bk.service_median
+       FROM grid g
+       LEFT JOIN sl ON sl.day = g.day AND sl.direction = g.direction
+       LEFT JOIN bk ON bk.day = g.day AND bk.direction = g.direction
+       ORDER BY g.day, g.direction`,
+      [port, q.from, q.to],
+    );
+    return report.map((r) => ({
+      date: r.day,
+      direction: r.direction,
+      slots: r.slots,
+      offered: r.offered,
+      booked: r.booked,
+      used: r.used,
+      noShows: r.no_shows,
+      noShowRate: r.booked ? Math.round((r.no_shows / r.booked) * 1000) / 1000 : null,
+      waitMinutes: { mean: round1(r.wait_mean), p90: round1(r.wait_p90) },
+      serviceMinutes: { mean: round1(r.service_mean), median: round1(r.service_median) },
+    }));
+  }
+}
