@@ -1,3 +1,4 @@
+import { notFound } from '@kouan/common';
 import type { Role } from './entities/user.entity';
 
 /** Who is calling, as proven by the access token. */
@@ -11,3 +12,8 @@ export interface Principal {
 }
 
 export const isFirmUser = (p: Principal) => p.role === 'firm_admin' || p.role === 'dispatcher';
+
+/** Port staff act at their own port only: for them every other port, and what is in it, does not exist (404). */
+export function assertPortScope(p: Principal, port: string): void {
+  if (p.role === 'port_staff' && p.portCode !== port) throw notFound(`port ${port}`);
+}

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import type { Principal } from '@kouan/auth';
 import { ParkingService } from '@kouan/parking/parking.service';
 import { DomainError, inTransaction, notFound, rows } from '@kouan/common';
 import type { PortDetailDto, PortSummaryDto } from './dto/port.dto';
@@ -60,10 +59,6 @@ export class PortsService {
     return port;
   }
 
-  /** Port staff act only at their own port: any other is, for them, not there. */
-  assertInScope(principal: Principal, code: string): void {
-    if (principal.role === 'port_staff' && principal.portCode !== code) throw notFound(`port ${code}`);
-  }
 
   /**
    * Replaces the plan. Unbooked future slots that do not fit it are retired (the next listing materialises

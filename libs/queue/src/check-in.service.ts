@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { Principal } from '@kouan/auth';
+import { assertPortScope, Principal } from '@kouan/auth';
 import { DomainError, inTransaction, normalisePlate, notFound, one } from '@kouan/common';
 import type { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
 import { ParkingService } from '@kouan/parking/parking.service';
@@ -53,7 +53,7 @@ export class CheckInService {
 
   /** Gate camera or staff: the truck's active booking at this port for today (or whose window is open now). */
   async byPlate(principal: Principal, port: string, rawPlate: string): Promise<CheckInResultDto> {
-    if (principal.role === 'port_staff' && principal.portCode !== port) throw notFound(`port ${port}`);
+    assertPortScope(principal, port);
     const plate = normalisePlate(rawPlate) as string;
     const found = await one<{ id: string; status: string }>(
       this.ds,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Principal } from '@kouan/auth';
+import { assertPortScope, Principal } from '@kouan/auth';
 import { DomainError, notFound, one, pgError, rows } from '@kouan/common';
 import type { KpiDayDto, KpiQueryDto } from './dto/kpi.dto';
 
@@ -33,7 +33,7 @@ export class KpisService {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   async report(p: Principal, port: string, q: KpiQueryDto): Promise<KpiDayDto[]> {
-    if (p.role === 'port_staff' && p.portCode !== port) throw notFound(`port ${port}`);
+    assertPortScope(p, port);
     if (!(await one(this.ds, 'SELECT 1 FROM ports WHERE code = $1', [port]))) throw notFound(`port ${port}`);
     const span = await one<{ days: number }>(this.ds, 'SELECT ($2::date - $1::date) + 1 AS days', [q.from, q.to]).catch((e: unknown) => {
       if (pgError(e)?.code === '22008') throw new DomainError('bad_request', 'from and to must be real dates');

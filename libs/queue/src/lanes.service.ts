@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Principal } from '@kouan/auth';
+import { assertPortScope, Principal } from '@kouan/auth';
 import { illegalMove } from '@kouan/booking/booking-status';
 import type { BookingStatus } from '@kouan/booking/booking-status';
 import { DomainError, inTransaction, notFound, one } from '@kouan/common';
@@ -17,10 +17,6 @@ export type Outcome = 'complete' | 'skip' | 'no-show';
 
 const TARGET: Record<Outcome, BookingStatus> = { complete: 'completed', skip: 'checked_in', 'no-show': 'no_show' };
 
-/** Port staff act at their own port only; for them every other port's lanes and trucks do not exist. */
-const assertPort = (p: Principal, port: string) => {
-  if (p.role === 'port_staff' && p.portCode !== port) throw notFound(`port ${port}`);
-};
 
 @Injectable()
 export class LanesService {
@@ -32,9 +28,13 @@ export class LanesService {
 
   /** Opening, pausing or closing a lane changes every ETA of its direction, so the queue moves on a version too. */
   async setStatus(p: Principal, port: string, laneId: string, status: LaneStatus): Promise<LaneView> {
-    assertPort(p, port);
+    assertPortScope(p, port);
     const lane = await inTransaction(this.ds, async (em) => {
-      const found = await one<LaneView>(em, 'SELECT id, name, direction, status FROM lanes WHERE id = $1 AND port_code = $2', [laneId, port]);
+      // Lane row before queue row, the order callNext takes them in: the other way round, a pause racing
+      // calls deadlocks (Postgres aborts one and inTransaction retries, for seconds, then gives up with a 500).
+      const found = await one<LaneView>(
+        em, 'SELECT id, name, direction, status FROM lanes WHERE id = $1 AND port_code = $2 FOR UPDATE', [laneId, port],
+      );
       if (!found) throw notFound('lane');
       await lockQueue(em, port, found.direction);
       return one<LaneView>(em, 'UPDATE lanes SET status = $2 WHERE id = $1 RETURNING id, name, direction, status', [laneId, status]);
@@ -51,7 +51,7 @@ export class LanesService {
    * UPDATE, so a truck is called once.
    */
   async callNext(p: Principal, port: string, laneId: string): Promise<CalledTruckDto> {
-    assertPort(p, port);
+    assertPortScope(p, port);
     const called = await inTransaction(this.ds, async (em) => {
       const lane = await one<{ name: string; direction: string; status: string }>(
         em, 'SELECT name, direction, status FROM lanes WHERE id = $1 AND port_code = $2 FOR SHARE', [laneId, port],
