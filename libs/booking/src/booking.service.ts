@@ -83,6 +83,14 @@ export class BookingService {
     private readonly live: LivePublisher,
   ) {}
 
+  /** booking:update for a booking that is not in a queue yet: nothing to show but its status. */
+  private announceBooking(firmId: string, bookingId: string, reference: string, status: 'booked' | 'cancelled'): void {
+    this.live.booking(firmId, {
+      bookingId, reference, status, position: null, etaMinutes: null, reason: status === 'booked' ? 'not_checked_in' : 'cancelled',
+      parking: null, lane: null, instructions: null,
+    });
+  }
+
   /** slots:update for the board, sent only once the change has committed. */
   private announce(...counts: SlotCount[]): void {
     for (const c of counts) {
@@ -208,17 +216,18 @@ export class BookingService {
   /** Frees the place in the same transaction as the status change. */
   async cancel(p: Principal, id: string): Promise<{ status: BookingStatus }> {
     const firmId = firmOf(p);
-    const count = await inTransaction(this.ds, async (em) => {
-      const done = await one<{ slot_id: string }>(
+    const outcome = await inTransaction(this.ds, async (em) => {
+      const done = await one<{ slot_id: string; reference: string }>(
         em,
         `UPDATE bookings SET status = 'cancelled', cancelled_at = now(), updated_at = now()
-         WHERE id = $1 AND firm_id = $2 AND status = ANY($3) RETURNING slot_id`,
+         WHERE id = $1 AND firm_id = $2 AND status = ANY($3) RETURNING slot_id, reference`,
         [id, firmId, sourcesOf('cancelled')],
       );
       if (!done) throw await this.whyNot(em, id, firmId, 'cancelled');
-      return freePlace(em, done.slot_id, firmId);
+      return { freed: await freePlace(em, done.slot_id, firmId), reference: done.reference };
     });
-    this.announce(count);
+    this.announce(outcome.freed);
+    this.announceBooking(firmId, id, outcome.reference, 'cancelled');
     return { status: 'cancelled' };
   }
 
@@ -264,7 +273,9 @@ export class BookingService {
       return [place, freed];
     });
     this.announce(...counts);
-    return this.get(p, id);
+    const moved = await this.get(p, id);
+    this.announceBooking(firmId, id, moved.reference, 'booked');
+    return moved;
   }
 
   /** After a conditional status UPDATE matched nothing: the booking is not the caller's (404) or the move is illegal (409). */

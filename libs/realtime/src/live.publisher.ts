@@ -2,7 +2,7 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Emitter } from '@socket.io/redis-emitter';
 import Redis from 'ioredis';
 import { AppConfig } from '@kouan/config';
-import { LIVE_NAMESPACE, LaneUpdate, QUEUE_SNAPSHOT_EVENT, QueueSnapshot, rooms, ServerToClientEvents, SlotsUpdate } from './live-events';
+import { BookingUpdate, LIVE_NAMESPACE, LaneUpdate, QUEUE_SNAPSHOT_EVENT, QueueSnapshot, rooms, ServerToClientEvents, SlotsUpdate } from './live-events';
 
 /** The Redis key the socket.io adapter and this emitter share. */
 export const socketIoKey = (redisPrefix: string) => `${redisPrefix}:socket.io`;
@@ -28,6 +28,11 @@ export class LivePublisher implements OnApplicationShutdown {
 
   lane(port: string, direction: string, update: LaneUpdate): void {
     this.emitter.to([rooms.board(port, direction), rooms.staff(port)]).emit('lane:update', update);
+  }
+
+  /** A change to one booking outside any queue (cancel, reschedule): its driver and its firm hear of it. */
+  booking(firmId: string, update: BookingUpdate): void {
+    this.emitter.to([rooms.booking(update.bookingId), rooms.firm(firmId)]).emit('booking:update', update);
   }
 
   slots(update: SlotsUpdate): void {
