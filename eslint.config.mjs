@@ -3,7 +3,7 @@ import jest from 'eslint-plugin-jest';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', '.kbuild/**', 'node_modules/**', 'coverage/**', 'migrations/**', 'scripts/**', 'eslint.config.mjs', 'jest.config.js'] },
+  { ignores: ['dist/**', '.kbuild/**', 'node_modules/**', 'coverage/**', 'migrations/**', 'scripts/**', 'eslint.config.mjs', 'jest.config.js', 'apps/api/src/pages/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

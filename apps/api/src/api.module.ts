@@ -16,6 +16,13 @@ import { RealtimeModule } from '@kouan/realtime';
 import { HealthController } from './health.controller';
 import { LiveGateway } from './live.gateway';
 import { MetricsController } from './metrics.controller';
+import { PagesController } from './pages.controller';
+
+/**
+ * Default metrics describe the Node process, not one Nest app, and prom-client's registry is process-wide:
+ * registering them per app throws when one process boots a second app (the two-process tests).
+ */
+const metrics = PrometheusModule.register({ controller: MetricsController, defaultMetrics: { enabled: true } });
 
 @Module({})
 export class ApiModule {
@@ -30,7 +37,7 @@ export class ApiModule {
         RedisModule,
         JobsModule,
         TerminusModule.forRoot({ logger: false }),
-        PrometheusModule.register({ controller: MetricsController, defaultMetrics: { enabled: true } }),
+        metrics,
         AuthModule,
         PortsModule,
         FirmsModule,
@@ -38,7 +45,7 @@ export class ApiModule {
         BookingModule,
         QueueModule,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, PagesController],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }, LiveGateway],
     };
   }

@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@kouan/config';
 import { RedisIoAdapter } from '@kouan/realtime';
+import { PAGE_ROUTES } from './pages.controller';
 
 export const API_PREFIX = 'api/v1';
 
@@ -18,6 +19,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       { path: 'health', method: RequestMethod.GET },
       { path: 'ready', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
+      ...PAGE_ROUTES.map((path) => ({ path, method: RequestMethod.GET })),
     ],
   });
   app.useGlobalPipes(

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, Public, Roles } from '@kouan/auth';
+import { assertPortScope, CurrentPrincipal, Principal, Public, Roles } from '@kouan/auth';
 import { StatusDto } from '@kouan/booking/dto/booking.dto';
 import { PortCodePipe } from '@kouan/ports/port-code.pipe';
-import type { QueueUpdate } from '@kouan/realtime/live-events';
+import type { QueueUpdate, StaffQueueUpdate } from '@kouan/realtime/live-events';
 import { CheckInService } from './check-in.service';
 import { KpiDayDto, KpiQueryDto } from './dto/kpi.dto';
 import { KpisService } from './kpis.service';
@@ -43,6 +43,19 @@ export class QueueController {
   @ApiOkResponse({ description: '{lanes, called, entries, version}' })
   async queue(@Param('code', PortCodePipe) code: string, @Query() q: QueueQueryDto): Promise<QueueUpdate> {
     return (await this.reader.snapshot(code, q.direction)).public;
+  }
+
+  /**
+   * The staff view of a queue (whole plates, references, booking ids): what the staff room's last
+   * queue:update carried. The lane console needs it when it opens or reconnects; the room only carries changes.
+   */
+  @Get('queue/staff')
+  @Roles('port_staff', 'port_admin')
+  @ApiBearerAuth()
+  @ApiOkResponse({ description: '{port, direction, version, lanes, called: [{..., bookingId, reference, plate}], entries: [{..., bookingId, reference, plate}]}' })
+  async staffQueue(@CurrentPrincipal() p: Principal, @Param('code', PortCodePipe) code: string, @Query() q: QueueQueryDto): Promise<StaffQueueUpdate> {
+    assertPortScope(p, code);
+    return (await this.reader.snapshot(code, q.direction)).staff;
   }
 
   @Post('lanes/:laneId/status')

@@ -1,0 +1,121 @@
+/* Kouan pages: small helpers shared by every page. Plain ES2017, no build step, no framework. */
+'use strict';
+var K = (function () {
+  /** A failed API call: the contract's {statusCode, error, message} plus any extra fields (code, comeBackAt). */
+  function ApiError(status, body) {
+    var m = body && body.message;
+    this.message = Array.isArray(m) ? m.join('; ') : m || (body && body.error) || 'HTTP ' + status;
+    this.status = status;
+    this.code = (body && body.code) || null;
+    this.body = body || {};
+  }
+  ApiError.prototype = Object.create(Error.prototype);
+
+  async function api(method, path, body, token, extra) {
+    var headers = { Accept: 'application/json' };
+    for (var h in extra || {}) headers[h] = extra[h];
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (token) headers.Authorization = 'Bearer ' + token;
+    var res;
+    try {
+      res = await fetch('/api/v1' + path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (e) {
+      throw new ApiError(0, { message: navigator.onLine === false ? 'No network connection' : 'Cannot reach the server' });
+    }
+    var data = null;
+    try { data = await res.json(); } catch (e) { data = null; }
+    if (!res.ok) throw new ApiError(res.status, data);
+    return data;
+  }
+
+  function $(id) { return document.getElementById(id); }
+
+  /** Builds elements with text content only, so data from the API is never parsed as HTML. */
+  function el(tag, attrs, children) {
+    var e = document.createElement(tag);
+    for (var k in attrs || {}) {
+      if (attrs[k] === null || attrs[k] === undefined || attrs[k] === false) continue;
+      if (k === 'text') e.textContent = attrs[k];
+      else if (k === 'on') for (var ev in attrs.on) e.addEventListener(ev, attrs.on[ev]);
+      else e.setAttribute(k, attrs[k]);
+    }
+    (children || []).forEach(function (c) { if (c !== null && c !== undefined) e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
+    return e;
+  }
+
+  function fill(parent, children) {
+    while (parent.firstChild) parent.removeChild(parent.firstChild);
+    children.forEach(function (c) { if (c) parent.appendChild(c); });
+  }
+
+  function show(id, on) { $(id).hidden = !on; }
+
+  /** "45 s", "3 min", "2 h" */
+  function age(ms) {
+    var s = Math.max(0, Math.round(ms / 1000));
+    if (s < 60) return s + ' s';
+    if (s < 3600) return Math.floor(s / 60) + ' min';
+    return Math.floor(s / 3600) + ' h';
+  }
+
+  /** HH:MM of an ISO time as written at the port (the API writes port-local times with their offset). */
+  function hhmm(iso) {
+    var m = /T(\d\d:\d\d)/.exec(iso || '');
+    return m ? m[1] : '';
+  }
+
+  /** The claims of our own access token (role, port, firm); the server checks it, this only picks the UI. */
+  function claims(token) {
+    try {
+      var b = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      return JSON.parse(decodeURIComponent(escape(atob(b))));
+    } catch (e) { return null; }
+  }
+
+  /** Today at the port (Asia/Shanghai, UTC+8, no daylight saving). */
+  function portToday() { return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10); }
+
+  /**
+   * Connection badge: "live" while the socket is up, else the age of the last state shown, so a driver with no
+   * signal knows how old the number on screen is. socket.io reconnects by itself.
+   */
+  function liveBadge(node, getSocket, lastAt, words) {
+    function paint() {
+      var socket = getSocket();
+      var on = !!(socket && socket.connected);
+      var w = typeof words === 'function' ? words() : words;
+      node.className = 'badge ' + (on ? 'on' : 'off');
+      var at = lastAt();
+      node.textContent = on ? '● ' + w.live : '○ ' + w.offline + (at ? ' · ' + age(Date.now() - at) + ' ' + w.ago : '');
+    }
+    setInterval(paint, 5000);
+    paint();
+    return paint;
+  }
+
+  /** socket.io to /live; `paint` is told of every connection change. It reconnects by itself. */
+  function live(auth, paint) {
+    var socket = io('/live', auth ? { auth: auth } : {});
+    socket.on('connect', paint);
+    socket.on('disconnect', paint);
+    socket.io.on('reconnect_attempt', paint);
+    return socket;
+  }
+
+  function store(key, value) {
+    try {
+      if (value === null) localStorage.removeItem(key); else localStorage.setItem(key, JSON.stringify(value));
+    } catch (e) { /* private mode or full: the page still works, it just forgets on reload */ }
+  }
+  function load(key) {
+    try { return JSON.parse(localStorage.getItem(key) || 'null'); } catch (e) { return null; }
+  }
+
+  function message(node, text, kind) {
+    node.textContent = text || '';
+    node.className = 'msg' + (kind ? ' ' + kind : '');
+    node.hidden = !text;
+  }
+
+  return { api: api, $: $, el: el, fill: fill, show: show, age: age, hhmm: hhmm, claims: claims, portToday: portToday, liveBadge: liveBadge, live: live, store: store, load: load, message: message };
+})();

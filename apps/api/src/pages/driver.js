@@ -1,0 +1,203 @@
+/* /d: the driver's phone. Logs in with reference + driver code, then follows the booking live. */
+'use strict';
+(function () {
+  var T = {
+    en: { title: 'Kouan driver', ref: 'Booking reference', code: 'Driver code', start: 'Open', logout: 'Log out', pos: 'Position in queue',
+      eta: 'Estimated wait', min: 'min', booked: 'Booked — not checked in', checked_in: 'Waiting in the holding area', called: 'CALLED',
+      completed: 'Done — thank you', cancelled: 'Booking cancelled', no_show: 'Marked as no-show', lane_paused: 'Lane paused — please wait',
+      lane_closed: 'Lane closed — please wait', goLane: 'Go to lane', parking: 'Parking', bay: 'Bay', overflow: 'Holding areas full — wait outside, your place is kept',
+      powered: 'power', checkin: "I'm here — check in", locating: 'Finding your location…', noGeo: 'Location not available. Ask port staff to check you in.',
+      outside: 'You are not in the holding area yet.', early: 'Too early. Come back at', late: 'Too late for this slot. Call your firm.',
+      checkedIn: 'Checked in', live: 'Live', offline: 'Offline', ago: 'ago', badLogin: 'Wrong reference or code' },
+    zh: { title: '口岸司机', ref: '预约号', code: '司机码', start: '进入', logout: '退出', pos: '排队位置', eta: '预计等待', min: '分钟',
+      booked: '已预约，未签到', checked_in: '在停车区等候', called: '已叫号', completed: '已完成，谢谢', cancelled: '预约已取消', no_show: '已记为未到',
+      lane_paused: '车道暂停，请等候', lane_closed: '车道关闭，请等候', goLane: '请前往车道', parking: '停车', bay: '车位',
+      overflow: '停车区已满，请在外等候，排队位置保留', powered: '有电源', checkin: '我已到达，签到', locating: '正在定位…',
+      noGeo: '无法定位，请找工作人员签到。', outside: '您还未进入停车区。', early: '太早了，请于此时间再来：', late: '已超过时段，请联系公司。',
+      checkedIn: '已签到', live: '实时', offline: '离线', ago: '前', badLogin: '预约号或司机码错误' },
+    lo: { title: 'ຄົນຂັບ Kouan', ref: 'ເລກການຈອງ', code: 'ລະຫັດຄົນຂັບ', start: 'ເຂົ້າ', logout: 'ອອກ', pos: 'ລຳດັບຄິວ', eta: 'ເວລາລໍຖ້າ', min: 'ນາທີ',
+      booked: 'ຈອງແລ້ວ — ຍັງບໍ່ເຊັກອິນ', checked_in: 'ລໍຖ້າຢູ່ບ່ອນຈອດ', called: 'ຖືກເອີ້ນແລ້ວ', completed: 'ສຳເລັດ — ຂອບໃຈ', cancelled: 'ຍົກເລີກການຈອງແລ້ວ',
+      no_show: 'ບັນທຶກວ່າບໍ່ມາ', lane_paused: 'ຊ່ອງທາງຢຸດຊົ່ວຄາວ — ກະລຸນາລໍຖ້າ', lane_closed: 'ຊ່ອງທາງປິດ — ກະລຸນາລໍຖ້າ', goLane: 'ໄປທີ່ຊ່ອງທາງ',
+      parking: 'ບ່ອນຈອດ', bay: 'ຊ່ອງຈອດ', overflow: 'ບ່ອນຈອດເຕັມ — ລໍຖ້າຂ້າງນອກ, ຄິວຂອງທ່ານຍັງຢູ່', powered: 'ມີໄຟຟ້າ', checkin: 'ຂ້ອຍມາຮອດແລ້ວ — ເຊັກອິນ',
+      locating: 'ກຳລັງຊອກຫາທີ່ຕັ້ງ…', noGeo: 'ຫາທີ່ຕັ້ງບໍ່ໄດ້. ໃຫ້ພະນັກງານເຊັກອິນໃຫ້.', outside: 'ທ່ານຍັງບໍ່ຢູ່ໃນບ່ອນຈອດ.', early: 'ໄວເກີນໄປ. ກັບມາເວລາ',
+      late: 'ກາຍເວລາແລ້ວ. ໂທຫາບໍລິສັດ.', checkedIn: 'ເຊັກອິນແລ້ວ', live: 'ອອນລາຍ', offline: 'ອອບລາຍ', ago: 'ກ່ອນ', badLogin: 'ເລກການຈອງ ຫຼື ລະຫັດບໍ່ຖືກ' },
+    vi: { title: 'Tài xế Kouan', ref: 'Mã đặt chỗ', code: 'Mã tài xế', start: 'Vào', logout: 'Đăng xuất', pos: 'Vị trí trong hàng', eta: 'Chờ dự kiến', min: 'phút',
+      booked: 'Đã đặt — chưa check-in', checked_in: 'Đang chờ ở bãi đỗ', called: 'ĐÃ GỌI', completed: 'Hoàn tất — cảm ơn', cancelled: 'Đã hủy đặt chỗ',
+      no_show: 'Bị ghi là không đến', lane_paused: 'Làn tạm dừng — vui lòng chờ', lane_closed: 'Làn đã đóng — vui lòng chờ', goLane: 'Đi đến làn',
+      parking: 'Bãi đỗ', bay: 'Chỗ', overflow: 'Bãi đỗ đầy — chờ bên ngoài, vị trí vẫn được giữ', powered: 'có điện', checkin: 'Tôi đã đến — check-in',
+      locating: 'Đang xác định vị trí…', noGeo: 'Không lấy được vị trí. Nhờ nhân viên check-in.', outside: 'Bạn chưa ở trong bãi đỗ.', early: 'Quá sớm. Quay lại lúc',
+      late: 'Quá giờ. Gọi cho công ty.', checkedIn: 'Đã check-in', live: 'Trực tuyến', offline: 'Mất kết nối', ago: 'trước', badLogin: 'Sai mã đặt chỗ hoặc mã tài xế' },
+    my: { title: 'Kouan ယာဉ်မောင်း', ref: 'ဘွတ်ကင်နံပါတ်', code: 'ယာဉ်မောင်းကုဒ်', start: 'ဝင်ရန်', logout: 'ထွက်ရန်', pos: 'တန်းစီအမှတ်', eta: 'စောင့်ချိန်', min: 'မိနစ်',
+      booked: 'ဘွတ်ကင်ပြီး — မစာရင်းသွင်းရသေး', checked_in: 'ကားရပ်နားရာတွင် စောင့်ပါ', called: 'ခေါ်ပြီ', completed: 'ပြီးပါပြီ — ကျေးဇူးတင်ပါသည်', cancelled: 'ဘွတ်ကင် ပယ်ဖျက်ပြီး',
+      no_show: 'မလာဟု မှတ်ထားသည်', lane_paused: 'လမ်းကြောင်း ခေတ္တရပ် — စောင့်ပါ', lane_closed: 'လမ်းကြောင်း ပိတ် — စောင့်ပါ', goLane: 'လမ်းကြောင်းသို့ သွားပါ',
+      parking: 'ကားရပ်ရန်', bay: 'နေရာ', overflow: 'ကားရပ်နားရာ ပြည့်နေ — အပြင်တွင်စောင့်ပါ၊ တန်းစီနေရာ ရှိနေဆဲ', powered: 'လျှပ်စစ်', checkin: 'ရောက်ပြီ — စာရင်းသွင်းမည်',
+      locating: 'တည်နေရာ ရှာနေသည်…', noGeo: 'တည်နေရာ မရပါ။ ဝန်ထမ်းကို စာရင်းသွင်းခိုင်းပါ။', outside: 'ကားရပ်နားရာထဲ မရောက်သေးပါ။', early: 'စောလွန်းသည်။ ပြန်လာချိန်',
+      late: 'နောက်ကျသွားပြီ။ ကုမ္ပဏီကို ဖုန်းဆက်ပါ။', checkedIn: 'စာရင်းသွင်းပြီး', live: 'တိုက်ရိုက်', offline: 'အော့ဖ်လိုင်း', ago: 'က', badLogin: 'နံပါတ် သို့မဟုတ် ကုဒ် မှားနေသည်' },
+    th: { title: 'คนขับ Kouan', ref: 'เลขที่การจอง', code: 'รหัสคนขับ', start: 'เข้าสู่ระบบ', logout: 'ออกจากระบบ', pos: 'ลำดับคิว', eta: 'เวลารอโดยประมาณ', min: 'นาที',
+      booked: 'จองแล้ว — ยังไม่เช็คอิน', checked_in: 'รอในลานจอด', called: 'ถูกเรียกแล้ว', completed: 'เสร็จแล้ว — ขอบคุณ', cancelled: 'ยกเลิกการจองแล้ว',
+      no_show: 'บันทึกว่าไม่มา', lane_paused: 'ช่องทางหยุดชั่วคราว — กรุณารอ', lane_closed: 'ช่องทางปิด — กรุณารอ', goLane: 'ไปที่ช่องทาง',
+      parking: 'ที่จอด', bay: 'ช่องจอด', overflow: 'ลานจอดเต็ม — รอด้านนอก คิวของคุณยังอยู่', powered: 'มีไฟฟ้า', checkin: 'ฉันมาถึงแล้ว — เช็คอิน',
+      locating: 'กำลังหาตำแหน่ง…', noGeo: 'หาตำแหน่งไม่ได้ ให้เจ้าหน้าที่เช็คอินให้', outside: 'คุณยังไม่อยู่ในลานจอด', early: 'เร็วเกินไป กลับมาเวลา',
+      late: 'เลยเวลาแล้ว โทรหาบริษัทของคุณ', checkedIn: 'เช็คอินแล้ว', live: 'สด', offline: 'ออฟไลน์', ago: 'ที่แล้ว', badLogin: 'เลขที่จองหรือรหัสไม่ถูกต้อง' },
+  };
+  var TOKEN = 'kouan.driver.token';
+  var LAST = 'kouan.driver.last';
+  var LANG = 'kouan.driver.lang';
+  var $ = K.$;
+
+  var lang = K.load(LANG) || pickLang();
+  var token = K.load(TOKEN);
+  var last = K.load(LAST); // {state, at}
+  var socket = null;
+  var paintBadge = function () {};
+  var wasCalled = false;
+
+  function pickLang() {
+    var langs = (navigator.languages || [navigator.language || 'en']).map(function (l) { return String(l).slice(0, 2).toLowerCase(); });
+    for (var i = 0; i < langs.length; i++) if (T[langs[i]]) return langs[i];
+    return 'en';
+  }
+  function t(k) { return T[lang][k] || T.en[k] || k; }
+
+  function applyLang() {
+    document.documentElement.lang = lang;
+    $('lang').value = lang;
+    $('title').textContent = t('title');
+    document.querySelectorAll('[data-t]').forEach(function (n) { n.textContent = t(n.getAttribute('data-t')); });
+    if (last) render(last.state);
+    paintBadge();
+  }
+
+  function render(s) {
+    if (!s) return;
+    var called = s.status === 'called';
+    document.body.classList.toggle('called', called);
+    K.show('calledBox', called);
+    K.show('waitBox', !called);
+    if (called) {
+      $('calledLane').textContent = s.lane ? s.lane.name : '';
+      $('calledInstr').textContent = s.instructions || '';
+      if (!wasCalled && navigator.vibrate) navigator.vibrate([600, 200, 600, 200, 1200]);
+    }
+    wasCalled = called;
+    $('reference-shown').textContent = s.reference || '';
+    $('status').textContent = t(s.status);
+    var waiting = s.status === 'checked_in' && s.position !== null;
+    K.show('posBox', waiting);
+    $('position').textContent = waiting ? String(s.position) : '';
+    var eta = $('eta');
+    eta.className = 'eta';
+    if (waiting && s.etaMinutes !== null) eta.textContent = t('eta') + ': ~' + s.etaMinutes + ' ' + t('min');
+    else if (waiting && s.reason) { eta.textContent = t(s.reason); eta.className = 'eta warn'; }
+    else eta.textContent = '';
+    var p = s.parking;
+    K.show('parking', waiting && !!p);
+    if (waiting && p) {
+      K.fill($('parking'), [
+        K.el('div', { class: 'muted', text: t('parking') }),
+        p.overflow ? K.el('div', { text: t('overflow') })
+          : K.el('div', { class: 'status', text: (p.areaName || '') + (p.bay !== null ? ' · ' + t('bay') + ' ' + p.bay : '') + (p.powered ? ' ⚡ ' + t('powered') : '') }),
+        p.instructions ? K.el('div', { text: p.instructions }) : null,
+      ]);
+    }
+    K.message($('instructions'), !called && s.instructions ? s.instructions : '');
+    K.show('checkin', s.status === 'booked');
+  }
+
+  function remember(s) {
+    last = { state: s, at: Date.now() };
+    K.store(LAST, last);
+    render(s);
+    paintBadge();
+  }
+
+  function logout(reason) {
+    if (socket) { socket.close(); socket = null; }
+    token = null; last = null;
+    K.store(TOKEN, null); K.store(LAST, null);
+    document.body.classList.remove('called');
+    K.show('state', false); K.show('live', false); K.show('login', true);
+    K.message($('loginMsg'), reason || '', reason ? 'error' : '');
+  }
+
+  async function refresh() {
+    try {
+      remember(await K.api('GET', '/driver/booking', undefined, token));
+    } catch (e) {
+      if (e.status === 401) return logout(e.message);
+      // No signal: keep the last known state on screen; the badge says how old it is.
+      if (e.status) K.message($('msg'), e.message, 'error');
+    }
+  }
+
+  function connect() {
+    socket = K.live({ token: token }, paintBadge);
+    socket.on('booking:update', function (u) { K.message($('msg'), ''); remember(u); });
+    // The server sends the current state on every connect; the GET covers a missed or refused handshake.
+    socket.io.on('reconnect', refresh);
+    socket.on('connect_error', function () {
+      // A refused handshake (expired token) is not retried by socket.io; ask the API why.
+      if (socket && !socket.active) refresh();
+    });
+    $('live').hidden = false;
+    paintBadge();
+  }
+
+  function start() {
+    K.show('login', false); K.show('state', true);
+    K.message($('loginMsg'), '');
+    if (last) render(last.state);
+    connect();
+    return refresh();
+  }
+
+  $('login').addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    var btn = ev.target.querySelector('button');
+    btn.disabled = true;
+    try {
+      var res = await K.api('POST', '/driver/session', { reference: $('reference').value.trim().toUpperCase(), driverCode: $('driverCode').value.trim() });
+      token = res.accessToken;
+      K.store(TOKEN, token);
+      await start();
+    } catch (e) {
+      K.message($('loginMsg'), e.status === 401 ? t('badLogin') : e.message, 'error');
+    } finally { btn.disabled = false; }
+  });
+
+  $('checkin').addEventListener('click', function () {
+    var btn = $('checkin');
+    if (!navigator.geolocation) return K.message($('msg'), t('noGeo'), 'error');
+    btn.disabled = true;
+    K.message($('msg'), t('locating'));
+    navigator.geolocation.getCurrentPosition(async function (pos) {
+      try {
+        await K.api('POST', '/driver/check-in', { lat: pos.coords.latitude, lon: pos.coords.longitude }, token);
+        K.message($('msg'), t('checkedIn'), 'ok');
+        await refresh();
+      } catch (e) {
+        var text = e.message;
+        if (e.code === 'outside_geofence') text = t('outside');
+        else if (e.code === 'too_early') text = t('early') + ' ' + K.hhmm(e.body.comeBackAt) + (e.body.comeBackAt ? ' (' + e.body.comeBackAt.slice(0, 10) + ')' : '');
+        else if (e.code === 'too_late') text = t('late');
+        else if (e.status === 401) return logout(e.message);
+        K.message($('msg'), text, 'error');
+      } finally { btn.disabled = false; }
+    }, function () {
+      btn.disabled = false;
+      K.message($('msg'), t('noGeo'), 'error');
+    }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 });
+  });
+
+  $('logout').addEventListener('click', function () { logout(); });
+  $('lang').addEventListener('change', function () {
+    lang = this.value;
+    K.store(LANG, lang);
+    applyLang();
+  });
+
+  paintBadge = K.liveBadge($('live'), function () { return socket; }, function () { return last && last.at; },
+    function () { return { live: t('live'), offline: t('offline'), ago: t('ago') }; });
+  applyLang();
+  if (token) start(); else K.show('login', true);
+})();

@@ -1,0 +1,170 @@
+/* /firm — a firm's bookings of one day, with their live state; and a small form to book a slot. */
+'use strict';
+(function () {
+  var $ = K.$;
+  var TOKEN = 'kouan.firm.token';
+  var token = K.load(TOKEN);
+  var socket = null;
+  var bookings = [];
+  var live = {}; // bookingId → last booking:update
+  var lastAt = 0;
+  var reloadTimer = null;
+  var paint = K.liveBadge($('live'), function () { return socket; }, function () { return lastAt; }, { live: 'Live', offline: 'Offline', ago: 'ago' });
+
+  function say(text, kind) { K.message($('msg'), text, kind); }
+
+  function logout(reason) {
+    if (socket) { socket.close(); socket = null; }
+    token = null;
+    K.store(TOKEN, null);
+    K.show('dash', false); K.show('logout', false); K.show('live', false); K.show('login', true);
+    K.message($('loginMsg'), reason || '', 'error');
+  }
+
+  async function call(method, path, body, headers) {
+    try {
+      return await K.api(method, path, body, token, headers);
+    } catch (e) {
+      if (e.status === 401) logout(e.message); else say(e.message, 'error');
+      throw e;
+    }
+  }
+
+  function queueText(u) {
+    if (!u) return '';
+    if (u.status === 'called' && u.lane) return '→ ' + u.lane.name;
+    if (u.position !== null && u.position !== undefined) return '#' + u.position + (u.etaMinutes !== null ? ' · ~' + u.etaMinutes + ' min' : u.reason ? ' · ' + u.reason.replace('_', ' ') : '');
+    return '';
+  }
+
+  function render() {
+    if (!bookings.length) return K.fill($('list'), [K.el('p', { class: 'muted', text: 'No bookings on ' + $('date').value + '.' })]);
+    K.fill($('list'), [K.el('table', { class: 'bookings' }, [
+      K.el('thead', {}, [K.el('tr', {}, ['Reference', 'Slot', 'Port', 'Vehicle', 'Driver', 'Status', 'Queue', ''].map(function (h) { return K.el('th', { text: h }); }))]),
+      K.el('tbody', {}, bookings.map(function (b) {
+        var u = live[b.id];
+        var status = u ? u.status : b.status;
+        return K.el('tr', { 'data-booking': b.id }, [
+          K.el('td', { text: b.reference }),
+          K.el('td', { text: K.hhmm(b.slotStartsAt) + '–' + K.hhmm(b.slotEndsAt) }),
+          K.el('td', { text: b.portCode + ' ' + b.direction }),
+          K.el('td', { class: 'plate', text: b.plate }),
+          K.el('td', { text: b.driverName }),
+          K.el('td', {}, [K.el('span', { class: 'st ' + status, text: status.replace('_', ' ') })]),
+          K.el('td', { class: 'queue', text: queueText(u) }),
+          K.el('td', {}, [status === 'booked' ? K.el('button', { type: 'button', class: 'secondary', on: { click: function (ev) { cancel(b, ev.target); } } }, ['Cancel']) : null]),
+        ]);
+      })),
+    ])]);
+  }
+
+  async function cancel(b, button) {
+    if (!window.confirm('Cancel ' + b.reference + '?')) return;
+    button.disabled = true;
+    try {
+      await call('POST', '/bookings/' + b.id + '/cancel');
+      say(b.reference + ' cancelled', 'ok');
+      await reload();
+    } catch (e) { button.disabled = false; }
+  }
+
+  async function reload() {
+    try {
+      bookings = await call('GET', '/bookings?date=' + $('date').value + '&limit=500');
+      lastAt = Date.now();
+      render();
+      paint();
+    } catch (e) { /* shown */ }
+  }
+
+  function connect() {
+    socket = K.live({ token: token }, paint);
+    K.show('live', true);
+    socket.on('booking:update', function (u) {
+      live[u.bookingId] = u;
+      lastAt = Date.now();
+      if (bookings.some(function (b) { return b.id === u.bookingId; })) render();
+      else { clearTimeout(reloadTimer); reloadTimer = setTimeout(reload, 500); }
+    });
+    // Updates missed while offline: read the day again.
+    socket.io.on('reconnect', reload);
+    socket.on('connect_error', function (e) { if (socket && !socket.active) logout(e.message); });
+  }
+
+  function start() {
+    var me = K.claims(token);
+    if (!me || (me.role !== 'firm_admin' && me.role !== 'dispatcher')) return logout('This dashboard is for trucking firms. Port staff use /staff.');
+    K.show('login', false); K.show('dash', true); K.show('logout', true);
+    K.message($('loginMsg'), '');
+    connect();
+    return reload();
+  }
+
+  // --- new booking ---
+  var formLoaded = false;
+  async function openForm() {
+    var form = $('newForm');
+    form.hidden = !form.hidden;
+    if (form.hidden || formLoaded) return;
+    try {
+      var r = await Promise.all([call('GET', '/ports'), call('GET', '/vehicles'), call('GET', '/drivers')]);
+      K.fill($('nPort'), r[0].map(function (p) { return K.el('option', { value: p.code, text: p.name }); }));
+      K.fill($('nVehicle'), r[1].map(function (v) { return K.el('option', { value: v.id, text: v.plate + (v.reefer ? ' (reefer)' : '') }); }));
+      K.fill($('nDriver'), r[2].map(function (d) { return K.el('option', { value: d.id, text: d.name }); }));
+      $('nDate').value = $('date').value;
+      formLoaded = true;
+      await slots();
+    } catch (e) { /* shown */ }
+  }
+
+  async function slots() {
+    if (!$('nPort').value || !$('nDate').value) return;
+    try {
+      var list = await call('GET', '/ports/' + $('nPort').value + '/slots?date=' + $('nDate').value + '&direction=' + $('nDir').value);
+      var open = list.filter(function (s) { return s.bookable && s.available > 0; });
+      K.fill($('nSlot'), open.map(function (s) { return K.el('option', { value: s.id, text: K.hhmm(s.startsAt) + '–' + K.hhmm(s.endsAt) + ' (' + s.available + ' free)' }); }));
+      if (!open.length) say('No free slot on that day.', 'error');
+    } catch (e) { /* shown */ }
+  }
+
+  var idemKey = null;
+  $('newForm').addEventListener('input', function () { idemKey = null; });
+  $('newForm').addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    var btn = ev.target.querySelector('button[type=submit]');
+    // The same key for retries of the same form (a dropped answer on a bad line never books twice).
+    idemKey = idemKey || (Date.now().toString(36) + Math.random().toString(36).slice(2));
+    var cargo = { description: $('nDesc').value.trim(), hsCode: $('nHs').value.trim(), weightKg: Number($('nKg').value), perishable: $('nPerish').checked };
+    if ($('nDecl').value.trim()) cargo.declarationNo = $('nDecl').value.trim();
+    btn.disabled = true;
+    try {
+      var b = await call('POST', '/bookings', { slotId: $('nSlot').value, vehicleId: $('nVehicle').value, driverId: $('nDriver').value, cargo: cargo }, { 'Idempotency-Key': idemKey });
+      idemKey = null;
+      say('Booked ' + b.reference + '. Give the driver the reference and the code ' + b.driverCode + ' (shown once) for ' + location.origin + '/d', 'ok');
+      $('newForm').hidden = true;
+      if ($('nDate').value === $('date').value) await reload();
+    } catch (e) { /* shown */ } finally { btn.disabled = false; }
+  });
+  ['nPort', 'nDir', 'nDate'].forEach(function (id) { $(id).addEventListener('change', slots); });
+  $('newBtn').addEventListener('click', openForm);
+
+  $('date').value = K.portToday();
+  $('date').addEventListener('change', reload);
+  $('login').addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    var btn = ev.target.querySelector('button');
+    btn.disabled = true;
+    try {
+      var res = await K.api('POST', '/auth/login', { email: $('email').value.trim(), password: $('password').value });
+      token = res.accessToken;
+      K.store(TOKEN, token);
+      $('password').value = '';
+      await start();
+    } catch (e) {
+      K.message($('loginMsg'), e.message, 'error');
+    } finally { btn.disabled = false; }
+  });
+  $('logout').addEventListener('click', function () { logout(); });
+
+  if (token) start(); else K.show('login', true);
+})();

@@ -1,0 +1,278 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Browser, BrowserContext, BrowserContextOptions, chromium, Page } from 'playwright-core';
+import { API, bearer, cargo, createFirm, putSchedule, startApi, TestApi, TestFirm } from '../support/harness';
+
+/**
+ * The pages served by the API (/d, /board/:port, /staff, /firm) in a real browser: Debian's Chromium driven by
+ * playwright-core. No browser, no pass: CI installs Chromium (.ci/run), and a missing one fails here loudly.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const IMG = join(__dirname, '..', '..', 'docs', 'img');
+const WAIT = { timeout: 15_000 };
+
+describe('pages (browser)', () => {
+  let api: TestApi;
+  let browser: Browser;
+  let firm: TestFirm;
+  let plateSeq = 0;
+  const contexts: BrowserContext[] = [];
+
+  interface Truck { bookingId: string; reference: string; driverCode: string; plate: string }
+
+  const openAllDay = (port: string) =>
+    putSchedule(api, port, { openFrom: '00:00', openTo: '24:00', capacity: { export: 40, import: 40 }, firmQuotaPercent: 100 });
+
+  const slotNow = async (port: string) => {
+    const now = Date.now();
+    const date = new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
+    const res = await api.http.get(`${API}/ports/${port}/slots`).query({ date, direction: 'export' }).expect(200);
+    const slot = (res.body as Array<{ id: string; startsAt: string; endsAt: string }>)
+      .find((s) => Date.parse(s.startsAt) <= now && now < Date.parse(s.endsAt));
+    if (!slot) throw new Error(`no ${port} slot now`);
+    return slot.id;
+  };
+
+  const book = async (port: string): Promise<Truck> => {
+    plateSeq += 1;
+    const plate = `云K${randomBytes(2).toString('hex').toUpperCase()}${plateSeq}`;
+    const v = await api.http.post(`${API}/vehicles`).set(bearer(firm.dispatcherToken)).send({ plate, country: 'CN' }).expect(201);
+    const b = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
+      .send({ slotId: await slotNow(port), vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() }).expect(201);
+    return { bookingId: b.body.id, reference: b.body.reference, driverCode: b.body.driverCode, plate: v.body.plate };
+  };
+
+  const staffUser = async (port: string) => {
+    const email = `staff-${randomBytes(3).toString('hex')}@port.example`;
+    const res = await api.http.post(`${API}/ports/${port}/staff`).set(bearer(api.adminToken)).send({ email, password: 'staff-password' }).expect(201);
+    return { email, password: 'staff-password', token: api.tokens.sign({ sub: res.body.id, role: 'port_staff', portCode: port }) };
+  };
+
+  const checkIn = (port: string, token: string, plate: string) =>
+    api.http.post(`${API}/ports/${port}/check-ins`).set(bearer(token)).send({ plate }).expect(201);
+
+  const callNext = async (port: string, token: string) => {
+    const lanes = (await api.http.get(`${API}/ports/${port}`).expect(200)).body.lanes as Array<{ id: string; direction: string }>;
+    const lane = lanes.find((l) => l.direction === 'export')!.id;
+    return api.http.post(`${API}/ports/${port}/lanes/${lane}/call-next`).set(bearer(token)).expect(200);
+  };
+
+  const masked = (plate: string) => `${[...plate].slice(0, 2).join('')}·***${plate.slice(-2)}`;
+
+  /** A page that records every console error and uncaught exception, so each test can assert there were none. */
+  const open = async (opts: BrowserContextOptions = {}) => {
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 360, height: 740 }, ...opts });
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(e.message));
+    return { page, context, errors };
+  };
+
+  const text = (page: Page, selector: string) => page.locator(selector).innerText();
+
+  /** The README's screenshots: written to docs/img only when asked (UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean. */
+  const screenshot = async (page: Page, name: string) => {
+    const png = await page.screenshot(process.env.UPDATE_SCREENSHOTS === '1' ? { path: join(IMG, name) } : {});
+    expect(png.length).toBeGreaterThan(5_000);
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium (never npx playwright install)`);
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    api = await startApi();
+    firm = await createFirm(api, 'Pages Freight', 1);
+  });
+
+  afterEach(async () => {
+    for (const c of contexts.splice(0)) await c.close();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+  });
+
+  it('serves the four pages and their assets with a CSP, and they load without console errors', async () => {
+    await openAllDay('MOHAN');
+    const { page, errors } = await open();
+    for (const path of ['/d', '/staff', '/firm', '/board/MOHAN']) {
+      const res = await page.goto(api.url + path);
+      expect(res?.status()).toBe(200);
+      const headers = res!.headers();
+      expect(headers['content-type']).toMatch(/^text\/html/);
+      expect(headers['content-security-policy']).toContain("default-src 'self'");
+      expect(headers['content-security-policy']).toContain("script-src 'self'");
+      expect(headers['cache-control']).toBe('no-cache');
+      await page.waitForLoadState('networkidle');
+    }
+    // The board has connected its socket (WebSocket allowed by the CSP) and shows both directions.
+    await page.locator('#live.on').waitFor(WAIT);
+    expect(await page.locator('.dir h2').allInnerTexts()).toEqual(['Export · 出境', 'Import · 入境']);
+    expect(errors).toEqual([]);
+
+    const asset = await api.http.get('/assets/socket.io.min.js').set('Accept-Encoding', 'gzip').expect(200);
+    expect(asset.headers['content-encoding']).toBe('gzip');
+    const html = await api.http.get('/d').expect(200);
+    const version = /\/assets\/driver\.js\?v=([\w-]+)/.exec(html.text)![1];
+    const js = await api.http.get(`/assets/driver.js?v=${version}`).expect(200);
+    expect(js.headers['cache-control']).toContain('immutable');
+    await api.http.get('/assets/driver.js').set('If-None-Match', js.headers.etag).expect(304);
+    await api.http.get('/assets/../../package.json').expect(404);
+    await api.http.get('/assets/nothing.js').expect(404);
+    await api.http.get('/board/bad%20port').expect(404);
+  });
+
+  it('driver: logs in with reference and code, follows the position, and is told when called, without a reload', async () => {
+    await openAllDay('MOHAN');
+    const staff = await staffUser('MOHAN');
+    const ahead = [await book('MOHAN'), await book('MOHAN')];
+    const mine = await book('MOHAN');
+    for (const t of [...ahead, mine]) await checkIn('MOHAN', staff.token, t.plate);
+
+    const { page, errors } = await open();
+    await page.goto(`${api.url}/d`);
+    await page.fill('#reference', mine.reference);
+    await page.fill('#driverCode', mine.driverCode);
+    await page.click('#login button[type=submit]');
+    await page.locator('#position', { hasText: /^3$/ }).waitFor(WAIT);
+    expect(await text(page, '#status')).toBe('Waiting in the holding area');
+    expect(await text(page, '#eta')).toMatch(/Estimated wait: ~\d+ min/);
+    expect(await text(page, '#parking')).toMatch(/Bay \d+/);
+    await page.locator('#live.on').waitFor(WAIT);
+    await screenshot(page, 'driver.png');
+
+    await callNext('MOHAN', staff.token);
+    await page.locator('#position', { hasText: /^2$/ }).waitFor(WAIT);
+    await callNext('MOHAN', staff.token);
+    const called = await callNext('MOHAN', staff.token);
+    expect(called.body.bookingId).toBe(mine.bookingId);
+    await page.locator('body.called #calledBox').waitFor({ state: 'visible', ...WAIT });
+    expect(await text(page, '#calledLane')).toMatch(/\S/);
+    expect(await text(page, '#calledBox')).toContain('Go to lane');
+    expect(await page.locator('#waitBox').isVisible()).toBe(false);
+
+    // The language picker relabels the page at once.
+    await page.selectOption('#lang', 'zh');
+    expect(await text(page, '#calledBox')).toContain('请前往车道');
+    expect(errors).toEqual([]);
+  });
+
+  it('driver: the check-in button uses the phone location and explains a refusal', async () => {
+    await openAllDay('MENGKANG');
+    const t = await book('MENGKANG');
+    const area = (await api.http.get(`${API}/ports/MENGKANG`).expect(200)).body.parkingAreas[0] as { lat: number; lon: number };
+    const { page, context, errors } = await open({ geolocation: { latitude: area.lat + 0.05, longitude: area.lon }, permissions: ['geolocation'] });
+    await page.goto(`${api.url}/d`);
+    await page.fill('#reference', t.reference);
+    await page.fill('#driverCode', t.driverCode);
+    await page.click('#login button[type=submit]');
+    await page.locator('#checkin').waitFor({ state: 'visible', ...WAIT });
+    await page.click('#checkin');
+    await page.locator('#msg.error', { hasText: 'not in the holding area' }).waitFor(WAIT);
+    await context.setGeolocation({ latitude: area.lat + 0.0005, longitude: area.lon });
+    await page.click('#checkin');
+    await page.locator('#position', { hasText: /^1$/ }).waitFor(WAIT);
+    expect(await page.locator('#checkin').isVisible()).toBe(false);
+    // The 422 is the only console error: Chromium logs every failed request.
+    expect(errors.filter((e) => !/status of 422/.test(e))).toEqual([]);
+  });
+
+  it('board: masked plates only, live as trucks check in and are called', async () => {
+    await openAllDay('HEKOU');
+    const staff = await staffUser('HEKOU');
+    const [a, b, c] = [await book('HEKOU'), await book('HEKOU'), await book('HEKOU')];
+    await checkIn('HEKOU', staff.token, a.plate);
+    await checkIn('HEKOU', staff.token, b.plate);
+
+    const { page, errors } = await open({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${api.url}/board/hekou`);
+    const rows = page.locator('#dir-export tbody tr');
+    await rows.nth(1).waitFor(WAIT);
+    expect(await rows.allInnerTexts()).toEqual([expect.stringContaining(masked(a.plate)), expect.stringContaining(masked(b.plate))]);
+    await page.locator('#live.on').waitFor(WAIT);
+
+    await checkIn('HEKOU', staff.token, c.plate);
+    await rows.nth(2).waitFor(WAIT);
+    expect(await rows.nth(2).innerText()).toContain(masked(c.plate));
+
+    await callNext('HEKOU', staff.token);
+    await page.locator('#dir-export .called', { hasText: masked(a.plate) }).waitFor(WAIT);
+    await rows.nth(2).waitFor({ state: 'detached', ...WAIT });
+    const body = await page.locator('body').innerText();
+    for (const t of [a, b, c]) expect(body).not.toContain(t.plate);
+    await screenshot(page, 'board.png');
+    expect(errors).toEqual([]);
+  });
+
+  it('staff console: logs in, calls the next truck, records the outcome and checks in a plate', async () => {
+    await openAllDay('TIANBAO');
+    const staff = await staffUser('TIANBAO');
+    const [a, b] = [await book('TIANBAO'), await book('TIANBAO')];
+    await checkIn('TIANBAO', staff.token, a.plate);
+
+    const { page, errors } = await open({ viewport: { width: 1024, height: 900 } });
+    await page.goto(`${api.url}/staff`);
+    await page.fill('#email', staff.email);
+    await page.fill('#password', staff.password);
+    await page.click('#login button[type=submit]');
+    // Staff see whole plates and references.
+    await page.locator('#dir-export table.waiting tr', { hasText: a.plate }).waitFor(WAIT);
+    await page.locator('#live.on').waitFor(WAIT);
+
+    await page.locator('#dir-export .lane-card button.call').first().click();
+    const calledRow = page.locator('#dir-export .called-row', { hasText: a.plate });
+    await calledRow.waitFor(WAIT);
+    expect(await calledRow.innerText()).toContain(a.reference);
+    expect(await page.locator('#dir-export table.waiting').count()).toBe(0);
+    expect(await text(page, '#msg')).toContain(`Called ${a.plate}`);
+    const status = await api.http.get(`${API}/bookings/${a.bookingId}`).set(bearer(firm.dispatcherToken)).expect(200);
+    expect(status.body.status).toBe('called');
+
+    await calledRow.locator('button', { hasText: 'Complete' }).click();
+    await calledRow.waitFor({ state: 'detached', ...WAIT });
+    expect(await text(page, '#msg')).toContain(`${a.plate}: completed`);
+
+    await page.fill('#plate', b.plate);
+    await page.click('#checkin button');
+    await page.locator('#msg.ok', { hasText: 'position 1' }).waitFor(WAIT);
+    await page.locator('#dir-export table.waiting tr', { hasText: b.plate }).waitFor(WAIT);
+
+    // An API error is shown as the API words it.
+    await page.fill('#plate', b.plate);
+    await page.click('#checkin button');
+    await page.locator('#msg.error').waitFor(WAIT);
+    expect(await text(page, '#msg')).toMatch(/already/i);
+    expect(errors.filter((e) => !/status of 409/.test(e))).toEqual([]);
+  });
+
+  it('firm dashboard: logs in and sees its bookings change status live', async () => {
+    await openAllDay('DULONG');
+    const staff = await staffUser('DULONG');
+    const t = await book('DULONG');
+    const email = `disp-${randomBytes(3).toString('hex')}@firm.example`;
+    await api.http.post(`${API}/firms/${firm.id}/users`).set(bearer(api.adminToken)).send({ email, password: 'dispatcher-password', role: 'dispatcher' }).expect(201);
+
+    const { page, errors } = await open({ viewport: { width: 1024, height: 800 } });
+    await page.goto(`${api.url}/firm`);
+    await page.fill('#email', email);
+    await page.fill('#password', 'dispatcher-password');
+    await page.click('#login button[type=submit]');
+    const row = page.locator(`tr[data-booking="${t.bookingId}"]`);
+    await row.waitFor(WAIT);
+    expect(await row.locator('.st').innerText()).toMatch(/booked/i);
+    await page.locator('#live.on').waitFor(WAIT);
+
+    await checkIn('DULONG', staff.token, t.plate);
+    await row.locator('.st', { hasText: /checked in/i }).waitFor(WAIT);
+    expect(await row.locator('.queue').innerText()).toMatch(/^#1/);
+    expect(errors).toEqual([]);
+  });
+});
