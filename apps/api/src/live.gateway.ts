@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { Principal, TokenService } from '@kouan/auth';
+import { ACTIVE_STATUSES, BookingStatus } from '@kouan/booking/booking-status';
 import { QueueReadService } from '@kouan/queue';
 import { LIVE_NAMESPACE, QUEUE_SNAPSHOT_EVENT, QueueSnapshot, rooms, ServerToClientEvents } from '@kouan/realtime';
 
@@ -74,13 +75,27 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
 
   private fanOut(s: QueueSnapshot): void {
     const key = `${s.public.port}:${s.public.direction}`;
-    if ((this.sent.get(key) ?? -1) >= s.public.version) return;
-    this.sent.set(key, s.public.version);
+    const newer = (this.sent.get(key) ?? -1) < s.public.version;
     const local = this.nsp.local;
-    local.to(rooms.board(s.public.port, s.public.direction)).emit('queue:update', s.public);
-    local.to(rooms.staff(s.public.port)).emit('queue:update', s.staff);
+    // Every process gets every snapshot, but holds only its own sockets: emit only to rooms that have a member
+    // here (socket.io drops a room when its last socket leaves). An emit encodes its payload before it looks at
+    // the room, so a long queue otherwise costs one JSON encoding per booking per process, member or not.
+    const joined = this.nsp.adapter.rooms;
+    const to = (...names: string[]) => names.filter((n) => joined.has(n));
+    if (newer) {
+      this.sent.set(key, s.public.version);
+      const board = to(rooms.board(s.public.port, s.public.direction));
+      if (board.length) local.to(board).emit('queue:update', s.public);
+      const staff = to(rooms.staff(s.public.port));
+      if (staff.length) local.to(staff).emit('queue:update', s.staff);
+    }
     for (const { firmId, update } of s.bookings) {
-      local.to([rooms.booking(update.bookingId), rooms.firm(firmId)]).emit('booking:update', update);
+      // Concurrent changes can arrive with the same or an older version than one already sent, yet be the only
+      // snapshot naming a booking that just left the line (completed, no-show): a final state cannot be stale.
+      if (newer || !ACTIVE_STATUSES.includes(update.status as BookingStatus)) {
+        const targets = to(rooms.booking(update.bookingId), rooms.firm(firmId));
+        if (targets.length) local.to(targets).emit('booking:update', update);
+      }
     }
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { assertPortScope, Principal } from '@kouan/auth';
@@ -20,6 +20,8 @@ const TARGET: Record<Outcome, BookingStatus> = { complete: 'completed', skip: 'c
 
 @Injectable()
 export class LanesService {
+  private readonly logger = new Logger(LanesService.name);
+
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly reader: QueueReadService,
@@ -78,7 +80,12 @@ export class LanesService {
       );
       return { ...truck, direction: lane.direction };
     });
-    this.live.queue(await this.reader.snapshot(port, called.direction, [called.id]));
+    // The call has committed: answer at once, and publish the new line (a whole-queue read, tens of ms for a
+    // long queue) after. A failed read or publish is logged; it must not turn a call that happened into a 500
+    // that staff would answer by calling again. Clients order updates by version, so a later answer is harmless.
+    this.reader.snapshot(port, called.direction, [called.id])
+      .then((snap) => this.live.queue(snap))
+      .catch((e: unknown) => this.logger.error({ err: e, port, direction: called.direction }, 'queue snapshot after call-next failed'));
     return { bookingId: called.id, reference: called.reference, plate: called.plate };
   }
 

@@ -61,7 +61,11 @@ interface DetailRow {
 
 const DETAILS = `
   SELECT b.id, b.firm_id, b.reference, b.status, v.plate, d.language, sl.starts_at, p.time_zone, b.bay, b.overflow,
-         b.parking_area_id, pa.name AS area_name, pa.lat, pa.lon, pa.reefer_bays, pa.directions,
+         b.parking_area_id, pa.name AS area_name, pa.lat, pa.lon, pa.reefer_bays,
+         -- Only the text toParkingDto picks for this driver (own language, else en, else zh), under the driver's
+         -- language: the whole jsonb in every language, on every row, was most of the bytes of a long queue's read.
+         CASE WHEN pa.id IS NOT NULL THEN jsonb_build_object(d.language,
+           COALESCE(pa.directions ->> d.language, pa.directions ->> 'en', pa.directions ->> 'zh')) END AS directions,
          b.lane_id, l.name AS lane_name, b.called_at, b.instructions, COALESCE(sc.default_service_minutes, 8) AS default_service_minutes
   FROM bookings b
   JOIN vehicles v ON v.id = b.vehicle_id
@@ -110,7 +114,15 @@ export class QueueReadService {
    * the order and the details agree. `touched` are bookings that just left the line (called, completed,
    * no-show...) and must hear about it too.
    */
-  async snapshot(port: string, direction: string, touched: string[] = []): Promise<QueueSnapshot> {
+  snapshot(port: string, direction: string, touched: string[] = []): Promise<QueueSnapshot> {
+    return this.read(port, direction, touched, false);
+  }
+
+  /**
+   * `onlyTouched`: details of the `touched` bookings alone (their positions still come from the whole line), for
+   * one driver's state; the snapshot's board and staff views then hold only those bookings and must not be sent.
+   */
+  private async read(port: string, direction: string, touched: string[], onlyTouched: boolean): Promise<QueueSnapshot> {
     const runner = this.ds.createQueryRunner();
     await runner.connect();
     try {
@@ -122,7 +134,8 @@ export class QueueReadService {
         em,
         `WITH q AS (${WAITING_ORDER})
          SELECT x.*, q.green, q.position FROM (${DETAILS}
-           WHERE b.port_code = $1 AND b.direction = $2 AND (b.status IN ('checked_in', 'called') OR b.id = ANY($3::uuid[]))) x
+           WHERE b.port_code = $1 AND b.direction = $2
+             AND (${onlyTouched ? 'false' : "b.status IN ('checked_in', 'called')"} OR b.id = ANY($3::uuid[]))) x
          LEFT JOIN q ON q.id = x.id
          ORDER BY q.position NULLS LAST, x.called_at`,
         [port, direction, touched],
@@ -139,7 +152,9 @@ export class QueueReadService {
   async bookingUpdate(bookingId: string): Promise<BookingUpdate & { portCode: string; direction: string }> {
     const [b] = await rows<{ port_code: string; direction: string }>(this.ds, 'SELECT port_code, direction FROM bookings WHERE id = $1', [bookingId]);
     if (!b) throw notFound('booking');
-    const snap = await this.snapshot(b.port_code, b.direction, [bookingId]);
+    // Its own row only: on a 1,000-truck line, a full snapshot per connecting driver made a reconnect storm
+    // (every driver after an API restart) cost 1,000 whole-queue reads and builds.
+    const snap = await this.read(b.port_code, b.direction, [bookingId], true);
     const mine = snap.bookings.find((x) => x.update.bookingId === bookingId);
     if (!mine) throw notFound('booking');
     return { ...mine.update, portCode: b.port_code, direction: b.direction };
@@ -151,16 +166,26 @@ export class QueueReadService {
     const waiting = details.filter((d) => d.status === 'checked_in' && d.position !== null);
     const called = details.filter((d) => d.status === 'called');
     const who = (d: DetailRow) => ({ bookingId: d.id, reference: d.reference, plate: d.plate });
+    // Most waiting trucks share a few slots: format each slot start once per snapshot, not once per truck.
+    const starts = new Map<string, string>();
+    const startsAt = (d: DetailRow) => {
+      const key = `${d.starts_at.getTime()} ${d.time_zone}`;
+      let iso = starts.get(key);
+      if (iso === undefined) starts.set(key, (iso = isoInZone(d.starts_at, d.time_zone)));
+      return iso;
+    };
     const calledView = (d: DetailRow): CalledView => ({ laneId: d.lane_id as string, plateMasked: maskPlate(d.plate), calledAt: (d.called_at as Date).toISOString() });
     const entryView = (d: DetailRow): QueueEntryView => ({
       position: d.position as number, plateMasked: maskPlate(d.plate), status: 'checked_in',
-      slotStartsAt: isoInZone(d.starts_at, d.time_zone), priority: Boolean(d.green),
+      slotStartsAt: startsAt(d), priority: Boolean(d.green),
     });
-    const board: QueueUpdate = { port, direction, version, lanes, called: called.map(calledView), entries: waiting.map(entryView) };
+    const calledViews = called.map(calledView);
+    const entryViews = waiting.map(entryView);
+    const board: QueueUpdate = { port, direction, version, lanes, called: calledViews, entries: entryViews };
     const staff: StaffQueueUpdate = {
       ...board,
-      called: called.map((d) => ({ ...calledView(d), ...who(d) })),
-      entries: waiting.map((d) => ({ ...entryView(d), ...who(d) })),
+      called: called.map((d, i) => ({ ...calledViews[i], ...who(d) })),
+      entries: waiting.map((d, i) => ({ ...entryViews[i], ...who(d) })),
     };
     const bookings = details.map((d) => {
       const waitingNow = d.status === 'checked_in' && d.position !== null;
