@@ -1,0 +1,572 @@
+/**
+ * `npm run bench:live`: how fast a queue change reaches every driver's phone, against raw socket.io.
+ *
+ * On a fresh database (kouan_bench_live, dropped first and at the end) with its own Redis prefix, two API
+ * processes share Postgres and Redis. 1,000 trucks (regular, one slot that contains now, MOHAN export) are
+ * booked by SQL and checked in (all but the last 20 by SQL as the check-in service leaves them, the last 20
+ * through POST /ports/MOHAN/check-ins with a port staff token; see checkIn()). 1,000 driver sockets (socket.io-client,
+ * websocket only, 500 on each API process) connect to `/live` and record their on-connect position.
+ *
+ * Then 100 rounds, each:
+ *  1. call-next: POST /ports/MOHAN/lanes/:lane/call-next (alternating between the two processes); measured
+ *     from just before the request until EVERY still-waiting driver has received a booking:update whose
+ *     position is its on-connect position − calls made so far (the HTTP latency is recorded too);
+ *  2. raw baseline: one socket.io emit, through @socket.io/redis-emitter on the same Redis key, to the whole
+ *     `/live` namespace (the same 1,000 sockets), with a payload of the same size as a booking:update;
+ *     measured from just before the emit until all 1,000 sockets have it.
+ * Both are measured in the same process and interleaved, so they see the same background load.
+ *
+ * Prints fan-out p50/p99/max against the raw baseline, the ratio of the p99s, call-next HTTP p50/p99, and
+ * PASS/FAIL against the targets (fan-out p99 ≤ 2 × raw p99; call-next p99 ≤ 20 ms). Also a breakdown: when
+ * the queue snapshot reached Redis (the bench subscribes to the adapter's request channel), its size, and
+ * the API processes' CPU per call-next and per raw emit.
+ *
+ * Environment (all optional): DATABASE_URL / REDIS_URL (server to use; the database name is replaced),
+ * BENCH_LIVE_TRUCKS (1000), BENCH_LIVE_CALLS (100), BENCH_LIVE_CHECKIN (mixed | api | sql),
+ * BENCH_PROFILE=<dir> (CPU-profile both API processes during the measured rounds and print a summary).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { JwtService } from '@nestjs/jwt';
+import { Emitter } from '@socket.io/redis-emitter';
+import Redis from 'ioredis';
+import { DateTime } from 'luxon';
+import { Pool } from 'pg';
+import { io, Socket } from 'socket.io-client';
+import { message } from '@kouan/queue/messages';
+import type { BookingUpdate } from '@kouan/realtime/live-events';
+import { printProfileSummary } from './profile-summary';
+import {
+  ApiProcess, benchEnv, clearRedis, cli, cpuMs, dropDatabase, fmt, freshDatabase, get, log, nowMs, percentile,
+  postJson, sleep, startApi, stopApi,
+} from './support';
+
+const int = (v: string | undefined, fallback: number) => (v && Number.isInteger(Number(v)) && Number(v) > 0 ? Number(v) : fallback);
+const TRUCKS = int(process.env.BENCH_LIVE_TRUCKS, 1000);
+const CALLS = Math.min(int(process.env.BENCH_LIVE_CALLS, 100), TRUCKS - 1);
+const CHECKIN = (['api', 'sql'] as const).find((m) => m === process.env.BENCH_LIVE_CHECKIN) ?? 'mixed';
+const PROFILE_DIR = process.env.BENCH_PROFILE ? resolve(process.env.BENCH_PROFILE) : undefined;
+const API_PROCS = 2;
+const FIRMS = 10;
+const PORT = 'MOHAN';
+const DIRECTION = 'export';
+const ZONE = 'Asia/Shanghai';
+const NSP = '/live';
+/** Check-ins in flight at once (they take turns on the queue lock anyway). */
+const CHECKIN_CONCURRENCY = 8;
+/** `mixed` check-in: this many trucks, the last ones, through the endpoint. */
+const API_CHECKINS = 20;
+const CHECKIN_LIMIT_MS = 4 * 60_000;
+const CONNECT_BATCH = 50;
+const PAUSE_MS = 40;
+const WARMUP_PINGS = 5;
+/** One round waits at most this long for every socket. */
+const ROUND_LIMIT_MS = 10_000;
+const TOTAL_LIMIT_MS = 6 * 60_000;
+const TARGET_RATIO = 2;
+const TARGET_HTTP_P99_MS = 20;
+
+const env = benchEnv('kouan_bench_live', 'kouan-bench-live');
+const SOCKET_IO_KEY = `${env.redisPrefix}:socket.io`;
+const jwt = new JwtService({ secret: env.jwtSecret, signOptions: { algorithm: 'HS256' } });
+
+const apis: ApiProcess[] = [];
+const sockets: Socket[] = [];
+const redisClients: Redis[] = [];
+
+interface Driver {
+  index: number;
+  bookingId: string;
+  plate: string;
+  firmId: string;
+  /** Position on connect (before the first call). */
+  initial: number;
+  /** Last round whose update (call) or ping (raw) this driver has counted. */
+  countedCall: number;
+  countedPing: number;
+  updates: number;
+  last?: BookingUpdate;
+}
+
+/** What the socket handlers compare against; set before each measurement. */
+const round = {
+  call: 0,
+  remaining: 0,
+  received: 0,
+  unexpected: 0,
+  doneAt: NaN,
+  calledAt: NaN,
+  snapshotAt: NaN,
+  snapshotBytes: 0,
+  ping: 0,
+  pinged: 0,
+  pingDoneAt: NaN,
+  wake: undefined as undefined | (() => void),
+};
+
+const waitFor = (cond: () => boolean, limitMs: number): Promise<boolean> =>
+  new Promise((ok) => {
+    if (cond()) return ok(true);
+    const timer = setTimeout(() => {
+      round.wake = undefined;
+      ok(cond());
+    }, limitMs);
+    round.wake = () => {
+      if (!cond()) return;
+      clearTimeout(timer);
+      round.wake = undefined;
+      ok(true);
+    };
+  });
+
+// ---------------------------------------------------------------------------------------------- fixtures
+
+interface Fixtures {
+  staffToken: string;
+  laneId: string;
+  drivers: Driver[];
+  slotId: string;
+}
+
+async function fixtures(db: Pool, api: ApiProcess): Promise<Fixtures> {
+  // Round the clock, one-hour slots, room for every truck in the slot that contains now; a check-in window
+  // long enough that the slot cannot close under the bench; bays for every truck in the holding area.
+  await db.query(
+    `UPDATE schedules SET slot_minutes = 60, open_from = 0, open_to = 1440, capacity_export = $2, capacity_import = $2,
+       firm_quota_percent = 100, early_arrival_minutes = 60, check_in_grace_minutes = 120 WHERE port_code = $1`,
+    [PORT, TRUCKS * 2],
+  );
+  await db.query('UPDATE parking_areas SET bays = $2 WHERE port_code = $1', [PORT, TRUCKS + 200]);
+  const staffId = randomUUID();
+  await db.query(`INSERT INTO users (id, email, password_hash, role, port_code) VALUES ($1, 'staff@bench-live.example', 'not-a-login', 'port_staff', $2)`,
+    [staffId, PORT]);
+  const staffToken = jwt.sign({ sub: staffId, role: 'port_staff', port: PORT }, { expiresIn: '2h' });
+  const { rows: lanes } = await db.query<{ id: string }>(
+    `SELECT id FROM lanes WHERE port_code = $1 AND direction = $2 AND status = 'open' ORDER BY name LIMIT 1`, [PORT, DIRECTION]);
+  if (!lanes.length) throw new Error(`no open ${DIRECTION} lane at ${PORT}`);
+
+  const today = DateTime.now().setZone(ZONE).toISODate() as string;
+  const res = await get(api.port, `/api/v1/ports/${PORT}/slots?date=${today}&direction=${DIRECTION}`, true);
+  if (res.status !== 200) throw new Error(`GET slots ${PORT} ${today}: ${res.status} ${res.body}`);
+  const now = Date.now();
+  const slot = (JSON.parse(res.body) as { id: string; startsAt: string; endsAt: string }[])
+    .find((s) => Date.parse(s.startsAt) <= now && now < Date.parse(s.endsAt));
+  if (!slot) throw new Error(`no ${PORT} ${DIRECTION} slot contains now (${today})`);
+  await db.query('UPDATE slots SET capacity = $2, booked = $3 WHERE id = $1', [slot.id, TRUCKS * 2, TRUCKS]);
+
+  const firmIds = Array.from({ length: FIRMS }, () => randomUUID());
+  await db.query(
+    `INSERT INTO firms (id, name, country, contact_email)
+     SELECT f, 'Live Bench Freight ' || ord, 'CN', 'ops' || ord || '@bench-live.example' FROM unnest($1::uuid[]) WITH ORDINALITY AS t(f, ord)`,
+    [firmIds],
+  );
+  const drivers: Driver[] = Array.from({ length: TRUCKS }, (_, i) => ({
+    index: i, bookingId: randomUUID(), plate: `LB${String(i + 1).padStart(5, '0')}`, firmId: firmIds[i % FIRMS],
+    initial: 0, countedCall: 0, countedPing: 0, updates: 0,
+  }));
+  const vehicleIds = drivers.map(() => randomUUID());
+  const driverIds = drivers.map(() => randomUUID());
+  const firms = drivers.map((d) => d.firmId);
+  await db.query(
+    `INSERT INTO vehicles (id, firm_id, plate, country) SELECT v, f, p, 'CN' FROM unnest($1::uuid[], $2::uuid[], $3::varchar[]) AS t(v, f, p)`,
+    [vehicleIds, firms, drivers.map((d) => d.plate)],
+  );
+  await db.query(
+    `INSERT INTO drivers (id, firm_id, name, phone, licence_no, language)
+     SELECT d, f, 'Live bench driver ' || ord, '+8613800000000', 'LIVE-' || ord, (ARRAY['zh','en','lo','vi','my','th'])[1 + ord % 6]
+     FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS t(d, f, ord)`,
+    [driverIds, firms],
+  );
+  await db.query(
+    `INSERT INTO bookings (id, reference, firm_id, slot_id, port_code, direction, service_date, vehicle_id, driver_id,
+       driver_code_hash, cargo_description, hs_code, weight_kg, perishable)
+     SELECT b, $4 || '-' || to_char($5::date, 'YYYYMMDD') || '-LB' || lpad(ord::text, 5, '0'), f, $6, $4, $7, $5::date, v, d,
+       encode(sha256(b::text::bytea), 'hex'), 'Live bench cargo: rubber, 20 t', '400122', 20000, false
+     FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $8::uuid[]) WITH ORDINALITY AS t(b, f, v, d, ord)`,
+    [drivers.map((d) => d.bookingId), firms, vehicleIds, PORT, today, slot.id, DIRECTION, driverIds],
+  );
+  await db.query(
+    `INSERT INTO slot_firm_usage (slot_id, firm_id, booked) SELECT $1, firm_id, count(*) FROM bookings WHERE slot_id = $1 GROUP BY firm_id`,
+    [slot.id],
+  );
+  return { staffToken, laneId: lanes[0].id, drivers, slotId: slot.id };
+}
+
+/**
+ * Check-in. Through the real endpoint every truck's check-in also reads and publishes the whole queue, so
+ * 1,000 of them cost O(n²) (over 4 minutes on the shared 2-core box). By default (`mixed`) all but the last
+ * API_CHECKINS trucks are therefore checked in by SQL exactly as admit() leaves them (queue_key from the
+ * sequence, a bay in the holding area, the waitInBay instruction in the driver's language), and the last ones
+ * through POST /ports/MOHAN/check-ins, which also measures check-in behind a long queue. BENCH_LIVE_CHECKIN=api
+ * sends every truck through the endpoint; =sql none.
+ */
+async function checkIn(db: Pool, f: Fixtures): Promise<string> {
+  const t0 = nowMs();
+  const viaApi = CHECKIN === 'api' ? f.drivers.length : CHECKIN === 'sql' ? 0 : Math.min(API_CHECKINS, f.drivers.length);
+  const bySql = f.drivers.slice(0, f.drivers.length - viaApi);
+  const parts: string[] = [];
+  if (bySql.length) {
+    const { rows: [area] } = await db.query<{ id: string; name: string; reefer_bays: number }>(
+      'SELECT id, name, reefer_bays FROM parking_areas WHERE port_code = $1 ORDER BY name LIMIT 1', [PORT]);
+    if (!area) throw new Error(`no holding area at ${PORT}`);
+    const { rows: langs } = await db.query<{ id: string; language: string }>(
+      'SELECT b.id, d.language FROM bookings b JOIN drivers d ON d.id = b.driver_id WHERE b.id = ANY($1::uuid[])', [bySql.map((d) => d.bookingId)]);
+    const language = new Map(langs.map((r) => [r.id, r.language]));
+    // One at a time in check-in order, so queue_key follows the order of the list as it does at the gate.
+    const bays = bySql.map((_, i) => area.reefer_bays + 1 + i);
+    await db.query(
+      `UPDATE bookings b SET status = 'checked_in', checked_in_at = now(), updated_at = now(), queue_key = t.k, priority = false,
+         parking_area_id = $3, bay = t.bay, overflow = false, instructions = t.text
+       FROM (SELECT id, bay, text, nextval('queue_key_seq') AS k FROM unnest($1::uuid[], $2::int[], $4::varchar[]) WITH ORDINALITY AS u(id, bay, text, ord) ORDER BY ord) t
+       WHERE b.id = t.id AND b.status = 'booked'`,
+      [bySql.map((d) => d.bookingId), bays, area.id,
+        bySql.map((d, i) => message('waitInBay', language.get(d.bookingId) ?? 'en', { bay: bays[i], area: area.name }))],
+    );
+    await db.query(
+      `INSERT INTO queue_state AS q (port_code, direction, version) VALUES ($1, $2, 1)
+       ON CONFLICT (port_code, direction) DO UPDATE SET version = q.version + 1`, [PORT, DIRECTION]);
+    parts.push(`${bySql.length} by SQL (as admit() leaves them: queue_key from the sequence, a bay, the waitInBay text)`);
+  }
+  if (viaApi) {
+    const agents = apis.map(() => new http.Agent({ keepAlive: true, maxSockets: CHECKIN_CONCURRENCY }));
+    const headers = { authorization: `Bearer ${f.staffToken}` };
+    const latencies: number[] = [];
+    const failures: string[] = [];
+    const todo = f.drivers.slice(f.drivers.length - viaApi);
+    let next = 0;
+    const t1 = nowMs();
+    try {
+      await Promise.all(Array.from({ length: Math.min(CHECKIN_CONCURRENCY, todo.length) }, async (_, w) => {
+        while (next < todo.length && failures.length < 5 && nowMs() - t1 < CHECKIN_LIMIT_MS) {
+          const d = todo[next++];
+          const i = w % apis.length;
+          const s = nowMs();
+          const r = await postJson(agents[i], apis[i].port, `/api/v1/ports/${PORT}/check-ins`, { plate: d.plate }, headers);
+          latencies.push(nowMs() - s);
+          if (r.status !== 201) failures.push(`${d.plate}: ${r.status} ${r.body}`);
+        }
+      }));
+    } finally {
+      agents.forEach((a) => a.destroy());
+    }
+    if (failures.length) throw new Error(`check-in failed:\n${failures.join('\n')}`);
+    if (latencies.length < todo.length) throw new Error(`only ${latencies.length} of ${todo.length} check-ins within ${CHECKIN_LIMIT_MS / 1000} s`);
+    const sorted = latencies.sort((a, b) => a - b);
+    parts.push(`${viaApi} through POST /ports/${PORT}/check-ins (${CHECKIN_CONCURRENCY} in flight, p50 ${fmt(percentile(sorted, 0.5), 1)} ms, ` +
+      `p99 ${fmt(percentile(sorted, 0.99), 1)} ms)`);
+  }
+  return `checked in ${f.drivers.length} trucks: ${parts.join('; ')} in ${fmt((nowMs() - t0) / 1000, 1)} s`;
+}
+
+// ---------------------------------------------------------------------------------------------- sockets
+
+function connect(d: Driver, api: ApiProcess): Promise<void> {
+  const token = jwt.sign({ sub: d.bookingId, role: 'driver', firm: d.firmId, port: PORT }, { expiresIn: '2h' });
+  const socket = io(`http://127.0.0.1:${api.port}${NSP}`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 20_000 });
+  sockets.push(socket);
+  socket.on('booking:update', (u: BookingUpdate) => {
+    d.updates++;
+    d.last = u;
+    if (round.call === 0) {
+      if (!d.initial && u.status === 'checked_in' && u.position) {
+        d.initial = u.position;
+        round.received++;
+        round.wake?.();
+      }
+      return;
+    }
+    if (d.initial === round.call) {
+      if (u.status === 'called' && Number.isNaN(round.calledAt)) round.calledAt = nowMs();
+      return;
+    }
+    if (d.initial < round.call || d.countedCall === round.call) return;
+    if (u.status === 'checked_in' && u.position === d.initial - round.call) {
+      d.countedCall = round.call;
+      if (++round.received === round.remaining) {
+        round.doneAt = nowMs();
+        round.wake?.();
+      }
+    } else {
+      round.unexpected++;
+    }
+  });
+  socket.on('bench:ping', (m: { seq: number }) => {
+    if (m.seq !== round.ping || d.countedPing === m.seq) return;
+    d.countedPing = m.seq;
+    if (++round.pinged === sockets.length) {
+      round.pingDoneAt = nowMs();
+      round.wake?.();
+    }
+  });
+  return new Promise((ok, fail) => {
+    socket.once('connect', () => ok());
+    socket.once('connect_error', (e) => fail(new Error(`driver ${d.index} on :${api.port}: ${e.message}`)));
+  });
+}
+
+async function connectAll(drivers: Driver[]): Promise<string> {
+  const t0 = nowMs();
+  round.call = 0;
+  round.received = 0;
+  for (let i = 0; i < drivers.length; i += CONNECT_BATCH) {
+    await Promise.all(drivers.slice(i, i + CONNECT_BATCH).map((d) => connect(d, apis[d.index % apis.length])));
+  }
+  const connected = nowMs();
+  if (!(await waitFor(() => round.received === drivers.length, 60_000))) {
+    throw new Error(`only ${round.received} of ${drivers.length} drivers got their on-connect booking:update`);
+  }
+  const positions = drivers.map((d) => d.initial).sort((a, b) => a - b);
+  if (positions.some((p, i) => p !== i + 1)) throw new Error('on-connect positions are not 1…N');
+  return `${drivers.length} driver sockets connected (${drivers.length / apis.length} per API process) in ` +
+    `${fmt((connected - t0) / 1000, 1)} s; every on-connect position (1…${drivers.length}) after ${fmt((nowMs() - t0) / 1000, 1)} s`;
+}
+
+// ---------------------------------------------------------------------------------------------- measurement
+
+interface CallResult {
+  http: number;
+  status: number;
+  fanOut: number;
+  snapshotAt: number;
+  snapshotBytes: number;
+  calledAfter: number;
+  missing: number;
+  unexpected: number;
+  wrongHead: boolean;
+}
+
+interface Measured {
+  calls: CallResult[];
+  raw: number[];
+  rawMissing: number;
+  cpuCall: number;
+  cpuRaw: number;
+  payloadBytes: number;
+  composition: string;
+}
+
+async function measure(f: Fixtures, db: Pool): Promise<Measured> {
+  const byInitial = new Map(f.drivers.map((d) => [d.initial, d]));
+  const emitter = new Emitter(redis(), { key: SOCKET_IO_KEY }).of(NSP);
+  // The raw emit carries a real booking:update of median size (sizes vary with the driver's language).
+  const bySize = f.drivers.map((d) => ({ u: d.last as BookingUpdate, n: Buffer.byteLength(JSON.stringify(d.last)) })).sort((a, b) => a.n - b.n);
+  const { u: sample, n: payloadBytes } = bySize[Math.floor(bySize.length / 2)];
+  // The queue snapshot each change publishes to every API process (serverSideEmit over the adapter's request
+  // channel): only its arrival time and size are kept.
+  const sub = redis();
+  await sub.subscribe(`${SOCKET_IO_KEY}-request#${NSP}#`);
+  sub.on('messageBuffer', (_channel: Buffer, msg: Buffer) => {
+    if (round.call > 0 && Number.isNaN(round.snapshotAt)) {
+      round.snapshotAt = nowMs();
+      round.snapshotBytes = msg.length;
+      lastSnapshot = msg;
+    }
+  });
+  let lastSnapshot: Buffer | undefined;
+  const agents = apis.map(() => new http.Agent({ keepAlive: true, maxSockets: 1 }));
+  const headers = { authorization: `Bearer ${f.staffToken}` };
+
+  const ping = async (seq: number): Promise<number> => {
+    round.ping = seq;
+    round.pinged = 0;
+    round.pingDoneAt = NaN;
+    const t0 = nowMs();
+    emitter.emit('bench:ping' as never, { ...sample, seq } as never);
+    await waitFor(() => round.pinged === sockets.length, ROUND_LIMIT_MS);
+    return round.pingDoneAt - t0;
+  };
+
+  for (let i = 1; i <= WARMUP_PINGS; i++) {
+    await ping(-i);
+    await sleep(PAUSE_MS);
+  }
+  // Warm the HTTP connections (and the route) without moving the queue: a GET of the public board.
+  for (const a of apis) await get(a.port, `/api/v1/ports/${PORT}/queue?direction=${DIRECTION}`);
+
+  const calls: CallResult[] = [];
+  const raw: number[] = [];
+  let rawMissing = 0;
+  let cpuCall = 0;
+  let cpuRaw = 0;
+  const cpu = () => apis.reduce((s, a) => s + cpuMs(a), 0);
+  for (let k = 1; k <= CALLS; k++) {
+    const i = k % apis.length;
+    Object.assign(round, { call: k, remaining: TRUCKS - k, received: 0, unexpected: 0, doneAt: NaN, calledAt: NaN, snapshotAt: NaN, snapshotBytes: 0 });
+    const c0 = cpu();
+    const t0 = nowMs();
+    const r = await postJson(agents[i], apis[i].port, `/api/v1/ports/${PORT}/lanes/${f.laneId}/call-next`, {}, headers, ROUND_LIMIT_MS);
+    const httpMs = nowMs() - t0;
+    await waitFor(() => round.received === round.remaining, ROUND_LIMIT_MS);
+    // Give the called driver's own update a moment if it has not come yet (it is not part of the target).
+    if (Number.isNaN(round.calledAt)) await sleep(5);
+    cpuCall += cpu() - c0;
+    let wrongHead = true;
+    try {
+      wrongHead = (JSON.parse(r.body) as { bookingId?: string }).bookingId !== byInitial.get(k)?.bookingId;
+    } catch {
+      /* not JSON: counted as a wrong head */
+    }
+    calls.push({
+      http: httpMs, status: r.status, fanOut: round.doneAt - t0, snapshotAt: round.snapshotAt - t0, snapshotBytes: round.snapshotBytes,
+      calledAfter: round.calledAt - t0, missing: round.remaining - round.received, unexpected: round.unexpected, wrongHead,
+    });
+    if (r.status !== 200) log(`call ${k}: HTTP ${r.status} ${r.body.slice(0, 200)}`);
+    await sleep(PAUSE_MS);
+
+    const c1 = cpu();
+    const rawMs = await ping(k);
+    cpuRaw += cpu() - c1;
+    if (Number.isNaN(rawMs)) rawMissing++;
+    raw.push(rawMs);
+    await sleep(PAUSE_MS);
+  }
+  agents.forEach((a) => a.destroy());
+  const { rows } = await db.query<{ called: string; waiting: string }>(
+    `SELECT count(*) FILTER (WHERE status = 'called') AS called, count(*) FILTER (WHERE status = 'checked_in') AS waiting FROM bookings WHERE slot_id = $1`,
+    [f.slotId],
+  );
+  let composition = 'no snapshot seen';
+  if (lastSnapshot) {
+    // The request is {uid, type, data: [event, snapshot]}; what each part of the snapshot weighs as JSON.
+    const snap = (JSON.parse(lastSnapshot.toString()) as { data: [string, Record<string, unknown>] }).data[1];
+    composition = Object.entries(snap).map(([k, v]) => `${k} ${fmt(Buffer.byteLength(JSON.stringify(v)) / 1024)} KiB`).join(', ');
+  }
+  log(`after the rounds: ${rows[0].called} called, ${rows[0].waiting} waiting (expected ${CALLS} and ${TRUCKS - CALLS})`);
+  return { calls, raw, rawMissing, cpuCall: cpuCall / CALLS, cpuRaw: cpuRaw / CALLS, payloadBytes, composition };
+}
+
+function redis(): Redis {
+  const r = new Redis(env.redisUrl, { maxRetriesPerRequest: 2 });
+  redisClients.push(r);
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------- report
+
+const stats = (xs: number[]) => {
+  const ok = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  return { p50: percentile(ok, 0.5), p99: percentile(ok, 0.99), max: ok.length ? ok[ok.length - 1] : NaN, n: ok.length };
+};
+
+function report(m: Measured, loadBefore: string): boolean {
+  const fan = stats(m.calls.map((c) => c.fanOut));
+  const raw = stats(m.raw);
+  const httpS = stats(m.calls.map((c) => c.http));
+  const snap = stats(m.calls.map((c) => c.snapshotAt));
+  const after = stats(m.calls.map((c) => c.fanOut - c.snapshotAt));
+  const called = stats(m.calls.map((c) => c.calledAfter));
+  const bytes = stats(m.calls.map((c) => c.snapshotBytes));
+  const ratio = fan.p99 / raw.p99;
+  const missing = m.calls.reduce((s, c) => s + c.missing, 0);
+  const unexpected = m.calls.reduce((s, c) => s + c.unexpected, 0);
+  const wrongHeads = m.calls.filter((c) => c.wrongHead).length;
+  const non200 = m.calls.filter((c) => c.status !== 200).length;
+  const ratioOk = Number.isFinite(ratio) && ratio <= TARGET_RATIO && missing === 0;
+  const httpOk = httpS.p99 <= TARGET_HTTP_P99_MS && non200 === 0;
+
+  log('');
+  log(`| measurement (${CALLS} rounds, ${TRUCKS} sockets on ${apis.length} API processes) | p50 ms | p99 ms | max ms |`);
+  log('| --- | ---: | ---: | ---: |');
+  log(`| call-next → every waiting driver has its new position | ${fmt(fan.p50, 1)} | ${fmt(fan.p99, 1)} | ${fmt(fan.max, 1)} |`);
+  log(`| raw socket.io: one emit → all ${TRUCKS} sockets (${m.payloadBytes} B payload) | ${fmt(raw.p50, 1)} | ${fmt(raw.p99, 1)} | ${fmt(raw.max, 1)} |`);
+  log(`| call-next HTTP latency | ${fmt(httpS.p50, 1)} | ${fmt(httpS.p99, 1)} | ${fmt(httpS.max, 1)} |`);
+  log(`| call-next → queue snapshot on Redis | ${fmt(snap.p50, 1)} | ${fmt(snap.p99, 1)} | ${fmt(snap.max, 1)} |`);
+  log(`| snapshot on Redis → every waiting driver | ${fmt(after.p50, 1)} | ${fmt(after.p99, 1)} | ${fmt(after.max, 1)} |`);
+  log(`| call-next → the called driver told 'called' | ${fmt(called.p50, 1)} | ${fmt(called.p99, 1)} | ${fmt(called.max, 1)} |`);
+  log('');
+  log(`snapshot message: ${fmt(bytes.p50 / 1024, 0)} KiB (p50; ${fmt(bytes.max / 1024, 0)} KiB max; last one: ${m.composition}); API CPU (both processes, /proc, 10 ms ticks): ` +
+    `${fmt(m.cpuCall, 1)} ms per call-next round, ${fmt(m.cpuRaw, 1)} ms per raw emit`);
+  log(`checks: ${non200} non-200 call-next, ${wrongHeads} calls did not take the expected head (FIFO), ${missing} driver updates missing, ` +
+    `${unexpected} updates with an unexpected position, ${m.rawMissing} raw rounds incomplete`);
+  log(`load average before the rounds: ${loadBefore}; after: ${loadavg()}`);
+  log('');
+  log(`| target | measured | result |`);
+  log('| --- | --- | --- |');
+  log(`| fan-out p99 ≤ ${TARGET_RATIO} × raw p99 | ${fmt(fan.p99, 1)} ms ÷ ${fmt(raw.p99, 1)} ms = ${fmt(ratio, 2)} × | ${ratioOk ? 'PASS' : 'FAIL'} |`);
+  log(`| call-next p99 ≤ ${TARGET_HTTP_P99_MS} ms | ${fmt(httpS.p99, 1)} ms | ${httpOk ? 'PASS' : 'FAIL'} |`);
+  log('');
+  return missing === 0 && wrongHeads === 0 && non200 === 0 && unexpected === 0;
+}
+
+const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+
+// ---------------------------------------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const began = Date.now();
+  const since = () => `${((Date.now() - began) / 1000).toFixed(1)} s`;
+  log(`kouan live bench: ${TRUCKS} trucks at ${PORT} ${DIRECTION}, ${TRUCKS} driver sockets over ${API_PROCS} API processes, ` +
+    `${CALLS} call-next rounds each followed by a raw emit; check-in ${CHECKIN}; load average ${loadavg()}`);
+  await freshDatabase(env);
+  await cli(env, 'migrate');
+  await cli(env, 'seed');
+  log(`fresh database ${env.dbName} migrated and seeded (${since()})`);
+
+  const db = new Pool({ connectionString: env.benchDbUrl, max: 4, application_name: 'kouan-bench-live' });
+  try {
+    if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
+    const profileFile = (n: number) => (PROFILE_DIR ? join(PROFILE_DIR, `live-api${n}-${Date.now()}.cpuprofile`) : undefined);
+    const profiles = [profileFile(1), profileFile(2)];
+    for (const file of profiles) {
+      await startApi(env, apis, file ? { KOUAN_CPU_PROFILE: file } : {}, file ? 'cpu-profile.preload.js' : undefined);
+    }
+    const f = await fixtures(db, apis[0]);
+    log(`fixtures: ${FIRMS} firms, ${TRUCKS} vehicles, drivers and bookings on one slot containing now (${since()})`);
+    log(`${await checkIn(db, f)} (${since()})`);
+    await db.query('ANALYZE');
+    log(`${await connectAll(f.drivers)} (${since()})`);
+    await sleep(500);
+
+    const toggle = async () => {
+      if (!PROFILE_DIR) return;
+      for (const a of apis) if (a.child.pid) process.kill(a.child.pid, 'SIGWINCH');
+      await sleep(500);
+    };
+    const loadBefore = loadavg();
+    await toggle();
+    const m = await measure(f, db);
+    await toggle();
+    log(`${CALLS} rounds done (${since()})`);
+    const clean = report(m, loadBefore);
+    if (!clean) process.exitCode = 1;
+    if (PROFILE_DIR) {
+      await sleep(1500);
+      for (const file of profiles) {
+        const written = (file as string).replace(/\.cpuprofile$/, '-1.cpuprofile');
+        log(`CPU profile: ${written}`);
+        printProfileSummary(written, 25);
+      }
+    }
+    log(`total ${since()}`);
+  } finally {
+    await db.end();
+  }
+}
+
+async function cleanup(): Promise<void> {
+  for (const s of sockets) s.close();
+  for (const r of redisClients) r.disconnect();
+  await Promise.all(apis.map((a) => stopApi(a).catch(() => undefined)));
+  await dropDatabase(env).catch((e: unknown) => console.error(`could not drop ${env.dbName}: ${String(e)}`));
+  await clearRedis(env).catch((e: unknown) => console.error(`could not clear Redis keys ${env.redisPrefix}:*: ${String(e)}`));
+}
+
+const watchdog = setTimeout(() => {
+  console.error(`bench: over ${TOTAL_LIMIT_MS / 60_000} minutes, giving up`);
+  void cleanup().finally(() => process.exit(1));
+}, TOTAL_LIMIT_MS);
+
+void main()
+  .catch((e: unknown) => {
+    console.error(`bench failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    for (const a of apis) if (a.tail.length) console.error(`API :${a.port} last output:\n${a.tail.join('\n')}`);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await cleanup();
+    clearTimeout(watchdog);
+  });
+
