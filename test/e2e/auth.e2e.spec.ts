@@ -133,5 +133,10 @@ describe('auth and operations endpoints', () => {
       const res = await api.http.get(`${API}/health`).expect(404);
       expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
     });
+
+    it.each([['GET', '/nope'], ['POST', '/health'], ['DELETE', '/board/MOHAN/x']])('%s %s outside the API → a JSON 404, not an HTML page', async (method, path) => {
+      const res = await api.http[method.toLowerCase() as 'get' | 'post' | 'delete'](path).expect(404).expect('content-type', /json/);
+      expect(res.body).toEqual({ statusCode: 404, error: 'Not Found', message: `Cannot ${method} ${path}` });
+    });
   });
 });

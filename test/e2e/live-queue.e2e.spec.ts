@@ -190,6 +190,10 @@ describe('live queue (REST)', () => {
       expect((await api.http.post(`${API}/bookings/${b.bookingId}/complete`).set(bearer(staff)).expect(409)).body.code).toBe('illegal_transition');
       await api.http.post(`${API}/bookings/${a.bookingId}/skip`).set(bearer(staff)).expect(200, { status: 'checked_in' });
       await api.http.post(`${API}/bookings/${a.bookingId}/skip`).set(bearer(staff)).expect(409);
+      // The skipped truck waits by the lane: told so, and shown no bay it no longer has.
+      const session = await api.http.post(`${API}/driver/session`).send({ reference: a.reference, driverCode: a.driverCode }).expect(200);
+      const skipped = await api.http.get(`${API}/driver/booking`).set(bearer(session.body.accessToken)).expect(200);
+      expect(skipped.body).toMatchObject({ status: 'checked_in', position: 2, parking: null, lane: null, instructions: expect.stringContaining('下一辆车之后') });
       const order = (await queueOrder(PORT)).entries.map((e) => e.plateMasked.slice(-2));
       expect(order).toEqual([b, a, c].map((t) => t.plate.slice(-2)));
       const next = await api.http.post(`${API}/ports/${PORT}/lanes/${lane}/call-next`).set(bearer(staff)).expect(200);

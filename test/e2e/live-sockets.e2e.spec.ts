@@ -421,6 +421,13 @@ describe('live updates across two API processes', () => {
       expect((u.entries as Json[]).map((e) => e.plate)).toEqual(port.trucks.slice(1, 4).map((t) => t.plate));
     });
 
+    it('a port admin, who has no port of its own, gets the staff view of the port it subscribes to', async () => {
+      const admin = await connect(other.url, api.adminToken);
+      expect(await admin.emitWithAck('subscribe', { port: port.code, direction: 'export' })).toMatchObject({ ok: true });
+      const first = await admin.waitFor('queue:update');
+      expect((first.entries as Json[]).map((e) => e.plate)).toEqual(port.trucks.slice(1, 4).map((t) => t.plate));
+    });
+
     it('lane status changes reach the board and make waiting drivers\' ETA null with the reason', async () => {
       const board = await connect(other.url);
       await board.emitWithAck('subscribe', { port: port.code, direction: 'export' });

@@ -29,7 +29,7 @@ export interface TestApi {
 }
 
 async function boot(env: Record<string, string>) {
-  const app = configureApp(
+  const app = await configureApp(
     await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(env), { bodyParser: false, logger: false, abortOnError: false }),
   );
   await app.listen(0, '127.0.0.1');

@@ -1,5 +1,6 @@
 import { RequestMethod, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@kouan/config';
@@ -8,8 +9,8 @@ import { PAGE_ROUTES } from './pages.controller';
 
 export const API_PREFIX = 'api/v1';
 
-/** Everything main.ts and the tests must set up the same way. */
-export function configureApp(app: NestExpressApplication): NestExpressApplication {
+/** Everything main.ts and the tests must set up the same way; returns the initialised app, ready to listen. */
+export async function configureApp(app: NestExpressApplication): Promise<NestExpressApplication> {
   app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.disable('x-powered-by');
@@ -34,5 +35,11 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api/docs-json' });
   app.useWebSocketAdapter(new RedisIoAdapter(app, app.get(AppConfig).env));
   app.enableShutdownHooks();
+  await app.init();
+  // Nest answers unknown paths under /api/v1 itself; any other unknown path (this runs after every route) gets
+  // the same JSON error body instead of Express's HTML page.
+  app.use((req: Request, res: Response) => {
+    res.status(404).json({ statusCode: 404, error: 'Not Found', message: `Cannot ${req.method} ${req.path}` });
+  });
   return app;
 }

@@ -4,7 +4,9 @@ import type { Namespace, Socket } from 'socket.io';
 import { Principal, TokenService } from '@kouan/auth';
 import { ACTIVE_STATUSES, BookingStatus } from '@kouan/booking/booking-status';
 import { QueueReadService } from '@kouan/queue';
-import { LIVE_NAMESPACE, QUEUE_SNAPSHOT_EVENT, QueueSnapshot, rooms, ServerToClientEvents } from '@kouan/realtime';
+import {
+  boardView, BookingUpdate, bookingUpdate, LIVE_NAMESPACE, QUEUE_SNAPSHOT_EVENT, QueueSnapshot, rooms, ServerToClientEvents, staffView,
+} from '@kouan/realtime';
 
 type LiveSocket = Socket<Record<string, never>, ServerToClientEvents, Record<string, never>, { principal?: Principal }>;
 
@@ -69,33 +71,40 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
       return { ok: false, error: 'subscribe needs {port: "MOHAN", direction: "export" | "import"}' };
     }
     await socket.join(rooms.board(code, direction));
-    socket.emit('queue:update', (await this.reader.snapshot(code, direction)).public);
+    // Port admins have no port of their own: subscribing to one also gives them its staff view.
+    const admin = socket.data.principal?.role === 'port_admin';
+    if (admin) await socket.join(rooms.staff(code));
+    const snapshot = await this.reader.snapshot(code, direction);
+    socket.emit('queue:update', admin ? staffView(snapshot) : boardView(snapshot));
     return { ok: true };
   }
 
   private fanOut(s: QueueSnapshot): void {
-    const key = `${s.public.port}:${s.public.direction}`;
-    const newer = (this.sent.get(key) ?? -1) < s.public.version;
-    const local = this.nsp.local;
-    // Every process gets every snapshot, but holds only its own sockets: emit only to rooms that have a member
-    // here (socket.io drops a room when its last socket leaves). An emit encodes its payload before it looks at
-    // the room, so a long queue otherwise costs one JSON encoding per booking per process, member or not.
+    const key = `${s.port}:${s.direction}`;
+    const newer = (this.sent.get(key) ?? -1) < s.version;
+    // Every process gets every snapshot but holds only its own sockets: build and send only what a socket here
+    // is waiting for. Each booking:update is different (its own position), so it goes straight to the sockets
+    // of its rooms rather than through a broadcast per booking.
     const joined = this.nsp.adapter.rooms;
-    const to = (...names: string[]) => names.filter((n) => joined.has(n));
+    const send = (room: string, event: keyof ServerToClientEvents, payload: () => unknown) => {
+      const members = joined.get(room);
+      if (!members?.size) return;
+      const data = payload();
+      for (const id of members) this.nsp.sockets.get(id)?.emit(event, data as never);
+    };
     if (newer) {
-      this.sent.set(key, s.public.version);
-      const board = to(rooms.board(s.public.port, s.public.direction));
-      if (board.length) local.to(board).emit('queue:update', s.public);
-      const staff = to(rooms.staff(s.public.port));
-      if (staff.length) local.to(staff).emit('queue:update', s.staff);
+      this.sent.set(key, s.version);
+      send(rooms.board(s.port, s.direction), 'queue:update', () => boardView(s));
+      send(rooms.staff(s.port), 'queue:update', () => staffView(s));
     }
-    for (const { firmId, update } of s.bookings) {
+    for (const truck of s.trucks) {
       // Concurrent changes can arrive with the same or an older version than one already sent, yet be the only
       // snapshot naming a booking that just left the line (completed, no-show): a final state cannot be stale.
-      if (newer || !ACTIVE_STATUSES.includes(update.status as BookingStatus)) {
-        const targets = to(rooms.booking(update.bookingId), rooms.firm(firmId));
-        if (targets.length) local.to(targets).emit('booking:update', update);
-      }
+      if (!newer && ACTIVE_STATUSES.includes(truck.status as BookingStatus)) continue;
+      let update: BookingUpdate | undefined;
+      const once = () => (update ??= bookingUpdate(s, truck));
+      send(rooms.booking(truck.bookingId), 'booking:update', once);
+      send(rooms.firm(truck.firmId), 'booking:update', once);
     }
   }
 }

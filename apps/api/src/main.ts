@@ -7,7 +7,7 @@ import { ApiModule } from './api.module';
 import { configureApp } from './configure-app';
 
 async function bootstrap(): Promise<void> {
-  const app = configureApp(
+  const app = await configureApp(
     await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(), { bufferLogs: true, bodyParser: false }),
   );
   const { port } = app.get(AppConfig).env;

@@ -6,7 +6,9 @@ import { DomainError, inTransaction, normalisePlate, notFound, one } from '@koua
 import type { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
 import { ParkingService } from '@kouan/parking/parking.service';
 import { isoInZone } from '@kouan/ports/slot-grid';
+import type { QueueTruck } from '@kouan/realtime/live-events';
 import { LivePublisher } from '@kouan/realtime/live.publisher';
+import { bookingUpdate } from '@kouan/realtime/queue-views';
 import type { CheckInResultDto } from './dto/queue.dto';
 import { message } from './messages';
 import { lockQueue } from './queue-lock';
@@ -88,8 +90,8 @@ export class CheckInService {
     const arrival = await inTransaction(this.ds, (em) => this.admit(em, bookingId, preferAreaId));
     const snap = await this.reader.snapshot(arrival.port_code, arrival.direction, [bookingId]);
     this.live.queue(snap);
-    const mine = snap.bookings.find((b) => b.update.bookingId === bookingId)?.update;
-    return { bookingId, position: mine?.position as number, parking: mine?.parking as ParkingDto };
+    const mine = snap.trucks.find((t) => t.bookingId === bookingId) as QueueTruck;
+    return { bookingId, position: mine.position as number, parking: bookingUpdate(snap, mine).parking as ParkingDto };
   }
 
   /**

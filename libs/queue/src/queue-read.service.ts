@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { maskPlate, notFound, rows } from '@kouan/common';
+import { notFound, rows } from '@kouan/common';
+import type { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
 import { toParkingDto } from '@kouan/parking/parking.service';
 import { isoInZone } from '@kouan/ports/slot-grid';
-import type {
-  BookingUpdate, CalledView, LaneView, QueueEntryView, QueueSnapshot, QueueUpdate, StaffQueueUpdate,
-} from '@kouan/realtime/live-events';
+import type { BookingUpdate, LaneView, QueueSnapshot, QueueTruck } from '@kouan/realtime/live-events';
+import { bookingUpdate } from '@kouan/realtime/queue-views';
 import { estimateEta, LaneTiming } from './eta';
 
 /**
@@ -155,18 +155,15 @@ export class QueueReadService {
     // Its own row only: on a 1,000-truck line, a full snapshot per connecting driver made a reconnect storm
     // (every driver after an API restart) cost 1,000 whole-queue reads and builds.
     const snap = await this.read(b.port_code, b.direction, [bookingId], true);
-    const mine = snap.bookings.find((x) => x.update.bookingId === bookingId);
+    const mine = snap.trucks.find((t) => t.bookingId === bookingId);
     if (!mine) throw notFound('booking');
-    return { ...mine.update, portCode: b.port_code, direction: b.direction };
+    return { ...bookingUpdate(snap, mine), portCode: b.port_code, direction: b.direction };
   }
 
   private build(port: string, direction: string, version: number, laneRows: LaneRow[], details: DetailRow[]): QueueSnapshot {
     const lanes: LaneView[] = laneRows.map((l) => ({ id: l.id, name: l.name, direction: l.direction, status: l.status }));
     const timings: LaneTiming[] = laneRows.map((l) => ({ status: l.status, medianMinutes: l.median_minutes === null ? null : Number(l.median_minutes) }));
-    const waiting = details.filter((d) => d.status === 'checked_in' && d.position !== null);
-    const called = details.filter((d) => d.status === 'called');
-    const who = (d: DetailRow) => ({ bookingId: d.id, reference: d.reference, plate: d.plate });
-    // Most waiting trucks share a few slots: format each slot start once per snapshot, not once per truck.
+    // Most trucks share a few slots and a few holding-area texts: format and send each once per snapshot.
     const starts = new Map<string, string>();
     const startsAt = (d: DetailRow) => {
       const key = `${d.starts_at.getTime()} ${d.time_zone}`;
@@ -174,40 +171,41 @@ export class QueueReadService {
       if (iso === undefined) starts.set(key, (iso = isoInZone(d.starts_at, d.time_zone)));
       return iso;
     };
-    const calledView = (d: DetailRow): CalledView => ({ laneId: d.lane_id as string, plateMasked: maskPlate(d.plate), calledAt: (d.called_at as Date).toISOString() });
-    const entryView = (d: DetailRow): QueueEntryView => ({
-      position: d.position as number, plateMasked: maskPlate(d.plate), status: 'checked_in',
-      slotStartsAt: startsAt(d), priority: Boolean(d.green),
-    });
-    const calledViews = called.map(calledView);
-    const entryViews = waiting.map(entryView);
-    const board: QueueUpdate = { port, direction, version, lanes, called: calledViews, entries: entryViews };
-    const staff: StaffQueueUpdate = {
-      ...board,
-      called: called.map((d, i) => ({ ...calledViews[i], ...who(d) })),
-      entries: waiting.map((d, i) => ({ ...entryViews[i], ...who(d) })),
+    const texts: string[] = [];
+    const textIndex = new Map<string, number>();
+    const textOf = (text: string) => {
+      let i = textIndex.get(text);
+      if (i === undefined) textIndex.set(text, (i = texts.push(text) - 1));
+      return i;
     };
-    const bookings = details.map((d) => {
+    const trucks = details.map((d): QueueTruck => {
       const waitingNow = d.status === 'checked_in' && d.position !== null;
       const eta = waitingNow ? estimateEta(d.position as number, timings, d.default_service_minutes) : { etaMinutes: null, reason: REASON_BY_STATUS[d.status] ?? null };
-      const update: BookingUpdate = {
+      // A skipped truck waits by the lane, neither in a bay nor in the overflow: no parking to show.
+      const parking = waitingNow && (d.parking_area_id || d.overflow)
+        ? toParkingDto({
+          areaId: d.parking_area_id, areaName: d.area_name, bay: d.bay, reeferBays: d.reefer_bays, lat: d.lat, lon: d.lon,
+          directions: d.directions, overflow: d.overflow, language: d.language,
+        })
+        : null;
+      const { instructions: parkingText, ...where } = parking ?? { instructions: '' };
+      return {
         bookingId: d.id,
+        firmId: d.firm_id,
         reference: d.reference,
+        plate: d.plate,
         status: d.status,
         position: waitingNow ? d.position : null,
+        priority: Boolean(d.green),
+        slotStartsAt: startsAt(d),
         etaMinutes: eta.etaMinutes,
         reason: eta.reason,
-        parking: waitingNow
-          ? toParkingDto({
-            areaId: d.parking_area_id, areaName: d.area_name, bay: d.bay, reeferBays: d.reefer_bays, lat: d.lat, lon: d.lon,
-            directions: d.directions, overflow: d.overflow, language: d.language,
-          })
-          : null,
+        parking: parking ? { ...(where as Omit<ParkingDto, 'instructions'>), text: textOf(parkingText) } : null,
         lane: d.lane_id && d.status === 'called' ? { id: d.lane_id, name: d.lane_name as string } : null,
+        calledAt: d.called_at ? d.called_at.toISOString() : null,
         instructions: d.instructions,
       };
-      return { firmId: d.firm_id, update };
     });
-    return { public: board, staff, bookings };
+    return { port, direction, version, lanes, trucks, texts };
   }
 }

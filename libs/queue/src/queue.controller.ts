@@ -4,6 +4,7 @@ import { assertPortScope, CurrentPrincipal, Principal, Public, Roles } from '@ko
 import { StatusDto } from '@kouan/booking/dto/booking.dto';
 import { PortCodePipe } from '@kouan/ports/port-code.pipe';
 import type { QueueUpdate, StaffQueueUpdate } from '@kouan/realtime/live-events';
+import { boardView, staffView } from '@kouan/realtime/queue-views';
 import { CheckInService } from './check-in.service';
 import { KpiDayDto, KpiQueryDto } from './dto/kpi.dto';
 import { KpisService } from './kpis.service';
@@ -42,7 +43,7 @@ export class QueueController {
   @Public()
   @ApiOkResponse({ description: '{lanes, called, entries, version}' })
   async queue(@Param('code', PortCodePipe) code: string, @Query() q: QueueQueryDto): Promise<QueueUpdate> {
-    return (await this.reader.snapshot(code, q.direction)).public;
+    return boardView(await this.reader.snapshot(code, q.direction));
   }
 
   /**
@@ -55,7 +56,7 @@ export class QueueController {
   @ApiOkResponse({ description: '{port, direction, version, lanes, called: [{..., bookingId, reference, plate}], entries: [{..., bookingId, reference, plate}]}' })
   async staffQueue(@CurrentPrincipal() p: Principal, @Param('code', PortCodePipe) code: string, @Query() q: QueueQueryDto): Promise<StaffQueueUpdate> {
     assertPortScope(p, code);
-    return (await this.reader.snapshot(code, q.direction)).staff;
+    return staffView(await this.reader.snapshot(code, q.direction));
   }
 
   @Post('lanes/:laneId/status')

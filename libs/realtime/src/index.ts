@@ -2,3 +2,4 @@ export * from './live-events';
 export * from './live.publisher';
 export * from './realtime.module';
 export * from './redis-io.adapter';
+export * from './queue-views';

@@ -92,14 +92,37 @@ export interface StaffQueueUpdate extends QueueUpdate {
   called: Array<CalledView & StaffFields>;
 }
 
+/** One truck of a queue change as it travels between processes: everything its three views need, once. */
+export interface QueueTruck {
+  bookingId: string;
+  firmId: string;
+  reference: string;
+  plate: string;
+  status: string;
+  position: number | null;
+  priority: boolean;
+  slotStartsAt: string;
+  etaMinutes: number | null;
+  reason: EtaReason | null;
+  /** The parking without its instructions, which are `texts[text]` (a few texts serve a whole holding area). */
+  parking: (Omit<ParkingDto, 'instructions'> & { text: number }) | null;
+  lane: { id: string; name: string } | null;
+  calledAt: string | null;
+  instructions: string | null;
+}
+
 /**
- * One queue change, sent once through Redis to every API process; each fans it out to its own sockets.
- * `staff` carries whole plates, so it never goes to public rooms.
+ * One queue change, sent once through Redis to every API process; each derives the board view (masked),
+ * the staff view (whole plates) and every driver's booking:update from it and sends them to its own sockets
+ * (queue-views.ts). `trucks`: the waiting line in order, then the called, then any that just left it.
  */
 export interface QueueSnapshot {
-  public: QueueUpdate;
-  staff: StaffQueueUpdate;
-  bookings: Array<{ firmId: string; update: BookingUpdate }>;
+  port: string;
+  direction: string;
+  version: number;
+  lanes: LaneView[];
+  trucks: QueueTruck[];
+  texts: string[];
 }
 
 /** Server-to-server event name (socket.io serverSideEmit). */

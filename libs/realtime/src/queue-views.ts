@@ -1,0 +1,42 @@
+import { maskPlate } from '@kouan/common';
+import type { BookingUpdate, QueueSnapshot, QueueTruck, QueueUpdate, StaffQueueUpdate } from './live-events';
+
+const waiting = (s: QueueSnapshot) => s.trucks.filter((t) => t.status === 'checked_in' && t.position !== null);
+const called = (s: QueueSnapshot) => s.trucks.filter((t) => t.status === 'called');
+
+const entry = (t: QueueTruck) => ({
+  position: t.position as number, plateMasked: maskPlate(t.plate), status: 'checked_in' as const, slotStartsAt: t.slotStartsAt, priority: t.priority,
+});
+const calledEntry = (t: QueueTruck) => ({ laneId: t.lane?.id as string, plateMasked: maskPlate(t.plate), calledAt: t.calledAt as string });
+const who = (t: QueueTruck) => ({ bookingId: t.bookingId, reference: t.reference, plate: t.plate });
+
+/** The public board: positions and masked plates, never names, phones or whole plates. */
+export const boardView = (s: QueueSnapshot): QueueUpdate => ({
+  port: s.port, direction: s.direction, version: s.version, lanes: s.lanes, called: called(s).map(calledEntry), entries: waiting(s).map(entry),
+});
+
+/** Port staff: the board plus booking, reference and whole plate of each truck. */
+export const staffView = (s: QueueSnapshot): StaffQueueUpdate => ({
+  port: s.port, direction: s.direction, version: s.version, lanes: s.lanes,
+  called: called(s).map((t) => ({ ...calledEntry(t), ...who(t) })),
+  entries: waiting(s).map((t) => ({ ...entry(t), ...who(t) })),
+});
+
+function parkingOf(s: QueueSnapshot, t: QueueTruck): BookingUpdate['parking'] {
+  if (!t.parking) return null;
+  const { text, ...parking } = t.parking;
+  return { ...parking, instructions: s.texts[text] };
+}
+
+/** What one truck's driver and firm see. */
+export const bookingUpdate = (s: QueueSnapshot, t: QueueTruck): BookingUpdate => ({
+  bookingId: t.bookingId,
+  reference: t.reference,
+  status: t.status,
+  position: t.position,
+  etaMinutes: t.etaMinutes,
+  reason: t.reason,
+  parking: parkingOf(s, t),
+  lane: t.lane,
+  instructions: t.instructions,
+});
