@@ -99,13 +99,27 @@ export class BookingService {
   }
 
   /**
-   * One transaction: idempotency claim, place (capacity), firm share (quota), booking row. Any refusal rolls
-   * all of it back. A reference collision (four random characters per port and day) is simply retried.
+   * Without an Idempotency-Key a booking is one statement, atomic on its own: ownership check, place,
+   * quota share and row (see book()). With a key, the key is claimed first in the same transaction. A
+   * reference collision (four random characters per port and day) is simply retried.
    */
-  async create(principal: Principal, dto: CreateBookingDto, idempotencyKey?: string): Promise<CreatedBookingDto> {
+  async create(principal: Principal, dto: CreateBookingDto, key?: string): Promise<CreatedBookingDto> {
+    const firmId = firmOf(principal);
     for (let attempt = 1; ; attempt++) {
       try {
-        const { answer, count } = await inTransaction(this.ds, (em) => this.createIn(em, principal, dto, idempotencyKey));
+        const { answer, count } = key === undefined
+          ? await this.book(this.ds, principal, dto)
+          : await inTransaction(this.ds, async (em): Promise<{ answer: CreatedBookingDto; count?: SlotCount }> => {
+            const replay = await this.claimKey(em, firmId, key, canonicalHash(dto));
+            if (replay) return { answer: replay };
+            const booked = await this.book(em, principal, dto);
+            const { driverCode, ...first } = booked.answer;
+            await em.query(
+              'UPDATE idempotency_keys SET response = $3, driver_code_sealed = $4 WHERE firm_id = $1 AND key = $2',
+              [firmId, key, first, seal(this.config.env.jwtSecret, driverCode)],
+            );
+            return booked;
+          });
         if (count) this.announce(count);
         return answer;
       } catch (e) {
@@ -114,23 +128,19 @@ export class BookingService {
     }
   }
 
-  private async createIn(
-    em: EntityManager, p: Principal, dto: CreateBookingDto, key?: string,
-  ): Promise<{ answer: CreatedBookingDto; count?: SlotCount }> {
+  /**
+   * One statement: the firm owns the vehicle and the driver, a place and a share of it are taken (placeCtes),
+   * and the booking row is written. When the share is refused after the place was taken, kouan_refuse()
+   * aborts the whole statement, so nothing is left half done, inside a transaction or not.
+   */
+  private async book(db: EntityManager | DataSource, p: Principal, dto: CreateBookingDto): Promise<{ answer: CreatedBookingDto; count: SlotCount }> {
     const firmId = firmOf(p);
-    const secret = this.config.env.jwtSecret;
-    if (key !== undefined) {
-      const replay = await this.claimKey(em, firmId, key, canonicalHash(dto));
-      if (replay) return { answer: replay };
-    }
     const id = randomUUID();
     const driverCode = newDriverCode();
-    // One round trip: the firm owns the vehicle and the driver, a place and a share of it are taken, and
-    // the booking row is written; a refusal at any step leaves nothing written (the transaction rolls back).
     let row: (PlaceRow & { parties: boolean; reference: string | null }) | undefined;
     try {
       row = await one(
-        em,
+        db,
         `WITH parties AS (
            SELECT 1 FROM vehicles v JOIN drivers d ON d.firm_id = v.firm_id WHERE v.id = $3 AND d.id = $4 AND v.firm_id = $2
          ), ${placeCtes('EXISTS (SELECT 1 FROM parties)')},
@@ -143,27 +153,26 @@ export class BookingService {
            RETURNING reference
          )
          SELECT EXISTS (SELECT 1 FROM parties) AS parties, s.*, EXISTS (SELECT 1 FROM u) AS quota_ok,
-                (SELECT reference FROM b) AS reference
+                (SELECT reference FROM b) AS reference,
+                CASE WHEN s.port_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM u)
+                     THEN kouan_refuse('quota_exceeded:' || s.quota) END AS refused
          FROM (VALUES (1)) AS one_row (x) LEFT JOIN s ON true`,
-        [dto.slotId, firmId, dto.vehicleId, dto.driverId, id, referenceSuffix(), hashDriverCode(secret, id, driverCode),
+        [dto.slotId, firmId, dto.vehicleId, dto.driverId, id, referenceSuffix(), hashDriverCode(this.config.env.jwtSecret, id, driverCode),
           dto.cargo.description, dto.cargo.hsCode, dto.cargo.weightKg, dto.cargo.perishable, dto.cargo.declarationNo ?? null, p.sub],
       );
     } catch (e) {
       if (isUniqueViolation(e, 'uq_bookings_active_vehicle_port_day')) {
         throw new DomainError('vehicle_busy', 'this vehicle already holds an active booking at this port on that day');
       }
+      const refusal = pgError(e)?.code === 'P0001' ? /^quota_exceeded:(\d+)$/.exec((e as Error).message) : null;
+      if (refusal) {
+        throw new DomainError('quota_exceeded', `a firm may hold at most ${refusal[1]} places in this slot`, { quota: Number(refusal[1]) });
+      }
       throw e;
     }
     if (!row?.parties) throw notFound('vehicle or driver');
-    const place = await placeOutcome(em, dto.slotId, row);
-    const answer = { id, reference: row.reference as string, status: 'booked', slotId: dto.slotId };
-    if (key !== undefined) {
-      await em.query(
-        'UPDATE idempotency_keys SET response = $3, driver_code_sealed = $4 WHERE firm_id = $1 AND key = $2',
-        [firmId, key, answer, seal(secret, driverCode)],
-      );
-    }
-    return { answer: { ...answer, driverCode }, count: place };
+    const place = await placeOutcome(db, dto.slotId, row);
+    return { answer: { id, reference: row.reference as string, status: 'booked', slotId: dto.slotId, driverCode }, count: place };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, notFound, one } from '@kouan/common';
 import type { Direction } from '@kouan/ports';
 
@@ -20,8 +20,9 @@ export interface TakenPlace extends SlotCount {
  * `s` takes one place in the slot if it is open, not full and within the horizon; `u` then takes one of the
  * firm's share of that slot if the firm is below its quota. The slot row's lock serialises bookers of a slot,
  * and both WHERE clauses are re-checked on the locked, latest row versions, so no interleaving can push
- * `booked` past `capacity` or a firm past its share. When `u` takes nothing, the caller's transaction must
- * roll back the place `s` took (placeOutcome throws, which does that). `guard` is an extra condition on `s`.
+ * `booked` past `capacity` or a firm past its share. When `u` takes nothing, the place `s` took must not
+ * stay: a caller inside a transaction throws (placeOutcome does) so it rolls back; a single statement aborts
+ * itself with kouan_refuse(). `guard` is an extra condition on `s`.
  */
 export const placeCtes = (guard = 'true') => `
   s AS (
@@ -51,8 +52,8 @@ export interface PlaceRow {
 }
 
 /** The place taken, or the reason none was (thrown, so the transaction rolls back). */
-export async function placeOutcome(em: EntityManager, slotId: string, row: PlaceRow | undefined): Promise<TakenPlace> {
-  if (!row?.port_code) throw await whySlotRefused(em, slotId);
+export async function placeOutcome(db: EntityManager | DataSource, slotId: string, row: PlaceRow | undefined): Promise<TakenPlace> {
+  if (!row?.port_code) throw await whySlotRefused(db, slotId);
   if (!row.quota_ok) {
     throw new DomainError('quota_exceeded', `a firm may hold at most ${row.quota} places in this slot`, { quota: row.quota });
   }
@@ -78,9 +79,9 @@ export async function freePlace(em: EntityManager, slotId: string, firmId: strin
 }
 
 /** Runs only after the conditional UPDATE matched nothing, to name the reason. */
-async function whySlotRefused(em: EntityManager, slotId: string): Promise<DomainError> {
+async function whySlotRefused(db: EntityManager | DataSource, slotId: string): Promise<DomainError> {
   const s = await one<{ retired: boolean; ended: boolean; beyond: boolean; horizon_days: number }>(
-    em,
+    db,
     `SELECT sl.retired_at IS NOT NULL AS retired, sl.ends_at <= now() AS ended,
             sl.starts_at > now() + make_interval(days => sc.horizon_days) AS beyond, sc.horizon_days
      FROM slots sl JOIN schedules sc ON sc.port_code = sl.port_code WHERE sl.id = $1`,
