@@ -14,27 +14,24 @@
  * Idempotency-Key with every API booking), BENCH_PROFILE=<dir> (CPU-profile the single API process during
  * its measured runs and print where its time goes).
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { join, resolve } from 'node:path';
-import { JwtService } from '@nestjs/jwt';
-import Redis from 'ioredis';
 import { DateTime } from 'luxon';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { printProfileSummary } from './profile-summary';
+import {
+  ApiProcess, benchEnv, cleanupBench, cli, cpuMs, fmt, freshDatabase, get, jwtSigner, log, percentile, postJson, runBench,
+  sleep, startApi,
+} from './support';
 
-const ROOT = join(__dirname, '..', '..');
 const BOOKINGS = 2000;
 const SPREAD_SLOTS = 100;
 const SPREAD_CAPACITY = BOOKINGS / SPREAD_SLOTS;
 const WARMUP_BOOKINGS = 200;
 const FIRMS = 10;
 const ZONE = 'Asia/Shanghai';
-const DB_NAME = 'kouan_bench';
-const REDIS_PREFIX = 'kouan-bench';
 /** Every run stops taking new requests after this long; the whole bench is killed after TOTAL_LIMIT_MS. */
 const RUN_LIMIT_MS = 60_000;
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -49,11 +46,7 @@ const API_POOL = process.env.BENCH_DB_POOL_SIZE;
 const WITH_KEY = process.env.BENCH_IDEMPOTENCY === '1';
 const PROFILE_DIR = process.env.BENCH_PROFILE ? resolve(process.env.BENCH_PROFILE) : undefined;
 
-const baseDbUrl = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kouan');
-const dbUrl = (name: string) => Object.assign(new URL(baseDbUrl.toString()), { pathname: `/${name}` }).toString();
-const BENCH_DB_URL = dbUrl(DB_NAME);
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const JWT_SECRET = `kouan-bench-${randomBytes(24).toString('hex')}`;
+const env = benchEnv('kouan_bench', 'kouan-bench', API_POOL ? { DB_POOL_SIZE: API_POOL } : {});
 
 type Workload = 'spread' | 'hot';
 
@@ -94,146 +87,7 @@ interface Firm {
   token: string;
 }
 
-const log = (line: string) => process.stdout.write(`${line}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-// ---------------------------------------------------------------------------------------------- processes
-
-interface ApiProcess {
-  child: ChildProcess;
-  port: number;
-  tail: string[];
-}
-
 const apis: ApiProcess[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = net.createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => ok(port));
-    });
-  });
-}
-
-const childEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
-  PATH: process.env.PATH,
-  HOME: process.env.HOME,
-  NODE_ENV: 'development',
-  DATABASE_URL: BENCH_DB_URL,
-  REDIS_URL,
-  REDIS_PREFIX,
-  JWT_SECRET,
-  LOG_LEVEL: 'warn',
-  ...(API_POOL ? { DB_POOL_SIZE: API_POOL } : {}),
-  ...extra,
-});
-
-/** Runs `node dist/apps/cli/src/main.js <command>` against the bench database. */
-function cli(command: string): Promise<void> {
-  return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), command], {
-      cwd: ROOT,
-      env: childEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`cli ${command} exited ${code}: ${out}`))));
-  });
-}
-
-async function startApi(profileFile?: string): Promise<ApiProcess> {
-  const port = await freePort();
-  const args = profileFile ? ['-r', join(__dirname, 'cpu-profile.preload.js')] : [];
-  const child = spawn(process.execPath, [...args, join(ROOT, 'dist/apps/api/src/main.js')], {
-    cwd: ROOT,
-    env: childEnv({ PORT: String(port), ...(profileFile ? { KOUAN_CPU_PROFILE: profileFile } : {}) }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const api: ApiProcess = { child, port, tail: [] };
-  const keep = (d: Buffer) => {
-    api.tail.push(...d.toString().split('\n').filter(Boolean));
-    if (api.tail.length > 40) api.tail.splice(0, api.tail.length - 40);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  apis.push(api);
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) break;
-    const status = await get(port, '/ready').catch(() => 0);
-    if (status === 200) return api;
-    await sleep(200);
-  }
-  throw new Error(`API on port ${port} did not become ready:\n${api.tail.join('\n')}`);
-}
-
-/** User + system CPU time a child has used so far, in ms (Linux /proc; NaN elsewhere). */
-function cpuMs(api: ApiProcess): number {
-  try {
-    const stat = readFileSync(`/proc/${api.child.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return NaN;
-  }
-}
-
-async function stopApi(api: ApiProcess): Promise<void> {
-  if (api.child.exitCode !== null || api.child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => api.child.once('exit', () => r()));
-  api.child.kill('SIGTERM');
-  const timer = setTimeout(() => api.child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-// ---------------------------------------------------------------------------------------------- HTTP
-
-function get(port: number, path: string): Promise<number>;
-function get(port: number, path: string, body: true): Promise<{ status: number; body: string }>;
-function get(port: number, path: string, body?: true): Promise<number | { status: number; body: string }> {
-  return new Promise((ok, fail) => {
-    const req = http.get({ host: '127.0.0.1', port, path, timeout: 10_000 }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => ok(body ? { status: res.statusCode ?? 0, body: text } : (res.statusCode ?? 0)));
-      res.on('error', fail);
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', fail);
-  });
-}
-
-/** One POST; resolves to the status code, or 0 when the connection failed or timed out. */
-function post(agent: http.Agent, port: number, path: string, body: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((ok) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        agent,
-        timeout: REQUEST_TIMEOUT_MS,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => ok(res.statusCode ?? 0));
-        res.on('error', () => ok(0));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => ok(0));
-    req.end(body);
-  });
-}
 
 // ---------------------------------------------------------------------------------------------- load
 
@@ -261,9 +115,6 @@ async function drive(
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, latencies, statuses };
 }
 
-const percentile = (sorted: number[], q: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] : NaN;
-
 const CARGO = { description: 'Bench cargo: fresh bananas, 1,200 cartons', hsCode: '080390', weightKg: 18000, perishable: true };
 
 async function runApi(prepared: Prepared, clients: number, procs: ApiProcess[], firms: Firm[]) {
@@ -271,10 +122,10 @@ async function runApi(prepared: Prepared, clients: number, procs: ApiProcess[], 
   try {
     return await drive(prepared.jobs, clients, (job, w) => {
       const i = w % procs.length;
-      const body = JSON.stringify({ slotId: job.slotId, vehicleId: job.vehicleId, driverId: job.driverId, cargo: CARGO });
+      const body = { slotId: job.slotId, vehicleId: job.vehicleId, driverId: job.driverId, cargo: CARGO };
       const headers: Record<string, string> = { authorization: `Bearer ${firms[job.firm].token}` };
       if (WITH_KEY) headers['idempotency-key'] = randomUUID();
-      return post(agents[i], procs[i].port, '/api/v1/bookings', body, headers);
+      return postJson(agents[i], procs[i].port, '/api/v1/bookings', body, headers, REQUEST_TIMEOUT_MS).then((r) => r.status);
     });
   } finally {
     agents.forEach((a) => a.destroy());
@@ -315,46 +166,8 @@ async function runRaw(prepared: Prepared, clients: number, pool: Pool, firms: Fi
 
 // ---------------------------------------------------------------------------------------------- fixtures
 
-async function freshDatabase(): Promise<void> {
-  const admin = new Client({ connectionString: dbUrl('postgres') });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${DB_NAME}`);
-  } finally {
-    await admin.end();
-  }
-}
-
-async function dropDatabase(): Promise<void> {
-  const admin = new Client({ connectionString: dbUrl('postgres') });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}
-
-async function clearRedis(): Promise<number> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
-  await redis.connect();
-  let removed = 0;
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${REDIS_PREFIX}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) removed += await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  return removed;
-}
-
 async function createFirms(db: Pool): Promise<Firm[]> {
-  const jwt = new JwtService({ secret: JWT_SECRET, signOptions: { algorithm: 'HS256' } });
+  const jwt = jwtSigner(env);
   const firms: Firm[] = [];
   for (let i = 0; i < FIRMS; i++) {
     const id = randomUUID();
@@ -450,8 +263,6 @@ function summarise(
   };
 }
 
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
-
 function printTable(results: Result[]): void {
   const rawRate = (r: Result) => results.find((x) => x.target === 'raw SQL' && x.workload === r.workload && x.clients === r.clients)?.rate;
   const header = ['scenario', 'clients', 'target', 'booked', 'bookings/s', 'p50 ms', 'p99 ms', 'overbooked', '5xx', 'other', 'API CPU ms/booking', 'API ÷ raw'];
@@ -478,19 +289,19 @@ async function main(): Promise<void> {
   const began = Date.now();
   log(`kouan booking bench: ${BOOKINGS} bookings per run; clients ${CLIENTS.join(', ')}; API processes ${API_PROCS.join(', ')}; ` +
     `raw pool ${RAW_POOL}; API DB_POOL_SIZE ${API_POOL ?? 'default'}${WITH_KEY ? '; with Idempotency-Key' : ''}`);
-  await freshDatabase();
-  await cli('migrate');
-  await cli('seed');
-  log(`fresh database ${DB_NAME} migrated and seeded (${((Date.now() - began) / 1000).toFixed(1)} s)`);
+  await freshDatabase(env);
+  await cli(env, 'migrate');
+  await cli(env, 'seed');
+  log(`fresh database ${env.dbName} migrated and seeded (${((Date.now() - began) / 1000).toFixed(1)} s)`);
 
-  const db = new Pool({ connectionString: BENCH_DB_URL, max: 4, application_name: 'kouan-bench-fixtures' });
+  const db = new Pool({ connectionString: env.benchDbUrl, max: 4, application_name: 'kouan-bench-fixtures' });
   const results: Result[] = [];
   try {
     const firms = await createFirms(db);
     const ports = await openSchedules(db);
     if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
     const profileFile = PROFILE_DIR ? join(PROFILE_DIR, `api-${Date.now()}.cpuprofile`) : undefined;
-    const first = await startApi(profileFile);
+    const first = await startApi(env, apis, profileFile);
 
     // Plan and load every run up front, so no fixture work overlaps a measurement.
     let n = 0;
@@ -513,8 +324,8 @@ async function main(): Promise<void> {
 
     // Every API process starts (and warms up) first; then each scenario runs against API ×1, API ×2 … and raw SQL
     // back to back, so the ratio compares runs that saw the same background load on this shared machine.
-    while (apis.length < Math.max(...API_PROCS)) await startApi();
-    const pool = new Pool({ connectionString: BENCH_DB_URL, max: RAW_POOL, application_name: 'kouan-bench-raw' });
+    while (apis.length < Math.max(...API_PROCS)) await startApi(env, apis);
+    const pool = new Pool({ connectionString: env.benchDbUrl, max: RAW_POOL, application_name: 'kouan-bench-raw' });
     let profilerOn = false;
     const toggleProfiler = async () => {
       if (first.child.pid) process.kill(first.child.pid, 'SIGWINCH');
@@ -575,24 +386,4 @@ async function main(): Promise<void> {
   }
 }
 
-async function cleanup(): Promise<void> {
-  await Promise.all(apis.map((a) => stopApi(a).catch(() => undefined)));
-  await dropDatabase().catch((e: unknown) => console.error(`could not drop ${DB_NAME}: ${String(e)}`));
-  await clearRedis().catch((e: unknown) => console.error(`could not clear Redis keys ${REDIS_PREFIX}:*: ${String(e)}`));
-}
-
-const watchdog = setTimeout(() => {
-  console.error(`bench: over ${TOTAL_LIMIT_MS / 60_000} minutes, giving up`);
-  void cleanup().finally(() => process.exit(1));
-}, TOTAL_LIMIT_MS);
-
-void main()
-  .catch((e: unknown) => {
-    console.error(`bench failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-    for (const a of apis) if (a.tail.length) console.error(`API :${a.port} last output:\n${a.tail.join('\n')}`);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    await cleanup();
-    clearTimeout(watchdog);
-  });
+runBench(main, () => cleanupBench(env, apis), apis, TOTAL_LIMIT_MS);

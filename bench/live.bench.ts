@@ -30,7 +30,6 @@ import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
-import { JwtService } from '@nestjs/jwt';
 import { Emitter } from '@socket.io/redis-emitter';
 import Redis from 'ioredis';
 import { DateTime } from 'luxon';
@@ -40,8 +39,8 @@ import { message } from '@kouan/queue/messages';
 import type { BookingUpdate } from '@kouan/realtime/live-events';
 import { printProfileSummary } from './profile-summary';
 import {
-  ApiProcess, benchEnv, clearRedis, cli, cpuMs, dropDatabase, fmt, freshDatabase, get, log, nowMs, percentile,
-  postJson, sleep, startApi, stopApi,
+  ApiProcess, benchEnv, cleanupBench, cli, cpuMs, fmt, freshDatabase, get, jwtSigner, log, nowMs, percentile, postJson,
+  runBench, sleep, startApi,
 } from './support';
 
 const int = (v: string | undefined, fallback: number) => (v && Number.isInteger(Number(v)) && Number(v) > 0 ? Number(v) : fallback);
@@ -71,7 +70,7 @@ const TARGET_HTTP_P99_MS = 20;
 
 const env = benchEnv('kouan_bench_live', 'kouan-bench-live');
 const SOCKET_IO_KEY = `${env.redisPrefix}:socket.io`;
-const jwt = new JwtService({ secret: env.jwtSecret, signOptions: { algorithm: 'HS256' } });
+const jwt = jwtSigner(env);
 
 const apis: ApiProcess[] = [];
 const sockets: Socket[] = [];
@@ -510,9 +509,7 @@ async function main(): Promise<void> {
     if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
     const profileFile = (n: number) => (PROFILE_DIR ? join(PROFILE_DIR, `live-api${n}-${Date.now()}.cpuprofile`) : undefined);
     const profiles = [profileFile(1), profileFile(2)];
-    for (const file of profiles) {
-      await startApi(env, apis, file ? { KOUAN_CPU_PROFILE: file } : {}, file ? 'cpu-profile.preload.js' : undefined);
-    }
+    for (const file of profiles) await startApi(env, apis, file);
     const f = await fixtures(db, apis[0]);
     log(`fixtures: ${FIRMS} firms, ${TRUCKS} vehicles, drivers and bookings on one slot containing now (${since()})`);
     log(`${await checkIn(db, f)} (${since()})`);
@@ -549,24 +546,8 @@ async function main(): Promise<void> {
 async function cleanup(): Promise<void> {
   for (const s of sockets) s.close();
   for (const r of redisClients) r.disconnect();
-  await Promise.all(apis.map((a) => stopApi(a).catch(() => undefined)));
-  await dropDatabase(env).catch((e: unknown) => console.error(`could not drop ${env.dbName}: ${String(e)}`));
-  await clearRedis(env).catch((e: unknown) => console.error(`could not clear Redis keys ${env.redisPrefix}:*: ${String(e)}`));
+  await cleanupBench(env, apis);
 }
 
-const watchdog = setTimeout(() => {
-  console.error(`bench: over ${TOTAL_LIMIT_MS / 60_000} minutes, giving up`);
-  void cleanup().finally(() => process.exit(1));
-}, TOTAL_LIMIT_MS);
-
-void main()
-  .catch((e: unknown) => {
-    console.error(`bench failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-    for (const a of apis) if (a.tail.length) console.error(`API :${a.port} last output:\n${a.tail.join('\n')}`);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    await cleanup();
-    clearTimeout(watchdog);
-  });
+runBench(main, cleanup, apis, TOTAL_LIMIT_MS);
 

@@ -1,8 +1,8 @@
 /**
  * Helpers for benchmarks that run the real API as child processes against a fresh database of their own:
  * database create/drop, `cli migrate|seed`, API processes started and stopped, Redis keys of a prefix removed,
- * small HTTP helpers and percentiles. The same shapes as in booking.bench.ts, but parameterised by a
- * BenchEnv, so each bench keeps its own database name, Redis prefix and JWT secret.
+ * JWTs signed with the bench's secret, small HTTP helpers, percentiles, and the watchdog and clean-up around a
+ * bench's main(). Parameterised by a BenchEnv, so each bench keeps its own database name, Redis prefix and JWT secret.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
+import { JwtService } from '@nestjs/jwt';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 
@@ -32,9 +33,11 @@ export interface BenchEnv {
   baseDbUrl: URL;
   dbUrl: (name: string) => string;
   benchDbUrl: string;
+  /** Added to the environment of every child (API and cli), e.g. DB_POOL_SIZE. */
+  extraEnv: Record<string, string>;
 }
 
-export function benchEnv(dbName: string, redisPrefix: string): BenchEnv {
+export function benchEnv(dbName: string, redisPrefix: string, extraEnv: Record<string, string> = {}): BenchEnv {
   const baseDbUrl = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kouan');
   const dbUrl = (name: string) => Object.assign(new URL(baseDbUrl.toString()), { pathname: `/${name}` }).toString();
   return {
@@ -45,8 +48,12 @@ export function benchEnv(dbName: string, redisPrefix: string): BenchEnv {
     baseDbUrl,
     dbUrl,
     benchDbUrl: dbUrl(dbName),
+    extraEnv,
   };
 }
+
+/** Signs access tokens the bench's API processes accept (HS256 with the bench's JWT_SECRET). */
+export const jwtSigner = (env: BenchEnv) => new JwtService({ secret: env.jwtSecret, signOptions: { algorithm: 'HS256' } });
 
 export const childEnv = (env: BenchEnv, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH,
@@ -57,6 +64,7 @@ export const childEnv = (env: BenchEnv, extra: Record<string, string> = {}): Nod
   REDIS_PREFIX: env.redisPrefix,
   JWT_SECRET: env.jwtSecret,
   LOG_LEVEL: 'warn',
+  ...env.extraEnv,
   ...extra,
 });
 
@@ -133,15 +141,16 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Starts `node dist/apps/api/src/main.js` on a free port and waits for /ready. `preload` (a file under
- * dist/bench) is loaded with `-r`, e.g. cpu-profile.preload.js with KOUAN_CPU_PROFILE in `extra`.
+ * Starts `node dist/apps/api/src/main.js` on a free port, adds it to `into` and waits for /ready. With `profileFile`,
+ * cpu-profile.preload.js (next to this file) is loaded with `-r` and KOUAN_CPU_PROFILE=profileFile: SIGWINCH then
+ * starts and stops its CPU profiler.
  */
-export async function startApi(env: BenchEnv, into: ApiProcess[], extra: Record<string, string> = {}, preload?: string): Promise<ApiProcess> {
+export async function startApi(env: BenchEnv, into: ApiProcess[], profileFile?: string): Promise<ApiProcess> {
   const port = await freePort();
-  const args = preload ? ['-r', join(__dirname, preload)] : [];
+  const args = profileFile ? ['-r', join(__dirname, 'cpu-profile.preload.js')] : [];
   const child = spawn(process.execPath, [...args, join(ROOT, 'dist/apps/api/src/main.js')], {
     cwd: ROOT,
-    env: childEnv(env, { PORT: String(port), ...extra }),
+    env: childEnv(env, { PORT: String(port), ...(profileFile ? { KOUAN_CPU_PROFILE: profileFile } : {}) }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const api: ApiProcess = { child, port, tail: [] };
@@ -223,4 +232,35 @@ export function postJson(
     req.on('error', (e) => ok({ status: 0, body: String(e) }));
     req.end(body);
   });
+}
+
+// ---------------------------------------------------------------------------------------------- running a bench
+
+/** Stops the API processes, drops the bench database and removes its Redis keys; failures are reported, not thrown. */
+export async function cleanupBench(env: BenchEnv, apis: ApiProcess[]): Promise<void> {
+  await Promise.all(apis.map((a) => stopApi(a).catch(() => undefined)));
+  await dropDatabase(env).catch((e: unknown) => console.error(`could not drop ${env.dbName}: ${String(e)}`));
+  await clearRedis(env).catch((e: unknown) => console.error(`could not clear Redis keys ${env.redisPrefix}:*: ${String(e)}`));
+}
+
+/**
+ * Runs `main`, then `cleanup` however it ended. A failure prints its stack and the last output of every API process
+ * and sets exit code 1; past `limitMs` the bench cleans up and exits 1.
+ */
+export function runBench(main: () => Promise<void>, cleanup: () => Promise<void>, apis: ApiProcess[], limitMs: number): void {
+  const watchdog = setTimeout(() => {
+    console.error(`bench: over ${limitMs / 60_000} minutes, giving up`);
+    void cleanup().finally(() => process.exit(1));
+  }, limitMs);
+
+  void main()
+    .catch((e: unknown) => {
+      console.error(`bench failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      for (const a of apis) if (a.tail.length) console.error(`API :${a.port} last output:\n${a.tail.join('\n')}`);
+      process.exitCode = 1;
+    })
+    .finally(async () => {
+      await cleanup();
+      clearTimeout(watchdog);
+    });
 }

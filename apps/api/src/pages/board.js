@@ -15,12 +15,9 @@
 
   function error(text) { K.message($('msg'), text, 'error'); }
 
-  /** Newer versions only: the HTTP answer and the socket snapshot race, and a reconnect may replay old state. */
+  /** Newer versions only (K.newer): the HTTP answer and the socket snapshot race, and a reconnect may replay old state. */
   function apply(u) {
-    if (!u || u.port !== code || dirs.indexOf(u.direction) < 0) return;
-    var s = state[u.direction];
-    if (s.data && u.version <= s.version) return;
-    state[u.direction] = { version: u.version, data: u };
+    if (!u || u.port !== code || !K.newer(state, u)) return;
     lastAt = Date.now();
     render(u.direction);
     paint();
@@ -74,7 +71,7 @@
     // Called-since times age with the clock, not only with updates.
     setInterval(function () { dirs.forEach(render); }, 30000);
     if (!/^[A-Z0-9-]{2,32}$/.test(code)) return error('Unknown port');
-    K.fill($('board'), dirs.map(function (d) { state[d] = { version: -1, data: null }; return K.el('section', { class: 'dir', id: 'dir-' + d }); }));
+    K.dirSections($('board'), dirs, state);
     try {
       var port = await K.api('GET', '/ports/' + encodeURIComponent(code));
       $('title').textContent = port.name + (port.counterpart ? ' ⇄ ' + port.counterpart : '');

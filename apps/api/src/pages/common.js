@@ -117,5 +117,68 @@ var K = (function () {
     node.hidden = !text;
   }
 
-  return { api: api, $: $, el: el, fill: fill, show: show, age: age, hhmm: hhmm, claims: claims, portToday: portToday, liveBadge: liveBadge, live: live, store: store, load: load, message: message };
+  /**
+   * The #login form: on submit `request()` signs in (resolving to {accessToken}) and `signedIn(token)` keeps the token
+   * and opens the page; meanwhile the button is disabled. A failure is shown in #loginMsg, worded by `errorText(e)`
+   * when given, else the API's message.
+   */
+  function loginForm(request, signedIn, errorText) {
+    $('login').addEventListener('submit', async function (ev) {
+      ev.preventDefault();
+      var btn = ev.target.querySelector('button');
+      btn.disabled = true;
+      try {
+        var res = await request();
+        await signedIn(res.accessToken);
+      } catch (e) {
+        message($('loginMsg'), errorText ? errorText(e) : e.message, 'error');
+      } finally { btn.disabled = false; }
+    });
+  }
+
+  /** loginForm for staff and firm users: #email and #password to /auth/login; the password field is cleared on success. */
+  function passwordLogin(signedIn) {
+    loginForm(function () {
+      return api('POST', '/auth/login', { email: $('email').value.trim(), password: $('password').value });
+    }, function (token) {
+      $('password').value = '';
+      return signedIn(token);
+    });
+  }
+
+  /**
+   * An API call with the page's token (`getToken()`): a 401 calls `logout` with the API's message, any other error
+   * goes to `say(message, 'error')`; either way the error is thrown on.
+   */
+  function caller(getToken, logout, say) {
+    return async function (method, path, body, headers) {
+      try {
+        return await api(method, path, body, getToken(), headers);
+      } catch (e) {
+        if (e.status === 401) logout(e.message); else say(e.message, 'error');
+        throw e;
+      }
+    };
+  }
+
+  /**
+   * Keeps `u` (a queue snapshot) in `state` (direction → {version, data}) if it is for a direction there and newer than
+   * what is kept: the HTTP answer and the socket snapshot race, and a reconnect may replay old state. True if kept.
+   */
+  function newer(state, u) {
+    var s = u && state[u.direction];
+    if (!s || (s.data && u.version <= s.version)) return false;
+    state[u.direction] = { version: u.version, data: u };
+    return true;
+  }
+
+  /** One empty <section class="dir" id="dir-…"> a direction in `parent`; `state` starts over with nothing kept. */
+  function dirSections(parent, dirs, state) {
+    fill(parent, dirs.map(function (d) { state[d] = { version: -1, data: null }; return el('section', { class: 'dir', id: 'dir-' + d }); }));
+  }
+
+  return {
+    api: api, $: $, el: el, fill: fill, show: show, age: age, hhmm: hhmm, claims: claims, portToday: portToday, liveBadge: liveBadge, live: live,
+    store: store, load: load, message: message, loginForm: loginForm, passwordLogin: passwordLogin, caller: caller, newer: newer, dirSections: dirSections,
+  };
 })();

@@ -151,19 +151,13 @@
     return refresh();
   }
 
-  $('login').addEventListener('submit', async function (ev) {
-    ev.preventDefault();
-    var btn = ev.target.querySelector('button');
-    btn.disabled = true;
-    try {
-      var res = await K.api('POST', '/driver/session', { reference: $('reference').value.trim().toUpperCase(), driverCode: $('driverCode').value.trim() });
-      token = res.accessToken;
-      K.store(TOKEN, token);
-      await start();
-    } catch (e) {
-      K.message($('loginMsg'), e.status === 401 ? t('badLogin') : e.message, 'error');
-    } finally { btn.disabled = false; }
-  });
+  K.loginForm(function () {
+    return K.api('POST', '/driver/session', { reference: $('reference').value.trim().toUpperCase(), driverCode: $('driverCode').value.trim() });
+  }, function (accessToken) {
+    token = accessToken;
+    K.store(TOKEN, token);
+    return start();
+  }, function (e) { return e.status === 401 ? t('badLogin') : e.message; });
 
   $('checkin').addEventListener('click', function () {
     var btn = $('checkin');

@@ -21,14 +21,7 @@
     K.message($('loginMsg'), reason || '', 'error');
   }
 
-  async function call(method, path, body, headers) {
-    try {
-      return await K.api(method, path, body, token, headers);
-    } catch (e) {
-      if (e.status === 401) logout(e.message); else say(e.message, 'error');
-      throw e;
-    }
-  }
+  var call = K.caller(function () { return token; }, logout, say);
 
   function queueText(u) {
     if (!u) return '';
@@ -150,19 +143,10 @@
 
   $('date').value = K.portToday();
   $('date').addEventListener('change', reload);
-  $('login').addEventListener('submit', async function (ev) {
-    ev.preventDefault();
-    var btn = ev.target.querySelector('button');
-    btn.disabled = true;
-    try {
-      var res = await K.api('POST', '/auth/login', { email: $('email').value.trim(), password: $('password').value });
-      token = res.accessToken;
-      K.store(TOKEN, token);
-      $('password').value = '';
-      await start();
-    } catch (e) {
-      K.message($('loginMsg'), e.message, 'error');
-    } finally { btn.disabled = false; }
+  K.passwordLogin(function (accessToken) {
+    token = accessToken;
+    K.store(TOKEN, token);
+    return start();
   });
   $('logout').addEventListener('click', function () { logout(); });
 

@@ -24,20 +24,10 @@
   }
 
   /** Runs an API call; a 401 logs out, any other error shows the API's message. */
-  async function call(method, path, body) {
-    try {
-      return await K.api(method, path, body, token);
-    } catch (e) {
-      if (e.status === 401) logout(e.message); else say(e.message, 'error');
-      throw e;
-    }
-  }
+  var call = K.caller(function () { return token; }, logout, say);
 
   function apply(u) {
-    if (!u || u.port !== port || !state[u.direction]) return;
-    var s = state[u.direction];
-    if (s.data && u.version <= s.version) return;
-    state[u.direction] = { version: u.version, data: u };
+    if (!u || u.port !== port || !K.newer(state, u)) return;
     lastAt = Date.now();
     render(u.direction);
     paint();
@@ -118,7 +108,7 @@
     port = code;
     K.store(PORT, code);
     $('title').textContent = 'Lane console · ' + code;
-    K.fill($('dirs'), DIRS.map(function (d) { state[d] = { version: -1, data: null }; return K.el('section', { class: 'dir', id: 'dir-' + d }); }));
+    K.dirSections($('dirs'), DIRS, state);
     if (socket) socket.close();
     socket = K.live({ token: token }, paint);
     K.show('live', true);
@@ -153,19 +143,10 @@
   }
 
   $('port').addEventListener('change', function () { openPort(this.value); });
-  $('login').addEventListener('submit', async function (ev) {
-    ev.preventDefault();
-    var btn = ev.target.querySelector('button');
-    btn.disabled = true;
-    try {
-      var res = await K.api('POST', '/auth/login', { email: $('email').value.trim(), password: $('password').value });
-      token = res.accessToken;
-      K.store(TOKEN, token);
-      $('password').value = '';
-      await start();
-    } catch (e) {
-      K.message($('loginMsg'), e.message, 'error');
-    } finally { btn.disabled = false; }
+  K.passwordLogin(function (accessToken) {
+    token = accessToken;
+    K.store(TOKEN, token);
+    return start();
   });
   $('checkin').addEventListener('submit', function (ev) {
     ev.preventDefault();
