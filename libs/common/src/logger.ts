@@ -13,8 +13,10 @@ export function loggerParams(level: string, service: string): Params {
         return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
       },
       redact: ['req.headers.authorization', 'req.headers.cookie'],
-      customProps: () => ({}),
-      autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/ready' || req.url === '/metrics' },
+      // Access lines are logged at info; above that level, skip the per-response bookkeeping altogether.
+      autoLogging: ['info', 'debug', 'trace'].includes(level)
+        ? { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/ready' || req.url === '/metrics' }
+        : false,
     },
   };
 }
