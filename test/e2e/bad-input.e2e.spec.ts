@@ -183,6 +183,23 @@ describe('bad input: every malformed request gets its 4xx in the contract shape'
     ['login with a wrong password', { method: 'post', path: `${API}/auth/login`, who: 'none', body: { email: 'nobody@firm.example', password: 'wrong-password' }, status: 401 }],
     ['driver session with a bad code format', { method: 'post', path: `${API}/driver/session`, who: 'none', body: { reference: 'MOHAN-20260101-ABCD', driverCode: '12ab' }, status: 400, says: 'driverCode' }],
     ['driver session with a bad reference', { method: 'post', path: `${API}/driver/session`, who: 'none', body: { reference: "' OR 1=1 --", driverCode: '123456' }, status: 400, says: 'reference' }],
+    // live queue and parking
+    ['the queue of an unknown port', { method: 'get', path: `${API}/ports/NOWHERE/queue`, who: 'none', query: { direction: 'export' }, status: 404 }],
+    ['the queue without a direction', { method: 'get', path: `${API}/ports/MOHAN/queue`, who: 'none', status: 400, says: 'direction' }],
+    ['the staff queue of an unknown port', { method: 'get', path: `${API}/ports/NOWHERE/queue/staff`, who: 'admin', query: { direction: 'export' }, status: 404 }],
+    ['a check-in without a plate', { method: 'post', path: `${API}/ports/MOHAN/check-ins`, who: 'admin', body: {}, status: 400, says: 'plate' }],
+    ['call-next on a malformed lane id', { method: 'post', path: `${API}/ports/MOHAN/lanes/lane-1/call-next`, who: 'admin', status: 400, says: 'uuid' }],
+    ['call-next on an unknown lane', { method: 'post', path: `${API}/ports/MOHAN/lanes/00000000-0000-4000-8000-000000000000/call-next`, who: 'admin', status: 404 }],
+    ['a lane status that does not exist', { method: 'post', path: `${API}/ports/MOHAN/lanes/00000000-0000-4000-8000-000000000000/status`, who: 'admin', body: { status: 'shut' }, status: 400, says: 'status' }],
+    ['a holding area outside the globe', { method: 'post', path: `${API}/ports/MOHAN/parking-areas`, who: 'admin', body: { name: 'Yard', lat: 91, lon: 200, radiusM: 0, bays: 1, reeferBays: 0 }, status: 400, says: 'lat' }],
+    ['holding-area directions that are not texts', {
+      method: 'post', path: `${API}/ports/MOHAN/parking-areas`, who: 'admin',
+      body: { name: 'Yard', lat: 21, lon: 101, radiusM: 100, bays: 1, reeferBays: 0, directions: { en: { x: 1 } } }, status: 400, says: 'directions',
+    }],
+    ['holding-area directions in an unknown language', {
+      method: 'put', path: `${API}/ports/MOHAN/parking-areas/00000000-0000-4000-8000-000000000000`, who: 'admin', body: { directions: { fr: 'Tout droit' } }, status: 400, says: 'directions',
+    }],
+    ['KPIs over more than 92 days', { method: 'get', path: `${API}/ports/MOHAN/kpis`, who: 'admin', query: { from: '2026-01-01', to: '2026-12-31' }, status: 400 }],
   ];
 
   it('has a broad table', () => {

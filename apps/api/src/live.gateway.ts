@@ -70,11 +70,12 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
     if (!PORT_CODE.test(code) || (direction !== 'export' && direction !== 'import')) {
       return { ok: false, error: 'subscribe needs {port: "MOHAN", direction: "export" | "import"}' };
     }
+    const snapshot = await this.reader.snapshotOfPort(code, direction).catch(() => null);
+    if (!snapshot) return { ok: false, error: `no port ${code}` };
     await socket.join(rooms.board(code, direction));
     // Port admins have no port of their own: subscribing to one also gives them its staff view.
     const admin = socket.data.principal?.role === 'port_admin';
     if (admin) await socket.join(rooms.staff(code));
-    const snapshot = await this.reader.snapshot(code, direction);
     socket.emit('queue:update', admin ? staffView(snapshot) : boardView(snapshot));
     return { ok: true };
   }

@@ -29,3 +29,19 @@ export const E164 = /^\+[1-9]\d{6,14}$/;
  */
 export const NoControlCharacters = () =>
   Matches(/^(?:[^\p{Cc}]|[\t\n\r])*$/u, { message: ({ property }) => `${property} must not contain control characters` });
+
+/** Texts per driver language, e.g. {"en": "...", "zh": "..."}: known language keys, non-empty plain strings. */
+export function IsLanguageTexts(languages: readonly string[], options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isLanguageTexts',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must map ${languages.join(', ')} to texts of 1-1000 characters`, ...options },
+      validator: {
+        validate: (v: unknown) =>
+          typeof v === 'object' && v !== null && !Array.isArray(v) &&
+          Object.entries(v).every(([k, t]) => languages.includes(k) && typeof t === 'string' && t.length >= 1 && t.length <= 1000 && !/\p{Cc}/u.test(t.replace(/[\t\n\r]/g, ''))),
+      },
+    });
+}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { notFound, rows } from '@kouan/common';
+import { notFound, one, rows } from '@kouan/common';
 import type { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
 import { toParkingDto } from '@kouan/parking/parking.service';
 import { isoInZone } from '@kouan/ports/slot-grid';
@@ -116,6 +116,12 @@ export class QueueReadService {
    */
   snapshot(port: string, direction: string, touched: string[] = []): Promise<QueueSnapshot> {
     return this.read(port, direction, touched, false);
+  }
+
+  /** The queue a client asked for by port code: an unknown port is a 404, not an empty line. */
+  async snapshotOfPort(port: string, direction: string): Promise<QueueSnapshot> {
+    if (!(await one(this.ds, 'SELECT 1 FROM ports WHERE code = $1', [port]))) throw notFound(`port ${port}`);
+    return this.snapshot(port, direction);
   }
 
   /**

@@ -43,7 +43,7 @@ export class QueueController {
   @Public()
   @ApiOkResponse({ description: '{lanes, called, entries, version}' })
   async queue(@Param('code', PortCodePipe) code: string, @Query() q: QueueQueryDto): Promise<QueueUpdate> {
-    return boardView(await this.reader.snapshot(code, q.direction));
+    return boardView(await this.reader.snapshotOfPort(code, q.direction));
   }
 
   /**
@@ -56,7 +56,7 @@ export class QueueController {
   @ApiOkResponse({ description: '{port, direction, version, lanes, called: [{..., bookingId, reference, plate}], entries: [{..., bookingId, reference, plate}]}' })
   async staffQueue(@CurrentPrincipal() p: Principal, @Param('code', PortCodePipe) code: string, @Query() q: QueueQueryDto): Promise<StaffQueueUpdate> {
     assertPortScope(p, code);
-    return staffView(await this.reader.snapshot(code, q.direction));
+    return staffView(await this.reader.snapshotOfPort(code, q.direction));
   }
 
   @Post('lanes/:laneId/status')

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsLatitude, IsLongitude, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { NoControlCharacters, Trim } from '@kouan/common';
+import { IsInt, IsLatitude, IsLongitude, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsLanguageTexts, NoControlCharacters, Trim } from '@kouan/common';
+import { LANGUAGES } from '@kouan/firms/entities/driver.entity';
 
 export class CreateParkingAreaDto {
   @ApiProperty({ example: 'Mohan holding area' })
@@ -21,7 +22,7 @@ export class CreateParkingAreaDto {
   reeferBays: number;
 
   @ApiPropertyOptional({ example: { en: 'Turn right after the toll gate', zh: '过收费站后右转' } })
-  @IsOptional() @IsObject()
+  @IsOptional() @IsLanguageTexts(LANGUAGES)
   directions?: Record<string, string>;
 }
 
@@ -32,7 +33,7 @@ export class UpdateParkingAreaDto {
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(10) @Max(20_000) radiusM?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10_000) bays?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10_000) reeferBays?: number;
-  @ApiPropertyOptional() @IsOptional() @IsObject() directions?: Record<string, string>;
+  @ApiPropertyOptional() @IsOptional() @IsLanguageTexts(LANGUAGES) directions?: Record<string, string>;
 }
 
 export class ParkingAreaDto {
