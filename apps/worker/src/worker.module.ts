@@ -5,7 +5,7 @@ import { AppConfig, KouanConfigModule } from '@kouan/config';
 import { loggerParams } from '@kouan/common';
 import { DbModule } from '@kouan/db';
 import { JobsModule, PurgeIdempotencyKeysJob } from '@kouan/jobs';
-import { ExpireOverdueJob, QueueReadService } from '@kouan/queue';
+import { ExpireOverdueJob, QueueNotifier, QueueReadService } from '@kouan/queue';
 import { RealtimeModule } from '@kouan/realtime';
 import { JobDispatcher } from './job-dispatcher';
 import { MaintenanceProcessor } from './maintenance.processor';
@@ -24,7 +24,7 @@ export class WorkerModule {
         JobsModule,
         RealtimeModule,
       ],
-      providers: [JobDispatcher, MaintenanceProcessor, RecurringJobs, PurgeIdempotencyKeysJob, ExpireOverdueJob, QueueReadService],
+      providers: [JobDispatcher, MaintenanceProcessor, RecurringJobs, PurgeIdempotencyKeysJob, ExpireOverdueJob, QueueReadService, QueueNotifier],
     };
   }
 }

@@ -6,11 +6,9 @@ import { DomainError, inTransaction, normalisePlate, notFound, one } from '@koua
 import type { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
 import { ParkingService } from '@kouan/parking/parking.service';
 import { isoInZone } from '@kouan/ports/slot-grid';
-import type { QueueTruck } from '@kouan/realtime/live-events';
-import { LivePublisher } from '@kouan/realtime/live.publisher';
-import { bookingUpdate } from '@kouan/realtime/queue-views';
 import type { CheckInResultDto } from './dto/queue.dto';
 import { message } from './messages';
+import { QueueNotifier } from './queue-notifier';
 import { lockQueue } from './queue-lock';
 import { QueueReadService } from './queue-read.service';
 
@@ -50,7 +48,7 @@ export class CheckInService {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly parking: ParkingService,
     private readonly reader: QueueReadService,
-    private readonly live: LivePublisher,
+    private readonly notifier: QueueNotifier,
   ) {}
 
   /** Gate camera or staff: the truck's active booking at this port for today (or whose window is open now). */
@@ -88,10 +86,9 @@ export class CheckInService {
 
   private async checkIn(bookingId: string, preferAreaId: string | null): Promise<CheckInResultDto> {
     const arrival = await inTransaction(this.ds, (em) => this.admit(em, bookingId, preferAreaId));
-    const snap = await this.reader.snapshot(arrival.port_code, arrival.direction, [bookingId]);
-    this.live.queue(snap);
-    const mine = snap.trucks.find((t) => t.bookingId === bookingId) as QueueTruck;
-    return { bookingId, position: mine.position as number, parking: bookingUpdate(snap, mine).parking as ParkingDto };
+    void this.notifier.changed(arrival.port_code, arrival.direction, [bookingId]);
+    const mine = await this.reader.bookingUpdate(bookingId);
+    return { bookingId, position: mine.position as number, parking: mine.parking as ParkingDto };
   }
 
   /**

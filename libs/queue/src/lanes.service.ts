@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { assertPortScope, Principal } from '@kouan/auth';
@@ -11,7 +11,8 @@ import { LivePublisher } from '@kouan/realtime/live.publisher';
 import type { CalledTruckDto } from './dto/queue.dto';
 import { messagesByLanguage } from './messages';
 import { lockQueue } from './queue-lock';
-import { QueueReadService, WAITING_ORDER } from './queue-read.service';
+import { QueueNotifier } from './queue-notifier';
+import { WAITING_ORDER } from './queue-read.service';
 
 export type Outcome = 'complete' | 'skip' | 'no-show';
 
@@ -20,12 +21,10 @@ const TARGET: Record<Outcome, BookingStatus> = { complete: 'completed', skip: 'c
 
 @Injectable()
 export class LanesService {
-  private readonly logger = new Logger(LanesService.name);
-
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
-    private readonly reader: QueueReadService,
     private readonly live: LivePublisher,
+    private readonly notifier: QueueNotifier,
   ) {}
 
   /** Opening, pausing or closing a lane changes every ETA of its direction, so the queue moves on a version too. */
@@ -43,7 +42,7 @@ export class LanesService {
     });
     const view = lane as LaneView;
     this.live.lane(port, view.direction, { port, laneId, status: view.status });
-    this.live.queue(await this.reader.snapshot(port, view.direction));
+    void this.notifier.changed(port, view.direction);
     return view;
   }
 
@@ -80,12 +79,7 @@ export class LanesService {
       );
       return { ...truck, direction: lane.direction };
     });
-    // The call has committed: answer at once, and publish the new line (a whole-queue read, tens of ms for a
-    // long queue) after. A failed read or publish is logged; it must not turn a call that happened into a 500
-    // that staff would answer by calling again. Clients order updates by version, so a later answer is harmless.
-    this.reader.snapshot(port, called.direction, [called.id])
-      .then((snap) => this.live.queue(snap))
-      .catch((e: unknown) => this.logger.error({ err: e, port, direction: called.direction }, 'queue snapshot after call-next failed'));
+    void this.notifier.changed(port, called.direction, [called.id]);
     return { bookingId: called.id, reference: called.reference, plate: called.plate };
   }
 
@@ -126,7 +120,7 @@ export class LanesService {
         throw illegalMove((now as { status: BookingStatus }).status, to);
       }
     });
-    this.live.queue(await this.reader.snapshot(b.port_code, b.direction, [bookingId]));
+    void this.notifier.changed(b.port_code, b.direction, [bookingId]);
     return { status: to };
   }
 }

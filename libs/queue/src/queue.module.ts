@@ -5,12 +5,13 @@ import { DriverController } from './driver.controller';
 import { KpisService } from './kpis.service';
 import { LanesService } from './lanes.service';
 import { OutcomeController, QueueController } from './queue.controller';
+import { QueueNotifier } from './queue-notifier';
 import { QueueReadService } from './queue-read.service';
 
 @Module({
   imports: [ParkingModule],
   controllers: [QueueController, OutcomeController, DriverController],
-  providers: [QueueReadService, CheckInService, LanesService, KpisService],
+  providers: [QueueReadService, QueueNotifier, CheckInService, LanesService, KpisService],
   exports: [QueueReadService],
 })
 export class QueueModule {}

@@ -4,9 +4,8 @@ import { DataSource } from 'typeorm';
 import { inTransaction, rows } from '@kouan/common';
 import { JobHandler, JobHandlerFor } from '@kouan/jobs/job-handler';
 import { JobName } from '@kouan/jobs/job-names';
-import { LivePublisher } from '@kouan/realtime/live.publisher';
 import { lockQueue } from '../queue-lock';
-import { QueueReadService } from '../queue-read.service';
+import { QueueNotifier } from '../queue-notifier';
 
 /** No payload: every run looks at the whole database. */
 export type ExpireOverdueJobData = Record<string, never>;
@@ -28,8 +27,7 @@ export class ExpireOverdueJob implements JobHandler<ExpireOverdueJobData> {
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
-    private readonly reader: QueueReadService,
-    private readonly live: LivePublisher,
+    private readonly notifier: QueueNotifier,
   ) {}
 
   async handle(): Promise<number> {
@@ -54,7 +52,7 @@ export class ExpireOverdueJob implements JobHandler<ExpireOverdueJobData> {
         );
       });
       total += expired.length;
-      this.live.queue(await this.reader.snapshot(q.port_code, q.direction, expired.map((e) => e.id)));
+      await this.notifier.changed(q.port_code, q.direction, expired.map((e) => e.id));
     }
     if (total) this.logger.log({ expired: total }, 'marked overdue trucks no_show');
     return total;
