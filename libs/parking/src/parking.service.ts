@@ -145,29 +145,20 @@ export class ParkingService {
    * No free bay anywhere → overflow: still queued, told where to wait.
    */
   async assignBay(em: EntityManager, portCode: string, needsPower: boolean, preferAreaId: string | null): Promise<BayAssignment> {
-    const areas = await rows<AreaRow>(em, 'SELECT * FROM parking_areas WHERE port_code = $1 ORDER BY id FOR UPDATE', [portCode]);
-    const ordered = [...areas].sort((a, b) => Number(b.id === preferAreaId) - Number(a.id === preferAreaId) || a.name.localeCompare(b.name));
-    const ranges = (a: AreaRow): Array<[number, number]> => {
-      const powered: [number, number] = [1, a.reefer_bays];
-      const plain: [number, number] = [a.reefer_bays + 1, a.bays];
-      return needsPower ? [powered, plain] : [plain, powered];
-    };
-    // Powered-or-plain preference first across all areas, then the fallback range.
-    for (const pass of [0, 1]) {
-      for (const area of ordered) {
-        const [from, to] = ranges(area)[pass];
-        if (from > to) continue;
-        const free = await one<{ bay: number }>(
-          em,
-          `SELECT n AS bay FROM generate_series($2::int, $3::int) AS n
-           WHERE NOT EXISTS (SELECT 1 FROM bookings b WHERE b.parking_area_id = $1 AND b.bay = n)
-           ORDER BY n LIMIT 1`,
-          [area.id, from, to],
-        );
-        if (free) return { areaId: area.id, bay: free.bay, overflow: false };
-      }
-    }
-    return { areaId: null, bay: null, overflow: true };
+    await em.query('SELECT id FROM parking_areas WHERE port_code = $1 ORDER BY id FOR UPDATE', [portCode]);
+    // The first free bay in this order: the wanted kind of bay (powered or plain) in any area before the other
+    // kind; the preferred area (where the phone is), then by name; the lowest bay number.
+    const free = await one<{ area_id: string; bay: number }>(
+      em,
+      `SELECT pa.id AS area_id, n AS bay
+       FROM parking_areas pa CROSS JOIN LATERAL generate_series(1, pa.bays) AS n
+       WHERE pa.port_code = $1
+         AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.parking_area_id = pa.id AND b.bay = n)
+       ORDER BY (n <= pa.reefer_bays) <> $2, pa.id IS DISTINCT FROM $3::uuid, pa.name, n
+       LIMIT 1`,
+      [portCode, needsPower, preferAreaId],
+    );
+    return free ? { areaId: free.area_id, bay: free.bay, overflow: false } : { areaId: null, bay: null, overflow: true };
   }
 
   /** Idempotent: one holding area per road port from the project's data, then left to the port admins. */
