@@ -10,6 +10,9 @@ export const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 export const templateDb = (): string => process.env.KOUAN_TEST_TEMPLATE ?? 'kouan_test_template';
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 
+/** `kouan_<kind>_<unix seconds>_<random>`: global-setup drops leftovers by their age. */
+export const testDbName = (kind: 't' | 'tpl') => `kouan_${kind}_${Math.floor(Date.now() / 1000)}_${randomBytes(5).toString('hex')}`;
+
 export const dbUrl = (name: string) => `postgres://postgres@127.0.0.1:5432/${name}`;
 
 export async function admin<T>(work: (c: Client) => Promise<T>): Promise<T> {
@@ -24,7 +27,7 @@ export async function admin<T>(work: (c: Client) => Promise<T>): Promise<T> {
 
 /** A fresh database cloned from the migrated, seeded template (milliseconds, not a migration run). */
 export async function cloneTemplate(): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
-  const name = `kouan_t_${randomBytes(6).toString('hex')}`;
+  const name = testDbName('t');
   await admin(async (c) => {
     for (let attempt = 1; ; attempt++) {
       try {
