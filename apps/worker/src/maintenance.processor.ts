@@ -1,15 +1,27 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { QueueName } from '@kouan/jobs';
 import { JobDispatcher } from './job-dispatcher';
 
 @Processor(QueueName.Maintenance)
 export class MaintenanceProcessor extends WorkerHost {
+  private readonly logger = new Logger(MaintenanceProcessor.name);
+  private loggedAt = 0;
+
   constructor(private readonly dispatcher: JobDispatcher) {
     super();
   }
 
   process(job: Job): Promise<unknown> {
     return this.dispatcher.run(job.name, job.data);
+  }
+
+  /** The worker reconnects by itself; without this listener its connection errors would end the process. */
+  @OnWorkerEvent('error')
+  onError(err: Error): void {
+    if (Date.now() - this.loggedAt < 30_000) return;
+    this.loggedAt = Date.now();
+    this.logger.warn({ err: { message: err.message } }, 'worker cannot reach Redis; retrying');
   }
 }

@@ -1,14 +1,36 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { JobName, PurgeIdempotencyKeysJobData, QueueName } from '@kouan/jobs';
 
-/** Recurring jobs. Upserting the scheduler is idempotent, so every worker may do it at start. */
+/** How often the schedulers are upserted again: a Redis that restarted empty gets them back within this. */
+const RESTORE_EVERY_MS = 60_000;
+
+/**
+ * Recurring jobs. Upserting a scheduler is idempotent, so every worker does it at start and again every minute:
+ * a Redis that lost its data (the development one keeps nothing on disk) gets its schedules back, and a due run
+ * is at most a minute late.
+ */
 @Injectable()
-export class RecurringJobs implements OnApplicationBootstrap {
+export class RecurringJobs implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RecurringJobs.name);
+  private timer?: NodeJS.Timeout;
+
   constructor(@InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.upsert();
+    this.timer = setInterval(() => {
+      this.upsert().catch((err: Error) => this.logger.warn({ err: { message: err.message } }, 'could not restore recurring jobs'));
+    }, RESTORE_EVERY_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  private async upsert(): Promise<void> {
     const data: PurgeIdempotencyKeysJobData = { keepHours: 48 };
     await this.maintenance.upsertJobScheduler(JobName.PurgeIdempotencyKeys, { every: 3600_000 }, {
       name: JobName.PurgeIdempotencyKeys,

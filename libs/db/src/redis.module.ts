@@ -1,29 +1,37 @@
-import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import { Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type Redis from 'ioredis';
 import { AppConfig } from '@kouan/config';
+import { createRedis, FAIL_FAST, readyWithin } from './redis-client';
 
 export const REDIS = Symbol('REDIS');
 
-/** Closes the shared connection when the app stops. */
+/** Waits briefly for the first connection (commands fail fast until then), and closes it when the app stops. */
 @Injectable()
-class RedisCloser implements OnApplicationShutdown {
+class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  onModuleInit(): Promise<void> {
+    return readyWithin(this.redis, 3000);
+  }
 
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }
 
-/** One shared ioredis connection for the process (throttling, readiness). BullMQ and socket.io open their own. */
+/**
+ * One shared ioredis connection for the process (throttling, readiness), failing fast while Redis is away.
+ * BullMQ and socket.io open their own.
+ */
 @Global()
 @Module({
   providers: [
     {
       provide: REDIS,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => new Redis(config.env.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }),
+      useFactory: (config: AppConfig) => createRedis(config.env.redisUrl, 'shared', FAIL_FAST),
     },
-    RedisCloser,
+    RedisLifecycle,
   ],
   exports: [REDIS],
 })

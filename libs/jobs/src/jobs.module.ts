@@ -1,7 +1,22 @@
-import { BullModule } from '@nestjs/bullmq';
-import { Module } from '@nestjs/common';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
+import { Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Queue } from 'bullmq';
 import { AppConfig, redisOptions } from '@kouan/config';
+import { watchRedis } from '@kouan/db/redis-client';
 import { DEFAULT_JOB_OPTIONS, QueueName } from './job-names';
+
+/** A BullMQ queue re-emits its connection's errors; unheard, one Redis outage would end the process. */
+@Injectable()
+class QueueErrorListener implements OnModuleInit {
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  onModuleInit(): void {
+    for (const name of Object.values(QueueName)) {
+      watchRedis(this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }), `queue:${name}`);
+    }
+  }
+}
 
 /** BullMQ connection and queues, for every process (the API enqueues; the worker also consumes). */
 @Module({
@@ -16,6 +31,7 @@ import { DEFAULT_JOB_OPTIONS, QueueName } from './job-names';
     }),
     BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name }))),
   ],
+  providers: [QueueErrorListener],
   exports: [BullModule],
 })
 export class JobsModule {}

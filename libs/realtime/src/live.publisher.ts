@@ -1,25 +1,52 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Emitter } from '@socket.io/redis-emitter';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { Counter } from 'prom-client';
 import { AppConfig } from '@kouan/config';
+import { createRedis, droppingPublisher, FAIL_FAST, readyWithin } from '@kouan/db/redis-client';
 import { BookingUpdate, LIVE_NAMESPACE, LaneUpdate, QUEUE_SNAPSHOT_EVENT, QueueSnapshot, rooms, ServerToClientEvents, SlotsUpdate } from './live-events';
 
 /** The Redis key the socket.io adapter and this emitter share. */
 export const socketIoKey = (redisPrefix: string) => `${redisPrefix}:socket.io`;
 
+/** Live messages that could not reach Redis (it was down): clients catch up from the next change's version. */
+export const droppedPublishes = new Counter({
+  name: 'kouan_live_publish_dropped_total',
+  help: 'Live updates dropped because Redis did not take them',
+  labelNames: ['client'],
+});
+
+/** Logs a dropped publish at most once per outage-ish window, and counts every one. */
+export function dropReporter(client: string, logger: Logger): (err: Error) => void {
+  let loggedAt = 0;
+  return (err) => {
+    droppedPublishes.inc({ client });
+    if (Date.now() - loggedAt < 30_000) return;
+    loggedAt = Date.now();
+    logger.warn({ client, err: { message: err.message } }, 'live update dropped: Redis did not take it');
+  };
+}
+
 /**
  * Publishes live events through the socket.io Redis adapter's channels, so they reach the clients of every
  * API process alike, and work from the worker too. Call it only after the transaction that made the change
- * has committed.
+ * has committed. Best effort: with Redis away a publish fails within a second and is dropped (and counted);
+ * the change is in Postgres, and clients see the version jump at the next change or get the full state when
+ * they reconnect.
  */
 @Injectable()
-export class LivePublisher implements OnApplicationShutdown {
+export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
   private readonly redis: Redis;
   private readonly emitter: Emitter<ServerToClientEvents>;
 
   constructor(config: AppConfig) {
-    this.redis = new Redis(config.env.redisUrl, { maxRetriesPerRequest: 2 });
-    this.emitter = new Emitter<ServerToClientEvents>(this.redis, { key: socketIoKey(config.env.redisPrefix) }).of(LIVE_NAMESPACE);
+    this.redis = createRedis(config.env.redisUrl, 'live-publisher', FAIL_FAST);
+    const publisher = droppingPublisher(this.redis, dropReporter('live-publisher', new Logger(LivePublisher.name)));
+    this.emitter = new Emitter<ServerToClientEvents>(publisher, { key: socketIoKey(config.env.redisPrefix) }).of(LIVE_NAMESPACE);
+  }
+
+  onModuleInit(): Promise<void> {
+    return readyWithin(this.redis, 3000);
   }
 
   queue(snapshot: QueueSnapshot): void {

@@ -1,0 +1,77 @@
+import { Logger } from '@nestjs/common';
+import type { EventEmitter } from 'node:events';
+import Redis, { RedisOptions } from 'ioredis';
+
+/**
+ * For clients whose work is optional or must fail closed while Redis is away (readiness, throttling, live
+ * publishing): a command fails in milliseconds instead of waiting in ioredis's offline queue, and a hung
+ * connection gives up after a second. Postgres is the source of truth; nothing here may hold a request.
+ */
+export const FAIL_FAST: RedisOptions = { enableOfflineQueue: false, commandTimeout: 1000, maxRetriesPerRequest: 1 };
+
+/** How often one client may log that Redis is still unreachable (ioredis retries several times a second). */
+const QUIET_MS = 30_000;
+
+/**
+ * Every ioredis client and BullMQ queue or worker needs an 'error' listener: without one a BullMQ queue
+ * re-emits the connection error as an uncaught exception and the process dies. This one logs the outage
+ * once (again every 30 s while it lasts) and the recovery once.
+ */
+export function watchRedis(emitter: EventEmitter, name: string, logger = new Logger('Redis')): void {
+  let down = false;
+  let loggedAt = 0;
+  emitter.on('error', (err: Error) => {
+    down = true;
+    if (Date.now() - loggedAt < QUIET_MS) return;
+    loggedAt = Date.now();
+    logger.warn({ client: name, err: { message: err.message, name: err.name } }, 'Redis unreachable; retrying');
+  });
+  emitter.on('ready', () => {
+    if (!down) return;
+    down = false;
+    loggedAt = 0;
+    logger.log({ client: name }, 'Redis reachable again');
+  });
+}
+
+/** An ioredis client that reconnects for ever and never throws an unhandled 'error'. */
+export function createRedis(url: string, name: string, options: RedisOptions = {}): Redis {
+  const client = new Redis(url, { connectionName: `kouan:${name}`, ...options });
+  watchRedis(client, name);
+  return client;
+}
+
+/** Resolves once the client is ready, or after `ms` whatever its state: boot goes on without Redis. */
+export function readyWithin(client: Redis, ms: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    client.once('ready', done);
+  });
+}
+
+/**
+ * The client as seen by a library that publishes without handling the promise (socket.io's Redis adapter and
+ * emitter): a failed publish is counted and dropped instead of becoming an unhandled rejection that ends the
+ * process. Everything else goes to the real client.
+ */
+export function droppingPublisher(client: Redis, onDrop: (err: Error) => void): Redis {
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === 'publish') {
+        return (channel: string | Buffer, message: string | Buffer) =>
+          target.publish(channel, message).catch((err: Error) => {
+            onDrop(err);
+            return 0;
+          });
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
