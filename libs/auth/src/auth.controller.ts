@@ -1,9 +1,9 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AuthService } from './auth.service';
 import { Public } from './decorators';
 import { LoginDto, TokenResponseDto } from './dto/login.dto';
-import { LoginThrottleGuard } from './login-throttle.guard';
+import { LoginAttempt } from './throttling';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -12,7 +12,7 @@ export class AuthController {
 
   @Post('login')
   @Public()
-  @UseGuards(LoginThrottleGuard)
+  @LoginAttempt('password')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiUnauthorizedResponse({ description: 'wrong email or password' })

@@ -11,8 +11,8 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { User } from './entities/user.entity';
-import { LoginThrottleGuard } from './login-throttle.guard';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
+import { FAIL_CLOSED, KouanThrottlerGuard, throttlers } from './throttling';
 import { TokenService } from './token.service';
 import { UsersService } from './users.service';
 
@@ -33,20 +33,18 @@ import { UsersService } from './users.service';
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, REDIS],
       useFactory: (config: AppConfig, redis: Redis) => ({
-        throttlers: [
-          {
-            name: 'login',
-            limit: config.env.loginThrottleLimit,
-            ttl: config.env.loginThrottleTtlSeconds * 1000,
-          },
-        ],
-        storage: new RedisThrottlerStorage(redis, config.env.redisPrefix),
-        errorMessage: 'too many login attempts; wait a minute and try again',
+        throttlers: throttlers(config.env),
+        storage: new RedisThrottlerStorage(redis, config.env.redisPrefix, FAIL_CLOSED),
       }),
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, TokenService, UsersService, LoginThrottleGuard, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [TokenService, UsersService, LoginThrottleGuard],
+  // Guards run in this order: token and role (401, 403), then rate limits (429).
+  providers: [
+    AuthService, TokenService, UsersService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: KouanThrottlerGuard },
+  ],
+  exports: [TokenService, UsersService, ThrottlerModule],
 })
 export class AuthModule {}

@@ -4,7 +4,7 @@ export * from './decorators';
 export * from './dto/create-user.dto';
 export * from './dto/login.dto';
 export * from './entities/user.entity';
-export * from './login-throttle.guard';
 export * from './principal';
 export * from './token.service';
 export * from './users.service';
+export * from './throttling';

@@ -9,6 +9,8 @@ export interface Principal {
   firmId?: string;
   portCode?: string;
   bookingId?: string;
+  /** When the token proving it expires (ms since the epoch); set on verified principals. */
+  expiresAt?: number;
 }
 
 export const isFirmUser = (p: Principal) => p.role === 'firm_admin' || p.role === 'dispatcher';

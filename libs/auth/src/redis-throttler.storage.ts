@@ -1,6 +1,8 @@
+import { Logger } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import type Redis from 'ioredis';
+import { DomainError } from '@kouan/common';
 
 /**
  * Fixed-window counter in Redis, so every API process shares one count per caller. Returns
@@ -18,22 +20,45 @@ end
 return {hits, ttl, blocked}
 `;
 
+/**
+ * Counters in Redis. When Redis does not answer (the client fails fast), a throttler named in `failClosed`
+ * refuses with 503 `unavailable` (sign-in must not become unlimited guessing), any other lets the request
+ * through (an anonymous read is better served unthrottled for a while than not at all).
+ */
 export class RedisThrottlerStorage implements ThrottlerStorage {
+  private readonly logger = new Logger(RedisThrottlerStorage.name);
+  private loggedAt = 0;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly failClosed: ReadonlySet<string>,
   ) {}
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, name: string): Promise<ThrottlerStorageRecord> {
     const base = `${this.prefix}:throttle:${name}:${key}`;
-    const [hits, ttlMs, blockMs] = (await this.redis.eval(
-      INCREMENT, 2, base, `${base}:blocked`, ttl, limit, blockDuration,
-    )) as [number, number, number];
+    let reply: [number, number, number];
+    try {
+      reply = (await this.redis.eval(INCREMENT, 2, base, `${base}:blocked`, ttl, limit, blockDuration)) as [number, number, number];
+    } catch (err) {
+      this.warn(err as Error);
+      if (this.failClosed.has(name)) {
+        throw new DomainError('unavailable', 'sign-in is briefly unavailable (its rate limiter cannot be reached); try again shortly');
+      }
+      return { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
+    }
+    const [hits, ttlMs, blockMs] = reply;
     return {
       totalHits: hits,
       timeToExpire: Math.ceil(Math.max(ttlMs, 0) / 1000),
       isBlocked: blockMs > 0,
       timeToBlockExpire: Math.ceil(Math.max(blockMs, 0) / 1000),
     };
+  }
+
+  private warn(err: Error): void {
+    if (Date.now() - this.loggedAt < 30_000) return;
+    this.loggedAt = Date.now();
+    this.logger.warn({ err: { message: err.message } }, 'rate-limit counters unreachable');
   }
 }

@@ -9,6 +9,7 @@ interface Claims {
   role: Role;
   firm?: string;
   port?: string;
+  exp?: number;
 }
 
 /** Signs and checks access tokens; HTTP guards and the socket.io handshake both use it. */
@@ -25,18 +26,22 @@ export class TokenService {
     return this.jwt.sign(claims, { expiresIn: ttl });
   }
 
-  /** The principal of a valid token, or null for a missing, forged, expired or malformed one. */
+  /**
+   * The principal of a valid token, or null for a missing, forged, expired or malformed one. A token without
+   * `exp` is refused: every token Kouan signs expires, so one that does not was not made here.
+   */
   verify(token: string | undefined): Principal | null {
     if (!token) return null;
     try {
-      const c = this.jwt.verify<Claims>(token);
-      if (typeof c.sub !== 'string' || typeof c.role !== 'string') return null;
+      const c = this.jwt.verify<Claims>(token, { algorithms: ['HS256'] });
+      if (typeof c.sub !== 'string' || typeof c.role !== 'string' || typeof c.exp !== 'number') return null;
       return {
         sub: c.sub,
         role: c.role,
         firmId: c.firm,
         portCode: c.port,
         bookingId: c.role === 'driver' ? c.sub : undefined,
+        expiresAt: c.exp * 1000,
       };
     } catch {
       return null;

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, LoginThrottleGuard, Principal, Public, Roles } from '@kouan/auth';
+import { CurrentPrincipal, LoginAttempt, Principal, Public, Roles } from '@kouan/auth';
 import { BookingService } from './booking.service';
 import { IdempotencyKey } from './idempotency-key.decorator';
 import { DriverSessionService } from './driver-session.service';
@@ -68,7 +68,7 @@ export class DriverSessionController {
 
   @Post('session')
   @Public()
-  @UseGuards(LoginThrottleGuard)
+  @LoginAttempt('driver-code')
   @HttpCode(200)
   @ApiOkResponse({ type: AccessTokenDto })
   open(@Body() dto: DriverSessionDto): Promise<AccessTokenDto> {

@@ -24,7 +24,9 @@ export const ERROR_STATUS = {
   outside_horizon: 422,
   wrong_port_or_direction: 422,
   invalid_schedule: 422,
+  date_out_of_range: 422,
   too_many_requests: 429,
+  unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

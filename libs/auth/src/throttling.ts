@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerOptions } from '@nestjs/throttler';
+import type { Env } from '@kouan/config';
+import { PUBLIC_KEY } from './decorators';
+
+/** What a sign-in route checks: a password for an account, or a driver code for a booking reference. */
+export type LoginKind = 'password' | 'driver-code';
+
+const LOGIN_KIND_KEY = 'kouan:login-kind';
+
+/** Marks a route as a sign-in attempt, counted by the sign-in throttlers of its kind. */
+export const LoginAttempt = (kind: LoginKind) => SetMetadata(LOGIN_KIND_KEY, kind);
+
+/** Throttlers that fail closed (503 `unavailable`) when their counters are out of reach. */
+export const FAIL_CLOSED = new Set(['login-address', 'login-address-account', 'login-account', 'session-address']);
+
+type Req = { ip?: string; body?: unknown };
+
+const metadata = <T>(key: string, ctx: ExecutionContext): T | undefined =>
+  (Reflect.getMetadata(key, ctx.getHandler()) as T | undefined) ?? (Reflect.getMetadata(key, ctx.getClass()) as T | undefined);
+
+const address = (req: Req) => String(req.ip ?? 'unknown');
+const account = (req: Req) => {
+  const email = (req.body as { email?: unknown } | undefined)?.email;
+  return typeof email === 'string' ? email.trim().toLowerCase() : '';
+};
+/** `<throttler>|<route>|<hash of the tracker>`: no address or email in Redis keys, and the 429 knows its limit. */
+const keyOf = (ctx: ExecutionContext, tracker: string, name: string) =>
+  `${name}|${ctx.getClass().name}.${ctx.getHandler().name}|${createHash('sha256').update(tracker).digest('base64url')}`;
+
+const onlyFor = (kind: LoginKind) => (ctx: ExecutionContext) => ctx.getType() !== 'http' || metadata(LOGIN_KIND_KEY, ctx) !== kind;
+
+/**
+ * Every rate limit of the HTTP API, on @nestjs/throttler with its counters in Redis (shared by all API
+ * processes). Password logins are counted three ways, so a guesser is stopped without locking out the user:
+ * per address (many accounts from one place), per address and account (the fine limit), and per account from
+ * all addresses with a higher bar (a guess spread over many addresses). Driver sessions are counted per address
+ * only, generously (a border post's phones share one carrier-NAT address): the per-reference rules count wrong
+ * codes in Postgres. Every anonymous route is also limited per address.
+ */
+export function throttlers(env: Env): ThrottlerOptions[] {
+  const minute = 60_000;
+  const list: ThrottlerOptions[] = [
+    {
+      name: 'public',
+      limit: env.publicThrottleLimit,
+      ttl: minute,
+      getTracker: address,
+      skipIf: (ctx) => ctx.getType() !== 'http' || metadata<boolean>(PUBLIC_KEY, ctx) !== true,
+    },
+    { name: 'login-address', limit: env.loginAddressLimit, ttl: minute, getTracker: address, skipIf: onlyFor('password') },
+    {
+      name: 'login-address-account',
+      limit: env.loginThrottleLimit,
+      ttl: env.loginThrottleTtlSeconds * 1000,
+      getTracker: (req: Req) => `${address(req)}|${account(req)}`,
+      skipIf: onlyFor('password'),
+    },
+    { name: 'login-account', limit: env.loginAccountLimit, ttl: 15 * minute, getTracker: account, skipIf: onlyFor('password') },
+    { name: 'session-address', limit: env.driverSessionAddressLimit, ttl: 60 * minute, getTracker: address, skipIf: onlyFor('driver-code') },
+  ];
+  return list.map((t) => ({ ...t, generateKey: keyOf }));
+}
+
+const MESSAGES: Record<string, string> = {
+  public: 'too many requests from this address; slow down',
+  'login-address': 'too many sign-in attempts from this address; wait a minute and try again',
+  'login-address-account': 'too many sign-in attempts for this account; wait a minute and try again',
+  'login-account': 'too many sign-in attempts for this account; wait a few minutes and try again',
+  'session-address': 'too many driver sign-ins from this address; wait and try again',
+};
+
+/** The global guard: runs after the AuthGuard, over HTTP only; answers 429 with a standard Retry-After. */
+@Injectable()
+export class KouanThrottlerGuard extends ThrottlerGuard {
+  override canActivate(ctx: ExecutionContext): Promise<boolean> {
+    if (ctx.getType() !== 'http') return Promise.resolve(true);
+    return super.canActivate(ctx);
+  }
+
+  protected override async throwThrottlingException(ctx: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    ctx.switchToHttp().getResponse<{ header(name: string, value: string): void }>()
+      .header('Retry-After', String(Math.max(1, detail.timeToBlockExpire)));
+    return super.throwThrottlingException(ctx, detail);
+  }
+
+  protected override getErrorMessage(_ctx: ExecutionContext, detail: ThrottlerLimitDetail): Promise<string> {
+    return Promise.resolve(MESSAGES[detail.key.split('|')[0]] ?? MESSAGES.public);
+  }
+}
