@@ -67,8 +67,13 @@ describe('bookings', () => {
     const past = (await slotsOf(api, 'HEKOU', portDate(-1)))[0];
     expect(past.bookable).toBe(false);
     expect((await book(past.id).expect(422)).body.code).toBe('slot_past');
+    // Slots beyond the horizon cannot be listed (date_out_of_range), so list one while the horizon is longer.
+    const horizon = (days: number) => api.ds.query('UPDATE schedules SET horizon_days = $1 WHERE port_code = $2', [days, 'HEKOU']);
+    await horizon(14);
     const far = (await slotsOf(api, 'HEKOU', portDate(9)))[0];
-    expect(far.bookable).toBe(false);
+    await horizon(7);
+    const unlisted = await api.http.get(`${API}/ports/HEKOU/slots`).query({ date: portDate(9) }).expect(422);
+    expect(unlisted.body.code).toBe('date_out_of_range');
     expect((await book(far.id).expect(422)).body.code).toBe('outside_horizon');
   });
 

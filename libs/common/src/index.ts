@@ -5,3 +5,5 @@ export * from './transaction';
 export * from './sql';
 export * from './validators';
 export * from './logger';
+export * from './client-address';
+export * from './json-body';

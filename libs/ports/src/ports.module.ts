@@ -8,12 +8,13 @@ import { Slot } from './entities/slot.entity';
 import { PortSeedService } from './port-seed.service';
 import { PortsController } from './ports.controller';
 import { PortsService } from './ports.service';
+import { SlotsRepository } from './slots.repository';
 import { SlotsService } from './slots.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Port, Lane, Schedule, Slot]), ParkingModule],
   controllers: [PortsController],
-  providers: [PortsService, SlotsService, PortSeedService],
+  providers: [PortsService, SlotsService, SlotsRepository, PortSeedService],
   exports: [PortsService, SlotsService, PortSeedService],
 })
 export class PortsModule {}

@@ -1,27 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { DateTime } from 'luxon';
 import { DataSource, EntityManager } from 'typeorm';
-import { DomainError, inTransaction, rows } from '@kouan/common';
+import { DomainError, inTransaction } from '@kouan/common';
 import type { SlotDto, SlotsQueryDto } from './dto/port.dto';
-import type { Direction } from './entities/lane.entity';
 import { isoInZone, parseLocalDate, slotGrid } from './slot-grid';
 import { PortsService } from './ports.service';
+import { SlotsRepository } from './slots.repository';
 
-interface SlotRow {
-  id: string;
-  direction: Direction;
-  starts_at: Date;
-  ends_at: Date;
-  capacity: number;
-  booked: number;
-  bookable: boolean;
-}
+/** How far back slots can be listed (a quarter: enough for any report or dispute), in the port's days. */
+export const SLOT_HISTORY_DAYS = 92;
 
 @Injectable()
 export class SlotsService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly ports: PortsService,
+    private readonly repo: SlotsRepository,
   ) {}
 
   /**
@@ -30,42 +25,24 @@ export class SlotsService {
    * partial unique index makes concurrent materialisations of one date insert each slot once.
    */
   async materialise(em: EntityManager, portCode: string, date: string, timeZone: string): Promise<void> {
-    const [plan] = await rows<{ slot_minutes: number; open_from: number; open_to: number }>(
-      em,
-      'SELECT slot_minutes, open_from, open_to FROM schedules WHERE port_code = $1 FOR SHARE',
-      [portCode],
-    );
+    const plan = await this.repo.planForShare(em, portCode);
     if (!plan) return;
     const grid = slotGrid(date, { slotMinutes: plan.slot_minutes, openFrom: plan.open_from, openTo: plan.open_to }, timeZone);
-    await em.query(
-      `INSERT INTO slots (port_code, direction, starts_at, ends_at, capacity)
-       SELECT s.port_code, d.direction, g.starts_at, g.ends_at,
-              CASE d.direction WHEN 'export' THEN s.capacity_export ELSE s.capacity_import END
-       FROM schedules s
-       CROSS JOIN unnest($2::timestamptz[], $3::timestamptz[]) AS g(starts_at, ends_at)
-       CROSS JOIN (VALUES ('export'), ('import')) AS d(direction)
-       WHERE s.port_code = $1
-       ON CONFLICT (port_code, direction, starts_at) WHERE retired_at IS NULL DO NOTHING`,
-      [portCode, grid.map((g) => g.startsAt), grid.map((g) => g.endsAt)],
-    );
+    await this.repo.insertGrid(em, portCode, grid.map((g) => g.startsAt), grid.map((g) => g.endsAt));
   }
 
+  /**
+   * The slots of one day at the port, created on first listing. Only days from SLOT_HISTORY_DAYS back to the
+   * booking horizon exist: any other date is refused before anything is written (422 `date_out_of_range`).
+   */
   async list(code: string, query: SlotsQueryDto): Promise<SlotDto[]> {
     const port = await this.ports.getOrFail(code);
     const dayStart = parseLocalDate(query.date, port.timeZone);
     if (!dayStart) throw new DomainError('bad_request', `${query.date} is not a date`);
+    await this.assertInRange(code, dayStart, port.timeZone);
     const slots = await inTransaction(this.ds, async (em) => {
       await this.materialise(em, code, query.date, port.timeZone);
-      return rows<SlotRow>(
-        em,
-        `SELECT sl.id, sl.direction, sl.starts_at, sl.ends_at, sl.capacity, sl.booked,
-                (sl.ends_at > now() AND sl.starts_at <= now() + make_interval(days => sc.horizon_days)) AS bookable
-         FROM slots sl JOIN schedules sc ON sc.port_code = sl.port_code
-         WHERE sl.port_code = $1 AND sl.retired_at IS NULL AND sl.starts_at >= $2 AND sl.starts_at < $3
-           AND ($4::varchar IS NULL OR sl.direction = $4)
-         ORDER BY sl.starts_at, sl.direction`,
-        [code, dayStart.toJSDate(), dayStart.plus({ days: 1 }).toJSDate(), query.direction ?? null],
-      );
+      return this.repo.listBetween(em, code, dayStart.toJSDate(), dayStart.plus({ days: 1 }).toJSDate(), query.direction ?? null);
     });
     return slots.map((s) => ({
       id: s.id,
@@ -77,5 +54,17 @@ export class SlotsService {
       available: Math.max(s.capacity - s.booked, 0),
       bookable: s.bookable,
     }));
+  }
+
+  private async assertInRange(code: string, day: DateTime, timeZone: string): Promise<void> {
+    const today = DateTime.now().setZone(timeZone).startOf('day');
+    const first = today.minus({ days: SLOT_HISTORY_DAYS });
+    const last = today.plus({ days: (await this.repo.horizonDays(code)) ?? 0 });
+    if (day < first || day > last) {
+      throw new DomainError('date_out_of_range', `slots exist from ${first.toISODate()} to ${last.toISODate()} (port time)`, {
+        from: first.toISODate(),
+        to: last.toISODate(),
+      });
+    }
   }
 }

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { one, rows } from '@kouan/common';
+import type { Direction } from './entities/lane.entity';
+
+export interface SlotRow {
+  id: string;
+  direction: Direction;
+  starts_at: Date;
+  ends_at: Date;
+  capacity: number;
+  booked: number;
+  bookable: boolean;
+}
+
+export interface SlotPlanRow {
+  slot_minutes: number;
+  open_from: number;
+  open_to: number;
+}
+
+/** The statements on `slots` (and the schedule fields they need). */
+@Injectable()
+export class SlotsRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** The plan behind the grid, its row held FOR SHARE so a schedule change cannot slip in before the insert. */
+  async planForShare(em: EntityManager, portCode: string): Promise<SlotPlanRow | undefined> {
+    const [plan] = await rows<SlotPlanRow>(
+      em,
+      'SELECT slot_minutes, open_from, open_to FROM schedules WHERE port_code = $1 FOR SHARE',
+      [portCode],
+    );
+    return plan;
+  }
+
+  /** Inserts the missing slots of a grid for both directions; the partial unique index makes it once per slot. */
+  async insertGrid(em: EntityManager, portCode: string, startsAt: Date[], endsAt: Date[]): Promise<void> {
+    await em.query(
+      `INSERT INTO slots (port_code, direction, starts_at, ends_at, capacity)
+       SELECT s.port_code, d.direction, g.starts_at, g.ends_at,
+              CASE d.direction WHEN 'export' THEN s.capacity_export ELSE s.capacity_import END
+       FROM schedules s
+       CROSS JOIN unnest($2::timestamptz[], $3::timestamptz[]) AS g(starts_at, ends_at)
+       CROSS JOIN (VALUES ('export'), ('import')) AS d(direction)
+       WHERE s.port_code = $1
+       ON CONFLICT (port_code, direction, starts_at) WHERE retired_at IS NULL DO NOTHING`,
+      [portCode, startsAt, endsAt],
+    );
+  }
+
+  listBetween(em: EntityManager, portCode: string, from: Date, to: Date, direction: Direction | null): Promise<SlotRow[]> {
+    return rows<SlotRow>(
+      em,
+      `SELECT sl.id, sl.direction, sl.starts_at, sl.ends_at, sl.capacity, sl.booked,
+              (sl.ends_at > now() AND sl.starts_at <= now() + make_interval(days => sc.horizon_days)) AS bookable
+       FROM slots sl JOIN schedules sc ON sc.port_code = sl.port_code
+       WHERE sl.port_code = $1 AND sl.retired_at IS NULL AND sl.starts_at >= $2 AND sl.starts_at < $3
+         AND ($4::varchar IS NULL OR sl.direction = $4)
+       ORDER BY sl.starts_at, sl.direction`,
+      [portCode, from, to, direction],
+    );
+  }
+
+  /** How many days ahead the port takes bookings; null for a port without a schedule. */
+  async horizonDays(portCode: string): Promise<number | null> {
+    const row = await one<{ horizon_days: number }>(this.ds, 'SELECT horizon_days FROM schedules WHERE port_code = $1', [portCode]);
+    return row?.horizon_days ?? null;
+  }
+}
