@@ -5,14 +5,17 @@ const { execSync, spawn } = require('node:child_process');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
-const run = (cmd) => execSync(cmd, { cwd: root, stdio: 'inherit' });
+// The quick start is development: the built-in signing key and seeded admin are allowed only when NODE_ENV says
+// so explicitly (anything started without NODE_ENV is production and must bring JWT_SECRET and ADMIN_*).
+const env = { ...process.env, NODE_ENV: process.env.NODE_ENV || 'development' };
+const run = (cmd) => execSync(cmd, { cwd: root, stdio: 'inherit', env });
 
 run('node scripts/ensure-built.js');
 run('node dist/apps/cli/src/main.js migrate');
 run('node dist/apps/cli/src/main.js seed');
 
 const children = ['api', 'worker'].map((app) =>
-  spawn(process.execPath, [join(root, 'dist', 'apps', app, 'src', 'main.js')], { cwd: root, stdio: 'inherit' }),
+  spawn(process.execPath, [join(root, 'dist', 'apps', app, 'src', 'main.js')], { cwd: root, stdio: 'inherit', env }),
 );
 let stopping = false;
 const stop = (signal) => {

@@ -80,20 +80,10 @@ describe('auth and operations endpoints', () => {
       expect(blocked.body).not.toHaveProperty('accessToken');
       expect(JSON.stringify(blocked.body)).not.toMatch(/node_modules|\.[jt]s:\d+/);
 
-      // the count is per account, however the email is written, not per address
+      // the fine count is per address and account, however the email is written; other accounts still get in
       await login(victim.email.toUpperCase(), victim.password).expect(429);
       const other = await login(bystander.email, bystander.password).expect(200);
       expect(other.body.role).toBe('dispatcher');
-    });
-
-    it('throttles driver sessions per booking reference in the same way', async () => {
-      const reference = 'MOHAN-20260101-ZZZZ';
-      for (let i = 0; i < LIMIT; i++) {
-        await api.http.post(`${API}/driver/session`).send({ reference, driverCode: String(100000 + i) }).expect(401);
-      }
-      const blocked = await api.http.post(`${API}/driver/session`).send({ reference, driverCode: '999999' }).expect(429);
-      expect(blocked.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
-      await api.http.post(`${API}/driver/session`).send({ reference: 'MOHAN-20260101-YYYY', driverCode: '999999' }).expect(401);
     });
   });
 

@@ -1,6 +1,7 @@
 import { EnvValidationError, redisOptions, validateEnv } from '@kouan/config/env';
 
 const SECRET = 'x'.repeat(32);
+const DEV = { NODE_ENV: 'development' };
 const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: SECRET, ADMIN_EMAIL: 'ops@kouan.example', ADMIN_PASSWORD: 'a-long-password' };
 
 /** The message of the error validateEnv throws for `raw` (fails the test if it does not throw). */
@@ -15,8 +16,8 @@ function problem(raw: Record<string, unknown>): string {
 }
 
 describe('validateEnv', () => {
-  it('fills in the documented defaults', () => {
-    const env = validateEnv({});
+  it('fills in the documented defaults (development)', () => {
+    const env = validateEnv(DEV);
     expect(env).toEqual({
       nodeEnv: 'development',
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/kouan',
@@ -31,13 +32,18 @@ describe('validateEnv', () => {
       dbPoolSize: 20,
       loginThrottleLimit: 10,
       loginThrottleTtlSeconds: 60,
+      loginAddressLimit: 30,
+      loginAccountLimit: 50,
+      driverSessionAddressLimit: 1000,
+      publicThrottleLimit: 600,
+      corsOrigins: [],
       logLevel: 'info',
     });
     expect(env.jwtSecret.length).toBeGreaterThanOrEqual(32);
   });
 
   it('treats an empty variable as unset', () => {
-    expect(validateEnv({ PORT: '', DATABASE_URL: '', JWT_SECRET: '' })).toMatchObject({
+    expect(validateEnv({ ...DEV, PORT: '', DATABASE_URL: '', JWT_SECRET: '' })).toMatchObject({
       port: 3000, databaseUrl: 'postgres://postgres@127.0.0.1:5432/kouan',
     });
   });
@@ -67,8 +73,10 @@ describe('validateEnv', () => {
     ['LOG_LEVEL', 'loud'],
     ['ADMIN_EMAIL', 'not-an-email'],
     ['DB_POOL_SIZE', '0'],
+    ['CORS_ORIGINS', 'kouan.example'],
+    
   ])('refuses %s=%p, naming the variable', (name, value) => {
-    const message = problem({ [name]: value });
+    const message = problem({ ...PRODUCTION, [name]: value });
     expect(message).toMatch(new RegExp(`\\b${name}\\b`));
     // Only the bad variable is blamed.
     for (const other of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'NODE_ENV', 'ADMIN_EMAIL']) {
@@ -77,17 +85,19 @@ describe('validateEnv', () => {
   });
 
   it('names every bad variable at once', () => {
-    const message = problem({ PORT: 'abc', DATABASE_URL: 'mysql://x', JWT_SECRET: 'short' });
+    const message = problem({ ...DEV, PORT: 'abc', DATABASE_URL: 'mysql://x', JWT_SECRET: 'short' });
     expect(message).toContain('PORT');
     expect(message).toContain('DATABASE_URL');
     expect(message).toContain('JWT_SECRET');
   });
 
-  it('demands a secret and an admin in production', () => {
-    const message = problem({ NODE_ENV: 'production' });
-    expect(message).toContain('JWT_SECRET');
-    expect(message).toContain('ADMIN_EMAIL');
-    expect(message).toContain('ADMIN_PASSWORD');
+  it('demands a secret and an admin in production, and without NODE_ENV it is production', () => {
+    for (const raw of [{ NODE_ENV: 'production' }, {}]) {
+      const message = problem(raw);
+      expect(message).toContain('JWT_SECRET');
+      expect(message).toContain('ADMIN_EMAIL');
+      expect(message).toContain('ADMIN_PASSWORD');
+    }
 
     const noSecret = problem({ ...PRODUCTION, JWT_SECRET: undefined });
     expect(noSecret).toContain('JWT_SECRET');
@@ -101,7 +111,13 @@ describe('validateEnv', () => {
   it('uses no built-in secret or admin in production', () => {
     const env = validateEnv(PRODUCTION);
     expect(env).toMatchObject({ nodeEnv: 'production', jwtSecret: SECRET, adminEmail: 'ops@kouan.example', adminPassword: 'a-long-password' });
-    expect(validateEnv({}).jwtSecret).not.toBe(SECRET);
+    expect(validateEnv(DEV).jwtSecret).not.toBe(SECRET);
+    expect(validateEnv({ JWT_SECRET: SECRET, ADMIN_EMAIL: 'ops@kouan.example', ADMIN_PASSWORD: 'a-long-password' }).nodeEnv).toBe('production');
+  });
+
+  it('reads CORS_ORIGINS as a list of origins', () => {
+    expect(validateEnv({ ...DEV, CORS_ORIGINS: 'https://a.example, http://b.example:8080/' }).corsOrigins)
+      .toEqual(['https://a.example', 'http://b.example:8080']);
   });
 
   it('gives development and test a secret and admin of their own', () => {

@@ -1,20 +1,38 @@
 import { RequestMethod, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Request, Response } from 'express';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { TRUSTED_PROXIES, verifyJsonDepth } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
-import { RedisIoAdapter } from '@kouan/realtime';
+import { originGate, RedisIoAdapter } from '@kouan/realtime';
 import { PAGE_ROUTES } from './pages.controller';
 
 export const API_PREFIX = 'api/v1';
 
+/** Sign-in bodies are a few short fields: a small cap refuses a large body before any work is done on it. */
+const SMALL_BODY_ROUTES = ['auth/login', 'driver/session', 'driver/session/refresh'].map((r) => `/${API_PREFIX}/${r}`);
+const SMALL_BODY_LIMIT = '4kb';
+const BODY_LIMIT = '1mb';
+
 /** Everything main.ts and the tests must set up the same way; returns the initialised app, ready to listen. */
 export async function configureApp(app: NestExpressApplication): Promise<NestExpressApplication> {
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  const { env } = app.get(AppConfig);
+  app.set('trust proxy', TRUSTED_PROXIES.join(', '));
   app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: '1mb' });
+  // nosniff, frame and referrer rules on every answer; the pages send their own stricter CSP.
+  app.use(helmet());
+  // Nothing the API answers belongs in a shared or browser cache: tokens, driver codes, plates, live positions.
+  app.use(`/${API_PREFIX}`, (_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  // Body limits, then the depth check on the raw bytes (verify runs before JSON.parse): a deeply nested body
+  // is refused before it is parsed, let alone validated. The first parser to run marks the body as parsed.
+  app.use(SMALL_BODY_ROUTES, json({ limit: SMALL_BODY_LIMIT, verify: verifyJsonDepth }));
+  app.use(json({ limit: BODY_LIMIT, verify: verifyJsonDepth }));
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
@@ -33,7 +51,10 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
     .addBearerAuth()
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api/docs-json' });
-  app.useWebSocketAdapter(new RedisIoAdapter(app, app.get(AppConfig).env));
+  app.useWebSocketAdapter(new RedisIoAdapter(app, env, {
+    cors: { origin: env.corsOrigins.length ? env.corsOrigins : false },
+    allowRequest: originGate(env.corsOrigins),
+  }));
   app.enableShutdownHooks();
   await app.init();
   // Nest answers unknown paths under /api/v1 itself; any other unknown path (this runs after every route) gets

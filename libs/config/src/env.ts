@@ -5,8 +5,9 @@ const toInt = ({ value }: { value: unknown }) => (value === undefined || value =
 
 /** Every variable the processes read. Validated once at boot; nothing else reads process.env. */
 class EnvVars {
+  /** Unset means production: only an explicit development or test allows the built-in key and admin password. */
   @IsOptional() @IsIn(['development', 'test', 'production'])
-  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+  NODE_ENV: 'development' | 'test' | 'production' = 'production';
 
   @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/kouan';
@@ -39,11 +40,32 @@ class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DB_POOL_SIZE = 20;
 
+  /** Login attempts per client address and account within LOGIN_THROTTLE_TTL_SECONDS. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10000)
   LOGIN_THROTTLE_LIMIT = 10;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400)
   LOGIN_THROTTLE_TTL_SECONDS = 60;
+
+  /** Login attempts per client address (any accounts) per minute. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  LOGIN_ADDRESS_LIMIT = 30;
+
+  /** Login attempts per account from all addresses per 15 minutes: the higher bar that stops a spread-out guess. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  LOGIN_ACCOUNT_LIMIT = 50;
+
+  /** Driver sessions per client address per hour: generous, a border post's phones share one carrier-NAT address. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
+  DRIVER_SESSION_ADDRESS_LIMIT = 1000;
+
+  /** Requests to anonymous routes (and socket `subscribe`) per client address per minute. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
+  PUBLIC_THROTTLE_LIMIT = 600;
+
+  /** Origins (comma-separated) whose pages may open cross-origin socket.io connections; same-origin always may. */
+  @IsOptional() @Matches(/^\s*https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*\s*$/, { message: 'must be comma-separated http(s):// origins' })
+  CORS_ORIGINS?: string;
 
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
@@ -63,6 +85,11 @@ export interface Env {
   dbPoolSize: number;
   loginThrottleLimit: number;
   loginThrottleTtlSeconds: number;
+  loginAddressLimit: number;
+  loginAccountLimit: number;
+  driverSessionAddressLimit: number;
+  publicThrottleLimit: number;
+  corsOrigins: string[];
   logLevel: string;
 }
 
@@ -80,9 +107,9 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   const errors = validateSync(vars, { skipMissingProperties: false, whitelist: false });
   const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`);
   const production = vars.NODE_ENV === 'production';
-  if (production && !vars.JWT_SECRET) problems.push('JWT_SECRET: required when NODE_ENV=production');
+  if (production && !vars.JWT_SECRET) problems.push('JWT_SECRET: required unless NODE_ENV is development or test');
   if (production && (!vars.ADMIN_EMAIL || !vars.ADMIN_PASSWORD)) {
-    problems.push('ADMIN_EMAIL/ADMIN_PASSWORD: required when NODE_ENV=production');
+    problems.push('ADMIN_EMAIL/ADMIN_PASSWORD: required unless NODE_ENV is development or test');
   }
   if (problems.length) throw new EnvValidationError(`Invalid environment: ${problems.join('; ')}`);
   return {
@@ -99,6 +126,11 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     dbPoolSize: vars.DB_POOL_SIZE,
     loginThrottleLimit: vars.LOGIN_THROTTLE_LIMIT,
     loginThrottleTtlSeconds: vars.LOGIN_THROTTLE_TTL_SECONDS,
+    loginAddressLimit: vars.LOGIN_ADDRESS_LIMIT,
+    loginAccountLimit: vars.LOGIN_ACCOUNT_LIMIT,
+    driverSessionAddressLimit: vars.DRIVER_SESSION_ADDRESS_LIMIT,
+    publicThrottleLimit: vars.PUBLIC_THROTTLE_LIMIT,
+    corsOrigins: (vars.CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
     logLevel: vars.LOG_LEVEL,
   };
 }

@@ -3,3 +3,4 @@ export * from './live.publisher';
 export * from './realtime.module';
 export * from './redis-io.adapter';
 export * from './queue-views';
+export * from './origin-gate';

@@ -78,6 +78,13 @@ export interface ServerToClientEvents {
   'queue:update': (u: QueueUpdate) => void;
   'lane:update': (u: LaneUpdate) => void;
   'slots:update': (u: SlotsUpdate) => void;
+  /** The socket's token has expired: sent just before the server disconnects it. */
+  'session:expired': (u: SessionExpired) => void;
+}
+
+export interface SessionExpired {
+  expiredAt: string;
+  message: string;
 }
 
 /** Port staff see who is who: booking, reference and the whole plate. */

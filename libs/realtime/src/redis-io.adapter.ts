@@ -1,25 +1,35 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import type { Env } from '@kouan/config';
-import { socketIoKey } from './live.publisher';
+import { createRedis, droppingPublisher, FAIL_FAST } from '@kouan/db/redis-client';
+import { dropReporter, socketIoKey } from './live.publisher';
 
-/** socket.io over the Redis adapter: rooms and broadcasts span every API process sharing REDIS_URL. */
+/**
+ * socket.io over the Redis adapter: rooms and broadcasts span every API process sharing REDIS_URL. While
+ * Redis is away, publishing fails fast and is dropped; the subscriber reconnects and re-subscribes by itself
+ * (ioredis `autoResubscribe`), so live updates resume with the next change.
+ */
 export class RedisIoAdapter extends IoAdapter {
   private readonly pub: Redis;
   private readonly sub: Redis;
 
-  constructor(app: INestApplicationContext, private readonly env: Env) {
+  constructor(
+    app: INestApplicationContext,
+    private readonly env: Env,
+    private readonly serverOptions: Partial<ServerOptions> = {},
+  ) {
     super(app);
-    this.pub = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
-    this.sub = this.pub.duplicate();
+    this.pub = createRedis(env.redisUrl, 'socket.io-pub', FAIL_FAST);
+    this.sub = createRedis(env.redisUrl, 'socket.io-sub', { maxRetriesPerRequest: null });
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    const server = super.createIOServer(port, options) as Server;
-    server.adapter(createAdapter(this.pub, this.sub, { key: socketIoKey(this.env.redisPrefix) }));
+    const server = super.createIOServer(port, { ...options, ...this.serverOptions } as ServerOptions) as Server;
+    const pub = droppingPublisher(this.pub, dropReporter('socket.io-pub', new Logger(RedisIoAdapter.name)));
+    server.adapter(createAdapter(pub, this.sub, { key: socketIoKey(this.env.redisPrefix) }));
     return server;
   }
 
