@@ -6,18 +6,21 @@ const { join } = require('node:path');
 
 const root = join(__dirname, '..');
 const base = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/kouan');
-base.pathname = '/kouan_drift_check';
-const env = { ...process.env, DATABASE_URL: base.toString() };
+// A database of this run's own, so two checks at once (two checkouts, CI beside a session) never collide.
+const name = `kouan_drift_check_${process.pid}`;
+base.pathname = `/${name}`;
+// A throwaway database and no server: the development defaults (no JWT_SECRET or admin needed) are right here.
+const env = { ...process.env, NODE_ENV: 'test', DATABASE_URL: base.toString() };
 const admin = new URL(base);
 admin.pathname = '/postgres';
 const sql = (statement) =>
   execSync(`node -e "const {Client}=require('pg');const c=new Client({connectionString:process.argv[1]});c.connect().then(()=>c.query(process.argv[2])).then(()=>c.end())" '${admin}' '${statement}'`, { cwd: root, stdio: 'inherit' });
 
-sql('DROP DATABASE IF EXISTS kouan_drift_check WITH (FORCE)');
+sql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 try {
   execSync('node dist/apps/cli/src/main.js migrate', { cwd: root, env, stdio: 'inherit' });
   execSync('npx typeorm migration:generate --check -d dist/libs/db/src/data-source.js migrations/Drift', { cwd: root, env, stdio: 'inherit' });
   process.stdout.write('migration drift check: entities and migrations agree\n');
 } finally {
-  sql('DROP DATABASE IF EXISTS kouan_drift_check WITH (FORCE)');
+  sql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }

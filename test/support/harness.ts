@@ -55,6 +55,7 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
     // Every request of a test comes from 127.0.0.1: the per-address limits are tested where they are set low.
     PUBLIC_THROTTLE_LIMIT: '1000000',
     LOGIN_ADDRESS_LIMIT: '100000',
+    DRIVER_SESSION_ADDRESS_LIMIT: '100000',
     ...overrides,
   };
   const first = await boot(env);

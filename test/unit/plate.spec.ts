@@ -34,6 +34,44 @@ describe('normalisePlate', () => {
     expect(decomposed).toBe(composed);
   });
 
+  it('reads full-width and other compatibility forms as the plain character (NFKC)', () => {
+    expect(normalisePlate('云K７７７７７')).toBe('云K77777');
+    expect(normalisePlate('云Ｋ７７７７７')).toBe('云K77777');
+    expect(normalisePlate('ａｂ１２３')).toBe('AB123');
+    expect(normalisePlate('云A\u00a012345')).toBe('云A12345'); // a no-break space is decoration too
+  });
+
+  it.each([
+    ['云KА7777', 'Cyrillic А'],
+    ['云Kа7777', 'Cyrillic а, lower case'],
+    ['云Κ\u0391\u0037777', 'Greek Κ and Α'],
+  ])('folds Greek and Cyrillic look-alikes into Latin: %p (%s)', (input) => {
+    expect(normalisePlate(input)).toBe(normalisePlate('云KA7777'));
+    expect(normalisePlate(input)).toBe('云KA7777');
+  });
+
+  it('folds every listed look-alike, upper and lower case, to its Latin capital', () => {
+    const cyrillic = 'АВЕКМНОРСТУХІЈЅ';
+    const greek = 'ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ';
+    expect(normalisePlate(cyrillic)).toBe('ABEKMHOPCTYXIJS');
+    expect(normalisePlate(cyrillic.toLowerCase())).toBe('ABEKMHOPCTYXIJS');
+    expect(normalisePlate(greek)).toBe('ABEZHIKMNOPTYX');
+    expect(normalisePlate(greek.toLowerCase())).toBe('ABEZHIKMNOPTYX');
+    // An accented look-alike folds to the accented Latin letter, composed.
+    expect(normalisePlate('ЁЕ12')).toBe('ËE12');
+  });
+
+  it('keeps Cyrillic and Greek letters that look like no Latin letter', () => {
+    expect(normalisePlate('ЖД 123')).toBe('ЖД123');
+    expect(normalisePlate('ΔΣ 123')).toBe('ΔΣ123');
+  });
+
+  it('accepts marks after a letter or a digit, as Thai, Lao and Burmese plates need', () => {
+    expect(normalisePlate('กั 12')).toBe('กั12');
+    expect(normalisePlate('ເລີ 12')).toBe('ເລີ12');
+    expect(normalisePlate('ပဲ ၁')).toBe('ပဲ၁');
+  });
+
   it('takes 2 to 15 characters once the decoration is gone', () => {
     expect(normalisePlate('AB')).toBe('AB');
     expect(normalisePlate('A'.repeat(15))).toBe('A'.repeat(15));
@@ -58,6 +96,10 @@ describe('normalisePlate', () => {
     ['🚚🚚', 'only emoji'],
     ['AB\u0000123', 'a control character'],
     ['AB\u200b123', 'a zero-width space'],
+    ['\u0301\u0301', 'only combining marks'],
+    ['\u0e31\u0e34\u0e35', 'only Thai marks'],
+    ['\u0301AB12', 'a mark before any letter'],
+    ['AB -\u0301 12', 'a mark after decoration'],
   ])('rejects %p (%s)', (input) => {
     expect(normalisePlate(input)).toBeNull();
   });

@@ -20,8 +20,10 @@ export class TokenService {
     private readonly config: AppConfig,
   ) {}
 
-  sign(p: Principal): string {
+  /** With `expiresAt`, the token expires then (rounded up to the second) rather than after the role's TTL. */
+  sign(p: Principal, expiresAt?: Date): string {
     const claims: Claims = { sub: p.sub, role: p.role, firm: p.firmId, port: p.portCode };
+    if (expiresAt) return this.jwt.sign({ ...claims, exp: Math.ceil(expiresAt.getTime() / 1000) });
     const ttl = p.role === 'driver' ? this.config.env.driverJwtTtlSeconds : this.config.env.jwtTtlSeconds;
     return this.jwt.sign(claims, { expiresIn: ttl });
   }

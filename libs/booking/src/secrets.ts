@@ -3,8 +3,12 @@ import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, 
 /**
  * Driver codes are six digits, so a slow password hash adds little against offline guessing while costing
  * ~50 ms of CPU per booking; a keyed HMAC (the key never leaves the server) makes a stolen table useless and
- * keeps booking cheap. Online guessing is throttled per reference at POST /driver/session.
+ * keeps booking cheap. Online guessing is bounded per reference at POST /driver/session: at most
+ * DRIVER_CODE_PER_HOUR wrong codes an hour and DRIVER_CODE_LOCK_AFTER in all (1 in 33,000 of the code space).
  */
+export const DRIVER_CODE_PER_HOUR = 10;
+export const DRIVER_CODE_LOCK_AFTER = 30;
+
 export const newDriverCode = (): string => String(randomInt(0, 1_000_000)).padStart(6, '0');
 
 /** Keyed to the booking id, which exists before the booking row (and its reference) is written. */

@@ -16,6 +16,7 @@ export const ERROR_STATUS = {
   already_checked_in: 409,
   lane_not_open: 409,
   queue_empty: 404,
+  booking_closed: 410,
   too_early: 422,
   too_late: 422,
   outside_geofence: 422,
@@ -25,6 +26,7 @@ export const ERROR_STATUS = {
   wrong_port_or_direction: 422,
   invalid_schedule: 422,
   date_out_of_range: 422,
+  locked: 423,
   too_many_requests: 429,
   unavailable: 503,
 } as const;

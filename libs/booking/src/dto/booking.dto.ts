@@ -101,6 +101,16 @@ export class DriverSessionDto {
   driverCode: string;
 }
 
-export class AccessTokenDto {
-  @ApiProperty() accessToken: string;
+export class DriverSessionTokenDto {
+  @ApiProperty({ description: 'bearer token, role driver, scoped to the booking' }) accessToken: string;
+  @ApiProperty({
+    example: '2026-11-29T13:30:00+08:00',
+    description: 'when the token expires: no earlier than 2 h after the check-in window closes, nor than the configured driver TTL from now',
+  })
+  expiresAt: string;
+}
+
+export class DriverCodeDto {
+  @ApiProperty({ example: '042517', description: 'the new code; the old one stops working and the wrong-code counts start again' })
+  driverCode: string;
 }

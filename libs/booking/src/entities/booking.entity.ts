@@ -7,6 +7,7 @@ import { Lane } from '@kouan/ports/entities/lane.entity';
 import { Slot } from '@kouan/ports/entities/slot.entity';
 import { ParkingArea } from '@kouan/parking/entities/parking-area.entity';
 import type { BookingStatus } from '../booking-status';
+import { DRIVER_CODE_LOCK_AFTER, DRIVER_CODE_PER_HOUR } from '../secrets';
 
 @Entity('bookings')
 @Index('uq_bookings_reference', ['reference'], { unique: true })
@@ -29,6 +30,11 @@ import type { BookingStatus } from '../booking-status';
 @Index('ix_bookings_lane_completed', ['laneId', 'completedAt'], { where: `"status" = 'completed'` })
 @Check('chk_bookings_weight', `"weight_kg" BETWEEN 1 AND 100000`)
 @Check('chk_bookings_hs_code', `"hs_code" ~ '^[0-9]{6,10}$'`)
+// The wrong-code counters never pass their limits: each is raised by one conditional UPDATE.
+@Check(
+  'chk_bookings_driver_code_failures',
+  `"driver_code_failures" BETWEEN 0 AND ${DRIVER_CODE_LOCK_AFTER} AND "driver_code_window_failures" BETWEEN 0 AND ${DRIVER_CODE_PER_HOUR}`,
+)
 export class Booking {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -81,6 +87,18 @@ export class Booking {
   /** HMAC of the 6-digit code the driver logs in with; the code itself is shown once, at booking. */
   @Column({ name: 'driver_code_hash', type: 'varchar', length: 64 })
   driverCodeHash: string;
+
+  /** Wrong driver codes since this code was issued; at the limit the reference is locked until a new code. */
+  @Column({ name: 'driver_code_failures', type: 'integer', default: 0 })
+  driverCodeFailures: number;
+
+  /** When the current hour of wrong codes began: the first wrong code after the previous hour ended. */
+  @Column({ name: 'driver_code_window_start', type: 'timestamptz', nullable: true })
+  driverCodeWindowStart: Date | null;
+
+  /** Wrong driver codes since driverCodeWindowStart. */
+  @Column({ name: 'driver_code_window_failures', type: 'integer', default: 0 })
+  driverCodeWindowFailures: number;
 
   @Column({ name: 'cargo_description', type: 'varchar', length: 500 })
   cargoDescription: string;
