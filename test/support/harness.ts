@@ -20,6 +20,8 @@ export interface TestApi {
   http: TestAgent;
   url: string;
   ds: DataSource;
+  /** The test's own database, for processes a test starts beside the in-process API. */
+  dbUrl: string;
   redisPrefix: string;
   adminToken: string;
   tokens: TokenService;
@@ -66,6 +68,7 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
   return {
     ...first,
     ds: first.app.get<DataSource>(getDataSourceToken()),
+    dbUrl: db.url,
     redisPrefix,
     tokens,
     adminToken: tokens.sign({ sub: adminUser.id, role: 'port_admin' }),

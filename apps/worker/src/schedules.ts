@@ -7,9 +7,9 @@ import { JobName, PurgeIdempotencyKeysJobData, QueueName } from '@kouan/jobs';
 const RESTORE_EVERY_MS = 60_000;
 
 /**
- * Recurring jobs. Upserting a scheduler is idempotent, so every worker does it at start and again every minute:
- * a Redis that lost its data (the development one keeps nothing on disk) gets its schedules back, and a due run
- * is at most a minute late.
+ * Recurring jobs. Upserting a scheduler is idempotent, so every worker does it at start, whenever its connection
+ * comes back, and every minute: a Redis that restarted empty (the development one keeps nothing on disk) gets its
+ * schedules back at once, and a due run is at most a minute late.
  */
 @Injectable()
 export class RecurringJobs implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -20,9 +20,11 @@ export class RecurringJobs implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     await this.upsert();
-    this.timer = setInterval(() => {
+    const restore = () => {
       this.upsert().catch((err: Error) => this.logger.warn({ err: { message: err.message } }, 'could not restore recurring jobs'));
-    }, RESTORE_EVERY_MS);
+    };
+    (await this.maintenance.getBackend().client).on('ready', restore);
+    this.timer = setInterval(restore, RESTORE_EVERY_MS);
     this.timer.unref();
   }
 
