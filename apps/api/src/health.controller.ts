@@ -1,9 +1,20 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type Redis from 'ioredis';
 import { Public } from '@kouan/auth';
+import { ApiErrors } from '@kouan/common';
 import { REDIS } from '@kouan/db/redis.module';
+
+const INDICATORS = { type: 'object', additionalProperties: { type: 'object', properties: { status: { type: 'string' } } } } as const;
+
+/** Terminus's answer when every check passed; a failed check answers 503 with the contract's error body. */
+class HealthDto {
+  @ApiProperty({ enum: ['ok'] }) status: 'ok';
+  @ApiPropertyOptional({ ...INDICATORS, example: { postgres: { status: 'up' }, redis: { status: 'up' } } }) info?: object;
+  @ApiPropertyOptional(INDICATORS) error?: object;
+  @ApiProperty(INDICATORS) details: object;
+}
 
 @ApiTags('operations')
 @Controller()
@@ -18,14 +29,17 @@ export class HealthController {
 
   /** The process is up (liveness). */
   @Get('health')
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOkResponse({ type: HealthDto })
   live() {
     return this.health.check([]);
   }
 
   /** Postgres and Redis answer (readiness): 503 otherwise. */
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOkResponse({ type: HealthDto })
+  @ApiErrors({ 503: 'Postgres or Redis does not answer' })
   ready() {
     return this.health.check([
       () => this.db.pingCheck('postgres', { timeout: 1500 }),

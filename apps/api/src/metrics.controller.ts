@@ -1,5 +1,5 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import type { Response } from 'express';
 import { Public } from '@kouan/auth';
@@ -10,6 +10,8 @@ import { Public } from '@kouan/auth';
 @Public()
 export class MetricsController extends PrometheusController {
   @Get()
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } })
   override async index(@Res({ passthrough: true }) response: Response): Promise<string> {
     return super.index(response);
   }

@@ -5,3 +5,5 @@ export * from './transaction';
 export * from './sql';
 export * from './validators';
 export * from './logger';
+export * from './openapi';
+export * from './pagination.dto';

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { ParkingService } from '@kouan/parking/parking.service';
-import { DomainError, inTransaction, notFound, rows } from '@kouan/common';
+import { DomainError, inTransaction, notFound, page, rows } from '@kouan/common';
+import type { PaginationQueryDto } from '@kouan/common';
 import type { PortDetailDto, PortSummaryDto } from './dto/port.dto';
 import type { PutScheduleDto, ScheduleResponseDto } from './dto/schedule.dto';
 import { Lane } from './entities/lane.entity';
@@ -22,8 +23,9 @@ export class PortsService {
     private readonly parking: ParkingService,
   ) {}
 
-  async list(): Promise<PortSummaryDto[]> {
-    const ports = await this.ports.find({ relations: { lanes: true }, order: { code: 'ASC', lanes: { name: 'ASC' } } });
+  async list(q: PaginationQueryDto): Promise<PortSummaryDto[]> {
+    const { limit, offset } = page(q);
+    const ports = await this.ports.find({ relations: { lanes: true }, order: { code: 'ASC', lanes: { name: 'ASC' } }, take: limit, skip: offset });
     return ports.map((p) => ({
       code: p.code,
       name: p.name,

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import {
   IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
-import { NoControlCharacters, Trim } from '@kouan/common';
+import { NoControlCharacters, PaginationQueryDto, Trim } from '@kouan/common';
 import { BOOKING_STATUSES, BookingStatus } from '../booking-status';
 
 export class CargoDto {
@@ -50,7 +50,7 @@ export class RescheduleDto {
   @ApiProperty() @IsUUID() slotId: string;
 }
 
-export class ListBookingsQueryDto {
+export class ListBookingsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ example: '2026-11-29', description: 'the slot date at the port' })
   @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
   date?: string;
@@ -59,13 +59,6 @@ export class ListBookingsQueryDto {
   @IsOptional() @IsIn(BOOKING_STATUSES)
   status?: BookingStatus;
 
-  @ApiPropertyOptional({ default: 100, maximum: 500 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000)
-  offset?: number;
 }
 
 export class BookingDto {

@@ -45,7 +45,7 @@ export class ParkingAreaDto {
   @ApiProperty() bays: number;
   @ApiProperty() reeferBays: number;
   @ApiProperty({ description: 'bays taken by waiting trucks now' }) occupied: number;
-  @ApiProperty() directions: Record<string, string>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'texts per driver language' }) directions: Record<string, string>;
 }
 
 /** Where a checked-in truck waits. */

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
+import { ApiNullableObject } from '@kouan/common';
 import { ParkingAreaDto } from '@kouan/parking/dto/parking-area.dto';
 import { ScheduleResponseDto } from './schedule.dto';
 
@@ -24,7 +25,7 @@ export class PortDetailDto extends PortSummaryDto {
   @ApiProperty({ nullable: true, type: String }) counterpartLocation: string | null;
   @ApiProperty() timeZone: string;
   @ApiProperty({ type: [ParkingAreaDto] }) parkingAreas: ParkingAreaDto[];
-  @ApiProperty({ type: ScheduleResponseDto, nullable: true }) schedule: ScheduleResponseDto | null;
+  @ApiNullableObject(ScheduleResponseDto, { description: 'null until the port has a schedule' }) schedule: ScheduleResponseDto | null;
 }
 
 export class SlotDto {
