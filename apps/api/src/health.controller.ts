@@ -6,7 +6,10 @@ import { Public } from '@kouan/auth';
 import { ApiErrors } from '@kouan/common';
 import { REDIS } from '@kouan/db/redis.module';
 
-const INDICATORS = { type: 'object', additionalProperties: { type: 'object', properties: { status: { type: 'string' } } } } as const;
+const INDICATORS = {
+  type: 'object',
+  additionalProperties: { type: 'object', properties: { status: { type: 'string' }, responseTime: { type: 'number', description: 'ms' } } },
+} as const;
 
 /** Terminus's answer when every check passed; a failed check answers 503 with the contract's error body. */
 class HealthDto {
