@@ -107,6 +107,9 @@ export class OpenApiChecker {
       return res.text ? [`${operation.id} ${res.status} declares no body but answered ${type}`] : [];
     }
     if (!content[type]) return [`${operation.id} ${res.status} answered ${type || 'no content type'}, declared ${Object.keys(content).join(', ')}`];
+    if (res.status >= 400 && type === 'application/json' && (res.body as { statusCode?: unknown }).statusCode !== res.status) {
+      return [`${operation.id} ${res.status}: body.statusCode is ${JSON.stringify((res.body as { statusCode?: unknown }).statusCode)}`];
+    }
     const validate = this.validator(operation, res.status, type);
     const body = type === 'application/json' ? res.body : res.text;
     if (validate(body)) return [];
