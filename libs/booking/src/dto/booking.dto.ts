@@ -29,9 +29,9 @@ export class CargoDto {
 }
 
 export class CreateBookingDto {
-  @ApiProperty() @IsUUID() slotId: string;
-  @ApiProperty() @IsUUID() vehicleId: string;
-  @ApiProperty() @IsUUID() driverId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() slotId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() vehicleId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() driverId: string;
 
   @ApiProperty({ type: CargoDto })
   @IsObject() @ValidateNested() @Type(() => CargoDto)
@@ -39,15 +39,15 @@ export class CreateBookingDto {
 }
 
 export class CreatedBookingDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'MOHAN-20261129-7K3F' }) reference: string;
   @ApiProperty({ example: 'booked' }) status: string;
-  @ApiProperty() slotId: string;
+  @ApiProperty({ format: 'uuid' }) slotId: string;
   @ApiProperty({ example: '042517', description: 'shown once; the driver logs in with reference + code' }) driverCode: string;
 }
 
 export class RescheduleDto {
-  @ApiProperty() @IsUUID() slotId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() slotId: string;
 }
 
 export class ListBookingsQueryDto extends PaginationQueryDto {
@@ -62,22 +62,22 @@ export class ListBookingsQueryDto extends PaginationQueryDto {
 }
 
 export class BookingDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() reference: string;
   @ApiProperty({ enum: BOOKING_STATUSES }) status: string;
-  @ApiProperty() slotId: string;
+  @ApiProperty({ format: 'uuid' }) slotId: string;
   @ApiProperty() portCode: string;
   @ApiProperty({ enum: ['export', 'import'] }) direction: string;
-  @ApiProperty() serviceDate: string;
-  @ApiProperty() slotStartsAt: string;
-  @ApiProperty() slotEndsAt: string;
-  @ApiProperty() vehicleId: string;
+  @ApiProperty({ format: 'date' }) serviceDate: string;
+  @ApiProperty({ format: 'date-time' }) slotStartsAt: string;
+  @ApiProperty({ format: 'date-time' }) slotEndsAt: string;
+  @ApiProperty({ format: 'uuid' }) vehicleId: string;
   @ApiProperty() plate: string;
-  @ApiProperty() driverId: string;
+  @ApiProperty({ format: 'uuid' }) driverId: string;
   @ApiProperty() driverName: string;
   @ApiProperty({ type: CargoDto }) cargo: CargoDto;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
 export class StatusDto {

@@ -37,7 +37,7 @@ export class UpdateParkingAreaDto {
 }
 
 export class ParkingAreaDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty() lat: number;
   @ApiProperty() lon: number;
@@ -50,7 +50,7 @@ export class ParkingAreaDto {
 
 /** Where a checked-in truck waits. */
 export class ParkingDto {
-  @ApiProperty({ nullable: true, type: String }) areaId: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) areaId: string | null;
   @ApiProperty({ nullable: true, type: String }) areaName: string | null;
   @ApiProperty({ nullable: true, type: Number }) bay: number | null;
   @ApiProperty({ description: 'the bay has shore power for a reefer' }) powered: boolean;

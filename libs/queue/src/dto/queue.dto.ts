@@ -25,7 +25,7 @@ export class GeoCheckInDto {
 }
 
 export class CheckInResultDto {
-  @ApiProperty() bookingId: string;
+  @ApiProperty({ format: 'uuid' }) bookingId: string;
   @ApiProperty({ description: 'place among waiting trucks, from 1' }) position: number;
   @ApiProperty({ type: ParkingDto }) parking: ParkingDto;
 }
@@ -39,7 +39,7 @@ export class LaneStatusDto {
 }
 
 export class CalledTruckDto {
-  @ApiProperty() bookingId: string;
+  @ApiProperty({ format: 'uuid' }) bookingId: string;
   @ApiProperty() reference: string;
   @ApiProperty({ example: '云K12345' }) plate: string;
 }
@@ -48,14 +48,14 @@ export class QueueEntryDto {
   @ApiProperty({ type: 'integer', description: 'place among waiting trucks, from 1' }) position: number;
   @ApiProperty({ example: '云K·***45' }) plateMasked: string;
   @ApiProperty({ enum: ['checked_in'] }) status: 'checked_in';
-  @ApiProperty() slotStartsAt: string;
+  @ApiProperty({ format: 'date-time' }) slotStartsAt: string;
   @ApiProperty({ description: 'in the green channel (perishable cargo)' }) priority: boolean;
 }
 
 export class CalledEntryDto {
-  @ApiProperty() laneId: string;
+  @ApiProperty({ format: 'uuid' }) laneId: string;
   @ApiProperty({ example: '云K·***45' }) plateMasked: string;
-  @ApiProperty() calledAt: string;
+  @ApiProperty({ format: 'date-time' }) calledAt: string;
 }
 
 /** The public board of one port and direction: positions and masked plates only. */
@@ -69,13 +69,13 @@ export class QueueViewDto {
 }
 
 export class StaffQueueEntryDto extends QueueEntryDto {
-  @ApiProperty() bookingId: string;
+  @ApiProperty({ format: 'uuid' }) bookingId: string;
   @ApiProperty() reference: string;
   @ApiProperty({ example: '云K12345' }) plate: string;
 }
 
 export class StaffCalledEntryDto extends CalledEntryDto {
-  @ApiProperty() bookingId: string;
+  @ApiProperty({ format: 'uuid' }) bookingId: string;
   @ApiProperty() reference: string;
   @ApiProperty({ example: '云K12345' }) plate: string;
 }
@@ -87,13 +87,13 @@ export class StaffQueueViewDto extends QueueViewDto {
 }
 
 export class LaneRefDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
 }
 
 /** What the driver's phone shows: the same state as the last booking:update. */
 export class DriverBookingDto {
-  @ApiProperty() bookingId: string;
+  @ApiProperty({ format: 'uuid' }) bookingId: string;
   @ApiProperty() reference: string;
   @ApiProperty({ enum: BOOKING_STATUSES }) status: string;
   @ApiProperty({ type: 'integer', nullable: true, description: 'place among waiting trucks, from 1; null unless checked_in' }) position: number | null;
