@@ -1,14 +1,30 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type Redis from 'ioredis';
 import { Public } from '@kouan/auth';
-import { DomainError } from '@kouan/common';
+import { ApiErrors, DomainError } from '@kouan/common';
 import { REDIS } from '@kouan/db/redis.module';
+
+const INDICATORS = {
+  type: 'object',
+  additionalProperties: { type: 'object', properties: { status: { type: 'string' }, responseTime: { type: 'number', description: 'ms' } } },
+} as const;
+
+/** Terminus's answer when every check passed; a failed check answers 503 with the contract's error body. */
+class HealthDto {
+  @ApiProperty({ enum: ['ok'] }) status: 'ok';
+  @ApiPropertyOptional({ ...INDICATORS, example: { postgres: { status: 'up' }, redis: { status: 'up' } } }) info?: object;
+  @ApiPropertyOptional(INDICATORS) error?: object;
+  @ApiProperty(INDICATORS) details: object;
+}
 
 @ApiTags('operations')
 @Controller()
 @Public()
+// Probes and scrapes come often from one address (a load balancer, Prometheus): never rate-limited.
+@SkipThrottle({ public: true })
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
@@ -19,7 +35,8 @@ export class HealthController {
 
   /** The process is up (liveness). */
   @Get('health')
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOkResponse({ type: HealthDto })
   live() {
     return this.health.check([]);
   }
@@ -30,7 +47,9 @@ export class HealthController {
    * readiness says so to the load balancer and the operator.
    */
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOkResponse({ type: HealthDto })
+  @ApiErrors({ 503: 'unavailable: Postgres or Redis does not answer (details names which)' })
   async ready(): Promise<HealthCheckResult> {
     try {
       return await this.check();

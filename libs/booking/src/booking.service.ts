@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '@kouan/auth';
 import { AppConfig } from '@kouan/config';
-import { DomainError, inTransaction, isUniqueViolation, notFound, one, pgError, rows } from '@kouan/common';
+import { DomainError, inTransaction, isUniqueViolation, notFound, one, page, pgError, rows } from '@kouan/common';
 import type { Direction } from '@kouan/ports';
 import { isoInZone } from '@kouan/ports';
 import { LivePublisher } from '@kouan/realtime/live.publisher';
@@ -206,8 +206,8 @@ export class BookingService {
       this.ds,
       `${SELECT_BOOKING}
        WHERE b.firm_id = $1 AND ($2::date IS NULL OR b.service_date = $2::date) AND ($3::varchar IS NULL OR b.status = $3)
-       ORDER BY sl.starts_at, b.created_at LIMIT $4 OFFSET $5`,
-      [firmOf(p), q.date ?? null, q.status ?? null, q.limit ?? 100, q.offset ?? 0],
+       ORDER BY sl.starts_at, b.created_at, b.id LIMIT $4 OFFSET $5`,
+      [firmOf(p), q.date ?? null, q.status ?? null, page(q).limit, page(q).offset],
     ).catch((e: unknown) => {
       // A well-formed but impossible date such as 2026-02-30.
       if (pgError(e)?.code === '22008') throw new DomainError('bad_request', `${q.date} is not a date`);

@@ -1,9 +1,7 @@
-import { Body, Controller, Get, Header, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiGoneResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiResponse,
-  ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, LoginAttempt, Principal, Public, Roles } from '@kouan/auth';
+import { ApiErrors } from '@kouan/common';
 import { BookingService } from './booking.service';
 import { IdempotencyKey } from './idempotency-key.decorator';
 import { DriverSessionService } from './driver-session.service';
@@ -25,8 +23,9 @@ export class BookingsController {
   @Post()
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same key and body → the first answer again' })
   @ApiCreatedResponse({ type: CreatedBookingDto })
-  @ApiConflictResponse({ description: 'slot_full, quota_exceeded, vehicle_busy, slot_unavailable' })
-  @ApiUnprocessableEntityResponse({ description: 'slot_past, outside_horizon, idempotency_mismatch' })
+  @ApiErrors(400, 401, 403, { 404: 'slot, vehicle or driver (of the firm)' }, {
+    409: 'slot_full, quota_exceeded, vehicle_busy, slot_unavailable, conflict (the same Idempotency-Key still in flight)',
+  }, 413, { 422: 'slot_past, outside_horizon, idempotency_mismatch' })
   create(
     @CurrentPrincipal() p: Principal,
     @Body() dto: CreateBookingDto,
@@ -36,13 +35,15 @@ export class BookingsController {
   }
 
   @Get()
-  @ApiOkResponse({ type: [BookingDto] })
+  @ApiOkResponse({ type: [BookingDto], description: 'ordered by slot start, then creation' })
+  @ApiErrors(400, 401, 403)
   list(@CurrentPrincipal() p: Principal, @Query() q: ListBookingsQueryDto): Promise<BookingDto[]> {
     return this.bookings.list(p, q);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: BookingDto })
+  @ApiErrors(400, 401, 403, 404)
   get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<BookingDto> {
     return this.bookings.get(p, id);
   }
@@ -50,6 +51,7 @@ export class BookingsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOkResponse({ type: StatusDto })
+  @ApiErrors(400, 401, 403, 404, { 409: 'illegal_transition' })
   cancel(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<StatusDto> {
     return this.bookings.cancel(p, id);
   }
@@ -57,6 +59,9 @@ export class BookingsController {
   @Post(':id/reschedule')
   @HttpCode(200)
   @ApiOkResponse({ type: BookingDto })
+  @ApiErrors(400, 401, 403, { 404: 'booking or slot' }, {
+    409: 'same_slot, illegal_transition, slot_full, quota_exceeded, vehicle_busy, slot_unavailable',
+  }, 413, { 422: 'wrong_port_or_direction, slot_past, outside_horizon' })
   reschedule(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -69,8 +74,7 @@ export class BookingsController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: DriverCodeDto, description: 'a new driver code; the old one stops working and unlocks the reference' })
-  @ApiNotFoundResponse({ description: 'no such booking in your firm' })
-  @ApiGoneResponse({ description: 'booking_closed: the booking is cancelled, completed or no_show' })
+  @ApiErrors(400, 401, 403, { 404: 'no such booking in your firm' }, { 410: 'booking_closed: the booking is cancelled, completed or no_show' })
   reissueDriverCode(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<DriverCodeDto> {
     return this.sessions.reissue(p, id);
   }
@@ -87,10 +91,11 @@ export class DriverSessionController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: DriverSessionTokenDto })
-  @ApiUnauthorizedResponse({ description: 'wrong reference or driver code (each wrong code counts)' })
-  @ApiGoneResponse({ description: 'booking_closed: the booking is cancelled, completed or no_show' })
-  @ApiTooManyRequestsResponse({ description: '10 wrong codes for this reference within the hour (also with the right code), or too many attempts' })
-  @ApiResponse({ status: HttpStatus.LOCKED, description: 'locked: 30 wrong codes; the firm must issue a new code' })
+  @ApiErrors(400, { 401: 'wrong reference or driver code (each wrong code counts)' }, {
+    410: 'booking_closed: the booking is cancelled, completed or no_show',
+  }, 413, { 423: 'locked: 30 wrong codes; the firm must issue a new code' }, {
+    429: 'too_many_requests: 10 wrong codes for this reference within the hour (also with the right code), or too many sign-ins from this address',
+  }, { 503: 'unavailable: the rate limiter (Redis) cannot be reached' })
   open(@Body() dto: DriverSessionDto): Promise<DriverSessionTokenDto> {
     return this.sessions.open(dto);
   }
@@ -101,8 +106,7 @@ export class DriverSessionController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: DriverSessionTokenDto })
-  @ApiUnauthorizedResponse({ description: 'missing, invalid or expired driver token' })
-  @ApiGoneResponse({ description: 'booking_closed: the booking is cancelled, completed or no_show' })
+  @ApiErrors({ 401: 'missing, invalid or expired driver token' }, 403, { 410: 'booking_closed: the booking is cancelled, completed or no_show' })
   refresh(@CurrentPrincipal() p: Principal): Promise<DriverSessionTokenDto> {
     return this.sessions.refresh(p);
   }

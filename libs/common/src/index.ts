@@ -7,3 +7,5 @@ export * from './validators';
 export * from './logger';
 export * from './client-address';
 export * from './json-body';
+export * from './openapi';
+export * from './pagination.dto';

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CreateFirmUserDto, CurrentPrincipal, Principal, Roles, UserResponseDto } from '@kouan/auth';
+import { ApiErrors, PaginationQueryDto } from '@kouan/common';
 import { CreateDriverDto, CreateFirmDto, CreateVehicleDto, DriverDto, FirmDto, VehicleDto } from './dto/firm.dto';
 import { FirmsService } from './firms.service';
 
@@ -13,6 +14,7 @@ export class FirmsController {
   @Post('firms')
   @Roles('port_admin')
   @ApiCreatedResponse({ type: FirmDto })
+  @ApiErrors(400, 401, 403, 413)
   create(@Body() dto: CreateFirmDto): Promise<FirmDto> {
     return this.firms.create(dto);
   }
@@ -20,6 +22,7 @@ export class FirmsController {
   @Post('firms/:id/users')
   @Roles('port_admin', 'firm_admin')
   @ApiCreatedResponse({ type: UserResponseDto })
+  @ApiErrors(400, 401, 403, { 404: 'the firm (a firm admin sees only its own)', 409: 'duplicate_email' }, 413)
   addUser(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -31,28 +34,32 @@ export class FirmsController {
   @Post('vehicles')
   @Roles('firm_admin', 'dispatcher')
   @ApiCreatedResponse({ type: VehicleDto })
+  @ApiErrors(400, 401, 403, { 409: 'duplicate_plate' }, 413)
   addVehicle(@CurrentPrincipal() p: Principal, @Body() dto: CreateVehicleDto): Promise<VehicleDto> {
     return this.firms.addVehicle(p, dto);
   }
 
   @Get('vehicles')
   @Roles('firm_admin', 'dispatcher')
-  @ApiOkResponse({ type: [VehicleDto] })
-  vehicles(@CurrentPrincipal() p: Principal): Promise<VehicleDto[]> {
-    return this.firms.listVehicles(p);
+  @ApiOkResponse({ type: [VehicleDto], description: 'ordered by plate' })
+  @ApiErrors(400, 401, 403)
+  vehicles(@CurrentPrincipal() p: Principal, @Query() q: PaginationQueryDto): Promise<VehicleDto[]> {
+    return this.firms.listVehicles(p, q);
   }
 
   @Post('drivers')
   @Roles('firm_admin', 'dispatcher')
   @ApiCreatedResponse({ type: DriverDto })
+  @ApiErrors(400, 401, 403, 413)
   addDriver(@CurrentPrincipal() p: Principal, @Body() dto: CreateDriverDto): Promise<DriverDto> {
     return this.firms.addDriver(p, dto);
   }
 
   @Get('drivers')
   @Roles('firm_admin', 'dispatcher')
-  @ApiOkResponse({ type: [DriverDto] })
-  drivers(@CurrentPrincipal() p: Principal): Promise<DriverDto[]> {
-    return this.firms.listDrivers(p);
+  @ApiOkResponse({ type: [DriverDto], description: 'ordered by name' })
+  @ApiErrors(400, 401, 403)
+  drivers(@CurrentPrincipal() p: Principal, @Query() q: PaginationQueryDto): Promise<DriverDto[]> {
+    return this.firms.listDrivers(p, q);
   }
 }

@@ -3,7 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { isFirmUser, Principal, UserResponseDto, UsersService } from '@kouan/auth';
 import type { CreateFirmUserDto } from '@kouan/auth';
-import { DomainError, isUniqueViolation, normalisePlate, notFound } from '@kouan/common';
+import { DomainError, isUniqueViolation, normalisePlate, notFound, page } from '@kouan/common';
+import type { PaginationQueryDto } from '@kouan/common';
 import type { CreateDriverDto, CreateFirmDto, CreateVehicleDto, DriverDto, FirmDto, VehicleDto } from './dto/firm.dto';
 import { Driver } from './entities/driver.entity';
 import { Firm } from './entities/firm.entity';
@@ -59,8 +60,10 @@ export class FirmsService {
     return vehicleDto(vehicle);
   }
 
-  async listVehicles(principal: Principal): Promise<VehicleDto[]> {
-    const list = await this.vehicles.find({ where: { firmId: firmOf(principal) }, order: { plate: 'ASC' } });
+  /** Plates are unique within a firm, so the plate order is stable from page to page. */
+  async listVehicles(principal: Principal, q: PaginationQueryDto): Promise<VehicleDto[]> {
+    const { limit, offset } = page(q);
+    const list = await this.vehicles.find({ where: { firmId: firmOf(principal) }, order: { plate: 'ASC' }, take: limit, skip: offset });
     return list.map(vehicleDto);
   }
 
@@ -69,8 +72,9 @@ export class FirmsService {
     return driverDto(driver);
   }
 
-  async listDrivers(principal: Principal): Promise<DriverDto[]> {
-    const list = await this.drivers.find({ where: { firmId: firmOf(principal) }, order: { name: 'ASC' } });
+  async listDrivers(principal: Principal, q: PaginationQueryDto): Promise<DriverDto[]> {
+    const { limit, offset } = page(q);
+    const list = await this.drivers.find({ where: { firmId: firmOf(principal) }, order: { name: 'ASC', id: 'ASC' }, take: limit, skip: offset });
     return list.map(driverDto);
   }
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@kouan/auth';
+import { ApiErrors } from '@kouan/common';
 import { PortCodePipe } from '@kouan/ports/port-code.pipe';
 import { CreateParkingAreaDto, ParkingAreaDto, UpdateParkingAreaDto } from './dto/parking-area.dto';
 import { ParkingService } from './parking.service';
@@ -14,12 +15,14 @@ export class ParkingController {
 
   @Post()
   @ApiCreatedResponse({ type: ParkingAreaDto })
+  @ApiErrors(400, 401, 403, 404, { 409: 'conflict (an area of that name)' }, 413, { 422: 'invalid_schedule (reeferBays over bays)' })
   create(@Param('code', PortCodePipe) code: string, @Body() dto: CreateParkingAreaDto): Promise<ParkingAreaDto> {
     return this.parking.create(code, dto);
   }
 
   @Put(':id')
   @ApiOkResponse({ type: ParkingAreaDto })
+  @ApiErrors(400, 401, 403, 404, { 409: 'conflict (an area of that name)' }, 413, { 422: 'invalid_schedule (reeferBays over bays)' })
   update(
     @Param('code', PortCodePipe) code: string,
     @Param('id', ParseUUIDPipe) id: string,

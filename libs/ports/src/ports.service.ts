@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import { ParkingService } from '@kouan/parking/parking.service';
-import { DomainError, inTransaction, notFound, rows } from '@kouan/common';
+import { DomainError, inTransaction, notFound, page, rows } from '@kouan/common';
+import type { PaginationQueryDto } from '@kouan/common';
 import type { PortDetailDto, PortSummaryDto } from './dto/port.dto';
 import type { PutScheduleDto, ScheduleResponseDto } from './dto/schedule.dto';
 import { Lane } from './entities/lane.entity';
@@ -22,8 +23,14 @@ export class PortsService {
     private readonly parking: ParkingService,
   ) {}
 
-  async list(): Promise<PortSummaryDto[]> {
-    const ports = await this.ports.find({ relations: { lanes: true }, order: { code: 'ASC', lanes: { name: 'ASC' } } });
+  /**
+   * The page of ports first, then their lanes: TypeORM's take/skip next to a joined, ordered relation pages
+   * over the joined rows in an order of its own, and pages then overlapped.
+   */
+  async list(q: PaginationQueryDto): Promise<PortSummaryDto[]> {
+    const { limit, offset } = page(q);
+    const codes = (await this.ports.find({ select: { code: true }, order: { code: 'ASC' }, take: limit, skip: offset })).map((p) => p.code);
+    const ports = await this.ports.find({ where: { code: In(codes) }, relations: { lanes: true }, order: { code: 'ASC', lanes: { name: 'ASC' } } });
     return ports.map((p) => ({
       code: p.code,
       name: p.name,

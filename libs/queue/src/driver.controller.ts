@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@kouan/auth';
+import { ApiErrors } from '@kouan/common';
 import type { BookingUpdate } from '@kouan/realtime/live-events';
 import { CheckInService } from './check-in.service';
-import { CheckInResultDto, GeoCheckInDto } from './dto/queue.dto';
+import { CheckInResultDto, DriverBookingDto, GeoCheckInDto } from './dto/queue.dto';
 import { QueueReadService } from './queue-read.service';
 
 @ApiTags('driver')
@@ -18,7 +19,8 @@ export class DriverController {
 
   /** The same state as the last booking:update. */
   @Get('booking')
-  @ApiOkResponse({ description: '{bookingId, reference, status, position, etaMinutes, reason, parking, lane, instructions}' })
+  @ApiOkResponse({ type: DriverBookingDto })
+  @ApiErrors(401, 403, 404)
   async booking(@CurrentPrincipal() p: Principal): Promise<BookingUpdate> {
     const { portCode: _port, direction: _direction, ...update } = await this.reader.bookingUpdate(p.bookingId as string);
     return update;
@@ -27,6 +29,7 @@ export class DriverController {
   @Post('check-in')
   @HttpCode(200)
   @ApiOkResponse({ type: CheckInResultDto })
+  @ApiErrors(400, 401, 403, 404, { 409: 'already_checked_in, illegal_transition' }, 413, { 422: 'outside_geofence, too_early, too_late' })
   checkIn(@CurrentPrincipal() p: Principal, @Body() dto: GeoCheckInDto): Promise<CheckInResultDto> {
     return this.checkIns.byLocation(p, dto);
   }

@@ -2,13 +2,17 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } fr
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { assertPortScope, CurrentPrincipal, Principal, Public, Roles } from '@kouan/auth';
 import { StatusDto } from '@kouan/booking/dto/booking.dto';
+import { ApiErrors } from '@kouan/common';
+import { LaneDto } from '@kouan/ports/dto/port.dto';
 import { PortCodePipe } from '@kouan/ports/port-code.pipe';
 import type { QueueUpdate, StaffQueueUpdate } from '@kouan/realtime/live-events';
 import { boardView, staffView } from '@kouan/realtime/queue-views';
 import { CheckInService } from './check-in.service';
 import { KpiDayDto, KpiQueryDto } from './dto/kpi.dto';
 import { KpisService } from './kpis.service';
-import { CalledTruckDto, CheckInResultDto, LaneStatusDto, PlateCheckInDto, QueueQueryDto } from './dto/queue.dto';
+import {
+  CalledTruckDto, CheckInResultDto, LaneStatusDto, PlateCheckInDto, QueueQueryDto, QueueViewDto, StaffQueueViewDto,
+} from './dto/queue.dto';
 import { LanesService } from './lanes.service';
 import { QueueReadService } from './queue-read.service';
 
@@ -26,6 +30,7 @@ export class QueueController {
   @Roles('port_admin', 'port_staff')
   @ApiBearerAuth()
   @ApiOkResponse({ type: [KpiDayDto] })
+  @ApiErrors({ 400: 'also bad_request when to is before from or more than 92 days after it' }, 401, { 403: 'firm roles and drivers' }, { 404: 'the port (a port_staff sees only its own)' })
   kpiReport(@CurrentPrincipal() p: Principal, @Param('code', PortCodePipe) code: string, @Query() q: KpiQueryDto): Promise<KpiDayDto[]> {
     return this.kpis.report(p, code, q);
   }
@@ -34,6 +39,9 @@ export class QueueController {
   @Roles('port_staff', 'port_admin')
   @ApiBearerAuth()
   @ApiCreatedResponse({ type: CheckInResultDto })
+  @ApiErrors(400, 401, 403, { 404: 'no booking for that plate at this port today, or the port is not the staff\'s' }, {
+    409: 'already_checked_in, illegal_transition',
+  }, 413, { 422: 'too_early, too_late' })
   checkIn(@CurrentPrincipal() p: Principal, @Param('code', PortCodePipe) code: string, @Body() dto: PlateCheckInDto): Promise<CheckInResultDto> {
     return this.checkIns.byPlate(p, code, dto.plate);
   }
@@ -41,7 +49,8 @@ export class QueueController {
   /** The public board: positions and masked plates, never names or phones. */
   @Get('queue')
   @Public()
-  @ApiOkResponse({ description: '{lanes, called, entries, version}' })
+  @ApiOkResponse({ type: QueueViewDto })
+  @ApiErrors(400, 404, { 429: 'too_many_requests: too many requests from this address' })
   async queue(@Param('code', PortCodePipe) code: string, @Query() q: QueueQueryDto): Promise<QueueUpdate> {
     return boardView(await this.reader.snapshotOfPort(code, q.direction));
   }
@@ -53,7 +62,8 @@ export class QueueController {
   @Get('queue/staff')
   @Roles('port_staff', 'port_admin')
   @ApiBearerAuth()
-  @ApiOkResponse({ description: '{port, direction, version, lanes, called: [{..., bookingId, reference, plate}], entries: [{..., bookingId, reference, plate}]}' })
+  @ApiOkResponse({ type: StaffQueueViewDto })
+  @ApiErrors(400, 401, 403, 404)
   async staffQueue(@CurrentPrincipal() p: Principal, @Param('code', PortCodePipe) code: string, @Query() q: QueueQueryDto): Promise<StaffQueueUpdate> {
     assertPortScope(p, code);
     return staffView(await this.reader.snapshotOfPort(code, q.direction));
@@ -63,6 +73,8 @@ export class QueueController {
   @Roles('port_staff', 'port_admin')
   @ApiBearerAuth()
   @HttpCode(200)
+  @ApiOkResponse({ type: LaneDto })
+  @ApiErrors(400, 401, 403, { 404: 'lane of this port' }, 413)
   laneStatus(
     @CurrentPrincipal() p: Principal,
     @Param('code', PortCodePipe) code: string,
@@ -77,6 +89,7 @@ export class QueueController {
   @ApiBearerAuth()
   @HttpCode(200)
   @ApiOkResponse({ type: CalledTruckDto })
+  @ApiErrors(400, 401, 403, { 404: 'lane of this port, or queue_empty' }, { 409: 'lane_not_open, conflict (the head changed; call again)' })
   callNext(
     @CurrentPrincipal() p: Principal,
     @Param('code', PortCodePipe) code: string,
@@ -97,6 +110,7 @@ export class OutcomeController {
   @Post('complete')
   @HttpCode(200)
   @ApiOkResponse({ type: StatusDto })
+  @ApiErrors(400, 401, 403, 404, { 409: 'illegal_transition' })
   complete(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.lanes.outcome(p, id, 'complete');
   }
@@ -104,6 +118,7 @@ export class OutcomeController {
   @Post('skip')
   @HttpCode(200)
   @ApiOkResponse({ type: StatusDto })
+  @ApiErrors(400, 401, 403, 404, { 409: 'illegal_transition' })
   skip(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.lanes.outcome(p, id, 'skip');
   }
@@ -111,6 +126,7 @@ export class OutcomeController {
   @Post('no-show')
   @HttpCode(200)
   @ApiOkResponse({ type: StatusDto })
+  @ApiErrors(400, 401, 403, 404, { 409: 'illegal_transition' })
   noShow(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.lanes.outcome(p, id, 'no-show');
   }

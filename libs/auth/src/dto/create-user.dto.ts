@@ -21,9 +21,9 @@ export class CreateFirmUserDto extends CreateStaffDto {
 }
 
 export class UserResponseDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() email: string;
   @ApiProperty() role: string;
-  @ApiProperty({ nullable: true, type: String }) firmId: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) firmId: string | null;
   @ApiProperty({ nullable: true, type: String }) portCode: string | null;
 }

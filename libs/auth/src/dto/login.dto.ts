@@ -2,12 +2,12 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 
 export class LoginDto {
-  @ApiProperty({ example: 'admin@kouan.local' })
+  @ApiProperty({ example: 'dispatch@firm.example' })
   @IsEmail()
   @MaxLength(254)
   email: string;
 
-  @ApiProperty({ example: 'admin-password' })
+  @ApiProperty({ example: 'correct-horse-battery' })
   @IsString()
   @MinLength(1)
   @MaxLength(200)

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import {
   IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
-import { NoControlCharacters, Trim } from '@kouan/common';
+import { NoControlCharacters, PaginationQueryDto, Trim } from '@kouan/common';
 import { BOOKING_STATUSES, BookingStatus } from '../booking-status';
 
 export class CargoDto {
@@ -29,9 +29,9 @@ export class CargoDto {
 }
 
 export class CreateBookingDto {
-  @ApiProperty() @IsUUID() slotId: string;
-  @ApiProperty() @IsUUID() vehicleId: string;
-  @ApiProperty() @IsUUID() driverId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() slotId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() vehicleId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() driverId: string;
 
   @ApiProperty({ type: CargoDto })
   @IsObject() @ValidateNested() @Type(() => CargoDto)
@@ -39,18 +39,18 @@ export class CreateBookingDto {
 }
 
 export class CreatedBookingDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'MOHAN-20261129-7K3F' }) reference: string;
   @ApiProperty({ example: 'booked' }) status: string;
-  @ApiProperty() slotId: string;
+  @ApiProperty({ format: 'uuid' }) slotId: string;
   @ApiProperty({ example: '042517', description: 'shown once; the driver logs in with reference + code' }) driverCode: string;
 }
 
 export class RescheduleDto {
-  @ApiProperty() @IsUUID() slotId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() slotId: string;
 }
 
-export class ListBookingsQueryDto {
+export class ListBookingsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ example: '2026-11-29', description: 'the slot date at the port' })
   @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
   date?: string;
@@ -59,32 +59,25 @@ export class ListBookingsQueryDto {
   @IsOptional() @IsIn(BOOKING_STATUSES)
   status?: BookingStatus;
 
-  @ApiPropertyOptional({ default: 100, maximum: 500 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000)
-  offset?: number;
 }
 
 export class BookingDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() reference: string;
   @ApiProperty({ enum: BOOKING_STATUSES }) status: string;
-  @ApiProperty() slotId: string;
+  @ApiProperty({ format: 'uuid' }) slotId: string;
   @ApiProperty() portCode: string;
   @ApiProperty({ enum: ['export', 'import'] }) direction: string;
-  @ApiProperty() serviceDate: string;
-  @ApiProperty() slotStartsAt: string;
-  @ApiProperty() slotEndsAt: string;
-  @ApiProperty() vehicleId: string;
+  @ApiProperty({ format: 'date' }) serviceDate: string;
+  @ApiProperty({ format: 'date-time' }) slotStartsAt: string;
+  @ApiProperty({ format: 'date-time' }) slotEndsAt: string;
+  @ApiProperty({ format: 'uuid' }) vehicleId: string;
   @ApiProperty() plate: string;
-  @ApiProperty() driverId: string;
+  @ApiProperty({ format: 'uuid' }) driverId: string;
   @ApiProperty() driverName: string;
   @ApiProperty({ type: CargoDto }) cargo: CargoDto;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
 export class StatusDto {

@@ -22,8 +22,8 @@ export class CreateFirmDto {
 }
 
 export class FirmDto extends CreateFirmDto {
-  @ApiProperty() id: string;
-  @ApiProperty() createdAt: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
 export class CreateVehicleDto {
@@ -45,12 +45,12 @@ export class CreateVehicleDto {
 }
 
 export class VehicleDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: '云A12345' }) plate: string;
   @ApiProperty() country: string;
   @ApiProperty({ nullable: true, type: String }) trailerPlate: string | null;
   @ApiProperty() reefer: boolean;
-  @ApiProperty() firmId: string;
+  @ApiProperty({ format: 'uuid' }) firmId: string;
 }
 
 export class CreateDriverDto {
@@ -72,6 +72,6 @@ export class CreateDriverDto {
 }
 
 export class DriverDto extends CreateDriverDto {
-  @ApiProperty() id: string;
-  @ApiProperty() firmId: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) firmId: string;
 }

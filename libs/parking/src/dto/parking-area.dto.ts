@@ -37,7 +37,7 @@ export class UpdateParkingAreaDto {
 }
 
 export class ParkingAreaDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty() lat: number;
   @ApiProperty() lon: number;
@@ -45,12 +45,12 @@ export class ParkingAreaDto {
   @ApiProperty() bays: number;
   @ApiProperty() reeferBays: number;
   @ApiProperty({ description: 'bays taken by waiting trucks now' }) occupied: number;
-  @ApiProperty() directions: Record<string, string>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'texts per driver language' }) directions: Record<string, string>;
 }
 
 /** Where a checked-in truck waits. */
 export class ParkingDto {
-  @ApiProperty({ nullable: true, type: String }) areaId: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) areaId: string | null;
   @ApiProperty({ nullable: true, type: String }) areaName: string | null;
   @ApiProperty({ nullable: true, type: Number }) bay: number | null;
   @ApiProperty({ description: 'the bay has shore power for a reefer' }) powered: boolean;

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
+import { ApiNullableObject } from '@kouan/common';
 import { ParkingAreaDto } from '@kouan/parking/dto/parking-area.dto';
 import { ScheduleResponseDto } from './schedule.dto';
 
 export class LaneDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty({ enum: ['export', 'import'] }) direction: string;
   @ApiProperty({ enum: ['open', 'closed', 'paused'] }) status: string;
@@ -24,11 +25,13 @@ export class PortDetailDto extends PortSummaryDto {
   @ApiProperty({ nullable: true, type: String }) counterpartLocation: string | null;
   @ApiProperty() timeZone: string;
   @ApiProperty({ type: [ParkingAreaDto] }) parkingAreas: ParkingAreaDto[];
-  @ApiProperty({ type: ScheduleResponseDto, nullable: true }) schedule: ScheduleResponseDto | null;
+  @ApiNullableObject(ScheduleResponseDto, { description: 'null until the port has a schedule' }) schedule: ScheduleResponseDto | null;
 }
 
 export class SlotDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  // No date-time format here yet: any date may be listed today, and the last slot of 9999-12-31 ends in year
+  // 10000, which RFC 3339 cannot write (the contract's date_out_of_range will bound the dates).
   @ApiProperty({ example: '2026-11-29T08:00:00+08:00' }) startsAt: string;
   @ApiProperty({ example: '2026-11-29T09:00:00+08:00' }) endsAt: string;
   @ApiProperty({ enum: ['export', 'import'] }) direction: string;

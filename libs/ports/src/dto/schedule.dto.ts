@@ -67,5 +67,5 @@ export class PutScheduleDto {
 export class ScheduleResponseDto extends PutScheduleDto {
   @ApiProperty() portCode: string;
   @ApiProperty({ example: 'Asia/Shanghai' }) timeZone: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

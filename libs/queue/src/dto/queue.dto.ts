@@ -1,8 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsLatitude, IsLongitude } from 'class-validator';
-import { IsPlate } from '@kouan/common';
+import { BOOKING_STATUSES } from '@kouan/booking/booking-status';
+import { ApiNullableObject, IsPlate } from '@kouan/common';
 import { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
+import { LaneDto } from '@kouan/ports/dto/port.dto';
 import { DIRECTIONS, LANE_STATUSES } from '@kouan/ports/entities/lane.entity';
+import type { EtaReason } from '@kouan/realtime/live-events';
+
+/** Every reason, checked by the compiler against the event type, so the document lists exactly those. */
+const REASONS: Record<EtaReason, true> = {
+  lane_paused: true, lane_closed: true, not_checked_in: true, called: true, completed: true, cancelled: true, no_show: true,
+};
+const ETA_REASONS = Object.keys(REASONS);
 
 export class PlateCheckInDto {
   @ApiProperty({ example: '云K·12345', description: 'as read by the gate camera or typed by staff' })
@@ -16,7 +25,7 @@ export class GeoCheckInDto {
 }
 
 export class CheckInResultDto {
-  @ApiProperty() bookingId: string;
+  @ApiProperty({ format: 'uuid' }) bookingId: string;
   @ApiProperty({ description: 'place among waiting trucks, from 1' }) position: number;
   @ApiProperty({ type: ParkingDto }) parking: ParkingDto;
 }
@@ -30,7 +39,67 @@ export class LaneStatusDto {
 }
 
 export class CalledTruckDto {
-  @ApiProperty() bookingId: string;
+  @ApiProperty({ format: 'uuid' }) bookingId: string;
   @ApiProperty() reference: string;
   @ApiProperty({ example: '云K12345' }) plate: string;
+}
+
+export class QueueEntryDto {
+  @ApiProperty({ type: 'integer', description: 'place among waiting trucks, from 1' }) position: number;
+  @ApiProperty({ example: '云K·***45' }) plateMasked: string;
+  @ApiProperty({ enum: ['checked_in'] }) status: 'checked_in';
+  @ApiProperty({ format: 'date-time' }) slotStartsAt: string;
+  @ApiProperty({ description: 'in the green channel (perishable cargo)' }) priority: boolean;
+}
+
+export class CalledEntryDto {
+  @ApiProperty({ format: 'uuid' }) laneId: string;
+  @ApiProperty({ example: '云K·***45' }) plateMasked: string;
+  @ApiProperty({ format: 'date-time' }) calledAt: string;
+}
+
+/** The public board of one port and direction: positions and masked plates only. */
+export class QueueViewDto {
+  @ApiProperty({ example: 'MOHAN' }) port: string;
+  @ApiProperty({ enum: DIRECTIONS }) direction: string;
+  @ApiProperty({ type: 'integer', description: 'grows with every change; queue:update carries the same' }) version: number;
+  @ApiProperty({ type: [LaneDto] }) lanes: LaneDto[];
+  @ApiProperty({ type: [CalledEntryDto] }) called: CalledEntryDto[];
+  @ApiProperty({ type: [QueueEntryDto], description: 'the waiting (checked_in) trucks in queue order' }) entries: QueueEntryDto[];
+}
+
+export class StaffQueueEntryDto extends QueueEntryDto {
+  @ApiProperty({ format: 'uuid' }) bookingId: string;
+  @ApiProperty() reference: string;
+  @ApiProperty({ example: '云K12345' }) plate: string;
+}
+
+export class StaffCalledEntryDto extends CalledEntryDto {
+  @ApiProperty({ format: 'uuid' }) bookingId: string;
+  @ApiProperty() reference: string;
+  @ApiProperty({ example: '云K12345' }) plate: string;
+}
+
+/** The staff view: the board plus booking, reference and whole plate of each truck. */
+export class StaffQueueViewDto extends QueueViewDto {
+  @ApiProperty({ type: [StaffCalledEntryDto] }) declare called: StaffCalledEntryDto[];
+  @ApiProperty({ type: [StaffQueueEntryDto] }) declare entries: StaffQueueEntryDto[];
+}
+
+export class LaneRefDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+}
+
+/** What the driver's phone shows: the same state as the last booking:update. */
+export class DriverBookingDto {
+  @ApiProperty({ format: 'uuid' }) bookingId: string;
+  @ApiProperty() reference: string;
+  @ApiProperty({ enum: BOOKING_STATUSES }) status: string;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'place among waiting trucks, from 1; null unless checked_in' }) position: number | null;
+  @ApiProperty({ type: 'integer', nullable: true }) etaMinutes: number | null;
+  @ApiProperty({ enum: [...ETA_REASONS, null], nullable: true, type: String, description: 'why etaMinutes is null' }) reason: EtaReason | null;
+  @ApiNullableObject(ParkingDto) parking: ParkingDto | null;
+  @ApiNullableObject(LaneRefDto, { description: 'the lane the truck is called to' }) lane: LaneRefDto | null;
+  @ApiProperty({ type: String, nullable: true, description: "in the driver's language" }) instructions: string | null;
 }

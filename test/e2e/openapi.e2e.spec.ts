@@ -1,0 +1,330 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Response } from 'supertest';
+import { UsersService } from '@kouan/auth';
+import { API, bearer, cargo, createFirm, DEFAULT_SCHEDULE, portDate, putSchedule, startApi, TestApi, TestFirm } from '../support/harness';
+import { OpenApiChecker } from '../support/openapi';
+
+type Method = 'get' | 'post' | 'put';
+
+interface Send {
+  token?: string;
+  body?: unknown;
+  query?: Record<string, string | number>;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Each operation of /api/docs-json answered for real, for its success and its main errors, and every answer
+ * checked against the document: the status is declared for that operation and the body fits its schema.
+ */
+describe('the OpenAPI document describes the real answers', () => {
+  const PORT = 'MOHAN';
+  let api: TestApi;
+  let firm: TestFirm;
+  let oa: OpenApiChecker;
+  let staff: string;
+  let lane: string;
+  let plateSeq = 0;
+
+  /** One request, checked against the document before the test looks at it. */
+  const call = async (method: Method, path: string, opts: Send = {}): Promise<Response> => {
+    let req = api.http[method](path);
+    if (opts.token) req = req.set(bearer(opts.token));
+    if (opts.headers) req = req.set(opts.headers);
+    if (opts.query) req = req.query(opts.query);
+    const res = await (opts.body === undefined ? req : req.send(opts.body as object));
+    return oa.expectDocumented(method.toUpperCase(), path, res);
+  };
+
+  const expectStatus = async (status: number, method: Method, path: string, opts: Send = {}, code?: string) => {
+    const res = await call(method, path, opts);
+    expect({ status: res.status, code: res.body?.code }).toEqual({ status, code: code ?? res.body?.code });
+    return res;
+  };
+
+  /** The export slot holding now (the port is open round the clock) or tomorrow's first one. */
+  const slotNow = async (port = PORT) => {
+    const date = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const res = await expectStatus(200, 'get', `${API}/ports/${port}/slots`, { query: { date, direction: 'export' } });
+    return (res.body as Array<{ id: string; startsAt: string; endsAt: string }>)
+      .find((s) => Date.parse(s.startsAt) <= Date.now() && Date.now() < Date.parse(s.endsAt))!.id;
+  };
+
+  interface Truck { bookingId: string; reference: string; driverCode: string; plate: string; vehicleId: string }
+
+  const book = async (slotId: string): Promise<Truck> => {
+    plateSeq += 1;
+    const plate = `云K${randomBytes(2).toString('hex').toUpperCase()}${plateSeq}`;
+    const v = await expectStatus(201, 'post', `${API}/vehicles`, { token: firm.dispatcherToken, body: { plate, country: 'CN' } });
+    const b = await expectStatus(201, 'post', `${API}/bookings`, {
+      token: firm.dispatcherToken, body: { slotId, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() },
+    });
+    return { bookingId: b.body.id, reference: b.body.reference, driverCode: b.body.driverCode, plate: v.body.plate, vehicleId: v.body.id };
+  };
+
+  const driverToken = async (t: Truck) =>
+    (await expectStatus(200, 'post', `${API}/driver/session`, { body: { reference: t.reference, driverCode: t.driverCode } })).body.accessToken as string;
+
+  beforeAll(async () => {
+    api = await startApi();
+    oa = await OpenApiChecker.load(api);
+    firm = await createFirm(api, 'Openapi Freight', 1);
+    await putSchedule(api, PORT, { openFrom: '00:00', openTo: '24:00', capacity: { export: 40, import: 40 }, firmQuotaPercent: 100 });
+    const s = await api.http.post(`${API}/ports/${PORT}/staff`).set(bearer(api.adminToken))
+      .send({ email: `staff-${randomBytes(3).toString('hex')}@port.example`, password: 'staff-password' }).expect(201);
+    staff = api.tokens.sign({ sub: s.body.id, role: 'port_staff', portCode: PORT });
+    const port = await api.http.get(`${API}/ports/${PORT}`).expect(200);
+    lane = (port.body.lanes as Array<{ id: string; direction: string }>).find((l) => l.direction === 'export')!.id;
+  });
+  afterAll(() => api.close());
+
+  describe('the document', () => {
+    const errorRef = '#/components/schemas/ErrorBodyDto';
+
+    it('declares a typed success and the contract error body for every operation', () => {
+      expect(oa.operations.length).toBeGreaterThanOrEqual(34);
+      for (const { id, op } of oa.operations) {
+        const statuses = Object.keys(op.responses).map(Number);
+        expect({ id, success: statuses.filter((s) => s < 300).length }).toEqual({ id, success: 1 });
+        for (const [status, r] of Object.entries(op.responses)) {
+          const schema = Object.values(r.content ?? {})[0]?.schema;
+          expect({ id, status, schema: schema !== undefined }).toEqual({ id, status, schema: true });
+          if (Number(status) >= 400) expect({ id, status, schema }).toEqual({ id, status, schema: { $ref: errorRef } });
+        }
+      }
+    });
+
+    it('declares 401 and 403 where a token is needed, 400 and 413 where a body is read, 400 and 404 for path parameters', () => {
+      for (const { id, op } of oa.operations) {
+        const has = (s: number) => String(s) in op.responses;
+        if (op.security) expect({ id, auth: has(401) && has(403) }).toEqual({ id, auth: true });
+        if (op.requestBody) expect({ id, body: has(400) && has(413) }).toEqual({ id, body: true });
+        if (op.parameters?.some((p) => p.in === 'path')) expect({ id, path: has(400) && has(404) }).toEqual({ id, path: true });
+        if (op.parameters?.some((p) => p.in === 'query')) expect({ id, query: has(400) }).toEqual({ id, query: true });
+      }
+    });
+
+    it('shows no real credentials in its examples', async () => {
+      const text = JSON.stringify(oa.doc);
+      expect(text).not.toMatch(/admin-password|admin@kouan\.local/);
+      const login = (await api.http.get('/api/docs-json')).body.components.schemas.LoginDto.properties;
+      expect(login).toMatchObject({ email: { example: 'dispatch@firm.example' }, password: { example: 'correct-horse-battery' } });
+    });
+
+    it('refuses answers it does not describe (the checker can fail)', () => {
+      const res = (status: number, body: unknown) => ({ status, body, text: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+      expect(oa.problems('GET', `${API}/ports/MOHAN`, res(418, {}))).toEqual([expect.stringContaining('does not declare')]);
+      expect(oa.problems('GET', `${API}/ports/MOHAN`, res(404, { statusCode: 404 }))).not.toEqual([]);
+      expect(oa.problems('GET', `${API}/ports/MOHAN`, res(404, { statusCode: 404, error: 'Not Found', message: ['a', 1] }))).not.toEqual([]);
+      expect(oa.problems('GET', `${API}/driver/booking`, res(200, { bookingId: 'x' }))).not.toEqual([]);
+      expect(oa.problems('GET', `${API}/nowhere`, res(200, {}))).toEqual([expect.stringContaining('not in the document')]);
+    });
+  });
+
+  it('public reads: ports, a port with and without a schedule, slots, the board, health', async () => {
+    const ports = await expectStatus(200, 'get', `${API}/ports`);
+    expect(ports.body).toHaveLength(26);
+    await expectStatus(400, 'get', `${API}/ports`, { query: { limit: 0 } });
+    const mohan = await expectStatus(200, 'get', `${API}/ports/mohan`);
+    expect(mohan.body.schedule).toMatchObject({ openFrom: '00:00' });
+    const airport = await expectStatus(200, 'get', `${API}/ports/KMG`);
+    expect(airport.body.schedule).toBeNull();
+    await expectStatus(404, 'get', `${API}/ports/NOWHERE`, {}, 'not_found');
+    await expectStatus(400, 'get', `${API}/ports/a_b`);
+    await expectStatus(200, 'get', `${API}/ports/${PORT}/slots`, { query: { date: portDate(1) } });
+    await expectStatus(400, 'get', `${API}/ports/${PORT}/slots`, { query: { date: 'tomorrow' } });
+    await expectStatus(400, 'get', `${API}/ports/${PORT}/slots`, { query: { date: '2026-02-30' } });
+    await expectStatus(404, 'get', `${API}/ports/NOWHERE/slots`, { query: { date: portDate(1) } });
+    await expectStatus(200, 'get', `${API}/ports/${PORT}/queue`, { query: { direction: 'import' } });
+    await expectStatus(400, 'get', `${API}/ports/${PORT}/queue`);
+    await expectStatus(404, 'get', `${API}/ports/NOWHERE/queue`, { query: { direction: 'export' } });
+    await expectStatus(200, 'get', '/health');
+    await expectStatus(200, 'get', '/ready');
+    const metrics = await expectStatus(200, 'get', '/metrics');
+    expect(metrics.text).toMatch(/^# HELP /m);
+  });
+
+  it('login: 200 with a token, 401 for a wrong password, 400 for a bad body', async () => {
+    const email = `dispatch-${randomBytes(3).toString('hex')}@firm.example`;
+    await api.app.get(UsersService).create({ email, password: 'correct-horse-battery', role: 'dispatcher', firmId: firm.id });
+    const ok = await expectStatus(200, 'post', `${API}/auth/login`, { body: { email, password: 'correct-horse-battery' } });
+    expect(ok.body.role).toBe('dispatcher');
+    await expectStatus(401, 'post', `${API}/auth/login`, { body: { email, password: 'wrong-horse-battery' } });
+    await expectStatus(400, 'post', `${API}/auth/login`, { body: { email: 'not-an-email', password: 1 } });
+  });
+
+  it('port administration: schedule, staff, holding areas, KPIs', async () => {
+    const admin = api.adminToken;
+    await expectStatus(200, 'put', `${API}/ports/HEKOU/schedule`, { token: admin, body: DEFAULT_SCHEDULE });
+    await expectStatus(401, 'put', `${API}/ports/HEKOU/schedule`, { body: DEFAULT_SCHEDULE });
+    await expectStatus(403, 'put', `${API}/ports/HEKOU/schedule`, { token: staff, body: DEFAULT_SCHEDULE });
+    await expectStatus(400, 'put', `${API}/ports/HEKOU/schedule`, { token: admin, body: { ...DEFAULT_SCHEDULE, slotMinutes: 0 } });
+    await expectStatus(404, 'put', `${API}/ports/NOWHERE/schedule`, { token: admin, body: DEFAULT_SCHEDULE });
+    await expectStatus(422, 'put', `${API}/ports/HEKOU/schedule`, { token: admin, body: { ...DEFAULT_SCHEDULE, openFrom: '18:00', openTo: '09:00' } }, 'invalid_schedule');
+
+    const email = `officer-${randomBytes(3).toString('hex')}@port.example`;
+    await expectStatus(201, 'post', `${API}/ports/HEKOU/staff`, { token: admin, body: { email, password: 'correct-horse-battery' } });
+    await expectStatus(409, 'post', `${API}/ports/HEKOU/staff`, { token: admin, body: { email, password: 'correct-horse-battery' } }, 'duplicate_email');
+    await expectStatus(404, 'post', `${API}/ports/NOWHERE/staff`, { token: admin, body: { email: 'x@port.example', password: 'correct-horse-battery' } });
+
+    const area = { name: 'Hekou overflow yard', lat: 22.5, lon: 103.95, radiusM: 300, bays: 20, reeferBays: 2, directions: { en: 'Left at the gate' } };
+    const created = await expectStatus(201, 'post', `${API}/ports/HEKOU/parking-areas`, { token: admin, body: area });
+    await expectStatus(409, 'post', `${API}/ports/HEKOU/parking-areas`, { token: admin, body: area }, 'conflict');
+    await expectStatus(422, 'post', `${API}/ports/HEKOU/parking-areas`, { token: admin, body: { ...area, name: 'Other', bays: 1, reeferBays: 5 } });
+    await expectStatus(200, 'put', `${API}/ports/HEKOU/parking-areas/${created.body.id}`, { token: admin, body: { bays: 25 } });
+    await expectStatus(404, 'put', `${API}/ports/HEKOU/parking-areas/${randomUUID()}`, { token: admin, body: { bays: 25 } });
+    await expectStatus(400, 'put', `${API}/ports/HEKOU/parking-areas/not-a-uuid`, { token: admin, body: { bays: 25 } });
+    await expectStatus(403, 'post', `${API}/ports/HEKOU/parking-areas`, { token: firm.adminToken, body: area });
+
+    const kpis = { from: portDate(-1), to: portDate(1) };
+    await expectStatus(200, 'get', `${API}/ports/${PORT}/kpis`, { token: staff, query: kpis });
+    await expectStatus(404, 'get', `${API}/ports/HEKOU/kpis`, { token: staff, query: kpis });
+    await expectStatus(403, 'get', `${API}/ports/${PORT}/kpis`, { token: firm.adminToken, query: kpis });
+    await expectStatus(400, 'get', `${API}/ports/${PORT}/kpis`, { token: staff, query: { from: kpis.to, to: kpis.from } });
+  });
+
+  it('firms, users, vehicles and drivers', async () => {
+    const admin = api.adminToken;
+    const f = await expectStatus(201, 'post', `${API}/firms`, { token: admin, body: { name: 'Red River Haulage', country: 'vn', contactEmail: 'ops@redriver.example' } });
+    await expectStatus(400, 'post', `${API}/firms`, { token: admin, body: { name: 'No country' } });
+    await expectStatus(401, 'post', `${API}/firms`, { token: 'nonsense', body: {} });
+    await expectStatus(403, 'post', `${API}/firms`, { token: firm.adminToken, body: {} });
+    const user = { email: `owner-${randomBytes(3).toString('hex')}@redriver.example`, password: 'correct-horse-battery', role: 'firm_admin' };
+    await expectStatus(201, 'post', `${API}/firms/${f.body.id}/users`, { token: admin, body: user });
+    await expectStatus(409, 'post', `${API}/firms/${f.body.id}/users`, { token: admin, body: user }, 'duplicate_email');
+    await expectStatus(404, 'post', `${API}/firms/${f.body.id}/users`, { token: firm.adminToken, body: { ...user, email: 'x@firm.example' } });
+    await expectStatus(400, 'post', `${API}/firms/nope/users`, { token: admin, body: user });
+
+    const v = await expectStatus(201, 'post', `${API}/vehicles`, { token: firm.adminToken, body: { plate: 'yn-b 5555', country: 'CN', trailerPlate: '云B·7777挂', reefer: true } });
+    await expectStatus(409, 'post', `${API}/vehicles`, { token: firm.adminToken, body: { plate: v.body.plate, country: 'CN' } }, 'duplicate_plate');
+    await expectStatus(400, 'post', `${API}/vehicles`, { token: firm.adminToken, body: { plate: "'; drop table", country: 'CN' } });
+    await expectStatus(403, 'post', `${API}/vehicles`, { token: staff, body: { plate: 'YNB5556', country: 'CN' } });
+    await expectStatus(200, 'get', `${API}/vehicles`, { token: firm.dispatcherToken, query: { limit: 5 } });
+    await expectStatus(400, 'get', `${API}/vehicles`, { token: firm.dispatcherToken, query: { offset: -1 } });
+    await expectStatus(201, 'post', `${API}/drivers`, { token: firm.adminToken, body: { name: 'Nguyen Van An', phone: '+84 912-345-678', licenceNo: 'VN-1', language: 'vi' } });
+    await expectStatus(400, 'post', `${API}/drivers`, { token: firm.adminToken, body: { name: 'X', phone: '12', licenceNo: 'L', language: 'fr' } });
+    await expectStatus(200, 'get', `${API}/drivers`, { token: firm.adminToken });
+    await expectStatus(401, 'get', `${API}/drivers`);
+  });
+
+  it('bookings: create, replay, read, reschedule, cancel, and their refusals', async () => {
+    const slot = await slotNow();
+    const t = await book(slot);
+    const token = firm.dispatcherToken;
+    const body = { slotId: slot, vehicleId: t.vehicleId, driverId: firm.driverIds[0], cargo: cargo() };
+    await expectStatus(409, 'post', `${API}/bookings`, { token, body }, 'vehicle_busy');
+    await expectStatus(404, 'post', `${API}/bookings`, { token, body: { ...body, slotId: randomUUID() } });
+    await expectStatus(400, 'post', `${API}/bookings`, { token, body: { ...body, cargo: { ...cargo(), weightKg: 0 } } });
+    await expectStatus(403, 'post', `${API}/bookings`, { token: staff, body });
+    const key = { 'Idempotency-Key': randomUUID() };
+    const fresh = await book(slot);
+    await expectStatus(409, 'post', `${API}/bookings`, { token, headers: key, body: { ...body, vehicleId: fresh.vehicleId } }, 'vehicle_busy');
+    const other = await api.http.post(`${API}/vehicles`).set(bearer(token)).send({ plate: `云K${randomBytes(3).toString('hex')}`, country: 'CN' }).expect(201);
+    await expectStatus(201, 'post', `${API}/bookings`, { token, headers: key, body: { ...body, vehicleId: other.body.id } });
+    await expectStatus(201, 'post', `${API}/bookings`, { token, headers: key, body: { ...body, vehicleId: other.body.id } });
+    await expectStatus(422, 'post', `${API}/bookings`, { token, headers: key, body: { ...body, vehicleId: fresh.vehicleId } }, 'idempotency_mismatch');
+
+    await expectStatus(200, 'get', `${API}/bookings`, { token, query: { date: portDate(0), status: 'booked', limit: 10 } });
+    await expectStatus(400, 'get', `${API}/bookings`, { token, query: { status: 'lost' } });
+    await expectStatus(200, 'get', `${API}/bookings/${t.bookingId}`, { token });
+    await expectStatus(404, 'get', `${API}/bookings/${randomUUID()}`, { token });
+    await expectStatus(400, 'get', `${API}/bookings/42`, { token });
+
+    const tomorrow = (await expectStatus(200, 'get', `${API}/ports/${PORT}/slots`, { query: { date: portDate(1), direction: 'export' } })).body[10].id as string;
+    await expectStatus(200, 'post', `${API}/bookings/${t.bookingId}/reschedule`, { token, body: { slotId: tomorrow } });
+    await expectStatus(409, 'post', `${API}/bookings/${t.bookingId}/reschedule`, { token, body: { slotId: tomorrow } }, 'same_slot');
+    const importSlot = (await api.http.get(`${API}/ports/${PORT}/slots`).query({ date: portDate(1), direction: 'import' })).body[10].id as string;
+    await expectStatus(422, 'post', `${API}/bookings/${t.bookingId}/reschedule`, { token, body: { slotId: importSlot } }, 'wrong_port_or_direction');
+    await expectStatus(200, 'post', `${API}/bookings/${t.bookingId}/cancel`, { token });
+    await expectStatus(409, 'post', `${API}/bookings/${t.bookingId}/cancel`, { token }, 'illegal_transition');
+    await expectStatus(404, 'post', `${API}/bookings/${randomUUID()}/cancel`, { token });
+  });
+
+  it('drivers and the queue: session, check-in, board, lanes, calls and outcomes', async () => {
+    const slot = await slotNow();
+    const [a, b] = [await book(slot), await book(slot)];
+    await expectStatus(401, 'post', `${API}/driver/session`, { body: { reference: a.reference, driverCode: a.driverCode === '000000' ? '111111' : '000000' } });
+    await expectStatus(400, 'post', `${API}/driver/session`, { body: { reference: a.reference } });
+    const driver = await driverToken(a);
+    const before = await expectStatus(200, 'get', `${API}/driver/booking`, { token: driver });
+    expect(before.body).toMatchObject({ status: 'booked', position: null, parking: null, lane: null });
+    await expectStatus(403, 'get', `${API}/driver/booking`, { token: firm.dispatcherToken });
+    await expectStatus(401, 'get', `${API}/driver/booking`);
+    await expectStatus(422, 'post', `${API}/driver/check-in`, { token: driver, body: { lat: 0, lon: 0 } }, 'outside_geofence');
+    await expectStatus(400, 'post', `${API}/driver/check-in`, { token: driver, body: { lat: 'north', lon: 0 } });
+    await expectStatus(200, 'post', `${API}/driver/check-in`, { token: driver, body: { lat: 21.183, lon: 101.683 } });
+    await expectStatus(409, 'post', `${API}/driver/check-in`, { token: driver, body: { lat: 21.183, lon: 101.683 } }, 'already_checked_in');
+    const waiting = await expectStatus(200, 'get', `${API}/driver/booking`, { token: driver });
+    expect(waiting.body).toMatchObject({ status: 'checked_in', position: 1, parking: { overflow: false } });
+
+    await expectStatus(201, 'post', `${API}/ports/${PORT}/check-ins`, { token: staff, body: { plate: b.plate } });
+    await expectStatus(409, 'post', `${API}/ports/${PORT}/check-ins`, { token: staff, body: { plate: b.plate } }, 'already_checked_in');
+    await expectStatus(404, 'post', `${API}/ports/${PORT}/check-ins`, { token: staff, body: { plate: '云Z00000' } });
+    await expectStatus(403, 'post', `${API}/ports/${PORT}/check-ins`, { token: firm.adminToken, body: { plate: b.plate } });
+    const board = await expectStatus(200, 'get', `${API}/ports/${PORT}/queue`, { query: { direction: 'export' } });
+    expect(board.body.entries).toHaveLength(2);
+    await expectStatus(200, 'get', `${API}/ports/${PORT}/queue/staff`, { token: staff, query: { direction: 'export' } });
+    await expectStatus(404, 'get', `${API}/ports/HEKOU/queue/staff`, { token: staff, query: { direction: 'export' } });
+    await expectStatus(403, 'get', `${API}/ports/${PORT}/queue/staff`, { token: driver, query: { direction: 'export' } });
+
+    const laneUrl = `${API}/ports/${PORT}/lanes/${lane}`;
+    await expectStatus(200, 'post', `${laneUrl}/status`, { token: staff, body: { status: 'paused' } });
+    await expectStatus(409, 'post', `${laneUrl}/call-next`, { token: staff }, 'lane_not_open');
+    await expectStatus(400, 'post', `${laneUrl}/status`, { token: staff, body: { status: 'shut' } });
+    await expectStatus(404, 'post', `${API}/ports/${PORT}/lanes/${randomUUID()}/status`, { token: staff, body: { status: 'open' } });
+    await expectStatus(200, 'post', `${laneUrl}/status`, { token: staff, body: { status: 'open' } });
+    const first = await expectStatus(200, 'post', `${laneUrl}/call-next`, { token: staff });
+    expect(first.body.bookingId).toBe(a.bookingId);
+    const called = await expectStatus(200, 'get', `${API}/driver/booking`, { token: driver });
+    expect(called.body).toMatchObject({ status: 'called', lane: { id: lane } });
+    await expectStatus(200, 'get', `${API}/ports/${PORT}/queue`, { query: { direction: 'export' } });
+    await expectStatus(200, 'post', `${API}/bookings/${a.bookingId}/skip`, { token: staff });
+    await expectStatus(409, 'post', `${API}/bookings/${a.bookingId}/complete`, { token: staff }, 'illegal_transition');
+    await expectStatus(200, 'post', `${laneUrl}/call-next`, { token: staff });
+    await expectStatus(200, 'post', `${laneUrl}/call-next`, { token: staff });
+    await expectStatus(404, 'post', `${laneUrl}/call-next`, { token: staff }, 'queue_empty');
+    await expectStatus(200, 'post', `${API}/bookings/${b.bookingId}/complete`, { token: staff });
+    await expectStatus(200, 'post', `${API}/bookings/${a.bookingId}/no-show`, { token: staff });
+    await expectStatus(404, 'post', `${API}/bookings/${randomUUID()}/no-show`, { token: staff });
+    await expectStatus(400, 'post', `${API}/bookings/x/skip`, { token: staff });
+    await expectStatus(403, 'post', `${API}/bookings/${a.bookingId}/skip`, { token: firm.adminToken });
+    await expectStatus(401, 'post', `${laneUrl}/call-next`);
+    const done = await expectStatus(200, 'get', `${API}/driver/booking`, { token: driver });
+    expect(done.body).toMatchObject({ status: 'no_show', position: null });
+  });
+
+  it('driver sessions: refresh, a reissued code, closed bookings, and the hardening refusals', async () => {
+    const t = await book(await slotNow());
+    const driver = await driverToken(t);
+    const refreshed = await expectStatus(200, 'post', `${API}/driver/session/refresh`, { token: driver });
+    expect(refreshed.body).toEqual({ accessToken: expect.any(String), expiresAt: expect.any(String) });
+    await expectStatus(401, 'post', `${API}/driver/session/refresh`);
+    await expectStatus(403, 'post', `${API}/driver/session/refresh`, { token: firm.dispatcherToken });
+    const reissued = await expectStatus(200, 'post', `${API}/bookings/${t.bookingId}/driver-code`, { token: firm.dispatcherToken });
+    await expectStatus(401, 'post', `${API}/driver/session`, { body: { reference: t.reference, driverCode: t.driverCode } });
+    await expectStatus(404, 'post', `${API}/bookings/${randomUUID()}/driver-code`, { token: firm.dispatcherToken });
+    await expectStatus(400, 'post', `${API}/bookings/nope/driver-code`, { token: firm.dispatcherToken });
+    await expectStatus(403, 'post', `${API}/bookings/${t.bookingId}/driver-code`, { token: staff });
+    await expectStatus(200, 'post', `${API}/bookings/${t.bookingId}/cancel`, { token: firm.dispatcherToken });
+    await expectStatus(410, 'post', `${API}/driver/session`, { body: { reference: t.reference, driverCode: reissued.body.driverCode } }, 'booking_closed');
+    await expectStatus(410, 'post', `${API}/driver/session/refresh`, { token: driver }, 'booking_closed');
+    await expectStatus(410, 'post', `${API}/bookings/${t.bookingId}/driver-code`, { token: firm.dispatcherToken }, 'booking_closed');
+
+    await expectStatus(422, 'get', `${API}/ports/${PORT}/slots`, { query: { date: '0002-12-31' } }, 'date_out_of_range');
+    let deep: unknown = 'x';
+    for (let i = 0; i < 40; i++) deep = { cargo: deep };
+    await expectStatus(400, 'post', `${API}/bookings`, { token: firm.dispatcherToken, body: deep });
+    await expectStatus(413, 'post', `${API}/driver/session`, { body: { reference: 'x'.repeat(5000), driverCode: '123456' } });
+  });
+
+  it('a body over 1 MiB is 413 in the contract shape', async () => {
+    const huge = { email: 'a@b.example', password: 'x'.repeat(1_100_000) };
+    await expectStatus(413, 'post', `${API}/auth/login`, { body: huge });
+    await expectStatus(413, 'post', `${API}/bookings`, { token: firm.dispatcherToken, body: { cargo: { description: 'y'.repeat(1_100_000) } } });
+  });
+
+  it('every operation was answered, and every one succeeded at least once', () => {
+    const succeeded = new Set([...oa.seen].filter((s) => /\s2\d\d$/.test(s)).map((s) => s.split(' ')[0]));
+    expect(oa.operations.map((o) => o.id).filter((id) => !succeeded.has(id))).toEqual([]);
+  });
+});
