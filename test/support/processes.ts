@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer, Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 
@@ -112,5 +112,45 @@ export class AppProcess {
     const exited = new Promise((r) => this.child.once('exit', r));
     this.child.kill('SIGTERM');
     await exited;
+  }
+}
+
+/**
+ * A TCP relay to a real server (the shared Postgres), which a test can cut and restore: the network between
+ * the app and the database fails, while the database itself, shared with every other test, stays up.
+ */
+export class CuttableLink {
+  private server?: Server;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(
+    readonly port: number,
+    private readonly target: { host: string; port: number },
+  ) {}
+
+  start(): Promise<void> {
+    const server = createServer((client) => {
+      const upstream = connect(this.target.port, this.target.host);
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+  }
+
+  /** Refuses new connections and resets every open one, as a dead database host would. */
+  async cut(): Promise<void> {
+    for (const s of this.sockets) s.resetAndDestroy();
+    this.sockets.clear();
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise((r) => server.close(r));
   }
 }
