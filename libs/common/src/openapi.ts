@@ -32,7 +32,7 @@ const MEANING: Record<ErrorStatus, string> = {
   422: 'breaks a rule of the port or the booking',
   423: 'locked (code `locked`)',
   429: 'too many requests; wait and retry (Retry-After)',
-  503: 'a service this route needs (Redis) is unavailable; retry later (code `unavailable`)',
+  503: 'a service this route needs (Postgres, or Redis for sign-in) cannot be reached; retry later (code `unavailable`)',
 };
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 423 | 429 | 503;
@@ -40,10 +40,11 @@ export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 423 | 
 /**
  * Declares the error answers a route really gives, each with the contract's body, e.g.
  * `@ApiErrors(400, 401, 403, { 409: 'slot_full, quota_exceeded' })`. A number takes the usual meaning;
- * an object names the codes of that status on this route.
+ * an object names the codes of that status on this route. Every route reads Postgres, so every route may answer
+ * 503 while the database cannot be reached: that one is always declared.
  */
 export function ApiErrors(...specs: Array<ErrorStatus | Partial<Record<ErrorStatus, string>>>) {
-  const described = new Map<ErrorStatus, string>();
+  const described = new Map<ErrorStatus, string>([[503, MEANING[503]]]);
   for (const spec of specs) {
     if (typeof spec === 'number') described.set(spec, MEANING[spec]);
     else for (const [status, codes] of Object.entries(spec)) described.set(Number(status) as ErrorStatus, `${MEANING[Number(status) as ErrorStatus]}: ${codes}`);
