@@ -1,0 +1,115 @@
+import { io, Socket } from 'socket.io-client';
+
+type Json = Record<string, unknown>;
+
+/** A socket.io `/live` client that keeps every event it receives, so a test can wait for one or inspect all. */
+export class LiveClient {
+  readonly events: { event: string; data: Json }[] = [];
+  private readonly listeners = new Set<() => void>();
+
+  constructor(readonly socket: Socket) {
+    socket.onAny((event: string, data: Json) => {
+      this.events.push({ event, data });
+      for (const l of [...this.listeners]) l();
+    });
+    // Kept in `events` too (as `disconnect` {reason}), so a test can tell what came before it.
+    socket.on('disconnect', (reason) => {
+      this.events.push({ event: 'disconnect', data: { reason } });
+      for (const l of [...this.listeners]) l();
+    });
+  }
+
+  /** Index to wait from: only events received after this call count. */
+  mark(): number {
+    return this.events.length;
+  }
+
+  of(event: string, from = 0): Json[] {
+    return this.events.slice(from).filter((e) => e.event === event).map((e) => e.data);
+  }
+
+  /** The first `event` from index `from` on, waiting for it up to `timeoutMs`. */
+  waitFor(event: string, from = 0, timeoutMs = 10_000): Promise<Json> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const hit = this.of(event, from)[0];
+        if (!hit) return;
+        cleanup();
+        resolve(hit);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`no ${event} within ${timeoutMs} ms; got ${JSON.stringify(this.events.slice(from))}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+      };
+      this.listeners.add(check);
+      check();
+    });
+  }
+
+  /** The reason the socket was disconnected, once it is (waiting up to `timeoutMs`). */
+  async disconnected(timeoutMs = 10_000): Promise<string> {
+    return (await this.waitFor('disconnect', 0, timeoutMs)).reason as string;
+  }
+
+  /** Names of the events received, in order. */
+  names(): string[] {
+    return this.events.map((e) => e.event);
+  }
+
+  emitWithAck(event: string, body: unknown): Promise<Json> {
+    return this.socket.timeout(10_000).emitWithAck(event, body) as Promise<Json>;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+export interface ConnectOptions {
+  token?: string;
+  /** Handshake headers (Node only): X-Forwarded-For to pose as another client address, Origin for a browser page. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * Opens `/live` on `url`: resolves with the client once the handshake is accepted, rejects with the
+ * connect_error. Every client made is pushed to `opened`, for the caller to close.
+ */
+export async function connectLive(url: string, opened: LiveClient[], opts: ConnectOptions = {}): Promise<LiveClient> {
+  const socket = io(`${url}/live`, {
+    auth: opts.token ? { token: opts.token } : {},
+    extraHeaders: opts.headers,
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
+  const client = new LiveClient(socket);
+  opened.push(client);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no connect or connect_error within 10 s')), 10_000);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.once('connect_error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+  return client;
+}
+
+/** The connect_error of a handshake that must be refused (fails the test if it connects). */
+export async function refusedLive(url: string, opened: LiveClient[], opts: ConnectOptions = {}): Promise<Error> {
+  try {
+    await connectLive(url, opened, opts);
+  } catch (e) {
+    if ((e as Error).message.startsWith('no connect')) throw e;
+    return e as Error;
+  }
+  throw new Error(`the handshake was accepted: ${JSON.stringify(opts.headers ?? {})}`);
+}
