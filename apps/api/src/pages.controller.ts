@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -77,6 +78,9 @@ function loadPages(): { pages: Map<string, Asset>; assets: Map<string, Asset> } 
 @ApiExcludeController()
 @Controller()
 @Public()
+// Static files from memory, answered 304 on a repeat: cheap to serve, and a border post's phones share one
+// carrier-NAT address, so the anonymous per-address allowance is kept for the API's reads.
+@SkipThrottle({ public: true })
 export class PagesController {
   private readonly files = loadPages();
 

@@ -25,9 +25,15 @@ const account = (req: Req) => {
   const email = (req.body as { email?: unknown } | undefined)?.email;
   return typeof email === 'string' ? email.trim().toLowerCase() : '';
 };
-/** `<throttler>|<route>|<hash of the tracker>`: no address or email in Redis keys, and the 429 knows its limit. */
-const keyOf = (ctx: ExecutionContext, tracker: string, name: string) =>
-  `${name}|${ctx.getClass().name}.${ctx.getHandler().name}|${createHash('sha256').update(tracker).digest('base64url')}`;
+/**
+ * `<throttler>|<route>|<hash of the tracker>`: no address or email in Redis keys, and the 429 knows its limit.
+ * Sign-in counts are per route (a login and a driver session are different allowances); the anonymous allowance
+ * is one per address across every anonymous route, so a scraper cannot multiply it by spreading over routes.
+ */
+const keyOf = (ctx: ExecutionContext, tracker: string, name: string) => {
+  const route = name === 'public' ? '*' : `${ctx.getClass().name}.${ctx.getHandler().name}`;
+  return `${name}|${route}|${createHash('sha256').update(tracker).digest('base64url')}`;
+};
 
 const onlyFor = (kind: LoginKind) => (ctx: ExecutionContext) => ctx.getType() !== 'http' || metadata(LOGIN_KIND_KEY, ctx) !== kind;
 
