@@ -221,7 +221,7 @@ describe('hardening', () => {
 
       const from = control.mark();
       await setLane('open');
-      await control.waitFor('queue:update', from);
+      await control.waitFor('queue:update', () => true, from);
       expect(expiring.of('queue:update', afterExpiry)).toEqual([]);
     });
   });

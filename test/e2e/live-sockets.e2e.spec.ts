@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { io, Socket } from 'socket.io-client';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { API, bearer, cargo, createFirm, putSchedule, slotsOf, startApi, TestApi, TestFirm } from '../support/harness';
+import { connectLive, LiveClient } from '../support/live-client';
 
 /**
  * The live side across two API processes sharing one Postgres and one Redis: concurrent call-next, and the
@@ -15,64 +15,6 @@ const ZONE = 'Asia/Shanghai';
 const ALL_DAY = { openFrom: '00:00', openTo: '24:00', slotMinutes: 60, capacity: { export: 200, import: 200 }, firmQuotaPercent: 100 };
 
 type Json = Record<string, unknown>;
-interface Received {
-  event: string;
-  data: Json;
-}
-
-/** A socket.io client that keeps every event it receives, so a test can wait for one or inspect all. */
-class LiveClient {
-  readonly events: Received[] = [];
-  private readonly listeners = new Set<() => void>();
-
-  constructor(readonly socket: Socket) {
-    socket.onAny((event: string, data: Json) => {
-      this.events.push({ event, data });
-      for (const l of [...this.listeners]) l();
-    });
-  }
-
-  /** Index to wait from: only events received after this call count. */
-  mark(): number {
-    return this.events.length;
-  }
-
-  of(event: string, from = 0): Json[] {
-    return this.events.slice(from).filter((e) => e.event === event).map((e) => e.data);
-  }
-
-  /** The first `event` from index `from` on that satisfies `test`, waiting for it up to `timeoutMs`. */
-  waitFor(event: string, test: (data: Json) => boolean = () => true, from = 0, timeoutMs = 10_000): Promise<Json> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const hit = this.of(event, from).find(test);
-        if (!hit) return false;
-        cleanup();
-        resolve(hit);
-        return true;
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`no ${event} matching ${test.toString()} within ${timeoutMs} ms; got ${JSON.stringify(this.events.slice(from))}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.listeners.delete(listener);
-      };
-      const listener = () => void check();
-      this.listeners.add(listener);
-      check();
-    });
-  }
-
-  emitWithAck(event: string, body: unknown): Promise<Json> {
-    return this.socket.timeout(10_000).emitWithAck(event, body) as Promise<Json>;
-  }
-
-  close(): void {
-    this.socket.close();
-  }
-}
 
 describe('live updates across two API processes', () => {
   let api: TestApi;
@@ -89,23 +31,7 @@ describe('live updates across two API processes', () => {
   });
 
   /** Connects to `/live` and resolves once the handshake is accepted; rejects with the connect_error. */
-  async function connect(url: string, token?: string): Promise<LiveClient> {
-    const socket = io(`${url}/live`, { auth: token ? { token } : {}, transports: ['websocket'], reconnection: false, forceNew: true });
-    const client = new LiveClient(socket);
-    clients.push(client);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no connect or connect_error within 10 s')), 10_000);
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      socket.once('connect_error', (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-    });
-    return client;
-  }
+  const connect = (url: string, token?: string): Promise<LiveClient> => connectLive(url, clients, { token });
 
   interface Truck {
     id: string;

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { DateTime } from 'luxon';
-import { io, Socket } from 'socket.io-client';
 import request from 'supertest';
 import { redisOptions } from '@kouan/config';
 import { QueueName } from '@kouan/jobs';
 import { API, bearer, cargo, createFirm, putSchedule, slotsOf, startApi, TestApi, TestFirm } from '../support/harness';
+import { connectLive, LiveClient } from '../support/live-client';
 import { AppProcess, freePort, OwnRedis, until } from '../support/processes';
 
 /**
@@ -41,9 +41,9 @@ describe('Redis outage', () => {
   let vehicles: Array<{ id: string; plate: string }>;
   let drivers: Array<{ id: string }>;
   const booked: Truck[] = [];
-  const sockets: Socket[] = [];
-  let driver: Awaited<ReturnType<typeof connect>>;
-  let board: Awaited<ReturnType<typeof connect>>;
+  const sockets: LiveClient[] = [];
+  let driver: LiveClient;
+  let board: LiveClient;
   let driverToken: string;
   let versionBefore: number;
   const ownPrefix = `kouan-test-outage-${randomBytes(4).toString('hex')}`;
@@ -55,18 +55,7 @@ describe('Redis outage', () => {
   const checkIn = (plate: string) => http().post(`${API}/ports/${PORT_CODE}/check-ins`).set(bearer(staffToken)).send({ plate });
   const callNext = () => http().post(`${API}/ports/${PORT_CODE}/lanes/${exportLane}/call-next`).set(bearer(staffToken));
 
-  /** Connects to the API process's `/live` and keeps every event it receives. */
-  async function connect(token?: string) {
-    const events: Array<{ event: string; data: Json }> = [];
-    const socket = io(`${url}/live`, { auth: token ? { token } : {}, transports: ['websocket'], reconnection: false, forceNew: true });
-    sockets.push(socket);
-    socket.onAny((event: string, data: Json) => events.push({ event, data }));
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
-    return { socket, events, of: (event: string) => events.filter((e) => e.event === event).map((e) => e.data) };
-  }
+  const connect = (token?: string) => connectLive(url, sockets, { token });
 
   beforeAll(async () => {
     redis = new OwnRedis(await freePort());
@@ -113,7 +102,7 @@ describe('Redis outage', () => {
     driverToken = api.tokens.sign({ sub: last.id, role: 'driver', firmId: firm.id, portCode: PORT_CODE });
     driver = await connect(driverToken);
     board = await connect();
-    expect(await board.socket.timeout(5000).emitWithAck('subscribe', { port: PORT_CODE, direction: 'export' })).toEqual({ ok: true });
+    expect(await board.emitWithAck('subscribe', { port: PORT_CODE, direction: 'export' })).toEqual({ ok: true });
     versionBefore = board.of('queue:update')[0].version as number;
   }, 120_000);
 

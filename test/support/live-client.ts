@@ -28,18 +28,18 @@ export class LiveClient {
     return this.events.slice(from).filter((e) => e.event === event).map((e) => e.data);
   }
 
-  /** The first `event` from index `from` on, waiting for it up to `timeoutMs`. */
-  waitFor(event: string, from = 0, timeoutMs = 10_000): Promise<Json> {
+  /** The first `event` from index `from` on that satisfies `test`, waiting for it up to `timeoutMs`. */
+  waitFor(event: string, test: (data: Json) => boolean = () => true, from = 0, timeoutMs = 10_000): Promise<Json> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        const hit = this.of(event, from)[0];
+        const hit = this.of(event, from).find(test);
         if (!hit) return;
         cleanup();
         resolve(hit);
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`no ${event} within ${timeoutMs} ms; got ${JSON.stringify(this.events.slice(from))}`));
+        reject(new Error(`no ${event} matching ${test.toString()} within ${timeoutMs} ms; got ${JSON.stringify(this.events.slice(from))}`));
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
@@ -52,7 +52,7 @@ export class LiveClient {
 
   /** The reason the socket was disconnected, once it is (waiting up to `timeoutMs`). */
   async disconnected(timeoutMs = 10_000): Promise<string> {
-    return (await this.waitFor('disconnect', 0, timeoutMs)).reason as string;
+    return (await this.waitFor('disconnect', () => true, 0, timeoutMs)).reason as string;
   }
 
   /** Names of the events received, in order. */
