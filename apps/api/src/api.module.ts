@@ -15,6 +15,7 @@ import { QueueModule } from '@kouan/queue';
 import { RealtimeModule } from '@kouan/realtime';
 import { HealthController } from './health.controller';
 import { LiveGateway } from './live.gateway';
+import { LiveQueues } from './live-queues';
 import { MetricsController } from './metrics.controller';
 import { PagesController } from './pages.controller';
 
@@ -46,7 +47,7 @@ export class ApiModule {
         QueueModule,
       ],
       controllers: [HealthController, PagesController],
-      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }, LiveGateway],
+      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }, LiveQueues, LiveGateway],
     };
   }
 }

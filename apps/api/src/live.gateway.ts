@@ -5,19 +5,19 @@ import { InjectThrottlerStorage, ThrottlerStorage } from '@nestjs/throttler';
 import type { Namespace, Socket } from 'socket.io';
 import { Principal, TokenService } from '@kouan/auth';
 import { clientAddress } from '@kouan/common';
-import { ACTIVE_STATUSES, BookingStatus } from '@kouan/booking/booking-status';
-import { QueueReadService } from '@kouan/queue';
+import { Applied, LiveQueue, QueueReadService } from '@kouan/queue';
 import {
-  boardView, BookingUpdate, bookingUpdate, LIVE_NAMESPACE, QUEUE_SNAPSHOT_EVENT, QueueSnapshot, rooms, ServerToClientEvents, staffView,
+  boardView, bookingUpdate, LIVE_NAMESPACE, QUEUE_DELTA_EVENT, QueueDelta, QueueTruck, rooms, ServerToClientEvents, staffView,
 } from '@kouan/realtime';
+import { LiveQueues } from './live-queues';
 
 type LiveSocket = Socket<Record<string, never>, ServerToClientEvents, Record<string, never>, { principal?: Principal; expiry?: NodeJS.Timeout }>;
 
 const PORT_CODE = /^[A-Z0-9-]{2,32}$/;
 
 /**
- * `subscribe` per client address per minute: each one reads a whole queue, so a loop on one socket must not
- * turn into a loop of queue reads. A board subscribes once per connection; 60 leaves room for a post's boards.
+ * `subscribe` per client address per minute: each one builds and sends a whole board, so a loop on one socket
+ * must not turn into a loop of them. A board subscribes once per connection; 60 leaves room for a post's boards.
  */
 const SUBSCRIBES_PER_MINUTE = 60;
 
@@ -27,20 +27,20 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /**
  * socket.io `/live`. Authenticated at the handshake with the same tokens as HTTP (a bad token is refused;
  * no token is a public board viewer). Rooms: booking:<id> (driver), firm:<id>, staff:<port>, and
- * port:<code>:<direction> for board subscribers. Queue changes arrive once per change from Redis (any
- * process may have made them) and are fanned out here to this process's own sockets.
+ * port:<code>:<direction> for board subscribers. Queue changes arrive once per change from Redis as small
+ * deltas (any process may have made them); LiveQueues keeps each queue in memory, and what changed is sent
+ * here to this process's own sockets only.
  */
 @WebSocketGateway({ namespace: LIVE_NAMESPACE })
 export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(LiveGateway.name);
-  /** Newest version sent per queue, so a late or duplicate snapshot never overwrites a newer one. */
-  private readonly sent = new Map<string, number>();
 
   @WebSocketServer() private readonly nsp: Namespace<Record<string, never>, ServerToClientEvents>;
 
   constructor(
     private readonly tokens: TokenService,
     private readonly reader: QueueReadService,
+    private readonly queues: LiveQueues,
     @InjectThrottlerStorage() private readonly throttle: ThrottlerStorage,
   ) {}
 
@@ -53,7 +53,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       (socket as LiveSocket).data.principal = principal;
       next();
     });
-    nsp.on(QUEUE_SNAPSHOT_EVENT, (snapshot: QueueSnapshot) => this.fanOut(snapshot));
+    this.queues.onChange((queue, change, kind) => this.fanOut(queue, change, kind));
+    nsp.on(QUEUE_DELTA_EVENT, (delta: QueueDelta) => this.queues.receive(delta));
   }
 
   async handleConnection(socket: LiveSocket): Promise<void> {
@@ -104,13 +105,13 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     if (await this.tooManySubscribes(socket)) {
       return { ok: false, error: `too many subscribes from this address (at most ${SUBSCRIBES_PER_MINUTE} a minute); wait a minute` };
     }
-    const snapshot = await this.reader.snapshotOfPort(code, direction).catch(() => null);
-    if (!snapshot) return { ok: false, error: `no port ${code}` };
+    const queue = (await this.reader.portExists(code)) ? await this.queues.get(code, direction).catch(() => null) : null;
+    if (!queue) return { ok: false, error: `no port ${code}` };
     await socket.join(rooms.board(code, direction));
     // Port admins have no port of their own: subscribing to one also gives them its staff view.
     const admin = socket.data.principal?.role === 'port_admin';
     if (admin) await socket.join(rooms.staff(code));
-    socket.emit('queue:update', admin ? staffView(snapshot) : boardView(snapshot));
+    socket.emit('queue:update', admin ? staffView(queue.view()) : boardView(queue.view()));
     return { ok: true };
   }
 
@@ -121,12 +122,13 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     return isBlocked;
   }
 
-  private fanOut(s: QueueSnapshot): void {
-    const key = `${s.port}:${s.direction}`;
-    const newer = (this.sent.get(key) ?? -1) < s.version;
-    // Every process gets every snapshot but holds only its own sockets: build and send only what a socket here
-    // is waiting for. Each booking:update is different (its own position), so it goes straight to the sockets
-    // of its rooms rather than through a broadcast per booking.
+  /**
+   * Sends what a change means to this process's own sockets: the board and staff views of the queue (built only
+   * when someone here watches them), and booking:update to the driver and firm of each truck the change was
+   * about and of each waiting truck whose position or ETA moved (all of them after a whole read).
+   */
+  private fanOut(queue: LiveQueue, change: Applied, kind: 'delta' | 'whole' | 'finals'): void {
+    const whole = kind === 'whole';
     const joined = this.nsp.adapter.rooms;
     const send = (room: string, event: keyof ServerToClientEvents, payload: () => unknown) => {
       const members = joined.get(room);
@@ -134,19 +136,26 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       const data = payload();
       for (const id of members) this.nsp.sockets.get(id)?.emit(event, data as never);
     };
-    if (newer) {
-      this.sent.set(key, s.version);
-      send(rooms.board(s.port, s.direction), 'queue:update', () => boardView(s));
-      send(rooms.staff(s.port), 'queue:update', () => staffView(s));
+    // Every new version goes to the boards and consoles (lanes and the called list are in it too).
+    if (kind !== 'finals') {
+      send(rooms.board(queue.port, queue.direction), 'queue:update', () => boardView(queue.view()));
+      send(rooms.staff(queue.port), 'queue:update', () => staffView(queue.view()));
     }
-    for (const truck of s.trucks) {
-      // Concurrent changes can arrive with the same or an older version than one already sent, yet be the only
-      // snapshot naming a booking that just left the line (completed, no-show): a final state cannot be stale.
-      if (!newer && ACTIVE_STATUSES.includes(truck.status as BookingStatus)) continue;
-      let update: BookingUpdate | undefined;
-      const once = () => (update ??= bookingUpdate(s, truck));
-      send(rooms.booking(truck.bookingId), 'booking:update', once);
-      send(rooms.firm(truck.firmId), 'booking:update', once);
+    const texts = queue.textTable;
+    const tell = (truck: QueueTruck) => {
+      if (!joined.has(rooms.booking(truck.bookingId)) && !joined.has(rooms.firm(truck.firmId))) return;
+      const update = bookingUpdate(texts, truck);
+      send(rooms.booking(truck.bookingId), 'booking:update', () => update);
+      send(rooms.firm(truck.firmId), 'booking:update', () => update);
+    };
+    const told = new Set<string>();
+    for (const truck of change.changed) {
+      told.add(truck.bookingId);
+      tell(truck);
     }
+    for (const truck of queue.waitingFrom(whole ? 0 : change.from)) {
+      if (!told.has(truck.bookingId)) tell(truck);
+    }
+    if (whole) for (const truck of queue.calledTrucks) tell(truck);
   }
 }

@@ -6,6 +6,8 @@ import { DomainError, inTransaction, normalisePlate, notFound, one } from '@koua
 import type { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
 import { ParkingService } from '@kouan/parking/parking.service';
 import { isoInZone } from '@kouan/ports/slot-grid';
+import type { QueueTruck } from '@kouan/realtime/live-events';
+import { bookingUpdate } from '@kouan/realtime/queue-views';
 import type { CheckInResultDto } from './dto/queue.dto';
 import { message } from './messages';
 import { QueueNotifier } from './queue-notifier';
@@ -85,9 +87,12 @@ export class CheckInService {
   }
 
   private async checkIn(bookingId: string, preferAreaId: string | null): Promise<CheckInResultDto> {
-    const arrival = await inTransaction(this.ds, (em) => this.admit(em, bookingId, preferAreaId));
-    void this.notifier.changed(arrival.port_code, arrival.direction, [bookingId]);
-    const mine = await this.reader.bookingUpdate(bookingId);
+    const delta = await inTransaction(this.ds, async (em) => {
+      const { arrival, version } = await this.admit(em, bookingId, preferAreaId);
+      return this.reader.delta(em, arrival.port_code, arrival.direction, version, bookingId);
+    });
+    this.notifier.changed(delta);
+    const mine = bookingUpdate(delta, delta.joined as QueueTruck);
     return { bookingId, position: mine.position as number, parking: mine.parking as ParkingDto };
   }
 
@@ -95,7 +100,7 @@ export class CheckInService {
    * Queue lock first (as every queue change), then the booking moves booked → checked_in only if it still
    * is booked: a second check-in of the same truck, from any process, finds nothing to move (409).
    */
-  private async admit(em: EntityManager, bookingId: string, preferAreaId: string | null): Promise<Arrival> {
+  private async admit(em: EntityManager, bookingId: string, preferAreaId: string | null): Promise<{ arrival: Arrival; version: number }> {
     const a = await one<Arrival>(em, `${ARRIVAL} WHERE b.id = $1`, [bookingId]);
     if (!a) throw notFound('booking');
     if (a.status !== 'booked') {
@@ -109,7 +114,7 @@ export class CheckInService {
       });
     }
     if (a.too_late) throw new DomainError('too_late', 'the check-in window of this slot has closed; book a new slot');
-    await lockQueue(em, a.port_code, a.direction);
+    const { version } = await lockQueue(em, a.port_code, a.direction);
     // The queue lock serialises check-ins of this port and direction, so counting the slot's green-channel
     // trucks and then taking one more cannot overshoot the cap.
     const green = a.perishable
@@ -130,6 +135,6 @@ export class CheckInService {
         area ? message('waitInBay', a.language, { bay: place.bay as number, area: area.name }) : null],
     );
     if (!moved) throw new DomainError('already_checked_in', 'this truck was checked in a moment ago');
-    return a;
+    return { arrival: a, version };
   }
 }

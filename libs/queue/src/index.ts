@@ -5,3 +5,4 @@ export * from './jobs/expire-overdue.job';
 export * from './queue-notifier';
 export * from './queue-read.service';
 export * from './queue.module';
+export * from './live-queue';

@@ -12,7 +12,7 @@ import type { CalledTruckDto } from './dto/queue.dto';
 import { messagesByLanguage } from './messages';
 import { lockQueue } from './queue-lock';
 import { QueueNotifier } from './queue-notifier';
-import { WAITING_ORDER } from './queue-read.service';
+import { QueueReadService, WAITING_ORDER } from './queue-read.service';
 
 export type Outcome = 'complete' | 'skip' | 'no-show';
 
@@ -25,24 +25,25 @@ export class LanesService {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly live: LivePublisher,
     private readonly notifier: QueueNotifier,
+    private readonly reader: QueueReadService,
   ) {}
 
   /** Opening, pausing or closing a lane changes every ETA of its direction, so the queue moves on a version too. */
   async setStatus(p: Principal, port: string, laneId: string, status: LaneStatus): Promise<LaneView> {
     assertPortScope(p, port);
-    const lane = await inTransaction(this.ds, async (em) => {
+    const { view, delta } = await inTransaction(this.ds, async (em) => {
       // Lane row before queue row, the order callNext takes them in: the other way round, a pause racing
       // calls deadlocks (Postgres aborts one and inTransaction retries, for seconds, then gives up with a 500).
       const found = await one<LaneView>(
         em, 'SELECT id, name, direction, status FROM lanes WHERE id = $1 AND port_code = $2 FOR UPDATE', [laneId, port],
       );
       if (!found) throw notFound('lane');
-      await lockQueue(em, port, found.direction);
-      return one<LaneView>(em, 'UPDATE lanes SET status = $2 WHERE id = $1 RETURNING id, name, direction, status', [laneId, status]);
+      const { version } = await lockQueue(em, port, found.direction);
+      const updated = await one<LaneView>(em, 'UPDATE lanes SET status = $2 WHERE id = $1 RETURNING id, name, direction, status', [laneId, status]);
+      return { view: updated as LaneView, delta: await this.reader.delta(em, port, found.direction, version, null) };
     });
-    const view = lane as LaneView;
     this.live.lane(port, view.direction, { port, laneId, status: view.status });
-    void this.notifier.changed(port, view.direction);
+    this.notifier.changed(delta);
     return view;
   }
 
@@ -59,7 +60,7 @@ export class LanesService {
       );
       if (!lane) throw notFound('lane');
       if (lane.status !== 'open') throw new DomainError('lane_not_open', `lane ${lane.name} is ${lane.status}`);
-      await lockQueue(em, port, lane.direction);
+      const { version } = await lockQueue(em, port, lane.direction);
       const head = await one<{ id: string; green: boolean }>(em, `${WAITING_ORDER} ORDER BY position LIMIT 1`, [port, lane.direction]);
       if (!head) throw new DomainError('queue_empty', 'no truck is waiting for this direction');
       const truck = await one<{ id: string; reference: string; plate: string }>(
@@ -77,10 +78,10 @@ export class LanesService {
          WHERE port_code = $1 AND direction = $2`,
         [port, lane.direction, head.green],
       );
-      return { ...truck, direction: lane.direction };
+      return { truck, delta: await this.reader.delta(em, port, lane.direction, version, null, [truck.id]) };
     });
-    void this.notifier.changed(port, called.direction, [called.id]);
-    return { bookingId: called.id, reference: called.reference, plate: called.plate };
+    this.notifier.changed(called.delta);
+    return { bookingId: called.truck.id, reference: called.truck.reference, plate: called.truck.plate };
   }
 
   /**
@@ -94,8 +95,8 @@ export class LanesService {
       this.ds, 'SELECT port_code, direction, status FROM bookings WHERE id = $1', [bookingId],
     );
     if (!b || (p.role === 'port_staff' && p.portCode !== b.port_code)) throw notFound('booking');
-    await inTransaction(this.ds, async (em) => {
-      await lockQueue(em, b.port_code, b.direction);
+    const delta = await inTransaction(this.ds, async (em) => {
+      const { version } = await lockQueue(em, b.port_code, b.direction);
       const moved = await one(
         em,
         outcome === 'skip'
@@ -119,8 +120,12 @@ export class LanesService {
         const now = await one<{ status: BookingStatus }>(em, 'SELECT status FROM bookings WHERE id = $1', [bookingId]);
         throw illegalMove((now as { status: BookingStatus }).status, to);
       }
+      // A skipped truck joins the line again; any other outcome only moves it.
+      return outcome === 'skip'
+        ? this.reader.delta(em, b.port_code, b.direction, version, bookingId)
+        : this.reader.delta(em, b.port_code, b.direction, version, null, [bookingId]);
     });
-    void this.notifier.changed(b.port_code, b.direction, [bookingId]);
+    this.notifier.changed(delta);
     return { status: to };
   }
 }

@@ -5,9 +5,9 @@ import { notFound, one, rows } from '@kouan/common';
 import type { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
 import { toParkingDto } from '@kouan/parking/parking.service';
 import { isoInZone } from '@kouan/ports/slot-grid';
-import type { BookingUpdate, LaneView, QueueSnapshot, QueueTruck } from '@kouan/realtime/live-events';
+import type { BookingUpdate, LaneTimingView, LaneView, QueueDelta, QueueSnapshot, QueueTruck } from '@kouan/realtime/live-events';
 import { bookingUpdate } from '@kouan/realtime/queue-views';
-import { estimateEta, LaneTiming } from './eta';
+import { estimateEta } from './eta';
 
 /**
  * The waiting line of one port and direction, as the database orders it: trucks of current and earlier
@@ -56,7 +56,6 @@ interface DetailRow {
   lane_name: string | null;
   called_at: Date | null;
   instructions: string | null;
-  default_service_minutes: number;
 }
 
 const DETAILS = `
@@ -66,13 +65,12 @@ const DETAILS = `
          -- language: the whole jsonb in every language, on every row, was most of the bytes of a long queue's read.
          CASE WHEN pa.id IS NOT NULL THEN jsonb_build_object(d.language,
            COALESCE(pa.directions ->> d.language, pa.directions ->> 'en', pa.directions ->> 'zh')) END AS directions,
-         b.lane_id, l.name AS lane_name, b.called_at, b.instructions, COALESCE(sc.default_service_minutes, 8) AS default_service_minutes
+         b.lane_id, l.name AS lane_name, b.called_at, b.instructions
   FROM bookings b
   JOIN vehicles v ON v.id = b.vehicle_id
   JOIN drivers d ON d.id = b.driver_id
   JOIN slots sl ON sl.id = b.slot_id
   JOIN ports p ON p.code = b.port_code
-  LEFT JOIN schedules sc ON sc.port_code = b.port_code
   LEFT JOIN parking_areas pa ON pa.id = b.parking_area_id
   LEFT JOIN lanes l ON l.id = b.lane_id`;
 
@@ -96,9 +94,12 @@ const REASON_BY_STATUS: Record<string, BookingUpdate['reason']> = {
 export class QueueReadService {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  /** Lanes of a direction with the median of their last 20 service times (call to complete), in minutes. */
-  private lanes(em: EntityManager, port: string, direction: string): Promise<LaneRow[]> {
-    return rows<LaneRow>(
+  /**
+   * Lanes of a direction with the median of their last 20 service times (call to complete), in minutes, and
+   * the port's default service time (until a lane has measurements).
+   */
+  private async lanes(em: EntityManager, port: string, direction: string): Promise<{ lanes: LaneRow[]; defaultServiceMinutes: number }> {
+    const lanes = await rows<LaneRow>(
       em,
       `SELECT l.id, l.name, l.direction, l.status,
               (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t.minutes) FROM (
@@ -107,6 +108,8 @@ export class QueueReadService {
        FROM lanes l WHERE l.port_code = $1 AND l.direction = $2 ORDER BY l.name`,
       [port, direction],
     );
+    const schedule = await one<{ m: number }>(em, 'SELECT COALESCE((SELECT default_service_minutes FROM schedules WHERE port_code = $1), 8) AS m', [port]);
+    return { lanes, defaultServiceMinutes: schedule?.m ?? 8 };
   }
 
   /**
@@ -120,14 +123,15 @@ export class QueueReadService {
 
   /** The queue a client asked for by port code: an unknown port is a 404, not an empty line. */
   async snapshotOfPort(port: string, direction: string): Promise<QueueSnapshot> {
-    if (!(await one(this.ds, 'SELECT 1 FROM ports WHERE code = $1', [port]))) throw notFound(`port ${port}`);
+    if (!(await this.portExists(port))) throw notFound(`port ${port}`);
     return this.snapshot(port, direction);
   }
 
-  /**
-   * `onlyTouched`: details of the `touched` bookings alone (their positions still come from the whole line), for
-   * one driver's state; the snapshot's board and staff views then hold only those bookings and must not be sent.
-   */
+  async portExists(port: string): Promise<boolean> {
+    return Boolean(await one(this.ds, 'SELECT 1 FROM ports WHERE code = $1', [port]));
+  }
+
+  /** A whole queue (and any `touched` bookings) in one REPEATABLE READ snapshot. */
   private async read(port: string, direction: string, touched: string[], onlyTouched: boolean): Promise<QueueSnapshot> {
     const runner = this.ds.createQueryRunner();
     await runner.connect();
@@ -135,23 +139,54 @@ export class QueueReadService {
       await runner.startTransaction('REPEATABLE READ');
       const em = runner.manager;
       const [state] = await rows<{ version: string }>(em, 'SELECT version FROM queue_state WHERE port_code = $1 AND direction = $2', [port, direction]);
-      const lanes = await this.lanes(em, port, direction);
-      const details = await rows<DetailRow>(
-        em,
-        `WITH q AS (${WAITING_ORDER})
-         SELECT x.*, q.green, q.position FROM (${DETAILS}
-           WHERE b.port_code = $1 AND b.direction = $2
-             AND (${onlyTouched ? 'false' : "b.status IN ('checked_in', 'called')"} OR b.id = ANY($3::uuid[]))) x
-         LEFT JOIN q ON q.id = x.id
-         ORDER BY q.position NULLS LAST, x.called_at`,
-        [port, direction, touched],
-      );
+      const snapshot = await this.readIn(em, port, direction, Number(state?.version ?? 0), touched, onlyTouched ? 'touched' : 'queue');
       await runner.commitTransaction();
-      return this.build(port, direction, Number(state?.version ?? 0), lanes, details);
+      return snapshot;
     } finally {
       if (runner.isTransactionActive) await runner.rollbackTransaction();
       await runner.release();
     }
+  }
+
+  /**
+   * `mode` queue: the waiting and called trucks and the `touched` ones; touched: those alone, with their
+   * positions from the whole line; moved: those alone, without positions (none of them is waiting).
+   */
+  private async readIn(
+    em: EntityManager, port: string, direction: string, version: number, touched: string[], mode: 'queue' | 'touched' | 'moved',
+  ): Promise<QueueSnapshot> {
+    const { lanes, defaultServiceMinutes } = await this.lanes(em, port, direction);
+    const which = `(${mode === 'queue' ? "b.status IN ('checked_in', 'called')" : 'false'} OR b.id = ANY($3::uuid[]))`;
+    const details = mode === 'moved'
+      ? await rows<DetailRow>(em, `SELECT x.*, NULL::boolean AS green, NULL::int AS position FROM (${DETAILS}
+           WHERE b.port_code = $1 AND b.direction = $2 AND ${which}) x`, [port, direction, touched])
+      : await rows<DetailRow>(
+        em,
+        `WITH q AS (${WAITING_ORDER})
+         SELECT x.*, q.green, q.position FROM (${DETAILS}
+           WHERE b.port_code = $1 AND b.direction = $2 AND ${which}) x
+         LEFT JOIN q ON q.id = x.id
+         ORDER BY q.position NULLS LAST, x.called_at`,
+        [port, direction, touched],
+      );
+    return this.build(port, direction, version, lanes, defaultServiceMinutes, details);
+  }
+
+  /**
+   * One queue change as every API process needs it, read inside the transaction that made it, after its
+   * statements and under its queue lock (`version` from lockQueue): `joined` is the booking that entered the
+   * waiting line (check-in, skip), `moved` those that changed otherwise. Bytes do not depend on the queue's
+   * length; only `joined` needs the order, which the database computes without sending it.
+   */
+  async delta(em: EntityManager, port: string, direction: string, version: number, joined: string | null, moved: string[] = []): Promise<QueueDelta> {
+    const ids = joined ? [joined, ...moved] : moved;
+    const s = await this.readIn(em, port, direction, version, ids, joined ? 'touched' : 'moved');
+    return {
+      port, direction, version, lanes: s.lanes, timings: s.timings, defaultServiceMinutes: s.defaultServiceMinutes,
+      joined: s.trucks.find((t) => t.bookingId === joined) ?? null,
+      moved: s.trucks.filter((t) => t.bookingId !== joined),
+      texts: s.texts,
+    };
   }
 
   /** The state a driver sees (GET /driver/booking, and at once on reconnecting). */
@@ -166,9 +201,11 @@ export class QueueReadService {
     return { ...bookingUpdate(snap, mine), portCode: b.port_code, direction: b.direction };
   }
 
-  private build(port: string, direction: string, version: number, laneRows: LaneRow[], details: DetailRow[]): QueueSnapshot {
+  private build(
+    port: string, direction: string, version: number, laneRows: LaneRow[], defaultServiceMinutes: number, details: DetailRow[],
+  ): QueueSnapshot {
     const lanes: LaneView[] = laneRows.map((l) => ({ id: l.id, name: l.name, direction: l.direction, status: l.status }));
-    const timings: LaneTiming[] = laneRows.map((l) => ({ status: l.status, medianMinutes: l.median_minutes === null ? null : Number(l.median_minutes) }));
+    const timings: LaneTimingView[] = laneRows.map((l) => ({ status: l.status, medianMinutes: l.median_minutes === null ? null : Number(l.median_minutes) }));
     // Most trucks share a few slots and a few holding-area texts: format and send each once per snapshot.
     const starts = new Map<string, string>();
     const startsAt = (d: DetailRow) => {
@@ -186,7 +223,7 @@ export class QueueReadService {
     };
     const trucks = details.map((d): QueueTruck => {
       const waitingNow = d.status === 'checked_in' && d.position !== null;
-      const eta = waitingNow ? estimateEta(d.position as number, timings, d.default_service_minutes) : { etaMinutes: null, reason: REASON_BY_STATUS[d.status] ?? null };
+      const eta = waitingNow ? estimateEta(d.position as number, timings, defaultServiceMinutes) : { etaMinutes: null, reason: REASON_BY_STATUS[d.status] ?? null };
       // A skipped truck waits by the lane, neither in a bay nor in the overflow: no parking to show.
       const parking = waitingNow && (d.parking_area_id || d.overflow)
         ? toParkingDto({
@@ -212,6 +249,6 @@ export class QueueReadService {
         instructions: d.instructions,
       };
     });
-    return { port, direction, version, lanes, trucks, texts };
+    return { port, direction, version, lanes, timings, defaultServiceMinutes, trucks, texts };
   }
 }

@@ -118,19 +118,48 @@ export interface QueueTruck {
   instructions: string | null;
 }
 
+/** How fast a lane works, in the order of `lanes`: with positions, all a process needs to compute ETAs. */
+export interface LaneTimingView {
+  status: string;
+  /** Median call-to-complete of the lane's recent trucks, or null before it has any. */
+  medianMinutes: number | null;
+}
+
 /**
- * One queue change, sent once through Redis to every API process; each derives the board view (masked),
- * the staff view (whole plates) and every driver's booking:update from it and sends them to its own sockets
- * (queue-views.ts). `trucks`: the waiting line in order, then the called, then any that just left it.
+ * A whole queue as one consistent read (REPEATABLE READ): the version, the waiting line in order, then the
+ * called trucks, then any `touched` ones that asked for. Read by an API process when it starts following a
+ * queue, after a gap in versions, at a slot boundary or when Redis comes back; never published.
  */
 export interface QueueSnapshot {
   port: string;
   direction: string;
   version: number;
   lanes: LaneView[];
+  timings: LaneTimingView[];
+  defaultServiceMinutes: number;
   trucks: QueueTruck[];
   texts: string[];
 }
 
+/**
+ * One committed queue change, sent once through Redis to every API process, read under the queue lock in the
+ * transaction that made it (so `version` and positions agree). Its size does not depend on the queue's length:
+ * at most one truck joined the waiting line (check-in, skip) at `joined.position`, and every other waiting
+ * truck kept its order (call-next takes the head, which is in `moved` with its new status). Each process applies
+ * it in version order to the queue it keeps (libs/queue/src/live-queue.ts) and derives every view from that.
+ */
+export interface QueueDelta {
+  port: string;
+  direction: string;
+  version: number;
+  lanes: LaneView[];
+  timings: LaneTimingView[];
+  defaultServiceMinutes: number;
+  joined: QueueTruck | null;
+  /** Trucks that changed otherwise: called (off the line, onto a lane), completed, no_show... */
+  moved: QueueTruck[];
+  texts: string[];
+}
+
 /** Server-to-server event name (socket.io serverSideEmit). */
-export const QUEUE_SNAPSHOT_EVENT = 'kouan:queue-snapshot';
+export const QUEUE_DELTA_EVENT = 'kouan:queue-delta';

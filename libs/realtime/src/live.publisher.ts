@@ -4,7 +4,7 @@ import type Redis from 'ioredis';
 import { Counter } from 'prom-client';
 import { AppConfig } from '@kouan/config';
 import { createRedis, droppingPublisher, FAIL_FAST, readyWithin } from '@kouan/db/redis-client';
-import { BookingUpdate, LIVE_NAMESPACE, LaneUpdate, QUEUE_SNAPSHOT_EVENT, QueueSnapshot, rooms, ServerToClientEvents, SlotsUpdate } from './live-events';
+import { BookingUpdate, LIVE_NAMESPACE, LaneUpdate, QUEUE_DELTA_EVENT, QueueDelta, rooms, ServerToClientEvents, SlotsUpdate } from './live-events';
 
 /** The Redis key the socket.io adapter and this emitter share. */
 export const socketIoKey = (redisPrefix: string) => `${redisPrefix}:socket.io`;
@@ -49,8 +49,25 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
     return readyWithin(this.redis, 3000);
   }
 
-  queue(snapshot: QueueSnapshot): void {
-    this.emitter.serverSideEmit(QUEUE_SNAPSHOT_EVENT, snapshot);
+  /** One committed queue change, to every API process (each applies it to the queue it keeps). */
+  queue(delta: QueueDelta): void {
+    this.emitter.serverSideEmit(QUEUE_DELTA_EVENT, delta);
+  }
+
+  /**
+   * Calls `listener` each time this publisher's Redis connection is ready again after a loss: anything
+   * published meanwhile was dropped, so whoever keeps state from Redis messages must read it afresh.
+   */
+  onReconnected(listener: () => void): void {
+    let lost = false;
+    this.redis.on('close', () => {
+      lost = true;
+    });
+    this.redis.on('ready', () => {
+      if (!lost) return;
+      lost = false;
+      listener();
+    });
   }
 
   lane(port: string, direction: string, update: LaneUpdate): void {

@@ -22,14 +22,14 @@ export const staffView = (s: QueueSnapshot): StaffQueueUpdate => ({
   entries: waiting(s).map((t) => ({ ...entry(t), ...who(t) })),
 });
 
-function parkingOf(s: QueueSnapshot, t: QueueTruck): BookingUpdate['parking'] {
+function parkingOf(s: Pick<QueueSnapshot, 'texts'>, t: QueueTruck): BookingUpdate['parking'] {
   if (!t.parking) return null;
   const { text, ...parking } = t.parking;
   return { ...parking, instructions: s.texts[text] };
 }
 
-/** What one truck's driver and firm see. */
-export const bookingUpdate = (s: QueueSnapshot, t: QueueTruck): BookingUpdate => ({
+/** What one truck's driver and firm see (`s`: the snapshot or delta the truck came in, for its texts). */
+export const bookingUpdate = (s: Pick<QueueSnapshot, 'texts'>, t: QueueTruck): BookingUpdate => ({
   bookingId: t.bookingId,
   reference: t.reference,
   status: t.status,

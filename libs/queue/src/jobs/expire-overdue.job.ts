@@ -6,6 +6,7 @@ import { JobHandler, JobHandlerFor } from '@kouan/jobs/job-handler';
 import { JobName } from '@kouan/jobs/job-names';
 import { lockQueue } from '../queue-lock';
 import { QueueNotifier } from '../queue-notifier';
+import { QueueReadService } from '../queue-read.service';
 
 /** No payload: every run looks at the whole database. */
 export type ExpireOverdueJobData = Record<string, never>;
@@ -28,6 +29,7 @@ export class ExpireOverdueJob implements JobHandler<ExpireOverdueJobData> {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly notifier: QueueNotifier,
+    private readonly reader: QueueReadService,
   ) {}
 
   async handle(): Promise<number> {
@@ -39,9 +41,9 @@ export class ExpireOverdueJob implements JobHandler<ExpireOverdueJobData> {
     );
     let total = 0;
     for (const q of queues) {
-      const expired = await inTransaction(this.ds, async (em) => {
-        await lockQueue(em, q.port_code, q.direction);
-        return rows<{ id: string }>(
+      const { expired, delta } = await inTransaction(this.ds, async (em) => {
+        const { version } = await lockQueue(em, q.port_code, q.direction);
+        const gone = await rows<{ id: string }>(
           em,
           `UPDATE bookings b SET status = 'no_show', updated_at = now(), bay = NULL, parking_area_id = NULL
            FROM slots sl, schedules sc
@@ -50,9 +52,11 @@ export class ExpireOverdueJob implements JobHandler<ExpireOverdueJobData> {
            RETURNING b.id`,
           [q.port_code, q.direction],
         );
+        const ids = gone.map((e) => e.id);
+        return { expired: ids, delta: await this.reader.delta(em, q.port_code, q.direction, version, null, ids) };
       });
       total += expired.length;
-      await this.notifier.changed(q.port_code, q.direction, expired.map((e) => e.id));
+      this.notifier.changed(delta);
     }
     if (total) this.logger.log({ expired: total }, 'marked overdue trucks no_show');
     return total;

@@ -1,0 +1,144 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Applied, LiveQueue, QueueReadService } from '@kouan/queue';
+import type { QueueDelta, QueueTruck } from '@kouan/realtime/live-events';
+import { LivePublisher } from '@kouan/realtime/live.publisher';
+
+/** How long a delta that arrived ahead of its predecessor waits for it before the queue is read afresh. */
+const GAP_WAIT_MS = 300;
+/** setTimeout's ceiling (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const FINAL = new Set(['completed', 'no_show', 'cancelled']);
+
+/**
+ * What a kept queue's listener hears: `delta`, a change applied (a new version); `whole`, the queue read
+ * afresh; `finals`, trucks of an already applied change that reached a final status.
+ */
+export type QueueListener = (queue: LiveQueue, change: Applied, kind: 'delta' | 'whole' | 'finals') => void;
+
+interface Followed {
+  port: string;
+  direction: string;
+  queue?: LiveQueue;
+  /** Deltas received and not yet applied, by version. */
+  pending: Map<number, QueueDelta>;
+  loading?: Promise<LiveQueue>;
+  gapTimer?: NodeJS.Timeout;
+  slotTimer?: NodeJS.Timeout;
+}
+
+/**
+ * The queues this API process follows, each kept in memory (LiveQueue) and moved on by the deltas every change
+ * publishes, in version order. A queue is read whole only when the process first needs it, when a version is
+ * missing for longer than GAP_WAIT_MS (a delta lost with Redis, or another process's publish still on its way),
+ * when a later slot starts (the order then changes by the clock alone), and when Redis comes back: never per
+ * change.
+ */
+@Injectable()
+export class LiveQueues implements OnModuleDestroy {
+  private readonly logger = new Logger(LiveQueues.name);
+  private readonly followed = new Map<string, Followed>();
+  private listener: QueueListener = () => undefined;
+
+  constructor(
+    private readonly reader: QueueReadService,
+    publisher: LivePublisher,
+  ) {
+    publisher.onReconnected(() => {
+      for (const f of this.followed.values()) this.reload(f);
+    });
+  }
+
+  onChange(listener: QueueListener): void {
+    this.listener = listener;
+  }
+
+  /** A committed change from any process. */
+  receive(d: QueueDelta): void {
+    const f = this.follow(d.port, d.direction);
+    if (f.queue && d.version <= f.queue.version) {
+      // Already in what this process keeps (a whole read overtook it); only final states can still be news.
+      this.tellFinals(f.queue, d);
+      return;
+    }
+    f.pending.set(d.version, d);
+    if (f.queue) this.drain(f);
+    else this.reload(f);
+  }
+
+  /** The queue as this process keeps it, read once when first needed. */
+  get(port: string, direction: string): Promise<LiveQueue> {
+    const f = this.follow(port, direction);
+    return f.queue ? Promise.resolve(f.queue) : this.load(f);
+  }
+
+  onModuleDestroy(): void {
+    for (const f of this.followed.values()) {
+      clearTimeout(f.gapTimer);
+      clearTimeout(f.slotTimer);
+    }
+  }
+
+  private follow(port: string, direction: string): Followed {
+    const key = `${port}:${direction}`;
+    let f = this.followed.get(key);
+    if (!f) this.followed.set(key, (f = { port, direction, pending: new Map() }));
+    return f;
+  }
+
+  private drain(f: Followed): void {
+    const q = f.queue as LiveQueue;
+    for (let d = f.pending.get(q.version + 1); d; d = f.pending.get(q.version + 1)) {
+      f.pending.delete(d.version);
+      this.listener(q, q.apply(d), 'delta');
+    }
+    for (const [version, d] of f.pending) {
+      if (version > q.version) continue;
+      f.pending.delete(version);
+      this.tellFinals(q, d);
+    }
+    if (f.pending.size && !f.gapTimer) {
+      f.gapTimer = setTimeout(() => {
+        f.gapTimer = undefined;
+        if (f.pending.size) this.reload(f);
+      }, GAP_WAIT_MS);
+      f.gapTimer.unref();
+    } else if (!f.pending.size) {
+      clearTimeout(f.gapTimer);
+      f.gapTimer = undefined;
+    }
+    this.planSlotStart(f);
+  }
+
+  private reload(f: Followed): void {
+    this.load(f).catch((e: unknown) => this.logger.warn({ err: e, port: f.port, direction: f.direction }, 'could not read a queue afresh'));
+  }
+
+  private load(f: Followed): Promise<LiveQueue> {
+    f.loading ??= this.reader.snapshot(f.port, f.direction).then((s) => {
+      const q = LiveQueue.from(s);
+      f.queue = q;
+      this.listener(q, { from: 0, changed: [] }, 'whole');
+      this.drain(f);
+      return q;
+    }).finally(() => {
+      f.loading = undefined;
+    });
+    return f.loading;
+  }
+
+  /** Trucks of `d` that reached a final status: their drivers and firms hear it even if the rest is stale. */
+  private tellFinals(q: LiveQueue, d: QueueDelta): void {
+    const finals: QueueTruck[] = d.moved.filter((t) => FINAL.has(t.status)).map((t) => ({ ...t, parking: null }));
+    if (finals.length) this.listener(q, { from: q.length, changed: finals }, 'finals');
+  }
+
+  /** Reads the queue afresh when the next later slot starts (its trucks then join the started group). */
+  private planSlotStart(f: Followed): void {
+    clearTimeout(f.slotTimer);
+    const next = f.queue?.nextSlotStart();
+    if (next === null || next === undefined) return;
+    f.slotTimer = setTimeout(() => this.reload(f), Math.min(next - Date.now() + 1000, MAX_TIMER_MS));
+    f.slotTimer.unref();
+  }
+}

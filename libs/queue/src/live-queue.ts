@@ -1,0 +1,152 @@
+import type { LaneTimingView, LaneView, QueueDelta, QueueSnapshot, QueueTruck } from '@kouan/realtime/live-events';
+import { estimateEta } from './eta';
+
+/** What one change did to a kept queue: who must hear of it. */
+export interface Applied {
+  /** Waiting trucks from this index on have a new position or ETA (the line's length when none has). */
+  from: number;
+  /** Trucks the change itself was about (joined or moved), in their new state. */
+  changed: QueueTruck[];
+}
+
+/**
+ * One queue as an API process keeps it between changes: the waiting line in order, the called trucks and the
+ * lanes' pace. Built from a snapshot (one whole read), then moved on by deltas in version order, each costing
+ * nothing but this process's memory: a change removes the trucks it moved (a call takes the head) and inserts
+ * the one that joined at the position the database gave it; every other truck keeps its order, so positions
+ * are indices and ETAs follow from them exactly as `QueueReadService` computes them for REST.
+ */
+export class LiveQueue {
+  private waiting: QueueTruck[] = [];
+  private called: QueueTruck[] = [];
+  private texts: string[] = [];
+  private readonly textIndex = new Map<string, number>();
+  private lanes: LaneView[] = [];
+  private timings: LaneTimingView[] = [];
+  private defaultServiceMinutes = 8;
+
+  private constructor(
+    readonly port: string,
+    readonly direction: string,
+    private current: number,
+  ) {}
+
+  static from(s: QueueSnapshot): LiveQueue {
+    const q = new LiveQueue(s.port, s.direction, s.version);
+    q.pace(s);
+    for (const t of s.trucks) {
+      const own = q.own(t, s.texts);
+      if (t.status === 'checked_in' && t.position !== null) q.waiting.push(own);
+      else if (t.status === 'called') q.called.push(own);
+    }
+    q.renumber(0);
+    return q;
+  }
+
+  get version(): number {
+    return this.current;
+  }
+
+  get length(): number {
+    return this.waiting.length;
+  }
+
+  /** Applies the change that follows the current version (the caller orders them). */
+  apply(d: QueueDelta): Applied {
+    if (d.version !== this.current + 1) throw new Error(`delta ${d.version} does not follow ${this.current}`);
+    const changed = [...d.moved, ...(d.joined ? [d.joined] : [])].map((t) => this.own(t, d.texts));
+    const ids = new Set(changed.map((t) => t.bookingId));
+    let from = this.waiting.length;
+    const kept: QueueTruck[] = [];
+    this.waiting.forEach((t, i) => {
+      if (ids.has(t.bookingId)) from = Math.min(from, i);
+      else kept.push(t);
+    });
+    this.waiting = kept;
+    this.called = this.called.filter((t) => !ids.has(t.bookingId));
+    for (const t of changed) {
+      if (t.status === 'called') this.called.push(t);
+    }
+    const joined = d.joined ? changed.pop() : undefined;
+    let at = -1;
+    if (joined && joined.position !== null) {
+      at = Math.min(Math.max(joined.position - 1, 0), this.waiting.length);
+      this.waiting.splice(at, 0, joined);
+      from = Math.min(from, at);
+    } else if (joined) {
+      changed.push(joined);
+    }
+    if (this.pace(d)) from = 0;
+    this.renumber(from);
+    this.current = d.version;
+    if (at >= 0) changed.push(this.waiting[at]);
+    return { from, changed };
+  }
+
+  /** The kept queue in the snapshot's shape, for the board, staff and driver views. */
+  view(): QueueSnapshot {
+    return {
+      port: this.port,
+      direction: this.direction,
+      version: this.current,
+      lanes: this.lanes,
+      timings: this.timings,
+      defaultServiceMinutes: this.defaultServiceMinutes,
+      trucks: [...this.waiting, ...this.called],
+      texts: this.texts,
+    };
+  }
+
+  /** Waiting trucks from index `from` on. */
+  waitingFrom(from: number): readonly QueueTruck[] {
+    return this.waiting.slice(from);
+  }
+
+  get calledTrucks(): readonly QueueTruck[] {
+    return this.called;
+  }
+
+  /** The table the trucks' parking texts point into (what `bookingUpdate` needs besides the truck). */
+  get textTable(): { texts: string[] } {
+    return { texts: this.texts };
+  }
+
+  /**
+   * When the order changes by the clock alone: the first start of a slot whose trucks still wait with the
+   * later slots (they then join the started group, and a green truck gets its turn). Null when none does.
+   */
+  nextSlotStart(now = Date.now()): number | null {
+    let next: number | null = null;
+    for (const t of this.waiting) {
+      const at = Date.parse(t.slotStartsAt);
+      if (at > now && (next === null || at < next)) next = at;
+    }
+    return next;
+  }
+
+  /** Takes the lanes and their pace; true when an ETA can have changed. */
+  private pace(s: { lanes: LaneView[]; timings: LaneTimingView[]; defaultServiceMinutes: number }): boolean {
+    const changed = JSON.stringify([s.timings, s.defaultServiceMinutes]) !== JSON.stringify([this.timings, this.defaultServiceMinutes]);
+    this.lanes = s.lanes;
+    this.timings = s.timings;
+    this.defaultServiceMinutes = s.defaultServiceMinutes;
+    return changed;
+  }
+
+  /** Positions and ETAs of the waiting trucks from `from` on, as QueueReadService computes them. */
+  private renumber(from: number): void {
+    for (let i = from; i < this.waiting.length; i++) {
+      const eta = estimateEta(i + 1, this.timings, this.defaultServiceMinutes);
+      this.waiting[i] = { ...this.waiting[i], position: i + 1, etaMinutes: eta.etaMinutes, reason: eta.reason };
+    }
+  }
+
+  /** A copy of `t` whose parking text points into this queue's own table of texts. */
+  private own(t: QueueTruck, texts: string[]): QueueTruck {
+    if (!t.parking) return { ...t };
+    const text = texts[t.parking.text];
+    let i = this.textIndex.get(text);
+    if (i === undefined) this.textIndex.set(text, (i = this.texts.push(text) - 1));
+    return { ...t, parking: { ...t.parking, text: i } };
+  }
+}

@@ -1,0 +1,91 @@
+import { LiveQueue } from '@kouan/queue/live-queue';
+import type { QueueDelta, QueueSnapshot, QueueTruck } from '@kouan/realtime/live-events';
+
+const open = [{ status: 'open', medianMinutes: 6 }];
+const lanes = [{ id: 'lane-1', name: 'export-1', direction: 'export', status: 'open' }];
+
+const truck = (id: string, over: Partial<QueueTruck> = {}): QueueTruck => ({
+  bookingId: id, firmId: 'firm', reference: `REF-${id}`, plate: `云K${id}`, status: 'checked_in', position: null, priority: false,
+  slotStartsAt: '2026-11-30T10:00:00+08:00', etaMinutes: null, reason: null, parking: null, lane: null, calledAt: null, instructions: null,
+  ...over,
+});
+
+const snapshot = (ids: string[], version = 10): QueueSnapshot => ({
+  port: 'MOHAN', direction: 'export', version, lanes, timings: open, defaultServiceMinutes: 8,
+  trucks: ids.map((id, i) => truck(id, { position: i + 1, etaMinutes: (i + 1) * 6 })), texts: [],
+});
+
+const delta = (version: number, over: Partial<QueueDelta> = {}): QueueDelta => ({
+  port: 'MOHAN', direction: 'export', version, lanes, timings: open, defaultServiceMinutes: 8, joined: null, moved: [], texts: [], ...over,
+});
+
+const order = (q: LiveQueue) => q.waitingFrom(0).map((t) => `${t.bookingId}@${t.position}`);
+
+describe('LiveQueue: a queue kept in memory and moved on by deltas', () => {
+  it('a call takes the head: everyone behind moves up one, with the ETA of the new place', () => {
+    const q = LiveQueue.from(snapshot(['a', 'b', 'c']));
+    const applied = q.apply(delta(11, { moved: [truck('a', { status: 'called', lane: { id: 'lane-1', name: 'export-1' } })] }));
+    expect(order(q)).toEqual(['b@1', 'c@2']);
+    expect(q.waitingFrom(0).map((t) => t.etaMinutes)).toEqual([6, 12]);
+    expect(applied.from).toBe(0);
+    expect(q.calledTrucks.map((t) => t.bookingId)).toEqual(['a']);
+    expect(q.version).toBe(11);
+  });
+
+  it('a check-in joins at the position the database gave it; only those behind it move', () => {
+    const q = LiveQueue.from(snapshot(['a', 'b', 'c']));
+    const applied = q.apply(delta(11, { joined: truck('x', { position: 2 }) }));
+    expect(order(q)).toEqual(['a@1', 'x@2', 'b@3', 'c@4']);
+    expect(applied.from).toBe(1);
+    expect(applied.changed.map((t) => `${t.bookingId}@${t.position}`)).toEqual(['x@2']);
+  });
+
+  it('a skip takes the truck off its lane and back into the line', () => {
+    const q = LiveQueue.from(snapshot(['a', 'b']));
+    q.apply(delta(11, { moved: [truck('a', { status: 'called' })] }));
+    q.apply(delta(12, { joined: truck('a', { position: 2 }) }));
+    expect(order(q)).toEqual(['b@1', 'a@2']);
+    expect(q.calledTrucks).toEqual([]);
+  });
+
+  it('a completed truck leaves the called list; its place in no line changes anyone', () => {
+    const q = LiveQueue.from(snapshot(['a', 'b']));
+    q.apply(delta(11, { moved: [truck('a', { status: 'called' })] }));
+    const applied = q.apply(delta(12, { moved: [truck('a', { status: 'completed', reason: 'completed' })] }));
+    expect(q.calledTrucks).toEqual([]);
+    expect(applied.from).toBe(q.length);
+    expect(applied.changed.map((t) => t.status)).toEqual(['completed']);
+  });
+
+  it('a new pace (lane paused, a new median) changes every ETA', () => {
+    const q = LiveQueue.from(snapshot(['a', 'b']));
+    const paused = q.apply(delta(11, { timings: [{ status: 'paused', medianMinutes: 6 }] }));
+    expect(paused.from).toBe(0);
+    expect(q.waitingFrom(0).map((t) => [t.etaMinutes, t.reason])).toEqual([[null, 'lane_paused'], [null, 'lane_paused']]);
+    q.apply(delta(12, { timings: [{ status: 'open', medianMinutes: 3 }] }));
+    expect(q.waitingFrom(0).map((t) => t.etaMinutes)).toEqual([3, 6]);
+  });
+
+  it('applies only the next version', () => {
+    const q = LiveQueue.from(snapshot(['a']));
+    expect(() => q.apply(delta(12))).toThrow(/does not follow 10/);
+    expect(() => q.apply(delta(10))).toThrow();
+  });
+
+  it('keeps parking texts in a table of its own, whatever index a delta used', () => {
+    const q = LiveQueue.from({ ...snapshot([]), texts: ['wait in bay 1'] });
+    const parking = { areaId: 'p', areaName: 'Area', bay: 3, powered: false, overflow: false, lat: 21, lon: 101, text: 1 };
+    q.apply(delta(11, { joined: truck('x', { position: 1, parking }), texts: ['other', 'wait in bay 3'] }));
+    const [x] = q.waitingFrom(0);
+    expect(q.textTable.texts[(x.parking as { text: number }).text]).toBe('wait in bay 3');
+  });
+
+  it('names the next slot start of a truck still waiting with the later slots', () => {
+    const q = LiveQueue.from({
+      ...snapshot([]),
+      trucks: [truck('a', { position: 1 }), truck('b', { position: 2, slotStartsAt: '2026-11-30T12:00:00+08:00' })],
+    });
+    expect(q.nextSlotStart(Date.parse('2026-11-30T10:30:00+08:00'))).toBe(Date.parse('2026-11-30T12:00:00+08:00'));
+    expect(q.nextSlotStart(Date.parse('2026-11-30T12:30:00+08:00'))).toBeNull();
+  });
+});
