@@ -253,6 +253,39 @@ describe('pages (browser)', () => {
     expect(errors.filter((e) => !/status of 409/.test(e))).toEqual([]);
   });
 
+  it('staff console: a plate on bookings of two firms lists both, and the officer picks the one to check in', async () => {
+    await openAllDay('RUILI');
+    const staff = await staffUser('RUILI');
+    const other = await createFirm(api, 'Pages Haulage', 1);
+    const plate = `云K${randomBytes(2).toString('hex').toUpperCase()}${(plateSeq += 1)}`;
+    const bookOf = async (f: TestFirm) => {
+      const v = await api.http.post(`${API}/vehicles`).set(bearer(f.dispatcherToken)).send({ plate, country: 'CN' }).expect(201);
+      return (await api.http.post(`${API}/bookings`).set(bearer(f.dispatcherToken))
+        .send({ slotId: await slotNow('RUILI'), vehicleId: v.body.id, driverId: f.driverIds[0], cargo: cargo() }).expect(201)).body as { id: string; reference: string };
+    };
+    const [mine, theirs] = [await bookOf(firm), await bookOf(other)];
+
+    const { page, errors } = await open({ viewport: { width: 1024, height: 900 } });
+    await page.goto(`${api.url}/staff`);
+    await page.fill('#email', staff.email);
+    await page.fill('#password', staff.password);
+    await page.click('#login button[type=submit]');
+    await page.locator('#checkin').waitFor(WAIT);
+    await page.fill('#plate', plate);
+    await page.click('#checkin button');
+    await page.locator('#candidates button.candidate').nth(1).waitFor(WAIT);
+    const choices = await page.locator('#candidates button.candidate').allInnerTexts();
+    expect(choices.sort()).toEqual([`Pages Freight · ${mine.reference}`, `Pages Haulage · ${theirs.reference}`].sort());
+    const status = async (id: string) => ((await api.ds.query('SELECT status FROM bookings WHERE id = $1', [id]))[0] as { status: string }).status;
+    expect([await status(mine.id), await status(theirs.id)]).toEqual(['booked', 'booked']);
+
+    await page.click(`#candidates button[data-booking="${theirs.id}"]`);
+    await page.locator('#msg.ok', { hasText: `${plate} checked in: position` }).waitFor(WAIT);
+    await page.locator('#candidates').waitFor({ state: 'hidden', ...WAIT });
+    expect([await status(mine.id), await status(theirs.id)]).toEqual(['booked', 'checked_in']);
+    expect(errors.filter((e) => !/status of 409/.test(e))).toEqual([]);
+  });
+
   it('firm dashboard: logs in and sees its bookings change status live', async () => {
     await openAllDay('DULONG');
     const staff = await staffUser('DULONG');

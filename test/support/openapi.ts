@@ -33,8 +33,11 @@ export interface Operation {
   matches(method: string, path: string): boolean;
 }
 
-/** Component schemas whose objects may carry more than they list: a domain error adds its own details. */
-const OPEN_SCHEMAS = new Set(['ErrorBodyDto']);
+/**
+ * Component schemas whose objects may carry more than they list: a domain error adds its own details (error
+ * bodies that list some of them, like CheckInConflictDto, still check the ones they list).
+ */
+const OPEN_SCHEMAS = new Set(['ErrorBodyDto', 'CheckInConflictDto']);
 
 /**
  * Every object schema that lists its properties is closed for the check, so an answer carrying a field the

@@ -14,6 +14,7 @@ export const ERROR_STATUS = {
   illegal_transition: 409,
   same_slot: 409,
   already_checked_in: 409,
+  ambiguous_plate: 409,
   lane_not_open: 409,
   queue_empty: 404,
   booking_closed: 410,

@@ -37,21 +37,34 @@ const MEANING: Record<ErrorStatus, string> = {
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 423 | 429 | 503;
 
+/** A status whose body carries more than ErrorBodyDto: its codes and its schema (a subclass of ErrorBodyDto). */
+export interface ErrorAnswer {
+  codes: string;
+  type: Type<ErrorBodyDto>;
+}
+
 /**
  * Declares the error answers a route really gives, each with the contract's body, e.g.
  * `@ApiErrors(400, 401, 403, { 409: 'slot_full, quota_exceeded' })`. A number takes the usual meaning;
- * an object names the codes of that status on this route. Every route reads Postgres, so every route may answer
- * 503 while the database cannot be reached: that one is always declared.
+ * an object names the codes of that status on this route (and, as an ErrorAnswer, the body's own schema when
+ * a code adds fields). Every route reads Postgres, so every route may answer 503 while the database cannot be
+ * reached: that one is always declared.
  */
-export function ApiErrors(...specs: Array<ErrorStatus | Partial<Record<ErrorStatus, string>>>) {
-  const described = new Map<ErrorStatus, string>([[503, MEANING[503]]]);
+export function ApiErrors(...specs: Array<ErrorStatus | Partial<Record<ErrorStatus, string | ErrorAnswer>>>) {
+  const described = new Map<ErrorStatus, { description: string; type: Type<unknown> }>([[503, { description: MEANING[503], type: ErrorBodyDto }]]);
   for (const spec of specs) {
-    if (typeof spec === 'number') described.set(spec, MEANING[spec]);
-    else for (const [status, codes] of Object.entries(spec)) described.set(Number(status) as ErrorStatus, `${MEANING[Number(status) as ErrorStatus]}: ${codes}`);
+    if (typeof spec === 'number') described.set(spec, { description: MEANING[spec], type: ErrorBodyDto });
+    else {
+      for (const [key, answer] of Object.entries(spec)) {
+        const status = Number(key) as ErrorStatus;
+        const { codes, type } = typeof answer === 'string' ? { codes: answer, type: ErrorBodyDto } : (answer as ErrorAnswer);
+        described.set(status, { description: `${MEANING[status]}: ${codes}`, type });
+      }
+    }
   }
   return applyDecorators(
     ApiExtraModels(ErrorBodyDto),
-    ...[...described].map(([status, description]) => ApiResponse({ status, description, type: ErrorBodyDto })),
+    ...[...described].map(([status, { description, type }]) => ApiResponse({ status, description, type })),
   );
 }
 

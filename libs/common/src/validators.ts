@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { Matches, registerDecorator, ValidationOptions } from 'class-validator';
+import { Matches, registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 import { normalisePlate } from './plate';
 
 /** A string that normalises to a plate: 2–15 letters, marks or digits of any script. */
@@ -43,5 +43,20 @@ export function IsLanguageTexts(languages: readonly string[], options?: Validati
           typeof v === 'object' && v !== null && !Array.isArray(v) &&
           Object.entries(v).every(([k, t]) => languages.includes(k) && typeof t === 'string' && t.length >= 1 && t.length <= 1000 && !/\p{Cc}/u.test(t.replace(/[\t\n\r]/g, ''))),
       },
+    });
+}
+
+/**
+ * Which fields may come together, checked whatever this field holds (put it on a field without @IsOptional):
+ * `given` says whether the body's combination of fields is allowed, `message` says what is expected.
+ */
+export function FieldsTogether(given: (body: Record<string, unknown>) => boolean, message: string) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'fieldsTogether',
+      target: target.constructor,
+      propertyName,
+      options: { message },
+      validator: { validate: (_: unknown, args: ValidationArguments) => given(args.object as Record<string, unknown>) },
     });
 }

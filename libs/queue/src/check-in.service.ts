@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertPortScope, Principal } from '@kouan/auth';
-import { DomainError, inTransaction, normalisePlate, notFound, one } from '@kouan/common';
+import { DomainError, inTransaction, normalisePlate, notFound, one, rows } from '@kouan/common';
 import type { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
 import { ParkingService } from '@kouan/parking/parking.service';
 import { isoInZone } from '@kouan/ports/slot-grid';
 import type { QueueTruck } from '@kouan/realtime/live-events';
 import { bookingUpdate } from '@kouan/realtime/queue-views';
-import type { CheckInResultDto } from './dto/queue.dto';
+import type { CheckInCandidateDto, CheckInResultDto } from './dto/queue.dto';
 import { message } from './messages';
 import { QueueNotifier } from './queue-notifier';
 import { lockQueue } from './queue-lock';
@@ -44,6 +44,37 @@ const ARRIVAL = `
   JOIN vehicles v ON v.id = b.vehicle_id
   JOIN drivers d ON d.id = b.driver_id`;
 
+export interface GateCheckIn {
+  plate?: string;
+  reference?: string;
+  bookingId?: string;
+}
+
+interface Holder {
+  id: string;
+  status: string;
+  reference: string;
+  firm_id: string;
+  firm_name: string;
+}
+
+/**
+ * The active bookings at a port holding a plate today (slot date today at the port, or check-in window open now),
+ * of every firm: the plate's own booking first, then by slot. $1 = normalised plate, $2 = port.
+ */
+const HOLDERS = `
+  SELECT b.id, b.status, b.reference, b.firm_id, f.name AS firm_name FROM bookings b
+  JOIN vehicles v ON v.id = b.vehicle_id
+  JOIN firms f ON f.id = b.firm_id
+  JOIN slots sl ON sl.id = b.slot_id
+  JOIN schedules sc ON sc.port_code = b.port_code
+  JOIN ports p ON p.code = b.port_code
+  WHERE v.plate = $1 AND b.port_code = $2 AND b.status IN ('booked', 'checked_in', 'called')
+    AND (b.service_date = (now() AT TIME ZONE p.time_zone)::date
+         OR now() BETWEEN sl.starts_at - make_interval(mins => sc.early_arrival_minutes)
+                      AND sl.ends_at + make_interval(mins => sc.check_in_grace_minutes))
+  ORDER BY (b.status = 'booked') DESC, sl.starts_at, b.reference`;
+
 @Injectable()
 export class CheckInService {
   constructor(
@@ -53,25 +84,35 @@ export class CheckInService {
     private readonly notifier: QueueNotifier,
   ) {}
 
-  /** Gate camera or staff: the truck's active booking at this port for today (or whose window is open now). */
-  async byPlate(principal: Principal, port: string, rawPlate: string): Promise<CheckInResultDto> {
+  /**
+   * Gate camera or staff: by `reference`, or by `plate` (with `bookingId` once the officer has picked one). A plate
+   * is unique only within a firm, so it may be on bookings of several firms today: then nothing is checked in and
+   * the answer lists them (409 ambiguous_plate) — guessing one let a second scan check the same truck in twice.
+   */
+  async atGate(principal: Principal, port: string, by: GateCheckIn): Promise<CheckInResultDto> {
     assertPortScope(principal, port);
-    const plate = normalisePlate(rawPlate) as string;
-    const found = await one<{ id: string; status: string }>(
-      this.ds,
-      `SELECT b.id, b.status FROM bookings b
-       JOIN vehicles v ON v.id = b.vehicle_id
-       JOIN slots sl ON sl.id = b.slot_id
-       JOIN schedules sc ON sc.port_code = b.port_code
-       JOIN ports p ON p.code = b.port_code
-       WHERE v.plate = $1 AND b.port_code = $2 AND b.status IN ('booked', 'checked_in', 'called')
-         AND (b.service_date = (now() AT TIME ZONE p.time_zone)::date
-              OR now() BETWEEN sl.starts_at - make_interval(mins => sc.early_arrival_minutes)
-                           AND sl.ends_at + make_interval(mins => sc.check_in_grace_minutes))
-       ORDER BY (b.status = 'booked') DESC, sl.starts_at LIMIT 1`,
-      [plate, port],
-    );
-    if (!found) throw notFound(`a booking for ${plate} at ${port} today`);
+    if (by.reference !== undefined) {
+      const found = await one<{ id: string }>(
+        this.ds,
+        `SELECT id FROM bookings WHERE reference = upper($1) AND port_code = $2 AND status IN ('booked', 'checked_in', 'called')`,
+        [by.reference, port],
+      );
+      if (!found) throw notFound(`an active booking ${by.reference} at ${port}`);
+      return this.checkIn(found.id, null);
+    }
+    const plate = normalisePlate(by.plate as string) as string;
+    const holders = await rows<Holder>(this.ds, HOLDERS, [plate, port]);
+    const picked = by.bookingId === undefined ? holders : holders.filter((h) => h.id === by.bookingId);
+    if (!picked.length) throw notFound(`a booking for ${plate} at ${port} today${by.bookingId === undefined ? '' : ` with id ${by.bookingId}`}`);
+    if (new Set(picked.map((h) => h.firm_id)).size > 1) {
+      const candidates: CheckInCandidateDto[] = picked.map((h) => ({ bookingId: h.id, reference: h.reference, firmName: h.firm_name }));
+      throw new DomainError(
+        'ambiguous_plate',
+        `${plate} is on bookings of ${new Set(picked.map((h) => h.firm_id)).size} firms today: check in again with bookingId or reference`,
+        { candidates },
+      );
+    }
+    const found = picked[0];
     if (found.status !== 'booked') throw new DomainError('already_checked_in', `${plate} is already ${found.status}`);
     return this.checkIn(found.id, null);
   }

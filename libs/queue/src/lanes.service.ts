@@ -12,7 +12,8 @@ import type { CalledTruckDto } from './dto/queue.dto';
 import { messagesByLanguage } from './messages';
 import { lockQueue } from './queue-lock';
 import { QueueNotifier } from './queue-notifier';
-import { QueueReadService, WAITING_ORDER } from './queue-read.service';
+import { Head, HEAD, leaveMerge, readmitBehindHead } from './front-of-line';
+import { QueueReadService } from './queue-read.service';
 
 export type Outcome = 'complete' | 'skip' | 'no-show';
 
@@ -61,23 +62,19 @@ export class LanesService {
       if (!lane) throw notFound('lane');
       if (lane.status !== 'open') throw new DomainError('lane_not_open', `lane ${lane.name} is ${lane.status}`);
       const { version } = await lockQueue(em, port, lane.direction);
-      const head = await one<{ id: string; green: boolean }>(em, `${WAITING_ORDER} ORDER BY position LIMIT 1`, [port, lane.direction]);
+      const head = await one<Head>(em, HEAD, [port, lane.direction]);
       if (!head) throw new DomainError('queue_empty', 'no truck is waiting for this direction');
       const truck = await one<{ id: string; reference: string; plate: string }>(
         em,
         `UPDATE bookings b SET status = 'called', called_at = now(), updated_at = now(), lane_id = $2,
-           parking_area_id = NULL, bay = NULL, overflow = false,
+           parking_area_id = NULL, bay = NULL, overflow = false, front_key = NULL,
            instructions = (SELECT $3::jsonb ->> d.language FROM drivers d WHERE d.id = b.driver_id)
          FROM vehicles v WHERE b.id = $1 AND b.status = 'checked_in' AND v.id = b.vehicle_id
          RETURNING b.id, b.reference, v.plate`,
         [head.id, laneId, messagesByLanguage('proceedToLane', { lane: lane.name })],
       );
       if (!truck) throw new DomainError('conflict', 'the head of the queue changed; call again');
-      await em.query(
-        `UPDATE queue_state SET regular_since_priority = CASE WHEN $3 THEN 0 ELSE regular_since_priority + 1 END
-         WHERE port_code = $1 AND direction = $2`,
-        [port, lane.direction, head.green],
-      );
+      await leaveMerge(em, port, lane.direction, head);
       return { truck, delta: await this.reader.delta(em, port, lane.direction, version, null, [truck.id]) };
     });
     this.notifier.changed(called.delta);
@@ -86,7 +83,7 @@ export class LanesService {
 
   /**
    * complete: called → completed. no-show: called or booked → no_show. skip: called → checked_in, placed
-   * just behind the first waiting regular truck (the next one to go), losing any green-channel turn.
+   * directly behind the truck first in line (readmitBehindHead), losing any green-channel turn.
    */
   async outcome(p: Principal, bookingId: string, outcome: Outcome): Promise<{ status: BookingStatus }> {
     const to = TARGET[outcome];
@@ -97,25 +94,22 @@ export class LanesService {
     if (!b || (p.role === 'port_staff' && p.portCode !== b.port_code)) throw notFound('booking');
     const delta = await inTransaction(this.ds, async (em) => {
       const { version } = await lockQueue(em, b.port_code, b.direction);
-      const moved = await one(
-        em,
-        outcome === 'skip'
-          ? `UPDATE bookings b SET status = 'checked_in', updated_at = now(), lane_id = NULL, called_at = NULL, priority = false,
-               instructions = (SELECT $4::jsonb ->> d.language FROM drivers d WHERE d.id = b.driver_id),
-               queue_key = COALESCE(
-                 (SELECT CASE WHEN count(*) = 2 THEN (min(k) + max(k)) / 2 ELSE min(k) + 1 END FROM (
-                    SELECT w.queue_key AS k FROM bookings w JOIN slots s ON s.id = w.slot_id
-                    WHERE w.port_code = $2 AND w.direction = $3 AND w.status = 'checked_in' AND NOT w.priority
-                      AND s.starts_at <= now() ORDER BY w.queue_key LIMIT 2) two HAVING count(*) > 0),
-                 nextval('queue_key_seq'))
-             WHERE b.id = $1 AND b.status = 'called' RETURNING b.id`
-          : `UPDATE bookings SET status = $2::varchar, updated_at = now(), bay = NULL, parking_area_id = NULL,
-               completed_at = CASE WHEN $2::varchar = 'completed' THEN now() END
-             WHERE id = $1 AND status = ANY($3) RETURNING id`,
-        outcome === 'skip'
-          ? [bookingId, b.port_code, b.direction, messagesByLanguage('skipped')]
-          : [bookingId, to, from],
-      );
+      const moved = outcome === 'skip'
+        ? await readmitBehindHead(em, b.port_code, b.direction, async () => Boolean(await one(
+          em,
+          `UPDATE bookings b SET status = 'checked_in', updated_at = now(), lane_id = NULL, called_at = NULL, priority = false,
+             instructions = (SELECT $2::jsonb ->> d.language FROM drivers d WHERE d.id = b.driver_id),
+             front_key = nextval('queue_key_seq')
+           WHERE b.id = $1 AND b.status = 'called' RETURNING b.id`,
+          [bookingId, messagesByLanguage('skipped')],
+        )))
+        : await one(
+          em,
+          `UPDATE bookings SET status = $2::varchar, updated_at = now(), bay = NULL, parking_area_id = NULL,
+             completed_at = CASE WHEN $2::varchar = 'completed' THEN now() END
+           WHERE id = $1 AND status = ANY($3) RETURNING id`,
+          [bookingId, to, from],
+        );
       if (!moved) {
         const now = await one<{ status: BookingStatus }>(em, 'SELECT status FROM bookings WHERE id = $1', [bookingId]);
         throw illegalMove((now as { status: BookingStatus }).status, to);

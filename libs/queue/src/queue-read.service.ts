@@ -10,25 +10,29 @@ import { bookingUpdate } from '@kouan/realtime/queue-views';
 import { estimateEta } from './eta';
 
 /**
- * The waiting line of one port and direction, as the database orders it: trucks of current and earlier
- * slots first, by check-in order (queue_key, from a sequence); a green-channel truck after every `ratio`
- * regular ones (counting those already called since the last green one); trucks of later slots after them,
- * by slot and then check-in order. $1 = port, $2 = direction.
+ * The waiting line of one port and direction, as the database orders it. First the trucks a skip holds at the
+ * front (front_key set: the truck that was first in line at a skip, and the skipped trucks behind it), larger
+ * front_key first. Then the merge: trucks of current and earlier slots by check-in order (queue_key, from a
+ * sequence), a green-channel truck after every `ratio` regular ones (counting those that left the merge from
+ * its head, by a call or by being held at a skip, since the last green one); trucks of later slots after them,
+ * by slot and then check-in order. Held trucks are outside the merge: they take no part in its counting.
+ * `held` says whether a truck is held. $1 = port, $2 = direction.
  */
 export const WAITING_ORDER = `
   WITH st AS (
     SELECT COALESCE((SELECT regular_since_priority FROM queue_state WHERE port_code = $1 AND direction = $2), 0) AS since,
            COALESCE((SELECT priority_ratio FROM schedules WHERE port_code = $1), 3) AS ratio
   ), w AS (
-    SELECT b.id, b.queue_key, sl.starts_at, sl.starts_at > now() AS later, (b.priority AND sl.starts_at <= now()) AS green
+    SELECT b.id, b.queue_key, b.front_key, b.front_key IS NOT NULL AS held, sl.starts_at, sl.starts_at > now() AS later,
+           (b.priority AND sl.starts_at <= now()) AS green
     FROM bookings b JOIN slots sl ON sl.id = b.slot_id
     WHERE b.port_code = $1 AND b.direction = $2 AND b.status = 'checked_in'
   ), r AS (
-    SELECT w.*, row_number() OVER (PARTITION BY later, green ORDER BY (CASE WHEN later THEN starts_at END), queue_key) AS rn
+    SELECT w.*, row_number() OVER (PARTITION BY held, later, green ORDER BY (CASE WHEN later THEN starts_at END), queue_key) AS rn
     FROM w
   )
-  SELECT r.id, r.green,
-         row_number() OVER (ORDER BY r.later, (CASE WHEN r.later THEN r.starts_at END),
+  SELECT r.id, r.green, r.held,
+         row_number() OVER (ORDER BY r.front_key DESC NULLS LAST, r.later, (CASE WHEN r.later THEN r.starts_at END),
            (CASE WHEN r.green THEN GREATEST(st.ratio - st.since, 0) + (r.rn - 1) * st.ratio + 0.5 ELSE r.rn END),
            r.queue_key)::int AS position
   FROM r, st`;

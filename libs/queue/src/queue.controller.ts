@@ -11,7 +11,7 @@ import { CheckInService } from './check-in.service';
 import { KpiDayDto, KpiQueryDto } from './dto/kpi.dto';
 import { KpisService } from './kpis.service';
 import {
-  CalledTruckDto, CheckInResultDto, LaneStatusDto, PlateCheckInDto, QueueQueryDto, QueueViewDto, StaffQueueViewDto,
+  CalledTruckDto, CheckInConflictDto, CheckInResultDto, GateCheckInDto, LaneStatusDto, QueueQueryDto, QueueViewDto, StaffQueueViewDto,
 } from './dto/queue.dto';
 import { LanesService } from './lanes.service';
 import { QueueReadService } from './queue-read.service';
@@ -39,11 +39,13 @@ export class QueueController {
   @Roles('port_staff', 'port_admin')
   @ApiBearerAuth()
   @ApiCreatedResponse({ type: CheckInResultDto })
-  @ApiErrors(400, 401, 403, { 404: 'no booking for that plate at this port today, or the port is not the staff\'s' }, {
-    409: 'already_checked_in, illegal_transition',
+  @ApiErrors(400, 401, 403, {
+    404: 'no active booking for that plate at this port today (with bookingId: not that booking, or not that plate), no active booking with that reference at this port, or the port is not the staff\'s',
+  }, {
+    409: { codes: 'ambiguous_plate (the plate is on bookings of several firms: candidates), already_checked_in, illegal_transition', type: CheckInConflictDto },
   }, 413, { 422: 'too_early, too_late' })
-  checkIn(@CurrentPrincipal() p: Principal, @Param('code', PortCodePipe) code: string, @Body() dto: PlateCheckInDto): Promise<CheckInResultDto> {
-    return this.checkIns.byPlate(p, code, dto.plate);
+  checkIn(@CurrentPrincipal() p: Principal, @Param('code', PortCodePipe) code: string, @Body() dto: GateCheckInDto): Promise<CheckInResultDto> {
+    return this.checkIns.atGate(p, code, dto);
   }
 
   /** The public board: positions and masked plates, never names or phones. */

@@ -37,12 +37,12 @@
     try { apply(await call('GET', '/ports/' + port + '/queue/staff?direction=' + dir)); } catch (e) { /* shown */ }
   }
 
-  async function act(button, method, path, body, done) {
+  async function act(button, method, path, body, done, failed) {
     button.disabled = true;
     try {
       var res = await call(method, path, body);
       if (done) say(done(res), 'ok');
-    } catch (e) { /* shown */ } finally {
+    } catch (e) { /* shown */ if (failed) failed(e); } finally {
       button.disabled = false;
       // The socket brings the change too; reading it back keeps the console right when the socket is down.
       DIRS.forEach(reload);
@@ -148,14 +148,26 @@
     K.store(TOKEN, token);
     return start();
   });
-  $('checkin').addEventListener('submit', function (ev) {
-    ev.preventDefault();
-    var plate = $('plate').value.trim();
-    act(ev.target.querySelector('button'), 'POST', '/ports/' + port + '/check-ins', { plate: plate }, function (r) {
+  /** Checks a truck in; a plate on bookings of several firms lists them, and the officer picks one. */
+  function checkIn(button, body) {
+    K.show('candidates', false);
+    act(button, 'POST', '/ports/' + port + '/check-ins', body, function (r) {
       $('plate').value = '';
       var p = r.parking || {};
-      return plate + ' checked in: position ' + r.position + (p.overflow ? ', overflow (wait outside)' : p.bay !== null && p.bay !== undefined ? ', ' + (p.areaName || '') + ' bay ' + p.bay : '');
+      return body.plate + ' checked in: position ' + r.position + (p.overflow ? ', overflow (wait outside)' : p.bay !== null && p.bay !== undefined ? ', ' + (p.areaName || '') + ' bay ' + p.bay : '');
+    }, function (e) {
+      if (e.code !== 'ambiguous_plate' || !Array.isArray(e.body.candidates)) return;
+      K.fill($('candidates'), [K.el('p', { text: 'Which booking is this truck? Check the papers, then pick:' })].concat(e.body.candidates.map(function (c) {
+        return K.el('button', { type: 'button', class: 'secondary candidate', 'data-booking': c.bookingId,
+          on: { click: function (ev) { checkIn(ev.target, { plate: body.plate, bookingId: c.bookingId }); } } }, [c.firmName + ' · ' + c.reference]);
+      })));
+      K.show('candidates', true);
     });
+  }
+
+  $('checkin').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    checkIn(ev.target.querySelector('button'), { plate: $('plate').value.trim() });
   });
   $('logout').addEventListener('click', function () { logout(); });
 

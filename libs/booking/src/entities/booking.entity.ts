@@ -136,9 +136,16 @@ export class Booking {
   @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
   cancelledAt: Date | null;
 
-  /** Place in the waiting line, from a sequence at check-in (a skip moves it to a point between two others). */
+  /** Check-in order, from `queue_key_seq` at check-in; WAITING_ORDER merges the line from it. */
   @Column({ name: 'queue_key', type: 'double precision', nullable: true })
   queueKey: number | null;
+
+  /**
+   * Set while a skip holds this truck at the front of the line (the skipped truck, and the truck that was first
+   * in line then); held trucks go before all others, larger key first. Cleared when the truck is called.
+   */
+  @Column({ name: 'front_key', type: 'bigint', nullable: true })
+  frontKey: string | null;
 
   /** Uses the green channel (perishable cargo, within the slot's priority cap). */
   @Column({ type: 'boolean', default: false })

@@ -1,7 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsLatitude, IsLongitude } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsLatitude, IsLongitude, IsString, IsUUID, Matches, ValidateIf } from 'class-validator';
 import { BOOKING_STATUSES } from '@kouan/booking/booking-status';
-import { ApiNullableObject, IsPlate } from '@kouan/common';
+import { ApiNullableObject, ErrorBodyDto, FieldsTogether, IsPlate } from '@kouan/common';
 import { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
 import { LaneDto } from '@kouan/ports/dto/port.dto';
 import { DIRECTIONS, LANE_STATUSES } from '@kouan/ports/entities/lane.entity';
@@ -13,10 +13,40 @@ const REASONS: Record<EtaReason, true> = {
 };
 const ETA_REASONS = Object.keys(REASONS);
 
-export class PlateCheckInDto {
-  @ApiProperty({ example: '云K·12345', description: 'as read by the gate camera or typed by staff' })
+/**
+ * Gate camera or staff: `{plate}`, `{reference}` or `{plate, bookingId}` (the officer's pick after a 409
+ * ambiguous_plate). Exactly one of plate and reference; bookingId only with plate.
+ */
+export class GateCheckInDto {
+  @ApiPropertyOptional({ example: '云K·12345', description: 'as read by the gate camera or typed by staff' })
+  // Checked when given, and when reference is missing too: then the body lacks both.
+  @ValidateIf((o: GateCheckInDto) => o.plate !== undefined || o.reference === undefined)
+  @FieldsTogether((o) => (o.plate === undefined) !== (o.reference === undefined), 'give plate or reference, exactly one of them')
   @IsPlate()
-  plate: string;
+  plate?: string;
+
+  @ApiPropertyOptional({ example: 'MOHAN-20261129-7K3F', description: 'the booking reference, instead of the plate' })
+  @ValidateIf((o: GateCheckInDto) => o.reference !== undefined)
+  @IsString() @Matches(/^[A-Za-z0-9-]{5,60}$/, { message: 'reference must look like MOHAN-20261129-7K3F' })
+  reference?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'with plate: which of the bookings holding that plate (see 409 ambiguous_plate)' })
+  @ValidateIf((o: GateCheckInDto) => o.bookingId !== undefined)
+  @FieldsTogether((o) => o.plate !== undefined, 'bookingId goes with plate only')
+  @IsUUID()
+  bookingId?: string;
+}
+
+export class CheckInCandidateDto {
+  @ApiProperty({ format: 'uuid' }) bookingId: string;
+  @ApiProperty({ example: 'MOHAN-20261129-7K3F' }) reference: string;
+  @ApiProperty({ example: 'Mekong Reefer Lines' }) firmName: string;
+}
+
+/** 409 ambiguous_plate: the plate is on bookings of more than one firm; check in again with one of them. */
+export class CheckInConflictDto extends ErrorBodyDto {
+  @ApiPropertyOptional({ type: [CheckInCandidateDto], description: 'with ambiguous_plate: the bookings holding that plate today' })
+  candidates?: CheckInCandidateDto[];
 }
 
 export class GeoCheckInDto {

@@ -1,0 +1,51 @@
+import { EntityManager } from 'typeorm';
+import { one } from '@kouan/common';
+import { WAITING_ORDER } from './queue-read.service';
+
+/** The head of the line as WAITING_ORDER has it. $1 = port, $2 = direction. */
+export const HEAD = `${WAITING_ORDER} ORDER BY position LIMIT 1`;
+
+export interface Head {
+  id: string;
+  green: boolean;
+  held: boolean;
+}
+
+/**
+ * The head of the merge leaves it (it is called, or a skip holds it at the front): the green channel's count of
+ * regular trucks since the last green one moves on. Done only for a truck of the merge, so the rest of the merge
+ * keeps its order (a pure removal) whether the head left by a call or by being held.
+ */
+export async function leaveMerge(em: EntityManager, port: string, direction: string, head: Head): Promise<void> {
+  if (head.held) return;
+  await em.query(
+    `UPDATE queue_state SET regular_since_priority = CASE WHEN $3 THEN 0 ELSE regular_since_priority + 1 END
+     WHERE port_code = $1 AND direction = $2`,
+    [port, direction, head.green],
+  );
+}
+
+/**
+ * Puts a truck back into the line directly behind the truck first in line now, whatever that truck's slot or
+ * channel, and ahead of every other waiting truck (contract: Skip). Caller holds the queue lock.
+ *
+ * `readmit` moves the truck back to checked_in, setting `front_key = nextval('queue_key_seq')`, and says whether it
+ * moved; when it did not, the caller throws and the transaction rolls back whatever this did. The head then takes a
+ * larger key from the same sequence, so it stays first and the readmitted truck is second: ahead of trucks held
+ * earlier (held trucks go by front_key, larger first) and of the whole merge. Nothing else changes place, so a
+ * skip is one insertion at position 2 (1 when nobody waits).
+ *
+ * While held, trucks stay ahead of later check-ins, green or of an earlier slot: whoever was first in line or
+ * was skipped keeps its place at the front until called.
+ */
+export async function readmitBehindHead(
+  em: EntityManager, port: string, direction: string, readmit: () => Promise<boolean>,
+): Promise<boolean> {
+  const head = await one<Head>(em, HEAD, [port, direction]);
+  if (!(await readmit())) return false;
+  if (head) {
+    await em.query(`UPDATE bookings SET front_key = nextval('queue_key_seq') WHERE id = $1`, [head.id]);
+    await leaveMerge(em, port, direction, head);
+  }
+  return true;
+}
