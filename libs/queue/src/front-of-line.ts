@@ -1,9 +1,8 @@
 import { EntityManager } from 'typeorm';
 import { one } from '@kouan/common';
-import { WAITING_ORDER } from './queue-read.service';
+import { HEAD } from './queue-read.service';
 
-/** The head of the line as WAITING_ORDER has it. $1 = port, $2 = direction. */
-export const HEAD = `${WAITING_ORDER} ORDER BY position LIMIT 1`;
+export { HEAD };
 
 export interface Head {
   id: string;

@@ -18,8 +18,8 @@ import { estimateEta } from './eta';
  * by slot and then check-in order. Held trucks are outside the merge: they take no part in its counting.
  * `held` says whether a truck is held. $1 = port, $2 = direction.
  */
-export const WAITING_ORDER = `
-  WITH st AS (
+const QUEUE_PARAMS = `
+  st AS (
     SELECT COALESCE((SELECT regular_since_priority FROM queue_state WHERE port_code = $1 AND direction = $2), 0) AS since,
            COALESCE((SELECT priority_ratio FROM schedules WHERE port_code = $1), 3) AS ratio
   ), w AS (
@@ -27,15 +27,66 @@ export const WAITING_ORDER = `
            (b.priority AND sl.starts_at <= now()) AS green
     FROM bookings b JOIN slots sl ON sl.id = b.slot_id
     WHERE b.port_code = $1 AND b.direction = $2 AND b.status = 'checked_in'
-  ), r AS (
-    SELECT w.*, row_number() OVER (PARTITION BY held, later, green ORDER BY (CASE WHEN later THEN starts_at END), queue_key) AS rn
+  ), n AS (
+    SELECT count(*) FILTER (WHERE held) AS held_n,
+           count(*) FILTER (WHERE NOT held AND NOT later AND NOT green) AS regulars,
+           count(*) FILTER (WHERE NOT held AND NOT later AND green) AS greens
     FROM w
+  )`;
+
+/** A truck's group (held; else later, green or a regular of the merge) and its order inside it. */
+const GROUP = 'held, (later AND NOT held), (green AND NOT held)';
+const IN_GROUP = '(CASE WHEN held THEN -front_key END), (CASE WHEN later THEN starts_at END), queue_key';
+
+/**
+ * The place of a row of `w` with rank `rnk` in its group, from the sizes of the groups (`n`): the one definition
+ * of the order, which the whole line (WAITING_ORDER), one truck's place (POSITIONS_OF) and the head (HEAD) share.
+ *   held:  held trucks by front_key, larger first: place = rank.
+ *   later: after the held and the merge, by slot and check-in.
+ *   merge: regulars by check-in; the g-th green goes after A + (g - 1) * ratio regulars, A = max(ratio - since, 0).
+ *          So a regular of rank r has min(greens, max(0, ceil((r - A - 0.5) / ratio))) greens ahead of it, and a
+ *          green of rank g has min(regulars, A + (g - 1) * ratio) regulars ahead of it.
+ */
+const PLACE = (row: string, rnk: string) => `(CASE
+    WHEN ${row}.held THEN ${rnk}
+    WHEN ${row}.later THEN n.held_n + n.regulars + n.greens + ${rnk}
+    WHEN ${row}.green THEN n.held_n + ${rnk} + LEAST(n.regulars, GREATEST(st.ratio - st.since, 0) + (${rnk} - 1) * st.ratio)
+    ELSE n.held_n + ${rnk} + LEAST(n.greens, GREATEST(0, ceil((${rnk} - GREATEST(st.ratio - st.since, 0) - 0.5) / st.ratio::numeric)))
+  END)::int`;
+
+export const WAITING_ORDER = `
+  WITH ${QUEUE_PARAMS}, r AS (
+    SELECT w.*, row_number() OVER (PARTITION BY ${GROUP} ORDER BY ${IN_GROUP}) AS rnk FROM w
   )
-  SELECT r.id, r.green, r.held,
-         row_number() OVER (ORDER BY r.front_key DESC NULLS LAST, r.later, (CASE WHEN r.later THEN r.starts_at END),
-           (CASE WHEN r.green THEN GREATEST(st.ratio - st.since, 0) + (r.rn - 1) * st.ratio + 0.5 ELSE r.rn END),
-           r.queue_key)::int AS position
-  FROM r, st`;
+  SELECT r.id, r.green, r.held, ${PLACE('r', 'r.rnk')} AS position
+  FROM r, n, st`;
+
+/**
+ * The places of the waiting trucks among `$3` (uuid[]), from counts alone (no sort of the line): each one's rank
+ * is the number of trucks of its group not after it. $1 = port, $2 = direction.
+ */
+export const POSITIONS_OF = `
+  WITH ${QUEUE_PARAMS}
+  SELECT x.id, x.green, x.held, ${PLACE('x', 'k.rnk')} AS position
+  FROM w x CROSS JOIN n CROSS JOIN st
+  CROSS JOIN LATERAL (
+    SELECT count(*) AS rnk FROM w
+    WHERE (w.held, w.later AND NOT w.held, w.green AND NOT w.held) = (x.held, x.later AND NOT x.held, x.green AND NOT x.held)
+      AND (CASE WHEN x.held THEN w.front_key >= x.front_key
+                WHEN x.later THEN (w.starts_at, w.queue_key) <= (x.starts_at, x.queue_key)
+                ELSE w.queue_key <= x.queue_key END)
+  ) k
+  WHERE x.id = ANY($3::uuid[])`;
+
+/** The head of the line: of the first truck of each group (held, green, regular, later), the one whose place is 1. */
+export const HEAD = `
+  WITH ${QUEUE_PARAMS}, firsts AS (
+    (SELECT * FROM w WHERE held ORDER BY ${IN_GROUP} LIMIT 1)
+    UNION ALL (SELECT * FROM w WHERE NOT held AND NOT later AND green ORDER BY ${IN_GROUP} LIMIT 1)
+    UNION ALL (SELECT * FROM w WHERE NOT held AND NOT later AND NOT green ORDER BY ${IN_GROUP} LIMIT 1)
+    UNION ALL (SELECT * FROM w WHERE NOT held AND later ORDER BY ${IN_GROUP} LIMIT 1)
+  )
+  SELECT f.id, f.green, f.held FROM firsts f, n, st WHERE ${PLACE('f', '1')} = 1`;
 
 interface DetailRow {
   id: string;
@@ -117,9 +168,8 @@ export class QueueReadService {
   }
 
   /**
-   * Everything one queue change means to every client, read in one REPEATABLE READ snapshot so the version,
-   * the order and the details agree. `touched` are bookings that just left the line (called, completed,
-   * no-show...) and must hear about it too.
+   * The whole queue, read in one REPEATABLE READ snapshot so the version, the order and the details agree; what
+   * an API process starts from before it applies deltas. `touched`: other bookings to include.
    */
   snapshot(port: string, direction: string, touched: string[] = []): Promise<QueueSnapshot> {
     return this.read(port, direction, touched, false);
@@ -166,7 +216,7 @@ export class QueueReadService {
            WHERE b.port_code = $1 AND b.direction = $2 AND ${which}) x`, [port, direction, touched])
       : await rows<DetailRow>(
         em,
-        `WITH q AS (${WAITING_ORDER})
+        `WITH q AS (${mode === 'queue' ? WAITING_ORDER : POSITIONS_OF})
          SELECT x.*, q.green, q.position FROM (${DETAILS}
            WHERE b.port_code = $1 AND b.direction = $2 AND ${which}) x
          LEFT JOIN q ON q.id = x.id
