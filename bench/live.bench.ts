@@ -385,6 +385,7 @@ function connect(d: Driver, api: ApiProcess): Promise<void> {
   });
 }
 
+/** Connects every driver in batches of CONNECT_BATCH, half on each API process. */
 async function connectAll(drivers: Driver[]): Promise<string> {
   const t0 = nowMs();
   round.call = 0;
@@ -392,14 +393,19 @@ async function connectAll(drivers: Driver[]): Promise<string> {
   for (let i = 0; i < drivers.length; i += CONNECT_BATCH) {
     await Promise.all(drivers.slice(i, i + CONNECT_BATCH).map((d) => connect(d, apis[d.index % apis.length])));
   }
-  const connected = nowMs();
-  if (!(await waitFor(() => round.received === drivers.length, 60_000))) {
-    throw new Error(`only ${round.received} of ${drivers.length} drivers got their on-connect booking:update`);
+  return `${drivers.length} driver sockets connected (${drivers.length / apis.length} per API process) in ${fmt((nowMs() - t0) / 1000, 1)} s`;
+}
+
+/**
+ * Every driver's first `checked_in` update with a position (on connect, or from the check-ins' queue publishes
+ * when the sockets connected before the check-in) is its starting position; they must be exactly 1…N.
+ */
+async function awaitPositions(drivers: Driver[]): Promise<void> {
+  if (!(await waitFor(() => round.received === drivers.length, 120_000))) {
+    throw new Error(`only ${round.received} of ${drivers.length} drivers got a booking:update with their position`);
   }
   const positions = drivers.map((d) => d.initial).sort((a, b) => a - b);
-  if (positions.some((p, i) => p !== i + 1)) throw new Error('on-connect positions are not 1…N');
-  return `${drivers.length} driver sockets connected (${drivers.length / apis.length} per API process) in ` +
-    `${fmt((connected - t0) / 1000, 1)} s; every on-connect position (1…${drivers.length}) after ${fmt((nowMs() - t0) / 1000, 1)} s`;
+  if (positions.some((p, i) => p !== i + 1)) throw new Error('starting positions are not 1…N');
 }
 
 // ---------------------------------------------------------------------------------------------- measurement
@@ -717,10 +723,11 @@ interface Saved {
   checkInCpu: number;
 }
 
+/** The server code measured: the last commit that touched apps/, libs/ or migrations/, plus "+changes" when they have uncommitted ones. */
 function commitOf(): string {
   try {
-    const head = execSync('git rev-parse --short HEAD', { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execSync('git status --porcelain -- apps libs', { cwd: ROOT, encoding: 'utf8' }).trim();
+    const head = execSync('git log -1 --format=%h -- apps libs migrations', { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execSync('git status --porcelain -- apps libs migrations', { cwd: ROOT, encoding: 'utf8' }).trim();
     return dirty ? `${head}+changes` : head;
   } catch {
     return 'unknown';
@@ -790,7 +797,8 @@ function summary(r: Rounds, phases: Phase[]): void {
   flat('API CPU per call-next', mine.callCpu, other?.callCpu, (v) => `${fmt(v, 1)} ms`);
   flat('API CPU per check-in (all phases)', mine.checkInCpu, other?.checkInCpu, (v) => `${fmt(v, 1)} ms`);
   log('');
-  log(`(flatness compares with the latest saved run of commit ${mine.commit} at another truck count, in ${RESULTS_DIR})`);
+  log(`(flatness: against the latest saved run of the same server code, ${mine.commit} (last commit to apps/, libs/, migrations/), ` +
+    `at another truck count, in ${RESULTS_DIR})`);
 }
 
 /**
@@ -839,9 +847,17 @@ async function main(): Promise<void> {
     const f = await fixtures(db, apis[0]);
     log(`fixtures: ${FIRMS} firms, ${TRUCKS + SPARES} vehicles, drivers and bookings on one slot containing now ` +
       `(${TRUCKS} to queue now, ${SPARES} for after the rounds) (${since()})`);
+    // Each connecting driver gets its state at once, read with the whole waiting order: on a full line that is
+    // O(N) per socket, O(N²) in all (over 4 minutes for 5,000 on this machine). When some check-ins go through
+    // the API (mixed, api), the sockets connect while every truck is still only booked, and learn their starting
+    // position from those check-ins' queue publishes instead; with BENCH_LIVE_CHECKIN=sql they connect afterwards.
+    const connectFirst = CHECKIN !== 'sql';
+    if (connectFirst) log(`${await connectAll(f.drivers)}, before check-in (${since()})`);
     log(`${await checkIn(db, f)} (${since()})`);
     await db.query('ANALYZE');
-    log(`${await connectAll(f.drivers)} (${since()})`);
+    if (!connectFirst) log(`${await connectAll(f.drivers)} (${since()})`);
+    await awaitPositions(f.drivers);
+    log(`every driver has its starting position (1…${TRUCKS}) (${since()})`);
     await sleep(500);
 
     const toggle = async () => {
