@@ -1,29 +1,42 @@
 /**
- * `npm run bench:live`: how fast a queue change reaches every driver's phone, against raw socket.io.
+ * `npm run bench:live`: how fast a queue change reaches every driver's phone, against raw socket.io, and what
+ * each change costs (API latency, bytes through Redis, API CPU) on a long line.
  *
  * On a fresh database (kouan_bench_live, dropped first and at the end) with its own Redis prefix, two API
- * processes share Postgres and Redis. 1,000 trucks (regular, one slot that contains now, MOHAN export) are
- * booked by SQL and checked in (all but the last 20 by SQL as the check-in service leaves them, the last 20
- * through POST /ports/MOHAN/check-ins with a port staff token; see checkIn()). 1,000 driver sockets (socket.io-client,
- * websocket only, 500 on each API process) connect to `/live` and record their on-connect position.
+ * processes share Postgres and Redis. TRUCKS trucks (1,000 by default; regular, one slot that contains now,
+ * MOHAN export) are booked by SQL, plus spares for the check-in phases. TRUCKS driver sockets (socket.io-client,
+ * websocket only, half on each API process, connected in batches) connect to `/live`, then the trucks are
+ * checked in (all but the last 20 by SQL as the check-in service leaves them, the last 20 through
+ * POST /ports/MOHAN/check-ins with a port staff token; see checkIn()), and each driver records its position.
  *
- * Then 100 rounds, each:
+ * Then CALLS rounds (100; 200 from 5,000 trucks), each:
  *  1. call-next: POST /ports/MOHAN/lanes/:lane/call-next (alternating between the two processes); measured
  *     from just before the request until EVERY still-waiting driver has received a booking:update whose
- *     position is its on-connect position − calls made so far (the HTTP latency is recorded too);
+ *     position is its starting position − calls made so far (the HTTP latency is recorded too);
  *  2. raw baseline: one socket.io emit, through @socket.io/redis-emitter on the same Redis key, to the whole
- *     `/live` namespace (the same 1,000 sockets), with a payload of the same size as a booking:update;
- *     measured from just before the emit until all 1,000 sockets have it.
+ *     `/live` namespace (the same sockets), with a payload of the same size as a booking:update;
+ *     measured from just before the emit until all sockets have it.
  * Both are measured in the same process and interleaved, so they see the same background load.
  *
- * Prints fan-out p50/p99/max against the raw baseline, the ratio of the p99s, call-next HTTP p50/p99, and
- * PASS/FAIL against the targets (fan-out p99 ≤ 2 × raw p99; call-next p99 ≤ 20 ms). Also a breakdown: when
- * the queue snapshot reached Redis (the bench subscribes to the adapter's request channel), its size, and
- * the API processes' CPU per call-next and per raw emit.
+ * Then check-in phases through POST /ports/MOHAN/check-ins onto the line, first topped up by SQL to TRUCKS
+ * waiting: 20 one at a time (each change's Redis traffic attributed exactly), then BURST (400) with 8 and
+ * BURST with 32 requests in flight (each phase stops sending after 45 s).
+ *
+ * Bytes through Redis: every message on the socket.io adapter's channels (PSUBSCRIBE `<prefix>:socket.io*`:
+ * request channel and broadcast channels), whatever the event, summed per change. API CPU: both processes'
+ * user + system time from /proc, per change.
+ *
+ * Prints the rounds' table (fan-out p50/p99/max against the raw baseline, HTTP, first message on Redis), the
+ * check-in phases, and a summary table against issue 7's targets: fan-out p99 ≤ 1.5 × raw p99 (the earlier
+ * 2 × line too), call-next p99 ≤ 20 ms, check-in p99 ≤ 20 ms at 8 and 32 in flight, and bytes and CPU per
+ * change flat from 1,000 to 5,000 trucks: each run saves its per-change figures (BENCH_LIVE_RESULTS, default
+ * $TMPDIR/kouan-bench-live) and compares with a saved run of the same server code at another truck count.
  *
  * Environment (all optional): DATABASE_URL / REDIS_URL (server to use; the database name is replaced),
- * BENCH_LIVE_TRUCKS (1000), BENCH_LIVE_CALLS (100), BENCH_LIVE_CHECKIN (mixed | api | sql),
- * BENCH_PROFILE=<dir> (CPU-profile both API processes during the measured rounds and print a summary).
+ * BENCH_LIVE_TRUCKS (1000), BENCH_LIVE_CALLS (100, or 200 from 5,000 trucks), BENCH_LIVE_BURST (400),
+ * BENCH_LIVE_CHECKIN (mixed | api | sql), BENCH_LIVE_RESULTS (dir), BENCH_PROFILE=<dir> (CPU-profile both API
+ * processes during the measured rounds and print a summary). Needs an open-file limit above TRUCKS + 1,000
+ * (the npm script raises the soft limit to the hard one; the bench refuses to start below).
  */
 import { randomUUID } from 'node:crypto';
 import { execSync } from 'node:child_process';
