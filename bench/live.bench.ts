@@ -280,7 +280,7 @@ async function fixtures(db: Pool, api: ApiProcess): Promise<Fixtures> {
  * through POST /ports/MOHAN/check-ins, which also measures check-in behind a long queue. BENCH_LIVE_CHECKIN=api
  * sends every truck through the endpoint; =sql none.
  */
-async function checkIn(db: Pool, f: Fixtures): Promise<string> {
+async function checkIn(db: Pool, f: Fixtures, oneByOne: boolean): Promise<string> {
   const t0 = nowMs();
   const viaApi = CHECKIN === 'api' ? f.drivers.length : CHECKIN === 'sql' ? 0 : Math.min(API_CHECKINS, f.drivers.length);
   const bySql = f.drivers.slice(0, f.drivers.length - viaApi);
@@ -290,7 +290,11 @@ async function checkIn(db: Pool, f: Fixtures): Promise<string> {
     parts.push(`${bySql.length} by SQL (as admit() leaves them: queue_key from the sequence, a bay, the waitInBay text)`);
   }
   if (viaApi) {
-    const agents = apis.map(() => new http.Agent({ keepAlive: true, maxSockets: CHECKIN_CONCURRENCY }));
+    // With the drivers connected, one at a time, each followed by silence on the adapter channels: a burst of
+    // whole-queue publishes (3 MB each at 5,000 trucks) overruns Redis's pubsub output buffer limit (32 MB) and
+    // Redis drops the subscribers, so the drivers would never hear their positions.
+    const inFlight = oneByOne ? 1 : CHECKIN_CONCURRENCY;
+    const agents = apis.map(() => new http.Agent({ keepAlive: true, maxSockets: inFlight }));
     const headers = { authorization: `Bearer ${f.staffToken}` };
     const latencies: number[] = [];
     const failures: string[] = [];
@@ -298,14 +302,16 @@ async function checkIn(db: Pool, f: Fixtures): Promise<string> {
     let next = 0;
     const t1 = nowMs();
     try {
-      await Promise.all(Array.from({ length: Math.min(CHECKIN_CONCURRENCY, todo.length) }, async (_, w) => {
+      await Promise.all(Array.from({ length: Math.min(inFlight, todo.length) }, async (_, w) => {
         while (next < todo.length && failures.length < 5 && nowMs() - t1 < CHECKIN_LIMIT_MS) {
           const d = todo[next++];
           const i = w % apis.length;
+          if (oneByOne) resetTraffic();
           const s = nowMs();
           const r = await postJson(agents[i], apis[i].port, `/api/v1/ports/${PORT}/check-ins`, { plate: d.plate }, headers);
           latencies.push(nowMs() - s);
           if (r.status !== 201) failures.push(`${d.plate}: ${r.status} ${r.body}`);
+          if (oneByOne) await quiet(QUIET_SEQ_MS, 10_000, true);
         }
       }));
     } finally {
@@ -314,7 +320,7 @@ async function checkIn(db: Pool, f: Fixtures): Promise<string> {
     if (failures.length) throw new Error(`check-in failed:\n${failures.join('\n')}`);
     if (latencies.length < todo.length) throw new Error(`only ${latencies.length} of ${todo.length} check-ins within ${CHECKIN_LIMIT_MS / 1000} s`);
     const sorted = latencies.sort((a, b) => a - b);
-    parts.push(`${viaApi} through POST /ports/${PORT}/check-ins (${CHECKIN_CONCURRENCY} in flight, p50 ${fmt(percentile(sorted, 0.5), 1)} ms, ` +
+    parts.push(`${viaApi} through POST /ports/${PORT}/check-ins (${inFlight} in flight, p50 ${fmt(percentile(sorted, 0.5), 1)} ms, ` +
       `p99 ${fmt(percentile(sorted, 0.99), 1)} ms)`);
   }
   return `checked in ${f.drivers.length} trucks: ${parts.join('; ')} in ${fmt((nowMs() - t0) / 1000, 1)} s`;
@@ -414,8 +420,11 @@ async function connectAll(drivers: Driver[]): Promise<string> {
  * when the sockets connected before the check-in) is its starting position; they must be exactly 1…N.
  */
 async function awaitPositions(drivers: Driver[]): Promise<void> {
-  if (!(await waitFor(() => round.received === drivers.length, 120_000))) {
-    throw new Error(`only ${round.received} of ${drivers.length} drivers got a booking:update with their position`);
+  if (!(await waitFor(() => round.received === drivers.length, 60_000))) {
+    const seen = drivers.reduce((n, d) => n + d.updates, 0);
+    const sample = drivers.find((d) => !d.initial)?.last;
+    throw new Error(`only ${round.received} of ${drivers.length} drivers got a booking:update with their position ` +
+      `(${seen} updates in all; one without: ${JSON.stringify(sample)?.slice(0, 300)})`);
   }
   const positions = drivers.map((d) => d.initial).sort((a, b) => a - b);
   if (positions.some((p, i) => p !== i + 1)) throw new Error('starting positions are not 1…N');
@@ -866,7 +875,7 @@ async function main(): Promise<void> {
     // position from those check-ins' queue publishes instead; with BENCH_LIVE_CHECKIN=sql they connect afterwards.
     const connectFirst = CHECKIN !== 'sql';
     if (connectFirst) log(`${await connectAll(f.drivers)}, before check-in (${since()})`);
-    log(`${await checkIn(db, f)} (${since()})`);
+    log(`${await checkIn(db, f, connectFirst)} (${since()})`);
     await db.query('ANALYZE');
     if (!connectFirst) log(`${await connectAll(f.drivers)} (${since()})`);
     await awaitPositions(f.drivers);
