@@ -5,14 +5,14 @@
  * On a fresh database (kouan_bench_live, dropped first and at the end) with its own Redis prefix, two API
  * processes share Postgres and Redis. TRUCKS trucks (1,000 by default; regular, one slot that contains now,
  * MOHAN export) are booked by SQL, plus spares for the check-in phases. TRUCKS driver sockets (socket.io-client,
- * websocket only, half on each API process, connected in batches) connect to `/live`, then the trucks are
+ * websocket only, half on each API process, connected in batches) connect to `/live` after the trucks are
  * checked in (all but the last 20 by SQL as the check-in service leaves them, the last 20 through
- * POST /ports/MOHAN/check-ins with a port staff token; see checkIn()), and each driver records its position.
+ * POST /ports/MOHAN/check-ins with a port staff token; see checkIn()), and record their on-connect position.
  *
  * Then CALLS rounds (100; 200 from 5,000 trucks), each:
  *  1. call-next: POST /ports/MOHAN/lanes/:lane/call-next (alternating between the two processes); measured
  *     from just before the request until EVERY still-waiting driver has received a booking:update whose
- *     position is its starting position − calls made so far (the HTTP latency is recorded too);
+ *     position is its on-connect position − calls made so far (the HTTP latency is recorded too);
  *  2. raw baseline: one socket.io emit, through @socket.io/redis-emitter on the same Redis key, to the whole
  *     `/live` namespace (the same sockets), with a payload of the same size as a booking:update;
  *     measured from just before the emit until all sockets have it.
@@ -280,7 +280,7 @@ async function fixtures(db: Pool, api: ApiProcess): Promise<Fixtures> {
  * through POST /ports/MOHAN/check-ins, which also measures check-in behind a long queue. BENCH_LIVE_CHECKIN=api
  * sends every truck through the endpoint; =sql none.
  */
-async function checkIn(db: Pool, f: Fixtures, oneByOne: boolean): Promise<string> {
+async function checkIn(db: Pool, f: Fixtures): Promise<string> {
   const t0 = nowMs();
   const viaApi = CHECKIN === 'api' ? f.drivers.length : CHECKIN === 'sql' ? 0 : Math.min(API_CHECKINS, f.drivers.length);
   const bySql = f.drivers.slice(0, f.drivers.length - viaApi);
@@ -290,10 +290,7 @@ async function checkIn(db: Pool, f: Fixtures, oneByOne: boolean): Promise<string
     parts.push(`${bySql.length} by SQL (as admit() leaves them: queue_key from the sequence, a bay, the waitInBay text)`);
   }
   if (viaApi) {
-    // With the drivers connected, one at a time, each followed by silence on the adapter channels: a burst of
-    // whole-queue publishes (3 MB each at 5,000 trucks) overruns Redis's pubsub output buffer limit (32 MB) and
-    // Redis drops the subscribers, so the drivers would never hear their positions.
-    const inFlight = oneByOne ? 1 : CHECKIN_CONCURRENCY;
+    const inFlight = CHECKIN_CONCURRENCY;
     const agents = apis.map(() => new http.Agent({ keepAlive: true, maxSockets: inFlight }));
     const headers = { authorization: `Bearer ${f.staffToken}` };
     const latencies: number[] = [];
@@ -306,12 +303,10 @@ async function checkIn(db: Pool, f: Fixtures, oneByOne: boolean): Promise<string
         while (next < todo.length && failures.length < 5 && nowMs() - t1 < CHECKIN_LIMIT_MS) {
           const d = todo[next++];
           const i = w % apis.length;
-          if (oneByOne) resetTraffic();
           const s = nowMs();
           const r = await postJson(agents[i], apis[i].port, `/api/v1/ports/${PORT}/check-ins`, { plate: d.plate }, headers);
           latencies.push(nowMs() - s);
           if (r.status !== 201) failures.push(`${d.plate}: ${r.status} ${r.body}`);
-          if (oneByOne) await quiet(QUIET_SEQ_MS, 10_000, true);
         }
       }));
     } finally {
@@ -869,15 +864,12 @@ async function main(): Promise<void> {
     const f = await fixtures(db, apis[0]);
     log(`fixtures: ${FIRMS} firms, ${TRUCKS + SPARES} vehicles, drivers and bookings on one slot containing now ` +
       `(${TRUCKS} to queue now, ${SPARES} for after the rounds) (${since()})`);
-    // Each connecting driver gets its state at once, read with the whole waiting order: on a full line that is
-    // O(N) per socket, O(N²) in all (over 4 minutes for 5,000 on this machine). When some check-ins go through
-    // the API (mixed, api), the sockets connect while every truck is still only booked, and learn their starting
-    // position from those check-ins' queue publishes instead; with BENCH_LIVE_CHECKIN=sql they connect afterwards.
-    const connectFirst = CHECKIN !== 'sql';
-    if (connectFirst) log(`${await connectAll(f.drivers)}, before check-in (${since()})`);
-    log(`${await checkIn(db, f, connectFirst)} (${since()})`);
+    // Each connecting driver gets its state at once, read with the whole waiting order: O(N) per socket, O(N²) in
+    // all (about 4 minutes for 5,000 on this machine under load). Connecting before the check-in was tried: the
+    // 20 API check-ins' whole-queue publishes (3 MB each at 5,000) then overran Redis's pubsub output buffer.
+    log(`${await checkIn(db, f)} (${since()})`);
     await db.query('ANALYZE');
-    if (!connectFirst) log(`${await connectAll(f.drivers)} (${since()})`);
+    log(`${await connectAll(f.drivers)} (${since()})`);
     await awaitPositions(f.drivers);
     log(`every driver has its starting position (1…${TRUCKS}) (${since()})`);
     await sleep(500);
