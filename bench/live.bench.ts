@@ -751,15 +751,17 @@ function commitOf(): string {
   }
 }
 
-/** Saves this run's per-change figures and returns the latest saved run of the same commit at another truck count. */
+/** Saves this run's per-change figures and returns a saved run of the same server code at the most different truck count. */
 function saveAndCompare(mine: Saved): Saved | undefined {
+  const spread = (trucks: number) => Math.abs(Math.log(trucks / mine.trucks));
   try {
     mkdirSync(RESULTS_DIR, { recursive: true });
     writeFileSync(join(RESULTS_DIR, `${mine.commit}-${mine.trucks}.json`), JSON.stringify(mine, null, 2));
     const others = readdirSync(RESULTS_DIR)
       .filter((name) => name.startsWith(`${mine.commit}-`) && name.endsWith('.json') && name !== `${mine.commit}-${mine.trucks}.json`)
       .map((name) => JSON.parse(readFileSync(join(RESULTS_DIR, name), 'utf8')) as Saved)
-      .sort((x, y) => y.at.localeCompare(x.at));
+      // The most different size first (a 1,000 run compares with 5,000, not with a small trial run), then the latest.
+      .sort((x, y) => spread(y.trucks) - spread(x.trucks) || y.at.localeCompare(x.at));
     return others[0];
   } catch (e) {
     log(`could not save or read ${RESULTS_DIR}: ${String(e)}`);
