@@ -816,8 +816,8 @@ function summary(r: Rounds, phases: Phase[]): void {
   flat('API CPU per call-next', mine.callCpu, other?.callCpu, (v) => `${fmt(v, 1)} ms`);
   flat('API CPU per check-in (all phases)', mine.checkInCpu, other?.checkInCpu, (v) => `${fmt(v, 1)} ms`);
   log('');
-  log(`(flatness: against the latest saved run of the same server code, ${mine.commit} (last commit to apps/, libs/, migrations/), ` +
-    `at another truck count, in ${RESULTS_DIR})`);
+  log(`(flatness: against the saved run of the same server code at the most different truck count, ${mine.commit} (last commit to apps/, libs/, migrations/), ` +
+    `in ${RESULTS_DIR})`);
 }
 
 /**
