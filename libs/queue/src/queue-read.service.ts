@@ -216,7 +216,7 @@ export class QueueReadService {
            WHERE b.port_code = $1 AND b.direction = $2 AND ${which}) x`, [port, direction, touched])
       : await rows<DetailRow>(
         em,
-        `WITH q AS (${mode === 'queue' ? WAITING_ORDER : POSITIONS_OF})
+        `WITH q AS MATERIALIZED (${mode === 'queue' ? WAITING_ORDER : POSITIONS_OF})
          SELECT x.*, q.green, q.position FROM (${DETAILS}
            WHERE b.port_code = $1 AND b.direction = $2 AND ${which}) x
          LEFT JOIN q ON q.id = x.id
