@@ -9,20 +9,15 @@ import type { BookingUpdate, LaneTimingView, LaneView, QueueDelta, QueueSnapshot
 import { bookingUpdate } from '@kouan/realtime/queue-views';
 import { estimateEta } from './eta';
 
-/**
- * The waiting line of one port and direction, as the database orders it. First the trucks a skip holds at the
- * front (front_key set: the truck that was first in line at a skip, and the skipped trucks behind it), larger
- * front_key first. Then the merge: trucks of current and earlier slots by check-in order (queue_key, from a
- * sequence), a green-channel truck after every `ratio` regular ones (counting those that left the merge from
- * its head, by a call or by being held at a skip, since the last green one); trucks of later slots after them,
- * by slot and then check-in order. Held trucks are outside the merge: they take no part in its counting.
- * `held` says whether a truck is held. $1 = port, $2 = direction.
- */
-const QUEUE_PARAMS = `
-  st AS (
+/** The green channel's parameters: regular trucks since the last green one, and the ratio. */
+const ST = `st AS (
     SELECT COALESCE((SELECT regular_since_priority FROM queue_state WHERE port_code = $1 AND direction = $2), 0) AS since,
            COALESCE((SELECT priority_ratio FROM schedules WHERE port_code = $1), 3) AS ratio
-  ), w AS (
+  )`;
+
+/** The waiting trucks (w) with their group flags, and the groups' sizes (n). */
+const QUEUE_PARAMS = `
+  ${ST}, w AS (
     SELECT b.id, b.queue_key, b.front_key, b.front_key IS NOT NULL AS held, sl.starts_at, sl.starts_at > now() AS later,
            (b.priority AND sl.starts_at <= now()) AS green
     FROM bookings b JOIN slots sl ON sl.id = b.slot_id
@@ -54,6 +49,15 @@ const PLACE = (row: string, rnk: string) => `(CASE
     ELSE n.held_n + ${rnk} + LEAST(n.greens, GREATEST(0, ceil((${rnk} - GREATEST(st.ratio - st.since, 0) - 0.5) / st.ratio::numeric)))
   END)::int`;
 
+/**
+ * The waiting line of one port and direction, as the database orders it. First the trucks a skip holds at the
+ * front (front_key set: the truck that was first in line at a skip, and the skipped trucks behind it), larger
+ * front_key first. Then the merge: trucks of current and earlier slots by check-in order (queue_key, from a
+ * sequence), a green-channel truck after every `ratio` regular ones (counting those that left the merge from
+ * its head, by a call or by being held at a skip, since the last green one); trucks of later slots after them,
+ * by slot and then check-in order. Held trucks are outside the merge: they take no part in its counting.
+ * `held` says whether a truck is held. $1 = port, $2 = direction.
+ */
 export const WAITING_ORDER = `
   WITH ${QUEUE_PARAMS}, r AS (
     SELECT w.*, row_number() OVER (PARTITION BY ${GROUP} ORDER BY ${IN_GROUP}) AS rnk FROM w
@@ -78,13 +82,32 @@ export const POSITIONS_OF = `
   ) k
   WHERE x.id = ANY($3::uuid[])`;
 
-/** The head of the line: of the first truck of each group (held, green, regular, later), the one whose place is 1. */
+/** The first waiting truck of one group (`where`, `order`), read along the waiting index: no scan of the line. */
+const FIRST = (where: string, order: string) => `(
+    SELECT b.id, b.queue_key, b.front_key, b.front_key IS NOT NULL AS held, sl.starts_at, sl.starts_at > now() AS later,
+           (b.priority AND sl.starts_at <= now()) AS green
+    FROM bookings b JOIN slots sl ON sl.id = b.slot_id
+    WHERE b.port_code = $1 AND b.direction = $2 AND b.status = 'checked_in' AND ${where}
+    ORDER BY ${order} LIMIT 1)`;
+
+/**
+ * The head of the line: of the first truck of each group (held, green, regular, later), the one at place 1.
+ * Each first is one walk along an index that stops at its first row; the groups' sizes in PLACE are then
+ * counted among the firsts (0 or 1 each), which decides place 1 exactly as the true sizes would: a first is at
+ * place 1 only when the groups ahead of it are empty, and for the merge's first green or regular, only
+ * whether the other kind is empty matters. $1 = port, $2 = direction.
+ */
 export const HEAD = `
-  WITH ${QUEUE_PARAMS}, firsts AS (
-    (SELECT * FROM w WHERE held ORDER BY ${IN_GROUP} LIMIT 1)
-    UNION ALL (SELECT * FROM w WHERE NOT held AND NOT later AND green ORDER BY ${IN_GROUP} LIMIT 1)
-    UNION ALL (SELECT * FROM w WHERE NOT held AND NOT later AND NOT green ORDER BY ${IN_GROUP} LIMIT 1)
-    UNION ALL (SELECT * FROM w WHERE NOT held AND later ORDER BY ${IN_GROUP} LIMIT 1)
+  WITH ${ST}, firsts AS (
+    ${FIRST('b.front_key IS NOT NULL', 'b.front_key DESC')}
+    UNION ALL ${FIRST('b.front_key IS NULL AND b.priority AND sl.starts_at <= now()', 'b.queue_key')}
+    UNION ALL ${FIRST('b.front_key IS NULL AND NOT b.priority AND sl.starts_at <= now()', 'b.queue_key')}
+    UNION ALL ${FIRST('b.front_key IS NULL AND sl.starts_at > now()', 'sl.starts_at, b.queue_key')}
+  ), n AS (
+    SELECT count(*) FILTER (WHERE held) AS held_n,
+           count(*) FILTER (WHERE NOT held AND NOT later AND NOT green) AS regulars,
+           count(*) FILTER (WHERE NOT held AND NOT later AND green) AS greens
+    FROM firsts
   )
   SELECT f.id, f.green, f.held FROM firsts f, n, st WHERE ${PLACE('f', '1')} = 1`;
 
