@@ -177,18 +177,20 @@ export class QueueReadService {
    * the port's default service time (until a lane has measurements).
    */
   private async lanes(em: EntityManager, port: string, direction: string): Promise<{ lanes: LaneRow[]; defaultServiceMinutes: number }> {
-    const lanes = await rows<LaneRow>(
+    // One round trip: a row per lane, or one row without a lane when the direction has none.
+    const found = await rows<LaneRow & { id: string | null; default_service_minutes: number }>(
       em,
       `SELECT l.id, l.name, l.direction, l.status,
               (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t.minutes) FROM (
                  SELECT extract(epoch FROM b.completed_at - b.called_at) / 60 AS minutes FROM bookings b
-                 WHERE b.lane_id = l.id AND b.status = 'completed' ORDER BY b.completed_at DESC LIMIT 20) t) AS median_minutes
-       FROM lanes l WHERE l.port_code = $1 AND l.direction = $2 ORDER BY l.name`,
+                 WHERE b.lane_id = l.id AND b.status = 'completed' ORDER BY b.completed_at DESC LIMIT 20) t) AS median_minutes,
+              COALESCE((SELECT default_service_minutes FROM schedules WHERE port_code = $1), 8) AS default_service_minutes
+       FROM (SELECT 1) one LEFT JOIN lanes l ON l.port_code = $1 AND l.direction = $2 ORDER BY l.name`,
       [port, direction],
     );
-    const schedule = await one<{ m: number }>(em, 'SELECT COALESCE((SELECT default_service_minutes FROM schedules WHERE port_code = $1), 8) AS m', [port]);
-    return { lanes, defaultServiceMinutes: schedule?.m ?? 8 };
+    return { lanes: found.filter((l) => l.id !== null), defaultServiceMinutes: found[0]?.default_service_minutes ?? 8 };
   }
+
 
   /**
    * The whole queue, read in one REPEATABLE READ snapshot so the version, the order and the details agree; what
