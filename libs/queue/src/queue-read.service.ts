@@ -194,10 +194,10 @@ export class QueueReadService {
 
   /**
    * The whole queue, read in one REPEATABLE READ snapshot so the version, the order and the details agree; what
-   * an API process starts from before it applies deltas. `touched`: other bookings to include.
+   * an API process starts from before it applies deltas.
    */
-  snapshot(port: string, direction: string, touched: string[] = []): Promise<QueueSnapshot> {
-    return this.read(port, direction, touched, false);
+  snapshot(port: string, direction: string): Promise<QueueSnapshot> {
+    return this.read(port, direction, [], false);
   }
 
   /** The queue a client asked for by port code: an unknown port is a 404, not an empty line. */
