@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { one } from '@kouan/common';
-import { HEAD } from './queue-read.service';
+import { HEAD } from './queue.repository';
 
 export { HEAD };
 

@@ -1,0 +1,211 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { one, rows } from '@kouan/common';
+
+/**
+ * The statements that read a queue: its order (one definition, PLACE), the details of its trucks, its lanes'
+ * pace and its version. Services build views from these rows (QueueReadService) or take the head (lanes).
+ */
+/** The green channel's parameters: regular trucks since the last green one, and the ratio. */
+const ST = `st AS (
+    SELECT COALESCE((SELECT regular_since_priority FROM queue_state WHERE port_code = $1 AND direction = $2), 0) AS since,
+           COALESCE((SELECT priority_ratio FROM schedules WHERE port_code = $1), 3) AS ratio
+  )`;
+
+/** The waiting trucks (w) with their group flags, and the groups' sizes (n). */
+const QUEUE_PARAMS = `
+  ${ST}, w AS (
+    SELECT b.id, b.queue_key, b.front_key, b.front_key IS NOT NULL AS held, sl.starts_at, sl.starts_at > now() AS later,
+           (b.priority AND sl.starts_at <= now()) AS green
+    FROM bookings b JOIN slots sl ON sl.id = b.slot_id
+    WHERE b.port_code = $1 AND b.direction = $2 AND b.status = 'checked_in'
+  ), n AS (
+    SELECT count(*) FILTER (WHERE held) AS held_n,
+           count(*) FILTER (WHERE NOT held AND NOT later AND NOT green) AS regulars,
+           count(*) FILTER (WHERE NOT held AND NOT later AND green) AS greens
+    FROM w
+  )`;
+
+/** A truck's group (held; else later, green or a regular of the merge) and its order inside it. */
+const GROUP = 'held, (later AND NOT held), (green AND NOT held)';
+const IN_GROUP = '(CASE WHEN held THEN -front_key END), (CASE WHEN later THEN starts_at END), queue_key';
+
+/**
+ * The place of a row of `w` with rank `rnk` in its group, from the sizes of the groups (`n`): the one definition
+ * of the order, which the whole line (WAITING_ORDER), one truck's place (POSITIONS_OF) and the head (HEAD) share.
+ *   held:  held trucks by front_key, larger first: place = rank.
+ *   later: after the held and the merge, by slot and check-in.
+ *   merge: regulars by check-in; the g-th green goes after A + (g - 1) * ratio regulars, A = max(ratio - since, 0).
+ *          So a regular of rank r has min(greens, max(0, ceil((r - A - 0.5) / ratio))) greens ahead of it, and a
+ *          green of rank g has min(regulars, A + (g - 1) * ratio) regulars ahead of it.
+ */
+const PLACE = (row: string, rnk: string) => `(CASE
+    WHEN ${row}.held THEN ${rnk}
+    WHEN ${row}.later THEN n.held_n + n.regulars + n.greens + ${rnk}
+    WHEN ${row}.green THEN n.held_n + ${rnk} + LEAST(n.regulars, GREATEST(st.ratio - st.since, 0) + (${rnk} - 1) * st.ratio)
+    ELSE n.held_n + ${rnk} + LEAST(n.greens, GREATEST(0, ceil((${rnk} - GREATEST(st.ratio - st.since, 0) - 0.5) / st.ratio::numeric)))
+  END)::int`;
+
+/**
+ * The waiting line of one port and direction, as the database orders it. First the trucks a skip holds at the
+ * front (front_key set: the truck that was first in line at a skip, and the skipped trucks behind it), larger
+ * front_key first. Then the merge: trucks of current and earlier slots by check-in order (queue_key, from a
+ * sequence), a green-channel truck after every `ratio` regular ones (counting those that left the merge from
+ * its head, by a call or by being held at a skip, since the last green one); trucks of later slots after them,
+ * by slot and then check-in order. Held trucks are outside the merge: they take no part in its counting.
+ * `held` says whether a truck is held. $1 = port, $2 = direction.
+ */
+export const WAITING_ORDER = `
+  WITH ${QUEUE_PARAMS}, r AS (
+    SELECT w.*, row_number() OVER (PARTITION BY ${GROUP} ORDER BY ${IN_GROUP}) AS rnk FROM w
+  )
+  SELECT r.id, r.green, r.held, ${PLACE('r', 'r.rnk')} AS position
+  FROM r, n, st`;
+
+/**
+ * The places of the waiting trucks among `$3` (uuid[]), from counts alone (no sort of the line): each one's rank
+ * is the number of trucks of its group not after it. $1 = port, $2 = direction.
+ */
+export const POSITIONS_OF = `
+  WITH ${QUEUE_PARAMS}
+  SELECT x.id, x.green, x.held, ${PLACE('x', 'k.rnk')} AS position
+  FROM w x CROSS JOIN n CROSS JOIN st
+  CROSS JOIN LATERAL (
+    SELECT count(*) AS rnk FROM w
+    WHERE (w.held, w.later AND NOT w.held, w.green AND NOT w.held) = (x.held, x.later AND NOT x.held, x.green AND NOT x.held)
+      AND (CASE WHEN x.held THEN w.front_key >= x.front_key
+                WHEN x.later THEN (w.starts_at, w.queue_key) <= (x.starts_at, x.queue_key)
+                ELSE w.queue_key <= x.queue_key END)
+  ) k
+  WHERE x.id = ANY($3::uuid[])`;
+
+/** The first waiting truck of one group (`where`, `order`), read along the waiting index: no scan of the line. */
+const FIRST = (where: string, order: string) => `(
+    SELECT b.id, b.queue_key, b.front_key, b.front_key IS NOT NULL AS held, sl.starts_at, sl.starts_at > now() AS later,
+           (b.priority AND sl.starts_at <= now()) AS green
+    FROM bookings b JOIN slots sl ON sl.id = b.slot_id
+    WHERE b.port_code = $1 AND b.direction = $2 AND b.status = 'checked_in' AND ${where}
+    ORDER BY ${order} LIMIT 1)`;
+
+/**
+ * The head of the line: of the first truck of each group (held, green, regular, later), the one at place 1.
+ * Each first is one walk along an index that stops at its first row; the groups' sizes in PLACE are then
+ * counted among the firsts (0 or 1 each), which decides place 1 exactly as the true sizes would: a first is at
+ * place 1 only when the groups ahead of it are empty, and for the merge's first green or regular, only
+ * whether the other kind is empty matters. $1 = port, $2 = direction.
+ */
+export const HEAD = `
+  WITH ${ST}, firsts AS (
+    ${FIRST('b.front_key IS NOT NULL', 'b.front_key DESC')}
+    UNION ALL ${FIRST('b.front_key IS NULL AND b.priority AND sl.starts_at <= now()', 'b.queue_key')}
+    UNION ALL ${FIRST('b.front_key IS NULL AND NOT b.priority AND sl.starts_at <= now()', 'b.queue_key')}
+    UNION ALL ${FIRST('b.front_key IS NULL AND sl.starts_at > now()', 'sl.starts_at, b.queue_key')}
+  ), n AS (
+    SELECT count(*) FILTER (WHERE held) AS held_n,
+           count(*) FILTER (WHERE NOT held AND NOT later AND NOT green) AS regulars,
+           count(*) FILTER (WHERE NOT held AND NOT later AND green) AS greens
+    FROM firsts
+  )
+  SELECT f.id, f.green, f.held FROM firsts f, n, st WHERE ${PLACE('f', '1')} = 1`;
+
+export interface DetailRow {
+  id: string;
+  firm_id: string;
+  reference: string;
+  status: string;
+  green: boolean | null;
+  position: number | null;
+  plate: string;
+  language: string;
+  starts_at: Date;
+  time_zone: string;
+  bay: number | null;
+  overflow: boolean;
+  parking_area_id: string | null;
+  area_name: string | null;
+  lat: number | null;
+  lon: number | null;
+  reefer_bays: number | null;
+  directions: Record<string, string> | null;
+  lane_id: string | null;
+  lane_name: string | null;
+  called_at: Date | null;
+  instructions: string | null;
+}
+
+const DETAILS = `
+  SELECT b.id, b.firm_id, b.reference, b.status, v.plate, d.language, sl.starts_at, p.time_zone, b.bay, b.overflow,
+         b.parking_area_id, pa.name AS area_name, pa.lat, pa.lon, pa.reefer_bays,
+         -- Only the text toParkingDto picks for this driver (own language, else en, else zh), under the driver's
+         -- language: the whole jsonb in every language, on every row, was most of the bytes of a long queue's read.
+         CASE WHEN pa.id IS NOT NULL THEN jsonb_build_object(d.language,
+           COALESCE(pa.directions ->> d.language, pa.directions ->> 'en', pa.directions ->> 'zh')) END AS directions,
+         b.lane_id, l.name AS lane_name, b.called_at, b.instructions
+  FROM bookings b
+  JOIN vehicles v ON v.id = b.vehicle_id
+  JOIN drivers d ON d.id = b.driver_id
+  JOIN slots sl ON sl.id = b.slot_id
+  JOIN ports p ON p.code = b.port_code
+  LEFT JOIN parking_areas pa ON pa.id = b.parking_area_id
+  LEFT JOIN lanes l ON l.id = b.lane_id`;
+
+export interface LaneRow {
+  id: string;
+  name: string;
+  direction: string;
+  status: string;
+  median_minutes: number | null;
+}
+
+/**
+ * Lanes of a direction with the median of their last 20 service times (call to complete), in minutes, and the
+ * port's default service time (until a lane has measurements), in one round trip: a row per lane, or one row
+ * without a lane when the direction has none.
+ */
+export async function laneRows(em: EntityManager, port: string, direction: string): Promise<{ lanes: LaneRow[]; defaultServiceMinutes: number }> {
+  const found = await rows<LaneRow & { id: string | null; default_service_minutes: number }>(
+    em,
+    `SELECT l.id, l.name, l.direction, l.status,
+            (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t.minutes) FROM (
+               SELECT extract(epoch FROM b.completed_at - b.called_at) / 60 AS minutes FROM bookings b
+               WHERE b.lane_id = l.id AND b.status = 'completed' ORDER BY b.completed_at DESC LIMIT 20) t) AS median_minutes,
+            COALESCE((SELECT default_service_minutes FROM schedules WHERE port_code = $1), 8) AS default_service_minutes
+     FROM (SELECT 1) one LEFT JOIN lanes l ON l.port_code = $1 AND l.direction = $2 ORDER BY l.name`,
+    [port, direction],
+  );
+  return { lanes: found.filter((l) => l.id !== null), defaultServiceMinutes: found[0]?.default_service_minutes ?? 8 };
+}
+
+/**
+ * Details of the queue's trucks. `mode` queue: the waiting and called ones and `ids`, in queue order; touched:
+ * `ids` alone, with their places from the whole line; moved: `ids` alone, without places (none is waiting).
+ */
+export function detailRows(em: EntityManager, port: string, direction: string, ids: string[], mode: 'queue' | 'touched' | 'moved'): Promise<DetailRow[]> {
+  const which = `(${mode === 'queue' ? "b.status IN ('checked_in', 'called')" : 'false'} OR b.id = ANY($3::uuid[]))`;
+  if (mode === 'moved') {
+    return rows<DetailRow>(em, `SELECT x.*, NULL::boolean AS green, NULL::int AS position FROM (${DETAILS}
+         WHERE b.port_code = $1 AND b.direction = $2 AND ${which}) x`, [port, direction, ids]);
+  }
+  // MATERIALIZED: inlined into the join, the order would be computed again for every row.
+  return rows<DetailRow>(
+    em,
+    `WITH q AS MATERIALIZED (${mode === 'queue' ? WAITING_ORDER : POSITIONS_OF})
+     SELECT x.*, q.green, q.position FROM (${DETAILS}
+       WHERE b.port_code = $1 AND b.direction = $2 AND ${which}) x
+     LEFT JOIN q ON q.id = x.id
+     ORDER BY q.position NULLS LAST, x.called_at`,
+    [port, direction, ids],
+  );
+}
+
+export async function queueVersion(em: EntityManager, port: string, direction: string): Promise<number> {
+  const state = await one<{ version: string }>(em, 'SELECT version FROM queue_state WHERE port_code = $1 AND direction = $2', [port, direction]);
+  return Number(state?.version ?? 0);
+}
+
+export async function portExists(db: DataSource | EntityManager, port: string): Promise<boolean> {
+  return Boolean(await one(db, 'SELECT 1 FROM ports WHERE code = $1', [port]));
+}
+
+export function queueOfBooking(db: DataSource | EntityManager, bookingId: string): Promise<{ port_code: string; direction: string } | undefined> {
+  return one<{ port_code: string; direction: string }>(db, 'SELECT port_code, direction FROM bookings WHERE id = $1', [bookingId]);
+}
