@@ -125,20 +125,25 @@ export interface LaneTimingView {
   medianMinutes: number | null;
 }
 
-/**
- * A whole queue as one consistent read (REPEATABLE READ): the version, the waiting line in order, then the
- * called trucks, then any `touched` ones that asked for. Read by an API process when it starts following a
- * queue, after a gap in versions, at a slot boundary or when Redis comes back; never published.
- */
-export interface QueueSnapshot {
+/** One queue at one version, with its lanes and their pace: what snapshots and deltas both carry. */
+interface QueueAtVersion {
   port: string;
   direction: string;
   version: number;
   lanes: LaneView[];
   timings: LaneTimingView[];
   defaultServiceMinutes: number;
-  trucks: QueueTruck[];
+  /** Texts the trucks' parking points into (`parking.text`). */
   texts: string[];
+}
+
+/**
+ * A whole queue as one consistent read (REPEATABLE READ): the waiting line in order, then the called trucks,
+ * then any `touched` ones asked for. Read by an API process when it starts following a queue, after a gap in
+ * versions, at a slot start or when Redis comes back; never published.
+ */
+export interface QueueSnapshot extends QueueAtVersion {
+  trucks: QueueTruck[];
 }
 
 /**
@@ -148,17 +153,10 @@ export interface QueueSnapshot {
  * truck kept its order (call-next takes the head, which is in `moved` with its new status). Each process applies
  * it in version order to the queue it keeps (libs/queue/src/live-queue.ts) and derives every view from that.
  */
-export interface QueueDelta {
-  port: string;
-  direction: string;
-  version: number;
-  lanes: LaneView[];
-  timings: LaneTimingView[];
-  defaultServiceMinutes: number;
+export interface QueueDelta extends QueueAtVersion {
   joined: QueueTruck | null;
   /** Trucks that changed otherwise: called (off the line, onto a lane), completed, no_show... */
   moved: QueueTruck[];
-  texts: string[];
 }
 
 /** Server-to-server event name (socket.io serverSideEmit). */
