@@ -1,13 +1,14 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { warnGate } from '@kouan/db/redis-client';
 import { QueueName } from '@kouan/jobs';
 import { JobDispatcher } from './job-dispatcher';
 
 @Processor(QueueName.Maintenance)
 export class MaintenanceProcessor extends WorkerHost {
   private readonly logger = new Logger(MaintenanceProcessor.name);
-  private loggedAt = 0;
+  private readonly gate = warnGate();
 
   constructor(private readonly dispatcher: JobDispatcher) {
     super();
@@ -20,8 +21,7 @@ export class MaintenanceProcessor extends WorkerHost {
   /** The worker reconnects by itself; without this listener its connection errors would end the process. */
   @OnWorkerEvent('error')
   onError(err: Error): void {
-    if (Date.now() - this.loggedAt < 30_000) return;
-    this.loggedAt = Date.now();
+    if (!this.gate.due()) return;
     this.logger.warn({ err: { message: err.message } }, 'worker cannot reach Redis; retrying');
   }
 }

@@ -3,6 +3,7 @@ import { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import type Redis from 'ioredis';
 import { DomainError } from '@kouan/common';
+import { warnGate } from '@kouan/db/redis-client';
 
 /**
  * Fixed-window counter in Redis, so every API process shares one count per caller. Returns
@@ -27,7 +28,7 @@ return {hits, ttl, blocked}
  */
 export class RedisThrottlerStorage implements ThrottlerStorage {
   private readonly logger = new Logger(RedisThrottlerStorage.name);
-  private loggedAt = 0;
+  private readonly gate = warnGate();
 
   constructor(
     private readonly redis: Redis,
@@ -57,8 +58,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   }
 
   private warn(err: Error): void {
-    if (Date.now() - this.loggedAt < 30_000) return;
-    this.loggedAt = Date.now();
+    if (!this.gate.due()) return;
     this.logger.warn({ err: { message: err.message } }, 'rate-limit counters unreachable');
   }
 }

@@ -9,8 +9,23 @@ import Redis, { RedisOptions } from 'ioredis';
  */
 export const FAIL_FAST: RedisOptions = { enableOfflineQueue: false, commandTimeout: 1000, maxRetriesPerRequest: 1 };
 
-/** How often one client may log that Redis is still unreachable (ioredis retries several times a second). */
-const QUIET_MS = 30_000;
+/**
+ * A gate for repeated warnings while Redis is away (ioredis retries several times a second): `due()` is true at
+ * most once per `ms`; `reset()` opens it again (Redis came back, so the next outage is news).
+ */
+export function warnGate(ms = 30_000): { due(): boolean; reset(): void } {
+  let last = 0;
+  return {
+    due() {
+      if (Date.now() - last < ms) return false;
+      last = Date.now();
+      return true;
+    },
+    reset() {
+      last = 0;
+    },
+  };
+}
 
 /**
  * Every ioredis client and BullMQ queue or worker needs an 'error' listener: without one a BullMQ queue
@@ -19,17 +34,16 @@ const QUIET_MS = 30_000;
  */
 export function watchRedis(emitter: EventEmitter, name: string, logger = new Logger('Redis')): void {
   let down = false;
-  let loggedAt = 0;
+  const gate = warnGate();
   emitter.on('error', (err: Error) => {
     down = true;
-    if (Date.now() - loggedAt < QUIET_MS) return;
-    loggedAt = Date.now();
+    if (!gate.due()) return;
     logger.warn({ client: name, err: { message: err.message, name: err.name } }, 'Redis unreachable; retrying');
   });
   emitter.on('ready', () => {
     if (!down) return;
     down = false;
-    loggedAt = 0;
+    gate.reset();
     logger.log({ client: name }, 'Redis reachable again');
   });
 }

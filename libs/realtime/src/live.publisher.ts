@@ -3,7 +3,7 @@ import { Emitter } from '@socket.io/redis-emitter';
 import type Redis from 'ioredis';
 import { Counter } from 'prom-client';
 import { AppConfig } from '@kouan/config';
-import { createRedis, droppingPublisher, FAIL_FAST, readyWithin } from '@kouan/db/redis-client';
+import { createRedis, droppingPublisher, FAIL_FAST, readyWithin, warnGate } from '@kouan/db/redis-client';
 import { BookingUpdate, LIVE_NAMESPACE, LaneUpdate, QUEUE_DELTA_EVENT, QueueDelta, rooms, ServerToClientEvents, SlotsUpdate } from './live-events';
 
 /** The Redis key the socket.io adapter and this emitter share. */
@@ -18,11 +18,10 @@ export const droppedPublishes = new Counter({
 
 /** Logs a dropped publish at most once per outage-ish window, and counts every one. */
 export function dropReporter(client: string, logger: Logger): (err: Error) => void {
-  let loggedAt = 0;
+  const gate = warnGate();
   return (err) => {
     droppedPublishes.inc({ client });
-    if (Date.now() - loggedAt < 30_000) return;
-    loggedAt = Date.now();
+    if (!gate.due()) return;
     logger.warn({ client, err: { message: err.message } }, 'live update dropped: Redis did not take it');
   };
 }
