@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { API, bearer, cargo, createFirm, putSchedule, slotsOf, startApi, TestApi } from '../support/harness';
+import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotsOf, startApi, TestApi } from '../support/harness';
 import { connectLive, LiveClient } from '../support/live-client';
 import { until } from '../support/processes';
 
@@ -62,9 +62,7 @@ describe('live positions equal REST after every step (two processes, randomised)
     const nextDay = await slotsOf(api, PORT, now.plus({ hours: 1 }).toISODate() as string);
     const next = [...today, ...nextDay].find((s) => Date.parse(s.startsAt) > now.toMillis());
     const firm = await createFirm(api, 'Equivalence Haulage', 0);
-    const staff = await api.http.post(`${API}/ports/${PORT}/staff`).set(bearer(api.adminToken))
-      .send({ email: `staff-${randomBytes(3).toString('hex')}@tianbao.example`, password: 'staff-password-1' }).expect(201);
-    staffToken = api.tokens.sign({ sub: staff.body.id, role: 'port_staff', portCode: PORT });
+    staffToken = await portStaffToken(api, PORT);
     lane = (await api.http.get(`${API}/ports/${PORT}`).expect(200)).body.lanes.find((l: Json) => l.direction === 'export').id;
     const tag = randomBytes(2).toString('hex').toUpperCase();
     for (let i = 0; i < TRUCKS; i++) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { API, bearer, cargo, createFirm, putSchedule, startApi, TestApi, TestFirm } from '../support/harness';
+import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotAt as slotOf, startApi, TestApi, TestFirm } from '../support/harness';
 
 /**
  * Check-in, queue order, bays, lanes and outcomes through HTTP. Every port used here gets a round-the-clock
@@ -10,25 +10,15 @@ describe('live queue (REST)', () => {
   let firm: TestFirm;
   let plateSeq = 0;
 
-  const staffToken = async (port: string) => {
-    const res = await api.http.post(`${API}/ports/${port}/staff`).set(bearer(api.adminToken))
-      .send({ email: `staff-${port.toLowerCase()}-${randomBytes(3).toString('hex')}@port.example`, password: 'staff-password' }).expect(201);
-    return api.tokens.sign({ sub: res.body.id, role: 'port_staff', portCode: port });
-  };
+  const staffToken = (port: string) => portStaffToken(api, port);
+
 
   const openAllDay = (port: string, over: Record<string, unknown> = {}) =>
     putSchedule(api, port, { openFrom: '00:00', openTo: '24:00', capacity: { export: 40, import: 40 }, firmQuotaPercent: 100, ...over });
 
-  /** The export slot containing now, or one starting `hoursAhead` hours from now. */
-  const slotAt = async (port: string, hoursAhead = 0) => {
-    const at = Date.now() + hoursAhead * 3600_000;
-    const date = new Date(at + 8 * 3600_000).toISOString().slice(0, 10);
-    const res = await api.http.get(`${API}/ports/${port}/slots`).query({ date, direction: 'export' }).expect(200);
-    const slot = (res.body as Array<{ id: string; startsAt: string; endsAt: string }>)
-      .find((s) => Date.parse(s.startsAt) <= at && at < Date.parse(s.endsAt));
-    if (!slot) throw new Error(`no ${port} slot at ${new Date(at).toISOString()}`);
-    return slot;
-  };
+  /** The export slot containing now + hoursAhead. */
+  const slotAt = (port: string, hoursAhead = 0) => slotOf(api, port, hoursAhead);
+
 
   interface Truck { bookingId: string; reference: string; driverCode: string; plate: string }
 

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import request from 'supertest';
 import { redisOptions } from '@kouan/config';
 import { QueueName } from '@kouan/jobs';
-import { API, bearer, cargo, createFirm, putSchedule, slotsOf, startApi, TestApi, TestFirm } from '../support/harness';
+import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotsOf, startApi, TestApi, TestFirm } from '../support/harness';
 import { connectLive, LiveClient } from '../support/live-client';
 import { AppProcess, freePort, OwnRedis, until } from '../support/processes';
 
@@ -79,9 +79,7 @@ describe('Redis outage', () => {
        SELECT $1, 'Driver ' || g, '+86139' || lpad(g::text, 8, '0'), 'L-' || g, 'lo' FROM generate_series(1, 120) g ORDER BY g RETURNING id`,
       [firm.id],
     );
-    const staff = await api.http.post(`${API}/ports/${PORT_CODE}/staff`).set(bearer(api.adminToken))
-      .send({ email: `staff-${tag.toLowerCase()}@outage.example`, password: 'staff-password-1' }).expect(201);
-    staffToken = api.tokens.sign({ sub: staff.body.id, role: 'port_staff', portCode: PORT_CODE });
+    staffToken = await portStaffToken(api, PORT_CODE);
     exportLane = (await api.http.get(`${API}/ports/${PORT_CODE}`).expect(200)).body.lanes.find((l: Json) => l.direction === 'export').id;
 
     const env = { NODE_ENV: 'test', DATABASE_URL: api.dbUrl, REDIS_URL: redis.url, REDIS_PREFIX: ownPrefix, LOG_LEVEL: 'warn', DB_POOL_SIZE: '8' };

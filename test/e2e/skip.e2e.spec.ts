@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
-import { API, bearer, cargo, createFirm, putSchedule, startApi, TestApi, TestFirm } from '../support/harness';
+import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotAt as slotOf, startApi, TestApi, TestFirm } from '../support/harness';
 
 /**
  * Skip (contract "Skip"): a skipped truck goes directly behind the truck first in line at that moment, whatever
@@ -13,22 +13,12 @@ describe('skip', () => {
   let firm: TestFirm;
   let seq = 0;
 
-  const staffToken = async (port: string) => {
-    const res = await api.http.post(`${API}/ports/${port}/staff`).set(bearer(api.adminToken))
-      .send({ email: `staff-${port.toLowerCase()}-${randomBytes(3).toString('hex')}@port.example`, password: 'staff-password' }).expect(201);
-    return api.tokens.sign({ sub: res.body.id, role: 'port_staff', portCode: port });
-  };
+  const staffToken = (port: string) => portStaffToken(api, port);
+
 
   /** The export slot containing now + hoursAhead. */
-  const slotAt = async (port: string, hoursAhead = 0) => {
-    const at = Date.now() + hoursAhead * 3600_000;
-    const date = new Date(at + 8 * 3600_000).toISOString().slice(0, 10);
-    const res = await api.http.get(`${API}/ports/${port}/slots`).query({ date, direction: 'export' }).expect(200);
-    const slot = (res.body as Array<{ id: string; startsAt: string; endsAt: string }>)
-      .find((s) => Date.parse(s.startsAt) <= at && at < Date.parse(s.endsAt));
-    if (!slot) throw new Error(`no ${port} slot at ${new Date(at).toISOString()}`);
-    return slot.id;
-  };
+  const slotAt = async (port: string, hoursAhead = 0) => (await slotOf(api, port, hoursAhead)).id;
+
 
   type Kind = 'regular' | 'green' | 'later';
 

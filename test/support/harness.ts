@@ -168,3 +168,19 @@ export const DEFAULT_SCHEDULE = {
 export async function putSchedule(api: TestApi, port: string, over: Partial<typeof DEFAULT_SCHEDULE>) {
   return api.http.put(`${API}/ports/${port}/schedule`).set(bearer(api.adminToken)).send({ ...DEFAULT_SCHEDULE, ...over }).expect(200);
 }
+
+/** A port staff member of `port`, created through the API; returns its token. */
+export async function portStaffToken(api: TestApi, port: string): Promise<string> {
+  const res = await api.http.post(`${API}/ports/${port}/staff`).set(bearer(api.adminToken))
+    .send({ email: `staff-${port.toLowerCase()}-${randomBytes(3).toString('hex')}@port.example`, password: 'staff-password' }).expect(201);
+  return api.tokens.sign({ sub: res.body.id, role: 'port_staff', portCode: port });
+}
+
+/** The export slot of `port` that contains now + `hoursAhead` (the port's day, Asia/Shanghai). */
+export async function slotAt(api: TestApi, port: string, hoursAhead = 0): Promise<SlotView> {
+  const at = Date.now() + hoursAhead * 3600_000;
+  const date = DateTime.fromMillis(at).setZone('Asia/Shanghai').toISODate() as string;
+  const slot = (await slotsOf(api, port, date)).find((s) => Date.parse(s.startsAt) <= at && at < Date.parse(s.endsAt));
+  if (!slot) throw new Error(`no ${port} slot at ${new Date(at).toISOString()}`);
+  return slot;
+}
