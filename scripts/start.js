@@ -14,7 +14,8 @@ run('node scripts/ensure-built.js');
 run('node dist/apps/cli/src/main.js migrate');
 run('node dist/apps/cli/src/main.js seed');
 
-const children = ['api', 'worker'].map((app) =>
+const apps = ['api', 'worker'];
+const children = apps.map((app) =>
   spawn(process.execPath, [join(root, 'dist', 'apps', app, 'src', 'main.js')], { cwd: root, stdio: 'inherit', env }),
 );
 let stopping = false;
@@ -24,11 +25,13 @@ const stop = (signal) => {
 };
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
-for (const child of children) {
-  child.on('exit', (code) => {
+// The quick start runs both or neither: when one process dies, say which and how, and stop the other.
+children.forEach((child, i) => {
+  child.on('exit', (code, signal) => {
     if (!stopping) {
+      process.stderr.write(`kouan: the ${apps[i]} process exited (${signal ?? `code ${code}`}); stopping the rest\n`);
       stop('SIGTERM');
       process.exitCode = code || 1;
     }
   });
-}
+});
