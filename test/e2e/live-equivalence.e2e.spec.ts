@@ -112,6 +112,14 @@ describe('live positions equal REST after every step (two processes, randomised)
     return rest;
   }
 
+  /** The group sizes the database keeps (queue_counts, by trigger), and the same counted from the bookings. */
+  const GROUPS = 'port_code, direction, starts_at, priority, held';
+  const keptCounts = () => api.ds.query(`SELECT ${GROUPS}, waiting FROM queue_counts ORDER BY ${GROUPS}`);
+  const recounted = () => api.ds.query(
+    `SELECT * FROM (SELECT b.port_code, b.direction, sl.starts_at, b.priority, b.front_key IS NOT NULL AS held, count(*)::int AS waiting
+     FROM bookings b JOIN slots sl ON sl.id = b.slot_id WHERE b.status = 'checked_in' GROUP BY 1, 2, 3, 4, 5) c ORDER BY ${GROUPS}`,
+  );
+
   it(`${STEPS} random steps (seed ${seed}): every driver and board matches REST after each`, async () => {
     const rnd = random(seed);
     const pickOne = <T>(xs: T[]): T | undefined => xs[Math.floor(rnd() * xs.length)];
@@ -150,6 +158,7 @@ describe('live positions equal REST after every step (two processes, randomised)
         await via(step).post(`${API}/ports/${PORT}/lanes/${lane}/status`).set(bearer(staffToken)).send({ status }).expect(200);
       }
       states = await expectLiveEqualsRest(`step ${step}: ${what}`);
+      expect({ step: what, counts: await keptCounts() }).toEqual({ step: what, counts: await recounted() });
     }
   });
 });

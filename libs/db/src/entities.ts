@@ -5,10 +5,11 @@ import { Driver } from '@kouan/firms/entities/driver.entity';
 import { Firm } from '@kouan/firms/entities/firm.entity';
 import { Vehicle } from '@kouan/firms/entities/vehicle.entity';
 import { ParkingArea } from '@kouan/parking/entities/parking-area.entity';
+import { QueueCount } from '@kouan/queue/entities/queue-count.entity';
 import { QueueState } from '@kouan/queue/entities/queue-state.entity';
 import { Lane } from '@kouan/ports/entities/lane.entity';
 import { Port } from '@kouan/ports/entities/port.entity';
 import { Schedule } from '@kouan/ports/entities/schedule.entity';
 import { Slot, SlotFirmUsage } from '@kouan/ports/entities/slot.entity';
 
-export const ENTITIES = [Port, Lane, Schedule, Slot, SlotFirmUsage, Firm, Vehicle, Driver, User, Booking, IdempotencyKey, ParkingArea, QueueState];
+export const ENTITIES = [Port, Lane, Schedule, Slot, SlotFirmUsage, Firm, Vehicle, Driver, User, Booking, IdempotencyKey, ParkingArea, QueueState, QueueCount];

@@ -58,7 +58,7 @@ export class QueueReadService {
 
   /** A queue read (`mode`: see detailRows) built into the shape every view derives from. */
   private async readIn(
-    em: EntityManager, port: string, direction: string, version: number, touched: string[], mode: 'queue' | 'touched' | 'moved',
+    em: EntityManager, port: string, direction: string, version: number, touched: string[], mode: 'queue' | 'touched' | 'joined' | 'moved',
   ): Promise<QueueSnapshot> {
     const { lanes, defaultServiceMinutes } = await laneRows(em, port, direction);
     const details = await detailRows(em, port, direction, touched, mode);
@@ -69,11 +69,12 @@ export class QueueReadService {
    * One queue change as every API process needs it, read inside the transaction that made it, after its
    * statements and under its queue lock (`version` from lockQueue): `joined` is the booking that entered the
    * waiting line (check-in, skip), `moved` those that changed otherwise. Bytes do not depend on the queue's
-   * length; only `joined` needs the order, which the database computes without sending it.
+   * length, nor does the database work: only `joined` needs a place, which comes from the group sizes the database
+   * keeps (JOINED_PLACE), not from counting the line.
    */
   async delta(em: EntityManager, port: string, direction: string, version: number, joined: string | null, moved: string[] = []): Promise<QueueDelta> {
     const ids = joined ? [joined, ...moved] : moved;
-    const s = await this.readIn(em, port, direction, version, ids, joined ? 'touched' : 'moved');
+    const s = await this.readIn(em, port, direction, version, ids, joined ? 'joined' : 'moved');
     return {
       port, direction, version, lanes: s.lanes, timings: s.timings, defaultServiceMinutes: s.defaultServiceMinutes,
       joined: s.trucks.find((t) => t.bookingId === joined) ?? null,

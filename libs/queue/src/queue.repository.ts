@@ -78,6 +78,36 @@ export const POSITIONS_OF = `
   ) k
   WHERE x.id = ANY($3::uuid[])`;
 
+/**
+ * The place of the truck that has just joined the waiting line (`$3[1]`), from the groups' sizes the database keeps
+ * (queue_counts) instead of a count of the line: a few sums over the queue's slots. A truck joins either held (a
+ * skip: ranked among the few held trucks, along ix_bookings_held) or by check-in, with the newest queue_key, so it
+ * is the last of its group: its rank is the group's size, or for a later slot the later trucks of its slot and the
+ * slots before. Valid only for that truck, under the queue lock, after its statement. $1 = port, $2 = direction.
+ */
+export const JOINED_PLACE = `
+  WITH ${ST}, c AS (
+    SELECT held, priority, starts_at, starts_at > now() AS later, waiting FROM queue_counts WHERE port_code = $1 AND direction = $2
+  ), n AS (
+    SELECT COALESCE(sum(waiting) FILTER (WHERE held), 0) AS held_n,
+           COALESCE(sum(waiting) FILTER (WHERE NOT held AND NOT later AND NOT priority), 0) AS regulars,
+           COALESCE(sum(waiting) FILTER (WHERE NOT held AND NOT later AND priority), 0) AS greens
+    FROM c
+  ), x AS (
+    SELECT b.id, b.front_key, b.front_key IS NOT NULL AS held, sl.starts_at, sl.starts_at > now() AS later,
+           (b.priority AND sl.starts_at <= now()) AS green
+    FROM bookings b JOIN slots sl ON sl.id = b.slot_id
+    WHERE b.id = ($3::uuid[])[1] AND b.port_code = $1 AND b.direction = $2 AND b.status = 'checked_in'
+  )
+  SELECT x.id, x.green, x.held, ${PLACE('x', 'k.rnk')} AS position
+  FROM x CROSS JOIN n CROSS JOIN st
+  CROSS JOIN LATERAL (SELECT CASE
+    WHEN x.held THEN (SELECT count(*) FROM bookings h
+                      WHERE h.port_code = $1 AND h.direction = $2 AND h.status = 'checked_in' AND h.front_key >= x.front_key)
+    WHEN x.later THEN (SELECT sum(waiting) FROM c WHERE NOT c.held AND c.later AND c.starts_at <= x.starts_at)
+    WHEN x.green THEN n.greens
+    ELSE n.regulars END AS rnk) k`;
+
 /** The first waiting truck of one group (`where`, `order`), read along the waiting index: no scan of the line. */
 const FIRST = (where: string, order: string) => `(
     SELECT b.id, b.queue_key, b.front_key, b.front_key IS NOT NULL AS held, sl.starts_at, sl.starts_at > now() AS later,
@@ -177,9 +207,13 @@ export async function laneRows(em: EntityManager, port: string, direction: strin
 
 /**
  * Details of the queue's trucks. `mode` queue: the waiting and called ones and `ids`, in queue order; touched:
- * `ids` alone, with their places from the whole line; moved: `ids` alone, without places (none is waiting).
+ * `ids` alone, with their places counted in the line; joined: `ids` alone, the first of them just joined the line
+ * and gets its place from the kept group sizes (JOINED_PLACE), the others none; moved: `ids` alone, without places
+ * (none is waiting).
  */
-export function detailRows(em: EntityManager, port: string, direction: string, ids: string[], mode: 'queue' | 'touched' | 'moved'): Promise<DetailRow[]> {
+export function detailRows(
+  em: EntityManager, port: string, direction: string, ids: string[], mode: 'queue' | 'touched' | 'joined' | 'moved',
+): Promise<DetailRow[]> {
   const which = `(${mode === 'queue' ? "b.status IN ('checked_in', 'called')" : 'false'} OR b.id = ANY($3::uuid[]))`;
   if (mode === 'moved') {
     return rows<DetailRow>(em, `SELECT x.*, NULL::boolean AS green, NULL::int AS position FROM (${DETAILS}
@@ -188,7 +222,7 @@ export function detailRows(em: EntityManager, port: string, direction: string, i
   // MATERIALIZED: inlined into the join, the order would be computed again for every row.
   return rows<DetailRow>(
     em,
-    `WITH q AS MATERIALIZED (${mode === 'queue' ? WAITING_ORDER : POSITIONS_OF})
+    `WITH q AS MATERIALIZED (${{ queue: WAITING_ORDER, touched: POSITIONS_OF, joined: JOINED_PLACE }[mode]})
      SELECT x.*, q.green, q.position FROM (${DETAILS}
        WHERE b.port_code = $1 AND b.direction = $2 AND ${which}) x
      LEFT JOIN q ON q.id = x.id

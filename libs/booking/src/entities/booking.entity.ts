@@ -27,6 +27,8 @@ import { DRIVER_CODE_LOCK_AFTER, DRIVER_CODE_PER_HOUR } from '../secrets';
 @Index('uq_bookings_bay', ['parkingAreaId', 'bay'], { unique: true, where: `"bay" IS NOT NULL` })
 // The waiting line of one port and direction, in check-in order.
 @Index('ix_bookings_waiting', ['portCode', 'direction', 'queueKey'], { where: `"status" = 'checked_in'` })
+// The trucks a skip holds at the front, larger front_key first: a held truck's place counts only these.
+@Index('ix_bookings_held', ['portCode', 'direction', 'frontKey'], { where: `"status" = 'checked_in' AND "front_key" IS NOT NULL` })
 @Index('ix_bookings_lane_completed', ['laneId', 'completedAt'], { where: `"status" = 'completed'` })
 @Check('chk_bookings_weight', `"weight_kg" BETWEEN 1 AND 100000`)
 @Check('chk_bookings_hs_code', `"hs_code" ~ '^[0-9]{6,10}$'`)
