@@ -295,8 +295,8 @@ describe('live updates across two API processes', () => {
       for (const t of port.trucks) {
         for (const secret of [t.plate, t.driverName, t.phone, t.id, t.reference, t.driverCode]) expect(text).not.toContain(secret);
       }
-      const q = payload as { entries: Json[]; called: Json[] };
-      for (const e of q.entries) expect(Object.keys(e).sort()).toEqual(['plateMasked', 'position', 'priority', 'slotStartsAt', 'status']);
+      const q = payload as { entries?: Json[]; inserted?: Json[]; called: Json[] };
+      for (const e of q.entries ?? q.inserted ?? []) expect(Object.keys(e).sort()).toEqual(['plateMasked', 'position', 'priority', 'slotStartsAt', 'status']);
       for (const c of q.called) expect(Object.keys(c).sort()).toEqual(['calledAt', 'laneId', 'plateMasked']);
     };
 
@@ -310,15 +310,16 @@ describe('live updates across two API processes', () => {
       let version = first.version as number;
 
       for (const [i, t] of port.trucks.slice(0, 3).entries()) {
-        const from = board.mark();
         await checkIn(api.http, port, t.plate).expect(201);
-        const u = await board.waitFor('queue:update', (q) => (q.entries as Json[]).length === i + 1, from);
+        const u = await board.waitForQueue((q) => (q.entries as Json[]).length === i + 1);
         expect(u.version).toBeGreaterThan(version);
         version = u.version as number;
       }
       const from = board.mark();
       await callNext(api.http, port).expect(200);
-      const afterCall = await board.waitFor('queue:update', (q) => (q.entries as Json[]).length === 2, from);
+      const afterCall = await board.waitForQueue((q) => (q.entries as Json[]).length === 2);
+      // Each change came as a delta of its own (a check-in inserted one truck, the call removed the head).
+      expect(board.of('queue:update', from)).toEqual([expect.objectContaining({ removed: [1], inserted: [], version: afterCall.version })]);
       expect(afterCall.version).toBeGreaterThan(version);
       expect(afterCall.called).toEqual([{ laneId: port.exportLane, plateMasked: expect.stringMatching(/·\*\*\*/), calledAt: expect.any(String) }]);
 
@@ -343,8 +344,12 @@ describe('live updates across two API processes', () => {
       const staff = await connect(api.url, port.staffToken);
       const from = staff.mark();
       await checkIn(other.http, port, port.trucks[3].plate).expect(201);
-      const u = await staff.waitFor('queue:update', (q) => (q.entries as Json[]).length === 3, from);
-      expect((u.entries as Json[]).map((e) => e.plate)).toEqual(port.trucks.slice(1, 4).map((t) => t.plate));
+      // Staff sockets start from GET …/queue/staff and apply what each change did.
+      const u = await staff.waitFor('queue:update', () => true, from);
+      expect(u).toMatchObject({ removed: [], inserted: [expect.objectContaining({ position: 3, plate: port.trucks[3].plate })] });
+      const rest = await request(api.url).get(`${API}/ports/${port.code}/queue/staff`).query({ direction: 'export' }).set(bearer(port.staffToken)).expect(200);
+      expect(rest.body.version).toBe(u.version);
+      expect((rest.body.entries as Json[]).map((e) => e.plate)).toEqual(port.trucks.slice(1, 4).map((t) => t.plate));
     });
 
     it('a port admin, who has no port of its own, gets the staff view of the port it subscribes to', async () => {

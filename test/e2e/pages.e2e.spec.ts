@@ -198,6 +198,9 @@ describe('pages (browser)', () => {
     await rows.nth(1).waitFor(WAIT);
     expect(await rows.allInnerTexts()).toEqual([expect.stringContaining(masked(a.plate)), expect.stringContaining(masked(b.plate))]);
     await page.locator('#live.on').waitFor(WAIT);
+    // From here on, changes arrive as deltas the board applies: it never reads the whole queue again.
+    const reads: string[] = [];
+    page.on('request', (r) => { if (r.url().includes('/queue')) reads.push(r.url()); });
 
     await checkIn('HEKOU', staff.token, c.plate);
     await rows.nth(2).waitFor(WAIT);
@@ -208,6 +211,7 @@ describe('pages (browser)', () => {
     await rows.nth(2).waitFor({ state: 'detached', ...WAIT });
     const body = await page.locator('body').innerText();
     for (const t of [a, b, c]) expect(body).not.toContain(t.plate);
+    expect(reads).toEqual([]);
     await screenshot(page, 'board.png');
     expect(errors).toEqual([]);
   });
@@ -244,6 +248,17 @@ describe('pages (browser)', () => {
     await page.click('#checkin button');
     await page.locator('#msg.ok', { hasText: 'position 1' }).waitFor(WAIT);
     await page.locator('#dir-export table.waiting tr', { hasText: b.plate }).waitFor(WAIT);
+
+    // A check-in at the gate (not from this console) arrives as a change on the socket and lands second.
+    // The console applies it to what it shows: no read of the whole queue again.
+    const c = await book('TIANBAO');
+    const reads: string[] = [];
+    page.on('request', (r) => { if (r.url().includes('/queue')) reads.push(r.url()); });
+    await checkIn('TIANBAO', staff.token, c.plate);
+    const second = page.locator('#dir-export table.waiting tbody tr', { hasText: c.plate });
+    await second.waitFor(WAIT);
+    expect(await second.locator('td').first().innerText()).toBe('2');
+    expect(reads).toEqual([]);
 
     // An API error is shown as the API words it.
     await page.fill('#plate', b.plate);

@@ -55,6 +55,40 @@ export class LiveClient {
     return (await this.waitFor('disconnect', () => true, 0, timeoutMs)).reason as string;
   }
 
+  /**
+   * The queue of one direction as a client that applies deltas sees it after every queue:update received so far
+   * (whole ones replace it; a delta applies on top of the version before it). A delta that does not follow what
+   * is kept is a fault of the server: the result says so instead of guessing.
+   */
+  queue(direction = 'export', upTo = this.events.length): Json | undefined {
+    let kept: Json | undefined;
+    for (const { event, data: u } of this.events.slice(0, upTo)) {
+      if (event !== 'queue:update' || u.direction !== direction) continue;
+      if (Array.isArray(u.entries)) {
+        if (!kept || (u.version as number) > (kept.version as number)) kept = u;
+        continue;
+      }
+      if (!kept || (u.version as number) <= (kept.version as number)) continue;
+      if (u.version !== (kept.version as number) + 1) return { gap: `delta ${String(u.version)} after ${String(kept.version)}` };
+      const removed = new Set(u.removed as number[]);
+      const entries = (kept.entries as Json[]).filter((e) => !removed.has(e.position as number));
+      for (const e of u.inserted as Json[]) entries.splice((e.position as number) - 1, 0, e);
+      kept = { ...u, entries: entries.map((e, i) => ({ ...e, position: i + 1 })) };
+      delete kept.removed;
+      delete kept.inserted;
+    }
+    return kept;
+  }
+
+  /** Waits until the queue this client follows (see `queue`) satisfies `test`, and returns it. */
+  async waitForQueue(test: (q: Json) => boolean, direction = 'export', timeoutMs = 10_000): Promise<Json> {
+    await this.waitFor('queue:update', () => {
+      const q = this.queue(direction);
+      return Boolean(q && test(q));
+    }, 0, timeoutMs);
+    return this.queue(direction) as Json;
+  }
+
   /** Names of the events received, in order. */
   names(): string[] {
     return this.events.map((e) => e.event);

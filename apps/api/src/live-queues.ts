@@ -120,7 +120,7 @@ export class LiveQueues implements OnModuleDestroy {
       if (f.queue && f.queue.version >= s.version) return f.queue;
       const q = LiveQueue.from(s);
       f.queue = q;
-      this.listener(q, { from: 0, changed: [] }, 'whole');
+      this.listener(q, { from: 0, changed: [], removed: [], inserted: null }, 'whole');
       this.drain(f);
       return q;
     }).finally(() => {
@@ -132,7 +132,7 @@ export class LiveQueues implements OnModuleDestroy {
   /** Trucks of `d` that reached a final status: their drivers and firms hear it even if the rest is stale. */
   private tellFinals(q: LiveQueue, d: QueueDelta): void {
     const finals: QueueTruck[] = d.moved.filter((t) => FINAL.has(t.status)).map((t) => ({ ...t, parking: null }));
-    if (finals.length) this.listener(q, { from: q.length, changed: finals }, 'finals');
+    if (finals.length) this.listener(q, { from: q.length, changed: finals, removed: [], inserted: null }, 'finals');
   }
 
   /** Reads the queue afresh when the next later slot starts (its trucks then join the started group). */

@@ -7,7 +7,8 @@ import { Principal, TokenService } from '@kouan/auth';
 import { clientAddress } from '@kouan/common';
 import { Applied, LiveQueue, QueueReadService } from '@kouan/queue';
 import {
-  boardView, bookingUpdate, LIVE_NAMESPACE, QUEUE_DELTA_EVENT, QueueDelta, QueueTruck, rooms, ServerToClientEvents, staffView,
+  boardDelta, boardView, bookingUpdate, LIVE_NAMESPACE, QUEUE_DELTA_EVENT, QueueDelta, QueueTruck, rooms, ServerToClientEvents, staffDelta,
+  staffView,
 } from '@kouan/realtime';
 import { LiveQueues } from './live-queues';
 
@@ -107,10 +108,10 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     }
     const queue = (await this.reader.portExists(code)) ? await this.queues.get(code, direction).catch(() => null) : null;
     if (!queue) return { ok: false, error: `no port ${code}` };
-    await socket.join(rooms.board(code, direction));
-    // Port admins have no port of their own: subscribing to one also gives them its staff view.
+    // Port admins have no port of their own: subscribing to one gives them its staff view instead of the board's
+    // (one queue:update per change, so deltas apply to the view they were made for).
     const admin = socket.data.principal?.role === 'port_admin';
-    if (admin) await socket.join(rooms.staff(code));
+    await socket.join(admin ? rooms.staff(code) : rooms.board(code, direction));
     socket.emit('queue:update', admin ? staffView(queue.view()) : boardView(queue.view()));
     return { ok: true };
   }
@@ -124,7 +125,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   /**
    * Sends what a change means to this process's own sockets: the board and staff views of the queue (built only
-   * when someone here watches them), and booking:update to the driver and firm of each truck the change was
+   * when someone here watches them; whole after a whole read, else only what changed), and booking:update to the driver and firm of each truck the change was
    * about and of each waiting truck whose position or ETA moved (all of them after a whole read).
    */
   private fanOut(queue: LiveQueue, change: Applied, kind: 'delta' | 'whole' | 'finals'): void {
@@ -137,9 +138,16 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       for (const id of members) this.nsp.sockets.get(id)?.emit(event, data as never);
     };
     // Every new version goes to the boards and consoles (lanes and the called list are in it too).
-    if (kind !== 'finals') {
+    if (whole) {
       send(rooms.board(queue.port, queue.direction), 'queue:update', () => boardView(queue.view()));
       send(rooms.staff(queue.port), 'queue:update', () => staffView(queue.view()));
+    } else if (kind === 'delta') {
+      const line = {
+        port: queue.port, direction: queue.direction, version: queue.version, lanes: queue.laneViews, called: queue.calledTrucks,
+        removed: change.removed, inserted: change.inserted,
+      };
+      send(rooms.board(queue.port, queue.direction), 'queue:update', () => boardDelta(line));
+      send(rooms.staff(queue.port), 'queue:update', () => staffDelta(line));
     }
     const texts = queue.textTable;
     const tell = (truck: QueueTruck) => {

@@ -7,6 +7,10 @@ export interface Applied {
   from: number;
   /** Trucks the change itself was about (joined or moved), in their new state. */
   changed: QueueTruck[];
+  /** Positions (at the version before) of the waiting trucks the change took off the line, ascending. */
+  removed: number[];
+  /** The truck that joined the line, at its new position (after the removals), if one did. */
+  inserted: QueueTruck | null;
 }
 
 /**
@@ -58,9 +62,11 @@ export class LiveQueue {
     const ids = new Set(changed.map((t) => t.bookingId));
     let from = this.waiting.length;
     const kept: QueueTruck[] = [];
+    const removed: number[] = [];
     this.waiting.forEach((t, i) => {
-      if (ids.has(t.bookingId)) from = Math.min(from, i);
-      else kept.push(t);
+      if (!ids.has(t.bookingId)) return kept.push(t);
+      from = Math.min(from, i);
+      removed.push(i + 1);
     });
     this.waiting = kept;
     this.called = this.called.filter((t) => !ids.has(t.bookingId));
@@ -79,8 +85,9 @@ export class LiveQueue {
     if (this.pace(d)) from = 0;
     this.renumber(from);
     this.current = d.version;
-    if (at >= 0) changed.push(this.waiting[at]);
-    return { from, changed };
+    const inserted = at >= 0 ? this.waiting[at] : null;
+    if (inserted) changed.push(inserted);
+    return { from, changed, removed, inserted };
   }
 
   /** The kept queue in the snapshot's shape, for the board, staff and driver views. */
@@ -104,6 +111,10 @@ export class LiveQueue {
 
   get calledTrucks(): readonly QueueTruck[] {
     return this.called;
+  }
+
+  get laneViews(): LaneView[] {
+    return this.lanes;
   }
 
   /** The table the trucks' parking texts point into (what `bookingUpdate` needs besides the truck). */

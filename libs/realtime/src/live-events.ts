@@ -58,6 +58,23 @@ export interface QueueUpdate {
   entries: QueueEntryView[];
 }
 
+/**
+ * A queue:update that carries only what one change did, instead of `entries`: apply it on top of `version - 1`
+ * (else read the whole queue again: GET /ports/:code/queue, or /queue/staff). Remove the entries at the
+ * `removed` positions (numbered as at `version - 1`), insert each of `inserted` at its `position` (in order),
+ * then every entry's position is its index + 1. `lanes` and `called` are whole. Its size does not depend on the
+ * length of the line.
+ */
+export interface QueueUpdateDelta {
+  port: string;
+  direction: string;
+  version: number;
+  lanes: LaneView[];
+  called: CalledView[];
+  removed: number[];
+  inserted: QueueEntryView[];
+}
+
 export interface LaneUpdate {
   port: string;
   laneId: string;
@@ -75,7 +92,7 @@ export interface SlotsUpdate {
 /** Typed server → client events of the /live namespace. */
 export interface ServerToClientEvents {
   'booking:update': (u: BookingUpdate) => void;
-  'queue:update': (u: QueueUpdate) => void;
+  'queue:update': (u: QueueUpdate | QueueUpdateDelta) => void;
   'lane:update': (u: LaneUpdate) => void;
   'slots:update': (u: SlotsUpdate) => void;
   /** The socket's token has expired: sent just before the server disconnects it. */
@@ -96,6 +113,11 @@ interface StaffFields {
 
 export interface StaffQueueUpdate extends QueueUpdate {
   entries: Array<QueueEntryView & StaffFields>;
+  called: Array<CalledView & StaffFields>;
+}
+
+export interface StaffQueueUpdateDelta extends QueueUpdateDelta {
+  inserted: Array<QueueEntryView & StaffFields>;
   called: Array<CalledView & StaffFields>;
 }
 

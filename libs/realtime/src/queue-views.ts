@@ -1,5 +1,7 @@
 import { maskPlate } from '@kouan/common';
-import type { BookingUpdate, QueueSnapshot, QueueTruck, QueueUpdate, StaffQueueUpdate } from './live-events';
+import type {
+  BookingUpdate, LaneView, QueueSnapshot, QueueTruck, QueueUpdate, QueueUpdateDelta, StaffQueueUpdate, StaffQueueUpdateDelta,
+} from './live-events';
 
 const waiting = (s: QueueSnapshot) => s.trucks.filter((t) => t.status === 'checked_in' && t.position !== null);
 const called = (s: QueueSnapshot) => s.trucks.filter((t) => t.status === 'called');
@@ -20,6 +22,27 @@ export const staffView = (s: QueueSnapshot): StaffQueueUpdate => ({
   port: s.port, direction: s.direction, version: s.version, lanes: s.lanes,
   called: called(s).map((t) => ({ ...calledEntry(t), ...who(t) })),
   entries: waiting(s).map((t) => ({ ...entry(t), ...who(t) })),
+});
+
+/** What one change did to a queue (see QueueUpdateDelta), from the queue after it. */
+export interface ChangeOfLine {
+  port: string;
+  direction: string;
+  version: number;
+  lanes: LaneView[];
+  called: readonly QueueTruck[];
+  removed: number[];
+  inserted: QueueTruck | null;
+}
+
+export const boardDelta = (c: ChangeOfLine): QueueUpdateDelta => ({
+  port: c.port, direction: c.direction, version: c.version, lanes: c.lanes, called: c.called.map(calledEntry),
+  removed: c.removed, inserted: c.inserted ? [entry(c.inserted)] : [],
+});
+
+export const staffDelta = (c: ChangeOfLine): StaffQueueUpdateDelta => ({
+  port: c.port, direction: c.direction, version: c.version, lanes: c.lanes, called: c.called.map((t) => ({ ...calledEntry(t), ...who(t) })),
+  removed: c.removed, inserted: c.inserted ? [{ ...entry(c.inserted), ...who(c.inserted) }] : [],
 });
 
 function parkingOf(s: Pick<QueueSnapshot, 'texts'>, t: QueueTruck): BookingUpdate['parking'] {

@@ -15,9 +15,15 @@
 
   function error(text) { K.message($('msg'), text, 'error'); }
 
-  /** Newer versions only (K.newer): the HTTP answer and the socket snapshot race, and a reconnect may replay old state. */
+  /**
+   * Newer versions only (K.follow): the HTTP answer and the socket snapshot race, and a reconnect may replay old
+   * state. A change arrives as a delta; one that does not follow what is shown means some were missed: read again.
+   */
   function apply(u) {
-    if (!u || u.port !== code || !K.newer(state, u)) return;
+    if (!u || u.port !== code) return;
+    var kept = K.follow(state, u);
+    if (kept === 'gap') return load(u.direction);
+    if (!kept) return;
     lastAt = Date.now();
     render(u.direction);
     paint();
@@ -94,9 +100,11 @@
         u.lanes.forEach(function (x) { if (x.id === l.laneId) { x.status = l.status; render(d); } });
       });
     });
-    await Promise.all(dirs.map(async function (d) {
-      try { apply(await K.api('GET', '/ports/' + code + '/queue?direction=' + d)); } catch (e) { error(e.message); }
-    }));
+    await Promise.all(dirs.map(load));
+  }
+
+  async function load(dir) {
+    try { apply(await K.api('GET', '/ports/' + code + '/queue?direction=' + dir)); } catch (e) { error(e.message); }
   }
   init();
 })();

@@ -172,6 +172,25 @@ var K = (function () {
     return true;
   }
 
+  /**
+   * Takes a queue:update into `state`: a whole one (`entries`) as `newer` does; a delta (`removed`, `inserted`) only
+   * on top of the version just before it: removes the entries at `removed`, inserts `inserted` at their positions,
+   * then numbers the line again. True if kept; 'gap' when a delta does not follow what is kept (read the whole queue
+   * again); false for an old one.
+   */
+  function follow(state, u) {
+    var s = u && state[u.direction];
+    if (!s) return false;
+    if (u.entries) return newer(state, u);
+    if (s.data && u.version <= s.version) return false;
+    if (!s.data || u.version !== s.version + 1) return 'gap';
+    var entries = s.data.entries.filter(function (e) { return u.removed.indexOf(e.position) < 0; });
+    u.inserted.forEach(function (e) { entries.splice(e.position - 1, 0, e); });
+    entries = entries.map(function (e, i) { return Object.assign({}, e, { position: i + 1 }); });
+    state[u.direction] = { version: u.version, data: { port: u.port, direction: u.direction, version: u.version, lanes: u.lanes, called: u.called, entries: entries } };
+    return true;
+  }
+
   /** One empty <section class="dir" id="dir-…"> a direction in `parent`; `state` starts over with nothing kept. */
   function dirSections(parent, dirs, state) {
     fill(parent, dirs.map(function (d) { state[d] = { version: -1, data: null }; return el('section', { class: 'dir', id: 'dir-' + d }); }));
@@ -179,6 +198,6 @@ var K = (function () {
 
   return {
     api: api, $: $, el: el, fill: fill, show: show, age: age, hhmm: hhmm, claims: claims, portToday: portToday, liveBadge: liveBadge, live: live,
-    store: store, load: load, message: message, loginForm: loginForm, passwordLogin: passwordLogin, caller: caller, newer: newer, dirSections: dirSections,
+    store: store, load: load, message: message, loginForm: loginForm, passwordLogin: passwordLogin, caller: caller, newer: newer, follow: follow, dirSections: dirSections,
   };
 })();

@@ -26,8 +26,12 @@
   /** Runs an API call; a 401 logs out, any other error shows the API's message. */
   var call = K.caller(function () { return token; }, logout, say);
 
+  /** A whole view, or a change on top of the version shown (K.follow); a change that does not follow: read again. */
   function apply(u) {
-    if (!u || u.port !== port || !K.newer(state, u)) return;
+    if (!u || u.port !== port) return;
+    var kept = K.follow(state, u);
+    if (kept === 'gap') return reload(u.direction);
+    if (!kept) return;
     lastAt = Date.now();
     render(u.direction);
     paint();
@@ -113,15 +117,12 @@
     socket = K.live({ token: token }, paint);
     K.show('live', true);
     socket.on('connect', function () {
-      // Port admins have no staff room: they follow the board and read the staff view on each change.
+      // Port admins have no port of their own: subscribing gives them the staff view of the port they picked.
       if (me.role === 'port_admin') DIRS.forEach(function (d) { socket.emit('subscribe', { port: port, direction: d }); });
       DIRS.forEach(reload);
     });
     socket.on('connect_error', function (e) { if (socket && !socket.active) logout(e.message); });
-    socket.on('queue:update', function (u) {
-      if (me.role === 'port_staff') apply(u);
-      else if (u.port === port && state[u.direction] && u.version > state[u.direction].version) reload(u.direction);
-    });
+    socket.on('queue:update', apply);
     socket.on('lane:update', function (l) { if (l.port === port) DIRS.forEach(reload); });
     DIRS.forEach(reload);
   }
