@@ -19,6 +19,8 @@ interface AreaRow {
 
 export interface BayAssignment {
   areaId: string | null;
+  /** The holding area's name, for the driver's instructions. */
+  areaName: string | null;
   bay: number | null;
   overflow: boolean;
 }
@@ -148,9 +150,9 @@ export class ParkingService {
     await em.query('SELECT id FROM parking_areas WHERE port_code = $1 ORDER BY id FOR UPDATE', [portCode]);
     // The first free bay in this order: the wanted kind of bay (powered or plain) in any area before the other
     // kind; the preferred area (where the phone is), then by name; the lowest bay number.
-    const free = await one<{ area_id: string; bay: number }>(
+    const free = await one<{ area_id: string; area_name: string; bay: number }>(
       em,
-      `SELECT pa.id AS area_id, n AS bay
+      `SELECT pa.id AS area_id, pa.name AS area_name, n AS bay
        FROM parking_areas pa CROSS JOIN LATERAL generate_series(1, pa.bays) AS n
        WHERE pa.port_code = $1
          AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.parking_area_id = pa.id AND b.bay = n)
@@ -158,7 +160,9 @@ export class ParkingService {
        LIMIT 1`,
       [portCode, needsPower, preferAreaId],
     );
-    return free ? { areaId: free.area_id, bay: free.bay, overflow: false } : { areaId: null, bay: null, overflow: true };
+    return free
+      ? { areaId: free.area_id, areaName: free.area_name, bay: free.bay, overflow: false }
+      : { areaId: null, areaName: null, bay: null, overflow: true };
   }
 
   /** Idempotent: one holding area per road port from the project's data, then left to the port admins. */

@@ -156,24 +156,20 @@ export class CheckInService {
     }
     if (a.too_late) throw new DomainError('too_late', 'the check-in window of this slot has closed; book a new slot');
     const { version } = await lockQueue(em, a.port_code, a.direction);
-    // The queue lock serialises check-ins of this port and direction, so counting the slot's green-channel
-    // trucks and then taking one more cannot overshoot the cap.
-    const green = a.perishable
-      ? Boolean(await one(
-        em,
-        `SELECT 1 WHERE (SELECT count(*) FROM bookings WHERE slot_id = $1 AND priority AND status IN ('checked_in', 'called', 'completed')) < $2`,
-        [a.slot_id, a.priority_cap],
-      ))
-      : false;
+    // Everything from here to the commit holds the queue lock, so it is as few round trips as it can be: the bay,
+    // then the move. The lock serialises check-ins of this port and direction, so counting the slot's
+    // green-channel trucks in the UPDATE and taking one more cannot overshoot the cap.
     const place = await this.parking.assignBay(em, a.port_code, a.reefer && a.perishable, preferAreaId);
-    const area = place.areaId ? await one<{ name: string }>(em, 'SELECT name FROM parking_areas WHERE id = $1', [place.areaId]) : undefined;
     const moved = await one(
       em,
       `UPDATE bookings SET status = 'checked_in', checked_in_at = now(), updated_at = now(), queue_key = nextval('queue_key_seq'),
-         priority = $2, parking_area_id = $3, bay = $4, overflow = $5, instructions = $6
+         priority = $2 AND (SELECT count(*) FROM bookings g
+                            WHERE g.slot_id = $7 AND g.priority AND g.status IN ('checked_in', 'called', 'completed')) < $8,
+         parking_area_id = $3, bay = $4, overflow = $5, instructions = $6
        WHERE id = $1 AND status = 'booked' RETURNING id`,
-      [bookingId, green, place.areaId, place.bay, place.overflow,
-        area ? message('waitInBay', a.language, { bay: place.bay as number, area: area.name }) : null],
+      [bookingId, a.perishable, place.areaId, place.bay, place.overflow,
+        place.areaName ? message('waitInBay', a.language, { bay: place.bay as number, area: place.areaName }) : null,
+        a.slot_id, a.priority_cap],
     );
     if (!moved) throw new DomainError('already_checked_in', 'this truck was checked in a moment ago');
     return { arrival: a, version };
