@@ -284,4 +284,27 @@ describe('live queue (REST)', () => {
         .send({ name: 'X', lat: 1, lon: 1, radiusM: 300, bays: 1, reeferBays: 0 }).expect(404);
     });
   });
+
+  describe('no-show', () => {
+    const PORT = 'MENGLIAN';
+    let staff: string;
+
+    beforeAll(async () => {
+      await openAllDay(PORT);
+      staff = await staffToken(PORT);
+    });
+
+    it('a booked truck can be marked no-show only once its check-in window has closed (409 too_early before)', async () => {
+      const t = await book((await slotAt(PORT, 24)).id);
+      const early = await api.http.post(`${API}/bookings/${t.bookingId}/no-show`).set(bearer(staff)).expect(409);
+      expect(early.body).toMatchObject({ code: 'too_early', noShowFrom: expect.stringMatching(/\+08:00$/) });
+      expect((await api.http.get(`${API}/bookings/${t.bookingId}`).set(bearer(firm.dispatcherToken)).expect(200)).body.status).toBe('booked');
+      // The slot's window closes (moved into the past here; grace is part of the window): now it is a no-show.
+      const [w] = await api.ds.query('SELECT check_in_grace_minutes AS grace FROM schedules WHERE port_code = $1', [PORT]) as Array<{ grace: number }>;
+      await api.ds.query(
+        `UPDATE slots SET starts_at = now() - make_interval(mins => $2 + 61), ends_at = now() - make_interval(mins => $2 + 1)
+         WHERE id = (SELECT slot_id FROM bookings WHERE id = $1)`, [t.bookingId, w.grace]);
+      await api.http.post(`${API}/bookings/${t.bookingId}/no-show`).set(bearer(staff)).expect(200, { status: 'no_show' });
+    });
+  });
 });

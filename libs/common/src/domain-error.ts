@@ -40,13 +40,15 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: Record<string, unknown>,
+    /** Where the contract gives one code two statuses (too_early: 422 at check-in, 409 for a no-show). */
+    private readonly statusOverride?: number,
   ) {
     super(message);
     this.name = 'DomainError';
   }
 
   get status(): number {
-    return ERROR_STATUS[this.code];
+    return this.statusOverride ?? ERROR_STATUS[this.code];
   }
 }
 

@@ -6,6 +6,7 @@ import { illegalMove } from '@kouan/booking/booking-status';
 import type { BookingStatus } from '@kouan/booking/booking-status';
 import { DomainError, inTransaction, notFound, one } from '@kouan/common';
 import type { LaneStatus } from '@kouan/ports/entities/lane.entity';
+import { isoInZone } from '@kouan/ports/slot-grid';
 import type { LaneView } from '@kouan/realtime/live-events';
 import { LivePublisher } from '@kouan/realtime/live.publisher';
 import type { CalledTruckDto } from './dto/queue.dto';
@@ -82,7 +83,8 @@ export class LanesService {
   }
 
   /**
-   * complete: called → completed. no-show: called or booked → no_show. skip: called → checked_in, placed
+   * complete: called → completed. no-show: called → no_show at any time, booked → no_show once its check-in
+   * window has closed (else 409 too_early). skip: called → checked_in, placed
    * directly behind the truck first in line (readmitBehindHead), losing any green-channel turn.
    */
   async outcome(p: Principal, bookingId: string, outcome: Outcome): Promise<{ status: BookingStatus }> {
@@ -105,14 +107,29 @@ export class LanesService {
         )))
         : await one(
           em,
-          `UPDATE bookings SET status = $2::varchar, updated_at = now(), bay = NULL, parking_area_id = NULL,
+          `UPDATE bookings b SET status = $2::varchar, updated_at = now(), bay = NULL, parking_area_id = NULL,
              completed_at = CASE WHEN $2::varchar = 'completed' THEN now() END
-           WHERE id = $1 AND status = ANY($3) RETURNING id`,
+           FROM slots sl, schedules sc
+           WHERE b.id = $1 AND b.status = ANY($3) AND sl.id = b.slot_id AND sc.port_code = b.port_code
+             AND (b.status <> 'booked' OR now() > sl.ends_at + make_interval(mins => sc.check_in_grace_minutes))
+           RETURNING b.id`,
           [bookingId, to, from],
         );
       if (!moved) {
-        const now = await one<{ status: BookingStatus }>(em, 'SELECT status FROM bookings WHERE id = $1', [bookingId]);
-        throw illegalMove((now as { status: BookingStatus }).status, to);
+        const now = await one<{ status: BookingStatus; closes: Date; time_zone: string }>(
+          em,
+          `SELECT b.status, sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) AS closes, p.time_zone
+           FROM bookings b JOIN slots sl ON sl.id = b.slot_id JOIN schedules sc ON sc.port_code = b.port_code
+           JOIN ports p ON p.code = b.port_code WHERE b.id = $1`,
+          [bookingId],
+        );
+        const { status, closes, time_zone } = now as { status: BookingStatus; closes: Date; time_zone: string };
+        if (status === 'booked' && outcome === 'no-show') {
+          // Contract ("No-show"): a booked truck may still arrive until its check-in window closes.
+          const at = isoInZone(closes, time_zone);
+          throw new DomainError('too_early', `this truck may still check in until ${at}; mark it no-show after that`, { noShowFrom: at }, 409);
+        }
+        throw illegalMove(status, to);
       }
       // A skipped truck joins the line again; any other outcome only moves it.
       return outcome === 'skip'

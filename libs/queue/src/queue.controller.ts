@@ -128,7 +128,7 @@ export class OutcomeController {
   @Post('no-show')
   @HttpCode(200)
   @ApiOkResponse({ type: StatusDto })
-  @ApiErrors(400, 401, 403, 404, { 409: 'illegal_transition' })
+  @ApiErrors(400, 401, 403, 404, { 409: 'illegal_transition; too_early: a booked truck before its check-in window closed (noShowFrom)' })
   noShow(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.lanes.outcome(p, id, 'no-show');
   }
