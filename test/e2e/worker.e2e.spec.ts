@@ -150,11 +150,23 @@ describe('worker (real Postgres and Redis)', () => {
       const lostOnTheWay = await booking(await slot('5 minutes'), 'called', '20 minutes', 2);
       const onTheWay = await booking(await slot('5 minutes'), 'called', '5 minutes', 3);
       const job = await queue.add(JobName.ExpireOverdue, {});
-      await until('the expiry job', async () => (await queue.getJobState(job.id!)) === 'completed');
+      await until('the expiry job', async () => {
+        const state = await queue.getJobState(job.id!);
+        if (state === 'failed') throw new Error(`the expiry job failed: ${(await queue.getJob(job.id!))!.failedReason}`);
+        return state === 'completed';
+      });
       const status = async (id: string) => (await pg.query<{ status: string }>('SELECT status FROM bookings WHERE id = $1', [id])).rows[0].status;
       expect([await status(missed), await status(inGrace), await status(lostOnTheWay), await status(onTheWay)])
         .toEqual(['no_show', 'booked', 'no_show', 'called']);
       expect((await queue.getJob(job.id!))!.returnvalue).toBe(2);
+      // Each no-show wrote its event in the same statement, saying why.
+      const events = (await pg.query<{ booking_id: string; type: string; reason: string }>(
+        `SELECT booking_id, type, data ->> 'reason' AS reason FROM booking_events WHERE booking_id = ANY($1) ORDER BY seq`,
+        [[missed, inGrace, lostOnTheWay, onTheWay]],
+      )).rows;
+      expect(events.map((e) => [e.booking_id, e.type, e.reason]).sort()).toEqual([
+        [missed, 'booking.no_show', 'not_arrived'], [lostOnTheWay, 'booking.no_show', 'called_timeout'],
+      ].sort());
     });
 
     it('purges idempotency keys older than the job says and keeps the rest', async () => {

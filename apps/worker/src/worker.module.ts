@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
 import { AppConfig, KouanConfigModule } from '@kouan/config';
 import { loggerParams } from '@kouan/common';
 import { DbModule } from '@kouan/db';
@@ -24,7 +25,7 @@ export class WorkerModule {
         JobsModule,
         RealtimeModule,
       ],
-      providers: [JobDispatcher, MaintenanceProcessor, RecurringJobs, PurgeIdempotencyKeysJob, ExpireOverdueJob, QueueReadService, QueueNotifier],
+      providers: [BookingTransitions, JobDispatcher, MaintenanceProcessor, RecurringJobs, PurgeIdempotencyKeysJob, ExpireOverdueJob, QueueReadService, QueueNotifier],
     };
   }
 }

@@ -9,6 +9,7 @@ import type { Direction } from '@kouan/ports';
 import { isoInZone } from '@kouan/ports';
 import { LivePublisher } from '@kouan/realtime/live.publisher';
 import { BookingStatus, illegalMove, sourcesOf } from './booking-status';
+import { EVENT, MOVED } from './booking-transitions.repository';
 import type { BookingDto, CreateBookingDto, CreatedBookingDto, ListBookingsQueryDto } from './dto/booking.dto';
 import { freePlace, placeCtes, placeOutcome, PlaceRow, SlotCount, takePlace } from './places';
 import { canonicalHash, hashDriverCode, newDriverCode, referenceSuffix, seal, unseal } from './secrets';
@@ -150,8 +151,8 @@ export class BookingService {
            SELECT $5, s.port_code || '-' || replace(s.service_date, '-', '') || '-' || $6, $2, $1, s.port_code, s.direction,
              s.service_date::date, $3, $4, $7, $8, $9, $10, $11, $12, $13
            FROM s, u
-           RETURNING reference
-         )
+           RETURNING id, firm_id, port_code, direction, reference, status, slot_id
+         ), moved AS (SELECT * FROM b), ${EVENT('booking.created', `jsonb_build_object('slotId', m.slot_id)`)}
          SELECT EXISTS (SELECT 1 FROM parties) AS parties, s.*, EXISTS (SELECT 1 FROM u) AS quota_ok,
                 (SELECT reference FROM b) AS reference,
                 CASE WHEN s.port_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM u)
@@ -228,8 +229,11 @@ export class BookingService {
     const outcome = await inTransaction(this.ds, async (em) => {
       const done = await one<{ slot_id: string; reference: string }>(
         em,
-        `UPDATE bookings SET status = 'cancelled', cancelled_at = now(), updated_at = now()
-         WHERE id = $1 AND firm_id = $2 AND status = ANY($3) RETURNING slot_id, reference`,
+        `WITH moved AS (
+           UPDATE bookings b SET status = 'cancelled', cancelled_at = now(), updated_at = now()
+           WHERE b.id = $1 AND b.firm_id = $2 AND b.status = ANY($3) RETURNING ${MOVED}, b.slot_id
+         ), ${EVENT('booking.cancelled')}
+         SELECT slot_id, reference FROM moved`,
         [id, firmId, sourcesOf('cancelled')],
       );
       if (!done) throw await this.whyNot(em, id, firmId, 'cancelled');
@@ -270,8 +274,11 @@ export class BookingService {
       const freed = await freePlace(em, b.slot_id, firmId);
       try {
         await em.query(
-          'UPDATE bookings SET slot_id = $2, service_date = $3, updated_at = now() WHERE id = $1',
-          [id, slotId, place.serviceDate],
+          `WITH moved AS (
+             UPDATE bookings b SET slot_id = $2, service_date = $3, updated_at = now() WHERE b.id = $1 RETURNING ${MOVED}
+           ), ${EVENT('booking.rescheduled', `jsonb_build_object('slotId', $2::uuid, 'fromSlotId', $4::uuid)`)}
+           SELECT id FROM moved`,
+          [id, slotId, place.serviceDate, b.slot_id],
         );
       } catch (e) {
         if (isUniqueViolation(e, 'uq_bookings_active_vehicle_port_day')) {

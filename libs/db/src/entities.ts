@@ -1,4 +1,5 @@
 import { User } from '@kouan/auth/entities/user.entity';
+import { BookingEvent } from '@kouan/booking/entities/booking-event.entity';
 import { Booking } from '@kouan/booking/entities/booking.entity';
 import { IdempotencyKey } from '@kouan/booking/entities/idempotency-key.entity';
 import { Driver } from '@kouan/firms/entities/driver.entity';
@@ -12,4 +13,4 @@ import { Port } from '@kouan/ports/entities/port.entity';
 import { Schedule } from '@kouan/ports/entities/schedule.entity';
 import { Slot, SlotFirmUsage } from '@kouan/ports/entities/slot.entity';
 
-export const ENTITIES = [Port, Lane, Schedule, Slot, SlotFirmUsage, Firm, Vehicle, Driver, User, Booking, IdempotencyKey, ParkingArea, QueueState, QueueCount];
+export const ENTITIES = [Port, Lane, Schedule, Slot, SlotFirmUsage, Firm, Vehicle, Driver, User, Booking, BookingEvent, IdempotencyKey, ParkingArea, QueueState, QueueCount];

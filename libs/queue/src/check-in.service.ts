@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertPortScope, Principal } from '@kouan/auth';
+import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
 import { DomainError, inTransaction, normalisePlate, notFound, one, rows } from '@kouan/common';
 import type { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
 import { ParkingService } from '@kouan/parking/parking.service';
@@ -82,6 +83,7 @@ export class CheckInService {
     private readonly parking: ParkingService,
     private readonly reader: QueueReadService,
     private readonly notifier: QueueNotifier,
+    private readonly transitions: BookingTransitions,
   ) {}
 
   /**
@@ -157,20 +159,13 @@ export class CheckInService {
     if (a.too_late) throw new DomainError('too_late', 'the check-in window of this slot has closed; book a new slot');
     const { version } = await lockQueue(em, a.port_code, a.direction);
     // Everything from here to the commit holds the queue lock, so it is as few round trips as it can be: the bay,
-    // then the move. The lock serialises check-ins of this port and direction, so counting the slot's
-    // green-channel trucks in the UPDATE and taking one more cannot overshoot the cap.
+    // then the move. The lock serialises check-ins of this port and direction, so the move's count of the slot's
+    // green-channel trucks and taking one more cannot overshoot the cap.
     const place = await this.parking.assignBay(em, a.port_code, a.reefer && a.perishable, preferAreaId);
-    const moved = await one(
-      em,
-      `UPDATE bookings SET status = 'checked_in', checked_in_at = now(), updated_at = now(), queue_key = nextval('queue_key_seq'),
-         priority = $2 AND (SELECT count(*) FROM bookings g
-                            WHERE g.slot_id = $7 AND g.priority AND g.status IN ('checked_in', 'called', 'completed')) < $8,
-         parking_area_id = $3, bay = $4, overflow = $5, instructions = $6
-       WHERE id = $1 AND status = 'booked' RETURNING id`,
-      [bookingId, a.perishable, place.areaId, place.bay, place.overflow,
-        place.areaName ? message('waitInBay', a.language, { bay: place.bay as number, area: place.areaName }) : null,
-        a.slot_id, a.priority_cap],
-    );
+    const moved = await this.transitions.checkIn(em, bookingId, {
+      perishable: a.perishable, slotId: a.slot_id, priorityCap: a.priority_cap, areaId: place.areaId, bay: place.bay, overflow: place.overflow,
+      instructions: place.areaName ? message('waitInBay', a.language, { bay: place.bay as number, area: place.areaName }) : null,
+    });
     if (!moved) throw new DomainError('already_checked_in', 'this truck was checked in a moment ago');
     return { arrival: a, version };
   }

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import type { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
 import { one } from '@kouan/common';
 import { HEAD } from './queue.repository';
 
@@ -28,7 +29,7 @@ export async function leaveMerge(em: EntityManager, port: string, direction: str
  * Puts a truck back into the line directly behind the truck first in line now, whatever that truck's slot or
  * channel, and ahead of every other waiting truck (contract: Skip). Caller holds the queue lock.
  *
- * `readmit` moves the truck back to checked_in, setting `front_key = nextval('queue_key_seq')`, and says whether it
+ * `readmit` moves the truck back to checked_in (BookingTransitions.requeue: `front_key` from `queue_key_seq`) and says whether it
  * moved; when it did not, the caller throws and the transaction rolls back whatever this did. The head then takes a
  * larger key from the same sequence, so it stays first and the readmitted truck is second: ahead of trucks held
  * earlier (held trucks go by front_key, larger first) and of the whole merge. Nothing else changes place, so a
@@ -38,12 +39,12 @@ export async function leaveMerge(em: EntityManager, port: string, direction: str
  * was skipped keeps its place at the front until called.
  */
 export async function readmitBehindHead(
-  em: EntityManager, port: string, direction: string, readmit: () => Promise<boolean>,
+  em: EntityManager, transitions: BookingTransitions, port: string, direction: string, readmit: () => Promise<boolean>,
 ): Promise<boolean> {
   const head = await one<Head>(em, HEAD, [port, direction]);
   if (!(await readmit())) return false;
   if (head) {
-    await em.query(`UPDATE bookings SET front_key = nextval('queue_key_seq') WHERE id = $1`, [head.id]);
+    await transitions.holdAtFront(em, head.id);
     await leaveMerge(em, port, direction, head);
   }
   return true;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { assertPortScope, Principal } from '@kouan/auth';
+import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
 import { illegalMove } from '@kouan/booking/booking-status';
 import type { BookingStatus } from '@kouan/booking/booking-status';
 import { DomainError, inTransaction, notFound, one } from '@kouan/common';
@@ -28,6 +29,7 @@ export class LanesService {
     private readonly live: LivePublisher,
     private readonly notifier: QueueNotifier,
     private readonly reader: QueueReadService,
+    private readonly transitions: BookingTransitions,
   ) {}
 
   /** Opening, pausing or closing a lane changes every ETA of its direction, so the queue moves on a version too. */
@@ -65,15 +67,7 @@ export class LanesService {
       const { version } = await lockQueue(em, port, lane.direction);
       const head = await one<Head>(em, HEAD, [port, lane.direction]);
       if (!head) throw new DomainError('queue_empty', 'no truck is waiting for this direction');
-      const truck = await one<{ id: string; reference: string; plate: string }>(
-        em,
-        `UPDATE bookings b SET status = 'called', called_at = now(), updated_at = now(), lane_id = $2,
-           parking_area_id = NULL, bay = NULL, overflow = false, front_key = NULL,
-           instructions = (SELECT $3::jsonb ->> d.language FROM drivers d WHERE d.id = b.driver_id)
-         FROM vehicles v WHERE b.id = $1 AND b.status = 'checked_in' AND v.id = b.vehicle_id
-         RETURNING b.id, b.reference, v.plate`,
-        [head.id, laneId, messagesByLanguage('proceedToLane', { lane: lane.name })],
-      );
+      const truck = await this.transitions.call(em, head.id, laneId, messagesByLanguage('proceedToLane', { lane: lane.name }));
       if (!truck) throw new DomainError('conflict', 'the head of the queue changed; call again');
       await leaveMerge(em, port, lane.direction, head);
       return { truck, delta: await this.reader.delta(em, port, lane.direction, version, null, [truck.id]) };
@@ -89,7 +83,6 @@ export class LanesService {
    */
   async outcome(p: Principal, bookingId: string, outcome: Outcome): Promise<{ status: BookingStatus }> {
     const to = TARGET[outcome];
-    const from: BookingStatus[] = outcome === 'no-show' ? ['called', 'booked'] : ['called'];
     const b = await one<{ port_code: string; direction: string; status: BookingStatus }>(
       this.ds, 'SELECT port_code, direction, status FROM bookings WHERE id = $1', [bookingId],
     );
@@ -97,24 +90,9 @@ export class LanesService {
     const delta = await inTransaction(this.ds, async (em) => {
       const { version } = await lockQueue(em, b.port_code, b.direction);
       const moved = outcome === 'skip'
-        ? await readmitBehindHead(em, b.port_code, b.direction, async () => Boolean(await one(
-          em,
-          `UPDATE bookings b SET status = 'checked_in', updated_at = now(), lane_id = NULL, called_at = NULL, priority = false,
-             instructions = (SELECT $2::jsonb ->> d.language FROM drivers d WHERE d.id = b.driver_id),
-             front_key = nextval('queue_key_seq')
-           WHERE b.id = $1 AND b.status = 'called' RETURNING b.id`,
-          [bookingId, messagesByLanguage('skipped')],
-        )))
-        : await one(
-          em,
-          `UPDATE bookings b SET status = $2::varchar, updated_at = now(), bay = NULL, parking_area_id = NULL,
-             completed_at = CASE WHEN $2::varchar = 'completed' THEN now() END
-           FROM slots sl, schedules sc
-           WHERE b.id = $1 AND b.status = ANY($3) AND sl.id = b.slot_id AND sc.port_code = b.port_code
-             AND (b.status <> 'booked' OR now() > sl.ends_at + make_interval(mins => sc.check_in_grace_minutes))
-           RETURNING b.id`,
-          [bookingId, to, from],
-        );
+        ? await readmitBehindHead(em, this.transitions, b.port_code, b.direction,
+          () => this.transitions.requeue(em, bookingId, messagesByLanguage('skipped'), 'skipped'))
+        : await (outcome === 'complete' ? this.transitions.complete(em, bookingId) : this.transitions.noShow(em, bookingId));
       if (!moved) {
         const now = await one<{ status: BookingStatus; closes: Date; time_zone: string }>(
           em,

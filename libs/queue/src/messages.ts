@@ -36,6 +36,6 @@ export function message(key: MessageKey, language: string, params: Record<string
 
 const LANGUAGES = ['zh', 'en', 'lo', 'vi', 'my', 'th'] as const;
 
-/** The message in every language as a JSON object, for SQL to pick the driver's: `$n::jsonb ->> d.language`. */
-export const messagesByLanguage = (key: MessageKey, params: Record<string, string | number> = {}): string =>
-  JSON.stringify(Object.fromEntries(LANGUAGES.map((l) => [l, message(key, l, params)])));
+/** The message in every language, for SQL to pick the driver's (`$n::jsonb ->> d.language`). */
+export const messagesByLanguage = (key: MessageKey, params: Record<string, string | number> = {}): Record<string, string> =>
+  Object.fromEntries(LANGUAGES.map((l) => [l, message(key, l, params)]));

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BookingModule } from '@kouan/booking/booking.module';
 import { ParkingModule } from '@kouan/parking/parking.module';
 import { CheckInService } from './check-in.service';
 import { DriverController } from './driver.controller';
@@ -9,7 +10,7 @@ import { QueueNotifier } from './queue-notifier';
 import { QueueReadService } from './queue-read.service';
 
 @Module({
-  imports: [ParkingModule],
+  imports: [BookingModule, ParkingModule],
   controllers: [QueueController, OutcomeController, DriverController],
   providers: [QueueReadService, QueueNotifier, CheckInService, LanesService, KpisService],
   exports: [QueueReadService],

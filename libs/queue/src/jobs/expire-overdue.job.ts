@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { inTransaction, rows } from '@kouan/common';
+import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
+import { inTransaction } from '@kouan/common';
 import { JobHandler, JobHandlerFor } from '@kouan/jobs/job-handler';
 import { JobName } from '@kouan/jobs/job-names';
 import { lockQueue } from '../queue-lock';
@@ -10,11 +11,6 @@ import { QueueReadService } from '../queue-read.service';
 
 /** No payload: every run looks at the whole database. */
 export type ExpireOverdueJobData = Record<string, never>;
-
-/** A booked truck that never arrived before its check-in window closed, or a called one that never reached the lane. */
-const OVERDUE = `
-  (b.status = 'booked' AND sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) < now())
-  OR (b.status = 'called' AND b.called_at + make_interval(mins => sc.called_timeout_minutes) < now())`;
 
 /**
  * Marks overdue trucks no_show, one port-direction queue at a time under its queue lock (like every queue
@@ -30,29 +26,16 @@ export class ExpireOverdueJob implements JobHandler<ExpireOverdueJobData> {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly notifier: QueueNotifier,
     private readonly reader: QueueReadService,
+    private readonly transitions: BookingTransitions,
   ) {}
 
   async handle(): Promise<number> {
-    const queues = await rows<{ port_code: string; direction: string }>(
-      this.ds,
-      `SELECT DISTINCT b.port_code, b.direction FROM bookings b
-       JOIN slots sl ON sl.id = b.slot_id JOIN schedules sc ON sc.port_code = b.port_code
-       WHERE b.status IN ('booked', 'called') AND (${OVERDUE})`,
-    );
+    const queues = await this.transitions.overdueQueues(this.ds);
     let total = 0;
     for (const q of queues) {
       const { expired, delta } = await inTransaction(this.ds, async (em) => {
         const { version } = await lockQueue(em, q.port_code, q.direction);
-        const gone = await rows<{ id: string }>(
-          em,
-          `UPDATE bookings b SET status = 'no_show', updated_at = now(), bay = NULL, parking_area_id = NULL
-           FROM slots sl, schedules sc
-           WHERE sl.id = b.slot_id AND sc.port_code = b.port_code AND b.port_code = $1 AND b.direction = $2
-             AND b.status IN ('booked', 'called') AND (${OVERDUE})
-           RETURNING b.id`,
-          [q.port_code, q.direction],
-        );
-        const ids = gone.map((e) => e.id);
+        const ids = await this.transitions.expireOverdue(em, q.port_code, q.direction);
         return { expired: ids, delta: await this.reader.delta(em, q.port_code, q.direction, version, null, ids) };
       });
       total += expired.length;

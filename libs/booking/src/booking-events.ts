@@ -1,0 +1,38 @@
+import type { BookingStatus } from './booking-status';
+
+/** Every event a booking's life produces (contract: webhooks' event types). */
+export const BOOKING_EVENT_TYPES = [
+  'booking.created', 'booking.cancelled', 'booking.rescheduled', 'booking.checked_in', 'booking.called',
+  'booking.requeued', 'booking.completed', 'booking.no_show', 'booking.waived', 'booking.reminder',
+] as const;
+export type BookingEventType = (typeof BOOKING_EVENT_TYPES)[number];
+
+/** The event a move to `status` produces. */
+export const EVENT_OF: Record<Exclude<BookingStatus, 'booked'>, BookingEventType> = {
+  checked_in: 'booking.checked_in',
+  called: 'booking.called',
+  completed: 'booking.completed',
+  cancelled: 'booking.cancelled',
+  no_show: 'booking.no_show',
+};
+
+/** What every event says about its booking (`data`); some types add fields (laneId, reason, slotId...). */
+export interface BookingEventData {
+  bookingId: string;
+  reference: string;
+  status: BookingStatus;
+  portCode: string;
+  direction: string;
+  [more: string]: unknown;
+}
+
+/** One committed event as its consumers get it (and as a webhook body carries it: id, type, occurredAt, data). */
+export interface DomainEvent {
+  seq: string;
+  id: string;
+  type: BookingEventType;
+  bookingId: string;
+  firmId: string;
+  occurredAt: string;
+  data: BookingEventData;
+}

@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { one, rows } from '@kouan/common';
+import type { BookingEventType } from './booking-events';
+import { sourcesOf } from './booking-status';
+
+/**
+ * Writes the event of the rows a statement's `moved` CTE changed, in that same statement: a change and its
+ * announcement commit together or not at all. `moved` returns id, firm_id, port_code, direction, reference and
+ * status; `extra` adds fields to `data` (an SQL jsonb expression over `m`, the moved row).
+ */
+export const EVENT = (type: BookingEventType, extra = `'{}'::jsonb`) => `ev AS (
+    INSERT INTO booking_events (type, booking_id, firm_id, port_code, data)
+    SELECT '${type}', m.id, m.firm_id, m.port_code,
+           jsonb_build_object('bookingId', m.id, 'reference', m.reference, 'status', m.status, 'portCode', m.port_code,
+                              'direction', m.direction) || ${extra}
+    FROM moved m
+  )`;
+
+export const MOVED = 'b.id, b.firm_id, b.port_code, b.direction, b.reference, b.status';
+
+/** A booked truck that never arrived before its check-in window closed, or a called one that never reached the lane. */
+const OVERDUE = `
+  (b.status = 'booked' AND sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) < now())
+  OR (b.status = 'called' AND b.called_at + make_interval(mins => sc.called_timeout_minutes) < now())`;
+
+
+export interface CheckInMove {
+  perishable: boolean;
+  /** The green channel's share of the slot: a perishable truck gets it while fewer than `cap` of the slot have. */
+  slotId: string;
+  priorityCap: number;
+  areaId: string | null;
+  bay: number | null;
+  overflow: boolean;
+  instructions: string | null;
+}
+
+/**
+ * Every status move of a booking after it was made, each one conditional statement that also writes its event
+ * (booking_events). This lib owns `bookings`: the queue moves trucks only through these. Callers that need the
+ * queue's order hold its lock (libs/queue/src/queue-lock.ts) before calling.
+ */
+@Injectable()
+export class BookingTransitions {
+  /** booked → checked_in, with its place in the check-in order, its bay and the green channel if within the cap. */
+  async checkIn(em: EntityManager, id: string, m: CheckInMove): Promise<boolean> {
+    return Boolean(await one(
+      em,
+      `WITH moved AS (
+         UPDATE bookings b SET status = 'checked_in', checked_in_at = now(), updated_at = now(), queue_key = nextval('queue_key_seq'),
+           priority = $2 AND (SELECT count(*) FROM bookings g
+                              WHERE g.slot_id = $7 AND g.priority AND g.status IN ('checked_in', 'called', 'completed')) < $8,
+           parking_area_id = $3, bay = $4, overflow = $5, instructions = $6
+         WHERE b.id = $1 AND b.status = 'booked' RETURNING ${MOVED}, b.priority
+       ), ${EVENT('booking.checked_in', `jsonb_build_object('greenChannel', m.priority)`)}
+       SELECT id FROM moved`,
+      [id, m.perishable, m.areaId, m.bay, m.overflow, m.instructions, m.slotId, m.priorityCap],
+    ));
+  }
+
+  /**
+   * checked_in → called onto a lane; `instructions` by language (the driver's is taken). Undefined when the
+   * truck is no longer waiting.
+   */
+  call(em: EntityManager, id: string, laneId: string, instructions: Record<string, string>): Promise<{ id: string; reference: string; plate: string } | undefined> {
+    return one(
+      em,
+      `WITH moved AS (
+         UPDATE bookings b SET status = 'called', called_at = now(), updated_at = now(), lane_id = $2,
+           parking_area_id = NULL, bay = NULL, overflow = false, front_key = NULL,
+           instructions = (SELECT $3::jsonb ->> d.language FROM drivers d WHERE d.id = b.driver_id)
+         WHERE b.id = $1 AND b.status = 'checked_in' RETURNING ${MOVED}, b.vehicle_id
+       ), ${EVENT('booking.called', `jsonb_build_object('laneId', $2::uuid)`)}
+       SELECT m.id, m.reference, v.plate FROM moved m JOIN vehicles v ON v.id = m.vehicle_id`,
+      [id, laneId, JSON.stringify(instructions)],
+    );
+  }
+
+  /**
+   * called → checked_in, held at the front (`front_key`, newest first: see libs/queue/src/front-of-line.ts),
+   * without the green channel. `reason` says why (skipped by staff, called_timeout).
+   */
+  async requeue(em: EntityManager, id: string, instructions: Record<string, string>, reason: 'skipped' | 'called_timeout'): Promise<boolean> {
+    return Boolean(await one(
+      em,
+      `WITH moved AS (
+         UPDATE bookings b SET status = 'checked_in', updated_at = now(), lane_id = NULL, called_at = NULL, priority = false,
+           instructions = (SELECT $2::jsonb ->> d.language FROM drivers d WHERE d.id = b.driver_id),
+           front_key = nextval('queue_key_seq')
+         WHERE b.id = $1 AND b.status = 'called' RETURNING ${MOVED}
+       ), ${EVENT('booking.requeued', `jsonb_build_object('reason', $3::text)`)}
+       SELECT id FROM moved`,
+      [id, JSON.stringify(instructions), reason],
+    ));
+  }
+
+  /** Holds a waiting truck at the front of the line (a skip puts another behind it). Not a status move: no event. */
+  async holdAtFront(em: EntityManager, id: string): Promise<void> {
+    await em.query(`UPDATE bookings SET front_key = nextval('queue_key_seq') WHERE id = $1 AND status = 'checked_in'`, [id]);
+  }
+
+  /** called → completed. */
+  async complete(em: EntityManager, id: string): Promise<boolean> {
+    return Boolean(await one(
+      em,
+      `WITH moved AS (
+         UPDATE bookings b SET status = 'completed', completed_at = now(), updated_at = now(), bay = NULL, parking_area_id = NULL
+         WHERE b.id = $1 AND b.status = ANY($2) RETURNING ${MOVED}
+       ), ${EVENT('booking.completed')}
+       SELECT id FROM moved`,
+      [id, sourcesOf('completed')],
+    ));
+  }
+
+  /** called → no_show at any time; booked → no_show only once its check-in window has closed (database clock). */
+  async noShow(em: EntityManager, id: string): Promise<boolean> {
+    return Boolean(await one(
+      em,
+      `WITH moved AS (
+         UPDATE bookings b SET status = 'no_show', updated_at = now(), bay = NULL, parking_area_id = NULL
+         FROM slots sl, schedules sc
+         WHERE b.id = $1 AND b.status = ANY($2) AND sl.id = b.slot_id AND sc.port_code = b.port_code
+           AND (b.status <> 'booked' OR now() > sl.ends_at + make_interval(mins => sc.check_in_grace_minutes))
+         RETURNING ${MOVED}
+       ), ${EVENT('booking.no_show', `jsonb_build_object('reason', 'staff')`)}
+       SELECT id FROM moved`,
+      [id, sourcesOf('no_show')],
+    ));
+  }
+
+  /**
+   * Every truck of one queue past its deadline → no_show: booked ones whose check-in window has closed, called
+   * ones not at the lane within the called timeout. Returns their ids.
+   */
+  async expireOverdue(em: EntityManager, port: string, direction: string): Promise<string[]> {
+    const gone = await rows<{ id: string }>(
+      em,
+      `WITH moved AS (
+         UPDATE bookings b SET status = 'no_show', updated_at = now(), bay = NULL, parking_area_id = NULL
+         FROM slots sl, schedules sc, bookings was
+         WHERE sl.id = b.slot_id AND sc.port_code = b.port_code AND b.port_code = $1 AND b.direction = $2
+           AND b.status IN ('booked', 'called') AND (${OVERDUE}) AND was.id = b.id
+         RETURNING ${MOVED}, was.status = 'called' AS was_called
+       ), ${EVENT('booking.no_show', `jsonb_build_object('reason', CASE WHEN m.was_called THEN 'called_timeout' ELSE 'not_arrived' END)`)}
+       SELECT id FROM moved`,
+      [port, direction],
+    );
+    return gone.map((g) => g.id);
+  }
+
+  /** The queues (port, direction) that have an overdue truck now. */
+  overdueQueues(db: DataSource | EntityManager): Promise<Array<{ port_code: string; direction: string }>> {
+    return rows(
+      db,
+      `SELECT DISTINCT b.port_code, b.direction FROM bookings b
+       JOIN slots sl ON sl.id = b.slot_id JOIN schedules sc ON sc.port_code = b.port_code
+       WHERE b.status IN ('booked', 'called') AND (${OVERDUE})`,
+    );
+  }
+}
