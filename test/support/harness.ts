@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -11,6 +11,7 @@ import { DateTime } from 'luxon';
 import { TokenService, UsersService } from '@kouan/auth';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApp } from '../../apps/api/src/configure-app';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { cloneTemplate, REDIS_URL } from './db';
 
 export const API = '/api/v1';
@@ -27,6 +28,8 @@ export interface TestApi {
   tokens: TokenService;
   /** A second API process on the same database and Redis (two Nest apps in one test). */
   another(): Promise<{ app: INestApplication; http: TestAgent; url: string }>;
+  /** The worker (apps/worker) on the same database and Redis, in this process; closed with the API unless closed before. */
+  worker(overrides?: Record<string, string>): Promise<INestApplicationContext>;
   close(): Promise<void>;
 }
 
@@ -61,7 +64,7 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
     ...overrides,
   };
   const first = await boot(env);
-  const others: INestApplication[] = [];
+  const others: INestApplicationContext[] = [];
   const users = first.app.get(UsersService);
   const tokens = first.app.get(TokenService);
   const adminUser = await users.create({ email: `admin-${redisPrefix}@kouan.test`, password: 'admin-password', role: 'port_admin' });
@@ -76,6 +79,16 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
       const next = await boot(env);
       others.push(next.app);
       return next;
+    },
+    async worker(over: Record<string, string> = {}) {
+      const worker = await NestFactory.createApplicationContext(
+        WorkerModule.forRoot({ ...env, DB_POOL_SIZE: '4', ...over }), { logger: false, abortOnError: false },
+      );
+      const close = worker.close.bind(worker);
+      let closed: Promise<void> | undefined;
+      worker.close = () => (closed ??= close());
+      others.push(worker);
+      return worker;
     },
     async close() {
       for (const app of [...others, first.app]) await app.close();

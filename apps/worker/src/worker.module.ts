@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { BookingEventsRepository } from '@kouan/booking/booking-events.repository';
+import { BookingLiveConsumer } from '@kouan/booking/booking-live.consumer';
 import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
 import { AppConfig, KouanConfigModule } from '@kouan/config';
 import { loggerParams } from '@kouan/common';
@@ -10,6 +12,7 @@ import { ExpireOverdueJob, QueueNotifier, QueueReadService } from '@kouan/queue'
 import { RealtimeModule } from '@kouan/realtime';
 import { JobDispatcher } from './job-dispatcher';
 import { MaintenanceProcessor } from './maintenance.processor';
+import { OutboxRelay } from './outbox-relay';
 import { RecurringJobs } from './schedules';
 
 @Module({})
@@ -25,7 +28,7 @@ export class WorkerModule {
         JobsModule,
         RealtimeModule,
       ],
-      providers: [BookingTransitions, JobDispatcher, MaintenanceProcessor, RecurringJobs, PurgeIdempotencyKeysJob, ExpireOverdueJob, QueueReadService, QueueNotifier],
+      providers: [BookingEventsRepository, BookingLiveConsumer, BookingTransitions, OutboxRelay, JobDispatcher, MaintenanceProcessor, RecurringJobs, PurgeIdempotencyKeysJob, ExpireOverdueJob, QueueReadService, QueueNotifier],
     };
   }
 }

@@ -1,3 +1,5 @@
+import { SetMetadata } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { BookingStatus } from './booking-status';
 
 /** Every event a booking's life produces (contract: webhooks' event types). */
@@ -35,4 +37,25 @@ export interface DomainEvent {
   firmId: string;
   occurredAt: string;
   data: BookingEventData;
+}
+
+export const EVENT_CONSUMER = 'kouan:event-consumer';
+
+/**
+ * Marks a provider as a consumer of booking events; the relay (apps/worker) finds every one, and hands each batch
+ * to all of them in `seq` order.
+ */
+export const ConsumesBookingEvents = (name: string) => SetMetadata(EVENT_CONSUMER, name);
+
+export interface BookingEventConsumer {
+  /**
+   * Inside the relay's transaction, which also marks the events relayed: what a consumer writes with `em` happens
+   * exactly once per event.
+   */
+  handle?(em: EntityManager, events: DomainEvent[]): Promise<void>;
+  /**
+   * After that transaction committed: effects outside the database (a publish). At least once: a crash between the
+   * commit and this loses it, a failed batch repeats it, so repeating must not matter (each event has its id).
+   */
+  relayed?(events: DomainEvent[]): void;
 }

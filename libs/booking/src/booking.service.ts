@@ -84,14 +84,6 @@ export class BookingService {
     private readonly live: LivePublisher,
   ) {}
 
-  /** booking:update for a booking that is not in a queue yet: nothing to show but its status. */
-  private announceBooking(firmId: string, bookingId: string, reference: string, status: 'booked' | 'cancelled'): void {
-    this.live.booking(firmId, {
-      bookingId, reference, status, position: null, etaMinutes: null, reason: status === 'booked' ? 'not_checked_in' : 'cancelled',
-      parking: null, lane: null, instructions: null,
-    });
-  }
-
   /** slots:update for the board, sent only once the change has committed. */
   private announce(...counts: SlotCount[]): void {
     for (const c of counts) {
@@ -226,21 +218,21 @@ export class BookingService {
   /** Frees the place in the same transaction as the status change. */
   async cancel(p: Principal, id: string): Promise<{ status: BookingStatus }> {
     const firmId = firmOf(p);
-    const outcome = await inTransaction(this.ds, async (em) => {
-      const done = await one<{ slot_id: string; reference: string }>(
+    const freed = await inTransaction(this.ds, async (em) => {
+      const done = await one<{ slot_id: string }>(
         em,
         `WITH moved AS (
            UPDATE bookings b SET status = 'cancelled', cancelled_at = now(), updated_at = now()
            WHERE b.id = $1 AND b.firm_id = $2 AND b.status = ANY($3) RETURNING ${MOVED}, b.slot_id
          ), ${EVENT('booking.cancelled')}
-         SELECT slot_id, reference FROM moved`,
+         SELECT slot_id FROM moved`,
         [id, firmId, sourcesOf('cancelled')],
       );
       if (!done) throw await this.whyNot(em, id, firmId, 'cancelled');
-      return { freed: await freePlace(em, done.slot_id, firmId), reference: done.reference };
+      return freePlace(em, done.slot_id, firmId);
     });
-    this.announce(outcome.freed);
-    this.announceBooking(firmId, id, outcome.reference, 'cancelled');
+    // Its driver and firm hear of it from the booking.cancelled event (BookingLiveConsumer, through the relay).
+    this.announce(freed);
     return { status: 'cancelled' };
   }
 
@@ -289,9 +281,7 @@ export class BookingService {
       return [place, freed];
     });
     this.announce(...counts);
-    const moved = await this.get(p, id);
-    this.announceBooking(firmId, id, moved.reference, 'booked');
-    return moved;
+    return this.get(p, id);
   }
 
   /** After a conditional status UPDATE matched nothing: the booking is not the caller's (404) or the move is illegal (409). */

@@ -1,0 +1,134 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { DiscoveryService, Reflector } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { BookingEventConsumer, EVENT_CONSUMER } from '@kouan/booking/booking-events';
+import { BookingEventsRepository } from '@kouan/booking/booking-events.repository';
+import { AppConfig } from '@kouan/config';
+import { inTransaction, one } from '@kouan/common';
+import { warnGate } from '@kouan/db/redis-client';
+
+/** Events per transaction: a burst is relayed in a few transactions, and one is never long. */
+const BATCH = 200;
+/** The poll behind LISTEN: a notification lost with a dropped connection costs at most this. */
+const POLL_MS = 1000;
+/** After a failed batch (a consumer threw, the database went away), before trying the same events again. */
+const RETRY_MS = 2000;
+/** One relay at a time across every worker process: events reach consumers in `seq` order. */
+const RELAY_LOCK = "hashtext('kouan:booking-events-relay')";
+
+/**
+ * Hands the outbox's events (booking_events) to every consumer (@ConsumesBookingEvents), in `seq` order, in the
+ * same transaction that marks them relayed: a crash anywhere rolls the batch back and the next run relays it
+ * again, so nothing is lost and nothing a consumer wrote to the database is doubled. Wakes on the outbox's NOTIFY
+ * (at the commit of a change), and polls every second behind it.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly gate = warnGate();
+  private consumers: Array<{ name: string; consumer: BookingEventConsumer }> = [];
+  private listener?: Client;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly events: BookingEventsRepository,
+    private readonly config: AppConfig,
+    private readonly discovery: DiscoveryService,
+    private readonly reflector: Reflector,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      if (!wrapper.metatype || !wrapper.instance) continue;
+      const name = this.reflector.get<string | undefined>(EVENT_CONSUMER, wrapper.metatype);
+      if (name) this.consumers.push({ name, consumer: wrapper.instance as BookingEventConsumer });
+    }
+    this.listen();
+    this.schedule(0);
+  }
+
+  /** Before the database connections close (they do at application shutdown): the batch running ends first. */
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Relays until the outbox is empty (or another worker holds the relay). Concurrent calls share one run. */
+  wake(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          while (!this.stopped && (await this.batch()) === BATCH) { /* a full batch: more may wait */ }
+        } while (this.again && !this.stopped);
+        this.schedule(POLL_MS);
+      } catch (e) {
+        if (this.gate.due()) this.logger.warn({ err: { message: (e as Error).message } }, 'relaying booking events failed; trying again');
+        this.schedule(RETRY_MS);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  /** One transaction: the relay lock, a batch of events, every consumer, the mark. Returns how many it relayed. */
+  private async batch(): Promise<number> {
+    const events = await inTransaction(this.ds, async (em) => {
+      const locked = await one<{ ok: boolean }>(em, `SELECT pg_try_advisory_xact_lock(${RELAY_LOCK}) AS ok`);
+      if (!locked?.ok) return [];
+      const claimed = await this.events.claim(em, BATCH);
+      if (!claimed.length) return [];
+      for (const { consumer } of this.consumers) await consumer.handle?.(em, claimed);
+      await this.events.markRelayed(em, claimed);
+      return claimed;
+    });
+    for (const { name, consumer } of this.consumers) {
+      try {
+        consumer.relayed?.(events);
+      } catch (e) {
+        this.logger.warn({ err: { message: (e as Error).message }, consumer: name }, 'a consumer failed after the commit');
+      }
+    }
+    return events.length;
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.wake(), ms);
+    this.timer.unref();
+  }
+
+  /** LISTEN on a connection of its own; lost, it is opened again (the poll covers the gap). */
+  private listen(): void {
+    if (this.stopped) return;
+    const client = new Client({ connectionString: this.config.env.databaseUrl });
+    let closed = false;
+    const retry = () => {
+      if (closed) return;
+      closed = true;
+      client.removeAllListeners();
+      client.end().catch(() => undefined);
+      if (this.listener === client) this.listener = undefined;
+      if (!this.stopped) setTimeout(() => this.listen(), RETRY_MS).unref();
+    };
+    client.on('error', retry);
+    client.on('end', retry);
+    client.on('notification', () => void this.wake());
+    this.listener = client;
+    client.connect().then(() => client.query('LISTEN kouan_booking_events')).catch(retry);
+  }
+}

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { rows } from '@kouan/common';
+import type { DomainEvent } from './booking-events';
+
+interface EventRow {
+  seq: string;
+  id: string;
+  type: DomainEvent['type'];
+  booking_id: string;
+  firm_id: string;
+  occurred_at: Date;
+  data: DomainEvent['data'];
+}
+
+const toEvent = (r: EventRow): DomainEvent => ({
+  seq: r.seq, id: r.id, type: r.type, bookingId: r.booking_id, firmId: r.firm_id, occurredAt: r.occurred_at.toISOString(), data: r.data,
+});
+
+/** The outbox's statements (booking_events is this lib's table): what the relay claims and marks. */
+@Injectable()
+export class BookingEventsRepository {
+  /**
+   * The oldest events not yet relayed, in `seq` order, locked for this transaction. SKIP LOCKED: a second relay
+   * never waits on the first (it takes none of the same rows, and the relay's advisory lock keeps it out anyway).
+   */
+  async claim(em: EntityManager, limit: number): Promise<DomainEvent[]> {
+    const found = await rows<EventRow>(
+      em,
+      `SELECT seq, id, type, booking_id, firm_id, occurred_at, data FROM booking_events
+       WHERE relayed_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    return found.map(toEvent);
+  }
+
+  async markRelayed(em: EntityManager, events: DomainEvent[]): Promise<void> {
+    await em.query('UPDATE booking_events SET relayed_at = now() WHERE seq = ANY($1::bigint[])', [events.map((e) => e.seq)]);
+  }
+}

@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import type { BookingUpdate } from '@kouan/realtime/live-events';
+import { LivePublisher } from '@kouan/realtime/live.publisher';
+import { BookingEventConsumer, ConsumesBookingEvents, DomainEvent } from './booking-events';
+
+/** Changes to a booking outside any queue: the queue's own changes reach drivers and firms through its deltas. */
+const OUTSIDE_QUEUE = new Set<DomainEvent['type']>(['booking.cancelled', 'booking.rescheduled']);
+
+/**
+ * The live side of booking events: a cancelled or rescheduled booking's driver and firm get a booking:update.
+ * Repeating one is harmless (the same state again).
+ */
+@Injectable()
+@ConsumesBookingEvents('live')
+export class BookingLiveConsumer implements BookingEventConsumer {
+  constructor(private readonly live: LivePublisher) {}
+
+  relayed(events: DomainEvent[]): void {
+    for (const e of events) {
+      if (!OUTSIDE_QUEUE.has(e.type)) continue;
+      const update: BookingUpdate = {
+        bookingId: e.bookingId, reference: e.data.reference, status: e.data.status, position: null, etaMinutes: null,
+        reason: e.data.status === 'cancelled' ? 'cancelled' : 'not_checked_in', parking: null, lane: null, instructions: null,
+      };
+      this.live.booking(e.firmId, update);
+    }
+  }
+}
