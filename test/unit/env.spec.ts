@@ -38,8 +38,19 @@ describe('validateEnv', () => {
       publicThrottleLimit: 600,
       corsOrigins: [],
       logLevel: 'info',
+      webhookRetrySeconds: [60, 300, 900, 1800, 3600, 7200, 10800],
+      webhookDisableAfterSeconds: 86400,
+      webhookTimeoutMs: 10000,
     });
     expect(env.jwtSecret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('retries a webhook at least 8 times over at least 6 hours by default (contract), and reads a schedule', () => {
+    const { webhookRetrySeconds } = validateEnv(DEV);
+    expect(webhookRetrySeconds.length + 1).toBeGreaterThanOrEqual(8);
+    expect(webhookRetrySeconds.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(6 * 3600);
+    expect(validateEnv({ ...DEV, WEBHOOK_RETRY_SECONDS: '0.5, 2,10' }).webhookRetrySeconds).toEqual([0.5, 2, 10]);
+    expect(() => validateEnv({ ...DEV, WEBHOOK_RETRY_SECONDS: '1,,2' })).toThrow(/WEBHOOK_RETRY_SECONDS/);
   });
 
   it('treats an empty variable as unset', () => {

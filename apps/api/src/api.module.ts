@@ -13,6 +13,7 @@ import { JobsModule } from '@kouan/jobs';
 import { PortsModule } from '@kouan/ports';
 import { QueueModule } from '@kouan/queue';
 import { RealtimeModule } from '@kouan/realtime';
+import { WebhooksModule } from '@kouan/webhooks';
 import { HealthController } from './health.controller';
 import { LiveGateway } from './live.gateway';
 import { LiveQueues } from './live-queues';
@@ -45,6 +46,7 @@ export class ApiModule {
         RealtimeModule,
         BookingModule,
         QueueModule,
+        WebhooksModule,
       ],
       controllers: [HealthController, PagesController],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }, LiveQueues, LiveGateway],

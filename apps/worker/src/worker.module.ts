@@ -10,6 +10,7 @@ import { DbModule } from '@kouan/db';
 import { JobsModule, PurgeIdempotencyKeysJob } from '@kouan/jobs';
 import { ExpireOverdueJob, QueueNotifier, QueueReadService } from '@kouan/queue';
 import { RealtimeModule } from '@kouan/realtime';
+import { WebhookDispatcher, WebhookFanOutConsumer, WebhooksRepository } from '@kouan/webhooks';
 import { JobDispatcher } from './job-dispatcher';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { OutboxRelay } from './outbox-relay';
@@ -28,7 +29,7 @@ export class WorkerModule {
         JobsModule,
         RealtimeModule,
       ],
-      providers: [BookingEventsRepository, BookingLiveConsumer, BookingTransitions, OutboxRelay, JobDispatcher, MaintenanceProcessor, RecurringJobs, PurgeIdempotencyKeysJob, ExpireOverdueJob, QueueReadService, QueueNotifier],
+      providers: [BookingEventsRepository, BookingLiveConsumer, WebhooksRepository, WebhookFanOutConsumer, WebhookDispatcher, BookingTransitions, OutboxRelay, JobDispatcher, MaintenanceProcessor, RecurringJobs, PurgeIdempotencyKeysJob, ExpireOverdueJob, QueueReadService, QueueNotifier],
     };
   }
 }

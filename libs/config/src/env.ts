@@ -69,6 +69,21 @@ class EnvVars {
 
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
+
+  /**
+   * Seconds between a webhook delivery's attempts (after the first, the second...): its length + 1 attempts in all.
+   * The default makes 8 attempts over 6 h 51 min (contract: at least 8 over at least 6 h).
+   */
+  @IsOptional() @Matches(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, { message: 'must be comma-separated seconds' })
+  WEBHOOK_RETRY_SECONDS = '60,300,900,1800,3600,7200,10800';
+
+  /** An endpoint that has failed every attempt for this long is disabled (flagged to its firm). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(30 * 86400)
+  WEBHOOK_DISABLE_AFTER_SECONDS = 86400;
+
+  /** How long a receiver has to answer before the attempt counts as failed. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60000)
+  WEBHOOK_TIMEOUT_MS = 10000;
 }
 
 export interface Env {
@@ -91,6 +106,9 @@ export interface Env {
   publicThrottleLimit: number;
   corsOrigins: string[];
   logLevel: string;
+  webhookRetrySeconds: number[];
+  webhookDisableAfterSeconds: number;
+  webhookTimeoutMs: number;
 }
 
 /** Only for development and tests: production must bring its own secret. */
@@ -132,6 +150,9 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     publicThrottleLimit: vars.PUBLIC_THROTTLE_LIMIT,
     corsOrigins: (vars.CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
     logLevel: vars.LOG_LEVEL,
+    webhookRetrySeconds: vars.WEBHOOK_RETRY_SECONDS.split(',').map(Number),
+    webhookDisableAfterSeconds: vars.WEBHOOK_DISABLE_AFTER_SECONDS,
+    webhookTimeoutMs: vars.WEBHOOK_TIMEOUT_MS,
   };
 }
 

@@ -11,6 +11,8 @@ import { QueueState } from '@kouan/queue/entities/queue-state.entity';
 import { Lane } from '@kouan/ports/entities/lane.entity';
 import { Port } from '@kouan/ports/entities/port.entity';
 import { Schedule } from '@kouan/ports/entities/schedule.entity';
+import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '@kouan/webhooks/entities/webhook.entities';
 import { Slot, SlotFirmUsage } from '@kouan/ports/entities/slot.entity';
 
-export const ENTITIES = [Port, Lane, Schedule, Slot, SlotFirmUsage, Firm, Vehicle, Driver, User, Booking, BookingEvent, IdempotencyKey, ParkingArea, QueueState, QueueCount];
+export const ENTITIES = [Port, Lane, Schedule, Slot, SlotFirmUsage, Firm, Vehicle, Driver, User, Booking, BookingEvent, IdempotencyKey, ParkingArea, QueueState, QueueCount,
+  WebhookEndpoint, WebhookDelivery, WebhookAttempt];

@@ -1,0 +1,39 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, MaxLength } from 'class-validator';
+import { BOOKING_EVENT_TYPES } from '@kouan/booking/booking-events';
+
+export class CreateWebhookDto {
+  @ApiProperty({ example: 'https://dispatch.example.com/kouan', description: 'https: (http: only in development and test)' })
+  @IsString() @MaxLength(2048)
+  url: string;
+
+  @ApiProperty({ enum: BOOKING_EVENT_TYPES, isArray: true, example: ['booking.called', 'booking.completed'] })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(BOOKING_EVENT_TYPES.length) @ArrayUnique() @IsIn(BOOKING_EVENT_TYPES, { each: true })
+  events: string[];
+}
+
+export class WebhookDto {
+  @ApiProperty() id: string;
+  @ApiProperty() url: string;
+  @ApiProperty({ enum: BOOKING_EVENT_TYPES, isArray: true }) events: string[];
+  @ApiProperty() createdAt: string;
+  @ApiProperty({ nullable: true, type: String, description: 'every attempt has failed since then' }) failingSince: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'failed for a day: nothing more is sent; register it again' })
+  disabledAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) lastSuccessAt: string | null;
+}
+
+export class CreatedWebhookDto extends WebhookDto {
+  @ApiProperty({ description: 'signs every delivery (Kouan-Signature); shown only in this answer' })
+  secret: string;
+}
+
+export class WebhookAttemptDto {
+  @ApiProperty() eventId: string;
+  @ApiProperty() type: string;
+  @ApiProperty({ description: '1 for the first try' }) attempt: number;
+  @ApiProperty({ nullable: true, type: Number, description: "the receiver's HTTP status; null when it gave none" }) status: number | null;
+  @ApiProperty({ enum: ['delivered', 'failed'] }) outcome: 'delivered' | 'failed';
+  @ApiProperty({ nullable: true, type: String, description: 'why there was no answer (timeout, refused)' }) error: string | null;
+  @ApiProperty() at: string;
+}

@@ -1,0 +1,5 @@
+export * from './signature';
+export * from './webhook-dispatcher';
+export * from './webhook-fanout.consumer';
+export * from './webhooks.module';
+export * from './webhooks.repository';

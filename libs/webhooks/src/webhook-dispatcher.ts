@@ -1,0 +1,111 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { unseal } from '@kouan/booking/secrets';
+import { AppConfig } from '@kouan/config';
+import { warnGate } from '@kouan/db/redis-client';
+import { signature } from './signature';
+import { DueDelivery, WebhooksRepository } from './webhooks.repository';
+
+/** How often due deliveries are looked for (retries come due by the clock; new ones also wake it). */
+const POLL_MS = 500;
+/** Deliveries per look; they are sent concurrently (each is a different booking or endpoint). */
+const BATCH = 20;
+
+/**
+ * Sends due webhook deliveries (apps/worker only). Postgres holds every deadline (`next_at`); a delivery is taken
+ * with a lease longer than the receiver's timeout, so a worker killed mid-attempt leaves it to be tried again when
+ * the lease ends (at least once: receivers dedupe by Kouan-Event-Id). Redirects are not followed.
+ */
+@Injectable()
+export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(WebhookDispatcher.name);
+  private readonly gate = warnGate();
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly repo: WebhooksRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  wake(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          while (!this.stopped && (await this.sendDue()) === BATCH) { /* a full batch: more may be due */ }
+        } while (this.again && !this.stopped);
+      } catch (e) {
+        if (this.gate.due()) this.logger.warn({ err: { message: (e as Error).message } }, 'could not send webhooks; trying again');
+      } finally {
+        this.running = undefined;
+        this.schedule(POLL_MS);
+      }
+    })();
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.wake(), ms);
+    this.timer.unref();
+  }
+
+  private async sendDue(): Promise<number> {
+    const { webhookTimeoutMs } = this.config.env;
+    const due = await this.repo.claimDue(BATCH, Math.ceil(webhookTimeoutMs / 1000) + 20);
+    await Promise.all(due.map((d) => this.attempt(d)));
+    return due.length;
+  }
+
+  private async attempt(d: DueDelivery): Promise<void> {
+    const { jwtSecret, webhookTimeoutMs, webhookRetrySeconds, webhookDisableAfterSeconds } = this.config.env;
+    const started = Date.now();
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      const res = await fetch(d.url, {
+        method: 'POST',
+        redirect: 'manual',
+        signal: AbortSignal.timeout(webhookTimeoutMs),
+        headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': 'Kouan-Webhooks/1',
+          'Kouan-Event-Id': d.event_id,
+          'Kouan-Signature': signature(unseal(jwtSecret, d.secret_sealed), d.payload),
+        },
+        body: d.payload,
+      });
+      status = res.status;
+      await res.body?.cancel();
+    } catch (e) {
+      error = e instanceof Error && e.name === 'TimeoutError' ? `no answer within ${webhookTimeoutMs} ms` : describe(e);
+    }
+    const took = Date.now() - started;
+    if (status !== null && status >= 200 && status < 300) return this.repo.delivered(d, status, took);
+    // attempts counts this one: after the n-th, wait retry[n - 1]; after the last, give up.
+    const retryIn = webhookRetrySeconds[d.attempts - 1] ?? null;
+    await this.repo.failed(d, status, error ?? `HTTP ${status}`, took, retryIn, webhookDisableAfterSeconds);
+  }
+}
+
+/** A short, safe reason for a failed request (no stack, bounded). */
+function describe(e: unknown): string {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  return (cause?.code ?? cause?.message ?? (e as Error).message ?? 'request failed').slice(0, 200);
+}

@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { BookingEventConsumer, ConsumesBookingEvents, DomainEvent } from '@kouan/booking/booking-events';
+import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhooksRepository } from './webhooks.repository';
+
+/** Turns each relayed event into one delivery per endpoint that wants it, in the relay's transaction: once each. */
+@Injectable()
+@ConsumesBookingEvents('webhooks')
+export class WebhookFanOutConsumer implements BookingEventConsumer {
+  constructor(
+    private readonly repo: WebhooksRepository,
+    private readonly dispatcher: WebhookDispatcher,
+  ) {}
+
+  async handle(em: EntityManager, events: DomainEvent[]): Promise<void> {
+    await this.repo.fanOut(em, events);
+  }
+
+  /** New deliveries are due now: no need to wait for the dispatcher's next look. */
+  relayed(): void {
+    this.dispatcher.wake();
+  }
+}

@@ -1,0 +1,43 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Principal, Roles } from '@kouan/auth';
+import { ApiErrors, PaginationQueryDto } from '@kouan/common';
+import { CreatedWebhookDto, CreateWebhookDto, WebhookAttemptDto, WebhookDto } from './dto/webhook.dto';
+import { WebhooksService } from './webhooks.service';
+
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@Controller('webhooks')
+@Roles('firm_admin')
+export class WebhooksController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: CreatedWebhookDto, description: 'the secret is shown only here' })
+  @ApiErrors({ 400: 'bad url (https: outside development and test) or event types' }, 401, 403, 413)
+  create(@CurrentPrincipal() p: Principal, @Body() dto: CreateWebhookDto): Promise<CreatedWebhookDto> {
+    return this.webhooks.create(p, dto);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: [WebhookDto], description: 'oldest first; failingSince / disabledAt flag an endpoint in trouble' })
+  @ApiErrors(400, 401, 403)
+  list(@CurrentPrincipal() p: Principal, @Query() q: PaginationQueryDto): Promise<WebhookDto[]> {
+    return this.webhooks.list(p, q);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  @ApiErrors(400, 401, 403, { 404: "not this firm's webhook" })
+  remove(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    return this.webhooks.remove(p, id);
+  }
+
+  @Get(':id/deliveries')
+  @ApiOkResponse({ type: [WebhookAttemptDto], description: 'the latest attempts first' })
+  @ApiErrors(400, 401, 403, { 404: "not this firm's webhook" })
+  deliveries(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() q: PaginationQueryDto): Promise<WebhookAttemptDto[]> {
+    return this.webhooks.deliveries(p, id, q);
+  }
+}

@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { one, rows } from '@kouan/common';
+import type { DomainEvent } from '@kouan/booking/booking-events';
+
+export interface EndpointRow {
+  id: string;
+  url: string;
+  events: string[];
+  created_at: Date;
+  failing_since: Date | null;
+  disabled_at: Date | null;
+  last_success_at: Date | null;
+}
+
+export interface AttemptRow {
+  event_id: string;
+  type: string;
+  attempt: number;
+  status_code: number | null;
+  error: string | null;
+  delivered: boolean;
+  at: Date;
+}
+
+/** A delivery taken for an attempt, with what sending it needs. */
+export interface DueDelivery {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  payload: string;
+  attempts: number;
+  url: string;
+  secret_sealed: string;
+}
+
+const ENDPOINT = 'id, url, events, created_at, failing_since, disabled_at, last_success_at';
+
+/** Every statement on the webhook tables (this lib's own). */
+@Injectable()
+export class WebhooksRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async create(firmId: string, url: string, events: string[], secretSealed: string): Promise<EndpointRow> {
+    return (await one<EndpointRow>(
+      this.ds,
+      `INSERT INTO webhook_endpoints (firm_id, url, events, secret_sealed) VALUES ($1, $2, $3, $4) RETURNING ${ENDPOINT}`,
+      [firmId, url, events, secretSealed],
+    )) as EndpointRow;
+  }
+
+  list(firmId: string, limit: number, offset: number): Promise<EndpointRow[]> {
+    return rows<EndpointRow>(
+      this.ds, `SELECT ${ENDPOINT} FROM webhook_endpoints WHERE firm_id = $1 ORDER BY created_at, id LIMIT $2 OFFSET $3`, [firmId, limit, offset],
+    );
+  }
+
+  async remove(firmId: string, id: string): Promise<boolean> {
+    return Boolean(await one(this.ds, 'DELETE FROM webhook_endpoints WHERE id = $1 AND firm_id = $2 RETURNING id', [id, firmId]));
+  }
+
+  async exists(firmId: string, id: string): Promise<boolean> {
+    return Boolean(await one(this.ds, 'SELECT 1 FROM webhook_endpoints WHERE id = $1 AND firm_id = $2', [id, firmId]));
+  }
+
+  attempts(endpointId: string, limit: number, offset: number): Promise<AttemptRow[]> {
+    return rows<AttemptRow>(
+      this.ds,
+      `SELECT d.event_id, d.type, a.attempt, a.status_code, a.error, a.status_code BETWEEN 200 AND 299 AS delivered, a.at
+       FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id
+       WHERE a.endpoint_id = $1 ORDER BY a.id DESC LIMIT $2 OFFSET $3`,
+      [endpointId, limit, offset],
+    );
+  }
+
+  /**
+   * One delivery per event and enabled endpoint of its firm that asked for its type, in the relay's transaction;
+   * ON CONFLICT: a batch relayed again after a crash adds nothing.
+   */
+  async fanOut(em: EntityManager, events: DomainEvent[]): Promise<number> {
+    if (!events.length) return 0;
+    const created = await rows(
+      em,
+      `INSERT INTO webhook_deliveries (endpoint_id, event_id, event_seq, booking_id, type, payload)
+       SELECT e.id, ev.id, ev.seq, ev.booking_id, ev.type, ev.payload
+       FROM jsonb_to_recordset($1::jsonb) AS ev(id uuid, seq bigint, booking_id uuid, firm_id uuid, type varchar, payload text)
+       JOIN webhook_endpoints e ON e.firm_id = ev.firm_id AND e.disabled_at IS NULL AND ev.type = ANY(e.events)
+       ORDER BY ev.seq
+       ON CONFLICT ON CONSTRAINT uq_webhook_deliveries_event DO NOTHING
+       RETURNING 1`,
+      [JSON.stringify(events.map((e) => ({
+        id: e.id, seq: e.seq, booking_id: e.bookingId, firm_id: e.firmId, type: e.type,
+        payload: JSON.stringify({ id: e.id, type: e.type, occurredAt: e.occurredAt, data: e.data }),
+      })))],
+    );
+    return created.length;
+  }
+
+  /**
+   * Takes up to `limit` due deliveries for an attempt: pending, due, of an enabled endpoint, and the oldest pending
+   * one of their booking for that endpoint (events of one booking arrive in order). Counts the attempt and leases
+   * the delivery for `leaseSeconds` (its next deadline if this worker dies mid-attempt). SKIP LOCKED: two workers
+   * never take the same one.
+   */
+  claimDue(limit: number, leaseSeconds: number): Promise<DueDelivery[]> {
+    return rows<DueDelivery>(
+      this.ds,
+      `WITH due AS (
+         SELECT d.id FROM webhook_deliveries d
+         JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.disabled_at IS NULL
+         WHERE d.status = 'pending' AND d.next_at <= now()
+           AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p
+                           WHERE p.endpoint_id = d.endpoint_id AND p.booking_id = d.booking_id AND p.status = 'pending'
+                             AND p.event_seq < d.event_seq)
+         ORDER BY d.next_at, d.event_seq LIMIT $1
+         FOR UPDATE OF d SKIP LOCKED
+       )
+       UPDATE webhook_deliveries d SET attempts = d.attempts + 1, next_at = now() + make_interval(secs => $2)
+       FROM due, webhook_endpoints e WHERE d.id = due.id AND e.id = d.endpoint_id
+       RETURNING d.id, d.endpoint_id, d.event_id, d.payload, d.attempts, e.url, e.secret_sealed`,
+      [limit, leaseSeconds],
+    );
+  }
+
+  /** The receiver took it: delivered, and the endpoint is well again. */
+  async delivered(d: DueDelivery, statusCode: number, durationMs: number): Promise<void> {
+    await this.ds.query(
+      `WITH done AS (
+         UPDATE webhook_deliveries SET status = 'delivered', delivered_at = now() WHERE id = $1 AND status = 'pending' RETURNING id
+       ), well AS (
+         UPDATE webhook_endpoints SET last_success_at = now(), failing_since = NULL WHERE id = $2
+       )
+       INSERT INTO webhook_attempts (delivery_id, endpoint_id, attempt, status_code, duration_ms) VALUES ($1, $2, $3, $4, $5)`,
+      [d.id, d.endpoint_id, d.attempts, statusCode, durationMs],
+    );
+  }
+
+  /**
+   * The attempt failed: the next one after `retryInSeconds`, or none (dead) when that is null. The endpoint has been
+   * failing since its first failure after a success; past `disableAfterSeconds` of that it is disabled.
+   */
+  async failed(
+    d: DueDelivery, statusCode: number | null, error: string | null, durationMs: number, retryInSeconds: number | null, disableAfterSeconds: number,
+  ): Promise<void> {
+    await this.ds.query(
+      `WITH next AS (
+         UPDATE webhook_deliveries SET status = CASE WHEN $6::float8 IS NULL THEN 'dead' ELSE status END,
+           next_at = CASE WHEN $6::float8 IS NULL THEN next_at ELSE now() + make_interval(secs => $6::float8) END
+         WHERE id = $1 AND status = 'pending' RETURNING id
+       ), sick AS (
+         UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, now()),
+           disabled_at = CASE WHEN disabled_at IS NULL AND COALESCE(failing_since, now()) <= now() - make_interval(secs => $7)
+                              THEN now() ELSE disabled_at END
+         WHERE id = $2
+       )
+       INSERT INTO webhook_attempts (delivery_id, endpoint_id, attempt, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $8)`,
+      [d.id, d.endpoint_id, d.attempts, statusCode, error, retryInSeconds, disableAfterSeconds, durationMs],
+    );
+  }
+}
