@@ -4,7 +4,7 @@ import { UsersService } from '@kouan/auth';
 import { API, bearer, cargo, createFirm, DEFAULT_SCHEDULE, portDate, putSchedule, startApi, TestApi, TestFirm } from '../support/harness';
 import { OpenApiChecker } from '../support/openapi';
 
-type Method = 'get' | 'post' | 'put';
+type Method = 'get' | 'post' | 'put' | 'delete';
 
 interface Send {
   token?: string;

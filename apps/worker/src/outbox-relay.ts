@@ -7,7 +7,7 @@ import { BookingEventConsumer, EVENT_CONSUMER } from '@kouan/booking/booking-eve
 import { BookingEventsRepository } from '@kouan/booking/booking-events.repository';
 import { AppConfig } from '@kouan/config';
 import { inTransaction, one } from '@kouan/common';
-import { warnGate } from '@kouan/db/redis-client';
+import { PollingLoop } from '@kouan/jobs/polling-loop';
 
 /** Events per transaction: a burst is relayed in a few transactions, and one is never long. */
 const BATCH = 200;
@@ -27,12 +27,9 @@ const RELAY_LOCK = "hashtext('kouan:booking-events-relay')";
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelay.name);
-  private readonly gate = warnGate();
+  private readonly loop = new PollingLoop('relaying booking events', () => this.batch().then((n) => n === BATCH), this.logger, POLL_MS, RETRY_MS);
   private consumers: Array<{ name: string; consumer: BookingEventConsumer }> = [];
   private listener?: Client;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
   private stopped = false;
 
   constructor(
@@ -50,38 +47,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       if (name) this.consumers.push({ name, consumer: wrapper.instance as BookingEventConsumer });
     }
     this.listen();
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Before the database connections close (they do at application shutdown): the batch running ends first. */
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
     await this.listener?.end().catch(() => undefined);
   }
 
-  /** Relays until the outbox is empty (or another worker holds the relay). Concurrent calls share one run. */
+  /** Relays until the outbox is empty (or another worker holds the relay). */
   wake(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          while (!this.stopped && (await this.batch()) === BATCH) { /* a full batch: more may wait */ }
-        } while (this.again && !this.stopped);
-        this.schedule(POLL_MS);
-      } catch (e) {
-        if (this.gate.due()) this.logger.warn({ err: { message: (e as Error).message } }, 'relaying booking events failed; trying again');
-        this.schedule(RETRY_MS);
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    return this.running;
+    return this.loop.wake();
   }
 
   /** One transaction: the relay lock, a batch of events, every consumer, the mark. Returns how many it relayed. */
@@ -103,13 +81,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       }
     }
     return events.length;
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.wake(), ms);
-    this.timer.unref();
   }
 
   /** LISTEN on a connection of its own; lost, it is opened again (the poll covers the gap). */

@@ -2,3 +2,4 @@ export * from './job-handler';
 export * from './job-names';
 export * from './jobs.module';
 export * from './jobs/purge-idempotency-keys.job';
+export * from './polling-loop';

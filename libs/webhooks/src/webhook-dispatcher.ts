@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { unseal } from '@kouan/booking/secrets';
 import { AppConfig } from '@kouan/config';
-import { warnGate } from '@kouan/db/redis-client';
+import { PollingLoop } from '@kouan/jobs/polling-loop';
 import { signature } from './signature';
 import { DueDelivery, WebhooksRepository } from './webhooks.repository';
 
@@ -18,11 +18,7 @@ const BATCH = 20;
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WebhookDispatcher.name);
-  private readonly gate = warnGate();
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
-  private stopped = false;
+  private readonly loop = new PollingLoop('sending webhooks', () => this.sendDue().then((n) => n === BATCH), this.logger, POLL_MS);
 
   constructor(
     private readonly repo: WebhooksRepository,
@@ -30,40 +26,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   ) {}
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.loop.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.loop.stop();
   }
 
   wake(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          while (!this.stopped && (await this.sendDue()) === BATCH) { /* a full batch: more may be due */ }
-        } while (this.again && !this.stopped);
-      } catch (e) {
-        if (this.gate.due()) this.logger.warn({ err: { message: (e as Error).message } }, 'could not send webhooks; trying again');
-      } finally {
-        this.running = undefined;
-        this.schedule(POLL_MS);
-      }
-    })();
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.wake(), ms);
-    this.timer.unref();
+    void this.loop.wake();
   }
 
   private async sendDue(): Promise<number> {
