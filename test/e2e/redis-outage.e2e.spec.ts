@@ -189,9 +189,9 @@ describe('Redis outage', () => {
     try {
       const schedulers = await until('the worker to restore its schedules', async () => {
         const found = await queue.getJobSchedulers();
-        return found.length === 2 ? found : false;
+        return found.length === 3 ? found : false;
       }, 20_000);
-      expect(schedulers.map((s) => s.key).sort()).toEqual(['expire-overdue', 'purge-idempotency-keys']);
+      expect(schedulers.map((s) => s.key).sort()).toEqual(['expire-overdue', 'purge-idempotency-keys', 'remind-drivers']);
     } finally {
       await queue.close();
     }

@@ -114,11 +114,12 @@ describe('worker (real Postgres and Redis)', () => {
       }
     });
 
-    it('registers the hourly purge and the minutely expiry schedulers at boot', async () => {
+    it('registers the hourly purge and the minutely expiry and reminder schedulers at boot', async () => {
       const schedulers = (await queue.getJobSchedulers()).sort((a, b) => a.key.localeCompare(b.key));
       expect(schedulers).toEqual([
         expect.objectContaining({ key: JobName.ExpireOverdue, name: JobName.ExpireOverdue, every: 60_000 }),
         expect.objectContaining({ key: JobName.PurgeIdempotencyKeys, name: JobName.PurgeIdempotencyKeys, every: 3_600_000 }),
+        expect.objectContaining({ key: JobName.RemindDrivers, name: JobName.RemindDrivers, every: 60_000 }),
       ]);
       expect(schedulers[1].template?.data).toEqual({ keepHours: 48 });
     });
@@ -244,6 +245,14 @@ describe('JobDispatcher', () => {
   }
 
   @Injectable()
+  @JobHandlerFor(JobName.RemindDrivers)
+  class RemindStub implements JobHandler {
+    async handle() {
+      return 0;
+    }
+  }
+
+  @Injectable()
   class NotAHandler {}
 
   const boot = (providers: Array<new (...args: never[]) => unknown>) => {
@@ -257,11 +266,11 @@ describe('JobDispatcher', () => {
   });
 
   it('refuses to boot when a job has two handlers, naming the job', async () => {
-    await expect(boot([PurgeStub, SecondPurgeStub, ExpireStub])).rejects.toThrow(/purge-idempotency-keys has 2 handlers/);
+    await expect(boot([PurgeStub, SecondPurgeStub, ExpireStub, RemindStub])).rejects.toThrow(/purge-idempotency-keys has 2 handlers/);
   });
 
   it('boots with exactly one handler per job and hands each job to it', async () => {
-    const app = await boot([PurgeStub, ExpireStub, NotAHandler]);
+    const app = await boot([PurgeStub, ExpireStub, RemindStub, NotAHandler]);
     try {
       const dispatcher = app.get(JobDispatcher);
       await expect(dispatcher.run(JobName.PurgeIdempotencyKeys, { keepHours: 30 })).resolves.toBe(7);

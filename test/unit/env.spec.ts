@@ -41,6 +41,7 @@ describe('validateEnv', () => {
       webhookRetrySeconds: [60, 300, 900, 1800, 3600, 7200, 10800],
       webhookDisableAfterSeconds: 86400,
       webhookTimeoutMs: 10000,
+      notifyChannels: ['socket', 'sms'],
     });
     expect(env.jwtSecret.length).toBeGreaterThanOrEqual(32);
   });

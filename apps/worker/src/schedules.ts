@@ -40,5 +40,7 @@ export class RecurringJobs implements OnApplicationBootstrap, OnApplicationShutd
     });
     // No-shows should leave the board within a minute of their deadline.
     await this.maintenance.upsertJobScheduler(JobName.ExpireOverdue, { every: 60_000 }, { name: JobName.ExpireOverdue, data: {} });
+    // Reminders 2 h and 30 min before a slot: at most a minute late.
+    await this.maintenance.upsertJobScheduler(JobName.RemindDrivers, { every: 60_000 }, { name: JobName.RemindDrivers, data: {} });
   }
 }

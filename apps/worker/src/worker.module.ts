@@ -3,12 +3,14 @@ import { DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { BookingEventsRepository } from '@kouan/booking/booking-events.repository';
 import { BookingLiveConsumer } from '@kouan/booking/booking-live.consumer';
+import { RemindDriversJob } from '@kouan/booking/jobs/remind-drivers.job';
 import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
 import { AppConfig, KouanConfigModule } from '@kouan/config';
 import { loggerParams } from '@kouan/common';
 import { DbModule } from '@kouan/db';
 import { JobsModule, PurgeIdempotencyKeysJob } from '@kouan/jobs';
 import { ExpireOverdueJob, QueueNotifier, QueueReadService } from '@kouan/queue';
+import { NotifyModule } from '@kouan/notify';
 import { RealtimeModule } from '@kouan/realtime';
 import { WebhookDispatcher, WebhookFanOutConsumer, WebhooksRepository } from '@kouan/webhooks';
 import { JobDispatcher } from './job-dispatcher';
@@ -28,8 +30,9 @@ export class WorkerModule {
         DbModule,
         JobsModule,
         RealtimeModule,
+        NotifyModule,
       ],
-      providers: [BookingEventsRepository, BookingLiveConsumer, WebhooksRepository, WebhookFanOutConsumer, WebhookDispatcher, BookingTransitions, OutboxRelay, JobDispatcher, MaintenanceProcessor, RecurringJobs, PurgeIdempotencyKeysJob, ExpireOverdueJob, QueueReadService, QueueNotifier],
+      providers: [BookingEventsRepository, BookingLiveConsumer, WebhooksRepository, WebhookFanOutConsumer, WebhookDispatcher, BookingTransitions, OutboxRelay, JobDispatcher, MaintenanceProcessor, RecurringJobs, PurgeIdempotencyKeysJob, ExpireOverdueJob, RemindDriversJob, QueueReadService, QueueNotifier],
     };
   }
 }

@@ -149,6 +149,32 @@ export class BookingTransitions {
     return gone.map((g) => g.id);
   }
 
+  /**
+   * Marks every booked truck whose slot starts within 2 h (and not within 30 min) or within 30 min as reminded for
+   * that one, writing a booking.reminder event each (`before`: '2h' or '30m'). Each reminder goes once: the column
+   * is set in the statement that writes the event. A truck booked inside a window gets only the next one.
+   */
+  async remind(db: DataSource | EntityManager): Promise<number> {
+    const sent = await rows(
+      db,
+      `WITH due AS (
+         SELECT b.id, CASE WHEN sl.starts_at <= now() + interval '30 minutes' THEN '30m' ELSE '2h' END AS before, sl.starts_at
+         FROM bookings b JOIN slots sl ON sl.id = b.slot_id
+         WHERE b.status = 'booked' AND sl.starts_at > now() AND sl.starts_at <= now() + interval '2 hours'
+           AND ((sl.starts_at <= now() + interval '30 minutes' AND b.reminded_30m_at IS NULL)
+             OR (sl.starts_at > now() + interval '30 minutes' AND b.reminded_2h_at IS NULL))
+         FOR UPDATE OF b SKIP LOCKED
+       ), moved AS (
+         UPDATE bookings b SET reminded_2h_at = CASE WHEN due.before = '2h' THEN now() ELSE b.reminded_2h_at END,
+           reminded_30m_at = CASE WHEN due.before = '30m' THEN now() ELSE b.reminded_30m_at END
+         FROM due WHERE b.id = due.id AND b.status = 'booked'
+         RETURNING ${MOVED}, due.before, due.starts_at
+       ), ${EVENT('booking.reminder', `jsonb_build_object('before', m.before, 'slotStartsAt', m.starts_at)`)}
+       SELECT id FROM moved`,
+    );
+    return sent.length;
+  }
+
   /** The queues (port, direction) that have an overdue truck now. */
   overdueQueues(db: DataSource | EntityManager): Promise<Array<{ port_code: string; direction: string }>> {
     return rows(

@@ -81,6 +81,10 @@ class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(30 * 86400)
   WEBHOOK_DISABLE_AFTER_SECONDS = 86400;
 
+  /** How drivers are notified of reminders and calls (comma-separated): socket (their page), sms (text messages). */
+  @IsOptional() @Matches(/^\s*(socket|sms)(\s*,\s*(socket|sms))*\s*$/, { message: 'must be a comma-separated list of socket, sms' })
+  NOTIFY_CHANNELS = 'socket,sms';
+
   /** How long a receiver has to answer before the attempt counts as failed. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60000)
   WEBHOOK_TIMEOUT_MS = 10000;
@@ -109,6 +113,7 @@ export interface Env {
   webhookRetrySeconds: number[];
   webhookDisableAfterSeconds: number;
   webhookTimeoutMs: number;
+  notifyChannels: string[];
 }
 
 /** Only for development and tests: production must bring its own secret. */
@@ -153,6 +158,7 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     webhookRetrySeconds: vars.WEBHOOK_RETRY_SECONDS.split(',').map(Number),
     webhookDisableAfterSeconds: vars.WEBHOOK_DISABLE_AFTER_SECONDS,
     webhookTimeoutMs: vars.WEBHOOK_TIMEOUT_MS,
+    notifyChannels: vars.NOTIFY_CHANNELS.split(',').map((c) => c.trim()),
   };
 }
 

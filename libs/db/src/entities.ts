@@ -5,6 +5,7 @@ import { IdempotencyKey } from '@kouan/booking/entities/idempotency-key.entity';
 import { Driver } from '@kouan/firms/entities/driver.entity';
 import { Firm } from '@kouan/firms/entities/firm.entity';
 import { Vehicle } from '@kouan/firms/entities/vehicle.entity';
+import { Notification } from '@kouan/notify/entities/notification.entity';
 import { ParkingArea } from '@kouan/parking/entities/parking-area.entity';
 import { QueueCount } from '@kouan/queue/entities/queue-count.entity';
 import { QueueState } from '@kouan/queue/entities/queue-state.entity';
@@ -15,4 +16,4 @@ import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '@kouan/webhook
 import { Slot, SlotFirmUsage } from '@kouan/ports/entities/slot.entity';
 
 export const ENTITIES = [Port, Lane, Schedule, Slot, SlotFirmUsage, Firm, Vehicle, Driver, User, Booking, BookingEvent, IdempotencyKey, ParkingArea, QueueState, QueueCount,
-  WebhookEndpoint, WebhookDelivery, WebhookAttempt];
+  WebhookEndpoint, WebhookDelivery, WebhookAttempt, Notification];

@@ -9,11 +9,13 @@ export enum QueueName {
 export enum JobName {
   PurgeIdempotencyKeys = 'purge-idempotency-keys',
   ExpireOverdue = 'expire-overdue',
+  RemindDrivers = 'remind-drivers',
 }
 
 export const QUEUE_OF: Record<JobName, QueueName> = {
   [JobName.PurgeIdempotencyKeys]: QueueName.Maintenance,
   [JobName.ExpireOverdue]: QueueName.Maintenance,
+  [JobName.RemindDrivers]: QueueName.Maintenance,
 };
 
 /** Job options in one place: bounded history, explicit retries. */

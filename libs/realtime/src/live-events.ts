@@ -12,7 +12,7 @@ export const rooms = {
   staff: (port: string) => `staff:${port}`,
 };
 
-export type EtaReason = 'lane_paused' | 'lane_closed' | 'not_checked_in' | 'called' | 'completed' | 'cancelled' | 'no_show';
+export type EtaReason = 'lane_paused' | 'lane_closed' | 'not_checked_in' | 'called' | 'completed' | 'cancelled' | 'no_show' | 'reminder';
 
 export interface BookingUpdate {
   bookingId: string;

@@ -149,6 +149,14 @@ export class Booking {
   @Column({ name: 'front_key', type: 'bigint', nullable: true })
   frontKey: string | null;
 
+  /** When the driver was reminded 2 h before the slot (booking.reminder): each reminder goes once. */
+  @Column({ name: 'reminded_2h_at', type: 'timestamptz', nullable: true })
+  reminded2hAt: Date | null;
+
+  /** When the driver was reminded 30 min before the slot. */
+  @Column({ name: 'reminded_30m_at', type: 'timestamptz', nullable: true })
+  reminded30mAt: Date | null;
+
   /** Uses the green channel (perishable cargo, within the slot's priority cap). */
   @Column({ type: 'boolean', default: false })
   priority: boolean;

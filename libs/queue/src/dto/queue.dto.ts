@@ -9,7 +9,7 @@ import type { EtaReason } from '@kouan/realtime/live-events';
 
 /** Every reason, checked by the compiler against the event type, so the document lists exactly those. */
 const REASONS: Record<EtaReason, true> = {
-  lane_paused: true, lane_closed: true, not_checked_in: true, called: true, completed: true, cancelled: true, no_show: true,
+  lane_paused: true, lane_closed: true, not_checked_in: true, called: true, completed: true, cancelled: true, no_show: true, reminder: true,
 };
 const ETA_REASONS = Object.keys(REASONS);
 

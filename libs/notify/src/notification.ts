@@ -1,0 +1,30 @@
+import type { BookingUpdate } from '@kouan/realtime/live-events';
+
+/** One thing to tell one driver, as every channel gets it. */
+export interface DriverNotification {
+  eventId: string;
+  bookingId: string;
+  firmId: string;
+  kind: 'reminder' | 'called';
+  /** The driver's phone (E.164) and language, for a text message. */
+  phone: string;
+  language: string;
+  text: string;
+  /** What the driver's page shows, when the socket should carry it (the queue's own deltas already carry a call). */
+  update: BookingUpdate | null;
+}
+
+/** A way to reach drivers. Channels are picked by NOTIFY_CHANNELS; the rules never name one. */
+export interface NotificationChannel {
+  readonly name: string;
+  send(n: DriverNotification): Promise<void>;
+}
+
+export const NOTIFICATION_CHANNELS = Symbol('NOTIFICATION_CHANNELS');
+
+/** Sends one text message; the shipped one logs it. A real gateway (an SMS provider's API) implements this. */
+export interface SmsGateway {
+  send(to: string, text: string): Promise<void>;
+}
+
+export const SMS_GATEWAY = Symbol('SMS_GATEWAY');

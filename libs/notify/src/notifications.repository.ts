@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { rows } from '@kouan/common';
+import type { DriverNotification } from './notification';
+
+/** What telling a driver about an event needs, read in the relay's transaction. */
+export interface RecipientRow {
+  id: string;
+  firm_id: string;
+  reference: string;
+  status: string;
+  phone: string;
+  language: string;
+  port_name: string;
+  time_zone: string;
+  starts_at: Date;
+}
+
+export interface DueNotification {
+  id: string;
+  channel: string;
+  attempts: number;
+  payload: DriverNotification;
+}
+
+/** The statements on `notifications` (this lib's table), and the reads of who to tell. */
+@Injectable()
+export class NotificationsRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  recipients(em: EntityManager, bookingIds: string[]): Promise<RecipientRow[]> {
+    return rows<RecipientRow>(
+      em,
+      `SELECT b.id, b.firm_id, b.reference, b.status, d.phone, d.language, p.name AS port_name, p.time_zone, sl.starts_at
+       FROM bookings b JOIN drivers d ON d.id = b.driver_id JOIN slots sl ON sl.id = b.slot_id JOIN ports p ON p.code = b.port_code
+       WHERE b.id = ANY($1::uuid[])`,
+      [bookingIds],
+    );
+  }
+
+  laneNames(em: EntityManager, laneIds: string[]): Promise<Array<{ id: string; name: string }>> {
+    return rows(em, 'SELECT id, name FROM lanes WHERE id = ANY($1::uuid[])', [laneIds]);
+  }
+
+  /** One row per notification and channel; a batch relayed again adds nothing. */
+  async add(em: EntityManager, notifications: Array<{ channel: string; n: DriverNotification }>): Promise<void> {
+    if (!notifications.length) return;
+    await em.query(
+      `INSERT INTO notifications (event_id, channel, booking_id, payload)
+       SELECT x.event_id, x.channel, x.booking_id, x.payload
+       FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, channel varchar, booking_id uuid, payload jsonb)
+       ON CONFLICT ON CONSTRAINT uq_notifications_event_channel DO NOTHING`,
+      [JSON.stringify(notifications.map(({ channel, n }) => ({ event_id: n.eventId, channel, booking_id: n.bookingId, payload: n })))],
+    );
+  }
+
+  /** Due pending notifications, oldest first, counted as attempted and leased for `leaseSeconds`. */
+  claimDue(limit: number, leaseSeconds: number): Promise<DueNotification[]> {
+    return rows<DueNotification>(
+      this.ds,
+      `WITH due AS (
+         SELECT id FROM notifications WHERE status = 'pending' AND next_at <= now() ORDER BY next_at, id LIMIT $1 FOR UPDATE SKIP LOCKED
+       )
+       UPDATE notifications n SET attempts = n.attempts + 1, next_at = now() + make_interval(secs => $2)
+       FROM due WHERE n.id = due.id RETURNING n.id, n.channel, n.attempts, n.payload`,
+      [limit, leaseSeconds],
+    );
+  }
+
+  async sent(id: string): Promise<void> {
+    await this.ds.query(`UPDATE notifications SET status = 'sent', sent_at = now() WHERE id = $1`, [id]);
+  }
+
+  /** Tried again after `retryInSeconds`, or given up (dead) when that is null. */
+  async failed(id: string, retryInSeconds: number | null): Promise<void> {
+    await this.ds.query(
+      `UPDATE notifications SET status = CASE WHEN $2::float8 IS NULL THEN 'dead' ELSE status END,
+         next_at = CASE WHEN $2::float8 IS NULL THEN next_at ELSE now() + make_interval(secs => $2::float8) END
+       WHERE id = $1 AND status = 'pending'`,
+      [id, retryInSeconds],
+    );
+  }
+}

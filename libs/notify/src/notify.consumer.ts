@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { EntityManager } from 'typeorm';
+import { BookingEventConsumer, ConsumesBookingEvents, DomainEvent } from '@kouan/booking/booking-events';
+import { message } from '@kouan/queue/messages';
+import { DriverNotification, NOTIFICATION_CHANNELS, NotificationChannel } from './notification';
+import { NotificationSender } from './notification-sender';
+import { NotificationsRepository, RecipientRow } from './notifications.repository';
+import { reminderText } from './texts';
+
+/**
+ * The events drivers are told about outside the queue's own updates: reminders before the slot and the call to a
+ * lane (a text message reaches a phone whose page is closed). One notification per event and channel, written in
+ * the relay's transaction; NotificationSender sends them.
+ */
+@Injectable()
+@ConsumesBookingEvents('notify')
+export class NotifyConsumer implements BookingEventConsumer {
+  constructor(
+    private readonly repo: NotificationsRepository,
+    private readonly sender: NotificationSender,
+    @Inject(NOTIFICATION_CHANNELS) private readonly channels: NotificationChannel[],
+  ) {}
+
+  async handle(em: EntityManager, events: DomainEvent[]): Promise<void> {
+    const wanted = events.filter((e) => e.type === 'booking.reminder' || e.type === 'booking.called');
+    if (!wanted.length || !this.channels.length) return;
+    const who = new Map((await this.repo.recipients(em, wanted.map((e) => e.bookingId))).map((r) => [r.id, r]));
+    const laneIds = wanted.map((e) => e.data.laneId).filter((id): id is string => typeof id === 'string');
+    const lanes = new Map((laneIds.length ? await this.repo.laneNames(em, laneIds) : []).map((l) => [l.id, l.name]));
+    const notifications = wanted.flatMap((e) => {
+      const r = who.get(e.bookingId);
+      const n = r && this.notification(e, r, lanes);
+      return n ? this.channels.map((c) => ({ channel: c.name, n })) : [];
+    });
+    await this.repo.add(em, notifications);
+  }
+
+  relayed(): void {
+    this.sender.wake();
+  }
+
+  private notification(e: DomainEvent, r: RecipientRow, lanes: Map<string, string>): DriverNotification | null {
+    const base = { eventId: e.id, bookingId: e.bookingId, firmId: e.firmId, phone: r.phone, language: r.language };
+    if (e.type === 'booking.called') {
+      const lane = lanes.get(e.data.laneId as string) ?? '';
+      return { ...base, kind: 'called', text: message('proceedToLane', r.language, { lane }), update: null };
+    }
+    const time = DateTime.fromJSDate(r.starts_at).setZone(r.time_zone).toFormat('HH:mm');
+    const text = reminderText(r.language, r.port_name, time, e.data.before === '30m' ? '30m' : '2h');
+    return {
+      ...base, kind: 'reminder', text,
+      update: {
+        bookingId: e.bookingId, reference: r.reference, status: 'booked', position: null, etaMinutes: null, reason: 'reminder',
+        parking: null, lane: null, instructions: text,
+      },
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { AppConfig } from '@kouan/config';
+import { LoggingSmsGateway, SmsChannel, SocketChannel } from './channels';
+import { NOTIFICATION_CHANNELS, NotificationChannel, SMS_GATEWAY } from './notification';
+import { NotificationSender } from './notification-sender';
+import { NotificationsRepository } from './notifications.repository';
+import { NotifyConsumer } from './notify.consumer';
+
+/**
+ * Driver notifications, for the worker: the relay's consumer, the sender and the channels NOTIFY_CHANNELS names.
+ * A real SMS provider replaces SMS_GATEWAY; nothing else changes.
+ */
+@Module({
+  providers: [
+    SocketChannel,
+    SmsChannel,
+    { provide: SMS_GATEWAY, useClass: LoggingSmsGateway },
+    {
+      provide: NOTIFICATION_CHANNELS,
+      inject: [AppConfig, SocketChannel, SmsChannel],
+      useFactory: (config: AppConfig, ...all: NotificationChannel[]) => all.filter((c) => config.env.notifyChannels.includes(c.name)),
+    },
+    NotificationsRepository,
+    NotificationSender,
+    NotifyConsumer,
+  ],
+})
+export class NotifyModule {}
