@@ -14,6 +14,7 @@ import { PortsModule } from '@kouan/ports';
 import { QueueModule } from '@kouan/queue';
 import { RealtimeModule } from '@kouan/realtime';
 import { HealthController } from './health.controller';
+import { JobsBoardModule } from './jobs-board/jobs-board.module';
 import { LiveGateway } from './live.gateway';
 import { LiveQueues } from './live-queues';
 import { MetricsController } from './metrics.controller';
@@ -45,6 +46,7 @@ export class ApiModule {
         RealtimeModule,
         BookingModule,
         QueueModule,
+        JobsBoardModule,
       ],
       controllers: [HealthController, PagesController],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }, LiveQueues, LiveGateway],
