@@ -60,9 +60,11 @@ describe('jobs board (Bull Board at /admin/queues)', () => {
     const page = await api.http.get(BOARD).set(bearer(api.adminToken)).expect(200).expect('Content-Type', /text\/html/);
     expect(page.text).toContain('<title>Kouan jobs</title>');
     expect(page.text).toContain(`<base href="${BOARD}/" />`);
-    // The API's helmet headers still apply, and nothing of the board is cached.
-    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    // helmet's headers still apply; the board's CSP keeps it same-origin (no Google Fonts); nothing is cached.
     expect(page.headers['x-content-type-options']).toBe('nosniff');
+    expect(page.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self';");
+    expect(page.headers['content-security-policy']).not.toContain('https:');
     expect(page.headers['cache-control']).toBe('no-store');
 
     const script = /src="(static\/js\/main\.[\w.]+\.js)"/.exec(page.text)?.[1];
@@ -109,7 +111,11 @@ describe('jobs board (Bull Board at /admin/queues)', () => {
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
+      // Requests off the API's origin, and how each ended: the browser must not even try them.
+      const elsewhere: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
+      page.on('requestfinished', (r) => { if (!r.url().startsWith(api.url)) elsewhere.push(`${r.url()} loaded`); });
+      page.on('requestfailed', (r) => { if (!r.url().startsWith(api.url)) elsewhere.push(`${r.url()} ${r.failure()?.errorText}`); });
       // What the staff console does for a port admin: the session call with its bearer token, then the board.
       await page.goto(`${api.url}/health`);
       const status = await page.evaluate(
@@ -120,6 +126,7 @@ describe('jobs board (Bull Board at /admin/queues)', () => {
       await page.goto(`${api.url}${BOARD}`);
       await page.getByText('maintenance', { exact: false }).first().waitFor({ timeout: 15_000 });
       expect(errors).toEqual([]);
+      expect(elsewhere.filter((r) => !/ (csp|net::ERR_BLOCKED_BY_CSP)$/.test(r))).toEqual([]);
     } finally {
       await browser.close();
     }

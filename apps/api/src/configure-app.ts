@@ -7,7 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { TRUSTED_PROXIES, verifyJsonDepth } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
 import { originGate, RedisIoAdapter } from '@kouan/realtime';
-import { JOBS_BOARD_PATH } from './jobs-board/jobs-board.auth';
+import { JOBS_BOARD_PATH } from './jobs-board/jobs-board.gate';
 import { PAGE_ROUTES } from './pages.controller';
 
 export const API_PREFIX = 'api/v1';

@@ -2,7 +2,7 @@ import { Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, type Principal, Roles, TokenService } from '@kouan/auth';
-import { JOBS_BOARD_COOKIE, JOBS_BOARD_PATH } from './jobs-board.auth';
+import { JOBS_BOARD_COOKIE, JOBS_BOARD_PATH } from './jobs-board.gate';
 
 /** A board session lasts this long at most (and never past the token that opened it): open it again after. */
 const SESSION_MS = 30 * 60_000;

@@ -4,7 +4,7 @@ import { BullBoardModule } from '@bull-board/nestjs';
 import { Module } from '@nestjs/common';
 import { QueueName } from '@kouan/jobs';
 import { JobsBoardSessionController } from './jobs-board-session.controller';
-import { JOBS_BOARD_PATH, JobsBoardAuth } from './jobs-board.auth';
+import { JOBS_BOARD_PATH, JobsBoardGate } from './jobs-board.gate';
 
 /** Bull Board over every queue of `QueueName`, for port admins, at /admin/queues (docs/operations.md). */
 @Module({
@@ -12,7 +12,7 @@ import { JOBS_BOARD_PATH, JobsBoardAuth } from './jobs-board.auth';
     BullBoardModule.forRoot({
       route: JOBS_BOARD_PATH,
       adapter: ExpressAdapter,
-      middleware: JobsBoardAuth,
+      middleware: JobsBoardGate,
       boardOptions: { uiConfig: { boardTitle: 'Kouan jobs' } },
     }),
     BullBoardModule.forFeature(...Object.values(QueueName).map((name) => ({ name, adapter: BullMQAdapter }))),
