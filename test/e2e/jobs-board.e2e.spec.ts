@@ -116,7 +116,7 @@ describe('jobs board (Bull Board at /admin/queues)', () => {
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('requestfinished', (r) => { if (!r.url().startsWith(api.url)) elsewhere.push(`${r.url()} loaded`); });
       page.on('requestfailed', (r) => { if (!r.url().startsWith(api.url)) elsewhere.push(`${r.url()} ${r.failure()?.errorText}`); });
-      // What the staff console does for a port admin: the session call with its bearer token, then the board.
+      // How a port admin opens it (docs/operations.md): the session call with the bearer token, then the board.
       await page.goto(`${api.url}/health`);
       const status = await page.evaluate(
         async ([url, token]) => (await fetch(url, { method: 'POST', headers: { Authorization: `Bearer ${token}` } })).status,
