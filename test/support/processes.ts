@@ -108,9 +108,23 @@ export class AppProcess {
   }
 
   async stop(): Promise<void> {
+    await this.signal('SIGTERM');
+  }
+
+  /** SIGKILL: no shutdown hooks, no goodbye to Redis or Postgres, as when the machine or the container dies. */
+  async kill(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  /** Whether any line the process has written so far contains `text`. */
+  said(text: string): boolean {
+    return this.output.join('').includes(text);
+  }
+
+  private async signal(signal: NodeJS.Signals): Promise<void> {
     if (!this.alive) return;
     const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.kill('SIGTERM');
+    this.child.kill(signal);
     await exited;
   }
 }

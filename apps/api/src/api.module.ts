@@ -15,6 +15,7 @@ import { QueueModule } from '@kouan/queue';
 import { RealtimeModule } from '@kouan/realtime';
 import { WebhooksModule } from '@kouan/webhooks';
 import { HealthController } from './health.controller';
+import { JobsBoardModule } from './jobs-board/jobs-board.module';
 import { LiveGateway } from './live.gateway';
 import { LiveQueues } from './live-queues';
 import { MetricsController } from './metrics.controller';
@@ -47,6 +48,7 @@ export class ApiModule {
         BookingModule,
         QueueModule,
         WebhooksModule,
+        JobsBoardModule,
       ],
       controllers: [HealthController, PagesController],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }, LiveQueues, LiveGateway],

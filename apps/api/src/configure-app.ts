@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { TRUSTED_PROXIES, verifyJsonDepth } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
 import { originGate, RedisIoAdapter } from '@kouan/realtime';
+import { JOBS_BOARD_PATH } from './jobs-board/jobs-board.gate';
 import { PAGE_ROUTES } from './pages.controller';
 
 export const API_PREFIX = 'api/v1';
@@ -39,6 +40,7 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
       { path: 'ready', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
       ...PAGE_ROUTES.map((path) => ({ path, method: RequestMethod.GET })),
+      { path: JOBS_BOARD_PATH, method: RequestMethod.ALL },
     ],
   });
   app.useGlobalPipes(

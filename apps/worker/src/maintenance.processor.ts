@@ -2,10 +2,10 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { warnGate } from '@kouan/db/redis-client';
-import { QueueName } from '@kouan/jobs';
+import { QueueName, WORKER_OPTIONS } from '@kouan/jobs';
 import { JobDispatcher } from './job-dispatcher';
 
-@Processor(QueueName.Maintenance)
+@Processor(QueueName.Maintenance, WORKER_OPTIONS)
 export class MaintenanceProcessor extends WorkerHost {
   private readonly logger = new Logger(MaintenanceProcessor.name);
   private readonly gate = warnGate();

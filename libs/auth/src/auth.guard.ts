@@ -12,6 +12,18 @@ export const bearerToken = (header: string | undefined): string | undefined => {
 };
 
 /**
+ * The caller proven by `token`, if its role is one of `roles` (any role when none are given): 401 without a
+ * valid token, then 403 for another role. The guard and the jobs board (mounted as middleware, which guards
+ * do not reach) answer the same way.
+ */
+export function authorize(tokens: TokenService, token: string | undefined, roles?: readonly Role[]): Principal {
+  const principal = tokens.verify(token);
+  if (!principal) throw new UnauthorizedException('missing, invalid or expired access token');
+  if (roles && !roles.includes(principal.role)) throw new ForbiddenException(`role ${principal.role} may not do this`);
+  return principal;
+}
+
+/**
  * Global guard: a valid token (401) and then an allowed role (403), in that order and before any body or
  * query is validated; scope (404) is each service's job.
  */
@@ -27,13 +39,8 @@ export class AuthGuard implements CanActivate {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = ctx.switchToHttp().getRequest<Request & { principal?: Principal }>();
-    const principal = this.tokens.verify(bearerToken(req.headers.authorization));
-    if (!principal) throw new UnauthorizedException('missing, invalid or expired access token');
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (roles && !roles.includes(principal.role)) {
-      throw new ForbiddenException(`role ${principal.role} may not do this`);
-    }
-    req.principal = principal;
+    req.principal = authorize(this.tokens, bearerToken(req.headers.authorization), roles);
     return true;
   }
 }
