@@ -39,7 +39,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   private async sendDue(): Promise<number> {
     const { webhookTimeoutMs } = this.config.env;
-    const due = await this.repo.claimDue(BATCH, Math.ceil(webhookTimeoutMs / 1000) + 20);
+    // Twice the timeout and 5 s: a live attempt always ends (answer or timeout) and records itself well before it.
+    const due = await this.repo.claimDue(BATCH, (2 * webhookTimeoutMs) / 1000 + 5);
     await Promise.all(due.map((d) => this.attempt(d)));
     return due.length;
   }
