@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Browser, BrowserContext, BrowserContextOptions, chromium, Page } from 'playwright-core';
 import { API, bearer, cargo, createFirm, putSchedule, startApi, TestApi, TestFirm } from '../support/harness';
+import { until } from '../support/processes';
+import { WebhookReceiver } from '../support/webhook-receiver';
 
 /**
  * The pages served by the API (/d, /board/:port, /staff, /firm) in a real browser: Debian's Chromium driven by
@@ -321,6 +323,47 @@ describe('pages (browser)', () => {
     await checkIn('DULONG', staff.token, t.plate);
     await row.locator('.st', { hasText: /checked in/i }).waitFor(WAIT);
     expect(await row.locator('.queue').innerText()).toMatch(/^#1/);
+    // Webhooks are the firm admin's, not a dispatcher's.
+    expect(await page.locator('#hooks').isVisible()).toBe(false);
     expect(errors).toEqual([]);
+  });
+
+  it('firm dashboard: the firm admin adds a webhook (secret shown once), and sees a failing one flagged with its attempts', async () => {
+    const receiver = await new WebhookReceiver().start();
+    receiver.answer = 500;
+    const worker = await api.worker({ WEBHOOK_RETRY_SECONDS: '0.2,0.2,0.2', WEBHOOK_DISABLE_AFTER_SECONDS: '1', WEBHOOK_TIMEOUT_MS: '1000' });
+    try {
+      const email = `fadmin-${randomBytes(3).toString('hex')}@firm.example`;
+      await api.http.post(`${API}/firms/${firm.id}/users`).set(bearer(api.adminToken)).send({ email, password: 'firm-admin-password', role: 'firm_admin' }).expect(201);
+      const { page, errors } = await open({ viewport: { width: 1024, height: 900 } });
+      await page.goto(`${api.url}/firm`);
+      await page.fill('#email', email);
+      await page.fill('#password', 'firm-admin-password');
+      await page.click('#login button[type=submit]');
+      await page.locator('#hooks').waitFor(WAIT);
+      await page.fill('#hUrl', receiver.url);
+      await page.locator('#hEvents input[value="booking.created"]').check();
+      await page.click('#hookForm button[type=submit]');
+      const hook = page.locator('.hook', { hasText: receiver.url });
+      const secret = await hook.locator('.secret').innerText(WAIT);
+      expect(secret).toMatch(/^whsec_/);
+
+      await book('DULONG');
+      await until('the endpoint disabled', async () => {
+        const [h] = (await api.http.get(`${API}/webhooks`).set(bearer(api.tokens.sign({ sub: firm.id, role: 'firm_admin', firmId: firm.id }))).expect(200)).body;
+        return Boolean(h?.disabledAt);
+      }, 15_000);
+      await page.reload();
+      const flagged = page.locator('.hook.disabled', { hasText: receiver.url });
+      await flagged.waitFor(WAIT);
+      expect(await flagged.locator('.flag').innerText()).toMatch(/Disabled/);
+      expect(await flagged.locator('.attempts li').first().innerText()).toMatch(/booking\.created · try \d · failed \(500\)/);
+      // The secret was shown once: not after a reload.
+      expect(await flagged.locator('.secret').count()).toBe(0);
+      expect(errors.filter((e) => !/status of (500|409)/.test(e))).toEqual([]);
+    } finally {
+      await worker.close();
+      await receiver.stop();
+    }
   });
 });

@@ -90,8 +90,59 @@
     K.show('login', false); K.show('dash', true); K.show('logout', true);
     K.message($('loginMsg'), '');
     connect();
+    // Webhooks are the firm admin's: a dispatcher does not see them.
+    K.show('hooks', me.role === 'firm_admin');
+    if (me.role === 'firm_admin') hooks();
     return reload();
   }
+
+  // --- webhooks (firm admin) ---
+  var EVENTS = ['booking.created', 'booking.cancelled', 'booking.rescheduled', 'booking.checked_in', 'booking.called',
+    'booking.requeued', 'booking.completed', 'booking.no_show', 'booking.waived', 'booking.reminder'];
+  K.fill($('hEvents'), [K.el('legend', { text: 'Events' })].concat(EVENTS.map(function (e) {
+    return K.el('label', {}, [K.el('input', { type: 'checkbox', value: e, checked: e === 'booking.called' || e === 'booking.completed' ? 'checked' : null }), e]);
+  })));
+
+  function when(iso) { return iso ? new Date(iso).toLocaleString() : ''; }
+
+  /** Each endpoint with its state (failing, disabled: flagged) and its latest attempts. */
+  async function hooks(secretFor) {
+    try {
+      var list = await call('GET', '/webhooks');
+      var logs = await Promise.all(list.map(function (h) { return call('GET', '/webhooks/' + h.id + '/deliveries?limit=5'); }));
+      K.fill($('hookList'), list.length ? list.map(function (h, i) {
+        var state = h.disabledAt ? 'disabled' : h.failingSince ? 'failing' : 'ok';
+        return K.el('div', { class: 'hook ' + state, 'data-hook': h.id }, [
+          K.el('div', { class: 'row' }, [K.el('strong', { class: 'grow', text: h.url }),
+            K.el('button', { type: 'button', class: 'secondary', on: { click: function (ev) { removeHook(h, ev.target); } } }, ['Remove'])]),
+          state === 'disabled' ? K.el('div', { class: 'flag', text: 'Disabled ' + when(h.disabledAt) + ': every delivery failed for a day. Fix the receiver, then remove and add it again.' })
+            : state === 'failing' ? K.el('div', { class: 'flag', text: 'Failing since ' + when(h.failingSince) + ': deliveries are being retried.' }) : null,
+          secretFor && secretFor.id === h.id ? K.el('div', {}, ['Secret (shown once, keep it): ', K.el('span', { class: 'secret', text: secretFor.secret })]) : null,
+          K.el('div', { class: 'muted', text: h.events.join(', ') }),
+          logs[i].length ? K.el('ul', { class: 'attempts' }, logs[i].map(function (a) {
+            return K.el('li', { text: when(a.at) + ' · ' + a.type + ' · try ' + a.attempt + ' · ' + (a.outcome === 'delivered' ? 'delivered (' + a.status + ')' : 'failed (' + (a.status || a.error) + ')') });
+          })) : K.el('div', { class: 'muted', text: 'No deliveries yet.' }),
+        ]);
+      }) : [K.el('p', { class: 'muted', text: 'No webhooks.' })]);
+    } catch (e) { /* shown */ }
+  }
+
+  async function removeHook(h, button) {
+    if (!window.confirm('Remove the webhook to ' + h.url + '?')) return;
+    button.disabled = true;
+    try { await call('DELETE', '/webhooks/' + h.id); await hooks(); } catch (e) { button.disabled = false; }
+  }
+
+  $('hookForm').addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    var events = Array.prototype.filter.call($('hEvents').querySelectorAll('input'), function (i) { return i.checked; }).map(function (i) { return i.value; });
+    try {
+      var created = await call('POST', '/webhooks', { url: $('hUrl').value.trim(), events: events });
+      $('hUrl').value = '';
+      say('Webhook added. Copy its secret now: it is shown only once.', 'ok');
+      await hooks(created);
+    } catch (e) { /* shown */ }
+  });
 
   // --- new booking ---
   var formLoaded = false;
