@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { BookingDeadlinesRepository } from '@kouan/booking/booking-deadlines.repository';
 import { BookingEventsRepository } from '@kouan/booking/booking-events.repository';
 import { BookingLiveConsumer } from '@kouan/booking/booking-live.consumer';
 import { RemindDriversJob } from '@kouan/booking/jobs/remind-drivers.job';
@@ -13,6 +14,7 @@ import { ExpireOverdueJob, QueueNotifier, QueueReadService } from '@kouan/queue'
 import { NotifyModule } from '@kouan/notify';
 import { RealtimeModule } from '@kouan/realtime';
 import { WebhookDispatcher, WebhookFanOutConsumer, WebhooksRepository } from '@kouan/webhooks';
+import { DeadlineJobs } from './deadlines';
 import { JobDispatcher } from './job-dispatcher';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { OutboxRelay } from './outbox-relay';
@@ -32,7 +34,7 @@ export class WorkerModule {
         RealtimeModule,
         NotifyModule,
       ],
-      providers: [BookingEventsRepository, BookingLiveConsumer, WebhooksRepository, WebhookFanOutConsumer, WebhookDispatcher, BookingTransitions, OutboxRelay, JobDispatcher, MaintenanceProcessor, RecurringJobs, PurgeIdempotencyKeysJob, ExpireOverdueJob, RemindDriversJob, QueueReadService, QueueNotifier],
+      providers: [BookingDeadlinesRepository, DeadlineJobs, BookingEventsRepository, BookingLiveConsumer, WebhooksRepository, WebhookFanOutConsumer, WebhookDispatcher, BookingTransitions, OutboxRelay, JobDispatcher, MaintenanceProcessor, RecurringJobs, PurgeIdempotencyKeysJob, ExpireOverdueJob, RemindDriversJob, QueueReadService, QueueNotifier],
     };
   }
 }

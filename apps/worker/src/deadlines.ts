@@ -1,0 +1,70 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { BookingEventConsumer, ConsumesBookingEvents, DomainEvent } from '@kouan/booking/booking-events';
+import { BookingDeadlinesRepository, Deadline } from '@kouan/booking/booking-deadlines.repository';
+import { JobName, QueueName } from '@kouan/jobs';
+
+/** Deadlines this far ahead get their delayed job; later ones at a later sweep. Bounds what Redis holds. */
+const HORIZON_SECONDS = 600;
+const SWEEP_MS = 60_000;
+/** After the deadline: the job's handler then sees it passed by the database clock too. */
+const AFTER_DUE_MS = 250;
+
+/** Events that make or move a deadline (a booking, a slot change, a call, a truck put back in line). */
+const MOVES_DEADLINES = new Set<DomainEvent['type']>(['booking.created', 'booking.rescheduled', 'booking.called', 'booking.requeued']);
+
+const JOB_OF: Record<Deadline['kind'], JobName> = { expire: JobName.ExpireOverdue, remind: JobName.RemindDrivers };
+
+/**
+ * Runs the rules over time when they come due, not at the next minute: each deadline coming due (Postgres holds
+ * them all) gets a delayed job named for its time (`expire-overdue@<ms>`), so one is made however often it is
+ * asked for. The job carries no decision: its handler looks at the database and acts on what is due by then. A
+ * sweep every minute, at boot and when a booking's deadlines move (through the relay) adds any job missing, so a
+ * Redis that lost its jobs gets them back, and the minutely ExpireOverdue/RemindDrivers schedulers act on anything
+ * still overdue.
+ */
+@Injectable()
+@ConsumesBookingEvents('deadlines')
+export class DeadlineJobs implements BookingEventConsumer, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DeadlineJobs.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly deadlines: BookingDeadlinesRepository,
+    @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.timer = setInterval(() => void this.sweep(), SWEEP_MS);
+    this.timer.unref();
+    // A Redis that comes back (maybe empty: the development one keeps nothing) gets the coming jobs at once.
+    (await this.maintenance.getBackend().client).on('ready', () => void this.sweep());
+    void this.sweep();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  relayed(events: DomainEvent[]): void {
+    if (events.some((e) => MOVES_DEADLINES.has(e.type))) void this.sweep();
+  }
+
+  /** Adds a delayed job for every deadline coming due within the horizon. Returns how many it asked for. */
+  async sweep(): Promise<number> {
+    try {
+      const due = await this.deadlines.upcoming(HORIZON_SECONDS);
+      const now = Date.now();
+      await this.maintenance.addBulk(due.map((d) => {
+        const at = d.due_at.getTime();
+        const name = JOB_OF[d.kind];
+        return { name, data: {}, opts: { jobId: `${name}@${at}`, delay: Math.max(0, at + AFTER_DUE_MS - now) } };
+      }));
+      return due.length;
+    } catch (e) {
+      this.logger.warn({ err: { message: (e as Error).message } }, 'could not schedule deadline jobs; the minutely sweep acts anyway');
+      return 0;
+    }
+  }
+}
