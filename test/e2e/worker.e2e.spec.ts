@@ -124,7 +124,7 @@ describe('worker (real Postgres and Redis)', () => {
       expect(schedulers[1].template?.data).toEqual({ keepHours: 48 });
     });
 
-    it('marks trucks that missed their check-in window or their call no_show, and leaves the rest', async () => {
+    it('marks trucks that missed their check-in window no_show, puts a truck that missed its call back once, and leaves the rest', async () => {
       const firmId = await firm();
       const [{ vid, did }] = (await pg.query<{ vid: string; did: string }>(
         `WITH v AS (INSERT INTO vehicles (firm_id, plate, country) VALUES ($1, '云K' || floor(random() * 1e6)::text, 'CN') RETURNING id),
@@ -138,35 +138,43 @@ describe('worker (real Postgres and Redis)', () => {
          VALUES ('HEKOU', 'export', now() - $1::interval - interval '1 hour', now() - $1::interval, 5, 1) RETURNING id`,
         [endedAgo],
       )).rows[0].id;
-      const booking = async (slotId: string, status: string, calledAgo: string | null, day: number) => (await pg.query<{ id: string }>(
+      const booking = async (slotId: string, status: string, calledAgo: string | null, day: number, calledTimeouts = 0) => (await pg.query<{ id: string }>(
         `INSERT INTO bookings (reference, firm_id, slot_id, port_code, direction, service_date, vehicle_id, driver_id, status,
-           driver_code_hash, cargo_description, hs_code, weight_kg, called_at)
+           driver_code_hash, cargo_description, hs_code, weight_kg, called_at, called_timeouts)
          VALUES ('HEKOU-TEST-' || floor(random() * 1e9)::text, $1, $2, 'HEKOU', 'export', current_date + $6::int, $3, $4, $5,
-           repeat('0', 64), 'Rubber', '400122', 20000, now() - $7::interval)
+           repeat('0', 64), 'Rubber', '400122', 20000, now() - $7::interval, $8)
          RETURNING id`,
-        [firmId, slotId, vid, did, status, day, calledAgo ?? '0 seconds'],
+        [firmId, slotId, vid, did, status, day, calledAgo ?? '0 seconds', calledTimeouts],
       )).rows[0].id;
       const missed = await booking(await slot('2 hours'), 'booked', null, 0);
       const inGrace = await booking(await slot('10 minutes'), 'booked', null, 1);
       const lostOnTheWay = await booking(await slot('5 minutes'), 'called', '20 minutes', 2);
       const onTheWay = await booking(await slot('5 minutes'), 'called', '5 minutes', 3);
+      const lostAgain = await booking(await slot('5 minutes'), 'called', '16 minutes', 4, 1);
       const job = await queue.add(JobName.ExpireOverdue, {});
       await until('the expiry job', async () => {
         const state = await queue.getJobState(job.id!);
         if (state === 'failed') throw new Error(`the expiry job failed: ${(await queue.getJob(job.id!))!.failedReason}`);
         return state === 'completed';
       });
-      const status = async (id: string) => (await pg.query<{ status: string }>('SELECT status FROM bookings WHERE id = $1', [id])).rows[0].status;
-      expect([await status(missed), await status(inGrace), await status(lostOnTheWay), await status(onTheWay)])
-        .toEqual(['no_show', 'booked', 'no_show', 'called']);
-      expect((await queue.getJob(job.id!))!.returnvalue).toBe(2);
-      // Each no-show wrote its event in the same statement, saying why.
+      const status = async (id: string) => (await pg.query<{ status: string; called_timeouts: number }>(
+        'SELECT status, called_timeouts FROM bookings WHERE id = $1', [id],
+      )).rows[0];
+      const after = [];
+      for (const id of [missed, inGrace, lostOnTheWay, onTheWay, lostAgain]) after.push(await status(id));
+      expect(after).toEqual([
+        { status: 'no_show', called_timeouts: 0 }, { status: 'booked', called_timeouts: 0 }, { status: 'checked_in', called_timeouts: 1 },
+        { status: 'called', called_timeouts: 0 }, { status: 'no_show', called_timeouts: 1 },
+      ]);
+      expect((await queue.getJob(job.id!))!.returnvalue).toBe(3);
+      // Each move wrote its event in the same statement, saying why.
       const events = (await pg.query<{ booking_id: string; type: string; reason: string }>(
         `SELECT booking_id, type, data ->> 'reason' AS reason FROM booking_events WHERE booking_id = ANY($1) ORDER BY seq`,
-        [[missed, inGrace, lostOnTheWay, onTheWay]],
+        [[missed, inGrace, lostOnTheWay, onTheWay, lostAgain]],
       )).rows;
       expect(events.map((e) => [e.booking_id, e.type, e.reason]).sort()).toEqual([
-        [missed, 'booking.no_show', 'not_arrived'], [lostOnTheWay, 'booking.no_show', 'called_timeout'],
+        [missed, 'booking.no_show', 'not_arrived'], [lostOnTheWay, 'booking.requeued', 'called_timeout'],
+        [lostAgain, 'booking.no_show', 'called_timeout'],
       ].sort());
     });
 

@@ -19,10 +19,17 @@ export const EVENT = (type: BookingEventType, extra = `'{}'::jsonb`) => `ev AS (
 
 export const MOVED = 'b.id, b.firm_id, b.port_code, b.direction, b.reference, b.status';
 
-/** A booked truck that never arrived before its check-in window closed, or a called one that never reached the lane. */
-const OVERDUE = `
-  (b.status = 'booked' AND sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) < now())
-  OR (b.status = 'called' AND b.called_at + make_interval(mins => sc.called_timeout_minutes) < now())`;
+/** A booked truck that never arrived before its check-in window closed. */
+const MISSED_WINDOW = `b.status = 'booked' AND sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) < now()`;
+
+/** A called truck that has not reached its lane within the called timeout (`sc`: its port's schedule). */
+const CALL_TIMED_OUT = `b.status = 'called' AND b.called_at + make_interval(mins => sc.called_timeout_minutes) < now()`;
+
+/** Trucks the worker must act on: a missed check-in window, or a call timed out (put back once, then no_show). */
+const OVERDUE = `(${MISSED_WINDOW}) OR (${CALL_TIMED_OUT})`;
+
+/** Overdue trucks that become no_show: a missed check-in window, or a call timed out after the truck was put back once. */
+const DUE_NO_SHOW = `(${MISSED_WINDOW}) OR (${CALL_TIMED_OUT} AND b.called_timeouts > 0)`;
 
 
 export interface CheckInMove {
@@ -79,7 +86,9 @@ export class BookingTransitions {
 
   /**
    * called → checked_in, held at the front (`front_key`, newest first: see libs/queue/src/front-of-line.ts),
-   * without the green channel. `reason` says why (skipped by staff, called_timeout).
+   * without the green channel. `reason` says why: skipped by staff, or called_timeout, which the statement
+   * re-checks on the database clock (the call timed out, and it is the truck's first timeout) and counts in
+   * `called_timeouts`.
    */
   async requeue(em: EntityManager, id: string, instructions: Record<string, string>, reason: 'skipped' | 'called_timeout'): Promise<boolean> {
     return Boolean(await one(
@@ -87,8 +96,12 @@ export class BookingTransitions {
       `WITH moved AS (
          UPDATE bookings b SET status = 'checked_in', updated_at = now(), lane_id = NULL, called_at = NULL, priority = false,
            instructions = (SELECT $2::jsonb ->> d.language FROM drivers d WHERE d.id = b.driver_id),
-           front_key = nextval('queue_key_seq')
-         WHERE b.id = $1 AND b.status = 'called' RETURNING ${MOVED}
+           front_key = nextval('queue_key_seq'),
+           called_timeouts = b.called_timeouts + CASE WHEN $3::text = 'called_timeout' THEN 1 ELSE 0 END
+         FROM schedules sc
+         WHERE b.id = $1 AND b.status = 'called' AND sc.port_code = b.port_code
+           AND ($3::text <> 'called_timeout' OR (${CALL_TIMED_OUT} AND b.called_timeouts = 0))
+         RETURNING ${MOVED}
        ), ${EVENT('booking.requeued', `jsonb_build_object('reason', $3::text)`)}
        SELECT id FROM moved`,
       [id, JSON.stringify(instructions), reason],
@@ -130,8 +143,8 @@ export class BookingTransitions {
   }
 
   /**
-   * Every truck of one queue past its deadline → no_show: booked ones whose check-in window has closed, called
-   * ones not at the lane within the called timeout. Returns their ids.
+   * Every truck of one queue past its last deadline → no_show: booked ones whose check-in window has closed,
+   * called ones not at the lane within the called timeout after they were put back once already. Returns their ids.
    */
   async expireOverdue(em: EntityManager, port: string, direction: string): Promise<string[]> {
     const gone = await rows<{ id: string }>(
@@ -140,13 +153,28 @@ export class BookingTransitions {
          UPDATE bookings b SET status = 'no_show', updated_at = now(), bay = NULL, parking_area_id = NULL
          FROM slots sl, schedules sc, bookings was
          WHERE sl.id = b.slot_id AND sc.port_code = b.port_code AND b.port_code = $1 AND b.direction = $2
-           AND b.status IN ('booked', 'called') AND (${OVERDUE}) AND was.id = b.id
+           AND b.status IN ('booked', 'called') AND (${DUE_NO_SHOW}) AND was.id = b.id
          RETURNING ${MOVED}, was.status = 'called' AS was_called
        ), ${EVENT('booking.no_show', `jsonb_build_object('reason', CASE WHEN m.was_called THEN 'called_timeout' ELSE 'not_arrived' END)`)}
        SELECT id FROM moved`,
       [port, direction],
     );
     return gone.map((g) => g.id);
+  }
+
+  /**
+   * Called trucks of one queue past the called timeout for the first time, in the order their calls timed out:
+   * each goes back into the line once (requeue with reason called_timeout).
+   */
+  async firstCallTimeouts(em: EntityManager, port: string, direction: string): Promise<string[]> {
+    const late = await rows<{ id: string }>(
+      em,
+      `SELECT b.id FROM bookings b JOIN schedules sc ON sc.port_code = b.port_code
+       WHERE b.port_code = $1 AND b.direction = $2 AND ${CALL_TIMED_OUT} AND b.called_timeouts = 0
+       ORDER BY b.called_at, b.id`,
+      [port, direction],
+    );
+    return late.map((l) => l.id);
   }
 
   /**

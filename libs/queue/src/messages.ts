@@ -24,6 +24,14 @@ const TEXT = {
     my: 'နောက်ကားနောက်သို့ ရွှေ့ထားပါသည်။ ထပ်ခေါ်သည်အထိ စောင့်ပါ။',
     th: 'คุณถูกย้ายไปอยู่หลังรถคันถัดไป กรุณารอเรียกอีกครั้ง',
   },
+  calledTimeout: {
+    zh: '您被叫号后未按时到达通道，已被重新排到队首车辆之后。请在附近等候再次叫号；再次超时将记为未到。',
+    en: 'You did not reach the lane in time after your call, so you were put back in the line behind the truck now first. Wait nearby to be called again; missing the next call marks the booking as a no-show.',
+    lo: 'ທ່ານບໍ່ໄດ້ມາຮອດຊ່ອງທາງທັນເວລາຫຼັງຈາກຖືກເອີ້ນ, ທ່ານຈຶ່ງຖືກຈັດກັບເຂົ້າແຖວຢູ່ຫຼັງລົດຄັນທຳອິດ. ກະລຸນາລໍຖ້າຢູ່ໃກ້ໆເພື່ອຖືກເອີ້ນອີກຄັ້ງ; ຖ້າພາດອີກຈະຖືວ່າບໍ່ມາ.',
+    vi: 'Bạn không đến làn kịp sau khi được gọi nên đã được xếp lại vào hàng, sau xe đang đứng đầu. Vui lòng chờ gần đó để được gọi lại; lỡ lần gọi tiếp theo sẽ bị tính là vắng mặt.',
+    my: 'ခေါ်ပြီးနောက် လမ်းကြောင်းသို့ အချိန်မီ မရောက်သဖြင့် ရှေ့ဆုံးကားနောက်သို့ တန်းစီပြန်ထားပါသည်။ ထပ်ခေါ်သည်အထိ အနီးတွင် စောင့်ပါ။ နောက်တစ်ကြိမ် လွတ်သွားပါက မလာရောက်ဟု မှတ်ပါမည်။',
+    th: 'คุณไปถึงช่องตรวจไม่ทันหลังถูกเรียก จึงถูกจัดกลับเข้าคิวต่อจากรถคันแรก กรุณารออยู่ใกล้ ๆ เพื่อถูกเรียกอีกครั้ง หากพลาดอีกครั้งจะถือว่าไม่มา',
+  },
 } as const;
 
 export type MessageKey = keyof typeof TEXT;

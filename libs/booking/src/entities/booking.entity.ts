@@ -37,6 +37,8 @@ import { DRIVER_CODE_LOCK_AFTER, DRIVER_CODE_PER_HOUR } from '../secrets';
   'chk_bookings_driver_code_failures',
   `"driver_code_failures" BETWEEN 0 AND ${DRIVER_CODE_LOCK_AFTER} AND "driver_code_window_failures" BETWEEN 0 AND ${DRIVER_CODE_PER_HOUR}`,
 )
+// A called truck that misses the lane goes back into the line once; the second time it is a no-show.
+@Check('chk_bookings_called_timeouts', `"called_timeouts" BETWEEN 0 AND 1`)
 export class Booking {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -131,6 +133,10 @@ export class Booking {
 
   @Column({ name: 'called_at', type: 'timestamptz', nullable: true })
   calledAt: Date | null;
+
+  /** Times the worker put this truck back into the line because it did not reach its lane within the called timeout. */
+  @Column({ name: 'called_timeouts', type: 'smallint', default: 0 })
+  calledTimeouts: number;
 
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
   completedAt: Date | null;

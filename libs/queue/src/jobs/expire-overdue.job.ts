@@ -5,6 +5,8 @@ import { BookingTransitions } from '@kouan/booking/booking-transitions.repositor
 import { inTransaction } from '@kouan/common';
 import { JobHandler, JobHandlerFor } from '@kouan/jobs/job-handler';
 import { JobName } from '@kouan/jobs/job-names';
+import { readmitBehindHead } from '../front-of-line';
+import { messagesByLanguage } from '../messages';
 import { lockQueue } from '../queue-lock';
 import { QueueNotifier } from '../queue-notifier';
 import { QueueReadService } from '../queue-read.service';
@@ -12,10 +14,18 @@ import { QueueReadService } from '../queue-read.service';
 /** No payload: every run looks at the whole database. */
 export type ExpireOverdueJobData = Record<string, never>;
 
+/** What one run did to one queue. */
+interface Swept {
+  noShows: number;
+  requeued: number;
+}
+
 /**
- * Marks overdue trucks no_show, one port-direction queue at a time under its queue lock (like every queue
- * change), then tells the drivers, firms and boards. A crash between queues loses nothing: the next run
- * finds what is still overdue.
+ * The rules over time, one port-direction queue at a time under its queue lock (like every queue change), each
+ * change re-checked on the database clock by the statement that makes it: a booked truck whose check-in window
+ * closed becomes no_show; a called truck past the called timeout goes back into the line once, directly behind
+ * the truck first in line, and becomes no_show at its second timeout. Drivers, firms and boards hear every change
+ * as a delta. A crash between changes loses nothing: the next run finds what is still overdue.
  */
 @Injectable()
 @JobHandlerFor(JobName.ExpireOverdue)
@@ -29,19 +39,45 @@ export class ExpireOverdueJob implements JobHandler<ExpireOverdueJobData> {
     private readonly transitions: BookingTransitions,
   ) {}
 
+  /** The number of trucks moved (made no_show or put back into the line). */
   async handle(): Promise<number> {
     const queues = await this.transitions.overdueQueues(this.ds);
-    let total = 0;
+    const total: Swept = { noShows: 0, requeued: 0 };
     for (const q of queues) {
-      const { expired, delta } = await inTransaction(this.ds, async (em) => {
-        const { version } = await lockQueue(em, q.port_code, q.direction);
-        const ids = await this.transitions.expireOverdue(em, q.port_code, q.direction);
-        return { expired: ids, delta: await this.reader.delta(em, q.port_code, q.direction, version, null, ids) };
-      });
-      total += expired.length;
-      this.notifier.changed(delta);
+      const swept = await this.sweep(q.port_code, q.direction);
+      total.noShows += swept.noShows;
+      total.requeued += swept.requeued;
     }
-    if (total) this.logger.log({ expired: total }, 'marked overdue trucks no_show');
-    return total;
+    if (total.noShows || total.requeued) this.logger.log(total, 'moved overdue trucks');
+    return total.noShows + total.requeued;
+  }
+
+  /**
+   * A delta carries at most one truck that joined the line (what LiveQueue applies), so each timed-out truck
+   * goes back in a transaction of its own: the first with the queue's no-shows, the others one by one, in the
+   * order their calls timed out. Each goes directly behind the head of its moment, as a skip would put it.
+   */
+  private async sweep(port: string, direction: string): Promise<Swept> {
+    const swept: Swept = { noShows: 0, requeued: 0 };
+    let late: string[] | undefined;
+    do {
+      const pending = late;
+      const step = await inTransaction(this.ds, async (em) => {
+        const { version } = await lockQueue(em, port, direction);
+        const gone = pending ? [] : await this.transitions.expireOverdue(em, port, direction);
+        const [next, ...rest] = pending ?? (await this.transitions.firstCallTimeouts(em, port, direction));
+        const back = next !== undefined && await readmitBehindHead(
+          em, this.transitions, port, direction,
+          () => this.transitions.requeue(em, next, messagesByLanguage('calledTimeout'), 'called_timeout'),
+        );
+        const joined = back ? next : null;
+        return { gone, joined, rest, delta: await this.reader.delta(em, port, direction, version, joined, gone) };
+      });
+      this.notifier.changed(step.delta);
+      swept.noShows += step.gone.length;
+      if (step.joined) swept.requeued += 1;
+      late = step.rest;
+    } while (late.length);
+    return swept;
   }
 }
