@@ -209,6 +209,15 @@ describe('live queue (REST)', () => {
       await api.http.post(`${API}/ports/${PORT}/lanes/${lane}/status`).set(bearer(staff)).send({ status: 'open' }).expect(200);
       expect((await api.http.get(`${API}/driver/booking`).set(bearer(driver)).expect(200)).body.etaMinutes).toEqual(expect.any(Number));
       await api.http.post(`${API}/ports/${PORT}/lanes/${lane}/status`).set(bearer(staff)).send({ status: 'shut' }).expect(400);
+      // Each real change is kept with its time and author; setting the status a lane already has records nothing.
+      await api.http.post(`${API}/ports/${PORT}/lanes/${lane}/status`).set(bearer(staff)).send({ status: 'open' }).expect(200);
+      const history = await api.ds.query(
+        `SELECT status, changed_at <= now() AS past, changed_by = $2 AS by_staff FROM lane_status_changes WHERE lane_id = $1 ORDER BY id`,
+        [lane, api.tokens.verify(staff)!.sub],
+      );
+      expect(history.slice(-3)).toEqual([
+        { status: 'paused', past: true, by_staff: true }, { status: 'closed', past: true, by_staff: true }, { status: 'open', past: true, by_staff: true },
+      ]);
     });
 
     it('reports the day: places offered, booked and used, no-shows, waits and service times', async () => {

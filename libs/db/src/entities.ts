@@ -10,10 +10,11 @@ import { ParkingArea } from '@kouan/parking/entities/parking-area.entity';
 import { QueueCount } from '@kouan/queue/entities/queue-count.entity';
 import { QueueState } from '@kouan/queue/entities/queue-state.entity';
 import { Lane } from '@kouan/ports/entities/lane.entity';
+import { LaneStatusChange } from '@kouan/ports/entities/lane-status-change.entity';
 import { Port } from '@kouan/ports/entities/port.entity';
 import { Schedule } from '@kouan/ports/entities/schedule.entity';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '@kouan/webhooks/entities/webhook.entities';
 import { Slot, SlotFirmUsage } from '@kouan/ports/entities/slot.entity';
 
-export const ENTITIES = [Port, Lane, Schedule, Slot, SlotFirmUsage, Firm, Vehicle, Driver, User, Booking, BookingEvent, IdempotencyKey, ParkingArea, QueueState, QueueCount,
-  WebhookEndpoint, WebhookDelivery, WebhookAttempt, Notification];
+export const ENTITIES = [Port, Lane, LaneStatusChange, Schedule, Slot, SlotFirmUsage, Firm, Vehicle, Driver, User, Booking, BookingEvent, IdempotencyKey, ParkingArea,
+  QueueState, QueueCount, WebhookEndpoint, WebhookDelivery, WebhookAttempt, Notification];

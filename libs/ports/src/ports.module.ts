@@ -5,6 +5,7 @@ import { Lane } from './entities/lane.entity';
 import { Port } from './entities/port.entity';
 import { Schedule } from './entities/schedule.entity';
 import { Slot } from './entities/slot.entity';
+import { LanesRepository } from './lanes.repository';
 import { PortSeedService } from './port-seed.service';
 import { PortsController } from './ports.controller';
 import { PortsService } from './ports.service';
@@ -14,7 +15,7 @@ import { SlotsService } from './slots.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Port, Lane, Schedule, Slot]), ParkingModule],
   controllers: [PortsController],
-  providers: [PortsService, SlotsService, SlotsRepository, PortSeedService],
-  exports: [PortsService, SlotsService, PortSeedService],
+  providers: [PortsService, SlotsService, SlotsRepository, PortSeedService, LanesRepository],
+  exports: [PortsService, SlotsService, PortSeedService, LanesRepository],
 })
 export class PortsModule {}

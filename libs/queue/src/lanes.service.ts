@@ -7,6 +7,7 @@ import { illegalMove } from '@kouan/booking/booking-status';
 import type { BookingStatus } from '@kouan/booking/booking-status';
 import { DomainError, inTransaction, notFound, one } from '@kouan/common';
 import type { LaneStatus } from '@kouan/ports/entities/lane.entity';
+import { LanesRepository } from '@kouan/ports/lanes.repository';
 import { isoInZone } from '@kouan/ports/slot-grid';
 import type { LaneView } from '@kouan/realtime/live-events';
 import { LivePublisher } from '@kouan/realtime/live.publisher';
@@ -26,13 +27,18 @@ const TARGET: Record<Outcome, BookingStatus> = { complete: 'completed', skip: 'c
 export class LanesService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
+    private readonly lanes: LanesRepository,
     private readonly live: LivePublisher,
     private readonly notifier: QueueNotifier,
     private readonly reader: QueueReadService,
     private readonly transitions: BookingTransitions,
   ) {}
 
-  /** Opening, pausing or closing a lane changes every ETA of its direction, so the queue moves on a version too. */
+  /**
+   * Opening, pausing or closing a lane changes every ETA of its direction, so the queue moves on a version too.
+   * The change is recorded with its time (the ports lib's lane history): a lane stopped during a slot waives that
+   * slot's no-shows.
+   */
   async setStatus(p: Principal, port: string, laneId: string, status: LaneStatus): Promise<LaneView> {
     assertPortScope(p, port);
     const { view, delta } = await inTransaction(this.ds, async (em) => {
@@ -43,7 +49,7 @@ export class LanesService {
       );
       if (!found) throw notFound('lane');
       const { version } = await lockQueue(em, port, found.direction);
-      const updated = await one<LaneView>(em, 'UPDATE lanes SET status = $2 WHERE id = $1 RETURNING id, name, direction, status', [laneId, status]);
+      const updated = await this.lanes.setStatus(em, laneId, status, p.sub);
       return { view: updated as LaneView, delta: await this.reader.delta(em, port, found.direction, version, null) };
     });
     this.live.lane(port, view.direction, { port, laneId, status: view.status });

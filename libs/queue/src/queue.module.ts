@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BookingModule } from '@kouan/booking/booking.module';
 import { ParkingModule } from '@kouan/parking/parking.module';
+import { PortsModule } from '@kouan/ports/ports.module';
 import { CheckInService } from './check-in.service';
 import { DriverController } from './driver.controller';
 import { KpisService } from './kpis.service';
@@ -10,7 +11,7 @@ import { QueueNotifier } from './queue-notifier';
 import { QueueReadService } from './queue-read.service';
 
 @Module({
-  imports: [BookingModule, ParkingModule],
+  imports: [BookingModule, ParkingModule, PortsModule],
   controllers: [QueueController, OutcomeController, DriverController],
   providers: [QueueReadService, QueueNotifier, CheckInService, LanesService, KpisService],
   exports: [QueueReadService],
