@@ -97,7 +97,7 @@ describe('driver sessions', () => {
       if (status === 'cancelled') {
         await api.http.post(`${API}/bookings/${b.id}/cancel`).set(bearer(firm.dispatcherToken)).expect(200);
       } else {
-        await api.ds.query('UPDATE bookings SET status = $2 WHERE id = $1', [b.id, status]);
+        await api.ds.query(`UPDATE bookings SET status = $2::varchar, no_show_at = CASE WHEN $2::varchar = 'no_show' THEN now() END WHERE id = $1`, [b.id, status]);
       }
       for (const res of [await open(b.reference, b.driverCode), await refresh(session.body.accessToken), await reissue(b.id)]) {
         expect(res.status).toBe(410);

@@ -174,6 +174,13 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(400, 'put', `${API}/ports/HEKOU/schedule`, { token: admin, body: { ...DEFAULT_SCHEDULE, slotMinutes: 0 } });
     await expectStatus(404, 'put', `${API}/ports/NOWHERE/schedule`, { token: admin, body: DEFAULT_SCHEDULE });
     await expectStatus(422, 'put', `${API}/ports/HEKOU/schedule`, { token: admin, body: { ...DEFAULT_SCHEDULE, openFrom: '18:00', openTo: '09:00' } }, 'invalid_schedule');
+    // The strike limit: 5 by default, kept when a later body omits it, 0-100.
+    expect((await expectStatus(200, 'put', `${API}/ports/HEKOU/schedule`, { token: admin, body: { ...DEFAULT_SCHEDULE, strikeLimit: 3 } })).body.strikeLimit).toBe(3);
+    expect((await expectStatus(200, 'put', `${API}/ports/HEKOU/schedule`, { token: admin, body: DEFAULT_SCHEDULE })).body.strikeLimit).toBe(3);
+    for (const strikeLimit of [-1, 101, 2.5, '5']) {
+      await expectStatus(400, 'put', `${API}/ports/HEKOU/schedule`, { token: admin, body: { ...DEFAULT_SCHEDULE, strikeLimit } });
+    }
+    expect((await expectStatus(200, 'put', `${API}/ports/HEKOU/schedule`, { token: admin, body: { ...DEFAULT_SCHEDULE, strikeLimit: 5 } })).body.strikeLimit).toBe(5);
 
     const email = `officer-${randomBytes(3).toString('hex')}@port.example`;
     await expectStatus(201, 'post', `${API}/ports/HEKOU/staff`, { token: admin, body: { email, password: 'correct-horse-battery' } });
@@ -330,6 +337,26 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(401, 'post', `${laneUrl}/call-next`);
     const done = await expectStatus(200, 'get', `${API}/driver/booking`, { token: driver });
     expect(done.body).toMatchObject({ status: 'no_show', position: null });
+
+    // The firm's standing: the lane was paused during this slot (above), so the no-show is no strike by itself;
+    // staff may still waive it with a reason.
+    const standing = `${API}/firms/${firm.id}/standing`;
+    expect((await expectStatus(200, 'get', standing, { token: firm.dispatcherToken, query: { port: PORT } })).body)
+      .toMatchObject({ strikes30d: 0, noShows30d: 1, strikeLimit: 5, quotaPercentNow: 100, port: PORT });
+    await expectStatus(200, 'get', standing, { token: api.adminToken });
+    await expectStatus(404, 'get', `${API}/firms/${other.id}/standing`, { token: firm.dispatcherToken });
+    await expectStatus(404, 'get', standing, { token: firm.dispatcherToken, query: { port: 'NOWHERE' } });
+    await expectStatus(400, 'get', standing, { token: firm.dispatcherToken, query: { port: '%' } });
+    await expectStatus(403, 'get', standing, { token: staff });
+    await expectStatus(401, 'get', standing);
+    await expectStatus(400, 'post', `${API}/bookings/${a.bookingId}/waive`, { token: staff, body: {} });
+    await expectStatus(409, 'post', `${API}/bookings/${b.bookingId}/waive`, { token: staff, body: { reason: 'gate fault' } }, 'not_no_show');
+    await expectStatus(403, 'post', `${API}/bookings/${a.bookingId}/waive`, { token: firm.adminToken, body: { reason: 'gate fault' } });
+    await expectStatus(404, 'post', `${API}/bookings/${randomUUID()}/waive`, { token: staff, body: { reason: 'gate fault' } });
+    await expectStatus(200, 'post', `${API}/bookings/${a.bookingId}/waive`, { token: staff, body: { reason: 'gate fault' } });
+    await expectStatus(409, 'post', `${API}/bookings/${a.bookingId}/waive`, { token: staff, body: { reason: 'gate fault' } }, 'already_waived');
+    await expectStatus(401, 'post', `${API}/bookings/${a.bookingId}/waive`, { body: { reason: 'gate fault' } });
+    expect((await expectStatus(200, 'get', standing, { token: firm.adminToken })).body.strikes30d).toBe(0);
   });
 
   it('driver sessions: refresh, a reissued code, closed bookings, and the hardening refusals', async () => {

@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ExpireOverdueJob } from '@kouan/queue';
 import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
 import { connectLive, LiveClient } from '../support/live-client';
@@ -7,9 +7,9 @@ import { connectLive, LiveClient } from '../support/live-client';
 type Json = Record<string, unknown>;
 
 /**
- * The port's rules over time (docs/queue-rules.md, "Called timeout"), through HTTP, socket.io and the worker in
- * this process. Time moves by setting a booking's timestamps back in this file's own database; the worker's job
- * then re-checks them on the database clock as it does every minute.
+ * The port's rules over time (docs/queue-rules.md, "Expiry and the called timeout", "Strikes"), through HTTP,
+ * socket.io and the worker in this process. Time moves by setting a booking's (or a lane change's) timestamps back
+ * in this file's own database; the worker's job and every strike count then read them on the database clock.
  */
 describe('rules over time', () => {
   let api: TestApi;
@@ -155,6 +155,146 @@ describe('rules over time', () => {
       await boardMatchesRest();
       expect((await events(d.id)).at(-1)).toEqual({ type: 'booking.requeued', reason: 'called_timeout' });
       expect((await events(e.id)).at(-1)).toEqual({ type: 'booking.requeued', reason: 'called_timeout' });
+    });
+  });
+
+  describe('strikes, waivers and standing', () => {
+    let staff: Record<string, string>;
+    let lanes: Record<string, string>;
+    const PORTS = ['TIANBAO', 'JINSHUIHE', 'DULONG'];
+
+    beforeAll(async () => {
+      // TIANBAO halves a firm's share above 2 strikes; the others keep the default limit of 5.
+      await openAllDay('TIANBAO', { strikeLimit: 2, firmQuotaPercent: 50 });
+      await openAllDay('JINSHUIHE');
+      await openAllDay('DULONG');
+      staff = Object.fromEntries(await Promise.all(PORTS.map(async (p) => [p, await portStaffToken(api, p)])));
+      lanes = Object.fromEntries(await Promise.all(PORTS.map(async (p) => [p, await exportLane(p)])));
+    });
+
+    /** A truck of `firm` booked now at `port`, checked in, called and marked no-show by the port's staff. */
+    const noShow = async (firm: TestFirm, port: string): Promise<Truck> => {
+      const t = await book(firm, (await slotAt(api, port)).id);
+      await api.http.post(`${API}/ports/${port}/check-ins`).set(bearer(staff[port])).send({ plate: t.plate }).expect(201);
+      const called = await api.http.post(`${API}/ports/${port}/lanes/${lanes[port]}/call-next`).set(bearer(staff[port])).expect(200);
+      expect(called.body.bookingId).toBe(t.id);
+      await api.http.post(`${API}/bookings/${t.id}/no-show`).set(bearer(staff[port])).expect(200, { status: 'no_show' });
+      return t;
+    };
+
+    const standing = (firm: TestFirm, query: Record<string, string> = {}, token = firm.dispatcherToken) =>
+      api.http.get(`${API}/firms/${firm.id}/standing`).query(query).set(bearer(token));
+    const strikes = async (firm: TestFirm) => (await standing(firm).expect(200)).body.strikes30d as number;
+    const setLane = (port: string, status: string) =>
+      api.http.post(`${API}/ports/${port}/lanes/${lanes[port]}/status`).set(bearer(staff[port])).send({ status }).expect(200);
+
+    it('counts every no-show against its firm at every port for 30 days; each port judges it by its own limit', async () => {
+      const firm = await createFirm(api, 'Strike Logistics', 1);
+      const other = await createFirm(api, 'Punctual Freight', 1);
+      const fresh = await standing(firm).expect(200);
+      expect(fresh.body).toMatchObject({ firmId: firm.id, strikes30d: 0, noShows30d: 0, strikeLimit: 2, quotaPercentNow: 30, port: null });
+      expect(fresh.body.ports).toHaveLength(17);
+
+      const first = await noShow(firm, 'TIANBAO');
+      await noShow(firm, 'JINSHUIHE');
+      await noShow(firm, 'JINSHUIHE');
+      // Three strikes: above TIANBAO's limit of 2 (its 50% share halves), within JINSHUIHE's 5.
+      expect((await standing(firm, { port: 'tianbao' }).expect(200)).body).toEqual({
+        firmId: firm.id, strikes30d: 3, noShows30d: 3, strikeLimit: 2, quotaPercentNow: 25, port: 'TIANBAO',
+        ports: [{ port: 'TIANBAO', strikeLimit: 2, quotaPercent: 50, quotaPercentNow: 25 }],
+      });
+      expect((await standing(firm, { port: 'JINSHUIHE' }).expect(200)).body).toMatchObject({ strikes30d: 3, strikeLimit: 5, quotaPercentNow: 100 });
+      // Without a port: the most restrictive, the lowest limit and the lowest share of any port now.
+      const all = await standing(firm, {}, api.adminToken).expect(200);
+      expect(all.body).toMatchObject({ strikes30d: 3, strikeLimit: 2, quotaPercentNow: 25, port: null });
+      expect(all.body.ports.find((s: Json) => s.port === 'HEKOU')).toEqual({ port: 'HEKOU', strikeLimit: 5, quotaPercent: 30, quotaPercentNow: 30 });
+      expect(await strikes(other)).toBe(0);
+
+      // A strike ages out 30 days after the no-show; then TIANBAO gives the whole share back.
+      await api.ds.query(`UPDATE bookings SET no_show_at = now() - interval '30 days 1 minute' WHERE id = $1`, [first.id]);
+      expect((await standing(firm, { port: 'TIANBAO' }).expect(200)).body).toMatchObject({ strikes30d: 2, noShows30d: 2, quotaPercentNow: 50 });
+    });
+
+    it('shows a firm its own standing only; port admins see any firm\'s', async () => {
+      const firm = await createFirm(api, 'Nosy Haulage', 0);
+      const other = await createFirm(api, 'Private Carriers', 0);
+      expect((await standing(firm, {}, firm.adminToken).expect(200)).body.firmId).toBe(firm.id);
+      await standing(other, {}, firm.dispatcherToken).expect(404);
+      await standing(firm, {}, staff.TIANBAO).expect(403);
+      await api.http.get(`${API}/firms/${firm.id}/standing`).expect(401);
+      await api.http.get(`${API}/firms/not-a-firm/standing`).set(bearer(api.adminToken)).expect(400);
+      await api.http.get(`${API}/firms/${randomUUID()}/standing`).set(bearer(api.adminToken)).expect(404);
+      await standing(firm, { port: 'NOWHERE' }).expect(404);
+      await standing(firm, { port: "'; drop" }).expect(400);
+      await standing(firm, { portCode: 'TIANBAO' }).expect(400);
+    });
+
+    it('waives a no-show by itself when a lane of its port and direction was paused or closed during its slot', async () => {
+      const firm = await createFirm(api, 'Unlucky Transport', 1);
+      const port = 'DULONG';
+      const t = await noShow(firm, port);
+      expect((await standing(firm).expect(200)).body).toMatchObject({ strikes30d: 1, noShows30d: 1 });
+      // The other direction's lane stopping changes nothing.
+      const importLane = ((await api.http.get(`${API}/ports/${port}`).expect(200)).body.lanes as Json[]).find((l) => l.direction === 'import')!.id as string;
+      for (const status of ['paused', 'open']) {
+        await api.http.post(`${API}/ports/${port}/lanes/${importLane}/status`).set(bearer(staff[port])).send({ status }).expect(200);
+      }
+      expect(await strikes(firm)).toBe(1);
+      // The export lane paused later in the same slot: the port stopped, so the strike goes by itself.
+      await setLane(port, 'paused');
+      await setLane(port, 'open');
+      expect((await standing(firm).expect(200)).body).toMatchObject({ strikes30d: 0, noShows30d: 1 });
+
+      // The same pause an hour before the slot began does not waive it...
+      const slot = (await api.ds.query('SELECT starts_at FROM slots WHERE id = (SELECT slot_id FROM bookings WHERE id = $1)', [t.id]))[0].starts_at as Date;
+      const moveChanges = (pausedAt: string, openedAt: string) => api.ds.query(
+        `UPDATE lane_status_changes SET changed_at = CASE status WHEN 'paused' THEN $2::timestamptz ELSE $3::timestamptz END WHERE lane_id = $1`,
+        [lanes[port], pausedAt, openedAt],
+      );
+      const at = (minutes: number) => new Date(slot.getTime() + minutes * 60_000).toISOString();
+      await moveChanges(at(-60), at(-30));
+      expect(await strikes(firm)).toBe(1);
+      // ...but a lane still paused when the slot began does, and so does a lane closed from before the slot to now.
+      await moveChanges(at(-60), at(10));
+      expect(await strikes(firm)).toBe(0);
+      await moveChanges(at(-60), at(-30));
+      await setLane(port, 'closed');
+      await api.ds.query(`UPDATE lane_status_changes SET changed_at = $2 WHERE lane_id = $1 AND status = 'closed'`, [lanes[port], at(-5)]);
+      expect(await strikes(firm)).toBe(0);
+      await setLane(port, 'open');
+    });
+
+    it('port staff waive a no-show with a reason: it stays a no-show and stops counting', async () => {
+      const firm = await createFirm(api, 'Excused Express', 1);
+      const port = 'JINSHUIHE';
+      const t = await noShow(firm, port);
+      const kept = await noShow(firm, port);
+      expect(await strikes(firm)).toBe(2);
+      const waive = (id: string, body: unknown, token = staff[port]) =>
+        api.http.post(`${API}/bookings/${id}/waive`).set(bearer(token)).send(body as object);
+
+      // Checks in the contract's order: token, role, body, then scope and state.
+      await api.http.post(`${API}/bookings/${t.id}/waive`).send({ reason: 'x' }).expect(401);
+      await waive(t.id, { reason: 'x' }, firm.dispatcherToken).expect(403);
+      for (const body of [{}, { reason: '' }, { reason: '   ' }, { reason: 'x'.repeat(501) }, { reason: 42 }, { reason: 'ok', extra: 1 }]) {
+        expect((await waive(t.id, body).expect(400)).body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+      }
+      await waive('not-a-uuid', { reason: 'gate scanner fault' }).expect(400);
+      await waive(t.id, { reason: 'gate scanner fault' }, staff.TIANBAO).expect(404);
+      await waive(randomUUID(), { reason: 'gate scanner fault' }).expect(404);
+      const booked = await book(firm, (await slotAt(api, port)).id);
+      expect((await waive(booked.id, { reason: 'gate scanner fault' }).expect(409)).body.code).toBe('not_no_show');
+      expect(await strikes(firm)).toBe(2);
+
+      const res = await waive(t.id, { reason: '  Gate scanner fault held the truck outside  ' }).expect(200);
+      expect(res.body).toEqual({ bookingId: t.id, status: 'no_show', waivedAt: expect.stringMatching(/\+08:00$/), reason: 'Gate scanner fault held the truck outside' });
+      expect((await waive(t.id, { reason: 'again' }).expect(409)).body.code).toBe('already_waived');
+      expect((await standing(firm).expect(200)).body).toMatchObject({ strikes30d: 1, noShows30d: 2 });
+      expect((await api.http.get(`${API}/bookings/${t.id}`).set(bearer(firm.dispatcherToken)).expect(200)).body.status).toBe('no_show');
+      expect((await events(t.id)).at(-1)).toEqual({ type: 'booking.waived', reason: 'Gate scanner fault held the truck outside' });
+      // A port admin may waive at any port.
+      await waive(kept.id, { reason: 'lane camera outage' }, api.adminToken).expect(200);
+      expect(await strikes(firm)).toBe(0);
     });
   });
 });

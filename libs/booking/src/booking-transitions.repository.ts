@@ -131,7 +131,7 @@ export class BookingTransitions {
     return Boolean(await one(
       em,
       `WITH moved AS (
-         UPDATE bookings b SET status = 'no_show', updated_at = now(), bay = NULL, parking_area_id = NULL
+         UPDATE bookings b SET status = 'no_show', no_show_at = now(), updated_at = now(), bay = NULL, parking_area_id = NULL
          FROM slots sl, schedules sc
          WHERE b.id = $1 AND b.status = ANY($2) AND sl.id = b.slot_id AND sc.port_code = b.port_code
            AND (b.status <> 'booked' OR now() > sl.ends_at + make_interval(mins => sc.check_in_grace_minutes))
@@ -143,6 +143,23 @@ export class BookingTransitions {
   }
 
   /**
+   * Waives a no-show's strike (staff, with a reason); its status stays no_show. Undefined when the booking is not
+   * a no-show or was waived already.
+   */
+  waive(db: DataSource | EntityManager, id: string, reason: string, by: string): Promise<{ waived_at: Date } | undefined> {
+    return one(
+      db,
+      `WITH moved AS (
+         UPDATE bookings b SET waived_at = now(), waived_by = $3, waiver_reason = $2, updated_at = now()
+         WHERE b.id = $1 AND b.status = 'no_show' AND b.waived_at IS NULL
+         RETURNING ${MOVED}, b.waived_at
+       ), ${EVENT('booking.waived', `jsonb_build_object('reason', $2::text)`)}
+       SELECT waived_at FROM moved`,
+      [id, reason, by],
+    );
+  }
+
+  /**
    * Every truck of one queue past its last deadline → no_show: booked ones whose check-in window has closed,
    * called ones not at the lane within the called timeout after they were put back once already. Returns their ids.
    */
@@ -150,7 +167,7 @@ export class BookingTransitions {
     const gone = await rows<{ id: string }>(
       em,
       `WITH moved AS (
-         UPDATE bookings b SET status = 'no_show', updated_at = now(), bay = NULL, parking_area_id = NULL
+         UPDATE bookings b SET status = 'no_show', no_show_at = now(), updated_at = now(), bay = NULL, parking_area_id = NULL
          FROM slots sl, schedules sc, bookings was
          WHERE sl.id = b.slot_id AND sc.port_code = b.port_code AND b.port_code = $1 AND b.direction = $2
            AND b.status IN ('booked', 'called') AND (${DUE_NO_SHOW}) AND was.id = b.id

@@ -4,10 +4,13 @@ import { BookingService } from './booking.service';
 import { BookingsController, DriverSessionController } from './bookings.controller';
 import { DriverSessionRepository } from './driver-session.repository';
 import { DriverSessionService } from './driver-session.service';
+import { StrikesController } from './strikes.controller';
+import { StrikesRepository } from './strikes.repository';
+import { StrikesService } from './strikes.service';
 
 @Module({
-  controllers: [BookingsController, DriverSessionController],
-  providers: [BookingService, BookingTransitions, DriverSessionService, DriverSessionRepository],
+  controllers: [BookingsController, DriverSessionController, StrikesController],
+  providers: [BookingService, BookingTransitions, DriverSessionService, DriverSessionRepository, StrikesService, StrikesRepository],
   exports: [BookingService, BookingTransitions],
 })
 export class BookingModule {}

@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   already_checked_in: 409,
   ambiguous_plate: 409,
   lane_not_open: 409,
+  not_no_show: 409,
+  already_waived: 409,
   queue_empty: 404,
   booking_closed: 410,
   too_early: 422,

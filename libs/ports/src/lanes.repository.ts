@@ -10,6 +10,19 @@ export interface LaneRow {
   status: LaneStatus;
 }
 
+/**
+ * SQL true when a lane of port `port` and direction `direction` (SQL expressions) was paused or closed at some
+ * moment of [`from`, `to`): it changed to paused or closed within it, or it was paused or closed when it began
+ * (its last change before `from`). A lane without recorded changes was open.
+ */
+export const laneStoppedDuring = (port: string, direction: string, from: string, to: string) => `EXISTS (
+  SELECT 1 FROM lanes l
+  WHERE l.port_code = ${port} AND l.direction = ${direction} AND (
+    EXISTS (SELECT 1 FROM lane_status_changes c
+            WHERE c.lane_id = l.id AND c.status <> 'open' AND c.changed_at >= ${from} AND c.changed_at < ${to})
+    OR (SELECT c.status FROM lane_status_changes c WHERE c.lane_id = l.id AND c.changed_at < ${from}
+        ORDER BY c.changed_at DESC, c.id DESC LIMIT 1) <> 'open'))`;
+
 /** The statements on `lanes` and their history (`lane_status_changes`) that other libs need. */
 @Injectable()
 export class LanesRepository {

@@ -16,6 +16,7 @@ export const toScheduleDto = (s: Schedule, timeZone: string): ScheduleResponseDt
   priorityRatio: s.priorityRatio,
   priorityCapPercent: s.priorityCapPercent,
   defaultServiceMinutes: s.defaultServiceMinutes,
+  strikeLimit: s.strikeLimit,
   timeZone,
   updatedAt: new Date(s.updatedAt).toISOString(),
 });

@@ -39,6 +39,11 @@ import { DRIVER_CODE_LOCK_AFTER, DRIVER_CODE_PER_HOUR } from '../secrets';
 )
 // A called truck that misses the lane goes back into the line once; the second time it is a no-show.
 @Check('chk_bookings_called_timeouts', `"called_timeouts" BETWEEN 0 AND 1`)
+// Every no-show has its time (a strike counts 30 days from it); only a no-show can be waived, and never silently.
+@Check('chk_bookings_no_show_at', `("status" = 'no_show') = ("no_show_at" IS NOT NULL)`)
+@Check('chk_bookings_waiver', `"waived_at" IS NULL OR ("status" = 'no_show' AND "waiver_reason" IS NOT NULL)`)
+// A firm's strikes: its no-shows of the last 30 days (libs/booking/src/strikes.ts), read by every booking.
+@Index('ix_bookings_firm_no_shows', ['firmId', 'noShowAt'], { where: `"status" = 'no_show'` })
 export class Booking {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -137,6 +142,20 @@ export class Booking {
   /** Times the worker put this truck back into the line because it did not reach its lane within the called timeout. */
   @Column({ name: 'called_timeouts', type: 'smallint', default: 0 })
   calledTimeouts: number;
+
+  /** When the booking became no_show: a strike against its firm for 30 days unless waived. */
+  @Column({ name: 'no_show_at', type: 'timestamptz', nullable: true })
+  noShowAt: Date | null;
+
+  /** Port staff waived this no-show's strike (POST /bookings/:id/waive), saying why. */
+  @Column({ name: 'waived_at', type: 'timestamptz', nullable: true })
+  waivedAt: Date | null;
+
+  @Column({ name: 'waived_by', type: 'uuid', nullable: true })
+  waivedBy: string | null;
+
+  @Column({ name: 'waiver_reason', type: 'varchar', length: 500, nullable: true })
+  waiverReason: string | null;
 
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
   completedAt: Date | null;

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsObject, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { MAX_STRIKE_LIMIT } from '../entities/schedule.entity';
 
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
@@ -62,6 +63,13 @@ export class PutScheduleDto {
   @ApiPropertyOptional({ example: 8, description: 'lane service time assumed for ETAs until lanes have measurements (kept when omitted)' })
   @IsOptional() @IsInt() @Min(1) @Max(240)
   defaultServiceMinutes?: number;
+
+  @ApiPropertyOptional({
+    example: 5, minimum: 0, maximum: MAX_STRIKE_LIMIT,
+    description: "a firm with more strikes than this (unwaived no-shows of the last 30 days, at any port) holds half its quota share of this port's slots (default 5; kept when omitted)",
+  })
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_STRIKE_LIMIT)
+  strikeLimit?: number;
 }
 
 export class ScheduleResponseDto extends PutScheduleDto {

@@ -1,6 +1,9 @@
 import { Check, Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn, Relation } from 'typeorm';
 import { Port } from './port.entity';
 
+/** The highest strike limit a schedule may set. */
+export const MAX_STRIKE_LIMIT = 100;
+
 /** One booking plan per port. Times of day are minutes after local midnight; open_to may be 1440 (24:00). */
 @Entity('schedules')
 @Check('chk_schedules_slot_minutes', `"slot_minutes" BETWEEN 5 AND 720`)
@@ -9,6 +12,7 @@ import { Port } from './port.entity';
 @Check('chk_schedules_priority', `"priority_ratio" BETWEEN 1 AND 50 AND "priority_cap_percent" BETWEEN 0 AND 100`)
 @Check('chk_schedules_service', `"default_service_minutes" BETWEEN 1 AND 240`)
 @Check('chk_schedules_quota', `"firm_quota_percent" BETWEEN 1 AND 100`)
+@Check('chk_schedules_strike_limit', `"strike_limit" BETWEEN 0 AND ${MAX_STRIKE_LIMIT}`)
 export class Schedule {
   @PrimaryColumn({ name: 'port_code', type: 'varchar', length: 32 })
   portCode: string;
@@ -54,6 +58,13 @@ export class Schedule {
   /** ...and at most this share of a slot's capacity may use it, so it cannot starve the rest. */
   @Column({ name: 'priority_cap_percent', type: 'smallint', default: 25 })
   priorityCapPercent: number;
+
+  /**
+   * A firm with more strikes (unwaived no-shows of the last 30 days, at any port) than this holds half its quota
+   * share of this port's slots until they age out.
+   */
+  @Column({ name: 'strike_limit', type: 'smallint', default: 5 })
+  strikeLimit: number;
 
   /** Lane service time (call to complete) assumed until a lane has measured ones. */
   @Column({ name: 'default_service_minutes', type: 'smallint', default: 8 })
