@@ -114,6 +114,39 @@ describe('bookings under concurrency', () => {
     await expectCountersAgree(port);
   });
 
+  it('300 simultaneous bookings, 200 of them from a firm above the strike limit: it never holds more than its halved share', async () => {
+    const port = 'YONGHE';
+    // 20 places, 50% share: 10 places per firm, 5 for a firm with more strikes than the limit (the default 5).
+    await putSchedule(api, port, { capacity: { export: 20, import: 20 }, firmQuotaPercent: 50 });
+    const [slot] = await slotsOf(api, port, date);
+    const [struck, clean] = await Promise.all(['Often Late Haulage', 'Always There Freight'].map((n) => createFirm(api, n, 0)));
+    // Six no-shows yesterday, straight in SQL (each a strike: no lane of the port was stopped then).
+    const [late] = await crews(struck, 1);
+    await api.ds.query(
+      `WITH s AS (INSERT INTO slots (port_code, direction, starts_at, ends_at, capacity, booked)
+                  VALUES ($2, 'export', now() - interval '25 hours', now() - interval '24 hours', 5, 0) RETURNING id, starts_at)
+       INSERT INTO bookings (reference, firm_id, slot_id, port_code, direction, service_date, vehicle_id, driver_id, status, no_show_at,
+         driver_code_hash, cargo_description, hs_code, weight_kg)
+       SELECT $2 || '-STRIKE-' || g, $1, s.id, $2, 'export', (s.starts_at AT TIME ZONE 'Asia/Shanghai')::date, $3, $4, 'no_show',
+         now() - interval '23 hours', repeat('0', 64), 'Rubber', '400122', 20000
+       FROM s, generate_series(1, 6) g`,
+      [struck.id, port, late.vehicleId, late.driverId],
+    );
+    const standing = await api.http.get(`${API}/firms/${struck.id}/standing`).query({ port }).set(bearer(api.adminToken)).expect(200);
+    expect(standing.body).toMatchObject({ strikes30d: 6, strikeLimit: 5, quotaPercentNow: 25 });
+    const [mine, theirs] = await Promise.all([crews(struck, 200), crews(clean, 100)]);
+    const answers = await Promise.all([...mine.map((c) => book(struck, slot.id, c)), ...theirs.map((c) => book(clean, slot.id, c))]);
+
+    expect(answers.filter((r) => r.status >= 500)).toEqual([]);
+    expect(strays(answers, 201, ['quota_exceeded'])).toEqual([]);
+    const created = (from: number, to: number) => answers.slice(from, to).filter((r) => r.status === 201).length;
+    expect([created(0, 200), created(200, 300)]).toEqual([5, 10]);
+    const refusals = answers.slice(0, 200).filter((r) => r.status === 409).map((r) => [r.body.quota, r.body.quotaHalved]);
+    expect(new Set(refusals.map((r) => JSON.stringify(r)))).toEqual(new Set([JSON.stringify([5, true])]));
+    expect(await slotBooked([slot.id])).toEqual([15]);
+    await expectCountersAgree(port);
+  });
+
   it('10 racing retries with one Idempotency-Key make one booking and all get the same answer', async () => {
     const port = 'QINGSHUIHE';
     const firm = await createFirm(api, 'Retry Logistics', 0);

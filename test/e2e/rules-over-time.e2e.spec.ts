@@ -264,6 +264,38 @@ describe('rules over time', () => {
       await setLane(port, 'open');
     });
 
+    it('halves the share of a firm above a port\'s strike limit until its strikes age out', async () => {
+      const port = 'PIANMA';
+      // 4 places, a 50% share: 2 places per firm, 1 above the limit of 1 strike.
+      await openAllDay(port, { capacity: { export: 4, import: 4 }, firmQuotaPercent: 50, strikeLimit: 1 });
+      const firm = await createFirm(api, 'Halved Haulage', 1);
+      const clean = await createFirm(api, 'Steady Shipping', 1);
+      const slot = (await slotAt(api, port, 3)).id;
+      const first = await noShow(firm, 'JINSHUIHE');
+      await noShow(firm, 'JINSHUIHE');
+      expect((await standing(firm, { port }).expect(200)).body).toMatchObject({ strikes30d: 2, strikeLimit: 1, quotaPercentNow: 25 });
+
+      await book(firm, slot);
+      plateSeq += 1;
+      const v = await api.http.post(`${API}/vehicles`).set(bearer(firm.dispatcherToken)).send({ plate: `云H${randomBytes(2).toString('hex').toUpperCase()}${plateSeq}`, country: 'CN' }).expect(201);
+      const second = () => api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
+        .send({ slotId: slot, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() });
+      // A second place would fit the usual share of 2: refused with the halved one.
+      expect((await second().expect(409)).body).toMatchObject({ statusCode: 409, code: 'quota_exceeded', quota: 1, quotaHalved: true });
+      // Others keep theirs.
+      await book(clean, slot);
+      await book(clean, slot);
+      const full = await api.http.post(`${API}/bookings`).set(bearer(clean.dispatcherToken))
+        .send({ slotId: slot, vehicleId: (await api.http.post(`${API}/vehicles`).set(bearer(clean.dispatcherToken)).send({ plate: `云H${randomBytes(3).toString('hex').toUpperCase()}`, country: 'CN' }).expect(201)).body.id, driverId: clean.driverIds[0], cargo: cargo() })
+        .expect(409);
+      expect(full.body).toMatchObject({ code: 'quota_exceeded', quota: 2, quotaHalved: false });
+
+      // One strike ages out: no longer above the limit, the firm gets its whole share back.
+      await api.ds.query(`UPDATE bookings SET no_show_at = now() - interval '31 days' WHERE id = $1`, [first.id]);
+      expect((await standing(firm, { port }).expect(200)).body).toMatchObject({ strikes30d: 1, quotaPercentNow: 50 });
+      expect((await second().expect(201)).body.status).toBe('booked');
+    });
+
     it('port staff waive a no-show with a reason: it stays a no-show and stops counting', async () => {
       const firm = await createFirm(api, 'Excused Express', 1);
       const port = 'JINSHUIHE';

@@ -11,7 +11,7 @@ import { LivePublisher } from '@kouan/realtime/live.publisher';
 import { BookingStatus, illegalMove, sourcesOf } from './booking-status';
 import { EVENT, MOVED } from './booking-transitions.repository';
 import type { BookingDto, CreateBookingDto, CreatedBookingDto, ListBookingsQueryDto } from './dto/booking.dto';
-import { freePlace, placeCtes, placeOutcome, PlaceRow, SlotCount, takePlace } from './places';
+import { freePlace, placeCtes, placeOutcome, PlaceRow, quotaExceeded, SlotCount, takePlace } from './places';
 import { canonicalHash, hashDriverCode, newDriverCode, referenceSuffix, seal, unseal } from './secrets';
 
 interface BookingRow {
@@ -148,7 +148,7 @@ export class BookingService {
          SELECT EXISTS (SELECT 1 FROM parties) AS parties, s.*, EXISTS (SELECT 1 FROM u) AS quota_ok,
                 (SELECT reference FROM b) AS reference,
                 CASE WHEN s.port_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM u)
-                     THEN kouan_refuse('quota_exceeded:' || s.quota) END AS refused
+                     THEN kouan_refuse('quota_exceeded:' || s.quota || ':' || s.quota_halved) END AS refused
          FROM (VALUES (1)) AS one_row (x) LEFT JOIN s ON true`,
         [dto.slotId, firmId, dto.vehicleId, dto.driverId, id, referenceSuffix(), hashDriverCode(this.config.env.jwtSecret, id, driverCode),
           dto.cargo.description, dto.cargo.hsCode, dto.cargo.weightKg, dto.cargo.perishable, dto.cargo.declarationNo ?? null, p.sub],
@@ -157,10 +157,8 @@ export class BookingService {
       if (isUniqueViolation(e, 'uq_bookings_active_vehicle_port_day')) {
         throw new DomainError('vehicle_busy', 'this vehicle already holds an active booking at this port on that day');
       }
-      const refusal = pgError(e)?.code === 'P0001' ? /^quota_exceeded:(\d+)$/.exec((e as Error).message) : null;
-      if (refusal) {
-        throw new DomainError('quota_exceeded', `a firm may hold at most ${refusal[1]} places in this slot`, { quota: Number(refusal[1]) });
-      }
+      const refusal = pgError(e)?.code === 'P0001' ? /^quota_exceeded:(\d+):(true|false)$/.exec((e as Error).message) : null;
+      if (refusal) throw quotaExceeded(Number(refusal[1]), refusal[2] === 'true');
       throw e;
     }
     if (!row?.parties) throw notFound('vehicle or driver');

@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, notFound, one } from '@kouan/common';
 import type { Direction } from '@kouan/ports';
+import { strikesOf } from './strikes';
 
 /** A slot's counter after a booking took or gave back a place, for slots:update. */
 export interface SlotCount {
@@ -23,17 +24,24 @@ export interface TakenPlace extends SlotCount {
  * `booked` past `capacity` or a firm past its share. When `u` takes nothing, the place `s` took must not
  * stay: a caller inside a transaction throws (placeOutcome does) so it rolls back; a single statement aborts
  * itself with kouan_refuse(). `guard` is an extra condition on `s`.
+ *
+ * The share is ⌈capacity × firm_quota_percent / 100⌉ places, halved (⌈capacity × firm_quota_percent / 200⌉, at
+ * least 1) while the firm has more strikes (`st`, strikes.ts) than the port's strike_limit. The strikes are read
+ * once per statement; the share they give is then held to by `u`'s re-checked WHERE like any other quota.
  */
 export const placeCtes = (guard = 'true') => `
+  st AS (SELECT ${strikesOf('$2')} AS strikes),
   s AS (
     UPDATE slots sl SET booked = sl.booked + 1
-    FROM schedules sc, ports p
+    FROM schedules sc, ports p, st
     WHERE sl.id = $1 AND (${guard}) AND sc.port_code = sl.port_code AND p.code = sl.port_code
       AND sl.retired_at IS NULL AND sl.booked < sl.capacity
       AND sl.ends_at > now() AND sl.starts_at <= now() + make_interval(days => sc.horizon_days)
     RETURNING sl.port_code, sl.direction, sl.booked, sl.capacity,
       to_char(sl.starts_at AT TIME ZONE p.time_zone, 'YYYY-MM-DD') AS service_date,
-      (sl.capacity * sc.firm_quota_percent + 99) / 100 AS quota
+      st.strikes > sc.strike_limit AS quota_halved,
+      CASE WHEN st.strikes > sc.strike_limit THEN GREATEST((sl.capacity * sc.firm_quota_percent + 199) / 200, 1)
+           ELSE (sl.capacity * sc.firm_quota_percent + 99) / 100 END AS quota
   ), u AS (
     INSERT INTO slot_firm_usage AS u (slot_id, firm_id, booked) SELECT $1, $2, 1 FROM s
     ON CONFLICT (slot_id, firm_id) DO UPDATE SET booked = u.booked + 1 WHERE u.booked < (SELECT quota FROM s)
@@ -48,15 +56,21 @@ export interface PlaceRow {
   capacity: number;
   service_date: string;
   quota: number;
+  quota_halved: boolean;
   quota_ok: boolean;
 }
+
+/** The firm holds its share of the slot already (`halved`: the share was halved for its strikes). */
+export const quotaExceeded = (quota: number, halved: boolean) => new DomainError(
+  'quota_exceeded',
+  `a firm may hold at most ${quota} places in this slot${halved ? " (half its usual share: more no-shows in the last 30 days than the port's strike limit)" : ''}`,
+  { quota, quotaHalved: halved },
+);
 
 /** The place taken, or the reason none was (thrown, so the transaction rolls back). */
 export async function placeOutcome(db: EntityManager | DataSource, slotId: string, row: PlaceRow | undefined): Promise<TakenPlace> {
   if (!row?.port_code) throw await whySlotRefused(db, slotId);
-  if (!row.quota_ok) {
-    throw new DomainError('quota_exceeded', `a firm may hold at most ${row.quota} places in this slot`, { quota: row.quota });
-  }
+  if (!row.quota_ok) throw quotaExceeded(row.quota, row.quota_halved);
   return {
     slotId, portCode: row.port_code, direction: row.direction, serviceDate: row.service_date, booked: row.booked, capacity: row.capacity,
   };
