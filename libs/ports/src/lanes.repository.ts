@@ -21,15 +21,16 @@ export const laneStoppedDuring = (port: string, direction: string, from: string,
     EXISTS (SELECT 1 FROM lane_status_changes c
             WHERE c.lane_id = l.id AND c.status <> 'open' AND c.changed_at >= ${from} AND c.changed_at < ${to})
     OR (SELECT c.status FROM lane_status_changes c WHERE c.lane_id = l.id AND c.changed_at < ${from}
-        ORDER BY c.changed_at DESC, c.id DESC LIMIT 1) <> 'open'))`;
+        ORDER BY c.changed_at DESC LIMIT 1) <> 'open'))`;
 
 /** The statements on `lanes` and their history (`lane_status_changes`) that other libs need. */
 @Injectable()
 export class LanesRepository {
   /**
    * Sets a lane's status and, when that changes it, records the change with its time and author, in one
-   * statement. Undefined for an unknown lane. The caller holds the lane's row lock, so changes are recorded in
-   * the order they happened.
+   * statement. Undefined for an unknown lane. The caller holds the lane's row lock, and the time is the clock's
+   * at the write (not the transaction's start, which a change that waited for the lock may have before the one it
+   * waited for), so the times are in the order the changes happened.
    */
   setStatus(em: EntityManager, laneId: string, status: LaneStatus, by: string): Promise<LaneRow | undefined> {
     return one<LaneRow>(
@@ -38,7 +39,8 @@ export class LanesRepository {
          UPDATE lanes l SET status = $2 FROM lanes was WHERE l.id = $1 AND was.id = l.id
          RETURNING l.id, l.name, l.direction, l.status, was.status AS was
        ), logged AS (
-         INSERT INTO lane_status_changes (lane_id, status, changed_by) SELECT id, status, $3 FROM updated WHERE was <> status
+         INSERT INTO lane_status_changes (lane_id, status, changed_at, changed_by)
+         SELECT id, status, clock_timestamp(), $3 FROM updated WHERE was <> status
        )
        SELECT id, name, direction, status FROM updated`,
       [laneId, status, by],
