@@ -5,7 +5,13 @@ import { warnGate } from '@kouan/db/redis-client';
 import { QueueName, WORKER_OPTIONS } from '@kouan/jobs';
 import { JobDispatcher } from './job-dispatcher';
 
-@Processor(QueueName.Maintenance, WORKER_OPTIONS)
+/**
+ * Jobs at once. Each is a short Postgres transaction that re-reads what is due, so several may run together
+ * (queue changes take the queue lock in turn); one at a time, a burst of deadlines falls behind (npm run bench:jobs).
+ */
+const CONCURRENCY = 8;
+
+@Processor(QueueName.Maintenance, { ...WORKER_OPTIONS, concurrency: CONCURRENCY })
 export class MaintenanceProcessor extends WorkerHost {
   private readonly logger = new Logger(MaintenanceProcessor.name);
   private readonly gate = warnGate();
