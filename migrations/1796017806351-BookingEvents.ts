@@ -1,8 +1,8 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-/** The outbox of booking events (booking_events), written in the statement of each change. Inserting rows
- *  notifies `kouan_booking_events` at commit, so the relay wakes at once instead of polling. Bookings made
- *  before this have no events: the history starts here. */
+/** The outbox of booking events (booking_events), written in the statement of each change. No NOTIFY: Postgres
+ *  serialises the commits of notifying transactions, and every queue change would pay for it; the relay polls.
+ *  Bookings made before this have no events: the history starts here. */
 export class BookingEvents1796017806351 implements MigrationInterface {
     name = 'BookingEvents1796017806351'
 
@@ -11,15 +11,9 @@ export class BookingEvents1796017806351 implements MigrationInterface {
         await queryRunner.query(`CREATE INDEX "ix_booking_events_booking" ON "booking_events"  ("booking_id", "seq") `);
         await queryRunner.query(`CREATE INDEX "ix_booking_events_unrelayed" ON "booking_events"  ("seq") WHERE "relayed_at" IS NULL`);
         await queryRunner.query(`CREATE UNIQUE INDEX "uq_booking_events_id" ON "booking_events"  ("id") `);
-        await queryRunner.query(`CREATE FUNCTION kouan_booking_events_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN PERFORM pg_notify('kouan_booking_events', ''); RETURN NULL; END $$`);
-        await queryRunner.query(`CREATE TRIGGER trg_booking_events_notify AFTER INSERT ON booking_events
-            FOR EACH STATEMENT EXECUTE FUNCTION kouan_booking_events_notify()`);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`DROP TRIGGER trg_booking_events_notify ON booking_events`);
-        await queryRunner.query(`DROP FUNCTION kouan_booking_events_notify()`);
         await queryRunner.query(`DROP INDEX "public"."uq_booking_events_id"`);
         await queryRunner.query(`DROP INDEX "public"."ix_booking_events_unrelayed"`);
         await queryRunner.query(`DROP INDEX "public"."ix_booking_events_booking"`);
