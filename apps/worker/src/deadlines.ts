@@ -3,6 +3,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import type { Queue } from 'bullmq';
 import { BookingEventConsumer, ConsumesBookingEvents, DomainEvent } from '@kouan/booking/booking-events';
 import { BookingDeadlinesRepository, Deadline } from '@kouan/booking/booking-deadlines.repository';
+import { Clock } from '@kouan/common';
 import { JobName, QueueName } from '@kouan/jobs';
 
 /** Deadlines this far ahead get their delayed job; later ones at a later sweep. Bounds what Redis holds. */
@@ -32,6 +33,7 @@ export class DeadlineJobs implements BookingEventConsumer, OnApplicationBootstra
 
   constructor(
     private readonly deadlines: BookingDeadlinesRepository,
+    private readonly clock: Clock,
     @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
   ) {}
 
@@ -54,8 +56,8 @@ export class DeadlineJobs implements BookingEventConsumer, OnApplicationBootstra
   /** Adds a delayed job for every deadline coming due within the horizon. Returns how many it asked for. */
   async sweep(): Promise<number> {
     try {
-      const due = await this.deadlines.upcoming(HORIZON_SECONDS);
-      const now = Date.now();
+      const now = this.clock.now().getTime();
+      const due = await this.deadlines.upcoming(new Date(now), HORIZON_SECONDS);
       await this.maintenance.addBulk(due.map((d) => {
         const at = d.due_at.getTime();
         const name = JOB_OF[d.kind];

@@ -7,7 +7,7 @@ import { BookingLiveConsumer } from '@kouan/booking/booking-live.consumer';
 import { RemindDriversJob } from '@kouan/booking/jobs/remind-drivers.job';
 import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
 import { AppConfig, KouanConfigModule } from '@kouan/config';
-import { loggerParams } from '@kouan/common';
+import { Clock, loggerParams, SystemClock } from '@kouan/common';
 import { DbModule } from '@kouan/db';
 import { JobsModule, PurgeIdempotencyKeysJob } from '@kouan/jobs';
 import { ExpireOverdueJob, QueueNotifier, QueueReadService } from '@kouan/queue';
@@ -34,7 +34,7 @@ export class WorkerModule {
         RealtimeModule,
         NotifyModule,
       ],
-      providers: [BookingDeadlinesRepository, DeadlineJobs, BookingEventsRepository, BookingLiveConsumer, WebhooksRepository, WebhookFanOutConsumer, WebhookDispatcher, BookingTransitions, OutboxRelay, JobDispatcher, MaintenanceProcessor, RecurringJobs, PurgeIdempotencyKeysJob, ExpireOverdueJob, RemindDriversJob, QueueReadService, QueueNotifier],
+      providers: [{ provide: Clock, useClass: SystemClock }, BookingDeadlinesRepository, DeadlineJobs, BookingEventsRepository, BookingLiveConsumer, WebhooksRepository, WebhookFanOutConsumer, WebhookDispatcher, BookingTransitions, OutboxRelay, JobDispatcher, MaintenanceProcessor, RecurringJobs, PurgeIdempotencyKeysJob, ExpireOverdueJob, RemindDriversJob, QueueReadService, QueueNotifier],
     };
   }
 }

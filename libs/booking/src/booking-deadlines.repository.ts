@@ -17,8 +17,8 @@ export interface Deadline {
 export class BookingDeadlinesRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  /** The distinct deadlines from a minute ago to `horizonSeconds` from now (database clock). */
-  upcoming(horizonSeconds: number): Promise<Deadline[]> {
+  /** The distinct deadlines from a minute before `at` to `horizonSeconds` after it. */
+  upcoming(at: Date, horizonSeconds: number): Promise<Deadline[]> {
     return rows<Deadline>(
       this.ds,
       `SELECT DISTINCT kind, due_at FROM (
@@ -34,9 +34,9 @@ export class BookingDeadlinesRepository {
          FROM bookings b JOIN slots sl ON sl.id = b.slot_id
          WHERE b.status = 'booked' AND b.reminded_30m_at IS NULL
        ) d
-       WHERE due_at > now() - interval '1 minute' AND due_at <= now() + make_interval(secs => $1)
+       WHERE due_at > $1::timestamptz - interval '1 minute' AND due_at <= $1::timestamptz + make_interval(secs => $2)
        ORDER BY due_at`,
-      [horizonSeconds],
+      [at, horizonSeconds],
     );
   }
 }

@@ -19,17 +19,22 @@ export const EVENT = (type: BookingEventType, extra = `'{}'::jsonb`) => `ev AS (
 
 export const MOVED = 'b.id, b.firm_id, b.port_code, b.direction, b.reference, b.status';
 
+/*
+ * The rules over time are judged at an instant the caller passes (`at`, an SQL parameter): the worker's Clock, read
+ * once per run, so one run judges every truck at the same instant, and tests can judge at any instant.
+ */
+
 /** A booked truck that never arrived before its check-in window closed. */
-const MISSED_WINDOW = `b.status = 'booked' AND sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) < now()`;
+const MISSED_WINDOW = (at: string) => `b.status = 'booked' AND sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) < ${at}`;
 
 /** A called truck that has not reached its lane within the called timeout (`sc`: its port's schedule). */
-const CALL_TIMED_OUT = `b.status = 'called' AND b.called_at + make_interval(mins => sc.called_timeout_minutes) < now()`;
+const CALL_TIMED_OUT = (at: string) => `b.status = 'called' AND b.called_at + make_interval(mins => sc.called_timeout_minutes) < ${at}`;
 
 /** Trucks the worker must act on: a missed check-in window, or a call timed out (put back once, then no_show). */
-const OVERDUE = `(${MISSED_WINDOW}) OR (${CALL_TIMED_OUT})`;
+const OVERDUE = (at: string) => `(${MISSED_WINDOW(at)}) OR (${CALL_TIMED_OUT(at)})`;
 
 /** Overdue trucks that become no_show: a missed check-in window, or a call timed out after the truck was put back once. */
-const DUE_NO_SHOW = `(${MISSED_WINDOW}) OR (${CALL_TIMED_OUT} AND b.called_timeouts > 0)`;
+const DUE_NO_SHOW = (at: string) => `(${MISSED_WINDOW(at)}) OR (${CALL_TIMED_OUT(at)} AND b.called_timeouts > 0)`;
 
 
 export interface CheckInMove {
@@ -87,10 +92,11 @@ export class BookingTransitions {
   /**
    * called → checked_in, held at the front (`front_key`, newest first: see libs/queue/src/front-of-line.ts),
    * without the green channel. `reason` says why: skipped by staff, or called_timeout, which the statement
-   * re-checks on the database clock (the call timed out, and it is the truck's first timeout) and counts in
-   * `called_timeouts`.
+   * re-checks at `at` (the call timed out, and it is the truck's first timeout) and counts in `called_timeouts`.
    */
-  async requeue(em: EntityManager, id: string, instructions: Record<string, string>, reason: 'skipped' | 'called_timeout'): Promise<boolean> {
+  async requeue(
+    em: EntityManager, id: string, instructions: Record<string, string>, reason: 'skipped' | 'called_timeout', at: Date | null = null,
+  ): Promise<boolean> {
     return Boolean(await one(
       em,
       `WITH moved AS (
@@ -100,11 +106,11 @@ export class BookingTransitions {
            called_timeouts = b.called_timeouts + CASE WHEN $3::text = 'called_timeout' THEN 1 ELSE 0 END
          FROM schedules sc
          WHERE b.id = $1 AND b.status = 'called' AND sc.port_code = b.port_code
-           AND ($3::text <> 'called_timeout' OR (${CALL_TIMED_OUT} AND b.called_timeouts = 0))
+           AND ($3::text <> 'called_timeout' OR (${CALL_TIMED_OUT('$4::timestamptz')} AND b.called_timeouts = 0))
          RETURNING ${MOVED}
        ), ${EVENT('booking.requeued', `jsonb_build_object('reason', $3::text)`)}
        SELECT id FROM moved`,
-      [id, JSON.stringify(instructions), reason],
+      [id, JSON.stringify(instructions), reason, at],
     ));
   }
 
@@ -163,18 +169,18 @@ export class BookingTransitions {
    * Every truck of one queue past its last deadline → no_show: booked ones whose check-in window has closed,
    * called ones not at the lane within the called timeout after they were put back once already. Returns their ids.
    */
-  async expireOverdue(em: EntityManager, port: string, direction: string): Promise<string[]> {
+  async expireOverdue(em: EntityManager, port: string, direction: string, at: Date): Promise<string[]> {
     const gone = await rows<{ id: string }>(
       em,
       `WITH moved AS (
-         UPDATE bookings b SET status = 'no_show', no_show_at = now(), updated_at = now(), bay = NULL, parking_area_id = NULL
+         UPDATE bookings b SET status = 'no_show', no_show_at = $3, updated_at = now(), bay = NULL, parking_area_id = NULL
          FROM slots sl, schedules sc, bookings was
          WHERE sl.id = b.slot_id AND sc.port_code = b.port_code AND b.port_code = $1 AND b.direction = $2
-           AND b.status IN ('booked', 'called') AND (${DUE_NO_SHOW}) AND was.id = b.id
+           AND b.status IN ('booked', 'called') AND (${DUE_NO_SHOW('$3::timestamptz')}) AND was.id = b.id
          RETURNING ${MOVED}, was.status = 'called' AS was_called
        ), ${EVENT('booking.no_show', `jsonb_build_object('reason', CASE WHEN m.was_called THEN 'called_timeout' ELSE 'not_arrived' END)`)}
        SELECT id FROM moved`,
-      [port, direction],
+      [port, direction, at],
     );
     return gone.map((g) => g.id);
   }
@@ -183,13 +189,13 @@ export class BookingTransitions {
    * Called trucks of one queue past the called timeout for the first time, in the order their calls timed out:
    * each goes back into the line once (requeue with reason called_timeout).
    */
-  async firstCallTimeouts(em: EntityManager, port: string, direction: string): Promise<string[]> {
+  async firstCallTimeouts(em: EntityManager, port: string, direction: string, at: Date): Promise<string[]> {
     const late = await rows<{ id: string }>(
       em,
       `SELECT b.id FROM bookings b JOIN schedules sc ON sc.port_code = b.port_code
-       WHERE b.port_code = $1 AND b.direction = $2 AND ${CALL_TIMED_OUT} AND b.called_timeouts = 0
+       WHERE b.port_code = $1 AND b.direction = $2 AND ${CALL_TIMED_OUT('$3::timestamptz')} AND b.called_timeouts = 0
        ORDER BY b.called_at, b.id`,
-      [port, direction],
+      [port, direction, at],
     );
     return late.map((l) => l.id);
   }
@@ -199,34 +205,36 @@ export class BookingTransitions {
    * that one, writing a booking.reminder event each (`before`: '2h' or '30m'). Each reminder goes once: the column
    * is set in the statement that writes the event. A truck booked inside a window gets only the next one.
    */
-  async remind(db: DataSource | EntityManager): Promise<number> {
+  async remind(db: DataSource | EntityManager, at: Date): Promise<number> {
     const sent = await rows(
       db,
       `WITH due AS (
-         SELECT b.id, CASE WHEN sl.starts_at <= now() + interval '30 minutes' THEN '30m' ELSE '2h' END AS before, sl.starts_at
+         SELECT b.id, CASE WHEN sl.starts_at <= $1::timestamptz + interval '30 minutes' THEN '30m' ELSE '2h' END AS before, sl.starts_at
          FROM bookings b JOIN slots sl ON sl.id = b.slot_id
-         WHERE b.status = 'booked' AND sl.starts_at > now() AND sl.starts_at <= now() + interval '2 hours'
-           AND ((sl.starts_at <= now() + interval '30 minutes' AND b.reminded_30m_at IS NULL)
-             OR (sl.starts_at > now() + interval '30 minutes' AND b.reminded_2h_at IS NULL))
+         WHERE b.status = 'booked' AND sl.starts_at > $1::timestamptz AND sl.starts_at <= $1::timestamptz + interval '2 hours'
+           AND ((sl.starts_at <= $1::timestamptz + interval '30 minutes' AND b.reminded_30m_at IS NULL)
+             OR (sl.starts_at > $1::timestamptz + interval '30 minutes' AND b.reminded_2h_at IS NULL))
          FOR UPDATE OF b SKIP LOCKED
        ), moved AS (
-         UPDATE bookings b SET reminded_2h_at = CASE WHEN due.before = '2h' THEN now() ELSE b.reminded_2h_at END,
-           reminded_30m_at = CASE WHEN due.before = '30m' THEN now() ELSE b.reminded_30m_at END
+         UPDATE bookings b SET reminded_2h_at = CASE WHEN due.before = '2h' THEN $1::timestamptz ELSE b.reminded_2h_at END,
+           reminded_30m_at = CASE WHEN due.before = '30m' THEN $1::timestamptz ELSE b.reminded_30m_at END
          FROM due WHERE b.id = due.id AND b.status = 'booked'
          RETURNING ${MOVED}, due.before, due.starts_at
        ), ${EVENT('booking.reminder', `jsonb_build_object('before', m.before, 'slotStartsAt', m.starts_at)`)}
        SELECT id FROM moved`,
+      [at],
     );
     return sent.length;
   }
 
-  /** The queues (port, direction) that have an overdue truck now. */
-  overdueQueues(db: DataSource | EntityManager): Promise<Array<{ port_code: string; direction: string }>> {
+  /** The queues (port, direction) that have an overdue truck at `at`. */
+  overdueQueues(db: DataSource | EntityManager, at: Date): Promise<Array<{ port_code: string; direction: string }>> {
     return rows(
       db,
       `SELECT DISTINCT b.port_code, b.direction FROM bookings b
        JOIN slots sl ON sl.id = b.slot_id JOIN schedules sc ON sc.port_code = b.port_code
-       WHERE b.status IN ('booked', 'called') AND (${OVERDUE})`,
+       WHERE b.status IN ('booked', 'called') AND (${OVERDUE('$1::timestamptz')})`,
+      [at],
     );
   }
 }

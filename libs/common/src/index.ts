@@ -9,3 +9,4 @@ export * from './client-address';
 export * from './json-body';
 export * from './openapi';
 export * from './pagination.dto';
+export * from './clock';

@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Clock } from '@kouan/common';
 import { JobHandler, JobHandlerFor } from '@kouan/jobs/job-handler';
 import { JobName } from '@kouan/jobs/job-names';
 import { BookingTransitions } from '../booking-transitions.repository';
 
-/** No payload: each run looks at the slots starting within 2 h, by the database clock. */
+/** No payload: each run looks at the slots starting within 2 h of the Clock's now. */
 export type RemindDriversJobData = Record<string, never>;
 
 /**
@@ -21,10 +22,11 @@ export class RemindDriversJob implements JobHandler<RemindDriversJobData> {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly transitions: BookingTransitions,
+    private readonly clock: Clock,
   ) {}
 
   async handle(): Promise<number> {
-    const sent = await this.transitions.remind(this.ds);
+    const sent = await this.transitions.remind(this.ds, this.clock.now());
     if (sent) this.logger.log({ reminded: sent }, 'reminded drivers of their slots');
     return sent;
   }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
-import { inTransaction } from '@kouan/common';
+import { Clock, inTransaction } from '@kouan/common';
 import { JobHandler, JobHandlerFor } from '@kouan/jobs/job-handler';
 import { JobName } from '@kouan/jobs/job-names';
 import { readmitBehindHead } from '../front-of-line';
@@ -22,9 +22,10 @@ interface Swept {
 
 /**
  * The rules over time, one port-direction queue at a time under its queue lock (like every queue change), each
- * change re-checked on the database clock by the statement that makes it: a booked truck whose check-in window
+ * change re-checked by the statement that makes it: a booked truck whose check-in window
  * closed becomes no_show; a called truck past the called timeout goes back into the line once, directly behind
- * the truck first in line, and becomes no_show at its second timeout. Drivers, firms and boards hear every change
+ * the truck first in line, and becomes no_show at its second timeout (all judged at the Clock's now, read once per
+ * run). Drivers, firms and boards hear every change
  * as a delta. A crash between changes loses nothing: the next run finds what is still overdue.
  */
 @Injectable()
@@ -37,14 +38,17 @@ export class ExpireOverdueJob implements JobHandler<ExpireOverdueJobData> {
     private readonly notifier: QueueNotifier,
     private readonly reader: QueueReadService,
     private readonly transitions: BookingTransitions,
+    private readonly clock: Clock,
   ) {}
 
   /** The number of trucks moved (made no_show or put back into the line). */
   async handle(): Promise<number> {
-    const queues = await this.transitions.overdueQueues(this.ds);
+    // One instant for the whole run: every truck of every queue is judged at the same time.
+    const at = this.clock.now();
+    const queues = await this.transitions.overdueQueues(this.ds, at);
     const total: Swept = { noShows: 0, requeued: 0 };
     for (const q of queues) {
-      const swept = await this.sweep(q.port_code, q.direction);
+      const swept = await this.sweep(q.port_code, q.direction, at);
       total.noShows += swept.noShows;
       total.requeued += swept.requeued;
     }
@@ -57,18 +61,18 @@ export class ExpireOverdueJob implements JobHandler<ExpireOverdueJobData> {
    * goes back in a transaction of its own: the first with the queue's no-shows, the others one by one, in the
    * order their calls timed out. Each goes directly behind the head of its moment, as a skip would put it.
    */
-  private async sweep(port: string, direction: string): Promise<Swept> {
+  private async sweep(port: string, direction: string, at: Date): Promise<Swept> {
     const swept: Swept = { noShows: 0, requeued: 0 };
     let late: string[] | undefined;
     do {
       const pending = late;
       const step = await inTransaction(this.ds, async (em) => {
         const { version } = await lockQueue(em, port, direction);
-        const gone = pending ? [] : await this.transitions.expireOverdue(em, port, direction);
-        const [next, ...rest] = pending ?? (await this.transitions.firstCallTimeouts(em, port, direction));
+        const gone = pending ? [] : await this.transitions.expireOverdue(em, port, direction, at);
+        const [next, ...rest] = pending ?? (await this.transitions.firstCallTimeouts(em, port, direction, at));
         const back = next !== undefined && await readmitBehindHead(
           em, this.transitions, port, direction,
-          () => this.transitions.requeue(em, next, messagesByLanguage('calledTimeout'), 'called_timeout'),
+          () => this.transitions.requeue(em, next, messagesByLanguage('calledTimeout'), 'called_timeout', at),
         );
         const joined = back ? next : null;
         return { gone, joined, rest, delta: await this.reader.delta(em, port, direction, version, joined, gone) };
