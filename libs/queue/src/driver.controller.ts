@@ -4,7 +4,7 @@ import { CurrentPrincipal, Principal, Roles } from '@kouan/auth';
 import { ApiErrors } from '@kouan/common';
 import type { BookingUpdate } from '@kouan/realtime/live-events';
 import { CheckInService } from './check-in.service';
-import { CheckInResultDto, DriverBookingDto, GeoCheckInDto } from './dto/queue.dto';
+import { CheckInResultDto, DriverBookingDto, DriverTripDto, GeoCheckInDto } from './dto/queue.dto';
 import { QueueReadService } from './queue-read.service';
 
 @ApiTags('driver')
@@ -17,13 +17,13 @@ export class DriverController {
     private readonly checkIns: CheckInService,
   ) {}
 
-  /** The same state as the last booking:update. */
+  /** The same state as the last booking:update, and the trip around it (slot, windows, holding areas, call deadline). */
   @Get('booking')
   @ApiOkResponse({ type: DriverBookingDto })
   @ApiErrors(401, 403, 404)
-  async booking(@CurrentPrincipal() p: Principal): Promise<BookingUpdate> {
+  async booking(@CurrentPrincipal() p: Principal): Promise<BookingUpdate & { trip: DriverTripDto }> {
     const { portCode: _port, direction: _direction, ...update } = await this.reader.bookingUpdate(p.bookingId as string);
-    return update;
+    return { ...update, trip: await this.reader.trip(p.bookingId as string) };
   }
 
   @Post('check-in')

@@ -8,7 +8,8 @@ import { isoInZone } from '@kouan/ports/slot-grid';
 import type { BookingUpdate, LaneTimingView, LaneView, QueueDelta, QueueSnapshot, QueueTruck } from '@kouan/realtime/live-events';
 import { bookingUpdate } from '@kouan/realtime/queue-views';
 import { estimateEta } from './eta';
-import { type DetailRow, detailRows, type LaneRow, laneRows, portExists, queueOfBooking, queueVersion } from './queue.repository';
+import type { DriverTripDto } from './dto/queue.dto';
+import { type DetailRow, detailRows, type LaneRow, laneRows, portExists, queueOfBooking, queueVersion, tripRow } from './queue.repository';
 
 const REASON_BY_STATUS: Record<string, BookingUpdate['reason']> = {
   booked: 'not_checked_in',
@@ -93,6 +94,22 @@ export class QueueReadService {
     const mine = snap.trucks.find((t) => t.bookingId === bookingId);
     if (!mine) throw notFound('booking');
     return { ...bookingUpdate(snap, mine), portCode: b.port_code, direction: b.direction };
+  }
+
+  /** The trip around a driver's live state (GET /driver/booking), times in the port's time zone. */
+  async trip(bookingId: string): Promise<DriverTripDto> {
+    const r = await tripRow(this.ds, bookingId);
+    if (!r) throw notFound('booking');
+    const at = (d: Date | null) => (d ? isoInZone(d, r.time_zone) : null);
+    return {
+      plate: r.plate, portCode: r.port_code, portName: r.port_name, direction: r.direction, timeZone: r.time_zone,
+      slotStartsAt: at(r.starts_at) as string, slotEndsAt: at(r.ends_at) as string,
+      checkInFrom: at(r.check_in_from) as string, checkInUntil: at(r.check_in_until) as string,
+      calledAt: at(r.called_at), calledDeadline: at(r.called_deadline),
+      holdingAreas: r.areas.map((a) => ({
+        name: a.name, lat: a.lat, lon: a.lon, directions: a.directions?.[r.language] ?? a.directions?.en ?? a.directions?.zh ?? null,
+      })),
+    };
   }
 
   private build(

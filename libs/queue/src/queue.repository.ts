@@ -243,3 +243,36 @@ export async function portExists(db: DataSource | EntityManager, port: string): 
 export function queueOfBooking(db: DataSource | EntityManager, bookingId: string): Promise<{ port_code: string; direction: string } | undefined> {
   return one<{ port_code: string; direction: string }>(db, 'SELECT port_code, direction FROM bookings WHERE id = $1', [bookingId]);
 }
+
+export interface TripRow {
+  plate: string;
+  port_code: string;
+  port_name: string;
+  direction: string;
+  time_zone: string;
+  language: string;
+  starts_at: Date;
+  ends_at: Date;
+  check_in_from: Date;
+  check_in_until: Date;
+  called_at: Date | null;
+  called_deadline: Date | null;
+  areas: Array<{ name: string; lat: number; lon: number; directions: Record<string, string> | null }>;
+}
+
+/** What the driver's page shows around the live state: the truck, the slot and its windows, the holding areas. */
+export function tripRow(db: DataSource | EntityManager, bookingId: string): Promise<TripRow | undefined> {
+  return one<TripRow>(
+    db,
+    `SELECT v.plate, b.port_code, p.name AS port_name, b.direction, p.time_zone, d.language, sl.starts_at, sl.ends_at,
+            sl.starts_at - make_interval(mins => sc.early_arrival_minutes) AS check_in_from,
+            sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) AS check_in_until,
+            b.called_at, b.called_at + make_interval(mins => sc.called_timeout_minutes) AS called_deadline,
+            COALESCE((SELECT json_agg(json_build_object('name', pa.name, 'lat', pa.lat, 'lon', pa.lon, 'directions', pa.directions) ORDER BY pa.name)
+                      FROM parking_areas pa WHERE pa.port_code = b.port_code), '[]') AS areas
+     FROM bookings b JOIN vehicles v ON v.id = b.vehicle_id JOIN drivers d ON d.id = b.driver_id JOIN slots sl ON sl.id = b.slot_id
+     JOIN schedules sc ON sc.port_code = b.port_code JOIN ports p ON p.code = b.port_code
+     WHERE b.id = $1`,
+    [bookingId],
+  );
+}

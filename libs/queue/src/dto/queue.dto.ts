@@ -121,7 +121,31 @@ export class LaneRefDto {
   @ApiProperty() name: string;
 }
 
-/** What the driver's phone shows: the same state as the last booking:update. */
+export class HoldingAreaRefDto {
+  @ApiProperty() name: string;
+  @ApiProperty() lat: number;
+  @ApiProperty() lon: number;
+  @ApiProperty({ type: String, nullable: true, description: "how to get there, in the driver's language (else en, else zh)" }) directions: string | null;
+}
+
+/** The truck's trip around its live state: what the page shows before check-in and while called. */
+export class DriverTripDto {
+  @ApiProperty() plate: string;
+  @ApiProperty() portCode: string;
+  @ApiProperty() portName: string;
+  @ApiProperty({ enum: DIRECTIONS }) direction: string;
+  @ApiProperty({ example: 'Asia/Shanghai' }) timeZone: string;
+  @ApiProperty({ description: "the slot's start, in the port's time zone" }) slotStartsAt: string;
+  @ApiProperty() slotEndsAt: string;
+  @ApiProperty({ description: 'check-in opens (earlyArrivalMinutes before the slot)' }) checkInFrom: string;
+  @ApiProperty({ description: 'check-in closes (checkInGraceMinutes after the slot)' }) checkInUntil: string;
+  @ApiProperty({ type: String, nullable: true }) calledAt: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'be at the lane by then or be put back (once), then marked no-show' })
+  calledDeadline: string | null;
+  @ApiProperty({ type: [HoldingAreaRefDto] }) holdingAreas: HoldingAreaRefDto[];
+}
+
+/** What the driver's phone shows: the same state as the last booking:update, and the trip around it. */
 export class DriverBookingDto {
   @ApiProperty({ format: 'uuid' }) bookingId: string;
   @ApiProperty() reference: string;
@@ -132,4 +156,5 @@ export class DriverBookingDto {
   @ApiNullableObject(ParkingDto) parking: ParkingDto | null;
   @ApiNullableObject(LaneRefDto, { description: 'the lane the truck is called to' }) lane: LaneRefDto | null;
   @ApiProperty({ type: String, nullable: true, description: "in the driver's language" }) instructions: string | null;
+  @ApiProperty({ type: DriverTripDto, description: 'only here, not in booking:update' }) trip: DriverTripDto;
 }
