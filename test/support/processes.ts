@@ -136,6 +136,7 @@ export class AppProcess {
 export class CuttableLink {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  private silent = false;
 
   constructor(
     readonly port: number,
@@ -150,13 +151,25 @@ export class CuttableLink {
         s.on('close', () => this.sockets.delete(s));
         s.on('error', () => undefined);
       }
-      client.pipe(upstream).pipe(client);
+      // Forwarded by hand rather than piped, so silence() can drop bytes while both connections stay open.
+      client.on('data', (d: Buffer) => { if (!this.silent) upstream.write(d); });
+      upstream.on('data', (d: Buffer) => { if (!this.silent) client.write(d); });
+      client.on('end', () => upstream.end());
+      upstream.on('end', () => client.end());
     });
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.port, '127.0.0.1', () => resolve());
     });
+  }
+
+  /**
+   * A dead network that says nothing (a phone between cells): connections stay open, nothing gets through either
+   * way, until `silence(false)`.
+   */
+  silence(on: boolean): void {
+    this.silent = on;
   }
 
   /** Refuses new connections and resets every open one, as a dead database host would. */

@@ -79,16 +79,28 @@ var K = (function () {
    * Connection badge: "live" while the socket is up, else the age of the last state shown, so a driver with no
    * signal knows how old the number on screen is. socket.io reconnects by itself.
    */
-  function liveBadge(node, getSocket, lastAt, words) {
+  /** No heartbeat (the server sends one every 1.5 s) for this long: the page says it is offline (within 5 s of a cut). */
+  var STALE_MS = 4000;
+
+  /** Connected and heard from within STALE_MS: a dead network often leaves the socket "connected" for a minute. */
+  function fresh(socket) {
+    return !!(socket && socket.connected && Date.now() - (socket.lastBeat || 0) < STALE_MS);
+  }
+
+  /**
+   * The live badge: "Live" while fresh, else "Offline · N s ago" (the age of `lastAt()`). Repainted twice a second;
+   * `onChange(fresh)` lets a page dim what it shows while it cannot know it is current.
+   */
+  function liveBadge(node, getSocket, lastAt, words, onChange) {
     function paint() {
-      var socket = getSocket();
-      var on = !!(socket && socket.connected);
+      var on = fresh(getSocket());
       var w = typeof words === 'function' ? words() : words;
       node.className = 'badge ' + (on ? 'on' : 'off');
       var at = lastAt();
       node.textContent = on ? '● ' + w.live : '○ ' + w.offline + (at ? ' · ' + age(Date.now() - at) + ' ' + w.ago : '');
+      if (onChange) onChange(on);
     }
-    setInterval(paint, 5000);
+    setInterval(paint, 500);
     paint();
     return paint;
   }
@@ -96,8 +108,11 @@ var K = (function () {
   /** socket.io to /live; `paint` is told of every connection change. It reconnects by itself. */
   function live(auth, paint) {
     var socket = io('/live', auth ? { auth: auth } : {});
-    socket.on('connect', paint);
+    var beat = function () { socket.lastBeat = Date.now(); };
+    socket.on('connect', function () { beat(); paint(); });
     socket.on('disconnect', paint);
+    socket.io.on('ping', beat);
+    socket.onAny(beat);
     socket.io.on('reconnect_attempt', paint);
     return socket;
   }
@@ -197,7 +212,7 @@ var K = (function () {
   }
 
   return {
-    api: api, $: $, el: el, fill: fill, show: show, age: age, hhmm: hhmm, claims: claims, portToday: portToday, liveBadge: liveBadge, live: live,
+    api: api, $: $, el: el, fill: fill, show: show, age: age, hhmm: hhmm, claims: claims, portToday: portToday, liveBadge: liveBadge, live: live, fresh: fresh,
     store: store, load: load, message: message, loginForm: loginForm, passwordLogin: passwordLogin, caller: caller, newer: newer, follow: follow, dirSections: dirSections,
   };
 })();

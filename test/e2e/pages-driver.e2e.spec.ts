@@ -1,0 +1,148 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+import { CuttableLink, freePort } from '../support/processes';
+
+const CHROMIUM = '/usr/bin/chromium';
+const IMG = join(__dirname, '..', '..', 'docs', 'img');
+const AXE = join(__dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js');
+const WAIT = { timeout: 15_000 };
+
+/**
+ * The driver's page (/d) in Debian's Chromium at 360×740, as a Lao driver uses it: booked (slot, check-in window,
+ * the way to the holding area), waiting, called (plate, lane in Lao, deadline counting down), done; honest about a
+ * dead network within 5 s; no serious accessibility violation (axe-core).
+ */
+describe('driver page (browser)', () => {
+  const PORT = 'MOHAN';
+  let api: TestApi;
+  let browser: Browser;
+  let firm: TestFirm;
+  let staff: string;
+  let lane: string;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium`);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    api = await startApi();
+    await putSchedule(api, PORT, { openFrom: '00:00', openTo: '24:00', capacity: { export: 20, import: 20 }, firmQuotaPercent: 100 });
+    firm = await createFirm(api, 'Lao Driver Freight', 3);
+    staff = await portStaffToken(api, PORT);
+    lane = ((await api.http.get(`${API}/ports/${PORT}`).expect(200)).body.lanes as Array<{ id: string; direction: string }>)
+      .find((l) => l.direction === 'export')!.id;
+  });
+
+  afterEach(async () => {
+    for (const c of contexts.splice(0)) await c.close();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+  });
+
+  /** A booking of driver `i` (who speaks Lao) in the slot holding now + `hoursAhead`, with its code. */
+  async function book(i: number, hoursAhead: number) {
+    await api.ds.query(`UPDATE drivers SET language = 'lo' WHERE id = $1`, [firm.driverIds[i]]);
+    const slot = await slotAt(api, PORT, hoursAhead);
+    const res = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
+      .send({ slotId: slot.id, vehicleId: firm.vehicleIds[i], driverId: firm.driverIds[i], cargo: cargo() }).expect(201);
+    const plate = (await api.ds.query('SELECT plate FROM vehicles WHERE id = $1', [firm.vehicleIds[i]]))[0].plate as string;
+    return { id: res.body.id as string, reference: res.body.reference as string, code: res.body.driverCode as string, plate, slot };
+  }
+
+  async function open(url: string): Promise<{ page: Page; errors: string[] }> {
+    // bypassCSP: only so the test can add axe-core's script; the page itself runs under its CSP.
+    const context = await browser.newContext({ locale: 'lo-LA', viewport: { width: 360, height: 740 }, bypassCSP: true });
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${url}/d`);
+    return { page, errors };
+  }
+
+  async function logIn(page: Page, b: { reference: string; code: string }) {
+    await page.fill('#reference', b.reference);
+    await page.fill('#driverCode', b.code);
+    await page.click('#login button[type=submit]');
+    await page.locator('#live.on').waitFor(WAIT);
+  }
+
+  async function axe(page: Page): Promise<string[]> {
+    await page.addScriptTag({ path: AXE });
+    // A string: it runs in the page, which this file's types (no DOM) do not describe.
+    const violations = await page.evaluate<string[]>('axe.run().then((r) => r.violations.map((v) => v.impact + ": " + v.id))');
+    return violations.filter((v) => v.startsWith('serious') || v.startsWith('critical'));
+  }
+
+  it('a Lao driver follows the truck from booked to called to done, in Lao', async () => {
+    const b = await book(0, 0);
+    const { page, errors } = await open(api.url);
+    await logIn(page, b);
+
+    // Booked: the slot, the check-in window and the holding area with a map link, in Lao.
+    await page.locator('#bookedBox').waitFor(WAIT);
+    expect(await page.locator('#status').innerText()).toBe('ຈອງແລ້ວ — ຍັງບໍ່ເຊັກອິນ');
+    const booked = await page.locator('#bookedBox').innerText();
+    expect(booked).toContain('ເວລານັດໝາຍ');
+    expect(booked).toContain(b.slot.startsAt.slice(11, 16));
+    expect(await page.locator('#bookedBox a.map').first().getAttribute('href')).toMatch(/^geo:-?\d+\.\d+,-?\d+\.\d+/);
+    expect(await axe(page)).toEqual([]);
+
+    // Checked in by the gate: a position, announced to screen readers.
+    await api.http.post(`${API}/ports/${PORT}/check-ins`).set(bearer(staff)).send({ plate: b.plate }).expect(201);
+    await page.locator('#posBox:not([hidden]) #position', { hasText: '1' }).waitFor(WAIT);
+    expect(await page.locator('#posBox').getAttribute('aria-live')).toBe('polite');
+    expect(await page.locator('#bookedBox').isVisible()).toBe(false);
+
+    // Called: the plate, the lane in Lao, and the time left, counting down.
+    await api.http.post(`${API}/ports/${PORT}/lanes/${lane}/call-next`).set(bearer(staff)).expect(200);
+    await page.locator('#calledBox:not([hidden])').waitFor(WAIT);
+    expect(await page.locator('#calledBox').getAttribute('role')).toBe('alert');
+    expect(await page.locator('#calledPlate').innerText()).toBe(b.plate);
+    expect(await page.locator('#calledLane').innerText()).toBe('ຊ່ອງທາງຂາອອກ 1');
+    const first = await page.locator('#calledDeadline').innerText();
+    expect(first).toMatch(/^ໄປຮອດຊ່ອງທາງພາຍໃນ 1[45]:\d\d$/);
+    await page.locator('#calledDeadline').filter({ hasNotText: first }).waitFor(WAIT);
+    expect(await axe(page)).toEqual([]);
+    if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: join(IMG, 'driver-lo-called.png') });
+
+    // Done: no lane to drive to any more.
+    await api.http.post(`${API}/bookings/${b.id}/complete`).set(bearer(staff)).expect(200);
+    await page.locator('#status', { hasText: 'ສຳເລັດ' }).waitFor(WAIT);
+    expect(await page.locator('#calledBox').isVisible()).toBe(false);
+    expect(await page.locator('#instructions').isVisible()).toBe(false);
+    expect(await page.locator('body').innerText()).not.toContain('export-1');
+    expect(errors).toEqual([]);
+  });
+
+  it('a silent network shows offline, dimmed, within 5 s, and the page comes back by itself', async () => {
+    const b = await book(1, 3);
+    const link = new CuttableLink(await freePort(), { host: '127.0.0.1', port: Number(new URL(api.url).port) });
+    await link.start();
+    try {
+      const { page } = await open(`http://127.0.0.1:${link.port}`);
+      await logIn(page, b);
+      await page.locator('#bookedBox').waitFor(WAIT);
+      expect(await page.evaluate<boolean>('document.body.classList.contains("stale")')).toBe(false);
+
+      link.silence(true);
+      const cutAt = Date.now();
+      await page.locator('#live.off').waitFor(WAIT);
+      const noticed = Date.now() - cutAt;
+      expect(noticed).toBeLessThanOrEqual(5_000);
+      expect(await page.evaluate<boolean>('document.body.classList.contains("stale")')).toBe(true);
+      expect(await page.locator('#live').innerText()).toMatch(/ອອບລາຍ · \d+ s ກ່ອນ/);
+
+      link.silence(false);
+      await page.locator('#live.on').waitFor({ timeout: 30_000 });
+      expect(await page.evaluate<boolean>('document.body.classList.contains("stale")')).toBe(false);
+    } finally {
+      await link.cut();
+    }
+  });
+});
