@@ -144,7 +144,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     } else if (kind === 'delta') {
       const line = {
         port: queue.port, direction: queue.direction, version: queue.version, lanes: queue.laneViews, called: queue.calledTrucks,
-        removed: change.removed, inserted: change.inserted,
+        removed: change.removed, inserted: change.inserted, ...queue.lanePace,
       };
       send(rooms.board(queue.port, queue.direction), 'queue:update', () => boardDelta(line));
       send(rooms.staff(queue.port), 'queue:update', () => staffDelta(line));

@@ -117,6 +117,11 @@ export class LiveQueue {
     return this.lanes;
   }
 
+  /** The lanes' pace, what a board needs for its rows' ETAs. */
+  get lanePace(): { timings: LaneTimingView[]; defaultServiceMinutes: number } {
+    return { timings: this.timings, defaultServiceMinutes: this.defaultServiceMinutes };
+  }
+
   /** The table the trucks' parking texts point into (what `bookingUpdate` needs besides the truck). */
   get textTable(): { texts: string[] } {
     return { texts: this.texts };

@@ -49,7 +49,13 @@ export interface LaneView {
   status: string;
 }
 
-export interface QueueUpdate {
+/** How fast the lanes work, in the order of `lanes`: what a board needs to show each row's ETA (estimateEta). */
+export interface QueuePace {
+  timings: LaneTimingView[];
+  defaultServiceMinutes: number;
+}
+
+export interface QueueUpdate extends Partial<QueuePace> {
   port: string;
   direction: string;
   version: number;
@@ -65,7 +71,7 @@ export interface QueueUpdate {
  * then every entry's position is its index + 1. `lanes` and `called` are whole. Its size does not depend on the
  * length of the line.
  */
-export interface QueueUpdateDelta {
+export interface QueueUpdateDelta extends Partial<QueuePace> {
   port: string;
   direction: string;
   version: number;

@@ -1,6 +1,6 @@
 import { maskPlate } from '@kouan/common';
 import type {
-  BookingUpdate, LaneView, QueueSnapshot, QueueTruck, QueueUpdate, QueueUpdateDelta, StaffQueueUpdate, StaffQueueUpdateDelta,
+  BookingUpdate, LaneView, QueuePace, QueueSnapshot, QueueTruck, QueueUpdate, QueueUpdateDelta, StaffQueueUpdate, StaffQueueUpdateDelta,
 } from './live-events';
 
 const waiting = (s: QueueSnapshot) => s.trucks.filter((t) => t.status === 'checked_in' && t.position !== null);
@@ -12,9 +12,10 @@ const entry = (t: QueueTruck) => ({
 const calledEntry = (t: QueueTruck) => ({ laneId: t.lane?.id as string, plateMasked: maskPlate(t.plate), calledAt: t.calledAt as string });
 const who = (t: QueueTruck) => ({ bookingId: t.bookingId, reference: t.reference, plate: t.plate });
 
-/** The public board: positions and masked plates, never names, phones or whole plates. */
+/** The public board: positions and masked plates, never names, phones or whole plates; and the lanes' pace for ETAs. */
 export const boardView = (s: QueueSnapshot): QueueUpdate => ({
   port: s.port, direction: s.direction, version: s.version, lanes: s.lanes, called: called(s).map(calledEntry), entries: waiting(s).map(entry),
+  timings: s.timings, defaultServiceMinutes: s.defaultServiceMinutes,
 });
 
 /** Port staff: the board plus booking, reference and whole plate of each truck. */
@@ -25,7 +26,7 @@ export const staffView = (s: QueueSnapshot): StaffQueueUpdate => ({
 });
 
 /** What one change did to a queue (see QueueUpdateDelta), from the queue after it. */
-export interface ChangeOfLine {
+export interface ChangeOfLine extends QueuePace {
   port: string;
   direction: string;
   version: number;
@@ -37,7 +38,7 @@ export interface ChangeOfLine {
 
 export const boardDelta = (c: ChangeOfLine): QueueUpdateDelta => ({
   port: c.port, direction: c.direction, version: c.version, lanes: c.lanes, called: c.called.map(calledEntry),
-  removed: c.removed, inserted: c.inserted ? [entry(c.inserted)] : [],
+  removed: c.removed, inserted: c.inserted ? [entry(c.inserted)] : [], timings: c.timings, defaultServiceMinutes: c.defaultServiceMinutes,
 });
 
 export const staffDelta = (c: ChangeOfLine): StaffQueueUpdateDelta => ({

@@ -1,17 +1,41 @@
-/* /board/:port — the public board: lanes, called trucks and the waiting line, masked plates only. */
+/* /board/:port — the public board on a TV in the holding area: who is called now, and the waiting line with
+   each row's ETA, both directions, masked plates only. Its words rotate zh → en → the neighbour's language. */
 'use strict';
 (function () {
   var $ = K.$;
-  var MAX_ROWS = 40;
+  var MAX_ROWS = 30;
+  var ROTATE_MS = 8000;
   var code = decodeURIComponent(location.pathname.split('/')[2] || '').toUpperCase();
   var only = new URLSearchParams(location.search).get('direction');
   var dirs = only === 'export' || only === 'import' ? [only] : ['export', 'import'];
-  var NAMES = { export: 'Export · 出境', import: 'Import · 入境' };
-  var STATUS = { open: 'open 开', paused: 'paused 暂停', closed: 'closed 关' };
+  var T = {
+    zh: { export: '出境', import: '入境', calling: '正在叫号', lane: '车道', open: '开放', paused: '暂停', closed: '关闭', pos: '序号', plate: '车牌',
+      slot: '时段', eta: '预计', min: '分钟', green: '绿色通道', empty: '无车辆等候', more: '更多', live: '实时', offline: '离线', ago: '前',
+      laneStopped: '车道未开放' },
+    en: { export: 'Export', import: 'Import', calling: 'NOW CALLING', lane: 'Lane', open: 'open', paused: 'paused', closed: 'closed', pos: '#', plate: 'Plate',
+      slot: 'Slot', eta: 'ETA', min: 'min', green: 'green channel', empty: 'No trucks waiting', more: 'more', live: 'Live', offline: 'Offline', ago: 'ago',
+      laneStopped: 'no lane open' },
+    lo: { export: 'ຂາອອກ', import: 'ຂາເຂົ້າ', calling: 'ກຳລັງເອີ້ນ', lane: 'ຊ່ອງທາງ', open: 'ເປີດ', paused: 'ຢຸດຊົ່ວຄາວ', closed: 'ປິດ', pos: 'ລຳດັບ', plate: 'ທະບຽນ',
+      slot: 'ເວລາ', eta: 'ຄາດວ່າ', min: 'ນາທີ', green: 'ຊ່ອງທາງສີຂຽວ', empty: 'ບໍ່ມີລົດລໍຖ້າ', more: 'ອີກ', live: 'ອອນລາຍ', offline: 'ອອບລາຍ', ago: 'ກ່ອນ',
+      laneStopped: 'ບໍ່ມີຊ່ອງທາງເປີດ' },
+    vi: { export: 'Xuất', import: 'Nhập', calling: 'ĐANG GỌI', lane: 'Làn', open: 'mở', paused: 'tạm dừng', closed: 'đóng', pos: 'STT', plate: 'Biển số',
+      slot: 'Khung giờ', eta: 'Dự kiến', min: 'phút', green: 'luồng xanh', empty: 'Không có xe chờ', more: 'nữa', live: 'Trực tuyến', offline: 'Mất kết nối', ago: 'trước',
+      laneStopped: 'không có làn mở' },
+    my: { export: 'ထွက်', import: 'ဝင်', calling: 'ယခုခေါ်နေသည်', lane: 'လမ်းကြောင်း', open: 'ဖွင့်', paused: 'ခေတ္တရပ်', closed: 'ပိတ်', pos: 'အမှတ်', plate: 'ယာဉ်နံပါတ်',
+      slot: 'အချိန်', eta: 'ခန့်မှန်း', min: 'မိနစ်', green: 'အစိမ်းလမ်း', empty: 'စောင့်နေသောကား မရှိ', more: 'နောက်ထပ်', live: 'တိုက်ရိုက်', offline: 'အော့ဖ်လိုင်း', ago: 'က',
+      laneStopped: 'ဖွင့်ထားသောလမ်းကြောင်း မရှိ' },
+  };
+  /** The neighbour's language by its country: Laos, Vietnam, Myanmar. */
+  var NEIGHBOUR = { LA: 'lo', VN: 'vi', MM: 'my' };
+  var langs = ['zh', 'en'];
+  var lang = 'zh';
+  var zone = 'Asia/Shanghai';
   var state = {}; // direction → {version, data}
   var lastAt = 0;
   var socket = null;
-  var paint = K.liveBadge($('live'), function () { return socket; }, function () { return lastAt; }, { live: 'Live 实时', offline: 'Offline 离线', ago: 'ago' });
+  function t(k) { return T[lang][k] || T.en[k] || k; }
+  var paint = K.liveBadge($('live'), function () { return socket; }, function () { return lastAt; },
+    function () { return { live: t('live'), offline: t('offline'), ago: t('ago') }; });
 
   function error(text) { K.message($('msg'), text, 'error'); }
 
@@ -29,62 +53,94 @@
     paint();
   }
 
+  /** The ETA of place `position`, as the API computes it (libs/queue/src/eta.ts): null when no lane is open. */
+  function eta(u, position) {
+    var timings = u.timings || [];
+    var rate = 0;
+    timings.forEach(function (l) { if (l.status === 'open') rate += 1 / Math.max(l.medianMinutes === null ? u.defaultServiceMinutes : l.medianMinutes, 0.5); });
+    return rate ? Math.round(position / rate) : null;
+  }
+
+  /** Lanes are named by code (export-1): said in the board's language of the moment. */
+  function laneName(l) {
+    var m = /^(export|import)-(\d+)$/i.exec(l ? l.name : '');
+    return m ? t(m[1].toLowerCase()) + ' ' + t('lane') + ' ' + m[2] : (l ? l.name : '');
+  }
+
+  function mmss(ms) {
+    var s = Math.max(0, Math.floor(ms / 1000));
+    return Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0');
+  }
+
   function render(dir) {
     var u = state[dir].data;
     var box = $('dir-' + dir);
     if (!u) return;
-    var laneName = {};
-    u.lanes.forEach(function (l) { laneName[l.id] = l.name; });
+    var lanes = {};
+    u.lanes.forEach(function (l) { lanes[l.id] = l; });
     var now = Date.now();
+    var calling = u.called.slice().sort(function (a, b) { return Date.parse(b.calledAt) - Date.parse(a.calledAt); });
     var rows = u.entries.slice(0, MAX_ROWS).map(function (e) {
+      var m = eta(u, e.position);
       return K.el('tr', {}, [
         K.el('td', { class: 'pos', text: String(e.position) }),
         K.el('td', { class: 'plate', text: e.plateMasked }),
         K.el('td', { text: K.hhmm(e.slotStartsAt) }),
-        K.el('td', {}, [e.priority ? K.el('span', { class: 'prio', title: 'perishable / green channel', text: '★ 绿色通道' }) : null]),
+        K.el('td', { class: 'eta', text: m === null ? '–' : '~' + m + ' ' + t('min') }),
+        K.el('td', {}, [e.priority ? K.el('span', { class: 'prio', title: t('green'), text: '★ ' + t('green') }) : null]),
       ]);
     });
     K.fill(box, [
-      K.el('h2', { text: NAMES[dir] }),
+      K.el('h2', { text: t(dir) }),
       K.el('div', { class: 'lanes' }, u.lanes.map(function (l) {
-        return K.el('div', { class: 'lane', 'data-lane': l.id }, [l.name + ' ', K.el('span', { class: 'pill ' + l.status, text: STATUS[l.status] || l.status })]);
+        return K.el('div', { class: 'lane', 'data-lane': l.id }, [laneName(l) + ' ', K.el('span', { class: 'pill ' + l.status, text: t(l.status) })]);
       })),
-      K.el('div', {}, u.called.map(function (c) {
-        return K.el('div', { class: 'called' }, [K.el('div', { class: 'go' }, [
+      calling.length ? K.el('div', { class: 'calling', 'aria-live': 'polite' }, [K.el('div', { class: 'calling-title', text: t('calling') })].concat(calling.map(function (c) {
+        return K.el('div', { class: 'called' }, [
           K.el('span', { class: 'plate', text: c.plateMasked }),
-          K.el('span', { text: '→ ' + (laneName[c.laneId] || '') }),
-          K.el('span', { class: 'sub', text: K.age(now - Date.parse(c.calledAt)) }),
-        ])]);
-      })),
+          K.el('span', { class: 'to', text: '→ ' + laneName(lanes[c.laneId]) }),
+          K.el('span', { class: 'elapsed', text: mmss(now - Date.parse(c.calledAt)) }),
+        ]);
+      }))) : null,
       u.entries.length
         ? K.el('table', {}, [
-          K.el('thead', {}, [K.el('tr', {}, [K.el('th', { text: '#' }), K.el('th', { text: 'Plate 车牌' }), K.el('th', { text: 'Slot 时段' }), K.el('th', { text: '' })])]),
+          K.el('thead', {}, [K.el('tr', {}, [t('pos'), t('plate'), t('slot'), t('eta'), ''].map(function (h) { return K.el('th', { text: h }); }))]),
           K.el('tbody', {}, rows),
         ])
-        : K.el('div', { class: 'empty', text: 'No trucks waiting · 无车辆等候' }),
-      u.entries.length > MAX_ROWS ? K.el('div', { class: 'more', text: '+' + (u.entries.length - MAX_ROWS) + ' more 更多' }) : null,
+        : K.el('div', { class: 'empty', text: t('empty') }),
+      u.entries.length > MAX_ROWS ? K.el('div', { class: 'more', text: '+' + (u.entries.length - MAX_ROWS) + ' ' + t('more') }) : null,
+      eta(u, 1) === null && u.entries.length ? K.el('div', { class: 'stopped', text: t('laneStopped') }) : null,
     ]);
   }
 
   function tick() {
-    var d = new Date(Date.now() + 8 * 3600e3);
-    $('clock').textContent = d.toISOString().slice(11, 16);
+    $('clock').textContent = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit' }).format(new Date());
+    dirs.forEach(function (d) { if (state[d] && state[d].data) render(d); });
+  }
+
+  function rotate() {
+    lang = langs[(langs.indexOf(lang) + 1) % langs.length];
+    document.documentElement.lang = lang;
+    tick();
+    paint();
   }
 
   async function init() {
-    tick();
-    setInterval(tick, 10000);
-    // Called-since times age with the clock, not only with updates.
-    setInterval(function () { dirs.forEach(render); }, 30000);
-    if (!/^[A-Z0-9-]{2,32}$/.test(code)) return error('Unknown port');
+    if (!/^[A-Z0-9-]{2,32}$/.test(code)) return error('Unknown port · 未知口岸');
     K.dirSections($('board'), dirs, state);
     try {
       var port = await K.api('GET', '/ports/' + encodeURIComponent(code));
       $('title').textContent = port.name + (port.counterpart ? ' ⇄ ' + port.counterpart : '');
       document.title = port.name + ' · Kouan';
+      zone = port.timeZone || zone;
+      if (NEIGHBOUR[port.neighbour]) langs.push(NEIGHBOUR[port.neighbour]);
     } catch (e) {
       return error(e.message);
     }
+    // The elapsed times of the called trucks and the clock move every second; the words rotate.
+    setInterval(tick, 1000);
+    setInterval(rotate, ROTATE_MS);
+    tick();
     socket = K.live(null, paint);
     socket.on('connect', function () {
       // Joining (again, after a reconnect) answers with the current state of each direction.

@@ -202,7 +202,9 @@ var K = (function () {
     var entries = s.data.entries.filter(function (e) { return u.removed.indexOf(e.position) < 0; });
     u.inserted.forEach(function (e) { entries.splice(e.position - 1, 0, e); });
     entries = entries.map(function (e, i) { return Object.assign({}, e, { position: i + 1 }); });
-    state[u.direction] = { version: u.version, data: { port: u.port, direction: u.direction, version: u.version, lanes: u.lanes, called: u.called, entries: entries } };
+    var data = { port: u.port, direction: u.direction, version: u.version, lanes: u.lanes, called: u.called, entries: entries };
+    if (u.timings) { data.timings = u.timings; data.defaultServiceMinutes = u.defaultServiceMinutes; }
+    state[u.direction] = { version: u.version, data: data };
     return true;
   }
 

@@ -89,6 +89,11 @@ export class CalledEntryDto {
 }
 
 /** The public board of one port and direction: positions and masked plates only. */
+export class LaneTimingDto {
+  @ApiProperty({ enum: LANE_STATUSES }) status: string;
+  @ApiProperty({ type: Number, nullable: true, description: 'median call-to-complete of its recent trucks, minutes' }) medianMinutes: number | null;
+}
+
 export class QueueViewDto {
   @ApiProperty({ example: 'MOHAN' }) port: string;
   @ApiProperty({ enum: DIRECTIONS }) direction: string;
@@ -96,6 +101,11 @@ export class QueueViewDto {
   @ApiProperty({ type: [LaneDto] }) lanes: LaneDto[];
   @ApiProperty({ type: [CalledEntryDto] }) called: CalledEntryDto[];
   @ApiProperty({ type: [QueueEntryDto], description: 'the waiting (checked_in) trucks in queue order' }) entries: QueueEntryDto[];
+  @ApiPropertyOptional({
+    type: [LaneTimingDto],
+    description: "the lanes' pace, in the order of lanes: a row's ETA is round(position / Σ over open lanes 1 / max(medianMinutes ?? defaultServiceMinutes, 0.5))",
+  }) timings?: LaneTimingDto[];
+  @ApiPropertyOptional({ type: Number }) defaultServiceMinutes?: number;
 }
 
 export class StaffQueueEntryDto extends QueueEntryDto {
