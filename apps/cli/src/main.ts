@@ -5,6 +5,7 @@ import { envFromProcess } from '@kouan/config';
 import { ensureDatabase, runMigrations } from '@kouan/db';
 import { ParkingService } from '@kouan/parking';
 import { PortSeedService } from '@kouan/ports';
+import { runDemo } from './demo';
 import { SeedModule } from './seed.module';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -34,7 +35,15 @@ async function seed(): Promise<void> {
   }
 }
 
-const commands: Record<string, () => Promise<void>> = { migrate, seed };
+/** A realistic day at Mohan, through the API of the running system (`npm start`); prints the logins. */
+async function demo(): Promise<void> {
+  const env = envFromProcess();
+  if (!env.adminEmail || !env.adminPassword) throw new Error('demo needs ADMIN_EMAIL and ADMIN_PASSWORD (the seeded port admin)');
+  const url = `http://127.0.0.1:${env.port}`;
+  await runDemo({ url, adminEmail: env.adminEmail, adminPassword: env.adminPassword, say });
+}
+
+const commands: Record<string, () => Promise<void>> = { migrate, seed, demo };
 const command = commands[process.argv[2] ?? ''];
 if (!command) {
   process.stderr.write(`usage: main.js ${Object.keys(commands).join('|')}\n`);

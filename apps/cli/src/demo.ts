@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import { DateTime } from 'luxon';
+
+/**
+ * `npm run demo`: a realistic day at Mohan loaded into the running system through its own API (so every page,
+ * socket and rule sees it as it would see real work): three firms with dispatchers, trucks and drivers speaking
+ * zh, lo, th, vi, my and en; bookings across today's export and import slots; the trucks whose slots have begun
+ * checked in at the gate, and the oldest of them called and through the lanes. Prints the logins.
+ */
+
+const PORT = 'MOHAN';
+const ZONE = 'Asia/Shanghai';
+const PASSWORD = { staff: 'demo-staff-password', firmAdmin: 'demo-firm-password', dispatcher: 'demo-dispatch-password' };
+const FIRMS = [
+  { name: 'Xishuangbanna Cold Chain', country: 'CN', languages: ['zh', 'zh', 'zh', 'en'] },
+  { name: 'Lao Cargo Express', country: 'LA', languages: ['lo', 'lo', 'th', 'vi'] },
+  { name: 'Mekong Fruit Logistics', country: 'TH', languages: ['th', 'my', 'lo', 'zh'] },
+];
+const CARGO = [
+  { description: 'Fresh bananas, 1,200 cartons', hsCode: '080390', weightKg: 18000, perishable: true },
+  { description: 'Natural rubber, smoked sheets', hsCode: '400121', weightKg: 24000, perishable: false },
+  { description: 'Cassava chips', hsCode: '071410', weightKg: 26000, perishable: false },
+  { description: 'Durians, frozen', hsCode: '081090', weightKg: 15000, perishable: true },
+];
+
+export interface DemoOptions {
+  url: string;
+  adminEmail: string;
+  adminPassword: string;
+  say: (line: string) => void;
+}
+
+interface Booked {
+  id: string;
+  reference: string;
+  driverCode: string;
+  plate: string;
+  startsAt: number;
+  direction: string;
+}
+
+export async function runDemo(o: DemoOptions): Promise<{ bookings: number; checkedIn: number; completed: number }> {
+  const call = async (method: string, path: string, body?: unknown, token?: string): Promise<Record<string, unknown>> => {
+    const res = await fetch(`${o.url}/api/v1${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const data = (res.status === 204 ? {} : await res.json()) as Record<string, unknown>;
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(data)}`);
+    return data;
+  };
+  const login = async (email: string, password: string) => (await call('POST', '/auth/login', { email, password })).accessToken as string;
+  const tag = randomBytes(2).toString('hex');
+
+  const admin = await login(o.adminEmail, o.adminPassword);
+  await call('PUT', `/ports/${PORT}/schedule`, {
+    slotMinutes: 60, capacity: { export: 12, import: 8 }, openFrom: '06:00', openTo: '22:00', firmQuotaPercent: 60, horizonDays: 7,
+    earlyArrivalMinutes: 60, checkInGraceMinutes: 30, calledTimeoutMinutes: 15,
+  }, admin);
+  const staffEmail = `staff.mohan.${tag}@demo.kouan`;
+  await call('POST', `/ports/${PORT}/staff`, { email: staffEmail, password: PASSWORD.staff }, admin);
+  const staff = await login(staffEmail, PASSWORD.staff);
+
+  const today = DateTime.now().setZone(ZONE).toISODate() as string;
+  const slots: Record<string, Array<{ id: string; startsAt: string; bookable: boolean; available: number }>> = {};
+  for (const direction of ['export', 'import']) {
+    slots[direction] = (await call('GET', `/ports/${PORT}/slots?date=${today}&direction=${direction}`)) as unknown as typeof slots[string];
+  }
+  // Slots still bookable today (a booking can be made until its slot ends), in time order.
+  const open = (direction: string) => slots[direction].filter((s) => s.bookable);
+
+  const logins: string[] = [];
+  const booked: Booked[] = [];
+  for (const [f, firm] of FIRMS.entries()) {
+    const created = await call('POST', '/firms', { name: `${firm.name} ${tag}`, country: firm.country, contactEmail: `ops${f}.${tag}@demo.kouan` }, admin);
+    const adminEmail = `admin${f}.${tag}@demo.kouan`;
+    const dispatchEmail = `dispatch${f}.${tag}@demo.kouan`;
+    await call('POST', `/firms/${created.id as string}/users`, { email: adminEmail, password: PASSWORD.firmAdmin, role: 'firm_admin' }, admin);
+    await call('POST', `/firms/${created.id as string}/users`, { email: dispatchEmail, password: PASSWORD.dispatcher, role: 'dispatcher' }, admin);
+    logins.push(`  ${firm.name}: firm admin ${adminEmail} / ${PASSWORD.firmAdmin}, dispatcher ${dispatchEmail} / ${PASSWORD.dispatcher}`);
+    const dispatcher = await login(dispatchEmail, PASSWORD.dispatcher);
+    for (let i = 0; i < 8; i++) {
+      const prefix = firm.country === 'CN' ? '云K' : firm.country === 'LA' ? 'ນວ' : 'กข';
+      const v = await call('POST', '/vehicles', { plate: `${prefix}${tag.toUpperCase()}${f}${i}`, country: firm.country, reefer: i % 3 === 0 }, dispatcher);
+      const d = await call('POST', '/drivers', {
+        name: `Driver ${f}-${i}`, phone: `+8613${String(800000000 + f * 100 + i)}`, licenceNo: `DL-${tag}-${f}${i}`,
+        language: firm.languages[i % firm.languages.length],
+      }, dispatcher);
+      const direction = i % 3 === 2 ? 'import' : 'export';
+      const choices = open(direction);
+      if (!choices.length) continue;
+      const slot = choices[Math.min(choices.length - 1, (i * 2 + f) % choices.length)];
+      try {
+        const b = await call('POST', '/bookings', { slotId: slot.id, vehicleId: v.id, driverId: d.id, cargo: CARGO[(i + f) % CARGO.length] }, dispatcher);
+        booked.push({ id: b.id as string, reference: b.reference as string, driverCode: b.driverCode as string, plate: v.plate as string, startsAt: Date.parse(slot.startsAt), direction });
+      } catch {
+        // The slot filled up or the firm's share of it is taken: this truck is not booked today, as happens.
+      }
+    }
+  }
+
+  // The gate: trucks whose check-in window is open arrive, in slot order.
+  let checkedIn = 0;
+  const now = Date.now();
+  for (const b of [...booked].sort((x, y) => x.startsAt - y.startsAt)) {
+    if (b.startsAt - 60 * 60_000 > now) continue;
+    try {
+      await call('POST', `/ports/${PORT}/check-ins`, { plate: b.plate }, staff);
+      checkedIn += 1;
+    } catch {
+      // Too late for its slot: it stays booked and the worker will mark it a no-show.
+    }
+  }
+  // The lanes: the first half of the waiting trucks have been called and are through; one is on its way now.
+  const lanes = (await call('GET', `/ports/${PORT}`)).lanes as Array<{ id: string; direction: string }>;
+  let completed = 0;
+  for (const direction of ['export', 'import']) {
+    const lane = lanes.find((l) => l.direction === direction);
+    if (!lane) continue;
+    const queue = await call('GET', `/ports/${PORT}/queue?direction=${direction}`);
+    const waiting = (queue.entries as unknown[]).length;
+    for (let k = 0; k < Math.floor(waiting / 2); k++) {
+      const called = await call('POST', `/ports/${PORT}/lanes/${lane.id}/call-next`, undefined, staff);
+      await call('POST', `/bookings/${called.bookingId as string}/complete`, undefined, staff);
+      completed += 1;
+    }
+    if (waiting > 1) await call('POST', `/ports/${PORT}/lanes/${lane.id}/call-next`, undefined, staff);
+  }
+
+  const driver = booked.find((b) => b.startsAt > now) ?? booked[0];
+  o.say(`Demo day at ${PORT} (${today}): ${booked.length} bookings, ${checkedIn} checked in, ${completed} through the lanes.`);
+  o.say(`Open ${o.url}/board/${PORT}  (public board)`);
+  o.say(`     ${o.url}/staff  as ${staffEmail} / ${PASSWORD.staff}`);
+  o.say(`     ${o.url}/firm  as one of:`);
+  for (const line of logins) o.say(line);
+  if (driver) o.say(`     ${o.url}/d  with reference ${driver.reference} and driver code ${driver.driverCode}`);
+  return { bookings: booked.length, checkedIn, completed };
+}

@@ -1,0 +1,37 @@
+import { runDemo } from '../../apps/cli/src/demo';
+import { API, startApi, TestApi } from '../support/harness';
+
+/** `npm run demo` against a running API: a day at Mohan that every page shows, and logins that work. */
+describe('npm run demo', () => {
+  let api: TestApi;
+  let adminEmail: string;
+
+  beforeAll(async () => {
+    api = await startApi();
+    adminEmail = (await api.ds.query(`SELECT email FROM users WHERE role = 'port_admin' LIMIT 1`))[0].email as string;
+  });
+
+  afterAll(() => api.close());
+
+  it('books a day of trucks through the API, checks in those due, runs the lanes, and prints logins that work', async () => {
+    const lines: string[] = [];
+    const done = await runDemo({ url: api.url, adminEmail, adminPassword: 'admin-password', say: (l) => lines.push(l) });
+    const [{ n }] = await api.ds.query(`SELECT count(*)::int AS n FROM bookings WHERE port_code = 'MOHAN'`);
+    expect(n).toBe(done.bookings);
+    expect(done.bookings).toBeGreaterThan(10);
+    const text = lines.join('\n');
+    expect(text).toContain(`${api.url}/board/MOHAN`);
+    // Every printed login opens a session.
+    for (const [, email, password] of text.matchAll(/(\S+@demo\.kouan) \/ (\S+?)[,\n ]/g)) {
+      await api.http.post(`${API}/auth/login`).send({ email, password }).expect(200);
+    }
+    const driver = /reference (\S+) and driver code (\d{6})/.exec(text);
+    expect(driver).not.toBeNull();
+    await api.http.post(`${API}/driver/session`).send({ reference: driver![1], driverCode: driver![2] }).expect(200);
+    // What arrived is on the board (unless the demo runs before the day's first slot opens).
+    const statuses = await api.ds.query(`SELECT status, count(*)::int AS n FROM bookings GROUP BY status`) as Array<{ status: string; n: number }>;
+    const count = (s: string) => statuses.find((r) => r.status === s)?.n ?? 0;
+    expect(count('checked_in') + count('called') + count('completed')).toBe(done.checkedIn);
+    expect(count('completed')).toBe(done.completed);
+  });
+});
