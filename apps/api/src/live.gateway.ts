@@ -73,6 +73,12 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       }
     } else if (p.firmId) {
       await socket.join(rooms.firm(p.firmId));
+      // A dashboard opening (or reconnecting) shows its trucks' places at once, not at their next change.
+      try {
+        for (const update of await this.reader.firmUpdates(p.firmId)) socket.emit('booking:update', update);
+      } catch (e) {
+        this.logger.warn({ err: e, firmId: p.firmId }, 'no state for a connecting firm');
+      }
     } else if (p.role === 'port_staff' && p.portCode) {
       await socket.join(rooms.staff(p.portCode));
     }

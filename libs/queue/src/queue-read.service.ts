@@ -9,7 +9,7 @@ import type { BookingUpdate, LaneTimingView, LaneView, QueueDelta, QueueSnapshot
 import { bookingUpdate } from '@kouan/realtime/queue-views';
 import { estimateEta } from './eta';
 import type { DriverTripDto } from './dto/queue.dto';
-import { type DetailRow, detailRows, type LaneRow, laneRows, portExists, queueOfBooking, queueVersion, tripRow } from './queue.repository';
+import { type DetailRow, detailRows, firmActiveTrucks, type LaneRow, laneRows, portExists, queueOfBooking, queueVersion, tripRow } from './queue.repository';
 
 const REASON_BY_STATUS: Record<string, BookingUpdate['reason']> = {
   booked: 'not_checked_in',
@@ -94,6 +94,19 @@ export class QueueReadService {
     const mine = snap.trucks.find((t) => t.bookingId === bookingId);
     if (!mine) throw notFound('booking');
     return { ...bookingUpdate(snap, mine), portCode: b.port_code, direction: b.direction };
+  }
+
+  /**
+   * The live state of every truck a firm has in a queue now (checked in or called): what its dashboard shows on
+   * opening, before any change. One read per queue the firm is in, whatever the number of its trucks there.
+   */
+  async firmUpdates(firmId: string): Promise<BookingUpdate[]> {
+    const updates: BookingUpdate[] = [];
+    for (const q of await firmActiveTrucks(this.ds, firmId)) {
+      const snap = await this.read(q.port_code, q.direction, q.ids, true);
+      for (const t of snap.trucks) updates.push(bookingUpdate(snap, t));
+    }
+    return updates;
   }
 
   /** The trip around a driver's live state (GET /driver/booking), times in the port's time zone. */

@@ -231,6 +231,16 @@ export function detailRows(
   );
 }
 
+/** A firm's trucks in a queue now (checked in or called), by port and direction. */
+export function firmActiveTrucks(db: DataSource | EntityManager, firmId: string): Promise<Array<{ port_code: string; direction: string; ids: string[] }>> {
+  return rows(
+    db,
+    `SELECT port_code, direction, array_agg(id) AS ids FROM bookings
+     WHERE firm_id = $1 AND status IN ('checked_in', 'called') GROUP BY port_code, direction`,
+    [firmId],
+  );
+}
+
 export async function queueVersion(em: EntityManager, port: string, direction: string): Promise<number> {
   const state = await one<{ version: string }>(em, 'SELECT version FROM queue_state WHERE port_code = $1 AND direction = $2', [port, direction]);
   return Number(state?.version ?? 0);

@@ -311,5 +311,8 @@
     function (fresh) { document.body.classList.toggle('stale', !!token && !fresh); });
   setInterval(function () { if (wasCalled) countdown(); }, 1000);
   applyLang();
+  // A link from the firm (/d?ref=MOHAN-…) fills in the reference: the driver types only the code.
+  var ref = new URLSearchParams(location.search).get('ref');
+  if (ref) $('reference').value = ref.toUpperCase();
   if (token) start(); else K.show('login', true);
 })();

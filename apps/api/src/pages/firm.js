@@ -2,6 +2,29 @@
 'use strict';
 (function () {
   var $ = K.$;
+  var T = {
+    en: { title: 'Kouan · Bookings', logout: 'Log out', email: 'Email', password: 'Password', login: 'Log in', day: 'Day (port time)',
+      newBooking: 'New booking', dayShort: 'Day', port: 'Port', direction: 'Direction', slot: 'Slot', vehicle: 'Vehicle', driver: 'Driver',
+      cargo: 'Cargo', hs: 'HS code', kg: 'Weight (kg)', decl: 'Declaration no. (optional)', perishable: 'Perishable', book: 'Book',
+      webhooks: 'Webhooks', webhooksHelp: "Kouan POSTs the booking events you pick to your system, signed with the endpoint's secret.",
+      hookUrl: 'Receiver URL', addHook: 'Add webhook', reference: 'Reference', status: 'Status', queue: 'Queue', none: 'No bookings on',
+      cancel: 'Cancel', reschedule: 'Reschedule', newCode: 'New driver code', move: 'Move', confirmCancel: 'Cancel', cancelled: 'cancelled',
+      moved: 'moved to', codeFor: 'New driver code for', shareLink: 'send the driver this link:', noSlot: 'No free slot on that day.',
+      booked: 'booked', checked_in: 'checked in', called: 'called', completed: 'completed', no_show: 'no show', min: 'min', free: 'free',
+      live: 'Live', offline: 'Offline', ago: 'ago' },
+    zh: { title: '口岸 · 预约', logout: '退出', email: '邮箱', password: '密码', login: '登录', day: '日期（口岸时间）',
+      newBooking: '新预约', dayShort: '日期', port: '口岸', direction: '方向', slot: '时段', vehicle: '车辆', driver: '司机',
+      cargo: '货物', hs: 'HS 编码', kg: '重量（公斤）', decl: '报关单号（可选）', perishable: '易腐', book: '预约',
+      webhooks: 'Webhook 推送', webhooksHelp: '口岸会把您选择的预约事件推送到贵司系统，并用该端点的密钥签名。',
+      hookUrl: '接收地址', addHook: '添加 Webhook', reference: '预约号', status: '状态', queue: '排队', none: '此日无预约：',
+      cancel: '取消', reschedule: '改期', newCode: '新司机码', move: '改到此时段', confirmCancel: '取消预约', cancelled: '已取消',
+      moved: '已改到', codeFor: '新司机码：', shareLink: '请把此链接发给司机：', noSlot: '当天没有空闲时段。',
+      booked: '已预约', checked_in: '已签到', called: '已叫号', completed: '已完成', no_show: '未到', min: '分钟', free: '空余',
+      live: '实时', offline: '离线', ago: '前' },
+  };
+  var LANG = 'kouan.firm.lang';
+  var lang = K.load(LANG) || (/^zh/i.test(navigator.language || '') ? 'zh' : 'en');
+  function t(k) { return T[lang][k] || T.en[k] || k; }
   var TOKEN = 'kouan.firm.token';
   var token = K.load(TOKEN);
   var socket = null;
@@ -9,7 +32,16 @@
   var live = {}; // bookingId → last booking:update
   var lastAt = 0;
   var reloadTimer = null;
-  var paint = K.liveBadge($('live'), function () { return socket; }, function () { return lastAt; }, { live: 'Live', offline: 'Offline', ago: 'ago' });
+  var paint = K.liveBadge($('live'), function () { return socket; }, function () { return lastAt; },
+    function () { return { live: t('live'), offline: t('offline'), ago: t('ago') }; });
+
+  function applyLang() {
+    document.documentElement.lang = lang;
+    document.querySelectorAll('[data-t]').forEach(function (n) { n.textContent = t(n.getAttribute('data-t')); });
+    $('langBtn').textContent = lang === 'zh' ? 'English' : '中文';
+    if (token) render();
+    paint();
+  }
 
   function say(text, kind) { K.message($('msg'), text, kind); }
 
@@ -31,9 +63,9 @@
   }
 
   function render() {
-    if (!bookings.length) return K.fill($('list'), [K.el('p', { class: 'muted', text: 'No bookings on ' + $('date').value + '.' })]);
+    if (!bookings.length) return K.fill($('list'), [K.el('p', { class: 'muted', text: t('none') + ' ' + $('date').value + '.' })]);
     K.fill($('list'), [K.el('table', { class: 'bookings' }, [
-      K.el('thead', {}, [K.el('tr', {}, ['Reference', 'Slot', 'Port', 'Vehicle', 'Driver', 'Status', 'Queue', ''].map(function (h) { return K.el('th', { text: h }); }))]),
+      K.el('thead', {}, [K.el('tr', {}, [t('reference'), t('slot'), t('port'), t('vehicle'), t('driver'), t('status'), t('queue'), ''].map(function (h) { return K.el('th', { text: h }); }))]),
       K.el('tbody', {}, bookings.map(function (b) {
         var u = live[b.id];
         var status = u ? u.status : b.status;
@@ -43,22 +75,58 @@
           K.el('td', { text: b.portCode + ' ' + b.direction }),
           K.el('td', { class: 'plate', text: b.plate }),
           K.el('td', { text: b.driverName }),
-          K.el('td', {}, [K.el('span', { class: 'st ' + status, text: status.replace('_', ' ') })]),
+          K.el('td', {}, [K.el('span', { class: 'st ' + status, text: t(status) })]),
           K.el('td', { class: 'queue', text: queueText(u) }),
-          K.el('td', {}, [status === 'booked' ? K.el('button', { type: 'button', class: 'secondary', on: { click: function (ev) { cancel(b, ev.target); } } }, ['Cancel']) : null]),
+          K.el('td', { class: 'actions' }, [
+            status === 'booked' ? K.el('button', { type: 'button', class: 'secondary', 'data-act': 'cancel', on: { click: function (ev) { cancel(b, ev.target); } } }, [t('cancel')]) : null,
+            status === 'booked' ? K.el('button', { type: 'button', class: 'secondary', 'data-act': 'reschedule', on: { click: function () { reschedule(b); } } }, [t('reschedule')]) : null,
+            status === 'booked' || status === 'checked_in' || status === 'called'
+              ? K.el('button', { type: 'button', class: 'secondary', 'data-act': 'code', on: { click: function (ev) { newCode(b, ev.target); } } }, [t('newCode')]) : null,
+          ]),
         ]);
       })),
     ])]);
   }
 
   async function cancel(b, button) {
-    if (!window.confirm('Cancel ' + b.reference + '?')) return;
+    if (!window.confirm(t('confirmCancel') + ' ' + b.reference + '?')) return;
     button.disabled = true;
     try {
       await call('POST', '/bookings/' + b.id + '/cancel');
-      say(b.reference + ' cancelled', 'ok');
+      say(b.reference + ' ' + t('cancelled'), 'ok');
       await reload();
     } catch (e) { button.disabled = false; }
+  }
+
+  /** Another free slot of the same port, direction and day, picked under the booking's row. */
+  async function reschedule(b) {
+    try {
+      var list = await call('GET', '/ports/' + b.portCode + '/slots?date=' + b.slotStartsAt.slice(0, 10) + '&direction=' + b.direction);
+      var open = list.filter(function (s) { return s.bookable && s.available > 0 && s.id !== b.slotId; });
+      if (!open.length) return say(t('noSlot'), 'error');
+      var select = K.el('select', { 'aria-label': t('slot'), 'data-reschedule': b.id }, open.map(function (s) {
+        return K.el('option', { value: s.id, text: K.hhmm(s.startsAt) + '–' + K.hhmm(s.endsAt) + ' (' + s.available + ' ' + t('free') + ')' });
+      }));
+      var go = K.el('button', { type: 'button', on: { click: async function () {
+        go.disabled = true;
+        try {
+          var moved = await call('POST', '/bookings/' + b.id + '/reschedule', { slotId: select.value });
+          say(b.reference + ' ' + t('moved') + ' ' + K.hhmm(moved.slotStartsAt), 'ok');
+          await reload();
+        } catch (e) { go.disabled = false; }
+      } } }, [t('move')]);
+      K.fill(document.querySelector('tr[data-booking="' + b.id + '"] td.actions'), [select, go]);
+    } catch (e) { /* shown */ }
+  }
+
+  /** A new driver code (the old one stops working) and a link that opens the driver page with the reference filled in. */
+  async function newCode(b, button) {
+    button.disabled = true;
+    try {
+      var r = await call('POST', '/bookings/' + b.id + '/driver-code');
+      var link = location.origin + '/d?ref=' + encodeURIComponent(b.reference);
+      say(t('codeFor') + ' ' + b.reference + ': ' + r.driverCode + ' — ' + t('shareLink') + ' ' + link, 'ok');
+    } catch (e) { /* shown */ } finally { button.disabled = false; }
   }
 
   async function reload() {
@@ -167,7 +235,7 @@
       var list = await call('GET', '/ports/' + $('nPort').value + '/slots?date=' + $('nDate').value + '&direction=' + $('nDir').value);
       var open = list.filter(function (s) { return s.bookable && s.available > 0; });
       K.fill($('nSlot'), open.map(function (s) { return K.el('option', { value: s.id, text: K.hhmm(s.startsAt) + '–' + K.hhmm(s.endsAt) + ' (' + s.available + ' free)' }); }));
-      if (!open.length) say('No free slot on that day.', 'error');
+      if (!open.length) say(t('noSlot'), 'error');
     } catch (e) { /* shown */ }
   }
 
@@ -192,7 +260,14 @@
   ['nPort', 'nDir', 'nDate'].forEach(function (id) { $(id).addEventListener('change', slots); });
   $('newBtn').addEventListener('click', openForm);
 
+  $('langBtn').addEventListener('click', function () {
+    lang = lang === 'zh' ? 'en' : 'zh';
+    K.store(LANG, lang);
+    applyLang();
+  });
+
   $('date').value = K.portToday();
+  applyLang();
   $('date').addEventListener('change', reload);
   K.passwordLogin(function (accessToken) {
     token = accessToken;

@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { Browser, chromium } from 'playwright-core';
+import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+
+const CHROMIUM = '/usr/bin/chromium';
+const WAIT = { timeout: 15_000 };
+
+/**
+ * The firm dashboard in Chinese: the places of its waiting trucks on opening, a reschedule, a new driver code with
+ * a link that opens the driver page with the reference filled in.
+ */
+describe('firm dashboard (browser)', () => {
+  const PORT = 'HEKOU';
+  let api: TestApi;
+  let browser: Browser;
+  let firm: TestFirm;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium`);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    api = await startApi();
+    await putSchedule(api, PORT, { openFrom: '00:00', openTo: '24:00', capacity: { export: 20, import: 20 }, firmQuotaPercent: 100 });
+    firm = await createFirm(api, 'Red River Reefers', 2);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+  });
+
+  it('shows waiting trucks\' places on opening, reschedules, and re-issues a code with a link for the driver, in Chinese', async () => {
+    const staff = await portStaffToken(api, PORT);
+    const waiting = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
+      .send({ slotId: (await slotAt(api, PORT)).id, vehicleId: firm.vehicleIds[0], driverId: firm.driverIds[0], cargo: cargo() }).expect(201);
+    const plate = (await api.ds.query('SELECT plate FROM vehicles WHERE id = $1', [firm.vehicleIds[0]]))[0].plate as string;
+    await api.http.post(`${API}/ports/${PORT}/check-ins`).set(bearer(staff)).send({ plate }).expect(201);
+    const later = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
+      .send({ slotId: (await slotAt(api, PORT, 2)).id, vehicleId: firm.vehicleIds[1], driverId: firm.driverIds[1], cargo: cargo() }).expect(201);
+
+    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1100, height: 900 } });
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      // The dashboard opens with a token already stored (as after a login).
+      await page.goto(`${api.url}/firm`);
+      await page.evaluate(`localStorage.setItem('kouan.firm.token', JSON.stringify(${JSON.stringify(firm.dispatcherToken)}))`);
+      await page.reload();
+
+      // In Chinese, and the waiting truck's place is there at once, before any change.
+      const row = page.locator(`tr[data-booking="${waiting.body.id}"]`);
+      await row.locator('.queue', { hasText: '#1' }).waitFor(WAIT);
+      expect(await page.locator('thead th').first().innerText()).toBe('预约号');
+      expect(await row.locator('.st').innerText()).toBe('已签到');
+
+      // Reschedule the later booking to another free slot of that day.
+      const laterRow = page.locator(`tr[data-booking="${later.body.id}"]`);
+      await laterRow.locator('button[data-act="reschedule"]').click();
+      const select = laterRow.locator('select');
+      await select.waitFor(WAIT);
+      const target = await select.locator('option').nth(1).getAttribute('value');
+      await select.selectOption(target as string);
+      await laterRow.locator('button', { hasText: '改到此时段' }).click();
+      await page.locator('#msg.ok', { hasText: '已改到' }).waitFor(WAIT);
+      const moved = await api.http.get(`${API}/bookings/${later.body.id}`).set(bearer(firm.dispatcherToken)).expect(200);
+      expect(moved.body.slotId).toBe(target);
+
+      // A new driver code, and a link that opens the driver page with the reference filled in.
+      await page.locator(`tr[data-booking="${later.body.id}"] button[data-act="code"]`).click();
+      const msg = await page.locator('#msg.ok', { hasText: '新司机码' }).innerText(WAIT);
+      const [, code] = /: (\d{6}) —/.exec(msg) ?? [];
+      const link = /(http\S+\/d\?ref=\S+)/.exec(msg)?.[1] as string;
+      await api.http.post(`${API}/driver/session`).send({ reference: later.body.reference, driverCode: code }).expect(200);
+      await api.http.post(`${API}/driver/session`).send({ reference: later.body.reference, driverCode: later.body.driverCode }).expect(401);
+      const driverPage = await context.newPage();
+      await driverPage.goto(link);
+      expect(await driverPage.locator('#reference').inputValue()).toBe(later.body.reference);
+
+      // Switch to English and back.
+      await page.click('#langBtn');
+      expect(await page.locator('thead th').first().textContent()).toBe('Reference');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});
