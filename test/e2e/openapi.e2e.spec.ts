@@ -203,6 +203,16 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(400, 'get', `${API}/ports/${PORT}/kpis`, { token: staff, query: { from: kpis.to, to: kpis.from } });
   });
 
+  it('a firm\'s view of slots: its share, what it holds, what it may still book', async () => {
+    const date = portDate(1);
+    await expectStatus(200, 'get', `${API}/bookings/slots`, { token: firm.dispatcherToken, query: { port: PORT, date, direction: 'export' } });
+    await expectStatus(400, 'get', `${API}/bookings/slots`, { token: firm.dispatcherToken, query: { port: PORT, date: 'tomorrow' } });
+    await expectStatus(401, 'get', `${API}/bookings/slots`, { query: { port: PORT, date } });
+    await expectStatus(403, 'get', `${API}/bookings/slots`, { token: staff, query: { port: PORT, date } });
+    await expectStatus(404, 'get', `${API}/bookings/slots`, { token: firm.dispatcherToken, query: { port: 'NOWHERE', date } });
+    await expectStatus(422, 'get', `${API}/bookings/slots`, { token: firm.dispatcherToken, query: { port: PORT, date: '2001-01-01' } }, 'date_out_of_range');
+  });
+
   it('webhooks: register, list, log, remove', async () => {
     const body = { url: 'https://dispatch.example.com/kouan', events: ['booking.called'] };
     const created = await expectStatus(201, 'post', `${API}/webhooks`, { token: firm.adminToken, body });

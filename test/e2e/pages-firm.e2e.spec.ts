@@ -76,6 +76,11 @@ describe('firm dashboard (browser)', () => {
       await driverPage.goto(link);
       expect(await driverPage.locator('#reference').inputValue()).toBe(later.body.reference);
 
+      // The new-booking form offers only slots this firm may still book (its share, not only the free places).
+      await page.click('#newBtn');
+      await page.locator('#nSlot option').first().waitFor({ state: 'attached', ...WAIT });
+      expect(await page.locator('#nSlot option').first().innerText()).toMatch(/空余/);
+
       // Switch to English and back.
       await page.click('#langBtn');
       expect(await page.locator('thead th').first().textContent()).toBe('Reference');
@@ -84,4 +89,24 @@ describe('firm dashboard (browser)', () => {
       await context.close();
     }
   }, 60_000);
+
+  it('GET /bookings/slots says how many places this firm may still book, within its share', async () => {
+    await putSchedule(api, 'TIANBAO', { openFrom: '00:00', openTo: '24:00', capacity: { export: 10, import: 10 }, firmQuotaPercent: 20 });
+    const slot = await slotAt(api, 'TIANBAO', 5);
+    const date = slot.startsAt.slice(0, 10);
+    const mine = async (token: string) => ((await api.http.get(`${API}/bookings/slots`).query({ port: 'TIANBAO', date, direction: 'export' })
+      .set(bearer(token)).expect(200)).body as Array<{ id: string; availableToYou: number; quota: number; held: number; available: number }>)
+      .find((s) => s.id === slot.id)!;
+    expect(await mine(firm.dispatcherToken)).toMatchObject({ quota: 2, held: 0, availableToYou: 2, available: 10 });
+    const other = await createFirm(api, 'Quota Neighbour', 1);
+    await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
+      .send({ slotId: slot.id, vehicleId: firm.vehicleIds[0], driverId: firm.driverIds[0], cargo: cargo() }).expect(201);
+    await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
+      .send({ slotId: slot.id, vehicleId: firm.vehicleIds[1], driverId: firm.driverIds[1], cargo: cargo() }).expect(201);
+    expect(await mine(firm.dispatcherToken)).toMatchObject({ held: 2, availableToYou: 0, available: 8 });
+    expect(await mine(other.dispatcherToken)).toMatchObject({ held: 0, availableToYou: 2 });
+    await api.http.get(`${API}/bookings/slots`).query({ port: 'NOWHERE', date, direction: 'export' }).set(bearer(firm.dispatcherToken)).expect(404);
+    await api.http.get(`${API}/bookings/slots`).query({ port: 'TIANBAO', date: 'soon' }).set(bearer(firm.dispatcherToken)).expect(400);
+    await api.http.get(`${API}/bookings/slots`).query({ port: 'TIANBAO', date }).expect(401);
+  });
 });

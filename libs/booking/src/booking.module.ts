@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PortsModule } from '@kouan/ports/ports.module';
 import { BookingTransitions } from './booking-transitions.repository';
 import { BookingService } from './booking.service';
 import { BookingsController, DriverSessionController } from './bookings.controller';
@@ -9,6 +10,7 @@ import { StrikesRepository } from './strikes.repository';
 import { StrikesService } from './strikes.service';
 
 @Module({
+  imports: [PortsModule],
   controllers: [BookingsController, DriverSessionController, StrikesController],
   providers: [BookingService, BookingTransitions, DriverSessionService, DriverSessionRepository, StrikesService, StrikesRepository],
   exports: [BookingService, BookingTransitions],

@@ -7,11 +7,12 @@ import { AppConfig } from '@kouan/config';
 import { DomainError, inTransaction, isUniqueViolation, notFound, one, page, pgError, rows } from '@kouan/common';
 import type { Direction } from '@kouan/ports';
 import { isoInZone } from '@kouan/ports';
+import { SlotsService } from '@kouan/ports/slots.service';
 import { LivePublisher } from '@kouan/realtime/live.publisher';
 import { BookingStatus, illegalMove, sourcesOf } from './booking-status';
 import { EVENT, MOVED } from './booking-transitions.repository';
-import type { BookingDto, CreateBookingDto, CreatedBookingDto, ListBookingsQueryDto } from './dto/booking.dto';
-import { freePlace, placeCtes, placeOutcome, PlaceRow, quotaExceeded, SlotCount, takePlace } from './places';
+import type { BookingDto, CreateBookingDto, CreatedBookingDto, FirmSlotDto, FirmSlotsQueryDto, ListBookingsQueryDto } from './dto/booking.dto';
+import { FIRM_AVAILABILITY, freePlace, placeCtes, placeOutcome, PlaceRow, quotaExceeded, SlotCount, takePlace } from './places';
 import { canonicalHash, hashDriverCode, newDriverCode, referenceSuffix, seal, unseal } from './secrets';
 
 interface BookingRow {
@@ -82,6 +83,7 @@ export class BookingService {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly config: AppConfig,
     private readonly live: LivePublisher,
+    private readonly slots: SlotsService,
   ) {}
 
   /** slots:update for the board, sent only once the change has committed. */
@@ -205,6 +207,18 @@ export class BookingService {
       throw e;
     });
     return list.map(toDto);
+  }
+
+  /** A port's slots of a day as this firm may book them: the board's figures and its own share (FIRM_AVAILABILITY). */
+  async slotsForFirm(p: Principal, q: FirmSlotsQueryDto): Promise<FirmSlotDto[]> {
+    const slots = await this.slots.list(q.port.toUpperCase(), q);
+    const mine = new Map((await rows<{ slot_id: string; quota: number; held: number; available_to_you: number }>(
+      this.ds, FIRM_AVAILABILITY, [firmOf(p), slots.map((s) => s.id)],
+    )).map((r) => [r.slot_id, r]));
+    return slots.map((s) => {
+      const m = mine.get(s.id);
+      return { ...s, quota: m?.quota ?? 0, held: m?.held ?? 0, availableToYou: s.bookable ? (m?.available_to_you ?? 0) : 0 };
+    });
   }
 
   async get(p: Principal, id: string): Promise<BookingDto> {

@@ -6,7 +6,7 @@ import { BookingService } from './booking.service';
 import { IdempotencyKey } from './idempotency-key.decorator';
 import { DriverSessionService } from './driver-session.service';
 import {
-  BookingDto, CreateBookingDto, CreatedBookingDto, DriverCodeDto, DriverSessionDto, DriverSessionTokenDto, ListBookingsQueryDto, RescheduleDto,
+  BookingDto, CreateBookingDto, CreatedBookingDto, DriverCodeDto, FirmSlotDto, FirmSlotsQueryDto, DriverSessionDto, DriverSessionTokenDto, ListBookingsQueryDto, RescheduleDto,
   StatusDto,
 } from './dto/booking.dto';
 
@@ -39,6 +39,13 @@ export class BookingsController {
   @ApiErrors(400, 401, 403)
   list(@CurrentPrincipal() p: Principal, @Query() q: ListBookingsQueryDto): Promise<BookingDto[]> {
     return this.bookings.list(p, q);
+  }
+
+  @Get('slots')
+  @ApiOkResponse({ type: [FirmSlotDto], description: "a port's slots of a day, sorted by startsAt, with what this firm may still book" })
+  @ApiErrors(400, 401, 403, 404, { 422: 'date_out_of_range' })
+  slots(@CurrentPrincipal() p: Principal, @Query() q: FirmSlotsQueryDto): Promise<FirmSlotDto[]> {
+    return this.bookings.slotsForFirm(p, q);
   }
 
   @Get(':id')

@@ -29,6 +29,25 @@ export interface TakenPlace extends SlotCount {
  * least 1) while the firm has more strikes (`st`, strikes.ts) than the port's strike_limit. The strikes are read
  * once per statement; the share they give is then held to by `u`'s re-checked WHERE like any other quota.
  */
+/**
+ * SQL: a firm's share of slot `sl` under schedule `sc`, given its `strikes`: ⌈capacity × quota% / 100⌉, halved
+ * (at least 1) above the port's strike limit. Booking (placeCtes) and the firm's availability use this one.
+ */
+const QUOTA = (strikes: string) => `CASE WHEN ${strikes} > sc.strike_limit THEN GREATEST((sl.capacity * sc.firm_quota_percent + 199) / 200, 1)
+           ELSE (sl.capacity * sc.firm_quota_percent + 99) / 100 END`;
+
+/**
+ * What a firm may still book in each of `slotIds` ($2): the slot's free places, and no more than its share less
+ * what it holds there. $1 = the firm.
+ */
+export const FIRM_AVAILABILITY = `
+  WITH st AS (SELECT ${strikesOf('$1')} AS strikes)
+  SELECT sl.id AS slot_id, ${QUOTA('st.strikes')} AS quota, COALESCE(u.booked, 0) AS held,
+         GREATEST(0, LEAST(sl.capacity - sl.booked, ${QUOTA('st.strikes')} - COALESCE(u.booked, 0))) AS available_to_you
+  FROM slots sl JOIN schedules sc ON sc.port_code = sl.port_code CROSS JOIN st
+  LEFT JOIN slot_firm_usage u ON u.slot_id = sl.id AND u.firm_id = $1
+  WHERE sl.id = ANY($2::uuid[])`;
+
 export const placeCtes = (guard = 'true') => `
   st AS (SELECT ${strikesOf('$2')} AS strikes),
   s AS (
@@ -40,8 +59,7 @@ export const placeCtes = (guard = 'true') => `
     RETURNING sl.port_code, sl.direction, sl.booked, sl.capacity,
       to_char(sl.starts_at AT TIME ZONE p.time_zone, 'YYYY-MM-DD') AS service_date,
       st.strikes > sc.strike_limit AS quota_halved,
-      CASE WHEN st.strikes > sc.strike_limit THEN GREATEST((sl.capacity * sc.firm_quota_percent + 199) / 200, 1)
-           ELSE (sl.capacity * sc.firm_quota_percent + 99) / 100 END AS quota
+      ${QUOTA('st.strikes')} AS quota
   ), u AS (
     INSERT INTO slot_firm_usage AS u (slot_id, firm_id, booked) SELECT $1, $2, 1 FROM s
     ON CONFLICT (slot_id, firm_id) DO UPDATE SET booked = u.booked + 1 WHERE u.booked < (SELECT quota FROM s)

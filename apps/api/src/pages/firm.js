@@ -26,6 +26,7 @@
   var lang = K.load(LANG) || (/^zh/i.test(navigator.language || '') ? 'zh' : 'en');
   function t(k) { return T[lang][k] || T.en[k] || k; }
   var TOKEN = 'kouan.firm.token';
+  var PORT_KEY = 'kouan.firm.port';
   var token = K.load(TOKEN);
   var socket = null;
   var bookings = [];
@@ -101,8 +102,8 @@
   /** Another free slot of the same port, direction and day, picked under the booking's row. */
   async function reschedule(b) {
     try {
-      var list = await call('GET', '/ports/' + b.portCode + '/slots?date=' + b.slotStartsAt.slice(0, 10) + '&direction=' + b.direction);
-      var open = list.filter(function (s) { return s.bookable && s.available > 0 && s.id !== b.slotId; });
+      var list = await call('GET', '/bookings/slots?port=' + b.portCode + '&date=' + b.slotStartsAt.slice(0, 10) + '&direction=' + b.direction);
+      var open = list.filter(function (s) { return s.availableToYou > 0 && s.id !== b.slotId; });
       if (!open.length) return say(t('noSlot'), 'error');
       var select = K.el('select', { 'aria-label': t('slot'), 'data-reschedule': b.id }, open.map(function (s) {
         return K.el('option', { value: s.id, text: K.hhmm(s.startsAt) + '–' + K.hhmm(s.endsAt) + ' (' + s.available + ' ' + t('free') + ')' });
@@ -220,7 +221,11 @@
     if (form.hidden || formLoaded) return;
     try {
       var r = await Promise.all([call('GET', '/ports'), call('GET', '/vehicles'), call('GET', '/drivers')]);
-      K.fill($('nPort'), r[0].map(function (p) { return K.el('option', { value: p.code, text: p.name }); }));
+      // Road ports only, Mohan first (the busiest); the last one used is picked again.
+      var ports = r[0].filter(function (p) { return p.mode === 'road'; });
+      ports.sort(function (a, b) { return (b.code === 'MOHAN') - (a.code === 'MOHAN') || a.name.localeCompare(b.name); });
+      K.fill($('nPort'), ports.map(function (p) { return K.el('option', { value: p.code, text: p.name }); }));
+      if (K.load(PORT_KEY)) $('nPort').value = K.load(PORT_KEY);
       K.fill($('nVehicle'), r[1].map(function (v) { return K.el('option', { value: v.id, text: v.plate + (v.reefer ? ' (reefer)' : '') }); }));
       K.fill($('nDriver'), r[2].map(function (d) { return K.el('option', { value: d.id, text: d.name }); }));
       $('nDate').value = $('date').value;
@@ -232,9 +237,10 @@
   async function slots() {
     if (!$('nPort').value || !$('nDate').value) return;
     try {
-      var list = await call('GET', '/ports/' + $('nPort').value + '/slots?date=' + $('nDate').value + '&direction=' + $('nDir').value);
-      var open = list.filter(function (s) { return s.bookable && s.available > 0; });
-      K.fill($('nSlot'), open.map(function (s) { return K.el('option', { value: s.id, text: K.hhmm(s.startsAt) + '–' + K.hhmm(s.endsAt) + ' (' + s.available + ' free)' }); }));
+      // What this firm may still book: the free places, within its share of each slot.
+      var list = await call('GET', '/bookings/slots?port=' + $('nPort').value + '&date=' + $('nDate').value + '&direction=' + $('nDir').value);
+      var open = list.filter(function (s) { return s.availableToYou > 0; });
+      K.fill($('nSlot'), open.map(function (s) { return K.el('option', { value: s.id, text: K.hhmm(s.startsAt) + '–' + K.hhmm(s.endsAt) + ' (' + s.availableToYou + ' ' + t('free') + ')' }); }));
       if (!open.length) say(t('noSlot'), 'error');
     } catch (e) { /* shown */ }
   }
@@ -252,6 +258,7 @@
     try {
       var b = await call('POST', '/bookings', { slotId: $('nSlot').value, vehicleId: $('nVehicle').value, driverId: $('nDriver').value, cargo: cargo }, { 'Idempotency-Key': idemKey });
       idemKey = null;
+      K.store(PORT_KEY, $('nPort').value);
       say('Booked ' + b.reference + '. Give the driver the reference and the code ' + b.driverCode + ' (shown once) for ' + location.origin + '/d', 'ok');
       $('newForm').hidden = true;
       if ($('nDate').value === $('date').value) await reload();

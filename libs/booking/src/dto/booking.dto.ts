@@ -4,6 +4,7 @@ import {
   IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { NoControlCharacters, PaginationQueryDto, Trim } from '@kouan/common';
+import { SlotDto, SlotsQueryDto } from '@kouan/ports/dto/port.dto';
 import { BOOKING_STATUSES, BookingStatus } from '../booking-status';
 
 export class CargoDto {
@@ -106,4 +107,17 @@ export class DriverSessionTokenDto {
 export class DriverCodeDto {
   @ApiProperty({ example: '042517', description: 'the new code; the old one stops working and the wrong-code counts start again' })
   driverCode: string;
+}
+
+export class FirmSlotsQueryDto extends SlotsQueryDto {
+  @ApiProperty({ example: 'MOHAN' }) @IsString() @Matches(/^[A-Za-z0-9-]{2,32}$/, { message: 'port must be a port code' })
+  port: string;
+}
+
+/** A slot as a firm sees it: what the board sees, and what this firm may still book there. */
+export class FirmSlotDto extends SlotDto {
+  @ApiProperty({ description: "places this firm may still book here: the free places, at most its share less what it holds" })
+  availableToYou: number;
+  @ApiProperty({ description: "this firm's share of the slot (halved while it has more strikes than the port's limit)" }) quota: number;
+  @ApiProperty({ description: 'places this firm holds in the slot' }) held: number;
 }
