@@ -4,7 +4,7 @@ import { UsersService } from '@kouan/auth';
 import { API, bearer, cargo, createFirm, DEFAULT_SCHEDULE, portDate, putSchedule, startApi, TestApi, TestFirm } from '../support/harness';
 import { OpenApiChecker } from '../support/openapi';
 
-type Method = 'get' | 'post' | 'put' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 interface Send {
   token?: string;
@@ -211,6 +211,20 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(403, 'get', `${API}/bookings/slots`, { token: staff, query: { port: PORT, date } });
     await expectStatus(404, 'get', `${API}/bookings/slots`, { token: firm.dispatcherToken, query: { port: 'NOWHERE', date } });
     await expectStatus(422, 'get', `${API}/bookings/slots`, { token: firm.dispatcherToken, query: { port: PORT, date: '2001-01-01' } }, 'date_out_of_range');
+  });
+
+  it('vehicles and drivers are edited by their firm only', async () => {
+    const v = await expectStatus(201, 'post', `${API}/vehicles`, { token: firm.dispatcherToken, body: { plate: `云E${randomBytes(2).toString('hex')}`, country: 'CN' } });
+    await expectStatus(200, 'patch', `${API}/vehicles/${v.body.id}`, { token: firm.dispatcherToken, body: { reefer: true } });
+    await expectStatus(400, 'patch', `${API}/vehicles/${v.body.id}`, { token: firm.dispatcherToken, body: { plate: "'; drop" } });
+    await expectStatus(401, 'patch', `${API}/vehicles/${v.body.id}`, { body: { reefer: true } });
+    await expectStatus(403, 'patch', `${API}/vehicles/${v.body.id}`, { token: staff, body: { reefer: true } });
+    await expectStatus(404, 'patch', `${API}/vehicles/${randomUUID()}`, { token: firm.dispatcherToken, body: { reefer: true } });
+    const other = await expectStatus(201, 'post', `${API}/vehicles`, { token: firm.dispatcherToken, body: { plate: `云F${randomBytes(2).toString('hex')}`, country: 'CN' } });
+    await expectStatus(409, 'patch', `${API}/vehicles/${other.body.id}`, { token: firm.dispatcherToken, body: { plate: v.body.plate } }, 'duplicate_plate');
+    await expectStatus(200, 'patch', `${API}/drivers/${firm.driverIds[0]}`, { token: firm.dispatcherToken, body: { language: 'lo', phone: '+856 20 555 1234' } });
+    await expectStatus(400, 'patch', `${API}/drivers/${firm.driverIds[0]}`, { token: firm.dispatcherToken, body: { language: 'xx' } });
+    await expectStatus(404, 'patch', `${API}/drivers/${randomUUID()}`, { token: firm.dispatcherToken, body: { name: 'X' } });
   });
 
   it('webhooks: register, list, log, remove', async () => {

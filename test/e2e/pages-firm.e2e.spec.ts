@@ -81,6 +81,24 @@ describe('firm dashboard (browser)', () => {
       await page.locator('#nSlot option').first().waitFor({ state: 'attached', ...WAIT });
       expect(await page.locator('#nSlot option').first().innerText()).toMatch(/空余/);
 
+      // Vehicles and drivers: added from the page, edited in place.
+      await page.fill('#vPlate', '云K88T99');
+      await page.click('#vehicleForm button[type=submit]');
+      await page.locator('#vehicleList td', { hasText: '云K88T99' }).waitFor(WAIT);
+      await page.fill('#dName', 'Bounmy Keo');
+      await page.fill('#dPhone', '+856 20 5551 2345');
+      await page.fill('#dLicence', 'LA-99-1');
+      await page.selectOption('#dLang', 'lo');
+      await page.click('#driverForm button[type=submit]');
+      const driverRow = page.locator('#driverList tr', { hasText: 'Bounmy Keo' });
+      await driverRow.waitFor(WAIT);
+      await driverRow.locator('button').click();
+      await page.locator('#driverList select[data-field="language"]').selectOption('vi');
+      await page.locator('#driverList button', { hasText: '保存' }).click();
+      await page.locator('#driverList tr', { hasText: 'Tiếng Việt' }).waitFor(WAIT);
+      const [saved] = await api.ds.query(`SELECT phone, language FROM drivers WHERE name = 'Bounmy Keo'`);
+      expect(saved).toEqual({ phone: '+8562055512345', language: 'vi' });
+
       // Switch to English and back.
       await page.click('#langBtn');
       expect(await page.locator('thead th').first().textContent()).toBe('Reference');

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CreateFirmUserDto, CurrentPrincipal, Principal, Roles, UserResponseDto } from '@kouan/auth';
 import { ApiErrors, PaginationQueryDto } from '@kouan/common';
-import { CreateDriverDto, CreateFirmDto, CreateVehicleDto, DriverDto, FirmDto, VehicleDto } from './dto/firm.dto';
+import { CreateDriverDto, CreateFirmDto, CreateVehicleDto, DriverDto, FirmDto, UpdateDriverDto, UpdateVehicleDto, VehicleDto } from './dto/firm.dto';
 import { FirmsService } from './firms.service';
 
 @ApiTags('firms')
@@ -47,12 +47,28 @@ export class FirmsController {
     return this.firms.listVehicles(p, q);
   }
 
+  @Patch('vehicles/:id')
+  @Roles('firm_admin', 'dispatcher')
+  @ApiOkResponse({ type: VehicleDto })
+  @ApiErrors(400, 401, 403, { 404: "not this firm's vehicle", 409: 'duplicate_plate' }, 413)
+  updateVehicle(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateVehicleDto): Promise<VehicleDto> {
+    return this.firms.updateVehicle(p, id, dto);
+  }
+
   @Post('drivers')
   @Roles('firm_admin', 'dispatcher')
   @ApiCreatedResponse({ type: DriverDto })
   @ApiErrors(400, 401, 403, 413)
   addDriver(@CurrentPrincipal() p: Principal, @Body() dto: CreateDriverDto): Promise<DriverDto> {
     return this.firms.addDriver(p, dto);
+  }
+
+  @Patch('drivers/:id')
+  @Roles('firm_admin', 'dispatcher')
+  @ApiOkResponse({ type: DriverDto })
+  @ApiErrors(400, 401, 403, { 404: "not this firm's driver" }, 413)
+  updateDriver(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateDriverDto): Promise<DriverDto> {
+    return this.firms.updateDriver(p, id, dto);
   }
 
   @Get('drivers')

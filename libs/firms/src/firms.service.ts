@@ -5,7 +5,7 @@ import { isFirmUser, Principal, UserResponseDto, UsersService } from '@kouan/aut
 import type { CreateFirmUserDto } from '@kouan/auth';
 import { DomainError, isUniqueViolation, normalisePlate, notFound, page } from '@kouan/common';
 import type { PaginationQueryDto } from '@kouan/common';
-import type { CreateDriverDto, CreateFirmDto, CreateVehicleDto, DriverDto, FirmDto, VehicleDto } from './dto/firm.dto';
+import type { CreateDriverDto, CreateFirmDto, CreateVehicleDto, DriverDto, FirmDto, UpdateDriverDto, UpdateVehicleDto, VehicleDto } from './dto/firm.dto';
 import { Driver } from './entities/driver.entity';
 import { Firm } from './entities/firm.entity';
 import { Vehicle } from './entities/vehicle.entity';
@@ -65,6 +65,32 @@ export class FirmsService {
     const { limit, offset } = page(q);
     const list = await this.vehicles.find({ where: { firmId: firmOf(principal) }, order: { plate: 'ASC' }, take: limit, skip: offset });
     return list.map(vehicleDto);
+  }
+
+  /** Changes a vehicle of the caller's firm (another firm's is a 404); a plate the firm already has is 409. */
+  async updateVehicle(principal: Principal, id: string, dto: UpdateVehicleDto): Promise<VehicleDto> {
+    const vehicle = await this.vehicles.findOne({ where: { id, firmId: firmOf(principal) } });
+    if (!vehicle) throw notFound('vehicle');
+    if (dto.plate !== undefined) vehicle.plate = normalisePlate(dto.plate) as string;
+    if (dto.country !== undefined) vehicle.country = dto.country;
+    if (dto.trailerPlate !== undefined) vehicle.trailerPlate = dto.trailerPlate ? normalisePlate(dto.trailerPlate) : null;
+    if (dto.reefer !== undefined) vehicle.reefer = dto.reefer;
+    try {
+      await this.vehicles.save(vehicle);
+    } catch (e) {
+      if (isUniqueViolation(e, 'uq_vehicles_firm_plate')) {
+        throw new DomainError('duplicate_plate', `the firm already has a vehicle with plate ${vehicle.plate}`);
+      }
+      throw e;
+    }
+    return vehicleDto(vehicle);
+  }
+
+  /** Changes a driver of the caller's firm (another firm's is a 404). */
+  async updateDriver(principal: Principal, id: string, dto: UpdateDriverDto): Promise<DriverDto> {
+    const driver = await this.drivers.findOne({ where: { id, firmId: firmOf(principal) } });
+    if (!driver) throw notFound('driver');
+    return driverDto(await this.drivers.save(Object.assign(driver, dto)));
   }
 
   async addDriver(principal: Principal, dto: CreateDriverDto): Promise<DriverDto> {

@@ -11,7 +11,9 @@
       cancel: 'Cancel', reschedule: 'Reschedule', newCode: 'New driver code', move: 'Move', confirmCancel: 'Cancel', cancelled: 'cancelled',
       moved: 'moved to', codeFor: 'New driver code for', shareLink: 'send the driver this link:', noSlot: 'No free slot on that day.',
       booked: 'booked', checked_in: 'checked in', called: 'called', completed: 'completed', no_show: 'no show', min: 'min', free: 'free',
-      live: 'Live', offline: 'Offline', ago: 'ago' },
+      live: 'Live', offline: 'Offline', ago: 'ago',
+      fleet: 'Vehicles and drivers', plate: 'Plate', country: 'Country', reefer: 'Reefer', addVehicle: 'Add vehicle', name: 'Name',
+      phone: 'Phone', licence: 'Licence no.', language: 'Language', addDriver: 'Add driver', edit: 'Edit', save: 'Save', saved: 'Saved' },
     zh: { title: '口岸 · 预约', logout: '退出', email: '邮箱', password: '密码', login: '登录', day: '日期（口岸时间）',
       newBooking: '新预约', dayShort: '日期', port: '口岸', direction: '方向', slot: '时段', vehicle: '车辆', driver: '司机',
       cargo: '货物', hs: 'HS 编码', kg: '重量（公斤）', decl: '报关单号（可选）', perishable: '易腐', book: '预约',
@@ -20,7 +22,9 @@
       cancel: '取消', reschedule: '改期', newCode: '新司机码', move: '改到此时段', confirmCancel: '取消预约', cancelled: '已取消',
       moved: '已改到', codeFor: '新司机码：', shareLink: '请把此链接发给司机：', noSlot: '当天没有空闲时段。',
       booked: '已预约', checked_in: '已签到', called: '已叫号', completed: '已完成', no_show: '未到', min: '分钟', free: '空余',
-      live: '实时', offline: '离线', ago: '前' },
+      live: '实时', offline: '离线', ago: '前',
+      fleet: '车辆与司机', plate: '车牌', country: '国家', reefer: '冷藏车', addVehicle: '添加车辆', name: '姓名',
+      phone: '电话', licence: '驾照号', language: '语言', addDriver: '添加司机', edit: '编辑', save: '保存', saved: '已保存' },
   };
   var LANG = 'kouan.firm.lang';
   var lang = K.load(LANG) || (/^zh/i.test(navigator.language || '') ? 'zh' : 'en');
@@ -41,6 +45,7 @@
     document.querySelectorAll('[data-t]').forEach(function (n) { n.textContent = t(n.getAttribute('data-t')); });
     $('langBtn').textContent = lang === 'zh' ? 'English' : '中文';
     if (token) render();
+    if (token && K.claims(token)) { vehicles(); drivers(); }
     paint();
   }
 
@@ -162,8 +167,77 @@
     // Webhooks are the firm admin's: a dispatcher does not see them.
     K.show('hooks', me.role === 'firm_admin');
     if (me.role === 'firm_admin') hooks();
+    vehicles();
+    drivers();
     return reload();
   }
+
+  // --- vehicles and drivers: listed, added, edited in place ---
+  var LANGS = { zh: '中文', lo: 'ລາວ', vi: 'Tiếng Việt', my: 'မြန်မာ', th: 'ไทย', en: 'English' };
+
+  /** A table whose rows turn into inputs on Edit and PATCH what changed on Save. */
+  function editable(box, rows, cols, path, reloadList) {
+    K.fill(box, [K.el('table', { class: 'fleet' }, [
+      K.el('thead', {}, [K.el('tr', {}, cols.map(function (c) { return K.el('th', { text: t(c.key) }); }).concat([K.el('th', { text: '' })]))]),
+      K.el('tbody', {}, rows.map(function (r) {
+        var tr = K.el('tr', { 'data-id': r.id }, cols.map(function (c) { return K.el('td', { text: c.show(r) }); }).concat([
+          K.el('td', {}, [K.el('button', { type: 'button', class: 'secondary', on: { click: function () { edit(tr, r); } } }, [t('edit')])]),
+        ]));
+        return tr;
+      })),
+    ])]);
+    function edit(tr, r) {
+      var inputs = cols.map(function (c) { return c.input(r); });
+      var save = K.el('button', { type: 'button', on: { click: async function () {
+        var body = {};
+        cols.forEach(function (c, i) { var v = c.value(inputs[i]); if (v !== c.raw(r)) body[c.key] = v; });
+        save.disabled = true;
+        try { await call('PATCH', path + r.id, body); say(t('saved'), 'ok'); await reloadList(); } catch (e) { save.disabled = false; }
+      } } }, [t('save')]);
+      K.fill(tr, inputs.map(function (i) { return K.el('td', {}, [i]); }).concat([K.el('td', {}, [save])]));
+    }
+  }
+  var text = function (key) {
+    return { key: key, show: function (r) { return r[key]; }, raw: function (r) { return r[key]; },
+      input: function (r) { return K.el('input', { value: r[key], 'aria-label': t(key), 'data-field': key }); }, value: function (i) { return i.value.trim(); } };
+  };
+  var VEHICLE_COLS = [text('plate'), text('country'), { key: 'reefer', show: function (r) { return r.reefer ? '❄' : ''; }, raw: function (r) { return r.reefer; },
+    input: function (r) { return K.el('input', { type: 'checkbox', checked: r.reefer ? 'checked' : null, 'aria-label': t('reefer'), 'data-field': 'reefer' }); },
+    value: function (i) { return i.checked; } }];
+  var DRIVER_COLS = [text('name'), text('phone'), { key: 'licenceNo', show: function (r) { return r.licenceNo; }, raw: function (r) { return r.licenceNo; },
+    input: function (r) { return K.el('input', { value: r.licenceNo, 'aria-label': t('licence'), 'data-field': 'licenceNo' }); }, value: function (i) { return i.value.trim(); } },
+  { key: 'language', show: function (r) { return LANGS[r.language] || r.language; }, raw: function (r) { return r.language; },
+    input: function (r) {
+      return K.el('select', { 'aria-label': t('language'), 'data-field': 'language' }, Object.keys(LANGS).map(function (l) {
+        return K.el('option', { value: l, text: LANGS[l], selected: l === r.language ? 'selected' : null });
+      }));
+    }, value: function (i) { return i.value; } }];
+  T.en.licenceNo = T.en.licence; T.zh.licenceNo = T.zh.licence;
+
+  async function vehicles() {
+    try { editable($('vehicleList'), await call('GET', '/vehicles?limit=500'), VEHICLE_COLS, '/vehicles/', vehicles); } catch (e) { /* shown */ }
+  }
+  async function drivers() {
+    try { editable($('driverList'), await call('GET', '/drivers?limit=500'), DRIVER_COLS, '/drivers/', drivers); } catch (e) { /* shown */ }
+  }
+  $('vehicleForm').addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    try {
+      await call('POST', '/vehicles', { plate: $('vPlate').value.trim(), country: $('vCountry').value.trim(), reefer: $('vReefer').checked });
+      $('vPlate').value = '';
+      formLoaded = false;
+      await vehicles();
+    } catch (e) { /* shown */ }
+  });
+  $('driverForm').addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    try {
+      await call('POST', '/drivers', { name: $('dName').value.trim(), phone: $('dPhone').value.trim(), licenceNo: $('dLicence').value.trim(), language: $('dLang').value });
+      $('dName').value = ''; $('dPhone').value = ''; $('dLicence').value = '';
+      formLoaded = false;
+      await drivers();
+    } catch (e) { /* shown */ }
+  });
 
   // --- webhooks (firm admin) ---
   var EVENTS = ['booking.created', 'booking.cancelled', 'booking.rescheduled', 'booking.checked_in', 'booking.called',

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { E164, IsPlate, NoControlCharacters, NormalisePhone, Trim } from '@kouan/common';
@@ -75,3 +75,9 @@ export class DriverDto extends CreateDriverDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) firmId: string;
 }
+
+/** Only the fields sent change. */
+export class UpdateVehicleDto extends PartialType(CreateVehicleDto) {}
+
+/** Only the fields sent change. */
+export class UpdateDriverDto extends PartialType(CreateDriverDto) {}
