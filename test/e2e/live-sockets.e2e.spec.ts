@@ -352,10 +352,17 @@ describe('live updates across two API processes', () => {
       await checkIn(other.http, port, port.trucks[3].plate).expect(201);
       // Staff sockets start from GET …/queue/staff and apply what each change did.
       const u = await staff.waitFor('queue:update', () => true, from);
-      expect(u).toMatchObject({ removed: [], inserted: [expect.objectContaining({ position: 3, plate: port.trucks[3].plate })] });
+      // With whom to phone, what it carries and since when it waits: the staff's view only.
+      const details = {
+        driverName: port.trucks[3].driverName, driverPhone: port.trucks[3].phone, firmName: `Live ${port.code} Haulage`,
+        cargoDescription: cargo().description, perishable: false, greenChannel: false, checkedInAt: expect.any(String),
+      };
+      expect(u).toMatchObject({ removed: [], inserted: [expect.objectContaining({ position: 3, plate: port.trucks[3].plate, ...details })] });
       const rest = await request(api.url).get(`${API}/ports/${port.code}/queue/staff`).query({ direction: 'export' }).set(bearer(port.staffToken)).expect(200);
       expect(rest.body.version).toBe(u.version);
       expect((rest.body.entries as Json[]).map((e) => e.plate)).toEqual(port.trucks.slice(1, 4).map((t) => t.plate));
+      expect(rest.body.entries[2]).toEqual(expect.objectContaining(details));
+      expect(rest.body.called).toEqual([expect.objectContaining({ plate: port.trucks[0].plate, driverName: port.trucks[0].driverName, driverPhone: port.trucks[0].phone })]);
     });
 
     it('a port admin, who has no port of its own, gets the staff view of the port it subscribes to', async () => {

@@ -7,6 +7,10 @@ const lanes = [{ id: 'lane-1', name: 'export-1', direction: 'export', status: 'o
 const truck = (id: string, over: Partial<QueueTruck> = {}): QueueTruck => ({
   bookingId: id, firmId: 'firm', reference: `REF-${id}`, plate: `云K${id}`, status: 'checked_in', position: null, priority: false,
   slotStartsAt: '2026-11-30T10:00:00+08:00', etaMinutes: null, reason: null, parking: null, lane: null, calledAt: null, instructions: null,
+  details: {
+    driverName: 'Li Wei', driverPhone: '+8613900000000', firmName: 'Firm', cargoDescription: 'Cassava chips', perishable: false, greenChannel: false,
+    checkedInAt: '2026-11-30T10:05:00.000Z',
+  },
   ...over,
 });
 

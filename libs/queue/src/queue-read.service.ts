@@ -171,6 +171,15 @@ export class QueueReadService {
         lane: d.lane_id && d.status === 'called' ? { id: d.lane_id, name: d.lane_name as string } : null,
         calledAt: d.called_at ? d.called_at.toISOString() : null,
         instructions: d.instructions,
+        details: {
+          driverName: d.driver_name,
+          driverPhone: d.driver_phone,
+          firmName: d.firm_name,
+          cargoDescription: d.cargo_description,
+          perishable: d.perishable,
+          greenChannel: d.green_channel,
+          checkedInAt: d.checked_in_at ? d.checked_in_at.toISOString() : null,
+        },
       };
     });
     return { port, direction, version, lanes, timings, defaultServiceMinutes, trucks, texts };

@@ -160,6 +160,13 @@ export interface DetailRow {
   lane_name: string | null;
   called_at: Date | null;
   instructions: string | null;
+  checked_in_at: Date | null;
+  driver_name: string;
+  driver_phone: string;
+  firm_name: string;
+  cargo_description: string;
+  perishable: boolean;
+  green_channel: boolean;
 }
 
 const DETAILS = `
@@ -169,10 +176,14 @@ const DETAILS = `
          -- language: the whole jsonb in every language, on every row, was most of the bytes of a long queue's read.
          CASE WHEN pa.id IS NOT NULL THEN jsonb_build_object(d.language,
            COALESCE(pa.directions ->> d.language, pa.directions ->> 'en', pa.directions ->> 'zh')) END AS directions,
-         b.lane_id, l.name AS lane_name, b.called_at, b.instructions
+         b.lane_id, l.name AS lane_name, b.called_at, b.instructions,
+         -- For the staff view only (who to phone, what is loaded, why green); the board and drivers never get them.
+         b.checked_in_at, d.name AS driver_name, d.phone AS driver_phone, f.name AS firm_name, b.cargo_description, b.perishable,
+         b.priority AS green_channel
   FROM bookings b
   JOIN vehicles v ON v.id = b.vehicle_id
   JOIN drivers d ON d.id = b.driver_id
+  JOIN firms f ON f.id = b.firm_id
   JOIN slots sl ON sl.id = b.slot_id
   JOIN ports p ON p.code = b.port_code
   LEFT JOIN parking_areas pa ON pa.id = b.parking_area_id

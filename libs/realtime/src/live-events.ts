@@ -110,8 +110,28 @@ export interface SessionExpired {
   message: string;
 }
 
-/** Port staff see who is who: booking, reference and the whole plate. */
-interface StaffFields {
+/**
+ * What port staff need to deal with a truck besides who it is: whom to phone, what it carries, why it is green,
+ * how long it has waited. Never on the board nor in booking:update.
+ */
+export interface TruckDetails {
+  driverName: string;
+  driverPhone: string;
+  firmName: string;
+  cargoDescription: string;
+  /** The cargo is declared perishable (the only way onto the green channel). */
+  perishable: boolean;
+  /**
+   * Holds a green-channel place: perishable and within the slot's green share at check-in; lost at a skip. It
+   * becomes `priority` once the truck's slot has started.
+   */
+  greenChannel: boolean;
+  /** When the truck checked in (its wait counts from here); null if it never did. */
+  checkedInAt: string | null;
+}
+
+/** Port staff see who is who: booking, reference, the whole plate and the truck's details. */
+interface StaffFields extends TruckDetails {
   bookingId: string;
   reference: string;
   plate: string;
@@ -144,6 +164,8 @@ export interface QueueTruck {
   lane: { id: string; name: string } | null;
   calledAt: string | null;
   instructions: string | null;
+  /** For the staff view only. */
+  details: TruckDetails;
 }
 
 /** How fast a lane works, in the order of `lanes`: with positions, all a process needs to compute ETAs. */

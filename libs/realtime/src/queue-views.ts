@@ -10,7 +10,7 @@ const entry = (t: QueueTruck) => ({
   position: t.position as number, plateMasked: maskPlate(t.plate), status: 'checked_in' as const, slotStartsAt: t.slotStartsAt, priority: t.priority,
 });
 const calledEntry = (t: QueueTruck) => ({ laneId: t.lane?.id as string, plateMasked: maskPlate(t.plate), calledAt: t.calledAt as string });
-const who = (t: QueueTruck) => ({ bookingId: t.bookingId, reference: t.reference, plate: t.plate });
+const who = (t: QueueTruck) => ({ bookingId: t.bookingId, reference: t.reference, plate: t.plate, ...t.details });
 
 /** The public board: positions and masked plates, never names, phones or whole plates; and the lanes' pace for ETAs. */
 export const boardView = (s: QueueSnapshot): QueueUpdate => ({
@@ -18,7 +18,7 @@ export const boardView = (s: QueueSnapshot): QueueUpdate => ({
   timings: s.timings, defaultServiceMinutes: s.defaultServiceMinutes,
 });
 
-/** Port staff: the board plus booking, reference and whole plate of each truck. */
+/** Port staff: the board plus booking, reference, whole plate and details (TruckDetails) of each truck. */
 export const staffView = (s: QueueSnapshot): StaffQueueUpdate => ({
   port: s.port, direction: s.direction, version: s.version, lanes: s.lanes,
   called: called(s).map((t) => ({ ...calledEntry(t), ...who(t) })),

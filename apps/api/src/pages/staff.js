@@ -1,21 +1,126 @@
-/* /staff — the lane console: open, pause and close lanes, call the next truck, record outcomes, check in plates. */
+/*
+ * /staff — the lane console: open, pause and close lanes, call the next truck, record outcomes, check in plates.
+ * In Chinese and English. No-show and closing a lane wait UNDO_MS after they are confirmed before they are sent:
+ * the server has no undo (no move back from no_show), so until then nothing has happened anywhere.
+ */
 'use strict';
 (function () {
   var $ = K.$;
   var TOKEN = 'kouan.staff.token';
   var PORT = 'kouan.staff.port';
+  var LANG = 'kouan.staff.lang';
+  var DIR = 'kouan.staff.dir';
   var DIRS = ['export', 'import'];
+  var UNDO_MS = 10000;
+
+  var T = {
+    en: {
+      title: 'Kouan lane console', titlePort: 'Lane console · {port}', email: 'Email', password: 'Password', login: 'Log in', logout: 'Log out',
+      port: 'Port', checkInLabel: 'Check in by plate', checkIn: 'Check in', langName: 'English', langLabel: 'Language',
+      live: 'Live', offline: 'Offline', ago: 'ago',
+      export: 'Export', import: 'Import', tab: '{dir} · {w} waiting · {c} called',
+      callNext: 'Call next', open: 'Open', pause: 'Pause', close: 'Close',
+      st_open: 'open', st_paused: 'paused', st_closed: 'closed', st_completed: 'completed', st_checked_in: 'back in line', st_no_show: 'no-show',
+      called: 'Called ({n})', waiting: 'Waiting ({n})', noneWaiting: 'No trucks waiting.',
+      stats: 'Waiting {w} · Called {c} · Mean wait {m}', min: '{n} min',
+      complete: 'Complete', skip: 'Skip', noShow: 'No-show', cancel: 'Cancel',
+      askNoShow: 'Mark {plate} as no-show?', yesNoShow: 'Yes, no-show', noShowIn: 'No-show in {s} s',
+      askClose: 'Close lane {lane}?', yesClose: 'Yes, close', closeIn: 'Closing in {s} s', undo: 'Undo ({s} s)',
+      undone: 'Undone: nothing was sent.', gone: '{plate} is no longer called: the no-show was not sent.',
+      calledFor: 'called {t}', deadline: 'deadline {at} · {t} left', overdue: 'deadline {at} · over by {t}',
+      thPos: '#', thPlate: 'Plate', thSlot: 'Slot', thWaited: 'Waited', thDriver: 'Driver', thFirm: 'Firm · cargo', thGreen: 'Green channel',
+      driver: 'Driver', firm: 'Firm', cargo: 'Cargo',
+      green: '★ Green: perishable cargo', greenLater: 'Green once its slot starts (perishable cargo)',
+      perishableOnly: 'Perishable, not green (the slot\'s green share was full, or it was skipped)',
+      msgCalled: 'Called {plate} ({ref}) → {lane}', msgOutcome: '{plate}: {status}', msgLane: '{lane}: {status}',
+      msgCheckedIn: '{plate} checked in: position {n}{where}', overflow: ', overflow (wait outside)', bay: ', {area} bay {bay}',
+      whichBooking: 'Which booking is this truck? Check the papers, then pick:',
+      staffOnly: 'This console is for port staff. Firms use /firm.', noOpenLane: 'No open {dir} lane.',
+      noNetwork: 'No network connection', noServer: 'Cannot reach the server',
+      keysTitle: 'Keyboard shortcuts', keyN: 'call the next truck on the first open lane of the direction shown', keySlash: 'go to the plate box',
+      keyDir: 'show export, import', keyU: 'undo the last no-show or lane close still waiting to be sent', keyEsc: 'cancel a question',
+      keyL: '中文 / English', keysNote: 'Shortcuts do nothing while you type in a box.',
+    },
+    zh: {
+      title: '口岸车道控制台', titlePort: '车道控制台 · {port}', email: '邮箱', password: '密码', login: '登录', logout: '退出',
+      port: '口岸', checkInLabel: '按车牌签到', checkIn: '签到', langName: '中文', langLabel: '语言',
+      live: '实时', offline: '离线', ago: '前',
+      export: '出境', import: '入境', tab: '{dir} · 等待 {w} · 已叫 {c}',
+      callNext: '叫下一辆', open: '开放', pause: '暂停', close: '关闭',
+      st_open: '开放', st_paused: '暂停', st_closed: '关闭', st_completed: '已完成', st_checked_in: '已重新排队', st_no_show: '未到',
+      called: '已叫号（{n}）', waiting: '等待中（{n}）', noneWaiting: '没有等待的车辆。',
+      stats: '等待 {w} · 已叫 {c} · 平均等待 {m}', min: '{n} 分钟',
+      complete: '完成', skip: '跳过', noShow: '未到', cancel: '取消',
+      askNoShow: '将 {plate} 标为未到？', yesNoShow: '确认未到', noShowIn: '{s} 秒后标为未到',
+      askClose: '关闭车道 {lane}？', yesClose: '确认关闭', closeIn: '{s} 秒后关闭', undo: '撤销（{s} 秒）',
+      undone: '已撤销：没有发送。', gone: '{plate} 已不在叫号中：未到没有发送。',
+      calledFor: '已叫 {t}', deadline: '时限 {at} · 剩 {t}', overdue: '时限 {at} · 已超 {t}',
+      thPos: '#', thPlate: '车牌', thSlot: '时段', thWaited: '已等', thDriver: '司机', thFirm: '企业 · 货物', thGreen: '绿色通道',
+      driver: '司机', firm: '企业', cargo: '货物',
+      green: '★ 绿色通道：鲜活易腐货物', greenLater: '时段开始后走绿色通道（鲜活易腐货物）',
+      perishableOnly: '鲜活易腐，未走绿色通道（该时段绿色通道名额已满，或被跳过）',
+      msgCalled: '已叫 {plate}（{ref}）→ {lane}', msgOutcome: '{plate}：{status}', msgLane: '{lane}：{status}',
+      msgCheckedIn: '{plate} 已签到：第 {n} 位{where}', overflow: '，停车区已满（在外等候）', bay: '，{area} {bay} 号车位',
+      whichBooking: '这辆车是哪个预约？请核对单证后选择：',
+      staffOnly: '此控制台仅供口岸工作人员使用。企业请用 /firm。', noOpenLane: '没有开放的{dir}车道。',
+      noNetwork: '没有网络连接', noServer: '无法连接服务器',
+      keysTitle: '键盘快捷键', keyN: '在当前方向第一条开放车道叫下一辆', keySlash: '跳到车牌输入框',
+      keyDir: '显示出境、入境', keyU: '撤销最近一次尚未发送的未到或关闭车道', keyEsc: '取消确认',
+      keyL: '中文 / English', keysNote: '在输入框中打字时快捷键不起作用。',
+    },
+  };
+
+  /** The browser's first language the console has; English otherwise. */
+  function browserLang() {
+    var langs = navigator.languages || [navigator.language || 'en'];
+    for (var i = 0; i < langs.length; i++) {
+      var l = String(langs[i]).slice(0, 2).toLowerCase();
+      if (T[l]) return l;
+    }
+    return 'en';
+  }
+
+  var lang = T[K.load(LANG)] ? K.load(LANG) : browserLang();
+
+  /**
+   * The console's own words in the chosen language, with {name} filled from `args`; an argument that is a
+   * function is one of our words too, worded when the text is.
+   */
+  function t(key, args) {
+    var s = T[lang][key] || T.en[key] || key;
+    return s.replace(/\{(\w+)\}/g, function (m, name) {
+      var v = args && args[name];
+      if (typeof v === 'function') v = v();
+      return v !== undefined && v !== null ? String(v) : m;
+    });
+  }
+  /** A word of `T` as an argument of another (see t). */
+  function word(key, args) { return function () { return t(key, args); }; }
+
   var token = K.load(TOKEN);
   var me = null; // token claims
   var port = null;
+  var portInfo = { calledTimeoutMinutes: null, timeZone: 'Asia/Shanghai' };
+  var shown = DIRS.indexOf(K.load(DIR)) >= 0 ? K.load(DIR) : 'export';
   var state = {}; // direction → {version, data}
   var lastAt = 0;
   var socket = null;
-  var paint = K.liveBadge($('live'), function () { return socket; }, function () { return lastAt; }, { live: 'Live', offline: 'Offline', ago: 'ago' });
+  var lastMsg = null; // {key, args, text, kind}: our own words are said again in a new language
+  var asking = {}; // key → true: an inline question is open ("noshow:<bookingId>", "close:<laneId>")
+  var pending = {}; // key → {at, timer, dir, plate}: confirmed, sent when UNDO_MS pass without an undo
+  var focusAfter = null; // selector to focus once the view is drawn again
+  var paint = K.liveBadge($('live'), function () { return socket; }, function () { return lastAt; }, function () {
+    return { live: t('live'), offline: t('offline'), ago: t('ago') };
+  });
 
-  function say(text, kind) { K.message($('msg'), text, kind); }
+  function show(text, kind) { K.message($('msg'), text, kind); }
+  /** An API message, as the API words it. */
+  function say(text, kind) { lastMsg = { text: text, kind: kind }; show(text, kind); }
+  /** One of our own messages, said again when the language changes. */
+  function note(key, args, kind) { lastMsg = { key: key, args: args, kind: kind }; show(t(key, args), kind); }
 
   function logout(reason) {
+    dropPending();
     if (socket) { socket.close(); socket = null; }
     token = null; me = null;
     K.store(TOKEN, null);
@@ -23,8 +128,17 @@
     K.message($('loginMsg'), reason || '', 'error');
   }
 
-  /** Runs an API call; a 401 logs out, any other error shows the API's message. */
-  var call = K.caller(function () { return token; }, logout, say);
+  /** Runs an API call; a 401 logs out, any other error shows the API's message (ours when it was never reached). */
+  async function call(method, path, body) {
+    try {
+      return await K.api(method, path, body, token);
+    } catch (e) {
+      if (e.status === 401) logout(e.message);
+      else if (e.status === 0) note(navigator.onLine === false ? 'noNetwork' : 'noServer', null, 'error');
+      else say(e.message, 'error');
+      throw e;
+    }
+  }
 
   /** A whole view, or a change on top of the version shown (K.follow); a change that does not follow: read again. */
   function apply(u) {
@@ -41,78 +155,343 @@
     try { apply(await call('GET', '/ports/' + port + '/queue/staff?direction=' + dir)); } catch (e) { /* shown */ }
   }
 
+  /** The called timeout and time zone of the port: the deadline of a called truck. */
+  async function loadPort(code) {
+    try {
+      var p = await call('GET', '/ports/' + code);
+      if (code !== port) return;
+      portInfo = { calledTimeoutMinutes: p.schedule ? p.schedule.calledTimeoutMinutes : null, timeZone: p.timeZone || 'Asia/Shanghai' };
+      DIRS.forEach(render);
+    } catch (e) { /* shown */ }
+  }
+
   async function act(button, method, path, body, done, failed) {
-    button.disabled = true;
+    if (button) button.disabled = true;
     try {
       var res = await call(method, path, body);
-      if (done) say(done(res), 'ok');
+      if (done) done(res);
     } catch (e) { /* shown */ if (failed) failed(e); } finally {
-      button.disabled = false;
+      if (button) button.disabled = false;
       // The socket brings the change too; reading it back keeps the console right when the socket is down.
       DIRS.forEach(reload);
     }
   }
 
+  /* Confirm, then undo for UNDO_MS: a question inline, then a countdown with an Undo button, then the request. */
+
+  function ask(key) {
+    asking = {};
+    asking[key] = true;
+    focusAfter = '[data-key="' + key + '"] button.confirm';
+    DIRS.forEach(render);
+  }
+
+  function unask() {
+    asking = {};
+    DIRS.forEach(render);
+  }
+
+  function confirmLater(key, send, about) {
+    delete asking[key];
+    var p = { at: Date.now() + UNDO_MS, dir: about.dir, plate: about.plate };
+    p.timer = setTimeout(function () {
+      delete pending[key];
+      DIRS.forEach(render);
+      send();
+    }, UNDO_MS);
+    pending[key] = p;
+    focusAfter = '[data-key="' + key + '"] button.undo';
+    DIRS.forEach(render);
+  }
+
+  function undo(key) {
+    var p = pending[key];
+    if (!p) return;
+    clearTimeout(p.timer);
+    delete pending[key];
+    note('undone', null, 'ok');
+    DIRS.forEach(render);
+  }
+
+  /** The action confirmed last, if it still waits. */
+  function undoLast() {
+    var last = null;
+    for (var k in pending) if (!last || pending[k].at > pending[last].at) last = k;
+    if (last) undo(last);
+  }
+
+  /** Logging out or changing port forgets what was not sent yet: nothing reaches the server. */
+  function dropPending() {
+    for (var k in pending) clearTimeout(pending[k].timer);
+    pending = {};
+    asking = {};
+  }
+
+  function secondsLeft(key) { return Math.max(1, Math.ceil((pending[key].at - Date.now()) / 1000)); }
+
+  /**
+   * Where a button that cannot be taken back sits: the button; its question with Confirm and Cancel; or, once
+   * confirmed, the countdown (`pendingText`) with Undo. `send` runs when the countdown ends; `about` {dir, plate}.
+   */
+  function guarded(key, label, cls, question, yes, pendingText, send, about) {
+    if (pending[key]) {
+      return K.el('span', { class: 'guard row', 'data-key': key }, [
+        K.el('span', { class: 'pending', 'data-pending': key, 'data-text': pendingText, text: t(pendingText, { s: secondsLeft(key) }) }),
+        K.el('button', { type: 'button', class: 'undo', 'data-undo': key, on: { click: function () { undo(key); } } }, [t('undo', { s: secondsLeft(key) })]),
+      ]);
+    }
+    if (asking[key]) {
+      return K.el('span', { class: 'guard row ask', 'data-key': key }, [
+        K.el('span', { class: 'question', text: question }),
+        K.el('button', { type: 'button', class: 'confirm ' + cls, on: { click: function () { confirmLater(key, send, about); } } }, [yes]),
+        K.el('button', { type: 'button', class: 'secondary', on: { click: unask } }, [t('cancel')]),
+      ]);
+    }
+    return K.el('button', { type: 'button', class: cls, 'data-key': key, on: { click: function () { ask(key); } } }, [label]);
+  }
+
+  /* Drawing */
+
   function laneCard(l) {
     var statusBtn = function (status, label) {
       return K.el('button', { type: 'button', class: 'secondary', disabled: l.status === status ? 'disabled' : null, 'data-status': status,
-        on: { click: function (ev) { act(ev.target, 'POST', '/ports/' + port + '/lanes/' + l.id + '/status', { status: status }, function () { return l.name + ': ' + status; }); } } }, [label]);
+        on: { click: function (ev) { setLane(ev.target, l, status); } } }, [label]);
     };
+    var closeKey = 'close:' + l.id;
+    var close = l.status === 'closed' && !pending[closeKey]
+      ? statusBtn('closed', t('close'))
+      : guarded(closeKey, t('close'), 'secondary', t('askClose', { lane: l.name }), t('yesClose'), 'closeIn', function () { setLane(null, l, 'closed'); },
+        { dir: l.direction });
     return K.el('div', { class: 'lane-card', 'data-lane': l.id }, [
-      K.el('div', { class: 'row' }, [K.el('span', { class: 'name grow', text: l.name }), K.el('span', { class: 'pill ' + l.status, text: l.status })]),
+      K.el('div', { class: 'row' }, [K.el('span', { class: 'name grow', text: l.name }), K.el('span', { class: 'pill ' + l.status, text: t('st_' + l.status) })]),
       K.el('div', { class: 'row' }, [
         K.el('button', { type: 'button', class: 'call grow', disabled: l.status !== 'open' ? 'disabled' : null,
-          on: { click: function (ev) {
-            act(ev.target, 'POST', '/ports/' + port + '/lanes/' + l.id + '/call-next', undefined, function (r) { return 'Called ' + r.plate + ' (' + r.reference + ') → ' + l.name; });
-          } } }, ['Call next']),
-        statusBtn('open', 'Open'), statusBtn('paused', 'Pause'), statusBtn('closed', 'Close'),
+          on: { click: function (ev) { callNext(ev.target, l); } } }, [t('callNext')]),
+        statusBtn('open', t('open')), statusBtn('paused', t('pause')), close,
       ]),
     ]);
   }
 
-  function outcome(c, what, label, cls) {
-    return K.el('button', { type: 'button', class: cls || 'secondary', on: { click: function (ev) {
-      act(ev.target, 'POST', '/bookings/' + c.bookingId + '/' + what, undefined, function (r) { return c.plate + ': ' + r.status; });
-    } } }, [label]);
+  function setLane(button, l, status) {
+    act(button, 'POST', '/ports/' + port + '/lanes/' + l.id + '/status', { status: status }, function () {
+      note('msgLane', { lane: l.name, status: word('st_' + status) }, 'ok');
+    });
   }
 
-  function render(dir) {
-    var u = state[dir].data;
-    if (!u) return;
-    var laneName = {};
-    u.lanes.forEach(function (l) { laneName[l.id] = l.name; });
-    K.fill($('dir-' + dir), [
-      K.el('h2', { text: dir === 'export' ? 'Export' : 'Import' }),
-      K.el('div', {}, u.lanes.map(laneCard)),
-      K.el('h3', { text: 'Called (' + u.called.length + ')' }),
-      K.el('div', { class: 'called-list' }, u.called.map(function (c) {
-        return K.el('div', { class: 'called-row', 'data-booking': c.bookingId }, [
-          K.el('div', { class: 'row' }, [
-            K.el('span', { class: 'plate grow', text: c.plate }),
-            K.el('span', { text: '→ ' + (laneName[c.laneId] || '') + ' · ' + K.age(Date.now() - Date.parse(c.calledAt)) }),
-          ]),
-          K.el('div', { class: 'muted', text: c.reference }),
-          K.el('div', { class: 'row' }, [outcome(c, 'complete', 'Complete', 'done'), outcome(c, 'skip', 'Skip'), outcome(c, 'no-show', 'No-show', 'noshow')]),
-        ]);
-      })),
-      K.el('h3', { text: 'Waiting (' + u.entries.length + ')' }),
-      u.entries.length ? K.el('table', { class: 'waiting' }, [
-        K.el('thead', {}, [K.el('tr', {}, ['#', 'Plate', 'Reference', 'Slot', ''].map(function (h) { return K.el('th', { text: h }); }))]),
-        K.el('tbody', {}, u.entries.map(function (e) {
-          return K.el('tr', { 'data-booking': e.bookingId }, [
-            K.el('td', { text: String(e.position) }), K.el('td', { class: 'plate', text: e.plate }), K.el('td', { class: 'muted', text: e.reference }),
-            K.el('td', { text: K.hhmm(e.slotStartsAt) }), K.el('td', {}, [e.priority ? K.el('span', { class: 'prio', text: '★ green' }) : null]),
-          ]);
-        })),
-      ]) : K.el('p', { class: 'muted', text: 'No trucks waiting.' }),
+  function callNext(button, l) {
+    act(button, 'POST', '/ports/' + port + '/lanes/' + l.id + '/call-next', undefined, function (r) {
+      note('msgCalled', { plate: r.plate, ref: r.reference, lane: l.name }, 'ok');
+    });
+  }
+
+  function outcome(button, c, what) {
+    act(button, 'POST', '/bookings/' + c.bookingId + '/' + what, undefined, function (r) {
+      note('msgOutcome', { plate: c.plate, status: T.en['st_' + r.status] ? word('st_' + r.status) : r.status }, 'ok');
+    });
+  }
+
+  function outcomeBtn(c, what, label, cls) {
+    return K.el('button', { type: 'button', class: cls || 'secondary', on: { click: function (ev) { outcome(ev.target, c, what); } } }, [label]);
+  }
+
+  /** "3:07", "1:02:09" */
+  function clock(ms) {
+    var s = Math.max(0, Math.floor(ms / 1000));
+    var h = Math.floor(s / 3600);
+    var m = Math.floor((s % 3600) / 60);
+    var mmss = (h ? String(m).padStart(2, '0') : String(m)) + ':' + String(s % 60).padStart(2, '0');
+    return h ? h + ':' + mmss : mmss;
+  }
+
+  /** HH:MM of an instant at the port. */
+  function portTime(ms) {
+    try {
+      return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: portInfo.timeZone }).format(new Date(ms));
+    } catch (e) { return K.hhmm(new Date(ms).toISOString()); }
+  }
+
+  function minutes(ms) { return t('min', { n: Math.max(0, Math.floor(ms / 60000)) }); }
+
+  function greenText(x) {
+    if (x.priority) return t('green');
+    if (x.greenChannel) return t('greenLater');
+    if (x.perishable) return t('perishableOnly');
+    return '';
+  }
+
+  function greenBadge(x) {
+    var text = greenText(x);
+    return text ? K.el('span', { class: x.priority ? 'prio' : x.greenChannel ? 'prio later' : 'perishable', text: text }) : null;
+  }
+
+  /** The texts that move with the clock: elapsed since called, the deadline, waits, undo countdowns. */
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll('[data-called-at]').forEach(function (n) {
+      n.textContent = t('calledFor', { t: clock(now - Date.parse(n.getAttribute('data-called-at'))) });
+    });
+    document.querySelectorAll('[data-deadline]').forEach(function (n) {
+      var at = Number(n.getAttribute('data-deadline'));
+      var late = now >= at;
+      n.textContent = t(late ? 'overdue' : 'deadline', { at: portTime(at), t: clock(Math.abs(at - now)) });
+      n.classList.toggle('late', late);
+    });
+    document.querySelectorAll('[data-waited]').forEach(function (n) {
+      n.textContent = minutes(now - Date.parse(n.getAttribute('data-waited')));
+    });
+    DIRS.forEach(function (d) {
+      var node = document.querySelector('#dir-' + d + ' .stats');
+      if (node) node.textContent = statsText(state[d].data, now);
+    });
+    document.querySelectorAll('[data-pending]').forEach(function (n) {
+      var key = n.getAttribute('data-pending');
+      if (!pending[key]) return;
+      n.textContent = t(n.getAttribute('data-text'), { s: secondsLeft(key) });
+    });
+    document.querySelectorAll('[data-undo]').forEach(function (n) {
+      var key = n.getAttribute('data-undo');
+      if (pending[key]) n.textContent = t('undo', { s: secondsLeft(key) });
+    });
+  }
+
+  function statsText(u, now) {
+    if (!u) return '';
+    var since = u.entries.map(function (e) { return Date.parse(e.checkedInAt); }).filter(function (x) { return !isNaN(x); });
+    var mean = since.length ? since.reduce(function (sum, x) { return sum + (now - x); }, 0) / since.length : null;
+    return t('stats', { w: u.entries.length, c: u.called.length, m: mean === null ? '–' : minutes(mean) });
+  }
+
+  function calledRow(c, laneName, dir) {
+    var calledAt = Date.parse(c.calledAt);
+    var timeout = portInfo.calledTimeoutMinutes;
+    var key = 'noshow:' + c.bookingId;
+    var noShow = guarded(key, t('noShow'), 'noshow', t('askNoShow', { plate: c.plate }), t('yesNoShow'), 'noShowIn', function () { outcome(null, c, 'no-show'); },
+      { dir: dir, plate: c.plate });
+    return K.el('div', { class: 'called-row', 'data-booking': c.bookingId }, [
+      K.el('div', { class: 'row' }, [
+        K.el('span', { class: 'plate grow', text: c.plate }),
+        K.el('span', { class: 'lane', text: '→ ' + (laneName[c.laneId] || '') }),
+      ]),
+      K.el('div', { class: 'row timers' }, [
+        K.el('span', { class: 'elapsed', 'data-called-at': c.calledAt }),
+        timeout !== null ? K.el('span', { class: 'deadline', 'data-deadline': String(calledAt + timeout * 60000) }) : null,
+      ]),
+      K.el('div', { class: 'details' }, [
+        K.el('div', { class: 'muted', text: c.reference }),
+        K.el('div', {}, [t('driver') + ': ' + c.driverName + ' · ', K.el('a', { href: 'tel:' + c.driverPhone, class: 'phone', text: c.driverPhone })]),
+        K.el('div', { text: t('firm') + ': ' + c.firmName }),
+        K.el('div', { text: t('cargo') + ': ' + c.cargoDescription }),
+        greenBadge(c),
+      ]),
+      K.el('div', { class: 'row outcomes' }, pending[key] || asking[key] ? [noShow]
+        : [outcomeBtn(c, 'complete', t('complete'), 'done'), outcomeBtn(c, 'skip', t('skip')), noShow]),
     ]);
   }
 
+  function waitingTable(entries) {
+    var heads = ['thPos', 'thPlate', 'thSlot', 'thWaited', 'thDriver', 'thFirm', 'thGreen'];
+    return K.el('table', { class: 'waiting' }, [
+      K.el('thead', {}, [K.el('tr', {}, heads.map(function (h) { return K.el('th', { scope: 'col', text: t(h) }); }))]),
+      K.el('tbody', {}, entries.map(function (e) {
+        return K.el('tr', { 'data-booking': e.bookingId }, [
+          K.el('td', { text: String(e.position) }),
+          K.el('td', {}, [K.el('div', { class: 'plate', text: e.plate }), K.el('div', { class: 'muted', text: e.reference })]),
+          K.el('td', { text: K.hhmm(e.slotStartsAt) }),
+          K.el('td', { class: 'waited', 'data-waited': e.checkedInAt }),
+          K.el('td', {}, [K.el('div', { text: e.driverName }), K.el('a', { href: 'tel:' + e.driverPhone, class: 'phone', text: e.driverPhone })]),
+          K.el('td', {}, [K.el('div', { text: e.firmName }), K.el('div', { class: 'muted', text: e.cargoDescription })]),
+          K.el('td', {}, [greenBadge(e)]),
+        ]);
+      })),
+    ]);
+  }
+
+  function render(dir) {
+    var u = state[dir] && state[dir].data;
+    if (!u) return;
+    var laneName = {};
+    u.lanes.forEach(function (l) { laneName[l.id] = l.name; });
+    forgetGone(u);
+    K.fill($('dir-' + dir), [
+      K.el('div', { class: 'lanes-col' }, [
+        K.el('h2', { text: t(dir) }),
+        K.el('p', { class: 'stats' }),
+        K.el('div', {}, u.lanes.map(laneCard)),
+        K.el('h3', { text: t('called', { n: u.called.length }) }),
+        K.el('div', { class: 'called-list' }, u.called.map(function (c) { return calledRow(c, laneName, dir); })),
+      ]),
+      K.el('div', { class: 'waiting-col' }, [
+        K.el('h3', { text: t('waiting', { n: u.entries.length }) }),
+        u.entries.length ? waitingTable(u.entries) : K.el('p', { class: 'muted', text: t('noneWaiting') }),
+      ]),
+    ]);
+    tabs();
+    tick();
+    if (focusAfter) {
+      var f = document.querySelector(focusAfter);
+      if (f) { f.focus(); focusAfter = null; }
+    }
+  }
+
+  /** A no-show waiting for its undo whose truck is no longer called (completed or skipped elsewhere): not sent. */
+  function forgetGone(u) {
+    var called = {};
+    u.called.forEach(function (c) { called['noshow:' + c.bookingId] = c; });
+    for (var k in pending) {
+      if (k.indexOf('noshow:') !== 0 || called[k] || pending[k].dir !== u.direction) continue;
+      clearTimeout(pending[k].timer);
+      note('gone', { plate: pending[k].plate }, 'error');
+      delete pending[k];
+    }
+  }
+
+  function tabs() {
+    K.fill($('tabs'), DIRS.map(function (d) {
+      var u = state[d] && state[d].data;
+      var label = u ? t('tab', { dir: t(d), w: u.entries.length, c: u.called.length }) : t(d);
+      return K.el('button', { type: 'button', role: 'tab', id: 'tab-' + d, 'aria-selected': d === shown ? 'true' : 'false', 'aria-controls': 'dir-' + d,
+        class: d === shown ? 'tab on' : 'tab secondary', 'data-dir': d, on: { click: function () { showDir(d); } } }, [label]);
+    }));
+    DIRS.forEach(function (d) {
+      var s = $('dir-' + d);
+      if (s) { s.hidden = d !== shown; s.setAttribute('role', 'tabpanel'); s.setAttribute('aria-labelledby', 'tab-' + d); }
+    });
+  }
+
+  function showDir(d) {
+    shown = d;
+    K.store(DIR, d);
+    tabs();
+  }
+
+  /** The words in the HTML, the title and everything drawn, in `lang`. */
+  function relabel() {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    document.querySelectorAll('[data-i18n]').forEach(function (n) { n.textContent = t(n.getAttribute('data-i18n')); });
+    $('title').textContent = port ? t('titlePort', { port: port }) : t('title');
+    document.title = 'Kouan · ' + $('title').textContent;
+    var other = lang === 'zh' ? 'en' : 'zh';
+    $('lang').textContent = T[other].langName;
+    $('lang').setAttribute('lang', other === 'zh' ? 'zh-CN' : 'en');
+    $('lang').setAttribute('aria-label', t('langLabel') + ': ' + T[other].langName);
+    if (lastMsg) show(lastMsg.key ? t(lastMsg.key, lastMsg.args) : lastMsg.text, lastMsg.kind);
+    paint();
+    tabs();
+    DIRS.forEach(render);
+  }
+
+  function setLang(l) {
+    lang = l;
+    K.store(LANG, l);
+    relabel();
+  }
+
   function openPort(code) {
+    dropPending();
     port = code;
     K.store(PORT, code);
-    $('title').textContent = 'Lane console · ' + code;
     K.dirSections($('dirs'), DIRS, state);
+    relabel();
     if (socket) socket.close();
     socket = K.live({ token: token }, paint);
     K.show('live', true);
@@ -120,16 +499,18 @@
       // Port admins have no port of their own: subscribing gives them the staff view of the port they picked.
       if (me.role === 'port_admin') DIRS.forEach(function (d) { socket.emit('subscribe', { port: port, direction: d }); });
       DIRS.forEach(reload);
+      loadPort(code);
     });
     socket.on('connect_error', function (e) { if (socket && !socket.active) logout(e.message); });
     socket.on('queue:update', apply);
     socket.on('lane:update', function (l) { if (l.port === port) DIRS.forEach(reload); });
     DIRS.forEach(reload);
+    loadPort(code);
   }
 
   async function start() {
     me = K.claims(token);
-    if (!me || (me.role !== 'port_staff' && me.role !== 'port_admin')) return logout('This console is for port staff. Firms use /firm.');
+    if (!me || (me.role !== 'port_staff' && me.role !== 'port_admin')) return logout(t('staffOnly'));
     K.show('login', false); K.show('console', true); K.show('logout', true);
     K.message($('loginMsg'), '');
     if (me.role === 'port_staff') return openPort(me.port);
@@ -143,22 +524,17 @@
     if (pick) openPort(pick);
   }
 
-  $('port').addEventListener('change', function () { openPort(this.value); });
-  K.passwordLogin(function (accessToken) {
-    token = accessToken;
-    K.store(TOKEN, token);
-    return start();
-  });
   /** Checks a truck in; a plate on bookings of several firms lists them, and the officer picks one. */
   function checkIn(button, body) {
     K.show('candidates', false);
     act(button, 'POST', '/ports/' + port + '/check-ins', body, function (r) {
       $('plate').value = '';
       var p = r.parking || {};
-      return body.plate + ' checked in: position ' + r.position + (p.overflow ? ', overflow (wait outside)' : p.bay !== null && p.bay !== undefined ? ', ' + (p.areaName || '') + ' bay ' + p.bay : '');
+      var where = p.overflow ? word('overflow') : p.bay !== null && p.bay !== undefined ? word('bay', { area: p.areaName || '', bay: p.bay }) : '';
+      note('msgCheckedIn', { plate: body.plate, n: r.position, where: where }, 'ok');
     }, function (e) {
       if (e.code !== 'ambiguous_plate' || !Array.isArray(e.body.candidates)) return;
-      K.fill($('candidates'), [K.el('p', { text: 'Which booking is this truck? Check the papers, then pick:' })].concat(e.body.candidates.map(function (c) {
+      K.fill($('candidates'), [K.el('p', { text: t('whichBooking') })].concat(e.body.candidates.map(function (c) {
         return K.el('button', { type: 'button', class: 'secondary candidate', 'data-booking': c.bookingId,
           on: { click: function (ev) { checkIn(ev.target, { plate: body.plate, bookingId: c.bookingId }); } } }, [c.firmName + ' · ' + c.reference]);
       })));
@@ -166,11 +542,54 @@
     });
   }
 
+  /** The first open lane of the direction shown. */
+  function callFirstOpen() {
+    var u = state[shown] && state[shown].data;
+    var lane = u && u.lanes.filter(function (l) { return l.status === 'open'; })[0];
+    if (!lane) return note('noOpenLane', { dir: word(shown) }, 'error');
+    var button = document.querySelector('#dir-' + shown + ' [data-lane="' + lane.id + '"] button.call');
+    callNext(button, lane);
+  }
+
+  /** Shortcuts work on the console only, and never while the officer types in a box or holds a modifier. */
+  function onKey(ev) {
+    if (!ev.key || $('console').hidden || ev.ctrlKey || ev.metaKey || ev.altKey || ev.isComposing) return;
+    var target = ev.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    var key = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
+    var actions = {
+      n: callFirstOpen,
+      '/': function () { $('plate').focus(); },
+      e: function () { showDir('export'); },
+      i: function () { showDir('import'); },
+      u: undoLast,
+      l: function () { setLang(lang === 'zh' ? 'en' : 'zh'); },
+      Escape: unask,
+    };
+    if (!actions[key]) return;
+    ev.preventDefault();
+    actions[key]();
+  }
+
+  $('port').addEventListener('change', function () { openPort(this.value); });
+  K.passwordLogin(function (accessToken) {
+    token = accessToken;
+    K.store(TOKEN, token);
+    return start();
+  });
   $('checkin').addEventListener('submit', function (ev) {
     ev.preventDefault();
     checkIn(ev.target.querySelector('button'), { plate: $('plate').value.trim() });
   });
   $('logout').addEventListener('click', function () { logout(); });
+  $('lang').addEventListener('click', function () { setLang(lang === 'zh' ? 'en' : 'zh'); });
+  document.addEventListener('keydown', onKey);
+  // Leaving the page drops what waits for its undo: ask first, so a confirmed no-show is not lost unnoticed.
+  window.addEventListener('beforeunload', function (ev) {
+    if (Object.keys(pending).length) { ev.preventDefault(); ev.returnValue = ''; }
+  });
+  setInterval(tick, 1000);
 
+  relabel();
   if (token) start(); else K.show('login', true);
 })();

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsLatitude, IsLongitude, IsString, IsUUID, Matches, ValidateIf } from 'class-validator';
 import { BOOKING_STATUSES } from '@kouan/booking/booking-status';
 import { ApiNullableObject, ErrorBodyDto, FieldsTogether, IsPlate } from '@kouan/common';
@@ -108,19 +108,26 @@ export class QueueViewDto {
   @ApiPropertyOptional({ type: Number }) defaultServiceMinutes?: number;
 }
 
-export class StaffQueueEntryDto extends QueueEntryDto {
+/** Who a truck is and what staff need to deal with it (TruckDetails): on the staff view only, never the board's. */
+class StaffTruckDto {
   @ApiProperty({ format: 'uuid' }) bookingId: string;
   @ApiProperty() reference: string;
   @ApiProperty({ example: '云K12345' }) plate: string;
+  @ApiProperty({ example: 'Li Wei' }) driverName: string;
+  @ApiProperty({ example: '+8613912345678' }) driverPhone: string;
+  @ApiProperty({ example: 'Mekong Reefer Lines' }) firmName: string;
+  @ApiProperty({ example: 'Fresh durians' }) cargoDescription: string;
+  @ApiProperty({ description: 'the cargo is declared perishable' }) perishable: boolean;
+  @ApiProperty({ description: 'holds a green-channel place (perishable, within the slot\'s green share at check-in; lost at a skip); `priority` once its slot has started' })
+  greenChannel: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when the truck checked in' }) checkedInAt: string | null;
 }
 
-export class StaffCalledEntryDto extends CalledEntryDto {
-  @ApiProperty({ format: 'uuid' }) bookingId: string;
-  @ApiProperty() reference: string;
-  @ApiProperty({ example: '云K12345' }) plate: string;
-}
+export class StaffQueueEntryDto extends IntersectionType(QueueEntryDto, StaffTruckDto) {}
 
-/** The staff view: the board plus booking, reference and whole plate of each truck. */
+export class StaffCalledEntryDto extends IntersectionType(CalledEntryDto, StaffTruckDto) {}
+
+/** The staff view: the board plus booking, reference, whole plate and details of each truck. */
 export class StaffQueueViewDto extends QueueViewDto {
   @ApiProperty({ type: [StaffCalledEntryDto] }) declare called: StaffCalledEntryDto[];
   @ApiProperty({ type: [StaffQueueEntryDto] }) declare entries: StaffQueueEntryDto[];
