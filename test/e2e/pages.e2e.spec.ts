@@ -332,7 +332,8 @@ describe('pages (browser)', () => {
   it('firm dashboard: the firm admin adds a webhook (secret shown once), and sees a failing one flagged with its attempts', async () => {
     const receiver = await new WebhookReceiver().start();
     receiver.answer = 500;
-    const worker = await api.worker({ WEBHOOK_RETRY_SECONDS: '0.2,0.2,0.2', WEBHOOK_DISABLE_AFTER_SECONDS: '1', WEBHOOK_TIMEOUT_MS: '1000' });
+    // Attempts 0.5 s apart for 2 s: the last comes after the 1 s of failing that disables the endpoint, however loaded the machine.
+    const worker = await api.worker({ WEBHOOK_RETRY_SECONDS: '0.5,0.5,0.5,0.5', WEBHOOK_DISABLE_AFTER_SECONDS: '1', WEBHOOK_TIMEOUT_MS: '1000' });
     try {
       const email = `fadmin-${randomBytes(3).toString('hex')}@firm.example`;
       await api.http.post(`${API}/firms/${firm.id}/users`).set(bearer(api.adminToken)).send({ email, password: 'firm-admin-password', role: 'firm_admin' }).expect(201);

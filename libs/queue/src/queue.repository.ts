@@ -178,7 +178,9 @@ const DETAILS = `
            COALESCE(pa.directions ->> d.language, pa.directions ->> 'en', pa.directions ->> 'zh')) END AS directions,
          b.lane_id, l.name AS lane_name, b.called_at, b.instructions,
          -- For the staff view only (who to phone, what is loaded, why green); the board and drivers never get them.
-         b.checked_in_at, d.name AS driver_name, d.phone AS driver_phone, f.name AS firm_name, b.cargo_description, b.perishable,
+         -- Cut to 60 characters: every change carries them through Redis (issue 7's bound: 2 KiB a change, flat).
+         b.checked_in_at, left(d.name, 60) AS driver_name, d.phone AS driver_phone, left(f.name, 60) AS firm_name,
+         left(b.cargo_description, 60) AS cargo_description, b.perishable,
          b.priority AS green_channel
   FROM bookings b
   JOIN vehicles v ON v.id = b.vehicle_id

@@ -116,7 +116,7 @@ class StaffTruckDto {
   @ApiProperty({ example: 'Li Wei' }) driverName: string;
   @ApiProperty({ example: '+8613912345678' }) driverPhone: string;
   @ApiProperty({ example: 'Mekong Reefer Lines' }) firmName: string;
-  @ApiProperty({ example: 'Fresh durians' }) cargoDescription: string;
+  @ApiProperty({ example: 'Fresh durians', description: 'the first 60 characters (the booking has the whole text)' }) cargoDescription: string;
   @ApiProperty({ description: 'the cargo is declared perishable' }) perishable: boolean;
   @ApiProperty({ description: 'holds a green-channel place (perishable, within the slot\'s green share at check-in; lost at a skip); `priority` once its slot has started' })
   greenChannel: boolean;
