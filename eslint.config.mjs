@@ -3,7 +3,7 @@ import jest from 'eslint-plugin-jest';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', '.kbuild/**', 'node_modules/**', 'coverage/**', 'migrations/**', 'scripts/**', 'eslint.config.mjs', 'jest.config.js', 'apps/api/src/pages/**'] },
+  { ignores: ['dist/**', '.kbuild/**', 'node_modules/**', 'coverage/**', 'migrations/**', 'scripts/**', 'eslint.config.mjs', 'jest.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -29,5 +29,24 @@ export default tseslint.config(
   {
     files: ['bench/**/*.ts', 'test/**/*.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // The pages: plain browser scripts (no build step), linted like the rest but without type information.
+    files: ['apps/api/src/pages/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'script',
+      ecmaVersion: 2022,
+      globals: Object.fromEntries([
+        'window', 'document', 'navigator', 'location', 'localStorage', 'fetch', 'setTimeout', 'clearTimeout', 'setInterval',
+        'clearInterval', 'URLSearchParams', 'Intl', 'atob', 'escape', 'Promise', 'AudioContext', 'io', 'K',
+      ].map((g) => [g, 'readonly'])),
+    },
+    rules: {
+      ...tseslint.configs.disableTypeChecked.rules,
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      'no-console': 'error',
+    },
   },
 );

@@ -1,5 +1,6 @@
 /* Kouan pages: small helpers shared by every page. Plain ES2017, no build step, no framework. */
 'use strict';
+// eslint-disable-next-line no-redeclare, @typescript-eslint/no-unused-vars -- defines the K every other page reads
 var K = (function () {
   /** A failed API call: the contract's {statusCode, error, message} plus any extra fields (code, comeBackAt). */
   function ApiError(status, body) {
@@ -22,7 +23,7 @@ var K = (function () {
     } catch (e) {
       throw new ApiError(0, { message: navigator.onLine === false ? 'No network connection' : 'Cannot reach the server' });
     }
-    var data = null;
+    var data;
     try { data = await res.json(); } catch (e) { data = null; }
     if (!res.ok) throw new ApiError(res.status, data);
     return data;
