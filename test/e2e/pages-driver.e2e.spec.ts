@@ -120,6 +120,21 @@ describe('driver page (browser)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('speaks Chinese and Burmese to drivers whose phones do', async () => {
+    for (const [i, locale, lang, booked] of [[2, 'zh-CN', 'zh', '已预约，未签到'], [2, 'my-MM', 'my', 'ဘွတ်ကင်ပြီး — မစာရင်းသွင်းရသေး']] as const) {
+      const b = await book(i, 5 + (lang === 'my' ? 1 : 0));
+      const context = await browser.newContext({ locale, viewport: { width: 360, height: 740 } });
+      contexts.push(context);
+      const page = await context.newPage();
+      await page.goto(`${api.url}/d`);
+      await logIn(page, b);
+      await page.locator('#status', { hasText: booked }).waitFor(WAIT);
+      expect(await page.evaluate<string>('document.documentElement.lang')).toBe(lang);
+      if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: join(IMG, `driver-${lang}.png`) });
+      await api.http.post(`${API}/bookings/${b.id}/cancel`).set(bearer(firm.dispatcherToken)).expect(200);
+    }
+  });
+
   it('a silent network shows offline, dimmed, within 5 s, and the page comes back by itself', async () => {
     const b = await book(1, 3);
     const link = new CuttableLink(await freePort(), { host: '127.0.0.1', port: Number(new URL(api.url).port) });

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Browser, chromium } from 'playwright-core';
 import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
 
 const CHROMIUM = '/usr/bin/chromium';
+const IMG = join(__dirname, '..', '..', 'docs', 'img');
 const WAIT = { timeout: 15_000 };
 
 /**
@@ -98,6 +100,8 @@ describe('firm dashboard (browser)', () => {
       await page.locator('#driverList tr', { hasText: 'Tiếng Việt' }).waitFor(WAIT);
       const [saved] = await api.ds.query(`SELECT phone, language FROM drivers WHERE name = 'Bounmy Keo'`);
       expect(saved).toEqual({ phone: '+8562055512345', language: 'vi' });
+
+      if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: join(IMG, 'firm.png'), fullPage: true });
 
       // Switch to English and back.
       await page.click('#langBtn');

@@ -222,6 +222,9 @@ describe('staff console (browser)', () => {
     const truck = await book('RUILI');
     await checkIn('RUILI', staff, truck.plate);
     const { page, errors } = await openConsole(staff);
+    // N calls on the console's first open lane: only once the console shows the truck waiting (on a loaded machine
+    // the key could otherwise come before the lanes have loaded, and do nothing).
+    await page.locator('#dir-export table.waiting tr', { hasText: truck.plate }).waitFor(WAIT);
     await page.keyboard.press('n');
     const row = page.locator('#dir-export .called-row', { hasText: truck.plate });
     await row.locator('button.noshow').click();

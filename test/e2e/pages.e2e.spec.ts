@@ -215,7 +215,7 @@ describe('pages (browser)', () => {
     const body = await page.locator('body').innerText();
     for (const t of [a, b, c]) expect(body).not.toContain(t.plate);
     expect(reads).toEqual([]);
-    await screenshot(page, 'board.png');
+    await screenshot(page, 'board-phone.png');
     expect(errors).toEqual([]);
   });
 
