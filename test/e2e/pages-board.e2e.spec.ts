@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium } from 'playwright-core';
+import { seriousViolations } from '../support/axe';
 import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -45,7 +46,7 @@ describe('port board (browser)', () => {
       .find((l) => l.direction === 'export')!.id;
     await api.http.post(`${API}/ports/${PORT}/lanes/${lane}/call-next`).set(bearer(staff)).expect(200);
 
-    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, bypassCSP: true });
     try {
       const page = await context.newPage();
       const errors: string[] = [];
@@ -71,6 +72,7 @@ describe('port board (browser)', () => {
       const heading = page.locator('#dir-export h2');
       for (const word of ['出境', 'Export', 'ຂາອອກ']) await heading.filter({ hasText: word }).waitFor(WAIT);
       if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: join(IMG, 'board.png') });
+      expect(await seriousViolations(page)).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+import { seriousViolations } from '../support/axe';
 import { CuttableLink, freePort } from '../support/processes';
 
 const CHROMIUM = '/usr/bin/chromium';
 const IMG = join(__dirname, '..', '..', 'docs', 'img');
-const AXE = join(__dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js');
 const WAIT = { timeout: 15_000 };
 
 /**
@@ -72,12 +72,6 @@ describe('driver page (browser)', () => {
     await page.locator('#live.on').waitFor(WAIT);
   }
 
-  async function axe(page: Page): Promise<string[]> {
-    await page.addScriptTag({ path: AXE });
-    // A string: it runs in the page, which this file's types (no DOM) do not describe.
-    const violations = await page.evaluate<string[]>('axe.run().then((r) => r.violations.map((v) => v.impact + ": " + v.id))');
-    return violations.filter((v) => v.startsWith('serious') || v.startsWith('critical'));
-  }
 
   it('a Lao driver follows the truck from booked to called to done, in Lao', async () => {
     const b = await book(0, 0);
@@ -91,7 +85,7 @@ describe('driver page (browser)', () => {
     expect(booked).toContain('ເວລານັດໝາຍ');
     expect(booked).toContain(b.slot.startsAt.slice(11, 16));
     expect(await page.locator('#bookedBox a.map').first().getAttribute('href')).toMatch(/^geo:-?\d+\.\d+,-?\d+\.\d+/);
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
 
     // Checked in by the gate: a position, announced to screen readers.
     await api.http.post(`${API}/ports/${PORT}/check-ins`).set(bearer(staff)).send({ plate: b.plate }).expect(201);
@@ -108,7 +102,7 @@ describe('driver page (browser)', () => {
     const first = await page.locator('#calledDeadline').innerText();
     expect(first).toMatch(/^ໄປຮອດຊ່ອງທາງພາຍໃນ 1[45]:\d\d$/);
     await page.locator('#calledDeadline').filter({ hasNotText: first }).waitFor(WAIT);
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: join(IMG, 'driver-lo-called.png') });
 
     // Done: no lane to drive to any more.

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium } from 'playwright-core';
+import { seriousViolations } from '../support/axe';
 import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -39,7 +40,7 @@ describe('firm dashboard (browser)', () => {
     const later = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
       .send({ slotId: (await slotAt(api, PORT, 2)).id, vehicleId: firm.vehicleIds[1], driverId: firm.driverIds[1], cargo: cargo() }).expect(201);
 
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1100, height: 900 } });
+    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1100, height: 900 }, bypassCSP: true });
     try {
       const page = await context.newPage();
       const errors: string[] = [];
@@ -102,11 +103,38 @@ describe('firm dashboard (browser)', () => {
       expect(saved).toEqual({ phone: '+8562055512345', language: 'vi' });
 
       if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: join(IMG, 'firm.png'), fullPage: true });
+      expect(await seriousViolations(page)).toEqual([]);
 
       // Switch to English and back.
       await page.click('#langBtn');
       expect(await page.locator('thead th').first().textContent()).toBe('Reference');
       expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('a dispatcher with the booking form open sees the places drop when another firm books', async () => {
+    await putSchedule(api, 'JINSHUIHE', { openFrom: '00:00', openTo: '24:00', capacity: { export: 2, import: 2 }, firmQuotaPercent: 100 });
+    const slot = await slotAt(api, 'JINSHUIHE', 6);
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 900 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${api.url}/firm`);
+      await page.evaluate(`localStorage.setItem('kouan.firm.token', JSON.stringify(${JSON.stringify(firm.dispatcherToken)}))`);
+      await page.reload();
+      await page.click('#newBtn');
+      await page.locator('#nPort option[value="JINSHUIHE"]').waitFor({ state: 'attached', ...WAIT });
+      await page.selectOption('#nPort', 'JINSHUIHE');
+      await page.fill('#nDate', slot.startsAt.slice(0, 10));
+      await page.dispatchEvent('#nDate', 'change');
+      const option = page.locator(`#nSlot option[value="${slot.id}"]`);
+      await option.filter({ hasText: '2 free' }).waitFor({ state: 'attached', ...WAIT });
+      const other = await createFirm(api, 'Rival Haulage', 1);
+      await api.http.post(`${API}/bookings`).set(bearer(other.dispatcherToken))
+        .send({ slotId: slot.id, vehicleId: other.vehicleIds[0], driverId: other.driverIds[0], cargo: cargo() }).expect(201);
+      await option.filter({ hasText: '1 free' }).waitFor({ state: 'attached', timeout: 15_000 });
+      expect(await option.textContent()).toMatch(/\(1 free\)$/);
     } finally {
       await context.close();
     }

@@ -289,6 +289,9 @@
 
   // --- new booking ---
   var formLoaded = false;
+  /** While the form is open, what may still be booked is read again every 10 s: other firms book the same slots. */
+  var SLOTS_EVERY_MS = 10000;
+  setInterval(function () { if (!$('newForm').hidden && formLoaded) slots(); }, SLOTS_EVERY_MS);
   async function openForm() {
     var form = $('newForm');
     form.hidden = !form.hidden;
@@ -314,7 +317,9 @@
       // What this firm may still book: the free places, within its share of each slot.
       var list = await call('GET', '/bookings/slots?port=' + $('nPort').value + '&date=' + $('nDate').value + '&direction=' + $('nDir').value);
       var open = list.filter(function (s) { return s.availableToYou > 0; });
+      var picked = $('nSlot').value;
       K.fill($('nSlot'), open.map(function (s) { return K.el('option', { value: s.id, text: K.hhmm(s.startsAt) + '–' + K.hhmm(s.endsAt) + ' (' + s.availableToYou + ' ' + t('free') + ')' }); }));
+      if (open.some(function (s) { return s.id === picked; })) $('nSlot').value = picked;
       if (!open.length) say(t('noSlot'), 'error');
     } catch (e) { /* shown */ }
   }
