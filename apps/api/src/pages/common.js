@@ -73,8 +73,10 @@ var K = (function () {
     } catch (e) { return null; }
   }
 
-  /** Today at the port (Asia/Shanghai, UTC+8, no daylight saving). */
-  function portToday() { return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10); }
+  /** Today at a port, in its time zone (GET /ports/:code gives it; Yunnan's ports are all Asia/Shanghai). */
+  function portToday(zone) {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: zone || 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  }
 
   /**
    * Connection badge: "live" while the socket is up, else the age of the last state shown, so a driver with no
