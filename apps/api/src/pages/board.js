@@ -95,7 +95,7 @@
       K.el('div', { class: 'lanes' }, u.lanes.map(function (l) {
         return K.el('div', { class: 'lane', 'data-lane': l.id }, [laneName(l) + ' ', K.el('span', { class: 'pill ' + l.status, text: t(l.status) })]);
       })),
-      calling.length ? K.el('div', { class: 'calling', 'aria-live': 'polite' }, [K.el('div', { class: 'calling-title', text: t('calling') })].concat(calling.map(function (c) {
+      calling.length ? K.el('div', { class: 'calling' }, [K.el('div', { class: 'calling-title', text: t('calling') })].concat(calling.map(function (c) {
         return K.el('div', { class: 'called' }, [
           K.el('span', { class: 'plate', text: c.plateMasked }),
           K.el('span', { class: 'to', text: '→ ' + laneName(lanes[c.laneId]) }),
