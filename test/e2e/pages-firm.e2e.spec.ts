@@ -98,6 +98,8 @@ describe('firm dashboard (browser)', () => {
       await driverRow.locator('button').click();
       await page.locator('#driverList select[data-field="language"]').selectOption('vi');
       await page.locator('#driverList button', { hasText: '保存' }).click();
+      // Saved once the row is text again (while editing, its select also offers 'Tiếng Việt').
+      await page.locator('#driverList select').waitFor({ state: 'detached', ...WAIT });
       await page.locator('#driverList tr', { hasText: 'Tiếng Việt' }).waitFor(WAIT);
       const [saved] = await api.ds.query(`SELECT phone, language FROM drivers WHERE name = 'Bounmy Keo'`);
       expect(saved).toEqual({ phone: '+8562055512345', language: 'vi' });

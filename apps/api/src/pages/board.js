@@ -30,6 +30,7 @@
   var langs = ['zh', 'en'];
   var lang = 'zh';
   var zone = 'Asia/Shanghai';
+  /** @type {Record<string, { version: number, data: any }>} */
   var state = {}; // direction → {version, data}
   var lastAt = 0;
   var socket = null;
@@ -43,6 +44,7 @@
    * Newer versions only (K.follow): the HTTP answer and the socket snapshot race, and a reconnect may replay old
    * state. A change arrives as a delta; one that does not follow what is shown means some were missed: read again.
    */
+  /** @param {QueueUpdate | QueueUpdateDelta} u */
   function apply(u) {
     if (!u || u.port !== code) return;
     var kept = K.follow(state, u);

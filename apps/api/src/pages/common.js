@@ -29,6 +29,11 @@ var K = (function () {
     return data;
   }
 
+  /**
+   * An element of the page by id: an input, a select or a box, which the page knows and the checker cannot.
+   * @param {string} id
+   * @returns {any}
+   */
   function $(id) { return document.getElementById(id); }
 
   /** Builds elements with text content only, so data from the API is never parsed as HTML. */
@@ -87,8 +92,11 @@ var K = (function () {
 
   /** Connected and heard from within STALE_MS: a dead network often leaves the socket "connected" for a minute. */
   function fresh(socket) {
-    return !!(socket && socket.connected && Date.now() - (socket.lastBeat || 0) < STALE_MS);
+    return !!(socket && socket.connected && Date.now() - (lastBeat.get(socket) || 0) < STALE_MS);
   }
+
+  /** When each socket last heard the server (a heartbeat or any event). */
+  var lastBeat = new WeakMap();
 
   /**
    * The live badge: "Live" while fresh, else "Offline · N s ago" (the age of `lastAt()`). Repainted twice a second;
@@ -111,7 +119,7 @@ var K = (function () {
   /** socket.io to /live; `paint` is told of every connection change. It reconnects by itself. */
   function live(auth, paint) {
     var socket = io('/live', auth ? { auth: auth } : {});
-    var beat = function () { socket.lastBeat = Date.now(); };
+    var beat = function () { lastBeat.set(socket, Date.now()); };
     socket.on('connect', function () { beat(); paint(); });
     socket.on('disconnect', paint);
     socket.io.on('ping', beat);
@@ -143,7 +151,7 @@ var K = (function () {
   function loginForm(request, signedIn, errorText) {
     $('login').addEventListener('submit', async function (ev) {
       ev.preventDefault();
-      var btn = ev.target.querySelector('button');
+      var btn = /** @type {HTMLFormElement} */ (ev.target).querySelector('button');
       btn.disabled = true;
       try {
         var res = await request();
@@ -196,15 +204,21 @@ var K = (function () {
    * then numbers the line again. True if kept; 'gap' when a delta does not follow what is kept (read the whole queue
    * again); false for an old one.
    */
+  /**
+   * @param {Record<string, { version: number, data: any }>} state
+   * @param {QueueUpdate | QueueUpdateDelta} u
+   * @returns {boolean | 'gap'}
+   */
   function follow(state, u) {
     var s = u && state[u.direction];
     if (!s) return false;
-    if (u.entries) return newer(state, u);
+    if ('entries' in u) return newer(state, u);
     if (s.data && u.version <= s.version) return false;
     if (!s.data || u.version !== s.version + 1) return 'gap';
     var entries = s.data.entries.filter(function (e) { return u.removed.indexOf(e.position) < 0; });
     u.inserted.forEach(function (e) { entries.splice(e.position - 1, 0, e); });
     entries = entries.map(function (e, i) { return Object.assign({}, e, { position: i + 1 }); });
+    /** @type {QueueUpdate} */
     var data = { port: u.port, direction: u.direction, version: u.version, lanes: u.lanes, called: u.called, entries: entries };
     if (u.timings) { data.timings = u.timings; data.defaultServiceMinutes = u.defaultServiceMinutes; }
     state[u.direction] = { version: u.version, data: data };

@@ -82,6 +82,7 @@
     return m ? t('lane_' + m[1].toLowerCase()) + ' ' + m[2] : (lane ? lane.name : '');
   }
 
+  /** @param {BookingUpdate} s */
   function render(s) {
     if (!s) return;
     var trip = last && last.trip;
@@ -160,7 +161,8 @@
   function alertCalled() {
     if (navigator.vibrate) navigator.vibrate([600, 200, 600, 200, 1200]);
     try {
-      var Ctx = window.AudioContext || window.webkitAudioContext;
+      // Older Safari names it webkitAudioContext.
+      var Ctx = window.AudioContext || /** @type {any} */ (window).webkitAudioContext;
       var ctx = new Ctx();
       [0, 0.5, 1].forEach(function (at) {
         var o = ctx.createOscillator();
@@ -180,6 +182,7 @@
   }
 
   /** A new state; its trip comes from GET /driver/booking, read again when the status changes (a call's deadline). */
+  /** @param {BookingUpdate & { trip?: object }} s */
   function remember(s) {
     var changed = !last || !last.state || last.state.status !== s.status;
     var trip = s.trip || (last && last.trip) || null;

@@ -300,7 +300,7 @@
       var r = await Promise.all([call('GET', '/ports'), call('GET', '/vehicles'), call('GET', '/drivers')]);
       // Road ports only, Mohan first (the busiest); the last one used is picked again.
       var ports = r[0].filter(function (p) { return p.mode === 'road'; });
-      ports.sort(function (a, b) { return (b.code === 'MOHAN') - (a.code === 'MOHAN') || a.name.localeCompare(b.name); });
+      ports.sort(function (a, b) { return Number(b.code === 'MOHAN') - Number(a.code === 'MOHAN') || a.name.localeCompare(b.name); });
       K.fill($('nPort'), ports.map(function (p) { return K.el('option', { value: p.code, text: p.name }); }));
       if (K.load(PORT_KEY)) $('nPort').value = K.load(PORT_KEY);
       K.fill($('nVehicle'), r[1].map(function (v) { return K.el('option', { value: v.id, text: v.plate + (v.reefer ? ' (reefer)' : '') }); }));
@@ -328,7 +328,7 @@
   $('newForm').addEventListener('input', function () { idemKey = null; });
   $('newForm').addEventListener('submit', async function (ev) {
     ev.preventDefault();
-    var btn = ev.target.querySelector('button[type=submit]');
+    var btn = /** @type {HTMLButtonElement} */ (/** @type {HTMLFormElement} */ (ev.target).querySelector('button[type=submit]'));
     // The same key for retries of the same form (a dropped answer on a bad line never books twice).
     idemKey = idemKey || (Date.now().toString(36) + Math.random().toString(36).slice(2));
     var cargo = { description: $('nDesc').value.trim(), hsCode: $('nHs').value.trim(), weightKg: Number($('nKg').value), perishable: $('nPerish').checked };

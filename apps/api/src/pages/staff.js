@@ -102,6 +102,7 @@
   var port = null;
   var portInfo = { calledTimeoutMinutes: null, timeZone: 'Asia/Shanghai' };
   var shown = DIRS.indexOf(K.load(DIR)) >= 0 ? K.load(DIR) : 'export';
+  /** @type {Record<string, { version: number, data: any }>} */
   var state = {}; // direction → {version, data}
   var lastAt = 0;
   var socket = null;
@@ -579,7 +580,7 @@
   });
   $('checkin').addEventListener('submit', function (ev) {
     ev.preventDefault();
-    checkIn(ev.target.querySelector('button'), { plate: $('plate').value.trim() });
+    checkIn(/** @type {HTMLFormElement} */ (ev.target).querySelector('button'), { plate: $('plate').value.trim() });
   });
   $('logout').addEventListener('click', function () { logout(); });
   $('lang').addEventListener('click', function () { setLang(lang === 'zh' ? 'en' : 'zh'); });

@@ -1,0 +1,12 @@
+/**
+ * What the pages' scripts (plain browser scripts, checked by `tsc -p tsconfig.pages.json`) share: socket.io's browser
+ * client (its own script tag), and the live events' types, named once here for every page's JSDoc.
+ */
+type BookingUpdate = import('../../../../libs/realtime/src/live-events').BookingUpdate;
+type QueueUpdate = import('../../../../libs/realtime/src/live-events').QueueUpdate;
+type QueueUpdateDelta = import('../../../../libs/realtime/src/live-events').QueueUpdateDelta;
+type StaffQueueUpdate = import('../../../../libs/realtime/src/live-events').StaffQueueUpdate;
+type StaffQueueUpdateDelta = import('../../../../libs/realtime/src/live-events').StaffQueueUpdateDelta;
+type LaneUpdate = import('../../../../libs/realtime/src/live-events').LaneUpdate;
+
+declare const io: (path: string, opts?: { auth?: { token?: string } }) => import('socket.io-client').Socket;
