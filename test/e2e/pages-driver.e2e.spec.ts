@@ -85,6 +85,9 @@ describe('driver page (browser)', () => {
     expect(booked).toContain('ເວລານັດໝາຍ');
     expect(booked).toContain(b.slot.startsAt.slice(11, 16));
     expect(await page.locator('#bookedBox a.map').first().getAttribute('href')).toMatch(/^geo:-?\d+\.\d+,-?\d+\.\d+/);
+    // The holding area is named in Lao, in its name and in its directions (no English name inside Lao sentences).
+    expect(booked).toContain('ບ່ອນຈອດລໍຖ້າ Mohan');
+    expect(booked).not.toContain('holding area');
     expect(await seriousViolations(page)).toEqual([]);
 
     // Checked in by the gate: a position, announced to screen readers.
@@ -92,6 +95,7 @@ describe('driver page (browser)', () => {
     await page.locator('#posBox:not([hidden]) #position', { hasText: '1' }).waitFor(WAIT);
     expect(await page.locator('#posBox').getAttribute('aria-live')).toBe('polite');
     expect(await page.locator('#bookedBox').isVisible()).toBe(false);
+    expect(await page.locator('#parking').innerText()).toContain('ບ່ອນຈອດລໍຖ້າ Mohan');
 
     // Called: the plate, the lane in Lao, and the time left, counting down.
     await api.http.post(`${API}/ports/${PORT}/lanes/${lane}/call-next`).set(bearer(staff)).expect(200);
@@ -136,12 +140,15 @@ describe('driver page (browser)', () => {
   it('speaks Chinese and Burmese to drivers whose phones do', async () => {
     for (const [i, locale, lang, booked] of [[2, 'zh-CN', 'zh', '已预约，未签到'], [2, 'my-MM', 'my', 'ဘွတ်ကင်ပြီး — မစာရင်းသွင်းရသေး']] as const) {
       const b = await book(i, 5 + (lang === 'my' ? 1 : 0));
+      // A driver who speaks the phone's language: what the server words (the holding area's name) follows it.
+      await api.ds.query('UPDATE drivers SET language = $2 WHERE id = $1', [firm.driverIds[i], lang]);
       const context = await browser.newContext({ locale, viewport: { width: 360, height: 740 } });
       contexts.push(context);
       const page = await context.newPage();
       await page.goto(`${api.url}/d`);
       await logIn(page, b);
       await page.locator('#status', { hasText: booked }).waitFor(WAIT);
+      expect(await page.locator('#bookedBox').innerText()).toContain(lang === 'zh' ? '磨憨口岸货车等候区' : 'Mohan ကုန်တင်ကား စောင့်ဆိုင်းရာ');
       expect(await page.evaluate<string>('document.documentElement.lang')).toBe(lang);
       if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: join(IMG, `driver-${lang}.png`) });
       await api.http.post(`${API}/bookings/${b.id}/cancel`).set(bearer(firm.dispatcherToken)).expect(200);

@@ -21,6 +21,8 @@ export interface BayAssignment {
   areaId: string | null;
   /** The holding area's name, for the driver's instructions. */
   areaName: string | null;
+  /** The area's name by language (empty when it has none). */
+  areaNames: Record<string, string>;
   bay: number | null;
   overflow: boolean;
 }
@@ -150,9 +152,9 @@ export class ParkingService {
     await em.query('SELECT id FROM parking_areas WHERE port_code = $1 ORDER BY id FOR UPDATE', [portCode]);
     // The first free bay in this order: the wanted kind of bay (powered or plain) in any area before the other
     // kind; the preferred area (where the phone is), then by name; the lowest bay number.
-    const free = await one<{ area_id: string; area_name: string; bay: number }>(
+    const free = await one<{ area_id: string; area_name: string; area_names: Record<string, string>; bay: number }>(
       em,
-      `SELECT pa.id AS area_id, pa.name AS area_name, n AS bay
+      `SELECT pa.id AS area_id, pa.name AS area_name, pa.names AS area_names, n AS bay
        FROM parking_areas pa CROSS JOIN LATERAL generate_series(1, pa.bays) AS n
        WHERE pa.port_code = $1
          AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.parking_area_id = pa.id AND b.bay = n)
@@ -161,20 +163,21 @@ export class ParkingService {
       [portCode, needsPower, preferAreaId],
     );
     return free
-      ? { areaId: free.area_id, areaName: free.area_name, bay: free.bay, overflow: false }
-      : { areaId: null, areaName: null, bay: null, overflow: true };
+      ? { areaId: free.area_id, areaName: free.area_name, areaNames: free.area_names, bay: free.bay, overflow: false }
+      : { areaId: null, areaName: null, areaNames: {}, bay: null, overflow: true };
   }
 
   /** Idempotent: one holding area per road port from the project's data, then left to the port admins. */
   async seed(): Promise<number> {
     const { areas } = areaSeed as { areas: Array<Record<string, unknown>> };
     await this.ds.query(
-      `INSERT INTO parking_areas (port_code, name, lat, lon, radius_m, bays, reefer_bays, directions)
-       SELECT a."portCode", a.name, a.lat, a.lon, a."radiusM", a.bays, a."reeferBays", a.directions
+      `INSERT INTO parking_areas AS pa (port_code, name, lat, lon, radius_m, bays, reefer_bays, directions, names)
+       SELECT a."portCode", a.name, a.lat, a.lon, a."radiusM", a.bays, a."reeferBays", a.directions, COALESCE(a.names, '{}')
        FROM jsonb_to_recordset($1::jsonb) AS a("portCode" varchar, name varchar, lat float8, lon float8, "radiusM" int,
-         bays int, "reeferBays" int, directions jsonb)
+         bays int, "reeferBays" int, directions jsonb, names jsonb)
        WHERE EXISTS (SELECT 1 FROM ports p WHERE p.code = a."portCode")
-       ON CONFLICT (port_code, name) DO NOTHING`,
+       -- An area seeded before it had names gets them; anything the port admins set is left alone.
+       ON CONFLICT (port_code, name) DO UPDATE SET names = EXCLUDED.names WHERE pa.names = '{}'::jsonb`,
       [JSON.stringify(areas)],
     );
     return areas.length;

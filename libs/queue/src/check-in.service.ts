@@ -164,7 +164,10 @@ export class CheckInService {
     const place = await this.parking.assignBay(em, a.port_code, a.reefer && a.perishable, preferAreaId);
     const moved = await this.transitions.checkIn(em, bookingId, {
       perishable: a.perishable, slotId: a.slot_id, priorityCap: a.priority_cap, areaId: place.areaId, bay: place.bay, overflow: place.overflow,
-      instructions: place.areaName ? message('waitInBay', a.language, { bay: place.bay as number, area: place.areaName }) : null,
+      // The area named in the driver's language (the data gives each a name per language).
+      instructions: place.areaName
+        ? message('waitInBay', a.language, { bay: place.bay as number, area: place.areaNames[a.language] ?? place.areaName })
+        : null,
     });
     if (!moved) throw new DomainError('already_checked_in', 'this truck was checked in a moment ago');
     return { arrival: a, version };

@@ -171,7 +171,7 @@ export interface DetailRow {
 
 const DETAILS = `
   SELECT b.id, b.firm_id, b.reference, b.status, v.plate, d.language, sl.starts_at, p.time_zone, b.bay, b.overflow,
-         b.parking_area_id, pa.name AS area_name, pa.lat, pa.lon, pa.reefer_bays,
+         b.parking_area_id, COALESCE(pa.names ->> d.language, pa.name) AS area_name, pa.lat, pa.lon, pa.reefer_bays,
          -- Only the text toParkingDto picks for this driver (own language, else en, else zh), under the driver's
          -- language: the whole jsonb in every language, on every row, was most of the bytes of a long queue's read.
          CASE WHEN pa.id IS NOT NULL THEN jsonb_build_object(d.language,
@@ -291,7 +291,7 @@ export function tripRow(db: DataSource | EntityManager, bookingId: string): Prom
             sl.starts_at - make_interval(mins => sc.early_arrival_minutes) AS check_in_from,
             sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) AS check_in_until,
             b.called_at, b.called_at + make_interval(mins => sc.called_timeout_minutes) AS called_deadline,
-            COALESCE((SELECT json_agg(json_build_object('name', pa.name, 'lat', pa.lat, 'lon', pa.lon, 'directions', pa.directions) ORDER BY pa.name)
+            COALESCE((SELECT json_agg(json_build_object('name', COALESCE(pa.names ->> d.language, pa.name), 'lat', pa.lat, 'lon', pa.lon, 'directions', pa.directions) ORDER BY pa.name)
                       FROM parking_areas pa WHERE pa.port_code = b.port_code), '[]') AS areas
      FROM bookings b JOIN vehicles v ON v.id = b.vehicle_id JOIN drivers d ON d.id = b.driver_id JOIN slots sl ON sl.id = b.slot_id
      JOIN schedules sc ON sc.port_code = b.port_code JOIN ports p ON p.code = b.port_code

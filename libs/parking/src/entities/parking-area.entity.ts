@@ -44,6 +44,10 @@ export class ParkingArea {
   @Column({ type: 'jsonb', default: {} })
   directions: AreaDirections;
 
+  /** The area's name in each drivers' language (zh, en, lo, vi, my, th); `name` where one is missing. */
+  @Column({ type: 'jsonb', default: {} })
+  names: Record<string, string>;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }
