@@ -116,29 +116,42 @@ describe('firm dashboard (browser)', () => {
     }
   }, 60_000);
 
-  it('a dispatcher with the booking form open sees the places drop when another firm books', async () => {
+  it('a dispatcher books from the form, and another firm\'s dispatcher with the form open sees the places drop', async () => {
     await putSchedule(api, 'JINSHUIHE', { openFrom: '00:00', openTo: '24:00', capacity: { export: 2, import: 2 }, firmQuotaPercent: 100 });
     const slot = await slotAt(api, 'JINSHUIHE', 6);
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 900 } });
+    const rival = await createFirm(api, 'Rival Haulage', 1);
+    const contexts = [await browser.newContext({ locale: 'en-US' }), await browser.newContext({ locale: 'en-US' })];
     try {
-      const page = await context.newPage();
-      await page.goto(`${api.url}/firm`);
-      await page.evaluate(`localStorage.setItem('kouan.firm.token', JSON.stringify(${JSON.stringify(firm.dispatcherToken)}))`);
-      await page.reload();
-      await page.click('#newBtn');
-      await page.locator('#nPort option[value="JINSHUIHE"]').waitFor({ state: 'attached', ...WAIT });
-      await page.selectOption('#nPort', 'JINSHUIHE');
-      await page.fill('#nDate', slot.startsAt.slice(0, 10));
-      await page.dispatchEvent('#nDate', 'change');
-      const option = page.locator(`#nSlot option[value="${slot.id}"]`);
-      await option.filter({ hasText: '2 free' }).waitFor({ state: 'attached', ...WAIT });
-      const other = await createFirm(api, 'Rival Haulage', 1);
-      await api.http.post(`${API}/bookings`).set(bearer(other.dispatcherToken))
-        .send({ slotId: slot.id, vehicleId: other.vehicleIds[0], driverId: other.driverIds[0], cargo: cargo() }).expect(201);
+      /** A dashboard signed in as `token`, with the booking form open on the slot's port, direction and day. */
+      const formOpen = async (i: number, token: string) => {
+        const page = await contexts[i].newPage();
+        await page.goto(`${api.url}/firm`);
+        await page.evaluate(`localStorage.setItem('kouan.firm.token', JSON.stringify(${JSON.stringify(token)}))`);
+        await page.reload();
+        await page.click('#newBtn');
+        await page.locator('#nPort option[value="JINSHUIHE"]').waitFor({ state: 'attached', ...WAIT });
+        await page.selectOption('#nPort', 'JINSHUIHE');
+        await page.fill('#nDate', slot.startsAt.slice(0, 10));
+        await page.dispatchEvent('#nDate', 'change');
+        await page.locator(`#nSlot option[value="${slot.id}"]`).filter({ hasText: '2 free' }).waitFor({ state: 'attached', ...WAIT });
+        return page;
+      };
+      const booking = await formOpen(0, firm.dispatcherToken);
+      const watching = await formOpen(1, rival.dispatcherToken);
+
+      await booking.selectOption('#nSlot', slot.id);
+      await booking.fill('#nDesc', 'Rubber sheets');
+      await booking.fill('#nHs', '400121');
+      await booking.fill('#nKg', '21000');
+      await booking.click('#newForm button[type=submit]');
+      const said = await booking.locator('#msg.ok', { hasText: 'Booked' }).innerText(WAIT);
+      expect(said).toMatch(/Booked JINSHUIHE-\d{8}-\w{4} — give the driver this code \(shown once\): \d{6} · http\S+\/d\?ref=/);
+
+      const option = watching.locator(`#nSlot option[value="${slot.id}"]`);
       await option.filter({ hasText: '1 free' }).waitFor({ state: 'attached', timeout: 15_000 });
       expect(await option.textContent()).toMatch(/\(1 free\)$/);
     } finally {
-      await context.close();
+      for (const c of contexts) await c.close();
     }
   }, 60_000);
 

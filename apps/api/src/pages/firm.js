@@ -13,7 +13,8 @@
       booked: 'booked', checked_in: 'checked in', called: 'called', completed: 'completed', no_show: 'no show', min: 'min', free: 'free',
       live: 'Live', offline: 'Offline', ago: 'ago',
       fleet: 'Vehicles and drivers', plate: 'Plate', country: 'Country', reefer: 'Reefer', addVehicle: 'Add vehicle', name: 'Name',
-      phone: 'Phone', licence: 'Licence no.', language: 'Language', addDriver: 'Add driver', edit: 'Edit', save: 'Save', saved: 'Saved' },
+      phone: 'Phone', licence: 'Licence no.', language: 'Language', addDriver: 'Add driver', edit: 'Edit', save: 'Save', saved: 'Saved',
+      bookedMsg: 'Booked', codeOnce: 'give the driver this code (shown once):' },
     zh: { title: '口岸 · 预约', logout: '退出', email: '邮箱', password: '密码', login: '登录', day: '日期（口岸时间）',
       newBooking: '新预约', dayShort: '日期', port: '口岸', direction: '方向', slot: '时段', vehicle: '车辆', driver: '司机',
       cargo: '货物', hs: 'HS 编码', kg: '重量（公斤）', decl: '报关单号（可选）', perishable: '易腐', book: '预约',
@@ -24,7 +25,8 @@
       booked: '已预约', checked_in: '已签到', called: '已叫号', completed: '已完成', no_show: '未到', min: '分钟', free: '空余',
       live: '实时', offline: '离线', ago: '前',
       fleet: '车辆与司机', plate: '车牌', country: '国家', reefer: '冷藏车', addVehicle: '添加车辆', name: '姓名',
-      phone: '电话', licence: '驾照号', language: '语言', addDriver: '添加司机', edit: '编辑', save: '保存', saved: '已保存' },
+      phone: '电话', licence: '驾照号', language: '语言', addDriver: '添加司机', edit: '编辑', save: '保存', saved: '已保存',
+      bookedMsg: '已预约', codeOnce: '请把司机码交给司机（仅显示一次）：' },
   };
   var LANG = 'kouan.firm.lang';
   var lang = K.load(LANG) || (/^zh/i.test(navigator.language || '') ? 'zh' : 'en');
@@ -169,8 +171,19 @@
     if (me.role === 'firm_admin') hooks();
     vehicles();
     drivers();
+    zoneOfLastPort();
     return reload();
   }
+
+  /** "Today" is the day at the port the firm books at (its time zone from the API), not the browser's. */
+  async function zoneOfLastPort() {
+    try {
+      var port = await K.api('GET', '/ports/' + encodeURIComponent(K.load(PORT_KEY) || 'MOHAN'));
+      var today = K.portToday(port.timeZone);
+      if (!dateTouched && $('date').value !== today) { $('date').value = today; await reload(); }
+    } catch (e) { /* the default zone (Yunnan's) stays */ }
+  }
+  var dateTouched = false;
 
   // --- vehicles and drivers: listed, added, edited in place ---
   var LANGS = { zh: '中文', lo: 'ລາວ', vi: 'Tiếng Việt', my: 'မြန်မာ', th: 'ไทย', en: 'English' };
@@ -338,7 +351,7 @@
       var b = await call('POST', '/bookings', { slotId: $('nSlot').value, vehicleId: $('nVehicle').value, driverId: $('nDriver').value, cargo: cargo }, { 'Idempotency-Key': idemKey });
       idemKey = null;
       K.store(PORT_KEY, $('nPort').value);
-      say('Booked ' + b.reference + '. Give the driver the reference and the code ' + b.driverCode + ' (shown once) for ' + location.origin + '/d', 'ok');
+      say(t('bookedMsg') + ' ' + b.reference + ' — ' + t('codeOnce') + ' ' + b.driverCode + ' · ' + location.origin + '/d?ref=' + encodeURIComponent(b.reference), 'ok');
       $('newForm').hidden = true;
       if ($('nDate').value === $('date').value) await reload();
     } catch (e) { /* shown */ } finally { btn.disabled = false; }
@@ -354,7 +367,7 @@
 
   $('date').value = K.portToday();
   applyLang();
-  $('date').addEventListener('change', reload);
+  $('date').addEventListener('change', function () { dateTouched = true; reload(); });
   K.passwordLogin(function (accessToken) {
     token = accessToken;
     K.store(TOKEN, token);
