@@ -291,6 +291,8 @@
         if (e.code === 'outside_geofence') text = t('outside');
         else if (e.code === 'too_early') text = t('early') + ' ' + K.hhmm(e.body.comeBackAt) + (e.body.comeBackAt ? ' (' + e.body.comeBackAt.slice(0, 10) + ')' : '');
         else if (e.code === 'too_late') text = t('late');
+        else if (e.code === 'already_checked_in') text = t('checkedIn');
+        else if (e.status === 410) text = t('closedBooking');
         else if (e.status === 401) return logout(t('badLogin'));
         else if (!e.status) text = t('noNet');
         K.message($('msg'), text, 'error');
