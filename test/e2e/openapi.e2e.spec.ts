@@ -227,6 +227,20 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(404, 'patch', `${API}/drivers/${randomUUID()}`, { token: firm.dispatcherToken, body: { name: 'X' } });
   });
 
+  it('published fees: publish, the one in force, the history', async () => {
+    const fees = { effectiveFrom: portDate(0), currency: 'CNY', items: [{ code: 'inspection', name: { zh: '查验费', en: 'Inspection' }, amount: 80, unit: 'per_truck' }] };
+    await expectStatus(404, 'get', `${API}/ports/DULONG/fees`);
+    await expectStatus(201, 'put', `${API}/ports/DULONG/fees`, { token: api.adminToken, body: fees });
+    await expectStatus(400, 'put', `${API}/ports/DULONG/fees`, { token: api.adminToken, body: { ...fees, currency: 'cny' } });
+    await expectStatus(401, 'put', `${API}/ports/DULONG/fees`, { body: fees });
+    await expectStatus(403, 'put', `${API}/ports/DULONG/fees`, { token: staff, body: fees });
+    await expectStatus(404, 'put', `${API}/ports/NOWHERE/fees`, { token: api.adminToken, body: fees });
+    await expectStatus(422, 'put', `${API}/ports/DULONG/fees`, { token: api.adminToken, body: { ...fees, effectiveFrom: portDate(-2) } }, 'date_out_of_range');
+    await expectStatus(200, 'get', `${API}/ports/DULONG/fees`);
+    await expectStatus(200, 'get', `${API}/ports/DULONG/fees/history`);
+    await expectStatus(404, 'get', `${API}/ports/NOWHERE/fees/history`);
+  });
+
   it('webhooks: register, list, log, remove', async () => {
     const body = { url: 'https://dispatch.example.com/kouan', events: ['booking.called'] };
     const created = await expectStatus(201, 'post', `${API}/webhooks`, { token: firm.adminToken, body });

@@ -6,6 +6,8 @@ import type { Principal } from '@kouan/auth';
 import { AppConfig } from '@kouan/config';
 import { DomainError, inTransaction, isUniqueViolation, notFound, one, page, pgError, rows } from '@kouan/common';
 import type { Direction } from '@kouan/ports';
+import type { BookingFeesDto } from '@kouan/ports/dto/fees.dto';
+import type { FeeItem } from '@kouan/ports/entities/fee-schedule.entity';
 import { isoInZone } from '@kouan/ports';
 import { SlotsService } from '@kouan/ports/slots.service';
 import { LivePublisher } from '@kouan/realtime/live.publisher';
@@ -37,17 +39,34 @@ interface BookingRow {
   declaration_no: string | null;
   created_at: Date;
   updated_at: Date;
+  fee_version: number | null;
+  fee_currency: string | null;
+  fee_items: FeeItem[] | null;
 }
 
 const SELECT_BOOKING = `
   SELECT b.id, b.reference, b.status, b.slot_id, b.port_code, b.direction, to_char(b.service_date, 'YYYY-MM-DD') AS service_date,
          sl.starts_at, sl.ends_at, p.time_zone, b.vehicle_id, v.plate, b.driver_id, d.name AS driver_name,
-         b.cargo_description, b.hs_code, b.weight_kg, b.perishable, b.declaration_no, b.created_at, b.updated_at
+         b.cargo_description, b.hs_code, b.weight_kg, b.perishable, b.declaration_no, b.created_at, b.updated_at,
+         fee.version AS fee_version, fee.currency AS fee_currency, fee.items AS fee_items
   FROM bookings b
   JOIN slots sl ON sl.id = b.slot_id
   JOIN ports p ON p.code = b.port_code
   JOIN vehicles v ON v.id = b.vehicle_id
-  JOIN drivers d ON d.id = b.driver_id`;
+  JOIN drivers d ON d.id = b.driver_id
+  -- The port's fees in force on the slot's day (its local date): a later version does not change them.
+  LEFT JOIN LATERAL (
+    SELECT f.version, f.currency, f.items FROM port_fees f
+    WHERE f.port_code = b.port_code AND f.effective_from <= (sl.starts_at AT TIME ZONE p.time_zone)::date
+    ORDER BY f.effective_from DESC, f.version DESC LIMIT 1
+  ) fee ON true`;
+
+/** What a booking owes: per-truck items, and per-tonne items times its cargo's weight; rounded to cents. */
+function feesOf(r: BookingRow): BookingFeesDto | null {
+  if (r.fee_version === null || !r.fee_items) return null;
+  const total = r.fee_items.reduce((sum, i) => sum + (i.unit === 'per_tonne' ? i.amount * (r.weight_kg / 1000) : i.amount), 0);
+  return { version: r.fee_version, currency: r.fee_currency as string, total: Math.round(total * 100) / 100, items: r.fee_items };
+}
 
 const toDto = (r: BookingRow): BookingDto => ({
   id: r.id,
@@ -72,6 +91,7 @@ const toDto = (r: BookingRow): BookingDto => ({
   },
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
+  fees: feesOf(r),
 });
 
 /** A firm user's firm; only firm roles reach the booking routes. */
@@ -116,7 +136,9 @@ export class BookingService {
             return booked;
           });
         if (count) this.announce(count);
-        return answer;
+        // What the truck will be charged, from the fees in force on its slot's day (read after the commit).
+        const row = await one<BookingRow>(this.ds, `${SELECT_BOOKING} WHERE b.id = $1`, [answer.id]);
+        return { ...answer, fees: row ? feesOf(row) : null };
       } catch (e) {
         if (!isUniqueViolation(e, 'uq_bookings_reference') || attempt >= 5) throw e;
       }

@@ -12,9 +12,10 @@ import { QueueState } from '@kouan/queue/entities/queue-state.entity';
 import { Lane } from '@kouan/ports/entities/lane.entity';
 import { LaneStatusChange } from '@kouan/ports/entities/lane-status-change.entity';
 import { Port } from '@kouan/ports/entities/port.entity';
+import { PortFeeSchedule } from '@kouan/ports/entities/fee-schedule.entity';
 import { Schedule } from '@kouan/ports/entities/schedule.entity';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '@kouan/webhooks/entities/webhook.entities';
 import { Slot, SlotFirmUsage } from '@kouan/ports/entities/slot.entity';
 
 export const ENTITIES = [Port, Lane, LaneStatusChange, Schedule, Slot, SlotFirmUsage, Firm, Vehicle, Driver, User, Booking, BookingEvent, IdempotencyKey, ParkingArea,
-  QueueState, QueueCount, WebhookEndpoint, WebhookDelivery, WebhookAttempt, Notification];
+  QueueState, QueueCount, WebhookEndpoint, WebhookDelivery, WebhookAttempt, Notification, PortFeeSchedule];

@@ -1,8 +1,10 @@
-import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CreateStaffDto, Public, Roles, UserResponseDto, UsersService } from '@kouan/auth';
+import { CreateStaffDto, CurrentPrincipal, Principal, Public, Roles, UserResponseDto, UsersService } from '@kouan/auth';
 import { ApiErrors, PaginationQueryDto } from '@kouan/common';
+import { FeesDto, PutFeesDto } from './dto/fees.dto';
 import { PortDetailDto, PortSummaryDto, SlotDto, SlotsQueryDto } from './dto/port.dto';
+import { FeesService } from './fees.service';
 import { PutScheduleDto, ScheduleResponseDto } from './dto/schedule.dto';
 import { PortCodePipe } from './port-code.pipe';
 import { PortsService } from './ports.service';
@@ -15,6 +17,7 @@ export class PortsController {
     private readonly ports: PortsService,
     private readonly slots: SlotsService,
     private readonly users: UsersService,
+    private readonly fees: FeesService,
   ) {}
 
   @Get()
@@ -23,6 +26,32 @@ export class PortsController {
   @ApiErrors(400, { 429: 'too_many_requests: too many requests from this address' })
   list(@Query() q: PaginationQueryDto): Promise<PortSummaryDto[]> {
     return this.ports.list(q);
+  }
+
+  @Get(':code/fees')
+  @Public()
+  @ApiOkResponse({ type: FeesDto, description: 'the version in force today at the port' })
+  @ApiErrors(400, { 404: 'the port, or no fees published yet' }, { 429: 'too_many_requests: too many requests from this address' })
+  currentFees(@Param('code', PortCodePipe) code: string): Promise<FeesDto> {
+    return this.fees.current(code);
+  }
+
+  @Get(':code/fees/history')
+  @Public()
+  @ApiOkResponse({ type: [FeesDto], description: 'every version, newest first (also those still to take effect)' })
+  @ApiErrors(400, 404, { 429: 'too_many_requests: too many requests from this address' })
+  feeHistory(@Param('code', PortCodePipe) code: string): Promise<FeesDto[]> {
+    return this.fees.history(code);
+  }
+
+  @Put(':code/fees')
+  @Roles('port_admin')
+  @ApiBearerAuth()
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: FeesDto, description: 'a new version, effective from its effectiveFrom' })
+  @ApiErrors(400, 401, 403, 404, 413, { 422: 'date_out_of_range: effectiveFrom before today at the port' })
+  publishFees(@CurrentPrincipal() p: Principal, @Param('code', PortCodePipe) code: string, @Body() dto: PutFeesDto): Promise<FeesDto> {
+    return this.fees.publish(p, code, dto);
   }
 
   @Get(':code')

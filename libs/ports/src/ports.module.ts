@@ -6,6 +6,7 @@ import { Port } from './entities/port.entity';
 import { Schedule } from './entities/schedule.entity';
 import { Slot } from './entities/slot.entity';
 import { LanesRepository } from './lanes.repository';
+import { FeesService } from './fees.service';
 import { PortSeedService } from './port-seed.service';
 import { PortsController } from './ports.controller';
 import { PortsService } from './ports.service';
@@ -15,7 +16,7 @@ import { SlotsService } from './slots.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Port, Lane, Schedule, Slot]), ParkingModule],
   controllers: [PortsController],
-  providers: [PortsService, SlotsService, SlotsRepository, PortSeedService, LanesRepository],
+  providers: [PortsService, SlotsService, SlotsRepository, PortSeedService, LanesRepository, FeesService],
   exports: [PortsService, SlotsService, PortSeedService, LanesRepository],
 })
 export class PortsModule {}

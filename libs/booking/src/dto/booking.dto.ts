@@ -3,7 +3,8 @@ import { Type } from 'class-transformer';
 import {
   IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
-import { NoControlCharacters, PaginationQueryDto, Trim } from '@kouan/common';
+import { ApiNullableObject, NoControlCharacters, PaginationQueryDto, Trim } from '@kouan/common';
+import { BookingFeesDto } from '@kouan/ports/dto/fees.dto';
 import { SlotDto, SlotsQueryDto } from '@kouan/ports/dto/port.dto';
 import { BOOKING_STATUSES, BookingStatus } from '../booking-status';
 
@@ -45,6 +46,8 @@ export class CreatedBookingDto {
   @ApiProperty({ example: 'booked' }) status: string;
   @ApiProperty({ format: 'uuid' }) slotId: string;
   @ApiProperty({ example: '042517', description: 'shown once; the driver logs in with reference + code' }) driverCode: string;
+  @ApiNullableObject(BookingFeesDto, { description: "the port's fees in force on the slot's day; null while the port has published none" })
+  fees?: BookingFeesDto | null;
 }
 
 export class RescheduleDto {
@@ -79,6 +82,8 @@ export class BookingDto {
   @ApiProperty({ type: CargoDto }) cargo: CargoDto;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiNullableObject(BookingFeesDto, { description: "the port's fees in force on the slot's day; null while the port has published none" })
+  fees: BookingFeesDto | null;
 }
 
 export class StatusDto {
