@@ -34,6 +34,13 @@ describe('published fees', () => {
       .expect(201);
     // 100 per truck + 12.5 per tonne × 20 t.
     expect(today.body.fees).toMatchObject({ version: 1, currency: 'CNY', total: 350 });
+    // The driver's page shows the same, each item named in the driver's language (createFirm's drivers speak zh).
+    const driver = api.tokens.sign({ sub: today.body.id, role: 'driver', firmId: firm.id, portCode: PORT });
+    const trip = (await api.http.get(`${API}/driver/booking`).set(bearer(driver)).expect(200)).body.trip;
+    expect(trip.fees).toEqual({
+      version: 1, currency: 'CNY', total: 350,
+      items: [{ code: 'inspection', name: '查验费', amount: 100, unit: 'per_truck' }, { code: 'handling', name: '装卸费', amount: 12.5, unit: 'per_tonne' }],
+    });
 
     await api.http.put(`${API}/ports/${PORT}/fees`).set(bearer(api.adminToken))
       .send({ effectiveFrom: day(1), currency: 'CNY', items: items(160) }).expect(201);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { DateTime } from 'luxon';
 import { Browser, chromium } from 'playwright-core';
 import { seriousViolations } from '../support/axe';
 import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
@@ -45,6 +46,10 @@ describe('port board (browser)', () => {
     const lane = ((await api.http.get(`${API}/ports/${PORT}`).expect(200)).body.lanes as Array<{ id: string; direction: string }>)
       .find((l) => l.direction === 'export')!.id;
     await api.http.post(`${API}/ports/${PORT}/lanes/${lane}/call-next`).set(bearer(staff)).expect(200);
+    await api.http.put(`${API}/ports/${PORT}/fees`).set(bearer(api.adminToken)).send({
+      effectiveFrom: DateTime.now().setZone('Asia/Shanghai').toISODate(), currency: 'CNY',
+      items: [{ code: 'inspection', name: { zh: '查验费', en: 'Inspection', lo: 'ຄ່າກວດກາ' }, amount: 100, unit: 'per_truck' }],
+    }).expect(201);
 
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, bypassCSP: true });
     try {
@@ -56,6 +61,8 @@ describe('port board (browser)', () => {
       await band.waitFor(WAIT);
       const masked = `${[...trucks[0].plate].slice(0, 2).join('')}·***${trucks[0].plate.slice(-2)}`;
       expect(await band.locator('.plate').innerText()).toBe(masked);
+      // The port's fees, in the words of the moment.
+      await page.locator('#fees', { hasText: /查验费 100 CNY\/车|Inspection 100 CNY\/truck|ຄ່າກວດກາ 100 CNY\/ຄັນ/ }).waitFor(WAIT);
       const elapsed = await band.locator('.elapsed').innerText();
       expect(elapsed).toMatch(/^\d+:\d\d$/);
       await band.locator('.elapsed').filter({ hasNotText: elapsed }).waitFor(WAIT);

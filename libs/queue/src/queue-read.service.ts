@@ -122,6 +122,13 @@ export class QueueReadService {
       holdingAreas: r.areas.map((a) => ({
         name: a.name, lat: a.lat, lon: a.lon, directions: a.directions?.[r.language] ?? a.directions?.en ?? a.directions?.zh ?? null,
       })),
+      // What the truck will pay, each item named in the driver's language (else English).
+      fees: r.fee_version === null || !r.fee_items ? null : {
+        version: r.fee_version,
+        currency: r.fee_currency as string,
+        total: Math.round(r.fee_items.reduce((s, i) => s + (i.unit === 'per_tonne' ? i.amount * (r.weight_kg / 1000) : i.amount), 0) * 100) / 100,
+        items: r.fee_items.map((i) => ({ code: i.code, name: i.name[r.language] ?? i.name.en, amount: i.amount, unit: i.unit })),
+      },
     };
   }
 

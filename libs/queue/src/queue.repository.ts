@@ -281,6 +281,10 @@ export interface TripRow {
   called_at: Date | null;
   called_deadline: Date | null;
   areas: Array<{ name: string; lat: number; lon: number; directions: Record<string, string> | null }>;
+  weight_kg: number;
+  fee_version: number | null;
+  fee_currency: string | null;
+  fee_items: Array<{ code: string; name: Record<string, string>; amount: number; unit: string }> | null;
 }
 
 /** What the driver's page shows around the live state: the truck, the slot and its windows, the holding areas. */
@@ -292,9 +296,15 @@ export function tripRow(db: DataSource | EntityManager, bookingId: string): Prom
             sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) AS check_in_until,
             b.called_at, b.called_at + make_interval(mins => sc.called_timeout_minutes) AS called_deadline,
             COALESCE((SELECT json_agg(json_build_object('name', COALESCE(pa.names ->> d.language, pa.name), 'lat', pa.lat, 'lon', pa.lon, 'directions', pa.directions) ORDER BY pa.name)
-                      FROM parking_areas pa WHERE pa.port_code = b.port_code), '[]') AS areas
+                      FROM parking_areas pa WHERE pa.port_code = b.port_code), '[]') AS areas,
+            b.weight_kg, fee.version AS fee_version, fee.currency AS fee_currency, fee.items AS fee_items
      FROM bookings b JOIN vehicles v ON v.id = b.vehicle_id JOIN drivers d ON d.id = b.driver_id JOIN slots sl ON sl.id = b.slot_id
      JOIN schedules sc ON sc.port_code = b.port_code JOIN ports p ON p.code = b.port_code
+     LEFT JOIN LATERAL (
+       SELECT f.version, f.currency, f.items FROM port_fees f
+       WHERE f.port_code = b.port_code AND f.effective_from <= (sl.starts_at AT TIME ZONE p.time_zone)::date
+       ORDER BY f.effective_from DESC, f.version DESC LIMIT 1
+     ) fee ON true
      WHERE b.id = $1`,
     [bookingId],
   );

@@ -11,19 +11,24 @@
   var T = {
     zh: { export: '出境', import: '入境', calling: '正在叫号', lane: '车道', open: '开放', paused: '暂停', closed: '关闭', pos: '序号', plate: '车牌',
       slot: '时段', eta: '预计', min: '分钟', green: '绿色通道', empty: '无车辆等候', more: '更多', live: '实时', offline: '离线', ago: '前',
-      laneStopped: '车道未开放' },
+      laneStopped: '车道未开放',
+      fees: '收费标准', perTruck: '/车', perTonne: '/吨' },
     en: { export: 'Export', import: 'Import', calling: 'NOW CALLING', lane: 'Lane', open: 'open', paused: 'paused', closed: 'closed', pos: '#', plate: 'Plate',
       slot: 'Slot', eta: 'ETA', min: 'min', green: 'green channel', empty: 'No trucks waiting', more: 'more', live: 'Live', offline: 'Offline', ago: 'ago',
-      laneStopped: 'no lane open' },
+      laneStopped: 'no lane open',
+      fees: 'Fees', perTruck: '/truck', perTonne: '/t' },
     lo: { export: 'ຂາອອກ', import: 'ຂາເຂົ້າ', calling: 'ກຳລັງເອີ້ນ', lane: 'ຊ່ອງທາງ', open: 'ເປີດ', paused: 'ຢຸດຊົ່ວຄາວ', closed: 'ປິດ', pos: 'ລຳດັບ', plate: 'ທະບຽນ',
       slot: 'ເວລາ', eta: 'ຄາດວ່າ', min: 'ນາທີ', green: 'ຊ່ອງທາງສີຂຽວ', empty: 'ບໍ່ມີລົດລໍຖ້າ', more: 'ອີກ', live: 'ອອນລາຍ', offline: 'ອອບລາຍ', ago: 'ກ່ອນ',
-      laneStopped: 'ບໍ່ມີຊ່ອງທາງເປີດ' },
+      laneStopped: 'ບໍ່ມີຊ່ອງທາງເປີດ',
+      fees: 'ຄ່າທຳນຽມ', perTruck: '/ຄັນ', perTonne: '/ໂຕນ' },
     vi: { export: 'Xuất', import: 'Nhập', calling: 'ĐANG GỌI', lane: 'Làn', open: 'mở', paused: 'tạm dừng', closed: 'đóng', pos: 'STT', plate: 'Biển số',
       slot: 'Khung giờ', eta: 'Dự kiến', min: 'phút', green: 'luồng xanh', empty: 'Không có xe chờ', more: 'nữa', live: 'Trực tuyến', offline: 'Mất kết nối', ago: 'trước',
-      laneStopped: 'không có làn mở' },
+      laneStopped: 'không có làn mở',
+      fees: 'Biểu phí', perTruck: '/xe', perTonne: '/tấn' },
     my: { export: 'ထွက်', import: 'ဝင်', calling: 'ယခုခေါ်နေသည်', lane: 'လမ်းကြောင်း', open: 'ဖွင့်', paused: 'ခေတ္တရပ်', closed: 'ပိတ်', pos: 'အမှတ်', plate: 'ယာဉ်နံပါတ်',
       slot: 'အချိန်', eta: 'ခန့်မှန်း', min: 'မိနစ်', green: 'အစိမ်းလမ်း', empty: 'စောင့်နေသောကား မရှိ', more: 'နောက်ထပ်', live: 'တိုက်ရိုက်', offline: 'အော့ဖ်လိုင်း', ago: 'က',
-      laneStopped: 'ဖွင့်ထားသောလမ်းကြောင်း မရှိ' },
+      laneStopped: 'ဖွင့်ထားသောလမ်းကြောင်း မရှိ',
+      fees: 'အခကြေးငွေ', perTruck: '/ကား', perTonne: '/တန်' },
   };
   /** The neighbour's language by its country: Laos, Vietnam, Myanmar. */
   var NEIGHBOUR = { LA: 'lo', VN: 'vi', MM: 'my' };
@@ -115,9 +120,20 @@
     ]);
   }
 
+  /** The port's published fees, in the language of the moment (item names fall back to English). */
+  var fees = null;
+  function renderFees() {
+    K.show('fees', !!fees);
+    if (!fees) return;
+    $('fees').textContent = t('fees') + ': ' + fees.items.map(function (i) {
+      return (i.name[lang] || i.name.en) + ' ' + i.amount + ' ' + fees.currency + (i.unit === 'per_tonne' ? t('perTonne') : t('perTruck'));
+    }).join(' · ');
+  }
+
   function tick() {
     $('clock').textContent = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit' }).format(new Date());
     dirs.forEach(function (d) { if (state[d] && state[d].data) render(d); });
+    renderFees();
   }
 
   function rotate() {
@@ -159,6 +175,7 @@
       });
     });
     await Promise.all(dirs.map(load));
+    try { fees = await K.api('GET', '/ports/' + encodeURIComponent(code) + '/fees'); renderFees(); } catch (e) { /* none published */ }
   }
 
   async function load(dir) {

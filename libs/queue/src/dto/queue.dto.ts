@@ -145,6 +145,20 @@ export class HoldingAreaRefDto {
   @ApiProperty({ type: String, nullable: true, description: "how to get there, in the driver's language (else en, else zh)" }) directions: string | null;
 }
 
+export class TripFeeItemDto {
+  @ApiProperty() code: string;
+  @ApiProperty({ description: "in the driver's language (else English)" }) name: string;
+  @ApiProperty() amount: number;
+  @ApiProperty({ enum: ['per_truck', 'per_tonne'] }) unit: string;
+}
+
+export class TripFeesDto {
+  @ApiProperty() version: number;
+  @ApiProperty() currency: string;
+  @ApiProperty() total: number;
+  @ApiProperty({ type: [TripFeeItemDto] }) items: TripFeeItemDto[];
+}
+
 /** The truck's trip around its live state: what the page shows before check-in and while called. */
 export class DriverTripDto {
   @ApiProperty() plate: string;
@@ -160,6 +174,8 @@ export class DriverTripDto {
   @ApiProperty({ type: String, nullable: true, description: 'be at the lane by then or be put back (once), then marked no-show' })
   calledDeadline: string | null;
   @ApiProperty({ type: [HoldingAreaRefDto] }) holdingAreas: HoldingAreaRefDto[];
+  @ApiNullableObject(TripFeesDto, { description: "the port's fees in force on the slot's day, as the booking carries them" })
+  fees: TripFeesDto | null;
 }
 
 /** What the driver's phone shows: the same state as the last booking:update, and the trip around it. */
