@@ -227,6 +227,24 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(404, 'patch', `${API}/drivers/${randomUUID()}`, { token: firm.dispatcherToken, body: { name: 'X' } });
   });
 
+  it('declarations: the firm files, staff answer', async () => {
+    const b = await book(await slotNow());
+    const path = `${API}/bookings/${b.bookingId}/declaration`;
+    await expectStatus(409, 'post', `${path}/status`, { token: staff, body: { status: 'accepted' } }, 'conflict');
+    await expectStatus(200, 'put', path, { token: firm.dispatcherToken, body: { declarationNo: 'D-1', documents: [{ kind: 'invoice', ref: 'I-1' }] } });
+    await expectStatus(400, 'put', path, { token: firm.dispatcherToken, body: { declarationNo: '' } });
+    await expectStatus(401, 'put', path, { body: { declarationNo: 'D-1' } });
+    await expectStatus(403, 'put', path, { token: staff, body: { declarationNo: 'D-1' } });
+    await expectStatus(404, 'put', `${API}/bookings/${randomUUID()}/declaration`, { token: firm.dispatcherToken, body: { declarationNo: 'D-1' } });
+    await expectStatus(200, 'post', `${path}/status`, { token: staff, body: { status: 'inspection', note: 'lane 2' } });
+    await expectStatus(400, 'post', `${path}/status`, { token: staff, body: { status: 'maybe' } });
+    await expectStatus(401, 'post', `${path}/status`, { body: { status: 'accepted' } });
+    await expectStatus(403, 'post', `${path}/status`, { token: firm.dispatcherToken, body: { status: 'accepted' } });
+    await expectStatus(404, 'post', `${API}/bookings/${randomUUID()}/declaration/status`, { token: staff, body: { status: 'accepted' } });
+    await expectStatus(200, 'post', `${API}/bookings/${b.bookingId}/cancel`, { token: firm.dispatcherToken });
+    await expectStatus(409, 'put', path, { token: firm.dispatcherToken, body: { declarationNo: 'D-2' } }, 'illegal_transition');
+  });
+
   it('published fees: publish, the one in force, the history', async () => {
     const fees = { effectiveFrom: portDate(0), currency: 'CNY', items: [{ code: 'inspection', name: { zh: '查验费', en: 'Inspection' }, amount: 80, unit: 'per_truck' }] };
     await expectStatus(404, 'get', `${API}/ports/DULONG/fees`);

@@ -7,6 +7,7 @@ import { AppConfig } from '@kouan/config';
 import { DomainError, inTransaction, isUniqueViolation, notFound, one, page, pgError, rows } from '@kouan/common';
 import type { Direction } from '@kouan/ports';
 import type { BookingFeesDto } from '@kouan/ports/dto/fees.dto';
+import type { DeclarationDto } from './dto/declaration.dto';
 import type { FeeItem } from '@kouan/ports/entities/fee-schedule.entity';
 import { isoInZone } from '@kouan/ports';
 import { SlotsService } from '@kouan/ports/slots.service';
@@ -42,13 +43,18 @@ interface BookingRow {
   fee_version: number | null;
   fee_currency: string | null;
   fee_items: FeeItem[] | null;
+  customs_office: string | null;
+  declaration_documents: Array<{ kind: string; ref: string }>;
+  declaration_status: DeclarationDto['status'] | null;
+  declaration_note: string | null;
 }
 
 const SELECT_BOOKING = `
   SELECT b.id, b.reference, b.status, b.slot_id, b.port_code, b.direction, to_char(b.service_date, 'YYYY-MM-DD') AS service_date,
          sl.starts_at, sl.ends_at, p.time_zone, b.vehicle_id, v.plate, b.driver_id, d.name AS driver_name,
          b.cargo_description, b.hs_code, b.weight_kg, b.perishable, b.declaration_no, b.created_at, b.updated_at,
-         fee.version AS fee_version, fee.currency AS fee_currency, fee.items AS fee_items
+         fee.version AS fee_version, fee.currency AS fee_currency, fee.items AS fee_items,
+         b.customs_office, b.declaration_documents, b.declaration_status, b.declaration_note
   FROM bookings b
   JOIN slots sl ON sl.id = b.slot_id
   JOIN ports p ON p.code = b.port_code
@@ -92,6 +98,10 @@ const toDto = (r: BookingRow): BookingDto => ({
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
   fees: feesOf(r),
+  declaration: r.declaration_status ? {
+    declarationNo: r.declaration_no as string, customsOffice: r.customs_office, documents: r.declaration_documents,
+    status: r.declaration_status, note: r.declaration_note,
+  } : null,
 });
 
 /** A firm user's firm; only firm roles reach the booking routes. */

@@ -1,8 +1,10 @@
-import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, LoginAttempt, Principal, Public, Roles } from '@kouan/auth';
 import { ApiErrors } from '@kouan/common';
 import { BookingService } from './booking.service';
+import { DeclarationsService } from './declarations.service';
+import { DeclarationDto, DeclarationStatusDto, PutDeclarationDto } from './dto/declaration.dto';
 import { IdempotencyKey } from './idempotency-key.decorator';
 import { DriverSessionService } from './driver-session.service';
 import {
@@ -18,6 +20,7 @@ export class BookingsController {
   constructor(
     private readonly bookings: BookingService,
     private readonly sessions: DriverSessionService,
+    private readonly declarations: DeclarationsService,
   ) {}
 
   @Post()
@@ -46,6 +49,22 @@ export class BookingsController {
   @ApiErrors(400, 401, 403, 404, { 422: 'date_out_of_range' })
   slots(@CurrentPrincipal() p: Principal, @Query() q: FirmSlotsQueryDto): Promise<FirmSlotDto[]> {
     return this.bookings.slotsForFirm(p, q);
+  }
+
+  @Put(':id/declaration')
+  @ApiOkResponse({ type: DeclarationDto, description: 'filed (status submitted); filing again clears customs\' earlier answer' })
+  @ApiErrors(400, 401, 403, { 404: "not this firm's booking", 409: 'illegal_transition: a final booking' }, 413)
+  fileDeclaration(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: PutDeclarationDto): Promise<DeclarationDto> {
+    return this.declarations.file(p, id, dto);
+  }
+
+  @Post(':id/declaration/status')
+  @HttpCode(200)
+  @Roles('port_staff', 'port_admin')
+  @ApiOkResponse({ type: DeclarationDto })
+  @ApiErrors(400, 401, 403, { 404: "the booking (another port's is not found)", 409: 'conflict: no declaration filed' }, 413)
+  answerDeclaration(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: DeclarationStatusDto): Promise<DeclarationDto> {
+    return this.declarations.answer(p, id, dto);
   }
 
   @Get(':id')

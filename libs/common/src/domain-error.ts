@@ -22,6 +22,7 @@ export const ERROR_STATUS = {
   booking_closed: 410,
   too_early: 422,
   too_late: 422,
+  declaration_missing: 422,
   outside_geofence: 422,
   idempotency_mismatch: 422,
   slot_past: 422,

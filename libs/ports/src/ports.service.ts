@@ -86,8 +86,9 @@ export class PortsService {
       await em.query(
         `INSERT INTO schedules (port_code, slot_minutes, capacity_export, capacity_import, open_from, open_to,
            firm_quota_percent, horizon_days, early_arrival_minutes, check_in_grace_minutes, called_timeout_minutes,
-           priority_ratio, priority_cap_percent, default_service_minutes, strike_limit)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, COALESCE($12, 3), COALESCE($13, 25), COALESCE($14, 8), COALESCE($15, 5))
+           priority_ratio, priority_cap_percent, default_service_minutes, strike_limit, require_declaration)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, COALESCE($12, 3), COALESCE($13, 25), COALESCE($14, 8), COALESCE($15, 5),
+           COALESCE($16, false))
          ON CONFLICT (port_code) DO UPDATE SET slot_minutes = EXCLUDED.slot_minutes,
            capacity_export = EXCLUDED.capacity_export, capacity_import = EXCLUDED.capacity_import,
            open_from = EXCLUDED.open_from, open_to = EXCLUDED.open_to,
@@ -98,10 +99,12 @@ export class PortsService {
            priority_ratio = COALESCE($12, schedules.priority_ratio),
            priority_cap_percent = COALESCE($13, schedules.priority_cap_percent),
            default_service_minutes = COALESCE($14, schedules.default_service_minutes),
-           strike_limit = COALESCE($15, schedules.strike_limit), updated_at = now()`,
+           strike_limit = COALESCE($15, schedules.strike_limit),
+           require_declaration = COALESCE($16, schedules.require_declaration), updated_at = now()`,
         [code, dto.slotMinutes, dto.capacity.export, dto.capacity.import, openFrom, openTo, dto.firmQuotaPercent,
           dto.horizonDays, dto.earlyArrivalMinutes, dto.checkInGraceMinutes, dto.calledTimeoutMinutes,
-          dto.priorityRatio ?? null, dto.priorityCapPercent ?? null, dto.defaultServiceMinutes ?? null, dto.strikeLimit ?? null],
+          dto.priorityRatio ?? null, dto.priorityCapPercent ?? null, dto.defaultServiceMinutes ?? null, dto.strikeLimit ?? null,
+          dto.requireDeclaration ?? null],
       );
       const future = await rows<{ id: string; starts_at: Date; ends_at: Date }>(
         em,

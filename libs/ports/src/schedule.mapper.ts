@@ -17,6 +17,7 @@ export const toScheduleDto = (s: Schedule, timeZone: string): ScheduleResponseDt
   priorityCapPercent: s.priorityCapPercent,
   defaultServiceMinutes: s.defaultServiceMinutes,
   strikeLimit: s.strikeLimit,
+  requireDeclaration: s.requireDeclaration,
   timeZone,
   updatedAt: new Date(s.updatedAt).toISOString(),
 });

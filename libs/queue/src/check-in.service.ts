@@ -27,6 +27,8 @@ interface Arrival {
   time_zone: string;
   too_early: boolean;
   too_late: boolean;
+  declaration_missing: boolean;
+  declaration_status: string | null;
   come_back_at: Date;
   priority_cap: number;
 }
@@ -36,6 +38,7 @@ const ARRIVAL = `
   SELECT b.id, b.status, b.port_code, b.direction, b.slot_id, b.perishable, v.reefer, d.language, p.time_zone,
          now() < sl.starts_at - make_interval(mins => sc.early_arrival_minutes) AS too_early,
          now() > sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) AS too_late,
+         sc.require_declaration AND b.declaration_status IS DISTINCT FROM 'accepted' AS declaration_missing, b.declaration_status,
          sl.starts_at - make_interval(mins => sc.early_arrival_minutes) AS come_back_at,
          (sl.capacity * sc.priority_cap_percent + 99) / 100 AS priority_cap
   FROM bookings b
@@ -157,6 +160,12 @@ export class CheckInService {
       });
     }
     if (a.too_late) throw new DomainError('too_late', 'the check-in window of this slot has closed; book a new slot');
+    if (a.declaration_missing) {
+      // The port checks in only trucks whose papers customs accepted: the others wait at the firm's depot.
+      throw new DomainError('declaration_missing', `this port needs a declaration customs accepted before check-in (now: ${a.declaration_status ?? 'none'})`, {
+        declarationStatus: a.declaration_status,
+      });
+    }
     const { version } = await lockQueue(em, a.port_code, a.direction);
     // Everything from here to the commit holds the queue lock, so it is as few round trips as it can be: the bay,
     // then the move. The lock serialises check-ins of this port and direction, so the move's count of the slot's

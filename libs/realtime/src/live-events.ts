@@ -101,8 +101,16 @@ export interface ServerToClientEvents {
   'queue:update': (u: QueueUpdate | QueueUpdateDelta) => void;
   'lane:update': (u: LaneUpdate) => void;
   'slots:update': (u: SlotsUpdate) => void;
+  'declaration:update': (u: DeclarationUpdate) => void;
   /** The socket's token has expired: sent just before the server disconnects it. */
   'session:expired': (u: SessionExpired) => void;
+}
+
+/** Customs' answer to a booking's declaration, to its driver and firm. */
+export interface DeclarationUpdate {
+  bookingId: string;
+  status: 'submitted' | 'accepted' | 'rejected' | 'inspection';
+  note: string | null;
 }
 
 export interface SessionExpired {

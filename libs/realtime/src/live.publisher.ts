@@ -4,7 +4,9 @@ import type Redis from 'ioredis';
 import { Counter } from 'prom-client';
 import { AppConfig } from '@kouan/config';
 import { createRedis, droppingPublisher, FAIL_FAST, readyWithin, warnGate } from '@kouan/db/redis-client';
-import { BookingUpdate, LIVE_NAMESPACE, LaneUpdate, QUEUE_DELTA_EVENT, QueueDelta, rooms, ServerToClientEvents, SlotsUpdate } from './live-events';
+import {
+  BookingUpdate, DeclarationUpdate, LIVE_NAMESPACE, LaneUpdate, QUEUE_DELTA_EVENT, QueueDelta, rooms, ServerToClientEvents, SlotsUpdate,
+} from './live-events';
 
 /** The Redis key the socket.io adapter and this emitter share. */
 export const socketIoKey = (redisPrefix: string) => `${redisPrefix}:socket.io`;
@@ -71,6 +73,11 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
 
   lane(port: string, direction: string, update: LaneUpdate): void {
     this.emitter.to([rooms.board(port, direction), rooms.staff(port)]).emit('lane:update', update);
+  }
+
+  /** A declaration submitted or answered: the booking's driver and firm hear of it. */
+  declaration(firmId: string, update: DeclarationUpdate): void {
+    this.emitter.to([rooms.booking(update.bookingId), rooms.firm(firmId)]).emit('declaration:update', update);
   }
 
   /** A change to one booking outside any queue (cancel, reschedule): its driver and its firm hear of it. */

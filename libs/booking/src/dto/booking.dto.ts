@@ -5,6 +5,7 @@ import {
 } from 'class-validator';
 import { ApiNullableObject, NoControlCharacters, PaginationQueryDto, Trim } from '@kouan/common';
 import { BookingFeesDto } from '@kouan/ports/dto/fees.dto';
+import { DeclarationDto } from './declaration.dto';
 import { SlotDto, SlotsQueryDto } from '@kouan/ports/dto/port.dto';
 import { BOOKING_STATUSES, BookingStatus } from '../booking-status';
 
@@ -84,6 +85,8 @@ export class BookingDto {
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiNullableObject(BookingFeesDto, { description: "the port's fees in force on the slot's day; null while the port has published none" })
   fees: BookingFeesDto | null;
+  @ApiNullableObject(DeclarationDto, { description: "the customs declaration filed with it and customs' answer; null until filed" })
+  declaration: DeclarationDto | null;
 }
 
 export class StatusDto {

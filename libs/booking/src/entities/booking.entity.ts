@@ -31,6 +31,7 @@ import { DRIVER_CODE_LOCK_AFTER, DRIVER_CODE_PER_HOUR } from '../secrets';
 @Index('ix_bookings_held', ['portCode', 'direction', 'frontKey'], { where: `"status" = 'checked_in' AND "front_key" IS NOT NULL` })
 @Index('ix_bookings_lane_completed', ['laneId', 'completedAt'], { where: `"status" = 'completed'` })
 @Check('chk_bookings_weight', `"weight_kg" BETWEEN 1 AND 100000`)
+@Check('chk_bookings_declaration_status', `"declaration_status" IN ('submitted', 'accepted', 'rejected', 'inspection')`)
 @Check('chk_bookings_hs_code', `"hs_code" ~ '^[0-9]{6,10}$'`)
 // The wrong-code counters never pass their limits: each is raised by one conditional UPDATE.
 @Check(
@@ -173,6 +174,20 @@ export class Booking {
    */
   @Column({ name: 'front_key', type: 'bigint', nullable: true })
   frontKey: string | null;
+
+  @Column({ name: 'customs_office', type: 'varchar', length: 80, nullable: true })
+  customsOffice: string | null;
+
+  /** The declaration's documents, [{kind, ref}]. */
+  @Column({ name: 'declaration_documents', type: 'jsonb', default: [] })
+  declarationDocuments: Array<{ kind: string; ref: string }>;
+
+  /** Customs' answer: submitted (by the firm, waiting), accepted, rejected or inspection. Null: no declaration. */
+  @Column({ name: 'declaration_status', type: 'varchar', length: 16, nullable: true })
+  declarationStatus: 'submitted' | 'accepted' | 'rejected' | 'inspection' | null;
+
+  @Column({ name: 'declaration_note', type: 'varchar', length: 200, nullable: true })
+  declarationNote: string | null;
 
   /** When the driver was reminded 2 h before the slot (booking.reminder): each reminder goes once. */
   @Column({ name: 'reminded_2h_at', type: 'timestamptz', nullable: true })

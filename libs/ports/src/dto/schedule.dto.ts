@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsObject, IsOptional, Matches, Max, Min, ValidateNested, IsBoolean } from 'class-validator';
 import { MAX_STRIKE_LIMIT } from '../entities/schedule.entity';
 
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
@@ -70,6 +70,10 @@ export class PutScheduleDto {
   })
   @IsOptional() @IsInt() @Min(0) @Max(MAX_STRIKE_LIMIT)
   strikeLimit?: number;
+
+  @ApiPropertyOptional({ example: false, description: 'check-in needs a declaration customs accepted (422 declaration_missing); default false, kept when omitted' })
+  @IsOptional() @IsBoolean()
+  requireDeclaration?: boolean;
 }
 
 export class ScheduleResponseDto extends PutScheduleDto {

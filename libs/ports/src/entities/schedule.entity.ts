@@ -66,6 +66,10 @@ export class Schedule {
   @Column({ name: 'strike_limit', type: 'smallint', default: 5 })
   strikeLimit: number;
 
+  /** Check-in needs a declaration customs accepted: trucks whose papers are not ready wait at the depot. */
+  @Column({ name: 'require_declaration', type: 'boolean', default: false })
+  requireDeclaration: boolean;
+
   /** Lane service time (call to complete) assumed until a lane has measured ones. */
   @Column({ name: 'default_service_minutes', type: 'smallint', default: 8 })
   defaultServiceMinutes: number;
