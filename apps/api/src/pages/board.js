@@ -175,7 +175,16 @@
       });
     });
     await Promise.all(dirs.map(load));
-    try { fees = await K.api('GET', '/ports/' + encodeURIComponent(code) + '/fees'); renderFees(); } catch (e) { /* none published */ }
+    // From the history (200, [] when none is published: no 404 in the console): the newest in force today.
+    try {
+      var today = K.portToday(zone);
+      var versions = await K.api('GET', '/ports/' + encodeURIComponent(code) + '/fees/history');
+      // As the API picks it: the latest effective day up to today, then the latest version of that day.
+      fees = versions.filter(function (v) { return v.effectiveFrom <= today; }).sort(function (a, b) {
+        return b.effectiveFrom.localeCompare(a.effectiveFrom) || b.version - a.version;
+      })[0] || null;
+      renderFees();
+    } catch (e) { /* the board works without them */ }
   }
 
   async function load(dir) {
