@@ -1,10 +1,10 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { BookingEventConsumer, ConsumesBookingEvents, DomainEvent } from '@kouan/booking/booking-events';
 import { BookingDeadlinesRepository, Deadline } from '@kouan/booking/booking-deadlines.repository';
 import { Clock } from '@kouan/common';
-import { JobName, QueueName } from '@kouan/jobs';
+import { JobName, PollingLoop, QueueName } from '@kouan/jobs';
 
 /** Deadlines this far ahead get their delayed job; later ones at a later sweep. Bounds what Redis holds. */
 const HORIZON_SECONDS = 600;
@@ -27,9 +27,13 @@ const JOB_OF: Record<Deadline['kind'], JobName> = { expire: JobName.ExpireOverdu
  */
 @Injectable()
 @ConsumesBookingEvents('deadlines')
-export class DeadlineJobs implements BookingEventConsumer, OnApplicationBootstrap, OnApplicationShutdown {
+export class DeadlineJobs implements BookingEventConsumer, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DeadlineJobs.name);
-  private timer?: NodeJS.Timeout;
+  /**
+   * One sweep at a time: a busy relay asks after every batch, and each sweep reads every active booking's
+   * deadlines, so asks during a sweep fold into one more after it (PollingLoop), never one each.
+   */
+  private readonly loop = new PollingLoop('scheduling deadline jobs', () => this.sweep().then(() => false), this.logger, SWEEP_MS);
 
   constructor(
     private readonly deadlines: BookingDeadlinesRepository,
@@ -38,19 +42,17 @@ export class DeadlineJobs implements BookingEventConsumer, OnApplicationBootstra
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.timer = setInterval(() => void this.sweep(), SWEEP_MS);
-    this.timer.unref();
     // A Redis that comes back (maybe empty: the development one keeps nothing) gets the coming jobs at once.
-    (await this.maintenance.getBackend().client).on('ready', () => void this.sweep());
-    void this.sweep();
+    (await this.maintenance.getBackend().client).on('ready', () => void this.loop.wake());
+    this.loop.start();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  onModuleDestroy(): Promise<void> {
+    return this.loop.stop();
   }
 
   relayed(events: DomainEvent[]): void {
-    if (events.some((e) => MOVES_DEADLINES.has(e.type))) void this.sweep();
+    if (events.some((e) => MOVES_DEADLINES.has(e.type))) void this.loop.wake();
   }
 
   /** Adds a delayed job for every deadline coming due within the horizon. Returns how many it asked for. */
