@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Browser, BrowserContext, BrowserContextOptions, chromium, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { seriousViolations } from '../support/axe';
+import { launchChromium } from '../support/browser';
 import { API, bearer, cargo, createFirm, putSchedule, startApi, TestApi, TestFirm } from '../support/harness';
 import { until } from '../support/processes';
 
@@ -11,7 +11,6 @@ import { until } from '../support/processes';
  * English, with timers, the truck's details, confirm-then-undo for no-show and lane close, keyboard shortcuts,
  * and two consoles kept in step by the socket.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const IMG = join(__dirname, '..', '..', 'docs', 'img');
 const WAIT = { timeout: 15_000 };
 /** The console sends a confirmed no-show or lane close after 10 s without an undo. */
@@ -85,13 +84,7 @@ describe('staff console (browser)', () => {
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium (never npx playwright install)`);
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     api = await startApi();
     firm = await createFirm(api, 'Console Freight', 1);
   });

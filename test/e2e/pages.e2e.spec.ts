@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Browser, BrowserContext, BrowserContextOptions, chromium, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { API, bearer, cargo, createFirm, putSchedule, startApi, TestApi, TestFirm } from '../support/harness';
 import { until } from '../support/processes';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -10,7 +10,6 @@ import { WebhookReceiver } from '../support/webhook-receiver';
  * The pages served by the API (/d, /board/:port, /staff, /firm) in a real browser: Debian's Chromium driven by
  * playwright-core. No browser, no pass: CI installs Chromium (.ci/run), and a missing one fails here loudly.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const IMG = join(__dirname, '..', '..', 'docs', 'img');
 const WAIT = { timeout: 15_000 };
 
@@ -82,13 +81,7 @@ describe('pages (browser)', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium (never npx playwright install)`);
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     api = await startApi();
     firm = await createFirm(api, 'Pages Freight', 1);
   });
