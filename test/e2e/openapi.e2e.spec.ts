@@ -186,6 +186,11 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(201, 'post', `${API}/ports/HEKOU/staff`, { token: admin, body: { email, password: 'correct-horse-battery' } });
     await expectStatus(409, 'post', `${API}/ports/HEKOU/staff`, { token: admin, body: { email, password: 'correct-horse-battery' } }, 'duplicate_email');
     await expectStatus(404, 'post', `${API}/ports/NOWHERE/staff`, { token: admin, body: { email: 'x@port.example', password: 'correct-horse-battery' } });
+    await expectStatus(201, 'post', `${API}/ports/HEKOU/staff`, { token: admin, body: { email: `yard-${email}`, password: 'correct-horse-battery', role: 'yard_staff' } });
+    await expectStatus(400, 'post', `${API}/ports/HEKOU/staff`, { token: admin, body: { email: `x-${email}`, password: 'correct-horse-battery', role: 'regulator' } });
+    await expectStatus(201, 'post', `${API}/regulators`, { token: admin, body: { email: `reg-${email}`, password: 'correct-horse-battery' } });
+    await expectStatus(409, 'post', `${API}/regulators`, { token: admin, body: { email: `reg-${email}`, password: 'correct-horse-battery' } }, 'duplicate_email');
+    await expectStatus(403, 'post', `${API}/regulators`, { token: staff, body: { email: `reg2-${email}`, password: 'correct-horse-battery' } });
 
     const area = { name: 'Hekou overflow yard', lat: 22.5, lon: 103.95, radiusM: 300, bays: 20, reeferBays: 2, directions: { en: 'Left at the gate' } };
     const created = await expectStatus(201, 'post', `${API}/ports/HEKOU/parking-areas`, { token: admin, body: area });

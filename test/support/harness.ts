@@ -182,11 +182,18 @@ export async function putSchedule(api: TestApi, port: string, over: Partial<type
   return api.http.put(`${API}/ports/${port}/schedule`).set(bearer(api.adminToken)).send({ ...DEFAULT_SCHEDULE, ...over }).expect(200);
 }
 
-/** A port staff member of `port`, created through the API; returns its token. */
-export async function portStaffToken(api: TestApi, port: string): Promise<string> {
+/** A port staff member of `port` (at the lanes, or in the yard), created through the API; returns its token. */
+export async function portStaffToken(api: TestApi, port: string, role: 'port_staff' | 'yard_staff' = 'port_staff'): Promise<string> {
   const res = await api.http.post(`${API}/ports/${port}/staff`).set(bearer(api.adminToken))
-    .send({ email: `staff-${port.toLowerCase()}-${randomBytes(3).toString('hex')}@port.example`, password: 'staff-password' }).expect(201);
-  return api.tokens.sign({ sub: res.body.id, role: 'port_staff', portCode: port });
+    .send({ email: `${role}-${port.toLowerCase()}-${randomBytes(3).toString('hex')}@port.example`, password: 'staff-password', role }).expect(201);
+  return api.tokens.sign({ sub: res.body.id, role, portCode: port });
+}
+
+/** A regulator, created through the API; returns its token. */
+export async function regulatorToken(api: TestApi): Promise<string> {
+  const res = await api.http.post(`${API}/regulators`).set(bearer(api.adminToken))
+    .send({ email: `regulator-${randomBytes(3).toString('hex')}@gov.example`, password: 'regulator-password' }).expect(201);
+  return api.tokens.sign({ sub: res.body.id, role: 'regulator' });
 }
 
 /** The export slot of `port` that contains now + `hoursAhead` (the port's day, Asia/Shanghai). */

@@ -10,6 +10,7 @@ import { REDIS } from '@kouan/db/redis.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { RegulatorsController } from './regulators.controller';
 import { User } from './entities/user.entity';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 import { FAIL_CLOSED, KouanThrottlerGuard, throttlers } from './throttling';
@@ -38,7 +39,7 @@ import { UsersService } from './users.service';
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, RegulatorsController],
   // Guards run in this order: token and role (401, 403), then rate limits (429).
   providers: [
     AuthService, TokenService, UsersService,

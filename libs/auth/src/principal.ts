@@ -15,7 +15,10 @@ export interface Principal {
 
 export const isFirmUser = (p: Principal) => p.role === 'firm_admin' || p.role === 'dispatcher';
 
+/** Staff of one port (at its lanes or in its yard), as opposed to port admins and regulators, who see every port. */
+export const isPortStaff = (p: Principal) => p.role === 'port_staff' || p.role === 'yard_staff';
+
 /** Port staff act at their own port only: for them every other port, and what is in it, does not exist (404). */
 export function assertPortScope(p: Principal, port: string): void {
-  if (p.role === 'port_staff' && p.portCode !== port) throw notFound(`port ${port}`);
+  if (isPortStaff(p) && p.portCode !== port) throw notFound(`port ${port}`);
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CreateStaffDto, CurrentPrincipal, Principal, Public, Roles, UserResponseDto, UsersService } from '@kouan/auth';
+import { CreatePortStaffDto, CurrentPrincipal, Principal, Public, Roles, UserResponseDto, UsersService } from '@kouan/auth';
 import { ApiErrors, PaginationQueryDto } from '@kouan/common';
 import { FeesDto, PutFeesDto } from './dto/fees.dto';
 import { PortDetailDto, PortSummaryDto, SlotDto, SlotsQueryDto } from './dto/port.dto';
@@ -84,8 +84,8 @@ export class PortsController {
   @ApiBearerAuth()
   @ApiCreatedResponse({ type: UserResponseDto })
   @ApiErrors(400, 401, 403, 404, { 409: 'duplicate_email' }, 413)
-  async createStaff(@Param('code', PortCodePipe) code: string, @Body() dto: CreateStaffDto): Promise<UserResponseDto> {
+  async createStaff(@Param('code', PortCodePipe) code: string, @Body() dto: CreatePortStaffDto): Promise<UserResponseDto> {
     await this.ports.getOrFail(code);
-    return this.users.create({ email: dto.email, password: dto.password, role: 'port_staff', portCode: code });
+    return this.users.create({ email: dto.email, password: dto.password, role: dto.role ?? 'port_staff', portCode: code });
   }
 }

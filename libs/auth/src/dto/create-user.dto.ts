@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
 export class CreateStaffDto {
   @ApiProperty({ example: 'officer@mohan.example' })
@@ -12,6 +12,13 @@ export class CreateStaffDto {
   @MinLength(10)
   @MaxLength(200)
   password: string;
+}
+
+export class CreatePortStaffDto extends CreateStaffDto {
+  @ApiPropertyOptional({ enum: ['port_staff', 'yard_staff'], default: 'port_staff', description: 'lanes and gate, or the cargo yard' })
+  @IsOptional()
+  @IsIn(['port_staff', 'yard_staff'])
+  role?: 'port_staff' | 'yard_staff';
 }
 
 export class CreateFirmUserDto extends CreateStaffDto {

@@ -18,6 +18,6 @@ export class TokenResponseDto {
   @ApiProperty()
   accessToken: string;
 
-  @ApiProperty({ enum: ['port_admin', 'port_staff', 'firm_admin', 'dispatcher', 'driver'] })
+  @ApiProperty({ enum: ['port_admin', 'port_staff', 'yard_staff', 'regulator', 'firm_admin', 'dispatcher', 'driver'] })
   role: string;
 }
