@@ -203,6 +203,13 @@ describe('the OpenAPI document describes the real answers', () => {
 
     const kpis = { from: portDate(-1), to: portDate(1) };
     await expectStatus(200, 'get', `${API}/ports/${PORT}/kpis`, { token: staff, query: kpis });
+    await expectStatus(200, 'get', `${API}/audit`, { token: admin, query: { port: 'HEKOU', from: portDate(0), to: portDate(0), limit: 5 } });
+    await expectStatus(400, 'get', `${API}/audit`, { token: admin, query: { from: 'yesterday' } });
+    await expectStatus(401, 'get', `${API}/audit`);
+    await expectStatus(403, 'get', `${API}/audit`, { token: staff });
+    expect((await expectStatus(200, 'get', `${API}/audit/verify`, { token: admin })).body.ok).toBe(true);
+    await expectStatus(401, 'get', `${API}/audit/verify`);
+    await expectStatus(403, 'get', `${API}/audit/verify`, { token: firm.adminToken });
     await expectStatus(404, 'get', `${API}/ports/HEKOU/kpis`, { token: staff, query: kpis });
     await expectStatus(403, 'get', `${API}/ports/${PORT}/kpis`, { token: firm.adminToken, query: kpis });
     await expectStatus(400, 'get', `${API}/ports/${PORT}/kpis`, { token: staff, query: { from: kpis.to, to: kpis.from } });

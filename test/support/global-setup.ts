@@ -1,4 +1,6 @@
 import { DataSource } from 'typeorm';
+import { AuditService } from '@kouan/audit';
+import { AuditRepository } from '@kouan/audit/audit.repository';
 import { dataSourceOptions, runMigrations } from '@kouan/db';
 import { ParkingService } from '@kouan/parking';
 import { PortSeedService } from '@kouan/ports';
@@ -32,7 +34,7 @@ export default async function globalSetup(): Promise<void> {
   const ds = await new DataSource(dataSourceOptions({ databaseUrl: url, dbPoolSize: 2 })).initialize();
   try {
     await new PortSeedService(ds).seed();
-    await new ParkingService(ds).seed();
+    await new ParkingService(ds, new AuditService(ds, new AuditRepository(ds))).seed();
   } finally {
     await ds.destroy();
   }

@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from '@kouan/audit';
 import { AuthModule } from '@kouan/auth';
 import { BookingModule } from '@kouan/booking';
 import { HttpExceptionFilter, loggerParams } from '@kouan/common';
@@ -14,6 +15,7 @@ import { PortsModule } from '@kouan/ports';
 import { QueueModule } from '@kouan/queue';
 import { RealtimeModule } from '@kouan/realtime';
 import { WebhooksModule } from '@kouan/webhooks';
+import { AuditController } from './audit.controller';
 import { HealthController } from './health.controller';
 import { JobsBoardModule } from './jobs-board/jobs-board.module';
 import { LiveGateway } from './live.gateway';
@@ -41,6 +43,7 @@ export class ApiModule {
         JobsModule,
         TerminusModule.forRoot({ logger: false }),
         metrics,
+        AuditModule,
         AuthModule,
         PortsModule,
         FirmsModule,
@@ -50,7 +53,7 @@ export class ApiModule {
         WebhooksModule,
         JobsBoardModule,
       ],
-      controllers: [HealthController, PagesController],
+      controllers: [AuditController, HealthController, PagesController],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }, LiveQueues, LiveGateway],
     };
   }

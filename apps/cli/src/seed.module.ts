@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '@kouan/audit';
 import { User, UsersService } from '@kouan/auth';
 import { KouanConfigModule } from '@kouan/config';
 import { DbModule } from '@kouan/db';
@@ -8,7 +9,7 @@ import { PortSeedService } from '@kouan/ports';
 
 /** Just what the seed needs: no HTTP, no Redis. */
 @Module({
-  imports: [KouanConfigModule.forRoot(), DbModule, TypeOrmModule.forFeature([User])],
+  imports: [KouanConfigModule.forRoot(), DbModule, AuditModule, TypeOrmModule.forFeature([User])],
   providers: [PortSeedService, ParkingService, UsersService],
 })
 export class SeedModule {}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from '@kouan/audit';
 import { BookingDeadlinesRepository } from '@kouan/booking/booking-deadlines.repository';
 import { BookingEventsRepository } from '@kouan/booking/booking-events.repository';
 import { BookingLiveConsumer } from '@kouan/booking/booking-live.consumer';
@@ -14,6 +15,7 @@ import { ExpireOverdueJob, QueueNotifier, QueueReadService } from '@kouan/queue'
 import { NotifyModule } from '@kouan/notify';
 import { RealtimeModule } from '@kouan/realtime';
 import { WebhookDispatcher, WebhookFanOutConsumer, WebhooksRepository } from '@kouan/webhooks';
+import { AuditTrail } from './audit-trail';
 import { DeadlineJobs } from './deadlines';
 import { JobDispatcher } from './job-dispatcher';
 import { MaintenanceProcessor } from './maintenance.processor';
@@ -33,8 +35,9 @@ export class WorkerModule {
         JobsModule,
         RealtimeModule,
         NotifyModule,
+        AuditModule,
       ],
-      providers: [{ provide: Clock, useClass: SystemClock }, BookingDeadlinesRepository, DeadlineJobs, BookingEventsRepository, BookingLiveConsumer, WebhooksRepository, WebhookFanOutConsumer, WebhookDispatcher, BookingTransitions, OutboxRelay, JobDispatcher, MaintenanceProcessor, RecurringJobs, PurgeIdempotencyKeysJob, ExpireOverdueJob, RemindDriversJob, QueueReadService, QueueNotifier],
+      providers: [{ provide: Clock, useClass: SystemClock }, AuditTrail, BookingDeadlinesRepository, DeadlineJobs, BookingEventsRepository, BookingLiveConsumer, WebhooksRepository, WebhookFanOutConsumer, WebhookDispatcher, BookingTransitions, OutboxRelay, JobDispatcher, MaintenanceProcessor, RecurringJobs, PurgeIdempotencyKeysJob, ExpireOverdueJob, RemindDriversJob, QueueReadService, QueueNotifier],
     };
   }
 }

@@ -1,12 +1,13 @@
 import { createSecretKey } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { AppConfig } from '@kouan/config';
 import { REDIS } from '@kouan/db/redis.module';
+import { ActorInterceptor } from './actor.interceptor';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -45,6 +46,7 @@ import { UsersService } from './users.service';
     AuthService, TokenService, UsersService,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: KouanThrottlerGuard },
+    { provide: APP_INTERCEPTOR, useClass: ActorInterceptor },
   ],
   exports: [TokenService, UsersService, ThrottlerModule],
 })

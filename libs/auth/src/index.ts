@@ -8,3 +8,4 @@ export * from './principal';
 export * from './token.service';
 export * from './users.service';
 export * from './throttling';
+export * from './actor.interceptor';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { DomainError, isUniqueViolation } from '@kouan/common';
+import { AuditService } from '@kouan/audit';
+import { DomainError, inTransaction, isUniqueViolation } from '@kouan/common';
 import { User, UserRole } from './entities/user.entity';
 import { hashPassword } from './password';
 import type { UserResponseDto } from './dto/create-user.dto';
@@ -16,7 +17,10 @@ export interface NewUser {
 
 @Injectable()
 export class UsersService {
-  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly audit: AuditService,
+  ) {}
 
   async create(input: NewUser): Promise<UserResponseDto> {
     const user = this.users.create({
@@ -27,7 +31,13 @@ export class UsersService {
       portCode: input.portCode ?? null,
     });
     try {
-      await this.users.insert(user);
+      await inTransaction(this.users.manager.connection, async (em) => {
+        await em.insert(User, user);
+        await this.audit.record(em, {
+          type: 'user.created', portCode: user.portCode,
+          data: { userId: user.id, email: user.email, role: user.role, firmId: user.firmId, portCode: user.portCode },
+        });
+      });
     } catch (e) {
       if (isUniqueViolation(e, 'uq_users_email')) throw new DomainError('duplicate_email', 'a user with that email exists');
       throw e;

@@ -13,6 +13,15 @@ interface EventRow {
   data: DomainEvent['data'];
 }
 
+export interface AuditEventRow {
+  occurred_at: Date;
+  type: string;
+  actor: Record<string, string> | null;
+  port_code: string;
+  booking_id: string;
+  data: Record<string, unknown>;
+}
+
 const toEvent = (r: EventRow): DomainEvent => ({
   seq: r.seq, id: r.id, type: r.type, bookingId: r.booking_id, firmId: r.firm_id, occurredAt: r.occurred_at.toISOString(), data: r.data,
 });
@@ -36,5 +45,20 @@ export class BookingEventsRepository {
 
   async markRelayed(em: EntityManager, events: DomainEvent[]): Promise<void> {
     await em.query('UPDATE booking_events SET relayed_at = now() WHERE seq = ANY($1::bigint[])', [events.map((e) => e.seq)]);
+  }
+
+  /**
+   * The events as the audit trail records them: who (the event's actor), when, and the booking's status before
+   * (the status its previous event left; a booking's events are in its order, each change locking its row).
+   */
+  async forAudit(em: EntityManager, events: DomainEvent[]): Promise<AuditEventRow[]> {
+    return rows<AuditEventRow>(
+      em,
+      `SELECT e.occurred_at, e.type, e.actor, e.port_code, e.booking_id,
+              e.data || jsonb_build_object('before', (SELECT p.data->>'status' FROM booking_events p
+                                                      WHERE p.booking_id = e.booking_id AND p.seq < e.seq ORDER BY p.seq DESC LIMIT 1)) AS data
+       FROM booking_events e WHERE e.seq = ANY($1::bigint[]) ORDER BY e.seq`,
+      [events.map((e) => e.seq)],
+    );
   }
 }

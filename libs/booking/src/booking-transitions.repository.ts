@@ -7,13 +7,14 @@ import { sourcesOf } from './booking-status';
 /**
  * Writes the event of the rows a statement's `moved` CTE changed, in that same statement: a change and its
  * announcement commit together or not at all. `moved` returns id, firm_id, port_code, direction, reference and
- * status; `extra` adds fields to `data` (an SQL jsonb expression over `m`, the moved row).
+ * status; `extra` adds fields to `data` (an SQL jsonb expression over `m`, the moved row); `actor` (jsonb) is who
+ * did it, by default the transaction's (kouan_actor(): set by inTransaction inside a request, else null).
  */
-export const EVENT = (type: BookingEventType, extra = `'{}'::jsonb`) => `ev AS (
-    INSERT INTO booking_events (type, booking_id, firm_id, port_code, data)
+export const EVENT = (type: BookingEventType, extra = `'{}'::jsonb`, actor = 'kouan_actor()') => `ev AS (
+    INSERT INTO booking_events (type, booking_id, firm_id, port_code, data, actor)
     SELECT '${type}', m.id, m.firm_id, m.port_code,
            jsonb_build_object('bookingId', m.id, 'reference', m.reference, 'status', m.status, 'portCode', m.port_code,
-                              'direction', m.direction) || ${extra}
+                              'direction', m.direction) || ${extra}, ${actor}
     FROM moved m
   )`;
 

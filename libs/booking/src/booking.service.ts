@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import type { Principal } from '@kouan/auth';
+import { actorOf, type Principal } from '@kouan/auth';
 import { AppConfig } from '@kouan/config';
 import { DomainError, inTransaction, isUniqueViolation, notFound, one, page, pgError, rows } from '@kouan/common';
 import type { Direction } from '@kouan/ports';
@@ -178,14 +178,16 @@ export class BookingService {
              s.service_date::date, $3, $4, $7, $8, $9, $10, $11, $12, $13
            FROM s, u
            RETURNING id, firm_id, port_code, direction, reference, status, slot_id
-         ), moved AS (SELECT * FROM b), ${EVENT('booking.created', `jsonb_build_object('slotId', m.slot_id)`)}
+         ), moved AS (SELECT * FROM b), ${EVENT('booking.created', `jsonb_build_object('slotId', m.slot_id)`, '$14::jsonb')}
          SELECT EXISTS (SELECT 1 FROM parties) AS parties, s.*, EXISTS (SELECT 1 FROM u) AS quota_ok,
                 (SELECT reference FROM b) AS reference,
                 CASE WHEN s.port_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM u)
                      THEN kouan_refuse('quota_exceeded:' || s.quota || ':' || s.quota_halved) END AS refused
          FROM (VALUES (1)) AS one_row (x) LEFT JOIN s ON true`,
         [dto.slotId, firmId, dto.vehicleId, dto.driverId, id, referenceSuffix(), hashDriverCode(this.config.env.jwtSecret, id, driverCode),
-          dto.cargo.description, dto.cargo.hsCode, dto.cargo.weightKg, dto.cargo.perishable, dto.cargo.declarationNo ?? null, p.sub],
+          dto.cargo.description, dto.cargo.hsCode, dto.cargo.weightKg, dto.cargo.perishable, dto.cargo.declarationNo ?? null, p.sub,
+          // Named here too: without an Idempotency-Key the statement runs on its own, outside inTransaction.
+          JSON.stringify(actorOf(p))],
       );
     } catch (e) {
       if (isUniqueViolation(e, 'uq_bookings_active_vehicle_port_day')) {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { isFirmUser, type Principal } from '@kouan/auth';
-import { DomainError, notFound } from '@kouan/common';
+import { DomainError, inTransaction, notFound } from '@kouan/common';
 import { isoInZone } from '@kouan/ports/slot-grid';
 import { BookingTransitions } from './booking-transitions.repository';
 import type { PortStandingDto, StandingDto, WaiverDto } from './dto/strikes.dto';
@@ -26,7 +26,7 @@ export class StrikesService {
   async waive(p: Principal, bookingId: string, reason: string): Promise<WaiverDto> {
     const b = await this.repo.waivable(bookingId);
     if (!b || (p.role === 'port_staff' && p.portCode !== b.port_code)) throw notFound('booking');
-    const done = await this.transitions.waive(this.ds, bookingId, reason, p.sub);
+    const done = await inTransaction(this.ds, (em) => this.transitions.waive(em, bookingId, reason, p.sub));
     if (!done) {
       // Read again: a waiver racing this one may have landed in between.
       const now = (await this.repo.waivable(bookingId)) ?? b;

@@ -10,3 +10,4 @@ export * from './json-body';
 export * from './openapi';
 export * from './pagination.dto';
 export * from './clock';
+export * from './actor';

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { actorContext } from './actor';
 
 export interface PgErrorInfo {
   code: string;
@@ -21,12 +22,17 @@ const RETRYABLE = new Set(['40001', '40P01']);
 
 /**
  * Runs `work` in one READ COMMITTED transaction. A deadlock or serialization failure rolls everything
- * back, so the work is simply tried again (a few times) instead of surfacing a 500.
+ * back, so the work is simply tried again (a few times) instead of surfacing a 500. Inside a request, the
+ * transaction first names its actor to Postgres (`kouan_actor()`), for the events and audit rows it writes.
  */
 export async function inTransaction<T>(ds: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  const actor = actorContext.getStore();
+  const run = actor
+    ? (em: EntityManager) => em.query(`SELECT set_config('kouan.actor', $1, true)`, [JSON.stringify(actor)]).then(() => work(em))
+    : work;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ds.transaction(work);
+      return await ds.transaction(run);
     } catch (e) {
       const code = pgError(e)?.code;
       if (!code || !RETRYABLE.has(code) || attempt >= 5) throw e;

@@ -1,3 +1,4 @@
+import { AuditEntry, AuditPending } from '@kouan/audit/entities/audit.entities';
 import { User } from '@kouan/auth/entities/user.entity';
 import { BookingEvent } from '@kouan/booking/entities/booking-event.entity';
 import { Booking } from '@kouan/booking/entities/booking.entity';
@@ -18,4 +19,4 @@ import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '@kouan/webhook
 import { Slot, SlotFirmUsage } from '@kouan/ports/entities/slot.entity';
 
 export const ENTITIES = [Port, Lane, LaneStatusChange, Schedule, Slot, SlotFirmUsage, Firm, Vehicle, Driver, User, Booking, BookingEvent, IdempotencyKey, ParkingArea,
-  QueueState, QueueCount, WebhookEndpoint, WebhookDelivery, WebhookAttempt, Notification, PortFeeSchedule];
+  QueueState, QueueCount, WebhookEndpoint, WebhookDelivery, WebhookAttempt, Notification, PortFeeSchedule, AuditPending, AuditEntry];

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { DomainError, notFound, one, pgError, rows } from '@kouan/common';
+import { AuditService } from '@kouan/audit';
+import { DomainError, inTransaction, notFound, one, pgError, rows } from '@kouan/common';
 import areaSeed from './data/holding-areas.json';
 import type { CreateParkingAreaDto, ParkingAreaDto, ParkingDto, UpdateParkingAreaDto } from './dto/parking-area.dto';
 import { distanceM } from './geo';
@@ -70,7 +71,10 @@ export function toParkingDto(f: ParkingFacts): ParkingDto {
 
 @Injectable()
 export class ParkingService {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   async list(portCode: string): Promise<ParkingAreaDto[]> {
     const areas = await rows<AreaRow & { occupied: number }>(
@@ -87,9 +91,9 @@ export class ParkingService {
 
   async create(portCode: string, dto: CreateParkingAreaDto): Promise<ParkingAreaDto> {
     if (!(await one(this.ds, 'SELECT 1 FROM ports WHERE code = $1', [portCode]))) throw notFound(`port ${portCode}`);
-    const row = await this.write(() =>
+    const row = await this.write(portCode, (em) =>
       one<{ id: string }>(
-        this.ds,
+        em,
         `INSERT INTO parking_areas (port_code, name, lat, lon, radius_m, bays, reefer_bays, directions)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
         [portCode, dto.name, dto.lat, dto.lon, dto.radiusM, dto.bays, dto.reeferBays, dto.directions ?? {}],
@@ -99,9 +103,9 @@ export class ParkingService {
   }
 
   async update(portCode: string, id: string, dto: UpdateParkingAreaDto): Promise<ParkingAreaDto> {
-    const row = await this.write(() =>
+    const row = await this.write(portCode, (em) =>
       one<{ id: string }>(
-        this.ds,
+        em,
         `UPDATE parking_areas SET name = COALESCE($3, name), lat = COALESCE($4, lat), lon = COALESCE($5, lon),
            radius_m = COALESCE($6, radius_m), bays = COALESCE($7, bays), reefer_bays = COALESCE($8, reefer_bays),
            directions = COALESCE($9, directions)
@@ -120,10 +124,20 @@ export class ParkingService {
     return area;
   }
 
-  /** Constraint violations are the caller's mistake: a taken name or more powered bays than bays. */
-  private async write<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * A change to a holding area, recorded in the audit trail with the area as it then is. Constraint violations
+   * are the caller's mistake: a taken name or more powered bays than bays.
+   */
+  private async write(portCode: string, work: (em: EntityManager) => Promise<{ id: string } | undefined>): Promise<{ id: string } | undefined> {
     try {
-      return await work();
+      return await inTransaction(this.ds, async (em) => {
+        const row = await work(em);
+        if (row) {
+          const area = await one(em, 'SELECT * FROM parking_areas WHERE id = $1', [row.id]);
+          await this.audit.record(em, { type: 'parking_area.saved', portCode, data: { area } });
+        }
+        return row;
+      });
     } catch (e) {
       const pg = pgError(e);
       if (pg?.constraint === 'uq_parking_areas_port_name') throw new DomainError('conflict', 'the port already has an area of that name');

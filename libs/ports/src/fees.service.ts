@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import type { Principal } from '@kouan/auth';
+import { AuditService } from '@kouan/audit';
 import { DomainError, inTransaction, notFound, one, rows } from '@kouan/common';
 import { feeNamesProblem, FeesDto, PutFeesDto } from './dto/fees.dto';
 import type { FeeItem } from './entities/fee-schedule.entity';
@@ -25,6 +26,7 @@ export class FeesService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly ports: PortsService,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -45,13 +47,15 @@ export class FeesService {
     }
     const row = await inTransaction(this.ds, async (em) => {
       await em.query('SELECT 1 FROM ports WHERE code = $1 FOR UPDATE', [code]);
-      return one<FeeRow>(
+      const published = await one<FeeRow>(
         em,
         `INSERT INTO port_fees (port_code, version, effective_from, currency, items, created_by)
          SELECT $1::varchar, COALESCE(max(version), 0) + 1, $2::date, $3, $4::jsonb, $5 FROM port_fees WHERE port_code = $1::varchar
          RETURNING ${FEE_COLUMNS}`,
         [code, dto.effectiveFrom, dto.currency, JSON.stringify(dto.items), p.sub],
       );
+      await this.audit.record(em, { type: 'fees.published', portCode: code, data: { ...toDto(published as FeeRow) } });
+      return published;
     });
     return toDto(row as FeeRow);
   }

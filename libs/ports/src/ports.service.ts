@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
+import { AuditService } from '@kouan/audit';
 import { ParkingService } from '@kouan/parking/parking.service';
 import { DomainError, inTransaction, notFound, page, rows } from '@kouan/common';
 import type { PaginationQueryDto } from '@kouan/common';
@@ -21,6 +22,7 @@ export class PortsService {
     @InjectRepository(Port) private readonly ports: Repository<Port>,
     @InjectRepository(Schedule) private readonly schedules: Repository<Schedule>,
     private readonly parking: ParkingService,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -83,6 +85,7 @@ export class PortsService {
     }
     const plan = { slotMinutes: dto.slotMinutes, openFrom, openTo };
     return inTransaction(this.ds, async (em) => {
+      const before = await em.findOne(Schedule, { where: { portCode: code }, lock: { mode: 'pessimistic_write' } });
       await em.query(
         `INSERT INTO schedules (port_code, slot_minutes, capacity_export, capacity_import, open_from, open_to,
            firm_quota_percent, horizon_days, early_arrival_minutes, check_in_grace_minutes, called_timeout_minutes,
@@ -124,7 +127,9 @@ export class PortsService {
         [code, dto.capacity.export, dto.capacity.import],
       );
       const saved = await em.findOneByOrFail(Schedule, { portCode: code });
-      return toScheduleDto(saved, port.timeZone);
+      const after = toScheduleDto(saved, port.timeZone);
+      await this.audit.record(em, { type: 'schedule.updated', portCode: code, data: { before: before && toScheduleDto(before, port.timeZone), after } });
+      return after;
     });
   }
 }

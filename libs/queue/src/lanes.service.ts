@@ -5,6 +5,7 @@ import { assertPortScope, Principal } from '@kouan/auth';
 import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
 import { illegalMove } from '@kouan/booking/booking-status';
 import type { BookingStatus } from '@kouan/booking/booking-status';
+import { AuditService } from '@kouan/audit';
 import { DomainError, inTransaction, notFound, one } from '@kouan/common';
 import type { LaneStatus } from '@kouan/ports/entities/lane.entity';
 import { LanesRepository } from '@kouan/ports/lanes.repository';
@@ -32,6 +33,7 @@ export class LanesService {
     private readonly notifier: QueueNotifier,
     private readonly reader: QueueReadService,
     private readonly transitions: BookingTransitions,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -50,6 +52,7 @@ export class LanesService {
       if (!found) throw notFound('lane');
       const { version } = await lockQueue(em, port, found.direction);
       const updated = await this.lanes.setStatus(em, laneId, status, p.sub);
+      await this.audit.record(em, { type: 'lane.status', portCode: port, data: { laneId, lane: found.name, direction: found.direction, before: found.status, status } });
       return { view: updated as LaneView, delta: await this.reader.delta(em, port, found.direction, version, null) };
     });
     this.live.lane(port, view.direction, { port, laneId, status: view.status });

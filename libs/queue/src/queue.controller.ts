@@ -27,7 +27,7 @@ export class QueueController {
   ) {}
 
   @Get('kpis')
-  @Roles('port_admin', 'port_staff')
+  @Roles('port_admin', 'port_staff', 'regulator')
   @ApiBearerAuth()
   @ApiOkResponse({ type: [KpiDayDto] })
   @ApiErrors({ 400: 'also bad_request when to is before from or more than 92 days after it' }, 401, { 403: 'firm roles and drivers' }, { 404: 'the port (a port_staff sees only its own)' })

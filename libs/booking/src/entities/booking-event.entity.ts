@@ -37,6 +37,13 @@ export class BookingEvent {
   @Column({ type: 'jsonb' })
   data: BookingEventData;
 
+  /**
+   * Who made the change ({id, role, port?, firm?}), from the transaction's `kouan.actor` (set per request by
+   * inTransaction); null for the worker's rules over time. Read by the audit trail, never sent to webhooks.
+   */
+  @Column({ type: 'jsonb', nullable: true, default: () => 'kouan_actor()' })
+  actor: Record<string, string> | null;
+
   @Column({ name: 'relayed_at', type: 'timestamptz', nullable: true })
   relayedAt: Date | null;
 }

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { inTransaction, one, page } from '@kouan/common';
+import { ChainVerifier, chainHash, GENESIS, StoredRow } from './audit-chain';
+import { AuditRecord, AuditRepository } from './audit.repository';
+import type { AuditEntryDto, AuditQueryDto, AuditVerifyDto } from './dto/audit.dto';
+
+/** Entries chained per transaction: a burst goes in few of them, each well under a second. */
+const CHAIN_BATCH = 1000;
+/** Rows verify reads per query. */
+const VERIFY_PAGE = 5000;
+/** One chainer at a time across every worker: the chain has one writer. */
+const CHAIN_LOCK = "hashtext('kouan:audit-chain')";
+
+/**
+ * The tamper-evident audit trail (docs/audit.md): who did what to which booking or port setting, when, before and
+ * after. Writers queue entries in their own transaction (`record`); the worker chains them (`chain`); regulators
+ * and port admins read and verify.
+ */
+@Injectable()
+export class AuditService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly repo: AuditRepository,
+  ) {}
+
+  /** Records a staff action with the transaction that makes it (actor: the request's, from kouan_actor()). */
+  record(em: EntityManager, entry: Omit<AuditRecord, 'at' | 'actor'>): Promise<void> {
+    return this.repo.enqueue(em, [entry]);
+  }
+
+  /** Queues entries that name their own time and actor (booking events, copied by the relay). */
+  enqueue(em: EntityManager, entries: AuditRecord[]): Promise<void> {
+    return this.repo.enqueue(em, entries);
+  }
+
+  /**
+   * Appends the oldest pending entries to the chain, in one transaction under the chain's lock: each gets the next
+   * seq and the hash of the one before. Returns how many it chained (0 when another chainer holds the lock).
+   */
+  async chain(): Promise<number> {
+    return inTransaction(this.ds, async (em) => {
+      const locked = await one<{ ok: boolean }>(em, `SELECT pg_try_advisory_xact_lock(${CHAIN_LOCK}) AS ok`);
+      if (!locked?.ok) return 0;
+      const pending = await this.repo.drain(em, CHAIN_BATCH);
+      if (!pending.length) return 0;
+      const head = await this.repo.head(em);
+      let seq = head ? Number(head.seq) : 0;
+      let prevHash = head?.hash ?? GENESIS;
+      const chained: StoredRow[] = pending.map((p) => {
+        seq += 1;
+        const row = { seq, at: p.at.getTime(), type: p.type, actor: p.actor, portCode: p.port_code, bookingId: p.booking_id, data: p.data };
+        const hash = chainHash(prevHash, row);
+        const stored = { ...row, prevHash, hash };
+        prevHash = hash;
+        return stored;
+      });
+      await this.repo.append(em, chained);
+      return chained.length;
+    });
+  }
+
+  async list(q: AuditQueryDto): Promise<AuditEntryDto[]> {
+    const found = await this.repo.list({ port: q.port, from: q.from, to: q.to, ...page(q) });
+    return found.map((r) => ({
+      seq: r.seq, at: new Date(r.at).toISOString(), type: r.type, actor: r.actor as AuditEntryDto['actor'], portCode: r.portCode,
+      bookingId: r.bookingId, data: r.data as Record<string, unknown>, prevHash: r.prevHash, hash: r.hash,
+    }));
+  }
+
+  /** Re-computes the whole chain from its first row, page by page; stops at the first bad row. */
+  async verify(): Promise<AuditVerifyDto> {
+    const verifier = new ChainVerifier();
+    let after = '0';
+    for (;;) {
+      const batch = await this.repo.chainPage(after, VERIFY_PAGE);
+      if (!batch.length || !verifier.feed(batch) || batch.length < VERIFY_PAGE) break;
+      after = batch[batch.length - 1].seqText;
+    }
+    const r = verifier.result;
+    return { ok: r.firstBadSeq === null, ...r };
+  }
+}

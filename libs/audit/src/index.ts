@@ -1,0 +1,4 @@
+export * from './audit.module';
+export * from './audit.service';
+export * from './audit-chain';
+export * from './entities/audit.entities';
