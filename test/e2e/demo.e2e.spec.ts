@@ -33,5 +33,8 @@ describe('npm run demo', () => {
     const count = (s: string) => statuses.find((r) => r.status === s)?.n ?? 0;
     expect(count('checked_in') + count('called') + count('completed')).toBe(done.checkedIn);
     expect(count('completed')).toBe(done.completed);
+    const [{ arrived }] = await api.ds.query(`SELECT count(*)::int AS arrived FROM bookings WHERE yard_arrived_at IS NOT NULL`);
+    expect(arrived).toBe(done.yardArrived);
+    expect(text).toMatch(/\/yard {2}as yard\.mohan\.\S+@demo\.kouan \/ demo-yard-password/);
   });
 });

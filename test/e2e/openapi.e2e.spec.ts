@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { UsersService } from '@kouan/auth';
-import { API, bearer, cargo, createFirm, DEFAULT_SCHEDULE, portDate, putSchedule, startApi, TestApi, TestFirm } from '../support/harness';
+import { API, bearer, cargo, createFirm, DEFAULT_SCHEDULE, portDate, portStaffToken, putSchedule, startApi, TestApi, TestFirm } from '../support/harness';
 import { OpenApiChecker } from '../support/openapi';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -398,6 +398,25 @@ describe('the OpenAPI document describes the real answers', () => {
     const twinIn = await expectStatus(201, 'post', `${API}/ports/${PORT}/check-ins`, { token: staff, body: { plate: b.plate, bookingId: twinBooking.body.id } });
     expect(twinIn.body.bookingId).toBe(twinBooking.body.id);
     await expectStatus(200, 'post', `${API}/bookings/${b.bookingId}/complete`, { token: staff });
+    // The yard, in call order: b left its lane and is awaited until the yard confirms it, once; a (skipped, called again) is still called.
+    const yard = await portStaffToken(api, PORT, 'yard_staff');
+    const yardUrl = `${API}/ports/${PORT}/yard`;
+    const awaited = await expectStatus(200, 'get', yardUrl, { token: yard, query: { direction: 'export' } });
+    expect(awaited.body.called).toEqual([
+      expect.objectContaining({ bookingId: b.bookingId, status: 'completed' }),
+      expect.objectContaining({ bookingId: a.bookingId, status: 'called', completedAt: null }),
+    ]);
+    await expectStatus(404, 'get', `${API}/ports/HEKOU/yard`, { token: yard, query: { direction: 'export' } });
+    await expectStatus(403, 'get', yardUrl, { token: firm.adminToken, query: { direction: 'export' } });
+    await expectStatus(400, 'get', yardUrl, { token: yard, query: { direction: 'sideways' } });
+    await expectStatus(401, 'get', yardUrl, { query: { direction: 'export' } });
+    await expectStatus(409, 'post', `${API}/bookings/${twinBooking.body.id}/yard-arrival`, { token: yard }, 'illegal_transition');
+    await expectStatus(200, 'post', `${API}/bookings/${b.bookingId}/yard-arrival`, { token: yard });
+    await expectStatus(409, 'post', `${API}/bookings/${b.bookingId}/yard-arrival`, { token: yard }, 'conflict');
+    await expectStatus(404, 'post', `${API}/bookings/${randomUUID()}/yard-arrival`, { token: yard });
+    await expectStatus(400, 'post', `${API}/bookings/x/yard-arrival`, { token: yard });
+    await expectStatus(403, 'post', `${API}/bookings/${b.bookingId}/yard-arrival`, { token: firm.adminToken });
+    await expectStatus(401, 'post', `${API}/bookings/${b.bookingId}/yard-arrival`);
     await expectStatus(200, 'post', `${API}/bookings/${a.bookingId}/no-show`, { token: staff });
     await expectStatus(404, 'post', `${API}/bookings/${randomUUID()}/no-show`, { token: staff });
     await expectStatus(400, 'post', `${API}/bookings/x/skip`, { token: staff });

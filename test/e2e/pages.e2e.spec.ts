@@ -7,7 +7,7 @@ import { until } from '../support/processes';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 /**
- * The pages served by the API (/d, /board/:port, /staff, /firm) in a real browser: Debian's Chromium driven by
+ * The pages served by the API (/d, /board/:port, /staff, /yard, /firm) in a real browser: Debian's Chromium driven by
  * playwright-core. No browser, no pass: CI installs Chromium (.ci/run), and a missing one fails here loudly.
  */
 const IMG = join(__dirname, '..', '..', 'docs', 'img');
@@ -95,10 +95,10 @@ describe('pages (browser)', () => {
     await api?.close();
   });
 
-  it('serves the four pages and their assets with a CSP, and they load without console errors', async () => {
+  it('serves the five pages and their assets with a CSP, and they load without console errors', async () => {
     await openAllDay('MOHAN');
     const { page, errors } = await open();
-    for (const path of ['/d', '/staff', '/firm', '/board/MOHAN']) {
+    for (const path of ['/d', '/staff', '/yard', '/firm', '/board/MOHAN']) {
       const res = await page.goto(api.url + path);
       expect(res?.status()).toBe(200);
       const headers = res!.headers();

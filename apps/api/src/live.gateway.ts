@@ -27,7 +27,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * socket.io `/live`. Authenticated at the handshake with the same tokens as HTTP (a bad token is refused;
- * no token is a public board viewer). Rooms: booking:<id> (driver), firm:<id>, staff:<port>, and
+ * no token is a public board viewer). Rooms: booking:<id> (driver), firm:<id>, staff:<port>, yard:<port>, and
  * port:<code>:<direction> for board subscribers. Queue changes arrive once per change from Redis as small
  * deltas (any process may have made them); LiveQueues keeps each queue in memory, and what changed is sent
  * here to this process's own sockets only.
@@ -81,6 +81,9 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       }
     } else if (p.role === 'port_staff' && p.portCode) {
       await socket.join(rooms.staff(p.portCode));
+    } else if (p.role === 'yard_staff' && p.portCode) {
+      // yard:update only: the yard console reads its first view over HTTP (GET /ports/:code/yard), as the lane console does.
+      await socket.join(rooms.yard(p.portCode));
     }
   }
 

@@ -12,7 +12,7 @@ import { Public } from '@kouan/auth';
 export const PAGES_DIR = join(__dirname, 'pages');
 
 /** Paths the pages answer on, outside the /api/v1 prefix. */
-export const PAGE_ROUTES = ['d', 'staff', 'firm', 'board/:port', 'assets/:file'];
+export const PAGE_ROUTES = ['d', 'staff', 'yard', 'firm', 'board/:port', 'assets/:file'];
 
 /** Same-origin only, no inline script or style; socket.io's polling and WebSocket are same-origin too. */
 export const PAGES_CSP = [
@@ -50,7 +50,7 @@ function asset(name: string, text: string): Asset {
 }
 
 /**
- * The driver, staff, firm and board pages: plain HTML, CSS and a little JavaScript, read once at boot and kept
+ * The driver, staff, yard, firm and board pages: plain HTML, CSS and a little JavaScript, read once at boot and kept
  * gzipped in memory. Border connections are slow, so assets carry a content hash and are cached for a year;
  * pages revalidate with an ETag (a 304 is a few hundred bytes).
  */
@@ -100,6 +100,11 @@ export class PagesController {
   @Get('staff')
   staff(@Req() req: Request, @Res() res: Response): void {
     this.send(req, res, this.files.pages.get('staff'), 'no-cache');
+  }
+
+  @Get('yard')
+  yard(@Req() req: Request, @Res() res: Response): void {
+    this.send(req, res, this.files.pages.get('yard'), 'no-cache');
   }
 
   @Get('firm')

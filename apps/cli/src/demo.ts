@@ -5,12 +5,13 @@ import { DateTime } from 'luxon';
  * `npm run demo`: a realistic day at Mohan loaded into the running system through its own API (so every page,
  * socket and rule sees it as it would see real work): three firms with dispatchers, trucks and drivers speaking
  * zh, lo, th, vi, my and en; bookings across today's export and import slots; the trucks whose slots have begun
- * checked in at the gate, and the oldest of them called and through the lanes. Prints the logins.
+ * checked in at the gate, and the oldest of them called and through the lanes; the yard has confirmed all of those
+ * but the last of each direction, which it still awaits. Prints the logins.
  */
 
 const PORT = 'MOHAN';
 const ZONE = 'Asia/Shanghai';
-const PASSWORD = { staff: 'demo-staff-password', firmAdmin: 'demo-firm-password', dispatcher: 'demo-dispatch-password' };
+const PASSWORD = { staff: 'demo-staff-password', yard: 'demo-yard-password', firmAdmin: 'demo-firm-password', dispatcher: 'demo-dispatch-password' };
 const FIRMS = [
   { name: 'Xishuangbanna Cold Chain', country: 'CN', languages: ['zh', 'zh', 'zh', 'en'] },
   { name: 'Lao Cargo Express', country: 'LA', languages: ['lo', 'lo', 'th', 'vi'] },
@@ -39,7 +40,7 @@ interface Booked {
   direction: string;
 }
 
-export async function runDemo(o: DemoOptions): Promise<{ bookings: number; checkedIn: number; completed: number }> {
+export async function runDemo(o: DemoOptions): Promise<{ bookings: number; checkedIn: number; completed: number; yardArrived: number }> {
   const call = async (method: string, path: string, body?: unknown, token?: string): Promise<Record<string, unknown>> => {
     const res = await fetch(`${o.url}/api/v1${path}`, {
       method,
@@ -61,6 +62,9 @@ export async function runDemo(o: DemoOptions): Promise<{ bookings: number; check
   const staffEmail = `staff.mohan.${tag}@demo.kouan`;
   await call('POST', `/ports/${PORT}/staff`, { email: staffEmail, password: PASSWORD.staff }, admin);
   const staff = await login(staffEmail, PASSWORD.staff);
+  const yardEmail = `yard.mohan.${tag}@demo.kouan`;
+  await call('POST', `/ports/${PORT}/staff`, { email: yardEmail, password: PASSWORD.yard, role: 'yard_staff' }, admin);
+  const yard = await login(yardEmail, PASSWORD.yard);
 
   const today = DateTime.now().setZone(ZONE).toISODate() as string;
   const slots: Record<string, Array<{ id: string; startsAt: string; bookable: boolean; available: number }>> = {};
@@ -115,25 +119,34 @@ export async function runDemo(o: DemoOptions): Promise<{ bookings: number; check
   // The lanes: the first half of the waiting trucks have been called and are through; one is on its way now.
   const lanes = (await call('GET', `/ports/${PORT}`)).lanes as Array<{ id: string; direction: string }>;
   let completed = 0;
+  let yardArrived = 0;
   for (const direction of ['export', 'import']) {
     const lane = lanes.find((l) => l.direction === direction);
     if (!lane) continue;
     const queue = await call('GET', `/ports/${PORT}/queue?direction=${direction}`);
     const waiting = (queue.entries as unknown[]).length;
+    const through: string[] = [];
     for (let k = 0; k < Math.floor(waiting / 2); k++) {
       const called = await call('POST', `/ports/${PORT}/lanes/${lane.id}/call-next`, undefined, staff);
       await call('POST', `/bookings/${called.bookingId as string}/complete`, undefined, staff);
+      through.push(called.bookingId as string);
       completed += 1;
+    }
+    // The yard has seen all but the last one through its gate: /yard shows that one still on its way.
+    for (const id of through.slice(0, -1)) {
+      await call('POST', `/bookings/${id}/yard-arrival`, undefined, yard);
+      yardArrived += 1;
     }
     if (waiting > 1) await call('POST', `/ports/${PORT}/lanes/${lane.id}/call-next`, undefined, staff);
   }
 
   const driver = booked.find((b) => b.startsAt > now) ?? booked[0];
-  o.say(`Demo day at ${PORT} (${today}): ${booked.length} bookings, ${checkedIn} checked in, ${completed} through the lanes.`);
+  o.say(`Demo day at ${PORT} (${today}): ${booked.length} bookings, ${checkedIn} checked in, ${completed} through the lanes, ${yardArrived} at the yard.`);
   o.say(`Open ${o.url}/board/${PORT}  (public board)`);
   o.say(`     ${o.url}/staff  as ${staffEmail} / ${PASSWORD.staff}`);
+  o.say(`     ${o.url}/yard  as ${yardEmail} / ${PASSWORD.yard}`);
   o.say(`     ${o.url}/firm  as one of:`);
   for (const line of logins) o.say(line);
   if (driver) o.say(`     ${o.url}/d  with reference ${driver.reference} and driver code ${driver.driverCode}`);
-  return { bookings: booked.length, checkedIn, completed };
+  return { bookings: booked.length, checkedIn, completed, yardArrived };
 }

@@ -11,7 +11,7 @@ import { AppConfig, KouanConfigModule } from '@kouan/config';
 import { Clock, loggerParams, SystemClock } from '@kouan/common';
 import { DbModule } from '@kouan/db';
 import { JobsModule, PurgeIdempotencyKeysJob } from '@kouan/jobs';
-import { ExpireOverdueJob, QueueNotifier, QueueReadService } from '@kouan/queue';
+import { ExpireOverdueJob, QueueNotifier, QueueReadService, YardLiveConsumer, YardService } from '@kouan/queue';
 import { NotifyModule } from '@kouan/notify';
 import { RealtimeModule } from '@kouan/realtime';
 import { WebhookDispatcher, WebhookFanOutConsumer, WebhooksRepository } from '@kouan/webhooks';
@@ -37,7 +37,7 @@ export class WorkerModule {
         NotifyModule,
         AuditModule,
       ],
-      providers: [{ provide: Clock, useClass: SystemClock }, AuditTrail, BookingDeadlinesRepository, DeadlineJobs, BookingEventsRepository, BookingLiveConsumer, WebhooksRepository, WebhookFanOutConsumer, WebhookDispatcher, BookingTransitions, OutboxRelay, JobDispatcher, MaintenanceProcessor, RecurringJobs, PurgeIdempotencyKeysJob, ExpireOverdueJob, RemindDriversJob, QueueReadService, QueueNotifier],
+      providers: [{ provide: Clock, useClass: SystemClock }, AuditTrail, BookingDeadlinesRepository, DeadlineJobs, BookingEventsRepository, BookingLiveConsumer, WebhooksRepository, WebhookFanOutConsumer, WebhookDispatcher, BookingTransitions, OutboxRelay, JobDispatcher, MaintenanceProcessor, RecurringJobs, PurgeIdempotencyKeysJob, ExpireOverdueJob, RemindDriversJob, QueueReadService, QueueNotifier, YardService, YardLiveConsumer],
     };
   }
 }

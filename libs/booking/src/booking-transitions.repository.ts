@@ -133,6 +133,25 @@ export class BookingTransitions {
     ));
   }
 
+  /**
+   * Stamps a truck's arrival at the yard: a completed truck (the lane let it go), or a called one completed
+   * just before in the same transaction (the yard saw it first). Once only; `port` scopes it to that port's
+   * trucks. Undefined when the truck was never called (or was put back, or is a no-show), already arrived, or is
+   * not of that port.
+   */
+  yardArrival(em: EntityManager, id: string, port: string | null = null): Promise<{ yard_arrived_at: Date } | undefined> {
+    return one(
+      em,
+      `WITH moved AS (
+         UPDATE bookings b SET yard_arrived_at = now(), updated_at = now()
+         WHERE b.id = $1 AND b.status = 'completed' AND b.yard_arrived_at IS NULL AND ($2::text IS NULL OR b.port_code = $2)
+         RETURNING ${MOVED}, b.yard_arrived_at, b.lane_id
+       ), ${EVENT('booking.yard_arrived', `jsonb_build_object('yardArrivedAt', m.yard_arrived_at, 'laneId', m.lane_id)`)}
+       SELECT yard_arrived_at FROM moved`,
+      [id, port],
+    );
+  }
+
   /** called → no_show at any time; booked → no_show only once its check-in window has closed (database clock). */
   async noShow(em: EntityManager, id: string): Promise<boolean> {
     return Boolean(await one(

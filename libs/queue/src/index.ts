@@ -6,3 +6,5 @@ export * from './queue-notifier';
 export * from './queue-read.service';
 export * from './queue.module';
 export * from './live-queue';
+export * from './yard.service';
+export * from './yard-live.consumer';

@@ -9,7 +9,9 @@ import type { BookingUpdate, LaneTimingView, LaneView, QueueDelta, QueueSnapshot
 import { bookingUpdate } from '@kouan/realtime/queue-views';
 import { estimateEta } from './eta';
 import type { DriverTripDto } from './dto/queue.dto';
-import { type DetailRow, detailRows, firmActiveTrucks, type LaneRow, laneRows, portExists, queueOfBooking, queueVersion, tripRow } from './queue.repository';
+import {
+  type DetailRow, detailRows, firmActiveTrucks, headRows, type LaneRow, laneRows, portExists, queueOfBooking, queueVersion, tripRow,
+} from './queue.repository';
 
 const REASON_BY_STATUS: Record<string, BookingUpdate['reason']> = {
   booked: 'not_checked_in',
@@ -82,6 +84,15 @@ export class QueueReadService {
       moved: s.trucks.filter((t) => t.bookingId !== joined),
       texts: s.texts,
     };
+  }
+
+  /**
+   * The first `limit` waiting trucks of a queue with their places and ETAs (the yard's "next"), read with `em`;
+   * the rest of the line is ordered but not read.
+   */
+  async head(em: EntityManager, port: string, direction: string, limit: number): Promise<QueueTruck[]> {
+    const { lanes, defaultServiceMinutes } = await laneRows(em, port, direction);
+    return this.build(port, direction, 0, lanes, defaultServiceMinutes, await headRows(em, port, direction, limit)).trucks;
   }
 
   /** The state a driver sees (GET /driver/booking, and at once on reconnecting). */

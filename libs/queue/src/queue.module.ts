@@ -9,11 +9,13 @@ import { LanesService } from './lanes.service';
 import { OutcomeController, QueueController } from './queue.controller';
 import { QueueNotifier } from './queue-notifier';
 import { QueueReadService } from './queue-read.service';
+import { YardArrivalController, YardController } from './yard.controller';
+import { YardService } from './yard.service';
 
 @Module({
   imports: [BookingModule, ParkingModule, PortsModule],
-  controllers: [QueueController, OutcomeController, DriverController],
-  providers: [QueueReadService, QueueNotifier, CheckInService, LanesService, KpisService],
+  controllers: [QueueController, OutcomeController, DriverController, YardController, YardArrivalController],
+  providers: [QueueReadService, QueueNotifier, CheckInService, LanesService, KpisService, YardService],
   exports: [QueueReadService],
 })
 export class QueueModule {}

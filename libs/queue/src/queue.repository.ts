@@ -244,6 +244,20 @@ export function detailRows(
   );
 }
 
+/** Details of the first `limit` waiting trucks, in queue order, with their places. */
+export function headRows(em: EntityManager, port: string, direction: string, limit: number): Promise<DetailRow[]> {
+  // The order is computed over the whole line once (MATERIALIZED); details are joined for the head alone.
+  return rows<DetailRow>(
+    em,
+    `WITH q AS MATERIALIZED (${WAITING_ORDER}), h AS (SELECT * FROM q ORDER BY position LIMIT $3)
+     SELECT x.*, h.green, h.position FROM (${DETAILS}
+       WHERE b.port_code = $1 AND b.direction = $2 AND b.id IN (SELECT id FROM h)) x
+     JOIN h ON h.id = x.id
+     ORDER BY h.position`,
+    [port, direction, limit],
+  );
+}
+
 /** A firm's trucks in a queue now (checked in or called), by port and direction. */
 export function firmActiveTrucks(db: DataSource | EntityManager, firmId: string): Promise<Array<{ port_code: string; direction: string; ids: string[] }>> {
   return rows(

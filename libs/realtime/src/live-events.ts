@@ -10,6 +10,8 @@ export const rooms = {
   board: (port: string, direction: string) => `port:${port}:${direction}`,
   /** Port staff of one port: unmasked queue views. */
   staff: (port: string) => `staff:${port}`,
+  /** Yard staff of one port: yard:update (the port's staff get it through their own room). */
+  yard: (port: string) => `yard:${port}`,
 };
 
 export type EtaReason = 'lane_paused' | 'lane_closed' | 'not_checked_in' | 'called' | 'completed' | 'cancelled' | 'no_show' | 'reminder';
@@ -102,8 +104,46 @@ export interface ServerToClientEvents {
   'lane:update': (u: LaneUpdate) => void;
   'slots:update': (u: SlotsUpdate) => void;
   'declaration:update': (u: DeclarationUpdate) => void;
+  /** A port's yard view of one direction, whole (GET /ports/:code/yard): to the port's yard and staff rooms. */
+  'yard:update': (u: YardUpdate) => void;
   /** The socket's token has expired: sent just before the server disconnects it. */
   'session:expired': (u: SessionExpired) => void;
+}
+
+/** A truck the yard is waiting for: called onto a lane, or completed there and not yet confirmed at the yard. */
+export interface YardCalledTruck {
+  bookingId: string;
+  reference: string;
+  plate: string;
+  status: 'called' | 'completed';
+  lane: { id: string; name: string };
+  calledAt: string;
+  /** When the lane completed it; null while it is still called. */
+  completedAt: string | null;
+  /** Whole minutes from the call to when the view was read. */
+  minutesSinceCall: number;
+}
+
+/** One of the next trucks to be called, with its place in the line and ETA to a lane. */
+export interface YardNextTruck {
+  bookingId: string;
+  position: number;
+  plate: string;
+  reference: string;
+  etaMinutes: number | null;
+}
+
+/**
+ * The yard's view of one port and direction: the trucks it is waiting for in call order, then the next ones in
+ * line. Small (the called list is as long as the lanes are many, `next` is capped), so every change sends it whole.
+ */
+export interface YardUpdate {
+  port: string;
+  direction: string;
+  /** When it was read. */
+  at: string;
+  called: YardCalledTruck[];
+  next: YardNextTruck[];
 }
 
 /** Customs' answer to a booking's declaration, to its driver and firm. */

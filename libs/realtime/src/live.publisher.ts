@@ -6,6 +6,7 @@ import { AppConfig } from '@kouan/config';
 import { createRedis, droppingPublisher, FAIL_FAST, readyWithin, warnGate } from '@kouan/db/redis-client';
 import {
   BookingUpdate, DeclarationUpdate, LIVE_NAMESPACE, LaneUpdate, QUEUE_DELTA_EVENT, QueueDelta, rooms, ServerToClientEvents, SlotsUpdate,
+  YardUpdate,
 } from './live-events';
 
 /** The Redis key the socket.io adapter and this emitter share. */
@@ -83,6 +84,11 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
   /** A change to one booking outside any queue (cancel, reschedule): its driver and its firm hear of it. */
   booking(firmId: string, update: BookingUpdate): void {
     this.emitter.to([rooms.booking(update.bookingId), rooms.firm(firmId)]).emit('booking:update', update);
+  }
+
+  /** The yard view of one port and direction, to that port's yard and its staff. */
+  yard(update: YardUpdate): void {
+    this.emitter.to([rooms.yard(update.port), rooms.staff(update.port)]).emit('yard:update', update);
   }
 
   slots(update: SlotsUpdate): void {

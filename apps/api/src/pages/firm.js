@@ -254,7 +254,8 @@
 
   // --- webhooks (firm admin) ---
   var EVENTS = ['booking.created', 'booking.cancelled', 'booking.rescheduled', 'booking.checked_in', 'booking.called',
-    'booking.requeued', 'booking.completed', 'booking.no_show', 'booking.waived', 'booking.reminder'];
+    'booking.requeued', 'booking.completed', 'booking.no_show', 'booking.waived', 'booking.reminder',
+    'booking.yard_arrived'];
   K.fill($('hEvents'), [K.el('legend', { text: 'Events' })].concat(EVENTS.map(function (e) {
     return K.el('label', {}, [K.el('input', { type: 'checkbox', value: e, checked: e === 'booking.called' || e === 'booking.completed' ? 'checked' : null }), e]);
   })));

@@ -8,5 +8,6 @@ type QueueUpdateDelta = import('../../../../libs/realtime/src/live-events').Queu
 type StaffQueueUpdate = import('../../../../libs/realtime/src/live-events').StaffQueueUpdate;
 type StaffQueueUpdateDelta = import('../../../../libs/realtime/src/live-events').StaffQueueUpdateDelta;
 type LaneUpdate = import('../../../../libs/realtime/src/live-events').LaneUpdate;
+type YardUpdate = import('../../../../libs/realtime/src/live-events').YardUpdate;
 
 declare const io: (path: string, opts?: { auth?: { token?: string } }) => import('socket.io-client').Socket;

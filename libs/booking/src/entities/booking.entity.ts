@@ -45,6 +45,10 @@ import { DRIVER_CODE_LOCK_AFTER, DRIVER_CODE_PER_HOUR } from '../secrets';
 @Check('chk_bookings_waiver', `"waived_at" IS NULL OR ("status" = 'no_show' AND "waiver_reason" IS NOT NULL)`)
 // A firm's strikes: its no-shows of the last 30 days (libs/booking/src/strikes.ts), read by every booking.
 @Index('ix_bookings_firm_no_shows', ['firmId', 'noShowAt'], { where: `"status" = 'no_show'` })
+// The yard's awaited trucks: completed at the lane, not yet confirmed at the yard (docs/border.md, Yard hand-off).
+@Index('ix_bookings_yard_awaited', ['portCode', 'direction', 'completedAt'], { where: `"status" = 'completed' AND "yard_arrived_at" IS NULL` })
+// A truck reaches the yard only after leaving its lane: a yard arrival completes a called truck.
+@Check('chk_bookings_yard_arrived', `"yard_arrived_at" IS NULL OR "status" = 'completed'`)
 export class Booking {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -160,6 +164,10 @@ export class Booking {
 
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
   completedAt: Date | null;
+
+  /** When the yard confirmed the truck's arrival (POST /bookings/:id/yard-arrival); only a completed truck has one. */
+  @Column({ name: 'yard_arrived_at', type: 'timestamptz', nullable: true })
+  yardArrivedAt: Date | null;
 
   @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
   cancelledAt: Date | null;

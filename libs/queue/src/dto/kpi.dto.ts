@@ -31,4 +31,8 @@ export class KpiDayDto {
   @ApiProperty({ nullable: true, type: Number, description: 'no-shows ÷ booked' }) noShowRate: number | null;
   @ApiProperty({ type: WaitDto, description: 'check-in to call, minutes' }) waitMinutes: WaitDto;
   @ApiProperty({ type: ServiceDto, description: 'call to complete, minutes' }) serviceMinutes: ServiceDto;
+  @ApiProperty({
+    type: WaitDto,
+    description: "lane to yard: from the call to the yard's confirmation (POST /bookings/:id/yard-arrival), minutes, over the trucks the yard confirmed; null without any",
+  }) laneToYardMinutes: WaitDto;
 }

@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { assertPortScope, isPortStaff, Principal } from '@kouan/auth';
+import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
+import { DomainError, inTransaction, notFound } from '@kouan/common';
+import type { YardUpdate } from '@kouan/realtime/live-events';
+import { lockQueue } from './queue-lock';
+import { QueueNotifier } from './queue-notifier';
+import { QueueReadService } from './queue-read.service';
+import { arrivalTarget, awaitedRows } from './yard.repository';
+
+/** How many of the next trucks in line the yard sees. */
+export const YARD_NEXT = 10;
+
+/**
+ * The yard hand-off (docs/border.md): what the yard waits for, and its confirmation that a truck arrived, which
+ * closes the loop from the call and gives the KPIs their lane-to-yard time.
+ */
+@Injectable()
+export class YardService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly reader: QueueReadService,
+    private readonly transitions: BookingTransitions,
+    private readonly notifier: QueueNotifier,
+  ) {}
+
+  /** GET /ports/:code/yard: staff of another port, like an unknown port, get a 404. */
+  async view(p: Principal, port: string, direction: string): Promise<YardUpdate> {
+    assertPortScope(p, port);
+    if (!(await this.reader.portExists(port))) throw notFound(`port ${port}`);
+    return this.read(port, direction);
+  }
+
+  /** The yard view, in one REPEATABLE READ snapshot: a truck just called is in `called` or in `next`, never both. */
+  read(port: string, direction: string): Promise<YardUpdate> {
+    return this.ds.transaction('REPEATABLE READ', async (em) => {
+      const awaited = await awaitedRows(em, port, direction);
+      const head = await this.reader.head(em, port, direction, YARD_NEXT);
+      return {
+        port,
+        direction,
+        at: new Date().toISOString(),
+        called: awaited.map((a) => ({
+          bookingId: a.id, reference: a.reference, plate: a.plate, status: a.status, lane: { id: a.lane_id, name: a.lane_name },
+          calledAt: a.called_at.toISOString(), completedAt: a.completed_at?.toISOString() ?? null, minutesSinceCall: a.minutes,
+        })),
+        next: head.map((t) => ({
+          bookingId: t.bookingId, position: t.position as number, plate: t.plate, reference: t.reference, etaMinutes: t.etaMinutes,
+        })),
+      };
+    });
+  }
+
+  /**
+   * The yard confirms a truck. A called truck is completed first, in the same transaction: it has left its lane,
+   * which is free again; a completed one only gets its time. Once only: a second confirmation is a 409 conflict
+   * carrying the first one's time (the truck is already in, nothing changes). A truck never called, put back into
+   * the line or a no-show is a 409 illegal_transition; another port's booking, to port or yard staff, a 404.
+   */
+  async arrive(p: Principal, id: string): Promise<{ yardArrivedAt: string }> {
+    const b = await arrivalTarget(this.ds, id);
+    const port = isPortStaff(p) ? (p.portCode as string) : null;
+    if (!b || (port !== null && b.port_code !== port)) throw notFound('booking');
+    if (b.yard_arrived_at) throw alreadyArrived(b.yard_arrived_at);
+    const { stamped, delta } = await inTransaction(this.ds, async (em) => {
+      // Completing changes the queue (its called list, the lane's pace): under its lock, on a new version, as the lane does.
+      const version = b.status === 'called' ? (await lockQueue(em, b.port_code, b.direction)).version : null;
+      if (version !== null) await this.transitions.complete(em, id);
+      const stamped = await this.transitions.yardArrival(em, id, port);
+      return { stamped, delta: version === null ? null : await this.reader.delta(em, b.port_code, b.direction, version, null, [id]) };
+    });
+    if (delta) this.notifier.changed(delta);
+    if (stamped) return { yardArrivedAt: stamped.yard_arrived_at.toISOString() };
+    // Something moved it between the first read and the transaction: say what it is now.
+    const now = await arrivalTarget(this.ds, id);
+    if (now?.yard_arrived_at) throw alreadyArrived(now.yard_arrived_at);
+    throw new DomainError('illegal_transition', `a ${now?.status ?? b.status} booking cannot arrive at the yard (it must be called first)`, {
+      currentStatus: now?.status ?? b.status,
+    });
+  }
+}
+
+const alreadyArrived = (at: Date) =>
+  new DomainError('conflict', `the yard confirmed this truck already, at ${at.toISOString()}`, { yardArrivedAt: at.toISOString() });
