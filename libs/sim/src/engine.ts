@@ -1,7 +1,7 @@
 import { parseLocalDate, slotGrid } from '@kouan/ports/slot-grid';
 import type { SimParams } from './params';
 import type { SimTruck } from './population';
-import { leaveMerge, MergeState, waitingOrder } from './queue-order';
+import { MergeState, readmitBehindHead, takeHead } from './queue-order';
 
 /** The simulated day ends at the next local midnight: what is still waiting then is reported as such. */
 export const DAY_END = 1440;
@@ -244,25 +244,15 @@ export function runKouan(trucks: readonly SimTruck[], p: SimParams): Run {
 
   const noShow = (k: Booked, at: number) => Object.assign(outcomes[k.id], { leftAt: at, fate: 'no_show' });
 
-  const readmitBehindHead = (k: Booked, now: number) => {
-    const head = waitingOrder(waiting, now, merge)[0];
+  const readmit = (k: Booked, now: number) => {
     if (k.priority) greens[k.slot]--;
-    k.priority = false;
-    k.frontKey = ++seq;
-    waiting.push(k);
-    if (head) {
-      leaveMerge(merge, head, now);
-      head.frontKey = ++seq;
-    }
+    readmitBehindHead(waiting, k, now, merge, () => ++seq);
     call(now);
   };
 
   const call = (now: number) => {
     for (let lane = lanes.free(now); lane !== null && waiting.length; lane = lanes.free(now)) {
-      const k = waitingOrder(waiting, now, merge)[0];
-      leaveMerge(merge, k, now);
-      waiting.splice(waiting.indexOf(k), 1);
-      k.frontKey = null;
+      const k = takeHead(waiting, now, merge) as Booked;
       if (k.bay) holding.add(now, -1);
       if (k.overflow) {
         roadside.add(now, -1);
@@ -271,11 +261,11 @@ export function runKouan(trucks: readonly SimTruck[], p: SimParams): Run {
       k.bay = k.overflow = false;
       if (k.absence === 'skip' && !k.skipped) {
         k.skipped = true;
-        agenda.at(now + p.absentWaitMinutes, () => readmitBehindHead(k, now + p.absentWaitMinutes));
+        agenda.at(now + p.absentWaitMinutes, () => readmit(k, now + p.absentWaitMinutes));
         lanes.occupy(lane, k.id, now, p.absentWaitMinutes, false);
       } else if (k.absence === 'gone') {
         const timeout = now + p.calledTimeoutMinutes;
-        agenda.at(timeout, () => (k.timeouts++ === 0 ? readmitBehindHead(k, timeout) : noShow(k, timeout)));
+        agenda.at(timeout, () => (k.timeouts++ === 0 ? readmit(k, timeout) : noShow(k, timeout)));
         lanes.occupy(lane, k.id, now, p.absentWaitMinutes, false);
       } else {
         Object.assign(outcomes[k.id], { calledAt: now, leftAt: now + k.service, fate: 'served' });

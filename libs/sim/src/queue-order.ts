@@ -59,3 +59,28 @@ export function leaveMerge(s: MergeState, head: Waiting, now: number): void {
   if (head.frontKey !== null) return;
   s.since = isGreen(head, now) ? 0 : s.since + 1;
 }
+
+/** call-next: the head leaves the line (a call clears its front key) and the merge count moves on. */
+export function takeHead<T extends Waiting>(line: T[], now: number, s: MergeState): T | undefined {
+  const head = waitingOrder(line, now, s)[0];
+  if (!head) return undefined;
+  leaveMerge(s, head, now);
+  line.splice(line.indexOf(head), 1);
+  head.frontKey = null;
+  return head;
+}
+
+/**
+ * A skip or a first called timeout (`readmitBehindHead`): the truck comes back without the green channel and
+ * with the next key; the head then takes a larger one, so it stays first and the truck is second.
+ */
+export function readmitBehindHead<T extends Waiting>(line: T[], truck: T, now: number, s: MergeState, nextKey: () => number): void {
+  const head = waitingOrder(line, now, s)[0];
+  truck.priority = false;
+  truck.frontKey = nextKey();
+  line.push(truck);
+  if (head) {
+    leaveMerge(s, head, now);
+    head.frontKey = nextKey();
+  }
+}
