@@ -45,6 +45,8 @@ export interface Run {
   overflow: Step;
   /** Kouan: the day's slots, minutes after local midnight. */
   slots: Array<{ start: number; end: number }>;
+  /** Every arrival, departure (at its service's end) and no-show, in the order the run decided them. */
+  journal: Array<{ at: number; truck: number; what: 'arrive' | 'leave' | 'no_show' }>;
   /** Lane-minutes open over the day, and when each lane is open. */
   laneMinutes: number;
   laneHours: Array<[number, number]>;
@@ -154,12 +156,14 @@ export function runFcfs(trucks: readonly SimTruck[], p: SimParams): Run {
   const agenda = new Agenda();
   const roadside = new Counter();
   const outcomes = trucks.map(blank);
+  const journal: Run['journal'] = [];
   const line: SimTruck[] = [];
   const call = (now: number) => {
     for (let lane = lanes.free(now); lane !== null && line.length; lane = lanes.free(now)) {
       const t = line.shift() as SimTruck;
       roadside.add(now, -1);
       Object.assign(outcomes[t.id], { calledAt: now, leftAt: now + t.service, fate: 'served' });
+      journal.push({ at: now + t.service, truck: t.id, what: 'leave' });
       lanes.occupy(lane, t.id, now, t.service, true);
     }
   };
@@ -167,13 +171,14 @@ export function runFcfs(trucks: readonly SimTruck[], p: SimParams): Run {
   for (const t of trucks) {
     agenda.at(t.arrival, () => {
       outcomes[t.id].arrivedAt = t.arrival;
+      journal.push({ at: t.arrival, truck: t.id, what: 'arrive' });
       line.push(t);
       roadside.add(t.arrival, 1);
       call(t.arrival);
     });
   }
   agenda.runUntil(DAY_END);
-  return { scenario: 'fcfs', outcomes, spans: lanes.spans, roadside: roadside.step, holding: [[0, 0]], overflow: [[0, 0]], slots: [], laneMinutes: laneMinutes(p), laneHours: p.laneHours };
+  return { scenario: 'fcfs', outcomes, spans: lanes.spans, roadside: roadside.step, holding: [[0, 0]], overflow: [[0, 0]], slots: [], journal, laneMinutes: laneMinutes(p), laneHours: p.laneHours };
 }
 
 /** The day's slots from the product's grid, in minutes after local midnight. */
@@ -234,6 +239,7 @@ export function runKouan(trucks: readonly SimTruck[], p: SimParams): Run {
   const holding = new Counter();
   const overflow = new Counter();
   const outcomes = trucks.map(blank);
+  const journal: Run['journal'] = [];
   const slots = daySlots(p);
   const slotOf = book(trucks, slots, p);
   const greenCap = share(p.capacity, p.priorityCapPercent);
@@ -242,7 +248,10 @@ export function runKouan(trucks: readonly SimTruck[], p: SimParams): Run {
   let seq = 0;
   const waiting: Booked[] = [];
 
-  const noShow = (k: Booked, at: number) => Object.assign(outcomes[k.id], { leftAt: at, fate: 'no_show' });
+  const noShow = (k: Booked, at: number) => {
+    Object.assign(outcomes[k.id], { leftAt: at, fate: 'no_show' });
+    journal.push({ at, truck: k.id, what: 'no_show' });
+  };
 
   const readmit = (k: Booked, now: number) => {
     if (k.priority) greens[k.slot]--;
@@ -269,6 +278,7 @@ export function runKouan(trucks: readonly SimTruck[], p: SimParams): Run {
         lanes.occupy(lane, k.id, now, p.absentWaitMinutes, false);
       } else {
         Object.assign(outcomes[k.id], { calledAt: now, leftAt: now + k.service, fate: 'served' });
+        journal.push({ at: now + k.service, truck: k.id, what: 'leave' });
         lanes.occupy(lane, k.id, now, k.service, true);
       }
     }
@@ -310,6 +320,7 @@ export function runKouan(trucks: readonly SimTruck[], p: SimParams): Run {
     }
     agenda.at(at, () => {
       outcomes[t.id].arrivedAt = at;
+      journal.push({ at, truck: t.id, what: 'arrive' });
       if (at > closes) return noShow(k, at);
       if (at >= opens) return checkIn(k, at);
       roadside.add(at, 1);
@@ -320,5 +331,5 @@ export function runKouan(trucks: readonly SimTruck[], p: SimParams): Run {
     });
   }
   agenda.runUntil(DAY_END);
-  return { scenario: 'kouan', outcomes, spans: lanes.spans, roadside: roadside.step, holding: holding.step, overflow: overflow.step, slots, laneMinutes: laneMinutes(p), laneHours: p.laneHours };
+  return { scenario: 'kouan', outcomes, spans: lanes.spans, roadside: roadside.step, holding: holding.step, overflow: overflow.step, slots, journal, laneMinutes: laneMinutes(p), laneHours: p.laneHours };
 }
