@@ -6,6 +6,8 @@ import { population } from './population';
 import { Figures, figures, hm, laneHoursText, scenarioTable, SweepRow, sweepTable } from './report';
 import { chart } from './svg';
 
+const lanesText = (n: number) => `${n} lane${n === 1 ? '' : 's'}`;
+
 export interface Sweep {
   capacities: number[];
   lanes: number[];
@@ -97,20 +99,32 @@ export function simulate(p: SimParams, sweep: Sweep): Simulation {
       }
     }
   }
-  const answers = sweep.hours.flatMap(([from, to]) => sweep.lanes.map((lanes) => {
+  /** Per lanes and hours: the largest capacity that serves every booked truck without overflow, the first that overflows. */
+  const limits = (lanes: number, from: number, to: number) => {
     const these = rows.filter((r) => r.p.lanes === lanes && r.p.openFrom === from && r.p.openTo === to);
-    const cleared = these.filter((r) => r.f.overflowMax === 0 && r.f.waitingAtEnd === 0).sort((a, b) => b.p.capacity - a.p.capacity)[0];
-    const overflows = these.filter((r) => r.f.overflowMax > 0).sort((a, b) => a.p.capacity - b.p.capacity)[0];
-    const what = `${lanes} lane${lanes > 1 ? 's' : ''}, ${formatClock(from)}–${formatClock(to)}`;
+    return {
+      cleared: these.filter((r) => r.f.overflowMax === 0 && r.f.waitingAtEnd === 0).sort((a, b) => b.p.capacity - a.p.capacity)[0],
+      overflows: these.filter((r) => r.f.overflowMax > 0).sort((a, b) => a.p.capacity - b.p.capacity)[0],
+    };
+  };
+  const answers = sweep.hours.flatMap(([from, to]) => sweep.lanes.map((lanes) => {
+    const { cleared, overflows } = limits(lanes, from, to);
     const best = cleared
       ? `the largest swept capacity that serves every booked truck the same day without overflowing the holding area is ${cleared.p.capacity} a slot ` +
         `(${cleared.f.served} served, wait p90 ${hm(cleared.f.waitP90)}, holding peak ${cleared.f.holdingPeak} / ${p.bays}, lanes ${Math.round(cleared.f.utilisation * 100)} % busy)`
       : 'no swept capacity serves every booked truck the same day';
     const over = overflows ? `the holding area first overflows at ${overflows.p.capacity} a slot (${overflows.f.overflowMax} trucks on the road)` : 'no swept capacity overflows it';
-    return `- ${what}: ${best}; ${over}.`;
+    return `- ${lanesText(lanes)}, ${formatClock(from)}–${formatClock(to)}: ${best}; ${over}.`;
+  }));
+  // The holding area at the run's capacity and, with the run's lanes and hours, at the two limits above.
+  const { cleared, overflows } = limits(p.lanes, p.openFrom, p.openTo);
+  const shown = [...new Set([p.capacity, cleared?.p.capacity, overflows?.p.capacity].filter((c): c is number => c !== undefined))];
+  const colours = ['#1e8449', '#b9770e', '#7d3c98'];
+  const holding = shown.map((capacity, i) => ({
+    label: `capacity ${capacity} a slot`, step: runKouan(trucks, { ...p, capacity }).holding, colour: colours[i], dash: i ? '6 3' : undefined,
   }));
   const markdown = [
-    `## ${p.port}: ${p.trucks} trucks, ${p.lanes} lane(s) ${laneHoursText(p)}, capacity ${p.capacity} a slot, seed ${p.seed}`,
+    `## ${p.port}: ${p.trucks} trucks, ${lanesText(p.lanes)} ${laneHoursText(p)}, capacity ${p.capacity} a slot, seed ${p.seed}`,
     '',
     `Service lognormal mean ${p.serviceMinutes} min (cv ${p.serviceCv}); FCFS profile ${formatProfile(p.profile)}, convoys of ${p.convoy}; ` +
       `Kouan: ${p.slotMinutes}-min slots ${formatClock(p.openFrom)}–${formatClock(p.openTo)}, no-show ${p.noShow}, arrival ${p.arrivalMean} ± ${p.arrivalSd} min ` +
@@ -125,7 +139,7 @@ export function simulate(p: SimParams, sweep: Sweep): Simulation {
     ...answers,
     '',
   ].join('\n');
-  const svg = chart(`${p.port}: ${p.trucks} trucks, ${p.lanes} lane(s) ${laneHoursText(p)}, seed ${p.seed}`, [
+  const svg = chart(`${p.port}: ${p.trucks} trucks, ${lanesText(p.lanes)} ${laneHoursText(p)}, seed ${p.seed}`, [
     {
       title: 'Trucks waiting on the road',
       truckMetres: p.truckMetres,
@@ -135,9 +149,9 @@ export function simulate(p: SimParams, sweep: Sweep): Simulation {
       ],
     },
     {
-      title: `Kouan: trucks in the holding area (capacity ${p.capacity} a slot)`,
+      title: `Kouan: trucks in the holding area's bays, ${lanesText(p.lanes)} ${laneHoursText(p)}`,
       limit: { value: p.bays, label: `${p.bays} bays` },
-      series: [{ label: 'in a bay', step: kouanRun.holding, colour: '#1e8449' }],
+      series: holding,
     },
   ]);
   return { markdown, svg, fcfs, kouan, sweep: rows };
