@@ -1,0 +1,147 @@
+import holdingAreas from '@kouan/parking/data/holding-areas.json';
+import portList from '@kouan/ports/data/yunnan-ports.json';
+import { formatClock, parseClock } from '@kouan/ports/slot-grid';
+
+/**
+ * The schedule a road port gets from the seed (`DEFAULT_SCHEDULE` in libs/ports/src/port-seed.service.ts) and
+ * the column defaults of `Schedule` (priority ratio and cap, service minutes). Copied here so the simulator loads
+ * without Nest or TypeORM; test/unit/sim-defaults.spec.ts fails when they drift apart.
+ */
+export const PRODUCT_DEFAULTS = {
+  slotMinutes: 60,
+  capacity: 6,
+  openFrom: 8 * 60,
+  openTo: 20 * 60,
+  firmQuotaPercent: 30,
+  earlyArrivalMinutes: 60,
+  checkInGraceMinutes: 30,
+  calledTimeoutMinutes: 15,
+  priorityRatio: 3,
+  priorityCapPercent: 25,
+  defaultServiceMinutes: 8,
+} as const;
+
+/** A share of the day's FCFS arrivals spread evenly over [from, to) (minutes after local midnight). */
+export interface ProfilePiece {
+  from: number;
+  to: number;
+  share: number;
+}
+
+export interface SimParams {
+  port: string;
+  /** The day's demand in the simulated direction. */
+  trucks: number;
+  lanes: number;
+  /** Places per slot. */
+  capacity: number;
+  /** Share of booked trucks that never come. */
+  noShow: number;
+  seed: number;
+  slotMinutes: number;
+  openFrom: number;
+  openTo: number;
+  /** When the lanes work, as [from, to) windows; by default the schedule's opening hours. */
+  laneHours: Array<[number, number]>;
+  firmQuotaPercent: number;
+  earlyArrivalMinutes: number;
+  checkInGraceMinutes: number;
+  calledTimeoutMinutes: number;
+  priorityRatio: number;
+  priorityCapPercent: number;
+  /** Mean lane service time (call to complete) and its coefficient of variation (lognormal). */
+  serviceMinutes: number;
+  serviceCv: number;
+  bays: number;
+  /** FCFS arrival profile (shares sum to 1) and convoy size (trucks one minute apart). */
+  profile: ProfilePiece[];
+  convoy: number;
+  firms: number;
+  perishable: number;
+  /** Kouan arrival around slot start: normal, minutes (negative = early). */
+  arrivalMean: number;
+  arrivalSd: number;
+  /** Called trucks not at the lane: staff skip them (they come next time), or they left (two called timeouts). */
+  skip: number;
+  gone: number;
+  /** How long a lane waits for a called truck that does not come before staff act. */
+  absentWaitMinutes: number;
+  /** Road taken by one waiting truck, for the queue in km. */
+  truckMetres: number;
+  /** The simulated local date and zone (slot grid from libs/ports/src/slot-grid.ts). */
+  date: string;
+  timeZone: string;
+}
+
+/** Before the border opens the overnight convoys, then the morning peak, then the rest of the day. */
+export const DEFAULT_PROFILE = '03:00-08:00=0.30,08:00-11:00=0.40,11:00-18:00=0.30';
+
+export function parseProfile(text: string): ProfilePiece[] {
+  const pieces = text.split(',').map((part) => {
+    const m = /^(\d\d:\d\d)-(\d\d:\d\d)=([\d.]+)$/.exec(part.trim());
+    const from = m ? parseClock(m[1]) : null;
+    const to = m ? parseClock(m[2]) : null;
+    if (!m || from === null || to === null || from >= to) throw new RangeError(`profile piece not HH:MM-HH:MM=share: ${part}`);
+    return { from, to, share: Number(m[3]) };
+  });
+  const total = pieces.reduce((s, p) => s + p.share, 0);
+  if (Math.abs(total - 1) > 1e-6) throw new RangeError(`profile shares sum to ${total}, not 1`);
+  return pieces;
+}
+
+export const formatProfile = (p: ProfilePiece[]): string =>
+  p.map((x) => `${formatClock(x.from)}-${formatClock(x.to)}=${x.share.toFixed(2)}`).join(',');
+
+/** "HH:MM-HH:MM" windows separated by commas. */
+export function parseHours(text: string): Array<[number, number]> {
+  return text.split(',').map((part) => {
+    const [a, b] = part.trim().split('-').map(parseClock);
+    if (a === null || b === null || a === undefined || b === undefined || a >= b) throw new RangeError(`not HH:MM-HH:MM: ${part}`);
+    return [a, b];
+  });
+}
+
+/** The port's holding-area bays (libs/parking/src/data/holding-areas.json); throws for a port that is not a road port. */
+export function portBays(port: string): number {
+  const facts = (portList as { ports: Array<{ code: string; mode: string }> }).ports.find((p) => p.code === port);
+  if (!facts || facts.mode !== 'road') throw new RangeError(`not a road port: ${port}`);
+  return (holdingAreas as { areas: Array<{ portCode: string; bays: number }> }).areas
+    .filter((a) => a.portCode === port).reduce((s, a) => s + a.bays, 0);
+}
+
+export function defaultParams(port = 'MOHAN'): SimParams {
+  const d = PRODUCT_DEFAULTS;
+  return {
+    port,
+    trucks: 950,
+    lanes: 1,
+    capacity: d.capacity,
+    noShow: 0.08,
+    seed: 42,
+    slotMinutes: d.slotMinutes,
+    openFrom: d.openFrom,
+    openTo: d.openTo,
+    laneHours: [[d.openFrom, d.openTo]],
+    firmQuotaPercent: d.firmQuotaPercent,
+    earlyArrivalMinutes: d.earlyArrivalMinutes,
+    checkInGraceMinutes: d.checkInGraceMinutes,
+    calledTimeoutMinutes: d.calledTimeoutMinutes,
+    priorityRatio: d.priorityRatio,
+    priorityCapPercent: d.priorityCapPercent,
+    serviceMinutes: d.defaultServiceMinutes,
+    serviceCv: 0.5,
+    bays: portBays(port),
+    profile: parseProfile(DEFAULT_PROFILE),
+    convoy: 5,
+    firms: 20,
+    perishable: 0.2,
+    arrivalMean: -20,
+    arrivalSd: 30,
+    skip: 0.03,
+    gone: 0.01,
+    absentWaitMinutes: 2,
+    truckMetres: 20,
+    date: '2026-12-01',
+    timeZone: 'Asia/Shanghai',
+  };
+}
