@@ -25,6 +25,7 @@ describe('audit trail', () => {
   let staff: string;
   let regulator: string;
   let staffId: string;
+  let yard: string;
   let all: Row[];
 
   const verify = async (token = regulator) => (await api.http.get(`${API}/audit/verify`).set(bearer(token)).expect(200)).body;
@@ -36,6 +37,7 @@ describe('audit trail', () => {
     firm = await createFirm(api, 'Busy Day Logistics', 24);
     staff = await portStaffToken(api, PORT);
     staffId = api.tokens.verify(staff)!.sub;
+    yard = await portStaffToken(api, PORT, 'yard_staff');
     regulator = await regulatorToken(api);
 
     const rnd = prng(SEED);
@@ -71,8 +73,8 @@ describe('audit trail', () => {
       if (called.status === 404) break;
       expect(called.status).toBe(200);
       const r = rnd();
-      const outcome = r < 0.7 ? 'complete' : r < 0.85 ? 'skip' : 'no-show';
-      await api.http.post(`${API}/bookings/${called.body.bookingId}/${outcome}`).set(bearer(staff)).expect(200);
+      const outcome = r < 0.35 ? 'yard-arrival' : r < 0.7 ? 'complete' : r < 0.85 ? 'skip' : 'no-show';
+      await api.http.post(`${API}/bookings/${called.body.bookingId}/${outcome}`).set(bearer(outcome === 'yard-arrival' ? yard : staff)).expect(200);
       if (outcome === 'no-show' && rnd() < 0.5) {
         await api.http.post(`${API}/bookings/${called.body.bookingId}/waive`).set(bearer(staff)).send({ reason: 'lane camera fault' }).expect(200);
       }
@@ -115,8 +117,16 @@ describe('audit trail', () => {
     const created = audited.filter((r) => r.type === 'booking.created');
     expect(created.length).toBe(firm.vehicleIds.length);
     for (const r of created) expect(r.actor).toEqual({ id: api.tokens.verify(firm.dispatcherToken)!.sub, role: 'dispatcher', firm: firm.id });
-    for (const r of audited.filter((x) => ['booking.checked_in', 'booking.called', 'booking.completed', 'booking.waived'].includes(x.type))) {
+    for (const r of audited.filter((x) => ['booking.checked_in', 'booking.called', 'booking.waived'].includes(x.type))) {
       expect(r.actor).toEqual({ id: staffId, role: 'port_staff', port: PORT });
+    }
+    const yardActor = { id: api.tokens.verify(yard)!.sub, role: 'yard_staff', port: PORT };
+    const arrivals = audited.filter((x) => x.type === 'booking.yard_arrived');
+    expect(arrivals.length).toBeGreaterThan(0);
+    for (const r of arrivals) expect(r.actor).toEqual(yardActor);
+    // The yard's confirmation of a called truck completes it: that completion is the yard's, not the lane's.
+    for (const r of audited.filter((x) => x.type === 'booking.completed')) {
+      expect([staffId, yardActor.id]).toContain(r.actor!.id);
     }
     for (const r of audited.filter((x) => x.type === 'booking.called')) expect(r.data).toMatchObject({ before: 'checked_in', status: 'called' });
     for (const r of audited.filter((x) => x.type === 'booking.completed')) expect(r.data).toMatchObject({ before: 'called', status: 'completed' });

@@ -36,5 +36,12 @@ describe('npm run demo', () => {
     const [{ arrived }] = await api.ds.query(`SELECT count(*)::int AS arrived FROM bookings WHERE yard_arrived_at IS NOT NULL`);
     expect(arrived).toBe(done.yardArrived);
     expect(text).toMatch(/\/yard {2}as yard\.mohan\.\S+@demo\.kouan \/ demo-yard-password/);
+    // Fees, declarations and the audit trail are filled too.
+    expect((await api.http.get(`${API}/ports/MOHAN/fees`).expect(200)).body.items).toHaveLength(2);
+    const [{ answered }] = await api.ds.query(`SELECT count(*)::int AS answered FROM bookings WHERE declaration_status IN ('accepted', 'inspection')`);
+    expect(answered).toBe(done.declared);
+    expect(done.declared).toBeGreaterThan(0);
+    const regulator = /as regulator (\S+@demo\.kouan) \/ (\S+)/.exec(text);
+    expect(regulator).not.toBeNull();
   });
 });

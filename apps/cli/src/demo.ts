@@ -6,12 +6,24 @@ import { DateTime } from 'luxon';
  * socket and rule sees it as it would see real work): three firms with dispatchers, trucks and drivers speaking
  * zh, lo, th, vi, my and en; bookings across today's export and import slots; the trucks whose slots have begun
  * checked in at the gate, and the oldest of them called and through the lanes; the yard has confirmed all of those
- * but the last of each direction, which it still awaits. Prints the logins.
+ * but the last of each direction, which it still awaits. The port publishes its fees, the firms file customs
+ * declarations (customs accepts most, inspects a few), and a regulator can read and verify the audit trail of it
+ * all. Prints the logins.
  */
 
 const PORT = 'MOHAN';
 const ZONE = 'Asia/Shanghai';
-const PASSWORD = { staff: 'demo-staff-password', yard: 'demo-yard-password', firmAdmin: 'demo-firm-password', dispatcher: 'demo-dispatch-password' };
+const PASSWORD = {
+  staff: 'demo-staff-password', yard: 'demo-yard-password', regulator: 'demo-regulator-password', firmAdmin: 'demo-firm-password', dispatcher: 'demo-dispatch-password',
+};
+/** Mohan's fees as the demo publishes them (illustrative amounts, not the port's real tariff). */
+const FEES = {
+  currency: 'CNY',
+  items: [
+    { code: 'inspection', name: { zh: '查验费', en: 'Inspection', lo: 'ຄ່າກວດກາ' }, amount: 100, unit: 'per_truck' },
+    { code: 'yard', name: { zh: '场地费', en: 'Yard handling', lo: 'ຄ່າບໍລິການລານ' }, amount: 3.5, unit: 'per_tonne' },
+  ],
+};
 const FIRMS = [
   { name: 'Xishuangbanna Cold Chain', country: 'CN', languages: ['zh', 'zh', 'zh', 'en'] },
   { name: 'Lao Cargo Express', country: 'LA', languages: ['lo', 'lo', 'th', 'vi'] },
@@ -40,7 +52,7 @@ interface Booked {
   direction: string;
 }
 
-export async function runDemo(o: DemoOptions): Promise<{ bookings: number; checkedIn: number; completed: number; yardArrived: number }> {
+export async function runDemo(o: DemoOptions): Promise<{ bookings: number; declared: number; checkedIn: number; completed: number; yardArrived: number }> {
   const call = async (method: string, path: string, body?: unknown, token?: string): Promise<Record<string, unknown>> => {
     const res = await fetch(`${o.url}/api/v1${path}`, {
       method,
@@ -65,8 +77,11 @@ export async function runDemo(o: DemoOptions): Promise<{ bookings: number; check
   const yardEmail = `yard.mohan.${tag}@demo.kouan`;
   await call('POST', `/ports/${PORT}/staff`, { email: yardEmail, password: PASSWORD.yard, role: 'yard_staff' }, admin);
   const yard = await login(yardEmail, PASSWORD.yard);
+  const regulatorEmail = `regulator.${tag}@demo.kouan`;
+  await call('POST', '/regulators', { email: regulatorEmail, password: PASSWORD.regulator }, admin);
 
   const today = DateTime.now().setZone(ZONE).toISODate() as string;
+  await call('PUT', `/ports/${PORT}/fees`, { effectiveFrom: today, ...FEES }, admin);
   const slots: Record<string, Array<{ id: string; startsAt: string; bookable: boolean; available: number }>> = {};
   for (const direction of ['export', 'import']) {
     slots[direction] = (await call('GET', `/ports/${PORT}/slots?date=${today}&direction=${direction}`)) as unknown as typeof slots[string];
@@ -98,10 +113,21 @@ export async function runDemo(o: DemoOptions): Promise<{ bookings: number; check
       try {
         const b = await call('POST', '/bookings', { slotId: slot.id, vehicleId: v.id, driverId: d.id, cargo: CARGO[(i + f) % CARGO.length] }, dispatcher);
         booked.push({ id: b.id as string, reference: b.reference as string, driverCode: b.driverCode as string, plate: v.plate as string, startsAt: Date.parse(slot.startsAt), direction });
+        // Most firms file the declaration with the booking; one truck in four still has its papers to come.
+        if (i % 4 !== 3) await call('PUT', `/bookings/${b.id as string}/declaration`, { declarationNo: `5301${tag}${f}${i}`, customsOffice: 'Mohan Customs' }, dispatcher);
       } catch {
         // The slot filled up or the firm's share of it is taken: this truck is not booked today, as happens.
       }
     }
+  }
+
+  // Customs answers what was filed: accepted, and one in six sent for inspection.
+  let declared = 0;
+  for (const [k, b] of booked.entries()) {
+    const status = k % 4 === 3 ? null : k % 6 === 5 ? 'inspection' : 'accepted';
+    if (!status) continue;
+    await call('POST', `/bookings/${b.id}/declaration/status`, { status, ...(status === 'inspection' ? { note: 'open the doors at the inspection bay' } : {}) }, staff);
+    declared += 1;
   }
 
   // The gate: trucks whose check-in window is open arrive, in slot order.
@@ -141,12 +167,13 @@ export async function runDemo(o: DemoOptions): Promise<{ bookings: number; check
   }
 
   const driver = booked.find((b) => b.startsAt > now) ?? booked[0];
-  o.say(`Demo day at ${PORT} (${today}): ${booked.length} bookings, ${checkedIn} checked in, ${completed} through the lanes, ${yardArrived} at the yard.`);
+  o.say(`Demo day at ${PORT} (${today}): ${booked.length} bookings (${declared} declarations answered by customs), ${checkedIn} checked in, ${completed} through the lanes, ${yardArrived} at the yard; fees published.`);
   o.say(`Open ${o.url}/board/${PORT}  (public board)`);
   o.say(`     ${o.url}/staff  as ${staffEmail} / ${PASSWORD.staff}`);
   o.say(`     ${o.url}/yard  as ${yardEmail} / ${PASSWORD.yard}`);
+  o.say(`     ${o.url}/api/v1/audit/verify  as regulator ${regulatorEmail} / ${PASSWORD.regulator} (POST /api/v1/auth/login for the token)`);
   o.say(`     ${o.url}/firm  as one of:`);
   for (const line of logins) o.say(line);
   if (driver) o.say(`     ${o.url}/d  with reference ${driver.reference} and driver code ${driver.driverCode}`);
-  return { bookings: booked.length, checkedIn, completed, yardArrived };
+  return { bookings: booked.length, declared, checkedIn, completed, yardArrived };
 }
