@@ -221,11 +221,32 @@ describe('audit trail', () => {
 
     it('reorders two rows: verify names the first', async () => {
       // Row k + 4 takes place k + 3 and the other way round, through a free place (the primary key checks each statement).
-      await su.query('UPDATE audit_log SET seq = -seq WHERE seq = $1', [k + 3]);
-      await su.query('UPDATE audit_log SET seq = $1 WHERE seq = $2', [k + 3, k + 4]);
-      await su.query('UPDATE audit_log SET seq = $1 WHERE seq = $2', [k + 4, -(k + 3)]);
+      const swap = async () => {
+        await su.query('UPDATE audit_log SET seq = -seq WHERE seq = $1', [k + 3]);
+        await su.query('UPDATE audit_log SET seq = $1 WHERE seq = $2', [k + 3, k + 4]);
+        await su.query('UPDATE audit_log SET seq = $1 WHERE seq = $2', [k + 4, -(k + 3)]);
+      };
+      await swap();
       expect(await verify()).toMatchObject({ ok: false, firstBadSeq: k + 3 });
+      await swap();
+      expect(await verify()).toMatchObject({ ok: true });
     });
+  });
+
+  it('300 simultaneous staff actions with two chainers: each recorded once, one unbroken chain', async () => {
+    await api.worker();
+    const before = Number((await api.ds.query('SELECT count(*) AS n FROM audit_log'))[0].n);
+    const lanes = (await api.http.get(`${API}/ports/${PORT}`).expect(200)).body.lanes as Array<{ id: string }>;
+    const declared = (await api.ds.query(`SELECT id FROM bookings WHERE declaration_status IS NOT NULL`)) as Array<{ id: string }>;
+    expect(declared.length).toBeGreaterThan(0);
+    const answers = await Promise.all(Array.from({ length: 300 }, (_, i) => (i % 2
+      ? api.http.post(`${API}/ports/${PORT}/lanes/${lanes[i % lanes.length].id}/status`).set(bearer(staff)).send({ status: i % 4 === 1 ? 'paused' : 'open' })
+      : api.http.post(`${API}/bookings/${declared[i % declared.length].id}/declaration/status`).set(bearer(staff)).send({ status: 'accepted' }))));
+    expect(answers.map((a) => a.status).filter((st) => st !== 200)).toEqual([]);
+    await until('the 300 are chained', async () => Number((await api.ds.query('SELECT count(*) AS n FROM audit_log'))[0].n) >= before + 300, 30_000);
+    const [{ n, max, pending }] = await api.ds.query('SELECT count(*)::int AS n, max(seq)::int AS max, (SELECT count(*)::int FROM audit_pending) AS pending FROM audit_log');
+    expect({ n, max, pending }).toEqual({ n: before + 300, max: before + 300, pending: 0 });
+    expect(await verify()).toMatchObject({ ok: true, checked: before + 300 });
   });
 
   it('the regulator reads across ports; port staff do not verify', async () => {
