@@ -10,6 +10,7 @@ import { HttpExceptionFilter, loggerParams } from '@kouan/common';
 import { AppConfig, KouanConfigModule } from '@kouan/config';
 import { DbModule, RedisModule } from '@kouan/db';
 import { FirmsModule } from '@kouan/firms';
+import { InsightsModule } from '@kouan/insights';
 import { JobsModule } from '@kouan/jobs';
 import { PortsModule } from '@kouan/ports';
 import { QueueModule } from '@kouan/queue';
@@ -45,6 +46,8 @@ export class ApiModule {
         metrics,
         AuditModule,
         AuthModule,
+        // Before PortsModule: Nest registers routes module by module, and GET /ports/:code would take /ports/performance.
+        InsightsModule,
         PortsModule,
         FirmsModule,
         RealtimeModule,

@@ -1,0 +1,189 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { DomainError, one, pgError, rows } from '@kouan/common';
+import type { Direction } from './forecast';
+
+/** The days a forecast measures its basis over: the 28 local days before the forecast day. */
+export const BASIS_DAYS = 28;
+
+export interface ForecastPortRow {
+  date: string;
+  from_date: string;
+  to_date: string;
+  /** Null for a port without a schedule (no bookings: not a road port). */
+  default_service_minutes: number | null;
+  lanes_export: number;
+  lanes_import: number;
+}
+
+export interface BasisCountsRow {
+  decided: number;
+  checked_in: number;
+}
+
+export interface OffsetRow {
+  hours: number;
+  count: number;
+}
+
+export interface ServiceRow {
+  direction: Direction;
+  mean: number;
+}
+
+export interface BookedRow {
+  direction: Direction;
+  hour: number;
+  count: number;
+}
+
+export interface PerformanceRow {
+  code: string;
+  name: string;
+  bookings: number;
+  offered: number;
+  served: number;
+  decided: number;
+  no_shows: number;
+  checked_in: number;
+  on_time: number;
+  wait_mean: number | null;
+  wait_p90: number | null;
+  yard_mean: number | null;
+  yard_p90: number | null;
+}
+
+/** A date Postgres refuses ('2026-02-30'): the same 400 as the KPI report's. */
+const badDate = (message: string) => (e: unknown): never => {
+  const code = pgError(e)?.code;
+  if (code === '22008' || code === '22007') throw new DomainError('bad_request', message);
+  throw e;
+};
+
+/**
+ * The reads behind the forecast and the performance report: bookings, slots, lanes and schedules of every port,
+ * read only. Days are local to each port (ports.time_zone); minutes are float8 so they arrive as numbers.
+ */
+@Injectable()
+export class InsightsRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** The forecast day (`date`, or tomorrow at the port), its basis window, the lanes and assumed service time; undefined for no such port. */
+  forecastPort(port: string, date: string | undefined): Promise<ForecastPortRow | undefined> {
+    return one<ForecastPortRow>(
+      this.ds,
+      `WITH d AS (SELECT COALESCE($2::date, (now() AT TIME ZONE p.time_zone)::date + 1) AS day, p.code
+                  FROM ports p WHERE p.code = $1)
+       SELECT to_char(d.day, 'YYYY-MM-DD') AS date,
+              to_char(d.day - $3::int, 'YYYY-MM-DD') AS from_date,
+              to_char(d.day - 1, 'YYYY-MM-DD') AS to_date,
+              sc.default_service_minutes,
+              (SELECT count(*) FROM lanes l WHERE l.port_code = d.code AND l.direction = 'export')::int AS lanes_export,
+              (SELECT count(*) FROM lanes l WHERE l.port_code = d.code AND l.direction = 'import')::int AS lanes_import
+       FROM d LEFT JOIN schedules sc ON sc.port_code = d.code`,
+      [port, date ?? null, BASIS_DAYS],
+    ).catch(badDate('date must be a real date'));
+  }
+
+  /** Decided (checked in or no-show, not cancelled) and checked-in bookings of local days [from, to]. */
+  async basisCounts(port: string, from: string, to: string): Promise<BasisCountsRow> {
+    const row = await one<BasisCountsRow>(
+      this.ds,
+      `SELECT count(*) FILTER (WHERE b.checked_in_at IS NOT NULL OR b.status = 'no_show')::int AS decided,
+              count(*) FILTER (WHERE b.checked_in_at IS NOT NULL)::int AS checked_in
+       FROM bookings b
+       WHERE b.port_code = $1 AND b.service_date BETWEEN $2::date AND $3::date AND b.status <> 'cancelled'`,
+      [port, from, to],
+    );
+    return row ?? { decided: 0, checked_in: 0 };
+  }
+
+  /** Checked-in bookings of [from, to] by whole hours from their slot's start to their check-in (floor: -1 = the hour before). */
+  arrivalOffsets(port: string, from: string, to: string): Promise<OffsetRow[]> {
+    return rows<OffsetRow>(
+      this.ds,
+      `SELECT floor(extract(epoch FROM b.checked_in_at - s.starts_at) / 3600)::int AS hours, count(*)::int AS count
+       FROM bookings b JOIN slots s ON s.id = b.slot_id
+       WHERE b.port_code = $1 AND b.service_date BETWEEN $2::date AND $3::date
+         AND b.status <> 'cancelled' AND b.checked_in_at IS NOT NULL
+       GROUP BY 1 ORDER BY 1`,
+      [port, from, to],
+    );
+  }
+
+  /** Mean lane service time (call to complete), minutes, per direction with completed trucks in [from, to]. */
+  serviceMinutes(port: string, from: string, to: string): Promise<ServiceRow[]> {
+    return rows<ServiceRow>(
+      this.ds,
+      `SELECT b.direction, avg(extract(epoch FROM b.completed_at - b.called_at) / 60)::float8 AS mean
+       FROM bookings b
+       WHERE b.port_code = $1 AND b.service_date BETWEEN $2::date AND $3::date
+         AND b.status = 'completed' AND b.called_at IS NOT NULL
+       GROUP BY 1`,
+      [port, from, to],
+    );
+  }
+
+  /**
+   * Places booked (not cancelled) per direction and slot-start hour, counted from `date`'s local midnight, for the
+   * day and the days either side of it (their early and late arrivals cross midnight): hours -24..47.
+   */
+  bookedByHour(port: string, date: string): Promise<BookedRow[]> {
+    return rows<BookedRow>(
+      this.ds,
+      `WITH z AS (SELECT ($2::date::timestamp AT TIME ZONE p.time_zone) AS midnight FROM ports p WHERE p.code = $1)
+       SELECT b.direction, floor(extract(epoch FROM s.starts_at - z.midnight) / 3600)::int AS hour, count(*)::int AS count
+       FROM bookings b JOIN slots s ON s.id = b.slot_id, z
+       WHERE b.port_code = $1 AND b.service_date BETWEEN $2::date - 1 AND $2::date + 1 AND b.status <> 'cancelled'
+         AND s.starts_at >= z.midnight - interval '24 hours' AND s.starts_at < z.midnight + interval '48 hours'
+       GROUP BY 1, 2`,
+      [port, date],
+    );
+  }
+
+  /** Days from `from` to `to`, both counted; 400 when either is not a real date. */
+  async spanDays(from: string, to: string): Promise<number> {
+    const span = await one<{ days: number }>(this.ds, 'SELECT ($2::date - $1::date) + 1 AS days', [from, to])
+      .catch(badDate('from and to must be real dates'));
+    return span?.days ?? 0;
+  }
+
+  /** Every road port, by code, over local days [from, to] (definitions in docs/forecast.md). */
+  performance(from: string, to: string): Promise<PerformanceRow[]> {
+    return rows<PerformanceRow>(
+      this.ds,
+      `WITH p AS (SELECT code, name, time_zone FROM ports WHERE mode = 'road'),
+       sl AS (
+         SELECT p.code, sum(s.capacity)::int AS offered
+         FROM p JOIN slots s ON s.port_code = p.code
+         WHERE s.retired_at IS NULL
+           AND s.starts_at >= ($1::date::timestamp AT TIME ZONE p.time_zone)
+           AND s.starts_at < (($2::date + 1)::timestamp AT TIME ZONE p.time_zone)
+         GROUP BY 1
+       ), bk AS (
+         SELECT b.port_code AS code,
+                count(*)::int AS bookings,
+                count(*) FILTER (WHERE b.status = 'completed')::int AS served,
+                count(*) FILTER (WHERE b.checked_in_at IS NOT NULL OR b.status = 'no_show')::int AS decided,
+                count(*) FILTER (WHERE b.status = 'no_show')::int AS no_shows,
+                count(*) FILTER (WHERE b.checked_in_at IS NOT NULL)::int AS checked_in,
+                count(*) FILTER (WHERE b.checked_in_at <= s.ends_at)::int AS on_time,
+                avg(extract(epoch FROM b.called_at - b.checked_in_at) / 60)::float8 AS wait_mean,
+                percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM b.called_at - b.checked_in_at) / 60)::float8 AS wait_p90,
+                avg(extract(epoch FROM b.yard_arrived_at - b.called_at) / 60)::float8 AS yard_mean,
+                percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM b.yard_arrived_at - b.called_at) / 60)::float8 AS yard_p90
+         FROM bookings b JOIN slots s ON s.id = b.slot_id
+         WHERE b.port_code IN (SELECT code FROM p) AND b.service_date BETWEEN $1::date AND $2::date AND b.status <> 'cancelled'
+         GROUP BY 1
+       )
+       SELECT p.code, p.name, COALESCE(bk.bookings, 0) AS bookings, COALESCE(sl.offered, 0) AS offered,
+              COALESCE(bk.served, 0) AS served, COALESCE(bk.decided, 0) AS decided, COALESCE(bk.no_shows, 0) AS no_shows,
+              COALESCE(bk.checked_in, 0) AS checked_in, COALESCE(bk.on_time, 0) AS on_time,
+              bk.wait_mean, bk.wait_p90, bk.yard_mean, bk.yard_p90
+       FROM p LEFT JOIN sl ON sl.code = p.code LEFT JOIN bk ON bk.code = p.code
+       ORDER BY p.code`,
+      [from, to],
+    );
+  }
+}

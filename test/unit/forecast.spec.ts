@@ -1,0 +1,56 @@
+import { DEFAULT_ARRIVAL_OFFSETS, DEFAULT_SHOW_UP_RATE, forecast, ForecastInput, MIN_DECIDED } from '@kouan/insights/forecast';
+
+const input = (over: Partial<ForecastInput> = {}): ForecastInput => ({
+  measured: {
+    decided: 20,
+    checkedIn: 16,
+    offsets: [{ hours: 0, count: 12 }, { hours: -1, count: 4 }],
+    serviceMinutes: { export: 20, import: null },
+  },
+  defaultServiceMinutes: 8,
+  booked: [],
+  lanes: { export: 1, import: 1 },
+  ...over,
+});
+
+const at = (r: ReturnType<typeof forecast>, hour: string, direction: string) => r.hours.find((h) => h.hour === hour && h.direction === direction);
+
+describe('forecast (pure)', () => {
+  it('spreads booked places over the hours by show-up rate and arrival offsets, and sizes the lanes', () => {
+    const r = forecast(input({ booked: [{ direction: 'export', hour: 10, count: 5 }, { direction: 'export', hour: 11, count: 5 }] }));
+    expect(r.basis).toEqual({
+      decided: 20, checkedIn: 16, measured: true, showUpRate: 0.8,
+      arrivalOffsets: [{ hours: -1, share: 0.25 }, { hours: 0, share: 0.75 }], serviceMinutes: { export: 20, import: 8 },
+    });
+    expect(r.hours).toHaveLength(48);
+    expect(r.hours.slice(0, 2).map((h) => `${h.hour} ${h.direction}`)).toEqual(['00:00 export', '00:00 import']);
+    // 09:00: 5 × 0.8 × 0.25; 10:00: 5 × 0.8 × 0.75 + 5 × 0.8 × 0.25; 11:00: 5 × 0.8 × 0.75.
+    expect(at(r, '09:00', 'export')).toEqual({ hour: '09:00', direction: 'export', booked: 0, expectedArrivals: 1, lanesNeeded: 1, lanes: 1, short: false });
+    expect(at(r, '10:00', 'export')).toEqual({ hour: '10:00', direction: 'export', booked: 5, expectedArrivals: 4, lanesNeeded: 2, lanes: 1, short: true });
+    // 3 trucks × 20 min = exactly one lane-hour: float dust must not ask for a second lane.
+    expect(at(r, '11:00', 'export')).toMatchObject({ booked: 5, expectedArrivals: 3, lanesNeeded: 1, short: false });
+    expect(r.hours.filter((h) => !['09:00', '10:00', '11:00'].includes(h.hour) || h.direction === 'import')
+      .every((h) => h.expectedArrivals === 0 && h.lanesNeeded === 0 && h.booked === 0)).toBe(true);
+  });
+
+  it(`uses the simulator's defaults below ${MIN_DECIDED} decided bookings, and the schedule's service time without completed trucks`, () => {
+    const r = forecast(input({
+      measured: { decided: MIN_DECIDED - 1, checkedIn: 19, offsets: [{ hours: 3, count: 19 }], serviceMinutes: { export: null, import: null } },
+      booked: [{ direction: 'import', hour: 8, count: 10 }],
+    }));
+    expect(r.basis).toMatchObject({ measured: false, showUpRate: DEFAULT_SHOW_UP_RATE, arrivalOffsets: [...DEFAULT_ARRIVAL_OFFSETS], serviceMinutes: { export: 8, import: 8 } });
+    // 07:00: 10 × 0.92 × 0.75 = 6.9 → ceil(6.9 × 8 / 60) = 1; 08:00: 10 × 0.92 × 0.25 = 2.3.
+    expect(at(r, '07:00', 'import')).toMatchObject({ booked: 0, expectedArrivals: 6.9, lanesNeeded: 1 });
+    expect(at(r, '08:00', 'import')).toMatchObject({ booked: 10, expectedArrivals: 2.3, lanesNeeded: 1 });
+  });
+
+  it("counts the neighbouring days' early and late arrivals across midnight, and only the day's hours", () => {
+    const measured = { decided: 20, checkedIn: 16, offsets: [{ hours: -1, count: 4 }, { hours: 0, count: 8 }, { hours: 1, count: 4 }], serviceMinutes: { export: 20, import: 20 } };
+    const r = forecast(input({ measured, booked: [{ direction: 'export', hour: 24, count: 10 }, { direction: 'export', hour: -1, count: 10 }, { direction: 'export', hour: 0, count: 4 }] }));
+    // Shares 0.25 / 0.5 / 0.25. 23:00: the next day's 00:00 slot, 10 × 0.8 × 0.25 (its -1 hour).
+    expect(at(r, '23:00', 'export')).toMatchObject({ booked: 0, expectedArrivals: 2 });
+    // 00:00: the day before's 23:00 slot, 10 × 0.8 × 0.25 (its +1 hour), and the day's own 00:00 slot, 4 × 0.8 × 0.5.
+    expect(at(r, '00:00', 'export')).toMatchObject({ booked: 4, expectedArrivals: 3.6 });
+    expect(r.hours.every((h) => /^([01]\d|2[0-3]):00$/.test(h.hour))).toBe(true);
+  });
+});
