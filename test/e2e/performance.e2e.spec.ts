@@ -1,0 +1,83 @@
+import { API, bearer, createFirm, portDate, portStaffToken, putSchedule, regulatorToken, slotsOf, startApi, TestApi, TestFirm } from '../support/harness';
+import { bookInto, moveBack, settle } from '../support/history';
+
+/** GET /ports/performance: every road port side by side, checked against outcomes seeded at two ports. */
+describe('port performance', () => {
+  let api: TestApi;
+  let firm: TestFirm;
+  const range = { from: portDate(-4), to: portDate(-2) };
+
+  const slotAtHour = async (port: string, date: string, hour: string) =>
+    (await slotsOf(api, port, date)).find((s) => s.startsAt.slice(11, 16) === hour)!.id;
+  const report = (token: string, query: Record<string, string> = range) => api.http.get(`${API}/ports/performance`).set(bearer(token)).query(query);
+
+  beforeAll(async () => {
+    api = await startApi();
+    firm = await createFirm(api, 'Performance Freight', 7);
+    await putSchedule(api, 'MOHAN', { openFrom: '00:00', openTo: '24:00', capacity: { export: 10, import: 10 }, firmQuotaPercent: 100 });
+    await putSchedule(api, 'HEKOU', { openFrom: '00:00', openTo: '24:00', capacity: { export: 4, import: 4 }, firmQuotaPercent: 100 });
+
+    // Mohan, a 10-place slot three days ago: 5 booked, one cancelled.
+    const mohan = await slotAtHour('MOHAN', portDate(2), '10:00');
+    const m = await bookInto(api, firm, mohan, 5);
+    await api.http.post(`${API}/bookings/${m[4]}/cancel`).set(bearer(firm.dispatcherToken)).expect(200);
+    await moveBack(api, mohan, 5);
+    await settle(api, m[0], { status: 'completed', checkIn: -30, wait: 10, service: 8, yard: 20 });
+    await settle(api, m[1], { status: 'completed', checkIn: 20, wait: 30, service: 8 });
+    await settle(api, m[2], { status: 'completed', checkIn: 70, wait: 50, service: 8 }); // after the slot's end: late
+    await settle(api, m[3], { status: 'no_show' });
+
+    // Hekou, a 4-place slot three days ago: one served, one no-show.
+    const hekou = await slotAtHour('HEKOU', portDate(2), '09:00');
+    const h = await bookInto(api, firm, hekou, 2, 5);
+    await moveBack(api, hekou, 5);
+    await settle(api, h[0], { status: 'completed', checkIn: -10, wait: 5, service: 8 });
+    await settle(api, h[1], { status: 'no_show' });
+  });
+  afterAll(() => api.close());
+
+  it('matches the hand calculation for every road port, side by side', async () => {
+    const res = await report(await regulatorToken(api)).expect(200);
+    const rows = res.body as Array<{ port: string }>;
+    expect(rows.map((r) => r.port)).toEqual([...rows.map((r) => r.port)].sort());
+    expect(rows.find((r) => r.port === 'KMG')).toBeUndefined(); // an airport takes no bookings
+    expect(rows.find((r) => r.port === 'MOHAN')).toEqual({
+      port: 'MOHAN', name: expect.any(String), bookings: 4, offered: 10, trucksServed: 3,
+      // waits 10, 30, 50: p90 interpolated at 0.9 × 2 = 1.8 → 30 + 0.8 × 20 = 46.
+      wait: { mean: 30, p90: 46 },
+      noShowRate: 0.25, // 1 no-show of 4 decided (3 checked in + 1 no-show)
+      onTimeRate: 0.667, // 2 of 3 checked in before the slot ended
+      slotUse: 0.4, // 4 of 10 places
+      laneToYardMinutes: { mean: 20, p90: 20 },
+    });
+    expect(rows.find((r) => r.port === 'HEKOU')).toEqual({
+      port: 'HEKOU', name: expect.any(String), bookings: 2, offered: 4, trucksServed: 1, wait: { mean: 5, p90: 5 },
+      noShowRate: 0.5, onTimeRate: 1, slotUse: 0.5, laneToYardMinutes: { mean: null, p90: null },
+    });
+    expect(rows.find((r) => r.port === 'TIANBAO')).toEqual({
+      port: 'TIANBAO', name: expect.any(String), bookings: 0, offered: 0, trucksServed: 0, wait: { mean: null, p90: null },
+      noShowRate: null, onTimeRate: null, slotUse: null, laneToYardMinutes: { mean: null, p90: null },
+    });
+    // The same answer for a port admin; outside the range, nothing.
+    expect((await report(api.adminToken).expect(200)).body).toEqual(res.body);
+    const before = await report(api.adminToken, { from: portDate(-10), to: portDate(-5) }).expect(200);
+    expect((before.body as Array<{ bookings: number }>).every((r) => r.bookings === 0)).toBe(true);
+  });
+
+  it('is for regulators and port admins; bad ranges are 400; /ports/:code still answers', async () => {
+    await api.http.get(`${API}/ports/performance`).query(range).expect(401);
+    await report(await portStaffToken(api, 'MOHAN')).expect(403);
+    await report(firm.dispatcherToken).expect(403);
+    await report(firm.adminToken).expect(403);
+    for (const query of [
+      { from: range.to, to: range.from }, { from: portDate(-100), to: portDate(-1) }, { from: '2026-02-30', to: '2026-03-02' },
+      { from: 'yesterday', to: range.to }, { from: range.from },
+    ]) {
+      const res = await report(api.adminToken, query as Record<string, string>).expect(400);
+      expect(res.body).toMatchObject({ statusCode: 400, error: expect.any(String), message: expect.anything() });
+    }
+    expect((await report(api.adminToken, { from: portDate(-92), to: portDate(-1) }).expect(200)).body.length).toBeGreaterThan(2);
+    expect((await api.http.get(`${API}/ports/MOHAN`).expect(200)).body.code).toBe('MOHAN');
+    expect((await api.http.get(`${API}/ports/performance/forecast`).set(bearer(api.adminToken)).expect(404)).body.statusCode).toBe(404);
+  });
+});
