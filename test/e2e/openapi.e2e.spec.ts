@@ -476,6 +476,23 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(413, 'post', `${API}/bookings`, { token: firm.dispatcherToken, body: { cargo: { description: 'y'.repeat(1_100_000) } } });
   });
 
+  it('forecast and port performance: the day with the bookings above, every road port', async () => {
+    const today = portDate(0);
+    const forecast = await expectStatus(200, 'get', `${API}/ports/${PORT}/forecast`, { token: staff, query: { date: today } });
+    expect(forecast.body.hours).toHaveLength(48);
+    await expectStatus(200, 'get', `${API}/ports/${PORT}/forecast`, { token: api.adminToken });
+    await expectStatus(401, 'get', `${API}/ports/${PORT}/forecast`);
+    await expectStatus(403, 'get', `${API}/ports/${PORT}/forecast`, { token: firm.adminToken });
+    await expectStatus(400, 'get', `${API}/ports/${PORT}/forecast`, { token: staff, query: { date: '2026-02-30' } });
+    await expectStatus(404, 'get', `${API}/ports/HEKOU/forecast`, { token: staff });
+    const range = { from: portDate(-1), to: portDate(1) };
+    const performance = await expectStatus(200, 'get', `${API}/ports/performance`, { token: api.adminToken, query: range });
+    expect(performance.body.find((r: { port: string }) => r.port === PORT).bookings).toBeGreaterThan(0);
+    await expectStatus(401, 'get', `${API}/ports/performance`, { query: range });
+    await expectStatus(403, 'get', `${API}/ports/performance`, { token: staff, query: range });
+    await expectStatus(400, 'get', `${API}/ports/performance`, { token: api.adminToken, query: { from: range.to, to: range.from } });
+  });
+
   it('every operation was answered, and every one succeeded at least once', () => {
     const succeeded = new Set([...oa.seen].filter((s) => /\s2\d\d$/.test(s)).map((s) => s.split(' ')[0]));
     expect(oa.operations.map((o) => o.id).filter((id) => !succeeded.has(id))).toEqual([]);
