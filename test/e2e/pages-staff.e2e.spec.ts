@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { seriousViolations } from '../support/axe';
 import { launchChromium } from '../support/browser';
-import { API, bearer, cargo, createFirm, putSchedule, startApi, TestApi, TestFirm } from '../support/harness';
+import { API, bearer, cargo, createFirm, portDate, putSchedule, slotsOf, startApi, TestApi, TestFirm } from '../support/harness';
 import { until } from '../support/processes';
 
 /**
@@ -273,6 +273,37 @@ describe('staff console (browser)', () => {
     expect(await text(page, '#tab-export')).toBe('Export · 2 waiting · 1 called');
     await page.keyboard.press('l');
     expect(await text(page, '#tab-export')).toBe('出境 · 等待 2 · 已叫 1');
+    await a11y(page);
+    expect(errors).toEqual([]);
+  });
+
+  it("shows tomorrow's forecast: the booked hours, the expected arrivals and a short hour marked in words, in Chinese and English", async () => {
+    const PORT = 'WANDING';
+    await openAllDay(PORT);
+    const staff = await staffUser(PORT);
+    const tomorrow = portDate(1);
+    const slot = (await slotsOf(api, PORT, tomorrow)).find((s) => s.startsAt.slice(11, 16) === '10:00')!.id;
+    for (let i = 0; i < 11; i++) {
+      plateSeq += 1;
+      const v = await api.http.post(`${API}/vehicles`).set(bearer(firm.dispatcherToken)).send({ plate: `云K${randomBytes(2).toString('hex').toUpperCase()}${plateSeq}`, country: 'CN' }).expect(201);
+      await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
+        .send({ slotId: slot, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() }).expect(201);
+    }
+    const { page, errors } = await openConsole(staff, { locale: 'zh-CN' });
+    const row = (hour: string) => page.locator(`#forecast tr[data-hour="${hour}"][data-dir="export"]`);
+    await row('10:00').waitFor(WAIT);
+    // No history: the default show-up 0.92, 0.75 the hour before the slot and 0.25 its first hour; 8 min a truck, 1 lane.
+    // 09:00: 11 × 0.92 × 0.75 = 7.59 → ceil(7.59 × 8 / 60) = 2 lanes, short; 10:00: 11 × 0.92 × 0.25 = 2.53 → 1.
+    expect(await text(page, '#forecastTitle')).toBe(`明日预测 · ${tomorrow}`);
+    expect(await page.locator('#forecast tbody tr').count()).toBe(2);
+    expect((await row('09:00').locator('td').allInnerTexts())).toEqual(['出境', '0', '7.6', '2 / 1', '⚠ 车道不足']);
+    expect((await row('10:00').locator('td').allInnerTexts())).toEqual(['出境', '11', '2.5', '1 / 1', '']);
+    expect(await text(page, '#forecast .basis')).toContain('92');
+    await a11y(page);
+    await page.click('#lang');
+    expect(await text(page, '#forecastTitle')).toBe(`Tomorrow's forecast · ${tomorrow}`);
+    expect((await row('09:00').locator('td').allInnerTexts())).toEqual(['Export', '0', '7.6', '2 / 1', '⚠ Short of lanes']);
+    expect(await page.locator('#forecast thead').textContent()).toContain('Expected arrivals');
     await a11y(page);
     expect(errors).toEqual([]);
   });

@@ -83,6 +83,13 @@ var K = (function () {
     return new Intl.DateTimeFormat('en-CA', { timeZone: zone || 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
   }
 
+  /** The day after today at a port (the staff console's forecast). */
+  function portTomorrow(zone) {
+    var d = new Date(portToday(zone) + 'T00:00:00Z');
+    d.setUTCDate(d.getUTCDate() + 1);
+    return d.toISOString().slice(0, 10);
+  }
+
   /**
    * Connection badge: "live" while the socket is up, else the age of the last state shown, so a driver with no
    * signal knows how old the number on screen is. socket.io reconnects by itself.
@@ -231,7 +238,7 @@ var K = (function () {
   }
 
   return {
-    api: api, $: $, el: el, fill: fill, show: show, age: age, hhmm: hhmm, claims: claims, portToday: portToday, liveBadge: liveBadge, live: live, fresh: fresh,
+    api: api, $: $, el: el, fill: fill, show: show, age: age, hhmm: hhmm, claims: claims, portToday: portToday, portTomorrow: portTomorrow, liveBadge: liveBadge, live: live, fresh: fresh,
     store: store, load: load, message: message, loginForm: loginForm, passwordLogin: passwordLogin, caller: caller, newer: newer, follow: follow, dirSections: dirSections,
   };
 })();

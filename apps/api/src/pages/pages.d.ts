@@ -9,5 +9,6 @@ type StaffQueueUpdate = import('../../../../libs/realtime/src/live-events').Staf
 type StaffQueueUpdateDelta = import('../../../../libs/realtime/src/live-events').StaffQueueUpdateDelta;
 type LaneUpdate = import('../../../../libs/realtime/src/live-events').LaneUpdate;
 type YardUpdate = import('../../../../libs/realtime/src/live-events').YardUpdate;
+type Forecast = import('../../../../libs/insights/src/dto/forecast.dto').ForecastDto;
 
 declare const io: (path: string, opts?: { auth?: { token?: string } }) => import('socket.io-client').Socket;

@@ -40,6 +40,11 @@
       keysTitle: 'Keyboard shortcuts', keyN: 'call the next truck on the first open lane of the direction shown', keySlash: 'go to the plate box',
       keyDir: 'show export, import', keyU: 'undo the last no-show or lane close still waiting to be sent', keyEsc: 'cancel a question',
       keyL: '中文 / English', keysNote: 'Shortcuts do nothing while you type in a box.',
+      forecastTitle: 'Tomorrow\'s forecast · {date}', forecastNone: 'No trucks booked or expected tomorrow.',
+      thHour: 'Hour', thDir: 'Direction', thBooked: 'Booked', thExpected: 'Expected arrivals', thLanes: 'Lanes needed / lanes', thNote: 'Note',
+      shortMark: '⚠ Short of lanes', lanesOf: '{n} / {of}',
+      basisMeasured: 'Show-up {r} % and arrival times measured on {n} bookings, {from} to {to}.',
+      basisDefault: 'Too little history ({n} bookings): default show-up {r} % and arrival times.',
     },
     zh: {
       title: '口岸车道控制台', titlePort: '车道控制台 · {port}', email: '邮箱', password: '密码', login: '登录', logout: '退出',
@@ -67,6 +72,11 @@
       keysTitle: '键盘快捷键', keyN: '在当前方向第一条开放车道叫下一辆', keySlash: '跳到车牌输入框',
       keyDir: '显示出境、入境', keyU: '撤销最近一次尚未发送的未到或关闭车道', keyEsc: '取消确认',
       keyL: '中文 / English', keysNote: '在输入框中打字时快捷键不起作用。',
+      forecastTitle: '明日预测 · {date}', forecastNone: '明日没有预约或预计到达的车辆。',
+      thHour: '时段', thDir: '方向', thBooked: '已预约', thExpected: '预计到达', thLanes: '所需车道 / 车道', thNote: '提示',
+      shortMark: '⚠ 车道不足', lanesOf: '{n} / {of}',
+      basisMeasured: '到达率 {r}% 和到达时间按 {from} 至 {to} 的 {n} 个预约测得。',
+      basisDefault: '历史数据不足（{n} 个预约）：使用默认到达率 {r}% 和到达时间。',
     },
   };
 
@@ -110,6 +120,8 @@
   var asking = {}; // key → true: an inline question is open ("noshow:<bookingId>", "close:<laneId>")
   var pending = {}; // key → {at, timer, dir, plate}: confirmed, sent when UNDO_MS pass without an undo
   var focusAfter = null; // selector to focus once the view is drawn again
+  /** @type {Forecast | null} */
+  var forecast = null; // tomorrow's forecast of the port shown
   var paint = K.liveBadge($('live'), function () { return socket; }, function () { return lastAt; }, function () {
     return { live: t('live'), offline: t('offline'), ago: t('ago') };
   });
@@ -163,7 +175,44 @@
       if (code !== port) return;
       portInfo = { calledTimeoutMinutes: p.schedule ? p.schedule.calledTimeoutMinutes : null, timeZone: p.timeZone || 'Asia/Shanghai' };
       DIRS.forEach(render);
+    } catch (e) { return; /* shown */ }
+    loadForecast(code);
+  }
+
+  /** Tomorrow at the port: the hours with trucks booked or expected, per direction (GET /ports/:code/forecast). */
+  async function loadForecast(code) {
+    try {
+      var f = await call('GET', '/ports/' + code + '/forecast?date=' + K.portTomorrow(portInfo.timeZone));
+      if (code !== port) return;
+      forecast = f;
+      renderForecast();
     } catch (e) { /* shown */ }
+  }
+
+  function renderForecast() {
+    var f = forecast && forecast.port === port ? forecast : null;
+    $('forecastTitle').textContent = t('forecastTitle', { date: f ? f.date : '…' });
+    if (!f) return K.fill($('forecastBody'), []);
+    var rows = f.hours.filter(function (h) { return h.booked > 0 || h.expectedArrivals > 0; });
+    var heads = ['thHour', 'thDir', 'thBooked', 'thExpected', 'thLanes', 'thNote'];
+    var b = f.basis;
+    var basis = t(b.measured ? 'basisMeasured' : 'basisDefault', { r: Math.round(b.showUpRate * 1000) / 10, n: b.decided, from: b.fromDate, to: b.toDate });
+    K.fill($('forecastBody'), [
+      rows.length ? K.el('table', { class: 'forecast' }, [
+        K.el('thead', {}, [K.el('tr', {}, heads.map(function (h) { return K.el('th', { scope: 'col', text: t(h) }); }))]),
+        K.el('tbody', {}, rows.map(function (h) {
+          return K.el('tr', { class: h.short ? 'short' : null, 'data-hour': h.hour, 'data-dir': h.direction }, [
+            K.el('th', { scope: 'row', text: h.hour }),
+            K.el('td', { text: t(h.direction) }),
+            K.el('td', { class: 'num booked', text: String(h.booked) }),
+            K.el('td', { class: 'num expected', text: h.expectedArrivals.toFixed(1) }),
+            K.el('td', { class: 'num lanes', text: t('lanesOf', { n: h.lanesNeeded, of: h.lanes }) }),
+            K.el('td', { class: 'note', text: h.short ? t('shortMark') : '' }),
+          ]);
+        })),
+      ]) : K.el('p', { class: 'muted', text: t('forecastNone') }),
+      K.el('p', { class: 'muted basis', text: basis }),
+    ]);
   }
 
   async function act(button, method, path, body, done, failed) {
@@ -479,6 +528,7 @@
     paint();
     tabs();
     DIRS.forEach(render);
+    renderForecast();
   }
 
   function setLang(l) {
