@@ -1,5 +1,5 @@
 import { runDemo } from '../../apps/cli/src/demo';
-import { API, startApi, TestApi } from '../support/harness';
+import { API, bearer, startApi, TestApi } from '../support/harness';
 
 /** `npm run demo` against a running API: a day at Mohan that every page shows, and logins that work. */
 describe('npm run demo', () => {
@@ -19,6 +19,11 @@ describe('npm run demo', () => {
     const [{ n }] = await api.ds.query(`SELECT count(*)::int AS n FROM bookings WHERE port_code = 'MOHAN'`);
     expect(n).toBe(done.bookings);
     expect(done.bookings).toBeGreaterThan(10);
+    // Tomorrow is booked too: the lane console's forecast has hours to show.
+    const forecast = await api.http.get(`${API}/ports/MOHAN/forecast`).set(bearer(api.adminToken)).expect(200);
+    const expected = (forecast.body.hours as Array<{ booked: number; expectedArrivals: number }>);
+    expect(expected.reduce((sum, h) => sum + h.booked, 0)).toBe(done.tomorrow);
+    expect(expected.some((h) => h.expectedArrivals > 0)).toBe(true);
     const text = lines.join('\n');
     expect(text).toContain(`${api.url}/board/MOHAN`);
     // Every printed login opens a session.

@@ -8,7 +8,8 @@ import { DateTime } from 'luxon';
  * checked in at the gate, and the oldest of them called and through the lanes; the yard has confirmed all of those
  * but the last of each direction, which it still awaits. The port publishes its fees, the firms file customs
  * declarations (customs accepts most, inspects a few), and a regulator can read and verify the audit trail of it
- * all. Prints the logins.
+ * all. Half the trucks are booked for tomorrow too, so the lane console's forecast of tomorrow has something to
+ * show. Prints the logins.
  */
 
 const PORT = 'MOHAN';
@@ -52,7 +53,7 @@ interface Booked {
   direction: string;
 }
 
-export async function runDemo(o: DemoOptions): Promise<{ bookings: number; declared: number; checkedIn: number; completed: number; yardArrived: number }> {
+export async function runDemo(o: DemoOptions): Promise<{ bookings: number; tomorrow: number; declared: number; checkedIn: number; completed: number; yardArrived: number }> {
   const call = async (method: string, path: string, body?: unknown, token?: string): Promise<Record<string, unknown>> => {
     const res = await fetch(`${o.url}/api/v1${path}`, {
       method,
@@ -86,6 +87,12 @@ export async function runDemo(o: DemoOptions): Promise<{ bookings: number; decla
   for (const direction of ['export', 'import']) {
     slots[direction] = (await call('GET', `/ports/${PORT}/slots?date=${today}&direction=${direction}`)) as unknown as typeof slots[string];
   }
+  const tomorrow = DateTime.now().setZone(ZONE).plus({ days: 1 }).toISODate() as string;
+  const ahead: Record<string, Array<{ id: string }>> = {};
+  for (const direction of ['export', 'import']) {
+    ahead[direction] = (await call('GET', `/ports/${PORT}/slots?date=${tomorrow}&direction=${direction}`)) as unknown as typeof ahead[string];
+  }
+  let bookedAhead = 0;
   // Slots still bookable today (a booking can be made until its slot ends), in time order.
   const open = (direction: string) => slots[direction].filter((s) => s.bookable);
 
@@ -117,6 +124,12 @@ export async function runDemo(o: DemoOptions): Promise<{ bookings: number; decla
         if (i % 4 !== 3) await call('PUT', `/bookings/${b.id as string}/declaration`, { declarationNo: `5301${tag}${f}${i}`, customsOffice: 'Mohan Customs' }, dispatcher);
       } catch {
         // The slot filled up or the firm's share of it is taken: this truck is not booked today, as happens.
+      }
+      if (i % 2 === 0) {
+        // Tomorrow, in the morning peak: a slot between 08:00 and 11:00 (06:00 is the first).
+        const next = ahead[direction][2 + ((i + f) % 4)];
+        await call('POST', '/bookings', { slotId: next.id, vehicleId: v.id, driverId: d.id, cargo: CARGO[(i + f + 1) % CARGO.length] }, dispatcher);
+        bookedAhead += 1;
       }
     }
   }
@@ -167,7 +180,7 @@ export async function runDemo(o: DemoOptions): Promise<{ bookings: number; decla
   }
 
   const driver = booked.find((b) => b.startsAt > now) ?? booked[0];
-  o.say(`Demo day at ${PORT} (${today}): ${booked.length} bookings (${declared} declarations answered by customs), ${checkedIn} checked in, ${completed} through the lanes, ${yardArrived} at the yard; fees published.`);
+  o.say(`Demo day at ${PORT} (${today}): ${booked.length} bookings (${declared} declarations answered by customs), ${checkedIn} checked in, ${completed} through the lanes, ${yardArrived} at the yard; fees published; ${bookedAhead} booked for tomorrow.`);
   o.say(`Open ${o.url}/board/${PORT}  (public board)`);
   o.say(`     ${o.url}/staff  as ${staffEmail} / ${PASSWORD.staff}`);
   o.say(`     ${o.url}/yard  as ${yardEmail} / ${PASSWORD.yard}`);
@@ -175,5 +188,5 @@ export async function runDemo(o: DemoOptions): Promise<{ bookings: number; decla
   o.say(`     ${o.url}/firm  as one of:`);
   for (const line of logins) o.say(line);
   if (driver) o.say(`     ${o.url}/d  with reference ${driver.reference} and driver code ${driver.driverCode}`);
-  return { bookings: booked.length, declared, checkedIn, completed, yardArrived };
+  return { bookings: booked.length + bookedAhead, tomorrow: bookedAhead, declared, checkedIn, completed, yardArrived };
 }
