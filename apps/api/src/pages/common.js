@@ -237,8 +237,35 @@ var K = (function () {
     fill(parent, dirs.map(function (d) { state[d] = { version: -1, data: null }; return el('section', { class: 'dir', id: 'dir-' + d }); }));
   }
 
+  /**
+   * The first of the browser's languages that `words` (a page's word tables, by language) has; English otherwise.
+   * @param {Record<string, unknown>} words
+   */
+  function browserLang(words) {
+    var langs = navigator.languages || [navigator.language || 'en'];
+    for (var i = 0; i < langs.length; i++) {
+      var l = String(langs[i]).slice(0, 2).toLowerCase();
+      if (words[l]) return l;
+    }
+    return 'en';
+  }
+
+  /**
+   * `text` with each {name} filled from `args`; an argument that is a function is a word of the page too, worded
+   * when the text is. A name without an argument stays as it is.
+   * @param {string} text
+   * @param {Record<string, unknown>} [args]
+   */
+  function format(text, args) {
+    return text.replace(/\{(\w+)\}/g, function (m, name) {
+      var v = args && args[name];
+      if (typeof v === 'function') v = v();
+      return v !== undefined && v !== null ? String(v) : m;
+    });
+  }
+
   return {
-    api: api, $: $, el: el, fill: fill, show: show, age: age, hhmm: hhmm, claims: claims, portToday: portToday, portTomorrow: portTomorrow, liveBadge: liveBadge, live: live, fresh: fresh,
+    browserLang: browserLang, format: format, api: api, $: $, el: el, fill: fill, show: show, age: age, hhmm: hhmm, claims: claims, portToday: portToday, portTomorrow: portTomorrow, liveBadge: liveBadge, live: live, fresh: fresh,
     store: store, load: load, message: message, loginForm: loginForm, passwordLogin: passwordLogin, caller: caller, newer: newer, follow: follow, dirSections: dirSections,
   };
 })();

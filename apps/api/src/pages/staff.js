@@ -80,29 +80,11 @@
     },
   };
 
-  /** The browser's first language the console has; English otherwise. */
-  function browserLang() {
-    var langs = navigator.languages || [navigator.language || 'en'];
-    for (var i = 0; i < langs.length; i++) {
-      var l = String(langs[i]).slice(0, 2).toLowerCase();
-      if (T[l]) return l;
-    }
-    return 'en';
-  }
+  var lang = T[K.load(LANG)] ? K.load(LANG) : K.browserLang(T);
 
-  var lang = T[K.load(LANG)] ? K.load(LANG) : browserLang();
-
-  /**
-   * The console's own words in the chosen language, with {name} filled from `args`; an argument that is a
-   * function is one of our words too, worded when the text is.
-   */
+  /** The console's own words in the chosen language, with {name} filled from `args` (K.format). */
   function t(key, args) {
-    var s = T[lang][key] || T.en[key] || key;
-    return s.replace(/\{(\w+)\}/g, function (m, name) {
-      var v = args && args[name];
-      if (typeof v === 'function') v = v();
-      return v !== undefined && v !== null ? String(v) : m;
-    });
+    return K.format(T[lang][key] || T.en[key] || key, args);
   }
   /** A word of `T` as an argument of another (see t). */
   function word(key, args) { return function () { return t(key, args); }; }

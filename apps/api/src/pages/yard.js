@@ -34,25 +34,11 @@
     },
   };
 
-  /** The browser's first language the console has; English otherwise. */
-  function browserLang() {
-    var langs = navigator.languages || [navigator.language || 'en'];
-    for (var i = 0; i < langs.length; i++) {
-      var l = String(langs[i]).slice(0, 2).toLowerCase();
-      if (T[l]) return l;
-    }
-    return 'en';
-  }
+  var lang = T[K.load(LANG)] ? K.load(LANG) : K.browserLang(T);
 
-  var lang = T[K.load(LANG)] ? K.load(LANG) : browserLang();
-
-  /** The console's own words in the chosen language, with {name} filled from `args`. */
+  /** The console's own words in the chosen language, with {name} filled from `args` (K.format). */
   function t(key, args) {
-    var s = T[lang][key] || T.en[key] || key;
-    return s.replace(/\{(\w+)\}/g, function (m, name) {
-      var v = args && args[name];
-      return v !== undefined && v !== null ? String(v) : m;
-    });
+    return K.format(T[lang][key] || T.en[key] || key, args);
   }
 
   var token = K.load(TOKEN);
