@@ -4,14 +4,12 @@ import { DataSource, EntityManager } from 'typeorm';
 import { one, rows } from '@kouan/common';
 import type { StoredRow } from './audit-chain';
 
-/** What is to be recorded; `at` and `actor` default to now and the transaction's actor. */
+/** A staff action to record: its time and actor are the transaction's (now(), kouan_actor()). */
 export interface AuditRecord {
   type: string;
   portCode: string | null;
   bookingId?: string | null;
   data: Record<string, unknown>;
-  at?: Date;
-  actor?: Record<string, string> | null;
 }
 
 export interface PendingRow {
@@ -51,20 +49,17 @@ export const toStored = (r: LogRow): StoredRow & { seqText: string } => ({
 export class AuditRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  /** Queues entries in the caller's transaction: they are recorded if and only if it commits. */
-  async enqueue(em: EntityManager, entries: AuditRecord[]): Promise<void> {
-    if (!entries.length) return;
-    await em.query(
-      `INSERT INTO audit_pending (at, type, actor, port_code, booking_id, data)
-       SELECT COALESCE(e.at, now()), e.type, CASE WHEN e.has_actor THEN e.actor ELSE kouan_actor() END, e.port_code, e.booking_id, e.data
-       FROM unnest($1::timestamptz[], $2::varchar[], $3::boolean[], $4::jsonb[], $5::varchar[], $6::uuid[], $7::jsonb[])
-         AS e (at, type, has_actor, actor, port_code, booking_id, data)`,
-      [
-        entries.map((e) => e.at ?? null), entries.map((e) => e.type), entries.map((e) => e.actor !== undefined),
-        entries.map((e) => (e.actor ? JSON.stringify(e.actor) : null)), entries.map((e) => e.portCode), entries.map((e) => e.bookingId ?? null),
-        entries.map((e) => JSON.stringify(e.data)),
-      ],
-    );
+  /** Queues an entry in the caller's transaction: it is recorded if and only if that commits. */
+  async enqueue(em: EntityManager, e: AuditRecord): Promise<void> {
+    await em.query('INSERT INTO audit_pending (type, port_code, booking_id, data) VALUES ($1, $2, $3, $4)', [e.type, e.portCode, e.bookingId ?? null, e.data]);
+  }
+
+  /**
+   * Queues the rows of `select` (columns at, type, actor, port_code, booking_id, data; parameters `params`) in the
+   * caller's transaction, in one statement: another lib's records, read where they are.
+   */
+  async enqueueSelected(em: EntityManager, select: string, params: unknown[]): Promise<void> {
+    await em.query(`INSERT INTO audit_pending (at, type, actor, port_code, booking_id, data) SELECT at, type, actor, port_code, booking_id, data FROM (${select}) r`, params);
   }
 
   /** Takes the oldest pending entries out, locked for this transaction (their chaining commits with it). */

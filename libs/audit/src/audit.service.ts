@@ -26,13 +26,13 @@ export class AuditService {
   ) {}
 
   /** Records a staff action with the transaction that makes it (actor: the request's, from kouan_actor()). */
-  record(em: EntityManager, entry: Omit<AuditRecord, 'at' | 'actor'>): Promise<void> {
-    return this.repo.enqueue(em, [entry]);
+  record(em: EntityManager, entry: AuditRecord): Promise<void> {
+    return this.repo.enqueue(em, entry);
   }
 
-  /** Queues entries that name their own time and actor (booking events, copied by the relay). */
-  enqueue(em: EntityManager, entries: AuditRecord[]): Promise<void> {
-    return this.repo.enqueue(em, entries);
+  /** Queues the rows another lib's statement selects (booking events, copied in the relay's transaction). */
+  enqueueSelected(em: EntityManager, select: string, params: unknown[]): Promise<void> {
+    return this.repo.enqueueSelected(em, select, params);
   }
 
   /**
