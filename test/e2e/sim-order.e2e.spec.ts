@@ -2,7 +2,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
 import { dataSourceOptions } from '@kouan/db';
 import { HEAD, Head, leaveMerge, readmitBehindHead as productReadmit } from '@kouan/queue/front-of-line';
-import { WAITING_ORDER } from '@kouan/queue/queue.repository';
+import { HEAD_N, WAITING_ORDER } from '@kouan/queue/queue.repository';
 import { MergeState, Random, readmitBehindHead, takeHead, waitingOrder, Waiting } from '@kouan/sim';
 import { cloneTemplate } from '../support/db';
 
@@ -132,6 +132,9 @@ describe("the simulator's queue order is the product's", () => {
         const ids = await insertBookings(em, await makeSlots(em), 'checked_in', trucks);
         const model = waitingOrder(trucks.map((t, i) => ({ ...t, id: ids[i] })), 0, merge).map((t) => t.id);
         expect({ case: c, order: await productOrder(em) }).toEqual({ case: c, order: model });
+        // The yard's head read (HEAD_N, from group firsts and kept counts) is the same line's first places.
+        const head = (await em.query(HEAD_N, [PORT, DIRECTION, 7])).map((r: { id: string; position: number }) => [r.id, r.position]);
+        expect({ case: c, head }).toEqual({ case: c, head: model.slice(0, 7).map((id, i) => [id, i + 1]) });
         compared += n;
       });
     }

@@ -108,13 +108,20 @@ export const JOINED_PLACE = `
     WHEN x.green THEN n.greens
     ELSE n.regulars END AS rnk) k`;
 
-/** The first waiting truck of one group (`where`, `order`), read along the waiting index: no scan of the line. */
-const FIRST = (where: string, order: string) => `(
+/** The first `limit` waiting trucks of one group (`where`, `order`), read along the waiting index: no scan of the line. */
+const FIRST = (where: string, order: string, limit = '1') => `(
     SELECT b.id, b.queue_key, b.front_key, b.front_key IS NOT NULL AS held, sl.starts_at, sl.starts_at > now() AS later,
            (b.priority AND sl.starts_at <= now()) AS green
     FROM bookings b JOIN slots sl ON sl.id = b.slot_id
     WHERE b.port_code = $1 AND b.direction = $2 AND b.status = 'checked_in' AND ${where}
-    ORDER BY ${order} LIMIT 1)`;
+    ORDER BY ${order} LIMIT ${limit})`;
+
+/** Each group's first trucks, as FIRST takes them: held, green, regular, later. */
+const GROUP_FIRSTS = (limit: string) => `
+    ${FIRST('b.front_key IS NOT NULL', 'b.front_key DESC', limit)}
+    UNION ALL ${FIRST('b.front_key IS NULL AND b.priority AND sl.starts_at <= now()', 'b.queue_key', limit)}
+    UNION ALL ${FIRST('b.front_key IS NULL AND NOT b.priority AND sl.starts_at <= now()', 'b.queue_key', limit)}
+    UNION ALL ${FIRST('b.front_key IS NULL AND sl.starts_at > now()', 'sl.starts_at, b.queue_key', limit)}`;
 
 /**
  * The head of the line: of the first truck of each group (held, green, regular, later), the one at place 1.
@@ -124,18 +131,33 @@ const FIRST = (where: string, order: string) => `(
  * whether the other kind is empty matters. $1 = port, $2 = direction.
  */
 export const HEAD = `
-  WITH ${ST}, firsts AS (
-    ${FIRST('b.front_key IS NOT NULL', 'b.front_key DESC')}
-    UNION ALL ${FIRST('b.front_key IS NULL AND b.priority AND sl.starts_at <= now()', 'b.queue_key')}
-    UNION ALL ${FIRST('b.front_key IS NULL AND NOT b.priority AND sl.starts_at <= now()', 'b.queue_key')}
-    UNION ALL ${FIRST('b.front_key IS NULL AND sl.starts_at > now()', 'sl.starts_at, b.queue_key')}
-  ), n AS (
+  WITH ${ST}, firsts AS (${GROUP_FIRSTS('1')}), n AS (
     SELECT count(*) FILTER (WHERE held) AS held_n,
            count(*) FILTER (WHERE NOT held AND NOT later AND NOT green) AS regulars,
            count(*) FILTER (WHERE NOT held AND NOT later AND green) AS greens
     FROM firsts
   )
   SELECT f.id, f.green, f.held FROM firsts f, n, st WHERE ${PLACE('f', '1')} = 1`;
+
+/**
+ * The first `$3` places of the line without ordering all of it: any truck among them is among the first `$3` of
+ * its group, so each group's first `$3` (index walks) ranked within the group are ranked as in the whole line, and
+ * the groups' true sizes come from the counts the database keeps (queue_counts, as JOINED_PLACE reads them).
+ * $1 = port, $2 = direction, $3 = how many.
+ */
+export const HEAD_N = `
+  WITH ${ST}, c AS (
+    SELECT held, priority, starts_at, starts_at > now() AS later, waiting FROM queue_counts WHERE port_code = $1 AND direction = $2
+  ), n AS (
+    SELECT COALESCE(sum(waiting) FILTER (WHERE held), 0) AS held_n,
+           COALESCE(sum(waiting) FILTER (WHERE NOT held AND NOT later AND NOT priority), 0) AS regulars,
+           COALESCE(sum(waiting) FILTER (WHERE NOT held AND NOT later AND priority), 0) AS greens
+    FROM c
+  ), w AS (${GROUP_FIRSTS('$3')}), r AS (
+    SELECT w.*, row_number() OVER (PARTITION BY ${GROUP} ORDER BY ${IN_GROUP}) AS rnk FROM w
+  )
+  SELECT r.id, r.green, r.held, ${PLACE('r', 'r.rnk')} AS position
+  FROM r, n, st ORDER BY position LIMIT $3`;
 
 export interface DetailRow {
   id: string;
@@ -246,10 +268,10 @@ export function detailRows(
 
 /** Details of the first `limit` waiting trucks, in queue order, with their places. */
 export function headRows(em: EntityManager, port: string, direction: string, limit: number): Promise<DetailRow[]> {
-  // The order is computed over the whole line once (MATERIALIZED); details are joined for the head alone.
+  // Only the head is ordered (HEAD_N), and only its details are read.
   return rows<DetailRow>(
     em,
-    `WITH q AS MATERIALIZED (${WAITING_ORDER}), h AS (SELECT * FROM q ORDER BY position LIMIT $3)
+    `WITH h AS MATERIALIZED (${HEAD_N})
      SELECT x.*, h.green, h.position FROM (${DETAILS}
        WHERE b.port_code = $1 AND b.direction = $2 AND b.id IN (SELECT id FROM h)) x
      JOIN h ON h.id = x.id
