@@ -314,10 +314,6 @@ describe('staff console (browser)', () => {
     expect(png.length).toBeGreaterThan(5_000);
   }
 
-  /**
-   * axe-core is not among the project's packages, so this checks by hand what axe would flag as serious or
-   * critical on this page: a language, names for every control and link, labels for inputs, unique ids.
-   */
   /** No serious or critical accessibility violation (axe-core): names, labels, contrast, language, ids. */
   async function a11y(page: Page) {
     expect(await seriousViolations(page)).toEqual([]);

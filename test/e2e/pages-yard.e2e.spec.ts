@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { seriousViolations } from '../support/axe';
 import { launchChromium } from '../support/browser';
@@ -9,6 +10,7 @@ import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotAt, st
  * over HTTP) appears without a reload, Arrived takes it off the list, and axe finds no serious violation.
  */
 const WAIT = { timeout: 15_000 };
+const IMG = join(__dirname, '../../docs/img');
 
 describe('yard console (browser)', () => {
   let api: TestApi;
@@ -96,6 +98,8 @@ describe('yard console (browser)', () => {
       expect(await row.innerText()).toContain('export-1');
       expect(await next.count()).toBe(0);
       expect(await seriousViolations(page)).toEqual([]);
+      // The README's screenshot, in English (CI's Chromium may have no Chinese fonts); written only when asked.
+      if (lang === 'en' && process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: join(IMG, 'yard.png'), fullPage: true });
 
       await row.getByRole('button', { name: arrived }).click();
       await row.waitFor({ state: 'detached', ...WAIT });
