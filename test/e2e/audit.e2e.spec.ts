@@ -31,7 +31,8 @@ describe('audit trail', () => {
   const verify = async (token = regulator) => (await api.http.get(`${API}/audit/verify`).set(bearer(token)).expect(200)).body;
 
   beforeAll(async () => {
-    api = await startApi();
+    // The API and the worker log in as the app's role, not as the tables' owner: the whole day runs on its grants.
+    api = await startApi({}, { appRole: true });
     await api.worker();
     await putSchedule(api, PORT, { openFrom: '00:00', openTo: '24:00', capacity: { export: 40, import: 40 }, firmQuotaPercent: 100 });
     firm = await createFirm(api, 'Busy Day Logistics', 24);
@@ -167,10 +168,26 @@ describe('audit trail', () => {
     await api.http.get(`${API}/audit/verify`).set(bearer(firm.adminToken)).expect(403);
   });
 
-  it('the table refuses UPDATE, DELETE and TRUNCATE, to the app and the table\'s owner alike', async () => {
-    await expect(api.ds.query(`UPDATE audit_log SET type = 'x' WHERE seq = 1`)).rejects.toThrow(/append-only: UPDATE refused/);
-    await expect(api.ds.query('DELETE FROM audit_log WHERE seq = 1')).rejects.toThrow(/append-only: DELETE refused/);
-    await expect(api.ds.query('TRUNCATE audit_log')).rejects.toThrow(/append-only: TRUNCATE refused/);
+  it('the app\'s role may not UPDATE, DELETE, TRUNCATE or switch the trigger off', async () => {
+    expect((await api.ds.query('SELECT current_user AS u, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS su'))[0])
+      .toEqual({ u: expect.stringMatching(/^kouan_app_/), su: false });
+    await expect(api.ds.query(`UPDATE audit_log SET type = 'x' WHERE seq = 1`)).rejects.toThrow(/permission denied for table audit_log/);
+    await expect(api.ds.query('DELETE FROM audit_log WHERE seq = 1')).rejects.toThrow(/permission denied for table audit_log/);
+    await expect(api.ds.query('TRUNCATE audit_log')).rejects.toThrow(/permission denied for table audit_log/);
+    await expect(api.ds.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only')).rejects.toThrow(/must be owner/);
+    await expect(api.ds.query('SET session_replication_role = replica')).rejects.toThrow(/permission denied/);
+  });
+
+  it('the trigger refuses UPDATE, DELETE and TRUNCATE to the table\'s owner too', async () => {
+    const owner = new Client({ connectionString: api.ownerDbUrl });
+    await owner.connect();
+    try {
+      await expect(owner.query(`UPDATE audit_log SET type = 'x' WHERE seq = 1`)).rejects.toThrow(/append-only: UPDATE refused/);
+      await expect(owner.query('DELETE FROM audit_log WHERE seq = 1')).rejects.toThrow(/append-only: DELETE refused/);
+      await expect(owner.query('TRUNCATE audit_log')).rejects.toThrow(/append-only: TRUNCATE refused/);
+    } finally {
+      await owner.end();
+    }
     expect(await verify()).toEqual({ ok: true, checked: all.length, firstBadSeq: null, headSeq: all.length, headHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 
@@ -179,7 +196,7 @@ describe('audit trail', () => {
     const k = 7;
 
     beforeAll(async () => {
-      su = new Client({ connectionString: api.dbUrl });
+      su = new Client({ connectionString: api.ownerDbUrl });
       await su.connect();
       // Triggers do not fire for a session in replica mode: the way round the trigger that only a superuser has.
       await su.query('SET session_replication_role = replica');

@@ -12,7 +12,7 @@ import { TokenService, UsersService } from '@kouan/auth';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApp } from '../../apps/api/src/configure-app';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
-import { cloneTemplate, REDIS_URL } from './db';
+import { admin, cloneTemplate, REDIS_URL } from './db';
 
 export const API = '/api/v1';
 
@@ -21,8 +21,10 @@ export interface TestApi {
   http: TestAgent;
   url: string;
   ds: DataSource;
-  /** The test's own database, for processes a test starts beside the in-process API. */
+  /** The test's own database, for processes a test starts beside the in-process API (as the API logs in). */
   dbUrl: string;
+  /** The same database as its owner, the superuser `postgres`. */
+  ownerDbUrl: string;
   redisPrefix: string;
   adminToken: string;
   tokens: TokenService;
@@ -45,14 +47,18 @@ async function boot(env: Record<string, string>) {
 
 /**
  * The API on a database of its own (cloned from the template) and a Redis key prefix of its own, so test
- * files run in parallel without seeing each other.
+ * files run in parallel without seeing each other. With `appRole`, the API and its workers log in as a role of
+ * their own in `kouan_app` (docs/operations.md), not as the tables' owner.
  */
-export async function startApi(overrides: Record<string, string> = {}): Promise<TestApi> {
+export async function startApi(overrides: Record<string, string> = {}, opts: { appRole?: boolean } = {}): Promise<TestApi> {
   const db = await cloneTemplate();
   const redisPrefix = `kouan-test-${randomBytes(5).toString('hex')}`;
+  const role = opts.appRole ? `kouan_app_${randomBytes(5).toString('hex')}` : null;
+  if (role) await admin((c) => c.query(`CREATE ROLE ${role} LOGIN IN ROLE kouan_app`));
+  const dbUrl = role ? db.url.replace('postgres://postgres@', `postgres://${role}@`) : db.url;
   const env = {
     NODE_ENV: 'test',
-    DATABASE_URL: db.url,
+    DATABASE_URL: dbUrl,
     REDIS_URL,
     REDIS_PREFIX: redisPrefix,
     LOG_LEVEL: 'silent',
@@ -71,7 +77,8 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
   return {
     ...first,
     ds: first.app.get<DataSource>(getDataSourceToken()),
-    dbUrl: db.url,
+    dbUrl,
+    ownerDbUrl: db.url,
     redisPrefix,
     tokens,
     adminToken: tokens.sign({ sub: adminUser.id, role: 'port_admin' }),
@@ -93,6 +100,7 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
     async close() {
       for (const app of [...others, first.app]) await app.close();
       await db.drop();
+      if (role) await admin((c) => c.query(`DROP ROLE IF EXISTS ${role}`));
       const redis = new Redis(REDIS_URL);
       try {
         const keys = await redis.keys(`${redisPrefix}:*`);
