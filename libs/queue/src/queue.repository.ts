@@ -79,6 +79,19 @@ export const POSITIONS_OF = `
   WHERE x.id = ANY($3::uuid[])`;
 
 /**
+ * The groups' sizes (`n`, as PLACE reads them) from the counts the database keeps (queue_counts, `c`): a few sums
+ * over the queue's slots instead of a count of the line. $1 = port, $2 = direction.
+ */
+const KEPT_SIZES = `c AS (
+    SELECT held, priority, starts_at, starts_at > now() AS later, waiting FROM queue_counts WHERE port_code = $1 AND direction = $2
+  ), n AS (
+    SELECT COALESCE(sum(waiting) FILTER (WHERE held), 0) AS held_n,
+           COALESCE(sum(waiting) FILTER (WHERE NOT held AND NOT later AND NOT priority), 0) AS regulars,
+           COALESCE(sum(waiting) FILTER (WHERE NOT held AND NOT later AND priority), 0) AS greens
+    FROM c
+  )`;
+
+/**
  * The place of the truck that has just joined the waiting line (`$3[1]`), from the groups' sizes the database keeps
  * (queue_counts) instead of a count of the line: a few sums over the queue's slots. A truck joins either held (a
  * skip: ranked among the few held trucks, along ix_bookings_held) or by check-in, with the newest queue_key, so it
@@ -86,14 +99,7 @@ export const POSITIONS_OF = `
  * slots before. Valid only for that truck, under the queue lock, after its statement. $1 = port, $2 = direction.
  */
 export const JOINED_PLACE = `
-  WITH ${ST}, c AS (
-    SELECT held, priority, starts_at, starts_at > now() AS later, waiting FROM queue_counts WHERE port_code = $1 AND direction = $2
-  ), n AS (
-    SELECT COALESCE(sum(waiting) FILTER (WHERE held), 0) AS held_n,
-           COALESCE(sum(waiting) FILTER (WHERE NOT held AND NOT later AND NOT priority), 0) AS regulars,
-           COALESCE(sum(waiting) FILTER (WHERE NOT held AND NOT later AND priority), 0) AS greens
-    FROM c
-  ), x AS (
+  WITH ${ST}, ${KEPT_SIZES}, x AS (
     SELECT b.id, b.front_key, b.front_key IS NOT NULL AS held, sl.starts_at, sl.starts_at > now() AS later,
            (b.priority AND sl.starts_at <= now()) AS green
     FROM bookings b JOIN slots sl ON sl.id = b.slot_id
@@ -146,14 +152,7 @@ export const HEAD = `
  * $1 = port, $2 = direction, $3 = how many.
  */
 export const HEAD_N = `
-  WITH ${ST}, c AS (
-    SELECT held, priority, starts_at, starts_at > now() AS later, waiting FROM queue_counts WHERE port_code = $1 AND direction = $2
-  ), n AS (
-    SELECT COALESCE(sum(waiting) FILTER (WHERE held), 0) AS held_n,
-           COALESCE(sum(waiting) FILTER (WHERE NOT held AND NOT later AND NOT priority), 0) AS regulars,
-           COALESCE(sum(waiting) FILTER (WHERE NOT held AND NOT later AND priority), 0) AS greens
-    FROM c
-  ), w AS (${GROUP_FIRSTS('$3')}), r AS (
+  WITH ${ST}, ${KEPT_SIZES}, w AS (${GROUP_FIRSTS('$3')}), r AS (
     SELECT w.*, row_number() OVER (PARTITION BY ${GROUP} ORDER BY ${IN_GROUP}) AS rnk FROM w
   )
   SELECT r.id, r.green, r.held, ${PLACE('r', 'r.rnk')} AS position
