@@ -77,9 +77,9 @@ describe('yard console (browser)', () => {
     await api?.close();
   });
 
-  for (const { locale, lang, arrived, title, eta } of [
-    { locale: 'zh-CN', lang: 'zh-CN', arrived: '已到场', title: '堆场 · MOHAN', eta: /约 \d+ 分钟/ },
-    { locale: 'en-US', lang: 'en', arrived: 'Arrived', title: 'Yard · MOHAN', eta: /~\d+ min/ },
+  for (const { locale, lang, arrived, title, eta, noLane } of [
+    { locale: 'zh-CN', lang: 'zh-CN', arrived: '已到场', title: '堆场 · MOHAN', eta: /约 \d+ 分钟/, noLane: '无开放车道' },
+    { locale: 'en-US', lang: 'en', arrived: 'Arrived', title: 'Yard · MOHAN', eta: /~\d+ min/, noLane: 'no open lane' },
   ]) {
     it(`${locale}: sees a call appear live, confirms the arrival, and has no serious axe violation`, async () => {
       const truck = await waitingTruck();
@@ -89,6 +89,13 @@ describe('yard console (browser)', () => {
       const next = page.locator('#dir-export table.next tr', { hasText: truck.plate });
       await next.waitFor(WAIT);
       expect(await next.locator('td.eta').innerText()).toMatch(eta);
+
+      // A lane paused and opened again: the ETAs follow without a reload (no truck event announces it).
+      const setLane = (status: string) => api.http.post(`${API}/ports/${PORT}/lanes/${lane}/status`).set(bearer(staff)).send({ status }).expect(200);
+      await setLane('paused');
+      await page.locator('#dir-export table.next tr', { hasText: truck.plate }).locator('td.eta', { hasText: noLane }).waitFor(WAIT);
+      await setLane('open');
+      await next.locator('td.eta', { hasText: eta }).waitFor(WAIT);
 
       // Called at the lane by port staff: the truck appears without a reload, out of the next ones.
       expect((await api.http.post(`${API}/ports/${PORT}/lanes/${lane}/call-next`).set(bearer(staff)).expect(200)).body.bookingId)

@@ -72,8 +72,9 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
+  /** A lane opened, paused or closed: boards and staff show it; the yard re-reads its view (the ETAs moved). */
   lane(port: string, direction: string, update: LaneUpdate): void {
-    this.emitter.to([rooms.board(port, direction), rooms.staff(port)]).emit('lane:update', update);
+    this.emitter.to([rooms.board(port, direction), rooms.staff(port), rooms.yard(port)]).emit('lane:update', update);
   }
 
   /** A declaration submitted or answered: the booking's driver and firm hear of it. */

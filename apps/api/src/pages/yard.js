@@ -201,6 +201,8 @@
     socket.on('connect', function () { DIRS.forEach(reload); });
     socket.on('connect_error', function (e) { if (socket && !socket.active) logout(e.message); });
     socket.on('yard:update', apply);
+    // A lane opened, paused or closed moves the next trucks' ETAs, which no truck event announces.
+    socket.on('lane:update', function () { DIRS.forEach(reload); });
   }
 
   K.passwordLogin(function (accessToken) {
