@@ -153,6 +153,9 @@ describe('audit trail', () => {
     expect(schedules.at(-1)!.data).toMatchObject({ before: { capacity: { export: 40 } }, after: { capacity: { export: 45 } } });
     expect(all.some((r) => r.type === 'user.created' && r.data.role === 'port_staff' && r.data.portCode === PORT)).toBe(true);
     expect(all.some((r) => r.type === 'user.created' && r.data.role === 'regulator')).toBe(true);
+    expect(all.filter((r) => r.type === 'firm.created')).toEqual([
+      expect.objectContaining({ portCode: null, actor: expect.objectContaining({ role: 'port_admin' }), data: expect.objectContaining({ id: firm.id, name: 'Busy Day Logistics' }) }),
+    ]);
   });
 
   it('filters by port and day', async () => {

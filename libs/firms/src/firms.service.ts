@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { AuditService } from '@kouan/audit';
 import { isFirmUser, Principal, UserResponseDto, UsersService } from '@kouan/auth';
 import type { CreateFirmUserDto } from '@kouan/auth';
-import { DomainError, isUniqueViolation, normalisePlate, notFound, page } from '@kouan/common';
+import { DomainError, inTransaction, isUniqueViolation, normalisePlate, notFound, page } from '@kouan/common';
 import type { PaginationQueryDto } from '@kouan/common';
 import type { CreateDriverDto, CreateFirmDto, CreateVehicleDto, DriverDto, FirmDto, UpdateDriverDto, UpdateVehicleDto, VehicleDto } from './dto/firm.dto';
 import { Driver } from './entities/driver.entity';
@@ -27,11 +28,17 @@ export class FirmsService {
     @InjectRepository(Vehicle) private readonly vehicles: Repository<Vehicle>,
     @InjectRepository(Driver) private readonly drivers: Repository<Driver>,
     private readonly users: UsersService,
+    private readonly audit: AuditService,
   ) {}
 
+  /** A port admin registers a firm; the audit trail records it with the firm as created. */
   async create(dto: CreateFirmDto): Promise<FirmDto> {
-    const firm = await this.firms.save(this.firms.create({ ...dto, contactEmail: dto.contactEmail.toLowerCase() }));
-    return { id: firm.id, name: firm.name, country: firm.country, contactEmail: firm.contactEmail, createdAt: firm.createdAt.toISOString() };
+    return inTransaction(this.firms.manager.connection, async (em) => {
+      const firm = await em.save(this.firms.create({ ...dto, contactEmail: dto.contactEmail.toLowerCase() }));
+      const created = { id: firm.id, name: firm.name, country: firm.country, contactEmail: firm.contactEmail, createdAt: firm.createdAt.toISOString() };
+      await this.audit.record(em, { type: 'firm.created', portCode: null, data: { ...created } });
+      return created;
+    });
   }
 
   /** A firm admin adds users to their own firm only; any other firm is, for them, not there. */
