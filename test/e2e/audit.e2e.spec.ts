@@ -167,6 +167,8 @@ describe('audit trail', () => {
     expect((await api.http.get(`${API}/audit`).query({ from: today, to: today, limit: 1 }).set(bearer(regulator)).expect(200)).body).toHaveLength(1);
     expect((await api.http.get(`${API}/audit`).query({ from: tomorrow }).set(bearer(regulator)).expect(200)).body).toEqual([]);
     await api.http.get(`${API}/audit`).query({ from: '30-11-2026' }).set(bearer(regulator)).expect(400);
+    // Well-formed but not in the calendar: a 400, not the database's error as a 500.
+    for (const from of ['2026-02-31', '2026-13-01', '0000-01-01']) await api.http.get(`${API}/audit`).query({ from }).set(bearer(regulator)).expect(400);
     await api.http.get(`${API}/audit`).set(bearer(staff)).expect(403);
     await api.http.get(`${API}/audit/verify`).set(bearer(firm.adminToken)).expect(403);
   });

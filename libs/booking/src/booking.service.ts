@@ -235,11 +235,7 @@ export class BookingService {
        WHERE b.firm_id = $1 AND ($2::date IS NULL OR b.service_date = $2::date) AND ($3::varchar IS NULL OR b.status = $3)
        ORDER BY sl.starts_at, b.created_at, b.id LIMIT $4 OFFSET $5`,
       [firmOf(p), q.date ?? null, q.status ?? null, page(q).limit, page(q).offset],
-    ).catch((e: unknown) => {
-      // A well-formed but impossible date such as 2026-02-30.
-      if (pgError(e)?.code === '22008') throw new DomainError('bad_request', `${q.date} is not a date`);
-      throw e;
-    });
+    );
     return list.map(toDto);
   }
 

@@ -23,6 +23,28 @@ export const NormalisePhone = () =>
 
 export const E164 = /^\+[1-9]\d{6,14}$/;
 
+/** YYYY-MM-DD naming a day the calendar (and Postgres) has: not 2026-02-30, not year 0. */
+export const isDay = (v: unknown): v is string => {
+  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v) || v.startsWith('0000')) return false;
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+};
+
+/**
+ * A local day, YYYY-MM-DD, that exists: checked here, once, so no service meets an impossible date in Postgres
+ * (which answers it with an error that would otherwise surface as a 500).
+ */
+export function IsDay(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isDay',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be a real date, YYYY-MM-DD`, ...options },
+      validator: { validate: isDay },
+    });
+}
+
 /**
  * Free text without control characters (tab and line breaks aside). Postgres cannot store NUL in text, so
  * without this a stray \u0000 in a name would surface as a 500 instead of a 400.

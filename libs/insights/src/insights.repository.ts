@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DomainError, one, pgError, rows } from '@kouan/common';
+import { one, rows } from '@kouan/common';
 import type { Direction } from './forecast';
 
 /** The days a forecast measures its basis over: the 28 local days before the forecast day. */
@@ -54,13 +54,6 @@ export interface PerformanceRow {
   yard_p90: number | null;
 }
 
-/** A date Postgres refuses ('2026-02-30'): the same 400 as the KPI report's. */
-const badDate = (message: string) => (e: unknown): never => {
-  const code = pgError(e)?.code;
-  if (code === '22008' || code === '22007') throw new DomainError('bad_request', message);
-  throw e;
-};
-
 /**
  * The reads behind the forecast and the performance report: bookings, slots, lanes and schedules of every port,
  * read only. Days are local to each port (ports.time_zone); minutes are float8 so they arrive as numbers.
@@ -83,7 +76,7 @@ export class InsightsRepository {
               (SELECT count(*) FROM lanes l WHERE l.port_code = d.code AND l.direction = 'import')::int AS lanes_import
        FROM d LEFT JOIN schedules sc ON sc.port_code = d.code`,
       [port, date ?? null, BASIS_DAYS],
-    ).catch(badDate('date must be a real date'));
+    );
   }
 
   /** Decided (checked in or no-show, not cancelled) and checked-in bookings of local days [from, to]. */
@@ -142,10 +135,9 @@ export class InsightsRepository {
     );
   }
 
-  /** Days from `from` to `to`, both counted; 400 when either is not a real date. */
+  /** Days from `from` to `to`, both counted (both real dates: IsDay). */
   async spanDays(from: string, to: string): Promise<number> {
-    const span = await one<{ days: number }>(this.ds, 'SELECT ($2::date - $1::date) + 1 AS days', [from, to])
-      .catch(badDate('from and to must be real dates'));
+    const span = await one<{ days: number }>(this.ds, 'SELECT ($2::date - $1::date) + 1 AS days', [from, to]);
     return span?.days ?? 0;
   }
 

@@ -39,7 +39,6 @@ export class FeesService {
     if (problem) throw new DomainError('bad_request', problem);
     const day = DateTime.fromISO(dto.effectiveFrom, { zone: port.timeZone });
     const today = DateTime.now().setZone(port.timeZone).startOf('day');
-    if (!day.isValid) throw new DomainError('bad_request', `${dto.effectiveFrom} is not a date`);
     if (day < today) {
       throw new DomainError('date_out_of_range', `fees take effect today (${today.toISODate()}) or later, never in the past`, {
         from: today.toISODate(),

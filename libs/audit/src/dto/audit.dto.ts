@@ -1,8 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
-import { PaginationQueryDto } from '@kouan/common';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+import { IsDay, PaginationQueryDto } from '@kouan/common';
 
 export class AuditQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ example: 'MOHAN', description: 'one port; without it, every port and the actions that belong to none' })
@@ -10,11 +8,11 @@ export class AuditQueryDto extends PaginationQueryDto {
   port?: string;
 
   @ApiPropertyOptional({ example: '2026-11-01', description: 'first local day (the port\'s time zone; China\'s without a port)' })
-  @IsOptional() @Matches(DATE, { message: 'from must be YYYY-MM-DD' })
+  @IsOptional() @IsDay()
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-11-30', description: 'last local day, included' })
-  @IsOptional() @Matches(DATE, { message: 'to must be YYYY-MM-DD' })
+  @IsOptional() @IsDay()
   to?: string;
 }
 

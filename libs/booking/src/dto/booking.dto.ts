@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import {
   IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
-import { ApiNullableObject, NoControlCharacters, PaginationQueryDto, Trim } from '@kouan/common';
+import { ApiNullableObject, IsDay, NoControlCharacters, PaginationQueryDto, Trim } from '@kouan/common';
 import { BookingFeesDto } from '@kouan/ports/dto/fees.dto';
 import { DeclarationDto } from './declaration.dto';
 import { SlotDto, SlotsQueryDto } from '@kouan/ports/dto/port.dto';
@@ -57,7 +57,7 @@ export class RescheduleDto {
 
 export class ListBookingsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ example: '2026-11-29', description: 'the slot date at the port' })
-  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
+  @IsOptional() @IsDay()
   date?: string;
 
   @ApiPropertyOptional({ enum: BOOKING_STATUSES })

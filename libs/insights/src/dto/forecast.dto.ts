@@ -1,12 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+import { IsOptional } from 'class-validator';
+import { IsDay } from '@kouan/common';
 
 export class ForecastQueryDto {
   @ApiPropertyOptional({ example: '2026-11-30', description: 'the local day to forecast; tomorrow at the port when omitted' })
   @IsOptional()
-  @Matches(DATE, { message: 'date must be YYYY-MM-DD' })
+  @IsDay()
   date?: string;
 }
 

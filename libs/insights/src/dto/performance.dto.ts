@@ -1,11 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Matches } from 'class-validator';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+import { IsDay } from '@kouan/common';
 
 export class PerformanceQueryDto {
-  @ApiProperty({ example: '2026-11-01' }) @Matches(DATE, { message: 'from must be YYYY-MM-DD' }) from: string;
-  @ApiProperty({ example: '2026-11-30' }) @Matches(DATE, { message: 'to must be YYYY-MM-DD' }) to: string;
+  @ApiProperty({ example: '2026-11-01' }) @IsDay() from: string;
+  @ApiProperty({ example: '2026-11-30' }) @IsDay() to: string;
 }
 
 export class MinutesStatsDto {

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNumber, IsObject, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsDay } from '@kouan/common';
 import { FEE_UNITS } from '../entities/fee-schedule.entity';
 
 export class FeeItemDto {
@@ -21,7 +22,7 @@ export class FeeItemDto {
 
 export class PutFeesDto {
   @ApiProperty({ example: '2026-12-01', description: "the port's local day it takes effect: today or later" })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'effectiveFrom must be YYYY-MM-DD' })
+  @IsDay()
   effectiveFrom: string;
 
   @ApiProperty({ example: 'CNY' }) @IsString() @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' })

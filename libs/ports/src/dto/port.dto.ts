@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches } from 'class-validator';
-import { ApiNullableObject } from '@kouan/common';
+import { IsIn, IsOptional } from 'class-validator';
+import { ApiNullableObject, IsDay } from '@kouan/common';
 import { ParkingAreaDto } from '@kouan/parking/dto/parking-area.dto';
 import { ScheduleResponseDto } from './schedule.dto';
 
@@ -43,7 +43,7 @@ export class SlotDto {
 
 export class SlotsQueryDto {
   @ApiProperty({ example: '2026-11-29' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
+  @IsDay()
   date: string;
 
   @ApiPropertyOptional({ enum: ['export', 'import'], description: 'both when omitted' })
