@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, regulatorToken, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+import { API, bearer, cargo, createFirm, laneOf, portStaffToken, putSchedule, regulatorToken, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
 import { until } from '../support/processes';
 
 /** A small seeded generator, so a failing day can be replayed. */
@@ -43,8 +43,7 @@ describe('audit trail', () => {
 
     const rnd = prng(SEED);
     const slot = (await slotAt(api, PORT)).id;
-    const lanes = (await api.http.get(`${API}/ports/${PORT}`).expect(200)).body.lanes as Array<{ id: string; direction: string }>;
-    const lane = lanes.find((l) => l.direction === 'export')!.id;
+    const lane = await laneOf(api, PORT);
     const booked: Array<{ id: string; reference: string }> = [];
     for (let i = 0; i < firm.vehicleIds.length; i++) {
       const b = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotAt as slotOf, startApi, TestApi, TestFirm } from '../support/harness';
+import { API, bearer, cargo, createFirm, laneOf, portStaffToken, putSchedule, slotAt as slotOf, startApi, TestApi, TestFirm } from '../support/harness';
 
 /**
  * Check-in, queue order, bays, lanes and outcomes through HTTP. Every port used here gets a round-the-clock
@@ -35,10 +35,6 @@ describe('live queue (REST)', () => {
   const checkIn = (port: string, token: string, plate: string) =>
     api.http.post(`${API}/ports/${port}/check-ins`).set(bearer(token)).send({ plate });
 
-  const exportLane = async (port: string) => {
-    const res = await api.http.get(`${API}/ports/${port}`).expect(200);
-    return (res.body.lanes as Array<{ id: string; direction: string }>).find((l) => l.direction === 'export')!.id;
-  };
 
   const queueOrder = async (port: string) => {
     const res = await api.http.get(`${API}/ports/${port}/queue`).query({ direction: 'export' }).expect(200);
@@ -131,7 +127,7 @@ describe('live queue (REST)', () => {
       // A 5% cap of 40 places: two green-channel trucks per slot; one after every 3 regular ones.
       await openAllDay(PORT, { priorityRatio: 3, priorityCapPercent: 5 });
       staff = await staffToken(PORT);
-      lane = await exportLane(PORT);
+      lane = await laneOf(api, PORT);
     });
 
     it('mixes perishable trucks in at 1:3, within the cap, and calls them in that order', async () => {
@@ -274,7 +270,7 @@ describe('live queue (REST)', () => {
 
       const occupied = async () => (await api.http.get(`${API}/ports/${PORT}`).expect(200)).body.parkingAreas[0].occupied;
       expect(await occupied()).toBe(3);
-      const lane = await exportLane(PORT);
+      const lane = await laneOf(api, PORT);
       const first = await api.http.post(`${API}/ports/${PORT}/lanes/${lane}/call-next`).set(bearer(staff)).expect(200);
       expect(first.body.bookingId).toBe(plain.bookingId);
       expect(await statusOf(plain.bookingId)).toMatchObject({ status: 'called', bay: null, parking_area_id: null });

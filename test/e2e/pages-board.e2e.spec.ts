@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { Browser } from 'playwright-core';
 import { seriousViolations } from '../support/axe';
 import { launchChromium } from '../support/browser';
-import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+import { API, bearer, cargo, createFirm, laneOf, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
 
 const IMG = join(__dirname, '..', '..', 'docs', 'img');
 const WAIT = { timeout: 20_000 };
@@ -41,8 +41,7 @@ describe('port board (browser)', () => {
       await api.http.post(`${API}/ports/${PORT}/check-ins`).set(bearer(staff)).send({ plate }).expect(201);
       trucks.push({ id: b.body.id as string, plate, token: api.tokens.sign({ sub: b.body.id, role: 'driver', firmId: firm.id, portCode: PORT }) });
     }
-    const lane = ((await api.http.get(`${API}/ports/${PORT}`).expect(200)).body.lanes as Array<{ id: string; direction: string }>)
-      .find((l) => l.direction === 'export')!.id;
+    const lane = await laneOf(api, PORT);
     await api.http.post(`${API}/ports/${PORT}/lanes/${lane}/call-next`).set(bearer(staff)).expect(200);
     await api.http.put(`${API}/ports/${PORT}/fees`).set(bearer(api.adminToken)).send({
       effectiveFrom: DateTime.now().setZone('Asia/Shanghai').toISODate(), currency: 'CNY',

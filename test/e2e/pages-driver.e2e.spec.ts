@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+import { API, bearer, cargo, createFirm, laneOf, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
 import { seriousViolations } from '../support/axe';
 import { launchChromium } from '../support/browser';
 import { CuttableLink, freePort } from '../support/processes';
@@ -28,8 +28,7 @@ describe('driver page (browser)', () => {
     await putSchedule(api, PORT, { openFrom: '00:00', openTo: '24:00', capacity: { export: 20, import: 20 }, firmQuotaPercent: 100 });
     firm = await createFirm(api, 'Lao Driver Freight', 3);
     staff = await portStaffToken(api, PORT);
-    lane = ((await api.http.get(`${API}/ports/${PORT}`).expect(200)).body.lanes as Array<{ id: string; direction: string }>)
-      .find((l) => l.direction === 'export')!.id;
+    lane = await laneOf(api, PORT);
   });
 
   afterEach(async () => {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { seriousViolations } from '../support/axe';
 import { launchChromium } from '../support/browser';
-import { API, bearer, cargo, createFirm, portDate, putSchedule, slotsOf, startApi, TestApi, TestFirm } from '../support/harness';
+import { API, bearer, cargo, createFirm, laneOf, portDate, putSchedule, slotsOf, startApi, TestApi, TestFirm } from '../support/harness';
 import { until } from '../support/processes';
 
 /**
@@ -60,8 +60,6 @@ describe('staff console (browser)', () => {
 
   const status = async (id: string) => ((await api.ds.query('SELECT status FROM bookings WHERE id = $1', [id]))[0] as { status: string }).status;
   const laneStatus = async (id: string) => ((await api.ds.query('SELECT status FROM lanes WHERE id = $1', [id]))[0] as { status: string }).status;
-  const exportLane = async (port: string) =>
-    ((await api.http.get(`${API}/ports/${port}`).expect(200)).body.lanes as Array<{ id: string; direction: string }>).find((l) => l.direction === 'export')!.id;
 
   /** A 1280×800 console signed in as `staff`, recording console errors; `locale` picks the browser's language. */
   const openConsole = async (staff: Staff, opts: BrowserContextOptions = {}) => {
@@ -154,7 +152,7 @@ describe('staff console (browser)', () => {
     const [officer, colleague] = [await staffUser('HEKOU'), await staffUser('HEKOU')];
     const truck = await book('HEKOU');
     await checkIn('HEKOU', officer, truck.plate);
-    const lane = await exportLane('HEKOU');
+    const lane = await laneOf(api, 'HEKOU');
     const a = await openConsole(officer);
     const b = await openConsole(colleague);
     const calledIn = (p: Page) => p.locator('#dir-export .called-row', { hasText: truck.plate });

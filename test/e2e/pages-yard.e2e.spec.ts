@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { seriousViolations } from '../support/axe';
 import { launchChromium } from '../support/browser';
-import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+import { API, bearer, cargo, createFirm, laneOf, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
 
 /**
  * The yard console (/yard) in Debian's Chromium, in Chinese and English: a truck called at a lane (by port staff,
@@ -64,8 +64,7 @@ describe('yard console (browser)', () => {
     await putSchedule(api, PORT, { openFrom: '00:00', openTo: '24:00', capacity: { export: 40, import: 40 }, firmQuotaPercent: 100 });
     firm = await createFirm(api, 'Yard Page Freight', 1);
     staff = await portStaffToken(api, PORT);
-    lane = ((await api.http.get(`${API}/ports/${PORT}`).expect(200)).body.lanes as Array<{ id: string; direction: string }>)
-      .find((l) => l.direction === 'export')!.id;
+    lane = await laneOf(api, PORT);
   });
 
   afterEach(async () => {

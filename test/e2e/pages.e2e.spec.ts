@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
-import { API, bearer, cargo, createFirm, putSchedule, startApi, TestApi, TestFirm } from '../support/harness';
+import { API, bearer, cargo, createFirm, laneOf, putSchedule, startApi, TestApi, TestFirm } from '../support/harness';
 import { until } from '../support/processes';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
@@ -54,8 +54,7 @@ describe('pages (browser)', () => {
     api.http.post(`${API}/ports/${port}/check-ins`).set(bearer(token)).send({ plate }).expect(201);
 
   const callNext = async (port: string, token: string) => {
-    const lanes = (await api.http.get(`${API}/ports/${port}`).expect(200)).body.lanes as Array<{ id: string; direction: string }>;
-    const lane = lanes.find((l) => l.direction === 'export')!.id;
+    const lane = await laneOf(api, port);
     return api.http.post(`${API}/ports/${port}/lanes/${lane}/call-next`).set(bearer(token)).expect(200);
   };
 

@@ -5,7 +5,7 @@ import { BookingTransitions } from '@kouan/booking/booking-transitions.repositor
 import { RemindDriversJob } from '@kouan/booking/jobs/remind-drivers.job';
 import { Clock } from '@kouan/common';
 import { ExpireOverdueJob, QueueNotifier, QueueReadService } from '@kouan/queue';
-import { API, bearer, cargo, createFirm, DEFAULT_SCHEDULE, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+import { API, bearer, cargo, createFirm, DEFAULT_SCHEDULE, laneOf, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
 
 /** A clock a test sets: the rules are judged at whatever instant it says. */
 class TestClock extends Clock {
@@ -84,8 +84,7 @@ describe('rules over time at an injected instant', () => {
     const b = await book(2, 0);
     const plate = (await api.ds.query('SELECT plate FROM vehicles WHERE id = $1', [firm.vehicleIds[2]]))[0].plate as string;
     await api.http.post(`${API}/ports/${PORT}/check-ins`).set(bearer(staff)).send({ plate }).expect(201);
-    const lane = ((await api.http.get(`${API}/ports/${PORT}`).expect(200)).body.lanes as Array<{ id: string; direction: string }>)
-      .find((l) => l.direction === 'export')!.id;
+    const lane = await laneOf(api, PORT);
     const call = async () => {
       expect((await api.http.post(`${API}/ports/${PORT}/lanes/${lane}/call-next`).set(bearer(staff)).expect(200)).body.bookingId).toBe(b.id);
       const [{ at }] = await api.ds.query('SELECT called_at AS at FROM bookings WHERE id = $1', [b.id]);

@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ExpireOverdueJob } from '@kouan/queue';
-import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+import { API, bearer, cargo, createFirm, laneOf, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
 import { connectLive, LiveClient } from '../support/live-client';
 
 type Json = Record<string, unknown>;
@@ -44,9 +44,6 @@ describe('rules over time', () => {
   const driverToken = async (t: Truck) =>
     (await api.http.post(`${API}/driver/session`).send({ reference: t.reference, driverCode: t.driverCode }).expect(200)).body.accessToken as string;
 
-  const exportLane = async (port: string) =>
-    ((await api.http.get(`${API}/ports/${port}`).expect(200)).body.lanes as Array<{ id: string; direction: string }>)
-      .find((l) => l.direction === 'export')!.id;
 
   /** The waiting line as REST shows it: plates' last two characters (masked plates keep them), in order. */
   const line = async (port: string) =>
@@ -74,7 +71,7 @@ describe('rules over time', () => {
       await openAllDay(PORT, { calledTimeoutMinutes: 15 });
       firm = await createFirm(api, 'Timeout Transport', 1);
       staff = await portStaffToken(api, PORT);
-      lane = await exportLane(PORT);
+      lane = await laneOf(api, PORT);
       board = await connectLive(api.url, clients);
       expect(await board.emitWithAck('subscribe', { port: PORT, direction: 'export' })).toEqual({ ok: true });
     });
@@ -169,7 +166,7 @@ describe('rules over time', () => {
       await openAllDay('JINSHUIHE');
       await openAllDay('DULONG');
       staff = Object.fromEntries(await Promise.all(PORTS.map(async (p) => [p, await portStaffToken(api, p)])));
-      lanes = Object.fromEntries(await Promise.all(PORTS.map(async (p) => [p, await exportLane(p)])));
+      lanes = Object.fromEntries(await Promise.all(PORTS.map(async (p) => [p, await laneOf(api, p)])));
     });
 
     /** A truck of `firm` booked now at `port`, checked in, called and marked no-show by the port's staff. */

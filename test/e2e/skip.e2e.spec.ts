@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
-import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotAt as slotOf, startApi, TestApi, TestFirm } from '../support/harness';
+import { API, bearer, cargo, createFirm, laneOf, portStaffToken, putSchedule, slotAt as slotOf, startApi, TestApi, TestFirm } from '../support/harness';
 
 /**
  * Skip (contract "Skip"): a skipped truck goes directly behind the truck first in line at that moment, whatever
@@ -31,8 +31,7 @@ describe('skip', () => {
       ...{ priorityRatio: 2, priorityCapPercent: 50 },
     });
     const staff = await staffToken(port);
-    const lanes = (await api.http.get(`${API}/ports/${port}`).expect(200)).body.lanes as Array<{ id: string; direction: string }>;
-    const lane = lanes.find((l) => l.direction === 'export')!.id;
+    const lane = await laneOf(api, port);
     const slots: Record<'now' | 'later', string> = { now: await slotAt(port), later: await slotAt(port, 2) };
     const names = new Map<string, string>();
     return {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+import { API, bearer, cargo, createFirm, laneOf, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
 import { connectLive, LiveClient } from '../support/live-client';
 
 type Json = Record<string, unknown>;
@@ -156,8 +156,7 @@ describe('yard hand-off', () => {
     await putSchedule(api, port, { openFrom: '00:00', openTo: '24:00', capacity: { export: 40, import: 40 }, firmQuotaPercent: 100 });
     const portStaff = await portStaffToken(api, port);
     const portYard = await portStaffToken(api, port, 'yard_staff');
-    const portLane = ((await api.http.get(`${API}/ports/${port}`).expect(200)).body.lanes as Array<{ id: string; direction: string }>)
-      .find((l) => l.direction === 'export')!.id;
+    const portLane = await laneOf(api, port);
     const trucks = [await book(port), await book(port)];
     for (const [i, t] of trucks.entries()) {
       await checkIn(t, portStaff, port).expect(201);

@@ -204,6 +204,12 @@ export async function regulatorToken(api: TestApi): Promise<string> {
   return api.tokens.sign({ sub: res.body.id, role: 'regulator' });
 }
 
+/** The id of `port`'s first lane of `direction`, as GET /ports/:code lists it. */
+export async function laneOf(api: Pick<TestApi, 'http'>, port: string, direction = 'export'): Promise<string> {
+  const lanes = (await api.http.get(`${API}/ports/${port}`).expect(200)).body.lanes as Array<{ id: string; direction: string }>;
+  return lanes.find((l) => l.direction === direction)!.id;
+}
+
 /** The export slot of `port` that contains now + `hoursAhead` (the port's day, Asia/Shanghai). */
 export async function slotAt(api: TestApi, port: string, hoursAhead = 0): Promise<SlotView> {
   const at = Date.now() + hoursAhead * 3600_000;

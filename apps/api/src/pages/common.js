@@ -264,8 +264,25 @@ var K = (function () {
     });
   }
 
+  /**
+   * A zh/en console in `lang`: the page's language, every word the HTML names (data-i18n, worded by `t`), and the
+   * #lang button, which offers the other language in that language (`words[other].langName`).
+   * @param {Record<string, Record<string, string>>} words
+   * @param {string} lang
+   * @param {(key: string) => string} t
+   */
+  function relabel(words, lang, t) {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    document.querySelectorAll('[data-i18n]').forEach(function (n) { n.textContent = t(n.getAttribute('data-i18n') || ''); });
+    var other = lang === 'zh' ? 'en' : 'zh';
+    var button = $('lang');
+    button.textContent = words[other].langName;
+    button.setAttribute('lang', other === 'zh' ? 'zh-CN' : 'en');
+    button.setAttribute('aria-label', t('langLabel') + ': ' + words[other].langName);
+  }
+
   return {
-    browserLang: browserLang, format: format, api: api, $: $, el: el, fill: fill, show: show, age: age, hhmm: hhmm, claims: claims, portToday: portToday, portTomorrow: portTomorrow, liveBadge: liveBadge, live: live, fresh: fresh,
+    browserLang: browserLang, format: format, relabel: relabel, api: api, $: $, el: el, fill: fill, show: show, age: age, hhmm: hhmm, claims: claims, portToday: portToday, portTomorrow: portTomorrow, liveBadge: liveBadge, live: live, fresh: fresh,
     store: store, load: load, message: message, loginForm: loginForm, passwordLogin: passwordLogin, caller: caller, newer: newer, follow: follow, dirSections: dirSections,
   };
 })();

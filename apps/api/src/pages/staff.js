@@ -498,14 +498,9 @@
 
   /** The words in the HTML, the title and everything drawn, in `lang`. */
   function relabel() {
-    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-    document.querySelectorAll('[data-i18n]').forEach(function (n) { n.textContent = t(n.getAttribute('data-i18n')); });
+    K.relabel(T, lang, t);
     $('title').textContent = port ? t('titlePort', { port: port }) : t('title');
     document.title = 'Kouan · ' + $('title').textContent;
-    var other = lang === 'zh' ? 'en' : 'zh';
-    $('lang').textContent = T[other].langName;
-    $('lang').setAttribute('lang', other === 'zh' ? 'zh-CN' : 'en');
-    $('lang').setAttribute('aria-label', t('langLabel') + ': ' + T[other].langName);
     if (lastMsg) show(lastMsg.key ? t(lastMsg.key, lastMsg.args) : lastMsg.text, lastMsg.kind);
     paint();
     tabs();
