@@ -1,4 +1,5 @@
 import { DEFAULT_ARRIVAL_OFFSETS, DEFAULT_SHOW_UP_RATE, forecast, ForecastInput, MIN_DECIDED } from '@kouan/insights/forecast';
+import { DEFAULT_ARRIVAL, DEFAULT_NO_SHOW } from '@kouan/sim/params';
 
 const input = (over: Partial<ForecastInput> = {}): ForecastInput => ({
   measured: {
@@ -31,6 +32,20 @@ describe('forecast (pure)', () => {
     expect(at(r, '11:00', 'export')).toMatchObject({ booked: 5, expectedArrivals: 3, lanesNeeded: 1, short: false });
     expect(r.hours.filter((h) => !['09:00', '10:00', '11:00'].includes(h.hour) || h.direction === 'import')
       .every((h) => h.expectedArrivals === 0 && h.lanesNeeded === 0 && h.booked === 0)).toBe(true);
+  });
+
+  it("takes its defaults from the simulator's assumptions: show-up 1 - no-show, and the arrival shares of its normal spread", () => {
+    expect(DEFAULT_SHOW_UP_RATE).toBe(1 - DEFAULT_NO_SHOW);
+    // Φ by the Abramowitz-Stegun erf (error < 1.5e-7): ample for shares given to two places.
+    const erf = (x: number) => {
+      const t = 1 / (1 + 0.3275911 * Math.abs(x));
+      const y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+      return Math.sign(x) * y;
+    };
+    const phi = (minutes: number) => 0.5 * (1 + erf((minutes - DEFAULT_ARRIVAL.mean) / DEFAULT_ARRIVAL.sd / Math.SQRT2));
+    // Before the slot's start (the earliest wait for check-in to open, 60 min before): the hour before; then its first hour.
+    const derived = [{ hours: -1, share: phi(0) }, { hours: 0, share: phi(60) - phi(0) }].map((o) => ({ ...o, share: Math.round(o.share * 100) / 100 }));
+    expect(derived).toEqual([...DEFAULT_ARRIVAL_OFFSETS]);
   });
 
   it(`uses the simulator's defaults below ${MIN_DECIDED} decided bookings, and the schedule's service time without completed trucks`, () => {

@@ -1,3 +1,5 @@
+import { DEFAULT_NO_SHOW } from '@kouan/sim/params';
+
 /**
  * The forecast of one local day at one port, from what was measured there before it and what is booked: a pure
  * function, so the arithmetic is tested without a database (test/unit/forecast.spec.ts). docs/forecast.md explains it.
@@ -10,13 +12,13 @@ export type Direction = (typeof DIRECTIONS)[number];
 export const MIN_DECIDED = 20;
 
 /**
- * What the simulator assumes (libs/sim/src/params.ts, defaultParams): 8 % of booked trucks never come (noShow 0.08),
- * and the others arrive normally around their slot's start, mean 20 min early, sd 30 min (arrivalMean -20,
- * arrivalSd 30). P(-60 <= x < 0) = Φ(0.67) - Φ(-1.33) ≈ 0.66, and the ≈ 0.09 who come earlier wait and check in when
- * check-in opens, 60 min before the start (earlyArrivalMinutes; libs/sim/src/engine.ts): ≈ 0.75 in the hour before the
- * start; P(0 <= x < 60) ≈ 0.25 in the slot's first hour; later, ≈ 0.004, is dropped.
+ * What the simulator assumes (libs/sim/src/params.ts): DEFAULT_NO_SHOW of booked trucks never come, and the others
+ * arrive normally around their slot's start, DEFAULT_ARRIVAL (mean 20 min early, sd 30 min). P(-60 <= x < 0) =
+ * Φ(0.67) - Φ(-1.33) ≈ 0.66, and the ≈ 0.09 who come earlier wait and check in when check-in opens, 60 min before the
+ * start (earlyArrivalMinutes; libs/sim/src/engine.ts): ≈ 0.75 in the hour before the start; P(0 <= x < 60) ≈ 0.25 in
+ * the slot's first hour; later, ≈ 0.004, is dropped. test/unit/forecast.spec.ts checks the shares against Φ.
  */
-export const DEFAULT_SHOW_UP_RATE = 0.92;
+export const DEFAULT_SHOW_UP_RATE = 1 - DEFAULT_NO_SHOW;
 export const DEFAULT_ARRIVAL_OFFSETS: readonly ArrivalOffset[] = [{ hours: -1, share: 0.75 }, { hours: 0, share: 0.25 }];
 
 /** A share of the trucks that came checked in `hours` whole hours after their slot's start (-1: in the hour before). */

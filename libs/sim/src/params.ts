@@ -109,6 +109,13 @@ export function portBays(port: string): number {
     .filter((a) => a.portCode === port).reduce((s, a) => s + a.bays, 0);
 }
 
+/**
+ * How booked trucks behave by default: the share that never comes, and when the others arrive, normally around their
+ * slot's start (minutes). Also the forecast's assumptions where a port has too little history (libs/insights).
+ */
+export const DEFAULT_NO_SHOW = 0.08;
+export const DEFAULT_ARRIVAL = { mean: -20, sd: 30 } as const;
+
 export function defaultParams(port = 'MOHAN'): SimParams {
   const d = PRODUCT_DEFAULTS;
   return {
@@ -116,7 +123,7 @@ export function defaultParams(port = 'MOHAN'): SimParams {
     trucks: 950,
     lanes: 1,
     capacity: d.capacity,
-    noShow: 0.08,
+    noShow: DEFAULT_NO_SHOW,
     seed: 42,
     slotMinutes: d.slotMinutes,
     openFrom: d.openFrom,
@@ -135,8 +142,8 @@ export function defaultParams(port = 'MOHAN'): SimParams {
     convoy: 5,
     firms: 20,
     perishable: 0.2,
-    arrivalMean: -20,
-    arrivalSd: 30,
+    arrivalMean: DEFAULT_ARRIVAL.mean,
+    arrivalSd: DEFAULT_ARRIVAL.sd,
     skip: 0.03,
     gone: 0.01,
     absentWaitMinutes: 2,
