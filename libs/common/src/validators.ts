@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { Matches, registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import { DomainError } from './domain-error';
 import { normalisePlate } from './plate';
 
 /** A string that normalises to a plate: 2–15 letters, marks or digits of any script. */
@@ -29,6 +30,20 @@ export const isDay = (v: unknown): v is string => {
   const d = new Date(`${v}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
 };
+
+/** The longest span a report (KPIs, port performance) covers, in days. */
+export const MAX_REPORT_DAYS = 92;
+
+/**
+ * A report's days [from, to], both real (IsDay) and both counted: 400 unless `to` is on or after `from` and the span
+ * is at most MAX_REPORT_DAYS.
+ */
+export function assertReportDays(from: string, to: string): void {
+  const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
+  if (!(days >= 1 && days <= MAX_REPORT_DAYS)) {
+    throw new DomainError('bad_request', `to must be on or after from, at most ${MAX_REPORT_DAYS} days apart`);
+  }
+}
 
 /**
  * A local day, YYYY-MM-DD, that exists: checked here, once, so no service meets an impossible date in Postgres

@@ -135,12 +135,6 @@ export class InsightsRepository {
     );
   }
 
-  /** Days from `from` to `to`, both counted (both real dates: IsDay). */
-  async spanDays(from: string, to: string): Promise<number> {
-    const span = await one<{ days: number }>(this.ds, 'SELECT ($2::date - $1::date) + 1 AS days', [from, to]);
-    return span?.days ?? 0;
-  }
-
   /** Every road port, by code, over local days [from, to] (definitions in docs/forecast.md). */
   performance(from: string, to: string): Promise<PerformanceRow[]> {
     return rows<PerformanceRow>(

@@ -2,10 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { assertPortScope, Principal } from '@kouan/auth';
-import { DomainError, notFound, one, rows } from '@kouan/common';
+import { assertReportDays, notFound, one, rows } from '@kouan/common';
 import type { KpiDayDto, KpiQueryDto } from './dto/kpi.dto';
-
-const MAX_DAYS = 92;
 
 interface KpiRow {
   day: string;
@@ -38,9 +36,7 @@ export class KpisService {
   async report(p: Principal, port: string, q: KpiQueryDto): Promise<KpiDayDto[]> {
     assertPortScope(p, port);
     if (!(await one(this.ds, 'SELECT 1 FROM ports WHERE code = $1', [port]))) throw notFound(`port ${port}`);
-    const span = await one<{ days: number }>(this.ds, 'SELECT ($2::date - $1::date) + 1 AS days', [q.from, q.to]);
-    const days = span?.days ?? 0;
-    if (days < 1 || days > MAX_DAYS) throw new DomainError('bad_request', `to must be on or after from, at most ${MAX_DAYS} days apart`);
+    assertReportDays(q.from, q.to);
     const report = await rows<KpiRow>(
       this.ds,
       `WITH tz AS (SELECT time_zone FROM ports WHERE code = $1),
