@@ -29,6 +29,9 @@ describe('audit trail', () => {
   let all: Row[];
 
   const verify = async (token = regulator) => (await api.http.get(`${API}/audit/verify`).set(bearer(token)).expect(200)).body;
+  /** Verify from an anchor an auditor kept: an earlier verify's headSeq and headHash. */
+  const verifyFrom = async (fromSeq: number, fromHash: string) =>
+    (await api.http.get(`${API}/audit/verify`).query({ fromSeq, fromHash }).set(bearer(regulator)).expect(200)).body;
 
   beforeAll(async () => {
     // The API and the worker log in as the app's role, not as the tables' owner: the whole day runs on its grants.
@@ -170,6 +173,14 @@ describe('audit trail', () => {
     for (const from of ['2026-02-31', '2026-13-01', '0000-01-01']) await api.http.get(`${API}/audit`).query({ from }).set(bearer(regulator)).expect(400);
     await api.http.get(`${API}/audit`).set(bearer(staff)).expect(403);
     await api.http.get(`${API}/audit/verify`).set(bearer(firm.adminToken)).expect(403);
+    // An anchor is a place and its hash, both or neither.
+    const hash = 'a'.repeat(64);
+    for (const query of [{ fromSeq: 3 }, { fromHash: hash }, { fromSeq: 0, fromHash: hash }, { fromSeq: 'x', fromHash: hash }, { fromSeq: 1.5, fromHash: hash },
+      { fromSeq: 3, fromHash: hash.toUpperCase() }, { fromSeq: 3, fromHash: 'a'.repeat(63) }, { fromSeq: '99999999999999999999', fromHash: hash }]) {
+      const r = await api.http.get(`${API}/audit/verify`).query(query).set(bearer(regulator));
+      expect([JSON.stringify(query), r.status, r.body.error, JSON.stringify(r.body.message)])
+        .toEqual([JSON.stringify(query), 400, 'Bad Request', expect.stringMatching(/from(Seq|Hash)/)]);
+    }
   });
 
   it('the app\'s role may not UPDATE, DELETE, TRUNCATE or switch the trigger off', async () => {
@@ -238,6 +249,39 @@ describe('audit trail', () => {
         [row.seq, row.at, row.type, row.actor, row.port_code, row.booking_id, row.data, row.prev_hash, row.hash],
       );
       expect(await verify()).toMatchObject({ ok: true });
+    });
+
+    it('from an anchor: checks the anchor and the rows since, and finds them changed or the tail cut off', async () => {
+      const head = await verify();
+      expect(head.ok).toBe(true);
+      const hashAt = async (seq: number) => (await su.query('SELECT hash FROM audit_log WHERE seq = $1', [seq])).rows[0].hash as string;
+      const anchor = await hashAt(k);
+      expect(await verifyFrom(k, anchor)).toEqual({ ok: true, checked: head.headSeq - k + 1, firstBadSeq: null, headSeq: head.headSeq, headHash: head.headHash });
+      expect(await verifyFrom(head.headSeq, head.headHash)).toEqual({ ok: true, checked: 1, firstBadSeq: null, headSeq: head.headSeq, headHash: head.headHash });
+      // A place that never held that hash.
+      expect(await verifyFrom(k, await hashAt(k + 1))).toMatchObject({ ok: false, checked: 0, firstBadSeq: k });
+
+      // A row after the anchor, and the anchor's own row (its stored hash left as it was), edited.
+      await su.query(`UPDATE audit_log SET at = at + interval '1 second' WHERE seq = $1`, [k + 2]);
+      expect(await verifyFrom(k, anchor)).toMatchObject({ ok: false, firstBadSeq: k + 2, checked: 3 });
+      await su.query(`UPDATE audit_log SET at = at - interval '1 second' WHERE seq = $1`, [k + 2]);
+      const [{ type }] = (await su.query('SELECT type FROM audit_log WHERE seq = $1', [k])).rows;
+      await su.query(`UPDATE audit_log SET type = 'lane.status' WHERE seq = $1`, [k]);
+      expect(await verifyFrom(k, anchor)).toMatchObject({ ok: false, firstBadSeq: k, checked: 1 });
+      await su.query('UPDATE audit_log SET type = $2 WHERE seq = $1', [k, type]);
+      expect(await verifyFrom(k, anchor)).toMatchObject({ ok: true });
+
+      // The newest row cut off: the chain that is left is whole, so a verify from the start cannot tell; the
+      // auditor's anchor at the old head can.
+      const [last] = (await su.query('SELECT * FROM audit_log WHERE seq = $1', [head.headSeq])).rows;
+      await su.query('DELETE FROM audit_log WHERE seq = $1', [head.headSeq]);
+      expect(await verify()).toMatchObject({ ok: true, headSeq: head.headSeq - 1 });
+      expect(await verifyFrom(head.headSeq, head.headHash)).toEqual({ ok: false, checked: 0, firstBadSeq: head.headSeq, headSeq: 0, headHash: '0'.repeat(64) });
+      await su.query(
+        'INSERT INTO audit_log (seq, at, type, actor, port_code, booking_id, data, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+        [last.seq, last.at, last.type, last.actor, last.port_code, last.booking_id, last.data, last.prev_hash, last.hash],
+      );
+      expect(await verifyFrom(head.headSeq, head.headHash)).toMatchObject({ ok: true });
     });
 
     it('reorders two rows: verify names the first', async () => {

@@ -32,6 +32,19 @@ describe('audit chain', () => {
     expect(check([])).toEqual({ checked: 0, firstBadSeq: null, headSeq: 0, headHash: GENESIS });
   });
 
+  it('started at a row known to link to a hash, checks from there on', () => {
+    const rows = chain(10);
+    const from = (k: number, tail: StoredRow[]) => {
+      const v = new ChainVerifier({ headSeq: k - 1, headHash: rows[k - 2].hash });
+      v.feed(tail);
+      return v.result;
+    };
+    expect(from(6, rows.slice(5))).toEqual({ checked: 5, firstBadSeq: null, headSeq: 10, headHash: rows[9].hash });
+    // Starting a row late, or linking to another hash, is a break at the first row fed.
+    expect(from(6, rows.slice(6))).toMatchObject({ checked: 1, firstBadSeq: 6 });
+    expect(from(7, rows.slice(5))).toMatchObject({ checked: 1, firstBadSeq: 7 });
+  });
+
   it.each([
     ['type', (r: StoredRow) => ({ ...r, type: 'booking.completed' })],
     ['time', (r: StoredRow) => ({ ...r, at: r.at + 1 })],

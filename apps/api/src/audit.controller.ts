@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@kouan/auth';
 import { ApiErrors } from '@kouan/common';
 import { AuditService } from '@kouan/audit';
-import { AuditEntryDto, AuditQueryDto, AuditVerifyDto } from '@kouan/audit/dto/audit.dto';
+import { AuditEntryDto, AuditQueryDto, AuditVerifyDto, AuditVerifyQueryDto } from '@kouan/audit/dto/audit.dto';
 
 /** The audit trail, for regulators (every port, read-only) and port admins (docs/audit.md). */
 @ApiTags('audit')
@@ -23,8 +23,8 @@ export class AuditController {
   @Get('verify')
   @Roles('regulator', 'port_admin')
   @ApiOkResponse({ type: AuditVerifyDto })
-  @ApiErrors(401, { 403: 'anyone but a regulator or a port admin' })
-  verify(): Promise<AuditVerifyDto> {
-    return this.audit.verify();
+  @ApiErrors(400, 401, { 403: 'anyone but a regulator or a port admin' })
+  verify(@Query() q: AuditVerifyQueryDto): Promise<AuditVerifyDto> {
+    return this.audit.verify(q.fromSeq === undefined || q.fromHash === undefined ? undefined : { seq: q.fromSeq, hash: q.fromHash });
   }
 }

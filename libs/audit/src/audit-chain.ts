@@ -58,7 +58,12 @@ export interface ChainCheck {
  * one (seq + 1, so a removed row shows), link to its hash, and hash to what it stores (so an edited row shows).
  */
 export class ChainVerifier {
-  private state: ChainCheck = { checked: 0, firstBadSeq: null, headSeq: 0, headHash: GENESIS };
+  private state: ChainCheck;
+
+  /** From the start of the chain, or from a place whose row is known to link to `start.headHash`. */
+  constructor(start: { headSeq: number; headHash: string } = { headSeq: 0, headHash: GENESIS }) {
+    this.state = { checked: 0, firstBadSeq: null, ...start };
+  }
 
   /** Feeds the next rows; false once a bad row was found (reading further is pointless). */
   feed(rows: StoredRow[]): boolean {

@@ -69,10 +69,21 @@ export class AuditService {
     }));
   }
 
-  /** Re-computes the whole chain from its first row, page by page; stops at the first bad row. */
-  async verify(): Promise<AuditVerifyDto> {
-    const verifier = new ChainVerifier();
+  /**
+   * Re-computes the chain page by page and stops at the first bad row: from its first row, or from an anchor (an
+   * earlier verify's headSeq and headHash), which costs only the rows since and still finds a cut-off tail or a
+   * rewritten history (the anchor's place no longer holds its hash).
+   */
+  async verify(anchor?: { seq: number; hash: string }): Promise<AuditVerifyDto> {
+    let verifier = new ChainVerifier();
     let after = '0';
+    if (anchor) {
+      // The anchor's place must still hold the row the auditor saw; the walk below then re-hashes it and every later row.
+      const [row] = await this.repo.chainPage(String(anchor.seq - 1), 1);
+      if (row?.seq !== anchor.seq || row.hash !== anchor.hash) return { ok: false, checked: 0, firstBadSeq: anchor.seq, headSeq: 0, headHash: GENESIS };
+      verifier = new ChainVerifier({ headSeq: anchor.seq - 1, headHash: row.prevHash });
+      after = String(anchor.seq - 1);
+    }
     for (;;) {
       const batch = await this.repo.chainPage(after, VERIFY_PAGE);
       if (!batch.length || !verifier.feed(batch) || batch.length < VERIFY_PAGE) break;
@@ -81,4 +92,5 @@ export class AuditService {
     const r = verifier.result;
     return { ok: r.firstBadSeq === null, ...r };
   }
+
 }

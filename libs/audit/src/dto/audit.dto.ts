@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { IsDay, PaginationQueryDto } from '@kouan/common';
 
 export class AuditQueryDto extends PaginationQueryDto {
@@ -14,6 +15,23 @@ export class AuditQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ example: '2026-11-30', description: 'last local day, included' })
   @IsOptional() @IsDay()
   to?: string;
+}
+
+/**
+ * An anchor the auditor kept from an earlier verify (its headSeq and headHash): verify checks that place `fromSeq`
+ * still holds that hash, then only the rows after it. Both or neither.
+ */
+export class AuditVerifyQueryDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, example: 1200, description: 'headSeq of an earlier verify (with fromHash)' })
+  @ValidateIf((o: AuditVerifyQueryDto) => o.fromSeq !== undefined || o.fromHash !== undefined)
+  @Type(() => Number) @IsInt({ message: 'fromSeq must be an integer (headSeq of an earlier verify), given with fromHash' })
+  @Min(1) @Max(Number.MAX_SAFE_INTEGER)
+  fromSeq?: number;
+
+  @ApiPropertyOptional({ example: 'a'.repeat(64), description: 'headHash of the same earlier verify (with fromSeq)' })
+  @ValidateIf((o: AuditVerifyQueryDto) => o.fromSeq !== undefined || o.fromHash !== undefined)
+  @Matches(/^[0-9a-f]{64}$/, { message: 'fromHash must be 64 lowercase hex digits (headHash of an earlier verify), given with fromSeq' })
+  fromHash?: string;
 }
 
 export class AuditActorDto {
@@ -40,8 +58,8 @@ export class AuditEntryDto {
 
 export class AuditVerifyDto {
   @ApiProperty({ description: 'every row links to the one before and hashes to what it stores' }) ok: boolean;
-  @ApiProperty({ example: 1200, description: 'rows checked (up to and including the first bad one)' }) checked: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'the first place (seq) that does not hold the row the chain expects: an edited or reordered row, or a removed one' })
+  @ApiProperty({ example: 1200, description: 'rows checked (up to and including the first bad one); from an anchor, the rows after it' }) checked: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'the first place (seq) that does not hold the row the chain expects: an edited or reordered row, or a removed one; from an anchor, fromSeq itself when that place no longer holds fromHash (history before it was rewritten, or the tail cut off)' })
   firstBadSeq: number | null;
   @ApiProperty({ example: 1200, description: 'the last row that verified' }) headSeq: number;
   @ApiProperty({ description: 'its hash: kept outside Kouan, it also proves later that no rows were cut off the end' }) headHash: string;
