@@ -14,9 +14,21 @@ run('node scripts/ensure-built.js');
 run('node dist/apps/cli/src/main.js migrate');
 run('node dist/apps/cli/src/main.js seed');
 
+// Migrations and the seed run as the owner (DATABASE_URL); the API and the worker as a login in kouan_app
+// (APP_DATABASE_URL; in development `kouan_api` on the same server), which may not rewrite the audit trail.
+const { validateEnv } = require(join(root, 'dist', 'libs', 'config', 'src', 'env.js'));
+const appUrl = validateEnv(env).appDatabaseUrl;
+let appEnv = env;
+if (appUrl) {
+  run('node dist/apps/cli/src/main.js app-login');
+  appEnv = { ...env, DATABASE_URL: appUrl };
+} else {
+  process.stderr.write('kouan: APP_DATABASE_URL is not set: the API and the worker run as the tables\' owner (docs/operations.md)\n');
+}
+
 const apps = ['api', 'worker'];
 const children = apps.map((app) =>
-  spawn(process.execPath, [join(root, 'dist', 'apps', app, 'src', 'main.js')], { cwd: root, stdio: 'inherit', env }),
+  spawn(process.execPath, [join(root, 'dist', 'apps', app, 'src', 'main.js')], { cwd: root, stdio: 'inherit', env: appEnv }),
 );
 let stopping = false;
 const stop = (signal) => {

@@ -21,6 +21,7 @@ describe('validateEnv', () => {
     expect(env).toEqual({
       nodeEnv: 'development',
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/kouan',
+      appDatabaseUrl: 'postgres://kouan_api:kouan-development-db-password@127.0.0.1:5432/kouan',
       redisUrl: 'redis://127.0.0.1:6379',
       redisPrefix: 'kouan',
       port: 3000,
@@ -125,6 +126,14 @@ describe('validateEnv', () => {
     expect(env).toMatchObject({ nodeEnv: 'production', jwtSecret: SECRET, adminEmail: 'ops@kouan.example', adminPassword: 'a-long-password' });
     expect(validateEnv(DEV).jwtSecret).not.toBe(SECRET);
     expect(validateEnv({ JWT_SECRET: SECRET, ADMIN_EMAIL: 'ops@kouan.example', ADMIN_PASSWORD: 'a-long-password' }).nodeEnv).toBe('production');
+  });
+
+  it('runs the app as kouan_api on the owner\'s database in development; in production only as APP_DATABASE_URL says', () => {
+    expect(validateEnv({ ...DEV, DATABASE_URL: 'postgres://owner:secret@db.example:6543/ports' }).appDatabaseUrl)
+      .toBe('postgres://kouan_api:kouan-development-db-password@db.example:6543/ports');
+    expect(validateEnv(PRODUCTION).appDatabaseUrl).toBeUndefined();
+    expect(validateEnv({ ...PRODUCTION, APP_DATABASE_URL: 'postgres://app:pw@db/kouan' }).appDatabaseUrl).toBe('postgres://app:pw@db/kouan');
+    expect(problem({ ...DEV, APP_DATABASE_URL: 'postgres://db.example/kouan' })).toContain('APP_DATABASE_URL');
   });
 
   it('reads CORS_ORIGINS as a list of origins', () => {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { UsersService } from '@kouan/auth';
 import { envFromProcess } from '@kouan/config';
-import { ensureDatabase, runMigrations } from '@kouan/db';
+import { ensureAppLogin, ensureDatabase, runMigrations } from '@kouan/db';
 import { ParkingService } from '@kouan/parking';
 import { PortSeedService } from '@kouan/ports';
 import { runDemo } from './demo';
@@ -16,6 +16,14 @@ async function migrate(): Promise<void> {
   if (await ensureDatabase(env.databaseUrl)) say(`created database ${new URL(env.databaseUrl).pathname.slice(1)}`);
   const applied = await runMigrations(env.databaseUrl);
   say(applied.length ? `applied migrations: ${applied.join(', ')}` : 'migrations: up to date');
+}
+
+/** The API's and the worker's login (APP_DATABASE_URL), a member of kouan_app; run as the owner, after migrate. */
+async function appLogin(): Promise<void> {
+  const env = envFromProcess();
+  if (!env.appDatabaseUrl) throw new Error('APP_DATABASE_URL is not set (a postgres:// URL with the login to create)');
+  const { login, created } = await ensureAppLogin(env.databaseUrl, env.appDatabaseUrl);
+  say(`${created ? 'created' : 'updated'} login ${login} in kouan_app (the API and the worker log in as it)`);
 }
 
 /** Ports, lanes, default schedules and the first port admin; idempotent. */
@@ -43,7 +51,7 @@ async function demo(): Promise<void> {
   await runDemo({ url, adminEmail: env.adminEmail, adminPassword: env.adminPassword, say });
 }
 
-const commands: Record<string, () => Promise<void>> = { migrate, seed, demo };
+const commands: Record<string, () => Promise<void>> = { migrate, seed, 'app-login': appLogin, demo };
 const command = commands[process.argv[2] ?? ''];
 if (!command) {
   process.stderr.write(`usage: main.js ${Object.keys(commands).join('|')}\n`);

@@ -12,6 +12,13 @@ class EnvVars {
   @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/kouan';
 
+  /**
+   * The login the API and the worker use, a member of kouan_app rather than the tables' owner (docs/operations.md).
+   * Read by `main.js app-login` (which creates it) and the quick start (which runs the API and the worker with it).
+   */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/[^@\s/]+@\S+$/, { message: 'must be a postgres:// URL with a user' })
+  APP_DATABASE_URL?: string;
+
   @IsOptional() @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -93,6 +100,8 @@ class EnvVars {
 export interface Env {
   nodeEnv: 'development' | 'test' | 'production';
   databaseUrl: string;
+  /** Unset in production unless APP_DATABASE_URL says; in development and test, the owner's URL as `kouan_api`. */
+  appDatabaseUrl?: string;
   redisUrl: string;
   redisPrefix: string;
   port: number;
@@ -118,6 +127,15 @@ export interface Env {
 
 /** Only for development and tests: production must bring its own secret. */
 const DEV_JWT_SECRET = 'kouan-development-secret-not-for-production-use';
+const DEV_APP_LOGIN = { user: 'kouan_api', password: 'kouan-development-db-password' };
+
+/** The same database and server, logged in as another user. */
+function asLogin(databaseUrl: string, login: { user: string; password: string }): string {
+  const url = new URL(databaseUrl);
+  url.username = login.user;
+  url.password = login.password;
+  return url.toString();
+}
 
 export class EnvValidationError extends Error {}
 
@@ -138,6 +156,7 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   return {
     nodeEnv: vars.NODE_ENV,
     databaseUrl: vars.DATABASE_URL,
+    appDatabaseUrl: vars.APP_DATABASE_URL ?? (production ? undefined : asLogin(vars.DATABASE_URL, DEV_APP_LOGIN)),
     redisUrl: vars.REDIS_URL,
     redisPrefix: vars.REDIS_PREFIX,
     port: vars.PORT,

@@ -1,3 +1,4 @@
+export * from './app-login';
 export * from './data-source-options';
 export * from './db.module';
 export * from './entities';
