@@ -78,7 +78,8 @@ describe('driver notifications (worker, real Postgres and Redis)', () => {
     await until('both texts sent', async () => (await sms(id)).filter((n) => n.status === 'sent').length === 2, 5000);
   });
 
-  it('a called truck gets a text with its lane, once', async () => {
+  it('a called truck gets a text with its lane in the driver\'s language, once', async () => {
+    await api.ds.query(`UPDATE drivers SET language = 'lo' WHERE id = $1`, [firm.driverIds[1]]);
     const staff = await portStaffToken(api, PORT);
     const slot = await slotAt(api, PORT);
     const booked = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
@@ -90,7 +91,8 @@ describe('driver notifications (worker, real Postgres and Redis)', () => {
     expect((await api.http.post(`${API}/ports/${PORT}/lanes/${lane.id}/call-next`).set(bearer(staff)).expect(200)).body.bookingId).toBe(booked.body.id);
     await until('the call texted', async () => (await sms(booked.body.id)).some((n) => n.kind === 'called' && n.status === 'sent'), 5000);
     const [text] = await sms(booked.body.id);
-    expect(text.text).toContain(String(lane.name));
+    expect(lane.name).toBe('export-1');
+    expect(text.text).toBe('ກະລຸນາໄປ ຊ່ອງທາງຂາອອກ 1 ດຽວນີ້.');
     expect(await sms(booked.body.id)).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { EntityManager } from 'typeorm';
 import { BookingEventConsumer, ConsumesBookingEvents, DomainEvent } from '@kouan/booking/booking-events';
-import { message } from '@kouan/queue/messages';
+import { laneLabel, message } from '@kouan/queue/messages';
 import { DriverNotification, NOTIFICATION_CHANNELS, NotificationChannel } from './notification';
 import { NotificationSender } from './notification-sender';
 import { NotificationsRepository, RecipientRow } from './notifications.repository';
@@ -44,7 +44,7 @@ export class NotifyConsumer implements BookingEventConsumer {
     const base = { eventId: e.id, bookingId: e.bookingId, firmId: e.firmId, phone: r.phone, language: r.language };
     if (e.type === 'booking.called') {
       const lane = lanes.get(e.data.laneId as string) ?? '';
-      return { ...base, kind: 'called', text: message('proceedToLane', r.language, { lane }), update: null };
+      return { ...base, kind: 'called', text: message('proceedToLane', r.language, { lane: laneLabel(lane, r.language) }), update: null };
     }
     const time = DateTime.fromJSDate(r.starts_at).setZone(r.time_zone).toFormat('HH:mm');
     const text = reminderText(r.language, r.port_name, time, e.data.before === '30m' ? '30m' : '2h');

@@ -13,7 +13,7 @@ import { isoInZone } from '@kouan/ports/slot-grid';
 import type { LaneView } from '@kouan/realtime/live-events';
 import { LivePublisher } from '@kouan/realtime/live.publisher';
 import type { CalledTruckDto } from './dto/queue.dto';
-import { messagesByLanguage } from './messages';
+import { laneLabel, messagesByLanguage } from './messages';
 import { lockQueue } from './queue-lock';
 import { QueueNotifier } from './queue-notifier';
 import { Head, HEAD, leaveMerge, readmitBehindHead } from './front-of-line';
@@ -76,7 +76,7 @@ export class LanesService {
       const { version } = await lockQueue(em, port, lane.direction);
       const head = await one<Head>(em, HEAD, [port, lane.direction]);
       if (!head) throw new DomainError('queue_empty', 'no truck is waiting for this direction');
-      const truck = await this.transitions.call(em, head.id, laneId, messagesByLanguage('proceedToLane', { lane: lane.name }));
+      const truck = await this.transitions.call(em, head.id, laneId, messagesByLanguage('proceedToLane', (language) => ({ lane: laneLabel(lane.name, language) })));
       if (!truck) throw new DomainError('conflict', 'the head of the queue changed; call again');
       await leaveMerge(em, port, lane.direction, head);
       return { truck, delta: await this.reader.delta(em, port, lane.direction, version, null, [truck.id]) };

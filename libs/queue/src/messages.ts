@@ -9,12 +9,12 @@ const TEXT = {
     th: 'กรุณารอที่ช่อง {bay} ของ {area} จนกว่าจะถูกเรียก',
   },
   proceedToLane: {
-    zh: '请立即驶往{lane}通道。',
-    en: 'Proceed to lane {lane} now.',
-    lo: 'ກະລຸນາໄປຊ່ອງທາງ {lane} ດຽວນີ້.',
-    vi: 'Vui lòng đến làn {lane} ngay bây giờ.',
-    my: 'လမ်းကြောင်း {lane} သို့ ယခု သွားပါ။',
-    th: 'กรุณาไปที่ช่องตรวจ {lane} ทันที',
+    zh: '请立即驶往{lane}。',
+    en: 'Proceed to {lane} now.',
+    lo: 'ກະລຸນາໄປ {lane} ດຽວນີ້.',
+    vi: 'Vui lòng đến {lane} ngay bây giờ.',
+    my: '{lane} သို့ ယခု သွားပါ။',
+    th: 'กรุณาไปที่ {lane} ทันที',
   },
   skipped: {
     zh: '您已被移到下一辆车之后，请等候再次叫号。',
@@ -44,6 +44,29 @@ export function message(key: MessageKey, language: string, params: Record<string
 
 const LANGUAGES = ['zh', 'en', 'lo', 'vi', 'my', 'th'] as const;
 
-/** The message in every language, for SQL to pick the driver's (`$n::jsonb ->> d.language`). */
-export const messagesByLanguage = (key: MessageKey, params: Record<string, string | number> = {}): Record<string, string> =>
-  Object.fromEntries(LANGUAGES.map((l) => [l, message(key, l, params)]));
+type Params = Record<string, string | number>;
+
+/**
+ * The message in every language, for SQL to pick the driver's (`$n::jsonb ->> d.language`); `params` may depend on
+ * the language (a lane's name, `laneLabel`).
+ */
+export const messagesByLanguage = (key: MessageKey, params: Params | ((language: string) => Params) = {}): Record<string, string> =>
+  Object.fromEntries(LANGUAGES.map((l) => [l, message(key, l, typeof params === 'function' ? params(l) : params)]));
+
+/** The words for a lane of each direction, as the driver page shows them. */
+const LANE_WORDS: Record<string, { export: string; import: string }> = {
+  zh: { export: '出境车道', import: '入境车道' },
+  en: { export: 'Export lane', import: 'Import lane' },
+  lo: { export: 'ຊ່ອງທາງຂາອອກ', import: 'ຊ່ອງທາງຂາເຂົ້າ' },
+  vi: { export: 'Làn xuất', import: 'Làn nhập' },
+  my: { export: 'ထွက်ခွာလမ်းကြောင်း', import: 'ဝင်ရောက်လမ်းကြောင်း' },
+  th: { export: 'ช่องทางขาออก', import: 'ช่องทางขาเข้า' },
+};
+
+/** A lane's name in the driver's language: `export-1` → "ຊ່ອງທາງຂາອອກ 1"; a name of another form as it is. */
+export function laneLabel(name: string, language: string): string {
+  const m = /^(export|import)-(\d+)$/i.exec(name);
+  if (!m) return name;
+  const words = LANE_WORDS[language] ?? LANE_WORDS.en;
+  return `${words[m[1].toLowerCase() as 'export' | 'import']} ${m[2]}`;
+}
