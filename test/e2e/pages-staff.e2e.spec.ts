@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { seriousViolations } from '../support/axe';
 import { launchChromium } from '../support/browser';
-import { API, bearer, cargo, createFirm, laneOf, portDate, putSchedule, slotsOf, startApi, TestApi, TestFirm } from '../support/harness';
+import { API, bearer, cargo, createFirm, laneOf, portDate, portStaffToken, putSchedule, slotsOf, startApi, TestApi, TestFirm } from '../support/harness';
 import { until } from '../support/processes';
 
 /**
@@ -303,6 +303,34 @@ describe('staff console (browser)', () => {
     expect((await row('09:00').locator('td').allInnerTexts())).toEqual(['Export', '0', '7.6', '2 / 1', '⚠ Short of lanes']);
     expect(await page.locator('#forecast thead').textContent()).toContain('Expected arrivals');
     await a11y(page);
+    expect(errors).toEqual([]);
+  });
+
+  it('lists the trucks its lanes let go until the yard confirms them, live from the yard\'s updates', async () => {
+    await api.worker(); // its relay sends yard:update
+    await openAllDay('HEKOU');
+    const staff = await staffUser('HEKOU');
+    const truck = await book('HEKOU');
+    await checkIn('HEKOU', staff, truck.plate);
+    const { page, errors } = await openConsole(staff);
+    await page.locator(`#dir-export tr[data-booking="${truck.bookingId}"]`).waitFor(WAIT);
+    expect(await page.locator('#dir-export ul.to-yard').count()).toBe(0);
+
+    const lane = await laneOf(api, 'HEKOU');
+    expect((await api.http.post(`${API}/ports/HEKOU/lanes/${lane}/call-next`).set(bearer(staff.token)).expect(200)).body.bookingId).toBe(truck.bookingId);
+    await api.http.post(`${API}/bookings/${truck.bookingId}/complete`).set(bearer(staff.token)).expect(200);
+    // Gone from the called list, and on its way to the yard.
+    const going = page.locator(`#dir-export ul.to-yard li[data-booking="${truck.bookingId}"]`);
+    await going.waitFor(WAIT);
+    expect(await page.locator('#dir-export .called-row').count()).toBe(0);
+    expect(await page.locator('#dir-export ul.to-yard').locator('xpath=preceding-sibling::h3[1]').innerText()).toBe('To the yard (1)');
+    expect(await going.innerText()).toMatch(new RegExp(`^${truck.plate} left export-1 at \\d\\d:\\d\\d · 0 min since the call$`));
+    await a11y(page);
+
+    const yard = await portStaffToken(api, 'HEKOU', 'yard_staff');
+    await api.http.post(`${API}/bookings/${truck.bookingId}/yard-arrival`).set(bearer(yard)).expect(200);
+    await going.waitFor({ ...WAIT, state: 'detached' });
+    expect(await page.locator('#dir-export ul.to-yard').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 

@@ -22,6 +22,7 @@
       callNext: 'Call next', open: 'Open', pause: 'Pause', close: 'Close',
       st_open: 'open', st_paused: 'paused', st_closed: 'closed', st_completed: 'completed', st_checked_in: 'back in line', st_no_show: 'no-show',
       called: 'Called ({n})', waiting: 'Waiting ({n})', noneWaiting: 'No trucks waiting.',
+      toYard: 'To the yard ({n})', leftLane: 'left {lane} at {at} · {m} since the call',
       stats: 'Waiting {w} · Called {c} · Mean wait {m}', min: '{n} min',
       complete: 'Complete', skip: 'Skip', noShow: 'No-show', cancel: 'Cancel',
       askNoShow: 'Mark {plate} as no-show?', yesNoShow: 'Yes, no-show', noShowIn: 'No-show in {s} s',
@@ -54,6 +55,7 @@
       callNext: '叫下一辆', open: '开放', pause: '暂停', close: '关闭',
       st_open: '开放', st_paused: '暂停', st_closed: '关闭', st_completed: '已完成', st_checked_in: '已重新排队', st_no_show: '未到',
       called: '已叫号（{n}）', waiting: '等待中（{n}）', noneWaiting: '没有等待的车辆。',
+      toYard: '前往货场（{n}）', leftLane: '{at} 驶离 {lane} · 叫号后 {m}',
       stats: '等待 {w} · 已叫 {c} · 平均等待 {m}', min: '{n} 分钟',
       complete: '完成', skip: '跳过', noShow: '未到', cancel: '取消',
       askNoShow: '将 {plate} 标为未到？', yesNoShow: '确认未到', noShowIn: '{s} 秒后标为未到',
@@ -104,6 +106,8 @@
   var focusAfter = null; // selector to focus once the view is drawn again
   /** @type {Forecast | null} */
   var forecast = null; // tomorrow's forecast of the port shown
+  /** @type {Record<string, YardUpdate>} */
+  var yard = {}; // direction → the yard's view: trucks its lanes let go that the yard has not confirmed yet
   var paint = K.liveBadge($('live'), function () { return socket; }, function () { return lastAt; }, function () {
     return { live: t('live'), offline: t('offline'), ago: t('ago') };
   });
@@ -148,6 +152,19 @@
 
   async function reload(dir) {
     try { apply(await call('GET', '/ports/' + port + '/queue/staff?direction=' + dir)); } catch (e) { /* shown */ }
+  }
+
+  /** The yard's view of a direction (GET /ports/:code/yard, then each yard:update): who is between lane and yard. */
+  function applyYard(v) {
+    if (!v || v.port !== port) return;
+    var seen = yard[v.direction];
+    if (seen && Date.parse(seen.at) > Date.parse(v.at)) return; // an older read overtaken by a newer one
+    yard[v.direction] = v;
+    render(v.direction);
+  }
+
+  async function loadYard(dir) {
+    try { applyYard(await call('GET', '/ports/' + port + '/yard?direction=' + dir)); } catch (e) { /* shown */ }
   }
 
   /** The called timeout and time zone of the port: the deadline of a called truck. */
@@ -420,6 +437,24 @@
     ]);
   }
 
+  /** Trucks the lane completed that the yard has not confirmed: a truck that stays here long went astray. */
+  function toYardList(dir, laneName) {
+    var v = yard[dir];
+    var gone = v ? v.called.filter(function (c) { return c.status === 'completed'; }) : [];
+    if (!gone.length) return [];
+    return [
+      K.el('h3', { text: t('toYard', { n: gone.length }) }),
+      K.el('ul', { class: 'to-yard' }, gone.map(function (c) {
+        return K.el('li', { 'data-booking': c.bookingId }, [
+          K.el('span', { class: 'plate', text: c.plate }), ' ',
+          K.el('span', { class: 'muted', text: t('leftLane', {
+            lane: laneName[c.lane.id] || c.lane.name, at: K.hhmm(c.completedAt), m: t('min', { n: c.minutesSinceCall }),
+          }) }),
+        ]);
+      })),
+    ];
+  }
+
   function waitingTable(entries) {
     var heads = ['thPos', 'thPlate', 'thSlot', 'thWaited', 'thDriver', 'thFirm', 'thGreen'];
     return K.el('table', { class: 'waiting' }, [
@@ -451,7 +486,7 @@
         K.el('div', {}, u.lanes.map(laneCard)),
         K.el('h3', { text: t('called', { n: u.called.length }) }),
         K.el('div', { class: 'called-list' }, u.called.map(function (c) { return calledRow(c, laneName, dir); })),
-      ]),
+      ].concat(toYardList(dir, laneName))),
       K.el('div', { class: 'waiting-col' }, [
         K.el('h3', { text: t('waiting', { n: u.entries.length }) }),
         u.entries.length ? waitingTable(u.entries) : K.el('p', { class: 'muted', text: t('noneWaiting') }),
@@ -517,6 +552,7 @@
   function openPort(code) {
     dropPending();
     port = code;
+    yard = {};
     K.store(PORT, code);
     K.dirSections($('dirs'), DIRS, state);
     relabel();
@@ -527,12 +563,15 @@
       // Port admins have no port of their own: subscribing gives them the staff view of the port they picked.
       if (me.role === 'port_admin') DIRS.forEach(function (d) { socket.emit('subscribe', { port: port, direction: d }); });
       DIRS.forEach(reload);
+      DIRS.forEach(loadYard);
       loadPort(code);
     });
     socket.on('connect_error', function (e) { if (socket && !socket.active) logout(e.message); });
     socket.on('queue:update', apply);
     socket.on('lane:update', function (l) { if (l.port === port) DIRS.forEach(reload); });
+    socket.on('yard:update', applyYard);
     DIRS.forEach(reload);
+    DIRS.forEach(loadYard);
     loadPort(code);
   }
 
