@@ -100,8 +100,10 @@ describe('driver page (browser)', () => {
     expect(await page.locator('#calledBox').getAttribute('role')).toBe('alert');
     expect(await page.locator('#calledPlate').innerText()).toBe(b.plate);
     expect(await page.locator('#calledLane').innerText()).toBe('ຊ່ອງທາງຂາອອກ 1');
-    const first = await page.locator('#calledDeadline').innerText();
-    expect(first).toMatch(/^ໄປຮອດຊ່ອງທາງພາຍໃນ 1[45]:\d\d$/);
+    // The deadline comes with GET /driver/booking, read again after the socket says "called": wait for it.
+    const deadline = page.locator('#calledDeadline', { hasText: /^ໄປຮອດຊ່ອງທາງພາຍໃນ 1[45]:\d\d$/ });
+    await deadline.waitFor(WAIT);
+    const first = await deadline.innerText();
     await page.locator('#calledDeadline').filter({ hasNotText: first }).waitFor(WAIT);
     expect(await seriousViolations(page)).toEqual([]);
     if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: join(IMG, 'driver-lo-called.png') });

@@ -109,8 +109,10 @@ describe('pages (browser)', () => {
     }
     // The board has connected its socket (WebSocket allowed by the CSP) and shows both directions.
     await page.locator('#live.on').waitFor(WAIT);
-    // In the language of the moment: Chinese first (the words then rotate, see pages-board).
-    expect(await page.locator('.dir h2').allInnerTexts()).toEqual(['出境', '入境']);
+    // In Chinese (first, and again each time the words rotate, see pages-board); each direction drawn from its own view.
+    // A rotation is zh → en → the neighbour's language, 8 s each: within 30 s Chinese is back.
+    await page.locator('#dir-export h2', { hasText: '出境' }).waitFor({ timeout: 30_000 });
+    await page.locator('#dir-import h2', { hasText: '入境' }).waitFor({ timeout: 30_000 });
     expect(errors).toEqual([]);
 
     const asset = await api.http.get('/assets/socket.io.min.js').set('Accept-Encoding', 'gzip').expect(200);
@@ -231,13 +233,14 @@ describe('pages (browser)', () => {
     await calledRow.waitFor(WAIT);
     expect(await calledRow.innerText()).toContain(a.reference);
     expect(await page.locator('#dir-export table.waiting').count()).toBe(0);
-    expect(await text(page, '#msg')).toContain(`Called ${a.plate}`);
+    // The row comes by socket; the message once the console's own call-next answers.
+    await page.locator('#msg.ok', { hasText: `Called ${a.plate}` }).waitFor(WAIT);
     const status = await api.http.get(`${API}/bookings/${a.bookingId}`).set(bearer(firm.dispatcherToken)).expect(200);
     expect(status.body.status).toBe('called');
 
     await calledRow.locator('button', { hasText: 'Complete' }).click();
     await calledRow.waitFor({ state: 'detached', ...WAIT });
-    expect(await text(page, '#msg')).toContain(`${a.plate}: completed`);
+    await page.locator('#msg.ok', { hasText: `${a.plate}: completed` }).waitFor(WAIT);
 
     await page.fill('#plate', b.plate);
     await page.click('#checkin button');
