@@ -98,9 +98,12 @@ describe('webhooks (API + worker, real Postgres, Redis and HTTP receiver)', () =
       expect(typesOf(bodies, id)).toEqual(['booking.created', 'booking.checked_in', 'booking.called', 'booking.completed']);
       expect(receiver.received.every((r) => r.verified)).toBe(true);
       expect(bodies[2]).toMatchObject({ id: expect.any(String), type: 'booking.called', occurredAt: expect.any(String), data: { bookingId: id, status: 'called', laneId: lane, portCode: PORT } });
-      const log = await api.http.get(`${API}/webhooks/${hookId}/deliveries`).set(bearer(firm.adminToken)).expect(200);
-      expect(log.body).toHaveLength(4);
-      expect(log.body[0]).toMatchObject({ type: 'booking.completed', attempt: 1, status: 200, outcome: 'delivered', error: null });
+      // The receiver has answered the last one; the worker records the attempt once it reads the answer.
+      const log = await until('four attempts recorded', async () => {
+        const body = (await api.http.get(`${API}/webhooks/${hookId}/deliveries`).set(bearer(firm.adminToken)).expect(200)).body as Json[];
+        return body.length === 4 && body;
+      }, 10_000);
+      expect(log[0]).toMatchObject({ type: 'booking.completed', attempt: 1, status: 200, outcome: 'delivered', error: null });
     });
 
     it('a receiver answering 500 sees the backoff schedule; the next event of the booking waits for the first', async () => {
@@ -153,7 +156,10 @@ describe('webhooks (API + worker, real Postgres, Redis and HTTP receiver)', () =
       }, 20_000);
       expect(flagged.failingSince).toEqual(expect.any(String));
       // Out of attempts too: 1 + the 4 retries of this test's schedule, then given up (dead), never sent again.
-      const [delivery] = await api.ds.query('SELECT status, attempts FROM webhook_deliveries WHERE endpoint_id = $1', [flagged.id]);
+      const delivery = await until('the delivery given up', async () => {
+        const [d] = await api.ds.query('SELECT status, attempts FROM webhook_deliveries WHERE endpoint_id = $1', [flagged.id]);
+        return d.status !== 'pending' && d;
+      }, 10_000);
       expect(delivery).toEqual({ status: 'dead', attempts: 5 });
       const tried = receiver.received.length;
       receiver.answer = 200;
