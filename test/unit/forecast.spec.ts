@@ -5,7 +5,8 @@ const input = (over: Partial<ForecastInput> = {}): ForecastInput => ({
   measured: {
     decided: 20,
     checkedIn: 16,
-    offsets: [{ hours: 0, count: 12 }, { hours: -1, count: 4 }],
+    // 12 checked in 10 minutes after their slot's start, 4 half an hour before it.
+    offsets: [{ minutes: 10, count: 12 }, { minutes: -30, count: 4 }],
     serviceMinutes: { export: 20, import: null },
   },
   defaultServiceMinutes: 8,
@@ -18,7 +19,7 @@ const at = (r: ReturnType<typeof forecast>, hour: string, direction: string) => 
 
 describe('forecast (pure)', () => {
   it('spreads booked places over the hours by show-up rate and arrival offsets, and sizes the lanes', () => {
-    const r = forecast(input({ booked: [{ direction: 'export', hour: 10, count: 5 }, { direction: 'export', hour: 11, count: 5 }] }));
+    const r = forecast(input({ booked: [{ direction: 'export', minute: 600, count: 5 }, { direction: 'export', minute: 660, count: 5 }] }));
     expect(r.basis).toEqual({
       decided: 20, checkedIn: 16, measured: true, showUpRate: 0.8,
       arrivalOffsets: [{ hours: -1, share: 0.25 }, { hours: 0, share: 0.75 }], serviceMinutes: { export: 20, import: 8 },
@@ -50,8 +51,8 @@ describe('forecast (pure)', () => {
 
   it(`uses the simulator's defaults below ${MIN_DECIDED} decided bookings, and the schedule's service time without completed trucks`, () => {
     const r = forecast(input({
-      measured: { decided: MIN_DECIDED - 1, checkedIn: 19, offsets: [{ hours: 3, count: 19 }], serviceMinutes: { export: null, import: null } },
-      booked: [{ direction: 'import', hour: 8, count: 10 }],
+      measured: { decided: MIN_DECIDED - 1, checkedIn: 19, offsets: [{ minutes: 200, count: 19 }], serviceMinutes: { export: null, import: null } },
+      booked: [{ direction: 'import', minute: 480, count: 10 }],
     }));
     expect(r.basis).toMatchObject({ measured: false, showUpRate: DEFAULT_SHOW_UP_RATE, arrivalOffsets: [...DEFAULT_ARRIVAL_OFFSETS], serviceMinutes: { export: 8, import: 8 } });
     // 07:00: 10 × 0.92 × 0.75 = 6.9 → ceil(6.9 × 8 / 60) = 1; 08:00: 10 × 0.92 × 0.25 = 2.3.
@@ -60,12 +61,30 @@ describe('forecast (pure)', () => {
   });
 
   it("counts the neighbouring days' early and late arrivals across midnight, and only the day's hours", () => {
-    const measured = { decided: 20, checkedIn: 16, offsets: [{ hours: -1, count: 4 }, { hours: 0, count: 8 }, { hours: 1, count: 4 }], serviceMinutes: { export: 20, import: 20 } };
-    const r = forecast(input({ measured, booked: [{ direction: 'export', hour: 24, count: 10 }, { direction: 'export', hour: -1, count: 10 }, { direction: 'export', hour: 0, count: 4 }] }));
+    const measured = { decided: 20, checkedIn: 16, offsets: [{ minutes: -20, count: 4 }, { minutes: 15, count: 8 }, { minutes: 70, count: 4 }], serviceMinutes: { export: 20, import: 20 } };
+    const r = forecast(input({ measured, booked: [{ direction: 'export', minute: 1440, count: 10 }, { direction: 'export', minute: -60, count: 10 }, { direction: 'export', minute: 0, count: 4 }] }));
     // Shares 0.25 / 0.5 / 0.25. 23:00: the next day's 00:00 slot, 10 × 0.8 × 0.25 (its -1 hour).
     expect(at(r, '23:00', 'export')).toMatchObject({ booked: 0, expectedArrivals: 2 });
     // 00:00: the day before's 23:00 slot, 10 × 0.8 × 0.25 (its +1 hour), and the day's own 00:00 slot, 4 × 0.8 × 0.5.
     expect(at(r, '00:00', 'export')).toMatchObject({ booked: 4, expectedArrivals: 3.6 });
     expect(r.hours.every((h) => /^([01]\d|2[0-3]):00$/.test(h.hour))).toBe(true);
+  });
+
+  it('counts a slot that starts off the hour by when its trucks arrive, to the minute', () => {
+    // Measured: a quarter check in 30 min before the start, the rest 10 min after. A 10:30 slot's trucks come at
+    // 10:00 and 10:40: all in the 10:00 hour (counted by the slot's hour, a quarter would have gone to 09:00).
+    const measured = forecast(input({ booked: [{ direction: 'export', minute: 630, count: 5 }] }));
+    expect(at(measured, '09:00', 'export')).toMatchObject({ booked: 0, expectedArrivals: 0 });
+    expect(at(measured, '10:00', 'export')).toMatchObject({ booked: 5, expectedArrivals: 4, lanesNeeded: 2 });
+    expect(measured.basis.arrivalOffsets).toEqual([{ hours: -1, share: 0.25 }, { hours: 0, share: 0.75 }]);
+    // The defaults are whole-hour shares, spread evenly over their minutes: the hour before a 10:30 start is
+    // 09:30-10:29 (0.75: half at 09:00, half at 10:00), its first hour 10:30-11:29 (0.25: half each).
+    const defaults = forecast(input({
+      measured: { decided: 0, checkedIn: 0, offsets: [], serviceMinutes: { export: null, import: null } },
+      booked: [{ direction: 'export', minute: 630, count: 20 }],
+    }));
+    expect(at(defaults, '09:00', 'export')).toMatchObject({ expectedArrivals: 6.9 }); // 20 × 0.92 × 0.375
+    expect(at(defaults, '10:00', 'export')).toMatchObject({ booked: 20, expectedArrivals: 9.2 }); // × 0.5
+    expect(at(defaults, '11:00', 'export')).toMatchObject({ expectedArrivals: 2.3 }); // × 0.125
   });
 });

@@ -20,7 +20,7 @@ export class ForecastService {
       this.repo.basisCounts(port, day.from_date, day.to_date),
       this.repo.arrivalOffsets(port, day.from_date, day.to_date),
       this.repo.serviceMinutes(port, day.from_date, day.to_date),
-      this.repo.bookedByHour(port, day.date),
+      this.repo.bookedByMinute(port, day.date),
     ]);
     const measuredService = (d: string) => service.find((s) => s.direction === d)?.mean ?? null;
     const result = forecast({

@@ -23,7 +23,7 @@ export interface BasisCountsRow {
 }
 
 export interface OffsetRow {
-  hours: number;
+  minutes: number;
   count: number;
 }
 
@@ -34,7 +34,7 @@ export interface ServiceRow {
 
 export interface BookedRow {
   direction: Direction;
-  hour: number;
+  minute: number;
   count: number;
 }
 
@@ -92,11 +92,11 @@ export class InsightsRepository {
     return row ?? { decided: 0, checked_in: 0 };
   }
 
-  /** Checked-in bookings of [from, to] by whole hours from their slot's start to their check-in (floor: -1 = the hour before). */
+  /** Checked-in bookings of [from, to] by whole minutes from their slot's start to their check-in (floor: -1 = the minute before). */
   arrivalOffsets(port: string, from: string, to: string): Promise<OffsetRow[]> {
     return rows<OffsetRow>(
       this.ds,
-      `SELECT floor(extract(epoch FROM b.checked_in_at - s.starts_at) / 3600)::int AS hours, count(*)::int AS count
+      `SELECT floor(extract(epoch FROM b.checked_in_at - s.starts_at) / 60)::int AS minutes, count(*)::int AS count
        FROM bookings b JOIN slots s ON s.id = b.slot_id
        WHERE b.port_code = $1 AND b.service_date BETWEEN $2::date AND $3::date
          AND b.status <> 'cancelled' AND b.checked_in_at IS NOT NULL
@@ -119,14 +119,14 @@ export class InsightsRepository {
   }
 
   /**
-   * Places booked (not cancelled) per direction and slot-start hour, counted from `date`'s local midnight, for the
-   * day and the days either side of it (their early and late arrivals cross midnight): hours -24..47.
+   * Places booked (not cancelled) per direction and slot-start minute, counted from `date`'s local midnight, for the
+   * day and the days either side of it (their early and late arrivals cross midnight): minutes -1440..2879.
    */
-  bookedByHour(port: string, date: string): Promise<BookedRow[]> {
+  bookedByMinute(port: string, date: string): Promise<BookedRow[]> {
     return rows<BookedRow>(
       this.ds,
       `WITH z AS (SELECT ($2::date::timestamp AT TIME ZONE p.time_zone) AS midnight FROM ports p WHERE p.code = $1)
-       SELECT b.direction, floor(extract(epoch FROM s.starts_at - z.midnight) / 3600)::int AS hour, count(*)::int AS count
+       SELECT b.direction, floor(extract(epoch FROM s.starts_at - z.midnight) / 60)::int AS minute, count(*)::int AS count
        FROM bookings b JOIN slots s ON s.id = b.slot_id, z
        WHERE b.port_code = $1 AND b.service_date BETWEEN $2::date - 1 AND $2::date + 1 AND b.status <> 'cancelled'
          AND s.starts_at >= z.midnight - interval '24 hours' AND s.starts_at < z.midnight + interval '48 hours'
