@@ -62,7 +62,8 @@ describe('driver notifications (worker, real Postgres and Redis)', () => {
     // createFirm's drivers speak Chinese.
     expect(told).toMatchObject({ bookingId: id, status: 'booked', position: null, instructions: expect.stringContaining('2小时') });
     await until('the text message sent', async () => (await sms(id)).every((n) => n.status === 'sent') && (await sms(id)).length === 1, 5000);
-    expect((await sms(id))[0]).toMatchObject({ kind: 'reminder', text: expect.stringContaining('提醒'), phone: expect.stringMatching(/^\+86/) });
+    // The port by its Chinese name, not the seed's English one (Hekou Road).
+    expect((await sms(id))[0]).toMatchObject({ kind: 'reminder', text: expect.stringMatching(/^提醒：您在河口公路口岸的/), phone: expect.stringMatching(/^\+86/) });
 
     await remindNow();
     expect((await api.ds.query(`SELECT count(*)::int AS n FROM booking_events WHERE booking_id = $1 AND type = 'booking.reminder'`, [id]))[0].n).toBe(1);

@@ -149,6 +149,8 @@ describe('driver page (browser)', () => {
       await page.locator('#status', { hasText: booked }).waitFor(WAIT);
       // The socket's first state can come before GET /driver/booking brings the trip (slot, holding area): wait for it.
       await page.locator('#bookedBox', { hasText: lang === 'zh' ? '磨憨口岸货车等候区' : 'Mohan ကုန်တင်ကား စောင့်ဆိုင်းရာ' }).waitFor(WAIT);
+      // The port by its name in the driver's language where the seed has one (zh), else the seed's own.
+      expect(await page.locator('#bookedBox').innerText()).toContain(lang === 'zh' ? ' · 磨憨公路口岸' : ' · Mohan Road');
       expect(await page.evaluate<string>('document.documentElement.lang')).toBe(lang);
       if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: join(IMG, `driver-${lang}.png`) });
       await api.http.post(`${API}/bookings/${b.id}/cancel`).set(bearer(firm.dispatcherToken)).expect(200);

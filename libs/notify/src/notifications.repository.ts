@@ -32,7 +32,7 @@ export class NotificationsRepository {
   recipients(em: EntityManager, bookingIds: string[]): Promise<RecipientRow[]> {
     return rows<RecipientRow>(
       em,
-      `SELECT b.id, b.firm_id, b.reference, b.status, d.phone, d.language, p.name AS port_name, p.time_zone, sl.starts_at
+      `SELECT b.id, b.firm_id, b.reference, b.status, d.phone, d.language, COALESCE(p.names ->> d.language, p.name) AS port_name, p.time_zone, sl.starts_at
        FROM bookings b JOIN drivers d ON d.id = b.driver_id JOIN slots sl ON sl.id = b.slot_id JOIN ports p ON p.code = b.port_code
        WHERE b.id = ANY($1::uuid[])`,
       [bookingIds],

@@ -28,6 +28,8 @@ interface PortFact {
   counterpartLocation?: string;
   level?: string;
   positioning: string;
+  /** The name in drivers' languages (zh so far): what drivers' messages and pages say. */
+  names?: Record<string, string>;
 }
 
 /** Idempotent: facts are refreshed, lanes and schedules are created once and then left to the port admins. */
@@ -41,10 +43,11 @@ export class PortSeedService {
     const s = DEFAULT_SCHEDULE;
     await inTransaction(this.ds, async (em) => {
       await em.query(
-        `INSERT INTO ports (code, name, county, mode, neighbour, counterpart, counterpart_location, level, positioning)
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS p(code varchar, name varchar, county varchar, mode varchar,
-           neighbour varchar, counterpart varchar, "counterpartLocation" varchar, level varchar, positioning varchar)
-         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, county = EXCLUDED.county, mode = EXCLUDED.mode,
+        `INSERT INTO ports (code, name, county, mode, neighbour, counterpart, counterpart_location, level, positioning, names)
+         SELECT code, name, county, mode, neighbour, counterpart, "counterpartLocation", level, positioning, COALESCE(names, '{}')
+         FROM jsonb_to_recordset($1::jsonb) AS p(code varchar, name varchar, county varchar, mode varchar,
+           neighbour varchar, counterpart varchar, "counterpartLocation" varchar, level varchar, positioning varchar, names jsonb)
+         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, names = EXCLUDED.names, county = EXCLUDED.county, mode = EXCLUDED.mode,
            neighbour = EXCLUDED.neighbour, counterpart = EXCLUDED.counterpart,
            counterpart_location = EXCLUDED.counterpart_location, level = EXCLUDED.level,
            positioning = EXCLUDED.positioning`,

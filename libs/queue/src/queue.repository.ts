@@ -326,7 +326,7 @@ export interface TripRow {
 export function tripRow(db: DataSource | EntityManager, bookingId: string): Promise<TripRow | undefined> {
   return one<TripRow>(
     db,
-    `SELECT v.plate, b.port_code, p.name AS port_name, b.direction, p.time_zone, d.language, sl.starts_at, sl.ends_at,
+    `SELECT v.plate, b.port_code, COALESCE(p.names ->> d.language, p.name) AS port_name, b.direction, p.time_zone, d.language, sl.starts_at, sl.ends_at,
             sl.starts_at - make_interval(mins => sc.early_arrival_minutes) AS check_in_from,
             sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) AS check_in_until,
             b.called_at, b.called_at + make_interval(mins => sc.called_timeout_minutes) AS called_deadline,

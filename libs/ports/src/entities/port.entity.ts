@@ -13,6 +13,10 @@ export class Port {
   @Column({ type: 'varchar', length: 120 })
   name: string;
 
+  /** The port's name in drivers' languages where the seed knows it (zh); `name` where one is missing. */
+  @Column({ type: 'jsonb', default: {} })
+  names: Record<string, string>;
+
   @Column({ type: 'varchar', length: 120 })
   county: string;
 
