@@ -18,12 +18,21 @@ run('node dist/apps/cli/src/main.js seed');
 // (APP_DATABASE_URL; in development `kouan_api` on the same server), which may not rewrite the audit trail.
 const { validateEnv } = require(join(root, 'dist', 'libs', 'config', 'src', 'env.js'));
 const appUrl = validateEnv(env).appDatabaseUrl;
-let appEnv = env;
-if (appUrl) {
-  run('node dist/apps/cli/src/main.js app-login');
-  appEnv = { ...env, DATABASE_URL: appUrl };
+const asOwner = (why) => {
+  process.stderr.write(`kouan: ${why}: the API and the worker run as the tables' owner (docs/operations.md)\n`);
+  return env;
+};
+let appEnv;
+if (!appUrl) {
+  appEnv = asOwner('APP_DATABASE_URL is not set');
 } else {
-  process.stderr.write('kouan: APP_DATABASE_URL is not set: the API and the worker run as the tables\' owner (docs/operations.md)\n');
+  try {
+    run('node dist/apps/cli/src/main.js app-login');
+    appEnv = { ...env, DATABASE_URL: appUrl };
+  } catch {
+    // A quick start still starts where the owner may not create roles; app-login has said why above.
+    appEnv = asOwner('the app\'s login could not be made');
+  }
 }
 
 const apps = ['api', 'worker'];
