@@ -109,3 +109,64 @@ describe('npm start', () => {
     expect(failed).toEqual(expect.objectContaining({ code: 1, stderr: expect.stringContaining('the tables\' owner') }));
   });
 });
+
+/**
+ * `npm start` is a quick start: where the owner may not create roles (no superuser, no CREATEROLE), app-login fails
+ * and the API and the worker run as the owner, saying so, instead of not starting at all.
+ */
+describe('npm start, an owner that may not create roles', () => {
+  const tag = randomBytes(4).toString('hex');
+  const owner = `kouan_owner_${tag}`;
+  const name = `kouan_qs_${tag}`;
+  const prefix = `kouan-test-qo${tag}`;
+  let start: ChildProcess;
+  let output = '';
+
+  beforeAll(async () => {
+    await admin((c) => c.query(`CREATE ROLE ${owner} LOGIN CREATEDB`));
+    const port = await freePort();
+    start = spawn(process.execPath, [join(ROOT, 'scripts', 'start.js')], {
+      cwd: ROOT,
+      env: {
+        ...process.env, NODE_ENV: 'development', DATABASE_URL: `postgres://${owner}@127.0.0.1:5432/${name}`, APP_DATABASE_URL: '',
+        REDIS_URL, REDIS_PREFIX: prefix, PORT: String(port), LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    start.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
+    start.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
+    await until('the API to be ready', async () => start.exitCode === null && (await request(`http://127.0.0.1:${port}`).get('/ready')).status === 200, 90_000)
+      .catch((e: Error) => { throw new Error(`${e.message}\n${output}`); });
+  });
+
+  afterAll(async () => {
+    if (start?.exitCode === null) {
+      const exited = new Promise((r) => start.once('exit', r));
+      start.kill('SIGTERM');
+      await exited;
+    }
+    await admin(async (c) => {
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.query(`DROP ROLE IF EXISTS ${owner}`);
+    });
+    const redis = new Redis(REDIS_URL);
+    try {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length) await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('says why and runs the API and the worker as the owner', async () => {
+    expect(output).toMatch(/app-login failed: permission denied/);
+    expect(output).toContain('the app\'s login could not be made: the API and the worker run as the tables\' owner');
+    const users = await until('both processes connected', async () => {
+      const u = await admin(async (c) => (await c.query<{ usename: string }>(
+        `SELECT usename FROM pg_stat_activity WHERE datname = $1 AND application_name = 'kouan'`, [name],
+      )).rows.map((r) => r.usename));
+      return u.length >= 2 && u;
+    });
+    expect(new Set(users)).toEqual(new Set([owner]));
+  });
+});
