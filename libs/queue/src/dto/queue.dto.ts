@@ -163,7 +163,7 @@ export class TripFeesDto {
 export class DriverTripDto {
   @ApiProperty() plate: string;
   @ApiProperty() portCode: string;
-  @ApiProperty() portName: string;
+  @ApiProperty({ example: '磨憨公路口岸', description: 'in the driver\'s language where the port has a name in it (zh), else its own name' }) portName: string;
   @ApiProperty({ enum: DIRECTIONS }) direction: string;
   @ApiProperty({ example: 'Asia/Shanghai' }) timeZone: string;
   @ApiProperty({ description: "the slot's start, in the port's time zone" }) slotStartsAt: string;
