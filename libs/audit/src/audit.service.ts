@@ -92,5 +92,4 @@ export class AuditService {
     const r = verifier.result;
     return { ok: r.firstBadSeq === null, ...r };
   }
-
 }
