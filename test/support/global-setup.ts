@@ -4,6 +4,7 @@ import { AuditRepository } from '@kouan/audit/audit.repository';
 import { dataSourceOptions, runMigrations } from '@kouan/db';
 import { ParkingService } from '@kouan/parking';
 import { PortSeedService } from '@kouan/ports';
+import { PortsRepository } from '@kouan/ports/ports.repository';
 import { admin, dbUrl, testDbName } from './db';
 
 /** Test databases older than this are left over from an interrupted run (a whole run takes minutes). */
@@ -33,7 +34,7 @@ export default async function globalSetup(): Promise<void> {
   await runMigrations(url);
   const ds = await new DataSource(dataSourceOptions({ databaseUrl: url, dbPoolSize: 2 })).initialize();
   try {
-    await new PortSeedService(ds).seed();
+    await new PortSeedService(ds, new PortsRepository()).seed();
     await new ParkingService(ds, new AuditService(ds, new AuditRepository(ds))).seed();
   } finally {
     await ds.destroy();

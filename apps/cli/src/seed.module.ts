@@ -6,10 +6,11 @@ import { KouanConfigModule } from '@kouan/config';
 import { DbModule } from '@kouan/db';
 import { ParkingService } from '@kouan/parking';
 import { PortSeedService } from '@kouan/ports';
+import { PortsRepository } from '@kouan/ports/ports.repository';
 
 /** Just what the seed needs: no HTTP, no Redis. */
 @Module({
   imports: [KouanConfigModule.forRoot(), DbModule, AuditModule, TypeOrmModule.forFeature([User])],
-  providers: [PortSeedService, ParkingService, UsersService],
+  providers: [PortSeedService, PortsRepository, ParkingService, UsersService],
 })
 export class SeedModule {}

@@ -39,6 +39,9 @@ export interface AuditFilter {
 
 const COLUMNS = 'seq, at, type, actor, port_code, booking_id, data, prev_hash, hash';
 
+/** One chainer at a time across every worker: the chain has one writer. */
+const CHAIN_LOCK = "hashtext('kouan:audit-chain')";
+
 export const toStored = (r: LogRow): StoredRow & { seqText: string } => ({
   seq: Number(r.seq), seqText: r.seq, at: r.at.getTime(), type: r.type, actor: r.actor, portCode: r.port_code, bookingId: r.booking_id,
   data: r.data, prevHash: r.prev_hash, hash: r.hash,
@@ -60,6 +63,12 @@ export class AuditRepository {
    */
   async enqueueSelected(em: EntityManager, select: string, params: unknown[]): Promise<void> {
     await em.query(`INSERT INTO audit_pending (at, type, actor, port_code, booking_id, data) SELECT at, type, actor, port_code, booking_id, data FROM (${select}) r`, params);
+  }
+
+  /** The chain's lock for this transaction, if no other chainer holds it (false: it does, try later). */
+  async lockChain(em: EntityManager): Promise<boolean> {
+    const locked = await one<{ ok: boolean }>(em, `SELECT pg_try_advisory_xact_lock(${CHAIN_LOCK}) AS ok`);
+    return locked?.ok === true;
   }
 
   /** Takes the oldest pending entries out, locked for this transaction (their chaining commits with it). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { inTransaction, one, page } from '@kouan/common';
+import { inTransaction, page } from '@kouan/common';
 import { ChainVerifier, chainHash, GENESIS, StoredRow } from './audit-chain';
 import { AuditRecord, AuditRepository } from './audit.repository';
 import type { AuditEntryDto, AuditQueryDto, AuditVerifyDto } from './dto/audit.dto';
@@ -10,8 +10,6 @@ import type { AuditEntryDto, AuditQueryDto, AuditVerifyDto } from './dto/audit.d
 const CHAIN_BATCH = 1000;
 /** Rows verify reads per query. */
 const VERIFY_PAGE = 5000;
-/** One chainer at a time across every worker: the chain has one writer. */
-const CHAIN_LOCK = "hashtext('kouan:audit-chain')";
 
 /**
  * The tamper-evident audit trail (docs/audit.md): who did what to which booking or port setting, when, before and
@@ -41,8 +39,7 @@ export class AuditService {
    */
   async chain(): Promise<number> {
     return inTransaction(this.ds, async (em) => {
-      const locked = await one<{ ok: boolean }>(em, `SELECT pg_try_advisory_xact_lock(${CHAIN_LOCK}) AS ok`);
-      if (!locked?.ok) return 0;
+      if (!(await this.repo.lockChain(em))) return 0;
       const pending = await this.repo.drain(em, CHAIN_BATCH);
       if (!pending.length) return 0;
       const head = await this.repo.head(em);

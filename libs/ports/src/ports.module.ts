@@ -6,9 +6,11 @@ import { Port } from './entities/port.entity';
 import { Schedule } from './entities/schedule.entity';
 import { Slot } from './entities/slot.entity';
 import { LanesRepository } from './lanes.repository';
+import { FeesRepository } from './fees.repository';
 import { FeesService } from './fees.service';
 import { PortSeedService } from './port-seed.service';
 import { PortsController } from './ports.controller';
+import { PortsRepository } from './ports.repository';
 import { PortsService } from './ports.service';
 import { SlotsRepository } from './slots.repository';
 import { SlotsService } from './slots.service';
@@ -16,7 +18,7 @@ import { SlotsService } from './slots.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Port, Lane, Schedule, Slot]), ParkingModule],
   controllers: [PortsController],
-  providers: [PortsService, SlotsService, SlotsRepository, PortSeedService, LanesRepository, FeesService],
+  providers: [PortsService, PortsRepository, SlotsService, SlotsRepository, PortSeedService, LanesRepository, FeesService, FeesRepository],
   exports: [PortsService, SlotsService, PortSeedService, LanesRepository],
 })
 export class PortsModule {}

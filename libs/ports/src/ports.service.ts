@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { AuditService } from '@kouan/audit';
 import { ParkingService } from '@kouan/parking/parking.service';
-import { DomainError, inTransaction, notFound, page, rows } from '@kouan/common';
+import { DomainError, inTransaction, notFound, page } from '@kouan/common';
 import type { PaginationQueryDto } from '@kouan/common';
 import type { PortDetailDto, PortSummaryDto } from './dto/port.dto';
 import type { PutScheduleDto, ScheduleResponseDto } from './dto/schedule.dto';
@@ -11,7 +11,9 @@ import { Lane } from './entities/lane.entity';
 import { Port } from './entities/port.entity';
 import { Schedule } from './entities/schedule.entity';
 import { toScheduleDto } from './schedule.mapper';
+import { PortsRepository } from './ports.repository';
 import { fitsPlan, parseClock } from './slot-grid';
+import { SlotsRepository } from './slots.repository';
 
 const laneDto = (l: Lane) => ({ id: l.id, name: l.name, direction: l.direction, status: l.status });
 
@@ -23,6 +25,8 @@ export class PortsService {
     @InjectRepository(Schedule) private readonly schedules: Repository<Schedule>,
     private readonly parking: ParkingService,
     private readonly audit: AuditService,
+    private readonly repo: PortsRepository,
+    private readonly slots: SlotsRepository,
   ) {}
 
   /**
@@ -86,46 +90,19 @@ export class PortsService {
     const plan = { slotMinutes: dto.slotMinutes, openFrom, openTo };
     return inTransaction(this.ds, async (em) => {
       const before = await em.findOne(Schedule, { where: { portCode: code }, lock: { mode: 'pessimistic_write' } });
-      await em.query(
-        `INSERT INTO schedules (port_code, slot_minutes, capacity_export, capacity_import, open_from, open_to,
-           firm_quota_percent, horizon_days, early_arrival_minutes, check_in_grace_minutes, called_timeout_minutes,
-           priority_ratio, priority_cap_percent, default_service_minutes, strike_limit, require_declaration)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, COALESCE($12, 3), COALESCE($13, 25), COALESCE($14, 8), COALESCE($15, 5),
-           COALESCE($16, false))
-         ON CONFLICT (port_code) DO UPDATE SET slot_minutes = EXCLUDED.slot_minutes,
-           capacity_export = EXCLUDED.capacity_export, capacity_import = EXCLUDED.capacity_import,
-           open_from = EXCLUDED.open_from, open_to = EXCLUDED.open_to,
-           firm_quota_percent = EXCLUDED.firm_quota_percent, horizon_days = EXCLUDED.horizon_days,
-           early_arrival_minutes = EXCLUDED.early_arrival_minutes,
-           check_in_grace_minutes = EXCLUDED.check_in_grace_minutes,
-           called_timeout_minutes = EXCLUDED.called_timeout_minutes,
-           priority_ratio = COALESCE($12, schedules.priority_ratio),
-           priority_cap_percent = COALESCE($13, schedules.priority_cap_percent),
-           default_service_minutes = COALESCE($14, schedules.default_service_minutes),
-           strike_limit = COALESCE($15, schedules.strike_limit),
-           require_declaration = COALESCE($16, schedules.require_declaration), updated_at = now()`,
-        [code, dto.slotMinutes, dto.capacity.export, dto.capacity.import, openFrom, openTo, dto.firmQuotaPercent,
-          dto.horizonDays, dto.earlyArrivalMinutes, dto.checkInGraceMinutes, dto.calledTimeoutMinutes,
-          dto.priorityRatio ?? null, dto.priorityCapPercent ?? null, dto.defaultServiceMinutes ?? null, dto.strikeLimit ?? null,
-          dto.requireDeclaration ?? null],
-      );
-      const future = await rows<{ id: string; starts_at: Date; ends_at: Date }>(
-        em,
-        `SELECT id, starts_at, ends_at FROM slots WHERE port_code = $1 AND ends_at > now() AND retired_at IS NULL`,
-        [code],
-      );
-      const misfits = future
+      await this.repo.putSchedule(em, code, {
+        slotMinutes: dto.slotMinutes, capacityExport: dto.capacity.export, capacityImport: dto.capacity.import, openFrom, openTo,
+        firmQuotaPercent: dto.firmQuotaPercent, horizonDays: dto.horizonDays, earlyArrivalMinutes: dto.earlyArrivalMinutes,
+        checkInGraceMinutes: dto.checkInGraceMinutes, calledTimeoutMinutes: dto.calledTimeoutMinutes,
+        priorityRatio: dto.priorityRatio ?? null, priorityCapPercent: dto.priorityCapPercent ?? null,
+        defaultServiceMinutes: dto.defaultServiceMinutes ?? null, strikeLimit: dto.strikeLimit ?? null,
+        requireDeclaration: dto.requireDeclaration ?? null,
+      });
+      const misfits = (await this.slots.open(em, code))
         .filter((s) => !fitsPlan({ startsAt: s.starts_at, endsAt: s.ends_at }, plan, port.timeZone))
         .map((s) => s.id);
-      await em.query(
-        `UPDATE slots SET retired_at = now() WHERE id = ANY($1::uuid[]) AND booked = 0 AND retired_at IS NULL`,
-        [misfits],
-      );
-      await em.query(
-        `UPDATE slots SET capacity = GREATEST(CASE direction WHEN 'export' THEN $2::int ELSE $3::int END, booked)
-         WHERE port_code = $1 AND ends_at > now() AND retired_at IS NULL`,
-        [code, dto.capacity.export, dto.capacity.import],
-      );
+      await this.slots.retireUnbooked(em, misfits);
+      await this.slots.resizeOpen(em, code, dto.capacity.export, dto.capacity.import);
       const saved = await em.findOneByOrFail(Schedule, { portCode: code });
       const after = toScheduleDto(saved, port.timeZone);
       await this.audit.record(em, { type: 'schedule.updated', portCode: code, data: { before: before && toScheduleDto(before, port.timeZone), after } });

@@ -68,4 +68,23 @@ export class SlotsRepository {
     const row = await one<{ horizon_days: number }>(this.ds, 'SELECT horizon_days FROM schedules WHERE port_code = $1', [portCode]);
     return row?.horizon_days ?? null;
   }
+
+  /** The port's slots not over yet and not retired: those a schedule change may retire or resize. */
+  open(em: EntityManager, portCode: string): Promise<Array<{ id: string; starts_at: Date; ends_at: Date }>> {
+    return rows(em, 'SELECT id, starts_at, ends_at FROM slots WHERE port_code = $1 AND ends_at > now() AND retired_at IS NULL', [portCode]);
+  }
+
+  /** Retires those of `ids` that nobody booked: a booking racing this either lands first (its slot is kept) or finds it retired. */
+  async retireUnbooked(em: EntityManager, ids: string[]): Promise<void> {
+    await em.query('UPDATE slots SET retired_at = now() WHERE id = ANY($1::uuid[]) AND booked = 0 AND retired_at IS NULL', [ids]);
+  }
+
+  /** The port's open slots take the new capacity of their direction, never below what is booked in them. */
+  async resizeOpen(em: EntityManager, portCode: string, exportCapacity: number, importCapacity: number): Promise<void> {
+    await em.query(
+      `UPDATE slots SET capacity = GREATEST(CASE direction WHEN 'export' THEN $2::int ELSE $3::int END, booked)
+       WHERE port_code = $1 AND ends_at > now() AND retired_at IS NULL`,
+      [portCode, exportCapacity, importCapacity],
+    );
+  }
 }

@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+
+/** A port as the seed's data file (libs/ports/src/data/yunnan-ports.json) states it. */
+export interface PortFact {
+  code: string;
+  name: string;
+  county: string;
+  mode: string;
+  neighbour?: string;
+  counterpart?: string;
+  counterpartLocation?: string;
+  level?: string;
+  positioning: string;
+  /** The name in drivers' languages (zh so far): what drivers' messages and pages say. */
+  names?: Record<string, string>;
+}
+
+/** What a schedule plans: slots, capacity, hours (minutes from midnight) and the windows around a slot. */
+export interface SchedulePlan {
+  slotMinutes: number;
+  capacityExport: number;
+  capacityImport: number;
+  openFrom: number;
+  openTo: number;
+  firmQuotaPercent: number;
+  horizonDays: number;
+  earlyArrivalMinutes: number;
+  checkInGraceMinutes: number;
+  calledTimeoutMinutes: number;
+}
+
+/** A schedule as a PUT gives it: the plan, and the rules it may leave out (null: keep, or the column's default). */
+export interface ScheduleValues extends SchedulePlan {
+  priorityRatio: number | null;
+  priorityCapPercent: number | null;
+  defaultServiceMinutes: number | null;
+  strikeLimit: number | null;
+  requireDeclaration: boolean | null;
+}
+
+/** The statements on `ports`, `schedules` and the seeded lanes (this lib's tables). */
+@Injectable()
+export class PortsRepository {
+  /** Inserts the ports, or refreshes their facts (names included). */
+  async upsertFacts(em: EntityManager, ports: PortFact[]): Promise<void> {
+    await em.query(
+      `INSERT INTO ports (code, name, county, mode, neighbour, counterpart, counterpart_location, level, positioning, names)
+       SELECT code, name, county, mode, neighbour, counterpart, "counterpartLocation", level, positioning, COALESCE(names, '{}')
+       FROM jsonb_to_recordset($1::jsonb) AS p(code varchar, name varchar, county varchar, mode varchar,
+         neighbour varchar, counterpart varchar, "counterpartLocation" varchar, level varchar, positioning varchar, names jsonb)
+       ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, names = EXCLUDED.names, county = EXCLUDED.county, mode = EXCLUDED.mode,
+         neighbour = EXCLUDED.neighbour, counterpart = EXCLUDED.counterpart,
+         counterpart_location = EXCLUDED.counterpart_location, level = EXCLUDED.level,
+         positioning = EXCLUDED.positioning`,
+      [JSON.stringify(ports)],
+    );
+  }
+
+  /** An export-1 and an import-1 lane at each of `ports` that lacks one. */
+  async addFirstLanes(em: EntityManager, ports: string[]): Promise<void> {
+    await em.query(
+      `INSERT INTO lanes (port_code, name, direction)
+       SELECT code, d.direction || '-1', d.direction FROM unnest($1::varchar[]) AS code
+       CROSS JOIN (VALUES ('export'), ('import')) AS d(direction)
+       ON CONFLICT (port_code, name) DO NOTHING`,
+      [ports],
+    );
+  }
+
+  /** `plan` as the schedule of each of `ports` that has none (one a port admin set is kept). */
+  async addSchedules(em: EntityManager, ports: string[], plan: SchedulePlan): Promise<void> {
+    const s = plan;
+    await em.query(
+      `INSERT INTO schedules (port_code, slot_minutes, capacity_export, capacity_import, open_from, open_to,
+         firm_quota_percent, horizon_days, early_arrival_minutes, check_in_grace_minutes, called_timeout_minutes)
+       SELECT code, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM unnest($1::varchar[]) AS code
+       ON CONFLICT (port_code) DO NOTHING`,
+      [ports, s.slotMinutes, s.capacityExport, s.capacityImport, s.openFrom, s.openTo, s.firmQuotaPercent,
+        s.horizonDays, s.earlyArrivalMinutes, s.checkInGraceMinutes, s.calledTimeoutMinutes],
+    );
+  }
+
+  /** Creates or replaces a port's schedule; a rule left out keeps its value (a new schedule: the column's default). */
+  async putSchedule(em: EntityManager, code: string, v: ScheduleValues): Promise<void> {
+    await em.query(
+      `INSERT INTO schedules (port_code, slot_minutes, capacity_export, capacity_import, open_from, open_to,
+         firm_quota_percent, horizon_days, early_arrival_minutes, check_in_grace_minutes, called_timeout_minutes,
+         priority_ratio, priority_cap_percent, default_service_minutes, strike_limit, require_declaration)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, COALESCE($12, 3), COALESCE($13, 25), COALESCE($14, 8), COALESCE($15, 5),
+         COALESCE($16, false))
+       ON CONFLICT (port_code) DO UPDATE SET slot_minutes = EXCLUDED.slot_minutes,
+         capacity_export = EXCLUDED.capacity_export, capacity_import = EXCLUDED.capacity_import,
+         open_from = EXCLUDED.open_from, open_to = EXCLUDED.open_to,
+         firm_quota_percent = EXCLUDED.firm_quota_percent, horizon_days = EXCLUDED.horizon_days,
+         early_arrival_minutes = EXCLUDED.early_arrival_minutes,
+         check_in_grace_minutes = EXCLUDED.check_in_grace_minutes,
+         called_timeout_minutes = EXCLUDED.called_timeout_minutes,
+         priority_ratio = COALESCE($12, schedules.priority_ratio),
+         priority_cap_percent = COALESCE($13, schedules.priority_cap_percent),
+         default_service_minutes = COALESCE($14, schedules.default_service_minutes),
+         strike_limit = COALESCE($15, schedules.strike_limit),
+         require_declaration = COALESCE($16, schedules.require_declaration), updated_at = now()`,
+      [code, v.slotMinutes, v.capacityExport, v.capacityImport, v.openFrom, v.openTo, v.firmQuotaPercent,
+        v.horizonDays, v.earlyArrivalMinutes, v.checkInGraceMinutes, v.calledTimeoutMinutes,
+        v.priorityRatio, v.priorityCapPercent, v.defaultServiceMinutes, v.strikeLimit, v.requireDeclaration],
+    );
+  }
+}
