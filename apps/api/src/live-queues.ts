@@ -116,8 +116,9 @@ export class LiveQueues implements OnModuleDestroy {
 
   private load(f: Followed): Promise<LiveQueue> {
     f.loading ??= this.reader.snapshot(f.port, f.direction).then((s) => {
-      // Deltas may have moved the kept queue past this read while it ran: a newer queue is kept as it is.
-      if (f.queue && f.queue.version >= s.version) return f.queue;
+      // Deltas may have moved the kept queue past this read while it ran: a newer queue is kept as it is. One of
+      // the same version is not newer: the read's order is, when a later slot started (the clock alone moved it).
+      if (f.queue && f.queue.version > s.version) return f.queue;
       const q = LiveQueue.from(s);
       f.queue = q;
       this.listener(q, { from: 0, changed: [], removed: [], inserted: null }, 'whole');
