@@ -31,7 +31,7 @@ describe('a later slot starting (live)', () => {
     // The later slot starts in 8 s (a time off the grid, so no other slot has it); its trucks may check in already.
     await api.ds.query(`UPDATE slots SET starts_at = now() + interval '8 seconds' WHERE id = $1`, [later]);
     const tag = randomBytes(2).toString('hex').toUpperCase();
-    const trucks = [];
+    const trucks: Array<{ id: string; plate: string }> = [];
     for (const [i, slotId] of [[0, later], [1, now], [2, now]] as const) {
       const plate = `云K${tag}${i}`;
       const v = await api.http.post(`${API}/vehicles`).set(bearer(firm.dispatcherToken)).send({ plate, country: 'CN' }).expect(201);
