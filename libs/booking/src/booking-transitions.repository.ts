@@ -52,7 +52,7 @@ export interface CheckInMove {
 /**
  * Every status move of a booking after it was made, each one conditional statement that also writes its event
  * (booking_events). This lib owns `bookings`: the queue moves trucks only through these. Callers that need the
- * queue's order hold its lock (libs/queue/src/queue-lock.ts) before calling.
+ * queue's order hold its lock (lockQueue in libs/queue/src/queue.repository.ts) before calling.
  */
 @Injectable()
 export class BookingTransitions {

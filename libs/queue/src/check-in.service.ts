@@ -3,81 +3,24 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertPortScope, Principal } from '@kouan/auth';
 import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
-import { DomainError, inTransaction, normalisePlate, notFound, one, rows } from '@kouan/common';
+import { DomainError, inTransaction, normalisePlate, notFound } from '@kouan/common';
 import type { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
 import { ParkingService } from '@kouan/parking/parking.service';
 import { isoInZone } from '@kouan/ports/slot-grid';
 import type { QueueTruck } from '@kouan/realtime/live-events';
 import { bookingUpdate } from '@kouan/realtime/queue-views';
+import { activeByReference, Arrival, arrivalOf, plateHolders } from './check-in.repository';
 import type { CheckInCandidateDto, CheckInResultDto } from './dto/queue.dto';
 import { message } from './messages';
 import { QueueNotifier } from './queue-notifier';
-import { lockQueue } from './queue-lock';
+import { lockQueue, queueOfBooking } from './queue.repository';
 import { QueueReadService } from './queue-read.service';
-
-interface Arrival {
-  id: string;
-  status: string;
-  port_code: string;
-  direction: string;
-  slot_id: string;
-  perishable: boolean;
-  reefer: boolean;
-  language: string;
-  time_zone: string;
-  too_early: boolean;
-  too_late: boolean;
-  declaration_missing: boolean;
-  declaration_status: string | null;
-  come_back_at: Date;
-  priority_cap: number;
-}
-
-/** A booking with what check-in needs to decide, evaluated against the database clock. */
-const ARRIVAL = `
-  SELECT b.id, b.status, b.port_code, b.direction, b.slot_id, b.perishable, v.reefer, d.language, p.time_zone,
-         now() < sl.starts_at - make_interval(mins => sc.early_arrival_minutes) AS too_early,
-         now() > sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) AS too_late,
-         sc.require_declaration AND b.declaration_status IS DISTINCT FROM 'accepted' AS declaration_missing, b.declaration_status,
-         sl.starts_at - make_interval(mins => sc.early_arrival_minutes) AS come_back_at,
-         (sl.capacity * sc.priority_cap_percent + 99) / 100 AS priority_cap
-  FROM bookings b
-  JOIN slots sl ON sl.id = b.slot_id
-  JOIN schedules sc ON sc.port_code = b.port_code
-  JOIN ports p ON p.code = b.port_code
-  JOIN vehicles v ON v.id = b.vehicle_id
-  JOIN drivers d ON d.id = b.driver_id`;
 
 export interface GateCheckIn {
   plate?: string;
   reference?: string;
   bookingId?: string;
 }
-
-interface Holder {
-  id: string;
-  status: string;
-  reference: string;
-  firm_id: string;
-  firm_name: string;
-}
-
-/**
- * The active bookings at a port holding a plate today (slot date today at the port, or check-in window open now),
- * of every firm: the plate's own booking first, then by slot. $1 = normalised plate, $2 = port.
- */
-const HOLDERS = `
-  SELECT b.id, b.status, b.reference, b.firm_id, f.name AS firm_name FROM bookings b
-  JOIN vehicles v ON v.id = b.vehicle_id
-  JOIN firms f ON f.id = b.firm_id
-  JOIN slots sl ON sl.id = b.slot_id
-  JOIN schedules sc ON sc.port_code = b.port_code
-  JOIN ports p ON p.code = b.port_code
-  WHERE v.plate = $1 AND b.port_code = $2 AND b.status IN ('booked', 'checked_in', 'called')
-    AND (b.service_date = (now() AT TIME ZONE p.time_zone)::date
-         OR now() BETWEEN sl.starts_at - make_interval(mins => sc.early_arrival_minutes)
-                      AND sl.ends_at + make_interval(mins => sc.check_in_grace_minutes))
-  ORDER BY (b.status = 'booked') DESC, sl.starts_at, b.reference`;
 
 @Injectable()
 export class CheckInService {
@@ -97,16 +40,12 @@ export class CheckInService {
   async atGate(principal: Principal, port: string, by: GateCheckIn): Promise<CheckInResultDto> {
     assertPortScope(principal, port);
     if (by.reference !== undefined) {
-      const found = await one<{ id: string }>(
-        this.ds,
-        `SELECT id FROM bookings WHERE reference = upper($1) AND port_code = $2 AND status IN ('booked', 'checked_in', 'called')`,
-        [by.reference, port],
-      );
+      const found = await activeByReference(this.ds, by.reference, port);
       if (!found) throw notFound(`an active booking ${by.reference} at ${port}`);
       return this.checkIn(found.id, null);
     }
     const plate = normalisePlate(by.plate as string) as string;
-    const holders = await rows<Holder>(this.ds, HOLDERS, [plate, port]);
+    const holders = await plateHolders(this.ds, plate, port);
     const picked = by.bookingId === undefined ? holders : holders.filter((h) => h.id === by.bookingId);
     if (!picked.length) throw notFound(`a booking for ${plate} at ${port} today${by.bookingId === undefined ? '' : ` with id ${by.bookingId}`}`);
     if (new Set(picked.map((h) => h.firm_id)).size > 1) {
@@ -125,7 +64,7 @@ export class CheckInService {
   /** The driver's phone, from inside one of the port's holding areas. */
   async byLocation(principal: Principal, point: { lat: number; lon: number }): Promise<CheckInResultDto> {
     const bookingId = principal.bookingId as string;
-    const booking = await one<{ port_code: string }>(this.ds, 'SELECT port_code FROM bookings WHERE id = $1', [bookingId]);
+    const booking = await queueOfBooking(this.ds, bookingId);
     if (!booking) throw notFound('booking');
     const areaId = await this.parking.areaAt(booking.port_code, point);
     if (!areaId) throw new DomainError('outside_geofence', `you are not inside a holding area of ${booking.port_code}; drive there first`);
@@ -147,7 +86,7 @@ export class CheckInService {
    * is booked: a second check-in of the same truck, from any process, finds nothing to move (409).
    */
   private async admit(em: EntityManager, bookingId: string, preferAreaId: string | null): Promise<{ arrival: Arrival; version: number }> {
-    const a = await one<Arrival>(em, `${ARRIVAL} WHERE b.id = $1`, [bookingId]);
+    const a = await arrivalOf(em, bookingId);
     if (!a) throw notFound('booking');
     if (a.status !== 'booked') {
       throw a.status === 'checked_in' || a.status === 'called'

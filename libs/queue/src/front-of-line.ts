@@ -1,15 +1,8 @@
 import { EntityManager } from 'typeorm';
 import type { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
-import { one } from '@kouan/common';
-import { HEAD } from './queue.repository';
+import { countMergeLeave, HEAD, Head, headOf } from './queue.repository';
 
-export { HEAD };
-
-export interface Head {
-  id: string;
-  green: boolean;
-  held: boolean;
-}
+export { HEAD, type Head };
 
 /**
  * The head of the merge leaves it (it is called, or a skip holds it at the front): the green channel's count of
@@ -18,11 +11,7 @@ export interface Head {
  */
 export async function leaveMerge(em: EntityManager, port: string, direction: string, head: Head): Promise<void> {
   if (head.held) return;
-  await em.query(
-    `UPDATE queue_state SET regular_since_priority = CASE WHEN $3 THEN 0 ELSE regular_since_priority + 1 END
-     WHERE port_code = $1 AND direction = $2`,
-    [port, direction, head.green],
-  );
+  await countMergeLeave(em, port, direction, head.green);
 }
 
 /**
@@ -41,7 +30,7 @@ export async function leaveMerge(em: EntityManager, port: string, direction: str
 export async function readmitBehindHead(
   em: EntityManager, transitions: BookingTransitions, port: string, direction: string, readmit: () => Promise<boolean>,
 ): Promise<boolean> {
-  const head = await one<Head>(em, HEAD, [port, direction]);
+  const head = await headOf(em, port, direction);
   if (!(await readmit())) return false;
   if (head) {
     await transitions.holdAtFront(em, head.id);

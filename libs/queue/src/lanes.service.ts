@@ -6,7 +6,7 @@ import { BookingTransitions } from '@kouan/booking/booking-transitions.repositor
 import { illegalMove } from '@kouan/booking/booking-status';
 import type { BookingStatus } from '@kouan/booking/booking-status';
 import { AuditService } from '@kouan/audit';
-import { DomainError, inTransaction, notFound, one } from '@kouan/common';
+import { DomainError, inTransaction, notFound } from '@kouan/common';
 import type { LaneStatus } from '@kouan/ports/entities/lane.entity';
 import { LanesRepository } from '@kouan/ports/lanes.repository';
 import { isoInZone } from '@kouan/ports/slot-grid';
@@ -14,9 +14,9 @@ import type { LaneView } from '@kouan/realtime/live-events';
 import { LivePublisher } from '@kouan/realtime/live.publisher';
 import type { CalledTruckDto } from './dto/queue.dto';
 import { laneLabel, messagesByLanguage } from './messages';
-import { lockQueue } from './queue-lock';
+import { checkInClose, headOf, lockQueue, queueOfBooking } from './queue.repository';
 import { QueueNotifier } from './queue-notifier';
-import { Head, HEAD, leaveMerge, readmitBehindHead } from './front-of-line';
+import { leaveMerge, readmitBehindHead } from './front-of-line';
 import { QueueReadService } from './queue-read.service';
 
 export type Outcome = 'complete' | 'skip' | 'no-show';
@@ -46,9 +46,7 @@ export class LanesService {
     const { view, delta } = await inTransaction(this.ds, async (em) => {
       // Lane row before queue row, the order callNext takes them in: the other way round, a pause racing
       // calls deadlocks (Postgres aborts one and inTransaction retries, for seconds, then gives up with a 500).
-      const found = await one<LaneView>(
-        em, 'SELECT id, name, direction, status FROM lanes WHERE id = $1 AND port_code = $2 FOR UPDATE', [laneId, port],
-      );
+      const found = await this.lanes.lockForChange(em, laneId, port);
       if (!found) throw notFound('lane');
       const { version } = await lockQueue(em, port, found.direction);
       const updated = await this.lanes.setStatus(em, laneId, status, p.sub);
@@ -68,13 +66,11 @@ export class LanesService {
   async callNext(p: Principal, port: string, laneId: string): Promise<CalledTruckDto> {
     assertPortScope(p, port);
     const called = await inTransaction(this.ds, async (em) => {
-      const lane = await one<{ name: string; direction: string; status: string }>(
-        em, 'SELECT name, direction, status FROM lanes WHERE id = $1 AND port_code = $2 FOR SHARE', [laneId, port],
-      );
+      const lane = await this.lanes.holdForCall(em, laneId, port);
       if (!lane) throw notFound('lane');
       if (lane.status !== 'open') throw new DomainError('lane_not_open', `lane ${lane.name} is ${lane.status}`);
       const { version } = await lockQueue(em, port, lane.direction);
-      const head = await one<Head>(em, HEAD, [port, lane.direction]);
+      const head = await headOf(em, port, lane.direction);
       if (!head) throw new DomainError('queue_empty', 'no truck is waiting for this direction');
       const truck = await this.transitions.call(em, head.id, laneId, messagesByLanguage('proceedToLane', (language) => ({ lane: laneLabel(lane.name, language) })));
       if (!truck) throw new DomainError('conflict', 'the head of the queue changed; call again');
@@ -92,9 +88,7 @@ export class LanesService {
    */
   async outcome(p: Principal, bookingId: string, outcome: Outcome): Promise<{ status: BookingStatus }> {
     const to = TARGET[outcome];
-    const b = await one<{ port_code: string; direction: string; status: BookingStatus }>(
-      this.ds, 'SELECT port_code, direction, status FROM bookings WHERE id = $1', [bookingId],
-    );
+    const b = await queueOfBooking(this.ds, bookingId);
     if (!b || (p.role === 'port_staff' && p.portCode !== b.port_code)) throw notFound('booking');
     const delta = await inTransaction(this.ds, async (em) => {
       const { version } = await lockQueue(em, b.port_code, b.direction);
@@ -103,14 +97,7 @@ export class LanesService {
           () => this.transitions.requeue(em, bookingId, messagesByLanguage('skipped'), 'skipped'))
         : await (outcome === 'complete' ? this.transitions.complete(em, bookingId) : this.transitions.noShow(em, bookingId));
       if (!moved) {
-        const now = await one<{ status: BookingStatus; closes: Date; time_zone: string }>(
-          em,
-          `SELECT b.status, sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) AS closes, p.time_zone
-           FROM bookings b JOIN slots sl ON sl.id = b.slot_id JOIN schedules sc ON sc.port_code = b.port_code
-           JOIN ports p ON p.code = b.port_code WHERE b.id = $1`,
-          [bookingId],
-        );
-        const { status, closes, time_zone } = now as { status: BookingStatus; closes: Date; time_zone: string };
+        const { status, closes, time_zone } = (await checkInClose(em, bookingId)) as { status: BookingStatus; closes: Date; time_zone: string };
         if (status === 'booked' && outcome === 'no-show') {
           // Contract ("No-show"): a booked truck may still arrive until its check-in window closes.
           const at = isoInZone(closes, time_zone);

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import type { BookingStatus } from '@kouan/booking/booking-status';
 import { one, rows } from '@kouan/common';
 
 /**
@@ -298,8 +299,19 @@ export async function portExists(db: DataSource | EntityManager, port: string): 
   return Boolean(await one(db, 'SELECT 1 FROM ports WHERE code = $1', [port]));
 }
 
-export function queueOfBooking(db: DataSource | EntityManager, bookingId: string): Promise<{ port_code: string; direction: string } | undefined> {
-  return one<{ port_code: string; direction: string }>(db, 'SELECT port_code, direction FROM bookings WHERE id = $1', [bookingId]);
+export function queueOfBooking(db: DataSource | EntityManager, bookingId: string): Promise<{ port_code: string; direction: string; status: BookingStatus } | undefined> {
+  return one(db, 'SELECT port_code, direction, status FROM bookings WHERE id = $1', [bookingId]);
+}
+
+/** A booking's status, when its check-in window closes, and its port's time zone (why a move was refused). */
+export function checkInClose(em: EntityManager, bookingId: string): Promise<{ status: BookingStatus; closes: Date; time_zone: string } | undefined> {
+  return one(
+    em,
+    `SELECT b.status, sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) AS closes, p.time_zone
+     FROM bookings b JOIN slots sl ON sl.id = b.slot_id JOIN schedules sc ON sc.port_code = b.port_code
+     JOIN ports p ON p.code = b.port_code WHERE b.id = $1`,
+    [bookingId],
+  );
 }
 
 export interface TripRow {
@@ -342,5 +354,41 @@ export function tripRow(db: DataSource | EntityManager, bookingId: string): Prom
      ) fee ON true
      WHERE b.id = $1`,
     [bookingId],
+  );
+}
+
+/**
+ * Locks one port-direction queue for the rest of the transaction and moves its version on. Every queue
+ * change starts here, so changes to one queue are serialised (in every process) and clients can order
+ * updates by version.
+ */
+export async function lockQueue(em: EntityManager, port: string, direction: string): Promise<{ version: number; since: number }> {
+  const row = await one<{ version: string; regular_since_priority: number }>(
+    em,
+    `INSERT INTO queue_state AS q (port_code, direction, version) VALUES ($1, $2, 1)
+     ON CONFLICT (port_code, direction) DO UPDATE SET version = q.version + 1
+     RETURNING q.version, q.regular_since_priority`,
+    [port, direction],
+  );
+  return { version: Number(row?.version), since: row?.regular_since_priority ?? 0 };
+}
+
+/** The truck first in line (HEAD), with its group. */
+export interface Head {
+  id: string;
+  green: boolean;
+  held: boolean;
+}
+
+export function headOf(em: EntityManager, port: string, direction: string): Promise<Head | undefined> {
+  return one<Head>(em, HEAD, [port, direction]);
+}
+
+/** The green channel's count of regular trucks since the last green one, when a truck of the merge leaves its head. */
+export async function countMergeLeave(em: EntityManager, port: string, direction: string, green: boolean): Promise<void> {
+  await em.query(
+    `UPDATE queue_state SET regular_since_priority = CASE WHEN $3 THEN 0 ELSE regular_since_priority + 1 END
+     WHERE port_code = $1 AND direction = $2`,
+    [port, direction, green],
   );
 }

@@ -5,7 +5,7 @@ import { assertPortScope, isPortStaff, Principal } from '@kouan/auth';
 import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
 import { DomainError, inTransaction, notFound } from '@kouan/common';
 import type { YardUpdate } from '@kouan/realtime/live-events';
-import { lockQueue } from './queue-lock';
+import { lockQueue } from './queue.repository';
 import { QueueNotifier } from './queue-notifier';
 import { QueueReadService } from './queue-read.service';
 import { arrivalTarget, awaitedRows } from './yard.repository';

@@ -7,7 +7,7 @@ import { JobHandler, JobHandlerFor } from '@kouan/jobs/job-handler';
 import { JobName } from '@kouan/jobs/job-names';
 import { readmitBehindHead } from '../front-of-line';
 import { messagesByLanguage } from '../messages';
-import { lockQueue } from '../queue-lock';
+import { lockQueue } from '../queue.repository';
 import { QueueNotifier } from '../queue-notifier';
 import { QueueReadService } from '../queue-read.service';
 

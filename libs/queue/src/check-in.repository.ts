@@ -1,0 +1,81 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { one, rows } from '@kouan/common';
+
+/** The statements check-in reads with (the moves themselves are BookingTransitions'). */
+
+export interface Arrival {
+  id: string;
+  status: string;
+  port_code: string;
+  direction: string;
+  slot_id: string;
+  perishable: boolean;
+  reefer: boolean;
+  language: string;
+  time_zone: string;
+  too_early: boolean;
+  too_late: boolean;
+  declaration_missing: boolean;
+  declaration_status: string | null;
+  come_back_at: Date;
+  priority_cap: number;
+}
+
+/** A booking with what check-in needs to decide, evaluated against the database clock. */
+const ARRIVAL = `
+  SELECT b.id, b.status, b.port_code, b.direction, b.slot_id, b.perishable, v.reefer, d.language, p.time_zone,
+         now() < sl.starts_at - make_interval(mins => sc.early_arrival_minutes) AS too_early,
+         now() > sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) AS too_late,
+         sc.require_declaration AND b.declaration_status IS DISTINCT FROM 'accepted' AS declaration_missing, b.declaration_status,
+         sl.starts_at - make_interval(mins => sc.early_arrival_minutes) AS come_back_at,
+         (sl.capacity * sc.priority_cap_percent + 99) / 100 AS priority_cap
+  FROM bookings b
+  JOIN slots sl ON sl.id = b.slot_id
+  JOIN schedules sc ON sc.port_code = b.port_code
+  JOIN ports p ON p.code = b.port_code
+  JOIN vehicles v ON v.id = b.vehicle_id
+  JOIN drivers d ON d.id = b.driver_id`;
+
+export interface Holder {
+  id: string;
+  status: string;
+  reference: string;
+  firm_id: string;
+  firm_name: string;
+}
+
+/**
+ * The active bookings at a port holding a plate today (slot date today at the port, or check-in window open now),
+ * of every firm: the plate's own booking first, then by slot. $1 = normalised plate, $2 = port.
+ */
+const HOLDERS = `
+  SELECT b.id, b.status, b.reference, b.firm_id, f.name AS firm_name FROM bookings b
+  JOIN vehicles v ON v.id = b.vehicle_id
+  JOIN firms f ON f.id = b.firm_id
+  JOIN slots sl ON sl.id = b.slot_id
+  JOIN schedules sc ON sc.port_code = b.port_code
+  JOIN ports p ON p.code = b.port_code
+  WHERE v.plate = $1 AND b.port_code = $2 AND b.status IN ('booked', 'checked_in', 'called')
+    AND (b.service_date = (now() AT TIME ZONE p.time_zone)::date
+         OR now() BETWEEN sl.starts_at - make_interval(mins => sc.early_arrival_minutes)
+                      AND sl.ends_at + make_interval(mins => sc.check_in_grace_minutes))
+  ORDER BY (b.status = 'booked') DESC, sl.starts_at, b.reference`;
+
+/** An active booking of `port` by its reference (any case). */
+export function activeByReference(db: DataSource | EntityManager, reference: string, port: string): Promise<{ id: string } | undefined> {
+  return one<{ id: string }>(
+    db,
+    `SELECT id FROM bookings WHERE reference = upper($1) AND port_code = $2 AND status IN ('booked', 'checked_in', 'called')`,
+    [reference, port],
+  );
+}
+
+/** The active bookings of `port` holding a normalised `plate` today (HOLDERS). */
+export function plateHolders(db: DataSource | EntityManager, plate: string, port: string): Promise<Holder[]> {
+  return rows<Holder>(db, HOLDERS, [plate, port]);
+}
+
+/** A booking with what check-in needs to decide (ARRIVAL). */
+export function arrivalOf(em: EntityManager, bookingId: string): Promise<Arrival | undefined> {
+  return one<Arrival>(em, `${ARRIVAL} WHERE b.id = $1`, [bookingId]);
+}
