@@ -72,9 +72,15 @@ describe('port board (browser)', () => {
         expect(await page.locator('#dir-export tbody tr').nth(i).locator('td.eta').innerText()).toMatch(new RegExp(`^~${rest.etaMinutes} `));
       }
 
-      // The words rotate: Chinese, English, then Lao at a port on the Lao border.
+      // The words rotate: Chinese, English, then Lao at a port on the Lao border; the port's own name with them
+      // where it has one in the language (Chinese), else the seed's.
       const heading = page.locator('#dir-export h2');
-      for (const word of ['出境', 'Export', 'ຂາອອກ']) await heading.filter({ hasText: word }).waitFor(WAIT);
+      for (const [word, name] of [['出境', '磨憨公路口岸 ⇄ Boten Road'], ['Export', 'Mohan Road ⇄ Boten Road'], ['ຂາອອກ', 'Mohan Road ⇄ Boten Road']]) {
+        await heading.filter({ hasText: word }).waitFor(WAIT);
+        // Both read in one go: the next rotation cannot fall between them.
+        await page.waitForFunction(`(document.querySelector('#dir-export h2')?.textContent ?? '').includes(${JSON.stringify(word)})
+          && document.querySelector('#title')?.textContent === ${JSON.stringify(name)}`, undefined, WAIT);
+      }
       if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: join(IMG, 'board.png') });
       expect(await seriousViolations(page)).toEqual([]);
       expect(errors).toEqual([]);

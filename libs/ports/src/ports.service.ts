@@ -40,6 +40,7 @@ export class PortsService {
     return ports.map((p) => ({
       code: p.code,
       name: p.name,
+      names: p.names,
       neighbour: p.neighbour,
       counterpart: p.counterpart,
       mode: p.mode,
@@ -54,6 +55,7 @@ export class PortsService {
     return {
       code: port.code,
       name: port.name,
+      names: port.names,
       neighbour: port.neighbour,
       counterpart: port.counterpart,
       mode: port.mode,

@@ -35,6 +35,8 @@
   var langs = ['zh', 'en'];
   var lang = 'zh';
   var zone = 'Asia/Shanghai';
+  /** @type {{ name: string, names?: Record<string, string>, counterpart: string | null } | null} */
+  var portInfo = null; // the port, once read: its name in each language
   /** @type {Record<string, { version: number, data: any }>} */
   var state = {}; // direction → {version, data}
   var lastAt = 0;
@@ -139,8 +141,17 @@
   function rotate() {
     lang = langs[(langs.indexOf(lang) + 1) % langs.length];
     document.documentElement.lang = lang;
+    renderTitle();
     tick();
     paint();
+  }
+
+  /** The port's name in the language of the moment where it has one (磨憨公路口岸), else its own. */
+  function renderTitle() {
+    if (!portInfo) return;
+    var name = (portInfo.names && portInfo.names[lang]) || portInfo.name;
+    $('title').textContent = name + (portInfo.counterpart ? ' ⇄ ' + portInfo.counterpart : '');
+    document.title = name + ' · Kouan';
   }
 
   async function init() {
@@ -148,8 +159,8 @@
     K.dirSections($('board'), dirs, state);
     try {
       var port = await K.api('GET', '/ports/' + encodeURIComponent(code));
-      $('title').textContent = port.name + (port.counterpart ? ' ⇄ ' + port.counterpart : '');
-      document.title = port.name + ' · Kouan';
+      portInfo = port;
+      renderTitle();
       zone = port.timeZone || zone;
       if (NEIGHBOUR[port.neighbour]) langs.push(NEIGHBOUR[port.neighbour]);
     } catch (e) {

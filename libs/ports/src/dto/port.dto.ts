@@ -14,6 +14,8 @@ export class LaneDto {
 export class PortSummaryDto {
   @ApiProperty({ example: 'MOHAN' }) code: string;
   @ApiProperty({ example: 'Mohan' }) name: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { zh: '磨憨公路口岸' }, description: 'the name in drivers\' languages where known (zh for the road ports); `name` in the others' })
+  names: Record<string, string>;
   @ApiProperty({ example: 'LA', nullable: true, type: String }) neighbour: string | null;
   @ApiProperty({ example: 'Boten', nullable: true, type: String }) counterpart: string | null;
   @ApiProperty({ enum: ['road', 'rail', 'air', 'water'] }) mode: string;
