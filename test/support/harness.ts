@@ -69,7 +69,12 @@ export async function startApi(overrides: Record<string, string> = {}, opts: { a
     DRIVER_SESSION_ADDRESS_LIMIT: '100000',
     ...overrides,
   };
-  const first = await boot(env);
+  const first = await boot(env).catch(async (e: unknown) => {
+    // An API that does not boot leaves nothing behind: the file's afterAll has no api to close.
+    await db.drop();
+    if (role) await admin((c) => c.query(`DROP ROLE IF EXISTS ${role}`));
+    throw e;
+  });
   const others: INestApplicationContext[] = [];
   const users = first.app.get(UsersService);
   const tokens = first.app.get(TokenService);
