@@ -2,7 +2,7 @@ import { createSecretKey, randomBytes, randomUUID } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import { DateTime } from 'luxon';
 import request from 'supertest';
-import { cloneTemplate, REDIS_URL } from '../support/db';
+import { cloneTemplate, dropRedisKeys, REDIS_URL } from '../support/db';
 import { API, bearer, cargo } from '../support/harness';
 import { AppProcess, CuttableLink, freePort, until } from '../support/processes';
 
@@ -62,6 +62,7 @@ describe('Postgres outage', () => {
     await worker?.stop();
     await link?.cut();
     await db?.drop();
+    await dropRedisKeys(`${prefix}:*`);
   });
 
   it('with the database cut off, the processes stay up and every answer is 503 unavailable, never 500', async () => {

@@ -2,10 +2,9 @@ import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import Redis from 'ioredis';
 import { Client } from 'pg';
 import request from 'supertest';
-import { admin, dbUrl, REDIS_URL } from '../support/db';
+import { admin, dbUrl, dropRedisKeys, REDIS_URL } from '../support/db';
 import { API, bearer } from '../support/harness';
 import { freePort, until } from '../support/processes';
 
@@ -48,13 +47,7 @@ describe('npm start', () => {
       start.kill('SIGKILL');
     }
     await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-    const redis = new Redis(REDIS_URL);
-    try {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
-    } finally {
-      redis.disconnect();
-    }
+    await dropRedisKeys(`${prefix}*`);
   });
 
   it('migrates and seeds as the owner, then runs the API and the worker as kouan_api in kouan_app', async () => {
@@ -149,13 +142,7 @@ describe('npm start, an owner that may not create roles', () => {
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.query(`DROP ROLE IF EXISTS ${owner}`);
     });
-    const redis = new Redis(REDIS_URL);
-    try {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
-    } finally {
-      redis.disconnect();
-    }
+    await dropRedisKeys(`${prefix}*`);
   });
 
   it('says why and runs the API and the worker as the owner', async () => {

@@ -6,7 +6,7 @@ import { redisOptions } from '@kouan/config/env';
 import { JobName, QueueName } from '@kouan/jobs/job-names';
 import type { PurgeIdempotencyKeysJobData } from '@kouan/jobs/jobs/purge-idempotency-keys.job';
 import { WORKER_OPTIONS } from '@kouan/jobs/worker-options';
-import { cloneTemplate, REDIS_URL } from '../support/db';
+import { cloneTemplate, dropRedisKeys, REDIS_URL } from '../support/db';
 import { AppProcess, until } from '../support/processes';
 
 /** What libs/jobs/src/worker-options.ts promises: a dead worker's job runs again within this of its death. */
@@ -43,13 +43,7 @@ describe('a worker killed mid-job', () => {
     await queue?.close();
     await pg?.end();
     await db?.drop();
-    const redis = new Redis(REDIS_URL);
-    try {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-    } finally {
-      redis.disconnect();
-    }
+    await dropRedisKeys(`${prefix}:*`);
   });
 
   /** A worker process on this file's database and prefix, once it has booted (its BullMQ worker is running). */

@@ -1,7 +1,6 @@
 import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { DiscoveryModule, NestFactory } from '@nestjs/core';
 import { Queue } from 'bullmq';
-import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { redisOptions } from '@kouan/config/env';
@@ -10,7 +9,7 @@ import { JobName, QueueName } from '@kouan/jobs/job-names';
 import type { PurgeIdempotencyKeysJobData } from '@kouan/jobs/jobs/purge-idempotency-keys.job';
 import { JobDispatcher } from '../../apps/worker/src/job-dispatcher';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
-import { cloneTemplate, REDIS_URL } from '../support/db';
+import { cloneTemplate, dropRedisKeys, REDIS_URL } from '../support/db';
 
 /** Polls `probe` until it returns something other than undefined/false; no fixed sleeps. */
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
@@ -42,13 +41,7 @@ describe('worker (real Postgres and Redis)', () => {
     }
     await pg?.end();
     await db?.drop();
-    const redis = new Redis(REDIS_URL);
-    try {
-      const keys = await redis.keys(`${base}-*`);
-      if (keys.length) await redis.del(...keys);
-    } finally {
-      redis.disconnect();
-    }
+    await dropRedisKeys(`${base}-*`);
   });
 
   /** The worker as `apps/worker` boots it, on this file's database and a Redis prefix of its own. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 
 /** Tests talk to the same local Postgres as development, on databases of their own. */
@@ -9,6 +10,17 @@ export const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
  */
 export const templateDb = (): string => process.env.KOUAN_TEST_TEMPLATE ?? 'kouan_test_template';
 export const REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** Deletes a test's keys (`pattern`: its prefix and a glob) from the shared Redis. */
+export async function dropRedisKeys(pattern: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const keys = await redis.keys(pattern);
+    if (keys.length) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
 
 /** `kouan_<kind>_<unix seconds>_<random>`: global-setup drops leftovers by their age. */
 export const testDbName = (kind: 't' | 'tpl') => `kouan_${kind}_${Math.floor(Date.now() / 1000)}_${randomBytes(5).toString('hex')}`;

@@ -2,7 +2,6 @@ import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
@@ -12,7 +11,7 @@ import { TokenService, UsersService } from '@kouan/auth';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApp } from '../../apps/api/src/configure-app';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
-import { admin, cloneTemplate, REDIS_URL } from './db';
+import { admin, cloneTemplate, dropRedisKeys, REDIS_URL } from './db';
 
 export const API = '/api/v1';
 
@@ -106,13 +105,7 @@ export async function startApi(overrides: Record<string, string> = {}, opts: { a
       for (const app of [...others, first.app]) await app.close();
       await db.drop();
       if (role) await admin((c) => c.query(`DROP ROLE IF EXISTS ${role}`));
-      const redis = new Redis(REDIS_URL);
-      try {
-        const keys = await redis.keys(`${redisPrefix}:*`);
-        if (keys.length) await redis.del(...keys);
-      } finally {
-        redis.disconnect();
-      }
+      await dropRedisKeys(`${redisPrefix}:*`);
     },
   };
 }
