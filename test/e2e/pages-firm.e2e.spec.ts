@@ -77,8 +77,12 @@ describe('firm dashboard (browser)', () => {
       await driverPage.goto(link);
       expect(await driverPage.locator('#reference').inputValue()).toBe(later.body.reference);
 
-      // The new-booking form offers only slots this firm may still book (its share, not only the free places).
+      // The new-booking form offers only slots this firm may still book (its share, not only the free places). On
+      // this test's port, open around the clock (the form's own first pick, Mohan, has none left after 20:00).
+      await page.evaluate(`localStorage.setItem('kouan.firm.port', JSON.stringify(${JSON.stringify(PORT)}))`);
       await page.click('#newBtn');
+      await page.locator(`#nPort option[value="${PORT}"]`).waitFor({ state: 'attached', ...WAIT });
+      expect(await page.inputValue('#nPort')).toBe(PORT);
       await page.locator('#nSlot option').first().waitFor({ state: 'attached', ...WAIT });
       expect(await page.locator('#nSlot option').first().innerText()).toMatch(/空余/);
 
