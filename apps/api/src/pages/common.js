@@ -181,16 +181,37 @@ var K = (function () {
 
   /**
    * An API call with the page's token (`getToken()`): a 401 calls `logout` with the API's message, any other error
-   * goes to `say(message, 'error')`; either way the error is thrown on.
+   * goes to `fail(error)`; either way the error is thrown on.
    */
-  function caller(getToken, logout, say) {
+  function caller(getToken, logout, fail) {
     return async function (method, path, body, headers) {
       try {
         return await api(method, path, body, getToken(), headers);
       } catch (e) {
-        if (e.status === 401) logout(e.message); else say(e.message, 'error');
+        if (e.status === 401) logout(e.message); else fail(e);
         throw e;
       }
+    };
+  }
+
+  /**
+   * A console's message line (`node`): `say` shows the API's words as they are, `note` the page's own (`t(key,
+   * args)`), which `again` says anew after a change of language; `fail` says why a call failed, in the page's words
+   * (noNetwork, noServer) when the server was never reached.
+   */
+  function messages(node, t) {
+    /** @type {{ key?: string, args?: Record<string, unknown> | null, text?: string, kind?: string } | null} */
+    var last = null;
+    function say(text, kind) { last = { text: text, kind: kind }; message(node, text, kind); }
+    function note(key, args, kind) { last = { key: key, args: args, kind: kind }; message(node, t(key, args), kind); }
+    return {
+      say: say,
+      note: note,
+      again: function () { if (last) message(node, last.key ? t(last.key, last.args) : last.text, last.kind); },
+      fail: function (e) {
+        if (e.status === 0) note(navigator.onLine === false ? 'noNetwork' : 'noServer', null, 'error');
+        else say(e.message, 'error');
+      },
     };
   }
 
@@ -283,6 +304,6 @@ var K = (function () {
 
   return {
     browserLang: browserLang, format: format, relabel: relabel, api: api, $: $, el: el, fill: fill, show: show, age: age, hhmm: hhmm, claims: claims, portToday: portToday, portTomorrow: portTomorrow, liveBadge: liveBadge, live: live, fresh: fresh,
-    store: store, load: load, message: message, loginForm: loginForm, passwordLogin: passwordLogin, caller: caller, newer: newer, follow: follow, dirSections: dirSections,
+    store: store, load: load, message: message, loginForm: loginForm, passwordLogin: passwordLogin, caller: caller, messages: messages, newer: newer, follow: follow, dirSections: dirSections,
   };
 })();

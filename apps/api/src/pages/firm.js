@@ -61,7 +61,7 @@
     K.message($('loginMsg'), reason || '', 'error');
   }
 
-  var call = K.caller(function () { return token; }, logout, say);
+  var call = K.caller(function () { return token; }, logout, function (e) { say(e.message, 'error'); });
 
   function queueText(u) {
     if (!u) return '';

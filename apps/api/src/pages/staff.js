@@ -100,7 +100,6 @@
   var state = {}; // direction → {version, data}
   var lastAt = 0;
   var socket = null;
-  var lastMsg = null; // {key, args, text, kind}: our own words are said again in a new language
   var asking = {}; // key → true: an inline question is open ("noshow:<bookingId>", "close:<laneId>")
   var pending = {}; // key → {at, timer, dir, plate}: confirmed, sent when UNDO_MS pass without an undo
   var focusAfter = null; // selector to focus once the view is drawn again
@@ -112,11 +111,9 @@
     return { live: t('live'), offline: t('offline'), ago: t('ago') };
   });
 
-  function show(text, kind) { K.message($('msg'), text, kind); }
-  /** An API message, as the API words it. */
-  function say(text, kind) { lastMsg = { text: text, kind: kind }; show(text, kind); }
-  /** One of our own messages, said again when the language changes. */
-  function note(key, args, kind) { lastMsg = { key: key, args: args, kind: kind }; show(t(key, args), kind); }
+  var msg = K.messages($('msg'), t);
+  var say = msg.say;
+  var note = msg.note;
 
   function logout(reason) {
     dropPending();
@@ -127,17 +124,8 @@
     K.message($('loginMsg'), reason || '', 'error');
   }
 
-  /** Runs an API call; a 401 logs out, any other error shows the API's message (ours when it was never reached). */
-  async function call(method, path, body) {
-    try {
-      return await K.api(method, path, body, token);
-    } catch (e) {
-      if (e.status === 401) logout(e.message);
-      else if (e.status === 0) note(navigator.onLine === false ? 'noNetwork' : 'noServer', null, 'error');
-      else say(e.message, 'error');
-      throw e;
-    }
-  }
+  /** Runs an API call; a 401 logs out, any other error is said (the API's words, ours when it was never reached). */
+  var call = K.caller(function () { return token; }, logout, msg.fail);
 
   /** A whole view, or a change on top of the version shown (K.follow); a change that does not follow: read again. */
   function apply(u) {
@@ -536,7 +524,7 @@
     K.relabel(T, lang, t);
     $('title').textContent = port ? t('titlePort', { port: port }) : t('title');
     document.title = 'Kouan · ' + $('title').textContent;
-    if (lastMsg) show(lastMsg.key ? t(lastMsg.key, lastMsg.args) : lastMsg.text, lastMsg.kind);
+    msg.again();
     paint();
     tabs();
     DIRS.forEach(render);

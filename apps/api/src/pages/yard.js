@@ -47,14 +47,12 @@
   var views = {}; // direction → the latest yard view kept
   var lastAt = 0;
   var socket = null;
-  var lastMsg = null; // {key, args, text, kind}: our own words are said again in a new language
   var paint = K.liveBadge($('live'), function () { return socket; }, function () { return lastAt; }, function () {
     return { live: t('live'), offline: t('offline'), ago: t('ago') };
   });
 
-  function show(text, kind) { K.message($('msg'), text, kind); }
-  function say(text, kind) { lastMsg = { text: text, kind: kind }; show(text, kind); }
-  function note(key, args, kind) { lastMsg = { key: key, args: args, kind: kind }; show(t(key, args), kind); }
+  var msg = K.messages($('msg'), t);
+  var note = msg.note;
 
   function logout(reason) {
     if (socket) { socket.close(); socket = null; }
@@ -64,17 +62,8 @@
     K.message($('loginMsg'), reason || '', 'error');
   }
 
-  /** Runs an API call; a 401 logs out, a 409 is the caller's, any other error shows the API's message. */
-  async function call(method, path) {
-    try {
-      return await K.api(method, path, undefined, token);
-    } catch (e) {
-      if (e.status === 401) logout(e.message);
-      else if (e.status === 0) note(navigator.onLine === false ? 'noNetwork' : 'noServer', null, 'error');
-      else if (e.status !== 409) say(e.message, 'error');
-      throw e;
-    }
-  }
+  /** Runs an API call; a 401 logs out, a 409 is the caller's, any other error is said (K.messages). */
+  var call = K.caller(function () { return token; }, logout, function (e) { if (e.status !== 409) msg.fail(e); });
 
   /**
    * Keeps a yard view if it is for this port and read after the one kept: the HTTP answer and yard:update race, and
@@ -103,7 +92,7 @@
       note('msgArrived', { plate: c.plate }, 'ok');
     } catch (e) {
       if (e.status === 409 && e.code === 'conflict') note('msgAlready', { plate: c.plate }, 'ok');
-      else if (e.status === 409) say(e.message, 'error');
+      else if (e.status === 409) msg.say(e.message, 'error');
     } finally {
       button.disabled = false;
       reload(dir);
@@ -169,7 +158,7 @@
     K.relabel(T, lang, t);
     $('title').textContent = port ? t('titlePort', { port: port }) : t('title');
     document.title = 'Kouan · ' + $('title').textContent;
-    if (lastMsg) show(lastMsg.key ? t(lastMsg.key, lastMsg.args) : lastMsg.text, lastMsg.kind);
+    msg.again();
     paint();
     DIRS.forEach(render);
   }
