@@ -64,16 +64,18 @@ function loadPages(): { pages: Map<string, Asset>; assets: Map<string, Asset> } 
   const client = join(dirname(require.resolve('socket.io/package.json')), 'client-dist', 'socket.io.min.js');
   assets.set('socket.io.min.js', asset('socket.io.min.js', readFileSync(client, 'utf8').replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n')));
   const pages = new Map<string, Asset>();
-  // One head, one set of scripts and one sign-in form for every page (head.part, scripts.part, login.part): a page
-  // names its title, and the attribute its words are looked up by; its own stylesheet and script are those of its name.
+  // One head, one set of scripts and one sign-in form for every page (head.part, scripts.part, login.part), and one
+  // header bar for the consoles (console-bar.part): a page names its title, and the attribute its words are looked up
+  // by; its own stylesheet and script are those of its name.
   const part = (file: string) => readFileSync(join(PAGES_DIR, file), 'utf8').trimEnd();
-  const [head, scripts, login] = [part('head.part'), part('scripts.part'), part('login.part')];
+  const [head, scripts, login, bar] = [part('head.part'), part('scripts.part'), part('login.part'), part('console-bar.part')];
   for (const name of readdirSync(PAGES_DIR).filter((n) => n.endsWith('.html'))) {
     const page = name.slice(0, -'.html'.length);
     const html = readFileSync(join(PAGES_DIR, name), 'utf8')
       .replace(/<!--#head title="([^"]+)"-->/, (_, title: string) => head.replace('{title}', title).replace('{page}', page))
       .replace('<!--#scripts-->', scripts.replace('{page}', page))
       .replace(/<!--#login attr="([\w-]+)"-->/, (_, attr: string) => login.replaceAll('{attr}', attr).trimStart())
+      .replace(/<!--#console-bar title="([^"]+)"-->/, (_, title: string) => bar.replace('{title}', title))
       .replace(/(src|href)="\/assets\/([\w.-]+)"/g, (whole, attr: string, file: string) => {
       const a = assets.get(file);
       if (!a) throw new Error(`${name} links /assets/${file}, which does not exist`);
