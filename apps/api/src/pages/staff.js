@@ -112,7 +112,6 @@
   });
 
   var msg = K.messages($('msg'), t);
-  var say = msg.say;
   var note = msg.note;
 
   function logout(reason) {
