@@ -66,6 +66,8 @@ export async function startApi(overrides: Record<string, string> = {}, opts: { a
     PUBLIC_THROTTLE_LIMIT: '1000000',
     LOGIN_ADDRESS_LIMIT: '100000',
     DRIVER_SESSION_ADDRESS_LIMIT: '100000',
+    // The tests' webhook receivers listen on 127.0.0.1.
+    WEBHOOK_ALLOW_PRIVATE: 'true',
     ...overrides,
   };
   const first = await boot(env).catch(async (e: unknown) => {

@@ -2,7 +2,10 @@ import { EnvValidationError, redisOptions, validateEnv } from '@kouan/config/env
 
 const SECRET = 'x'.repeat(32);
 const DEV = { NODE_ENV: 'development' };
-const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: SECRET, ADMIN_EMAIL: 'ops@kouan.example', ADMIN_PASSWORD: 'a-long-password' };
+const PRODUCTION = {
+  NODE_ENV: 'production', JWT_SECRET: SECRET, ADMIN_EMAIL: 'ops@kouan.example', ADMIN_PASSWORD: 'a-long-password',
+  METRICS_TOKEN: 'm'.repeat(16),
+};
 
 /** The message of the error validateEnv throws for `raw` (fails the test if it does not throw). */
 function problem(raw: Record<string, unknown>): string {
@@ -43,6 +46,12 @@ describe('validateEnv', () => {
       webhookDisableAfterSeconds: 86400,
       webhookTimeoutMs: 10000,
       notifyChannels: ['socket', 'sms'],
+      webhookAllowPrivate: false,
+      trustedProxies: ['loopback'],
+      metricsToken: undefined,
+      metricsPort: undefined,
+      sessionMaxSeconds: 43200,
+      sessionIdleSeconds: 7200,
     });
     expect(env.jwtSecret.length).toBeGreaterThanOrEqual(32);
   });
@@ -121,11 +130,27 @@ describe('validateEnv', () => {
     expect(noAdmin).not.toContain('JWT_SECRET');
   });
 
+  it('refuses in production the published development key, private webhook targets and open metrics', () => {
+    const devKey = validateEnv(DEV).jwtSecret;
+    expect(problem({ ...PRODUCTION, JWT_SECRET: devKey })).toContain('JWT_SECRET');
+    expect(problem({ ...PRODUCTION, JWT_SECRET: 'x'.repeat(31) })).toContain('JWT_SECRET');
+    expect(problem({ ...PRODUCTION, WEBHOOK_ALLOW_PRIVATE: 'true' })).toContain('WEBHOOK_ALLOW_PRIVATE');
+    expect(problem({ ...PRODUCTION, METRICS_TOKEN: undefined })).toContain('METRICS_TOKEN');
+    expect(validateEnv({ ...PRODUCTION, METRICS_TOKEN: undefined, METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    expect(validateEnv({ ...DEV, WEBHOOK_ALLOW_PRIVATE: 'true' }).webhookAllowPrivate).toBe(true);
+  });
+
+  it('reads TRUSTED_PROXIES as a list of addresses and CIDRs', () => {
+    expect(validateEnv({ ...DEV, TRUSTED_PROXIES: '10.0.0.5, 192.168.0.0/16,loopback' }).trustedProxies)
+      .toEqual(['10.0.0.5', '192.168.0.0/16', 'loopback']);
+    expect(problem({ ...DEV, TRUSTED_PROXIES: '10.0.0.5; rm' })).toContain('TRUSTED_PROXIES');
+  });
+
   it('uses no built-in secret or admin in production', () => {
     const env = validateEnv(PRODUCTION);
     expect(env).toMatchObject({ nodeEnv: 'production', jwtSecret: SECRET, adminEmail: 'ops@kouan.example', adminPassword: 'a-long-password' });
     expect(validateEnv(DEV).jwtSecret).not.toBe(SECRET);
-    expect(validateEnv({ JWT_SECRET: SECRET, ADMIN_EMAIL: 'ops@kouan.example', ADMIN_PASSWORD: 'a-long-password' }).nodeEnv).toBe('production');
+    expect(validateEnv({ JWT_SECRET: SECRET, ADMIN_EMAIL: 'ops@kouan.example', ADMIN_PASSWORD: 'a-long-password', METRICS_PORT: '9464' }).nodeEnv).toBe('production');
   });
 
   it('runs the app as kouan_api on the owner\'s database in development; in production only as APP_DATABASE_URL says', () => {

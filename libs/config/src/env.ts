@@ -95,6 +95,33 @@ class EnvVars {
   /** How long a receiver has to answer before the attempt counts as failed. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60000)
   WEBHOOK_TIMEOUT_MS = 10000;
+
+  /** Lets webhook URLs reach loopback and private addresses: development and tests only (production refuses it). */
+  @IsOptional() @IsIn(['true', 'false'])
+  WEBHOOK_ALLOW_PRIVATE: 'true' | 'false' = 'false';
+
+  /**
+   * Proxies whose X-Forwarded-For is believed (comma-separated addresses, CIDRs, or proxy-addr's names loopback,
+   * linklocal, uniquelocal). Default: the local machine only; a LAN client must not reset per-address limits.
+   */
+  @IsOptional() @Matches(/^\s*[0-9a-fA-F:.\/a-z]+(\s*,\s*[0-9a-fA-F:.\/a-z]+)*\s*$/, { message: 'must be comma-separated addresses, CIDRs or loopback/linklocal/uniquelocal' })
+  TRUSTED_PROXIES = 'loopback';
+
+  /** Bearer token `GET /metrics` asks for; production needs it unless METRICS_PORT serves metrics on loopback. */
+  @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
+  /** When set, `/metrics` is served on this port bound to 127.0.0.1 (and not on the API's port). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  METRICS_PORT?: number;
+
+  /** Longest a staff, firm, yard, admin or regulator session lives, renewed or not (refresh family). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(300) @Max(43200)
+  SESSION_MAX_SECONDS = 43200;
+
+  /** A session not renewed for this long ends (its refresh token dies). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(43200)
+  SESSION_IDLE_SECONDS = 7200;
 }
 
 export interface Env {
@@ -123,6 +150,12 @@ export interface Env {
   webhookDisableAfterSeconds: number;
   webhookTimeoutMs: number;
   notifyChannels: string[];
+  webhookAllowPrivate: boolean;
+  trustedProxies: string[];
+  metricsToken?: string;
+  metricsPort?: number;
+  sessionMaxSeconds: number;
+  sessionIdleSeconds: number;
 }
 
 /** Only for development and tests: production must bring its own secret. */
@@ -152,6 +185,11 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   if (production && (!vars.ADMIN_EMAIL || !vars.ADMIN_PASSWORD)) {
     problems.push('ADMIN_EMAIL/ADMIN_PASSWORD: required unless NODE_ENV is development or test');
   }
+  if (production && vars.JWT_SECRET === DEV_JWT_SECRET) problems.push('JWT_SECRET: the published development key is refused in production');
+  if (production && vars.WEBHOOK_ALLOW_PRIVATE === 'true') problems.push('WEBHOOK_ALLOW_PRIVATE: development and test only');
+  if (production && !vars.METRICS_TOKEN && vars.METRICS_PORT === undefined) {
+    problems.push('METRICS_TOKEN: required in production unless METRICS_PORT serves /metrics on loopback');
+  }
   if (problems.length) throw new EnvValidationError(`Invalid environment: ${problems.join('; ')}`);
   return {
     nodeEnv: vars.NODE_ENV,
@@ -178,6 +216,12 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     webhookDisableAfterSeconds: vars.WEBHOOK_DISABLE_AFTER_SECONDS,
     webhookTimeoutMs: vars.WEBHOOK_TIMEOUT_MS,
     notifyChannels: vars.NOTIFY_CHANNELS.split(',').map((c) => c.trim()),
+    webhookAllowPrivate: vars.WEBHOOK_ALLOW_PRIVATE === 'true',
+    trustedProxies: vars.TRUSTED_PROXIES.split(',').map((p) => p.trim()).filter(Boolean),
+    metricsToken: vars.METRICS_TOKEN,
+    metricsPort: vars.METRICS_PORT,
+    sessionMaxSeconds: vars.SESSION_MAX_SECONDS,
+    sessionIdleSeconds: vars.SESSION_IDLE_SECONDS,
   };
 }
 
