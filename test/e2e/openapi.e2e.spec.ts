@@ -239,7 +239,7 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(404, 'patch', `${API}/drivers/${randomUUID()}`, { token: firm.dispatcherToken, body: { name: 'X' } });
   });
 
-  it('declarations: the firm files, staff answer', async () => {
+  it('declarations: the firm files, staff answer and reopen', async () => {
     const b = await book(await slotNow());
     const path = `${API}/bookings/${b.bookingId}/declaration`;
     await expectStatus(409, 'post', `${path}/status`, { token: staff, body: { status: 'accepted' } }, 'conflict');
@@ -253,6 +253,15 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(401, 'post', `${path}/status`, { body: { status: 'accepted' } });
     await expectStatus(403, 'post', `${path}/status`, { token: firm.dispatcherToken, body: { status: 'accepted' } });
     await expectStatus(404, 'post', `${API}/bookings/${randomUUID()}/declaration/status`, { token: staff, body: { status: 'accepted' } });
+    await expectStatus(409, 'post', `${path}/reopen`, { token: staff, body: { reason: 'not accepted yet' } }, 'conflict');
+    await expectStatus(200, 'post', `${path}/status`, { token: staff, body: { status: 'accepted' } });
+    await expectStatus(409, 'put', path, { token: firm.dispatcherToken, body: { declarationNo: 'D-2' } }, 'declaration_locked');
+    await expectStatus(400, 'post', `${path}/reopen`, { token: staff, body: {} });
+    await expectStatus(401, 'post', `${path}/reopen`, { body: { reason: 'x' } });
+    await expectStatus(403, 'post', `${path}/reopen`, { token: firm.dispatcherToken, body: { reason: 'x' } });
+    await expectStatus(404, 'post', `${API}/bookings/${randomUUID()}/declaration/reopen`, { token: staff, body: { reason: 'x' } });
+    await expectStatus(200, 'post', `${path}/reopen`, { token: staff, body: { reason: 'invoice total wrong' } });
+    await expectStatus(200, 'put', path, { token: firm.dispatcherToken, body: { declarationNo: 'D-2' } });
     await expectStatus(200, 'post', `${API}/bookings/${b.bookingId}/cancel`, { token: firm.dispatcherToken });
     await expectStatus(409, 'put', path, { token: firm.dispatcherToken, body: { declarationNo: 'D-2' } }, 'illegal_transition');
   });

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { RenormalisePlates1796009120007 } from '../../migrations/1796009120007-RenormalisePlates';
+import { RenormalisePlatesSkeleton1796036100000 } from '../../migrations/1796036100000-RenormalisePlatesSkeleton';
 import { API, bearer, cargo, createFirm, putSchedule, startApi, TestApi, TestFirm } from '../support/harness';
 
-/** Plates typed with full-width digits or Greek/Cyrillic look-alikes are the plates they look like. */
+/** Plates typed with full-width digits, look-alikes of any alphabet or invisible characters are the plates they look like. */
 describe('plates as people and cameras type them', () => {
   let api: TestApi;
   let firm: TestFirm;
@@ -54,8 +55,8 @@ describe('plates as people and cameras type them', () => {
 
     const marks = await api.http.post(`${API}/ports/MOHAN/check-ins`).set(bearer(staffToken)).send({ plate: '\u0e48\u0e49' }).expect(400);
     expect(marks.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
-    // Cyrillic К and Е, Greek Μ, full-width ８.
-    const res = await api.http.post(`${API}/ports/MOHAN/check-ins`).set(bearer(staffToken)).send({ plate: '云КЕΜ８8' }).expect(201);
+    // Cyrillic К, Cherokee Ꭼ, Greek Μ, full-width ８ and a variation selector.
+    const res = await api.http.post(`${API}/ports/MOHAN/check-ins`).set(bearer(staffToken)).send({ plate: '云К\u13ACΜ８\uFE0F8' }).expect(201);
     expect(res.body.bookingId).toBe(b.body.id);
   });
 
@@ -84,5 +85,37 @@ describe('plates as people and cameras type them', () => {
     expect((await plateOf(cyrillicLater)).plate).toBe('云KАВ666');
     expect((await plateOf(cyrillicOlder)).plate).toBe('云KAB777');
     expect((await plateOf(greekNewer)).plate).toBe('云KΑΒ777');
+  });
+
+  it('a plate with a variation selector, a grapheme joiner or Cherokee and Coptic look-alikes is a duplicate of the plain one', async () => {
+    expect((await addVehicle('云K12345').expect(201)).body.plate).toBe('云K12345');
+    for (const variant of ['云K1\uFE0F2345', '云K1\u034F2345', '云K1\u180B2345', '云K1\u17B42345', '云K1\u{E0100}2345', '云\u13E612345', '云\u2C9412345']) {
+      const res = await addVehicle(variant).expect(409);
+      expect(res.body).toMatchObject({ statusCode: 409, error: 'Conflict', code: 'duplicate_plate' });
+    }
+  });
+
+  it('the skeleton migration folds stored invisible characters and look-alikes, keeping the unique index', async () => {
+    const insert = async (plate: string, daysAgo: number) => (await api.ds.query(
+      `INSERT INTO vehicles (firm_id, plate, country, created_at) VALUES ($1, $2, 'CN', now() - make_interval(days => $3)) RETURNING id`,
+      [firm.id, plate, daysAgo]))[0].id as string;
+    const selector = await insert('云K7\uFE0F1234', 3); // alone: becomes 云K71234
+    const cherokee = await insert('云\u13E671235', 3); // alone: becomes 云K71235
+    const plain = await insert('云K71236', 3);
+    const coptic = await insert('云\u2C9471236', 2); // would be 云K71236: taken, keeps its spelling
+    const lao = await insert('ບ1234', 3); // a plate script: unchanged
+
+    const runner = api.ds.createQueryRunner();
+    try {
+      await new RenormalisePlatesSkeleton1796036100000().up(runner);
+    } finally {
+      await runner.release();
+    }
+    const plateOf = async (id: string) => (await api.ds.query('SELECT plate FROM vehicles WHERE id = $1', [id]))[0].plate as string;
+    expect(await plateOf(selector)).toBe('云K71234');
+    expect(await plateOf(cherokee)).toBe('云K71235');
+    expect(await plateOf(plain)).toBe('云K71236');
+    expect(await plateOf(coptic)).toBe('云\u2C9471236');
+    expect(await plateOf(lao)).toBe('ບ1234');
   });
 });

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { PortsModule } from '@kouan/ports/ports.module';
 import { BookingTransitions } from './booking-transitions.repository';
 import { BookingService } from './booking.service';
+import { DeclarationsRepository } from './declarations.repository';
 import { DeclarationsService } from './declarations.service';
 import { BookingsController, DriverSessionController } from './bookings.controller';
 import { DriverSessionRepository } from './driver-session.repository';
@@ -13,7 +14,7 @@ import { StrikesService } from './strikes.service';
 @Module({
   imports: [PortsModule],
   controllers: [BookingsController, DriverSessionController, StrikesController],
-  providers: [BookingService, DeclarationsService, BookingTransitions, DriverSessionService, DriverSessionRepository, StrikesService, StrikesRepository],
+  providers: [BookingService, DeclarationsService, DeclarationsRepository, BookingTransitions, DriverSessionService, DriverSessionRepository, StrikesService, StrikesRepository],
   exports: [BookingService, BookingTransitions],
 })
 export class BookingModule {}

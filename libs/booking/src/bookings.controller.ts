@@ -4,7 +4,7 @@ import { CurrentPrincipal, LoginAttempt, Principal, Public, Roles } from '@kouan
 import { ApiErrors } from '@kouan/common';
 import { BookingService } from './booking.service';
 import { DeclarationsService } from './declarations.service';
-import { DeclarationDto, DeclarationStatusDto, PutDeclarationDto } from './dto/declaration.dto';
+import { DeclarationDto, DeclarationStatusDto, PutDeclarationDto, ReopenDeclarationDto } from './dto/declaration.dto';
 import { IdempotencyKey } from './idempotency-key.decorator';
 import { DriverSessionService } from './driver-session.service';
 import {
@@ -53,7 +53,7 @@ export class BookingsController {
 
   @Put(':id/declaration')
   @ApiOkResponse({ type: DeclarationDto, description: 'filed (status submitted); filing again clears customs\' earlier answer' })
-  @ApiErrors(400, 401, 403, { 404: "not this firm's booking", 409: 'illegal_transition: a final booking' }, 413)
+  @ApiErrors(400, 401, 403, { 404: "not this firm's booking", 409: 'illegal_transition: a final booking; declaration_locked: customs accepted it (staff reopen it first)' }, 413)
   fileDeclaration(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: PutDeclarationDto): Promise<DeclarationDto> {
     return this.declarations.file(p, id, dto);
   }
@@ -65,6 +65,15 @@ export class BookingsController {
   @ApiErrors(400, 401, 403, { 404: "the booking (another port's is not found)", 409: 'conflict: no declaration filed' }, 413)
   answerDeclaration(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: DeclarationStatusDto): Promise<DeclarationDto> {
     return this.declarations.answer(p, id, dto);
+  }
+
+  @Post(':id/declaration/reopen')
+  @HttpCode(200)
+  @Roles('port_staff', 'port_admin')
+  @ApiOkResponse({ type: DeclarationDto, description: 'an accepted declaration back to the firm (status reopened, the reason as note), which may then file again' })
+  @ApiErrors(400, 401, 403, { 404: "the booking (another port's is not found)", 409: 'conflict: the declaration is not accepted; illegal_transition: a final booking' }, 413)
+  reopenDeclaration(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ReopenDeclarationDto): Promise<DeclarationDto> {
+    return this.declarations.reopen(p, id, dto);
   }
 
   @Get(':id')

@@ -3,22 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertPortScope, Principal } from '@kouan/auth';
 import { AuditService } from '@kouan/audit';
-import { DomainError, inTransaction, notFound, one } from '@kouan/common';
+import { DomainError, inTransaction, notFound } from '@kouan/common';
 import { LivePublisher } from '@kouan/realtime/live.publisher';
-import type { DeclarationDto, DeclarationStatusDto, PutDeclarationDto } from './dto/declaration.dto';
-
-interface DeclarationRow {
-  id: string;
-  firm_id: string;
-  port_code: string;
-  declaration_no: string | null;
-  customs_office: string | null;
-  declaration_documents: Array<{ kind: string; ref: string }>;
-  declaration_status: DeclarationDto['status'];
-  declaration_note: string | null;
-}
-
-const RETURNING = 'id, firm_id, port_code, declaration_no, customs_office, declaration_documents, declaration_status, declaration_note';
+import { ACTIVE_STATUSES } from './booking-status';
+import { DeclarationStatus } from './declaration-status';
+import { DeclarationRow, DeclarationsRepository } from './declarations.repository';
+import type { DeclarationDto, DeclarationStatusDto, PutDeclarationDto, ReopenDeclarationDto } from './dto/declaration.dto';
 
 const toDto = (r: DeclarationRow): DeclarationDto => ({
   declarationNo: r.declaration_no as string, customsOffice: r.customs_office, documents: r.declaration_documents,
@@ -28,12 +18,14 @@ const toDto = (r: DeclarationRow): DeclarationDto => ({
 /**
  * The customs declaration that goes with a booking: the firm files it (status submitted), port staff record
  * customs' answer (accepted, rejected, inspection); a port whose schedule requires it checks in only accepted
- * ones. Drivers and firms hear each change (declaration:update).
+ * ones. An accepted declaration is locked: only staff reopen it (reopened, with a reason), and then the firm may
+ * file again. Drivers and firms hear each change (declaration:update); each is audited.
  */
 @Injectable()
 export class DeclarationsService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
+    private readonly repo: DeclarationsRepository,
     private readonly live: LivePublisher,
     private readonly audit: AuditService,
   ) {}
@@ -41,37 +33,24 @@ export class DeclarationsService {
   /** Files (or files again) the firm's declaration for an active booking; customs' earlier answer is cleared. */
   async file(p: Principal, id: string, dto: PutDeclarationDto): Promise<DeclarationDto> {
     const row = await inTransaction(this.ds, async (em) => {
-      const before = await this.statusBefore(em, id);
-      const filed = await one<DeclarationRow>(
-        em,
-        `UPDATE bookings SET declaration_no = $3, customs_office = $4, declaration_documents = $5::jsonb,
-           declaration_status = 'submitted', declaration_note = NULL, updated_at = now()
-         WHERE id = $1 AND firm_id = $2 AND status IN ('booked', 'checked_in', 'called') RETURNING ${RETURNING}`,
-        [id, p.firmId, dto.declarationNo, dto.customsOffice ?? null, JSON.stringify(dto.documents ?? [])],
-      );
+      const before = await this.repo.lockStatus(em, id);
+      const filed = await this.repo.file(em, id, p.firmId as string, {
+        declarationNo: dto.declarationNo, customsOffice: dto.customsOffice ?? null, documents: dto.documents ?? [],
+      });
       if (filed) await this.record(em, 'declaration.filed', filed, before);
       return filed;
     });
-    if (!row) throw await this.whyNot(id, p.firmId as string);
+    if (!row) throw await this.whyNotFiled(id, p.firmId as string);
     this.announce(row);
     return toDto(row);
   }
 
   /** Port staff record customs' answer to a filed declaration (another port's booking is a 404). */
   async answer(p: Principal, id: string, dto: DeclarationStatusDto): Promise<DeclarationDto> {
-    const b = await one<{ port_code: string; declaration_status: string | null }>(
-      this.ds, 'SELECT port_code, declaration_status FROM bookings WHERE id = $1', [id],
-    );
-    if (!b) throw notFound('booking');
-    assertPortScope(p, b.port_code);
+    await this.inScope(p, id);
     const row = await inTransaction(this.ds, async (em) => {
-      const before = await this.statusBefore(em, id);
-      const answered = await one<DeclarationRow>(
-        em,
-        `UPDATE bookings SET declaration_status = $2, declaration_note = $3, updated_at = now()
-         WHERE id = $1 AND declaration_status IS NOT NULL RETURNING ${RETURNING}`,
-        [id, dto.status, dto.note ?? null],
-      );
+      const before = await this.repo.lockStatus(em, id);
+      const answered = await this.repo.answer(em, id, dto.status, dto.note ?? null);
       if (answered) await this.record(em, 'declaration.status', answered, before);
       return answered;
     });
@@ -80,24 +59,60 @@ export class DeclarationsService {
     return toDto(row);
   }
 
-  /** The declaration's status before this change, its booking row locked until the change commits. */
-  private async statusBefore(em: EntityManager, id: string): Promise<string | null> {
-    return (await one<{ s: string | null }>(em, 'SELECT declaration_status AS s FROM bookings WHERE id = $1 FOR UPDATE', [id]))?.s ?? null;
+  /** Port staff hand an accepted declaration back to the firm, saying why (another port's booking is a 404). */
+  async reopen(p: Principal, id: string, dto: ReopenDeclarationDto): Promise<DeclarationDto> {
+    await this.inScope(p, id);
+    const row = await inTransaction(this.ds, async (em) => {
+      const before = await this.repo.lockStatus(em, id);
+      const reopened = await this.repo.reopen(em, id, dto.reason);
+      if (reopened) await this.record(em, 'declaration.reopened', reopened, before, { reason: dto.reason });
+      return reopened;
+    });
+    if (!row) throw await this.whyNotReopened(id);
+    this.announce(row);
+    return toDto(row);
   }
 
-  private record(em: EntityManager, type: string, r: DeclarationRow, before: string | null): Promise<void> {
+  private async inScope(p: Principal, id: string): Promise<void> {
+    const b = await this.repo.owner(id);
+    if (!b) throw notFound('booking');
+    assertPortScope(p, b.port_code);
+  }
+
+  private record(em: EntityManager, type: string, r: DeclarationRow, before: DeclarationStatus | null, extra: Record<string, unknown> = {}): Promise<void> {
     return this.audit.record(em, {
       type, portCode: r.port_code, bookingId: r.id,
-      data: { declarationNo: r.declaration_no, customsOffice: r.customs_office, documents: r.declaration_documents, before, status: r.declaration_status, note: r.declaration_note },
+      data: {
+        declarationNo: r.declaration_no, customsOffice: r.customs_office, documents: r.declaration_documents, before,
+        status: r.declaration_status, note: r.declaration_note, ...extra,
+      },
     });
   }
 
   private announce(r: DeclarationRow): void {
-    this.live.declaration(r.firm_id, { bookingId: r.id, status: r.declaration_status as DeclarationDto['status'], note: r.declaration_note });
+    this.live.declaration(r.firm_id, { bookingId: r.id, status: r.declaration_status, note: r.declaration_note });
   }
 
-  private async whyNot(id: string, firmId: string): Promise<DomainError> {
-    const b = await one<{ status: string }>(this.ds, 'SELECT status FROM bookings WHERE id = $1 AND firm_id = $2', [id, firmId]);
-    return b ? new DomainError('illegal_transition', `a ${b.status} booking takes no declaration`, { currentStatus: b.status }) : notFound('booking');
+  /** Why a filing changed nothing, read after the fact: the statement's `WHERE` alone decided. */
+  private async whyNotFiled(id: string, firmId: string): Promise<DomainError> {
+    const b = await this.repo.owner(id);
+    if (!b || b.firm_id !== firmId) return notFound('booking');
+    if (!ACTIVE_STATUSES.includes(b.status)) {
+      return new DomainError('illegal_transition', `a ${b.status} booking takes no declaration`, { currentStatus: b.status });
+    }
+    return new DomainError('declaration_locked', 'customs accepted this declaration: port staff must reopen it before it can be replaced', {
+      declarationStatus: b.declaration_status,
+    });
+  }
+
+  private async whyNotReopened(id: string): Promise<DomainError> {
+    const b = await this.repo.owner(id);
+    if (!b) return notFound('booking');
+    if (!ACTIVE_STATUSES.includes(b.status)) {
+      return new DomainError('illegal_transition', `a ${b.status} booking's declaration is not reopened`, { currentStatus: b.status });
+    }
+    return new DomainError('conflict', `only an accepted declaration is reopened (this one: ${b.declaration_status ?? 'none filed'})`, {
+      declarationStatus: b.declaration_status,
+    });
   }
 }

@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   lane_not_open: 409,
   not_no_show: 409,
   already_waived: 409,
+  declaration_locked: 409,
   queue_empty: 404,
   booking_closed: 410,
   too_early: 422,

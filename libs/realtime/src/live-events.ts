@@ -146,10 +146,10 @@ export interface YardUpdate {
   next: YardNextTruck[];
 }
 
-/** Customs' answer to a booking's declaration, to its driver and firm. */
+/** A booking's declaration filed, answered by customs or reopened by staff, to its driver and firm. */
 export interface DeclarationUpdate {
   bookingId: string;
-  status: 'submitted' | 'accepted' | 'rejected' | 'inspection';
+  status: 'submitted' | 'accepted' | 'rejected' | 'inspection' | 'reopened';
   note: string | null;
 }
 

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { NoControlCharacters, Trim } from '@kouan/common';
+import { DECLARATION_ANSWERS, DECLARATION_STATUSES, DeclarationStatus } from '../declaration-status';
 
 export class DeclarationDocumentDto {
   @ApiProperty({ example: 'invoice' }) @Trim() @IsString() @IsNotEmpty() @MaxLength(40) @NoControlCharacters()
@@ -23,8 +24,6 @@ export class PutDeclarationDto {
   documents?: DeclarationDocumentDto[];
 }
 
-export const DECLARATION_ANSWERS = ['accepted', 'rejected', 'inspection'] as const;
-
 export class DeclarationStatusDto {
   @ApiProperty({ enum: DECLARATION_ANSWERS }) @IsIn(DECLARATION_ANSWERS)
   status: (typeof DECLARATION_ANSWERS)[number];
@@ -33,10 +32,17 @@ export class DeclarationStatusDto {
   note?: string;
 }
 
+export class ReopenDeclarationDto {
+  @ApiProperty({ example: 'invoice total does not match the manifest', description: 'why customs reopens it; the firm sees it as the note' })
+  @Trim() @IsString() @IsNotEmpty() @MaxLength(200) @NoControlCharacters()
+  reason: string;
+}
+
 export class DeclarationDto {
   @ApiProperty() declarationNo: string;
   @ApiProperty({ type: String, nullable: true }) customsOffice: string | null;
   @ApiProperty({ type: [DeclarationDocumentDto] }) documents: DeclarationDocumentDto[];
-  @ApiProperty({ enum: ['submitted', ...DECLARATION_ANSWERS] }) status: 'submitted' | (typeof DECLARATION_ANSWERS)[number];
+  @ApiProperty({ enum: DECLARATION_STATUSES, description: 'reopened: customs took back its acceptance (the reason is the note); the firm may file again' })
+  status: DeclarationStatus;
   @ApiProperty({ type: String, nullable: true }) note: string | null;
 }

@@ -31,7 +31,7 @@ import { DRIVER_CODE_LOCK_AFTER, DRIVER_CODE_PER_HOUR } from '../secrets';
 @Index('ix_bookings_held', ['portCode', 'direction', 'frontKey'], { where: `"status" = 'checked_in' AND "front_key" IS NOT NULL` })
 @Index('ix_bookings_lane_completed', ['laneId', 'completedAt'], { where: `"status" = 'completed'` })
 @Check('chk_bookings_weight', `"weight_kg" BETWEEN 1 AND 100000`)
-@Check('chk_bookings_declaration_status', `"declaration_status" IN ('submitted', 'accepted', 'rejected', 'inspection')`)
+@Check('chk_bookings_declaration_status', `"declaration_status" IN ('submitted', 'accepted', 'rejected', 'inspection', 'reopened')`)
 @Check('chk_bookings_hs_code', `"hs_code" ~ '^[0-9]{6,10}$'`)
 // The wrong-code counters never pass their limits: each is raised by one conditional UPDATE.
 @Check(
@@ -190,9 +190,9 @@ export class Booking {
   @Column({ name: 'declaration_documents', type: 'jsonb', default: [] })
   declarationDocuments: Array<{ kind: string; ref: string }>;
 
-  /** Customs' answer: submitted (by the firm, waiting), accepted, rejected or inspection. Null: no declaration. */
+  /** Customs' answer: submitted (by the firm, waiting), accepted, rejected or inspection; reopened (staff took an acceptance back). Null: no declaration. */
   @Column({ name: 'declaration_status', type: 'varchar', length: 16, nullable: true })
-  declarationStatus: 'submitted' | 'accepted' | 'rejected' | 'inspection' | null;
+  declarationStatus: 'submitted' | 'accepted' | 'rejected' | 'inspection' | 'reopened' | null;
 
   @Column({ name: 'declaration_note', type: 'varchar', length: 200, nullable: true })
   declarationNote: string | null;

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { one } from '@kouan/common';
+import { ACTIVE_STATUSES, BookingStatus } from './booking-status';
+import { DeclarationStatus, REOPENABLE, REPLACEABLE } from './declaration-status';
+
+export interface DeclarationRow {
+  id: string;
+  firm_id: string;
+  port_code: string;
+  declaration_no: string | null;
+  customs_office: string | null;
+  declaration_documents: Array<{ kind: string; ref: string }>;
+  declaration_status: DeclarationStatus;
+  declaration_note: string | null;
+}
+
+/** What the service needs to say why a statement changed nothing, or to check the caller's scope first. */
+export interface DeclarationOwnerRow {
+  firm_id: string;
+  port_code: string;
+  status: BookingStatus;
+  declaration_status: DeclarationStatus | null;
+}
+
+export interface FiledDeclaration {
+  declarationNo: string;
+  customsOffice: string | null;
+  documents: Array<{ kind: string; ref: string }>;
+}
+
+const RETURNING = 'id, firm_id, port_code, declaration_no, customs_office, declaration_documents, declaration_status, declaration_note';
+
+/**
+ * The declaration columns of `bookings` (the booking lib's table). Each change is one conditional UPDATE: its
+ * `WHERE` states who may move the declaration from where, so a concurrent change cannot slip between a check and
+ * the write.
+ */
+@Injectable()
+export class DeclarationsRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** The declaration's status before a change, its booking row locked until the change commits (for the audit's `before`). */
+  async lockStatus(em: EntityManager, id: string): Promise<DeclarationStatus | null> {
+    return (await one<{ s: DeclarationStatus | null }>(em, 'SELECT declaration_status AS s FROM bookings WHERE id = $1 FOR UPDATE', [id]))?.s ?? null;
+  }
+
+  /** The firm's filing over none or a replaceable one, on an active booking of its own; customs' earlier answer is cleared. */
+  file(em: EntityManager, id: string, firmId: string, d: FiledDeclaration): Promise<DeclarationRow | undefined> {
+    return one<DeclarationRow>(
+      em,
+      `UPDATE bookings SET declaration_no = $3, customs_office = $4, declaration_documents = $5::jsonb,
+         declaration_status = 'submitted', declaration_note = NULL, updated_at = now()
+       WHERE id = $1 AND firm_id = $2 AND status = ANY($6::varchar[])
+         AND (declaration_status IS NULL OR declaration_status = ANY($7::varchar[]))
+       RETURNING ${RETURNING}`,
+      [id, firmId, d.declarationNo, d.customsOffice, JSON.stringify(d.documents), ACTIVE_STATUSES, REPLACEABLE],
+    );
+  }
+
+  /** Customs' answer over any filed declaration. */
+  answer(em: EntityManager, id: string, status: DeclarationStatus, note: string | null): Promise<DeclarationRow | undefined> {
+    return one<DeclarationRow>(
+      em,
+      `UPDATE bookings SET declaration_status = $2, declaration_note = $3, updated_at = now()
+       WHERE id = $1 AND declaration_status IS NOT NULL RETURNING ${RETURNING}`,
+      [id, status, note],
+    );
+  }
+
+  /** An accepted declaration of an active booking back to the firm (`reopened`), the reason as its note. */
+  reopen(em: EntityManager, id: string, reason: string): Promise<DeclarationRow | undefined> {
+    return one<DeclarationRow>(
+      em,
+      `UPDATE bookings SET declaration_status = 'reopened', declaration_note = $2, updated_at = now()
+       WHERE id = $1 AND status = ANY($3::varchar[]) AND declaration_status = ANY($4::varchar[]) RETURNING ${RETURNING}`,
+      [id, reason, ACTIVE_STATUSES, REOPENABLE],
+    );
+  }
+
+  owner(id: string): Promise<DeclarationOwnerRow | undefined> {
+    return one<DeclarationOwnerRow>(this.ds, 'SELECT firm_id, port_code, status, declaration_status FROM bookings WHERE id = $1', [id]);
+  }
+}
