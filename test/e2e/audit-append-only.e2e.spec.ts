@@ -83,7 +83,7 @@ describe('audit trail: the app\'s login can only append', () => {
   /** A staff action's entry, pending, and its content: the truth the chain must keep. */
   const recordPause = async (status: 'open' | 'paused') => {
     await setLane(status);
-    const [entry] = (await pending()).filter((p) => p.type === 'lane.status');
+    const entry = (await pending()).filter((p) => p.type === 'lane.status').at(-1)!;
     expect(entry).toMatchObject({ actor: { id: staffId, role: 'port_staff', port: PORT }, data: { status } });
     return entry;
   };
@@ -172,8 +172,9 @@ describe('audit trail: the app\'s login can only append', () => {
 
   it('it appends entries, but cannot choose their ids, move the id sequence, or queue one the chain could not hash', async () => {
     await app.query(`INSERT INTO audit_pending (type, port_code, data) VALUES ('test.appended', NULL, '{"n": 1}')`);
-    const [{ id }] = await pending();
-    await expect(app.query(`INSERT INTO audit_pending (id, type, data) VALUES ($1, 'test.appended', '{}')`, [BigInt(id) + 1n]))
+    // An id far ahead, which a later writer's nextval would collide with.
+    const id = BigInt((await pending()).at(-1)!.id) + 1000n;
+    await expect(app.query(`INSERT INTO audit_pending (id, type, data) VALUES ($1, 'test.appended', '{}')`, [id]))
       .rejects.toThrow(/permission denied for table audit_pending/);
     await expect(app.query(`SELECT setval('audit_pending_id_seq', 1)`)).rejects.toThrow(/permission denied for sequence audit_pending_id_seq/);
     // A year JavaScript prints as +YYYYYY, and nesting deeper than the chain's canonical form goes.
