@@ -85,28 +85,28 @@ export class AuditChainInDatabase1796036400000 implements MigrationInterface {
                 || 'e' || CASE WHEN point > 0 THEN '+' ELSE '-' END || abs(point - 1);
             END $$`);
         // canonical() of audit-chain.ts: sorted keys at every depth, no spaces; SQL NULL and JSON null are "null".
-        await queryRunner.query(`CREATE FUNCTION audit_canonical(v jsonb) RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
-            DECLARE
-              n numeric;
+        // Objects and arrays in PL/pgSQL, the rest in an SQL function its queries inline: a call per value costs.
+        await queryRunner.query(`CREATE FUNCTION audit_canonical_container(v jsonb) RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
             BEGIN
-              CASE jsonb_typeof(v)
-                WHEN 'object' THEN
-                  RETURN '{' || coalesce((SELECT string_agg(to_json(e.key)::text || ':' || public.audit_canonical(e.value), ',' ORDER BY public.audit_js_key(e.key) COLLATE "C")
-                                          FROM jsonb_each(v) AS e), '') || '}';
-                WHEN 'array' THEN
-                  RETURN '[' || coalesce((SELECT string_agg(public.audit_canonical(e.value), ',' ORDER BY e.i)
-                                          FROM jsonb_array_elements(v) WITH ORDINALITY AS e(value, i)), '') || ']';
-                WHEN 'number' THEN
-                  n := v::numeric;
-                  -- Most numbers are small integers: those print as themselves.
-                  IF n = trunc(n) AND abs(n) < 9007199254740992 THEN RETURN trunc(n)::text; END IF;
-                  RETURN public.audit_js_number(n);
-                WHEN 'string', 'boolean' THEN
-                  RETURN v::text;
-                ELSE
-                  RETURN 'null';
-              END CASE;
+              IF jsonb_typeof(v) = 'object' THEN
+                RETURN '{' || coalesce((SELECT string_agg(to_json(e.key)::text || ':' || public.audit_canonical(e.value), ',' ORDER BY public.audit_js_key(e.key) COLLATE "C")
+                                        FROM jsonb_each(v) AS e), '') || '}';
+              END IF;
+              RETURN '[' || coalesce((SELECT string_agg(public.audit_canonical(e.value), ',' ORDER BY e.i)
+                                      FROM jsonb_array_elements(v) WITH ORDINALITY AS e(value, i)), '') || ']';
             END $$`);
+        await queryRunner.query(`CREATE FUNCTION audit_canonical(v jsonb) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT CASE pg_catalog.jsonb_typeof(v)
+              WHEN 'object' THEN public.audit_canonical_container(v)
+              WHEN 'array' THEN public.audit_canonical_container(v)
+              WHEN 'string' THEN v::text
+              WHEN 'boolean' THEN v::text
+              -- Most numbers are small integers: those print as themselves.
+              WHEN 'number' THEN CASE WHEN v::numeric = pg_catalog.trunc(v::numeric) AND pg_catalog.abs(v::numeric) < 9007199254740992
+                                      THEN pg_catalog.trunc(v::numeric)::text ELSE public.audit_js_number(v::numeric) END
+              ELSE 'null'
+            END
+          $$`);
         // The chainer. One at a time (a second caller gets 0 at once); the owner's rights, so the app's role needs
         // none on the tables it writes. search_path fixed, pg_temp last and every table qualified: a temporary
         // table of the caller's named audit_log or audit_pending must not stand in for the real one.
@@ -170,11 +170,14 @@ export class AuditChainInDatabase1796036400000 implements MigrationInterface {
             IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kouan_app') THEN
               GRANT INSERT ON "audit_log" TO kouan_app;
               GRANT USAGE, SELECT, UPDATE ON SEQUENCE "audit_pending_id_seq" TO kouan_app;
+              -- Revoking the table's rights drops the column grants too.
+              REVOKE ALL ON "audit_pending" FROM kouan_app;
               GRANT SELECT, INSERT, UPDATE, DELETE ON "audit_pending" TO kouan_app;
             END IF;
           END $$`);
         await queryRunner.query(`DROP FUNCTION audit_chain(int)`);
         await queryRunner.query(`DROP FUNCTION audit_canonical(jsonb)`);
+        await queryRunner.query(`DROP FUNCTION audit_canonical_container(jsonb)`);
         await queryRunner.query(`DROP FUNCTION audit_js_number(numeric)`);
         await queryRunner.query(`DROP FUNCTION audit_js_key(text)`);
         await queryRunner.query(`ALTER TABLE "audit_pending" DROP CONSTRAINT "chk_audit_pending_chainable"`);
