@@ -25,8 +25,12 @@ export class AuditChainInDatabase1796036400000 implements MigrationInterface {
         // JavaScript orders keys by UTF-16 code units, Postgres ("C") by code points: they differ only between
         // U+E000..U+FFFF and the characters past U+FFFF (surrogate pairs, D800..DFFF, sort first in UTF-16). Each
         // of those two kinds gets a two-character prefix that sorts as UTF-16 would; every other key is unchanged.
+        // No backslash in any literal of these functions: a caller's standard_conforming_strings = off would read
+        // it otherwise, in the plans its session keeps.
         await queryRunner.query(`CREATE FUNCTION audit_js_key(k text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-            SELECT pg_catalog.regexp_replace(pg_catalog.regexp_replace(k, '([\\uE000-\\uFFFF])', pg_catalog.chr(57345) || '\\1', 'g'), '([\\U00010000-\\U0010FFFF])', pg_catalog.chr(57344) || '\\1', 'g')
+            SELECT pg_catalog.regexp_replace(
+              pg_catalog.regexp_replace(k, '([' || pg_catalog.chr(57344) || '-' || pg_catalog.chr(65535) || '])', pg_catalog.chr(57345) || pg_catalog.chr(92) || '1', 'g'),
+              '([' || pg_catalog.chr(65536) || '-' || pg_catalog.chr(1114111) || '])', pg_catalog.chr(57344) || pg_catalog.chr(92) || '1', 'g')
           $$`);
         // JSON.stringify(JSON.parse(n)): the double nearest n, printed with the fewest digits that read back as it.
         // Postgres prints doubles that way too (Ryu), but never picks a number exactly half-way to the next double,
@@ -57,7 +61,7 @@ export class AuditChainInDatabase1796036400000 implements MigrationInterface {
               END IF;
               IF f = 0 THEN RETURN '0'; END IF;
               IF f < 0 THEN sign := '-'; f := -f; END IF;
-              m := regexp_match(f::text, '^([0-9]+)(?:\\.([0-9]+))?(?:e([-+][0-9]+))?$');
+              m := regexp_match(f::text, '^([0-9]+)(?:[.]([0-9]+))?(?:e([-+][0-9]+))?$');
               digits := m[1] || coalesce(m[2], '');
               point := length(m[1]) + coalesce(m[3]::int, 0) - (length(digits) - length(ltrim(digits, '0')));
               digits := rtrim(ltrim(digits, '0'), '0');
@@ -68,7 +72,7 @@ export class AuditChainInDatabase1796036400000 implements MigrationInterface {
                   x := round(f::text::numeric / ulp) * ulp;
                   -- The two half-way points; below a power of two the gap is half as wide.
                   FOREACH half IN ARRAY ARRAY[
-                    trunc(x - CASE WHEN get_byte(b, 1) & 15 = 0 AND substr(b, 3) = '\\x000000000000'::bytea THEN ulp / 4 ELSE ulp / 2 END)::text,
+                    trunc(x - CASE WHEN get_byte(b, 1) & 15 = 0 AND substr(b, 3) = decode('000000000000', 'hex') THEN ulp / 4 ELSE ulp / 2 END)::text,
                     trunc(x + ulp / 2)::text] LOOP
                     IF length(rtrim(half, '0')) < length(digits) THEN
                       digits := rtrim(half, '0');
@@ -111,7 +115,7 @@ export class AuditChainInDatabase1796036400000 implements MigrationInterface {
         // none on the tables it writes. search_path fixed, pg_temp last and every table qualified: a temporary
         // table of the caller's named audit_log or audit_pending must not stand in for the real one.
         await queryRunner.query(`CREATE FUNCTION audit_chain(batch int) RETURNS int LANGUAGE plpgsql SECURITY DEFINER
-            SET search_path = pg_catalog, public, pg_temp SET extra_float_digits = 1 AS $$
+            SET search_path = pg_catalog, public, pg_temp SET extra_float_digits = 1 SET standard_conforming_strings = on AS $$
             DECLARE
               head_seq bigint;
               head_hash text;
@@ -131,7 +135,7 @@ export class AuditChainInDatabase1796036400000 implements MigrationInterface {
                 head_seq := head_seq + 1;
                 -- Stored and hashed at millisecond precision, as JavaScript reads it back.
                 at_ms := date_trunc('milliseconds', r.at);
-                next_hash := encode(sha256(convert_to(head_hash || E'\\n'
+                next_hash := encode(sha256(convert_to(head_hash || chr(10)
                   || '{"actor":' || public.audit_canonical(r.actor)
                   || ',"at":"' || to_char(at_ms AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
                   || '","bookingId":' || coalesce(to_json(r.booking_id::text)::text, 'null')
@@ -147,7 +151,9 @@ export class AuditChainInDatabase1796036400000 implements MigrationInterface {
               DELETE FROM public.audit_pending WHERE id = ANY (taken);
               RETURN cardinality(taken);
             END $$`);
-        await queryRunner.query(`REVOKE ALL ON FUNCTION audit_chain(int) FROM PUBLIC`);
+        // Only the app's role runs the chainer; nobody but the owner runs its parts (a session's plans of them, made
+        // under that session's settings, would be reused inside audit_chain).
+        await queryRunner.query(`REVOKE ALL ON FUNCTION audit_chain(int), audit_canonical(jsonb), audit_canonical_container(jsonb), audit_js_number(numeric), audit_js_key(text) FROM PUBLIC`);
         await queryRunner.query(`REVOKE ALL ON "audit_pending", "audit_log" FROM PUBLIC`);
         await queryRunner.query(`REVOKE ALL ON SEQUENCE "audit_pending_id_seq" FROM PUBLIC`);
         // As in AppRole: without kouan_app (a migrating role that may not create roles) an administrator runs these.

@@ -202,6 +202,24 @@ describe('audit trail: the app\'s login can only append', () => {
     expect(await verify()).toMatchObject({ ok: true, headSeq: head + 1 });
   });
 
+  it('its session settings do not change what the chainer hashes', async () => {
+    // In a session of its own (the settings, and the plans made under them, last as long as it does).
+    const odd = new Client({ connectionString: api.dbUrl });
+    await odd.connect();
+    try {
+      for (const set of ['standard_conforming_strings = off', 'extra_float_digits = -15', `"TimeZone" = 'Pacific/Chatham'`, `"DateStyle" = 'SQL, DMY'`,
+        'bytea_output = escape', `lc_numeric = 'C'`]) await odd.query(`SET ${set}`);
+      const head = await logCount();
+      for (const text of AWKWARD) await odd.query(`INSERT INTO audit_pending (type, port_code, data) VALUES ('test.settings', NULL, $1)`, [text]);
+      expect((await odd.query('SELECT audit_chain(100) AS n')).rows[0].n).toBe(AWKWARD.length);
+      expect(await verify()).toMatchObject({ ok: true, headSeq: head + AWKWARD.length });
+      // The helpers are the chainer's: the app's login cannot call them to plan them under its settings first.
+      await expect(odd.query(`SELECT audit_canonical('{}')`)).rejects.toThrow(/permission denied for function audit_canonical/);
+    } finally {
+      await odd.end();
+    }
+  });
+
   it('only the app\'s role may run the chainer, and only with a sane batch', async () => {
     const other = `kouan_other_${randomBytes(5).toString('hex')}`;
     await admin((c) => c.query(`CREATE ROLE ${other} LOGIN`));
