@@ -69,7 +69,7 @@ describe('npm start', () => {
     const { body } = await request(url).post(`${API}/auth/login`).send({ email: 'admin@kouan.local', password: 'admin-password' }).expect(200);
     const lanes = (await request(url).get(`${API}/ports/MOHAN`).expect(200)).body.lanes as Array<{ id: string }>;
     await request(url).post(`${API}/ports/MOHAN/lanes/${lanes[0].id}/status`).set(bearer(body.accessToken)).send({ status: 'paused' }).expect(200);
-    // The worker (as kouan_api) chains it: INSERT on audit_log is what the app's role holds.
+    // The worker (as kouan_api) has it chained: EXECUTE on audit_chain is what the app's role holds, not INSERT on audit_log.
     const owner = new Client({ connectionString: ownerUrl });
     await owner.connect();
     try {

@@ -35,7 +35,7 @@ export default async function globalSetup(): Promise<void> {
   const ds = await new DataSource(dataSourceOptions({ databaseUrl: url, dbPoolSize: 2 })).initialize();
   try {
     await new PortSeedService(ds, new PortsRepository()).seed();
-    await new ParkingService(ds, new AuditService(ds, new AuditRepository(ds))).seed();
+    await new ParkingService(ds, new AuditService(new AuditRepository(ds))).seed();
   } finally {
     await ds.destroy();
   }

@@ -12,18 +12,14 @@ export interface AuditRecord {
   data: Record<string, unknown>;
 }
 
-export interface PendingRow {
-  id: string;
+interface LogRow {
+  seq: string;
   at: Date;
   type: string;
   actor: Record<string, string> | null;
   port_code: string | null;
   booking_id: string | null;
   data: Record<string, unknown>;
-}
-
-interface LogRow extends Omit<PendingRow, 'id'> {
-  seq: string;
   prev_hash: string;
   hash: string;
 }
@@ -38,9 +34,6 @@ export interface AuditFilter {
 }
 
 const COLUMNS = 'seq, at, type, actor, port_code, booking_id, data, prev_hash, hash';
-
-/** One chainer at a time across every worker: the chain has one writer. */
-const CHAIN_LOCK = "hashtext('kouan:audit-chain')";
 
 export const toStored = (r: LogRow): StoredRow & { seqText: string } => ({
   seq: Number(r.seq), seqText: r.seq, at: r.at.getTime(), type: r.type, actor: r.actor, portCode: r.port_code, bookingId: r.booking_id,
@@ -65,37 +58,14 @@ export class AuditRepository {
     await em.query(`INSERT INTO audit_pending (at, type, actor, port_code, booking_id, data) SELECT at, type, actor, port_code, booking_id, data FROM (${select}) r`, params);
   }
 
-  /** The chain's lock for this transaction, if no other chainer holds it (false: it does, try later). */
-  async lockChain(em: EntityManager): Promise<boolean> {
-    const locked = await one<{ ok: boolean }>(em, `SELECT pg_try_advisory_xact_lock(${CHAIN_LOCK}) AS ok`);
-    return locked?.ok === true;
-  }
-
-  /** Takes the oldest pending entries out, locked for this transaction (their chaining commits with it). */
-  async drain(em: EntityManager, limit: number): Promise<PendingRow[]> {
-    const taken = await rows<PendingRow>(
-      em,
-      `DELETE FROM audit_pending WHERE id IN (SELECT id FROM audit_pending ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING id, at, type, actor, port_code, booking_id, data`,
-      [limit],
-    );
-    return taken.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
-  }
-
-  head(em: EntityManager): Promise<{ seq: string; hash: string } | undefined> {
-    return one(em, 'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
-  }
-
-  async append(em: EntityManager, chained: StoredRow[]): Promise<void> {
-    await em.query(
-      `INSERT INTO audit_log (${COLUMNS})
-       SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::varchar[], $4::jsonb[], $5::varchar[], $6::uuid[], $7::jsonb[], $8::char(64)[], $9::char(64)[])`,
-      [
-        chained.map((r) => r.seq), chained.map((r) => new Date(r.at)), chained.map((r) => r.type),
-        chained.map((r) => (r.actor ? JSON.stringify(r.actor) : null)), chained.map((r) => r.portCode), chained.map((r) => r.bookingId),
-        chained.map((r) => JSON.stringify(r.data)), chained.map((r) => r.prevHash), chained.map((r) => r.hash),
-      ],
-    );
+  /**
+   * Appends up to `batch` of the oldest pending entries to the chain: the database function audit_chain does it
+   * under the chain's lock, as the tables' owner (migration AuditChainInDatabase). 0 when another chainer holds
+   * the lock or nothing is pending.
+   */
+  async chain(batch: number): Promise<number> {
+    const done = await one<{ n: number }>(this.ds, 'SELECT audit_chain($1) AS n', [batch]);
+    return done?.n ?? 0;
   }
 
   /** Rows of the chain after `afterSeq`, in order: what verify walks. */

@@ -1,27 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { inTransaction, page } from '@kouan/common';
-import { ChainVerifier, chainHash, GENESIS, StoredRow } from './audit-chain';
+import { EntityManager } from 'typeorm';
+import { page } from '@kouan/common';
+import { ChainVerifier, GENESIS } from './audit-chain';
 import { AuditRecord, AuditRepository } from './audit.repository';
 import type { AuditEntryDto, AuditQueryDto, AuditVerifyDto } from './dto/audit.dto';
 
-/** Entries chained per transaction: a burst goes in few of them, each well under a second. */
+/** Entries chained per call (one transaction): a burst goes in few of them, each well under a second. */
 const CHAIN_BATCH = 1000;
 /** Rows verify reads per query. */
 const VERIFY_PAGE = 5000;
 
 /**
  * The tamper-evident audit trail (docs/audit.md): who did what to which booking or port setting, when, before and
- * after. Writers queue entries in their own transaction (`record`); the worker chains them (`chain`); regulators
- * and port admins read and verify.
+ * after. Writers queue entries in their own transaction (`record`); the worker has the database chain them
+ * (`chain`); regulators and port admins read and verify.
  */
 @Injectable()
 export class AuditService {
-  constructor(
-    @InjectDataSource() private readonly ds: DataSource,
-    private readonly repo: AuditRepository,
-  ) {}
+  constructor(private readonly repo: AuditRepository) {}
 
   /** Records a staff action with the transaction that makes it (actor: the request's, from kouan_actor()). */
   record(em: EntityManager, entry: AuditRecord): Promise<void> {
@@ -34,28 +30,12 @@ export class AuditService {
   }
 
   /**
-   * Appends the oldest pending entries to the chain, in one transaction under the chain's lock: each gets the next
-   * seq and the hash of the one before. Returns how many it chained (0 when another chainer holds the lock).
+   * Appends the oldest pending entries to the chain, each with the next seq and the hash of the one before (in the
+   * database, which the app's role cannot write the chain in). Returns how many it chained (0 when another chainer
+   * holds the lock).
    */
-  async chain(): Promise<number> {
-    return inTransaction(this.ds, async (em) => {
-      if (!(await this.repo.lockChain(em))) return 0;
-      const pending = await this.repo.drain(em, CHAIN_BATCH);
-      if (!pending.length) return 0;
-      const head = await this.repo.head(em);
-      let seq = head ? Number(head.seq) : 0;
-      let prevHash = head?.hash ?? GENESIS;
-      const chained: StoredRow[] = pending.map((p) => {
-        seq += 1;
-        const row = { seq, at: p.at.getTime(), type: p.type, actor: p.actor, portCode: p.port_code, bookingId: p.booking_id, data: p.data };
-        const hash = chainHash(prevHash, row);
-        const stored = { ...row, prevHash, hash };
-        prevHash = hash;
-        return stored;
-      });
-      await this.repo.append(em, chained);
-      return chained.length;
-    });
+  chain(): Promise<number> {
+    return this.repo.chain(CHAIN_BATCH);
   }
 
   async list(q: AuditQueryDto): Promise<AuditEntryDto[]> {

@@ -1,6 +1,9 @@
 import { Client, escapeIdentifier, escapeLiteral } from 'pg';
 
-/** The role migration AppRole grants the app's rights to: every table, but only SELECT and INSERT on audit_log. */
+/**
+ * The role migrations AppRole and AuditChainInDatabase grant the app's rights to: every table, but only append to
+ * and read the audit trail.
+ */
 export const APP_ROLE = 'kouan_app';
 
 /**
