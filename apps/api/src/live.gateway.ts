@@ -22,6 +22,8 @@ const PORT_CODE = /^[A-Z0-9-]{2,32}$/;
  */
 const SUBSCRIBES_PER_MINUTE = 60;
 
+const REISSUED = 'the firm issued a new driver code; sign in with it';
+
 /** setTimeout's ceiling (about 24.8 days); a token living longer is checked again when this fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -74,7 +76,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       await socket.join(rooms.booking(p.bookingId));
       // A new code committed between the handshake's check and the join was announced before this socket was in
       // the room: ask again now that any later announcement will reach it.
-      if (!(await this.sessions.current(p).catch(() => true))) return this.endSession(socket, 'the firm issued a new driver code; sign in with it');
+      if (!(await this.sessions.current(p).catch(() => true))) return this.endSession(socket, REISSUED);
       // A reconnecting driver gets its current state at once, not at the next change.
       try {
         const { portCode: _port, direction: _direction, ...update } = await this.reader.bookingUpdate(p.bookingId);
@@ -117,7 +119,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     for (const id of this.nsp.adapter.rooms.get(rooms.booking(bookingId)) ?? []) {
       const socket = this.nsp.sockets.get(id) as LiveSocket | undefined;
       const p = socket?.data.principal;
-      if (socket && p?.role === 'driver' && (p.codeVersion ?? 0) < codeVersion) this.endSession(socket, 'the firm issued a new driver code; sign in with it');
+      if (socket && p?.role === 'driver' && (p.codeVersion ?? 0) < codeVersion) this.endSession(socket, REISSUED);
     }
   }
 

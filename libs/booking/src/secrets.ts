@@ -5,9 +5,9 @@ import ipaddr from 'ipaddr.js';
  * Driver codes are six digits, so a slow password hash adds little against offline guessing while costing
  * ~50 ms of CPU per booking; a keyed HMAC (the key never leaves the server) makes a stolen table useless and
  * keeps booking cheap. Online guessing is bounded per reference at POST /driver/session: at most
- * DRIVER_CODE_PER_HOUR attempts an hour from one client address (so a guesser elsewhere cannot lock the driver's
- * phone out), and DRIVER_CODE_LOCK_AFTER wrong codes in all from every address together until the firm issues a
- * new code (a guess spread over many addresses: 1 in 33,000 of the code space per code).
+ * DRIVER_CODE_PER_HOUR wrong codes an hour from one client address (so a guesser elsewhere cannot hold the
+ * driver's phone back), and DRIVER_CODE_LOCK_AFTER wrong codes in all from every address together until the firm
+ * issues a new code (a guess spread over many addresses: 1 in 33,000 of the code space per code).
  */
 export const DRIVER_CODE_PER_HOUR = 10;
 export const DRIVER_CODE_LOCK_AFTER = 30;
