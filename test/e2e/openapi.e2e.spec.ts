@@ -464,12 +464,15 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(403, 'post', `${API}/driver/session/refresh`, { token: firm.dispatcherToken });
     const reissued = await expectStatus(200, 'post', `${API}/bookings/${t.bookingId}/driver-code`, { token: firm.dispatcherToken });
     await expectStatus(401, 'post', `${API}/driver/session`, { body: { reference: t.reference, driverCode: t.driverCode } });
+    // The reissue ended the old code's session; the new code opens one.
+    await expectStatus(401, 'post', `${API}/driver/session/refresh`, { token: driver });
+    const renewed = await driverToken({ ...t, driverCode: reissued.body.driverCode });
     await expectStatus(404, 'post', `${API}/bookings/${randomUUID()}/driver-code`, { token: firm.dispatcherToken });
     await expectStatus(400, 'post', `${API}/bookings/nope/driver-code`, { token: firm.dispatcherToken });
     await expectStatus(403, 'post', `${API}/bookings/${t.bookingId}/driver-code`, { token: staff });
     await expectStatus(200, 'post', `${API}/bookings/${t.bookingId}/cancel`, { token: firm.dispatcherToken });
     await expectStatus(410, 'post', `${API}/driver/session`, { body: { reference: t.reference, driverCode: reissued.body.driverCode } }, 'booking_closed');
-    await expectStatus(410, 'post', `${API}/driver/session/refresh`, { token: driver }, 'booking_closed');
+    await expectStatus(410, 'post', `${API}/driver/session/refresh`, { token: renewed }, 'booking_closed');
     await expectStatus(410, 'post', `${API}/bookings/${t.bookingId}/driver-code`, { token: firm.dispatcherToken }, 'booking_closed');
 
     await expectStatus(422, 'get', `${API}/ports/${PORT}/slots`, { query: { date: '0002-12-31' } }, 'date_out_of_range');

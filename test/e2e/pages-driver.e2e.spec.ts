@@ -26,7 +26,7 @@ describe('driver page (browser)', () => {
     browser = await launchChromium();
     api = await startApi();
     await putSchedule(api, PORT, { openFrom: '00:00', openTo: '24:00', capacity: { export: 20, import: 20 }, firmQuotaPercent: 100 });
-    firm = await createFirm(api, 'Lao Driver Freight', 3);
+    firm = await createFirm(api, 'Lao Driver Freight', 4);
     staff = await portStaffToken(api, PORT);
     lane = await laneOf(api, PORT);
   });
@@ -115,6 +115,22 @@ describe('driver page (browser)', () => {
     expect(await page.locator('#instructions').isVisible()).toBe(false);
     expect(await page.locator('body').innerText()).not.toContain('export-1');
     expect(errors).toEqual([]);
+  });
+
+  it('a code the firm issued anew signs the phone out at once, and the new code signs it in again', async () => {
+    const b = await book(3, 1);
+    const { page, errors } = await open(api.url);
+    await logIn(page, b);
+    await page.locator('#bookedBox').waitFor(WAIT);
+
+    const fresh = await api.http.post(`${API}/bookings/${b.id}/driver-code`).set(bearer(firm.dispatcherToken)).expect(200);
+    await page.locator('#login:not([hidden])').waitFor(WAIT);
+    expect(await page.locator('#loginMsg').innerText()).toBe('ເລກການຈອງ ຫຼື ລະຫັດບໍ່ຖືກ');
+    expect(await page.locator('#state').isVisible()).toBe(false);
+
+    await logIn(page, { reference: b.reference, code: fresh.body.driverCode });
+    await page.locator('#bookedBox').waitFor(WAIT);
+    expect(errors.filter((e) => !/401/.test(e))).toEqual([]);
   });
 
   it('shows its first content within 3 s of the HTML on slow 3G (400 ms round trips, 500 kbit/s)', async () => {

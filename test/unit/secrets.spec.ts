@@ -1,5 +1,5 @@
 import {
-  canonicalHash, driverCodeMatches, hashDriverCode, newDriverCode, referenceSuffix, seal, unseal,
+  addressKey, canonicalHash, driverCodeMatches, hashDriverCode, newDriverCode, referenceSuffix, seal, unseal,
 } from '@kouan/booking/secrets';
 
 const SECRET = 'a-server-secret-of-at-least-32-characters';
@@ -19,18 +19,38 @@ describe('driver codes', () => {
     expect(hash).not.toContain('012345');
     expect(hashDriverCode(SECRET, REF, '012345')).toBe(hash);
 
-    expect(driverCodeMatches(SECRET, REF, '012345', hash)).toBe(true);
-    expect(driverCodeMatches(SECRET, REF, '012346', hash)).toBe(false);
-    expect(driverCodeMatches(SECRET, REF, '12345', hash)).toBe(false);
-    expect(driverCodeMatches(SECRET, 'MOHAN-20261129-7K3G', '012345', hash)).toBe(false);
-    expect(driverCodeMatches(OTHER_SECRET, REF, '012345', hash)).toBe(false);
+    expect(driverCodeMatches(SECRET, { id: REF, hash }, '012345')).toBe(true);
+    expect(driverCodeMatches(SECRET, { id: REF, hash }, '012346')).toBe(false);
+    expect(driverCodeMatches(SECRET, { id: REF, hash }, '12345')).toBe(false);
+    expect(driverCodeMatches(SECRET, { id: 'MOHAN-20261129-7K3G', hash }, '012345')).toBe(false);
+    expect(driverCodeMatches(OTHER_SECRET, { id: REF, hash }, '012345')).toBe(false);
   });
 
   it('does not match (or throw on) a damaged stored hash', () => {
     const hash = hashDriverCode(SECRET, REF, '012345');
-    expect(driverCodeMatches(SECRET, REF, '012345', hash.slice(0, 62))).toBe(false);
-    expect(driverCodeMatches(SECRET, REF, '012345', '')).toBe(false);
-    expect(driverCodeMatches(SECRET, REF, '012345', 'zz'.repeat(32))).toBe(false);
+    expect(driverCodeMatches(SECRET, { id: REF, hash: hash.slice(0, 62) }, '012345')).toBe(false);
+    expect(driverCodeMatches(SECRET, { id: REF, hash: '' }, '012345')).toBe(false);
+    expect(driverCodeMatches(SECRET, { id: REF, hash: 'zz'.repeat(32) }, '012345')).toBe(false);
+  });
+
+  it('never match without a booking (an unknown reference), whatever the code', () => {
+    for (const code of ['000000', '012345', '999999']) expect(driverCodeMatches(SECRET, undefined, code)).toBe(false);
+  });
+});
+
+describe('addressKey', () => {
+  it('is one key per IPv4 address, the same written as IPv4-mapped IPv6, and never the address itself', () => {
+    const key = addressKey(SECRET, '203.0.113.7');
+    expect(key).not.toContain('203.0.113.7');
+    expect(addressKey(SECRET, '::ffff:203.0.113.7')).toBe(key);
+    expect(addressKey(SECRET, '203.0.113.8')).not.toBe(key);
+    expect(addressKey(OTHER_SECRET, '203.0.113.7')).not.toBe(key);
+  });
+
+  it('is one key per IPv6 /64, however the address is written', () => {
+    const key = addressKey(SECRET, '2001:db8:1:2::1');
+    expect(addressKey(SECRET, '2001:0db8:0001:0002:ffff:eeee:dddd:cccc')).toBe(key);
+    expect(addressKey(SECRET, '2001:db8:1:3::1')).not.toBe(key);
   });
 });
 

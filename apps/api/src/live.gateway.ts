@@ -3,11 +3,11 @@ import { Logger } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { InjectThrottlerStorage, ThrottlerStorage } from '@nestjs/throttler';
 import type { Namespace, Socket } from 'socket.io';
-import { Principal, TokenService } from '@kouan/auth';
+import { Principal, SessionChecks, TokenService } from '@kouan/auth';
 import { clientAddress } from '@kouan/common';
 import { Applied, LiveQueue, QueueReadService } from '@kouan/queue';
 import {
-  boardDelta, boardView, bookingUpdate, LIVE_NAMESPACE, QUEUE_DELTA_EVENT, QueueDelta, QueueTruck, rooms, ServerToClientEvents, staffDelta,
+  boardDelta, boardView, bookingUpdate, DRIVER_SESSIONS_ENDED_EVENT, DriverSessionsEnded, LIVE_NAMESPACE, QUEUE_DELTA_EVENT, QueueDelta, QueueTruck, rooms, ServerToClientEvents, staffDelta,
   staffView,
 } from '@kouan/realtime';
 import { LiveQueues } from './live-queues';
@@ -21,6 +21,8 @@ const PORT_CODE = /^[A-Z0-9-]{2,32}$/;
  * must not turn into a loop of them. A board subscribes once per connection; 60 leaves room for a post's boards.
  */
 const SUBSCRIBES_PER_MINUTE = 60;
+
+const REISSUED = 'the firm issued a new driver code; sign in with it';
 
 /** setTimeout's ceiling (about 24.8 days); a token living longer is checked again when this fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -40,6 +42,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   constructor(
     private readonly tokens: TokenService,
+    private readonly sessions: SessionChecks,
     private readonly reader: QueueReadService,
     private readonly queues: LiveQueues,
     @InjectThrottlerStorage() private readonly throttle: ThrottlerStorage,
@@ -51,11 +54,18 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       if (token === undefined || token === null || token === '') return next();
       const principal = typeof token === 'string' ? this.tokens.verify(token) : null;
       if (!principal) return next(new Error('unauthorized: invalid or expired token'));
-      (socket as LiveSocket).data.principal = principal;
-      next();
+      this.sessions.current(principal).then((current) => {
+        if (!current) return next(new Error('unauthorized: this session has ended'));
+        (socket as LiveSocket).data.principal = principal;
+        next();
+      }, (e: unknown) => {
+        this.logger.warn({ err: e }, 'could not check a connecting session');
+        next(new Error('unavailable: try again'));
+      });
     });
     this.queues.onChange((queue, change, kind) => this.fanOut(queue, change, kind));
     nsp.on(QUEUE_DELTA_EVENT, (delta: QueueDelta) => this.queues.receive(delta));
+    nsp.on(DRIVER_SESSIONS_ENDED_EVENT, (ended: DriverSessionsEnded) => this.endDriverSessions(ended));
   }
 
   async handleConnection(socket: LiveSocket): Promise<void> {
@@ -64,6 +74,9 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     if (p.expiresAt !== undefined) this.endAtExpiry(socket, p.expiresAt);
     if (p.role === 'driver' && p.bookingId) {
       await socket.join(rooms.booking(p.bookingId));
+      // A new code committed between the handshake's check and the join was announced before this socket was in
+      // the room: ask again now that any later announcement will reach it.
+      if (!(await this.sessions.current(p).catch(() => true))) return this.endSession(socket, REISSUED);
       // A reconnecting driver gets its current state at once, not at the next change.
       try {
         const { portCode: _port, direction: _direction, ...update } = await this.reader.bookingUpdate(p.bookingId);
@@ -98,10 +111,22 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       socket.data.expiry = setTimeout(() => this.endAtExpiry(socket, expiresAt), MAX_TIMER_MS);
       return;
     }
-    socket.data.expiry = setTimeout(() => {
-      socket.emit('session:expired', { expiredAt: new Date(expiresAt).toISOString(), message: 'your session has expired; sign in again' });
-      socket.disconnect(true);
-    }, Math.max(0, left));
+    socket.data.expiry = setTimeout(() => this.endSession(socket, 'your session has expired; sign in again', expiresAt), Math.max(0, left));
+  }
+
+  /** This process's sockets of the booking whose token is of an earlier driver code. */
+  private endDriverSessions({ bookingId, codeVersion }: DriverSessionsEnded): void {
+    for (const id of this.nsp.adapter.rooms.get(rooms.booking(bookingId)) ?? []) {
+      const socket = this.nsp.sockets.get(id) as LiveSocket | undefined;
+      const p = socket?.data.principal;
+      if (socket && p?.role === 'driver' && (p.codeVersion ?? 0) < codeVersion) this.endSession(socket, REISSUED);
+    }
+  }
+
+  private endSession(socket: LiveSocket, message: string, at = Date.now()): void {
+    clearTimeout(socket.data.expiry);
+    socket.emit('session:expired', { expiredAt: new Date(at).toISOString(), message });
+    socket.disconnect(true);
   }
 
   /** `subscribe` {port, direction}: the public board of that port and direction, starting with its current state. */

@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { PUBLIC_KEY, ROLES_KEY } from './decorators';
 import type { Role } from './entities/user.entity';
 import type { Principal } from './principal';
+import { SessionChecks } from './session-checks';
 import { TokenService } from './token.service';
 
 export const bearerToken = (header: string | undefined): string | undefined => {
@@ -24,7 +25,11 @@ const NARROW_ROLES: readonly Role[] = ['regulator', 'yard_staff'];
  * middleware, which guards do not reach) answer the same way.
  */
 export function authorize(tokens: TokenService, token: string | undefined, roles?: readonly Role[]): Principal {
-  const principal = tokens.verify(token);
+  return permit(tokens.verify(token), roles);
+}
+
+/** `authorize` for a token already verified (null: missing, invalid, expired or ended). */
+export function permit(principal: Principal | null, roles?: readonly Role[]): Principal {
   if (!principal) throw new UnauthorizedException('missing, invalid or expired access token');
   if (roles ? !roles.includes(principal.role) : NARROW_ROLES.includes(principal.role)) {
     throw new ForbiddenException(`role ${principal.role} may not do this`);
@@ -33,23 +38,25 @@ export function authorize(tokens: TokenService, token: string | undefined, roles
 }
 
 /**
- * Global guard: a valid token (401) and then an allowed role (403), in that order and before any body or
- * query is validated; scope (404) is each service's job.
+ * Global guard: a valid token whose session still stands (401) and then an allowed role (403), in that order
+ * and before any body or query is validated; scope (404) is each service's job.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
+    private readonly sessions: SessionChecks,
   ) {}
 
-  canActivate(ctx: ExecutionContext): boolean {
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (ctx.getType() !== 'http') return true;
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = ctx.switchToHttp().getRequest<Request & { principal?: Principal }>();
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    req.principal = authorize(this.tokens, bearerToken(req.headers.authorization), roles);
+    const verified = this.tokens.verify(bearerToken(req.headers.authorization));
+    req.principal = permit(verified && (await this.sessions.current(verified)) ? verified : null, roles);
     return true;
   }
 }

@@ -15,6 +15,7 @@ import { RegulatorsController } from './regulators.controller';
 import { User } from './entities/user.entity';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 import { FAIL_CLOSED, KouanThrottlerGuard, throttlers } from './throttling';
+import { SessionChecks } from './session-checks';
 import { TokenService } from './token.service';
 import { UsersService } from './users.service';
 
@@ -43,11 +44,11 @@ import { UsersService } from './users.service';
   controllers: [AuthController, RegulatorsController],
   // Guards run in this order: token and role (401, 403), then rate limits (429).
   providers: [
-    AuthService, TokenService, UsersService,
+    AuthService, TokenService, UsersService, SessionChecks,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: KouanThrottlerGuard },
     { provide: APP_INTERCEPTOR, useClass: ActorInterceptor },
   ],
-  exports: [TokenService, UsersService, ThrottlerModule],
+  exports: [TokenService, UsersService, SessionChecks, ThrottlerModule],
 })
 export class AuthModule {}

@@ -11,6 +11,8 @@ export interface Principal {
   bookingId?: string;
   /** When the token proving it expires (ms since the epoch); set on verified principals. */
   expiresAt?: number;
+  /** A driver's: the booking's driver-code version the token was signed under (a new code ends older sessions). */
+  codeVersion?: number;
 }
 
 export const isFirmUser = (p: Principal) => p.role === 'firm_admin' || p.role === 'dispatcher';

@@ -9,6 +9,8 @@ interface Claims {
   role: Role;
   firm?: string;
   port?: string;
+  /** Principal.codeVersion (drivers). */
+  cv?: number;
   exp?: number;
 }
 
@@ -22,7 +24,7 @@ export class TokenService {
 
   /** With `expiresAt`, the token expires then (rounded up to the second) rather than after the role's TTL. */
   sign(p: Principal, expiresAt?: Date): string {
-    const claims: Claims = { sub: p.sub, role: p.role, firm: p.firmId, port: p.portCode };
+    const claims: Claims = { sub: p.sub, role: p.role, firm: p.firmId, port: p.portCode, cv: p.codeVersion };
     if (expiresAt) return this.jwt.sign({ ...claims, exp: Math.ceil(expiresAt.getTime() / 1000) });
     const ttl = p.role === 'driver' ? this.config.env.driverJwtTtlSeconds : this.config.env.jwtTtlSeconds;
     return this.jwt.sign(claims, { expiresIn: ttl });
@@ -44,6 +46,7 @@ export class TokenService {
         portCode: c.port,
         bookingId: c.role === 'driver' ? c.sub : undefined,
         expiresAt: c.exp * 1000,
+        codeVersion: typeof c.cv === 'number' ? c.cv : undefined,
       };
     } catch {
       return null;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Ip, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, LoginAttempt, Principal, Public, Roles } from '@kouan/auth';
 import { ApiErrors } from '@kouan/common';
@@ -108,7 +108,10 @@ export class BookingsController {
   @Post(':id/driver-code')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @ApiOkResponse({ type: DriverCodeDto, description: 'a new driver code; the old one stops working and unlocks the reference' })
+  @ApiOkResponse({
+    type: DriverCodeDto,
+    description: "a new driver code; the old one stops working, the reference's wrong-code counts start again, and the sessions opened with the old code end",
+  })
   @ApiErrors(400, 401, 403, { 404: 'no such booking in your firm' }, { 410: 'booking_closed: the booking is cancelled, completed or no_show' })
   reissueDriverCode(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<DriverCodeDto> {
     return this.sessions.reissue(p, id);
@@ -126,13 +129,13 @@ export class DriverSessionController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: DriverSessionTokenDto })
-  @ApiErrors(400, { 401: 'wrong reference or driver code (each wrong code counts)' }, {
+  @ApiErrors(400, { 401: 'wrong reference or driver code (each wrong code counts; an unknown reference answers as a known one)' }, {
     410: 'booking_closed: the booking is cancelled, completed or no_show',
-  }, 413, { 423: 'locked: 30 wrong codes; the firm must issue a new code' }, {
-    429: 'too_many_requests: 10 wrong codes for this reference within the hour (also with the right code), or too many sign-ins from this address',
+  }, 413, { 423: 'locked: 30 wrong codes for this reference from all addresses; the firm must issue a new code' }, {
+    429: 'too_many_requests: 10 wrong codes for this reference from this address within the hour (also with the right code), or too many sign-ins from this address',
   }, { 503: 'unavailable: the rate limiter (Redis) cannot be reached' })
-  open(@Body() dto: DriverSessionDto): Promise<DriverSessionTokenDto> {
-    return this.sessions.open(dto);
+  open(@Body() dto: DriverSessionDto, @Ip() address: string): Promise<DriverSessionTokenDto> {
+    return this.sessions.open(dto, address);
   }
 
   @Post('session/refresh')
@@ -141,7 +144,7 @@ export class DriverSessionController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: DriverSessionTokenDto })
-  @ApiErrors({ 401: 'missing, invalid or expired driver token' }, 403, { 410: 'booking_closed: the booking is cancelled, completed or no_show' })
+  @ApiErrors({ 401: 'missing, invalid or expired driver token, or one of a code the firm has since replaced' }, 403, { 410: 'booking_closed: the booking is cancelled, completed or no_show' })
   refresh(@CurrentPrincipal() p: Principal): Promise<DriverSessionTokenDto> {
     return this.sessions.refresh(p);
   }

@@ -1,13 +1,30 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
 
 /**
  * Driver codes are six digits, so a slow password hash adds little against offline guessing while costing
  * ~50 ms of CPU per booking; a keyed HMAC (the key never leaves the server) makes a stolen table useless and
  * keeps booking cheap. Online guessing is bounded per reference at POST /driver/session: at most
- * DRIVER_CODE_PER_HOUR wrong codes an hour and DRIVER_CODE_LOCK_AFTER in all (1 in 33,000 of the code space).
+ * DRIVER_CODE_PER_HOUR wrong codes an hour from one client address (so a guesser elsewhere cannot hold the
+ * driver's phone back), and DRIVER_CODE_LOCK_AFTER wrong codes in all from every address together until the firm
+ * issues a new code (a guess spread over many addresses: 1 in 33,000 of the code space per code).
  */
 export const DRIVER_CODE_PER_HOUR = 10;
 export const DRIVER_CODE_LOCK_AFTER = 30;
+
+/**
+ * Who a wrong code is counted against, besides its reference: an IPv4 address, or the /64 of an IPv6 one (a
+ * phone or a home gets a whole /64, so counting single IPv6 addresses would hand a guesser 2^64 allowances).
+ * Keyed like the code hashes, so the table holds no client addresses.
+ */
+export function addressKey(secret: string, address: string): string {
+  let group = address;
+  if (ipaddr.isValid(address)) {
+    const ip = ipaddr.process(address);
+    group = ip.kind() === 'ipv6' ? `${Buffer.from(ip.toByteArray().slice(0, 8)).toString('hex')}/64` : ip.toString();
+  }
+  return createHmac('sha256', secret).update(`driver-code-address:${group}`).digest('base64url');
+}
 
 export const newDriverCode = (): string => String(randomInt(0, 1_000_000)).padStart(6, '0');
 
@@ -15,11 +32,18 @@ export const newDriverCode = (): string => String(randomInt(0, 1_000_000)).padSt
 export const hashDriverCode = (secret: string, bookingId: string, code: string): string =>
   createHmac('sha256', secret).update(`driver-code:${bookingId}:${code}`).digest('hex');
 
-export function driverCodeMatches(secret: string, bookingId: string, code: string, hash: string): boolean {
-  const expected = Buffer.from(hashDriverCode(secret, bookingId, code), 'hex');
-  const stored = Buffer.from(hash, 'hex');
-  return stored.length === expected.length && timingSafeEqual(stored, expected);
+/**
+ * Whether `code` is the booking's. Without a booking (an unknown reference) it does the same work against a
+ * hash nothing matches, so the answer takes as long as a wrong code for a real booking.
+ */
+export function driverCodeMatches(secret: string, booking: { id: string; hash: string } | undefined, code: string): boolean {
+  const expected = Buffer.from(hashDriverCode(secret, booking?.id ?? NO_BOOKING, code), 'hex');
+  const stored = Buffer.from(booking?.hash ?? NO_HASH, 'hex');
+  return stored.length === expected.length && timingSafeEqual(stored, expected) && booking !== undefined;
 }
+
+const NO_BOOKING = '00000000-0000-0000-0000-000000000000';
+const NO_HASH = '0'.repeat(64);
 
 const sealKey = (secret: string) => createHash('sha256').update(`idempotency-seal:${secret}`).digest();
 

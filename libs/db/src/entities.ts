@@ -1,6 +1,7 @@
 import { AuditEntry, AuditPending } from '@kouan/audit/entities/audit.entities';
 import { User } from '@kouan/auth/entities/user.entity';
 import { BookingEvent } from '@kouan/booking/entities/booking-event.entity';
+import { DriverCodeAddressGuesses, DriverCodeGuesses } from '@kouan/booking/entities/driver-code-guess.entity';
 import { Booking } from '@kouan/booking/entities/booking.entity';
 import { IdempotencyKey } from '@kouan/booking/entities/idempotency-key.entity';
 import { Driver } from '@kouan/firms/entities/driver.entity';
@@ -18,5 +19,5 @@ import { Schedule } from '@kouan/ports/entities/schedule.entity';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '@kouan/webhooks/entities/webhook.entities';
 import { Slot, SlotFirmUsage } from '@kouan/ports/entities/slot.entity';
 
-export const ENTITIES = [Port, Lane, LaneStatusChange, Schedule, Slot, SlotFirmUsage, Firm, Vehicle, Driver, User, Booking, BookingEvent, IdempotencyKey, ParkingArea,
+export const ENTITIES = [Port, Lane, LaneStatusChange, Schedule, Slot, SlotFirmUsage, Firm, Vehicle, Driver, User, Booking, BookingEvent, IdempotencyKey, DriverCodeGuesses, DriverCodeAddressGuesses, ParkingArea,
   QueueState, QueueCount, WebhookEndpoint, WebhookDelivery, WebhookAttempt, Notification, PortFeeSchedule, AuditPending, AuditEntry];

@@ -259,3 +259,15 @@ export interface QueueDelta extends QueueAtVersion {
 
 /** Server-to-server event name (socket.io serverSideEmit). */
 export const QUEUE_DELTA_EVENT = 'kouan:queue-delta';
+
+/**
+ * Server-to-server: the firm issued a new driver code, so every API process ends its sockets of that booking
+ * whose token is of an earlier code (`session:expired`, then disconnect).
+ */
+export const DRIVER_SESSIONS_ENDED_EVENT = 'kouan:driver-sessions-ended';
+
+export interface DriverSessionsEnded {
+  bookingId: string;
+  /** The new code's version: tokens signed under a lower one are ended. */
+  codeVersion: number;
+}

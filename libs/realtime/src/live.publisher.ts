@@ -5,7 +5,7 @@ import { Counter } from 'prom-client';
 import { AppConfig } from '@kouan/config';
 import { createRedis, droppingPublisher, FAIL_FAST, readyWithin, warnGate } from '@kouan/db/redis-client';
 import {
-  BookingUpdate, DeclarationUpdate, LIVE_NAMESPACE, LaneUpdate, QUEUE_DELTA_EVENT, QueueDelta, rooms, ServerToClientEvents, SlotsUpdate,
+  BookingUpdate, DeclarationUpdate, DRIVER_SESSIONS_ENDED_EVENT, DriverSessionsEnded, LIVE_NAMESPACE, LaneUpdate, QUEUE_DELTA_EVENT, QueueDelta, rooms, ServerToClientEvents, SlotsUpdate,
   YardUpdate,
 } from './live-events';
 
@@ -54,6 +54,11 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
   /** One committed queue change, to every API process (each applies it to the queue it keeps). */
   queue(delta: QueueDelta): void {
     this.emitter.serverSideEmit(QUEUE_DELTA_EVENT, delta);
+  }
+
+  /** A new driver code ended the older sessions of a booking: every API process disconnects their sockets. */
+  driverSessionsEnded(ended: DriverSessionsEnded): void {
+    this.emitter.serverSideEmit(DRIVER_SESSIONS_ENDED_EVENT, ended);
   }
 
   /**

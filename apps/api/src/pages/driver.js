@@ -253,6 +253,9 @@
   function connect() {
     socket = K.live({ token: token }, paintBadge);
     socket.on('booking:update', function (u) { K.message($('msg'), ''); remember(u); });
+    // The server ended the session (the token expired, or the firm issued a new code) and does not reconnect:
+    // the GET answers 401 and the driver is asked to sign in again, instead of watching a dead screen.
+    socket.on('session:expired', refresh);
     // The server sends the current state on every connect; the GET covers a missed or refused handshake.
     socket.io.on('reconnect', refresh);
     socket.on('connect_error', function () {

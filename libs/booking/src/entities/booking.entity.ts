@@ -7,7 +7,6 @@ import { Lane } from '@kouan/ports/entities/lane.entity';
 import { Slot } from '@kouan/ports/entities/slot.entity';
 import { ParkingArea } from '@kouan/parking/entities/parking-area.entity';
 import type { BookingStatus } from '../booking-status';
-import { DRIVER_CODE_LOCK_AFTER, DRIVER_CODE_PER_HOUR } from '../secrets';
 
 @Entity('bookings')
 @Index('uq_bookings_reference', ['reference'], { unique: true })
@@ -33,11 +32,6 @@ import { DRIVER_CODE_LOCK_AFTER, DRIVER_CODE_PER_HOUR } from '../secrets';
 @Check('chk_bookings_weight', `"weight_kg" BETWEEN 1 AND 100000`)
 @Check('chk_bookings_declaration_status', `"declaration_status" IN ('submitted', 'accepted', 'rejected', 'inspection', 'reopened')`)
 @Check('chk_bookings_hs_code', `"hs_code" ~ '^[0-9]{6,10}$'`)
-// The wrong-code counters never pass their limits: each is raised by one conditional UPDATE.
-@Check(
-  'chk_bookings_driver_code_failures',
-  `"driver_code_failures" BETWEEN 0 AND ${DRIVER_CODE_LOCK_AFTER} AND "driver_code_window_failures" BETWEEN 0 AND ${DRIVER_CODE_PER_HOUR}`,
-)
 // A called truck that misses the lane goes back into the line once; the second time it is a no-show.
 @Check('chk_bookings_called_timeouts', `"called_timeouts" BETWEEN 0 AND 1`)
 // Every no-show has its time (a strike counts 30 days from it); only a no-show can be waived, and never silently.
@@ -102,17 +96,12 @@ export class Booking {
   @Column({ name: 'driver_code_hash', type: 'varchar', length: 64 })
   driverCodeHash: string;
 
-  /** Wrong driver codes since this code was issued; at the limit the reference is locked until a new code. */
-  @Column({ name: 'driver_code_failures', type: 'integer', default: 0 })
-  driverCodeFailures: number;
-
-  /** When the current hour of wrong codes began: the first wrong code after the previous hour ended. */
-  @Column({ name: 'driver_code_window_start', type: 'timestamptz', nullable: true })
-  driverCodeWindowStart: Date | null;
-
-  /** Wrong driver codes since driverCodeWindowStart. */
-  @Column({ name: 'driver_code_window_failures', type: 'integer', default: 0 })
-  driverCodeWindowFailures: number;
+  /**
+   * Raised by each new driver code and carried in the driver tokens signed under it: a token of an earlier code
+   * is refused (the firm's new code ends the sessions opened with the old one).
+   */
+  @Column({ name: 'driver_code_version', type: 'integer', default: 0 })
+  driverCodeVersion: number;
 
   @Column({ name: 'cargo_description', type: 'varchar', length: 500 })
   cargoDescription: string;
