@@ -4,7 +4,7 @@ import { json, type NextFunction, type Request, type Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { TRUSTED_PROXIES, verifyJsonDepth } from '@kouan/common';
+import { TRUSTED_PROXIES, verifyJsonBody } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
 import { originGate, RedisIoAdapter } from '@kouan/realtime';
 import { JOBS_BOARD_PATH } from './jobs-board/jobs-board.gate';
@@ -30,10 +30,11 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  // Body limits, then the depth check on the raw bytes (verify runs before JSON.parse): a deeply nested body
-  // is refused before it is parsed, let alone validated. The first parser to run marks the body as parsed.
-  app.use(SMALL_BODY_ROUTES, json({ limit: SMALL_BODY_LIMIT, verify: verifyJsonDepth }));
-  app.use(json({ limit: BODY_LIMIT, verify: verifyJsonDepth }));
+  // Body limits (on the inflated size), then UTF-8 only and the depth check on the inflated bytes (verify runs
+  // before JSON.parse): a deeply nested body is refused before it is parsed, let alone validated. The first
+  // parser to run marks the body as parsed.
+  app.use(SMALL_BODY_ROUTES, json({ limit: SMALL_BODY_LIMIT, verify: verifyJsonBody }));
+  app.use(json({ limit: BODY_LIMIT, verify: verifyJsonBody }));
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
