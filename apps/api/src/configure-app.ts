@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { TRUSTED_PROXIES, verifyJsonBody } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
-import { originGate, RedisIoAdapter } from '@kouan/realtime';
+import { limitedParser, MAX_SOCKET_MESSAGE_BYTES, originGate, RedisIoAdapter } from '@kouan/realtime';
 import { JOBS_BOARD_PATH } from './jobs-board/jobs-board.gate';
 import { PAGE_ROUTES } from './pages.controller';
 
@@ -57,6 +57,10 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
   app.useWebSocketAdapter(new RedisIoAdapter(app, env, {
     cors: { origin: env.corsOrigins.length ? env.corsOrigins : false },
     allowRequest: originGate(env.corsOrigins),
+    // Every message a client sends is small (the handshake's token, `subscribe` {port, direction}); a larger one
+    // closes its connection before anything reads it. The parser refuses a packet nested too deep before JSON.parse.
+    maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
+    parser: limitedParser,
     // A heartbeat every 1.5 s: a page that hears none for 4 s says it is offline and dims what it shows, within 5 s
     // of a dead network (a phone on a dead border network showed "Live" over a stale position for 40 s). One small
     // frame per socket per 1.5 s.
