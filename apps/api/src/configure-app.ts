@@ -4,7 +4,7 @@ import { json, type NextFunction, type Request, type Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { TRUSTED_PROXIES, verifyJsonBody } from '@kouan/common';
+import { verifyJsonBody } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
 import { limitedParser, MAX_SOCKET_MESSAGE_BYTES, originGate, RedisIoAdapter } from '@kouan/realtime';
 import { JOBS_BOARD_PATH } from './jobs-board/jobs-board.gate';
@@ -21,7 +21,9 @@ const BODY_LIMIT = '1mb';
 export async function configureApp(app: NestExpressApplication): Promise<NestExpressApplication> {
   app.useLogger(app.get(Logger));
   const { env } = app.get(AppConfig);
-  app.set('trust proxy', TRUSTED_PROXIES.join(', '));
+  // Whose X-Forwarded-For counts (TRUSTED_PROXIES, by default only this machine): anyone else is taken at its
+  // socket address, so a client on the LAN cannot reset the per-address limits by inventing addresses.
+  app.set('trust proxy', env.trustedProxies);
   app.disable('x-powered-by');
   // nosniff, frame and referrer rules on every answer; the pages send their own stricter CSP.
   app.use(helmet());
