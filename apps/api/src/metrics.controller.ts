@@ -1,5 +1,5 @@
 import { Controller, Get, NotFoundException, Res, UnauthorizedException } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import type { Response } from 'express';
@@ -24,7 +24,8 @@ export class MetricsController extends PrometheusController {
   }
 
   @Get()
-  @ApiBearerAuth()
+  // Not the API's bearer scheme (no access token works here): its own token, or none, by configuration.
+  @ApiOperation({ description: 'With METRICS_TOKEN set, send `Authorization: Bearer <METRICS_TOKEN>`.' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } })
   @ApiErrors({ 401: 'METRICS_TOKEN is set and this is not it', 404: 'METRICS_PORT is set: metrics are served there, on loopback' })
