@@ -107,11 +107,11 @@ describe('the OpenAPI document describes the real answers', () => {
       }
     });
 
-    it('declares 401 and 403 where a token is needed, 400 and 413 where a body is read, 400 and 404 for path parameters', () => {
+    it('declares 401 and 403 where a token is needed, 400, 413 and 415 where a body is read, 400 and 404 for path parameters', () => {
       for (const { id, op } of oa.operations) {
         const has = (s: number) => String(s) in op.responses;
         if (op.security) expect({ id, auth: has(401) && has(403) }).toEqual({ id, auth: true });
-        if (op.requestBody) expect({ id, body: has(400) && has(413) }).toEqual({ id, body: true });
+        if (op.requestBody) expect({ id, body: has(400) && has(413) && has(415) }).toEqual({ id, body: true });
         if (op.parameters?.some((p) => p.in === 'path')) expect({ id, path: has(400) && has(404) }).toEqual({ id, path: true });
         if (op.parameters?.some((p) => p.in === 'query')) expect({ id, query: has(400) }).toEqual({ id, query: true });
       }
@@ -486,6 +486,12 @@ describe('the OpenAPI document describes the real answers', () => {
     const huge = { email: 'a@b.example', password: 'x'.repeat(1_100_000) };
     await expectStatus(413, 'post', `${API}/auth/login`, { body: huge });
     await expectStatus(413, 'post', `${API}/bookings`, { token: firm.dispatcherToken, body: { cargo: { description: 'y'.repeat(1_100_000) } } });
+  });
+
+  it('a JSON body in UTF-16 is 415 in the contract shape', async () => {
+    const body = JSON.stringify({ email: 'a@b.example', password: 'some-password' });
+    const res = await expectStatus(415, 'post', `${API}/auth/login`, { headers: { 'Content-Type': 'application/json; charset=utf-16le' }, body });
+    expect(res.body.message).toMatch(/UTF-8/);
   });
 
   it('forecast and port performance: the day with the bookings above, every road port', async () => {

@@ -144,6 +144,8 @@ describe('validateEnv', () => {
     expect(validateEnv({ ...DEV, TRUSTED_PROXIES: '10.0.0.5, 192.168.0.0/16,loopback' }).trustedProxies)
       .toEqual(['10.0.0.5', '192.168.0.0/16', 'loopback']);
     expect(problem({ ...DEV, TRUSTED_PROXIES: '10.0.0.5; rm' })).toContain('TRUSTED_PROXIES');
+    expect(problem({ ...DEV, TRUSTED_PROXIES: 'loopback, localnet' })).toContain('TRUSTED_PROXIES');
+    expect(problem({ ...DEV, TRUSTED_PROXIES: '10.0.0.0/33' })).toContain('TRUSTED_PROXIES');
   });
 
   it('uses no built-in secret or admin in production', () => {

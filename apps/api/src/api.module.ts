@@ -22,6 +22,7 @@ import { JobsBoardModule } from './jobs-board/jobs-board.module';
 import { LiveGateway } from './live.gateway';
 import { LiveQueues } from './live-queues';
 import { MetricsController } from './metrics.controller';
+import { MetricsServer } from './metrics-server';
 import { PagesController } from './pages.controller';
 
 /**
@@ -57,7 +58,7 @@ export class ApiModule {
         JobsBoardModule,
       ],
       controllers: [AuditController, HealthController, PagesController],
-      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }, LiveQueues, LiveGateway],
+      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }, LiveQueues, LiveGateway, MetricsServer],
     };
   }
 }

@@ -4,9 +4,9 @@ import { json, type NextFunction, type Request, type Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { TRUSTED_PROXIES, verifyJsonDepth } from '@kouan/common';
+import { verifyJsonBody } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
-import { originGate, RedisIoAdapter } from '@kouan/realtime';
+import { limitedParser, MAX_SOCKET_MESSAGE_BYTES, originGate, RedisIoAdapter } from '@kouan/realtime';
 import { JOBS_BOARD_PATH } from './jobs-board/jobs-board.gate';
 import { PAGE_ROUTES } from './pages.controller';
 
@@ -21,7 +21,9 @@ const BODY_LIMIT = '1mb';
 export async function configureApp(app: NestExpressApplication): Promise<NestExpressApplication> {
   app.useLogger(app.get(Logger));
   const { env } = app.get(AppConfig);
-  app.set('trust proxy', TRUSTED_PROXIES.join(', '));
+  // Whose X-Forwarded-For counts (TRUSTED_PROXIES, by default only this machine): anyone else is taken at its
+  // socket address, so a client on the LAN cannot reset the per-address limits by inventing addresses.
+  app.set('trust proxy', env.trustedProxies);
   app.disable('x-powered-by');
   // nosniff, frame and referrer rules on every answer; the pages send their own stricter CSP.
   app.use(helmet());
@@ -30,10 +32,11 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  // Body limits, then the depth check on the raw bytes (verify runs before JSON.parse): a deeply nested body
-  // is refused before it is parsed, let alone validated. The first parser to run marks the body as parsed.
-  app.use(SMALL_BODY_ROUTES, json({ limit: SMALL_BODY_LIMIT, verify: verifyJsonDepth }));
-  app.use(json({ limit: BODY_LIMIT, verify: verifyJsonDepth }));
+  // Body limits (on the inflated size), then UTF-8 only and the depth check on the inflated bytes (verify runs
+  // before JSON.parse): a deeply nested body is refused before it is parsed, let alone validated. The first
+  // parser to run marks the body as parsed.
+  app.use(SMALL_BODY_ROUTES, json({ limit: SMALL_BODY_LIMIT, verify: verifyJsonBody }));
+  app.use(json({ limit: BODY_LIMIT, verify: verifyJsonBody }));
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
@@ -56,6 +59,10 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
   app.useWebSocketAdapter(new RedisIoAdapter(app, env, {
     cors: { origin: env.corsOrigins.length ? env.corsOrigins : false },
     allowRequest: originGate(env.corsOrigins),
+    // Every message a client sends is small (the handshake's token, `subscribe` {port, direction}); a larger one
+    // closes its connection before anything reads it. The parser refuses a packet nested too deep before JSON.parse.
+    maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
+    parser: limitedParser,
     // A heartbeat every 1.5 s: a page that hears none for 4 s says it is offline and dims what it shows, within 5 s
     // of a dead network (a phone on a dead border network showed "Live" over a stale position for 40 s). One small
     // frame per socket per 1.5 s.

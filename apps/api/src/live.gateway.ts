@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { InjectThrottlerStorage, ThrottlerStorage } from '@nestjs/throttler';
 import type { Namespace, Socket } from 'socket.io';
 import { Principal, SessionChecks, TokenService } from '@kouan/auth';
-import { clientAddress } from '@kouan/common';
+import { clientAddressOf } from '@kouan/common';
+import { AppConfig } from '@kouan/config';
 import { Applied, LiveQueue, QueueReadService } from '@kouan/queue';
 import {
   boardDelta, boardView, bookingUpdate, DRIVER_SESSIONS_ENDED_EVENT, DriverSessionsEnded, LIVE_NAMESPACE, QUEUE_DELTA_EVENT, QueueDelta, QueueTruck, rooms, ServerToClientEvents, staffDelta,
@@ -40,13 +42,19 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @WebSocketServer() private readonly nsp: Namespace<Record<string, never>, ServerToClientEvents>;
 
+  /** The address `subscribe` is counted against, by the same TRUSTED_PROXIES as Express's `req.ip`. */
+  private readonly clientAddress: (req: IncomingMessage) => string;
+
   constructor(
     private readonly tokens: TokenService,
     private readonly sessions: SessionChecks,
     private readonly reader: QueueReadService,
     private readonly queues: LiveQueues,
     @InjectThrottlerStorage() private readonly throttle: ThrottlerStorage,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.clientAddress = clientAddressOf(config.env.trustedProxies);
+  }
 
   afterInit(nsp: Namespace): void {
     nsp.use((socket, next) => {
@@ -152,7 +160,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   /** Counted in the HTTP throttlers' Redis storage; with Redis away it lets the subscribe through. */
   private async tooManySubscribes(socket: LiveSocket): Promise<boolean> {
-    const address = createHash('sha256').update(clientAddress(socket.request)).digest('base64url');
+    const address = createHash('sha256').update(this.clientAddress(socket.request)).digest('base64url');
     const { isBlocked } = await this.throttle.increment(`subscribe|${address}`, 60_000, SUBSCRIBES_PER_MINUTE, 60_000, 'subscribe');
     return isBlocked;
   }

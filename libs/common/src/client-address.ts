@@ -2,12 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import proxyAddr from 'proxy-addr';
 
 /**
- * Proxies whose X-Forwarded-For is believed: the local machine and private networks, where a reverse proxy in
- * front of several API processes lives. Anything from the internet is taken at its socket address.
+ * The client's address of a raw request (socket.io's handshake has no `req.ip`) by the rule Express applies to
+ * `req.ip` with `trust proxy` set to the same list: X-Forwarded-For counts only as far as it was added by
+ * `trusted` proxies (TRUSTED_PROXIES: addresses, CIDRs, or proxy-addr's loopback, linklocal, uniquelocal).
  */
-export const TRUSTED_PROXIES = ['loopback', 'linklocal', 'uniquelocal'];
-
-const trust = proxyAddr.compile(TRUSTED_PROXIES);
-
-/** The client's address by the same rule Express applies to `req.ip` (for socket.io, which has no req.ip). */
-export const clientAddress = (req: IncomingMessage): string => proxyAddr(req, trust);
+export function clientAddressOf(trusted: readonly string[]): (req: IncomingMessage) => string {
+  const trust = proxyAddr.compile([...trusted]);
+  return (req) => proxyAddr(req, trust);
+}

@@ -28,14 +28,15 @@ const MEANING: Record<ErrorStatus, string> = {
   404: 'not found, or outside the caller\'s firm or port',
   409: 'conflicts with the current state',
   410: 'gone: the booking is closed (code `booking_closed`)',
-  413: 'body over its limit (1 MiB; 4 KiB for sign-in)',
+  413: 'body over its limit (1 MiB; 4 KiB for sign-in), counted after inflating gzip, deflate or br',
+  415: 'a JSON body in a charset other than UTF-8, or an unsupported Content-Encoding',
   422: 'breaks a rule of the port or the booking',
   423: 'locked (code `locked`)',
   429: 'too many requests; wait and retry (Retry-After)',
   503: 'a service this route needs (Postgres, or Redis for sign-in) cannot be reached; retry later (code `unavailable`)',
 };
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 423 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 423 | 429 | 503;
 
 /** A status whose body carries more than ErrorBodyDto: its codes and its schema (a subclass of ErrorBodyDto). */
 export interface ErrorAnswer {
@@ -48,7 +49,7 @@ export interface ErrorAnswer {
  * `@ApiErrors(400, 401, 403, { 409: 'slot_full, quota_exceeded' })`. A number takes the usual meaning;
  * an object names the codes of that status on this route (and, as an ErrorAnswer, the body's own schema when
  * a code adds fields). Every route reads Postgres, so every route may answer 503 while the database cannot be
- * reached: that one is always declared.
+ * reached: that one is always declared. A route that reads a body (it declares 413) may also answer 415.
  */
 export function ApiErrors(...specs: Array<ErrorStatus | Partial<Record<ErrorStatus, string | ErrorAnswer>>>) {
   const described = new Map<ErrorStatus, { description: string; type: Type<unknown> }>([[503, { description: MEANING[503], type: ErrorBodyDto }]]);
@@ -62,6 +63,7 @@ export function ApiErrors(...specs: Array<ErrorStatus | Partial<Record<ErrorStat
       }
     }
   }
+  if (described.has(413) && !described.has(415)) described.set(415, { description: MEANING[415], type: ErrorBodyDto });
   return applyDecorators(
     ApiExtraModels(ErrorBodyDto),
     ...[...described].map(([status, { description, type }]) => ApiResponse({ status, description, type })),

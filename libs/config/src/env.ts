@@ -1,4 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import proxyAddr from 'proxy-addr';
 import { IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
@@ -104,7 +105,7 @@ class EnvVars {
    * Proxies whose X-Forwarded-For is believed (comma-separated addresses, CIDRs, or proxy-addr's names loopback,
    * linklocal, uniquelocal). Default: the local machine only; a LAN client must not reset per-address limits.
    */
-  @IsOptional() @Matches(/^\s*[0-9a-fA-F:.\/a-z]+(\s*,\s*[0-9a-fA-F:.\/a-z]+)*\s*$/, { message: 'must be comma-separated addresses, CIDRs or loopback/linklocal/uniquelocal' })
+  @IsOptional() @Matches(/^\s*[0-9a-fA-F:./a-z]+(\s*,\s*[0-9a-fA-F:./a-z]+)*\s*$/, { message: 'must be comma-separated addresses, CIDRs or loopback/linklocal/uniquelocal' })
   TRUSTED_PROXIES = 'loopback';
 
   /** Bearer token `GET /metrics` asks for; production needs it unless METRICS_PORT serves metrics on loopback. */
@@ -190,6 +191,13 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   if (production && !vars.METRICS_TOKEN && vars.METRICS_PORT === undefined) {
     problems.push('METRICS_TOKEN: required in production unless METRICS_PORT serves /metrics on loopback');
   }
+  const trustedProxies = vars.TRUSTED_PROXIES.split(',').map((p) => p.trim()).filter(Boolean);
+  try {
+    // The list Express and the socket gateway compile: a name or address proxy-addr does not know fails here, by name.
+    proxyAddr.compile(trustedProxies);
+  } catch (e) {
+    problems.push(`TRUSTED_PROXIES: ${(e as Error).message}`);
+  }
   if (problems.length) throw new EnvValidationError(`Invalid environment: ${problems.join('; ')}`);
   return {
     nodeEnv: vars.NODE_ENV,
@@ -217,7 +225,7 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     webhookTimeoutMs: vars.WEBHOOK_TIMEOUT_MS,
     notifyChannels: vars.NOTIFY_CHANNELS.split(',').map((c) => c.trim()),
     webhookAllowPrivate: vars.WEBHOOK_ALLOW_PRIVATE === 'true',
-    trustedProxies: vars.TRUSTED_PROXIES.split(',').map((p) => p.trim()).filter(Boolean),
+    trustedProxies,
     metricsToken: vars.METRICS_TOKEN,
     metricsPort: vars.METRICS_PORT,
     sessionMaxSeconds: vars.SESSION_MAX_SECONDS,

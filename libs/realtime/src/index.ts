@@ -4,3 +4,4 @@ export * from './realtime.module';
 export * from './redis-io.adapter';
 export * from './queue-views';
 export * from './origin-gate';
+export * from './limited-parser';
