@@ -143,12 +143,13 @@ describe('webhook delivery: the log, the address rule at delivery, and one firm 
     return r;
   };
 
-  it("firm A's 10 endpoints that never answer hold 5 senders at most; firm B's delivery still comes at once", async () => {
+  it("firm A's 40 deliveries to 10 endpoints that never answer hold 5 senders at most; firm B's delivery still comes at once", async () => {
     const hole = await new BlackHole().start();
     holes.push(hole);
-    const a = await createFirm(api, 'Hook Hung Co', 1);
+    // 4 bookings × 10 endpoints: more deliveries that may go side by side than the worker has senders.
+    const a = await createFirm(api, 'Hook Hung Co', 4);
     for (let i = 0; i < 10; i++) await register(api, a, hole.url(`a${i}`)).expect(201);
-    await book(api, a);
+    for (let i = 0; i < 4; i++) await book(api, a, i);
     // Every sender firm A may have is hung on the black hole.
     await until('firm A holding its share of senders', () => hole.sockets.length >= FIRM_SHARE, 10_000);
 
