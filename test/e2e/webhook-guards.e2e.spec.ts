@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import { FIRM_SHARE } from '@kouan/webhooks';
 import { API, bearer, cargo, createFirm, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+import { OpenApiChecker } from '../support/openapi';
 import { until } from '../support/processes';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
@@ -39,10 +40,12 @@ const openAllDay = (api: TestApi) => putSchedule(api, PORT, { openFrom: '00:00',
 describe('webhook URLs that reach inside are refused (WEBHOOK_ALLOW_PRIVATE=false)', () => {
   let api: TestApi;
   let firm: TestFirm;
+  let oa: OpenApiChecker;
 
   beforeAll(async () => {
     api = await startApi({ WEBHOOK_ALLOW_PRIVATE: 'false' });
     firm = await createFirm(api, 'Hook Guard Co', 0);
+    oa = await OpenApiChecker.load(api);
   });
 
   afterAll(() => api.close());
@@ -53,7 +56,7 @@ describe('webhook URLs that reach inside are refused (WEBHOOK_ALLOW_PRIVATE=fals
     'https://127.0.0.1/', 'https://10.0.0.5/', 'https://169.254.169.254/latest/meta-data/', 'http://100.64.0.1/',
     'http://224.0.0.1/', 'http://[fe80::1]/', 'http://[64:ff9b::7f00:1]/', 'http://0x5db8d70e/', 'https://nothing.invalid/',
   ])('%s → 422 url_not_allowed', async (url) => {
-    const res = await register(api, firm, url).expect(422);
+    const res = oa.expectDocumented('POST', `${API}/webhooks`, await register(api, firm, url).expect(422));
     expect(res.body).toMatchObject({ statusCode: 422, error: expect.any(String), code: 'url_not_allowed', message: expect.any(String) });
     // Nothing tells a prober whether the host exists, listens, or which kind of address it is.
     expect(res.body.message).not.toMatch(/ECONN|ENOTFOUND|127\.0\.0\.1|localhost/);
@@ -70,9 +73,11 @@ describe('webhook URLs that reach inside are refused (WEBHOOK_ALLOW_PRIVATE=fals
 
 describe('webhook registration is audited, and a firm has at most 10 endpoints', () => {
   let api: TestApi;
+  let oa: OpenApiChecker;
 
   beforeAll(async () => {
     api = await startApi();
+    oa = await OpenApiChecker.load(api);
   });
 
   afterAll(() => api.close());
@@ -82,6 +87,7 @@ describe('webhook registration is audited, and a firm has at most 10 endpoints',
     const answers = await Promise.all(Array.from({ length: 15 }, (_, i) => register(api, firm, `https://dispatch.example.com/${i}`)));
     expect(answers.map((a) => a.status).sort()).toEqual([...Array(10).fill(201), ...Array(5).fill(409)]);
     for (const refused of answers.filter((a) => a.status === 409)) {
+      oa.expectDocumented('POST', `${API}/webhooks`, refused);
       expect(refused.body).toMatchObject({ statusCode: 409, code: 'too_many_endpoints', message: expect.any(String) });
     }
     const count = async () => Number((await api.ds.query('SELECT count(*) FROM webhook_endpoints WHERE firm_id = $1', [firm.id]))[0].count);
