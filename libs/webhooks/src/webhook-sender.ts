@@ -22,8 +22,9 @@ export interface OutgoingDelivery {
 export async function sendToReceiver(url: string, out: OutgoingDelivery, guard: ReceiverGuard): Promise<AttemptResult> {
   const signal = AbortSignal.timeout(out.timeoutMs);
   try {
-    const target = await Promise.race([vetReceiver(new URL(url), guard), aborted(signal)]);
-    return { status: await post(new URL(url), target, out, signal) };
+    const to = new URL(url);
+    const target = await Promise.race([vetReceiver(to, guard), aborted(signal)]);
+    return { status: await post(to, target, out, signal) };
   } catch {
     return { error: signal.aborted ? 'timeout' : 'connection_failed' };
   }
