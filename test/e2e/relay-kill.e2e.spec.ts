@@ -32,6 +32,8 @@ describe('a worker killed while relaying events and sending webhooks', () => {
     const w = new AppProcess('worker', {
       NODE_ENV: 'test', DATABASE_URL: api.dbUrl, REDIS_URL, REDIS_PREFIX: api.redisPrefix, LOG_LEVEL: 'info', DB_POOL_SIZE: '4',
       WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_RETRY_SECONDS: '0.2,0.2,0.2,0.2,0.2,0.2,0.2',
+      // The receiver listens on 127.0.0.1 (a child process does not get the harness's defaults).
+      WEBHOOK_ALLOW_PRIVATE: 'true',
     });
     workers.push(w);
     await until('the worker to start', () => {

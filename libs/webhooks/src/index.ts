@@ -3,3 +3,5 @@ export * from './webhook-dispatcher';
 export * from './webhook-fanout.consumer';
 export * from './webhooks.module';
 export * from './webhooks.repository';
+export * from './receiver-address';
+export * from './webhook-sender';

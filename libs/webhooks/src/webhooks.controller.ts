@@ -14,7 +14,11 @@ export class WebhooksController {
 
   @Post()
   @ApiCreatedResponse({ type: CreatedWebhookDto, description: 'the secret is shown only here' })
-  @ApiErrors({ 400: 'bad url (https: outside development and test) or event types' }, 401, 403, 413)
+  @ApiErrors(
+    { 400: 'bad url (https: outside development and test) or event types' }, 401, 403,
+    { 409: 'too_many_endpoints: the firm has 10 already' }, 413,
+    { 422: 'url_not_allowed: the host is or resolves to a loopback, private, link-local, CGNAT, multicast or reserved address' },
+  )
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateWebhookDto): Promise<CreatedWebhookDto> {
     return this.webhooks.create(p, dto);
   }

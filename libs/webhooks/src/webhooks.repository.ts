@@ -28,6 +28,7 @@ export interface AttemptRow {
 export interface DueDelivery {
   id: string;
   endpoint_id: string;
+  firm_id: string;
   event_id: string;
   payload: string;
   attempts: number;
@@ -42,12 +43,20 @@ const ENDPOINT = 'id, url, events, created_at, failing_since, disabled_at, last_
 export class WebhooksRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  async create(firmId: string, url: string, events: string[], secretSealed: string): Promise<EndpointRow> {
-    return (await one<EndpointRow>(
-      this.ds,
-      `INSERT INTO webhook_endpoints (firm_id, url, events, secret_sealed) VALUES ($1, $2, $3, $4) RETURNING ${ENDPOINT}`,
-      [firmId, url, events, secretSealed],
-    )) as EndpointRow;
+  /**
+   * Adds an endpoint unless the firm already has `max` (undefined then), in the caller's transaction. The firm's lock
+   * comes first and the count is a statement of its own after it: its snapshot then sees every endpoint committed by
+   * a create that held the lock before, so parallel creates cannot pass the limit together.
+   */
+  async createWithin(em: EntityManager, max: number, firmId: string, url: string, events: string[], secretSealed: string): Promise<EndpointRow | undefined> {
+    await em.query(`SELECT pg_advisory_xact_lock(hashtext('kouan:webhook_endpoints:' || $1::text))`, [firmId]);
+    return one<EndpointRow>(
+      em,
+      `INSERT INTO webhook_endpoints (firm_id, url, events, secret_sealed)
+       SELECT $1, $2, $3, $4 WHERE (SELECT count(*) FROM webhook_endpoints WHERE firm_id = $1) < $5
+       RETURNING ${ENDPOINT}`,
+      [firmId, url, events, secretSealed, max],
+    );
   }
 
   list(firmId: string, limit: number, offset: number): Promise<EndpointRow[]> {
@@ -56,8 +65,8 @@ export class WebhooksRepository {
     );
   }
 
-  async remove(firmId: string, id: string): Promise<boolean> {
-    return Boolean(await one(this.ds, 'DELETE FROM webhook_endpoints WHERE id = $1 AND firm_id = $2 RETURNING id', [id, firmId]));
+  remove(em: EntityManager, firmId: string, id: string): Promise<EndpointRow | undefined> {
+    return one<EndpointRow>(em, `DELETE FROM webhook_endpoints WHERE id = $1 AND firm_id = $2 RETURNING ${ENDPOINT}`, [id, firmId]);
   }
 
   async exists(firmId: string, id: string): Promise<boolean> {
@@ -105,27 +114,37 @@ export class WebhooksRepository {
 
   /**
    * Takes up to `limit` due deliveries for an attempt: pending, due, of an enabled endpoint, and the oldest pending
-   * one of their booking for that endpoint (events of one booking arrive in order). Counts the attempt and leases
-   * the delivery for `leaseSeconds` (its next deadline if this worker dies mid-attempt). SKIP LOCKED: two workers
-   * never take the same one.
+   * one of their booking for that endpoint (events of one booking arrive in order). A firm gets at most `firmShare`
+   * in flight, counting the ones `busy` says this worker is already sending for it: a firm whose receivers hang
+   * cannot take every sender. Counts the attempt and leases the delivery for `leaseSeconds` (its next deadline if
+   * this worker dies mid-attempt). SKIP LOCKED, and the due rule checked again on the locked row: two workers never
+   * take the same one.
    */
-  claimDue(limit: number, leaseSeconds: number): Promise<DueDelivery[]> {
+  claimDue(limit: number, firmShare: number, busy: Array<{ firmId: string; sending: number }>, leaseSeconds: number): Promise<DueDelivery[]> {
     return rows<DueDelivery>(
       this.ds,
-      `WITH due AS (
-         SELECT d.id FROM webhook_deliveries d
+      `WITH busy AS (
+         SELECT * FROM jsonb_to_recordset($3::jsonb) AS b("firmId" uuid, sending int)
+       ), ranked AS (
+         SELECT d.id, d.next_at, d.event_seq,
+                COALESCE(b.sending, 0) + row_number() OVER (PARTITION BY e.firm_id ORDER BY d.next_at, d.event_seq) AS place
+         FROM webhook_deliveries d
          JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.disabled_at IS NULL
+         LEFT JOIN busy b ON b."firmId" = e.firm_id
          WHERE d.status = 'pending' AND d.next_at <= now()
            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p
                            WHERE p.endpoint_id = d.endpoint_id AND p.booking_id = d.booking_id AND p.status = 'pending'
                              AND p.event_seq < d.event_seq)
-         ORDER BY d.next_at, d.event_seq LIMIT $1
+       ), due AS (
+         SELECT d.id FROM webhook_deliveries d
+         WHERE d.id IN (SELECT id FROM ranked WHERE place <= $4 ORDER BY next_at, event_seq LIMIT $1)
+           AND d.status = 'pending' AND d.next_at <= now()
          FOR UPDATE OF d SKIP LOCKED
        )
        UPDATE webhook_deliveries d SET attempts = d.attempts + 1, next_at = now() + make_interval(secs => $2)
        FROM due, webhook_endpoints e WHERE d.id = due.id AND e.id = d.endpoint_id
-       RETURNING d.id, d.endpoint_id, d.event_id, d.payload, d.attempts, e.url, e.secret_sealed`,
-      [limit, leaseSeconds],
+       RETURNING d.id, d.endpoint_id, e.firm_id, d.event_id, d.payload, d.attempts, e.url, e.secret_sealed`,
+      [limit, leaseSeconds, JSON.stringify(busy), firmShare],
     );
   }
 
@@ -147,7 +166,7 @@ export class WebhooksRepository {
    * failing since its first failure after a success; past `disableAfterSeconds` of that it is disabled.
    */
   async failed(
-    d: DueDelivery, statusCode: number | null, error: string | null, durationMs: number, retryInSeconds: number | null, disableAfterSeconds: number,
+    d: DueDelivery, statusCode: number | null, error: string, durationMs: number, retryInSeconds: number | null, disableAfterSeconds: number,
   ): Promise<void> {
     await this.ds.query(
       `WITH next AS (

@@ -1,11 +1,18 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditService } from '@kouan/audit';
 import type { Principal } from '@kouan/auth';
 import { seal } from '@kouan/booking/secrets';
-import { DomainError, notFound, page, PaginationQueryDto } from '@kouan/common';
+import { DomainError, inTransaction, notFound, page, PaginationQueryDto } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
 import type { CreatedWebhookDto, CreateWebhookDto, WebhookAttemptDto, WebhookDto } from './dto/webhook.dto';
+import { ipv4WrittenOddly, ReceiverNotAllowed, systemResolver, vetReceiver } from './receiver-address';
 import { newWebhookSecret } from './signature';
 import { EndpointRow, WebhooksRepository } from './webhooks.repository';
+
+/** Endpoints a firm may have (contract): each costs the sender a share of its time. */
+export const MAX_ENDPOINTS_PER_FIRM = 10;
 
 const toDto = (r: EndpointRow): WebhookDto => ({
   id: r.id, url: r.url, events: r.events, createdAt: r.created_at.toISOString(),
@@ -13,18 +20,32 @@ const toDto = (r: EndpointRow): WebhookDto => ({
   lastSuccessAt: r.last_success_at?.toISOString() ?? null,
 });
 
+/** What the audit trail keeps of an endpoint: never its secret, nor the URL's query (receivers put tokens there). */
+const audited = (r: EndpointRow) => {
+  const url = new URL(r.url);
+  return { id: r.id, url: `${url.origin}${url.pathname}`, events: r.events };
+};
+
 /** A firm's webhook endpoints (firm_admin): register, list, remove, and the log of their deliveries. */
 @Injectable()
 export class WebhooksService {
   constructor(
+    @InjectDataSource() private readonly ds: DataSource,
     private readonly repo: WebhooksRepository,
+    private readonly audit: AuditService,
     private readonly config: AppConfig,
   ) {}
 
   async create(p: Principal, dto: CreateWebhookDto): Promise<CreatedWebhookDto> {
-    const url = this.receiverUrl(dto.url);
+    const url = await this.receiverUrl(dto.url);
     const secret = newWebhookSecret();
-    const row = await this.repo.create(p.firmId as string, url, dto.events, seal(this.config.env.jwtSecret, secret));
+    const firmId = p.firmId as string;
+    const row = await inTransaction(this.ds, async (em) => {
+      const created = await this.repo.createWithin(em, MAX_ENDPOINTS_PER_FIRM, firmId, url, dto.events, seal(this.config.env.jwtSecret, secret));
+      if (!created) throw new DomainError('too_many_endpoints', `a firm has at most ${MAX_ENDPOINTS_PER_FIRM} webhook endpoints; remove one first`);
+      await this.audit.record(em, { type: 'webhook.created', portCode: null, data: { firmId, ...audited(created) } });
+      return created;
+    });
     return { ...toDto(row), secret };
   }
 
@@ -33,7 +54,12 @@ export class WebhooksService {
   }
 
   async remove(p: Principal, id: string): Promise<void> {
-    if (!(await this.repo.remove(p.firmId as string, id))) throw notFound('webhook');
+    const firmId = p.firmId as string;
+    await inTransaction(this.ds, async (em) => {
+      const removed = await this.repo.remove(em, firmId, id);
+      if (!removed) throw notFound('webhook');
+      await this.audit.record(em, { type: 'webhook.deleted', portCode: null, data: { firmId, ...audited(removed) } });
+    });
   }
 
   async deliveries(p: Principal, id: string, q: PaginationQueryDto): Promise<WebhookAttemptDto[]> {
@@ -44,8 +70,12 @@ export class WebhooksService {
     }));
   }
 
-  /** https: only, outside development and test (contract); no credentials in the URL (they would be logged). */
-  private receiverUrl(raw: string): string {
+  /**
+   * https: only, outside development and test (contract); no credentials in the URL (they would be logged). Its host
+   * must be a public address, or a name whose every address is public (checked again at each delivery), unless
+   * WEBHOOK_ALLOW_PRIVATE: a firm must not make the worker call into the network it runs in.
+   */
+  private async receiverUrl(raw: string): Promise<string> {
     let url: URL;
     try {
       url = new URL(raw);
@@ -57,6 +87,15 @@ export class WebhooksService {
       throw new DomainError('bad_request', plainAllowed ? 'url must be http: or https:' : 'url must be https:');
     }
     if (url.username || url.password) throw new DomainError('bad_request', 'url must not carry a user or password');
+    if (!this.config.env.webhookAllowPrivate) {
+      if (ipv4WrittenOddly(raw, url)) throw new DomainError('url_not_allowed', 'write an IPv4 address as four decimal numbers');
+      try {
+        await vetReceiver(url, { allowPrivate: false, resolve: systemResolver });
+      } catch (e) {
+        if (!(e instanceof ReceiverNotAllowed)) throw e;
+        throw new DomainError('url_not_allowed', 'url must reach a public address: its host is or resolves to a private, loopback or reserved one, or does not resolve');
+      }
+    }
     return url.toString();
   }
 }

@@ -3,7 +3,10 @@ import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, MaxLe
 import { BOOKING_EVENT_TYPES } from '@kouan/booking/booking-events';
 
 export class CreateWebhookDto {
-  @ApiProperty({ example: 'https://dispatch.example.com/kouan', description: 'https: (http: only in development and test)' })
+  @ApiProperty({
+    example: 'https://dispatch.example.com/kouan',
+    description: 'https: (http: only in development and test); its host must be or resolve to public addresses only',
+  })
   @IsString() @MaxLength(2048)
   url: string;
 
@@ -34,6 +37,10 @@ export class WebhookAttemptDto {
   @ApiProperty({ description: '1 for the first try' }) attempt: number;
   @ApiProperty({ nullable: true, type: Number, description: "the receiver's HTTP status; null when it gave none" }) status: number | null;
   @ApiProperty({ enum: ['delivered', 'failed'] }) outcome: 'delivered' | 'failed';
-  @ApiProperty({ nullable: true, type: String, description: 'why there was no answer (timeout, refused)' }) error: string | null;
+  @ApiProperty({
+    nullable: true, type: String, example: 'http_503',
+    description: 'why it failed: http_<status> (the receiver answered non-2xx), timeout or connection_failed; null when delivered',
+  })
+  error: string | null;
   @ApiProperty() at: string;
 }

@@ -95,6 +95,7 @@ export class WebhookDelivery {
 /** The delivery log: every attempt, with the receiver's answer. */
 @Entity('webhook_attempts')
 @Index('ix_webhook_attempts_endpoint', ['endpointId', 'id'])
+@Check('chk_webhook_attempts_error', `"error" IS NULL OR "error" IN ('timeout', 'connection_failed') OR "error" ~ '^http_[0-9]{3}$'`)
 export class WebhookAttempt {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   id: string;
@@ -116,6 +117,10 @@ export class WebhookAttempt {
   @Column({ name: 'status_code', type: 'integer', nullable: true })
   statusCode: number | null;
 
+  /**
+   * Why it failed: `http_<status>`, `timeout` or `connection_failed`, never more (an errno or a TLS message would
+   * tell a firm what lies behind an address); null when delivered.
+   */
   @Column({ type: 'varchar', length: 200, nullable: true })
   error: string | null;
 
