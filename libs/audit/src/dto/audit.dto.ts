@@ -44,7 +44,7 @@ export class AuditActorDto {
 export class AuditEntryDto {
   @ApiProperty({ example: 42, description: 'place in the chain, from 1, without gaps' }) seq: number;
   @ApiProperty({ format: 'date-time' }) at: string;
-  @ApiProperty({ example: 'booking.called', description: 'a booking event type, or a staff action (lane.status, schedule.updated, fees.published, declaration.filed, declaration.status, user.created, firm.created, parking_area.saved)' })
+  @ApiProperty({ example: 'booking.called', description: 'a booking event type, or a staff action (lane.status, schedule.updated, fees.published, declaration.filed, declaration.status, declaration.reopened, driver_code.reissued, webhook.created, webhook.deleted, user.created, firm.created, parking_area.saved)' })
   type: string;
   @ApiProperty({ type: AuditActorDto, nullable: true, description: 'who; null for the system\'s rules over time (expiry, timeouts, reminders)' })
   actor: AuditActorDto | null;
