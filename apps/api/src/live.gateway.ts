@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { InjectThrottlerStorage, ThrottlerStorage } from '@nestjs/throttler';
 import type { Namespace, Socket } from 'socket.io';
-import { Principal, TokenService } from '@kouan/auth';
+import { Principal, SessionRevocations, TokenService } from '@kouan/auth';
 import { clientAddress } from '@kouan/common';
 import { Applied, LiveQueue, QueueReadService } from '@kouan/queue';
 import {
@@ -43,6 +43,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly reader: QueueReadService,
     private readonly queues: LiveQueues,
     @InjectThrottlerStorage() private readonly throttle: ThrottlerStorage,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   afterInit(nsp: Namespace): void {
@@ -55,6 +56,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       next();
     });
     this.queues.onChange((queue, change, kind) => this.fanOut(queue, change, kind));
+    // Every process hears of every session ended (logout, reuse, password change, disabled) and closes its own sockets of it.
+    this.revocations.onEnded((sids) => this.endSessions(sids));
     nsp.on(QUEUE_DELTA_EVENT, (delta: QueueDelta) => this.queues.receive(delta));
   }
 
@@ -102,6 +105,18 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       socket.emit('session:expired', { expiredAt: new Date(expiresAt).toISOString(), message: 'your session has expired; sign in again' });
       socket.disconnect(true);
     }, Math.max(0, left));
+  }
+
+  /** Sockets of sessions that have ended: `session:expired`, then disconnect, as at a token's expiry. */
+  private endSessions(sids: ReadonlySet<string>): void {
+    const at = new Date().toISOString();
+    for (const socket of this.nsp.sockets.values() as IterableIterator<LiveSocket>) {
+      const sid = socket.data.principal?.sessionId;
+      if (!sid || !sids.has(sid)) continue;
+      clearTimeout(socket.data.expiry);
+      socket.emit('session:expired', { expiredAt: at, message: 'your session has ended; sign in again' });
+      socket.disconnect(true);
+    }
   }
 
   /** `subscribe` {port, direction}: the public board of that port and direction, starting with its current state. */

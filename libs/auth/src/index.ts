@@ -5,6 +5,7 @@ export * from './dto/create-user.dto';
 export * from './dto/login.dto';
 export * from './entities/user.entity';
 export * from './principal';
+export * from './session-revocations';
 export * from './token.service';
 export * from './users.service';
 export * from './throttling';
