@@ -218,7 +218,7 @@ var K = (function () {
       schedule();
     }
 
-    /** Another tab renewed: the socket follows with the new token. */
+    /** A new token (renewed here or by another tab): the socket reconnects with it, so its access does not end with the old one. */
     function renewed() {
       if (socket && socket.connected) { socket.disconnect(); socket.connect(); }
     }
@@ -294,10 +294,10 @@ var K = (function () {
 
   /**
    * An API call as `sess`'s user. A 401 renews the token and tries once more. When the session has really ended, a
-   * write (not a read: those are read afresh) is kept in sessionStorage and `ended(kept)` shows the sign-in (`kept`: something
-   * waits to be sent); once the same
-   * user has signed in again, `call.resume()` sends what was kept (within KEEP_MS) and resolves to how many it sent.
-   * Any other error goes to `fail(error)`. Either way the error is thrown on.
+   * write (not a read: those are read afresh) is kept in sessionStorage and `ended()` shows the sign-in (`call.pending()`
+   * tells whether something waits to be sent); once the same user has signed in again, `call.resume()` sends what was
+   * kept (within KEEP_MS) and resolves to how many it sent. Any other error goes to `fail(error)`. Either way the error
+   * is thrown on.
    */
   function caller(sess, ended, fail) {
     var keptKey = 'kouan.kept.' + location.pathname;
@@ -329,11 +329,13 @@ var K = (function () {
       } catch (e) {
         if (e.status === 401) {
           if (method !== 'GET') setKept(kept().concat([{ method: method, path: path, body: body, headers: headers, sub: sess.sub(), at: Date.now() }]).slice(-5));
-          ended(kept().length > 0);
+          ended();
         } else fail(e);
         throw e;
       }
     };
+
+    call.pending = function () { return kept().length > 0; };
 
     call.resume = async function () {
       var list = kept().filter(function (k) { return k.sub === sess.sub() && Date.now() - k.at < KEEP_MS; });

@@ -77,8 +77,8 @@
   }
 
   /** The session has really ended: sign in again (a change made meanwhile is sent then, K.caller). */
-  function ended(kept) {
-    showLogin(kept ? 'sessionEndedKept' : 'sessionEnded');
+  function ended() {
+    showLogin(call.pending() ? 'sessionEndedKept' : 'sessionEnded');
   }
 
   var call = K.caller(sess, ended, function (e) { say(e.message, 'error'); });

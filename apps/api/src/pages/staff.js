@@ -143,8 +143,8 @@
    * The session has really ended (its refresh was refused): sign in again. A change the officer made is kept and sent
    * once they have (K.caller), and what still waits for its undo is sent then too.
    */
-  function ended(kept) {
-    showLogin(kept ? 'sessionEndedKept' : 'sessionEnded');
+  function ended() {
+    showLogin(call.pending() ? 'sessionEndedKept' : 'sessionEnded');
   }
 
   /** Runs an API call; a 401 renews the session or ends it, any other error is said (the API's words, ours when it was never reached). */

@@ -77,8 +77,8 @@
   }
 
   /** The session has really ended: sign in again (an arrival confirmed meanwhile is sent then, K.caller). */
-  function ended(kept) {
-    showLogin(kept ? 'sessionEndedKept' : 'sessionEnded');
+  function ended() {
+    showLogin(call.pending() ? 'sessionEndedKept' : 'sessionEnded');
   }
 
   /** Runs an API call; a 401 renews the session or ends it, a 409 is the caller's, any other error is said (K.messages). */
