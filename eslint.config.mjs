@@ -39,7 +39,7 @@ export default tseslint.config(
       sourceType: 'script',
       ecmaVersion: 2022,
       globals: Object.fromEntries([
-        'window', 'document', 'navigator', 'location', 'localStorage', 'fetch', 'setTimeout', 'clearTimeout', 'setInterval',
+        'window', 'document', 'navigator', 'location', 'localStorage', 'sessionStorage', 'fetch', 'setTimeout', 'clearTimeout', 'setInterval',
         'clearInterval', 'URLSearchParams', 'Intl', 'atob', 'escape', 'Promise', 'AudioContext', 'io', 'K',
       ].map((g) => [g, 'readonly'])),
     },

@@ -26,10 +26,12 @@ describe('auth and operations endpoints', () => {
   const login = (email: string, password: string) => api.http.post(`${API}/auth/login`).send({ email, password });
 
   describe('login', () => {
-    it('returns {accessToken, role}, and the token is accepted', async () => {
+    it('returns {accessToken, refreshToken, expiresAt, role}, and the token is accepted', async () => {
       const user = await newUser('firm_admin');
       const res = await login(user.email, user.password).expect(200);
-      expect(res.body).toEqual({ accessToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/), role: 'firm_admin' });
+      expect(res.body).toEqual({
+        accessToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/), refreshToken: expect.any(String), expiresAt: expect.any(String), role: 'firm_admin',
+      });
       expect(api.tokens.verify(res.body.accessToken)).toMatchObject({ role: 'firm_admin', firmId });
       await api.http.get(`${API}/vehicles`).set(bearer(res.body.accessToken)).expect(200, []);
       // the role in the token is the user's: a firm admin may not create firms

@@ -166,6 +166,37 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(400, 'post', `${API}/auth/login`, { body: { email: 'not-an-email', password: 1 } });
   });
 
+  it('sessions: refresh, logout, password change, disabling and enabling accounts', async () => {
+    const email = `session-${randomBytes(3).toString('hex')}@firm.example`;
+    const user = await api.app.get(UsersService).create({ email, password: 'correct-horse-battery', role: 'dispatcher', firmId: firm.id });
+    const first = await expectStatus(200, 'post', `${API}/auth/login`, { body: { email, password: 'correct-horse-battery' } });
+    const second = await expectStatus(200, 'post', `${API}/auth/refresh`, { body: { refreshToken: first.body.refreshToken } });
+    await expectStatus(401, 'post', `${API}/auth/refresh`, { body: { refreshToken: 'not-a-token' } });
+    await expectStatus(400, 'post', `${API}/auth/refresh`, { body: {} });
+    await expectStatus(204, 'post', `${API}/auth/logout`, { body: { refreshToken: second.body.refreshToken } });
+    await expectStatus(401, 'post', `${API}/auth/logout`, { body: { refreshToken: 'not-a-token' } });
+    await expectStatus(400, 'post', `${API}/auth/logout`, { body: { refreshToken: 1 } });
+
+    const session = await expectStatus(200, 'post', `${API}/auth/login`, { body: { email, password: 'correct-horse-battery' } });
+    const token = session.body.accessToken as string;
+    await expectStatus(401, 'post', `${API}/auth/password`, { body: { currentPassword: 'x', newPassword: 'long-enough-password' } });
+    await expectStatus(403, 'post', `${API}/auth/password`, { token, body: { currentPassword: 'wrong-horse', newPassword: 'long-enough-password' } }, 'wrong_password');
+    await expectStatus(400, 'post', `${API}/auth/password`, { token, body: { currentPassword: 'correct-horse-battery', newPassword: 'short' } });
+    await expectStatus(200, 'post', `${API}/auth/password`, { token, body: { currentPassword: 'correct-horse-battery', newPassword: 'long-enough-password' } });
+
+    await expectStatus(200, 'post', `${API}/users/${user.id}/disable`, { token: api.adminToken });
+    await expectStatus(401, 'post', `${API}/users/${user.id}/disable`);
+    await expectStatus(403, 'post', `${API}/users/${user.id}/disable`, { token: firm.dispatcherToken });
+    await expectStatus(400, 'post', `${API}/users/nope/disable`, { token: api.adminToken });
+    await expectStatus(404, 'post', `${API}/users/${randomUUID()}/disable`, { token: api.adminToken });
+    await expectStatus(409, 'post', `${API}/users/${api.tokens.verify(api.adminToken)!.sub}/disable`, { token: api.adminToken }, 'conflict');
+    await expectStatus(200, 'post', `${API}/users/${user.id}/enable`, { token: api.adminToken });
+    await expectStatus(401, 'post', `${API}/users/${user.id}/enable`);
+    await expectStatus(403, 'post', `${API}/users/${user.id}/enable`, { token: firm.dispatcherToken });
+    await expectStatus(400, 'post', `${API}/users/nope/enable`, { token: api.adminToken });
+    await expectStatus(404, 'post', `${API}/users/${randomUUID()}/enable`, { token: api.adminToken });
+  });
+
   it('port administration: schedule, staff, holding areas, KPIs', async () => {
     const admin = api.adminToken;
     await expectStatus(200, 'put', `${API}/ports/HEKOU/schedule`, { token: admin, body: DEFAULT_SCHEDULE });

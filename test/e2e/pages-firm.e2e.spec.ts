@@ -8,6 +8,15 @@ const IMG = join(__dirname, '..', '..', 'docs', 'img');
 const WAIT = { timeout: 15_000 };
 
 /**
+ * A script storing a signed-in session of `accessToken` (as a login leaves it), so the dashboard opens signed in. The
+ * test's token has no refresh token: the dashboard renews only near expiry, after these tests are over.
+ */
+const storeSession = (accessToken: string) => {
+  const session = { accessToken, refreshToken: '', expiresAt: new Date(Date.now() + 15 * 60_000).toISOString() };
+  return `localStorage.setItem('kouan.firm.session', ${JSON.stringify(JSON.stringify(session))})`;
+};
+
+/**
  * The firm dashboard in Chinese: the places of its waiting trucks on opening, a reschedule, a new driver code with
  * a link that opens the driver page with the reference filled in.
  */
@@ -45,7 +54,7 @@ describe('firm dashboard (browser)', () => {
       page.on('pageerror', (e) => errors.push(e.message));
       // The dashboard opens with a token already stored (as after a login).
       await page.goto(`${api.url}/firm`);
-      await page.evaluate(`localStorage.setItem('kouan.firm.token', JSON.stringify(${JSON.stringify(firm.dispatcherToken)}))`);
+      await page.evaluate(storeSession(firm.dispatcherToken));
       await page.reload();
 
       // In Chinese, and the waiting truck's place is there at once, before any change.
@@ -128,7 +137,7 @@ describe('firm dashboard (browser)', () => {
       const formOpen = async (i: number, token: string) => {
         const page = await contexts[i].newPage();
         await page.goto(`${api.url}/firm`);
-        await page.evaluate(`localStorage.setItem('kouan.firm.token', JSON.stringify(${JSON.stringify(token)}))`);
+        await page.evaluate(storeSession(token));
         await page.reload();
         await page.click('#newBtn');
         await page.locator('#nPort option[value="JINSHUIHE"]').waitFor({ state: 'attached', ...WAIT });

@@ -13,7 +13,7 @@ import { PAGE_ROUTES } from './pages.controller';
 export const API_PREFIX = 'api/v1';
 
 /** Sign-in bodies are a few short fields: a small cap refuses a large body before any work is done on it. */
-const SMALL_BODY_ROUTES = ['auth/login', 'driver/session', 'driver/session/refresh'].map((r) => `/${API_PREFIX}/${r}`);
+const SMALL_BODY_ROUTES = ['auth/login', 'auth/refresh', 'auth/logout', 'auth/password', 'driver/session', 'driver/session/refresh'].map((r) => `/${API_PREFIX}/${r}`);
 const SMALL_BODY_LIMIT = '4kb';
 const BODY_LIMIT = '1mb';
 

@@ -4,7 +4,7 @@ import { Logger } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { InjectThrottlerStorage, ThrottlerStorage } from '@nestjs/throttler';
 import type { Namespace, Socket } from 'socket.io';
-import { Principal, SessionChecks, TokenService } from '@kouan/auth';
+import { Principal, SessionChecks, SessionRevocations, TokenService } from '@kouan/auth';
 import { clientAddressOf } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
 import { Applied, LiveQueue, QueueReadService } from '@kouan/queue';
@@ -51,6 +51,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly reader: QueueReadService,
     private readonly queues: LiveQueues,
     @InjectThrottlerStorage() private readonly throttle: ThrottlerStorage,
+    private readonly revocations: SessionRevocations,
     config: AppConfig,
   ) {
     this.clientAddress = clientAddressOf(config.env.trustedProxies);
@@ -72,6 +73,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       });
     });
     this.queues.onChange((queue, change, kind) => this.fanOut(queue, change, kind));
+    // Every process hears of every session ended (logout, reuse, password change, disabled) and closes its own sockets of it.
+    this.revocations.onEnded((sids) => this.endSessions(sids));
     nsp.on(QUEUE_DELTA_EVENT, (delta: QueueDelta) => this.queues.receive(delta));
     nsp.on(DRIVER_SESSIONS_ENDED_EVENT, (ended: DriverSessionsEnded) => this.endDriverSessions(ended));
   }
@@ -135,6 +138,14 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     clearTimeout(socket.data.expiry);
     socket.emit('session:expired', { expiredAt: new Date(at).toISOString(), message });
     socket.disconnect(true);
+  }
+
+  /** Sockets of sessions that have ended: `session:expired`, then disconnect, as at a token's expiry. */
+  private endSessions(sids: ReadonlySet<string>): void {
+    for (const socket of this.nsp.sockets.values() as IterableIterator<LiveSocket>) {
+      const sid = socket.data.principal?.sessionId;
+      if (sid && sids.has(sid)) this.endSession(socket, 'your session has ended; sign in again');
+    }
   }
 
   /** `subscribe` {port, direction}: the public board of that port and direction, starting with its current state. */

@@ -5,8 +5,12 @@ import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
+import { Clock, SystemClock } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
 import { REDIS } from '@kouan/db/redis.module';
+import { AccountsController } from './accounts.controller';
+import { AccountsRepository } from './accounts.repository';
+import { AccountsService } from './accounts.service';
 import { ActorInterceptor } from './actor.interceptor';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
@@ -14,6 +18,9 @@ import { AuthService } from './auth.service';
 import { RegulatorsController } from './regulators.controller';
 import { User } from './entities/user.entity';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
+import { SessionRevocations } from './session-revocations';
+import { SessionsRepository } from './sessions.repository';
+import { SessionsService } from './sessions.service';
 import { FAIL_CLOSED, KouanThrottlerGuard, throttlers } from './throttling';
 import { SessionChecks } from './session-checks';
 import { TokenService } from './token.service';
@@ -41,14 +48,16 @@ import { UsersService } from './users.service';
       }),
     }),
   ],
-  controllers: [AuthController, RegulatorsController],
+  controllers: [AuthController, AccountsController, RegulatorsController],
   // Guards run in this order: token and role (401, 403), then rate limits (429).
   providers: [
-    AuthService, TokenService, UsersService, SessionChecks,
+    AuthService, TokenService, UsersService, AccountsService, AccountsRepository, SessionsService, SessionsRepository, SessionRevocations, SessionChecks,
+    // Sessions and access tokens are judged at this time; a test moves it to cross an expiry without waiting.
+    { provide: Clock, useClass: SystemClock },
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: KouanThrottlerGuard },
     { provide: APP_INTERCEPTOR, useClass: ActorInterceptor },
   ],
-  exports: [TokenService, UsersService, SessionChecks, ThrottlerModule],
+  exports: [TokenService, UsersService, SessionChecks, SessionRevocations, ThrottlerModule],
 })
 export class AuthModule {}

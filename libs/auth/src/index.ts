@@ -6,6 +6,7 @@ export * from './dto/login.dto';
 export * from './entities/user.entity';
 export * from './principal';
 export * from './session-checks';
+export * from './session-revocations';
 export * from './token.service';
 export * from './users.service';
 export * from './throttling';

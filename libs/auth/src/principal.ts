@@ -9,6 +9,8 @@ export interface Principal {
   firmId?: string;
   portCode?: string;
   bookingId?: string;
+  /** The sign-in (refresh family) the token belongs to: ending it refuses the token (staff, firm, admin, regulator). */
+  sessionId?: string;
   /** When the token proving it expires (ms since the epoch); set on verified principals. */
   expiresAt?: number;
   /** A driver's: the booking's driver-code version the token was signed under (a new code ends older sessions). */

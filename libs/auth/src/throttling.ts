@@ -3,6 +3,8 @@ import { ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerOptions } from '@nestjs/throttler';
 import type { Env } from '@kouan/config';
 import { PUBLIC_KEY } from './decorators';
+import type { Principal } from './principal';
+import { SignedTokens } from './signed-tokens';
 
 /** What a sign-in route checks: a password for an account, or a driver code for a booking reference. */
 export type LoginKind = 'password' | 'driver-code';
@@ -13,18 +15,36 @@ const LOGIN_KIND_KEY = 'kouan:login-kind';
 export const LoginAttempt = (kind: LoginKind) => SetMetadata(LOGIN_KIND_KEY, kind);
 
 /** Throttlers that fail closed (503 `unavailable`) when their counters are out of reach. */
-export const FAIL_CLOSED = new Set(['login-address', 'login-address-account', 'login-account', 'session-address']);
+export const FAIL_CLOSED = new Set(['login-address', 'login-address-account', 'login-account', 'login-device', 'session-address']);
 
-type Req = { ip?: string; body?: unknown };
+type Req = { ip?: string; body?: unknown; principal?: Principal; headers?: { cookie?: unknown } };
 
 const metadata = <T>(key: string, ctx: ExecutionContext): T | undefined =>
   (Reflect.getMetadata(key, ctx.getHandler()) as T | undefined) ?? (Reflect.getMetadata(key, ctx.getClass()) as T | undefined);
 
 const address = (req: Req) => String(req.ip ?? 'unknown');
-const account = (req: Req) => {
-  const email = (req.body as { email?: unknown } | undefined)?.email;
-  return typeof email === 'string' ? email.trim().toLowerCase() : '';
+const email = (req: Req) => {
+  const value = (req.body as { email?: unknown } | undefined)?.email;
+  return typeof value === 'string' ? value.trim().toLowerCase() : '';
 };
+/** The account tried: the email signed in to, or the signed-in caller's own (a password change). */
+const account = (req: Req) => (req.principal ? `user:${req.principal.sub}` : email(req));
+
+/** The value of cookie `name` in the request, if sent. */
+function cookie(req: Req, name: string): string | undefined {
+  const header = typeof req.headers?.cookie === 'string' ? req.headers.cookie : '';
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/** The id of the valid device token this browser holds for the email it signs in to, if any (see SignedTokens). */
+export function deviceOf(signed: SignedTokens, req: Req): string | null {
+  const who = email(req);
+  return who && !req.principal ? signed.deviceId(cookie(req, signed.deviceCookieName(who)), who, new Date()) : null;
+}
 /**
  * `<throttler>|<route>|<hash of the tracker>`: no address or email in Redis keys, and the 429 knows its limit.
  * Sign-in counts are per route (a login and a driver session are different allowances); the anonymous allowance
@@ -41,12 +61,17 @@ const onlyFor = (kind: LoginKind) => (ctx: ExecutionContext) => ctx.getType() !=
  * Every rate limit of the HTTP API, on @nestjs/throttler with its counters in Redis (shared by all API
  * processes). Password logins are counted three ways, so a guesser is stopped without locking out the user:
  * per address (many accounts from one place), per address and account (the fine limit), and per account from
- * all addresses with a higher bar (a guess spread over many addresses). Driver sessions are counted per address
+ * all addresses with a higher bar (a guess spread over many addresses). That last one would let anybody lock the
+ * real user out, so a browser holding a device token for the account (it signed in there before) skips it and is
+ * counted per device instead (OWASP's "device cookie" lockout): an attacker's 429 never reaches a known browser, and
+ * a stolen device token gets no more guesses than an address. Driver sessions are counted per address
  * only, generously (a border post's phones share one carrier-NAT address): the per-reference rules count wrong
  * codes in Postgres. Every anonymous route is also limited per address.
  */
 export function throttlers(env: Env): ThrottlerOptions[] {
   const minute = 60_000;
+  const signed = new SignedTokens(env.jwtSecret);
+  const notPassword = onlyFor('password');
   const list: ThrottlerOptions[] = [
     {
       name: 'public',
@@ -63,7 +88,15 @@ export function throttlers(env: Env): ThrottlerOptions[] {
       getTracker: (req: Req) => `${address(req)}|${account(req)}`,
       skipIf: onlyFor('password'),
     },
-    { name: 'login-account', limit: env.loginAccountLimit, ttl: 15 * minute, getTracker: account, skipIf: onlyFor('password') },
+    {
+      name: 'login-account', limit: env.loginAccountLimit, ttl: 15 * minute, getTracker: account,
+      skipIf: (ctx) => notPassword(ctx) || deviceOf(signed, ctx.switchToHttp().getRequest<Req>()) !== null,
+    },
+    {
+      name: 'login-device', limit: env.loginAccountLimit, ttl: 15 * minute,
+      getTracker: (req: Req) => `${email(req)}|${deviceOf(signed, req) ?? ''}`,
+      skipIf: (ctx) => notPassword(ctx) || deviceOf(signed, ctx.switchToHttp().getRequest<Req>()) === null,
+    },
     { name: 'session-address', limit: env.driverSessionAddressLimit, ttl: 60 * minute, getTracker: address, skipIf: onlyFor('driver-code') },
   ];
   return list.map((t) => ({ ...t, generateKey: keyOf }));
@@ -74,6 +107,7 @@ const MESSAGES: Record<string, string> = {
   'login-address': 'too many sign-in attempts from this address; wait a minute and try again',
   'login-address-account': 'too many sign-in attempts for this account; wait a minute and try again',
   'login-account': 'too many sign-in attempts for this account; wait a few minutes and try again',
+  'login-device': 'too many sign-in attempts for this account from this browser; wait a few minutes and try again',
   'session-address': 'too many driver sign-ins from this address; wait and try again',
 };
 

@@ -3,6 +3,7 @@ export const ERROR_STATUS = {
   bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
+  wrong_password: 403,
   not_found: 404,
   conflict: 409,
   slot_full: 409,

@@ -1,4 +1,5 @@
 import { AuditEntry, AuditPending } from '@kouan/audit/entities/audit.entities';
+import { Session } from '@kouan/auth/entities/session.entity';
 import { User } from '@kouan/auth/entities/user.entity';
 import { BookingEvent } from '@kouan/booking/entities/booking-event.entity';
 import { DriverCodeAddressGuesses, DriverCodeGuesses } from '@kouan/booking/entities/driver-code-guess.entity';
@@ -20,4 +21,4 @@ import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '@kouan/webhook
 import { Slot, SlotFirmUsage } from '@kouan/ports/entities/slot.entity';
 
 export const ENTITIES = [Port, Lane, LaneStatusChange, Schedule, Slot, SlotFirmUsage, Firm, Vehicle, Driver, User, Booking, BookingEvent, IdempotencyKey, DriverCodeGuesses, DriverCodeAddressGuesses, ParkingArea,
-  QueueState, QueueCount, WebhookEndpoint, WebhookDelivery, WebhookAttempt, Notification, PortFeeSchedule, AuditPending, AuditEntry];
+  QueueState, QueueCount, WebhookEndpoint, WebhookDelivery, WebhookAttempt, Notification, PortFeeSchedule, AuditPending, AuditEntry, Session];

@@ -123,7 +123,10 @@ var K = (function () {
     return paint;
   }
 
-  /** socket.io to /live; `paint` is told of every connection change. It reconnects by itself. */
+  /**
+   * socket.io to /live; `paint` is told of every connection change. It reconnects by itself. `auth` is the handshake's
+   * ({token}), or a function giving it at each connection (a token that is renewed).
+   */
   function live(auth, paint) {
     var socket = io('/live', auth ? { auth: auth } : {});
     var beat = function () { lastBeat.set(socket, Date.now()); };
@@ -151,9 +154,9 @@ var K = (function () {
   }
 
   /**
-   * The #login form: on submit `request()` signs in (resolving to {accessToken}) and `signedIn(token)` keeps the token
-   * and opens the page; meanwhile the button is disabled. A failure is shown in #loginMsg, worded by `errorText(e)`
-   * when given, else the API's message.
+   * The #login form: on submit `request()` signs in (resolving to {accessToken, ...}) and `signedIn(token, answer)`
+   * keeps it and opens the page; meanwhile the button is disabled. A failure is shown in #loginMsg, worded by
+   * `errorText(e)` when given, else the API's message.
    */
   function loginForm(request, signedIn, errorText) {
     $('login').addEventListener('submit', async function (ev) {
@@ -162,36 +165,187 @@ var K = (function () {
       btn.disabled = true;
       try {
         var res = await request();
-        await signedIn(res.accessToken);
+        await signedIn(res.accessToken, res);
       } catch (e) {
         message($('loginMsg'), errorText ? errorText(e) : e.message, 'error');
       } finally { btn.disabled = false; }
     });
   }
 
-  /** loginForm for staff and firm users: #email and #password to /auth/login; the password field is cleared on success. */
-  function passwordLogin(signedIn) {
+  /**
+   * loginForm for staff and firm users: #email and #password to /auth/login; the answer starts `sess` (K.session),
+   * the password field is cleared, then `signedIn()` opens the page.
+   */
+  function passwordLogin(sess, signedIn, errorText) {
     loginForm(function () {
       return api('POST', '/auth/login', { email: $('email').value.trim(), password: $('password').value });
-    }, function (token) {
+    }, function (token, res) {
       $('password').value = '';
-      return signedIn(token);
+      sess.set(res);
+      return signedIn();
+    }, errorText);
+  }
+
+  /** How long before its expiry an access token is renewed (half its life when that is shorter). */
+  var RENEW_BEFORE_MS = 60000;
+
+  /**
+   * The signed-in session of a console (staff, yard, firm): {accessToken, refreshToken, expiresAt} in localStorage under
+   * `key`. The access token is renewed (POST /auth/refresh) shortly before it expires and whenever the API says 401,
+   * one renewal at a time, across the page's tabs too (Web Locks): a refresh token is spent once, and a second spend
+   * would end the session. A tab finding that another has renewed takes the newer pair instead. `attach(socket)`
+   * names the page's socket, which is reconnected with each new token.
+   * @param {string} key
+   */
+  function session(key) {
+    /** @type {{ accessToken: string, refreshToken: string, expiresAt: string } | null} */
+    var s = load(key);
+    var timer = null;
+    var running = null;
+    var socket = null;
+    var lastSub = s ? (claims(s.accessToken) || {}).sub : null;
+
+    function schedule() {
+      clearTimeout(timer);
+      if (!s) return;
+      var left = Date.parse(s.expiresAt) - Date.now();
+      timer = setTimeout(function () { refresh().catch(function () { timer = setTimeout(schedule, 15000); }); }, Math.max(1000, left - Math.min(RENEW_BEFORE_MS, left / 2)));
+    }
+
+    function keep(pair) {
+      s = pair ? { accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: pair.expiresAt } : null;
+      if (s) lastSub = (claims(s.accessToken) || {}).sub;
+      schedule();
+    }
+
+    /** A new token (renewed here or by another tab): the socket reconnects with it, so its access does not end with the old one. */
+    function renewed() {
+      if (socket && socket.connected) { socket.disconnect(); socket.connect(); }
+    }
+
+    async function renew() {
+      var stored = load(key);
+      if (!stored) { keep(null); return false; }
+      if (!s || stored.refreshToken !== s.refreshToken) { keep(stored); renewed(); return true; }
+      try {
+        var pair = await api('POST', '/auth/refresh', { refreshToken: stored.refreshToken });
+        store(key, { accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: pair.expiresAt });
+        keep(pair);
+        renewed();
+        return true;
+      } catch (e) {
+        if (e.status !== 401) throw e;
+        store(key, null);
+        keep(null);
+        return false;
+      }
+    }
+
+    /** Renews the access token: true when there is a good one now, false when the session has ended; throws offline. */
+    function refresh() {
+      running = running || (navigator.locks ? navigator.locks.request('kouan:' + key, renew) : renew()).finally(function () { running = null; });
+      return running;
+    }
+
+    window.addEventListener('storage', function (ev) {
+      if (ev.key !== key) return;
+      var stored = load(key);
+      if (stored && (!s || stored.refreshToken !== s.refreshToken)) { keep(stored); renewed(); }
     });
+    schedule();
+
+    return {
+      token: function () { return s ? s.accessToken : null; },
+      /** The user of the session, or of the last one (whose kept actions a new sign-in of the same user sends). */
+      sub: function () { return lastSub; },
+      set: function (pair) { store(key, pair); keep(pair); },
+      refresh: refresh,
+      attach: function (sock) { socket = sock; },
+      /** Logs out: the server ends the session (best effort: offline, it ends by itself within 2 h). */
+      end: function () {
+        var was = s;
+        store(key, null);
+        keep(null);
+        if (was) api('POST', '/auth/logout', { refreshToken: was.refreshToken }).catch(function () { /* it dies unused */ });
+      },
+    };
   }
 
   /**
-   * An API call with the page's token (`getToken()`): a 401 calls `logout` with the API's message, any other error
-   * goes to `fail(error)`; either way the error is thrown on.
+   * socket.io to /live as `sess`'s user: each connection sends the current token; a refused handshake or the
+   * server's disconnect renews the token and connects again, and `ended()` is called when the session has ended.
    */
-  function caller(getToken, logout, fail) {
-    return async function (method, path, body, headers) {
+  function sessionLive(sess, paint, ended) {
+    var socket = live(function (cb) { cb({ token: sess.token() }); }, paint);
+    sess.attach(socket);
+    function again() {
+      sess.refresh().then(function (ok) {
+        if (ok) socket.connect(); else ended();
+      }, function () { setTimeout(function () { socket.connect(); }, 5000); });
+    }
+    socket.on('connect_error', function () { if (!socket.active) again(); });
+    // The server ends a socket only with its session or its token (after `session:expired`): renew, or sign in again.
+    socket.on('disconnect', function (reason) { if (reason === 'io server disconnect') again(); });
+    return socket;
+  }
+
+  /** What a write sent while the session had ended may wait for the same user to sign in again. */
+  var KEEP_MS = 10 * 60000;
+
+  /**
+   * An API call as `sess`'s user. A 401 renews the token and tries once more. When the session has really ended, a
+   * write (not a read: those are read afresh) is kept in sessionStorage and `ended()` shows the sign-in (`call.pending()`
+   * tells whether something waits to be sent); once the same user has signed in again, `call.resume()` sends what was
+   * kept (within KEEP_MS) and resolves to how many it sent. Any other error goes to `fail(error)`. Either way the error
+   * is thrown on.
+   */
+  function caller(sess, ended, fail) {
+    var keptKey = 'kouan.kept.' + location.pathname;
+    function kept() {
+      try { return JSON.parse(sessionStorage.getItem(keptKey) || '[]'); } catch (e) { return []; }
+    }
+    function setKept(list) {
       try {
-        return await api(method, path, body, getToken(), headers);
+        if (list.length) sessionStorage.setItem(keptKey, JSON.stringify(list)); else sessionStorage.removeItem(keptKey);
+      } catch (e) { /* private mode: the action is lost, the sign-in still shows */ }
+    }
+
+    async function send(method, path, body, headers) {
+      var used = sess.token();
+      try {
+        if (!used) throw new ApiError(401, { message: 'signed out' });
+        return await api(method, path, body, used, headers);
       } catch (e) {
-        if (e.status === 401) logout(e.message); else fail(e);
+        if (e.status !== 401) throw e;
+        // Renewed meanwhile (a timer, another tab), or renewed now: once more with the new token.
+        if (used && (sess.token() !== used || (await sess.refresh()))) return api(method, path, body, sess.token(), headers);
+        throw e;
+      }
+    }
+
+    var call = async function (method, path, body, headers) {
+      try {
+        return await send(method, path, body, headers);
+      } catch (e) {
+        if (e.status === 401) {
+          if (method !== 'GET') setKept(kept().concat([{ method: method, path: path, body: body, headers: headers, sub: sess.sub(), at: Date.now() }]).slice(-5));
+          ended();
+        } else fail(e);
         throw e;
       }
     };
+
+    call.pending = function () { return kept().length > 0; };
+
+    call.resume = async function () {
+      var list = kept().filter(function (k) { return k.sub === sess.sub() && Date.now() - k.at < KEEP_MS; });
+      setKept([]);
+      for (var i = 0; i < list.length; i++) {
+        try { await call(list[i].method, list[i].path, list[i].body, list[i].headers); } catch (e) { return i; }
+      }
+      return list.length;
+    };
+    return call;
   }
 
   /**
@@ -304,6 +458,6 @@ var K = (function () {
 
   return {
     browserLang: browserLang, format: format, relabel: relabel, api: api, $: $, el: el, fill: fill, show: show, age: age, hhmm: hhmm, claims: claims, portToday: portToday, portTomorrow: portTomorrow, liveBadge: liveBadge, live: live, fresh: fresh,
-    store: store, load: load, message: message, loginForm: loginForm, passwordLogin: passwordLogin, caller: caller, messages: messages, newer: newer, follow: follow, dirSections: dirSections,
+    store: store, load: load, message: message, loginForm: loginForm, passwordLogin: passwordLogin, session: session, sessionLive: sessionLive, caller: caller, messages: messages, newer: newer, follow: follow, dirSections: dirSections,
   };
 })();

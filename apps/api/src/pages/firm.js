@@ -14,7 +14,11 @@
       live: 'Live', offline: 'Offline', ago: 'ago',
       fleet: 'Vehicles and drivers', plate: 'Plate', country: 'Country', reefer: 'Reefer', addVehicle: 'Add vehicle', name: 'Name',
       phone: 'Phone', licence: 'Licence no.', language: 'Language', addDriver: 'Add driver', edit: 'Edit', save: 'Save', saved: 'Saved',
-      bookedMsg: 'Booked', codeOnce: 'give the driver this code (shown once):' },
+      bookedMsg: 'Booked', codeOnce: 'give the driver this code (shown once):',
+      sessionEnded: 'Your session has ended. Please sign in again.',
+      sessionEndedKept: 'Your session has ended. Sign in again and what you just did will be sent.',
+      keptSent: 'Sent after signing in again.', wrongLogin: 'Wrong email or password.',
+      tooManyLogins: 'Too many sign-in attempts. Wait a few minutes and try again.' },
     zh: { title: '口岸 · 预约', logout: '退出', email: '邮箱', password: '密码', login: '登录', day: '日期（口岸时间）',
       newBooking: '新预约', dayShort: '日期', port: '口岸', direction: '方向', slot: '时段', vehicle: '车辆', driver: '司机',
       cargo: '货物', hs: 'HS 编码', kg: '重量（公斤）', decl: '报关单号（可选）', perishable: '易腐', book: '预约',
@@ -26,14 +30,19 @@
       live: '实时', offline: '离线', ago: '前',
       fleet: '车辆与司机', plate: '车牌', country: '国家', reefer: '冷藏车', addVehicle: '添加车辆', name: '姓名',
       phone: '电话', licence: '驾照号', language: '语言', addDriver: '添加司机', edit: '编辑', save: '保存', saved: '已保存',
-      bookedMsg: '已预约', codeOnce: '请把司机码交给司机（仅显示一次）：' },
+      bookedMsg: '已预约', codeOnce: '请把司机码交给司机（仅显示一次）：',
+      sessionEnded: '登录已失效，请重新登录。',
+      sessionEndedKept: '登录已失效。重新登录后，将发送您刚才的操作。',
+      keptSent: '重新登录后已发送。', wrongLogin: '邮箱或密码错误。',
+      tooManyLogins: '登录尝试次数过多，请几分钟后再试。' },
   };
   var LANG = 'kouan.firm.lang';
   var lang = K.load(LANG) || (/^zh/i.test(navigator.language || '') ? 'zh' : 'en');
   function t(k) { return T[lang][k] || T.en[k] || k; }
-  var TOKEN = 'kouan.firm.token';
+  var SESSION = 'kouan.firm.session';
   var PORT_KEY = 'kouan.firm.port';
-  var token = K.load(TOKEN);
+  var sess = K.session(SESSION);
+  var loginNote = null; // the key of what the sign-in form says, worded again after a change of language
   var socket = null;
   var bookings = [];
   var live = {}; // bookingId → last booking:update
@@ -46,22 +55,33 @@
     document.documentElement.lang = lang;
     document.querySelectorAll('[data-t]').forEach(function (n) { n.textContent = t(n.getAttribute('data-t')); });
     $('langBtn').textContent = lang === 'zh' ? 'English' : '中文';
-    if (token) render();
-    if (token && K.claims(token)) { vehicles(); drivers(); }
+    if (sess.token()) render();
+    if (sess.token() && K.claims(sess.token())) { vehicles(); drivers(); }
+    if (loginNote) K.message($('loginMsg'), t(loginNote), 'error');
     paint();
   }
 
   function say(text, kind) { K.message($('msg'), text, kind); }
 
-  function logout(reason) {
+  /** The sign-in form instead of the dashboard, saying `key` (a word of T) or `text` if given. */
+  function showLogin(key, text) {
     if (socket) { socket.close(); socket = null; }
-    token = null;
-    K.store(TOKEN, null);
+    loginNote = key || null;
     K.show('dash', false); K.show('logout', false); K.show('live', false); K.show('login', true);
-    K.message($('loginMsg'), reason || '', 'error');
+    K.message($('loginMsg'), key ? t(key) : text || '', 'error');
   }
 
-  var call = K.caller(function () { return token; }, logout, function (e) { say(e.message, 'error'); });
+  function logout(text) {
+    sess.end();
+    showLogin(null, text);
+  }
+
+  /** The session has really ended: sign in again (a change made meanwhile is sent then, K.caller). */
+  function ended() {
+    showLogin(call.pending() ? 'sessionEndedKept' : 'sessionEnded');
+  }
+
+  var call = K.caller(sess, ended, function (e) { say(e.message, 'error'); });
 
   function queueText(u) {
     if (!u) return '';
@@ -147,7 +167,7 @@
   }
 
   function connect() {
-    socket = K.live({ token: token }, paint);
+    socket = K.sessionLive(sess, paint, ended);
     K.show('live', true);
     socket.on('booking:update', function (u) {
       live[u.bookingId] = u;
@@ -157,12 +177,12 @@
     });
     // Updates missed while offline: read the day again.
     socket.io.on('reconnect', reload);
-    socket.on('connect_error', function (e) { if (socket && !socket.active) logout(e.message); });
   }
 
   function start() {
-    var me = K.claims(token);
+    var me = K.claims(sess.token());
     if (!me || (me.role !== 'firm_admin' && me.role !== 'dispatcher')) return logout('This dashboard is for trucking firms. Port staff use /staff.');
+    loginNote = null;
     K.show('login', false); K.show('dash', true); K.show('logout', true);
     K.message($('loginMsg'), '');
     connect();
@@ -369,12 +389,13 @@
   $('date').value = K.portToday();
   applyLang();
   $('date').addEventListener('change', function () { dateTouched = true; reload(); });
-  K.passwordLogin(function (accessToken) {
-    token = accessToken;
-    K.store(TOKEN, token);
-    return start();
+  K.passwordLogin(sess, async function () {
+    await start();
+    if (await call.resume()) { say(t('keptSent'), 'ok'); reload(); }
+  }, function (e) {
+    return e.status === 401 ? t('wrongLogin') : e.status === 429 ? t('tooManyLogins') : e.message;
   });
   $('logout').addEventListener('click', function () { logout(); });
 
-  if (token) start(); else K.show('login', true);
+  if (sess.token()) start(); else K.show('login', true);
 })();

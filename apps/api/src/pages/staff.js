@@ -6,7 +6,7 @@
 'use strict';
 (function () {
   var $ = K.$;
-  var TOKEN = 'kouan.staff.token';
+  var SESSION = 'kouan.staff.session';
   var PORT = 'kouan.staff.port';
   var LANG = 'kouan.staff.lang';
   var DIR = 'kouan.staff.dir';
@@ -37,6 +37,10 @@
       msgCheckedIn: '{plate} checked in: position {n}{where}', overflow: ', overflow (wait outside)', bay: ', {area} bay {bay}',
       whichBooking: 'Which booking is this truck? Check the papers, then pick:',
       staffOnly: 'This console is for port staff. Firms use /firm.', noOpenLane: 'No open {dir} lane.',
+      sessionEnded: 'Your session has ended. Please sign in again.',
+      sessionEndedKept: 'Your session has ended. Sign in again and what you just did will be sent.',
+      keptSent: 'Sent after signing in again: {n} action(s).', wrongLogin: 'Wrong email or password.',
+      tooManyLogins: 'Too many sign-in attempts. Wait a few minutes and try again.',
       noNetwork: 'No network connection', noServer: 'Cannot reach the server',
       keysTitle: 'Keyboard shortcuts', keyN: 'call the next truck on the first open lane of the direction shown', keySlash: 'go to the plate box',
       keyDir: 'show export, import', keyU: 'undo the last no-show or lane close still waiting to be sent', keyEsc: 'cancel a question',
@@ -70,6 +74,10 @@
       msgCheckedIn: '{plate} 已签到：第 {n} 位{where}', overflow: '，停车区已满（在外等候）', bay: '，{area} {bay} 号车位',
       whichBooking: '这辆车是哪个预约？请核对单证后选择：',
       staffOnly: '此控制台仅供口岸工作人员使用。企业请用 /firm。', noOpenLane: '没有开放的{dir}车道。',
+      sessionEnded: '登录已失效，请重新登录。',
+      sessionEndedKept: '登录已失效。重新登录后，将发送您刚才的操作。',
+      keptSent: '重新登录后已发送 {n} 项操作。', wrongLogin: '邮箱或密码错误。',
+      tooManyLogins: '登录尝试次数过多，请几分钟后再试。',
       noNetwork: '没有网络连接', noServer: '无法连接服务器',
       keysTitle: '键盘快捷键', keyN: '在当前方向第一条开放车道叫下一辆', keySlash: '跳到车牌输入框',
       keyDir: '显示出境、入境', keyU: '撤销最近一次尚未发送的未到或关闭车道', keyEsc: '取消确认',
@@ -91,8 +99,9 @@
   /** A word of `T` as an argument of another (see t). */
   function word(key, args) { return function () { return t(key, args); }; }
 
-  var token = K.load(TOKEN);
+  var sess = K.session(SESSION);
   var me = null; // token claims
+  var loginNote = null; // the key of what the sign-in form says, worded again after a change of language
   var port = null;
   var portInfo = { calledTimeoutMinutes: null, timeZone: 'Asia/Shanghai' };
   var shown = DIRS.indexOf(K.load(DIR)) >= 0 ? K.load(DIR) : 'export';
@@ -114,17 +123,32 @@
   var msg = K.messages($('msg'), t);
   var note = msg.note;
 
-  function logout(reason) {
-    dropPending();
+  /** The sign-in form instead of the console, saying `key` (a word of T) if given. */
+  function showLogin(key) {
     if (socket) { socket.close(); socket = null; }
-    token = null; me = null;
-    K.store(TOKEN, null);
+    me = null;
+    loginNote = key || null;
     K.show('console', false); K.show('logout', false); K.show('live', false); K.show('login', true);
-    K.message($('loginMsg'), reason || '', 'error');
+    K.message($('loginMsg'), key ? t(key) : '', 'error');
   }
 
-  /** Runs an API call; a 401 logs out, any other error is said (the API's words, ours when it was never reached). */
-  var call = K.caller(function () { return token; }, logout, msg.fail);
+  /** Log out: the server ends the session; confirmed no-shows and closes still waiting for their undo are dropped. */
+  function logout(key) {
+    dropPending();
+    sess.end();
+    showLogin(key);
+  }
+
+  /**
+   * The session has really ended (its refresh was refused): sign in again. A change the officer made is kept and sent
+   * once they have (K.caller), and what still waits for its undo is sent then too.
+   */
+  function ended() {
+    showLogin(call.pending() ? 'sessionEndedKept' : 'sessionEnded');
+  }
+
+  /** Runs an API call; a 401 renews the session or ends it, any other error is said (the API's words, ours when it was never reached). */
+  var call = K.caller(sess, ended, msg.fail);
 
   /** A whole view, or a change on top of the version shown (K.follow); a change that does not follow: read again. */
   function apply(u) {
@@ -521,6 +545,7 @@
   /** The words in the HTML, the title and everything drawn, in `lang`. */
   function relabel() {
     K.relabel(T, lang, t);
+    if (loginNote) K.message($('loginMsg'), t(loginNote), 'error');
     $('title').textContent = port ? t('titlePort', { port: port }) : t('title');
     document.title = 'Kouan · ' + $('title').textContent;
     msg.again();
@@ -544,7 +569,7 @@
     K.dirSections($('dirs'), DIRS, state);
     relabel();
     if (socket) socket.close();
-    socket = K.live({ token: token }, paint);
+    socket = K.sessionLive(sess, paint, ended);
     K.show('live', true);
     socket.on('connect', function () {
       // Port admins have no port of their own: subscribing gives them the staff view of the port they picked.
@@ -553,7 +578,6 @@
       DIRS.forEach(loadYard);
       loadPort(code);
     });
-    socket.on('connect_error', function (e) { if (socket && !socket.active) logout(e.message); });
     socket.on('queue:update', apply);
     socket.on('lane:update', function (l) { if (l.port === port) DIRS.forEach(reload); });
     socket.on('yard:update', applyYard);
@@ -563,8 +587,9 @@
   }
 
   async function start() {
-    me = K.claims(token);
-    if (!me || (me.role !== 'port_staff' && me.role !== 'port_admin')) return logout(t('staffOnly'));
+    me = K.claims(sess.token());
+    if (!me || (me.role !== 'port_staff' && me.role !== 'port_admin')) return logout('staffOnly');
+    loginNote = null;
     K.show('login', false); K.show('console', true); K.show('logout', true);
     K.message($('loginMsg'), '');
     if (me.role === 'port_staff') return openPort(me.port);
@@ -626,10 +651,13 @@
   }
 
   $('port').addEventListener('change', function () { openPort(this.value); });
-  K.passwordLogin(function (accessToken) {
-    token = accessToken;
-    K.store(TOKEN, token);
-    return start();
+  K.passwordLogin(sess, async function () {
+    await start();
+    // What the officer did while the session had ended goes now (the same officer only), and the views follow it.
+    var sent = await call.resume();
+    if (sent) { note('keptSent', { n: sent }, 'ok'); DIRS.forEach(reload); }
+  }, function (e) {
+    return e.status === 401 ? t('wrongLogin') : e.status === 429 ? t('tooManyLogins') : e.status === 0 ? t('noServer') : e.message;
   });
   $('checkin').addEventListener('submit', function (ev) {
     ev.preventDefault();
@@ -645,5 +673,5 @@
   setInterval(tick, 1000);
 
   relabel();
-  if (token) start(); else K.show('login', true);
+  if (sess.token()) start(); else K.show('login', true);
 })();

@@ -5,7 +5,7 @@
 'use strict';
 (function () {
   var $ = K.$;
-  var TOKEN = 'kouan.yard.token';
+  var SESSION = 'kouan.yard.session';
   var LANG = 'kouan.yard.lang';
   var DIRS = ['export', 'import'];
 
@@ -19,6 +19,10 @@
       thPos: '#', thPlate: 'Plate', thRef: 'Reference', thEta: 'ETA', eta: '~{m} min', noEta: 'no open lane',
       msgArrived: '{plate} arrived at the yard.', msgAlready: '{plate} was confirmed already.',
       yardOnly: 'This console is for yard and port staff of one port.',
+      sessionEnded: 'Your session has ended. Please sign in again.',
+      sessionEndedKept: 'Your session has ended. Sign in again and what you just did will be sent.',
+      keptSent: 'Sent after signing in again: {n} action(s).', wrongLogin: 'Wrong email or password.',
+      tooManyLogins: 'Too many sign-in attempts. Wait a few minutes and try again.',
       noNetwork: 'No network connection', noServer: 'Cannot reach the server',
     },
     zh: {
@@ -30,6 +34,10 @@
       thPos: '#', thPlate: '车牌', thRef: '预约号', thEta: '预计', eta: '约 {m} 分钟', noEta: '无开放车道',
       msgArrived: '{plate} 已到达堆场。', msgAlready: '{plate} 已确认过到场。',
       yardOnly: '此控制台仅供单个口岸的堆场和口岸工作人员使用。',
+      sessionEnded: '登录已失效，请重新登录。',
+      sessionEndedKept: '登录已失效。重新登录后，将发送您刚才的操作。',
+      keptSent: '重新登录后已发送 {n} 项操作。', wrongLogin: '邮箱或密码错误。',
+      tooManyLogins: '登录尝试次数过多，请几分钟后再试。',
       noNetwork: '没有网络连接', noServer: '无法连接服务器',
     },
   };
@@ -41,7 +49,8 @@
     return K.format(T[lang][key] || T.en[key] || key, args);
   }
 
-  var token = K.load(TOKEN);
+  var sess = K.session(SESSION);
+  var loginNote = null; // the key of what the sign-in form says, worded again after a change of language
   var port = null;
   /** @type {Record<string, YardUpdate | null>} */
   var views = {}; // direction → the latest yard view kept
@@ -54,16 +63,26 @@
   var msg = K.messages($('msg'), t);
   var note = msg.note;
 
-  function logout(reason) {
+  /** The sign-in form instead of the console, saying `key` (a word of T) if given. */
+  function showLogin(key) {
     if (socket) { socket.close(); socket = null; }
-    token = null;
-    K.store(TOKEN, null);
+    loginNote = key || null;
     K.show('console', false); K.show('logout', false); K.show('live', false); K.show('login', true);
-    K.message($('loginMsg'), reason || '', 'error');
+    K.message($('loginMsg'), key ? t(key) : '', 'error');
   }
 
-  /** Runs an API call; a 401 logs out, a 409 is the caller's, any other error is said (K.messages). */
-  var call = K.caller(function () { return token; }, logout, function (e) { if (e.status !== 409) msg.fail(e); });
+  function logout(key) {
+    sess.end();
+    showLogin(key);
+  }
+
+  /** The session has really ended: sign in again (an arrival confirmed meanwhile is sent then, K.caller). */
+  function ended() {
+    showLogin(call.pending() ? 'sessionEndedKept' : 'sessionEnded');
+  }
+
+  /** Runs an API call; a 401 renews the session or ends it, a 409 is the caller's, any other error is said (K.messages). */
+  var call = K.caller(sess, ended, function (e) { if (e.status !== 409) msg.fail(e); });
 
   /**
    * Keeps a yard view if it is for this port and read after the one kept: the HTTP answer and yard:update race, and
@@ -158,6 +177,7 @@
     K.relabel(T, lang, t);
     $('title').textContent = port ? t('titlePort', { port: port }) : t('title');
     document.title = 'Kouan · ' + $('title').textContent;
+    if (loginNote) K.message($('loginMsg'), t(loginNote), 'error');
     msg.again();
     paint();
     DIRS.forEach(render);
@@ -171,8 +191,9 @@
 
   /** Yard and lane staff have one port (port admins have none: they use /staff). */
   function start() {
-    var me = K.claims(token);
-    if (!me || (me.role !== 'yard_staff' && me.role !== 'port_staff') || !me.port) return logout(t('yardOnly'));
+    var me = K.claims(sess.token());
+    if (!me || (me.role !== 'yard_staff' && me.role !== 'port_staff') || !me.port) return logout('yardOnly');
+    loginNote = null;
     K.show('login', false); K.show('console', true); K.show('logout', true); K.show('live', true);
     K.message($('loginMsg'), '');
     port = me.port;
@@ -180,24 +201,25 @@
     K.fill($('dirs'), DIRS.map(function (d) { return K.el('section', { class: 'dir', id: 'dir-' + d }); }));
     relabel();
     if (socket) socket.close();
-    socket = K.live({ token: token }, paint);
+    socket = K.sessionLive(sess, paint, ended);
     // Each (re)connection reads both views whole: what changed while away is in them.
     socket.on('connect', function () { DIRS.forEach(reload); });
-    socket.on('connect_error', function (e) { if (socket && !socket.active) logout(e.message); });
     socket.on('yard:update', apply);
     // A lane opened, paused or closed moves the next trucks' ETAs, which no truck event announces.
     socket.on('lane:update', function () { DIRS.forEach(reload); });
   }
 
-  K.passwordLogin(function (accessToken) {
-    token = accessToken;
-    K.store(TOKEN, token);
-    return start();
+  K.passwordLogin(sess, async function () {
+    start();
+    var sent = await call.resume();
+    if (sent) { note('keptSent', { n: sent }, 'ok'); DIRS.forEach(reload); }
+  }, function (e) {
+    return e.status === 401 ? t('wrongLogin') : e.status === 429 ? t('tooManyLogins') : e.status === 0 ? t('noServer') : e.message;
   });
   $('logout').addEventListener('click', function () { logout(); });
   $('lang').addEventListener('click', function () { setLang(lang === 'zh' ? 'en' : 'zh'); });
   setInterval(tick, 10000);
 
   relabel();
-  if (token) start(); else K.show('login', true);
+  if (sess.token()) start(); else K.show('login', true);
 })();

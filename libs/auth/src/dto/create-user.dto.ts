@@ -34,3 +34,7 @@ export class UserResponseDto {
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) firmId: string | null;
   @ApiProperty({ nullable: true, type: String }) portCode: string | null;
 }
+
+export class AccountResponseDto extends UserResponseDto {
+  @ApiProperty({ nullable: true, type: String, description: 'when it was disabled; null while it may sign in' }) disabledAt: string | null;
+}

@@ -1,6 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 
+const ROLES = ['port_admin', 'port_staff', 'yard_staff', 'regulator', 'firm_admin', 'dispatcher', 'driver'];
+
 export class LoginDto {
   @ApiProperty({ example: 'dispatch@firm.example' })
   @IsEmail()
@@ -14,10 +16,39 @@ export class LoginDto {
   password: string;
 }
 
-export class TokenResponseDto {
-  @ApiProperty()
+/** A signed-in session: a short access token and the refresh token that renews it (spent on use). */
+export class SessionResponseDto {
+  @ApiProperty({ description: 'JWT for `Authorization: Bearer`; lives JWT_TTL_SECONDS (15 min by default)' })
   accessToken: string;
 
-  @ApiProperty({ enum: ['port_admin', 'port_staff', 'yard_staff', 'regulator', 'firm_admin', 'dispatcher', 'driver'] })
+  @ApiProperty({ description: 'spend it at POST /auth/refresh for a new pair (once: a spent one coming back ends the session)' })
+  refreshToken: string;
+
+  @ApiProperty({ description: 'when the access token expires (ISO-8601 with offset); refresh before it', example: '2026-12-05T16:45:00+08:00' })
+  expiresAt: string;
+
+  @ApiProperty({ enum: ROLES })
   role: string;
+}
+
+export class RefreshDto {
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  refreshToken: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  currentPassword: string;
+
+  @ApiProperty({ minLength: 10 })
+  @IsString()
+  @MinLength(10)
+  @MaxLength(200)
+  newPassword: string;
 }
