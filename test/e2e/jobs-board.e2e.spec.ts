@@ -1,5 +1,5 @@
 import { chromium } from 'playwright-core';
-import { API, bearer, createFirm, portStaffToken, startApi, TestApi, TestFirm } from '../support/harness';
+import { API, bearer, bookedDriverToken, createFirm, portStaffToken, startApi, TestApi, TestFirm } from '../support/harness';
 
 const BOARD = '/admin/queues';
 const SESSION = `${API}/admin/jobs-board/session`;
@@ -17,7 +17,7 @@ describe('jobs board (Bull Board at /admin/queues)', () => {
 
   beforeAll(async () => {
     api = await startApi();
-    firm = await createFirm(api, 'Board Watchers', 0);
+    firm = await createFirm(api, 'Board Watchers', 1);
     staff = await portStaffToken(api, 'HEKOU');
   });
   afterAll(() => api.close());
@@ -42,7 +42,7 @@ describe('jobs board (Bull Board at /admin/queues)', () => {
   });
 
   it('answers 403 to port staff, firm users and drivers, by bearer or by cookie', async () => {
-    const driver = api.tokens.sign({ sub: '00000000-0000-0000-0000-000000000000', role: 'driver', firmId: firm.id, portCode: 'HEKOU' });
+    const driver = await bookedDriverToken(api, firm, 'HEKOU');
     const others = { port_staff: staff, firm_admin: firm.adminToken, dispatcher: firm.dispatcherToken, driver };
     for (const [role, token] of Object.entries(others)) {
       for (const path of [BOARD, `${BOARD}/api/queues`]) {

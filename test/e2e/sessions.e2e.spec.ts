@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
 import { Clock } from '@kouan/common';
-import { API, bearer, startApi, TestApi } from '../support/harness';
+import { API, bearer, bookedDriverToken, createFirm, startApi, TestApi } from '../support/harness';
 import { connectLive, LiveClient, refusedLive } from '../support/live-client';
 
 /**
@@ -217,7 +217,7 @@ describe('sessions', () => {
       await api.http.post(`${API}/auth/password`).set(bearer(pair.accessToken)).send({ currentPassword: user.password, newPassword: 'short' }).expect(400);
       await probe(pair.accessToken).expect(200);
       await refresh(pair.refreshToken).expect(200);
-      const driver = api.tokens.sign({ sub: '00000000-0000-4000-8000-000000000000', role: 'driver' });
+      const driver = await bookedDriverToken(api, await createFirm(api, 'Password Drivers'), 'HEKOU');
       await api.http.post(`${API}/auth/password`).set(bearer(driver)).send({ currentPassword: 'x', newPassword: 'another-long-password' }).expect(403);
     });
 

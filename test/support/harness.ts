@@ -159,6 +159,17 @@ export const cargo = (over: Record<string, unknown> = {}) => ({
   description: 'Cassava chips', hsCode: '071410', weightKg: 20000, perishable: false, ...over,
 });
 
+/**
+ * A driver's access token for a real booking of `firm` (tomorrow's first export slot at `port`, whatever the time of
+ * day): a driver token is good only while its booking exists with the driver code it was opened with.
+ */
+export async function bookedDriverToken(api: TestApi, firm: TestFirm, port: string): Promise<string> {
+  const [slot] = await slotsOf(api, port, portDate());
+  const booking = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
+    .send({ slotId: slot.id, vehicleId: firm.vehicleIds[0], driverId: firm.driverIds[0], cargo: cargo() }).expect(201);
+  return api.tokens.sign({ sub: booking.body.id, role: 'driver', firmId: firm.id, portCode: port });
+}
+
 export interface SlotView {
   id: string;
   startsAt: string;
