@@ -40,7 +40,7 @@ export default tseslint.config(
       ecmaVersion: 2022,
       globals: Object.fromEntries([
         'window', 'document', 'navigator', 'location', 'localStorage', 'sessionStorage', 'fetch', 'setTimeout', 'clearTimeout', 'setInterval',
-        'clearInterval', 'URLSearchParams', 'Intl', 'atob', 'escape', 'Promise', 'AudioContext', 'io', 'K',
+        'clearInterval', 'URLSearchParams', 'Intl', 'atob', 'escape', 'Promise', 'AudioContext', 'io', 'KouanLive', 'K',
       ].map((g) => [g, 'readonly'])),
     },
     rules: {

@@ -1,4 +1,5 @@
 import { io, Socket } from 'socket.io-client';
+import { follow, isWhole, LineDelta, WholeLine } from '@kouan/realtime/live-protocol';
 
 type Json = Record<string, unknown>;
 
@@ -56,28 +57,23 @@ export class LiveClient {
   }
 
   /**
-   * The queue of one direction as a client that applies deltas sees it after every queue:update received so far
-   * (whole ones replace it; a delta applies on top of the version before it). A delta that does not follow what
-   * is kept is a fault of the server: the result says so instead of guessing.
+   * The queue of one direction as a client that applies deltas sees it after every queue:update received so far, by
+   * the live protocol the pages follow (libs/realtime/src/live-protocol.ts). A delta that does not follow what is
+   * kept is a fault of the server: the result says so instead of guessing.
    */
   queue(direction = 'export', upTo = this.events.length): Json | undefined {
-    let kept: Json | undefined;
-    for (const { event, data: u } of this.events.slice(0, upTo)) {
-      if (event !== 'queue:update' || u.direction !== direction) continue;
-      if (Array.isArray(u.entries)) {
-        if (!kept || (u.version as number) > (kept.version as number)) kept = u;
-        continue;
-      }
-      if (!kept || (u.version as number) <= (kept.version as number)) continue;
-      if (u.version !== (kept.version as number) + 1) return { gap: `delta ${String(u.version)} after ${String(kept.version)}` };
-      const removed = new Set(u.removed as number[]);
-      const entries = (kept.entries as Json[]).filter((e) => !removed.has(e.position as number));
-      for (const e of u.inserted as Json[]) entries.splice((e.position as number) - 1, 0, e);
-      kept = { ...u, entries: entries.map((e, i) => ({ ...e, position: i + 1 })) };
-      delete kept.removed;
-      delete kept.inserted;
+    let kept: WholeLine | undefined;
+    for (const { event, data } of this.events.slice(0, upTo)) {
+      const u = data as unknown as WholeLine | LineDelta;
+      if (event !== 'queue:update' || data.direction !== direction) continue;
+      // Before its first whole view a client has nothing to apply a delta on: a staff socket hears deltas from the
+      // moment it connects, and reads the whole queue (as the console does over HTTP) when it needs it.
+      if (!kept && !isWhole(u)) continue;
+      const next = follow(kept, u);
+      if (next === 'gap') return { gap: `delta ${String(u.version)} after ${String(kept?.version)}` };
+      if (next !== 'old') kept = next;
     }
-    return kept;
+    return kept as unknown as Json | undefined;
   }
 
   /** Waits until the queue this client follows (see `queue`) satisfies `test`, and returns it. */

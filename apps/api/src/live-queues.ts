@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Applied, LiveQueue, QueueReadService } from '@kouan/queue';
 import type { QueueDelta, QueueTruck } from '@kouan/realtime/live-events';
+import { deltaFit, wholeKept } from '@kouan/realtime/live-protocol';
 import { LivePublisher } from '@kouan/realtime/live.publisher';
 
 /** How long a delta that arrived ahead of its predecessor waits for it before the queue is read afresh. */
@@ -56,7 +57,7 @@ export class LiveQueues implements OnModuleDestroy {
   /** A committed change from any process. */
   receive(d: QueueDelta): void {
     const f = this.follow(d.port, d.direction);
-    if (f.queue && d.version <= f.queue.version) {
+    if (f.queue && deltaFit(f.queue.version, d.version) === 'old') {
       // Already in what this process keeps (a whole read overtook it); only final states can still be news.
       this.tellFinals(f.queue, d);
       return;
@@ -88,12 +89,13 @@ export class LiveQueues implements OnModuleDestroy {
 
   private drain(f: Followed): void {
     const q = f.queue as LiveQueue;
+    // The one delta that fits is the next version's: looked up by it, not searched for.
     for (let d = f.pending.get(q.version + 1); d; d = f.pending.get(q.version + 1)) {
       f.pending.delete(d.version);
       this.listener(q, q.apply(d), 'delta');
     }
     for (const [version, d] of f.pending) {
-      if (version > q.version) continue;
+      if (deltaFit(q.version, version) !== 'old') continue;
       f.pending.delete(version);
       this.tellFinals(q, d);
     }
@@ -117,8 +119,8 @@ export class LiveQueues implements OnModuleDestroy {
   private load(f: Followed): Promise<LiveQueue> {
     f.loading ??= this.reader.snapshot(f.port, f.direction).then((s) => {
       // Deltas may have moved the kept queue past this read while it ran: a newer queue is kept as it is. One of
-      // the same version is not newer: the read's order is, when a later slot started (the clock alone moved it).
-      if (f.queue && f.queue.version > s.version) return f.queue;
+      // the same version is replaced: the read's order is newer when a later slot started (the protocol's rule).
+      if (f.queue && !wholeKept(f.queue.version, s.version)) return f.queue;
       const q = LiveQueue.from(s);
       f.queue = q;
       this.listener(q, { from: 0, changed: [], removed: [], inserted: null }, 'whole');

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Public } from '@kouan/auth';
+import { bundleLiveProtocol, LIVE_PROTOCOL_ASSET } from './live-protocol.bundle';
 
 /** Where the page files live: next to this file, in the sources (tests) and in dist (the build copies them). */
 export const PAGES_DIR = join(__dirname, 'pages');
@@ -59,6 +60,12 @@ function loadPages(): { pages: Map<string, Asset>; assets: Map<string, Asset> } 
   const assets = new Map<string, Asset>();
   for (const name of readdirSync(PAGES_DIR)) {
     if (/\.(js|css|svg)$/.test(name)) assets.set(name, asset(name, readFileSync(join(PAGES_DIR, name), 'utf8')));
+  }
+  // The live protocol the pages share with the server (libs/realtime/src/live-protocol.ts): the build writes it into
+  // dist's pages; run from the sources, where there is no such file, it is bundled now from the same TypeScript.
+  if (!assets.has(LIVE_PROTOCOL_ASSET)) {
+    if (!__filename.endsWith('.ts')) throw new Error(`${LIVE_PROTOCOL_ASSET} not found in ${PAGES_DIR} (npm run build writes it)`);
+    assets.set(LIVE_PROTOCOL_ASSET, asset(LIVE_PROTOCOL_ASSET, bundleLiveProtocol(join(__dirname, '..', '..', '..'))));
   }
   // The socket.io browser client of the installed server, so the two always speak the same protocol.
   const client = join(dirname(require.resolve('socket.io/package.json')), 'client-dist', 'socket.io.min.js');

@@ -370,23 +370,11 @@ var K = (function () {
   }
 
   /**
-   * Keeps `u` (a queue snapshot) in `state` (direction → {version, data}) if it is for a direction there and newer than
-   * what is kept: the HTTP answer and the socket snapshot race, and a reconnect may replay old state. True if kept.
-   */
-  function newer(state, u) {
-    var s = u && state[u.direction];
-    if (!s || (s.data && u.version <= s.version)) return false;
-    state[u.direction] = { version: u.version, data: u };
-    return true;
-  }
-
-  /**
-   * Takes a queue:update into `state`: a whole one (`entries`) as `newer` does; a delta (`removed`, `inserted`) only
-   * on top of the version just before it: removes the entries at `removed`, inserts `inserted` at their positions,
-   * then numbers the line again. True if kept; 'gap' when a delta does not follow what is kept (read the whole queue
-   * again); false for an old one.
-   */
-  /**
+   * Takes a queue:update (or a GET answer) into `state` (direction → {version, data}) if it is for a direction there,
+   * by the live protocol (KouanLive, libs/realtime/src/live-protocol.ts): a whole view unless an older one (the HTTP
+   * answer and the socket snapshot race, a reconnect may replay old state; one of the same version is the queue read
+   * afresh, whose order a later slot's start moved); a delta only on top of the version just before it. True if kept;
+   * 'gap' when a delta does not follow what is kept (read the whole queue again); false for an old one.
    * @param {Record<string, { version: number, data: any }>} state
    * @param {QueueUpdate | QueueUpdateDelta} u
    * @returns {boolean | 'gap'}
@@ -394,16 +382,10 @@ var K = (function () {
   function follow(state, u) {
     var s = u && state[u.direction];
     if (!s) return false;
-    if ('entries' in u) return newer(state, u);
-    if (s.data && u.version <= s.version) return false;
-    if (!s.data || u.version !== s.version + 1) return 'gap';
-    var entries = s.data.entries.filter(function (e) { return u.removed.indexOf(e.position) < 0; });
-    u.inserted.forEach(function (e) { entries.splice(e.position - 1, 0, e); });
-    entries = entries.map(function (e, i) { return Object.assign({}, e, { position: i + 1 }); });
-    /** @type {QueueUpdate} */
-    var data = { port: u.port, direction: u.direction, version: u.version, lanes: u.lanes, called: u.called, entries: entries };
-    if (u.timings) { data.timings = u.timings; data.defaultServiceMinutes = u.defaultServiceMinutes; }
-    state[u.direction] = { version: u.version, data: data };
+    var next = KouanLive.follow(s.data, u);
+    if (next === 'gap') return 'gap';
+    if (next === 'old') return false;
+    state[u.direction] = { version: next.version, data: next };
     return true;
   }
 
@@ -458,6 +440,6 @@ var K = (function () {
 
   return {
     browserLang: browserLang, format: format, relabel: relabel, api: api, $: $, el: el, fill: fill, show: show, age: age, hhmm: hhmm, claims: claims, portToday: portToday, portTomorrow: portTomorrow, liveBadge: liveBadge, live: live, fresh: fresh,
-    store: store, load: load, message: message, loginForm: loginForm, passwordLogin: passwordLogin, session: session, sessionLive: sessionLive, caller: caller, messages: messages, newer: newer, follow: follow, dirSections: dirSections,
+    store: store, load: load, message: message, loginForm: loginForm, passwordLogin: passwordLogin, session: session, sessionLive: sessionLive, caller: caller, messages: messages, follow: follow, dirSections: dirSections,
   };
 })();
