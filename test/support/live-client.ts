@@ -1,5 +1,5 @@
 import { io, Socket } from 'socket.io-client';
-import { follow, isWhole, LineDelta, WholeLine } from '@kouan/realtime/live-protocol';
+import { follow, isWhole, LineDelta, WholeLine } from '@kouan/realtime';
 
 type Json = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
-import type { QueueEntryView, QueueUpdate, QueueUpdateDelta } from '@kouan/realtime/live-events';
-import { deltaFit, follow, wholeKept } from '@kouan/realtime/live-protocol';
+import type { QueueEntryView, QueueUpdate, QueueUpdateDelta } from '@kouan/realtime';
+import { deltaFit, follow, wholeKept } from '@kouan/realtime';
 
 const entry = (plate: string, position: number): QueueEntryView => ({
   position, plateMasked: plate, status: 'checked_in', slotStartsAt: '2026-11-30T10:00:00+08:00', priority: false,

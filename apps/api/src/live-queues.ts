@@ -1,8 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Applied, LiveQueue, QueueReadService } from '@kouan/queue';
-import type { QueueDelta, QueueTruck } from '@kouan/realtime/live-events';
-import { deltaFit, wholeKept } from '@kouan/realtime/live-protocol';
-import { LivePublisher } from '@kouan/realtime/live.publisher';
+import { deltaFit, LivePublisher, QueueDelta, QueueTruck, wholeKept } from '@kouan/realtime';
 
 /** How long a delta that arrived ahead of its predecessor waits for it before the queue is read afresh. */
 const GAP_WAIT_MS = 300;

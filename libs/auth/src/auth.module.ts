@@ -52,12 +52,12 @@ import { UsersService } from './users.service';
   // Guards run in this order: token and role (401, 403), then rate limits (429).
   providers: [
     AuthService, TokenService, UsersService, AccountsService, AccountsRepository, SessionsService, SessionsRepository, SessionRevocations, SessionChecks,
-    // Sessions and access tokens are judged at this time; a test moves it to cross an expiry without waiting.
+    // The API's time (sessions, access tokens, driver-code hours); a test moves it to cross an expiry without waiting.
     { provide: Clock, useClass: SystemClock },
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: KouanThrottlerGuard },
     { provide: APP_INTERCEPTOR, useClass: ActorInterceptor },
   ],
-  exports: [TokenService, UsersService, SessionChecks, SessionRevocations, ThrottlerModule],
+  exports: [TokenService, UsersService, SessionChecks, SessionRevocations, ThrottlerModule, Clock],
 })
 export class AuthModule {}

@@ -2,8 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import type Redis from 'ioredis';
 import { Clock } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
-import { REDIS } from '@kouan/db/redis.module';
-import { createRedis, readyWithin, warnGate } from '@kouan/db/redis-client';
+import { createRedis, readyWithin, REDIS, warnGate } from '@kouan/db';
 import { SessionsRepository } from './sessions.repository';
 
 type Listener = (sids: ReadonlySet<string>) => void;

@@ -47,35 +47,35 @@ export class DeclarationsRepository {
   }
 
   /** The firm's filing over none or a replaceable one, on an active booking of its own; customs' earlier answer is cleared. */
-  file(em: EntityManager, id: string, firmId: string, d: FiledDeclaration): Promise<DeclarationRow | undefined> {
+  file(em: EntityManager, id: string, firmId: string, d: FiledDeclaration, at: Date): Promise<DeclarationRow | undefined> {
     return one<DeclarationRow>(
       em,
       `UPDATE bookings SET declaration_no = $3, customs_office = $4, declaration_documents = $5::jsonb,
-         declaration_status = 'submitted', declaration_note = NULL, updated_at = now()
+         declaration_status = 'submitted', declaration_note = NULL, updated_at = $8
        WHERE id = $1 AND firm_id = $2 AND status = ANY($6::varchar[])
          AND (declaration_status IS NULL OR declaration_status = ANY($7::varchar[]))
        RETURNING ${RETURNING}`,
-      [id, firmId, d.declarationNo, d.customsOffice, JSON.stringify(d.documents), ACTIVE_STATUSES, REPLACEABLE],
+      [id, firmId, d.declarationNo, d.customsOffice, JSON.stringify(d.documents), ACTIVE_STATUSES, REPLACEABLE, at],
     );
   }
 
   /** Customs' answer over any filed declaration. */
-  answer(em: EntityManager, id: string, status: DeclarationStatus, note: string | null): Promise<DeclarationRow | undefined> {
+  answer(em: EntityManager, id: string, status: DeclarationStatus, note: string | null, at: Date): Promise<DeclarationRow | undefined> {
     return one<DeclarationRow>(
       em,
-      `UPDATE bookings SET declaration_status = $2, declaration_note = $3, updated_at = now()
+      `UPDATE bookings SET declaration_status = $2, declaration_note = $3, updated_at = $4
        WHERE id = $1 AND declaration_status IS NOT NULL RETURNING ${RETURNING}`,
-      [id, status, note],
+      [id, status, note, at],
     );
   }
 
   /** An accepted declaration of an active booking back to the firm (`reopened`), the reason as its note. */
-  reopen(em: EntityManager, id: string, reason: string): Promise<DeclarationRow | undefined> {
+  reopen(em: EntityManager, id: string, reason: string, at: Date): Promise<DeclarationRow | undefined> {
     return one<DeclarationRow>(
       em,
-      `UPDATE bookings SET declaration_status = 'reopened', declaration_note = $2, updated_at = now()
+      `UPDATE bookings SET declaration_status = 'reopened', declaration_note = $2, updated_at = $5
        WHERE id = $1 AND status = ANY($3::varchar[]) AND declaration_status = ANY($4::varchar[]) RETURNING ${RETURNING}`,
-      [id, reason, ACTIVE_STATUSES, REOPENABLE],
+      [id, reason, ACTIVE_STATUSES, REOPENABLE, at],
     );
   }
 

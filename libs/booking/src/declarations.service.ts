@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertPortScope, Principal } from '@kouan/auth';
 import { AuditService } from '@kouan/audit';
-import { DomainError, inTransaction, notFound } from '@kouan/common';
+import { Clock, DomainError, inTransaction, notFound } from '@kouan/common';
 import { LivePublisher } from '@kouan/realtime/live.publisher';
 import { ACTIVE_STATUSES } from './booking-status';
 import { DeclarationStatus } from './declaration-status';
@@ -28,6 +28,7 @@ export class DeclarationsService {
     private readonly repo: DeclarationsRepository,
     private readonly live: LivePublisher,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   /** Files (or files again) the firm's declaration for an active booking; customs' earlier answer is cleared. */
@@ -36,7 +37,7 @@ export class DeclarationsService {
       const before = await this.repo.lockStatus(em, id);
       const filed = await this.repo.file(em, id, p.firmId as string, {
         declarationNo: dto.declarationNo, customsOffice: dto.customsOffice ?? null, documents: dto.documents ?? [],
-      });
+      }, this.clock.now());
       if (filed) await this.record(em, 'declaration.filed', filed, before);
       return filed;
     });
@@ -50,7 +51,7 @@ export class DeclarationsService {
     await this.inScope(p, id);
     const row = await inTransaction(this.ds, async (em) => {
       const before = await this.repo.lockStatus(em, id);
-      const answered = await this.repo.answer(em, id, dto.status, dto.note ?? null);
+      const answered = await this.repo.answer(em, id, dto.status, dto.note ?? null, this.clock.now());
       if (answered) await this.record(em, 'declaration.status', answered, before);
       return answered;
     });
@@ -64,7 +65,7 @@ export class DeclarationsService {
     await this.inScope(p, id);
     const row = await inTransaction(this.ds, async (em) => {
       const before = await this.repo.lockStatus(em, id);
-      const reopened = await this.repo.reopen(em, id, dto.reason);
+      const reopened = await this.repo.reopen(em, id, dto.reason, this.clock.now());
       if (reopened) await this.record(em, 'declaration.reopened', reopened, before, { reason: dto.reason });
       return reopened;
     });

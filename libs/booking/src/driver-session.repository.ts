@@ -47,8 +47,11 @@ const SELECT_SESSION = `
   JOIN schedules sc ON sc.port_code = b.port_code
   JOIN ports p ON p.code = b.port_code`;
 
-/** The address's current hour of wrong codes is still running (an SQL expression on driver_code_address_guesses `a`). */
-const IN_WINDOW = `a.window_start > now() - interval '1 hour'`;
+/**
+ * The address's current hour of wrong codes is still running at the instant in parameter `$3` (an SQL expression on
+ * driver_code_address_guesses `a`): the caller's Clock, never the database's now().
+ */
+const IN_WINDOW = `a.window_start > $3::timestamptz - interval '1 hour'`;
 
 /**
  * The driver-code statements: on `bookings`, and on the wrong-code counts `driver_code_guesses` (per reference,
@@ -88,14 +91,14 @@ export class DriverSessionRepository {
    * The counts for a reference and an address. Read after `lockGuesses`, in a statement of its own, it sees what
    * the previous lock holder committed; read without it, it may be behind.
    */
-  async state(db: EntityManager | DataSource, reference: string, address: string): Promise<GuessState> {
+  async state(db: EntityManager | DataSource, reference: string, address: string, at: Date): Promise<GuessState> {
     const r = await one<GuessState>(
       db,
       `SELECT COALESCE((SELECT failures FROM driver_code_guesses WHERE reference = $1), 0) AS failures,
               (SELECT a.window_start + interval '1 hour' FROM driver_code_address_guesses a
                WHERE a.reference = $1 AND a.address = $2 AND ${IN_WINDOW} AND a.failures >= ${DRIVER_CODE_PER_HOUR}) AS throttled_until,
               COALESCE((SELECT time_zone FROM ports WHERE code = substring($1 from '^(.+)-[0-9]{8}-[0-9A-Z]{4}$')), 'Asia/Shanghai') AS time_zone`,
-      [reference, address],
+      [reference, address, at],
     );
     return r as GuessState;
   }
@@ -104,14 +107,14 @@ export class DriverSessionRepository {
    * Counts one wrong code for the reference (in all) and for the address (in its hour, or starting a new hour).
    * Only under `lockGuesses`, after the limits were checked; the tables' CHECKs refuse a count past them.
    */
-  async countWrongCode(em: EntityManager, reference: string, address: string): Promise<void> {
+  async countWrongCode(em: EntityManager, reference: string, address: string, at: Date): Promise<void> {
     await em.query(
-      `WITH g AS (UPDATE driver_code_guesses SET failures = failures + 1, updated_at = now() WHERE reference = $1)
-       INSERT INTO driver_code_address_guesses AS a (reference, address, window_start, failures) VALUES ($1, $2, now(), 1)
+      `WITH g AS (UPDATE driver_code_guesses SET failures = failures + 1, updated_at = $3 WHERE reference = $1)
+       INSERT INTO driver_code_address_guesses AS a (reference, address, window_start, failures) VALUES ($1, $2, $3, 1)
        ON CONFLICT (reference, address) DO UPDATE SET
-         window_start = CASE WHEN ${IN_WINDOW} THEN a.window_start ELSE now() END,
+         window_start = CASE WHEN ${IN_WINDOW} THEN a.window_start ELSE $3 END,
          failures = CASE WHEN ${IN_WINDOW} THEN a.failures + 1 ELSE 1 END`,
-      [reference, address],
+      [reference, address, at],
     );
   }
 
@@ -120,11 +123,11 @@ export class DriverSessionRepository {
    * with the reference's wrong-code counts deleted; an idempotent replay of the booking then shows the new
    * code, not the dead one. Undefined when nothing was reissued (not the firm's, or final).
    */
-  reissue(em: EntityManager, id: string, firmId: string, hash: string, sealed: string): Promise<ReissuedRow | undefined> {
+  reissue(em: EntityManager, id: string, firmId: string, hash: string, sealed: string, at: Date): Promise<ReissuedRow | undefined> {
     return one<ReissuedRow>(
       em,
       `WITH b AS (
-         UPDATE bookings SET driver_code_hash = $3, driver_code_version = driver_code_version + 1, updated_at = now()
+         UPDATE bookings SET driver_code_hash = $3, driver_code_version = driver_code_version + 1, updated_at = $6
          WHERE id = $1 AND firm_id = $2 AND status = ANY($5) RETURNING id, reference, port_code, driver_code_version
        ), k AS (
          UPDATE idempotency_keys SET driver_code_sealed = $4
@@ -133,7 +136,7 @@ export class DriverSessionRepository {
          DELETE FROM driver_code_guesses WHERE reference = (SELECT reference FROM b)
        )
        SELECT id, port_code, driver_code_version FROM b`,
-      [id, firmId, hash, sealed, ACTIVE_STATUSES],
+      [id, firmId, hash, sealed, ACTIVE_STATUSES, at],
     );
   }
 

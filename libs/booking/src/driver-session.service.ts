@@ -5,7 +5,7 @@ import { AuditService } from '@kouan/audit';
 import type { Principal } from '@kouan/auth';
 import { SessionChecks, TokenService } from '@kouan/auth';
 import { AppConfig } from '@kouan/config';
-import { DomainError, inTransaction, notFound } from '@kouan/common';
+import { Clock, DomainError, inTransaction, notFound } from '@kouan/common';
 import { isoInZone } from '@kouan/ports';
 import { LivePublisher } from '@kouan/realtime';
 import { ACTIVE_STATUSES } from './booking-status';
@@ -30,6 +30,7 @@ export class DriverSessionService implements OnModuleInit {
     private readonly audit: AuditService,
     private readonly live: LivePublisher,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   /** Driver tokens of an earlier code are refused everywhere a token is checked (HTTP guard, socket handshake). */
@@ -50,15 +51,16 @@ export class DriverSessionService implements OnModuleInit {
     const reference = dto.reference.toUpperCase();
     const secret = this.config.env.jwtSecret;
     const from = addressKey(secret, address);
-    const early = refusal(await this.repo.state(this.ds, reference, from));
+    const early = refusal(await this.repo.state(this.ds, reference, from, this.clock.now()));
     if (early) throw early;
     const verdict = await inTransaction(this.ds, async (em): Promise<Verdict> => {
       await this.repo.lockGuesses(em, reference);
-      const refused = refusal(await this.repo.state(em, reference, from));
+      const at = this.clock.now();
+      const refused = refusal(await this.repo.state(em, reference, from, at));
       if (refused) return { refused };
       const b = await this.repo.byReference(em, reference);
       if (driverCodeMatches(secret, b && { id: b.id, hash: b.driver_code_hash }, dto.driverCode)) return { booking: b as DriverSessionRow };
-      await this.repo.countWrongCode(em, reference, from);
+      await this.repo.countWrongCode(em, reference, from, at);
       return { refused: new UnauthorizedException(WRONG) };
     });
     if ('refused' in verdict) throw verdict.refused;
@@ -86,7 +88,7 @@ export class DriverSessionService implements OnModuleInit {
     const secret = this.config.env.jwtSecret;
     const firmId = p.firmId as string;
     const r = await inTransaction(this.ds, async (em) => {
-      const done = await this.repo.reissue(em, bookingId, firmId, hashDriverCode(secret, bookingId, driverCode), seal(secret, driverCode));
+      const done = await this.repo.reissue(em, bookingId, firmId, hashDriverCode(secret, bookingId, driverCode), seal(secret, driverCode), this.clock.now());
       if (done) {
         await this.audit.record(em, {
           type: 'driver_code.reissued', portCode: done.port_code, bookingId, data: { codeVersion: done.driver_code_version },

@@ -5,3 +5,4 @@ export * from './redis-io.adapter';
 export * from './queue-views';
 export * from './origin-gate';
 export * from './limited-parser';
+export * from './live-protocol';
