@@ -12,7 +12,9 @@ export function loggerParams(level: string, service: string): Params {
         const given = req.headers['x-request-id'];
         return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
       },
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      // Credentials both ways: the caller's token and cookies, and the cookies an answer sets (the device cookie that
+      // lifts the per-account sign-in limit, the jobs board's session).
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
       // Access lines are logged at info; above that level, skip the per-response bookkeeping altogether.
       autoLogging: ['info', 'debug', 'trace'].includes(level)
         ? { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/ready' || req.url === '/metrics' }
