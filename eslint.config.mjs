@@ -1,9 +1,21 @@
 import js from '@eslint/js';
 import jest from 'eslint-plugin-jest';
 import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/**', '.kbuild/**', 'node_modules/**', 'coverage/**', 'migrations/**', 'scripts/**', 'eslint.config.mjs', 'jest.config.js'] },
+  {
+    ignores: [
+      'dist/**',
+      '.kbuild/**',
+      'node_modules/**',
+      'coverage/**',
+      'migrations/**',
+      'scripts/**',
+      'eslint.config.mjs',
+      'jest.config.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -38,15 +50,40 @@ export default tseslint.config(
       ...tseslint.configs.disableTypeChecked.languageOptions,
       sourceType: 'script',
       ecmaVersion: 2022,
-      globals: Object.fromEntries([
-        'window', 'document', 'navigator', 'location', 'localStorage', 'sessionStorage', 'fetch', 'setTimeout', 'clearTimeout', 'setInterval',
-        'clearInterval', 'URLSearchParams', 'Intl', 'atob', 'escape', 'Promise', 'AudioContext', 'io', 'KouanLive', 'K',
-      ].map((g) => [g, 'readonly'])),
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'navigator',
+          'location',
+          'localStorage',
+          'sessionStorage',
+          'fetch',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+          'URLSearchParams',
+          'Intl',
+          'atob',
+          'escape',
+          'Promise',
+          'AudioContext',
+          'io',
+          'KouanLive',
+          'K',
+        ].map((g) => [g, 'readonly']),
+      ),
     },
     rules: {
       ...tseslint.configs.disableTypeChecked.rules,
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       'no-console': 'error',
     },
   },
+  // Formatting is Prettier's (checked first in `npm run lint`); no ESLint rule argues with it.
+  prettier,
 );

@@ -22,8 +22,21 @@ import { DateTime } from 'luxon';
 import { Pool } from 'pg';
 import { printProfileSummary } from './profile-summary';
 import {
-  ApiProcess, benchEnv, cleanupBench, cli, cpuMs, fmt, freshDatabase, get, jwtSigner, log, percentile, postJson, runBench,
-  sleep, startApi,
+  ApiProcess,
+  benchEnv,
+  cleanupBench,
+  cli,
+  cpuMs,
+  fmt,
+  freshDatabase,
+  get,
+  jwtSigner,
+  log,
+  percentile,
+  postJson,
+  runBench,
+  sleep,
+  startApi,
 } from './support';
 
 const BOOKINGS = 2000;
@@ -38,7 +51,12 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const TOTAL_LIMIT_MS = 8 * 60_000;
 
 const list = (v: string | undefined, fallback: number[]) =>
-  v ? v.split(',').map((x) => Number(x.trim())).filter((x) => Number.isInteger(x) && x > 0) : fallback;
+  v
+    ? v
+        .split(',')
+        .map((x) => Number(x.trim()))
+        .filter((x) => Number.isInteger(x) && x > 0)
+    : fallback;
 const API_PROCS = list(process.env.BENCH_API_PROCS, [1, 2]);
 const CLIENTS = list(process.env.BENCH_CLIENTS, [50, 200]);
 const RAW_POOL = Number(process.env.BENCH_RAW_POOL ?? 50);
@@ -115,7 +133,12 @@ async function drive(
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, latencies, statuses };
 }
 
-const CARGO = { description: 'Bench cargo: fresh bananas, 1,200 cartons', hsCode: '080390', weightKg: 18000, perishable: true };
+const CARGO = {
+  description: 'Bench cargo: fresh bananas, 1,200 cartons',
+  hsCode: '080390',
+  weightKg: 18000,
+  perishable: true,
+};
 
 async function runApi(prepared: Prepared, clients: number, procs: ApiProcess[], firms: Firm[]) {
   const agents = procs.map(() => new http.Agent({ keepAlive: true, maxSockets: clients }));
@@ -125,7 +148,9 @@ async function runApi(prepared: Prepared, clients: number, procs: ApiProcess[], 
       const body = { slotId: job.slotId, vehicleId: job.vehicleId, driverId: job.driverId, cargo: CARGO };
       const headers: Record<string, string> = { authorization: `Bearer ${firms[job.firm].token}` };
       if (WITH_KEY) headers['idempotency-key'] = randomUUID();
-      return postJson(agents[i], procs[i].port, '/api/v1/bookings', body, headers, REQUEST_TIMEOUT_MS).then((r) => r.status);
+      return postJson(agents[i], procs[i].port, '/api/v1/bookings', body, headers, REQUEST_TIMEOUT_MS).then(
+        (r) => r.status,
+      );
     });
   } finally {
     agents.forEach((a) => a.destroy());
@@ -154,8 +179,18 @@ async function runRaw(prepared: Prepared, clients: number, pool: Pool, firms: Fi
     try {
       const firm = firms[job.firm];
       const r = await pool.query(RAW_BOOKING, [
-        job.slotId, randomUUID(), randomBytes(5).toString('hex').toUpperCase(), firm.id, job.vehicleId, job.driverId,
-        randomBytes(32).toString('hex'), CARGO.description, CARGO.hsCode, CARGO.weightKg, CARGO.perishable, firm.userId,
+        job.slotId,
+        randomUUID(),
+        randomBytes(5).toString('hex').toUpperCase(),
+        firm.id,
+        job.vehicleId,
+        job.driverId,
+        randomBytes(32).toString('hex'),
+        CARGO.description,
+        CARGO.hsCode,
+        CARGO.weightKg,
+        CARGO.perishable,
+        firm.userId,
       ]);
       return r.rowCount === 1 ? 201 : 409;
     } catch {
@@ -172,10 +207,15 @@ async function createFirms(db: Pool): Promise<Firm[]> {
   for (let i = 0; i < FIRMS; i++) {
     const id = randomUUID();
     const userId = randomUUID();
-    await db.query(`INSERT INTO firms (id, name, country, contact_email) VALUES ($1, $2, 'CN', $3)`,
-      [id, `Bench Freight ${i + 1}`, `ops${i + 1}@bench.example`]);
-    await db.query(`INSERT INTO users (id, email, password_hash, role, firm_id) VALUES ($1, $2, 'not-a-login', 'dispatcher', $3)`,
-      [userId, `dispatcher${i + 1}@bench.example`, id]);
+    await db.query(`INSERT INTO firms (id, name, country, contact_email) VALUES ($1, $2, 'CN', $3)`, [
+      id,
+      `Bench Freight ${i + 1}`,
+      `ops${i + 1}@bench.example`,
+    ]);
+    await db.query(
+      `INSERT INTO users (id, email, password_hash, role, firm_id) VALUES ($1, $2, 'not-a-login', 'dispatcher', $3)`,
+      [userId, `dispatcher${i + 1}@bench.example`, id],
+    );
     firms.push({ id, userId, token: jwt.sign({ sub: userId, role: 'dispatcher', firm: id }, { expiresIn: '2h' }) });
   }
   return firms;
@@ -183,8 +223,11 @@ async function createFirms(db: Pool): Promise<Firm[]> {
 
 /** Every road port: 10-minute slots all day, 20 places a direction, one firm may fill a whole slot. */
 async function openSchedules(db: Pool): Promise<string[]> {
-  await db.query(`UPDATE schedules SET slot_minutes = 10, open_from = 0, open_to = 1440, capacity_export = $1,
-    capacity_import = $1, firm_quota_percent = 100, horizon_days = 7`, [SPREAD_CAPACITY]);
+  await db.query(
+    `UPDATE schedules SET slot_minutes = 10, open_from = 0, open_to = 1440, capacity_export = $1,
+    capacity_import = $1, firm_quota_percent = 100, horizon_days = 7`,
+    [SPREAD_CAPACITY],
+  );
   const { rows } = await db.query<{ port_code: string }>('SELECT port_code FROM schedules ORDER BY port_code');
   return rows.map((r) => r.port_code);
 }
@@ -193,17 +236,31 @@ async function openSchedules(db: Pool): Promise<string[]> {
  * Run `n` gets its own port and day (2+ days ahead, inside the 7-day horizon), its slots materialised by the API
  * (GET …/slots), and one fresh vehicle and driver per booking, so no run sees another's places or trucks.
  */
-async function prepare(n: number, workload: Workload, bookings: number, ports: string[], db: Pool, api: ApiProcess): Promise<Prepared> {
+async function prepare(
+  n: number,
+  workload: Workload,
+  bookings: number,
+  ports: string[],
+  db: Pool,
+  api: ApiProcess,
+): Promise<Prepared> {
   const port = ports[n % ports.length];
-  const date = DateTime.now().setZone(ZONE).plus({ days: 2 + Math.floor(n / ports.length) }).toISODate() as string;
+  const date = DateTime.now()
+    .setZone(ZONE)
+    .plus({ days: 2 + Math.floor(n / ports.length) })
+    .toISODate() as string;
   const res = await get(api.port, `/api/v1/ports/${port}/slots?date=${date}&direction=export`, true);
   if (res.status !== 200) throw new Error(`GET slots ${port} ${date}: ${res.status} ${res.body}`);
-  const slots = (JSON.parse(res.body) as { id: string; bookable: boolean; booked: number }[]).filter((s) => s.bookable && s.booked === 0);
+  const slots = (JSON.parse(res.body) as { id: string; bookable: boolean; booked: number }[]).filter(
+    (s) => s.bookable && s.booked === 0,
+  );
   const count = workload === 'hot' ? 1 : bookings / SPREAD_CAPACITY;
   if (slots.length < count) throw new Error(`${port} ${date}: only ${slots.length} bookable slots`);
   const slotIds = slots.slice(0, count).map((s) => s.id);
-  await db.query('UPDATE slots SET capacity = $2 WHERE id = ANY($1::uuid[])',
-    [slotIds, workload === 'hot' ? bookings : SPREAD_CAPACITY]);
+  await db.query('UPDATE slots SET capacity = $2 WHERE id = ANY($1::uuid[])', [
+    slotIds,
+    workload === 'hot' ? bookings : SPREAD_CAPACITY,
+  ]);
   const jobs: Job[] = Array.from({ length: bookings }, (_, k) => ({
     slotId: slotIds[k % slotIds.length],
     vehicleId: randomUUID(),
@@ -244,7 +301,9 @@ async function verify(db: Pool, slotIds: string[]): Promise<{ overbooked: number
 // ---------------------------------------------------------------------------------------------- report
 
 function summarise(
-  workload: Workload, clients: number, target: string,
+  workload: Workload,
+  clients: number,
+  target: string,
   run: { seconds: number; latencies: number[]; statuses: Map<number, number> },
   check: { overbooked: number; mismatched: number },
 ): Result {
@@ -257,23 +316,57 @@ function summarise(
     else if (status !== 201) others[status === 0 ? 'network' : String(status)] = n;
   }
   return {
-    workload, clients, target, ok, seconds: run.seconds, rate: ok / run.seconds,
-    p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99),
-    overbooked: check.overbooked, mismatched: check.mismatched, status5xx, others,
+    workload,
+    clients,
+    target,
+    ok,
+    seconds: run.seconds,
+    rate: ok / run.seconds,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    overbooked: check.overbooked,
+    mismatched: check.mismatched,
+    status5xx,
+    others,
   };
 }
 
 function printTable(results: Result[]): void {
-  const rawRate = (r: Result) => results.find((x) => x.target === 'raw SQL' && x.workload === r.workload && x.clients === r.clients)?.rate;
-  const header = ['scenario', 'clients', 'target', 'booked', 'bookings/s', 'p50 ms', 'p99 ms', 'overbooked', '5xx', 'other', 'API CPU ms/booking', 'API ÷ raw'];
+  const rawRate = (r: Result) =>
+    results.find((x) => x.target === 'raw SQL' && x.workload === r.workload && x.clients === r.clients)?.rate;
+  const header = [
+    'scenario',
+    'clients',
+    'target',
+    'booked',
+    'bookings/s',
+    'p50 ms',
+    'p99 ms',
+    'overbooked',
+    '5xx',
+    'other',
+    'API CPU ms/booking',
+    'API ÷ raw',
+  ];
   const lines = results.map((r) => {
     const raw = rawRate(r);
-    const other = Object.entries(r.others).map(([k, v]) => `${k}×${v}`).join(' ') || '0';
+    const other =
+      Object.entries(r.others)
+        .map(([k, v]) => `${k}×${v}`)
+        .join(' ') || '0';
     return [
       r.workload === 'spread' ? `spread (${SPREAD_SLOTS}×${SPREAD_CAPACITY})` : `hot (1×${BOOKINGS})`,
-      String(r.clients), r.target, String(r.ok), fmt(r.rate), fmt(r.p50, 1), fmt(r.p99, 1),
+      String(r.clients),
+      r.target,
+      String(r.ok),
+      fmt(r.rate),
+      fmt(r.p50, 1),
+      fmt(r.p99, 1),
       String(r.overbooked) + (r.mismatched ? ` (${r.mismatched} slots counter≠rows)` : ''),
-      String(r.status5xx), other, r.apiCpuMs === undefined ? '' : fmt(r.apiCpuMs, 2), r.target === 'raw SQL' || !raw ? '' : fmt(r.rate / raw, 2),
+      String(r.status5xx),
+      other,
+      r.apiCpuMs === undefined ? '' : fmt(r.apiCpuMs, 2),
+      r.target === 'raw SQL' || !raw ? '' : fmt(r.rate / raw, 2),
     ];
   });
   log('');
@@ -287,8 +380,10 @@ function printTable(results: Result[]): void {
 
 async function main(): Promise<void> {
   const began = Date.now();
-  log(`kouan booking bench: ${BOOKINGS} bookings per run; clients ${CLIENTS.join(', ')}; API processes ${API_PROCS.join(', ')}; ` +
-    `raw pool ${RAW_POOL}; API DB_POOL_SIZE ${API_POOL ?? 'default'}${WITH_KEY ? '; with Idempotency-Key' : ''}`);
+  log(
+    `kouan booking bench: ${BOOKINGS} bookings per run; clients ${CLIENTS.join(', ')}; API processes ${API_PROCS.join(', ')}; ` +
+      `raw pool ${RAW_POOL}; API DB_POOL_SIZE ${API_POOL ?? 'default'}${WITH_KEY ? '; with Idempotency-Key' : ''}`,
+  );
   await freshDatabase(env);
   await cli(env, 'migrate');
   await cli(env, 'seed');
@@ -319,8 +414,10 @@ async function main(): Promise<void> {
       }
     }
     await db.query('ANALYZE');
-    log(`fixtures: ${FIRMS} firms, ${plan.reduce((s, p) => s + p.prepared.jobs.length, 0)} vehicles and drivers, ` +
-      `${plan.length} runs on their own slots (${((Date.now() - began) / 1000).toFixed(1)} s)`);
+    log(
+      `fixtures: ${FIRMS} firms, ${plan.reduce((s, p) => s + p.prepared.jobs.length, 0)} vehicles and drivers, ` +
+        `${plan.length} runs on their own slots (${((Date.now() - began) / 1000).toFixed(1)} s)`,
+    );
 
     // Every API process starts (and warms up) first; then each scenario runs against API ×1, API ×2 … and raw SQL
     // back to back, so the ratio compares runs that saw the same background load on this shared machine.
@@ -352,15 +449,18 @@ async function main(): Promise<void> {
         const r = summarise(run.workload, run.clients, target, raw, check);
         r.apiCpuMs = run.procs ? cpu / Math.max(r.ok, 1) : undefined;
         results.push(r);
-        log(`${target.padEnd(8)} ${run.workload.padEnd(6)} ${String(run.clients).padStart(3)} clients: ${fmt(r.rate)} bookings/s, ` +
-          `p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms, ${r.ok} booked, overbooked ${r.overbooked}, 5xx/errors ${r.status5xx}` +
-          (r.apiCpuMs !== undefined ? `, API CPU ${fmt(r.apiCpuMs, 2)} ms/booking` : ''));
+        log(
+          `${target.padEnd(8)} ${run.workload.padEnd(6)} ${String(run.clients).padStart(3)} clients: ${fmt(r.rate)} bookings/s, ` +
+            `p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms, ${r.ok} booked, overbooked ${r.overbooked}, 5xx/errors ${r.status5xx}` +
+            (r.apiCpuMs !== undefined ? `, API CPU ${fmt(r.apiCpuMs, 2)} ms/booking` : ''),
+        );
         await sleep(500);
       };
       for (const run of plan.filter((p) => p.warmup)) await measure(run);
       for (const workload of ['spread', 'hot'] as const) {
         for (const clients of CLIENTS) {
-          for (const run of plan.filter((p) => !p.warmup && p.workload === workload && p.clients === clients)) await measure(run);
+          for (const run of plan.filter((p) => !p.warmup && p.workload === workload && p.clients === clients))
+            await measure(run);
         }
       }
     } finally {
@@ -368,16 +468,23 @@ async function main(): Promise<void> {
       await pool.end();
     }
 
-    const order = (r: Result) => `${r.workload === 'spread' ? 0 : 1}-${String(r.clients).padStart(4, '0')}-${r.target === 'raw SQL' ? 'z' : r.target}`;
+    const order = (r: Result) =>
+      `${r.workload === 'spread' ? 0 : 1}-${String(r.clients).padStart(4, '0')}-${r.target === 'raw SQL' ? 'z' : r.target}`;
     results.sort((a, b) => order(a).localeCompare(order(b)));
     printTable(results);
     const failed = results.filter((r) => r.overbooked || r.mismatched || r.status5xx || r.ok !== BOOKINGS);
-    log(failed.length ? `PROBLEMS in ${failed.length} run(s): see overbooked / 5xx / other above` : 'all runs: every place booked exactly once, 0 overbooked, 0 5xx');
+    log(
+      failed.length
+        ? `PROBLEMS in ${failed.length} run(s): see overbooked / 5xx / other above`
+        : 'all runs: every place booked exactly once, 0 overbooked, 0 5xx',
+    );
     log(`total ${((Date.now() - began) / 1000).toFixed(0)} s`);
     if (profileFile) {
       // One profile per measured API ×1 run, in run order; the first (spread) is summarised here.
       const files = CLIENTS.length * 2;
-      log(`CPU profiles of the API ×1 runs: ${Array.from({ length: files }, (_, i) => profileFile.replace(/\.cpuprofile$/, `-${i + 1}.cpuprofile`)).join(', ')}`);
+      log(
+        `CPU profiles of the API ×1 runs: ${Array.from({ length: files }, (_, i) => profileFile.replace(/\.cpuprofile$/, `-${i + 1}.cpuprofile`)).join(', ')}`,
+      );
       printProfileSummary(profileFile.replace(/\.cpuprofile$/, '-1.cpuprofile'), 30);
     }
     if (failed.length) process.exitCode = 1;

@@ -26,8 +26,22 @@ import { redisOptions } from '@kouan/config/env';
 import { JobName, QueueName } from '@kouan/jobs/job-names';
 import { WORKER_OPTIONS } from '@kouan/jobs/worker-options';
 import {
-  ApiProcess, benchEnv, childEnv, cleanupBench, cli, fmt, freshDatabase, get, jwtSigner, log, percentile, postJson, ROOT, runBench,
-  sleep, startApi,
+  ApiProcess,
+  benchEnv,
+  childEnv,
+  cleanupBench,
+  cli,
+  fmt,
+  freshDatabase,
+  get,
+  jwtSigner,
+  log,
+  percentile,
+  postJson,
+  ROOT,
+  runBench,
+  sleep,
+  startApi,
 } from './support';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
@@ -49,7 +63,12 @@ interface Lateness {
 
 const summary = (late: number[]): Lateness => {
   const sorted = [...late].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted[sorted.length - 1], n: sorted.length };
+  return {
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    max: sorted[sorted.length - 1],
+    n: sorted.length,
+  };
 };
 
 /**
@@ -85,12 +104,20 @@ async function bookingLoad(db: Pool, api: ApiProcess, running: () => boolean): P
   const jwt = jwtSigner(env);
   const firmId = randomUUID();
   const userId = randomUUID();
-  await db.query(`INSERT INTO firms (id, name, country, contact_email) VALUES ($1, 'Bench Jobs Freight', 'CN', 'ops@jobs.bench.example')`, [firmId]);
-  await db.query(`INSERT INTO users (id, email, password_hash, role, firm_id) VALUES ($1, 'dispatch@jobs.bench.example', 'not-a-login', 'dispatcher', $2)`, [userId, firmId]);
+  await db.query(
+    `INSERT INTO firms (id, name, country, contact_email) VALUES ($1, 'Bench Jobs Freight', 'CN', 'ops@jobs.bench.example')`,
+    [firmId],
+  );
+  await db.query(
+    `INSERT INTO users (id, email, password_hash, role, firm_id) VALUES ($1, 'dispatch@jobs.bench.example', 'not-a-login', 'dispatcher', $2)`,
+    [userId, firmId],
+  );
   const token = jwt.sign({ sub: userId, role: 'dispatcher', firm: firmId }, { expiresIn: '2h' });
   const date = DateTime.now().setZone('Asia/Shanghai').plus({ days: 2 }).toISODate() as string;
   const res = await get(api.port, `/api/v1/ports/${PORT}/slots?date=${date}&direction=export`, true);
-  const slots = (JSON.parse(res.body) as Array<{ id: string; bookable: boolean }>).filter((s) => s.bookable).map((s) => s.id);
+  const slots = (JSON.parse(res.body) as Array<{ id: string; bookable: boolean }>)
+    .filter((s) => s.bookable)
+    .map((s) => s.id);
   const trucks = 4000;
   const ids = Array.from({ length: trucks }, () => [randomUUID(), randomUUID()]);
   await db.query(
@@ -106,10 +133,18 @@ async function bookingLoad(db: Pool, api: ApiProcess, running: () => boolean): P
   const statuses = new Map<number, number>();
   const inFlight = new Set<Promise<void>>();
   for (let k = 0; running() && k < trucks; k++) {
-    const p = postJson(agent, api.port, '/api/v1/bookings', {
-      slotId: slots[k % slots.length], vehicleId: ids[k][0], driverId: ids[k][1],
-      cargo: { description: 'Bench cargo', hsCode: '071410', weightKg: 20000, perishable: false },
-    }, { authorization: `Bearer ${token}` }).then((r) => {
+    const p = postJson(
+      agent,
+      api.port,
+      '/api/v1/bookings',
+      {
+        slotId: slots[k % slots.length],
+        vehicleId: ids[k][0],
+        driverId: ids[k][1],
+        cargo: { description: 'Bench cargo', hsCode: '071410', weightKg: 20000, perishable: false },
+      },
+      { authorization: `Bearer ${token}` },
+    ).then((r) => {
       statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
     });
     inFlight.add(p);
@@ -123,7 +158,9 @@ async function bookingLoad(db: Pool, api: ApiProcess, running: () => boolean): P
 
 async function startWorker(): Promise<void> {
   const child = spawn(process.execPath, [join(ROOT, 'dist/apps/worker/src/main.js')], {
-    cwd: ROOT, env: childEnv(env, { LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    env: childEnv(env, { LOG_LEVEL: 'info' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   worker = child;
   let out = '';
@@ -151,7 +188,10 @@ async function rawRelay(db: Pool): Promise<number> {
       const { rows } = await c.query<{ seq: string }>(
         'SELECT seq, id, type, booking_id, firm_id, occurred_at, data FROM bench_outbox WHERE relayed_at IS NULL ORDER BY seq LIMIT 200 FOR UPDATE SKIP LOCKED',
       );
-      if (rows.length) await c.query('UPDATE bench_outbox SET relayed_at = now() WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
+      if (rows.length)
+        await c.query('UPDATE bench_outbox SET relayed_at = now() WHERE seq = ANY($1::bigint[])', [
+          rows.map((r) => r.seq),
+        ]);
       await c.query('COMMIT');
       if (!rows.length) break;
     }
@@ -173,14 +213,18 @@ function insertEvents(db: Pool, table: string): Promise<unknown> {
 }
 
 async function main(): Promise<void> {
-  log(`kouan jobs bench: ${JOBS} delayed jobs due over ${SPREAD_MS / 1000} s (raw BullMQ, then Kouan's worker) while the API books `
-    + `${BOOKINGS_PER_S}/s; then ${EVENTS} events through the relay against a raw SKIP LOCKED loop`);
+  log(
+    `kouan jobs bench: ${JOBS} delayed jobs due over ${SPREAD_MS / 1000} s (raw BullMQ, then Kouan's worker) while the API books ` +
+      `${BOOKINGS_PER_S}/s; then ${EVENTS} events through the relay against a raw SKIP LOCKED loop`,
+  );
   await freshDatabase(env);
   await cli(env, 'migrate');
   await cli(env, 'seed');
   const db = new Pool({ connectionString: env.benchDbUrl, max: 4 });
   try {
-    await db.query(`UPDATE schedules SET slot_minutes = 10, open_from = 0, open_to = 1440, capacity_export = 400, firm_quota_percent = 100`);
+    await db.query(
+      `UPDATE schedules SET slot_minutes = 10, open_from = 0, open_to = 1440, capacity_export = 400, firm_quota_percent = 100`,
+    );
     const api = await startApi(env, apis);
     await startWorker();
     const connection = redisOptions(env.redisUrl);
@@ -191,19 +235,30 @@ async function main(): Promise<void> {
 
     // 1. raw BullMQ
     const raw = new Queue('bench-raw', { connection, prefix });
-    const rawWorker = new Worker('bench-raw', async () => undefined, { connection, prefix, ...WORKER_OPTIONS, concurrency: 8 });
+    const rawWorker = new Worker('bench-raw', async () => undefined, {
+      connection,
+      prefix,
+      ...WORKER_OPTIONS,
+      concurrency: 8,
+    });
     const rawWatch = await lateness('bench-raw', connection, prefix);
     const rawStart = Date.now() + 2000;
     const rawDue = dueTimes(rawStart, JOBS);
     for (let i = 0; i < JOBS; i += 1000) {
-      await raw.addBulk(rawDue.slice(i, i + 1000).map((due, k) => ({
-        name: 'raw', data: {}, opts: { jobId: `raw@${due}-${i + k}`, delay: Math.max(0, due - Date.now()) },
-      })));
+      await raw.addBulk(
+        rawDue.slice(i, i + 1000).map((due, k) => ({
+          name: 'raw',
+          data: {},
+          opts: { jobId: `raw@${due}-${i + k}`, delay: Math.max(0, due - Date.now()) },
+        })),
+      );
     }
     const rawLate = await rawWatch.done(JOBS, SPREAD_MS + 60_000);
     await rawWorker.close();
     await raw.close();
-    log(`raw BullMQ: ${rawLate.n} jobs, lateness p50 ${fmt(rawLate.p50)} ms, p99 ${fmt(rawLate.p99)} ms, max ${fmt(rawLate.max)} ms`);
+    log(
+      `raw BullMQ: ${rawLate.n} jobs, lateness p50 ${fmt(rawLate.p50)} ms, p99 ${fmt(rawLate.p99)} ms, max ${fmt(rawLate.max)} ms`,
+    );
 
     // 2. Kouan's worker
     const maintenance = new Queue(QueueName.Maintenance, { connection, prefix });
@@ -212,14 +267,18 @@ async function main(): Promise<void> {
     const due = dueTimes(start, JOBS);
     const names = [JobName.ExpireOverdue, JobName.RemindDrivers];
     for (let i = 0; i < JOBS; i += 1000) {
-      await maintenance.addBulk(due.slice(i, i + 1000).map((at, k) => {
-        const name = names[(i + k) % 2];
-        return { name, data: {}, opts: { jobId: `${name}@${at}-${i + k}`, delay: Math.max(0, at - Date.now()) } };
-      }));
+      await maintenance.addBulk(
+        due.slice(i, i + 1000).map((at, k) => {
+          const name = names[(i + k) % 2];
+          return { name, data: {}, opts: { jobId: `${name}@${at}-${i + k}`, delay: Math.max(0, at - Date.now()) } };
+        }),
+      );
     }
     const ours = await watch.done(JOBS, SPREAD_MS + 120_000);
     await maintenance.close();
-    log(`Kouan worker: ${ours.n} jobs, lateness p50 ${fmt(ours.p50)} ms, p99 ${fmt(ours.p99)} ms, max ${fmt(ours.max)} ms`);
+    log(
+      `Kouan worker: ${ours.n} jobs, lateness p50 ${fmt(ours.p50)} ms, p99 ${fmt(ours.p99)} ms, max ${fmt(ours.max)} ms`,
+    );
     loading = false;
     const statuses = await load;
     log(`bookings during the jobs: ${[...statuses].map(([s, n]) => `${n} × ${s}`).join(', ')}`);
@@ -229,7 +288,9 @@ async function main(): Promise<void> {
     await insertEvents(db, 'booking_events');
     const t0 = Date.now();
     for (;;) {
-      const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM booking_events WHERE relayed_at IS NULL');
+      const { rows } = await db.query<{ n: string }>(
+        'SELECT count(*) AS n FROM booking_events WHERE relayed_at IS NULL',
+      );
       if (Number(rows[0].n) === 0) break;
       await sleep(50);
     }
@@ -244,27 +305,40 @@ async function main(): Promise<void> {
     }
     const auditRate = EVENTS / ((Date.now() - t0) / 1000);
     const rawRate = await rawRelay(db);
-    log(`relay: ${fmt(relayRate)} events/s; raw SKIP LOCKED loop: ${fmt(rawRate)} events/s; all of them in the audit chain: ${fmt(auditRate)} events/s`);
+    log(
+      `relay: ${fmt(relayRate)} events/s; raw SKIP LOCKED loop: ${fmt(rawRate)} events/s; all of them in the audit chain: ${fmt(auditRate)} events/s`,
+    );
 
     log('');
     log('| measurement | Kouan | raw baseline (same run) | target | result |');
     log('| --- | ---: | ---: | --- | --- |');
-    log(`| lateness p50 / p99 / max, ${JOBS} jobs over ${SPREAD_MS / 1000} s | ${fmt(ours.p50)} / ${fmt(ours.p99)} / ${fmt(ours.max)} ms `
-      + `| ${fmt(rawLate.p50)} / ${fmt(rawLate.p99)} / ${fmt(rawLate.max)} ms | p99 ≤ 1,000 ms | ${ours.p99 <= 1000 ? 'PASS' : 'FAIL'} |`);
-    log(`| outbox relay, ${EVENTS} events | ${fmt(relayRate)} events/s | ${fmt(rawRate)} events/s | ≥ 0.5 × raw | `
-      + `${fmt(relayRate / rawRate, 2)} × ${relayRate / rawRate >= 0.5 ? 'PASS' : 'FAIL'} |`);
-    log(`| the same events relayed and chained into the audit trail (from the insert) | ${fmt(auditRate)} events/s | ${fmt(rawRate)} events/s | — | `
-      + `${fmt(auditRate / rawRate, 2)} × |`);
+    log(
+      `| lateness p50 / p99 / max, ${JOBS} jobs over ${SPREAD_MS / 1000} s | ${fmt(ours.p50)} / ${fmt(ours.p99)} / ${fmt(ours.max)} ms ` +
+        `| ${fmt(rawLate.p50)} / ${fmt(rawLate.p99)} / ${fmt(rawLate.max)} ms | p99 ≤ 1,000 ms | ${ours.p99 <= 1000 ? 'PASS' : 'FAIL'} |`,
+    );
+    log(
+      `| outbox relay, ${EVENTS} events | ${fmt(relayRate)} events/s | ${fmt(rawRate)} events/s | ≥ 0.5 × raw | ` +
+        `${fmt(relayRate / rawRate, 2)} × ${relayRate / rawRate >= 0.5 ? 'PASS' : 'FAIL'} |`,
+    );
+    log(
+      `| the same events relayed and chained into the audit trail (from the insert) | ${fmt(auditRate)} events/s | ${fmt(rawRate)} events/s | — | ` +
+        `${fmt(auditRate / rawRate, 2)} × |`,
+    );
   } finally {
     await db.end();
   }
 }
 
-runBench(main, async () => {
-  if (worker && worker.exitCode === null) {
-    const exited = new Promise((r) => worker?.once('exit', r));
-    worker.kill('SIGTERM');
-    await exited;
-  }
-  await cleanupBench(env, apis);
-}, apis, 15 * 60_000);
+runBench(
+  main,
+  async () => {
+    if (worker && worker.exitCode === null) {
+      const exited = new Promise((r) => worker?.once('exit', r));
+      worker.kill('SIGTERM');
+      await exited;
+    }
+    await cleanupBench(env, apis);
+  },
+  apis,
+  15 * 60_000,
+);

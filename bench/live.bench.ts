@@ -53,11 +53,27 @@ import { message } from '@kouan/queue/messages';
 import type { BookingUpdate } from '@kouan/realtime/live-events';
 import { printProfileSummary } from './profile-summary';
 import {
-  ApiProcess, benchEnv, cleanupBench, cli, cpuMs, fmt, freshDatabase, get, jwtSigner, log, nowMs, percentile, postJson,
-  ROOT, runBench, sleep, startApi,
+  ApiProcess,
+  benchEnv,
+  cleanupBench,
+  cli,
+  cpuMs,
+  fmt,
+  freshDatabase,
+  get,
+  jwtSigner,
+  log,
+  nowMs,
+  percentile,
+  postJson,
+  ROOT,
+  runBench,
+  sleep,
+  startApi,
 } from './support';
 
-const int = (v: string | undefined, fallback: number) => (v && Number.isInteger(Number(v)) && Number(v) > 0 ? Number(v) : fallback);
+const int = (v: string | undefined, fallback: number) =>
+  v && Number.isInteger(Number(v)) && Number(v) > 0 ? Number(v) : fallback;
 const TRUCKS = int(process.env.BENCH_LIVE_TRUCKS, 1000);
 /** 100 call-nexts at 1,000 trucks, 200 from 5,000 (issue 7); BENCH_LIVE_CALLS overrides. */
 const CALLS = Math.min(int(process.env.BENCH_LIVE_CALLS, TRUCKS >= 5000 ? 200 : 100), TRUCKS - 1);
@@ -77,7 +93,11 @@ const CHECKIN_CONCURRENCY = 8;
  * The check-in phases after the rounds: a short sequential sample (one in flight, each change's Redis traffic
  * attributed exactly: wait for the adapter channels to fall quiet after each), then the bursts of issue 7.
  */
-const BURST_PHASES = [{ inFlight: 1, count: 20 }, { inFlight: 8, count: BURST }, { inFlight: 32, count: BURST }];
+const BURST_PHASES = [
+  { inFlight: 1, count: 20 },
+  { inFlight: 8, count: BURST },
+  { inFlight: 32, count: BURST },
+];
 /** A burst phase stops sending new check-ins after this long (what was sent is still awaited). */
 const BURST_SEND_LIMIT_MS = 45_000;
 /** After a phase, the adapter channels must be silent this long before its bytes and CPU are read… */
@@ -106,7 +126,9 @@ const TARGET_CHECKIN_P99_MS = 20;
 /** "Flat from 1,000 to 5,000 trucks", as this bench reads it: at most this growth from the smaller run to the larger. */
 const FLAT_GROWTH = 1.25;
 /** Each run's figures go here, named by commit and truck count, so a run can compare itself with the other size. */
-const RESULTS_DIR = process.env.BENCH_LIVE_RESULTS ? resolve(process.env.BENCH_LIVE_RESULTS) : join(os.tmpdir(), 'kouan-bench-live');
+const RESULTS_DIR = process.env.BENCH_LIVE_RESULTS
+  ? resolve(process.env.BENCH_LIVE_RESULTS)
+  : join(os.tmpdir(), 'kouan-bench-live');
 
 const env = benchEnv('kouan_bench_live', 'kouan-bench-live');
 const SOCKET_IO_KEY = `${env.redisPrefix}:socket.io`;
@@ -152,7 +174,14 @@ const round = {
  * change's traffic is what arrives between it and the next measurement. Each message is counted once (Redis
  * then delivers it to every subscribed API process).
  */
-const traffic = { bytes: 0, msgs: 0, maxMsg: 0, firstAt: NaN, lastAt: NaN, lastRequest: undefined as Buffer | undefined };
+const traffic = {
+  bytes: 0,
+  msgs: 0,
+  maxMsg: 0,
+  firstAt: NaN,
+  lastAt: NaN,
+  lastRequest: undefined as Buffer | undefined,
+};
 const resetTraffic = () => Object.assign(traffic, { bytes: 0, msgs: 0, maxMsg: 0, firstAt: NaN, lastAt: NaN });
 
 async function watchAdapter(): Promise<void> {
@@ -218,21 +247,30 @@ async function fixtures(db: Pool, api: ApiProcess): Promise<Fixtures> {
   );
   await db.query('UPDATE parking_areas SET bays = $2 WHERE port_code = $1', [PORT, TRUCKS + SPARES + 200]);
   const staffId = randomUUID();
-  await db.query(`INSERT INTO users (id, email, password_hash, role, port_code) VALUES ($1, 'staff@bench-live.example', 'not-a-login', 'port_staff', $2)`,
-    [staffId, PORT]);
+  await db.query(
+    `INSERT INTO users (id, email, password_hash, role, port_code) VALUES ($1, 'staff@bench-live.example', 'not-a-login', 'port_staff', $2)`,
+    [staffId, PORT],
+  );
   const staffToken = jwt.sign({ sub: staffId, role: 'port_staff', port: PORT }, { expiresIn: '2h' });
   const { rows: lanes } = await db.query<{ id: string }>(
-    `SELECT id FROM lanes WHERE port_code = $1 AND direction = $2 AND status = 'open' ORDER BY name LIMIT 1`, [PORT, DIRECTION]);
+    `SELECT id FROM lanes WHERE port_code = $1 AND direction = $2 AND status = 'open' ORDER BY name LIMIT 1`,
+    [PORT, DIRECTION],
+  );
   if (!lanes.length) throw new Error(`no open ${DIRECTION} lane at ${PORT}`);
 
   const today = DateTime.now().setZone(ZONE).toISODate() as string;
   const res = await get(api.port, `/api/v1/ports/${PORT}/slots?date=${today}&direction=${DIRECTION}`, true);
   if (res.status !== 200) throw new Error(`GET slots ${PORT} ${today}: ${res.status} ${res.body}`);
   const now = Date.now();
-  const slot = (JSON.parse(res.body) as { id: string; startsAt: string; endsAt: string }[])
-    .find((s) => Date.parse(s.startsAt) <= now && now < Date.parse(s.endsAt));
+  const slot = (JSON.parse(res.body) as { id: string; startsAt: string; endsAt: string }[]).find(
+    (s) => Date.parse(s.startsAt) <= now && now < Date.parse(s.endsAt),
+  );
   if (!slot) throw new Error(`no ${PORT} ${DIRECTION} slot contains now (${today})`);
-  await db.query('UPDATE slots SET capacity = $2, booked = $3 WHERE id = $1', [slot.id, (TRUCKS + SPARES) * 2, TRUCKS + SPARES]);
+  await db.query('UPDATE slots SET capacity = $2, booked = $3 WHERE id = $1', [
+    slot.id,
+    (TRUCKS + SPARES) * 2,
+    TRUCKS + SPARES,
+  ]);
 
   const firmIds = Array.from({ length: FIRMS }, () => randomUUID());
   await db.query(
@@ -241,8 +279,14 @@ async function fixtures(db: Pool, api: ApiProcess): Promise<Fixtures> {
     [firmIds],
   );
   const drivers: Driver[] = Array.from({ length: TRUCKS + SPARES }, (_, i) => ({
-    index: i, bookingId: randomUUID(), plate: `LB${String(i + 1).padStart(5, '0')}`, firmId: firmIds[i % FIRMS],
-    initial: 0, countedCall: 0, countedPing: 0, updates: 0,
+    index: i,
+    bookingId: randomUUID(),
+    plate: `LB${String(i + 1).padStart(5, '0')}`,
+    firmId: firmIds[i % FIRMS],
+    initial: 0,
+    countedCall: 0,
+    countedPing: 0,
+    updates: 0,
   }));
   const vehicleIds = drivers.map(() => randomUUID());
   const driverIds = drivers.map(() => randomUUID());
@@ -269,7 +313,13 @@ async function fixtures(db: Pool, api: ApiProcess): Promise<Fixtures> {
     `INSERT INTO slot_firm_usage (slot_id, firm_id, booked) SELECT $1, firm_id, count(*) FROM bookings WHERE slot_id = $1 GROUP BY firm_id`,
     [slot.id],
   );
-  return { staffToken, laneId: lanes[0].id, drivers: drivers.slice(0, TRUCKS), spares: drivers.slice(TRUCKS), slotId: slot.id };
+  return {
+    staffToken,
+    laneId: lanes[0].id,
+    drivers: drivers.slice(0, TRUCKS),
+    spares: drivers.slice(TRUCKS),
+    slotId: slot.id,
+  };
 }
 
 /**
@@ -282,12 +332,15 @@ async function fixtures(db: Pool, api: ApiProcess): Promise<Fixtures> {
  */
 async function checkIn(db: Pool, f: Fixtures): Promise<string> {
   const t0 = nowMs();
-  const viaApi = CHECKIN === 'api' ? f.drivers.length : CHECKIN === 'sql' ? 0 : Math.min(API_CHECKINS, f.drivers.length);
+  const viaApi =
+    CHECKIN === 'api' ? f.drivers.length : CHECKIN === 'sql' ? 0 : Math.min(API_CHECKINS, f.drivers.length);
   const bySql = f.drivers.slice(0, f.drivers.length - viaApi);
   const parts: string[] = [];
   if (bySql.length) {
     await checkInBySql(db, bySql);
-    parts.push(`${bySql.length} by SQL (as admit() leaves them: queue_key from the sequence, a bay, the waitInBay text)`);
+    parts.push(
+      `${bySql.length} by SQL (as admit() leaves them: queue_key from the sequence, a bay, the waitInBay text)`,
+    );
   }
   if (viaApi) {
     const inFlight = CHECKIN_CONCURRENCY;
@@ -299,24 +352,35 @@ async function checkIn(db: Pool, f: Fixtures): Promise<string> {
     let next = 0;
     const t1 = nowMs();
     try {
-      await Promise.all(Array.from({ length: Math.min(inFlight, todo.length) }, async (_, w) => {
-        while (next < todo.length && failures.length < 5 && nowMs() - t1 < CHECKIN_LIMIT_MS) {
-          const d = todo[next++];
-          const i = w % apis.length;
-          const s = nowMs();
-          const r = await postJson(agents[i], apis[i].port, `/api/v1/ports/${PORT}/check-ins`, { plate: d.plate }, headers);
-          latencies.push(nowMs() - s);
-          if (r.status !== 201) failures.push(`${d.plate}: ${r.status} ${r.body}`);
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: Math.min(inFlight, todo.length) }, async (_, w) => {
+          while (next < todo.length && failures.length < 5 && nowMs() - t1 < CHECKIN_LIMIT_MS) {
+            const d = todo[next++];
+            const i = w % apis.length;
+            const s = nowMs();
+            const r = await postJson(
+              agents[i],
+              apis[i].port,
+              `/api/v1/ports/${PORT}/check-ins`,
+              { plate: d.plate },
+              headers,
+            );
+            latencies.push(nowMs() - s);
+            if (r.status !== 201) failures.push(`${d.plate}: ${r.status} ${r.body}`);
+          }
+        }),
+      );
     } finally {
       agents.forEach((a) => a.destroy());
     }
     if (failures.length) throw new Error(`check-in failed:\n${failures.join('\n')}`);
-    if (latencies.length < todo.length) throw new Error(`only ${latencies.length} of ${todo.length} check-ins within ${CHECKIN_LIMIT_MS / 1000} s`);
+    if (latencies.length < todo.length)
+      throw new Error(`only ${latencies.length} of ${todo.length} check-ins within ${CHECKIN_LIMIT_MS / 1000} s`);
     const sorted = latencies.sort((a, b) => a - b);
-    parts.push(`${viaApi} through POST /ports/${PORT}/check-ins (${inFlight} in flight, p50 ${fmt(percentile(sorted, 0.5), 1)} ms, ` +
-      `p99 ${fmt(percentile(sorted, 0.99), 1)} ms)`);
+    parts.push(
+      `${viaApi} through POST /ports/${PORT}/check-ins (${inFlight} in flight, p50 ${fmt(percentile(sorted, 0.5), 1)} ms, ` +
+        `p99 ${fmt(percentile(sorted, 0.99), 1)} ms)`,
+    );
   }
   return `checked in ${f.drivers.length} trucks: ${parts.join('; ')} in ${fmt((nowMs() - t0) / 1000, 1)} s`;
 }
@@ -327,15 +391,24 @@ async function checkIn(db: Pool, f: Fixtures): Promise<string> {
  * then bumps the queue version. Publishes nothing.
  */
 async function checkInBySql(db: Pool, list: Driver[]): Promise<void> {
-  const { rows: [area] } = await db.query<{ id: string; name: string; reefer_bays: number }>(
-    'SELECT id, name, reefer_bays FROM parking_areas WHERE port_code = $1 ORDER BY name LIMIT 1', [PORT]);
+  const {
+    rows: [area],
+  } = await db.query<{ id: string; name: string; reefer_bays: number }>(
+    'SELECT id, name, reefer_bays FROM parking_areas WHERE port_code = $1 ORDER BY name LIMIT 1',
+    [PORT],
+  );
   if (!area) throw new Error(`no holding area at ${PORT}`);
-  const { rows: taken } = await db.query<{ bay: number }>('SELECT bay FROM bookings WHERE parking_area_id = $1 AND bay IS NOT NULL', [area.id]);
+  const { rows: taken } = await db.query<{ bay: number }>(
+    'SELECT bay FROM bookings WHERE parking_area_id = $1 AND bay IS NOT NULL',
+    [area.id],
+  );
   const used = new Set(taken.map((r) => r.bay));
   const bays: number[] = [];
   for (let bay = area.reefer_bays + 1; bays.length < list.length; bay++) if (!used.has(bay)) bays.push(bay);
   const { rows: langs } = await db.query<{ id: string; language: string }>(
-    'SELECT b.id, d.language FROM bookings b JOIN drivers d ON d.id = b.driver_id WHERE b.id = ANY($1::uuid[])', [list.map((d) => d.bookingId)]);
+    'SELECT b.id, d.language FROM bookings b JOIN drivers d ON d.id = b.driver_id WHERE b.id = ANY($1::uuid[])',
+    [list.map((d) => d.bookingId)],
+  );
   const language = new Map(langs.map((r) => [r.id, r.language]));
   // One at a time in check-in order, so queue_key follows the order of the list as it does at the gate.
   const { rowCount } = await db.query(
@@ -343,20 +416,32 @@ async function checkInBySql(db: Pool, list: Driver[]): Promise<void> {
        parking_area_id = $3, bay = t.bay, overflow = false, instructions = t.text
      FROM (SELECT id, bay, text, nextval('queue_key_seq') AS k FROM unnest($1::uuid[], $2::int[], $4::varchar[]) WITH ORDINALITY AS u(id, bay, text, ord) ORDER BY ord) t
      WHERE b.id = t.id AND b.status = 'booked'`,
-    [list.map((d) => d.bookingId), bays, area.id,
-      list.map((d, i) => message('waitInBay', language.get(d.bookingId) ?? 'en', { bay: bays[i], area: area.name }))],
+    [
+      list.map((d) => d.bookingId),
+      bays,
+      area.id,
+      list.map((d, i) => message('waitInBay', language.get(d.bookingId) ?? 'en', { bay: bays[i], area: area.name })),
+    ],
   );
   if (rowCount !== list.length) throw new Error(`checked in ${rowCount} of ${list.length} trucks by SQL`);
   await db.query(
     `INSERT INTO queue_state AS q (port_code, direction, version) VALUES ($1, $2, 1)
-     ON CONFLICT (port_code, direction) DO UPDATE SET version = q.version + 1`, [PORT, DIRECTION]);
+     ON CONFLICT (port_code, direction) DO UPDATE SET version = q.version + 1`,
+    [PORT, DIRECTION],
+  );
 }
 
 // ---------------------------------------------------------------------------------------------- sockets
 
 function connect(d: Driver, api: ApiProcess): Promise<void> {
   const token = jwt.sign({ sub: d.bookingId, role: 'driver', firm: d.firmId, port: PORT }, { expiresIn: '2h' });
-  const socket = io(`http://127.0.0.1:${api.port}${NSP}`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 20_000 });
+  const socket = io(`http://127.0.0.1:${api.port}${NSP}`, {
+    auth: { token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    timeout: 20_000,
+  });
   sockets.push(socket);
   socket.on('booking:update', (u: BookingUpdate) => {
     d.updates++;
@@ -418,8 +503,10 @@ async function awaitPositions(drivers: Driver[]): Promise<void> {
   if (!(await waitFor(() => round.received === drivers.length, 60_000))) {
     const seen = drivers.reduce((n, d) => n + d.updates, 0);
     const sample = drivers.find((d) => !d.initial)?.last;
-    throw new Error(`only ${round.received} of ${drivers.length} drivers got a booking:update with their position ` +
-      `(${seen} updates in all; one without: ${JSON.stringify(sample)?.slice(0, 300)})`);
+    throw new Error(
+      `only ${round.received} of ${drivers.length} drivers got a booking:update with their position ` +
+        `(${seen} updates in all; one without: ${JSON.stringify(sample)?.slice(0, 300)})`,
+    );
   }
   const positions = drivers.map((d) => d.initial).sort((a, b) => a - b);
   if (positions.some((p, i) => p !== i + 1)) throw new Error('starting positions are not 1…N');
@@ -457,7 +544,9 @@ async function measure(f: Fixtures, db: Pool): Promise<Measured> {
   const byInitial = new Map(f.drivers.map((d) => [d.initial, d]));
   const emitter = new Emitter(redis(), { key: SOCKET_IO_KEY }).of(NSP);
   // The raw emit carries a real booking:update of median size (sizes vary with the driver's language).
-  const bySize = f.drivers.map((d) => ({ u: d.last as BookingUpdate, n: Buffer.byteLength(JSON.stringify(d.last)) })).sort((a, b) => a.n - b.n);
+  const bySize = f.drivers
+    .map((d) => ({ u: d.last as BookingUpdate, n: Buffer.byteLength(JSON.stringify(d.last)) }))
+    .sort((a, b) => a.n - b.n);
   const { u: sample, n: payloadBytes } = bySize[Math.floor(bySize.length / 2)];
   const agents = apis.map(() => new http.Agent({ keepAlive: true, maxSockets: 1 }));
   const headers = { authorization: `Bearer ${f.staffToken}` };
@@ -492,7 +581,14 @@ async function measure(f: Fixtures, db: Pool): Promise<Measured> {
     resetTraffic();
     const c0 = cpu();
     const t0 = nowMs();
-    const r = await postJson(agents[i], apis[i].port, `/api/v1/ports/${PORT}/lanes/${f.laneId}/call-next`, {}, headers, ROUND_LIMIT_MS);
+    const r = await postJson(
+      agents[i],
+      apis[i].port,
+      `/api/v1/ports/${PORT}/lanes/${f.laneId}/call-next`,
+      {},
+      headers,
+      ROUND_LIMIT_MS,
+    );
     const httpMs = nowMs() - t0;
     await waitFor(() => round.received === round.remaining, ROUND_LIMIT_MS);
     // Give the called driver's own update a moment if it has not come yet (it is not part of the target).
@@ -506,8 +602,17 @@ async function measure(f: Fixtures, db: Pool): Promise<Measured> {
       /* not JSON: counted as a wrong head */
     }
     const call: CallResult = {
-      http: httpMs, status: r.status, fanOut: round.doneAt - t0, firstOnRedis: traffic.firstAt - t0, redisBytes: 0, redisMsgs: 0, cpu: cpuThis,
-      calledAfter: round.calledAt - t0, missing: round.remaining - round.received, unexpected: round.unexpected, wrongHead,
+      http: httpMs,
+      status: r.status,
+      fanOut: round.doneAt - t0,
+      firstOnRedis: traffic.firstAt - t0,
+      redisBytes: 0,
+      redisMsgs: 0,
+      cpu: cpuThis,
+      calledAfter: round.calledAt - t0,
+      missing: round.remaining - round.received,
+      unexpected: round.unexpected,
+      wrongHead,
     };
     calls.push(call);
     if (r.status !== 200) log(`call ${k}: HTTP ${r.status} ${r.body.slice(0, 200)}`);
@@ -535,14 +640,31 @@ async function measure(f: Fixtures, db: Pool): Promise<Measured> {
     // A serverSideEmit request is {uid, type, data: [event, payload]} in JSON (the emitter's encoding): the event
     // name and what each part of the payload weighs. Anything else is only described by its size.
     try {
-      const [event, payload] = (JSON.parse(traffic.lastRequest.toString()) as { data: [string, Record<string, unknown>] }).data;
-      composition = `${event}: ` + Object.entries(payload).map(([k, v]) => `${k} ${fmt(Buffer.byteLength(JSON.stringify(v) ?? '') / 1024, 1)} KiB`).join(', ');
+      const [event, payload] = (
+        JSON.parse(traffic.lastRequest.toString()) as { data: [string, Record<string, unknown>] }
+      ).data;
+      composition =
+        `${event}: ` +
+        Object.entries(payload)
+          .map(([k, v]) => `${k} ${fmt(Buffer.byteLength(JSON.stringify(v) ?? '') / 1024, 1)} KiB`)
+          .join(', ');
     } catch {
       composition = `${traffic.lastRequest.length} B, not a JSON serverSideEmit`;
     }
   }
-  log(`after the rounds: ${rows[0].called} called, ${rows[0].waiting} waiting (expected ${CALLS} and ${TRUCKS - CALLS})`);
-  return { calls, raw, rawBytes, rawMissing, cpuCall: cpuCall / CALLS, cpuRaw: cpuRaw / CALLS, payloadBytes, composition };
+  log(
+    `after the rounds: ${rows[0].called} called, ${rows[0].waiting} waiting (expected ${CALLS} and ${TRUCKS - CALLS})`,
+  );
+  return {
+    calls,
+    raw,
+    rawBytes,
+    rawMissing,
+    cpuCall: cpuCall / CALLS,
+    cpuRaw: cpuRaw / CALLS,
+    payloadBytes,
+    composition,
+  };
 }
 
 function redis(): Redis {
@@ -582,13 +704,29 @@ interface Phase {
  * until the channels fall quiet after the last answer, are divided by the check-ins made.
  */
 async function checkInPhase(f: Fixtures, db: Pool, list: Driver[], inFlight: number): Promise<Phase> {
-  const { rows: [{ n }] } = await db.query<{ n: string }>(
-    `SELECT count(*) AS n FROM bookings WHERE slot_id = $1 AND status = 'checked_in'`, [f.slotId]);
+  const {
+    rows: [{ n }],
+  } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM bookings WHERE slot_id = $1 AND status = 'checked_in'`, [
+    f.slotId,
+  ]);
   const agents = apis.map(() => new http.Agent({ keepAlive: true, maxSockets: inFlight }));
   const headers = { authorization: `Bearer ${f.staffToken}` };
   const phase: Phase = {
-    inFlight, planned: list.length, sent: 0, ok: 0, failures: [], latencies: [], queuedAtStart: Number(n), wallMs: 0, drained: true,
-    drainMs: 0, cpu: 0, bytes: 0, msgs: 0, maxMsg: 0, perChange: [],
+    inFlight,
+    planned: list.length,
+    sent: 0,
+    ok: 0,
+    failures: [],
+    latencies: [],
+    queuedAtStart: Number(n),
+    wallMs: 0,
+    drained: true,
+    drainMs: 0,
+    cpu: 0,
+    bytes: 0,
+    msgs: 0,
+    maxMsg: 0,
+    perChange: [],
   };
   round.call = -1;
   const cpu = () => apis.reduce((sum, a) => sum + cpuMs(a), 0);
@@ -602,26 +740,34 @@ async function checkInPhase(f: Fixtures, db: Pool, list: Driver[], inFlight: num
   let msgs = 0;
   let maxMsg = 0;
   try {
-    await Promise.all(Array.from({ length: Math.min(inFlight, list.length) }, async (_, w) => {
-      while (next < list.length && phase.failures.length < 20 && nowMs() - t0 < BURST_SEND_LIMIT_MS) {
-        const d = list[next++];
-        const i = w % apis.length;
-        if (inFlight === 1) resetTraffic();
-        const s = nowMs();
-        phase.sent++;
-        const r = await postJson(agents[i], apis[i].port, `/api/v1/ports/${PORT}/check-ins`, { plate: d.plate }, headers);
-        phase.latencies.push(nowMs() - s);
-        if (r.status === 201) phase.ok++;
-        else phase.failures.push(`${d.plate}: ${r.status} ${r.body.slice(0, 200)}`);
-        if (inFlight === 1) {
-          if (!(await quiet(QUIET_SEQ_MS, 10_000, true))) phase.drained = false;
-          phase.perChange.push(traffic.bytes);
-          bytes += traffic.bytes;
-          msgs += traffic.msgs;
-          maxMsg = Math.max(maxMsg, traffic.maxMsg);
+    await Promise.all(
+      Array.from({ length: Math.min(inFlight, list.length) }, async (_, w) => {
+        while (next < list.length && phase.failures.length < 20 && nowMs() - t0 < BURST_SEND_LIMIT_MS) {
+          const d = list[next++];
+          const i = w % apis.length;
+          if (inFlight === 1) resetTraffic();
+          const s = nowMs();
+          phase.sent++;
+          const r = await postJson(
+            agents[i],
+            apis[i].port,
+            `/api/v1/ports/${PORT}/check-ins`,
+            { plate: d.plate },
+            headers,
+          );
+          phase.latencies.push(nowMs() - s);
+          if (r.status === 201) phase.ok++;
+          else phase.failures.push(`${d.plate}: ${r.status} ${r.body.slice(0, 200)}`);
+          if (inFlight === 1) {
+            if (!(await quiet(QUIET_SEQ_MS, 10_000, true))) phase.drained = false;
+            phase.perChange.push(traffic.bytes);
+            bytes += traffic.bytes;
+            msgs += traffic.msgs;
+            maxMsg = Math.max(maxMsg, traffic.maxMsg);
+          }
         }
-      }
-    }));
+      }),
+    );
     phase.wallMs = nowMs() - t0;
     if (inFlight > 1) {
       phase.drained = await quiet(QUIET_MS, DRAIN_LIMIT_MS, true);
@@ -636,7 +782,8 @@ async function checkInPhase(f: Fixtures, db: Pool, list: Driver[], inFlight: num
   phase.drainMs = (Number.isNaN(traffic.lastAt) ? nowMs() : Math.max(traffic.lastAt, t0 + phase.wallMs)) - t0;
   phase.cpu = cpu() - c0;
   Object.assign(phase, { bytes, msgs, maxMsg });
-  if (phase.ok === 0) throw new Error(`no check-in succeeded (${inFlight} in flight):\n${phase.failures.slice(0, 5).join('\n')}`);
+  if (phase.ok === 0)
+    throw new Error(`no check-in succeeded (${inFlight} in flight):\n${phase.failures.slice(0, 5).join('\n')}`);
   return phase;
 }
 
@@ -652,9 +799,11 @@ async function checkInPhases(f: Fixtures, db: Pool, since: () => string): Promis
     const p = await checkInPhase(f, db, list, inFlight);
     phases.push(p);
     const l = stats(p.latencies);
-    log(`check-in phase, ${inFlight} in flight: ${p.ok} of ${p.planned} checked in (${p.sent} sent${p.sent < p.planned ? `, send limit ${BURST_SEND_LIMIT_MS / 1000} s reached` : ''}` +
-      `${p.failures.length ? `, ${p.failures.length} failed, first: ${p.failures[0]}` : ''}) onto ${p.queuedAtStart} waiting in ${fmt(p.wallMs / 1000, 1)} s; ` +
-      `p50 ${fmt(l.p50, 1)} ms, p99 ${fmt(l.p99, 1)} ms; publishes done after ${fmt(p.drainMs / 1000, 1)} s${p.drained ? '' : ' (NOT quiet yet: bytes and CPU are partial)'} (${since()})`);
+    log(
+      `check-in phase, ${inFlight} in flight: ${p.ok} of ${p.planned} checked in (${p.sent} sent${p.sent < p.planned ? `, send limit ${BURST_SEND_LIMIT_MS / 1000} s reached` : ''}` +
+        `${p.failures.length ? `, ${p.failures.length} failed, first: ${p.failures[0]}` : ''}) onto ${p.queuedAtStart} waiting in ${fmt(p.wallMs / 1000, 1)} s; ` +
+        `p50 ${fmt(l.p50, 1)} ms, p99 ${fmt(l.p99, 1)} ms; publishes done after ${fmt(p.drainMs / 1000, 1)} s${p.drained ? '' : ' (NOT quiet yet: bytes and CPU are partial)'} (${since()})`,
+    );
   }
   round.call = 0;
   return phases;
@@ -664,7 +813,12 @@ async function checkInPhases(f: Fixtures, db: Pool, since: () => string): Promis
 
 const stats = (xs: number[]) => {
   const ok = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  return { p50: percentile(ok, 0.5), p99: percentile(ok, 0.99), max: ok.length ? ok[ok.length - 1] : NaN, n: ok.length };
+  return {
+    p50: percentile(ok, 0.5),
+    p99: percentile(ok, 0.99),
+    max: ok.length ? ok[ok.length - 1] : NaN,
+    n: ok.length,
+  };
 };
 
 interface Rounds {
@@ -701,31 +855,62 @@ function report(m: Measured, loadBefore: string): Rounds {
   const httpOk = httpS.p99 <= TARGET_HTTP_P99_MS && non200 === 0;
 
   log('');
-  log(`| measurement (${CALLS} rounds, ${TRUCKS} sockets on ${apis.length} API processes) | p50 ms | p99 ms | max ms |`);
+  log(
+    `| measurement (${CALLS} rounds, ${TRUCKS} sockets on ${apis.length} API processes) | p50 ms | p99 ms | max ms |`,
+  );
   log('| --- | ---: | ---: | ---: |');
-  log(`| call-next → every waiting driver has its new position | ${fmt(fan.p50, 1)} | ${fmt(fan.p99, 1)} | ${fmt(fan.max, 1)} |`);
-  log(`| raw socket.io: one emit → all ${TRUCKS} sockets (${m.payloadBytes} B payload) | ${fmt(raw.p50, 1)} | ${fmt(raw.p99, 1)} | ${fmt(raw.max, 1)} |`);
+  log(
+    `| call-next → every waiting driver has its new position | ${fmt(fan.p50, 1)} | ${fmt(fan.p99, 1)} | ${fmt(fan.max, 1)} |`,
+  );
+  log(
+    `| raw socket.io: one emit → all ${TRUCKS} sockets (${m.payloadBytes} B payload) | ${fmt(raw.p50, 1)} | ${fmt(raw.p99, 1)} | ${fmt(raw.max, 1)} |`,
+  );
   log(`| call-next HTTP latency | ${fmt(httpS.p50, 1)} | ${fmt(httpS.p99, 1)} | ${fmt(httpS.max, 1)} |`);
-  log(`| call-next → first message on the adapter's Redis channels | ${fmt(first.p50, 1)} | ${fmt(first.p99, 1)} | ${fmt(first.max, 1)} |`);
-  log(`| that first message → every waiting driver | ${fmt(after.p50, 1)} | ${fmt(after.p99, 1)} | ${fmt(after.max, 1)} |`);
-  log(`| call-next → the called driver told 'called' | ${fmt(called.p50, 1)} | ${fmt(called.p99, 1)} | ${fmt(called.max, 1)} |`);
+  log(
+    `| call-next → first message on the adapter's Redis channels | ${fmt(first.p50, 1)} | ${fmt(first.p99, 1)} | ${fmt(first.max, 1)} |`,
+  );
+  log(
+    `| that first message → every waiting driver | ${fmt(after.p50, 1)} | ${fmt(after.p99, 1)} | ${fmt(after.max, 1)} |`,
+  );
+  log(
+    `| call-next → the called driver told 'called' | ${fmt(called.p50, 1)} | ${fmt(called.p99, 1)} | ${fmt(called.max, 1)} |`,
+  );
   log('');
-  log(`Redis (every message on ${SOCKET_IO_KEY}*) per call-next: ${kib(mean(bytes))} mean, ${kib(Math.max(...bytes))} max, ` +
-    `${fmt(mean(m.calls.map((c) => c.redisMsgs)), 1)} messages; per raw emit ${kib(mean(m.rawBytes))}; last request-channel message: ${m.composition}`);
-  log(`API CPU (both processes, /proc, 10 ms ticks): ${fmt(m.cpuCall, 1)} ms per call-next round, ${fmt(m.cpuRaw, 1)} ms per raw emit`);
-  log(`checks: ${non200} non-200 call-next, ${wrongHeads} calls did not take the expected head (FIFO), ${missing} driver updates missing, ` +
-    `${unexpected} updates with an unexpected position, ${m.rawMissing} raw rounds incomplete`);
+  log(
+    `Redis (every message on ${SOCKET_IO_KEY}*) per call-next: ${kib(mean(bytes))} mean, ${kib(Math.max(...bytes))} max, ` +
+      `${fmt(mean(m.calls.map((c) => c.redisMsgs)), 1)} messages; per raw emit ${kib(mean(m.rawBytes))}; last request-channel message: ${m.composition}`,
+  );
+  log(
+    `API CPU (both processes, /proc, 10 ms ticks): ${fmt(m.cpuCall, 1)} ms per call-next round, ${fmt(m.cpuRaw, 1)} ms per raw emit`,
+  );
+  log(
+    `checks: ${non200} non-200 call-next, ${wrongHeads} calls did not take the expected head (FIFO), ${missing} driver updates missing, ` +
+      `${unexpected} updates with an unexpected position, ${m.rawMissing} raw rounds incomplete`,
+  );
   log(`load average before the rounds: ${loadBefore}; after: ${loadavg()}`);
   log('');
   log(`| target | measured | result |`);
   log('| --- | --- | --- |');
-  log(`| fan-out p99 ≤ ${TARGET_RATIO} × raw p99 (issue 7) | ${fmt(fan.p99, 1)} ms ÷ ${fmt(raw.p99, 1)} ms = ${fmt(ratio, 2)} × | ${ratioOk(TARGET_RATIO) ? 'PASS' : 'FAIL'} |`);
-  log(`| fan-out p99 ≤ ${OLD_TARGET_RATIO} × raw p99 (earlier target) | ${fmt(ratio, 2)} × | ${ratioOk(OLD_TARGET_RATIO) ? 'PASS' : 'FAIL'} |`);
+  log(
+    `| fan-out p99 ≤ ${TARGET_RATIO} × raw p99 (issue 7) | ${fmt(fan.p99, 1)} ms ÷ ${fmt(raw.p99, 1)} ms = ${fmt(ratio, 2)} × | ${ratioOk(TARGET_RATIO) ? 'PASS' : 'FAIL'} |`,
+  );
+  log(
+    `| fan-out p99 ≤ ${OLD_TARGET_RATIO} × raw p99 (earlier target) | ${fmt(ratio, 2)} × | ${ratioOk(OLD_TARGET_RATIO) ? 'PASS' : 'FAIL'} |`,
+  );
   log(`| call-next p99 ≤ ${TARGET_HTTP_P99_MS} ms | ${fmt(httpS.p99, 1)} ms | ${httpOk ? 'PASS' : 'FAIL'} |`);
   log('');
   return {
     clean: missing === 0 && wrongHeads === 0 && non200 === 0 && unexpected === 0,
-    fan, raw, httpS, ratio, missing, non200, bytesMean: mean(bytes), bytesMax: Math.max(...bytes), rawBytesMean: mean(m.rawBytes), cpuCall: m.cpuCall,
+    fan,
+    raw,
+    httpS,
+    ratio,
+    missing,
+    non200,
+    bytesMean: mean(bytes),
+    bytesMax: Math.max(...bytes),
+    rawBytesMean: mean(m.rawBytes),
+    cpuCall: m.cpuCall,
   };
 }
 
@@ -758,7 +943,10 @@ function saveAndCompare(mine: Saved): Saved | undefined {
     mkdirSync(RESULTS_DIR, { recursive: true });
     writeFileSync(join(RESULTS_DIR, `${mine.commit}-${mine.trucks}.json`), JSON.stringify(mine, null, 2));
     const others = readdirSync(RESULTS_DIR)
-      .filter((name) => name.startsWith(`${mine.commit}-`) && name.endsWith('.json') && name !== `${mine.commit}-${mine.trucks}.json`)
+      .filter(
+        (name) =>
+          name.startsWith(`${mine.commit}-`) && name.endsWith('.json') && name !== `${mine.commit}-${mine.trucks}.json`,
+      )
       .map((name) => JSON.parse(readFileSync(join(RESULTS_DIR, name), 'utf8')) as Saved)
       // The most different size first (a 1,000 run compares with 5,000, not with a small trial run), then the latest.
       .sort((x, y) => spread(y.trucks) - spread(x.trucks) || y.at.localeCompare(x.at));
@@ -775,49 +963,78 @@ function summary(r: Rounds, phases: Phase[]): void {
   const made = phases.reduce((n, p) => n + p.ok, 0);
   const checkInBytes = phases.reduce((n, p) => n + p.bytes, 0) / made;
   const checkInCpu = phases.reduce((n, p) => n + p.cpu, 0) / made;
-  const mine: Saved = { commit: commitOf(), trucks: TRUCKS, at: new Date().toISOString(), callBytes: r.bytesMean, checkInBytes, callCpu: r.cpuCall, checkInCpu };
+  const mine: Saved = {
+    commit: commitOf(),
+    trucks: TRUCKS,
+    at: new Date().toISOString(),
+    callBytes: r.bytesMean,
+    checkInBytes,
+    callCpu: r.cpuCall,
+    checkInCpu,
+  };
   const other = saveAndCompare(mine);
   const pf = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 
   log('');
-  log(`summary: ${TRUCKS} trucks queued, ${TRUCKS} driver sockets on ${apis.length} API processes, ${CALLS} call-nexts; raw emit p99 ${fmt(r.raw.p99, 1)} ms (same run)`);
+  log(
+    `summary: ${TRUCKS} trucks queued, ${TRUCKS} driver sockets on ${apis.length} API processes, ${CALLS} call-nexts; raw emit p99 ${fmt(r.raw.p99, 1)} ms (same run)`,
+  );
   log('');
   log('| metric | value | target | result |');
   log('| --- | --- | --- | --- |');
-  log(`| call-next → every waiting driver, p99 ÷ raw emit p99 | ${fmt(r.fan.p99, 1)} ÷ ${fmt(r.raw.p99, 1)} ms = ${fmt(r.ratio, 2)} × | ≤ ${TARGET_RATIO} × | ${pf(r.ratio <= TARGET_RATIO && r.missing === 0)} |`);
-  log(`| same, against the earlier target | ${fmt(r.ratio, 2)} × | ≤ ${OLD_TARGET_RATIO} × | ${pf(r.ratio <= OLD_TARGET_RATIO && r.missing === 0)} |`);
-  log(`| call-next API latency p50 / p99 | ${fmt(r.httpS.p50, 1)} / ${fmt(r.httpS.p99, 1)} ms | p99 ≤ ${TARGET_HTTP_P99_MS} ms | ${pf(r.httpS.p99 <= TARGET_HTTP_P99_MS && r.non200 === 0)} |`);
+  log(
+    `| call-next → every waiting driver, p99 ÷ raw emit p99 | ${fmt(r.fan.p99, 1)} ÷ ${fmt(r.raw.p99, 1)} ms = ${fmt(r.ratio, 2)} × | ≤ ${TARGET_RATIO} × | ${pf(r.ratio <= TARGET_RATIO && r.missing === 0)} |`,
+  );
+  log(
+    `| same, against the earlier target | ${fmt(r.ratio, 2)} × | ≤ ${OLD_TARGET_RATIO} × | ${pf(r.ratio <= OLD_TARGET_RATIO && r.missing === 0)} |`,
+  );
+  log(
+    `| call-next API latency p50 / p99 | ${fmt(r.httpS.p50, 1)} / ${fmt(r.httpS.p99, 1)} ms | p99 ≤ ${TARGET_HTTP_P99_MS} ms | ${pf(r.httpS.p99 <= TARGET_HTTP_P99_MS && r.non200 === 0)} |`,
+  );
   for (const p of bursts) {
     const l = stats(p.latencies);
     const partial = p.ok < p.planned ? ` (${p.ok} of ${p.planned} within the send limit)` : '';
-    log(`| check-in API latency p50 / p99, ${p.inFlight} in flight, ${p.queuedAtStart}+ queued${partial} | ${fmt(l.p50, 1)} / ${fmt(l.p99, 1)} ms | ` +
-      `p99 ≤ ${TARGET_CHECKIN_P99_MS} ms | ${pf(l.p99 <= TARGET_CHECKIN_P99_MS && p.failures.length === 0 && p.ok === p.planned)} |`);
+    log(
+      `| check-in API latency p50 / p99, ${p.inFlight} in flight, ${p.queuedAtStart}+ queued${partial} | ${fmt(l.p50, 1)} / ${fmt(l.p99, 1)} ms | ` +
+        `p99 ≤ ${TARGET_CHECKIN_P99_MS} ms | ${pf(l.p99 <= TARGET_CHECKIN_P99_MS && p.failures.length === 0 && p.ok === p.planned)} |`,
+    );
   }
   const flat = (label: string, mineV: number, otherV: number | undefined, show: (v: number) => string) => {
     if (otherV === undefined || !other) {
-      log(`| ${label} | ${show(mineV)} at ${TRUCKS} | flat 1,000 → 5,000 (≤ ${FLAT_GROWTH} ×) | – (run the other size on this commit to compare) |`);
+      log(
+        `| ${label} | ${show(mineV)} at ${TRUCKS} | flat 1,000 → 5,000 (≤ ${FLAT_GROWTH} ×) | – (run the other size on this commit to compare) |`,
+      );
       return;
     }
     const [small, large] = other.trucks < TRUCKS ? [otherV, mineV] : [mineV, otherV];
     const growth = large / small;
-    log(`| ${label} | ${show(mineV)} at ${TRUCKS}, ${show(otherV)} at ${other.trucks} (${other.at}): ${fmt(growth, 2)} × | ` +
-      `flat 1,000 → 5,000 (≤ ${FLAT_GROWTH} ×) | ${pf(growth <= FLAT_GROWTH)} |`);
+    log(
+      `| ${label} | ${show(mineV)} at ${TRUCKS}, ${show(otherV)} at ${other.trucks} (${other.at}): ${fmt(growth, 2)} × | ` +
+        `flat 1,000 → 5,000 (≤ ${FLAT_GROWTH} ×) | ${pf(growth <= FLAT_GROWTH)} |`,
+    );
   };
   const perChange = (xs: number[]) => `${kib(mean(xs))} mean, ${kib(Math.max(...xs))} max`;
   log(`| bytes through Redis per call-next | ${kib(r.bytesMean)} mean, ${kib(r.bytesMax)} max | – | info |`);
   if (seq) log(`| bytes through Redis per check-in, one at a time | ${perChange(seq.perChange)} | – | info |`);
   for (const p of bursts) {
-    log(`| bytes through Redis per check-in, ${p.inFlight} in flight | ${kib(p.bytes / p.ok)} mean (${p.msgs} messages for ${p.ok}), ${kib(p.maxMsg)} largest message${p.drained ? '' : ', partial'} | – | info |`);
+    log(
+      `| bytes through Redis per check-in, ${p.inFlight} in flight | ${kib(p.bytes / p.ok)} mean (${p.msgs} messages for ${p.ok}), ${kib(p.maxMsg)} largest message${p.drained ? '' : ', partial'} | – | info |`,
+    );
   }
   log(`| API CPU per call-next (both processes) | ${fmt(r.cpuCall, 1)} ms | – | info |`);
-  for (const p of phases) log(`| API CPU per check-in, ${p.inFlight} in flight (both processes) | ${fmt(p.cpu / p.ok, 1)} ms${p.drained ? '' : ', partial'} | – | info |`);
+  for (const p of phases)
+    log(
+      `| API CPU per check-in, ${p.inFlight} in flight (both processes) | ${fmt(p.cpu / p.ok, 1)} ms${p.drained ? '' : ', partial'} | – | info |`,
+    );
   flat('bytes through Redis per call-next (mean)', mine.callBytes, other?.callBytes, kib);
   flat('bytes through Redis per check-in (mean, all phases)', mine.checkInBytes, other?.checkInBytes, kib);
   flat('API CPU per call-next', mine.callCpu, other?.callCpu, (v) => `${fmt(v, 1)} ms`);
   flat('API CPU per check-in (all phases)', mine.checkInCpu, other?.checkInCpu, (v) => `${fmt(v, 1)} ms`);
   log('');
-  log(`(flatness: against the saved run of the same server code at the most different truck count, ${mine.commit} (last commit to apps/, libs/, migrations/), ` +
-    `in ${RESULTS_DIR})`);
+  log(
+    `(flatness: against the saved run of the same server code at the most different truck count, ${mine.commit} (last commit to apps/, libs/, migrations/), ` +
+      `in ${RESULTS_DIR})`,
+  );
 }
 
 /**
@@ -827,7 +1044,9 @@ function summary(r: Rounds, phases: Phase[]): void {
 function checkFileLimit(): void {
   let soft = Infinity;
   try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
     const v = line?.split(/\s{2,}/)[1];
     if (v && v !== 'unlimited') soft = Number(v);
   } catch {
@@ -835,21 +1054,29 @@ function checkFileLimit(): void {
   }
   const need = TRUCKS + 1000;
   if (soft < need) {
-    throw new Error(`open-file limit ${soft} is below the ${need} this bench needs for ${TRUCKS} sockets: raise it (ulimit -n ${need}, ` +
-      `or ulimit -Hn for the ceiling) and run again`);
+    throw new Error(
+      `open-file limit ${soft} is below the ${need} this bench needs for ${TRUCKS} sockets: raise it (ulimit -n ${need}, ` +
+        `or ulimit -Hn for the ceiling) and run again`,
+    );
   }
 }
 
-const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const loadavg = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 // ---------------------------------------------------------------------------------------------- main
 
 async function main(): Promise<void> {
   const began = Date.now();
   const since = () => `${((Date.now() - began) / 1000).toFixed(1)} s`;
-  log(`kouan live bench: ${TRUCKS} trucks at ${PORT} ${DIRECTION}, ${TRUCKS} driver sockets over ${API_PROCS} API processes, ` +
-    `${CALLS} call-next rounds each followed by a raw emit, then check-ins ${BURST_PHASES.map((p) => `${p.count} × ${p.inFlight} in flight`).join(', ')}; ` +
-    `check-in ${CHECKIN}; load average ${loadavg()}`);
+  log(
+    `kouan live bench: ${TRUCKS} trucks at ${PORT} ${DIRECTION}, ${TRUCKS} driver sockets over ${API_PROCS} API processes, ` +
+      `${CALLS} call-next rounds each followed by a raw emit, then check-ins ${BURST_PHASES.map((p) => `${p.count} × ${p.inFlight} in flight`).join(', ')}; ` +
+      `check-in ${CHECKIN}; load average ${loadavg()}`,
+  );
   checkFileLimit();
   await freshDatabase(env);
   await cli(env, 'migrate');
@@ -859,13 +1086,16 @@ async function main(): Promise<void> {
   const db = new Pool({ connectionString: env.benchDbUrl, max: 4, application_name: 'kouan-bench-live' });
   try {
     if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
-    const profileFile = (n: number) => (PROFILE_DIR ? join(PROFILE_DIR, `live-api${n}-${Date.now()}.cpuprofile`) : undefined);
+    const profileFile = (n: number) =>
+      PROFILE_DIR ? join(PROFILE_DIR, `live-api${n}-${Date.now()}.cpuprofile`) : undefined;
     const profiles = [profileFile(1), profileFile(2)];
     for (const file of profiles) await startApi(env, apis, file);
     await watchAdapter();
     const f = await fixtures(db, apis[0]);
-    log(`fixtures: ${FIRMS} firms, ${TRUCKS + SPARES} vehicles, drivers and bookings on one slot containing now ` +
-      `(${TRUCKS} to queue now, ${SPARES} for after the rounds) (${since()})`);
+    log(
+      `fixtures: ${FIRMS} firms, ${TRUCKS + SPARES} vehicles, drivers and bookings on one slot containing now ` +
+        `(${TRUCKS} to queue now, ${SPARES} for after the rounds) (${since()})`,
+    );
     // Each connecting driver gets its state at once, read with the whole waiting order: O(N) per socket, O(N²) in
     // all (about 4 minutes for 5,000 on this machine under load). Connecting before the check-in was tried: the
     // 20 API check-ins' whole-queue publishes (3 MB each at 5,000) then overran Redis's pubsub output buffer.
@@ -911,4 +1141,3 @@ async function cleanup(): Promise<void> {
 }
 
 runBench(main, cleanup, apis, TOTAL_LIMIT_MS);
-

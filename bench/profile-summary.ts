@@ -47,12 +47,18 @@ function areaOf(node: ProfileNode): string {
 
 const LAYERS: [RegExp, string][] = [
   [/node_modules\/(jsonwebtoken|jwa|jws|@nestjs\/jwt)\//, 'JWT verify (jsonwebtoken)'],
-  [/node_modules\/(class-validator|class-transformer)\/|validation\.pipe/, 'body validation (class-validator/transformer)'],
+  [
+    /node_modules\/(class-validator|class-transformer)\/|validation\.pipe/,
+    'body validation (class-validator/transformer)',
+  ],
   [/node_modules\/(pino|pino-http|nestjs-pino)\//, 'logging (pino)'],
   [/node_modules\/(pg|pg-protocol|pg-pool)\//, 'Postgres driver (pg), incl. its socket writes'],
   [/node_modules\/typeorm\//, 'TypeORM'],
   [/\/dist\/(libs|apps)\//, 'Kouan code'],
-  [/node_modules\/(express|router|body-parser|raw-body|finalhandler|on-finished|iconv-lite)\//, 'Express + body parser'],
+  [
+    /node_modules\/(express|router|body-parser|raw-body|finalhandler|on-finished|iconv-lite)\//,
+    'Express + body parser',
+  ],
   [/node_modules\/@nestjs\/(core|common|platform-express)\//, 'Nest pipeline'],
   [/^node:_http|^node:http/, 'Node HTTP server, incl. its socket writes'],
 ];
@@ -93,7 +99,9 @@ export function summariseProfile(profile: CpuProfile, top = 25): ProfileSummary 
     else layer.set(layerOf(node), (layer.get(layerOf(node)) ?? 0) + us);
     area.set(a, (area.get(a) ?? 0) + us);
     const { functionName, url, lineNumber } = node.callFrame;
-    const where = url ? `${url.replace(/^.*node_modules\//, '').replace(/^.*\/dist\//, 'dist/')}:${lineNumber + 1}` : '';
+    const where = url
+      ? `${url.replace(/^.*node_modules\//, '').replace(/^.*\/dist\//, 'dist/')}:${lineNumber + 1}`
+      : '';
     const key = `${functionName}@${where}`;
     const entry = fn.get(key) ?? { name: functionName || '(anonymous)', where, us: 0 };
     entry.us += us;
@@ -103,7 +111,10 @@ export function summariseProfile(profile: CpuProfile, top = 25): ProfileSummary 
   return {
     wallMs: ms(total),
     busyMs: ms(total - idle),
-    byFunction: [...fn.values()].sort((x, y) => y.us - x.us).slice(0, top).map((f) => ({ name: f.name, where: f.where, ms: ms(f.us) })),
+    byFunction: [...fn.values()]
+      .sort((x, y) => y.us - x.us)
+      .slice(0, top)
+      .map((f) => ({ name: f.name, where: f.where, ms: ms(f.us) })),
     byLayer: [...layer.entries()].sort((x, y) => y[1] - x[1]).map(([l, us]) => ({ layer: l, ms: ms(us) })),
     byArea: [...area.entries()].sort((x, y) => y[1] - x[1]).map(([a, us]) => ({ area: a, ms: ms(us) })),
   };

@@ -19,7 +19,21 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { Pool } from 'pg';
-import { ApiProcess, benchEnv, cleanupBench, cli, fmt, freshDatabase, get, jwtSigner, log, nowMs, percentile, runBench, startApi } from './support';
+import {
+  ApiProcess,
+  benchEnv,
+  cleanupBench,
+  cli,
+  fmt,
+  freshDatabase,
+  get,
+  jwtSigner,
+  log,
+  nowMs,
+  percentile,
+  runBench,
+  startApi,
+} from './support';
 
 const DAYS = 92;
 const RUNS = Number(process.env.BENCH_REPORT_RUNS ?? 10);
@@ -33,14 +47,24 @@ const apis: ApiProcess[] = [];
 
 /** 92 days of history ending yesterday (port time): slots and their bookings, written in SQL. */
 async function writeHistory(pool: Pool, from: string, to: string): Promise<number> {
-  const [{ id: firm }] = (await pool.query<{ id: string }>(
-    `INSERT INTO firms (name, country, contact_email) VALUES ('Bench History Freight', 'CN', 'history@bench.example') RETURNING id`,
-  )).rows;
+  const [{ id: firm }] = (
+    await pool.query<{ id: string }>(
+      `INSERT INTO firms (name, country, contact_email) VALUES ('Bench History Freight', 'CN', 'history@bench.example') RETURNING id`,
+    )
+  ).rows;
   // Past bookings are completed, no-shows or cancelled: none is active, so one truck and driver can carry them all.
-  const [{ id: vehicle }] = (await pool.query<{ id: string }>(`INSERT INTO vehicles (firm_id, plate, country) VALUES ($1, '云K00001', 'CN') RETURNING id`, [firm])).rows;
-  const [{ id: driver }] = (await pool.query<{ id: string }>(
-    `INSERT INTO drivers (firm_id, name, phone, licence_no, language) VALUES ($1, 'History Driver', '+8613800000001', 'L-1', 'zh') RETURNING id`, [firm],
-  )).rows;
+  const [{ id: vehicle }] = (
+    await pool.query<{ id: string }>(
+      `INSERT INTO vehicles (firm_id, plate, country) VALUES ($1, '云K00001', 'CN') RETURNING id`,
+      [firm],
+    )
+  ).rows;
+  const [{ id: driver }] = (
+    await pool.query<{ id: string }>(
+      `INSERT INTO drivers (firm_id, name, phone, licence_no, language) VALUES ($1, 'History Driver', '+8613800000001', 'L-1', 'zh') RETURNING id`,
+      [firm],
+    )
+  ).rows;
   await pool.query(
     `INSERT INTO slots (port_code, direction, starts_at, ends_at, capacity, booked)
      SELECT p.code, d.dir, (day::date + make_interval(hours => h))::timestamp AT TIME ZONE p.time_zone,
@@ -82,7 +106,11 @@ async function writeHistory(pool: Pool, from: string, to: string): Promise<numbe
   return inserted.rowCount ?? 0;
 }
 
-interface Timing { name: string; p50: number; max: number }
+interface Timing {
+  name: string;
+  p50: number;
+  max: number;
+}
 
 async function time(name: string, once: () => Promise<void>): Promise<Timing> {
   for (let i = 0; i < WARMUPS; i++) await once();
@@ -109,7 +137,9 @@ async function main(): Promise<void> {
   try {
     const t0 = nowMs();
     const bookings = await writeHistory(pool, from, to);
-    log(`history: ${bookings.toLocaleString('en')} bookings over ${DAYS} days (${from} to ${to}) at 17 road ports, written in ${fmt((nowMs() - t0) / 1000, 1)} s`);
+    log(
+      `history: ${bookings.toLocaleString('en')} bookings over ${DAYS} days (${from} to ${to}) at 17 road ports, written in ${fmt((nowMs() - t0) / 1000, 1)} s`,
+    );
 
     const api = await startApi(env, apis);
     const token = jwtSigner(env).sign({ sub: randomUUID(), role: 'port_admin' }, { expiresIn: '1h' });
@@ -117,7 +147,7 @@ async function main(): Promise<void> {
       const r = await get(api.port, `/api/v1${path}`, true, { Authorization: `Bearer ${token}` });
       if (r.status !== 200) throw new Error(`GET ${path}: ${r.status} ${r.body.slice(0, 300)}`);
     };
-    const raw = await time('raw: the 92 days\' bookings read once, counted per port', async () => {
+    const raw = await time("raw: the 92 days' bookings read once, counted per port", async () => {
       await pool.query(
         `SELECT port_code, count(*) FROM bookings WHERE service_date BETWEEN $1::date AND $2::date AND status <> 'cancelled' GROUP BY 1`,
         [from, to],
@@ -126,7 +156,10 @@ async function main(): Promise<void> {
     const results = [
       await time(`GET /ports/performance (92 days, 17 ports)`, report(`/ports/performance?from=${from}&to=${to}`)),
       await time(`GET /ports/MOHAN/kpis (92 days)`, report(`/ports/MOHAN/kpis?from=${from}&to=${to}`)),
-      await time(`GET /ports/MOHAN/forecast (tomorrow, 28 days of history)`, report(`/ports/MOHAN/forecast?date=${tomorrow}`)),
+      await time(
+        `GET /ports/MOHAN/forecast (tomorrow, 28 days of history)`,
+        report(`/ports/MOHAN/forecast?date=${tomorrow}`),
+      ),
     ];
     log('');
     log(`| query | p50 ms | max ms | p50 ÷ raw |`);

@@ -53,7 +53,8 @@ export function benchEnv(dbName: string, redisPrefix: string, extraEnv: Record<s
 }
 
 /** Signs access tokens the bench's API processes accept (HS256 with the bench's JWT_SECRET). */
-export const jwtSigner = (env: BenchEnv) => new JwtService({ secret: env.jwtSecret, signOptions: { algorithm: 'HS256' } });
+export const jwtSigner = (env: BenchEnv) =>
+  new JwtService({ secret: env.jwtSecret, signOptions: { algorithm: 'HS256' } });
 
 export const childEnv = (env: BenchEnv, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH,
@@ -86,7 +87,8 @@ export const freshDatabase = (env: BenchEnv) =>
     await c.query(`CREATE DATABASE ${env.dbName}`);
   });
 
-export const dropDatabase = (env: BenchEnv) => admin(env, (c) => c.query(`DROP DATABASE IF EXISTS ${env.dbName} WITH (FORCE)`));
+export const dropDatabase = (env: BenchEnv) =>
+  admin(env, (c) => c.query(`DROP DATABASE IF EXISTS ${env.dbName} WITH (FORCE)`));
 
 /** Deletes every `<prefix>:*` key; returns how many. */
 export async function clearRedis(env: BenchEnv): Promise<number> {
@@ -194,8 +196,18 @@ export async function stopApi(api: ApiProcess): Promise<void> {
 // ---------------------------------------------------------------------------------------------- HTTP
 
 export function get(port: number, path: string): Promise<number>;
-export function get(port: number, path: string, body: true, headers?: Record<string, string>): Promise<{ status: number; body: string }>;
-export function get(port: number, path: string, body?: true, headers: Record<string, string> = {}): Promise<number | { status: number; body: string }> {
+export function get(
+  port: number,
+  path: string,
+  body: true,
+  headers?: Record<string, string>,
+): Promise<{ status: number; body: string }>;
+export function get(
+  port: number,
+  path: string,
+  body?: true,
+  headers: Record<string, string> = {},
+): Promise<number | { status: number; body: string }> {
   return new Promise((ok, fail) => {
     const req = http.get({ host: '127.0.0.1', port, path, timeout: 10_000, headers }, (res) => {
       let text = '';
@@ -211,13 +223,23 @@ export function get(port: number, path: string, body?: true, headers: Record<str
 
 /** One POST with a JSON body; resolves to status and body (status 0 when the connection failed or timed out). */
 export function postJson(
-  agent: http.Agent, port: number, path: string, payload: unknown, headers: Record<string, string>, timeoutMs = 30_000,
+  agent: http.Agent,
+  port: number,
+  path: string,
+  payload: unknown,
+  headers: Record<string, string>,
+  timeoutMs = 30_000,
 ): Promise<{ status: number; body: string }> {
   const body = JSON.stringify(payload ?? {});
   return new Promise((ok) => {
     const req = http.request(
       {
-        host: '127.0.0.1', port, path, method: 'POST', agent, timeout: timeoutMs,
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        timeout: timeoutMs,
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
       },
       (res) => {
@@ -240,14 +262,21 @@ export function postJson(
 export async function cleanupBench(env: BenchEnv, apis: ApiProcess[]): Promise<void> {
   await Promise.all(apis.map((a) => stopApi(a).catch(() => undefined)));
   await dropDatabase(env).catch((e: unknown) => console.error(`could not drop ${env.dbName}: ${String(e)}`));
-  await clearRedis(env).catch((e: unknown) => console.error(`could not clear Redis keys ${env.redisPrefix}:*: ${String(e)}`));
+  await clearRedis(env).catch((e: unknown) =>
+    console.error(`could not clear Redis keys ${env.redisPrefix}:*: ${String(e)}`),
+  );
 }
 
 /**
  * Runs `main`, then `cleanup` however it ended. A failure prints its stack and the last output of every API process
  * and sets exit code 1; past `limitMs` the bench cleans up and exits 1.
  */
-export function runBench(main: () => Promise<void>, cleanup: () => Promise<void>, apis: ApiProcess[], limitMs: number): void {
+export function runBench(
+  main: () => Promise<void>,
+  cleanup: () => Promise<void>,
+  apis: ApiProcess[],
+  limitMs: number,
+): void {
   const watchdog = setTimeout(() => {
     console.error(`bench: over ${limitMs / 60_000} minutes, giving up`);
     void cleanup().finally(() => process.exit(1));
@@ -255,7 +284,7 @@ export function runBench(main: () => Promise<void>, cleanup: () => Promise<void>
 
   void main()
     .catch((e: unknown) => {
-      console.error(`bench failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      console.error(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       for (const a of apis) if (a.tail.length) console.error(`API :${a.port} last output:\n${a.tail.join('\n')}`);
       process.exitCode = 1;
     })

@@ -4,5 +4,7 @@ const { writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
-const { bundleLiveProtocol, LIVE_PROTOCOL_ASSET } = require(join(root, 'dist', 'apps', 'api', 'src', 'live-protocol.bundle.js'));
+const { bundleLiveProtocol, LIVE_PROTOCOL_ASSET } = require(
+  join(root, 'dist', 'apps', 'api', 'src', 'live-protocol.bundle.js'),
+);
 writeFileSync(join(root, 'dist', 'apps', 'api', 'src', 'pages', LIVE_PROTOCOL_ASSET), bundleLiveProtocol(root));

@@ -14,12 +14,19 @@ const env = { ...process.env, NODE_ENV: 'test', DATABASE_URL: base.toString() };
 const admin = new URL(base);
 admin.pathname = '/postgres';
 const sql = (statement) =>
-  execSync(`node -e "const {Client}=require('pg');const c=new Client({connectionString:process.argv[1]});c.connect().then(()=>c.query(process.argv[2])).then(()=>c.end())" '${admin}' '${statement}'`, { cwd: root, stdio: 'inherit' });
+  execSync(
+    `node -e "const {Client}=require('pg');const c=new Client({connectionString:process.argv[1]});c.connect().then(()=>c.query(process.argv[2])).then(()=>c.end())" '${admin}' '${statement}'`,
+    { cwd: root, stdio: 'inherit' },
+  );
 
 sql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 try {
   execSync('node dist/apps/cli/src/main.js migrate', { cwd: root, env, stdio: 'inherit' });
-  execSync('npx typeorm migration:generate --check -d dist/libs/db/src/data-source.js migrations/Drift', { cwd: root, env, stdio: 'inherit' });
+  execSync('npx typeorm migration:generate --check -d dist/libs/db/src/data-source.js migrations/Drift', {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+  });
   process.stdout.write('migration drift check: entities and migrations agree\n');
 } finally {
   sql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -31,13 +31,17 @@ if (!appUrl) {
     appEnv = { ...env, DATABASE_URL: appUrl };
   } catch {
     // A quick start still starts where the owner may not create roles; app-login has said why above.
-    appEnv = asOwner('the app\'s login could not be made');
+    appEnv = asOwner("the app's login could not be made");
   }
 }
 
 const apps = ['api', 'worker'];
 const children = apps.map((app) =>
-  spawn(process.execPath, [join(root, 'dist', 'apps', app, 'src', 'main.js')], { cwd: root, stdio: 'inherit', env: appEnv }),
+  spawn(process.execPath, [join(root, 'dist', 'apps', app, 'src', 'main.js')], {
+    cwd: root,
+    stdio: 'inherit',
+    env: appEnv,
+  }),
 );
 let stopping = false;
 const stop = (signal) => {

@@ -10,8 +10,11 @@ describe('auth and operations endpoints', () => {
 
   beforeAll(async () => {
     api = await startApi({ LOGIN_THROTTLE_LIMIT: String(LIMIT) });
-    const firm = await api.http.post(`${API}/firms`).set(bearer(api.adminToken))
-      .send({ name: 'Mengla Transport', country: 'LA', contactEmail: 'ops@mengla.example' }).expect(201);
+    const firm = await api.http
+      .post(`${API}/firms`)
+      .set(bearer(api.adminToken))
+      .send({ name: 'Mengla Transport', country: 'LA', contactEmail: 'ops@mengla.example' })
+      .expect(201);
     firmId = firm.body.id;
   });
   afterAll(() => api.close());
@@ -20,7 +23,11 @@ describe('auth and operations endpoints', () => {
   const newUser = async (role: 'firm_admin' | 'dispatcher' = 'dispatcher') => {
     const email = `user${++seq}@mengla.example`;
     const password = `password-${seq}-long-enough`;
-    await api.http.post(`${API}/firms/${firmId}/users`).set(bearer(api.adminToken)).send({ email, password, role }).expect(201);
+    await api.http
+      .post(`${API}/firms/${firmId}/users`)
+      .set(bearer(api.adminToken))
+      .send({ email, password, role })
+      .expect(201);
     return { email, password };
   };
   const login = (email: string, password: string) => api.http.post(`${API}/auth/login`).send({ email, password });
@@ -30,13 +37,19 @@ describe('auth and operations endpoints', () => {
       const user = await newUser('firm_admin');
       const res = await login(user.email, user.password).expect(200);
       expect(res.body).toEqual({
-        accessToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/), refreshToken: expect.any(String), expiresAt: expect.any(String), role: 'firm_admin',
+        accessToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+        refreshToken: expect.any(String),
+        expiresAt: expect.any(String),
+        role: 'firm_admin',
       });
       expect(api.tokens.verify(res.body.accessToken)).toMatchObject({ role: 'firm_admin', firmId });
       await api.http.get(`${API}/vehicles`).set(bearer(res.body.accessToken)).expect(200, []);
       // the role in the token is the user's: a firm admin may not create firms
-      await api.http.post(`${API}/firms`).set(bearer(res.body.accessToken))
-        .send({ name: 'X', country: 'CN', contactEmail: 'x@x.example' }).expect(403);
+      await api.http
+        .post(`${API}/firms`)
+        .set(bearer(res.body.accessToken))
+        .send({ name: 'X', country: 'CN', contactEmail: 'x@x.example' })
+        .expect(403);
     });
 
     it('takes the email in any case', async () => {
@@ -48,8 +61,11 @@ describe('auth and operations endpoints', () => {
     it('logs in the port admin, whose token can create firms', async () => {
       const res = await login(`admin-${api.redisPrefix}@kouan.test`, 'admin-password').expect(200);
       expect(res.body.role).toBe('port_admin');
-      await api.http.post(`${API}/firms`).set(bearer(res.body.accessToken))
-        .send({ name: 'Boten Link', country: 'LA', contactEmail: 'ops@boten.example' }).expect(201);
+      await api.http
+        .post(`${API}/firms`)
+        .set(bearer(res.body.accessToken))
+        .send({ name: 'Boten Link', country: 'LA', contactEmail: 'ops@boten.example' })
+        .expect(201);
     });
 
     it('answers a wrong password and an unknown email alike: 401, same message, no token', async () => {
@@ -78,7 +94,9 @@ describe('auth and operations endpoints', () => {
 
       const blocked = await login(victim.email, victim.password);
       expect(blocked.status).toBe(429);
-      expect(blocked.body).toEqual(expect.objectContaining({ statusCode: 429, error: 'Too Many Requests', message: expect.stringMatching(/\S/) }));
+      expect(blocked.body).toEqual(
+        expect.objectContaining({ statusCode: 429, error: 'Too Many Requests', message: expect.stringMatching(/\S/) }),
+      );
       expect(blocked.body).not.toHaveProperty('accessToken');
       expect(JSON.stringify(blocked.body)).not.toMatch(/node_modules|\.[jt]s:\d+/);
 
@@ -110,9 +128,15 @@ describe('auth and operations endpoints', () => {
     it('GET /api/docs-json → an OpenAPI document with the contract paths', async () => {
       const res = await api.http.get('/api/docs-json').expect(200);
       expect(res.body.openapi).toMatch(/^3\./);
-      expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining([
-        '/api/v1/bookings', '/api/v1/bookings/{id}', '/api/v1/auth/login', '/api/v1/ports/{code}/slots', '/api/v1/vehicles',
-      ]));
+      expect(Object.keys(res.body.paths)).toEqual(
+        expect.arrayContaining([
+          '/api/v1/bookings',
+          '/api/v1/bookings/{id}',
+          '/api/v1/auth/login',
+          '/api/v1/ports/{code}/slots',
+          '/api/v1/vehicles',
+        ]),
+      );
       expect(res.body.paths['/api/v1/bookings']).toHaveProperty('post');
     });
 
@@ -126,8 +150,14 @@ describe('auth and operations endpoints', () => {
       expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
     });
 
-    it.each([['GET', '/nope'], ['POST', '/health'], ['DELETE', '/board/MOHAN/x']])('%s %s outside the API → a JSON 404, not an HTML page', async (method, path) => {
-      const res = await api.http[method.toLowerCase() as 'get' | 'post' | 'delete'](path).expect(404).expect('content-type', /json/);
+    it.each([
+      ['GET', '/nope'],
+      ['POST', '/health'],
+      ['DELETE', '/board/MOHAN/x'],
+    ])('%s %s outside the API → a JSON 404, not an HTML page', async (method, path) => {
+      const res = await api.http[method.toLowerCase() as 'get' | 'post' | 'delete'](path)
+        .expect(404)
+        .expect('content-type', /json/);
       expect(res.body).toEqual({ statusCode: 404, error: 'Not Found', message: `Cannot ${method} ${path}` });
     });
   });

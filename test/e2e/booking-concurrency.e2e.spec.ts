@@ -5,7 +5,18 @@ import { Client } from 'pg';
 import type { Response } from 'supertest';
 import { runMigrations } from '@kouan/db';
 import { admin, dbUrl } from '../support/db';
-import { API, bearer, cargo, createFirm, portDate, putSchedule, slotsOf, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  portDate,
+  putSchedule,
+  slotsOf,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 
 /**
  * Races against the real API, Postgres and Redis. Every answer is checked, and every test ends by comparing the
@@ -55,7 +66,10 @@ describe('bookings under concurrency', () => {
     api.http.post(`${API}/bookings/${id}/reschedule`).set(bearer(firm.dispatcherToken)).send({ slotId });
 
   const slotBooked = async (ids: string[]): Promise<number[]> => {
-    const found = await api.ds.query<{ id: string; booked: number }[]>('SELECT id, booked FROM slots WHERE id = ANY($1::uuid[])', [ids]);
+    const found = await api.ds.query<{ id: string; booked: number }[]>(
+      'SELECT id, booked FROM slots WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
     return ids.map((id) => found.find((s) => s.id === id)!.booked);
   };
 
@@ -85,8 +99,16 @@ describe('bookings under concurrency', () => {
   const strays = (answers: Response[], ok: number, codes: string[]) =>
     answers
       .filter((r) => r.status !== ok)
-      .filter((r) => !(r.status === 409 && codes.includes(r.body.code) && r.body.statusCode === 409 &&
-        r.body.error === 'Conflict' && typeof r.body.message === 'string'))
+      .filter(
+        (r) =>
+          !(
+            r.status === 409 &&
+            codes.includes(r.body.code) &&
+            r.body.statusCode === 409 &&
+            r.body.error === 'Conflict' &&
+            typeof r.body.message === 'string'
+          ),
+      )
       .map((r) => ({ status: r.status, body: r.body }));
 
   it('300 simultaneous bookings of one 20-place slot from 3 firms: exactly 20 taken, no firm over its 50% share', async () => {
@@ -94,7 +116,9 @@ describe('bookings under concurrency', () => {
     await putSchedule(api, port, { capacity: { export: 20, import: 20 }, firmQuotaPercent: 50 });
     const [slot] = await slotsOf(api, port, date);
     expect(slot).toMatchObject({ capacity: 20, booked: 0 });
-    const firms = await Promise.all(['Ruili Freight', 'Wanding Haulage', 'Mandalay Express'].map((n) => createFirm(api, n, 0)));
+    const firms = await Promise.all(
+      ['Ruili Freight', 'Wanding Haulage', 'Mandalay Express'].map((n) => createFirm(api, n, 0)),
+    );
     const fleets = await Promise.all(firms.map((f) => crews(f, 100)));
     // Each firm's requests go out as one burst after the other's, so the first firm arrives first and only the quota
     // keeps it from taking every place.
@@ -106,7 +130,9 @@ describe('bookings under concurrency', () => {
     expect(strays(answers, 201, ['slot_full', 'quota_exceeded'])).toEqual([]);
 
     const rows = await api.ds.query<{ id: string; firm_id: string }[]>(
-      `SELECT id, firm_id FROM bookings WHERE slot_id = $1 AND status = 'booked'`, [slot.id]);
+      `SELECT id, firm_id FROM bookings WHERE slot_id = $1 AND status = 'booked'`,
+      [slot.id],
+    );
     expect(rows.map((r) => r.id).sort()).toEqual(created.map((r) => r.body.id).sort());
     expect(await slotBooked([slot.id])).toEqual([20]);
     const perFirm = firms.map((f) => rows.filter((r) => r.firm_id === f.id).length);
@@ -119,7 +145,9 @@ describe('bookings under concurrency', () => {
     // 20 places, 50% share: 10 places per firm, 5 for a firm with more strikes than the limit (the default 5).
     await putSchedule(api, port, { capacity: { export: 20, import: 20 }, firmQuotaPercent: 50 });
     const [slot] = await slotsOf(api, port, date);
-    const [struck, clean] = await Promise.all(['Often Late Haulage', 'Always There Freight'].map((n) => createFirm(api, n, 0)));
+    const [struck, clean] = await Promise.all(
+      ['Often Late Haulage', 'Always There Freight'].map((n) => createFirm(api, n, 0)),
+    );
     // Six no-shows yesterday, straight in SQL (each a strike: no lane of the port was stopped then).
     const [late] = await crews(struck, 1);
     await api.ds.query(
@@ -132,16 +160,26 @@ describe('bookings under concurrency', () => {
        FROM s, generate_series(1, 6) g`,
       [struck.id, port, late.vehicleId, late.driverId],
     );
-    const standing = await api.http.get(`${API}/firms/${struck.id}/standing`).query({ port }).set(bearer(api.adminToken)).expect(200);
+    const standing = await api.http
+      .get(`${API}/firms/${struck.id}/standing`)
+      .query({ port })
+      .set(bearer(api.adminToken))
+      .expect(200);
     expect(standing.body).toMatchObject({ strikes30d: 6, strikeLimit: 5, quotaPercentNow: 25 });
     const [mine, theirs] = await Promise.all([crews(struck, 200), crews(clean, 100)]);
-    const answers = await Promise.all([...mine.map((c) => book(struck, slot.id, c)), ...theirs.map((c) => book(clean, slot.id, c))]);
+    const answers = await Promise.all([
+      ...mine.map((c) => book(struck, slot.id, c)),
+      ...theirs.map((c) => book(clean, slot.id, c)),
+    ]);
 
     expect(answers.filter((r) => r.status >= 500)).toEqual([]);
     expect(strays(answers, 201, ['quota_exceeded'])).toEqual([]);
     const created = (from: number, to: number) => answers.slice(from, to).filter((r) => r.status === 201).length;
     expect([created(0, 200), created(200, 300)]).toEqual([5, 10]);
-    const refusals = answers.slice(0, 200).filter((r) => r.status === 409).map((r) => [r.body.quota, r.body.quotaHalved]);
+    const refusals = answers
+      .slice(0, 200)
+      .filter((r) => r.status === 409)
+      .map((r) => [r.body.quota, r.body.quotaHalved]);
     expect(new Set(refusals.map((r) => JSON.stringify(r)))).toEqual(new Set([JSON.stringify([5, true])]));
     expect(await slotBooked([slot.id])).toEqual([15]);
     await expectCountersAgree(port);
@@ -159,9 +197,16 @@ describe('bookings under concurrency', () => {
 
     expect(answers.map((r) => r.status)).toEqual(Array(10).fill(201));
     const first = answers[0].body;
-    expect(first).toMatchObject({ id: expect.any(String), reference: expect.any(String), driverCode: expect.stringMatching(/^\d{6}$/) });
+    expect(first).toMatchObject({
+      id: expect.any(String),
+      reference: expect.any(String),
+      driverCode: expect.stringMatching(/^\d{6}$/),
+    });
     for (const r of answers) expect(r.body).toEqual(first);
-    const rows = await api.ds.query<{ id: string; reference: string }[]>('SELECT id, reference FROM bookings WHERE vehicle_id = $1', [crew.vehicleId]);
+    const rows = await api.ds.query<{ id: string; reference: string }[]>(
+      'SELECT id, reference FROM bookings WHERE vehicle_id = $1',
+      [crew.vehicleId],
+    );
     expect(rows).toEqual([{ id: first.id, reference: first.reference }]);
     expect(await slotBooked([slot.id])).toEqual([before + 1]);
     await expectCountersAgree(port);
@@ -176,9 +221,10 @@ describe('bookings under concurrency', () => {
     for (const [round, crew] of fleet.entries()) {
       const { body } = await book(firm, a, crew).expect(201);
       // Alternate which request is sent first, so both orders get exercised.
-      const [stop, move] = round % 2
-        ? await Promise.all([cancel(firm, body.id), reschedule(firm, body.id, b)])
-        : await Promise.all([reschedule(firm, body.id, b), cancel(firm, body.id)]).then(([m, c]) => [c, m]);
+      const [stop, move] =
+        round % 2
+          ? await Promise.all([cancel(firm, body.id), reschedule(firm, body.id, b)])
+          : await Promise.all([reschedule(firm, body.id, b), cancel(firm, body.id)]).then(([m, c]) => [c, m]);
 
       expect([stop.status, move.status].filter((s) => s >= 500)).toEqual([]);
       // At least one of them wins; a loser is a contract 409, never anything else.
@@ -208,11 +254,13 @@ describe('bookings under concurrency', () => {
     const [a, b] = (await slotsOf(api, port, date)).map((s) => s.id);
     // Each firm puts ten trucks in A and ten in B: 20 + 20 in slots of 40, so every move fits whatever the order.
     const bookings = await Promise.all(
-      firms.flatMap((f, k) => fleets[k].map(async (crew, i) => {
-        const slotId = i % 2 ? b : a;
-        const res = await book(f, slotId, crew).expect(201);
-        return { firm: f, id: res.body.id as string, slotId };
-      })),
+      firms.flatMap((f, k) =>
+        fleets[k].map(async (crew, i) => {
+          const slotId = i % 2 ? b : a;
+          const res = await book(f, slotId, crew).expect(201);
+          return { firm: f, id: res.body.id as string, slotId };
+        }),
+      ),
     );
 
     for (let round = 0; round < 3; round++) {
@@ -221,8 +269,12 @@ describe('bookings under concurrency', () => {
       for (const x of bookings) x.slotId = x.slotId === a ? b : a;
 
       const rows = await api.ds.query<{ id: string; slot_id: string }[]>(
-        'SELECT id, slot_id FROM bookings WHERE id = ANY($1::uuid[]) ORDER BY id', [bookings.map((x) => x.id)]);
-      expect(rows).toEqual(bookings.map((x) => ({ id: x.id, slot_id: x.slotId })).sort((p, q) => p.id.localeCompare(q.id)));
+        'SELECT id, slot_id FROM bookings WHERE id = ANY($1::uuid[]) ORDER BY id',
+        [bookings.map((x) => x.id)],
+      );
+      expect(rows).toEqual(
+        bookings.map((x) => ({ id: x.id, slot_id: x.slotId })).sort((p, q) => p.id.localeCompare(q.id)),
+      );
       expect(await slotBooked([a, b])).toEqual([20, 20]);
       await expectCountersAgree(port);
     }
@@ -235,7 +287,9 @@ describe('bookings under concurrency', () => {
     expect(n).toBe(0);
 
     const answers = await Promise.all(
-      Array.from({ length: 30 }, () => api.http.get(`${API}/ports/${port}/slots`).query({ date: day, direction: 'export' })),
+      Array.from({ length: 30 }, () =>
+        api.http.get(`${API}/ports/${port}/slots`).query({ date: day, direction: 'export' }),
+      ),
     );
 
     expect(answers.map((r) => r.status)).toEqual(Array(30).fill(200));
@@ -244,11 +298,18 @@ describe('bookings under concurrency', () => {
     for (const list of ids) expect(list).toEqual(ids[0]);
     const dupes = await api.ds.query(
       `SELECT direction, starts_at, count(*)::int AS n FROM slots WHERE port_code = $1
-       GROUP BY direction, starts_at HAVING count(*) > 1`, [port]);
+       GROUP BY direction, starts_at HAVING count(*) > 1`,
+      [port],
+    );
     expect(dupes).toEqual([]);
     const perDirection = await api.ds.query(
-      'SELECT direction, count(*)::int AS n FROM slots WHERE port_code = $1 GROUP BY direction ORDER BY direction', [port]);
-    expect(perDirection).toEqual([{ direction: 'export', n: ids[0].length }, { direction: 'import', n: ids[0].length }]);
+      'SELECT direction, count(*)::int AS n FROM slots WHERE port_code = $1 GROUP BY direction ORDER BY direction',
+      [port],
+    );
+    expect(perDirection).toEqual([
+      { direction: 'export', n: ids[0].length },
+      { direction: 'import', n: ids[0].length },
+    ]);
     await expectCountersAgree(port);
   });
 
@@ -267,7 +328,8 @@ describe('bookings under concurrency', () => {
       const counts = await (async () => {
         try {
           const { rows } = await db.query<{ name: string; n: number }>(
-            'SELECT name, count(*)::int AS n FROM migrations GROUP BY name ORDER BY name');
+            'SELECT name, count(*)::int AS n FROM migrations GROUP BY name ORDER BY name',
+          );
           const tables = await db.query(`SELECT to_regclass('public.bookings') IS NOT NULL AS ok`);
           return { rows, schema: tables.rows[0].ok as boolean };
         } finally {

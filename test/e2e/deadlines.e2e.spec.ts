@@ -17,7 +17,13 @@ describe('deadline jobs (worker, own redis-server, real Postgres)', () => {
     api = await startApi({ REDIS_URL: redis.url });
     await api.worker();
     // No grace after a slot: its check-in window closes when it ends.
-    await putSchedule(api, PORT, { openFrom: '00:00', openTo: '24:00', capacity: { export: 20, import: 20 }, firmQuotaPercent: 100, checkInGraceMinutes: 0 });
+    await putSchedule(api, PORT, {
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 20, import: 20 },
+      firmQuotaPercent: 100,
+      checkInGraceMinutes: 0,
+    });
     firm = await createFirm(api, 'Deadline Haulage', 2);
   }, 60_000);
 
@@ -30,18 +36,24 @@ describe('deadline jobs (worker, own redis-server, real Postgres)', () => {
   async function closingIn(i: number, seconds: number, hoursAhead: number): Promise<{ id: string; closesAt: number }> {
     const slot = await slotAt(api, PORT, hoursAhead);
     // An UPDATE through TypeORM answers [rows, count].
-    const [[{ ends }]] = await api.ds.query(
+    const [[{ ends }]] = (await api.ds.query(
       `UPDATE slots SET starts_at = now() - interval '1 hour', ends_at = now() + make_interval(secs => $2) WHERE id = $1
        RETURNING extract(epoch FROM ends_at) * 1000 AS ends`,
       [slot.id, seconds],
-    ) as [Array<{ ends: string }>, number];
-    const res = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-      .send({ slotId: slot.id, vehicleId: firm.vehicleIds[i], driverId: firm.driverIds[i], cargo: cargo() }).expect(201);
+    )) as [Array<{ ends: string }>, number];
+    const res = await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ slotId: slot.id, vehicleId: firm.vehicleIds[i], driverId: firm.driverIds[i], cargo: cargo() })
+      .expect(201);
     return { id: res.body.id as string, closesAt: Number(ends) };
   }
 
   const noShowAt = async (id: string) => {
-    const [row] = await api.ds.query(`SELECT status, extract(epoch FROM updated_at) * 1000 AS at FROM bookings WHERE id = $1`, [id]);
+    const [row] = await api.ds.query(
+      `SELECT status, extract(epoch FROM updated_at) * 1000 AS at FROM bookings WHERE id = $1`,
+      [id],
+    );
     return row.status === 'no_show' ? Number(row.at) : false;
   };
 
@@ -54,7 +66,11 @@ describe('deadline jobs (worker, own redis-server, real Postgres)', () => {
 
   it('Redis restarted empty before a deadline: the sweep puts its job back, and it still fires on time', async () => {
     const { id, closesAt } = await closingIn(1, 6, 5);
-    await until('the deadline job in Redis', async () => ((await redis.call('KEYS', '*expire-overdue@*')) as string[]).length > 0, 5000);
+    await until(
+      'the deadline job in Redis',
+      async () => ((await redis.call('KEYS', '*expire-overdue@*')) as string[]).length > 0,
+      5000,
+    );
     const runId = async () => /run_id:(\w+)/.exec(String(await redis.call('INFO', 'server')))?.[1];
     const before = await runId();
     await redis.kill();

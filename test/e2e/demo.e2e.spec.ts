@@ -15,13 +15,18 @@ describe('npm run demo', () => {
 
   it('books a day of trucks through the API, checks in those due, runs the lanes, and prints logins that work', async () => {
     const lines: string[] = [];
-    const done = await runDemo({ url: api.url, adminEmail, adminPassword: 'admin-password', say: (l) => lines.push(l) });
+    const done = await runDemo({
+      url: api.url,
+      adminEmail,
+      adminPassword: 'admin-password',
+      say: (l) => lines.push(l),
+    });
     const [{ n }] = await api.ds.query(`SELECT count(*)::int AS n FROM bookings WHERE port_code = 'MOHAN'`);
     expect(n).toBe(done.bookings);
     expect(done.bookings).toBeGreaterThan(10);
     // Tomorrow is booked too: the lane console's forecast has hours to show.
     const forecast = await api.http.get(`${API}/ports/MOHAN/forecast`).set(bearer(api.adminToken)).expect(200);
-    const expected = (forecast.body.hours as Array<{ booked: number; expectedArrivals: number }>);
+    const expected = forecast.body.hours as Array<{ booked: number; expectedArrivals: number }>;
     expect(expected.reduce((sum, h) => sum + h.booked, 0)).toBe(done.tomorrow);
     expect(expected.some((h) => h.expectedArrivals > 0)).toBe(true);
     const text = lines.join('\n');
@@ -34,16 +39,23 @@ describe('npm run demo', () => {
     expect(driver).not.toBeNull();
     await api.http.post(`${API}/driver/session`).send({ reference: driver![1], driverCode: driver![2] }).expect(200);
     // What arrived is on the board (unless the demo runs before the day's first slot opens).
-    const statuses = await api.ds.query(`SELECT status, count(*)::int AS n FROM bookings GROUP BY status`) as Array<{ status: string; n: number }>;
+    const statuses = (await api.ds.query(`SELECT status, count(*)::int AS n FROM bookings GROUP BY status`)) as Array<{
+      status: string;
+      n: number;
+    }>;
     const count = (s: string) => statuses.find((r) => r.status === s)?.n ?? 0;
     expect(count('checked_in') + count('called') + count('completed')).toBe(done.checkedIn);
     expect(count('completed')).toBe(done.completed);
-    const [{ arrived }] = await api.ds.query(`SELECT count(*)::int AS arrived FROM bookings WHERE yard_arrived_at IS NOT NULL`);
+    const [{ arrived }] = await api.ds.query(
+      `SELECT count(*)::int AS arrived FROM bookings WHERE yard_arrived_at IS NOT NULL`,
+    );
     expect(arrived).toBe(done.yardArrived);
     expect(text).toMatch(/\/yard {2}as yard\.mohan\.\S+@demo\.kouan \/ demo-yard-password/);
     // Fees, declarations and the audit trail are filled too.
     expect((await api.http.get(`${API}/ports/MOHAN/fees`).expect(200)).body.items).toHaveLength(2);
-    const [{ answered }] = await api.ds.query(`SELECT count(*)::int AS answered FROM bookings WHERE declaration_status IN ('accepted', 'inspection')`);
+    const [{ answered }] = await api.ds.query(
+      `SELECT count(*)::int AS answered FROM bookings WHERE declaration_status IN ('accepted', 'inspection')`,
+    );
     expect(answered).toBe(done.declared);
     expect(done.declared).toBeGreaterThan(0);
     const regulator = /as regulator (\S+@demo\.kouan) \/ (\S+)/.exec(text);

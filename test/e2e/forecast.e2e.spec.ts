@@ -1,4 +1,16 @@
-import { API, bearer, createFirm, portDate, portStaffToken, putSchedule, regulatorToken, slotsOf, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  createFirm,
+  portDate,
+  portStaffToken,
+  putSchedule,
+  regulatorToken,
+  slotsOf,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 import { bookInto, moveBack, settle } from '../support/history';
 
 /**
@@ -30,7 +42,8 @@ describe('forecast', () => {
     await moveBack(api, slot, 8);
     // 4 no-shows; 4 checked in 30 min before the start (hour -1), 12 ten minutes after it (hour 0); 20 min at the lane each.
     for (const id of ids.slice(0, 4)) await settle(api, id, { status: 'no_show' });
-    for (const id of ids.slice(4, 8)) await settle(api, id, { status: 'completed', checkIn: -30, wait: 5, service: 20 });
+    for (const id of ids.slice(4, 8))
+      await settle(api, id, { status: 'completed', checkIn: -30, wait: 5, service: 20 });
     for (const id of ids.slice(8)) await settle(api, id, { status: 'completed', checkIn: 10, wait: 5, service: 20 });
     // A cancelled booking in the window counts nowhere.
     const cancelled = await bookInto(api, firm, await slotAtHour(PORT, portDate(2), '12:00'), 1, 0);
@@ -47,17 +60,40 @@ describe('forecast', () => {
   it('matches the hand calculation from the measured history', async () => {
     const staff = await portStaffToken(api, PORT);
     const res = await forecastOf(PORT, staff).expect(200);
-    const shift = (days: number) => new Date(Date.parse(`${tomorrow}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+    const shift = (days: number) =>
+      new Date(Date.parse(`${tomorrow}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
     expect(res.body.port).toBe(PORT);
     expect(res.body.date).toBe(tomorrow);
     // show-up 16 / 20 = 0.8; offsets 4 / 16 = 0.25 at -1, 12 / 16 = 0.75 at 0; export service 20 min measured, import the default 8.
     expect(res.body.basis).toEqual({
-      fromDate: shift(-28), toDate: shift(-1), decided: 20, checkedIn: 16, measured: true, showUpRate: 0.8,
-      arrivalOffsets: [{ hours: -1, share: 0.25 }, { hours: 0, share: 0.75 }], serviceMinutes: { export: 20, import: 8 },
+      fromDate: shift(-28),
+      toDate: shift(-1),
+      decided: 20,
+      checkedIn: 16,
+      measured: true,
+      showUpRate: 0.8,
+      arrivalOffsets: [
+        { hours: -1, share: 0.25 },
+        { hours: 0, share: 0.75 },
+      ],
+      serviceMinutes: { export: 20, import: 8 },
     });
-    const hours = res.body.hours as Array<{ hour: string; direction: string; booked: number; expectedArrivals: number; lanesNeeded: number; lanes: number; short: boolean }>;
+    const hours = res.body.hours as Array<{
+      hour: string;
+      direction: string;
+      booked: number;
+      expectedArrivals: number;
+      lanesNeeded: number;
+      lanes: number;
+      short: boolean;
+    }>;
     expect(hours).toHaveLength(48);
-    expect(hours.slice(0, 4).map((h) => `${h.hour} ${h.direction}`)).toEqual(['00:00 export', '00:00 import', '01:00 export', '01:00 import']);
+    expect(hours.slice(0, 4).map((h) => `${h.hour} ${h.direction}`)).toEqual([
+      '00:00 export',
+      '00:00 import',
+      '01:00 export',
+      '01:00 import',
+    ]);
     const busy = hours.filter((h) => h.booked > 0 || h.expectedArrivals > 0);
     expect(busy).toEqual([
       // import 08:00 slot: 1 × 0.8 × 0.25 = 0.2 at 07:00, 1 × 0.8 × 0.75 = 0.6 at 08:00; ceil(0.6 × 8 / 60) = 1.
@@ -79,10 +115,19 @@ describe('forecast', () => {
     await bookInto(api, firm, await slotAtHour('HEKOU', tomorrow, '14:00'), 10, 10);
     const res = await forecastOf('HEKOU', api.adminToken).expect(200);
     expect(res.body.basis).toMatchObject({
-      decided: 0, checkedIn: 0, measured: false, showUpRate: 0.92,
-      arrivalOffsets: [{ hours: -1, share: 0.75 }, { hours: 0, share: 0.25 }], serviceMinutes: { export: 8, import: 8 },
+      decided: 0,
+      checkedIn: 0,
+      measured: false,
+      showUpRate: 0.92,
+      arrivalOffsets: [
+        { hours: -1, share: 0.75 },
+        { hours: 0, share: 0.25 },
+      ],
+      serviceMinutes: { export: 8, import: 8 },
     });
-    const busy = (res.body.hours as Array<{ expectedArrivals: number; booked: number }>).filter((h) => h.booked > 0 || h.expectedArrivals > 0);
+    const busy = (res.body.hours as Array<{ expectedArrivals: number; booked: number }>).filter(
+      (h) => h.booked > 0 || h.expectedArrivals > 0,
+    );
     // 13:00: 10 × 0.92 × 0.75 = 6.9 → ceil(6.9 × 8 / 60) = 1; 14:00: 10 × 0.92 × 0.25 = 2.3 → 1.
     expect(busy).toEqual([
       { hour: '13:00', direction: 'export', booked: 0, expectedArrivals: 6.9, lanesNeeded: 1, lanes: 1, short: false },
@@ -90,7 +135,7 @@ describe('forecast', () => {
     ]);
   });
 
-  it('is for port admins and the port\'s own staff; bad input is 400', async () => {
+  it("is for port admins and the port's own staff; bad input is 400", async () => {
     const path = `${API}/ports/${PORT}/forecast`;
     await api.http.get(path).query({ date: tomorrow }).expect(401);
     await forecastOf(PORT, await portStaffToken(api, 'HEKOU')).expect(404);

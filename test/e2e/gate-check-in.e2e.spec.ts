@@ -16,32 +16,58 @@ describe('check-in at the gate', () => {
     api.http.post(`${API}/ports/${PORT}/check-ins`).set(bearer(token)).send(body);
 
   const book = async (firm: TestFirm, plate: string) => {
-    const v = await api.http.post(`${API}/vehicles`).set(bearer(firm.dispatcherToken)).send({ plate, country: 'CN' }).expect(201);
-    const b = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-      .send({ slotId, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() }).expect(201);
+    const v = await api.http
+      .post(`${API}/vehicles`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ plate, country: 'CN' })
+      .expect(201);
+    const b = await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ slotId, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() })
+      .expect(201);
     return { bookingId: b.body.id as string, reference: b.body.reference as string, plate: v.body.plate as string };
   };
 
   const newPlate = () => `云A${randomBytes(2).toString('hex').toUpperCase()}${(seq += 1)}`;
 
   const statuses = async (...ids: string[]) =>
-    Promise.all(ids.map(async (id) => ((await api.ds.query('SELECT status FROM bookings WHERE id = $1', [id]))[0] as { status: string }).status));
+    Promise.all(
+      ids.map(
+        async (id) =>
+          ((await api.ds.query('SELECT status FROM bookings WHERE id = $1', [id]))[0] as { status: string }).status,
+      ),
+    );
 
   const waiting = async () =>
-    (await api.http.get(`${API}/ports/${PORT}/queue/staff`).query({ direction: 'export' }).set(bearer(staff)).expect(200))
-      .body as { version: number; entries: Array<{ bookingId: string }> };
+    (
+      await api.http
+        .get(`${API}/ports/${PORT}/queue/staff`)
+        .query({ direction: 'export' })
+        .set(bearer(staff))
+        .expect(200)
+    ).body as { version: number; entries: Array<{ bookingId: string }> };
 
   let mekong: TestFirm;
   let lancang: TestFirm;
 
   beforeAll(async () => {
     api = await startApi();
-    await putSchedule(api, PORT, { openFrom: '00:00', openTo: '24:00', capacity: { export: 200, import: 10 }, firmQuotaPercent: 100 });
-    const s = await api.http.post(`${API}/ports/${PORT}/staff`).set(bearer(api.adminToken))
-      .send({ email: `staff-${randomBytes(3).toString('hex')}@port.example`, password: 'staff-password' }).expect(201);
+    await putSchedule(api, PORT, {
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 200, import: 10 },
+      firmQuotaPercent: 100,
+    });
+    const s = await api.http
+      .post(`${API}/ports/${PORT}/staff`)
+      .set(bearer(api.adminToken))
+      .send({ email: `staff-${randomBytes(3).toString('hex')}@port.example`, password: 'staff-password' })
+      .expect(201);
     staff = api.tokens.sign({ sub: s.body.id, role: 'port_staff', portCode: PORT });
     const date = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-    const slots = (await api.http.get(`${API}/ports/${PORT}/slots`).query({ date, direction: 'export' }).expect(200)).body as Array<{ id: string; startsAt: string; endsAt: string }>;
+    const slots = (await api.http.get(`${API}/ports/${PORT}/slots`).query({ date, direction: 'export' }).expect(200))
+      .body as Array<{ id: string; startsAt: string; endsAt: string }>;
     slotId = slots.find((x) => Date.parse(x.startsAt) <= Date.now() && Date.now() < Date.parse(x.endsAt))!.id;
     mekong = await createFirm(api, 'Mekong Reefer Lines', 1);
     lancang = await createFirm(api, 'Lancang Haulage', 1);
@@ -56,12 +82,19 @@ describe('check-in at the gate', () => {
     const before = await waiting();
 
     const res = await checkIn({ plate }).expect(409);
-    expect(res.body).toMatchObject({ statusCode: 409, error: 'Conflict', code: 'ambiguous_plate', message: expect.stringContaining(a.plate) });
+    expect(res.body).toMatchObject({
+      statusCode: 409,
+      error: 'Conflict',
+      code: 'ambiguous_plate',
+      message: expect.stringContaining(a.plate),
+    });
     expect(res.body.candidates).toHaveLength(2);
-    expect(res.body.candidates).toEqual(expect.arrayContaining([
-      { bookingId: a.bookingId, reference: a.reference, firmName: 'Mekong Reefer Lines' },
-      { bookingId: b.bookingId, reference: b.reference, firmName: 'Lancang Haulage' },
-    ]));
+    expect(res.body.candidates).toEqual(
+      expect.arrayContaining([
+        { bookingId: a.bookingId, reference: a.reference, firmName: 'Mekong Reefer Lines' },
+        { bookingId: b.bookingId, reference: b.reference, firmName: 'Lancang Haulage' },
+      ]),
+    );
     // Nothing moved: both still booked, the line and its version as they were.
     expect(await statuses(a.bookingId, b.bookingId)).toEqual(['booked', 'booked']);
     expect(await waiting()).toEqual(before);
@@ -89,7 +122,8 @@ describe('check-in at the gate', () => {
   it('with bookingId, only that booking and only if the plate is its plate; a reference only if active at this port', async () => {
     const t = await book(mekong, newPlate());
     const other = await book(lancang, newPlate());
-    const notFound = async (body: Record<string, unknown>) => expect((await checkIn(body).expect(404)).body).toMatchObject({ statusCode: 404, code: 'not_found' });
+    const notFound = async (body: Record<string, unknown>) =>
+      expect((await checkIn(body).expect(404)).body).toMatchObject({ statusCode: 404, code: 'not_found' });
     await notFound({ plate: t.plate, bookingId: other.bookingId });
     await notFound({ plate: other.plate, bookingId: t.bookingId });
     await notFound({ plate: t.plate, bookingId: randomUUID() });
@@ -97,11 +131,22 @@ describe('check-in at the gate', () => {
     await api.http.post(`${API}/bookings/${other.bookingId}/cancel`).set(bearer(lancang.dispatcherToken)).expect(200);
     await notFound({ reference: other.reference });
     // Another port's staff, and another port's code, find nothing.
-    const hekou = await api.http.post(`${API}/ports/HEKOU/staff`).set(bearer(api.adminToken))
-      .send({ email: `staff-${randomBytes(3).toString('hex')}@port.example`, password: 'staff-password' }).expect(201);
+    const hekou = await api.http
+      .post(`${API}/ports/HEKOU/staff`)
+      .set(bearer(api.adminToken))
+      .send({ email: `staff-${randomBytes(3).toString('hex')}@port.example`, password: 'staff-password' })
+      .expect(201);
     const hekouStaff = api.tokens.sign({ sub: hekou.body.id, role: 'port_staff', portCode: 'HEKOU' });
-    await api.http.post(`${API}/ports/HEKOU/check-ins`).set(bearer(hekouStaff)).send({ reference: t.reference }).expect(404);
-    await api.http.post(`${API}/ports/HEKOU/check-ins`).set(bearer(api.adminToken)).send({ reference: t.reference }).expect(404);
+    await api.http
+      .post(`${API}/ports/HEKOU/check-ins`)
+      .set(bearer(hekouStaff))
+      .send({ reference: t.reference })
+      .expect(404);
+    await api.http
+      .post(`${API}/ports/HEKOU/check-ins`)
+      .set(bearer(api.adminToken))
+      .send({ reference: t.reference })
+      .expect(404);
     expect(await statuses(t.bookingId, other.bookingId)).toEqual(['booked', 'cancelled']);
   });
 
@@ -123,15 +168,24 @@ describe('check-in at the gate', () => {
       expect(res.body.message.length).toBeGreaterThan(0);
     }
     expect((await checkIn({}).expect(400)).body.message).toContain('give plate or reference, exactly one of them');
-    expect((await checkIn({ reference: t.reference, bookingId: t.bookingId }).expect(400)).body.message).toContain('bookingId goes with plate only');
+    expect((await checkIn({ reference: t.reference, bookingId: t.bookingId }).expect(400)).body.message).toContain(
+      'bookingId goes with plate only',
+    );
     expect(await statuses(t.bookingId)).toEqual(['booked']);
   });
 
   it('100 simultaneous check-ins of one booking, by plate, plate and id, or reference, check it in once', async () => {
     const t = await book(lancang, newPlate());
-    const forms = [{ plate: t.plate }, { plate: t.plate.replace(/^(..)/, '$1-'), bookingId: t.bookingId }, { reference: t.reference }];
+    const forms = [
+      { plate: t.plate },
+      { plate: t.plate.replace(/^(..)/, '$1-'), bookingId: t.bookingId },
+      { reference: t.reference },
+    ];
     const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => checkIn(forms[i % forms.length])));
-    const byStatus = answers.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+    const byStatus = answers.reduce<Record<number, number>>(
+      (acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }),
+      {},
+    );
     expect(byStatus).toEqual({ 201: 1, 409: 99 });
     expect(answers.filter((r) => r.status === 409).every((r) => r.body.code === 'already_checked_in')).toBe(true);
     expect((await waiting()).entries.filter((e) => e.bookingId === t.bookingId)).toHaveLength(1);

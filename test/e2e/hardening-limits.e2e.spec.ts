@@ -30,9 +30,14 @@ const from = (address: string) => ({ 'X-Forwarded-For': address });
 
 function expectTooMany(res: Response) {
   expect(res.status).toBe(429);
-  expect(res.body).toEqual(expect.objectContaining({
-    statusCode: 429, error: 'Too Many Requests', code: 'too_many_requests', message: expect.stringMatching(/\S/),
-  }));
+  expect(res.body).toEqual(
+    expect.objectContaining({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      code: 'too_many_requests',
+      message: expect.stringMatching(/\S/),
+    }),
+  );
   expect(res.headers['retry-after']).toMatch(/^\d+$/);
   expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
   expect(res.body).not.toHaveProperty('accessToken');
@@ -58,8 +63,11 @@ describe('hardening: limits', () => {
         PUBLIC_THROTTLE_LIMIT: String(PUBLIC_LIMIT),
         DRIVER_SESSION_ADDRESS_LIMIT: String(SESSION_ADDRESS_LIMIT),
       });
-      const firm = await api.http.post(`${API}/firms`).set(bearer(api.adminToken))
-        .send({ name: 'Throttle Freight', country: 'CN', contactEmail: 'ops@throttle.example' }).expect(201);
+      const firm = await api.http
+        .post(`${API}/firms`)
+        .set(bearer(api.adminToken))
+        .send({ name: 'Throttle Freight', country: 'CN', contactEmail: 'ops@throttle.example' })
+        .expect(201);
       firmId = firm.body.id;
     });
     afterAll(() => shutDown(api));
@@ -67,7 +75,11 @@ describe('hardening: limits', () => {
     const newUser = async () => {
       seq += 1;
       const user = { email: `limits${seq}@throttle.example`, password: `password-${seq}-long-enough` };
-      await api.http.post(`${API}/firms/${firmId}/users`).set(bearer(api.adminToken)).send({ ...user, role: 'dispatcher' }).expect(201);
+      await api.http
+        .post(`${API}/firms/${firmId}/users`)
+        .set(bearer(api.adminToken))
+        .send({ ...user, role: 'dispatcher' })
+        .expect(201);
       return user;
     };
     const login = (address: string, email: string, password: string) =>
@@ -90,7 +102,8 @@ describe('hardening: limits', () => {
     it(`one account guessed from a new address each time → 429 after ${LOGIN_ACCOUNT_LIMIT}, even with the right password`, async () => {
       const victim = await newUser();
       const bystander = await newUser();
-      for (let i = 0; i < LOGIN_ACCOUNT_LIMIT; i++) await login(newAddress(), victim.email, `wrong-guess-${i}`).expect(401);
+      for (let i = 0; i < LOGIN_ACCOUNT_LIMIT; i++)
+        await login(newAddress(), victim.email, `wrong-guess-${i}`).expect(401);
       expectTooMany(await login(newAddress(), victim.email, victim.password));
       expectTooMany(await login(newAddress(), victim.email.toUpperCase(), victim.password));
       // the count is the account's: other accounts are untouched
@@ -112,29 +125,44 @@ describe('hardening: limits', () => {
     it(`driver sessions → 429 after ${SESSION_ADDRESS_LIMIT} from one address (also with the right code), another address 200`, async () => {
       const firm = await createFirm(api, 'Session Haulage', 1);
       const slot = (await slotsOf(api, 'MOHAN', portDate())).find((s) => s.bookable)!;
-      const booked = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-        .send({ slotId: slot.id, vehicleId: firm.vehicleIds[0], driverId: firm.driverIds[0], cargo: cargo() }).expect(201);
-      const open = (address: string) => api.http.post(`${API}/driver/session`).set(from(address))
-        .send({ reference: booked.body.reference, driverCode: booked.body.driverCode });
+      const booked = await api.http
+        .post(`${API}/bookings`)
+        .set(bearer(firm.dispatcherToken))
+        .send({ slotId: slot.id, vehicleId: firm.vehicleIds[0], driverId: firm.driverIds[0], cargo: cargo() })
+        .expect(201);
+      const open = (address: string) =>
+        api.http
+          .post(`${API}/driver/session`)
+          .set(from(address))
+          .send({ reference: booked.body.reference, driverCode: booked.body.driverCode });
       const post = newAddress();
       for (let i = 0; i < SESSION_ADDRESS_LIMIT; i++) await open(post).expect(200);
       expectTooMany(await open(post));
       // also a wrong code from that address is refused before it is checked
-      expectTooMany(await api.http.post(`${API}/driver/session`).set(from(post)).send({ reference: 'MOHAN-20260101-ZZZZ', driverCode: '000000' }));
+      expectTooMany(
+        await api.http
+          .post(`${API}/driver/session`)
+          .set(from(post))
+          .send({ reference: 'MOHAN-20260101-ZZZZ', driverCode: '000000' }),
+      );
       await open(newAddress()).expect(200);
     });
 
     it(`socket subscribe: ${SUBSCRIBES_PER_MINUTE} a minute per address, the rest refused; another address still subscribes`, async () => {
       const board = await connectLive(api.url, clients);
       const answers = [];
-      for (let i = 0; i < SUBSCRIBES_PER_MINUTE + 10; i++) answers.push(await board.emitWithAck('subscribe', { port: 'MOHAN', direction: 'export' }));
+      for (let i = 0; i < SUBSCRIBES_PER_MINUTE + 10; i++)
+        answers.push(await board.emitWithAck('subscribe', { port: 'MOHAN', direction: 'export' }));
       expect(answers.slice(0, SUBSCRIBES_PER_MINUTE)).toEqual(Array(SUBSCRIBES_PER_MINUTE).fill({ ok: true }));
       for (const a of answers.slice(SUBSCRIBES_PER_MINUTE)) {
         expect(a).toEqual({ ok: false, error: expect.stringMatching(/too many subscribes/) });
       }
       // a new socket from the same address does not start a new count
       const again = await connectLive(api.url, clients);
-      expect(await again.emitWithAck('subscribe', { port: 'MOHAN', direction: 'export' })).toEqual({ ok: false, error: expect.any(String) });
+      expect(await again.emitWithAck('subscribe', { port: 'MOHAN', direction: 'export' })).toEqual({
+        ok: false,
+        error: expect.any(String),
+      });
       const elsewhere = await connectLive(api.url, clients, { headers: from(newAddress()) });
       expect(await elsewhere.emitWithAck('subscribe', { port: 'MOHAN', direction: 'export' })).toEqual({ ok: true });
       await elsewhere.waitFor('queue:update');
@@ -161,7 +189,8 @@ describe('hardening: limits', () => {
     it(`an attacker's ${ADDRESS_ACCOUNT_LIMIT + 1} wrong passwords for the admin do not lock the admin out from another address`, async () => {
       const email = `admin-${api.redisPrefix}@kouan.test`;
       const attacker = newAddress();
-      const login = (address: string, password: string) => api.http.post(`${API}/auth/login`).set(from(address)).send({ email, password });
+      const login = (address: string, password: string) =>
+        api.http.post(`${API}/auth/login`).set(from(address)).send({ email, password });
       for (let i = 0; i < ADDRESS_ACCOUNT_LIMIT; i++) await login(attacker, `wrong-password-${i}`).expect(401);
       expectTooMany(await login(attacker, `wrong-password-${ADDRESS_ACCOUNT_LIMIT}`));
       // the attacker stays stopped, even when it learns the password

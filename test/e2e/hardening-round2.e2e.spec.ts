@@ -32,7 +32,12 @@ const messageOf = (res: Response) => {
 
 function expectContractError(res: Response, status: number) {
   expect({ status: res.status, body: res.body as unknown }).toEqual({
-    status, body: expect.objectContaining({ statusCode: status, error: expect.stringMatching(/\S/), message: expect.anything() }),
+    status,
+    body: expect.objectContaining({
+      statusCode: status,
+      error: expect.stringMatching(/\S/),
+      message: expect.anything(),
+    }),
   });
   expect(messageOf(res)).toMatch(/\S/);
   expect(res.headers['content-type']).toMatch(/^application\/json/);
@@ -62,7 +67,12 @@ describe('hardening, second round: limits', () => {
 
     /** POST /bookings as the firm's dispatcher with these very bytes (superagent would send a Buffer as JSON) and headers. */
     const post = (body: Buffer | string, headers: Record<string, string>) =>
-      api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken)).set(headers).serialize((b: Buffer | string) => b as string).send(body);
+      api.http
+        .post(`${API}/bookings`)
+        .set(bearer(firm.dispatcherToken))
+        .set(headers)
+        .serialize((b: Buffer | string) => b as string)
+        .send(body);
     const health = async () => (await api.http.get('/health')).status;
 
     describe('JSON bodies', () => {
@@ -77,12 +87,23 @@ describe('hardening, second round: limits', () => {
 
       it('every charset but UTF-8 → 415, also with a shallow body; UTF-8 named in any case, or none, is parsed', async () => {
         const shallow = { note: '丢' };
-        for (const [charset, encoding] of [['utf-16le', 'utf16le'], ['UTF-16', 'utf16le'], ['latin1', 'latin1'], ['utf-32', 'utf8']] as const) {
-          const res = await post(Buffer.from(JSON.stringify(shallow), encoding), { 'Content-Type': `application/json; charset=${charset}` });
+        for (const [charset, encoding] of [
+          ['utf-16le', 'utf16le'],
+          ['UTF-16', 'utf16le'],
+          ['latin1', 'latin1'],
+          ['utf-32', 'utf8'],
+        ] as const) {
+          const res = await post(Buffer.from(JSON.stringify(shallow), encoding), {
+            'Content-Type': `application/json; charset=${charset}`,
+          });
           expect({ charset, status: res.status }).toEqual({ charset, status: 415 });
           expectContractError(res, 415);
         }
-        for (const type of ['application/json', 'application/json; charset=utf-8', 'application/json; charset="UTF-8"']) {
+        for (const type of [
+          'application/json',
+          'application/json; charset=utf-8',
+          'application/json; charset="UTF-8"',
+        ]) {
           const res = await post(JSON.stringify(shallow), { 'Content-Type': type });
           // parsed, then refused by validation for what the body lacks (not for its charset)
           expectContractError(res, 400);
@@ -109,12 +130,16 @@ describe('hardening, second round: limits', () => {
           expectContractError(refused, 400);
           expect(messageOf(refused)).toMatch(/nested deeper than 32/);
           const probe = await post(compress(Buffer.from(PROBE_BODY, 'utf16le')), {
-            'Content-Type': 'application/json; charset=utf-16le', 'Content-Encoding': encoding,
+            'Content-Type': 'application/json; charset=utf-16le',
+            'Content-Encoding': encoding,
           });
           expectContractError(probe, 415);
           expect(await health()).toBe(200);
           // an honest compressed body is read as usual
-          const honest = await post(compress(Buffer.from(JSON.stringify({ note: '丢' }))), { 'Content-Type': 'application/json', 'Content-Encoding': encoding });
+          const honest = await post(compress(Buffer.from(JSON.stringify({ note: '丢' }))), {
+            'Content-Type': 'application/json',
+            'Content-Encoding': encoding,
+          });
           expect(messageOf(honest)).toMatch(/slotId/);
         },
       );
@@ -128,16 +153,25 @@ describe('hardening, second round: limits', () => {
         // the sign-in routes' 4 KiB cap counts inflated bytes too
         const login = gzipSync(Buffer.from(JSON.stringify({ email: 'a@b.example', password: 'x'.repeat(5 * 1024) })));
         expect(login.length).toBeLessThan(4 * 1024);
-        const res2 = await api.http.post(`${API}/auth/login`).set({ 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' })
-          .serialize((b: Buffer) => b as unknown as string).send(login);
+        const res2 = await api.http
+          .post(`${API}/auth/login`)
+          .set({ 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' })
+          .serialize((b: Buffer) => b as unknown as string)
+          .send(login);
         expectContractError(res2, 413);
       });
 
       it('many refused bodies at once: no 5xx, and /health answers among them', async () => {
         const attempts = [
           post(Buffer.from(PROBE_BODY, 'utf16le'), { 'Content-Type': 'application/json; charset=utf-16le' }),
-          post(gzipSync(Buffer.from(PROBE_BODY, 'utf16le')), { 'Content-Type': 'application/json; charset=utf-16le', 'Content-Encoding': 'gzip' }),
-          post(gzipSync(Buffer.from(arrays(500_000))), { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }),
+          post(gzipSync(Buffer.from(PROBE_BODY, 'utf16le')), {
+            'Content-Type': 'application/json; charset=utf-16le',
+            'Content-Encoding': 'gzip',
+          }),
+          post(gzipSync(Buffer.from(arrays(500_000))), {
+            'Content-Type': 'application/json',
+            'Content-Encoding': 'gzip',
+          }),
           post(PROBE_BODY, { 'Content-Type': 'application/json' }),
         ];
         const [h, ...statuses] = await Promise.all([health(), ...attempts.map(async (a) => (await a).status)]);
@@ -202,7 +236,9 @@ describe('hardening, second round: limits', () => {
         const connect = await RawSocket.open(api.url);
         raws.push(connect);
         connect.send(`40/live,{"token":${arrays(5_000)}}`);
-        expect(await connect.closeOr((f) => f.startsWith('40/live,') || f.startsWith('44/live,'))).toEqual({ closed: expect.any(Number) });
+        expect(await connect.closeOr((f) => f.startsWith('40/live,') || f.startsWith('44/live,'))).toEqual({
+          closed: expect.any(Number),
+        });
         await stillServes();
       });
     });
@@ -226,7 +262,10 @@ describe('hardening, second round: limits', () => {
     it('X-Forwarded-For from 127.0.0.1 counts while loopback is trusted: each forwarded address has its own subscribe allowance', async () => {
       const first = await connectLive(api.url, clients, { headers: { 'X-Forwarded-For': newAddress() } });
       for (let i = 0; i < 60; i++) await first.emitWithAck('subscribe', { port: 'MOHAN', direction: 'export' });
-      expect(await first.emitWithAck('subscribe', { port: 'MOHAN', direction: 'export' })).toEqual({ ok: false, error: expect.stringMatching(/too many subscribes/) });
+      expect(await first.emitWithAck('subscribe', { port: 'MOHAN', direction: 'export' })).toEqual({
+        ok: false,
+        error: expect.stringMatching(/too many subscribes/),
+      });
       const second = await connectLive(api.url, clients, { headers: { 'X-Forwarded-For': newAddress() } });
       expect(await second.emitWithAck('subscribe', { port: 'MOHAN', direction: 'export' })).toEqual({ ok: true });
     });
@@ -234,9 +273,10 @@ describe('hardening, second round: limits', () => {
 
   describe('TRUSTED_PROXIES decides whose X-Forwarded-For counts', () => {
     const LIMIT = 5;
-    const anonymous = (api: TestApi, address: string) => api.http.get(`${API}/ports`).set({ 'X-Forwarded-For': address });
+    const anonymous = (api: TestApi, address: string) =>
+      api.http.get(`${API}/ports`).set({ 'X-Forwarded-For': address });
 
-    describe('default (loopback): a proxy on this machine forwards each client\'s address', () => {
+    describe("default (loopback): a proxy on this machine forwards each client's address", () => {
       let api: TestApi;
       beforeAll(async () => {
         api = await startApi({ PUBLIC_THROTTLE_LIMIT: String(LIMIT) });
@@ -269,8 +309,10 @@ describe('hardening, second round: limits', () => {
         const first = await connectLive(api.url, clients, { headers: { 'X-Forwarded-For': newAddress() } });
         for (let i = 0; i < 60; i++) await first.emitWithAck('subscribe', { port: 'MOHAN', direction: 'export' });
         const second = await connectLive(api.url, clients, { headers: { 'X-Forwarded-For': newAddress() } });
-        expect(await second.emitWithAck('subscribe', { port: 'MOHAN', direction: 'export' }))
-          .toEqual({ ok: false, error: expect.stringMatching(/too many subscribes/) });
+        expect(await second.emitWithAck('subscribe', { port: 'MOHAN', direction: 'export' })).toEqual({
+          ok: false,
+          error: expect.stringMatching(/too many subscribes/),
+        });
       });
     });
   });
@@ -280,15 +322,19 @@ describe('hardening, second round: limits', () => {
     let metricsPort: number;
 
     /** GET on the metrics listener, by plain node:http (supertest would start a server of its own). */
-    const scrape = (path: string, headers: Record<string, string> = {}) => new Promise<{ status: number; type: string; text: string }>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: metricsPort, path, headers }, (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => {
-          resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), text });
+    const scrape = (path: string, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; type: string; text: string }>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: metricsPort, path, headers }, (res) => {
+          let text = '';
+          res
+            .setEncoding('utf8')
+            .on('data', (chunk: string) => (text += chunk))
+            .on('end', () => {
+              resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), text });
+            });
         });
+        req.on('error', reject).end();
       });
-      req.on('error', reject).end();
-    });
 
     /** The local address the kernel lists for a socket listening on `port` (from /proc/net/tcp and tcp6). */
     const listeningOn = (port: number) => {
@@ -311,11 +357,16 @@ describe('hardening, second round: limits', () => {
     it('serves it there (with the token), only on loopback, and answers 404 on the API port', async () => {
       expect(listeningOn(metricsPort)).toEqual(['0100007F']);
       const ok = await scrape('/metrics', bearer(METRICS_TOKEN));
-      expect({ status: ok.status, type: ok.type }).toEqual({ status: 200, type: expect.stringMatching(/^text\/plain/) });
+      expect({ status: ok.status, type: ok.type }).toEqual({
+        status: 200,
+        type: expect.stringMatching(/^text\/plain/),
+      });
       expect(ok.text).toMatch(/^nodejs_version_info/m);
       const refused = await scrape('/metrics');
-      expect({ status: refused.status, body: JSON.parse(refused.text) as unknown })
-        .toEqual({ status: 401, body: { statusCode: 401, error: 'Unauthorized', message: expect.stringMatching(/METRICS_TOKEN/) } });
+      expect({ status: refused.status, body: JSON.parse(refused.text) as unknown }).toEqual({
+        status: 401,
+        body: { statusCode: 401, error: 'Unauthorized', message: expect.stringMatching(/METRICS_TOKEN/) },
+      });
       expect((await scrape('/health', bearer(METRICS_TOKEN))).status).toBe(404);
       expectContractError(await api.http.get('/metrics').set(bearer(METRICS_TOKEN)), 404);
     });

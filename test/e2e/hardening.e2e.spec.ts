@@ -26,7 +26,9 @@ const messageOf = (res: Response) => {
 function expectContractError(res: Response, status: number) {
   expect(res.status).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/json/);
-  expect(res.body).toEqual(expect.objectContaining({ statusCode: status, error: expect.stringMatching(/\S/), message: expect.anything() }));
+  expect(res.body).toEqual(
+    expect.objectContaining({ statusCode: status, error: expect.stringMatching(/\S/), message: expect.anything() }),
+  );
   expect(messageOf(res)).toMatch(/\S/);
   expect(JSON.stringify(res.body)).not.toMatch(/node_modules|\.[jt]s:\d+|\bat \//);
 }
@@ -92,7 +94,9 @@ describe('hardening', () => {
       const deep = nested(DEEP);
       const started = Date.now();
       const health = api.http.get('/health').then((res) => ({ res, ms: Date.now() - started }));
-      const refused = Array.from({ length: 4 }, () => rawPost('/bookings', deep, firm.dispatcherToken).then((res) => res.status));
+      const refused = Array.from({ length: 4 }, () =>
+        rawPost('/bookings', deep, firm.dispatcherToken).then((res) => res.status),
+      );
       const [h, ...statuses] = await Promise.all([health, ...refused]);
       expect(h.res.status).toBe(200);
       expect(h.ms).toBeLessThan(1_000);
@@ -101,7 +105,8 @@ describe('hardening', () => {
   });
 
   describe('body limits per route', () => {
-    const padded = (fields: Record<string, string>, bytes: number) => JSON.stringify({ ...fields, pad: 'x'.repeat(bytes) });
+    const padded = (fields: Record<string, string>, bytes: number) =>
+      JSON.stringify({ ...fields, pad: 'x'.repeat(bytes) });
 
     it('a 5 KB login body → 413 (sign-in bodies are capped at 4 KB)', async () => {
       const body = JSON.stringify({ email: `admin-${api.redisPrefix}@kouan.test`, password: 'x'.repeat(5 * 1024) });
@@ -109,11 +114,19 @@ describe('hardening', () => {
     });
 
     it('a 5 KB POST /driver/session body → 413', async () => {
-      expectContractError(await rawPost('/driver/session', padded({ reference: 'KA-XXXX', driverCode: '123456' }, 5 * 1024)), 413);
+      expectContractError(
+        await rawPost('/driver/session', padded({ reference: 'KA-XXXX', driverCode: '123456' }, 5 * 1024)),
+        413,
+      );
     });
 
     it('a 100 KB POST /drivers body is not refused for size (the global cap stays 1 MiB)', async () => {
-      const body = JSON.stringify({ name: 'x'.repeat(100 * 1024), phone: '+8613812345678', licenceNo: 'L-1', language: 'zh' });
+      const body = JSON.stringify({
+        name: 'x'.repeat(100 * 1024),
+        phone: '+8613812345678',
+        licenceNo: 'L-1',
+        language: 'zh',
+      });
       const res = await rawPost('/drivers', body, firm.dispatcherToken);
       expect(res.status).not.toBe(413);
       expect(res.status).toBeLessThan(500);
@@ -180,7 +193,10 @@ describe('hardening', () => {
 
     it('a token signed with the right key but without exp → 401 over HTTP', async () => {
       // the same claims with an exp are accepted: only the missing exp is refused
-      await api.http.get(`${API}/vehicles`).set(bearer(jwt.sign(claims(), { expiresIn: 60 }))).expect(200);
+      await api.http
+        .get(`${API}/vehicles`)
+        .set(bearer(jwt.sign(claims(), { expiresIn: 60 })))
+        .expect(200);
       const noExp = jwt.sign(claims());
       expect(JSON.parse(Buffer.from(noExp.split('.')[1], 'base64url').toString())).not.toHaveProperty('exp');
       const res = await api.http.get(`${API}/vehicles`).set(bearer(noExp));
@@ -194,12 +210,16 @@ describe('hardening', () => {
     });
 
     it('a staff socket gets session:expired when its token expires, is disconnected, and hears no queue:update after', async () => {
-      const staff = await api.http.post(`${API}/ports/WANDING/staff`).set(bearer(api.adminToken))
-        .send({ email: 'expiring-staff@wanding.example', password: 'staff-password-1' }).expect(201);
+      const staff = await api.http
+        .post(`${API}/ports/WANDING/staff`)
+        .set(bearer(api.adminToken))
+        .send({ email: 'expiring-staff@wanding.example', password: 'staff-password-1' })
+        .expect(201);
       const principal = { sub: staff.body.id as string, role: 'port_staff' as const, portCode: 'WANDING' };
       const staffToken = api.tokens.sign(principal);
-      const lane = ((await api.http.get(`${API}/ports/WANDING`).expect(200)).body.lanes as { id: string; direction: string }[])
-        .find((l) => l.direction === 'export')!.id;
+      const lane = (
+        (await api.http.get(`${API}/ports/WANDING`).expect(200)).body.lanes as { id: string; direction: string }[]
+      ).find((l) => l.direction === 'export')!.id;
       const setLane = (status: string) =>
         api.http.post(`${API}/ports/WANDING/lanes/${lane}/status`).set(bearer(staffToken)).send({ status }).expect(200);
 
@@ -238,18 +258,26 @@ describe('hardening', () => {
     });
 
     it('Cache-Control: no-store on the answers that carry a token or a driver code', async () => {
-      const login = await api.http.post(`${API}/auth/login`).send({ email: `admin-${api.redisPrefix}@kouan.test`, password: 'admin-password' }).expect(200);
+      const login = await api.http
+        .post(`${API}/auth/login`)
+        .send({ email: `admin-${api.redisPrefix}@kouan.test`, password: 'admin-password' })
+        .expect(200);
       expect(login.body.accessToken).toEqual(expect.any(String));
       expect(login.headers['cache-control']).toBe('no-store');
 
       const slot = (await slotsOf(api, 'MOHAN', portDate())).find((s) => s.bookable)!;
-      const booking = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-        .send({ slotId: slot.id, vehicleId: firm.vehicleIds[0], driverId: firm.driverIds[0], cargo: cargo() }).expect(201);
+      const booking = await api.http
+        .post(`${API}/bookings`)
+        .set(bearer(firm.dispatcherToken))
+        .send({ slotId: slot.id, vehicleId: firm.vehicleIds[0], driverId: firm.driverIds[0], cargo: cargo() })
+        .expect(201);
       expect(booking.body.driverCode).toEqual(expect.any(String));
       expect(booking.headers['cache-control']).toBe('no-store');
 
-      const session = await api.http.post(`${API}/driver/session`)
-        .send({ reference: booking.body.reference, driverCode: booking.body.driverCode }).expect(200);
+      const session = await api.http
+        .post(`${API}/driver/session`)
+        .send({ reference: booking.body.reference, driverCode: booking.body.driverCode })
+        .expect(200);
       expect(session.body.accessToken).toEqual(expect.any(String));
       expect(session.headers['cache-control']).toBe('no-store');
     });

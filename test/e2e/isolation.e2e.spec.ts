@@ -1,7 +1,18 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { AppConfig } from '@kouan/config';
-import { API, bearer, cargo, createFirm, DEFAULT_SCHEDULE, portDate, slotsOf, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  DEFAULT_SCHEDULE,
+  portDate,
+  slotsOf,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 
 type Method = 'get' | 'post' | 'put';
 
@@ -42,14 +53,22 @@ describe('isolation: tokens, roles and scope', () => {
     firmB = await createFirm(api, 'Bravo Freight', 1);
     const slots = await slotsOf(api, 'MOHAN', portDate());
     otherSlotId = slots[2].id;
-    const booked = await api.http.post(`${API}/bookings`).set(bearer(firmA.dispatcherToken))
-      .send({ slotId: slots[0].id, vehicleId: firmA.vehicleIds[0], driverId: firmA.driverIds[0], cargo: cargo() }).expect(201);
+    const booked = await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(firmA.dispatcherToken))
+      .send({ slotId: slots[0].id, vehicleId: firmA.vehicleIds[0], driverId: firmA.driverIds[0], cargo: cargo() })
+      .expect(201);
     bookingA = booked.body;
-    const session = await api.http.post(`${API}/driver/session`)
-      .send({ reference: bookingA.reference, driverCode: bookingA.driverCode }).expect(200);
+    const session = await api.http
+      .post(`${API}/driver/session`)
+      .send({ reference: bookingA.reference, driverCode: bookingA.driverCode })
+      .expect(200);
     driverToken = session.body.accessToken;
-    const staff = await api.http.post(`${API}/ports/MOHAN/staff`).set(bearer(api.adminToken))
-      .send({ email: 'officer@mohan.example', password: 'staff-password' }).expect(201);
+    const staff = await api.http
+      .post(`${API}/ports/MOHAN/staff`)
+      .set(bearer(api.adminToken))
+      .send({ email: 'officer@mohan.example', password: 'staff-password' })
+      .expect(201);
     staffToken = api.tokens.sign({ sub: staff.body.id, role: 'port_staff', portCode: 'MOHAN' });
     Object.assign(tokens, {
       firm_admin: () => firmA.adminToken,
@@ -73,32 +92,62 @@ describe('isolation: tokens, roles and scope', () => {
     { name: 'GET /bookings', method: 'get', path: () => `${API}/bookings` },
     { name: 'GET /bookings/:id', method: 'get', path: () => `${API}/bookings/${bookingA.id}` },
     {
-      name: 'POST /bookings', method: 'post', path: () => `${API}/bookings`,
-      body: () => ({ slotId: otherSlotId, vehicleId: firmA.vehicleIds[1], driverId: firmA.driverIds[1], cargo: cargo() }),
+      name: 'POST /bookings',
+      method: 'post',
+      path: () => `${API}/bookings`,
+      body: () => ({
+        slotId: otherSlotId,
+        vehicleId: firmA.vehicleIds[1],
+        driverId: firmA.driverIds[1],
+        cargo: cargo(),
+      }),
     },
     { name: 'POST /bookings/:id/cancel', method: 'post', path: () => `${API}/bookings/${bookingA.id}/cancel` },
     {
-      name: 'POST /bookings/:id/reschedule', method: 'post', path: () => `${API}/bookings/${bookingA.id}/reschedule`,
+      name: 'POST /bookings/:id/reschedule',
+      method: 'post',
+      path: () => `${API}/bookings/${bookingA.id}/reschedule`,
       body: () => ({ slotId: otherSlotId }),
     },
     {
-      name: 'POST /firms/:id/users', method: 'post', path: () => `${API}/firms/${firmA.id}/users`,
+      name: 'POST /firms/:id/users',
+      method: 'post',
+      path: () => `${API}/firms/${firmA.id}/users`,
       body: () => ({ email: `intruder-${++seq}@evil.example`, password: 'long-enough-password', role: 'dispatcher' }),
     },
     { name: 'GET /vehicles', method: 'get', path: () => `${API}/vehicles` },
-    { name: 'POST /vehicles', method: 'post', path: () => `${API}/vehicles`, body: () => ({ plate: `ZZ${++seq}X`, country: 'CN' }) },
+    {
+      name: 'POST /vehicles',
+      method: 'post',
+      path: () => `${API}/vehicles`,
+      body: () => ({ plate: `ZZ${++seq}X`, country: 'CN' }),
+    },
     { name: 'GET /drivers', method: 'get', path: () => `${API}/drivers` },
     {
-      name: 'POST /drivers', method: 'post', path: () => `${API}/drivers`,
+      name: 'POST /drivers',
+      method: 'post',
+      path: () => `${API}/drivers`,
       body: () => ({ name: 'Mallory', phone: '+8613900000000', licenceNo: 'X-1', language: 'en' }),
     },
   ];
 
   const adminEndpoints: Endpoint[] = [
-    { name: 'PUT /ports/:code/schedule', method: 'put', path: () => `${API}/ports/MOHAN/schedule`, body: () => ({ ...DEFAULT_SCHEDULE, slotMinutes: 30 }) },
-    { name: 'POST /firms', method: 'post', path: () => `${API}/firms`, body: () => ({ name: 'Shell Co', country: 'CN', contactEmail: 'x@shell.example' }) },
     {
-      name: 'POST /ports/:code/staff', method: 'post', path: () => `${API}/ports/MOHAN/staff`,
+      name: 'PUT /ports/:code/schedule',
+      method: 'put',
+      path: () => `${API}/ports/MOHAN/schedule`,
+      body: () => ({ ...DEFAULT_SCHEDULE, slotMinutes: 30 }),
+    },
+    {
+      name: 'POST /firms',
+      method: 'post',
+      path: () => `${API}/firms`,
+      body: () => ({ name: 'Shell Co', country: 'CN', contactEmail: 'x@shell.example' }),
+    },
+    {
+      name: 'POST /ports/:code/staff',
+      method: 'post',
+      path: () => `${API}/ports/MOHAN/staff`,
       body: () => ({ email: `fake-staff-${++seq}@evil.example`, password: 'long-enough-password' }),
     },
   ];
@@ -120,21 +169,34 @@ describe('isolation: tokens, roles and scope', () => {
   describe('401 without a valid token', () => {
     const badTokens: [string, () => string][] = [
       ['no Authorization header', () => ''],
-      ['a token signed with another key', () => `Bearer ${jwt({ sub: randomUUID(), role: 'port_admin', exp: Math.floor(Date.now() / 1000) + 600 }, 'not-the-secret-'.repeat(3))}`],
-      ['an expired token', () => {
-        const secret = api.app.get(AppConfig).env.jwtSecret;
-        const now = Math.floor(Date.now() / 1000);
-        return `Bearer ${jwt({ sub: randomUUID(), role: 'firm_admin', firm: firmA.id, iat: now - 7200, exp: now - 3600 }, secret)}`;
-      }],
-      ['a token with its role changed after signing', () => {
-        const [header, , signature] = firmA.dispatcherToken.split('.');
-        const claims = JSON.parse(Buffer.from(firmA.dispatcherToken.split('.')[1], 'base64url').toString());
-        return `Bearer ${header}.${b64url({ ...claims, role: 'port_admin' })}.${signature}`;
-      }],
-      ['an unsigned (alg none) token', () => {
-        const now = Math.floor(Date.now() / 1000);
-        return `Bearer ${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ sub: randomUUID(), role: 'port_admin', exp: now + 600 })}.`;
-      }],
+      [
+        'a token signed with another key',
+        () =>
+          `Bearer ${jwt({ sub: randomUUID(), role: 'port_admin', exp: Math.floor(Date.now() / 1000) + 600 }, 'not-the-secret-'.repeat(3))}`,
+      ],
+      [
+        'an expired token',
+        () => {
+          const secret = api.app.get(AppConfig).env.jwtSecret;
+          const now = Math.floor(Date.now() / 1000);
+          return `Bearer ${jwt({ sub: randomUUID(), role: 'firm_admin', firm: firmA.id, iat: now - 7200, exp: now - 3600 }, secret)}`;
+        },
+      ],
+      [
+        'a token with its role changed after signing',
+        () => {
+          const [header, , signature] = firmA.dispatcherToken.split('.');
+          const claims = JSON.parse(Buffer.from(firmA.dispatcherToken.split('.')[1], 'base64url').toString());
+          return `Bearer ${header}.${b64url({ ...claims, role: 'port_admin' })}.${signature}`;
+        },
+      ],
+      [
+        'an unsigned (alg none) token',
+        () => {
+          const now = Math.floor(Date.now() / 1000);
+          return `Bearer ${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ sub: randomUUID(), role: 'port_admin', exp: now + 600 })}.`;
+        },
+      ],
       ['garbage', () => 'Bearer not.a.jwt'],
       ['a valid token under another scheme', () => `Basic ${firmA.adminToken}`],
     ];
@@ -157,14 +219,17 @@ describe('isolation: tokens, roles and scope', () => {
   describe('403 for a role that may not act', () => {
     const firmCases = firmEndpoints.flatMap((e) => ['driver', 'port_staff'].map((role) => [e.name, role, e] as const));
     const adminCases = adminEndpoints.flatMap((e) =>
-      ['firm_admin', 'dispatcher', 'driver', 'port_staff'].map((role) => [e.name, role, e] as const));
+      ['firm_admin', 'dispatcher', 'driver', 'port_staff'].map((role) => [e.name, role, e] as const),
+    );
 
     it.each([...firmCases, ...adminCases])('%s as %s → 403', async (_name, role, e) => {
       expectError(await call(e, `Bearer ${tokens[role]()}`), 403);
     });
 
     it('a dispatcher may not add users, even to its own firm', async () => {
-      const res = await api.http.post(`${API}/firms/${firmA.id}/users`).set(bearer(firmA.dispatcherToken))
+      const res = await api.http
+        .post(`${API}/firms/${firmA.id}/users`)
+        .set(bearer(firmA.dispatcherToken))
         .send({ email: 'promoted@alpha.example', password: 'long-enough-password', role: 'firm_admin' });
       expectError(res, 403);
     });
@@ -194,8 +259,12 @@ describe('isolation: tokens, roles and scope', () => {
       ['POST /firms/:id/users', firmEndpoints[5]],
       ['POST /bookings with the vehicle and driver of another firm', firmEndpoints[2]],
     ];
-    const cases = scoped.flatMap(([name, e]) =>
-      (['adminToken', 'dispatcherToken'] as const).map((t) => [name, t === 'adminToken' ? 'firm_admin' : 'dispatcher', e, t] as const))
+    const cases = scoped
+      .flatMap(([name, e]) =>
+        (['adminToken', 'dispatcherToken'] as const).map(
+          (t) => [name, t === 'adminToken' ? 'firm_admin' : 'dispatcher', e, t] as const,
+        ),
+      )
       // only a firm admin may add users at all
       .filter(([name, role]) => !(name === 'POST /firms/:id/users' && role === 'dispatcher'));
 
@@ -208,23 +277,32 @@ describe('isolation: tokens, roles and scope', () => {
 
     it('a firm admin adding a user to another firm gets 404 and no user is created', async () => {
       const email = 'sneaky@bravo.example';
-      const res = await api.http.post(`${API}/firms/${firmA.id}/users`).set(bearer(firmB.adminToken))
+      const res = await api.http
+        .post(`${API}/firms/${firmA.id}/users`)
+        .set(bearer(firmB.adminToken))
         .send({ email, password: 'long-enough-password', role: 'firm_admin' });
       expectError(res, 404);
       expect(await api.ds.query('SELECT id FROM users WHERE email = $1', [email])).toEqual([]);
       // An unknown firm answers the same as someone else's: existence is not leaked.
-      const unknown = await api.http.post(`${API}/firms/${randomUUID()}/users`).set(bearer(firmB.adminToken))
+      const unknown = await api.http
+        .post(`${API}/firms/${randomUUID()}/users`)
+        .set(bearer(firmB.adminToken))
         .send({ email, password: 'long-enough-password', role: 'firm_admin' });
       expectError(unknown, 404);
       expect(unknown.body.message).toBe(res.body.message);
       // The same request on its own firm works.
-      await api.http.post(`${API}/firms/${firmB.id}/users`).set(bearer(firmB.adminToken))
-        .send({ email, password: 'long-enough-password', role: 'dispatcher' }).expect(201);
+      await api.http
+        .post(`${API}/firms/${firmB.id}/users`)
+        .set(bearer(firmB.adminToken))
+        .send({ email, password: 'long-enough-password', role: 'dispatcher' })
+        .expect(201);
     });
 
     it("lists show only the caller's own firm", async () => {
       const [bookings, vehicles, drivers] = await Promise.all(
-        ['bookings', 'vehicles', 'drivers'].map((what) => api.http.get(`${API}/${what}`).set(bearer(firmB.dispatcherToken)).expect(200)),
+        ['bookings', 'vehicles', 'drivers'].map((what) =>
+          api.http.get(`${API}/${what}`).set(bearer(firmB.dispatcherToken)).expect(200),
+        ),
       );
       expect(bookings.body.map((b: { id: string }) => b.id)).not.toContain(bookingA.id);
       const vehicleIds = vehicles.body.map((v: { id: string; firmId: string }) => v.id);
@@ -244,12 +322,26 @@ describe('isolation: tokens, roles and scope', () => {
     const badSchedule = { ...DEFAULT_SCHEDULE, openTo: '24:30', slotMinutes: 0 };
     const badUser = { email: 'not-an-email', password: 'x', role: 'port_admin' };
     const vehicles: Endpoint = { name: 'POST /vehicles', method: 'post', path: () => `${API}/vehicles` };
-    const schedule: Endpoint = { name: 'PUT /ports/:code/schedule', method: 'put', path: () => `${API}/ports/MOHAN/schedule` };
-    const users: Endpoint = { name: 'POST /firms/:id/users', method: 'post', path: () => `${API}/firms/${firmA.id}/users` };
-    const reschedule: Endpoint = {
-      name: 'POST /bookings/:id/reschedule', method: 'post', path: () => `${API}/bookings/${randomUUID()}/reschedule`,
+    const schedule: Endpoint = {
+      name: 'PUT /ports/:code/schedule',
+      method: 'put',
+      path: () => `${API}/ports/MOHAN/schedule`,
     };
-    const malformedId: Endpoint = { name: 'GET /bookings/:id (malformed id)', method: 'get', path: () => `${API}/bookings/42` };
+    const users: Endpoint = {
+      name: 'POST /firms/:id/users',
+      method: 'post',
+      path: () => `${API}/firms/${firmA.id}/users`,
+    };
+    const reschedule: Endpoint = {
+      name: 'POST /bookings/:id/reschedule',
+      method: 'post',
+      path: () => `${API}/bookings/${randomUUID()}/reschedule`,
+    };
+    const malformedId: Endpoint = {
+      name: 'GET /bookings/:id (malformed id)',
+      method: 'get',
+      path: () => `${API}/bookings/42`,
+    };
 
     const orderCases: [string, number, Endpoint, object | undefined, (() => string) | undefined][] = [
       ['bad body, no token', 401, vehicles, badVehicle, undefined],
@@ -261,7 +353,13 @@ describe('isolation: tokens, roles and scope', () => {
       ['bad schedule, firm admin', 403, schedule, badSchedule, () => `Bearer ${firmA.adminToken}`],
       ['bad schedule, port admin', 400, schedule, badSchedule, () => `Bearer ${api.adminToken}`],
       ["bad user, another firm's admin (body before scope)", 400, users, badUser, () => `Bearer ${firmB.adminToken}`],
-      ['bad slotId, unknown booking (body before existence)', 400, reschedule, { slotId: 'nope' }, () => `Bearer ${firmA.dispatcherToken}`],
+      [
+        'bad slotId, unknown booking (body before existence)',
+        400,
+        reschedule,
+        { slotId: 'nope' },
+        () => `Bearer ${firmA.dispatcherToken}`,
+      ],
       ['malformed id, no token', 401, malformedId, undefined, undefined],
       ['malformed id, wrong role', 403, malformedId, undefined, () => `Bearer ${staffToken}`],
       ['malformed id, right role', 400, malformedId, undefined, () => `Bearer ${firmB.adminToken}`],

@@ -1,5 +1,14 @@
 import { chromium } from 'playwright-core';
-import { API, bearer, bookedDriverToken, createFirm, portStaffToken, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  bookedDriverToken,
+  createFirm,
+  portStaffToken,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 
 const BOARD = '/admin/queues';
 const SESSION = `${API}/admin/jobs-board/session`;
@@ -34,7 +43,11 @@ describe('jobs board (Bull Board at /admin/queues)', () => {
     for (const path of [BOARD, `${BOARD}/`, `${BOARD}/api/queues`, `${BOARD}/static/css/x.css`]) {
       for (const headers of [{}, bearer('not-a-token'), bearer(expired), { Cookie: 'kouan_jobs_board=not-a-token' }]) {
         const res = await api.http.get(path).set(headers).expect(401);
-        expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'missing, invalid or expired access token' });
+        expect(res.body).toEqual({
+          statusCode: 401,
+          error: 'Unauthorized',
+          message: 'missing, invalid or expired access token',
+        });
       }
     }
     // The board's actions (retry, clean, pause) are refused alike.
@@ -57,7 +70,11 @@ describe('jobs board (Bull Board at /admin/queues)', () => {
   });
 
   it('shows a port admin the page, an asset it links and the JSON API listing the maintenance queue', async () => {
-    const page = await api.http.get(BOARD).set(bearer(api.adminToken)).expect(200).expect('Content-Type', /text\/html/);
+    const page = await api.http
+      .get(BOARD)
+      .set(bearer(api.adminToken))
+      .expect(200)
+      .expect('Content-Type', /text\/html/);
     expect(page.text).toContain('<title>Kouan jobs</title>');
     expect(page.text).toContain(`<base href="${BOARD}/" />`);
     // helmet's headers still apply; the board's CSP keeps it same-origin (no Google Fonts); nothing is cached.
@@ -95,7 +112,10 @@ describe('jobs board (Bull Board at /admin/queues)', () => {
   });
 
   it('leaves the rest of the API as it was: the prefix, the guards and the JSON 404', async () => {
-    await api.http.get(`/${API.slice(1)}${BOARD}`).set(bearer(api.adminToken)).expect(404);
+    await api.http
+      .get(`/${API.slice(1)}${BOARD}`)
+      .set(bearer(api.adminToken))
+      .expect(404);
     for (const path of ['/admin', '/admin/queues-elsewhere']) {
       const res = await api.http.get(path).set(bearer(api.adminToken)).expect(404);
       expect(res.body).toEqual({ statusCode: 404, error: 'Not Found', message: `Cannot GET ${path}` });
@@ -114,12 +134,17 @@ describe('jobs board (Bull Board at /admin/queues)', () => {
       // Requests off the API's origin, and how each ended: the browser must not even try them.
       const elsewhere: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
-      page.on('requestfinished', (r) => { if (!r.url().startsWith(api.url)) elsewhere.push(`${r.url()} loaded`); });
-      page.on('requestfailed', (r) => { if (!r.url().startsWith(api.url)) elsewhere.push(`${r.url()} ${r.failure()?.errorText}`); });
+      page.on('requestfinished', (r) => {
+        if (!r.url().startsWith(api.url)) elsewhere.push(`${r.url()} loaded`);
+      });
+      page.on('requestfailed', (r) => {
+        if (!r.url().startsWith(api.url)) elsewhere.push(`${r.url()} ${r.failure()?.errorText}`);
+      });
       // How a port admin opens it (docs/operations.md): the session call with the bearer token, then the board.
       await page.goto(`${api.url}/health`);
       const status = await page.evaluate(
-        async ([url, token]) => (await fetch(url, { method: 'POST', headers: { Authorization: `Bearer ${token}` } })).status,
+        async ([url, token]) =>
+          (await fetch(url, { method: 'POST', headers: { Authorization: `Bearer ${token}` } })).status,
         [SESSION, api.adminToken],
       );
       expect(status).toBe(204);

@@ -2,7 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotsOf, startApi, TestApi } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  portStaffToken,
+  putSchedule,
+  slotsOf,
+  startApi,
+  TestApi,
+} from '../support/harness';
 import { connectLive, LiveClient } from '../support/live-client';
 import { until } from '../support/processes';
 
@@ -53,32 +63,56 @@ describe('live positions equal REST after every step (two processes, randomised)
     api = await startApi();
     other = await api.another();
     await putSchedule(api, PORT, {
-      openFrom: '00:00', openTo: '24:00', slotMinutes: 60, capacity: { export: 100, import: 100 }, firmQuotaPercent: 100,
+      openFrom: '00:00',
+      openTo: '24:00',
+      slotMinutes: 60,
+      capacity: { export: 100, import: 100 },
+      firmQuotaPercent: 100,
     });
     const now = DateTime.now().setZone(ZONE);
     const today = await slotsOf(api, PORT, now.toISODate() as string);
-    const current = today.find((s) => Date.parse(s.startsAt) <= now.toMillis() && now.toMillis() < Date.parse(s.endsAt));
+    const current = today.find(
+      (s) => Date.parse(s.startsAt) <= now.toMillis() && now.toMillis() < Date.parse(s.endsAt),
+    );
     // The next slot starts within the hour, so its trucks may check in now and wait with the later slots.
     const nextDay = await slotsOf(api, PORT, now.plus({ hours: 1 }).toISODate() as string);
     const next = [...today, ...nextDay].find((s) => Date.parse(s.startsAt) > now.toMillis());
     const firm = await createFirm(api, 'Equivalence Haulage', 0);
     staffToken = await portStaffToken(api, PORT);
-    lane = (await api.http.get(`${API}/ports/${PORT}`).expect(200)).body.lanes.find((l: Json) => l.direction === 'export').id;
+    lane = (await api.http.get(`${API}/ports/${PORT}`).expect(200)).body.lanes.find(
+      (l: Json) => l.direction === 'export',
+    ).id;
     const tag = randomBytes(2).toString('hex').toUpperCase();
     for (let i = 0; i < TRUCKS; i++) {
       const plate = `云K${tag}${String(i).padStart(3, '0')}`;
-      const v = await api.http.post(`${API}/vehicles`).set(bearer(firm.dispatcherToken)).send({ plate, country: 'CN', reefer: i % 4 === 0 }).expect(201);
-      const d = await api.http.post(`${API}/drivers`).set(bearer(firm.dispatcherToken))
-        .send({ name: `Driver ${i}`, phone: `+86139${String(10000000 + i)}`, licenceNo: `L-${i}`, language: ['zh', 'lo', 'en'][i % 3] }).expect(201);
+      const v = await api.http
+        .post(`${API}/vehicles`)
+        .set(bearer(firm.dispatcherToken))
+        .send({ plate, country: 'CN', reefer: i % 4 === 0 })
+        .expect(201);
+      const d = await api.http
+        .post(`${API}/drivers`)
+        .set(bearer(firm.dispatcherToken))
+        .send({
+          name: `Driver ${i}`,
+          phone: `+86139${String(10000000 + i)}`,
+          licenceNo: `L-${i}`,
+          language: ['zh', 'lo', 'en'][i % 3],
+        })
+        .expect(201);
       const slot = i % 5 === 4 ? next! : current!;
-      const b = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-        .send({ slotId: slot.id, vehicleId: v.body.id, driverId: d.body.id, cargo: cargo({ perishable: i % 3 === 1 }) }).expect(201);
+      const b = await api.http
+        .post(`${API}/bookings`)
+        .set(bearer(firm.dispatcherToken))
+        .send({ slotId: slot.id, vehicleId: v.body.id, driverId: d.body.id, cargo: cargo({ perishable: i % 3 === 1 }) })
+        .expect(201);
       const token = api.tokens.sign({ sub: b.body.id, role: 'driver', firmId: firm.id, portCode: PORT });
       const socket = await connectLive(i % 2 ? other.url : api.url, clients, { token });
       trucks.push({ id: b.body.id, plate, token, socket });
     }
     boards = [await connectLive(api.url, clients), await connectLive(other.url, clients)];
-    for (const b of boards) expect(await b.emitWithAck('subscribe', { port: PORT, direction: 'export' })).toEqual({ ok: true });
+    for (const b of boards)
+      expect(await b.emitWithAck('subscribe', { port: PORT, direction: 'export' })).toEqual({ ok: true });
   }, 120_000);
 
   afterAll(async () => {
@@ -98,21 +132,39 @@ describe('live positions equal REST after every step (two processes, randomised)
     const hour = () => Math.floor(Date.now() / 3600_000);
     const readAt = hour();
     const rest = await Promise.all(trucks.map(statusOf));
-    const board = (await api.http.get(`${API}/ports/${PORT}/queue`).query({ direction: 'export' }).expect(200)).body as Json;
-    const pick = (u: Json | undefined) => u && { status: u.status, position: u.position, etaMinutes: u.etaMinutes, reason: u.reason };
+    const board = (await api.http.get(`${API}/ports/${PORT}/queue`).query({ direction: 'export' }).expect(200))
+      .body as Json;
+    const pick = (u: Json | undefined) =>
+      u && { status: u.status, position: u.position, etaMinutes: u.etaMinutes, reason: u.reason };
     const entries = (u: Json | undefined) => u && JSON.stringify([u.entries, u.called, u.lanes]);
     try {
-      await until(`live = REST after ${step}`, () =>
-        trucks.every((t, i) => JSON.stringify(pick(latest(t.socket, 'booking:update'))) === JSON.stringify(pick(rest[i])))
-        && boards.every((b) => entries(b.queue()) === entries(board)), 5000);
+      await until(
+        `live = REST after ${step}`,
+        () =>
+          trucks.every(
+            (t, i) => JSON.stringify(pick(latest(t.socket, 'booking:update'))) === JSON.stringify(pick(rest[i])),
+          ) && boards.every((b) => entries(b.queue()) === entries(board)),
+        5000,
+      );
     } catch {
       // The next slot started while we compared (trucks of a later slot join the started ones by the clock): what
       // REST said is no longer the order. Compare once more with what it says now.
       if (!hourTurned && hour() !== readAt) return expectLiveEqualsRest(step, true);
-      const i = trucks.findIndex((t, k) => JSON.stringify(pick(latest(t.socket, 'booking:update'))) !== JSON.stringify(pick(rest[k])));
-      if (i >= 0) expect({ step, truck: i, live: pick(latest(trucks[i].socket, 'booking:update')) }).toEqual({ step, truck: i, live: pick(rest[i]) });
+      const i = trucks.findIndex(
+        (t, k) => JSON.stringify(pick(latest(t.socket, 'booking:update'))) !== JSON.stringify(pick(rest[k])),
+      );
+      if (i >= 0)
+        expect({ step, truck: i, live: pick(latest(trucks[i].socket, 'booking:update')) }).toEqual({
+          step,
+          truck: i,
+          live: pick(rest[i]),
+        });
       const b = boards.findIndex((c) => entries(c.queue()) !== entries(board));
-      expect({ step, board: b, live: boards[b].queue() }).toEqual({ step, board: b, live: expect.objectContaining({ entries: board.entries, called: board.called }) });
+      expect({ step, board: b, live: boards[b].queue() }).toEqual({
+        step,
+        board: b,
+        live: expect.objectContaining({ entries: board.entries, called: board.called }),
+      });
     }
     return rest;
   }
@@ -120,10 +172,11 @@ describe('live positions equal REST after every step (two processes, randomised)
   /** The group sizes the database keeps (queue_counts, by trigger), and the same counted from the bookings. */
   const GROUPS = 'port_code, direction, starts_at, priority, held';
   const keptCounts = () => api.ds.query(`SELECT ${GROUPS}, waiting FROM queue_counts ORDER BY ${GROUPS}`);
-  const recounted = () => api.ds.query(
-    `SELECT * FROM (SELECT b.port_code, b.direction, sl.starts_at, b.priority, b.front_key IS NOT NULL AS held, count(*)::int AS waiting
+  const recounted = () =>
+    api.ds.query(
+      `SELECT * FROM (SELECT b.port_code, b.direction, sl.starts_at, b.priority, b.front_key IS NOT NULL AS held, count(*)::int AS waiting
      FROM bookings b JOIN slots sl ON sl.id = b.slot_id WHERE b.status = 'checked_in' GROUP BY 1, 2, 3, 4, 5) c ORDER BY ${GROUPS}`,
-  );
+    );
 
   it(`${STEPS} random steps (seed ${seed}): every driver and board matches REST after each`, async () => {
     const rnd = random(seed);
@@ -139,7 +192,10 @@ describe('live positions equal REST after every step (two processes, randomised)
       if (r < 0.4 && booked.length) {
         const t = pickOne(booked) as Truck;
         what = `check-in ${trucks.indexOf(t)}`;
-        expect((await via(step).post(`${API}/ports/${PORT}/check-ins`).set(bearer(staffToken)).send({ plate: t.plate })).status).toBe(201);
+        expect(
+          (await via(step).post(`${API}/ports/${PORT}/check-ins`).set(bearer(staffToken)).send({ plate: t.plate }))
+            .status,
+        ).toBe(201);
       } else if (r < 0.65 && waiting) {
         what = 'call-next';
         const res = await via(step).post(`${API}/ports/${PORT}/lanes/${lane}/call-next`).set(bearer(staffToken));
@@ -160,7 +216,11 @@ describe('live positions equal REST after every step (two processes, randomised)
         laneOpen = !laneOpen || rnd() < 0.3;
         const status = laneOpen ? 'open' : pickOne(['paused', 'closed']);
         what = `lane ${status}`;
-        await via(step).post(`${API}/ports/${PORT}/lanes/${lane}/status`).set(bearer(staffToken)).send({ status }).expect(200);
+        await via(step)
+          .post(`${API}/ports/${PORT}/lanes/${lane}/status`)
+          .set(bearer(staffToken))
+          .send({ status })
+          .expect(200);
       }
       states = await expectLiveEqualsRest(`step ${step}: ${what}`);
       expect({ step: what, counts: await keptCounts() }).toEqual({ step: what, counts: await recounted() });

@@ -12,7 +12,13 @@ import { connectLive, LiveClient } from '../support/live-client';
  */
 
 const ZONE = 'Asia/Shanghai';
-const ALL_DAY = { openFrom: '00:00', openTo: '24:00', slotMinutes: 60, capacity: { export: 200, import: 200 }, firmQuotaPercent: 100 };
+const ALL_DAY = {
+  openFrom: '00:00',
+  openTo: '24:00',
+  slotMinutes: 60,
+  capacity: { export: 200, import: 200 },
+  firmQuotaPercent: 100,
+};
 
 type Json = Record<string, unknown>;
 
@@ -78,15 +84,25 @@ describe('live updates across two API processes', () => {
     );
     const trucks: Truck[] = [];
     for (let i = 0; i < n; i++) {
-      const res = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-        .send({ slotId: slot!.id, vehicleId: vehicles[i].id, driverId: drivers[i].id, cargo: cargo() }).expect(201);
+      const res = await api.http
+        .post(`${API}/bookings`)
+        .set(bearer(firm.dispatcherToken))
+        .send({ slotId: slot!.id, vehicleId: vehicles[i].id, driverId: drivers[i].id, cargo: cargo() })
+        .expect(201);
       trucks.push({
-        id: res.body.id, reference: res.body.reference, driverCode: res.body.driverCode,
-        plate: vehicles[i].plate, driverName: drivers[i].name, phone: drivers[i].phone,
+        id: res.body.id,
+        reference: res.body.reference,
+        driverCode: res.body.driverCode,
+        plate: vehicles[i].plate,
+        driverName: drivers[i].name,
+        phone: drivers[i].phone,
       });
     }
-    const staff = await api.http.post(`${API}/ports/${code}/staff`).set(bearer(api.adminToken))
-      .send({ email: `staff-${tag.toLowerCase()}@${code.toLowerCase()}.example`, password: 'staff-password-1' }).expect(201);
+    const staff = await api.http
+      .post(`${API}/ports/${code}/staff`)
+      .set(bearer(api.adminToken))
+      .send({ email: `staff-${tag.toLowerCase()}@${code.toLowerCase()}.example`, password: 'staff-password-1' })
+      .expect(201);
     const staffToken = api.tokens.sign({ sub: staff.body.id, role: 'port_staff', portCode: code });
     const port = await api.http.get(`${API}/ports/${code}`).expect(200);
     const lanes = port.body.lanes as Port['lanes'];
@@ -99,9 +115,18 @@ describe('live updates across two API processes', () => {
   const callNext = (http: TestAgent, port: Port, laneId = port.exportLane) =>
     http.post(`${API}/ports/${port.code}/lanes/${laneId}/call-next`).set(bearer(port.staffToken));
   const laneStatus = (http: TestAgent, port: Port, status: string, laneId = port.exportLane) =>
-    http.post(`${API}/ports/${port.code}/lanes/${laneId}/status`).set(bearer(port.staffToken)).send({ status }).expect(200);
+    http
+      .post(`${API}/ports/${port.code}/lanes/${laneId}/status`)
+      .set(bearer(port.staffToken))
+      .send({ status })
+      .expect(200);
   const driverToken = async (t: Truck): Promise<string> =>
-    (await api.http.post(`${API}/driver/session`).send({ reference: t.reference, driverCode: t.driverCode }).expect(200)).body.accessToken;
+    (
+      await api.http
+        .post(`${API}/driver/session`)
+        .send({ reference: t.reference, driverCode: t.driverCode })
+        .expect(200)
+    ).body.accessToken;
 
   describe('call-next under concurrency', () => {
     let port: Port;
@@ -113,7 +138,8 @@ describe('live updates across two API processes', () => {
 
     const countByStatus = async () => {
       const found = await api.ds.query<{ status: string; n: number }[]>(
-        'SELECT status, count(*)::int AS n FROM bookings WHERE port_code = $1 GROUP BY status', [port.code],
+        'SELECT status, count(*)::int AS n FROM bookings WHERE port_code = $1 GROUP BY status',
+        [port.code],
       );
       return Object.fromEntries(found.map((r) => [r.status, r.n]));
     };
@@ -159,16 +185,34 @@ describe('live updates across two API processes', () => {
       for (const t of port.trucks) await checkIn(api.http, port, t.plate).expect(201);
       const call = (i: number) => callNext(request(i % 2 ? other.url : api.url), port);
       // The pause goes out between the calls, so some may land before it and some after.
-      const pause = request(other.url).post(`${API}/ports/${port.code}/lanes/${port.exportLane}/status`)
-        .set(bearer(port.staffToken)).send({ status: 'paused' });
-      const all = await Promise.all([call(0), call(1), call(2), call(3), call(4), pause, call(5), call(6), call(7), call(8), call(9)]);
+      const pause = request(other.url)
+        .post(`${API}/ports/${port.code}/lanes/${port.exportLane}/status`)
+        .set(bearer(port.staffToken))
+        .send({ status: 'paused' });
+      const all = await Promise.all([
+        call(0),
+        call(1),
+        call(2),
+        call(3),
+        call(4),
+        pause,
+        call(5),
+        call(6),
+        call(7),
+        call(8),
+        call(9),
+      ]);
       const [paused] = all.splice(5, 1);
       const answers = all;
       expect(paused.status).toBe(200);
       const ok = answers.filter((r) => r.status === 200);
-      expect(answers.filter((r) => r.status !== 200).map((r) => [r.status, r.body.code]))
-        .toEqual(Array(10 - ok.length).fill([409, 'lane_not_open']));
-      const called = await api.ds.query<{ id: string }[]>('SELECT id FROM bookings WHERE port_code = $1 AND status = $2', [port.code, 'called']);
+      expect(answers.filter((r) => r.status !== 200).map((r) => [r.status, r.body.code])).toEqual(
+        Array(10 - ok.length).fill([409, 'lane_not_open']),
+      );
+      const called = await api.ds.query<{ id: string }[]>(
+        'SELECT id FROM bookings WHERE port_code = $1 AND status = $2',
+        [port.code, 'called'],
+      );
       expect(new Set(called.map((b) => b.id))).toEqual(new Set(ok.map((r) => r.body.bookingId)));
       await callNext(api.http, port).expect(409);
     });
@@ -196,10 +240,18 @@ describe('live updates across two API processes', () => {
       const d2 = await connect(other.url, tokens[1]);
       const d3 = await connect(other.url, tokens[2]);
       // The state at once on connecting: the room is joined by then.
-      expect(await d1.waitFor('booking:update')).toMatchObject({ bookingId: first.id, status: 'checked_in', position: 1 });
+      expect(await d1.waitFor('booking:update')).toMatchObject({
+        bookingId: first.id,
+        status: 'checked_in',
+        position: 1,
+      });
       const before2 = await d2.waitFor('booking:update');
       expect(before2).toMatchObject({ bookingId: second.id, status: 'checked_in', position: 2 });
-      expect(await d3.waitFor('booking:update')).toMatchObject({ bookingId: third.id, status: 'checked_in', position: 3 });
+      expect(await d3.waitFor('booking:update')).toMatchObject({
+        bookingId: third.id,
+        status: 'checked_in',
+        position: 3,
+      });
 
       const from1 = d1.mark();
       const from2 = d2.mark();
@@ -209,32 +261,54 @@ describe('live updates across two API processes', () => {
 
       const update = await d1.waitFor('booking:update', (u) => u.status === 'called', from1);
       expect(update).toMatchObject({
-        bookingId: first.id, status: 'called', position: null, etaMinutes: null, parking: null,
+        bookingId: first.id,
+        status: 'called',
+        position: null,
+        etaMinutes: null,
+        parking: null,
         lane: { id: port.exportLane, name: expect.any(String) },
         instructions: expect.stringMatching(/\S/),
       });
-      expect(await d2.waitFor('booking:update', (u) => (u.position as number) < 2, from2))
-        .toMatchObject({ bookingId: second.id, status: 'checked_in', position: 1, etaMinutes: expect.any(Number) });
-      expect(await d3.waitFor('booking:update', (u) => (u.position as number) < 3, from3))
-        .toMatchObject({ bookingId: third.id, position: 2 });
+      expect(await d2.waitFor('booking:update', (u) => (u.position as number) < 2, from2)).toMatchObject({
+        bookingId: second.id,
+        status: 'checked_in',
+        position: 1,
+        etaMinutes: expect.any(Number),
+      });
+      expect(await d3.waitFor('booking:update', (u) => (u.position as number) < 3, from3)).toMatchObject({
+        bookingId: third.id,
+        position: 2,
+      });
 
       // A driver not yet checked in hears its check-in made on the other process.
       const fifth = port.trucks[4];
       const d5 = await connect(api.url, tokens[4]);
-      expect(await d5.waitFor('booking:update'))
-        .toMatchObject({ bookingId: fifth.id, status: 'booked', position: null, etaMinutes: null, reason: 'not_checked_in', parking: null });
+      expect(await d5.waitFor('booking:update')).toMatchObject({
+        bookingId: fifth.id,
+        status: 'booked',
+        position: null,
+        etaMinutes: null,
+        reason: 'not_checked_in',
+        parking: null,
+      });
       // More changes to other bookings, on both processes: a check-in and another call.
       const fourthCheckIn = d3.mark();
       const fromFifth = d5.mark();
       await checkIn(other.http, port, fifth.plate).expect(201);
       expect(await d5.waitFor('booking:update', () => true, fromFifth)).toMatchObject({
-        bookingId: fifth.id, status: 'checked_in', position: 4, etaMinutes: expect.any(Number), reason: null,
-        parking: { overflow: false, bay: expect.any(Number) }, instructions: expect.stringMatching(/\S/),
+        bookingId: fifth.id,
+        status: 'checked_in',
+        position: 4,
+        etaMinutes: expect.any(Number),
+        reason: null,
+        parking: { overflow: false, bay: expect.any(Number) },
+        instructions: expect.stringMatching(/\S/),
       });
       await callNext(other.http, port).expect(200);
       await d3.waitFor('booking:update', (u) => u.position === 1, fourthCheckIn);
 
-      for (const c of [d1, d2, d3, d5]) expect(new Set(c.events.map((e) => e.event))).toEqual(new Set(['booking:update']));
+      for (const c of [d1, d2, d3, d5])
+        expect(new Set(c.events.map((e) => e.event))).toEqual(new Set(['booking:update']));
       expect(d1.events.every((e) => e.data.bookingId === first.id)).toBe(true);
       expect(d2.events.every((e) => e.data.bookingId === second.id)).toBe(true);
       expect(d3.events.every((e) => e.data.bookingId === third.id)).toBe(true);
@@ -247,22 +321,42 @@ describe('live updates across two API processes', () => {
       const third = port.trucks[2];
       const again = await connect(api.url, tokens[2]);
       const now = await again.waitFor('booking:update');
-      expect(now).toMatchObject({ bookingId: third.id, reference: third.reference, status: 'checked_in', position: 1, reason: null });
+      expect(now).toMatchObject({
+        bookingId: third.id,
+        reference: third.reference,
+        status: 'checked_in',
+        position: 1,
+        reason: null,
+      });
       expect(now.parking).toMatchObject({ overflow: false, bay: expect.any(Number) });
       const rest = await api.http.get(`${API}/driver/booking`).set(bearer(tokens[2])).expect(200);
       // REST adds the trip around the live state (slot, windows, holding areas); the state itself is the same.
       const { trip, ...live } = rest.body as Json;
       expect(live).toEqual(now);
-      expect(trip).toMatchObject({ plate: third.plate, portCode: port.code, direction: 'export', calledAt: null, holdingAreas: expect.any(Array) });
+      expect(trip).toMatchObject({
+        plate: third.plate,
+        portCode: port.code,
+        direction: 'export',
+        calledAt: null,
+        holdingAreas: expect.any(Array),
+      });
 
       // A driver whose truck was called sees the call again on reconnecting, and the same over REST.
       const called = await connect(other.url, tokens[0]);
       const state = await called.waitFor('booking:update');
-      expect(state).toMatchObject({ bookingId: port.trucks[0].id, status: 'called', position: null, lane: { id: port.exportLane } });
-      const calledRest = (await other.http.get(`${API}/driver/booking`).set(bearer(tokens[0])).expect(200)).body as Json;
+      expect(state).toMatchObject({
+        bookingId: port.trucks[0].id,
+        status: 'called',
+        position: null,
+        lane: { id: port.exportLane },
+      });
+      const calledRest = (await other.http.get(`${API}/driver/booking`).set(bearer(tokens[0])).expect(200))
+        .body as Json;
       expect({ ...calledRest, trip: undefined }).toEqual({ ...state, trip: undefined });
       // The trip says by when the called truck must be at the lane.
-      expect(Date.parse(String((calledRest.trip as Json).calledDeadline))).toBeGreaterThan(Date.parse(String((calledRest.trip as Json).calledAt)));
+      expect(Date.parse(String((calledRest.trip as Json).calledDeadline))).toBeGreaterThan(
+        Date.parse(String((calledRest.trip as Json).calledAt)),
+      );
     });
   });
 
@@ -272,19 +366,46 @@ describe('live updates across two API processes', () => {
       for (const t of port.trucks) await checkIn(api.http, port, t.plate).expect(201);
       for (const _ of port.trucks) await callNext(api.http, port).expect(200);
       const firm = await connect(other.url, port.firm.dispatcherToken);
-      const drivers = await Promise.all(port.trucks.map(async (t, i) => connect(i % 2 ? other.url : api.url, await driverToken(t))));
-      await Promise.all(drivers.map((d, i) => d.waitFor('booking:update', (u) => u.bookingId === port.trucks[i].id && u.status === 'called')));
+      const drivers = await Promise.all(
+        port.trucks.map(async (t, i) => connect(i % 2 ? other.url : api.url, await driverToken(t))),
+      );
+      await Promise.all(
+        drivers.map((d, i) =>
+          d.waitFor('booking:update', (u) => u.bookingId === port.trucks[i].id && u.status === 'called'),
+        ),
+      );
       const fromFirm = firm.mark();
 
-      const answers = await Promise.all(port.trucks.map((t, i) =>
-        request(i % 2 ? api.url : other.url).post(`${API}/bookings/${t.id}/complete`).set(bearer(port.staffToken))));
+      const answers = await Promise.all(
+        port.trucks.map((t, i) =>
+          request(i % 2 ? api.url : other.url)
+            .post(`${API}/bookings/${t.id}/complete`)
+            .set(bearer(port.staffToken)),
+        ),
+      );
       expect(answers.map((r) => [r.status, r.body.status])).toEqual(Array(12).fill([200, 'completed']));
 
-      await Promise.all(drivers.map((d, i) => d.waitFor('booking:update', (u) => u.status === 'completed', 0, 5_000)
-        .then((u) => expect(u).toMatchObject({ bookingId: port.trucks[i].id, position: null, etaMinutes: null, reason: 'completed', lane: null }))));
+      await Promise.all(
+        drivers.map((d, i) =>
+          d
+            .waitFor('booking:update', (u) => u.status === 'completed', 0, 5_000)
+            .then((u) =>
+              expect(u).toMatchObject({
+                bookingId: port.trucks[i].id,
+                position: null,
+                etaMinutes: null,
+                reason: 'completed',
+                lane: null,
+              }),
+            ),
+        ),
+      );
       // The firm hears every one of its bookings too.
-      await Promise.all(port.trucks.map((t) =>
-        firm.waitFor('booking:update', (u) => u.bookingId === t.id && u.status === 'completed', fromFirm, 5_000)));
+      await Promise.all(
+        port.trucks.map((t) =>
+          firm.waitFor('booking:update', (u) => u.bookingId === t.id && u.status === 'completed', fromFirm, 5_000),
+        ),
+      );
       drivers.forEach((d, i) => expect(d.events.every((e) => e.data.bookingId === port.trucks[i].id)).toBe(true));
     });
   });
@@ -299,16 +420,20 @@ describe('live updates across two API processes', () => {
     const expectAnonymous = (payload: unknown) => {
       const text = JSON.stringify(payload);
       for (const t of port.trucks) {
-        for (const secret of [t.plate, t.driverName, t.phone, t.id, t.reference, t.driverCode]) expect(text).not.toContain(secret);
+        for (const secret of [t.plate, t.driverName, t.phone, t.id, t.reference, t.driverCode])
+          expect(text).not.toContain(secret);
       }
       const q = payload as { entries?: Json[]; inserted?: Json[]; called: Json[] };
-      for (const e of q.entries ?? q.inserted ?? []) expect(Object.keys(e).sort()).toEqual(['plateMasked', 'position', 'priority', 'slotStartsAt', 'status']);
+      for (const e of q.entries ?? q.inserted ?? [])
+        expect(Object.keys(e).sort()).toEqual(['plateMasked', 'position', 'priority', 'slotStartsAt', 'status']);
       for (const c of q.called) expect(Object.keys(c).sort()).toEqual(['calledAt', 'laneId', 'plateMasked']);
     };
 
     it('a subscriber on process B follows check-ins and calls made on process A, with masked plates', async () => {
       const board = await connect(other.url);
-      expect(await board.emitWithAck('subscribe', { port: "x'; drop", direction: 'sideways' })).toMatchObject({ ok: false });
+      expect(await board.emitWithAck('subscribe', { port: "x'; drop", direction: 'sideways' })).toMatchObject({
+        ok: false,
+      });
       const ack = await board.emitWithAck('subscribe', { port: port.code, direction: 'export' });
       expect(ack).toMatchObject({ ok: true });
       const first = await board.waitFor('queue:update');
@@ -325,14 +450,22 @@ describe('live updates across two API processes', () => {
       await callNext(api.http, port).expect(200);
       const afterCall = await board.waitForQueue((q) => (q.entries as Json[]).length === 2);
       // Each change came as a delta of its own (a check-in inserted one truck, the call removed the head).
-      expect(board.of('queue:update', from)).toEqual([expect.objectContaining({ removed: [1], inserted: [], version: afterCall.version })]);
+      expect(board.of('queue:update', from)).toEqual([
+        expect.objectContaining({ removed: [1], inserted: [], version: afterCall.version }),
+      ]);
       expect(afterCall.version).toBeGreaterThan(version);
-      expect(afterCall.called).toEqual([{ laneId: port.exportLane, plateMasked: expect.stringMatching(/·\*\*\*/), calledAt: expect.any(String) }]);
+      expect(afterCall.called).toEqual([
+        { laneId: port.exportLane, plateMasked: expect.stringMatching(/·\*\*\*/), calledAt: expect.any(String) },
+      ]);
 
       const entries = afterCall.entries as Json[];
       expect(entries.map((e) => e.position)).toEqual([1, 2]);
       entries.forEach((e, i) => {
-        expect(e).toMatchObject({ status: 'checked_in', plateMasked: expect.stringMatching(/·\*\*\*/), priority: false });
+        expect(e).toMatchObject({
+          status: 'checked_in',
+          plateMasked: expect.stringMatching(/·\*\*\*/),
+          priority: false,
+        });
         expect(e.plateMasked).not.toBe(port.trucks[i + 1].plate);
       });
       // Versions never go back, whatever order the processes published in.
@@ -340,7 +473,10 @@ describe('live updates across two API processes', () => {
       expect(versions).toEqual([...versions].sort((a, b) => a - b));
       for (const q of board.of('queue:update')) expectAnonymous(q);
 
-      const rest = await request(api.url).get(`${API}/ports/${port.code}/queue`).query({ direction: 'export' }).expect(200);
+      const rest = await request(api.url)
+        .get(`${API}/ports/${port.code}/queue`)
+        .query({ direction: 'export' })
+        .expect(200);
       expectAnonymous(rest.body);
       expect(rest.body.entries).toEqual(entries);
       expect(rest.body.called).toEqual(afterCall.called);
@@ -354,48 +490,92 @@ describe('live updates across two API processes', () => {
       const u = await staff.waitFor('queue:update', () => true, from);
       // With whom to phone, what it carries and since when it waits: the staff's view only.
       const details = {
-        driverName: port.trucks[3].driverName, driverPhone: port.trucks[3].phone, firmName: `Live ${port.code} Haulage`,
-        cargoDescription: cargo().description, perishable: false, greenChannel: false, checkedInAt: expect.any(String),
+        driverName: port.trucks[3].driverName,
+        driverPhone: port.trucks[3].phone,
+        firmName: `Live ${port.code} Haulage`,
+        cargoDescription: cargo().description,
+        perishable: false,
+        greenChannel: false,
+        checkedInAt: expect.any(String),
       };
-      expect(u).toMatchObject({ removed: [], inserted: [expect.objectContaining({ position: 3, plate: port.trucks[3].plate, ...details })] });
-      const rest = await request(api.url).get(`${API}/ports/${port.code}/queue/staff`).query({ direction: 'export' }).set(bearer(port.staffToken)).expect(200);
+      expect(u).toMatchObject({
+        removed: [],
+        inserted: [expect.objectContaining({ position: 3, plate: port.trucks[3].plate, ...details })],
+      });
+      const rest = await request(api.url)
+        .get(`${API}/ports/${port.code}/queue/staff`)
+        .query({ direction: 'export' })
+        .set(bearer(port.staffToken))
+        .expect(200);
       expect(rest.body.version).toBe(u.version);
       expect((rest.body.entries as Json[]).map((e) => e.plate)).toEqual(port.trucks.slice(1, 4).map((t) => t.plate));
       expect(rest.body.entries[2]).toEqual(expect.objectContaining(details));
-      expect(rest.body.called).toEqual([expect.objectContaining({ plate: port.trucks[0].plate, driverName: port.trucks[0].driverName, driverPhone: port.trucks[0].phone })]);
+      expect(rest.body.called).toEqual([
+        expect.objectContaining({
+          plate: port.trucks[0].plate,
+          driverName: port.trucks[0].driverName,
+          driverPhone: port.trucks[0].phone,
+        }),
+      ]);
     });
 
     it('a port admin, who has no port of its own, gets the staff view of the port it subscribes to', async () => {
       const admin = await connect(other.url, api.adminToken);
-      expect(await admin.emitWithAck('subscribe', { port: port.code, direction: 'export' })).toMatchObject({ ok: true });
+      expect(await admin.emitWithAck('subscribe', { port: port.code, direction: 'export' })).toMatchObject({
+        ok: true,
+      });
       const first = await admin.waitFor('queue:update');
       expect((first.entries as Json[]).map((e) => e.plate)).toEqual(port.trucks.slice(1, 4).map((t) => t.plate));
     });
 
-    it('lane status changes reach the board and make waiting drivers\' ETA null with the reason', async () => {
+    it("lane status changes reach the board and make waiting drivers' ETA null with the reason", async () => {
       const board = await connect(other.url);
       await board.emitWithAck('subscribe', { port: port.code, direction: 'export' });
       await board.waitFor('queue:update');
       const waiting = port.trucks[1];
       const driver = await connect(other.url, await driverToken(waiting));
-      expect(await driver.waitFor('booking:update')).toMatchObject({ bookingId: waiting.id, position: 1, etaMinutes: expect.any(Number), reason: null });
+      expect(await driver.waitFor('booking:update')).toMatchObject({
+        bookingId: waiting.id,
+        position: 1,
+        etaMinutes: expect.any(Number),
+        reason: null,
+      });
 
       let from = board.mark();
       let fromDriver = driver.mark();
       await laneStatus(api.http, port, 'paused');
-      expect(await board.waitFor('lane:update', () => true, from)).toEqual({ port: port.code, laneId: port.exportLane, status: 'paused' });
-      expect(await driver.waitFor('booking:update', (u) => u.reason === 'lane_paused', fromDriver))
-        .toMatchObject({ bookingId: waiting.id, etaMinutes: null, position: 1 });
-      expect((await api.http.get(`${API}/driver/booking`).set(bearer(await driverToken(waiting))).expect(200)).body)
-        .toMatchObject({ etaMinutes: null, reason: 'lane_paused' });
+      expect(await board.waitFor('lane:update', () => true, from)).toEqual({
+        port: port.code,
+        laneId: port.exportLane,
+        status: 'paused',
+      });
+      expect(await driver.waitFor('booking:update', (u) => u.reason === 'lane_paused', fromDriver)).toMatchObject({
+        bookingId: waiting.id,
+        etaMinutes: null,
+        position: 1,
+      });
+      expect(
+        (
+          await api.http
+            .get(`${API}/driver/booking`)
+            .set(bearer(await driverToken(waiting)))
+            .expect(200)
+        ).body,
+      ).toMatchObject({ etaMinutes: null, reason: 'lane_paused' });
       const refused = await callNext(other.http, port).expect(409);
       expect(refused.body.code).toBe('lane_not_open');
 
       from = board.mark();
       fromDriver = driver.mark();
       await laneStatus(other.http, port, 'closed');
-      expect(await board.waitFor('lane:update', () => true, from)).toEqual({ port: port.code, laneId: port.exportLane, status: 'closed' });
-      expect(await driver.waitFor('booking:update', (u) => u.reason === 'lane_closed', fromDriver)).toMatchObject({ etaMinutes: null });
+      expect(await board.waitFor('lane:update', () => true, from)).toEqual({
+        port: port.code,
+        laneId: port.exportLane,
+        status: 'closed',
+      });
+      expect(await driver.waitFor('booking:update', (u) => u.reason === 'lane_closed', fromDriver)).toMatchObject({
+        etaMinutes: null,
+      });
       await callNext(api.http, port).expect(409);
 
       from = board.mark();
@@ -405,8 +585,15 @@ describe('live updates across two API processes', () => {
       const reopened = await driver.waitFor('booking:update', (u) => u.etaMinutes !== null, fromDriver);
       expect(reopened).toMatchObject({ reason: null, position: 1 });
       // REST says what the socket said last.
-      expect({ ...(await other.http.get(`${API}/driver/booking`).set(bearer(await driverToken(waiting))).expect(200)).body, trip: undefined })
-        .toEqual({ ...reopened, trip: undefined });
+      expect({
+        ...(
+          await other.http
+            .get(`${API}/driver/booking`)
+            .set(bearer(await driverToken(waiting)))
+            .expect(200)
+        ).body,
+        trip: undefined,
+      }).toEqual({ ...reopened, trip: undefined });
       expect(driver.events.every((e) => e.event === 'booking:update' && e.data.bookingId === waiting.id)).toBe(true);
       expect(board.of('lane:update').map((l) => l.status)).toEqual(['paused', 'closed', 'open']);
     });
@@ -422,18 +609,33 @@ describe('live updates across two API processes', () => {
       const board = await connect(other.url);
       const importBoard = await connect(other.url);
       expect(await board.emitWithAck('subscribe', { port: code, direction: 'export' })).toMatchObject({ ok: true });
-      expect(await importBoard.emitWithAck('subscribe', { port: code, direction: 'import' })).toMatchObject({ ok: true });
+      expect(await importBoard.emitWithAck('subscribe', { port: code, direction: 'import' })).toMatchObject({
+        ok: true,
+      });
 
       let from = board.mark();
-      const booked = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-        .send({ slotId: slot.id, vehicleId: firm.vehicleIds[0], driverId: firm.driverIds[0], cargo: cargo() }).expect(201);
-      expect(await board.waitFor('slots:update', () => true, from))
-        .toEqual({ port: code, direction: 'export', slotId: slot.id, booked: slot.booked + 1, available: slot.available - 1 });
+      const booked = await api.http
+        .post(`${API}/bookings`)
+        .set(bearer(firm.dispatcherToken))
+        .send({ slotId: slot.id, vehicleId: firm.vehicleIds[0], driverId: firm.driverIds[0], cargo: cargo() })
+        .expect(201);
+      expect(await board.waitFor('slots:update', () => true, from)).toEqual({
+        port: code,
+        direction: 'export',
+        slotId: slot.id,
+        booked: slot.booked + 1,
+        available: slot.available - 1,
+      });
 
       from = board.mark();
       await other.http.post(`${API}/bookings/${booked.body.id}/cancel`).set(bearer(firm.dispatcherToken)).expect(200);
-      expect(await board.waitFor('slots:update', () => true, from))
-        .toEqual({ port: code, direction: 'export', slotId: slot.id, booked: slot.booked, available: slot.available });
+      expect(await board.waitFor('slots:update', () => true, from)).toEqual({
+        port: code,
+        direction: 'export',
+        slotId: slot.id,
+        booked: slot.booked,
+        available: slot.available,
+      });
       expect(importBoard.of('slots:update')).toEqual([]);
     });
   });

@@ -3,7 +3,18 @@ import { Queue } from 'bullmq';
 import { redisOptions } from '@kouan/config/env';
 import { JobName, QueueName } from '@kouan/jobs/job-names';
 import { REDIS_URL } from '../support/db';
-import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  portStaffToken,
+  putSchedule,
+  slotAt,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 import { connectLive, LiveClient } from '../support/live-client';
 import { until } from '../support/processes';
 
@@ -24,8 +35,16 @@ describe('driver notifications (worker, real Postgres and Redis)', () => {
   beforeAll(async () => {
     api = await startApi();
     worker = await api.worker({ NOTIFY_CHANNELS: 'socket,sms' });
-    queue = new Queue(QueueName.Maintenance, { connection: redisOptions(REDIS_URL), prefix: `${api.redisPrefix}:bull` });
-    await putSchedule(api, PORT, { openFrom: '00:00', openTo: '24:00', capacity: { export: 20, import: 20 }, firmQuotaPercent: 100 });
+    queue = new Queue(QueueName.Maintenance, {
+      connection: redisOptions(REDIS_URL),
+      prefix: `${api.redisPrefix}:bull`,
+    });
+    await putSchedule(api, PORT, {
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 20, import: 20 },
+      firmQuotaPercent: 100,
+    });
     firm = await createFirm(api, 'Reminder Transport', 2);
   });
 
@@ -38,59 +57,110 @@ describe('driver notifications (worker, real Postgres and Redis)', () => {
 
   const remindNow = async () => {
     const job = await queue.add(JobName.RemindDrivers, {});
-    await until('the reminder job', async () => {
-      const state = await queue.getJobState(job.id as string);
-      if (state === 'failed') throw new Error((await queue.getJob(job.id as string))?.failedReason);
-      return state === 'completed';
-    }, 10_000);
+    await until(
+      'the reminder job',
+      async () => {
+        const state = await queue.getJobState(job.id as string);
+        if (state === 'failed') throw new Error((await queue.getJob(job.id as string))?.failedReason);
+        return state === 'completed';
+      },
+      10_000,
+    );
   };
-  const sms = async (bookingId: string) => (await api.ds.query(
-    `SELECT n.status, n.payload ->> 'kind' AS kind, n.payload ->> 'text' AS text, n.payload ->> 'phone' AS phone
-     FROM notifications n WHERE n.booking_id = $1 AND n.channel = 'sms' ORDER BY n.id`, [bookingId],
-  )) as Array<{ status: string; kind: string; text: string; phone: string }>;
+  const sms = async (bookingId: string) =>
+    (await api.ds.query(
+      `SELECT n.status, n.payload ->> 'kind' AS kind, n.payload ->> 'text' AS text, n.payload ->> 'phone' AS phone
+     FROM notifications n WHERE n.booking_id = $1 AND n.channel = 'sms' ORDER BY n.id`,
+      [bookingId],
+    )) as Array<{ status: string; kind: string; text: string; phone: string }>;
 
   it('2 h before the slot, then 30 min before: the driver is reminded on the page and by text, each once, in its language', async () => {
     // The slot holding now + 1.5 h starts between 0.5 h and 1.5 h from now: inside the 2 h reminder, not the 30 min one.
     const slot = await slotAt(api, PORT, 1.5);
-    const booked = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-      .send({ slotId: slot.id, vehicleId: firm.vehicleIds[0], driverId: firm.driverIds[0], cargo: cargo() }).expect(201);
+    const booked = await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ slotId: slot.id, vehicleId: firm.vehicleIds[0], driverId: firm.driverIds[0], cargo: cargo() })
+      .expect(201);
     const id = booked.body.id as string;
-    const driver = await connectLive(api.url, clients, { token: api.tokens.sign({ sub: id, role: 'driver', firmId: firm.id, portCode: PORT }) });
+    const driver = await connectLive(api.url, clients, {
+      token: api.tokens.sign({ sub: id, role: 'driver', firmId: firm.id, portCode: PORT }),
+    });
     const from = driver.mark();
     await remindNow();
     const told = await driver.waitFor('booking:update', (u) => u.reason === 'reminder', from, 5000);
     // createFirm's drivers speak Chinese.
-    expect(told).toMatchObject({ bookingId: id, status: 'booked', position: null, instructions: expect.stringContaining('2小时') });
-    await until('the text message sent', async () => (await sms(id)).every((n) => n.status === 'sent') && (await sms(id)).length === 1, 5000);
+    expect(told).toMatchObject({
+      bookingId: id,
+      status: 'booked',
+      position: null,
+      instructions: expect.stringContaining('2小时'),
+    });
+    await until(
+      'the text message sent',
+      async () => (await sms(id)).every((n) => n.status === 'sent') && (await sms(id)).length === 1,
+      5000,
+    );
     // The port by its Chinese name, not the seed's English one (Hekou Road).
-    expect((await sms(id))[0]).toMatchObject({ kind: 'reminder', text: expect.stringMatching(/^提醒：您在河口公路口岸的/), phone: expect.stringMatching(/^\+86/) });
+    expect((await sms(id))[0]).toMatchObject({
+      kind: 'reminder',
+      text: expect.stringMatching(/^提醒：您在河口公路口岸的/),
+      phone: expect.stringMatching(/^\+86/),
+    });
 
     await remindNow();
-    expect((await api.ds.query(`SELECT count(*)::int AS n FROM booking_events WHERE booking_id = $1 AND type = 'booking.reminder'`, [id]))[0].n).toBe(1);
+    expect(
+      (
+        await api.ds.query(
+          `SELECT count(*)::int AS n FROM booking_events WHERE booking_id = $1 AND type = 'booking.reminder'`,
+          [id],
+        )
+      )[0].n,
+    ).toBe(1);
 
     // 30 minutes before: the second reminder.
-    await api.ds.query(`UPDATE slots SET starts_at = now() + interval '20 minutes', ends_at = now() + interval '80 minutes' WHERE id = $1`, [slot.id]);
+    await api.ds.query(
+      `UPDATE slots SET starts_at = now() + interval '20 minutes', ends_at = now() + interval '80 minutes' WHERE id = $1`,
+      [slot.id],
+    );
     await remindNow();
-    await driver.waitFor('booking:update', (u) => u.reason === 'reminder' && String(u.instructions).includes('30分钟'), from, 5000);
+    await driver.waitFor(
+      'booking:update',
+      (u) => u.reason === 'reminder' && String(u.instructions).includes('30分钟'),
+      from,
+      5000,
+    );
     const events = (await api.ds.query(
-      `SELECT data ->> 'before' AS before FROM booking_events WHERE booking_id = $1 AND type = 'booking.reminder' ORDER BY seq`, [id],
+      `SELECT data ->> 'before' AS before FROM booking_events WHERE booking_id = $1 AND type = 'booking.reminder' ORDER BY seq`,
+      [id],
     )) as Json[];
     expect(events.map((e) => e.before)).toEqual(['2h', '30m']);
     await until('both texts sent', async () => (await sms(id)).filter((n) => n.status === 'sent').length === 2, 5000);
   });
 
-  it('a called truck gets a text with its lane in the driver\'s language, once', async () => {
+  it("a called truck gets a text with its lane in the driver's language, once", async () => {
     await api.ds.query(`UPDATE drivers SET language = 'lo' WHERE id = $1`, [firm.driverIds[1]]);
     const staff = await portStaffToken(api, PORT);
     const slot = await slotAt(api, PORT);
-    const booked = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-      .send({ slotId: slot.id, vehicleId: firm.vehicleIds[1], driverId: firm.driverIds[1], cargo: cargo() }).expect(201);
-    const plate = (await api.ds.query('SELECT plate FROM vehicles WHERE id = $1', [firm.vehicleIds[1]]))[0].plate as string;
+    const booked = await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ slotId: slot.id, vehicleId: firm.vehicleIds[1], driverId: firm.driverIds[1], cargo: cargo() })
+      .expect(201);
+    const plate = (await api.ds.query('SELECT plate FROM vehicles WHERE id = $1', [firm.vehicleIds[1]]))[0]
+      .plate as string;
     await api.http.post(`${API}/ports/${PORT}/check-ins`).set(bearer(staff)).send({ plate }).expect(201);
     const lanes = (await api.http.get(`${API}/ports/${PORT}`).expect(200)).body.lanes as Json[];
     const lane = lanes.find((l) => l.direction === 'export') as Json;
-    expect((await api.http.post(`${API}/ports/${PORT}/lanes/${lane.id}/call-next`).set(bearer(staff)).expect(200)).body.bookingId).toBe(booked.body.id);
-    await until('the call texted', async () => (await sms(booked.body.id)).some((n) => n.kind === 'called' && n.status === 'sent'), 5000);
+    expect(
+      (await api.http.post(`${API}/ports/${PORT}/lanes/${lane.id}/call-next`).set(bearer(staff)).expect(200)).body
+        .bookingId,
+    ).toBe(booked.body.id);
+    await until(
+      'the call texted',
+      async () => (await sms(booked.body.id)).some((n) => n.kind === 'called' && n.status === 'sent'),
+      5000,
+    );
     const [text] = await sms(booked.body.id);
     expect(lane.name).toBe('export-1');
     expect(text.text).toBe('ກະລຸນາໄປ ຊ່ອງທາງຂາອອກ 1 ດຽວນີ້.');

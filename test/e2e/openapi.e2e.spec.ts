@@ -1,7 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { UsersService } from '@kouan/auth';
-import { API, bearer, cargo, createFirm, DEFAULT_SCHEDULE, portDate, portStaffToken, putSchedule, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  DEFAULT_SCHEDULE,
+  portDate,
+  portStaffToken,
+  putSchedule,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 import { OpenApiChecker } from '../support/openapi';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -46,32 +58,61 @@ describe('the OpenAPI document describes the real answers', () => {
   const slotNow = async (port = PORT) => {
     const date = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     const res = await expectStatus(200, 'get', `${API}/ports/${port}/slots`, { query: { date, direction: 'export' } });
-    return (res.body as Array<{ id: string; startsAt: string; endsAt: string }>)
-      .find((s) => Date.parse(s.startsAt) <= Date.now() && Date.now() < Date.parse(s.endsAt))!.id;
+    return (res.body as Array<{ id: string; startsAt: string; endsAt: string }>).find(
+      (s) => Date.parse(s.startsAt) <= Date.now() && Date.now() < Date.parse(s.endsAt),
+    )!.id;
   };
 
-  interface Truck { bookingId: string; reference: string; driverCode: string; plate: string; vehicleId: string }
+  interface Truck {
+    bookingId: string;
+    reference: string;
+    driverCode: string;
+    plate: string;
+    vehicleId: string;
+  }
 
   const book = async (slotId: string): Promise<Truck> => {
     plateSeq += 1;
     const plate = `云K${randomBytes(2).toString('hex').toUpperCase()}${plateSeq}`;
-    const v = await expectStatus(201, 'post', `${API}/vehicles`, { token: firm.dispatcherToken, body: { plate, country: 'CN' } });
-    const b = await expectStatus(201, 'post', `${API}/bookings`, {
-      token: firm.dispatcherToken, body: { slotId, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() },
+    const v = await expectStatus(201, 'post', `${API}/vehicles`, {
+      token: firm.dispatcherToken,
+      body: { plate, country: 'CN' },
     });
-    return { bookingId: b.body.id, reference: b.body.reference, driverCode: b.body.driverCode, plate: v.body.plate, vehicleId: v.body.id };
+    const b = await expectStatus(201, 'post', `${API}/bookings`, {
+      token: firm.dispatcherToken,
+      body: { slotId, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() },
+    });
+    return {
+      bookingId: b.body.id,
+      reference: b.body.reference,
+      driverCode: b.body.driverCode,
+      plate: v.body.plate,
+      vehicleId: v.body.id,
+    };
   };
 
   const driverToken = async (t: Truck) =>
-    (await expectStatus(200, 'post', `${API}/driver/session`, { body: { reference: t.reference, driverCode: t.driverCode } })).body.accessToken as string;
+    (
+      await expectStatus(200, 'post', `${API}/driver/session`, {
+        body: { reference: t.reference, driverCode: t.driverCode },
+      })
+    ).body.accessToken as string;
 
   beforeAll(async () => {
     api = await startApi();
     oa = await OpenApiChecker.load(api);
     firm = await createFirm(api, 'Openapi Freight', 1);
-    await putSchedule(api, PORT, { openFrom: '00:00', openTo: '24:00', capacity: { export: 40, import: 40 }, firmQuotaPercent: 100 });
-    const s = await api.http.post(`${API}/ports/${PORT}/staff`).set(bearer(api.adminToken))
-      .send({ email: `staff-${randomBytes(3).toString('hex')}@port.example`, password: 'staff-password' }).expect(201);
+    await putSchedule(api, PORT, {
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 40, import: 40 },
+      firmQuotaPercent: 100,
+    });
+    const s = await api.http
+      .post(`${API}/ports/${PORT}/staff`)
+      .set(bearer(api.adminToken))
+      .send({ email: `staff-${randomBytes(3).toString('hex')}@port.example`, password: 'staff-password' })
+      .expect(201);
     staff = api.tokens.sign({ sub: s.body.id, role: 'port_staff', portCode: PORT });
     const port = await api.http.get(`${API}/ports/${PORT}`).expect(200);
     lane = (port.body.lanes as Array<{ id: string; direction: string }>).find((l) => l.direction === 'export')!.id;
@@ -85,12 +126,19 @@ describe('the OpenAPI document describes the real answers', () => {
     const isErrorBody = (schema: unknown): boolean => {
       const ref = (schema as { $ref?: string } | undefined)?.$ref;
       if (ref === errorRef) return true;
-      const components = oa.doc.components.schemas as Record<string, { properties?: Record<string, unknown>; required?: string[] }>;
+      const components = oa.doc.components.schemas as Record<
+        string,
+        { properties?: Record<string, unknown>; required?: string[] }
+      >;
       const base = components[errorRef.split('/').pop() as string];
       const own = ref ? components[ref.split('/').pop() as string] : undefined;
-      return Boolean(own?.properties && base.properties)
-        && Object.entries(base.properties ?? {}).every(([k, v]) => JSON.stringify(own?.properties?.[k]) === JSON.stringify(v))
-        && JSON.stringify(own?.required ?? []) === JSON.stringify(base.required ?? []);
+      return (
+        Boolean(own?.properties && base.properties) &&
+        Object.entries(base.properties ?? {}).every(
+          ([k, v]) => JSON.stringify(own?.properties?.[k]) === JSON.stringify(v),
+        ) &&
+        JSON.stringify(own?.required ?? []) === JSON.stringify(base.required ?? [])
+      );
     };
 
     it('declares a typed success and the contract error body for every operation', () => {
@@ -102,7 +150,8 @@ describe('the OpenAPI document describes the real answers', () => {
           const schema = Object.values(r.content ?? {})[0]?.schema;
           // 204 No Content has no body to describe.
           expect({ id, status, schema: schema !== undefined }).toEqual({ id, status, schema: status !== '204' });
-          if (Number(status) >= 400) expect({ id, status, errorBody: isErrorBody(schema) }).toEqual({ id, status, errorBody: true });
+          if (Number(status) >= 400)
+            expect({ id, status, errorBody: isErrorBody(schema) }).toEqual({ id, status, errorBody: true });
         }
       }
     });
@@ -112,7 +161,8 @@ describe('the OpenAPI document describes the real answers', () => {
         const has = (s: number) => String(s) in op.responses;
         if (op.security) expect({ id, auth: has(401) && has(403) }).toEqual({ id, auth: true });
         if (op.requestBody) expect({ id, body: has(400) && has(413) && has(415) }).toEqual({ id, body: true });
-        if (op.parameters?.some((p) => p.in === 'path')) expect({ id, path: has(400) && has(404) }).toEqual({ id, path: true });
+        if (op.parameters?.some((p) => p.in === 'path'))
+          expect({ id, path: has(400) && has(404) }).toEqual({ id, path: true });
         if (op.parameters?.some((p) => p.in === 'query')) expect({ id, query: has(400) }).toEqual({ id, query: true });
       }
     });
@@ -121,16 +171,30 @@ describe('the OpenAPI document describes the real answers', () => {
       const text = JSON.stringify(oa.doc);
       expect(text).not.toMatch(/admin-password|admin@kouan\.local/);
       const login = (await api.http.get('/api/docs-json')).body.components.schemas.LoginDto.properties;
-      expect(login).toMatchObject({ email: { example: 'dispatch@firm.example' }, password: { example: 'correct-horse-battery' } });
+      expect(login).toMatchObject({
+        email: { example: 'dispatch@firm.example' },
+        password: { example: 'correct-horse-battery' },
+      });
     });
 
     it('refuses answers it does not describe (the checker can fail)', () => {
-      const res = (status: number, body: unknown) => ({ status, body, text: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-      expect(oa.problems('GET', `${API}/ports/MOHAN`, res(418, {}))).toEqual([expect.stringContaining('does not declare')]);
+      const res = (status: number, body: unknown) => ({
+        status,
+        body,
+        text: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(oa.problems('GET', `${API}/ports/MOHAN`, res(418, {}))).toEqual([
+        expect.stringContaining('does not declare'),
+      ]);
       expect(oa.problems('GET', `${API}/ports/MOHAN`, res(404, { statusCode: 404 }))).not.toEqual([]);
-      expect(oa.problems('GET', `${API}/ports/MOHAN`, res(404, { statusCode: 404, error: 'Not Found', message: ['a', 1] }))).not.toEqual([]);
+      expect(
+        oa.problems('GET', `${API}/ports/MOHAN`, res(404, { statusCode: 404, error: 'Not Found', message: ['a', 1] })),
+      ).not.toEqual([]);
       expect(oa.problems('GET', `${API}/driver/booking`, res(200, { bookingId: 'x' }))).not.toEqual([]);
-      expect(oa.problems('GET', `${API}/nowhere`, res(200, {}))).toEqual([expect.stringContaining('not in the document')]);
+      expect(oa.problems('GET', `${API}/nowhere`, res(200, {}))).toEqual([
+        expect.stringContaining('not in the document'),
+      ]);
     });
   });
 
@@ -159,8 +223,12 @@ describe('the OpenAPI document describes the real answers', () => {
 
   it('login: 200 with a token, 401 for a wrong password, 400 for a bad body', async () => {
     const email = `dispatch-${randomBytes(3).toString('hex')}@firm.example`;
-    await api.app.get(UsersService).create({ email, password: 'correct-horse-battery', role: 'dispatcher', firmId: firm.id });
-    const ok = await expectStatus(200, 'post', `${API}/auth/login`, { body: { email, password: 'correct-horse-battery' } });
+    await api.app
+      .get(UsersService)
+      .create({ email, password: 'correct-horse-battery', role: 'dispatcher', firmId: firm.id });
+    const ok = await expectStatus(200, 'post', `${API}/auth/login`, {
+      body: { email, password: 'correct-horse-battery' },
+    });
     expect(ok.body.role).toBe('dispatcher');
     await expectStatus(401, 'post', `${API}/auth/login`, { body: { email, password: 'wrong-horse-battery' } });
     await expectStatus(400, 'post', `${API}/auth/login`, { body: { email: 'not-an-email', password: 1 } });
@@ -168,28 +236,56 @@ describe('the OpenAPI document describes the real answers', () => {
 
   it('sessions: refresh, logout, password change, disabling and enabling accounts', async () => {
     const email = `session-${randomBytes(3).toString('hex')}@firm.example`;
-    const user = await api.app.get(UsersService).create({ email, password: 'correct-horse-battery', role: 'dispatcher', firmId: firm.id });
-    const first = await expectStatus(200, 'post', `${API}/auth/login`, { body: { email, password: 'correct-horse-battery' } });
-    const second = await expectStatus(200, 'post', `${API}/auth/refresh`, { body: { refreshToken: first.body.refreshToken } });
+    const user = await api.app
+      .get(UsersService)
+      .create({ email, password: 'correct-horse-battery', role: 'dispatcher', firmId: firm.id });
+    const first = await expectStatus(200, 'post', `${API}/auth/login`, {
+      body: { email, password: 'correct-horse-battery' },
+    });
+    const second = await expectStatus(200, 'post', `${API}/auth/refresh`, {
+      body: { refreshToken: first.body.refreshToken },
+    });
     await expectStatus(401, 'post', `${API}/auth/refresh`, { body: { refreshToken: 'not-a-token' } });
     await expectStatus(400, 'post', `${API}/auth/refresh`, { body: {} });
     await expectStatus(204, 'post', `${API}/auth/logout`, { body: { refreshToken: second.body.refreshToken } });
     await expectStatus(401, 'post', `${API}/auth/logout`, { body: { refreshToken: 'not-a-token' } });
     await expectStatus(400, 'post', `${API}/auth/logout`, { body: { refreshToken: 1 } });
 
-    const session = await expectStatus(200, 'post', `${API}/auth/login`, { body: { email, password: 'correct-horse-battery' } });
+    const session = await expectStatus(200, 'post', `${API}/auth/login`, {
+      body: { email, password: 'correct-horse-battery' },
+    });
     const token = session.body.accessToken as string;
-    await expectStatus(401, 'post', `${API}/auth/password`, { body: { currentPassword: 'x', newPassword: 'long-enough-password' } });
-    await expectStatus(403, 'post', `${API}/auth/password`, { token, body: { currentPassword: 'wrong-horse', newPassword: 'long-enough-password' } }, 'wrong_password');
-    await expectStatus(400, 'post', `${API}/auth/password`, { token, body: { currentPassword: 'correct-horse-battery', newPassword: 'short' } });
-    await expectStatus(200, 'post', `${API}/auth/password`, { token, body: { currentPassword: 'correct-horse-battery', newPassword: 'long-enough-password' } });
+    await expectStatus(401, 'post', `${API}/auth/password`, {
+      body: { currentPassword: 'x', newPassword: 'long-enough-password' },
+    });
+    await expectStatus(
+      403,
+      'post',
+      `${API}/auth/password`,
+      { token, body: { currentPassword: 'wrong-horse', newPassword: 'long-enough-password' } },
+      'wrong_password',
+    );
+    await expectStatus(400, 'post', `${API}/auth/password`, {
+      token,
+      body: { currentPassword: 'correct-horse-battery', newPassword: 'short' },
+    });
+    await expectStatus(200, 'post', `${API}/auth/password`, {
+      token,
+      body: { currentPassword: 'correct-horse-battery', newPassword: 'long-enough-password' },
+    });
 
     await expectStatus(200, 'post', `${API}/users/${user.id}/disable`, { token: api.adminToken });
     await expectStatus(401, 'post', `${API}/users/${user.id}/disable`);
     await expectStatus(403, 'post', `${API}/users/${user.id}/disable`, { token: firm.dispatcherToken });
     await expectStatus(400, 'post', `${API}/users/nope/disable`, { token: api.adminToken });
     await expectStatus(404, 'post', `${API}/users/${randomUUID()}/disable`, { token: api.adminToken });
-    await expectStatus(409, 'post', `${API}/users/${api.tokens.verify(api.adminToken)!.sub}/disable`, { token: api.adminToken }, 'conflict');
+    await expectStatus(
+      409,
+      'post',
+      `${API}/users/${api.tokens.verify(api.adminToken)!.sub}/disable`,
+      { token: api.adminToken },
+      'conflict',
+    );
     await expectStatus(200, 'post', `${API}/users/${user.id}/enable`, { token: api.adminToken });
     await expectStatus(401, 'post', `${API}/users/${user.id}/enable`);
     await expectStatus(403, 'post', `${API}/users/${user.id}/enable`, { token: firm.dispatcherToken });
@@ -202,39 +298,118 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(200, 'put', `${API}/ports/HEKOU/schedule`, { token: admin, body: DEFAULT_SCHEDULE });
     await expectStatus(401, 'put', `${API}/ports/HEKOU/schedule`, { body: DEFAULT_SCHEDULE });
     await expectStatus(403, 'put', `${API}/ports/HEKOU/schedule`, { token: staff, body: DEFAULT_SCHEDULE });
-    await expectStatus(400, 'put', `${API}/ports/HEKOU/schedule`, { token: admin, body: { ...DEFAULT_SCHEDULE, slotMinutes: 0 } });
+    await expectStatus(400, 'put', `${API}/ports/HEKOU/schedule`, {
+      token: admin,
+      body: { ...DEFAULT_SCHEDULE, slotMinutes: 0 },
+    });
     await expectStatus(404, 'put', `${API}/ports/NOWHERE/schedule`, { token: admin, body: DEFAULT_SCHEDULE });
-    await expectStatus(422, 'put', `${API}/ports/HEKOU/schedule`, { token: admin, body: { ...DEFAULT_SCHEDULE, openFrom: '18:00', openTo: '09:00' } }, 'invalid_schedule');
+    await expectStatus(
+      422,
+      'put',
+      `${API}/ports/HEKOU/schedule`,
+      { token: admin, body: { ...DEFAULT_SCHEDULE, openFrom: '18:00', openTo: '09:00' } },
+      'invalid_schedule',
+    );
     // The strike limit: 5 by default, kept when a later body omits it, 0-100.
-    expect((await expectStatus(200, 'put', `${API}/ports/HEKOU/schedule`, { token: admin, body: { ...DEFAULT_SCHEDULE, strikeLimit: 3 } })).body.strikeLimit).toBe(3);
-    expect((await expectStatus(200, 'put', `${API}/ports/HEKOU/schedule`, { token: admin, body: DEFAULT_SCHEDULE })).body.strikeLimit).toBe(3);
+    expect(
+      (
+        await expectStatus(200, 'put', `${API}/ports/HEKOU/schedule`, {
+          token: admin,
+          body: { ...DEFAULT_SCHEDULE, strikeLimit: 3 },
+        })
+      ).body.strikeLimit,
+    ).toBe(3);
+    expect(
+      (await expectStatus(200, 'put', `${API}/ports/HEKOU/schedule`, { token: admin, body: DEFAULT_SCHEDULE })).body
+        .strikeLimit,
+    ).toBe(3);
     for (const strikeLimit of [-1, 101, 2.5, '5']) {
-      await expectStatus(400, 'put', `${API}/ports/HEKOU/schedule`, { token: admin, body: { ...DEFAULT_SCHEDULE, strikeLimit } });
+      await expectStatus(400, 'put', `${API}/ports/HEKOU/schedule`, {
+        token: admin,
+        body: { ...DEFAULT_SCHEDULE, strikeLimit },
+      });
     }
-    expect((await expectStatus(200, 'put', `${API}/ports/HEKOU/schedule`, { token: admin, body: { ...DEFAULT_SCHEDULE, strikeLimit: 5 } })).body.strikeLimit).toBe(5);
+    expect(
+      (
+        await expectStatus(200, 'put', `${API}/ports/HEKOU/schedule`, {
+          token: admin,
+          body: { ...DEFAULT_SCHEDULE, strikeLimit: 5 },
+        })
+      ).body.strikeLimit,
+    ).toBe(5);
 
     const email = `officer-${randomBytes(3).toString('hex')}@port.example`;
-    await expectStatus(201, 'post', `${API}/ports/HEKOU/staff`, { token: admin, body: { email, password: 'correct-horse-battery' } });
-    await expectStatus(409, 'post', `${API}/ports/HEKOU/staff`, { token: admin, body: { email, password: 'correct-horse-battery' } }, 'duplicate_email');
-    await expectStatus(404, 'post', `${API}/ports/NOWHERE/staff`, { token: admin, body: { email: 'x@port.example', password: 'correct-horse-battery' } });
-    await expectStatus(201, 'post', `${API}/ports/HEKOU/staff`, { token: admin, body: { email: `yard-${email}`, password: 'correct-horse-battery', role: 'yard_staff' } });
-    await expectStatus(400, 'post', `${API}/ports/HEKOU/staff`, { token: admin, body: { email: `x-${email}`, password: 'correct-horse-battery', role: 'regulator' } });
-    await expectStatus(201, 'post', `${API}/regulators`, { token: admin, body: { email: `reg-${email}`, password: 'correct-horse-battery' } });
-    await expectStatus(409, 'post', `${API}/regulators`, { token: admin, body: { email: `reg-${email}`, password: 'correct-horse-battery' } }, 'duplicate_email');
-    await expectStatus(403, 'post', `${API}/regulators`, { token: staff, body: { email: `reg2-${email}`, password: 'correct-horse-battery' } });
+    await expectStatus(201, 'post', `${API}/ports/HEKOU/staff`, {
+      token: admin,
+      body: { email, password: 'correct-horse-battery' },
+    });
+    await expectStatus(
+      409,
+      'post',
+      `${API}/ports/HEKOU/staff`,
+      { token: admin, body: { email, password: 'correct-horse-battery' } },
+      'duplicate_email',
+    );
+    await expectStatus(404, 'post', `${API}/ports/NOWHERE/staff`, {
+      token: admin,
+      body: { email: 'x@port.example', password: 'correct-horse-battery' },
+    });
+    await expectStatus(201, 'post', `${API}/ports/HEKOU/staff`, {
+      token: admin,
+      body: { email: `yard-${email}`, password: 'correct-horse-battery', role: 'yard_staff' },
+    });
+    await expectStatus(400, 'post', `${API}/ports/HEKOU/staff`, {
+      token: admin,
+      body: { email: `x-${email}`, password: 'correct-horse-battery', role: 'regulator' },
+    });
+    await expectStatus(201, 'post', `${API}/regulators`, {
+      token: admin,
+      body: { email: `reg-${email}`, password: 'correct-horse-battery' },
+    });
+    await expectStatus(
+      409,
+      'post',
+      `${API}/regulators`,
+      { token: admin, body: { email: `reg-${email}`, password: 'correct-horse-battery' } },
+      'duplicate_email',
+    );
+    await expectStatus(403, 'post', `${API}/regulators`, {
+      token: staff,
+      body: { email: `reg2-${email}`, password: 'correct-horse-battery' },
+    });
 
-    const area = { name: 'Hekou overflow yard', lat: 22.5, lon: 103.95, radiusM: 300, bays: 20, reeferBays: 2, directions: { en: 'Left at the gate' } };
+    const area = {
+      name: 'Hekou overflow yard',
+      lat: 22.5,
+      lon: 103.95,
+      radiusM: 300,
+      bays: 20,
+      reeferBays: 2,
+      directions: { en: 'Left at the gate' },
+    };
     const created = await expectStatus(201, 'post', `${API}/ports/HEKOU/parking-areas`, { token: admin, body: area });
     await expectStatus(409, 'post', `${API}/ports/HEKOU/parking-areas`, { token: admin, body: area }, 'conflict');
-    await expectStatus(422, 'post', `${API}/ports/HEKOU/parking-areas`, { token: admin, body: { ...area, name: 'Other', bays: 1, reeferBays: 5 } });
-    await expectStatus(200, 'put', `${API}/ports/HEKOU/parking-areas/${created.body.id}`, { token: admin, body: { bays: 25 } });
-    await expectStatus(404, 'put', `${API}/ports/HEKOU/parking-areas/${randomUUID()}`, { token: admin, body: { bays: 25 } });
+    await expectStatus(422, 'post', `${API}/ports/HEKOU/parking-areas`, {
+      token: admin,
+      body: { ...area, name: 'Other', bays: 1, reeferBays: 5 },
+    });
+    await expectStatus(200, 'put', `${API}/ports/HEKOU/parking-areas/${created.body.id}`, {
+      token: admin,
+      body: { bays: 25 },
+    });
+    await expectStatus(404, 'put', `${API}/ports/HEKOU/parking-areas/${randomUUID()}`, {
+      token: admin,
+      body: { bays: 25 },
+    });
     await expectStatus(400, 'put', `${API}/ports/HEKOU/parking-areas/not-a-uuid`, { token: admin, body: { bays: 25 } });
     await expectStatus(403, 'post', `${API}/ports/HEKOU/parking-areas`, { token: firm.adminToken, body: area });
 
     const kpis = { from: portDate(-1), to: portDate(1) };
     await expectStatus(200, 'get', `${API}/ports/${PORT}/kpis`, { token: staff, query: kpis });
-    await expectStatus(200, 'get', `${API}/audit`, { token: admin, query: { port: 'HEKOU', from: portDate(0), to: portDate(0), limit: 5 } });
+    await expectStatus(200, 'get', `${API}/audit`, {
+      token: admin,
+      query: { port: 'HEKOU', from: portDate(0), to: portDate(0), limit: 5 },
+    });
     await expectStatus(400, 'get', `${API}/audit`, { token: admin, query: { from: 'yesterday' } });
     await expectStatus(401, 'get', `${API}/audit`);
     await expectStatus(403, 'get', `${API}/audit`, { token: staff });
@@ -243,69 +418,160 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(403, 'get', `${API}/audit/verify`, { token: firm.adminToken });
     await expectStatus(404, 'get', `${API}/ports/HEKOU/kpis`, { token: staff, query: kpis });
     await expectStatus(403, 'get', `${API}/ports/${PORT}/kpis`, { token: firm.adminToken, query: kpis });
-    await expectStatus(400, 'get', `${API}/ports/${PORT}/kpis`, { token: staff, query: { from: kpis.to, to: kpis.from } });
+    await expectStatus(400, 'get', `${API}/ports/${PORT}/kpis`, {
+      token: staff,
+      query: { from: kpis.to, to: kpis.from },
+    });
   });
 
-  it('a firm\'s view of slots: its share, what it holds, what it may still book', async () => {
+  it("a firm's view of slots: its share, what it holds, what it may still book", async () => {
     const date = portDate(1);
-    await expectStatus(200, 'get', `${API}/bookings/slots`, { token: firm.dispatcherToken, query: { port: PORT, date, direction: 'export' } });
-    await expectStatus(400, 'get', `${API}/bookings/slots`, { token: firm.dispatcherToken, query: { port: PORT, date: 'tomorrow' } });
+    await expectStatus(200, 'get', `${API}/bookings/slots`, {
+      token: firm.dispatcherToken,
+      query: { port: PORT, date, direction: 'export' },
+    });
+    await expectStatus(400, 'get', `${API}/bookings/slots`, {
+      token: firm.dispatcherToken,
+      query: { port: PORT, date: 'tomorrow' },
+    });
     await expectStatus(401, 'get', `${API}/bookings/slots`, { query: { port: PORT, date } });
     await expectStatus(403, 'get', `${API}/bookings/slots`, { token: staff, query: { port: PORT, date } });
-    await expectStatus(404, 'get', `${API}/bookings/slots`, { token: firm.dispatcherToken, query: { port: 'NOWHERE', date } });
-    await expectStatus(422, 'get', `${API}/bookings/slots`, { token: firm.dispatcherToken, query: { port: PORT, date: '2001-01-01' } }, 'date_out_of_range');
+    await expectStatus(404, 'get', `${API}/bookings/slots`, {
+      token: firm.dispatcherToken,
+      query: { port: 'NOWHERE', date },
+    });
+    await expectStatus(
+      422,
+      'get',
+      `${API}/bookings/slots`,
+      { token: firm.dispatcherToken, query: { port: PORT, date: '2001-01-01' } },
+      'date_out_of_range',
+    );
   });
 
   it('vehicles and drivers are edited by their firm only', async () => {
-    const v = await expectStatus(201, 'post', `${API}/vehicles`, { token: firm.dispatcherToken, body: { plate: `云E${randomBytes(2).toString('hex')}`, country: 'CN' } });
-    await expectStatus(200, 'patch', `${API}/vehicles/${v.body.id}`, { token: firm.dispatcherToken, body: { reefer: true } });
-    await expectStatus(400, 'patch', `${API}/vehicles/${v.body.id}`, { token: firm.dispatcherToken, body: { plate: "'; drop" } });
+    const v = await expectStatus(201, 'post', `${API}/vehicles`, {
+      token: firm.dispatcherToken,
+      body: { plate: `云E${randomBytes(2).toString('hex')}`, country: 'CN' },
+    });
+    await expectStatus(200, 'patch', `${API}/vehicles/${v.body.id}`, {
+      token: firm.dispatcherToken,
+      body: { reefer: true },
+    });
+    await expectStatus(400, 'patch', `${API}/vehicles/${v.body.id}`, {
+      token: firm.dispatcherToken,
+      body: { plate: "'; drop" },
+    });
     await expectStatus(401, 'patch', `${API}/vehicles/${v.body.id}`, { body: { reefer: true } });
     await expectStatus(403, 'patch', `${API}/vehicles/${v.body.id}`, { token: staff, body: { reefer: true } });
-    await expectStatus(404, 'patch', `${API}/vehicles/${randomUUID()}`, { token: firm.dispatcherToken, body: { reefer: true } });
-    const other = await expectStatus(201, 'post', `${API}/vehicles`, { token: firm.dispatcherToken, body: { plate: `云F${randomBytes(2).toString('hex')}`, country: 'CN' } });
-    await expectStatus(409, 'patch', `${API}/vehicles/${other.body.id}`, { token: firm.dispatcherToken, body: { plate: v.body.plate } }, 'duplicate_plate');
-    await expectStatus(200, 'patch', `${API}/drivers/${firm.driverIds[0]}`, { token: firm.dispatcherToken, body: { language: 'lo', phone: '+856 20 555 1234' } });
-    await expectStatus(400, 'patch', `${API}/drivers/${firm.driverIds[0]}`, { token: firm.dispatcherToken, body: { language: 'xx' } });
-    await expectStatus(404, 'patch', `${API}/drivers/${randomUUID()}`, { token: firm.dispatcherToken, body: { name: 'X' } });
+    await expectStatus(404, 'patch', `${API}/vehicles/${randomUUID()}`, {
+      token: firm.dispatcherToken,
+      body: { reefer: true },
+    });
+    const other = await expectStatus(201, 'post', `${API}/vehicles`, {
+      token: firm.dispatcherToken,
+      body: { plate: `云F${randomBytes(2).toString('hex')}`, country: 'CN' },
+    });
+    await expectStatus(
+      409,
+      'patch',
+      `${API}/vehicles/${other.body.id}`,
+      { token: firm.dispatcherToken, body: { plate: v.body.plate } },
+      'duplicate_plate',
+    );
+    await expectStatus(200, 'patch', `${API}/drivers/${firm.driverIds[0]}`, {
+      token: firm.dispatcherToken,
+      body: { language: 'lo', phone: '+856 20 555 1234' },
+    });
+    await expectStatus(400, 'patch', `${API}/drivers/${firm.driverIds[0]}`, {
+      token: firm.dispatcherToken,
+      body: { language: 'xx' },
+    });
+    await expectStatus(404, 'patch', `${API}/drivers/${randomUUID()}`, {
+      token: firm.dispatcherToken,
+      body: { name: 'X' },
+    });
   });
 
   it('declarations: the firm files, staff answer and reopen', async () => {
     const b = await book(await slotNow());
     const path = `${API}/bookings/${b.bookingId}/declaration`;
     await expectStatus(409, 'post', `${path}/status`, { token: staff, body: { status: 'accepted' } }, 'conflict');
-    await expectStatus(200, 'put', path, { token: firm.dispatcherToken, body: { declarationNo: 'D-1', documents: [{ kind: 'invoice', ref: 'I-1' }] } });
+    await expectStatus(200, 'put', path, {
+      token: firm.dispatcherToken,
+      body: { declarationNo: 'D-1', documents: [{ kind: 'invoice', ref: 'I-1' }] },
+    });
     await expectStatus(400, 'put', path, { token: firm.dispatcherToken, body: { declarationNo: '' } });
     await expectStatus(401, 'put', path, { body: { declarationNo: 'D-1' } });
     await expectStatus(403, 'put', path, { token: staff, body: { declarationNo: 'D-1' } });
-    await expectStatus(404, 'put', `${API}/bookings/${randomUUID()}/declaration`, { token: firm.dispatcherToken, body: { declarationNo: 'D-1' } });
+    await expectStatus(404, 'put', `${API}/bookings/${randomUUID()}/declaration`, {
+      token: firm.dispatcherToken,
+      body: { declarationNo: 'D-1' },
+    });
     await expectStatus(200, 'post', `${path}/status`, { token: staff, body: { status: 'inspection', note: 'lane 2' } });
     await expectStatus(400, 'post', `${path}/status`, { token: staff, body: { status: 'maybe' } });
     await expectStatus(401, 'post', `${path}/status`, { body: { status: 'accepted' } });
     await expectStatus(403, 'post', `${path}/status`, { token: firm.dispatcherToken, body: { status: 'accepted' } });
-    await expectStatus(404, 'post', `${API}/bookings/${randomUUID()}/declaration/status`, { token: staff, body: { status: 'accepted' } });
-    await expectStatus(409, 'post', `${path}/reopen`, { token: staff, body: { reason: 'not accepted yet' } }, 'conflict');
+    await expectStatus(404, 'post', `${API}/bookings/${randomUUID()}/declaration/status`, {
+      token: staff,
+      body: { status: 'accepted' },
+    });
+    await expectStatus(
+      409,
+      'post',
+      `${path}/reopen`,
+      { token: staff, body: { reason: 'not accepted yet' } },
+      'conflict',
+    );
     await expectStatus(200, 'post', `${path}/status`, { token: staff, body: { status: 'accepted' } });
-    await expectStatus(409, 'put', path, { token: firm.dispatcherToken, body: { declarationNo: 'D-2' } }, 'declaration_locked');
+    await expectStatus(
+      409,
+      'put',
+      path,
+      { token: firm.dispatcherToken, body: { declarationNo: 'D-2' } },
+      'declaration_locked',
+    );
     await expectStatus(400, 'post', `${path}/reopen`, { token: staff, body: {} });
     await expectStatus(401, 'post', `${path}/reopen`, { body: { reason: 'x' } });
     await expectStatus(403, 'post', `${path}/reopen`, { token: firm.dispatcherToken, body: { reason: 'x' } });
-    await expectStatus(404, 'post', `${API}/bookings/${randomUUID()}/declaration/reopen`, { token: staff, body: { reason: 'x' } });
+    await expectStatus(404, 'post', `${API}/bookings/${randomUUID()}/declaration/reopen`, {
+      token: staff,
+      body: { reason: 'x' },
+    });
     await expectStatus(200, 'post', `${path}/reopen`, { token: staff, body: { reason: 'invoice total wrong' } });
     await expectStatus(200, 'put', path, { token: firm.dispatcherToken, body: { declarationNo: 'D-2' } });
     await expectStatus(200, 'post', `${API}/bookings/${b.bookingId}/cancel`, { token: firm.dispatcherToken });
-    await expectStatus(409, 'put', path, { token: firm.dispatcherToken, body: { declarationNo: 'D-2' } }, 'illegal_transition');
+    await expectStatus(
+      409,
+      'put',
+      path,
+      { token: firm.dispatcherToken, body: { declarationNo: 'D-2' } },
+      'illegal_transition',
+    );
   });
 
   it('published fees: publish, the one in force, the history', async () => {
-    const fees = { effectiveFrom: portDate(0), currency: 'CNY', items: [{ code: 'inspection', name: { zh: '查验费', en: 'Inspection' }, amount: 80, unit: 'per_truck' }] };
+    const fees = {
+      effectiveFrom: portDate(0),
+      currency: 'CNY',
+      items: [{ code: 'inspection', name: { zh: '查验费', en: 'Inspection' }, amount: 80, unit: 'per_truck' }],
+    };
     await expectStatus(404, 'get', `${API}/ports/DULONG/fees`);
     await expectStatus(201, 'put', `${API}/ports/DULONG/fees`, { token: api.adminToken, body: fees });
-    await expectStatus(400, 'put', `${API}/ports/DULONG/fees`, { token: api.adminToken, body: { ...fees, currency: 'cny' } });
+    await expectStatus(400, 'put', `${API}/ports/DULONG/fees`, {
+      token: api.adminToken,
+      body: { ...fees, currency: 'cny' },
+    });
     await expectStatus(401, 'put', `${API}/ports/DULONG/fees`, { body: fees });
     await expectStatus(403, 'put', `${API}/ports/DULONG/fees`, { token: staff, body: fees });
     await expectStatus(404, 'put', `${API}/ports/NOWHERE/fees`, { token: api.adminToken, body: fees });
-    await expectStatus(422, 'put', `${API}/ports/DULONG/fees`, { token: api.adminToken, body: { ...fees, effectiveFrom: portDate(-2) } }, 'date_out_of_range');
+    await expectStatus(
+      422,
+      'put',
+      `${API}/ports/DULONG/fees`,
+      { token: api.adminToken, body: { ...fees, effectiveFrom: portDate(-2) } },
+      'date_out_of_range',
+    );
     await expectStatus(200, 'get', `${API}/ports/DULONG/fees`);
     await expectStatus(200, 'get', `${API}/ports/DULONG/fees/history`);
     await expectStatus(404, 'get', `${API}/ports/NOWHERE/fees/history`);
@@ -327,24 +593,52 @@ describe('the OpenAPI document describes the real answers', () => {
 
   it('firms, users, vehicles and drivers', async () => {
     const admin = api.adminToken;
-    const f = await expectStatus(201, 'post', `${API}/firms`, { token: admin, body: { name: 'Red River Haulage', country: 'vn', contactEmail: 'ops@redriver.example' } });
+    const f = await expectStatus(201, 'post', `${API}/firms`, {
+      token: admin,
+      body: { name: 'Red River Haulage', country: 'vn', contactEmail: 'ops@redriver.example' },
+    });
     await expectStatus(400, 'post', `${API}/firms`, { token: admin, body: { name: 'No country' } });
     await expectStatus(401, 'post', `${API}/firms`, { token: 'nonsense', body: {} });
     await expectStatus(403, 'post', `${API}/firms`, { token: firm.adminToken, body: {} });
-    const user = { email: `owner-${randomBytes(3).toString('hex')}@redriver.example`, password: 'correct-horse-battery', role: 'firm_admin' };
+    const user = {
+      email: `owner-${randomBytes(3).toString('hex')}@redriver.example`,
+      password: 'correct-horse-battery',
+      role: 'firm_admin',
+    };
     await expectStatus(201, 'post', `${API}/firms/${f.body.id}/users`, { token: admin, body: user });
     await expectStatus(409, 'post', `${API}/firms/${f.body.id}/users`, { token: admin, body: user }, 'duplicate_email');
-    await expectStatus(404, 'post', `${API}/firms/${f.body.id}/users`, { token: firm.adminToken, body: { ...user, email: 'x@firm.example' } });
+    await expectStatus(404, 'post', `${API}/firms/${f.body.id}/users`, {
+      token: firm.adminToken,
+      body: { ...user, email: 'x@firm.example' },
+    });
     await expectStatus(400, 'post', `${API}/firms/nope/users`, { token: admin, body: user });
 
-    const v = await expectStatus(201, 'post', `${API}/vehicles`, { token: firm.adminToken, body: { plate: 'yn-b 5555', country: 'CN', trailerPlate: '云B·7777挂', reefer: true } });
-    await expectStatus(409, 'post', `${API}/vehicles`, { token: firm.adminToken, body: { plate: v.body.plate, country: 'CN' } }, 'duplicate_plate');
-    await expectStatus(400, 'post', `${API}/vehicles`, { token: firm.adminToken, body: { plate: "'; drop table", country: 'CN' } });
+    const v = await expectStatus(201, 'post', `${API}/vehicles`, {
+      token: firm.adminToken,
+      body: { plate: 'yn-b 5555', country: 'CN', trailerPlate: '云B·7777挂', reefer: true },
+    });
+    await expectStatus(
+      409,
+      'post',
+      `${API}/vehicles`,
+      { token: firm.adminToken, body: { plate: v.body.plate, country: 'CN' } },
+      'duplicate_plate',
+    );
+    await expectStatus(400, 'post', `${API}/vehicles`, {
+      token: firm.adminToken,
+      body: { plate: "'; drop table", country: 'CN' },
+    });
     await expectStatus(403, 'post', `${API}/vehicles`, { token: staff, body: { plate: 'YNB5556', country: 'CN' } });
     await expectStatus(200, 'get', `${API}/vehicles`, { token: firm.dispatcherToken, query: { limit: 5 } });
     await expectStatus(400, 'get', `${API}/vehicles`, { token: firm.dispatcherToken, query: { offset: -1 } });
-    await expectStatus(201, 'post', `${API}/drivers`, { token: firm.adminToken, body: { name: 'Nguyen Van An', phone: '+84 912-345-678', licenceNo: 'VN-1', language: 'vi' } });
-    await expectStatus(400, 'post', `${API}/drivers`, { token: firm.adminToken, body: { name: 'X', phone: '12', licenceNo: 'L', language: 'fr' } });
+    await expectStatus(201, 'post', `${API}/drivers`, {
+      token: firm.adminToken,
+      body: { name: 'Nguyen Van An', phone: '+84 912-345-678', licenceNo: 'VN-1', language: 'vi' },
+    });
+    await expectStatus(400, 'post', `${API}/drivers`, {
+      token: firm.adminToken,
+      body: { name: 'X', phone: '12', licenceNo: 'L', language: 'fr' },
+    });
     await expectStatus(200, 'get', `${API}/drivers`, { token: firm.adminToken });
     await expectStatus(401, 'get', `${API}/drivers`);
   });
@@ -356,27 +650,75 @@ describe('the OpenAPI document describes the real answers', () => {
     const body = { slotId: slot, vehicleId: t.vehicleId, driverId: firm.driverIds[0], cargo: cargo() };
     await expectStatus(409, 'post', `${API}/bookings`, { token, body }, 'vehicle_busy');
     await expectStatus(404, 'post', `${API}/bookings`, { token, body: { ...body, slotId: randomUUID() } });
-    await expectStatus(400, 'post', `${API}/bookings`, { token, body: { ...body, cargo: { ...cargo(), weightKg: 0 } } });
+    await expectStatus(400, 'post', `${API}/bookings`, {
+      token,
+      body: { ...body, cargo: { ...cargo(), weightKg: 0 } },
+    });
     await expectStatus(403, 'post', `${API}/bookings`, { token: staff, body });
     const key = { 'Idempotency-Key': randomUUID() };
     const fresh = await book(slot);
-    await expectStatus(409, 'post', `${API}/bookings`, { token, headers: key, body: { ...body, vehicleId: fresh.vehicleId } }, 'vehicle_busy');
-    const other = await api.http.post(`${API}/vehicles`).set(bearer(token)).send({ plate: `云K${randomBytes(3).toString('hex')}`, country: 'CN' }).expect(201);
-    await expectStatus(201, 'post', `${API}/bookings`, { token, headers: key, body: { ...body, vehicleId: other.body.id } });
-    await expectStatus(201, 'post', `${API}/bookings`, { token, headers: key, body: { ...body, vehicleId: other.body.id } });
-    await expectStatus(422, 'post', `${API}/bookings`, { token, headers: key, body: { ...body, vehicleId: fresh.vehicleId } }, 'idempotency_mismatch');
+    await expectStatus(
+      409,
+      'post',
+      `${API}/bookings`,
+      { token, headers: key, body: { ...body, vehicleId: fresh.vehicleId } },
+      'vehicle_busy',
+    );
+    const other = await api.http
+      .post(`${API}/vehicles`)
+      .set(bearer(token))
+      .send({ plate: `云K${randomBytes(3).toString('hex')}`, country: 'CN' })
+      .expect(201);
+    await expectStatus(201, 'post', `${API}/bookings`, {
+      token,
+      headers: key,
+      body: { ...body, vehicleId: other.body.id },
+    });
+    await expectStatus(201, 'post', `${API}/bookings`, {
+      token,
+      headers: key,
+      body: { ...body, vehicleId: other.body.id },
+    });
+    await expectStatus(
+      422,
+      'post',
+      `${API}/bookings`,
+      { token, headers: key, body: { ...body, vehicleId: fresh.vehicleId } },
+      'idempotency_mismatch',
+    );
 
-    await expectStatus(200, 'get', `${API}/bookings`, { token, query: { date: portDate(0), status: 'booked', limit: 10 } });
+    await expectStatus(200, 'get', `${API}/bookings`, {
+      token,
+      query: { date: portDate(0), status: 'booked', limit: 10 },
+    });
     await expectStatus(400, 'get', `${API}/bookings`, { token, query: { status: 'lost' } });
     await expectStatus(200, 'get', `${API}/bookings/${t.bookingId}`, { token });
     await expectStatus(404, 'get', `${API}/bookings/${randomUUID()}`, { token });
     await expectStatus(400, 'get', `${API}/bookings/42`, { token });
 
-    const tomorrow = (await expectStatus(200, 'get', `${API}/ports/${PORT}/slots`, { query: { date: portDate(1), direction: 'export' } })).body[10].id as string;
+    const tomorrow = (
+      await expectStatus(200, 'get', `${API}/ports/${PORT}/slots`, {
+        query: { date: portDate(1), direction: 'export' },
+      })
+    ).body[10].id as string;
     await expectStatus(200, 'post', `${API}/bookings/${t.bookingId}/reschedule`, { token, body: { slotId: tomorrow } });
-    await expectStatus(409, 'post', `${API}/bookings/${t.bookingId}/reschedule`, { token, body: { slotId: tomorrow } }, 'same_slot');
-    const importSlot = (await api.http.get(`${API}/ports/${PORT}/slots`).query({ date: portDate(1), direction: 'import' })).body[10].id as string;
-    await expectStatus(422, 'post', `${API}/bookings/${t.bookingId}/reschedule`, { token, body: { slotId: importSlot } }, 'wrong_port_or_direction');
+    await expectStatus(
+      409,
+      'post',
+      `${API}/bookings/${t.bookingId}/reschedule`,
+      { token, body: { slotId: tomorrow } },
+      'same_slot',
+    );
+    const importSlot = (
+      await api.http.get(`${API}/ports/${PORT}/slots`).query({ date: portDate(1), direction: 'import' })
+    ).body[10].id as string;
+    await expectStatus(
+      422,
+      'post',
+      `${API}/bookings/${t.bookingId}/reschedule`,
+      { token, body: { slotId: importSlot } },
+      'wrong_port_or_direction',
+    );
     await expectStatus(200, 'post', `${API}/bookings/${t.bookingId}/cancel`, { token });
     await expectStatus(409, 'post', `${API}/bookings/${t.bookingId}/cancel`, { token }, 'illegal_transition');
     await expectStatus(404, 'post', `${API}/bookings/${randomUUID()}/cancel`, { token });
@@ -385,38 +727,82 @@ describe('the OpenAPI document describes the real answers', () => {
   it('drivers and the queue: session, check-in, board, lanes, calls and outcomes', async () => {
     const slot = await slotNow();
     const [a, b] = [await book(slot), await book(slot)];
-    await expectStatus(401, 'post', `${API}/driver/session`, { body: { reference: a.reference, driverCode: a.driverCode === '000000' ? '111111' : '000000' } });
+    await expectStatus(401, 'post', `${API}/driver/session`, {
+      body: { reference: a.reference, driverCode: a.driverCode === '000000' ? '111111' : '000000' },
+    });
     await expectStatus(400, 'post', `${API}/driver/session`, { body: { reference: a.reference } });
     const driver = await driverToken(a);
     const before = await expectStatus(200, 'get', `${API}/driver/booking`, { token: driver });
     expect(before.body).toMatchObject({ status: 'booked', position: null, parking: null, lane: null });
     await expectStatus(403, 'get', `${API}/driver/booking`, { token: firm.dispatcherToken });
     await expectStatus(401, 'get', `${API}/driver/booking`);
-    await expectStatus(422, 'post', `${API}/driver/check-in`, { token: driver, body: { lat: 0, lon: 0 } }, 'outside_geofence');
+    await expectStatus(
+      422,
+      'post',
+      `${API}/driver/check-in`,
+      { token: driver, body: { lat: 0, lon: 0 } },
+      'outside_geofence',
+    );
     await expectStatus(400, 'post', `${API}/driver/check-in`, { token: driver, body: { lat: 'north', lon: 0 } });
     await expectStatus(200, 'post', `${API}/driver/check-in`, { token: driver, body: { lat: 21.183, lon: 101.683 } });
-    await expectStatus(409, 'post', `${API}/driver/check-in`, { token: driver, body: { lat: 21.183, lon: 101.683 } }, 'already_checked_in');
+    await expectStatus(
+      409,
+      'post',
+      `${API}/driver/check-in`,
+      { token: driver, body: { lat: 21.183, lon: 101.683 } },
+      'already_checked_in',
+    );
     const waiting = await expectStatus(200, 'get', `${API}/driver/booking`, { token: driver });
     expect(waiting.body).toMatchObject({ status: 'checked_in', position: 1, parking: { overflow: false } });
 
     await expectStatus(201, 'post', `${API}/ports/${PORT}/check-ins`, { token: staff, body: { plate: b.plate } });
-    await expectStatus(409, 'post', `${API}/ports/${PORT}/check-ins`, { token: staff, body: { plate: b.plate } }, 'already_checked_in');
+    await expectStatus(
+      409,
+      'post',
+      `${API}/ports/${PORT}/check-ins`,
+      { token: staff, body: { plate: b.plate } },
+      'already_checked_in',
+    );
     await expectStatus(404, 'post', `${API}/ports/${PORT}/check-ins`, { token: staff, body: { plate: '云Z00000' } });
-    await expectStatus(403, 'post', `${API}/ports/${PORT}/check-ins`, { token: firm.adminToken, body: { plate: b.plate } });
-    await expectStatus(400, 'post', `${API}/ports/${PORT}/check-ins`, { token: staff, body: { plate: b.plate, reference: b.reference } });
-    await expectStatus(409, 'post', `${API}/ports/${PORT}/check-ins`, { token: staff, body: { reference: b.reference } }, 'already_checked_in');
-    await expectStatus(404, 'post', `${API}/ports/${PORT}/check-ins`, { token: staff, body: { plate: b.plate, bookingId: a.bookingId } });
+    await expectStatus(403, 'post', `${API}/ports/${PORT}/check-ins`, {
+      token: firm.adminToken,
+      body: { plate: b.plate },
+    });
+    await expectStatus(400, 'post', `${API}/ports/${PORT}/check-ins`, {
+      token: staff,
+      body: { plate: b.plate, reference: b.reference },
+    });
+    await expectStatus(
+      409,
+      'post',
+      `${API}/ports/${PORT}/check-ins`,
+      { token: staff, body: { reference: b.reference } },
+      'already_checked_in',
+    );
+    await expectStatus(404, 'post', `${API}/ports/${PORT}/check-ins`, {
+      token: staff,
+      body: { plate: b.plate, bookingId: a.bookingId },
+    });
     const board = await expectStatus(200, 'get', `${API}/ports/${PORT}/queue`, { query: { direction: 'export' } });
     expect(board.body.entries).toHaveLength(2);
-    await expectStatus(200, 'get', `${API}/ports/${PORT}/queue/staff`, { token: staff, query: { direction: 'export' } });
+    await expectStatus(200, 'get', `${API}/ports/${PORT}/queue/staff`, {
+      token: staff,
+      query: { direction: 'export' },
+    });
     await expectStatus(404, 'get', `${API}/ports/HEKOU/queue/staff`, { token: staff, query: { direction: 'export' } });
-    await expectStatus(403, 'get', `${API}/ports/${PORT}/queue/staff`, { token: driver, query: { direction: 'export' } });
+    await expectStatus(403, 'get', `${API}/ports/${PORT}/queue/staff`, {
+      token: driver,
+      query: { direction: 'export' },
+    });
 
     const laneUrl = `${API}/ports/${PORT}/lanes/${lane}`;
     await expectStatus(200, 'post', `${laneUrl}/status`, { token: staff, body: { status: 'paused' } });
     await expectStatus(409, 'post', `${laneUrl}/call-next`, { token: staff }, 'lane_not_open');
     await expectStatus(400, 'post', `${laneUrl}/status`, { token: staff, body: { status: 'shut' } });
-    await expectStatus(404, 'post', `${API}/ports/${PORT}/lanes/${randomUUID()}/status`, { token: staff, body: { status: 'open' } });
+    await expectStatus(404, 'post', `${API}/ports/${PORT}/lanes/${randomUUID()}/status`, {
+      token: staff,
+      body: { status: 'open' },
+    });
     await expectStatus(200, 'post', `${laneUrl}/status`, { token: staff, body: { status: 'open' } });
     const first = await expectStatus(200, 'post', `${laneUrl}/call-next`, { token: staff });
     expect(first.body.bookingId).toBe(a.bookingId);
@@ -430,12 +816,28 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(404, 'post', `${laneUrl}/call-next`, { token: staff }, 'queue_empty');
     // The same plate in another firm (b is still active, called): 409 ambiguous_plate with its candidates, then the officer's pick.
     const other = await createFirm(api, 'Openapi Haulage', 1);
-    const twin = await api.http.post(`${API}/vehicles`).set(bearer(other.dispatcherToken)).send({ plate: b.plate, country: 'CN' }).expect(201);
-    const twinBooking = await api.http.post(`${API}/bookings`).set(bearer(other.dispatcherToken))
-      .send({ slotId: slot, vehicleId: twin.body.id, driverId: other.driverIds[0], cargo: cargo() }).expect(201);
-    const ambiguous = await expectStatus(409, 'post', `${API}/ports/${PORT}/check-ins`, { token: staff, body: { plate: b.plate } }, 'ambiguous_plate');
+    const twin = await api.http
+      .post(`${API}/vehicles`)
+      .set(bearer(other.dispatcherToken))
+      .send({ plate: b.plate, country: 'CN' })
+      .expect(201);
+    const twinBooking = await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(other.dispatcherToken))
+      .send({ slotId: slot, vehicleId: twin.body.id, driverId: other.driverIds[0], cargo: cargo() })
+      .expect(201);
+    const ambiguous = await expectStatus(
+      409,
+      'post',
+      `${API}/ports/${PORT}/check-ins`,
+      { token: staff, body: { plate: b.plate } },
+      'ambiguous_plate',
+    );
     expect(ambiguous.body.candidates).toHaveLength(2);
-    const twinIn = await expectStatus(201, 'post', `${API}/ports/${PORT}/check-ins`, { token: staff, body: { plate: b.plate, bookingId: twinBooking.body.id } });
+    const twinIn = await expectStatus(201, 'post', `${API}/ports/${PORT}/check-ins`, {
+      token: staff,
+      body: { plate: b.plate, bookingId: twinBooking.body.id },
+    });
     expect(twinIn.body.bookingId).toBe(twinBooking.body.id);
     await expectStatus(200, 'post', `${API}/bookings/${b.bookingId}/complete`, { token: staff });
     // The yard, in call order: b left its lane and is awaited until the yard confirms it, once; a (skipped, called again) is still called.
@@ -450,7 +852,13 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(403, 'get', yardUrl, { token: firm.adminToken, query: { direction: 'export' } });
     await expectStatus(400, 'get', yardUrl, { token: yard, query: { direction: 'sideways' } });
     await expectStatus(401, 'get', yardUrl, { query: { direction: 'export' } });
-    await expectStatus(409, 'post', `${API}/bookings/${twinBooking.body.id}/yard-arrival`, { token: yard }, 'illegal_transition');
+    await expectStatus(
+      409,
+      'post',
+      `${API}/bookings/${twinBooking.body.id}/yard-arrival`,
+      { token: yard },
+      'illegal_transition',
+    );
     await expectStatus(200, 'post', `${API}/bookings/${b.bookingId}/yard-arrival`, { token: yard });
     await expectStatus(409, 'post', `${API}/bookings/${b.bookingId}/yard-arrival`, { token: yard }, 'conflict');
     await expectStatus(404, 'post', `${API}/bookings/${randomUUID()}/yard-arrival`, { token: yard });
@@ -468,8 +876,9 @@ describe('the OpenAPI document describes the real answers', () => {
     // The firm's standing: the lane was paused during this slot (above), so the no-show is no strike by itself;
     // staff may still waive it with a reason.
     const standing = `${API}/firms/${firm.id}/standing`;
-    expect((await expectStatus(200, 'get', standing, { token: firm.dispatcherToken, query: { port: PORT } })).body)
-      .toMatchObject({ strikes30d: 0, noShows30d: 1, strikeLimit: 5, quotaPercentNow: 100, port: PORT });
+    expect(
+      (await expectStatus(200, 'get', standing, { token: firm.dispatcherToken, query: { port: PORT } })).body,
+    ).toMatchObject({ strikes30d: 0, noShows30d: 1, strikeLimit: 5, quotaPercentNow: 100, port: PORT });
     await expectStatus(200, 'get', standing, { token: api.adminToken });
     await expectStatus(404, 'get', `${API}/firms/${other.id}/standing`, { token: firm.dispatcherToken });
     await expectStatus(404, 'get', standing, { token: firm.dispatcherToken, query: { port: 'NOWHERE' } });
@@ -477,11 +886,32 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(403, 'get', standing, { token: staff });
     await expectStatus(401, 'get', standing);
     await expectStatus(400, 'post', `${API}/bookings/${a.bookingId}/waive`, { token: staff, body: {} });
-    await expectStatus(409, 'post', `${API}/bookings/${b.bookingId}/waive`, { token: staff, body: { reason: 'gate fault' } }, 'not_no_show');
-    await expectStatus(403, 'post', `${API}/bookings/${a.bookingId}/waive`, { token: firm.adminToken, body: { reason: 'gate fault' } });
-    await expectStatus(404, 'post', `${API}/bookings/${randomUUID()}/waive`, { token: staff, body: { reason: 'gate fault' } });
-    await expectStatus(200, 'post', `${API}/bookings/${a.bookingId}/waive`, { token: staff, body: { reason: 'gate fault' } });
-    await expectStatus(409, 'post', `${API}/bookings/${a.bookingId}/waive`, { token: staff, body: { reason: 'gate fault' } }, 'already_waived');
+    await expectStatus(
+      409,
+      'post',
+      `${API}/bookings/${b.bookingId}/waive`,
+      { token: staff, body: { reason: 'gate fault' } },
+      'not_no_show',
+    );
+    await expectStatus(403, 'post', `${API}/bookings/${a.bookingId}/waive`, {
+      token: firm.adminToken,
+      body: { reason: 'gate fault' },
+    });
+    await expectStatus(404, 'post', `${API}/bookings/${randomUUID()}/waive`, {
+      token: staff,
+      body: { reason: 'gate fault' },
+    });
+    await expectStatus(200, 'post', `${API}/bookings/${a.bookingId}/waive`, {
+      token: staff,
+      body: { reason: 'gate fault' },
+    });
+    await expectStatus(
+      409,
+      'post',
+      `${API}/bookings/${a.bookingId}/waive`,
+      { token: staff, body: { reason: 'gate fault' } },
+      'already_waived',
+    );
     await expectStatus(401, 'post', `${API}/bookings/${a.bookingId}/waive`, { body: { reason: 'gate fault' } });
     expect((await expectStatus(200, 'get', standing, { token: firm.adminToken })).body.strikes30d).toBe(0);
   });
@@ -493,8 +923,12 @@ describe('the OpenAPI document describes the real answers', () => {
     expect(refreshed.body).toEqual({ accessToken: expect.any(String), expiresAt: expect.any(String) });
     await expectStatus(401, 'post', `${API}/driver/session/refresh`);
     await expectStatus(403, 'post', `${API}/driver/session/refresh`, { token: firm.dispatcherToken });
-    const reissued = await expectStatus(200, 'post', `${API}/bookings/${t.bookingId}/driver-code`, { token: firm.dispatcherToken });
-    await expectStatus(401, 'post', `${API}/driver/session`, { body: { reference: t.reference, driverCode: t.driverCode } });
+    const reissued = await expectStatus(200, 'post', `${API}/bookings/${t.bookingId}/driver-code`, {
+      token: firm.dispatcherToken,
+    });
+    await expectStatus(401, 'post', `${API}/driver/session`, {
+      body: { reference: t.reference, driverCode: t.driverCode },
+    });
     // The reissue ended the old code's session; the new code opens one.
     await expectStatus(401, 'post', `${API}/driver/session/refresh`, { token: driver });
     const renewed = await driverToken({ ...t, driverCode: reissued.body.driverCode });
@@ -502,32 +936,61 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(400, 'post', `${API}/bookings/nope/driver-code`, { token: firm.dispatcherToken });
     await expectStatus(403, 'post', `${API}/bookings/${t.bookingId}/driver-code`, { token: staff });
     await expectStatus(200, 'post', `${API}/bookings/${t.bookingId}/cancel`, { token: firm.dispatcherToken });
-    await expectStatus(410, 'post', `${API}/driver/session`, { body: { reference: t.reference, driverCode: reissued.body.driverCode } }, 'booking_closed');
+    await expectStatus(
+      410,
+      'post',
+      `${API}/driver/session`,
+      { body: { reference: t.reference, driverCode: reissued.body.driverCode } },
+      'booking_closed',
+    );
     await expectStatus(410, 'post', `${API}/driver/session/refresh`, { token: renewed }, 'booking_closed');
-    await expectStatus(410, 'post', `${API}/bookings/${t.bookingId}/driver-code`, { token: firm.dispatcherToken }, 'booking_closed');
+    await expectStatus(
+      410,
+      'post',
+      `${API}/bookings/${t.bookingId}/driver-code`,
+      { token: firm.dispatcherToken },
+      'booking_closed',
+    );
 
-    await expectStatus(422, 'get', `${API}/ports/${PORT}/slots`, { query: { date: '0002-12-31' } }, 'date_out_of_range');
+    await expectStatus(
+      422,
+      'get',
+      `${API}/ports/${PORT}/slots`,
+      { query: { date: '0002-12-31' } },
+      'date_out_of_range',
+    );
     let deep: unknown = 'x';
     for (let i = 0; i < 40; i++) deep = { cargo: deep };
     await expectStatus(400, 'post', `${API}/bookings`, { token: firm.dispatcherToken, body: deep });
-    await expectStatus(413, 'post', `${API}/driver/session`, { body: { reference: 'x'.repeat(5000), driverCode: '123456' } });
+    await expectStatus(413, 'post', `${API}/driver/session`, {
+      body: { reference: 'x'.repeat(5000), driverCode: '123456' },
+    });
   });
 
   it('a body over 1 MiB is 413 in the contract shape', async () => {
     const huge = { email: 'a@b.example', password: 'x'.repeat(1_100_000) };
     await expectStatus(413, 'post', `${API}/auth/login`, { body: huge });
-    await expectStatus(413, 'post', `${API}/bookings`, { token: firm.dispatcherToken, body: { cargo: { description: 'y'.repeat(1_100_000) } } });
+    await expectStatus(413, 'post', `${API}/bookings`, {
+      token: firm.dispatcherToken,
+      body: { cargo: { description: 'y'.repeat(1_100_000) } },
+    });
   });
 
   it('a JSON body in UTF-16 is 415 in the contract shape', async () => {
     const body = JSON.stringify({ email: 'a@b.example', password: 'some-password' });
-    const res = await expectStatus(415, 'post', `${API}/auth/login`, { headers: { 'Content-Type': 'application/json; charset=utf-16le' }, body });
+    const res = await expectStatus(415, 'post', `${API}/auth/login`, {
+      headers: { 'Content-Type': 'application/json; charset=utf-16le' },
+      body,
+    });
     expect(res.body.message).toMatch(/UTF-8/);
   });
 
   it('forecast and port performance: the day with the bookings above, every road port', async () => {
     const today = portDate(0);
-    const forecast = await expectStatus(200, 'get', `${API}/ports/${PORT}/forecast`, { token: staff, query: { date: today } });
+    const forecast = await expectStatus(200, 'get', `${API}/ports/${PORT}/forecast`, {
+      token: staff,
+      query: { date: today },
+    });
     expect(forecast.body.hours).toHaveLength(48);
     await expectStatus(200, 'get', `${API}/ports/${PORT}/forecast`, { token: api.adminToken });
     await expectStatus(401, 'get', `${API}/ports/${PORT}/forecast`);
@@ -535,11 +998,17 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(400, 'get', `${API}/ports/${PORT}/forecast`, { token: staff, query: { date: '2026-02-30' } });
     await expectStatus(404, 'get', `${API}/ports/HEKOU/forecast`, { token: staff });
     const range = { from: portDate(-1), to: portDate(1) };
-    const performance = await expectStatus(200, 'get', `${API}/ports/performance`, { token: api.adminToken, query: range });
+    const performance = await expectStatus(200, 'get', `${API}/ports/performance`, {
+      token: api.adminToken,
+      query: range,
+    });
     expect(performance.body.find((r: { port: string }) => r.port === PORT).bookings).toBeGreaterThan(0);
     await expectStatus(401, 'get', `${API}/ports/performance`, { query: range });
     await expectStatus(403, 'get', `${API}/ports/performance`, { token: staff, query: range });
-    await expectStatus(400, 'get', `${API}/ports/performance`, { token: api.adminToken, query: { from: range.to, to: range.from } });
+    await expectStatus(400, 'get', `${API}/ports/performance`, {
+      token: api.adminToken,
+      query: { from: range.to, to: range.from },
+    });
   });
 
   it('every operation was answered, and every one succeeded at least once', () => {

@@ -15,7 +15,12 @@ describe('outbox relay (worker, real Postgres and Redis)', () => {
 
   beforeAll(async () => {
     api = await startApi();
-    await putSchedule(api, PORT, { openFrom: '00:00', openTo: '24:00', capacity: { export: 30, import: 30 }, firmQuotaPercent: 100 });
+    await putSchedule(api, PORT, {
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 30, import: 30 },
+      firmQuotaPercent: 100,
+    });
     firm = await createFirm(api, 'Relay Logistics', 6);
   });
 
@@ -24,10 +29,23 @@ describe('outbox relay (worker, real Postgres and Redis)', () => {
     await api.close();
   });
 
-  const book = async (i: number) => (await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-    .send({ slotId: (await slotAt(api, PORT, 4)).id, vehicleId: firm.vehicleIds[i], driverId: firm.driverIds[i], cargo: cargo() }).expect(201)).body.id as string;
-  const cancel = (id: string) => api.http.post(`${API}/bookings/${id}/cancel`).set(bearer(firm.dispatcherToken)).expect(200);
-  const unrelayed = async () => Number((await api.ds.query('SELECT count(*) FROM booking_events WHERE relayed_at IS NULL'))[0].count);
+  const book = async (i: number) =>
+    (
+      await api.http
+        .post(`${API}/bookings`)
+        .set(bearer(firm.dispatcherToken))
+        .send({
+          slotId: (await slotAt(api, PORT, 4)).id,
+          vehicleId: firm.vehicleIds[i],
+          driverId: firm.driverIds[i],
+          cargo: cargo(),
+        })
+        .expect(201)
+    ).body.id as string;
+  const cancel = (id: string) =>
+    api.http.post(`${API}/bookings/${id}/cancel`).set(bearer(firm.dispatcherToken)).expect(200);
+  const unrelayed = async () =>
+    Number((await api.ds.query('SELECT count(*) FROM booking_events WHERE relayed_at IS NULL'))[0].count);
 
   it('a cancelled booking reaches its firm through the relay, within moments of the commit', async () => {
     const worker = await api.worker();
@@ -35,8 +53,12 @@ describe('outbox relay (worker, real Postgres and Redis)', () => {
     const id = await book(0);
     const from = socket.mark();
     await cancel(id);
-    expect(await socket.waitFor('booking:update', (u) => u.bookingId === id, from, 5000))
-      .toMatchObject({ bookingId: id, status: 'cancelled', reason: 'cancelled', position: null });
+    expect(await socket.waitFor('booking:update', (u) => u.bookingId === id, from, 5000)).toMatchObject({
+      bookingId: id,
+      status: 'cancelled',
+      reason: 'cancelled',
+      position: null,
+    });
     await until('every event relayed', async () => (await unrelayed()) === 0, 5000);
     await worker.close();
   });
@@ -62,7 +84,11 @@ describe('outbox relay (worker, real Postgres and Redis)', () => {
     const from = socket.mark();
     for (const id of ids) await cancel(id);
     await until('every event relayed', async () => (await unrelayed()) === 0, 5000);
-    await until('the firm told of the last', () => socket.of('booking:update', from).some((u) => u.bookingId === ids[2]), 5000);
+    await until(
+      'the firm told of the last',
+      () => socket.of('booking:update', from).some((u) => u.bookingId === ids[2]),
+      5000,
+    );
     // Give a second, duplicate publish time to arrive if there were one.
     await new Promise((r) => setTimeout(r, 300));
     expect(socket.of('booking:update', from).map((u) => u.bookingId)).toEqual(ids);

@@ -1,6 +1,18 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { API, bearer, cargo, createFirm, laneOf, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  laneOf,
+  portStaffToken,
+  putSchedule,
+  slotAt,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 import { seriousViolations } from '../support/axe';
 import { launchChromium } from '../support/browser';
 import { CuttableLink, freePort } from '../support/processes';
@@ -25,7 +37,12 @@ describe('driver page (browser)', () => {
   beforeAll(async () => {
     browser = await launchChromium();
     api = await startApi();
-    await putSchedule(api, PORT, { openFrom: '00:00', openTo: '24:00', capacity: { export: 20, import: 20 }, firmQuotaPercent: 100 });
+    await putSchedule(api, PORT, {
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 20, import: 20 },
+      firmQuotaPercent: 100,
+    });
     firm = await createFirm(api, 'Lao Driver Freight', 4);
     staff = await portStaffToken(api, PORT);
     lane = await laneOf(api, PORT);
@@ -44,19 +61,35 @@ describe('driver page (browser)', () => {
   async function book(i: number, hoursAhead: number) {
     await api.ds.query(`UPDATE drivers SET language = 'lo' WHERE id = $1`, [firm.driverIds[i]]);
     const slot = await slotAt(api, PORT, hoursAhead);
-    const res = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-      .send({ slotId: slot.id, vehicleId: firm.vehicleIds[i], driverId: firm.driverIds[i], cargo: cargo() }).expect(201);
-    const plate = (await api.ds.query('SELECT plate FROM vehicles WHERE id = $1', [firm.vehicleIds[i]]))[0].plate as string;
-    return { id: res.body.id as string, reference: res.body.reference as string, code: res.body.driverCode as string, plate, slot };
+    const res = await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ slotId: slot.id, vehicleId: firm.vehicleIds[i], driverId: firm.driverIds[i], cargo: cargo() })
+      .expect(201);
+    const plate = (await api.ds.query('SELECT plate FROM vehicles WHERE id = $1', [firm.vehicleIds[i]]))[0]
+      .plate as string;
+    return {
+      id: res.body.id as string,
+      reference: res.body.reference as string,
+      code: res.body.driverCode as string,
+      plate,
+      slot,
+    };
   }
 
   async function open(url: string): Promise<{ page: Page; errors: string[] }> {
     // bypassCSP: only so the test can add axe-core's script; the page itself runs under its CSP.
-    const context = await browser.newContext({ locale: 'lo-LA', viewport: { width: 360, height: 740 }, bypassCSP: true });
+    const context = await browser.newContext({
+      locale: 'lo-LA',
+      viewport: { width: 360, height: 740 },
+      bypassCSP: true,
+    });
     contexts.push(context);
     const page = await context.newPage();
     const errors: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${url}/d`);
     return { page, errors };
@@ -68,7 +101,6 @@ describe('driver page (browser)', () => {
     await page.click('#login button[type=submit]');
     await page.locator('#live.on').waitFor(WAIT);
   }
-
 
   it('a Lao driver follows the truck from booked to called to done, in Lao', async () => {
     const b = await book(0, 0);
@@ -123,7 +155,10 @@ describe('driver page (browser)', () => {
     await logIn(page, b);
     await page.locator('#bookedBox').waitFor(WAIT);
 
-    const fresh = await api.http.post(`${API}/bookings/${b.id}/driver-code`).set(bearer(firm.dispatcherToken)).expect(200);
+    const fresh = await api.http
+      .post(`${API}/bookings/${b.id}/driver-code`)
+      .set(bearer(firm.dispatcherToken))
+      .expect(200);
     await page.locator('#login:not([hidden])').waitFor(WAIT);
     expect(await page.locator('#loginMsg').innerText()).toBe('ເລກການຈອງ ຫຼື ລະຫັດບໍ່ຖືກ');
     expect(await page.locator('#state').isVisible()).toBe(false);
@@ -139,7 +174,12 @@ describe('driver page (browser)', () => {
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 400, downloadThroughput: 500_000 / 8, uploadThroughput: 500_000 / 8 });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 400,
+      downloadThroughput: 500_000 / 8,
+      uploadThroughput: 500_000 / 8,
+    });
     await page.goto(`${api.url}/d`, { waitUntil: 'load', timeout: 30_000 });
     await page.locator('#login').waitFor(WAIT);
     // First contentful paint after the HTML's last byte (the page's own timeline).
@@ -153,7 +193,10 @@ describe('driver page (browser)', () => {
   });
 
   it('speaks Chinese and Burmese to drivers whose phones do', async () => {
-    for (const [i, locale, lang, booked] of [[2, 'zh-CN', 'zh', '已预约，未签到'], [2, 'my-MM', 'my', 'ဘွတ်ကင်ပြီး — မစာရင်းသွင်းရသေး']] as const) {
+    for (const [i, locale, lang, booked] of [
+      [2, 'zh-CN', 'zh', '已预约，未签到'],
+      [2, 'my-MM', 'my', 'ဘွတ်ကင်ပြီး — မစာရင်းသွင်းရသေး'],
+    ] as const) {
       const b = await book(i, 5 + (lang === 'my' ? 1 : 0));
       // A driver who speaks the phone's language: what the server words (the holding area's name) follows it.
       await api.ds.query('UPDATE drivers SET language = $2 WHERE id = $1', [firm.driverIds[i], lang]);
@@ -164,9 +207,13 @@ describe('driver page (browser)', () => {
       await logIn(page, b);
       await page.locator('#status', { hasText: booked }).waitFor(WAIT);
       // The socket's first state can come before GET /driver/booking brings the trip (slot, holding area): wait for it.
-      await page.locator('#bookedBox', { hasText: lang === 'zh' ? '磨憨口岸货车等候区' : 'Mohan ကုန်တင်ကား စောင့်ဆိုင်းရာ' }).waitFor(WAIT);
+      await page
+        .locator('#bookedBox', { hasText: lang === 'zh' ? '磨憨口岸货车等候区' : 'Mohan ကုန်တင်ကား စောင့်ဆိုင်းရာ' })
+        .waitFor(WAIT);
       // The port by its name in the driver's language where the seed has one (zh), else the seed's own.
-      expect(await page.locator('#bookedBox').innerText()).toContain(lang === 'zh' ? ' · 磨憨公路口岸' : ' · Mohan Road');
+      expect(await page.locator('#bookedBox').innerText()).toContain(
+        lang === 'zh' ? ' · 磨憨公路口岸' : ' · Mohan Road',
+      );
       expect(await page.evaluate<string>('document.documentElement.lang')).toBe(lang);
       if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: join(IMG, `driver-${lang}.png`) });
       await api.http.post(`${API}/bookings/${b.id}/cancel`).set(bearer(firm.dispatcherToken)).expect(200);

@@ -2,7 +2,18 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { seriousViolations } from '../support/axe';
 import { launchChromium } from '../support/browser';
-import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  portStaffToken,
+  putSchedule,
+  slotAt,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 
 const IMG = join(__dirname, '..', '..', 'docs', 'img');
 const WAIT = { timeout: 15_000 };
@@ -29,7 +40,12 @@ describe('firm dashboard (browser)', () => {
   beforeAll(async () => {
     browser = await launchChromium();
     api = await startApi();
-    await putSchedule(api, PORT, { openFrom: '00:00', openTo: '24:00', capacity: { export: 20, import: 20 }, firmQuotaPercent: 100 });
+    await putSchedule(api, PORT, {
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 20, import: 20 },
+      firmQuotaPercent: 100,
+    });
     firm = await createFirm(api, 'Red River Reefers', 2);
   });
 
@@ -38,16 +54,37 @@ describe('firm dashboard (browser)', () => {
     await api?.close();
   });
 
-  it('shows waiting trucks\' places on opening, reschedules, and re-issues a code with a link for the driver, in Chinese', async () => {
+  it("shows waiting trucks' places on opening, reschedules, and re-issues a code with a link for the driver, in Chinese", async () => {
     const staff = await portStaffToken(api, PORT);
-    const waiting = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-      .send({ slotId: (await slotAt(api, PORT)).id, vehicleId: firm.vehicleIds[0], driverId: firm.driverIds[0], cargo: cargo() }).expect(201);
-    const plate = (await api.ds.query('SELECT plate FROM vehicles WHERE id = $1', [firm.vehicleIds[0]]))[0].plate as string;
+    const waiting = await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(firm.dispatcherToken))
+      .send({
+        slotId: (await slotAt(api, PORT)).id,
+        vehicleId: firm.vehicleIds[0],
+        driverId: firm.driverIds[0],
+        cargo: cargo(),
+      })
+      .expect(201);
+    const plate = (await api.ds.query('SELECT plate FROM vehicles WHERE id = $1', [firm.vehicleIds[0]]))[0]
+      .plate as string;
     await api.http.post(`${API}/ports/${PORT}/check-ins`).set(bearer(staff)).send({ plate }).expect(201);
-    const later = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-      .send({ slotId: (await slotAt(api, PORT, 2)).id, vehicleId: firm.vehicleIds[1], driverId: firm.driverIds[1], cargo: cargo() }).expect(201);
+    const later = await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(firm.dispatcherToken))
+      .send({
+        slotId: (await slotAt(api, PORT, 2)).id,
+        vehicleId: firm.vehicleIds[1],
+        driverId: firm.driverIds[1],
+        cargo: cargo(),
+      })
+      .expect(201);
 
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1100, height: 900 }, bypassCSP: true });
+    const context = await browser.newContext({
+      locale: 'zh-CN',
+      viewport: { width: 1100, height: 900 },
+      bypassCSP: true,
+    });
     try {
       const page = await context.newPage();
       const errors: string[] = [];
@@ -72,7 +109,10 @@ describe('firm dashboard (browser)', () => {
       await select.selectOption(target as string);
       await laterRow.locator('button', { hasText: '改到此时段' }).click();
       await page.locator('#msg.ok', { hasText: '已改到' }).waitFor(WAIT);
-      const moved = await api.http.get(`${API}/bookings/${later.body.id}`).set(bearer(firm.dispatcherToken)).expect(200);
+      const moved = await api.http
+        .get(`${API}/bookings/${later.body.id}`)
+        .set(bearer(firm.dispatcherToken))
+        .expect(200);
       expect(moved.body.slotId).toBe(target);
 
       // A new driver code, and a link that opens the driver page with the reference filled in.
@@ -80,8 +120,14 @@ describe('firm dashboard (browser)', () => {
       const msg = await page.locator('#msg.ok', { hasText: '新司机码' }).innerText(WAIT);
       const [, code] = /: (\d{6}) —/.exec(msg) ?? [];
       const link = /(http\S+\/d\?ref=\S+)/.exec(msg)?.[1] as string;
-      await api.http.post(`${API}/driver/session`).send({ reference: later.body.reference, driverCode: code }).expect(200);
-      await api.http.post(`${API}/driver/session`).send({ reference: later.body.reference, driverCode: later.body.driverCode }).expect(401);
+      await api.http
+        .post(`${API}/driver/session`)
+        .send({ reference: later.body.reference, driverCode: code })
+        .expect(200);
+      await api.http
+        .post(`${API}/driver/session`)
+        .send({ reference: later.body.reference, driverCode: later.body.driverCode })
+        .expect(401);
       const driverPage = await context.newPage();
       await driverPage.goto(link);
       expect(await driverPage.locator('#reference').inputValue()).toBe(later.body.reference);
@@ -92,7 +138,10 @@ describe('firm dashboard (browser)', () => {
       await page.click('#newBtn');
       await page.locator(`#nPort option[value="${PORT}"]`).waitFor({ state: 'attached', ...WAIT });
       expect(await page.inputValue('#nPort')).toBe(PORT);
-      await page.locator('#nSlot option').first().waitFor({ state: 'attached', ...WAIT });
+      await page
+        .locator('#nSlot option')
+        .first()
+        .waitFor({ state: 'attached', ...WAIT });
       expect(await page.locator('#nSlot option').first().innerText()).toMatch(/空余/);
 
       // Vehicles and drivers: added from the page, edited in place.
@@ -115,7 +164,8 @@ describe('firm dashboard (browser)', () => {
       const [saved] = await api.ds.query(`SELECT phone, language FROM drivers WHERE name = 'Bounmy Keo'`);
       expect(saved).toEqual({ phone: '+8562055512345', language: 'vi' });
 
-      if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: join(IMG, 'firm.png'), fullPage: true });
+      if (process.env.UPDATE_SCREENSHOTS === '1')
+        await page.screenshot({ path: join(IMG, 'firm.png'), fullPage: true });
       expect(await seriousViolations(page)).toEqual([]);
 
       // Switch to English and back.
@@ -127,8 +177,13 @@ describe('firm dashboard (browser)', () => {
     }
   }, 60_000);
 
-  it('a dispatcher books from the form, and another firm\'s dispatcher with the form open sees the places drop', async () => {
-    await putSchedule(api, 'JINSHUIHE', { openFrom: '00:00', openTo: '24:00', capacity: { export: 2, import: 2 }, firmQuotaPercent: 100 });
+  it("a dispatcher books from the form, and another firm's dispatcher with the form open sees the places drop", async () => {
+    await putSchedule(api, 'JINSHUIHE', {
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 2, import: 2 },
+      firmQuotaPercent: 100,
+    });
     const slot = await slotAt(api, 'JINSHUIHE', 6);
     const rival = await createFirm(api, 'Rival Haulage', 1);
     const contexts = [await browser.newContext({ locale: 'en-US' }), await browser.newContext({ locale: 'en-US' })];
@@ -144,7 +199,10 @@ describe('firm dashboard (browser)', () => {
         await page.selectOption('#nPort', 'JINSHUIHE');
         await page.fill('#nDate', slot.startsAt.slice(0, 10));
         await page.dispatchEvent('#nDate', 'change');
-        await page.locator(`#nSlot option[value="${slot.id}"]`).filter({ hasText: '2 free' }).waitFor({ state: 'attached', ...WAIT });
+        await page
+          .locator(`#nSlot option[value="${slot.id}"]`)
+          .filter({ hasText: '2 free' })
+          .waitFor({ state: 'attached', ...WAIT });
         return page;
       };
       const booking = await formOpen(0, firm.dispatcherToken);
@@ -156,7 +214,9 @@ describe('firm dashboard (browser)', () => {
       await booking.fill('#nKg', '21000');
       await booking.click('#newForm button[type=submit]');
       const said = await booking.locator('#msg.ok', { hasText: 'Booked' }).innerText(WAIT);
-      expect(said).toMatch(/Booked JINSHUIHE-\d{8}-\w{4} — give the driver this code \(shown once\): \d{6} · http\S+\/d\?ref=/);
+      expect(said).toMatch(
+        /Booked JINSHUIHE-\d{8}-\w{4} — give the driver this code \(shown once\): \d{6} · http\S+\/d\?ref=/,
+      );
 
       const option = watching.locator(`#nSlot option[value="${slot.id}"]`);
       await option.filter({ hasText: '1 free' }).waitFor({ state: 'attached', timeout: 15_000 });
@@ -167,22 +227,48 @@ describe('firm dashboard (browser)', () => {
   }, 60_000);
 
   it('GET /bookings/slots says how many places this firm may still book, within its share', async () => {
-    await putSchedule(api, 'TIANBAO', { openFrom: '00:00', openTo: '24:00', capacity: { export: 10, import: 10 }, firmQuotaPercent: 20 });
+    await putSchedule(api, 'TIANBAO', {
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 10, import: 10 },
+      firmQuotaPercent: 20,
+    });
     const slot = await slotAt(api, 'TIANBAO', 5);
     const date = slot.startsAt.slice(0, 10);
-    const mine = async (token: string) => ((await api.http.get(`${API}/bookings/slots`).query({ port: 'TIANBAO', date, direction: 'export' })
-      .set(bearer(token)).expect(200)).body as Array<{ id: string; availableToYou: number; quota: number; held: number; available: number }>)
-      .find((s) => s.id === slot.id)!;
+    const mine = async (token: string) =>
+      (
+        (
+          await api.http
+            .get(`${API}/bookings/slots`)
+            .query({ port: 'TIANBAO', date, direction: 'export' })
+            .set(bearer(token))
+            .expect(200)
+        ).body as Array<{ id: string; availableToYou: number; quota: number; held: number; available: number }>
+      ).find((s) => s.id === slot.id)!;
     expect(await mine(firm.dispatcherToken)).toMatchObject({ quota: 2, held: 0, availableToYou: 2, available: 10 });
     const other = await createFirm(api, 'Quota Neighbour', 1);
-    await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-      .send({ slotId: slot.id, vehicleId: firm.vehicleIds[0], driverId: firm.driverIds[0], cargo: cargo() }).expect(201);
-    await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-      .send({ slotId: slot.id, vehicleId: firm.vehicleIds[1], driverId: firm.driverIds[1], cargo: cargo() }).expect(201);
+    await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ slotId: slot.id, vehicleId: firm.vehicleIds[0], driverId: firm.driverIds[0], cargo: cargo() })
+      .expect(201);
+    await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ slotId: slot.id, vehicleId: firm.vehicleIds[1], driverId: firm.driverIds[1], cargo: cargo() })
+      .expect(201);
     expect(await mine(firm.dispatcherToken)).toMatchObject({ held: 2, availableToYou: 0, available: 8 });
     expect(await mine(other.dispatcherToken)).toMatchObject({ held: 0, availableToYou: 2 });
-    await api.http.get(`${API}/bookings/slots`).query({ port: 'NOWHERE', date, direction: 'export' }).set(bearer(firm.dispatcherToken)).expect(404);
-    await api.http.get(`${API}/bookings/slots`).query({ port: 'TIANBAO', date: 'soon' }).set(bearer(firm.dispatcherToken)).expect(400);
+    await api.http
+      .get(`${API}/bookings/slots`)
+      .query({ port: 'NOWHERE', date, direction: 'export' })
+      .set(bearer(firm.dispatcherToken))
+      .expect(404);
+    await api.http
+      .get(`${API}/bookings/slots`)
+      .query({ port: 'TIANBAO', date: 'soon' })
+      .set(bearer(firm.dispatcherToken))
+      .expect(400);
     await api.http.get(`${API}/bookings/slots`).query({ port: 'TIANBAO', date }).expect(401);
   });
 });

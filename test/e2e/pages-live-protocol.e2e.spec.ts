@@ -1,7 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
-import { API, bearer, cargo, createFirm, laneOf, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  laneOf,
+  putSchedule,
+  slotAt,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 import { connectLive, LiveClient } from '../support/live-client';
 import { until } from '../support/processes';
 
@@ -14,7 +25,7 @@ const WAIT = { timeout: 15_000 };
  * (positions numbered in the new order) to it: after the call it showed F2, F0 waiting while the API had F1, F2
  * waiting and F0 called, until a gap or a reload.
  */
-describe('pages across a later slot\'s start (browser)', () => {
+describe("pages across a later slot's start (browser)", () => {
   const PORT = 'DALUO';
   let api: TestApi;
   let browser: Browser;
@@ -26,7 +37,12 @@ describe('pages across a later slot\'s start (browser)', () => {
     browser = await launchChromium();
     api = await startApi();
     firm = await createFirm(api, 'Protocol Haulage', 3);
-    await putSchedule(api, PORT, { openFrom: '00:00', openTo: '24:00', capacity: { export: 40, import: 40 }, firmQuotaPercent: 100 });
+    await putSchedule(api, PORT, {
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 40, import: 40 },
+      firmQuotaPercent: 100,
+    });
   });
 
   afterAll(async () => {
@@ -48,7 +64,11 @@ describe('pages across a later slot\'s start (browser)', () => {
 
   it('shows what the API shows after the slot starts and after the next call, on the board and the console', async () => {
     const email = `staff-${randomBytes(3).toString('hex')}@port.example`;
-    const created = await api.http.post(`${API}/ports/${PORT}/staff`).set(bearer(api.adminToken)).send({ email, password: 'staff-password' }).expect(201);
+    const created = await api.http
+      .post(`${API}/ports/${PORT}/staff`)
+      .set(bearer(api.adminToken))
+      .send({ email, password: 'staff-password' })
+      .expect(201);
     const staff = api.tokens.sign({ sub: created.body.id, role: 'port_staff', portCode: PORT });
 
     const board = await open(`/board/${PORT}`);
@@ -68,18 +88,36 @@ describe('pages across a later slot\'s start (browser)', () => {
     await api.ds.query(`UPDATE slots SET starts_at = now() + interval '10 seconds' WHERE id = $1`, [later]);
     const tag = randomBytes(2).toString('hex').toUpperCase();
     const plates: string[] = [];
-    for (const [i, slotId] of [[0, later], [1, now], [2, now]] as const) {
-      const v = await api.http.post(`${API}/vehicles`).set(bearer(firm.dispatcherToken)).send({ plate: `云K${tag}${i}`, country: 'CN' }).expect(201);
-      await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-        .send({ slotId, vehicleId: v.body.id, driverId: firm.driverIds[i], cargo: cargo() }).expect(201);
+    for (const [i, slotId] of [
+      [0, later],
+      [1, now],
+      [2, now],
+    ] as const) {
+      const v = await api.http
+        .post(`${API}/vehicles`)
+        .set(bearer(firm.dispatcherToken))
+        .send({ plate: `云K${tag}${i}`, country: 'CN' })
+        .expect(201);
+      await api.http
+        .post(`${API}/bookings`)
+        .set(bearer(firm.dispatcherToken))
+        .send({ slotId, vehicleId: v.body.id, driverId: firm.driverIds[i], cargo: cargo() })
+        .expect(201);
       plates.push(v.body.plate as string);
     }
-    for (const plate of plates) await api.http.post(`${API}/ports/${PORT}/check-ins`).set(bearer(staff)).send({ plate }).expect(201);
+    for (const plate of plates)
+      await api.http.post(`${API}/ports/${PORT}/check-ins`).set(bearer(staff)).send({ plate }).expect(201);
 
     /** Waiting and called plates as the API has them: masked for the board, whole for the console. */
     const rest = async () => {
       const pub = (await api.http.get(`${API}/ports/${PORT}/queue`).query({ direction: 'export' }).expect(200)).body;
-      const own = (await api.http.get(`${API}/ports/${PORT}/queue/staff`).query({ direction: 'export' }).set(bearer(staff)).expect(200)).body;
+      const own = (
+        await api.http
+          .get(`${API}/ports/${PORT}/queue/staff`)
+          .query({ direction: 'export' })
+          .set(bearer(staff))
+          .expect(200)
+      ).body;
       const plateOf = (k: string) => (e: Record<string, string>) => e[k];
       return {
         board: { waiting: pub.entries.map(plateOf('plateMasked')), called: pub.called.map(plateOf('plateMasked')) },
@@ -99,25 +137,45 @@ describe('pages across a later slot\'s start (browser)', () => {
     /** Both pages show what the API does (polled: they follow it over the socket). */
     const same = async (what: string, test: (r: Awaited<ReturnType<typeof rest>>) => boolean) => {
       let last: unknown;
-      await until(what, async () => {
-        const r = await rest();
-        const s = await shown();
-        last = { rest: r, shown: s };
-        return test(r) && JSON.stringify(s) === JSON.stringify(r);
-      }, 20_000).catch((e: Error) => {
+      await until(
+        what,
+        async () => {
+          const r = await rest();
+          const s = await shown();
+          last = { rest: r, shown: s };
+          return test(r) && JSON.stringify(s) === JSON.stringify(r);
+        },
+        20_000,
+      ).catch((e: Error) => {
         throw new Error(`${e.message}: ${JSON.stringify(last)}`);
       });
     };
 
-    await same('F1, F2, F0 on both pages', (r) => r.console.waiting.join() === [plates[1], plates[2], plates[0]].join());
+    await same(
+      'F1, F2, F0 on both pages',
+      (r) => r.console.waiting.join() === [plates[1], plates[2], plates[0]].join(),
+    );
 
     // The later slot starts: the API reads the queue afresh (same version, new order) and sends it whole.
-    await watcher.waitForQueue((q) => (q.entries as Array<{ plateMasked: string }>)[0]?.plateMasked.endsWith(plates[0].slice(-2)), 'export', 20_000);
-    await same('F0, F1, F2 on both pages after the slot start', (r) => r.console.waiting.join() === [plates[0], plates[1], plates[2]].join());
+    await watcher.waitForQueue(
+      (q) => (q.entries as Array<{ plateMasked: string }>)[0]?.plateMasked.endsWith(plates[0].slice(-2)),
+      'export',
+      20_000,
+    );
+    await same(
+      'F0, F1, F2 on both pages after the slot start',
+      (r) => r.console.waiting.join() === [plates[0], plates[1], plates[2]].join(),
+    );
 
     // The next call takes F0: a delta numbered in the new order.
-    await api.http.post(`${API}/ports/${PORT}/lanes/${await laneOf(api, PORT)}/call-next`).set(bearer(staff)).expect(200);
-    await same('F1, F2 waiting and F0 called on both pages', (r) => r.console.waiting.join() === [plates[1], plates[2]].join() && r.console.called.join() === plates[0]);
+    await api.http
+      .post(`${API}/ports/${PORT}/lanes/${await laneOf(api, PORT)}/call-next`)
+      .set(bearer(staff))
+      .expect(200);
+    await same(
+      'F1, F2 waiting and F0 called on both pages',
+      (r) => r.console.waiting.join() === [plates[1], plates[2]].join() && r.console.called.join() === plates[0],
+    );
     expect(board.errors).toEqual([]);
     expect(staffPage.errors).toEqual([]);
   }, 90_000);

@@ -46,24 +46,56 @@ describe('lane console sessions (browser)', () => {
 
   /** A port officer of `port`, with a truck of its own checked in there (all-day schedule: a slot is open now). */
   const officerWithTruck = async (port: string) => {
-    await putSchedule(api, port, { openFrom: '00:00', openTo: '24:00', capacity: { export: 40, import: 40 }, firmQuotaPercent: 100 });
+    await putSchedule(api, port, {
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 40, import: 40 },
+      firmQuotaPercent: 100,
+    });
     const email = `officer-${randomBytes(3).toString('hex')}@port.example`;
-    const created = await api.http.post(`${API}/ports/${port}/staff`).set(bearer(api.adminToken)).send({ email, password: 'staff-password' }).expect(201);
+    const created = await api.http
+      .post(`${API}/ports/${port}/staff`)
+      .set(bearer(api.adminToken))
+      .send({ email, password: 'staff-password' })
+      .expect(201);
     const staffToken = api.tokens.sign({ sub: created.body.id, role: 'port_staff', portCode: port });
     const now = Date.now();
     const date = new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
-    const slots = (await api.http.get(`${API}/ports/${port}/slots`).query({ date, direction: 'export' }).expect(200)).body as Array<{ id: string; startsAt: string; endsAt: string }>;
+    const slots = (await api.http.get(`${API}/ports/${port}/slots`).query({ date, direction: 'export' }).expect(200))
+      .body as Array<{ id: string; startsAt: string; endsAt: string }>;
     const slot = slots.find((s) => Date.parse(s.startsAt) <= now && now < Date.parse(s.endsAt))!;
     const plate = `云S${randomBytes(2).toString('hex').toUpperCase()}${++seq}`;
-    const v = await api.http.post(`${API}/vehicles`).set(bearer(firm.dispatcherToken)).send({ plate, country: 'CN' }).expect(201);
-    const b = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-      .send({ slotId: slot.id, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() }).expect(201);
-    await api.http.post(`${API}/ports/${port}/check-ins`).set(bearer(staffToken)).send({ plate: v.body.plate }).expect(201);
-    return { email, password: 'staff-password', bookingId: b.body.id as string, plate: v.body.plate as string, lane: await laneOf(api, port) };
+    const v = await api.http
+      .post(`${API}/vehicles`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ plate, country: 'CN' })
+      .expect(201);
+    const b = await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ slotId: slot.id, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() })
+      .expect(201);
+    await api.http
+      .post(`${API}/ports/${port}/check-ins`)
+      .set(bearer(staffToken))
+      .send({ plate: v.body.plate })
+      .expect(201);
+    return {
+      email,
+      password: 'staff-password',
+      bookingId: b.body.id as string,
+      plate: v.body.plate as string,
+      lane: await laneOf(api, port),
+    };
   };
 
-  const status = async (id: string) => ((await api.ds.query('SELECT status FROM bookings WHERE id = $1', [id]))[0] as { status: string }).status;
-  const stored = async (page: Page) => JSON.parse(await page.evaluate(`localStorage.getItem('${SESSION}')`) as string) as { accessToken: string; refreshToken: string } | null;
+  const status = async (id: string) =>
+    ((await api.ds.query('SELECT status FROM bookings WHERE id = $1', [id]))[0] as { status: string }).status;
+  const stored = async (page: Page) =>
+    JSON.parse((await page.evaluate(`localStorage.getItem('${SESSION}')`)) as string) as {
+      accessToken: string;
+      refreshToken: string;
+    } | null;
 
   const signIn = async (page: Page, who: { email: string; password: string }) => {
     await page.fill('#email', who.email);
@@ -84,8 +116,18 @@ describe('lane console sessions (browser)', () => {
     let inFlight = 0;
     let lastSeen = Date.now();
     const isApi = (url: string) => url.includes('/api/v1/');
-    page.on('request', (r) => { if (isApi(r.url())) { inFlight += 1; lastSeen = Date.now(); } });
-    const finished = (r: Request) => { if (isApi(r.url())) { inFlight -= 1; lastSeen = Date.now(); } };
+    page.on('request', (r) => {
+      if (isApi(r.url())) {
+        inFlight += 1;
+        lastSeen = Date.now();
+      }
+    });
+    const finished = (r: Request) => {
+      if (isApi(r.url())) {
+        inFlight -= 1;
+        lastSeen = Date.now();
+      }
+    };
     page.on('requestfinished', finished);
     page.on('requestfailed', finished);
     const quiet = () => until('the console is quiet', () => inFlight === 0 && Date.now() - lastSeen > 500);
@@ -117,14 +159,23 @@ describe('lane console sessions (browser)', () => {
     const after = (await stored(page))!;
     expect(after.accessToken).not.toBe(before.accessToken);
     expect(api.tokens.verify(after.accessToken)).toMatchObject({ sessionId: sid });
-    expect(await api.ds.query('SELECT rotations, revoked_at FROM sessions WHERE id = $1', [sid])).toEqual([{ rotations: 1, revoked_at: null }]);
+    expect(await api.ds.query('SELECT rotations, revoked_at FROM sessions WHERE id = $1', [sid])).toEqual([
+      { rotations: 1, revoked_at: null },
+    ]);
     await page.locator('#live.on').waitFor(WAIT);
 
     // Log out: the server ends the session, so its refresh token is worth nothing even if it was copied.
     await page.click('#logout');
     await page.locator('#login').waitFor(WAIT);
-    await until('the session ended', async () =>
-      ((await api.ds.query('SELECT revoked_reason FROM sessions WHERE id = $1', [sid]))[0] as { revoked_reason: string | null }).revoked_reason === 'logout');
+    await until(
+      'the session ended',
+      async () =>
+        (
+          (await api.ds.query('SELECT revoked_reason FROM sessions WHERE id = $1', [sid]))[0] as {
+            revoked_reason: string | null;
+          }
+        ).revoked_reason === 'logout',
+    );
     await api.http.post(`${API}/auth/refresh`).send({ refreshToken: after.refreshToken }).expect(401);
     expect(await stored(page)).toBeNull();
     expect(errors).toEqual([]);
@@ -159,7 +210,10 @@ describe('lane console sessions (browser)', () => {
     contexts.push(context);
     const page = await context.newPage();
     await page.goto(`${api.url}/staff`);
-    await signIn(page, { email: `nobody-${randomBytes(3).toString('hex')}@port.example`, password: 'not-the-password' });
+    await signIn(page, {
+      email: `nobody-${randomBytes(3).toString('hex')}@port.example`,
+      password: 'not-the-password',
+    });
     await page.locator('#loginMsg', { hasText: '邮箱或密码错误。' }).waitFor(WAIT);
     expect(await page.locator('#loginMsg').innerText()).toBe('邮箱或密码错误。');
   });

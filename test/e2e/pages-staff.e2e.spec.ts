@@ -3,7 +3,20 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { seriousViolations } from '../support/axe';
 import { launchChromium } from '../support/browser';
-import { API, bearer, cargo, createFirm, laneOf, portDate, portStaffToken, putSchedule, slotsOf, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  laneOf,
+  portDate,
+  portStaffToken,
+  putSchedule,
+  slotsOf,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 import { until } from '../support/processes';
 
 /**
@@ -23,19 +36,33 @@ describe('staff console (browser)', () => {
   let plateSeq = 0;
   const contexts: BrowserContext[] = [];
 
-  interface Truck { bookingId: string; reference: string; plate: string }
-  interface Staff { email: string; password: string; token: string }
+  interface Truck {
+    bookingId: string;
+    reference: string;
+    plate: string;
+  }
+  interface Staff {
+    email: string;
+    password: string;
+    token: string;
+  }
 
-  const openAllDay = (port: string) => putSchedule(api, port, {
-    openFrom: '00:00', openTo: '24:00', capacity: { export: 40, import: 40 }, firmQuotaPercent: 100, calledTimeoutMinutes: 15,
-  });
+  const openAllDay = (port: string) =>
+    putSchedule(api, port, {
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 40, import: 40 },
+      firmQuotaPercent: 100,
+      calledTimeoutMinutes: 15,
+    });
 
   const slotNow = async (port: string) => {
     const now = Date.now();
     const date = new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
     const res = await api.http.get(`${API}/ports/${port}/slots`).query({ date, direction: 'export' }).expect(200);
-    const slot = (res.body as Array<{ id: string; startsAt: string; endsAt: string }>)
-      .find((s) => Date.parse(s.startsAt) <= now && now < Date.parse(s.endsAt));
+    const slot = (res.body as Array<{ id: string; startsAt: string; endsAt: string }>).find(
+      (s) => Date.parse(s.startsAt) <= now && now < Date.parse(s.endsAt),
+    );
     if (!slot) throw new Error(`no ${port} slot now`);
     return slot.id;
   };
@@ -43,32 +70,56 @@ describe('staff console (browser)', () => {
   const book = async (port: string, load: Record<string, unknown> = {}): Promise<Truck> => {
     plateSeq += 1;
     const plate = `云K${randomBytes(2).toString('hex').toUpperCase()}${plateSeq}`;
-    const v = await api.http.post(`${API}/vehicles`).set(bearer(firm.dispatcherToken)).send({ plate, country: 'CN' }).expect(201);
-    const b = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-      .send({ slotId: await slotNow(port), vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo(load) }).expect(201);
+    const v = await api.http
+      .post(`${API}/vehicles`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ plate, country: 'CN' })
+      .expect(201);
+    const b = await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ slotId: await slotNow(port), vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo(load) })
+      .expect(201);
     return { bookingId: b.body.id, reference: b.body.reference, plate: v.body.plate };
   };
 
   const staffUser = async (port: string): Promise<Staff> => {
     const email = `staff-${randomBytes(3).toString('hex')}@port.example`;
-    const res = await api.http.post(`${API}/ports/${port}/staff`).set(bearer(api.adminToken)).send({ email, password: 'staff-password' }).expect(201);
-    return { email, password: 'staff-password', token: api.tokens.sign({ sub: res.body.id, role: 'port_staff', portCode: port }) };
+    const res = await api.http
+      .post(`${API}/ports/${port}/staff`)
+      .set(bearer(api.adminToken))
+      .send({ email, password: 'staff-password' })
+      .expect(201);
+    return {
+      email,
+      password: 'staff-password',
+      token: api.tokens.sign({ sub: res.body.id, role: 'port_staff', portCode: port }),
+    };
   };
 
   const checkIn = (port: string, staff: Staff, plate: string) =>
     api.http.post(`${API}/ports/${port}/check-ins`).set(bearer(staff.token)).send({ plate }).expect(201);
 
-  const status = async (id: string) => ((await api.ds.query('SELECT status FROM bookings WHERE id = $1', [id]))[0] as { status: string }).status;
-  const laneStatus = async (id: string) => ((await api.ds.query('SELECT status FROM lanes WHERE id = $1', [id]))[0] as { status: string }).status;
+  const status = async (id: string) =>
+    ((await api.ds.query('SELECT status FROM bookings WHERE id = $1', [id]))[0] as { status: string }).status;
+  const laneStatus = async (id: string) =>
+    ((await api.ds.query('SELECT status FROM lanes WHERE id = $1', [id]))[0] as { status: string }).status;
 
   /** A 1280×800 console signed in as `staff`, recording console errors; `locale` picks the browser's language. */
   const openConsole = async (staff: Staff, opts: BrowserContextOptions = {}) => {
     // bypassCSP: only so a11y() can add axe-core's script; the console itself runs under its CSP.
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 }, bypassCSP: true, ...opts });
+    const context = await browser.newContext({
+      locale: 'en-US',
+      viewport: { width: 1280, height: 800 },
+      bypassCSP: true,
+      ...opts,
+    });
     contexts.push(context);
     const page = await context.newPage();
     const errors: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${api.url}/staff`);
     await page.fill('#email', staff.email);
@@ -96,7 +147,7 @@ describe('staff console (browser)', () => {
     await api?.close();
   });
 
-  it('shows each truck\'s driver, phone, firm, cargo and green reason, the counts and mean wait, and calls with N', async () => {
+  it("shows each truck's driver, phone, firm, cargo and green reason, the counts and mean wait, and calls with N", async () => {
     await openAllDay('MOHAN');
     const staff = await staffUser('MOHAN');
     const regular = await book('MOHAN');
@@ -104,16 +155,27 @@ describe('staff console (browser)', () => {
     await checkIn('MOHAN', staff, regular.plate);
     await checkIn('MOHAN', staff, green.plate);
     // They have waited 20 and 10 minutes: a mean of 15.
-    await api.ds.query(`UPDATE bookings SET checked_in_at = now() - make_interval(mins => CASE WHEN id = $1 THEN 20 ELSE 10 END) WHERE id = ANY($2)`,
-      [regular.bookingId, [regular.bookingId, green.bookingId]]);
-    const [driver] = await api.ds.query('SELECT name, phone FROM drivers WHERE id = $1', [firm.driverIds[0]]) as Array<{ name: string; phone: string }>;
+    await api.ds.query(
+      `UPDATE bookings SET checked_in_at = now() - make_interval(mins => CASE WHEN id = $1 THEN 20 ELSE 10 END) WHERE id = ANY($2)`,
+      [regular.bookingId, [regular.bookingId, green.bookingId]],
+    );
+    const [driver] = (await api.ds.query('SELECT name, phone FROM drivers WHERE id = $1', [
+      firm.driverIds[0],
+    ])) as Array<{ name: string; phone: string }>;
 
     const { page, errors } = await openConsole(staff);
     const rows = page.locator('#dir-export table.waiting tbody tr');
     await rows.nth(1).waitFor(WAIT);
     expect(await text(page, '#dir-export .stats')).toBe('Waiting 2 · Called 0 · Mean wait 15 min');
     const greenRow = rows.filter({ hasText: green.plate });
-    for (const shown of [driver.name, driver.phone, 'Console Freight', 'Fresh lychees', 'Green: perishable cargo', '10 min']) {
+    for (const shown of [
+      driver.name,
+      driver.phone,
+      'Console Freight',
+      'Fresh lychees',
+      'Green: perishable cargo',
+      '10 min',
+    ]) {
       expect(await greenRow.innerText()).toContain(shown);
     }
     expect(await greenRow.locator('a.phone').getAttribute('href')).toBe(`tel:${driver.phone}`);
@@ -125,7 +187,8 @@ describe('staff console (browser)', () => {
     const called = page.locator('#dir-export .called-row', { hasText: regular.plate });
     await called.waitFor(WAIT);
     expect(await status(regular.bookingId)).toBe('called');
-    for (const shown of [driver.name, driver.phone, 'Console Freight', 'Cassava chips', regular.reference]) expect(await called.innerText()).toContain(shown);
+    for (const shown of [driver.name, driver.phone, 'Console Freight', 'Cassava chips', regular.reference])
+      expect(await called.innerText()).toContain(shown);
     expect(await text(page, '#dir-export .stats')).toBe('Waiting 1 · Called 1 · Mean wait 10 min');
 
     // The timer ticks every second, next to the deadline (called + 15 min, in the port's time).
@@ -137,12 +200,16 @@ describe('staff console (browser)', () => {
     expect(await called.locator('.deadline.late').count()).toBe(0);
 
     // Past the deadline, it counts up in red.
-    await api.ds.query(`UPDATE bookings SET called_at = now() - interval '16 minutes' WHERE id = $1`, [regular.bookingId]);
+    await api.ds.query(`UPDATE bookings SET called_at = now() - interval '16 minutes' WHERE id = $1`, [
+      regular.bookingId,
+    ]);
     await page.reload();
     const late = page.locator('#dir-export .called-row .deadline.late');
     await late.waitFor(WAIT);
     expect(await late.innerText()).toMatch(/^deadline \d\d:\d\d · over by 1:0\d$/);
-    expect(await page.evaluate("getComputedStyle(document.querySelector('#dir-export .deadline.late')).backgroundColor")).toBe('rgb(164, 14, 0)');
+    expect(
+      await page.evaluate("getComputedStyle(document.querySelector('#dir-export .deadline.late')).backgroundColor"),
+    ).toBe('rgb(164, 14, 0)');
     expect(await page.locator('#dir-export .called-row .elapsed').innerText()).toMatch(/^called 16:0\d$/);
     expect(errors).toEqual([]);
   });
@@ -182,7 +249,9 @@ describe('staff console (browser)', () => {
     await undo.click();
     expect(await text(a.page, '#msg')).toBe('Undone: nothing was sent.');
     await a.page.keyboard.press('u');
-    await laneIn(a.page).locator('button.undo').waitFor({ state: 'detached', ...WAIT });
+    await laneIn(a.page)
+      .locator('button.undo')
+      .waitFor({ state: 'detached', ...WAIT });
     await sleep(UNDO_MS + 1000);
     expect(await status(truck.bookingId)).toBe('called');
     expect(await laneStatus(lane)).toBe('open');
@@ -223,7 +292,9 @@ describe('staff console (browser)', () => {
     await row.locator('button.noshow').click();
     await row.locator('button.confirm').click();
     await api.http.post(`${API}/bookings/${truck.bookingId}/complete`).set(bearer(staff.token)).expect(200);
-    await page.locator('#msg.error', { hasText: `${truck.plate} is no longer called: the no-show was not sent.` }).waitFor(WAIT);
+    await page
+      .locator('#msg.error', { hasText: `${truck.plate} is no longer called: the no-show was not sent.` })
+      .waitFor(WAIT);
     await sleep(UNDO_MS + 1000);
     expect(await status(truck.bookingId)).toBe('completed');
     expect(errors).toEqual([]);
@@ -232,7 +303,11 @@ describe('staff console (browser)', () => {
   it('speaks Chinese to a Chinese browser, switches to English and remembers it; shortcuts stay quiet while typing', async () => {
     await openAllDay('TIANBAO');
     const staff = await staffUser('TIANBAO');
-    const trucks = [await book('TIANBAO'), await book('TIANBAO', { description: 'Fresh lychees', perishable: true }), await book('TIANBAO')];
+    const trucks = [
+      await book('TIANBAO'),
+      await book('TIANBAO', { description: 'Fresh lychees', perishable: true }),
+      await book('TIANBAO'),
+    ];
     for (const t of trucks) await checkIn('TIANBAO', staff, t.plate);
     const { page, errors } = await openConsole(staff, { locale: 'zh-CN' });
     await page.locator('#dir-export table.waiting tbody tr').nth(2).waitFor(WAIT);
@@ -284,9 +359,16 @@ describe('staff console (browser)', () => {
     const slot = (await slotsOf(api, PORT, tomorrow)).find((s) => s.startsAt.slice(11, 16) === '10:00')!.id;
     for (let i = 0; i < 11; i++) {
       plateSeq += 1;
-      const v = await api.http.post(`${API}/vehicles`).set(bearer(firm.dispatcherToken)).send({ plate: `云K${randomBytes(2).toString('hex').toUpperCase()}${plateSeq}`, country: 'CN' }).expect(201);
-      await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-        .send({ slotId: slot, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() }).expect(201);
+      const v = await api.http
+        .post(`${API}/vehicles`)
+        .set(bearer(firm.dispatcherToken))
+        .send({ plate: `云K${randomBytes(2).toString('hex').toUpperCase()}${plateSeq}`, country: 'CN' })
+        .expect(201);
+      await api.http
+        .post(`${API}/bookings`)
+        .set(bearer(firm.dispatcherToken))
+        .send({ slotId: slot, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() })
+        .expect(201);
     }
     const { page, errors } = await openConsole(staff, { locale: 'zh-CN' });
     const row = (hour: string) => page.locator(`#forecast tr[data-hour="${hour}"][data-dir="export"]`);
@@ -295,19 +377,25 @@ describe('staff console (browser)', () => {
     // 09:00: 11 × 0.92 × 0.75 = 7.59 → ceil(7.59 × 8 / 60) = 2 lanes, short; 10:00: 11 × 0.92 × 0.25 = 2.53 → 1.
     expect(await text(page, '#forecastTitle')).toBe(`明日预测 · ${tomorrow}`);
     expect(await page.locator('#forecast tbody tr').count()).toBe(2);
-    expect((await row('09:00').locator('td').allInnerTexts())).toEqual(['出境', '0', '7.6', '2 / 1', '⚠ 车道不足']);
-    expect((await row('10:00').locator('td').allInnerTexts())).toEqual(['出境', '11', '2.5', '1 / 1', '']);
+    expect(await row('09:00').locator('td').allInnerTexts()).toEqual(['出境', '0', '7.6', '2 / 1', '⚠ 车道不足']);
+    expect(await row('10:00').locator('td').allInnerTexts()).toEqual(['出境', '11', '2.5', '1 / 1', '']);
     expect(await text(page, '#forecast .basis')).toContain('92');
     await a11y(page);
     await page.click('#lang');
     expect(await text(page, '#forecastTitle')).toBe(`Tomorrow's forecast · ${tomorrow}`);
-    expect((await row('09:00').locator('td').allInnerTexts())).toEqual(['Export', '0', '7.6', '2 / 1', '⚠ Short of lanes']);
+    expect(await row('09:00').locator('td').allInnerTexts()).toEqual([
+      'Export',
+      '0',
+      '7.6',
+      '2 / 1',
+      '⚠ Short of lanes',
+    ]);
     expect(await page.locator('#forecast thead').textContent()).toContain('Expected arrivals');
     await a11y(page);
     expect(errors).toEqual([]);
   });
 
-  it('lists the trucks its lanes let go until the yard confirms them, live from the yard\'s updates', async () => {
+  it("lists the trucks its lanes let go until the yard confirms them, live from the yard's updates", async () => {
     const PORT_Y = 'WANDING'; // a port of its own: the other tests leave lanes closed and trucks behind
     await api.worker(); // its relay sends yard:update
     await openAllDay(PORT_Y);
@@ -319,14 +407,21 @@ describe('staff console (browser)', () => {
     expect(await page.locator('#dir-export ul.to-yard').count()).toBe(0);
 
     const lane = await laneOf(api, PORT_Y);
-    expect((await api.http.post(`${API}/ports/${PORT_Y}/lanes/${lane}/call-next`).set(bearer(staff.token)).expect(200)).body.bookingId).toBe(truck.bookingId);
+    expect(
+      (await api.http.post(`${API}/ports/${PORT_Y}/lanes/${lane}/call-next`).set(bearer(staff.token)).expect(200)).body
+        .bookingId,
+    ).toBe(truck.bookingId);
     await api.http.post(`${API}/bookings/${truck.bookingId}/complete`).set(bearer(staff.token)).expect(200);
     // Gone from the called list, and on its way to the yard.
     const going = page.locator(`#dir-export ul.to-yard li[data-booking="${truck.bookingId}"]`);
     await going.waitFor(WAIT);
     await page.locator('#dir-export .called-row').waitFor({ ...WAIT, state: 'detached' });
-    expect(await page.locator('#dir-export ul.to-yard').locator('xpath=preceding-sibling::h3[1]').innerText()).toBe('To the yard (1)');
-    expect(await going.innerText()).toMatch(new RegExp(`^${truck.plate} left export-1 at \\d\\d:\\d\\d · 0 min since the call$`));
+    expect(await page.locator('#dir-export ul.to-yard').locator('xpath=preceding-sibling::h3[1]').innerText()).toBe(
+      'To the yard (1)',
+    );
+    expect(await going.innerText()).toMatch(
+      new RegExp(`^${truck.plate} left export-1 at \\d\\d:\\d\\d · 0 min since the call$`),
+    );
     await a11y(page);
 
     const yard = await portStaffToken(api, PORT_Y, 'yard_staff');

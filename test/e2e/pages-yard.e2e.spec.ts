@@ -3,7 +3,19 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { seriousViolations } from '../support/axe';
 import { launchChromium } from '../support/browser';
-import { API, bearer, cargo, createFirm, laneOf, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  laneOf,
+  portStaffToken,
+  putSchedule,
+  slotAt,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 
 /**
  * The yard console (/yard) in Debian's Chromium, in Chinese and English: a truck called at a lane (by port staff,
@@ -24,7 +36,11 @@ describe('yard console (browser)', () => {
 
   const yardUser = async () => {
     const email = `yard-${randomBytes(3).toString('hex')}@port.example`;
-    await api.http.post(`${API}/ports/${PORT}/staff`).set(bearer(api.adminToken)).send({ email, password: 'yard-password', role: 'yard_staff' }).expect(201);
+    await api.http
+      .post(`${API}/ports/${PORT}/staff`)
+      .set(bearer(api.adminToken))
+      .send({ email, password: 'yard-password', role: 'yard_staff' })
+      .expect(201);
     return { email, password: 'yard-password' };
   };
 
@@ -32,9 +48,16 @@ describe('yard console (browser)', () => {
   const waitingTruck = async () => {
     plateSeq += 1;
     const plate = `云K${randomBytes(2).toString('hex').toUpperCase()}${plateSeq}`;
-    const v = await api.http.post(`${API}/vehicles`).set(bearer(firm.dispatcherToken)).send({ plate, country: 'CN' }).expect(201);
-    const b = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-      .send({ slotId: (await slotAt(api, PORT)).id, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() }).expect(201);
+    const v = await api.http
+      .post(`${API}/vehicles`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ plate, country: 'CN' })
+      .expect(201);
+    const b = await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ slotId: (await slotAt(api, PORT)).id, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() })
+      .expect(201);
     await api.http.post(`${API}/ports/${PORT}/check-ins`).set(bearer(staff)).send({ plate }).expect(201);
     return { bookingId: b.body.id as string, plate: v.body.plate as string };
   };
@@ -46,7 +69,9 @@ describe('yard console (browser)', () => {
     contexts.push(context);
     const page = await context.newPage();
     const errors: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${api.url}/yard`);
     await page.fill('#email', user.email);
@@ -61,7 +86,12 @@ describe('yard console (browser)', () => {
     api = await startApi();
     // The relay delivers booking events as yard:update.
     await api.worker();
-    await putSchedule(api, PORT, { openFrom: '00:00', openTo: '24:00', capacity: { export: 40, import: 40 }, firmQuotaPercent: 100 });
+    await putSchedule(api, PORT, {
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 40, import: 40 },
+      firmQuotaPercent: 100,
+    });
     firm = await createFirm(api, 'Yard Page Freight', 1);
     staff = await portStaffToken(api, PORT);
     lane = await laneOf(api, PORT);
@@ -77,7 +107,14 @@ describe('yard console (browser)', () => {
   });
 
   for (const { locale, lang, arrived, title, eta, noLane } of [
-    { locale: 'zh-CN', lang: 'zh-CN', arrived: '已到场', title: '堆场 · MOHAN', eta: /约 \d+ 分钟/, noLane: '无开放车道' },
+    {
+      locale: 'zh-CN',
+      lang: 'zh-CN',
+      arrived: '已到场',
+      title: '堆场 · MOHAN',
+      eta: /约 \d+ 分钟/,
+      noLane: '无开放车道',
+    },
     { locale: 'en-US', lang: 'en', arrived: 'Arrived', title: 'Yard · MOHAN', eta: /~\d+ min/, noLane: 'no open lane' },
   ]) {
     it(`${locale}: sees a call appear live, confirms the arrival, and has no serious axe violation`, async () => {
@@ -90,22 +127,29 @@ describe('yard console (browser)', () => {
       expect(await next.locator('td.eta').innerText()).toMatch(eta);
 
       // A lane paused and opened again: the ETAs follow without a reload (no truck event announces it).
-      const setLane = (status: string) => api.http.post(`${API}/ports/${PORT}/lanes/${lane}/status`).set(bearer(staff)).send({ status }).expect(200);
+      const setLane = (status: string) =>
+        api.http.post(`${API}/ports/${PORT}/lanes/${lane}/status`).set(bearer(staff)).send({ status }).expect(200);
       await setLane('paused');
-      await page.locator('#dir-export table.next tr', { hasText: truck.plate }).locator('td.eta', { hasText: noLane }).waitFor(WAIT);
+      await page
+        .locator('#dir-export table.next tr', { hasText: truck.plate })
+        .locator('td.eta', { hasText: noLane })
+        .waitFor(WAIT);
       await setLane('open');
       await next.locator('td.eta', { hasText: eta }).waitFor(WAIT);
 
       // Called at the lane by port staff: the truck appears without a reload, out of the next ones.
-      expect((await api.http.post(`${API}/ports/${PORT}/lanes/${lane}/call-next`).set(bearer(staff)).expect(200)).body.bookingId)
-        .toBe(truck.bookingId);
+      expect(
+        (await api.http.post(`${API}/ports/${PORT}/lanes/${lane}/call-next`).set(bearer(staff)).expect(200)).body
+          .bookingId,
+      ).toBe(truck.bookingId);
       const row = page.locator('#dir-export .called-row', { hasText: truck.plate });
       await row.waitFor(WAIT);
       expect(await row.innerText()).toContain('export-1');
       expect(await next.count()).toBe(0);
       expect(await seriousViolations(page)).toEqual([]);
       // The README's screenshot, in English (CI's Chromium may have no Chinese fonts); written only when asked.
-      if (lang === 'en' && process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: join(IMG, 'yard.png'), fullPage: true });
+      if (lang === 'en' && process.env.UPDATE_SCREENSHOTS === '1')
+        await page.screenshot({ path: join(IMG, 'yard.png'), fullPage: true });
 
       await row.getByRole('button', { name: arrived }).click();
       await row.waitFor({ state: 'detached', ...WAIT });

@@ -20,17 +20,28 @@ describe('pages (browser)', () => {
   let plateSeq = 0;
   const contexts: BrowserContext[] = [];
 
-  interface Truck { bookingId: string; reference: string; driverCode: string; plate: string }
+  interface Truck {
+    bookingId: string;
+    reference: string;
+    driverCode: string;
+    plate: string;
+  }
 
   const openAllDay = (port: string) =>
-    putSchedule(api, port, { openFrom: '00:00', openTo: '24:00', capacity: { export: 40, import: 40 }, firmQuotaPercent: 100 });
+    putSchedule(api, port, {
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 40, import: 40 },
+      firmQuotaPercent: 100,
+    });
 
   const slotNow = async (port: string) => {
     const now = Date.now();
     const date = new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
     const res = await api.http.get(`${API}/ports/${port}/slots`).query({ date, direction: 'export' }).expect(200);
-    const slot = (res.body as Array<{ id: string; startsAt: string; endsAt: string }>)
-      .find((s) => Date.parse(s.startsAt) <= now && now < Date.parse(s.endsAt));
+    const slot = (res.body as Array<{ id: string; startsAt: string; endsAt: string }>).find(
+      (s) => Date.parse(s.startsAt) <= now && now < Date.parse(s.endsAt),
+    );
     if (!slot) throw new Error(`no ${port} slot now`);
     return slot.id;
   };
@@ -38,16 +49,31 @@ describe('pages (browser)', () => {
   const book = async (port: string): Promise<Truck> => {
     plateSeq += 1;
     const plate = `云K${randomBytes(2).toString('hex').toUpperCase()}${plateSeq}`;
-    const v = await api.http.post(`${API}/vehicles`).set(bearer(firm.dispatcherToken)).send({ plate, country: 'CN' }).expect(201);
-    const b = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-      .send({ slotId: await slotNow(port), vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() }).expect(201);
+    const v = await api.http
+      .post(`${API}/vehicles`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ plate, country: 'CN' })
+      .expect(201);
+    const b = await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ slotId: await slotNow(port), vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() })
+      .expect(201);
     return { bookingId: b.body.id, reference: b.body.reference, driverCode: b.body.driverCode, plate: v.body.plate };
   };
 
   const staffUser = async (port: string) => {
     const email = `staff-${randomBytes(3).toString('hex')}@port.example`;
-    const res = await api.http.post(`${API}/ports/${port}/staff`).set(bearer(api.adminToken)).send({ email, password: 'staff-password' }).expect(201);
-    return { email, password: 'staff-password', token: api.tokens.sign({ sub: res.body.id, role: 'port_staff', portCode: port }) };
+    const res = await api.http
+      .post(`${API}/ports/${port}/staff`)
+      .set(bearer(api.adminToken))
+      .send({ email, password: 'staff-password' })
+      .expect(201);
+    return {
+      email,
+      password: 'staff-password',
+      token: api.tokens.sign({ sub: res.body.id, role: 'port_staff', portCode: port }),
+    };
   };
 
   const checkIn = (port: string, token: string, plate: string) =>
@@ -66,7 +92,9 @@ describe('pages (browser)', () => {
     contexts.push(context);
     const page = await context.newPage();
     const errors: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     page.on('pageerror', (e) => errors.push(e.message));
     return { page, context, errors };
   };
@@ -165,8 +193,14 @@ describe('pages (browser)', () => {
   it('driver: the check-in button uses the phone location and explains a refusal', async () => {
     await openAllDay('MENGKANG');
     const t = await book('MENGKANG');
-    const area = (await api.http.get(`${API}/ports/MENGKANG`).expect(200)).body.parkingAreas[0] as { lat: number; lon: number };
-    const { page, context, errors } = await open({ geolocation: { latitude: area.lat + 0.05, longitude: area.lon }, permissions: ['geolocation'] });
+    const area = (await api.http.get(`${API}/ports/MENGKANG`).expect(200)).body.parkingAreas[0] as {
+      lat: number;
+      lon: number;
+    };
+    const { page, context, errors } = await open({
+      geolocation: { latitude: area.lat + 0.05, longitude: area.lon },
+      permissions: ['geolocation'],
+    });
     await page.goto(`${api.url}/d`);
     await page.fill('#reference', t.reference);
     await page.fill('#driverCode', t.driverCode);
@@ -193,11 +227,16 @@ describe('pages (browser)', () => {
     await page.goto(`${api.url}/board/hekou`);
     const rows = page.locator('#dir-export tbody tr');
     await rows.nth(1).waitFor(WAIT);
-    expect(await rows.allInnerTexts()).toEqual([expect.stringContaining(masked(a.plate)), expect.stringContaining(masked(b.plate))]);
+    expect(await rows.allInnerTexts()).toEqual([
+      expect.stringContaining(masked(a.plate)),
+      expect.stringContaining(masked(b.plate)),
+    ]);
     await page.locator('#live.on').waitFor(WAIT);
     // From here on, changes arrive as deltas the board applies: it never reads the whole queue again.
     const reads: string[] = [];
-    page.on('request', (r) => { if (r.url().includes('/queue')) reads.push(r.url()); });
+    page.on('request', (r) => {
+      if (r.url().includes('/queue')) reads.push(r.url());
+    });
 
     await checkIn('HEKOU', staff.token, c.plate);
     await rows.nth(2).waitFor(WAIT);
@@ -251,7 +290,9 @@ describe('pages (browser)', () => {
     // The console applies it to what it shows: no read of the whole queue again.
     const c = await book('TIANBAO');
     const reads: string[] = [];
-    page.on('request', (r) => { if (r.url().includes('/queue')) reads.push(r.url()); });
+    page.on('request', (r) => {
+      if (r.url().includes('/queue')) reads.push(r.url());
+    });
     await checkIn('TIANBAO', staff.token, c.plate);
     const second = page.locator('#dir-export table.waiting tbody tr', { hasText: c.plate });
     await second.waitFor(WAIT);
@@ -272,9 +313,18 @@ describe('pages (browser)', () => {
     const other = await createFirm(api, 'Pages Haulage', 1);
     const plate = `云K${randomBytes(2).toString('hex').toUpperCase()}${(plateSeq += 1)}`;
     const bookOf = async (f: TestFirm) => {
-      const v = await api.http.post(`${API}/vehicles`).set(bearer(f.dispatcherToken)).send({ plate, country: 'CN' }).expect(201);
-      return (await api.http.post(`${API}/bookings`).set(bearer(f.dispatcherToken))
-        .send({ slotId: await slotNow('RUILI'), vehicleId: v.body.id, driverId: f.driverIds[0], cargo: cargo() }).expect(201)).body as { id: string; reference: string };
+      const v = await api.http
+        .post(`${API}/vehicles`)
+        .set(bearer(f.dispatcherToken))
+        .send({ plate, country: 'CN' })
+        .expect(201);
+      return (
+        await api.http
+          .post(`${API}/bookings`)
+          .set(bearer(f.dispatcherToken))
+          .send({ slotId: await slotNow('RUILI'), vehicleId: v.body.id, driverId: f.driverIds[0], cargo: cargo() })
+          .expect(201)
+      ).body as { id: string; reference: string };
     };
     const [mine, theirs] = [await bookOf(firm), await bookOf(other)];
 
@@ -289,7 +339,8 @@ describe('pages (browser)', () => {
     await page.locator('#candidates button.candidate').nth(1).waitFor(WAIT);
     const choices = await page.locator('#candidates button.candidate').allInnerTexts();
     expect(choices.sort()).toEqual([`Pages Freight · ${mine.reference}`, `Pages Haulage · ${theirs.reference}`].sort());
-    const status = async (id: string) => ((await api.ds.query('SELECT status FROM bookings WHERE id = $1', [id]))[0] as { status: string }).status;
+    const status = async (id: string) =>
+      ((await api.ds.query('SELECT status FROM bookings WHERE id = $1', [id]))[0] as { status: string }).status;
     expect([await status(mine.id), await status(theirs.id)]).toEqual(['booked', 'booked']);
 
     await page.click(`#candidates button[data-booking="${theirs.id}"]`);
@@ -304,7 +355,11 @@ describe('pages (browser)', () => {
     const staff = await staffUser('DULONG');
     const t = await book('DULONG');
     const email = `disp-${randomBytes(3).toString('hex')}@firm.example`;
-    await api.http.post(`${API}/firms/${firm.id}/users`).set(bearer(api.adminToken)).send({ email, password: 'dispatcher-password', role: 'dispatcher' }).expect(201);
+    await api.http
+      .post(`${API}/firms/${firm.id}/users`)
+      .set(bearer(api.adminToken))
+      .send({ email, password: 'dispatcher-password', role: 'dispatcher' })
+      .expect(201);
 
     const { page, errors } = await open({ viewport: { width: 1024, height: 800 } });
     await page.goto(`${api.url}/firm`);
@@ -328,10 +383,18 @@ describe('pages (browser)', () => {
     const receiver = await new WebhookReceiver().start();
     receiver.answer = 500;
     // Attempts 0.5 s apart for 2 s: the last comes after the 1 s of failing that disables the endpoint, however loaded the machine.
-    const worker = await api.worker({ WEBHOOK_RETRY_SECONDS: '0.5,0.5,0.5,0.5', WEBHOOK_DISABLE_AFTER_SECONDS: '1', WEBHOOK_TIMEOUT_MS: '1000' });
+    const worker = await api.worker({
+      WEBHOOK_RETRY_SECONDS: '0.5,0.5,0.5,0.5',
+      WEBHOOK_DISABLE_AFTER_SECONDS: '1',
+      WEBHOOK_TIMEOUT_MS: '1000',
+    });
     try {
       const email = `fadmin-${randomBytes(3).toString('hex')}@firm.example`;
-      await api.http.post(`${API}/firms/${firm.id}/users`).set(bearer(api.adminToken)).send({ email, password: 'firm-admin-password', role: 'firm_admin' }).expect(201);
+      await api.http
+        .post(`${API}/firms/${firm.id}/users`)
+        .set(bearer(api.adminToken))
+        .send({ email, password: 'firm-admin-password', role: 'firm_admin' })
+        .expect(201);
       const { page, errors } = await open({ viewport: { width: 1024, height: 900 } });
       await page.goto(`${api.url}/firm`);
       await page.fill('#email', email);
@@ -346,15 +409,26 @@ describe('pages (browser)', () => {
       expect(secret).toMatch(/^whsec_/);
 
       await book('DULONG');
-      await until('the endpoint disabled', async () => {
-        const [h] = (await api.http.get(`${API}/webhooks`).set(bearer(api.tokens.sign({ sub: firm.id, role: 'firm_admin', firmId: firm.id }))).expect(200)).body;
-        return Boolean(h?.disabledAt);
-      }, 15_000);
+      await until(
+        'the endpoint disabled',
+        async () => {
+          const [h] = (
+            await api.http
+              .get(`${API}/webhooks`)
+              .set(bearer(api.tokens.sign({ sub: firm.id, role: 'firm_admin', firmId: firm.id })))
+              .expect(200)
+          ).body;
+          return Boolean(h?.disabledAt);
+        },
+        15_000,
+      );
       await page.reload();
       const flagged = page.locator('.hook.disabled', { hasText: receiver.url });
       await flagged.waitFor(WAIT);
       expect(await flagged.locator('.flag').innerText()).toMatch(/Disabled/);
-      expect(await flagged.locator('.attempts li').first().innerText()).toMatch(/booking\.created · try \d · failed \(500\)/);
+      expect(await flagged.locator('.attempts li').first().innerText()).toMatch(
+        /booking\.created · try \d · failed \(500\)/,
+      );
       // The secret was shown once: not after a reload.
       expect(await flagged.locator('.secret').count()).toBe(0);
       expect(errors.filter((e) => !/status of (500|409)/.test(e))).toEqual([]);

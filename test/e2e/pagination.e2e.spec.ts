@@ -10,8 +10,11 @@ describe('pagination of lists', () => {
     firm = await createFirm(api, 'Paging Haulage', 5);
     const slots = await slotsOf(api, 'MOHAN', portDate(1));
     for (let i = 0; i < 5; i++) {
-      await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-        .send({ slotId: slots[i].id, vehicleId: firm.vehicleIds[i], driverId: firm.driverIds[i], cargo: cargo() }).expect(201);
+      await api.http
+        .post(`${API}/bookings`)
+        .set(bearer(firm.dispatcherToken))
+        .send({ slotId: slots[i].id, vehicleId: firm.vehicleIds[i], driverId: firm.driverIds[i], cargo: cargo() })
+        .expect(201);
     }
   });
   afterAll(() => api.close());
@@ -55,7 +58,10 @@ describe('pagination of lists', () => {
     for (const { path, token } of lists()) {
       const res = await get(path, token, query).expect(400);
       expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
-      expect({ path, message: JSON.stringify(res.body.message) }).toEqual({ path, message: expect.stringContaining(field) });
+      expect({ path, message: JSON.stringify(res.body.message) }).toEqual({
+        path,
+        message: expect.stringContaining(field),
+      });
     }
   });
 });

@@ -1,4 +1,16 @@
-import { API, bearer, createFirm, portDate, portStaffToken, putSchedule, regulatorToken, slotsOf, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  createFirm,
+  portDate,
+  portStaffToken,
+  putSchedule,
+  regulatorToken,
+  slotsOf,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 import { bookInto, moveBack, settle } from '../support/history';
 
 /** GET /ports/performance: every road port side by side, checked against outcomes seeded at two ports. */
@@ -9,13 +21,24 @@ describe('port performance', () => {
 
   const slotAtHour = async (port: string, date: string, hour: string) =>
     (await slotsOf(api, port, date)).find((s) => s.startsAt.slice(11, 16) === hour)!.id;
-  const report = (token: string, query: Record<string, string> = range) => api.http.get(`${API}/ports/performance`).set(bearer(token)).query(query);
+  const report = (token: string, query: Record<string, string> = range) =>
+    api.http.get(`${API}/ports/performance`).set(bearer(token)).query(query);
 
   beforeAll(async () => {
     api = await startApi();
     firm = await createFirm(api, 'Performance Freight', 7);
-    await putSchedule(api, 'MOHAN', { openFrom: '00:00', openTo: '24:00', capacity: { export: 10, import: 10 }, firmQuotaPercent: 100 });
-    await putSchedule(api, 'HEKOU', { openFrom: '00:00', openTo: '24:00', capacity: { export: 4, import: 4 }, firmQuotaPercent: 100 });
+    await putSchedule(api, 'MOHAN', {
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 10, import: 10 },
+      firmQuotaPercent: 100,
+    });
+    await putSchedule(api, 'HEKOU', {
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 4, import: 4 },
+      firmQuotaPercent: 100,
+    });
 
     // Mohan, a 10-place slot three days ago: 5 booked, one cancelled.
     const mohan = await slotAtHour('MOHAN', portDate(2), '10:00');
@@ -42,7 +65,11 @@ describe('port performance', () => {
     expect(rows.map((r) => r.port)).toEqual([...rows.map((r) => r.port)].sort());
     expect(rows.find((r) => r.port === 'KMG')).toBeUndefined(); // an airport takes no bookings
     expect(rows.find((r) => r.port === 'MOHAN')).toEqual({
-      port: 'MOHAN', name: expect.any(String), bookings: 4, offered: 10, trucksServed: 3,
+      port: 'MOHAN',
+      name: expect.any(String),
+      bookings: 4,
+      offered: 10,
+      trucksServed: 3,
       // waits 10, 30, 50: p90 interpolated at 0.9 × 2 = 1.8 → 30 + 0.8 × 20 = 46.
       wait: { mean: 30, p90: 46 },
       noShowRate: 0.25, // 1 no-show of 4 decided (3 checked in + 1 no-show)
@@ -51,12 +78,28 @@ describe('port performance', () => {
       laneToYardMinutes: { mean: 20, p90: 20 },
     });
     expect(rows.find((r) => r.port === 'HEKOU')).toEqual({
-      port: 'HEKOU', name: expect.any(String), bookings: 2, offered: 4, trucksServed: 1, wait: { mean: 5, p90: 5 },
-      noShowRate: 0.5, onTimeRate: 1, slotUse: 0.5, laneToYardMinutes: { mean: null, p90: null },
+      port: 'HEKOU',
+      name: expect.any(String),
+      bookings: 2,
+      offered: 4,
+      trucksServed: 1,
+      wait: { mean: 5, p90: 5 },
+      noShowRate: 0.5,
+      onTimeRate: 1,
+      slotUse: 0.5,
+      laneToYardMinutes: { mean: null, p90: null },
     });
     expect(rows.find((r) => r.port === 'TIANBAO')).toEqual({
-      port: 'TIANBAO', name: expect.any(String), bookings: 0, offered: 0, trucksServed: 0, wait: { mean: null, p90: null },
-      noShowRate: null, onTimeRate: null, slotUse: null, laneToYardMinutes: { mean: null, p90: null },
+      port: 'TIANBAO',
+      name: expect.any(String),
+      bookings: 0,
+      offered: 0,
+      trucksServed: 0,
+      wait: { mean: null, p90: null },
+      noShowRate: null,
+      onTimeRate: null,
+      slotUse: null,
+      laneToYardMinutes: { mean: null, p90: null },
     });
     // The same answer for a port admin; outside the range, nothing.
     expect((await report(api.adminToken).expect(200)).body).toEqual(res.body);
@@ -70,14 +113,21 @@ describe('port performance', () => {
     await report(firm.dispatcherToken).expect(403);
     await report(firm.adminToken).expect(403);
     for (const query of [
-      { from: range.to, to: range.from }, { from: portDate(-100), to: portDate(-1) }, { from: '2026-02-30', to: '2026-03-02' },
-      { from: 'yesterday', to: range.to }, { from: range.from },
+      { from: range.to, to: range.from },
+      { from: portDate(-100), to: portDate(-1) },
+      { from: '2026-02-30', to: '2026-03-02' },
+      { from: 'yesterday', to: range.to },
+      { from: range.from },
     ]) {
       const res = await report(api.adminToken, query as Record<string, string>).expect(400);
       expect(res.body).toMatchObject({ statusCode: 400, error: expect.any(String), message: expect.anything() });
     }
-    expect((await report(api.adminToken, { from: portDate(-92), to: portDate(-1) }).expect(200)).body.length).toBeGreaterThan(2);
+    expect(
+      (await report(api.adminToken, { from: portDate(-92), to: portDate(-1) }).expect(200)).body.length,
+    ).toBeGreaterThan(2);
     expect((await api.http.get(`${API}/ports/MOHAN`).expect(200)).body.code).toBe('MOHAN');
-    expect((await api.http.get(`${API}/ports/performance/forecast`).set(bearer(api.adminToken)).expect(404)).body.statusCode).toBe(404);
+    expect(
+      (await api.http.get(`${API}/ports/performance/forecast`).set(bearer(api.adminToken)).expect(404)).body.statusCode,
+    ).toBe(404);
   });
 });

@@ -40,30 +40,57 @@ describe('plates as people and cameras type them', () => {
   });
 
   it('checks in by plate whatever look-alikes the gate typed, and refuses bare marks there too', async () => {
-    await putSchedule(api, 'MOHAN', { openFrom: '00:00', openTo: '24:00', capacity: { export: 40, import: 40 }, firmQuotaPercent: 100 });
-    const staff = await api.http.post(`${API}/ports/MOHAN/staff`).set(bearer(api.adminToken))
-      .send({ email: `staff-${randomBytes(3).toString('hex')}@port.example`, password: 'staff-password' }).expect(201);
+    await putSchedule(api, 'MOHAN', {
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 40, import: 40 },
+      firmQuotaPercent: 100,
+    });
+    const staff = await api.http
+      .post(`${API}/ports/MOHAN/staff`)
+      .set(bearer(api.adminToken))
+      .send({ email: `staff-${randomBytes(3).toString('hex')}@port.example`, password: 'staff-password' })
+      .expect(201);
     const staffToken = api.tokens.sign({ sub: staff.body.id, role: 'port_staff', portCode: 'MOHAN' });
     const now = Date.now();
-    const slots = await api.http.get(`${API}/ports/MOHAN/slots`)
-      .query({ date: new Date(now + 8 * 3600_000).toISOString().slice(0, 10), direction: 'export' }).expect(200);
-    const slot = (slots.body as Array<{ id: string; startsAt: string; endsAt: string }>)
-      .find((s) => Date.parse(s.startsAt) <= now && now < Date.parse(s.endsAt))!;
+    const slots = await api.http
+      .get(`${API}/ports/MOHAN/slots`)
+      .query({ date: new Date(now + 8 * 3600_000).toISOString().slice(0, 10), direction: 'export' })
+      .expect(200);
+    const slot = (slots.body as Array<{ id: string; startsAt: string; endsAt: string }>).find(
+      (s) => Date.parse(s.startsAt) <= now && now < Date.parse(s.endsAt),
+    )!;
     const v = await addVehicle('云KEM88').expect(201);
-    const b = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-      .send({ slotId: slot.id, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() }).expect(201);
+    const b = await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ slotId: slot.id, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() })
+      .expect(201);
 
-    const marks = await api.http.post(`${API}/ports/MOHAN/check-ins`).set(bearer(staffToken)).send({ plate: '\u0e48\u0e49' }).expect(400);
+    const marks = await api.http
+      .post(`${API}/ports/MOHAN/check-ins`)
+      .set(bearer(staffToken))
+      .send({ plate: '\u0e48\u0e49' })
+      .expect(400);
     expect(marks.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
     // Cyrillic К, Cherokee Ꭼ, Greek Μ, full-width ８ and a variation selector.
-    const res = await api.http.post(`${API}/ports/MOHAN/check-ins`).set(bearer(staffToken)).send({ plate: '云К\u13ACΜ８\uFE0F8' }).expect(201);
+    const res = await api.http
+      .post(`${API}/ports/MOHAN/check-ins`)
+      .set(bearer(staffToken))
+      .send({ plate: '云К\u13ACΜ８\uFE0F8' })
+      .expect(201);
     expect(res.body.bookingId).toBe(b.body.id);
   });
 
   it('the migration re-normalises stored plates and never breaks the firm-plate unique index', async () => {
-    const insert = async (plate: string, daysAgo: number, trailer: string | null = null) => (await api.ds.query(
-      `INSERT INTO vehicles (firm_id, plate, country, trailer_plate, created_at) VALUES ($1, $2, 'CN', $3, now() - make_interval(days => $4))
-       RETURNING id`, [firm.id, plate, trailer, daysAgo]))[0].id as string;
+    const insert = async (plate: string, daysAgo: number, trailer: string | null = null) =>
+      (
+        await api.ds.query(
+          `INSERT INTO vehicles (firm_id, plate, country, trailer_plate, created_at) VALUES ($1, $2, 'CN', $3, now() - make_interval(days => $4))
+       RETURNING id`,
+          [firm.id, plate, trailer, daysAgo],
+        )
+      )[0].id as string;
     const fullWidth = await insert('云K５５５５５', 5, 'ТР１２'); // Cyrillic Т and Р in the trailer plate
     const alone = await insert('云KВ6661', 5); // Cyrillic В, nothing to collide with
     const plainFirst = await insert('云KAB666', 4); // already normal
@@ -78,7 +105,10 @@ describe('plates as people and cameras type them', () => {
       await runner.release();
     }
     const plateOf = async (id: string) =>
-      (await api.ds.query('SELECT plate, trailer_plate FROM vehicles WHERE id = $1', [id]))[0] as { plate: string; trailer_plate: string | null };
+      (await api.ds.query('SELECT plate, trailer_plate FROM vehicles WHERE id = $1', [id]))[0] as {
+        plate: string;
+        trailer_plate: string | null;
+      };
     expect(await plateOf(fullWidth)).toEqual({ plate: '云K55555', trailer_plate: 'TP12' });
     expect((await plateOf(alone)).plate).toBe('云KB6661');
     expect((await plateOf(plainFirst)).plate).toBe('云KAB666');
@@ -89,16 +119,28 @@ describe('plates as people and cameras type them', () => {
 
   it('a plate with a variation selector, a grapheme joiner or Cherokee and Coptic look-alikes is a duplicate of the plain one', async () => {
     expect((await addVehicle('云K12345').expect(201)).body.plate).toBe('云K12345');
-    for (const variant of ['云K1\uFE0F2345', '云K1\u034F2345', '云K1\u180B2345', '云K1\u17B42345', '云K1\u{E0100}2345', '云\u13E612345', '云\u2C9412345']) {
+    for (const variant of [
+      '云K1\uFE0F2345',
+      '云K1\u034F2345',
+      '云K1\u180B2345',
+      '云K1\u17B42345',
+      '云K1\u{E0100}2345',
+      '云\u13E612345',
+      '云\u2C9412345',
+    ]) {
       const res = await addVehicle(variant).expect(409);
       expect(res.body).toMatchObject({ statusCode: 409, error: 'Conflict', code: 'duplicate_plate' });
     }
   });
 
   it('the skeleton migration folds stored invisible characters and look-alikes, keeping the unique index', async () => {
-    const insert = async (plate: string, daysAgo: number) => (await api.ds.query(
-      `INSERT INTO vehicles (firm_id, plate, country, created_at) VALUES ($1, $2, 'CN', now() - make_interval(days => $3)) RETURNING id`,
-      [firm.id, plate, daysAgo]))[0].id as string;
+    const insert = async (plate: string, daysAgo: number) =>
+      (
+        await api.ds.query(
+          `INSERT INTO vehicles (firm_id, plate, country, created_at) VALUES ($1, $2, 'CN', now() - make_interval(days => $3)) RETURNING id`,
+          [firm.id, plate, daysAgo],
+        )
+      )[0].id as string;
     const selector = await insert('云K7\uFE0F1234', 3); // alone: becomes 云K71234
     const cherokee = await insert('云\u13E671235', 3); // alone: becomes 云K71235
     const plain = await insert('云K71236', 3);
@@ -111,7 +153,8 @@ describe('plates as people and cameras type them', () => {
     } finally {
       await runner.release();
     }
-    const plateOf = async (id: string) => (await api.ds.query('SELECT plate FROM vehicles WHERE id = $1', [id]))[0].plate as string;
+    const plateOf = async (id: string) =>
+      (await api.ds.query('SELECT plate FROM vehicles WHERE id = $1', [id]))[0].plate as string;
     expect(await plateOf(selector)).toBe('云K71234');
     expect(await plateOf(cherokee)).toBe('云K71235');
     expect(await plateOf(plain)).toBe('云K71236');

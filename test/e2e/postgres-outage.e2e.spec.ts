@@ -13,7 +13,10 @@ import { AppProcess, CuttableLink, freePort, until } from '../support/processes'
  */
 describe('Postgres outage', () => {
   const secret = randomBytes(32).toString('hex');
-  const jwt = new JwtService({ secret: createSecretKey(Buffer.from(secret, 'utf8')), signOptions: { algorithm: 'HS256', expiresIn: '1h' } });
+  const jwt = new JwtService({
+    secret: createSecretKey(Buffer.from(secret, 'utf8')),
+    signOptions: { algorithm: 'HS256', expiresIn: '1h' },
+  });
   const prefix = `kouan-test-pgout-${randomBytes(4).toString('hex')}`;
   let db: Awaited<ReturnType<typeof cloneTemplate>>;
   let link: CuttableLink;
@@ -28,8 +31,13 @@ describe('Postgres outage', () => {
     link = new CuttableLink(await freePort(), { host: '127.0.0.1', port: 5432 });
     await link.start();
     const env = {
-      NODE_ENV: 'test', JWT_SECRET: secret, DATABASE_URL: `postgres://postgres@127.0.0.1:${link.port}/${db.name}`,
-      REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', DB_POOL_SIZE: '4',
+      NODE_ENV: 'test',
+      JWT_SECRET: secret,
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${link.port}/${db.name}`,
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+      DB_POOL_SIZE: '4',
     };
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
@@ -38,20 +46,31 @@ describe('Postgres outage', () => {
     await until('the API process to be ready', async () => (await request(url).get('/ready')).status === 200, 30_000);
 
     const admin = jwt.sign({ sub: randomUUID(), role: 'port_admin' });
-    const firm = await request(url).post(`${API}/firms`).set(bearer(admin))
-      .send({ name: 'Link Logistics', country: 'LA', contactEmail: 'ops@link.example' }).expect(201);
+    const firm = await request(url)
+      .post(`${API}/firms`)
+      .set(bearer(admin))
+      .send({ name: 'Link Logistics', country: 'LA', contactEmail: 'ops@link.example' })
+      .expect(201);
     dispatcher = jwt.sign({ sub: randomUUID(), role: 'dispatcher', firm: firm.body.id });
     const date = DateTime.now().setZone('Asia/Shanghai').plus({ days: 1 }).toISODate() as string;
-    const slots = (await request(url).get(`${API}/ports/MOHAN/slots`).query({ date, direction: 'export' }).expect(200)).body as Array<{ id: string }>;
+    const slots = (await request(url).get(`${API}/ports/MOHAN/slots`).query({ date, direction: 'export' }).expect(200))
+      .body as Array<{ id: string }>;
     let n = 0;
     booking = async () => {
       n += 1;
-      const v = await request(url).post(`${API}/vehicles`).set(bearer(dispatcher)).send({ plate: `云K${randomBytes(2).toString('hex')}${n}`, country: 'CN' });
-      const d = await request(url).post(`${API}/drivers`).set(bearer(dispatcher))
+      const v = await request(url)
+        .post(`${API}/vehicles`)
+        .set(bearer(dispatcher))
+        .send({ plate: `云K${randomBytes(2).toString('hex')}${n}`, country: 'CN' });
+      const d = await request(url)
+        .post(`${API}/drivers`)
+        .set(bearer(dispatcher))
         .send({ name: `Driver ${n}`, phone: '+8613900001111', licenceNo: `L-${n}`, language: 'lo' });
       if (v.status !== 201) return v;
       if (d.status !== 201) return d;
-      return request(url).post(`${API}/bookings`).set(bearer(dispatcher))
+      return request(url)
+        .post(`${API}/bookings`)
+        .set(bearer(dispatcher))
         .send({ slotId: slots[n % slots.length].id, vehicleId: v.body.id, driverId: d.body.id, cargo: cargo() });
     };
     expect((await booking()).status).toBe(201);
@@ -76,7 +95,12 @@ describe('Postgres outage', () => {
     ]);
     for (const res of answers) {
       expect(res.status).toBe(503);
-      expect(res.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable', code: 'unavailable', message: expect.stringMatching(/\S/) });
+      expect(res.body).toMatchObject({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        code: 'unavailable',
+        message: expect.stringMatching(/\S/),
+      });
       expect(JSON.stringify(res.body)).not.toMatch(/ECONN|\.[jt]s:\d+|node_modules/);
     }
     const ready = await request(url).get('/ready').expect(503);

@@ -24,22 +24,45 @@ describe('npm start', () => {
   let output = '';
 
   const sessions = async () =>
-    admin(async (c) => (await c.query<{ usename: string }>(
-      `SELECT usename FROM pg_stat_activity WHERE datname = $1 AND application_name = 'kouan'`, [name],
-    )).rows.map((r) => r.usename));
+    admin(async (c) =>
+      (
+        await c.query<{ usename: string }>(
+          `SELECT usename FROM pg_stat_activity WHERE datname = $1 AND application_name = 'kouan'`,
+          [name],
+        )
+      ).rows.map((r) => r.usename),
+    );
 
   beforeAll(async () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     start = spawn(process.execPath, [join(ROOT, 'scripts', 'start.js')], {
       cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: ownerUrl, APP_DATABASE_URL: '', REDIS_URL, REDIS_PREFIX: prefix, PORT: String(port), LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        DATABASE_URL: ownerUrl,
+        APP_DATABASE_URL: '',
+        REDIS_URL,
+        REDIS_PREFIX: prefix,
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    start.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
-    start.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
-    await until('the API to be ready', async () => start.exitCode === null && (await request(url).get('/ready')).status === 200, 90_000)
-      .catch((e: Error) => { throw new Error(`${e.message}\n${output}`); });
+    start.stdout!.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    start.stderr!.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    await until(
+      'the API to be ready',
+      async () => start.exitCode === null && (await request(url).get('/ready')).status === 200,
+      90_000,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}\n${output}`);
+    });
   });
 
   afterAll(async () => {
@@ -59,29 +82,46 @@ describe('npm start', () => {
       return u.length >= 2 && u;
     });
     expect(new Set(users)).toEqual(new Set(['kouan_api']));
-    const [role] = await admin(async (c) => (await c.query(
-      `SELECT rolsuper, rolcanlogin, pg_has_role('kouan_api', 'kouan_app', 'MEMBER') AS member FROM pg_roles WHERE rolname = 'kouan_api'`,
-    )).rows);
+    const [role] = await admin(
+      async (c) =>
+        (
+          await c.query(
+            `SELECT rolsuper, rolcanlogin, pg_has_role('kouan_api', 'kouan_app', 'MEMBER') AS member FROM pg_roles WHERE rolname = 'kouan_api'`,
+          )
+        ).rows,
+    );
     expect(role).toEqual({ rolsuper: false, rolcanlogin: true, member: true });
   });
 
   it('the seeded admin signs in, a staff action is chained into the audit trail, and that login cannot rewrite it', async () => {
-    const { body } = await request(url).post(`${API}/auth/login`).send({ email: 'admin@kouan.local', password: 'admin-password' }).expect(200);
+    const { body } = await request(url)
+      .post(`${API}/auth/login`)
+      .send({ email: 'admin@kouan.local', password: 'admin-password' })
+      .expect(200);
     const lanes = (await request(url).get(`${API}/ports/MOHAN`).expect(200)).body.lanes as Array<{ id: string }>;
-    await request(url).post(`${API}/ports/MOHAN/lanes/${lanes[0].id}/status`).set(bearer(body.accessToken)).send({ status: 'paused' }).expect(200);
+    await request(url)
+      .post(`${API}/ports/MOHAN/lanes/${lanes[0].id}/status`)
+      .set(bearer(body.accessToken))
+      .send({ status: 'paused' })
+      .expect(200);
     // The worker (as kouan_api) has it chained: EXECUTE on audit_chain is what the app's role holds, not INSERT on audit_log.
     const owner = new Client({ connectionString: ownerUrl });
     await owner.connect();
     try {
-      await until('the lane pause in the audit trail', async () =>
-        (await owner.query(`SELECT 1 FROM audit_log WHERE type = 'lane.status'`)).rowCount === 1, 30_000);
+      await until(
+        'the lane pause in the audit trail',
+        async () => (await owner.query(`SELECT 1 FROM audit_log WHERE type = 'lane.status'`)).rowCount === 1,
+        30_000,
+      );
     } finally {
       await owner.end();
     }
     const app = new Client({ connectionString: ownerUrl.replace('postgres://postgres@', 'postgres://kouan_api@') });
     await app.connect();
     try {
-      await expect(app.query(`UPDATE audit_log SET type = 'x'`)).rejects.toThrow(/permission denied for table audit_log/);
+      await expect(app.query(`UPDATE audit_log SET type = 'x'`)).rejects.toThrow(
+        /permission denied for table audit_log/,
+      );
       await expect(app.query('DELETE FROM audit_log')).rejects.toThrow(/permission denied for table audit_log/);
     } finally {
       await app.end();
@@ -95,11 +135,15 @@ describe('npm start', () => {
     await until('every session closed', async () => (await sessions()).length === 0);
   });
 
-  it('app-login refuses to make the owner the app\'s login, and says why', async () => {
+  it("app-login refuses to make the owner the app's login, and says why", async () => {
     const run = promisify(execFile);
-    const failed = await run(process.execPath, [CLI, 'app-login'], { env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: ownerUrl, APP_DATABASE_URL: ownerUrl } })
-      .then(() => null, (e: { code: number; stderr: string }) => e);
-    expect(failed).toEqual(expect.objectContaining({ code: 1, stderr: expect.stringContaining('the tables\' owner') }));
+    const failed = await run(process.execPath, [CLI, 'app-login'], {
+      env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: ownerUrl, APP_DATABASE_URL: ownerUrl },
+    }).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(failed).toEqual(expect.objectContaining({ code: 1, stderr: expect.stringContaining("the tables' owner") }));
   });
 });
 
@@ -121,15 +165,30 @@ describe('npm start, an owner that may not create roles', () => {
     start = spawn(process.execPath, [join(ROOT, 'scripts', 'start.js')], {
       cwd: ROOT,
       env: {
-        ...process.env, NODE_ENV: 'development', DATABASE_URL: `postgres://${owner}@127.0.0.1:5432/${name}`, APP_DATABASE_URL: '',
-        REDIS_URL, REDIS_PREFIX: prefix, PORT: String(port), LOG_LEVEL: 'warn',
+        ...process.env,
+        NODE_ENV: 'development',
+        DATABASE_URL: `postgres://${owner}@127.0.0.1:5432/${name}`,
+        APP_DATABASE_URL: '',
+        REDIS_URL,
+        REDIS_PREFIX: prefix,
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    start.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
-    start.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
-    await until('the API to be ready', async () => start.exitCode === null && (await request(`http://127.0.0.1:${port}`).get('/ready')).status === 200, 90_000)
-      .catch((e: Error) => { throw new Error(`${e.message}\n${output}`); });
+    start.stdout!.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    start.stderr!.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    await until(
+      'the API to be ready',
+      async () => start.exitCode === null && (await request(`http://127.0.0.1:${port}`).get('/ready')).status === 200,
+      90_000,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}\n${output}`);
+    });
   });
 
   afterAll(async () => {
@@ -147,11 +206,16 @@ describe('npm start, an owner that may not create roles', () => {
 
   it('says why and runs the API and the worker as the owner', async () => {
     expect(output).toMatch(/app-login failed: permission denied/);
-    expect(output).toContain('the app\'s login could not be made: the API and the worker run as the tables\' owner');
+    expect(output).toContain("the app's login could not be made: the API and the worker run as the tables' owner");
     const users = await until('both processes connected', async () => {
-      const u = await admin(async (c) => (await c.query<{ usename: string }>(
-        `SELECT usename FROM pg_stat_activity WHERE datname = $1 AND application_name = 'kouan'`, [name],
-      )).rows.map((r) => r.usename));
+      const u = await admin(async (c) =>
+        (
+          await c.query<{ usename: string }>(
+            `SELECT usename FROM pg_stat_activity WHERE datname = $1 AND application_name = 'kouan'`,
+            [name],
+          )
+        ).rows.map((r) => r.usename),
+      );
       return u.length >= 2 && u;
     });
     expect(new Set(users)).toEqual(new Set([owner]));

@@ -4,7 +4,18 @@ import { DateTime } from 'luxon';
 import request from 'supertest';
 import { redisOptions } from '@kouan/config';
 import { QueueName } from '@kouan/jobs';
-import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotsOf, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  portStaffToken,
+  putSchedule,
+  slotsOf,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 import { connectLive, LiveClient } from '../support/live-client';
 import { AppProcess, freePort, OwnRedis, until } from '../support/processes';
 
@@ -17,7 +28,13 @@ import { AppProcess, freePort, OwnRedis, until } from '../support/processes';
 
 const PORT_CODE = 'MENGKANG';
 const ZONE = 'Asia/Shanghai';
-const ALL_DAY = { openFrom: '00:00', openTo: '24:00', slotMinutes: 60, capacity: { export: 300, import: 300 }, firmQuotaPercent: 100 };
+const ALL_DAY = {
+  openFrom: '00:00',
+  openTo: '24:00',
+  slotMinutes: 60,
+  capacity: { export: 300, import: 300 },
+  firmQuotaPercent: 100,
+};
 
 type Json = Record<string, unknown>;
 
@@ -50,9 +67,12 @@ describe('Redis outage', () => {
 
   const http = () => request(url);
   const book = (i: number) =>
-    http().post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
+    http()
+      .post(`${API}/bookings`)
+      .set(bearer(firm.dispatcherToken))
       .send({ slotId, vehicleId: vehicles[i].id, driverId: drivers[i].id, cargo: cargo() });
-  const checkIn = (plate: string) => http().post(`${API}/ports/${PORT_CODE}/check-ins`).set(bearer(staffToken)).send({ plate });
+  const checkIn = (plate: string) =>
+    http().post(`${API}/ports/${PORT_CODE}/check-ins`).set(bearer(staffToken)).send({ plate });
   const callNext = () => http().post(`${API}/ports/${PORT_CODE}/lanes/${exportLane}/call-next`).set(bearer(staffToken));
 
   const connect = (token?: string) => connectLive(url, sockets, { token });
@@ -80,9 +100,18 @@ describe('Redis outage', () => {
       [firm.id],
     );
     staffToken = await portStaffToken(api, PORT_CODE);
-    exportLane = (await api.http.get(`${API}/ports/${PORT_CODE}`).expect(200)).body.lanes.find((l: Json) => l.direction === 'export').id;
+    exportLane = (await api.http.get(`${API}/ports/${PORT_CODE}`).expect(200)).body.lanes.find(
+      (l: Json) => l.direction === 'export',
+    ).id;
 
-    const env = { NODE_ENV: 'test', DATABASE_URL: api.dbUrl, REDIS_URL: redis.url, REDIS_PREFIX: ownPrefix, LOG_LEVEL: 'warn', DB_POOL_SIZE: '8' };
+    const env = {
+      NODE_ENV: 'test',
+      DATABASE_URL: api.dbUrl,
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: ownPrefix,
+      LOG_LEVEL: 'warn',
+      DB_POOL_SIZE: '8',
+    };
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     apiProcess = new AppProcess('api', { ...env, PORT: String(port), PUBLIC_THROTTLE_LIMIT: '100000' });
@@ -122,14 +151,28 @@ describe('Redis outage', () => {
     const burst = Promise.all([
       ...Array.from({ length: 60 }, (_, k) => track('book', book(40 + k))),
       ...Array.from({ length: 8 }, () => track('call-next', callNext())),
-      ...[20, 21, 22, 23, 24, 25].map((i) => track('check-in', book(i).then((res) => checkIn(vehicles[i].plate).then((c) => (res.status === 201 ? c : res))))),
-      ...Array.from({ length: 10 }, () => track('login', http().post(`${API}/auth/login`).send({ email: `admin-${api.redisPrefix}@kouan.test`, password: 'admin-password' }))),
+      ...[20, 21, 22, 23, 24, 25].map((i) =>
+        track(
+          'check-in',
+          book(i).then((res) => checkIn(vehicles[i].plate).then((c) => (res.status === 201 ? c : res))),
+        ),
+      ),
+      ...Array.from({ length: 10 }, () =>
+        track(
+          'login',
+          http()
+            .post(`${API}/auth/login`)
+            .send({ email: `admin-${api.redisPrefix}@kouan.test`, password: 'admin-password' }),
+        ),
+      ),
     ]);
     await until('a few answers before the kill', () => results.length >= 10);
     await redis.kill();
     await burst;
 
-    const bad = results.filter((r) => r.status === 'dropped' || r.status === 500 || (r.status >= 500 && r.status !== 503));
+    const bad = results.filter(
+      (r) => r.status === 'dropped' || r.status === 500 || (r.status >= 500 && r.status !== 503),
+    );
     expect(bad).toEqual([]);
     for (const r of results) {
       if (r.status === 503) {
@@ -148,17 +191,35 @@ describe('Redis outage', () => {
     await http().get('/health').expect(200);
     const ready = await http().get('/ready');
     expect(ready.status).toBe(503);
-    expect(ready.body).toMatchObject({ statusCode: 503, code: 'unavailable', message: expect.stringContaining('redis'), details: { redis: { status: 'down' } } });
-    const login = await http().post(`${API}/auth/login`).send({ email: `admin-${api.redisPrefix}@kouan.test`, password: 'admin-password' });
+    expect(ready.body).toMatchObject({
+      statusCode: 503,
+      code: 'unavailable',
+      message: expect.stringContaining('redis'),
+      details: { redis: { status: 'down' } },
+    });
+    const login = await http()
+      .post(`${API}/auth/login`)
+      .send({ email: `admin-${api.redisPrefix}@kouan.test`, password: 'admin-password' });
     expect(login.status).toBe(503);
-    expect(login.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable', code: 'unavailable', message: expect.stringMatching(/\S/) });
+    expect(login.body).toMatchObject({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      code: 'unavailable',
+      message: expect.stringMatching(/\S/),
+    });
 
     const created = await book(110).expect(201);
-    await http().post(`${API}/bookings/${created.body.id}/cancel`).set(bearer(firm.dispatcherToken)).expect(200, { status: 'cancelled' });
+    await http()
+      .post(`${API}/bookings/${created.body.id}/cancel`)
+      .set(bearer(firm.dispatcherToken))
+      .expect(200, { status: 'cancelled' });
     await book(111).expect(201);
     await checkIn(vehicles[111].plate).expect(201);
     const called = await callNext().expect(200);
-    await http().post(`${API}/bookings/${called.body.bookingId}/complete`).set(bearer(staffToken)).expect(200, { status: 'completed' });
+    await http()
+      .post(`${API}/bookings/${called.body.bookingId}/complete`)
+      .set(bearer(staffToken))
+      .expect(200, { status: 'completed' });
     // Reads that need only Postgres go on too.
     await http().get(`${API}/ports/${PORT_CODE}/queue`).query({ direction: 'export' }).expect(200);
     expect(apiProcess.alive).toBe(true);
@@ -170,28 +231,56 @@ describe('Redis outage', () => {
     await redis.start();
     await until('/ready to answer 200 again', async () => (await http().get('/ready')).status === 200, 20_000);
     // The adapter's subscriber is back when Redis counts its pattern subscription again.
-    await until('the socket.io adapter to re-subscribe', async () => Number(await redis.call('PUBSUB', 'NUMPAT')) >= 1, 20_000);
+    await until(
+      'the socket.io adapter to re-subscribe',
+      async () => Number(await redis.call('PUBSUB', 'NUMPAT')) >= 1,
+      20_000,
+    );
 
     const heard = driver.events.length;
     const boardHeard = board.events.length;
     await callNext().expect(200);
     const rest = (await http().get(`${API}/driver/booking`).set(bearer(driverToken)).expect(200)).body as Json;
-    const update = await until('the driver to hear of the call', () =>
-      driver.events.slice(heard).map((e) => e.data).find((d) => d.position === rest.position) ?? false);
-    expect(update).toMatchObject({ bookingId: last.id, status: 'checked_in', position: rest.position, etaMinutes: rest.etaMinutes });
-    const fresh = await until('the board to hear of the call', () =>
-      board.events.slice(boardHeard).find((e) => e.event === 'queue:update')?.data ?? false);
+    const update = await until(
+      'the driver to hear of the call',
+      () =>
+        driver.events
+          .slice(heard)
+          .map((e) => e.data)
+          .find((d) => d.position === rest.position) ?? false,
+    );
+    expect(update).toMatchObject({
+      bookingId: last.id,
+      status: 'checked_in',
+      position: rest.position,
+      etaMinutes: rest.etaMinutes,
+    });
+    const fresh = await until(
+      'the board to hear of the call',
+      () => board.events.slice(boardHeard).find((e) => e.event === 'queue:update')?.data ?? false,
+    );
     // Changes made while Redis was down were never announced: the version tells the board it missed some.
     expect(fresh.version as number).toBeGreaterThan(versionBefore + 1);
 
     // The worker reconnected by itself and put back the recurring jobs the empty Redis lost.
-    const queue = new Queue(QueueName.Maintenance, { connection: redisOptions(redis.url), prefix: `${ownPrefix}:bull` });
+    const queue = new Queue(QueueName.Maintenance, {
+      connection: redisOptions(redis.url),
+      prefix: `${ownPrefix}:bull`,
+    });
     try {
-      const schedulers = await until('the worker to restore its schedules', async () => {
-        const found = await queue.getJobSchedulers();
-        return found.length === 3 ? found : false;
-      }, 20_000);
-      expect(schedulers.map((s) => s.key).sort()).toEqual(['expire-overdue', 'purge-idempotency-keys', 'remind-drivers']);
+      const schedulers = await until(
+        'the worker to restore its schedules',
+        async () => {
+          const found = await queue.getJobSchedulers();
+          return found.length === 3 ? found : false;
+        },
+        20_000,
+      );
+      expect(schedulers.map((s) => s.key).sort()).toEqual([
+        'expire-overdue',
+        'purge-idempotency-keys',
+        'remind-drivers',
+      ]);
     } finally {
       await queue.close();
     }

@@ -32,20 +32,29 @@ describe('read-only regulator, narrow yard staff', () => {
    * password may, regulators and yard staff too (it is checked for them at the end).
    */
   const OWN_ACCOUNT = `${API}/auth/password`;
-  const writes = () => oa.operations.filter((o) => o.method !== 'GET' && o.op.security?.length && o.path !== OWN_ACCOUNT);
+  const writes = () =>
+    oa.operations.filter((o) => o.method !== 'GET' && o.op.security?.length && o.path !== OWN_ACCOUNT);
 
   it('every write operation that takes a token is 403 for a regulator, before its body is read', async () => {
     expect(writes().length).toBeGreaterThan(20);
     for (const o of writes()) {
       const path = concrete(o.path);
-      const res = await api.http[o.method.toLowerCase() as 'post' | 'put' | 'patch' | 'delete'](path).set(bearer(regulator)).send({});
-      expect({ op: `${o.method} ${o.path}`, status: res.status, error: res.body.error }).toEqual({ op: `${o.method} ${o.path}`, status: 403, error: 'Forbidden' });
+      const res = await api.http[o.method.toLowerCase() as 'post' | 'put' | 'patch' | 'delete'](path)
+        .set(bearer(regulator))
+        .send({});
+      expect({ op: `${o.method} ${o.path}`, status: res.status, error: res.body.error }).toEqual({
+        op: `${o.method} ${o.path}`,
+        status: 403,
+        error: 'Forbidden',
+      });
     }
   });
 
   it('every write operation but the yard arrival is 403 for yard staff', async () => {
     for (const o of writes().filter((w) => !w.path.endsWith('/yard-arrival'))) {
-      const res = await api.http[o.method.toLowerCase() as 'post' | 'put' | 'patch' | 'delete'](concrete(o.path)).set(bearer(yard)).send({});
+      const res = await api.http[o.method.toLowerCase() as 'post' | 'put' | 'patch' | 'delete'](concrete(o.path))
+        .set(bearer(yard))
+        .send({});
       expect({ op: `${o.method} ${o.path}`, status: res.status }).toEqual({ op: `${o.method} ${o.path}`, status: 403 });
     }
   });
@@ -57,13 +66,24 @@ describe('read-only regulator, narrow yard staff', () => {
     }
   });
 
-  it('the regulator reads the audit trail and every port\'s KPIs, and no firm\'s or driver\'s data', async () => {
+  it("the regulator reads the audit trail and every port's KPIs, and no firm's or driver's data", async () => {
     await api.http.get(`${API}/audit`).set(bearer(regulator)).expect(200);
     expect((await api.http.get(`${API}/audit/verify`).set(bearer(regulator)).expect(200)).body.ok).toBe(true);
     for (const port of ['MOHAN', 'HEKOU', 'RUILI']) {
-      await api.http.get(`${API}/ports/${port}/kpis`).query({ from: '2026-11-01', to: '2026-11-30' }).set(bearer(regulator)).expect(200);
+      await api.http
+        .get(`${API}/ports/${port}/kpis`)
+        .query({ from: '2026-11-01', to: '2026-11-30' })
+        .set(bearer(regulator))
+        .expect(200);
     }
-    for (const path of ['/bookings', '/vehicles', '/drivers', '/webhooks', '/ports/MOHAN/queue/staff', '/driver/booking']) {
+    for (const path of [
+      '/bookings',
+      '/vehicles',
+      '/drivers',
+      '/webhooks',
+      '/ports/MOHAN/queue/staff',
+      '/driver/booking',
+    ]) {
       const res = await api.http.get(`${API}${path}`).set(bearer(regulator));
       expect({ path, status: res.status }).toEqual({ path, status: 403 });
     }

@@ -30,23 +30,36 @@ describe('a worker killed while relaying events and sending webhooks', () => {
 
   async function startWorker(): Promise<AppProcess> {
     const w = new AppProcess('worker', {
-      NODE_ENV: 'test', DATABASE_URL: api.dbUrl, REDIS_URL, REDIS_PREFIX: api.redisPrefix, LOG_LEVEL: 'info', DB_POOL_SIZE: '4',
-      WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_RETRY_SECONDS: '0.2,0.2,0.2,0.2,0.2,0.2,0.2',
+      NODE_ENV: 'test',
+      DATABASE_URL: api.dbUrl,
+      REDIS_URL,
+      REDIS_PREFIX: api.redisPrefix,
+      LOG_LEVEL: 'info',
+      DB_POOL_SIZE: '4',
+      WEBHOOK_TIMEOUT_MS: '1000',
+      WEBHOOK_RETRY_SECONDS: '0.2,0.2,0.2,0.2,0.2,0.2,0.2',
       // The receiver listens on 127.0.0.1 (a child process does not get the harness's defaults).
       WEBHOOK_ALLOW_PRIVATE: 'true',
     });
     workers.push(w);
-    await until('the worker to start', () => {
-      if (!w.alive) throw new Error(`the worker died: ${w.exit}\n${w.output.join('')}`);
-      return w.said('worker started');
-    }, 30_000);
+    await until(
+      'the worker to start',
+      () => {
+        if (!w.alive) throw new Error(`the worker died: ${w.exit}\n${w.output.join('')}`);
+        return w.said('worker started');
+      },
+      30_000,
+    );
     return w;
   }
 
   it(`${EVENTS} events of ${BOOKINGS} bookings: all relayed once and delivered in order per booking across the kill`, async () => {
     const firm = await createFirm(api, 'Kill Relay Freight', 0);
-    const hook = await api.http.post(`${API}/webhooks`).set(bearer(firm.adminToken))
-      .send({ url: receiver.url, events: ['booking.created', 'booking.checked_in', 'booking.called'] }).expect(201);
+    const hook = await api.http
+      .post(`${API}/webhooks`)
+      .set(bearer(firm.adminToken))
+      .send({ url: receiver.url, events: ['booking.created', 'booking.checked_in', 'booking.called'] })
+      .expect(201);
     receiver.secret = hook.body.secret as string;
     // The outbox as the transitions leave it (written straight here: what is under test is what happens after).
     const bookings = Array.from({ length: BOOKINGS }, () => randomUUID());
@@ -64,17 +77,24 @@ describe('a worker killed while relaying events and sending webhooks', () => {
     await first.kill();
     // The kill came in the middle of the work.
     const deliveredAtKill = receiver.accepted().length;
-    const relayedAtKill = Number((await api.ds.query('SELECT count(*) FROM booking_events WHERE relayed_at IS NOT NULL'))[0].count);
+    const relayedAtKill = Number(
+      (await api.ds.query('SELECT count(*) FROM booking_events WHERE relayed_at IS NOT NULL'))[0].count,
+    );
     await startWorker();
     await until('every event delivered', () => receiver.accepted().length === EVENTS, 60_000);
 
     expect(deliveredAtKill).toBeLessThan(EVENTS);
     expect(relayedAtKill).toBeLessThanOrEqual(EVENTS);
-    expect(Number((await api.ds.query('SELECT count(*) FROM booking_events WHERE relayed_at IS NULL'))[0].count)).toBe(0);
-    const deliveries = async () => (await api.ds.query(
-      `SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS events, count(*) FILTER (WHERE status = 'delivered')::int AS delivered
+    expect(Number((await api.ds.query('SELECT count(*) FROM booking_events WHERE relayed_at IS NULL'))[0].count)).toBe(
+      0,
+    );
+    const deliveries = async () =>
+      (
+        await api.ds.query(
+          `SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS events, count(*) FILTER (WHERE status = 'delivered')::int AS delivered
        FROM webhook_deliveries`,
-    ))[0] as { n: number; events: number; delivered: number };
+        )
+      )[0] as { n: number; events: number; delivered: number };
     // The receiver has answered the last ones; the worker marks them delivered once it reads those answers.
     await until('every delivery marked delivered', async () => (await deliveries()).delivered === EVENTS, 15_000);
     expect(await deliveries()).toEqual({ n: EVENTS, events: EVENTS, delivered: EVENTS });
@@ -82,7 +102,9 @@ describe('a worker killed while relaying events and sending webhooks', () => {
     // In order per booking: the first arrival of each event follows the events' order (n) for that booking.
     const firstArrival = receiver.accepted();
     for (const b of bookings) {
-      const ns = firstArrival.filter((e) => (e.data as { bookingId: string }).bookingId === b).map((e) => (e.data as { n: number }).n);
+      const ns = firstArrival
+        .filter((e) => (e.data as { bookingId: string }).bookingId === b)
+        .map((e) => (e.data as { n: number }).n);
       expect(ns).toEqual([...ns].sort((x, y) => x - y));
       expect(ns).toHaveLength(EVENTS / BOOKINGS);
     }

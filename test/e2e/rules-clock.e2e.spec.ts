@@ -5,7 +5,20 @@ import { BookingTransitions } from '@kouan/booking/booking-transitions.repositor
 import { RemindDriversJob } from '@kouan/booking/jobs/remind-drivers.job';
 import { Clock } from '@kouan/common';
 import { ExpireOverdueJob, QueueNotifier, QueueReadService } from '@kouan/queue';
-import { API, bearer, cargo, createFirm, DEFAULT_SCHEDULE, laneOf, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  DEFAULT_SCHEDULE,
+  laneOf,
+  portStaffToken,
+  putSchedule,
+  slotAt,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 
 /** A clock a test sets: the rules are judged at whatever instant it says. */
 class TestClock extends Clock {
@@ -32,7 +45,12 @@ describe('rules over time at an injected instant', () => {
   beforeAll(async () => {
     api = await startApi();
     worker = await api.worker();
-    await putSchedule(api, PORT, { openFrom: '00:00', openTo: '24:00', capacity: { export: 20, import: 20 }, firmQuotaPercent: 100 });
+    await putSchedule(api, PORT, {
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 20, import: 20 },
+      firmQuotaPercent: 100,
+    });
     firm = await createFirm(api, 'Clockwork Freight', 3);
     staff = await portStaffToken(api, PORT);
     const ds = worker.get<DataSource>(getDataSourceToken());
@@ -45,23 +63,41 @@ describe('rules over time at an injected instant', () => {
 
   const book = async (i: number, hoursAhead: number) => {
     const slot = await slotAt(api, PORT, hoursAhead);
-    const res = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-      .send({ slotId: slot.id, vehicleId: firm.vehicleIds[i], driverId: firm.driverIds[i], cargo: cargo() }).expect(201);
+    const res = await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ slotId: slot.id, vehicleId: firm.vehicleIds[i], driverId: firm.driverIds[i], cargo: cargo() })
+      .expect(201);
     return { id: res.body.id as string, startsAt: Date.parse(slot.startsAt), endsAt: Date.parse(slot.endsAt) };
   };
-  const status = async (id: string) => (await api.ds.query('SELECT status, called_timeouts FROM bookings WHERE id = $1', [id]))[0];
-  const events = async (id: string, type: string): Promise<Array<Record<string, unknown>>> => (await api.ds.query(
-    `SELECT data FROM booking_events WHERE booking_id = $1 AND type = $2 ORDER BY seq`, [id, type],
-  ) as Array<{ data: Record<string, unknown> }>).map((r) => r.data);
-  const judgeAt = (ms: number) => { clock.at = new Date(ms); };
+  const status = async (id: string) =>
+    (await api.ds.query('SELECT status, called_timeouts FROM bookings WHERE id = $1', [id]))[0];
+  const events = async (id: string, type: string): Promise<Array<Record<string, unknown>>> =>
+    (
+      (await api.ds.query(`SELECT data FROM booking_events WHERE booking_id = $1 AND type = $2 ORDER BY seq`, [
+        id,
+        type,
+      ])) as Array<{ data: Record<string, unknown> }>
+    ).map((r) => r.data);
+  const judgeAt = (ms: number) => {
+    clock.at = new Date(ms);
+  };
 
   it('reminds 2 h and then 30 min before the slot, each once, and not outside those windows', async () => {
     const b = await book(0, 27);
     const MIN = 60_000;
-    for (const [at, sent] of [[b.startsAt - 3 * 60 * MIN, 0], [b.startsAt - 2 * 60 * MIN + MIN, 1], [b.startsAt - 90 * MIN, 0],
-      [b.startsAt - 29 * MIN, 1], [b.startsAt - 10 * MIN, 0]] as const) {
+    for (const [at, sent] of [
+      [b.startsAt - 3 * 60 * MIN, 0],
+      [b.startsAt - 2 * 60 * MIN + MIN, 1],
+      [b.startsAt - 90 * MIN, 0],
+      [b.startsAt - 29 * MIN, 1],
+      [b.startsAt - 10 * MIN, 0],
+    ] as const) {
       judgeAt(at);
-      expect({ at: new Date(at).toISOString(), sent: await remind.handle() }).toEqual({ at: new Date(at).toISOString(), sent });
+      expect({ at: new Date(at).toISOString(), sent: await remind.handle() }).toEqual({
+        at: new Date(at).toISOString(),
+        sent,
+      });
     }
     expect((await events(b.id, 'booking.reminder')).map((d) => d.before)).toEqual(['2h', '30m']);
   });
@@ -82,11 +118,15 @@ describe('rules over time at an injected instant', () => {
 
   it('a called truck goes back into the line at its first timeout and is a no-show at its second', async () => {
     const b = await book(2, 0);
-    const plate = (await api.ds.query('SELECT plate FROM vehicles WHERE id = $1', [firm.vehicleIds[2]]))[0].plate as string;
+    const plate = (await api.ds.query('SELECT plate FROM vehicles WHERE id = $1', [firm.vehicleIds[2]]))[0]
+      .plate as string;
     await api.http.post(`${API}/ports/${PORT}/check-ins`).set(bearer(staff)).send({ plate }).expect(201);
     const lane = await laneOf(api, PORT);
     const call = async () => {
-      expect((await api.http.post(`${API}/ports/${PORT}/lanes/${lane}/call-next`).set(bearer(staff)).expect(200)).body.bookingId).toBe(b.id);
+      expect(
+        (await api.http.post(`${API}/ports/${PORT}/lanes/${lane}/call-next`).set(bearer(staff)).expect(200)).body
+          .bookingId,
+      ).toBe(b.id);
       const [{ at }] = await api.ds.query('SELECT called_at AS at FROM bookings WHERE id = $1', [b.id]);
       return new Date(at).getTime() + DEFAULT_SCHEDULE.calledTimeoutMinutes * 60_000;
     };

@@ -17,7 +17,12 @@ const MIN = 60_000;
 const ACCOUNT_LIMIT = 50;
 const ADDRESS_ACCOUNT_LIMIT = 10;
 
-interface Pair { accessToken: string; refreshToken: string; expiresAt: string; role: string }
+interface Pair {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: string;
+  role: string;
+}
 
 describe('sessions', () => {
   let api: TestApi;
@@ -30,8 +35,11 @@ describe('sessions', () => {
   beforeAll(async () => {
     api = await startApi();
     clock = api.app.get(Clock);
-    const firm = await api.http.post(`${API}/firms`).set(bearer(api.adminToken))
-      .send({ name: 'Session Freight', country: 'CN', contactEmail: 'ops@sessions.example' }).expect(201);
+    const firm = await api.http
+      .post(`${API}/firms`)
+      .set(bearer(api.adminToken))
+      .send({ name: 'Session Freight', country: 'CN', contactEmail: 'ops@sessions.example' })
+      .expect(201);
     firmId = firm.body.id;
   });
   afterEach(() => {
@@ -51,12 +59,17 @@ describe('sessions', () => {
   const newUser = async (role: 'dispatcher' | 'firm_admin' = 'dispatcher') => {
     const email = `user${++seq}-${randomBytes(3).toString('hex')}@sessions.example`;
     const password = `password-${seq}-long-enough`;
-    const res = await api.http.post(`${API}/firms/${firmId}/users`).set(bearer(api.adminToken)).send({ email, password, role }).expect(201);
+    const res = await api.http
+      .post(`${API}/firms/${firmId}/users`)
+      .set(bearer(api.adminToken))
+      .send({ email, password, role })
+      .expect(201);
     return { id: res.body.id as string, email, password };
   };
   const login = (email: string, password: string, address = newAddress()) =>
     api.http.post(`${API}/auth/login`).set('X-Forwarded-For', address).send({ email, password });
-  const signIn = async (user: { email: string; password: string }): Promise<Pair> => (await login(user.email, user.password).expect(200)).body;
+  const signIn = async (user: { email: string; password: string }): Promise<Pair> =>
+    (await login(user.email, user.password).expect(200)).body;
   /** The session a refresh token belongs to (its first part). */
   const sidOf = (pair: Pair) => pair.refreshToken.split('.')[0];
   const refresh = (refreshToken: string) => api.http.post(`${API}/auth/refresh`).send({ refreshToken });
@@ -66,36 +79,52 @@ describe('sessions', () => {
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: expect.stringMatching(/\S/) });
   };
-  const auditOf = async (type: string, userId: string): Promise<Array<Record<string, unknown>>> => (await api.ds.query(
-    `SELECT data FROM (SELECT type, data FROM audit_pending UNION ALL SELECT type, data FROM audit_log) a
-      WHERE type = $1 AND data->>'userId' = $2`, [type, userId],
-  ) as Array<{ data: Record<string, unknown> }>).map((r) => r.data);
+  const auditOf = async (type: string, userId: string): Promise<Array<Record<string, unknown>>> =>
+    (
+      (await api.ds.query(
+        `SELECT data FROM (SELECT type, data FROM audit_pending UNION ALL SELECT type, data FROM audit_log) a
+      WHERE type = $1 AND data->>'userId' = $2`,
+        [type, userId],
+      )) as Array<{ data: Record<string, unknown> }>
+    ).map((r) => r.data);
 
   describe('login, refresh, logout', () => {
     it('login → {accessToken, refreshToken, expiresAt, role}; the access token names its session and expires at expiresAt', async () => {
       const user = await newUser();
       const res = await login(user.email, user.password).expect(200);
       expect(res.body).toEqual({
-        accessToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/), refreshToken: expect.any(String),
-        expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/), role: 'dispatcher',
+        accessToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+        refreshToken: expect.any(String),
+        expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/),
+        role: 'dispatcher',
       });
       const principal = api.tokens.verify(res.body.accessToken)!;
       expect(principal).toMatchObject({ sub: user.id, role: 'dispatcher', firmId, sessionId: expect.any(String) });
       expect(Date.parse(res.body.expiresAt)).toBe(principal.expiresAt);
       expect(principal.expiresAt! - Date.now()).toBeGreaterThan(14 * MIN);
       expect(principal.expiresAt! - Date.now()).toBeLessThanOrEqual(15 * MIN);
-      const [row] = await api.ds.query('SELECT user_id, token_hash, expires_at - created_at AS max FROM sessions WHERE id = $1', [principal.sessionId]);
+      const [row] = await api.ds.query(
+        'SELECT user_id, token_hash, expires_at - created_at AS max FROM sessions WHERE id = $1',
+        [principal.sessionId],
+      );
       expect(row).toMatchObject({ user_id: user.id, max: { hours: 12 } });
       // Only a hash of the refresh token is kept.
       expect(row.token_hash).toMatch(/^[0-9a-f]{64}$/);
-      expect(JSON.stringify(await api.ds.query('SELECT * FROM sessions'))).not.toContain(res.body.refreshToken.split('.')[1]);
+      expect(JSON.stringify(await api.ds.query('SELECT * FROM sessions'))).not.toContain(
+        res.body.refreshToken.split('.')[1],
+      );
       await probe(res.body.accessToken).expect(200);
     });
 
     it('refresh spends the token for a new pair of the same session; spending a spent one again → 401 and the whole family ends', async () => {
       const first = await signIn(await newUser());
       const second: Pair = (await refresh(first.refreshToken).expect(200)).body;
-      expect(second).toEqual({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresAt: expect.any(String), role: 'dispatcher' });
+      expect(second).toEqual({
+        accessToken: expect.any(String),
+        refreshToken: expect.any(String),
+        expiresAt: expect.any(String),
+        role: 'dispatcher',
+      });
       expect(second.refreshToken).not.toBe(first.refreshToken);
       expect(api.tokens.verify(second.accessToken)!.sessionId).toBe(api.tokens.verify(first.accessToken)!.sessionId);
       await probe(second.accessToken).expect(200);
@@ -105,7 +134,9 @@ describe('sessions', () => {
       expect401(await refresh(second.refreshToken));
       expect401(await probe(second.accessToken));
       expect401(await probe(first.accessToken));
-      expect(await api.ds.query('SELECT revoked_reason FROM sessions WHERE id = $1', [sidOf(first)])).toEqual([{ revoked_reason: 'reuse' }]);
+      expect(await api.ds.query('SELECT revoked_reason FROM sessions WHERE id = $1', [sidOf(first)])).toEqual([
+        { revoked_reason: 'reuse' },
+      ]);
     });
 
     it('a forged or malformed refresh token → 401 and ends nothing; a missing one → 400', async () => {
@@ -118,7 +149,7 @@ describe('sessions', () => {
       await refresh(pair.refreshToken).expect(200);
     });
 
-    it('logout → 204: the refresh token is dead and the session\'s access token → 401 on the next request', async () => {
+    it("logout → 204: the refresh token is dead and the session's access token → 401 on the next request", async () => {
       const pair = await signIn(await newUser());
       await probe(pair.accessToken).expect(200);
       await api.http.post(`${API}/auth/logout`).send({ refreshToken: pair.refreshToken }).expect(204);
@@ -137,7 +168,9 @@ describe('sessions', () => {
       const winner: Pair = answers.find((r) => r.status === 200)!.body;
       expect401(await refresh(winner.refreshToken));
       expect401(await probe(winner.accessToken));
-      expect(await api.ds.query('SELECT revoked_reason, rotations FROM sessions WHERE id = $1', [sidOf(pair)])).toEqual([{ revoked_reason: 'reuse', rotations: 1 }]);
+      expect(await api.ds.query('SELECT revoked_reason, rotations FROM sessions WHERE id = $1', [sidOf(pair)])).toEqual(
+        [{ revoked_reason: 'reuse', rotations: 1 }],
+      );
     });
   });
 
@@ -175,7 +208,7 @@ describe('sessions', () => {
     });
   });
 
-  describe('a password change and disabling end the account\'s sessions', () => {
+  describe("a password change and disabling end the account's sessions", () => {
     it('POST /auth/password: old access and refresh tokens → 401, open sockets get session:expired and are closed, the answer is a new session', async () => {
       const user = await newUser();
       const a = await signIn(user);
@@ -184,9 +217,17 @@ describe('sessions', () => {
       const other = await signIn(await newUser());
       const bystander = await connectLive(api.url, clients, { token: other.accessToken });
 
-      const res = await api.http.post(`${API}/auth/password`).set(bearer(a.accessToken))
-        .send({ currentPassword: user.password, newPassword: 'a-brand-new-password' }).expect(200);
-      expect(res.body).toEqual({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresAt: expect.any(String), role: 'dispatcher' });
+      const res = await api.http
+        .post(`${API}/auth/password`)
+        .set(bearer(a.accessToken))
+        .send({ currentPassword: user.password, newPassword: 'a-brand-new-password' })
+        .expect(200);
+      expect(res.body).toEqual({
+        accessToken: expect.any(String),
+        refreshToken: expect.any(String),
+        expiresAt: expect.any(String),
+        role: 'dispatcher',
+      });
 
       expect((await socket.waitFor('session:expired')).message).toMatch(/ended/);
       expect(await socket.disconnected()).toBe('io server disconnect');
@@ -211,14 +252,25 @@ describe('sessions', () => {
     it('POST /auth/password: a wrong current password → 403 wrong_password and nothing ends; a short new one → 400; a driver → 403', async () => {
       const user = await newUser();
       const pair = await signIn(user);
-      const wrong = await api.http.post(`${API}/auth/password`).set(bearer(pair.accessToken))
-        .send({ currentPassword: 'not-the-password', newPassword: 'another-long-password' }).expect(403);
+      const wrong = await api.http
+        .post(`${API}/auth/password`)
+        .set(bearer(pair.accessToken))
+        .send({ currentPassword: 'not-the-password', newPassword: 'another-long-password' })
+        .expect(403);
       expect(wrong.body).toMatchObject({ statusCode: 403, code: 'wrong_password' });
-      await api.http.post(`${API}/auth/password`).set(bearer(pair.accessToken)).send({ currentPassword: user.password, newPassword: 'short' }).expect(400);
+      await api.http
+        .post(`${API}/auth/password`)
+        .set(bearer(pair.accessToken))
+        .send({ currentPassword: user.password, newPassword: 'short' })
+        .expect(400);
       await probe(pair.accessToken).expect(200);
       await refresh(pair.refreshToken).expect(200);
       const driver = await bookedDriverToken(api, await createFirm(api, 'Password Drivers'), 'HEKOU');
-      await api.http.post(`${API}/auth/password`).set(bearer(driver)).send({ currentPassword: 'x', newPassword: 'another-long-password' }).expect(403);
+      await api.http
+        .post(`${API}/auth/password`)
+        .set(bearer(driver))
+        .send({ currentPassword: 'x', newPassword: 'another-long-password' })
+        .expect(403);
     });
 
     it('POST /users/:id/disable: its tokens → 401, its socket gets session:expired, it cannot sign in; enable lets it in again; both audited', async () => {
@@ -226,7 +278,14 @@ describe('sessions', () => {
       const pair = await signIn(user);
       const socket = await connectLive(api.url, clients, { token: pair.accessToken });
       const res = await api.http.post(`${API}/users/${user.id}/disable`).set(bearer(api.adminToken)).expect(200);
-      expect(res.body).toEqual({ id: user.id, email: user.email, role: 'dispatcher', firmId, portCode: null, disabledAt: expect.any(String) });
+      expect(res.body).toEqual({
+        id: user.id,
+        email: user.email,
+        role: 'dispatcher',
+        firmId,
+        portCode: null,
+        disabledAt: expect.any(String),
+      });
       expect((await socket.waitFor('session:expired')).message).toMatch(/ended/);
       expect(await socket.disconnected()).toBe('io server disconnect');
       expect401(await probe(pair.accessToken));
@@ -236,18 +295,26 @@ describe('sessions', () => {
       await api.http.post(`${API}/users/${user.id}/enable`).set(bearer(api.adminToken)).expect(200);
       const back = await signIn(user);
       await probe(back.accessToken).expect(200);
-      expect(await auditOf('user.disabled', user.id)).toEqual([{ userId: user.id, email: user.email, role: 'dispatcher', firmId, portCode: null }]);
+      expect(await auditOf('user.disabled', user.id)).toEqual([
+        { userId: user.id, email: user.email, role: 'dispatcher', firmId, portCode: null },
+      ]);
       expect(await auditOf('user.enabled', user.id)).toHaveLength(1);
       expect(await auditOf('user.created', user.id)).toHaveLength(1);
     });
 
-    it('disable: a firm admin only its own firm\'s users (others 404), a dispatcher 403, nobody their own account (409), a bad id 400', async () => {
+    it("disable: a firm admin only its own firm's users (others 404), a dispatcher 403, nobody their own account (409), a bad id 400", async () => {
       const firmAdmin = await signIn(await newUser('firm_admin'));
       const colleague = await newUser();
-      const stranger = await api.http.post(`${API}/regulators`).set(bearer(api.adminToken))
-        .send({ email: `reg-${randomBytes(3).toString('hex')}@gov.example`, password: 'regulator-password' }).expect(201);
+      const stranger = await api.http
+        .post(`${API}/regulators`)
+        .set(bearer(api.adminToken))
+        .send({ email: `reg-${randomBytes(3).toString('hex')}@gov.example`, password: 'regulator-password' })
+        .expect(201);
       await api.http.post(`${API}/users/${stranger.body.id}/disable`).set(bearer(firmAdmin.accessToken)).expect(404);
-      const disabled = await api.http.post(`${API}/users/${colleague.id}/disable`).set(bearer(firmAdmin.accessToken)).expect(200);
+      const disabled = await api.http
+        .post(`${API}/users/${colleague.id}/disable`)
+        .set(bearer(firmAdmin.accessToken))
+        .expect(200);
       expect(disabled.body.disabledAt).toEqual(expect.any(String));
       const dispatcher = await signIn(await newUser());
       await api.http.post(`${API}/users/${colleague.id}/enable`).set(bearer(dispatcher.accessToken)).expect(403);
@@ -271,7 +338,9 @@ describe('sessions', () => {
      */
     const attack = async (email: string) => {
       const addresses = Array.from({ length: ACCOUNT_LIMIT / ADDRESS_ACCOUNT_LIMIT }, newAddress);
-      const tries = addresses.flatMap((address, a) => Array.from({ length: ADDRESS_ACCOUNT_LIMIT }, (_, i) => login(email, `wrong-guess-${a}-${i}`, address)));
+      const tries = addresses.flatMap((address, a) =>
+        Array.from({ length: ADDRESS_ACCOUNT_LIMIT }, (_, i) => login(email, `wrong-guess-${a}-${i}`, address)),
+      );
       return (await Promise.all(tries)).map((r) => r.status);
     };
     /** 50 argon2 checks on a shared machine. */
@@ -289,34 +358,45 @@ describe('sessions', () => {
       expect(cookie).not.toMatch(/user\d|@/);
     });
 
-    it('50 wrong passwords from 5 addresses: the right one from a new address → 429, but from the browser that signed in before → 200', async () => {
-      const victim = await newUser();
-      const other = await newUser();
-      const otherCookie = deviceCookie(await login(other.email, other.password).expect(200));
-      const cookie = deviceCookie(await login(victim.email, victim.password).expect(200));
-      const statuses = await attack(victim.email);
-      expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
-      const withCookie = (value: string, address = newAddress(), password = victim.password) =>
-        api.http.post(`${API}/auth/login`).set('X-Forwarded-For', address).set('Cookie', value).send({ email: victim.email, password });
+    it(
+      '50 wrong passwords from 5 addresses: the right one from a new address → 429, but from the browser that signed in before → 200',
+      async () => {
+        const victim = await newUser();
+        const other = await newUser();
+        const otherCookie = deviceCookie(await login(other.email, other.password).expect(200));
+        const cookie = deviceCookie(await login(victim.email, victim.password).expect(200));
+        const statuses = await attack(victim.email);
+        expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
+        const withCookie = (value: string, address = newAddress(), password = victim.password) =>
+          api.http
+            .post(`${API}/auth/login`)
+            .set('X-Forwarded-For', address)
+            .set('Cookie', value)
+            .send({ email: victim.email, password });
 
-      const stranger = await login(victim.email, victim.password);
-      expect(stranger.status).toBe(429);
-      expect(stranger.body).toMatchObject({ statusCode: 429, code: 'too_many_requests' });
-      const fromKnownBrowser = await withCookie(cookie).expect(200);
-      await probe(fromKnownBrowser.body.accessToken).expect(200);
-      // A wrong password from the known browser is still a 401, not a way around anything.
-      await withCookie(cookie, newAddress(), 'wrong').expect(401);
+        const stranger = await login(victim.email, victim.password);
+        expect(stranger.status).toBe(429);
+        expect(stranger.body).toMatchObject({ statusCode: 429, code: 'too_many_requests' });
+        const fromKnownBrowser = await withCookie(cookie).expect(200);
+        await probe(fromKnownBrowser.body.accessToken).expect(200);
+        // A wrong password from the known browser is still a 401, not a way around anything.
+        await withCookie(cookie, newAddress(), 'wrong').expect(401);
 
-      // The cookie is bound to its account and must be Kouan's: another account's, under either name, or a tampered one → 429.
-      const [, otherValue] = otherCookie.split('=');
-      const [name, value] = cookie.split('=');
-      for (const bad of [otherCookie, `${name}=${otherValue}`, `${name}=${value.slice(0, -2)}xx`]) expect((await withCookie(bad)).status).toBe(429);
+        // The cookie is bound to its account and must be Kouan's: another account's, under either name, or a tampered one → 429.
+        const [, otherValue] = otherCookie.split('=');
+        const [name, value] = cookie.split('=');
+        for (const bad of [otherCookie, `${name}=${otherValue}`, `${name}=${value.slice(0, -2)}xx`])
+          expect((await withCookie(bad)).status).toBe(429);
 
-      // The per-address-and-account limit still holds with the cookie: an address that used its allowance is refused.
-      const busy = newAddress();
-      await Promise.all(Array.from({ length: ADDRESS_ACCOUNT_LIMIT }, (_, i) => withCookie(cookie, busy, `no-${i}`).expect(401)));
-      expect((await withCookie(cookie, busy)).status).toBe(429);
-      await withCookie(cookie).expect(200);
-    }, SLOW);
+        // The per-address-and-account limit still holds with the cookie: an address that used its allowance is refused.
+        const busy = newAddress();
+        await Promise.all(
+          Array.from({ length: ADDRESS_ACCOUNT_LIMIT }, (_, i) => withCookie(cookie, busy, `no-${i}`).expect(401)),
+        );
+        expect((await withCookie(cookie, busy)).status).toBe(429);
+        await withCookie(cookie).expect(200);
+      },
+      SLOW,
+    );
   });
 });

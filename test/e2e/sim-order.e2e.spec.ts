@@ -38,13 +38,19 @@ beforeAll(async () => {
   const db = await cloneTemplate();
   drop = db.drop;
   ds = await new DataSource(dataSourceOptions({ databaseUrl: db.url, dbPoolSize: 2 })).initialize();
-  [{ id: firmId }] = await ds.query(`INSERT INTO firms (name, country, contact_email) VALUES ('Sim firm', 'CN', 'sim@example.cn') RETURNING id`);
-  [{ id: driverId }] = await ds.query(
-    `INSERT INTO drivers (firm_id, name, phone, licence_no, language) VALUES ($1, 'Li Wei', '+8613900000000', 'L-1', 'zh') RETURNING id`, [firmId],
+  [{ id: firmId }] = await ds.query(
+    `INSERT INTO firms (name, country, contact_email) VALUES ('Sim firm', 'CN', 'sim@example.cn') RETURNING id`,
   );
-  vehicleIds = (await ds.query(
-    `INSERT INTO vehicles (firm_id, plate, country) SELECT $1, '云K' || lpad(n::text, 5, '0'), 'CN' FROM generate_series(1, 80) n RETURNING id`, [firmId],
-  )).map((r: { id: string }) => r.id);
+  [{ id: driverId }] = await ds.query(
+    `INSERT INTO drivers (firm_id, name, phone, licence_no, language) VALUES ($1, 'Li Wei', '+8613900000000', 'L-1', 'zh') RETURNING id`,
+    [firmId],
+  );
+  vehicleIds = (
+    await ds.query(
+      `INSERT INTO vehicles (firm_id, plate, country) SELECT $1, '云K' || lpad(n::text, 5, '0'), 'CN' FROM generate_series(1, 80) n RETURNING id`,
+      [firmId],
+    )
+  ).map((r: { id: string }) => r.id);
   [{ id: laneId }] = await ds.query(`SELECT id FROM lanes WHERE port_code = $1 AND direction = $2`, [PORT, DIRECTION]);
 });
 
@@ -87,7 +93,9 @@ async function setGreen(em: EntityManager, ratio: number, since: number): Promis
 
 /** Bookings with the given status and keys (each its own vehicle: one active booking a vehicle a day); ids in order. */
 async function insertBookings(
-  em: EntityManager, slots: Map<number, string>, status: 'checked_in' | 'booked',
+  em: EntityManager,
+  slots: Map<number, string>,
+  status: 'checked_in' | 'booked',
   trucks: Array<Omit<Waiting, 'queueKey'> & { queueKey: number | null; perishable?: boolean }>,
 ): Promise<string[]> {
   const ids: string[] = [];
@@ -98,8 +106,20 @@ async function insertBookings(
        VALUES ($1, $2, $3, $4, $5, current_date, $6, $7, $8::varchar, 'x', 'Cassava chips', '071410', 20000, $9, $10, $11, $12,
                CASE WHEN $8::varchar = 'checked_in' THEN now() END)
        RETURNING id`,
-      [`SIM-${++references}`, firmId, slots.get(t.slotStart), PORT, DIRECTION, vehicleIds[references % vehicleIds.length], driverId, status,
-        t.perishable ?? t.priority, t.queueKey, t.frontKey, t.priority],
+      [
+        `SIM-${++references}`,
+        firmId,
+        slots.get(t.slotStart),
+        PORT,
+        DIRECTION,
+        vehicleIds[references % vehicleIds.length],
+        driverId,
+        status,
+        t.perishable ?? t.priority,
+        t.queueKey,
+        t.frontKey,
+        t.priority,
+      ],
     );
     ids.push(id);
   }
@@ -107,11 +127,17 @@ async function insertBookings(
 }
 
 const productOrder = async (em: EntityManager): Promise<string[]> =>
-  (await em.query(`SELECT id, position FROM (${WAITING_ORDER}) q ORDER BY position`, [PORT, DIRECTION]))
-    .map((r: { id: string }) => r.id);
+  (await em.query(`SELECT id, position FROM (${WAITING_ORDER}) q ORDER BY position`, [PORT, DIRECTION])).map(
+    (r: { id: string }) => r.id,
+  );
 
 const since = async (em: EntityManager): Promise<number> =>
-  (await em.query('SELECT regular_since_priority AS since FROM queue_state WHERE port_code = $1 AND direction = $2', [PORT, DIRECTION]))[0].since;
+  (
+    await em.query('SELECT regular_since_priority AS since FROM queue_state WHERE port_code = $1 AND direction = $2', [
+      PORT,
+      DIRECTION,
+    ])
+  )[0].since;
 
 describe("the simulator's queue order is the product's", () => {
   it(`orders ${STATIC_CASES} random queues (held, green, later slots, any ratio and count) as WAITING_ORDER does`, async () => {
@@ -130,10 +156,17 @@ describe("the simulator's queue order is the product's", () => {
       await rolledBack(async (em) => {
         await setGreen(em, merge.ratio, merge.since);
         const ids = await insertBookings(em, await makeSlots(em), 'checked_in', trucks);
-        const model = waitingOrder(trucks.map((t, i) => ({ ...t, id: ids[i] })), 0, merge).map((t) => t.id);
+        const model = waitingOrder(
+          trucks.map((t, i) => ({ ...t, id: ids[i] })),
+          0,
+          merge,
+        ).map((t) => t.id);
         expect({ case: c, order: await productOrder(em) }).toEqual({ case: c, order: model });
         // The yard's head read (HEAD_N, from group firsts and kept counts) is the same line's first places.
-        const head = (await em.query(HEAD_N, [PORT, DIRECTION, 7])).map((r: { id: string; position: number }) => [r.id, r.position]);
+        const head = (await em.query(HEAD_N, [PORT, DIRECTION, 7])).map((r: { id: string; position: number }) => [
+          r.id,
+          r.position,
+        ]);
         expect({ case: c, head }).toEqual({ case: c, head: model.slice(0, 7).map((id, i) => [id, i + 1]) });
         compared += n;
       });
@@ -159,8 +192,18 @@ describe("the simulator's queue order is the product's", () => {
             // Check-in: the product decides the key and the green channel (cap 2 a slot); the model takes both.
             const slotStart = SLOT_OFFSETS[rnd.int(SLOT_OFFSETS.length)];
             const perishable = rnd.chance(0.4);
-            const [id] = await insertBookings(em, slots, 'booked', [{ queueKey: null, frontKey: null, priority: false, slotStart, perishable }]);
-            await transitions.checkIn(em, id, { perishable, areaId: null, bay: null, overflow: true, instructions: null, slotId: slots.get(slotStart) as string, priorityCap: 2 });
+            const [id] = await insertBookings(em, slots, 'booked', [
+              { queueKey: null, frontKey: null, priority: false, slotStart, perishable },
+            ]);
+            await transitions.checkIn(em, id, {
+              perishable,
+              areaId: null,
+              bay: null,
+              overflow: true,
+              instructions: null,
+              slotId: slots.get(slotStart) as string,
+              priorityCap: 2,
+            });
             const [row] = await em.query('SELECT queue_key, priority FROM bookings WHERE id = $1', [id]);
             line.push({ id, queueKey: Number(row.queue_key), frontKey: null, priority: row.priority, slotStart });
           } else if (move < 0.8) {
@@ -176,11 +219,19 @@ describe("the simulator's queue order is the product's", () => {
           } else if (called.length) {
             // A skip (or a first called timeout): back behind the head of the moment.
             const t = called.splice(rnd.int(called.length), 1)[0];
-            expect(await productReadmit(em, transitions, PORT, DIRECTION, () => transitions.requeue(em, t.id, {}, 'skipped'))).toBe(true);
+            expect(
+              await productReadmit(em, transitions, PORT, DIRECTION, () =>
+                transitions.requeue(em, t.id, {}, 'skipped'),
+              ),
+            ).toBe(true);
             readmitBehindHead(line, t, 0, merge, () => ++frontKeys);
           }
-          expect({ day, step, order: await productOrder(em), since: await since(em) })
-            .toEqual({ day, step, order: waitingOrder(line, 0, merge).map((t) => t.id), since: merge.since });
+          expect({ day, step, order: await productOrder(em), since: await since(em) }).toEqual({
+            day,
+            step,
+            order: waitingOrder(line, 0, merge).map((t) => t.id),
+            since: merge.since,
+          });
           checks++;
         }
       });

@@ -1,6 +1,18 @@
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
-import { API, bearer, cargo, createFirm, laneOf, portStaffToken, putSchedule, slotAt as slotOf, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  laneOf,
+  portStaffToken,
+  putSchedule,
+  slotAt as slotOf,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 
 /**
  * Skip (contract "Skip"): a skipped truck goes directly behind the truck first in line at that moment, whatever
@@ -15,10 +27,8 @@ describe('skip', () => {
 
   const staffToken = (port: string) => portStaffToken(api, port);
 
-
   /** The export slot containing now + hoursAhead. */
   const slotAt = async (port: string, hoursAhead = 0) => (await slotOf(api, port, hoursAhead)).id;
-
 
   type Kind = 'regular' | 'green' | 'later';
 
@@ -27,7 +37,11 @@ describe('skip', () => {
     // Greens are common (half of a slot may take the channel) and get a turn after every 2 regular trucks;
     // trucks may arrive up to 4 hours early, so a slot 2 hours ahead is a later slot already in line.
     await putSchedule(api, port, {
-      openFrom: '00:00', openTo: '24:00', capacity: { export: 400, import: 10 }, firmQuotaPercent: 100, earlyArrivalMinutes: 240,
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 400, import: 10 },
+      firmQuotaPercent: 100,
+      earlyArrivalMinutes: 240,
       ...{ priorityRatio: 2, priorityCapPercent: 50 },
     });
     const staff = await staffToken(port);
@@ -41,11 +55,21 @@ describe('skip', () => {
       async arrive(name: string, kind: Kind = 'regular'): Promise<string> {
         seq += 1;
         const plate = `云K${randomBytes(2).toString('hex').toUpperCase()}${seq}`;
-        const v = await api.http.post(`${API}/vehicles`).set(bearer(firm.dispatcherToken)).send({ plate, country: 'CN' }).expect(201);
-        const b = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken)).send({
-          slotId: kind === 'later' ? slots.later : slots.now, vehicleId: v.body.id, driverId: firm.driverIds[0],
-          cargo: cargo({ perishable: kind === 'green' }),
-        }).expect(201);
+        const v = await api.http
+          .post(`${API}/vehicles`)
+          .set(bearer(firm.dispatcherToken))
+          .send({ plate, country: 'CN' })
+          .expect(201);
+        const b = await api.http
+          .post(`${API}/bookings`)
+          .set(bearer(firm.dispatcherToken))
+          .send({
+            slotId: kind === 'later' ? slots.later : slots.now,
+            vehicleId: v.body.id,
+            driverId: firm.driverIds[0],
+            cargo: cargo({ perishable: kind === 'green' }),
+          })
+          .expect(201);
         await api.http.post(`${API}/ports/${port}/check-ins`).set(bearer(staff)).send({ plate }).expect(201);
         names.set(b.body.id, name);
         return b.body.id as string;
@@ -63,17 +87,27 @@ describe('skip', () => {
       },
       /** The waiting line by name, from the staff view of GET …/queue (the same WAITING_ORDER as every reader). */
       async order(): Promise<string[]> {
-        const res = await api.http.get(`${API}/ports/${port}/queue/staff`).query({ direction: 'export' }).set(bearer(staff)).expect(200);
+        const res = await api.http
+          .get(`${API}/ports/${port}/queue/staff`)
+          .query({ direction: 'export' })
+          .set(bearer(staff))
+          .expect(200);
         const entries = res.body.entries as Array<{ bookingId: string; position: number }>;
         expect(entries.map((e) => e.position)).toEqual(entries.map((_, i) => i + 1));
         return entries.map((e) => names.get(e.bookingId) ?? `?${e.bookingId}`);
       },
       /** The driver's own position (GET /driver/booking reads the same order). */
       async positionOf(id: string): Promise<number | null> {
-        const row = (await api.ds.query('SELECT reference FROM bookings WHERE id = $1', [id]))[0] as { reference: string };
+        const row = (await api.ds.query('SELECT reference FROM bookings WHERE id = $1', [id]))[0] as {
+          reference: string;
+        };
         const code = await api.http.post(`${API}/bookings/${id}/driver-code`).set(bearer(firm.adminToken)).expect(200);
-        const session = await api.http.post(`${API}/driver/session`).send({ reference: row.reference, driverCode: code.body.driverCode }).expect(200);
-        return (await api.http.get(`${API}/driver/booking`).set(bearer(session.body.accessToken)).expect(200)).body.position;
+        const session = await api.http
+          .post(`${API}/driver/session`)
+          .send({ reference: row.reference, driverCode: code.body.driverCode })
+          .expect(200);
+        return (await api.http.get(`${API}/driver/booking`).set(bearer(session.body.accessToken)).expect(200)).body
+          .position;
       },
     };
   };
@@ -160,7 +194,8 @@ describe('skip', () => {
 
   it('after any sequence of check-ins, calls and skips, a skip inserts at 2 (1 alone) and nobody else moves', async () => {
     const q = await line('DULONG');
-    type Op = { op: 'arrive'; kind: Kind } | { op: 'call' } | { op: 'skip'; pick: number } | { op: 'complete'; pick: number };
+    type Op =
+      { op: 'arrive'; kind: Kind } | { op: 'call' } | { op: 'skip'; pick: number } | { op: 'complete'; pick: number };
     const arrive = fc.constantFrom<Kind>('regular', 'green', 'later').map((kind): Op => ({ op: 'arrive', kind }));
     const op: fc.Arbitrary<Op> = fc.oneof(
       { weight: 3, arbitrary: arrive },
@@ -173,48 +208,52 @@ describe('skip', () => {
     const without = (list: string[], name: string) => list.filter((x) => x !== name);
     await fc.assert(
       // A few arrivals first, so there is a line to call from and skip into.
-      fc.asyncProperty(fc.array(arrive, { minLength: 1, maxLength: 6 }), fc.array(op, { minLength: 4, maxLength: 16 }), async (first, rest) => {
-        const ops = [...first, ...rest];
-        const called: Array<{ id: string; name: string }> = [];
-        try {
-          for (const o of ops) {
-            const before = await q.order();
-            if (o.op === 'arrive') {
-              const name = `T${(n += 1)}`;
-              await q.arrive(name, o.kind);
-              const after = await q.order();
-              // One truck inserted somewhere; the others in the same order.
-              expect(after).toHaveLength(before.length + 1);
-              expect(without(after, name)).toEqual(before);
-            } else if (o.op === 'call') {
-              if (!before.length) continue;
-              const name = await q.call();
-              expect(name).toBe(before[0]);
-              called.push({ id: [...q.names].find(([, v]) => v === name)![0], name });
-              expect(await q.order()).toEqual(before.slice(1));
-            } else if (called.length) {
-              const [t] = called.splice(o.pick % called.length, 1);
-              if (o.op === 'complete') {
-                await q.complete(t.id);
-                expect(await q.order()).toEqual(before);
-              } else {
-                await q.skip(t.id);
+      fc.asyncProperty(
+        fc.array(arrive, { minLength: 1, maxLength: 6 }),
+        fc.array(op, { minLength: 4, maxLength: 16 }),
+        async (first, rest) => {
+          const ops = [...first, ...rest];
+          const called: Array<{ id: string; name: string }> = [];
+          try {
+            for (const o of ops) {
+              const before = await q.order();
+              if (o.op === 'arrive') {
+                const name = `T${(n += 1)}`;
+                await q.arrive(name, o.kind);
                 const after = await q.order();
-                expect(after.indexOf(t.name)).toBe(before.length ? 1 : 0);
-                expect(without(after, t.name)).toEqual(before);
-                skips[before.length ? 'behindHead' : 'alone'] += 1;
+                // One truck inserted somewhere; the others in the same order.
+                expect(after).toHaveLength(before.length + 1);
+                expect(without(after, name)).toEqual(before);
+              } else if (o.op === 'call') {
+                if (!before.length) continue;
+                const name = await q.call();
+                expect(name).toBe(before[0]);
+                called.push({ id: [...q.names].find(([, v]) => v === name)![0], name });
+                expect(await q.order()).toEqual(before.slice(1));
+              } else if (called.length) {
+                const [t] = called.splice(o.pick % called.length, 1);
+                if (o.op === 'complete') {
+                  await q.complete(t.id);
+                  expect(await q.order()).toEqual(before);
+                } else {
+                  await q.skip(t.id);
+                  const after = await q.order();
+                  expect(after.indexOf(t.name)).toBe(before.length ? 1 : 0);
+                  expect(without(after, t.name)).toEqual(before);
+                  skips[before.length ? 'behindHead' : 'alone'] += 1;
+                }
               }
             }
+          } finally {
+            // The next run starts from an empty line (the green channel's count carries on, as in a real day).
+            for (const t of called) await q.complete(t.id);
+            for (let left = (await q.order()).length; left > 0; left--) {
+              const name = await q.call();
+              await q.complete([...q.names].find(([, v]) => v === name)![0]);
+            }
           }
-        } finally {
-          // The next run starts from an empty line (the green channel's count carries on, as in a real day).
-          for (const t of called) await q.complete(t.id);
-          for (let left = (await q.order()).length; left > 0; left--) {
-            const name = await q.call();
-            await q.complete([...q.names].find(([, v]) => v === name)![0]);
-          }
-        }
-      }),
+        },
+      ),
       { numRuns: 20, seed: 20261130, endOnFailure: true },
     );
     // The draws really skip behind a head (into an empty line: the test before this one).

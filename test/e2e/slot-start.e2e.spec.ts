@@ -1,5 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  portStaffToken,
+  putSchedule,
+  slotAt,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 import { connectLive, LiveClient } from '../support/live-client';
 
 /**
@@ -16,7 +27,12 @@ describe('a later slot starting (live)', () => {
   beforeAll(async () => {
     api = await startApi();
     firm = await createFirm(api, 'Slot Start Haulage', 3);
-    await putSchedule(api, PORT, { openFrom: '00:00', openTo: '24:00', capacity: { export: 40, import: 40 }, firmQuotaPercent: 100 });
+    await putSchedule(api, PORT, {
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 40, import: 40 },
+      firmQuotaPercent: 100,
+    });
   });
 
   afterAll(async () => {
@@ -24,7 +40,7 @@ describe('a later slot starting (live)', () => {
     await api.close();
   });
 
-  it('moves a truck of the later slot ahead of the later check-ins when its slot starts, on the driver\'s phone', async () => {
+  it("moves a truck of the later slot ahead of the later check-ins when its slot starts, on the driver's phone", async () => {
     const staff = await portStaffToken(api, PORT);
     const now = (await slotAt(api, PORT)).id;
     const later = (await slotAt(api, PORT, 3)).id;
@@ -32,18 +48,38 @@ describe('a later slot starting (live)', () => {
     await api.ds.query(`UPDATE slots SET starts_at = now() + interval '8 seconds' WHERE id = $1`, [later]);
     const tag = randomBytes(2).toString('hex').toUpperCase();
     const trucks: Array<{ id: string; plate: string }> = [];
-    for (const [i, slotId] of [[0, later], [1, now], [2, now]] as const) {
+    for (const [i, slotId] of [
+      [0, later],
+      [1, now],
+      [2, now],
+    ] as const) {
       const plate = `云K${tag}${i}`;
-      const v = await api.http.post(`${API}/vehicles`).set(bearer(firm.dispatcherToken)).send({ plate, country: 'CN' }).expect(201);
-      const b = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-        .send({ slotId, vehicleId: v.body.id, driverId: firm.driverIds[i], cargo: cargo() }).expect(201);
+      const v = await api.http
+        .post(`${API}/vehicles`)
+        .set(bearer(firm.dispatcherToken))
+        .send({ plate, country: 'CN' })
+        .expect(201);
+      const b = await api.http
+        .post(`${API}/bookings`)
+        .set(bearer(firm.dispatcherToken))
+        .send({ slotId, vehicleId: v.body.id, driverId: firm.driverIds[i], cargo: cargo() })
+        .expect(201);
       trucks.push({ id: b.body.id as string, plate: v.body.plate as string });
     }
-    const driver = await connectLive(api.url, clients, { token: api.tokens.sign({ sub: trucks[0].id, role: 'driver', firmId: firm.id, portCode: PORT }) });
+    const driver = await connectLive(api.url, clients, {
+      token: api.tokens.sign({ sub: trucks[0].id, role: 'driver', firmId: firm.id, portCode: PORT }),
+    });
     // The later slot's truck checks in first, then the two of the started slot: it waits behind them, third.
-    for (const t of trucks) await api.http.post(`${API}/ports/${PORT}/check-ins`).set(bearer(staff)).send({ plate: t.plate }).expect(201);
+    for (const t of trucks)
+      await api.http.post(`${API}/ports/${PORT}/check-ins`).set(bearer(staff)).send({ plate: t.plate }).expect(201);
     await driver.waitFor('booking:update', (u) => u.status === 'checked_in' && u.position === 3);
-    const rest = async () => (await api.http.get(`${API}/driver/booking`).set(bearer(api.tokens.sign({ sub: trucks[0].id, role: 'driver', firmId: firm.id, portCode: PORT }))).expect(200)).body;
+    const rest = async () =>
+      (
+        await api.http
+          .get(`${API}/driver/booking`)
+          .set(bearer(api.tokens.sign({ sub: trucks[0].id, role: 'driver', firmId: firm.id, portCode: PORT })))
+          .expect(200)
+      ).body;
     expect(await rest()).toMatchObject({ position: 3 });
 
     // Its slot starts: by check-in it is first now, and the phone hears it without any change to the queue.

@@ -32,10 +32,27 @@ class BlackHole {
 const register = (api: TestApi, firm: TestFirm, url: string, events = ['booking.created']) =>
   api.http.post(`${API}/webhooks`).set(bearer(firm.adminToken)).send({ url, events });
 
-const book = async (api: TestApi, firm: TestFirm, i = 0) => (await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-  .send({ slotId: (await slotAt(api, PORT)).id, vehicleId: firm.vehicleIds[i], driverId: firm.driverIds[i], cargo: cargo() }).expect(201)).body.id as string;
+const book = async (api: TestApi, firm: TestFirm, i = 0) =>
+  (
+    await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(firm.dispatcherToken))
+      .send({
+        slotId: (await slotAt(api, PORT)).id,
+        vehicleId: firm.vehicleIds[i],
+        driverId: firm.driverIds[i],
+        cargo: cargo(),
+      })
+      .expect(201)
+  ).body.id as string;
 
-const openAllDay = (api: TestApi) => putSchedule(api, PORT, { openFrom: '00:00', openTo: '24:00', capacity: { export: 40, import: 40 }, firmQuotaPercent: 100 });
+const openAllDay = (api: TestApi) =>
+  putSchedule(api, PORT, {
+    openFrom: '00:00',
+    openTo: '24:00',
+    capacity: { export: 40, import: 40 },
+    firmQuotaPercent: 100,
+  });
 
 describe('webhook URLs that reach inside are refused (WEBHOOK_ALLOW_PRIVATE=false)', () => {
   let api: TestApi;
@@ -51,13 +68,34 @@ describe('webhook URLs that reach inside are refused (WEBHOOK_ALLOW_PRIVATE=fals
   afterAll(() => api.close());
 
   it.each([
-    'http://127.0.0.1/', 'http://127.0.0.1:6379/', 'http://[::1]/', 'http://0/', 'http://2130706433/', 'http://0x7f.1/',
-    'http://0177.0.0.1/', 'http://[::ffff:7f00:1]/', 'http://[::ffff:127.0.0.1]/', 'http://localhost:5432/', 'http://localhost./',
-    'https://127.0.0.1/', 'https://10.0.0.5/', 'https://169.254.169.254/latest/meta-data/', 'http://100.64.0.1/',
-    'http://224.0.0.1/', 'http://[fe80::1]/', 'http://[64:ff9b::7f00:1]/', 'http://0x5db8d70e/', 'https://nothing.invalid/',
+    'http://127.0.0.1/',
+    'http://127.0.0.1:6379/',
+    'http://[::1]/',
+    'http://0/',
+    'http://2130706433/',
+    'http://0x7f.1/',
+    'http://0177.0.0.1/',
+    'http://[::ffff:7f00:1]/',
+    'http://[::ffff:127.0.0.1]/',
+    'http://localhost:5432/',
+    'http://localhost./',
+    'https://127.0.0.1/',
+    'https://10.0.0.5/',
+    'https://169.254.169.254/latest/meta-data/',
+    'http://100.64.0.1/',
+    'http://224.0.0.1/',
+    'http://[fe80::1]/',
+    'http://[64:ff9b::7f00:1]/',
+    'http://0x5db8d70e/',
+    'https://nothing.invalid/',
   ])('%s → 422 url_not_allowed', async (url) => {
     const res = oa.expectDocumented('POST', `${API}/webhooks`, await register(api, firm, url).expect(422));
-    expect(res.body).toMatchObject({ statusCode: 422, error: expect.any(String), code: 'url_not_allowed', message: expect.any(String) });
+    expect(res.body).toMatchObject({
+      statusCode: 422,
+      error: expect.any(String),
+      code: 'url_not_allowed',
+      message: expect.any(String),
+    });
     // Nothing tells a prober whether the host exists, listens, or which kind of address it is.
     expect(res.body.message).not.toMatch(/ECONN|ENOTFOUND|127\.0\.0\.1|localhost/);
   });
@@ -67,7 +105,10 @@ describe('webhook URLs that reach inside are refused (WEBHOOK_ALLOW_PRIVATE=fals
       expect((await register(api, firm, url).expect(201)).body.url).toBe(url);
     }
     const listed = (await api.http.get(`${API}/webhooks`).set(bearer(firm.adminToken)).expect(200)).body as Json[];
-    expect(listed.map((h) => h.url)).toEqual(['https://93.184.215.14/hooks/kouan', 'https://[2606:4700:4700::1111]/kouan']);
+    expect(listed.map((h) => h.url)).toEqual([
+      'https://93.184.215.14/hooks/kouan',
+      'https://[2606:4700:4700::1111]/kouan',
+    ]);
   });
 });
 
@@ -84,16 +125,22 @@ describe('webhook registration is audited, and a firm has at most 10 endpoints',
 
   it('15 creates at once: 10 made, 5 refused with 409 too_many_endpoints; a removal makes room for one', async () => {
     const firm = await createFirm(api, 'Hook Many Co', 0);
-    const answers = await Promise.all(Array.from({ length: 15 }, (_, i) => register(api, firm, `https://dispatch.example.com/${i}`)));
+    const answers = await Promise.all(
+      Array.from({ length: 15 }, (_, i) => register(api, firm, `https://dispatch.example.com/${i}`)),
+    );
     expect(answers.map((a) => a.status).sort()).toEqual([...Array(10).fill(201), ...Array(5).fill(409)]);
     for (const refused of answers.filter((a) => a.status === 409)) {
       oa.expectDocumented('POST', `${API}/webhooks`, refused);
       expect(refused.body).toMatchObject({ statusCode: 409, code: 'too_many_endpoints', message: expect.any(String) });
     }
-    const count = async () => Number((await api.ds.query('SELECT count(*) FROM webhook_endpoints WHERE firm_id = $1', [firm.id]))[0].count);
+    const count = async () =>
+      Number((await api.ds.query('SELECT count(*) FROM webhook_endpoints WHERE firm_id = $1', [firm.id]))[0].count);
     expect(await count()).toBe(10);
     await register(api, firm, 'https://dispatch.example.com/11th').expect(409);
-    await api.http.delete(`${API}/webhooks/${answers.find((a) => a.status === 201)?.body.id}`).set(bearer(firm.adminToken)).expect(204);
+    await api.http
+      .delete(`${API}/webhooks/${answers.find((a) => a.status === 201)?.body.id}`)
+      .set(bearer(firm.adminToken))
+      .expect(204);
     await register(api, firm, 'https://dispatch.example.com/again').expect(201);
     expect(await count()).toBe(10);
     // Another firm is counted on its own.
@@ -102,19 +149,37 @@ describe('webhook registration is audited, and a firm has at most 10 endpoints',
 
   it('registration and removal are in the audit trail with the firm admin as actor, without the secret or the query', async () => {
     const firm = await createFirm(api, 'Hook Audit Co', 0);
-    const created = await register(api, firm, 'https://dispatch.example.com/kouan?token=receiver-token', ['booking.called']).expect(201);
+    const created = await register(api, firm, 'https://dispatch.example.com/kouan?token=receiver-token', [
+      'booking.called',
+    ]).expect(201);
     await api.http.delete(`${API}/webhooks/${created.body.id}`).set(bearer(firm.adminToken)).expect(204);
     // A refused create and a removal of nothing leave no row.
     await api.http.delete(`${API}/webhooks/${created.body.id}`).set(bearer(firm.adminToken)).expect(404);
-    const audit = await api.ds.query(
+    const audit = (await api.ds.query(
       `SELECT type, actor, port_code, data FROM (SELECT id AS n, type, actor, port_code, data FROM audit_pending
          UNION ALL SELECT seq, type, actor, port_code, data FROM audit_log) a
-       WHERE type LIKE 'webhook.%' AND data->>'firmId' = $1 ORDER BY n`, [firm.id],
-    ) as Json[];
-    const data = { firmId: firm.id, id: created.body.id, url: 'https://dispatch.example.com/kouan', events: ['booking.called'] };
+       WHERE type LIKE 'webhook.%' AND data->>'firmId' = $1 ORDER BY n`,
+      [firm.id],
+    )) as Json[];
+    const data = {
+      firmId: firm.id,
+      id: created.body.id,
+      url: 'https://dispatch.example.com/kouan',
+      events: ['booking.called'],
+    };
     expect(audit).toEqual([
-      { type: 'webhook.created', actor: expect.objectContaining({ role: 'firm_admin', firm: firm.id }), port_code: null, data },
-      { type: 'webhook.deleted', actor: expect.objectContaining({ role: 'firm_admin', firm: firm.id }), port_code: null, data },
+      {
+        type: 'webhook.created',
+        actor: expect.objectContaining({ role: 'firm_admin', firm: firm.id }),
+        port_code: null,
+        data,
+      },
+      {
+        type: 'webhook.deleted',
+        actor: expect.objectContaining({ role: 'firm_admin', firm: firm.id }),
+        port_code: null,
+        data,
+      },
     ]);
     expect(JSON.stringify(audit)).not.toContain(created.body.secret);
     expect(JSON.stringify(audit)).not.toContain('receiver-token');
@@ -169,9 +234,16 @@ describe('webhook delivery: the log, the address rule at delivery, and one firm 
     expect(r.received[0].verified).toBe(true);
     // Firm A's attempts are all still hanging: B did not wait for any of them.
     expect(hole.sockets.length).toBe(FIRM_SHARE);
-    expect(Number((await api.ds.query(
-      'SELECT count(*) FROM webhook_attempts a JOIN webhook_endpoints e ON e.id = a.endpoint_id WHERE e.firm_id = $1', [a.id],
-    ))[0].count)).toBe(0);
+    expect(
+      Number(
+        (
+          await api.ds.query(
+            'SELECT count(*) FROM webhook_attempts a JOIN webhook_endpoints e ON e.id = a.endpoint_id WHERE e.firm_id = $1',
+            [a.id],
+          )
+        )[0].count,
+      ),
+    ).toBe(0);
   });
 
   it('the deliveries log says http_<status>, timeout or connection_failed only', async () => {
@@ -185,9 +257,16 @@ describe('webhook delivery: the log, the address rule at delivery, and one firm 
       down: (await register(api, firm, down.url).expect(201)).body.id as string,
     };
     await book(api, firm);
-    const log = async (id: string) => (await api.http.get(`${API}/webhooks/${id}/deliveries`).set(bearer(firm.adminToken)).expect(200)).body as Json[];
-    const failingLog = await until('the 503 recorded', async () => { const l = await log(hooks.failing); return l.length > 0 && l; });
-    const downLog = await until('the refusal recorded', async () => { const l = await log(hooks.down); return l.length > 0 && l; });
+    const log = async (id: string) =>
+      (await api.http.get(`${API}/webhooks/${id}/deliveries`).set(bearer(firm.adminToken)).expect(200)).body as Json[];
+    const failingLog = await until('the 503 recorded', async () => {
+      const l = await log(hooks.failing);
+      return l.length > 0 && l;
+    });
+    const downLog = await until('the refusal recorded', async () => {
+      const l = await log(hooks.down);
+      return l.length > 0 && l;
+    });
     expect(failingLog[0]).toMatchObject({ attempt: 1, status: 503, outcome: 'failed', error: 'http_503' });
     expect(downLog[0]).toMatchObject({ attempt: 1, status: null, outcome: 'failed', error: 'connection_failed' });
   });
@@ -216,7 +295,8 @@ describe('an endpoint registered while private addresses were allowed is not sen
     worker = await api.worker({ WEBHOOK_ALLOW_PRIVATE: 'false' });
     await book(api, firm);
     const log = await until('the attempt recorded', async () => {
-      const l = (await api.http.get(`${API}/webhooks/${hook}/deliveries`).set(bearer(firm.adminToken)).expect(200)).body as Json[];
+      const l = (await api.http.get(`${API}/webhooks/${hook}/deliveries`).set(bearer(firm.adminToken)).expect(200))
+        .body as Json[];
       return l.length > 0 && l;
     });
     expect(log[0]).toMatchObject({ attempt: 1, status: null, outcome: 'failed', error: 'connection_failed' });

@@ -1,5 +1,16 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { API, bearer, cargo, createFirm, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  portStaffToken,
+  putSchedule,
+  slotAt,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 import { until } from '../support/processes';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
@@ -14,7 +25,11 @@ describe('webhooks (API + worker, real Postgres, Redis and HTTP receiver)', () =
   // Short backoff for the test: 4 retries 0.3-6 s apart (5 attempts), a 1 s timeout, disabled after 5 s failing. The
   // margins are wide: the worker looks for due deliveries every 0.5 s, so attempts 1-4 come within ~3.6 s (before the
   // disable) and attempt 5 after ~8 s (after it), however busy the machine.
-  const WORKER_ENV = { WEBHOOK_RETRY_SECONDS: '0.3,0.6,1.2,6', WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_DISABLE_AFTER_SECONDS: '5' };
+  const WORKER_ENV = {
+    WEBHOOK_RETRY_SECONDS: '0.3,0.6,1.2,6',
+    WEBHOOK_TIMEOUT_MS: '1000',
+    WEBHOOK_DISABLE_AFTER_SECONDS: '5',
+  };
   let api: TestApi;
   let worker: INestApplicationContext;
   let staff: string;
@@ -24,9 +39,16 @@ describe('webhooks (API + worker, real Postgres, Redis and HTTP receiver)', () =
   beforeAll(async () => {
     api = await startApi();
     worker = await api.worker(WORKER_ENV);
-    await putSchedule(api, PORT, { openFrom: '00:00', openTo: '24:00', capacity: { export: 40, import: 40 }, firmQuotaPercent: 100 });
+    await putSchedule(api, PORT, {
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 40, import: 40 },
+      firmQuotaPercent: 100,
+    });
     staff = await portStaffToken(api, PORT);
-    lane = (await api.http.get(`${API}/ports/${PORT}`).expect(200)).body.lanes.find((l: Json) => l.direction === 'export').id;
+    lane = (await api.http.get(`${API}/ports/${PORT}`).expect(200)).body.lanes.find(
+      (l: Json) => l.direction === 'export',
+    ).id;
   });
 
   afterAll(async () => {
@@ -39,16 +61,36 @@ describe('webhooks (API + worker, real Postgres, Redis and HTTP receiver)', () =
     const firm = await createFirm(api, name, vehicles);
     const receiver = await new WebhookReceiver().start();
     receivers.push(receiver);
-    const hook = await api.http.post(`${API}/webhooks`).set(bearer(firm.adminToken)).send({ url: receiver.url, events }).expect(201);
+    const hook = await api.http
+      .post(`${API}/webhooks`)
+      .set(bearer(firm.adminToken))
+      .send({ url: receiver.url, events })
+      .expect(201);
     receiver.secret = hook.body.secret as string;
     return { firm, receiver, hookId: hook.body.id as string };
   }
 
-  const book = async (firm: TestFirm, i: number) => (await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-    .send({ slotId: (await slotAt(api, PORT)).id, vehicleId: firm.vehicleIds[i], driverId: firm.driverIds[i], cargo: cargo() }).expect(201)).body.id as string;
-  const plateOf = async (firm: TestFirm, i: number) => (await api.ds.query('SELECT plate FROM vehicles WHERE id = $1', [firm.vehicleIds[i]]))[0].plate as string;
+  const book = async (firm: TestFirm, i: number) =>
+    (
+      await api.http
+        .post(`${API}/bookings`)
+        .set(bearer(firm.dispatcherToken))
+        .send({
+          slotId: (await slotAt(api, PORT)).id,
+          vehicleId: firm.vehicleIds[i],
+          driverId: firm.driverIds[i],
+          cargo: cargo(),
+        })
+        .expect(201)
+    ).body.id as string;
+  const plateOf = async (firm: TestFirm, i: number) =>
+    (await api.ds.query('SELECT plate FROM vehicles WHERE id = $1', [firm.vehicleIds[i]]))[0].plate as string;
   const checkIn = async (firm: TestFirm, i: number) =>
-    api.http.post(`${API}/ports/${PORT}/check-ins`).set(bearer(staff)).send({ plate: await plateOf(firm, i) }).expect(201);
+    api.http
+      .post(`${API}/ports/${PORT}/check-ins`)
+      .set(bearer(staff))
+      .send({ plate: await plateOf(firm, i) })
+      .expect(201);
   const callNext = () => api.http.post(`${API}/ports/${PORT}/lanes/${lane}/call-next`).set(bearer(staff)).expect(200);
   const typesOf = (bodies: Json[], bookingId: string) =>
     bodies.filter((b) => (b.data as Json).bookingId === bookingId).map((b) => b.type);
@@ -56,11 +98,21 @@ describe('webhooks (API + worker, real Postgres, Redis and HTTP receiver)', () =
   describe('registration', () => {
     it('a firm admin registers an endpoint and sees its secret once; bad urls and event types are 400', async () => {
       const firm = await createFirm(api, 'Hook Register Co', 0);
-      const created = await api.http.post(`${API}/webhooks`).set(bearer(firm.adminToken))
-        .send({ url: 'https://dispatch.example.com/kouan', events: ['booking.called'] }).expect(201);
-      expect(created.body).toMatchObject({ id: expect.any(String), url: 'https://dispatch.example.com/kouan', events: ['booking.called'], secret: expect.stringMatching(/^whsec_/) });
+      const created = await api.http
+        .post(`${API}/webhooks`)
+        .set(bearer(firm.adminToken))
+        .send({ url: 'https://dispatch.example.com/kouan', events: ['booking.called'] })
+        .expect(201);
+      expect(created.body).toMatchObject({
+        id: expect.any(String),
+        url: 'https://dispatch.example.com/kouan',
+        events: ['booking.called'],
+        secret: expect.stringMatching(/^whsec_/),
+      });
       const listed = await api.http.get(`${API}/webhooks`).set(bearer(firm.adminToken)).expect(200);
-      expect(listed.body).toEqual([expect.objectContaining({ id: created.body.id, disabledAt: null, failingSince: null })]);
+      expect(listed.body).toEqual([
+        expect.objectContaining({ id: created.body.id, disabledAt: null, failingSince: null }),
+      ]);
       expect(JSON.stringify(listed.body)).not.toContain(created.body.secret);
 
       for (const body of [
@@ -74,7 +126,11 @@ describe('webhooks (API + worker, real Postgres, Redis and HTTP receiver)', () =
         const res = await api.http.post(`${API}/webhooks`).set(bearer(firm.adminToken)).send(body).expect(400);
         expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.anything() });
       }
-      await api.http.post(`${API}/webhooks`).set(bearer(firm.dispatcherToken)).send({ url: 'https://a.example', events: ['booking.called'] }).expect(403);
+      await api.http
+        .post(`${API}/webhooks`)
+        .set(bearer(firm.dispatcherToken))
+        .send({ url: 'https://a.example', events: ['booking.called'] })
+        .expect(403);
       await api.http.get(`${API}/webhooks`).expect(401);
       // Another firm neither sees nor removes it.
       const other = await createFirm(api, 'Hook Other Co', 0);
@@ -88,8 +144,12 @@ describe('webhooks (API + worker, real Postgres, Redis and HTTP receiver)', () =
 
   describe('delivery', () => {
     it('a truck through the port: the events asked for, signed, in order, each once', async () => {
-      const { firm, receiver, hookId } = await firmWithHook('Hook Happy Co',
-        ['booking.created', 'booking.checked_in', 'booking.called', 'booking.completed']);
+      const { firm, receiver, hookId } = await firmWithHook('Hook Happy Co', [
+        'booking.created',
+        'booking.checked_in',
+        'booking.called',
+        'booking.completed',
+      ]);
       const id = await book(firm, 0);
       await checkIn(firm, 0);
       const called = await callNext();
@@ -97,19 +157,44 @@ describe('webhooks (API + worker, real Postgres, Redis and HTTP receiver)', () =
       await api.http.post(`${API}/bookings/${id}/complete`).set(bearer(staff)).expect(200);
       await until('four deliveries', () => receiver.accepted().length === 4, 10_000);
       const bodies = receiver.accepted();
-      expect(typesOf(bodies, id)).toEqual(['booking.created', 'booking.checked_in', 'booking.called', 'booking.completed']);
+      expect(typesOf(bodies, id)).toEqual([
+        'booking.created',
+        'booking.checked_in',
+        'booking.called',
+        'booking.completed',
+      ]);
       expect(receiver.received.every((r) => r.verified)).toBe(true);
-      expect(bodies[2]).toMatchObject({ id: expect.any(String), type: 'booking.called', occurredAt: expect.any(String), data: { bookingId: id, status: 'called', laneId: lane, portCode: PORT } });
+      expect(bodies[2]).toMatchObject({
+        id: expect.any(String),
+        type: 'booking.called',
+        occurredAt: expect.any(String),
+        data: { bookingId: id, status: 'called', laneId: lane, portCode: PORT },
+      });
       // The receiver has answered the last one; the worker records the attempt once it reads the answer.
-      const log = await until('four attempts recorded', async () => {
-        const body = (await api.http.get(`${API}/webhooks/${hookId}/deliveries`).set(bearer(firm.adminToken)).expect(200)).body as Json[];
-        return body.length === 4 && body;
-      }, 10_000);
-      expect(log[0]).toMatchObject({ type: 'booking.completed', attempt: 1, status: 200, outcome: 'delivered', error: null });
+      const log = await until(
+        'four attempts recorded',
+        async () => {
+          const body = (
+            await api.http.get(`${API}/webhooks/${hookId}/deliveries`).set(bearer(firm.adminToken)).expect(200)
+          ).body as Json[];
+          return body.length === 4 && body;
+        },
+        10_000,
+      );
+      expect(log[0]).toMatchObject({
+        type: 'booking.completed',
+        attempt: 1,
+        status: 200,
+        outcome: 'delivered',
+        error: null,
+      });
     });
 
     it('a receiver answering 500 sees the backoff schedule; the next event of the booking waits for the first', async () => {
-      const { firm, receiver, hookId } = await firmWithHook('Hook Backoff Co', ['booking.created', 'booking.cancelled']);
+      const { firm, receiver, hookId } = await firmWithHook('Hook Backoff Co', [
+        'booking.created',
+        'booking.cancelled',
+      ]);
       receiver.answer = 500;
       const id = await book(firm, 0);
       await api.http.post(`${API}/bookings/${id}/cancel`).set(bearer(firm.dispatcherToken)).expect(200);
@@ -123,22 +208,48 @@ describe('webhooks (API + worker, real Postgres, Redis and HTTP receiver)', () =
       const gaps = tries.slice(1).map((r, i) => r.at - tries[i].at);
       // 0.3, 0.6, 1.2 s after each failure (poll granularity 0.5 s on top, never earlier).
       gaps.forEach((g, i) => expect(g).toBeGreaterThanOrEqual([300, 600, 1200, 6000][i] - 50));
-      const log = (await api.http.get(`${API}/webhooks/${hookId}/deliveries`).set(bearer(firm.adminToken)).expect(200)).body as Json[];
-      expect(log.filter((a) => a.type === 'booking.created').map((a) => [a.attempt, a.status, a.outcome]).reverse())
-        .toEqual([...tries.map((_, i) => [i + 1, i < tries.length - 1 ? 500 : 200, i < tries.length - 1 ? 'failed' : 'delivered'])]);
+      const log = (await api.http.get(`${API}/webhooks/${hookId}/deliveries`).set(bearer(firm.adminToken)).expect(200))
+        .body as Json[];
+      expect(
+        log
+          .filter((a) => a.type === 'booking.created')
+          .map((a) => [a.attempt, a.status, a.outcome])
+          .reverse(),
+      ).toEqual([
+        ...tries.map((_, i) => [
+          i + 1,
+          i < tries.length - 1 ? 500 : 200,
+          i < tries.length - 1 ? 'failed' : 'delivered',
+        ]),
+      ]);
     });
 
     it('a receiver down for a while, then up, gets every event exactly once in effect and in order per booking', async () => {
-      const { firm, receiver } = await firmWithHook('Hook Down Co', ['booking.created', 'booking.checked_in', 'booking.cancelled'], 3);
+      const { firm, receiver } = await firmWithHook(
+        'Hook Down Co',
+        ['booking.created', 'booking.checked_in', 'booking.cancelled'],
+        3,
+      );
       await receiver.stop();
       const a = await book(firm, 0);
       const b = await book(firm, 1);
       const c = await book(firm, 2);
       await checkIn(firm, 0);
       await api.http.post(`${API}/bookings/${b}/cancel`).set(bearer(firm.dispatcherToken)).expect(200);
-      await until('first attempts refused', async () =>
-        Number((await api.ds.query(`SELECT count(*) FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id
-          WHERE d.booking_id = ANY($1) AND a.error IS NOT NULL`, [[a, b, c]]))[0].count) >= 3, 10_000);
+      await until(
+        'first attempts refused',
+        async () =>
+          Number(
+            (
+              await api.ds.query(
+                `SELECT count(*) FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id
+          WHERE d.booking_id = ANY($1) AND a.error IS NOT NULL`,
+                [[a, b, c]],
+              )
+            )[0].count,
+          ) >= 3,
+        10_000,
+      );
       await receiver.start();
       await until('all five delivered', () => receiver.accepted().length === 5, 15_000);
       const bodies = receiver.accepted();
@@ -152,16 +263,27 @@ describe('webhooks (API + worker, real Postgres, Redis and HTTP receiver)', () =
       const { firm, receiver } = await firmWithHook('Hook Broken Co', ['booking.created']);
       receiver.answer = 503;
       await book(firm, 0);
-      const flagged = await until('the endpoint disabled', async () => {
-        const [hook] = (await api.http.get(`${API}/webhooks`).set(bearer(firm.adminToken)).expect(200)).body as Json[];
-        return hook.disabledAt ? hook : false;
-      }, 20_000);
+      const flagged = await until(
+        'the endpoint disabled',
+        async () => {
+          const [hook] = (await api.http.get(`${API}/webhooks`).set(bearer(firm.adminToken)).expect(200))
+            .body as Json[];
+          return hook.disabledAt ? hook : false;
+        },
+        20_000,
+      );
       expect(flagged.failingSince).toEqual(expect.any(String));
       // Out of attempts too: 1 + the 4 retries of this test's schedule, then given up (dead), never sent again.
-      const delivery = await until('the delivery given up', async () => {
-        const [d] = await api.ds.query('SELECT status, attempts FROM webhook_deliveries WHERE endpoint_id = $1', [flagged.id]);
-        return d.status !== 'pending' && d;
-      }, 10_000);
+      const delivery = await until(
+        'the delivery given up',
+        async () => {
+          const [d] = await api.ds.query('SELECT status, attempts FROM webhook_deliveries WHERE endpoint_id = $1', [
+            flagged.id,
+          ]);
+          return d.status !== 'pending' && d;
+        },
+        10_000,
+      );
       expect(delivery).toEqual({ status: 'dead', attempts: 5 });
       const tried = receiver.received.length;
       receiver.answer = 200;

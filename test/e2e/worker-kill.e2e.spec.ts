@@ -31,9 +31,11 @@ describe('a worker killed mid-job', () => {
     pg = new Client({ connectionString: db.url });
     await pg.connect();
     queue = new Queue(QueueName.Maintenance, { connection: redisOptions(REDIS_URL), prefix: `${prefix}:bull` });
-    firmId = (await pg.query<{ id: string }>(
-      `INSERT INTO firms (name, country, contact_email) VALUES ('Kill Test Logistics', 'CN', 'ops@kill.example') RETURNING id`,
-    )).rows[0].id;
+    firmId = (
+      await pg.query<{ id: string }>(
+        `INSERT INTO firms (name, country, contact_email) VALUES ('Kill Test Logistics', 'CN', 'ops@kill.example') RETURNING id`,
+      )
+    ).rows[0].id;
   });
 
   afterAll(async () => {
@@ -49,13 +51,22 @@ describe('a worker killed mid-job', () => {
   /** A worker process on this file's database and prefix, once it has booted (its BullMQ worker is running). */
   async function startWorker(): Promise<AppProcess> {
     const w = new AppProcess('worker', {
-      NODE_ENV: 'test', DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'info', DB_POOL_SIZE: '4',
+      NODE_ENV: 'test',
+      DATABASE_URL: db.url,
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      LOG_LEVEL: 'info',
+      DB_POOL_SIZE: '4',
     });
     workers.push(w);
-    await until('the worker to start', () => {
-      if (!w.alive) throw new Error(`the worker died: ${w.exit}\n${w.output.join('')}`);
-      return w.said('worker started');
-    }, 30_000);
+    await until(
+      'the worker to start',
+      () => {
+        if (!w.alive) throw new Error(`the worker died: ${w.exit}\n${w.output.join('')}`);
+        return w.said('worker started');
+      },
+      30_000,
+    );
     return w;
   }
 
@@ -67,7 +78,9 @@ describe('a worker killed mid-job', () => {
     );
 
   const keys = async () =>
-    (await pg.query<{ key: string }>('SELECT key FROM idempotency_keys WHERE firm_id = $1 ORDER BY key', [firmId])).rows.map((r) => r.key);
+    (
+      await pg.query<{ key: string }>('SELECT key FROM idempotency_keys WHERE firm_id = $1 ORDER BY key', [firmId])
+    ).rows.map((r) => r.key);
 
   /** Locks one key's row in a transaction of its own; the returned function rolls it back. */
   async function holdRow(key: string): Promise<() => Promise<void>> {
@@ -75,7 +88,10 @@ describe('a worker killed mid-job', () => {
     lockers.push(c);
     await c.connect();
     await c.query('BEGIN');
-    const { rowCount } = await c.query('SELECT 1 FROM idempotency_keys WHERE firm_id = $1 AND key = $2 FOR UPDATE', [firmId, key]);
+    const { rowCount } = await c.query('SELECT 1 FROM idempotency_keys WHERE firm_id = $1 AND key = $2 FOR UPDATE', [
+      firmId,
+      key,
+    ]);
     expect(rowCount).toBe(1);
     return async () => void (await c.query('ROLLBACK'));
   }
@@ -123,7 +139,7 @@ describe('a worker killed mid-job', () => {
     }
   }
 
-  it('keeps a busy worker\'s job with it, and finishes the job on another worker within 5 s of a SIGKILL, once in effect', async () => {
+  it("keeps a busy worker's job with it, and finishes the job on another worker within 5 s of a SIGKILL, once in effect", async () => {
     const first = await startWorker();
     // The recurring jobs' first runs, started at boot, are done before this test's rows exist.
     await until('the first recurring runs', async () => {
@@ -140,17 +156,24 @@ describe('a worker killed mid-job', () => {
     // Another worker, idle beside the busy one for two lock periods: the busy worker renews its lock while its
     // job waits on Postgres, so the job stays with it.
     const second = await startWorker();
-    await holdsFor('the job staying with its busy worker', 2 * WORKER_OPTIONS.lockDuration, async () =>
-      (await queue.getJobState(id!)) === 'active' && (await job(id!)).stalledCounter === 0);
+    await holdsFor(
+      'the job staying with its busy worker',
+      2 * WORKER_OPTIONS.lockDuration,
+      async () => (await queue.getJobState(id!)) === 'active' && (await job(id!)).stalledCounter === 0,
+    );
 
     const killedAt = Date.now();
     await first.kill();
     await release();
-    const done = await until('the job to complete on the other worker', async () => {
-      const j = await job(id!);
-      if (j.failedReason) throw new Error(`job failed: ${j.failedReason}`);
-      return j.finishedOn ? j : false;
-    }, 3 * RESUMED_WITHIN_MS);
+    const done = await until(
+      'the job to complete on the other worker',
+      async () => {
+        const j = await job(id!);
+        if (j.failedReason) throw new Error(`job failed: ${j.failedReason}`);
+        return j.finishedOn ? j : false;
+      },
+      3 * RESUMED_WITHIN_MS,
+    );
     expect(done.finishedOn! - killedAt).toBeLessThanOrEqual(RESUMED_WITHIN_MS);
     expect(await done.getState()).toBe('completed');
     // Taken back from the dead worker once, completed once; the keys older than 24 h are gone, the rest kept.
@@ -162,7 +185,7 @@ describe('a worker killed mid-job', () => {
     expect(second.alive).toBe(true);
   }, 90_000);
 
-  it('picks the job up on a worker started after the kill within 5 s (plus that worker\'s start), and fails a job that killed two workers', async () => {
+  it("picks the job up on a worker started after the kill within 5 s (plus that worker's start), and fails a job that killed two workers", async () => {
     await addKey('old-held-2', '30 hours');
     const release = await holdRow('old-held-2');
     const { id } = await purge();
@@ -176,10 +199,14 @@ describe('a worker killed mid-job', () => {
     // Still held in Postgres, so the job runs and waits again, now in the new worker. (The dead worker's
     // DELETE waits in Postgres too until the row is free: Postgres notices a vanished client only when it
     // next writes to it.)
-    const resumed = await until('the job to run again', async () => {
-      const j = await job(id!);
-      return j.stalledCounter === 1 && (await j.getState()) === 'active' ? j : false;
-    }, 3 * RESUMED_WITHIN_MS);
+    const resumed = await until(
+      'the job to run again',
+      async () => {
+        const j = await job(id!);
+        return j.stalledCounter === 1 && (await j.getState()) === 'active' ? j : false;
+      },
+      3 * RESUMED_WITHIN_MS,
+    );
     expect(resumed.processedOn! - killedAt).toBeLessThanOrEqual(RESUMED_WITHIN_MS + started);
 
     // The job kills this worker too: the next worker fails it instead of running it a third time.
@@ -188,10 +215,14 @@ describe('a worker killed mid-job', () => {
     await next.kill();
     const last = await startWorker();
     const lastStarted = Date.now() - killedAt;
-    const failed = await until('the job to fail', async () => {
-      const j = await job(id!);
-      return j.failedReason ? j : false;
-    }, 3 * RESUMED_WITHIN_MS);
+    const failed = await until(
+      'the job to fail',
+      async () => {
+        const j = await job(id!);
+        return j.failedReason ? j : false;
+      },
+      3 * RESUMED_WITHIN_MS,
+    );
     expect(failed.failedReason).toBe('job stalled more than allowable limit');
     expect(await failed.getState()).toBe('failed');
     expect(failed.finishedOn! - killedAt).toBeLessThanOrEqual(RESUMED_WITHIN_MS + lastStarted);

@@ -48,7 +48,14 @@ describe('worker (real Postgres and Redis)', () => {
   async function bootWorker(name: string) {
     const prefix = `${base}-${name}`;
     const app = await NestFactory.createApplicationContext(
-      WorkerModule.forRoot({ DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', NODE_ENV: 'test', DB_POOL_SIZE: '4' }),
+      WorkerModule.forRoot({
+        DATABASE_URL: db.url,
+        REDIS_URL,
+        REDIS_PREFIX: prefix,
+        LOG_LEVEL: 'silent',
+        NODE_ENV: 'test',
+        DB_POOL_SIZE: '4',
+      }),
       { logger: false, abortOnError: false },
     );
     const queue = new Queue(QueueName.Maintenance, { connection: redisOptions(REDIS_URL), prefix: `${prefix}:bull` });
@@ -80,7 +87,9 @@ describe('worker (real Postgres and Redis)', () => {
     );
 
   const keysOf = async (firmId: string) =>
-    (await pg.query<{ key: string }>('SELECT key FROM idempotency_keys WHERE firm_id = $1 ORDER BY key', [firmId])).rows.map((r) => r.key);
+    (
+      await pg.query<{ key: string }>('SELECT key FROM idempotency_keys WHERE firm_id = $1 ORDER BY key', [firmId])
+    ).rows.map((r) => r.key);
 
   async function runJob(queue: Queue, data: PurgeIdempotencyKeysJobData): Promise<unknown> {
     const job = await queue.add(JobName.PurgeIdempotencyKeys, data);
@@ -111,7 +120,11 @@ describe('worker (real Postgres and Redis)', () => {
       const schedulers = (await queue.getJobSchedulers()).sort((a, b) => a.key.localeCompare(b.key));
       expect(schedulers).toEqual([
         expect.objectContaining({ key: JobName.ExpireOverdue, name: JobName.ExpireOverdue, every: 60_000 }),
-        expect.objectContaining({ key: JobName.PurgeIdempotencyKeys, name: JobName.PurgeIdempotencyKeys, every: 3_600_000 }),
+        expect.objectContaining({
+          key: JobName.PurgeIdempotencyKeys,
+          name: JobName.PurgeIdempotencyKeys,
+          every: 3_600_000,
+        }),
         expect.objectContaining({ key: JobName.RemindDrivers, name: JobName.RemindDrivers, every: 60_000 }),
       ]);
       expect(schedulers[1].template?.data).toEqual({ keepHours: 48 });
@@ -119,26 +132,40 @@ describe('worker (real Postgres and Redis)', () => {
 
     it('marks trucks that missed their check-in window no_show, puts a truck that missed its call back once, and leaves the rest', async () => {
       const firmId = await firm();
-      const [{ vid, did }] = (await pg.query<{ vid: string; did: string }>(
-        `WITH v AS (INSERT INTO vehicles (firm_id, plate, country) VALUES ($1, '云K' || floor(random() * 1e6)::text, 'CN') RETURNING id),
+      const [{ vid, did }] = (
+        await pg.query<{ vid: string; did: string }>(
+          `WITH v AS (INSERT INTO vehicles (firm_id, plate, country) VALUES ($1, '云K' || floor(random() * 1e6)::text, 'CN') RETURNING id),
               d AS (INSERT INTO drivers (firm_id, name, phone, licence_no, language) VALUES ($1, 'Late Driver', '+8613800000001', 'L-1', 'zh') RETURNING id)
          SELECT v.id AS vid, d.id AS did FROM v, d`,
-        [firmId],
-      )).rows;
+          [firmId],
+        )
+      ).rows;
       // HEKOU's seeded schedule: 30 minutes of grace after a slot, 15 minutes to reach the lane once called.
-      const slot = async (endedAgo: string) => (await pg.query<{ id: string }>(
-        `INSERT INTO slots (port_code, direction, starts_at, ends_at, capacity, booked)
+      const slot = async (endedAgo: string) =>
+        (
+          await pg.query<{ id: string }>(
+            `INSERT INTO slots (port_code, direction, starts_at, ends_at, capacity, booked)
          VALUES ('HEKOU', 'export', now() - $1::interval - interval '1 hour', now() - $1::interval, 5, 1) RETURNING id`,
-        [endedAgo],
-      )).rows[0].id;
-      const booking = async (slotId: string, status: string, calledAgo: string | null, day: number, calledTimeouts = 0) => (await pg.query<{ id: string }>(
-        `INSERT INTO bookings (reference, firm_id, slot_id, port_code, direction, service_date, vehicle_id, driver_id, status,
+            [endedAgo],
+          )
+        ).rows[0].id;
+      const booking = async (
+        slotId: string,
+        status: string,
+        calledAgo: string | null,
+        day: number,
+        calledTimeouts = 0,
+      ) =>
+        (
+          await pg.query<{ id: string }>(
+            `INSERT INTO bookings (reference, firm_id, slot_id, port_code, direction, service_date, vehicle_id, driver_id, status,
            driver_code_hash, cargo_description, hs_code, weight_kg, called_at, called_timeouts)
          VALUES ('HEKOU-TEST-' || floor(random() * 1e9)::text, $1, $2, 'HEKOU', 'export', current_date + $6::int, $3, $4, $5,
            repeat('0', 64), 'Rubber', '400122', 20000, now() - $7::interval, $8)
          RETURNING id`,
-        [firmId, slotId, vid, did, status, day, calledAgo ?? '0 seconds', calledTimeouts],
-      )).rows[0].id;
+            [firmId, slotId, vid, did, status, day, calledAgo ?? '0 seconds', calledTimeouts],
+          )
+        ).rows[0].id;
       const missed = await booking(await slot('2 hours'), 'booked', null, 0);
       const inGrace = await booking(await slot('10 minutes'), 'booked', null, 1);
       const lostOnTheWay = await booking(await slot('5 minutes'), 'called', '20 minutes', 2);
@@ -147,28 +174,41 @@ describe('worker (real Postgres and Redis)', () => {
       const job = await queue.add(JobName.ExpireOverdue, {});
       await until('the expiry job', async () => {
         const state = await queue.getJobState(job.id!);
-        if (state === 'failed') throw new Error(`the expiry job failed: ${(await queue.getJob(job.id!))!.failedReason}`);
+        if (state === 'failed')
+          throw new Error(`the expiry job failed: ${(await queue.getJob(job.id!))!.failedReason}`);
         return state === 'completed';
       });
-      const status = async (id: string) => (await pg.query<{ status: string; called_timeouts: number }>(
-        'SELECT status, called_timeouts FROM bookings WHERE id = $1', [id],
-      )).rows[0];
+      const status = async (id: string) =>
+        (
+          await pg.query<{ status: string; called_timeouts: number }>(
+            'SELECT status, called_timeouts FROM bookings WHERE id = $1',
+            [id],
+          )
+        ).rows[0];
       const after = [];
       for (const id of [missed, inGrace, lostOnTheWay, onTheWay, lostAgain]) after.push(await status(id));
       expect(after).toEqual([
-        { status: 'no_show', called_timeouts: 0 }, { status: 'booked', called_timeouts: 0 }, { status: 'checked_in', called_timeouts: 1 },
-        { status: 'called', called_timeouts: 0 }, { status: 'no_show', called_timeouts: 1 },
+        { status: 'no_show', called_timeouts: 0 },
+        { status: 'booked', called_timeouts: 0 },
+        { status: 'checked_in', called_timeouts: 1 },
+        { status: 'called', called_timeouts: 0 },
+        { status: 'no_show', called_timeouts: 1 },
       ]);
       expect((await queue.getJob(job.id!))!.returnvalue).toBe(3);
       // Each move wrote its event in the same statement, saying why.
-      const events = (await pg.query<{ booking_id: string; type: string; reason: string }>(
-        `SELECT booking_id, type, data ->> 'reason' AS reason FROM booking_events WHERE booking_id = ANY($1) ORDER BY seq`,
-        [[missed, inGrace, lostOnTheWay, onTheWay, lostAgain]],
-      )).rows;
-      expect(events.map((e) => [e.booking_id, e.type, e.reason]).sort()).toEqual([
-        [missed, 'booking.no_show', 'not_arrived'], [lostOnTheWay, 'booking.requeued', 'called_timeout'],
-        [lostAgain, 'booking.no_show', 'called_timeout'],
-      ].sort());
+      const events = (
+        await pg.query<{ booking_id: string; type: string; reason: string }>(
+          `SELECT booking_id, type, data ->> 'reason' AS reason FROM booking_events WHERE booking_id = ANY($1) ORDER BY seq`,
+          [[missed, inGrace, lostOnTheWay, onTheWay, lostAgain]],
+        )
+      ).rows;
+      expect(events.map((e) => [e.booking_id, e.type, e.reason]).sort()).toEqual(
+        [
+          [missed, 'booking.no_show', 'not_arrived'],
+          [lostOnTheWay, 'booking.requeued', 'called_timeout'],
+          [lostAgain, 'booking.no_show', 'called_timeout'],
+        ].sort(),
+      );
     });
 
     it('purges idempotency keys older than the job says and keeps the rest', async () => {
@@ -197,9 +237,14 @@ describe('worker (real Postgres and Redis)', () => {
 
   it('closes cleanly: the BullMQ worker and every Postgres connection it opened go away', async () => {
     const backends = async () =>
-      new Set((await pg.query<{ pid: number }>(
-        `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'kouan'`, [db.name],
-      )).rows.map((r) => r.pid));
+      new Set(
+        (
+          await pg.query<{ pid: number }>(
+            `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'kouan'`,
+            [db.name],
+          )
+        ).rows.map((r) => r.pid),
+      );
     const before = await backends();
     const worker = await bootWorker('close');
     await settled(worker.queue);
@@ -267,7 +312,9 @@ describe('JobDispatcher', () => {
   });
 
   it('refuses to boot when a job has two handlers, naming the job', async () => {
-    await expect(boot([PurgeStub, SecondPurgeStub, ExpireStub, RemindStub])).rejects.toThrow(/purge-idempotency-keys has 2 handlers/);
+    await expect(boot([PurgeStub, SecondPurgeStub, ExpireStub, RemindStub])).rejects.toThrow(
+      /purge-idempotency-keys has 2 handlers/,
+    );
   });
 
   it('boots with exactly one handler per job and hands each job to it', async () => {

@@ -1,5 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { API, bearer, cargo, createFirm, laneOf, portStaffToken, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  laneOf,
+  portStaffToken,
+  putSchedule,
+  slotAt,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 import { connectLive, LiveClient } from '../support/live-client';
 
 type Json = Record<string, unknown>;
@@ -19,14 +31,25 @@ describe('yard hand-off', () => {
   let plateSeq = 0;
   const clients: LiveClient[] = [];
 
-  interface Truck { bookingId: string; reference: string; plate: string }
+  interface Truck {
+    bookingId: string;
+    reference: string;
+    plate: string;
+  }
 
   const book = async (port = PORT): Promise<Truck> => {
     plateSeq += 1;
     const plate = `云K${randomBytes(2).toString('hex').toUpperCase()}${plateSeq}`;
-    const v = await api.http.post(`${API}/vehicles`).set(bearer(firm.dispatcherToken)).send({ plate, country: 'CN' }).expect(201);
-    const b = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-      .send({ slotId: (await slotAt(api, port)).id, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() }).expect(201);
+    const v = await api.http
+      .post(`${API}/vehicles`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ plate, country: 'CN' })
+      .expect(201);
+    const b = await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ slotId: (await slotAt(api, port)).id, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() })
+      .expect(201);
     return { bookingId: b.body.id, reference: b.body.reference, plate: v.body.plate };
   };
 
@@ -34,13 +57,19 @@ describe('yard hand-off', () => {
     api.http.post(`${API}/ports/${port}/check-ins`).set(bearer(token)).send({ plate: t.plate });
   const callNext = (token = staff) => api.http.post(`${API}/ports/${PORT}/lanes/${lane}/call-next`).set(bearer(token));
   const arrive = (id: string, token = yard) => api.http.post(`${API}/bookings/${id}/yard-arrival`).set(bearer(token));
-  const yardView = (token = yard, port = PORT) => api.http.get(`${API}/ports/${port}/yard`).query({ direction: 'export' }).set(bearer(token));
+  const yardView = (token = yard, port = PORT) =>
+    api.http.get(`${API}/ports/${port}/yard`).query({ direction: 'export' }).set(bearer(token));
   const calledIds = (v: Json) => (v.called as Json[]).map((c) => c.bookingId);
 
   beforeAll(async () => {
     api = await startApi();
     await api.worker();
-    await putSchedule(api, PORT, { openFrom: '00:00', openTo: '24:00', capacity: { export: 40, import: 40 }, firmQuotaPercent: 100 });
+    await putSchedule(api, PORT, {
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 40, import: 40 },
+      firmQuotaPercent: 100,
+    });
     firm = await createFirm(api, 'Yard Haulage', 1);
     staff = await portStaffToken(api, PORT);
     yard = await portStaffToken(api, PORT, 'yard_staff');
@@ -62,18 +91,40 @@ describe('yard hand-off', () => {
     const before = (await yardView().expect(200)).body as Json;
     expect(before).toMatchObject({ port: PORT, direction: 'export', called: [] });
     expect(before.next).toEqual([
-      { bookingId: first.bookingId, position: 1, plate: first.plate, reference: first.reference, etaMinutes: expect.any(Number) },
-      { bookingId: second.bookingId, position: 2, plate: second.plate, reference: second.reference, etaMinutes: expect.any(Number) },
+      {
+        bookingId: first.bookingId,
+        position: 1,
+        plate: first.plate,
+        reference: first.reference,
+        etaMinutes: expect.any(Number),
+      },
+      {
+        bookingId: second.bookingId,
+        position: 2,
+        plate: second.plate,
+        reference: second.reference,
+        etaMinutes: expect.any(Number),
+      },
     ]);
 
     // Port staff call the head onto a lane: the yard and the staff hear of it without asking.
     const from = yardSocket.mark();
     expect((await callNext().expect(200)).body.bookingId).toBe(first.bookingId);
     const seen = await yardSocket.waitFor('yard:update', (u) => calledIds(u).includes(first.bookingId), from);
-    expect(seen).toMatchObject({ port: PORT, direction: 'export', next: [{ bookingId: second.bookingId, position: 1 }] });
+    expect(seen).toMatchObject({
+      port: PORT,
+      direction: 'export',
+      next: [{ bookingId: second.bookingId, position: 1 }],
+    });
     expect((seen.called as Json[])[0]).toMatchObject({
-      bookingId: first.bookingId, plate: first.plate, reference: first.reference, status: 'called', lane: { id: lane },
-      calledAt: expect.any(String), completedAt: null, minutesSinceCall: 0,
+      bookingId: first.bookingId,
+      plate: first.plate,
+      reference: first.reference,
+      status: 'called',
+      lane: { id: lane },
+      calledAt: expect.any(String),
+      completedAt: null,
+      minutesSinceCall: 0,
     });
     await staffSocket.waitFor('yard:update', (u) => calledIds(u).includes(first.bookingId));
     expect(calledIds((await yardView().expect(200)).body as Json)).toEqual([first.bookingId]);
@@ -84,7 +135,9 @@ describe('yard hand-off', () => {
     expect(Object.keys(res.body)).toEqual(['yardArrivedAt']);
     expect(Math.abs(Date.parse(res.body.yardArrivedAt as string) - Date.now())).toBeLessThan(60_000);
     await yardSocket.waitFor('yard:update', (u) => !calledIds(u).includes(first.bookingId), mark);
-    const [row] = await api.ds.query('SELECT status, completed_at, yard_arrived_at FROM bookings WHERE id = $1', [first.bookingId]);
+    const [row] = await api.ds.query('SELECT status, completed_at, yard_arrived_at FROM bookings WHERE id = $1', [
+      first.bookingId,
+    ]);
     expect(row.status).toBe('completed');
     expect(row.yard_arrived_at.toISOString()).toBe(res.body.yardArrivedAt);
 
@@ -98,7 +151,12 @@ describe('yard hand-off', () => {
       [first.bookingId],
     );
     expect(events.map((e: Json) => e.type)).toEqual(['booking.completed', 'booking.yard_arrived']);
-    expect(events[1].data).toMatchObject({ bookingId: first.bookingId, status: 'completed', laneId: lane, portCode: PORT });
+    expect(events[1].data).toMatchObject({
+      bookingId: first.bookingId,
+      status: 'completed',
+      laneId: lane,
+      portCode: PORT,
+    });
     expect(Date.parse(events[1].data.yardArrivedAt as string)).toBe(Date.parse(res.body.yardArrivedAt as string));
   });
 
@@ -116,7 +174,7 @@ describe('yard hand-off', () => {
     expect(calledIds((await yardView().expect(200)).body as Json)).not.toContain(t.bookingId);
   });
 
-  it('refuses a truck never called, another port\'s yard, and bad ids', async () => {
+  it("refuses a truck never called, another port's yard, and bad ids", async () => {
     const waiting = await book();
     await checkIn(waiting).expect(201);
     const refused = await arrive(waiting.bookingId).expect(409);
@@ -153,23 +211,43 @@ describe('yard hand-off', () => {
   it('gives the KPIs a lane-to-yard time per day and direction', async () => {
     // A port of its own, where only these two trucks reach the yard: called 12 and 4 minutes before.
     const port = 'TIANBAO';
-    await putSchedule(api, port, { openFrom: '00:00', openTo: '24:00', capacity: { export: 40, import: 40 }, firmQuotaPercent: 100 });
+    await putSchedule(api, port, {
+      openFrom: '00:00',
+      openTo: '24:00',
+      capacity: { export: 40, import: 40 },
+      firmQuotaPercent: 100,
+    });
     const portStaff = await portStaffToken(api, port);
     const portYard = await portStaffToken(api, port, 'yard_staff');
     const portLane = await laneOf(api, port);
     const trucks = [await book(port), await book(port)];
     for (const [i, t] of trucks.entries()) {
       await checkIn(t, portStaff, port).expect(201);
-      expect((await api.http.post(`${API}/ports/${port}/lanes/${portLane}/call-next`).set(bearer(portStaff)).expect(200)).body.bookingId).toBe(t.bookingId);
-      await api.ds.query(`UPDATE bookings SET called_at = now() - make_interval(mins => $2) WHERE id = $1`, [t.bookingId, i === 0 ? 12 : 4]);
+      expect(
+        (await api.http.post(`${API}/ports/${port}/lanes/${portLane}/call-next`).set(bearer(portStaff)).expect(200))
+          .body.bookingId,
+      ).toBe(t.bookingId);
+      await api.ds.query(`UPDATE bookings SET called_at = now() - make_interval(mins => $2) WHERE id = $1`, [
+        t.bookingId,
+        i === 0 ? 12 : 4,
+      ]);
       await arrive(t.bookingId, portYard).expect(200);
     }
     const t = trucks[0];
-    const [{ day }] = await api.ds.query(`SELECT to_char(service_date, 'YYYY-MM-DD') AS day FROM bookings WHERE id = $1`, [t.bookingId]);
-    const kpis = await api.http.get(`${API}/ports/${port}/kpis`).query({ from: day, to: day }).set(bearer(portStaff)).expect(200);
+    const [{ day }] = await api.ds.query(
+      `SELECT to_char(service_date, 'YYYY-MM-DD') AS day FROM bookings WHERE id = $1`,
+      [t.bookingId],
+    );
+    const kpis = await api.http
+      .get(`${API}/ports/${port}/kpis`)
+      .query({ from: day, to: day })
+      .set(bearer(portStaff))
+      .expect(200);
     // Mean (12 + 4) / 2 = 8; p90 interpolates 4 + 0.9 × (12 − 4) = 11.2 (the seconds of the run may add a tenth).
     const exp = (kpis.body as Json[]).find((k) => k.direction === 'export') as Json;
     expect(exp.laneToYardMinutes).toEqual({ mean: expect.closeTo(8, 0), p90: expect.closeTo(11.2, 0) });
-    expect((kpis.body as Json[]).find((k) => k.direction === 'import')).toMatchObject({ laneToYardMinutes: { mean: null, p90: null } });
+    expect((kpis.body as Json[]).find((k) => k.direction === 'import')).toMatchObject({
+      laneToYardMinutes: { mean: null, p90: null },
+    });
   });
 });

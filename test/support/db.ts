@@ -23,7 +23,8 @@ export async function dropRedisKeys(pattern: string): Promise<void> {
 }
 
 /** `kouan_<kind>_<unix seconds>_<random>`: global-setup drops leftovers by their age. */
-export const testDbName = (kind: 't' | 'tpl') => `kouan_${kind}_${Math.floor(Date.now() / 1000)}_${randomBytes(5).toString('hex')}`;
+export const testDbName = (kind: 't' | 'tpl') =>
+  `kouan_${kind}_${Math.floor(Date.now() / 1000)}_${randomBytes(5).toString('hex')}`;
 
 export const dbUrl = (name: string) => `postgres://postgres@127.0.0.1:5432/${name}`;
 

@@ -36,7 +36,11 @@ export interface TestApi {
 
 async function boot(env: Record<string, string>) {
   const app = await configureApp(
-    await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(env), { bodyParser: false, logger: false, abortOnError: false }),
+    await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(env), {
+      bodyParser: false,
+      logger: false,
+      abortOnError: false,
+    }),
   );
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
@@ -49,7 +53,10 @@ async function boot(env: Record<string, string>) {
  * files run in parallel without seeing each other. With `appRole`, the API and its workers log in as a role of
  * their own in `kouan_app` (docs/operations.md), not as the tables' owner.
  */
-export async function startApi(overrides: Record<string, string> = {}, opts: { appRole?: boolean } = {}): Promise<TestApi> {
+export async function startApi(
+  overrides: Record<string, string> = {},
+  opts: { appRole?: boolean } = {},
+): Promise<TestApi> {
   const db = await cloneTemplate();
   const redisPrefix = `kouan-test-${randomBytes(5).toString('hex')}`;
   const role = opts.appRole ? `kouan_app_${randomBytes(5).toString('hex')}` : null;
@@ -79,7 +86,11 @@ export async function startApi(overrides: Record<string, string> = {}, opts: { a
   const others: INestApplicationContext[] = [];
   const users = first.app.get(UsersService);
   const tokens = first.app.get(TokenService);
-  const adminUser = await users.create({ email: `admin-${redisPrefix}@kouan.test`, password: 'admin-password', role: 'port_admin' });
+  const adminUser = await users.create({
+    email: `admin-${redisPrefix}@kouan.test`,
+    password: 'admin-password',
+    role: 'port_admin',
+  });
   return {
     ...first,
     ds: first.app.get<DataSource>(getDataSourceToken()),
@@ -95,7 +106,8 @@ export async function startApi(overrides: Record<string, string> = {}, opts: { a
     },
     async worker(over: Record<string, string> = {}) {
       const worker = await NestFactory.createApplicationContext(
-        WorkerModule.forRoot({ ...env, DB_POOL_SIZE: '4', ...over }), { logger: false, abortOnError: false },
+        WorkerModule.forRoot({ ...env, DB_POOL_SIZE: '4', ...over }),
+        { logger: false, abortOnError: false },
       );
       const close = worker.close.bind(worker);
       let closed: Promise<void> | undefined;
@@ -130,24 +142,43 @@ let plateSeq = 0;
 
 /** A firm with a firm admin, a dispatcher, and `vehicles` trucks and drivers, created through the API. */
 export async function createFirm(api: TestApi, name: string, vehicles = 1): Promise<TestFirm> {
-  const firm = await api.http.post(`${API}/firms`).set(bearer(api.adminToken))
-    .send({ name, country: 'CN', contactEmail: `ops@${name.toLowerCase().replace(/\W/g, '')}.example` }).expect(201);
+  const firm = await api.http
+    .post(`${API}/firms`)
+    .set(bearer(api.adminToken))
+    .send({ name, country: 'CN', contactEmail: `ops@${name.toLowerCase().replace(/\W/g, '')}.example` })
+    .expect(201);
   const id = firm.body.id as string;
   const tag = randomBytes(4).toString('hex');
-  const admin = await api.http.post(`${API}/firms/${id}/users`).set(bearer(api.adminToken))
-    .send({ email: `admin-${tag}@firm.example`, password: 'firm-admin-password', role: 'firm_admin' }).expect(201);
-  const dispatcher = await api.http.post(`${API}/firms/${id}/users`).set(bearer(api.adminToken))
-    .send({ email: `dispatch-${tag}@firm.example`, password: 'dispatcher-password', role: 'dispatcher' }).expect(201);
+  const admin = await api.http
+    .post(`${API}/firms/${id}/users`)
+    .set(bearer(api.adminToken))
+    .send({ email: `admin-${tag}@firm.example`, password: 'firm-admin-password', role: 'firm_admin' })
+    .expect(201);
+  const dispatcher = await api.http
+    .post(`${API}/firms/${id}/users`)
+    .set(bearer(api.adminToken))
+    .send({ email: `dispatch-${tag}@firm.example`, password: 'dispatcher-password', role: 'dispatcher' })
+    .expect(201);
   const adminToken = api.tokens.sign({ sub: admin.body.id, role: 'firm_admin', firmId: id });
   const dispatcherToken = api.tokens.sign({ sub: dispatcher.body.id, role: 'dispatcher', firmId: id });
   const vehicleIds: string[] = [];
   const driverIds: string[] = [];
   for (let i = 0; i < vehicles; i++) {
     plateSeq += 1;
-    const v = await api.http.post(`${API}/vehicles`).set(bearer(dispatcherToken))
-      .send({ plate: `云K${tag.slice(0, 3)}${plateSeq}`.slice(0, 15), country: 'CN' }).expect(201);
-    const d = await api.http.post(`${API}/drivers`).set(bearer(dispatcherToken))
-      .send({ name: `Driver ${i}`, phone: `+8613800${String(100000 + plateSeq).slice(-6)}`, licenceNo: `L-${i}`, language: 'zh' })
+    const v = await api.http
+      .post(`${API}/vehicles`)
+      .set(bearer(dispatcherToken))
+      .send({ plate: `云K${tag.slice(0, 3)}${plateSeq}`.slice(0, 15), country: 'CN' })
+      .expect(201);
+    const d = await api.http
+      .post(`${API}/drivers`)
+      .set(bearer(dispatcherToken))
+      .send({
+        name: `Driver ${i}`,
+        phone: `+8613800${String(100000 + plateSeq).slice(-6)}`,
+        licenceNo: `L-${i}`,
+        language: 'zh',
+      })
       .expect(201);
     vehicleIds.push(v.body.id);
     driverIds.push(d.body.id);
@@ -156,7 +187,11 @@ export async function createFirm(api: TestApi, name: string, vehicles = 1): Prom
 }
 
 export const cargo = (over: Record<string, unknown> = {}) => ({
-  description: 'Cassava chips', hsCode: '071410', weightKg: 20000, perishable: false, ...over,
+  description: 'Cassava chips',
+  hsCode: '071410',
+  weightKg: 20000,
+  perishable: false,
+  ...over,
 });
 
 /**
@@ -165,8 +200,11 @@ export const cargo = (over: Record<string, unknown> = {}) => ({
  */
 export async function bookedDriverToken(api: TestApi, firm: TestFirm, port: string): Promise<string> {
   const [slot] = await slotsOf(api, port, portDate());
-  const booking = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-    .send({ slotId: slot.id, vehicleId: firm.vehicleIds[0], driverId: firm.driverIds[0], cargo: cargo() }).expect(201);
+  const booking = await api.http
+    .post(`${API}/bookings`)
+    .set(bearer(firm.dispatcherToken))
+    .send({ slotId: slot.id, vehicleId: firm.vehicleIds[0], driverId: firm.driverIds[0], cargo: cargo() })
+    .expect(201);
   return api.tokens.sign({ sub: booking.body.id, role: 'driver', firmId: firm.id, portCode: port });
 }
 
@@ -198,26 +236,47 @@ export const DEFAULT_SCHEDULE = {
 };
 
 export async function putSchedule(api: TestApi, port: string, over: Partial<typeof DEFAULT_SCHEDULE>) {
-  return api.http.put(`${API}/ports/${port}/schedule`).set(bearer(api.adminToken)).send({ ...DEFAULT_SCHEDULE, ...over }).expect(200);
+  return api.http
+    .put(`${API}/ports/${port}/schedule`)
+    .set(bearer(api.adminToken))
+    .send({ ...DEFAULT_SCHEDULE, ...over })
+    .expect(200);
 }
 
 /** A port staff member of `port` (at the lanes, or in the yard), created through the API; returns its token. */
-export async function portStaffToken(api: TestApi, port: string, role: 'port_staff' | 'yard_staff' = 'port_staff'): Promise<string> {
-  const res = await api.http.post(`${API}/ports/${port}/staff`).set(bearer(api.adminToken))
-    .send({ email: `${role}-${port.toLowerCase()}-${randomBytes(3).toString('hex')}@port.example`, password: 'staff-password', role }).expect(201);
+export async function portStaffToken(
+  api: TestApi,
+  port: string,
+  role: 'port_staff' | 'yard_staff' = 'port_staff',
+): Promise<string> {
+  const res = await api.http
+    .post(`${API}/ports/${port}/staff`)
+    .set(bearer(api.adminToken))
+    .send({
+      email: `${role}-${port.toLowerCase()}-${randomBytes(3).toString('hex')}@port.example`,
+      password: 'staff-password',
+      role,
+    })
+    .expect(201);
   return api.tokens.sign({ sub: res.body.id, role, portCode: port });
 }
 
 /** A regulator, created through the API; returns its token. */
 export async function regulatorToken(api: TestApi): Promise<string> {
-  const res = await api.http.post(`${API}/regulators`).set(bearer(api.adminToken))
-    .send({ email: `regulator-${randomBytes(3).toString('hex')}@gov.example`, password: 'regulator-password' }).expect(201);
+  const res = await api.http
+    .post(`${API}/regulators`)
+    .set(bearer(api.adminToken))
+    .send({ email: `regulator-${randomBytes(3).toString('hex')}@gov.example`, password: 'regulator-password' })
+    .expect(201);
   return api.tokens.sign({ sub: res.body.id, role: 'regulator' });
 }
 
 /** The id of `port`'s first lane of `direction`, as GET /ports/:code lists it. */
 export async function laneOf(api: Pick<TestApi, 'http'>, port: string, direction = 'export'): Promise<string> {
-  const lanes = (await api.http.get(`${API}/ports/${port}`).expect(200)).body.lanes as Array<{ id: string; direction: string }>;
+  const lanes = (await api.http.get(`${API}/ports/${port}`).expect(200)).body.lanes as Array<{
+    id: string;
+    direction: string;
+  }>;
   return lanes.find((l) => l.direction === direction)!.id;
 }
 

@@ -4,8 +4,11 @@ import { API, bearer, cargo, TestApi, TestFirm } from './harness';
 export async function bookInto(api: TestApi, firm: TestFirm, slotId: string, n: number, first = 0): Promise<string[]> {
   const ids: string[] = [];
   for (let i = first; i < first + n; i++) {
-    const b = await api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken))
-      .send({ slotId, vehicleId: firm.vehicleIds[i], driverId: firm.driverIds[i], cargo: cargo() }).expect(201);
+    const b = await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ slotId, vehicleId: firm.vehicleIds[i], driverId: firm.driverIds[i], cargo: cargo() })
+      .expect(201);
     ids.push(b.body.id);
   }
   return ids;

@@ -26,7 +26,10 @@ export class LiveClient {
   }
 
   of(event: string, from = 0): Json[] {
-    return this.events.slice(from).filter((e) => e.event === event).map((e) => e.data);
+    return this.events
+      .slice(from)
+      .filter((e) => e.event === event)
+      .map((e) => e.data);
   }
 
   /** The first `event` from index `from` on that satisfies `test`, waiting for it up to `timeoutMs`. */
@@ -40,7 +43,11 @@ export class LiveClient {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`no ${event} matching ${test.toString()} within ${timeoutMs} ms; got ${JSON.stringify(this.events.slice(from))}`));
+        reject(
+          new Error(
+            `no ${event} matching ${test.toString()} within ${timeoutMs} ms; got ${JSON.stringify(this.events.slice(from))}`,
+          ),
+        );
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
@@ -78,10 +85,15 @@ export class LiveClient {
 
   /** Waits until the queue this client follows (see `queue`) satisfies `test`, and returns it. */
   async waitForQueue(test: (q: Json) => boolean, direction = 'export', timeoutMs = 10_000): Promise<Json> {
-    await this.waitFor('queue:update', () => {
-      const q = this.queue(direction);
-      return Boolean(q && test(q));
-    }, 0, timeoutMs);
+    await this.waitFor(
+      'queue:update',
+      () => {
+        const q = this.queue(direction);
+        return Boolean(q && test(q));
+      },
+      0,
+      timeoutMs,
+    );
     return this.queue(direction) as Json;
   }
 

@@ -65,10 +65,12 @@ export class OpenApiChecker {
 
   constructor(readonly doc: OpenApiDocument) {
     const copy = JSON.parse(JSON.stringify(doc)) as OpenApiDocument;
-    for (const [name, schema] of Object.entries(copy.components.schemas)) if (!OPEN_SCHEMAS.has(name)) closeObjects(schema);
+    for (const [name, schema] of Object.entries(copy.components.schemas))
+      if (!OPEN_SCHEMAS.has(name)) closeObjects(schema);
     for (const ops of Object.values(copy.paths)) {
       for (const op of Object.values(ops)) {
-        for (const r of Object.values(op.responses)) for (const c of Object.values(r.content ?? {})) closeObjects(c.schema);
+        for (const r of Object.values(op.responses))
+          for (const c of Object.values(r.content ?? {})) closeObjects(c.schema);
       }
     }
     this.ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
@@ -78,7 +80,10 @@ export class OpenApiChecker {
       Object.entries(ops).map(([method, op]) => {
         const pattern = new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`);
         return {
-          method: method.toUpperCase(), path, id: op.operationId, op,
+          method: method.toUpperCase(),
+          path,
+          id: op.operationId,
+          op,
           matches: (m: string, p: string) => m.toUpperCase() === method.toUpperCase() && pattern.test(p),
         };
       }),
@@ -102,32 +107,57 @@ export class OpenApiChecker {
     const operation = this.operationOf(method, url);
     if (!operation) return [`${method} ${url} is not in the document`];
     const declared = operation.op.responses[String(res.status)];
-    if (!declared) return [`${operation.id} answered ${res.status}, which it does not declare (${Object.keys(operation.op.responses).join(', ')})`];
+    if (!declared)
+      return [
+        `${operation.id} answered ${res.status}, which it does not declare (${Object.keys(operation.op.responses).join(', ')})`,
+      ];
     this.seen.add(`${operation.id} ${res.status}`);
     const content = declared.content ?? {};
     const type = String(res.headers['content-type'] ?? '').split(';')[0];
     if (Object.keys(content).length === 0) {
       return res.text ? [`${operation.id} ${res.status} declares no body but answered ${type}`] : [];
     }
-    if (!content[type]) return [`${operation.id} ${res.status} answered ${type || 'no content type'}, declared ${Object.keys(content).join(', ')}`];
-    if (res.status >= 400 && type === 'application/json' && (res.body as { statusCode?: unknown }).statusCode !== res.status) {
-      return [`${operation.id} ${res.status}: body.statusCode is ${JSON.stringify((res.body as { statusCode?: unknown }).statusCode)}`];
+    if (!content[type])
+      return [
+        `${operation.id} ${res.status} answered ${type || 'no content type'}, declared ${Object.keys(content).join(', ')}`,
+      ];
+    if (
+      res.status >= 400 &&
+      type === 'application/json' &&
+      (res.body as { statusCode?: unknown }).statusCode !== res.status
+    ) {
+      return [
+        `${operation.id} ${res.status}: body.statusCode is ${JSON.stringify((res.body as { statusCode?: unknown }).statusCode)}`,
+      ];
     }
     const validate = this.validator(operation, res.status, type);
     const body = type === 'application/json' ? res.body : res.text;
     if (validate(body)) return [];
-    return (validate.errors ?? []).map((e) => `${operation.id} ${res.status}: body${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+    return (validate.errors ?? []).map(
+      (e) => `${operation.id} ${res.status}: body${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`,
+    );
   }
 
   /** A Jest assertion: the answer is one the document describes. */
   expectDocumented(method: string, url: string, res: Response): Response {
-    expect({ answer: `${method} ${url} → ${res.status}`, problems: this.problems(method, url, res) })
-      .toEqual({ answer: `${method} ${url} → ${res.status}`, problems: [] });
+    expect({ answer: `${method} ${url} → ${res.status}`, problems: this.problems(method, url, res) }).toEqual({
+      answer: `${method} ${url} → ${res.status}`,
+      problems: [],
+    });
     return res;
   }
 
   private validator(operation: Operation, status: number, type: string): ValidateFunction {
-    const pointer = ['paths', operation.path, operation.method.toLowerCase(), 'responses', String(status), 'content', type, 'schema']
+    const pointer = [
+      'paths',
+      operation.path,
+      operation.method.toLowerCase(),
+      'responses',
+      String(status),
+      'content',
+      type,
+      'schema',
+    ]
       .map((s) => encodeURIComponent(s.replace(/~/g, '~0').replace(/\//g, '~1')))
       .join('/');
     const key = `openapi#/${pointer}`;

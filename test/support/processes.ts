@@ -48,9 +48,13 @@ export class OwnRedis {
   }
 
   async start(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
+    this.child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
     await until(`redis-server on ${this.port}`, () => this.ping());
   }
 
@@ -95,8 +99,13 @@ export class AppProcess {
   constructor(app: 'api' | 'worker', env: Record<string, string>) {
     const main = join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first (npm test does)`);
-    this.child = spawn(process.execPath, [main], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    for (const stream of [this.child.stdout, this.child.stderr]) stream?.on('data', (d: Buffer) => this.output.push(d.toString()));
+    this.child = spawn(process.execPath, [main], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [this.child.stdout, this.child.stderr])
+      stream?.on('data', (d: Buffer) => this.output.push(d.toString()));
   }
 
   get alive(): boolean {
@@ -152,8 +161,12 @@ export class CuttableLink {
         s.on('error', () => undefined);
       }
       // Forwarded by hand rather than piped, so silence() can drop bytes while both connections stay open.
-      client.on('data', (d: Buffer) => { if (!this.silent) upstream.write(d); });
-      upstream.on('data', (d: Buffer) => { if (!this.silent) client.write(d); });
+      client.on('data', (d: Buffer) => {
+        if (!this.silent) upstream.write(d);
+      });
+      upstream.on('data', (d: Buffer) => {
+        if (!this.silent) client.write(d);
+      });
       client.on('end', () => upstream.end());
       upstream.on('end', () => client.end());
     });

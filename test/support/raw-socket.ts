@@ -12,10 +12,12 @@ export class RawSocket {
   private readonly listeners = new Set<() => void>();
 
   private constructor(private readonly ws: WebSocket) {
-    this.closed = new Promise((resolve) => ws.once('close', (code) => {
-      resolve(code);
-      this.changed();
-    }));
+    this.closed = new Promise((resolve) =>
+      ws.once('close', (code) => {
+        resolve(code);
+        this.changed();
+      }),
+    );
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
       const frame = (data as Buffer).toString('utf8');
@@ -50,9 +52,13 @@ export class RawSocket {
       const check = () => {
         const hit = this.frames.find(test);
         if (hit !== undefined) done(() => resolve(hit));
-        else if (this.ws.readyState === WebSocket.CLOSED) done(() => reject(new Error(`closed before ${what}; got ${this.frames.join(' | ')}`)));
+        else if (this.ws.readyState === WebSocket.CLOSED)
+          done(() => reject(new Error(`closed before ${what}; got ${this.frames.join(' | ')}`)));
       };
-      const timer = setTimeout(() => done(() => reject(new Error(`no ${what} within 10 s; got ${this.frames.join(' | ')}`))), 10_000);
+      const timer = setTimeout(
+        () => done(() => reject(new Error(`no ${what} within 10 s; got ${this.frames.join(' | ')}`))),
+        10_000,
+      );
       const done = (settle: () => void) => {
         clearTimeout(timer);
         this.listeners.delete(check);
@@ -66,10 +72,13 @@ export class RawSocket {
   /** Whichever comes first: a frame matching `test` (the frame), or the connection's close (its code); 10 s at most. */
   closeOr(test: (frame: string) => boolean): Promise<{ frame: string } | { closed: number }> {
     return Promise.race([
-      this.until(test, 'a matching frame').then((frame) => ({ frame }), async (e: unknown) => {
-        if (this.ws.readyState === WebSocket.CLOSED) return { closed: await this.closed };
-        throw e;
-      }),
+      this.until(test, 'a matching frame').then(
+        (frame) => ({ frame }),
+        async (e: unknown) => {
+          if (this.ws.readyState === WebSocket.CLOSED) return { closed: await this.closed };
+          throw e;
+        },
+      ),
       this.closed.then((closed) => ({ closed })),
     ]);
   }

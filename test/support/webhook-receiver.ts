@@ -33,7 +33,8 @@ export class WebhookReceiver {
       void read(req).then((raw) => {
         const body = JSON.parse(raw) as Json;
         const eventId = String(req.headers['kouan-event-id'] ?? '');
-        const verified = verifySignature(this.secret, raw, String(req.headers['kouan-signature'] ?? '')) && eventId === body.id;
+        const verified =
+          verifySignature(this.secret, raw, String(req.headers['kouan-signature'] ?? '')) && eventId === body.id;
         this.received.push({ eventId, body, verified, answered: this.answer, at: Date.now() });
         res.writeHead(this.answer).end();
       });

@@ -4,8 +4,13 @@ const chain = (n: number): StoredRow[] => {
   let prevHash = GENESIS;
   return Array.from({ length: n }, (_, i) => {
     const row: ChainedRow = {
-      seq: i + 1, at: Date.UTC(2026, 10, 30, 8, 0, i), type: i % 2 ? 'booking.called' : 'lane.status',
-      actor: { id: `u${i}`, role: 'port_staff', port: 'MOHAN' }, portCode: 'MOHAN', bookingId: null, data: { n: i, nested: { b: 1, a: [1, 2] } },
+      seq: i + 1,
+      at: Date.UTC(2026, 10, 30, 8, 0, i),
+      type: i % 2 ? 'booking.called' : 'lane.status',
+      actor: { id: `u${i}`, role: 'port_staff', port: 'MOHAN' },
+      portCode: 'MOHAN',
+      bookingId: null,
+      data: { n: i, nested: { b: 1, a: [1, 2] } },
     };
     const hash = chainHash(prevHash, row);
     const stored = { ...row, prevHash, hash };
@@ -16,13 +21,17 @@ const chain = (n: number): StoredRow[] => {
 
 const check = (rows: StoredRow[], page = 3) => {
   const v = new ChainVerifier();
-  for (let i = 0; i < rows.length && v.feed(rows.slice(i, i + page)); i += page) { /* next page */ }
+  for (let i = 0; i < rows.length && v.feed(rows.slice(i, i + page)); i += page) {
+    /* next page */
+  }
   return v.result;
 };
 
 describe('audit chain', () => {
   it('canonical JSON sorts keys at every depth and drops undefined', () => {
-    expect(canonical({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null }, u: undefined })).toBe('{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
+    expect(canonical({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null }, u: undefined })).toBe(
+      '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
+    );
     expect(canonical({ x: 1, y: 2 })).toBe(canonical({ y: 2, x: 1 }));
   });
 
@@ -64,7 +73,10 @@ describe('audit chain', () => {
     const removed = chain(8).filter((r) => r.seq !== 3);
     expect(check(removed).firstBadSeq).toBe(3);
     const swapped = chain(8);
-    [swapped[2], swapped[3]] = [{ ...swapped[3], seq: 3 }, { ...swapped[2], seq: 4 }];
+    [swapped[2], swapped[3]] = [
+      { ...swapped[3], seq: 3 },
+      { ...swapped[2], seq: 4 },
+    ];
     expect(check(swapped).firstBadSeq).toBe(3);
     // A row rehashed after an edit still breaks the next row's link.
     const rehashed = chain(8);

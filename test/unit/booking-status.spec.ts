@@ -1,4 +1,11 @@
-import { ACTIVE_STATUSES, BOOKING_STATUSES, type BookingStatus, canMove, illegalMove, sourcesOf } from '@kouan/booking/booking-status';
+import {
+  ACTIVE_STATUSES,
+  BOOKING_STATUSES,
+  type BookingStatus,
+  canMove,
+  illegalMove,
+  sourcesOf,
+} from '@kouan/booking/booking-status';
 
 /** The contract's moves, written out independently of the code under test. */
 const ALLOWED: ReadonlyArray<readonly [BookingStatus, BookingStatus]> = [

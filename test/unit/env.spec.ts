@@ -3,7 +3,10 @@ import { EnvValidationError, redisOptions, validateEnv } from '@kouan/config/env
 const SECRET = 'x'.repeat(32);
 const DEV = { NODE_ENV: 'development' };
 const PRODUCTION = {
-  NODE_ENV: 'production', JWT_SECRET: SECRET, ADMIN_EMAIL: 'ops@kouan.example', ADMIN_PASSWORD: 'a-long-password',
+  NODE_ENV: 'production',
+  JWT_SECRET: SECRET,
+  ADMIN_EMAIL: 'ops@kouan.example',
+  ADMIN_PASSWORD: 'a-long-password',
   METRICS_TOKEN: 'm'.repeat(16),
 };
 
@@ -66,18 +69,31 @@ describe('validateEnv', () => {
 
   it('treats an empty variable as unset', () => {
     expect(validateEnv({ ...DEV, PORT: '', DATABASE_URL: '', JWT_SECRET: '' })).toMatchObject({
-      port: 3000, databaseUrl: 'postgres://postgres@127.0.0.1:5432/kouan',
+      port: 3000,
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/kouan',
     });
   });
 
   it('takes the values it is given, numbers as numbers', () => {
     const env = validateEnv({
-      NODE_ENV: 'test', PORT: '8080', DATABASE_URL: 'postgresql://u:p@db:5433/x', REDIS_URL: 'rediss://cache:6380',
-      REDIS_PREFIX: 'kouan-test:a_1', JWT_SECRET: SECRET, DB_POOL_SIZE: '5', LOG_LEVEL: 'silent',
+      NODE_ENV: 'test',
+      PORT: '8080',
+      DATABASE_URL: 'postgresql://u:p@db:5433/x',
+      REDIS_URL: 'rediss://cache:6380',
+      REDIS_PREFIX: 'kouan-test:a_1',
+      JWT_SECRET: SECRET,
+      DB_POOL_SIZE: '5',
+      LOG_LEVEL: 'silent',
     });
     expect(env).toMatchObject({
-      nodeEnv: 'test', port: 8080, databaseUrl: 'postgresql://u:p@db:5433/x', redisUrl: 'rediss://cache:6380',
-      redisPrefix: 'kouan-test:a_1', jwtSecret: SECRET, dbPoolSize: 5, logLevel: 'silent',
+      nodeEnv: 'test',
+      port: 8080,
+      databaseUrl: 'postgresql://u:p@db:5433/x',
+      redisUrl: 'rediss://cache:6380',
+      redisPrefix: 'kouan-test:a_1',
+      jwtSecret: SECRET,
+      dbPoolSize: 5,
+      logLevel: 'silent',
     });
   });
 
@@ -96,7 +112,6 @@ describe('validateEnv', () => {
     ['ADMIN_EMAIL', 'not-an-email'],
     ['DB_POOL_SIZE', '0'],
     ['CORS_ORIGINS', 'kouan.example'],
-    
   ])('refuses %s=%p, naming the variable', (name, value) => {
     const message = problem({ ...PRODUCTION, [name]: value });
     expect(message).toMatch(new RegExp(`\\b${name}\\b`));
@@ -141,8 +156,11 @@ describe('validateEnv', () => {
   });
 
   it('reads TRUSTED_PROXIES as a list of addresses and CIDRs', () => {
-    expect(validateEnv({ ...DEV, TRUSTED_PROXIES: '10.0.0.5, 192.168.0.0/16,loopback' }).trustedProxies)
-      .toEqual(['10.0.0.5', '192.168.0.0/16', 'loopback']);
+    expect(validateEnv({ ...DEV, TRUSTED_PROXIES: '10.0.0.5, 192.168.0.0/16,loopback' }).trustedProxies).toEqual([
+      '10.0.0.5',
+      '192.168.0.0/16',
+      'loopback',
+    ]);
     expect(problem({ ...DEV, TRUSTED_PROXIES: '10.0.0.5; rm' })).toContain('TRUSTED_PROXIES');
     expect(problem({ ...DEV, TRUSTED_PROXIES: 'loopback, localnet' })).toContain('TRUSTED_PROXIES');
     expect(problem({ ...DEV, TRUSTED_PROXIES: '10.0.0.0/33' })).toContain('TRUSTED_PROXIES');
@@ -150,27 +168,47 @@ describe('validateEnv', () => {
 
   it('uses no built-in secret or admin in production', () => {
     const env = validateEnv(PRODUCTION);
-    expect(env).toMatchObject({ nodeEnv: 'production', jwtSecret: SECRET, adminEmail: 'ops@kouan.example', adminPassword: 'a-long-password' });
+    expect(env).toMatchObject({
+      nodeEnv: 'production',
+      jwtSecret: SECRET,
+      adminEmail: 'ops@kouan.example',
+      adminPassword: 'a-long-password',
+    });
     expect(validateEnv(DEV).jwtSecret).not.toBe(SECRET);
-    expect(validateEnv({ JWT_SECRET: SECRET, ADMIN_EMAIL: 'ops@kouan.example', ADMIN_PASSWORD: 'a-long-password', METRICS_PORT: '9464' }).nodeEnv).toBe('production');
+    expect(
+      validateEnv({
+        JWT_SECRET: SECRET,
+        ADMIN_EMAIL: 'ops@kouan.example',
+        ADMIN_PASSWORD: 'a-long-password',
+        METRICS_PORT: '9464',
+      }).nodeEnv,
+    ).toBe('production');
   });
 
-  it('runs the app as kouan_api on the owner\'s database in development; in production only as APP_DATABASE_URL says', () => {
-    expect(validateEnv({ ...DEV, DATABASE_URL: 'postgres://owner:secret@db.example:6543/ports' }).appDatabaseUrl)
-      .toBe('postgres://kouan_api:kouan-development-db-password@db.example:6543/ports');
+  it("runs the app as kouan_api on the owner's database in development; in production only as APP_DATABASE_URL says", () => {
+    expect(validateEnv({ ...DEV, DATABASE_URL: 'postgres://owner:secret@db.example:6543/ports' }).appDatabaseUrl).toBe(
+      'postgres://kouan_api:kouan-development-db-password@db.example:6543/ports',
+    );
     expect(validateEnv(PRODUCTION).appDatabaseUrl).toBeUndefined();
-    expect(validateEnv({ ...PRODUCTION, APP_DATABASE_URL: 'postgres://app:pw@db/kouan' }).appDatabaseUrl).toBe('postgres://app:pw@db/kouan');
+    expect(validateEnv({ ...PRODUCTION, APP_DATABASE_URL: 'postgres://app:pw@db/kouan' }).appDatabaseUrl).toBe(
+      'postgres://app:pw@db/kouan',
+    );
     expect(problem({ ...DEV, APP_DATABASE_URL: 'postgres://db.example/kouan' })).toContain('APP_DATABASE_URL');
   });
 
   it('reads CORS_ORIGINS as a list of origins', () => {
-    expect(validateEnv({ ...DEV, CORS_ORIGINS: 'https://a.example, http://b.example:8080/' }).corsOrigins)
-      .toEqual(['https://a.example', 'http://b.example:8080']);
+    expect(validateEnv({ ...DEV, CORS_ORIGINS: 'https://a.example, http://b.example:8080/' }).corsOrigins).toEqual([
+      'https://a.example',
+      'http://b.example:8080',
+    ]);
   });
 
   it('gives development and test a secret and admin of their own', () => {
     for (const NODE_ENV of ['development', 'test']) {
-      expect(validateEnv({ NODE_ENV })).toMatchObject({ adminEmail: 'admin@kouan.local', adminPassword: 'admin-password' });
+      expect(validateEnv({ NODE_ENV })).toMatchObject({
+        adminEmail: 'admin@kouan.local',
+        adminPassword: 'admin-password',
+      });
     }
   });
 });
@@ -178,14 +216,28 @@ describe('validateEnv', () => {
 describe('redisOptions', () => {
   it('reads password, host, port and db from a redis:// URL', () => {
     expect(redisOptions('redis://:pw@host:6380/2')).toEqual({
-      host: 'host', port: 6380, username: undefined, password: 'pw', db: 2, tls: undefined,
+      host: 'host',
+      port: 6380,
+      username: undefined,
+      password: 'pw',
+      db: 2,
+      tls: undefined,
     });
   });
 
   it('defaults the port and db and decodes a user and password', () => {
-    expect(redisOptions('redis://127.0.0.1')).toMatchObject({ host: '127.0.0.1', port: 6379, db: 0, password: undefined });
+    expect(redisOptions('redis://127.0.0.1')).toMatchObject({
+      host: '127.0.0.1',
+      port: 6379,
+      db: 0,
+      password: undefined,
+    });
     expect(redisOptions('redis://app%3Aw:p%40ss%2Fword@cache.internal:7000')).toMatchObject({
-      username: 'app:w', password: 'p@ss/word', host: 'cache.internal', port: 7000, db: 0,
+      username: 'app:w',
+      password: 'p@ss/word',
+      host: 'cache.internal',
+      port: 7000,
+      db: 0,
     });
   });
 

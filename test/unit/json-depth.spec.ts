@@ -15,13 +15,21 @@ describe('nestsDeeperThan', () => {
   });
 
   it('gives the same answer on UTF-8 bytes, valid or not, as on the text a UTF-8 decoder makes of them', () => {
-    const jsonish = fc.array(fc.oneof(
-      fc.constantFrom(...'{}[]"\\ ,:a'.split('').map((c) => c.charCodeAt(0))),
-      fc.integer({ min: 0x80, max: 0xff }),
-    ), { maxLength: 80 }).map((bytes) => Buffer.from(bytes));
-    fc.assert(fc.property(jsonish, fc.integer({ min: 0, max: 6 }), (bytes, max) => {
-      expect(nestsDeeperThan(bytes, max)).toBe(nestsDeeperThan(bytes.toString('utf8'), max));
-    }), { seed: 16, numRuns: 2_000 });
+    const jsonish = fc
+      .array(
+        fc.oneof(
+          fc.constantFrom(...'{}[]"\\ ,:a'.split('').map((c) => c.charCodeAt(0))),
+          fc.integer({ min: 0x80, max: 0xff }),
+        ),
+        { maxLength: 80 },
+      )
+      .map((bytes) => Buffer.from(bytes));
+    fc.assert(
+      fc.property(jsonish, fc.integer({ min: 0, max: 6 }), (bytes, max) => {
+        expect(nestsDeeperThan(bytes, max)).toBe(nestsDeeperThan(bytes.toString('utf8'), max));
+      }),
+      { seed: 16, numRuns: 2_000 },
+    );
   });
 
   it('does not hold for UTF-16: a CJK character carries a quote byte (why JSON must be UTF-8)', () => {
@@ -62,7 +70,12 @@ describe('the socket.io decoder', () => {
   });
 
   it('decodes ordinary packets as socket.io-parser does', () => {
-    for (const packet of ['2/live,1["subscribe",{"port":"MOHAN","direction":"export"}]', '0/live,{"token":"a.b.c"}', '1/live,', '3/live,4[{"ok":true}]']) {
+    for (const packet of [
+      '2/live,1["subscribe",{"port":"MOHAN","direction":"export"}]',
+      '0/live,{"token":"a.b.c"}',
+      '1/live,',
+      '3/live,4[{"ok":true}]',
+    ]) {
       const plain: unknown[] = [];
       const d = new Decoder();
       d.on('decoded', (p: unknown) => plain.push(p));

@@ -2,22 +2,40 @@ import type { QueueEntryView, QueueUpdate, QueueUpdateDelta } from '@kouan/realt
 import { deltaFit, follow, wholeKept } from '@kouan/realtime';
 
 const entry = (plate: string, position: number): QueueEntryView => ({
-  position, plateMasked: plate, status: 'checked_in', slotStartsAt: '2026-11-30T10:00:00+08:00', priority: false,
+  position,
+  plateMasked: plate,
+  status: 'checked_in',
+  slotStartsAt: '2026-11-30T10:00:00+08:00',
+  priority: false,
 });
 
 const lanes = [{ id: 'lane-1', name: 'export-1', direction: 'export', status: 'open' }];
 
 const whole = (version: number, plates: string[]): QueueUpdate => ({
-  port: 'MOHAN', direction: 'export', version, lanes, called: [], entries: plates.map((p, i) => entry(p, i + 1)),
-  timings: [{ status: 'open', medianMinutes: 6 }], defaultServiceMinutes: 8,
+  port: 'MOHAN',
+  direction: 'export',
+  version,
+  lanes,
+  called: [],
+  entries: plates.map((p, i) => entry(p, i + 1)),
+  timings: [{ status: 'open', medianMinutes: 6 }],
+  defaultServiceMinutes: 8,
 });
 
 const delta = (version: number, removed: number[], inserted: QueueEntryView[] = []): QueueUpdateDelta => ({
-  port: 'MOHAN', direction: 'export', version, lanes, called: [], removed, inserted,
-  timings: [{ status: 'open', medianMinutes: 6 }], defaultServiceMinutes: 8,
+  port: 'MOHAN',
+  direction: 'export',
+  version,
+  lanes,
+  called: [],
+  removed,
+  inserted,
+  timings: [{ status: 'open', medianMinutes: 6 }],
+  defaultServiceMinutes: 8,
 });
 
-const plates = (q: QueueUpdate | 'old' | 'gap') => (typeof q === 'string' ? q : q.entries.map((e) => `${e.position}:${e.plateMasked}`));
+const plates = (q: QueueUpdate | 'old' | 'gap') =>
+  typeof q === 'string' ? q : q.entries.map((e) => `${e.position}:${e.plateMasked}`);
 
 describe('live protocol (libs/realtime/src/live-protocol.ts)', () => {
   it('keeps the first whole view, and drops an older one', () => {
@@ -53,14 +71,22 @@ describe('live protocol (libs/realtime/src/live-protocol.ts)', () => {
       q = follow(q, d) as QueueUpdate;
       seen.push(plates(q) as string[]);
     }
-    expect(seen).toEqual([['1:B', '2:C', '3:D'], ['1:B', '2:E', '3:C', '4:D'], ['1:B', '2:C', '3:F']]);
+    expect(seen).toEqual([
+      ['1:B', '2:C', '3:D'],
+      ['1:B', '2:E', '3:C', '4:D'],
+      ['1:B', '2:C', '3:F'],
+    ]);
     expect(q.version).toBe(13);
     // A delta already in what is kept is dropped, and the kept view is not touched.
     expect(follow(q, delta(12, [1]))).toBe('old');
   });
 
-  it('takes the delta\'s lanes, called list and pace, keeping the rest', () => {
-    const d = { ...delta(6, [1]), called: [{ laneId: 'lane-1', plateMasked: 'A', calledAt: '2026-11-30T02:10:00.000Z' }], timings: [{ status: 'paused', medianMinutes: 4 }] };
+  it("takes the delta's lanes, called list and pace, keeping the rest", () => {
+    const d = {
+      ...delta(6, [1]),
+      called: [{ laneId: 'lane-1', plateMasked: 'A', calledAt: '2026-11-30T02:10:00.000Z' }],
+      timings: [{ status: 'paused', medianMinutes: 4 }],
+    };
     const q = follow(whole(5, ['A', 'B']), d) as QueueUpdate;
     expect(q).toEqual({ ...whole(6, ['B']), called: d.called, timings: d.timings });
     expect(q).not.toHaveProperty('removed');

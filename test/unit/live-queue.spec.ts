@@ -5,22 +5,54 @@ const open = [{ status: 'open', medianMinutes: 6 }];
 const lanes = [{ id: 'lane-1', name: 'export-1', direction: 'export', status: 'open' }];
 
 const truck = (id: string, over: Partial<QueueTruck> = {}): QueueTruck => ({
-  bookingId: id, firmId: 'firm', reference: `REF-${id}`, plate: `云K${id}`, status: 'checked_in', position: null, priority: false,
-  slotStartsAt: '2026-11-30T10:00:00+08:00', etaMinutes: null, reason: null, parking: null, lane: null, calledAt: null, instructions: null,
+  bookingId: id,
+  firmId: 'firm',
+  reference: `REF-${id}`,
+  plate: `云K${id}`,
+  status: 'checked_in',
+  position: null,
+  priority: false,
+  slotStartsAt: '2026-11-30T10:00:00+08:00',
+  etaMinutes: null,
+  reason: null,
+  parking: null,
+  lane: null,
+  calledAt: null,
+  instructions: null,
   details: {
-    driverName: 'Li Wei', driverPhone: '+8613900000000', firmName: 'Firm', cargoDescription: 'Cassava chips', perishable: false, greenChannel: false,
+    driverName: 'Li Wei',
+    driverPhone: '+8613900000000',
+    firmName: 'Firm',
+    cargoDescription: 'Cassava chips',
+    perishable: false,
+    greenChannel: false,
     checkedInAt: '2026-11-30T10:05:00.000Z',
   },
   ...over,
 });
 
 const snapshot = (ids: string[], version = 10): QueueSnapshot => ({
-  port: 'MOHAN', direction: 'export', version, lanes, timings: open, defaultServiceMinutes: 8,
-  trucks: ids.map((id, i) => truck(id, { position: i + 1, etaMinutes: (i + 1) * 6 })), texts: [],
+  port: 'MOHAN',
+  direction: 'export',
+  version,
+  lanes,
+  timings: open,
+  defaultServiceMinutes: 8,
+  trucks: ids.map((id, i) => truck(id, { position: i + 1, etaMinutes: (i + 1) * 6 })),
+  texts: [],
 });
 
 const delta = (version: number, over: Partial<QueueDelta> = {}): QueueDelta => ({
-  port: 'MOHAN', direction: 'export', version, lanes, timings: open, defaultServiceMinutes: 8, joined: null, moved: [], texts: [], ...over,
+  port: 'MOHAN',
+  direction: 'export',
+  version,
+  lanes,
+  timings: open,
+  defaultServiceMinutes: 8,
+  joined: null,
+  moved: [],
+  texts: [],
+  ...over,
 });
 
 const order = (q: LiveQueue) => q.waitingFrom(0).map((t) => `${t.bookingId}@${t.position}`);
@@ -28,7 +60,9 @@ const order = (q: LiveQueue) => q.waitingFrom(0).map((t) => `${t.bookingId}@${t.
 describe('LiveQueue: a queue kept in memory and moved on by deltas', () => {
   it('a call takes the head: everyone behind moves up one, with the ETA of the new place', () => {
     const q = LiveQueue.from(snapshot(['a', 'b', 'c']));
-    const applied = q.apply(delta(11, { moved: [truck('a', { status: 'called', lane: { id: 'lane-1', name: 'export-1' } })] }));
+    const applied = q.apply(
+      delta(11, { moved: [truck('a', { status: 'called', lane: { id: 'lane-1', name: 'export-1' } })] }),
+    );
     expect(order(q)).toEqual(['b@1', 'c@2']);
     expect(q.waitingFrom(0).map((t) => t.etaMinutes)).toEqual([6, 12]);
     expect(applied.from).toBe(0);
@@ -65,7 +99,10 @@ describe('LiveQueue: a queue kept in memory and moved on by deltas', () => {
     const q = LiveQueue.from(snapshot(['a', 'b']));
     const paused = q.apply(delta(11, { timings: [{ status: 'paused', medianMinutes: 6 }] }));
     expect(paused.from).toBe(0);
-    expect(q.waitingFrom(0).map((t) => [t.etaMinutes, t.reason])).toEqual([[null, 'lane_paused'], [null, 'lane_paused']]);
+    expect(q.waitingFrom(0).map((t) => [t.etaMinutes, t.reason])).toEqual([
+      [null, 'lane_paused'],
+      [null, 'lane_paused'],
+    ]);
     q.apply(delta(12, { timings: [{ status: 'open', medianMinutes: 3 }] }));
     expect(q.waitingFrom(0).map((t) => t.etaMinutes)).toEqual([3, 6]);
   });
@@ -78,7 +115,16 @@ describe('LiveQueue: a queue kept in memory and moved on by deltas', () => {
 
   it('keeps parking texts in a table of its own, whatever index a delta used', () => {
     const q = LiveQueue.from({ ...snapshot([]), texts: ['wait in bay 1'] });
-    const parking = { areaId: 'p', areaName: 'Area', bay: 3, powered: false, overflow: false, lat: 21, lon: 101, text: 1 };
+    const parking = {
+      areaId: 'p',
+      areaName: 'Area',
+      bay: 3,
+      powered: false,
+      overflow: false,
+      lat: 21,
+      lon: 101,
+      text: 1,
+    };
     q.apply(delta(11, { joined: truck('x', { position: 1, parking }), texts: ['other', 'wait in bay 3'] }));
     const [x] = q.waitingFrom(0);
     expect(q.textTable.texts[(x.parking as { text: number }).text]).toBe('wait in bay 3');

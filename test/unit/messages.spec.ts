@@ -1,7 +1,7 @@
 import { laneLabel, message, messagesByLanguage } from '@kouan/queue/messages';
 
 describe('driver messages', () => {
-  it('name a lane in the driver\'s language, as the driver page does', () => {
+  it("name a lane in the driver's language, as the driver page does", () => {
     expect(laneLabel('export-1', 'zh')).toBe('出境车道 1');
     expect(laneLabel('import-2', 'lo')).toBe('ຊ່ອງທາງຂາເຂົ້າ 2');
     expect(laneLabel('EXPORT-3', 'vi')).toBe('Làn xuất 3');

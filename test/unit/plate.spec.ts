@@ -119,7 +119,18 @@ describe('normalisePlate', () => {
   });
 
   it('leaves a normalised plate as it is (the stored form is a fixed point)', () => {
-    for (const input of ['云K1\uFE0F2345', '云\u13E612345', 'ЁЕ12', 'Đà 12\u00c1', '\u13C2\u13A5', 'ЗӠ', 'ပဲခူး ၁က-၁၂၃၄', 'ກຂ ໐໑໒', '1กข-1234 เชียงราย', 'ঢাকা ৪৭০']) {
+    for (const input of [
+      '云K1\uFE0F2345',
+      '云\u13E612345',
+      'ЁЕ12',
+      'Đà 12\u00c1',
+      '\u13C2\u13A5',
+      'ЗӠ',
+      'ပဲခူး ၁က-၁၂၃၄',
+      'ກຂ ໐໑໒',
+      '1กข-1234 เชียงราย',
+      'ঢাকা ৪৭০',
+    ]) {
       const plate = normalisePlate(input) as string;
       expect(normalisePlate(plate)).toBe(plate);
     }

@@ -1,5 +1,12 @@
 import {
-  addressKey, canonicalHash, driverCodeMatches, hashDriverCode, newDriverCode, referenceSuffix, seal, unseal,
+  addressKey,
+  canonicalHash,
+  driverCodeMatches,
+  hashDriverCode,
+  newDriverCode,
+  referenceSuffix,
+  seal,
+  unseal,
 } from '@kouan/booking/secrets';
 
 const SECRET = 'a-server-secret-of-at-least-32-characters';
@@ -86,14 +93,30 @@ describe('seal and unseal', () => {
 
 describe('canonicalHash', () => {
   const body = {
-    slotId: 's1', vehicleId: 'v1', driverId: 'd1',
-    cargo: { description: 'Cassava chips', hsCode: '071410', weightKg: 20000, perishable: false, tags: [{ a: 1, b: 2 }, 'x'] },
+    slotId: 's1',
+    vehicleId: 'v1',
+    driverId: 'd1',
+    cargo: {
+      description: 'Cassava chips',
+      hsCode: '071410',
+      weightKg: 20000,
+      perishable: false,
+      tags: [{ a: 1, b: 2 }, 'x'],
+    },
   };
 
   it('is the same for the same body in another key order, at any depth', () => {
     const reordered = {
-      cargo: { tags: [{ b: 2, a: 1 }, 'x'], perishable: false, weightKg: 20000, hsCode: '071410', description: 'Cassava chips' },
-      driverId: 'd1', vehicleId: 'v1', slotId: 's1',
+      cargo: {
+        tags: [{ b: 2, a: 1 }, 'x'],
+        perishable: false,
+        weightKg: 20000,
+        hsCode: '071410',
+        description: 'Cassava chips',
+      },
+      driverId: 'd1',
+      vehicleId: 'v1',
+      slotId: 's1',
     };
     expect(canonicalHash(reordered)).toBe(canonicalHash(body));
     expect(canonicalHash(body)).toMatch(/^[0-9a-f]{64}$/);

@@ -1,17 +1,50 @@
 import {
-  book, daySlots, defaultParams, figures, parseOptions, population, Run, runFcfs, runKouan, SimParams, SimTruck, simulate, stepMean,
+  book,
+  daySlots,
+  defaultParams,
+  figures,
+  parseOptions,
+  population,
+  Run,
+  runFcfs,
+  runKouan,
+  SimParams,
+  SimTruck,
+  simulate,
+  stepMean,
 } from '@kouan/sim';
 
 const at = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
 
 const truck = (id: number, over: Partial<SimTruck>): SimTruck => ({
-  id, firm: id, perishable: false, service: 10, arrival: at('08:00'), offset: 0, noShow: false, absence: 'none', ...over,
+  id,
+  firm: id,
+  perishable: false,
+  service: 10,
+  arrival: at('08:00'),
+  offset: 0,
+  noShow: false,
+  absence: 'none',
+  ...over,
 });
 
 /** A day where everyone can be served, with every path of the model taken often: skips, timeouts, no-shows, overflow. */
 const busy = (): SimParams => ({
-  ...defaultParams(), trucks: 400, lanes: 4, capacity: 12, bays: 3, skip: 0.1, gone: 0.05, noShow: 0.1, seed: 3,
-  openFrom: at('06:00'), openTo: at('22:00'), laneHours: [[at('06:00'), at('12:00')], [at('13:00'), at('23:59')]],
+  ...defaultParams(),
+  trucks: 400,
+  lanes: 4,
+  capacity: 12,
+  bays: 3,
+  skip: 0.1,
+  gone: 0.05,
+  noShow: 0.1,
+  seed: 3,
+  openFrom: at('06:00'),
+  openTo: at('22:00'),
+  laneHours: [
+    [at('06:00'), at('12:00')],
+    [at('13:00'), at('23:59')],
+  ],
 });
 
 function expectConservation(run: Run, trucks: SimTruck[]): void {
@@ -76,9 +109,17 @@ describe('capacity simulator: the event loop', () => {
   it('FCFS, 3 trucks, one lane, 10-minute services: the figures of a hand calculation', () => {
     const p = { ...defaultParams(), lanes: 1 };
     // A waits from 07:00, B from 07:30; the lane opens at 08:00; C comes at 08:02.
-    const trucks = [truck(0, { arrival: at('07:00') }), truck(1, { arrival: at('07:30') }), truck(2, { arrival: at('08:02') })];
+    const trucks = [
+      truck(0, { arrival: at('07:00') }),
+      truck(1, { arrival: at('07:30') }),
+      truck(2, { arrival: at('08:02') }),
+    ];
     const run = runFcfs(trucks, p);
-    expect(run.outcomes.map((o) => [o.calledAt, o.leftAt])).toEqual([[480, 490], [490, 500], [500, 510]]);
+    expect(run.outcomes.map((o) => [o.calledAt, o.leftAt])).toEqual([
+      [480, 490],
+      [490, 500],
+      [500, 510],
+    ]);
     const f = figures(run);
     expect(f).toMatchObject({ atBorder: 3, served: 3, waitingAtEnd: 0, roadsideMax: 2, holdingPeak: 0 });
     // Waits 60, 40, 18 min; nearest rank: p50 the 2nd, p90 the 3rd.
@@ -90,8 +131,16 @@ describe('capacity simulator: the event loop', () => {
 
   it('Kouan, 4 trucks, 2 bays, ratio 1: check-in window, green turn, later slot and overflow as calculated by hand', () => {
     const p: SimParams = {
-      ...defaultParams(), lanes: 1, capacity: 3, bays: 2, priorityRatio: 1, priorityCapPercent: 100, noShow: 0,
-      openFrom: at('08:00'), openTo: at('10:00'), laneHours: [[at('08:00'), at('10:00')]],
+      ...defaultParams(),
+      lanes: 1,
+      capacity: 3,
+      bays: 2,
+      priorityRatio: 1,
+      priorityCapPercent: 100,
+      noShow: 0,
+      openFrom: at('08:00'),
+      openTo: at('10:00'),
+      laneHours: [[at('08:00'), at('10:00')]],
     };
     const trucks = [
       truck(0, { offset: -30, service: 10 }), // A: slot 08:00, in at 07:30
@@ -102,9 +151,22 @@ describe('capacity simulator: the event loop', () => {
     const run = runKouan(trucks, p);
     expect(run.outcomes.map((o) => o.slotStart)).toEqual([480, 480, 480, 540]);
     // 08:00 A (first green after max(1 - 0, 0) = 1 regular), then B's green turn, C, then D of the later slot.
-    expect(run.outcomes.map((o) => [o.arrivedAt, o.calledAt])).toEqual([[450, 480], [460, 490], [470, 495], [450, 505]]);
+    expect(run.outcomes.map((o) => [o.arrivedAt, o.calledAt])).toEqual([
+      [450, 480],
+      [460, 490],
+      [470, 495],
+      [450, 505],
+    ]);
     const f = figures(run);
-    expect(f).toMatchObject({ atBorder: 4, served: 4, noShows: 0, laterDays: 0, holdingPeak: 2, overflowMax: 1, roadsideMax: 2 });
+    expect(f).toMatchObject({
+      atBorder: 4,
+      served: 4,
+      noShows: 0,
+      laterDays: 0,
+      holdingPeak: 2,
+      overflowMax: 1,
+      roadsideMax: 2,
+    });
     expect([f.waitP50.minutes, f.waitP90.minutes, f.waitMax.minutes]).toEqual([30, 55, 55]);
     // Road: D 07:30-08:00, C (overflow) 07:50-08:15: 30 + 25 truck-minutes.
     expect(stepMean(run.roadside) * 1440).toBeCloseTo(55, 9);
@@ -118,8 +180,13 @@ describe('capacity simulator: the event loop', () => {
     // ⌈4 × 30 / 100⌉ = 2 places a firm a slot: firm 0's third truck goes to the next slot.
     const trucks = [0, 1, 2, 3, 4].map((id) => truck(id, { firm: id < 3 ? 0 : id, arrival: at('08:30') }));
     expect(book(trucks, slots, p)).toEqual([0, 0, 1, 0, 0]);
-    const late = [truck(0, { arrival: at('19:30') }), truck(1, { arrival: at('19:30'), firm: 1 }), truck(2, { arrival: at('19:30'), firm: 2 }),
-      truck(3, { arrival: at('19:30'), firm: 3 }), truck(4, { arrival: at('19:30'), firm: 4 })];
+    const late = [
+      truck(0, { arrival: at('19:30') }),
+      truck(1, { arrival: at('19:30'), firm: 1 }),
+      truck(2, { arrival: at('19:30'), firm: 2 }),
+      truck(3, { arrival: at('19:30'), firm: 3 }),
+      truck(4, { arrival: at('19:30'), firm: 4 }),
+    ];
     expect(book(late, slots, p)).toEqual([11, 11, 11, 11, null]);
   });
 });

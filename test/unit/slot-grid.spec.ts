@@ -1,18 +1,31 @@
-import { fitsPlan, formatClock, isoInZone, parseClock, parseLocalDate, slotGrid, type DayPlan, type SlotWindow } from '@kouan/ports/slot-grid';
+import {
+  fitsPlan,
+  formatClock,
+  isoInZone,
+  parseClock,
+  parseLocalDate,
+  slotGrid,
+  type DayPlan,
+  type SlotWindow,
+} from '@kouan/ports/slot-grid';
 
 const SHANGHAI = 'Asia/Shanghai';
 const BERLIN = 'Europe/Berlin';
 const HOUR = 3_600_000;
 
 const plan = (openFrom: string, openTo: string, slotMinutes: number): DayPlan => ({
-  slotMinutes, openFrom: parseClock(openFrom)!, openTo: parseClock(openTo)!,
+  slotMinutes,
+  openFrom: parseClock(openFrom)!,
+  openTo: parseClock(openTo)!,
 });
-const iso = (slots: SlotWindow[], zone: string) => slots.map((s) => [isoInZone(s.startsAt, zone), isoInZone(s.endsAt, zone)]);
+const iso = (slots: SlotWindow[], zone: string) =>
+  slots.map((s) => [isoInZone(s.startsAt, zone), isoInZone(s.endsAt, zone)]);
 
 /** Every slot has a positive length, and they follow one another without overlapping or repeating. */
 function expectWellFormed(slots: SlotWindow[]): void {
   for (const s of slots) expect(s.endsAt.getTime()).toBeGreaterThan(s.startsAt.getTime());
-  for (let i = 1; i < slots.length; i++) expect(slots[i].startsAt.getTime()).toBeGreaterThanOrEqual(slots[i - 1].endsAt.getTime());
+  for (let i = 1; i < slots.length; i++)
+    expect(slots[i].startsAt.getTime()).toBeGreaterThanOrEqual(slots[i - 1].endsAt.getTime());
   expect(new Set(slots.map((s) => s.startsAt.getTime())).size).toBe(slots.length);
 }
 
@@ -49,13 +62,16 @@ describe('slotGrid', () => {
 
   it('does not offer a remainder shorter than a slot', () => {
     const slots = slotGrid('2026-11-29', plan('08:00', '09:45', 30), SHANGHAI);
-    expect(iso(slots, SHANGHAI).map(([from, to]) => `${from.slice(11, 16)}-${to.slice(11, 16)}`))
-      .toEqual(['08:00-08:30', '08:30-09:00', '09:00-09:30']);
+    expect(iso(slots, SHANGHAI).map(([from, to]) => `${from.slice(11, 16)}-${to.slice(11, 16)}`)).toEqual([
+      '08:00-08:30',
+      '08:30-09:00',
+      '09:00-09:30',
+    ]);
     expect(slotGrid('2026-11-29', plan('08:00', '08:59', 60), SHANGHAI)).toEqual([]);
     expect(slotGrid('2026-11-29', plan('08:00', '09:00', 60), SHANGHAI)).toHaveLength(1);
   });
 
-  it('uses the date in the port\'s zone, not in UTC', () => {
+  it("uses the date in the port's zone, not in UTC", () => {
     // 2026-11-29 00:00 in Shanghai is still 2026-11-28 in UTC.
     const [first] = slotGrid('2026-11-29', plan('00:00', '01:00', 60), SHANGHAI);
     expect(first.startsAt.toISOString()).toBe('2026-11-28T16:00:00.000Z');
@@ -63,9 +79,15 @@ describe('slotGrid', () => {
 
   it('keeps local wall-clock hours in Berlin on an ordinary winter and summer day', () => {
     const winter = slotGrid('2026-03-28', plan('08:00', '10:00', 60), BERLIN);
-    expect(winter.map((s) => s.startsAt.toISOString())).toEqual(['2026-03-28T07:00:00.000Z', '2026-03-28T08:00:00.000Z']);
+    expect(winter.map((s) => s.startsAt.toISOString())).toEqual([
+      '2026-03-28T07:00:00.000Z',
+      '2026-03-28T08:00:00.000Z',
+    ]);
     const summer = slotGrid('2026-03-30', plan('08:00', '10:00', 60), BERLIN);
-    expect(summer.map((s) => s.startsAt.toISOString())).toEqual(['2026-03-30T06:00:00.000Z', '2026-03-30T07:00:00.000Z']);
+    expect(summer.map((s) => s.startsAt.toISOString())).toEqual([
+      '2026-03-30T06:00:00.000Z',
+      '2026-03-30T07:00:00.000Z',
+    ]);
     expect(isoInZone(summer[0].startsAt, BERLIN)).toBe('2026-03-30T08:00:00+02:00');
   });
 
@@ -143,14 +165,20 @@ describe('fitsPlan', () => {
 
 describe('parseClock and formatClock', () => {
   it.each([
-    ['00:00', 0], ['07:00', 420], ['08:00', 480], ['12:34', 754], ['23:59', 1439], ['24:00', 1440],
+    ['00:00', 0],
+    ['07:00', 420],
+    ['08:00', 480],
+    ['12:34', 754],
+    ['23:59', 1439],
+    ['24:00', 1440],
   ])('reads %s as minute %i and writes it back', (text, minutes) => {
     expect(parseClock(text)).toBe(minutes);
     expect(formatClock(minutes)).toBe(text);
   });
 
   it.each(['24:30', '24:01', '25:00', '7:00', '07:0', '08:60', 'ab', '', ' 08:00', '08:00 ', '0800', '08.00', '-1:00'])(
-    'rejects %p', (text) => {
+    'rejects %p',
+    (text) => {
       expect(parseClock(text)).toBeNull();
     },
   );
@@ -163,9 +191,17 @@ describe('parseLocalDate', () => {
     expect(parseLocalDate('2028-02-29', SHANGHAI)?.toISODate()).toBe('2028-02-29');
   });
 
-  it.each(['2026-02-30', '2026-02-29', '2026-13-01', '2026-00-10', 'tomorrow', '2026-2-3', '20261129', '2026-11-29T08:00', ''])(
-    'rejects %p', (text) => {
-      expect(parseLocalDate(text, SHANGHAI)).toBeNull();
-    },
-  );
+  it.each([
+    '2026-02-30',
+    '2026-02-29',
+    '2026-13-01',
+    '2026-00-10',
+    'tomorrow',
+    '2026-2-3',
+    '20261129',
+    '2026-11-29T08:00',
+    '',
+  ])('rejects %p', (text) => {
+    expect(parseLocalDate(text, SHANGHAI)).toBeNull();
+  });
 });

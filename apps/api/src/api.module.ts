@@ -39,7 +39,10 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         KouanConfigModule.forRoot(overrides),
-        LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => loggerParams(c.env.logLevel, 'api') }),
+        LoggerModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (c: AppConfig) => loggerParams(c.env.logLevel, 'api'),
+        }),
         DbModule,
         RedisModule,
         JobsModule,

@@ -25,6 +25,8 @@ export class AuditController {
   @ApiOkResponse({ type: AuditVerifyDto })
   @ApiErrors(400, 401, { 403: 'anyone but a regulator or a port admin' })
   verify(@Query() q: AuditVerifyQueryDto): Promise<AuditVerifyDto> {
-    return this.audit.verify(q.fromSeq === undefined || q.fromHash === undefined ? undefined : { seq: q.fromSeq, hash: q.fromHash });
+    return this.audit.verify(
+      q.fromSeq === undefined || q.fromHash === undefined ? undefined : { seq: q.fromSeq, hash: q.fromHash },
+    );
   }
 }

@@ -13,7 +13,14 @@ import { PAGE_ROUTES } from './pages.controller';
 export const API_PREFIX = 'api/v1';
 
 /** Sign-in bodies are a few short fields: a small cap refuses a large body before any work is done on it. */
-const SMALL_BODY_ROUTES = ['auth/login', 'auth/refresh', 'auth/logout', 'auth/password', 'driver/session', 'driver/session/refresh'].map((r) => `/${API_PREFIX}/${r}`);
+const SMALL_BODY_ROUTES = [
+  'auth/login',
+  'auth/refresh',
+  'auth/logout',
+  'auth/password',
+  'driver/session',
+  'driver/session/refresh',
+].map((r) => `/${API_PREFIX}/${r}`);
 const SMALL_BODY_LIMIT = '4kb';
 const BODY_LIMIT = '1mb';
 
@@ -51,24 +58,30 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
   );
   const doc = new DocumentBuilder()
     .setTitle('Kouan API')
-    .setDescription('Entry slots, live queues and call-forward for border road ports. Errors: {statusCode, error, message}.')
+    .setDescription(
+      'Entry slots, live queues and call-forward for border road ports. Errors: {statusCode, error, message}.',
+    )
     .setVersion('1')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api/docs-json' });
-  app.useWebSocketAdapter(new RedisIoAdapter(app, env, {
-    cors: { origin: env.corsOrigins.length ? env.corsOrigins : false },
-    allowRequest: originGate(env.corsOrigins),
-    // Every message a client sends is small (the handshake's token, `subscribe` {port, direction}); a larger one
-    // closes its connection before anything reads it. The parser refuses a packet nested too deep before JSON.parse.
-    maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
-    parser: limitedParser,
-    // A heartbeat every 1.5 s: a page that hears none for 4 s says it is offline and dims what it shows, within 5 s
-    // of a dead network (a phone on a dead border network showed "Live" over a stale position for 40 s). One small
-    // frame per socket per 1.5 s.
-    pingInterval: 1500,
-    pingTimeout: 5000,
-  }));
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), {
+    jsonDocumentUrl: 'api/docs-json',
+  });
+  app.useWebSocketAdapter(
+    new RedisIoAdapter(app, env, {
+      cors: { origin: env.corsOrigins.length ? env.corsOrigins : false },
+      allowRequest: originGate(env.corsOrigins),
+      // Every message a client sends is small (the handshake's token, `subscribe` {port, direction}); a larger one
+      // closes its connection before anything reads it. The parser refuses a packet nested too deep before JSON.parse.
+      maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
+      parser: limitedParser,
+      // A heartbeat every 1.5 s: a page that hears none for 4 s says it is offline and dims what it shows, within 5 s
+      // of a dead network (a phone on a dead border network showed "Live" over a stale position for 40 s). One small
+      // frame per socket per 1.5 s.
+      pingInterval: 1500,
+      pingTimeout: 5000,
+    }),
+  );
   app.enableShutdownHooks();
   await app.init();
   // Nest answers unknown paths under /api/v1 itself; any other unknown path (this runs after every route) gets

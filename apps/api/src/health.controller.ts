@@ -1,7 +1,13 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckResult,
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import type Redis from 'ioredis';
 import { Public } from '@kouan/auth';
 import { ApiErrors, DomainError } from '@kouan/common';
@@ -9,13 +15,17 @@ import { REDIS } from '@kouan/db/redis.module';
 
 const INDICATORS = {
   type: 'object',
-  additionalProperties: { type: 'object', properties: { status: { type: 'string' }, responseTime: { type: 'number', description: 'ms' } } },
+  additionalProperties: {
+    type: 'object',
+    properties: { status: { type: 'string' }, responseTime: { type: 'number', description: 'ms' } },
+  },
 } as const;
 
 /** Terminus's answer when every check passed; a failed check answers 503 with the contract's error body. */
 class HealthDto {
   @ApiProperty({ enum: ['ok'] }) status: 'ok';
-  @ApiPropertyOptional({ ...INDICATORS, example: { postgres: { status: 'up' }, redis: { status: 'up' } } }) info?: object;
+  @ApiPropertyOptional({ ...INDICATORS, example: { postgres: { status: 'up' }, redis: { status: 'up' } } })
+  info?: object;
   @ApiPropertyOptional(INDICATORS) error?: object;
   @ApiProperty(INDICATORS) details: object;
 }
@@ -56,7 +66,9 @@ export class HealthController {
     } catch (e) {
       if (!(e instanceof ServiceUnavailableException)) throw e;
       const details = (e.getResponse() as { details?: Record<string, { status: string }> }).details ?? {};
-      const down = Object.entries(details).filter(([, d]) => d.status !== 'up').map(([name]) => name);
+      const down = Object.entries(details)
+        .filter(([, d]) => d.status !== 'up')
+        .map(([name]) => name);
       throw new DomainError('unavailable', `not ready: ${down.join(' and ')} not answering`, { details });
     }
   }

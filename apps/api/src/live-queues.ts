@@ -111,22 +111,27 @@ export class LiveQueues implements OnModuleDestroy {
   }
 
   private reload(f: Followed): void {
-    this.load(f).catch((e: unknown) => this.logger.warn({ err: e, port: f.port, direction: f.direction }, 'could not read a queue afresh'));
+    this.load(f).catch((e: unknown) =>
+      this.logger.warn({ err: e, port: f.port, direction: f.direction }, 'could not read a queue afresh'),
+    );
   }
 
   private load(f: Followed): Promise<LiveQueue> {
-    f.loading ??= this.reader.snapshot(f.port, f.direction).then((s) => {
-      // Deltas may have moved the kept queue past this read while it ran: a newer queue is kept as it is. One of
-      // the same version is replaced: the read's order is newer when a later slot started (the protocol's rule).
-      if (f.queue && !wholeKept(f.queue.version, s.version)) return f.queue;
-      const q = LiveQueue.from(s);
-      f.queue = q;
-      this.listener(q, { from: 0, changed: [], removed: [], inserted: null }, 'whole');
-      this.drain(f);
-      return q;
-    }).finally(() => {
-      f.loading = undefined;
-    });
+    f.loading ??= this.reader
+      .snapshot(f.port, f.direction)
+      .then((s) => {
+        // Deltas may have moved the kept queue past this read while it ran: a newer queue is kept as it is. One of
+        // the same version is replaced: the read's order is newer when a later slot started (the protocol's rule).
+        if (f.queue && !wholeKept(f.queue.version, s.version)) return f.queue;
+        const q = LiveQueue.from(s);
+        f.queue = q;
+        this.listener(q, { from: 0, changed: [], removed: [], inserted: null }, 'whole');
+        this.drain(f);
+        return q;
+      })
+      .finally(() => {
+        f.loading = undefined;
+      });
     return f.loading;
   }
 

@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
 import { InjectThrottlerStorage, ThrottlerStorage } from '@nestjs/throttler';
 import type { Namespace, Socket } from 'socket.io';
 import { Principal, SessionChecks, SessionRevocations, TokenService } from '@kouan/auth';
@@ -9,12 +18,28 @@ import { clientAddressOf } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
 import { Applied, LiveQueue, QueueReadService } from '@kouan/queue';
 import {
-  boardDelta, boardView, bookingUpdate, DRIVER_SESSIONS_ENDED_EVENT, DriverSessionsEnded, LIVE_NAMESPACE, QUEUE_DELTA_EVENT, QueueDelta, QueueTruck, rooms, ServerToClientEvents, staffDelta,
+  boardDelta,
+  boardView,
+  bookingUpdate,
+  DRIVER_SESSIONS_ENDED_EVENT,
+  DriverSessionsEnded,
+  LIVE_NAMESPACE,
+  QUEUE_DELTA_EVENT,
+  QueueDelta,
+  QueueTruck,
+  rooms,
+  ServerToClientEvents,
+  staffDelta,
   staffView,
 } from '@kouan/realtime';
 import { LiveQueues } from './live-queues';
 
-type LiveSocket = Socket<Record<string, never>, ServerToClientEvents, Record<string, never>, { principal?: Principal; expiry?: NodeJS.Timeout }>;
+type LiveSocket = Socket<
+  Record<string, never>,
+  ServerToClientEvents,
+  Record<string, never>,
+  { principal?: Principal; expiry?: NodeJS.Timeout }
+>;
 
 const PORT_CODE = /^[A-Z0-9-]{2,32}$/;
 
@@ -63,14 +88,17 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       if (token === undefined || token === null || token === '') return next();
       const principal = typeof token === 'string' ? this.tokens.verify(token) : null;
       if (!principal) return next(new Error('unauthorized: invalid or expired token'));
-      this.sessions.current(principal).then((current) => {
-        if (!current) return next(new Error('unauthorized: this session has ended'));
-        (socket as LiveSocket).data.principal = principal;
-        next();
-      }, (e: unknown) => {
-        this.logger.warn({ err: e }, 'could not check a connecting session');
-        next(new Error('unavailable: try again'));
-      });
+      this.sessions.current(principal).then(
+        (current) => {
+          if (!current) return next(new Error('unauthorized: this session has ended'));
+          (socket as LiveSocket).data.principal = principal;
+          next();
+        },
+        (e: unknown) => {
+          this.logger.warn({ err: e }, 'could not check a connecting session');
+          next(new Error('unavailable: try again'));
+        },
+      );
     });
     this.queues.onChange((queue, change, kind) => this.fanOut(queue, change, kind));
     // Every process hears of every session ended (logout, reuse, password change, disabled) and closes its own sockets of it.
@@ -122,7 +150,10 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       socket.data.expiry = setTimeout(() => this.endAtExpiry(socket, expiresAt), MAX_TIMER_MS);
       return;
     }
-    socket.data.expiry = setTimeout(() => this.endSession(socket, 'your session has expired; sign in again', expiresAt), Math.max(0, left));
+    socket.data.expiry = setTimeout(
+      () => this.endSession(socket, 'your session has expired; sign in again', expiresAt),
+      Math.max(0, left),
+    );
   }
 
   /** This process's sockets of the booking whose token is of an earlier driver code. */
@@ -150,16 +181,24 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   /** `subscribe` {port, direction}: the public board of that port and direction, starting with its current state. */
   @SubscribeMessage('subscribe')
-  async subscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<{ ok: boolean; error?: string }> {
+  async subscribe(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() body: unknown,
+  ): Promise<{ ok: boolean; error?: string }> {
     const { port, direction } = (body ?? {}) as { port?: unknown; direction?: unknown };
     const code = typeof port === 'string' ? port.toUpperCase() : '';
     if (!PORT_CODE.test(code) || (direction !== 'export' && direction !== 'import')) {
       return { ok: false, error: 'subscribe needs {port: "MOHAN", direction: "export" | "import"}' };
     }
     if (await this.tooManySubscribes(socket)) {
-      return { ok: false, error: `too many subscribes from this address (at most ${SUBSCRIBES_PER_MINUTE} a minute); wait a minute` };
+      return {
+        ok: false,
+        error: `too many subscribes from this address (at most ${SUBSCRIBES_PER_MINUTE} a minute); wait a minute`,
+      };
     }
-    const queue = (await this.reader.portExists(code)) ? await this.queues.get(code, direction).catch(() => null) : null;
+    const queue = (await this.reader.portExists(code))
+      ? await this.queues.get(code, direction).catch(() => null)
+      : null;
     if (!queue) return { ok: false, error: `no port ${code}` };
     // Port admins have no port of their own: subscribing to one gives them its staff view instead of the board's
     // (one queue:update per change, so deltas apply to the view they were made for).
@@ -172,7 +211,13 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   /** Counted in the HTTP throttlers' Redis storage; with Redis away it lets the subscribe through. */
   private async tooManySubscribes(socket: LiveSocket): Promise<boolean> {
     const address = createHash('sha256').update(this.clientAddress(socket.request)).digest('base64url');
-    const { isBlocked } = await this.throttle.increment(`subscribe|${address}`, 60_000, SUBSCRIBES_PER_MINUTE, 60_000, 'subscribe');
+    const { isBlocked } = await this.throttle.increment(
+      `subscribe|${address}`,
+      60_000,
+      SUBSCRIBES_PER_MINUTE,
+      60_000,
+      'subscribe',
+    );
     return isBlocked;
   }
 
@@ -196,8 +241,14 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       send(rooms.staff(queue.port), 'queue:update', () => staffView(queue.view()));
     } else if (kind === 'delta') {
       const line = {
-        port: queue.port, direction: queue.direction, version: queue.version, lanes: queue.laneViews, called: queue.calledTrucks,
-        removed: change.removed, inserted: change.inserted, ...queue.lanePace,
+        port: queue.port,
+        direction: queue.direction,
+        version: queue.version,
+        lanes: queue.laneViews,
+        called: queue.calledTrucks,
+        removed: change.removed,
+        inserted: change.inserted,
+        ...queue.lanePace,
       };
       send(rooms.board(queue.port, queue.direction), 'queue:update', () => boardDelta(line));
       send(rooms.staff(queue.port), 'queue:update', () => staffDelta(line));

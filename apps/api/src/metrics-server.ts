@@ -39,7 +39,8 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
 
   private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '').split('?')[0];
-    if (req.method !== 'GET' || path !== '/metrics') return error(res, 404, 'Not Found', `Cannot ${req.method} ${path}`);
+    if (req.method !== 'GET' || path !== '/metrics')
+      return error(res, 404, 'Not Found', `Cannot ${req.method} ${path}`);
     if (metricsAnswer(this.config.env.metricsToken, req.headers.authorization) === 'unauthorized') {
       res.setHeader('WWW-Authenticate', 'Bearer');
       return error(res, 401, 'Unauthorized', 'metrics need Authorization: Bearer <METRICS_TOKEN>');
@@ -51,5 +52,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
 
 /** The contract's error body, as the API's exception filter would write it. */
 function error(res: ServerResponse, statusCode: number, name: string, message: string): void {
-  res.writeHead(statusCode, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify({ statusCode, error: name, message }));
+  res
+    .writeHead(statusCode, { 'Content-Type': 'application/json; charset=utf-8' })
+    .end(JSON.stringify({ statusCode, error: name, message }));
 }

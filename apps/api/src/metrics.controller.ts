@@ -27,8 +27,14 @@ export class MetricsController extends PrometheusController {
   // Not the API's bearer scheme (no access token works here): its own token, or none, by configuration.
   @ApiOperation({ description: 'With METRICS_TOKEN set, send `Authorization: Bearer <METRICS_TOKEN>`.' })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } })
-  @ApiErrors({ 401: 'METRICS_TOKEN is set and this is not it', 404: 'METRICS_PORT is set: metrics are served there, on loopback' })
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
+  @ApiErrors({
+    401: 'METRICS_TOKEN is set and this is not it',
+    404: 'METRICS_PORT is set: metrics are served there, on loopback',
+  })
   override async index(@Res({ passthrough: true }) response: Response): Promise<string> {
     const { metricsPort, metricsToken } = this.config.env;
     if (metricsPort !== undefined) throw new NotFoundException(`Cannot GET ${response.req.path}`);

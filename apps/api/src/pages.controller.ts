@@ -47,7 +47,13 @@ interface Asset {
 function asset(name: string, text: string): Asset {
   const body = Buffer.from(text);
   const hash = createHash('sha256').update(body).digest('base64url');
-  return { body, gz: gzipSync(body, { level: 9 }), etag: `"${hash.slice(0, 22)}"`, type: TYPES[extname(name)] ?? 'application/octet-stream', version: hash.slice(0, 10) };
+  return {
+    body,
+    gz: gzipSync(body, { level: 9 }),
+    etag: `"${hash.slice(0, 22)}"`,
+    type: TYPES[extname(name)] ?? 'application/octet-stream',
+    version: hash.slice(0, 10),
+  };
 }
 
 /**
@@ -64,30 +70,41 @@ function loadPages(): { pages: Map<string, Asset>; assets: Map<string, Asset> } 
   // The live protocol the pages share with the server (libs/realtime/src/live-protocol.ts): the build writes it into
   // dist's pages; run from the sources, where there is no such file, it is bundled now from the same TypeScript.
   if (!assets.has(LIVE_PROTOCOL_ASSET)) {
-    if (!__filename.endsWith('.ts')) throw new Error(`${LIVE_PROTOCOL_ASSET} not found in ${PAGES_DIR} (npm run build writes it)`);
+    if (!__filename.endsWith('.ts'))
+      throw new Error(`${LIVE_PROTOCOL_ASSET} not found in ${PAGES_DIR} (npm run build writes it)`);
     assets.set(LIVE_PROTOCOL_ASSET, asset(LIVE_PROTOCOL_ASSET, bundleLiveProtocol(join(__dirname, '..', '..', '..'))));
   }
   // The socket.io browser client of the installed server, so the two always speak the same protocol.
   const client = join(dirname(require.resolve('socket.io/package.json')), 'client-dist', 'socket.io.min.js');
-  assets.set('socket.io.min.js', asset('socket.io.min.js', readFileSync(client, 'utf8').replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n')));
+  assets.set(
+    'socket.io.min.js',
+    asset('socket.io.min.js', readFileSync(client, 'utf8').replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n')),
+  );
   const pages = new Map<string, Asset>();
   // One head, one set of scripts and one sign-in form for every page (head.part, scripts.part, login.part), and one
   // header bar for the consoles (console-bar.part): a page names its title, and the attribute its words are looked up
   // by; its own stylesheet and script are those of its name.
   const part = (file: string) => readFileSync(join(PAGES_DIR, file), 'utf8').trimEnd();
-  const [head, scripts, login, bar] = [part('head.part'), part('scripts.part'), part('login.part'), part('console-bar.part')];
+  const [head, scripts, login, bar] = [
+    part('head.part'),
+    part('scripts.part'),
+    part('login.part'),
+    part('console-bar.part'),
+  ];
   for (const name of readdirSync(PAGES_DIR).filter((n) => n.endsWith('.html'))) {
     const page = name.slice(0, -'.html'.length);
     const html = readFileSync(join(PAGES_DIR, name), 'utf8')
-      .replace(/<!--#head title="([^"]+)"-->/, (_, title: string) => head.replace('{title}', title).replace('{page}', page))
+      .replace(/<!--#head title="([^"]+)"-->/, (_, title: string) =>
+        head.replace('{title}', title).replace('{page}', page),
+      )
       .replace('<!--#scripts-->', scripts.replace('{page}', page))
       .replace(/<!--#login attr="([\w-]+)"-->/, (_, attr: string) => login.replaceAll('{attr}', attr).trimStart())
       .replace(/<!--#console-bar title="([^"]+)"-->/, (_, title: string) => bar.replace('{title}', title))
       .replace(/(src|href)="\/assets\/([\w.-]+)"/g, (whole, attr: string, file: string) => {
-      const a = assets.get(file);
-      if (!a) throw new Error(`${name} links /assets/${file}, which does not exist`);
-      return `${attr}="/assets/${file}?v=${a.version}"`;
-    });
+        const a = assets.get(file);
+        if (!a) throw new Error(`${name} links /assets/${file}, which does not exist`);
+        return `${attr}="/assets/${file}?v=${a.version}"`;
+      });
     pages.set(page, asset(name, html));
   }
   return { pages, assets };
@@ -151,6 +168,9 @@ export class PagesController {
       return;
     }
     const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-    res.status(200).set({ 'Content-Type': a.type, ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) }).end(gzip ? a.gz : a.body);
+    res
+      .status(200)
+      .set({ 'Content-Type': a.type, ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) })
+      .end(gzip ? a.gz : a.body);
   }
 }

@@ -15,7 +15,11 @@ import { DateTime } from 'luxon';
 const PORT = 'MOHAN';
 const ZONE = 'Asia/Shanghai';
 const PASSWORD = {
-  staff: 'demo-staff-password', yard: 'demo-yard-password', regulator: 'demo-regulator-password', firmAdmin: 'demo-firm-password', dispatcher: 'demo-dispatch-password',
+  staff: 'demo-staff-password',
+  yard: 'demo-yard-password',
+  regulator: 'demo-regulator-password',
+  firmAdmin: 'demo-firm-password',
+  dispatcher: 'demo-dispatch-password',
 };
 /** Mohan's fees as the demo publishes them (illustrative amounts, not the port's real tariff). */
 const FEES = {
@@ -53,8 +57,20 @@ interface Booked {
   direction: string;
 }
 
-export async function runDemo(o: DemoOptions): Promise<{ bookings: number; tomorrow: number; declared: number; checkedIn: number; completed: number; yardArrived: number }> {
-  const call = async (method: string, path: string, body?: unknown, token?: string): Promise<Record<string, unknown>> => {
+export async function runDemo(o: DemoOptions): Promise<{
+  bookings: number;
+  tomorrow: number;
+  declared: number;
+  checkedIn: number;
+  completed: number;
+  yardArrived: number;
+}> {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<Record<string, unknown>> => {
     const res = await fetch(`${o.url}/api/v1${path}`, {
       method,
       headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
@@ -64,14 +80,27 @@ export async function runDemo(o: DemoOptions): Promise<{ bookings: number; tomor
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(data)}`);
     return data;
   };
-  const login = async (email: string, password: string) => (await call('POST', '/auth/login', { email, password })).accessToken as string;
+  const login = async (email: string, password: string) =>
+    (await call('POST', '/auth/login', { email, password })).accessToken as string;
   const tag = randomBytes(2).toString('hex');
 
   const admin = await login(o.adminEmail, o.adminPassword);
-  await call('PUT', `/ports/${PORT}/schedule`, {
-    slotMinutes: 60, capacity: { export: 12, import: 8 }, openFrom: '06:00', openTo: '22:00', firmQuotaPercent: 60, horizonDays: 7,
-    earlyArrivalMinutes: 60, checkInGraceMinutes: 30, calledTimeoutMinutes: 15,
-  }, admin);
+  await call(
+    'PUT',
+    `/ports/${PORT}/schedule`,
+    {
+      slotMinutes: 60,
+      capacity: { export: 12, import: 8 },
+      openFrom: '06:00',
+      openTo: '22:00',
+      firmQuotaPercent: 60,
+      horizonDays: 7,
+      earlyArrivalMinutes: 60,
+      checkInGraceMinutes: 30,
+      calledTimeoutMinutes: 15,
+    },
+    admin,
+  );
   const staffEmail = `staff.mohan.${tag}@demo.kouan`;
   await call('POST', `/ports/${PORT}/staff`, { email: staffEmail, password: PASSWORD.staff }, admin);
   const staff = await login(staffEmail, PASSWORD.staff);
@@ -85,12 +114,18 @@ export async function runDemo(o: DemoOptions): Promise<{ bookings: number; tomor
   await call('PUT', `/ports/${PORT}/fees`, { effectiveFrom: today, ...FEES }, admin);
   const slots: Record<string, Array<{ id: string; startsAt: string; bookable: boolean; available: number }>> = {};
   for (const direction of ['export', 'import']) {
-    slots[direction] = (await call('GET', `/ports/${PORT}/slots?date=${today}&direction=${direction}`)) as unknown as typeof slots[string];
+    slots[direction] = (await call(
+      'GET',
+      `/ports/${PORT}/slots?date=${today}&direction=${direction}`,
+    )) as unknown as (typeof slots)[string];
   }
   const tomorrow = DateTime.now().setZone(ZONE).plus({ days: 1 }).toISODate() as string;
   const ahead: Record<string, Array<{ id: string }>> = {};
   for (const direction of ['export', 'import']) {
-    ahead[direction] = (await call('GET', `/ports/${PORT}/slots?date=${tomorrow}&direction=${direction}`)) as unknown as typeof ahead[string];
+    ahead[direction] = (await call(
+      'GET',
+      `/ports/${PORT}/slots?date=${tomorrow}&direction=${direction}`,
+    )) as unknown as (typeof ahead)[string];
   }
   let bookedAhead = 0;
   // Slots still bookable today (a booking can be made until its slot ends), in time order.
@@ -99,36 +134,88 @@ export async function runDemo(o: DemoOptions): Promise<{ bookings: number; tomor
   const logins: string[] = [];
   const booked: Booked[] = [];
   for (const [f, firm] of FIRMS.entries()) {
-    const created = await call('POST', '/firms', { name: `${firm.name} ${tag}`, country: firm.country, contactEmail: `ops${f}.${tag}@demo.kouan` }, admin);
+    const created = await call(
+      'POST',
+      '/firms',
+      { name: `${firm.name} ${tag}`, country: firm.country, contactEmail: `ops${f}.${tag}@demo.kouan` },
+      admin,
+    );
     const adminEmail = `admin${f}.${tag}@demo.kouan`;
     const dispatchEmail = `dispatch${f}.${tag}@demo.kouan`;
-    await call('POST', `/firms/${created.id as string}/users`, { email: adminEmail, password: PASSWORD.firmAdmin, role: 'firm_admin' }, admin);
-    await call('POST', `/firms/${created.id as string}/users`, { email: dispatchEmail, password: PASSWORD.dispatcher, role: 'dispatcher' }, admin);
-    logins.push(`  ${firm.name}: firm admin ${adminEmail} / ${PASSWORD.firmAdmin}, dispatcher ${dispatchEmail} / ${PASSWORD.dispatcher}`);
+    await call(
+      'POST',
+      `/firms/${created.id as string}/users`,
+      { email: adminEmail, password: PASSWORD.firmAdmin, role: 'firm_admin' },
+      admin,
+    );
+    await call(
+      'POST',
+      `/firms/${created.id as string}/users`,
+      { email: dispatchEmail, password: PASSWORD.dispatcher, role: 'dispatcher' },
+      admin,
+    );
+    logins.push(
+      `  ${firm.name}: firm admin ${adminEmail} / ${PASSWORD.firmAdmin}, dispatcher ${dispatchEmail} / ${PASSWORD.dispatcher}`,
+    );
     const dispatcher = await login(dispatchEmail, PASSWORD.dispatcher);
     for (let i = 0; i < 8; i++) {
       const prefix = firm.country === 'CN' ? '云K' : firm.country === 'LA' ? 'ນວ' : 'กข';
-      const v = await call('POST', '/vehicles', { plate: `${prefix}${tag.toUpperCase()}${f}${i}`, country: firm.country, reefer: i % 3 === 0 }, dispatcher);
-      const d = await call('POST', '/drivers', {
-        name: `Driver ${f}-${i}`, phone: `+8613${String(800000000 + f * 100 + i)}`, licenceNo: `DL-${tag}-${f}${i}`,
-        language: firm.languages[i % firm.languages.length],
-      }, dispatcher);
+      const v = await call(
+        'POST',
+        '/vehicles',
+        { plate: `${prefix}${tag.toUpperCase()}${f}${i}`, country: firm.country, reefer: i % 3 === 0 },
+        dispatcher,
+      );
+      const d = await call(
+        'POST',
+        '/drivers',
+        {
+          name: `Driver ${f}-${i}`,
+          phone: `+8613${String(800000000 + f * 100 + i)}`,
+          licenceNo: `DL-${tag}-${f}${i}`,
+          language: firm.languages[i % firm.languages.length],
+        },
+        dispatcher,
+      );
       const direction = i % 3 === 2 ? 'import' : 'export';
       const choices = open(direction);
       if (!choices.length) continue;
       const slot = choices[Math.min(choices.length - 1, (i * 2 + f) % choices.length)];
       try {
-        const b = await call('POST', '/bookings', { slotId: slot.id, vehicleId: v.id, driverId: d.id, cargo: CARGO[(i + f) % CARGO.length] }, dispatcher);
-        booked.push({ id: b.id as string, reference: b.reference as string, driverCode: b.driverCode as string, plate: v.plate as string, startsAt: Date.parse(slot.startsAt), direction });
+        const b = await call(
+          'POST',
+          '/bookings',
+          { slotId: slot.id, vehicleId: v.id, driverId: d.id, cargo: CARGO[(i + f) % CARGO.length] },
+          dispatcher,
+        );
+        booked.push({
+          id: b.id as string,
+          reference: b.reference as string,
+          driverCode: b.driverCode as string,
+          plate: v.plate as string,
+          startsAt: Date.parse(slot.startsAt),
+          direction,
+        });
         // Most firms file the declaration with the booking; one truck in four still has its papers to come.
-        if (i % 4 !== 3) await call('PUT', `/bookings/${b.id as string}/declaration`, { declarationNo: `5301${tag}${f}${i}`, customsOffice: 'Mohan Customs' }, dispatcher);
+        if (i % 4 !== 3)
+          await call(
+            'PUT',
+            `/bookings/${b.id as string}/declaration`,
+            { declarationNo: `5301${tag}${f}${i}`, customsOffice: 'Mohan Customs' },
+            dispatcher,
+          );
       } catch {
         // The slot filled up or the firm's share of it is taken: this truck is not booked today, as happens.
       }
       if (i % 2 === 0) {
         // Tomorrow, in the morning peak: a slot between 08:00 and 11:00 (06:00 is the first).
         const next = ahead[direction][2 + ((i + f) % 4)];
-        await call('POST', '/bookings', { slotId: next.id, vehicleId: v.id, driverId: d.id, cargo: CARGO[(i + f + 1) % CARGO.length] }, dispatcher);
+        await call(
+          'POST',
+          '/bookings',
+          { slotId: next.id, vehicleId: v.id, driverId: d.id, cargo: CARGO[(i + f + 1) % CARGO.length] },
+          dispatcher,
+        );
         bookedAhead += 1;
       }
     }
@@ -139,7 +226,12 @@ export async function runDemo(o: DemoOptions): Promise<{ bookings: number; tomor
   for (const [k, b] of booked.entries()) {
     const status = k % 4 === 3 ? null : k % 6 === 5 ? 'inspection' : 'accepted';
     if (!status) continue;
-    await call('POST', `/bookings/${b.id}/declaration/status`, { status, ...(status === 'inspection' ? { note: 'open the doors at the inspection bay' } : {}) }, staff);
+    await call(
+      'POST',
+      `/bookings/${b.id}/declaration/status`,
+      { status, ...(status === 'inspection' ? { note: 'open the doors at the inspection bay' } : {}) },
+      staff,
+    );
     declared += 1;
   }
 
@@ -180,11 +272,15 @@ export async function runDemo(o: DemoOptions): Promise<{ bookings: number; tomor
   }
 
   const driver = booked.find((b) => b.startsAt > now) ?? booked[0];
-  o.say(`Demo day at ${PORT} (${today}): ${booked.length} bookings (${declared} declarations answered by customs), ${checkedIn} checked in, ${completed} through the lanes, ${yardArrived} at the yard; fees published; ${bookedAhead} booked for tomorrow.`);
+  o.say(
+    `Demo day at ${PORT} (${today}): ${booked.length} bookings (${declared} declarations answered by customs), ${checkedIn} checked in, ${completed} through the lanes, ${yardArrived} at the yard; fees published; ${bookedAhead} booked for tomorrow.`,
+  );
   o.say(`Open ${o.url}/board/${PORT}  (public board)`);
   o.say(`     ${o.url}/staff  as ${staffEmail} / ${PASSWORD.staff}`);
   o.say(`     ${o.url}/yard  as ${yardEmail} / ${PASSWORD.yard}`);
-  o.say(`     ${o.url}/api/v1/audit/verify  as regulator ${regulatorEmail} / ${PASSWORD.regulator} (POST /api/v1/auth/login for the token)`);
+  o.say(
+    `     ${o.url}/api/v1/audit/verify  as regulator ${regulatorEmail} / ${PASSWORD.regulator} (POST /api/v1/auth/login for the token)`,
+  );
   o.say(`     ${o.url}/firm  as one of:`);
   for (const line of logins) o.say(line);
   if (driver) o.say(`     ${o.url}/d  with reference ${driver.reference} and driver code ${driver.driverCode}`);

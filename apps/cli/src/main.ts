@@ -35,7 +35,9 @@ async function seed(): Promise<void> {
     say(`seeded ${ports} ports (${roadPorts} road ports with lanes and a default schedule)`);
     say(`seeded ${await app.get(ParkingService).seed()} holding areas`);
     if (env.adminEmail && env.adminPassword) {
-      const created = await app.get(UsersService).ensure({ email: env.adminEmail, password: env.adminPassword, role: 'port_admin' });
+      const created = await app
+        .get(UsersService)
+        .ensure({ email: env.adminEmail, password: env.adminPassword, role: 'port_admin' });
       say(created ? `created port admin ${env.adminEmail}` : `port admin ${env.adminEmail} already exists`);
     }
   } finally {
@@ -46,7 +48,8 @@ async function seed(): Promise<void> {
 /** A realistic day at Mohan, through the API of the running system (`npm start`); prints the logins. */
 async function demo(): Promise<void> {
   const env = envFromProcess();
-  if (!env.adminEmail || !env.adminPassword) throw new Error('demo needs ADMIN_EMAIL and ADMIN_PASSWORD (the seeded port admin)');
+  if (!env.adminEmail || !env.adminPassword)
+    throw new Error('demo needs ADMIN_EMAIL and ADMIN_PASSWORD (the seeded port admin)');
   const url = `http://127.0.0.1:${env.port}`;
   await runDemo({ url, adminEmail: env.adminEmail, adminPassword: env.adminPassword, say });
 }

@@ -13,7 +13,12 @@ const SWEEP_MS = 60_000;
 const AFTER_DUE_MS = 250;
 
 /** Events that make or move a deadline (a booking, a slot change, a call, a truck put back in line). */
-const MOVES_DEADLINES = new Set<DomainEvent['type']>(['booking.created', 'booking.rescheduled', 'booking.called', 'booking.requeued']);
+const MOVES_DEADLINES = new Set<DomainEvent['type']>([
+  'booking.created',
+  'booking.rescheduled',
+  'booking.called',
+  'booking.requeued',
+]);
 
 const JOB_OF: Record<Deadline['kind'], JobName> = { expire: JobName.ExpireOverdue, remind: JobName.RemindDrivers };
 
@@ -33,7 +38,12 @@ export class DeadlineJobs implements BookingEventConsumer, OnApplicationBootstra
    * One sweep at a time: a busy relay asks after every batch, and each sweep reads every active booking's
    * deadlines, so asks during a sweep fold into one more after it (PollingLoop), never one each.
    */
-  private readonly loop = new PollingLoop('scheduling deadline jobs', () => this.sweep().then(() => false), this.logger, SWEEP_MS);
+  private readonly loop = new PollingLoop(
+    'scheduling deadline jobs',
+    () => this.sweep().then(() => false),
+    this.logger,
+    SWEEP_MS,
+  );
 
   constructor(
     private readonly deadlines: BookingDeadlinesRepository,
@@ -60,14 +70,19 @@ export class DeadlineJobs implements BookingEventConsumer, OnApplicationBootstra
     try {
       const now = this.clock.now().getTime();
       const due = await this.deadlines.upcoming(new Date(now), HORIZON_SECONDS);
-      await this.maintenance.addBulk(due.map((d) => {
-        const at = d.due_at.getTime();
-        const name = JOB_OF[d.kind];
-        return { name, data: {}, opts: { jobId: `${name}@${at}`, delay: Math.max(0, at + AFTER_DUE_MS - now) } };
-      }));
+      await this.maintenance.addBulk(
+        due.map((d) => {
+          const at = d.due_at.getTime();
+          const name = JOB_OF[d.kind];
+          return { name, data: {}, opts: { jobId: `${name}@${at}`, delay: Math.max(0, at + AFTER_DUE_MS - now) } };
+        }),
+      );
       return due.length;
     } catch (e) {
-      this.logger.warn({ err: { message: (e as Error).message } }, 'could not schedule deadline jobs; the minutely sweep acts anyway');
+      this.logger.warn(
+        { err: { message: (e as Error).message } },
+        'could not schedule deadline jobs; the minutely sweep acts anyway',
+      );
       return 0;
     }
   }

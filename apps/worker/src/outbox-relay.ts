@@ -30,7 +30,13 @@ const RELAY_LOCK = "hashtext('kouan:booking-events-relay')";
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelay.name);
-  private readonly loop = new PollingLoop('relaying booking events', () => this.batch().then((n) => n === BATCH), this.logger, POLL_MS, RETRY_MS);
+  private readonly loop = new PollingLoop(
+    'relaying booking events',
+    () => this.batch().then((n) => n === BATCH),
+    this.logger,
+    POLL_MS,
+    RETRY_MS,
+  );
   private consumers: Array<{ name: string; consumer: BookingEventConsumer }> = [];
 
   constructor(
@@ -69,7 +75,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       try {
         consumer.relayed?.(events);
       } catch (e) {
-        this.logger.warn({ err: { message: (e as Error).message }, consumer: name }, 'a consumer failed after the commit');
+        this.logger.warn(
+          { err: { message: (e as Error).message }, consumer: name },
+          'a consumer failed after the commit',
+        );
       }
     }
     return events.length;

@@ -21,7 +21,9 @@ export class RecurringJobs implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationBootstrap(): Promise<void> {
     await this.upsert();
     const restore = () => {
-      this.upsert().catch((err: Error) => this.logger.warn({ err: { message: err.message } }, 'could not restore recurring jobs'));
+      this.upsert().catch((err: Error) =>
+        this.logger.warn({ err: { message: err.message } }, 'could not restore recurring jobs'),
+      );
     };
     (await this.maintenance.getBackend().client).on('ready', restore);
     this.timer = setInterval(restore, RESTORE_EVERY_MS);
@@ -34,13 +36,25 @@ export class RecurringJobs implements OnApplicationBootstrap, OnApplicationShutd
 
   private async upsert(): Promise<void> {
     const data: PurgeIdempotencyKeysJobData = { keepHours: 48 };
-    await this.maintenance.upsertJobScheduler(JobName.PurgeIdempotencyKeys, { every: 3600_000 }, {
-      name: JobName.PurgeIdempotencyKeys,
-      data,
-    });
+    await this.maintenance.upsertJobScheduler(
+      JobName.PurgeIdempotencyKeys,
+      { every: 3600_000 },
+      {
+        name: JobName.PurgeIdempotencyKeys,
+        data,
+      },
+    );
     // No-shows should leave the board within a minute of their deadline.
-    await this.maintenance.upsertJobScheduler(JobName.ExpireOverdue, { every: 60_000 }, { name: JobName.ExpireOverdue, data: {} });
+    await this.maintenance.upsertJobScheduler(
+      JobName.ExpireOverdue,
+      { every: 60_000 },
+      { name: JobName.ExpireOverdue, data: {} },
+    );
     // Reminders 2 h and 30 min before a slot: at most a minute late.
-    await this.maintenance.upsertJobScheduler(JobName.RemindDrivers, { every: 60_000 }, { name: JobName.RemindDrivers, data: {} });
+    await this.maintenance.upsertJobScheduler(
+      JobName.RemindDrivers,
+      { every: 60_000 },
+      { name: JobName.RemindDrivers, data: {} },
+    );
   }
 }

@@ -29,7 +29,10 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         KouanConfigModule.forRoot(overrides),
-        LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => loggerParams(c.env.logLevel, 'worker') }),
+        LoggerModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (c: AppConfig) => loggerParams(c.env.logLevel, 'worker'),
+        }),
         DiscoveryModule,
         DbModule,
         JobsModule,
@@ -37,7 +40,29 @@ export class WorkerModule {
         NotifyModule,
         AuditModule,
       ],
-      providers: [{ provide: Clock, useClass: SystemClock }, AuditTrail, BookingDeadlinesRepository, DeadlineJobs, BookingEventsRepository, BookingLiveConsumer, WebhooksRepository, WebhookFanOutConsumer, WebhookDispatcher, BookingTransitions, OutboxRelay, JobDispatcher, MaintenanceProcessor, RecurringJobs, PurgeIdempotencyKeysJob, ExpireOverdueJob, RemindDriversJob, QueueReadService, QueueNotifier, YardService, YardLiveConsumer],
+      providers: [
+        { provide: Clock, useClass: SystemClock },
+        AuditTrail,
+        BookingDeadlinesRepository,
+        DeadlineJobs,
+        BookingEventsRepository,
+        BookingLiveConsumer,
+        WebhooksRepository,
+        WebhookFanOutConsumer,
+        WebhookDispatcher,
+        BookingTransitions,
+        OutboxRelay,
+        JobDispatcher,
+        MaintenanceProcessor,
+        RecurringJobs,
+        PurgeIdempotencyKeysJob,
+        ExpireOverdueJob,
+        RemindDriversJob,
+        QueueReadService,
+        QueueNotifier,
+        YardService,
+        YardLiveConsumer,
+      ],
     };
   }
 }

@@ -23,7 +23,11 @@ export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const o = value as Record<string, unknown>;
-    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value ?? null);
 }
@@ -31,8 +35,18 @@ export function canonical(value: unknown): string {
 /** hash(row) = SHA-256(prev_hash, "\n", canonical(row)), hex. */
 export function chainHash(prevHash: string, r: ChainedRow): string {
   // The fields named one by one: a stored row also carries its hashes, which must not hash themselves.
-  const row = { seq: r.seq, at: new Date(r.at).toISOString(), type: r.type, actor: r.actor, portCode: r.portCode, bookingId: r.bookingId, data: r.data };
-  return createHash('sha256').update(`${prevHash}\n${canonical(row)}`).digest('hex');
+  const row = {
+    seq: r.seq,
+    at: new Date(r.at).toISOString(),
+    type: r.type,
+    actor: r.actor,
+    portCode: r.portCode,
+    bookingId: r.bookingId,
+    data: r.data,
+  };
+  return createHash('sha256')
+    .update(`${prevHash}\n${canonical(row)}`)
+    .digest('hex');
 }
 
 /** A stored row as verify reads it. */
@@ -70,7 +84,8 @@ export class ChainVerifier {
     for (const r of rows) {
       if (this.state.firstBadSeq !== null) return false;
       this.state.checked += 1;
-      const ok = r.seq === this.state.headSeq + 1 && r.prevHash === this.state.headHash && chainHash(r.prevHash, r) === r.hash;
+      const ok =
+        r.seq === this.state.headSeq + 1 && r.prevHash === this.state.headHash && chainHash(r.prevHash, r) === r.hash;
       if (!ok) {
         this.state.firstBadSeq = this.state.headSeq + 1;
         return false;

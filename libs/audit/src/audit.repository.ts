@@ -36,8 +36,16 @@ export interface AuditFilter {
 const COLUMNS = 'seq, at, type, actor, port_code, booking_id, data, prev_hash, hash';
 
 export const toStored = (r: LogRow): StoredRow & { seqText: string } => ({
-  seq: Number(r.seq), seqText: r.seq, at: r.at.getTime(), type: r.type, actor: r.actor, portCode: r.port_code, bookingId: r.booking_id,
-  data: r.data, prevHash: r.prev_hash, hash: r.hash,
+  seq: Number(r.seq),
+  seqText: r.seq,
+  at: r.at.getTime(),
+  type: r.type,
+  actor: r.actor,
+  portCode: r.port_code,
+  bookingId: r.booking_id,
+  data: r.data,
+  prevHash: r.prev_hash,
+  hash: r.hash,
 });
 
 /** The audit's two tables (this lib owns them): the pending queue and the append-only chain. */
@@ -47,7 +55,12 @@ export class AuditRepository {
 
   /** Queues an entry in the caller's transaction: it is recorded if and only if that commits. */
   async enqueue(em: EntityManager, e: AuditRecord): Promise<void> {
-    await em.query('INSERT INTO audit_pending (type, port_code, booking_id, data) VALUES ($1, $2, $3, $4)', [e.type, e.portCode, e.bookingId ?? null, e.data]);
+    await em.query('INSERT INTO audit_pending (type, port_code, booking_id, data) VALUES ($1, $2, $3, $4)', [
+      e.type,
+      e.portCode,
+      e.bookingId ?? null,
+      e.data,
+    ]);
   }
 
   /**
@@ -55,7 +68,10 @@ export class AuditRepository {
    * caller's transaction, in one statement: another lib's records, read where they are.
    */
   async enqueueSelected(em: EntityManager, select: string, params: unknown[]): Promise<void> {
-    await em.query(`INSERT INTO audit_pending (at, type, actor, port_code, booking_id, data) SELECT at, type, actor, port_code, booking_id, data FROM (${select}) r`, params);
+    await em.query(
+      `INSERT INTO audit_pending (at, type, actor, port_code, booking_id, data) SELECT at, type, actor, port_code, booking_id, data FROM (${select}) r`,
+      params,
+    );
   }
 
   /**
@@ -70,7 +86,10 @@ export class AuditRepository {
 
   /** Rows of the chain after `afterSeq`, in order: what verify walks. */
   async chainPage(afterSeq: string, limit: number): Promise<ReturnType<typeof toStored>[]> {
-    const found = await rows<LogRow>(this.ds, `SELECT ${COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`, [afterSeq, limit]);
+    const found = await rows<LogRow>(this.ds, `SELECT ${COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`, [
+      afterSeq,
+      limit,
+    ]);
     return found.map(toStored);
   }
 

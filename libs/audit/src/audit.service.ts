@@ -41,8 +41,15 @@ export class AuditService {
   async list(q: AuditQueryDto): Promise<AuditEntryDto[]> {
     const found = await this.repo.list({ port: q.port, from: q.from, to: q.to, ...page(q) });
     return found.map((r) => ({
-      seq: r.seq, at: new Date(r.at).toISOString(), type: r.type, actor: r.actor as AuditEntryDto['actor'], portCode: r.portCode,
-      bookingId: r.bookingId, data: r.data as Record<string, unknown>, prevHash: r.prevHash, hash: r.hash,
+      seq: r.seq,
+      at: new Date(r.at).toISOString(),
+      type: r.type,
+      actor: r.actor as AuditEntryDto['actor'],
+      portCode: r.portCode,
+      bookingId: r.bookingId,
+      data: r.data as Record<string, unknown>,
+      prevHash: r.prevHash,
+      hash: r.hash,
     }));
   }
 
@@ -57,7 +64,8 @@ export class AuditService {
     if (anchor) {
       // The anchor's place must still hold the row the auditor saw; the walk below then re-hashes it and every later row.
       const [row] = await this.repo.chainPage(String(anchor.seq - 1), 1);
-      if (row?.seq !== anchor.seq || row.hash !== anchor.hash) return { ok: false, checked: 0, firstBadSeq: anchor.seq, headSeq: 0, headHash: GENESIS };
+      if (row?.seq !== anchor.seq || row.hash !== anchor.hash)
+        return { ok: false, checked: 0, firstBadSeq: anchor.seq, headSeq: 0, headHash: GENESIS };
       verifier = new ChainVerifier({ headSeq: anchor.seq - 1, headHash: row.prevHash });
       after = String(anchor.seq - 1);
     }

@@ -11,7 +11,12 @@ import type { Principal } from './principal';
 import { SessionsService } from './sessions.service';
 
 const view = (a: AccountRow, disabledAt: Date | null): AccountResponseDto => ({
-  id: a.id, email: a.email, role: a.role, firmId: a.firm_id, portCode: a.port_code, disabledAt: disabledAt?.toISOString() ?? null,
+  id: a.id,
+  email: a.email,
+  role: a.role,
+  firmId: a.firm_id,
+  portCode: a.port_code,
+  disabledAt: disabledAt?.toISOString() ?? null,
 });
 
 /**
@@ -43,11 +48,20 @@ export class AccountsService {
         throw new DomainError('conflict', 'the account changed meanwhile; try again');
       }
       await this.repo.setPassword(em, p.sub, hash);
-      await this.audit.record(em, { type: 'user.password_changed', portCode: now.port_code, data: { userId: now.id, email: now.email, role: now.role } });
+      await this.audit.record(em, {
+        type: 'user.password_changed',
+        portCode: now.port_code,
+        data: { userId: now.id, email: now.email, role: now.role },
+      });
       return this.sessions.endAllOf(em, p.sub, 'password_changed');
     });
     await this.sessions.announce(ended);
-    return this.sessions.start({ id: before.id, role: before.role, firmId: before.firm_id, portCode: before.port_code });
+    return this.sessions.start({
+      id: before.id,
+      role: before.role,
+      firmId: before.firm_id,
+      portCode: before.port_code,
+    });
   }
 
   /** Disables (or enables again) an account a port admin, or the admin of its firm, may manage; disabling ends its sessions. */
@@ -60,10 +74,14 @@ export class AccountsService {
       if (Boolean(a.disabled_at) === disabled) return { account: view(a, a.disabled_at), ended: [] };
       await this.repo.setDisabled(em, userId, disabled ? at : null);
       await this.audit.record(em, {
-        type: disabled ? 'user.disabled' : 'user.enabled', portCode: a.port_code,
+        type: disabled ? 'user.disabled' : 'user.enabled',
+        portCode: a.port_code,
         data: { userId: a.id, email: a.email, role: a.role, firmId: a.firm_id, portCode: a.port_code },
       });
-      return { account: view(a, disabled ? at : null), ended: disabled ? await this.sessions.endAllOf(em, userId, 'disabled') : [] };
+      return {
+        account: view(a, disabled ? at : null),
+        ended: disabled ? await this.sessions.endAllOf(em, userId, 'disabled') : [],
+      };
     });
     await this.sessions.announce(ended);
     return account;

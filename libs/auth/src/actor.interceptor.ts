@@ -14,7 +14,8 @@ export const actorOf = (p: Principal): Actor => ({
 @Injectable()
 export class ActorInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const principal = ctx.getType() === 'http' ? ctx.switchToHttp().getRequest<{ principal?: Principal }>().principal : undefined;
+    const principal =
+      ctx.getType() === 'http' ? ctx.switchToHttp().getRequest<{ principal?: Principal }>().principal : undefined;
     if (!principal) return next.handle();
     const actor = actorOf(principal);
     return new Observable((subscriber) => actorContext.run(actor, () => next.handle().subscribe(subscriber)));

@@ -39,12 +39,20 @@ export class AuthController {
   @HttpCode(200)
   @ApiOkResponse({ type: SessionResponseDto })
   @ApiErrors(400, { 401: 'wrong email or password' }, 413, TOO_MANY, NO_LIMITER)
-  async login(@Body() dto: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionResponseDto> {
+  async login(
+    @Body() dto: LoginDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SessionResponseDto> {
     const session = await this.auth.login(dto);
     const email = dto.email.trim().toLowerCase();
     const expires = new Date(Date.now() + DEVICE_DAYS * 86_400_000);
     res.cookie(this.sessions.signed.deviceCookieName(email), this.sessions.signed.device(email, expires), {
-      httpOnly: true, secure: req.secure, sameSite: 'strict', path: DEVICE_COOKIE_PATH, expires,
+      httpOnly: true,
+      secure: req.secure,
+      sameSite: 'strict',
+      path: DEVICE_COOKIE_PATH,
+      expires,
     });
     return session;
   }
@@ -54,7 +62,14 @@ export class AuthController {
   @Public()
   @HttpCode(200)
   @ApiOkResponse({ type: SessionResponseDto })
-  @ApiErrors(400, { 401: 'the refresh token is spent, ended (logout, idle 2 h, 12 h old, password changed, account disabled) or not ours' }, 413, PUBLIC_LIMIT)
+  @ApiErrors(
+    400,
+    {
+      401: 'the refresh token is spent, ended (logout, idle 2 h, 12 h old, password changed, account disabled) or not ours',
+    },
+    413,
+    PUBLIC_LIMIT,
+  )
   refresh(@Body() dto: RefreshDto): Promise<SessionResponseDto> {
     return this.sessions.refresh(dto.refreshToken);
   }
@@ -76,8 +91,16 @@ export class AuthController {
   @HttpCode(200)
   @ApiBearerAuth()
   @ApiOkResponse({ type: SessionResponseDto })
-  @ApiErrors(400, 401, { 403: 'a driver has no password; wrong_password: the current password is not right' }, { 404: 'the account was disabled' },
-    { 409: 'conflict: the password changed meanwhile' }, 413, TOO_MANY, NO_LIMITER)
+  @ApiErrors(
+    400,
+    401,
+    { 403: 'a driver has no password; wrong_password: the current password is not right' },
+    { 404: 'the account was disabled' },
+    { 409: 'conflict: the password changed meanwhile' },
+    413,
+    TOO_MANY,
+    NO_LIMITER,
+  )
   changePassword(@CurrentPrincipal() p: Principal, @Body() dto: ChangePasswordDto): Promise<SessionResponseDto> {
     return this.accounts.changePassword(p, dto);
   }

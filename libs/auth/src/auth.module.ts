@@ -51,7 +51,15 @@ import { UsersService } from './users.service';
   controllers: [AuthController, AccountsController, RegulatorsController],
   // Guards run in this order: token and role (401, 403), then rate limits (429).
   providers: [
-    AuthService, TokenService, UsersService, AccountsService, AccountsRepository, SessionsService, SessionsRepository, SessionRevocations, SessionChecks,
+    AuthService,
+    TokenService,
+    UsersService,
+    AccountsService,
+    AccountsRepository,
+    SessionsService,
+    SessionsRepository,
+    SessionRevocations,
+    SessionChecks,
     // The API's time (sessions, access tokens, driver-code hours); a test moves it to cross an expiry without waiting.
     { provide: Clock, useClass: SystemClock },
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -36,15 +36,28 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     private readonly failClosed: ReadonlySet<string>,
   ) {}
 
-  async increment(key: string, ttl: number, limit: number, blockDuration: number, name: string): Promise<ThrottlerStorageRecord> {
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    name: string,
+  ): Promise<ThrottlerStorageRecord> {
     const base = `${this.prefix}:throttle:${name}:${key}`;
     let reply: [number, number, number];
     try {
-      reply = (await this.redis.eval(INCREMENT, 2, base, `${base}:blocked`, ttl, limit, blockDuration)) as [number, number, number];
+      reply = (await this.redis.eval(INCREMENT, 2, base, `${base}:blocked`, ttl, limit, blockDuration)) as [
+        number,
+        number,
+        number,
+      ];
     } catch (err) {
       this.warn(err as Error);
       if (this.failClosed.has(name)) {
-        throw new DomainError('unavailable', 'sign-in is briefly unavailable (its rate limiter cannot be reached); try again shortly');
+        throw new DomainError(
+          'unavailable',
+          'sign-in is briefly unavailable (its rate limiter cannot be reached); try again shortly',
+        );
       }
       return { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
     }

@@ -73,7 +73,11 @@ export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
     try {
       await this.redis.publish(this.channel, sids.join(','));
     } catch (err) {
-      if (this.gate.due()) this.logger.warn({ err: { message: (err as Error).message } }, 'session ends not published (Redis); other processes catch up when it returns');
+      if (this.gate.due())
+        this.logger.warn(
+          { err: { message: (err as Error).message } },
+          'session ends not published (Redis); other processes catch up when it returns',
+        );
     }
   }
 

@@ -44,7 +44,13 @@ export class SessionsService {
 
   async start(user: SessionUser): Promise<SessionResponseDto> {
     const { sid, token } = this.signed.refresh();
-    await this.repo.insert({ id: sid, userId: user.id, tokenHash: hashToken(token), now: this.clock.now(), maxSeconds: this.config.env.sessionMaxSeconds });
+    await this.repo.insert({
+      id: sid,
+      userId: user.id,
+      tokenHash: hashToken(token),
+      now: this.clock.now(),
+      maxSeconds: this.config.env.sessionMaxSeconds,
+    });
     return this.pair(sid, token, user);
   }
 
@@ -54,8 +60,20 @@ export class SessionsService {
     if (!sid) throw new UnauthorizedException(ENDED);
     const oldHash = hashToken(refreshToken);
     const next = this.signed.refresh(sid);
-    const row = await this.repo.rotate(sid, oldHash, hashToken(next.token), this.clock.now(), this.config.env.sessionIdleSeconds);
-    if (row) return this.pair(sid, next.token, { id: row.user_id, role: row.role, firmId: row.firm_id, portCode: row.port_code });
+    const row = await this.repo.rotate(
+      sid,
+      oldHash,
+      hashToken(next.token),
+      this.clock.now(),
+      this.config.env.sessionIdleSeconds,
+    );
+    if (row)
+      return this.pair(sid, next.token, {
+        id: row.user_id,
+        role: row.role,
+        firmId: row.firm_id,
+        portCode: row.port_code,
+      });
     // Signed by us for this session yet not its current token: spent before. Whoever holds the newer one may be a thief.
     await this.end(sid, 'reuse', oldHash);
     throw new UnauthorizedException(ENDED);
@@ -84,9 +102,18 @@ export class SessionsService {
 
   private pair(sid: string, refreshToken: string, user: SessionUser): SessionResponseDto {
     const accessToken = this.tokens.sign({
-      sub: user.id, role: user.role, firmId: user.firmId ?? undefined, portCode: user.portCode ?? undefined, sessionId: sid,
+      sub: user.id,
+      role: user.role,
+      firmId: user.firmId ?? undefined,
+      portCode: user.portCode ?? undefined,
+      sessionId: sid,
     });
     const exp = this.tokens.verify(accessToken)?.expiresAt ?? this.clock.now().getTime();
-    return { accessToken, refreshToken, expiresAt: DateTime.fromMillis(exp, { zone: ZONE }).toISO({ suppressMilliseconds: true })!, role: user.role };
+    return {
+      accessToken,
+      refreshToken,
+      expiresAt: DateTime.fromMillis(exp, { zone: ZONE }).toISO({ suppressMilliseconds: true })!,
+      role: user.role,
+    };
   }
 }

@@ -50,7 +50,8 @@ export class SignedTokens {
   deviceId(token: unknown, email: string, now: Date): string | null {
     if (typeof token !== 'string' || token.length > 200 || !email) return null;
     const [random, exp, sig, extra] = token.split('.');
-    if (extra !== undefined || !PART.test(random ?? '') || !/^\d{1,12}$/.test(exp ?? '') || !PART.test(sig ?? '')) return null;
+    if (extra !== undefined || !PART.test(random ?? '') || !/^\d{1,12}$/.test(exp ?? '') || !PART.test(sig ?? ''))
+      return null;
     if (Number(exp) * 1000 <= now.getTime()) return null;
     return sameBytes(Buffer.from(sig, 'base64url'), mac(this.deviceKey, `${random}.${exp}.${email}`)) ? random : null;
   }

@@ -15,12 +15,19 @@ const LOGIN_KIND_KEY = 'kouan:login-kind';
 export const LoginAttempt = (kind: LoginKind) => SetMetadata(LOGIN_KIND_KEY, kind);
 
 /** Throttlers that fail closed (503 `unavailable`) when their counters are out of reach. */
-export const FAIL_CLOSED = new Set(['login-address', 'login-address-account', 'login-account', 'login-device', 'session-address']);
+export const FAIL_CLOSED = new Set([
+  'login-address',
+  'login-address-account',
+  'login-account',
+  'login-device',
+  'session-address',
+]);
 
 type Req = { ip?: string; body?: unknown; principal?: Principal; headers?: { cookie?: unknown } };
 
 const metadata = <T>(key: string, ctx: ExecutionContext): T | undefined =>
-  (Reflect.getMetadata(key, ctx.getHandler()) as T | undefined) ?? (Reflect.getMetadata(key, ctx.getClass()) as T | undefined);
+  (Reflect.getMetadata(key, ctx.getHandler()) as T | undefined) ??
+  (Reflect.getMetadata(key, ctx.getClass()) as T | undefined);
 
 const address = (req: Req) => String(req.ip ?? 'unknown');
 const email = (req: Req) => {
@@ -55,7 +62,8 @@ const keyOf = (ctx: ExecutionContext, tracker: string, name: string) => {
   return `${name}|${route}|${createHash('sha256').update(tracker).digest('base64url')}`;
 };
 
-const onlyFor = (kind: LoginKind) => (ctx: ExecutionContext) => ctx.getType() !== 'http' || metadata(LOGIN_KIND_KEY, ctx) !== kind;
+const onlyFor = (kind: LoginKind) => (ctx: ExecutionContext) =>
+  ctx.getType() !== 'http' || metadata(LOGIN_KIND_KEY, ctx) !== kind;
 
 /**
  * Every rate limit of the HTTP API, on @nestjs/throttler with its counters in Redis (shared by all API
@@ -80,7 +88,13 @@ export function throttlers(env: Env): ThrottlerOptions[] {
       getTracker: address,
       skipIf: (ctx) => ctx.getType() !== 'http' || metadata<boolean>(PUBLIC_KEY, ctx) !== true,
     },
-    { name: 'login-address', limit: env.loginAddressLimit, ttl: minute, getTracker: address, skipIf: onlyFor('password') },
+    {
+      name: 'login-address',
+      limit: env.loginAddressLimit,
+      ttl: minute,
+      getTracker: address,
+      skipIf: onlyFor('password'),
+    },
     {
       name: 'login-address-account',
       limit: env.loginThrottleLimit,
@@ -89,15 +103,26 @@ export function throttlers(env: Env): ThrottlerOptions[] {
       skipIf: onlyFor('password'),
     },
     {
-      name: 'login-account', limit: env.loginAccountLimit, ttl: 15 * minute, getTracker: account,
+      name: 'login-account',
+      limit: env.loginAccountLimit,
+      ttl: 15 * minute,
+      getTracker: account,
       skipIf: (ctx) => notPassword(ctx) || deviceOf(signed, ctx.switchToHttp().getRequest<Req>()) !== null,
     },
     {
-      name: 'login-device', limit: env.loginAccountLimit, ttl: 15 * minute,
+      name: 'login-device',
+      limit: env.loginAccountLimit,
+      ttl: 15 * minute,
       getTracker: (req: Req) => `${email(req)}|${deviceOf(signed, req) ?? ''}`,
       skipIf: (ctx) => notPassword(ctx) || deviceOf(signed, ctx.switchToHttp().getRequest<Req>()) === null,
     },
-    { name: 'session-address', limit: env.driverSessionAddressLimit, ttl: 60 * minute, getTracker: address, skipIf: onlyFor('driver-code') },
+    {
+      name: 'session-address',
+      limit: env.driverSessionAddressLimit,
+      ttl: 60 * minute,
+      getTracker: address,
+      skipIf: onlyFor('driver-code'),
+    },
   ];
   return list.map((t) => ({ ...t, generateKey: keyOf }));
 }
@@ -119,8 +144,13 @@ export class KouanThrottlerGuard extends ThrottlerGuard {
     return super.canActivate(ctx);
   }
 
-  protected override async throwThrottlingException(ctx: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    ctx.switchToHttp().getResponse<{ header(name: string, value: string): void }>()
+  protected override async throwThrottlingException(
+    ctx: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
+    ctx
+      .switchToHttp()
+      .getResponse<{ header(name: string, value: string): void }>()
       .header('Retry-After', String(Math.max(1, detail.timeToBlockExpire)));
     return super.throwThrottlingException(ctx, detail);
   }

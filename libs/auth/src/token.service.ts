@@ -34,7 +34,14 @@ export class TokenService {
 
   /** With `expiresAt`, the token expires then (rounded up to the second) rather than after the role's TTL. */
   sign(p: Principal, expiresAt?: Date): string {
-    const claims: Claims = { sub: p.sub, role: p.role, firm: p.firmId, port: p.portCode, sid: p.sessionId, cv: p.codeVersion };
+    const claims: Claims = {
+      sub: p.sub,
+      role: p.role,
+      firm: p.firmId,
+      port: p.portCode,
+      sid: p.sessionId,
+      cv: p.codeVersion,
+    };
     if (expiresAt) return this.jwt.sign({ ...claims, exp: Math.ceil(expiresAt.getTime() / 1000) });
     const ttl = p.role === 'driver' ? this.config.env.driverJwtTtlSeconds : this.config.env.jwtTtlSeconds;
     return this.jwt.sign({ ...claims, iat: this.nowSeconds() }, { expiresIn: ttl });

@@ -34,12 +34,14 @@ export class UsersService {
       await inTransaction(this.users.manager.connection, async (em) => {
         await em.insert(User, user);
         await this.audit.record(em, {
-          type: 'user.created', portCode: user.portCode,
+          type: 'user.created',
+          portCode: user.portCode,
           data: { userId: user.id, email: user.email, role: user.role, firmId: user.firmId, portCode: user.portCode },
         });
       });
     } catch (e) {
-      if (isUniqueViolation(e, 'uq_users_email')) throw new DomainError('duplicate_email', 'a user with that email exists');
+      if (isUniqueViolation(e, 'uq_users_email'))
+        throw new DomainError('duplicate_email', 'a user with that email exists');
       throw e;
     }
     return { id: user.id, email: user.email, role: user.role, firmId: user.firmId, portCode: user.portCode };

@@ -15,7 +15,13 @@ interface EventRow {
 }
 
 const toEvent = (r: EventRow): DomainEvent => ({
-  seq: r.seq, id: r.id, type: r.type, bookingId: r.booking_id, firmId: r.firm_id, occurredAt: r.occurred_at.toISOString(), data: r.data,
+  seq: r.seq,
+  id: r.id,
+  type: r.type,
+  bookingId: r.booking_id,
+  firmId: r.firm_id,
+  occurredAt: r.occurred_at.toISOString(),
+  data: r.data,
 });
 
 /** The outbox's statements (booking_events is this lib's table): what the relay claims and marks. */
@@ -40,13 +46,17 @@ export class BookingEventsRepository {
   /** Whether at least `n` events wait for the relay (a walk of the unrelayed index that stops at n). */
   async backlogAtLeast(n: number): Promise<boolean> {
     const r = await one<{ behind: boolean }>(
-      this.ds, 'SELECT count(*) >= $1 AS behind FROM (SELECT 1 FROM booking_events WHERE relayed_at IS NULL LIMIT $1) x', [n],
+      this.ds,
+      'SELECT count(*) >= $1 AS behind FROM (SELECT 1 FROM booking_events WHERE relayed_at IS NULL LIMIT $1) x',
+      [n],
     );
     return Boolean(r?.behind);
   }
 
   async markRelayed(em: EntityManager, events: DomainEvent[]): Promise<void> {
-    await em.query('UPDATE booking_events SET relayed_at = now() WHERE seq = ANY($1::bigint[])', [events.map((e) => e.seq)]);
+    await em.query('UPDATE booking_events SET relayed_at = now() WHERE seq = ANY($1::bigint[])', [
+      events.map((e) => e.seq),
+    ]);
   }
 
   /**

@@ -4,8 +4,16 @@ import type { BookingStatus } from './booking-status';
 
 /** Every event a booking's life produces (contract: webhooks' event types). */
 export const BOOKING_EVENT_TYPES = [
-  'booking.created', 'booking.cancelled', 'booking.rescheduled', 'booking.checked_in', 'booking.called',
-  'booking.requeued', 'booking.completed', 'booking.no_show', 'booking.waived', 'booking.reminder',
+  'booking.created',
+  'booking.cancelled',
+  'booking.rescheduled',
+  'booking.checked_in',
+  'booking.called',
+  'booking.requeued',
+  'booking.completed',
+  'booking.no_show',
+  'booking.waived',
+  'booking.reminder',
   'booking.yard_arrived',
 ] as const;
 export type BookingEventType = (typeof BOOKING_EVENT_TYPES)[number];

@@ -19,8 +19,15 @@ export class BookingLiveConsumer implements BookingEventConsumer {
     for (const e of events) {
       if (!OUTSIDE_QUEUE.has(e.type)) continue;
       const update: BookingUpdate = {
-        bookingId: e.bookingId, reference: e.data.reference, status: e.data.status, position: null, etaMinutes: null,
-        reason: e.data.status === 'cancelled' ? 'cancelled' : 'not_checked_in', parking: null, lane: null, instructions: null,
+        bookingId: e.bookingId,
+        reference: e.data.reference,
+        status: e.data.status,
+        position: null,
+        etaMinutes: null,
+        reason: e.data.status === 'cancelled' ? 'cancelled' : 'not_checked_in',
+        parking: null,
+        lane: null,
+        instructions: null,
       };
       this.live.booking(e.firmId, update);
     }

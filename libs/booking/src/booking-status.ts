@@ -19,8 +19,7 @@ const MOVES: Record<BookingStatus, readonly BookingStatus[]> = {
 export const canMove = (from: BookingStatus, to: BookingStatus): boolean => MOVES[from].includes(to);
 
 /** Statuses from which `to` may be reached: the `WHERE status IN (...)` of a transition's UPDATE. */
-export const sourcesOf = (to: BookingStatus): BookingStatus[] =>
-  BOOKING_STATUSES.filter((from) => canMove(from, to));
+export const sourcesOf = (to: BookingStatus): BookingStatus[] => BOOKING_STATUSES.filter((from) => canMove(from, to));
 
 export function illegalMove(from: BookingStatus, to: BookingStatus): DomainError {
   return new DomainError('illegal_transition', `a ${from} booking cannot become ${to}`, { currentStatus: from });

@@ -26,17 +26,18 @@ export const MOVED = 'b.id, b.firm_id, b.port_code, b.direction, b.reference, b.
  */
 
 /** A booked truck that never arrived before its check-in window closed. */
-const MISSED_WINDOW = (at: string) => `b.status = 'booked' AND sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) < ${at}`;
+const MISSED_WINDOW = (at: string) =>
+  `b.status = 'booked' AND sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) < ${at}`;
 
 /** A called truck that has not reached its lane within the called timeout (`sc`: its port's schedule). */
-const CALL_TIMED_OUT = (at: string) => `b.status = 'called' AND b.called_at + make_interval(mins => sc.called_timeout_minutes) < ${at}`;
+const CALL_TIMED_OUT = (at: string) =>
+  `b.status = 'called' AND b.called_at + make_interval(mins => sc.called_timeout_minutes) < ${at}`;
 
 /** Trucks the worker must act on: a missed check-in window, or a call timed out (put back once, then no_show). */
 const OVERDUE = (at: string) => `(${MISSED_WINDOW(at)}) OR (${CALL_TIMED_OUT(at)})`;
 
 /** Overdue trucks that become no_show: a missed check-in window, or a call timed out after the truck was put back once. */
 const DUE_NO_SHOW = (at: string) => `(${MISSED_WINDOW(at)}) OR (${CALL_TIMED_OUT(at)} AND b.called_timeouts > 0)`;
-
 
 export interface CheckInMove {
   perishable: boolean;
@@ -58,9 +59,10 @@ export interface CheckInMove {
 export class BookingTransitions {
   /** booked → checked_in, with its place in the check-in order, its bay and the green channel if within the cap. */
   async checkIn(em: EntityManager, id: string, m: CheckInMove): Promise<boolean> {
-    return Boolean(await one(
-      em,
-      `WITH moved AS (
+    return Boolean(
+      await one(
+        em,
+        `WITH moved AS (
          UPDATE bookings b SET status = 'checked_in', checked_in_at = now(), updated_at = now(), queue_key = nextval('queue_key_seq'),
            priority = $2 AND (SELECT count(*) FROM bookings g
                               WHERE g.slot_id = $7 AND g.priority AND g.status IN ('checked_in', 'called', 'completed')) < $8,
@@ -68,15 +70,21 @@ export class BookingTransitions {
          WHERE b.id = $1 AND b.status = 'booked' RETURNING ${MOVED}, b.priority
        ), ${EVENT('booking.checked_in', `jsonb_build_object('greenChannel', m.priority)`)}
        SELECT id FROM moved`,
-      [id, m.perishable, m.areaId, m.bay, m.overflow, m.instructions, m.slotId, m.priorityCap],
-    ));
+        [id, m.perishable, m.areaId, m.bay, m.overflow, m.instructions, m.slotId, m.priorityCap],
+      ),
+    );
   }
 
   /**
    * checked_in → called onto a lane; `instructions` by language (the driver's is taken). Undefined when the
    * truck is no longer waiting.
    */
-  call(em: EntityManager, id: string, laneId: string, instructions: Record<string, string>): Promise<{ id: string; reference: string; plate: string } | undefined> {
+  call(
+    em: EntityManager,
+    id: string,
+    laneId: string,
+    instructions: Record<string, string>,
+  ): Promise<{ id: string; reference: string; plate: string } | undefined> {
     return one(
       em,
       `WITH moved AS (
@@ -96,11 +104,16 @@ export class BookingTransitions {
    * re-checks at `at` (the call timed out, and it is the truck's first timeout) and counts in `called_timeouts`.
    */
   async requeue(
-    em: EntityManager, id: string, instructions: Record<string, string>, reason: 'skipped' | 'called_timeout', at: Date | null = null,
+    em: EntityManager,
+    id: string,
+    instructions: Record<string, string>,
+    reason: 'skipped' | 'called_timeout',
+    at: Date | null = null,
   ): Promise<boolean> {
-    return Boolean(await one(
-      em,
-      `WITH moved AS (
+    return Boolean(
+      await one(
+        em,
+        `WITH moved AS (
          UPDATE bookings b SET status = 'checked_in', updated_at = now(), lane_id = NULL, called_at = NULL, priority = false,
            instructions = (SELECT $2::jsonb ->> d.language FROM drivers d WHERE d.id = b.driver_id),
            front_key = nextval('queue_key_seq'),
@@ -111,26 +124,31 @@ export class BookingTransitions {
          RETURNING ${MOVED}
        ), ${EVENT('booking.requeued', `jsonb_build_object('reason', $3::text)`)}
        SELECT id FROM moved`,
-      [id, JSON.stringify(instructions), reason, at],
-    ));
+        [id, JSON.stringify(instructions), reason, at],
+      ),
+    );
   }
 
   /** Holds a waiting truck at the front of the line (a skip puts another behind it). Not a status move: no event. */
   async holdAtFront(em: EntityManager, id: string): Promise<void> {
-    await em.query(`UPDATE bookings SET front_key = nextval('queue_key_seq') WHERE id = $1 AND status = 'checked_in'`, [id]);
+    await em.query(`UPDATE bookings SET front_key = nextval('queue_key_seq') WHERE id = $1 AND status = 'checked_in'`, [
+      id,
+    ]);
   }
 
   /** called → completed. */
   async complete(em: EntityManager, id: string): Promise<boolean> {
-    return Boolean(await one(
-      em,
-      `WITH moved AS (
+    return Boolean(
+      await one(
+        em,
+        `WITH moved AS (
          UPDATE bookings b SET status = 'completed', completed_at = now(), updated_at = now(), bay = NULL, parking_area_id = NULL
          WHERE b.id = $1 AND b.status = ANY($2) RETURNING ${MOVED}
        ), ${EVENT('booking.completed')}
        SELECT id FROM moved`,
-      [id, sourcesOf('completed')],
-    ));
+        [id, sourcesOf('completed')],
+      ),
+    );
   }
 
   /**
@@ -139,7 +157,11 @@ export class BookingTransitions {
    * trucks. Undefined when the truck was never called (or was put back, or is a no-show), already arrived, or is
    * not of that port.
    */
-  yardArrival(em: EntityManager, id: string, port: string | null = null): Promise<{ yard_arrived_at: Date } | undefined> {
+  yardArrival(
+    em: EntityManager,
+    id: string,
+    port: string | null = null,
+  ): Promise<{ yard_arrived_at: Date } | undefined> {
     return one(
       em,
       `WITH moved AS (
@@ -154,9 +176,10 @@ export class BookingTransitions {
 
   /** called → no_show at any time; booked → no_show only once its check-in window has closed (database clock). */
   async noShow(em: EntityManager, id: string): Promise<boolean> {
-    return Boolean(await one(
-      em,
-      `WITH moved AS (
+    return Boolean(
+      await one(
+        em,
+        `WITH moved AS (
          UPDATE bookings b SET status = 'no_show', no_show_at = now(), updated_at = now(), bay = NULL, parking_area_id = NULL
          FROM slots sl, schedules sc
          WHERE b.id = $1 AND b.status = ANY($2) AND sl.id = b.slot_id AND sc.port_code = b.port_code
@@ -164,15 +187,21 @@ export class BookingTransitions {
          RETURNING ${MOVED}
        ), ${EVENT('booking.no_show', `jsonb_build_object('reason', 'staff')`)}
        SELECT id FROM moved`,
-      [id, sourcesOf('no_show')],
-    ));
+        [id, sourcesOf('no_show')],
+      ),
+    );
   }
 
   /**
    * Waives a no-show's strike (staff, with a reason); its status stays no_show. Undefined when the booking is not
    * a no-show or was waived already.
    */
-  waive(db: DataSource | EntityManager, id: string, reason: string, by: string): Promise<{ waived_at: Date } | undefined> {
+  waive(
+    db: DataSource | EntityManager,
+    id: string,
+    reason: string,
+    by: string,
+  ): Promise<{ waived_at: Date } | undefined> {
     return one(
       db,
       `WITH moved AS (

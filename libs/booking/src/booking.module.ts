@@ -14,7 +14,16 @@ import { StrikesService } from './strikes.service';
 @Module({
   imports: [PortsModule],
   controllers: [BookingsController, DriverSessionController, StrikesController],
-  providers: [BookingService, DeclarationsService, DeclarationsRepository, BookingTransitions, DriverSessionService, DriverSessionRepository, StrikesService, StrikesRepository],
+  providers: [
+    BookingService,
+    DeclarationsService,
+    DeclarationsRepository,
+    BookingTransitions,
+    DriverSessionService,
+    DriverSessionRepository,
+    StrikesService,
+    StrikesRepository,
+  ],
   exports: [BookingService, BookingTransitions],
 })
 export class BookingModule {}

@@ -14,8 +14,24 @@ import { SlotsService } from '@kouan/ports/slots.service';
 import { LivePublisher } from '@kouan/realtime/live.publisher';
 import { BookingStatus, illegalMove, sourcesOf } from './booking-status';
 import { EVENT, MOVED } from './booking-transitions.repository';
-import type { BookingDto, CreateBookingDto, CreatedBookingDto, FirmSlotDto, FirmSlotsQueryDto, ListBookingsQueryDto } from './dto/booking.dto';
-import { FIRM_AVAILABILITY, freePlace, placeCtes, placeOutcome, PlaceRow, quotaExceeded, SlotCount, takePlace } from './places';
+import type {
+  BookingDto,
+  CreateBookingDto,
+  CreatedBookingDto,
+  FirmSlotDto,
+  FirmSlotsQueryDto,
+  ListBookingsQueryDto,
+} from './dto/booking.dto';
+import {
+  FIRM_AVAILABILITY,
+  freePlace,
+  placeCtes,
+  placeOutcome,
+  PlaceRow,
+  quotaExceeded,
+  SlotCount,
+  takePlace,
+} from './places';
 import { canonicalHash, hashDriverCode, newDriverCode, referenceSuffix, seal, unseal } from './secrets';
 
 interface BookingRow {
@@ -70,8 +86,16 @@ const SELECT_BOOKING = `
 /** What a booking owes: per-truck items, and per-tonne items times its cargo's weight; rounded to cents. */
 function feesOf(r: BookingRow): BookingFeesDto | null {
   if (r.fee_version === null || !r.fee_items) return null;
-  const total = r.fee_items.reduce((sum, i) => sum + (i.unit === 'per_tonne' ? i.amount * (r.weight_kg / 1000) : i.amount), 0);
-  return { version: r.fee_version, currency: r.fee_currency as string, total: Math.round(total * 100) / 100, items: r.fee_items };
+  const total = r.fee_items.reduce(
+    (sum, i) => sum + (i.unit === 'per_tonne' ? i.amount * (r.weight_kg / 1000) : i.amount),
+    0,
+  );
+  return {
+    version: r.fee_version,
+    currency: r.fee_currency as string,
+    total: Math.round(total * 100) / 100,
+    items: r.fee_items,
+  };
 }
 
 const toDto = (r: BookingRow): BookingDto => ({
@@ -98,10 +122,15 @@ const toDto = (r: BookingRow): BookingDto => ({
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
   fees: feesOf(r),
-  declaration: r.declaration_status ? {
-    declarationNo: r.declaration_no as string, customsOffice: r.customs_office, documents: r.declaration_documents,
-    status: r.declaration_status, note: r.declaration_note,
-  } : null,
+  declaration: r.declaration_status
+    ? {
+        declarationNo: r.declaration_no as string,
+        customsOffice: r.customs_office,
+        documents: r.declaration_documents,
+        status: r.declaration_status,
+        note: r.declaration_note,
+      }
+    : null,
 });
 
 /** A firm user's firm; only firm roles reach the booking routes. */
@@ -119,7 +148,13 @@ export class BookingService {
   /** slots:update for the board, sent only once the change has committed. */
   private announce(...counts: SlotCount[]): void {
     for (const c of counts) {
-      this.live.slots({ port: c.portCode, direction: c.direction, slotId: c.slotId, booked: c.booked, available: Math.max(c.capacity - c.booked, 0) });
+      this.live.slots({
+        port: c.portCode,
+        direction: c.direction,
+        slotId: c.slotId,
+        booked: c.booked,
+        available: Math.max(c.capacity - c.booked, 0),
+      });
     }
   }
 
@@ -132,19 +167,20 @@ export class BookingService {
     const firmId = firmOf(principal);
     for (let attempt = 1; ; attempt++) {
       try {
-        const { answer, count } = key === undefined
-          ? await this.book(this.ds, principal, dto)
-          : await inTransaction(this.ds, async (em): Promise<{ answer: CreatedBookingDto; count?: SlotCount }> => {
-            const replay = await this.claimKey(em, firmId, key, canonicalHash(dto));
-            if (replay) return { answer: replay };
-            const booked = await this.book(em, principal, dto);
-            const { driverCode, ...first } = booked.answer;
-            await em.query(
-              'UPDATE idempotency_keys SET response = $3, driver_code_sealed = $4 WHERE firm_id = $1 AND key = $2',
-              [firmId, key, first, seal(this.config.env.jwtSecret, driverCode)],
-            );
-            return booked;
-          });
+        const { answer, count } =
+          key === undefined
+            ? await this.book(this.ds, principal, dto)
+            : await inTransaction(this.ds, async (em): Promise<{ answer: CreatedBookingDto; count?: SlotCount }> => {
+                const replay = await this.claimKey(em, firmId, key, canonicalHash(dto));
+                if (replay) return { answer: replay };
+                const booked = await this.book(em, principal, dto);
+                const { driverCode, ...first } = booked.answer;
+                await em.query(
+                  'UPDATE idempotency_keys SET response = $3, driver_code_sealed = $4 WHERE firm_id = $1 AND key = $2',
+                  [firmId, key, first, seal(this.config.env.jwtSecret, driverCode)],
+                );
+                return booked;
+              });
         if (count) this.announce(count);
         // What the truck will be charged, from the fees in force on its slot's day (read after the commit).
         const row = await one<BookingRow>(this.ds, `${SELECT_BOOKING} WHERE b.id = $1`, [answer.id]);
@@ -160,7 +196,11 @@ export class BookingService {
    * and the booking row is written. When the share is refused after the place was taken, kouan_refuse()
    * aborts the whole statement, so nothing is left half done, inside a transaction or not.
    */
-  private async book(db: EntityManager | DataSource, p: Principal, dto: CreateBookingDto): Promise<{ answer: CreatedBookingDto; count: SlotCount }> {
+  private async book(
+    db: EntityManager | DataSource,
+    p: Principal,
+    dto: CreateBookingDto,
+  ): Promise<{ answer: CreatedBookingDto; count: SlotCount }> {
     const firmId = firmOf(p);
     const id = randomUUID();
     const driverCode = newDriverCode();
@@ -184,29 +224,51 @@ export class BookingService {
                 CASE WHEN s.port_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM u)
                      THEN kouan_refuse('quota_exceeded:' || s.quota || ':' || s.quota_halved) END AS refused
          FROM (VALUES (1)) AS one_row (x) LEFT JOIN s ON true`,
-        [dto.slotId, firmId, dto.vehicleId, dto.driverId, id, referenceSuffix(), hashDriverCode(this.config.env.jwtSecret, id, driverCode),
-          dto.cargo.description, dto.cargo.hsCode, dto.cargo.weightKg, dto.cargo.perishable, dto.cargo.declarationNo ?? null, p.sub,
+        [
+          dto.slotId,
+          firmId,
+          dto.vehicleId,
+          dto.driverId,
+          id,
+          referenceSuffix(),
+          hashDriverCode(this.config.env.jwtSecret, id, driverCode),
+          dto.cargo.description,
+          dto.cargo.hsCode,
+          dto.cargo.weightKg,
+          dto.cargo.perishable,
+          dto.cargo.declarationNo ?? null,
+          p.sub,
           // Named here too: without an Idempotency-Key the statement runs on its own, outside inTransaction.
-          JSON.stringify(actorOf(p))],
+          JSON.stringify(actorOf(p)),
+        ],
       );
     } catch (e) {
       if (isUniqueViolation(e, 'uq_bookings_active_vehicle_port_day')) {
         throw new DomainError('vehicle_busy', 'this vehicle already holds an active booking at this port on that day');
       }
-      const refusal = pgError(e)?.code === 'P0001' ? /^quota_exceeded:(\d+):(true|false)$/.exec((e as Error).message) : null;
+      const refusal =
+        pgError(e)?.code === 'P0001' ? /^quota_exceeded:(\d+):(true|false)$/.exec((e as Error).message) : null;
       if (refusal) throw quotaExceeded(Number(refusal[1]), refusal[2] === 'true');
       throw e;
     }
     if (!row?.parties) throw notFound('vehicle or driver');
     const place = await placeOutcome(db, dto.slotId, row);
-    return { answer: { id, reference: row.reference as string, status: 'booked', slotId: dto.slotId, driverCode }, count: place };
+    return {
+      answer: { id, reference: row.reference as string, status: 'booked', slotId: dto.slotId, driverCode },
+      count: place,
+    };
   }
 
   /**
    * Claims the key inside the booking's transaction. A racing retry blocks on the uncommitted row until the
    * first request commits (then it replays the answer) or rolls back (then it claims the key itself).
    */
-  private async claimKey(em: EntityManager, firmId: string, key: string, hash: string): Promise<CreatedBookingDto | null> {
+  private async claimKey(
+    em: EntityManager,
+    firmId: string,
+    key: string,
+    hash: string,
+  ): Promise<CreatedBookingDto | null> {
     const claimed = await rows(
       em,
       `INSERT INTO idempotency_keys (firm_id, key, request_hash) VALUES ($1, $2, $3)
@@ -214,11 +276,14 @@ export class BookingService {
       [firmId, key, hash],
     );
     if (claimed.length) return null;
-    const prior = await one<{ request_hash: string; response: CreatedBookingDto | null; driver_code_sealed: string | null }>(
-      em,
-      'SELECT request_hash, response, driver_code_sealed FROM idempotency_keys WHERE firm_id = $1 AND key = $2',
-      [firmId, key],
-    );
+    const prior = await one<{
+      request_hash: string;
+      response: CreatedBookingDto | null;
+      driver_code_sealed: string | null;
+    }>(em, 'SELECT request_hash, response, driver_code_sealed FROM idempotency_keys WHERE firm_id = $1 AND key = $2', [
+      firmId,
+      key,
+    ]);
     if (!prior || !prior.response || !prior.driver_code_sealed) {
       throw new DomainError('conflict', 'a request with this Idempotency-Key is still being processed; retry');
     }
@@ -242,12 +307,23 @@ export class BookingService {
   /** A port's slots of a day as this firm may book them: the board's figures and its own share (FIRM_AVAILABILITY). */
   async slotsForFirm(p: Principal, q: FirmSlotsQueryDto): Promise<FirmSlotDto[]> {
     const slots = await this.slots.list(q.port.toUpperCase(), q);
-    const mine = new Map((await rows<{ slot_id: string; quota: number; held: number; available_to_you: number }>(
-      this.ds, FIRM_AVAILABILITY, [firmOf(p), slots.map((s) => s.id)],
-    )).map((r) => [r.slot_id, r]));
+    const mine = new Map(
+      (
+        await rows<{ slot_id: string; quota: number; held: number; available_to_you: number }>(
+          this.ds,
+          FIRM_AVAILABILITY,
+          [firmOf(p), slots.map((s) => s.id)],
+        )
+      ).map((r) => [r.slot_id, r]),
+    );
     return slots.map((s) => {
       const m = mine.get(s.id);
-      return { ...s, quota: m?.quota ?? 0, held: m?.held ?? 0, availableToYou: s.bookable ? (m?.available_to_you ?? 0) : 0 };
+      return {
+        ...s,
+        quota: m?.quota ?? 0,
+        held: m?.held ?? 0,
+        availableToYou: s.bookable ? (m?.available_to_you ?? 0) : 0,
+      };
     });
   }
 
@@ -292,7 +368,8 @@ export class BookingService {
         [id, firmId],
       );
       if (!b) throw notFound('booking');
-      if (b.status !== 'booked') throw new DomainError('illegal_transition', `a ${b.status} booking cannot be rescheduled`);
+      if (b.status !== 'booked')
+        throw new DomainError('illegal_transition', `a ${b.status} booking cannot be rescheduled`);
       if (b.slot_id === slotId) throw new DomainError('same_slot', 'the booking is already in this slot');
       const slots = await rows<{ id: string; port_code: string; direction: Direction }>(
         em,
@@ -302,7 +379,10 @@ export class BookingService {
       const target = slots.find((s) => s.id === slotId);
       if (!target) throw notFound('slot');
       if (target.port_code !== b.port_code || target.direction !== b.direction) {
-        throw new DomainError('wrong_port_or_direction', `a booking can only move to another ${b.port_code} ${b.direction} slot`);
+        throw new DomainError(
+          'wrong_port_or_direction',
+          `a booking can only move to another ${b.port_code} ${b.direction} slot`,
+        );
       }
       const place = await takePlace(em, slotId, firmId);
       const freed = await freePlace(em, b.slot_id, firmId);
@@ -316,7 +396,10 @@ export class BookingService {
         );
       } catch (e) {
         if (isUniqueViolation(e, 'uq_bookings_active_vehicle_port_day')) {
-          throw new DomainError('vehicle_busy', 'this vehicle already holds an active booking at this port on that day');
+          throw new DomainError(
+            'vehicle_busy',
+            'this vehicle already holds an active booking at this port on that day',
+          );
         }
         throw e;
       }
@@ -328,7 +411,10 @@ export class BookingService {
 
   /** After a conditional status UPDATE matched nothing: the booking is not the caller's (404) or the move is illegal (409). */
   private async whyNot(em: EntityManager, id: string, firmId: string, to: BookingStatus): Promise<DomainError> {
-    const b = await one<{ status: BookingStatus }>(em, 'SELECT status FROM bookings WHERE id = $1 AND firm_id = $2', [id, firmId]);
+    const b = await one<{ status: BookingStatus }>(em, 'SELECT status FROM bookings WHERE id = $1 AND firm_id = $2', [
+      id,
+      firmId,
+    ]);
     return b ? illegalMove(b.status, to) : notFound('booking');
   }
 }

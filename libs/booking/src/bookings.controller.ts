@@ -8,7 +8,16 @@ import { DeclarationDto, DeclarationStatusDto, PutDeclarationDto, ReopenDeclarat
 import { IdempotencyKey } from './idempotency-key.decorator';
 import { DriverSessionService } from './driver-session.service';
 import {
-  BookingDto, CreateBookingDto, CreatedBookingDto, DriverCodeDto, FirmSlotDto, FirmSlotsQueryDto, DriverSessionDto, DriverSessionTokenDto, ListBookingsQueryDto, RescheduleDto,
+  BookingDto,
+  CreateBookingDto,
+  CreatedBookingDto,
+  DriverCodeDto,
+  FirmSlotDto,
+  FirmSlotsQueryDto,
+  DriverSessionDto,
+  DriverSessionTokenDto,
+  ListBookingsQueryDto,
+  RescheduleDto,
   StatusDto,
 } from './dto/booking.dto';
 
@@ -26,9 +35,17 @@ export class BookingsController {
   @Post()
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same key and body → the first answer again' })
   @ApiCreatedResponse({ type: CreatedBookingDto })
-  @ApiErrors(400, 401, 403, { 404: 'slot, vehicle or driver (of the firm)' }, {
-    409: 'slot_full, quota_exceeded, vehicle_busy, slot_unavailable, conflict (the same Idempotency-Key still in flight)',
-  }, 413, { 422: 'slot_past, outside_horizon, idempotency_mismatch' })
+  @ApiErrors(
+    400,
+    401,
+    403,
+    { 404: 'slot, vehicle or driver (of the firm)' },
+    {
+      409: 'slot_full, quota_exceeded, vehicle_busy, slot_unavailable, conflict (the same Idempotency-Key still in flight)',
+    },
+    413,
+    { 422: 'slot_past, outside_horizon, idempotency_mismatch' },
+  )
   create(
     @CurrentPrincipal() p: Principal,
     @Body() dto: CreateBookingDto,
@@ -45,16 +62,35 @@ export class BookingsController {
   }
 
   @Get('slots')
-  @ApiOkResponse({ type: [FirmSlotDto], description: "a port's slots of a day, sorted by startsAt, with what this firm may still book" })
+  @ApiOkResponse({
+    type: [FirmSlotDto],
+    description: "a port's slots of a day, sorted by startsAt, with what this firm may still book",
+  })
   @ApiErrors(400, 401, 403, 404, { 422: 'date_out_of_range' })
   slots(@CurrentPrincipal() p: Principal, @Query() q: FirmSlotsQueryDto): Promise<FirmSlotDto[]> {
     return this.bookings.slotsForFirm(p, q);
   }
 
   @Put(':id/declaration')
-  @ApiOkResponse({ type: DeclarationDto, description: 'filed (status submitted); filing again clears customs\' earlier answer' })
-  @ApiErrors(400, 401, 403, { 404: "not this firm's booking", 409: 'illegal_transition: a final booking; declaration_locked: customs accepted it (staff reopen it first)' }, 413)
-  fileDeclaration(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: PutDeclarationDto): Promise<DeclarationDto> {
+  @ApiOkResponse({
+    type: DeclarationDto,
+    description: "filed (status submitted); filing again clears customs' earlier answer",
+  })
+  @ApiErrors(
+    400,
+    401,
+    403,
+    {
+      404: "not this firm's booking",
+      409: 'illegal_transition: a final booking; declaration_locked: customs accepted it (staff reopen it first)',
+    },
+    413,
+  )
+  fileDeclaration(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: PutDeclarationDto,
+  ): Promise<DeclarationDto> {
     return this.declarations.file(p, id, dto);
   }
 
@@ -62,17 +98,44 @@ export class BookingsController {
   @HttpCode(200)
   @Roles('port_staff', 'port_admin')
   @ApiOkResponse({ type: DeclarationDto })
-  @ApiErrors(400, 401, 403, { 404: "the booking (another port's is not found)", 409: 'conflict: no declaration filed' }, 413)
-  answerDeclaration(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: DeclarationStatusDto): Promise<DeclarationDto> {
+  @ApiErrors(
+    400,
+    401,
+    403,
+    { 404: "the booking (another port's is not found)", 409: 'conflict: no declaration filed' },
+    413,
+  )
+  answerDeclaration(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: DeclarationStatusDto,
+  ): Promise<DeclarationDto> {
     return this.declarations.answer(p, id, dto);
   }
 
   @Post(':id/declaration/reopen')
   @HttpCode(200)
   @Roles('port_staff', 'port_admin')
-  @ApiOkResponse({ type: DeclarationDto, description: 'an accepted declaration back to the firm (status reopened, the reason as note), which may then file again' })
-  @ApiErrors(400, 401, 403, { 404: "the booking (another port's is not found)", 409: 'conflict: the declaration is not accepted; illegal_transition: a final booking' }, 413)
-  reopenDeclaration(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ReopenDeclarationDto): Promise<DeclarationDto> {
+  @ApiOkResponse({
+    type: DeclarationDto,
+    description:
+      'an accepted declaration back to the firm (status reopened, the reason as note), which may then file again',
+  })
+  @ApiErrors(
+    400,
+    401,
+    403,
+    {
+      404: "the booking (another port's is not found)",
+      409: 'conflict: the declaration is not accepted; illegal_transition: a final booking',
+    },
+    413,
+  )
+  reopenDeclaration(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ReopenDeclarationDto,
+  ): Promise<DeclarationDto> {
     return this.declarations.reopen(p, id, dto);
   }
 
@@ -94,9 +157,17 @@ export class BookingsController {
   @Post(':id/reschedule')
   @HttpCode(200)
   @ApiOkResponse({ type: BookingDto })
-  @ApiErrors(400, 401, 403, { 404: 'booking or slot' }, {
-    409: 'same_slot, illegal_transition, slot_full, quota_exceeded, vehicle_busy, slot_unavailable',
-  }, 413, { 422: 'wrong_port_or_direction, slot_past, outside_horizon' })
+  @ApiErrors(
+    400,
+    401,
+    403,
+    { 404: 'booking or slot' },
+    {
+      409: 'same_slot, illegal_transition, slot_full, quota_exceeded, vehicle_busy, slot_unavailable',
+    },
+    413,
+    { 422: 'wrong_port_or_direction, slot_past, outside_horizon' },
+  )
   reschedule(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -110,9 +181,16 @@ export class BookingsController {
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({
     type: DriverCodeDto,
-    description: "a new driver code; the old one stops working, the reference's wrong-code counts start again, and the sessions opened with the old code end",
+    description:
+      "a new driver code; the old one stops working, the reference's wrong-code counts start again, and the sessions opened with the old code end",
   })
-  @ApiErrors(400, 401, 403, { 404: 'no such booking in your firm' }, { 410: 'booking_closed: the booking is cancelled, completed or no_show' })
+  @ApiErrors(
+    400,
+    401,
+    403,
+    { 404: 'no such booking in your firm' },
+    { 410: 'booking_closed: the booking is cancelled, completed or no_show' },
+  )
   reissueDriverCode(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<DriverCodeDto> {
     return this.sessions.reissue(p, id);
   }
@@ -129,11 +207,19 @@ export class DriverSessionController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: DriverSessionTokenDto })
-  @ApiErrors(400, { 401: 'wrong reference or driver code (each wrong code counts; an unknown reference answers as a known one)' }, {
-    410: 'booking_closed: the booking is cancelled, completed or no_show',
-  }, 413, { 423: 'locked: 30 wrong codes for this reference from all addresses; the firm must issue a new code' }, {
-    429: 'too_many_requests: 10 wrong codes for this reference from this address within the hour (also with the right code), or too many sign-ins from this address',
-  }, { 503: 'unavailable: the rate limiter (Redis) cannot be reached' })
+  @ApiErrors(
+    400,
+    { 401: 'wrong reference or driver code (each wrong code counts; an unknown reference answers as a known one)' },
+    {
+      410: 'booking_closed: the booking is cancelled, completed or no_show',
+    },
+    413,
+    { 423: 'locked: 30 wrong codes for this reference from all addresses; the firm must issue a new code' },
+    {
+      429: 'too_many_requests: 10 wrong codes for this reference from this address within the hour (also with the right code), or too many sign-ins from this address',
+    },
+    { 503: 'unavailable: the rate limiter (Redis) cannot be reached' },
+  )
   open(@Body() dto: DriverSessionDto, @Ip() address: string): Promise<DriverSessionTokenDto> {
     return this.sessions.open(dto, address);
   }
@@ -144,7 +230,9 @@ export class DriverSessionController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: DriverSessionTokenDto })
-  @ApiErrors({ 401: 'missing, invalid or expired driver token, or one of a code the firm has since replaced' }, 403, { 410: 'booking_closed: the booking is cancelled, completed or no_show' })
+  @ApiErrors({ 401: 'missing, invalid or expired driver token, or one of a code the firm has since replaced' }, 403, {
+    410: 'booking_closed: the booking is cancelled, completed or no_show',
+  })
   refresh(@CurrentPrincipal() p: Principal): Promise<DriverSessionTokenDto> {
     return this.sessions.refresh(p);
   }

@@ -30,7 +30,8 @@ export interface FiledDeclaration {
   documents: Array<{ kind: string; ref: string }>;
 }
 
-const RETURNING = 'id, firm_id, port_code, declaration_no, customs_office, declaration_documents, declaration_status, declaration_note';
+const RETURNING =
+  'id, firm_id, port_code, declaration_no, customs_office, declaration_documents, declaration_status, declaration_note';
 
 /**
  * The declaration columns of `bookings` (the booking lib's table). Each change is one conditional UPDATE: its
@@ -43,11 +44,25 @@ export class DeclarationsRepository {
 
   /** The declaration's status before a change, its booking row locked until the change commits (for the audit's `before`). */
   async lockStatus(em: EntityManager, id: string): Promise<DeclarationStatus | null> {
-    return (await one<{ s: DeclarationStatus | null }>(em, 'SELECT declaration_status AS s FROM bookings WHERE id = $1 FOR UPDATE', [id]))?.s ?? null;
+    return (
+      (
+        await one<{ s: DeclarationStatus | null }>(
+          em,
+          'SELECT declaration_status AS s FROM bookings WHERE id = $1 FOR UPDATE',
+          [id],
+        )
+      )?.s ?? null
+    );
   }
 
   /** The firm's filing over none or a replaceable one, on an active booking of its own; customs' earlier answer is cleared. */
-  file(em: EntityManager, id: string, firmId: string, d: FiledDeclaration, at: Date): Promise<DeclarationRow | undefined> {
+  file(
+    em: EntityManager,
+    id: string,
+    firmId: string,
+    d: FiledDeclaration,
+    at: Date,
+  ): Promise<DeclarationRow | undefined> {
     return one<DeclarationRow>(
       em,
       `UPDATE bookings SET declaration_no = $3, customs_office = $4, declaration_documents = $5::jsonb,
@@ -60,7 +75,13 @@ export class DeclarationsRepository {
   }
 
   /** Customs' answer over any filed declaration. */
-  answer(em: EntityManager, id: string, status: DeclarationStatus, note: string | null, at: Date): Promise<DeclarationRow | undefined> {
+  answer(
+    em: EntityManager,
+    id: string,
+    status: DeclarationStatus,
+    note: string | null,
+    at: Date,
+  ): Promise<DeclarationRow | undefined> {
     return one<DeclarationRow>(
       em,
       `UPDATE bookings SET declaration_status = $2, declaration_note = $3, updated_at = $4
@@ -80,6 +101,10 @@ export class DeclarationsRepository {
   }
 
   owner(id: string): Promise<DeclarationOwnerRow | undefined> {
-    return one<DeclarationOwnerRow>(this.ds, 'SELECT firm_id, port_code, status, declaration_status FROM bookings WHERE id = $1', [id]);
+    return one<DeclarationOwnerRow>(
+      this.ds,
+      'SELECT firm_id, port_code, status, declaration_status FROM bookings WHERE id = $1',
+      [id],
+    );
   }
 }

@@ -8,11 +8,19 @@ import { LivePublisher } from '@kouan/realtime/live.publisher';
 import { ACTIVE_STATUSES } from './booking-status';
 import { DeclarationStatus } from './declaration-status';
 import { DeclarationRow, DeclarationsRepository } from './declarations.repository';
-import type { DeclarationDto, DeclarationStatusDto, PutDeclarationDto, ReopenDeclarationDto } from './dto/declaration.dto';
+import type {
+  DeclarationDto,
+  DeclarationStatusDto,
+  PutDeclarationDto,
+  ReopenDeclarationDto,
+} from './dto/declaration.dto';
 
 const toDto = (r: DeclarationRow): DeclarationDto => ({
-  declarationNo: r.declaration_no as string, customsOffice: r.customs_office, documents: r.declaration_documents,
-  status: r.declaration_status, note: r.declaration_note,
+  declarationNo: r.declaration_no as string,
+  customsOffice: r.customs_office,
+  documents: r.declaration_documents,
+  status: r.declaration_status,
+  note: r.declaration_note,
 });
 
 /**
@@ -35,9 +43,17 @@ export class DeclarationsService {
   async file(p: Principal, id: string, dto: PutDeclarationDto): Promise<DeclarationDto> {
     const row = await inTransaction(this.ds, async (em) => {
       const before = await this.repo.lockStatus(em, id);
-      const filed = await this.repo.file(em, id, p.firmId as string, {
-        declarationNo: dto.declarationNo, customsOffice: dto.customsOffice ?? null, documents: dto.documents ?? [],
-      }, this.clock.now());
+      const filed = await this.repo.file(
+        em,
+        id,
+        p.firmId as string,
+        {
+          declarationNo: dto.declarationNo,
+          customsOffice: dto.customsOffice ?? null,
+          documents: dto.documents ?? [],
+        },
+        this.clock.now(),
+      );
       if (filed) await this.record(em, 'declaration.filed', filed, before);
       return filed;
     });
@@ -80,12 +96,25 @@ export class DeclarationsService {
     assertPortScope(p, b.port_code);
   }
 
-  private record(em: EntityManager, type: string, r: DeclarationRow, before: DeclarationStatus | null, extra: Record<string, unknown> = {}): Promise<void> {
+  private record(
+    em: EntityManager,
+    type: string,
+    r: DeclarationRow,
+    before: DeclarationStatus | null,
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
     return this.audit.record(em, {
-      type, portCode: r.port_code, bookingId: r.id,
+      type,
+      portCode: r.port_code,
+      bookingId: r.id,
       data: {
-        declarationNo: r.declaration_no, customsOffice: r.customs_office, documents: r.declaration_documents, before,
-        status: r.declaration_status, note: r.declaration_note, ...extra,
+        declarationNo: r.declaration_no,
+        customsOffice: r.customs_office,
+        documents: r.declaration_documents,
+        before,
+        status: r.declaration_status,
+        note: r.declaration_note,
+        ...extra,
       },
     });
   }
@@ -99,21 +128,33 @@ export class DeclarationsService {
     const b = await this.repo.owner(id);
     if (!b || b.firm_id !== firmId) return notFound('booking');
     if (!ACTIVE_STATUSES.includes(b.status)) {
-      return new DomainError('illegal_transition', `a ${b.status} booking takes no declaration`, { currentStatus: b.status });
+      return new DomainError('illegal_transition', `a ${b.status} booking takes no declaration`, {
+        currentStatus: b.status,
+      });
     }
-    return new DomainError('declaration_locked', 'customs accepted this declaration: port staff must reopen it before it can be replaced', {
-      declarationStatus: b.declaration_status,
-    });
+    return new DomainError(
+      'declaration_locked',
+      'customs accepted this declaration: port staff must reopen it before it can be replaced',
+      {
+        declarationStatus: b.declaration_status,
+      },
+    );
   }
 
   private async whyNotReopened(id: string): Promise<DomainError> {
     const b = await this.repo.owner(id);
     if (!b) return notFound('booking');
     if (!ACTIVE_STATUSES.includes(b.status)) {
-      return new DomainError('illegal_transition', `a ${b.status} booking's declaration is not reopened`, { currentStatus: b.status });
+      return new DomainError('illegal_transition', `a ${b.status} booking's declaration is not reopened`, {
+        currentStatus: b.status,
+      });
     }
-    return new DomainError('conflict', `only an accepted declaration is reopened (this one: ${b.declaration_status ?? 'none filed'})`, {
-      declarationStatus: b.declaration_status,
-    });
+    return new DomainError(
+      'conflict',
+      `only an accepted declaration is reopened (this one: ${b.declaration_status ?? 'none filed'})`,
+      {
+        declarationStatus: b.declaration_status,
+      },
+    );
   }
 }

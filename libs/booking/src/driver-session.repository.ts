@@ -123,7 +123,14 @@ export class DriverSessionRepository {
    * with the reference's wrong-code counts deleted; an idempotent replay of the booking then shows the new
    * code, not the dead one. Undefined when nothing was reissued (not the firm's, or final).
    */
-  reissue(em: EntityManager, id: string, firmId: string, hash: string, sealed: string, at: Date): Promise<ReissuedRow | undefined> {
+  reissue(
+    em: EntityManager,
+    id: string,
+    firmId: string,
+    hash: string,
+    sealed: string,
+    at: Date,
+  ): Promise<ReissuedRow | undefined> {
     return one<ReissuedRow>(
       em,
       `WITH b AS (
@@ -142,6 +149,11 @@ export class DriverSessionRepository {
 
   /** The status of the firm's booking (undefined: not the firm's), to say why nothing was reissued. */
   async statusOf(id: string, firmId: string): Promise<BookingStatus | undefined> {
-    return (await one<{ status: BookingStatus }>(this.ds, 'SELECT status FROM bookings WHERE id = $1 AND firm_id = $2', [id, firmId]))?.status;
+    return (
+      await one<{ status: BookingStatus }>(this.ds, 'SELECT status FROM bookings WHERE id = $1 AND firm_id = $2', [
+        id,
+        firmId,
+      ])
+    )?.status;
   }
 }

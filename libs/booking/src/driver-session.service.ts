@@ -59,7 +59,8 @@ export class DriverSessionService implements OnModuleInit {
       const refused = refusal(await this.repo.state(em, reference, from, at));
       if (refused) return { refused };
       const b = await this.repo.byReference(em, reference);
-      if (driverCodeMatches(secret, b && { id: b.id, hash: b.driver_code_hash }, dto.driverCode)) return { booking: b as DriverSessionRow };
+      if (driverCodeMatches(secret, b && { id: b.id, hash: b.driver_code_hash }, dto.driverCode))
+        return { booking: b as DriverSessionRow };
       await this.repo.countWrongCode(em, reference, from, at);
       return { refused: new UnauthorizedException(WRONG) };
     });
@@ -74,7 +75,8 @@ export class DriverSessionService implements OnModuleInit {
   async refresh(p: Principal): Promise<DriverSessionTokenDto> {
     const b = await this.repo.byId(p.bookingId as string);
     if (!b) throw notFound('booking');
-    if (b.driver_code_version !== (p.codeVersion ?? 0)) throw new UnauthorizedException('missing, invalid or expired access token');
+    if (b.driver_code_version !== (p.codeVersion ?? 0))
+      throw new UnauthorizedException('missing, invalid or expired access token');
     return this.session(b);
   }
 
@@ -88,10 +90,20 @@ export class DriverSessionService implements OnModuleInit {
     const secret = this.config.env.jwtSecret;
     const firmId = p.firmId as string;
     const r = await inTransaction(this.ds, async (em) => {
-      const done = await this.repo.reissue(em, bookingId, firmId, hashDriverCode(secret, bookingId, driverCode), seal(secret, driverCode), this.clock.now());
+      const done = await this.repo.reissue(
+        em,
+        bookingId,
+        firmId,
+        hashDriverCode(secret, bookingId, driverCode),
+        seal(secret, driverCode),
+        this.clock.now(),
+      );
       if (done) {
         await this.audit.record(em, {
-          type: 'driver_code.reissued', portCode: done.port_code, bookingId, data: { codeVersion: done.driver_code_version },
+          type: 'driver_code.reissued',
+          portCode: done.port_code,
+          bookingId,
+          data: { codeVersion: done.driver_code_version },
         });
       }
       return done;
@@ -119,10 +131,14 @@ export class DriverSessionService implements OnModuleInit {
    */
   private session(b: DriverSessionRow): DriverSessionTokenDto {
     if (!ACTIVE_STATUSES.includes(b.status)) throw closed(b.status);
-    const until = Math.max(Date.now() + this.config.env.driverJwtTtlSeconds * 1000, b.window_closes_at.getTime() + AFTER_WINDOW_MS);
+    const until = Math.max(
+      Date.now() + this.config.env.driverJwtTtlSeconds * 1000,
+      b.window_closes_at.getTime() + AFTER_WINDOW_MS,
+    );
     const expiresAt = new Date(Math.ceil(until / 1000) * 1000);
     const accessToken = this.tokens.sign(
-      { sub: b.id, role: 'driver', firmId: b.firm_id, portCode: b.port_code, codeVersion: b.driver_code_version }, expiresAt,
+      { sub: b.id, role: 'driver', firmId: b.firm_id, portCode: b.port_code, codeVersion: b.driver_code_version },
+      expiresAt,
     );
     return { accessToken, expiresAt: isoInZone(expiresAt, b.time_zone) };
   }
@@ -130,10 +146,15 @@ export class DriverSessionService implements OnModuleInit {
 
 /** Why the counts refuse any code, right or wrong, for this reference from this address (undefined: they do not). */
 function refusal(s: GuessState): DomainError | undefined {
-  if (s.failures >= DRIVER_CODE_LOCK_AFTER) return new DomainError('locked', 'too many wrong driver codes: ask your firm for a new code');
+  if (s.failures >= DRIVER_CODE_LOCK_AFTER)
+    return new DomainError('locked', 'too many wrong driver codes: ask your firm for a new code');
   if (!s.throttled_until) return undefined;
   const retryAt = isoInZone(s.throttled_until, s.time_zone);
-  return new DomainError('too_many_requests', `too many wrong driver codes for this booking; try again after ${retryAt}`, { retryAt });
+  return new DomainError(
+    'too_many_requests',
+    `too many wrong driver codes for this booking; try again after ${retryAt}`,
+    { retryAt },
+  );
 }
 
 const closed = (status: string) => new DomainError('booking_closed', `this booking is ${status}`, { status });

@@ -33,7 +33,9 @@ export interface TakenPlace extends SlotCount {
  * SQL: a firm's share of slot `sl` under schedule `sc`, given its `strikes`: ⌈capacity × quota% / 100⌉, halved
  * (at least 1) above the port's strike limit. Booking (placeCtes) and the firm's availability use this one.
  */
-const QUOTA = (strikes: string) => `CASE WHEN ${strikes} > sc.strike_limit THEN GREATEST((sl.capacity * sc.firm_quota_percent + 199) / 200, 1)
+const QUOTA = (
+  strikes: string,
+) => `CASE WHEN ${strikes} > sc.strike_limit THEN GREATEST((sl.capacity * sc.firm_quota_percent + 199) / 200, 1)
            ELSE (sl.capacity * sc.firm_quota_percent + 99) / 100 END`;
 
 /**
@@ -79,33 +81,51 @@ export interface PlaceRow {
 }
 
 /** The firm holds its share of the slot already (`halved`: the share was halved for its strikes). */
-export const quotaExceeded = (quota: number, halved: boolean) => new DomainError(
-  'quota_exceeded',
-  `a firm may hold at most ${quota} places in this slot${halved ? " (half its usual share: more no-shows in the last 30 days than the port's strike limit)" : ''}`,
-  { quota, quotaHalved: halved },
-);
+export const quotaExceeded = (quota: number, halved: boolean) =>
+  new DomainError(
+    'quota_exceeded',
+    `a firm may hold at most ${quota} places in this slot${halved ? " (half its usual share: more no-shows in the last 30 days than the port's strike limit)" : ''}`,
+    { quota, quotaHalved: halved },
+  );
 
 /** The place taken, or the reason none was (thrown, so the transaction rolls back). */
-export async function placeOutcome(db: EntityManager | DataSource, slotId: string, row: PlaceRow | undefined): Promise<TakenPlace> {
+export async function placeOutcome(
+  db: EntityManager | DataSource,
+  slotId: string,
+  row: PlaceRow | undefined,
+): Promise<TakenPlace> {
   if (!row?.port_code) throw await whySlotRefused(db, slotId);
   if (!row.quota_ok) throw quotaExceeded(row.quota, row.quota_halved);
   return {
-    slotId, portCode: row.port_code, direction: row.direction, serviceDate: row.service_date, booked: row.booked, capacity: row.capacity,
+    slotId,
+    portCode: row.port_code,
+    direction: row.direction,
+    serviceDate: row.service_date,
+    booked: row.booked,
+    capacity: row.capacity,
   };
 }
 
 /** Takes one place in a slot for a firm, or throws why not. */
 export async function takePlace(em: EntityManager, slotId: string, firmId: string): Promise<TakenPlace> {
-  const row = await one<PlaceRow>(em, `WITH ${placeCtes()} SELECT s.*, EXISTS (SELECT 1 FROM u) AS quota_ok FROM s`, [slotId, firmId]);
+  const row = await one<PlaceRow>(em, `WITH ${placeCtes()} SELECT s.*, EXISTS (SELECT 1 FROM u) AS quota_ok FROM s`, [
+    slotId,
+    firmId,
+  ]);
   return placeOutcome(em, slotId, row);
 }
 
 /** Gives back a place taken by `takePlace`. */
 export async function freePlace(em: EntityManager, slotId: string, firmId: string): Promise<SlotCount> {
   const slot = await one<{ port_code: string; direction: Direction; booked: number; capacity: number }>(
-    em, 'UPDATE slots SET booked = booked - 1 WHERE id = $1 RETURNING port_code, direction, booked, capacity', [slotId],
+    em,
+    'UPDATE slots SET booked = booked - 1 WHERE id = $1 RETURNING port_code, direction, booked, capacity',
+    [slotId],
   );
-  await em.query('UPDATE slot_firm_usage SET booked = booked - 1 WHERE slot_id = $1 AND firm_id = $2', [slotId, firmId]);
+  await em.query('UPDATE slot_firm_usage SET booked = booked - 1 WHERE slot_id = $1 AND firm_id = $2', [
+    slotId,
+    firmId,
+  ]);
   const s = slot as NonNullable<typeof slot>;
   return { slotId, portCode: s.port_code, direction: s.direction, booked: s.booked, capacity: s.capacity };
 }
@@ -120,7 +140,8 @@ async function whySlotRefused(db: EntityManager | DataSource, slotId: string): P
     [slotId],
   );
   if (!s) return notFound('slot');
-  if (s.retired) return new DomainError('slot_unavailable', 'this slot was withdrawn by a schedule change; pick another');
+  if (s.retired)
+    return new DomainError('slot_unavailable', 'this slot was withdrawn by a schedule change; pick another');
   if (s.ended) return new DomainError('slot_past', 'this slot has already ended');
   if (s.beyond) {
     return new DomainError('outside_horizon', `slots can be booked at most ${s.horizon_days} days ahead`, {

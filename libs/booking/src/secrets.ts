@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  randomInt,
+  timingSafeEqual,
+} from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 
 /**
@@ -36,7 +44,11 @@ export const hashDriverCode = (secret: string, bookingId: string, code: string):
  * Whether `code` is the booking's. Without a booking (an unknown reference) it does the same work against a
  * hash nothing matches, so the answer takes as long as a wrong code for a real booking.
  */
-export function driverCodeMatches(secret: string, booking: { id: string; hash: string } | undefined, code: string): boolean {
+export function driverCodeMatches(
+  secret: string,
+  booking: { id: string; hash: string } | undefined,
+  code: string,
+): boolean {
   const expected = Buffer.from(hashDriverCode(secret, booking?.id ?? NO_BOOKING, code), 'hex');
   const stored = Buffer.from(booking?.hash ?? NO_HASH, 'hex');
   return stored.length === expected.length && timingSafeEqual(stored, expected) && booking !== undefined;
@@ -78,8 +90,16 @@ export function referenceSuffix(): string {
 /** SHA-256 of a value's JSON with keys sorted, so the same body in another key order is the same request. */
 export function canonicalHash(value: unknown): string {
   const canonical = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canonical)
-      : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
         : v;
-  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('hex');
 }

@@ -30,7 +30,8 @@ export class StrikesService {
     if (!done) {
       // Read again: a waiver racing this one may have landed in between.
       const now = (await this.repo.waivable(bookingId)) ?? b;
-      if (now.status !== 'no_show') throw new DomainError('not_no_show', `a ${now.status} booking has no strike to waive`);
+      if (now.status !== 'no_show')
+        throw new DomainError('not_no_show', `a ${now.status} booking has no strike to waive`);
       throw new DomainError('already_waived', 'this no-show was waived already');
     }
     return { bookingId, status: 'no_show', waivedAt: isoInZone(done.waived_at, b.time_zone), reason };
@@ -45,7 +46,10 @@ export class StrikesService {
     const row = await this.repo.standing(firmId, port ?? null);
     if (!row) throw notFound('firm');
     if (!row.ports.length) throw notFound(port ? `schedule of port ${port}` : 'schedule');
-    const ports: PortStandingDto[] = row.ports.map((s) => ({ ...s, quotaPercentNow: quotaPercentNow(s.quotaPercent, row.strikes, s.strikeLimit) }));
+    const ports: PortStandingDto[] = row.ports.map((s) => ({
+      ...s,
+      quotaPercentNow: quotaPercentNow(s.quotaPercent, row.strikes, s.strikeLimit),
+    }));
     return {
       firmId,
       strikes30d: row.strikes,

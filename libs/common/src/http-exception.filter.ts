@@ -16,12 +16,27 @@ export interface ErrorBody {
  * Errors that mean the database cannot be reached (refused, reset, shut down, connection lost or never made):
  * the request was fine, the service is not, so the answer is 503 `unavailable`, worth retrying.
  */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
 
 export function isUnreachable(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
   const code = (e as { code?: unknown }).code ?? (e as { driverError?: { code?: unknown } }).driverError?.code;
-  return (typeof code === 'string' && UNREACHABLE.has(code)) || /Connection terminated|timeout exceeded when trying to connect/.test(e.message);
+  return (
+    (typeof code === 'string' && UNREACHABLE.has(code)) ||
+    /Connection terminated|timeout exceeded when trying to connect/.test(e.message)
+  );
 }
 
 /** Maps every error to the contract's body; anything unknown is a 500 with a correlation id, never a stack. */
@@ -38,7 +53,8 @@ export function toErrorBody(exception: unknown, requestId?: string): ErrorBody {
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const res = exception.getResponse();
-    const message = typeof res === 'string' ? res : ((res as { message?: string | string[] }).message ?? exception.message);
+    const message =
+      typeof res === 'string' ? res : ((res as { message?: string | string[] }).message ?? exception.message);
     return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
   }
   if (isUnreachable(exception)) {

@@ -1,5 +1,12 @@
 import { applyDecorators, Type } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiPropertyOptions, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiPropertyOptions,
+  ApiResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
 
 /** The contract's error body, as `HttpExceptionFilter` writes it; a domain error may add fields of its own. */
 export class ErrorBodyDto {
@@ -13,7 +20,10 @@ export class ErrorBodyDto {
   })
   message: string | string[];
 
-  @ApiPropertyOptional({ example: 'not_found', description: 'a stable code a client can act on (libs/common/src/domain-error.ts)' })
+  @ApiPropertyOptional({
+    example: 'not_found',
+    description: 'a stable code a client can act on (libs/common/src/domain-error.ts)',
+  })
   code?: string;
 
   @ApiPropertyOptional({ description: 'correlation id to quote when reporting an unexpected error' })
@@ -25,7 +35,7 @@ const MEANING: Record<ErrorStatus, string> = {
   400: 'invalid body, query, path parameter or header (message lists the fields), or malformed JSON',
   401: 'missing, invalid or expired access token, or wrong credentials',
   403: 'the role may not do this',
-  404: 'not found, or outside the caller\'s firm or port',
+  404: "not found, or outside the caller's firm or port",
   409: 'conflicts with the current state',
   410: 'gone: the booking is closed (code `booking_closed`)',
   413: 'body over its limit (1 MiB; 4 KiB for sign-in), counted after inflating gzip, deflate or br',
@@ -52,13 +62,16 @@ export interface ErrorAnswer {
  * reached: that one is always declared. A route that reads a body (it declares 413) may also answer 415.
  */
 export function ApiErrors(...specs: Array<ErrorStatus | Partial<Record<ErrorStatus, string | ErrorAnswer>>>) {
-  const described = new Map<ErrorStatus, { description: string; type: Type<unknown> }>([[503, { description: MEANING[503], type: ErrorBodyDto }]]);
+  const described = new Map<ErrorStatus, { description: string; type: Type<unknown> }>([
+    [503, { description: MEANING[503], type: ErrorBodyDto }],
+  ]);
   for (const spec of specs) {
     if (typeof spec === 'number') described.set(spec, { description: MEANING[spec], type: ErrorBodyDto });
     else {
       for (const [key, answer] of Object.entries(spec)) {
         const status = Number(key) as ErrorStatus;
-        const { codes, type } = typeof answer === 'string' ? { codes: answer, type: ErrorBodyDto } : (answer as ErrorAnswer);
+        const { codes, type } =
+          typeof answer === 'string' ? { codes: answer, type: ErrorBodyDto } : (answer as ErrorAnswer);
         described.set(status, { description: `${MEANING[status]}: ${codes}`, type });
       }
     }
@@ -74,9 +87,15 @@ export function ApiErrors(...specs: Array<ErrorStatus | Partial<Record<ErrorStat
  * An object property that may be null. OpenAPI 3.0's `nullable` only widens `type`, so `nullable` next to a
  * `$ref` (or an `allOf` of one) still refuses null; a choice between the object and null says it truthfully.
  */
-export function ApiNullableObject(dto: Type<unknown>, options: Omit<ApiPropertyOptions, 'type'> = {}): PropertyDecorator {
+export function ApiNullableObject(
+  dto: Type<unknown>,
+  options: Omit<ApiPropertyOptions, 'type'> = {},
+): PropertyDecorator {
   return (target, key) => {
     ApiExtraModels(dto)(target.constructor);
-    ApiProperty({ ...options, oneOf: [{ $ref: getSchemaPath(dto) }, { type: 'object', nullable: true, enum: [null] }] } as ApiPropertyOptions)(target, key);
+    ApiProperty({
+      ...options,
+      oneOf: [{ $ref: getSchemaPath(dto) }, { type: 'object', nullable: true, enum: [null] }],
+    } as ApiPropertyOptions)(target, key);
   };
 }

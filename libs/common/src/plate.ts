@@ -18,11 +18,38 @@ const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
  * skeleton draws them like Latin: Burmese ဝ, Arabic ا and Lao ບ are letters of their plates, not spoofs of o, l
  * or Thai บ.
  */
-const PLATE_SCRIPT = new RegExp(`[${[
-  'Arabic', 'Bengali', 'Bopomofo', 'Devanagari', 'Ethiopic', 'Georgian', 'Gujarati', 'Gurmukhi', 'Han', 'Hangul',
-  'Hebrew', 'Hiragana', 'Kannada', 'Katakana', 'Khmer', 'Lao', 'Malayalam', 'Myanmar', 'Oriya', 'Sinhala', 'Tamil',
-  'Telugu', 'Thaana', 'Thai', 'Tibetan',
-].map((s) => `\\p{Script=${s}}`).join('')}]`, 'u');
+const PLATE_SCRIPT = new RegExp(
+  `[${[
+    'Arabic',
+    'Bengali',
+    'Bopomofo',
+    'Devanagari',
+    'Ethiopic',
+    'Georgian',
+    'Gujarati',
+    'Gurmukhi',
+    'Han',
+    'Hangul',
+    'Hebrew',
+    'Hiragana',
+    'Kannada',
+    'Katakana',
+    'Khmer',
+    'Lao',
+    'Malayalam',
+    'Myanmar',
+    'Oriya',
+    'Sinhala',
+    'Tamil',
+    'Telugu',
+    'Thaana',
+    'Thai',
+    'Tibetan',
+  ]
+    .map((s) => `\\p{Script=${s}}`)
+    .join('')}]`,
+  'u',
+);
 
 /** UTS #39 skeleton of one character: NFD, Unicode's confusables.txt prototype, NFD again. */
 const skeleton = (c: string): string => unhomoglyph(c.normalize('NFD')).normalize('NFD');
@@ -60,8 +87,12 @@ function latinTwin(c: string): string {
 export function normalisePlate(input: string): string | null {
   const compatible = input.replace(INVISIBLE, '').normalize('NFKC').replace(INVISIBLE, '');
   if (BARE_MARK.test(compatible)) return null;
-  const plate = compatible.replace(DECORATION, '').toLocaleUpperCase('en-US')
-    .normalize('NFD').replace(/./gsu, latinTwin).normalize('NFC');
+  const plate = compatible
+    .replace(DECORATION, '')
+    .toLocaleUpperCase('en-US')
+    .normalize('NFD')
+    .replace(/./gsu, latinTwin)
+    .normalize('NFC');
   return PLATE.test(plate) ? plate : null;
 }
 

@@ -23,6 +23,10 @@ export async function rows<T>(db: EntityManager | DataSource, text: string, para
   return result.records as T[];
 }
 
-export async function one<T>(db: EntityManager | DataSource, text: string, params: unknown[] = []): Promise<T | undefined> {
+export async function one<T>(
+  db: EntityManager | DataSource,
+  text: string,
+  params: unknown[] = [],
+): Promise<T | undefined> {
   return (await rows<T>(db, text, params))[0];
 }

@@ -28,7 +28,8 @@ const RETRYABLE = new Set(['40001', '40P01']);
 export async function inTransaction<T>(ds: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
   const actor = actorContext.getStore();
   const run = actor
-    ? (em: EntityManager) => em.query(`SELECT set_config('kouan.actor', $1, true)`, [JSON.stringify(actor)]).then(() => work(em))
+    ? (em: EntityManager) =>
+        em.query(`SELECT set_config('kouan.actor', $1, true)`, [JSON.stringify(actor)]).then(() => work(em))
     : work;
   for (let attempt = 1; ; attempt++) {
     try {

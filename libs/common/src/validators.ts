@@ -10,13 +10,17 @@ export function IsPlate(options?: ValidationOptions) {
       name: 'isPlate',
       target: target.constructor,
       propertyName,
-      options: { message: `${propertyName} must be 2-15 letters or digits (spaces, dashes and · are ignored)`, ...options },
+      options: {
+        message: `${propertyName} must be 2-15 letters or digits (spaces, dashes and · are ignored)`,
+        ...options,
+      },
       validator: { validate: (v: unknown) => typeof v === 'string' && v.length <= 40 && normalisePlate(v) !== null },
     });
 }
 
 /** Trims strings; leaves anything else for the validators to reject. */
-export const Trim = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+export const Trim = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
 /** Phone numbers are stored in E.164; people type spaces, dashes and brackets. */
 export const NormalisePhone = () =>
@@ -65,7 +69,9 @@ export function IsDay(options?: ValidationOptions) {
  * without this a stray \u0000 in a name would surface as a 500 instead of a 400.
  */
 export const NoControlCharacters = () =>
-  Matches(/^(?:[^\p{Cc}]|[\t\n\r])*$/u, { message: ({ property }) => `${property} must not contain control characters` });
+  Matches(/^(?:[^\p{Cc}]|[\t\n\r])*$/u, {
+    message: ({ property }) => `${property} must not contain control characters`,
+  });
 
 /** Texts per driver language, e.g. {"en": "...", "zh": "..."}: known language keys, non-empty plain strings. */
 export function IsLanguageTexts(languages: readonly string[], options?: ValidationOptions) {
@@ -74,11 +80,23 @@ export function IsLanguageTexts(languages: readonly string[], options?: Validati
       name: 'isLanguageTexts',
       target: target.constructor,
       propertyName,
-      options: { message: `${propertyName} must map ${languages.join(', ')} to texts of 1-1000 characters`, ...options },
+      options: {
+        message: `${propertyName} must map ${languages.join(', ')} to texts of 1-1000 characters`,
+        ...options,
+      },
       validator: {
         validate: (v: unknown) =>
-          typeof v === 'object' && v !== null && !Array.isArray(v) &&
-          Object.entries(v).every(([k, t]) => languages.includes(k) && typeof t === 'string' && t.length >= 1 && t.length <= 1000 && !/\p{Cc}/u.test(t.replace(/[\t\n\r]/g, ''))),
+          typeof v === 'object' &&
+          v !== null &&
+          !Array.isArray(v) &&
+          Object.entries(v).every(
+            ([k, t]) =>
+              languages.includes(k) &&
+              typeof t === 'string' &&
+              t.length >= 1 &&
+              t.length <= 1000 &&
+              !/\p{Cc}/u.test(t.replace(/[\t\n\r]/g, '')),
+          ),
       },
     });
 }

@@ -1,127 +1,220 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import proxyAddr from 'proxy-addr';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
 /** Every variable the processes read. Validated once at boot; nothing else reads process.env. */
 class EnvVars {
   /** Unset means production: only an explicit development or test allows the built-in key and admin password. */
-  @IsOptional() @IsIn(['development', 'test', 'production'])
+  @IsOptional()
+  @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'production';
 
-  @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/kouan';
 
   /**
    * The login the API and the worker use, a member of kouan_app rather than the tables' owner (docs/operations.md).
    * Read by `main.js app-login` (which creates it) and the quick start (which runs the API and the worker with it).
    */
-  @IsOptional() @Matches(/^postgres(ql)?:\/\/[^@\s/]+@\S+$/, { message: 'must be a postgres:// URL with a user' })
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/[^@\s/]+@\S+$/, { message: 'must be a postgres:// URL with a user' })
   APP_DATABASE_URL?: string;
 
-  @IsOptional() @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// URL' })
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
   /** Prefix of every Redis key (BullMQ, throttling, socket.io), so tests and tenants never collide. */
-  @IsOptional() @Matches(/^[a-zA-Z0-9:_-]{1,40}$/, { message: 'must be 1-40 letters, digits, : _ or -' })
+  @IsOptional()
+  @Matches(/^[a-zA-Z0-9:_-]{1,40}$/, { message: 'must be 1-40 letters, digits, : _ or -' })
   REDIS_PREFIX = 'kouan';
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
-  @IsOptional() @IsString() @MinLength(32, { message: 'must be at least 32 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
   JWT_SECRET?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(86400)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(86400)
   JWT_TTL_SECONDS = 900;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(86400)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(86400)
   DRIVER_JWT_TTL_SECONDS = 3600;
 
-  @IsOptional() @IsEmail()
+  @IsOptional()
+  @IsEmail()
   ADMIN_EMAIL?: string;
 
-  @IsOptional() @IsString() @MinLength(10, { message: 'must be at least 10 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(10, { message: 'must be at least 10 characters' })
   ADMIN_PASSWORD?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DB_POOL_SIZE = 20;
 
   /** Login attempts per client address and account within LOGIN_THROTTLE_TTL_SECONDS. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
   LOGIN_THROTTLE_LIMIT = 10;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
   LOGIN_THROTTLE_TTL_SECONDS = 60;
 
   /** Login attempts per client address (any accounts) per minute. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
   LOGIN_ADDRESS_LIMIT = 30;
 
   /** Login attempts per account from all addresses per 15 minutes: the higher bar that stops a spread-out guess. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
   LOGIN_ACCOUNT_LIMIT = 50;
 
   /** Driver sessions per client address per hour: generous, a border post's phones share one carrier-NAT address. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
   DRIVER_SESSION_ADDRESS_LIMIT = 1000;
 
   /** Requests to anonymous routes (and socket `subscribe`) per client address per minute. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
   PUBLIC_THROTTLE_LIMIT = 600;
 
   /** Origins (comma-separated) whose pages may open cross-origin socket.io connections; same-origin always may. */
-  @IsOptional() @Matches(/^\s*https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*\s*$/, { message: 'must be comma-separated http(s):// origins' })
+  @IsOptional()
+  @Matches(/^\s*https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*\s*$/, {
+    message: 'must be comma-separated http(s):// origins',
+  })
   CORS_ORIGINS?: string;
 
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
   /**
    * Seconds between a webhook delivery's attempts (after the first, the second...): its length + 1 attempts in all.
    * The default makes 8 attempts over 6 h 51 min (contract: at least 8 over at least 6 h).
    */
-  @IsOptional() @Matches(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, { message: 'must be comma-separated seconds' })
+  @IsOptional()
+  @Matches(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, { message: 'must be comma-separated seconds' })
   WEBHOOK_RETRY_SECONDS = '60,300,900,1800,3600,7200,10800';
 
   /** An endpoint that has failed every attempt for this long is disabled (flagged to its firm). */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(30 * 86400)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(30 * 86400)
   WEBHOOK_DISABLE_AFTER_SECONDS = 86400;
 
   /** How drivers are notified of reminders and calls (comma-separated): socket (their page), sms (text messages). */
-  @IsOptional() @Matches(/^\s*(socket|sms)(\s*,\s*(socket|sms))*\s*$/, { message: 'must be a comma-separated list of socket, sms' })
+  @IsOptional()
+  @Matches(/^\s*(socket|sms)(\s*,\s*(socket|sms))*\s*$/, { message: 'must be a comma-separated list of socket, sms' })
   NOTIFY_CHANNELS = 'socket,sms';
 
   /** How long a receiver has to answer before the attempt counts as failed. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
   WEBHOOK_TIMEOUT_MS = 10000;
 
   /** Lets webhook URLs reach loopback and private addresses: development and tests only (production refuses it). */
-  @IsOptional() @IsIn(['true', 'false'])
+  @IsOptional()
+  @IsIn(['true', 'false'])
   WEBHOOK_ALLOW_PRIVATE: 'true' | 'false' = 'false';
 
   /**
    * Proxies whose X-Forwarded-For is believed (comma-separated addresses, CIDRs, or proxy-addr's names loopback,
    * linklocal, uniquelocal). Default: the local machine only; a LAN client must not reset per-address limits.
    */
-  @IsOptional() @Matches(/^\s*[0-9a-fA-F:./a-z]+(\s*,\s*[0-9a-fA-F:./a-z]+)*\s*$/, { message: 'must be comma-separated addresses, CIDRs or loopback/linklocal/uniquelocal' })
+  @IsOptional()
+  @Matches(/^\s*[0-9a-fA-F:./a-z]+(\s*,\s*[0-9a-fA-F:./a-z]+)*\s*$/, {
+    message: 'must be comma-separated addresses, CIDRs or loopback/linklocal/uniquelocal',
+  })
   TRUSTED_PROXIES = 'loopback';
 
   /** Bearer token `GET /metrics` asks for; production needs it unless METRICS_PORT serves metrics on loopback. */
-  @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
   METRICS_TOKEN?: string;
 
   /** When set, `/metrics` is served on this port bound to 127.0.0.1 (and not on the API's port). */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   METRICS_PORT?: number;
 
   /** Longest a staff, firm, yard, admin or regulator session lives, renewed or not (refresh family). */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(300) @Max(43200)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(300)
+  @Max(43200)
   SESSION_MAX_SECONDS = 43200;
 
   /** A session not renewed for this long ends (its refresh token dies). */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(43200)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(43200)
   SESSION_IDLE_SECONDS = 7200;
 }
 
@@ -175,9 +268,7 @@ export class EnvValidationError extends Error {}
 
 /** Validates the raw environment; throws naming every bad variable. */
 export function validateEnv(raw: Record<string, unknown>): Env {
-  const known = Object.fromEntries(
-    Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''),
-  );
+  const known = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
   const vars = plainToInstance(EnvVars, known, { exposeDefaultValues: true });
   const errors = validateSync(vars, { skipMissingProperties: false, whitelist: false });
   const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`);
@@ -186,12 +277,16 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   if (production && (!vars.ADMIN_EMAIL || !vars.ADMIN_PASSWORD)) {
     problems.push('ADMIN_EMAIL/ADMIN_PASSWORD: required unless NODE_ENV is development or test');
   }
-  if (production && vars.JWT_SECRET === DEV_JWT_SECRET) problems.push('JWT_SECRET: the published development key is refused in production');
-  if (production && vars.WEBHOOK_ALLOW_PRIVATE === 'true') problems.push('WEBHOOK_ALLOW_PRIVATE: development and test only');
+  if (production && vars.JWT_SECRET === DEV_JWT_SECRET)
+    problems.push('JWT_SECRET: the published development key is refused in production');
+  if (production && vars.WEBHOOK_ALLOW_PRIVATE === 'true')
+    problems.push('WEBHOOK_ALLOW_PRIVATE: development and test only');
   if (production && !vars.METRICS_TOKEN && vars.METRICS_PORT === undefined) {
     problems.push('METRICS_TOKEN: required in production unless METRICS_PORT serves /metrics on loopback');
   }
-  const trustedProxies = vars.TRUSTED_PROXIES.split(',').map((p) => p.trim()).filter(Boolean);
+  const trustedProxies = vars.TRUSTED_PROXIES.split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   try {
     // The list Express and the socket gateway compile: a name or address proxy-addr does not know fails here, by name.
     proxyAddr.compile(trustedProxies);
@@ -218,7 +313,10 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     loginAccountLimit: vars.LOGIN_ACCOUNT_LIMIT,
     driverSessionAddressLimit: vars.DRIVER_SESSION_ADDRESS_LIMIT,
     publicThrottleLimit: vars.PUBLIC_THROTTLE_LIMIT,
-    corsOrigins: (vars.CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
+    corsOrigins: (vars.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
     logLevel: vars.LOG_LEVEL,
     webhookRetrySeconds: vars.WEBHOOK_RETRY_SECONDS.split(',').map(Number),
     webhookDisableAfterSeconds: vars.WEBHOOK_DISABLE_AFTER_SECONDS,
@@ -239,7 +337,14 @@ export function envFromProcess(overrides: Record<string, string> = {}): Env {
 }
 
 /** ioredis options from a redis:// or rediss:// URL, for libraries that take options rather than a URL. */
-export function redisOptions(redisUrl: string): { host: string; port: number; username?: string; password?: string; db: number; tls?: object } {
+export function redisOptions(redisUrl: string): {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  db: number;
+  tls?: object;
+} {
   const u = new URL(redisUrl);
   return {
     host: u.hostname.replace(/^\[|\]$/g, ''),

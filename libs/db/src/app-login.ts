@@ -19,12 +19,17 @@ export async function ensureAppLogin(ownerUrl: string, appUrl: string): Promise<
   const c = new Client({ connectionString: ownerUrl });
   await c.connect();
   try {
-    const { rows: [me] } = await c.query<{ user: string }>('SELECT current_user AS user');
-    if (login === me.user) throw new Error(`APP_DATABASE_URL logs in as ${login}, the tables' owner: name another user`);
+    const {
+      rows: [me],
+    } = await c.query<{ user: string }>('SELECT current_user AS user');
+    if (login === me.user)
+      throw new Error(`APP_DATABASE_URL logs in as ${login}, the tables' owner: name another user`);
     if (!(await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [APP_ROLE])).rowCount) {
       throw new Error(`role ${APP_ROLE} does not exist: the migrating user may not create roles (docs/operations.md)`);
     }
-    const { rows: [found] } = await c.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = $1', [login]);
+    const {
+      rows: [found],
+    } = await c.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = $1', [login]);
     if (found?.rolsuper) throw new Error(`${login} is a superuser: the app's login must not be one`);
     const role = escapeIdentifier(login);
     let created = false;

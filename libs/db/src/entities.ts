@@ -20,5 +20,31 @@ import { Schedule } from '@kouan/ports/entities/schedule.entity';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '@kouan/webhooks/entities/webhook.entities';
 import { Slot, SlotFirmUsage } from '@kouan/ports/entities/slot.entity';
 
-export const ENTITIES = [Port, Lane, LaneStatusChange, Schedule, Slot, SlotFirmUsage, Firm, Vehicle, Driver, User, Booking, BookingEvent, IdempotencyKey, DriverCodeGuesses, DriverCodeAddressGuesses, ParkingArea,
-  QueueState, QueueCount, WebhookEndpoint, WebhookDelivery, WebhookAttempt, Notification, PortFeeSchedule, AuditPending, AuditEntry, Session];
+export const ENTITIES = [
+  Port,
+  Lane,
+  LaneStatusChange,
+  Schedule,
+  Slot,
+  SlotFirmUsage,
+  Firm,
+  Vehicle,
+  Driver,
+  User,
+  Booking,
+  BookingEvent,
+  IdempotencyKey,
+  DriverCodeGuesses,
+  DriverCodeAddressGuesses,
+  ParkingArea,
+  QueueState,
+  QueueCount,
+  WebhookEndpoint,
+  WebhookDelivery,
+  WebhookAttempt,
+  Notification,
+  PortFeeSchedule,
+  AuditPending,
+  AuditEntry,
+  Session,
+];

@@ -2,7 +2,16 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from 
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CreateFirmUserDto, CurrentPrincipal, Principal, Roles, UserResponseDto } from '@kouan/auth';
 import { ApiErrors, PaginationQueryDto } from '@kouan/common';
-import { CreateDriverDto, CreateFirmDto, CreateVehicleDto, DriverDto, FirmDto, UpdateDriverDto, UpdateVehicleDto, VehicleDto } from './dto/firm.dto';
+import {
+  CreateDriverDto,
+  CreateFirmDto,
+  CreateVehicleDto,
+  DriverDto,
+  FirmDto,
+  UpdateDriverDto,
+  UpdateVehicleDto,
+  VehicleDto,
+} from './dto/firm.dto';
 import { FirmsService } from './firms.service';
 
 @ApiTags('firms')
@@ -51,7 +60,11 @@ export class FirmsController {
   @Roles('firm_admin', 'dispatcher')
   @ApiOkResponse({ type: VehicleDto })
   @ApiErrors(400, 401, 403, { 404: "not this firm's vehicle", 409: 'duplicate_plate' }, 413)
-  updateVehicle(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateVehicleDto): Promise<VehicleDto> {
+  updateVehicle(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateVehicleDto,
+  ): Promise<VehicleDto> {
     return this.firms.updateVehicle(p, id, dto);
   }
 
@@ -67,7 +80,11 @@ export class FirmsController {
   @Roles('firm_admin', 'dispatcher')
   @ApiOkResponse({ type: DriverDto })
   @ApiErrors(400, 401, 403, { 404: "not this firm's driver" }, 413)
-  updateDriver(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateDriverDto): Promise<DriverDto> {
+  updateDriver(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateDriverDto,
+  ): Promise<DriverDto> {
     return this.firms.updateDriver(p, id, dto);
   }
 

@@ -6,16 +6,35 @@ import { isFirmUser, Principal, UserResponseDto, UsersService } from '@kouan/aut
 import type { CreateFirmUserDto } from '@kouan/auth';
 import { DomainError, inTransaction, isUniqueViolation, normalisePlate, notFound, page } from '@kouan/common';
 import type { PaginationQueryDto } from '@kouan/common';
-import type { CreateDriverDto, CreateFirmDto, CreateVehicleDto, DriverDto, FirmDto, UpdateDriverDto, UpdateVehicleDto, VehicleDto } from './dto/firm.dto';
+import type {
+  CreateDriverDto,
+  CreateFirmDto,
+  CreateVehicleDto,
+  DriverDto,
+  FirmDto,
+  UpdateDriverDto,
+  UpdateVehicleDto,
+  VehicleDto,
+} from './dto/firm.dto';
 import { Driver } from './entities/driver.entity';
 import { Firm } from './entities/firm.entity';
 import { Vehicle } from './entities/vehicle.entity';
 
 const vehicleDto = (v: Vehicle): VehicleDto => ({
-  id: v.id, plate: v.plate, country: v.country, trailerPlate: v.trailerPlate, reefer: v.reefer, firmId: v.firmId,
+  id: v.id,
+  plate: v.plate,
+  country: v.country,
+  trailerPlate: v.trailerPlate,
+  reefer: v.reefer,
+  firmId: v.firmId,
 });
 const driverDto = (d: Driver): DriverDto => ({
-  id: d.id, name: d.name, phone: d.phone, licenceNo: d.licenceNo, language: d.language, firmId: d.firmId,
+  id: d.id,
+  name: d.name,
+  phone: d.phone,
+  licenceNo: d.licenceNo,
+  language: d.language,
+  firmId: d.firmId,
 });
 
 /** The firm a firm user acts for. Only firm roles reach here (the route's @Roles). */
@@ -35,7 +54,13 @@ export class FirmsService {
   async create(dto: CreateFirmDto): Promise<FirmDto> {
     return inTransaction(this.firms.manager.connection, async (em) => {
       const firm = await em.save(this.firms.create({ ...dto, contactEmail: dto.contactEmail.toLowerCase() }));
-      const created = { id: firm.id, name: firm.name, country: firm.country, contactEmail: firm.contactEmail, createdAt: firm.createdAt.toISOString() };
+      const created = {
+        id: firm.id,
+        name: firm.name,
+        country: firm.country,
+        contactEmail: firm.contactEmail,
+        createdAt: firm.createdAt.toISOString(),
+      };
       await this.audit.record(em, { type: 'firm.created', portCode: null, data: { ...created } });
       return created;
     });
@@ -70,7 +95,12 @@ export class FirmsService {
   /** Plates are unique within a firm, so the plate order is stable from page to page. */
   async listVehicles(principal: Principal, q: PaginationQueryDto): Promise<VehicleDto[]> {
     const { limit, offset } = page(q);
-    const list = await this.vehicles.find({ where: { firmId: firmOf(principal) }, order: { plate: 'ASC' }, take: limit, skip: offset });
+    const list = await this.vehicles.find({
+      where: { firmId: firmOf(principal) },
+      order: { plate: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
     return list.map(vehicleDto);
   }
 
@@ -80,7 +110,8 @@ export class FirmsService {
     if (!vehicle) throw notFound('vehicle');
     if (dto.plate !== undefined) vehicle.plate = normalisePlate(dto.plate) as string;
     if (dto.country !== undefined) vehicle.country = dto.country;
-    if (dto.trailerPlate !== undefined) vehicle.trailerPlate = dto.trailerPlate ? normalisePlate(dto.trailerPlate) : null;
+    if (dto.trailerPlate !== undefined)
+      vehicle.trailerPlate = dto.trailerPlate ? normalisePlate(dto.trailerPlate) : null;
     if (dto.reefer !== undefined) vehicle.reefer = dto.reefer;
     try {
       await this.vehicles.save(vehicle);
@@ -107,7 +138,12 @@ export class FirmsService {
 
   async listDrivers(principal: Principal, q: PaginationQueryDto): Promise<DriverDto[]> {
     const { limit, offset } = page(q);
-    const list = await this.drivers.find({ where: { firmId: firmOf(principal) }, order: { name: 'ASC', id: 'ASC' }, take: limit, skip: offset });
+    const list = await this.drivers.find({
+      where: { firmId: firmOf(principal) },
+      order: { name: 'ASC', id: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
     return list.map(driverDto);
   }
 }

@@ -19,7 +19,10 @@ export const MIN_DECIDED = 20;
  * the slot's first hour; later, ≈ 0.004, is dropped. test/unit/forecast.spec.ts checks the shares against Φ.
  */
 export const DEFAULT_SHOW_UP_RATE = 1 - DEFAULT_NO_SHOW;
-export const DEFAULT_ARRIVAL_OFFSETS: readonly ArrivalOffset[] = [{ hours: -1, share: 0.75 }, { hours: 0, share: 0.25 }];
+export const DEFAULT_ARRIVAL_OFFSETS: readonly ArrivalOffset[] = [
+  { hours: -1, share: 0.75 },
+  { hours: 0, share: 0.25 },
+];
 
 /** A share of the trucks that came checked in `hours` whole hours after their slot's start (-1: in the hour before). */
 export interface ArrivalOffset {
@@ -83,7 +86,10 @@ const round = (v: number, places: number) => Math.round(v * 10 ** places) / 10 *
  * The basis the day is forecast on: the measured rates when enough bookings were decided, else the defaults. The
  * arrival shares come to the minute; `arrivalOffsets` sums them by whole hours for the answer.
  */
-export function forecastBasis(m: MeasuredBasis, defaultServiceMinutes: number): ForecastBasis & { minuteShares: MinuteShare[] } {
+export function forecastBasis(
+  m: MeasuredBasis,
+  defaultServiceMinutes: number,
+): ForecastBasis & { minuteShares: MinuteShare[] } {
   const measured = m.decided >= MIN_DECIDED && m.checkedIn > 0;
   const serviceMinutes = {
     export: round(m.serviceMinutes.export ?? defaultServiceMinutes, 1),
@@ -91,12 +97,23 @@ export function forecastBasis(m: MeasuredBasis, defaultServiceMinutes: number): 
   };
   if (!measured) {
     // The defaults are shares of whole hours: spread evenly over each hour's minutes.
-    const minuteShares = DEFAULT_ARRIVAL_OFFSETS.flatMap((o) => Array.from({ length: 60 }, (_, i) => ({ minutes: o.hours * 60 + i, share: o.share / 60 })));
-    return { decided: m.decided, checkedIn: m.checkedIn, measured, showUpRate: DEFAULT_SHOW_UP_RATE, arrivalOffsets: [...DEFAULT_ARRIVAL_OFFSETS], serviceMinutes, minuteShares };
+    const minuteShares = DEFAULT_ARRIVAL_OFFSETS.flatMap((o) =>
+      Array.from({ length: 60 }, (_, i) => ({ minutes: o.hours * 60 + i, share: o.share / 60 })),
+    );
+    return {
+      decided: m.decided,
+      checkedIn: m.checkedIn,
+      measured,
+      showUpRate: DEFAULT_SHOW_UP_RATE,
+      arrivalOffsets: [...DEFAULT_ARRIVAL_OFFSETS],
+      serviceMinutes,
+      minuteShares,
+    };
   }
   const minuteShares = m.offsets.map((o) => ({ minutes: o.minutes, share: o.count / m.checkedIn }));
   const byHour = new Map<number, number>();
-  for (const o of minuteShares) byHour.set(Math.floor(o.minutes / 60), (byHour.get(Math.floor(o.minutes / 60)) ?? 0) + o.share);
+  for (const o of minuteShares)
+    byHour.set(Math.floor(o.minutes / 60), (byHour.get(Math.floor(o.minutes / 60)) ?? 0) + o.share);
   return {
     decided: m.decided,
     checkedIn: m.checkedIn,

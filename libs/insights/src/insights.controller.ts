@@ -24,7 +24,9 @@ export class InsightsController {
   @Roles('port_admin', 'regulator')
   @ApiBearerAuth()
   @ApiOkResponse({ type: [PortPerformanceDto], description: 'every road port, ordered by code' })
-  @ApiErrors({ 400: 'also bad_request when to is before from or more than 92 days after it' }, 401, { 403: 'port staff, firm roles and drivers' })
+  @ApiErrors({ 400: 'also bad_request when to is before from or more than 92 days after it' }, 401, {
+    403: 'port staff, firm roles and drivers',
+  })
   performance(@Query() q: PerformanceQueryDto): Promise<PortPerformanceDto[]> {
     return this.performances.report(q);
   }
@@ -33,10 +35,19 @@ export class InsightsController {
   @Roles('port_admin', 'port_staff')
   @ApiBearerAuth()
   @ApiOkResponse({ type: ForecastDto })
-  @ApiErrors({ 400: 'also bad_request when date is not a real date' }, 401, { 403: 'regulators, firm roles and drivers' }, {
-    404: 'the port (a port_staff sees only its own), or a port without a schedule',
-  })
-  forecast(@CurrentPrincipal() p: Principal, @Param('code', PortCodePipe) code: string, @Query() q: ForecastQueryDto): Promise<ForecastDto> {
+  @ApiErrors(
+    { 400: 'also bad_request when date is not a real date' },
+    401,
+    { 403: 'regulators, firm roles and drivers' },
+    {
+      404: 'the port (a port_staff sees only its own), or a port without a schedule',
+    },
+  )
+  forecast(
+    @CurrentPrincipal() p: Principal,
+    @Param('code', PortCodePipe) code: string,
+    @Query() q: ForecastQueryDto,
+  ): Promise<ForecastDto> {
     return this.forecasts.forecast(p, code, q);
   }
 }

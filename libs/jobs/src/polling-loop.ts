@@ -44,10 +44,13 @@ export class PollingLoop {
       try {
         do {
           this.again = false;
-          while (!this.stopped && (await this.round())) { /* more is waiting */ }
+          while (!this.stopped && (await this.round())) {
+            /* more is waiting */
+          }
         } while (this.again && !this.stopped);
       } catch (e) {
-        if (this.gate.due()) this.logger.warn({ err: { message: (e as Error).message } }, `${this.name} failed; trying again`);
+        if (this.gate.due())
+          this.logger.warn({ err: { message: (e as Error).message } }, `${this.name} failed; trying again`);
         next = this.retryMs;
       } finally {
         this.running = undefined;

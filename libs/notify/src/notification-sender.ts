@@ -14,7 +14,12 @@ const LEASE_SECONDS = 60;
 @Injectable()
 export class NotificationSender implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(NotificationSender.name);
-  private readonly loop = new PollingLoop('sending notifications', () => this.sendDue().then((n) => n === BATCH), this.logger, POLL_MS);
+  private readonly loop = new PollingLoop(
+    'sending notifications',
+    () => this.sendDue().then((n) => n === BATCH),
+    this.logger,
+    POLL_MS,
+  );
   private readonly byName: Map<string, NotificationChannel>;
 
   constructor(
@@ -45,7 +50,10 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
         await channel.send(d.payload);
         await this.repo.sent(d.id);
       } catch (e) {
-        this.logger.warn({ err: { message: (e as Error).message }, channel: d.channel, attempt: d.attempts }, 'a notification failed');
+        this.logger.warn(
+          { err: { message: (e as Error).message }, channel: d.channel, attempt: d.attempts },
+          'a notification failed',
+        );
         await this.repo.failed(d.id, RETRY_SECONDS[d.attempts - 1] ?? null);
       }
     }

@@ -51,7 +51,16 @@ export class NotificationsRepository {
        SELECT x.event_id, x.channel, x.booking_id, x.payload
        FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, channel varchar, booking_id uuid, payload jsonb)
        ON CONFLICT ON CONSTRAINT uq_notifications_event_channel DO NOTHING`,
-      [JSON.stringify(notifications.map(({ channel, n }) => ({ event_id: n.eventId, channel, booking_id: n.bookingId, payload: n })))],
+      [
+        JSON.stringify(
+          notifications.map(({ channel, n }) => ({
+            event_id: n.eventId,
+            channel,
+            booking_id: n.bookingId,
+            payload: n,
+          })),
+        ),
+      ],
     );
   }
 

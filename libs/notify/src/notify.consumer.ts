@@ -25,7 +25,14 @@ export class NotifyConsumer implements BookingEventConsumer {
   async handle(em: EntityManager, events: DomainEvent[]): Promise<void> {
     const wanted = events.filter((e) => e.type === 'booking.reminder' || e.type === 'booking.called');
     if (!wanted.length || !this.channels.length) return;
-    const who = new Map((await this.repo.recipients(em, wanted.map((e) => e.bookingId))).map((r) => [r.id, r]));
+    const who = new Map(
+      (
+        await this.repo.recipients(
+          em,
+          wanted.map((e) => e.bookingId),
+        )
+      ).map((r) => [r.id, r]),
+    );
     const laneIds = wanted.map((e) => e.data.laneId).filter((id): id is string => typeof id === 'string');
     const lanes = new Map((laneIds.length ? await this.repo.laneNames(em, laneIds) : []).map((l) => [l.id, l.name]));
     const notifications = wanted.flatMap((e) => {
@@ -44,15 +51,29 @@ export class NotifyConsumer implements BookingEventConsumer {
     const base = { eventId: e.id, bookingId: e.bookingId, firmId: e.firmId, phone: r.phone, language: r.language };
     if (e.type === 'booking.called') {
       const lane = lanes.get(e.data.laneId as string) ?? '';
-      return { ...base, kind: 'called', text: message('proceedToLane', r.language, { lane: laneLabel(lane, r.language) }), update: null };
+      return {
+        ...base,
+        kind: 'called',
+        text: message('proceedToLane', r.language, { lane: laneLabel(lane, r.language) }),
+        update: null,
+      };
     }
     const time = DateTime.fromJSDate(r.starts_at).setZone(r.time_zone).toFormat('HH:mm');
     const text = reminderText(r.language, r.port_name, time, e.data.before === '30m' ? '30m' : '2h');
     return {
-      ...base, kind: 'reminder', text,
+      ...base,
+      kind: 'reminder',
+      text,
       update: {
-        bookingId: e.bookingId, reference: r.reference, status: 'booked', position: null, etaMinutes: null, reason: 'reminder',
-        parking: null, lane: null, instructions: text,
+        bookingId: e.bookingId,
+        reference: r.reference,
+        status: 'booked',
+        position: null,
+        etaMinutes: null,
+        reason: 'reminder',
+        parking: null,
+        lane: null,
+        instructions: text,
       },
     };
   }

@@ -18,7 +18,8 @@ import { NotifyConsumer } from './notify.consumer';
     {
       provide: NOTIFICATION_CHANNELS,
       inject: [AppConfig, SocketChannel, SmsChannel],
-      useFactory: (config: AppConfig, ...all: NotificationChannel[]) => all.filter((c) => config.env.notifyChannels.includes(c.name)),
+      useFactory: (config: AppConfig, ...all: NotificationChannel[]) =>
+        all.filter((c) => config.env.notifyChannels.includes(c.name)),
     },
     NotificationsRepository,
     NotificationSender,

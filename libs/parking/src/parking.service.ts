@@ -55,7 +55,16 @@ const pick = (texts: Record<string, string> | null, language: string) =>
 
 export function toParkingDto(f: ParkingFacts): ParkingDto {
   if (f.overflow || !f.areaId) {
-    return { areaId: null, areaName: null, bay: null, powered: false, lat: null, lon: null, overflow: true, instructions: pick(OVERFLOW_TEXT, f.language) };
+    return {
+      areaId: null,
+      areaName: null,
+      bay: null,
+      powered: false,
+      lat: null,
+      lon: null,
+      overflow: true,
+      instructions: pick(OVERFLOW_TEXT, f.language),
+    };
   }
   return {
     areaId: f.areaId,
@@ -84,8 +93,15 @@ export class ParkingService {
       [portCode],
     );
     return areas.map((a) => ({
-      id: a.id, name: a.name, lat: a.lat, lon: a.lon, radiusM: a.radius_m, bays: a.bays, reeferBays: a.reefer_bays,
-      occupied: a.occupied, directions: a.directions,
+      id: a.id,
+      name: a.name,
+      lat: a.lat,
+      lon: a.lon,
+      radiusM: a.radius_m,
+      bays: a.bays,
+      reeferBays: a.reefer_bays,
+      occupied: a.occupied,
+      directions: a.directions,
     }));
   }
 
@@ -110,8 +126,17 @@ export class ParkingService {
            radius_m = COALESCE($6, radius_m), bays = COALESCE($7, bays), reefer_bays = COALESCE($8, reefer_bays),
            directions = COALESCE($9, directions)
          WHERE id = $1 AND port_code = $2 RETURNING id`,
-        [id, portCode, dto.name ?? null, dto.lat ?? null, dto.lon ?? null, dto.radiusM ?? null, dto.bays ?? null,
-          dto.reeferBays ?? null, dto.directions ?? null],
+        [
+          id,
+          portCode,
+          dto.name ?? null,
+          dto.lat ?? null,
+          dto.lon ?? null,
+          dto.radiusM ?? null,
+          dto.bays ?? null,
+          dto.reeferBays ?? null,
+          dto.directions ?? null,
+        ],
       ),
     );
     if (!row) throw notFound('parking area');
@@ -128,7 +153,10 @@ export class ParkingService {
    * A change to a holding area, recorded in the audit trail with the area as it then is. Constraint violations
    * are the caller's mistake: a taken name or more powered bays than bays.
    */
-  private async write(portCode: string, work: (em: EntityManager) => Promise<{ id: string } | undefined>): Promise<{ id: string } | undefined> {
+  private async write(
+    portCode: string,
+    work: (em: EntityManager) => Promise<{ id: string } | undefined>,
+  ): Promise<{ id: string } | undefined> {
     try {
       return await inTransaction(this.ds, async (em) => {
         const row = await work(em);
@@ -140,8 +168,10 @@ export class ParkingService {
       });
     } catch (e) {
       const pg = pgError(e);
-      if (pg?.constraint === 'uq_parking_areas_port_name') throw new DomainError('conflict', 'the port already has an area of that name');
-      if (pg?.constraint === 'chk_parking_areas_bays') throw new DomainError('invalid_schedule', 'reeferBays cannot exceed bays');
+      if (pg?.constraint === 'uq_parking_areas_port_name')
+        throw new DomainError('conflict', 'the port already has an area of that name');
+      if (pg?.constraint === 'chk_parking_areas_bays')
+        throw new DomainError('invalid_schedule', 'reeferBays cannot exceed bays');
       throw e;
     }
   }
@@ -162,7 +192,12 @@ export class ParkingService {
    * perishable cargo takes a powered bay first; other trucks leave powered bays for reefers while they can.
    * No free bay anywhere → overflow: still queued, told where to wait.
    */
-  async assignBay(em: EntityManager, portCode: string, needsPower: boolean, preferAreaId: string | null): Promise<BayAssignment> {
+  async assignBay(
+    em: EntityManager,
+    portCode: string,
+    needsPower: boolean,
+    preferAreaId: string | null,
+  ): Promise<BayAssignment> {
     await em.query('SELECT id FROM parking_areas WHERE port_code = $1 ORDER BY id FOR UPDATE', [portCode]);
     // The first free bay in this order: the wanted kind of bay (powered or plain) in any area before the other
     // kind; the preferred area (where the phone is), then by name; the lowest bay number.

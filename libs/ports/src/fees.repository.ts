@@ -22,7 +22,14 @@ export class FeesRepository {
    * The port's next version, effective from `effectiveFrom`. The port's row is locked first, so two publications at
    * once get consecutive versions.
    */
-  async publish(em: EntityManager, code: string, effectiveFrom: string, currency: string, items: FeeItem[], by: string): Promise<FeeRow> {
+  async publish(
+    em: EntityManager,
+    code: string,
+    effectiveFrom: string,
+    currency: string,
+    items: FeeItem[],
+    by: string,
+  ): Promise<FeeRow> {
     await em.query('SELECT 1 FROM ports WHERE code = $1 FOR UPDATE', [code]);
     const published = await one<FeeRow>(
       em,
@@ -46,6 +53,8 @@ export class FeesRepository {
 
   /** Every version, newest first. */
   history(code: string): Promise<FeeRow[]> {
-    return rows<FeeRow>(this.ds, `SELECT ${FEE_COLUMNS} FROM port_fees WHERE port_code = $1 ORDER BY version DESC`, [code]);
+    return rows<FeeRow>(this.ds, `SELECT ${FEE_COLUMNS} FROM port_fees WHERE port_code = $1 ORDER BY version DESC`, [
+      code,
+    ]);
   }
 }

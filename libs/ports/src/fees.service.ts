@@ -9,7 +9,12 @@ import { feeNamesProblem, FeesDto, PutFeesDto } from './dto/fees.dto';
 import { FeeRow, FeesRepository } from './fees.repository';
 import { PortsService } from './ports.service';
 
-const toDto = (r: FeeRow): FeesDto => ({ version: r.version, effectiveFrom: r.effective_from, currency: r.currency, items: r.items });
+const toDto = (r: FeeRow): FeesDto => ({
+  version: r.version,
+  effectiveFrom: r.effective_from,
+  currency: r.currency,
+  items: r.items,
+});
 
 /** A port's published fees (port_fees, this lib's table): versions that take effect on a day and never change. */
 @Injectable()
@@ -32,9 +37,13 @@ export class FeesService {
     const day = DateTime.fromISO(dto.effectiveFrom, { zone: port.timeZone });
     const today = DateTime.now().setZone(port.timeZone).startOf('day');
     if (day < today) {
-      throw new DomainError('date_out_of_range', `fees take effect today (${today.toISODate()}) or later, never in the past`, {
-        from: today.toISODate(),
-      });
+      throw new DomainError(
+        'date_out_of_range',
+        `fees take effect today (${today.toISODate()}) or later, never in the past`,
+        {
+          from: today.toISODate(),
+        },
+      );
     }
     const row = await inTransaction(this.ds, async (em) => {
       const published = await this.repo.publish(em, code, dto.effectiveFrom, dto.currency, dto.items, p.sub);

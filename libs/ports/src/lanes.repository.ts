@@ -49,11 +49,19 @@ export class LanesRepository {
 
   /** A lane of `port`, its row locked for a status change (FOR UPDATE): changes of one lane take turns. */
   lockForChange(em: EntityManager, laneId: string, port: string): Promise<LaneRow | undefined> {
-    return one<LaneRow>(em, 'SELECT id, name, direction, status FROM lanes WHERE id = $1 AND port_code = $2 FOR UPDATE', [laneId, port]);
+    return one<LaneRow>(
+      em,
+      'SELECT id, name, direction, status FROM lanes WHERE id = $1 AND port_code = $2 FOR UPDATE',
+      [laneId, port],
+    );
   }
 
   /** A lane of `port`, held FOR SHARE while a truck is called to it: a status change waits for the call. */
   holdForCall(em: EntityManager, laneId: string, port: string): Promise<LaneRow | undefined> {
-    return one<LaneRow>(em, 'SELECT id, name, direction, status FROM lanes WHERE id = $1 AND port_code = $2 FOR SHARE', [laneId, port]);
+    return one<LaneRow>(
+      em,
+      'SELECT id, name, direction, status FROM lanes WHERE id = $1 AND port_code = $2 FOR SHARE',
+      [laneId, port],
+    );
   }
 }

@@ -1,6 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CreatePortStaffDto, CurrentPrincipal, Principal, Public, Roles, UserResponseDto, UsersService } from '@kouan/auth';
+import {
+  CreatePortStaffDto,
+  CurrentPrincipal,
+  Principal,
+  Public,
+  Roles,
+  UserResponseDto,
+  UsersService,
+} from '@kouan/auth';
 import { ApiErrors, PaginationQueryDto } from '@kouan/common';
 import { FeesDto, PutFeesDto } from './dto/fees.dto';
 import { PortDetailDto, PortSummaryDto, SlotDto, SlotsQueryDto } from './dto/port.dto';
@@ -31,7 +39,11 @@ export class PortsController {
   @Get(':code/fees')
   @Public()
   @ApiOkResponse({ type: FeesDto, description: 'the version in force today at the port' })
-  @ApiErrors(400, { 404: 'the port, or no fees published yet' }, { 429: 'too_many_requests: too many requests from this address' })
+  @ApiErrors(
+    400,
+    { 404: 'the port, or no fees published yet' },
+    { 429: 'too_many_requests: too many requests from this address' },
+  )
   currentFees(@Param('code', PortCodePipe) code: string): Promise<FeesDto> {
     return this.fees.current(code);
   }
@@ -50,7 +62,11 @@ export class PortsController {
   @HttpCode(201)
   @ApiCreatedResponse({ type: FeesDto, description: 'a new version, effective from its effectiveFrom' })
   @ApiErrors(400, 401, 403, 404, 413, { 422: 'date_out_of_range: effectiveFrom before today at the port' })
-  publishFees(@CurrentPrincipal() p: Principal, @Param('code', PortCodePipe) code: string, @Body() dto: PutFeesDto): Promise<FeesDto> {
+  publishFees(
+    @CurrentPrincipal() p: Principal,
+    @Param('code', PortCodePipe) code: string,
+    @Body() dto: PutFeesDto,
+  ): Promise<FeesDto> {
     return this.fees.publish(p, code, dto);
   }
 
@@ -74,7 +90,12 @@ export class PortsController {
   @Get(':code/slots')
   @Public()
   @ApiOkResponse({ type: [SlotDto], description: 'sorted by startsAt' })
-  @ApiErrors(400, 404, { 422: 'date_out_of_range: more than 92 days back or beyond the horizon; nothing is created' }, { 429: 'too_many_requests: too many requests from this address' })
+  @ApiErrors(
+    400,
+    404,
+    { 422: 'date_out_of_range: more than 92 days back or beyond the horizon; nothing is created' },
+    { 429: 'too_many_requests: too many requests from this address' },
+  )
   slotsOf(@Param('code', PortCodePipe) code: string, @Query() query: SlotsQueryDto): Promise<SlotDto[]> {
     return this.slots.list(code, query);
   }
@@ -84,8 +105,16 @@ export class PortsController {
   @ApiBearerAuth()
   @ApiCreatedResponse({ type: UserResponseDto })
   @ApiErrors(400, 401, 403, 404, { 409: 'duplicate_email' }, 413)
-  async createStaff(@Param('code', PortCodePipe) code: string, @Body() dto: CreatePortStaffDto): Promise<UserResponseDto> {
+  async createStaff(
+    @Param('code', PortCodePipe) code: string,
+    @Body() dto: CreatePortStaffDto,
+  ): Promise<UserResponseDto> {
     await this.ports.getOrFail(code);
-    return this.users.create({ email: dto.email, password: dto.password, role: dto.role ?? 'port_staff', portCode: code });
+    return this.users.create({
+      email: dto.email,
+      password: dto.password,
+      role: dto.role ?? 'port_staff',
+      portCode: code,
+    });
   }
 }

@@ -18,7 +18,16 @@ import { SlotsService } from './slots.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Port, Lane, Schedule, Slot]), ParkingModule],
   controllers: [PortsController],
-  providers: [PortsService, PortsRepository, SlotsService, SlotsRepository, PortSeedService, LanesRepository, FeesService, FeesRepository],
+  providers: [
+    PortsService,
+    PortsRepository,
+    SlotsService,
+    SlotsRepository,
+    PortSeedService,
+    LanesRepository,
+    FeesService,
+    FeesRepository,
+  ],
   exports: [PortsService, SlotsService, PortSeedService, LanesRepository],
 })
 export class PortsModule {}

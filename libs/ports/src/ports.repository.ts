@@ -76,8 +76,19 @@ export class PortsRepository {
          firm_quota_percent, horizon_days, early_arrival_minutes, check_in_grace_minutes, called_timeout_minutes)
        SELECT code, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM unnest($1::varchar[]) AS code
        ON CONFLICT (port_code) DO NOTHING`,
-      [ports, s.slotMinutes, s.capacityExport, s.capacityImport, s.openFrom, s.openTo, s.firmQuotaPercent,
-        s.horizonDays, s.earlyArrivalMinutes, s.checkInGraceMinutes, s.calledTimeoutMinutes],
+      [
+        ports,
+        s.slotMinutes,
+        s.capacityExport,
+        s.capacityImport,
+        s.openFrom,
+        s.openTo,
+        s.firmQuotaPercent,
+        s.horizonDays,
+        s.earlyArrivalMinutes,
+        s.checkInGraceMinutes,
+        s.calledTimeoutMinutes,
+      ],
     );
   }
 
@@ -101,9 +112,24 @@ export class PortsRepository {
          default_service_minutes = COALESCE($14, schedules.default_service_minutes),
          strike_limit = COALESCE($15, schedules.strike_limit),
          require_declaration = COALESCE($16, schedules.require_declaration), updated_at = now()`,
-      [code, v.slotMinutes, v.capacityExport, v.capacityImport, v.openFrom, v.openTo, v.firmQuotaPercent,
-        v.horizonDays, v.earlyArrivalMinutes, v.checkInGraceMinutes, v.calledTimeoutMinutes,
-        v.priorityRatio, v.priorityCapPercent, v.defaultServiceMinutes, v.strikeLimit, v.requireDeclaration],
+      [
+        code,
+        v.slotMinutes,
+        v.capacityExport,
+        v.capacityImport,
+        v.openFrom,
+        v.openTo,
+        v.firmQuotaPercent,
+        v.horizonDays,
+        v.earlyArrivalMinutes,
+        v.checkInGraceMinutes,
+        v.calledTimeoutMinutes,
+        v.priorityRatio,
+        v.priorityCapPercent,
+        v.defaultServiceMinutes,
+        v.strikeLimit,
+        v.requireDeclaration,
+      ],
     );
   }
 }

@@ -35,8 +35,14 @@ export class PortsService {
    */
   async list(q: PaginationQueryDto): Promise<PortSummaryDto[]> {
     const { limit, offset } = page(q);
-    const codes = (await this.ports.find({ select: { code: true }, order: { code: 'ASC' }, take: limit, skip: offset })).map((p) => p.code);
-    const ports = await this.ports.find({ where: { code: In(codes) }, relations: { lanes: true }, order: { code: 'ASC', lanes: { name: 'ASC' } } });
+    const codes = (
+      await this.ports.find({ select: { code: true }, order: { code: 'ASC' }, take: limit, skip: offset })
+    ).map((p) => p.code);
+    const ports = await this.ports.find({
+      where: { code: In(codes) },
+      relations: { lanes: true },
+      order: { code: 'ASC', lanes: { name: 'ASC' } },
+    });
     return ports.map((p) => ({
       code: p.code,
       name: p.name,
@@ -49,9 +55,16 @@ export class PortsService {
   }
 
   async detail(code: string): Promise<PortDetailDto> {
-    const port = await this.ports.findOne({ where: { code }, relations: { lanes: true }, order: { lanes: { name: 'ASC' } } });
+    const port = await this.ports.findOne({
+      where: { code },
+      relations: { lanes: true },
+      order: { lanes: { name: 'ASC' } },
+    });
     if (!port) throw notFound(`port ${code}`);
-    const [schedule, parkingAreas] = await Promise.all([this.schedules.findOneBy({ portCode: code }), this.parking.list(code)]);
+    const [schedule, parkingAreas] = await Promise.all([
+      this.schedules.findOneBy({ portCode: code }),
+      this.parking.list(code),
+    ]);
     return {
       code: port.code,
       name: port.name,
@@ -74,7 +87,6 @@ export class PortsService {
     return port;
   }
 
-
   /**
    * Replaces the plan. Unbooked future slots that do not fit it are retired (the next listing materialises
    * the new grid); booked slots keep their times and take the new capacity, never below what they hold.
@@ -93,11 +105,20 @@ export class PortsService {
     return inTransaction(this.ds, async (em) => {
       const before = await em.findOne(Schedule, { where: { portCode: code }, lock: { mode: 'pessimistic_write' } });
       await this.repo.putSchedule(em, code, {
-        slotMinutes: dto.slotMinutes, capacityExport: dto.capacity.export, capacityImport: dto.capacity.import, openFrom, openTo,
-        firmQuotaPercent: dto.firmQuotaPercent, horizonDays: dto.horizonDays, earlyArrivalMinutes: dto.earlyArrivalMinutes,
-        checkInGraceMinutes: dto.checkInGraceMinutes, calledTimeoutMinutes: dto.calledTimeoutMinutes,
-        priorityRatio: dto.priorityRatio ?? null, priorityCapPercent: dto.priorityCapPercent ?? null,
-        defaultServiceMinutes: dto.defaultServiceMinutes ?? null, strikeLimit: dto.strikeLimit ?? null,
+        slotMinutes: dto.slotMinutes,
+        capacityExport: dto.capacity.export,
+        capacityImport: dto.capacity.import,
+        openFrom,
+        openTo,
+        firmQuotaPercent: dto.firmQuotaPercent,
+        horizonDays: dto.horizonDays,
+        earlyArrivalMinutes: dto.earlyArrivalMinutes,
+        checkInGraceMinutes: dto.checkInGraceMinutes,
+        calledTimeoutMinutes: dto.calledTimeoutMinutes,
+        priorityRatio: dto.priorityRatio ?? null,
+        priorityCapPercent: dto.priorityCapPercent ?? null,
+        defaultServiceMinutes: dto.defaultServiceMinutes ?? null,
+        strikeLimit: dto.strikeLimit ?? null,
         requireDeclaration: dto.requireDeclaration ?? null,
       });
       const misfits = (await this.slots.open(em, code))
@@ -107,7 +128,11 @@ export class PortsService {
       await this.slots.resizeOpen(em, code, dto.capacity.export, dto.capacity.import);
       const saved = await em.findOneByOrFail(Schedule, { portCode: code });
       const after = toScheduleDto(saved, port.timeZone);
-      await this.audit.record(em, { type: 'schedule.updated', portCode: code, data: { before: before && toScheduleDto(before, port.timeZone), after } });
+      await this.audit.record(em, {
+        type: 'schedule.updated',
+        portCode: code,
+        data: { before: before && toScheduleDto(before, port.timeZone), after },
+      });
       return after;
     });
   }

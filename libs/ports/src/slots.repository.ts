@@ -50,7 +50,13 @@ export class SlotsRepository {
     );
   }
 
-  listBetween(em: EntityManager, portCode: string, from: Date, to: Date, direction: Direction | null): Promise<SlotRow[]> {
+  listBetween(
+    em: EntityManager,
+    portCode: string,
+    from: Date,
+    to: Date,
+    direction: Direction | null,
+  ): Promise<SlotRow[]> {
     return rows<SlotRow>(
       em,
       `SELECT sl.id, sl.direction, sl.starts_at, sl.ends_at, sl.capacity, sl.booked,
@@ -65,18 +71,29 @@ export class SlotsRepository {
 
   /** How many days ahead the port takes bookings; null for a port without a schedule. */
   async horizonDays(portCode: string): Promise<number | null> {
-    const row = await one<{ horizon_days: number }>(this.ds, 'SELECT horizon_days FROM schedules WHERE port_code = $1', [portCode]);
+    const row = await one<{ horizon_days: number }>(
+      this.ds,
+      'SELECT horizon_days FROM schedules WHERE port_code = $1',
+      [portCode],
+    );
     return row?.horizon_days ?? null;
   }
 
   /** The port's slots not over yet and not retired: those a schedule change may retire or resize. */
   open(em: EntityManager, portCode: string): Promise<Array<{ id: string; starts_at: Date; ends_at: Date }>> {
-    return rows(em, 'SELECT id, starts_at, ends_at FROM slots WHERE port_code = $1 AND ends_at > now() AND retired_at IS NULL', [portCode]);
+    return rows(
+      em,
+      'SELECT id, starts_at, ends_at FROM slots WHERE port_code = $1 AND ends_at > now() AND retired_at IS NULL',
+      [portCode],
+    );
   }
 
   /** Retires those of `ids` that nobody booked: a booking racing this either lands first (its slot is kept) or finds it retired. */
   async retireUnbooked(em: EntityManager, ids: string[]): Promise<void> {
-    await em.query('UPDATE slots SET retired_at = now() WHERE id = ANY($1::uuid[]) AND booked = 0 AND retired_at IS NULL', [ids]);
+    await em.query(
+      'UPDATE slots SET retired_at = now() WHERE id = ANY($1::uuid[]) AND booked = 0 AND retired_at IS NULL',
+      [ids],
+    );
   }
 
   /** The port's open slots take the new capacity of their direction, never below what is booked in them. */

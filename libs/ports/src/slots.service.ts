@@ -27,8 +27,17 @@ export class SlotsService {
   async materialise(em: EntityManager, portCode: string, date: string, timeZone: string): Promise<void> {
     const plan = await this.repo.planForShare(em, portCode);
     if (!plan) return;
-    const grid = slotGrid(date, { slotMinutes: plan.slot_minutes, openFrom: plan.open_from, openTo: plan.open_to }, timeZone);
-    await this.repo.insertGrid(em, portCode, grid.map((g) => g.startsAt), grid.map((g) => g.endsAt));
+    const grid = slotGrid(
+      date,
+      { slotMinutes: plan.slot_minutes, openFrom: plan.open_from, openTo: plan.open_to },
+      timeZone,
+    );
+    await this.repo.insertGrid(
+      em,
+      portCode,
+      grid.map((g) => g.startsAt),
+      grid.map((g) => g.endsAt),
+    );
   }
 
   /**
@@ -42,7 +51,13 @@ export class SlotsService {
     await this.assertInRange(code, dayStart, port.timeZone);
     const slots = await inTransaction(this.ds, async (em) => {
       await this.materialise(em, code, query.date, port.timeZone);
-      return this.repo.listBetween(em, code, dayStart.toJSDate(), dayStart.plus({ days: 1 }).toJSDate(), query.direction ?? null);
+      return this.repo.listBetween(
+        em,
+        code,
+        dayStart.toJSDate(),
+        dayStart.plus({ days: 1 }).toJSDate(),
+        query.direction ?? null,
+      );
     });
     return slots.map((s) => ({
       id: s.id,
@@ -61,10 +76,14 @@ export class SlotsService {
     const first = today.minus({ days: SLOT_HISTORY_DAYS });
     const last = today.plus({ days: (await this.repo.horizonDays(code)) ?? 0 });
     if (day < first || day > last) {
-      throw new DomainError('date_out_of_range', `slots exist from ${first.toISODate()} to ${last.toISODate()} (port time)`, {
-        from: first.toISODate(),
-        to: last.toISODate(),
-      });
+      throw new DomainError(
+        'date_out_of_range',
+        `slots exist from ${first.toISODate()} to ${last.toISODate()} (port time)`,
+        {
+          from: first.toISODate(),
+          to: last.toISODate(),
+        },
+      );
     }
   }
 }

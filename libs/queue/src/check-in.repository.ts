@@ -62,7 +62,11 @@ const HOLDERS = `
   ORDER BY (b.status = 'booked') DESC, sl.starts_at, b.reference`;
 
 /** An active booking of `port` by its reference (any case). */
-export function activeByReference(db: DataSource | EntityManager, reference: string, port: string): Promise<{ id: string } | undefined> {
+export function activeByReference(
+  db: DataSource | EntityManager,
+  reference: string,
+  port: string,
+): Promise<{ id: string } | undefined> {
   return one<{ id: string }>(
     db,
     `SELECT id FROM bookings WHERE reference = upper($1) AND port_code = $2 AND status IN ('booked', 'checked_in', 'called')`,

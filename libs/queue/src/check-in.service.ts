@@ -47,9 +47,16 @@ export class CheckInService {
     const plate = normalisePlate(by.plate as string) as string;
     const holders = await plateHolders(this.ds, plate, port);
     const picked = by.bookingId === undefined ? holders : holders.filter((h) => h.id === by.bookingId);
-    if (!picked.length) throw notFound(`a booking for ${plate} at ${port} today${by.bookingId === undefined ? '' : ` with id ${by.bookingId}`}`);
+    if (!picked.length)
+      throw notFound(
+        `a booking for ${plate} at ${port} today${by.bookingId === undefined ? '' : ` with id ${by.bookingId}`}`,
+      );
     if (new Set(picked.map((h) => h.firm_id)).size > 1) {
-      const candidates: CheckInCandidateDto[] = picked.map((h) => ({ bookingId: h.id, reference: h.reference, firmName: h.firm_name }));
+      const candidates: CheckInCandidateDto[] = picked.map((h) => ({
+        bookingId: h.id,
+        reference: h.reference,
+        firmName: h.firm_name,
+      }));
       throw new DomainError(
         'ambiguous_plate',
         `${plate} is on bookings of ${new Set(picked.map((h) => h.firm_id)).size} firms today: check in again with bookingId or reference`,
@@ -67,7 +74,11 @@ export class CheckInService {
     const booking = await queueOfBooking(this.ds, bookingId);
     if (!booking) throw notFound('booking');
     const areaId = await this.parking.areaAt(booking.port_code, point);
-    if (!areaId) throw new DomainError('outside_geofence', `you are not inside a holding area of ${booking.port_code}; drive there first`);
+    if (!areaId)
+      throw new DomainError(
+        'outside_geofence',
+        `you are not inside a holding area of ${booking.port_code}; drive there first`,
+      );
     return this.checkIn(bookingId, areaId);
   }
 
@@ -85,7 +96,11 @@ export class CheckInService {
    * Queue lock first (as every queue change), then the booking moves booked → checked_in only if it still
    * is booked: a second check-in of the same truck, from any process, finds nothing to move (409).
    */
-  private async admit(em: EntityManager, bookingId: string, preferAreaId: string | null): Promise<{ arrival: Arrival; version: number }> {
+  private async admit(
+    em: EntityManager,
+    bookingId: string,
+    preferAreaId: string | null,
+  ): Promise<{ arrival: Arrival; version: number }> {
     const a = await arrivalOf(em, bookingId);
     if (!a) throw notFound('booking');
     if (a.status !== 'booked') {
@@ -94,16 +109,24 @@ export class CheckInService {
         : new DomainError('illegal_transition', `a ${a.status} booking cannot check in`, { currentStatus: a.status });
     }
     if (a.too_early) {
-      throw new DomainError('too_early', `too early for this slot: come back at ${isoInZone(a.come_back_at, a.time_zone)}`, {
-        comeBackAt: isoInZone(a.come_back_at, a.time_zone),
-      });
+      throw new DomainError(
+        'too_early',
+        `too early for this slot: come back at ${isoInZone(a.come_back_at, a.time_zone)}`,
+        {
+          comeBackAt: isoInZone(a.come_back_at, a.time_zone),
+        },
+      );
     }
     if (a.too_late) throw new DomainError('too_late', 'the check-in window of this slot has closed; book a new slot');
     if (a.declaration_missing) {
       // The port checks in only trucks whose papers customs accepted: the others wait at the firm's depot.
-      throw new DomainError('declaration_missing', `this port needs a declaration customs accepted before check-in (now: ${a.declaration_status ?? 'none'})`, {
-        declarationStatus: a.declaration_status,
-      });
+      throw new DomainError(
+        'declaration_missing',
+        `this port needs a declaration customs accepted before check-in (now: ${a.declaration_status ?? 'none'})`,
+        {
+          declarationStatus: a.declaration_status,
+        },
+      );
     }
     const { version } = await lockQueue(em, a.port_code, a.direction);
     // Everything from here to the commit holds the queue lock, so it is as few round trips as it can be: the bay,
@@ -111,10 +134,18 @@ export class CheckInService {
     // green-channel trucks and taking one more cannot overshoot the cap.
     const place = await this.parking.assignBay(em, a.port_code, a.reefer && a.perishable, preferAreaId);
     const moved = await this.transitions.checkIn(em, bookingId, {
-      perishable: a.perishable, slotId: a.slot_id, priorityCap: a.priority_cap, areaId: place.areaId, bay: place.bay, overflow: place.overflow,
+      perishable: a.perishable,
+      slotId: a.slot_id,
+      priorityCap: a.priority_cap,
+      areaId: place.areaId,
+      bay: place.bay,
+      overflow: place.overflow,
       // The area named in the driver's language (the data gives each a name per language).
       instructions: place.areaName
-        ? message('waitInBay', a.language, { bay: place.bay as number, area: place.areaNames[a.language] ?? place.areaName })
+        ? message('waitInBay', a.language, {
+            bay: place.bay as number,
+            area: place.areaNames[a.language] ?? place.areaName,
+          })
         : null,
     });
     if (!moved) throw new DomainError('already_checked_in', 'this truck was checked in a moment ago');

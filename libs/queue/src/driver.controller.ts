@@ -22,14 +22,20 @@ export class DriverController {
   @ApiOkResponse({ type: DriverBookingDto })
   @ApiErrors(401, 403, 404)
   async booking(@CurrentPrincipal() p: Principal): Promise<BookingUpdate & { trip: DriverTripDto }> {
-    const { portCode: _port, direction: _direction, ...update } = await this.reader.bookingUpdate(p.bookingId as string);
+    const {
+      portCode: _port,
+      direction: _direction,
+      ...update
+    } = await this.reader.bookingUpdate(p.bookingId as string);
     return { ...update, trip: await this.reader.trip(p.bookingId as string) };
   }
 
   @Post('check-in')
   @HttpCode(200)
   @ApiOkResponse({ type: CheckInResultDto })
-  @ApiErrors(400, 401, 403, 404, { 409: 'already_checked_in, illegal_transition' }, 413, { 422: 'outside_geofence, too_early, too_late' })
+  @ApiErrors(400, 401, 403, 404, { 409: 'already_checked_in, illegal_transition' }, 413, {
+    422: 'outside_geofence, too_early, too_late',
+  })
   checkIn(@CurrentPrincipal() p: Principal, @Body() dto: GeoCheckInDto): Promise<CheckInResultDto> {
     return this.checkIns.byLocation(p, dto);
   }

@@ -5,7 +5,11 @@ import type { EtaReason, LaneTimingView } from '@kouan/realtime/live-events';
  * each at its own measured pace (the default until it has measurements). With no open lane there is no
  * honest figure, so the answer is null and says why.
  */
-export function estimateEta(position: number, lanes: LaneTimingView[], defaultMinutes: number): { etaMinutes: number | null; reason: EtaReason | null } {
+export function estimateEta(
+  position: number,
+  lanes: LaneTimingView[],
+  defaultMinutes: number,
+): { etaMinutes: number | null; reason: EtaReason | null } {
   const open = lanes.filter((l) => l.status === 'open');
   if (!open.length) {
     return { etaMinutes: null, reason: lanes.some((l) => l.status === 'paused') ? 'lane_paused' : 'lane_closed' };

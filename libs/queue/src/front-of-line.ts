@@ -28,7 +28,11 @@ export async function leaveMerge(em: EntityManager, port: string, direction: str
  * was skipped keeps its place at the front until called.
  */
 export async function readmitBehindHead(
-  em: EntityManager, transitions: BookingTransitions, port: string, direction: string, readmit: () => Promise<boolean>,
+  em: EntityManager,
+  transitions: BookingTransitions,
+  port: string,
+  direction: string,
+  readmit: () => Promise<boolean>,
 ): Promise<boolean> {
   const head = await headOf(em, port, direction);
   if (!(await readmit())) return false;

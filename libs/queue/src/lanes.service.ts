@@ -23,7 +23,6 @@ export type Outcome = 'complete' | 'skip' | 'no-show';
 
 const TARGET: Record<Outcome, BookingStatus> = { complete: 'completed', skip: 'checked_in', 'no-show': 'no_show' };
 
-
 @Injectable()
 export class LanesService {
   constructor(
@@ -50,7 +49,11 @@ export class LanesService {
       if (!found) throw notFound('lane');
       const { version } = await lockQueue(em, port, found.direction);
       const updated = await this.lanes.setStatus(em, laneId, status, p.sub);
-      await this.audit.record(em, { type: 'lane.status', portCode: port, data: { laneId, lane: found.name, direction: found.direction, before: found.status, status } });
+      await this.audit.record(em, {
+        type: 'lane.status',
+        portCode: port,
+        data: { laneId, lane: found.name, direction: found.direction, before: found.status, status },
+      });
       return { view: updated as LaneView, delta: await this.reader.delta(em, port, found.direction, version, null) };
     });
     this.live.lane(port, view.direction, { port, laneId, status: view.status });
@@ -72,7 +75,12 @@ export class LanesService {
       const { version } = await lockQueue(em, port, lane.direction);
       const head = await headOf(em, port, lane.direction);
       if (!head) throw new DomainError('queue_empty', 'no truck is waiting for this direction');
-      const truck = await this.transitions.call(em, head.id, laneId, messagesByLanguage('proceedToLane', (language) => ({ lane: laneLabel(lane.name, language) })));
+      const truck = await this.transitions.call(
+        em,
+        head.id,
+        laneId,
+        messagesByLanguage('proceedToLane', (language) => ({ lane: laneLabel(lane.name, language) })),
+      );
       if (!truck) throw new DomainError('conflict', 'the head of the queue changed; call again');
       await leaveMerge(em, port, lane.direction, head);
       return { truck, delta: await this.reader.delta(em, port, lane.direction, version, null, [truck.id]) };
@@ -92,16 +100,29 @@ export class LanesService {
     if (!b || (p.role === 'port_staff' && p.portCode !== b.port_code)) throw notFound('booking');
     const delta = await inTransaction(this.ds, async (em) => {
       const { version } = await lockQueue(em, b.port_code, b.direction);
-      const moved = outcome === 'skip'
-        ? await readmitBehindHead(em, this.transitions, b.port_code, b.direction,
-          () => this.transitions.requeue(em, bookingId, messagesByLanguage('skipped'), 'skipped'))
-        : await (outcome === 'complete' ? this.transitions.complete(em, bookingId) : this.transitions.noShow(em, bookingId));
+      const moved =
+        outcome === 'skip'
+          ? await readmitBehindHead(em, this.transitions, b.port_code, b.direction, () =>
+              this.transitions.requeue(em, bookingId, messagesByLanguage('skipped'), 'skipped'),
+            )
+          : await (outcome === 'complete'
+              ? this.transitions.complete(em, bookingId)
+              : this.transitions.noShow(em, bookingId));
       if (!moved) {
-        const { status, closes, time_zone } = (await checkInClose(em, bookingId)) as { status: BookingStatus; closes: Date; time_zone: string };
+        const { status, closes, time_zone } = (await checkInClose(em, bookingId)) as {
+          status: BookingStatus;
+          closes: Date;
+          time_zone: string;
+        };
         if (status === 'booked' && outcome === 'no-show') {
           // Contract ("No-show"): a booked truck may still arrive until its check-in window closes.
           const at = isoInZone(closes, time_zone);
-          throw new DomainError('too_early', `this truck may still check in until ${at}; mark it no-show after that`, { noShowFrom: at }, 409);
+          throw new DomainError(
+            'too_early',
+            `this truck may still check in until ${at}; mark it no-show after that`,
+            { noShowFrom: at },
+            409,
+          );
         }
         throw illegalMove(status, to);
       }

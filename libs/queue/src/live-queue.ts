@@ -142,7 +142,9 @@ export class LiveQueue {
 
   /** Takes the lanes and their pace; true when an ETA can have changed. */
   private pace(s: { lanes: LaneView[]; timings: LaneTimingView[]; defaultServiceMinutes: number }): boolean {
-    const changed = JSON.stringify([s.timings, s.defaultServiceMinutes]) !== JSON.stringify([this.timings, this.defaultServiceMinutes]);
+    const changed =
+      JSON.stringify([s.timings, s.defaultServiceMinutes]) !==
+      JSON.stringify([this.timings, this.defaultServiceMinutes]);
     this.lanes = s.lanes;
     this.timings = s.timings;
     this.defaultServiceMinutes = s.defaultServiceMinutes;

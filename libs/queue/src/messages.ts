@@ -50,7 +50,10 @@ type Params = Record<string, string | number>;
  * The message in every language, for SQL to pick the driver's (`$n::jsonb ->> d.language`); `params` may depend on
  * the language (a lane's name, `laneLabel`).
  */
-export const messagesByLanguage = (key: MessageKey, params: Params | ((language: string) => Params) = {}): Record<string, string> =>
+export const messagesByLanguage = (
+  key: MessageKey,
+  params: Params | ((language: string) => Params) = {},
+): Record<string, string> =>
   Object.fromEntries(LANGUAGES.map((l) => [l, message(key, l, typeof params === 'function' ? params(l) : params)]));
 
 /** The words for a lane of each direction, as the driver page shows them. */

@@ -5,12 +5,28 @@ import { notFound } from '@kouan/common';
 import type { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
 import { toParkingDto } from '@kouan/parking/parking.service';
 import { isoInZone } from '@kouan/ports/slot-grid';
-import type { BookingUpdate, LaneTimingView, LaneView, QueueDelta, QueueSnapshot, QueueTruck } from '@kouan/realtime/live-events';
+import type {
+  BookingUpdate,
+  LaneTimingView,
+  LaneView,
+  QueueDelta,
+  QueueSnapshot,
+  QueueTruck,
+} from '@kouan/realtime/live-events';
 import { bookingUpdate } from '@kouan/realtime/queue-views';
 import { estimateEta } from './eta';
 import type { DriverTripDto } from './dto/queue.dto';
 import {
-  type DetailRow, detailRows, firmActiveTrucks, headRows, type LaneRow, laneRows, portExists, queueOfBooking, queueVersion, tripRow,
+  type DetailRow,
+  detailRows,
+  firmActiveTrucks,
+  headRows,
+  type LaneRow,
+  laneRows,
+  portExists,
+  queueOfBooking,
+  queueVersion,
+  tripRow,
 } from './queue.repository';
 
 const REASON_BY_STATUS: Record<string, BookingUpdate['reason']> = {
@@ -50,7 +66,14 @@ export class QueueReadService {
     try {
       await runner.startTransaction('REPEATABLE READ');
       const em = runner.manager;
-      const snapshot = await this.readIn(em, port, direction, await queueVersion(em, port, direction), touched, onlyTouched ? 'touched' : 'queue');
+      const snapshot = await this.readIn(
+        em,
+        port,
+        direction,
+        await queueVersion(em, port, direction),
+        touched,
+        onlyTouched ? 'touched' : 'queue',
+      );
       await runner.commitTransaction();
       return snapshot;
     } finally {
@@ -61,7 +84,12 @@ export class QueueReadService {
 
   /** A queue read (`mode`: see detailRows) built into the shape every view derives from. */
   private async readIn(
-    em: EntityManager, port: string, direction: string, version: number, touched: string[], mode: 'queue' | 'touched' | 'joined' | 'moved',
+    em: EntityManager,
+    port: string,
+    direction: string,
+    version: number,
+    touched: string[],
+    mode: 'queue' | 'touched' | 'joined' | 'moved',
   ): Promise<QueueSnapshot> {
     const { lanes, defaultServiceMinutes } = await laneRows(em, port, direction);
     const details = await detailRows(em, port, direction, touched, mode);
@@ -75,11 +103,23 @@ export class QueueReadService {
    * length, nor does the database work: only `joined` needs a place, which comes from the group sizes the database
    * keeps (JOINED_PLACE), not from counting the line.
    */
-  async delta(em: EntityManager, port: string, direction: string, version: number, joined: string | null, moved: string[] = []): Promise<QueueDelta> {
+  async delta(
+    em: EntityManager,
+    port: string,
+    direction: string,
+    version: number,
+    joined: string | null,
+    moved: string[] = [],
+  ): Promise<QueueDelta> {
     const ids = joined ? [joined, ...moved] : moved;
     const s = await this.readIn(em, port, direction, version, ids, joined ? 'joined' : 'moved');
     return {
-      port, direction, version, lanes: s.lanes, timings: s.timings, defaultServiceMinutes: s.defaultServiceMinutes,
+      port,
+      direction,
+      version,
+      lanes: s.lanes,
+      timings: s.timings,
+      defaultServiceMinutes: s.defaultServiceMinutes,
       joined: s.trucks.find((t) => t.bookingId === joined) ?? null,
       moved: s.trucks.filter((t) => t.bookingId !== joined),
       texts: s.texts,
@@ -92,7 +132,8 @@ export class QueueReadService {
    */
   async head(em: EntityManager, port: string, direction: string, limit: number): Promise<QueueTruck[]> {
     const { lanes, defaultServiceMinutes } = await laneRows(em, port, direction);
-    return this.build(port, direction, 0, lanes, defaultServiceMinutes, await headRows(em, port, direction, limit)).trucks;
+    return this.build(port, direction, 0, lanes, defaultServiceMinutes, await headRows(em, port, direction, limit))
+      .trucks;
   }
 
   /** The state a driver sees (GET /driver/booking, and at once on reconnecting). */
@@ -126,28 +167,65 @@ export class QueueReadService {
     if (!r) throw notFound('booking');
     const at = (d: Date | null) => (d ? isoInZone(d, r.time_zone) : null);
     return {
-      plate: r.plate, portCode: r.port_code, portName: r.port_name, direction: r.direction, timeZone: r.time_zone,
-      slotStartsAt: at(r.starts_at) as string, slotEndsAt: at(r.ends_at) as string,
-      checkInFrom: at(r.check_in_from) as string, checkInUntil: at(r.check_in_until) as string,
-      calledAt: at(r.called_at), calledDeadline: at(r.called_deadline),
+      plate: r.plate,
+      portCode: r.port_code,
+      portName: r.port_name,
+      direction: r.direction,
+      timeZone: r.time_zone,
+      slotStartsAt: at(r.starts_at) as string,
+      slotEndsAt: at(r.ends_at) as string,
+      checkInFrom: at(r.check_in_from) as string,
+      checkInUntil: at(r.check_in_until) as string,
+      calledAt: at(r.called_at),
+      calledDeadline: at(r.called_deadline),
       holdingAreas: r.areas.map((a) => ({
-        name: a.name, lat: a.lat, lon: a.lon, directions: a.directions?.[r.language] ?? a.directions?.en ?? a.directions?.zh ?? null,
+        name: a.name,
+        lat: a.lat,
+        lon: a.lon,
+        directions: a.directions?.[r.language] ?? a.directions?.en ?? a.directions?.zh ?? null,
       })),
       // What the truck will pay, each item named in the driver's language (else English).
-      fees: r.fee_version === null || !r.fee_items ? null : {
-        version: r.fee_version,
-        currency: r.fee_currency as string,
-        total: Math.round(r.fee_items.reduce((s, i) => s + (i.unit === 'per_tonne' ? i.amount * (r.weight_kg / 1000) : i.amount), 0) * 100) / 100,
-        items: r.fee_items.map((i) => ({ code: i.code, name: i.name[r.language] ?? i.name.en, amount: i.amount, unit: i.unit })),
-      },
+      fees:
+        r.fee_version === null || !r.fee_items
+          ? null
+          : {
+              version: r.fee_version,
+              currency: r.fee_currency as string,
+              total:
+                Math.round(
+                  r.fee_items.reduce(
+                    (s, i) => s + (i.unit === 'per_tonne' ? i.amount * (r.weight_kg / 1000) : i.amount),
+                    0,
+                  ) * 100,
+                ) / 100,
+              items: r.fee_items.map((i) => ({
+                code: i.code,
+                name: i.name[r.language] ?? i.name.en,
+                amount: i.amount,
+                unit: i.unit,
+              })),
+            },
     };
   }
 
   private build(
-    port: string, direction: string, version: number, laneRows: LaneRow[], defaultServiceMinutes: number, details: DetailRow[],
+    port: string,
+    direction: string,
+    version: number,
+    laneRows: LaneRow[],
+    defaultServiceMinutes: number,
+    details: DetailRow[],
   ): QueueSnapshot {
-    const lanes: LaneView[] = laneRows.map((l) => ({ id: l.id, name: l.name, direction: l.direction, status: l.status }));
-    const timings: LaneTimingView[] = laneRows.map((l) => ({ status: l.status, medianMinutes: l.median_minutes === null ? null : Number(l.median_minutes) }));
+    const lanes: LaneView[] = laneRows.map((l) => ({
+      id: l.id,
+      name: l.name,
+      direction: l.direction,
+      status: l.status,
+    }));
+    const timings: LaneTimingView[] = laneRows.map((l) => ({
+      status: l.status,
+      medianMinutes: l.median_minutes === null ? null : Number(l.median_minutes),
+    }));
     // Most trucks share a few slots and a few holding-area texts: format and send each once per snapshot.
     const starts = new Map<string, string>();
     const startsAt = (d: DetailRow) => {
@@ -165,14 +243,24 @@ export class QueueReadService {
     };
     const trucks = details.map((d): QueueTruck => {
       const waitingNow = d.status === 'checked_in' && d.position !== null;
-      const eta = waitingNow ? estimateEta(d.position as number, timings, defaultServiceMinutes) : { etaMinutes: null, reason: REASON_BY_STATUS[d.status] ?? null };
+      const eta = waitingNow
+        ? estimateEta(d.position as number, timings, defaultServiceMinutes)
+        : { etaMinutes: null, reason: REASON_BY_STATUS[d.status] ?? null };
       // A skipped truck waits by the lane, neither in a bay nor in the overflow: no parking to show.
-      const parking = waitingNow && (d.parking_area_id || d.overflow)
-        ? toParkingDto({
-          areaId: d.parking_area_id, areaName: d.area_name, bay: d.bay, reeferBays: d.reefer_bays, lat: d.lat, lon: d.lon,
-          directions: d.directions, overflow: d.overflow, language: d.language,
-        })
-        : null;
+      const parking =
+        waitingNow && (d.parking_area_id || d.overflow)
+          ? toParkingDto({
+              areaId: d.parking_area_id,
+              areaName: d.area_name,
+              bay: d.bay,
+              reeferBays: d.reefer_bays,
+              lat: d.lat,
+              lon: d.lon,
+              directions: d.directions,
+              overflow: d.overflow,
+              language: d.language,
+            })
+          : null;
       const { instructions: parkingText, ...where } = parking ?? { instructions: '' };
       return {
         bookingId: d.id,

@@ -11,7 +11,14 @@ import { CheckInService } from './check-in.service';
 import { KpiDayDto, KpiQueryDto } from './dto/kpi.dto';
 import { KpisService } from './kpis.service';
 import {
-  CalledTruckDto, CheckInConflictDto, CheckInResultDto, GateCheckInDto, LaneStatusDto, QueueQueryDto, QueueViewDto, StaffQueueViewDto,
+  CalledTruckDto,
+  CheckInConflictDto,
+  CheckInResultDto,
+  GateCheckInDto,
+  LaneStatusDto,
+  QueueQueryDto,
+  QueueViewDto,
+  StaffQueueViewDto,
 } from './dto/queue.dto';
 import { LanesService } from './lanes.service';
 import { QueueReadService } from './queue-read.service';
@@ -30,8 +37,17 @@ export class QueueController {
   @Roles('port_admin', 'port_staff', 'regulator')
   @ApiBearerAuth()
   @ApiOkResponse({ type: [KpiDayDto] })
-  @ApiErrors({ 400: 'also bad_request when to is before from or more than 92 days after it' }, 401, { 403: 'firm roles and drivers' }, { 404: 'the port (a port_staff sees only its own)' })
-  kpiReport(@CurrentPrincipal() p: Principal, @Param('code', PortCodePipe) code: string, @Query() q: KpiQueryDto): Promise<KpiDayDto[]> {
+  @ApiErrors(
+    { 400: 'also bad_request when to is before from or more than 92 days after it' },
+    401,
+    { 403: 'firm roles and drivers' },
+    { 404: 'the port (a port_staff sees only its own)' },
+  )
+  kpiReport(
+    @CurrentPrincipal() p: Principal,
+    @Param('code', PortCodePipe) code: string,
+    @Query() q: KpiQueryDto,
+  ): Promise<KpiDayDto[]> {
     return this.kpis.report(p, code, q);
   }
 
@@ -39,12 +55,28 @@ export class QueueController {
   @Roles('port_staff', 'port_admin')
   @ApiBearerAuth()
   @ApiCreatedResponse({ type: CheckInResultDto })
-  @ApiErrors(400, 401, 403, {
-    404: 'no active booking for that plate at this port today (with bookingId: not that booking, or not that plate), no active booking with that reference at this port, or the port is not the staff\'s',
-  }, {
-    409: { codes: 'ambiguous_plate (the plate is on bookings of several firms: candidates), already_checked_in, illegal_transition', type: CheckInConflictDto },
-  }, 413, { 422: 'too_early, too_late' })
-  checkIn(@CurrentPrincipal() p: Principal, @Param('code', PortCodePipe) code: string, @Body() dto: GateCheckInDto): Promise<CheckInResultDto> {
+  @ApiErrors(
+    400,
+    401,
+    403,
+    {
+      404: "no active booking for that plate at this port today (with bookingId: not that booking, or not that plate), no active booking with that reference at this port, or the port is not the staff's",
+    },
+    {
+      409: {
+        codes:
+          'ambiguous_plate (the plate is on bookings of several firms: candidates), already_checked_in, illegal_transition',
+        type: CheckInConflictDto,
+      },
+    },
+    413,
+    { 422: 'too_early, too_late' },
+  )
+  checkIn(
+    @CurrentPrincipal() p: Principal,
+    @Param('code', PortCodePipe) code: string,
+    @Body() dto: GateCheckInDto,
+  ): Promise<CheckInResultDto> {
     return this.checkIns.atGate(p, code, dto);
   }
 
@@ -66,7 +98,11 @@ export class QueueController {
   @ApiBearerAuth()
   @ApiOkResponse({ type: StaffQueueViewDto })
   @ApiErrors(400, 401, 403, 404)
-  async staffQueue(@CurrentPrincipal() p: Principal, @Param('code', PortCodePipe) code: string, @Query() q: QueueQueryDto): Promise<StaffQueueUpdate> {
+  async staffQueue(
+    @CurrentPrincipal() p: Principal,
+    @Param('code', PortCodePipe) code: string,
+    @Query() q: QueueQueryDto,
+  ): Promise<StaffQueueUpdate> {
     assertPortScope(p, code);
     return staffView(await this.reader.snapshotOfPort(code, q.direction));
   }
@@ -91,7 +127,13 @@ export class QueueController {
   @ApiBearerAuth()
   @HttpCode(200)
   @ApiOkResponse({ type: CalledTruckDto })
-  @ApiErrors(400, 401, 403, { 404: 'lane of this port, or queue_empty' }, { 409: 'lane_not_open, conflict (the head changed; call again)' })
+  @ApiErrors(
+    400,
+    401,
+    403,
+    { 404: 'lane of this port, or queue_empty' },
+    { 409: 'lane_not_open, conflict (the head changed; call again)' },
+  )
   callNext(
     @CurrentPrincipal() p: Principal,
     @Param('code', PortCodePipe) code: string,
@@ -128,7 +170,9 @@ export class OutcomeController {
   @Post('no-show')
   @HttpCode(200)
   @ApiOkResponse({ type: StatusDto })
-  @ApiErrors(400, 401, 403, 404, { 409: 'illegal_transition; too_early: a booked truck before its check-in window closed (noShowFrom)' })
+  @ApiErrors(400, 401, 403, 404, {
+    409: 'illegal_transition; too_early: a booked truck before its check-in window closed (noShowFrom)',
+  })
   noShow(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.lanes.outcome(p, id, 'no-show');
   }

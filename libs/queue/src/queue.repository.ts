@@ -226,7 +226,11 @@ export interface LaneRow {
  * port's default service time (until a lane has measurements), in one round trip: a row per lane, or one row
  * without a lane when the direction has none.
  */
-export async function laneRows(em: EntityManager, port: string, direction: string): Promise<{ lanes: LaneRow[]; defaultServiceMinutes: number }> {
+export async function laneRows(
+  em: EntityManager,
+  port: string,
+  direction: string,
+): Promise<{ lanes: LaneRow[]; defaultServiceMinutes: number }> {
   const found = await rows<LaneRow & { id: string | null; default_service_minutes: number }>(
     em,
     `SELECT l.id, l.name, l.direction, l.status,
@@ -247,12 +251,20 @@ export async function laneRows(em: EntityManager, port: string, direction: strin
  * (none is waiting).
  */
 export function detailRows(
-  em: EntityManager, port: string, direction: string, ids: string[], mode: 'queue' | 'touched' | 'joined' | 'moved',
+  em: EntityManager,
+  port: string,
+  direction: string,
+  ids: string[],
+  mode: 'queue' | 'touched' | 'joined' | 'moved',
 ): Promise<DetailRow[]> {
   const which = `(${mode === 'queue' ? "b.status IN ('checked_in', 'called')" : 'false'} OR b.id = ANY($3::uuid[]))`;
   if (mode === 'moved') {
-    return rows<DetailRow>(em, `SELECT x.*, NULL::boolean AS green, NULL::int AS position FROM (${DETAILS}
-         WHERE b.port_code = $1 AND b.direction = $2 AND ${which}) x`, [port, direction, ids]);
+    return rows<DetailRow>(
+      em,
+      `SELECT x.*, NULL::boolean AS green, NULL::int AS position FROM (${DETAILS}
+         WHERE b.port_code = $1 AND b.direction = $2 AND ${which}) x`,
+      [port, direction, ids],
+    );
   }
   // MATERIALIZED: inlined into the join, the order would be computed again for every row.
   return rows<DetailRow>(
@@ -281,7 +293,10 @@ export function headRows(em: EntityManager, port: string, direction: string, lim
 }
 
 /** A firm's trucks in a queue now (checked in or called), by port and direction. */
-export function firmActiveTrucks(db: DataSource | EntityManager, firmId: string): Promise<Array<{ port_code: string; direction: string; ids: string[] }>> {
+export function firmActiveTrucks(
+  db: DataSource | EntityManager,
+  firmId: string,
+): Promise<Array<{ port_code: string; direction: string; ids: string[] }>> {
   return rows(
     db,
     `SELECT port_code, direction, array_agg(id) AS ids FROM bookings
@@ -291,7 +306,11 @@ export function firmActiveTrucks(db: DataSource | EntityManager, firmId: string)
 }
 
 export async function queueVersion(em: EntityManager, port: string, direction: string): Promise<number> {
-  const state = await one<{ version: string }>(em, 'SELECT version FROM queue_state WHERE port_code = $1 AND direction = $2', [port, direction]);
+  const state = await one<{ version: string }>(
+    em,
+    'SELECT version FROM queue_state WHERE port_code = $1 AND direction = $2',
+    [port, direction],
+  );
   return Number(state?.version ?? 0);
 }
 
@@ -299,12 +318,18 @@ export async function portExists(db: DataSource | EntityManager, port: string): 
   return Boolean(await one(db, 'SELECT 1 FROM ports WHERE code = $1', [port]));
 }
 
-export function queueOfBooking(db: DataSource | EntityManager, bookingId: string): Promise<{ port_code: string; direction: string; status: BookingStatus } | undefined> {
+export function queueOfBooking(
+  db: DataSource | EntityManager,
+  bookingId: string,
+): Promise<{ port_code: string; direction: string; status: BookingStatus } | undefined> {
   return one(db, 'SELECT port_code, direction, status FROM bookings WHERE id = $1', [bookingId]);
 }
 
 /** A booking's status, when its check-in window closes, and its port's time zone (why a move was refused). */
-export function checkInClose(em: EntityManager, bookingId: string): Promise<{ status: BookingStatus; closes: Date; time_zone: string } | undefined> {
+export function checkInClose(
+  em: EntityManager,
+  bookingId: string,
+): Promise<{ status: BookingStatus; closes: Date; time_zone: string } | undefined> {
   return one(
     em,
     `SELECT b.status, sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) AS closes, p.time_zone
@@ -362,7 +387,11 @@ export function tripRow(db: DataSource | EntityManager, bookingId: string): Prom
  * change starts here, so changes to one queue are serialised (in every process) and clients can order
  * updates by version.
  */
-export async function lockQueue(em: EntityManager, port: string, direction: string): Promise<{ version: number; since: number }> {
+export async function lockQueue(
+  em: EntityManager,
+  port: string,
+  direction: string,
+): Promise<{ version: number; since: number }> {
   const row = await one<{ version: string; regular_since_priority: number }>(
     em,
     `INSERT INTO queue_state AS q (port_code, direction, version) VALUES ($1, $2, 1)
@@ -385,7 +414,12 @@ export function headOf(em: EntityManager, port: string, direction: string): Prom
 }
 
 /** The green channel's count of regular trucks since the last green one, when a truck of the merge leaves its head. */
-export async function countMergeLeave(em: EntityManager, port: string, direction: string, green: boolean): Promise<void> {
+export async function countMergeLeave(
+  em: EntityManager,
+  port: string,
+  direction: string,
+  green: boolean,
+): Promise<void> {
   await em.query(
     `UPDATE queue_state SET regular_since_priority = CASE WHEN $3 THEN 0 ELSE regular_since_priority + 1 END
      WHERE port_code = $1 AND direction = $2`,

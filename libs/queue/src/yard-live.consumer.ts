@@ -5,7 +5,12 @@ import { YardService } from './yard.service';
 
 /** Events that change a yard view: its called list (a call, a truck put back, completed, gone, arrived) or the line. */
 const CHANGES_YARD = new Set<DomainEvent['type']>([
-  'booking.checked_in', 'booking.called', 'booking.requeued', 'booking.completed', 'booking.no_show', 'booking.yard_arrived',
+  'booking.checked_in',
+  'booking.called',
+  'booking.requeued',
+  'booking.completed',
+  'booking.no_show',
+  'booking.yard_arrived',
 ]);
 
 /**
@@ -28,7 +33,8 @@ export class YardLiveConsumer implements BookingEventConsumer, OnModuleDestroy {
 
   relayed(events: DomainEvent[]): void {
     for (const e of events) {
-      if (CHANGES_YARD.has(e.type)) this.due.set(`${e.data.portCode} ${e.data.direction}`, { port: e.data.portCode, direction: e.data.direction });
+      if (CHANGES_YARD.has(e.type))
+        this.due.set(`${e.data.portCode} ${e.data.direction}`, { port: e.data.portCode, direction: e.data.direction });
     }
     this.kick();
   }
@@ -53,7 +59,10 @@ export class YardLiveConsumer implements BookingEventConsumer, OnModuleDestroy {
       try {
         this.live.yard(await this.yard.read(q.port, q.direction));
       } catch (e) {
-        this.logger.warn({ err: { message: (e as Error).message }, port: q.port, direction: q.direction }, 'no yard:update: the yard view could not be read');
+        this.logger.warn(
+          { err: { message: (e as Error).message }, port: q.port, direction: q.direction },
+          'no yard:update: the yard view could not be read',
+        );
       }
     }
   }

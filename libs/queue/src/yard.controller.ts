@@ -17,10 +17,22 @@ export class YardController {
 
   @Get()
   @Roles('yard_staff', 'port_staff', 'port_admin')
-  @ApiOperation({ summary: 'The trucks the yard waits for, in call order, and the next ones in line with their ETAs (yard:update carries the same)' })
+  @ApiOperation({
+    summary:
+      'The trucks the yard waits for, in call order, and the next ones in line with their ETAs (yard:update carries the same)',
+  })
   @ApiOkResponse({ type: YardViewDto })
-  @ApiErrors(400, 401, { 403: 'firm roles, drivers and regulators' }, { 404: 'the port (port and yard staff see only their own)' })
-  view(@CurrentPrincipal() p: Principal, @Param('code', PortCodePipe) code: string, @Query() q: QueueQueryDto): Promise<YardUpdate> {
+  @ApiErrors(
+    400,
+    401,
+    { 403: 'firm roles, drivers and regulators' },
+    { 404: 'the port (port and yard staff see only their own)' },
+  )
+  view(
+    @CurrentPrincipal() p: Principal,
+    @Param('code', PortCodePipe) code: string,
+    @Query() q: QueueQueryDto,
+  ): Promise<YardUpdate> {
     return this.yard.view(p, code, q.direction);
   }
 }
@@ -34,11 +46,19 @@ export class YardArrivalController {
   @Post()
   @Roles('yard_staff', 'port_staff', 'port_admin')
   @HttpCode(200)
-  @ApiOperation({ summary: 'The yard confirms a truck arrived: a called truck is completed too (its lane is free again); once only' })
-  @ApiOkResponse({ type: YardArrivalDto })
-  @ApiErrors(400, 401, { 403: 'firm roles, drivers and regulators' }, { 404: 'the booking (port and yard staff see only their port\'s)' }, {
-    409: 'illegal_transition (never called, put back into the line, cancelled or a no-show: currentStatus), conflict (confirmed already: yardArrivedAt)',
+  @ApiOperation({
+    summary: 'The yard confirms a truck arrived: a called truck is completed too (its lane is free again); once only',
   })
+  @ApiOkResponse({ type: YardArrivalDto })
+  @ApiErrors(
+    400,
+    401,
+    { 403: 'firm roles, drivers and regulators' },
+    { 404: "the booking (port and yard staff see only their port's)" },
+    {
+      409: 'illegal_transition (never called, put back into the line, cancelled or a no-show: currentStatus), conflict (confirmed already: yardArrivedAt)',
+    },
+  )
   arrive(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<YardArrivalDto> {
     return this.yard.arrive(p, id);
   }

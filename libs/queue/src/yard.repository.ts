@@ -52,5 +52,7 @@ export interface ArrivalTarget {
 
 /** Where a booking stands for a yard arrival: its queue, status and any arrival already confirmed. */
 export function arrivalTarget(em: DataSource | EntityManager, id: string): Promise<ArrivalTarget | undefined> {
-  return one<ArrivalTarget>(em, 'SELECT port_code, direction, status, yard_arrived_at FROM bookings WHERE id = $1', [id]);
+  return one<ArrivalTarget>(em, 'SELECT port_code, direction, status, yard_arrived_at FROM bookings WHERE id = $1', [
+    id,
+  ]);
 }

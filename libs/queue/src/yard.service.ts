@@ -43,11 +43,21 @@ export class YardService {
         direction,
         at: new Date().toISOString(),
         called: awaited.map((a) => ({
-          bookingId: a.id, reference: a.reference, plate: a.plate, status: a.status, lane: { id: a.lane_id, name: a.lane_name },
-          calledAt: a.called_at.toISOString(), completedAt: a.completed_at?.toISOString() ?? null, minutesSinceCall: a.minutes,
+          bookingId: a.id,
+          reference: a.reference,
+          plate: a.plate,
+          status: a.status,
+          lane: { id: a.lane_id, name: a.lane_name },
+          calledAt: a.called_at.toISOString(),
+          completedAt: a.completed_at?.toISOString() ?? null,
+          minutesSinceCall: a.minutes,
         })),
         next: head.map((t) => ({
-          bookingId: t.bookingId, position: t.position as number, plate: t.plate, reference: t.reference, etaMinutes: t.etaMinutes,
+          bookingId: t.bookingId,
+          position: t.position as number,
+          plate: t.plate,
+          reference: t.reference,
+          etaMinutes: t.etaMinutes,
         })),
       };
     });
@@ -69,18 +79,27 @@ export class YardService {
       const version = b.status === 'called' ? (await lockQueue(em, b.port_code, b.direction)).version : null;
       if (version !== null) await this.transitions.complete(em, id);
       const stamped = await this.transitions.yardArrival(em, id, port);
-      return { stamped, delta: version === null ? null : await this.reader.delta(em, b.port_code, b.direction, version, null, [id]) };
+      return {
+        stamped,
+        delta: version === null ? null : await this.reader.delta(em, b.port_code, b.direction, version, null, [id]),
+      };
     });
     if (delta) this.notifier.changed(delta);
     if (stamped) return { yardArrivedAt: stamped.yard_arrived_at.toISOString() };
     // Something moved it between the first read and the transaction: say what it is now.
     const now = await arrivalTarget(this.ds, id);
     if (now?.yard_arrived_at) throw alreadyArrived(now.yard_arrived_at);
-    throw new DomainError('illegal_transition', `a ${now?.status ?? b.status} booking cannot arrive at the yard (it must be called first)`, {
-      currentStatus: now?.status ?? b.status,
-    });
+    throw new DomainError(
+      'illegal_transition',
+      `a ${now?.status ?? b.status} booking cannot arrive at the yard (it must be called first)`,
+      {
+        currentStatus: now?.status ?? b.status,
+      },
+    );
   }
 }
 
 const alreadyArrived = (at: Date) =>
-  new DomainError('conflict', `the yard confirmed this truck already, at ${at.toISOString()}`, { yardArrivedAt: at.toISOString() });
+  new DomainError('conflict', `the yard confirmed this truck already, at ${at.toISOString()}`, {
+    yardArrivedAt: at.toISOString(),
+  });

@@ -14,7 +14,8 @@ export const rooms = {
   yard: (port: string) => `yard:${port}`,
 };
 
-export type EtaReason = 'lane_paused' | 'lane_closed' | 'not_checked_in' | 'called' | 'completed' | 'cancelled' | 'no_show' | 'reminder';
+export type EtaReason =
+  'lane_paused' | 'lane_closed' | 'not_checked_in' | 'called' | 'completed' | 'cancelled' | 'no_show' | 'reminder';
 
 export interface BookingUpdate {
   bookingId: string;

@@ -5,7 +5,17 @@ import { Counter } from 'prom-client';
 import { AppConfig } from '@kouan/config';
 import { createRedis, droppingPublisher, FAIL_FAST, readyWithin, warnGate } from '@kouan/db/redis-client';
 import {
-  BookingUpdate, DeclarationUpdate, DRIVER_SESSIONS_ENDED_EVENT, DriverSessionsEnded, LIVE_NAMESPACE, LaneUpdate, QUEUE_DELTA_EVENT, QueueDelta, rooms, ServerToClientEvents, SlotsUpdate,
+  BookingUpdate,
+  DeclarationUpdate,
+  DRIVER_SESSIONS_ENDED_EVENT,
+  DriverSessionsEnded,
+  LIVE_NAMESPACE,
+  LaneUpdate,
+  QUEUE_DELTA_EVENT,
+  QueueDelta,
+  rooms,
+  ServerToClientEvents,
+  SlotsUpdate,
   YardUpdate,
 } from './live-events';
 
@@ -44,7 +54,9 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
   constructor(config: AppConfig) {
     this.redis = createRedis(config.env.redisUrl, 'live-publisher', FAIL_FAST);
     const publisher = droppingPublisher(this.redis, dropReporter('live-publisher', new Logger(LivePublisher.name)));
-    this.emitter = new Emitter<ServerToClientEvents>(publisher, { key: socketIoKey(config.env.redisPrefix) }).of(LIVE_NAMESPACE);
+    this.emitter = new Emitter<ServerToClientEvents>(publisher, { key: socketIoKey(config.env.redisPrefix) }).of(
+      LIVE_NAMESPACE,
+    );
   }
 
   onModuleInit(): Promise<void> {

@@ -1,26 +1,51 @@
 import { maskPlate } from '@kouan/common';
 import type {
-  BookingUpdate, LaneView, QueuePace, QueueSnapshot, QueueTruck, QueueUpdate, QueueUpdateDelta, StaffQueueUpdate, StaffQueueUpdateDelta,
+  BookingUpdate,
+  LaneView,
+  QueuePace,
+  QueueSnapshot,
+  QueueTruck,
+  QueueUpdate,
+  QueueUpdateDelta,
+  StaffQueueUpdate,
+  StaffQueueUpdateDelta,
 } from './live-events';
 
 const waiting = (s: QueueSnapshot) => s.trucks.filter((t) => t.status === 'checked_in' && t.position !== null);
 const called = (s: QueueSnapshot) => s.trucks.filter((t) => t.status === 'called');
 
 const entry = (t: QueueTruck) => ({
-  position: t.position as number, plateMasked: maskPlate(t.plate), status: 'checked_in' as const, slotStartsAt: t.slotStartsAt, priority: t.priority,
+  position: t.position as number,
+  plateMasked: maskPlate(t.plate),
+  status: 'checked_in' as const,
+  slotStartsAt: t.slotStartsAt,
+  priority: t.priority,
 });
-const calledEntry = (t: QueueTruck) => ({ laneId: t.lane?.id as string, plateMasked: maskPlate(t.plate), calledAt: t.calledAt as string });
+const calledEntry = (t: QueueTruck) => ({
+  laneId: t.lane?.id as string,
+  plateMasked: maskPlate(t.plate),
+  calledAt: t.calledAt as string,
+});
 const who = (t: QueueTruck) => ({ bookingId: t.bookingId, reference: t.reference, plate: t.plate, ...t.details });
 
 /** The public board: positions and masked plates, never names, phones or whole plates; and the lanes' pace for ETAs. */
 export const boardView = (s: QueueSnapshot): QueueUpdate => ({
-  port: s.port, direction: s.direction, version: s.version, lanes: s.lanes, called: called(s).map(calledEntry), entries: waiting(s).map(entry),
-  timings: s.timings, defaultServiceMinutes: s.defaultServiceMinutes,
+  port: s.port,
+  direction: s.direction,
+  version: s.version,
+  lanes: s.lanes,
+  called: called(s).map(calledEntry),
+  entries: waiting(s).map(entry),
+  timings: s.timings,
+  defaultServiceMinutes: s.defaultServiceMinutes,
 });
 
 /** Port staff: the board plus booking, reference, whole plate and details (TruckDetails) of each truck. */
 export const staffView = (s: QueueSnapshot): StaffQueueUpdate => ({
-  port: s.port, direction: s.direction, version: s.version, lanes: s.lanes,
+  port: s.port,
+  direction: s.direction,
+  version: s.version,
+  lanes: s.lanes,
   called: called(s).map((t) => ({ ...calledEntry(t), ...who(t) })),
   entries: waiting(s).map((t) => ({ ...entry(t), ...who(t) })),
 });
@@ -37,13 +62,25 @@ export interface ChangeOfLine extends QueuePace {
 }
 
 export const boardDelta = (c: ChangeOfLine): QueueUpdateDelta => ({
-  port: c.port, direction: c.direction, version: c.version, lanes: c.lanes, called: c.called.map(calledEntry),
-  removed: c.removed, inserted: c.inserted ? [entry(c.inserted)] : [], timings: c.timings, defaultServiceMinutes: c.defaultServiceMinutes,
+  port: c.port,
+  direction: c.direction,
+  version: c.version,
+  lanes: c.lanes,
+  called: c.called.map(calledEntry),
+  removed: c.removed,
+  inserted: c.inserted ? [entry(c.inserted)] : [],
+  timings: c.timings,
+  defaultServiceMinutes: c.defaultServiceMinutes,
 });
 
 export const staffDelta = (c: ChangeOfLine): StaffQueueUpdateDelta => ({
-  port: c.port, direction: c.direction, version: c.version, lanes: c.lanes, called: c.called.map((t) => ({ ...calledEntry(t), ...who(t) })),
-  removed: c.removed, inserted: c.inserted ? [{ ...entry(c.inserted), ...who(c.inserted) }] : [],
+  port: c.port,
+  direction: c.direction,
+  version: c.version,
+  lanes: c.lanes,
+  called: c.called.map((t) => ({ ...calledEntry(t), ...who(t) })),
+  removed: c.removed,
+  inserted: c.inserted ? [{ ...entry(c.inserted), ...who(c.inserted) }] : [],
 });
 
 function parkingOf(s: Pick<QueueSnapshot, 'texts'>, t: QueueTruck): BookingUpdate['parking'] {

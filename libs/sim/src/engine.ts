@@ -120,7 +120,11 @@ class Lanes {
   private readonly open: boolean[];
   private readonly busyUntil: number[];
 
-  constructor(private readonly agenda: Agenda, p: SimParams, private readonly idle: (now: number) => void) {
+  constructor(
+    private readonly agenda: Agenda,
+    p: SimParams,
+    private readonly idle: (now: number) => void,
+  ) {
     this.open = Array.from({ length: p.lanes }, () => false);
     this.busyUntil = Array.from({ length: p.lanes }, () => -Infinity);
     for (let lane = 0; lane < p.lanes; lane++) {
@@ -149,7 +153,14 @@ class Lanes {
 
 const laneMinutes = (p: SimParams) => p.lanes * p.laneHours.reduce((s, [a, b]) => s + Math.min(b, DAY_END) - a, 0);
 
-const blank = (t: SimTruck): Outcome => ({ id: t.id, arrivedAt: null, calledAt: null, leftAt: null, fate: 'waiting', slotStart: null });
+const blank = (t: SimTruck): Outcome => ({
+  id: t.id,
+  arrivedAt: null,
+  calledAt: null,
+  leftAt: null,
+  fate: 'waiting',
+  slotStart: null,
+});
 
 /** First come, first served on the road, as today: one line in arrival order, no booking, no holding area. */
 export function runFcfs(trucks: readonly SimTruck[], p: SimParams): Run {
@@ -178,14 +189,26 @@ export function runFcfs(trucks: readonly SimTruck[], p: SimParams): Run {
     });
   }
   agenda.runUntil(DAY_END);
-  return { scenario: 'fcfs', outcomes, spans: lanes.spans, roadside: roadside.step, holding: [[0, 0]], overflow: [[0, 0]], slots: [], journal, laneMinutes: laneMinutes(p), laneHours: p.laneHours };
+  return {
+    scenario: 'fcfs',
+    outcomes,
+    spans: lanes.spans,
+    roadside: roadside.step,
+    holding: [[0, 0]],
+    overflow: [[0, 0]],
+    slots: [],
+    journal,
+    laneMinutes: laneMinutes(p),
+    laneHours: p.laneHours,
+  };
 }
 
 /** The day's slots from the product's grid, in minutes after local midnight. */
 export function daySlots(p: SimParams): Array<{ start: number; end: number }> {
   const midnight = (parseLocalDate(p.date, p.timeZone) as NonNullable<ReturnType<typeof parseLocalDate>>).toMillis();
-  return slotGrid(p.date, { slotMinutes: p.slotMinutes, openFrom: p.openFrom, openTo: p.openTo }, p.timeZone)
-    .map((s) => ({ start: (s.startsAt.getTime() - midnight) / 60000, end: (s.endsAt.getTime() - midnight) / 60000 }));
+  return slotGrid(p.date, { slotMinutes: p.slotMinutes, openFrom: p.openFrom, openTo: p.openTo }, p.timeZone).map(
+    (s) => ({ start: (s.startsAt.getTime() - midnight) / 60000, end: (s.endsAt.getTime() - midnight) / 60000 }),
+  );
 }
 
 /** ⌈capacity × percent / 100⌉ as the product's SQL writes it (integer arithmetic). */
@@ -197,7 +220,11 @@ const share = (capacity: number, percent: number) => Math.floor((capacity * perc
  * quota (⌈capacity × firmQuotaPercent / 100⌉). A truck that finds none is booked on a later day: it does not
  * come to the border today. Slot index per truck id, or null.
  */
-export function book(trucks: readonly SimTruck[], slots: ReadonlyArray<{ start: number; end: number }>, p: SimParams): Array<number | null> {
+export function book(
+  trucks: readonly SimTruck[],
+  slots: ReadonlyArray<{ start: number; end: number }>,
+  p: SimParams,
+): Array<number | null> {
   const taken = slots.map(() => 0);
   const byFirm = slots.map(() => new Map<number, number>());
   const quota = share(p.capacity, p.firmQuotaPercent);
@@ -308,7 +335,16 @@ export function runKouan(trucks: readonly SimTruck[], p: SimParams): Run {
     }
     const { start, end } = slots[s];
     const k: Booked = {
-      ...t, queueKey: 0, frontKey: null, priority: false, slotStart: start, slot: s, bay: false, overflow: false, skipped: false, timeouts: 0,
+      ...t,
+      queueKey: 0,
+      frontKey: null,
+      priority: false,
+      slotStart: start,
+      slot: s,
+      bay: false,
+      overflow: false,
+      skipped: false,
+      timeouts: 0,
     };
     outcomes[t.id].slotStart = start;
     const opens = start - p.earlyArrivalMinutes;
@@ -331,5 +367,16 @@ export function runKouan(trucks: readonly SimTruck[], p: SimParams): Run {
     });
   }
   agenda.runUntil(DAY_END);
-  return { scenario: 'kouan', outcomes, spans: lanes.spans, roadside: roadside.step, holding: holding.step, overflow: overflow.step, slots, journal, laneMinutes: laneMinutes(p), laneHours: p.laneHours };
+  return {
+    scenario: 'kouan',
+    outcomes,
+    spans: lanes.spans,
+    roadside: roadside.step,
+    holding: holding.step,
+    overflow: overflow.step,
+    slots,
+    journal,
+    laneMinutes: laneMinutes(p),
+    laneHours: p.laneHours,
+  };
 }

@@ -81,7 +81,8 @@ export function parseProfile(text: string): ProfilePiece[] {
     const m = /^(\d\d:\d\d)-(\d\d:\d\d)=([\d.]+)$/.exec(part.trim());
     const from = m ? parseClock(m[1]) : null;
     const to = m ? parseClock(m[2]) : null;
-    if (!m || from === null || to === null || from >= to) throw new RangeError(`profile piece not HH:MM-HH:MM=share: ${part}`);
+    if (!m || from === null || to === null || from >= to)
+      throw new RangeError(`profile piece not HH:MM-HH:MM=share: ${part}`);
     return { from, to, share: Number(m[3]) };
   });
   const total = pieces.reduce((s, p) => s + p.share, 0);
@@ -96,7 +97,8 @@ export const formatProfile = (p: ProfilePiece[]): string =>
 export function parseHours(text: string): Array<[number, number]> {
   return text.split(',').map((part) => {
     const [a, b] = part.trim().split('-').map(parseClock);
-    if (a === null || b === null || a === undefined || b === undefined || a >= b) throw new RangeError(`not HH:MM-HH:MM: ${part}`);
+    if (a === null || b === null || a === undefined || b === undefined || a >= b)
+      throw new RangeError(`not HH:MM-HH:MM: ${part}`);
     return [a, b];
   });
 }
@@ -106,7 +108,8 @@ export function portBays(port: string): number {
   const facts = (portList as { ports: Array<{ code: string; mode: string }> }).ports.find((p) => p.code === port);
   if (!facts || facts.mode !== 'road') throw new RangeError(`not a road port: ${port}`);
   return (holdingAreas as { areas: Array<{ portCode: string; bays: number }> }).areas
-    .filter((a) => a.portCode === port).reduce((s, a) => s + a.bays, 0);
+    .filter((a) => a.portCode === port)
+    .reduce((s, a) => s + a.bays, 0);
 }
 
 /**

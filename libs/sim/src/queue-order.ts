@@ -29,10 +29,14 @@ export const isGreen = (t: Waiting, now: number): boolean => t.priority && t.slo
  * `ratio` more (whichever kind runs out, the other follows); then later slots by slot start and check-in.
  */
 export function waitingOrder<T extends Waiting>(trucks: readonly T[], now: number, s: MergeState): T[] {
-  const held = trucks.filter((t) => t.frontKey !== null).sort((a, b) => (b.frontKey as number) - (a.frontKey as number));
+  const held = trucks
+    .filter((t) => t.frontKey !== null)
+    .sort((a, b) => (b.frontKey as number) - (a.frontKey as number));
   const free = trucks.filter((t) => t.frontKey === null);
   const started = free.filter((t) => t.slotStart <= now).sort((a, b) => a.queueKey - b.queueKey);
-  const later = free.filter((t) => t.slotStart > now).sort((a, b) => a.slotStart - b.slotStart || a.queueKey - b.queueKey);
+  const later = free
+    .filter((t) => t.slotStart > now)
+    .sort((a, b) => a.slotStart - b.slotStart || a.queueKey - b.queueKey);
   const greens = started.filter((t) => t.priority);
   const regulars = started.filter((t) => !t.priority);
   const merge: T[] = [];
@@ -74,7 +78,13 @@ export function takeHead<T extends Waiting>(line: T[], now: number, s: MergeStat
  * A skip or a first called timeout (`readmitBehindHead`): the truck comes back without the green channel and
  * with the next key; the head then takes a larger one, so it stays first and the truck is second.
  */
-export function readmitBehindHead<T extends Waiting>(line: T[], truck: T, now: number, s: MergeState, nextKey: () => number): void {
+export function readmitBehindHead<T extends Waiting>(
+  line: T[],
+  truck: T,
+  now: number,
+  s: MergeState,
+  nextKey: () => number,
+): void {
   const head = waitingOrder(line, now, s)[0];
   truck.priority = false;
   truck.frontKey = nextKey();

@@ -53,13 +53,21 @@ export function figures(run: Run): Figures {
   const count = (fate: string) => o.filter((x) => x.fate === fate).length;
   const waits: Wait[] = o
     .filter((x) => x.arrivedAt !== null && (x.fate === 'served' || x.fate === 'waiting'))
-    .map((x) => (x.fate === 'served'
-      ? { minutes: (x.calledAt as number) - (x.arrivedAt as number), censored: false }
-      : { minutes: DAY_END - (x.arrivedAt as number), censored: true }))
+    .map((x) =>
+      x.fate === 'served'
+        ? { minutes: (x.calledAt as number) - (x.arrivedAt as number), censored: false }
+        : { minutes: DAY_END - (x.arrivedAt as number), censored: true },
+    )
     .sort((a, b) => a.minutes - b.minutes || Number(a.censored) - Number(b.censored));
   // Only the minutes inside the lanes' hours: a truck called just before closing finishes after it.
-  const serving = run.spans.filter((s) => s.serving).reduce((sum, s) =>
-    sum + run.laneHours.reduce((in_, [a, b]) => in_ + Math.max(0, Math.min(s.to, b, DAY_END) - Math.max(s.from, a)), 0), 0);
+  const serving = run.spans
+    .filter((s) => s.serving)
+    .reduce(
+      (sum, s) =>
+        sum +
+        run.laneHours.reduce((in_, [a, b]) => in_ + Math.max(0, Math.min(s.to, b, DAY_END) - Math.max(s.from, a)), 0),
+      0,
+    );
   return {
     atBorder: o.filter((x) => x.arrivedAt !== null).length,
     served: count('served'),
@@ -78,22 +86,53 @@ export function figures(run: Run): Figures {
 }
 
 /** A wait as h:mm, ≥ when it is a lower bound. */
-export const hm = (w: Wait) => `${w.censored ? '≥ ' : ''}${Math.floor(w.minutes / 60)}:${String(Math.floor(w.minutes % 60)).padStart(2, '0')}`;
-const road = (trucks: number, p: SimParams) => `${Math.round(trucks)} (${((trucks * p.truckMetres) / 1000).toFixed(1)} km)`;
+export const hm = (w: Wait) =>
+  `${w.censored ? '≥ ' : ''}${Math.floor(w.minutes / 60)}:${String(Math.floor(w.minutes % 60)).padStart(2, '0')}`;
+const road = (trucks: number, p: SimParams) =>
+  `${Math.round(trucks)} (${((trucks * p.truckMetres) / 1000).toFixed(1)} km)`;
 const pct = (x: number) => `${Math.round(x * 100)} %`;
 const hours = (p: SimParams) => p.laneHours.map(([a, b]) => `${formatClock(a)}–${formatClock(b)}`).join(', ');
 
 const table = (head: string[], rows: string[][]) =>
-  [`| ${head.join(' | ')} |`, `| ${head.map((_, i) => (i ? '---:' : '---')).join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map((_, i) => (i ? '---:' : '---')).join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 
 /** FCFS against Kouan for one set of parameters. */
 export function scenarioTable(runs: Array<{ name: string; f: Figures }>, p: SimParams): string {
   return table(
-    ['scenario', 'at the border', 'served', 'booked on later days', 'no-shows', 'waiting at 24:00', 'roadside max', 'roadside mean',
-      'wait p50', 'wait p90', 'wait max', 'holding peak / bays', 'lane utilisation'],
-    runs.map(({ name, f }) => [name, `${f.atBorder}`, `${f.served}`, `${f.laterDays}`, `${f.noShows}`, `${f.waitingAtEnd}`,
-      road(f.roadsideMax, p), road(f.roadsideMean, p), hm(f.waitP50), hm(f.waitP90), hm(f.waitMax),
-      name.startsWith('FCFS') ? '–' : `${f.holdingPeak} / ${p.bays}`, pct(f.utilisation)]),
+    [
+      'scenario',
+      'at the border',
+      'served',
+      'booked on later days',
+      'no-shows',
+      'waiting at 24:00',
+      'roadside max',
+      'roadside mean',
+      'wait p50',
+      'wait p90',
+      'wait max',
+      'holding peak / bays',
+      'lane utilisation',
+    ],
+    runs.map(({ name, f }) => [
+      name,
+      `${f.atBorder}`,
+      `${f.served}`,
+      `${f.laterDays}`,
+      `${f.noShows}`,
+      `${f.waitingAtEnd}`,
+      road(f.roadsideMax, p),
+      road(f.roadsideMean, p),
+      hm(f.waitP50),
+      hm(f.waitP90),
+      hm(f.waitMax),
+      name.startsWith('FCFS') ? '–' : `${f.holdingPeak} / ${p.bays}`,
+      pct(f.utilisation),
+    ]),
   );
 }
 
@@ -105,10 +144,34 @@ export interface SweepRow {
 /** Kouan over slot capacity, lanes and lane hours. */
 export function sweepTable(rows: SweepRow[]): string {
   return table(
-    ['capacity', 'lanes', 'lane hours', 'booked today', 'served', 'booked on later days', 'holding peak / bays', 'overflow max',
-      'roadside max', 'wait p90', 'waiting at 24:00', 'lane utilisation'],
-    rows.map(({ p, f }) => [`${p.capacity}`, `${p.lanes}`, hours(p), `${p.trucks - f.laterDays}`, `${f.served}`, `${f.laterDays}`,
-      `${f.holdingPeak} / ${p.bays}`, `${f.overflowMax}`, road(f.roadsideMax, p), hm(f.waitP90), `${f.waitingAtEnd}`, pct(f.utilisation)]),
+    [
+      'capacity',
+      'lanes',
+      'lane hours',
+      'booked today',
+      'served',
+      'booked on later days',
+      'holding peak / bays',
+      'overflow max',
+      'roadside max',
+      'wait p90',
+      'waiting at 24:00',
+      'lane utilisation',
+    ],
+    rows.map(({ p, f }) => [
+      `${p.capacity}`,
+      `${p.lanes}`,
+      hours(p),
+      `${p.trucks - f.laterDays}`,
+      `${f.served}`,
+      `${f.laterDays}`,
+      `${f.holdingPeak} / ${p.bays}`,
+      `${f.overflowMax}`,
+      road(f.roadsideMax, p),
+      hm(f.waitP90),
+      `${f.waitingAtEnd}`,
+      pct(f.utilisation),
+    ]),
   );
 }
 

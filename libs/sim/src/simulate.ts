@@ -16,16 +16,18 @@ export interface Sweep {
 
 export const DEFAULT_SWEEP = '2,4,6,8,10,12,16,24,32';
 
-const list = (text: string) => text.split(',').map((x) => {
-  const n = Number(x);
-  if (!Number.isFinite(n) || n < 0) throw new RangeError(`not a number: ${x}`);
-  return n;
-});
+const list = (text: string) =>
+  text.split(',').map((x) => {
+    const n = Number(x);
+    if (!Number.isFinite(n) || n < 0) throw new RangeError(`not a number: ${x}`);
+    return n;
+  });
 
 function number(value: string | undefined, fallback: number, name: string, min = 0, max = Infinity): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) throw new RangeError(`--${name} must be a number in [${min}, ${max}]: ${value}`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new RangeError(`--${name} must be a number in [${min}, ${max}]: ${value}`);
   return n;
 }
 
@@ -34,9 +36,33 @@ export function parseOptions(argv: string[]): { p: SimParams; sweep: Sweep; svg:
   const { values: v } = parseArgs({
     args: argv,
     strict: true,
-    options: Object.fromEntries(['port', 'trucks', 'lanes', 'capacity', 'no-show', 'seed', 'open', 'lane-hours', 'service-minutes', 'service-cv',
-      'bays', 'profile', 'convoy', 'firms', 'perishable', 'arrival-mean', 'arrival-sd', 'skip', 'gone', 'sweep-capacity', 'sweep-lanes',
-      'sweep-hours', 'svg'].map((k) => [k, { type: 'string' as const }])),
+    options: Object.fromEntries(
+      [
+        'port',
+        'trucks',
+        'lanes',
+        'capacity',
+        'no-show',
+        'seed',
+        'open',
+        'lane-hours',
+        'service-minutes',
+        'service-cv',
+        'bays',
+        'profile',
+        'convoy',
+        'firms',
+        'perishable',
+        'arrival-mean',
+        'arrival-sd',
+        'skip',
+        'gone',
+        'sweep-capacity',
+        'sweep-lanes',
+        'sweep-hours',
+        'svg',
+      ].map((k) => [k, { type: 'string' as const }]),
+    ),
   }) as { values: Record<string, string | undefined> };
   const port = (v.port ?? 'MOHAN').toUpperCase();
   const d = defaultParams(port);
@@ -94,7 +120,14 @@ export function simulate(p: SimParams, sweep: Sweep): Simulation {
   for (const [from, to] of sweep.hours) {
     for (const lanes of sweep.lanes) {
       for (const capacity of sweep.capacities) {
-        const q = { ...p, capacity, lanes, openFrom: from, openTo: to, laneHours: [[from, to]] as Array<[number, number]> };
+        const q = {
+          ...p,
+          capacity,
+          lanes,
+          openFrom: from,
+          openTo: to,
+          laneHours: [[from, to]] as Array<[number, number]>,
+        };
         rows.push({ p: q, f: figures(runKouan(trucks, q)) });
       }
     }
@@ -103,25 +136,36 @@ export function simulate(p: SimParams, sweep: Sweep): Simulation {
   const limits = (lanes: number, from: number, to: number) => {
     const these = rows.filter((r) => r.p.lanes === lanes && r.p.openFrom === from && r.p.openTo === to);
     return {
-      cleared: these.filter((r) => r.f.overflowMax === 0 && r.f.waitingAtEnd === 0).sort((a, b) => b.p.capacity - a.p.capacity)[0],
+      cleared: these
+        .filter((r) => r.f.overflowMax === 0 && r.f.waitingAtEnd === 0)
+        .sort((a, b) => b.p.capacity - a.p.capacity)[0],
       overflows: these.filter((r) => r.f.overflowMax > 0).sort((a, b) => a.p.capacity - b.p.capacity)[0],
     };
   };
-  const answers = sweep.hours.flatMap(([from, to]) => sweep.lanes.map((lanes) => {
-    const { cleared, overflows } = limits(lanes, from, to);
-    const best = cleared
-      ? `the largest swept capacity that serves every booked truck the same day without overflowing the holding area is ${cleared.p.capacity} a slot ` +
-        `(${cleared.f.served} served, wait p90 ${hm(cleared.f.waitP90)}, holding peak ${cleared.f.holdingPeak} / ${p.bays}, lanes ${Math.round(cleared.f.utilisation * 100)} % busy)`
-      : 'no swept capacity serves every booked truck the same day';
-    const over = overflows ? `the holding area first overflows at ${overflows.p.capacity} a slot (${overflows.f.overflowMax} trucks on the road)` : 'no swept capacity overflows it';
-    return `- ${lanesText(lanes)}, ${formatClock(from)}–${formatClock(to)}: ${best}; ${over}.`;
-  }));
+  const answers = sweep.hours.flatMap(([from, to]) =>
+    sweep.lanes.map((lanes) => {
+      const { cleared, overflows } = limits(lanes, from, to);
+      const best = cleared
+        ? `the largest swept capacity that serves every booked truck the same day without overflowing the holding area is ${cleared.p.capacity} a slot ` +
+          `(${cleared.f.served} served, wait p90 ${hm(cleared.f.waitP90)}, holding peak ${cleared.f.holdingPeak} / ${p.bays}, lanes ${Math.round(cleared.f.utilisation * 100)} % busy)`
+        : 'no swept capacity serves every booked truck the same day';
+      const over = overflows
+        ? `the holding area first overflows at ${overflows.p.capacity} a slot (${overflows.f.overflowMax} trucks on the road)`
+        : 'no swept capacity overflows it';
+      return `- ${lanesText(lanes)}, ${formatClock(from)}–${formatClock(to)}: ${best}; ${over}.`;
+    }),
+  );
   // The holding area at the run's capacity and, with the run's lanes and hours, at the two limits above.
   const { cleared, overflows } = limits(p.lanes, p.openFrom, p.openTo);
-  const shown = [...new Set([p.capacity, cleared?.p.capacity, overflows?.p.capacity].filter((c): c is number => c !== undefined))];
+  const shown = [
+    ...new Set([p.capacity, cleared?.p.capacity, overflows?.p.capacity].filter((c): c is number => c !== undefined)),
+  ];
   const colours = ['#1e8449', '#b9770e', '#7d3c98'];
   const holding = shown.map((capacity, i) => ({
-    label: `capacity ${capacity} a slot`, step: runKouan(trucks, { ...p, capacity }).holding, colour: colours[i], dash: i ? '6 3' : undefined,
+    label: `capacity ${capacity} a slot`,
+    step: runKouan(trucks, { ...p, capacity }).holding,
+    colour: colours[i],
+    dash: i ? '6 3' : undefined,
   }));
   const markdown = [
     `## ${p.port}: ${p.trucks} trucks, ${lanesText(p.lanes)} ${laneHoursText(p)}, capacity ${p.capacity} a slot, seed ${p.seed}`,
@@ -130,7 +174,13 @@ export function simulate(p: SimParams, sweep: Sweep): Simulation {
       `Kouan: ${p.slotMinutes}-min slots ${formatClock(p.openFrom)}–${formatClock(p.openTo)}, no-show ${p.noShow}, arrival ${p.arrivalMean} ± ${p.arrivalSd} min ` +
       `around slot start, ${p.bays} bays, perishable ${p.perishable}, green ratio ${p.priorityRatio} cap ${p.priorityCapPercent} %, skip ${p.skip}, gone ${p.gone}.`,
     '',
-    scenarioTable([{ name: 'FCFS (today)', f: fcfs }, { name: 'Kouan', f: kouan }], p),
+    scenarioTable(
+      [
+        { name: 'FCFS (today)', f: fcfs },
+        { name: 'Kouan', f: kouan },
+      ],
+      p,
+    ),
     '',
     '## Kouan by slot capacity, lanes and lane hours',
     '',
@@ -145,7 +195,11 @@ export function simulate(p: SimParams, sweep: Sweep): Simulation {
       truckMetres: p.truckMetres,
       series: [
         { label: 'FCFS (today)', step: fcfsRun.roadside, colour: '#c0392b' },
-        { label: `Kouan, capacity ${p.capacity} a slot (too early for check-in, or no bay)`, step: kouanRun.roadside, colour: '#2471a3' },
+        {
+          label: `Kouan, capacity ${p.capacity} a slot (too early for check-in, or no bay)`,
+          step: kouanRun.roadside,
+          colour: '#2471a3',
+        },
       ],
     },
     {

@@ -43,20 +43,28 @@ function panel(p: Panel, y0: number): string {
   const out: string[] = [`<text x="${LEFT}" y="${y0 + 24}" font-size="16" font-weight="bold">${esc(p.title)}</text>`];
   for (let v = 0; v <= top; v += tick) {
     const km = p.truckMetres ? ` (${((v * p.truckMetres) / 1000).toFixed(1)} km)` : '';
-    out.push(`<line x1="${LEFT}" x2="${W - RIGHT}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`,
-      `<text x="${LEFT - 6}" y="${y(v) + 4}" font-size="11" text-anchor="end">${v}${km}</text>`);
+    out.push(
+      `<line x1="${LEFT}" x2="${W - RIGHT}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`,
+      `<text x="${LEFT - 6}" y="${y(v) + 4}" font-size="11" text-anchor="end">${v}${km}</text>`,
+    );
   }
   for (let h = 0; h <= 24; h += 2) {
-    out.push(`<line x1="${x(h * 60)}" x2="${x(h * 60)}" y1="${y(0)}" y2="${y(0) + 5}" stroke="#333"/>`,
-      `<text x="${x(h * 60)}" y="${y(0) + 18}" font-size="11" text-anchor="middle">${String(h).padStart(2, '0')}:00</text>`);
+    out.push(
+      `<line x1="${x(h * 60)}" x2="${x(h * 60)}" y1="${y(0)}" y2="${y(0) + 5}" stroke="#333"/>`,
+      `<text x="${x(h * 60)}" y="${y(0) + 18}" font-size="11" text-anchor="middle">${String(h).padStart(2, '0')}:00</text>`,
+    );
   }
-  out.push(`<line x1="${LEFT}" x2="${W - RIGHT}" y1="${y(0)}" y2="${y(0)}" stroke="#333"/>`,
+  out.push(
+    `<line x1="${LEFT}" x2="${W - RIGHT}" y1="${y(0)}" y2="${y(0)}" stroke="#333"/>`,
     `<line x1="${LEFT}" x2="${LEFT}" y1="${y(top)}" y2="${y(0)}" stroke="#333"/>`,
     `<text x="${LEFT + plotW / 2}" y="${y0 + PANEL_H - 12}" font-size="12" text-anchor="middle">time of day (port's local time)</text>`,
-    `<text transform="translate(16 ${y0 + TOP + plotH / 2}) rotate(-90)" font-size="12" text-anchor="middle">trucks</text>`);
+    `<text transform="translate(16 ${y0 + TOP + plotH / 2}) rotate(-90)" font-size="12" text-anchor="middle">trucks</text>`,
+  );
   if (p.limit) {
-    out.push(`<line x1="${LEFT}" x2="${W - RIGHT}" y1="${y(p.limit.value)}" y2="${y(p.limit.value)}" stroke="#666" stroke-dasharray="2 3"/>`,
-      `<text x="${W - RIGHT - 4}" y="${y(p.limit.value) - 4}" font-size="11" text-anchor="end" fill="#666">${esc(p.limit.label)}</text>`);
+    out.push(
+      `<line x1="${LEFT}" x2="${W - RIGHT}" y1="${y(p.limit.value)}" y2="${y(p.limit.value)}" stroke="#666" stroke-dasharray="2 3"/>`,
+      `<text x="${W - RIGHT - 4}" y="${y(p.limit.value) - 4}" font-size="11" text-anchor="end" fill="#666">${esc(p.limit.label)}</text>`,
+    );
   }
   p.series.forEach((s, i) => {
     // A step line: the count holds until its next change.
@@ -67,10 +75,14 @@ function panel(p: Panel, y0: number): string {
       last = v;
     }
     d += ` H${x(DAY_END).toFixed(1)} V${y(last).toFixed(1)}`;
-    out.push(`<path d="${d}" fill="none" stroke="${s.colour}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
+    out.push(
+      `<path d="${d}" fill="none" stroke="${s.colour}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`,
+    );
     const ly = y0 + TOP + 8 + i * 16;
-    out.push(`<line x1="${LEFT + 12}" x2="${LEFT + 40}" y1="${ly}" y2="${ly}" stroke="${s.colour}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`,
-      `<text x="${LEFT + 46}" y="${ly + 4}" font-size="12">${esc(s.label)}</text>`);
+    out.push(
+      `<line x1="${LEFT + 12}" x2="${LEFT + 40}" y1="${ly}" y2="${ly}" stroke="${s.colour}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`,
+      `<text x="${LEFT + 46}" y="${ly + 4}" font-size="12">${esc(s.label)}</text>`,
+    );
   });
   return out.join('\n');
 }

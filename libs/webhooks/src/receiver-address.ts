@@ -5,7 +5,8 @@ import { isIP, LookupFunction } from 'node:net';
 /** A host name's addresses (the system's resolver by default; the tests give their own). */
 export type Resolver = (host: string) => Promise<string[]>;
 
-export const systemResolver: Resolver = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+export const systemResolver: Resolver = async (host) =>
+  (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
 /** What a receiver may be: `allowPrivate` (WEBHOOK_ALLOW_PRIVATE, development and test) lifts the address rule. */
 export interface ReceiverGuard {
@@ -49,7 +50,10 @@ export function isPublicAddress(ip: string): boolean {
 export function ipv4WrittenOddly(raw: string, url: URL): boolean {
   if (isIP(url.hostname) !== 4) return false;
   const authority = /^[a-z][a-z\d+.-]*:[/\\]*([^/\\?#]*)/i.exec(raw.trim())?.[1] ?? '';
-  const written = authority.slice(authority.lastIndexOf('@') + 1).replace(/:\d*$/, '').toLowerCase();
+  const written = authority
+    .slice(authority.lastIndexOf('@') + 1)
+    .replace(/:\d*$/, '')
+    .toLowerCase();
   return written !== url.hostname;
 }
 
@@ -73,7 +77,8 @@ export async function vetReceiver(url: URL, guard: ReceiverGuard): Promise<Vette
     found = [];
   }
   if (!found.length) throw new ReceiverNotAllowed(`${host} does not resolve`);
-  if (!guard.allowPrivate && !found.every(isPublicAddress)) throw new ReceiverNotAllowed(`${host} resolves to an address that is not public`);
+  if (!guard.allowPrivate && !found.every(isPublicAddress))
+    throw new ReceiverNotAllowed(`${host} resolves to an address that is not public`);
   return { address: found[0], family: isIP(found[0]) as 4 | 6 };
 }
 

@@ -12,7 +12,13 @@ export function signature(secret: string, body: string, at = Math.floor(Date.now
  * What a receiver does (and the tests): the header is right for this body and secret, and no older than
  * `toleranceSeconds` (a replayed delivery is refused).
  */
-export function verifySignature(secret: string, body: string, header: string, toleranceSeconds = 300, now = Date.now()): boolean {
+export function verifySignature(
+  secret: string,
+  body: string,
+  header: string,
+  toleranceSeconds = 300,
+  now = Date.now(),
+): boolean {
   const parts = Object.fromEntries(header.split(',').map((p) => p.split('=', 2) as [string, string]));
   const at = Number(parts.t);
   if (!Number.isInteger(at) || !parts.v1 || Math.abs(now / 1000 - at) > toleranceSeconds) return false;

@@ -79,18 +79,23 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private async attempt(d: DueDelivery): Promise<void> {
-    const { jwtSecret, webhookTimeoutMs, webhookRetrySeconds, webhookDisableAfterSeconds, webhookAllowPrivate } = this.config.env;
+    const { jwtSecret, webhookTimeoutMs, webhookRetrySeconds, webhookDisableAfterSeconds, webhookAllowPrivate } =
+      this.config.env;
     const started = Date.now();
-    const result = await sendToReceiver(d.url, {
-      timeoutMs: webhookTimeoutMs,
-      headers: {
-        'Content-Type': 'application/json',
-        'User-Agent': 'Kouan-Webhooks/1',
-        'Kouan-Event-Id': d.event_id,
-        'Kouan-Signature': signature(unseal(jwtSecret, d.secret_sealed), d.payload),
+    const result = await sendToReceiver(
+      d.url,
+      {
+        timeoutMs: webhookTimeoutMs,
+        headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': 'Kouan-Webhooks/1',
+          'Kouan-Event-Id': d.event_id,
+          'Kouan-Signature': signature(unseal(jwtSecret, d.secret_sealed), d.payload),
+        },
+        body: d.payload,
       },
-      body: d.payload,
-    }, { allowPrivate: webhookAllowPrivate, resolve: systemResolver });
+      { allowPrivate: webhookAllowPrivate, resolve: systemResolver },
+    );
     const took = Date.now() - started;
     const status = 'status' in result ? result.status : null;
     if (status !== null && status >= 200 && status < 300) return this.repo.delivered(d, status, took);

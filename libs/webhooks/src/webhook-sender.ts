@@ -36,22 +36,28 @@ export const failureOf = (r: AttemptResult): string => ('status' in r ? `http_${
 function post(url: URL, target: VettedAddress, out: OutgoingDelivery, signal: AbortSignal): Promise<number> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, {
-      method: 'POST',
-      headers: { ...out.headers, 'Content-Length': String(Buffer.byteLength(out.body)) },
-      // A connection of its own (no pool): it is made to this attempt's vetted address and closed after it.
-      agent: false,
-      lookup: pinnedLookup(target),
-      signal,
-    }, (res) => {
-      resolve(res.statusCode ?? 0);
-      res.destroy();
-    });
+    const req = send(
+      url,
+      {
+        method: 'POST',
+        headers: { ...out.headers, 'Content-Length': String(Buffer.byteLength(out.body)) },
+        // A connection of its own (no pool): it is made to this attempt's vetted address and closed after it.
+        agent: false,
+        lookup: pinnedLookup(target),
+        signal,
+      },
+      (res) => {
+        resolve(res.statusCode ?? 0);
+        res.destroy();
+      },
+    );
     req.on('error', reject);
     req.end(out.body);
   });
 }
 
 function aborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }));
+  return new Promise((_, reject) =>
+    signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }),
+  );
 }

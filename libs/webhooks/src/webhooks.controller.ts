@@ -15,16 +15,24 @@ export class WebhooksController {
   @Post()
   @ApiCreatedResponse({ type: CreatedWebhookDto, description: 'the secret is shown only here' })
   @ApiErrors(
-    { 400: 'bad url (https: outside development and test) or event types' }, 401, 403,
-    { 409: 'too_many_endpoints: the firm has 10 already' }, 413,
-    { 422: 'url_not_allowed: the host is or resolves to a loopback, private, link-local, CGNAT, multicast or reserved address' },
+    { 400: 'bad url (https: outside development and test) or event types' },
+    401,
+    403,
+    { 409: 'too_many_endpoints: the firm has 10 already' },
+    413,
+    {
+      422: 'url_not_allowed: the host is or resolves to a loopback, private, link-local, CGNAT, multicast or reserved address',
+    },
   )
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateWebhookDto): Promise<CreatedWebhookDto> {
     return this.webhooks.create(p, dto);
   }
 
   @Get()
-  @ApiOkResponse({ type: [WebhookDto], description: 'oldest first; failingSince / disabledAt flag an endpoint in trouble' })
+  @ApiOkResponse({
+    type: [WebhookDto],
+    description: 'oldest first; failingSince / disabledAt flag an endpoint in trouble',
+  })
   @ApiErrors(400, 401, 403)
   list(@CurrentPrincipal() p: Principal, @Query() q: PaginationQueryDto): Promise<WebhookDto[]> {
     return this.webhooks.list(p, q);
@@ -41,7 +49,11 @@ export class WebhooksController {
   @Get(':id/deliveries')
   @ApiOkResponse({ type: [WebhookAttemptDto], description: 'the latest attempts first' })
   @ApiErrors(400, 401, 403, { 404: "not this firm's webhook" })
-  deliveries(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() q: PaginationQueryDto): Promise<WebhookAttemptDto[]> {
+  deliveries(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() q: PaginationQueryDto,
+  ): Promise<WebhookAttemptDto[]> {
     return this.webhooks.deliveries(p, id, q);
   }
 }

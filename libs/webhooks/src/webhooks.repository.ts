@@ -48,7 +48,14 @@ export class WebhooksRepository {
    * comes first and the count is a statement of its own after it: its snapshot then sees every endpoint committed by
    * a create that held the lock before, so parallel creates cannot pass the limit together.
    */
-  async createWithin(em: EntityManager, max: number, firmId: string, url: string, events: string[], secretSealed: string): Promise<EndpointRow | undefined> {
+  async createWithin(
+    em: EntityManager,
+    max: number,
+    firmId: string,
+    url: string,
+    events: string[],
+    secretSealed: string,
+  ): Promise<EndpointRow | undefined> {
     await em.query(`SELECT pg_advisory_xact_lock(hashtext('kouan:webhook_endpoints:' || $1::text))`, [firmId]);
     return one<EndpointRow>(
       em,
@@ -61,12 +68,17 @@ export class WebhooksRepository {
 
   list(firmId: string, limit: number, offset: number): Promise<EndpointRow[]> {
     return rows<EndpointRow>(
-      this.ds, `SELECT ${ENDPOINT} FROM webhook_endpoints WHERE firm_id = $1 ORDER BY created_at, id LIMIT $2 OFFSET $3`, [firmId, limit, offset],
+      this.ds,
+      `SELECT ${ENDPOINT} FROM webhook_endpoints WHERE firm_id = $1 ORDER BY created_at, id LIMIT $2 OFFSET $3`,
+      [firmId, limit, offset],
     );
   }
 
   remove(em: EntityManager, firmId: string, id: string): Promise<EndpointRow | undefined> {
-    return one<EndpointRow>(em, `DELETE FROM webhook_endpoints WHERE id = $1 AND firm_id = $2 RETURNING ${ENDPOINT}`, [id, firmId]);
+    return one<EndpointRow>(em, `DELETE FROM webhook_endpoints WHERE id = $1 AND firm_id = $2 RETURNING ${ENDPOINT}`, [
+      id,
+      firmId,
+    ]);
   }
 
   async exists(firmId: string, id: string): Promise<boolean> {
@@ -90,9 +102,15 @@ export class WebhooksRepository {
   async fanOut(em: EntityManager, batch: DomainEvent[]): Promise<number> {
     // Most events belong to firms without webhooks: ask which firms have one before building any delivery.
     const firms = [...new Set(batch.map((e) => e.firmId))];
-    const hooked = new Set((await rows<{ firm_id: string }>(
-      em, 'SELECT DISTINCT firm_id FROM webhook_endpoints WHERE firm_id = ANY($1::uuid[]) AND disabled_at IS NULL', [firms],
-    )).map((r) => r.firm_id));
+    const hooked = new Set(
+      (
+        await rows<{ firm_id: string }>(
+          em,
+          'SELECT DISTINCT firm_id FROM webhook_endpoints WHERE firm_id = ANY($1::uuid[]) AND disabled_at IS NULL',
+          [firms],
+        )
+      ).map((r) => r.firm_id),
+    );
     const events = batch.filter((e) => hooked.has(e.firmId));
     if (!events.length) return 0;
     const created = await rows(
@@ -104,10 +122,18 @@ export class WebhooksRepository {
        ORDER BY ev.seq
        ON CONFLICT ON CONSTRAINT uq_webhook_deliveries_event DO NOTHING
        RETURNING 1`,
-      [JSON.stringify(events.map((e) => ({
-        id: e.id, seq: e.seq, booking_id: e.bookingId, firm_id: e.firmId, type: e.type,
-        payload: JSON.stringify({ id: e.id, type: e.type, occurredAt: e.occurredAt, data: e.data }),
-      })))],
+      [
+        JSON.stringify(
+          events.map((e) => ({
+            id: e.id,
+            seq: e.seq,
+            booking_id: e.bookingId,
+            firm_id: e.firmId,
+            type: e.type,
+            payload: JSON.stringify({ id: e.id, type: e.type, occurredAt: e.occurredAt, data: e.data }),
+          })),
+        ),
+      ],
     );
     return created.length;
   }
@@ -120,7 +146,12 @@ export class WebhooksRepository {
    * this worker dies mid-attempt). SKIP LOCKED, and the due rule checked again on the locked row: two workers never
    * take the same one.
    */
-  claimDue(limit: number, firmShare: number, busy: Array<{ firmId: string; sending: number }>, leaseSeconds: number): Promise<DueDelivery[]> {
+  claimDue(
+    limit: number,
+    firmShare: number,
+    busy: Array<{ firmId: string; sending: number }>,
+    leaseSeconds: number,
+  ): Promise<DueDelivery[]> {
     return rows<DueDelivery>(
       this.ds,
       `WITH busy AS (
@@ -166,7 +197,12 @@ export class WebhooksRepository {
    * failing since its first failure after a success; past `disableAfterSeconds` of that it is disabled.
    */
   async failed(
-    d: DueDelivery, statusCode: number | null, error: string, durationMs: number, retryInSeconds: number | null, disableAfterSeconds: number,
+    d: DueDelivery,
+    statusCode: number | null,
+    error: string,
+    durationMs: number,
+    retryInSeconds: number | null,
+    disableAfterSeconds: number,
   ): Promise<void> {
     await this.ds.query(
       `WITH next AS (

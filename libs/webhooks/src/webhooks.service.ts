@@ -15,8 +15,12 @@ import { EndpointRow, WebhooksRepository } from './webhooks.repository';
 export const MAX_ENDPOINTS_PER_FIRM = 10;
 
 const toDto = (r: EndpointRow): WebhookDto => ({
-  id: r.id, url: r.url, events: r.events, createdAt: r.created_at.toISOString(),
-  failingSince: r.failing_since?.toISOString() ?? null, disabledAt: r.disabled_at?.toISOString() ?? null,
+  id: r.id,
+  url: r.url,
+  events: r.events,
+  createdAt: r.created_at.toISOString(),
+  failingSince: r.failing_since?.toISOString() ?? null,
+  disabledAt: r.disabled_at?.toISOString() ?? null,
   lastSuccessAt: r.last_success_at?.toISOString() ?? null,
 });
 
@@ -41,8 +45,19 @@ export class WebhooksService {
     const secret = newWebhookSecret();
     const firmId = p.firmId as string;
     const row = await inTransaction(this.ds, async (em) => {
-      const created = await this.repo.createWithin(em, MAX_ENDPOINTS_PER_FIRM, firmId, url, dto.events, seal(this.config.env.jwtSecret, secret));
-      if (!created) throw new DomainError('too_many_endpoints', `a firm has at most ${MAX_ENDPOINTS_PER_FIRM} webhook endpoints; remove one first`);
+      const created = await this.repo.createWithin(
+        em,
+        MAX_ENDPOINTS_PER_FIRM,
+        firmId,
+        url,
+        dto.events,
+        seal(this.config.env.jwtSecret, secret),
+      );
+      if (!created)
+        throw new DomainError(
+          'too_many_endpoints',
+          `a firm has at most ${MAX_ENDPOINTS_PER_FIRM} webhook endpoints; remove one first`,
+        );
       await this.audit.record(em, { type: 'webhook.created', portCode: null, data: { firmId, ...audited(created) } });
       return created;
     });
@@ -65,8 +80,13 @@ export class WebhooksService {
   async deliveries(p: Principal, id: string, q: PaginationQueryDto): Promise<WebhookAttemptDto[]> {
     if (!(await this.repo.exists(p.firmId as string, id))) throw notFound('webhook');
     return (await this.repo.attempts(id, page(q).limit, page(q).offset)).map((a) => ({
-      eventId: a.event_id, type: a.type, attempt: a.attempt, status: a.status_code, outcome: a.delivered ? 'delivered' : 'failed',
-      error: a.error, at: a.at.toISOString(),
+      eventId: a.event_id,
+      type: a.type,
+      attempt: a.attempt,
+      status: a.status_code,
+      outcome: a.delivered ? 'delivered' : 'failed',
+      error: a.error,
+      at: a.at.toISOString(),
     }));
   }
 
@@ -88,12 +108,16 @@ export class WebhooksService {
     }
     if (url.username || url.password) throw new DomainError('bad_request', 'url must not carry a user or password');
     if (!this.config.env.webhookAllowPrivate) {
-      if (ipv4WrittenOddly(raw, url)) throw new DomainError('url_not_allowed', 'write an IPv4 address as four decimal numbers');
+      if (ipv4WrittenOddly(raw, url))
+        throw new DomainError('url_not_allowed', 'write an IPv4 address as four decimal numbers');
       try {
         await vetReceiver(url, { allowPrivate: false, resolve: systemResolver });
       } catch (e) {
         if (!(e instanceof ReceiverNotAllowed)) throw e;
-        throw new DomainError('url_not_allowed', 'url must reach a public address: its host is or resolves to a private, loopback or reserved one, or does not resolve');
+        throw new DomainError(
+          'url_not_allowed',
+          'url must reach a public address: its host is or resolves to a private, loopback or reserved one, or does not resolve',
+        );
       }
     }
     return url.toString();

@@ -43,7 +43,9 @@ export class JobsBoardGate implements NestMiddleware {
   constructor(private readonly tokens: TokenService) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
-    authorize(this.tokens, bearerToken(req.headers.authorization) ?? cookie(req.headers.cookie, JOBS_BOARD_COOKIE), ['port_admin']);
+    authorize(this.tokens, bearerToken(req.headers.authorization) ?? cookie(req.headers.cookie, JOBS_BOARD_COOKIE), [
+      'port_admin',
+    ]);
     // Job data names bookings: like the API's answers, nothing of the board belongs in a cache.
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Content-Security-Policy', JOBS_BOARD_CSP);

@@ -9,26 +9,126 @@
   var only = new URLSearchParams(location.search).get('direction');
   var dirs = only === 'export' || only === 'import' ? [only] : ['export', 'import'];
   var T = {
-    zh: { export: '出境', import: '入境', calling: '正在叫号', lane: '车道', open: '开放', paused: '暂停', closed: '关闭', pos: '序号', plate: '车牌',
-      slot: '时段', eta: '预计', min: '分钟', green: '绿色通道', empty: '无车辆等候', more: '更多', live: '实时', offline: '离线', ago: '前',
+    zh: {
+      export: '出境',
+      import: '入境',
+      calling: '正在叫号',
+      lane: '车道',
+      open: '开放',
+      paused: '暂停',
+      closed: '关闭',
+      pos: '序号',
+      plate: '车牌',
+      slot: '时段',
+      eta: '预计',
+      min: '分钟',
+      green: '绿色通道',
+      empty: '无车辆等候',
+      more: '更多',
+      live: '实时',
+      offline: '离线',
+      ago: '前',
       laneStopped: '车道未开放',
-      fees: '收费标准', perTruck: '/车', perTonne: '/吨' },
-    en: { export: 'Export', import: 'Import', calling: 'NOW CALLING', lane: 'Lane', open: 'open', paused: 'paused', closed: 'closed', pos: '#', plate: 'Plate',
-      slot: 'Slot', eta: 'ETA', min: 'min', green: 'green channel', empty: 'No trucks waiting', more: 'more', live: 'Live', offline: 'Offline', ago: 'ago',
+      fees: '收费标准',
+      perTruck: '/车',
+      perTonne: '/吨',
+    },
+    en: {
+      export: 'Export',
+      import: 'Import',
+      calling: 'NOW CALLING',
+      lane: 'Lane',
+      open: 'open',
+      paused: 'paused',
+      closed: 'closed',
+      pos: '#',
+      plate: 'Plate',
+      slot: 'Slot',
+      eta: 'ETA',
+      min: 'min',
+      green: 'green channel',
+      empty: 'No trucks waiting',
+      more: 'more',
+      live: 'Live',
+      offline: 'Offline',
+      ago: 'ago',
       laneStopped: 'no lane open',
-      fees: 'Fees', perTruck: '/truck', perTonne: '/t' },
-    lo: { export: 'ຂາອອກ', import: 'ຂາເຂົ້າ', calling: 'ກຳລັງເອີ້ນ', lane: 'ຊ່ອງທາງ', open: 'ເປີດ', paused: 'ຢຸດຊົ່ວຄາວ', closed: 'ປິດ', pos: 'ລຳດັບ', plate: 'ທະບຽນ',
-      slot: 'ເວລາ', eta: 'ຄາດວ່າ', min: 'ນາທີ', green: 'ຊ່ອງທາງສີຂຽວ', empty: 'ບໍ່ມີລົດລໍຖ້າ', more: 'ອີກ', live: 'ອອນລາຍ', offline: 'ອອບລາຍ', ago: 'ກ່ອນ',
+      fees: 'Fees',
+      perTruck: '/truck',
+      perTonne: '/t',
+    },
+    lo: {
+      export: 'ຂາອອກ',
+      import: 'ຂາເຂົ້າ',
+      calling: 'ກຳລັງເອີ້ນ',
+      lane: 'ຊ່ອງທາງ',
+      open: 'ເປີດ',
+      paused: 'ຢຸດຊົ່ວຄາວ',
+      closed: 'ປິດ',
+      pos: 'ລຳດັບ',
+      plate: 'ທະບຽນ',
+      slot: 'ເວລາ',
+      eta: 'ຄາດວ່າ',
+      min: 'ນາທີ',
+      green: 'ຊ່ອງທາງສີຂຽວ',
+      empty: 'ບໍ່ມີລົດລໍຖ້າ',
+      more: 'ອີກ',
+      live: 'ອອນລາຍ',
+      offline: 'ອອບລາຍ',
+      ago: 'ກ່ອນ',
       laneStopped: 'ບໍ່ມີຊ່ອງທາງເປີດ',
-      fees: 'ຄ່າທຳນຽມ', perTruck: '/ຄັນ', perTonne: '/ໂຕນ' },
-    vi: { export: 'Xuất', import: 'Nhập', calling: 'ĐANG GỌI', lane: 'Làn', open: 'mở', paused: 'tạm dừng', closed: 'đóng', pos: 'STT', plate: 'Biển số',
-      slot: 'Khung giờ', eta: 'Dự kiến', min: 'phút', green: 'luồng xanh', empty: 'Không có xe chờ', more: 'nữa', live: 'Trực tuyến', offline: 'Mất kết nối', ago: 'trước',
+      fees: 'ຄ່າທຳນຽມ',
+      perTruck: '/ຄັນ',
+      perTonne: '/ໂຕນ',
+    },
+    vi: {
+      export: 'Xuất',
+      import: 'Nhập',
+      calling: 'ĐANG GỌI',
+      lane: 'Làn',
+      open: 'mở',
+      paused: 'tạm dừng',
+      closed: 'đóng',
+      pos: 'STT',
+      plate: 'Biển số',
+      slot: 'Khung giờ',
+      eta: 'Dự kiến',
+      min: 'phút',
+      green: 'luồng xanh',
+      empty: 'Không có xe chờ',
+      more: 'nữa',
+      live: 'Trực tuyến',
+      offline: 'Mất kết nối',
+      ago: 'trước',
       laneStopped: 'không có làn mở',
-      fees: 'Biểu phí', perTruck: '/xe', perTonne: '/tấn' },
-    my: { export: 'ထွက်', import: 'ဝင်', calling: 'ယခုခေါ်နေသည်', lane: 'လမ်းကြောင်း', open: 'ဖွင့်', paused: 'ခေတ္တရပ်', closed: 'ပိတ်', pos: 'အမှတ်', plate: 'ယာဉ်နံပါတ်',
-      slot: 'အချိန်', eta: 'ခန့်မှန်း', min: 'မိနစ်', green: 'အစိမ်းလမ်း', empty: 'စောင့်နေသောကား မရှိ', more: 'နောက်ထပ်', live: 'တိုက်ရိုက်', offline: 'အော့ဖ်လိုင်း', ago: 'က',
+      fees: 'Biểu phí',
+      perTruck: '/xe',
+      perTonne: '/tấn',
+    },
+    my: {
+      export: 'ထွက်',
+      import: 'ဝင်',
+      calling: 'ယခုခေါ်နေသည်',
+      lane: 'လမ်းကြောင်း',
+      open: 'ဖွင့်',
+      paused: 'ခေတ္တရပ်',
+      closed: 'ပိတ်',
+      pos: 'အမှတ်',
+      plate: 'ယာဉ်နံပါတ်',
+      slot: 'အချိန်',
+      eta: 'ခန့်မှန်း',
+      min: 'မိနစ်',
+      green: 'အစိမ်းလမ်း',
+      empty: 'စောင့်နေသောကား မရှိ',
+      more: 'နောက်ထပ်',
+      live: 'တိုက်ရိုက်',
+      offline: 'အော့ဖ်လိုင်း',
+      ago: 'က',
       laneStopped: 'ဖွင့်ထားသောလမ်းကြောင်း မရှိ',
-      fees: 'အခကြေးငွေ', perTruck: '/ကား', perTonne: '/တန်' },
+      fees: 'အခကြေးငွေ',
+      perTruck: '/ကား',
+      perTonne: '/တန်',
+    },
   };
   /** The neighbour's language by its country: Laos, Vietnam, Myanmar. */
   var NEIGHBOUR = { LA: 'lo', VN: 'vi', MM: 'my' };
@@ -41,11 +141,25 @@
   var state = {}; // direction → {version, data}
   var lastAt = 0;
   var socket = null;
-  function t(k) { return T[lang][k] || T.en[k] || k; }
-  var paint = K.liveBadge($('live'), function () { return socket; }, function () { return lastAt; },
-    function () { return { live: t('live'), offline: t('offline'), ago: t('ago') }; });
+  function t(k) {
+    return T[lang][k] || T.en[k] || k;
+  }
+  var paint = K.liveBadge(
+    $('live'),
+    function () {
+      return socket;
+    },
+    function () {
+      return lastAt;
+    },
+    function () {
+      return { live: t('live'), offline: t('offline'), ago: t('ago') };
+    },
+  );
 
-  function error(text) { K.message($('msg'), text, 'error'); }
+  function error(text) {
+    K.message($('msg'), text, 'error');
+  }
 
   /**
    * Newer versions only (K.follow): the HTTP answer and the socket snapshot race, and a reconnect may replay old
@@ -66,14 +180,17 @@
   function eta(u, position) {
     var timings = u.timings || [];
     var rate = 0;
-    timings.forEach(function (l) { if (l.status === 'open') rate += 1 / Math.max(l.medianMinutes === null ? u.defaultServiceMinutes : l.medianMinutes, 0.5); });
+    timings.forEach(function (l) {
+      if (l.status === 'open')
+        rate += 1 / Math.max(l.medianMinutes === null ? u.defaultServiceMinutes : l.medianMinutes, 0.5);
+    });
     return rate ? Math.round(position / rate) : null;
   }
 
   /** Lanes are named by code (export-1): said in the board's language of the moment. */
   function laneName(l) {
     var m = /^(export|import)-(\d+)$/i.exec(l ? l.name : '');
-    return m ? t(m[1].toLowerCase()) + ' ' + t('lane') + ' ' + m[2] : (l ? l.name : '');
+    return m ? t(m[1].toLowerCase()) + ' ' + t('lane') + ' ' + m[2] : l ? l.name : '';
   }
 
   function mmss(ms) {
@@ -86,9 +203,13 @@
     var box = $('dir-' + dir);
     if (!u) return;
     var lanes = {};
-    u.lanes.forEach(function (l) { lanes[l.id] = l; });
+    u.lanes.forEach(function (l) {
+      lanes[l.id] = l;
+    });
     var now = Date.now();
-    var calling = u.called.slice().sort(function (a, b) { return Date.parse(b.calledAt) - Date.parse(a.calledAt); });
+    var calling = u.called.slice().sort(function (a, b) {
+      return Date.parse(b.calledAt) - Date.parse(a.calledAt);
+    });
     var rows = u.entries.slice(0, MAX_ROWS).map(function (e) {
       var m = eta(u, e.position);
       return K.el('tr', {}, [
@@ -96,28 +217,55 @@
         K.el('td', { class: 'plate', text: e.plateMasked }),
         K.el('td', { text: K.hhmm(e.slotStartsAt) }),
         K.el('td', { class: 'eta', text: m === null ? '–' : '~' + m + ' ' + t('min') }),
-        K.el('td', {}, [e.priority ? K.el('span', { class: 'prio', title: t('green'), text: '★ ' + t('green') }) : null]),
+        K.el('td', {}, [
+          e.priority ? K.el('span', { class: 'prio', title: t('green'), text: '★ ' + t('green') }) : null,
+        ]),
       ]);
     });
     K.fill(box, [
       K.el('h2', { text: t(dir) }),
-      K.el('div', { class: 'lanes' }, u.lanes.map(function (l) {
-        return K.el('div', { class: 'lane', 'data-lane': l.id }, [laneName(l) + ' ', K.el('span', { class: 'pill ' + l.status, text: t(l.status) })]);
-      })),
-      calling.length ? K.el('div', { class: 'calling' }, [K.el('div', { class: 'calling-title', text: t('calling') })].concat(calling.map(function (c) {
-        return K.el('div', { class: 'called' }, [
-          K.el('span', { class: 'plate', text: c.plateMasked }),
-          K.el('span', { class: 'to', text: '→ ' + laneName(lanes[c.laneId]) }),
-          K.el('span', { class: 'elapsed', text: mmss(now - Date.parse(c.calledAt)) }),
-        ]);
-      }))) : null,
+      K.el(
+        'div',
+        { class: 'lanes' },
+        u.lanes.map(function (l) {
+          return K.el('div', { class: 'lane', 'data-lane': l.id }, [
+            laneName(l) + ' ',
+            K.el('span', { class: 'pill ' + l.status, text: t(l.status) }),
+          ]);
+        }),
+      ),
+      calling.length
+        ? K.el(
+            'div',
+            { class: 'calling' },
+            [K.el('div', { class: 'calling-title', text: t('calling') })].concat(
+              calling.map(function (c) {
+                return K.el('div', { class: 'called' }, [
+                  K.el('span', { class: 'plate', text: c.plateMasked }),
+                  K.el('span', { class: 'to', text: '→ ' + laneName(lanes[c.laneId]) }),
+                  K.el('span', { class: 'elapsed', text: mmss(now - Date.parse(c.calledAt)) }),
+                ]);
+              }),
+            ),
+          )
+        : null,
       u.entries.length
         ? K.el('table', {}, [
-          K.el('thead', {}, [K.el('tr', {}, [t('pos'), t('plate'), t('slot'), t('eta'), ''].map(function (h) { return K.el('th', { text: h }); }))]),
-          K.el('tbody', {}, rows),
-        ])
+            K.el('thead', {}, [
+              K.el(
+                'tr',
+                {},
+                [t('pos'), t('plate'), t('slot'), t('eta'), ''].map(function (h) {
+                  return K.el('th', { text: h });
+                }),
+              ),
+            ]),
+            K.el('tbody', {}, rows),
+          ])
         : K.el('div', { class: 'empty', text: t('empty') }),
-      u.entries.length > MAX_ROWS ? K.el('div', { class: 'more', text: '+' + (u.entries.length - MAX_ROWS) + ' ' + t('more') }) : null,
+      u.entries.length > MAX_ROWS
+        ? K.el('div', { class: 'more', text: '+' + (u.entries.length - MAX_ROWS) + ' ' + t('more') })
+        : null,
       eta(u, 1) === null && u.entries.length ? K.el('div', { class: 'stopped', text: t('laneStopped') }) : null,
     ]);
   }
@@ -127,14 +275,32 @@
   function renderFees() {
     K.show('fees', !!fees);
     if (!fees) return;
-    $('fees').textContent = t('fees') + ': ' + fees.items.map(function (i) {
-      return (i.name[lang] || i.name.en) + ' ' + i.amount + ' ' + fees.currency + (i.unit === 'per_tonne' ? t('perTonne') : t('perTruck'));
-    }).join(' · ');
+    $('fees').textContent =
+      t('fees') +
+      ': ' +
+      fees.items
+        .map(function (i) {
+          return (
+            (i.name[lang] || i.name.en) +
+            ' ' +
+            i.amount +
+            ' ' +
+            fees.currency +
+            (i.unit === 'per_tonne' ? t('perTonne') : t('perTruck'))
+          );
+        })
+        .join(' · ');
   }
 
   function tick() {
-    $('clock').textContent = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit' }).format(new Date());
-    dirs.forEach(function (d) { if (state[d] && state[d].data) render(d); });
+    $('clock').textContent = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      hour: '2-digit',
+      minute: '2-digit',
+    }).format(new Date());
+    dirs.forEach(function (d) {
+      if (state[d] && state[d].data) render(d);
+    });
     renderFees();
   }
 
@@ -174,7 +340,9 @@
     socket.on('connect', function () {
       // Joining (again, after a reconnect) answers with the current state of each direction.
       dirs.forEach(function (d) {
-        socket.emit('subscribe', { port: code, direction: d }, function (ack) { if (ack && !ack.ok) error(ack.error); });
+        socket.emit('subscribe', { port: code, direction: d }, function (ack) {
+          if (ack && !ack.ok) error(ack.error);
+        });
       });
     });
     socket.on('queue:update', apply);
@@ -182,7 +350,12 @@
       dirs.forEach(function (d) {
         var u = state[d].data;
         if (!u) return;
-        u.lanes.forEach(function (x) { if (x.id === l.laneId) { x.status = l.status; render(d); } });
+        u.lanes.forEach(function (x) {
+          if (x.id === l.laneId) {
+            x.status = l.status;
+            render(d);
+          }
+        });
       });
     });
     await Promise.all(dirs.map(load));
@@ -191,15 +364,26 @@
       var today = K.portToday(zone);
       var versions = await K.api('GET', '/ports/' + encodeURIComponent(code) + '/fees/history');
       // As the API picks it: the latest effective day up to today, then the latest version of that day.
-      fees = versions.filter(function (v) { return v.effectiveFrom <= today; }).sort(function (a, b) {
-        return b.effectiveFrom.localeCompare(a.effectiveFrom) || b.version - a.version;
-      })[0] || null;
+      fees =
+        versions
+          .filter(function (v) {
+            return v.effectiveFrom <= today;
+          })
+          .sort(function (a, b) {
+            return b.effectiveFrom.localeCompare(a.effectiveFrom) || b.version - a.version;
+          })[0] || null;
       renderFees();
-    } catch (e) { /* the board works without them */ }
+    } catch (e) {
+      /* the board works without them */
+    }
   }
 
   async function load(dir) {
-    try { apply(await K.api('GET', '/ports/' + code + '/queue?direction=' + dir)); } catch (e) { error(e.message); }
+    try {
+      apply(await K.api('GET', '/ports/' + code + '/queue?direction=' + dir));
+    } catch (e) {
+      error(e.message);
+    }
   }
   init();
 })();

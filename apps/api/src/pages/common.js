@@ -19,12 +19,22 @@ var K = (function () {
     if (token) headers.Authorization = 'Bearer ' + token;
     var res;
     try {
-      res = await fetch('/api/v1' + path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch('/api/v1' + path, {
+        method: method,
+        headers: headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     } catch (e) {
-      throw new ApiError(0, { message: navigator.onLine === false ? 'No network connection' : 'Cannot reach the server' });
+      throw new ApiError(0, {
+        message: navigator.onLine === false ? 'No network connection' : 'Cannot reach the server',
+      });
     }
     var data;
-    try { data = await res.json(); } catch (e) { data = null; }
+    try {
+      data = await res.json();
+    } catch (e) {
+      data = null;
+    }
     if (!res.ok) throw new ApiError(res.status, data);
     return data;
   }
@@ -34,7 +44,9 @@ var K = (function () {
    * @param {string} id
    * @returns {any}
    */
-  function $(id) { return document.getElementById(id); }
+  function $(id) {
+    return document.getElementById(id);
+  }
 
   /** Builds elements with text content only, so data from the API is never parsed as HTML. */
   function el(tag, attrs, children) {
@@ -45,16 +57,22 @@ var K = (function () {
       else if (k === 'on') for (var ev in attrs.on) e.addEventListener(ev, attrs.on[ev]);
       else e.setAttribute(k, attrs[k]);
     }
-    (children || []).forEach(function (c) { if (c !== null && c !== undefined) e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
+    (children || []).forEach(function (c) {
+      if (c !== null && c !== undefined) e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+    });
     return e;
   }
 
   function fill(parent, children) {
     while (parent.firstChild) parent.removeChild(parent.firstChild);
-    children.forEach(function (c) { if (c) parent.appendChild(c); });
+    children.forEach(function (c) {
+      if (c) parent.appendChild(c);
+    });
   }
 
-  function show(id, on) { $(id).hidden = !on; }
+  function show(id, on) {
+    $(id).hidden = !on;
+  }
 
   /** "45 s", "3 min", "2 h" */
   function age(ms) {
@@ -75,12 +93,19 @@ var K = (function () {
     try {
       var b = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
       return JSON.parse(decodeURIComponent(escape(atob(b))));
-    } catch (e) { return null; }
+    } catch (e) {
+      return null;
+    }
   }
 
   /** Today at a port, in its time zone (GET /ports/:code gives it; Yunnan's ports are all Asia/Shanghai). */
   function portToday(zone) {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: zone || 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+    return new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone || 'Asia/Shanghai',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    }).format(new Date());
   }
 
   /** The day after today at a port (the staff console's forecast). */
@@ -129,8 +154,13 @@ var K = (function () {
    */
   function live(auth, paint) {
     var socket = io('/live', auth ? { auth: auth } : {});
-    var beat = function () { lastBeat.set(socket, Date.now()); };
-    socket.on('connect', function () { beat(); paint(); });
+    var beat = function () {
+      lastBeat.set(socket, Date.now());
+    };
+    socket.on('connect', function () {
+      beat();
+      paint();
+    });
     socket.on('disconnect', paint);
     socket.io.on('ping', beat);
     socket.onAny(beat);
@@ -140,11 +170,18 @@ var K = (function () {
 
   function store(key, value) {
     try {
-      if (value === null) localStorage.removeItem(key); else localStorage.setItem(key, JSON.stringify(value));
-    } catch (e) { /* private mode or full: the page still works, it just forgets on reload */ }
+      if (value === null) localStorage.removeItem(key);
+      else localStorage.setItem(key, JSON.stringify(value));
+    } catch (e) {
+      /* private mode or full: the page still works, it just forgets on reload */
+    }
   }
   function load(key) {
-    try { return JSON.parse(localStorage.getItem(key) || 'null'); } catch (e) { return null; }
+    try {
+      return JSON.parse(localStorage.getItem(key) || 'null');
+    } catch (e) {
+      return null;
+    }
   }
 
   function message(node, text, kind) {
@@ -168,7 +205,9 @@ var K = (function () {
         await signedIn(res.accessToken, res);
       } catch (e) {
         message($('loginMsg'), errorText ? errorText(e) : e.message, 'error');
-      } finally { btn.disabled = false; }
+      } finally {
+        btn.disabled = false;
+      }
     });
   }
 
@@ -177,13 +216,17 @@ var K = (function () {
    * the password field is cleared, then `signedIn()` opens the page.
    */
   function passwordLogin(sess, signedIn, errorText) {
-    loginForm(function () {
-      return api('POST', '/auth/login', { email: $('email').value.trim(), password: $('password').value });
-    }, function (token, res) {
-      $('password').value = '';
-      sess.set(res);
-      return signedIn();
-    }, errorText);
+    loginForm(
+      function () {
+        return api('POST', '/auth/login', { email: $('email').value.trim(), password: $('password').value });
+      },
+      function (token, res) {
+        $('password').value = '';
+        sess.set(res);
+        return signedIn();
+      },
+      errorText,
+    );
   }
 
   /** How long before its expiry an access token is renewed (half its life when that is shorter). */
@@ -209,7 +252,14 @@ var K = (function () {
       clearTimeout(timer);
       if (!s) return;
       var left = Date.parse(s.expiresAt) - Date.now();
-      timer = setTimeout(function () { refresh().catch(function () { timer = setTimeout(schedule, 15000); }); }, Math.max(1000, left - Math.min(RENEW_BEFORE_MS, left / 2)));
+      timer = setTimeout(
+        function () {
+          refresh().catch(function () {
+            timer = setTimeout(schedule, 15000);
+          });
+        },
+        Math.max(1000, left - Math.min(RENEW_BEFORE_MS, left / 2)),
+      );
     }
 
     function keep(pair) {
@@ -220,13 +270,23 @@ var K = (function () {
 
     /** A new token (renewed here or by another tab): the socket reconnects with it, so its access does not end with the old one. */
     function renewed() {
-      if (socket && socket.connected) { socket.disconnect(); socket.connect(); }
+      if (socket && socket.connected) {
+        socket.disconnect();
+        socket.connect();
+      }
     }
 
     async function renew() {
       var stored = load(key);
-      if (!stored) { keep(null); return false; }
-      if (!s || stored.refreshToken !== s.refreshToken) { keep(stored); renewed(); return true; }
+      if (!stored) {
+        keep(null);
+        return false;
+      }
+      if (!s || stored.refreshToken !== s.refreshToken) {
+        keep(stored);
+        renewed();
+        return true;
+      }
       try {
         var pair = await api('POST', '/auth/refresh', { refreshToken: stored.refreshToken });
         store(key, { accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: pair.expiresAt });
@@ -243,30 +303,49 @@ var K = (function () {
 
     /** Renews the access token: true when there is a good one now, false when the session has ended; throws offline. */
     function refresh() {
-      running = running || (navigator.locks ? navigator.locks.request('kouan:' + key, renew) : renew()).finally(function () { running = null; });
+      running =
+        running ||
+        (navigator.locks ? navigator.locks.request('kouan:' + key, renew) : renew()).finally(function () {
+          running = null;
+        });
       return running;
     }
 
     window.addEventListener('storage', function (ev) {
       if (ev.key !== key) return;
       var stored = load(key);
-      if (stored && (!s || stored.refreshToken !== s.refreshToken)) { keep(stored); renewed(); }
+      if (stored && (!s || stored.refreshToken !== s.refreshToken)) {
+        keep(stored);
+        renewed();
+      }
     });
     schedule();
 
     return {
-      token: function () { return s ? s.accessToken : null; },
+      token: function () {
+        return s ? s.accessToken : null;
+      },
       /** The user of the session, or of the last one (whose kept actions a new sign-in of the same user sends). */
-      sub: function () { return lastSub; },
-      set: function (pair) { store(key, pair); keep(pair); },
+      sub: function () {
+        return lastSub;
+      },
+      set: function (pair) {
+        store(key, pair);
+        keep(pair);
+      },
       refresh: refresh,
-      attach: function (sock) { socket = sock; },
+      attach: function (sock) {
+        socket = sock;
+      },
       /** Logs out: the server ends the session (best effort: offline, it ends by itself within 2 h). */
       end: function () {
         var was = s;
         store(key, null);
         keep(null);
-        if (was) api('POST', '/auth/logout', { refreshToken: was.refreshToken }).catch(function () { /* it dies unused */ });
+        if (was)
+          api('POST', '/auth/logout', { refreshToken: was.refreshToken }).catch(function () {
+            /* it dies unused */
+          });
       },
     };
   }
@@ -276,16 +355,30 @@ var K = (function () {
    * server's disconnect renews the token and connects again, and `ended()` is called when the session has ended.
    */
   function sessionLive(sess, paint, ended) {
-    var socket = live(function (cb) { cb({ token: sess.token() }); }, paint);
+    var socket = live(function (cb) {
+      cb({ token: sess.token() });
+    }, paint);
     sess.attach(socket);
     function again() {
-      sess.refresh().then(function (ok) {
-        if (ok) socket.connect(); else ended();
-      }, function () { setTimeout(function () { socket.connect(); }, 5000); });
+      sess.refresh().then(
+        function (ok) {
+          if (ok) socket.connect();
+          else ended();
+        },
+        function () {
+          setTimeout(function () {
+            socket.connect();
+          }, 5000);
+        },
+      );
     }
-    socket.on('connect_error', function () { if (!socket.active) again(); });
+    socket.on('connect_error', function () {
+      if (!socket.active) again();
+    });
     // The server ends a socket only with its session or its token (after `session:expired`): renew, or sign in again.
-    socket.on('disconnect', function (reason) { if (reason === 'io server disconnect') again(); });
+    socket.on('disconnect', function (reason) {
+      if (reason === 'io server disconnect') again();
+    });
     return socket;
   }
 
@@ -302,12 +395,19 @@ var K = (function () {
   function caller(sess, ended, fail) {
     var keptKey = 'kouan.kept.' + location.pathname;
     function kept() {
-      try { return JSON.parse(sessionStorage.getItem(keptKey) || '[]'); } catch (e) { return []; }
+      try {
+        return JSON.parse(sessionStorage.getItem(keptKey) || '[]');
+      } catch (e) {
+        return [];
+      }
     }
     function setKept(list) {
       try {
-        if (list.length) sessionStorage.setItem(keptKey, JSON.stringify(list)); else sessionStorage.removeItem(keptKey);
-      } catch (e) { /* private mode: the action is lost, the sign-in still shows */ }
+        if (list.length) sessionStorage.setItem(keptKey, JSON.stringify(list));
+        else sessionStorage.removeItem(keptKey);
+      } catch (e) {
+        /* private mode: the action is lost, the sign-in still shows */
+      }
     }
 
     async function send(method, path, body, headers) {
@@ -318,7 +418,8 @@ var K = (function () {
       } catch (e) {
         if (e.status !== 401) throw e;
         // Renewed meanwhile (a timer, another tab), or renewed now: once more with the new token.
-        if (used && (sess.token() !== used || (await sess.refresh()))) return api(method, path, body, sess.token(), headers);
+        if (used && (sess.token() !== used || (await sess.refresh())))
+          return api(method, path, body, sess.token(), headers);
         throw e;
       }
     }
@@ -328,20 +429,33 @@ var K = (function () {
         return await send(method, path, body, headers);
       } catch (e) {
         if (e.status === 401) {
-          if (method !== 'GET') setKept(kept().concat([{ method: method, path: path, body: body, headers: headers, sub: sess.sub(), at: Date.now() }]).slice(-5));
+          if (method !== 'GET')
+            setKept(
+              kept()
+                .concat([{ method: method, path: path, body: body, headers: headers, sub: sess.sub(), at: Date.now() }])
+                .slice(-5),
+            );
           ended();
         } else fail(e);
         throw e;
       }
     };
 
-    call.pending = function () { return kept().length > 0; };
+    call.pending = function () {
+      return kept().length > 0;
+    };
 
     call.resume = async function () {
-      var list = kept().filter(function (k) { return k.sub === sess.sub() && Date.now() - k.at < KEEP_MS; });
+      var list = kept().filter(function (k) {
+        return k.sub === sess.sub() && Date.now() - k.at < KEEP_MS;
+      });
       setKept([]);
       for (var i = 0; i < list.length; i++) {
-        try { await call(list[i].method, list[i].path, list[i].body, list[i].headers); } catch (e) { return i; }
+        try {
+          await call(list[i].method, list[i].path, list[i].body, list[i].headers);
+        } catch (e) {
+          return i;
+        }
       }
       return list.length;
     };
@@ -356,12 +470,20 @@ var K = (function () {
   function messages(node, t) {
     /** @type {{ key?: string, args?: Record<string, unknown> | null, text?: string, kind?: string } | null} */
     var last = null;
-    function say(text, kind) { last = { text: text, kind: kind }; message(node, text, kind); }
-    function note(key, args, kind) { last = { key: key, args: args, kind: kind }; message(node, t(key, args), kind); }
+    function say(text, kind) {
+      last = { text: text, kind: kind };
+      message(node, text, kind);
+    }
+    function note(key, args, kind) {
+      last = { key: key, args: args, kind: kind };
+      message(node, t(key, args), kind);
+    }
     return {
       say: say,
       note: note,
-      again: function () { if (last) message(node, last.key ? t(last.key, last.args) : last.text, last.kind); },
+      again: function () {
+        if (last) message(node, last.key ? t(last.key, last.args) : last.text, last.kind);
+      },
       fail: function (e) {
         if (e.status === 0) note(navigator.onLine === false ? 'noNetwork' : 'noServer', null, 'error');
         else say(e.message, 'error');
@@ -391,7 +513,13 @@ var K = (function () {
 
   /** One empty <section class="dir" id="dir-…"> a direction in `parent`; `state` starts over with nothing kept. */
   function dirSections(parent, dirs, state) {
-    fill(parent, dirs.map(function (d) { state[d] = { version: -1, data: null }; return el('section', { class: 'dir', id: 'dir-' + d }); }));
+    fill(
+      parent,
+      dirs.map(function (d) {
+        state[d] = { version: -1, data: null };
+        return el('section', { class: 'dir', id: 'dir-' + d });
+      }),
+    );
   }
 
   /**
@@ -430,7 +558,9 @@ var K = (function () {
    */
   function relabel(words, lang, t) {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-    document.querySelectorAll('[data-i18n]').forEach(function (n) { n.textContent = t(n.getAttribute('data-i18n') || ''); });
+    document.querySelectorAll('[data-i18n]').forEach(function (n) {
+      n.textContent = t(n.getAttribute('data-i18n') || '');
+    });
     var other = lang === 'zh' ? 'en' : 'zh';
     var button = $('lang');
     button.textContent = words[other].langName;
@@ -439,7 +569,32 @@ var K = (function () {
   }
 
   return {
-    browserLang: browserLang, format: format, relabel: relabel, api: api, $: $, el: el, fill: fill, show: show, age: age, hhmm: hhmm, claims: claims, portToday: portToday, portTomorrow: portTomorrow, liveBadge: liveBadge, live: live, fresh: fresh,
-    store: store, load: load, message: message, loginForm: loginForm, passwordLogin: passwordLogin, session: session, sessionLive: sessionLive, caller: caller, messages: messages, follow: follow, dirSections: dirSections,
+    browserLang: browserLang,
+    format: format,
+    relabel: relabel,
+    api: api,
+    $: $,
+    el: el,
+    fill: fill,
+    show: show,
+    age: age,
+    hhmm: hhmm,
+    claims: claims,
+    portToday: portToday,
+    portTomorrow: portTomorrow,
+    liveBadge: liveBadge,
+    live: live,
+    fresh: fresh,
+    store: store,
+    load: load,
+    message: message,
+    loginForm: loginForm,
+    passwordLogin: passwordLogin,
+    session: session,
+    sessionLive: sessionLive,
+    caller: caller,
+    messages: messages,
+    follow: follow,
+    dirSections: dirSections,
   };
 })();

@@ -11,7 +11,10 @@ type LaneUpdate = import('../../../../libs/realtime/src/live-events').LaneUpdate
 type YardUpdate = import('../../../../libs/realtime/src/live-events').YardUpdate;
 type Forecast = import('../../../../libs/insights/src/dto/forecast.dto').ForecastDto;
 
-declare const io: (path: string, opts?: { auth?: { token?: string } | ((cb: (data: { token?: string }) => void) => void) }) => import('socket.io-client').Socket;
+declare const io: (
+  path: string,
+  opts?: { auth?: { token?: string } | ((cb: (data: { token?: string }) => void) => void) },
+) => import('socket.io-client').Socket;
 
 /** The live protocol (libs/realtime/src/live-protocol.ts), bundled into /assets/live-protocol.js before common.js. */
 declare const KouanLive: typeof import('../../../../libs/realtime/src/live-protocol');

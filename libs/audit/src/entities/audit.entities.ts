@@ -23,7 +23,10 @@ abstract class AuditFields {
  * AuditChainInDatabase); the check keeps out what the chain could not hash as verify does (docs/audit.md).
  */
 @Entity('audit_pending')
-@Check('chk_audit_pending_chainable', `"at" >= '1900-01-01 00:00:00+00' AND "at" < '10000-01-01 00:00:00+00' AND NOT jsonb_path_exists("data", 'strict $.**{32 to last}') AND NOT jsonb_path_exists(COALESCE("actor", 'null'), 'strict $.**{32 to last}')`)
+@Check(
+  'chk_audit_pending_chainable',
+  `"at" >= '1900-01-01 00:00:00+00' AND "at" < '10000-01-01 00:00:00+00' AND NOT jsonb_path_exists("data", 'strict $.**{32 to last}') AND NOT jsonb_path_exists(COALESCE("actor", 'null'), 'strict $.**{32 to last}')`,
+)
 export class AuditPending extends AuditFields {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   id: string;

@@ -15,7 +15,11 @@ export class CreateStaffDto {
 }
 
 export class CreatePortStaffDto extends CreateStaffDto {
-  @ApiPropertyOptional({ enum: ['port_staff', 'yard_staff'], default: 'port_staff', description: 'lanes and gate, or the cargo yard' })
+  @ApiPropertyOptional({
+    enum: ['port_staff', 'yard_staff'],
+    default: 'port_staff',
+    description: 'lanes and gate, or the cargo yard',
+  })
   @IsOptional()
   @IsIn(['port_staff', 'yard_staff'])
   role?: 'port_staff' | 'yard_staff';
@@ -36,5 +40,6 @@ export class UserResponseDto {
 }
 
 export class AccountResponseDto extends UserResponseDto {
-  @ApiProperty({ nullable: true, type: String, description: 'when it was disabled; null while it may sign in' }) disabledAt: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'when it was disabled; null while it may sign in' })
+  disabledAt: string | null;
 }

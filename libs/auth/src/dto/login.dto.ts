@@ -21,10 +21,15 @@ export class SessionResponseDto {
   @ApiProperty({ description: 'JWT for `Authorization: Bearer`; lives JWT_TTL_SECONDS (15 min by default)' })
   accessToken: string;
 
-  @ApiProperty({ description: 'spend it at POST /auth/refresh for a new pair (once: a spent one coming back ends the session)' })
+  @ApiProperty({
+    description: 'spend it at POST /auth/refresh for a new pair (once: a spent one coming back ends the session)',
+  })
   refreshToken: string;
 
-  @ApiProperty({ description: 'when the access token expires (ISO-8601 with offset); refresh before it', example: '2026-12-05T16:45:00+08:00' })
+  @ApiProperty({
+    description: 'when the access token expires (ISO-8601 with offset); refresh before it',
+    example: '2026-12-05T16:45:00+08:00',
+  })
   expiresAt: string;
 
   @ApiProperty({ enum: ROLES })

@@ -1,6 +1,16 @@
 import type { Firm } from '@kouan/firms/entities/firm.entity';
 import type { Port } from '@kouan/ports/entities/port.entity';
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Relation } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  Relation,
+} from 'typeorm';
 
 export const USER_ROLES = ['port_admin', 'port_staff', 'yard_staff', 'regulator', 'firm_admin', 'dispatcher'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -9,7 +19,10 @@ export type Role = UserRole | 'driver';
 /** A person who logs in with email and password. Drivers log in with their booking instead. */
 @Entity('users')
 @Index('uq_users_email', ['email'], { unique: true })
-@Check('chk_users_role', `"role" IN ('port_admin', 'port_staff', 'yard_staff', 'regulator', 'firm_admin', 'dispatcher')`)
+@Check(
+  'chk_users_role',
+  `"role" IN ('port_admin', 'port_staff', 'yard_staff', 'regulator', 'firm_admin', 'dispatcher')`,
+)
 @Check(
   'chk_users_scope',
   `("role" IN ('firm_admin', 'dispatcher')) = ("firm_id" IS NOT NULL) AND ("role" IN ('port_staff', 'yard_staff')) = ("port_code" IS NOT NULL)`,

@@ -1,7 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
 } from 'class-validator';
 import { ApiNullableObject, IsDay, NoControlCharacters, PaginationQueryDto, Trim } from '@kouan/common';
 import { BookingFeesDto } from '@kouan/ports/dto/fees.dto';
@@ -11,15 +23,22 @@ import { BOOKING_STATUSES, BookingStatus } from '../booking-status';
 
 export class CargoDto {
   @ApiProperty({ example: 'Fresh bananas, 1,200 cartons' })
-  @Trim() @IsString() @IsNotEmpty() @MaxLength(500) @NoControlCharacters()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  @NoControlCharacters()
   description: string;
 
   @ApiProperty({ example: '080390', description: 'HS code, 6-10 digits' })
-  @IsString() @Matches(/^\d{6,10}$/, { message: 'hsCode must be 6-10 digits' })
+  @IsString()
+  @Matches(/^\d{6,10}$/, { message: 'hsCode must be 6-10 digits' })
   hsCode: string;
 
   @ApiProperty({ example: 18000, minimum: 1, maximum: 100000 })
-  @IsInt() @Min(1) @Max(100000)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
   weightKg: number;
 
   @ApiProperty()
@@ -27,7 +46,12 @@ export class CargoDto {
   perishable: boolean;
 
   @ApiPropertyOptional({ example: '530120261129000123' })
-  @IsOptional() @Trim() @IsString() @IsNotEmpty() @MaxLength(40) @NoControlCharacters()
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(40)
+  @NoControlCharacters()
   declarationNo?: string;
 }
 
@@ -37,7 +61,9 @@ export class CreateBookingDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() driverId: string;
 
   @ApiProperty({ type: CargoDto })
-  @IsObject() @ValidateNested() @Type(() => CargoDto)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CargoDto)
   cargo: CargoDto;
 }
 
@@ -46,8 +72,11 @@ export class CreatedBookingDto {
   @ApiProperty({ example: 'MOHAN-20261129-7K3F' }) reference: string;
   @ApiProperty({ example: 'booked' }) status: string;
   @ApiProperty({ format: 'uuid' }) slotId: string;
-  @ApiProperty({ example: '042517', description: 'shown once; the driver logs in with reference + code' }) driverCode: string;
-  @ApiNullableObject(BookingFeesDto, { description: "the port's fees in force on the slot's day; null while the port has published none" })
+  @ApiProperty({ example: '042517', description: 'shown once; the driver logs in with reference + code' })
+  driverCode: string;
+  @ApiNullableObject(BookingFeesDto, {
+    description: "the port's fees in force on the slot's day; null while the port has published none",
+  })
   fees?: BookingFeesDto | null;
 }
 
@@ -57,13 +86,14 @@ export class RescheduleDto {
 
 export class ListBookingsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ example: '2026-11-29', description: 'the slot date at the port' })
-  @IsOptional() @IsDay()
+  @IsOptional()
+  @IsDay()
   date?: string;
 
   @ApiPropertyOptional({ enum: BOOKING_STATUSES })
-  @IsOptional() @IsIn(BOOKING_STATUSES)
+  @IsOptional()
+  @IsIn(BOOKING_STATUSES)
   status?: BookingStatus;
-
 }
 
 export class BookingDto {
@@ -83,9 +113,13 @@ export class BookingDto {
   @ApiProperty({ type: CargoDto }) cargo: CargoDto;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
-  @ApiNullableObject(BookingFeesDto, { description: "the port's fees in force on the slot's day; null while the port has published none" })
+  @ApiNullableObject(BookingFeesDto, {
+    description: "the port's fees in force on the slot's day; null while the port has published none",
+  })
   fees: BookingFeesDto | null;
-  @ApiNullableObject(DeclarationDto, { description: "the customs declaration filed with it and customs' answer; null until filed" })
+  @ApiNullableObject(DeclarationDto, {
+    description: "the customs declaration filed with it and customs' answer; null until filed",
+  })
   declaration: DeclarationDto | null;
 }
 
@@ -95,11 +129,13 @@ export class StatusDto {
 
 export class DriverSessionDto {
   @ApiProperty({ example: 'MOHAN-20261129-7K3F' })
-  @IsString() @Matches(/^[A-Za-z0-9-]{5,60}$/, { message: 'reference must look like MOHAN-20261129-7K3F' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9-]{5,60}$/, { message: 'reference must look like MOHAN-20261129-7K3F' })
   reference: string;
 
   @ApiProperty({ example: '042517' })
-  @IsString() @Matches(/^\d{6}$/, { message: 'driverCode must be 6 digits' })
+  @IsString()
+  @Matches(/^\d{6}$/, { message: 'driverCode must be 6 digits' })
   driverCode: string;
 }
 
@@ -107,25 +143,36 @@ export class DriverSessionTokenDto {
   @ApiProperty({ description: 'bearer token, role driver, scoped to the booking' }) accessToken: string;
   @ApiProperty({
     example: '2026-11-29T13:30:00+08:00',
-    description: 'when the token expires: no earlier than 2 h after the check-in window closes, nor than the configured driver TTL from now',
+    description:
+      'when the token expires: no earlier than 2 h after the check-in window closes, nor than the configured driver TTL from now',
   })
   expiresAt: string;
 }
 
 export class DriverCodeDto {
-  @ApiProperty({ example: '042517', description: 'the new code; the old one stops working and the wrong-code counts start again' })
+  @ApiProperty({
+    example: '042517',
+    description: 'the new code; the old one stops working and the wrong-code counts start again',
+  })
   driverCode: string;
 }
 
 export class FirmSlotsQueryDto extends SlotsQueryDto {
-  @ApiProperty({ example: 'MOHAN' }) @IsString() @Matches(/^[A-Za-z0-9-]{2,32}$/, { message: 'port must be a port code' })
+  @ApiProperty({ example: 'MOHAN' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9-]{2,32}$/, { message: 'port must be a port code' })
   port: string;
 }
 
 /** A slot as a firm sees it: what the board sees, and what this firm may still book there. */
 export class FirmSlotDto extends SlotDto {
-  @ApiProperty({ description: "places this firm may still book here: the free places, at most its share less what it holds" })
+  @ApiProperty({
+    description: 'places this firm may still book here: the free places, at most its share less what it holds',
+  })
   availableToYou: number;
-  @ApiProperty({ description: "this firm's share of the slot (halved while it has more strikes than the port's limit)" }) quota: number;
+  @ApiProperty({
+    description: "this firm's share of the slot (halved while it has more strikes than the port's limit)",
+  })
+  quota: number;
   @ApiProperty({ description: 'places this firm holds in the slot' }) held: number;
 }

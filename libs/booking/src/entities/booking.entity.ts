@@ -1,4 +1,15 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn, Relation } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  Relation,
+} from 'typeorm';
 import { Driver } from '@kouan/firms/entities/driver.entity';
 import { Firm } from '@kouan/firms/entities/firm.entity';
 import { Vehicle } from '@kouan/firms/entities/vehicle.entity';
@@ -18,19 +29,21 @@ import type { BookingStatus } from '../booking-status';
   unique: true,
   where: `"status" IN ('booked', 'checked_in', 'called')`,
 })
-@Check(
-  'chk_bookings_status',
-  `"status" IN ('booked', 'checked_in', 'called', 'completed', 'cancelled', 'no_show')`,
-)
+@Check('chk_bookings_status', `"status" IN ('booked', 'checked_in', 'called', 'completed', 'cancelled', 'no_show')`)
 // A bay holds one waiting truck.
 @Index('uq_bookings_bay', ['parkingAreaId', 'bay'], { unique: true, where: `"bay" IS NOT NULL` })
 // The waiting line of one port and direction, in check-in order.
 @Index('ix_bookings_waiting', ['portCode', 'direction', 'queueKey'], { where: `"status" = 'checked_in'` })
 // The trucks a skip holds at the front, larger front_key first: a held truck's place counts only these.
-@Index('ix_bookings_held', ['portCode', 'direction', 'frontKey'], { where: `"status" = 'checked_in' AND "front_key" IS NOT NULL` })
+@Index('ix_bookings_held', ['portCode', 'direction', 'frontKey'], {
+  where: `"status" = 'checked_in' AND "front_key" IS NOT NULL`,
+})
 @Index('ix_bookings_lane_completed', ['laneId', 'completedAt'], { where: `"status" = 'completed'` })
 @Check('chk_bookings_weight', `"weight_kg" BETWEEN 1 AND 100000`)
-@Check('chk_bookings_declaration_status', `"declaration_status" IN ('submitted', 'accepted', 'rejected', 'inspection', 'reopened')`)
+@Check(
+  'chk_bookings_declaration_status',
+  `"declaration_status" IN ('submitted', 'accepted', 'rejected', 'inspection', 'reopened')`,
+)
 @Check('chk_bookings_hs_code', `"hs_code" ~ '^[0-9]{6,10}$'`)
 // A called truck that misses the lane goes back into the line once; the second time it is a no-show.
 @Check('chk_bookings_called_timeouts', `"called_timeouts" BETWEEN 0 AND 1`)
@@ -40,7 +53,9 @@ import type { BookingStatus } from '../booking-status';
 // A firm's strikes: its no-shows of the last 30 days (libs/booking/src/strikes.ts), read by every booking.
 @Index('ix_bookings_firm_no_shows', ['firmId', 'noShowAt'], { where: `"status" = 'no_show'` })
 // The yard's awaited trucks: completed at the lane, not yet confirmed at the yard (docs/border.md, Yard hand-off).
-@Index('ix_bookings_yard_awaited', ['portCode', 'direction', 'completedAt'], { where: `"status" = 'completed' AND "yard_arrived_at" IS NULL` })
+@Index('ix_bookings_yard_awaited', ['portCode', 'direction', 'completedAt'], {
+  where: `"status" = 'completed' AND "yard_arrived_at" IS NULL`,
+})
 // A truck reaches the yard only after leaving its lane: a yard arrival completes a called truck.
 @Check('chk_bookings_yard_arrived', `"yard_arrived_at" IS NULL OR "status" = 'completed'`)
 export class Booking {

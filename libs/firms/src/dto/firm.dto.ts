@@ -4,20 +4,28 @@ import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, Ma
 import { E164, IsPlate, NoControlCharacters, NormalisePhone, Trim } from '@kouan/common';
 import { LANGUAGES, Language } from '../entities/driver.entity';
 
-const upper = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value));
+const upper = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value));
 const COUNTRY = /^[A-Z]{2}$/;
 
 export class CreateFirmDto {
   @ApiProperty({ example: 'Xishuangbanna Cold Chain Logistics' })
-  @Trim() @IsString() @IsNotEmpty() @MaxLength(200) @NoControlCharacters()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  @NoControlCharacters()
   name: string;
 
   @ApiProperty({ example: 'CN', description: 'ISO 3166 alpha-2' })
-  @upper() @IsString() @Matches(COUNTRY, { message: 'country must be an ISO 3166 alpha-2 code' })
+  @upper()
+  @IsString()
+  @Matches(COUNTRY, { message: 'country must be an ISO 3166 alpha-2 code' })
   country: string;
 
   @ApiProperty({ example: 'ops@coldchain.example' })
-  @IsEmail() @MaxLength(254)
+  @IsEmail()
+  @MaxLength(254)
   contactEmail: string;
 }
 
@@ -32,15 +40,19 @@ export class CreateVehicleDto {
   plate: string;
 
   @ApiProperty({ example: 'CN' })
-  @upper() @IsString() @Matches(COUNTRY, { message: 'country must be an ISO 3166 alpha-2 code' })
+  @upper()
+  @IsString()
+  @Matches(COUNTRY, { message: 'country must be an ISO 3166 alpha-2 code' })
   country: string;
 
   @ApiPropertyOptional({ example: '云A·6789挂' })
-  @IsOptional() @IsPlate()
+  @IsOptional()
+  @IsPlate()
   trailerPlate?: string;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   reefer?: boolean;
 }
 
@@ -55,15 +67,25 @@ export class VehicleDto {
 
 export class CreateDriverDto {
   @ApiProperty({ example: 'Somchai Phommavong' })
-  @Trim() @IsString() @IsNotEmpty() @MaxLength(120) @NoControlCharacters()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(120)
+  @NoControlCharacters()
   name: string;
 
   @ApiProperty({ example: '+8562055512345', description: 'E.164; spaces and dashes are dropped' })
-  @NormalisePhone() @IsString() @Matches(E164, { message: 'phone must be in E.164 form, e.g. +8562055512345' })
+  @NormalisePhone()
+  @IsString()
+  @Matches(E164, { message: 'phone must be in E.164 form, e.g. +8562055512345' })
   phone: string;
 
   @ApiProperty({ example: 'LA-0123456' })
-  @Trim() @IsString() @IsNotEmpty() @MaxLength(40) @NoControlCharacters()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(40)
+  @NoControlCharacters()
   licenceNo: string;
 
   @ApiProperty({ enum: LANGUAGES })

@@ -8,18 +8,36 @@ export class PerformanceQueryDto {
 
 export class MinutesStatsDto {
   @ApiProperty({ nullable: true, type: Number, description: 'null without any' }) mean: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: '90th percentile (interpolated); null without any' }) p90: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: '90th percentile (interpolated); null without any' }) p90:
+    number | null;
 }
 
 export class PortPerformanceDto {
   @ApiProperty({ example: 'MOHAN' }) port: string;
   @ApiProperty({ example: 'Mohan' }) name: string;
   @ApiProperty({ description: 'bookings of the range not cancelled' }) bookings: number;
-  @ApiProperty({ description: 'places offered: capacity of the slots (not retired) starting in the range' }) offered: number;
+  @ApiProperty({ description: 'places offered: capacity of the slots (not retired) starting in the range' })
+  offered: number;
   @ApiProperty({ description: 'trucks served: bookings completed at a lane' }) trucksServed: number;
-  @ApiProperty({ type: MinutesStatsDto, description: 'check-in to call, minutes, over the trucks called' }) wait: MinutesStatsDto;
-  @ApiProperty({ nullable: true, type: Number, description: 'no-shows ÷ decided (checked in or no-show); null when none decided' }) noShowRate: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: "checked in no later than the slot's end ÷ checked in; null when none checked in" }) onTimeRate: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'bookings ÷ offered; null when nothing was offered' }) slotUse: number | null;
-  @ApiProperty({ type: MinutesStatsDto, description: "call to the yard's confirmation, minutes, over the trucks the yard confirmed" }) laneToYardMinutes: MinutesStatsDto;
+  @ApiProperty({ type: MinutesStatsDto, description: 'check-in to call, minutes, over the trucks called' })
+  wait: MinutesStatsDto;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'no-shows ÷ decided (checked in or no-show); null when none decided',
+  })
+  noShowRate: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: "checked in no later than the slot's end ÷ checked in; null when none checked in",
+  })
+  onTimeRate: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'bookings ÷ offered; null when nothing was offered' })
+  slotUse: number | null;
+  @ApiProperty({
+    type: MinutesStatsDto,
+    description: "call to the yard's confirmation, minutes, over the trucks the yard confirmed",
+  })
+  laneToYardMinutes: MinutesStatsDto;
 }

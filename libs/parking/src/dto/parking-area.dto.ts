@@ -5,29 +5,45 @@ import { LANGUAGES } from '@kouan/firms/entities/driver.entity';
 
 export class CreateParkingAreaDto {
   @ApiProperty({ example: 'Mohan holding area' })
-  @Trim() @IsString() @IsNotEmpty() @MaxLength(120) @NoControlCharacters()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(120)
+  @NoControlCharacters()
   name: string;
 
   @ApiProperty({ example: 21.183 }) @IsLatitude() lat: number;
   @ApiProperty({ example: 101.683 }) @IsLongitude() lon: number;
 
   @ApiProperty({ example: 500, description: 'geofence radius in metres' })
-  @IsInt() @Min(10) @Max(20_000)
+  @IsInt()
+  @Min(10)
+  @Max(20_000)
   radiusM: number;
 
   @ApiProperty({ example: 200 }) @IsInt() @Min(0) @Max(10_000) bays: number;
 
   @ApiProperty({ example: 40, description: 'bays 1..reeferBays have shore power' })
-  @IsInt() @Min(0) @Max(10_000)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
   reeferBays: number;
 
   @ApiPropertyOptional({ example: { en: 'Turn right after the toll gate', zh: '过收费站后右转' } })
-  @IsOptional() @IsLanguageTexts(LANGUAGES)
+  @IsOptional()
+  @IsLanguageTexts(LANGUAGES)
   directions?: Record<string, string>;
 }
 
 export class UpdateParkingAreaDto {
-  @ApiPropertyOptional() @IsOptional() @Trim() @IsString() @IsNotEmpty() @MaxLength(120) @NoControlCharacters() name?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(120)
+  @NoControlCharacters()
+  name?: string;
   @ApiPropertyOptional() @IsOptional() @IsLatitude() lat?: number;
   @ApiPropertyOptional() @IsOptional() @IsLongitude() lon?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(10) @Max(20_000) radiusM?: number;
@@ -45,7 +61,8 @@ export class ParkingAreaDto {
   @ApiProperty() bays: number;
   @ApiProperty() reeferBays: number;
   @ApiProperty({ description: 'bays taken by waiting trucks now' }) occupied: number;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'texts per driver language' }) directions: Record<string, string>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'texts per driver language' })
+  directions: Record<string, string>;
 }
 
 /** Where a checked-in truck waits. */

@@ -1,22 +1,42 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNumber, IsObject, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsNumber,
+  IsObject,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { IsDay } from '@kouan/common';
 import { FEE_UNITS } from '../entities/fee-schedule.entity';
 
 export class FeeItemDto {
-  @ApiProperty({ example: 'inspection' }) @IsString() @Matches(/^[a-z0-9_-]{1,32}$/, { message: 'code must be 1-32 of a-z, 0-9, _ or -' })
+  @ApiProperty({ example: 'inspection' })
+  @IsString()
+  @Matches(/^[a-z0-9_-]{1,32}$/, { message: 'code must be 1-32 of a-z, 0-9, _ or -' })
   code: string;
 
-  @ApiProperty({ example: { zh: '查验费', en: 'Inspection', lo: 'ຄ່າກວດກາ' }, description: 'by language; zh and en are required' })
+  @ApiProperty({
+    example: { zh: '查验费', en: 'Inspection', lo: 'ຄ່າກວດກາ' },
+    description: 'by language; zh and en are required',
+  })
   @IsObject()
   name: Record<string, string>;
 
   @ApiProperty({ example: 120, description: 'in the schedule currency, at most 2 decimals' })
-  @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) @Max(10_000_000)
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(10_000_000)
   amount: number;
 
-  @ApiProperty({ enum: FEE_UNITS }) @IsIn(FEE_UNITS)
+  @ApiProperty({ enum: FEE_UNITS })
+  @IsIn(FEE_UNITS)
   unit: (typeof FEE_UNITS)[number];
 }
 
@@ -25,11 +45,17 @@ export class PutFeesDto {
   @IsDay()
   effectiveFrom: string;
 
-  @ApiProperty({ example: 'CNY' }) @IsString() @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' })
+  @ApiProperty({ example: 'CNY' })
+  @IsString()
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' })
   currency: string;
 
   @ApiProperty({ type: [FeeItemDto] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => FeeItemDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => FeeItemDto)
   items: FeeItemDto[];
 }
 
@@ -44,7 +70,8 @@ export class FeesDto {
 export class BookingFeesDto {
   @ApiProperty() version: number;
   @ApiProperty() currency: string;
-  @ApiProperty({ description: 'per_truck items, and per_tonne items times the cargo weight, rounded to cents' }) total: number;
+  @ApiProperty({ description: 'per_truck items, and per_tonne items times the cargo weight, rounded to cents' })
+  total: number;
   @ApiProperty({ type: [FeeItemDto] }) items: FeeItemDto[];
 }
 
@@ -59,4 +86,3 @@ export function feeNamesProblem(items: FeeItemDto[]): string | null {
   }
   return new Set(items.map((i) => i.code)).size === items.length ? null : 'item codes must be unique';
 }
-

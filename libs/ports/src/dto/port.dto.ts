@@ -14,7 +14,12 @@ export class LaneDto {
 export class PortSummaryDto {
   @ApiProperty({ example: 'MOHAN' }) code: string;
   @ApiProperty({ example: 'Mohan' }) name: string;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { zh: '磨憨公路口岸' }, description: 'the name in drivers\' languages where known (zh for the road ports); `name` in the others' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { zh: '磨憨公路口岸' },
+    description: "the name in drivers' languages where known (zh for the road ports); `name` in the others",
+  })
   names: Record<string, string>;
   @ApiProperty({ example: 'LA', nullable: true, type: String }) neighbour: string | null;
   @ApiProperty({ example: 'Boten', nullable: true, type: String }) counterpart: string | null;
@@ -27,7 +32,8 @@ export class PortDetailDto extends PortSummaryDto {
   @ApiProperty({ nullable: true, type: String }) counterpartLocation: string | null;
   @ApiProperty() timeZone: string;
   @ApiProperty({ type: [ParkingAreaDto] }) parkingAreas: ParkingAreaDto[];
-  @ApiNullableObject(ScheduleResponseDto, { description: 'null until the port has a schedule' }) schedule: ScheduleResponseDto | null;
+  @ApiNullableObject(ScheduleResponseDto, { description: 'null until the port has a schedule' })
+  schedule: ScheduleResponseDto | null;
 }
 
 export class SlotDto {
@@ -49,6 +55,7 @@ export class SlotsQueryDto {
   date: string;
 
   @ApiPropertyOptional({ enum: ['export', 'import'], description: 'both when omitted' })
-  @IsOptional() @IsIn(['export', 'import'])
+  @IsOptional()
+  @IsIn(['export', 'import'])
   direction?: 'export' | 'import';
 }

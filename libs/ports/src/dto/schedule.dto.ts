@@ -7,21 +7,29 @@ const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
 export class DirectionCapacityDto {
   @ApiProperty({ example: 6, minimum: 0, maximum: 10000 })
-  @IsInt() @Min(0) @Max(10000)
+  @IsInt()
+  @Min(0)
+  @Max(10000)
   export: number;
 
   @ApiProperty({ example: 6, minimum: 0, maximum: 10000 })
-  @IsInt() @Min(0) @Max(10000)
+  @IsInt()
+  @Min(0)
+  @Max(10000)
   import: number;
 }
 
 export class PutScheduleDto {
   @ApiProperty({ example: 60, minimum: 5, maximum: 720 })
-  @IsInt() @Min(5) @Max(720)
+  @IsInt()
+  @Min(5)
+  @Max(720)
   slotMinutes: number;
 
   @ApiProperty({ type: DirectionCapacityDto })
-  @IsObject() @ValidateNested() @Type(() => DirectionCapacityDto)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DirectionCapacityDto)
   capacity: DirectionCapacityDto;
 
   @ApiProperty({ example: '08:00' })
@@ -33,46 +41,85 @@ export class PutScheduleDto {
   openTo: string;
 
   @ApiProperty({ example: 30, minimum: 1, maximum: 100 })
-  @IsInt() @Min(1) @Max(100)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   firmQuotaPercent: number;
 
   @ApiProperty({ example: 7, minimum: 0, maximum: 60 })
-  @IsInt() @Min(0) @Max(60)
+  @IsInt()
+  @Min(0)
+  @Max(60)
   horizonDays: number;
 
   @ApiProperty({ example: 60, minimum: 0, maximum: 1440 })
-  @IsInt() @Min(0) @Max(1440)
+  @IsInt()
+  @Min(0)
+  @Max(1440)
   earlyArrivalMinutes: number;
 
   @ApiProperty({ example: 30, minimum: 0, maximum: 1440 })
-  @IsInt() @Min(0) @Max(1440)
+  @IsInt()
+  @Min(0)
+  @Max(1440)
   checkInGraceMinutes: number;
 
   @ApiProperty({ example: 15, minimum: 1, maximum: 1440 })
-  @IsInt() @Min(1) @Max(1440)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
   calledTimeoutMinutes: number;
 
-  @ApiPropertyOptional({ example: 3, description: 'green channel: one perishable truck after this many regular ones (kept when omitted)' })
-  @IsOptional() @IsInt() @Min(1) @Max(50)
+  @ApiPropertyOptional({
+    example: 3,
+    description: 'green channel: one perishable truck after this many regular ones (kept when omitted)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(50)
   priorityRatio?: number;
 
-  @ApiPropertyOptional({ example: 25, description: "at most this share of a slot's capacity may use the green channel (kept when omitted)" })
-  @IsOptional() @IsInt() @Min(0) @Max(100)
+  @ApiPropertyOptional({
+    example: 25,
+    description: "at most this share of a slot's capacity may use the green channel (kept when omitted)",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
   priorityCapPercent?: number;
 
-  @ApiPropertyOptional({ example: 8, description: 'lane service time assumed for ETAs until lanes have measurements (kept when omitted)' })
-  @IsOptional() @IsInt() @Min(1) @Max(240)
+  @ApiPropertyOptional({
+    example: 8,
+    description: 'lane service time assumed for ETAs until lanes have measurements (kept when omitted)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(240)
   defaultServiceMinutes?: number;
 
   @ApiPropertyOptional({
-    example: 5, minimum: 0, maximum: MAX_STRIKE_LIMIT,
-    description: "a firm with more strikes than this (unwaived no-shows of the last 30 days, at any port) holds half its quota share of this port's slots (default 5; kept when omitted)",
+    example: 5,
+    minimum: 0,
+    maximum: MAX_STRIKE_LIMIT,
+    description:
+      "a firm with more strikes than this (unwaived no-shows of the last 30 days, at any port) holds half its quota share of this port's slots (default 5; kept when omitted)",
   })
-  @IsOptional() @IsInt() @Min(0) @Max(MAX_STRIKE_LIMIT)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_STRIKE_LIMIT)
   strikeLimit?: number;
 
-  @ApiPropertyOptional({ example: false, description: 'check-in needs a declaration customs accepted (422 declaration_missing); default false, kept when omitted' })
-  @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({
+    example: false,
+    description:
+      'check-in needs a declaration customs accepted (422 declaration_missing); default false, kept when omitted',
+  })
+  @IsOptional()
+  @IsBoolean()
   requireDeclaration?: boolean;
 }
 

@@ -31,6 +31,8 @@ export class KpiDayDto {
   @ApiProperty({ type: ServiceDto, description: 'call to complete, minutes' }) serviceMinutes: ServiceDto;
   @ApiProperty({
     type: WaitDto,
-    description: "lane to yard: from the call to the yard's confirmation (POST /bookings/:id/yard-arrival), minutes, over the trucks the yard confirmed; null without any",
-  }) laneToYardMinutes: WaitDto;
+    description:
+      "lane to yard: from the call to the yard's confirmation (POST /bookings/:id/yard-arrival), minutes, over the trucks the yard confirmed; null without any",
+  })
+  laneToYardMinutes: WaitDto;
 }

@@ -70,10 +70,11 @@ export class ExpireOverdueJob implements JobHandler<ExpireOverdueJobData> {
         const { version } = await lockQueue(em, port, direction);
         const gone = pending ? [] : await this.transitions.expireOverdue(em, port, direction, at);
         const [next, ...rest] = pending ?? (await this.transitions.firstCallTimeouts(em, port, direction, at));
-        const back = next !== undefined && await readmitBehindHead(
-          em, this.transitions, port, direction,
-          () => this.transitions.requeue(em, next, messagesByLanguage('calledTimeout'), 'called_timeout', at),
-        );
+        const back =
+          next !== undefined &&
+          (await readmitBehindHead(em, this.transitions, port, direction, () =>
+            this.transitions.requeue(em, next, messagesByLanguage('calledTimeout'), 'called_timeout', at),
+          ));
         const joined = back ? next : null;
         return { gone, joined, rest, delta: await this.reader.delta(em, port, direction, version, joined, gone) };
       });

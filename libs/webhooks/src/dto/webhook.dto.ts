@@ -7,11 +7,16 @@ export class CreateWebhookDto {
     example: 'https://dispatch.example.com/kouan',
     description: 'https: (http: only in development and test); its host must be or resolve to public addresses only',
   })
-  @IsString() @MaxLength(2048)
+  @IsString()
+  @MaxLength(2048)
   url: string;
 
   @ApiProperty({ enum: BOOKING_EVENT_TYPES, isArray: true, example: ['booking.called', 'booking.completed'] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(BOOKING_EVENT_TYPES.length) @ArrayUnique() @IsIn(BOOKING_EVENT_TYPES, { each: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(BOOKING_EVENT_TYPES.length)
+  @ArrayUnique()
+  @IsIn(BOOKING_EVENT_TYPES, { each: true })
   events: string[];
 }
 
@@ -20,8 +25,13 @@ export class WebhookDto {
   @ApiProperty() url: string;
   @ApiProperty({ enum: BOOKING_EVENT_TYPES, isArray: true }) events: string[];
   @ApiProperty() createdAt: string;
-  @ApiProperty({ nullable: true, type: String, description: 'every attempt has failed since then' }) failingSince: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'failed for a day: nothing more is sent; register it again' })
+  @ApiProperty({ nullable: true, type: String, description: 'every attempt has failed since then' }) failingSince:
+    string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'failed for a day: nothing more is sent; register it again',
+  })
   disabledAt: string | null;
   @ApiProperty({ nullable: true, type: String }) lastSuccessAt: string | null;
 }
@@ -35,11 +45,15 @@ export class WebhookAttemptDto {
   @ApiProperty() eventId: string;
   @ApiProperty() type: string;
   @ApiProperty({ description: '1 for the first try' }) attempt: number;
-  @ApiProperty({ nullable: true, type: Number, description: "the receiver's HTTP status; null when it gave none" }) status: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: "the receiver's HTTP status; null when it gave none" })
+  status: number | null;
   @ApiProperty({ enum: ['delivered', 'failed'] }) outcome: 'delivered' | 'failed';
   @ApiProperty({
-    nullable: true, type: String, example: 'http_503',
-    description: 'why it failed: http_<status> (the receiver answered non-2xx), timeout or connection_failed; null when delivered',
+    nullable: true,
+    type: String,
+    example: 'http_503',
+    description:
+      'why it failed: http_<status> (the receiver answered non-2xx), timeout or connection_failed; null when delivered',
   })
   error: string | null;
   @ApiProperty() at: string;

@@ -1,4 +1,15 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Relation, Unique } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  Relation,
+  Unique,
+} from 'typeorm';
 import { Firm } from '@kouan/firms/entities/firm.entity';
 
 /** A firm's receiver of booking events. Its secret is kept sealed (AES-GCM under the server key): it signs every delivery. */
@@ -95,7 +106,10 @@ export class WebhookDelivery {
 /** The delivery log: every attempt, with the receiver's answer. */
 @Entity('webhook_attempts')
 @Index('ix_webhook_attempts_endpoint', ['endpointId', 'id'])
-@Check('chk_webhook_attempts_error', `"error" IS NULL OR "error" IN ('timeout', 'connection_failed') OR "error" ~ '^http_[0-9]{3}$'`)
+@Check(
+  'chk_webhook_attempts_error',
+  `"error" IS NULL OR "error" IN ('timeout', 'connection_failed') OR "error" ~ '^http_[0-9]{3}$'`,
+)
 export class WebhookAttempt {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   id: string;
