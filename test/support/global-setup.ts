@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { AuditService } from '@kouan/audit';
 import { AuditRepository } from '@kouan/audit/audit.repository';
+import { SystemClock } from '@kouan/common';
 import { dataSourceOptions, runMigrations } from '@kouan/db';
 import { ParkingService } from '@kouan/parking';
 import { PortSeedService } from '@kouan/ports';
@@ -35,7 +36,7 @@ export default async function globalSetup(): Promise<void> {
   const ds = await new DataSource(dataSourceOptions({ databaseUrl: url, dbPoolSize: 2 })).initialize();
   try {
     await new PortSeedService(ds, new PortsRepository()).seed();
-    await new ParkingService(ds, new AuditService(new AuditRepository(ds))).seed();
+    await new ParkingService(ds, new AuditService(new AuditRepository(ds), new SystemClock())).seed();
   } finally {
     await ds.destroy();
   }

@@ -92,14 +92,17 @@ export class PortsRepository {
     );
   }
 
-  /** Creates or replaces a port's schedule; a rule left out keeps its value (a new schedule: the column's default). */
-  async putSchedule(em: EntityManager, code: string, v: ScheduleValues): Promise<void> {
+  /**
+   * Creates or replaces a port's schedule, updated `at`; a rule left out keeps its value (a new schedule: the
+   * column's default).
+   */
+  async putSchedule(em: EntityManager, code: string, v: ScheduleValues, at: Date): Promise<void> {
     await em.query(
       `INSERT INTO schedules (port_code, slot_minutes, capacity_export, capacity_import, open_from, open_to,
          firm_quota_percent, horizon_days, early_arrival_minutes, check_in_grace_minutes, called_timeout_minutes,
-         priority_ratio, priority_cap_percent, default_service_minutes, strike_limit, require_declaration)
+         priority_ratio, priority_cap_percent, default_service_minutes, strike_limit, require_declaration, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, COALESCE($12, 3), COALESCE($13, 25), COALESCE($14, 8), COALESCE($15, 5),
-         COALESCE($16, false))
+         COALESCE($16, false), $17)
        ON CONFLICT (port_code) DO UPDATE SET slot_minutes = EXCLUDED.slot_minutes,
          capacity_export = EXCLUDED.capacity_export, capacity_import = EXCLUDED.capacity_import,
          open_from = EXCLUDED.open_from, open_to = EXCLUDED.open_to,
@@ -111,7 +114,7 @@ export class PortsRepository {
          priority_cap_percent = COALESCE($13, schedules.priority_cap_percent),
          default_service_minutes = COALESCE($14, schedules.default_service_minutes),
          strike_limit = COALESCE($15, schedules.strike_limit),
-         require_declaration = COALESCE($16, schedules.require_declaration), updated_at = now()`,
+         require_declaration = COALESCE($16, schedules.require_declaration), updated_at = EXCLUDED.updated_at`,
       [
         code,
         v.slotMinutes,
@@ -129,6 +132,7 @@ export class PortsRepository {
         v.defaultServiceMinutes,
         v.strikeLimit,
         v.requireDeclaration,
+        at,
       ],
     );
   }
