@@ -28,6 +28,8 @@ export interface TestApi {
   /** The same database as its owner, the superuser `postgres`. */
   ownerDbUrl: string;
   redisPrefix: string;
+  /** The clock the API and its workers read, when the test gave one (startApi's `clock`). */
+  clock?: TestClock;
   adminToken: string;
   tokens: TokenService;
   /** A second API process on the same database and Redis (two Nest apps in one test). */
@@ -111,6 +113,7 @@ export async function startApi(
     dbUrl,
     ownerDbUrl: db.url,
     redisPrefix,
+    clock: opts.clock,
     tokens,
     adminToken: tokens.sign({ sub: adminUser.id, role: 'port_admin' }),
     async another() {
@@ -294,9 +297,9 @@ export async function laneOf(api: Pick<TestApi, 'http'>, port: string, direction
   return lanes.find((l) => l.direction === direction)!.id;
 }
 
-/** The export slot of `port` that contains now + `hoursAhead` (the port's day, Asia/Shanghai). */
+/** The export slot of `port` that contains now (by the API's clock) + `hoursAhead` (the port's day, Asia/Shanghai). */
 export async function slotAt(api: TestApi, port: string, hoursAhead = 0): Promise<SlotView> {
-  const at = Date.now() + hoursAhead * 3600_000;
+  const at = (api.clock?.now() ?? new Date()).getTime() + hoursAhead * 3600_000;
   const date = DateTime.fromMillis(at).setZone('Asia/Shanghai').toISODate() as string;
   const slot = (await slotsOf(api, port, date)).find((s) => Date.parse(s.startsAt) <= at && at < Date.parse(s.endsAt));
   if (!slot) throw new Error(`no ${port} slot at ${new Date(at).toISOString()}`);
