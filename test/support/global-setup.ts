@@ -35,7 +35,7 @@ export default async function globalSetup(): Promise<void> {
   await runMigrations(url);
   const ds = await new DataSource(dataSourceOptions({ databaseUrl: url, dbPoolSize: 2 })).initialize();
   try {
-    await new PortSeedService(ds, new PortsRepository()).seed();
+    await new PortSeedService(ds, new PortsRepository(), new SystemClock()).seed();
     await new ParkingService(ds, new AuditService(new AuditRepository(ds), new SystemClock())).seed();
   } finally {
     await ds.destroy();

@@ -42,39 +42,39 @@ export interface ScheduleValues extends SchedulePlan {
 /** The statements on `ports`, `schedules` and the seeded lanes (this lib's tables). */
 @Injectable()
 export class PortsRepository {
-  /** Inserts the ports, or refreshes their facts (names included). */
-  async upsertFacts(em: EntityManager, ports: PortFact[]): Promise<void> {
+  /** Inserts the ports (created `at`), or refreshes their facts (names included). */
+  async upsertFacts(em: EntityManager, ports: PortFact[], at: Date): Promise<void> {
     await em.query(
-      `INSERT INTO ports (code, name, county, mode, neighbour, counterpart, counterpart_location, level, positioning, names)
-       SELECT code, name, county, mode, neighbour, counterpart, "counterpartLocation", level, positioning, COALESCE(names, '{}')
+      `INSERT INTO ports (code, name, county, mode, neighbour, counterpart, counterpart_location, level, positioning, names, created_at)
+       SELECT code, name, county, mode, neighbour, counterpart, "counterpartLocation", level, positioning, COALESCE(names, '{}'), $2
        FROM jsonb_to_recordset($1::jsonb) AS p(code varchar, name varchar, county varchar, mode varchar,
          neighbour varchar, counterpart varchar, "counterpartLocation" varchar, level varchar, positioning varchar, names jsonb)
        ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, names = EXCLUDED.names, county = EXCLUDED.county, mode = EXCLUDED.mode,
          neighbour = EXCLUDED.neighbour, counterpart = EXCLUDED.counterpart,
          counterpart_location = EXCLUDED.counterpart_location, level = EXCLUDED.level,
          positioning = EXCLUDED.positioning`,
-      [JSON.stringify(ports)],
+      [JSON.stringify(ports), at],
     );
   }
 
-  /** An export-1 and an import-1 lane at each of `ports` that lacks one. */
-  async addFirstLanes(em: EntityManager, ports: string[]): Promise<void> {
+  /** An export-1 and an import-1 lane at each of `ports` that lacks one, created `at`. */
+  async addFirstLanes(em: EntityManager, ports: string[], at: Date): Promise<void> {
     await em.query(
-      `INSERT INTO lanes (port_code, name, direction)
-       SELECT code, d.direction || '-1', d.direction FROM unnest($1::varchar[]) AS code
+      `INSERT INTO lanes (port_code, name, direction, created_at)
+       SELECT code, d.direction || '-1', d.direction, $2 FROM unnest($1::varchar[]) AS code
        CROSS JOIN (VALUES ('export'), ('import')) AS d(direction)
        ON CONFLICT (port_code, name) DO NOTHING`,
-      [ports],
+      [ports, at],
     );
   }
 
-  /** `plan` as the schedule of each of `ports` that has none (one a port admin set is kept). */
-  async addSchedules(em: EntityManager, ports: string[], plan: SchedulePlan): Promise<void> {
+  /** `plan` as the schedule of each of `ports` that has none (one a port admin set is kept), made `at`. */
+  async addSchedules(em: EntityManager, ports: string[], plan: SchedulePlan, at: Date): Promise<void> {
     const s = plan;
     await em.query(
       `INSERT INTO schedules (port_code, slot_minutes, capacity_export, capacity_import, open_from, open_to,
-         firm_quota_percent, horizon_days, early_arrival_minutes, check_in_grace_minutes, called_timeout_minutes)
-       SELECT code, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM unnest($1::varchar[]) AS code
+         firm_quota_percent, horizon_days, early_arrival_minutes, check_in_grace_minutes, called_timeout_minutes, updated_at)
+       SELECT code, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM unnest($1::varchar[]) AS code
        ON CONFLICT (port_code) DO NOTHING`,
       [
         ports,
@@ -88,6 +88,7 @@ export class PortsRepository {
         s.earlyArrivalMinutes,
         s.checkInGraceMinutes,
         s.calledTimeoutMinutes,
+        at,
       ],
     );
   }
