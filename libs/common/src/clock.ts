@@ -2,8 +2,8 @@ import { Global, Injectable, Module } from '@nestjs/common';
 
 /**
  * The one time of the application: every rule over time (check-in windows, the queue's started slots, expiry,
- * reminders, sessions) and every time the application writes is judged at or stamped with `now()`. SQL takes it as
- * a parameter (`$n::timestamptz`), never the database's `now()`, so a test sets the instant and the whole process
+ * reminders, sessions) is judged at it and every time the application writes is stamped with it. SQL takes it as a
+ * parameter (`$n::timestamptz`), never from the database's clock, so a test sets the instant and the whole process
  * sees it (test/support/test-clock.ts). The system clock of the API and worker machines must be NTP-synchronised.
  */
 export abstract class Clock {
