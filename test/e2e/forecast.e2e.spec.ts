@@ -31,7 +31,7 @@ describe('forecast', () => {
 
   beforeAll(async () => {
     api = await startApi();
-    const open = { openFrom: '00:00', openTo: '24:00', capacity: { export: 20, import: 20 }, firmQuotaPercent: 100 };
+    const open = { capacity: { export: 20, import: 20 }, firmQuotaPercent: 100 };
     await putSchedule(api, PORT, open);
     await putSchedule(api, 'HEKOU', open);
     firm = await createFirm(api, 'Forecast Freight', 20);

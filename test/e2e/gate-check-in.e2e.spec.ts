@@ -1,5 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { API, bearer, cargo, createFirm, putSchedule, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  portDate,
+  putSchedule,
+  slotAt,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
+import { portTime, TestClock } from '../support/test-clock';
 
 /**
  * POST /ports/:code/check-ins by {plate}, {reference} or {plate, bookingId} (contract: "Check-in by plate is
@@ -52,10 +64,9 @@ describe('check-in at the gate', () => {
   let lancang: TestFirm;
 
   beforeAll(async () => {
-    api = await startApi();
+    // At 10:30 at the port, in its opening hours (08:00-20:00), whatever the real time of day.
+    api = await startApi({}, { clock: new TestClock().set(portTime(portDate(2), '10:30:00')) });
     await putSchedule(api, PORT, {
-      openFrom: '00:00',
-      openTo: '24:00',
       capacity: { export: 200, import: 10 },
       firmQuotaPercent: 100,
     });
@@ -65,10 +76,7 @@ describe('check-in at the gate', () => {
       .send({ email: `staff-${randomBytes(3).toString('hex')}@port.example`, password: 'staff-password' })
       .expect(201);
     staff = api.tokens.sign({ sub: s.body.id, role: 'port_staff', portCode: PORT });
-    const date = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-    const slots = (await api.http.get(`${API}/ports/${PORT}/slots`).query({ date, direction: 'export' }).expect(200))
-      .body as Array<{ id: string; startsAt: string; endsAt: string }>;
-    slotId = slots.find((x) => Date.parse(x.startsAt) <= Date.now() && Date.now() < Date.parse(x.endsAt))!.id;
+    slotId = (await slotAt(api, PORT)).id;
     mekong = await createFirm(api, 'Mekong Reefer Lines', 1);
     lancang = await createFirm(api, 'Lancang Haulage', 1);
   });

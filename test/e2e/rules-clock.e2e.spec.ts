@@ -3,7 +3,6 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
 import { RemindDriversJob } from '@kouan/booking/jobs/remind-drivers.job';
-import { Clock } from '@kouan/common';
 import { ExpireOverdueJob, QueueNotifier, QueueReadService } from '@kouan/queue';
 import {
   API,
@@ -19,14 +18,7 @@ import {
   TestApi,
   TestFirm,
 } from '../support/harness';
-
-/** A clock a test sets: the rules are judged at whatever instant it says. */
-class TestClock extends Clock {
-  at = new Date();
-  now(): Date {
-    return this.at;
-  }
-}
+import { TestClock } from '../support/test-clock';
 
 /**
  * The rules over time as services with an injected clock, against the real database: each judged just before and
@@ -80,7 +72,7 @@ describe('rules over time at an injected instant', () => {
       ])) as Array<{ data: Record<string, unknown> }>
     ).map((r) => r.data);
   const judgeAt = (ms: number) => {
-    clock.at = new Date(ms);
+    clock.set(ms);
   };
 
   it('reminds 2 h and then 30 min before the slot, each once, and not outside those windows', async () => {

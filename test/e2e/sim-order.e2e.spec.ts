@@ -126,10 +126,20 @@ async function insertBookings(
   return ids;
 }
 
+/**
+ * The instant the product's statements judge the line at: the transaction's now(), as text (a Date would cut its
+ * microseconds, and the slot at offset 0, which starts at that very now(), would not have started yet).
+ */
+const txNow = async (em: EntityManager): Promise<Date> => (await em.query('SELECT now()::text AS at'))[0].at;
+
 const productOrder = async (em: EntityManager): Promise<string[]> =>
-  (await em.query(`SELECT id, position FROM (${WAITING_ORDER}) q ORDER BY position`, [PORT, DIRECTION])).map(
-    (r: { id: string }) => r.id,
-  );
+  (
+    await em.query(`SELECT id, position FROM (${WAITING_ORDER}) q ORDER BY position`, [
+      PORT,
+      DIRECTION,
+      await txNow(em),
+    ])
+  ).map((r: { id: string }) => r.id);
 
 const since = async (em: EntityManager): Promise<number> =>
   (
@@ -163,10 +173,9 @@ describe("the simulator's queue order is the product's", () => {
         ).map((t) => t.id);
         expect({ case: c, order: await productOrder(em) }).toEqual({ case: c, order: model });
         // The yard's head read (HEAD_N, from group firsts and kept counts) is the same line's first places.
-        const head = (await em.query(HEAD_N, [PORT, DIRECTION, 7])).map((r: { id: string; position: number }) => [
-          r.id,
-          r.position,
-        ]);
+        const head = (await em.query(HEAD_N, [PORT, DIRECTION, await txNow(em), 7])).map(
+          (r: { id: string; position: number }) => [r.id, r.position],
+        );
         expect({ case: c, head }).toEqual({ case: c, head: model.slice(0, 7).map((id, i) => [id, i + 1]) });
         compared += n;
       });
@@ -208,7 +217,7 @@ describe("the simulator's queue order is the product's", () => {
             line.push({ id, queueKey: Number(row.queue_key), frontKey: null, priority: row.priority, slotStart });
           } else if (move < 0.8) {
             // call-next as LanesService does it: HEAD, call, leaveMerge.
-            const head = (await em.query(HEAD, [PORT, DIRECTION]))[0] as Head | undefined;
+            const head = (await em.query(HEAD, [PORT, DIRECTION, await txNow(em)]))[0] as Head | undefined;
             const modelHead = takeHead(line, 0, merge);
             expect(head?.id).toBe(modelHead?.id);
             if (head && modelHead) {
@@ -220,7 +229,7 @@ describe("the simulator's queue order is the product's", () => {
             // A skip (or a first called timeout): back behind the head of the moment.
             const t = called.splice(rnd.int(called.length), 1)[0];
             expect(
-              await productReadmit(em, transitions, PORT, DIRECTION, () =>
+              await productReadmit(em, transitions, PORT, DIRECTION, await txNow(em), () =>
                 transitions.requeue(em, t.id, {}, 'skipped'),
               ),
             ).toBe(true);

@@ -6,6 +6,7 @@ import {
   cargo,
   createFirm,
   laneOf,
+  portDate,
   portStaffToken,
   putSchedule,
   slotAt as slotOf,
@@ -13,12 +14,14 @@ import {
   TestApi,
   TestFirm,
 } from '../support/harness';
+import { portTime, TestClock } from '../support/test-clock';
 
 /**
  * Skip (contract "Skip"): a skipped truck goes directly behind the truck first in line at that moment, whatever
  * that truck's slot or channel, never ahead of a truck that was waiting; with nobody waiting it is first. Every
- * change is a pure insertion or removal: nobody else changes relative place. Each test has a port of its own and
- * a round-the-clock schedule, so the slot holding "now" exists and trucks of a slot 2 hours ahead may check in.
+ * change is a pure insertion or removal: nobody else changes relative place. Each test has a port of its own; the
+ * API's clock stands at 13:30 at the port, so the slot holding "now" exists and trucks of a slot 2 hours ahead may
+ * check in, whatever the real time of day.
  */
 describe('skip', () => {
   let api: TestApi;
@@ -37,8 +40,6 @@ describe('skip', () => {
     // Greens are common (half of a slot may take the channel) and get a turn after every 2 regular trucks;
     // trucks may arrive up to 4 hours early, so a slot 2 hours ahead is a later slot already in line.
     await putSchedule(api, port, {
-      openFrom: '00:00',
-      openTo: '24:00',
       capacity: { export: 400, import: 10 },
       firmQuotaPercent: 100,
       earlyArrivalMinutes: 240,
@@ -113,7 +114,8 @@ describe('skip', () => {
   };
 
   beforeAll(async () => {
-    api = await startApi();
+    // At 13:30 at the port: the 13:00 slot has started and the 15:00 one is later, in the opening hours (08:00-20:00).
+    api = await startApi({}, { clock: new TestClock().set(portTime(portDate(2), '13:30:00')) });
     firm = await createFirm(api, 'Lancang Haulage', 1);
   });
   afterAll(() => api.close());

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { AuditService } from '@kouan/audit';
 import { AuditRepository } from '@kouan/audit/audit.repository';
+import { SystemClock } from '@kouan/common';
 import { dataSourceOptions, runMigrations } from '@kouan/db';
 import { ParkingService } from '@kouan/parking';
 import { PortSeedService } from '@kouan/ports';
@@ -34,8 +35,8 @@ export default async function globalSetup(): Promise<void> {
   await runMigrations(url);
   const ds = await new DataSource(dataSourceOptions({ databaseUrl: url, dbPoolSize: 2 })).initialize();
   try {
-    await new PortSeedService(ds, new PortsRepository()).seed();
-    await new ParkingService(ds, new AuditService(new AuditRepository(ds))).seed();
+    await new PortSeedService(ds, new PortsRepository(), new SystemClock()).seed();
+    await new ParkingService(ds, new AuditService(new AuditRepository(ds), new SystemClock())).seed();
   } finally {
     await ds.destroy();
   }

@@ -1,6 +1,7 @@
-import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import type { DynamicModule, INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
@@ -8,10 +9,12 @@ import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { DateTime } from 'luxon';
 import { TokenService, UsersService } from '@kouan/auth';
+import { Clock } from '@kouan/common';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApp } from '../../apps/api/src/configure-app';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { admin, cloneTemplate, dropRedisKeys, REDIS_URL } from './db';
+import type { TestClock } from './test-clock';
 
 export const API = '/api/v1';
 
@@ -25,6 +28,8 @@ export interface TestApi {
   /** The same database as its owner, the superuser `postgres`. */
   ownerDbUrl: string;
   redisPrefix: string;
+  /** The clock the API and its workers read, when the test gave one (startApi's `clock`). */
+  clock?: TestClock;
   adminToken: string;
   tokens: TokenService;
   /** A second API process on the same database and Redis (two Nest apps in one test). */
@@ -34,13 +39,23 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-async function boot(env: Record<string, string>) {
+const APP_OPTIONS = { bodyParser: false, logger: false, abortOnError: false } as const;
+const SILENT = { log() {}, error() {}, warn() {} };
+
+/** `module` compiled with every provider of its Clock replaced by `clock` (Nest's testing module). */
+const compiledWith = (module: DynamicModule, clock: TestClock) =>
+  Test.createTestingModule({ imports: [module] })
+    .setLogger(SILENT)
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .compile();
+
+async function boot(env: Record<string, string>, clock?: TestClock) {
+  const module = ApiModule.forRoot(env);
   const app = await configureApp(
-    await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(env), {
-      bodyParser: false,
-      logger: false,
-      abortOnError: false,
-    }),
+    clock
+      ? (await compiledWith(module, clock)).createNestApplication<NestExpressApplication>(APP_OPTIONS)
+      : await NestFactory.create<NestExpressApplication>(module, APP_OPTIONS),
   );
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
@@ -51,11 +66,12 @@ async function boot(env: Record<string, string>) {
 /**
  * The API on a database of its own (cloned from the template) and a Redis key prefix of its own, so test
  * files run in parallel without seeing each other. With `appRole`, the API and its workers log in as a role of
- * their own in `kouan_app` (docs/operations.md), not as the tables' owner.
+ * their own in `kouan_app` (docs/operations.md), not as the tables' owner. With `clock`, the API, its second process
+ * and its workers all take the time from it (test/support/test-clock.ts) instead of the system clock.
  */
 export async function startApi(
   overrides: Record<string, string> = {},
-  opts: { appRole?: boolean } = {},
+  opts: { appRole?: boolean; clock?: TestClock } = {},
 ): Promise<TestApi> {
   const db = await cloneTemplate();
   const redisPrefix = `kouan-test-${randomBytes(5).toString('hex')}`;
@@ -77,7 +93,7 @@ export async function startApi(
     WEBHOOK_ALLOW_PRIVATE: 'true',
     ...overrides,
   };
-  const first = await boot(env).catch(async (e: unknown) => {
+  const first = await boot(env, opts.clock).catch(async (e: unknown) => {
     // An API that does not boot leaves nothing behind: the file's afterAll has no api to close.
     await db.drop();
     if (role) await admin((c) => c.query(`DROP ROLE IF EXISTS ${role}`));
@@ -97,18 +113,19 @@ export async function startApi(
     dbUrl,
     ownerDbUrl: db.url,
     redisPrefix,
+    clock: opts.clock,
     tokens,
     adminToken: tokens.sign({ sub: adminUser.id, role: 'port_admin' }),
     async another() {
-      const next = await boot(env);
+      const next = await boot(env, opts.clock);
       others.push(next.app);
       return next;
     },
     async worker(over: Record<string, string> = {}) {
-      const worker = await NestFactory.createApplicationContext(
-        WorkerModule.forRoot({ ...env, DB_POOL_SIZE: '4', ...over }),
-        { logger: false, abortOnError: false },
-      );
+      const module = WorkerModule.forRoot({ ...env, DB_POOL_SIZE: '4', ...over });
+      const worker = opts.clock
+        ? await (await compiledWith(module, opts.clock)).init()
+        : await NestFactory.createApplicationContext(module, { logger: false, abortOnError: false });
       const close = worker.close.bind(worker);
       let closed: Promise<void> | undefined;
       worker.close = () => (closed ??= close());
@@ -280,9 +297,9 @@ export async function laneOf(api: Pick<TestApi, 'http'>, port: string, direction
   return lanes.find((l) => l.direction === direction)!.id;
 }
 
-/** The export slot of `port` that contains now + `hoursAhead` (the port's day, Asia/Shanghai). */
+/** The export slot of `port` that contains now (by the API's clock) + `hoursAhead` (the port's day, Asia/Shanghai). */
 export async function slotAt(api: TestApi, port: string, hoursAhead = 0): Promise<SlotView> {
-  const at = Date.now() + hoursAhead * 3600_000;
+  const at = (api.clock?.now() ?? new Date()).getTime() + hoursAhead * 3600_000;
   const date = DateTime.fromMillis(at).setZone('Asia/Shanghai').toISODate() as string;
   const slot = (await slotsOf(api, port, date)).find((s) => Date.parse(s.startsAt) <= at && at < Date.parse(s.endsAt));
   if (!slot) throw new Error(`no ${port} slot at ${new Date(at).toISOString()}`);

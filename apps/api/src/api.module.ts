@@ -6,7 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from '@kouan/audit';
 import { AuthModule } from '@kouan/auth';
 import { BookingModule } from '@kouan/booking';
-import { HttpExceptionFilter, loggerParams } from '@kouan/common';
+import { ClockModule, HttpExceptionFilter, loggerParams } from '@kouan/common';
 import { AppConfig, KouanConfigModule } from '@kouan/config';
 import { DbModule, RedisModule } from '@kouan/db';
 import { FirmsModule } from '@kouan/firms';
@@ -43,6 +43,8 @@ export class ApiModule {
           inject: [AppConfig],
           useFactory: (c: AppConfig) => loggerParams(c.env.logLevel, 'api'),
         }),
+        // The API's time (SQL, sessions, access tokens): a test replaces it (test/support/harness.ts, clock).
+        ClockModule,
         DbModule,
         RedisModule,
         JobsModule,

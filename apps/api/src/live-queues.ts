@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Clock } from '@kouan/common';
 import { Applied, LiveQueue, QueueReadService } from '@kouan/queue';
 import { deltaFit, LivePublisher, QueueDelta, QueueTruck, wholeKept } from '@kouan/realtime';
 
@@ -42,6 +43,7 @@ export class LiveQueues implements OnModuleDestroy {
   constructor(
     private readonly reader: QueueReadService,
     publisher: LivePublisher,
+    private readonly clock: Clock,
   ) {
     publisher.onReconnected(() => {
       for (const f of this.followed.values()) this.reload(f);
@@ -144,9 +146,11 @@ export class LiveQueues implements OnModuleDestroy {
   /** Reads the queue afresh when the next later slot starts (its trucks then join the started group). */
   private planSlotStart(f: Followed): void {
     clearTimeout(f.slotTimer);
-    const next = f.queue?.nextSlotStart();
+    // By the Clock the reads judge the order at: a start by any other clock would re-read an unchanged order.
+    const now = this.clock.now().getTime();
+    const next = f.queue?.nextSlotStart(now);
     if (next === null || next === undefined) return;
-    f.slotTimer = setTimeout(() => this.reload(f), Math.min(next - Date.now() + 1000, MAX_TIMER_MS));
+    f.slotTimer = setTimeout(() => this.reload(f), Math.min(next - now + 1000, MAX_TIMER_MS));
     f.slotTimer.unref();
   }
 }

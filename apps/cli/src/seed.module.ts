@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@kouan/audit';
 import { User, UsersService } from '@kouan/auth';
+import { ClockModule } from '@kouan/common';
 import { KouanConfigModule } from '@kouan/config';
 import { DbModule } from '@kouan/db';
 import { ParkingService } from '@kouan/parking';
@@ -10,7 +11,7 @@ import { PortsRepository } from '@kouan/ports/ports.repository';
 
 /** Just what the seed needs: no HTTP, no Redis. */
 @Module({
-  imports: [KouanConfigModule.forRoot(), DbModule, AuditModule, TypeOrmModule.forFeature([User])],
+  imports: [KouanConfigModule.forRoot(), ClockModule, DbModule, AuditModule, TypeOrmModule.forFeature([User])],
   providers: [PortSeedService, PortsRepository, ParkingService, UsersService],
 })
 export class SeedModule {}

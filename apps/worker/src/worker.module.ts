@@ -8,7 +8,7 @@ import { BookingLiveConsumer } from '@kouan/booking/booking-live.consumer';
 import { RemindDriversJob } from '@kouan/booking/jobs/remind-drivers.job';
 import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
 import { AppConfig, KouanConfigModule } from '@kouan/config';
-import { Clock, loggerParams, SystemClock } from '@kouan/common';
+import { ClockModule, loggerParams } from '@kouan/common';
 import { DbModule } from '@kouan/db';
 import { JobsModule, PurgeIdempotencyKeysJob } from '@kouan/jobs';
 import { ExpireOverdueJob, QueueNotifier, QueueReadService, YardLiveConsumer, YardService } from '@kouan/queue';
@@ -34,6 +34,7 @@ export class WorkerModule {
           useFactory: (c: AppConfig) => loggerParams(c.env.logLevel, 'worker'),
         }),
         DiscoveryModule,
+        ClockModule,
         DbModule,
         JobsModule,
         RealtimeModule,
@@ -41,7 +42,6 @@ export class WorkerModule {
         AuditModule,
       ],
       providers: [
-        { provide: Clock, useClass: SystemClock },
         AuditTrail,
         BookingDeadlinesRepository,
         DeadlineJobs,

@@ -4,11 +4,13 @@ import { DataSource, EntityManager } from 'typeorm';
 import { one, rows } from '@kouan/common';
 import type { StoredRow } from './audit-chain';
 
-/** A staff action to record: its time and actor are the transaction's (now(), kouan_actor()). */
+/** A staff action to record: its actor is the transaction's (kouan_actor()). */
 export interface AuditRecord {
   type: string;
   portCode: string | null;
   bookingId?: string | null;
+  /** When it happened: the instant of the caller's operation (its Clock); AuditService's Clock when left out. */
+  at?: Date;
   data: Record<string, unknown>;
 }
 
@@ -54,8 +56,9 @@ export class AuditRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   /** Queues an entry in the caller's transaction: it is recorded if and only if that commits. */
-  async enqueue(em: EntityManager, e: AuditRecord): Promise<void> {
-    await em.query('INSERT INTO audit_pending (type, port_code, booking_id, data) VALUES ($1, $2, $3, $4)', [
+  async enqueue(em: EntityManager, e: AuditRecord & { at: Date }): Promise<void> {
+    await em.query('INSERT INTO audit_pending (at, type, port_code, booking_id, data) VALUES ($1, $2, $3, $4, $5)', [
+      e.at,
       e.type,
       e.portCode,
       e.bookingId ?? null,

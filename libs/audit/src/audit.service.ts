@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { page } from '@kouan/common';
+import { Clock, page } from '@kouan/common';
 import { ChainVerifier, GENESIS } from './audit-chain';
 import { AuditRecord, AuditRepository } from './audit.repository';
 import type { AuditEntryDto, AuditQueryDto, AuditVerifyDto } from './dto/audit.dto';
@@ -17,11 +17,17 @@ const VERIFY_PAGE = 5000;
  */
 @Injectable()
 export class AuditService {
-  constructor(private readonly repo: AuditRepository) {}
+  constructor(
+    private readonly repo: AuditRepository,
+    private readonly clock: Clock,
+  ) {}
 
-  /** Records a staff action with the transaction that makes it (actor: the request's, from kouan_actor()). */
+  /**
+   * Records a staff action with the transaction that makes it (actor: the request's, from kouan_actor()), at the
+   * operation's instant (`entry.at`, else now by the Clock).
+   */
   record(em: EntityManager, entry: AuditRecord): Promise<void> {
-    return this.repo.enqueue(em, entry);
+    return this.repo.enqueue(em, { ...entry, at: entry.at ?? this.clock.now() });
   }
 
   /** Queues the rows another lib's statement selects (booking events, copied in the relay's transaction). */

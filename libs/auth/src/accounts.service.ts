@@ -76,6 +76,7 @@ export class AccountsService {
       await this.audit.record(em, {
         type: disabled ? 'user.disabled' : 'user.enabled',
         portCode: a.port_code,
+        at,
         data: { userId: a.id, email: a.email, role: a.role, firmId: a.firm_id, portCode: a.port_code },
       });
       return {

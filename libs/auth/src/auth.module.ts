@@ -5,7 +5,6 @@ import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
-import { Clock, SystemClock } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
 import { REDIS } from '@kouan/db/redis.module';
 import { AccountsController } from './accounts.controller';
@@ -60,12 +59,10 @@ import { UsersService } from './users.service';
     SessionsRepository,
     SessionRevocations,
     SessionChecks,
-    // The API's time (sessions, access tokens, driver-code hours); a test moves it to cross an expiry without waiting.
-    { provide: Clock, useClass: SystemClock },
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: KouanThrottlerGuard },
     { provide: APP_INTERCEPTOR, useClass: ActorInterceptor },
   ],
-  exports: [TokenService, UsersService, SessionChecks, SessionRevocations, ThrottlerModule, Clock],
+  exports: [TokenService, UsersService, SessionChecks, SessionRevocations, ThrottlerModule],
 })
 export class AuthModule {}

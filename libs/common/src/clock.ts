@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Global, Injectable, Module } from '@nestjs/common';
 
 /**
- * The time the rules over time are judged at (the worker's expiry, called timeouts, reminders, deadlines). Injected,
- * so a test judges a rule at any instant against the real database instead of waiting or moving rows. The system
- * clock of the worker's machine must be NTP-synchronised with the database's, which stamps every change.
+ * The one time of the application: every rule over time (check-in windows, the queue's started slots, expiry,
+ * reminders, sessions) is judged at it and every time the application writes is stamped with it. SQL takes it as a
+ * parameter (`$n::timestamptz`), never from the database's clock, so a test sets the instant and the whole process
+ * sees it (test/support/test-clock.ts). The system clock of the API and worker machines must be NTP-synchronised.
  */
 export abstract class Clock {
   abstract now(): Date;
@@ -15,3 +16,8 @@ export class SystemClock extends Clock {
     return new Date();
   }
 }
+
+/** Provides the Clock to every module of a process (the API and the worker each import it once). */
+@Global()
+@Module({ providers: [{ provide: Clock, useClass: SystemClock }], exports: [Clock] })
+export class ClockModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { assertPortScope, Principal } from '@kouan/auth';
-import { notFound } from '@kouan/common';
+import { Clock, notFound } from '@kouan/common';
 import type { ForecastDto, ForecastQueryDto } from './dto/forecast.dto';
 import { DIRECTIONS, forecast } from './forecast';
 import { InsightsRepository } from './insights.repository';
@@ -8,10 +8,13 @@ import { InsightsRepository } from './insights.repository';
 /** GET /ports/:code/forecast: reads the measured basis and the day's bookings, then `forecast` does the arithmetic. */
 @Injectable()
 export class ForecastService {
-  constructor(private readonly repo: InsightsRepository) {}
+  constructor(
+    private readonly repo: InsightsRepository,
+    private readonly clock: Clock,
+  ) {}
 
   async forecast(p: Principal, port: string, q: ForecastQueryDto): Promise<ForecastDto> {
-    const day = await this.repo.forecastPort(port, q.date);
+    const day = await this.repo.forecastPort(port, q.date, this.clock.now());
     assertPortScope(p, port);
     if (!day) throw notFound(`port ${port}`);
     // Only road ports take bookings and have a schedule; there is nothing to forecast elsewhere.

@@ -62,11 +62,14 @@ export interface PerformanceRow {
 export class InsightsRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  /** The forecast day (`date`, or tomorrow at the port), its basis window, the lanes and assumed service time; undefined for no such port. */
-  forecastPort(port: string, date: string | undefined): Promise<ForecastPortRow | undefined> {
+  /**
+   * The forecast day (`date`, or the day after `at` at the port), its basis window, the lanes and assumed service
+   * time; undefined for no such port.
+   */
+  forecastPort(port: string, date: string | undefined, at: Date): Promise<ForecastPortRow | undefined> {
     return one<ForecastPortRow>(
       this.ds,
-      `WITH d AS (SELECT COALESCE($2::date, (now() AT TIME ZONE p.time_zone)::date + 1) AS day, p.code
+      `WITH d AS (SELECT COALESCE($2::date, ($4::timestamptz AT TIME ZONE p.time_zone)::date + 1) AS day, p.code
                   FROM ports p WHERE p.code = $1)
        SELECT to_char(d.day, 'YYYY-MM-DD') AS date,
               to_char(d.day - $3::int, 'YYYY-MM-DD') AS from_date,
@@ -75,7 +78,7 @@ export class InsightsRepository {
               (SELECT count(*) FROM lanes l WHERE l.port_code = d.code AND l.direction = 'export')::int AS lanes_export,
               (SELECT count(*) FROM lanes l WHERE l.port_code = d.code AND l.direction = 'import')::int AS lanes_import
        FROM d LEFT JOIN schedules sc ON sc.port_code = d.code`,
-      [port, date ?? null, BASIS_DAYS],
+      [port, date ?? null, BASIS_DAYS, at],
     );
   }
 

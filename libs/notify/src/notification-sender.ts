@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Clock } from '@kouan/common';
 import { PollingLoop } from '@kouan/jobs/polling-loop';
 import { NOTIFICATION_CHANNELS, NotificationChannel } from './notification';
 import { NotificationsRepository } from './notifications.repository';
@@ -25,6 +26,7 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
   constructor(
     private readonly repo: NotificationsRepository,
     @Inject(NOTIFICATION_CHANNELS) channels: NotificationChannel[],
+    private readonly clock: Clock,
   ) {
     this.byName = new Map(channels.map((c) => [c.name, c]));
   }
@@ -42,19 +44,20 @@ export class NotificationSender implements OnApplicationBootstrap, OnModuleDestr
   }
 
   private async sendDue(): Promise<number> {
-    const due = await this.repo.claimDue(BATCH, LEASE_SECONDS);
+    const due = await this.repo.claimDue(BATCH, LEASE_SECONDS, this.clock.now());
     for (const d of due) {
       const channel = this.byName.get(d.channel);
       try {
         if (!channel) throw new Error(`channel ${d.channel} is not configured`);
         await channel.send(d.payload);
-        await this.repo.sent(d.id);
+        // Each outcome at its own instant: a slow channel's send is long after the claim.
+        await this.repo.sent(d.id, this.clock.now());
       } catch (e) {
         this.logger.warn(
           { err: { message: (e as Error).message }, channel: d.channel, attempt: d.attempts },
           'a notification failed',
         );
-        await this.repo.failed(d.id, RETRY_SECONDS[d.attempts - 1] ?? null);
+        await this.repo.failed(d.id, RETRY_SECONDS[d.attempts - 1] ?? null, this.clock.now());
       }
     }
     return due.length;

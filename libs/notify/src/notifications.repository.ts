@@ -43,12 +43,16 @@ export class NotificationsRepository {
     return rows(em, 'SELECT id, name FROM lanes WHERE id = ANY($1::uuid[])', [laneIds]);
   }
 
-  /** One row per notification and channel; a batch relayed again adds nothing. */
-  async add(em: EntityManager, notifications: Array<{ channel: string; n: DriverNotification }>): Promise<void> {
+  /** One row per notification and channel, due at once (`at`); a batch relayed again adds nothing. */
+  async add(
+    em: EntityManager,
+    notifications: Array<{ channel: string; n: DriverNotification }>,
+    at: Date,
+  ): Promise<void> {
     if (!notifications.length) return;
     await em.query(
-      `INSERT INTO notifications (event_id, channel, booking_id, payload)
-       SELECT x.event_id, x.channel, x.booking_id, x.payload
+      `INSERT INTO notifications (event_id, channel, booking_id, payload, next_at, created_at)
+       SELECT x.event_id, x.channel, x.booking_id, x.payload, $2, $2
        FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, channel varchar, booking_id uuid, payload jsonb)
        ON CONFLICT ON CONSTRAINT uq_notifications_event_channel DO NOTHING`,
       [
@@ -60,34 +64,35 @@ export class NotificationsRepository {
             payload: n,
           })),
         ),
+        at,
       ],
     );
   }
 
-  /** Due pending notifications, oldest first, counted as attempted and leased for `leaseSeconds`. */
-  claimDue(limit: number, leaseSeconds: number): Promise<DueNotification[]> {
+  /** Pending notifications due at `at`, oldest first, counted as attempted and leased for `leaseSeconds`. */
+  claimDue(limit: number, leaseSeconds: number, at: Date): Promise<DueNotification[]> {
     return rows<DueNotification>(
       this.ds,
       `WITH due AS (
-         SELECT id FROM notifications WHERE status = 'pending' AND next_at <= now() ORDER BY next_at, id LIMIT $1 FOR UPDATE SKIP LOCKED
+         SELECT id FROM notifications WHERE status = 'pending' AND next_at <= $3 ORDER BY next_at, id LIMIT $1 FOR UPDATE SKIP LOCKED
        )
-       UPDATE notifications n SET attempts = n.attempts + 1, next_at = now() + make_interval(secs => $2)
+       UPDATE notifications n SET attempts = n.attempts + 1, next_at = $3::timestamptz + make_interval(secs => $2)
        FROM due WHERE n.id = due.id RETURNING n.id, n.channel, n.attempts, n.payload`,
-      [limit, leaseSeconds],
+      [limit, leaseSeconds, at],
     );
   }
 
-  async sent(id: string): Promise<void> {
-    await this.ds.query(`UPDATE notifications SET status = 'sent', sent_at = now() WHERE id = $1`, [id]);
+  async sent(id: string, at: Date): Promise<void> {
+    await this.ds.query(`UPDATE notifications SET status = 'sent', sent_at = $2 WHERE id = $1`, [id, at]);
   }
 
-  /** Tried again after `retryInSeconds`, or given up (dead) when that is null. */
-  async failed(id: string, retryInSeconds: number | null): Promise<void> {
+  /** Tried again `retryInSeconds` after `at`, or given up (dead) when that is null. */
+  async failed(id: string, retryInSeconds: number | null, at: Date): Promise<void> {
     await this.ds.query(
       `UPDATE notifications SET status = CASE WHEN $2::float8 IS NULL THEN 'dead' ELSE status END,
-         next_at = CASE WHEN $2::float8 IS NULL THEN next_at ELSE now() + make_interval(secs => $2::float8) END
+         next_at = CASE WHEN $2::float8 IS NULL THEN next_at ELSE $3::timestamptz + make_interval(secs => $2::float8) END
        WHERE id = $1 AND status = 'pending'`,
-      [id, retryInSeconds],
+      [id, retryInSeconds, at],
     );
   }
 }

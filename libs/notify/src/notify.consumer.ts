@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { EntityManager } from 'typeorm';
 import { BookingEventConsumer, ConsumesBookingEvents, DomainEvent } from '@kouan/booking/booking-events';
+import { Clock } from '@kouan/common';
 import { laneLabel, message } from '@kouan/queue/messages';
 import { DriverNotification, NOTIFICATION_CHANNELS, NotificationChannel } from './notification';
 import { NotificationSender } from './notification-sender';
@@ -20,6 +21,7 @@ export class NotifyConsumer implements BookingEventConsumer {
     private readonly repo: NotificationsRepository,
     private readonly sender: NotificationSender,
     @Inject(NOTIFICATION_CHANNELS) private readonly channels: NotificationChannel[],
+    private readonly clock: Clock,
   ) {}
 
   async handle(em: EntityManager, events: DomainEvent[]): Promise<void> {
@@ -40,7 +42,7 @@ export class NotifyConsumer implements BookingEventConsumer {
       const n = r && this.notification(e, r, lanes);
       return n ? this.channels.map((c) => ({ channel: c.name, n })) : [];
     });
-    await this.repo.add(em, notifications);
+    await this.repo.add(em, notifications, this.clock.now());
   }
 
   relayed(): void {

@@ -27,12 +27,12 @@ export const laneStoppedDuring = (port: string, direction: string, from: string,
 @Injectable()
 export class LanesRepository {
   /**
-   * Sets a lane's status and, when that changes it, records the change with its time and author, in one
-   * statement. Undefined for an unknown lane. The caller holds the lane's row lock, and the time is the clock's
-   * at the write (not the transaction's start, which a change that waited for the lock may have before the one it
-   * waited for), so the times are in the order the changes happened.
+   * Sets a lane's status and, when that changes it, records the change with its time `at` and author, in one
+   * statement. Undefined for an unknown lane. The caller holds the lane's row lock and takes `at` from its Clock
+   * under that lock (not before it: a change that waited for the lock would be stamped before the one it waited
+   * for), so the times are in the order the changes happened.
    */
-  setStatus(em: EntityManager, laneId: string, status: LaneStatus, by: string): Promise<LaneRow | undefined> {
+  setStatus(em: EntityManager, laneId: string, status: LaneStatus, by: string, at: Date): Promise<LaneRow | undefined> {
     return one<LaneRow>(
       em,
       `WITH updated AS (
@@ -40,10 +40,10 @@ export class LanesRepository {
          RETURNING l.id, l.name, l.direction, l.status, was.status AS was
        ), logged AS (
          INSERT INTO lane_status_changes (lane_id, status, changed_at, changed_by)
-         SELECT id, status, clock_timestamp(), $3 FROM updated WHERE was <> status
+         SELECT id, status, $4::timestamptz, $3 FROM updated WHERE was <> status
        )
        SELECT id, name, direction, status FROM updated`,
-      [laneId, status, by],
+      [laneId, status, by, at],
     );
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { inTransaction } from '@kouan/common';
+import { Clock, inTransaction } from '@kouan/common';
 import portList from './data/yunnan-ports.json';
 import { PortFact, PortsRepository, SchedulePlan } from './ports.repository';
 
@@ -25,15 +25,17 @@ export class PortSeedService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly repo: PortsRepository,
+    private readonly clock: Clock,
   ) {}
 
   async seed(): Promise<{ ports: number; roadPorts: number }> {
     const ports = (portList as { ports: PortFact[] }).ports;
     const road = ports.filter((p) => p.mode === 'road').map((p) => p.code);
+    const at = this.clock.now();
     await inTransaction(this.ds, async (em) => {
-      await this.repo.upsertFacts(em, ports);
-      await this.repo.addFirstLanes(em, road);
-      await this.repo.addSchedules(em, road, DEFAULT_SCHEDULE);
+      await this.repo.upsertFacts(em, ports, at);
+      await this.repo.addFirstLanes(em, road, at);
+      await this.repo.addSchedules(em, road, DEFAULT_SCHEDULE, at);
     });
     return { ports: ports.length, roadPorts: road.length };
   }

@@ -42,39 +42,39 @@ export interface ScheduleValues extends SchedulePlan {
 /** The statements on `ports`, `schedules` and the seeded lanes (this lib's tables). */
 @Injectable()
 export class PortsRepository {
-  /** Inserts the ports, or refreshes their facts (names included). */
-  async upsertFacts(em: EntityManager, ports: PortFact[]): Promise<void> {
+  /** Inserts the ports (created `at`), or refreshes their facts (names included). */
+  async upsertFacts(em: EntityManager, ports: PortFact[], at: Date): Promise<void> {
     await em.query(
-      `INSERT INTO ports (code, name, county, mode, neighbour, counterpart, counterpart_location, level, positioning, names)
-       SELECT code, name, county, mode, neighbour, counterpart, "counterpartLocation", level, positioning, COALESCE(names, '{}')
+      `INSERT INTO ports (code, name, county, mode, neighbour, counterpart, counterpart_location, level, positioning, names, created_at)
+       SELECT code, name, county, mode, neighbour, counterpart, "counterpartLocation", level, positioning, COALESCE(names, '{}'), $2
        FROM jsonb_to_recordset($1::jsonb) AS p(code varchar, name varchar, county varchar, mode varchar,
          neighbour varchar, counterpart varchar, "counterpartLocation" varchar, level varchar, positioning varchar, names jsonb)
        ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, names = EXCLUDED.names, county = EXCLUDED.county, mode = EXCLUDED.mode,
          neighbour = EXCLUDED.neighbour, counterpart = EXCLUDED.counterpart,
          counterpart_location = EXCLUDED.counterpart_location, level = EXCLUDED.level,
          positioning = EXCLUDED.positioning`,
-      [JSON.stringify(ports)],
+      [JSON.stringify(ports), at],
     );
   }
 
-  /** An export-1 and an import-1 lane at each of `ports` that lacks one. */
-  async addFirstLanes(em: EntityManager, ports: string[]): Promise<void> {
+  /** An export-1 and an import-1 lane at each of `ports` that lacks one, created `at`. */
+  async addFirstLanes(em: EntityManager, ports: string[], at: Date): Promise<void> {
     await em.query(
-      `INSERT INTO lanes (port_code, name, direction)
-       SELECT code, d.direction || '-1', d.direction FROM unnest($1::varchar[]) AS code
+      `INSERT INTO lanes (port_code, name, direction, created_at)
+       SELECT code, d.direction || '-1', d.direction, $2 FROM unnest($1::varchar[]) AS code
        CROSS JOIN (VALUES ('export'), ('import')) AS d(direction)
        ON CONFLICT (port_code, name) DO NOTHING`,
-      [ports],
+      [ports, at],
     );
   }
 
-  /** `plan` as the schedule of each of `ports` that has none (one a port admin set is kept). */
-  async addSchedules(em: EntityManager, ports: string[], plan: SchedulePlan): Promise<void> {
+  /** `plan` as the schedule of each of `ports` that has none (one a port admin set is kept), made `at`. */
+  async addSchedules(em: EntityManager, ports: string[], plan: SchedulePlan, at: Date): Promise<void> {
     const s = plan;
     await em.query(
       `INSERT INTO schedules (port_code, slot_minutes, capacity_export, capacity_import, open_from, open_to,
-         firm_quota_percent, horizon_days, early_arrival_minutes, check_in_grace_minutes, called_timeout_minutes)
-       SELECT code, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM unnest($1::varchar[]) AS code
+         firm_quota_percent, horizon_days, early_arrival_minutes, check_in_grace_minutes, called_timeout_minutes, updated_at)
+       SELECT code, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM unnest($1::varchar[]) AS code
        ON CONFLICT (port_code) DO NOTHING`,
       [
         ports,
@@ -88,18 +88,22 @@ export class PortsRepository {
         s.earlyArrivalMinutes,
         s.checkInGraceMinutes,
         s.calledTimeoutMinutes,
+        at,
       ],
     );
   }
 
-  /** Creates or replaces a port's schedule; a rule left out keeps its value (a new schedule: the column's default). */
-  async putSchedule(em: EntityManager, code: string, v: ScheduleValues): Promise<void> {
+  /**
+   * Creates or replaces a port's schedule, updated `at`; a rule left out keeps its value (a new schedule: the
+   * column's default).
+   */
+  async putSchedule(em: EntityManager, code: string, v: ScheduleValues, at: Date): Promise<void> {
     await em.query(
       `INSERT INTO schedules (port_code, slot_minutes, capacity_export, capacity_import, open_from, open_to,
          firm_quota_percent, horizon_days, early_arrival_minutes, check_in_grace_minutes, called_timeout_minutes,
-         priority_ratio, priority_cap_percent, default_service_minutes, strike_limit, require_declaration)
+         priority_ratio, priority_cap_percent, default_service_minutes, strike_limit, require_declaration, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, COALESCE($12, 3), COALESCE($13, 25), COALESCE($14, 8), COALESCE($15, 5),
-         COALESCE($16, false))
+         COALESCE($16, false), $17)
        ON CONFLICT (port_code) DO UPDATE SET slot_minutes = EXCLUDED.slot_minutes,
          capacity_export = EXCLUDED.capacity_export, capacity_import = EXCLUDED.capacity_import,
          open_from = EXCLUDED.open_from, open_to = EXCLUDED.open_to,
@@ -111,7 +115,7 @@ export class PortsRepository {
          priority_cap_percent = COALESCE($13, schedules.priority_cap_percent),
          default_service_minutes = COALESCE($14, schedules.default_service_minutes),
          strike_limit = COALESCE($15, schedules.strike_limit),
-         require_declaration = COALESCE($16, schedules.require_declaration), updated_at = now()`,
+         require_declaration = COALESCE($16, schedules.require_declaration), updated_at = EXCLUDED.updated_at`,
       [
         code,
         v.slotMinutes,
@@ -129,6 +133,7 @@ export class PortsRepository {
         v.defaultServiceMinutes,
         v.strikeLimit,
         v.requireDeclaration,
+        at,
       ],
     );
   }

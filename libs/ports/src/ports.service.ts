@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { AuditService } from '@kouan/audit';
 import { ParkingService } from '@kouan/parking/parking.service';
-import { DomainError, inTransaction, notFound, page } from '@kouan/common';
+import { Clock, DomainError, inTransaction, notFound, page } from '@kouan/common';
 import type { PaginationQueryDto } from '@kouan/common';
 import type { PortDetailDto, PortSummaryDto } from './dto/port.dto';
 import type { PutScheduleDto, ScheduleResponseDto } from './dto/schedule.dto';
@@ -27,6 +27,7 @@ export class PortsService {
     private readonly audit: AuditService,
     private readonly repo: PortsRepository,
     private readonly slots: SlotsRepository,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -102,35 +103,42 @@ export class PortsService {
       throw new DomainError('invalid_schedule', 'the opening hours must hold at least one slot');
     }
     const plan = { slotMinutes: dto.slotMinutes, openFrom, openTo };
+    const at = this.clock.now();
     return inTransaction(this.ds, async (em) => {
       const before = await em.findOne(Schedule, { where: { portCode: code }, lock: { mode: 'pessimistic_write' } });
-      await this.repo.putSchedule(em, code, {
-        slotMinutes: dto.slotMinutes,
-        capacityExport: dto.capacity.export,
-        capacityImport: dto.capacity.import,
-        openFrom,
-        openTo,
-        firmQuotaPercent: dto.firmQuotaPercent,
-        horizonDays: dto.horizonDays,
-        earlyArrivalMinutes: dto.earlyArrivalMinutes,
-        checkInGraceMinutes: dto.checkInGraceMinutes,
-        calledTimeoutMinutes: dto.calledTimeoutMinutes,
-        priorityRatio: dto.priorityRatio ?? null,
-        priorityCapPercent: dto.priorityCapPercent ?? null,
-        defaultServiceMinutes: dto.defaultServiceMinutes ?? null,
-        strikeLimit: dto.strikeLimit ?? null,
-        requireDeclaration: dto.requireDeclaration ?? null,
-      });
-      const misfits = (await this.slots.open(em, code))
+      await this.repo.putSchedule(
+        em,
+        code,
+        {
+          slotMinutes: dto.slotMinutes,
+          capacityExport: dto.capacity.export,
+          capacityImport: dto.capacity.import,
+          openFrom,
+          openTo,
+          firmQuotaPercent: dto.firmQuotaPercent,
+          horizonDays: dto.horizonDays,
+          earlyArrivalMinutes: dto.earlyArrivalMinutes,
+          checkInGraceMinutes: dto.checkInGraceMinutes,
+          calledTimeoutMinutes: dto.calledTimeoutMinutes,
+          priorityRatio: dto.priorityRatio ?? null,
+          priorityCapPercent: dto.priorityCapPercent ?? null,
+          defaultServiceMinutes: dto.defaultServiceMinutes ?? null,
+          strikeLimit: dto.strikeLimit ?? null,
+          requireDeclaration: dto.requireDeclaration ?? null,
+        },
+        at,
+      );
+      const misfits = (await this.slots.open(em, code, at))
         .filter((s) => !fitsPlan({ startsAt: s.starts_at, endsAt: s.ends_at }, plan, port.timeZone))
         .map((s) => s.id);
-      await this.slots.retireUnbooked(em, misfits);
-      await this.slots.resizeOpen(em, code, dto.capacity.export, dto.capacity.import);
+      await this.slots.retireUnbooked(em, misfits, at);
+      await this.slots.resizeOpen(em, code, dto.capacity.export, dto.capacity.import, at);
       const saved = await em.findOneByOrFail(Schedule, { portCode: code });
       const after = toScheduleDto(saved, port.timeZone);
       await this.audit.record(em, {
         type: 'schedule.updated',
         portCode: code,
+        at,
         data: { before: before && toScheduleDto(before, port.timeZone), after },
       });
       return after;

@@ -35,37 +35,42 @@ export class SlotsRepository {
     return plan;
   }
 
-  /** Inserts the missing slots of a grid for both directions; the partial unique index makes it once per slot. */
-  async insertGrid(em: EntityManager, portCode: string, startsAt: Date[], endsAt: Date[]): Promise<void> {
+  /**
+   * Inserts the missing slots of a grid for both directions, created `at`; the partial unique index makes it once per
+   * slot.
+   */
+  async insertGrid(em: EntityManager, portCode: string, startsAt: Date[], endsAt: Date[], at: Date): Promise<void> {
     await em.query(
-      `INSERT INTO slots (port_code, direction, starts_at, ends_at, capacity)
+      `INSERT INTO slots (port_code, direction, starts_at, ends_at, capacity, created_at)
        SELECT s.port_code, d.direction, g.starts_at, g.ends_at,
-              CASE d.direction WHEN 'export' THEN s.capacity_export ELSE s.capacity_import END
+              CASE d.direction WHEN 'export' THEN s.capacity_export ELSE s.capacity_import END, $4::timestamptz
        FROM schedules s
        CROSS JOIN unnest($2::timestamptz[], $3::timestamptz[]) AS g(starts_at, ends_at)
        CROSS JOIN (VALUES ('export'), ('import')) AS d(direction)
        WHERE s.port_code = $1
        ON CONFLICT (port_code, direction, starts_at) WHERE retired_at IS NULL DO NOTHING`,
-      [portCode, startsAt, endsAt],
+      [portCode, startsAt, endsAt, at],
     );
   }
 
+  /** The slots starting in [from, to), each `bookable` as judged at `at` (not over, within the horizon). */
   listBetween(
     em: EntityManager,
     portCode: string,
     from: Date,
     to: Date,
     direction: Direction | null,
+    at: Date,
   ): Promise<SlotRow[]> {
     return rows<SlotRow>(
       em,
       `SELECT sl.id, sl.direction, sl.starts_at, sl.ends_at, sl.capacity, sl.booked,
-              (sl.ends_at > now() AND sl.starts_at <= now() + make_interval(days => sc.horizon_days)) AS bookable
+              (sl.ends_at > $5::timestamptz AND sl.starts_at <= $5::timestamptz + make_interval(days => sc.horizon_days)) AS bookable
        FROM slots sl JOIN schedules sc ON sc.port_code = sl.port_code
        WHERE sl.port_code = $1 AND sl.retired_at IS NULL AND sl.starts_at >= $2 AND sl.starts_at < $3
          AND ($4::varchar IS NULL OR sl.direction = $4)
        ORDER BY sl.starts_at, sl.direction`,
-      [portCode, from, to, direction],
+      [portCode, from, to, direction, at],
     );
   }
 
@@ -79,29 +84,35 @@ export class SlotsRepository {
     return row?.horizon_days ?? null;
   }
 
-  /** The port's slots not over yet and not retired: those a schedule change may retire or resize. */
-  open(em: EntityManager, portCode: string): Promise<Array<{ id: string; starts_at: Date; ends_at: Date }>> {
+  /** The port's slots not over at `at` and not retired: those a schedule change may retire or resize. */
+  open(em: EntityManager, portCode: string, at: Date): Promise<Array<{ id: string; starts_at: Date; ends_at: Date }>> {
     return rows(
       em,
-      'SELECT id, starts_at, ends_at FROM slots WHERE port_code = $1 AND ends_at > now() AND retired_at IS NULL',
-      [portCode],
+      'SELECT id, starts_at, ends_at FROM slots WHERE port_code = $1 AND ends_at > $2 AND retired_at IS NULL',
+      [portCode, at],
     );
   }
 
   /** Retires those of `ids` that nobody booked: a booking racing this either lands first (its slot is kept) or finds it retired. */
-  async retireUnbooked(em: EntityManager, ids: string[]): Promise<void> {
+  async retireUnbooked(em: EntityManager, ids: string[], at: Date): Promise<void> {
     await em.query(
-      'UPDATE slots SET retired_at = now() WHERE id = ANY($1::uuid[]) AND booked = 0 AND retired_at IS NULL',
-      [ids],
+      'UPDATE slots SET retired_at = $2 WHERE id = ANY($1::uuid[]) AND booked = 0 AND retired_at IS NULL',
+      [ids, at],
     );
   }
 
-  /** The port's open slots take the new capacity of their direction, never below what is booked in them. */
-  async resizeOpen(em: EntityManager, portCode: string, exportCapacity: number, importCapacity: number): Promise<void> {
+  /** The port's slots not over at `at` take the new capacity of their direction, never below what is booked in them. */
+  async resizeOpen(
+    em: EntityManager,
+    portCode: string,
+    exportCapacity: number,
+    importCapacity: number,
+    at: Date,
+  ): Promise<void> {
     await em.query(
       `UPDATE slots SET capacity = GREATEST(CASE direction WHEN 'export' THEN $2::int ELSE $3::int END, booked)
-       WHERE port_code = $1 AND ends_at > now() AND retired_at IS NULL`,
-      [portCode, exportCapacity, importCapacity],
+       WHERE port_code = $1 AND ends_at > $4::timestamptz AND retired_at IS NULL`,
+      [portCode, exportCapacity, importCapacity, at],
     );
   }
 }

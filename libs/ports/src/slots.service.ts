@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { DataSource, EntityManager } from 'typeorm';
-import { DomainError, inTransaction } from '@kouan/common';
+import { Clock, DomainError, inTransaction } from '@kouan/common';
 import type { SlotDto, SlotsQueryDto } from './dto/port.dto';
 import { isoInZone, parseLocalDate, slotGrid } from './slot-grid';
 import { PortsService } from './ports.service';
@@ -17,6 +17,7 @@ export class SlotsService {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly ports: PortsService,
     private readonly repo: SlotsRepository,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -24,7 +25,7 @@ export class SlotsService {
    * keeps a concurrent schedule change from slipping between reading the plan and inserting its grid; the
    * partial unique index makes concurrent materialisations of one date insert each slot once.
    */
-  async materialise(em: EntityManager, portCode: string, date: string, timeZone: string): Promise<void> {
+  async materialise(em: EntityManager, portCode: string, date: string, timeZone: string, at: Date): Promise<void> {
     const plan = await this.repo.planForShare(em, portCode);
     if (!plan) return;
     const grid = slotGrid(
@@ -37,26 +38,30 @@ export class SlotsService {
       portCode,
       grid.map((g) => g.startsAt),
       grid.map((g) => g.endsAt),
+      at,
     );
   }
 
   /**
    * The slots of one day at the port, created on first listing. Only days from SLOT_HISTORY_DAYS back to the
-   * booking horizon exist: any other date is refused before anything is written (422 `date_out_of_range`).
+   * booking horizon exist: any other date is refused before anything is written (422 `date_out_of_range`). Days
+   * and `bookable` are judged at the Clock's now, in the port's time zone.
    */
   async list(code: string, query: SlotsQueryDto): Promise<SlotDto[]> {
+    const at = this.clock.now();
     const port = await this.ports.getOrFail(code);
     const dayStart = parseLocalDate(query.date, port.timeZone);
     if (!dayStart) throw new DomainError('bad_request', `${query.date} is not a date`);
-    await this.assertInRange(code, dayStart, port.timeZone);
+    await this.assertInRange(code, dayStart, port.timeZone, at);
     const slots = await inTransaction(this.ds, async (em) => {
-      await this.materialise(em, code, query.date, port.timeZone);
+      await this.materialise(em, code, query.date, port.timeZone, at);
       return this.repo.listBetween(
         em,
         code,
         dayStart.toJSDate(),
         dayStart.plus({ days: 1 }).toJSDate(),
         query.direction ?? null,
+        at,
       );
     });
     return slots.map((s) => ({
@@ -71,8 +76,8 @@ export class SlotsService {
     }));
   }
 
-  private async assertInRange(code: string, day: DateTime, timeZone: string): Promise<void> {
-    const today = DateTime.now().setZone(timeZone).startOf('day');
+  private async assertInRange(code: string, day: DateTime, timeZone: string, at: Date): Promise<void> {
+    const today = DateTime.fromJSDate(at, { zone: timeZone }).startOf('day');
     const first = today.minus({ days: SLOT_HISTORY_DAYS });
     const last = today.plus({ days: (await this.repo.horizonDays(code)) ?? 0 });
     if (day < first || day > last) {

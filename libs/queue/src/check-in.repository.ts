@@ -21,11 +21,11 @@ export interface Arrival {
   priority_cap: number;
 }
 
-/** A booking with what check-in needs to decide, evaluated against the database clock. */
+/** A booking with what check-in needs to decide, judged at `$2` (the caller's instant). */
 const ARRIVAL = `
   SELECT b.id, b.status, b.port_code, b.direction, b.slot_id, b.perishable, v.reefer, d.language, p.time_zone,
-         now() < sl.starts_at - make_interval(mins => sc.early_arrival_minutes) AS too_early,
-         now() > sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) AS too_late,
+         $2::timestamptz < sl.starts_at - make_interval(mins => sc.early_arrival_minutes) AS too_early,
+         $2::timestamptz > sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) AS too_late,
          sc.require_declaration AND b.declaration_status IS DISTINCT FROM 'accepted' AS declaration_missing, b.declaration_status,
          sl.starts_at - make_interval(mins => sc.early_arrival_minutes) AS come_back_at,
          (sl.capacity * sc.priority_cap_percent + 99) / 100 AS priority_cap
@@ -46,7 +46,7 @@ export interface Holder {
 
 /**
  * The active bookings at a port holding a plate today (slot date today at the port, or check-in window open now),
- * of every firm: the plate's own booking first, then by slot. $1 = normalised plate, $2 = port.
+ * of every firm: the plate's own booking first, then by slot. $1 = normalised plate, $2 = port, $3 = now.
  */
 const HOLDERS = `
   SELECT b.id, b.status, b.reference, b.firm_id, f.name AS firm_name FROM bookings b
@@ -56,8 +56,8 @@ const HOLDERS = `
   JOIN schedules sc ON sc.port_code = b.port_code
   JOIN ports p ON p.code = b.port_code
   WHERE v.plate = $1 AND b.port_code = $2 AND b.status IN ('booked', 'checked_in', 'called')
-    AND (b.service_date = (now() AT TIME ZONE p.time_zone)::date
-         OR now() BETWEEN sl.starts_at - make_interval(mins => sc.early_arrival_minutes)
+    AND (b.service_date = ($3::timestamptz AT TIME ZONE p.time_zone)::date
+         OR $3::timestamptz BETWEEN sl.starts_at - make_interval(mins => sc.early_arrival_minutes)
                       AND sl.ends_at + make_interval(mins => sc.check_in_grace_minutes))
   ORDER BY (b.status = 'booked') DESC, sl.starts_at, b.reference`;
 
@@ -74,12 +74,12 @@ export function activeByReference(
   );
 }
 
-/** The active bookings of `port` holding a normalised `plate` today (HOLDERS). */
-export function plateHolders(db: DataSource | EntityManager, plate: string, port: string): Promise<Holder[]> {
-  return rows<Holder>(db, HOLDERS, [plate, port]);
+/** The active bookings of `port` holding a normalised `plate` on the port's day of `at` (HOLDERS). */
+export function plateHolders(db: DataSource | EntityManager, plate: string, port: string, at: Date): Promise<Holder[]> {
+  return rows<Holder>(db, HOLDERS, [plate, port, at]);
 }
 
-/** A booking with what check-in needs to decide (ARRIVAL). */
-export function arrivalOf(em: EntityManager, bookingId: string): Promise<Arrival | undefined> {
-  return one<Arrival>(em, `${ARRIVAL} WHERE b.id = $1`, [bookingId]);
+/** A booking with what check-in needs to decide at `at` (ARRIVAL). */
+export function arrivalOf(em: EntityManager, bookingId: string, at: Date): Promise<Arrival | undefined> {
+  return one<Arrival>(em, `${ARRIVAL} WHERE b.id = $1`, [bookingId, at]);
 }

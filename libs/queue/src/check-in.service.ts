@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertPortScope, Principal } from '@kouan/auth';
 import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
-import { DomainError, inTransaction, normalisePlate, notFound } from '@kouan/common';
+import { Clock, DomainError, inTransaction, normalisePlate, notFound } from '@kouan/common';
 import type { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
 import { ParkingService } from '@kouan/parking/parking.service';
 import { isoInZone } from '@kouan/ports/slot-grid';
@@ -30,6 +30,7 @@ export class CheckInService {
     private readonly reader: QueueReadService,
     private readonly notifier: QueueNotifier,
     private readonly transitions: BookingTransitions,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -39,13 +40,14 @@ export class CheckInService {
    */
   async atGate(principal: Principal, port: string, by: GateCheckIn): Promise<CheckInResultDto> {
     assertPortScope(principal, port);
+    const at = this.clock.now();
     if (by.reference !== undefined) {
       const found = await activeByReference(this.ds, by.reference, port);
       if (!found) throw notFound(`an active booking ${by.reference} at ${port}`);
-      return this.checkIn(found.id, null);
+      return this.checkIn(found.id, null, at);
     }
     const plate = normalisePlate(by.plate as string) as string;
-    const holders = await plateHolders(this.ds, plate, port);
+    const holders = await plateHolders(this.ds, plate, port, at);
     const picked = by.bookingId === undefined ? holders : holders.filter((h) => h.id === by.bookingId);
     if (!picked.length)
       throw notFound(
@@ -65,12 +67,13 @@ export class CheckInService {
     }
     const found = picked[0];
     if (found.status !== 'booked') throw new DomainError('already_checked_in', `${plate} is already ${found.status}`);
-    return this.checkIn(found.id, null);
+    return this.checkIn(found.id, null, at);
   }
 
   /** The driver's phone, from inside one of the port's holding areas. */
   async byLocation(principal: Principal, point: { lat: number; lon: number }): Promise<CheckInResultDto> {
     const bookingId = principal.bookingId as string;
+    const at = this.clock.now();
     const booking = await queueOfBooking(this.ds, bookingId);
     if (!booking) throw notFound('booking');
     const areaId = await this.parking.areaAt(booking.port_code, point);
@@ -79,13 +82,14 @@ export class CheckInService {
         'outside_geofence',
         `you are not inside a holding area of ${booking.port_code}; drive there first`,
       );
-    return this.checkIn(bookingId, areaId);
+    return this.checkIn(bookingId, areaId, at);
   }
 
-  private async checkIn(bookingId: string, preferAreaId: string | null): Promise<CheckInResultDto> {
+  /** Checks a truck in at `at` (its window is judged then, and the line it joins is the line of then). */
+  private async checkIn(bookingId: string, preferAreaId: string | null, at: Date): Promise<CheckInResultDto> {
     const delta = await inTransaction(this.ds, async (em) => {
-      const { arrival, version } = await this.admit(em, bookingId, preferAreaId);
-      return this.reader.delta(em, arrival.port_code, arrival.direction, version, bookingId);
+      const { arrival, version } = await this.admit(em, bookingId, preferAreaId, at);
+      return this.reader.delta(em, arrival.port_code, arrival.direction, version, at, bookingId);
     });
     this.notifier.changed(delta);
     const mine = bookingUpdate(delta, delta.joined as QueueTruck);
@@ -100,8 +104,9 @@ export class CheckInService {
     em: EntityManager,
     bookingId: string,
     preferAreaId: string | null,
+    at: Date,
   ): Promise<{ arrival: Arrival; version: number }> {
-    const a = await arrivalOf(em, bookingId);
+    const a = await arrivalOf(em, bookingId, at);
     if (!a) throw notFound('booking');
     if (a.status !== 'booked') {
       throw a.status === 'checked_in' || a.status === 'called'

@@ -22,7 +22,8 @@ export async function leaveMerge(em: EntityManager, port: string, direction: str
  * moved; when it did not, the caller throws and the transaction rolls back whatever this did. The head then takes a
  * larger key from the same sequence, so it stays first and the readmitted truck is second: ahead of trucks held
  * earlier (held trucks go by front_key, larger first) and of the whole merge. Nothing else changes place, so a
- * skip is one insertion at position 2 (1 when nobody waits).
+ * skip is one insertion at position 2 (1 when nobody waits). `at`: the instant of the operation (the head is the
+ * line's as it stands then).
  *
  * While held, trucks stay ahead of later check-ins, green or of an earlier slot: whoever was first in line or
  * was skipped keeps its place at the front until called.
@@ -32,9 +33,10 @@ export async function readmitBehindHead(
   transitions: BookingTransitions,
   port: string,
   direction: string,
+  at: Date,
   readmit: () => Promise<boolean>,
 ): Promise<boolean> {
-  const head = await headOf(em, port, direction);
+  const head = await headOf(em, port, direction, at);
   if (!(await readmit())) return false;
   if (head) {
     await transitions.holdAtFront(em, head.id);

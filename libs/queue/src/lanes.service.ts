@@ -6,7 +6,7 @@ import { BookingTransitions } from '@kouan/booking/booking-transitions.repositor
 import { illegalMove } from '@kouan/booking/booking-status';
 import type { BookingStatus } from '@kouan/booking/booking-status';
 import { AuditService } from '@kouan/audit';
-import { DomainError, inTransaction, notFound } from '@kouan/common';
+import { Clock, DomainError, inTransaction, notFound } from '@kouan/common';
 import type { LaneStatus } from '@kouan/ports/entities/lane.entity';
 import { LanesRepository } from '@kouan/ports/lanes.repository';
 import { isoInZone } from '@kouan/ports/slot-grid';
@@ -33,6 +33,7 @@ export class LanesService {
     private readonly reader: QueueReadService,
     private readonly transitions: BookingTransitions,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -48,13 +49,20 @@ export class LanesService {
       const found = await this.lanes.lockForChange(em, laneId, port);
       if (!found) throw notFound('lane');
       const { version } = await lockQueue(em, port, found.direction);
-      const updated = await this.lanes.setStatus(em, laneId, status, p.sub);
+      // Taken under the lane's lock, not before it: a change that waited for another is stamped after it, so the
+      // lane's history is in the order the changes happened.
+      const at = this.clock.now();
+      const updated = await this.lanes.setStatus(em, laneId, status, p.sub, at);
       await this.audit.record(em, {
         type: 'lane.status',
         portCode: port,
+        at,
         data: { laneId, lane: found.name, direction: found.direction, before: found.status, status },
       });
-      return { view: updated as LaneView, delta: await this.reader.delta(em, port, found.direction, version, null) };
+      return {
+        view: updated as LaneView,
+        delta: await this.reader.delta(em, port, found.direction, version, at, null),
+      };
     });
     this.live.lane(port, view.direction, { port, laneId, status: view.status });
     this.notifier.changed(delta);
@@ -68,12 +76,13 @@ export class LanesService {
    */
   async callNext(p: Principal, port: string, laneId: string): Promise<CalledTruckDto> {
     assertPortScope(p, port);
+    const at = this.clock.now();
     const called = await inTransaction(this.ds, async (em) => {
       const lane = await this.lanes.holdForCall(em, laneId, port);
       if (!lane) throw notFound('lane');
       if (lane.status !== 'open') throw new DomainError('lane_not_open', `lane ${lane.name} is ${lane.status}`);
       const { version } = await lockQueue(em, port, lane.direction);
-      const head = await headOf(em, port, lane.direction);
+      const head = await headOf(em, port, lane.direction, at);
       if (!head) throw new DomainError('queue_empty', 'no truck is waiting for this direction');
       const truck = await this.transitions.call(
         em,
@@ -83,7 +92,7 @@ export class LanesService {
       );
       if (!truck) throw new DomainError('conflict', 'the head of the queue changed; call again');
       await leaveMerge(em, port, lane.direction, head);
-      return { truck, delta: await this.reader.delta(em, port, lane.direction, version, null, [truck.id]) };
+      return { truck, delta: await this.reader.delta(em, port, lane.direction, version, at, null, [truck.id]) };
     });
     this.notifier.changed(called.delta);
     return { bookingId: called.truck.id, reference: called.truck.reference, plate: called.truck.plate };
@@ -96,13 +105,14 @@ export class LanesService {
    */
   async outcome(p: Principal, bookingId: string, outcome: Outcome): Promise<{ status: BookingStatus }> {
     const to = TARGET[outcome];
+    const at = this.clock.now();
     const b = await queueOfBooking(this.ds, bookingId);
     if (!b || (p.role === 'port_staff' && p.portCode !== b.port_code)) throw notFound('booking');
     const delta = await inTransaction(this.ds, async (em) => {
       const { version } = await lockQueue(em, b.port_code, b.direction);
       const moved =
         outcome === 'skip'
-          ? await readmitBehindHead(em, this.transitions, b.port_code, b.direction, () =>
+          ? await readmitBehindHead(em, this.transitions, b.port_code, b.direction, at, () =>
               this.transitions.requeue(em, bookingId, messagesByLanguage('skipped'), 'skipped'),
             )
           : await (outcome === 'complete'
@@ -116,11 +126,11 @@ export class LanesService {
         };
         if (status === 'booked' && outcome === 'no-show') {
           // Contract ("No-show"): a booked truck may still arrive until its check-in window closes.
-          const at = isoInZone(closes, time_zone);
+          const until = isoInZone(closes, time_zone);
           throw new DomainError(
             'too_early',
-            `this truck may still check in until ${at}; mark it no-show after that`,
-            { noShowFrom: at },
+            `this truck may still check in until ${until}; mark it no-show after that`,
+            { noShowFrom: until },
             409,
           );
         }
@@ -128,8 +138,8 @@ export class LanesService {
       }
       // A skipped truck joins the line again; any other outcome only moves it.
       return outcome === 'skip'
-        ? this.reader.delta(em, b.port_code, b.direction, version, bookingId)
-        : this.reader.delta(em, b.port_code, b.direction, version, null, [bookingId]);
+        ? this.reader.delta(em, b.port_code, b.direction, version, at, bookingId)
+        : this.reader.delta(em, b.port_code, b.direction, version, at, null, [bookingId]);
     });
     this.notifier.changed(delta);
     return { status: to };

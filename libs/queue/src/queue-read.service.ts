@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { notFound } from '@kouan/common';
+import { Clock, notFound } from '@kouan/common';
 import type { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
 import { toParkingDto } from '@kouan/parking/parking.service';
 import { isoInZone } from '@kouan/ports/slot-grid';
@@ -39,11 +39,15 @@ const REASON_BY_STATUS: Record<string, BookingUpdate['reason']> = {
 
 @Injectable()
 export class QueueReadService {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * The whole queue, read in one REPEATABLE READ snapshot so the version, the order and the details agree; what
-   * an API process starts from before it applies deltas.
+   * an API process starts from before it applies deltas. The reads of this service that are operations of their
+   * own take the instant from the Clock; delta and head are parts of the caller's operation and take its `at`.
    */
   snapshot(port: string, direction: string): Promise<QueueSnapshot> {
     return this.read(port, direction, [], false);
@@ -73,6 +77,7 @@ export class QueueReadService {
         await queueVersion(em, port, direction),
         touched,
         onlyTouched ? 'touched' : 'queue',
+        this.clock.now(),
       );
       await runner.commitTransaction();
       return snapshot;
@@ -90,9 +95,10 @@ export class QueueReadService {
     version: number,
     touched: string[],
     mode: 'queue' | 'touched' | 'joined' | 'moved',
+    at: Date,
   ): Promise<QueueSnapshot> {
     const { lanes, defaultServiceMinutes } = await laneRows(em, port, direction);
-    const details = await detailRows(em, port, direction, touched, mode);
+    const details = await detailRows(em, port, direction, touched, mode, at);
     return this.build(port, direction, version, lanes, defaultServiceMinutes, details);
   }
 
@@ -101,18 +107,19 @@ export class QueueReadService {
    * statements and under its queue lock (`version` from lockQueue): `joined` is the booking that entered the
    * waiting line (check-in, skip), `moved` those that changed otherwise. Bytes do not depend on the queue's
    * length, nor does the database work: only `joined` needs a place, which comes from the group sizes the database
-   * keeps (JOINED_PLACE), not from counting the line.
+   * keeps (JOINED_PLACE), not from counting the line. `at`: the instant of the change.
    */
   async delta(
     em: EntityManager,
     port: string,
     direction: string,
     version: number,
+    at: Date,
     joined: string | null,
     moved: string[] = [],
   ): Promise<QueueDelta> {
     const ids = joined ? [joined, ...moved] : moved;
-    const s = await this.readIn(em, port, direction, version, ids, joined ? 'joined' : 'moved');
+    const s = await this.readIn(em, port, direction, version, ids, joined ? 'joined' : 'moved', at);
     return {
       port,
       direction,
@@ -128,12 +135,12 @@ export class QueueReadService {
 
   /**
    * The first `limit` waiting trucks of a queue with their places and ETAs (the yard's "next"), read with `em`;
-   * the rest of the line is ordered but not read.
+   * the rest of the line is ordered (as it stands at `at`) but not read.
    */
-  async head(em: EntityManager, port: string, direction: string, limit: number): Promise<QueueTruck[]> {
+  async head(em: EntityManager, port: string, direction: string, limit: number, at: Date): Promise<QueueTruck[]> {
     const { lanes, defaultServiceMinutes } = await laneRows(em, port, direction);
-    return this.build(port, direction, 0, lanes, defaultServiceMinutes, await headRows(em, port, direction, limit))
-      .trucks;
+    const details = await headRows(em, port, direction, limit, at);
+    return this.build(port, direction, 0, lanes, defaultServiceMinutes, details).trucks;
   }
 
   /** The state a driver sees (GET /driver/booking, and at once on reconnecting). */

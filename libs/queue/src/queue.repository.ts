@@ -5,7 +5,12 @@ import { one, rows } from '@kouan/common';
 /**
  * The statements that read a queue: its order (one definition, PLACE), the details of its trucks, its lanes'
  * pace and its version. Services build views from these rows (QueueReadService) or take the head (lanes).
+ *
+ * The order depends on the time (which slots have started): every statement that orders the line takes the
+ * instant it is judged at as `$3` (AT), from the caller's Clock; `$1` is the port, `$2` the direction, and a
+ * statement's own parameters follow from `$4`.
  */
+const AT = '$3::timestamptz';
 /** The green channel's parameters: regular trucks since the last green one, and the ratio. */
 const ST = `st AS (
     SELECT COALESCE((SELECT regular_since_priority FROM queue_state WHERE port_code = $1 AND direction = $2), 0) AS since,
@@ -15,8 +20,8 @@ const ST = `st AS (
 /** The waiting trucks (w) with their group flags, and the groups' sizes (n). */
 const QUEUE_PARAMS = `
   ${ST}, w AS (
-    SELECT b.id, b.queue_key, b.front_key, b.front_key IS NOT NULL AS held, sl.starts_at, sl.starts_at > now() AS later,
-           (b.priority AND sl.starts_at <= now()) AS green
+    SELECT b.id, b.queue_key, b.front_key, b.front_key IS NOT NULL AS held, sl.starts_at, sl.starts_at > ${AT} AS later,
+           (b.priority AND sl.starts_at <= ${AT}) AS green
     FROM bookings b JOIN slots sl ON sl.id = b.slot_id
     WHERE b.port_code = $1 AND b.direction = $2 AND b.status = 'checked_in'
   ), n AS (
@@ -53,7 +58,7 @@ const PLACE = (row: string, rnk: string) => `(CASE
  * sequence), a green-channel truck after every `ratio` regular ones (counting those that left the merge from
  * its head, by a call or by being held at a skip, since the last green one); trucks of later slots after them,
  * by slot and then check-in order. Held trucks are outside the merge: they take no part in its counting.
- * `held` says whether a truck is held. $1 = port, $2 = direction.
+ * `held` says whether a truck is held. $1 = port, $2 = direction, $3 = at.
  */
 export const WAITING_ORDER = `
   WITH ${QUEUE_PARAMS}, r AS (
@@ -63,8 +68,8 @@ export const WAITING_ORDER = `
   FROM r, n, st`;
 
 /**
- * The places of the waiting trucks among `$3` (uuid[]), from counts alone (no sort of the line): each one's rank
- * is the number of trucks of its group not after it. $1 = port, $2 = direction.
+ * The places of the waiting trucks among `$4` (uuid[]), from counts alone (no sort of the line): each one's rank
+ * is the number of trucks of its group not after it. $1 = port, $2 = direction, $3 = at.
  */
 export const POSITIONS_OF = `
   WITH ${QUEUE_PARAMS}
@@ -77,14 +82,14 @@ export const POSITIONS_OF = `
                 WHEN x.later THEN (w.starts_at, w.queue_key) <= (x.starts_at, x.queue_key)
                 ELSE w.queue_key <= x.queue_key END)
   ) k
-  WHERE x.id = ANY($3::uuid[])`;
+  WHERE x.id = ANY($4::uuid[])`;
 
 /**
  * The groups' sizes (`n`, as PLACE reads them) from the counts the database keeps (queue_counts, `c`): a few sums
- * over the queue's slots instead of a count of the line. $1 = port, $2 = direction.
+ * over the queue's slots instead of a count of the line. $1 = port, $2 = direction, $3 = at.
  */
 const KEPT_SIZES = `c AS (
-    SELECT held, priority, starts_at, starts_at > now() AS later, waiting FROM queue_counts WHERE port_code = $1 AND direction = $2
+    SELECT held, priority, starts_at, starts_at > ${AT} AS later, waiting FROM queue_counts WHERE port_code = $1 AND direction = $2
   ), n AS (
     SELECT COALESCE(sum(waiting) FILTER (WHERE held), 0) AS held_n,
            COALESCE(sum(waiting) FILTER (WHERE NOT held AND NOT later AND NOT priority), 0) AS regulars,
@@ -93,18 +98,18 @@ const KEPT_SIZES = `c AS (
   )`;
 
 /**
- * The place of the truck that has just joined the waiting line (`$3[1]`), from the groups' sizes the database keeps
+ * The place of the truck that has just joined the waiting line (`$4[1]`), from the groups' sizes the database keeps
  * (queue_counts) instead of a count of the line: a few sums over the queue's slots. A truck joins either held (a
  * skip: ranked among the few held trucks, along ix_bookings_held) or by check-in, with the newest queue_key, so it
  * is the last of its group: its rank is the group's size, or for a later slot the later trucks of its slot and the
- * slots before. Valid only for that truck, under the queue lock, after its statement. $1 = port, $2 = direction.
+ * slots before. Valid only for that truck, under the queue lock, after its statement. $1 = port, $2 = direction, $3 = at.
  */
 export const JOINED_PLACE = `
   WITH ${ST}, ${KEPT_SIZES}, x AS (
-    SELECT b.id, b.front_key, b.front_key IS NOT NULL AS held, sl.starts_at, sl.starts_at > now() AS later,
-           (b.priority AND sl.starts_at <= now()) AS green
+    SELECT b.id, b.front_key, b.front_key IS NOT NULL AS held, sl.starts_at, sl.starts_at > ${AT} AS later,
+           (b.priority AND sl.starts_at <= ${AT}) AS green
     FROM bookings b JOIN slots sl ON sl.id = b.slot_id
-    WHERE b.id = ($3::uuid[])[1] AND b.port_code = $1 AND b.direction = $2 AND b.status = 'checked_in'
+    WHERE b.id = ($4::uuid[])[1] AND b.port_code = $1 AND b.direction = $2 AND b.status = 'checked_in'
   )
   SELECT x.id, x.green, x.held, ${PLACE('x', 'k.rnk')} AS position
   FROM x CROSS JOIN n CROSS JOIN st
@@ -117,8 +122,8 @@ export const JOINED_PLACE = `
 
 /** The first `limit` waiting trucks of one group (`where`, `order`), read along the waiting index: no scan of the line. */
 const FIRST = (where: string, order: string, limit = '1') => `(
-    SELECT b.id, b.queue_key, b.front_key, b.front_key IS NOT NULL AS held, sl.starts_at, sl.starts_at > now() AS later,
-           (b.priority AND sl.starts_at <= now()) AS green
+    SELECT b.id, b.queue_key, b.front_key, b.front_key IS NOT NULL AS held, sl.starts_at, sl.starts_at > ${AT} AS later,
+           (b.priority AND sl.starts_at <= ${AT}) AS green
     FROM bookings b JOIN slots sl ON sl.id = b.slot_id
     WHERE b.port_code = $1 AND b.direction = $2 AND b.status = 'checked_in' AND ${where}
     ORDER BY ${order} LIMIT ${limit})`;
@@ -126,16 +131,16 @@ const FIRST = (where: string, order: string, limit = '1') => `(
 /** Each group's first trucks, as FIRST takes them: held, green, regular, later. */
 const GROUP_FIRSTS = (limit: string) => `
     ${FIRST('b.front_key IS NOT NULL', 'b.front_key DESC', limit)}
-    UNION ALL ${FIRST('b.front_key IS NULL AND b.priority AND sl.starts_at <= now()', 'b.queue_key', limit)}
-    UNION ALL ${FIRST('b.front_key IS NULL AND NOT b.priority AND sl.starts_at <= now()', 'b.queue_key', limit)}
-    UNION ALL ${FIRST('b.front_key IS NULL AND sl.starts_at > now()', 'sl.starts_at, b.queue_key', limit)}`;
+    UNION ALL ${FIRST(`b.front_key IS NULL AND b.priority AND sl.starts_at <= ${AT}`, 'b.queue_key', limit)}
+    UNION ALL ${FIRST(`b.front_key IS NULL AND NOT b.priority AND sl.starts_at <= ${AT}`, 'b.queue_key', limit)}
+    UNION ALL ${FIRST(`b.front_key IS NULL AND sl.starts_at > ${AT}`, 'sl.starts_at, b.queue_key', limit)}`;
 
 /**
  * The head of the line: of the first truck of each group (held, green, regular, later), the one at place 1.
  * Each first is one walk along an index that stops at its first row; the groups' sizes in PLACE are then
  * counted among the firsts (0 or 1 each), which decides place 1 exactly as the true sizes would: a first is at
  * place 1 only when the groups ahead of it are empty, and for the merge's first green or regular, only
- * whether the other kind is empty matters. $1 = port, $2 = direction.
+ * whether the other kind is empty matters. $1 = port, $2 = direction, $3 = at.
  */
 export const HEAD = `
   WITH ${ST}, firsts AS (${GROUP_FIRSTS('1')}), n AS (
@@ -147,17 +152,17 @@ export const HEAD = `
   SELECT f.id, f.green, f.held FROM firsts f, n, st WHERE ${PLACE('f', '1')} = 1`;
 
 /**
- * The first `$3` places of the line without ordering all of it: any truck among them is among the first `$3` of
- * its group, so each group's first `$3` (index walks) ranked within the group are ranked as in the whole line, and
+ * The first `$4` places of the line without ordering all of it: any truck among them is among the first `$4` of
+ * its group, so each group's first `$4` (index walks) ranked within the group are ranked as in the whole line, and
  * the groups' true sizes come from the counts the database keeps (queue_counts, as JOINED_PLACE reads them).
- * $1 = port, $2 = direction, $3 = how many.
+ * $1 = port, $2 = direction, $3 = at, $4 = how many.
  */
 export const HEAD_N = `
-  WITH ${ST}, ${KEPT_SIZES}, w AS (${GROUP_FIRSTS('$3')}), r AS (
+  WITH ${ST}, ${KEPT_SIZES}, w AS (${GROUP_FIRSTS('$4')}), r AS (
     SELECT w.*, row_number() OVER (PARTITION BY ${GROUP} ORDER BY ${IN_GROUP}) AS rnk FROM w
   )
   SELECT r.id, r.green, r.held, ${PLACE('r', 'r.rnk')} AS position
-  FROM r, n, st ORDER BY position LIMIT $3`;
+  FROM r, n, st ORDER BY position LIMIT $4`;
 
 export interface DetailRow {
   id: string;
@@ -256,13 +261,16 @@ export function detailRows(
   direction: string,
   ids: string[],
   mode: 'queue' | 'touched' | 'joined' | 'moved',
+  at: Date,
 ): Promise<DetailRow[]> {
-  const which = `(${mode === 'queue' ? "b.status IN ('checked_in', 'called')" : 'false'} OR b.id = ANY($3::uuid[]))`;
+  const which = (param: string) =>
+    `(${mode === 'queue' ? "b.status IN ('checked_in', 'called')" : 'false'} OR b.id = ANY(${param}::uuid[]))`;
   if (mode === 'moved') {
+    // No places, so no order and no instant: none of these trucks is waiting.
     return rows<DetailRow>(
       em,
       `SELECT x.*, NULL::boolean AS green, NULL::int AS position FROM (${DETAILS}
-         WHERE b.port_code = $1 AND b.direction = $2 AND ${which}) x`,
+         WHERE b.port_code = $1 AND b.direction = $2 AND ${which('$3')}) x`,
       [port, direction, ids],
     );
   }
@@ -271,15 +279,21 @@ export function detailRows(
     em,
     `WITH q AS MATERIALIZED (${{ queue: WAITING_ORDER, touched: POSITIONS_OF, joined: JOINED_PLACE }[mode]})
      SELECT x.*, q.green, q.position FROM (${DETAILS}
-       WHERE b.port_code = $1 AND b.direction = $2 AND ${which}) x
+       WHERE b.port_code = $1 AND b.direction = $2 AND ${which('$4')}) x
      LEFT JOIN q ON q.id = x.id
      ORDER BY q.position NULLS LAST, x.called_at`,
-    [port, direction, ids],
+    [port, direction, at, ids],
   );
 }
 
 /** Details of the first `limit` waiting trucks, in queue order, with their places. */
-export function headRows(em: EntityManager, port: string, direction: string, limit: number): Promise<DetailRow[]> {
+export function headRows(
+  em: EntityManager,
+  port: string,
+  direction: string,
+  limit: number,
+  at: Date,
+): Promise<DetailRow[]> {
   // Only the head is ordered (HEAD_N), and only its details are read.
   return rows<DetailRow>(
     em,
@@ -288,7 +302,7 @@ export function headRows(em: EntityManager, port: string, direction: string, lim
        WHERE b.port_code = $1 AND b.direction = $2 AND b.id IN (SELECT id FROM h)) x
      JOIN h ON h.id = x.id
      ORDER BY h.position`,
-    [port, direction, limit],
+    [port, direction, at, limit],
   );
 }
 
@@ -409,8 +423,9 @@ export interface Head {
   held: boolean;
 }
 
-export function headOf(em: EntityManager, port: string, direction: string): Promise<Head | undefined> {
-  return one<Head>(em, HEAD, [port, direction]);
+/** The head as the line stands at `at`. */
+export function headOf(em: EntityManager, port: string, direction: string, at: Date): Promise<Head | undefined> {
+  return one<Head>(em, HEAD, [port, direction, at]);
 }
 
 /** The green channel's count of regular trucks since the last green one, when a truck of the merge leaves its head. */

@@ -22,24 +22,29 @@ export interface AwaitedRow {
 
 /**
  * The trucks the yard of one port and direction waits for, in call order: called onto a lane, or completed there
- * within YARD_AWAITS_HOURS and not yet confirmed at the yard. Two index walks (the called trucks,
+ * within YARD_AWAITS_HOURS before `at` and not yet confirmed at the yard. Two index walks (the called trucks,
  * ix_bookings_yard_awaited), not one OR over both.
  */
-export function awaitedRows(em: DataSource | EntityManager, port: string, direction: string): Promise<AwaitedRow[]> {
+export function awaitedRows(
+  em: DataSource | EntityManager,
+  port: string,
+  direction: string,
+  at: Date,
+): Promise<AwaitedRow[]> {
   return rows<AwaitedRow>(
     em,
     `SELECT b.id, b.reference, v.plate, b.status, b.lane_id, l.name AS lane_name, b.called_at, b.completed_at,
-            floor(extract(epoch FROM now() - b.called_at) / 60)::int AS minutes
+            floor(extract(epoch FROM $4::timestamptz - b.called_at) / 60)::int AS minutes
      FROM (
        SELECT * FROM bookings WHERE port_code = $1 AND direction = $2 AND status = 'called'
        UNION ALL
        SELECT * FROM bookings WHERE port_code = $1 AND direction = $2 AND status = 'completed' AND yard_arrived_at IS NULL
-         AND completed_at > now() - make_interval(hours => $3)
+         AND completed_at > $4::timestamptz - make_interval(hours => $3)
      ) b
      JOIN vehicles v ON v.id = b.vehicle_id
      JOIN lanes l ON l.id = b.lane_id
      ORDER BY b.called_at, b.id`,
-    [port, direction, YARD_AWAITS_HOURS],
+    [port, direction, YARD_AWAITS_HOURS, at],
   );
 }
 

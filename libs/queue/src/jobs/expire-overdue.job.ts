@@ -72,11 +72,11 @@ export class ExpireOverdueJob implements JobHandler<ExpireOverdueJobData> {
         const [next, ...rest] = pending ?? (await this.transitions.firstCallTimeouts(em, port, direction, at));
         const back =
           next !== undefined &&
-          (await readmitBehindHead(em, this.transitions, port, direction, () =>
+          (await readmitBehindHead(em, this.transitions, port, direction, at, () =>
             this.transitions.requeue(em, next, messagesByLanguage('calledTimeout'), 'called_timeout', at),
           ));
         const joined = back ? next : null;
-        return { gone, joined, rest, delta: await this.reader.delta(em, port, direction, version, joined, gone) };
+        return { gone, joined, rest, delta: await this.reader.delta(em, port, direction, version, at, joined, gone) };
       });
       this.notifier.changed(step.delta);
       swept.noShows += step.gone.length;
