@@ -155,6 +155,42 @@ describe('pages (browser)', () => {
     await api.http.get('/board/bad%20port').expect(404);
   });
 
+  it('each page loads at most 40 KB gzipped of HTML, CSS and JavaScript: one bundled script of its own', async () => {
+    await openAllDay('MOHAN');
+    const sizes: Record<string, number> = {};
+    for (const [path, script] of [
+      ['/d', 'driver.js'],
+      ['/staff', 'staff.js'],
+      ['/yard', 'yard.js'],
+      ['/firm', 'firm.js'],
+      ['/board/MOHAN', 'board.js'],
+    ]) {
+      // A fresh context a page: nothing comes from the cache, every byte is counted as a first visit on a phone.
+      const { page, errors } = await open();
+      const loaded: Array<{ url: string; encoding: string | undefined; bytes: Promise<number> }> = [];
+      page.on('response', (res) => {
+        if (!['document', 'script', 'stylesheet'].includes(res.request().resourceType())) return;
+        const bytes = res
+          .request()
+          .sizes()
+          .then((s) => s.responseBodySize);
+        loaded.push({ url: new URL(res.url()).pathname, encoding: res.headers()['content-encoding'], bytes });
+      });
+      await page.goto(api.url + path);
+      await page.waitForLoadState('networkidle');
+      const scripts = loaded.filter((l) => l.url.endsWith('.js')).map((l) => l.url);
+      expect({ path, scripts: scripts.sort() }).toEqual({
+        path,
+        scripts: [`/assets/${script}`, '/assets/socket.io.min.js'].sort(),
+      });
+      expect(loaded.every((l) => l.encoding === 'gzip')).toBe(true);
+      sizes[path] = (await Promise.all(loaded.map((l) => l.bytes))).reduce((a, b) => a + b, 0);
+      expect(errors).toEqual([]);
+    }
+    // Over the budget, or so small that something the page needs was not counted (socket.io alone is ~15 KB).
+    expect(Object.entries(sizes).filter(([, bytes]) => bytes > 40 * 1024 || bytes < 15_000)).toEqual([]);
+  });
+
   it('driver: logs in with reference and code, follows the position, and is told when called, without a reload', async () => {
     await openAllDay('MOHAN');
     const staff = await staffUser('MOHAN');

@@ -7,9 +7,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Public } from '@kouan/auth';
-import { bundleLiveProtocol, LIVE_PROTOCOL_ASSET } from './live-protocol.bundle';
+import { bundlePages } from './pages.bundle';
 
-/** Where the page files live: next to this file, in the sources (tests) and in dist (the build copies them). */
+/** Where the page files live: next to this file, in the sources (tests) and in dist (the build writes them). */
 export const PAGES_DIR = join(__dirname, 'pages');
 
 /** Paths the pages answer on, outside the /api/v1 prefix. */
@@ -57,8 +57,8 @@ function asset(name: string, text: string): Asset {
 }
 
 /**
- * The driver, staff, yard, firm and board pages: plain HTML, CSS and a little JavaScript, read once at boot and kept
- * gzipped in memory. Border connections are slow, so assets carry a content hash and are cached for a year;
+ * The driver, staff, yard, firm and board pages: HTML, CSS and one script each (bundled from TypeScript), read once
+ * at boot and kept gzipped in memory. Border connections are slow, so assets carry a content hash and are cached for a year;
  * pages revalidate with an ETag (a 304 is a few hundred bytes).
  */
 function loadPages(): { pages: Map<string, Asset>; assets: Map<string, Asset> } {
@@ -67,13 +67,10 @@ function loadPages(): { pages: Map<string, Asset>; assets: Map<string, Asset> } 
   for (const name of readdirSync(PAGES_DIR)) {
     if (/\.(js|css|svg)$/.test(name)) assets.set(name, asset(name, readFileSync(join(PAGES_DIR, name), 'utf8')));
   }
-  // The live protocol the pages share with the server (libs/realtime/src/live-protocol.ts): the build writes it into
-  // dist's pages; run from the sources, where there is no such file, it is bundled now from the same TypeScript.
-  if (!assets.has(LIVE_PROTOCOL_ASSET)) {
-    if (!__filename.endsWith('.ts'))
-      throw new Error(`${LIVE_PROTOCOL_ASSET} not found in ${PAGES_DIR} (npm run build writes it)`);
-    assets.set(LIVE_PROTOCOL_ASSET, asset(LIVE_PROTOCOL_ASSET, bundleLiveProtocol(join(__dirname, '..', '..', '..'))));
-  }
+  // Each page's script, bundled from its TypeScript (<page>/main.ts) by esbuild: the build writes the bundles into
+  // dist's pages; run from the sources, where there are none, they are bundled now by the same function.
+  if (__filename.endsWith('.ts'))
+    for (const [name, text] of bundlePages(join(__dirname, '..', '..', '..'))) assets.set(name, asset(name, text));
   // The socket.io browser client of the installed server, so the two always speak the same protocol.
   const client = join(dirname(require.resolve('socket.io/package.json')), 'client-dist', 'socket.io.min.js');
   assets.set(

@@ -1,0 +1,421 @@
+/* /d: the driver's phone. Logs in with reference + driver code, then follows the booking live. */
+import type { BookingUpdate } from '../../../../../libs/realtime/src/live-events';
+import type { DriverBookingDto, DriverTripDto } from '../../../../../libs/queue/src/dto/queue.dto';
+import { $, el, fill, show, message } from '../shared/dom';
+import { hhmm } from '../shared/time';
+import { store, load } from '../shared/storage';
+import { api, type ApiError } from '../shared/api';
+import { claims, loginForm } from '../shared/session';
+import { type Words } from '../shared/i18n';
+import { live, liveBadge, type LiveSocket } from '../shared/live';
+import en from '../i18n/driver/en.json';
+import zh from '../i18n/driver/zh.json';
+import lo from '../i18n/driver/lo.json';
+import vi from '../i18n/driver/vi.json';
+import my from '../i18n/driver/my.json';
+import th from '../i18n/driver/th.json';
+
+const T: Record<string, Words> = { en, zh, lo, vi, my, th };
+const TOKEN = 'kouan.driver.token';
+const LAST = 'kouan.driver.last';
+const LANG = 'kouan.driver.lang';
+
+/** What the phone last knew, kept for a reload without signal: the live state, its trip, and when. */
+interface Last {
+  state: BookingUpdate;
+  trip: DriverTripDto | null;
+  at: number;
+}
+
+let lang: string = load(LANG) || pickLang();
+let token: string | null = load(TOKEN);
+let last: Last | null = load(LAST);
+let socket: LiveSocket | null = null;
+let paintBadge = function () {};
+let wasCalled = false;
+let wakeLock: WakeLockSentinel | null = null;
+let renewTimer: ReturnType<typeof setTimeout> | undefined;
+
+function pickLang(): string {
+  const langs = (navigator.languages || [navigator.language || 'en']).map(function (l) {
+    return String(l).slice(0, 2).toLowerCase();
+  });
+  for (let i = 0; i < langs.length; i++) if (T[langs[i]]) return langs[i];
+  return 'en';
+}
+function t(k: string): string {
+  return T[lang][k] || T.en[k] || k;
+}
+
+function applyLang() {
+  document.documentElement.lang = lang;
+  $('lang').value = lang;
+  $('title').textContent = t('title');
+  document.querySelectorAll('[data-t]').forEach(function (n) {
+    n.textContent = t(n.getAttribute('data-t') || '');
+  });
+  if (last) render(last.state);
+  paintBadge();
+}
+
+/** Lanes are named by code (export-1): said in the driver's language, with their number. */
+function laneName(lane: { name: string } | null): string {
+  const m = /^(export|import)-(\d+)$/i.exec((lane && lane.name) || '');
+  return m ? t('lane_' + m[1].toLowerCase()) + ' ' + m[2] : lane ? lane.name : '';
+}
+
+function render(s: BookingUpdate): void {
+  if (!s) return;
+  const trip = last && last.trip;
+  const called = s.status === 'called';
+  document.body.classList.toggle('called', called);
+  show('calledBox', called);
+  show('waitBox', !called);
+  if (called) {
+    $('calledPlate').textContent = trip ? trip.plate : '';
+    $('calledLane').textContent = laneName(s.lane);
+    countdown();
+    if (!wasCalled) alertCalled();
+  } else {
+    releaseWake();
+  }
+  wasCalled = called;
+  $('reference-shown').textContent = (s.reference || '') + (trip ? ' · ' + trip.plate : '');
+  $('status').textContent = t(s.status);
+  const waiting = s.status === 'checked_in' && s.position !== null;
+  show('posBox', waiting);
+  $('position').textContent = waiting ? String(s.position) : '';
+  const eta = $('eta');
+  eta.className = 'eta';
+  if (waiting && s.etaMinutes !== null) eta.textContent = t('eta') + ': ~' + s.etaMinutes + ' ' + t('min');
+  else if (waiting && s.reason) {
+    eta.textContent = t(s.reason);
+    eta.className = 'eta warn';
+  } else eta.textContent = '';
+  const p = s.parking;
+  show('parking', waiting && !!p);
+  if (waiting && p) {
+    fill($('parking'), [
+      el('div', { class: 'muted', text: t('parking') }),
+      p.overflow
+        ? el('div', { text: t('overflow') })
+        : el('div', {
+            class: 'status',
+            text:
+              (p.areaName || '') +
+              (p.bay !== null ? ' · ' + t('bay') + ' ' + p.bay : '') +
+              (p.powered ? ' ⚡ ' + t('powered') : ''),
+          }),
+      p.instructions ? el('div', { text: p.instructions }) : null,
+    ]);
+  }
+  renderBooked(s.status === 'booked' ? trip : null);
+  // The booking's own instructions only while waiting without a bay (a skipped truck waits by the lane): with a
+  // bay the card says it already, and once called, done or gone there is nothing left to do.
+  message($('instructions'), s.status === 'checked_in' && !p && s.instructions ? s.instructions : '');
+  show('checkin', s.status === 'booked');
+}
+
+/** Before check-in: the slot, the check-in window and the way to the holding area. */
+function renderBooked(trip: DriverTripDto | null): void {
+  show('bookedBox', !!trip);
+  if (!trip) return;
+  fill(
+    $('bookedBox'),
+    [
+      el('div', { class: 'muted', text: t('slot') }),
+      el('div', {
+        class: 'status',
+        text:
+          trip.slotStartsAt.slice(0, 10) +
+          ' ' +
+          hhmm(trip.slotStartsAt) +
+          '–' +
+          hhmm(trip.slotEndsAt) +
+          ' · ' +
+          trip.portName,
+      }),
+      el('div', { class: 'muted', text: t('window') }),
+      el('div', { class: 'window', text: hhmm(trip.checkInFrom) + '–' + hhmm(trip.checkInUntil) }),
+    ]
+      .concat(
+        trip.holdingAreas.map(function (a) {
+          return el('div', { class: 'area' }, [
+            el('div', { class: 'muted', text: t('holding') }),
+            el('div', { class: 'status', text: a.name }),
+            a.directions ? el('div', { text: a.directions }) : null,
+            el('a', {
+              class: 'map',
+              href: 'geo:' + a.lat + ',' + a.lon + '?q=' + a.lat + ',' + a.lon,
+              text: t('map') + ' (' + a.lat.toFixed(4) + ', ' + a.lon.toFixed(4) + ')',
+            }),
+          ]);
+        }),
+      )
+      .concat(
+        trip.fees
+          ? [
+              el('div', { class: 'fees' }, [
+                el('div', { class: 'muted', text: t('fees') }),
+                el('div', { class: 'status', text: trip.fees.total + ' ' + trip.fees.currency }),
+                el('div', {
+                  class: 'muted',
+                  text: trip.fees.items
+                    .map(function (i) {
+                      return i.name + ' ' + i.amount + (i.unit === 'per_tonne' ? t('perTonne') : t('perTruck'));
+                    })
+                    .join(' · '),
+                }),
+              ]),
+            ]
+          : [],
+      ),
+  );
+}
+
+/** The time left to reach the lane, every second while called. */
+function countdown() {
+  const trip = last && last.trip;
+  const box = $('calledDeadline');
+  if (!trip || !trip.calledDeadline) {
+    box.textContent = '';
+    return;
+  }
+  const left = Math.round((Date.parse(trip.calledDeadline) - Date.now()) / 1000);
+  box.className = 'called-deadline' + (left <= 0 ? ' late' : '');
+  box.textContent =
+    left <= 0 ? t('lateNow') : t('deadline') + ' ' + Math.floor(left / 60) + ':' + String(left % 60).padStart(2, '0');
+  $('calledNote').textContent = t('deadlineNote');
+}
+
+/** Called: vibrate, three beeps, and keep the screen on until it is over. */
+function alertCalled() {
+  if (navigator.vibrate) navigator.vibrate([600, 200, 600, 200, 1200]);
+  try {
+    // Older Safari names it webkitAudioContext.
+    const Ctx: typeof AudioContext =
+      window.AudioContext || (window as unknown as { webkitAudioContext: typeof AudioContext }).webkitAudioContext;
+    const ctx = new Ctx();
+    [0, 0.5, 1].forEach(function (at) {
+      const o = ctx.createOscillator();
+      o.frequency.value = 880;
+      o.connect(ctx.destination);
+      o.start(ctx.currentTime + at);
+      o.stop(ctx.currentTime + at + 0.3);
+    });
+  } catch {
+    /* no sound on this phone: the screen and the vibration still say it */
+  }
+  if (navigator.wakeLock && !wakeLock) {
+    navigator.wakeLock.request('screen').then(
+      function (l) {
+        wakeLock = l;
+      },
+      function () {
+        /* refused: the page still works */
+      },
+    );
+  }
+}
+
+function releaseWake() {
+  if (wakeLock) {
+    wakeLock.release().catch(function () {});
+    wakeLock = null;
+  }
+}
+
+/** A new state; its trip comes from GET /driver/booking, read again when the status changes (a call's deadline). */
+function remember(s: BookingUpdate | DriverBookingDto): void {
+  const changed = !last || !last.state || last.state.status !== s.status;
+  const fetched = 'trip' in s ? s.trip : null;
+  const trip = fetched || (last && last.trip) || null;
+  const state: BookingUpdate & { trip?: DriverTripDto } = Object.assign({}, s);
+  delete state.trip;
+  last = { state: state, trip: trip, at: Date.now() };
+  store(LAST, last);
+  render(state);
+  paintBadge();
+  if (changed && !fetched) void refresh();
+}
+
+function logout(reason?: string): void {
+  if (socket) {
+    socket.close();
+    socket = null;
+  }
+  clearTimeout(renewTimer);
+  releaseWake();
+  token = null;
+  last = null;
+  store(TOKEN, null);
+  store(LAST, null);
+  document.body.classList.remove('called');
+  show('state', false);
+  show('live', false);
+  show('login', true);
+  message($('loginMsg'), reason || '', reason ? 'error' : '');
+}
+
+async function refresh(): Promise<void> {
+  try {
+    remember(await api('GET', '/driver/booking', undefined, token));
+  } catch (err) {
+    const e = err as ApiError;
+    if (e.status === 401) return logout(t('badLogin'));
+    // No signal: keep the last known state on screen (dimmed); the badge says how old it is.
+    message($('msg'), e.status ? e.message : t('noNet'), 'error');
+  }
+}
+
+/**
+ * The session lasts the wait (until 2 h after the check-in window closes) and renews itself a quarter of its life
+ * before it ends (POST /driver/session/refresh), so a long wait never logs the driver out.
+ */
+function planRenewal() {
+  clearTimeout(renewTimer);
+  const c = claims(token);
+  if (!c || !c.exp || !c.iat) return;
+  const renewAt = (c.exp - (c.exp - c.iat) / 4) * 1000;
+  renewTimer = setTimeout(
+    async function () {
+      try {
+        const fresh = await api('POST', '/driver/session/refresh', {}, token);
+        token = fresh.accessToken;
+        store(TOKEN, token);
+        if (socket) {
+          socket.auth = { token: token };
+          socket.disconnect().connect();
+        }
+        planRenewal();
+      } catch (err) {
+        const e = err as ApiError;
+        if (e.status === 410) return logout(t('closedBooking'));
+        if (e.status === 401) return logout(t('badLogin'));
+        renewTimer = setTimeout(planRenewal, 60000);
+      }
+    },
+    Math.max(0, renewAt - Date.now()),
+  );
+}
+
+function connect(): void {
+  socket = live({ token: token }, paintBadge);
+  socket.on('booking:update', function (u) {
+    message($('msg'), '');
+    remember(u);
+  });
+  // The server ended the session (the token expired, or the firm issued a new code) and does not reconnect:
+  // the GET answers 401 and the driver is asked to sign in again, instead of watching a dead screen.
+  socket.on('session:expired', () => void refresh());
+  // The server sends the current state on every connect; the GET covers a missed or refused handshake.
+  socket.io.on('reconnect', () => void refresh());
+  socket.on('connect_error', function () {
+    // A refused handshake (expired token) is not retried by socket.io; ask the API why.
+    if (socket && !socket.active) void refresh();
+  });
+  $('live').hidden = false;
+  paintBadge();
+}
+
+function start() {
+  show('login', false);
+  show('state', true);
+  message($('loginMsg'), '');
+  if (last) render(last.state);
+  connect();
+  planRenewal();
+  return refresh();
+}
+
+loginForm(
+  function () {
+    return api('POST', '/driver/session', {
+      reference: $('reference').value.trim().toUpperCase(),
+      driverCode: $('driverCode').value.trim(),
+    });
+  },
+  function (accessToken) {
+    token = accessToken;
+    store(TOKEN, token);
+    return start();
+  },
+  function (e) {
+    if (e.status === 401) return t('badLogin');
+    if (e.status === 410) return t('closedBooking');
+    if (e.status === 429) return t('tooMany');
+    if (e.status === 423) return t('locked');
+    return e.status ? e.message : t('noNet');
+  },
+);
+
+$('checkin').addEventListener('click', function () {
+  const btn = $('checkin');
+  if (!navigator.geolocation) return message($('msg'), t('noGeo'), 'error');
+  btn.disabled = true;
+  message($('msg'), t('locating'));
+  navigator.geolocation.getCurrentPosition(
+    async function (pos) {
+      try {
+        await api('POST', '/driver/check-in', { lat: pos.coords.latitude, lon: pos.coords.longitude }, token);
+        message($('msg'), t('checkedIn'), 'ok');
+        await refresh();
+      } catch (err) {
+        const e = err as ApiError;
+        let text = e.message;
+        if (e.code === 'outside_geofence') text = t('outside');
+        else if (e.code === 'too_early') {
+          const comeBackAt = e.body.comeBackAt as string | undefined;
+          text = t('early') + ' ' + hhmm(comeBackAt) + (comeBackAt ? ' (' + comeBackAt.slice(0, 10) + ')' : '');
+        } else if (e.code === 'too_late') text = t('late');
+        else if (e.code === 'already_checked_in') text = t('checkedIn');
+        else if (e.status === 410) text = t('closedBooking');
+        else if (e.status === 401) return logout(t('badLogin'));
+        else if (!e.status) text = t('noNet');
+        message($('msg'), text, 'error');
+      } finally {
+        btn.disabled = false;
+      }
+    },
+    function () {
+      btn.disabled = false;
+      message($('msg'), t('noGeo'), 'error');
+    },
+    { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 },
+  );
+});
+
+$('logout').addEventListener('click', function () {
+  logout();
+});
+$('lang').addEventListener('change', function (this: HTMLSelectElement) {
+  lang = this.value;
+  store(LANG, lang);
+  applyLang();
+});
+
+// Not hearing the server: the last known state stays on screen, dimmed, with how old it is.
+paintBadge = liveBadge(
+  $('live'),
+  function () {
+    return socket;
+  },
+  function () {
+    return last && last.at;
+  },
+  function () {
+    return { live: t('live'), offline: t('offline'), ago: t('ago') };
+  },
+  function (fresh) {
+    document.body.classList.toggle('stale', !!token && !fresh);
+  },
+);
+setInterval(function () {
+  if (wasCalled) countdown();
+}, 1000);
+applyLang();
+// A link from the firm (/d?ref=MOHAN-…) fills in the reference: the driver types only the code.
+const ref = new URLSearchParams(location.search).get('ref');
+if (ref) $('reference').value = ref.toUpperCase();
+if (token) void start();
+else show('login', true);

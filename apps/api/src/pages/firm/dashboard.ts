@@ -1,0 +1,62 @@
+/**
+ * The firm dashboard's shared state and services: its words, the signed-in session, the live badge, the message
+ * line and the API calls. bookings.ts, fleet.ts, webhooks.ts and new-booking.ts draw and act on these.
+ */
+import { $, message } from '../shared/dom';
+import { load } from '../shared/storage';
+import { caller, type ApiError } from '../shared/api';
+import { session } from '../shared/session';
+import type { Words } from '../shared/i18n';
+import { liveBadge, type LiveSocket } from '../shared/live';
+import en from '../i18n/firm/en.json';
+import zh from '../i18n/firm/zh.json';
+import console_en from '../i18n/console/en.json';
+import console_zh from '../i18n/console/zh.json';
+import { ended } from './main';
+
+export const T: Record<string, Words> = {
+  en: { ...console_en, ...en },
+  zh: { ...console_zh, ...zh },
+};
+export const LANG = 'kouan.firm.lang';
+export const SESSION = 'kouan.firm.session';
+/** The port the firm booked at last: the form picks it again, and "today" is that port's day. */
+export const PORT_KEY = 'kouan.firm.port';
+
+/** What the dashboard shows; one object, so each module reads and sets the same. */
+export const S = {
+  lang: (load(LANG) || (/^zh/i.test(navigator.language || '') ? 'zh' : 'en')) as string,
+  /** The key of what the sign-in form says, worded again after a change of language. */
+  loginNote: null as string | null,
+  socket: null as LiveSocket | null,
+  lastAt: 0,
+  /** The officer picked the day: the port's "today" no longer replaces it. */
+  dateTouched: false,
+  /** The new-booking form has its ports, vehicles and drivers (read again after one is added). */
+  formLoaded: false,
+};
+
+export function t(k: string): string {
+  return T[S.lang][k] || T.en[k] || k;
+}
+
+export const sess = session(SESSION);
+
+export const paint = liveBadge(
+  $('live'),
+  () => S.socket,
+  () => S.lastAt,
+  () => ({ live: t('live'), offline: t('offline'), ago: t('ago') }),
+);
+
+export function say(text: string, kind?: string): void {
+  message($('msg'), text, kind);
+}
+
+export const call = caller(
+  sess,
+  () => ended(),
+  function (e: ApiError) {
+    say(e.message, 'error');
+  },
+);

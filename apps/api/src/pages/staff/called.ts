@@ -1,0 +1,72 @@
+/** The trucks called onto the lanes: timers, who they are, and their outcome (complete, skip, no-show). */
+import { el } from '../shared/dom';
+import { act, note, S, t, T, word, type CalledTruck } from './console';
+import { greenBadge } from './queue-list';
+import { asking, guarded, pending } from './undo';
+
+function outcome(button: HTMLButtonElement | null, c: CalledTruck, what: string): void {
+  void act(button, 'POST', '/bookings/' + c.bookingId + '/' + what, undefined, function (r) {
+    note('msgOutcome', { plate: c.plate, status: T.en['st_' + r.status] ? word('st_' + r.status) : r.status }, 'ok');
+  });
+}
+
+function outcomeBtn(c: CalledTruck, what: string, label: string, cls?: string): HTMLElement {
+  return el(
+    'button',
+    {
+      type: 'button',
+      class: cls || 'secondary',
+      on: {
+        click: function (ev) {
+          outcome(ev.target as HTMLButtonElement, c, what);
+        },
+      },
+    },
+    [label],
+  );
+}
+
+export function calledRow(c: CalledTruck, laneName: Record<string, string>, dir: string): HTMLElement {
+  const calledAt = Date.parse(c.calledAt);
+  const timeout = S.portInfo.calledTimeoutMinutes;
+  const key = 'noshow:' + c.bookingId;
+  const noShow = guarded(
+    key,
+    t('noShow'),
+    'noshow',
+    t('askNoShow', { plate: c.plate }),
+    t('yesNoShow'),
+    'noShowIn',
+    function () {
+      outcome(null, c, 'no-show');
+    },
+    { dir: dir, plate: c.plate },
+  );
+  return el('div', { class: 'called-row', 'data-booking': c.bookingId }, [
+    el('div', { class: 'row' }, [
+      el('span', { class: 'plate grow', text: c.plate }),
+      el('span', { class: 'lane', text: '→ ' + (laneName[c.laneId] || '') }),
+    ]),
+    el('div', { class: 'row timers' }, [
+      el('span', { class: 'elapsed', 'data-called-at': c.calledAt }),
+      timeout !== null ? el('span', { class: 'deadline', 'data-deadline': String(calledAt + timeout * 60000) }) : null,
+    ]),
+    el('div', { class: 'details' }, [
+      el('div', { class: 'muted', text: c.reference }),
+      el('div', {}, [
+        t('driver') + ': ' + c.driverName + ' · ',
+        el('a', { href: 'tel:' + c.driverPhone, class: 'phone', text: c.driverPhone }),
+      ]),
+      el('div', { text: t('firm') + ': ' + c.firmName }),
+      el('div', { text: t('cargo') + ': ' + c.cargoDescription }),
+      greenBadge(c),
+    ]),
+    el(
+      'div',
+      { class: 'row outcomes' },
+      pending[key] || asking[key]
+        ? [noShow]
+        : [outcomeBtn(c, 'complete', t('complete'), 'done'), outcomeBtn(c, 'skip', t('skip')), noShow],
+    ),
+  ]);
+}

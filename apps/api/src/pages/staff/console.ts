@@ -1,0 +1,109 @@
+/**
+ * The lane console's shared state and services: its words, the signed-in session, what it shows (`S`), the live
+ * badge, the message line and the API calls. The other modules of the console draw and act on these.
+ */
+import type { StaffQueueUpdate, YardUpdate } from '../../../../../libs/realtime/src/live-events';
+import type { ForecastDto } from '../../../../../libs/insights/src/dto/forecast.dto';
+import { $ } from '../shared/dom';
+import { load } from '../shared/storage';
+import { caller, type Answer } from '../shared/api';
+import { session, type Claims } from '../shared/session';
+import { browserLang, format, messages, type Args, type Words } from '../shared/i18n';
+import { liveBadge, type Kept, type LiveSocket } from '../shared/live';
+import en from '../i18n/staff/en.json';
+import zh from '../i18n/staff/zh.json';
+import console_en from '../i18n/console/en.json';
+import console_zh from '../i18n/console/zh.json';
+import { ended } from './main';
+import { reload } from './queue-list';
+
+export const SESSION = 'kouan.staff.session';
+export const PORT = 'kouan.staff.port';
+export const LANG = 'kouan.staff.lang';
+export const DIR = 'kouan.staff.dir';
+export const DIRS = ['export', 'import'];
+
+export const T: Record<string, Words> = {
+  en: { ...console_en, ...en },
+  zh: { ...console_zh, ...zh },
+};
+
+/** A truck on a lane, as the staff view has it (whole plate, driver, firm, cargo). */
+export type CalledTruck = StaffQueueUpdate['called'][number];
+/** A waiting truck, as the staff view has it. */
+export type WaitingTruck = StaffQueueUpdate['entries'][number];
+
+/** What the console shows and for whom; one object, so each module reads and sets the same. */
+export const S = {
+  lang: (T[load(LANG)] ? load(LANG) : browserLang(T)) as string,
+  /** The token's claims. */
+  me: null as Claims | null,
+  /** The key of what the sign-in form says, worded again after a change of language. */
+  loginNote: null as string | null,
+  port: null as string | null,
+  portInfo: { calledTimeoutMinutes: null as number | null, timeZone: 'Asia/Shanghai' },
+  /** The direction on screen. */
+  shown: (DIRS.indexOf(load(DIR)) >= 0 ? load(DIR) : 'export') as string,
+  /** Direction → the staff view kept, by the live protocol. */
+  state: {} as Record<string, Kept<StaffQueueUpdate>>,
+  lastAt: 0,
+  socket: null as LiveSocket | null,
+  /** Selector to focus once the view is drawn again. */
+  focusAfter: null as string | null,
+  /** Tomorrow's forecast of the port shown. */
+  forecast: null as ForecastDto | null,
+  /** Direction → the yard's view: trucks its lanes let go that the yard has not confirmed yet. */
+  yard: {} as Record<string, YardUpdate | undefined>,
+};
+
+/** The console's own words in the chosen language, with {name} filled from `args` (format). */
+export function t(key: string, args?: Args): string {
+  return format(T[S.lang][key] || T.en[key] || key, args);
+}
+
+/** A word of `T` as an argument of another (see t). */
+export function word(key: string, args?: Args): () => string {
+  return function () {
+    return t(key, args);
+  };
+}
+
+export const sess = session(SESSION);
+
+export const paint = liveBadge(
+  $('live'),
+  () => S.socket,
+  () => S.lastAt,
+  () => ({ live: t('live'), offline: t('offline'), ago: t('ago') }),
+);
+
+export const msg = messages($('msg'), t);
+export const note = msg.note;
+
+/** Runs an API call; a 401 renews the session or ends it, any other error is said (the API's words, ours when it was never reached). */
+export const call = caller(sess, () => ended(), msg.fail);
+
+/**
+ * A console action: `button` disabled meanwhile, `done(answer)` on success, `failed(error)` otherwise (said already),
+ * then both directions read again.
+ */
+export async function act(
+  button: HTMLButtonElement | null,
+  method: string,
+  path: string,
+  body?: unknown,
+  done?: (answer: Answer) => void,
+  failed?: (e: Answer) => void,
+): Promise<void> {
+  if (button) button.disabled = true;
+  try {
+    const res = await call(method, path, body);
+    if (done) done(res);
+  } catch (e) {
+    /* shown */ if (failed) failed(e);
+  } finally {
+    if (button) button.disabled = false;
+    // The socket brings the change too; reading it back keeps the console right when the socket is down.
+    DIRS.forEach((d) => void reload(d));
+  }
+}

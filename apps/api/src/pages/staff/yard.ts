@@ -1,0 +1,55 @@
+/** Between lane and yard: the trucks a lane completed that the yard has not confirmed (GET /ports/:code/yard, yard:update). */
+import type { YardUpdate } from '../../../../../libs/realtime/src/live-events';
+import { el } from '../shared/dom';
+import { hhmm } from '../shared/time';
+import { call, S, t } from './console';
+import { render } from './queue-list';
+
+/** The yard's view of a direction (GET /ports/:code/yard, then each yard:update): who is between lane and yard. */
+export function applyYard(v: YardUpdate): void {
+  if (!v || v.port !== S.port) return;
+  const seen = S.yard[v.direction];
+  if (seen && Date.parse(seen.at) > Date.parse(v.at)) return; // an older read overtaken by a newer one
+  S.yard[v.direction] = v;
+  render(v.direction);
+}
+
+export async function loadYard(dir: string): Promise<void> {
+  try {
+    applyYard(await call('GET', '/ports/' + S.port + '/yard?direction=' + dir));
+  } catch {
+    /* shown */
+  }
+}
+
+/** Trucks the lane completed that the yard has not confirmed: a truck that stays here long went astray. */
+export function toYardList(dir: string, laneName: Record<string, string>): HTMLElement[] {
+  const v = S.yard[dir];
+  const gone = v
+    ? v.called.filter(function (c) {
+        return c.status === 'completed';
+      })
+    : [];
+  if (!gone.length) return [];
+  return [
+    el('h3', { text: t('toYard', { n: gone.length }) }),
+    el(
+      'ul',
+      { class: 'to-yard' },
+      gone.map(function (c) {
+        return el('li', { 'data-booking': c.bookingId }, [
+          el('span', { class: 'plate', text: c.plate }),
+          ' ',
+          el('span', {
+            class: 'muted',
+            text: t('leftLane', {
+              lane: laneName[c.lane.id] || c.lane.name,
+              at: hhmm(c.completedAt),
+              m: t('min', { n: c.minutesSinceCall }),
+            }),
+          }),
+        ]);
+      }),
+    ),
+  ];
+}
