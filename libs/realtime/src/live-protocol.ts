@@ -1,7 +1,7 @@
 /**
  * The live-queue protocol, once: which queue versions a follower keeps, and how a delta moves a whole view on. Used
- * by the API's kept queues (apps/api/src/live-queues.ts), the pages (bundled into /assets/live-protocol.js as the
- * global `KouanLive`, read by `K.follow` in apps/api/src/pages/common.js) and the tests' client
+ * by the API's kept queues (apps/api/src/live-queues.ts), the pages (imported by `follow` in
+ * apps/api/src/pages/shared/live.ts and bundled by esbuild into each page's script) and the tests' client
  * (test/support/live-client.ts), so the three cannot drift apart. Pure: no Nest, no Node, no DOM.
  *
  * The version rule. A queue's version moves by one per committed change; a delta is the change from `version - 1`.
