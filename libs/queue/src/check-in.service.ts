@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertPortScope, Principal } from '@kouan/auth';
 import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
-import { DomainError, inTransaction, normalisePlate, notFound } from '@kouan/common';
+import { Clock, DomainError, inTransaction, normalisePlate, notFound } from '@kouan/common';
 import type { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
 import { ParkingService } from '@kouan/parking/parking.service';
 import { isoInZone } from '@kouan/ports/slot-grid';
@@ -30,6 +30,7 @@ export class CheckInService {
     private readonly reader: QueueReadService,
     private readonly notifier: QueueNotifier,
     private readonly transitions: BookingTransitions,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -101,6 +102,7 @@ export class CheckInService {
     bookingId: string,
     preferAreaId: string | null,
   ): Promise<{ arrival: Arrival; version: number }> {
+    const at = this.clock.now();
     const a = await arrivalOf(em, bookingId);
     if (!a) throw notFound('booking');
     if (a.status !== 'booked') {
@@ -133,21 +135,26 @@ export class CheckInService {
     // then the move. The lock serialises check-ins of this port and direction, so the move's count of the slot's
     // green-channel trucks and taking one more cannot overshoot the cap.
     const place = await this.parking.assignBay(em, a.port_code, a.reefer && a.perishable, preferAreaId);
-    const moved = await this.transitions.checkIn(em, bookingId, {
-      perishable: a.perishable,
-      slotId: a.slot_id,
-      priorityCap: a.priority_cap,
-      areaId: place.areaId,
-      bay: place.bay,
-      overflow: place.overflow,
-      // The area named in the driver's language (the data gives each a name per language).
-      instructions: place.areaName
-        ? message('waitInBay', a.language, {
-            bay: place.bay as number,
-            area: place.areaNames[a.language] ?? place.areaName,
-          })
-        : null,
-    });
+    const moved = await this.transitions.checkIn(
+      em,
+      bookingId,
+      {
+        perishable: a.perishable,
+        slotId: a.slot_id,
+        priorityCap: a.priority_cap,
+        areaId: place.areaId,
+        bay: place.bay,
+        overflow: place.overflow,
+        // The area named in the driver's language (the data gives each a name per language).
+        instructions: place.areaName
+          ? message('waitInBay', a.language, {
+              bay: place.bay as number,
+              area: place.areaNames[a.language] ?? place.areaName,
+            })
+          : null,
+      },
+      at,
+    );
     if (!moved) throw new DomainError('already_checked_in', 'this truck was checked in a moment ago');
     return { arrival: a, version };
   }

@@ -6,7 +6,7 @@ import { BookingTransitions } from '@kouan/booking/booking-transitions.repositor
 import { illegalMove } from '@kouan/booking/booking-status';
 import type { BookingStatus } from '@kouan/booking/booking-status';
 import { AuditService } from '@kouan/audit';
-import { DomainError, inTransaction, notFound } from '@kouan/common';
+import { Clock, DomainError, inTransaction, notFound } from '@kouan/common';
 import type { LaneStatus } from '@kouan/ports/entities/lane.entity';
 import { LanesRepository } from '@kouan/ports/lanes.repository';
 import { isoInZone } from '@kouan/ports/slot-grid';
@@ -33,6 +33,7 @@ export class LanesService {
     private readonly reader: QueueReadService,
     private readonly transitions: BookingTransitions,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -68,6 +69,7 @@ export class LanesService {
    */
   async callNext(p: Principal, port: string, laneId: string): Promise<CalledTruckDto> {
     assertPortScope(p, port);
+    const at = this.clock.now();
     const called = await inTransaction(this.ds, async (em) => {
       const lane = await this.lanes.holdForCall(em, laneId, port);
       if (!lane) throw notFound('lane');
@@ -80,6 +82,7 @@ export class LanesService {
         head.id,
         laneId,
         messagesByLanguage('proceedToLane', (language) => ({ lane: laneLabel(lane.name, language) })),
+        at,
       );
       if (!truck) throw new DomainError('conflict', 'the head of the queue changed; call again');
       await leaveMerge(em, port, lane.direction, head);
@@ -98,16 +101,17 @@ export class LanesService {
     const to = TARGET[outcome];
     const b = await queueOfBooking(this.ds, bookingId);
     if (!b || (p.role === 'port_staff' && p.portCode !== b.port_code)) throw notFound('booking');
+    const at = this.clock.now();
     const delta = await inTransaction(this.ds, async (em) => {
       const { version } = await lockQueue(em, b.port_code, b.direction);
       const moved =
         outcome === 'skip'
           ? await readmitBehindHead(em, this.transitions, b.port_code, b.direction, () =>
-              this.transitions.requeue(em, bookingId, messagesByLanguage('skipped'), 'skipped'),
+              this.transitions.requeue(em, bookingId, messagesByLanguage('skipped'), 'skipped', at),
             )
           : await (outcome === 'complete'
-              ? this.transitions.complete(em, bookingId)
-              : this.transitions.noShow(em, bookingId));
+              ? this.transitions.complete(em, bookingId, at)
+              : this.transitions.noShow(em, bookingId, at));
       if (!moved) {
         const { status, closes, time_zone } = (await checkInClose(em, bookingId)) as {
           status: BookingStatus;
@@ -116,11 +120,11 @@ export class LanesService {
         };
         if (status === 'booked' && outcome === 'no-show') {
           // Contract ("No-show"): a booked truck may still arrive until its check-in window closes.
-          const at = isoInZone(closes, time_zone);
+          const from = isoInZone(closes, time_zone);
           throw new DomainError(
             'too_early',
-            `this truck may still check in until ${at}; mark it no-show after that`,
-            { noShowFrom: at },
+            `this truck may still check in until ${from}; mark it no-show after that`,
+            { noShowFrom: from },
             409,
           );
         }

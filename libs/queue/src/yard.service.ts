@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { assertPortScope, isPortStaff, Principal } from '@kouan/auth';
 import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
-import { DomainError, inTransaction, notFound } from '@kouan/common';
+import { Clock, DomainError, inTransaction, notFound } from '@kouan/common';
 import type { YardUpdate } from '@kouan/realtime/live-events';
 import { lockQueue } from './queue.repository';
 import { QueueNotifier } from './queue-notifier';
@@ -24,6 +24,7 @@ export class YardService {
     private readonly reader: QueueReadService,
     private readonly transitions: BookingTransitions,
     private readonly notifier: QueueNotifier,
+    private readonly clock: Clock,
   ) {}
 
   /** GET /ports/:code/yard: staff of another port, like an unknown port, get a 404. */
@@ -74,11 +75,12 @@ export class YardService {
     const port = isPortStaff(p) ? (p.portCode as string) : null;
     if (!b || (port !== null && b.port_code !== port)) throw notFound('booking');
     if (b.yard_arrived_at) throw alreadyArrived(b.yard_arrived_at);
+    const at = this.clock.now();
     const { stamped, delta } = await inTransaction(this.ds, async (em) => {
       // Completing changes the queue (its called list, the lane's pace): under its lock, on a new version, as the lane does.
       const version = b.status === 'called' ? (await lockQueue(em, b.port_code, b.direction)).version : null;
-      if (version !== null) await this.transitions.complete(em, id);
-      const stamped = await this.transitions.yardArrival(em, id, port);
+      if (version !== null) await this.transitions.complete(em, id, at);
+      const stamped = await this.transitions.yardArrival(em, id, port, at);
       return {
         stamped,
         delta: version === null ? null : await this.reader.delta(em, b.port_code, b.direction, version, null, [id]),
