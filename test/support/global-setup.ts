@@ -2,7 +2,8 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '@kouan/audit';
 import { AuditRepository } from '@kouan/audit/audit.repository';
 import { dataSourceOptions, runMigrations } from '@kouan/db';
-import { ParkingService } from '@kouan/parking';
+import { SystemClock } from '@kouan/common';
+import { ParkingRepository, ParkingService } from '@kouan/parking';
 import { PortSeedService } from '@kouan/ports';
 import { PortsRepository } from '@kouan/ports/ports.repository';
 import { admin, dbUrl, testDbName } from './db';
@@ -35,7 +36,12 @@ export default async function globalSetup(): Promise<void> {
   const ds = await new DataSource(dataSourceOptions({ databaseUrl: url, dbPoolSize: 2 })).initialize();
   try {
     await new PortSeedService(ds, new PortsRepository()).seed();
-    await new ParkingService(ds, new AuditService(new AuditRepository(ds))).seed();
+    await new ParkingService(
+      ds,
+      new AuditService(new AuditRepository(ds)),
+      new ParkingRepository(ds),
+      new SystemClock(),
+    ).seed();
   } finally {
     await ds.destroy();
   }
