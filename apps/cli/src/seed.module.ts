@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@kouan/audit';
-import { User, UsersService } from '@kouan/auth';
+import { UsersRepository, UsersService } from '@kouan/auth';
 import { Clock, SystemClock } from '@kouan/common';
 import { KouanConfigModule } from '@kouan/config';
 import { DbModule } from '@kouan/db';
@@ -11,7 +10,7 @@ import { PortsRepository } from '@kouan/ports/ports.repository';
 
 /** Just what the seed needs: no HTTP, no Redis. */
 @Module({
-  imports: [KouanConfigModule.forRoot(), DbModule, AuditModule, TypeOrmModule.forFeature([User])],
+  imports: [KouanConfigModule.forRoot(), DbModule, AuditModule],
   providers: [
     { provide: Clock, useClass: SystemClock },
     PortSeedService,
@@ -19,6 +18,7 @@ import { PortsRepository } from '@kouan/ports/ports.repository';
     ParkingService,
     ParkingRepository,
     UsersService,
+    UsersRepository,
   ],
 })
 export class SeedModule {}
