@@ -142,7 +142,7 @@ export class BookingsRepository {
            s.service_date::date, $3, $4, $7, $8, $9, $10, $11, $12, $13, $15, $15
          FROM s, u
          RETURNING id, firm_id, port_code, direction, reference, status, slot_id
-       ), moved AS (SELECT * FROM b), ${EVENT('booking.created', `jsonb_build_object('slotId', m.slot_id)`, '$14::jsonb')}
+       ), moved AS (SELECT * FROM b), ${EVENT('booking.created', `jsonb_build_object('slotId', m.slot_id)`, '$14::jsonb', '$15::timestamptz')}
        SELECT EXISTS (SELECT 1 FROM parties) AS parties, s.*, EXISTS (SELECT 1 FROM u) AS quota_ok,
               (SELECT reference FROM b) AS reference,
               CASE WHEN s.port_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM u)
