@@ -62,8 +62,8 @@ export class BookingService {
    */
   async create(principal: Principal, dto: CreateBookingDto, key?: string): Promise<CreatedBookingDto> {
     const firmId = firmOf(principal);
+    const at = this.clock.now();
     for (let attempt = 1; ; attempt++) {
-      const at = this.clock.now();
       try {
         const { answer, count } =
           key === undefined
