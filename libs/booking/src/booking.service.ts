@@ -9,7 +9,7 @@ import { SlotsService } from '@kouan/ports';
 import { LivePublisher } from '@kouan/realtime';
 import { BookingStatus, illegalMove } from './booking-status';
 import { BookingTransitions } from './booking-transitions.repository';
-import { BookingsRepository, feesOfBooking, toBookingDto } from './bookings.repository';
+import { BookedRow, BookingsRepository, feesOfBooking, toBookingDto } from './bookings.repository';
 import type {
   BookingDto,
   CreateBookingDto,
@@ -99,7 +99,7 @@ export class BookingService {
     const firmId = firmOf(p);
     const id = randomUUID();
     const driverCode = newDriverCode();
-    let row;
+    let row: BookedRow | undefined;
     try {
       row = await this.bookings.book(
         db,
