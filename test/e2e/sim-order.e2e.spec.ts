@@ -204,15 +204,20 @@ describe("the simulator's queue order is the product's", () => {
             const [id] = await insertBookings(em, slots, 'booked', [
               { queueKey: null, frontKey: null, priority: false, slotStart, perishable },
             ]);
-            await transitions.checkIn(em, id, {
-              perishable,
-              areaId: null,
-              bay: null,
-              overflow: true,
-              instructions: null,
-              slotId: slots.get(slotStart) as string,
-              priorityCap: 2,
-            });
+            await transitions.checkIn(
+              em,
+              id,
+              {
+                perishable,
+                areaId: null,
+                bay: null,
+                overflow: true,
+                instructions: null,
+                slotId: slots.get(slotStart) as string,
+                priorityCap: 2,
+              },
+              new Date(),
+            );
             const [row] = await em.query('SELECT queue_key, priority FROM bookings WHERE id = $1', [id]);
             line.push({ id, queueKey: Number(row.queue_key), frontKey: null, priority: row.priority, slotStart });
           } else if (move < 0.8) {
@@ -221,7 +226,7 @@ describe("the simulator's queue order is the product's", () => {
             const modelHead = takeHead(line, 0, merge);
             expect(head?.id).toBe(modelHead?.id);
             if (head && modelHead) {
-              await transitions.call(em, head.id, laneId, {});
+              await transitions.call(em, head.id, laneId, {}, new Date());
               await leaveMerge(em, PORT, DIRECTION, head);
               called.push(modelHead);
             }
@@ -230,7 +235,7 @@ describe("the simulator's queue order is the product's", () => {
             const t = called.splice(rnd.int(called.length), 1)[0];
             expect(
               await productReadmit(em, transitions, PORT, DIRECTION, await txNow(em), () =>
-                transitions.requeue(em, t.id, {}, 'skipped'),
+                transitions.requeue(em, t.id, {}, 'skipped', new Date()),
               ),
             ).toBe(true);
             readmitBehindHead(line, t, 0, merge, () => ++frontKeys);

@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { redisOptions } from '@kouan/config/env';
 import { JobName, QueueName } from '@kouan/jobs/job-names';
-import type { PurgeIdempotencyKeysJobData } from '@kouan/jobs/jobs/purge-idempotency-keys.job';
+import type { PurgeIdempotencyKeysJobData } from '@kouan/booking';
 import { WORKER_OPTIONS } from '@kouan/jobs/worker-options';
 import { cloneTemplate, dropRedisKeys, REDIS_URL } from '../support/db';
 import { AppProcess, until } from '../support/processes';

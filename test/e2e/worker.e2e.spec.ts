@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { redisOptions } from '@kouan/config/env';
 import { type JobHandler, JobHandlerFor } from '@kouan/jobs/job-handler';
 import { JobName, QueueName } from '@kouan/jobs/job-names';
-import type { PurgeIdempotencyKeysJobData } from '@kouan/jobs/jobs/purge-idempotency-keys.job';
+import type { PurgeIdempotencyKeysJobData } from '@kouan/booking';
 import { JobDispatcher } from '../../apps/worker/src/job-dispatcher';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { cloneTemplate, dropRedisKeys, REDIS_URL } from '../support/db';

@@ -3,7 +3,7 @@ import { AuditService } from '@kouan/audit';
 import { AuditRepository } from '@kouan/audit/audit.repository';
 import { SystemClock } from '@kouan/common';
 import { dataSourceOptions, runMigrations } from '@kouan/db';
-import { ParkingService } from '@kouan/parking';
+import { ParkingRepository, ParkingService } from '@kouan/parking';
 import { PortSeedService } from '@kouan/ports';
 import { PortsRepository } from '@kouan/ports/ports.repository';
 import { admin, dbUrl, testDbName } from './db';
@@ -36,7 +36,12 @@ export default async function globalSetup(): Promise<void> {
   const ds = await new DataSource(dataSourceOptions({ databaseUrl: url, dbPoolSize: 2 })).initialize();
   try {
     await new PortSeedService(ds, new PortsRepository(), new SystemClock()).seed();
-    await new ParkingService(ds, new AuditService(new AuditRepository(ds), new SystemClock())).seed();
+    await new ParkingService(
+      ds,
+      new AuditService(new AuditRepository(ds), new SystemClock()),
+      new ParkingRepository(ds),
+      new SystemClock(),
+    ).seed();
   } finally {
     await ds.destroy();
   }

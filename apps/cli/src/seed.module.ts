@@ -1,17 +1,16 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@kouan/audit';
-import { User, UsersService } from '@kouan/auth';
+import { UsersRepository, UsersService } from '@kouan/auth';
 import { ClockModule } from '@kouan/common';
 import { KouanConfigModule } from '@kouan/config';
 import { DbModule } from '@kouan/db';
-import { ParkingService } from '@kouan/parking';
+import { ParkingRepository, ParkingService } from '@kouan/parking';
 import { PortSeedService } from '@kouan/ports';
 import { PortsRepository } from '@kouan/ports/ports.repository';
 
 /** Just what the seed needs: no HTTP, no Redis. */
 @Module({
-  imports: [KouanConfigModule.forRoot(), ClockModule, DbModule, AuditModule, TypeOrmModule.forFeature([User])],
-  providers: [PortSeedService, PortsRepository, ParkingService, UsersService],
+  imports: [KouanConfigModule.forRoot(), ClockModule, DbModule, AuditModule],
+  providers: [PortSeedService, PortsRepository, ParkingService, ParkingRepository, UsersService, UsersRepository],
 })
 export class SeedModule {}

@@ -1,7 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { JobName, PurgeIdempotencyKeysJobData, QueueName } from '@kouan/jobs';
+import type { PurgeIdempotencyKeysJobData } from '@kouan/booking';
+import { JobName, QueueName } from '@kouan/jobs';
 
 /** How often the schedulers are upserted again: a Redis that restarted empty gets them back within this. */
 const RESTORE_EVERY_MS = 60_000;

@@ -10,7 +10,8 @@ import { BookingTransitions } from '@kouan/booking/booking-transitions.repositor
 import { AppConfig, KouanConfigModule } from '@kouan/config';
 import { ClockModule, loggerParams } from '@kouan/common';
 import { DbModule } from '@kouan/db';
-import { JobsModule, PurgeIdempotencyKeysJob } from '@kouan/jobs';
+import { JobsModule } from '@kouan/jobs';
+import { IdempotencyKeysRepository, PurgeIdempotencyKeysJob } from '@kouan/booking';
 import { ExpireOverdueJob, QueueNotifier, QueueReadService, YardLiveConsumer, YardService } from '@kouan/queue';
 import { NotifyModule } from '@kouan/notify';
 import { RealtimeModule } from '@kouan/realtime';
@@ -56,6 +57,7 @@ export class WorkerModule {
         MaintenanceProcessor,
         RecurringJobs,
         PurgeIdempotencyKeysJob,
+        IdempotencyKeysRepository,
         ExpireOverdueJob,
         RemindDriversJob,
         QueueReadService,

@@ -23,6 +23,7 @@ import { SessionsService } from './sessions.service';
 import { FAIL_CLOSED, KouanThrottlerGuard, throttlers } from './throttling';
 import { SessionChecks } from './session-checks';
 import { TokenService } from './token.service';
+import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Global()
@@ -53,6 +54,7 @@ import { UsersService } from './users.service';
     AuthService,
     TokenService,
     UsersService,
+    UsersRepository,
     AccountsService,
     AccountsRepository,
     SessionsService,

@@ -8,6 +8,7 @@ export * from './principal';
 export * from './session-checks';
 export * from './session-revocations';
 export * from './token.service';
+export * from './users.repository';
 export * from './users.service';
 export * from './throttling';
 export * from './actor.interceptor';

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AuditService } from '@kouan/audit';
-import { DomainError, inTransaction, isUniqueViolation } from '@kouan/common';
-import { User, UserRole } from './entities/user.entity';
+import { Clock, DomainError, inTransaction, isUniqueViolation } from '@kouan/common';
+import type { UserRole } from './entities/user.entity';
 import { hashPassword } from './password';
 import type { UserResponseDto } from './dto/create-user.dto';
+import { LoginUser, UsersRepository } from './users.repository';
 
 export interface NewUser {
   email: string;
@@ -15,49 +16,55 @@ export interface NewUser {
   portCode?: string;
 }
 
+const emailKey = (email: string) => email.trim().toLowerCase();
+
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly repo: UsersRepository,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   async create(input: NewUser): Promise<UserResponseDto> {
-    const user = this.users.create({
-      email: input.email.trim().toLowerCase(),
+    const user = {
+      email: emailKey(input.email),
       passwordHash: await hashPassword(input.password),
       role: input.role,
       firmId: input.firmId ?? null,
       portCode: input.portCode ?? null,
-    });
+    };
+    const at = this.clock.now();
+    let id: string;
     try {
-      await inTransaction(this.users.manager.connection, async (em) => {
-        await em.insert(User, user);
+      id = await inTransaction(this.ds, async (em) => {
+        const created = await this.repo.insert(em, user, at);
         await this.audit.record(em, {
           type: 'user.created',
           portCode: user.portCode,
-          data: { userId: user.id, email: user.email, role: user.role, firmId: user.firmId, portCode: user.portCode },
+          data: { userId: created, email: user.email, role: user.role, firmId: user.firmId, portCode: user.portCode },
         });
+        return created;
       });
     } catch (e) {
       if (isUniqueViolation(e, 'uq_users_email'))
         throw new DomainError('duplicate_email', 'a user with that email exists');
       throw e;
     }
-    return { id: user.id, email: user.email, role: user.role, firmId: user.firmId, portCode: user.portCode };
+    return { id, email: user.email, role: user.role, firmId: user.firmId, portCode: user.portCode };
   }
 
   /** Creates the user unless the email is taken; for the seed. */
   async ensure(input: NewUser): Promise<boolean> {
-    const exists = await this.users.existsBy({ email: input.email.trim().toLowerCase() });
-    if (exists) return false;
+    if (await this.repo.emailTaken(emailKey(input.email))) return false;
     await this.create(input).catch((e: unknown) => {
       if (!(e instanceof DomainError && e.code === 'duplicate_email')) throw e;
     });
     return true;
   }
 
-  findByEmail(email: string): Promise<User | null> {
-    return this.users.findOneBy({ email: email.trim().toLowerCase() });
+  async findByEmail(email: string): Promise<LoginUser | null> {
+    return (await this.repo.byEmail(emailKey(email))) ?? null;
   }
 }

@@ -8,15 +8,21 @@ import { sourcesOf } from './booking-status';
  * Writes the event of the rows a statement's `moved` CTE changed, in that same statement: a change and its
  * announcement commit together or not at all. `moved` returns id, firm_id, port_code, direction, reference and
  * status; `extra` adds fields to `data` (an SQL jsonb expression over `m`, the moved row); `actor` (jsonb) is who
- * did it, by default the transaction's (kouan_actor(): set by inTransaction inside a request, else null).
+ * did it, by default the transaction's (kouan_actor(): set by inTransaction inside a request, else null); `at` (an
+ * SQL timestamptz expression, the statement's Clock instant) is when it occurred: every statement of this lib passes
+ * it, so an event's occurred_at is the instant its move stamps on the booking.
  */
-export const EVENT = (type: BookingEventType, extra = `'{}'::jsonb`, actor = 'kouan_actor()') => `ev AS (
-    INSERT INTO booking_events (type, booking_id, firm_id, port_code, data, actor)
+export const EVENT = (type: BookingEventType, extra = `'{}'::jsonb`, actor = 'kouan_actor()', at?: string) => `ev AS (
+    INSERT INTO booking_events (type, booking_id, firm_id, port_code, data, actor${at ? ', occurred_at' : ''})
     SELECT '${type}', m.id, m.firm_id, m.port_code,
            jsonb_build_object('bookingId', m.id, 'reference', m.reference, 'status', m.status, 'portCode', m.port_code,
-                              'direction', m.direction) || ${extra}, ${actor}
+                              'direction', m.direction) || ${extra}, ${actor}${at ? `, ${at}` : ''}
     FROM moved m
   )`;
+
+/** The defaults of EVENT's `extra` and `actor`, for a call that passes `at` only. */
+const NO_EXTRA = `'{}'::jsonb`;
+const TX_ACTOR = 'kouan_actor()';
 
 export const MOVED = 'b.id, b.firm_id, b.port_code, b.direction, b.reference, b.status';
 
@@ -57,20 +63,57 @@ export interface CheckInMove {
  */
 @Injectable()
 export class BookingTransitions {
+  /**
+   * booked → cancelled by its firm (`firmId`: another firm's booking does not move). The slot whose place the caller
+   * frees in the same transaction; undefined when nothing moved.
+   */
+  cancel(em: EntityManager, id: string, firmId: string, at: Date): Promise<{ slot_id: string } | undefined> {
+    return one<{ slot_id: string }>(
+      em,
+      `WITH moved AS (
+         UPDATE bookings b SET status = 'cancelled', cancelled_at = $4, updated_at = $4
+         WHERE b.id = $1 AND b.firm_id = $2 AND b.status = ANY($3) RETURNING ${MOVED}, b.slot_id
+       ), ${EVENT('booking.cancelled', NO_EXTRA, TX_ACTOR, '$4::timestamptz')}
+       SELECT slot_id FROM moved`,
+      [id, firmId, sourcesOf('cancelled'), at],
+    );
+  }
+
+  /**
+   * A booked truck into slot `slotId` of its local day `serviceDate`, from `fromSlotId`. The caller holds the booking
+   * row and both slot rows, took the new place and freed the old one in the same transaction.
+   */
+  async reschedule(
+    em: EntityManager,
+    id: string,
+    slotId: string,
+    serviceDate: string,
+    fromSlotId: string,
+    at: Date,
+  ): Promise<void> {
+    await em.query(
+      `WITH moved AS (
+         UPDATE bookings b SET slot_id = $2, service_date = $3, updated_at = $5 WHERE b.id = $1 RETURNING ${MOVED}
+       ), ${EVENT('booking.rescheduled', `jsonb_build_object('slotId', $2::uuid, 'fromSlotId', $4::uuid)`, TX_ACTOR, '$5::timestamptz')}
+       SELECT id FROM moved`,
+      [id, slotId, serviceDate, fromSlotId, at],
+    );
+  }
+
   /** booked → checked_in, with its place in the check-in order, its bay and the green channel if within the cap. */
-  async checkIn(em: EntityManager, id: string, m: CheckInMove): Promise<boolean> {
+  async checkIn(em: EntityManager, id: string, m: CheckInMove, at: Date): Promise<boolean> {
     return Boolean(
       await one(
         em,
         `WITH moved AS (
-         UPDATE bookings b SET status = 'checked_in', checked_in_at = now(), updated_at = now(), queue_key = nextval('queue_key_seq'),
+         UPDATE bookings b SET status = 'checked_in', checked_in_at = $9, updated_at = $9, queue_key = nextval('queue_key_seq'),
            priority = $2 AND (SELECT count(*) FROM bookings g
                               WHERE g.slot_id = $7 AND g.priority AND g.status IN ('checked_in', 'called', 'completed')) < $8,
            parking_area_id = $3, bay = $4, overflow = $5, instructions = $6
          WHERE b.id = $1 AND b.status = 'booked' RETURNING ${MOVED}, b.priority
-       ), ${EVENT('booking.checked_in', `jsonb_build_object('greenChannel', m.priority)`)}
+       ), ${EVENT('booking.checked_in', `jsonb_build_object('greenChannel', m.priority)`, TX_ACTOR, '$9::timestamptz')}
        SELECT id FROM moved`,
-        [id, m.perishable, m.areaId, m.bay, m.overflow, m.instructions, m.slotId, m.priorityCap],
+        [id, m.perishable, m.areaId, m.bay, m.overflow, m.instructions, m.slotId, m.priorityCap, at],
       ),
     );
   }
@@ -84,17 +127,18 @@ export class BookingTransitions {
     id: string,
     laneId: string,
     instructions: Record<string, string>,
+    at: Date,
   ): Promise<{ id: string; reference: string; plate: string } | undefined> {
     return one(
       em,
       `WITH moved AS (
-         UPDATE bookings b SET status = 'called', called_at = now(), updated_at = now(), lane_id = $2,
+         UPDATE bookings b SET status = 'called', called_at = $4, updated_at = $4, lane_id = $2,
            parking_area_id = NULL, bay = NULL, overflow = false, front_key = NULL,
            instructions = (SELECT $3::jsonb ->> d.language FROM drivers d WHERE d.id = b.driver_id)
          WHERE b.id = $1 AND b.status = 'checked_in' RETURNING ${MOVED}, b.vehicle_id
-       ), ${EVENT('booking.called', `jsonb_build_object('laneId', $2::uuid)`)}
+       ), ${EVENT('booking.called', `jsonb_build_object('laneId', $2::uuid)`, TX_ACTOR, '$4::timestamptz')}
        SELECT m.id, m.reference, v.plate FROM moved m JOIN vehicles v ON v.id = m.vehicle_id`,
-      [id, laneId, JSON.stringify(instructions)],
+      [id, laneId, JSON.stringify(instructions), at],
     );
   }
 
@@ -102,19 +146,20 @@ export class BookingTransitions {
    * called → checked_in, held at the front (`front_key`, newest first: see libs/queue/src/front-of-line.ts),
    * without the green channel. `reason` says why: skipped by staff, or called_timeout, which the statement
    * re-checks at `at` (the call timed out, and it is the truck's first timeout) and counts in `called_timeouts`.
+   * `at` is the instant of the move either way.
    */
   async requeue(
     em: EntityManager,
     id: string,
     instructions: Record<string, string>,
     reason: 'skipped' | 'called_timeout',
-    at: Date | null = null,
+    at: Date,
   ): Promise<boolean> {
     return Boolean(
       await one(
         em,
         `WITH moved AS (
-         UPDATE bookings b SET status = 'checked_in', updated_at = now(), lane_id = NULL, called_at = NULL, priority = false,
+         UPDATE bookings b SET status = 'checked_in', updated_at = $4, lane_id = NULL, called_at = NULL, priority = false,
            instructions = (SELECT $2::jsonb ->> d.language FROM drivers d WHERE d.id = b.driver_id),
            front_key = nextval('queue_key_seq'),
            called_timeouts = b.called_timeouts + CASE WHEN $3::text = 'called_timeout' THEN 1 ELSE 0 END
@@ -122,7 +167,7 @@ export class BookingTransitions {
          WHERE b.id = $1 AND b.status = 'called' AND sc.port_code = b.port_code
            AND ($3::text <> 'called_timeout' OR (${CALL_TIMED_OUT('$4::timestamptz')} AND b.called_timeouts = 0))
          RETURNING ${MOVED}
-       ), ${EVENT('booking.requeued', `jsonb_build_object('reason', $3::text)`)}
+       ), ${EVENT('booking.requeued', `jsonb_build_object('reason', $3::text)`, TX_ACTOR, '$4::timestamptz')}
        SELECT id FROM moved`,
         [id, JSON.stringify(instructions), reason, at],
       ),
@@ -137,16 +182,16 @@ export class BookingTransitions {
   }
 
   /** called → completed. */
-  async complete(em: EntityManager, id: string): Promise<boolean> {
+  async complete(em: EntityManager, id: string, at: Date): Promise<boolean> {
     return Boolean(
       await one(
         em,
         `WITH moved AS (
-         UPDATE bookings b SET status = 'completed', completed_at = now(), updated_at = now(), bay = NULL, parking_area_id = NULL
+         UPDATE bookings b SET status = 'completed', completed_at = $3, updated_at = $3, bay = NULL, parking_area_id = NULL
          WHERE b.id = $1 AND b.status = ANY($2) RETURNING ${MOVED}
-       ), ${EVENT('booking.completed')}
+       ), ${EVENT('booking.completed', NO_EXTRA, TX_ACTOR, '$3::timestamptz')}
        SELECT id FROM moved`,
-        [id, sourcesOf('completed')],
+        [id, sourcesOf('completed'), at],
       ),
     );
   }
@@ -160,34 +205,35 @@ export class BookingTransitions {
   yardArrival(
     em: EntityManager,
     id: string,
-    port: string | null = null,
+    port: string | null,
+    at: Date,
   ): Promise<{ yard_arrived_at: Date } | undefined> {
     return one(
       em,
       `WITH moved AS (
-         UPDATE bookings b SET yard_arrived_at = now(), updated_at = now()
+         UPDATE bookings b SET yard_arrived_at = $3, updated_at = $3
          WHERE b.id = $1 AND b.status = 'completed' AND b.yard_arrived_at IS NULL AND ($2::text IS NULL OR b.port_code = $2)
          RETURNING ${MOVED}, b.yard_arrived_at, b.lane_id
-       ), ${EVENT('booking.yard_arrived', `jsonb_build_object('yardArrivedAt', m.yard_arrived_at, 'laneId', m.lane_id)`)}
+       ), ${EVENT('booking.yard_arrived', `jsonb_build_object('yardArrivedAt', m.yard_arrived_at, 'laneId', m.lane_id)`, TX_ACTOR, '$3::timestamptz')}
        SELECT yard_arrived_at FROM moved`,
-      [id, port],
+      [id, port, at],
     );
   }
 
-  /** called → no_show at any time; booked → no_show only once its check-in window has closed (database clock). */
-  async noShow(em: EntityManager, id: string): Promise<boolean> {
+  /** called → no_show at any time; booked → no_show only once its check-in window has closed at `at`. */
+  async noShow(em: EntityManager, id: string, at: Date): Promise<boolean> {
     return Boolean(
       await one(
         em,
         `WITH moved AS (
-         UPDATE bookings b SET status = 'no_show', no_show_at = now(), updated_at = now(), bay = NULL, parking_area_id = NULL
+         UPDATE bookings b SET status = 'no_show', no_show_at = $3, updated_at = $3, bay = NULL, parking_area_id = NULL
          FROM slots sl, schedules sc
          WHERE b.id = $1 AND b.status = ANY($2) AND sl.id = b.slot_id AND sc.port_code = b.port_code
-           AND (b.status <> 'booked' OR now() > sl.ends_at + make_interval(mins => sc.check_in_grace_minutes))
+           AND (b.status <> 'booked' OR $3::timestamptz > sl.ends_at + make_interval(mins => sc.check_in_grace_minutes))
          RETURNING ${MOVED}
-       ), ${EVENT('booking.no_show', `jsonb_build_object('reason', 'staff')`)}
+       ), ${EVENT('booking.no_show', `jsonb_build_object('reason', 'staff')`, TX_ACTOR, '$3::timestamptz')}
        SELECT id FROM moved`,
-        [id, sourcesOf('no_show')],
+        [id, sourcesOf('no_show'), at],
       ),
     );
   }
@@ -201,16 +247,17 @@ export class BookingTransitions {
     id: string,
     reason: string,
     by: string,
+    at: Date,
   ): Promise<{ waived_at: Date } | undefined> {
     return one(
       db,
       `WITH moved AS (
-         UPDATE bookings b SET waived_at = now(), waived_by = $3, waiver_reason = $2, updated_at = now()
+         UPDATE bookings b SET waived_at = $4, waived_by = $3, waiver_reason = $2, updated_at = $4
          WHERE b.id = $1 AND b.status = 'no_show' AND b.waived_at IS NULL
          RETURNING ${MOVED}, b.waived_at
-       ), ${EVENT('booking.waived', `jsonb_build_object('reason', $2::text)`)}
+       ), ${EVENT('booking.waived', `jsonb_build_object('reason', $2::text)`, TX_ACTOR, '$4::timestamptz')}
        SELECT waived_at FROM moved`,
-      [id, reason, by],
+      [id, reason, by, at],
     );
   }
 
@@ -222,12 +269,12 @@ export class BookingTransitions {
     const gone = await rows<{ id: string }>(
       em,
       `WITH moved AS (
-         UPDATE bookings b SET status = 'no_show', no_show_at = $3, updated_at = now(), bay = NULL, parking_area_id = NULL
+         UPDATE bookings b SET status = 'no_show', no_show_at = $3, updated_at = $3, bay = NULL, parking_area_id = NULL
          FROM slots sl, schedules sc, bookings was
          WHERE sl.id = b.slot_id AND sc.port_code = b.port_code AND b.port_code = $1 AND b.direction = $2
            AND b.status IN ('booked', 'called') AND (${DUE_NO_SHOW('$3::timestamptz')}) AND was.id = b.id
          RETURNING ${MOVED}, was.status = 'called' AS was_called
-       ), ${EVENT('booking.no_show', `jsonb_build_object('reason', CASE WHEN m.was_called THEN 'called_timeout' ELSE 'not_arrived' END)`)}
+       ), ${EVENT('booking.no_show', `jsonb_build_object('reason', CASE WHEN m.was_called THEN 'called_timeout' ELSE 'not_arrived' END)`, TX_ACTOR, '$3::timestamptz')}
        SELECT id FROM moved`,
       [port, direction, at],
     );
@@ -269,7 +316,7 @@ export class BookingTransitions {
            reminded_30m_at = CASE WHEN due.before = '30m' THEN $1::timestamptz ELSE b.reminded_30m_at END
          FROM due WHERE b.id = due.id AND b.status = 'booked'
          RETURNING ${MOVED}, due.before, due.starts_at
-       ), ${EVENT('booking.reminder', `jsonb_build_object('before', m.before, 'slotStartsAt', m.starts_at)`)}
+       ), ${EVENT('booking.reminder', `jsonb_build_object('before', m.before, 'slotStartsAt', m.starts_at)`, TX_ACTOR, '$1::timestamptz')}
        SELECT id FROM moved`,
       [at],
     );

@@ -132,7 +132,7 @@ export class DriverSessionService implements OnModuleInit {
   private session(b: DriverSessionRow): DriverSessionTokenDto {
     if (!ACTIVE_STATUSES.includes(b.status)) throw closed(b.status);
     const until = Math.max(
-      Date.now() + this.config.env.driverJwtTtlSeconds * 1000,
+      this.clock.now().getTime() + this.config.env.driverJwtTtlSeconds * 1000,
       b.window_closes_at.getTime() + AFTER_WINDOW_MS,
     );
     const expiresAt = new Date(Math.ceil(until / 1000) * 1000);

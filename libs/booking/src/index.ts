@@ -9,6 +9,8 @@ export * from './dto/strikes.dto';
 export * from './entities/booking-event.entity';
 export * from './entities/booking.entity';
 export * from './entities/idempotency-key.entity';
+export * from './idempotency-keys.repository';
+export * from './jobs/purge-idempotency-keys.job';
 export * from './secrets';
 export * from './strikes';
 export * from './strikes.service';

@@ -2,7 +2,25 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { one } from '@kouan/common';
-import { noShowsOf, strikesOf } from './strikes';
+import { laneStoppedDuring } from '@kouan/ports';
+import { STRIKE_DAYS } from './strikes';
+
+/**
+ * SQL: the strikes of firm `firm` (an SQL expression) at instant `at` (an SQL parameter: the caller's Clock), at every
+ * port: its no-shows of the last 30 days (`no_show_at`), less those waived by staff and those of a slot during which
+ * a lane of the booking's port and direction was paused or closed (waived by themselves: the port stopped, not the
+ * truck). One definition for the standing a firm is shown and for the quota its bookings get
+ * (places.repository.ts), so the two always agree.
+ */
+export const strikesOf = (firm: string, at: string) => `(
+  SELECT count(*)::int FROM bookings x JOIN slots xs ON xs.id = x.slot_id
+  WHERE x.firm_id = ${firm} AND x.status = 'no_show' AND x.no_show_at > ${at} - make_interval(days => ${STRIKE_DAYS})
+    AND x.waived_at IS NULL AND NOT ${laneStoppedDuring('x.port_code', 'x.direction', 'xs.starts_at', 'xs.ends_at')})`;
+
+/** SQL: every no-show of firm `firm` in the 30 days before `at`, waived or not. */
+export const noShowsOf = (firm: string, at: string) => `(
+  SELECT count(*)::int FROM bookings x
+  WHERE x.firm_id = ${firm} AND x.status = 'no_show' AND x.no_show_at > ${at} - make_interval(days => ${STRIKE_DAYS}))`;
 
 export interface StandingRow {
   strikes: number;
@@ -23,16 +41,16 @@ export interface WaivableRow {
 export class StrikesRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  /** A firm's strikes and no-shows now, with the schedules that judge them; undefined for an unknown firm. */
-  standing(firmId: string, port: string | null): Promise<StandingRow | undefined> {
+  /** A firm's strikes and no-shows at `at`, with the schedules that judge them; undefined for an unknown firm. */
+  standing(firmId: string, port: string | null, at: Date): Promise<StandingRow | undefined> {
     return one<StandingRow>(
       this.ds,
-      `SELECT ${strikesOf('f.id')} AS strikes, ${noShowsOf('f.id')} AS no_shows,
+      `SELECT ${strikesOf('f.id', '$3::timestamptz')} AS strikes, ${noShowsOf('f.id', '$3::timestamptz')} AS no_shows,
               COALESCE((SELECT json_agg(json_build_object('port', sc.port_code, 'strikeLimit', sc.strike_limit,
                                                           'quotaPercent', sc.firm_quota_percent) ORDER BY sc.port_code)
                         FROM schedules sc WHERE $2::varchar IS NULL OR sc.port_code = $2), '[]') AS ports
        FROM firms f WHERE f.id = $1`,
-      [firmId, port],
+      [firmId, port, at],
     );
   }
 

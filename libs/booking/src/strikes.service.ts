@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { isFirmUser, type Principal } from '@kouan/auth';
-import { DomainError, inTransaction, notFound } from '@kouan/common';
-import { isoInZone } from '@kouan/ports/slot-grid';
+import { Clock, DomainError, inTransaction, notFound } from '@kouan/common';
+import { isoInZone } from '@kouan/ports';
 import { BookingTransitions } from './booking-transitions.repository';
 import type { PortStandingDto, StandingDto, WaiverDto } from './dto/strikes.dto';
 import { quotaPercentNow } from './strikes';
@@ -20,13 +20,15 @@ export class StrikesService {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly repo: StrikesRepository,
     private readonly transitions: BookingTransitions,
+    private readonly clock: Clock,
   ) {}
 
   /** Port staff (of the booking's port) or a port admin waive a no-show's strike, saying why. */
   async waive(p: Principal, bookingId: string, reason: string): Promise<WaiverDto> {
     const b = await this.repo.waivable(bookingId);
     if (!b || (p.role === 'port_staff' && p.portCode !== b.port_code)) throw notFound('booking');
-    const done = await inTransaction(this.ds, (em) => this.transitions.waive(em, bookingId, reason, p.sub));
+    const at = this.clock.now();
+    const done = await inTransaction(this.ds, (em) => this.transitions.waive(em, bookingId, reason, p.sub, at));
     if (!done) {
       // Read again: a waiver racing this one may have landed in between.
       const now = (await this.repo.waivable(bookingId)) ?? b;
@@ -43,7 +45,7 @@ export class StrikesService {
    */
   async standing(p: Principal, firmId: string, port?: string): Promise<StandingDto> {
     if (isFirmUser(p) && p.firmId !== firmId) throw notFound('firm');
-    const row = await this.repo.standing(firmId, port ?? null);
+    const row = await this.repo.standing(firmId, port ?? null, this.clock.now());
     if (!row) throw notFound('firm');
     if (!row.ports.length) throw notFound(port ? `schedule of port ${port}` : 'schedule');
     const ports: PortStandingDto[] = row.ports.map((s) => ({

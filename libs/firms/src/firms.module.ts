@@ -4,11 +4,12 @@ import { Driver } from './entities/driver.entity';
 import { Firm } from './entities/firm.entity';
 import { Vehicle } from './entities/vehicle.entity';
 import { FirmsController } from './firms.controller';
+import { FirmsRepository } from './firms.repository';
 import { FirmsService } from './firms.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Firm, Vehicle, Driver])],
   controllers: [FirmsController],
-  providers: [FirmsService],
+  providers: [FirmsService, FirmsRepository],
 })
 export class FirmsModule {}

@@ -2,21 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '@kouan/audit';
-import { DomainError, inTransaction, notFound, one, pgError, rows } from '@kouan/common';
+import { Clock, DomainError, inTransaction, notFound, pgError } from '@kouan/common';
 import areaSeed from './data/holding-areas.json';
 import type { CreateParkingAreaDto, ParkingAreaDto, ParkingDto, UpdateParkingAreaDto } from './dto/parking-area.dto';
 import { distanceM } from './geo';
-
-interface AreaRow {
-  id: string;
-  name: string;
-  lat: number;
-  lon: number;
-  radius_m: number;
-  bays: number;
-  reefer_bays: number;
-  directions: Record<string, string>;
-}
+import { AreaFields, ParkingRepository } from './parking.repository';
 
 export interface BayAssignment {
   areaId: string | null;
@@ -78,20 +68,27 @@ export function toParkingDto(f: ParkingFacts): ParkingDto {
   };
 }
 
+const fieldsOf = (dto: UpdateParkingAreaDto): AreaFields => ({
+  name: dto.name ?? null,
+  lat: dto.lat ?? null,
+  lon: dto.lon ?? null,
+  radiusM: dto.radiusM ?? null,
+  bays: dto.bays ?? null,
+  reeferBays: dto.reeferBays ?? null,
+  directions: dto.directions ?? null,
+});
+
 @Injectable()
 export class ParkingService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly audit: AuditService,
+    private readonly repo: ParkingRepository,
+    private readonly clock: Clock,
   ) {}
 
   async list(portCode: string): Promise<ParkingAreaDto[]> {
-    const areas = await rows<AreaRow & { occupied: number }>(
-      this.ds,
-      `SELECT pa.*, (SELECT count(*)::int FROM bookings b WHERE b.parking_area_id = pa.id AND b.bay IS NOT NULL) AS occupied
-       FROM parking_areas pa WHERE pa.port_code = $1 ORDER BY pa.name`,
-      [portCode],
-    );
+    const areas = await this.repo.list(portCode);
     return areas.map((a) => ({
       id: a.id,
       name: a.name,
@@ -106,39 +103,16 @@ export class ParkingService {
   }
 
   async create(portCode: string, dto: CreateParkingAreaDto): Promise<ParkingAreaDto> {
-    if (!(await one(this.ds, 'SELECT 1 FROM ports WHERE code = $1', [portCode]))) throw notFound(`port ${portCode}`);
+    if (!(await this.repo.portExists(portCode))) throw notFound(`port ${portCode}`);
+    const at = this.clock.now();
     const row = await this.write(portCode, (em) =>
-      one<{ id: string }>(
-        em,
-        `INSERT INTO parking_areas (port_code, name, lat, lon, radius_m, bays, reefer_bays, directions)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [portCode, dto.name, dto.lat, dto.lon, dto.radiusM, dto.bays, dto.reeferBays, dto.directions ?? {}],
-      ),
+      this.repo.insert(em, portCode, { ...fieldsOf(dto), directions: dto.directions ?? {} }, at),
     );
     return this.get(portCode, (row as { id: string }).id);
   }
 
   async update(portCode: string, id: string, dto: UpdateParkingAreaDto): Promise<ParkingAreaDto> {
-    const row = await this.write(portCode, (em) =>
-      one<{ id: string }>(
-        em,
-        `UPDATE parking_areas SET name = COALESCE($3, name), lat = COALESCE($4, lat), lon = COALESCE($5, lon),
-           radius_m = COALESCE($6, radius_m), bays = COALESCE($7, bays), reefer_bays = COALESCE($8, reefer_bays),
-           directions = COALESCE($9, directions)
-         WHERE id = $1 AND port_code = $2 RETURNING id`,
-        [
-          id,
-          portCode,
-          dto.name ?? null,
-          dto.lat ?? null,
-          dto.lon ?? null,
-          dto.radiusM ?? null,
-          dto.bays ?? null,
-          dto.reeferBays ?? null,
-          dto.directions ?? null,
-        ],
-      ),
-    );
+    const row = await this.write(portCode, (em) => this.repo.update(em, portCode, id, fieldsOf(dto)));
     if (!row) throw notFound('parking area');
     return this.get(portCode, id);
   }
@@ -161,7 +135,7 @@ export class ParkingService {
       return await inTransaction(this.ds, async (em) => {
         const row = await work(em);
         if (row) {
-          const area = await one(em, 'SELECT * FROM parking_areas WHERE id = $1', [row.id]);
+          const area = await this.repo.row(em, row.id);
           await this.audit.record(em, { type: 'parking_area.saved', portCode, data: { area } });
         }
         return row;
@@ -178,7 +152,7 @@ export class ParkingService {
 
   /** The port's holding area containing the point, nearest centre first, or null. */
   async areaAt(portCode: string, point: { lat: number; lon: number }): Promise<string | null> {
-    const areas = await rows<AreaRow>(this.ds, 'SELECT * FROM parking_areas WHERE port_code = $1', [portCode]);
+    const areas = await this.repo.all(portCode);
     const inside = areas
       .map((a) => ({ id: a.id, d: distanceM(point, a), r: a.radius_m }))
       .filter((a) => a.d <= a.r)
@@ -198,19 +172,8 @@ export class ParkingService {
     needsPower: boolean,
     preferAreaId: string | null,
   ): Promise<BayAssignment> {
-    await em.query('SELECT id FROM parking_areas WHERE port_code = $1 ORDER BY id FOR UPDATE', [portCode]);
-    // The first free bay in this order: the wanted kind of bay (powered or plain) in any area before the other
-    // kind; the preferred area (where the phone is), then by name; the lowest bay number.
-    const free = await one<{ area_id: string; area_name: string; area_names: Record<string, string>; bay: number }>(
-      em,
-      `SELECT pa.id AS area_id, pa.name AS area_name, pa.names AS area_names, n AS bay
-       FROM parking_areas pa CROSS JOIN LATERAL generate_series(1, pa.bays) AS n
-       WHERE pa.port_code = $1
-         AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.parking_area_id = pa.id AND b.bay = n)
-       ORDER BY (n <= pa.reefer_bays) <> $2, pa.id IS DISTINCT FROM $3::uuid, pa.name, n
-       LIMIT 1`,
-      [portCode, needsPower, preferAreaId],
-    );
+    await this.repo.lockPort(em, portCode);
+    const free = await this.repo.freeBay(em, portCode, needsPower, preferAreaId);
     return free
       ? { areaId: free.area_id, areaName: free.area_name, areaNames: free.area_names, bay: free.bay, overflow: false }
       : { areaId: null, areaName: null, areaNames: {}, bay: null, overflow: true };
@@ -219,16 +182,7 @@ export class ParkingService {
   /** Idempotent: one holding area per road port from the project's data, then left to the port admins. */
   async seed(): Promise<number> {
     const { areas } = areaSeed as { areas: Array<Record<string, unknown>> };
-    await this.ds.query(
-      `INSERT INTO parking_areas AS pa (port_code, name, lat, lon, radius_m, bays, reefer_bays, directions, names)
-       SELECT a."portCode", a.name, a.lat, a.lon, a."radiusM", a.bays, a."reeferBays", a.directions, COALESCE(a.names, '{}')
-       FROM jsonb_to_recordset($1::jsonb) AS a("portCode" varchar, name varchar, lat float8, lon float8, "radiusM" int,
-         bays int, "reeferBays" int, directions jsonb, names jsonb)
-       WHERE EXISTS (SELECT 1 FROM ports p WHERE p.code = a."portCode")
-       -- An area seeded before it had names gets them; anything the port admins set is left alone.
-       ON CONFLICT (port_code, name) DO UPDATE SET names = EXCLUDED.names WHERE pa.names = '{}'::jsonb`,
-      [JSON.stringify(areas)],
-    );
+    await this.repo.seed(areas, this.clock.now());
     return areas.length;
   }
 }

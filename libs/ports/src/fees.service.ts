@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import type { Principal } from '@kouan/auth';
 import { AuditService } from '@kouan/audit';
-import { DomainError, inTransaction, notFound } from '@kouan/common';
+import { Clock, DomainError, inTransaction, notFound } from '@kouan/common';
 import { feeNamesProblem, FeesDto, PutFeesDto } from './dto/fees.dto';
 import { FeeRow, FeesRepository } from './fees.repository';
 import { PortsService } from './ports.service';
@@ -24,6 +24,7 @@ export class FeesService {
     private readonly ports: PortsService,
     private readonly audit: AuditService,
     private readonly repo: FeesRepository,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -35,7 +36,7 @@ export class FeesService {
     const problem = feeNamesProblem(dto.items);
     if (problem) throw new DomainError('bad_request', problem);
     const day = DateTime.fromISO(dto.effectiveFrom, { zone: port.timeZone });
-    const today = DateTime.now().setZone(port.timeZone).startOf('day');
+    const today = DateTime.fromJSDate(this.clock.now()).setZone(port.timeZone).startOf('day');
     if (day < today) {
       throw new DomainError(
         'date_out_of_range',
@@ -56,7 +57,7 @@ export class FeesService {
   /** The version in force today at the port (404 when none is yet). */
   async current(code: string): Promise<FeesDto> {
     const port = await this.ports.getOrFail(code);
-    const today = DateTime.now().setZone(port.timeZone).toISODate();
+    const today = DateTime.fromJSDate(this.clock.now()).setZone(port.timeZone).toISODate();
     const row = await this.repo.inForce(code, today as string);
     if (!row) throw notFound(`fees in force at ${code}`);
     return toDto(row);

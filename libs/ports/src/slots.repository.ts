@@ -20,6 +20,26 @@ export interface SlotPlanRow {
   open_to: number;
 }
 
+/**
+ * SQL, ports-owned, for the booking lib's place statements: the conditional UPDATE that takes one place of slot `$1`
+ * while it is open, not full and within the horizon at `at` (an SQL parameter), with the slot's schedule `sc` and
+ * port `p` in scope. `guard` is an extra condition, `from` adds FROM items and `returning` RETURNING columns for the
+ * caller's CTEs. A fragment, not a method: the booking statement must take the place and the firm's share in one
+ * statement (docs/architecture.md, "Invariants"), so it embeds this UPDATE as its CTE `s`.
+ */
+export const TAKE_SLOT_PLACE = (at: string, guard = 'true', from = '', returning = '') => `
+    UPDATE slots sl SET booked = sl.booked + 1
+    FROM schedules sc, ports p${from}
+    WHERE sl.id = $1 AND (${guard}) AND sc.port_code = sl.port_code AND p.code = sl.port_code
+      AND sl.retired_at IS NULL AND sl.booked < sl.capacity
+      AND sl.ends_at > ${at} AND sl.starts_at <= ${at} + make_interval(days => sc.horizon_days)
+    RETURNING sl.port_code, sl.direction, sl.booked, sl.capacity,
+      to_char(sl.starts_at AT TIME ZONE p.time_zone, 'YYYY-MM-DD') AS service_date${returning}`;
+
+/** SQL, ports-owned: gives back a place TAKE_SLOT_PLACE took in slot `$1` (the booking lib runs it with the share's). */
+export const RELEASE_SLOT_PLACE =
+  'UPDATE slots SET booked = booked - 1 WHERE id = $1 RETURNING port_code, direction, booked, capacity';
+
 /** The statements on `slots` (and the schedule fields they need). */
 @Injectable()
 export class SlotsRepository {

@@ -138,21 +138,26 @@ export class CheckInService {
     // then the move. The lock serialises check-ins of this port and direction, so the move's count of the slot's
     // green-channel trucks and taking one more cannot overshoot the cap.
     const place = await this.parking.assignBay(em, a.port_code, a.reefer && a.perishable, preferAreaId);
-    const moved = await this.transitions.checkIn(em, bookingId, {
-      perishable: a.perishable,
-      slotId: a.slot_id,
-      priorityCap: a.priority_cap,
-      areaId: place.areaId,
-      bay: place.bay,
-      overflow: place.overflow,
-      // The area named in the driver's language (the data gives each a name per language).
-      instructions: place.areaName
-        ? message('waitInBay', a.language, {
-            bay: place.bay as number,
-            area: place.areaNames[a.language] ?? place.areaName,
-          })
-        : null,
-    });
+    const moved = await this.transitions.checkIn(
+      em,
+      bookingId,
+      {
+        perishable: a.perishable,
+        slotId: a.slot_id,
+        priorityCap: a.priority_cap,
+        areaId: place.areaId,
+        bay: place.bay,
+        overflow: place.overflow,
+        // The area named in the driver's language (the data gives each a name per language).
+        instructions: place.areaName
+          ? message('waitInBay', a.language, {
+              bay: place.bay as number,
+              area: place.areaNames[a.language] ?? place.areaName,
+            })
+          : null,
+      },
+      at,
+    );
     if (!moved) throw new DomainError('already_checked_in', 'this truck was checked in a moment ago');
     return { arrival: a, version };
   }

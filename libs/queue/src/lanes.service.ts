@@ -89,6 +89,7 @@ export class LanesService {
         head.id,
         laneId,
         messagesByLanguage('proceedToLane', (language) => ({ lane: laneLabel(lane.name, language) })),
+        at,
       );
       if (!truck) throw new DomainError('conflict', 'the head of the queue changed; call again');
       await leaveMerge(em, port, lane.direction, head);
@@ -113,11 +114,11 @@ export class LanesService {
       const moved =
         outcome === 'skip'
           ? await readmitBehindHead(em, this.transitions, b.port_code, b.direction, at, () =>
-              this.transitions.requeue(em, bookingId, messagesByLanguage('skipped'), 'skipped'),
+              this.transitions.requeue(em, bookingId, messagesByLanguage('skipped'), 'skipped', at),
             )
           : await (outcome === 'complete'
-              ? this.transitions.complete(em, bookingId)
-              : this.transitions.noShow(em, bookingId));
+              ? this.transitions.complete(em, bookingId, at)
+              : this.transitions.noShow(em, bookingId, at));
       if (!moved) {
         const { status, closes, time_zone } = (await checkInClose(em, bookingId)) as {
           status: BookingStatus;
@@ -126,11 +127,11 @@ export class LanesService {
         };
         if (status === 'booked' && outcome === 'no-show') {
           // Contract ("No-show"): a booked truck may still arrive until its check-in window closes.
-          const until = isoInZone(closes, time_zone);
+          const from = isoInZone(closes, time_zone);
           throw new DomainError(
             'too_early',
-            `this truck may still check in until ${until}; mark it no-show after that`,
-            { noShowFrom: until },
+            `this truck may still check in until ${from}; mark it no-show after that`,
+            { noShowFrom: from },
             409,
           );
         }

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock, notFound } from '@kouan/common';
 import type { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
 import { toParkingDto } from '@kouan/parking/parking.service';
+import { feeTotal } from '@kouan/ports';
 import { isoInZone } from '@kouan/ports/slot-grid';
 import type {
   BookingUpdate,
@@ -198,13 +199,7 @@ export class QueueReadService {
           : {
               version: r.fee_version,
               currency: r.fee_currency as string,
-              total:
-                Math.round(
-                  r.fee_items.reduce(
-                    (s, i) => s + (i.unit === 'per_tonne' ? i.amount * (r.weight_kg / 1000) : i.amount),
-                    0,
-                  ) * 100,
-                ) / 100,
+              total: feeTotal(r.fee_items, r.weight_kg),
               items: r.fee_items.map((i) => ({
                 code: i.code,
                 name: i.name[r.language] ?? i.name.en,

@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { BookingStatus } from '@kouan/booking/booking-status';
 import { one, rows } from '@kouan/common';
+import { FEES_IN_FORCE } from '@kouan/ports';
 
 /**
  * The statements that read a queue: its order (one definition, PLACE), the details of its trucks, its lanes'
@@ -386,11 +387,7 @@ export function tripRow(db: DataSource | EntityManager, bookingId: string): Prom
             b.weight_kg, fee.version AS fee_version, fee.currency AS fee_currency, fee.items AS fee_items
      FROM bookings b JOIN vehicles v ON v.id = b.vehicle_id JOIN drivers d ON d.id = b.driver_id JOIN slots sl ON sl.id = b.slot_id
      JOIN schedules sc ON sc.port_code = b.port_code JOIN ports p ON p.code = b.port_code
-     LEFT JOIN LATERAL (
-       SELECT f.version, f.currency, f.items FROM port_fees f
-       WHERE f.port_code = b.port_code AND f.effective_from <= (sl.starts_at AT TIME ZONE p.time_zone)::date
-       ORDER BY f.effective_from DESC, f.version DESC LIMIT 1
-     ) fee ON true
+     LEFT JOIN LATERAL (${FEES_IN_FORCE('b.port_code', '(sl.starts_at AT TIME ZONE p.time_zone)::date')}) fee ON true
      WHERE b.id = $1`,
     [bookingId],
   );

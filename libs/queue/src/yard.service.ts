@@ -80,8 +80,8 @@ export class YardService {
     const { stamped, delta } = await inTransaction(this.ds, async (em) => {
       // Completing changes the queue (its called list, the lane's pace): under its lock, on a new version, as the lane does.
       const version = b.status === 'called' ? (await lockQueue(em, b.port_code, b.direction)).version : null;
-      if (version !== null) await this.transitions.complete(em, id);
-      const stamped = await this.transitions.yardArrival(em, id, port);
+      if (version !== null) await this.transitions.complete(em, id, at);
+      const stamped = await this.transitions.yardArrival(em, id, port, at);
       return {
         stamped,
         delta: version === null ? null : await this.reader.delta(em, b.port_code, b.direction, version, at, null, [id]),

@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { one, rows } from '@kouan/common';
+
+export interface AreaRow {
+  id: string;
+  name: string;
+  lat: number;
+  lon: number;
+  radius_m: number;
+  bays: number;
+  reefer_bays: number;
+  directions: Record<string, string>;
+}
+
+/** The fields of a new area, or the ones to change (null: keep). */
+export interface AreaFields {
+  name: string | null;
+  lat: number | null;
+  lon: number | null;
+  radiusM: number | null;
+  bays: number | null;
+  reeferBays: number | null;
+  directions: Record<string, string> | null;
+}
+
+/** The first free bay found for a waiting truck. */
+export interface FreeBayRow {
+  area_id: string;
+  area_name: string;
+  area_names: Record<string, string>;
+  bay: number;
+}
+
+/** The statements on `parking_areas` (this lib's table), and the reads of bookings' bays they need. */
+@Injectable()
+export class ParkingRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** The port's areas by name, each with how many of its bays a booking holds. */
+  list(portCode: string): Promise<Array<AreaRow & { occupied: number }>> {
+    return rows<AreaRow & { occupied: number }>(
+      this.ds,
+      `SELECT pa.*, (SELECT count(*)::int FROM bookings b WHERE b.parking_area_id = pa.id AND b.bay IS NOT NULL) AS occupied
+       FROM parking_areas pa WHERE pa.port_code = $1 ORDER BY pa.name`,
+      [portCode],
+    );
+  }
+
+  async portExists(portCode: string): Promise<boolean> {
+    return Boolean(await one(this.ds, 'SELECT 1 FROM ports WHERE code = $1', [portCode]));
+  }
+
+  insert(em: EntityManager, portCode: string, a: AreaFields, at: Date): Promise<{ id: string } | undefined> {
+    return one<{ id: string }>(
+      em,
+      `INSERT INTO parking_areas (port_code, name, lat, lon, radius_m, bays, reefer_bays, directions, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [portCode, a.name, a.lat, a.lon, a.radiusM, a.bays, a.reeferBays, a.directions ?? {}, at],
+    );
+  }
+
+  /** Changes the given fields of the port's area (undefined: no such area at that port). */
+  update(em: EntityManager, portCode: string, id: string, a: AreaFields): Promise<{ id: string } | undefined> {
+    return one<{ id: string }>(
+      em,
+      `UPDATE parking_areas SET name = COALESCE($3, name), lat = COALESCE($4, lat), lon = COALESCE($5, lon),
+         radius_m = COALESCE($6, radius_m), bays = COALESCE($7, bays), reefer_bays = COALESCE($8, reefer_bays),
+         directions = COALESCE($9, directions)
+       WHERE id = $1 AND port_code = $2 RETURNING id`,
+      [id, portCode, a.name, a.lat, a.lon, a.radiusM, a.bays, a.reeferBays, a.directions],
+    );
+  }
+
+  /** The whole row, for the audit trail. */
+  row(em: EntityManager, id: string): Promise<Record<string, unknown> | undefined> {
+    return one(em, 'SELECT * FROM parking_areas WHERE id = $1', [id]);
+  }
+
+  all(portCode: string): Promise<AreaRow[]> {
+    return rows<AreaRow>(this.ds, 'SELECT * FROM parking_areas WHERE port_code = $1', [portCode]);
+  }
+
+  /** Locks the port's areas until the transaction ends, so two check-ins never pick the same free bay. */
+  async lockPort(em: EntityManager, portCode: string): Promise<void> {
+    await em.query('SELECT id FROM parking_areas WHERE port_code = $1 ORDER BY id FOR UPDATE', [portCode]);
+  }
+
+  /**
+   * The first free bay in this order: the wanted kind of bay (powered or plain) in any area before the other kind;
+   * the preferred area (where the phone is), then by name; the lowest bay number.
+   */
+  freeBay(
+    em: EntityManager,
+    portCode: string,
+    needsPower: boolean,
+    preferAreaId: string | null,
+  ): Promise<FreeBayRow | undefined> {
+    return one<FreeBayRow>(
+      em,
+      `SELECT pa.id AS area_id, pa.name AS area_name, pa.names AS area_names, n AS bay
+       FROM parking_areas pa CROSS JOIN LATERAL generate_series(1, pa.bays) AS n
+       WHERE pa.port_code = $1
+         AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.parking_area_id = pa.id AND b.bay = n)
+       ORDER BY (n <= pa.reefer_bays) <> $2, pa.id IS DISTINCT FROM $3::uuid, pa.name, n
+       LIMIT 1`,
+      [portCode, needsPower, preferAreaId],
+    );
+  }
+
+  /** The seed's areas of ports that exist; an area seeded before it had names gets them, nothing else changes. */
+  async seed(areas: Array<Record<string, unknown>>, at: Date): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO parking_areas AS pa (port_code, name, lat, lon, radius_m, bays, reefer_bays, directions, names, created_at)
+       SELECT a."portCode", a.name, a.lat, a.lon, a."radiusM", a.bays, a."reeferBays", a.directions, COALESCE(a.names, '{}'), $2
+       FROM jsonb_to_recordset($1::jsonb) AS a("portCode" varchar, name varchar, lat float8, lon float8, "radiusM" int,
+         bays int, "reeferBays" int, directions jsonb, names jsonb)
+       WHERE EXISTS (SELECT 1 FROM ports p WHERE p.code = a."portCode")
+       -- Anything the port admins set is left alone.
+       ON CONFLICT (port_code, name) DO UPDATE SET names = EXCLUDED.names WHERE pa.names = '{}'::jsonb`,
+      [JSON.stringify(areas), at],
+    );
+  }
+}
