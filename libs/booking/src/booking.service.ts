@@ -9,7 +9,7 @@ import type { Direction } from '@kouan/ports';
 import type { BookingFeesDto } from '@kouan/ports/dto/fees.dto';
 import type { DeclarationDto } from './dto/declaration.dto';
 import type { FeeItem } from '@kouan/ports/entities/fee-schedule.entity';
-import { isoInZone } from '@kouan/ports';
+import { isoInZone } from '@kouan/calendar';
 import { SlotsService } from '@kouan/ports/slots.service';
 import { LivePublisher } from '@kouan/realtime/live.publisher';
 import { BookingStatus, illegalMove, sourcesOf } from './booking-status';

@@ -12,7 +12,7 @@ import { Port } from './entities/port.entity';
 import { Schedule } from './entities/schedule.entity';
 import { toScheduleDto } from './schedule.mapper';
 import { PortsRepository } from './ports.repository';
-import { fitsPlan, parseClock } from './slot-grid';
+import { fitsPlan, parseClock } from '@kouan/calendar';
 import { SlotsRepository } from './slots.repository';
 
 const laneDto = (l: Lane) => ({ id: l.id, name: l.name, direction: l.direction, status: l.status });

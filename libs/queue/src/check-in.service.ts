@@ -6,7 +6,7 @@ import { BookingTransitions } from '@kouan/booking/booking-transitions.repositor
 import { DomainError, inTransaction, normalisePlate, notFound } from '@kouan/common';
 import type { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
 import { ParkingService } from '@kouan/parking/parking.service';
-import { isoInZone } from '@kouan/ports/slot-grid';
+import { isoInZone } from '@kouan/calendar';
 import type { QueueTruck } from '@kouan/realtime/live-events';
 import { bookingUpdate } from '@kouan/realtime/queue-views';
 import { activeByReference, Arrival, arrivalOf, plateHolders } from './check-in.repository';

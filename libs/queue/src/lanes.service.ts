@@ -9,7 +9,7 @@ import { AuditService } from '@kouan/audit';
 import { DomainError, inTransaction, notFound } from '@kouan/common';
 import type { LaneStatus } from '@kouan/ports/entities/lane.entity';
 import { LanesRepository } from '@kouan/ports/lanes.repository';
-import { isoInZone } from '@kouan/ports/slot-grid';
+import { isoInZone } from '@kouan/calendar';
 import type { LaneView } from '@kouan/realtime/live-events';
 import { LivePublisher } from '@kouan/realtime/live.publisher';
 import type { CalledTruckDto } from './dto/queue.dto';

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { notFound } from '@kouan/common';
 import type { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
 import { toParkingDto } from '@kouan/parking/parking.service';
-import { isoInZone } from '@kouan/ports/slot-grid';
+import { isoInZone } from '@kouan/calendar';
 import type {
   BookingUpdate,
   LaneTimingView,

@@ -2,9 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } fr
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { assertPortScope, CurrentPrincipal, Principal, Public, Roles } from '@kouan/auth';
 import { StatusDto } from '@kouan/booking/dto/booking.dto';
-import { ApiErrors } from '@kouan/common';
+import { ApiErrors, PortCodePipe } from '@kouan/common';
 import { LaneDto } from '@kouan/ports/dto/port.dto';
-import { PortCodePipe } from '@kouan/ports/port-code.pipe';
 import type { QueueUpdate, StaffQueueUpdate } from '@kouan/realtime/live-events';
 import { boardView, staffView } from '@kouan/realtime/queue-views';
 import { CheckInService } from './check-in.service';
