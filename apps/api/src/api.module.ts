@@ -16,6 +16,7 @@ import { PortsModule } from '@kouan/ports';
 import { QueueModule } from '@kouan/queue';
 import { RealtimeModule } from '@kouan/realtime';
 import { WebhooksModule } from '@kouan/webhooks';
+import { ENTITIES } from '../../entities';
 import { AuditController } from './audit.controller';
 import { HealthController } from './health.controller';
 import { JobsBoardModule } from './jobs-board/jobs-board.module';
@@ -43,7 +44,7 @@ export class ApiModule {
           inject: [AppConfig],
           useFactory: (c: AppConfig) => loggerParams(c.env.logLevel, 'api'),
         }),
-        DbModule,
+        DbModule.forRoot(ENTITIES),
         RedisModule,
         JobsModule,
         TerminusModule.forRoot({ logger: false }),

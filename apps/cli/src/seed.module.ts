@@ -7,10 +7,11 @@ import { DbModule } from '@kouan/db';
 import { ParkingService } from '@kouan/parking';
 import { PortSeedService } from '@kouan/ports';
 import { PortsRepository } from '@kouan/ports/ports.repository';
+import { ENTITIES } from '../../entities';
 
 /** Just what the seed needs: no HTTP, no Redis. */
 @Module({
-  imports: [KouanConfigModule.forRoot(), DbModule, AuditModule, TypeOrmModule.forFeature([User])],
+  imports: [KouanConfigModule.forRoot(), DbModule.forRoot(ENTITIES), AuditModule, TypeOrmModule.forFeature([User])],
   providers: [PortSeedService, PortsRepository, ParkingService, UsersService],
 })
 export class SeedModule {}

@@ -15,6 +15,7 @@ import { ExpireOverdueJob, QueueNotifier, QueueReadService, YardLiveConsumer, Ya
 import { NotifyModule } from '@kouan/notify';
 import { RealtimeModule } from '@kouan/realtime';
 import { WebhookDispatcher, WebhookFanOutConsumer, WebhooksRepository } from '@kouan/webhooks';
+import { ENTITIES } from '../../entities';
 import { AuditTrail } from './audit-trail';
 import { DeadlineJobs } from './deadlines';
 import { JobDispatcher } from './job-dispatcher';
@@ -34,7 +35,7 @@ export class WorkerModule {
           useFactory: (c: AppConfig) => loggerParams(c.env.logLevel, 'worker'),
         }),
         DiscoveryModule,
-        DbModule,
+        DbModule.forRoot(ENTITIES),
         JobsModule,
         RealtimeModule,
         NotifyModule,

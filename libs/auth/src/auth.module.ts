@@ -1,9 +1,9 @@
 import { createSecretKey } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { Clock, SystemClock } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
@@ -25,11 +25,15 @@ import { FAIL_CLOSED, KouanThrottlerGuard, throttlers } from './throttling';
 import { SessionChecks } from './session-checks';
 import { TokenService } from './token.service';
 import { UsersService } from './users.service';
+import { Session } from './entities/session.entity';
+
+/** The tables this lib owns: registered with TypeORM by this module, listed whole for the CLI's DataSource. */
+export const AUTH_ENTITIES = [User, Session];
 
 @Global()
 @Module({
   imports: [
-    TypeOrmModule.forFeature([User]),
+    TypeOrmModule.forFeature(AUTH_ENTITIES),
     JwtModule.registerAsync({
       inject: [AppConfig],
       // A KeyObject, not the string: given a string, jsonwebtoken first tries (and fails) to parse it as a PEM
