@@ -5,8 +5,7 @@ import { User, UsersService } from '@kouan/auth';
 import { KouanConfigModule } from '@kouan/config';
 import { DbModule } from '@kouan/db';
 import { ParkingService } from '@kouan/parking';
-import { PortSeedService } from '@kouan/ports';
-import { PortsRepository } from '@kouan/ports/ports.repository';
+import { PortSeedService, PortsRepository } from '@kouan/ports';
 import { ENTITIES } from '../../entities';
 
 /** Just what the seed needs: no HTTP, no Redis. */

@@ -7,7 +7,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import type Redis from 'ioredis';
 import { Clock, SystemClock } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
-import { REDIS } from '@kouan/db/redis.module';
+import { REDIS } from '@kouan/db';
 import { AccountsController } from './accounts.controller';
 import { AccountsRepository } from './accounts.repository';
 import { AccountsService } from './accounts.service';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PortsModule } from '@kouan/ports/ports.module';
+import { PortsModule } from '@kouan/ports';
 import { BookingTransitions } from './booking-transitions.repository';
 import { BookingService } from './booking.service';
 import { DeclarationsRepository } from './declarations.repository';

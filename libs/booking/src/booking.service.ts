@@ -5,13 +5,11 @@ import { DataSource, EntityManager } from 'typeorm';
 import { actorOf, type Principal } from '@kouan/auth';
 import { AppConfig } from '@kouan/config';
 import { DomainError, inTransaction, isUniqueViolation, notFound, one, page, pgError, rows } from '@kouan/common';
-import type { Direction } from '@kouan/ports';
-import type { BookingFeesDto } from '@kouan/ports/dto/fees.dto';
+import type { Direction, BookingFeesDto, FeeItem } from '@kouan/ports';
 import type { DeclarationDto } from './dto/declaration.dto';
-import type { FeeItem } from '@kouan/ports/entities/fee-schedule.entity';
 import { isoInZone } from '@kouan/calendar';
-import { SlotsService } from '@kouan/ports/slots.service';
-import { LivePublisher } from '@kouan/realtime/live.publisher';
+import { SlotsService } from '@kouan/ports';
+import { LivePublisher } from '@kouan/realtime';
 import { BookingStatus, illegalMove, sourcesOf } from './booking-status';
 import { EVENT, MOVED } from './booking-transitions.repository';
 import type {

@@ -12,3 +12,6 @@ export * from './entities/idempotency-key.entity';
 export * from './secrets';
 export * from './strikes';
 export * from './strikes.service';
+export * from './booking-deadlines.repository';
+export * from './booking-live.consumer';
+export * from './jobs/remind-drivers.job';

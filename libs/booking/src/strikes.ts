@@ -1,4 +1,4 @@
-import { laneStoppedDuring } from '@kouan/ports/lanes.repository';
+import { laneStoppedDuring } from '@kouan/ports';
 
 /** How long a no-show counts against its firm. */
 export const STRIKE_DAYS = 30;

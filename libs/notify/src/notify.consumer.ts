@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { EntityManager } from 'typeorm';
-import { BookingEventConsumer, ConsumesBookingEvents, DomainEvent } from '@kouan/booking/booking-events';
-import { laneLabel, message } from '@kouan/queue/messages';
+import { BookingEventConsumer, ConsumesBookingEvents, DomainEvent } from '@kouan/booking';
+import { laneLabel, message } from '@kouan/queue';
 import { DriverNotification, NOTIFICATION_CHANNELS, NotificationChannel } from './notification';
 import { NotificationSender } from './notification-sender';
 import { NotificationsRepository, RecipientRow } from './notifications.repository';

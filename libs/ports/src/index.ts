@@ -10,3 +10,6 @@ export * from './port-seed.service';
 export * from './ports.module';
 export * from './ports.service';
 export * from './slots.service';
+export * from './dto/fees.dto';
+export * from './entities/fee-schedule.entity';
+export * from './ports.repository';

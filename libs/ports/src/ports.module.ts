@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ParkingModule } from '@kouan/parking/parking.module';
+import { ParkingModule } from '@kouan/parking';
 import { Lane } from './entities/lane.entity';
 import { Port } from './entities/port.entity';
 import { Schedule } from './entities/schedule.entity';

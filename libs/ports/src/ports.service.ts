@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { AuditService } from '@kouan/audit';
-import { ParkingService } from '@kouan/parking/parking.service';
+import { ParkingService } from '@kouan/parking';
 import { DomainError, inTransaction, notFound, page } from '@kouan/common';
 import type { PaginationQueryDto } from '@kouan/common';
 import type { PortDetailDto, PortSummaryDto } from './dto/port.dto';

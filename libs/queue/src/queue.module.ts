@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { BookingModule } from '@kouan/booking/booking.module';
-import { ParkingModule } from '@kouan/parking/parking.module';
-import { PortsModule } from '@kouan/ports/ports.module';
+import { BookingModule } from '@kouan/booking';
+import { ParkingModule } from '@kouan/parking';
+import { PortsModule } from '@kouan/ports';
 import { CheckInService } from './check-in.service';
 import { DriverController } from './driver.controller';
 import { KpisService } from './kpis.service';

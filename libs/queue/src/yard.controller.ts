@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@n
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@kouan/auth';
 import { ApiErrors, PortCodePipe } from '@kouan/common';
-import type { YardUpdate } from '@kouan/realtime/live-events';
+import type { YardUpdate } from '@kouan/realtime';
 import { QueueQueryDto } from './dto/queue.dto';
 import { YardArrivalDto, YardViewDto } from './dto/yard.dto';
 import { YardService } from './yard.service';
