@@ -14,6 +14,7 @@ export default tseslint.config(
       'scripts/**',
       'eslint.config.mjs',
       'jest.config.js',
+      '.dependency-cruiser.js',
     ],
   },
   js.configs.recommended,

@@ -22,9 +22,8 @@ import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { DateTime } from 'luxon';
 import { Pool } from 'pg';
-import { redisOptions } from '@kouan/config/env';
-import { JobName, QueueName } from '@kouan/jobs/job-names';
-import { WORKER_OPTIONS } from '@kouan/jobs/worker-options';
+import { redisOptions } from '@kouan/config';
+import { JobName, QueueName, WORKER_OPTIONS } from '@kouan/jobs';
 import {
   ApiProcess,
   benchEnv,

@@ -49,8 +49,8 @@ import Redis from 'ioredis';
 import { DateTime } from 'luxon';
 import { Pool } from 'pg';
 import { io, Socket } from 'socket.io-client';
-import { message } from '@kouan/queue/messages';
-import type { BookingUpdate } from '@kouan/realtime/live-events';
+import { message } from '@kouan/queue';
+import type { BookingUpdate } from '@kouan/realtime';
 import { printProfileSummary } from './profile-summary';
 import {
   ApiProcess,

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { normalisePlate } from '@kouan/common/plate';
+import { normalisePlate } from '@kouan/common';
 
 /** Stored plates in this release's normal form (NFKC, Greek and Cyrillic look-alikes folded to Latin), so a plate
  *  typed either way finds the vehicle registered before. A firm may hold two spellings of one plate: a vehicle

@@ -7,7 +7,7 @@ import {
   slotGrid,
   type DayPlan,
   type SlotWindow,
-} from '@kouan/ports/slot-grid';
+} from '@kouan/calendar';
 
 const SHANGHAI = 'Asia/Shanghai';
 const BERLIN = 'Europe/Berlin';

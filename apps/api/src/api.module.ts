@@ -16,6 +16,7 @@ import { PortsModule } from '@kouan/ports';
 import { QueueModule } from '@kouan/queue';
 import { RealtimeModule } from '@kouan/realtime';
 import { WebhooksModule } from '@kouan/webhooks';
+import { ENTITIES } from '../../entities';
 import { AuditController } from './audit.controller';
 import { HealthController } from './health.controller';
 import { JobsBoardModule } from './jobs-board/jobs-board.module';
@@ -45,7 +46,7 @@ export class ApiModule {
         }),
         // The API's time (SQL, sessions, access tokens): a test replaces it (test/support/harness.ts, clock).
         ClockModule,
-        DbModule,
+        DbModule.forRoot(ENTITIES),
         RedisModule,
         JobsModule,
         TerminusModule.forRoot({ logger: false }),

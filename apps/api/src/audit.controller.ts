@@ -2,8 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@kouan/auth';
 import { ApiErrors } from '@kouan/common';
-import { AuditService } from '@kouan/audit';
-import { AuditEntryDto, AuditQueryDto, AuditVerifyDto, AuditVerifyQueryDto } from '@kouan/audit/dto/audit.dto';
+import { AuditService, AuditEntryDto, AuditQueryDto, AuditVerifyDto, AuditVerifyQueryDto } from '@kouan/audit';
 
 /** The audit trail, for regulators (every port, read-only) and port admins (docs/audit.md). */
 @ApiTags('audit')

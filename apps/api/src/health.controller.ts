@@ -11,7 +11,7 @@ import {
 import type Redis from 'ioredis';
 import { Public } from '@kouan/auth';
 import { ApiErrors, DomainError } from '@kouan/common';
-import { REDIS } from '@kouan/db/redis.module';
+import { REDIS } from '@kouan/db';
 
 const INDICATORS = {
   type: 'object',

@@ -2,10 +2,9 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { BookingEventConsumer, EVENT_CONSUMER } from '@kouan/booking/booking-events';
-import { BookingEventsRepository } from '@kouan/booking/booking-events.repository';
+import { BookingEventConsumer, EVENT_CONSUMER, BookingEventsRepository } from '@kouan/booking';
 import { inTransaction, one } from '@kouan/common';
-import { PollingLoop } from '@kouan/jobs/polling-loop';
+import { PollingLoop } from '@kouan/jobs';
 
 /**
  * Events per transaction: each batch pays a fixed cost (the relay lock, the claim, each consumer's statement, the

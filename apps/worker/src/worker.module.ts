@@ -2,11 +2,13 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from '@kouan/audit';
-import { BookingDeadlinesRepository } from '@kouan/booking/booking-deadlines.repository';
-import { BookingEventsRepository } from '@kouan/booking/booking-events.repository';
-import { BookingLiveConsumer } from '@kouan/booking/booking-live.consumer';
-import { RemindDriversJob } from '@kouan/booking/jobs/remind-drivers.job';
-import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
+import {
+  BookingDeadlinesRepository,
+  BookingEventsRepository,
+  BookingLiveConsumer,
+  RemindDriversJob,
+  BookingTransitions,
+} from '@kouan/booking';
 import { AppConfig, KouanConfigModule } from '@kouan/config';
 import { ClockModule, loggerParams } from '@kouan/common';
 import { DbModule } from '@kouan/db';
@@ -16,6 +18,7 @@ import { ExpireOverdueJob, QueueNotifier, QueueReadService, YardLiveConsumer, Ya
 import { NotifyModule } from '@kouan/notify';
 import { RealtimeModule } from '@kouan/realtime';
 import { WebhookDispatcher, WebhookFanOutConsumer, WebhooksRepository } from '@kouan/webhooks';
+import { ENTITIES } from '../../entities';
 import { AuditTrail } from './audit-trail';
 import { DeadlineJobs } from './deadlines';
 import { JobDispatcher } from './job-dispatcher';
@@ -36,7 +39,7 @@ export class WorkerModule {
         }),
         DiscoveryModule,
         ClockModule,
-        DbModule,
+        DbModule.forRoot(ENTITIES),
         JobsModule,
         RealtimeModule,
         NotifyModule,

@@ -2,3 +2,4 @@ export * from './audit.module';
 export * from './audit.service';
 export * from './audit-chain';
 export * from './entities/audit.entities';
+export * from './dto/audit.dto';

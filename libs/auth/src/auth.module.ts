@@ -1,12 +1,12 @@
 import { createSecretKey } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { AppConfig } from '@kouan/config';
-import { REDIS } from '@kouan/db/redis.module';
+import { REDIS } from '@kouan/db';
 import { AccountsController } from './accounts.controller';
 import { AccountsRepository } from './accounts.repository';
 import { AccountsService } from './accounts.service';
@@ -25,11 +25,15 @@ import { SessionChecks } from './session-checks';
 import { TokenService } from './token.service';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
+import { Session } from './entities/session.entity';
+
+/** The tables this lib owns: registered with TypeORM by this module, listed whole for the CLI's DataSource. */
+export const AUTH_ENTITIES = [User, Session];
 
 @Global()
 @Module({
   imports: [
-    TypeOrmModule.forFeature([User]),
+    TypeOrmModule.forFeature(AUTH_ENTITIES),
     JwtModule.registerAsync({
       inject: [AppConfig],
       // A KeyObject, not the string: given a string, jsonwebtoken first tries (and fails) to parse it as a PEM

@@ -3,7 +3,7 @@ import { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import type Redis from 'ioredis';
 import { DomainError } from '@kouan/common';
-import { warnGate } from '@kouan/db/redis-client';
+import { warnGate } from '@kouan/db';
 
 /**
  * Fixed-window counter in Redis, so every API process shares one count per caller. Returns

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { BookingUpdate } from '@kouan/realtime/live-events';
-import { LivePublisher } from '@kouan/realtime/live.publisher';
+import type { BookingUpdate } from '@kouan/realtime';
+import { LivePublisher } from '@kouan/realtime';
 import { BookingEventConsumer, ConsumesBookingEvents, DomainEvent } from './booking-events';
 
 /** Changes to a booking outside any queue: the queue's own changes reach drivers and firms through its deltas. */

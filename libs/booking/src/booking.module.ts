@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { PortsModule } from '@kouan/ports';
 import { BookingTransitions } from './booking-transitions.repository';
 import { BookingService } from './booking.service';
@@ -13,9 +14,16 @@ import { PlacesRepository } from './places.repository';
 import { StrikesController } from './strikes.controller';
 import { StrikesRepository } from './strikes.repository';
 import { StrikesService } from './strikes.service';
+import { BookingEvent } from './entities/booking-event.entity';
+import { Booking } from './entities/booking.entity';
+import { DriverCodeAddressGuesses, DriverCodeGuesses } from './entities/driver-code-guess.entity';
+import { IdempotencyKey } from './entities/idempotency-key.entity';
+
+/** The tables this lib owns: registered with TypeORM by this module, listed whole for the CLI's DataSource. */
+export const BOOKING_ENTITIES = [Booking, BookingEvent, IdempotencyKey, DriverCodeGuesses, DriverCodeAddressGuesses];
 
 @Module({
-  imports: [PortsModule],
+  imports: [TypeOrmModule.forFeature(BOOKING_ENTITIES), PortsModule],
   controllers: [BookingsController, DriverSessionController, StrikesController],
   providers: [
     BookingService,

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { assertPortScope, Principal } from '@kouan/auth';
 import { AuditService } from '@kouan/audit';
 import { Clock, DomainError, inTransaction, notFound } from '@kouan/common';
-import { LivePublisher } from '@kouan/realtime/live.publisher';
+import { LivePublisher } from '@kouan/realtime';
 import { ACTIVE_STATUSES } from './booking-status';
 import { DeclarationStatus } from './declaration-status';
 import { DeclarationRow, DeclarationsRepository } from './declarations.repository';

@@ -6,7 +6,7 @@ import type { Principal } from '@kouan/auth';
 import { SessionChecks, TokenService } from '@kouan/auth';
 import { AppConfig } from '@kouan/config';
 import { Clock, DomainError, inTransaction, notFound } from '@kouan/common';
-import { isoInZone } from '@kouan/ports';
+import { isoInZone } from '@kouan/calendar';
 import { LivePublisher } from '@kouan/realtime';
 import { ACTIVE_STATUSES } from './booking-status';
 import type { DriverCodeDto, DriverSessionDto, DriverSessionTokenDto } from './dto/booking.dto';

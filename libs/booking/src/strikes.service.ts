@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { isFirmUser, type Principal } from '@kouan/auth';
 import { Clock, DomainError, inTransaction, notFound } from '@kouan/common';
-import { isoInZone } from '@kouan/ports';
+import { isoInZone } from '@kouan/calendar';
 import { BookingTransitions } from './booking-transitions.repository';
 import type { PortStandingDto, StandingDto, WaiverDto } from './dto/strikes.dto';
 import { quotaPercentNow } from './strikes';

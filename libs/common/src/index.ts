@@ -11,3 +11,4 @@ export * from './openapi';
 export * from './pagination.dto';
 export * from './clock';
 export * from './actor';
+export * from './port-code.pipe';

@@ -1,16 +1,18 @@
 import { join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { Env } from '@kouan/config';
-import { ENTITIES } from './entities';
 
-/** The one definition of how every process (API, worker, CLI, tests) talks to Postgres. */
+/**
+ * The one definition of how every process (API, worker, CLI, tests) talks to Postgres. It names no entity: each lib
+ * lists its own tables and the apps combine them (apps/entities.ts, given to `DbModule.forRoot` and to the TypeORM
+ * CLI's DataSource); migrations and plain SQL need none.
+ */
 export function dataSourceOptions(env: Pick<Env, 'databaseUrl' | 'dbPoolSize'>): DataSourceOptions {
   return {
     type: 'postgres',
     // gen_random_uuid() is built into Postgres 13+.
     uuidExtension: 'pgcrypto',
     url: env.databaseUrl,
-    entities: ENTITIES,
     // Compiled migrations next to this file's compiled twin (dist/migrations), or the sources under ts-jest/swc.
     migrations: [join(__dirname, '..', '..', '..', 'migrations', '*.{js,ts}')],
     migrationsTableName: 'migrations',

@@ -1,7 +1,6 @@
 export * from './app-login';
 export * from './data-source-options';
 export * from './db.module';
-export * from './entities';
 export * from './migrate';
 export * from './redis.module';
 export * from './redis-client';

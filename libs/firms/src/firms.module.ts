@@ -7,8 +7,11 @@ import { FirmsController } from './firms.controller';
 import { FirmsRepository } from './firms.repository';
 import { FirmsService } from './firms.service';
 
+/** The tables this lib owns: registered with TypeORM by this module, listed whole for the CLI's DataSource. */
+export const FIRMS_ENTITIES = [Firm, Vehicle, Driver];
+
 @Module({
-  imports: [TypeOrmModule.forFeature([Firm, Vehicle, Driver])],
+  imports: [TypeOrmModule.forFeature(FIRMS_ENTITIES)],
   controllers: [FirmsController],
   providers: [FirmsService, FirmsRepository],
 })

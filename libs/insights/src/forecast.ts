@@ -1,4 +1,4 @@
-import { DEFAULT_NO_SHOW } from '@kouan/sim/params';
+import { DEFAULT_NO_SHOW } from '@kouan/sim';
 
 /**
  * The forecast of one local day at one port, from what was measured there before it and what is booked: a pure

@@ -1,8 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@kouan/auth';
-import { ApiErrors } from '@kouan/common';
-import { PortCodePipe } from '@kouan/ports/port-code.pipe';
+import { ApiErrors, PortCodePipe } from '@kouan/common';
 import { ForecastDto, ForecastQueryDto } from './dto/forecast.dto';
 import { PerformanceQueryDto, PortPerformanceDto } from './dto/performance.dto';
 import { ForecastService } from './forecast.service';

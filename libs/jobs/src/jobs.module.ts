@@ -3,7 +3,7 @@ import { Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { AppConfig, redisOptions } from '@kouan/config';
-import { watchRedis } from '@kouan/db/redis-client';
+import { watchRedis } from '@kouan/db';
 import { DEFAULT_JOB_OPTIONS, QueueName } from './job-names';
 
 /** A BullMQ queue re-emits its connection's errors; unheard, one Redis outage would end the process. */

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { warnGate } from '@kouan/db/redis-client';
+import { warnGate } from '@kouan/db';
 
 /**
  * Runs `round` again and again while it says there is more, then every `pollMs`; `wake()` starts a run at once

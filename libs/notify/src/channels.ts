@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { LivePublisher } from '@kouan/realtime/live.publisher';
+import { LivePublisher } from '@kouan/realtime';
 import { DriverNotification, NotificationChannel, SMS_GATEWAY, SmsGateway } from './notification';
 
 /** booking:update to the driver's phone page (and the firm), when the notification carries one. */

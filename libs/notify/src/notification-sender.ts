@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '@kouan/common';
-import { PollingLoop } from '@kouan/jobs/polling-loop';
+import { PollingLoop } from '@kouan/jobs';
 import { NOTIFICATION_CHANNELS, NotificationChannel } from './notification';
 import { NotificationsRepository } from './notifications.repository';
 

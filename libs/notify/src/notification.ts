@@ -1,4 +1,4 @@
-import type { BookingUpdate } from '@kouan/realtime/live-events';
+import type { BookingUpdate } from '@kouan/realtime';
 
 /** One thing to tell one driver, as every channel gets it. */
 export interface DriverNotification {

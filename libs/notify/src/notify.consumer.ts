@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { EntityManager } from 'typeorm';
-import { BookingEventConsumer, ConsumesBookingEvents, DomainEvent } from '@kouan/booking/booking-events';
+import { BookingEventConsumer, ConsumesBookingEvents, DomainEvent } from '@kouan/booking';
 import { Clock } from '@kouan/common';
-import { laneLabel, message } from '@kouan/queue/messages';
+import { laneLabel, message } from '@kouan/queue';
 import { DriverNotification, NOTIFICATION_CHANNELS, NotificationChannel } from './notification';
 import { NotificationSender } from './notification-sender';
 import { NotificationsRepository, RecipientRow } from './notifications.repository';

@@ -1,16 +1,22 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@kouan/config';
 import { LoggingSmsGateway, SmsChannel, SocketChannel } from './channels';
 import { NOTIFICATION_CHANNELS, NotificationChannel, SMS_GATEWAY } from './notification';
 import { NotificationSender } from './notification-sender';
 import { NotificationsRepository } from './notifications.repository';
 import { NotifyConsumer } from './notify.consumer';
+import { Notification } from './entities/notification.entity';
+
+/** The tables this lib owns: registered with TypeORM by this module, listed whole for the CLI's DataSource. */
+export const NOTIFY_ENTITIES = [Notification];
 
 /**
  * Driver notifications, for the worker: the relay's consumer, the sender and the channels NOTIFY_CHANNELS names.
  * A real SMS provider replaces SMS_GATEWAY; nothing else changes.
  */
 @Module({
+  imports: [TypeOrmModule.forFeature(NOTIFY_ENTITIES)],
   providers: [
     SocketChannel,
     SmsChannel,

@@ -1,8 +1,7 @@
 import { Body, Controller, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@kouan/auth';
-import { ApiErrors } from '@kouan/common';
-import { PortCodePipe } from '@kouan/ports/port-code.pipe';
+import { ApiErrors, PortCodePipe } from '@kouan/common';
 import { CreateParkingAreaDto, ParkingAreaDto, UpdateParkingAreaDto } from './dto/parking-area.dto';
 import { ParkingService } from './parking.service';
 

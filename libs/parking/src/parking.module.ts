@@ -1,9 +1,15 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { ParkingController } from './parking.controller';
 import { ParkingRepository } from './parking.repository';
 import { ParkingService } from './parking.service';
+import { ParkingArea } from './entities/parking-area.entity';
+
+/** The tables this lib owns: registered with TypeORM by this module, listed whole for the CLI's DataSource. */
+export const PARKING_ENTITIES = [ParkingArea];
 
 @Module({
+  imports: [TypeOrmModule.forFeature(PARKING_ENTITIES)],
   controllers: [ParkingController],
   providers: [ParkingService, ParkingRepository],
   exports: [ParkingService],

@@ -9,12 +9,11 @@ import {
   UserResponseDto,
   UsersService,
 } from '@kouan/auth';
-import { ApiErrors, PaginationQueryDto } from '@kouan/common';
+import { ApiErrors, PaginationQueryDto, PortCodePipe } from '@kouan/common';
 import { FeesDto, PutFeesDto } from './dto/fees.dto';
 import { PortDetailDto, PortSummaryDto, SlotDto, SlotsQueryDto } from './dto/port.dto';
 import { FeesService } from './fees.service';
 import { PutScheduleDto, ScheduleResponseDto } from './dto/schedule.dto';
-import { PortCodePipe } from './port-code.pipe';
 import { PortsService } from './ports.service';
 import { SlotsService } from './slots.service';
 

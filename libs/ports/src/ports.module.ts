@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ParkingModule } from '@kouan/parking/parking.module';
+import { ParkingModule } from '@kouan/parking';
 import { Lane } from './entities/lane.entity';
 import { Port } from './entities/port.entity';
 import { Schedule } from './entities/schedule.entity';
-import { Slot } from './entities/slot.entity';
+import { Slot, SlotFirmUsage } from './entities/slot.entity';
 import { LanesRepository } from './lanes.repository';
 import { FeesRepository } from './fees.repository';
 import { FeesService } from './fees.service';
@@ -14,9 +14,14 @@ import { PortsRepository } from './ports.repository';
 import { PortsService } from './ports.service';
 import { SlotsRepository } from './slots.repository';
 import { SlotsService } from './slots.service';
+import { PortFeeSchedule } from './entities/fee-schedule.entity';
+import { LaneStatusChange } from './entities/lane-status-change.entity';
+
+/** The tables this lib owns: registered with TypeORM by this module, listed whole for the CLI's DataSource. */
+export const PORTS_ENTITIES = [Port, Lane, LaneStatusChange, Schedule, Slot, SlotFirmUsage, PortFeeSchedule];
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Port, Lane, Schedule, Slot]), ParkingModule],
+  imports: [TypeOrmModule.forFeature(PORTS_ENTITIES), ParkingModule],
   controllers: [PortsController],
   providers: [
     PortsService,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { AuditService } from '@kouan/audit';
-import { ParkingService } from '@kouan/parking/parking.service';
+import { ParkingService } from '@kouan/parking';
 import { Clock, DomainError, inTransaction, notFound, page } from '@kouan/common';
 import type { PaginationQueryDto } from '@kouan/common';
 import type { PortDetailDto, PortSummaryDto } from './dto/port.dto';
@@ -12,7 +12,7 @@ import { Port } from './entities/port.entity';
 import { Schedule } from './entities/schedule.entity';
 import { toScheduleDto } from './schedule.mapper';
 import { PortsRepository } from './ports.repository';
-import { fitsPlan, parseClock } from './slot-grid';
+import { fitsPlan, parseClock } from '@kouan/calendar';
 import { SlotsRepository } from './slots.repository';
 
 const laneDto = (l: Lane) => ({ id: l.id, name: l.name, direction: l.direction, status: l.status });

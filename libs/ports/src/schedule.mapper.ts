@@ -1,6 +1,6 @@
 import { Schedule } from './entities/schedule.entity';
 import type { ScheduleResponseDto } from './dto/schedule.dto';
-import { formatClock } from './slot-grid';
+import { formatClock } from '@kouan/calendar';
 
 export const toScheduleDto = (s: Schedule, timeZone: string): ScheduleResponseDto => ({
   portCode: s.portCode,

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock, DomainError, inTransaction } from '@kouan/common';
 import type { SlotDto, SlotsQueryDto } from './dto/port.dto';
-import { isoInZone, parseLocalDate, slotGrid } from './slot-grid';
+import { isoInZone, parseLocalDate, slotGrid } from '@kouan/calendar';
 import { PortsService } from './ports.service';
 import { SlotsRepository } from './slots.repository';
 

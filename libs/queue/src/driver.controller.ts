@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@kouan/auth';
 import { ApiErrors } from '@kouan/common';
-import type { BookingUpdate } from '@kouan/realtime/live-events';
+import type { BookingUpdate } from '@kouan/realtime';
 import { CheckInService } from './check-in.service';
 import { CheckInResultDto, DriverBookingDto, DriverTripDto, GeoCheckInDto } from './dto/queue.dto';
 import { QueueReadService } from './queue-read.service';

@@ -1,4 +1,4 @@
-import type { EtaReason, LaneTimingView } from '@kouan/realtime/live-events';
+import type { EtaReason, LaneTimingView } from '@kouan/realtime';
 
 /**
  * Minutes until a waiting truck at `position` is called: open lanes work through the line in parallel,

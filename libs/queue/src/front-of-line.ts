@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import type { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
+import type { BookingTransitions } from '@kouan/booking';
 import { countMergeLeave, HEAD, Head, headOf } from './queue.repository';
 
 export { HEAD, type Head };

@@ -1,4 +1,4 @@
-import type { LaneTimingView, LaneView, QueueDelta, QueueSnapshot, QueueTruck } from '@kouan/realtime/live-events';
+import type { LaneTimingView, LaneView, QueueDelta, QueueSnapshot, QueueTruck } from '@kouan/realtime';
 import { estimateEta } from './eta';
 
 /** What one change did to a kept queue: who must hear of it. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { QueueDelta } from '@kouan/realtime/live-events';
-import { LivePublisher } from '@kouan/realtime/live.publisher';
+import type { QueueDelta } from '@kouan/realtime';
+import { LivePublisher } from '@kouan/realtime';
 
 /**
  * Tells every API process about a committed queue change: one small delta per change, read in the change's

@@ -2,19 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock, notFound } from '@kouan/common';
-import type { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
-import { toParkingDto } from '@kouan/parking/parking.service';
+import type { ParkingDto } from '@kouan/parking';
+import { toParkingDto } from '@kouan/parking';
 import { feeTotal } from '@kouan/ports';
-import { isoInZone } from '@kouan/ports/slot-grid';
-import type {
-  BookingUpdate,
-  LaneTimingView,
-  LaneView,
-  QueueDelta,
-  QueueSnapshot,
-  QueueTruck,
-} from '@kouan/realtime/live-events';
-import { bookingUpdate } from '@kouan/realtime/queue-views';
+import { isoInZone } from '@kouan/calendar';
+import type { BookingUpdate, LaneTimingView, LaneView, QueueDelta, QueueSnapshot, QueueTruck } from '@kouan/realtime';
+import { bookingUpdate } from '@kouan/realtime';
 import { estimateEta } from './eta';
 import type { DriverTripDto } from './dto/queue.dto';
 import {

@@ -1,12 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { assertPortScope, CurrentPrincipal, Principal, Public, Roles } from '@kouan/auth';
-import { StatusDto } from '@kouan/booking/dto/booking.dto';
-import { ApiErrors } from '@kouan/common';
-import { LaneDto } from '@kouan/ports/dto/port.dto';
-import { PortCodePipe } from '@kouan/ports/port-code.pipe';
-import type { QueueUpdate, StaffQueueUpdate } from '@kouan/realtime/live-events';
-import { boardView, staffView } from '@kouan/realtime/queue-views';
+import { StatusDto } from '@kouan/booking';
+import { ApiErrors, PortCodePipe } from '@kouan/common';
+import { LaneDto } from '@kouan/ports';
+import type { QueueUpdate, StaffQueueUpdate } from '@kouan/realtime';
+import { boardView, staffView } from '@kouan/realtime';
 import { CheckInService } from './check-in.service';
 import { KpiDayDto, KpiQueryDto } from './dto/kpi.dto';
 import { KpisService } from './kpis.service';

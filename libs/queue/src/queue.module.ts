@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
-import { BookingModule } from '@kouan/booking/booking.module';
-import { ParkingModule } from '@kouan/parking/parking.module';
-import { PortsModule } from '@kouan/ports/ports.module';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { BookingModule } from '@kouan/booking';
+import { ParkingModule } from '@kouan/parking';
+import { PortsModule } from '@kouan/ports';
 import { CheckInService } from './check-in.service';
 import { DriverController } from './driver.controller';
 import { KpisService } from './kpis.service';
@@ -11,9 +12,14 @@ import { QueueNotifier } from './queue-notifier';
 import { QueueReadService } from './queue-read.service';
 import { YardArrivalController, YardController } from './yard.controller';
 import { YardService } from './yard.service';
+import { QueueCount } from './entities/queue-count.entity';
+import { QueueState } from './entities/queue-state.entity';
+
+/** The tables this lib owns: registered with TypeORM by this module, listed whole for the CLI's DataSource. */
+export const QUEUE_ENTITIES = [QueueState, QueueCount];
 
 @Module({
-  imports: [BookingModule, ParkingModule, PortsModule],
+  imports: [TypeOrmModule.forFeature(QUEUE_ENTITIES), BookingModule, ParkingModule, PortsModule],
   controllers: [QueueController, OutcomeController, DriverController, YardController, YardArrivalController],
   providers: [QueueReadService, QueueNotifier, CheckInService, LanesService, KpisService, YardService],
   exports: [QueueReadService],

@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import type { BookingStatus } from '@kouan/booking/booking-status';
+import type { BookingStatus } from '@kouan/booking';
 import { one, rows } from '@kouan/common';
 import { FEES_IN_FORCE } from '@kouan/ports';
 

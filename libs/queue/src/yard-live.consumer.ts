@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { BookingEventConsumer, ConsumesBookingEvents, DomainEvent } from '@kouan/booking/booking-events';
-import { LivePublisher } from '@kouan/realtime/live.publisher';
+import { BookingEventConsumer, ConsumesBookingEvents, DomainEvent } from '@kouan/booking';
+import { LivePublisher } from '@kouan/realtime';
 import { YardService } from './yard.service';
 
 /** Events that change a yard view: its called list (a call, a truck put back, completed, gone, arrived) or the line. */

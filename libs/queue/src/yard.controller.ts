@@ -1,9 +1,8 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@kouan/auth';
-import { ApiErrors } from '@kouan/common';
-import { PortCodePipe } from '@kouan/ports/port-code.pipe';
-import type { YardUpdate } from '@kouan/realtime/live-events';
+import { ApiErrors, PortCodePipe } from '@kouan/common';
+import type { YardUpdate } from '@kouan/realtime';
 import { QueueQueryDto } from './dto/queue.dto';
 import { YardArrivalDto, YardViewDto } from './dto/yard.dto';
 import { YardService } from './yard.service';

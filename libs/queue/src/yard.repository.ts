@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { one, rows } from '@kouan/common';
-import type { BookingStatus } from '@kouan/booking/booking-status';
+import type { BookingStatus } from '@kouan/booking';
 
 /**
  * How long a truck completed at its lane stays awaited by the yard: long enough for any drive from lane to yard,

@@ -1,5 +1,3 @@
-import type { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
-
 export const LIVE_NAMESPACE = '/live';
 
 /** Rooms are named after domain ids. */
@@ -17,6 +15,21 @@ export const rooms = {
 export type EtaReason =
   'lane_paused' | 'lane_closed' | 'not_checked_in' | 'called' | 'completed' | 'cancelled' | 'no_show' | 'reminder';
 
+/** Where a checked-in truck waits (the REST answer's `ParkingDto` in libs/parking has this shape). */
+export interface LiveParking {
+  areaId: string | null;
+  areaName: string | null;
+  bay: number | null;
+  /** The bay has shore power for a reefer. */
+  powered: boolean;
+  lat: number | null;
+  lon: number | null;
+  /** Every holding area was full: wait outside them, the place in the queue is kept. */
+  overflow: boolean;
+  /** In the driver's language. */
+  instructions: string;
+}
+
 export interface BookingUpdate {
   bookingId: string;
   reference: string;
@@ -26,7 +39,7 @@ export interface BookingUpdate {
   etaMinutes: number | null;
   /** Why etaMinutes is null. */
   reason: EtaReason | null;
-  parking: ParkingDto | null;
+  parking: LiveParking | null;
   lane: { id: string; name: string } | null;
   instructions: string | null;
 }
@@ -209,7 +222,7 @@ export interface QueueTruck {
   etaMinutes: number | null;
   reason: EtaReason | null;
   /** The parking without its instructions, which are `texts[text]` (a few texts serve a whole holding area). */
-  parking: (Omit<ParkingDto, 'instructions'> & { text: number }) | null;
+  parking: (Omit<LiveParking, 'instructions'> & { text: number }) | null;
   lane: { id: string; name: string } | null;
   calledAt: string | null;
   instructions: string | null;

@@ -3,7 +3,7 @@ import { Emitter } from '@socket.io/redis-emitter';
 import type Redis from 'ioredis';
 import { Counter } from 'prom-client';
 import { AppConfig } from '@kouan/config';
-import { createRedis, droppingPublisher, FAIL_FAST, readyWithin, warnGate } from '@kouan/db/redis-client';
+import { createRedis, droppingPublisher, FAIL_FAST, readyWithin, warnGate } from '@kouan/db';
 import {
   BookingUpdate,
   DeclarationUpdate,

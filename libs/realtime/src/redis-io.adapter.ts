@@ -4,7 +4,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type Redis from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import type { Env } from '@kouan/config';
-import { createRedis, droppingPublisher, FAIL_FAST } from '@kouan/db/redis-client';
+import { createRedis, droppingPublisher, FAIL_FAST } from '@kouan/db';
 import { dropReporter, socketIoKey } from './live.publisher';
 
 /**

@@ -1,4 +1,4 @@
-import { parseLocalDate, slotGrid } from '@kouan/ports/slot-grid';
+import { parseLocalDate, slotGrid } from '@kouan/calendar';
 import type { SimParams } from './params';
 import type { SimTruck } from './population';
 import { MergeState, readmitBehindHead, takeHead } from './queue-order';

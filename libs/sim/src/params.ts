@@ -1,6 +1,6 @@
 import holdingAreas from '@kouan/parking/data/holding-areas.json';
 import portList from '@kouan/ports/data/yunnan-ports.json';
-import { formatClock, parseClock } from '@kouan/ports/slot-grid';
+import { formatClock, parseClock } from '@kouan/calendar';
 
 /**
  * The schedule a road port gets from the seed (`DEFAULT_SCHEDULE` in libs/ports/src/port-seed.service.ts) and
@@ -68,7 +68,7 @@ export interface SimParams {
   absentWaitMinutes: number;
   /** Road taken by one waiting truck, for the queue in km. */
   truckMetres: number;
-  /** The simulated local date and zone (slot grid from libs/ports/src/slot-grid.ts). */
+  /** The simulated local date and zone (slot grid from libs/calendar/src/slot-grid.ts). */
   date: string;
   timeZone: string;
 }

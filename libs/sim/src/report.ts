@@ -1,6 +1,6 @@
 import { DAY_END, Run, Step } from './engine';
 import type { SimParams } from './params';
-import { formatClock } from '@kouan/ports/slot-grid';
+import { formatClock } from '@kouan/calendar';
 
 /** A wait percentile; censored when the truck it falls on was still waiting at the end of the day (a lower bound). */
 export interface Wait {

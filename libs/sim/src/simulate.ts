@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { formatClock } from '@kouan/ports/slot-grid';
+import { formatClock } from '@kouan/calendar';
 import { runFcfs, runKouan } from './engine';
 import { defaultParams, formatProfile, parseHours, parseProfile, portBays, SimParams } from './params';
 import { population } from './population';

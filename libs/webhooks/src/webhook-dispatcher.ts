@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { unseal } from '@kouan/booking/secrets';
+import { unseal } from '@kouan/booking';
 import { AppConfig } from '@kouan/config';
-import { PollingLoop } from '@kouan/jobs/polling-loop';
+import { PollingLoop } from '@kouan/jobs';
 import { systemResolver } from './receiver-address';
 import { signature } from './signature';
 import { failureOf, sendToReceiver } from './webhook-sender';

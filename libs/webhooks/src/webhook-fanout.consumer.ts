@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { BookingEventConsumer, ConsumesBookingEvents, DomainEvent } from '@kouan/booking/booking-events';
+import { BookingEventConsumer, ConsumesBookingEvents, DomainEvent } from '@kouan/booking';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhooksRepository } from './webhooks.repository';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { one, rows } from '@kouan/common';
-import type { DomainEvent } from '@kouan/booking/booking-events';
+import type { DomainEvent } from '@kouan/booking';
 
 export interface EndpointRow {
   id: string;

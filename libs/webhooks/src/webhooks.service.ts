@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '@kouan/audit';
 import type { Principal } from '@kouan/auth';
-import { seal } from '@kouan/booking/secrets';
+import { seal } from '@kouan/booking';
 import { DomainError, inTransaction, notFound, page, PaginationQueryDto } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
 import type { CreatedWebhookDto, CreateWebhookDto, WebhookAttemptDto, WebhookDto } from './dto/webhook.dto';

@@ -1,5 +1,3 @@
-import type { Firm } from '@kouan/firms/entities/firm.entity';
-import type { Port } from '@kouan/ports/entities/port.entity';
 import {
   Check,
   Column,
@@ -44,16 +42,18 @@ export class User {
   @Column({ name: 'firm_id', type: 'uuid', nullable: true })
   firmId: string | null;
 
+  // The foreign keys to firms and ports name the entity, not its class: auth sits below both libs (they use its
+  // guard and principal), so it imports neither. Nothing loads these relations; the ids beside them are what is read.
   @ManyToOne('Firm', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'firm_id', foreignKeyConstraintName: 'fk_users_firm' })
-  firm: Relation<Firm> | null;
+  firm: Relation<object> | null;
 
   @Column({ name: 'port_code', type: 'varchar', length: 32, nullable: true })
   portCode: string | null;
 
   @ManyToOne('Port', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'port_code', foreignKeyConstraintName: 'fk_users_port' })
-  port: Relation<Port> | null;
+  port: Relation<object> | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -16,9 +16,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ApiNullableObject, IsDay, NoControlCharacters, PaginationQueryDto, Trim } from '@kouan/common';
-import { BookingFeesDto } from '@kouan/ports/dto/fees.dto';
+import { BookingFeesDto, SlotDto, SlotsQueryDto } from '@kouan/ports';
 import { DeclarationDto } from './declaration.dto';
-import { SlotDto, SlotsQueryDto } from '@kouan/ports/dto/port.dto';
 import { BOOKING_STATUSES, BookingStatus } from '../booking-status';
 
 export class CargoDto {

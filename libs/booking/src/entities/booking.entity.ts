@@ -10,13 +10,10 @@ import {
   UpdateDateColumn,
   Relation,
 } from 'typeorm';
-import { Driver } from '@kouan/firms/entities/driver.entity';
-import { Firm } from '@kouan/firms/entities/firm.entity';
-import { Vehicle } from '@kouan/firms/entities/vehicle.entity';
-import type { Direction } from '@kouan/ports/entities/lane.entity';
-import { Lane } from '@kouan/ports/entities/lane.entity';
-import { Slot } from '@kouan/ports/entities/slot.entity';
-import { ParkingArea } from '@kouan/parking/entities/parking-area.entity';
+import { Driver, Firm, Vehicle } from '@kouan/firms';
+import type { Direction } from '@kouan/ports';
+import { Lane, Slot } from '@kouan/ports';
+import { ParkingArea } from '@kouan/parking';
 import type { BookingStatus } from '../booking-status';
 
 @Entity('bookings')

@@ -2,8 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '@kouan/common';
-import { JobHandler, JobHandlerFor } from '@kouan/jobs/job-handler';
-import { JobName } from '@kouan/jobs/job-names';
+import { JobHandler, JobHandlerFor, JobName } from '@kouan/jobs';
 import { BookingTransitions } from '../booking-transitions.repository';
 
 /** No payload: each run looks at the slots starting within 2 h of the Clock's now. */

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsLatitude, IsLongitude, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsLanguageTexts, NoControlCharacters, Trim } from '@kouan/common';
-import { LANGUAGES } from '@kouan/firms/entities/driver.entity';
+import { LANGUAGES } from '@kouan/firms';
 
 export class CreateParkingAreaDto {
   @ApiProperty({ example: 'Mohan holding area' })

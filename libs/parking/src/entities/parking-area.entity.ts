@@ -9,7 +9,6 @@ import {
   PrimaryGeneratedColumn,
   Relation,
 } from 'typeorm';
-import { Port } from '@kouan/ports/entities/port.entity';
 
 /** Directions to a holding area, per driver language (zh en lo vi my th). */
 export type AreaDirections = Partial<Record<string, string>>;
@@ -29,9 +28,11 @@ export class ParkingArea {
   @Column({ name: 'port_code', type: 'varchar', length: 32 })
   portCode: string;
 
-  @ManyToOne(() => Port, { onDelete: 'CASCADE' })
+  // Named by entity, not by class: parking sits below ports (a port's page lists its areas), so it imports nothing
+  // of ports. Nothing loads this relation; `portCode` is what is read.
+  @ManyToOne('Port', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'port_code', foreignKeyConstraintName: 'fk_parking_areas_port' })
-  port: Relation<Port>;
+  port: Relation<object>;
 
   @Column({ type: 'varchar', length: 120 })
   name: string;

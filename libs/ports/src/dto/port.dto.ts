@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { ApiNullableObject, IsDay } from '@kouan/common';
-import { ParkingAreaDto } from '@kouan/parking/dto/parking-area.dto';
+import { ParkingAreaDto } from '@kouan/parking';
 import { ScheduleResponseDto } from './schedule.dto';
 
 export class LaneDto {

@@ -10,7 +10,7 @@ import {
   PrimaryGeneratedColumn,
   Relation,
 } from 'typeorm';
-import type { Firm } from '@kouan/firms/entities/firm.entity';
+import type { Firm } from '@kouan/firms';
 import type { Direction } from './lane.entity';
 import { Port } from './port.entity';
 

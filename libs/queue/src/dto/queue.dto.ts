@@ -1,11 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsLatitude, IsLongitude, IsString, IsUUID, Matches, ValidateIf } from 'class-validator';
-import { BOOKING_STATUSES } from '@kouan/booking/booking-status';
+import { BOOKING_STATUSES } from '@kouan/booking';
 import { ApiNullableObject, ErrorBodyDto, FieldsTogether, IsPlate } from '@kouan/common';
-import { ParkingDto } from '@kouan/parking/dto/parking-area.dto';
-import { LaneDto } from '@kouan/ports/dto/port.dto';
-import { DIRECTIONS, LANE_STATUSES } from '@kouan/ports/entities/lane.entity';
-import type { EtaReason } from '@kouan/realtime/live-events';
+import { ParkingDto } from '@kouan/parking';
+import { LaneDto, DIRECTIONS, LANE_STATUSES } from '@kouan/ports';
+import type { EtaReason } from '@kouan/realtime';
 
 /** Every reason, checked by the compiler against the event type, so the document lists exactly those. */
 const REASONS: Record<EtaReason, true> = {

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { DIRECTIONS } from '@kouan/ports/entities/lane.entity';
+import { DIRECTIONS } from '@kouan/ports';
 import { LaneRefDto } from './queue.dto';
 
 /** A truck the yard waits for (YardCalledTruck). */

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
-import type { Direction } from '@kouan/ports/entities/lane.entity';
+import type { Direction } from '@kouan/ports';
 
 /**
  * How many trucks wait in one group of one queue: per port, direction, slot start, green-channel flag and

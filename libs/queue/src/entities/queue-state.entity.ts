@@ -1,6 +1,6 @@
 import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, Relation } from 'typeorm';
-import type { Direction } from '@kouan/ports/entities/lane.entity';
-import { Port } from '@kouan/ports/entities/port.entity';
+import type { Direction } from '@kouan/ports';
+import { Port } from '@kouan/ports';
 
 /**
  * One row per port and direction. Every change to that queue updates this row first, so its row lock

@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
+import { BookingTransitions } from '@kouan/booking';
 import { Clock, inTransaction } from '@kouan/common';
-import { JobHandler, JobHandlerFor } from '@kouan/jobs/job-handler';
-import { JobName } from '@kouan/jobs/job-names';
+import { JobHandler, JobHandlerFor, JobName } from '@kouan/jobs';
 import { readmitBehindHead } from '../front-of-line';
 import { messagesByLanguage } from '../messages';
 import { lockQueue } from '../queue.repository';

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, MaxLength } from 'class-validator';
-import { BOOKING_EVENT_TYPES } from '@kouan/booking/booking-events';
+import { BOOKING_EVENT_TYPES } from '@kouan/booking';
 
 export class CreateWebhookDto {
   @ApiProperty({

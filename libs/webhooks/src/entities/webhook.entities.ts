@@ -10,7 +10,7 @@ import {
   Relation,
   Unique,
 } from 'typeorm';
-import { Firm } from '@kouan/firms/entities/firm.entity';
+import { Firm } from '@kouan/firms';
 
 /** A firm's receiver of booking events. Its secret is kept sealed (AES-GCM under the server key): it signs every delivery. */
 @Entity('webhook_endpoints')
