@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from '@kouan/audit';
@@ -24,7 +24,8 @@ import { RecurringJobs } from './schedules';
 
 @Module({})
 export class WorkerModule {
-  static forRoot(overrides: Record<string, string> = {}) {
+  /** `overrides` replace environment variables; `extra` adds providers (a test's own consumer). */
+  static forRoot(overrides: Record<string, string> = {}, extra: { providers?: Provider[] } = {}) {
     return {
       module: WorkerModule,
       imports: [
@@ -62,6 +63,7 @@ export class WorkerModule {
         QueueNotifier,
         YardService,
         YardLiveConsumer,
+        ...(extra.providers ?? []),
       ],
     };
   }

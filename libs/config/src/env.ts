@@ -172,6 +172,14 @@ class EnvVars {
   @Max(60000)
   WEBHOOK_TIMEOUT_MS = 10000;
 
+  /** Failures of one relay consumer on one event before that event is parked for it (a dead letter). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  OUTBOX_MAX_ATTEMPTS = 5;
+
   /** Lets webhook URLs reach loopback and private addresses: development and tests only (production refuses it). */
   @IsOptional()
   @IsIn(['true', 'false'])
@@ -243,6 +251,7 @@ export interface Env {
   webhookRetrySeconds: number[];
   webhookDisableAfterSeconds: number;
   webhookTimeoutMs: number;
+  outboxMaxAttempts: number;
   notifyChannels: string[];
   webhookAllowPrivate: boolean;
   trustedProxies: string[];
@@ -321,6 +330,7 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     webhookRetrySeconds: vars.WEBHOOK_RETRY_SECONDS.split(',').map(Number),
     webhookDisableAfterSeconds: vars.WEBHOOK_DISABLE_AFTER_SECONDS,
     webhookTimeoutMs: vars.WEBHOOK_TIMEOUT_MS,
+    outboxMaxAttempts: vars.OUTBOX_MAX_ATTEMPTS,
     notifyChannels: vars.NOTIFY_CHANNELS.split(',').map((c) => c.trim()),
     webhookAllowPrivate: vars.WEBHOOK_ALLOW_PRIVATE === 'true',
     trustedProxies,

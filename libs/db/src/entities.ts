@@ -2,6 +2,7 @@ import { AuditEntry, AuditPending } from '@kouan/audit/entities/audit.entities';
 import { Session } from '@kouan/auth/entities/session.entity';
 import { User } from '@kouan/auth/entities/user.entity';
 import { BookingEvent } from '@kouan/booking/entities/booking-event.entity';
+import { BookingEventFailure } from '@kouan/booking/entities/booking-event-failure.entity';
 import { DriverCodeAddressGuesses, DriverCodeGuesses } from '@kouan/booking/entities/driver-code-guess.entity';
 import { Booking } from '@kouan/booking/entities/booking.entity';
 import { IdempotencyKey } from '@kouan/booking/entities/idempotency-key.entity';
@@ -33,6 +34,7 @@ export const ENTITIES = [
   User,
   Booking,
   BookingEvent,
+  BookingEventFailure,
   IdempotencyKey,
   DriverCodeGuesses,
   DriverCodeAddressGuesses,
