@@ -179,6 +179,18 @@ export class WebhooksRepository {
     );
   }
 
+  /**
+   * Extends the lease of the deliveries this worker is sending to `leaseSeconds` after `at`, while it still holds
+   * them (pending): a slow receiver or a slow worker does not lose its attempt to another worker.
+   */
+  async renewLease(ids: string[], at: Date, leaseSeconds: number): Promise<void> {
+    await this.ds.query(
+      `UPDATE webhook_deliveries SET next_at = $2::timestamptz + make_interval(secs => $3)
+       WHERE id = ANY($1::bigint[]) AND status = 'pending'`,
+      [ids, at, leaseSeconds],
+    );
+  }
+
   /** The receiver took it: delivered, and the endpoint is well again. */
   async delivered(d: DueDelivery, statusCode: number, durationMs: number): Promise<void> {
     await this.ds.query(
