@@ -21,6 +21,7 @@ import { JobDispatcher } from './job-dispatcher';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { OutboxRelay } from './outbox-relay';
 import { RecurringJobs } from './schedules';
+import { WorkerWiring } from './worker-wiring';
 
 @Module({})
 export class WorkerModule {
@@ -52,6 +53,7 @@ export class WorkerModule {
         WebhookFanOutConsumer,
         WebhookDispatcher,
         BookingTransitions,
+        WorkerWiring,
         OutboxRelay,
         JobDispatcher,
         MaintenanceProcessor,
