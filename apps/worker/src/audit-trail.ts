@@ -1,9 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '@kouan/audit';
-import { BookingEventConsumer, ConsumesBookingEvents, DomainEvent } from '@kouan/booking/booking-events';
-import { BookingEventsRepository } from '@kouan/booking/booking-events.repository';
-import { PollingLoop } from '@kouan/jobs/polling-loop';
+import { BookingEventConsumer, BookingEventsRepository, ConsumesBookingEvents, DomainEvent } from '@kouan/booking';
+import { PollingLoop } from '@kouan/jobs';
 
 /** How often pending entries are chained: a new entry is in the verifiable chain within about a second. */
 const CHAIN_POLL_MS = 500;

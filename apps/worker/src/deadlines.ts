@@ -1,8 +1,13 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { BookingEventConsumer, ConsumesBookingEvents, DomainEvent } from '@kouan/booking/booking-events';
-import { BookingDeadlinesRepository, Deadline } from '@kouan/booking/booking-deadlines.repository';
+import {
+  BookingDeadlinesRepository,
+  BookingEventConsumer,
+  ConsumesBookingEvents,
+  Deadline,
+  DomainEvent,
+} from '@kouan/booking';
 import { Clock } from '@kouan/common';
 import { JobName, PollingLoop, QueueName } from '@kouan/jobs';
 

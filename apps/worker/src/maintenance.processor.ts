@@ -1,7 +1,7 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { warnGate } from '@kouan/db/redis-client';
+import { warnGate } from '@kouan/db';
 import { QueueName, WORKER_OPTIONS } from '@kouan/jobs';
 import { JobDispatcher } from './job-dispatcher';
 

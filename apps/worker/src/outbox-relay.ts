@@ -2,11 +2,10 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { BookingEventConsumer, DomainEvent, EVENT_CONSUMER } from '@kouan/booking/booking-events';
-import { BookingEventsRepository } from '@kouan/booking/booking-events.repository';
+import { BookingEventConsumer, BookingEventsRepository, DomainEvent, EVENT_CONSUMER } from '@kouan/booking';
 import { Clock, inTransaction, one } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
-import { PollingLoop } from '@kouan/jobs/polling-loop';
+import { PollingLoop } from '@kouan/jobs';
 
 /**
  * Events per transaction: each batch pays a fixed cost (the relay lock, the claim, each consumer's statement, the

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { declaredBookingEventConsumers } from '@kouan/booking/booking-events';
+import { declaredBookingEventConsumers } from '@kouan/booking';
 import { declaredJobHandlers } from '@kouan/jobs';
 
 /**

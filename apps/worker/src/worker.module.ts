@@ -1,20 +1,16 @@
-import { Module, Provider } from '@nestjs/common';
+import { Global, Module, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from '@kouan/audit';
-import { BookingDeadlinesRepository } from '@kouan/booking/booking-deadlines.repository';
-import { BookingEventsRepository } from '@kouan/booking/booking-events.repository';
-import { BookingLiveConsumer } from '@kouan/booking/booking-live.consumer';
-import { RemindDriversJob } from '@kouan/booking/jobs/remind-drivers.job';
-import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
+import { BookingWorkerModule } from '@kouan/booking';
 import { AppConfig, KouanConfigModule } from '@kouan/config';
 import { Clock, loggerParams, SystemClock } from '@kouan/common';
 import { DbModule } from '@kouan/db';
-import { JobsModule, PurgeIdempotencyKeysJob } from '@kouan/jobs';
-import { ExpireOverdueJob, QueueNotifier, QueueReadService, YardLiveConsumer, YardService } from '@kouan/queue';
+import { JobsModule, JobsWorkerModule } from '@kouan/jobs';
+import { QueueWorkerModule } from '@kouan/queue';
 import { NotifyModule } from '@kouan/notify';
 import { RealtimeModule } from '@kouan/realtime';
-import { WebhookDispatcher, WebhookFanOutConsumer, WebhooksRepository } from '@kouan/webhooks';
+import { WebhooksWorkerModule } from '@kouan/webhooks';
 import { AuditTrail } from './audit-trail';
 import { DeadlineJobs } from './deadlines';
 import { JobDispatcher } from './job-dispatcher';
@@ -23,6 +19,16 @@ import { OutboxRelay } from './outbox-relay';
 import { RecurringJobs } from './schedules';
 import { WorkerWiring } from './worker-wiring';
 
+/** The instant every rule over time and every lease is judged at, for every lib's worker module. */
+@Global()
+@Module({ providers: [{ provide: Clock, useClass: SystemClock }], exports: [Clock] })
+class WorkerClockModule {}
+
+/**
+ * The worker: each lib's worker module brings its consumers, jobs and loops; this app adds the relay, the job
+ * dispatcher and the schedules. Nothing is listed twice: WorkerWiring refuses to boot when a declared consumer or
+ * job handler is missing.
+ */
 @Module({})
 export class WorkerModule {
   /** `overrides` replace environment variables; `extra` adds providers (a test's own consumer). */
@@ -38,33 +44,23 @@ export class WorkerModule {
         DiscoveryModule,
         DbModule,
         JobsModule,
+        WorkerClockModule,
         RealtimeModule,
-        NotifyModule,
         AuditModule,
+        JobsWorkerModule,
+        BookingWorkerModule,
+        QueueWorkerModule,
+        WebhooksWorkerModule,
+        NotifyModule,
       ],
       providers: [
-        { provide: Clock, useClass: SystemClock },
-        AuditTrail,
-        BookingDeadlinesRepository,
-        DeadlineJobs,
-        BookingEventsRepository,
-        BookingLiveConsumer,
-        WebhooksRepository,
-        WebhookFanOutConsumer,
-        WebhookDispatcher,
-        BookingTransitions,
         WorkerWiring,
         OutboxRelay,
+        AuditTrail,
+        DeadlineJobs,
         JobDispatcher,
         MaintenanceProcessor,
         RecurringJobs,
-        PurgeIdempotencyKeysJob,
-        ExpireOverdueJob,
-        RemindDriversJob,
-        QueueReadService,
-        QueueNotifier,
-        YardService,
-        YardLiveConsumer,
         ...(extra.providers ?? []),
       ],
     };

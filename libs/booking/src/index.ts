@@ -12,3 +12,5 @@ export * from './entities/idempotency-key.entity';
 export * from './secrets';
 export * from './strikes';
 export * from './strikes.service';
+export * from './booking.worker-module';
+export * from './booking-deadlines.repository';

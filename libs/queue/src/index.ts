@@ -8,3 +8,4 @@ export * from './queue.module';
 export * from './live-queue';
 export * from './yard.service';
 export * from './yard-live.consumer';
+export * from './queue.worker-module';

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { BookingDeadlinesRepository } from './booking-deadlines.repository';
+import { BookingEventsRepository } from './booking-events.repository';
+import { BookingLiveConsumer } from './booking-live.consumer';
+import { BookingTransitions } from './booking-transitions.repository';
+import { RemindDriversJob } from './jobs/remind-drivers.job';
+
+/**
+ * The booking lib's side of the worker (apps/worker imports it): the outbox, the deadlines, the status moves, the
+ * live consumer of booking events and the reminders job. Needs a `Clock` (the worker provides one, globally).
+ */
+@Module({
+  providers: [
+    BookingEventsRepository,
+    BookingDeadlinesRepository,
+    BookingTransitions,
+    BookingLiveConsumer,
+    RemindDriversJob,
+  ],
+  exports: [BookingEventsRepository, BookingDeadlinesRepository, BookingTransitions],
+})
+export class BookingWorkerModule {}
