@@ -67,7 +67,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const free = SENDERS - this.inFlight.size;
     if (free <= 0) return false;
     const busy = [...this.sending].map(([firmId, sending]) => ({ firmId, sending }));
-    const due = await this.repo.claimDue(free, FIRM_SHARE, busy, this.config.env.webhookLeaseSeconds);
+    const due = await this.repo.claimDue(free, FIRM_SHARE, busy, this.config.env.webhookLeaseSeconds, this.clock.now());
     for (const d of due) this.start(d);
     return due.length === free;
   }
@@ -133,9 +133,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     this.leased.delete(d.id);
     await this.renewing;
     const status = 'status' in result ? result.status : null;
-    if (status !== null && status >= 200 && status < 300) return this.repo.delivered(d, status, took);
+    const at = this.clock.now();
+    if (status !== null && status >= 200 && status < 300) return this.repo.delivered(d, status, took, at);
     // attempts counts this one: after the n-th, wait retry[n - 1]; after the last, give up.
     const retryIn = webhookRetrySeconds[d.attempts - 1] ?? null;
-    await this.repo.failed(d, status, failureOf(result), took, retryIn, webhookDisableAfterSeconds);
+    await this.repo.failed(d, status, failureOf(result), took, retryIn, webhookDisableAfterSeconds, at);
   }
 }
