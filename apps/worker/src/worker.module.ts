@@ -1,4 +1,4 @@
-import { Global, Module, Provider } from '@nestjs/common';
+import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from '@kouan/audit';
@@ -21,8 +21,13 @@ import { WorkerWiring } from './worker-wiring';
 
 /** The instant every rule over time and every lease is judged at, for every lib's worker module. */
 @Global()
-@Module({ providers: [{ provide: Clock, useClass: SystemClock }], exports: [Clock] })
-class WorkerClockModule {}
+@Module({})
+class WorkerClockModule {
+  static with(clock?: Clock): DynamicModule {
+    const provider: Provider = clock ? { provide: Clock, useValue: clock } : { provide: Clock, useClass: SystemClock };
+    return { module: WorkerClockModule, providers: [provider], exports: [Clock] };
+  }
+}
 
 /**
  * The worker: each lib's worker module brings its consumers, jobs and loops; this app adds the relay, the job
@@ -31,8 +36,11 @@ class WorkerClockModule {}
  */
 @Module({})
 export class WorkerModule {
-  /** `overrides` replace environment variables; `extra` adds providers (a test's own consumer). */
-  static forRoot(overrides: Record<string, string> = {}, extra: { providers?: Provider[] } = {}) {
+  /**
+   * `overrides` replace environment variables; `extra` adds providers (a test's own consumer) or sets the clock (a
+   * test's instant; the system's time otherwise).
+   */
+  static forRoot(overrides: Record<string, string> = {}, extra: { providers?: Provider[]; clock?: Clock } = {}) {
     return {
       module: WorkerModule,
       imports: [
@@ -44,7 +52,7 @@ export class WorkerModule {
         DiscoveryModule,
         DbModule,
         JobsModule,
-        WorkerClockModule,
+        WorkerClockModule.with(extra.clock),
         RealtimeModule,
         AuditModule,
         JobsWorkerModule,
