@@ -985,6 +985,26 @@ describe('the OpenAPI document describes the real answers', () => {
     expect(res.body.message).toMatch(/UTF-8/);
   });
 
+  it("the relay's dead letters: list and replay (port admin)", async () => {
+    const admin = api.adminToken;
+    // A dead letter as the relay leaves it (the relay itself is tested in dead-letters.e2e.spec.ts).
+    const [letter] = await api.ds.query(
+      `INSERT INTO booking_event_failures (event_seq, consumer, attempts, last_error, failed_at, parked_at)
+       SELECT max(seq), 'webhooks', 5, 'receiver table locked', now(), now() FROM booking_events RETURNING id`,
+    );
+    const list = await expectStatus(200, 'get', `${API}/admin/dead-letters`, { token: admin, query: { limit: 5 } });
+    expect(list.body).toHaveLength(1);
+    await expectStatus(400, 'get', `${API}/admin/dead-letters`, { token: admin, query: { limit: 0 } });
+    await expectStatus(401, 'get', `${API}/admin/dead-letters`);
+    await expectStatus(403, 'get', `${API}/admin/dead-letters`, { token: staff });
+    await expectStatus(202, 'post', `${API}/admin/dead-letters/${letter.id}/replay`, { token: admin });
+    await expectStatus(404, 'post', `${API}/admin/dead-letters/987654321/replay`, { token: admin });
+    await expectStatus(400, 'post', `${API}/admin/dead-letters/not-an-id/replay`, { token: admin });
+    await expectStatus(401, 'post', `${API}/admin/dead-letters/${letter.id}/replay`);
+    await expectStatus(403, 'post', `${API}/admin/dead-letters/${letter.id}/replay`, { token: firm.adminToken });
+    await api.ds.query('DELETE FROM booking_event_failures');
+  });
+
   it('forecast and port performance: the day with the bookings above, every road port', async () => {
     const today = portDate(0);
     const forecast = await expectStatus(200, 'get', `${API}/ports/${PORT}/forecast`, {

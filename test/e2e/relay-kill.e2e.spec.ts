@@ -36,7 +36,10 @@ describe('a worker killed while relaying events and sending webhooks', () => {
       REDIS_PREFIX: api.redisPrefix,
       LOG_LEVEL: 'info',
       DB_POOL_SIZE: '4',
-      WEBHOOK_TIMEOUT_MS: '1000',
+      // Long enough that a loaded machine's slow answer is not a timeout (a timeout is tried again: a duplicate).
+      WEBHOOK_TIMEOUT_MS: '5000',
+      // Renewed every second while an attempt runs: what the killed worker held is sent again 3 s after the kill.
+      WEBHOOK_LEASE_SECONDS: '3',
       WEBHOOK_RETRY_SECONDS: '0.2,0.2,0.2,0.2,0.2,0.2,0.2',
       // The receiver listens on 127.0.0.1 (a child process does not get the harness's defaults).
       WEBHOOK_ALLOW_PRIVATE: 'true',

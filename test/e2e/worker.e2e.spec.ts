@@ -1,13 +1,11 @@
-import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
-import { DiscoveryModule, NestFactory } from '@nestjs/core';
+import { type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { redisOptions } from '@kouan/config/env';
-import { type JobHandler, JobHandlerFor } from '@kouan/jobs/job-handler';
 import { JobName, QueueName } from '@kouan/jobs/job-names';
 import type { PurgeIdempotencyKeysJobData } from '@kouan/booking';
-import { JobDispatcher } from '../../apps/worker/src/job-dispatcher';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { cloneTemplate, dropRedisKeys, REDIS_URL } from '../support/db';
 
@@ -260,72 +258,5 @@ describe('worker (real Postgres and Redis)', () => {
       const now = await backends();
       return mine.every((pid) => !now.has(pid));
     });
-  });
-});
-
-describe('JobDispatcher', () => {
-  @Injectable()
-  @JobHandlerFor(JobName.PurgeIdempotencyKeys)
-  class PurgeStub implements JobHandler {
-    readonly seen: unknown[] = [];
-    async handle(data: unknown) {
-      this.seen.push(data);
-      return 7;
-    }
-  }
-
-  @Injectable()
-  @JobHandlerFor(JobName.PurgeIdempotencyKeys)
-  class SecondPurgeStub implements JobHandler {
-    async handle() {
-      return 0;
-    }
-  }
-
-  @Injectable()
-  @JobHandlerFor(JobName.ExpireOverdue)
-  class ExpireStub implements JobHandler {
-    async handle() {
-      return 0;
-    }
-  }
-
-  @Injectable()
-  @JobHandlerFor(JobName.RemindDrivers)
-  class RemindStub implements JobHandler {
-    async handle() {
-      return 0;
-    }
-  }
-
-  @Injectable()
-  class NotAHandler {}
-
-  const boot = (providers: Array<new (...args: never[]) => unknown>) => {
-    @Module({ imports: [DiscoveryModule], providers: [JobDispatcher, ...providers] })
-    class Host {}
-    return NestFactory.createApplicationContext(Host, { logger: false, abortOnError: false });
-  };
-
-  it('refuses to boot when a job has no handler, naming the job', async () => {
-    await expect(boot([NotAHandler])).rejects.toThrow(/purge-idempotency-keys has 0 handlers/);
-  });
-
-  it('refuses to boot when a job has two handlers, naming the job', async () => {
-    await expect(boot([PurgeStub, SecondPurgeStub, ExpireStub, RemindStub])).rejects.toThrow(
-      /purge-idempotency-keys has 2 handlers/,
-    );
-  });
-
-  it('boots with exactly one handler per job and hands each job to it', async () => {
-    const app = await boot([PurgeStub, ExpireStub, RemindStub, NotAHandler]);
-    try {
-      const dispatcher = app.get(JobDispatcher);
-      await expect(dispatcher.run(JobName.PurgeIdempotencyKeys, { keepHours: 30 })).resolves.toBe(7);
-      expect(app.get(PurgeStub).seen).toEqual([{ keepHours: 30 }]);
-      expect(() => dispatcher.run('no-such-job', {})).toThrow(/no-such-job/);
-    } finally {
-      await app.close();
-    }
   });
 });

@@ -48,6 +48,8 @@ describe('validateEnv', () => {
       webhookRetrySeconds: [60, 300, 900, 1800, 3600, 7200, 10800],
       webhookDisableAfterSeconds: 86400,
       webhookTimeoutMs: 10000,
+      webhookLeaseSeconds: 30,
+      outboxMaxAttempts: 5,
       notifyChannels: ['socket', 'sms'],
       webhookAllowPrivate: false,
       trustedProxies: ['loopback'],
@@ -65,6 +67,15 @@ describe('validateEnv', () => {
     expect(webhookRetrySeconds.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(6 * 3600);
     expect(validateEnv({ ...DEV, WEBHOOK_RETRY_SECONDS: '0.5, 2,10' }).webhookRetrySeconds).toEqual([0.5, 2, 10]);
     expect(() => validateEnv({ ...DEV, WEBHOOK_RETRY_SECONDS: '1,,2' })).toThrow(/WEBHOOK_RETRY_SECONDS/);
+  });
+
+  it('reads the relay dead-letter limit and the webhook lease, refusing values out of range by name', () => {
+    expect(validateEnv({ ...DEV, OUTBOX_MAX_ATTEMPTS: '3', WEBHOOK_LEASE_SECONDS: '5' })).toMatchObject({
+      outboxMaxAttempts: 3,
+      webhookLeaseSeconds: 5,
+    });
+    expect(() => validateEnv({ ...DEV, OUTBOX_MAX_ATTEMPTS: '0' })).toThrow(/OUTBOX_MAX_ATTEMPTS/);
+    expect(() => validateEnv({ ...DEV, WEBHOOK_LEASE_SECONDS: 'soon' })).toThrow(/WEBHOOK_LEASE_SECONDS/);
   });
 
   it('treats an empty variable as unset', () => {

@@ -5,7 +5,7 @@ import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from '@kouan/audit';
 import { AuthModule } from '@kouan/auth';
-import { BookingModule } from '@kouan/booking';
+import { BookingEventsRepository, BookingModule } from '@kouan/booking';
 import { ClockModule, HttpExceptionFilter, loggerParams } from '@kouan/common';
 import { AppConfig, KouanConfigModule } from '@kouan/config';
 import { DbModule, RedisModule } from '@kouan/db';
@@ -18,6 +18,8 @@ import { RealtimeModule } from '@kouan/realtime';
 import { WebhooksModule } from '@kouan/webhooks';
 import { ENTITIES } from '../../entities';
 import { AuditController } from './audit.controller';
+import { DeadLettersController } from './dead-letters.controller';
+import { DeadLetters } from './dead-letters';
 import { HealthController } from './health.controller';
 import { JobsBoardModule } from './jobs-board/jobs-board.module';
 import { LiveGateway } from './live.gateway';
@@ -63,8 +65,15 @@ export class ApiModule {
         WebhooksModule,
         JobsBoardModule,
       ],
-      controllers: [AuditController, HealthController, PagesController],
-      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }, LiveQueues, LiveGateway, MetricsServer],
+      controllers: [AuditController, DeadLettersController, HealthController, PagesController],
+      providers: [
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        LiveQueues,
+        LiveGateway,
+        MetricsServer,
+        BookingEventsRepository,
+        DeadLetters,
+      ],
     };
   }
 }

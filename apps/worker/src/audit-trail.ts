@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '@kouan/audit';
-import { BookingEventConsumer, ConsumesBookingEvents, DomainEvent, BookingEventsRepository } from '@kouan/booking';
+import { BookingEventConsumer, BookingEventsRepository, ConsumesBookingEvents, DomainEvent } from '@kouan/booking';
 import { PollingLoop } from '@kouan/jobs';
 
 /** How often pending entries are chained: a new entry is in the verifiable chain within about a second. */

@@ -2,11 +2,11 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import {
+  BookingDeadlinesRepository,
   BookingEventConsumer,
   ConsumesBookingEvents,
-  DomainEvent,
-  BookingDeadlinesRepository,
   Deadline,
+  DomainEvent,
 } from '@kouan/booking';
 import { Clock } from '@kouan/common';
 import { JobName, PollingLoop, QueueName } from '@kouan/jobs';

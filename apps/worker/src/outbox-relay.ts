@@ -1,9 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { BookingEventConsumer, EVENT_CONSUMER, BookingEventsRepository } from '@kouan/booking';
-import { inTransaction, one } from '@kouan/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { BookingEventConsumer, BookingEventsRepository, DomainEvent, EVENT_CONSUMER } from '@kouan/booking';
+import { Clock, inTransaction, one } from '@kouan/common';
+import { AppConfig } from '@kouan/config';
 import { PollingLoop } from '@kouan/jobs';
 
 /**
@@ -11,6 +12,8 @@ import { PollingLoop } from '@kouan/jobs';
  * mark), so a burst goes in few of them; 500 keep one transaction well under a second.
  */
 const BATCH = 500;
+/** Dead letters replayed per round (a port admin asks for them one by one). */
+const REPLAYS = 50;
 /**
  * How often the outbox is looked at: an indexed read of an empty range, 5 a second. Not LISTEN/NOTIFY: Postgres
  * serialises the commits of every transaction that notifies, and each queue change writes an event.
@@ -21,10 +24,34 @@ const RETRY_MS = 2000;
 /** One relay at a time across every worker process: events reach consumers in `seq` order. */
 const RELAY_LOCK = "hashtext('kouan:booking-events-relay')";
 
+interface Named {
+  name: string;
+  consumer: BookingEventConsumer;
+}
+
+/** What one transaction relayed: the events, those a consumer does not get (parked for it), the replays. */
+interface Outcome {
+  events: DomainEvent[];
+  parked: Map<string, Set<string>>;
+  replayed: Array<{ consumer: string; event: DomainEvent }>;
+  /** A consumer failed on an event below the limit: the relay stopped before it and tries again after RETRY_MS. */
+  failing?: string;
+}
+
+class ConsumerFailing extends Error {}
+
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e)) || 'failed';
+
 /**
  * Hands the outbox's events (booking_events) to every consumer (@ConsumesBookingEvents), in `seq` order, in the
  * same transaction that marks them relayed: a crash anywhere rolls the batch back and the next run relays it
  * again, so nothing is lost and nothing a consumer wrote to the database is doubled. Looks every POLL_MS.
+ *
+ * A batch that fails is relayed again at once event by event, each consumer in a savepoint of its own, to find the
+ * consumer that fails and the event it fails on: the events before it are relayed; its failure is counted
+ * (booking_event_failures); below OUTBOX_MAX_ATTEMPTS the event waits RETRY_MS and is tried again (no consumer
+ * gets a later event before it); at the limit it is parked for that consumer (a dead letter) and every other
+ * consumer gets it, once. A port admin's replay hands a dead letter to its consumer again.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
@@ -36,13 +63,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     POLL_MS,
     RETRY_MS,
   );
-  private consumers: Array<{ name: string; consumer: BookingEventConsumer }> = [];
+  private consumers: Named[] = [];
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly events: BookingEventsRepository,
     private readonly discovery: DiscoveryService,
     private readonly reflector: Reflector,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -61,25 +90,129 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** One transaction: the relay lock, a batch of events, every consumer, the mark. Returns how many it relayed. */
   private async batch(): Promise<number> {
-    const events = await inTransaction(this.ds, async (em) => {
-      const locked = await one<{ ok: boolean }>(em, `SELECT pg_try_advisory_xact_lock(${RELAY_LOCK}) AS ok`);
-      if (!locked?.ok) return [];
-      const claimed = await this.events.claim(em, BATCH);
-      if (!claimed.length) return [];
+    const at = this.clock.now();
+    let outcome: Outcome;
+    try {
+      outcome = await inTransaction(this.ds, (em) => this.relay(em, at, false));
+    } catch {
+      // A consumer threw, or the database went away (then this fails too, and the loop tries again later).
+      outcome = await inTransaction(this.ds, (em) => this.relay(em, at, true));
+    }
+    this.announce(outcome);
+    if (outcome.failing) throw new ConsumerFailing(outcome.failing);
+    return outcome.events.length;
+  }
+
+  private async relay(em: EntityManager, at: Date, apart: boolean): Promise<Outcome> {
+    const outcome: Outcome = { events: [], parked: new Map(), replayed: [] };
+    const locked = await one<{ ok: boolean }>(em, `SELECT pg_try_advisory_xact_lock(${RELAY_LOCK}) AS ok`);
+    if (!locked?.ok) return outcome;
+    outcome.replayed = await this.replay(em, at);
+    const claimed = await this.events.claim(em, BATCH);
+    if (!claimed.length) return outcome;
+    if (!apart) {
       for (const { consumer } of this.consumers) await consumer.handle?.(em, claimed);
-      await this.events.markRelayed(em, claimed);
-      return claimed;
-    });
-    for (const { name, consumer } of this.consumers) {
-      try {
-        consumer.relayed?.(events);
-      } catch (e) {
-        this.logger.warn(
-          { err: { message: (e as Error).message }, consumer: name },
-          'a consumer failed after the commit',
-        );
+      outcome.events = claimed;
+    } else {
+      for (const event of claimed) {
+        const failing = await this.one(em, event, at, outcome.parked);
+        if (failing) {
+          outcome.failing = failing;
+          break;
+        }
+        outcome.events.push(event);
       }
     }
-    return events.length;
+    if (outcome.events.length) await this.events.markRelayed(em, outcome.events, at);
+    return outcome;
+  }
+
+  /**
+   * One event to every consumer, each in a savepoint. Returns why it must wait (a consumer failed below the limit:
+   * everything done for it is undone, only that failure counted), or undefined when it is relayed, parked for the
+   * consumers that reached the limit with this failure.
+   */
+  private async one(
+    em: EntityManager,
+    event: DomainEvent,
+    at: Date,
+    parked: Map<string, Set<string>>,
+  ): Promise<string | undefined> {
+    const max = this.config.env.outboxMaxAttempts;
+    await em.query('SAVEPOINT relay_event');
+    const failed: Array<{ name: string; error: string }> = [];
+    for (const { name, consumer } of this.consumers) {
+      if (!consumer.handle) continue;
+      await em.query('SAVEPOINT relay_consumer');
+      try {
+        await consumer.handle(em, [event]);
+        await em.query('RELEASE SAVEPOINT relay_consumer');
+      } catch (e) {
+        await em.query('ROLLBACK TO SAVEPOINT relay_consumer');
+        failed.push({ name, error: messageOf(e) });
+      }
+    }
+    if (!failed.length) {
+      await em.query('RELEASE SAVEPOINT relay_event');
+      return undefined;
+    }
+    const before = await this.events.failures(em, event.seq);
+    const parks = (f: { name: string }) => (before.get(f.name) ?? 0) + 1 >= max;
+    const waiting = failed.filter((f) => !parks(f));
+    if (waiting.length) {
+      // Not relayed this time: the consumers that took it must not keep what they did. A consumer that would be
+      // parked by this failure is not counted yet: an event is parked for a consumer only when it is relayed.
+      await em.query('ROLLBACK TO SAVEPOINT relay_event');
+      for (const f of waiting) await this.events.recordFailure(em, event.seq, f.name, f.error, at, false);
+      const f = waiting[0];
+      return `consumer ${f.name} failed on event ${event.seq} (${event.type}), attempt ${(before.get(f.name) ?? 0) + 1} of ${max}: ${f.error}`;
+    }
+    for (const f of failed) {
+      await this.events.recordFailure(em, event.seq, f.name, f.error, at, true);
+      parked.set(f.name, (parked.get(f.name) ?? new Set()).add(event.seq));
+      this.logger.error(
+        { consumer: f.name, event: event.seq, type: event.type, err: { message: f.error } },
+        `event parked for a consumer after ${max} failures (a dead letter)`,
+      );
+    }
+    await em.query('RELEASE SAVEPOINT relay_event');
+    return undefined;
+  }
+
+  /** The dead letters a port admin asked to replay, each to its consumer in a savepoint. Returns those it took. */
+  private async replay(em: EntityManager, at: Date): Promise<Outcome['replayed']> {
+    const asked = await this.events.claimReplays(em, REPLAYS);
+    const taken: Outcome['replayed'] = [];
+    for (const r of asked) {
+      const named = this.consumers.find((c) => c.name === r.consumer);
+      await em.query('SAVEPOINT relay_replay');
+      try {
+        if (!named) throw new Error(`no consumer named ${r.consumer} in this worker`);
+        await named.consumer.handle?.(em, [r.event]);
+        await em.query('RELEASE SAVEPOINT relay_replay');
+        await this.events.replayed(em, r.id);
+        taken.push({ consumer: r.consumer, event: r.event });
+      } catch (e) {
+        await em.query('ROLLBACK TO SAVEPOINT relay_replay');
+        await this.events.replayFailed(em, r.id, messageOf(e), at);
+      }
+    }
+    return taken;
+  }
+
+  /** After the commit: each consumer's outside effects for what it got (at least once, so failures only logged). */
+  private announce(outcome: Outcome): void {
+    for (const { name, consumer } of this.consumers) {
+      const skip = outcome.parked.get(name);
+      const events = skip ? outcome.events.filter((e) => !skip.has(e.seq)) : outcome.events;
+      const replayed = outcome.replayed.filter((r) => r.consumer === name).map((r) => r.event);
+      for (const got of replayed.length ? [events, replayed] : [events]) {
+        try {
+          consumer.relayed?.(got);
+        } catch (e) {
+          this.logger.warn({ err: { message: messageOf(e) }, consumer: name }, 'a consumer failed after the commit');
+        }
+      }
+    }
   }
 }

@@ -1,23 +1,16 @@
-import { Module } from '@nestjs/common';
+import { Module, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from '@kouan/audit';
-import {
-  BookingDeadlinesRepository,
-  BookingEventsRepository,
-  BookingLiveConsumer,
-  RemindDriversJob,
-  BookingTransitions,
-} from '@kouan/booking';
+import { BookingWorkerModule } from '@kouan/booking';
 import { AppConfig, KouanConfigModule } from '@kouan/config';
-import { ClockModule, loggerParams } from '@kouan/common';
+import { Clock, ClockModule, loggerParams } from '@kouan/common';
 import { DbModule } from '@kouan/db';
 import { JobsModule } from '@kouan/jobs';
-import { IdempotencyKeysRepository, PurgeIdempotencyKeysJob } from '@kouan/booking';
-import { ExpireOverdueJob, QueueNotifier, QueueReadService, YardLiveConsumer, YardService } from '@kouan/queue';
+import { QueueWorkerModule } from '@kouan/queue';
 import { NotifyModule } from '@kouan/notify';
 import { RealtimeModule } from '@kouan/realtime';
-import { WebhookDispatcher, WebhookFanOutConsumer, WebhooksRepository } from '@kouan/webhooks';
+import { WebhooksWorkerModule } from '@kouan/webhooks';
 import { ENTITIES } from '../../entities';
 import { AuditTrail } from './audit-trail';
 import { DeadlineJobs } from './deadlines';
@@ -25,10 +18,20 @@ import { JobDispatcher } from './job-dispatcher';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { OutboxRelay } from './outbox-relay';
 import { RecurringJobs } from './schedules';
+import { WorkerWiring } from './worker-wiring';
 
+/**
+ * The worker: each lib's worker module brings its consumers, jobs and loops; this app adds the relay, the job
+ * dispatcher and the schedules. Nothing is listed twice: WorkerWiring refuses to boot when a declared consumer or
+ * job handler is missing.
+ */
 @Module({})
 export class WorkerModule {
-  static forRoot(overrides: Record<string, string> = {}) {
+  /**
+   * `overrides` replace environment variables; `extra` adds providers (a test's own consumer) or sets the clock (a
+   * test's instant; the system's time otherwise).
+   */
+  static forRoot(overrides: Record<string, string> = {}, extra: { providers?: Provider[]; clock?: Clock } = {}) {
     return {
       module: WorkerModule,
       imports: [
@@ -38,35 +41,26 @@ export class WorkerModule {
           useFactory: (c: AppConfig) => loggerParams(c.env.logLevel, 'worker'),
         }),
         DiscoveryModule,
-        ClockModule,
+        // The instant every rule over time and every lease is judged at: the system's, or a test's.
+        ClockModule.with(extra.clock),
         DbModule.forRoot(ENTITIES),
         JobsModule,
         RealtimeModule,
-        NotifyModule,
         AuditModule,
+        BookingWorkerModule,
+        QueueWorkerModule,
+        WebhooksWorkerModule,
+        NotifyModule,
       ],
       providers: [
-        AuditTrail,
-        BookingDeadlinesRepository,
-        DeadlineJobs,
-        BookingEventsRepository,
-        BookingLiveConsumer,
-        WebhooksRepository,
-        WebhookFanOutConsumer,
-        WebhookDispatcher,
-        BookingTransitions,
+        WorkerWiring,
         OutboxRelay,
+        AuditTrail,
+        DeadlineJobs,
         JobDispatcher,
         MaintenanceProcessor,
         RecurringJobs,
-        PurgeIdempotencyKeysJob,
-        IdempotencyKeysRepository,
-        ExpireOverdueJob,
-        RemindDriversJob,
-        QueueReadService,
-        QueueNotifier,
-        YardService,
-        YardLiveConsumer,
+        ...(extra.providers ?? []),
       ],
     };
   }

@@ -50,11 +50,29 @@ export interface DomainEvent {
 
 export const EVENT_CONSUMER = 'kouan:event-consumer';
 
+/** A class marked @ConsumesBookingEvents, recorded when the decorator ran (before any module is built). */
+export interface DeclaredConsumer {
+  name: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  target: Function;
+}
+
+const declaredConsumers: DeclaredConsumer[] = [];
+
 /**
  * Marks a provider as a consumer of booking events; the relay (apps/worker) finds every one, and hands each batch
- * to all of them in `seq` order.
+ * to all of them in `seq` order. The class is recorded as it is declared: the worker refuses to boot when a
+ * declared consumer is not among its providers (it would never run, and nothing would notice).
  */
-export const ConsumesBookingEvents = (name: string) => SetMetadata(EVENT_CONSUMER, name);
+export const ConsumesBookingEvents =
+  (name: string): ClassDecorator =>
+  (target) => {
+    declaredConsumers.push({ name, target });
+    SetMetadata(EVENT_CONSUMER, name)(target);
+  };
+
+/** Every class declared a consumer so far in this process (those of every module loaded). */
+export const declaredBookingEventConsumers = (): readonly DeclaredConsumer[] => declaredConsumers;
 
 export interface BookingEventConsumer {
   /**

@@ -15,12 +15,20 @@ import { StrikesController } from './strikes.controller';
 import { StrikesRepository } from './strikes.repository';
 import { StrikesService } from './strikes.service';
 import { BookingEvent } from './entities/booking-event.entity';
+import { BookingEventFailure } from './entities/booking-event-failure.entity';
 import { Booking } from './entities/booking.entity';
 import { DriverCodeAddressGuesses, DriverCodeGuesses } from './entities/driver-code-guess.entity';
 import { IdempotencyKey } from './entities/idempotency-key.entity';
 
 /** The tables this lib owns: registered with TypeORM by this module, listed whole for the CLI's DataSource. */
-export const BOOKING_ENTITIES = [Booking, BookingEvent, IdempotencyKey, DriverCodeGuesses, DriverCodeAddressGuesses];
+export const BOOKING_ENTITIES = [
+  Booking,
+  BookingEvent,
+  BookingEventFailure,
+  IdempotencyKey,
+  DriverCodeGuesses,
+  DriverCodeAddressGuesses,
+];
 
 @Module({
   imports: [TypeOrmModule.forFeature(BOOKING_ENTITIES), PortsModule],

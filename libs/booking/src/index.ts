@@ -14,6 +14,7 @@ export * from './jobs/purge-idempotency-keys.job';
 export * from './secrets';
 export * from './strikes';
 export * from './strikes.service';
+export * from './booking.worker-module';
 export * from './booking-deadlines.repository';
 export * from './booking-live.consumer';
 export * from './jobs/remind-drivers.job';

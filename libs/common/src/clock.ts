@@ -1,4 +1,4 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { DynamicModule, Global, Injectable, Module } from '@nestjs/common';
 
 /**
  * The one time of the application: every rule over time (check-in windows, the queue's started slots, expiry,
@@ -17,7 +17,16 @@ export class SystemClock extends Clock {
   }
 }
 
-/** Provides the Clock to every module of a process (the API and the worker each import it once). */
+/**
+ * Provides the Clock to every module of a process (the API and the worker each import it once): the system's time,
+ * or with `ClockModule.with(clock)` a given one (a test's instant).
+ */
 @Global()
 @Module({ providers: [{ provide: Clock, useClass: SystemClock }], exports: [Clock] })
-export class ClockModule {}
+export class ClockModule {
+  static with(clock?: Clock): DynamicModule {
+    return clock
+      ? { module: ClockModule, providers: [{ provide: Clock, useValue: clock }], exports: [Clock] }
+      : { module: ClockModule };
+  }
+}

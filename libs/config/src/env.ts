@@ -172,6 +172,25 @@ class EnvVars {
   @Max(60000)
   WEBHOOK_TIMEOUT_MS = 10000;
 
+  /**
+   * A webhook attempt's lease: a worker that dies mid-attempt leaves the delivery to another after this long. The
+   * worker renews the lease of what it is sending every third of it, so a slow receiver or a slow worker keeps it.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  WEBHOOK_LEASE_SECONDS = 30;
+
+  /** Failures of one relay consumer on one event before that event is parked for it (a dead letter). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  OUTBOX_MAX_ATTEMPTS = 5;
+
   /** Lets webhook URLs reach loopback and private addresses: development and tests only (production refuses it). */
   @IsOptional()
   @IsIn(['true', 'false'])
@@ -243,6 +262,8 @@ export interface Env {
   webhookRetrySeconds: number[];
   webhookDisableAfterSeconds: number;
   webhookTimeoutMs: number;
+  webhookLeaseSeconds: number;
+  outboxMaxAttempts: number;
   notifyChannels: string[];
   webhookAllowPrivate: boolean;
   trustedProxies: string[];
@@ -321,6 +342,8 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     webhookRetrySeconds: vars.WEBHOOK_RETRY_SECONDS.split(',').map(Number),
     webhookDisableAfterSeconds: vars.WEBHOOK_DISABLE_AFTER_SECONDS,
     webhookTimeoutMs: vars.WEBHOOK_TIMEOUT_MS,
+    webhookLeaseSeconds: vars.WEBHOOK_LEASE_SECONDS,
+    outboxMaxAttempts: vars.OUTBOX_MAX_ATTEMPTS,
     notifyChannels: vars.NOTIFY_CHANNELS.split(',').map((c) => c.trim()),
     webhookAllowPrivate: vars.WEBHOOK_ALLOW_PRIVATE === 'true',
     trustedProxies,

@@ -9,3 +9,4 @@ export * from './live-queue';
 export * from './yard.service';
 export * from './yard-live.consumer';
 export * from './messages';
+export * from './queue.worker-module';

@@ -5,3 +5,4 @@ export * from './webhooks.module';
 export * from './webhooks.repository';
 export * from './receiver-address';
 export * from './webhook-sender';
+export * from './webhooks.worker-module';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { BookingEventConsumer, ConsumesBookingEvents, DomainEvent } from '@kouan/booking';
+import { Clock } from '@kouan/common';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhooksRepository } from './webhooks.repository';
 
@@ -11,10 +12,12 @@ export class WebhookFanOutConsumer implements BookingEventConsumer {
   constructor(
     private readonly repo: WebhooksRepository,
     private readonly dispatcher: WebhookDispatcher,
+    private readonly clock: Clock,
   ) {}
 
+  /** The deliveries are due at once (`next_at` = now). */
   async handle(em: EntityManager, events: DomainEvent[]): Promise<void> {
-    await this.repo.fanOut(em, events);
+    await this.repo.fanOut(em, events, this.clock.now());
   }
 
   /** New deliveries are due now: no need to wait for the dispatcher's next look. */

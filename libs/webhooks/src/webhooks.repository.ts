@@ -55,14 +55,15 @@ export class WebhooksRepository {
     url: string,
     events: string[],
     secretSealed: string,
+    at: Date,
   ): Promise<EndpointRow | undefined> {
     await em.query(`SELECT pg_advisory_xact_lock(hashtext('kouan:webhook_endpoints:' || $1::text))`, [firmId]);
     return one<EndpointRow>(
       em,
-      `INSERT INTO webhook_endpoints (firm_id, url, events, secret_sealed)
-       SELECT $1, $2, $3, $4 WHERE (SELECT count(*) FROM webhook_endpoints WHERE firm_id = $1) < $5
+      `INSERT INTO webhook_endpoints (firm_id, url, events, secret_sealed, created_at)
+       SELECT $1, $2, $3, $4, $6::timestamptz WHERE (SELECT count(*) FROM webhook_endpoints WHERE firm_id = $1) < $5
        RETURNING ${ENDPOINT}`,
-      [firmId, url, events, secretSealed, max],
+      [firmId, url, events, secretSealed, max, at],
     );
   }
 
@@ -99,7 +100,7 @@ export class WebhooksRepository {
    * One delivery per event and enabled endpoint of its firm that asked for its type, in the relay's transaction;
    * ON CONFLICT: a batch relayed again after a crash adds nothing.
    */
-  async fanOut(em: EntityManager, batch: DomainEvent[]): Promise<number> {
+  async fanOut(em: EntityManager, batch: DomainEvent[], at: Date): Promise<number> {
     // Most events belong to firms without webhooks: ask which firms have one before building any delivery.
     const firms = [...new Set(batch.map((e) => e.firmId))];
     const hooked = new Set(
@@ -115,8 +116,8 @@ export class WebhooksRepository {
     if (!events.length) return 0;
     const created = await rows(
       em,
-      `INSERT INTO webhook_deliveries (endpoint_id, event_id, event_seq, booking_id, type, payload)
-       SELECT e.id, ev.id, ev.seq, ev.booking_id, ev.type, ev.payload
+      `INSERT INTO webhook_deliveries (endpoint_id, event_id, event_seq, booking_id, type, payload, next_at, created_at)
+       SELECT e.id, ev.id, ev.seq, ev.booking_id, ev.type, ev.payload, $2::timestamptz, $2::timestamptz
        FROM jsonb_to_recordset($1::jsonb) AS ev(id uuid, seq bigint, booking_id uuid, firm_id uuid, type varchar, payload text)
        JOIN webhook_endpoints e ON e.firm_id = ev.firm_id AND e.disabled_at IS NULL AND ev.type = ANY(e.events)
        ORDER BY ev.seq
@@ -133,6 +134,7 @@ export class WebhooksRepository {
             payload: JSON.stringify({ id: e.id, type: e.type, occurredAt: e.occurredAt, data: e.data }),
           })),
         ),
+        at,
       ],
     );
     return created.length;
@@ -151,6 +153,7 @@ export class WebhooksRepository {
     firmShare: number,
     busy: Array<{ firmId: string; sending: number }>,
     leaseSeconds: number,
+    at: Date,
   ): Promise<DueDelivery[]> {
     return rows<DueDelivery>(
       this.ds,
@@ -162,33 +165,45 @@ export class WebhooksRepository {
          FROM webhook_deliveries d
          JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.disabled_at IS NULL
          LEFT JOIN busy b ON b."firmId" = e.firm_id
-         WHERE d.status = 'pending' AND d.next_at <= now()
+         WHERE d.status = 'pending' AND d.next_at <= $5::timestamptz
            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p
                            WHERE p.endpoint_id = d.endpoint_id AND p.booking_id = d.booking_id AND p.status = 'pending'
                              AND p.event_seq < d.event_seq)
        ), due AS (
          SELECT d.id FROM webhook_deliveries d
          WHERE d.id IN (SELECT id FROM ranked WHERE place <= $4 ORDER BY next_at, event_seq LIMIT $1)
-           AND d.status = 'pending' AND d.next_at <= now()
+           AND d.status = 'pending' AND d.next_at <= $5::timestamptz
          FOR UPDATE OF d SKIP LOCKED
        )
-       UPDATE webhook_deliveries d SET attempts = d.attempts + 1, next_at = now() + make_interval(secs => $2)
+       UPDATE webhook_deliveries d SET attempts = d.attempts + 1, next_at = $5::timestamptz + make_interval(secs => $2)
        FROM due, webhook_endpoints e WHERE d.id = due.id AND e.id = d.endpoint_id
        RETURNING d.id, d.endpoint_id, e.firm_id, d.event_id, d.payload, d.attempts, e.url, e.secret_sealed`,
-      [limit, leaseSeconds, JSON.stringify(busy), firmShare],
+      [limit, leaseSeconds, JSON.stringify(busy), firmShare, at],
+    );
+  }
+
+  /**
+   * Extends the lease of the deliveries this worker is sending to `leaseSeconds` after `at`, while it still holds
+   * them (pending): a slow receiver or a slow worker does not lose its attempt to another worker.
+   */
+  async renewLease(ids: string[], at: Date, leaseSeconds: number): Promise<void> {
+    await this.ds.query(
+      `UPDATE webhook_deliveries SET next_at = $2::timestamptz + make_interval(secs => $3)
+       WHERE id = ANY($1::bigint[]) AND status = 'pending'`,
+      [ids, at, leaseSeconds],
     );
   }
 
   /** The receiver took it: delivered, and the endpoint is well again. */
-  async delivered(d: DueDelivery, statusCode: number, durationMs: number): Promise<void> {
+  async delivered(d: DueDelivery, statusCode: number, durationMs: number, at: Date): Promise<void> {
     await this.ds.query(
       `WITH done AS (
-         UPDATE webhook_deliveries SET status = 'delivered', delivered_at = now() WHERE id = $1 AND status = 'pending' RETURNING id
+         UPDATE webhook_deliveries SET status = 'delivered', delivered_at = $6::timestamptz WHERE id = $1 AND status = 'pending' RETURNING id
        ), well AS (
-         UPDATE webhook_endpoints SET last_success_at = now(), failing_since = NULL WHERE id = $2
+         UPDATE webhook_endpoints SET last_success_at = $6::timestamptz, failing_since = NULL WHERE id = $2
        )
-       INSERT INTO webhook_attempts (delivery_id, endpoint_id, attempt, status_code, duration_ms) VALUES ($1, $2, $3, $4, $5)`,
-      [d.id, d.endpoint_id, d.attempts, statusCode, durationMs],
+       INSERT INTO webhook_attempts (delivery_id, endpoint_id, attempt, status_code, duration_ms, at) VALUES ($1, $2, $3, $4, $5, $6::timestamptz)`,
+      [d.id, d.endpoint_id, d.attempts, statusCode, durationMs, at],
     );
   }
 
@@ -203,20 +218,23 @@ export class WebhooksRepository {
     durationMs: number,
     retryInSeconds: number | null,
     disableAfterSeconds: number,
+    at: Date,
   ): Promise<void> {
     await this.ds.query(
       `WITH next AS (
          UPDATE webhook_deliveries SET status = CASE WHEN $6::float8 IS NULL THEN 'dead' ELSE status END,
-           next_at = CASE WHEN $6::float8 IS NULL THEN next_at ELSE now() + make_interval(secs => $6::float8) END
+           next_at = CASE WHEN $6::float8 IS NULL THEN next_at ELSE $9::timestamptz + make_interval(secs => $6::float8) END
          WHERE id = $1 AND status = 'pending' RETURNING id
        ), sick AS (
-         UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, now()),
-           disabled_at = CASE WHEN disabled_at IS NULL AND COALESCE(failing_since, now()) <= now() - make_interval(secs => $7)
-                              THEN now() ELSE disabled_at END
+         UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, $9::timestamptz),
+           disabled_at = CASE WHEN disabled_at IS NULL
+                                   AND COALESCE(failing_since, $9::timestamptz) <= $9::timestamptz - make_interval(secs => $7)
+                              THEN $9::timestamptz ELSE disabled_at END
          WHERE id = $2
        )
-       INSERT INTO webhook_attempts (delivery_id, endpoint_id, attempt, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $8)`,
-      [d.id, d.endpoint_id, d.attempts, statusCode, error, retryInSeconds, disableAfterSeconds, durationMs],
+       INSERT INTO webhook_attempts (delivery_id, endpoint_id, attempt, status_code, error, duration_ms, at)
+       VALUES ($1, $2, $3, $4, $5, $8, $9::timestamptz)`,
+      [d.id, d.endpoint_id, d.attempts, statusCode, error, retryInSeconds, disableAfterSeconds, durationMs, at],
     );
   }
 }

@@ -1,15 +1,4 @@
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  Relation,
-  Unique,
-} from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Relation, Unique } from 'typeorm';
 import { Firm } from '@kouan/firms';
 
 /** A firm's receiver of booking events. Its secret is kept sealed (AES-GCM under the server key): it signs every delivery. */
@@ -35,7 +24,8 @@ export class WebhookEndpoint {
   @Column({ name: 'secret_sealed', type: 'varchar', length: 200 })
   secretSealed: string;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  /** No default: the instant comes from the caller's Clock, as every time the webhooks lib writes. */
+  @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
   /** Since when every attempt has failed (null after a success). */
@@ -93,10 +83,10 @@ export class WebhookDelivery {
   @Column({ type: 'integer', default: 0 })
   attempts: number;
 
-  @Column({ name: 'next_at', type: 'timestamptz', default: () => 'now()' })
+  @Column({ name: 'next_at', type: 'timestamptz' })
   nextAt: Date;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
   @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true })
@@ -141,6 +131,6 @@ export class WebhookAttempt {
   @Column({ name: 'duration_ms', type: 'integer' })
   durationMs: number;
 
-  @CreateDateColumn({ name: 'at', type: 'timestamptz' })
+  @Column({ name: 'at', type: 'timestamptz' })
   at: Date;
 }
