@@ -1,5 +1,5 @@
-import { Clock } from '@kouan/common';
 import { API, bearer, cargo, createFirm, portDate, slotsOf, startApi, TestApi, TestFirm } from '../support/harness';
+import { TestClock } from '../support/test-clock';
 
 /**
  * The booking lib's statements take their instant from the injected Clock, never from the database's now(): a test
@@ -11,15 +11,14 @@ describe('booking statements at the Clock', () => {
   let api: TestApi;
   let firm: TestFirm;
   let token: string;
-  let at: Date;
+  const clock = new TestClock();
 
   beforeAll(async () => {
-    api = await startApi();
+    api = await startApi({}, { clock });
     firm = await createFirm(api, 'Timekeeper Freight', 2);
     const dispatcher = api.tokens.verify(firm.dispatcherToken);
     // Valid for days, so the Clock can move past tomorrow's slots without ending the token.
     token = api.tokens.sign(dispatcher as NonNullable<typeof dispatcher>, new Date(Date.now() + 4 * 86_400_000));
-    jest.spyOn(api.app.get(Clock), 'now').mockImplementation(() => at);
   });
   afterAll(() => api.close());
 
@@ -40,14 +39,15 @@ describe('booking statements at the Clock', () => {
 
   it('a slot tomorrow is over once the Clock is past its end: slot_past, though the database says otherwise', async () => {
     const [slot] = await slotsOf(api, PORT, portDate());
-    at = new Date(Date.parse(slot.endsAt) + 60_000);
+    clock.set(new Date(Date.parse(slot.endsAt) + 60_000));
     expect((await book(slot.id, 0).expect(422)).body.code).toBe('slot_past');
   });
 
   it('stamps the booking, its cancel and both events with the Clock instant of each', async () => {
+    clock.real();
     const [slot] = await slotsOf(api, PORT, portDate());
     const booked = new Date(Date.now() - 7 * 60_000);
-    at = booked;
+    clock.set(booked);
     const res = await book(slot.id, 1).expect(201);
     expect(await stamps(res.body.id)).toEqual({
       created_at: booked,
@@ -57,7 +57,7 @@ describe('booking statements at the Clock', () => {
     });
 
     const cancelled = new Date(booked.getTime() + 90_000);
-    at = cancelled;
+    clock.set(cancelled);
     await api.http.post(`${API}/bookings/${res.body.id}/cancel`).set(bearer(token)).expect(200);
     expect(await stamps(res.body.id)).toEqual({
       created_at: booked,
