@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
+import { Port } from './entities/port.entity';
+import { Schedule } from './entities/schedule.entity';
 
 /** A port as the seed's data file (libs/ports/src/data/yunnan-ports.json) states it. */
 export interface PortFact {
@@ -39,9 +41,41 @@ export interface ScheduleValues extends SchedulePlan {
   requireDeclaration: boolean | null;
 }
 
-/** The statements on `ports`, `schedules` and the seeded lanes (this lib's tables). */
+/**
+ * The statements on `ports`, `schedules` and the seeded lanes (this lib's tables). Reads that return the entities
+ * themselves (a port with its lanes, its schedule) go through TypeORM's entity manager here, never in a service.
+ */
 @Injectable()
 export class PortsRepository {
+  /**
+   * A page of ports with their lanes: the page of codes first, then their lanes (TypeORM's take/skip next to a
+   * joined, ordered relation pages over the joined rows in an order of its own, and pages then overlapped).
+   */
+  async page(em: EntityManager, limit: number, offset: number): Promise<Port[]> {
+    const codes = (
+      await em.find(Port, { select: { code: true }, order: { code: 'ASC' }, take: limit, skip: offset })
+    ).map((p) => p.code);
+    return em.find(Port, {
+      where: { code: In(codes) },
+      relations: { lanes: true },
+      order: { code: 'ASC', lanes: { name: 'ASC' } },
+    });
+  }
+
+  /** A port with its lanes by name. */
+  withLanes(em: EntityManager, code: string): Promise<Port | null> {
+    return em.findOne(Port, { where: { code }, relations: { lanes: true }, order: { lanes: { name: 'ASC' } } });
+  }
+
+  port(em: EntityManager, code: string): Promise<Port | null> {
+    return em.findOneBy(Port, { code });
+  }
+
+  /** The port's schedule; `lock`: held until the transaction ends (a schedule change reads what it replaces). */
+  schedule(em: EntityManager, code: string, lock = false): Promise<Schedule | null> {
+    return em.findOne(Schedule, { where: { portCode: code }, ...(lock && { lock: { mode: 'pessimistic_write' } }) });
+  }
+
   /** Inserts the ports (created `at`), or refreshes their facts (names included). */
   async upsertFacts(em: EntityManager, ports: PortFact[], at: Date): Promise<void> {
     await em.query(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AuditService } from '@kouan/audit';
 import { ParkingService } from '@kouan/parking';
 import { Clock, DomainError, inTransaction, notFound, page } from '@kouan/common';
@@ -9,7 +9,6 @@ import type { PortDetailDto, PortSummaryDto } from './dto/port.dto';
 import type { PutScheduleDto, ScheduleResponseDto } from './dto/schedule.dto';
 import { Lane } from './entities/lane.entity';
 import { Port } from './entities/port.entity';
-import { Schedule } from './entities/schedule.entity';
 import { toScheduleDto } from './schedule.mapper';
 import { PortsRepository } from './ports.repository';
 import { fitsPlan, parseClock } from '@kouan/calendar';
@@ -21,8 +20,6 @@ const laneDto = (l: Lane) => ({ id: l.id, name: l.name, direction: l.direction, 
 export class PortsService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
-    @InjectRepository(Port) private readonly ports: Repository<Port>,
-    @InjectRepository(Schedule) private readonly schedules: Repository<Schedule>,
     private readonly parking: ParkingService,
     private readonly audit: AuditService,
     private readonly repo: PortsRepository,
@@ -30,20 +27,9 @@ export class PortsService {
     private readonly clock: Clock,
   ) {}
 
-  /**
-   * The page of ports first, then their lanes: TypeORM's take/skip next to a joined, ordered relation pages
-   * over the joined rows in an order of its own, and pages then overlapped.
-   */
   async list(q: PaginationQueryDto): Promise<PortSummaryDto[]> {
     const { limit, offset } = page(q);
-    const codes = (
-      await this.ports.find({ select: { code: true }, order: { code: 'ASC' }, take: limit, skip: offset })
-    ).map((p) => p.code);
-    const ports = await this.ports.find({
-      where: { code: In(codes) },
-      relations: { lanes: true },
-      order: { code: 'ASC', lanes: { name: 'ASC' } },
-    });
+    const ports = await this.repo.page(this.ds.manager, limit, offset);
     return ports.map((p) => ({
       code: p.code,
       name: p.name,
@@ -56,14 +42,10 @@ export class PortsService {
   }
 
   async detail(code: string): Promise<PortDetailDto> {
-    const port = await this.ports.findOne({
-      where: { code },
-      relations: { lanes: true },
-      order: { lanes: { name: 'ASC' } },
-    });
+    const port = await this.repo.withLanes(this.ds.manager, code);
     if (!port) throw notFound(`port ${code}`);
     const [schedule, parkingAreas] = await Promise.all([
-      this.schedules.findOneBy({ portCode: code }),
+      this.repo.schedule(this.ds.manager, code),
       this.parking.list(code),
     ]);
     return {
@@ -83,7 +65,7 @@ export class PortsService {
   }
 
   async getOrFail(code: string): Promise<Port> {
-    const port = await this.ports.findOneBy({ code });
+    const port = await this.repo.port(this.ds.manager, code);
     if (!port) throw notFound(`port ${code}`);
     return port;
   }
@@ -105,7 +87,7 @@ export class PortsService {
     const plan = { slotMinutes: dto.slotMinutes, openFrom, openTo };
     const at = this.clock.now();
     return inTransaction(this.ds, async (em) => {
-      const before = await em.findOne(Schedule, { where: { portCode: code }, lock: { mode: 'pessimistic_write' } });
+      const before = await this.repo.schedule(em, code, true);
       await this.repo.putSchedule(
         em,
         code,
@@ -133,7 +115,8 @@ export class PortsService {
         .map((s) => s.id);
       await this.slots.retireUnbooked(em, misfits, at);
       await this.slots.resizeOpen(em, code, dto.capacity.export, dto.capacity.import, at);
-      const saved = await em.findOneByOrFail(Schedule, { portCode: code });
+      const saved = await this.repo.schedule(em, code);
+      if (!saved) throw notFound(`schedule of ${code}`);
       const after = toScheduleDto(saved, port.timeZone);
       await this.audit.record(em, {
         type: 'schedule.updated',
