@@ -5,9 +5,10 @@
  *   - a lib imports only libs on the layers below its own (LAYERS), so no two libs import each other, however far
  *     round; a new lib must be given a layer;
  *   - libs import no app, test or benchmark.
- * test/ may import a lib's internals (the repositories, SQL fragments and pure files it tests). The pages' type
- * declarations (apps/api/src/pages/pages.d.ts) name the live events' and protocol's files: a lib's index would pull
- * the server's whole graph into the browser scripts' type-check. JSON data files (the seed's port list and holding
+ * test/ may import a lib's internals (the repositories, SQL fragments and pure files it tests). The pages
+ * (apps/api/src/pages, browser code bundled by esbuild) import the pure files they need by path: the live protocol,
+ * and type-only the live events and DTOs; a lib's index would pull the server's whole graph (Nest, TypeORM) into the
+ * browser bundle and its type-check. JSON data files (the seed's port list and holding
  * areas, read by the simulator) may be read by any lib on a higher layer.
  * test/unit/boundaries.spec.ts runs these rules on a small tree with one violation of each.
  */
