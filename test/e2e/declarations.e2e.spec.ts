@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { INestApplicationContext } from '@nestjs/common';
 import {
   API,
   bearer,
@@ -13,20 +14,30 @@ import {
   TestFirm,
 } from '../support/harness';
 import { connectLive, LiveClient } from '../support/live-client';
+import { until } from '../support/processes';
+import { WebhookReceiver } from '../support/webhook-receiver';
+
+type Json = Record<string, unknown>;
 
 /**
  * The declaration with the booking: the firm files it, staff record customs' answer, the driver and firm hear it
- * live, and a port that requires it checks in only trucks whose declaration customs accepted.
+ * live, and a port that requires it checks in only trucks whose declaration customs accepted. Each change writes its
+ * `booking.declaration_updated` event (the outbox): the worker's relay publishes the live update and feeds the
+ * firm's webhooks.
  */
 describe('declarations', () => {
   const PORT = 'TIANBAO';
   let api: TestApi;
   let firm: TestFirm;
   let staff: string;
+  let worker: INestApplicationContext;
   const clients: LiveClient[] = [];
+  const receivers: WebhookReceiver[] = [];
 
   beforeAll(async () => {
     api = await startApi();
+    // The live declaration:update comes from the relay's live consumer, so a worker runs.
+    worker = await api.worker();
     await putSchedule(api, PORT, {
       openFrom: '00:00',
       openTo: '24:00',
@@ -51,6 +62,8 @@ describe('declarations', () => {
 
   afterAll(async () => {
     for (const c of clients) c.close();
+    for (const r of receivers) await r.stop();
+    await worker.close();
     await api.close();
   });
 
@@ -347,5 +360,110 @@ describe('declarations', () => {
     expect((await api.http.post(reopen).set(bearer(staff)).send({ reason: 'too late' }).expect(409)).body.code).toBe(
       'illegal_transition',
     );
+  });
+
+  it("each filing, answer and reopen is a booking.declaration_updated event: the firm's webhook and socket hear it", async () => {
+    const hooked = await createFirm(api, 'Hooked Paperwork', 1);
+    const other = await createFirm(api, 'Unhooked Paperwork', 0);
+    const receiver = await new WebhookReceiver().start();
+    receivers.push(receiver);
+    const hook = await api.http
+      .post(`${API}/webhooks`)
+      .set(bearer(hooked.adminToken))
+      .send({ url: receiver.url, events: ['booking.declaration_updated'] })
+      .expect(201);
+    receiver.secret = hook.body.secret as string;
+    // Another firm's endpoint for the same type hears nothing of this booking.
+    const elsewhere = await new WebhookReceiver().start();
+    receivers.push(elsewhere);
+    await api.http
+      .post(`${API}/webhooks`)
+      .set(bearer(other.adminToken))
+      .send({ url: elsewhere.url, events: ['booking.declaration_updated'] })
+      .expect(201);
+    const dispatch = await connectLive(api.url, clients, { token: hooked.dispatcherToken });
+    const b = await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(hooked.dispatcherToken))
+      .send({
+        slotId: (await slotAt(api, PORT, 4)).id,
+        vehicleId: hooked.vehicleIds[0],
+        driverId: hooked.driverIds[0],
+        cargo: cargo(),
+      })
+      .expect(201);
+    const id = b.body.id as string;
+    const path = `${API}/bookings/${id}/declaration`;
+    const fileIt = (declarationNo: string) =>
+      api.http
+        .put(path)
+        .set(bearer(hooked.dispatcherToken))
+        .send({ declarationNo, documents: [{ kind: 'invoice', ref: 'INV-SECRET-9' }] });
+
+    await fileIt('H-1').expect(200);
+    await api.http.post(`${path}/status`).set(bearer(staff)).send({ status: 'accepted' }).expect(200);
+    // Refused changes write no event: the event is the change's own statement.
+    await fileIt('H-2').expect(409);
+    await api.http.post(`${path}/reopen`).set(bearer(staff)).send({ reason: 'stamp missing' }).expect(200);
+    await fileIt('H-3').expect(200);
+
+    const expected = [
+      { declarationStatus: 'submitted', note: null },
+      { declarationStatus: 'accepted', note: null },
+      { declarationStatus: 'reopened', note: 'stamp missing' },
+      { declarationStatus: 'submitted', note: null },
+    ];
+    const bodies = await until('the four declaration events delivered', () => {
+      const got = receiver.accepted().filter((x) => (x.data as Json).bookingId === id);
+      return got.length >= expected.length && got;
+    });
+    expect(bodies.map((x) => x.type)).toEqual(expected.map(() => 'booking.declaration_updated'));
+    expect(bodies.map((x) => x.data)).toEqual(
+      expected.map((e) => ({
+        bookingId: id,
+        reference: b.body.reference,
+        status: 'booked',
+        portCode: PORT,
+        direction: 'export',
+        ...e,
+      })),
+    );
+    expect(receiver.received.every((r) => r.verified)).toBe(true);
+    expect(JSON.stringify(bodies)).not.toContain('INV-SECRET-9');
+    // The event's instant is the one its change stamped on the booking (the Clock's, in one statement).
+    const [row] = await api.ds.query('SELECT updated_at FROM bookings WHERE id = $1', [id]);
+    expect(Date.parse(bodies[3].occurredAt as string)).toBe((row.updated_at as Date).getTime());
+
+    // The socket's payload is the declaration:update it always was: {bookingId, status, note}.
+    await until('the four live updates', () => {
+      const seen = dispatch.of('declaration:update').filter((u) => u.bookingId === id);
+      return seen.length >= expected.length && seen;
+    });
+    expect(dispatch.of('declaration:update').filter((u) => u.bookingId === id)).toEqual(
+      expected.map((e) => ({ bookingId: id, status: e.declarationStatus, note: e.note })),
+    );
+
+    // Audited once each, by the change's own entry: the audit trail does not copy the event.
+    await until('the events relayed', async () => {
+      const [{ n }] = await api.ds.query(
+        'SELECT count(*)::int AS n FROM booking_events WHERE booking_id = $1 AND relayed_at IS NULL',
+        [id],
+      );
+      return n === 0;
+    });
+    const trail = (await api.ds.query(
+      `SELECT type FROM audit_pending WHERE booking_id = $1 UNION ALL SELECT type FROM audit_log WHERE booking_id = $1`,
+      [id],
+    )) as Array<{ type: string }>;
+    expect(trail.map((t) => t.type).sort()).toEqual(
+      [
+        'booking.created',
+        'declaration.filed',
+        'declaration.filed',
+        'declaration.reopened',
+        'declaration.status',
+      ].sort(),
+    );
+    expect(elsewhere.received).toEqual([]);
   });
 });

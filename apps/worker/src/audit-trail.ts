@@ -1,7 +1,13 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '@kouan/audit';
-import { BookingEventConsumer, BookingEventsRepository, ConsumesBookingEvents, DomainEvent } from '@kouan/booking';
+import {
+  AUDITED_WITH_THE_CHANGE,
+  BookingEventConsumer,
+  BookingEventsRepository,
+  ConsumesBookingEvents,
+  DomainEvent,
+} from '@kouan/booking';
 import { PollingLoop } from '@kouan/jobs';
 
 /** How often pending entries are chained: a new entry is in the verifiable chain within about a second. */
@@ -15,7 +21,8 @@ const YIELD_TO_RELAY_AT = 500;
 
 /**
  * Every booking event into the audit trail, in the relay's transaction (so exactly once, with its actor and the
- * status before); and the loop that chains what is pending, booking events and staff actions alike.
+ * status before), except those the booking lib audited with the change itself (a declaration's, which its entry
+ * tells in more detail); and the loop that chains what is pending, booking events and staff actions alike.
  */
 @Injectable()
 @ConsumesBookingEvents('audit')
@@ -42,8 +49,10 @@ export class AuditTrail implements BookingEventConsumer, OnApplicationBootstrap,
     return (await this.audit.chain()) > 0;
   }
 
-  handle(em: EntityManager, events: DomainEvent[]): Promise<void> {
-    return this.audit.enqueueSelected(em, BookingEventsRepository.AUDIT_ROWS, [events.map((e) => e.seq)]);
+  async handle(em: EntityManager, events: DomainEvent[]): Promise<void> {
+    const copied = events.filter((e) => !AUDITED_WITH_THE_CHANGE.has(e.type));
+    if (copied.length)
+      await this.audit.enqueueSelected(em, BookingEventsRepository.AUDIT_ROWS, [copied.map((e) => e.seq)]);
   }
 
   relayed(): void {

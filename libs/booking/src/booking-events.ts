@@ -2,7 +2,10 @@ import { SetMetadata } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { BookingStatus } from './booking-status';
 
-/** Every event a booking's life produces (contract: webhooks' event types). */
+/**
+ * Every event a booking's life produces (contract: webhooks' event types). `booking.declaration_updated` is not a
+ * status move: the booking's declaration was filed, answered or reopened (`data.declarationStatus`, `data.note`).
+ */
 export const BOOKING_EVENT_TYPES = [
   'booking.created',
   'booking.cancelled',
@@ -15,8 +18,18 @@ export const BOOKING_EVENT_TYPES = [
   'booking.waived',
   'booking.reminder',
   'booking.yard_arrived',
+  'booking.declaration_updated',
 ] as const;
 export type BookingEventType = (typeof BOOKING_EVENT_TYPES)[number];
+
+/**
+ * Events whose change this lib audits itself, in the change's transaction and with more than the event carries
+ * (a declaration's documents, its status before, a reopen's reason: `declaration.*` entries, docs/audit.md). The
+ * audit trail's consumer does not copy them, so each change is in the trail once.
+ */
+export const AUDITED_WITH_THE_CHANGE: ReadonlySet<BookingEventType> = new Set<BookingEventType>([
+  'booking.declaration_updated',
+]);
 
 /** The event a move to `status` produces. */
 export const EVENT_OF: Record<Exclude<BookingStatus, 'booked'>, BookingEventType> = {

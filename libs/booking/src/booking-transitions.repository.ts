@@ -22,7 +22,7 @@ export const EVENT = (type: BookingEventType, extra = `'{}'::jsonb`, actor = 'ko
 
 /** The defaults of EVENT's `extra` and `actor`, for a call that passes `at` only. */
 const NO_EXTRA = `'{}'::jsonb`;
-const TX_ACTOR = 'kouan_actor()';
+export const TX_ACTOR = 'kouan_actor()';
 
 export const MOVED = 'b.id, b.firm_id, b.port_code, b.direction, b.reference, b.status';
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { one } from '@kouan/common';
 import { ACTIVE_STATUSES, BookingStatus } from './booking-status';
+import { EVENT, MOVED, TX_ACTOR } from './booking-transitions.repository';
 import { DeclarationStatus, REOPENABLE, REPLACEABLE } from './declaration-status';
 
 export interface DeclarationRow {
@@ -33,10 +34,27 @@ export interface FiledDeclaration {
 const RETURNING =
   'id, firm_id, port_code, declaration_no, customs_office, declaration_documents, declaration_status, declaration_note';
 
+/** What a declaration change returns from its `moved` CTE: what EVENT needs, and the declaration. */
+const MOVED_DECLARATION = `${MOVED}, b.declaration_no, b.customs_office, b.declaration_documents, b.declaration_status,
+  b.declaration_note`;
+
+/**
+ * The change's outbox event, in its statement (`at`: the parameter holding its Clock instant): the declaration's
+ * status and note, never its documents (a webhook body carries `data`; the audit entry keeps the documents).
+ */
+const DECLARATION_EVENT = (at: string) =>
+  EVENT(
+    'booking.declaration_updated',
+    `jsonb_build_object('declarationStatus', m.declaration_status, 'note', m.declaration_note)`,
+    TX_ACTOR,
+    `${at}::timestamptz`,
+  );
+
 /**
  * The declaration columns of `bookings` (the booking lib's table). Each change is one conditional UPDATE: its
  * `WHERE` states who may move the declaration from where, so a concurrent change cannot slip between a check and
- * the write.
+ * the write; the same statement writes its `booking.declaration_updated` event (the outbox), so the change and its
+ * announcement commit together.
  */
 @Injectable()
 export class DeclarationsRepository {
@@ -65,11 +83,14 @@ export class DeclarationsRepository {
   ): Promise<DeclarationRow | undefined> {
     return one<DeclarationRow>(
       em,
-      `UPDATE bookings SET declaration_no = $3, customs_office = $4, declaration_documents = $5::jsonb,
-         declaration_status = 'submitted', declaration_note = NULL, updated_at = $8
-       WHERE id = $1 AND firm_id = $2 AND status = ANY($6::varchar[])
-         AND (declaration_status IS NULL OR declaration_status = ANY($7::varchar[]))
-       RETURNING ${RETURNING}`,
+      `WITH moved AS (
+         UPDATE bookings b SET declaration_no = $3, customs_office = $4, declaration_documents = $5::jsonb,
+           declaration_status = 'submitted', declaration_note = NULL, updated_at = $8
+         WHERE b.id = $1 AND b.firm_id = $2 AND b.status = ANY($6::varchar[])
+           AND (b.declaration_status IS NULL OR b.declaration_status = ANY($7::varchar[]))
+         RETURNING ${MOVED_DECLARATION}
+       ), ${DECLARATION_EVENT('$8')}
+       SELECT ${RETURNING} FROM moved`,
       [id, firmId, d.declarationNo, d.customsOffice, JSON.stringify(d.documents), ACTIVE_STATUSES, REPLACEABLE, at],
     );
   }
@@ -84,8 +105,11 @@ export class DeclarationsRepository {
   ): Promise<DeclarationRow | undefined> {
     return one<DeclarationRow>(
       em,
-      `UPDATE bookings SET declaration_status = $2, declaration_note = $3, updated_at = $4
-       WHERE id = $1 AND declaration_status IS NOT NULL RETURNING ${RETURNING}`,
+      `WITH moved AS (
+         UPDATE bookings b SET declaration_status = $2, declaration_note = $3, updated_at = $4
+         WHERE b.id = $1 AND b.declaration_status IS NOT NULL RETURNING ${MOVED_DECLARATION}
+       ), ${DECLARATION_EVENT('$4')}
+       SELECT ${RETURNING} FROM moved`,
       [id, status, note, at],
     );
   }
@@ -94,8 +118,12 @@ export class DeclarationsRepository {
   reopen(em: EntityManager, id: string, reason: string, at: Date): Promise<DeclarationRow | undefined> {
     return one<DeclarationRow>(
       em,
-      `UPDATE bookings SET declaration_status = 'reopened', declaration_note = $2, updated_at = $5
-       WHERE id = $1 AND status = ANY($3::varchar[]) AND declaration_status = ANY($4::varchar[]) RETURNING ${RETURNING}`,
+      `WITH moved AS (
+         UPDATE bookings b SET declaration_status = 'reopened', declaration_note = $2, updated_at = $5
+         WHERE b.id = $1 AND b.status = ANY($3::varchar[]) AND b.declaration_status = ANY($4::varchar[])
+         RETURNING ${MOVED_DECLARATION}
+       ), ${DECLARATION_EVENT('$5')}
+       SELECT ${RETURNING} FROM moved`,
       [id, reason, ACTIVE_STATUSES, REOPENABLE, at],
     );
   }

@@ -4,7 +4,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import { assertPortScope, Principal } from '@kouan/auth';
 import { AuditService } from '@kouan/audit';
 import { Clock, DomainError, inTransaction, notFound } from '@kouan/common';
-import { LivePublisher } from '@kouan/realtime';
 import { ACTIVE_STATUSES } from './booking-status';
 import { DeclarationStatus } from './declaration-status';
 import { DeclarationRow, DeclarationsRepository } from './declarations.repository';
@@ -27,14 +26,16 @@ const toDto = (r: DeclarationRow): DeclarationDto => ({
  * The customs declaration that goes with a booking: the firm files it (status submitted), port staff record
  * customs' answer (accepted, rejected, inspection); a port whose schedule requires it checks in only accepted
  * ones. An accepted declaration is locked: only staff reopen it (reopened, with a reason), and then the firm may
- * file again. Drivers and firms hear each change (declaration:update); each is audited.
+ * file again. Each change writes its `booking.declaration_updated` event in its statement (the outbox): the worker's
+ * relay turns it into the live declaration:update to the driver and the firm (BookingLiveConsumer) and into the
+ * firm's webhooks. Each is audited here, in the change's transaction, with what the event leaves out (the documents,
+ * the declaration's status before, the reason): the audit trail's consumer skips the event.
  */
 @Injectable()
 export class DeclarationsService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly repo: DeclarationsRepository,
-    private readonly live: LivePublisher,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -58,7 +59,6 @@ export class DeclarationsService {
       return filed;
     });
     if (!row) throw await this.whyNotFiled(id, p.firmId as string);
-    this.announce(row);
     return toDto(row);
   }
 
@@ -72,7 +72,6 @@ export class DeclarationsService {
       return answered;
     });
     if (!row) throw new DomainError('conflict', 'this booking has no declaration filed yet');
-    this.announce(row);
     return toDto(row);
   }
 
@@ -86,7 +85,6 @@ export class DeclarationsService {
       return reopened;
     });
     if (!row) throw await this.whyNotReopened(id);
-    this.announce(row);
     return toDto(row);
   }
 
@@ -117,10 +115,6 @@ export class DeclarationsService {
         ...extra,
       },
     });
-  }
-
-  private announce(r: DeclarationRow): void {
-    this.live.declaration(r.firm_id, { bookingId: r.id, status: r.declaration_status, note: r.declaration_note });
   }
 
   /** Why a filing changed nothing, read after the fact: the statement's `WHERE` alone decided. */

@@ -19,6 +19,7 @@ const EVENTS = [
   'booking.waived',
   'booking.reminder',
   'booking.yard_arrived',
+  'booking.declaration_updated',
 ];
 /** The event boxes of the form, and the form that adds an endpoint. */
 export function initWebhooks(): void {
