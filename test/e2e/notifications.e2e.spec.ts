@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { Queue } from 'bullmq';
 import { Clock } from '@kouan/common';
 import { redisOptions } from '@kouan/config/env';
-import { JobName, QueueName } from '@kouan/jobs/job-names';
+import { JobName, JobQueue } from '@kouan/jobs/job-names';
 import { SMS_GATEWAY, SmsGateway } from '@kouan/notify';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { REDIS_URL } from '../support/db';
@@ -32,14 +32,14 @@ describe('driver notifications (worker, real Postgres and Redis)', () => {
   const PORT = 'HEKOU';
   let api: TestApi;
   let worker: INestApplicationContext;
-  let queue: Queue;
+  let jobQueue: Queue;
   let firm: TestFirm;
   const clients: LiveClient[] = [];
 
   beforeAll(async () => {
     api = await startApi();
     worker = await api.worker({ NOTIFY_CHANNELS: 'socket,sms' });
-    queue = new Queue(QueueName.Maintenance, {
+    jobQueue = new Queue(JobQueue.Maintenance, {
       connection: redisOptions(REDIS_URL),
       prefix: `${api.redisPrefix}:bull`,
     });
@@ -54,18 +54,18 @@ describe('driver notifications (worker, real Postgres and Redis)', () => {
 
   afterAll(async () => {
     for (const c of clients) c.close();
-    await queue.close();
+    await jobQueue.close();
     await worker.close();
     await api.close();
   });
 
   const remindNow = async () => {
-    const job = await queue.add(JobName.RemindDrivers, {});
+    const job = await jobQueue.add(JobName.RemindDrivers, {});
     await until(
       'the reminder job',
       async () => {
-        const state = await queue.getJobState(job.id as string);
-        if (state === 'failed') throw new Error((await queue.getJob(job.id as string))?.failedReason);
+        const state = await jobQueue.getJobState(job.id as string);
+        if (state === 'failed') throw new Error((await jobQueue.getJob(job.id as string))?.failedReason);
         return state === 'completed';
       },
       10_000,
