@@ -23,7 +23,7 @@ import { Queue, QueueEvents, Worker } from 'bullmq';
 import { DateTime } from 'luxon';
 import { Pool } from 'pg';
 import { redisOptions } from '@kouan/config';
-import { JobName, QueueName, WORKER_OPTIONS } from '@kouan/jobs';
+import { JobName, JobQueue, WORKER_OPTIONS } from '@kouan/jobs';
 import {
   ApiProcess,
   benchEnv,
@@ -260,8 +260,8 @@ async function main(): Promise<void> {
     );
 
     // 2. Kouan's worker
-    const maintenance = new Queue(QueueName.Maintenance, { connection, prefix });
-    const watch = await lateness(QueueName.Maintenance, connection, prefix);
+    const maintenance = new Queue(JobQueue.Maintenance, { connection, prefix });
+    const watch = await lateness(JobQueue.Maintenance, connection, prefix);
     const start = Date.now() + 2000;
     const due = dueTimes(start, JOBS);
     const names = [JobName.ExpireOverdue, JobName.RemindDrivers];

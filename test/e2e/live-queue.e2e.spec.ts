@@ -430,7 +430,7 @@ describe('live queue (REST)', () => {
         .put(`${API}/ports/${PORT}/parking-areas/${areaId}`)
         .set(bearer(api.adminToken))
         .send({ reeferBays: 9 })
-        .expect(422);
+        .expect(422, /invalid_holding_area/);
       await api.http
         .put(`${API}/ports/${PORT}/parking-areas/${areaId}`)
         .set(bearer(staff))

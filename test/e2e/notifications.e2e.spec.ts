@@ -1,7 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import { Queue } from 'bullmq';
+import { Clock } from '@kouan/common';
 import { redisOptions } from '@kouan/config/env';
-import { JobName, QueueName } from '@kouan/jobs/job-names';
+import { JobName, JobQueue } from '@kouan/jobs/job-names';
+import { SMS_GATEWAY, SmsGateway } from '@kouan/notify';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { REDIS_URL } from '../support/db';
 import {
   API,
@@ -28,14 +32,14 @@ describe('driver notifications (worker, real Postgres and Redis)', () => {
   const PORT = 'HEKOU';
   let api: TestApi;
   let worker: INestApplicationContext;
-  let queue: Queue;
+  let jobQueue: Queue;
   let firm: TestFirm;
   const clients: LiveClient[] = [];
 
   beforeAll(async () => {
     api = await startApi();
     worker = await api.worker({ NOTIFY_CHANNELS: 'socket,sms' });
-    queue = new Queue(QueueName.Maintenance, {
+    jobQueue = new Queue(JobQueue.Maintenance, {
       connection: redisOptions(REDIS_URL),
       prefix: `${api.redisPrefix}:bull`,
     });
@@ -50,18 +54,18 @@ describe('driver notifications (worker, real Postgres and Redis)', () => {
 
   afterAll(async () => {
     for (const c of clients) c.close();
-    await queue.close();
+    await jobQueue.close();
     await worker.close();
     await api.close();
   });
 
   const remindNow = async () => {
-    const job = await queue.add(JobName.RemindDrivers, {});
+    const job = await jobQueue.add(JobName.RemindDrivers, {});
     await until(
       'the reminder job',
       async () => {
-        const state = await queue.getJobState(job.id as string);
-        if (state === 'failed') throw new Error((await queue.getJob(job.id as string))?.failedReason);
+        const state = await jobQueue.getJobState(job.id as string);
+        if (state === 'failed') throw new Error((await jobQueue.getJob(job.id as string))?.failedReason);
         return state === 'completed';
       },
       10_000,
@@ -165,5 +169,111 @@ describe('driver notifications (worker, real Postgres and Redis)', () => {
     expect(lane.name).toBe('export-1');
     expect(text.text).toBe('ກະລຸນາໄປ ຊ່ອງທາງຂາອອກ 1 ດຽວນີ້.');
     expect(await sms(booked.body.id)).toHaveLength(1);
+  });
+});
+
+/**
+ * A slow SMS gateway, two workers and a short lease: the worker sending renews the lease of the batch it claimed
+ * until each text is recorded, so the other never takes the batch's tail and no driver is texted twice. And the
+ * notifications' times are the worker's Clock, not the database's.
+ */
+describe('notification leases renewed while a slow gateway sends (two workers)', () => {
+  const LEASE_SECONDS = 2;
+  /** Each text takes this long: the batch is sent one by one, so its tail waits several leases. */
+  const SEND_MS = 2500;
+  const TEXTS = 5;
+  let api: TestApi;
+  const workers: INestApplicationContext[] = [];
+
+  beforeAll(async () => {
+    api = await startApi();
+  });
+
+  afterAll(async () => {
+    for (const w of workers) await w.close();
+    await api.close();
+  });
+
+  /** A worker whose SMS gateway is `gateway` (the API's env, one overridden variable, an optional Clock). */
+  const workerWith = async (gateway: SmsGateway, over: Record<string, string>, clock?: Clock) => {
+    const module = WorkerModule.forRoot(
+      {
+        NODE_ENV: 'test',
+        DATABASE_URL: api.dbUrl,
+        REDIS_URL,
+        REDIS_PREFIX: api.redisPrefix,
+        LOG_LEVEL: 'silent',
+        DB_POOL_SIZE: '4',
+        NOTIFY_CHANNELS: 'sms',
+        ...over,
+      },
+      { clock },
+    );
+    const compiled = await Test.createTestingModule({ imports: [module] })
+      .setLogger({ log() {}, error() {}, warn() {} })
+      .overrideProvider(SMS_GATEWAY)
+      .useValue(gateway)
+      .compile();
+    const worker = await compiled.init();
+    workers.push(worker);
+    return worker;
+  };
+  const add = (texts: string[], at: Date) =>
+    api.ds.query(
+      `INSERT INTO notifications (event_id, channel, booking_id, payload, next_at, created_at)
+       SELECT e, 'sms', gen_random_uuid(), jsonb_build_object('eventId', e, 'phone', '+8613800000000', 'text', t), $2, $2
+       FROM (SELECT t, gen_random_uuid() AS e FROM unnest($1::text[]) AS t) x`,
+      [texts, at],
+    );
+  const statuses = async () =>
+    (await api.ds.query(
+      `SELECT payload ->> 'text' AS text, status, attempts, next_at, created_at, sent_at FROM notifications ORDER BY id`,
+    )) as Array<{ text: string; status: string; attempts: number; next_at: Date; created_at: Date; sent_at: Date }>;
+
+  it(`${TEXTS} texts taking ${SEND_MS} ms each with a ${LEASE_SECONDS} s lease: each sent once`, async () => {
+    const sent: string[] = [];
+    const slow: SmsGateway = {
+      send: async (_to, text) => {
+        sent.push(text);
+        await new Promise((r) => setTimeout(r, SEND_MS));
+      },
+    };
+    const over = { NOTIFY_LEASE_SECONDS: String(LEASE_SECONDS) };
+    const pair = [await workerWith(slow, over), await workerWith(slow, over)];
+    const texts = Array.from({ length: TEXTS }, (_, i) => `text ${i}`);
+    await add(texts, new Date());
+    await until(
+      'every text sent',
+      async () => (await statuses()).every((n) => n.status === 'sent'),
+      SEND_MS * TEXTS * 3,
+    );
+    expect([...sent].sort()).toEqual(texts);
+    expect((await statuses()).map((n) => n.attempts)).toEqual(texts.map(() => 1));
+    for (const w of pair) await w.close();
+  }, 90_000);
+
+  it("the notifications' times come from the worker's Clock, not the database's", async () => {
+    await api.ds.query('DELETE FROM notifications');
+    const AT = new Date('2031-03-04T05:06:07.089Z');
+    const clock = new (class extends Clock {
+      now = () => new Date(AT);
+    })();
+    const failing: SmsGateway = {
+      send: (_to, text) => (text === 'fails' ? Promise.reject(new Error('gateway down')) : Promise.resolve()),
+    };
+    await workerWith(failing, {}, clock);
+    await add(['goes', 'fails'], AT);
+    // The failed one is tried again 30 s after the Clock's instant (its lease would have been 60 s).
+    const retryAt = AT.getTime() + 30_000;
+    const [goes, fails] = await until(
+      'both recorded',
+      async () => {
+        const [g, f] = await statuses();
+        return g.status === 'sent' && f.next_at.getTime() === retryAt && ([g, f] as const);
+      },
+      15_000,
+    );
+    expect(goes).toMatchObject({ status: 'sent', sent_at: AT });
+    expect(fails).toMatchObject({ status: 'pending', attempts: 1, sent_at: null });
   });
 });

@@ -389,10 +389,13 @@ describe('the OpenAPI document describes the real answers', () => {
     };
     const created = await expectStatus(201, 'post', `${API}/ports/HEKOU/parking-areas`, { token: admin, body: area });
     await expectStatus(409, 'post', `${API}/ports/HEKOU/parking-areas`, { token: admin, body: area }, 'conflict');
-    await expectStatus(422, 'post', `${API}/ports/HEKOU/parking-areas`, {
-      token: admin,
-      body: { ...area, name: 'Other', bays: 1, reeferBays: 5 },
-    });
+    await expectStatus(
+      422,
+      'post',
+      `${API}/ports/HEKOU/parking-areas`,
+      { token: admin, body: { ...area, name: 'Other', bays: 1, reeferBays: 5 } },
+      'invalid_holding_area',
+    );
     await expectStatus(200, 'put', `${API}/ports/HEKOU/parking-areas/${created.body.id}`, {
       token: admin,
       body: { bays: 25 },

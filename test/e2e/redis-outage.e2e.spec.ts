@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { DateTime } from 'luxon';
 import request from 'supertest';
 import { redisOptions } from '@kouan/config';
-import { QueueName } from '@kouan/jobs';
+import { JobQueue } from '@kouan/jobs';
 import {
   API,
   bearer,
@@ -263,7 +263,7 @@ describe('Redis outage', () => {
     expect(fresh.version as number).toBeGreaterThan(versionBefore + 1);
 
     // The worker reconnected by itself and put back the recurring jobs the empty Redis lost.
-    const queue = new Queue(QueueName.Maintenance, {
+    const jobQueue = new Queue(JobQueue.Maintenance, {
       connection: redisOptions(redis.url),
       prefix: `${ownPrefix}:bull`,
     });
@@ -271,7 +271,7 @@ describe('Redis outage', () => {
       const schedulers = await until(
         'the worker to restore its schedules',
         async () => {
-          const found = await queue.getJobSchedulers();
+          const found = await jobQueue.getJobSchedulers();
           return found.length === 3 ? found : false;
         },
         20_000,
@@ -282,7 +282,7 @@ describe('Redis outage', () => {
         'remind-drivers',
       ]);
     } finally {
-      await queue.close();
+      await jobQueue.close();
     }
     expect(apiProcess.alive).toBe(true);
     expect(worker.alive).toBe(true);

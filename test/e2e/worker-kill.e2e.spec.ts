@@ -3,7 +3,7 @@ import { Job, Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { redisOptions } from '@kouan/config/env';
-import { JobName, QueueName } from '@kouan/jobs/job-names';
+import { JobName, JobQueue } from '@kouan/jobs/job-names';
 import type { PurgeIdempotencyKeysJobData } from '@kouan/booking';
 import { WORKER_OPTIONS } from '@kouan/jobs/worker-options';
 import { cloneTemplate, dropRedisKeys, REDIS_URL } from '../support/db';
@@ -21,7 +21,7 @@ describe('a worker killed mid-job', () => {
   const prefix = `kouan-test-kill-${randomBytes(4).toString('hex')}`;
   let db: Awaited<ReturnType<typeof cloneTemplate>>;
   let pg: Client;
-  let queue: Queue;
+  let jobQueue: Queue;
   let firmId: string;
   const workers: AppProcess[] = [];
   const lockers: Client[] = [];
@@ -30,7 +30,7 @@ describe('a worker killed mid-job', () => {
     db = await cloneTemplate();
     pg = new Client({ connectionString: db.url });
     await pg.connect();
-    queue = new Queue(QueueName.Maintenance, { connection: redisOptions(REDIS_URL), prefix: `${prefix}:bull` });
+    jobQueue = new Queue(JobQueue.Maintenance, { connection: redisOptions(REDIS_URL), prefix: `${prefix}:bull` });
     firmId = (
       await pg.query<{ id: string }>(
         `INSERT INTO firms (name, country, contact_email) VALUES ('Kill Test Logistics', 'CN', 'ops@kill.example') RETURNING id`,
@@ -42,7 +42,7 @@ describe('a worker killed mid-job', () => {
     // Row locks first: a worker stopping with SIGTERM finishes its job, which may be waiting on one.
     for (const c of lockers) await c.end().catch(() => undefined);
     for (const w of workers) await w.stop();
-    await queue?.close();
+    await jobQueue?.close();
     await pg?.end();
     await db?.drop();
     await dropRedisKeys(`${prefix}:*`);
@@ -100,14 +100,15 @@ describe('a worker killed mid-job', () => {
    * Keys older than 24 h go. The recurring purge (48 h, started by every worker at boot) leaves 30-hour-old
    * keys alone, so only this job ever waits on the held row.
    */
-  const purge = () => queue.add(JobName.PurgeIdempotencyKeys, { keepHours: 24 } satisfies PurgeIdempotencyKeysJobData);
+  const purge = () =>
+    jobQueue.add(JobName.PurgeIdempotencyKeys, { keepHours: 24 } satisfies PurgeIdempotencyKeysJobData);
 
-  const job = async (id: string) => (await queue.getJob(id)) as Job;
+  const job = async (id: string) => (await jobQueue.getJob(id)) as Job;
 
   /** The job is active in a worker, and its DELETE is waiting in Postgres for the held row. */
   const runningAndWaiting = (id: string) =>
     until(`job ${id} to be running and waiting on the held row`, async () => {
-      if ((await queue.getJobState(id)) !== 'active') return false;
+      if ((await jobQueue.getJobState(id)) !== 'active') return false;
       const { rowCount } = await pg.query(
         `SELECT 1 FROM pg_stat_activity
           WHERE datname = $1 AND wait_event_type = 'Lock' AND state = 'active' AND query LIKE 'DELETE FROM idempotency_keys%'`,
@@ -123,11 +124,11 @@ describe('a worker killed mid-job', () => {
     }
   }
 
-  /** This job's entries in the queue's event stream, by event name. */
+  /** This job's entries in the job queue's event stream, by event name. */
   async function eventsOf(id: string): Promise<Record<string, number>> {
     const redis = new Redis(REDIS_URL);
     try {
-      const entries = await redis.xrange(`${prefix}:bull:${QueueName.Maintenance}:events`, '-', '+');
+      const entries = await redis.xrange(`${prefix}:bull:${JobQueue.Maintenance}:events`, '-', '+');
       const counts: Record<string, number> = {};
       for (const [, fields] of entries) {
         const f = Object.fromEntries(fields.flatMap((v, i) => (i % 2 ? [] : [[v, fields[i + 1]]])));
@@ -143,7 +144,7 @@ describe('a worker killed mid-job', () => {
     const first = await startWorker();
     // The recurring jobs' first runs, started at boot, are done before this test's rows exist.
     await until('the first recurring runs', async () => {
-      const c = await queue.getJobCounts('waiting', 'active', 'prioritized', 'completed');
+      const c = await jobQueue.getJobCounts('waiting', 'active', 'prioritized', 'completed');
       return c.waiting + c.active + c.prioritized === 0 && c.completed >= 1;
     });
     await addKey('old-held', '30 hours');
@@ -159,7 +160,7 @@ describe('a worker killed mid-job', () => {
     await holdsFor(
       'the job staying with its busy worker',
       2 * WORKER_OPTIONS.lockDuration,
-      async () => (await queue.getJobState(id!)) === 'active' && (await job(id!)).stalledCounter === 0,
+      async () => (await jobQueue.getJobState(id!)) === 'active' && (await job(id!)).stalledCounter === 0,
     );
 
     const killedAt = Date.now();

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { redisOptions } from '@kouan/config/env';
-import { JobName, QueueName } from '@kouan/jobs/job-names';
+import { JobName, JobQueue } from '@kouan/jobs/job-names';
 import type { PurgeIdempotencyKeysJobData } from '@kouan/booking';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { cloneTemplate, dropRedisKeys, REDIS_URL } from '../support/db';
@@ -24,7 +24,7 @@ describe('worker (real Postgres and Redis)', () => {
   const base = `kouan-test-w${randomBytes(5).toString('hex')}`;
   let db: Awaited<ReturnType<typeof cloneTemplate>>;
   let pg: Client;
-  const opened: Array<{ app: INestApplicationContext; queue: Queue; closed: boolean }> = [];
+  const opened: Array<{ app: INestApplicationContext; jobQueue: Queue; closed: boolean }> = [];
 
   beforeAll(async () => {
     db = await cloneTemplate();
@@ -35,7 +35,7 @@ describe('worker (real Postgres and Redis)', () => {
   afterAll(async () => {
     for (const w of opened) {
       if (!w.closed) await w.app.close();
-      await w.queue.close();
+      await w.jobQueue.close();
     }
     await pg?.end();
     await db?.drop();
@@ -56,16 +56,16 @@ describe('worker (real Postgres and Redis)', () => {
       }),
       { logger: false, abortOnError: false },
     );
-    const queue = new Queue(QueueName.Maintenance, { connection: redisOptions(REDIS_URL), prefix: `${prefix}:bull` });
-    const worker = { app, queue, closed: false };
+    const jobQueue = new Queue(JobQueue.Maintenance, { connection: redisOptions(REDIS_URL), prefix: `${prefix}:bull` });
+    const worker = { app, jobQueue, closed: false };
     opened.push(worker);
     return worker;
   }
 
   /** Waits until the scheduler's first (immediate) run is done, so it cannot race the test's own rows. */
-  const settled = (queue: Queue) =>
+  const settled = (jobQueue: Queue) =>
     until('the first scheduled purge', async () => {
-      const c = await queue.getJobCounts('waiting', 'active', 'prioritized', 'completed', 'failed');
+      const c = await jobQueue.getJobCounts('waiting', 'active', 'prioritized', 'completed', 'failed');
       if (c.failed) throw new Error('a maintenance job failed');
       return c.waiting + c.active + c.prioritized === 0 && c.completed >= 1;
     });
@@ -89,25 +89,25 @@ describe('worker (real Postgres and Redis)', () => {
       await pg.query<{ key: string }>('SELECT key FROM idempotency_keys WHERE firm_id = $1 ORDER BY key', [firmId])
     ).rows.map((r) => r.key);
 
-  async function runJob(queue: Queue, data: PurgeIdempotencyKeysJobData): Promise<unknown> {
-    const job = await queue.add(JobName.PurgeIdempotencyKeys, data);
+  async function runJob(jobQueue: Queue, data: PurgeIdempotencyKeysJobData): Promise<unknown> {
+    const job = await jobQueue.add(JobName.PurgeIdempotencyKeys, data);
     return until(`job ${job.id}`, async () => {
-      const state = await queue.getJobState(job.id!);
+      const state = await jobQueue.getJobState(job.id!);
       if (state === 'failed') throw new Error(`job ${job.id} failed`);
-      return state === 'completed' ? { value: (await queue.getJob(job.id!))!.returnvalue } : undefined;
+      return state === 'completed' ? { value: (await jobQueue.getJob(job.id!))!.returnvalue } : undefined;
     }).then((r) => r.value);
   }
 
   describe('running', () => {
-    let queue: Queue;
+    let jobQueue: Queue;
 
     beforeAll(async () => {
-      ({ queue } = await bootWorker('run'));
-      await settled(queue);
+      ({ jobQueue } = await bootWorker('run'));
+      await settled(jobQueue);
     });
 
     afterAll(async () => {
-      const w = opened.find((o) => o.queue === queue);
+      const w = opened.find((o) => o.jobQueue === jobQueue);
       if (w && !w.closed) {
         w.closed = true;
         await w.app.close();
@@ -115,7 +115,7 @@ describe('worker (real Postgres and Redis)', () => {
     });
 
     it('registers the hourly purge and the minutely expiry and reminder schedulers at boot', async () => {
-      const schedulers = (await queue.getJobSchedulers()).sort((a, b) => a.key.localeCompare(b.key));
+      const schedulers = (await jobQueue.getJobSchedulers()).sort((a, b) => a.key.localeCompare(b.key));
       expect(schedulers).toEqual([
         expect.objectContaining({ key: JobName.ExpireOverdue, name: JobName.ExpireOverdue, every: 60_000 }),
         expect.objectContaining({
@@ -169,11 +169,11 @@ describe('worker (real Postgres and Redis)', () => {
       const lostOnTheWay = await booking(await slot('5 minutes'), 'called', '20 minutes', 2);
       const onTheWay = await booking(await slot('5 minutes'), 'called', '5 minutes', 3);
       const lostAgain = await booking(await slot('5 minutes'), 'called', '16 minutes', 4, 1);
-      const job = await queue.add(JobName.ExpireOverdue, {});
+      const job = await jobQueue.add(JobName.ExpireOverdue, {});
       await until('the expiry job', async () => {
-        const state = await queue.getJobState(job.id!);
+        const state = await jobQueue.getJobState(job.id!);
         if (state === 'failed')
-          throw new Error(`the expiry job failed: ${(await queue.getJob(job.id!))!.failedReason}`);
+          throw new Error(`the expiry job failed: ${(await jobQueue.getJob(job.id!))!.failedReason}`);
         return state === 'completed';
       });
       const status = async (id: string) =>
@@ -192,7 +192,7 @@ describe('worker (real Postgres and Redis)', () => {
         { status: 'called', called_timeouts: 0 },
         { status: 'no_show', called_timeouts: 1 },
       ]);
-      expect((await queue.getJob(job.id!))!.returnvalue).toBe(3);
+      expect((await jobQueue.getJob(job.id!))!.returnvalue).toBe(3);
       // Each move wrote its event in the same statement, saying why.
       const events = (
         await pg.query<{ booking_id: string; type: string; reason: string }>(
@@ -217,7 +217,7 @@ describe('worker (real Postgres and Redis)', () => {
       await addKey(firmId, 'recent', '2 hours');
       await addKey(firmId, 'fresh', '0 seconds');
 
-      expect(await runJob(queue, { keepHours: 48 })).toBe(2);
+      expect(await runJob(jobQueue, { keepHours: 48 })).toBe(2);
       expect(await keysOf(firmId)).toEqual(['day-and-a-half', 'fresh', 'recent']);
     });
 
@@ -227,7 +227,7 @@ describe('worker (real Postgres and Redis)', () => {
       await addKey(firmId, 'under-a-day', '23 hours');
       await addKey(firmId, 'fresh', '0 seconds');
 
-      await runJob(queue, { keepHours: 1 });
+      await runJob(jobQueue, { keepHours: 1 });
       const left = await keysOf(firmId);
       expect(left).toEqual(['fresh', 'under-a-day']);
     });
@@ -245,15 +245,15 @@ describe('worker (real Postgres and Redis)', () => {
       );
     const before = await backends();
     const worker = await bootWorker('close');
-    await settled(worker.queue);
+    await settled(worker.jobQueue);
     const mine = [...(await backends())].filter((pid) => !before.has(pid));
-    expect(await worker.queue.getWorkersCount()).toBe(1);
+    expect(await worker.jobQueue.getWorkersCount()).toBe(1);
     expect(mine.length).toBeGreaterThan(0);
 
     await expect(worker.app.close()).resolves.toBeUndefined();
     worker.closed = true;
 
-    await until('the BullMQ worker to disconnect', async () => (await worker.queue.getWorkersCount()) === 0);
+    await until('the BullMQ worker to disconnect', async () => (await worker.jobQueue.getWorkersCount()) === 0);
     await until('the pool to close', async () => {
       const now = await backends();
       return mine.every((pid) => !now.has(pid));

@@ -51,6 +51,7 @@ describe('validateEnv', () => {
       webhookLeaseSeconds: 30,
       outboxMaxAttempts: 5,
       notifyChannels: ['socket', 'sms'],
+      notifyLeaseSeconds: 60,
       webhookAllowPrivate: false,
       trustedProxies: ['loopback'],
       metricsToken: undefined,
@@ -69,13 +70,17 @@ describe('validateEnv', () => {
     expect(() => validateEnv({ ...DEV, WEBHOOK_RETRY_SECONDS: '1,,2' })).toThrow(/WEBHOOK_RETRY_SECONDS/);
   });
 
-  it('reads the relay dead-letter limit and the webhook lease, refusing values out of range by name', () => {
-    expect(validateEnv({ ...DEV, OUTBOX_MAX_ATTEMPTS: '3', WEBHOOK_LEASE_SECONDS: '5' })).toMatchObject({
+  it('reads the relay dead-letter limit and the webhook and notification leases, refusing values out of range by name', () => {
+    expect(
+      validateEnv({ ...DEV, OUTBOX_MAX_ATTEMPTS: '3', WEBHOOK_LEASE_SECONDS: '5', NOTIFY_LEASE_SECONDS: '2' }),
+    ).toMatchObject({
       outboxMaxAttempts: 3,
       webhookLeaseSeconds: 5,
+      notifyLeaseSeconds: 2,
     });
     expect(() => validateEnv({ ...DEV, OUTBOX_MAX_ATTEMPTS: '0' })).toThrow(/OUTBOX_MAX_ATTEMPTS/);
     expect(() => validateEnv({ ...DEV, WEBHOOK_LEASE_SECONDS: 'soon' })).toThrow(/WEBHOOK_LEASE_SECONDS/);
+    expect(() => validateEnv({ ...DEV, NOTIFY_LEASE_SECONDS: '0' })).toThrow(/NOTIFY_LEASE_SECONDS/);
   });
 
   it('treats an empty variable as unset', () => {

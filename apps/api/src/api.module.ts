@@ -13,7 +13,7 @@ import { FirmsModule } from '@kouan/firms';
 import { InsightsModule } from '@kouan/insights';
 import { JobsModule } from '@kouan/jobs';
 import { PortsModule } from '@kouan/ports';
-import { QueueModule } from '@kouan/queue';
+import { QueueFollower, QueueModule } from '@kouan/queue';
 import { RealtimeModule } from '@kouan/realtime';
 import { WebhooksModule } from '@kouan/webhooks';
 import { ENTITIES } from '../../entities';
@@ -23,7 +23,6 @@ import { DeadLetters } from './dead-letters';
 import { HealthController } from './health.controller';
 import { JobsBoardModule } from './jobs-board/jobs-board.module';
 import { LiveGateway } from './live.gateway';
-import { LiveQueues } from './live-queues';
 import { MetricsController } from './metrics.controller';
 import { MetricsServer } from './metrics-server';
 import { PagesController } from './pages.controller';
@@ -68,7 +67,7 @@ export class ApiModule {
       controllers: [AuditController, DeadLettersController, HealthController, PagesController],
       providers: [
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
-        LiveQueues,
+        QueueFollower,
         LiveGateway,
         MetricsServer,
         BookingEventsRepository,

@@ -16,7 +16,7 @@ import type { Namespace, Socket } from 'socket.io';
 import { Principal, SessionChecks, SessionRevocations, TokenService } from '@kouan/auth';
 import { clientAddressOf } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
-import { Applied, LiveQueue, QueueReadService } from '@kouan/queue';
+import { Applied, KeptQueue, QueueFollower, QueueReadService } from '@kouan/queue';
 import {
   boardDelta,
   boardView,
@@ -32,7 +32,6 @@ import {
   staffDelta,
   staffView,
 } from '@kouan/realtime';
-import { LiveQueues } from './live-queues';
 
 type LiveSocket = Socket<
   Record<string, never>,
@@ -58,7 +57,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * socket.io `/live`. Authenticated at the handshake with the same tokens as HTTP (a bad token is refused;
  * no token is a public board viewer). Rooms: booking:<id> (driver), firm:<id>, staff:<port>, yard:<port>, and
  * port:<code>:<direction> for board subscribers. Queue changes arrive once per change from Redis as small
- * deltas (any process may have made them); LiveQueues keeps each queue in memory, and what changed is sent
+ * deltas (any process may have made them); QueueFollower keeps each queue in memory, and what changed is sent
  * here to this process's own sockets only.
  */
 @WebSocketGateway({ namespace: LIVE_NAMESPACE })
@@ -74,7 +73,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly tokens: TokenService,
     private readonly sessions: SessionChecks,
     private readonly reader: QueueReadService,
-    private readonly queues: LiveQueues,
+    private readonly queues: QueueFollower,
     @InjectThrottlerStorage() private readonly throttle: ThrottlerStorage,
     private readonly revocations: SessionRevocations,
     config: AppConfig,
@@ -226,7 +225,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
    * when someone here watches them; whole after a whole read, else only what changed), and booking:update to the driver and firm of each truck the change was
    * about and of each waiting truck whose position or ETA moved (all of them after a whole read).
    */
-  private fanOut(queue: LiveQueue, change: Applied, kind: 'delta' | 'whole' | 'finals'): void {
+  private fanOut(queue: KeptQueue, change: Applied, kind: 'delta' | 'whole' | 'finals'): void {
     const whole = kind === 'whole';
     const joined = this.nsp.adapter.rooms;
     const send = (room: string, event: keyof ServerToClientEvents, payload: () => unknown) => {

@@ -9,7 +9,7 @@ import {
   DomainEvent,
 } from '@kouan/booking';
 import { Clock } from '@kouan/common';
-import { JobName, PollingLoop, QueueName } from '@kouan/jobs';
+import { JobName, PollingLoop, JobQueue } from '@kouan/jobs';
 
 /** Deadlines this far ahead get their delayed job; later ones at a later sweep. Bounds what Redis holds. */
 const HORIZON_SECONDS = 600;
@@ -53,7 +53,7 @@ export class DeadlineJobs implements BookingEventConsumer, OnApplicationBootstra
   constructor(
     private readonly deadlines: BookingDeadlinesRepository,
     private readonly clock: Clock,
-    @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
+    @InjectQueue(JobQueue.Maintenance) private readonly maintenance: Queue,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

@@ -2,7 +2,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { warnGate } from '@kouan/db';
-import { QueueName, WORKER_OPTIONS } from '@kouan/jobs';
+import { JobQueue, WORKER_OPTIONS } from '@kouan/jobs';
 import { JobDispatcher } from './job-dispatcher';
 
 /**
@@ -11,7 +11,7 @@ import { JobDispatcher } from './job-dispatcher';
  */
 const CONCURRENCY = 8;
 
-@Processor(QueueName.Maintenance, { ...WORKER_OPTIONS, concurrency: CONCURRENCY })
+@Processor(JobQueue.Maintenance, { ...WORKER_OPTIONS, concurrency: CONCURRENCY })
 export class MaintenanceProcessor extends WorkerHost {
   private readonly logger = new Logger(MaintenanceProcessor.name);
   private readonly gate = warnGate();

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { PurgeIdempotencyKeysJobData } from '@kouan/booking';
-import { JobName, QueueName } from '@kouan/jobs';
+import { JobName, JobQueue } from '@kouan/jobs';
 
 /** How often the schedulers are upserted again: a Redis that restarted empty gets them back within this. */
 const RESTORE_EVERY_MS = 60_000;
@@ -17,7 +17,7 @@ export class RecurringJobs implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger(RecurringJobs.name);
   private timer?: NodeJS.Timeout;
 
-  constructor(@InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue) {}
+  constructor(@InjectQueue(JobQueue.Maintenance) private readonly maintenance: Queue) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.upsert();

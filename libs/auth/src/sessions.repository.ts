@@ -22,7 +22,7 @@ export interface NewSession {
   maxSeconds: number;
 }
 
-/** Every statement on `sessions` (this lib's own). Times are the caller's Clock, never the database's now(). */
+/** Every statement on `sessions` (this lib's own). Times are the caller's Clock, never the database's clock. */
 @Injectable()
 export class SessionsRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}

@@ -6,12 +6,12 @@ import { BookingService } from './booking.service';
 import { BookingsRepository } from './bookings.repository';
 import { DeclarationsRepository } from './declarations.repository';
 import { DeclarationsService } from './declarations.service';
-import { BookingsController, DriverSessionController } from './bookings.controller';
+import { BookingsController } from './bookings.controller';
 import { DriverSessionRepository } from './driver-session.repository';
 import { DriverSessionService } from './driver-session.service';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import { PlacesRepository } from './places.repository';
-import { StrikesController } from './strikes.controller';
+import { StandingController, StrikesController } from './strikes.controller';
 import { StrikesRepository } from './strikes.repository';
 import { StrikesService } from './strikes.service';
 import { BookingEvent } from './entities/booking-event.entity';
@@ -32,7 +32,7 @@ export const BOOKING_ENTITIES = [
 
 @Module({
   imports: [TypeOrmModule.forFeature(BOOKING_ENTITIES), PortsModule],
-  controllers: [BookingsController, DriverSessionController, StrikesController],
+  controllers: [BookingsController, StrikesController, StandingController],
   providers: [
     BookingService,
     BookingsRepository,
@@ -46,6 +46,6 @@ export const BOOKING_ENTITIES = [
     StrikesService,
     StrikesRepository,
   ],
-  exports: [BookingService, BookingTransitions],
+  exports: [BookingService, BookingTransitions, DriverSessionService],
 })
 export class BookingModule {}

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Header, HttpCode, Ip, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, LoginAttempt, Principal, Public, Roles } from '@kouan/auth';
+import { CurrentPrincipal, Principal, Roles } from '@kouan/auth';
 import { ApiErrors } from '@kouan/common';
 import { BookingService } from './booking.service';
 import { DeclarationsService } from './declarations.service';
@@ -14,8 +14,6 @@ import {
   DriverCodeDto,
   FirmSlotDto,
   FirmSlotsQueryDto,
-  DriverSessionDto,
-  DriverSessionTokenDto,
   ListBookingsQueryDto,
   RescheduleDto,
   StatusDto,
@@ -193,47 +191,5 @@ export class BookingsController {
   )
   reissueDriverCode(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<DriverCodeDto> {
     return this.sessions.reissue(p, id);
-  }
-}
-
-@ApiTags('driver')
-@Controller('driver')
-export class DriverSessionController {
-  constructor(private readonly sessions: DriverSessionService) {}
-
-  @Post('session')
-  @Public()
-  @LoginAttempt('driver-code')
-  @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
-  @ApiOkResponse({ type: DriverSessionTokenDto })
-  @ApiErrors(
-    400,
-    { 401: 'wrong reference or driver code (each wrong code counts; an unknown reference answers as a known one)' },
-    {
-      410: 'booking_closed: the booking is cancelled, completed or no_show',
-    },
-    413,
-    { 423: 'locked: 30 wrong codes for this reference from all addresses; the firm must issue a new code' },
-    {
-      429: 'too_many_requests: 10 wrong codes for this reference from this address within the hour (also with the right code), or too many sign-ins from this address',
-    },
-    { 503: 'unavailable: the rate limiter (Redis) cannot be reached' },
-  )
-  open(@Body() dto: DriverSessionDto, @Ip() address: string): Promise<DriverSessionTokenDto> {
-    return this.sessions.open(dto, address);
-  }
-
-  @Post('session/refresh')
-  @Roles('driver')
-  @ApiBearerAuth()
-  @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
-  @ApiOkResponse({ type: DriverSessionTokenDto })
-  @ApiErrors({ 401: 'missing, invalid or expired driver token, or one of a code the firm has since replaced' }, 403, {
-    410: 'booking_closed: the booking is cancelled, completed or no_show',
-  })
-  refresh(@CurrentPrincipal() p: Principal): Promise<DriverSessionTokenDto> {
-    return this.sessions.refresh(p);
   }
 }

@@ -49,7 +49,7 @@ const SELECT_SESSION = `
 
 /**
  * The address's current hour of wrong codes is still running at the instant in parameter `$3` (an SQL expression on
- * driver_code_address_guesses `a`): the caller's Clock, never the database's now().
+ * driver_code_address_guesses `a`): the caller's Clock, never the database's clock.
  */
 const IN_WINDOW = `a.window_start > $3::timestamptz - interval '1 hour'`;
 

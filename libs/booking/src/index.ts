@@ -6,6 +6,7 @@ export * from './booking.module';
 export * from './booking.service';
 export * from './dto/booking.dto';
 export * from './dto/strikes.dto';
+export * from './driver-session.service';
 export * from './entities/booking-event.entity';
 export * from './entities/booking.entity';
 export * from './entities/idempotency-key.entity';

@@ -32,6 +32,7 @@ export const ERROR_STATUS = {
   outside_horizon: 422,
   wrong_port_or_direction: 422,
   invalid_schedule: 422,
+  invalid_holding_area: 422,
   date_out_of_range: 422,
   url_not_allowed: 422,
   locked: 423,

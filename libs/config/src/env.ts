@@ -164,6 +164,17 @@ class EnvVars {
   @Matches(/^\s*(socket|sms)(\s*,\s*(socket|sms))*\s*$/, { message: 'must be a comma-separated list of socket, sms' })
   NOTIFY_CHANNELS = 'socket,sms';
 
+  /**
+   * A notification's lease while the worker sends it: a worker that dies mid-send leaves it to another after this
+   * long. The worker renews the lease of what it has claimed every third of it, so a slow SMS gateway keeps it.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  NOTIFY_LEASE_SECONDS = 60;
+
   /** How long a receiver has to answer before the attempt counts as failed. */
   @IsOptional()
   @Transform(toInt)
@@ -265,6 +276,7 @@ export interface Env {
   webhookLeaseSeconds: number;
   outboxMaxAttempts: number;
   notifyChannels: string[];
+  notifyLeaseSeconds: number;
   webhookAllowPrivate: boolean;
   trustedProxies: string[];
   metricsToken?: string;
@@ -345,6 +357,7 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     webhookLeaseSeconds: vars.WEBHOOK_LEASE_SECONDS,
     outboxMaxAttempts: vars.OUTBOX_MAX_ATTEMPTS,
     notifyChannels: vars.NOTIFY_CHANNELS.split(',').map((c) => c.trim()),
+    notifyLeaseSeconds: vars.NOTIFY_LEASE_SECONDS,
     webhookAllowPrivate: vars.WEBHOOK_ALLOW_PRIVATE === 'true',
     trustedProxies,
     metricsToken: vars.METRICS_TOKEN,

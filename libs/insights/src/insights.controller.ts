@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@kouan/auth';
 import { ApiErrors, PortCodePipe } from '@kouan/common';
 import { ForecastDto, ForecastQueryDto } from './dto/forecast.dto';
@@ -8,18 +8,16 @@ import { ForecastService } from './forecast.service';
 import { PerformanceService } from './performance.service';
 
 /**
- * Registered before PortsController (InsightsModule comes before PortsModule in ApiModule's imports): otherwise
- * `GET /ports/:code` would take `/ports/performance` for a port called PERFORMANCE.
+ * `/ports/performance` (this lib's prefix; `/ports` is the ports lib's). Registered before PortsController
+ * (InsightsModule comes before PortsModule in ApiModule's imports): otherwise `GET /ports/:code` would take
+ * `/ports/performance` for a port called PERFORMANCE.
  */
 @ApiTags('insights')
-@Controller('ports')
+@Controller('ports/performance')
 export class InsightsController {
-  constructor(
-    private readonly forecasts: ForecastService,
-    private readonly performances: PerformanceService,
-  ) {}
+  constructor(private readonly performances: PerformanceService) {}
 
-  @Get('performance')
+  @Get()
   @Roles('port_admin', 'regulator')
   @ApiBearerAuth()
   @ApiOkResponse({ type: [PortPerformanceDto], description: 'every road port, ordered by code' })
@@ -29,8 +27,17 @@ export class InsightsController {
   performance(@Query() q: PerformanceQueryDto): Promise<PortPerformanceDto[]> {
     return this.performances.report(q);
   }
+}
 
-  @Get(':code/forecast')
+/** A port's forecast, `/ports/:code/forecast` (this lib's prefix). */
+@ApiTags('insights')
+@Controller('ports/:code/forecast')
+export class ForecastController {
+  constructor(private readonly forecasts: ForecastService) {}
+
+  @Get()
+  // The document's id (and no summary) from before the split into one controller per prefix: clients keep their names.
+  @ApiOperation({ operationId: 'InsightsController_forecast', summary: undefined })
   @Roles('port_admin', 'port_staff')
   @ApiBearerAuth()
   @ApiOkResponse({ type: ForecastDto })

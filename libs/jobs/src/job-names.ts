@@ -1,7 +1,10 @@
 import type { JobsOptions } from 'bullmq';
 
-/** Every queue. Only apps/worker consumes them; the API only enqueues. */
-export enum QueueName {
+/**
+ * Every BullMQ job queue (a "job queue": "queue" alone is the truck line, libs/queue). Only apps/worker consumes
+ * them; the API only enqueues. The values are the queues' names in Redis: never rename them.
+ */
+export enum JobQueue {
   Maintenance = 'maintenance',
 }
 
@@ -12,10 +15,11 @@ export enum JobName {
   RemindDrivers = 'remind-drivers',
 }
 
-export const QUEUE_OF: Record<JobName, QueueName> = {
-  [JobName.PurgeIdempotencyKeys]: QueueName.Maintenance,
-  [JobName.ExpireOverdue]: QueueName.Maintenance,
-  [JobName.RemindDrivers]: QueueName.Maintenance,
+/** The job queue each job runs on. */
+export const JOB_QUEUE_OF: Record<JobName, JobQueue> = {
+  [JobName.PurgeIdempotencyKeys]: JobQueue.Maintenance,
+  [JobName.ExpireOverdue]: JobQueue.Maintenance,
+  [JobName.RemindDrivers]: JobQueue.Maintenance,
 };
 
 /** Job options in one place: bounded history, explicit retries. */

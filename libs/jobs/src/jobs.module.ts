@@ -4,21 +4,21 @@ import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { AppConfig, redisOptions } from '@kouan/config';
 import { watchRedis } from '@kouan/db';
-import { DEFAULT_JOB_OPTIONS, QueueName } from './job-names';
+import { DEFAULT_JOB_OPTIONS, JobQueue } from './job-names';
 
-/** A BullMQ queue re-emits its connection's errors; unheard, one Redis outage would end the process. */
+/** A BullMQ job queue re-emits its connection's errors; unheard, one Redis outage would end the process. */
 @Injectable()
-class QueueErrorListener implements OnModuleInit {
+class JobQueueErrorListener implements OnModuleInit {
   constructor(private readonly moduleRef: ModuleRef) {}
 
   onModuleInit(): void {
-    for (const name of Object.values(QueueName)) {
-      watchRedis(this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }), `queue:${name}`);
+    for (const name of Object.values(JobQueue)) {
+      watchRedis(this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }), `job-queue:${name}`);
     }
   }
 }
 
-/** BullMQ connection and queues, for every process (the API enqueues; the worker also consumes). */
+/** BullMQ connection and job queues, for every process (the API enqueues; the worker also consumes). */
 @Module({
   imports: [
     BullModule.forRootAsync({
@@ -29,9 +29,9 @@ class QueueErrorListener implements OnModuleInit {
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       }),
     }),
-    BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name }))),
+    BullModule.registerQueue(...Object.values(JobQueue).map((name) => ({ name }))),
   ],
-  providers: [QueueErrorListener],
+  providers: [JobQueueErrorListener],
   exports: [BullModule],
 })
 export class JobsModule {}

@@ -82,6 +82,15 @@ export class NotificationsRepository {
     );
   }
 
+  /** Extends the lease of notifications being sent to `leaseSeconds` after `at`. */
+  async renewLease(ids: string[], at: Date, leaseSeconds: number): Promise<void> {
+    await this.ds.query(
+      `UPDATE notifications SET next_at = $2::timestamptz + make_interval(secs => $3)
+       WHERE id = ANY($1::bigint[]) AND status = 'pending'`,
+      [ids, at, leaseSeconds],
+    );
+  }
+
   async sent(id: string, at: Date): Promise<void> {
     await this.ds.query(`UPDATE notifications SET status = 'sent', sent_at = $2 WHERE id = $1`, [id, at]);
   }

@@ -15,7 +15,7 @@ export class ParkingController {
   @Post()
   @ApiCreatedResponse({ type: ParkingAreaDto })
   @ApiErrors(400, 401, 403, 404, { 409: 'conflict (an area of that name)' }, 413, {
-    422: 'invalid_schedule (reeferBays over bays)',
+    422: 'invalid_holding_area (reeferBays over bays)',
   })
   create(@Param('code', PortCodePipe) code: string, @Body() dto: CreateParkingAreaDto): Promise<ParkingAreaDto> {
     return this.parking.create(code, dto);
@@ -24,7 +24,7 @@ export class ParkingController {
   @Put(':id')
   @ApiOkResponse({ type: ParkingAreaDto })
   @ApiErrors(400, 401, 403, 404, { 409: 'conflict (an area of that name)' }, 413, {
-    422: 'invalid_schedule (reeferBays over bays)',
+    422: 'invalid_holding_area (reeferBays over bays)',
   })
   update(
     @Param('code', PortCodePipe) code: string,

@@ -145,7 +145,7 @@ export class ParkingService {
       if (pg?.constraint === 'uq_parking_areas_port_name')
         throw new DomainError('conflict', 'the port already has an area of that name');
       if (pg?.constraint === 'chk_parking_areas_bays')
-        throw new DomainError('invalid_schedule', 'reeferBays cannot exceed bays');
+        throw new DomainError('invalid_holding_area', 'reeferBays cannot exceed bays');
       throw e;
     }
   }

@@ -1,12 +1,18 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, Roles } from '@kouan/auth';
+import { CurrentPrincipal, LoginAttempt, Principal, Public, Roles } from '@kouan/auth';
+import { DriverSessionDto, DriverSessionService, DriverSessionTokenDto } from '@kouan/booking';
 import { ApiErrors } from '@kouan/common';
 import type { BookingUpdate } from '@kouan/realtime';
 import { CheckInService } from './check-in.service';
 import { CheckInResultDto, DriverBookingDto, DriverTripDto, GeoCheckInDto } from './dto/queue.dto';
 import { QueueReadService } from './queue-read.service';
 
+/**
+ * The driver page's API, `/driver` (this lib owns the prefix): signing in with the booking's code and refreshing
+ * (the booking lib's DriverSessionService), the booking with its place in the line, and checking in on arrival.
+ * Two classes for their different class-level guards and documentation; one prefix, one lib.
+ */
 @ApiTags('driver')
 @ApiBearerAuth()
 @Controller('driver')
@@ -38,5 +44,47 @@ export class DriverController {
   })
   checkIn(@CurrentPrincipal() p: Principal, @Body() dto: GeoCheckInDto): Promise<CheckInResultDto> {
     return this.checkIns.byLocation(p, dto);
+  }
+}
+
+@ApiTags('driver')
+@Controller('driver')
+export class DriverSessionController {
+  constructor(private readonly sessions: DriverSessionService) {}
+
+  @Post('session')
+  @Public()
+  @LoginAttempt('driver-code')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({ type: DriverSessionTokenDto })
+  @ApiErrors(
+    400,
+    { 401: 'wrong reference or driver code (each wrong code counts; an unknown reference answers as a known one)' },
+    {
+      410: 'booking_closed: the booking is cancelled, completed or no_show',
+    },
+    413,
+    { 423: 'locked: 30 wrong codes for this reference from all addresses; the firm must issue a new code' },
+    {
+      429: 'too_many_requests: 10 wrong codes for this reference from this address within the hour (also with the right code), or too many sign-ins from this address',
+    },
+    { 503: 'unavailable: the rate limiter (Redis) cannot be reached' },
+  )
+  open(@Body() dto: DriverSessionDto, @Ip() address: string): Promise<DriverSessionTokenDto> {
+    return this.sessions.open(dto, address);
+  }
+
+  @Post('session/refresh')
+  @Roles('driver')
+  @ApiBearerAuth()
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({ type: DriverSessionTokenDto })
+  @ApiErrors({ 401: 'missing, invalid or expired driver token, or one of a code the firm has since replaced' }, 403, {
+    410: 'booking_closed: the booking is cancelled, completed or no_show',
+  })
+  refresh(@CurrentPrincipal() p: Principal): Promise<DriverSessionTokenDto> {
+    return this.sessions.refresh(p);
   }
 }

@@ -4,7 +4,7 @@ import { BookingModule } from '@kouan/booking';
 import { ParkingModule } from '@kouan/parking';
 import { PortsModule } from '@kouan/ports';
 import { CheckInService } from './check-in.service';
-import { DriverController } from './driver.controller';
+import { DriverController, DriverSessionController } from './driver.controller';
 import { KpisService } from './kpis.service';
 import { LanesService } from './lanes.service';
 import { OutcomeController, QueueController } from './queue.controller';
@@ -20,7 +20,14 @@ export const QUEUE_ENTITIES = [QueueState, QueueCount];
 
 @Module({
   imports: [TypeOrmModule.forFeature(QUEUE_ENTITIES), BookingModule, ParkingModule, PortsModule],
-  controllers: [QueueController, OutcomeController, DriverController, YardController, YardArrivalController],
+  controllers: [
+    QueueController,
+    OutcomeController,
+    DriverSessionController,
+    DriverController,
+    YardController,
+    YardArrivalController,
+  ],
   providers: [QueueReadService, QueueNotifier, CheckInService, LanesService, KpisService, YardService],
   exports: [QueueReadService],
 })

@@ -263,7 +263,7 @@ export interface QueueSnapshot extends QueueAtVersion {
  * transaction that made it (so `version` and positions agree). Its size does not depend on the queue's length:
  * at most one truck joined the waiting line (check-in, skip) at `joined.position`, and every other waiting
  * truck kept its order (call-next takes the head, which is in `moved` with its new status). Each process applies
- * it in version order to the queue it keeps (libs/queue/src/live-queue.ts) and derives every view from that.
+ * it in version order to the queue it keeps (libs/queue/src/kept-queue.ts) and derives every view from that.
  */
 export interface QueueDelta extends QueueAtVersion {
   joined: QueueTruck | null;

@@ -1,6 +1,6 @@
 /**
  * The live-queue protocol, once: which queue versions a follower keeps, and how a delta moves a whole view on. Used
- * by the API's kept queues (apps/api/src/live-queues.ts), the pages (imported by `follow` in
+ * by the API's kept queues (libs/queue/src/queue-follower.ts), the pages (imported by `follow` in
  * apps/api/src/pages/shared/live.ts and bundled by esbuild into each page's script) and the tests' client
  * (test/support/live-client.ts), so the three cannot drift apart. Pure: no Nest, no Node, no DOM.
  *

@@ -2,11 +2,11 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { Module } from '@nestjs/common';
-import { QueueName } from '@kouan/jobs';
+import { JobQueue } from '@kouan/jobs';
 import { JobsBoardSessionController } from './jobs-board-session.controller';
 import { JOBS_BOARD_PATH, JobsBoardGate } from './jobs-board.gate';
 
-/** Bull Board over every queue of `QueueName`, for port admins, at /admin/queues (docs/operations.md). */
+/** Bull Board over every queue of `JobQueue`, for port admins, at /admin/queues (docs/operations.md). */
 @Module({
   imports: [
     BullBoardModule.forRoot({
@@ -15,7 +15,7 @@ import { JOBS_BOARD_PATH, JobsBoardGate } from './jobs-board.gate';
       middleware: JobsBoardGate,
       boardOptions: { uiConfig: { boardTitle: 'Kouan jobs' } },
     }),
-    BullBoardModule.forFeature(...Object.values(QueueName).map((name) => ({ name, adapter: BullMQAdapter }))),
+    BullBoardModule.forFeature(...Object.values(JobQueue).map((name) => ({ name, adapter: BullMQAdapter }))),
   ],
   controllers: [JobsBoardSessionController],
 })

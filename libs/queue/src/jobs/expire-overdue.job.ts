@@ -56,7 +56,7 @@ export class ExpireOverdueJob implements JobHandler<ExpireOverdueJobData> {
   }
 
   /**
-   * A delta carries at most one truck that joined the line (what LiveQueue applies), so each timed-out truck
+   * A delta carries at most one truck that joined the line (what KeptQueue applies), so each timed-out truck
    * goes back in a transaction of its own: the first with the queue's no-shows, the others one by one, in the
    * order their calls timed out. Each goes directly behind the head of its moment, as a skip would put it.
    */

@@ -1,4 +1,4 @@
-import { LiveQueue } from '@kouan/queue/live-queue';
+import { KeptQueue } from '@kouan/queue/kept-queue';
 import type { QueueDelta, QueueSnapshot, QueueTruck } from '@kouan/realtime/live-events';
 
 const open = [{ status: 'open', medianMinutes: 6 }];
@@ -55,11 +55,11 @@ const delta = (version: number, over: Partial<QueueDelta> = {}): QueueDelta => (
   ...over,
 });
 
-const order = (q: LiveQueue) => q.waitingFrom(0).map((t) => `${t.bookingId}@${t.position}`);
+const order = (q: KeptQueue) => q.waitingFrom(0).map((t) => `${t.bookingId}@${t.position}`);
 
-describe('LiveQueue: a queue kept in memory and moved on by deltas', () => {
+describe('KeptQueue: a queue kept in memory and moved on by deltas', () => {
   it('a call takes the head: everyone behind moves up one, with the ETA of the new place', () => {
-    const q = LiveQueue.from(snapshot(['a', 'b', 'c']));
+    const q = KeptQueue.from(snapshot(['a', 'b', 'c']));
     const applied = q.apply(
       delta(11, { moved: [truck('a', { status: 'called', lane: { id: 'lane-1', name: 'export-1' } })] }),
     );
@@ -71,7 +71,7 @@ describe('LiveQueue: a queue kept in memory and moved on by deltas', () => {
   });
 
   it('a check-in joins at the position the database gave it; only those behind it move', () => {
-    const q = LiveQueue.from(snapshot(['a', 'b', 'c']));
+    const q = KeptQueue.from(snapshot(['a', 'b', 'c']));
     const applied = q.apply(delta(11, { joined: truck('x', { position: 2 }) }));
     expect(order(q)).toEqual(['a@1', 'x@2', 'b@3', 'c@4']);
     expect(applied.from).toBe(1);
@@ -79,7 +79,7 @@ describe('LiveQueue: a queue kept in memory and moved on by deltas', () => {
   });
 
   it('a skip takes the truck off its lane and back into the line', () => {
-    const q = LiveQueue.from(snapshot(['a', 'b']));
+    const q = KeptQueue.from(snapshot(['a', 'b']));
     q.apply(delta(11, { moved: [truck('a', { status: 'called' })] }));
     q.apply(delta(12, { joined: truck('a', { position: 2 }) }));
     expect(order(q)).toEqual(['b@1', 'a@2']);
@@ -87,7 +87,7 @@ describe('LiveQueue: a queue kept in memory and moved on by deltas', () => {
   });
 
   it('a completed truck leaves the called list; its place in no line changes anyone', () => {
-    const q = LiveQueue.from(snapshot(['a', 'b']));
+    const q = KeptQueue.from(snapshot(['a', 'b']));
     q.apply(delta(11, { moved: [truck('a', { status: 'called' })] }));
     const applied = q.apply(delta(12, { moved: [truck('a', { status: 'completed', reason: 'completed' })] }));
     expect(q.calledTrucks).toEqual([]);
@@ -96,7 +96,7 @@ describe('LiveQueue: a queue kept in memory and moved on by deltas', () => {
   });
 
   it('a new pace (lane paused, a new median) changes every ETA', () => {
-    const q = LiveQueue.from(snapshot(['a', 'b']));
+    const q = KeptQueue.from(snapshot(['a', 'b']));
     const paused = q.apply(delta(11, { timings: [{ status: 'paused', medianMinutes: 6 }] }));
     expect(paused.from).toBe(0);
     expect(q.waitingFrom(0).map((t) => [t.etaMinutes, t.reason])).toEqual([
@@ -108,13 +108,13 @@ describe('LiveQueue: a queue kept in memory and moved on by deltas', () => {
   });
 
   it('applies only the next version', () => {
-    const q = LiveQueue.from(snapshot(['a']));
+    const q = KeptQueue.from(snapshot(['a']));
     expect(() => q.apply(delta(12))).toThrow(/does not follow 10/);
     expect(() => q.apply(delta(10))).toThrow();
   });
 
   it('keeps parking texts in a table of its own, whatever index a delta used', () => {
-    const q = LiveQueue.from({ ...snapshot([]), texts: ['wait in bay 1'] });
+    const q = KeptQueue.from({ ...snapshot([]), texts: ['wait in bay 1'] });
     const parking = {
       areaId: 'p',
       areaName: 'Area',
@@ -131,7 +131,7 @@ describe('LiveQueue: a queue kept in memory and moved on by deltas', () => {
   });
 
   it('names the next slot start of a truck still waiting with the later slots', () => {
-    const q = LiveQueue.from({
+    const q = KeptQueue.from({
       ...snapshot([]),
       trucks: [truck('a', { position: 1 }), truck('b', { position: 2, slotStartsAt: '2026-11-30T12:00:00+08:00' })],
     });

@@ -20,7 +20,7 @@ export interface Applied {
  * the one that joined at the position the database gave it; every other truck keeps its order, so positions
  * are indices and ETAs follow from them exactly as `QueueReadService` computes them for REST.
  */
-export class LiveQueue {
+export class KeptQueue {
   private waiting: QueueTruck[] = [];
   private called: QueueTruck[] = [];
   private texts: string[] = [];
@@ -35,8 +35,8 @@ export class LiveQueue {
     private current: number,
   ) {}
 
-  static from(s: QueueSnapshot): LiveQueue {
-    const q = new LiveQueue(s.port, s.direction, s.version);
+  static from(s: QueueSnapshot): KeptQueue {
+    const q = new KeptQueue(s.port, s.direction, s.version);
     q.pace(s);
     for (const t of s.trucks) {
       const own = q.own(t, s.texts);

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '@kouan/common';
-import { Applied, LiveQueue, QueueReadService } from '@kouan/queue';
+import { Applied, KeptQueue } from './kept-queue';
+import { QueueReadService } from './queue-read.service';
 import { deltaFit, LivePublisher, QueueDelta, QueueTruck, wholeKept } from '@kouan/realtime';
 
 /** How long a delta that arrived ahead of its predecessor waits for it before the queue is read afresh. */
@@ -14,29 +15,29 @@ const FINAL = new Set(['completed', 'no_show', 'cancelled']);
  * What a kept queue's listener hears: `delta`, a change applied (a new version); `whole`, the queue read
  * afresh; `finals`, trucks of an already applied change that reached a final status.
  */
-export type QueueListener = (queue: LiveQueue, change: Applied, kind: 'delta' | 'whole' | 'finals') => void;
+export type QueueListener = (queue: KeptQueue, change: Applied, kind: 'delta' | 'whole' | 'finals') => void;
 
 interface Followed {
   port: string;
   direction: string;
-  queue?: LiveQueue;
+  queue?: KeptQueue;
   /** Deltas received and not yet applied, by version. */
   pending: Map<number, QueueDelta>;
-  loading?: Promise<LiveQueue>;
+  loading?: Promise<KeptQueue>;
   gapTimer?: NodeJS.Timeout;
   slotTimer?: NodeJS.Timeout;
 }
 
 /**
- * The queues this API process follows, each kept in memory (LiveQueue) and moved on by the deltas every change
+ * The queues this API process follows, each kept in memory (KeptQueue) and moved on by the deltas every change
  * publishes, in version order. A queue is read whole only when the process first needs it, when a version is
  * missing for longer than GAP_WAIT_MS (a delta lost with Redis, or another process's publish still on its way),
  * when a later slot starts (the order then changes by the clock alone), and when Redis comes back: never per
- * change.
+ * change. API processes only (ApiModule provides it; the worker sends no views).
  */
 @Injectable()
-export class LiveQueues implements OnModuleDestroy {
-  private readonly logger = new Logger(LiveQueues.name);
+export class QueueFollower implements OnModuleDestroy {
+  private readonly logger = new Logger(QueueFollower.name);
   private readonly followed = new Map<string, Followed>();
   private listener: QueueListener = () => undefined;
 
@@ -68,7 +69,7 @@ export class LiveQueues implements OnModuleDestroy {
   }
 
   /** The queue as this process keeps it, read once when first needed. */
-  get(port: string, direction: string): Promise<LiveQueue> {
+  get(port: string, direction: string): Promise<KeptQueue> {
     const f = this.follow(port, direction);
     return f.queue ? Promise.resolve(f.queue) : this.load(f);
   }
@@ -88,7 +89,7 @@ export class LiveQueues implements OnModuleDestroy {
   }
 
   private drain(f: Followed): void {
-    const q = f.queue as LiveQueue;
+    const q = f.queue as KeptQueue;
     // The one delta that fits is the next version's: looked up by it, not searched for.
     for (let d = f.pending.get(q.version + 1); d; d = f.pending.get(q.version + 1)) {
       f.pending.delete(d.version);
@@ -118,14 +119,14 @@ export class LiveQueues implements OnModuleDestroy {
     );
   }
 
-  private load(f: Followed): Promise<LiveQueue> {
+  private load(f: Followed): Promise<KeptQueue> {
     f.loading ??= this.reader
       .snapshot(f.port, f.direction)
       .then((s) => {
         // Deltas may have moved the kept queue past this read while it ran: a newer queue is kept as it is. One of
         // the same version is replaced: the read's order is newer when a later slot started (the protocol's rule).
         if (f.queue && !wholeKept(f.queue.version, s.version)) return f.queue;
-        const q = LiveQueue.from(s);
+        const q = KeptQueue.from(s);
         f.queue = q;
         this.listener(q, { from: 0, changed: [], removed: [], inserted: null }, 'whole');
         this.drain(f);
@@ -138,7 +139,7 @@ export class LiveQueues implements OnModuleDestroy {
   }
 
   /** Trucks of `d` that reached a final status: their drivers and firms hear it even if the rest is stale. */
-  private tellFinals(q: LiveQueue, d: QueueDelta): void {
+  private tellFinals(q: KeptQueue, d: QueueDelta): void {
     const finals: QueueTruck[] = d.moved.filter((t) => FINAL.has(t.status)).map((t) => ({ ...t, parking: null }));
     if (finals.length) this.listener(q, { from: q.length, changed: finals, removed: [], inserted: null }, 'finals');
   }
