@@ -5,6 +5,7 @@ import {
   cargo,
   createFirm,
   laneOf,
+  portDate,
   portStaffToken,
   putSchedule,
   slotAt as slotOf,
@@ -12,12 +13,15 @@ import {
   TestApi,
   TestFirm,
 } from '../support/harness';
+import { portTime, TestClock } from '../support/test-clock';
 
 /**
  * Check-in, queue order, bays, lanes and outcomes through HTTP. Every port used here gets a round-the-clock
- * schedule, so the slot holding "now" exists and its check-in window is open whatever the time of day.
+ * schedule, so the slot holding "now" exists and its check-in window is open; the API's clock runs from 10:00 port
+ * time, so a slot a few hours ahead is on the same port day whatever the hour the suite runs at.
  */
 describe('live queue (REST)', () => {
+  const clock = new TestClock().run(portTime(portDate(1), '10:00:00'));
   let api: TestApi;
   let firm: TestFirm;
   let plateSeq = 0;
@@ -83,7 +87,7 @@ describe('live queue (REST)', () => {
     };
 
   beforeAll(async () => {
-    api = await startApi();
+    api = await startApi({}, { clock });
     firm = await createFirm(api, 'Mekong Reefer Lines', 1);
   });
   afterAll(() => api.close());
@@ -125,7 +129,7 @@ describe('live queue (REST)', () => {
       const early = await book((await slotAt('MOHAN', 3)).id);
       const res = await checkIn('MOHAN', staff, early.plate).expect(422);
       expect(res.body).toMatchObject({ code: 'too_early', comeBackAt: expect.stringMatching(/\+08:00$/) });
-      expect(Date.parse(res.body.comeBackAt)).toBeGreaterThan(Date.now() + 3600_000);
+      expect(Date.parse(res.body.comeBackAt)).toBeGreaterThan(clock.now().getTime() + 3600_000);
 
       // A slot that ended 10 minutes ago is within the 30-minute grace; one that ended 2 hours ago is not.
       const late = await book((await slotAt('MOHAN')).id);
@@ -133,9 +137,9 @@ describe('live queue (REST)', () => {
       const move = (bookingId: string, endedAgo: string) =>
         api.ds.query(
           `WITH s AS (INSERT INTO slots (port_code, direction, starts_at, ends_at, capacity, booked)
-                    VALUES ('MOHAN', 'export', now() - $2::interval - interval '1 hour', now() - $2::interval, 5, 1) RETURNING id)
+                    VALUES ('MOHAN', 'export', $3::timestamptz - $2::interval - interval '1 hour', $3::timestamptz - $2::interval, 5, 1) RETURNING id)
          UPDATE bookings SET slot_id = (SELECT id FROM s) WHERE id = $1`,
-          [bookingId, endedAgo],
+          [bookingId, endedAgo, clock.now()],
         );
       await move(late.bookingId, '2 hours');
       await move(lateOk.bookingId, '10 minutes');
@@ -324,8 +328,8 @@ describe('live queue (REST)', () => {
         .send({ status: 'open' })
         .expect(200);
       const history = await api.ds.query(
-        `SELECT status, changed_at <= now() AS past, changed_by = $2 AS by_staff FROM lane_status_changes WHERE lane_id = $1 ORDER BY id`,
-        [lane, api.tokens.verify(staff)!.sub],
+        `SELECT status, changed_at <= $3::timestamptz AS past, changed_by = $2 AS by_staff FROM lane_status_changes WHERE lane_id = $1 ORDER BY id`,
+        [lane, api.tokens.verify(staff)!.sub, clock.now()],
       );
       expect(history.slice(-3)).toEqual([
         { status: 'paused', past: true, by_staff: true },
@@ -335,7 +339,7 @@ describe('live queue (REST)', () => {
     });
 
     it('reports the day: places offered, booked and used, no-shows, waits and service times', async () => {
-      const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+      const today = new Date(clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
       const res = await api.http
         .get(`${API}/ports/${PORT}/kpis`)
         .query({ from: today, to: today })
@@ -485,9 +489,10 @@ describe('live queue (REST)', () => {
         PORT,
       ])) as Array<{ grace: number }>;
       await api.ds.query(
-        `UPDATE slots SET starts_at = now() - make_interval(mins => $2 + 61), ends_at = now() - make_interval(mins => $2 + 1)
+        `UPDATE slots SET starts_at = $3::timestamptz - make_interval(mins => $2 + 61),
+                          ends_at = $3::timestamptz - make_interval(mins => $2 + 1)
          WHERE id = (SELECT slot_id FROM bookings WHERE id = $1)`,
-        [t.bookingId, w.grace],
+        [t.bookingId, w.grace, clock.now()],
       );
       await api.http
         .post(`${API}/bookings/${t.bookingId}/no-show`)
