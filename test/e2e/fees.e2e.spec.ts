@@ -57,7 +57,7 @@ describe('published fees', () => {
       .post(`${API}/bookings`)
       .set(bearer(firm.dispatcherToken))
       .send({
-        slotId: (await slotAt(api, PORT, 1)).id,
+        slotId: (await slotAt(api, PORT)).id, // the slot holding now: today at the port at any hour
         vehicleId: firm.vehicleIds[0],
         driverId: firm.driverIds[0],
         cargo: cargo({ weightKg: 20000 }),
