@@ -128,6 +128,8 @@ export async function runDemo(o: DemoOptions): Promise<{
     )) as unknown as (typeof ahead)[string];
   }
   let bookedAhead = 0;
+  /** A booking of tomorrow's: still open whatever the hour the demo runs at. */
+  let aheadLogin: { reference: string; driverCode: string } | undefined;
   // Slots still bookable today (a booking can be made until its slot ends), in time order.
   const open = (direction: string) => slots[direction].filter((s) => s.bookable);
 
@@ -210,12 +212,13 @@ export async function runDemo(o: DemoOptions): Promise<{
       if (i % 2 === 0) {
         // Tomorrow, in the morning peak: a slot between 08:00 and 11:00 (06:00 is the first).
         const next = ahead[direction][2 + ((i + f) % 4)];
-        await call(
+        const t = await call(
           'POST',
           '/bookings',
           { slotId: next.id, vehicleId: v.id, driverId: d.id, cargo: CARGO[(i + f + 1) % CARGO.length] },
           dispatcher,
         );
+        aheadLogin ??= { reference: t.reference as string, driverCode: t.driverCode as string };
         bookedAhead += 1;
       }
     }
@@ -271,7 +274,8 @@ export async function runDemo(o: DemoOptions): Promise<{
     if (waiting > 1) await call('POST', `/ports/${PORT}/lanes/${lane.id}/call-next`, undefined, staff);
   }
 
-  const driver = booked.find((b) => b.startsAt > now) ?? booked[0];
+  // A login that works: a truck of today's still to come, or (late in the day, every slot begun) one of tomorrow's.
+  const driver = booked.find((b) => b.startsAt > now) ?? aheadLogin;
   o.say(
     `Demo day at ${PORT} (${today}): ${booked.length} bookings (${declared} declarations answered by customs), ${checkedIn} checked in, ${completed} through the lanes, ${yardArrived} at the yard; fees published; ${bookedAhead} booked for tomorrow.`,
   );
