@@ -1,26 +1,9 @@
 import { SetMetadata } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { BOOKING_EVENT_TYPES, type BookingEventType } from './booking-event-types';
 import type { BookingStatus } from './booking-status';
 
-/**
- * Every event a booking's life produces (contract: webhooks' event types). `booking.declaration_updated` is not a
- * status move: the booking's declaration was filed, answered or reopened (`data.declarationStatus`, `data.note`).
- */
-export const BOOKING_EVENT_TYPES = [
-  'booking.created',
-  'booking.cancelled',
-  'booking.rescheduled',
-  'booking.checked_in',
-  'booking.called',
-  'booking.requeued',
-  'booking.completed',
-  'booking.no_show',
-  'booking.waived',
-  'booking.reminder',
-  'booking.yard_arrived',
-  'booking.declaration_updated',
-] as const;
-export type BookingEventType = (typeof BOOKING_EVENT_TYPES)[number];
+export { BOOKING_EVENT_TYPES, type BookingEventType };
 
 /**
  * Events whose change this lib audits itself, in the change's transaction and with more than the event carries

@@ -4,23 +4,11 @@ import type {
   WebhookAttemptDto,
   WebhookDto,
 } from '../../../../../libs/webhooks/src/dto/webhook.dto';
+import { BOOKING_EVENT_TYPES } from '../../../../../libs/booking/src/booking-event-types';
 import { $, el, fill } from '../shared/dom';
 import { call, say } from './dashboard';
 
-const EVENTS = [
-  'booking.created',
-  'booking.cancelled',
-  'booking.rescheduled',
-  'booking.checked_in',
-  'booking.called',
-  'booking.requeued',
-  'booking.completed',
-  'booking.no_show',
-  'booking.waived',
-  'booking.reminder',
-  'booking.yard_arrived',
-  'booking.declaration_updated',
-];
+const EVENTS = BOOKING_EVENT_TYPES;
 /** The event boxes of the form, and the form that adds an endpoint. */
 export function initWebhooks(): void {
   fill(
