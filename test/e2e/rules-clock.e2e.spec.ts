@@ -1,8 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
-import { RemindDriversJob } from '@kouan/booking/jobs/remind-drivers.job';
+import { BookingTransitions } from '@kouan/booking';
+import { RemindDriversJob } from '@kouan/booking';
 import { ExpireOverdueJob, QueueNotifier, QueueReadService } from '@kouan/queue';
 import {
   API,

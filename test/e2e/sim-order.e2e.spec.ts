@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { BookingTransitions } from '@kouan/booking/booking-transitions.repository';
+import { BookingTransitions } from '@kouan/booking';
 import { dataSourceOptions } from '@kouan/db';
 import { HEAD, Head, leaveMerge, readmitBehindHead as productReadmit } from '@kouan/queue/front-of-line';
 import { HEAD_N, WAITING_ORDER } from '@kouan/queue/queue.repository';

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { Job, Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { redisOptions } from '@kouan/config/env';
-import { JobName, JobQueue } from '@kouan/jobs/job-names';
+import { redisOptions } from '@kouan/config';
+import { JobName, JobQueue } from '@kouan/jobs';
 import type { PurgeIdempotencyKeysJobData } from '@kouan/booking';
-import { WORKER_OPTIONS } from '@kouan/jobs/worker-options';
+import { WORKER_OPTIONS } from '@kouan/jobs';
 import { cloneTemplate, dropRedisKeys, REDIS_URL } from '../support/db';
 import { AppProcess, until } from '../support/processes';
 

@@ -1,8 +1,8 @@
 import { Injectable, Module } from '@nestjs/common';
 import { DiscoveryModule, NestFactory } from '@nestjs/core';
-import { BookingEventConsumer, ConsumesBookingEvents } from '@kouan/booking/booking-events';
-import { type JobHandler, JobHandlerFor } from '@kouan/jobs/job-handler';
-import { JobName } from '@kouan/jobs/job-names';
+import { BookingEventConsumer, ConsumesBookingEvents } from '@kouan/booking';
+import { type JobHandler, JobHandlerFor } from '@kouan/jobs';
+import { JobName } from '@kouan/jobs';
 import { JobDispatcher } from '../../apps/worker/src/job-dispatcher';
 import { WorkerWiring } from '../../apps/worker/src/worker-wiring';
 

@@ -5,7 +5,7 @@ import { SystemClock } from '@kouan/common';
 import { dataSourceOptions, runMigrations } from '@kouan/db';
 import { ParkingRepository, ParkingService } from '@kouan/parking';
 import { PortSeedService } from '@kouan/ports';
-import { PortsRepository } from '@kouan/ports/ports.repository';
+import { PortsRepository } from '@kouan/ports';
 import { admin, dbUrl, testDbName } from './db';
 
 /** Test databases older than this are left over from an interrupted run (a whole run takes minutes). */

@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { verifySignature } from '@kouan/webhooks/signature';
+import { verifySignature } from '@kouan/webhooks';
 
 type Json = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import { canonical, ChainedRow, chainHash, ChainVerifier, GENESIS, StoredRow } from '@kouan/audit/audit-chain';
+import { canonical, ChainedRow, chainHash, ChainVerifier, GENESIS, StoredRow } from '@kouan/audit';
 
 const chain = (n: number): StoredRow[] => {
   let prevHash = GENESIS;

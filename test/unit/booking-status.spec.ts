@@ -1,11 +1,4 @@
-import {
-  ACTIVE_STATUSES,
-  BOOKING_STATUSES,
-  type BookingStatus,
-  canMove,
-  illegalMove,
-  sourcesOf,
-} from '@kouan/booking/booking-status';
+import { ACTIVE_STATUSES, BOOKING_STATUSES, type BookingStatus, canMove, illegalMove, sourcesOf } from '@kouan/booking';
 
 /** The contract's moves, written out independently of the code under test. */
 const ALLOWED: ReadonlyArray<readonly [BookingStatus, BookingStatus]> = [

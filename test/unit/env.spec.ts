@@ -1,4 +1,4 @@
-import { EnvValidationError, redisOptions, validateEnv } from '@kouan/config/env';
+import { EnvValidationError, redisOptions, validateEnv } from '@kouan/config';
 
 const SECRET = 'x'.repeat(32);
 const DEV = { NODE_ENV: 'development' };

@@ -1,11 +1,5 @@
-import {
-  DEFAULT_ARRIVAL_OFFSETS,
-  DEFAULT_SHOW_UP_RATE,
-  forecast,
-  ForecastInput,
-  MIN_DECIDED,
-} from '@kouan/insights/forecast';
-import { DEFAULT_ARRIVAL, DEFAULT_NO_SHOW } from '@kouan/sim/params';
+import { DEFAULT_ARRIVAL_OFFSETS, DEFAULT_SHOW_UP_RATE, forecast, ForecastInput, MIN_DECIDED } from '@kouan/insights';
+import { DEFAULT_ARRIVAL, DEFAULT_NO_SHOW } from '@kouan/sim';
 
 const input = (over: Partial<ForecastInput> = {}): ForecastInput => ({
   measured: {

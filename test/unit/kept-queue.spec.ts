@@ -1,5 +1,5 @@
-import { KeptQueue } from '@kouan/queue/kept-queue';
-import type { QueueDelta, QueueSnapshot, QueueTruck } from '@kouan/realtime/live-events';
+import { KeptQueue } from '@kouan/queue';
+import type { QueueDelta, QueueSnapshot, QueueTruck } from '@kouan/realtime';
 
 const open = [{ status: 'open', medianMinutes: 6 }];
 const lanes = [{ id: 'lane-1', name: 'export-1', direction: 'export', status: 'open' }];

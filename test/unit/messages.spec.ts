@@ -1,4 +1,4 @@
-import { laneLabel, message, messagesByLanguage } from '@kouan/queue/messages';
+import { laneLabel, message, messagesByLanguage } from '@kouan/queue';
 
 describe('driver messages', () => {
   it("name a lane in the driver's language, as the driver page does", () => {

@@ -1,4 +1,4 @@
-import { maskPlate, normalisePlate } from '@kouan/common/plate';
+import { maskPlate, normalisePlate } from '@kouan/common';
 
 describe('normalisePlate', () => {
   it.each([

@@ -7,7 +7,7 @@ import {
   referenceSuffix,
   seal,
   unseal,
-} from '@kouan/booking/secrets';
+} from '@kouan/booking';
 
 const SECRET = 'a-server-secret-of-at-least-32-characters';
 const OTHER_SECRET = 'another-server-secret-of-32-characters!!';

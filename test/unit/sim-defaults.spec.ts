@@ -1,6 +1,6 @@
 import { getMetadataArgsStorage } from 'typeorm';
-import { Schedule } from '@kouan/ports/entities/schedule.entity';
-import { DEFAULT_SCHEDULE } from '@kouan/ports/port-seed.service';
+import { Schedule } from '@kouan/ports';
+import { DEFAULT_SCHEDULE } from '@kouan/ports';
 import { defaultParams, parseOptions, portBays, PRODUCT_DEFAULTS } from '@kouan/sim';
 
 const columnDefault = (property: string) =>

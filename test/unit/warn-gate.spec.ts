@@ -1,4 +1,4 @@
-import { warnGate } from '@kouan/db/redis-client';
+import { warnGate } from '@kouan/db';
 
 describe('warnGate: one warning per window while Redis is away', () => {
   beforeEach(() => jest.useFakeTimers({ now: new Date('2026-11-30T04:00:00Z') }));
