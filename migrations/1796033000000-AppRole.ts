@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { MigrationInterface, QueryRunner } from "typeorm";
 
 /**
  * The role the API and the worker should log in through (docs/operations.md): it reads and writes every table but
@@ -6,12 +6,12 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * switch the trigger off. Roles are cluster-wide: created once, kept on the way down (other databases may use it).
  */
 export class AppRole1796033000000 implements MigrationInterface {
-  name = 'AppRole1796033000000';
+    name = 'AppRole1796033000000'
 
-  public async up(queryRunner: QueryRunner): Promise<void> {
-    // A migrating role without CREATEROLE (some managed databases) skips the role and says so, rather than
-    // failing the deployment; an administrator can create kouan_app and run the grants below by hand.
-    await queryRunner.query(`DO $$ BEGIN
+    public async up(queryRunner: QueryRunner): Promise<void> {
+        // A migrating role without CREATEROLE (some managed databases) skips the role and says so, rather than
+        // failing the deployment; an administrator can create kouan_app and run the grants below by hand.
+        await queryRunner.query(`DO $$ BEGIN
             BEGIN
               CREATE ROLE kouan_app NOLOGIN;
             EXCEPTION
@@ -28,10 +28,10 @@ export class AppRole1796033000000 implements MigrationInterface {
               ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO kouan_app;
             END IF;
           END $$`);
-  }
+    }
 
-  public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DO $$ BEGIN
+    public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`DO $$ BEGIN
             IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kouan_app') THEN
               ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE USAGE, SELECT, UPDATE ON SEQUENCES FROM kouan_app;
               ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE SELECT, INSERT, UPDATE, DELETE ON TABLES FROM kouan_app;
@@ -40,5 +40,5 @@ export class AppRole1796033000000 implements MigrationInterface {
               REVOKE USAGE ON SCHEMA public FROM kouan_app;
             END IF;
           END $$`);
-  }
+    }
 }

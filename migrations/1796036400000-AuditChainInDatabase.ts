@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { MigrationInterface, QueryRunner } from "typeorm";
 
 /**
  * The audit chain is extended by the database, not by the app (docs/audit.md): `audit_chain(batch)`, a SECURITY
@@ -14,31 +14,29 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * double, boundary cases included), strings escaped as JSON.stringify does (jsonb's escaping is the same).
  */
 export class AuditChainInDatabase1796036400000 implements MigrationInterface {
-  name = 'AuditChainInDatabase1796036400000';
+    name = 'AuditChainInDatabase1796036400000'
 
-  public async up(queryRunner: QueryRunner): Promise<void> {
-    // Entries the chain can hash as JavaScript does: a four-digit year (JavaScript prints others as ±YYYYYY, or
-    // cannot hold them), and nesting shallow enough for a recursive canonical form. An entry beyond either would
-    // stop the chain or chain a hash verify cannot reproduce; refusing it fails only its own writer.
-    await queryRunner.query(
-      `ALTER TABLE "audit_pending" ADD CONSTRAINT "chk_audit_pending_chainable" CHECK ("at" >= '1900-01-01 00:00:00+00' AND "at" < '10000-01-01 00:00:00+00' AND NOT jsonb_path_exists("data", 'strict $.**{32 to last}') AND NOT jsonb_path_exists(COALESCE("actor", 'null'), 'strict $.**{32 to last}'))`,
-    );
+    public async up(queryRunner: QueryRunner): Promise<void> {
+        // Entries the chain can hash as JavaScript does: a four-digit year (JavaScript prints others as ±YYYYYY, or
+        // cannot hold them), and nesting shallow enough for a recursive canonical form. An entry beyond either would
+        // stop the chain or chain a hash verify cannot reproduce; refusing it fails only its own writer.
+        await queryRunner.query(`ALTER TABLE "audit_pending" ADD CONSTRAINT "chk_audit_pending_chainable" CHECK ("at" >= '1900-01-01 00:00:00+00' AND "at" < '10000-01-01 00:00:00+00' AND NOT jsonb_path_exists("data", 'strict $.**{32 to last}') AND NOT jsonb_path_exists(COALESCE("actor", 'null'), 'strict $.**{32 to last}'))`);
 
-    // JavaScript orders keys by UTF-16 code units, Postgres ("C") by code points: they differ only between
-    // U+E000..U+FFFF and the characters past U+FFFF (surrogate pairs, D800..DFFF, sort first in UTF-16). Each
-    // of those two kinds gets a two-character prefix that sorts as UTF-16 would; every other key is unchanged.
-    // No backslash in any literal of these functions: a caller's standard_conforming_strings = off would read
-    // it otherwise, in the plans its session keeps.
-    await queryRunner.query(`CREATE FUNCTION audit_js_key(k text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+        // JavaScript orders keys by UTF-16 code units, Postgres ("C") by code points: they differ only between
+        // U+E000..U+FFFF and the characters past U+FFFF (surrogate pairs, D800..DFFF, sort first in UTF-16). Each
+        // of those two kinds gets a two-character prefix that sorts as UTF-16 would; every other key is unchanged.
+        // No backslash in any literal of these functions: a caller's standard_conforming_strings = off would read
+        // it otherwise, in the plans its session keeps.
+        await queryRunner.query(`CREATE FUNCTION audit_js_key(k text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
             SELECT pg_catalog.regexp_replace(
               pg_catalog.regexp_replace(k, '([' || pg_catalog.chr(57344) || '-' || pg_catalog.chr(65535) || '])', pg_catalog.chr(57345) || pg_catalog.chr(92) || '1', 'g'),
               '([' || pg_catalog.chr(65536) || '-' || pg_catalog.chr(1114111) || '])', pg_catalog.chr(57344) || pg_catalog.chr(92) || '1', 'g')
           $$`);
-    // JSON.stringify(JSON.parse(n)): the double nearest n, printed with the fewest digits that read back as it.
-    // Postgres prints doubles that way too (Ryu), but never picks a number exactly half-way to the next double,
-    // which JavaScript does when the double's last bit is even; such a number is shorter only for integers past
-    // 2^53, where it is computed exactly. Then JavaScript's layout: plain from 1e-6 to 1e21, else d.ddde±x.
-    await queryRunner.query(`CREATE FUNCTION audit_js_number(n numeric) RETURNS text LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE SET extra_float_digits = 1 AS $$
+        // JSON.stringify(JSON.parse(n)): the double nearest n, printed with the fewest digits that read back as it.
+        // Postgres prints doubles that way too (Ryu), but never picks a number exactly half-way to the next double,
+        // which JavaScript does when the double's last bit is even; such a number is shorter only for integers past
+        // 2^53, where it is computed exactly. Then JavaScript's layout: plain from 1e-6 to 1e21, else d.ddde±x.
+        await queryRunner.query(`CREATE FUNCTION audit_js_number(n numeric) RETURNS text LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE SET extra_float_digits = 1 AS $$
             DECLARE
               f float8;
               b bytea;
@@ -90,9 +88,9 @@ export class AuditChainInDatabase1796036400000 implements MigrationInterface {
               RETURN sign || left(digits, 1) || CASE WHEN k > 1 THEN '.' || substr(digits, 2) ELSE '' END
                 || 'e' || CASE WHEN point > 0 THEN '+' ELSE '-' END || abs(point - 1);
             END $$`);
-    // canonical() of audit-chain.ts: sorted keys at every depth, no spaces; SQL NULL and JSON null are "null".
-    // Objects and arrays in PL/pgSQL, the rest in an SQL function its queries inline: a call per value costs.
-    await queryRunner.query(`CREATE FUNCTION audit_canonical_container(v jsonb) RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+        // canonical() of audit-chain.ts: sorted keys at every depth, no spaces; SQL NULL and JSON null are "null".
+        // Objects and arrays in PL/pgSQL, the rest in an SQL function its queries inline: a call per value costs.
+        await queryRunner.query(`CREATE FUNCTION audit_canonical_container(v jsonb) RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
             BEGIN
               IF jsonb_typeof(v) = 'object' THEN
                 RETURN '{' || coalesce((SELECT string_agg(to_json(e.key)::text || ':' || public.audit_canonical(e.value), ',' ORDER BY public.audit_js_key(e.key) COLLATE "C")
@@ -101,7 +99,7 @@ export class AuditChainInDatabase1796036400000 implements MigrationInterface {
               RETURN '[' || coalesce((SELECT string_agg(public.audit_canonical(e.value), ',' ORDER BY e.i)
                                       FROM jsonb_array_elements(v) WITH ORDINALITY AS e(value, i)), '') || ']';
             END $$`);
-    await queryRunner.query(`CREATE FUNCTION audit_canonical(v jsonb) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        await queryRunner.query(`CREATE FUNCTION audit_canonical(v jsonb) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
             SELECT CASE pg_catalog.jsonb_typeof(v)
               WHEN 'object' THEN public.audit_canonical_container(v)
               WHEN 'array' THEN public.audit_canonical_container(v)
@@ -113,10 +111,10 @@ export class AuditChainInDatabase1796036400000 implements MigrationInterface {
               ELSE 'null'
             END
           $$`);
-    // The chainer. One at a time (a second caller gets 0 at once); the owner's rights, so the app's role needs
-    // none on the tables it writes. search_path fixed, pg_temp last and every table qualified: a temporary
-    // table of the caller's named audit_log or audit_pending must not stand in for the real one.
-    await queryRunner.query(`CREATE FUNCTION audit_chain(batch int) RETURNS int LANGUAGE plpgsql SECURITY DEFINER
+        // The chainer. One at a time (a second caller gets 0 at once); the owner's rights, so the app's role needs
+        // none on the tables it writes. search_path fixed, pg_temp last and every table qualified: a temporary
+        // table of the caller's named audit_log or audit_pending must not stand in for the real one.
+        await queryRunner.query(`CREATE FUNCTION audit_chain(batch int) RETURNS int LANGUAGE plpgsql SECURITY DEFINER
             SET search_path = pg_catalog, public, pg_temp SET extra_float_digits = 1 SET standard_conforming_strings = on AS $$
             DECLARE
               head_seq bigint;
@@ -153,15 +151,13 @@ export class AuditChainInDatabase1796036400000 implements MigrationInterface {
               DELETE FROM public.audit_pending WHERE id = ANY (taken);
               RETURN cardinality(taken);
             END $$`);
-    // Only the app's role runs the chainer; nobody but the owner runs its parts (a session's plans of them, made
-    // under that session's settings, would be reused inside audit_chain).
-    await queryRunner.query(
-      `REVOKE ALL ON FUNCTION audit_chain(int), audit_canonical(jsonb), audit_canonical_container(jsonb), audit_js_number(numeric), audit_js_key(text) FROM PUBLIC`,
-    );
-    await queryRunner.query(`REVOKE ALL ON "audit_pending", "audit_log" FROM PUBLIC`);
-    await queryRunner.query(`REVOKE ALL ON SEQUENCE "audit_pending_id_seq" FROM PUBLIC`);
-    // As in AppRole: without kouan_app (a migrating role that may not create roles) an administrator runs these.
-    await queryRunner.query(`DO $$ BEGIN
+        // Only the app's role runs the chainer; nobody but the owner runs its parts (a session's plans of them, made
+        // under that session's settings, would be reused inside audit_chain).
+        await queryRunner.query(`REVOKE ALL ON FUNCTION audit_chain(int), audit_canonical(jsonb), audit_canonical_container(jsonb), audit_js_number(numeric), audit_js_key(text) FROM PUBLIC`);
+        await queryRunner.query(`REVOKE ALL ON "audit_pending", "audit_log" FROM PUBLIC`);
+        await queryRunner.query(`REVOKE ALL ON SEQUENCE "audit_pending_id_seq" FROM PUBLIC`);
+        // As in AppRole: without kouan_app (a migrating role that may not create roles) an administrator runs these.
+        await queryRunner.query(`DO $$ BEGIN
             IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kouan_app') THEN
               REVOKE ALL ON "audit_pending" FROM kouan_app;
               GRANT SELECT ON "audit_pending" TO kouan_app;
@@ -173,10 +169,10 @@ export class AuditChainInDatabase1796036400000 implements MigrationInterface {
               GRANT EXECUTE ON FUNCTION audit_chain(int) TO kouan_app;
             END IF;
           END $$`);
-  }
+    }
 
-  public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DO $$ BEGIN
+    public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`DO $$ BEGIN
             IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kouan_app') THEN
               GRANT INSERT ON "audit_log" TO kouan_app;
               GRANT USAGE, SELECT, UPDATE ON SEQUENCE "audit_pending_id_seq" TO kouan_app;
@@ -185,11 +181,11 @@ export class AuditChainInDatabase1796036400000 implements MigrationInterface {
               GRANT SELECT, INSERT, UPDATE, DELETE ON "audit_pending" TO kouan_app;
             END IF;
           END $$`);
-    await queryRunner.query(`DROP FUNCTION audit_chain(int)`);
-    await queryRunner.query(`DROP FUNCTION audit_canonical(jsonb)`);
-    await queryRunner.query(`DROP FUNCTION audit_canonical_container(jsonb)`);
-    await queryRunner.query(`DROP FUNCTION audit_js_number(numeric)`);
-    await queryRunner.query(`DROP FUNCTION audit_js_key(text)`);
-    await queryRunner.query(`ALTER TABLE "audit_pending" DROP CONSTRAINT "chk_audit_pending_chainable"`);
-  }
+        await queryRunner.query(`DROP FUNCTION audit_chain(int)`);
+        await queryRunner.query(`DROP FUNCTION audit_canonical(jsonb)`);
+        await queryRunner.query(`DROP FUNCTION audit_canonical_container(jsonb)`);
+        await queryRunner.query(`DROP FUNCTION audit_js_number(numeric)`);
+        await queryRunner.query(`DROP FUNCTION audit_js_key(text)`);
+        await queryRunner.query(`ALTER TABLE "audit_pending" DROP CONSTRAINT "chk_audit_pending_chainable"`);
+    }
 }
