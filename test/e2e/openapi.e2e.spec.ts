@@ -993,7 +993,9 @@ describe('the OpenAPI document describes the real answers', () => {
     // A dead letter as the relay leaves it (the relay itself is tested in dead-letters.e2e.spec.ts).
     const [letter] = await api.ds.query(
       `INSERT INTO booking_event_failures (event_seq, consumer, attempts, last_error, failed_at, parked_at)
-       SELECT max(seq), 'webhooks', 5, 'receiver table locked', now(), now() FROM booking_events RETURNING id`,
+       SELECT max(seq), 'webhooks', 5, 'receiver table locked', $1::timestamptz, $1::timestamptz FROM booking_events
+       RETURNING id`,
+      [new Date()],
     );
     const list = await expectStatus(200, 'get', `${API}/admin/dead-letters`, { token: admin, query: { limit: 5 } });
     expect(list.body).toHaveLength(1);

@@ -1,10 +1,10 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '@kouan/audit';
 import type { Principal } from '@kouan/auth';
 import { seal } from '@kouan/booking';
-import { Clock, DomainError, inTransaction, notFound, page, PaginationQueryDto, SystemClock } from '@kouan/common';
+import { Clock, DomainError, inTransaction, notFound, page, PaginationQueryDto } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
 import type { CreatedWebhookDto, CreateWebhookDto, WebhookAttemptDto, WebhookDto } from './dto/webhook.dto';
 import { ipv4WrittenOddly, ReceiverNotAllowed, systemResolver, vetReceiver } from './receiver-address';
@@ -38,8 +38,7 @@ export class WebhooksService {
     private readonly repo: WebhooksRepository,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
-    // The process's Clock where it provides one; the system's time otherwise.
-    @Optional() private readonly clock: Clock = new SystemClock(),
+    private readonly clock: Clock,
   ) {}
 
   async create(p: Principal, dto: CreateWebhookDto): Promise<CreatedWebhookDto> {
