@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { seriousViolations } from '../support/axe';
 import { launchChromium } from '../support/browser';
 import {
@@ -7,6 +7,7 @@ import {
   bearer,
   cargo,
   createFirm,
+  portDate,
   portStaffToken,
   putSchedule,
   slotAt,
@@ -14,6 +15,7 @@ import {
   TestApi,
   TestFirm,
 } from '../support/harness';
+import { portTime, TestClock } from '../support/test-clock';
 
 const IMG = join(__dirname, '..', '..', 'docs', 'img');
 const WAIT = { timeout: 15_000 };
@@ -22,8 +24,8 @@ const WAIT = { timeout: 15_000 };
  * A script storing a signed-in session of `accessToken` (as a login leaves it), so the dashboard opens signed in. The
  * test's token has no refresh token: the dashboard renews only near expiry, after these tests are over.
  */
-const storeSession = (accessToken: string) => {
-  const session = { accessToken, refreshToken: '', expiresAt: new Date(Date.now() + 15 * 60_000).toISOString() };
+const storeSession = (accessToken: string, now: Date) => {
+  const session = { accessToken, refreshToken: '', expiresAt: new Date(now.getTime() + 15 * 60_000).toISOString() };
   return `localStorage.setItem('kouan.firm.session', ${JSON.stringify(JSON.stringify(session))})`;
 };
 
@@ -33,13 +35,20 @@ const storeSession = (accessToken: string) => {
  */
 describe('firm dashboard (browser)', () => {
   const PORT = 'HEKOU';
+  // The API and the browser both at 10:00 port time, running: "the later booking of the day" is on the same day
+  // whatever the hour the suite runs at (after 22:00 China time, two hours ahead was tomorrow).
+  const clock = new TestClock().run(portTime(portDate(0), '10:00:00'));
+  const atClock = async (context: BrowserContext) => {
+    await context.clock.install({ time: clock.now() });
+    return context;
+  };
   let api: TestApi;
   let browser: Browser;
   let firm: TestFirm;
 
   beforeAll(async () => {
     browser = await launchChromium();
-    api = await startApi();
+    api = await startApi({}, { clock });
     await putSchedule(api, PORT, {
       openFrom: '00:00',
       openTo: '24:00',
@@ -80,18 +89,16 @@ describe('firm dashboard (browser)', () => {
       })
       .expect(201);
 
-    const context = await browser.newContext({
-      locale: 'zh-CN',
-      viewport: { width: 1100, height: 900 },
-      bypassCSP: true,
-    });
+    const context = await atClock(
+      await browser.newContext({ locale: 'zh-CN', viewport: { width: 1100, height: 900 }, bypassCSP: true }),
+    );
     try {
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       // The dashboard opens with a token already stored (as after a login).
       await page.goto(`${api.url}/firm`);
-      await page.evaluate(storeSession(firm.dispatcherToken));
+      await page.evaluate(storeSession(firm.dispatcherToken, clock.now()));
       await page.reload();
 
       // In Chinese, and the waiting truck's place is there at once, before any change.
@@ -186,13 +193,16 @@ describe('firm dashboard (browser)', () => {
     });
     const slot = await slotAt(api, 'JINSHUIHE', 6);
     const rival = await createFirm(api, 'Rival Haulage', 1);
-    const contexts = [await browser.newContext({ locale: 'en-US' }), await browser.newContext({ locale: 'en-US' })];
+    const contexts = [
+      await atClock(await browser.newContext({ locale: 'en-US' })),
+      await atClock(await browser.newContext({ locale: 'en-US' })),
+    ];
     try {
       /** A dashboard signed in as `token`, with the booking form open on the slot's port, direction and day. */
       const formOpen = async (i: number, token: string) => {
         const page = await contexts[i].newPage();
         await page.goto(`${api.url}/firm`);
-        await page.evaluate(storeSession(token));
+        await page.evaluate(storeSession(token, clock.now()));
         await page.reload();
         await page.click('#newBtn');
         await page.locator('#nPort option[value="JINSHUIHE"]').waitFor({ state: 'attached', ...WAIT });

@@ -14,7 +14,7 @@ import {
 import { InjectThrottlerStorage, ThrottlerStorage } from '@nestjs/throttler';
 import type { Namespace, Socket } from 'socket.io';
 import { Principal, SessionChecks, SessionRevocations, TokenService } from '@kouan/auth';
-import { clientAddressOf } from '@kouan/common';
+import { Clock, clientAddressOf } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
 import { Applied, KeptQueue, QueueFollower, QueueReadService } from '@kouan/queue';
 import {
@@ -76,6 +76,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly queues: QueueFollower,
     @InjectThrottlerStorage() private readonly throttle: ThrottlerStorage,
     private readonly revocations: SessionRevocations,
+    private readonly clock: Clock,
     config: AppConfig,
   ) {
     this.clientAddress = clientAddressOf(config.env.trustedProxies);
@@ -144,7 +145,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   /** A socket's access ends with its token: `session:expired`, then disconnect (the client signs in again). */
   private endAtExpiry(socket: LiveSocket, expiresAt: number): void {
-    const left = expiresAt - Date.now();
+    // The token's expiry was judged at the Clock (TokenService): so is the time left.
+    const left = expiresAt - this.clock.now().getTime();
     if (left > MAX_TIMER_MS) {
       socket.data.expiry = setTimeout(() => this.endAtExpiry(socket, expiresAt), MAX_TIMER_MS);
       return;
@@ -164,7 +166,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     }
   }
 
-  private endSession(socket: LiveSocket, message: string, at = Date.now()): void {
+  private endSession(socket: LiveSocket, message: string, at = this.clock.now().getTime()): void {
     clearTimeout(socket.data.expiry);
     socket.emit('session:expired', { expiredAt: new Date(at).toISOString(), message });
     socket.disconnect(true);
