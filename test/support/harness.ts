@@ -14,7 +14,7 @@ import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApp } from '../../apps/api/src/configure-app';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { admin, cloneTemplate, dropRedisKeys, REDIS_URL } from './db';
-import type { TestClock } from './test-clock';
+import { portTime, TestClock } from './test-clock';
 
 export const API = '/api/v1';
 
@@ -146,6 +146,19 @@ export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 /** Tomorrow at the port (Asia/Shanghai): its slots are all in the future whatever the time of day. */
 export const portDate = (daysAhead = 1, zone = 'Asia/Shanghai') =>
   DateTime.now().setZone(zone).plus({ days: daysAhead }).toISODate() as string;
+
+/**
+ * The opening hours a test gives its port when the hours are not its subject: a port day with a night, as real
+ * ports have, so a test that passes must pass at the hour its clock says (portDayClock), not at every hour.
+ */
+export const OPENING_HOURS = { openFrom: '08:00', openTo: '20:00' } as const;
+
+/**
+ * A clock for startApi that runs at the real pace from `time` at the port, `daysAhead` days from today: every rule
+ * the API and its workers judge (slots, windows, deadlines, sessions) sees that hour whenever the suite runs.
+ */
+export const portDayClock = (time = '10:00:00', daysAhead = 1) =>
+  new TestClock().run(portTime(portDate(daysAhead), time));
 
 export interface TestFirm {
   id: string;
