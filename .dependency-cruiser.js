@@ -10,8 +10,8 @@
  * and type-only the live events and DTOs; a lib's index would pull the server's whole graph (Nest, TypeORM) into the
  * browser bundle and its type-check. Inside the pages no module imports one that imports it back, however far round:
  * a page's main.ts imports its concerns, which import the page's state module and shared/, and a concern tells the
- * page what happened through the state module's events (shared/events.ts). JSON data files (the seed's port list and holding
- * areas, read by the simulator) may be read by any lib on a higher layer.
+ * page what happened through the state module's events (shared/events.ts). JSON data files (the seed's port list
+ * and holding areas, read by the simulator) may be read by any lib on a higher layer.
  * test/unit/boundaries.spec.ts runs these rules on a small tree with one violation of each.
  */
 
