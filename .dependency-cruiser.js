@@ -72,9 +72,9 @@ module.exports = {
       name: 'pages-no-cycle',
       severity: 'error',
       comment:
-        "A page's modules import one way: main.ts → its concerns → the page's state module and shared/. A concern that " +
-        "must tell the page something emits one of the state module's events (shared/events.ts), which main.ts answers, " +
-        'rather than importing main.ts or a module that imports it.',
+        "A page's modules import one way: main.ts → its concerns → the page's state module and shared/. " +
+        "A concern that must tell the page something emits one of the state module's events (shared/events.ts), " +
+        'which main.ts answers, rather than importing main.ts or a module that imports it.',
       from: { path: '^apps/api/src/pages/' },
       to: { circular: true },
     },
