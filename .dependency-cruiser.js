@@ -8,8 +8,10 @@
  * test/ may import a lib's internals (the repositories, SQL fragments and pure files it tests). The pages
  * (apps/api/src/pages, browser code bundled by esbuild) import the pure files they need by path: the live protocol,
  * and type-only the live events and DTOs; a lib's index would pull the server's whole graph (Nest, TypeORM) into the
- * browser bundle and its type-check. JSON data files (the seed's port list and holding
- * areas, read by the simulator) may be read by any lib on a higher layer.
+ * browser bundle and its type-check. Inside the pages no module imports one that imports it back, however far round:
+ * a page's main.ts imports its concerns, which import the page's state module and shared/, and a concern tells the
+ * page what happened through the state module's events (shared/events.ts). JSON data files (the seed's port list
+ * and holding areas, read by the simulator) may be read by any lib on a higher layer.
  * test/unit/boundaries.spec.ts runs these rules on a small tree with one violation of each.
  */
 
@@ -65,6 +67,16 @@ module.exports = {
       comment: 'Every lib has a place in LAYERS (.dependency-cruiser.js): that place says which libs it may import.',
       from: { path: '^libs/', pathNot: `^libs/(${ALL.join('|')})/` },
       to: {},
+    },
+    {
+      name: 'pages-no-cycle',
+      severity: 'error',
+      comment:
+        "A page's modules import one way: main.ts → its concerns → the page's state module and shared/. " +
+        "A concern that must tell the page something emits one of the state module's events (shared/events.ts), " +
+        'which main.ts answers, rather than importing main.ts or a module that imports it.',
+      from: { path: '^apps/api/src/pages/' },
+      to: { circular: true },
     },
     {
       name: 'libs-below-apps',

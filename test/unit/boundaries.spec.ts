@@ -52,6 +52,12 @@ const CLEAN = {
   'apps/api/src/main.ts': "import { port } from '@kouan/ports';\nexport const main = port;\n",
   // Tests may import a lib's internals.
   'test/support/helper.ts': "import { plate } from '@kouan/common/plate';\nexport const helper = plate;\n",
+  // A page imports one way: main → its concerns → its state module → shared.
+  'apps/api/src/pages/shared/events.ts': 'export const events = 1;\n',
+  'apps/api/src/pages/staff/state.ts': "import { events } from '../shared/events';\nexport const state = events;\n",
+  'apps/api/src/pages/staff/list.ts': "import { state } from './state';\nexport const list = state;\n",
+  'apps/api/src/pages/staff/main.ts':
+    "import { list } from './list';\nimport { state } from './state';\nexport const main = [list, state];\n",
 };
 
 describe('lib boundaries (.dependency-cruiser.js)', () => {
@@ -84,5 +90,19 @@ describe('lib boundaries (.dependency-cruiser.js)', () => {
         'libs-below-apps: libs/common/src/app.ts → apps/api/src/main.ts',
       ].sort(),
     );
+  });
+
+  it("fails a page's module importing one that imports it back, however far round", () => {
+    const dir = tree({
+      ...CLEAN,
+      // The state module reaching up into a concern, if only for a type: state → list → state. (A cycle is reported
+      // once, from its first module.)
+      'apps/api/src/pages/staff/state.ts':
+        "import { events } from '../shared/events';\nimport type { list } from './list';\nexport const state = events;\nexport type L = typeof list;\n",
+    });
+    dirs.push(dir);
+    expect(violations(dir)).toEqual([
+      'pages-no-cycle: apps/api/src/pages/staff/list.ts → apps/api/src/pages/staff/state.ts',
+    ]);
   });
 });

@@ -4,8 +4,7 @@ import type { BookingDto, FirmSlotDto } from '../../../../../libs/booking/src/dt
 import { $, el, fill, show } from '../shared/dom';
 import { hhmm } from '../shared/time';
 import { sessionLive } from '../shared/live';
-import { call, paint, S, say, sess, t } from './dashboard';
-import { ended } from './main';
+import { call, emit, paint, S, say, sess, t } from './dashboard';
 
 let bookings: BookingDto[] = [];
 const live: Record<string, BookingUpdate> = {}; // bookingId → last booking:update
@@ -194,7 +193,7 @@ export async function reload(): Promise<void> {
 }
 
 export function connect(): void {
-  const socket = sessionLive(sess, paint, ended);
+  const socket = sessionLive(sess, paint, () => emit('ended'));
   S.socket = socket;
   show('live', true);
   socket.on('booking:update', function (u) {

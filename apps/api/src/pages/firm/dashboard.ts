@@ -1,10 +1,13 @@
 /**
  * The firm dashboard's shared state and services: its words, the signed-in session, the live badge, the message
- * line and the API calls. bookings.ts, fleet.ts, webhooks.ts and new-booking.ts draw and act on these.
+ * line, the API calls and its events (`on`, `emit`). bookings.ts, fleet.ts, webhooks.ts and new-booking.ts draw and
+ * act on these and never import main.ts: what they tell the page goes through the events, which main.ts wires.
  */
 import { $, message } from '../shared/dom';
 import { load } from '../shared/storage';
-import { caller, type ApiError } from '../shared/api';
+import type { ApiError } from '../shared/api';
+import { caller } from '../shared/caller';
+import { events } from '../shared/events';
 import { session } from '../shared/session';
 import type { Words } from '../shared/i18n';
 import { liveBadge, type LiveSocket } from '../shared/live';
@@ -12,7 +15,6 @@ import en from '../i18n/firm/en.json';
 import zh from '../i18n/firm/zh.json';
 import console_en from '../i18n/console/en.json';
 import console_zh from '../i18n/console/zh.json';
-import { ended } from './main';
 
 export const T: Record<string, Words> = {
   en: { ...console_en, ...en },
@@ -40,6 +42,14 @@ export function t(k: string): string {
   return T[S.lang][k] || T.en[k] || k;
 }
 
+/** What the dashboard's modules tell the page; main.ts says what follows each. */
+interface DashboardEvents {
+  /** The session has really ended (its refresh was refused): sign in again. */
+  ended: [];
+}
+
+export const { on, emit } = events<DashboardEvents>();
+
 export const sess = session(SESSION);
 
 export const paint = liveBadge(
@@ -55,7 +65,7 @@ export function say(text: string, kind?: string): void {
 
 export const call = caller(
   sess,
-  () => ended(),
+  () => emit('ended'),
   function (e: ApiError) {
     say(e.message, 'error');
   },

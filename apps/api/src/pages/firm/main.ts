@@ -1,7 +1,8 @@
 /*
  * /firm — a firm's bookings of one day, with their live state; its vehicles and drivers; its webhooks (the firm
  * admin's); and a small form to book a slot. This module signs in and out and wires the page; the rest are its
- * neighbours: dashboard.ts (state, words, calls), bookings.ts, fleet.ts, webhooks.ts, new-booking.ts.
+ * neighbours: dashboard.ts (state, words, calls, events), bookings.ts, fleet.ts, webhooks.ts, new-booking.ts. They
+ * never import this module: what they tell the page are dashboard.ts's events, answered below.
  */
 import { $, show, message } from '../shared/dom';
 import { portToday } from '../shared/time';
@@ -9,7 +10,7 @@ import { store, load } from '../shared/storage';
 import { api } from '../shared/api';
 import { claims, passwordLogin } from '../shared/session';
 import { connect, reload, render } from './bookings';
-import { call, LANG, paint, PORT_KEY, S, say, sess, t } from './dashboard';
+import { call, LANG, on, paint, PORT_KEY, S, say, sess, t } from './dashboard';
 import { drivers, initFleet, vehicles } from './fleet';
 import { initNewBooking } from './new-booking';
 import { hooks, initWebhooks } from './webhooks';
@@ -49,9 +50,9 @@ function logout(text?: string): void {
 }
 
 /** The session has really ended: sign in again (a change made meanwhile is sent then, caller). */
-export function ended(): void {
+on('ended', function () {
   showLogin(call.pending() ? 'sessionEndedKept' : 'sessionEnded');
-}
+});
 
 function start(): Promise<void> | void {
   const me = claims(sess.token());

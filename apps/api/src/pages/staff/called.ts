@@ -1,7 +1,7 @@
 /** The trucks called onto the lanes: timers, who they are, and their outcome (complete, skip, no-show). */
 import { el } from '../shared/dom';
 import { act, note, S, t, T, word, type CalledTruck } from './console';
-import { greenBadge } from './queue-list';
+import { greenBadge } from './green';
 import { asking, guarded, pending } from './undo';
 
 function outcome(button: HTMLButtonElement | null, c: CalledTruck, what: string): void {

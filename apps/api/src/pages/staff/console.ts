@@ -1,12 +1,16 @@
 /**
  * The lane console's shared state and services: its words, the signed-in session, what it shows (`S`), the live
- * badge, the message line and the API calls. The other modules of the console draw and act on these.
+ * badge, the message line, the API calls, and its events (`on`, `emit`). The other modules of the console draw and act
+ * on these and import nothing of the console's but this and each other, one way; what they tell the page goes through
+ * the events, which main.ts wires.
  */
 import type { StaffQueueUpdate, YardUpdate } from '../../../../../libs/realtime/src/live-events';
 import type { ForecastDto } from '../../../../../libs/insights/src/dto/forecast.dto';
 import { $ } from '../shared/dom';
 import { load } from '../shared/storage';
-import { caller, type Answer } from '../shared/api';
+import type { Answer } from '../shared/api';
+import { caller } from '../shared/caller';
+import { events } from '../shared/events';
 import { session, type Claims } from '../shared/session';
 import { browserLang, format, messages, type Args, type Words } from '../shared/i18n';
 import { liveBadge, type Kept, type LiveSocket } from '../shared/live';
@@ -14,8 +18,6 @@ import en from '../i18n/staff/en.json';
 import zh from '../i18n/staff/zh.json';
 import console_en from '../i18n/console/en.json';
 import console_zh from '../i18n/console/zh.json';
-import { ended } from './main';
-import { reload } from './queue-list';
 
 export const SESSION = 'kouan.staff.session';
 export const PORT = 'kouan.staff.port';
@@ -68,6 +70,18 @@ export function word(key: string, args?: Args): () => string {
   };
 }
 
+/** What the console's modules tell the page; main.ts says what follows each. */
+interface ConsoleEvents {
+  /** The session has really ended (its refresh was refused): sign in again. */
+  ended: [];
+  /** An action was sent or refused: read both directions again. */
+  acted: [];
+  /** What a direction shows has changed outside its queue (a question, an undo, the yard): draw it again. */
+  redraw: [dir: string];
+}
+
+export const { on, emit } = events<ConsoleEvents>();
+
 export const sess = session(SESSION);
 
 export const paint = liveBadge(
@@ -81,7 +95,7 @@ export const msg = messages($('msg'), t);
 export const note = msg.note;
 
 /** Runs an API call; a 401 renews the session or ends it, any other error is said (the API's words, ours when it was never reached). */
-export const call = caller(sess, () => ended(), msg.fail);
+export const call = caller(sess, () => emit('ended'), msg.fail);
 
 /**
  * A console action: `button` disabled meanwhile, `done(answer)` on success, `failed(error)` otherwise (said already),
@@ -104,6 +118,6 @@ export async function act(
   } finally {
     if (button) button.disabled = false;
     // The socket brings the change too; reading it back keeps the console right when the socket is down.
-    DIRS.forEach((d) => void reload(d));
+    emit('acted');
   }
 }

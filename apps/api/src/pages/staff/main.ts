@@ -2,8 +2,9 @@
  * /staff — the lane console: open, pause and close lanes, call the next truck, record outcomes, check in plates.
  * In Chinese and English. No-show and closing a lane wait after they are confirmed before they are sent (undo.ts).
  * This module signs in and out, opens a port, and wires the page; the console's concerns are its neighbours:
- * console.ts (state, words, calls), queue-list.ts, lanes.ts, called.ts, yard.ts, check-in.ts, forecast.ts, undo.ts,
- * time.ts.
+ * console.ts (state, words, calls, events), queue-list.ts, lanes.ts, called.ts, green.ts, yard.ts, check-in.ts,
+ * forecast.ts, undo.ts, time.ts. They import console.ts and, one way, each other, never this module: what they tell
+ * the page are console.ts's events, answered at the end of this module.
  */
 import type { StaffQueueUpdate, StaffQueueUpdateDelta } from '../../../../../libs/realtime/src/live-events';
 import { $, el, fill, show, message } from '../shared/dom';
@@ -12,7 +13,7 @@ import { claims, passwordLogin } from '../shared/session';
 import { relabel as relabelWords } from '../shared/i18n';
 import { dirSections, sessionLive } from '../shared/live';
 import { checkIn } from './check-in';
-import { call, DIRS, LANG, msg, note, paint, PORT, S, sess, t, T } from './console';
+import { call, DIRS, LANG, msg, note, on, paint, PORT, S, sess, t, T } from './console';
 import { loadForecast, renderForecast } from './forecast';
 import { callFirstOpen } from './lanes';
 import { apply, reload, render, showDir, tabs } from './queue-list';
@@ -46,7 +47,7 @@ function logout(key?: string): void {
  * The session has really ended (its refresh was refused): sign in again. A change the officer made is kept and sent
  * once they have (caller), and what still waits for its undo is sent then too.
  */
-export function ended(): void {
+function ended(): void {
   showLogin(call.pending() ? 'sessionEndedKept' : 'sessionEnded');
 }
 
@@ -225,6 +226,9 @@ window.addEventListener('beforeunload', function (ev) {
   }
 });
 setInterval(tick, 1000);
+on('ended', ended);
+on('acted', readAll);
+on('redraw', render);
 
 relabel();
 if (sess.token()) void start();

@@ -7,10 +7,11 @@ import { $, el, fill } from '../shared/dom';
 import { store } from '../shared/storage';
 import { hhmm } from '../shared/time';
 import { follow } from '../shared/live';
-import { call, DIR, DIRS, paint, S, t, type CalledTruck, type WaitingTruck } from './console';
+import { call, DIR, DIRS, paint, S, t, type WaitingTruck } from './console';
 import { calledRow } from './called';
+import { greenBadge } from './green';
 import { laneCard } from './lanes';
-import { minutes, tick } from './time';
+import { tick } from './time';
 import { forgetGone } from './undo';
 import { toYardList } from './yard';
 
@@ -31,39 +32,6 @@ export async function reload(dir: string): Promise<void> {
   } catch {
     /* shown */
   }
-}
-
-function greenText(x: CalledTruck | WaitingTruck): string {
-  if ('priority' in x && x.priority) return t('green');
-  if (x.greenChannel) return t('greenLater');
-  if (x.perishable) return t('perishableOnly');
-  return '';
-}
-
-/** Green channel now, later (once its slot starts), or perishable cargo only. */
-export function greenBadge(x: CalledTruck | WaitingTruck): HTMLElement | null {
-  const text = greenText(x);
-  const priority = 'priority' in x && x.priority;
-  return text
-    ? el('span', { class: priority ? 'prio' : x.greenChannel ? 'prio later' : 'perishable', text: text })
-    : null;
-}
-
-export function statsText(u: StaffQueueUpdate | null | undefined, now: number): string {
-  if (!u) return '';
-  const since = u.entries
-    .map(function (e) {
-      return Date.parse(e.checkedInAt || '');
-    })
-    .filter(function (x) {
-      return !isNaN(x);
-    });
-  const mean = since.length
-    ? since.reduce(function (sum, x) {
-        return sum + (now - x);
-      }, 0) / since.length
-    : null;
-  return t('stats', { w: u.entries.length, c: u.called.length, m: mean === null ? '–' : minutes(mean) });
 }
 
 function waitingTable(entries: WaitingTruck[]): HTMLElement {

@@ -1,7 +1,7 @@
 /** The console's clocks: the texts that move with time (since called, the deadline, waits, undo countdowns). */
+import type { StaffQueueUpdate } from '../../../../../libs/realtime/src/live-events';
 import { hhmm } from '../shared/time';
 import { DIRS, S, t } from './console';
-import { statsText } from './queue-list';
 import { pending, secondsLeft } from './undo';
 
 /** "3:07", "1:02:09" */
@@ -30,6 +30,24 @@ function portTime(ms: number): string {
 /** "12 min": whole minutes, never below zero. */
 export function minutes(ms: number): string {
   return t('min', { n: Math.max(0, Math.floor(ms / 60000)) });
+}
+
+/** A direction's line under its name: how many wait, how many are called, and the mean wait so far. */
+function statsText(u: StaffQueueUpdate | null | undefined, now: number): string {
+  if (!u) return '';
+  const since = u.entries
+    .map(function (e) {
+      return Date.parse(e.checkedInAt || '');
+    })
+    .filter(function (x) {
+      return !isNaN(x);
+    });
+  const mean = since.length
+    ? since.reduce(function (sum, x) {
+        return sum + (now - x);
+      }, 0) / since.length
+    : null;
+  return t('stats', { w: u.entries.length, c: u.called.length, m: mean === null ? '–' : minutes(mean) });
 }
 
 /** The texts that move with the clock: elapsed since called, the deadline, waits, undo countdowns. */

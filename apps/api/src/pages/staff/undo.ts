@@ -3,8 +3,7 @@
  * only then is sent. The server has no undo (no move back from no_show), so until then nothing has happened anywhere.
  */
 import { el } from '../shared/dom';
-import { DIRS, note, S, t } from './console';
-import { render } from './queue-list';
+import { DIRS, emit, note, S, t } from './console';
 
 const UNDO_MS = 10000;
 
@@ -31,7 +30,7 @@ function clear(o: Record<string, unknown>): void {
 }
 
 function redraw(): void {
-  DIRS.forEach(render);
+  DIRS.forEach((d) => emit('redraw', d));
 }
 
 function ask(key: string): void {

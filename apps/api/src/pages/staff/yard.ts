@@ -2,8 +2,7 @@
 import type { YardUpdate } from '../../../../../libs/realtime/src/live-events';
 import { el } from '../shared/dom';
 import { hhmm } from '../shared/time';
-import { call, S, t } from './console';
-import { render } from './queue-list';
+import { call, emit, S, t } from './console';
 
 /** The yard's view of a direction (GET /ports/:code/yard, then each yard:update): who is between lane and yard. */
 export function applyYard(v: YardUpdate): void {
@@ -11,7 +10,7 @@ export function applyYard(v: YardUpdate): void {
   const seen = S.yard[v.direction];
   if (seen && Date.parse(seen.at) > Date.parse(v.at)) return; // an older read overtaken by a newer one
   S.yard[v.direction] = v;
-  render(v.direction);
+  emit('redraw', v.direction);
 }
 
 export async function loadYard(dir: string): Promise<void> {

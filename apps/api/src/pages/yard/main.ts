@@ -5,7 +5,8 @@
 import type { YardCalledTruck, YardNextTruck, YardUpdate } from '../../../../../libs/realtime/src/live-events';
 import { $, el, fill, show, message } from '../shared/dom';
 import { store, load } from '../shared/storage';
-import { caller, type ApiError } from '../shared/api';
+import type { ApiError } from '../shared/api';
+import { caller } from '../shared/caller';
 import { claims, session, passwordLogin } from '../shared/session';
 import { browserLang, format, relabel as relabelWords, messages, type Args, type Words } from '../shared/i18n';
 import { liveBadge, sessionLive, type LiveSocket } from '../shared/live';
