@@ -3,6 +3,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { Test } from '@nestjs/testing';
+import { OutcomeController, YardArrivalController } from '@kouan/booking/line-actions.controller';
+import { PortPerformanceController } from '@kouan/ports/port-performance.controller';
 
 /**
  * One lib owns each route prefix (docs/architecture.md, "Routes"), checked two ways:
@@ -194,6 +197,17 @@ describe('route prefixes', () => {
     expect(table.map((d) => d.prefix)).toEqual([...new Set(table.map((d) => d.prefix))]);
     const unused = table.filter((d) => !routes.some((r) => r.owner === d.owner && startsWith(r.path, d.prefix)));
     expect(unused).toEqual([]);
+  });
+
+  it('a route whose work is a lib above’s does not boot without that lib’s provider', async () => {
+    for (const [controller, missing] of [
+      [OutcomeController, 'BookingLineActions'],
+      [YardArrivalController, 'BookingLineActions'],
+      [PortPerformanceController, 'PortPerformanceReport'],
+    ] as const)
+      await expect(Test.createTestingModule({ controllers: [controller] }).compile()).rejects.toThrow(
+        `Nest can't resolve dependencies of the ${controller.name} (?). Please make sure that the argument ${missing}`,
+      );
   });
 
   it('finds a route under a prefix the docs give another owner, or no owner', () => {
