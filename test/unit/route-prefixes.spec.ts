@@ -6,6 +6,8 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { Test } from '@nestjs/testing';
 import { OutcomeController, YardArrivalController } from '@kouan/booking/line-actions.controller';
 import { PortPerformanceController } from '@kouan/ports/port-performance.controller';
+// PrometheusModule.register, called as the API's module loads, gives MetricsController its path (/metrics).
+import '../../apps/api/src/api.module';
 
 /**
  * One lib owns each route prefix (docs/architecture.md, "Routes"), checked two ways:
@@ -136,8 +138,6 @@ function sourceFiles(dir: string): string[] {
 
 /** Every route of every controller class of the libs and apps, found by the files that declare one. */
 function declaredRoutes(): Route[] {
-  // PrometheusModule.register, called by the API's module, gives MetricsController its path (/metrics).
-  require(join(ROOT, 'apps/api/src/api.module.ts'));
   const files = ['libs', 'apps']
     .flatMap((top) => readdirSync(join(ROOT, top), { withFileTypes: true }).filter((e) => e.isDirectory()))
     .map((e) => join(e.parentPath, e.name, 'src'))
