@@ -10,10 +10,10 @@ import { ClockModule, HttpExceptionFilter, loggerParams } from '@kouan/common';
 import { AppConfig, KouanConfigModule } from '@kouan/config';
 import { DbModule, RedisModule } from '@kouan/db';
 import { FirmsModule } from '@kouan/firms';
-import { InsightsModule } from '@kouan/insights';
+import { InsightsModule, PortPerformanceReportModule } from '@kouan/insights';
 import { JobsModule } from '@kouan/jobs';
 import { PortsModule } from '@kouan/ports';
-import { QueueFollower, QueueModule } from '@kouan/queue';
+import { BookingLineActionsModule, QueueFollower, QueueModule } from '@kouan/queue';
 import { RealtimeModule } from '@kouan/realtime';
 import { WebhooksModule } from '@kouan/webhooks';
 import { ENTITIES } from '../../entities';
@@ -54,13 +54,16 @@ export class ApiModule {
         metrics,
         AuditModule,
         AuthModule,
-        // Before PortsModule: Nest registers routes module by module, and GET /ports/:code would take /ports/performance.
-        InsightsModule,
         PortsModule,
         FirmsModule,
         RealtimeModule,
         BookingModule,
         QueueModule,
+        InsightsModule,
+        // The work behind routes that a lower lib owns (docs/architecture.md, "Routes"): BookingLineActions for
+        // /bookings/:id/complete, skip, no-show and yard-arrival, PortPerformanceReport for /ports/performance.
+        BookingLineActionsModule,
+        PortPerformanceReportModule,
         WebhooksModule,
         JobsBoardModule,
       ],

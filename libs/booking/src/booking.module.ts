@@ -10,6 +10,7 @@ import { BookingsController } from './bookings.controller';
 import { DriverSessionRepository } from './driver-session.repository';
 import { DriverSessionService } from './driver-session.service';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
+import { OutcomeController, YardArrivalController } from './line-actions.controller';
 import { PlacesRepository } from './places.repository';
 import { StandingController, StrikesController } from './strikes.controller';
 import { StrikesRepository } from './strikes.repository';
@@ -32,7 +33,9 @@ export const BOOKING_ENTITIES = [
 
 @Module({
   imports: [TypeOrmModule.forFeature(BOOKING_ENTITIES), PortsModule],
-  controllers: [BookingsController, StrikesController, StandingController],
+  // Every route under /bookings is this lib's; the line's outcomes and the yard's arrival need BookingLineActions,
+  // which the queue lib provides (BookingLineActionsModule).
+  controllers: [BookingsController, StrikesController, OutcomeController, YardArrivalController, StandingController],
   providers: [
     BookingService,
     BookingsRepository,

@@ -1,4 +1,5 @@
 export * from './booking-events';
+export * from './booking-line-actions';
 export * from './booking-events.repository';
 export * from './booking-status';
 export * from './booking-transitions.repository';

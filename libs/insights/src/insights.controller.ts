@@ -3,31 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { CurrentPrincipal, Principal, Roles } from '@kouan/auth';
 import { ApiErrors, PortCodePipe } from '@kouan/common';
 import { ForecastDto, ForecastQueryDto } from './dto/forecast.dto';
-import { PerformanceQueryDto, PortPerformanceDto } from './dto/performance.dto';
 import { ForecastService } from './forecast.service';
-import { PerformanceService } from './performance.service';
-
-/**
- * `/ports/performance` (this lib's prefix; `/ports` is the ports lib's). Registered before PortsController
- * (InsightsModule comes before PortsModule in ApiModule's imports): otherwise `GET /ports/:code` would take
- * `/ports/performance` for a port called PERFORMANCE.
- */
-@ApiTags('insights')
-@Controller('ports/performance')
-export class InsightsController {
-  constructor(private readonly performances: PerformanceService) {}
-
-  @Get()
-  @Roles('port_admin', 'regulator')
-  @ApiBearerAuth()
-  @ApiOkResponse({ type: [PortPerformanceDto], description: 'every road port, ordered by code' })
-  @ApiErrors({ 400: 'also bad_request when to is before from or more than 92 days after it' }, 401, {
-    403: 'port staff, firm roles and drivers',
-  })
-  performance(@Query() q: PerformanceQueryDto): Promise<PortPerformanceDto[]> {
-    return this.performances.report(q);
-  }
-}
 
 /** A port's forecast, `/ports/:code/forecast` (this lib's prefix). */
 @ApiTags('insights')

@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { assertReportDays } from '@kouan/common';
-import type { PerformanceQueryDto, PortPerformanceDto } from './dto/performance.dto';
+import type { PerformanceQueryDto, PortPerformanceDto, PortPerformanceReport } from '@kouan/ports';
 import { InsightsRepository } from './insights.repository';
 
 const round = (v: number | null, places: number) => (v === null ? null : Math.round(v * 10 ** places) / 10 ** places);
 const rate = (part: number, whole: number) => (whole ? round(part / whole, 3) : null);
 
-/** GET /ports/performance: every road port side by side over local days [from, to] (docs/forecast.md). */
+/**
+ * The ports lib's GET /ports/performance (PortPerformanceReport): every road port side by side over local days
+ * [from, to] (docs/forecast.md).
+ */
 @Injectable()
-export class PerformanceService {
+export class PerformanceService implements PortPerformanceReport {
   constructor(private readonly repo: InsightsRepository) {}
 
   async report(q: PerformanceQueryDto): Promise<PortPerformanceDto[]> {

@@ -1,3 +1,4 @@
+export * from './dto/performance.dto';
 export * from './dto/port.dto';
 export * from './dto/schedule.dto';
 export * from './entities/lane.entity';
@@ -8,6 +9,7 @@ export * from './entities/slot.entity';
 export * from './fees';
 export * from './fees.repository';
 export * from './lanes.repository';
+export * from './port-performance-report';
 export * from './port-seed.service';
 export * from './ports.module';
 export * from './ports.service';

@@ -8,6 +8,7 @@ import { Slot, SlotFirmUsage } from './entities/slot.entity';
 import { LanesRepository } from './lanes.repository';
 import { FeesRepository } from './fees.repository';
 import { FeesService } from './fees.service';
+import { PortPerformanceController } from './port-performance.controller';
 import { PortSeedService } from './port-seed.service';
 import { PortsController } from './ports.controller';
 import { PortsRepository } from './ports.repository';
@@ -22,7 +23,9 @@ export const PORTS_ENTITIES = [Port, Lane, LaneStatusChange, Schedule, Slot, Slo
 
 @Module({
   imports: [TypeOrmModule.forFeature(PORTS_ENTITIES), ParkingModule],
-  controllers: [PortsController],
+  // PortPerformanceController first: Nest registers routes in this order, and PortsController's GET /ports/:code
+  // would take /ports/performance. Its report is the insights lib's (PortPerformanceReportModule).
+  controllers: [PortPerformanceController, PortsController],
   providers: [
     PortsService,
     PortsRepository,

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { assertPortScope, CurrentPrincipal, Principal, Public, Roles } from '@kouan/auth';
-import { StatusDto } from '@kouan/booking';
 import { ApiErrors, PortCodePipe } from '@kouan/common';
 import { LaneDto } from '@kouan/ports';
 import type { QueueUpdate, StaffQueueUpdate } from '@kouan/realtime';
@@ -139,40 +138,5 @@ export class QueueController {
     @Param('laneId', ParseUUIDPipe) laneId: string,
   ): Promise<CalledTruckDto> {
     return this.lanes.callNext(p, code, laneId);
-  }
-}
-
-/** Queue outcomes for a called truck, by port staff. */
-@ApiTags('queue')
-@ApiBearerAuth()
-@Controller('bookings/:id')
-@Roles('port_staff', 'port_admin')
-export class OutcomeController {
-  constructor(private readonly lanes: LanesService) {}
-
-  @Post('complete')
-  @HttpCode(200)
-  @ApiOkResponse({ type: StatusDto })
-  @ApiErrors(400, 401, 403, 404, { 409: 'illegal_transition' })
-  complete(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
-    return this.lanes.outcome(p, id, 'complete');
-  }
-
-  @Post('skip')
-  @HttpCode(200)
-  @ApiOkResponse({ type: StatusDto })
-  @ApiErrors(400, 401, 403, 404, { 409: 'illegal_transition' })
-  skip(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
-    return this.lanes.outcome(p, id, 'skip');
-  }
-
-  @Post('no-show')
-  @HttpCode(200)
-  @ApiOkResponse({ type: StatusDto })
-  @ApiErrors(400, 401, 403, 404, {
-    409: 'illegal_transition; too_early: a booked truck before its check-in window closed (noShowFrom)',
-  })
-  noShow(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
-    return this.lanes.outcome(p, id, 'no-show');
   }
 }

@@ -1,10 +1,10 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@kouan/auth';
 import { ApiErrors, PortCodePipe } from '@kouan/common';
 import type { YardUpdate } from '@kouan/realtime';
 import { QueueQueryDto } from './dto/queue.dto';
-import { YardArrivalDto, YardViewDto } from './dto/yard.dto';
+import { YardViewDto } from './dto/yard.dto';
 import { YardService } from './yard.service';
 
 /** The yard's view of a port: yard staff, and the port's staff and admins. */
@@ -33,32 +33,5 @@ export class YardController {
     @Query() q: QueueQueryDto,
   ): Promise<YardUpdate> {
     return this.yard.view(p, code, q.direction);
-  }
-}
-
-@ApiTags('yard')
-@ApiBearerAuth()
-@Controller('bookings/:id/yard-arrival')
-export class YardArrivalController {
-  constructor(private readonly yard: YardService) {}
-
-  @Post()
-  @Roles('yard_staff', 'port_staff', 'port_admin')
-  @HttpCode(200)
-  @ApiOperation({
-    summary: 'The yard confirms a truck arrived: a called truck is completed too (its lane is free again); once only',
-  })
-  @ApiOkResponse({ type: YardArrivalDto })
-  @ApiErrors(
-    400,
-    401,
-    { 403: 'firm roles, drivers and regulators' },
-    { 404: "the booking (port and yard staff see only their port's)" },
-    {
-      409: 'illegal_transition (never called, put back into the line, cancelled or a no-show: currentStatus), conflict (confirmed already: yardArrivedAt)',
-    },
-  )
-  arrive(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<YardArrivalDto> {
-    return this.yard.arrive(p, id);
   }
 }

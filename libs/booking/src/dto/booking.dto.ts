@@ -126,6 +126,11 @@ export class StatusDto {
   @ApiProperty({ enum: BOOKING_STATUSES }) status: string;
 }
 
+/** POST /bookings/:id/yard-arrival. */
+export class YardArrivalDto {
+  @ApiProperty({ format: 'date-time', description: 'when the yard confirmed the truck' }) yardArrivedAt: string;
+}
+
 export class DriverSessionDto {
   @ApiProperty({ example: 'MOHAN-20261129-7K3F' })
   @IsString()

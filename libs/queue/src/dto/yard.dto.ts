@@ -53,7 +53,3 @@ export class YardViewDto {
   @ApiProperty({ type: [YardNextTruckDto], description: 'the first 10 waiting (checked_in) trucks, in queue order' })
   next: YardNextTruckDto[];
 }
-
-export class YardArrivalDto {
-  @ApiProperty({ format: 'date-time', description: 'when the yard confirmed the truck' }) yardArrivedAt: string;
-}
