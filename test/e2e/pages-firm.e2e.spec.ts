@@ -7,7 +7,8 @@ import {
   bearer,
   cargo,
   createFirm,
-  portDate,
+  OPENING_HOURS,
+  portDayClock,
   portStaffToken,
   putSchedule,
   slotAt,
@@ -15,7 +16,6 @@ import {
   TestApi,
   TestFirm,
 } from '../support/harness';
-import { portTime, TestClock } from '../support/test-clock';
 
 const IMG = join(__dirname, '..', '..', 'docs', 'img');
 const WAIT = { timeout: 15_000 };
@@ -36,8 +36,9 @@ const storeSession = (accessToken: string, now: Date) => {
 describe('firm dashboard (browser)', () => {
   const PORT = 'HEKOU';
   // The API and the browser both at 10:00 port time, running: "the later booking of the day" is on the same day
-  // whatever the hour the suite runs at (after 22:00 China time, two hours ahead was tomorrow).
-  const clock = new TestClock().run(portTime(portDate(0), '10:00:00'));
+  // and the ports' ordinary hours have slots left whatever the hour the suite runs at (after 22:00 China time, two
+  // hours ahead was tomorrow).
+  const clock = portDayClock();
   const atClock = async (context: BrowserContext) => {
     await context.clock.install({ time: clock.now() });
     return context;
@@ -50,8 +51,7 @@ describe('firm dashboard (browser)', () => {
     browser = await launchChromium();
     api = await startApi({}, { clock });
     await putSchedule(api, PORT, {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 20, import: 20 },
       firmQuotaPercent: 100,
     });
@@ -139,8 +139,8 @@ describe('firm dashboard (browser)', () => {
       await driverPage.goto(link);
       expect(await driverPage.locator('#reference').inputValue()).toBe(later.body.reference);
 
-      // The new-booking form offers only slots this firm may still book (its share, not only the free places). On
-      // this test's port, open around the clock (the form's own first pick, Mohan, has none left after 20:00).
+      // The new-booking form offers only slots this firm may still book (its share, not only the free places), on
+      // this test's port.
       await page.evaluate(`localStorage.setItem('kouan.firm.port', JSON.stringify(${JSON.stringify(PORT)}))`);
       await page.click('#newBtn');
       await page.locator(`#nPort option[value="${PORT}"]`).waitFor({ state: 'attached', ...WAIT });
@@ -186,8 +186,7 @@ describe('firm dashboard (browser)', () => {
 
   it("a dispatcher books from the form, and another firm's dispatcher with the form open sees the places drop", async () => {
     await putSchedule(api, 'JINSHUIHE', {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 2, import: 2 },
       firmQuotaPercent: 100,
     });
@@ -238,8 +237,7 @@ describe('firm dashboard (browser)', () => {
 
   it('GET /bookings/slots says how many places this firm may still book, within its share', async () => {
     await putSchedule(api, 'TIANBAO', {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 10, import: 10 },
       firmQuotaPercent: 20,
     });

@@ -7,6 +7,8 @@ import {
   cargo,
   createFirm,
   laneOf,
+  OPENING_HOURS,
+  portDayClock,
   putSchedule,
   slotAt,
   startApi,
@@ -27,6 +29,9 @@ const WAIT = { timeout: 15_000 };
  */
 describe("pages across a later slot's start (browser)", () => {
   const PORT = 'DALUO';
+  // The API and the pages at 10:00 port time: the slot under way and the one 3 h later are both within the opening
+  // hours whatever the hour the suite runs at. The later slot's start is moved to 10 s after the clock's now below.
+  const clock = portDayClock();
   let api: TestApi;
   let browser: Browser;
   let firm: TestFirm;
@@ -35,11 +40,10 @@ describe("pages across a later slot's start (browser)", () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    api = await startApi();
+    api = await startApi({}, { clock });
     firm = await createFirm(api, 'Protocol Haulage', 3);
     await putSchedule(api, PORT, {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 40, import: 40 },
       firmQuotaPercent: 100,
     });
@@ -55,6 +59,8 @@ describe("pages across a later slot's start (browser)", () => {
   const open = async (path: string): Promise<{ page: Page; errors: string[] }> => {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
     contexts.push(context);
+    // The console counts time since a call and to its deadline on the page's clock: the API's.
+    await context.clock.install({ time: clock.now() });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -85,7 +91,10 @@ describe("pages across a later slot's start (browser)", () => {
     // are of the slot under way: F1, F2, F0 until the later slot starts, then F0, F1, F2 (by check-in).
     const now = (await slotAt(api, PORT)).id;
     const later = (await slotAt(api, PORT, 3)).id;
-    await api.ds.query(`UPDATE slots SET starts_at = now() + interval '10 seconds' WHERE id = $1`, [later]);
+    await api.ds.query(`UPDATE slots SET starts_at = $2::timestamptz + interval '10 seconds' WHERE id = $1`, [
+      later,
+      clock.now(),
+    ]);
     const tag = randomBytes(2).toString('hex').toUpperCase();
     const plates: string[] = [];
     for (const [i, slotId] of [

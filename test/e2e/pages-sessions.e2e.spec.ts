@@ -1,15 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { Clock } from '@kouan/common';
 import { launchChromium } from '../support/browser';
-import { API, bearer, cargo, createFirm, laneOf, putSchedule, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  laneOf,
+  OPENING_HOURS,
+  portDayClock,
+  putSchedule,
+  slotAt,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 import { until } from '../support/processes';
 
 /**
  * Issue 16: the lane console renews its session by itself. An officer whose access token has expired still calls the
  * next truck without seeing the sign-in; one whose session has really ended is asked to sign in (in the page's
  * language), and the call made meanwhile is sent once they have. Time moves with the API's injected Clock, which
- * judges access tokens and sessions alike, so nothing waits 15 minutes.
+ * judges access tokens and sessions alike, so nothing waits 15 minutes. It runs from 10:00 port time (the browsers'
+ * clocks start there too), so the slot holding "now" is open whatever the hour the suite runs at.
  */
 const WAIT = { timeout: 15_000 };
 const MIN = 60_000;
@@ -19,18 +32,20 @@ describe('lane console sessions (browser)', () => {
   let api: TestApi;
   let browser: Browser;
   let firm: TestFirm;
-  let clock: Clock;
+  const clock = portDayClock();
+  /** How far the tests moved the API's clock on (moveClock). */
+  let moved = 0;
   let seq = 0;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
     browser = await launchChromium();
-    api = await startApi();
-    clock = api.app.get(Clock);
+    api = await startApi({}, { clock });
     firm = await createFirm(api, 'Session Console Freight', 1);
   });
   afterEach(async () => {
-    jest.restoreAllMocks();
+    clock.run(clock.now().getTime() - moved);
+    moved = 0;
     for (const c of contexts.splice(0)) await c.close();
   });
   afterAll(async () => {
@@ -38,17 +53,19 @@ describe('lane console sessions (browser)', () => {
     await api?.close();
   });
 
-  /** The API's clock `ms` ahead of the real time. */
+  /**
+   * The API's clock `ms` on, running from there, while the pages' clocks go on at the real pace: the console does not
+   * know its token has expired. Moved back after each test, so the file's own tokens (its admin's, its firm's) stay good.
+   */
   const moveClock = (ms: number) => {
-    jest.restoreAllMocks();
-    jest.spyOn(clock, 'now').mockImplementation(() => new Date(Date.now() + ms));
+    clock.run(clock.now().getTime() + ms);
+    moved += ms;
   };
 
-  /** A port officer of `port`, with a truck of its own checked in there (all-day schedule: a slot is open now). */
+  /** A port officer of `port`, with a truck of its own checked in there (in the slot holding the API's now). */
   const officerWithTruck = async (port: string) => {
     await putSchedule(api, port, {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 40, import: 40 },
       firmQuotaPercent: 100,
     });
@@ -59,11 +76,7 @@ describe('lane console sessions (browser)', () => {
       .send({ email, password: 'staff-password' })
       .expect(201);
     const staffToken = api.tokens.sign({ sub: created.body.id, role: 'port_staff', portCode: port });
-    const now = Date.now();
-    const date = new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
-    const slots = (await api.http.get(`${API}/ports/${port}/slots`).query({ date, direction: 'export' }).expect(200))
-      .body as Array<{ id: string; startsAt: string; endsAt: string }>;
-    const slot = slots.find((s) => Date.parse(s.startsAt) <= now && now < Date.parse(s.endsAt))!;
+    const slot = await slotAt(api, port);
     const plate = `云S${randomBytes(2).toString('hex').toUpperCase()}${++seq}`;
     const v = await api.http
       .post(`${API}/vehicles`)
@@ -110,10 +123,13 @@ describe('lane console sessions (browser)', () => {
   const openConsole = async (who: { email: string; password: string }, locale: string) => {
     const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
     contexts.push(context);
+    // The console times its renewal and its kept writes on its own clock: it starts at the API's.
+    await context.clock.install({ time: clock.now() });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     let inFlight = 0;
+    // Real time: how long the console has been quiet, which no clock of the test changes.
     let lastSeen = Date.now();
     const isApi = (url: string) => url.includes('/api/v1/');
     page.on('request', (r) => {

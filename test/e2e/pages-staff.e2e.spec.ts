@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { DateTime } from 'luxon';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { seriousViolations } from '../support/axe';
 import { launchChromium } from '../support/browser';
@@ -9,9 +10,11 @@ import {
   cargo,
   createFirm,
   laneOf,
-  portDate,
+  OPENING_HOURS,
+  portDayClock,
   portStaffToken,
   putSchedule,
+  slotAt,
   slotsOf,
   startApi,
   TestApi,
@@ -35,6 +38,9 @@ describe('staff console (browser)', () => {
   let firm: TestFirm;
   let plateSeq = 0;
   const contexts: BrowserContext[] = [];
+  // The API, its worker and the consoles at 10:00 port time: the slot holding "now" is open and its check-in window
+  // too, and tomorrow's forecast is of the API's tomorrow, whatever the hour the suite runs at.
+  const clock = portDayClock();
 
   interface Truck {
     bookingId: string;
@@ -47,25 +53,13 @@ describe('staff console (browser)', () => {
     token: string;
   }
 
-  const openAllDay = (port: string) =>
+  const openPort = (port: string) =>
     putSchedule(api, port, {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 40, import: 40 },
       firmQuotaPercent: 100,
       calledTimeoutMinutes: 15,
     });
-
-  const slotNow = async (port: string) => {
-    const now = Date.now();
-    const date = new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
-    const res = await api.http.get(`${API}/ports/${port}/slots`).query({ date, direction: 'export' }).expect(200);
-    const slot = (res.body as Array<{ id: string; startsAt: string; endsAt: string }>).find(
-      (s) => Date.parse(s.startsAt) <= now && now < Date.parse(s.endsAt),
-    );
-    if (!slot) throw new Error(`no ${port} slot now`);
-    return slot.id;
-  };
 
   const book = async (port: string, load: Record<string, unknown> = {}): Promise<Truck> => {
     plateSeq += 1;
@@ -78,7 +72,12 @@ describe('staff console (browser)', () => {
     const b = await api.http
       .post(`${API}/bookings`)
       .set(bearer(firm.dispatcherToken))
-      .send({ slotId: await slotNow(port), vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo(load) })
+      .send({
+        slotId: (await slotAt(api, port)).id,
+        vehicleId: v.body.id,
+        driverId: firm.driverIds[0],
+        cargo: cargo(load),
+      })
       .expect(201);
     return { bookingId: b.body.id, reference: b.body.reference, plate: v.body.plate };
   };
@@ -115,6 +114,8 @@ describe('staff console (browser)', () => {
       ...opts,
     });
     contexts.push(context);
+    // The console's timers, deadlines and tomorrow are by its own clock: it starts at the API's.
+    await context.clock.install({ time: clock.now() });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('console', (m) => {
@@ -134,7 +135,7 @@ describe('staff console (browser)', () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    api = await startApi();
+    api = await startApi({}, { clock });
     firm = await createFirm(api, 'Console Freight', 1);
   });
 
@@ -148,7 +149,7 @@ describe('staff console (browser)', () => {
   });
 
   it("shows each truck's driver, phone, firm, cargo and green reason, the counts and mean wait, and calls with N", async () => {
-    await openAllDay('MOHAN');
+    await openPort('MOHAN');
     const staff = await staffUser('MOHAN');
     const regular = await book('MOHAN');
     const green = await book('MOHAN', { description: 'Fresh lychees', perishable: true });
@@ -156,8 +157,9 @@ describe('staff console (browser)', () => {
     await checkIn('MOHAN', staff, green.plate);
     // They have waited 20 and 10 minutes: a mean of 15.
     await api.ds.query(
-      `UPDATE bookings SET checked_in_at = now() - make_interval(mins => CASE WHEN id = $1 THEN 20 ELSE 10 END) WHERE id = ANY($2)`,
-      [regular.bookingId, [regular.bookingId, green.bookingId]],
+      `UPDATE bookings SET checked_in_at = $3::timestamptz - make_interval(mins => CASE WHEN id = $1 THEN 20 ELSE 10 END)
+       WHERE id = ANY($2)`,
+      [regular.bookingId, [regular.bookingId, green.bookingId], clock.now()],
     );
     const [driver] = (await api.ds.query('SELECT name, phone FROM drivers WHERE id = $1', [
       firm.driverIds[0],
@@ -200,8 +202,9 @@ describe('staff console (browser)', () => {
     expect(await called.locator('.deadline.late').count()).toBe(0);
 
     // Past the deadline, it counts up in red.
-    await api.ds.query(`UPDATE bookings SET called_at = now() - interval '16 minutes' WHERE id = $1`, [
+    await api.ds.query(`UPDATE bookings SET called_at = $2::timestamptz - interval '16 minutes' WHERE id = $1`, [
       regular.bookingId,
+      clock.now(),
     ]);
     await page.reload();
     const late = page.locator('#dir-export .called-row .deadline.late');
@@ -215,7 +218,7 @@ describe('staff console (browser)', () => {
   });
 
   it('no-show and lane close: confirm, then 10 s to undo; nothing is sent before, and a second console follows live', async () => {
-    await openAllDay('HEKOU');
+    await openPort('HEKOU');
     const [officer, colleague] = [await staffUser('HEKOU'), await staffUser('HEKOU')];
     const truck = await book('HEKOU');
     await checkIn('HEKOU', officer, truck.plate);
@@ -259,6 +262,7 @@ describe('staff console (browser)', () => {
 
     // Confirmed and left alone: sent when the 10 s have passed, not before; B follows when it is.
     await row.locator('button.noshow').click();
+    // Real time on both sides: the 10 s the console waits, which the test clock does not change.
     const confirmedAt = Date.now();
     await row.locator('button.confirm').click();
     await laneIn(a.page).locator('button[data-key^="close:"]').click();
@@ -279,7 +283,7 @@ describe('staff console (browser)', () => {
   });
 
   it('a no-show waiting for its undo is dropped, not sent, when another console completes the truck', async () => {
-    await openAllDay('RUILI');
+    await openPort('RUILI');
     const staff = await staffUser('RUILI');
     const truck = await book('RUILI');
     await checkIn('RUILI', staff, truck.plate);
@@ -301,7 +305,7 @@ describe('staff console (browser)', () => {
   });
 
   it('speaks Chinese to a Chinese browser, switches to English and remembers it; shortcuts stay quiet while typing', async () => {
-    await openAllDay('TIANBAO');
+    await openPort('TIANBAO');
     const staff = await staffUser('TIANBAO');
     const trucks = [
       await book('TIANBAO'),
@@ -353,9 +357,9 @@ describe('staff console (browser)', () => {
 
   it("shows tomorrow's forecast: the booked hours, the expected arrivals and a short hour marked in words, in Chinese and English", async () => {
     const PORT = 'WANDING';
-    await openAllDay(PORT);
+    await openPort(PORT);
     const staff = await staffUser(PORT);
-    const tomorrow = portDate(1);
+    const tomorrow = DateTime.fromJSDate(clock.now()).setZone('Asia/Shanghai').plus({ days: 1 }).toISODate() as string;
     const slot = (await slotsOf(api, PORT, tomorrow)).find((s) => s.startsAt.slice(11, 16) === '10:00')!.id;
     for (let i = 0; i < 11; i++) {
       plateSeq += 1;
@@ -398,7 +402,7 @@ describe('staff console (browser)', () => {
   it("lists the trucks its lanes let go until the yard confirms them, live from the yard's updates", async () => {
     const PORT_Y = 'WANDING'; // a port of its own: the other tests leave lanes closed and trucks behind
     await api.worker(); // its relay sends yard:update
-    await openAllDay(PORT_Y);
+    await openPort(PORT_Y);
     const staff = await staffUser(PORT_Y);
     const truck = await book(PORT_Y);
     await checkIn(PORT_Y, staff, truck.plate);

@@ -9,6 +9,8 @@ import {
   cargo,
   createFirm,
   laneOf,
+  OPENING_HOURS,
+  portDayClock,
   portStaffToken,
   putSchedule,
   slotAt,
@@ -33,6 +35,8 @@ describe('yard console (browser)', () => {
   let plateSeq = 0;
   const contexts: BrowserContext[] = [];
   const PORT = 'MOHAN';
+  // The API, its worker and the browser at 10:00 port time: the slot holding "now" is open whatever the hour.
+  const clock = portDayClock();
 
   const yardUser = async () => {
     const email = `yard-${randomBytes(3).toString('hex')}@port.example`;
@@ -67,6 +71,8 @@ describe('yard console (browser)', () => {
     // bypassCSP: only so axe-core's script can be added; the console itself runs under its CSP.
     const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 }, bypassCSP: true });
     contexts.push(context);
+    // The page counts minutes since a call on its own clock: the API's.
+    await context.clock.install({ time: clock.now() });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('console', (m) => {
@@ -83,12 +89,11 @@ describe('yard console (browser)', () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    api = await startApi();
+    api = await startApi({}, { clock });
     // The relay delivers booking events as yard:update.
     await api.worker();
     await putSchedule(api, PORT, {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 40, import: 40 },
       firmQuotaPercent: 100,
     });

@@ -2,7 +2,20 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
-import { API, bearer, cargo, createFirm, laneOf, putSchedule, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  laneOf,
+  OPENING_HOURS,
+  portDayClock,
+  putSchedule,
+  slotAt,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 import { until } from '../support/processes';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
@@ -19,6 +32,9 @@ describe('pages (browser)', () => {
   let firm: TestFirm;
   let plateSeq = 0;
   const contexts: BrowserContext[] = [];
+  // The API, its worker and the browsers at 10:00 port time: the slot holding "now" is open and its check-in window
+  // too, whatever the hour the suite runs at.
+  const clock = portDayClock();
 
   interface Truck {
     bookingId: string;
@@ -27,24 +43,12 @@ describe('pages (browser)', () => {
     plate: string;
   }
 
-  const openAllDay = (port: string) =>
+  const openPort = (port: string) =>
     putSchedule(api, port, {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 40, import: 40 },
       firmQuotaPercent: 100,
     });
-
-  const slotNow = async (port: string) => {
-    const now = Date.now();
-    const date = new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
-    const res = await api.http.get(`${API}/ports/${port}/slots`).query({ date, direction: 'export' }).expect(200);
-    const slot = (res.body as Array<{ id: string; startsAt: string; endsAt: string }>).find(
-      (s) => Date.parse(s.startsAt) <= now && now < Date.parse(s.endsAt),
-    );
-    if (!slot) throw new Error(`no ${port} slot now`);
-    return slot.id;
-  };
 
   const book = async (port: string): Promise<Truck> => {
     plateSeq += 1;
@@ -57,7 +61,7 @@ describe('pages (browser)', () => {
     const b = await api.http
       .post(`${API}/bookings`)
       .set(bearer(firm.dispatcherToken))
-      .send({ slotId: await slotNow(port), vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() })
+      .send({ slotId: (await slotAt(api, port)).id, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() })
       .expect(201);
     return { bookingId: b.body.id, reference: b.body.reference, driverCode: b.body.driverCode, plate: v.body.plate };
   };
@@ -90,6 +94,8 @@ describe('pages (browser)', () => {
   const open = async (opts: BrowserContextOptions = {}) => {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 360, height: 740 }, ...opts });
     contexts.push(context);
+    // The pages count down deadlines and time since a call on their own clock: the API's.
+    await context.clock.install({ time: clock.now() });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('console', (m) => {
@@ -109,7 +115,7 @@ describe('pages (browser)', () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    api = await startApi();
+    api = await startApi({}, { clock });
     firm = await createFirm(api, 'Pages Freight', 1);
   });
 
@@ -123,7 +129,7 @@ describe('pages (browser)', () => {
   });
 
   it('serves the five pages and their assets with a CSP, and they load without console errors', async () => {
-    await openAllDay('MOHAN');
+    await openPort('MOHAN');
     const { page, errors } = await open();
     for (const path of ['/d', '/staff', '/yard', '/firm', '/board/MOHAN']) {
       const res = await page.goto(api.url + path);
@@ -156,7 +162,7 @@ describe('pages (browser)', () => {
   });
 
   it('each page loads at most 40 KB gzipped of HTML, CSS and JavaScript: one bundled script of its own', async () => {
-    await openAllDay('MOHAN');
+    await openPort('MOHAN');
     const sizes: Record<string, number> = {};
     for (const [path, script] of [
       ['/d', 'driver.js'],
@@ -192,7 +198,7 @@ describe('pages (browser)', () => {
   });
 
   it('driver: logs in with reference and code, follows the position, and is told when called, without a reload', async () => {
-    await openAllDay('MOHAN');
+    await openPort('MOHAN');
     const staff = await staffUser('MOHAN');
     const ahead = [await book('MOHAN'), await book('MOHAN')];
     const mine = await book('MOHAN');
@@ -227,7 +233,7 @@ describe('pages (browser)', () => {
   });
 
   it('driver: the check-in button uses the phone location and explains a refusal', async () => {
-    await openAllDay('MENGKANG');
+    await openPort('MENGKANG');
     const t = await book('MENGKANG');
     const area = (await api.http.get(`${API}/ports/MENGKANG`).expect(200)).body.parkingAreas[0] as {
       lat: number;
@@ -253,7 +259,7 @@ describe('pages (browser)', () => {
   });
 
   it('board: masked plates only, live as trucks check in and are called', async () => {
-    await openAllDay('HEKOU');
+    await openPort('HEKOU');
     const staff = await staffUser('HEKOU');
     const [a, b, c] = [await book('HEKOU'), await book('HEKOU'), await book('HEKOU')];
     await checkIn('HEKOU', staff.token, a.plate);
@@ -289,7 +295,7 @@ describe('pages (browser)', () => {
   });
 
   it('staff console: logs in, calls the next truck, records the outcome and checks in a plate', async () => {
-    await openAllDay('TIANBAO');
+    await openPort('TIANBAO');
     const staff = await staffUser('TIANBAO');
     const [a, b] = [await book('TIANBAO'), await book('TIANBAO')];
     await checkIn('TIANBAO', staff.token, a.plate);
@@ -344,7 +350,7 @@ describe('pages (browser)', () => {
   });
 
   it('staff console: a plate on bookings of two firms lists both, and the officer picks the one to check in', async () => {
-    await openAllDay('RUILI');
+    await openPort('RUILI');
     const staff = await staffUser('RUILI');
     const other = await createFirm(api, 'Pages Haulage', 1);
     const plate = `云K${randomBytes(2).toString('hex').toUpperCase()}${(plateSeq += 1)}`;
@@ -358,7 +364,12 @@ describe('pages (browser)', () => {
         await api.http
           .post(`${API}/bookings`)
           .set(bearer(f.dispatcherToken))
-          .send({ slotId: await slotNow('RUILI'), vehicleId: v.body.id, driverId: f.driverIds[0], cargo: cargo() })
+          .send({
+            slotId: (await slotAt(api, 'RUILI')).id,
+            vehicleId: v.body.id,
+            driverId: f.driverIds[0],
+            cargo: cargo(),
+          })
           .expect(201)
       ).body as { id: string; reference: string };
     };
@@ -387,7 +398,7 @@ describe('pages (browser)', () => {
   });
 
   it('firm dashboard: logs in and sees its bookings change status live', async () => {
-    await openAllDay('DULONG');
+    await openPort('DULONG');
     const staff = await staffUser('DULONG');
     const t = await book('DULONG');
     const email = `disp-${randomBytes(3).toString('hex')}@firm.example`;

@@ -1,8 +1,10 @@
+import { DateTime } from 'luxon';
 import {
   API,
   bearer,
   createFirm,
-  portDate,
+  OPENING_HOURS,
+  portDayClock,
   portStaffToken,
   putSchedule,
   regulatorToken,
@@ -17,7 +19,13 @@ import { bookInto, moveBack, settle } from '../support/history';
 describe('port performance', () => {
   let api: TestApi;
   let firm: TestFirm;
-  const range = { from: portDate(-4), to: portDate(-2) };
+  // The API at 10:00 port time: the days below are counted from its day, so the slots booked ahead exist and the
+  // ranges' limits fall where the test says whatever the hour the suite runs at.
+  const clock = portDayClock();
+  /** The date `n` days from the API's today at the port. */
+  const clockDate = (n: number) =>
+    DateTime.fromJSDate(clock.now()).setZone('Asia/Shanghai').plus({ days: n }).toISODate() as string;
+  const range = { from: clockDate(-4), to: clockDate(-2) };
 
   const slotAtHour = async (port: string, date: string, hour: string) =>
     (await slotsOf(api, port, date)).find((s) => s.startsAt.slice(11, 16) === hour)!.id;
@@ -25,23 +33,21 @@ describe('port performance', () => {
     api.http.get(`${API}/ports/performance`).set(bearer(token)).query(query);
 
   beforeAll(async () => {
-    api = await startApi();
+    api = await startApi({}, { clock });
     firm = await createFirm(api, 'Performance Freight', 7);
     await putSchedule(api, 'MOHAN', {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 10, import: 10 },
       firmQuotaPercent: 100,
     });
     await putSchedule(api, 'HEKOU', {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 4, import: 4 },
       firmQuotaPercent: 100,
     });
 
     // Mohan, a 10-place slot three days ago: 5 booked, one cancelled.
-    const mohan = await slotAtHour('MOHAN', portDate(2), '10:00');
+    const mohan = await slotAtHour('MOHAN', clockDate(2), '10:00');
     const m = await bookInto(api, firm, mohan, 5);
     await api.http.post(`${API}/bookings/${m[4]}/cancel`).set(bearer(firm.dispatcherToken)).expect(200);
     await moveBack(api, mohan, 5);
@@ -51,7 +57,7 @@ describe('port performance', () => {
     await settle(api, m[3], { status: 'no_show' });
 
     // Hekou, a 4-place slot three days ago: one served, one no-show.
-    const hekou = await slotAtHour('HEKOU', portDate(2), '09:00');
+    const hekou = await slotAtHour('HEKOU', clockDate(2), '09:00');
     const h = await bookInto(api, firm, hekou, 2, 5);
     await moveBack(api, hekou, 5);
     await settle(api, h[0], { status: 'completed', checkIn: -10, wait: 5, service: 8 });
@@ -103,7 +109,7 @@ describe('port performance', () => {
     });
     // The same answer for a port admin; outside the range, nothing.
     expect((await report(api.adminToken).expect(200)).body).toEqual(res.body);
-    const before = await report(api.adminToken, { from: portDate(-10), to: portDate(-5) }).expect(200);
+    const before = await report(api.adminToken, { from: clockDate(-10), to: clockDate(-5) }).expect(200);
     expect((before.body as Array<{ bookings: number }>).every((r) => r.bookings === 0)).toBe(true);
   });
 
@@ -114,7 +120,7 @@ describe('port performance', () => {
     await report(firm.adminToken).expect(403);
     for (const query of [
       { from: range.to, to: range.from },
-      { from: portDate(-100), to: portDate(-1) },
+      { from: clockDate(-100), to: clockDate(-1) },
       { from: '2026-02-30', to: '2026-03-02' },
       { from: 'yesterday', to: range.to },
       { from: range.from },
@@ -123,7 +129,7 @@ describe('port performance', () => {
       expect(res.body).toMatchObject({ statusCode: 400, error: expect.any(String), message: expect.anything() });
     }
     expect(
-      (await report(api.adminToken, { from: portDate(-92), to: portDate(-1) }).expect(200)).body.length,
+      (await report(api.adminToken, { from: clockDate(-92), to: clockDate(-1) }).expect(200)).body.length,
     ).toBeGreaterThan(2);
     expect((await api.http.get(`${API}/ports/MOHAN`).expect(200)).body.code).toBe('MOHAN');
     expect(

@@ -1,18 +1,32 @@
 import { randomBytes } from 'node:crypto';
 import { RenormalisePlates1796009120007 } from '../../migrations/1796009120007-RenormalisePlates';
 import { RenormalisePlatesSkeleton1796036100000 } from '../../migrations/1796036100000-RenormalisePlatesSkeleton';
-import { API, bearer, cargo, createFirm, putSchedule, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  OPENING_HOURS,
+  portDayClock,
+  putSchedule,
+  slotAt,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 
 /** Plates typed with full-width digits, look-alikes of any alphabet or invisible characters are the plates they look like. */
 describe('plates as people and cameras type them', () => {
   let api: TestApi;
   let firm: TestFirm;
+  const clock = portDayClock();
 
   const addVehicle = (plate: string, token = firm.dispatcherToken) =>
     api.http.post(`${API}/vehicles`).set(bearer(token)).send({ plate, country: 'CN' });
 
   beforeAll(async () => {
-    api = await startApi();
+    // At 10:00 port time: the slot holding "now" is open for the check-in test whatever the hour the suite runs at.
+    api = await startApi({}, { clock });
     firm = await createFirm(api, 'Jinghong Haulage', 1);
   });
   afterAll(() => api.close());
@@ -41,8 +55,7 @@ describe('plates as people and cameras type them', () => {
 
   it('checks in by plate whatever look-alikes the gate typed, and refuses bare marks there too', async () => {
     await putSchedule(api, 'MOHAN', {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 40, import: 40 },
       firmQuotaPercent: 100,
     });
@@ -52,14 +65,7 @@ describe('plates as people and cameras type them', () => {
       .send({ email: `staff-${randomBytes(3).toString('hex')}@port.example`, password: 'staff-password' })
       .expect(201);
     const staffToken = api.tokens.sign({ sub: staff.body.id, role: 'port_staff', portCode: 'MOHAN' });
-    const now = Date.now();
-    const slots = await api.http
-      .get(`${API}/ports/MOHAN/slots`)
-      .query({ date: new Date(now + 8 * 3600_000).toISOString().slice(0, 10), direction: 'export' })
-      .expect(200);
-    const slot = (slots.body as Array<{ id: string; startsAt: string; endsAt: string }>).find(
-      (s) => Date.parse(s.startsAt) <= now && now < Date.parse(s.endsAt),
-    )!;
+    const slot = await slotAt(api, 'MOHAN');
     const v = await addVehicle('云KEM88').expect(201);
     const b = await api.http
       .post(`${API}/bookings`)
@@ -86,9 +92,9 @@ describe('plates as people and cameras type them', () => {
     const insert = async (plate: string, daysAgo: number, trailer: string | null = null) =>
       (
         await api.ds.query(
-          `INSERT INTO vehicles (firm_id, plate, country, trailer_plate, created_at) VALUES ($1, $2, 'CN', $3, now() - make_interval(days => $4))
-       RETURNING id`,
-          [firm.id, plate, trailer, daysAgo],
+          `INSERT INTO vehicles (firm_id, plate, country, trailer_plate, created_at)
+           VALUES ($1, $2, 'CN', $3, $5::timestamptz - make_interval(days => $4)) RETURNING id`,
+          [firm.id, plate, trailer, daysAgo, clock.now()],
         )
       )[0].id as string;
     const fullWidth = await insert('云K５５５５５', 5, 'ТР１２'); // Cyrillic Т and Р in the trailer plate
@@ -137,8 +143,9 @@ describe('plates as people and cameras type them', () => {
     const insert = async (plate: string, daysAgo: number) =>
       (
         await api.ds.query(
-          `INSERT INTO vehicles (firm_id, plate, country, created_at) VALUES ($1, $2, 'CN', now() - make_interval(days => $3)) RETURNING id`,
-          [firm.id, plate, daysAgo],
+          `INSERT INTO vehicles (firm_id, plate, country, created_at)
+           VALUES ($1, $2, 'CN', $4::timestamptz - make_interval(days => $3)) RETURNING id`,
+          [firm.id, plate, daysAgo, clock.now()],
         )
       )[0].id as string;
     const selector = await insert('云K7\uFE0F1234', 3); // alone: becomes 云K71234

@@ -28,6 +28,9 @@ import { AppProcess, freePort, OwnRedis, until } from '../support/processes';
 
 const PORT_CODE = 'MENGKANG';
 const ZONE = 'Asia/Shanghai';
+// Open round the clock, and booked by the real time: the API and the worker under test are real processes from dist/
+// (a crash must be a crash), which read the system clock; no test clock reaches them. The slot of "now + 5 min"
+// exists and may be checked into at any hour only on such a port.
 const ALL_DAY = {
   openFrom: '00:00',
   openTo: '24:00',

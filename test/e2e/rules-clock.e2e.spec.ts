@@ -11,6 +11,8 @@ import {
   createFirm,
   DEFAULT_SCHEDULE,
   laneOf,
+  OPENING_HOURS,
+  portDayClock,
   portStaffToken,
   putSchedule,
   slotAt,
@@ -30,16 +32,17 @@ describe('rules over time at an injected instant', () => {
   let worker: INestApplicationContext;
   let firm: TestFirm;
   let staff: string;
+  // The jobs judged here read a clock of their own, set to each instant; the API and its worker run at 10:00 port
+  // time, so the slots booked "now" and "27 h ahead" are within the port's opening hours whatever the hour.
   const clock = new TestClock();
   let expire: ExpireOverdueJob;
   let remind: RemindDriversJob;
 
   beforeAll(async () => {
-    api = await startApi();
+    api = await startApi({}, { clock: portDayClock() });
     worker = await api.worker();
     await putSchedule(api, PORT, {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 20, import: 20 },
       firmQuotaPercent: 100,
     });

@@ -7,6 +7,8 @@ import {
   cargo,
   createFirm,
   laneOf,
+  OPENING_HOURS,
+  portDayClock,
   portStaffToken,
   putSchedule,
   slotAt,
@@ -21,16 +23,18 @@ type Json = Record<string, unknown>;
 /**
  * The port's rules over time (docs/queue-rules.md, "Expiry and the called timeout", "Strikes"), through HTTP,
  * socket.io and the worker in this process. Time moves by setting a booking's (or a lane change's) timestamps back
- * in this file's own database; the worker's job and every strike count then read them on the database clock.
+ * in this file's own database; the worker's job and every strike count then read them at the API's clock (10:00 port
+ * time, running: the slot holding "now" is open and its check-in window too, whatever the hour the suite runs at).
  */
 describe('rules over time', () => {
   let api: TestApi;
   let worker: INestApplicationContext;
   const clients: LiveClient[] = [];
   let plateSeq = 0;
+  const clock = portDayClock();
 
   beforeAll(async () => {
-    api = await startApi();
+    api = await startApi({}, { clock });
     worker = await api.worker();
   });
   afterAll(async () => {
@@ -45,11 +49,9 @@ describe('rules over time', () => {
     plate: string;
   }
 
-  /** Round-the-clock ports, so the slot holding "now" exists and its check-in window is open whatever the time. */
-  const openAllDay = (port: string, over: Record<string, unknown> = {}) =>
+  const openPort = (port: string, over: Record<string, unknown> = {}) =>
     putSchedule(api, port, {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 40, import: 40 },
       firmQuotaPercent: 100,
       ...over,
@@ -96,7 +98,11 @@ describe('rules over time', () => {
   /** The worker's minutely run, now (the scheduled one may beat it to a change: both re-check under the queue lock). */
   const runExpiry = () => worker.get(ExpireOverdueJob).handle();
   const callTimedOut = (id: string, ago = '16 minutes') =>
-    api.ds.query(`UPDATE bookings SET called_at = now() - $2::interval WHERE id = $1`, [id, ago]);
+    api.ds.query(`UPDATE bookings SET called_at = $3::timestamptz - $2::interval WHERE id = $1`, [
+      id,
+      ago,
+      clock.now(),
+    ]);
 
   describe('called timeout', () => {
     const PORT = 'MENGKANG';
@@ -106,7 +112,7 @@ describe('rules over time', () => {
     let board: LiveClient;
 
     beforeAll(async () => {
-      await openAllDay(PORT, { calledTimeoutMinutes: 15 });
+      await openPort(PORT, { calledTimeoutMinutes: 15 });
       firm = await createFirm(api, 'Timeout Transport', 1);
       staff = await portStaffToken(api, PORT);
       lane = await laneOf(api, PORT);
@@ -231,9 +237,9 @@ describe('rules over time', () => {
 
     beforeAll(async () => {
       // TIANBAO halves a firm's share above 2 strikes; the others keep the default limit of 5.
-      await openAllDay('TIANBAO', { strikeLimit: 2, firmQuotaPercent: 50 });
-      await openAllDay('JINSHUIHE');
-      await openAllDay('DULONG');
+      await openPort('TIANBAO', { strikeLimit: 2, firmQuotaPercent: 50 });
+      await openPort('JINSHUIHE');
+      await openPort('DULONG');
       staff = Object.fromEntries(await Promise.all(PORTS.map(async (p) => [p, await portStaffToken(api, p)])));
       lanes = Object.fromEntries(await Promise.all(PORTS.map(async (p) => [p, await laneOf(api, p)])));
     });
@@ -312,9 +318,10 @@ describe('rules over time', () => {
       expect(await strikes(other)).toBe(0);
 
       // A strike ages out 30 days after the no-show; then TIANBAO gives the whole share back.
-      await api.ds.query(`UPDATE bookings SET no_show_at = now() - interval '30 days 1 minute' WHERE id = $1`, [
-        first.id,
-      ]);
+      await api.ds.query(
+        `UPDATE bookings SET no_show_at = $2::timestamptz - interval '30 days 1 minute' WHERE id = $1`,
+        [first.id, clock.now()],
+      );
       expect((await standing(firm, { port: 'TIANBAO' }).expect(200)).body).toMatchObject({
         strikes30d: 2,
         noShows30d: 2,
@@ -388,7 +395,7 @@ describe('rules over time', () => {
     it("halves the share of a firm above a port's strike limit until its strikes age out", async () => {
       const port = 'PIANMA';
       // 4 places, a 50% share: 2 places per firm, 1 above the limit of 1 strike.
-      await openAllDay(port, { capacity: { export: 4, import: 4 }, firmQuotaPercent: 50, strikeLimit: 1 });
+      await openPort(port, { capacity: { export: 4, import: 4 }, firmQuotaPercent: 50, strikeLimit: 1 });
       const firm = await createFirm(api, 'Halved Haulage', 1);
       const clean = await createFirm(api, 'Steady Shipping', 1);
       const slot = (await slotAt(api, port, 3)).id;
@@ -441,7 +448,10 @@ describe('rules over time', () => {
       expect(full.body).toMatchObject({ code: 'quota_exceeded', quota: 2, quotaHalved: false });
 
       // One strike ages out: no longer above the limit, the firm gets its whole share back.
-      await api.ds.query(`UPDATE bookings SET no_show_at = now() - interval '31 days' WHERE id = $1`, [first.id]);
+      await api.ds.query(`UPDATE bookings SET no_show_at = $2::timestamptz - interval '31 days' WHERE id = $1`, [
+        first.id,
+        clock.now(),
+      ]);
       expect((await standing(firm, { port }).expect(200)).body).toMatchObject({ strikes30d: 1, quotaPercentNow: 50 });
       expect((await second().expect(201)).body.status).toBe('booked');
     });

@@ -1,7 +1,19 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import { FIRM_SHARE } from '@kouan/webhooks';
-import { API, bearer, cargo, createFirm, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  OPENING_HOURS,
+  portDayClock,
+  putSchedule,
+  slotAt,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 import { OpenApiChecker } from '../support/openapi';
 import { until } from '../support/processes';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -46,10 +58,10 @@ const book = async (api: TestApi, firm: TestFirm, i = 0) =>
       .expect(201)
   ).body.id as string;
 
-const openAllDay = (api: TestApi) =>
+/** Ordinary opening hours for a port the API (started at portDayClock's 10:00) books in the slot holding "now". */
+const openPort = (api: TestApi) =>
   putSchedule(api, PORT, {
-    openFrom: '00:00',
-    openTo: '24:00',
+    ...OPENING_HOURS,
     capacity: { export: 40, import: 40 },
     firmQuotaPercent: 100,
   });
@@ -193,10 +205,11 @@ describe('webhook delivery: the log, the address rule at delivery, and one firm 
   const holes: BlackHole[] = [];
 
   beforeAll(async () => {
-    api = await startApi();
+    // At 10:00 port time, running at the real pace (the attempts' timeouts are real).
+    api = await startApi({}, { clock: portDayClock() });
     // Attempts to a black hole hang for a minute: long past anything the tests wait for.
     worker = await api.worker({ WEBHOOK_TIMEOUT_MS: '60000', WEBHOOK_RETRY_SECONDS: '3600' });
-    await openAllDay(api);
+    await openPort(api);
   });
 
   afterAll(async () => {
@@ -227,6 +240,7 @@ describe('webhook delivery: the log, the address rule at delivery, and one firm 
     const b = await createFirm(api, 'Hook Waiting Co', 1);
     const r = await receiver();
     r.secret = (await register(api, b, r.url).expect(201)).body.secret as string;
+    // Real time on both sides: how long the delivery took, which the test clock does not change.
     const booked = Date.now();
     await book(api, b);
     await until("firm B's delivery", () => r.received.length > 0, 20_000);
@@ -278,8 +292,8 @@ describe('an endpoint registered while private addresses were allowed is not sen
   let r: WebhookReceiver;
 
   beforeAll(async () => {
-    api = await startApi();
-    await openAllDay(api);
+    api = await startApi({}, { clock: portDayClock() });
+    await openPort(api);
     r = await new WebhookReceiver().start();
   });
 

@@ -4,6 +4,8 @@ import {
   bearer,
   cargo,
   createFirm,
+  OPENING_HOURS,
+  portDayClock,
   portStaffToken,
   putSchedule,
   slotAt,
@@ -37,11 +39,12 @@ describe('webhooks (API + worker, real Postgres, Redis and HTTP receiver)', () =
   const receivers: WebhookReceiver[] = [];
 
   beforeAll(async () => {
-    api = await startApi();
+    // The API and the worker at 10:00 port time, running at the real pace (the retries' gaps are real): the slot
+    // holding "now" is open and its check-in window too, whatever the hour the suite runs at.
+    api = await startApi({}, { clock: portDayClock() });
     worker = await api.worker(WORKER_ENV);
     await putSchedule(api, PORT, {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 40, import: 40 },
       firmQuotaPercent: 100,
     });

@@ -5,6 +5,8 @@ import {
   cargo,
   createFirm,
   laneOf,
+  OPENING_HOURS,
+  portDayClock,
   portStaffToken,
   putSchedule,
   slotAt,
@@ -62,11 +64,11 @@ describe('yard hand-off', () => {
   const calledIds = (v: Json) => (v.called as Json[]).map((c) => c.bookingId);
 
   beforeAll(async () => {
-    api = await startApi();
+    // The API and its worker at 10:00 port time: the slot holding "now" is open and checked into whatever the hour.
+    api = await startApi({}, { clock: portDayClock() });
     await api.worker();
     await putSchedule(api, PORT, {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 40, import: 40 },
       firmQuotaPercent: 100,
     });
@@ -133,7 +135,7 @@ describe('yard hand-off', () => {
     const mark = yardSocket.mark();
     const res = await arrive(first.bookingId).expect(200);
     expect(Object.keys(res.body)).toEqual(['yardArrivedAt']);
-    expect(Math.abs(Date.parse(res.body.yardArrivedAt as string) - Date.now())).toBeLessThan(60_000);
+    expect(Math.abs(Date.parse(res.body.yardArrivedAt as string) - api.clock!.now().getTime())).toBeLessThan(60_000);
     await yardSocket.waitFor('yard:update', (u) => !calledIds(u).includes(first.bookingId), mark);
     const [row] = await api.ds.query('SELECT status, completed_at, yard_arrived_at FROM bookings WHERE id = $1', [
       first.bookingId,
@@ -212,8 +214,7 @@ describe('yard hand-off', () => {
     // A port of its own, where only these two trucks reach the yard: called 12 and 4 minutes before.
     const port = 'TIANBAO';
     await putSchedule(api, port, {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 40, import: 40 },
       firmQuotaPercent: 100,
     });
@@ -227,9 +228,10 @@ describe('yard hand-off', () => {
         (await api.http.post(`${API}/ports/${port}/lanes/${portLane}/call-next`).set(bearer(portStaff)).expect(200))
           .body.bookingId,
       ).toBe(t.bookingId);
-      await api.ds.query(`UPDATE bookings SET called_at = now() - make_interval(mins => $2) WHERE id = $1`, [
+      await api.ds.query(`UPDATE bookings SET called_at = $3::timestamptz - make_interval(mins => $2) WHERE id = $1`, [
         t.bookingId,
         i === 0 ? 12 : 4,
+        api.clock!.now(),
       ]);
       await arrive(t.bookingId, portYard).expect(200);
     }

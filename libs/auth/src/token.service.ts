@@ -42,7 +42,10 @@ export class TokenService {
       sid: p.sessionId,
       cv: p.codeVersion,
     };
-    if (expiresAt) return this.jwt.sign({ ...claims, exp: Math.ceil(expiresAt.getTime() / 1000) });
+    // iat by the Clock too: left out, the JWT library stamps the system's time, and a page that renews a quarter of the
+    // life before expiry (the driver's) reads a life that began at another time.
+    if (expiresAt)
+      return this.jwt.sign({ ...claims, iat: this.nowSeconds(), exp: Math.ceil(expiresAt.getTime() / 1000) });
     const ttl = p.role === 'driver' ? this.config.env.driverJwtTtlSeconds : this.config.env.jwtTtlSeconds;
     return this.jwt.sign({ ...claims, iat: this.nowSeconds() }, { expiresIn: ttl });
   }
