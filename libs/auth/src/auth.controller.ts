@@ -46,6 +46,7 @@ export class AuthController {
   ): Promise<SessionResponseDto> {
     const session = await this.auth.login(dto);
     const email = dto.email.trim().toLowerCase();
+    // Real time, not the Clock's: the browser judges the cookie's expiry, and deviceOf judges the token's by the same.
     const expires = new Date(Date.now() + DEVICE_DAYS * 86_400_000);
     res.cookie(this.sessions.signed.deviceCookieName(email), this.sessions.signed.device(email, expires), {
       httpOnly: true,

@@ -58,7 +58,7 @@ export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
 
   isEnded(sid: string): boolean {
     const until = this.ended.get(sid);
-    return until !== undefined && until > Date.now();
+    return until !== undefined && until > this.clock.now().getTime();
   }
 
   /** `listener` hears every batch of sessions ended (here or in another process). */
@@ -82,7 +82,7 @@ export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
   }
 
   private add(sids: string[]): void {
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     for (const [sid, until] of this.ended) if (until <= now) this.ended.delete(sid);
     const fresh = new Set<string>();
     for (const sid of sids) {

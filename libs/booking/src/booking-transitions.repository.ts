@@ -7,20 +7,20 @@ import { sourcesOf } from './booking-status';
 /**
  * Writes the event of the rows a statement's `moved` CTE changed, in that same statement: a change and its
  * announcement commit together or not at all. `moved` returns id, firm_id, port_code, direction, reference and
- * status; `extra` adds fields to `data` (an SQL jsonb expression over `m`, the moved row); `actor` (jsonb) is who
- * did it, by default the transaction's (kouan_actor(): set by inTransaction inside a request, else null); `at` (an
- * SQL timestamptz expression, the statement's Clock instant) is when it occurred: every statement of this lib passes
- * it, so an event's occurred_at is the instant its move stamps on the booking.
+ * status; `extra` adds fields to `data` (an SQL jsonb expression over `m`, the moved row; NO_EXTRA for none); `actor`
+ * (jsonb) is who did it (TX_ACTOR: the transaction's, kouan_actor(), set by inTransaction inside a request, else
+ * null); `at` (an SQL timestamptz expression, the statement's Clock instant) is when it occurred, so an event's
+ * occurred_at is the instant its move stamps on the booking, never the database's clock.
  */
-export const EVENT = (type: BookingEventType, extra = `'{}'::jsonb`, actor = 'kouan_actor()', at?: string) => `ev AS (
-    INSERT INTO booking_events (type, booking_id, firm_id, port_code, data, actor${at ? ', occurred_at' : ''})
+export const EVENT = (type: BookingEventType, extra: string, actor: string, at: string) => `ev AS (
+    INSERT INTO booking_events (type, booking_id, firm_id, port_code, data, actor, occurred_at)
     SELECT '${type}', m.id, m.firm_id, m.port_code,
            jsonb_build_object('bookingId', m.id, 'reference', m.reference, 'status', m.status, 'portCode', m.port_code,
-                              'direction', m.direction) || ${extra}, ${actor}${at ? `, ${at}` : ''}
+                              'direction', m.direction) || ${extra}, ${actor}, ${at}
     FROM moved m
   )`;
 
-/** The defaults of EVENT's `extra` and `actor`, for a call that passes `at` only. */
+/** EVENT's `extra` and `actor` when the event adds nothing and the actor is the transaction's. */
 const NO_EXTRA = `'{}'::jsonb`;
 export const TX_ACTOR = 'kouan_actor()';
 

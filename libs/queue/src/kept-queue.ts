@@ -131,7 +131,7 @@ export class KeptQueue {
    * When the order changes by the clock alone: the first start of a slot whose trucks still wait with the
    * later slots (they then join the started group, and a green truck gets its turn). Null when none does.
    */
-  nextSlotStart(now = Date.now()): number | null {
+  nextSlotStart(now: number): number | null {
     let next: number | null = null;
     for (const t of this.waiting) {
       const at = Date.parse(t.slotStartsAt);
