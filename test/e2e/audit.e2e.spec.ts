@@ -5,6 +5,8 @@ import {
   cargo,
   createFirm,
   laneOf,
+  OPENING_HOURS,
+  portDayClock,
   portStaffToken,
   putSchedule,
   regulatorToken,
@@ -35,9 +37,11 @@ interface Row {
 /**
  * The audit trail after a busy randomised day at one port: every booking event and staff action is in it once,
  * with who did it and the state before; the chain verifies; and an edited, removed or reordered row, made by a
- * superuser with the append-only trigger switched off, is named by GET /audit/verify.
+ * superuser with the append-only trigger switched off, is named by GET /audit/verify. The API and its workers run
+ * from 10:00 port time: the day's trucks book the slot holding now and check in; "today" is the clock's.
  */
 describe('audit trail', () => {
+  const clock = portDayClock();
   const PORT = 'MOHAN';
   const SEED = Number(process.env.AUDIT_SEED ?? 20261130);
   let api: TestApi;
@@ -56,11 +60,10 @@ describe('audit trail', () => {
 
   beforeAll(async () => {
     // The API and the worker log in as the app's role, not as the tables' owner: the whole day runs on its grants.
-    api = await startApi({}, { appRole: true });
+    api = await startApi({}, { appRole: true, clock });
     await api.worker();
     await putSchedule(api, PORT, {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 40, import: 40 },
       firmQuotaPercent: 100,
     });
@@ -142,7 +145,7 @@ describe('audit trail', () => {
       .put(`${API}/ports/${PORT}/fees`)
       .set(bearer(api.adminToken))
       .send({
-        effectiveFrom: new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10),
+        effectiveFrom: new Date(clock.now().getTime() + 2 * 86_400_000).toISOString().slice(0, 10),
         currency: 'CNY',
         items: [
           {
@@ -155,8 +158,7 @@ describe('audit trail', () => {
       })
       .expect(201);
     await putSchedule(api, PORT, {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 45, import: 40 },
       firmQuotaPercent: 100,
     });
@@ -282,8 +284,8 @@ describe('audit trail', () => {
     ).body as Row[];
     expect(mohan.length).toBeGreaterThan(0);
     expect(mohan.every((r) => r.portCode === PORT)).toBe(true);
-    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-    const tomorrow = new Date(Date.now() + 32 * 3600_000).toISOString().slice(0, 10);
+    const today = new Date(clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+    const tomorrow = new Date(clock.now().getTime() + 32 * 3600_000).toISOString().slice(0, 10);
     expect(
       (
         await api.http

@@ -1,25 +1,38 @@
-import { API, bearer, cargo, createFirm, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  OPENING_HOURS,
+  portDayClock,
+  putSchedule,
+  slotAt,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 import { freePort, OwnRedis, until } from '../support/processes';
 
 /**
  * Rules over time run when they come due (a delayed job per deadline, from Postgres), not at the next minute, and a
- * Redis that restarts empty gets the coming jobs back from the sweep. Real delays, real Redis of the test's own.
+ * Redis that restarts empty gets the coming jobs back from the sweep. Real delays, real Redis of the test's own; the
+ * API and its worker run from 10:00 port time at the real pace, so the delays pass as they would.
  */
 describe('deadline jobs (worker, own redis-server, real Postgres)', () => {
   const PORT = 'TIANBAO';
   let redis: OwnRedis;
   let api: TestApi;
   let firm: TestFirm;
+  const clock = portDayClock();
 
   beforeAll(async () => {
     redis = new OwnRedis(await freePort());
     await redis.start();
-    api = await startApi({ REDIS_URL: redis.url });
+    api = await startApi({ REDIS_URL: redis.url }, { clock });
     await api.worker();
     // No grace after a slot: its check-in window closes when it ends.
     await putSchedule(api, PORT, {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 20, import: 20 },
       firmQuotaPercent: 100,
       checkInGraceMinutes: 0,
@@ -37,9 +50,10 @@ describe('deadline jobs (worker, own redis-server, real Postgres)', () => {
     const slot = await slotAt(api, PORT, hoursAhead);
     // An UPDATE through TypeORM answers [rows, count].
     const [[{ ends }]] = (await api.ds.query(
-      `UPDATE slots SET starts_at = now() - interval '1 hour', ends_at = now() + make_interval(secs => $2) WHERE id = $1
-       RETURNING extract(epoch FROM ends_at) * 1000 AS ends`,
-      [slot.id, seconds],
+      `UPDATE slots SET starts_at = $3::timestamptz - interval '1 hour',
+         ends_at = $3::timestamptz + make_interval(secs => $2)
+       WHERE id = $1 RETURNING extract(epoch FROM ends_at) * 1000 AS ends`,
+      [slot.id, seconds, clock.now()],
     )) as [Array<{ ends: string }>, number];
     const res = await api.http
       .post(`${API}/bookings`)

@@ -6,6 +6,8 @@ import {
   cargo,
   createFirm,
   DEFAULT_SCHEDULE,
+  OPENING_HOURS,
+  portDayClock,
   portStaffToken,
   putSchedule,
   slotAt,
@@ -23,7 +25,8 @@ type Json = Record<string, unknown>;
  * The declaration with the booking: the firm files it, staff record customs' answer, the driver and firm hear it
  * live, and a port that requires it checks in only trucks whose declaration customs accepted. Each change writes its
  * `booking.declaration_updated` event (the outbox): the worker's relay publishes the live update and feeds the
- * firm's webhooks.
+ * firm's webhooks. The API and its worker run from 10:00 port time: the slot holding now takes check-ins, and the
+ * later ones booked here (up to 15:00) are in the port's day.
  */
 describe('declarations', () => {
   const PORT = 'TIANBAO';
@@ -35,12 +38,11 @@ describe('declarations', () => {
   const receivers: WebhookReceiver[] = [];
 
   beforeAll(async () => {
-    api = await startApi();
+    api = await startApi({}, { clock: portDayClock() });
     // The live declaration:update comes from the relay's live consumer, so a worker runs.
     worker = await api.worker();
     await putSchedule(api, PORT, {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 20, import: 20 },
       firmQuotaPercent: 100,
     });
@@ -49,8 +51,7 @@ describe('declarations', () => {
       .set(bearer(api.adminToken))
       .send({
         ...DEFAULT_SCHEDULE,
-        openFrom: '00:00',
-        openTo: '24:00',
+        ...OPENING_HOURS,
         capacity: { export: 20, import: 20 },
         firmQuotaPercent: 100,
         requireDeclaration: true,

@@ -4,6 +4,8 @@ import {
   bearer,
   cargo,
   createFirm,
+  OPENING_HOURS,
+  portDayClock,
   portStaffToken,
   putSchedule,
   slotAt,
@@ -15,13 +17,15 @@ import {
 /**
  * Published fees: a port admin publishes versions effective from a day; anyone reads the one in force and the
  * history; each booking carries the fees in force on its slot's day, so a change effective tomorrow leaves today's
- * bookings as they were.
+ * bookings as they were. The API runs from 10:00 port time, so "today" and its slot holding now are the clock's.
  */
 describe('published fees', () => {
   const PORT = 'HEKOU';
   let api: TestApi;
   let firm: TestFirm;
-  const day = (plus: number) => DateTime.now().setZone('Asia/Shanghai').plus({ days: plus }).toISODate() as string;
+  const clock = portDayClock();
+  const day = (plus: number) =>
+    DateTime.fromJSDate(clock.now()).setZone('Asia/Shanghai').plus({ days: plus }).toISODate() as string;
   const items = (inspection: number) => [
     {
       code: 'inspection',
@@ -33,10 +37,9 @@ describe('published fees', () => {
   ];
 
   beforeAll(async () => {
-    api = await startApi();
+    api = await startApi({}, { clock });
     await putSchedule(api, PORT, {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 20, import: 20 },
       firmQuotaPercent: 100,
     });
@@ -57,7 +60,7 @@ describe('published fees', () => {
       .post(`${API}/bookings`)
       .set(bearer(firm.dispatcherToken))
       .send({
-        slotId: (await slotAt(api, PORT)).id, // the slot holding now: today at the port at any hour
+        slotId: (await slotAt(api, PORT)).id, // the slot holding now (10:00): today at the port
         vehicleId: firm.vehicleIds[0],
         driverId: firm.driverIds[0],
         cargo: cargo({ weightKg: 20000 }),

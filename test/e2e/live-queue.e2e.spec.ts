@@ -5,7 +5,8 @@ import {
   cargo,
   createFirm,
   laneOf,
-  portDate,
+  OPENING_HOURS,
+  portDayClock,
   portStaffToken,
   putSchedule,
   slotAt as slotOf,
@@ -13,25 +14,23 @@ import {
   TestApi,
   TestFirm,
 } from '../support/harness';
-import { portTime, TestClock } from '../support/test-clock';
 
 /**
- * Check-in, queue order, bays, lanes and outcomes through HTTP. Every port used here gets a round-the-clock
- * schedule, so the slot holding "now" exists and its check-in window is open; the API's clock runs from 10:00 port
- * time, so a slot a few hours ahead is on the same port day whatever the hour the suite runs at.
+ * Check-in, queue order, bays, lanes and outcomes through HTTP. Every port used here is open 08:00–20:00 and the
+ * API's clock runs from 10:00 port time: the slot holding "now" exists and its check-in window is open, and a slot a
+ * few hours ahead is on the same port day, whatever the hour the suite runs at.
  */
 describe('live queue (REST)', () => {
-  const clock = new TestClock().run(portTime(portDate(1), '10:00:00'));
+  const clock = portDayClock();
   let api: TestApi;
   let firm: TestFirm;
   let plateSeq = 0;
 
   const staffToken = (port: string) => portStaffToken(api, port);
 
-  const openAllDay = (port: string, over: Record<string, unknown> = {}) =>
+  const openDay = (port: string, over: Record<string, unknown> = {}) =>
     putSchedule(api, port, {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 40, import: 40 },
       firmQuotaPercent: 100,
       ...over,
@@ -95,7 +94,7 @@ describe('live queue (REST)', () => {
   describe('check-in by plate', () => {
     let staff: string;
     beforeAll(async () => {
-      await openAllDay('MOHAN');
+      await openDay('MOHAN');
       staff = await staffToken('MOHAN');
     });
 
@@ -118,7 +117,7 @@ describe('live queue (REST)', () => {
     it('refuses unknown plates, other ports and bad plates', async () => {
       const t = await book((await slotAt('MOHAN')).id);
       await checkIn('MOHAN', staff, '云Z99999').expect(404);
-      await openAllDay('HEKOU');
+      await openDay('HEKOU');
       await checkIn('HEKOU', await staffToken('HEKOU'), t.plate).expect(404);
       await checkIn('HEKOU', staff, t.plate).expect(404);
       await checkIn('MOHAN', staff, "'; drop table").expect(400);
@@ -150,7 +149,7 @@ describe('live queue (REST)', () => {
 
   describe('check-in by the driver phone', () => {
     it('works inside a holding area and is refused outside it', async () => {
-      await openAllDay('MENGKANG');
+      await openDay('MENGKANG');
       const t = await book((await slotAt('MENGKANG')).id);
       const session = await api.http
         .post(`${API}/driver/session`)
@@ -194,7 +193,7 @@ describe('live queue (REST)', () => {
 
     beforeAll(async () => {
       // A 5% cap of 40 places: two green-channel trucks per slot; one after every 3 regular ones.
-      await openAllDay(PORT, { priorityRatio: 3, priorityCapPercent: 5 });
+      await openDay(PORT, { priorityRatio: 3, priorityCapPercent: 5 });
       staff = await staffToken(PORT);
       lane = await laneOf(api, PORT);
     });
@@ -348,7 +347,7 @@ describe('live queue (REST)', () => {
       expect(res.body.map((d: { direction: string }) => d.direction)).toEqual(['export', 'import']);
       const day = res.body[0];
       // The tests above: 7 + 3 + 1 trucks booked; R1, R2, R3 and P1 completed; R4, P3, P2 and b no-shows.
-      expect(day).toMatchObject({ date: today, slots: 24, offered: 24 * 40, booked: 11, used: 4, noShows: 4 });
+      expect(day).toMatchObject({ date: today, slots: 12, offered: 12 * 40, booked: 11, used: 4, noShows: 4 });
       expect(day.noShowRate).toBeCloseTo(4 / 11, 3);
       expect(day.waitMinutes.mean).toBeGreaterThanOrEqual(0);
       expect(day.serviceMinutes.median).toBeGreaterThanOrEqual(0);
@@ -389,7 +388,7 @@ describe('live queue (REST)', () => {
     let areaId: string;
 
     beforeAll(async () => {
-      await openAllDay(PORT);
+      await openDay(PORT);
       staff = await staffToken(PORT);
       const port = await api.http.get(`${API}/ports/${PORT}`).expect(200);
       areaId = port.body.parkingAreas[0].id;
@@ -472,7 +471,7 @@ describe('live queue (REST)', () => {
     let staff: string;
 
     beforeAll(async () => {
-      await openAllDay(PORT);
+      await openDay(PORT);
       staff = await staffToken(PORT);
     });
 

@@ -2,19 +2,31 @@ import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { API, bearer, cargo, createFirm, putSchedule, slotsOf, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  OPENING_HOURS,
+  portDayClock,
+  putSchedule,
+  slotsOf,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 import { connectLive, LiveClient } from '../support/live-client';
 
 /**
  * The live side across two API processes sharing one Postgres and one Redis: concurrent call-next, and the
  * socket.io `/live` events (booking:update, queue:update, lane:update, slots:update) reaching the clients
- * of the process that did not make the change. Each describe uses a port of its own.
+ * of the process that did not make the change. Each describe uses a port of its own. Both processes run from 10:00
+ * port time, so the slot holding now (or starting within minutes) is in the port's day whatever the hour.
  */
 
 const ZONE = 'Asia/Shanghai';
-const ALL_DAY = {
-  openFrom: '00:00',
-  openTo: '24:00',
+const DAY = {
+  ...OPENING_HOURS,
   slotMinutes: 60,
   capacity: { export: 200, import: 200 },
   firmQuotaPercent: 100,
@@ -26,9 +38,10 @@ describe('live updates across two API processes', () => {
   let api: TestApi;
   let other: { http: TestAgent; url: string };
   const clients: LiveClient[] = [];
+  const clock = portDayClock();
 
   beforeAll(async () => {
-    api = await startApi();
+    api = await startApi({}, { clock });
     other = await api.another();
   });
   afterAll(async () => {
@@ -59,12 +72,12 @@ describe('live updates across two API processes', () => {
   }
 
   /**
-   * A port open around the clock, a firm with `n` trucks (vehicles and drivers straight in SQL) booked on the
+   * A port open 08:00–20:00, a firm with `n` trucks (vehicles and drivers straight in SQL) booked on the
    * slot that holds the current time (or starts within minutes), so they may check in now, and a staff member.
    */
   async function preparePort(code: string, n: number): Promise<Port> {
-    await putSchedule(api, code, ALL_DAY);
-    const soon = DateTime.now().setZone(ZONE).plus({ minutes: 5 });
+    await putSchedule(api, code, DAY);
+    const soon = DateTime.fromJSDate(clock.now()).setZone(ZONE).plus({ minutes: 5 });
     const slot = (await slotsOf(api, code, soon.toISODate() as string)).find(
       (s) => Date.parse(s.startsAt) <= soon.toMillis() && soon.toMillis() < Date.parse(s.endsAt),
     );
@@ -602,8 +615,8 @@ describe('live updates across two API processes', () => {
   describe('slots:update', () => {
     it('a board subscriber hears the slot count after a booking and after its cancellation', async () => {
       const code = 'QINGSHUIHE';
-      await putSchedule(api, code, ALL_DAY);
-      const date = DateTime.now().setZone(ZONE).plus({ days: 1 }).toISODate() as string;
+      await putSchedule(api, code, DAY);
+      const date = DateTime.fromJSDate(clock.now()).setZone(ZONE).plus({ days: 1 }).toISODate() as string;
       const slot = (await slotsOf(api, code, date))[10];
       const firm = await createFirm(api, 'Slots Watchers', 1);
       const board = await connect(other.url);

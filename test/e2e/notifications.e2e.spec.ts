@@ -12,6 +12,8 @@ import {
   bearer,
   cargo,
   createFirm,
+  OPENING_HOURS,
+  portDayClock,
   portStaffToken,
   putSchedule,
   slotAt,
@@ -26,7 +28,8 @@ type Json = Record<string, unknown>;
 
 /**
  * Reminders 2 h and 30 min before the slot and the call to a lane reach the driver through the notification channels
- * (socket: the driver's page; sms: the logging gateway), from the outbox, each once.
+ * (socket: the driver's page; sms: the logging gateway), from the outbox, each once. The API and its worker run from
+ * 10:00 port time: the slot holding now takes check-ins, and the 11:00 one is between 30 min and 2 h ahead.
  */
 describe('driver notifications (worker, real Postgres and Redis)', () => {
   const PORT = 'HEKOU';
@@ -35,17 +38,17 @@ describe('driver notifications (worker, real Postgres and Redis)', () => {
   let jobQueue: Queue;
   let firm: TestFirm;
   const clients: LiveClient[] = [];
+  const clock = portDayClock();
 
   beforeAll(async () => {
-    api = await startApi();
+    api = await startApi({}, { clock });
     worker = await api.worker({ NOTIFY_CHANNELS: 'socket,sms' });
     jobQueue = new Queue(JobQueue.Maintenance, {
       connection: redisOptions(REDIS_URL),
       prefix: `${api.redisPrefix}:bull`,
     });
     await putSchedule(api, PORT, {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 20, import: 20 },
       firmQuotaPercent: 100,
     });
@@ -79,7 +82,7 @@ describe('driver notifications (worker, real Postgres and Redis)', () => {
     )) as Array<{ status: string; kind: string; text: string; phone: string }>;
 
   it('2 h before the slot, then 30 min before: the driver is reminded on the page and by text, each once, in its language', async () => {
-    // The slot holding now + 1.5 h starts between 0.5 h and 1.5 h from now: inside the 2 h reminder, not the 30 min one.
+    // The slot holding 11:30 starts an hour from now: inside the 2 h reminder, not the 30 min one.
     const slot = await slotAt(api, PORT, 1.5);
     const booked = await api.http
       .post(`${API}/bookings`)
@@ -124,8 +127,9 @@ describe('driver notifications (worker, real Postgres and Redis)', () => {
 
     // 30 minutes before: the second reminder.
     await api.ds.query(
-      `UPDATE slots SET starts_at = now() + interval '20 minutes', ends_at = now() + interval '80 minutes' WHERE id = $1`,
-      [slot.id],
+      `UPDATE slots SET starts_at = $2::timestamptz + interval '20 minutes', ends_at = $2::timestamptz + interval '80 minutes'
+       WHERE id = $1`,
+      [slot.id, clock.now()],
     );
     await remindNow();
     await driver.waitFor(
@@ -239,9 +243,11 @@ describe('notification leases renewed while a slow gateway sends (two workers)',
       },
     };
     const over = { NOTIFY_LEASE_SECONDS: String(LEASE_SECONDS) };
-    const pair = [await workerWith(slow, over), await workerWith(slow, over)];
+    // Leases pass in real time: the workers' clock runs at the real pace, from 10:00 port time.
+    const clock = portDayClock();
+    const pair = [await workerWith(slow, over, clock), await workerWith(slow, over, clock)];
     const texts = Array.from({ length: TEXTS }, (_, i) => `text ${i}`);
-    await add(texts, new Date());
+    await add(texts, clock.now());
     await until(
       'every text sent',
       async () => (await statuses()).every((n) => n.status === 'sent'),

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
 import type { Response } from 'supertest';
 import { UsersService } from '@kouan/auth';
 import {
@@ -7,7 +8,8 @@ import {
   cargo,
   createFirm,
   DEFAULT_SCHEDULE,
-  portDate,
+  OPENING_HOURS,
+  portDayClock,
   portStaffToken,
   putSchedule,
   startApi,
@@ -27,7 +29,8 @@ interface Send {
 
 /**
  * Each operation of /api/docs-json answered for real, for its success and its main errors, and every answer
- * checked against the document: the status is declared for that operation and the body fits its schema.
+ * checked against the document: the status is declared for that operation and the body fits its schema. The API
+ * runs from 10:00 port time: the slot holding now takes check-ins, and "today" is the clock's.
  */
 describe('the OpenAPI document describes the real answers', () => {
   const PORT = 'MOHAN';
@@ -37,6 +40,10 @@ describe('the OpenAPI document describes the real answers', () => {
   let staff: string;
   let lane: string;
   let plateSeq = 0;
+  const clock = portDayClock();
+  /** The port's day `daysAhead` from the clock's today. */
+  const day = (daysAhead: number) =>
+    DateTime.fromJSDate(clock.now()).setZone('Asia/Shanghai').plus({ days: daysAhead }).toISODate() as string;
 
   /** One request, checked against the document before the test looks at it. */
   const call = async (method: Method, path: string, opts: Send = {}): Promise<Response> => {
@@ -54,12 +61,14 @@ describe('the OpenAPI document describes the real answers', () => {
     return res;
   };
 
-  /** The export slot holding now (the port is open round the clock) or tomorrow's first one. */
+  /** The export slot holding now (by the API's clock, inside the port's opening hours). */
   const slotNow = async (port = PORT) => {
-    const date = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-    const res = await expectStatus(200, 'get', `${API}/ports/${port}/slots`, { query: { date, direction: 'export' } });
+    const res = await expectStatus(200, 'get', `${API}/ports/${port}/slots`, {
+      query: { date: day(0), direction: 'export' },
+    });
+    const now = clock.now().getTime();
     return (res.body as Array<{ id: string; startsAt: string; endsAt: string }>).find(
-      (s) => Date.parse(s.startsAt) <= Date.now() && Date.now() < Date.parse(s.endsAt),
+      (s) => Date.parse(s.startsAt) <= now && now < Date.parse(s.endsAt),
     )!.id;
   };
 
@@ -99,12 +108,11 @@ describe('the OpenAPI document describes the real answers', () => {
     ).body.accessToken as string;
 
   beforeAll(async () => {
-    api = await startApi();
+    api = await startApi({}, { clock });
     oa = await OpenApiChecker.load(api);
     firm = await createFirm(api, 'Openapi Freight', 1);
     await putSchedule(api, PORT, {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 40, import: 40 },
       firmQuotaPercent: 100,
     });
@@ -203,15 +211,15 @@ describe('the OpenAPI document describes the real answers', () => {
     expect(ports.body).toHaveLength(26);
     await expectStatus(400, 'get', `${API}/ports`, { query: { limit: 0 } });
     const mohan = await expectStatus(200, 'get', `${API}/ports/mohan`);
-    expect(mohan.body.schedule).toMatchObject({ openFrom: '00:00' });
+    expect(mohan.body.schedule).toMatchObject(OPENING_HOURS);
     const airport = await expectStatus(200, 'get', `${API}/ports/KMG`);
     expect(airport.body.schedule).toBeNull();
     await expectStatus(404, 'get', `${API}/ports/NOWHERE`, {}, 'not_found');
     await expectStatus(400, 'get', `${API}/ports/a_b`);
-    await expectStatus(200, 'get', `${API}/ports/${PORT}/slots`, { query: { date: portDate(1) } });
+    await expectStatus(200, 'get', `${API}/ports/${PORT}/slots`, { query: { date: day(1) } });
     await expectStatus(400, 'get', `${API}/ports/${PORT}/slots`, { query: { date: 'tomorrow' } });
     await expectStatus(400, 'get', `${API}/ports/${PORT}/slots`, { query: { date: '2026-02-30' } });
-    await expectStatus(404, 'get', `${API}/ports/NOWHERE/slots`, { query: { date: portDate(1) } });
+    await expectStatus(404, 'get', `${API}/ports/NOWHERE/slots`, { query: { date: day(1) } });
     await expectStatus(200, 'get', `${API}/ports/${PORT}/queue`, { query: { direction: 'import' } });
     await expectStatus(400, 'get', `${API}/ports/${PORT}/queue`);
     await expectStatus(404, 'get', `${API}/ports/NOWHERE/queue`, { query: { direction: 'export' } });
@@ -407,11 +415,11 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(400, 'put', `${API}/ports/HEKOU/parking-areas/not-a-uuid`, { token: admin, body: { bays: 25 } });
     await expectStatus(403, 'post', `${API}/ports/HEKOU/parking-areas`, { token: firm.adminToken, body: area });
 
-    const kpis = { from: portDate(-1), to: portDate(1) };
+    const kpis = { from: day(-1), to: day(1) };
     await expectStatus(200, 'get', `${API}/ports/${PORT}/kpis`, { token: staff, query: kpis });
     await expectStatus(200, 'get', `${API}/audit`, {
       token: admin,
-      query: { port: 'HEKOU', from: portDate(0), to: portDate(0), limit: 5 },
+      query: { port: 'HEKOU', from: day(0), to: day(0), limit: 5 },
     });
     await expectStatus(400, 'get', `${API}/audit`, { token: admin, query: { from: 'yesterday' } });
     await expectStatus(401, 'get', `${API}/audit`);
@@ -428,7 +436,7 @@ describe('the OpenAPI document describes the real answers', () => {
   });
 
   it("a firm's view of slots: its share, what it holds, what it may still book", async () => {
-    const date = portDate(1);
+    const date = day(1);
     await expectStatus(200, 'get', `${API}/bookings/slots`, {
       token: firm.dispatcherToken,
       query: { port: PORT, date, direction: 'export' },
@@ -555,7 +563,7 @@ describe('the OpenAPI document describes the real answers', () => {
 
   it('published fees: publish, the one in force, the history', async () => {
     const fees = {
-      effectiveFrom: portDate(0),
+      effectiveFrom: day(0),
       currency: 'CNY',
       items: [{ code: 'inspection', name: { zh: '查验费', en: 'Inspection' }, amount: 80, unit: 'per_truck' }],
     };
@@ -572,7 +580,7 @@ describe('the OpenAPI document describes the real answers', () => {
       422,
       'put',
       `${API}/ports/DULONG/fees`,
-      { token: api.adminToken, body: { ...fees, effectiveFrom: portDate(-2) } },
+      { token: api.adminToken, body: { ...fees, effectiveFrom: day(-2) } },
       'date_out_of_range',
     );
     await expectStatus(200, 'get', `${API}/ports/DULONG/fees`);
@@ -692,7 +700,7 @@ describe('the OpenAPI document describes the real answers', () => {
 
     await expectStatus(200, 'get', `${API}/bookings`, {
       token,
-      query: { date: portDate(0), status: 'booked', limit: 10 },
+      query: { date: day(0), status: 'booked', limit: 10 },
     });
     await expectStatus(400, 'get', `${API}/bookings`, { token, query: { status: 'lost' } });
     await expectStatus(200, 'get', `${API}/bookings/${t.bookingId}`, { token });
@@ -701,7 +709,7 @@ describe('the OpenAPI document describes the real answers', () => {
 
     const tomorrow = (
       await expectStatus(200, 'get', `${API}/ports/${PORT}/slots`, {
-        query: { date: portDate(1), direction: 'export' },
+        query: { date: day(1), direction: 'export' },
       })
     ).body[10].id as string;
     await expectStatus(200, 'post', `${API}/bookings/${t.bookingId}/reschedule`, { token, body: { slotId: tomorrow } });
@@ -712,9 +720,8 @@ describe('the OpenAPI document describes the real answers', () => {
       { token, body: { slotId: tomorrow } },
       'same_slot',
     );
-    const importSlot = (
-      await api.http.get(`${API}/ports/${PORT}/slots`).query({ date: portDate(1), direction: 'import' })
-    ).body[10].id as string;
+    const importSlot = (await api.http.get(`${API}/ports/${PORT}/slots`).query({ date: day(1), direction: 'import' }))
+      .body[10].id as string;
     await expectStatus(
       422,
       'post',
@@ -995,7 +1002,7 @@ describe('the OpenAPI document describes the real answers', () => {
       `INSERT INTO booking_event_failures (event_seq, consumer, attempts, last_error, failed_at, parked_at)
        SELECT max(seq), 'webhooks', 5, 'receiver table locked', $1::timestamptz, $1::timestamptz FROM booking_events
        RETURNING id`,
-      [new Date()],
+      [clock.now()],
     );
     const list = await expectStatus(200, 'get', `${API}/admin/dead-letters`, { token: admin, query: { limit: 5 } });
     expect(list.body).toHaveLength(1);
@@ -1011,7 +1018,7 @@ describe('the OpenAPI document describes the real answers', () => {
   });
 
   it('forecast and port performance: the day with the bookings above, every road port', async () => {
-    const today = portDate(0);
+    const today = day(0);
     const forecast = await expectStatus(200, 'get', `${API}/ports/${PORT}/forecast`, {
       token: staff,
       query: { date: today },
@@ -1022,7 +1029,7 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(403, 'get', `${API}/ports/${PORT}/forecast`, { token: firm.adminToken });
     await expectStatus(400, 'get', `${API}/ports/${PORT}/forecast`, { token: staff, query: { date: '2026-02-30' } });
     await expectStatus(404, 'get', `${API}/ports/HEKOU/forecast`, { token: staff });
-    const range = { from: portDate(-1), to: portDate(1) };
+    const range = { from: day(-1), to: day(1) };
     const performance = await expectStatus(200, 'get', `${API}/ports/performance`, {
       token: api.adminToken,
       query: range,

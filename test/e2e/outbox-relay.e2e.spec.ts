@@ -1,11 +1,23 @@
-import { API, bearer, cargo, createFirm, putSchedule, slotAt, startApi, TestApi, TestFirm } from '../support/harness';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  OPENING_HOURS,
+  portDayClock,
+  putSchedule,
+  slotAt,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
 import { connectLive, LiveClient } from '../support/live-client';
 import { until } from '../support/processes';
 
 /**
  * The relay (apps/worker) hands the outbox's events to their consumers: here the live one, which tells a cancelled
  * booking's firm. Events committed while no worker runs are relayed when one starts; with two workers each
- * event is relayed once.
+ * event is relayed once. The API and its workers run from 10:00 port time, so the slot 4 h ahead is in the port's day.
  */
 describe('outbox relay (worker, real Postgres and Redis)', () => {
   const PORT = 'MOHAN';
@@ -14,10 +26,9 @@ describe('outbox relay (worker, real Postgres and Redis)', () => {
   const clients: LiveClient[] = [];
 
   beforeAll(async () => {
-    api = await startApi();
+    api = await startApi({}, { clock: portDayClock() });
     await putSchedule(api, PORT, {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 30, import: 30 },
       firmQuotaPercent: 100,
     });

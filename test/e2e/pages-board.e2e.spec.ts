@@ -9,6 +9,8 @@ import {
   cargo,
   createFirm,
   laneOf,
+  OPENING_HOURS,
+  portDayClock,
   portStaffToken,
   putSchedule,
   slotAt,
@@ -22,20 +24,22 @@ const WAIT = { timeout: 20_000 };
 
 /**
  * The public board on a 1920×1080 screen at Mohan (China–Laos): NOW CALLING with the called truck and the time
- * since its call, each row's ETA as the API computes it, and its words rotating zh → en → Lao.
+ * since its call, each row's ETA as the API computes it, and its words rotating zh → en → Lao. The API and the
+ * browser both run from 10:00 port time: the slot holding now takes check-ins, and the board's "time since the call"
+ * counts from the API's call on the page's own clock.
  */
 describe('port board (browser)', () => {
   const PORT = 'MOHAN';
   let api: TestApi;
   let browser: Browser;
   let firm: TestFirm;
+  const clock = portDayClock();
 
   beforeAll(async () => {
     browser = await launchChromium();
-    api = await startApi();
+    api = await startApi({}, { clock });
     await putSchedule(api, PORT, {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 20, import: 20 },
       firmQuotaPercent: 100,
     });
@@ -72,7 +76,7 @@ describe('port board (browser)', () => {
       .put(`${API}/ports/${PORT}/fees`)
       .set(bearer(api.adminToken))
       .send({
-        effectiveFrom: DateTime.now().setZone('Asia/Shanghai').toISODate(),
+        effectiveFrom: DateTime.fromJSDate(clock.now()).setZone('Asia/Shanghai').toISODate(),
         currency: 'CNY',
         items: [
           {
@@ -86,6 +90,7 @@ describe('port board (browser)', () => {
       .expect(201);
 
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, bypassCSP: true });
+    await context.clock.install({ time: clock.now() });
     try {
       const page = await context.newPage();
       const errors: string[] = [];

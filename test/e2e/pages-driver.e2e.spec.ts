@@ -6,6 +6,8 @@ import {
   cargo,
   createFirm,
   laneOf,
+  OPENING_HOURS,
+  portDayClock,
   portStaffToken,
   putSchedule,
   slotAt,
@@ -23,7 +25,9 @@ const WAIT = { timeout: 15_000 };
 /**
  * The driver's page (/d) in Debian's Chromium at 360×740, as a Lao driver uses it: booked (slot, check-in window,
  * the way to the holding area), waiting, called (plate, lane in Lao, deadline counting down), done; honest about a
- * dead network within 5 s; no serious accessibility violation (axe-core).
+ * dead network within 5 s; no serious accessibility violation (axe-core). The API and the pages run from 10:00 port
+ * time: the slot holding now takes check-ins, the later ones it books (up to 16:00) are in the day, and the page
+ * counts the called truck's time left on the API's clock.
  */
 describe('driver page (browser)', () => {
   const PORT = 'MOHAN';
@@ -33,13 +37,19 @@ describe('driver page (browser)', () => {
   let staff: string;
   let lane: string;
   const contexts: BrowserContext[] = [];
+  const clock = portDayClock();
+  /** A context whose pages read the API's time (the page judges windows, deadlines and its session's renewal by it). */
+  const atClock = async (context: BrowserContext) => {
+    await context.clock.install({ time: clock.now() });
+    contexts.push(context);
+    return context;
+  };
 
   beforeAll(async () => {
     browser = await launchChromium();
-    api = await startApi();
+    api = await startApi({}, { clock });
     await putSchedule(api, PORT, {
-      openFrom: '00:00',
-      openTo: '24:00',
+      ...OPENING_HOURS,
       capacity: { export: 20, import: 20 },
       firmQuotaPercent: 100,
     });
@@ -79,12 +89,13 @@ describe('driver page (browser)', () => {
 
   async function open(url: string): Promise<{ page: Page; errors: string[] }> {
     // bypassCSP: only so the test can add axe-core's script; the page itself runs under its CSP.
-    const context = await browser.newContext({
-      locale: 'lo-LA',
-      viewport: { width: 360, height: 740 },
-      bypassCSP: true,
-    });
-    contexts.push(context);
+    const context = await atClock(
+      await browser.newContext({
+        locale: 'lo-LA',
+        viewport: { width: 360, height: 740 },
+        bypassCSP: true,
+      }),
+    );
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('console', (m) => {
@@ -200,8 +211,7 @@ describe('driver page (browser)', () => {
       const b = await book(i, 5 + (lang === 'my' ? 1 : 0));
       // A driver who speaks the phone's language: what the server words (the holding area's name) follows it.
       await api.ds.query('UPDATE drivers SET language = $2 WHERE id = $1', [firm.driverIds[i], lang]);
-      const context = await browser.newContext({ locale, viewport: { width: 360, height: 740 } });
-      contexts.push(context);
+      const context = await atClock(await browser.newContext({ locale, viewport: { width: 360, height: 740 } }));
       const page = await context.newPage();
       await page.goto(`${api.url}/d`);
       await logIn(page, b);

@@ -42,12 +42,12 @@ export class TokenService {
       sid: p.sessionId,
       cv: p.codeVersion,
     };
-    // iat by the Clock too: left out, the JWT library stamps the system's time, and a page that renews a quarter of the
-    // life before expiry (the driver's) reads a life that began at another time.
-    if (expiresAt)
-      return this.jwt.sign({ ...claims, iat: this.nowSeconds(), exp: Math.ceil(expiresAt.getTime() / 1000) });
+    // `iat` from the Clock too: left to the JWT library it is the system's, and the driver's page plans its renewal
+    // from `iat` to `exp` (a life measured across two clocks).
+    const iat = this.nowSeconds();
+    if (expiresAt) return this.jwt.sign({ ...claims, iat, exp: Math.ceil(expiresAt.getTime() / 1000) });
     const ttl = p.role === 'driver' ? this.config.env.driverJwtTtlSeconds : this.config.env.jwtTtlSeconds;
-    return this.jwt.sign({ ...claims, iat: this.nowSeconds() }, { expiresIn: ttl });
+    return this.jwt.sign({ ...claims, iat }, { expiresIn: ttl });
   }
 
   /**
