@@ -143,12 +143,12 @@ export class PortEventsRepository {
   }
 
   /** The dead letters (port events parked for a consumer), oldest first. */
-  deadLetters(limit: number): Promise<PortDeadLetterRow[]> {
+  deadLetters(limit: number, offset: number): Promise<PortDeadLetterRow[]> {
     return rows<PortDeadLetterRow>(
       this.ds,
       `SELECT ${DEAD_LETTER} FROM port_event_failures f JOIN port_events e ON e.seq = f.event_seq
-       WHERE f.parked_at IS NOT NULL ORDER BY f.id LIMIT $1`,
-      [limit],
+       WHERE f.parked_at IS NOT NULL ORDER BY f.id LIMIT $1 OFFSET $2`,
+      [limit, offset],
     );
   }
 
