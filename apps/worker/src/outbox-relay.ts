@@ -83,15 +83,15 @@ class ConsumerFailing extends Error {}
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e)) || 'failed';
 
 /**
- * Hands an outbox's events to every consumer of that outbox, in `seq` order, in the
- * same transaction that marks them relayed: a crash anywhere rolls the batch back and the next run relays it
- * again, so nothing is lost and nothing a consumer wrote to the database is doubled. Looks every POLL_MS.
+ * Hands an outbox's events to every consumer of that outbox, in `seq` order, in the same transaction that marks them
+ * relayed: a crash anywhere rolls the batch back and the next run relays it again, so nothing is lost and nothing a
+ * consumer wrote to the database is doubled. Looks every POLL_MS.
  *
  * A batch that fails is relayed again at once event by event, each consumer in a savepoint of its own, to find the
  * consumer that fails and the event it fails on: the events before it are relayed; its failure is counted
- * (booking_event_failures, port_event_failures); below OUTBOX_MAX_ATTEMPTS the event waits RETRY_MS and is tried again (no consumer
- * gets a later event before it); at the limit it is parked for that consumer (a dead letter) and every other
- * consumer gets it, once. A port admin's replay hands a dead letter to its consumer again.
+ * (booking_event_failures, port_event_failures); below OUTBOX_MAX_ATTEMPTS the event waits RETRY_MS and is tried
+ * again (no consumer gets a later event before it); at the limit it is parked for that consumer (a dead letter) and
+ * every other consumer gets it, once. A port admin's replay hands a dead letter to its consumer again.
  *
  * One mechanism, two outboxes (OutboxRelay: booking_events; PortEventsRelay: port_events), each with its own lock,
  * so a slow batch of one never holds the other.

@@ -20,9 +20,9 @@ const consumerProblems = (what: string, consumers: readonly Declared[], provided
 
 /**
  * Refuses to boot the worker when a class declared an event consumer (@ConsumesBookingEvents, @ConsumesPortEvents)
- * or a job handler (@JobHandlerFor) is not among its providers: it would never run, and nothing would notice. The decorators record
- * each class as it is declared; this compares them with what discovery finds, before any loop starts (module init
- * comes before every application bootstrap). Also refuses two consumers of one name (their failures would be
+ * or a job handler (@JobHandlerFor) is not among its providers: it would never run, and nothing would notice. The
+ * decorators record each class as it is declared; this compares them with what discovery finds, before any loop
+ * starts (module init comes before every application bootstrap). Also refuses two consumers of one name (their failures would be
  * counted together; names are per outbox).
  */
 @Injectable()

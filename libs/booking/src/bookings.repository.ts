@@ -114,6 +114,9 @@ export const toBookingDto = (r: BookingRow): BookingDto => ({
     : null,
 });
 
+/** The slot's count after the booking statement took its place and share (none when it took neither). */
+const SLOT_TAKEN = 'SELECT s.port_code, s.direction, $1::uuid AS slot_id, s.booked, s.capacity FROM s, u';
+
 /** The statements on `bookings` (this lib's table) other than its status moves, which are BookingTransitions'. */
 @Injectable()
 export class BookingsRepository {
@@ -145,7 +148,7 @@ export class BookingsRepository {
          FROM s, u
          RETURNING id, firm_id, port_code, direction, reference, status, slot_id
        ), moved AS (SELECT * FROM b), ${EVENT('booking.created', `jsonb_build_object('slotId', m.slot_id)`, '$14::jsonb', '$15::timestamptz')},
-       ${SLOTS_CHANGED_EVENT('SELECT s.port_code, s.direction, $1::uuid AS slot_id, s.booked, s.capacity FROM s, u', '$14::jsonb', '$15::timestamptz')}
+       ${SLOTS_CHANGED_EVENT(SLOT_TAKEN, '$14::jsonb', '$15::timestamptz')}
        SELECT EXISTS (SELECT 1 FROM parties) AS parties, s.*, EXISTS (SELECT 1 FROM u) AS quota_ok,
               (SELECT reference FROM b) AS reference,
               CASE WHEN s.port_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM u)
