@@ -36,7 +36,7 @@ export class DeadLetterDto {
 
 export class DeadLetterParams {
   @ApiProperty({ example: '12' })
-  @Matches(/^(port-)?[1-9][0-9]{0,17}$/, { message: 'id must be a positive integer, or port- and one' })
+  @Matches(/^(port-)?[1-9][0-9]{0,17}$/, { message: 'id must be a positive integer or port-<positive integer>' })
   id: string;
 }
 
