@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { AuditService, chainHash, StoredRow } from '@kouan/audit';
+import { PortEventsRepository } from '@kouan/ports';
 import { API, bearer, laneOf, portStaffToken, regulatorToken, startApi, TestApi } from '../support/harness';
 import { admin } from '../support/db';
 
@@ -126,8 +127,14 @@ describe("audit trail: the app's login can only append", () => {
     bookingId: r.booking_id,
     data: r.data,
   });
-  const setLane = (status: 'open' | 'paused') =>
-    api.http.post(`${API}/ports/${PORT}/lanes/${lane}/status`).set(bearer(staff)).send({ status }).expect(200);
+  const setLane = async (status: 'open' | 'paused') => {
+    await api.http.post(`${API}/ports/${PORT}/lanes/${lane}/status`).set(bearer(staff)).send({ status }).expect(200);
+    // Its entry comes from its port event: queued here by the call the worker's port audit consumer makes.
+    const [{ seq }] = await api.ds.query(`SELECT max(seq) AS seq FROM port_events WHERE type = 'lane.status_changed'`);
+    await api.ds.transaction((em) =>
+      api.app.get(AuditService).enqueueSelected(em, PortEventsRepository.AUDIT_ROWS, [[seq]]),
+    );
+  };
   /** A staff action's entry, pending, and its content: the truth the chain must keep. */
   const recordPause = async (status: 'open' | 'paused') => {
     await setLane(status);

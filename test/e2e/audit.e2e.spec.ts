@@ -168,7 +168,8 @@ describe('audit trail', () => {
       'the audit trail has caught up',
       async () => {
         const [{ behind }] = await api.ds.query(
-          `SELECT (SELECT count(*) FROM booking_events WHERE relayed_at IS NULL) + (SELECT count(*) FROM audit_pending) AS behind`,
+          `SELECT (SELECT count(*) FROM booking_events WHERE relayed_at IS NULL) + (SELECT count(*) FROM audit_pending)
+                  + (SELECT count(*) FROM port_events WHERE relayed_at IS NULL) AS behind`,
         );
         return Number(behind) === 0;
       },

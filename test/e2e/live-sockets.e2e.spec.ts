@@ -427,6 +427,8 @@ describe('live updates across two API processes', () => {
     let port: Port;
     beforeAll(async () => {
       port = await preparePort('DALUO', 4);
+      // lane:update and slots:update come from the worker's relay (port events).
+      await api.worker();
     });
 
     /** Nothing personal ever: no whole plate, no driver name, no phone, no booking id or reference. */

@@ -24,6 +24,7 @@ import {
   DRIVER_SESSIONS_ENDED_EVENT,
   DriverSessionsEnded,
   LIVE_NAMESPACE,
+  QUEUE_DELTA_AGAIN_EVENT,
   QUEUE_DELTA_EVENT,
   QueueDelta,
   QueueTruck,
@@ -104,6 +105,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     // Every process hears of every session ended (logout, reuse, password change, disabled) and closes its own sockets of it.
     this.revocations.onEnded((sids) => this.endSessions(sids));
     nsp.on(QUEUE_DELTA_EVENT, (delta: QueueDelta) => this.queues.receive(delta));
+    nsp.on(QUEUE_DELTA_AGAIN_EVENT, (delta: QueueDelta) => this.queues.receive(delta, true));
     nsp.on(DRIVER_SESSIONS_ENDED_EVENT, (ended: DriverSessionsEnded) => this.endDriverSessions(ended));
   }
 

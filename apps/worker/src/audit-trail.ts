@@ -9,6 +9,7 @@ import {
   DomainEvent,
 } from '@kouan/booking';
 import { PollingLoop } from '@kouan/jobs';
+import { ConsumesPortEvents, PortEvent, PortEventConsumer, PortEventsRepository, PortEventType } from '@kouan/ports';
 
 /** How often pending entries are chained: a new entry is in the verifiable chain within about a second. */
 const CHAIN_POLL_MS = 500;
@@ -57,5 +58,36 @@ export class AuditTrail implements BookingEventConsumer, OnApplicationBootstrap,
 
   relayed(): void {
     void this.loop.wake();
+  }
+}
+
+/** The port events that are staff actions: each is one entry of the trail (docs/audit.md). */
+const STAFF_ACTIONS: ReadonlySet<PortEventType> = new Set<PortEventType>([
+  'lane.status_changed',
+  'schedule.changed',
+  'fees.published',
+]);
+
+/**
+ * A lane's status, a schedule change and a fee publication into the audit trail, from their port events in the
+ * relay's transaction (so exactly once, with the actor and instant of the change), under the entry types the trail
+ * has always had for them. Slot counts and queue deltas are not staff actions: the bookings' events tell those.
+ */
+@Injectable()
+@ConsumesPortEvents('audit')
+export class PortAuditTrail implements PortEventConsumer {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly trail: AuditTrail,
+  ) {}
+
+  async handle(em: EntityManager, events: PortEvent[]): Promise<void> {
+    const copied = events.filter((e) => STAFF_ACTIONS.has(e.type));
+    if (copied.length)
+      await this.audit.enqueueSelected(em, PortEventsRepository.AUDIT_ROWS, [copied.map((e) => e.seq)]);
+  }
+
+  relayed(events: PortEvent[]): void {
+    if (events.some((e) => STAFF_ACTIONS.has(e.type))) this.trail.relayed();
   }
 }

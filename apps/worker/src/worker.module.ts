@@ -9,21 +9,22 @@ import { DbModule } from '@kouan/db';
 import { JobsModule } from '@kouan/jobs';
 import { QueueWorkerModule } from '@kouan/queue';
 import { NotifyModule } from '@kouan/notify';
+import { PortEventsModule } from '@kouan/ports';
 import { RealtimeModule } from '@kouan/realtime';
 import { WebhooksWorkerModule } from '@kouan/webhooks';
 import { ENTITIES } from '../../entities';
-import { AuditTrail } from './audit-trail';
+import { AuditTrail, PortAuditTrail } from './audit-trail';
 import { DeadlineJobs } from './deadlines';
 import { JobDispatcher } from './job-dispatcher';
 import { MaintenanceProcessor } from './maintenance.processor';
-import { OutboxRelay } from './outbox-relay';
+import { OutboxRelay, PortEventsRelay } from './outbox-relay';
 import { RecurringJobs } from './schedules';
 import { WorkerWiring } from './worker-wiring';
 
 /**
- * The worker: each lib's worker module brings its consumers, jobs and loops; this app adds the relay, the job
- * dispatcher and the schedules. Nothing is listed twice: WorkerWiring refuses to boot when a declared consumer or
- * job handler is missing.
+ * The worker: each lib's worker module brings its consumers, jobs and loops; this app adds the relays (booking and
+ * port events), the audit trail's consumers, the job dispatcher and the schedules. Nothing is listed twice:
+ * WorkerWiring refuses to boot when a declared consumer or job handler is missing.
  */
 @Module({})
 export class WorkerModule {
@@ -47,6 +48,7 @@ export class WorkerModule {
         JobsModule,
         RealtimeModule,
         AuditModule,
+        PortEventsModule,
         BookingWorkerModule,
         QueueWorkerModule,
         WebhooksWorkerModule,
@@ -55,7 +57,9 @@ export class WorkerModule {
       providers: [
         WorkerWiring,
         OutboxRelay,
+        PortEventsRelay,
         AuditTrail,
+        PortAuditTrail,
         DeadlineJobs,
         JobDispatcher,
         MaintenanceProcessor,

@@ -5,8 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { actorOf, type Principal } from '@kouan/auth';
 import { AppConfig } from '@kouan/config';
 import { Clock, DomainError, inTransaction, isUniqueViolation, notFound, pgError } from '@kouan/common';
-import { SlotsService } from '@kouan/ports';
-import { LivePublisher } from '@kouan/realtime';
+import { PortEvents, SlotsService } from '@kouan/ports';
 import { BookingStatus, illegalMove } from './booking-status';
 import { BookingTransitions } from './booking-transitions.repository';
 import { BookedRow, BookingsRepository, feesOfBooking, toBookingDto } from './bookings.repository';
@@ -33,8 +32,8 @@ export class BookingService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly config: AppConfig,
-    private readonly live: LivePublisher,
     private readonly slots: SlotsService,
+    private readonly events: PortEvents,
     private readonly clock: Clock,
     private readonly bookings: BookingsRepository,
     private readonly places: PlacesRepository,
@@ -42,16 +41,14 @@ export class BookingService {
     private readonly transitions: BookingTransitions,
   ) {}
 
-  /** slots:update for the board, sent only once the change has committed. */
-  private announce(...counts: SlotCount[]): void {
+  /**
+   * The slots' new counts as port events (slots.changed), in the change's transaction: the worker's relay sends the
+   * boards their slots:update. (The booking statement writes its own, in the statement: BookingsRepository.book.)
+   */
+  private async announce(em: EntityManager, at: Date, ...counts: SlotCount[]): Promise<void> {
     for (const c of counts) {
-      this.live.slots({
-        port: c.portCode,
-        direction: c.direction,
-        slotId: c.slotId,
-        booked: c.booked,
-        available: Math.max(c.capacity - c.booked, 0),
-      });
+      const data = { slotId: c.slotId, booked: c.booked, capacity: c.capacity };
+      await this.events.append(em, { type: 'slots.changed', portCode: c.portCode, direction: c.direction, data }, at);
     }
   }
 
@@ -65,10 +62,10 @@ export class BookingService {
     const at = this.clock.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        const { answer, count } =
+        const { answer } =
           key === undefined
             ? await this.book(this.ds, principal, dto, at)
-            : await inTransaction(this.ds, async (em): Promise<{ answer: CreatedBookingDto; count?: SlotCount }> => {
+            : await inTransaction(this.ds, async (em): Promise<{ answer: CreatedBookingDto }> => {
                 const replay = await this.claimKey(em, firmId, key, canonicalHash(dto), at);
                 if (replay) return { answer: replay };
                 const booked = await this.book(em, principal, dto, at);
@@ -76,7 +73,6 @@ export class BookingService {
                 await this.keys.answer(em, firmId, key, first, seal(this.config.env.jwtSecret, driverCode));
                 return booked;
               });
-        if (count) this.announce(count);
         // What the truck will be charged, from the fees in force on its slot's day (read after the commit).
         const row = await this.bookings.byId(answer.id);
         return { ...answer, fees: row ? feesOfBooking(row) : null };
@@ -95,7 +91,7 @@ export class BookingService {
     p: Principal,
     dto: CreateBookingDto,
     at: Date,
-  ): Promise<{ answer: CreatedBookingDto; count: SlotCount }> {
+  ): Promise<{ answer: CreatedBookingDto }> {
     const firmId = firmOf(p);
     const id = randomUUID();
     const driverCode = newDriverCode();
@@ -131,11 +127,8 @@ export class BookingService {
       throw e;
     }
     if (!row?.parties) throw notFound('vehicle or driver');
-    const place = await this.places.outcome(db, dto.slotId, row, at);
-    return {
-      answer: { id, reference: row.reference as string, status: 'booked', slotId: dto.slotId, driverCode },
-      count: place,
-    };
+    await this.places.outcome(db, dto.slotId, row, at);
+    return { answer: { id, reference: row.reference as string, status: 'booked', slotId: dto.slotId, driverCode } };
   }
 
   /**
@@ -198,13 +191,12 @@ export class BookingService {
   async cancel(p: Principal, id: string): Promise<{ status: BookingStatus }> {
     const firmId = firmOf(p);
     const at = this.clock.now();
-    const freed = await inTransaction(this.ds, async (em) => {
+    await inTransaction(this.ds, async (em) => {
       const done = await this.transitions.cancel(em, id, firmId, at);
       if (!done) throw await this.whyNot(em, id, firmId, 'cancelled');
-      return this.places.free(em, done.slot_id, firmId);
+      await this.announce(em, at, await this.places.free(em, done.slot_id, firmId));
     });
     // Its driver and firm hear of it from the booking.cancelled event (BookingLiveConsumer, through the relay).
-    this.announce(freed);
     return { status: 'cancelled' };
   }
 
@@ -216,7 +208,7 @@ export class BookingService {
   async reschedule(p: Principal, id: string, slotId: string): Promise<BookingDto> {
     const firmId = firmOf(p);
     const at = this.clock.now();
-    const counts = await inTransaction(this.ds, async (em) => {
+    await inTransaction(this.ds, async (em) => {
       const b = await this.bookings.lockOfFirm(em, id, firmId);
       if (!b) throw notFound('booking');
       if (b.status !== 'booked')
@@ -239,9 +231,8 @@ export class BookingService {
         if (isUniqueViolation(e, 'uq_bookings_active_vehicle_port_day')) throw vehicleBusy();
         throw e;
       }
-      return [place, freed];
+      await this.announce(em, at, place, freed);
     });
-    this.announce(...counts);
     return this.get(p, id);
   }
 

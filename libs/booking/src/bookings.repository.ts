@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { one, page, rows } from '@kouan/common';
-import { type Direction, FEES_IN_FORCE, type FeeColumns, feesDue } from '@kouan/ports';
+import { type Direction, FEES_IN_FORCE, type FeeColumns, feesDue, SLOTS_CHANGED_EVENT } from '@kouan/ports';
 import { isoInZone } from '@kouan/calendar';
 import type { BookingStatus } from './booking-status';
 import { EVENT } from './booking-transitions.repository';
@@ -114,6 +114,9 @@ export const toBookingDto = (r: BookingRow): BookingDto => ({
     : null,
 });
 
+/** The slot's count after the booking statement took its place and share (none when it took neither). */
+const SLOT_TAKEN = 'SELECT s.port_code, s.direction, $1::uuid AS slot_id, s.booked, s.capacity FROM s, u';
+
 /** The statements on `bookings` (this lib's table) other than its status moves, which are BookingTransitions'. */
 @Injectable()
 export class BookingsRepository {
@@ -121,7 +124,8 @@ export class BookingsRepository {
 
   /**
    * One statement: the firm owns the vehicle and the driver, a place and a share of it are taken (placeCtes),
-   * and the booking row is written with its booking.created event. When the share is refused after the place was
+   * and the booking row is written with its booking.created event and the slot's new count (the ports lib's
+   * slots.changed port event, for the boards). When the share is refused after the place was
    * taken, kouan_refuse() aborts the whole statement, so nothing is left half done, inside a transaction or not.
    */
   book(
@@ -143,7 +147,8 @@ export class BookingsRepository {
            s.service_date::date, $3, $4, $7, $8, $9, $10, $11, $12, $13, $15, $15
          FROM s, u
          RETURNING id, firm_id, port_code, direction, reference, status, slot_id
-       ), moved AS (SELECT * FROM b), ${EVENT('booking.created', `jsonb_build_object('slotId', m.slot_id)`, '$14::jsonb', '$15::timestamptz')}
+       ), moved AS (SELECT * FROM b), ${EVENT('booking.created', `jsonb_build_object('slotId', m.slot_id)`, '$14::jsonb', '$15::timestamptz')},
+       ${SLOTS_CHANGED_EVENT(SLOT_TAKEN, '$14::jsonb', '$15::timestamptz')}
        SELECT EXISTS (SELECT 1 FROM parties) AS parties, s.*, EXISTS (SELECT 1 FROM u) AS quota_ok,
               (SELECT reference FROM b) AS reference,
               CASE WHEN s.port_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM u)

@@ -3,10 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import type { Principal } from '@kouan/auth';
-import { AuditService } from '@kouan/audit';
 import { Clock, DomainError, inTransaction, notFound } from '@kouan/common';
 import { feeNamesProblem, FeesDto, PutFeesDto } from './dto/fees.dto';
 import { FeeRow, FeesRepository } from './fees.repository';
+import { PortEvents } from './port-events.service';
 import { PortsService } from './ports.service';
 
 const toDto = (r: FeeRow): FeesDto => ({
@@ -22,14 +22,15 @@ export class FeesService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly ports: PortsService,
-    private readonly audit: AuditService,
+    private readonly events: PortEvents,
     private readonly repo: FeesRepository,
     private readonly clock: Clock,
   ) {}
 
   /**
    * A new version, effective from its day (today at the port or later: what was charged stays charged). The port's
-   * row is locked so two publications at once get consecutive versions.
+   * row is locked so two publications at once get consecutive versions. Its port event (fees.published, in the same
+   * transaction) is what the audit trail records.
    */
   async publish(p: Principal, code: string, dto: PutFeesDto): Promise<FeesDto> {
     const port = await this.ports.getOrFail(code);
@@ -46,9 +47,14 @@ export class FeesService {
         },
       );
     }
+    const at = this.clock.now();
     const row = await inTransaction(this.ds, async (em) => {
       const published = await this.repo.publish(em, code, dto.effectiveFrom, dto.currency, dto.items, p.sub);
-      await this.audit.record(em, { type: 'fees.published', portCode: code, data: { ...toDto(published) } });
+      await this.events.append(
+        em,
+        { type: 'fees.published', portCode: code, direction: null, data: toDto(published) },
+        at,
+      );
       return published;
     });
     return toDto(row);

@@ -19,3 +19,6 @@ export * from './slots.service';
 export * from './dto/fees.dto';
 export * from './entities/fee-schedule.entity';
 export * from './ports.repository';
+export * from './port-events';
+export * from './port-events.repository';
+export * from './port-events.service';

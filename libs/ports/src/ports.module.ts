@@ -17,12 +17,25 @@ import { SlotsRepository } from './slots.repository';
 import { SlotsService } from './slots.service';
 import { PortFeeSchedule } from './entities/fee-schedule.entity';
 import { LaneStatusChange } from './entities/lane-status-change.entity';
+import { PortEventFailure } from './entities/port-event-failure.entity';
+import { StoredPortEvent } from './entities/port-event.entity';
+import { PortEventsModule } from './port-events.service';
 
 /** The tables this lib owns: registered with TypeORM by this module, listed whole for the CLI's DataSource. */
-export const PORTS_ENTITIES = [Port, Lane, LaneStatusChange, Schedule, Slot, SlotFirmUsage, PortFeeSchedule];
+export const PORTS_ENTITIES = [
+  Port,
+  Lane,
+  LaneStatusChange,
+  Schedule,
+  Slot,
+  SlotFirmUsage,
+  PortFeeSchedule,
+  StoredPortEvent,
+  PortEventFailure,
+];
 
 @Module({
-  imports: [TypeOrmModule.forFeature(PORTS_ENTITIES), ParkingModule],
+  imports: [TypeOrmModule.forFeature(PORTS_ENTITIES), ParkingModule, PortEventsModule],
   // PortPerformanceController first: Nest registers routes in this order, and PortsController's GET /ports/:code
   // would take /ports/performance. Its report is the insights lib's (PortPerformanceReportModule).
   controllers: [PortPerformanceController, PortsController],
@@ -36,6 +49,6 @@ export const PORTS_ENTITIES = [Port, Lane, LaneStatusChange, Schedule, Slot, Slo
     FeesService,
     FeesRepository,
   ],
-  exports: [PortsService, SlotsService, PortSeedService, LanesRepository],
+  exports: [PortsService, SlotsService, PortSeedService, LanesRepository, PortEventsModule],
 })
 export class PortsModule {}

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuditService } from '@kouan/audit';
 import { ParkingService } from '@kouan/parking';
 import { Clock, DomainError, inTransaction, notFound, page } from '@kouan/common';
 import type { PaginationQueryDto } from '@kouan/common';
@@ -10,6 +9,7 @@ import type { PutScheduleDto, ScheduleResponseDto } from './dto/schedule.dto';
 import { Lane } from './entities/lane.entity';
 import { Port } from './entities/port.entity';
 import { toScheduleDto } from './schedule.mapper';
+import { PortEvents } from './port-events.service';
 import { PortsRepository } from './ports.repository';
 import { fitsPlan, parseClock } from '@kouan/calendar';
 import { SlotsRepository } from './slots.repository';
@@ -21,7 +21,7 @@ export class PortsService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly parking: ParkingService,
-    private readonly audit: AuditService,
+    private readonly events: PortEvents,
     private readonly repo: PortsRepository,
     private readonly slots: SlotsRepository,
     private readonly clock: Clock,
@@ -118,12 +118,17 @@ export class PortsService {
       const saved = await this.repo.schedule(em, code);
       if (!saved) throw notFound(`schedule of ${code}`);
       const after = toScheduleDto(saved, port.timeZone);
-      await this.audit.record(em, {
-        type: 'schedule.updated',
-        portCode: code,
+      // Its port event is what the audit trail records (`schedule.updated`, the whole schedule before and after).
+      await this.events.append(
+        em,
+        {
+          type: 'schedule.changed',
+          portCode: code,
+          direction: null,
+          data: { before: before && toScheduleDto(before, port.timeZone), after },
+        },
         at,
-        data: { before: before && toScheduleDto(before, port.timeZone), after },
-      });
+      );
       return after;
     });
   }

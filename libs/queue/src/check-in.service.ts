@@ -89,7 +89,8 @@ export class CheckInService {
   private async checkIn(bookingId: string, preferAreaId: string | null, at: Date): Promise<CheckInResultDto> {
     const delta = await inTransaction(this.ds, async (em) => {
       const { arrival, version } = await this.admit(em, bookingId, preferAreaId, at);
-      return this.reader.delta(em, arrival.port_code, arrival.direction, version, at, bookingId);
+      const read = await this.reader.delta(em, arrival.port_code, arrival.direction, version, at, bookingId);
+      return this.notifier.record(em, read, at);
     });
     this.notifier.changed(delta);
     const mine = bookingUpdate(delta, delta.joined as QueueTruck);

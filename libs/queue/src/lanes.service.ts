@@ -4,13 +4,11 @@ import { DataSource } from 'typeorm';
 import { assertPortScope, Principal } from '@kouan/auth';
 import { BookingTransitions, illegalMove } from '@kouan/booking';
 import type { BookingStatus } from '@kouan/booking';
-import { AuditService } from '@kouan/audit';
 import { Clock, DomainError, inTransaction, notFound } from '@kouan/common';
 import type { LaneStatus } from '@kouan/ports';
-import { LanesRepository } from '@kouan/ports';
+import { LanesRepository, PortEvents } from '@kouan/ports';
 import { isoInZone } from '@kouan/calendar';
 import type { LaneView } from '@kouan/realtime';
-import { LivePublisher } from '@kouan/realtime';
 import type { CalledTruckDto } from './dto/queue.dto';
 import { laneLabel, messagesByLanguage } from './messages';
 import { checkInClose, headOf, lockQueue, queueOfBooking } from './queue.repository';
@@ -27,18 +25,18 @@ export class LanesService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly lanes: LanesRepository,
-    private readonly live: LivePublisher,
+    private readonly events: PortEvents,
     private readonly notifier: QueueNotifier,
     private readonly reader: QueueReadService,
     private readonly transitions: BookingTransitions,
-    private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
 
   /**
    * Opening, pausing or closing a lane changes every ETA of its direction, so the queue moves on a version too.
    * The change is recorded with its time (the ports lib's lane history): a lane stopped during a slot waives that
-   * slot's no-shows.
+   * slot's no-shows. Its port event (lane.status_changed) is written in the change's transaction: the worker's relay
+   * sends lane:update from it and copies it into the audit trail.
    */
   async setStatus(p: Principal, port: string, laneId: string, status: LaneStatus): Promise<LaneView> {
     assertPortScope(p, port);
@@ -52,18 +50,25 @@ export class LanesService {
       // lane's history is in the order the changes happened.
       const at = this.clock.now();
       const updated = await this.lanes.setStatus(em, laneId, status, p.sub, at);
-      await this.audit.record(em, {
-        type: 'lane.status',
-        portCode: port,
+      await this.events.append(
+        em,
+        {
+          type: 'lane.status_changed',
+          portCode: port,
+          direction: found.direction,
+          data: { laneId, lane: found.name, direction: found.direction, before: found.status, status },
+        },
         at,
-        data: { laneId, lane: found.name, direction: found.direction, before: found.status, status },
-      });
+      );
       return {
         view: updated as LaneView,
-        delta: await this.reader.delta(em, port, found.direction, version, at, null),
+        delta: await this.notifier.record(
+          em,
+          await this.reader.delta(em, port, found.direction, version, at, null),
+          at,
+        ),
       };
     });
-    this.live.lane(port, view.direction, { port, laneId, status: view.status });
     this.notifier.changed(delta);
     return view;
   }
@@ -92,7 +97,8 @@ export class LanesService {
       );
       if (!truck) throw new DomainError('conflict', 'the head of the queue changed; call again');
       await leaveMerge(em, port, lane.direction, head);
-      return { truck, delta: await this.reader.delta(em, port, lane.direction, version, at, null, [truck.id]) };
+      const delta = await this.reader.delta(em, port, lane.direction, version, at, null, [truck.id]);
+      return { truck, delta: await this.notifier.record(em, delta, at) };
     });
     this.notifier.changed(called.delta);
     return { bookingId: called.truck.id, reference: called.truck.reference, plate: called.truck.plate };
@@ -137,9 +143,11 @@ export class LanesService {
         throw illegalMove(status, to);
       }
       // A skipped truck joins the line again; any other outcome only moves it.
-      return outcome === 'skip'
-        ? this.reader.delta(em, b.port_code, b.direction, version, at, bookingId)
-        : this.reader.delta(em, b.port_code, b.direction, version, at, null, [bookingId]);
+      const read =
+        outcome === 'skip'
+          ? await this.reader.delta(em, b.port_code, b.direction, version, at, bookingId)
+          : await this.reader.delta(em, b.port_code, b.direction, version, at, null, [bookingId]);
+      return this.notifier.record(em, read, at);
     });
     this.notifier.changed(delta);
     return { status: to };

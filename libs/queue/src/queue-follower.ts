@@ -55,12 +55,16 @@ export class QueueFollower implements OnModuleDestroy {
     this.listener = listener;
   }
 
-  /** A committed change from any process. */
-  receive(d: QueueDelta): void {
+  /**
+   * A committed change from any process; `again`: the relay's second copy of one (its port event), dropped whole when
+   * it is at or below the version kept (the first copy came, or a whole read overtook it), without reading the queue.
+   */
+  receive(d: QueueDelta, again = false): void {
     const f = this.follow(d.port, d.direction);
     if (f.queue && deltaFit(f.queue.version, d.version) === 'old') {
-      // Already in what this process keeps (a whole read overtook it); only final states can still be news.
-      this.tellFinals(f.queue, d);
+      // Already in what this process keeps (a whole read overtook it); only final states can still be news, and
+      // only the first time: the second copy would tell them twice.
+      if (!again) this.tellFinals(f.queue, d);
       return;
     }
     f.pending.set(d.version, d);

@@ -84,7 +84,14 @@ export class YardService {
       const stamped = await this.transitions.yardArrival(em, id, port, at);
       return {
         stamped,
-        delta: version === null ? null : await this.reader.delta(em, b.port_code, b.direction, version, at, null, [id]),
+        delta:
+          version === null
+            ? null
+            : await this.notifier.record(
+                em,
+                await this.reader.delta(em, b.port_code, b.direction, version, at, null, [id]),
+                at,
+              ),
       };
     });
     if (delta) this.notifier.changed(delta);

@@ -275,6 +275,12 @@ export interface QueueDelta extends QueueAtVersion {
 export const QUEUE_DELTA_EVENT = 'kouan:queue-delta';
 
 /**
+ * Server-to-server: a committed queue change again, from the worker's relay (its port event): a process that kept
+ * it already drops it whole; one that lost the first copy applies it.
+ */
+export const QUEUE_DELTA_AGAIN_EVENT = 'kouan:queue-delta-again';
+
+/**
  * Server-to-server: the firm issued a new driver code, so every API process ends its sockets of that booking
  * whose token is of an earlier code (`session:expired`, then disconnect).
  */

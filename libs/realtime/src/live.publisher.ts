@@ -11,6 +11,7 @@ import {
   DriverSessionsEnded,
   LIVE_NAMESPACE,
   LaneUpdate,
+  QUEUE_DELTA_AGAIN_EVENT,
   QUEUE_DELTA_EVENT,
   QueueDelta,
   rooms,
@@ -66,6 +67,11 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
   /** One committed queue change, to every API process (each applies it to the queue it keeps). */
   queue(delta: QueueDelta): void {
     this.emitter.serverSideEmit(QUEUE_DELTA_EVENT, delta);
+  }
+
+  /** The same change again, from the worker's relay: only a process that lost the first copy applies it. */
+  queueAgain(delta: QueueDelta): void {
+    this.emitter.serverSideEmit(QUEUE_DELTA_AGAIN_EVENT, delta);
   }
 
   /** A new driver code ended the older sessions of a booking: every API process disconnects their sockets. */

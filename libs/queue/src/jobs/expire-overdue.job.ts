@@ -75,7 +75,8 @@ export class ExpireOverdueJob implements JobHandler<ExpireOverdueJobData> {
             this.transitions.requeue(em, next, messagesByLanguage('calledTimeout'), 'called_timeout', at),
           ));
         const joined = back ? next : null;
-        return { gone, joined, rest, delta: await this.reader.delta(em, port, direction, version, at, joined, gone) };
+        const delta = await this.reader.delta(em, port, direction, version, at, joined, gone);
+        return { gone, joined, rest, delta: await this.notifier.record(em, delta, at) };
       });
       this.notifier.changed(step.delta);
       swept.noShows += step.gone.length;
