@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { redisOptions } from '@kouan/config';
 import { JobName, JobQueue } from '@kouan/jobs';
 import type { PurgeIdempotencyKeysJobData } from '@kouan/booking';
+import type { PurgePortEventsJobData } from '@kouan/ports';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { cloneTemplate, dropRedisKeys, REDIS_URL } from '../support/db';
 
@@ -62,12 +63,12 @@ describe('worker (real Postgres and Redis)', () => {
     return worker;
   }
 
-  /** Waits until the scheduler's first (immediate) run is done, so it cannot race the test's own rows. */
+  /** Waits until every scheduler's first (immediate) run is done, so none can race the test's own rows. */
   const settled = (jobQueue: Queue) =>
-    until('the first scheduled purge', async () => {
+    until('the first scheduled runs', async () => {
       const c = await jobQueue.getJobCounts('waiting', 'active', 'prioritized', 'completed', 'failed');
       if (c.failed) throw new Error('a maintenance job failed');
-      return c.waiting + c.active + c.prioritized === 0 && c.completed >= 1;
+      return c.waiting + c.active + c.prioritized === 0 && c.completed >= (await jobQueue.getJobSchedulersCount());
     });
 
   async function firm(): Promise<string> {
@@ -89,8 +90,12 @@ describe('worker (real Postgres and Redis)', () => {
       await pg.query<{ key: string }>('SELECT key FROM idempotency_keys WHERE firm_id = $1 ORDER BY key', [firmId])
     ).rows.map((r) => r.key);
 
-  async function runJob(jobQueue: Queue, data: PurgeIdempotencyKeysJobData): Promise<unknown> {
-    const job = await jobQueue.add(JobName.PurgeIdempotencyKeys, data);
+  async function runJob(
+    jobQueue: Queue,
+    ...[name, data]:
+      [JobName.PurgeIdempotencyKeys, PurgeIdempotencyKeysJobData] | [JobName.PurgePortEvents, PurgePortEventsJobData]
+  ): Promise<unknown> {
+    const job = await jobQueue.add(name, data);
     return until(`job ${job.id}`, async () => {
       const state = await jobQueue.getJobState(job.id!);
       if (state === 'failed') throw new Error(`job ${job.id} failed`);
@@ -123,9 +128,11 @@ describe('worker (real Postgres and Redis)', () => {
           name: JobName.PurgeIdempotencyKeys,
           every: 3_600_000,
         }),
+        expect.objectContaining({ key: JobName.PurgePortEvents, name: JobName.PurgePortEvents, every: 3_600_000 }),
         expect.objectContaining({ key: JobName.RemindDrivers, name: JobName.RemindDrivers, every: 60_000 }),
       ]);
       expect(schedulers[1].template?.data).toEqual({ keepHours: 48 });
+      expect(schedulers[2].template?.data).toEqual({ keepHours: 48 });
     });
 
     it('marks trucks that missed their check-in window no_show, puts a truck that missed its call back once, and leaves the rest', async () => {
@@ -217,7 +224,7 @@ describe('worker (real Postgres and Redis)', () => {
       await addKey(firmId, 'recent', '2 hours');
       await addKey(firmId, 'fresh', '0 seconds');
 
-      expect(await runJob(jobQueue, { keepHours: 48 })).toBe(2);
+      expect(await runJob(jobQueue, JobName.PurgeIdempotencyKeys, { keepHours: 48 })).toBe(2);
       expect(await keysOf(firmId)).toEqual(['day-and-a-half', 'fresh', 'recent']);
     });
 
@@ -227,9 +234,71 @@ describe('worker (real Postgres and Redis)', () => {
       await addKey(firmId, 'under-a-day', '23 hours');
       await addKey(firmId, 'fresh', '0 seconds');
 
-      await runJob(jobQueue, { keepHours: 1 });
+      await runJob(jobQueue, JobName.PurgeIdempotencyKeys, { keepHours: 1 });
       const left = await keysOf(firmId);
       expect(left).toEqual(['fresh', 'under-a-day']);
+    });
+  });
+
+  describe('the port outbox purge', () => {
+    let jobQueue: Queue;
+
+    beforeAll(async () => {
+      ({ jobQueue } = await bootWorker('purge-port-events'));
+      await settled(jobQueue);
+    });
+
+    afterAll(async () => {
+      const w = opened.find((o) => o.jobQueue === jobQueue);
+      if (w && !w.closed) {
+        w.closed = true;
+        await w.app.close();
+      }
+    });
+
+    /** A port event relayed `relayedAgo` ago (null: not relayed), occurred a minute before; its seq. */
+    const portEvent = async (name: string, relayedAgo: string | null) =>
+      (
+        await pg.query<{ seq: string }>(
+          `INSERT INTO port_events (port_code, direction, type, data, occurred_at, relayed_at)
+           VALUES ('HEKOU', 'export', 'lane.status_changed', jsonb_build_object('name', $1::text),
+                   now() - coalesce($2::interval, '0'::interval) - interval '1 minute', now() - $2::interval)
+           RETURNING seq`,
+          [name, relayedAgo],
+        )
+      ).rows[0].seq;
+    const left = async () =>
+      (
+        await pg.query<{ name: string }>(
+          `SELECT data->>'name' AS name FROM port_events WHERE data ? 'name' ORDER BY data->>'name'`,
+        )
+      ).rows.map((r) => r.name);
+
+    it('drops events relayed longer ago than the job says, keeps the young, the unrelayed and the dead letters', async () => {
+      await portEvent('old', '3 days');
+      const failedOnce = await portEvent('old-failed-once', '3 days');
+      const parked = await portEvent('old-parked', '3 days');
+      await portEvent('young', '2 hours');
+      await portEvent('unrelayed', null);
+      await pg.query(
+        `INSERT INTO port_event_failures (event_seq, consumer, attempts, last_error, failed_at, parked_at)
+         VALUES ($1, 'live', 1, 'once', now(), NULL), ($2, 'live', 5, 'always', now(), now())`,
+        [failedOnce, parked],
+      );
+
+      expect(await runJob(jobQueue, JobName.PurgePortEvents, { keepHours: 48 })).toBe(2);
+      expect(await left()).toEqual(['old-parked', 'unrelayed', 'young']);
+      const failures = await pg.query<{ event_seq: string }>('SELECT event_seq FROM port_event_failures');
+      expect(failures.rows.map((r) => r.event_seq)).toEqual([parked]);
+    });
+
+    it('keeps every relayed event six hours, whatever the job asks', async () => {
+      await pg.query(`DELETE FROM port_events WHERE data ? 'name'`);
+      await portEvent('past-six-hours', '7 hours');
+      await portEvent('under-six-hours', '5 hours');
+
+      expect(await runJob(jobQueue, JobName.PurgePortEvents, { keepHours: 1 })).toBe(1);
+      expect(await left()).toEqual(['under-six-hours']);
     });
   });
 

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { PurgeIdempotencyKeysJobData } from '@kouan/booking';
+import type { PurgePortEventsJobData } from '@kouan/ports';
 import { JobName, JobQueue } from '@kouan/jobs';
 
 /** How often the schedulers are upserted again: a Redis that restarted empty gets them back within this. */
@@ -44,6 +45,13 @@ export class RecurringJobs implements OnApplicationBootstrap, OnApplicationShutd
         name: JobName.PurgeIdempotencyKeys,
         data,
       },
+    );
+    // Relayed port events (queue deltas name drivers) are kept two days.
+    const portEvents: PurgePortEventsJobData = { keepHours: 48 };
+    await this.maintenance.upsertJobScheduler(
+      JobName.PurgePortEvents,
+      { every: 3600_000 },
+      { name: JobName.PurgePortEvents, data: portEvents },
     );
     // No-shows should leave the board within a minute of their deadline.
     await this.maintenance.upsertJobScheduler(

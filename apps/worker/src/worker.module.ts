@@ -9,7 +9,7 @@ import { DbModule } from '@kouan/db';
 import { JobsModule } from '@kouan/jobs';
 import { QueueWorkerModule } from '@kouan/queue';
 import { NotifyModule } from '@kouan/notify';
-import { PortEventsModule } from '@kouan/ports';
+import { PortsWorkerModule } from '@kouan/ports';
 import { RealtimeModule } from '@kouan/realtime';
 import { WebhooksWorkerModule } from '@kouan/webhooks';
 import { ENTITIES } from '../../entities';
@@ -48,7 +48,7 @@ export class WorkerModule {
         JobsModule,
         RealtimeModule,
         AuditModule,
-        PortEventsModule,
+        PortsWorkerModule,
         BookingWorkerModule,
         QueueWorkerModule,
         WebhooksWorkerModule,

@@ -13,6 +13,7 @@ export enum JobName {
   PurgeIdempotencyKeys = 'purge-idempotency-keys',
   ExpireOverdue = 'expire-overdue',
   RemindDrivers = 'remind-drivers',
+  PurgePortEvents = 'purge-port-events',
 }
 
 /** The job queue each job runs on. */
@@ -20,6 +21,7 @@ export const JOB_QUEUE_OF: Record<JobName, JobQueue> = {
   [JobName.PurgeIdempotencyKeys]: JobQueue.Maintenance,
   [JobName.ExpireOverdue]: JobQueue.Maintenance,
   [JobName.RemindDrivers]: JobQueue.Maintenance,
+  [JobName.PurgePortEvents]: JobQueue.Maintenance,
 };
 
 /** Job options in one place: bounded history, explicit retries. */

@@ -22,3 +22,5 @@ export * from './ports.repository';
 export * from './port-events';
 export * from './port-events.repository';
 export * from './port-events.service';
+export * from './ports.worker-module';
+export type { PurgePortEventsJobData } from './jobs/purge-port-events.job';

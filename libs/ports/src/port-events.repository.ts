@@ -152,6 +152,24 @@ export class PortEventsRepository {
     );
   }
 
+  /**
+   * Deletes up to `batch` events relayed more than `keepHours` before `at`, none parked for a consumer (their failures
+   * that were not parked go with them); how many went.
+   */
+  async purge(keepHours: number, at: Date, batch: number): Promise<number> {
+    const gone = await rows(
+      this.ds,
+      `DELETE FROM port_events WHERE seq = ANY(ARRAY(
+         SELECT e.seq FROM port_events e
+         WHERE e.relayed_at < $2::timestamptz - make_interval(hours => $1)
+           AND NOT EXISTS (SELECT 1 FROM port_event_failures f WHERE f.event_seq = e.seq AND f.parked_at IS NOT NULL)
+         ORDER BY e.seq LIMIT $3))
+       RETURNING 1`,
+      [keepHours, at, batch],
+    );
+    return gone.length;
+  }
+
   async countDeadLetters(): Promise<number> {
     const r = await one<{ n: number }>(
       this.ds,
