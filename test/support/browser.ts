@@ -4,11 +4,8 @@ import { Browser, chromium } from 'playwright-core';
 /** Debian's Chromium (apt-get install -y chromium; never npx playwright install). */
 export const CHROMIUM = '/usr/bin/chromium';
 
-/**
- * Headless Chromium for the page tests, with the flags a container needs (and a test's own, `extraArgs`); a clear
- * error when it is missing.
- */
-export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+/** Headless Chromium for the page tests, with the flags a container needs; a clear error when it is missing. */
+export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM))
     throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium (never npx playwright install)`);
   return chromium.launch({
@@ -21,7 +18,6 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      ...extraArgs,
     ],
   });
 }
