@@ -6,6 +6,9 @@ import { Port } from './entities/port.entity';
 import { Schedule } from './entities/schedule.entity';
 import { Slot, SlotFirmUsage } from './entities/slot.entity';
 import { LanesRepository } from './lanes.repository';
+import { LanesAdminService } from './lanes-admin.service';
+import { SchedulePreviewService } from './schedule-preview.service';
+import { FeesPreviewService } from './fees-preview.service';
 import { FeesRepository } from './fees.repository';
 import { FeesService } from './fees.service';
 import { PortPerformanceController } from './port-performance.controller';
@@ -46,9 +49,12 @@ export const PORTS_ENTITIES = [
     SlotsRepository,
     PortSeedService,
     LanesRepository,
+    LanesAdminService,
+    SchedulePreviewService,
+    FeesPreviewService,
     FeesService,
     FeesRepository,
   ],
-  exports: [PortsService, SlotsService, PortSeedService, LanesRepository, PortEventsModule],
+  exports: [PortsService, SlotsService, PortSeedService, LanesRepository, LanesAdminService, PortEventsModule],
 })
 export class PortsModule {}
