@@ -125,7 +125,11 @@ describe('consoles through a port day (browser)', () => {
         await api.ds.query('UPDATE vehicles SET plate = $2 WHERE id = $1', [firm.vehicleIds[i], plate]);
       for (let i = 0; i < 17; i++) {
         const b = await book(BOARD, firm, i);
-        await api.http.post(`${API}/ports/${BOARD}/check-ins`).set(bearer(staff.token)).send({ plate: b.plate });
+        await api.http
+          .post(`${API}/ports/${BOARD}/check-ins`)
+          .set(bearer(staff.token))
+          .send({ plate: b.plate })
+          .expect(201);
       }
       const lane = await laneOf(api, BOARD);
       await api.http.post(`${API}/ports/${BOARD}/lanes/${lane}/call-next`).set(bearer(staff.token)).expect(200);
@@ -228,6 +232,152 @@ describe('consoles through a port day (browser)', () => {
       await page.context().setOffline(false);
       expect(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|WebSocket/.test(e))).toEqual([]);
     }, 90_000);
+  });
+
+  describe('the lane console, the yard and the called screen', () => {
+    let firm: TestFirm;
+
+    beforeAll(async () => {
+      firm = await createFirm(api, 'Desk Freight', 4);
+    });
+
+    const openConsole = async (user: { email: string; password: string }, width = 1280) => {
+      const c = await open(`${api.url}/staff`, {
+        locale: 'en-US',
+        viewport: { width, height: width > 400 ? 800 : 740 },
+      });
+      await signIn(c.page, user);
+      await c.page.locator('#dir-export .lane-card').first().waitFor(WAIT);
+      return c;
+    };
+
+    it("names the holding area and the lanes in the console's language, not the driver's nor by code", async () => {
+      const staff = await staffUser(DESK);
+      const truck = await book(DESK, firm, 0, 'th');
+      const { page, errors } = await openConsole(staff);
+      await page.fill('#plate', truck.plate);
+      await page.click('#checkin button');
+      const msg = page.locator('#msg.ok', { hasText: `${truck.plate} checked in` });
+      await msg.waitFor(WAIT);
+      // The driver reads Thai; the officer, English: the area as the port names it in English, no Thai in it.
+      expect(await msg.innerText()).toMatch(/Ruili holding area bay \d+$/);
+      expect(await msg.innerText()).not.toMatch(/[\u0e00-\u0e7f]/);
+      expect(await page.locator('#dir-export .lane-card .name').first().innerText()).toBe('Export lane 1');
+      expect(await page.locator('body').innerText()).not.toContain('export-1');
+
+      // In Chinese, the message and the lanes follow.
+      await page.click('#lang');
+      await page.locator('#dir-export .lane-card .name', { hasText: '出境 1号车道' }).first().waitFor(WAIT);
+      expect(await page.locator('#msg').innerText()).toContain('瑞丽口岸货车等候区');
+      await page.locator('#dir-export .lane-card button.call').first().click();
+      const row = page.locator('#dir-export .called-row', { hasText: truck.plate });
+      await row.waitFor(WAIT);
+      expect(await row.locator('.lane').innerText()).toBe('→ 出境 1号车道');
+      expect(await page.locator('#msg').innerText()).toContain('→ 出境 1号车道');
+      expect(await page.locator('body').innerText()).not.toContain('export-1');
+      expect(await seriousViolations(page)).toEqual([]);
+      expect(errors).toEqual([]);
+
+      // The yard names the lane of the called truck in its language too.
+      const yard = await open(`${api.url}/yard`, { locale: 'en-US', viewport: { width: 1280, height: 800 } });
+      await signIn(yard.page, await staffUser(DESK, 'yard_staff'));
+      const called = yard.page.locator('.lane', { hasText: 'Export lane 1' });
+      await called.first().waitFor(WAIT);
+      expect(await yard.page.locator('body').innerText()).not.toContain('export-1');
+      expect(yard.errors).toEqual([]);
+      await api.http.post(`${API}/bookings/${truck.id}/complete`).set(bearer(staff.token)).expect(200);
+    }, 90_000);
+
+    it('Complete and Skip wait 10 s for an undo, as No-show does, on a 360 px phone', async () => {
+      const staff = await staffUser(DESK);
+      const truck = await book(DESK, firm, 1);
+      await api.http
+        .post(`${API}/ports/${DESK}/check-ins`)
+        .set(bearer(staff.token))
+        .send({ plate: truck.plate })
+        .expect(201);
+      const { page, errors } = await openConsole(staff, 360);
+      await page.locator('#dir-export table.waiting tr', { hasText: truck.plate }).waitFor(WAIT);
+      await page.locator('#dir-export .lane-card button.call').first().click();
+      const row = page.locator('#dir-export .called-row', { hasText: truck.plate });
+      await row.waitFor(WAIT);
+
+      // Complete, then Undo; Skip, then U: both taken back, and after the 10 s nothing was sent.
+      await row.locator('button.done').click();
+      expect(await row.locator('.pending').innerText()).toMatch(/^Completing in (10|9) s$/);
+      expect(await row.locator('button', { hasText: 'Skip' }).count()).toBe(0);
+      await row.locator('button.undo').click();
+      await page.locator('#msg', { hasText: 'Undone: nothing was sent.' }).waitFor(WAIT);
+      await row.locator('button', { hasText: 'Skip' }).click();
+      expect(await row.locator('.pending').innerText()).toMatch(/^Skipping in (10|9) s$/);
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.keyboard.press('u');
+      await row.locator('button.undo').waitFor({ state: 'detached', ...WAIT });
+      await sleep(UNDO_MS + 1000);
+      expect(await status(truck.id)).toBe('called');
+
+      // Skip left alone: sent once the 10 s have passed, not before; the truck goes back in line.
+      let tappedAt = Date.now();
+      await row.locator('button', { hasText: 'Skip' }).click();
+      await sleep(UNDO_MS / 2);
+      expect(await status(truck.id)).toBe('called');
+      await until('the skip is sent', async () => (await status(truck.id)) === 'checked_in', UNDO_MS + 10_000);
+      expect(Date.now() - tappedAt).toBeGreaterThanOrEqual(UNDO_MS);
+
+      // Called again (the only one waiting) and completed: sent once the 10 s have passed, not before.
+      await page.locator('#dir-export table.waiting tr', { hasText: truck.plate }).waitFor(WAIT);
+      await page.locator('#dir-export .lane-card button.call').first().click();
+      await row.locator('button.done').click();
+      tappedAt = Date.now();
+      await sleep(UNDO_MS / 2);
+      expect(await status(truck.id)).toBe('called');
+      await until('the completion is sent', async () => (await status(truck.id)) === 'completed', UNDO_MS + 10_000);
+      expect(Date.now() - tappedAt).toBeGreaterThanOrEqual(UNDO_MS - 1000);
+      await page.locator('#msg.ok', { hasText: `${truck.plate}: completed` }).waitFor(WAIT);
+      expect(errors).toEqual([]);
+    }, 120_000);
+
+    it("keeps a Burmese driver's lane name whole on the called screen at 360 px (a line starts only after a space)", async () => {
+      const staff = await staffUser(DESK);
+      const truck = await book(DESK, firm, 2, 'my');
+      const { page, errors } = await open(`${api.url}/d`, { locale: 'my-MM', viewport: { width: 360, height: 740 } });
+      await page.fill('#reference', truck.reference);
+      await page.fill('#driverCode', truck.code);
+      await page.click('#login button[type=submit]');
+      await page.locator('#live.on').waitFor(WAIT);
+      await api.http
+        .post(`${API}/ports/${DESK}/check-ins`)
+        .set(bearer(staff.token))
+        .send({ plate: truck.plate })
+        .expect(201);
+      const lane = await laneOf(api, DESK);
+      await api.http.post(`${API}/ports/${DESK}/lanes/${lane}/call-next`).set(bearer(staff.token)).expect(200);
+      await page.locator('#calledBox:not([hidden])').waitFor(WAIT);
+      const name = await page.locator('#calledLane').innerText();
+      expect(name).toMatch(/^\S+ 1$/);
+      // Where each line of the name starts: a line may start only after a space (never inside a word), and the name
+      // stays inside the screen.
+      const starts = (await page.evaluate(`(() => {
+        const text = document.querySelector('#calledLane').firstChild;
+        const range = document.createRange();
+        const starts = [];
+        let top = null;
+        for (let i = 0; i < text.length; i++) {
+          range.setStart(text, i);
+          range.setEnd(text, i + 1);
+          const r = range.getClientRects()[0];
+          if (!r) continue;
+          if (top !== null && r.top > top + 2) starts.push(i);
+          top = r.top;
+        }
+        return starts;
+      })()`)) as number[];
+      for (const i of starts) expect({ i, before: name[i - 1] }).toEqual({ i, before: ' ' });
+      const box = (await page.locator('#calledLane').boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(360);
+      expect(await page.evaluate('document.scrollingElement.scrollWidth')).toBeLessThanOrEqual(360);
+      expect(errors).toEqual([]);
+    }, 60_000);
   });
 });
 
