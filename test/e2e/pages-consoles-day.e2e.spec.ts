@@ -31,6 +31,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('consoles through a port day (browser)', () => {
   const BOARD = 'MOHAN';
   const DESK = 'RUILI';
+  // A port of its own for each console test: one that fails leaves no truck in another's line.
+  const PHONE = 'HEKOU';
+  const CALLED = 'WANDING';
   const clock = portDayClock('10:00:00');
   let api: TestApi;
   let browser: Browser;
@@ -101,7 +104,7 @@ describe('consoles through a port day (browser)', () => {
   beforeAll(async () => {
     browser = await launchChromium();
     api = await startApi({}, { clock });
-    for (const port of [BOARD, DESK])
+    for (const port of [BOARD, DESK, PHONE, CALLED])
       await putSchedule(api, port, { ...OPENING_HOURS, capacity: { export: 30, import: 30 }, firmQuotaPercent: 100 });
   });
 
@@ -289,10 +292,10 @@ describe('consoles through a port day (browser)', () => {
     }, 90_000);
 
     it('Complete and Skip wait 10 s for an undo, as No-show does, on a 360 px phone', async () => {
-      const staff = await staffUser(DESK);
-      const truck = await book(DESK, firm, 1);
+      const staff = await staffUser(PHONE);
+      const truck = await book(PHONE, firm, 1);
       await api.http
-        .post(`${API}/ports/${DESK}/check-ins`)
+        .post(`${API}/ports/${PHONE}/check-ins`)
         .set(bearer(staff.token))
         .send({ plate: truck.plate })
         .expect(201);
@@ -338,20 +341,20 @@ describe('consoles through a port day (browser)', () => {
     }, 120_000);
 
     it("keeps a Burmese driver's lane name whole on the called screen at 360 px (a line starts only after a space)", async () => {
-      const staff = await staffUser(DESK);
-      const truck = await book(DESK, firm, 2, 'my');
+      const staff = await staffUser(CALLED);
+      const truck = await book(CALLED, firm, 2, 'my');
       const { page, errors } = await open(`${api.url}/d`, { locale: 'my-MM', viewport: { width: 360, height: 740 } });
       await page.fill('#reference', truck.reference);
       await page.fill('#driverCode', truck.code);
       await page.click('#login button[type=submit]');
       await page.locator('#live.on').waitFor(WAIT);
       await api.http
-        .post(`${API}/ports/${DESK}/check-ins`)
+        .post(`${API}/ports/${CALLED}/check-ins`)
         .set(bearer(staff.token))
         .send({ plate: truck.plate })
         .expect(201);
-      const lane = await laneOf(api, DESK);
-      await api.http.post(`${API}/ports/${DESK}/lanes/${lane}/call-next`).set(bearer(staff.token)).expect(200);
+      const lane = await laneOf(api, CALLED);
+      await api.http.post(`${API}/ports/${CALLED}/lanes/${lane}/call-next`).set(bearer(staff.token)).expect(200);
       await page.locator('#calledBox:not([hidden])').waitFor(WAIT);
       const name = await page.locator('#calledLane').innerText();
       expect(name).toMatch(/^\S+ 1$/);
