@@ -287,9 +287,8 @@ async function init() {
     renderTitle();
     zone = port.timeZone || zone;
     const first = NEIGHBOUR[port.neighbour];
-    langs.push.apply(
-      langs,
-      (first ? [first] : []).concat(
+    langs.push(
+      ...(first ? [first] : []).concat(
         DRIVER_LANGS.filter(function (l) {
           return l !== first;
         }),
