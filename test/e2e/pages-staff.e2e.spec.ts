@@ -246,7 +246,7 @@ describe('staff console (browser)', () => {
     expect(await undo.innerText()).toMatch(/^Undo \((10|9) s\)$/);
     expect(await row.locator('button', { hasText: 'Complete' }).count()).toBe(0);
     await laneIn(a.page).locator('button[data-key^="close:"]').click();
-    expect(await laneIn(a.page).locator('.question').innerText()).toBe('Close lane export-1?');
+    expect(await laneIn(a.page).locator('.question').innerText()).toBe('Close Export lane 1?');
     await laneIn(a.page).locator('button.confirm').click();
     await laneIn(a.page).locator('button.undo').waitFor(WAIT);
     await undo.click();
@@ -424,7 +424,7 @@ describe('staff console (browser)', () => {
       'To the yard (1)',
     );
     expect(await going.innerText()).toMatch(
-      new RegExp(`^${truck.plate} left export-1 at \\d\\d:\\d\\d · 0 min since the call$`),
+      new RegExp(`^${truck.plate} left Export lane 1 at \\d\\d:\\d\\d · 0 min since the call$`),
     );
     await a11y(page);
 

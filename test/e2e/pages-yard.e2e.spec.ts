@@ -111,7 +111,7 @@ describe('yard console (browser)', () => {
     await api?.close();
   });
 
-  for (const { locale, lang, arrived, title, eta, noLane } of [
+  for (const { locale, lang, arrived, title, eta, noLane, laneName } of [
     {
       locale: 'zh-CN',
       lang: 'zh-CN',
@@ -119,8 +119,17 @@ describe('yard console (browser)', () => {
       title: '堆场 · MOHAN',
       eta: /约 \d+ 分钟/,
       noLane: '无开放车道',
+      laneName: '出境 1号车道',
     },
-    { locale: 'en-US', lang: 'en', arrived: 'Arrived', title: 'Yard · MOHAN', eta: /~\d+ min/, noLane: 'no open lane' },
+    {
+      locale: 'en-US',
+      lang: 'en',
+      arrived: 'Arrived',
+      title: 'Yard · MOHAN',
+      eta: /~\d+ min/,
+      noLane: 'no open lane',
+      laneName: 'Export lane 1',
+    },
   ]) {
     it(`${locale}: sees a call appear live, confirms the arrival, and has no serious axe violation`, async () => {
       const truck = await waitingTruck();
@@ -149,7 +158,7 @@ describe('yard console (browser)', () => {
       ).toBe(truck.bookingId);
       const row = page.locator('#dir-export .called-row', { hasText: truck.plate });
       await row.waitFor(WAIT);
-      expect(await row.innerText()).toContain('export-1');
+      expect(await row.innerText()).toContain(laneName);
       expect(await next.count()).toBe(0);
       expect(await seriousViolations(page)).toEqual([]);
       // The README's screenshot, in English (CI's Chromium may have no Chinese fonts); written only when asked.

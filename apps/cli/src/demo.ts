@@ -21,12 +21,32 @@ const PASSWORD = {
   firmAdmin: 'demo-firm-password',
   dispatcher: 'demo-dispatch-password',
 };
-/** Mohan's fees as the demo publishes them (illustrative amounts, not the port's real tariff). */
+/**
+ * Mohan's fees as the demo publishes them (illustrative amounts, not the port's real tariff), named in every language
+ * its drivers read: a name missing in one is shown in English.
+ */
 const FEES = {
   currency: 'CNY',
   items: [
-    { code: 'inspection', name: { zh: '查验费', en: 'Inspection', lo: 'ຄ່າກວດກາ' }, amount: 100, unit: 'per_truck' },
-    { code: 'yard', name: { zh: '场地费', en: 'Yard handling', lo: 'ຄ່າບໍລິການລານ' }, amount: 3.5, unit: 'per_tonne' },
+    {
+      code: 'inspection',
+      name: { zh: '查验费', en: 'Inspection', lo: 'ຄ່າກວດກາ', vi: 'Phí kiểm tra', my: 'စစ်ဆေးခ', th: 'ค่าตรวจสอบ' },
+      amount: 100,
+      unit: 'per_truck',
+    },
+    {
+      code: 'yard',
+      name: {
+        zh: '场地费',
+        en: 'Yard handling',
+        lo: 'ຄ່າບໍລິການລານ',
+        vi: 'Phí bốc xếp bãi',
+        my: 'ကွင်းဝန်ဆောင်ခ',
+        th: 'ค่าบริการลาน',
+      },
+      amount: 3.5,
+      unit: 'per_tonne',
+    },
   ],
 };
 const FIRMS = [

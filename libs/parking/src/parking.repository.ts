@@ -12,6 +12,8 @@ export interface AreaRow {
   bays: number;
   reefer_bays: number;
   directions: Record<string, string>;
+  /** The area's name by language (empty when it has none). */
+  names: Record<string, string>;
 }
 
 /** The fields of a new area, or the ones to change (null: keep). */

@@ -99,6 +99,7 @@ export class ParkingService {
       reeferBays: a.reefer_bays,
       occupied: a.occupied,
       directions: a.directions,
+      names: a.names,
     }));
   }
 

@@ -63,6 +63,12 @@ export class ParkingAreaDto {
   @ApiProperty({ description: 'bays taken by waiting trucks now' }) occupied: number;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'texts per driver language' })
   directions: Record<string, string>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: "the area's name by language, where it has one (else `name`)",
+  })
+  names: Record<string, string>;
 }
 
 /** Where a checked-in truck waits. */

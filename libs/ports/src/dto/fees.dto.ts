@@ -23,8 +23,8 @@ export class FeeItemDto {
   code: string;
 
   @ApiProperty({
-    example: { zh: '查验费', en: 'Inspection', lo: 'ຄ່າກວດກາ' },
-    description: 'by language; zh and en are required',
+    example: { zh: '查验费', en: 'Inspection', lo: 'ຄ່າກວດກາ', vi: 'Phí kiểm tra', my: 'စစ်ဆေးခ', th: 'ค่าตรวจสอบ' },
+    description: 'by language (zh, en, lo, vi, my, th); zh and en are required, a missing one is shown in English',
   })
   @IsObject()
   name: Record<string, string>;

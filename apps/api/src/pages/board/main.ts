@@ -1,25 +1,34 @@
 /* /board/:port — the public board on a TV in the holding area: who is called now, and the waiting line with
-   each row's ETA, both directions, masked plates only. Its words rotate zh → en → the neighbour's language. */
+   each row's ETA, both directions, masked plates only. Its words rotate zh → en → the neighbour's language → the
+   other languages drivers at Yunnan's borders read (Lao, Thai, Burmese, Vietnamese). On a TV nothing scrolls: each
+   direction shows the rows that fit and how many more wait, and the fees stay on screen. */
 import type { LaneUpdate, LaneView, QueueUpdate, QueueUpdateDelta } from '../../../../../libs/realtime/src/live-events';
 import { $, el, fill, show, message } from '../shared/dom';
 import { hhmm, portToday } from '../shared/time';
 import { api } from '../shared/api';
-import { type Words } from '../shared/i18n';
+import { format, type Args, type Words } from '../shared/i18n';
+import { laneLabel } from '../shared/lane';
 import { live, liveBadge, follow, dirSections, type Kept, type LiveSocket } from '../shared/live';
 import zh from '../i18n/board/zh.json';
 import en from '../i18n/board/en.json';
 import lo from '../i18n/board/lo.json';
 import vi from '../i18n/board/vi.json';
 import my from '../i18n/board/my.json';
+import th from '../i18n/board/th.json';
 
 const MAX_ROWS = 30;
 const ROTATE_MS = 8000;
 const code = decodeURIComponent(location.pathname.split('/')[2] || '').toUpperCase();
 const only = new URLSearchParams(location.search).get('direction');
 const dirs = only === 'export' || only === 'import' ? [only] : ['export', 'import'];
-const T: Record<string, Words> = { zh, en, lo, vi, my };
+const T: Record<string, Words> = { zh, en, lo, th, my, vi };
 /** The neighbour's language by its country: Laos, Vietnam, Myanmar. */
 const NEIGHBOUR: Record<string, string> = { LA: 'lo', VN: 'vi', MM: 'my' };
+/**
+ * The drivers' languages after zh and en, the neighbour's first: trucks cross from beyond the neighbour too (at Mohan,
+ * Thai, Burmese and Vietnamese drivers come through Laos), so the board speaks all of them in turn.
+ */
+const DRIVER_LANGS = ['lo', 'th', 'my', 'vi'];
 const langs = ['zh', 'en'];
 let lang = 'zh';
 let zone = 'Asia/Shanghai';
@@ -28,8 +37,8 @@ let portInfo: { name: string; names?: Record<string, string>; counterpart: strin
 const state: Record<string, Kept> = {}; // direction → {version, data}
 let lastAt = 0;
 let socket: LiveSocket | null = null;
-function t(k: string): string {
-  return T[lang][k] || T.en[k] || k;
+function t(k: string, args?: Args): string {
+  return format(T[lang][k] || T.en[k] || k, args);
 }
 const paint = liveBadge(
   $('live'),
@@ -73,10 +82,43 @@ function eta(u: QueueUpdate, position: number): number | null {
   return rate ? Math.round(position / rate) : null;
 }
 
-/** Lanes are named by code (export-1): said in the board's language of the moment. */
+/** A lane in the board's language of the moment. */
 function laneName(l: LaneView | undefined): string {
-  const m = /^(export|import)-(\d+)$/i.exec(l ? l.name : '');
-  return m ? t(m[1].toLowerCase()) + ' ' + t('lane') + ' ' + m[2] : l ? l.name : '';
+  return laneLabel(l, lang, t);
+}
+
+/** Circled numbers: marks no plate contains, so a suffix is never read as part of the plate. */
+const MARKS = '①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳';
+
+/**
+ * The board's label of each masked plate, in the order the board shows them (called first, then the line): a masked
+ * plate that more than one truck on the board shares gets a circled number after it (云K·***51 ①, 云K·***51 ②), so
+ * two trucks never look alike. The mask itself is the API's (first two and last two characters): the mark adds
+ * nothing of any plate, only which of the look-alikes on this board a row is.
+ */
+function plateLabels(): Record<string, { called: string[]; entries: string[] }> {
+  const count: Record<string, number> = {};
+  const seen: Record<string, number> = {};
+  const views = dirs.map(function (d) {
+    return state[d] && state[d].data;
+  });
+  views.forEach(function (u) {
+    if (u)
+      (u.called as Array<{ plateMasked: string }>).concat(u.entries).forEach(function (x) {
+        count[x.plateMasked] = (count[x.plateMasked] || 0) + 1;
+      });
+  });
+  function label(x: { plateMasked: string }): string {
+    const masked = x.plateMasked;
+    if (count[masked] < 2) return masked;
+    const i = (seen[masked] = (seen[masked] || 0) + 1);
+    return masked + ' ' + (MARKS[i - 1] || '(' + i + ')');
+  }
+  const out: Record<string, { called: string[]; entries: string[] }> = {};
+  views.forEach(function (u, i) {
+    if (u) out[dirs[i]] = { called: u.called.map(label), entries: u.entries.map(label) };
+  });
+  return out;
 }
 
 function mmss(ms: number): string {
@@ -93,19 +135,25 @@ function render(dir: string): void {
     lanes[l.id] = l;
   });
   const now = Date.now();
-  const calling = u.called.slice().sort(function (a, b) {
-    return Date.parse(b.calledAt) - Date.parse(a.calledAt);
-  });
-  const rows = u.entries.slice(0, MAX_ROWS).map(function (e) {
+  const plates = plateLabels()[dir];
+  const calling = u.called
+    .map(function (c, i) {
+      return { c: c, plate: plates.called[i] };
+    })
+    .sort(function (a, b) {
+      return Date.parse(b.c.calledAt) - Date.parse(a.c.calledAt);
+    });
+  const rows = u.entries.slice(0, MAX_ROWS).map(function (e, i) {
     const m = eta(u, e.position);
     return el('tr', {}, [
       el('td', { class: 'pos', text: String(e.position) }),
-      el('td', { class: 'plate', text: e.plateMasked }),
+      el('td', { class: 'plate', text: plates.entries[i] }),
       el('td', { text: hhmm(e.slotStartsAt) }),
       el('td', { class: 'eta', text: m === null ? '–' : '~' + m + ' ' + t('min') }),
       el('td', {}, [e.priority ? el('span', { class: 'prio', title: t('green'), text: '★ ' + t('green') }) : null]),
     ]);
   });
+  const more = el('div', { class: 'more', hidden: 'hidden' });
   fill(box, [
     el('h2', { text: t(dir) }),
     el(
@@ -123,16 +171,17 @@ function render(dir: string): void {
           'div',
           { class: 'calling' },
           [el('div', { class: 'calling-title', text: t('calling') })].concat(
-            calling.map(function (c) {
+            calling.map(function (x) {
               return el('div', { class: 'called' }, [
-                el('span', { class: 'plate', text: c.plateMasked }),
-                el('span', { class: 'to', text: '→ ' + laneName(lanes[c.laneId]) }),
-                el('span', { class: 'elapsed', text: mmss(now - Date.parse(c.calledAt)) }),
+                el('span', { class: 'plate', text: x.plate }),
+                el('span', { class: 'to', text: '→ ' + laneName(lanes[x.c.laneId]) }),
+                el('span', { class: 'elapsed', text: mmss(now - Date.parse(x.c.calledAt)) }),
               ]);
             }),
           ),
         )
       : null,
+    eta(u, 1) === null && u.entries.length ? el('div', { class: 'stopped', text: t('laneStopped') }) : null,
     u.entries.length
       ? el('table', {}, [
           el('thead', {}, [
@@ -147,11 +196,28 @@ function render(dir: string): void {
           el('tbody', {}, rows),
         ])
       : el('div', { class: 'empty', text: t('empty') }),
-    u.entries.length > MAX_ROWS
-      ? el('div', { class: 'more', text: '+' + (u.entries.length - MAX_ROWS) + ' ' + t('more') })
-      : null,
-    eta(u, 1) === null && u.entries.length ? el('div', { class: 'stopped', text: t('laneStopped') }) : null,
+    more,
   ]);
+  fit(box, more, u.entries.length);
+}
+
+/**
+ * The rows that fit: on a TV the direction's box has the height of the screen below the header and above the fees
+ * (board.css), and rows that would fall below it are dropped from the end, the count of those not shown said instead
+ * ("+6 more"). On a phone the box grows with its rows and the page scrolls, so nothing is dropped but beyond MAX_ROWS.
+ */
+function fit(box: HTMLElement, more: HTMLElement, total: number): void {
+  const rows = box.querySelectorAll('tbody tr');
+  let shown = rows.length;
+  const say = function () {
+    more.hidden = shown >= total;
+    more.textContent = t('more', { n: total - shown });
+  };
+  say();
+  while (shown > 1 && box.scrollHeight > box.clientHeight + 1) {
+    rows[--shown].remove();
+    say();
+  }
 }
 
 /** A version of the port's published fees (GET /ports/:code/fees/history). */
@@ -220,7 +286,14 @@ async function init() {
     portInfo = port;
     renderTitle();
     zone = port.timeZone || zone;
-    if (NEIGHBOUR[port.neighbour]) langs.push(NEIGHBOUR[port.neighbour]);
+    const first = NEIGHBOUR[port.neighbour];
+    langs.push(
+      ...(first ? [first] : []).concat(
+        DRIVER_LANGS.filter(function (l) {
+          return l !== first;
+        }),
+      ),
+    );
   } catch (e) {
     return error((e as Error).message);
   }

@@ -4,15 +4,22 @@ import type { BookingDto, FirmSlotDto } from '../../../../../libs/booking/src/dt
 import { $, el, fill, show } from '../shared/dom';
 import { hhmm } from '../shared/time';
 import { sessionLive } from '../shared/live';
+import { format, type Args } from '../shared/i18n';
+import { laneLabel } from '../shared/lane';
 import { call, emit, paint, S, say, sess, t } from './dashboard';
 
 let bookings: BookingDto[] = [];
 const live: Record<string, BookingUpdate> = {}; // bookingId → last booking:update
 let reloadTimer: ReturnType<typeof setTimeout> | undefined;
 
+/** The words of a lane's label (laneLabel): "{dir} lane {n}", its direction's word under lane_<direction>. */
+function laneWords(key: string, args?: Args): string {
+  return key === 'laneOf' ? format(t('laneOf'), args) : t('lane_' + key);
+}
+
 function queueText(u: BookingUpdate | undefined): string {
   if (!u) return '';
-  if (u.status === 'called' && u.lane) return '→ ' + u.lane.name;
+  if (u.status === 'called' && u.lane) return '→ ' + laneLabel(u.lane, S.lang, laneWords);
   if (u.position !== null && u.position !== undefined)
     return (
       '#' +

@@ -4,7 +4,7 @@ import { follow as followLine } from '../../../../../libs/realtime/src/live-prot
 import type { QueueUpdate, QueueUpdateDelta, ServerToClientEvents } from '../../../../../libs/realtime/src/live-events';
 import { el, fill } from './dom';
 import type { Session } from './session';
-import { age } from './time';
+import { ago } from './time';
 
 /** What the pages send on /live (apps/api/src/live.gateway.ts): join a port's board, acknowledged. */
 export interface ClientToServerEvents {
@@ -38,7 +38,8 @@ export interface BadgeWords {
 }
 
 /**
- * The live badge: "Live" while fresh, else "Offline · N s ago" (the age of `lastAt()`). Repainted twice a second;
+ * The live badge: "Live" while fresh, else "Offline · 3 min ago" (the age of `lastAt()`, in the page's language of the
+ * moment, its `lang` attribute). Repainted twice a second;
  * `onChange(fresh)` lets a page dim what it shows while it cannot know it is current.
  */
 export function liveBadge(
@@ -53,7 +54,8 @@ export function liveBadge(
     const w = typeof words === 'function' ? words() : words;
     node.className = 'badge ' + (on ? 'on' : 'off');
     const at = lastAt();
-    node.textContent = on ? '● ' + w.live : '○ ' + w.offline + (at ? ' · ' + age(Date.now() - at) + ' ' + w.ago : '');
+    const lang = document.documentElement.lang || 'en';
+    node.textContent = on ? '● ' + w.live : '○ ' + w.offline + (at ? ' · ' + ago(Date.now() - at, lang, w.ago) : '');
     if (onChange) onChange(on);
   }
   setInterval(paint, 500);

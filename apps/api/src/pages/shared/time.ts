@@ -1,11 +1,27 @@
 /** Times as the pages show them. */
 
-/** "45 s", "3 min", "2 h" */
-export function age(ms: number): string {
+/**
+ * "5 min ago" in the languages browsers often have no words for (Chromium builds without Lao or Burmese data), as
+ * CLDR says it: the number, its unit and "ago" in the language's own order.
+ */
+const AGO: Record<string, Record<string, string>> = {
+  lo: { second: '{n} ວິນາທີກ່ອນ', minute: '{n} ນາທີກ່ອນ', hour: '{n} ຊົ່ວໂມງກ່ອນ' },
+  my: { second: 'ပြီးခဲ့သည့် {n} စက္ကန့်', minute: 'ပြီးခဲ့သည့် {n} မိနစ်', hour: 'ပြီးခဲ့သည့် {n} နာရီ' },
+};
+
+/**
+ * How long ago, said whole in `lang` ("3 min. ago", "3分钟前", "3 ນາທີກ່ອນ"), never an English unit beside a word of
+ * another language: the browser's words (Intl), else AGO's; for a language neither has, "3 min" and the page's `word`.
+ */
+export function ago(ms: number, lang: string, word: string): string {
   const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return s + ' s';
-  if (s < 3600) return Math.floor(s / 60) + ' min';
-  return Math.floor(s / 3600) + ' h';
+  const [n, unit]: [number, 'second' | 'minute' | 'hour'] =
+    s < 60 ? [s, 'second'] : s < 3600 ? [Math.floor(s / 60), 'minute'] : [Math.floor(s / 3600), 'hour'];
+  const base = lang.slice(0, 2);
+  if (Intl.RelativeTimeFormat && Intl.RelativeTimeFormat.supportedLocalesOf([lang]).length)
+    return new Intl.RelativeTimeFormat(lang, { numeric: 'always', style: 'short' }).format(-n, unit);
+  if (AGO[base]) return AGO[base][unit].replace('{n}', String(n));
+  return n + ' ' + { second: 's', minute: 'min', hour: 'h' }[unit] + ' ' + word;
 }
 
 /** HH:MM of an ISO time as written at the port (the API writes port-local times with their offset). */

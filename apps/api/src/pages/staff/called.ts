@@ -1,8 +1,8 @@
-/** The trucks called onto the lanes: timers, who they are, and their outcome (complete, skip, no-show). */
+/** The trucks called onto the lanes: timers, who they are, and their outcome (complete, skip, no-show), each undoable. */
 import { el } from '../shared/dom';
 import { act, note, S, t, T, word, type CalledTruck } from './console';
 import { greenBadge } from './green';
-import { asking, guarded, pending } from './undo';
+import { asking, deferred, guarded, OUTCOMES, pending } from './undo';
 
 function outcome(button: HTMLButtonElement | null, c: CalledTruck, what: string): void {
   void act(button, 'POST', '/bookings/' + c.bookingId + '/' + what, undefined, function (r) {
@@ -10,26 +10,11 @@ function outcome(button: HTMLButtonElement | null, c: CalledTruck, what: string)
   });
 }
 
-function outcomeBtn(c: CalledTruck, what: string, label: string, cls?: string): HTMLElement {
-  return el(
-    'button',
-    {
-      type: 'button',
-      class: cls || 'secondary',
-      on: {
-        click: function (ev) {
-          outcome(ev.target as HTMLButtonElement, c, what);
-        },
-      },
-    },
-    [label],
-  );
-}
-
 export function calledRow(c: CalledTruck, laneName: Record<string, string>, dir: string): HTMLElement {
   const calledAt = Date.parse(c.calledAt);
   const timeout = S.portInfo.calledTimeoutMinutes;
   const key = 'noshow:' + c.bookingId;
+  const about = { dir: dir, plate: c.plate };
   const noShow = guarded(
     key,
     t('noShow'),
@@ -40,7 +25,31 @@ export function calledRow(c: CalledTruck, laneName: Record<string, string>, dir:
     function () {
       outcome(null, c, 'no-show');
     },
-    { dir: dir, plate: c.plate },
+    about,
+  );
+  // One outcome at a time: while one waits for its undo (or no-show asks), the others are not offered.
+  const waiting = OUTCOMES.filter(function (o) {
+    return pending[o + ':' + c.bookingId] || asking[o + ':' + c.bookingId];
+  })[0];
+  const complete = deferred(
+    'complete:' + c.bookingId,
+    t('complete'),
+    'done',
+    'completeIn',
+    function () {
+      outcome(null, c, 'complete');
+    },
+    about,
+  );
+  const skip = deferred(
+    'skip:' + c.bookingId,
+    t('skip'),
+    'secondary',
+    'skipIn',
+    function () {
+      outcome(null, c, 'skip');
+    },
+    about,
   );
   return el('div', { class: 'called-row', 'data-booking': c.bookingId }, [
     el('div', { class: 'row' }, [
@@ -64,9 +73,7 @@ export function calledRow(c: CalledTruck, laneName: Record<string, string>, dir:
     el(
       'div',
       { class: 'row outcomes' },
-      pending[key] || asking[key]
-        ? [noShow]
-        : [outcomeBtn(c, 'complete', t('complete'), 'done'), outcomeBtn(c, 'skip', t('skip')), noShow],
+      waiting === 'complete' ? [complete] : waiting === 'skip' ? [skip] : waiting ? [noShow] : [complete, skip, noShow],
     ),
   ]);
 }

@@ -4,6 +4,16 @@ import { $, el, fill, show } from '../shared/dom';
 import type { ApiError } from '../shared/api';
 import { act, note, S, t, word } from './console';
 
+/**
+ * The holding area in the console's language: the answer names it in the driver's (a Thai name on an English
+ * console), so the console names it from the port's areas, by id; the answer's name only for an area it does not know.
+ */
+function areaName(p: Partial<CheckInResultDto['parking']>): string {
+  const a = p.areaId ? S.areas[p.areaId] : undefined;
+  if (!a) return p.areaName || '';
+  return (a.names && a.names[S.lang]) || a.name;
+}
+
 export function checkIn(button: HTMLButtonElement | null, body: { plate: string; bookingId?: string }): void {
   show('candidates', false);
   void act(
@@ -17,7 +27,7 @@ export function checkIn(button: HTMLButtonElement | null, body: { plate: string;
       const where = p.overflow
         ? word('overflow')
         : p.bay !== null && p.bay !== undefined
-          ? word('bay', { area: p.areaName || '', bay: p.bay })
+          ? word('bay', { area: () => areaName(p), bay: p.bay })
           : '';
       note('msgCheckedIn', { plate: body.plate, n: r.position, where: where }, 'ok');
     },

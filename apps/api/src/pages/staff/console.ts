@@ -14,6 +14,7 @@ import { events } from '../shared/events';
 import { session, type Claims } from '../shared/session';
 import { browserLang, format, messages, type Args, type Words } from '../shared/i18n';
 import { liveBadge, type Kept, type LiveSocket } from '../shared/live';
+import { laneLabel, type NamedLane } from '../shared/lane';
 import en from '../i18n/staff/en.json';
 import zh from '../i18n/staff/zh.json';
 import console_en from '../i18n/console/en.json';
@@ -44,6 +45,8 @@ export const S = {
   loginNote: null as string | null,
   port: null as string | null,
   portInfo: { calledTimeoutMinutes: null as number | null, timeZone: 'Asia/Shanghai' },
+  /** The port's holding areas by id (GET /ports/:code): their names in each language. */
+  areas: {} as Record<string, { name: string; names?: Record<string, string> }>,
   /** The direction on screen. */
   shown: (DIRS.indexOf(load(DIR)) >= 0 ? load(DIR) : 'export') as string,
   /** Direction → the staff view kept, by the live protocol. */
@@ -61,6 +64,11 @@ export const S = {
 /** The console's own words in the chosen language, with {name} filled from `args` (format). */
 export function t(key: string, args?: Args): string {
   return format(T[S.lang][key] || T.en[key] || key, args);
+}
+
+/** A lane in the console's language ("Export lane 1", "出境 1号车道"), or its display name there. */
+export function lane(l: NamedLane | null | undefined): string {
+  return laneLabel(l, S.lang, t);
 }
 
 /** A word of `T` as an argument of another (see t). */

@@ -1,7 +1,7 @@
 /** The lanes of a direction: a card each, to call the next truck and to open, pause or close the lane. */
 import type { LaneView } from '../../../../../libs/realtime/src/live-events';
 import { el } from '../shared/dom';
-import { act, note, S, t, word } from './console';
+import { act, lane, note, S, t, word } from './console';
 import { guarded, pending } from './undo';
 
 export function laneCard(l: LaneView): HTMLElement {
@@ -30,7 +30,7 @@ export function laneCard(l: LaneView): HTMLElement {
           closeKey,
           t('close'),
           'secondary',
-          t('askClose', { lane: l.name }),
+          t('askClose', { lane: lane(l) }),
           t('yesClose'),
           'closeIn',
           function () {
@@ -40,7 +40,7 @@ export function laneCard(l: LaneView): HTMLElement {
         );
   return el('div', { class: 'lane-card', 'data-lane': l.id }, [
     el('div', { class: 'row' }, [
-      el('span', { class: 'name grow', text: l.name }),
+      el('span', { class: 'name grow', text: lane(l) }),
       el('span', { class: 'pill ' + l.status, text: t('st_' + l.status) }),
     ]),
     el('div', { class: 'row' }, [
@@ -67,13 +67,13 @@ export function laneCard(l: LaneView): HTMLElement {
 
 function setLane(button: HTMLButtonElement | null, l: LaneView, status: string): void {
   void act(button, 'POST', '/ports/' + S.port + '/lanes/' + l.id + '/status', { status: status }, function () {
-    note('msgLane', { lane: l.name, status: word('st_' + status) }, 'ok');
+    note('msgLane', { lane: () => lane(l), status: word('st_' + status) }, 'ok');
   });
 }
 
 function callNext(button: HTMLButtonElement | null, l: LaneView): void {
   void act(button, 'POST', '/ports/' + S.port + '/lanes/' + l.id + '/call-next', undefined, function (r) {
-    note('msgCalled', { plate: r.plate, ref: r.reference, lane: l.name }, 'ok');
+    note('msgCalled', { plate: r.plate, ref: r.reference, lane: () => lane(l) }, 'ok');
   });
 }
 

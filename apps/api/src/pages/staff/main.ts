@@ -1,6 +1,6 @@
 /*
  * /staff — the lane console: open, pause and close lanes, call the next truck, record outcomes, check in plates.
- * In Chinese and English. No-show and closing a lane wait after they are confirmed before they are sent (undo.ts).
+ * In Chinese and English. A truck's outcome and closing a lane wait 10 s for an undo before they are sent (undo.ts).
  * This module signs in and out, opens a port, and wires the page; the console's concerns are its neighbours:
  * console.ts (state, words, calls, events), queue-list.ts, lanes.ts, called.ts, green.ts, yard.ts, check-in.ts,
  * forecast.ts, undo.ts, time.ts. They import console.ts and, one way, each other, never this module: what they tell
@@ -36,7 +36,7 @@ function showLogin(key?: string): void {
   message($('loginMsg'), key ? t(key) : '', 'error');
 }
 
-/** Log out: the server ends the session; confirmed no-shows and closes still waiting for their undo are dropped. */
+/** Log out: the server ends the session; outcomes and closes still waiting for their undo are dropped. */
 function logout(key?: string): void {
   dropPending();
   sess.end();
@@ -51,7 +51,7 @@ function ended(): void {
   showLogin(call.pending() ? 'sessionEndedKept' : 'sessionEnded');
 }
 
-/** The called timeout and time zone of the port: the deadline of a called truck. */
+/** The called timeout and time zone of the port (the deadline of a called truck), and its holding areas. */
 async function loadPort(code: string): Promise<void> {
   try {
     const p = await call('GET', '/ports/' + code);
@@ -60,6 +60,10 @@ async function loadPort(code: string): Promise<void> {
       calledTimeoutMinutes: p.schedule ? p.schedule.calledTimeoutMinutes : null,
       timeZone: p.timeZone || 'Asia/Shanghai',
     };
+    S.areas = {};
+    (p.parkingAreas || []).forEach(function (a: { id: string; name: string; names?: Record<string, string> }) {
+      S.areas[a.id] = a;
+    });
     DIRS.forEach(render);
   } catch {
     return; /* shown */
@@ -218,7 +222,7 @@ $('lang').addEventListener('click', function () {
   setLang(S.lang === 'zh' ? 'en' : 'zh');
 });
 document.addEventListener('keydown', onKey);
-// Leaving the page drops what waits for its undo: ask first, so a confirmed no-show is not lost unnoticed.
+// Leaving the page drops what waits for its undo: ask first, so an outcome is not lost unnoticed.
 window.addEventListener('beforeunload', function (ev) {
   if (Object.keys(pending).length) {
     ev.preventDefault();

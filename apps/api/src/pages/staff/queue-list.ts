@@ -7,7 +7,7 @@ import { $, el, fill } from '../shared/dom';
 import { store } from '../shared/storage';
 import { hhmm } from '../shared/time';
 import { follow } from '../shared/live';
-import { call, DIR, DIRS, paint, S, t, type WaitingTruck } from './console';
+import { call, DIR, DIRS, lane, paint, S, t, type WaitingTruck } from './console';
 import { calledRow } from './called';
 import { greenBadge } from './green';
 import { laneCard } from './lanes';
@@ -75,7 +75,7 @@ export function render(dir: string): void {
   if (!u) return;
   const laneName: Record<string, string> = {};
   u.lanes.forEach(function (l) {
-    laneName[l.id] = l.name;
+    laneName[l.id] = lane(l);
   });
   forgetGone(
     u.direction,

@@ -1,6 +1,8 @@
 /*
- * Confirm, then undo for UNDO_MS: a no-show or a lane's closing asks inline, then counts down with an Undo button, and
- * only then is sent. The server has no undo (no move back from no_show), so until then nothing has happened anywhere.
+ * Undo for UNDO_MS: a truck's outcome (complete, skip, no-show) or a lane's closing counts down with an Undo button,
+ * and only then is sent. The server has no undo (no move back from completed, no_show, or a skipped truck's new place),
+ * so until then nothing has happened anywhere. No-show and closing ask inline first; complete and skip, the officer's
+ * every-truck taps, stay one tap: their countdown is the chance to take them back.
  */
 import { el } from '../shared/dom';
 import { DIRS, emit, note, S, t } from './console';
@@ -14,7 +16,7 @@ interface Pending {
   plate?: string;
 }
 
-/** What a confirmed action is about: its direction, and the truck's plate for a no-show. */
+/** What a confirmed action is about: its direction, and the truck's plate for an outcome. */
 export interface About {
   dir: string;
   plate?: string;
@@ -88,18 +90,78 @@ export function secondsLeft(key: string): number {
   return Math.max(1, Math.ceil((pending[key].at - Date.now()) / 1000));
 }
 
-/** A no-show waiting for its undo whose truck is no longer called (completed or skipped elsewhere): not sent. */
+/** The outcomes a called truck can be given, each waiting for its undo under "<outcome>:<bookingId>". */
+export const OUTCOMES = ['complete', 'skip', 'noshow'];
+
+/** An outcome waiting for its undo whose truck is no longer called (given one elsewhere): not sent. */
 export function forgetGone(direction: string, calledIds: string[]): void {
   const called: Record<string, boolean> = {};
   calledIds.forEach(function (id) {
-    called['noshow:' + id] = true;
+    OUTCOMES.forEach(function (o) {
+      called[o + ':' + id] = true;
+    });
   });
   for (const k in pending) {
-    if (k.indexOf('noshow:') !== 0 || called[k] || pending[k].dir !== direction) continue;
+    if (OUTCOMES.indexOf(k.split(':')[0]) < 0 || called[k] || pending[k].dir !== direction) continue;
     clearTimeout(pending[k].timer);
-    note('gone', { plate: pending[k].plate }, 'error');
+    note(k.indexOf('noshow:') === 0 ? 'gone' : 'goneOutcome', { plate: pending[k].plate }, 'error');
     delete pending[k];
   }
+}
+
+/** The countdown (`pendingText`) of an action waiting for its undo, with the Undo button. */
+function countdown(key: string, pendingText: string): HTMLElement {
+  return el('span', { class: 'guard row', 'data-key': key }, [
+    el('span', {
+      class: 'pending',
+      'data-pending': key,
+      'data-text': pendingText,
+      text: t(pendingText, { s: secondsLeft(key) }),
+    }),
+    el(
+      'button',
+      {
+        type: 'button',
+        class: 'undo',
+        'data-undo': key,
+        on: {
+          click: function () {
+            undo(key);
+          },
+        },
+      },
+      [t('undo', { s: secondsLeft(key) })],
+    ),
+  ]);
+}
+
+/**
+ * A one-tap button whose action waits UNDO_MS for an undo: the button, or once tapped the countdown (`pendingText`)
+ * with Undo. `send` runs when the countdown ends; `about` {dir, plate}.
+ */
+export function deferred(
+  key: string,
+  label: string,
+  cls: string,
+  pendingText: string,
+  send: () => void,
+  about: About,
+): HTMLElement {
+  if (pending[key]) return countdown(key, pendingText);
+  return el(
+    'button',
+    {
+      type: 'button',
+      class: cls,
+      'data-key': key,
+      on: {
+        click: function () {
+          confirmLater(key, send, about);
+        },
+      },
+    },
+    [label],
+  );
 }
 
 /**
@@ -116,30 +178,7 @@ export function guarded(
   send: () => void,
   about: About,
 ): HTMLElement {
-  if (pending[key]) {
-    return el('span', { class: 'guard row', 'data-key': key }, [
-      el('span', {
-        class: 'pending',
-        'data-pending': key,
-        'data-text': pendingText,
-        text: t(pendingText, { s: secondsLeft(key) }),
-      }),
-      el(
-        'button',
-        {
-          type: 'button',
-          class: 'undo',
-          'data-undo': key,
-          on: {
-            click: function () {
-              undo(key);
-            },
-          },
-        },
-        [t('undo', { s: secondsLeft(key) })],
-      ),
-    ]);
-  }
+  if (pending[key]) return countdown(key, pendingText);
   if (asking[key]) {
     return el('span', { class: 'guard row ask', 'data-key': key }, [
       el('span', { class: 'question', text: question }),

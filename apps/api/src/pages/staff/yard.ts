@@ -2,7 +2,7 @@
 import type { YardUpdate } from '../../../../../libs/realtime/src/live-events';
 import { el } from '../shared/dom';
 import { hhmm } from '../shared/time';
-import { call, emit, S, t } from './console';
+import { call, emit, lane, S, t } from './console';
 
 /** The yard's view of a direction (GET /ports/:code/yard, then each yard:update): who is between lane and yard. */
 export function applyYard(v: YardUpdate): void {
@@ -42,7 +42,7 @@ export function toYardList(dir: string, laneName: Record<string, string>): HTMLE
           el('span', {
             class: 'muted',
             text: t('leftLane', {
-              lane: laneName[c.lane.id] || c.lane.name,
+              lane: laneName[c.lane.id] || lane(c.lane),
               at: hhmm(c.completedAt),
               m: t('min', { n: c.minutesSinceCall }),
             }),

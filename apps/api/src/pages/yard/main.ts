@@ -10,6 +10,7 @@ import { caller } from '../shared/caller';
 import { claims, session, passwordLogin } from '../shared/session';
 import { browserLang, format, relabel as relabelWords, messages, type Args, type Words } from '../shared/i18n';
 import { liveBadge, sessionLive, type LiveSocket } from '../shared/live';
+import { laneLabel } from '../shared/lane';
 import en from '../i18n/yard/en.json';
 import zh from '../i18n/yard/zh.json';
 import console_en from '../i18n/console/en.json';
@@ -128,7 +129,7 @@ function calledRow(c: YardCalledTruck, dir: string): HTMLElement {
   return el('div', { class: 'called-row' + (c.status === 'completed' ? ' left' : ''), 'data-booking': c.bookingId }, [
     el('div', { class: 'row' }, [
       el('span', { class: 'plate grow', text: c.plate }),
-      el('span', { class: 'lane', text: c.lane.name }),
+      el('span', { class: 'lane', text: laneLabel(c.lane, lang, t) }),
     ]),
     el('div', { class: 'row' }, [
       el('span', { class: 'pill', text: t(c.status === 'completed' ? 'leftLane' : 'atLane') }),
