@@ -938,12 +938,16 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(404, 'post', `${API}/bookings/${randomUUID()}/driver-code`, { token: firm.dispatcherToken });
     await expectStatus(400, 'post', `${API}/bookings/nope/driver-code`, { token: firm.dispatcherToken });
     await expectStatus(403, 'post', `${API}/bookings/${t.bookingId}/driver-code`, { token: staff });
+    const texted = await expectStatus(202, 'post', `${API}/bookings/${t.bookingId}/driver-code/send`, {
+      token: firm.dispatcherToken,
+    });
+    await expectStatus(404, 'post', `${API}/bookings/${randomUUID()}/driver-code/send`, { token: firm.adminToken });
     await expectStatus(200, 'post', `${API}/bookings/${t.bookingId}/cancel`, { token: firm.dispatcherToken });
     await expectStatus(
       410,
       'post',
       `${API}/driver/session`,
-      { body: { reference: t.reference, driverCode: reissued.body.driverCode } },
+      { body: { reference: t.reference, driverCode: texted.body.driverCode } },
       'booking_closed',
     );
     await expectStatus(410, 'post', `${API}/driver/session/refresh`, { token: renewed }, 'booking_closed');
