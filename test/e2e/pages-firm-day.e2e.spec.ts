@@ -184,7 +184,13 @@ describe('firm page: the dispatcher’s day and handing the code to the driver (
         .expect(200);
       expect(moved.body.slotId).toBe(target.id);
 
-      // Live as the bookings list: a call moves the waiting truck's row without a reload.
+      // A new code: the message with the driver's link, the panel with the sign-in link, a webhook's long URL.
+      await row('declared').locator('button[data-act="code"]').click();
+      await page.locator('#msg.ok', { hasText: '新司机码' }).waitFor(WAIT);
+      await page.locator(`.handoff[data-booking="${ids.declared.id}"] .link`).waitFor(WAIT);
+      await page.fill('#hUrl', 'https://dispatch.day-haulage.example/kouan/webhooks/receiver/booking-events');
+      await page.click('#hookForm button[type=submit]');
+      await page.locator('#hookList .hook').waitFor(WAIT);
       expect(await width(page)).toBeLessThanOrEqual(360);
       expect(await seriousViolations(page)).toEqual([]);
       expect(errors).toEqual([]);
