@@ -206,12 +206,22 @@ describe('firm page: the dispatcher’s day and handing the code to the driver (
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: api.url });
     // The print dialog would block a headless page: counted instead.
     await context.addInitScript('window.print = () => { window.__printed = (window.__printed || 0) + 1; }');
+    // Tomorrow's truck of the first test has moved on: another, a reefer, for the view (and its screenshot).
+    await book('reefer', tomorrow, '11:00', 3);
     try {
       const page = await open(context, firm.dispatcherToken);
       await page.click('#dayBtn');
       const row = page.locator(`#list tr[data-booking="${ids.declared.id}"]`);
       await row.waitFor(WAIT);
-      if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: join(IMG, 'dispatcher-day.png') });
+      await page.locator(`#list tr[data-booking="${ids.waiting.id}"] .queue`, { hasText: '#1' }).waitFor(WAIT);
+      await page.locator('#standing').waitFor(WAIT);
+      if (process.env.UPDATE_SCREENSHOTS === '1') {
+        // In English: the machines that make the screenshots may lack Chinese fonts.
+        await page.click('#langBtn');
+        await page.locator('#list h2', { hasText: 'Today' }).waitFor(WAIT);
+        await page.screenshot({ path: join(IMG, 'dispatcher-day.png') });
+        await page.click('#langBtn');
+      }
 
       // By text: the driver's phone gets a new code and its link.
       await row.locator('button[data-act="hand"]').click();
