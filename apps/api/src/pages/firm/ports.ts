@@ -9,6 +9,14 @@ let list: PortSummaryDto[] = [];
 const details: Record<string, Promise<PortDetailDto>> = {};
 const versions: Record<string, Promise<FeesDto[]>> = {};
 
+/** `read`, kept in `cache` under `key` unless it fails (then the next caller reads again). */
+function once<T>(cache: Record<string, Promise<T>>, key: string, read: Promise<T>): Promise<T> {
+  return read.catch(function (e: unknown) {
+    delete cache[key];
+    throw e;
+  });
+}
+
 /** Every port (public), read once: the rows and the form name them. */
 export async function loadPorts(): Promise<PortSummaryDto[]> {
   if (!list.length) list = await api('GET', '/ports?limit=100');
@@ -23,7 +31,8 @@ export function portName(code: string): string {
 
 /** A port's details (time zone, schedule and its horizon), read once. */
 export function portDetail(code: string): Promise<PortDetailDto> {
-  return (details[code] = details[code] || api('GET', '/ports/' + encodeURIComponent(code)));
+  if (!(code in details)) details[code] = once(details, code, api('GET', '/ports/' + encodeURIComponent(code)));
+  return details[code];
 }
 
 export interface Due {
@@ -36,7 +45,8 @@ export interface Due {
  * versions, newest first, include those still to come), by the fee rule itself; null while none is in force.
  */
 export async function feesOn(code: string, day: string, weightKg: number): Promise<Due | null> {
-  versions[code] = versions[code] || api('GET', '/ports/' + encodeURIComponent(code) + '/fees/history');
+  if (!(code in versions))
+    versions[code] = once(versions, code, api('GET', '/ports/' + encodeURIComponent(code) + '/fees/history'));
   const v = (await versions[code]).find((f) => f.effectiveFrom <= day);
   return v ? { currency: v.currency, total: feeTotal(v.items, weightKg) } : null;
 }
