@@ -936,12 +936,18 @@ describe('the OpenAPI document describes the real answers', () => {
     const reissued = await expectStatus(200, 'post', `${API}/bookings/${t.bookingId}/driver-code`, {
       token: firm.dispatcherToken,
     });
+    // Texted: a code newer still, which the rest go on with.
+    const texted = await expectStatus(202, 'post', `${API}/bookings/${t.bookingId}/driver-code/send`, {
+      token: firm.dispatcherToken,
+    });
+    await expectStatus(404, 'post', `${API}/bookings/${randomUUID()}/driver-code/send`, { token: firm.adminToken });
     await expectStatus(401, 'post', `${API}/driver/session`, {
       body: { reference: t.reference, driverCode: t.driverCode },
     });
     // The reissue ended the old code's session; the new code opens one.
     await expectStatus(401, 'post', `${API}/driver/session/refresh`, { token: driver });
-    const renewed = await driverToken({ ...t, driverCode: reissued.body.driverCode });
+    expect(texted.body.driverCode).not.toBe(reissued.body.driverCode);
+    const renewed = await driverToken({ ...t, driverCode: texted.body.driverCode });
     await expectStatus(404, 'post', `${API}/bookings/${randomUUID()}/driver-code`, { token: firm.dispatcherToken });
     await expectStatus(400, 'post', `${API}/bookings/nope/driver-code`, { token: firm.dispatcherToken });
     await expectStatus(403, 'post', `${API}/bookings/${t.bookingId}/driver-code`, { token: staff });
@@ -950,7 +956,7 @@ describe('the OpenAPI document describes the real answers', () => {
       410,
       'post',
       `${API}/driver/session`,
-      { body: { reference: t.reference, driverCode: reissued.body.driverCode } },
+      { body: { reference: t.reference, driverCode: texted.body.driverCode } },
       'booking_closed',
     );
     await expectStatus(410, 'post', `${API}/driver/session/refresh`, { token: renewed }, 'booking_closed');

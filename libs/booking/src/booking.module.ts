@@ -7,6 +7,7 @@ import { BookingsRepository } from './bookings.repository';
 import { DeclarationsRepository } from './declarations.repository';
 import { DeclarationsService } from './declarations.service';
 import { BookingsController } from './bookings.controller';
+import { DriverCodeController } from './driver-code.controller';
 import { DriverSessionRepository } from './driver-session.repository';
 import { DriverSessionService } from './driver-session.service';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
@@ -34,8 +35,16 @@ export const BOOKING_ENTITIES = [
 @Module({
   imports: [TypeOrmModule.forFeature(BOOKING_ENTITIES), PortsModule],
   // Every route under /bookings is this lib's; the line's outcomes and the yard's arrival need BookingLineActions,
-  // which the queue lib provides (BookingLineActionsModule).
-  controllers: [BookingsController, StrikesController, OutcomeController, YardArrivalController, StandingController],
+  // which the queue lib provides (BookingLineActionsModule); texting a driver code needs DriverCodeCourier, which the
+  // notify lib provides (DriverCodeCourierModule).
+  controllers: [
+    BookingsController,
+    StrikesController,
+    OutcomeController,
+    YardArrivalController,
+    StandingController,
+    DriverCodeController,
+  ],
   providers: [
     BookingService,
     BookingsRepository,

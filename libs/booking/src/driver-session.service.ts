@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit, UnauthorizedException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '@kouan/audit';
 import type { Principal } from '@kouan/auth';
 import { SessionChecks, TokenService } from '@kouan/auth';
@@ -84,36 +84,42 @@ export class DriverSessionService implements OnModuleInit {
    * The firm's new code for its booking: the old code stops working, the wrong-code counts start again, every
    * session opened with the old code ends (its tokens are refused from the next request; its sockets, on every
    * API process, get `session:expired` and are disconnected), and the audit trail records it (never the code).
+   * `also` runs in the same transaction with the new code (texting it): when it throws, the old code stays.
    */
-  async reissue(p: Principal, bookingId: string): Promise<DriverCodeDto> {
+  async reissue<T = void>(
+    p: Principal,
+    bookingId: string,
+    also?: (em: EntityManager, driverCode: string, at: Date) => Promise<T>,
+  ): Promise<DriverCodeDto & { also?: T }> {
     const driverCode = newDriverCode();
     const secret = this.config.env.jwtSecret;
     const firmId = p.firmId as string;
     const r = await inTransaction(this.ds, async (em) => {
+      const at = this.clock.now();
       const done = await this.repo.reissue(
         em,
         bookingId,
         firmId,
         hashDriverCode(secret, bookingId, driverCode),
         seal(secret, driverCode),
-        this.clock.now(),
+        at,
       );
-      if (done) {
-        await this.audit.record(em, {
-          type: 'driver_code.reissued',
-          portCode: done.port_code,
-          bookingId,
-          data: { codeVersion: done.driver_code_version },
-        });
-      }
-      return done;
+      if (!done) return undefined;
+      await this.audit.record(em, {
+        type: 'driver_code.reissued',
+        portCode: done.port_code,
+        bookingId,
+        data: { codeVersion: done.driver_code_version },
+      });
+      // After the reissue's UPDATE, which holds the booking's row: racing sends for one booking go one at a time.
+      return { done, also: also ? await also(em, driverCode, at) : undefined };
     });
     if (!r) {
       const status = await this.repo.statusOf(bookingId, firmId);
       throw status ? closed(status) : notFound('booking');
     }
-    this.live.driverSessionsEnded({ bookingId, codeVersion: r.driver_code_version });
-    return { driverCode };
+    this.live.driverSessionsEnded({ bookingId, codeVersion: r.done.driver_code_version });
+    return also ? { driverCode, also: r.also } : { driverCode };
   }
 
   /**

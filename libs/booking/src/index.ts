@@ -1,5 +1,7 @@
 export * from './booking-events';
 export * from './booking-line-actions';
+export * from './driver-code-courier';
+export * from './driver-code.controller';
 export * from './booking-events.repository';
 export * from './booking-status';
 export * from './booking-transitions.repository';

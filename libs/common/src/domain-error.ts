@@ -35,6 +35,7 @@ export const ERROR_STATUS = {
   invalid_holding_area: 422,
   date_out_of_range: 422,
   url_not_allowed: 422,
+  no_phone: 422,
   locked: 423,
   too_many_requests: 429,
   unavailable: 503,

@@ -139,6 +139,15 @@ class EnvVars {
   })
   CORS_ORIGINS?: string;
 
+  /**
+   * The address drivers' phones open the API's pages at (an origin, e.g. https://kouan.example): the link in a
+   * driver-code text message. Unset: http://localhost:<PORT> outside production; in production the text carries the
+   * reference and the code without a link.
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+$/, { message: 'must be an http(s):// origin without a path' })
+  PUBLIC_URL?: string;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
@@ -269,6 +278,8 @@ export interface Env {
   driverSessionAddressLimit: number;
   publicThrottleLimit: number;
   corsOrigins: string[];
+  /** Where drivers open the pages (PUBLIC_URL), if known. */
+  publicUrl?: string;
   logLevel: string;
   webhookRetrySeconds: number[];
   webhookDisableAfterSeconds: number;
@@ -350,6 +361,7 @@ export function validateEnv(raw: Record<string, unknown>): Env {
       .split(',')
       .map((o) => o.trim().replace(/\/+$/, ''))
       .filter(Boolean),
+    publicUrl: vars.PUBLIC_URL ?? (production ? undefined : `http://localhost:${vars.PORT}`),
     logLevel: vars.LOG_LEVEL,
     webhookRetrySeconds: vars.WEBHOOK_RETRY_SECONDS.split(',').map(Number),
     webhookDisableAfterSeconds: vars.WEBHOOK_DISABLE_AFTER_SECONDS,

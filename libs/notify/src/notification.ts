@@ -2,10 +2,11 @@ import type { BookingUpdate } from '@kouan/realtime';
 
 /** One thing to tell one driver, as every channel gets it. */
 export interface DriverNotification {
+  /** The booking event told (a driver-code text, which no event announces, has an id of its own). */
   eventId: string;
   bookingId: string;
   firmId: string;
-  kind: 'reminder' | 'called';
+  kind: 'reminder' | 'called' | 'driver_code';
   /** The driver's phone (E.164) and language, for a text message. */
   phone: string;
   language: string;

@@ -43,6 +43,17 @@ export class NotificationsRepository {
     return rows(em, 'SELECT id, name FROM lanes WHERE id = ANY($1::uuid[])', [laneIds]);
   }
 
+  /** When the booking's driver-code texts since `since` were queued, oldest first (the hourly allowance). */
+  async driverCodeTexts(em: EntityManager, bookingId: string, since: Date): Promise<Date[]> {
+    const found = await rows<{ created_at: Date }>(
+      em,
+      `SELECT created_at FROM notifications
+       WHERE booking_id = $1 AND payload ->> 'kind' = 'driver_code' AND created_at > $2 ORDER BY created_at`,
+      [bookingId, since],
+    );
+    return found.map((r) => r.created_at);
+  }
+
   /** One row per notification and channel, due at once (`at`); a batch relayed again adds nothing. */
   async add(
     em: EntityManager,

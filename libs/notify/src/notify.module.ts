@@ -1,6 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DriverCodeCourier } from '@kouan/booking';
 import { AppConfig } from '@kouan/config';
+import { DriverCodeTexts } from './driver-code-texts';
 import { LoggingSmsGateway, SmsChannel, SocketChannel } from './channels';
 import { NOTIFICATION_CHANNELS, NotificationChannel, SMS_GATEWAY } from './notification';
 import { NotificationSender } from './notification-sender';
@@ -33,3 +35,14 @@ export const NOTIFY_ENTITIES = [Notification];
   ],
 })
 export class NotifyModule {}
+
+/**
+ * The work behind booking's `POST /bookings/:id/driver-code/send` (docs/architecture.md, "Routes"), for the API: the
+ * text is queued here and sent by the worker's NotificationSender.
+ */
+@Global()
+@Module({
+  providers: [NotificationsRepository, { provide: DriverCodeCourier, useClass: DriverCodeTexts }],
+  exports: [DriverCodeCourier],
+})
+export class DriverCodeCourierModule {}

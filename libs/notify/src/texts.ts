@@ -22,3 +22,33 @@ export function reminderText(language: string, port: string, time: string, befor
   const left = (LEFT[language] ?? LEFT.en)[before];
   return template.replace('{port}', port).replace('{time}', time).replace('{left}', left);
 }
+
+/** A new driver code sent by the firm: the reference, the code, and the link that signs in with both. */
+const DRIVER_CODE: Record<string, string> = {
+  zh: '{port}预约 {ref} 的司机码：{code}。{link}',
+  en: 'Kouan booking {ref} at {port}: your driver code is {code}. {link}',
+  lo: 'ການຈອງ {ref} ທີ່ {port}: ລະຫັດຄົນຂັບຂອງທ່ານແມ່ນ {code}. {link}',
+  vi: 'Đặt chỗ {ref} tại {port}: mã tài xế của bạn là {code}. {link}',
+  my: '{port} ရှိ ဘိုကင် {ref} - သင့်ယာဉ်မောင်းကုဒ်မှာ {code} ဖြစ်သည်။ {link}',
+  th: 'การจอง {ref} ที่ {port}: รหัสคนขับของคุณคือ {code} {link}',
+};
+
+/**
+ * The text of a driver code in the driver's language (else English). The link carries the reference and the code in
+ * its fragment, which the browser never sends: opening it signs in, and no server log holds the code.
+ */
+export function driverCodeText(
+  language: string,
+  port: string,
+  reference: string,
+  code: string,
+  origin: string | undefined,
+): string {
+  const link = origin ? `${origin}/d#r=${encodeURIComponent(reference)}&c=${code}` : '';
+  return (DRIVER_CODE[language] ?? DRIVER_CODE.en)
+    .replace('{port}', port)
+    .replace('{ref}', reference)
+    .replace('{code}', code)
+    .replace('{link}', link)
+    .trim();
+}

@@ -180,3 +180,8 @@ export class FirmSlotDto extends SlotDto {
   quota: number;
   @ApiProperty({ description: 'places this firm holds in the slot' }) held: number;
 }
+
+export class SentDriverCodeDto extends DriverCodeDto {
+  @ApiProperty({ example: '+85620…45', description: 'the phone the text goes to, masked' })
+  sentTo: string;
+}

@@ -450,5 +450,14 @@ keepOffline();
 // A link from the firm (/d?ref=MOHAN-…) fills in the reference: the driver types only the code.
 const ref = new URLSearchParams(location.search).get('ref');
 if (ref) $('reference').value = ref.toUpperCase();
-if (token) void start();
+// The firm's text or slip (/d#r=MOHAN-…&c=123456) signs in at once. A fragment never reaches a server log; it is
+// taken off the address so the code does not stay in the history.
+const given = new URLSearchParams(location.hash.slice(1));
+if (given.get('r') && given.get('c')) {
+  $('reference').value = String(given.get('r')).toUpperCase();
+  $('driverCode').value = given.get('c');
+  history.replaceState(null, '', location.pathname + location.search);
+  show('login', true);
+  $('login').requestSubmit();
+} else if (token) void start();
 else show('login', true);

@@ -36,6 +36,10 @@ export const S = {
   dateTouched: false,
   /** The new-booking form has its ports, vehicles and drivers (read again after one is added). */
   formLoaded: false,
+  /** The dispatcher's day: today's and tomorrow's trucks instead of the picked day's. */
+  dayView: false,
+  /** The time zone of the port the firm books at (GET /ports/:code): its "today". */
+  zone: null as string | null,
 };
 
 export function t(k: string): string {
@@ -46,6 +50,8 @@ export function t(k: string): string {
 interface DashboardEvents {
   /** The session has really ended (its refresh was refused): sign in again. */
   ended: [];
+  /** What a booking row shows changed (a code given, a panel opened): draw the list again. */
+  redraw: [];
 }
 
 export const { on, emit } = events<DashboardEvents>();

@@ -8,9 +8,12 @@ import { $, show, message } from '../shared/dom';
 import { portToday } from '../shared/time';
 import { store, load } from '../shared/storage';
 import { api } from '../shared/api';
+import { format } from '../shared/i18n';
 import { claims, passwordLogin } from '../shared/session';
+import type { StandingDto } from '../../../../../libs/booking/src/dto/strikes.dto';
 import { connect, reload, render } from './bookings';
 import { call, LANG, on, paint, PORT_KEY, S, say, sess, t } from './dashboard';
+import { loadPorts } from './ports';
 import { drivers, initFleet, vehicles } from './fleet';
 import { initNewBooking } from './new-booking';
 import { hooks, initWebhooks } from './webhooks';
@@ -25,6 +28,8 @@ function applyLang(): void {
   if (sess.token() && claims(sess.token())) {
     void vehicles();
     void drivers();
+    void standing();
+    if (!$('hooks').hidden) void hooks();
   }
   if (S.loginNote) message($('loginMsg'), t(S.loginNote), 'error');
   paint();
@@ -53,6 +58,24 @@ function logout(text?: string): void {
 on('ended', function () {
   showLogin(call.pending() ? 'sessionEndedKept' : 'sessionEnded');
 });
+on('redraw', render);
+
+/** The firm's standing: its strikes of 30 days against the ports' limit, and the share of a slot it may hold now. */
+async function standing(): Promise<void> {
+  const me = claims(sess.token());
+  if (!me || !me.firm) return;
+  try {
+    const s: StandingDto = await api('GET', '/firms/' + me.firm + '/standing', undefined, sess.token());
+    $('standing').textContent = format(t('standing'), {
+      strikes: s.strikes30d,
+      limit: s.strikeLimit,
+      quota: s.quotaPercentNow,
+    });
+    show('standing', true);
+  } catch {
+    show('standing', false); // no port has a schedule yet: no limit to tell
+  }
+}
 
 function start(): Promise<void> | void {
   const me = claims(sess.token());
@@ -69,14 +92,17 @@ function start(): Promise<void> | void {
   if (me.role === 'firm_admin') void hooks();
   void vehicles();
   void drivers();
+  void standing();
   void zoneOfLastPort();
-  return reload();
+  // The rows name their ports in the page's language: the list first (one public read), then the bookings.
+  return loadPorts().then(reload, reload);
 }
 
 /** "Today" is the day at the port the firm books at (its time zone from the API), not the browser's. */
 async function zoneOfLastPort(): Promise<void> {
   try {
     const port = await api('GET', '/ports/' + encodeURIComponent(load(PORT_KEY) || 'MOHAN'));
+    S.zone = port.timeZone;
     const today = portToday(port.timeZone);
     if (!S.dateTouched && $('date').value !== today) {
       $('date').value = today;
@@ -101,6 +127,12 @@ $('date').value = portToday();
 applyLang();
 $('date').addEventListener('change', function () {
   S.dateTouched = true;
+  void reload();
+});
+$('dayBtn').addEventListener('click', function () {
+  S.dayView = !S.dayView;
+  $('dayBtn').setAttribute('aria-pressed', String(S.dayView));
+  $('date').disabled = S.dayView;
   void reload();
 });
 passwordLogin(

@@ -7,6 +7,7 @@ import { load, store } from '../shared/storage';
 import { hhmm } from '../shared/time';
 import { call, PORT_KEY, S, say, t } from './dashboard';
 import { reload } from './bookings';
+import { feesOn, loadPorts, money, portName } from './ports';
 
 /** While the form is open, what may still be booked is read again every 10 s: other firms book the same slots. */
 const SLOTS_EVERY_MS = 10000;
@@ -16,7 +17,7 @@ async function openForm(): Promise<void> {
   if (form.hidden || S.formLoaded) return;
   try {
     const r: [PortSummaryDto[], VehicleDto[], DriverDto[]] = await Promise.all([
-      call('GET', '/ports'),
+      loadPorts(),
       call('GET', '/vehicles'),
       call('GET', '/drivers'),
     ]);
@@ -30,14 +31,14 @@ async function openForm(): Promise<void> {
     fill(
       $('nPort'),
       ports.map(function (p) {
-        return el('option', { value: p.code, text: p.name });
+        return el('option', { value: p.code, text: portName(p.code) });
       }),
     );
     if (load(PORT_KEY)) $('nPort').value = load(PORT_KEY);
     fill(
       $('nVehicle'),
       r[1].map(function (v) {
-        return el('option', { value: v.id, text: v.plate + (v.reefer ? ' (reefer)' : '') });
+        return el('option', { value: v.id, text: v.plate + (v.reefer ? t('reeferTag') : '') });
       }),
     );
     fill(
@@ -82,8 +83,24 @@ async function slots(): Promise<void> {
     )
       $('nSlot').value = picked;
     if (!open.length) say(t('noSlot'), 'error');
+    void fees();
   } catch {
     /* shown */
+  }
+}
+
+/** What the truck will owe, before the firm books: the fees in force on the slot's day for the weight typed. */
+async function fees(): Promise<void> {
+  const kg = Number($('nKg').value);
+  const asked = [$('nPort').value, $('nDate').value, kg].join('|');
+  if (!$('nPort').value || !$('nDate').value || !(kg > 0)) return void ($('nFees').textContent = '');
+  try {
+    const due = await feesOn($('nPort').value, $('nDate').value, kg);
+    // Only the latest question's answer: the port, day or weight may have changed while this one was read.
+    if (asked !== [$('nPort').value, $('nDate').value, Number($('nKg').value)].join('|')) return;
+    $('nFees').textContent = due ? t('fees') + ' ' + money(due) : t('noFees');
+  } catch {
+    $('nFees').textContent = '';
   }
 }
 
@@ -144,5 +161,6 @@ export function initNewBooking(): void {
   ['nPort', 'nDir', 'nDate'].forEach(function (id) {
     $(id).addEventListener('change', () => void slots());
   });
+  $('nKg').addEventListener('input', () => void fees());
   $('newBtn').addEventListener('click', () => void openForm());
 }

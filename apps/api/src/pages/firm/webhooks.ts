@@ -6,14 +6,15 @@ import type {
 } from '../../../../../libs/webhooks/src/dto/webhook.dto';
 import { BOOKING_EVENT_TYPES } from '../../../../../libs/booking/src/booking-event-types';
 import { $, el, fill } from '../shared/dom';
-import { call, say } from './dashboard';
+import { format } from '../shared/i18n';
+import { call, say, t } from './dashboard';
 
 const EVENTS = BOOKING_EVENT_TYPES;
 /** The event boxes of the form, and the form that adds an endpoint. */
 export function initWebhooks(): void {
   fill(
     $('hEvents'),
-    ([el('legend', { text: 'Events' })] as HTMLElement[]).concat(
+    ([el('legend', { 'data-t': 'events', text: t('events') })] as HTMLElement[]).concat(
       EVENTS.map(function (e) {
         return el('label', {}, [
           el('input', {
@@ -39,7 +40,7 @@ export function initWebhooks(): void {
     try {
       const created = await call('POST', '/webhooks', { url: $('hUrl').value.trim(), events: events });
       $('hUrl').value = '';
-      say('Webhook added. Copy its secret now: it is shown only once.', 'ok');
+      say(t('hookAdded'), 'ok');
       await hooks(created);
     } catch {
       /* shown */
@@ -79,28 +80,22 @@ export async function hooks(secretFor?: CreatedWebhookDto): Promise<void> {
                       },
                     },
                   },
-                  ['Remove'],
+                  [t('remove')],
                 ),
               ]),
               state === 'disabled'
                 ? el('div', {
                     class: 'flag',
-                    text:
-                      'Disabled ' +
-                      when(h.disabledAt) +
-                      ': every delivery failed for a day. Fix the receiver, then remove and add it again.',
+                    text: format(t('hookDisabled'), { when: when(h.disabledAt) }),
                   })
                 : state === 'failing'
                   ? el('div', {
                       class: 'flag',
-                      text: 'Failing since ' + when(h.failingSince) + ': deliveries are being retried.',
+                      text: format(t('hookFailing'), { when: when(h.failingSince) }),
                     })
                   : null,
               secretFor && secretFor.id === h.id
-                ? el('div', {}, [
-                    'Secret (shown once, keep it): ',
-                    el('span', { class: 'secret', text: secretFor.secret }),
-                  ])
+                ? el('div', {}, [t('hookSecret'), el('span', { class: 'secret', text: secretFor.secret })])
                 : null,
               el('div', { class: 'muted', text: h.events.join(', ') }),
               logs[i].length
@@ -113,19 +108,21 @@ export async function hooks(secretFor?: CreatedWebhookDto): Promise<void> {
                           when(a.at) +
                           ' · ' +
                           a.type +
-                          ' · try ' +
+                          ' · ' +
+                          t('tryN') +
+                          ' ' +
                           a.attempt +
                           ' · ' +
                           (a.outcome === 'delivered'
-                            ? 'delivered (' + a.status + ')'
-                            : 'failed (' + (a.status || a.error) + ')'),
+                            ? t('delivered') + ' (' + a.status + ')'
+                            : t('failed') + ' (' + (a.status || a.error) + ')'),
                       });
                     }),
                   )
-                : el('div', { class: 'muted', text: 'No deliveries yet.' }),
+                : el('div', { class: 'muted', text: t('noDeliveries') }),
             ]);
           })
-        : [el('p', { class: 'muted', text: 'No webhooks.' })],
+        : [el('p', { class: 'muted', text: t('noHooks') })],
     );
   } catch {
     /* shown */
@@ -133,7 +130,7 @@ export async function hooks(secretFor?: CreatedWebhookDto): Promise<void> {
 }
 
 async function removeHook(h: WebhookDto, button: HTMLButtonElement): Promise<void> {
-  if (!window.confirm('Remove the webhook to ' + h.url + '?')) return;
+  if (!window.confirm(t('confirmRemove') + ' ' + h.url + '?')) return;
   button.disabled = true;
   try {
     await call('DELETE', '/webhooks/' + h.id);
