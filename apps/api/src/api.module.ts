@@ -12,6 +12,7 @@ import { DbModule, RedisModule } from '@kouan/db';
 import { FirmsModule } from '@kouan/firms';
 import { InsightsModule, PortPerformanceReportModule } from '@kouan/insights';
 import { JobsModule } from '@kouan/jobs';
+import { DriverPushModule } from '@kouan/notify';
 import { PortsModule } from '@kouan/ports';
 import { BookingLineActionsModule, QueueFollower, QueueModule } from '@kouan/queue';
 import { RealtimeModule } from '@kouan/realtime';
@@ -61,9 +62,11 @@ export class ApiModule {
         QueueModule,
         InsightsModule,
         // The work behind routes that a lower lib owns (docs/architecture.md, "Routes"): BookingLineActions for
-        // /bookings/:id/complete, skip, no-show and yard-arrival, PortPerformanceReport for /ports/performance.
+        // /bookings/:id/complete, skip, no-show and yard-arrival, PortPerformanceReport for /ports/performance,
+        // DriverPushSubscriptions for /driver/push-subscription.
         BookingLineActionsModule,
         PortPerformanceReportModule,
+        DriverPushModule,
         WebhooksModule,
         JobsBoardModule,
       ],
