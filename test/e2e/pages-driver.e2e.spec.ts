@@ -133,7 +133,7 @@ describe('driver page (browser)', () => {
     expect(await page.locator('#calledPlate').innerText()).toBe(b.plate);
     expect(await page.locator('#calledLane').innerText()).toBe('ຊ່ອງທາງຂາອອກ 1');
     // The deadline comes with GET /driver/booking, read again after the socket says "called": wait for it.
-    const deadline = page.locator('#calledDeadline', { hasText: /^ໄປຮອດຊ່ອງທາງພາຍໃນ 1[45]:\d\d$/ });
+    const deadline = page.locator('#calledDeadline', { hasText: /^ໄປຮອດຊ່ອງທາງພາຍໃນ 1[45] ນາທີ \d\d? ວິນາທີ$/ });
     await deadline.waitFor(WAIT);
     const first = await deadline.innerText();
     await page.locator('#calledDeadline').filter({ hasNotText: first }).waitFor(WAIT);

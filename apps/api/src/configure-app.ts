@@ -4,7 +4,7 @@ import { json, type NextFunction, type Request, type Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { verifyJsonBody } from '@kouan/common';
+import { Clock, verifyJsonBody } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
 import { limitedParser, MAX_SOCKET_MESSAGE_BYTES, originGate, RedisIoAdapter } from '@kouan/realtime';
 import { JOBS_BOARD_PATH } from './jobs-board/jobs-board.gate';
@@ -34,6 +34,13 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
   app.disable('x-powered-by');
   // nosniff, frame and referrer rules on every answer; the pages send their own stricter CSP.
   app.use(helmet());
+  // Every answer's Date is the API's Clock: a phone whose own clock is wrong (hours fast) judges a session's renewal
+  // and a call's deadline by the server's time, taken from this header (the same as the system's but in tests).
+  const clock = app.get(Clock);
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Date', clock.now().toUTCString());
+    next();
+  });
   // Nothing the API answers belongs in a shared or browser cache: tokens, driver codes, plates, live positions.
   app.use(`/${API_PREFIX}`, (_req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Cache-Control', 'no-store');

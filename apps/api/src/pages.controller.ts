@@ -13,7 +13,7 @@ import { bundlePages } from './pages.bundle';
 export const PAGES_DIR = join(__dirname, 'pages');
 
 /** Paths the pages answer on, outside the /api/v1 prefix. */
-export const PAGE_ROUTES = ['d', 'staff', 'yard', 'firm', 'board/:port', 'assets/:file'];
+export const PAGE_ROUTES = ['d', 'driver-sw.js', 'staff', 'yard', 'firm', 'board/:port', 'assets/:file'];
 
 /** Same-origin only, no inline script or style; socket.io's polling and WebSocket are same-origin too. */
 export const PAGES_CSP = [
@@ -22,6 +22,9 @@ export const PAGES_CSP = [
   "style-src 'self'",
   "img-src 'self' data:",
   "connect-src 'self'",
+  // The driver page's service worker and web-app manifest, same-origin like the rest.
+  "worker-src 'self'",
+  "manifest-src 'self'",
   "base-uri 'none'",
   "form-action 'self'",
   "frame-ancestors 'none'",
@@ -33,6 +36,7 @@ const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
+  '.webmanifest': 'application/manifest+json; charset=utf-8',
 };
 
 interface Asset {
@@ -65,7 +69,8 @@ function loadPages(): { pages: Map<string, Asset>; assets: Map<string, Asset> } 
   if (!existsSync(PAGES_DIR)) throw new Error(`page files not found in ${PAGES_DIR} (npm run build copies them)`);
   const assets = new Map<string, Asset>();
   for (const name of readdirSync(PAGES_DIR)) {
-    if (/\.(js|css|svg)$/.test(name)) assets.set(name, asset(name, readFileSync(join(PAGES_DIR, name), 'utf8')));
+    if (/\.(js|css|svg|webmanifest)$/.test(name))
+      assets.set(name, asset(name, readFileSync(join(PAGES_DIR, name), 'utf8')));
   }
   // Each page's script, bundled from its TypeScript (<page>/main.ts) by esbuild: the build writes the bundles into
   // dist's pages; run from the sources, where there are none, they are bundled now by the same function.
@@ -119,6 +124,15 @@ export class PagesController {
   @Get('d')
   driver(@Req() req: Request, @Res() res: Response): void {
     this.send(req, res, this.files.pages.get('driver'), 'no-cache');
+  }
+
+  /**
+   * The driver page's service worker: at the root, so its scope may be /d (a worker's scope is at most its own
+   * path's folder), and revalidated on every check (a browser looks for a new worker at each visit).
+   */
+  @Get('driver-sw.js')
+  driverWorker(@Req() req: Request, @Res() res: Response): void {
+    this.send(req, res, this.files.assets.get('driver-sw.js'), 'no-cache');
   }
 
   @Get('staff')

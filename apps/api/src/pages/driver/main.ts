@@ -2,12 +2,15 @@
 import type { BookingUpdate } from '../../../../../libs/realtime/src/live-events';
 import type { DriverBookingDto, DriverTripDto } from '../../../../../libs/queue/src/dto/queue.dto';
 import { $, el, fill, show, message } from '../shared/dom';
-import { hhmm } from '../shared/time';
 import { store, load } from '../shared/storage';
-import { api, type ApiError } from '../shared/api';
+import { api, ApiError, serverNow } from '../shared/api';
 import { claims, loginForm } from '../shared/session';
-import { type Words } from '../shared/i18n';
+import { format, type Args, type Words } from '../shared/i18n';
 import { live, liveBadge, type LiveSocket } from '../shared/live';
+import { installable, keepOffline } from './app';
+import { cleanReference } from './reference';
+import { beep, soundPrompt } from './sound';
+import { age, bothClocks, duration, portClock } from './time';
 import en from '../i18n/driver/en.json';
 import zh from '../i18n/driver/zh.json';
 import lo from '../i18n/driver/lo.json';
@@ -43,8 +46,8 @@ function pickLang(): string {
   for (let i = 0; i < langs.length; i++) if (T[langs[i]]) return langs[i];
   return 'en';
 }
-function t(k: string): string {
-  return T[lang][k] || T.en[k] || k;
+function t(k: string, args?: Args): string {
+  return format(T[lang][k] || T.en[k] || k, args);
 }
 
 function applyLang() {
@@ -54,6 +57,7 @@ function applyLang() {
   document.querySelectorAll('[data-t]').forEach(function (n) {
     n.textContent = t(n.getAttribute('data-t') || '');
   });
+  installable(lang);
   if (last) render(last.state);
   paintBadge();
 }
@@ -120,23 +124,17 @@ function render(s: BookingUpdate): void {
 function renderBooked(trip: DriverTripDto | null): void {
   show('bookedBox', !!trip);
   if (!trip) return;
+  const slot = portClock(t, trip.timeZone, trip.slotStartsAt, trip.slotEndsAt);
+  const checkIn = portClock(t, trip.timeZone, trip.checkInFrom, trip.checkInUntil);
   fill(
     $('bookedBox'),
     [
       el('div', { class: 'muted', text: t('slot') }),
-      el('div', {
-        class: 'status',
-        text:
-          trip.slotStartsAt.slice(0, 10) +
-          ' ' +
-          hhmm(trip.slotStartsAt) +
-          '–' +
-          hhmm(trip.slotEndsAt) +
-          ' · ' +
-          trip.portName,
-      }),
+      el('div', { class: 'status', text: trip.slotStartsAt.slice(0, 10) + ' ' + slot.port + ' · ' + trip.portName }),
+      slot.phone ? el('div', { class: 'phone-time', text: slot.phone }) : null,
       el('div', { class: 'muted', text: t('window') }),
-      el('div', { class: 'window', text: hhmm(trip.checkInFrom) + '–' + hhmm(trip.checkInUntil) }),
+      el('div', { class: 'window', text: checkIn.port }),
+      checkIn.phone ? el('div', { class: 'phone-time', text: checkIn.phone }) : null,
     ]
       .concat(
         trip.holdingAreas.map(function (a) {
@@ -173,39 +171,29 @@ function renderBooked(trip: DriverTripDto | null): void {
   );
 }
 
-/** The time left to reach the lane, every second while called. */
+/**
+ * The time left to reach the lane as a duration ("14 min 53 s", by the server's clock: the phone's may be off), and
+ * the deadline as clock times, the port's and the phone's; every second while called.
+ */
 function countdown() {
   const trip = last && last.trip;
   const box = $('calledDeadline');
   if (!trip || !trip.calledDeadline) {
     box.textContent = '';
+    $('calledBy').textContent = '';
     return;
   }
-  const left = Math.round((Date.parse(trip.calledDeadline) - Date.now()) / 1000);
-  box.className = 'called-deadline' + (left <= 0 ? ' late' : '');
-  box.textContent =
-    left <= 0 ? t('lateNow') : t('deadline') + ' ' + Math.floor(left / 60) + ':' + String(left % 60).padStart(2, '0');
+  const left = Date.parse(trip.calledDeadline) - serverNow();
+  box.className = 'called-deadline' + (left < 500 ? ' late' : '');
+  box.textContent = left < 500 ? t('lateNow') : t('deadline') + ' ' + duration(t, left);
+  $('calledBy').textContent = t('by', { time: bothClocks(portClock(t, trip.timeZone, trip.calledDeadline)) });
   $('calledNote').textContent = t('deadlineNote');
 }
 
 /** Called: vibrate, three beeps, and keep the screen on until it is over. */
 function alertCalled() {
   if (navigator.vibrate) navigator.vibrate([600, 200, 600, 200, 1200]);
-  try {
-    // Older Safari names it webkitAudioContext.
-    const Ctx: typeof AudioContext =
-      window.AudioContext || (window as unknown as { webkitAudioContext: typeof AudioContext }).webkitAudioContext;
-    const ctx = new Ctx();
-    [0, 0.5, 1].forEach(function (at) {
-      const o = ctx.createOscillator();
-      o.frequency.value = 880;
-      o.connect(ctx.destination);
-      o.start(ctx.currentTime + at);
-      o.stop(ctx.currentTime + at + 0.3);
-    });
-  } catch {
-    /* no sound on this phone: the screen and the vibration still say it */
-  }
+  beep();
   if (navigator.wakeLock && !wakeLock) {
     navigator.wakeLock.request('screen').then(
       function (l) {
@@ -253,8 +241,19 @@ function logout(reason?: string): void {
   document.body.classList.remove('called');
   show('state', false);
   show('live', false);
+  show('logout', false);
+  show('logoutAsk', false);
   show('login', true);
   message($('loginMsg'), reason || '', reason ? 'error' : '');
+}
+
+/**
+ * Why the server refused the token (401): it ran out (by the server's clock), and the driver is told the session
+ * ended; else the firm issued a new code, and the old one is wrong now.
+ */
+function refused(): string {
+  const c = claims(token);
+  return c && c.exp && c.exp * 1000 <= serverNow() ? t('sessionEnded') : t('badLogin');
 }
 
 async function refresh(): Promise<void> {
@@ -262,41 +261,51 @@ async function refresh(): Promise<void> {
     remember(await api('GET', '/driver/booking', undefined, token));
   } catch (err) {
     const e = err as ApiError;
-    if (e.status === 401) return logout(t('badLogin'));
+    if (e.status === 401) return logout(refused());
     // No signal: keep the last known state on screen (dimmed); the badge says how old it is.
     message($('msg'), e.status ? e.message : t('noNet'), 'error');
   }
 }
 
+/** At least this long between two renewals, whatever the clocks say: a renewal never runs in a loop. */
+const RENEW_GAP_MS = 60000;
+/** A timer no longer than this (a phone asleep, a clock set by hand): then the renewal is planned again. */
+const RENEW_LOOK_MS = 3600000;
+let renewedAt = -Infinity;
+
 /**
  * The session lasts the wait (until 2 h after the check-in window closes) and renews itself a quarter of its life
- * before it ends (POST /driver/session/refresh), so a long wait never logs the driver out.
+ * before it ends (POST /driver/session/refresh), so a long wait never logs the driver out. When is judged by the
+ * server's clock (the token's times are the server's): a phone 7 h fast renewed at once, again and again.
  */
 function planRenewal() {
   clearTimeout(renewTimer);
   const c = claims(token);
   if (!c || !c.exp || !c.iat) return;
   const renewAt = (c.exp - (c.exp - c.iat) / 4) * 1000;
-  renewTimer = setTimeout(
-    async function () {
-      try {
-        const fresh = await api('POST', '/driver/session/refresh', {}, token);
-        token = fresh.accessToken;
-        store(TOKEN, token);
-        if (socket) {
-          socket.auth = { token: token };
-          socket.disconnect().connect();
-        }
-        planRenewal();
-      } catch (err) {
-        const e = err as ApiError;
-        if (e.status === 410) return logout(t('closedBooking'));
-        if (e.status === 401) return logout(t('badLogin'));
-        renewTimer = setTimeout(planRenewal, 60000);
+  const wait = Math.max(renewAt - serverNow(), renewedAt + RENEW_GAP_MS - Date.now(), 0);
+  if (wait > RENEW_LOOK_MS) {
+    renewTimer = setTimeout(planRenewal, RENEW_LOOK_MS);
+    return;
+  }
+  renewTimer = setTimeout(async function () {
+    renewedAt = Date.now();
+    try {
+      const fresh = await api('POST', '/driver/session/refresh', {}, token);
+      token = fresh.accessToken;
+      store(TOKEN, token);
+      if (socket) {
+        socket.auth = { token: token };
+        socket.disconnect().connect();
       }
-    },
-    Math.max(0, renewAt - Date.now()),
-  );
+      planRenewal();
+    } catch (err) {
+      const e = err as ApiError;
+      if (e.status === 410) return logout(t('closedBooking'));
+      if (e.status === 401) return logout(refused());
+      planRenewal();
+    }
+  }, wait);
 }
 
 function connect(): void {
@@ -318,22 +327,24 @@ function connect(): void {
   paintBadge();
 }
 
-function start() {
+async function start() {
   show('login', false);
   show('state', true);
+  show('logout', true);
   message($('loginMsg'), '');
   if (last) render(last.state);
   connect();
+  // The renewal is planned once an answer has told the server's time.
+  await refresh();
   planRenewal();
-  return refresh();
 }
 
 loginForm(
   function () {
-    return api('POST', '/driver/session', {
-      reference: $('reference').value.trim().toUpperCase(),
-      driverCode: $('driverCode').value.trim(),
-    });
+    const reference = cleanReference($('reference').value);
+    if (!reference) return Promise.reject(new ApiError(400, null));
+    $('reference').value = reference;
+    return api('POST', '/driver/session', { reference: reference, driverCode: $('driverCode').value.trim() });
   },
   function (accessToken) {
     token = accessToken;
@@ -341,11 +352,13 @@ loginForm(
     return start();
   },
   function (e) {
+    // Never the API's English: a reference it cannot read is said as the page's own words.
+    if (e.status === 400) return t('badRef');
     if (e.status === 401) return t('badLogin');
     if (e.status === 410) return t('closedBooking');
     if (e.status === 429) return t('tooMany');
     if (e.status === 423) return t('locked');
-    return e.status ? e.message : t('noNet');
+    return e.status ? t('signInFailed') : t('noNet');
   },
 );
 
@@ -366,11 +379,16 @@ $('checkin').addEventListener('click', function () {
         if (e.code === 'outside_geofence') text = t('outside');
         else if (e.code === 'too_early') {
           const comeBackAt = e.body.comeBackAt as string | undefined;
-          text = t('early') + ' ' + hhmm(comeBackAt) + (comeBackAt ? ' (' + comeBackAt.slice(0, 10) + ')' : '');
+          const trip = last && last.trip;
+          text =
+            t('early') +
+            (comeBackAt && trip
+              ? ' ' + bothClocks(portClock(t, trip.timeZone, comeBackAt)) + ' (' + comeBackAt.slice(0, 10) + ')'
+              : '');
         } else if (e.code === 'too_late') text = t('late');
         else if (e.code === 'already_checked_in') text = t('checkedIn');
         else if (e.status === 410) text = t('closedBooking');
-        else if (e.status === 401) return logout(t('badLogin'));
+        else if (e.status === 401) return logout(refused());
         else if (!e.status) text = t('noNet');
         message($('msg'), text, 'error');
       } finally {
@@ -385,7 +403,17 @@ $('checkin').addEventListener('click', function () {
   );
 });
 
+// Logging out loses the booking on this phone (the reference and code are needed again): asked first, and the button
+// sits in the bar, away from the called box a hurried thumb reaches for.
 $('logout').addEventListener('click', function () {
+  show('logoutAsk', true);
+  $('logoutNo').focus();
+});
+$('logoutNo').addEventListener('click', function () {
+  show('logoutAsk', false);
+  $('logout').focus();
+});
+$('logoutYes').addEventListener('click', function () {
   logout();
 });
 $('lang').addEventListener('change', function (this: HTMLSelectElement) {
@@ -407,13 +435,18 @@ paintBadge = liveBadge(
     return { live: t('live'), offline: t('offline'), ago: t('ago') };
   },
   function (fresh) {
-    document.body.classList.toggle('stale', !!token && !fresh);
+    const stale = !!token && !fresh;
+    document.body.classList.toggle('stale', stale);
+    // Offline (a reopening without signal, from the service worker's copy): what is shown, and how old it is.
+    message($('asOf'), stale && last ? t('asOf', { age: age(t, Date.now() - last.at) }) : '');
   },
 );
 setInterval(function () {
   if (wasCalled) countdown();
 }, 1000);
 applyLang();
+soundPrompt($('sound'));
+keepOffline();
 // A link from the firm (/d?ref=MOHAN-…) fills in the reference: the driver types only the code.
 const ref = new URLSearchParams(location.search).get('ref');
 if (ref) $('reference').value = ref.toUpperCase();

@@ -22,6 +22,18 @@ export class ApiError extends Error {
   }
 }
 
+/** The server's clock less the phone's, from the last answer's Date header (0 until one is heard). */
+let skew = 0;
+
+/**
+ * The time by the server's clock: a phone's own clock may be hours off (set by hand, or a zone guessed wrong), and
+ * what the server judges (a session's expiry, a call's deadline) must be judged by its time. The Date header counts
+ * whole seconds: the middle of its second is within half a second of the truth, plus the answer's way back.
+ */
+export function serverNow(): number {
+  return Date.now() + skew;
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the answer's shape is the endpoint's, read by the page
 export type Answer = any;
 
@@ -48,6 +60,8 @@ export async function api(
       message: navigator.onLine === false ? 'No network connection' : 'Cannot reach the server',
     });
   }
+  const date = Date.parse(res.headers.get('Date') || '');
+  if (!isNaN(date)) skew = date + 500 - Date.now();
   let data: Answer;
   try {
     data = await res.json();
