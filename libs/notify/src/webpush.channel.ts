@@ -3,22 +3,13 @@ import webPush from 'web-push';
 import { Clock, sendToReceiver, systemResolver } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
 import { DriverNotification, NotificationChannel } from './notification';
+import type { PushMessage } from './push-message';
 import { PushSubscriptionsRepository } from './push-subscriptions.repository';
 
 /** How long a push service keeps a message for a phone that is off (s): a call is stale after its deadline anyway. */
 const TTL_SECONDS = 600;
 /** The VAPID token's life (RFC 8292 allows at most 24 h). */
 const TOKEN_SECONDS = 12 * 3600;
-
-/** What the driver's service worker gets: enough to show the notification, nothing secret (no code, no phone). */
-export interface PushMessage {
-  type: DriverNotification['kind'];
-  reference: string;
-  lane: string | null;
-  port: string;
-  /** The same words as the text message, in the driver's language. */
-  text: string;
-}
 
 /**
  * A push message to the driver's browser, whose page may be closed: encrypted to the subscription's keys (RFC 8291,
