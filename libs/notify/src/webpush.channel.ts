@@ -1,3 +1,4 @@
+import { createPrivateKey, sign } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import webPush from 'web-push';
 import { Clock, sendToReceiver, systemResolver } from '@kouan/common';
@@ -37,14 +38,7 @@ export class WebPushChannel implements NotificationChannel {
     if (url.protocol !== 'https:' && !allowPrivate) throw new Error('push endpoint is not https');
     const message: PushMessage = { type: n.kind, reference: n.reference, lane: n.lane, port: n.port, text: n.text };
     const body = webPush.encrypt(to.p256dh, to.auth, JSON.stringify(message), 'aes128gcm').cipherText;
-    const { Authorization } = webPush.getVapidHeaders(
-      url.origin,
-      vapid.subject,
-      vapid.publicKey,
-      vapid.privateKey,
-      'aes128gcm',
-      Math.floor(this.clock.now().getTime() / 1000) + TOKEN_SECONDS,
-    );
+    const Authorization = vapidAuthorization(url.origin, vapid, this.clock.now());
     const result = await sendToReceiver(
       to.endpoint,
       {
@@ -67,4 +61,31 @@ export class WebPushChannel implements NotificationChannel {
     }
     throw new Error(`push service answered ${'status' in result ? `http_${result.status}` : result.error}`);
   }
+}
+
+/**
+ * `vapid t=<JWT>, k=<public key>` (RFC 8292): an ES256 token for the push service's origin, expiring by the Clock.
+ * Signed here rather than by web-push's getVapidHeaders, which judges the expiry by the system's time.
+ */
+function vapidAuthorization(
+  audience: string,
+  vapid: { publicKey: string; privateKey: string; subject: string },
+  at: Date,
+) {
+  const point = Buffer.from(vapid.publicKey, 'base64url');
+  const key = createPrivateKey({
+    key: {
+      kty: 'EC',
+      crv: 'P-256',
+      d: vapid.privateKey,
+      x: point.subarray(1, 33).toString('base64url'),
+      y: point.subarray(33, 65).toString('base64url'),
+    },
+    format: 'jwk',
+  });
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const exp = Math.floor(at.getTime() / 1000) + TOKEN_SECONDS;
+  const unsigned = `${part({ typ: 'JWT', alg: 'ES256' })}.${part({ aud: audience, exp, sub: vapid.subject })}`;
+  const signature = sign('sha256', Buffer.from(unsigned), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+  return `vapid t=${unsigned}.${signature}, k=${vapid.publicKey}`;
 }
