@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Response } from 'supertest';
+import webPush from 'web-push';
 import { UsersService } from '@kouan/auth';
 import {
   API,
@@ -108,7 +109,16 @@ describe('the OpenAPI document describes the real answers', () => {
     ).body.accessToken as string;
 
   beforeAll(async () => {
-    api = await startApi({}, { clock });
+    // Web Push on, so its routes answer their success (the keys are the test's own).
+    const vapid = webPush.generateVAPIDKeys();
+    api = await startApi(
+      {
+        VAPID_PUBLIC_KEY: vapid.publicKey,
+        VAPID_PRIVATE_KEY: vapid.privateKey,
+        VAPID_SUBJECT: 'mailto:ops@kouan.test',
+      },
+      { clock },
+    );
     oa = await OpenApiChecker.load(api);
     firm = await createFirm(api, 'Openapi Freight', 1);
     await putSchedule(api, PORT, {
@@ -746,6 +756,17 @@ describe('the OpenAPI document describes the real answers', () => {
     expect(before.body).toMatchObject({ status: 'booked', position: null, parking: null, lane: null });
     await expectStatus(403, 'get', `${API}/driver/booking`, { token: firm.dispatcherToken });
     await expectStatus(401, 'get', `${API}/driver/booking`);
+    await expectStatus(200, 'get', `${API}/driver/push/key`, { token: driver });
+    await expectStatus(403, 'get', `${API}/driver/push/key`, { token: firm.dispatcherToken });
+    const push = {
+      endpoint: 'http://127.0.0.1:9/push',
+      keys: { p256dh: Buffer.concat([Buffer.of(4), randomBytes(64)]).toString('base64url'), auth: 'A'.repeat(22) },
+    };
+    await expectStatus(204, 'put', `${API}/driver/push-subscription`, { token: driver, body: push });
+    await expectStatus(400, 'put', `${API}/driver/push-subscription`, { token: driver, body: { endpoint: 'x' } });
+    await expectStatus(401, 'put', `${API}/driver/push-subscription`, { body: push });
+    await expectStatus(204, 'delete', `${API}/driver/push-subscription`, { token: driver });
+    await expectStatus(403, 'delete', `${API}/driver/push-subscription`, { token: firm.dispatcherToken });
     await expectStatus(
       422,
       'post',

@@ -1,3 +1,4 @@
+import webPush from 'web-push';
 import { EnvValidationError, redisOptions, validateEnv } from '@kouan/config';
 
 const SECRET = 'x'.repeat(32);
@@ -52,6 +53,7 @@ describe('validateEnv', () => {
       outboxMaxAttempts: 5,
       notifyChannels: ['socket', 'sms'],
       notifyLeaseSeconds: 60,
+      webPush: null,
       webhookAllowPrivate: false,
       trustedProxies: ['loopback'],
       metricsToken: undefined,
@@ -169,6 +171,27 @@ describe('validateEnv', () => {
     expect(problem({ ...PRODUCTION, METRICS_TOKEN: undefined })).toContain('METRICS_TOKEN');
     expect(validateEnv({ ...PRODUCTION, METRICS_TOKEN: undefined, METRICS_PORT: '9464' }).metricsPort).toBe(9464);
     expect(validateEnv({ ...DEV, WEBHOOK_ALLOW_PRIVATE: 'true' }).webhookAllowPrivate).toBe(true);
+  });
+
+  it('turns Web Push on with the three VAPID settings only, and refuses half a set or a malformed key', () => {
+    const keys = webPush.generateVAPIDKeys();
+    const vapid = { VAPID_PUBLIC_KEY: keys.publicKey, VAPID_PRIVATE_KEY: keys.privateKey };
+    const on = validateEnv({ ...DEV, ...vapid, VAPID_SUBJECT: 'mailto:ops@kouan.example' });
+    expect(on.webPush).toEqual({ ...keys, subject: 'mailto:ops@kouan.example' });
+    expect(on.notifyChannels).toEqual(['socket', 'sms', 'webpush']);
+    // Listed (the default) but without keys: off, not a failed boot.
+    expect(validateEnv({ ...DEV, NOTIFY_CHANNELS: 'sms,webpush' }).notifyChannels).toEqual(['sms']);
+    expect(problem({ ...DEV, ...vapid })).toContain('all three or none');
+    expect(problem({ ...DEV, ...vapid, VAPID_SUBJECT: 'http://kouan.example' })).toContain('VAPID_SUBJECT');
+    expect(problem({ ...DEV, ...vapid, VAPID_SUBJECT: 'mailto:a@b', VAPID_PRIVATE_KEY: 'short' })).toContain(
+      'VAPID_PRIVATE_KEY',
+    );
+    const compressed = Buffer.from(keys.publicKey, 'base64url');
+    compressed[0] = 2;
+    expect(
+      problem({ ...DEV, ...vapid, VAPID_SUBJECT: 'mailto:a@b', VAPID_PUBLIC_KEY: compressed.toString('base64url') }),
+    ).toContain('VAPID_PUBLIC_KEY');
+    expect(problem({ ...DEV, NOTIFY_CHANNELS: 'sms,pigeon' })).toContain('NOTIFY_CHANNELS');
   });
 
   it('reads TRUSTED_PROXIES as a list of addresses and CIDRs', () => {

@@ -9,7 +9,7 @@ import {
   Resolver,
   sendToReceiver,
   vetReceiver,
-} from '@kouan/webhooks';
+} from '@kouan/common';
 
 /** A receiver on a loopback address that records what reached it and answers `answer`. */
 async function receiver(host = '127.0.0.1', answer = 200, headers: Record<string, string> = {}) {

@@ -12,7 +12,7 @@ import { DbModule, RedisModule } from '@kouan/db';
 import { FirmsModule } from '@kouan/firms';
 import { InsightsModule, PortPerformanceReportModule } from '@kouan/insights';
 import { JobsModule } from '@kouan/jobs';
-import { DriverCodeCourierModule } from '@kouan/notify';
+import { DriverCodeCourierModule, DriverPushModule } from '@kouan/notify';
 import { PortsModule } from '@kouan/ports';
 import { BookingLineActionsModule, QueueFollower, QueueModule } from '@kouan/queue';
 import { RealtimeModule } from '@kouan/realtime';
@@ -63,10 +63,11 @@ export class ApiModule {
         InsightsModule,
         // The work behind routes that a lower lib owns (docs/architecture.md, "Routes"): BookingLineActions for
         // /bookings/:id/complete, skip, no-show and yard-arrival, PortPerformanceReport for /ports/performance,
-        // DriverCodeCourier for /bookings/:id/driver-code/send.
+        // DriverCodeCourier for /bookings/:id/driver-code/send, DriverPushSubscriptions for /driver/push-subscription.
         BookingLineActionsModule,
         DriverCodeCourierModule,
         PortPerformanceReportModule,
+        DriverPushModule,
         WebhooksModule,
         JobsBoardModule,
       ],

@@ -12,3 +12,5 @@ export * from './pagination.dto';
 export * from './clock';
 export * from './actor';
 export * from './port-code.pipe';
+export * from './receiver-address';
+export * from './receiver-post';

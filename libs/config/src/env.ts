@@ -168,10 +168,29 @@ class EnvVars {
   @Max(30 * 86400)
   WEBHOOK_DISABLE_AFTER_SECONDS = 86400;
 
-  /** How drivers are notified of reminders and calls (comma-separated): socket (their page), sms (text messages). */
+  /**
+   * How drivers are notified of reminders and calls (comma-separated): socket (their page), sms (text messages),
+   * webpush (the browser's push service, to a page that may be closed; on only with the VAPID keys below).
+   */
   @IsOptional()
-  @Matches(/^\s*(socket|sms)(\s*,\s*(socket|sms))*\s*$/, { message: 'must be a comma-separated list of socket, sms' })
-  NOTIFY_CHANNELS = 'socket,sms';
+  @Matches(/^\s*(socket|sms|webpush)(\s*,\s*(socket|sms|webpush))*\s*$/, {
+    message: 'must be a comma-separated list of socket, sms, webpush',
+  })
+  NOTIFY_CHANNELS = 'socket,sms,webpush';
+
+  /** The server's Web Push key pair (VAPID, P-256) as `npx web-push generate-vapid-keys` prints it: both or neither. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{87}$/, { message: 'must be an uncompressed P-256 public key, base64url (87 characters)' })
+  VAPID_PUBLIC_KEY?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'must be a P-256 private key, base64url (43 characters)' })
+  VAPID_PRIVATE_KEY?: string;
+
+  /** Whom a push service may contact about our messages (RFC 8292): `mailto:` or an https URL. */
+  @IsOptional()
+  @Matches(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, { message: 'must be a mailto: address or an https URL' })
+  VAPID_SUBJECT?: string;
 
   /**
    * A notification's lease while the worker sends it: a worker that dies mid-send leaves it to another after this
@@ -286,8 +305,11 @@ export interface Env {
   webhookTimeoutMs: number;
   webhookLeaseSeconds: number;
   outboxMaxAttempts: number;
+  /** The channels in use: `webpush` only when `webPush` is set. */
   notifyChannels: string[];
   notifyLeaseSeconds: number;
+  /** The VAPID keys and subject; null (Web Push off) when the three are unset. */
+  webPush: { publicKey: string; privateKey: string; subject: string } | null;
   webhookAllowPrivate: boolean;
   trustedProxies: string[];
   metricsToken?: string;
@@ -325,6 +347,11 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     problems.push('JWT_SECRET: the published development key is refused in production');
   if (production && vars.WEBHOOK_ALLOW_PRIVATE === 'true')
     problems.push('WEBHOOK_ALLOW_PRIVATE: development and test only');
+  const vapid = [vars.VAPID_PUBLIC_KEY, vars.VAPID_PRIVATE_KEY, vars.VAPID_SUBJECT];
+  if (vapid.some(Boolean) && !vapid.every(Boolean))
+    problems.push('VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY/VAPID_SUBJECT: all three or none');
+  if (vars.VAPID_PUBLIC_KEY && !Buffer.from(vars.VAPID_PUBLIC_KEY, 'base64url').subarray(0, 1).equals(Buffer.of(4)))
+    problems.push('VAPID_PUBLIC_KEY: must be an uncompressed P-256 point (starting 0x04)');
   if (production && !vars.METRICS_TOKEN && vars.METRICS_PORT === undefined) {
     problems.push('METRICS_TOKEN: required in production unless METRICS_PORT serves /metrics on loopback');
   }
@@ -338,6 +365,10 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     problems.push(`TRUSTED_PROXIES: ${(e as Error).message}`);
   }
   if (problems.length) throw new EnvValidationError(`Invalid environment: ${problems.join('; ')}`);
+  const webPush =
+    vars.VAPID_PUBLIC_KEY && vars.VAPID_PRIVATE_KEY && vars.VAPID_SUBJECT
+      ? { publicKey: vars.VAPID_PUBLIC_KEY, privateKey: vars.VAPID_PRIVATE_KEY, subject: vars.VAPID_SUBJECT }
+      : null;
   return {
     nodeEnv: vars.NODE_ENV,
     databaseUrl: vars.DATABASE_URL,
@@ -368,8 +399,11 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     webhookTimeoutMs: vars.WEBHOOK_TIMEOUT_MS,
     webhookLeaseSeconds: vars.WEBHOOK_LEASE_SECONDS,
     outboxMaxAttempts: vars.OUTBOX_MAX_ATTEMPTS,
-    notifyChannels: vars.NOTIFY_CHANNELS.split(',').map((c) => c.trim()),
+    notifyChannels: vars.NOTIFY_CHANNELS.split(',')
+      .map((c) => c.trim())
+      .filter((c) => c !== 'webpush' || webPush),
     notifyLeaseSeconds: vars.NOTIFY_LEASE_SECONDS,
+    webPush,
     webhookAllowPrivate: vars.WEBHOOK_ALLOW_PRIVATE === 'true',
     trustedProxies,
     metricsToken: vars.METRICS_TOKEN,

@@ -7,6 +7,10 @@ export interface DriverNotification {
   bookingId: string;
   firmId: string;
   kind: 'reminder' | 'called' | 'driver_code';
+  /** The booking's reference, the port's name and the lane's label in the driver's language (a call's only). */
+  reference: string;
+  port: string;
+  lane: string | null;
   /** The driver's phone (E.164) and language, for a text message. */
   phone: string;
   language: string;

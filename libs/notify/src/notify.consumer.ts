@@ -7,24 +7,32 @@ import { laneLabel, message } from '@kouan/queue';
 import { DriverNotification, NOTIFICATION_CHANNELS, NotificationChannel } from './notification';
 import { NotificationSender } from './notification-sender';
 import { NotificationsRepository, RecipientRow } from './notifications.repository';
+import { PushSubscriptionsRepository } from './push-subscriptions.repository';
 import { reminderText } from './texts';
+
+/** A booking's end: its driver's push subscription goes with it. */
+const ENDINGS = new Set(['booking.completed', 'booking.cancelled', 'booking.no_show']);
 
 /**
  * The events drivers are told about outside the queue's own updates: reminders before the slot and the call to a
- * lane (a text message reaches a phone whose page is closed). One notification per event and channel, written in
- * the relay's transaction; NotificationSender sends them.
+ * lane (a text message or a push reaches a phone whose page is closed). One notification per event and channel,
+ * written in the relay's transaction (webpush only for a booking whose driver subscribed); NotificationSender sends
+ * them. A booking's end deletes its push subscription in the same transaction.
  */
 @Injectable()
 @ConsumesBookingEvents('notify')
 export class NotifyConsumer implements BookingEventConsumer {
   constructor(
     private readonly repo: NotificationsRepository,
+    private readonly subscriptions: PushSubscriptionsRepository,
     private readonly sender: NotificationSender,
     @Inject(NOTIFICATION_CHANNELS) private readonly channels: NotificationChannel[],
     private readonly clock: Clock,
   ) {}
 
   async handle(em: EntityManager, events: DomainEvent[]): Promise<void> {
+    const ended = events.filter((e) => ENDINGS.has(e.type)).map((e) => e.bookingId);
+    if (ended.length) await this.subscriptions.removeOf(em, ended);
     const wanted = events.filter((e) => e.type === 'booking.reminder' || e.type === 'booking.called');
     if (!wanted.length || !this.channels.length) return;
     const who = new Map(
@@ -37,10 +45,20 @@ export class NotifyConsumer implements BookingEventConsumer {
     );
     const laneIds = wanted.map((e) => e.data.laneId).filter((id): id is string => typeof id === 'string');
     const lanes = new Map((laneIds.length ? await this.repo.laneNames(em, laneIds) : []).map((l) => [l.id, l.name]));
+    const pushed = this.channels.some((c) => c.name === 'webpush')
+      ? await this.subscriptions.subscribed(
+          em,
+          wanted.map((e) => e.bookingId),
+        )
+      : new Set<string>();
     const notifications = wanted.flatMap((e) => {
       const r = who.get(e.bookingId);
       const n = r && this.notification(e, r, lanes);
-      return n ? this.channels.map((c) => ({ channel: c.name, n })) : [];
+      return n
+        ? this.channels
+            .filter((c) => c.name !== 'webpush' || pushed.has(e.bookingId))
+            .map((c) => ({ channel: c.name, n }))
+        : [];
     });
     await this.repo.add(em, notifications, this.clock.now());
   }
@@ -50,21 +68,25 @@ export class NotifyConsumer implements BookingEventConsumer {
   }
 
   private notification(e: DomainEvent, r: RecipientRow, lanes: Map<string, string>): DriverNotification | null {
-    const base = { eventId: e.id, bookingId: e.bookingId, firmId: e.firmId, phone: r.phone, language: r.language };
+    const base = {
+      eventId: e.id,
+      bookingId: e.bookingId,
+      firmId: e.firmId,
+      phone: r.phone,
+      language: r.language,
+      reference: r.reference,
+      port: r.port_name,
+    };
     if (e.type === 'booking.called') {
-      const lane = lanes.get(e.data.laneId as string) ?? '';
-      return {
-        ...base,
-        kind: 'called',
-        text: message('proceedToLane', r.language, { lane: laneLabel(lane, r.language) }),
-        update: null,
-      };
+      const lane = laneLabel(lanes.get(e.data.laneId as string) ?? '', r.language);
+      return { ...base, kind: 'called', lane, text: message('proceedToLane', r.language, { lane }), update: null };
     }
     const time = DateTime.fromJSDate(r.starts_at).setZone(r.time_zone).toFormat('HH:mm');
     const text = reminderText(r.language, r.port_name, time, e.data.before === '30m' ? '30m' : '2h');
     return {
       ...base,
       kind: 'reminder',
+      lane: null,
       text,
       update: {
         bookingId: e.bookingId,

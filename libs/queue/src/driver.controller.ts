@@ -1,16 +1,19 @@
-import { Body, Controller, Get, Header, HttpCode, Ip, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Header, HttpCode, Ip, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, LoginAttempt, Principal, Public, Roles } from '@kouan/auth';
 import { DriverSessionDto, DriverSessionService, DriverSessionTokenDto } from '@kouan/booking';
 import { ApiErrors } from '@kouan/common';
 import type { BookingUpdate } from '@kouan/realtime';
 import { CheckInService } from './check-in.service';
+import { DriverPushSubscriptions } from './driver-push';
+import { PushKeyDto, PushSubscriptionDto } from './dto/push.dto';
 import { CheckInResultDto, DriverBookingDto, DriverTripDto, GeoCheckInDto } from './dto/queue.dto';
 import { QueueReadService } from './queue-read.service';
 
 /**
  * The driver page's API, `/driver` (this lib owns the prefix): signing in with the booking's code and refreshing
- * (the booking lib's DriverSessionService), the booking with its place in the line, and checking in on arrival.
+ * (the booking lib's DriverSessionService), the booking with its place in the line, checking in on arrival, and the
+ * page's Web Push subscription (the notify lib's, through DriverPushSubscriptions).
  * Two classes for their different class-level guards and documentation; one prefix, one lib.
  */
 @ApiTags('driver')
@@ -21,6 +24,7 @@ export class DriverController {
   constructor(
     private readonly reader: QueueReadService,
     private readonly checkIns: CheckInService,
+    private readonly push: DriverPushSubscriptions,
   ) {}
 
   /** The same state as the last booking:update, and the trip around it (slot, windows, holding areas, call deadline). */
@@ -44,6 +48,40 @@ export class DriverController {
   })
   checkIn(@CurrentPrincipal() p: Principal, @Body() dto: GeoCheckInDto): Promise<CheckInResultDto> {
     return this.checkIns.byLocation(p, dto);
+  }
+
+  @Get('push/key')
+  @ApiOkResponse({ type: PushKeyDto })
+  @ApiErrors(401, 403, { 404: 'not_found: Web Push is off on this server (no VAPID keys)' })
+  pushKey(): PushKeyDto {
+    return this.push.key();
+  }
+
+  /** Tell me when I'm called, even with the page closed: one subscription per booking, a new one replaces it. */
+  @Put('push-subscription')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'stored' })
+  @ApiErrors(
+    {
+      400: 'bad_request: not a push subscription (endpoint an https URL, keys.p256dh a P-256 point, keys.auth 16 bytes)',
+    },
+    401,
+    403,
+    { 404: 'not_found: Web Push is off on this server' },
+    { 410: 'booking_closed: the booking is cancelled, completed or no_show' },
+    413,
+    { 422: 'url_not_allowed: the endpoint is or resolves to an address that is not public' },
+  )
+  subscribe(@CurrentPrincipal() p: Principal, @Body() dto: PushSubscriptionDto): Promise<void> {
+    return this.push.subscribe(p, dto);
+  }
+
+  @Delete('push-subscription')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'forgotten (or there was none)' })
+  @ApiErrors(401, 403)
+  unsubscribe(@CurrentPrincipal() p: Principal): Promise<void> {
+    return this.push.unsubscribe(p);
   }
 }
 

@@ -11,3 +11,5 @@ export * from './yard.service';
 export * from './yard-live.consumer';
 export * from './messages';
 export * from './queue.worker-module';
+export * from './dto/push.dto';
+export * from './driver-push';

@@ -3,6 +3,4 @@ export * from './webhook-dispatcher';
 export * from './webhook-fanout.consumer';
 export * from './webhooks.module';
 export * from './webhooks.repository';
-export * from './receiver-address';
-export * from './webhook-sender';
 export * from './webhooks.worker-module';

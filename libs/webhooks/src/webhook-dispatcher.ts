@@ -1,11 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { unseal } from '@kouan/booking';
-import { Clock } from '@kouan/common';
+import { Clock, failureOf, sendToReceiver, systemResolver } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
 import { PollingLoop } from '@kouan/jobs';
-import { systemResolver } from './receiver-address';
 import { signature } from './signature';
-import { failureOf, sendToReceiver } from './webhook-sender';
 import { DueDelivery, WebhooksRepository } from './webhooks.repository';
 
 /** How often due deliveries are looked for (retries come due by the clock; new ones and finished attempts wake it). */

@@ -4,10 +4,20 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '@kouan/audit';
 import type { Principal } from '@kouan/auth';
 import { seal } from '@kouan/booking';
-import { Clock, DomainError, inTransaction, notFound, page, PaginationQueryDto } from '@kouan/common';
+import {
+  Clock,
+  DomainError,
+  inTransaction,
+  ipv4WrittenOddly,
+  notFound,
+  page,
+  PaginationQueryDto,
+  ReceiverNotAllowed,
+  systemResolver,
+  vetReceiver,
+} from '@kouan/common';
 import { AppConfig } from '@kouan/config';
 import type { CreatedWebhookDto, CreateWebhookDto, WebhookAttemptDto, WebhookDto } from './dto/webhook.dto';
-import { ipv4WrittenOddly, ReceiverNotAllowed, systemResolver, vetReceiver } from './receiver-address';
 import { newWebhookSecret } from './signature';
 import { EndpointRow, WebhooksRepository } from './webhooks.repository';
 

@@ -6,8 +6,8 @@
  */
 import { worker, type FetchEvent } from './scope';
 
-// Web Push (issue 18, part B2): import the push handler module here, e.g. `import './push';`, which adds the worker's
-// `push` and `notificationclick` listeners (beside the fetch ones below) through `worker` of ./scope.
+// Web Push: the worker's `push` and `notificationclick` listeners, beside the fetch ones below.
+import './push';
 
 const SHELL = 'kouan-driver-shell';
 const PAGE = '/d';

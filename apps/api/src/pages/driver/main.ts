@@ -8,6 +8,7 @@ import { claims, loginForm } from '../shared/session';
 import { format, type Args, type Words } from '../shared/i18n';
 import { live, liveBadge, type LiveSocket } from '../shared/live';
 import { installable, keepOffline } from './app';
+import { pushStep } from './push';
 import { cleanReference } from './reference';
 import { beep, soundPrompt } from './sound';
 import { age, bothClocks, duration, portClock } from './time';
@@ -337,6 +338,7 @@ async function start() {
   // The renewal is planned once an answer has told the server's time.
   await refresh();
   planRenewal();
+  pushStep(() => token, t);
 }
 
 loginForm(

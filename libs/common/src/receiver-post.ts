@@ -3,7 +3,8 @@ import { request as httpsRequest } from 'node:https';
 import { pinnedLookup, ReceiverGuard, vetReceiver, VettedAddress } from './receiver-address';
 
 /**
- * What an attempt came to, as the delivery log shows it: the receiver's status, or no answer in time, or no
+ * One POST to an address a client chose (a firm's webhook receiver, a browser's push service), through the guard of
+ * receiver-address.ts. What an attempt came to, as the delivery log shows it: the receiver's status, or no answer in time, or no
  * connection at all. Nothing more (no errno, no TLS message): the log must not tell a firm what lies behind an
  * address, as a port scanner would.
  */
@@ -11,7 +12,8 @@ export type AttemptResult = { status: number } | { error: 'timeout' | 'connectio
 
 export interface OutgoingDelivery {
   headers: Record<string, string>;
-  body: string;
+  /** Text (a webhook's JSON) or bytes (an encrypted push message). */
+  body: string | Buffer;
   timeoutMs: number;
 }
 
