@@ -5,7 +5,7 @@ import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from '@kouan/audit';
 import { AuthModule } from '@kouan/auth';
-import { BookingEventsRepository, BookingModule } from '@kouan/booking';
+import { BookingEventsRepository, BookingModule, FirmStandingsModule } from '@kouan/booking';
 import { ClockModule, HttpExceptionFilter, loggerParams } from '@kouan/common';
 import { AppConfig, KouanConfigModule } from '@kouan/config';
 import { DbModule, RedisModule } from '@kouan/db';
@@ -63,6 +63,7 @@ export class ApiModule {
         // The work behind routes that a lower lib owns (docs/architecture.md, "Routes"): BookingLineActions for
         // /bookings/:id/complete, skip, no-show and yard-arrival, PortPerformanceReport for /ports/performance.
         BookingLineActionsModule,
+        FirmStandingsModule,
         PortPerformanceReportModule,
         WebhooksModule,
         JobsBoardModule,
