@@ -1036,6 +1036,31 @@ describe('the OpenAPI document describes the real answers', () => {
     });
   });
 
+  it('port setup: lanes added and renamed, holding areas listed (port-setup.e2e has the rest)', async () => {
+    const admin = api.adminToken;
+    const lanes = `${API}/ports/HEKOU/lanes`;
+    const added = await expectStatus(201, 'post', lanes, { token: admin, body: { direction: 'export', name: 'oa-1' } });
+    await expectStatus(400, 'post', lanes, { token: admin, body: { direction: 'sideways', name: 'oa-2' } });
+    await expectStatus(409, 'post', lanes, { token: admin, body: { direction: 'export', name: 'oa-1' } }, 'conflict');
+    await expectStatus(401, 'post', lanes, { body: { direction: 'export', name: 'oa-2' } });
+    await expectStatus(403, 'post', lanes, { token: staff, body: { direction: 'export', name: 'oa-2' } });
+    await expectStatus(404, 'post', `${API}/ports/NOWHERE/lanes`, {
+      token: admin,
+      body: { direction: 'export', name: 'x' },
+    });
+    const lanePath = `${lanes}/${added.body.id}`;
+    await expectStatus(200, 'patch', lanePath, { token: admin, body: { names: { zh: '一号' } } });
+    await expectStatus(400, 'patch', lanePath, { token: admin, body: { name: '' } });
+    await expectStatus(404, 'patch', `${lanes}/${lane}`, { token: admin, body: { name: 'x' } });
+    await expectStatus(401, 'patch', lanePath, { body: { name: 'x' } });
+    await expectStatus(403, 'patch', lanePath, { token: staff, body: { name: 'x' } });
+    const areas = `${API}/ports/${PORT}/parking-areas`;
+    await expectStatus(200, 'get', areas, { token: staff });
+    await expectStatus(401, 'get', areas);
+    await expectStatus(403, 'get', areas, { token: firm.adminToken });
+    await expectStatus(404, 'get', `${API}/ports/HEKOU/parking-areas`, { token: staff });
+  });
+
   it('every operation was answered, and every one succeeded at least once', () => {
     const succeeded = new Set([...oa.seen].filter((s) => /\s2\d\d$/.test(s)).map((s) => s.split(' ')[0]));
     expect(oa.operations.map((o) => o.id).filter((id) => !succeeded.has(id))).toEqual([]);

@@ -73,15 +73,18 @@ export const NoControlCharacters = () =>
     message: ({ property }) => `${property} must not contain control characters`,
   });
 
-/** Texts per driver language, e.g. {"en": "...", "zh": "..."}: known language keys, non-empty plain strings. */
-export function IsLanguageTexts(languages: readonly string[], options?: ValidationOptions) {
+/**
+ * Texts per driver language, e.g. {"en": "...", "zh": "..."}: known language keys, non-empty plain strings of at
+ * most `maxLength` characters.
+ */
+export function IsLanguageTexts(languages: readonly string[], options?: ValidationOptions, maxLength = 1000) {
   return (target: object, propertyName: string) =>
     registerDecorator({
       name: 'isLanguageTexts',
       target: target.constructor,
       propertyName,
       options: {
-        message: `${propertyName} must map ${languages.join(', ')} to texts of 1-1000 characters`,
+        message: `${propertyName} must map ${languages.join(', ')} to texts of 1-${maxLength} characters`,
         ...options,
       },
       validator: {
@@ -94,7 +97,7 @@ export function IsLanguageTexts(languages: readonly string[], options?: Validati
               languages.includes(k) &&
               typeof t === 'string' &&
               t.length >= 1 &&
-              t.length <= 1000 &&
+              t.length <= maxLength &&
               !/\p{Cc}/u.test(t.replace(/[\t\n\r]/g, '')),
           ),
       },

@@ -1,6 +1,6 @@
-import { Body, Controller, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@kouan/auth';
+import { assertPortScope, CurrentPrincipal, Principal, Roles } from '@kouan/auth';
 import { ApiErrors, PortCodePipe } from '@kouan/common';
 import { CreateParkingAreaDto, ParkingAreaDto, UpdateParkingAreaDto } from './dto/parking-area.dto';
 import { ParkingService } from './parking.service';
@@ -11,6 +11,16 @@ import { ParkingService } from './parking.service';
 @Roles('port_admin')
 export class ParkingController {
   constructor(private readonly parking: ParkingService) {}
+
+  /** The admin page's list, and the lane console's (staff see their own port's only). */
+  @Get()
+  @Roles('port_admin', 'port_staff')
+  @ApiOkResponse({ type: [ParkingAreaDto], description: 'by name, as POST and PUT return each' })
+  @ApiErrors(400, 401, 403, { 404: 'the port (a port_staff sees only its own)' })
+  async list(@CurrentPrincipal() p: Principal, @Param('code', PortCodePipe) code: string): Promise<ParkingAreaDto[]> {
+    assertPortScope(p, code);
+    return this.parking.listOfPort(code);
+  }
 
   @Post()
   @ApiCreatedResponse({ type: ParkingAreaDto })

@@ -102,6 +102,12 @@ export class ParkingService {
     }));
   }
 
+  /** The port's areas (404 for a port that does not exist, where `list` answers none). */
+  async listOfPort(portCode: string): Promise<ParkingAreaDto[]> {
+    if (!(await this.repo.portExists(portCode))) throw notFound(`port ${portCode}`);
+    return this.list(portCode);
+  }
+
   async create(portCode: string, dto: CreateParkingAreaDto): Promise<ParkingAreaDto> {
     if (!(await this.repo.portExists(portCode))) throw notFound(`port ${portCode}`);
     const at = this.clock.now();

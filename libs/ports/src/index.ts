@@ -9,6 +9,8 @@ export * from './entities/slot.entity';
 export * from './fees';
 export * from './fees.repository';
 export * from './lanes.repository';
+export * from './lanes-admin.service';
+export * from './dto/lane.dto';
 export * from './port-performance-report';
 export * from './port-seed.service';
 export * from './ports.module';

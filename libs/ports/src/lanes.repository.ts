@@ -10,6 +10,13 @@ export interface LaneRow {
   status: LaneStatus;
 }
 
+/** A lane with its display names by language, as the port's listings show it. */
+export interface NamedLaneRow extends LaneRow {
+  names: Record<string, string>;
+}
+
+const NAMED_LANE = 'id, name, direction, status, names';
+
 /**
  * SQL true when a lane of port `port` and direction `direction` (SQL expressions) was paused or closed at some
  * moment of [`from`, `to`): it changed to paused or closed within it, or it was paused or closed when it began
@@ -62,6 +69,44 @@ export class LanesRepository {
       em,
       'SELECT id, name, direction, status FROM lanes WHERE id = $1 AND port_code = $2 FOR SHARE',
       [laneId, port],
+    );
+  }
+
+  /** A new lane of `port`, closed until staff open it, created `at`. A taken name breaks `uq_lanes_port_name`. */
+  add(
+    em: EntityManager,
+    port: string,
+    lane: { direction: Direction; name: string; names: Record<string, string> },
+    at: Date,
+  ): Promise<NamedLaneRow | undefined> {
+    return one<NamedLaneRow>(
+      em,
+      `INSERT INTO lanes (port_code, name, direction, status, names, created_at)
+       VALUES ($1, $2, $3, 'closed', $4::jsonb, $5::timestamptz) RETURNING ${NAMED_LANE}`,
+      [port, lane.name, lane.direction, JSON.stringify(lane.names), at],
+    );
+  }
+
+  /** A lane of `port` with its names, its row locked (FOR UPDATE) while it is renamed. */
+  lockNamed(em: EntityManager, laneId: string, port: string): Promise<NamedLaneRow | undefined> {
+    return one<NamedLaneRow>(em, `SELECT ${NAMED_LANE} FROM lanes WHERE id = $1 AND port_code = $2 FOR UPDATE`, [
+      laneId,
+      port,
+    ]);
+  }
+
+  /** Sets a lane's name and names (null: keep). A taken name breaks `uq_lanes_port_name`. */
+  rename(
+    em: EntityManager,
+    laneId: string,
+    name: string | null,
+    names: Record<string, string> | null,
+  ): Promise<NamedLaneRow | undefined> {
+    return one<NamedLaneRow>(
+      em,
+      `UPDATE lanes SET name = COALESCE($2, name), names = COALESCE($3::jsonb, names) WHERE id = $1
+       RETURNING ${NAMED_LANE}`,
+      [laneId, name, names && JSON.stringify(names)],
     );
   }
 }

@@ -6,6 +6,7 @@ import { Port } from './entities/port.entity';
 import { Schedule } from './entities/schedule.entity';
 import { Slot, SlotFirmUsage } from './entities/slot.entity';
 import { LanesRepository } from './lanes.repository';
+import { LanesAdminService } from './lanes-admin.service';
 import { FeesRepository } from './fees.repository';
 import { FeesService } from './fees.service';
 import { PortPerformanceController } from './port-performance.controller';
@@ -33,9 +34,10 @@ export const PORTS_ENTITIES = [Port, Lane, LaneStatusChange, Schedule, Slot, Slo
     SlotsRepository,
     PortSeedService,
     LanesRepository,
+    LanesAdminService,
     FeesService,
     FeesRepository,
   ],
-  exports: [PortsService, SlotsService, PortSeedService, LanesRepository],
+  exports: [PortsService, SlotsService, PortSeedService, LanesRepository, LanesAdminService],
 })
 export class PortsModule {}

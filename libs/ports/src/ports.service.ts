@@ -14,7 +14,7 @@ import { PortsRepository } from './ports.repository';
 import { fitsPlan, parseClock } from '@kouan/calendar';
 import { SlotsRepository } from './slots.repository';
 
-const laneDto = (l: Lane) => ({ id: l.id, name: l.name, direction: l.direction, status: l.status });
+const laneDto = (l: Lane) => ({ id: l.id, name: l.name, names: l.names, direction: l.direction, status: l.status });
 
 @Injectable()
 export class PortsService {

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { assertPortScope, CurrentPrincipal, Principal, Public, Roles } from '@kouan/auth';
 import { ApiErrors, PortCodePipe } from '@kouan/common';
-import { LaneDto } from '@kouan/ports';
+import { AddLaneDto, LaneDto, LanesAdminService, NamedLaneDto, RenameLaneDto } from '@kouan/ports';
 import type { QueueUpdate, StaffQueueUpdate } from '@kouan/realtime';
 import { boardView, staffView } from '@kouan/realtime';
 import { CheckInService } from './check-in.service';
@@ -29,6 +29,7 @@ export class QueueController {
     private readonly lanes: LanesService,
     private readonly reader: QueueReadService,
     private readonly kpis: KpisService,
+    private readonly lanesAdmin: LanesAdminService,
   ) {}
 
   @Get('kpis')
@@ -103,6 +104,36 @@ export class QueueController {
   ): Promise<StaffQueueUpdate> {
     assertPortScope(p, code);
     return staffView(await this.reader.snapshotOfPort(code, q.direction));
+  }
+
+  /** The ports lib's (it owns lanes); declared here, where every route under a port's lanes is. */
+  @Post('lanes')
+  @Roles('port_admin')
+  @ApiBearerAuth()
+  @ApiCreatedResponse({ type: NamedLaneDto, description: 'the lane as GET /ports/:code lists it, closed' })
+  @ApiErrors(400, 401, 403, 404, { 409: 'conflict (a lane of that name at the port)' }, 413)
+  addLane(@Param('code', PortCodePipe) code: string, @Body() dto: AddLaneDto): Promise<NamedLaneDto> {
+    return this.lanesAdmin.add(code, dto);
+  }
+
+  @Patch('lanes/:laneId')
+  @Roles('port_admin')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: NamedLaneDto })
+  @ApiErrors(
+    400,
+    401,
+    403,
+    { 404: 'the port, or a lane of it' },
+    { 409: 'conflict (a lane of that name at the port)' },
+    413,
+  )
+  renameLane(
+    @Param('code', PortCodePipe) code: string,
+    @Param('laneId', ParseUUIDPipe) laneId: string,
+    @Body() dto: RenameLaneDto,
+  ): Promise<NamedLaneDto> {
+    return this.lanesAdmin.rename(code, laneId, dto);
   }
 
   @Post('lanes/:laneId/status')

@@ -11,6 +11,26 @@ export class LaneDto {
   @ApiProperty({ enum: ['open', 'closed', 'paused'] }) status: string;
 }
 
+/** The longest lane name, in any language: what the lane column holds, and what fits a console's lane button. */
+export const LANE_NAME_MAX = 40;
+
+export const LANE_NAMES_DOC = {
+  type: 'object',
+  additionalProperties: { type: 'string', minLength: 1, maxLength: LANE_NAME_MAX },
+  example: { zh: '出境 1 号车道', lo: 'ຊ່ອງທາງຂາອອກ 1' },
+  description: `display names by language (zh, en, lo, vi, my, th), 1-${LANE_NAME_MAX} characters each`,
+} as const;
+
+/** A lane as the port's listings show it (GET /ports, GET /ports/:code, and the port admin's lane routes). */
+export class NamedLaneDto extends LaneDto {
+  @ApiProperty({
+    ...LANE_NAMES_DOC,
+    description:
+      "display names by drivers' language; where one is missing, `name` (an `export-<n>` or `import-<n>` name reads as the direction and number in that language)",
+  })
+  names: Record<string, string>;
+}
+
 export class PortSummaryDto {
   @ApiProperty({ example: 'MOHAN' }) code: string;
   @ApiProperty({ example: 'Mohan' }) name: string;
@@ -24,7 +44,7 @@ export class PortSummaryDto {
   @ApiProperty({ example: 'LA', nullable: true, type: String }) neighbour: string | null;
   @ApiProperty({ example: 'Boten', nullable: true, type: String }) counterpart: string | null;
   @ApiProperty({ enum: ['road', 'rail', 'air', 'water'] }) mode: string;
-  @ApiProperty({ type: [LaneDto] }) lanes: LaneDto[];
+  @ApiProperty({ type: [NamedLaneDto] }) lanes: NamedLaneDto[];
 }
 
 export class PortDetailDto extends PortSummaryDto {

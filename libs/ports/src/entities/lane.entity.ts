@@ -34,6 +34,10 @@ export class Lane {
   @Column({ type: 'varchar', length: 40 })
   name: string;
 
+  /** Display names by drivers' language, set by the port admin; where one is missing the pages show `name`. */
+  @Column({ type: 'jsonb', default: {} })
+  names: Record<string, string>;
+
   @Column({ type: 'varchar', length: 8 })
   direction: Direction;
 

@@ -1,0 +1,203 @@
+import type { Response } from 'supertest';
+import {
+  API,
+  bearer,
+  createFirm,
+  OPENING_HOURS,
+  portDayClock,
+  portStaffToken,
+  putSchedule,
+  startApi,
+  TestApi,
+} from '../support/harness';
+import { OpenApiChecker } from '../support/openapi';
+
+/**
+ * The port admin's setup routes that /admin calls: lanes added and named per language, the holding areas listed, and
+ * previews of a schedule and of fees that write nothing. Every answer is checked against the OpenAPI document.
+ */
+describe('port setup', () => {
+  const PORT = 'MOHAN';
+  let api: TestApi;
+  let oa: OpenApiChecker;
+  let staff: string;
+  let otherStaff: string;
+  let firmAdmin: string;
+
+  type Method = 'get' | 'post' | 'put' | 'patch';
+  const call = async (method: Method, path: string, token?: string, body?: object): Promise<Response> => {
+    let req = api.http[method](`${API}${path}`);
+    if (token) req = req.set(bearer(token));
+    const res = await (body === undefined ? req : req.send(body));
+    return oa.expectDocumented(method.toUpperCase(), `${API}${path}`, res);
+  };
+  const expectStatus = async (status: number, method: Method, path: string, token?: string, body?: object) => {
+    const res = await call(method, path, token, body);
+    expect({ status: res.status, body: res.body }).toEqual({ status, body: expect.anything() });
+    return res;
+  };
+
+  beforeAll(async () => {
+    api = await startApi({}, { clock: portDayClock() });
+    oa = await OpenApiChecker.load(api);
+    await putSchedule(api, PORT, { ...OPENING_HOURS, capacity: { export: 6, import: 6 }, firmQuotaPercent: 100 });
+    staff = await portStaffToken(api, PORT);
+    otherStaff = await portStaffToken(api, 'HEKOU');
+    firmAdmin = (await createFirm(api, 'Setup Freight')).adminToken;
+  });
+  afterAll(() => api.close());
+
+  describe('lanes', () => {
+    it('adds a lane, closed, with its names; GET /ports/:code and GET /ports list it with every field', async () => {
+      const names = { zh: '出境 2 号车道', lo: 'ຊ່ອງທາງຂາອອກ 2', my: 'ထွက်ခွာလမ်းကြောင်း ၂' };
+      const added = await expectStatus(201, 'post', `/ports/${PORT}/lanes`, api.adminToken, {
+        direction: 'export',
+        name: ' export-2 ',
+        names,
+      });
+      expect(added.body).toEqual({
+        id: expect.any(String),
+        name: 'export-2',
+        names,
+        direction: 'export',
+        status: 'closed',
+      });
+      const port = await expectStatus(200, 'get', `/ports/${PORT}`);
+      expect(port.body.lanes).toContainEqual(added.body);
+      expect(port.body.lanes).toContainEqual({
+        id: expect.any(String),
+        name: 'import-1',
+        names: {},
+        direction: 'import',
+        status: 'open',
+      });
+      const list = await expectStatus(200, 'get', `/ports?limit=100`);
+      expect(list.body.find((p: { code: string }) => p.code === PORT).lanes).toContainEqual(added.body);
+      // Without names, and staff open it as any lane.
+      const plain = await expectStatus(201, 'post', `/ports/${PORT}/lanes`, api.adminToken, {
+        direction: 'import',
+        name: 'import-2',
+      });
+      expect(plain.body).toMatchObject({ names: {}, status: 'closed' });
+      await api.http
+        .post(`${API}/ports/${PORT}/lanes/${plain.body.id}/status`)
+        .set(bearer(staff))
+        .send({ status: 'open' })
+        .expect(200, { id: plain.body.id, name: 'import-2', direction: 'import', status: 'open' });
+    });
+
+    it('renames a lane: its name, its names (the whole set), both; recorded in the audit trail', async () => {
+      const lane = (
+        await expectStatus(201, 'post', `/ports/${PORT}/lanes`, api.adminToken, {
+          direction: 'export',
+          name: 'export-9',
+          names: { zh: '九号', en: 'Nine' },
+        })
+      ).body;
+      const path = `/ports/${PORT}/lanes/${lane.id}`;
+      const renamed = await expectStatus(200, 'patch', path, api.adminToken, { name: 'Green lane' });
+      expect(renamed.body).toEqual({ ...lane, name: 'Green lane' });
+      const named = await expectStatus(200, 'patch', path, api.adminToken, { names: { th: 'ช่องทางสีเขียว' } });
+      expect(named.body).toEqual({ ...lane, name: 'Green lane', names: { th: 'ช่องทางสีเขียว' } });
+      const both = await expectStatus(200, 'patch', path, api.adminToken, { name: 'export-9', names: {} });
+      expect(both.body).toEqual({ ...lane, names: {} });
+      expect((await expectStatus(200, 'get', `/ports/${PORT}`)).body.lanes).toContainEqual(both.body);
+      const audit = await api.ds.query(
+        `SELECT type, data FROM audit_pending WHERE type IN ('lane.added', 'lane.renamed') AND data::text LIKE $1
+         ORDER BY id`,
+        [`%${lane.id}%`],
+      );
+      expect(audit.map((a: { type: string }) => a.type)).toEqual([
+        'lane.added',
+        'lane.renamed',
+        'lane.renamed',
+        'lane.renamed',
+      ]);
+      expect(audit[1].data).toEqual({
+        laneId: lane.id,
+        before: { name: 'export-9', names: { zh: '九号', en: 'Nine' } },
+        after: { name: 'Green lane', names: { zh: '九号', en: 'Nine' } },
+      });
+    });
+
+    it('refuses other roles, bad bodies, a taken name, an unknown lane or port', async () => {
+      const body = { direction: 'import', name: 'import-7' };
+      const lanePath = `/ports/${PORT}/lanes`;
+      await expectStatus(401, 'post', lanePath, undefined, body);
+      for (const token of [staff, otherStaff, firmAdmin]) await expectStatus(403, 'post', lanePath, token, body);
+      await expectStatus(404, 'post', `/ports/NOWHERE/lanes`, api.adminToken, body);
+      for (const bad of [
+        { ...body, direction: 'sideways' },
+        { ...body, direction: undefined },
+        { ...body, name: '' },
+        { ...body, name: '   ' },
+        { ...body, name: 'x'.repeat(41) },
+        { ...body, name: 7 },
+        { ...body, names: { zh: '长'.repeat(41) } },
+        { ...body, names: { fr: 'Voie 7' } },
+        { ...body, names: { zh: '' } },
+        { ...body, names: ['zh'] },
+        { ...body, status: 'open' },
+      ]) {
+        await expectStatus(400, 'post', lanePath, api.adminToken, bad);
+      }
+      const taken = await expectStatus(409, 'post', lanePath, api.adminToken, { ...body, name: 'export-1' });
+      expect(taken.body.code).toBe('conflict');
+
+      const lane = (await expectStatus(201, 'post', lanePath, api.adminToken, body)).body;
+      const path = `${lanePath}/${lane.id}`;
+      await expectStatus(401, 'patch', path, undefined, { name: 'x' });
+      for (const token of [staff, otherStaff, firmAdmin]) await expectStatus(403, 'patch', path, token, { name: 'x' });
+      await expectStatus(400, 'patch', path, api.adminToken, {});
+      await expectStatus(400, 'patch', path, api.adminToken, { name: 'y'.repeat(41) });
+      await expectStatus(400, 'patch', path, api.adminToken, { names: { vi: 'Làn'.repeat(14) } });
+      await expectStatus(400, 'patch', path, api.adminToken, { direction: 'export' });
+      await expectStatus(400, 'patch', `${lanePath}/not-a-lane`, api.adminToken, { name: 'x' });
+      await expectStatus(404, 'patch', `${lanePath}/00000000-0000-4000-8000-000000000000`, api.adminToken, {
+        name: 'x',
+      });
+      // A lane of another port is not this port's.
+      const hekou = (await expectStatus(200, 'get', '/ports/HEKOU')).body.lanes[0].id as string;
+      await expectStatus(404, 'patch', `${lanePath}/${hekou}`, api.adminToken, { name: 'x' });
+      await expectStatus(404, 'patch', `/ports/NOWHERE/lanes/${lane.id}`, api.adminToken, { name: 'x' });
+      expect((await expectStatus(409, 'patch', path, api.adminToken, { name: 'import-1' })).body.code).toBe('conflict');
+      // Nothing refused changed the lane.
+      expect((await expectStatus(200, 'get', `/ports/${PORT}`)).body.lanes).toContainEqual(lane);
+    });
+  });
+
+  describe('holding areas', () => {
+    it("lists the port's areas as POST and PUT return them, to its admin and its staff", async () => {
+      const area = { name: 'Setup yard', lat: 21.18, lon: 101.68, radiusM: 400, bays: 30, reeferBays: 6 };
+      const created = await expectStatus(201, 'post', `/ports/${PORT}/parking-areas`, api.adminToken, area);
+      const updated = await expectStatus(
+        200,
+        'put',
+        `/ports/${PORT}/parking-areas/${created.body.id}`,
+        api.adminToken,
+        {
+          bays: 32,
+          directions: { en: 'Past the toll gate', zh: '过收费站' },
+        },
+      );
+      for (const token of [api.adminToken, staff]) {
+        const list = await expectStatus(200, 'get', `/ports/${PORT}/parking-areas`, token);
+        expect(list.body).toContainEqual(updated.body);
+        const names = list.body.map((a: { name: string }) => a.name);
+        expect(names).toEqual([...names].sort());
+        // The seed's area too: every area of the port, and only its own.
+        expect(list.body.length).toBeGreaterThanOrEqual(2);
+      }
+      const hekou = await expectStatus(200, 'get', `/ports/HEKOU/parking-areas`, otherStaff);
+      expect(hekou.body.map((a: { id: string }) => a.id)).not.toContain(created.body.id);
+    });
+
+    it("refuses no token, firm users, another port's staff and unknown ports", async () => {
+      await expectStatus(401, 'get', `/ports/${PORT}/parking-areas`);
+      await expectStatus(403, 'get', `/ports/${PORT}/parking-areas`, firmAdmin);
+      await expectStatus(404, 'get', `/ports/${PORT}/parking-areas`, otherStaff);
+      await expectStatus(404, 'get', `/ports/NOWHERE/parking-areas`, api.adminToken);
+      await expectStatus(400, 'get', `/ports/${'X'.repeat(40)}/parking-areas`, api.adminToken);
+    });
+  });
+});
