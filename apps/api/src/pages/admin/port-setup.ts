@@ -109,7 +109,7 @@ function drawLanes(): void {
                 .then(loadPort);
             });
             return [
-              l.name,
+              (l.names && l.names[S.lang]) || l.name,
               t(l.direction),
               status,
               rowButton('rename', t('rename') + ' ' + l.name, () => renameLane(l)),
