@@ -1069,7 +1069,7 @@ describe('the OpenAPI document describes the real answers', () => {
     });
   });
 
-  it('port setup: lanes added and renamed, holding areas listed (port-setup.e2e has the rest)', async () => {
+  it('port setup: lanes added and renamed, holding areas listed, previews (port-setup.e2e has the rest)', async () => {
     const admin = api.adminToken;
     const lanes = `${API}/ports/HEKOU/lanes`;
     const added = await expectStatus(201, 'post', lanes, { token: admin, body: { direction: 'export', name: 'oa-1' } });
@@ -1092,6 +1092,19 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(401, 'get', areas);
     await expectStatus(403, 'get', areas, { token: firm.adminToken });
     await expectStatus(404, 'get', `${API}/ports/HEKOU/parking-areas`, { token: staff });
+    const preview = `${API}/ports/HEKOU/schedule/preview`;
+    await expectStatus(200, 'post', preview, { token: admin, body: DEFAULT_SCHEDULE });
+    await expectStatus(400, 'post', preview, { token: admin, body: { ...DEFAULT_SCHEDULE, slotMinutes: 0 } });
+    await expectStatus(401, 'post', preview, { body: DEFAULT_SCHEDULE });
+    await expectStatus(403, 'post', preview, { token: staff, body: DEFAULT_SCHEDULE });
+    await expectStatus(404, 'post', `${API}/ports/NOWHERE/schedule/preview`, { token: admin, body: DEFAULT_SCHEDULE });
+    await expectStatus(
+      422,
+      'post',
+      preview,
+      { token: admin, body: { ...DEFAULT_SCHEDULE, openFrom: '18:00', openTo: '09:00' } },
+      'invalid_schedule',
+    );
   });
 
   it('every operation was answered, and every one succeeded at least once', () => {

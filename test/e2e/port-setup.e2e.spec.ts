@@ -2,11 +2,15 @@ import type { Response } from 'supertest';
 import {
   API,
   bearer,
+  cargo,
   createFirm,
+  DEFAULT_SCHEDULE,
   OPENING_HOURS,
   portDayClock,
+  portDate,
   portStaffToken,
   putSchedule,
+  slotsOf,
   startApi,
   TestApi,
 } from '../support/harness';
@@ -198,6 +202,106 @@ describe('port setup', () => {
       await expectStatus(404, 'get', `/ports/${PORT}/parking-areas`, otherStaff);
       await expectStatus(404, 'get', `/ports/NOWHERE/parking-areas`, api.adminToken);
       await expectStatus(400, 'get', `/ports/${'X'.repeat(40)}/parking-areas`, api.adminToken);
+    });
+  });
+
+  /** What a preview must leave as it was: the port's schedule, its slots, the audit trail. */
+  const tables = async () => ({
+    schedules: await api.ds.query('SELECT * FROM schedules ORDER BY port_code'),
+    slots: await api.ds.query('SELECT id, capacity, booked, retired_at FROM slots ORDER BY id'),
+    fees: await api.ds.query('SELECT * FROM port_fees ORDER BY port_code, version'),
+    audit: await api.ds.query('SELECT count(*)::int AS n FROM audit_pending'),
+  });
+
+  describe('schedule preview', () => {
+    const path = `/ports/${PORT}/schedule/preview`;
+    const schedule = { ...DEFAULT_SCHEDULE, ...OPENING_HOURS, capacity: { export: 6, import: 4 } };
+
+    it("gives the horizon's slot grid and the booked slots a change would touch, and writes nothing", async () => {
+      // Three trucks in this afternoon's 14:00 export slot (the API's clock: 10:00 at the port).
+      const today = portDate(1);
+      const firm = await createFirm(api, 'Preview Freight', 3);
+      const slot = (await slotsOf(api, PORT, today)).find((s) => s.startsAt.endsWith('T14:00:00+08:00'))!;
+      for (let i = 0; i < 3; i++) {
+        await api.http
+          .post(`${API}/bookings`)
+          .set(bearer(firm.dispatcherToken))
+          .send({ slotId: slot.id, vehicleId: firm.vehicleIds[i], driverId: firm.driverIds[i], cargo: cargo() })
+          .expect(201);
+      }
+      const before = await tables();
+
+      const same = await expectStatus(200, 'post', path, api.adminToken, schedule);
+      expect(same.body.days.map((d: { date: string }) => d.date)).toEqual(
+        Array.from({ length: 8 }, (_, i) => portDate(1 + i)),
+      );
+      for (const day of same.body.days) expect(day.slots).toHaveLength(12);
+      expect(same.body.days[0].slots[0]).toEqual({
+        startsAt: `${today}T08:00:00+08:00`,
+        endsAt: `${today}T09:00:00+08:00`,
+        capacity: { export: 6, import: 4 },
+      });
+      expect(same.body.affected).toEqual([]);
+
+      const lowered = await expectStatus(200, 'post', path, api.adminToken, {
+        ...schedule,
+        capacity: { export: 2, import: 4 },
+      });
+      expect(lowered.body.affected).toEqual([
+        {
+          slotId: slot.id,
+          startsAt: `${today}T14:00:00+08:00`,
+          direction: 'export',
+          booked: 3,
+          capacity: 2,
+          reason: 'over_capacity',
+        },
+      ]);
+      const later = await expectStatus(200, 'post', path, api.adminToken, { ...schedule, openFrom: '15:00' });
+      expect(later.body.affected).toEqual([expect.objectContaining({ slotId: slot.id, reason: 'outside_plan' })]);
+      expect(later.body.days[0].slots.map((s: { startsAt: string }) => s.startsAt.slice(11, 16))).toEqual([
+        '15:00',
+        '16:00',
+        '17:00',
+        '18:00',
+        '19:00',
+      ]);
+      const halfHours = await expectStatus(200, 'post', path, api.adminToken, {
+        ...schedule,
+        slotMinutes: 30,
+        horizonDays: 2,
+      });
+      expect(halfHours.body.days).toHaveLength(3);
+      expect(halfHours.body.days[2].slots).toHaveLength(24);
+
+      expect(await tables()).toEqual(before);
+    });
+
+    it('refuses what PUT refuses, other roles and unknown ports', async () => {
+      const before = await tables();
+      await expectStatus(401, 'post', path, undefined, schedule);
+      for (const token of [staff, otherStaff, firmAdmin]) await expectStatus(403, 'post', path, token, schedule);
+      await expectStatus(404, 'post', '/ports/NOWHERE/schedule/preview', api.adminToken, schedule);
+      for (const bad of [
+        { ...schedule, slotMinutes: 0 },
+        { ...schedule, openFrom: '8:00' },
+        { ...schedule, capacity: { export: -1, import: 4 } },
+        { ...schedule, horizonDays: 'seven' },
+        { ...schedule, surprise: true },
+        {},
+      ]) {
+        await expectStatus(400, 'post', path, api.adminToken, bad);
+        await api.http.put(`${API}/ports/${PORT}/schedule`).set(bearer(api.adminToken)).send(bad).expect(400);
+      }
+      for (const bad of [
+        { ...schedule, openFrom: '18:00', openTo: '09:00' },
+        { ...schedule, openFrom: '09:00', openTo: '09:30', slotMinutes: 60 },
+      ]) {
+        const res = await expectStatus(422, 'post', path, api.adminToken, bad);
+        expect(res.body.code).toBe('invalid_schedule');
+        await api.http.put(`${API}/ports/${PORT}/schedule`).set(bearer(api.adminToken)).send(bad).expect(422);
+      }
+      expect(await tables()).toEqual(before);
     });
   });
 });

@@ -13,7 +13,8 @@ import { ApiErrors, PaginationQueryDto, PortCodePipe } from '@kouan/common';
 import { FeesDto, PutFeesDto } from './dto/fees.dto';
 import { PortDetailDto, PortSummaryDto, SlotDto, SlotsQueryDto } from './dto/port.dto';
 import { FeesService } from './fees.service';
-import { PutScheduleDto, ScheduleResponseDto } from './dto/schedule.dto';
+import { PutScheduleDto, SchedulePreviewDto, ScheduleResponseDto } from './dto/schedule.dto';
+import { SchedulePreviewService } from './schedule-preview.service';
 import { PortsService } from './ports.service';
 import { SlotsService } from './slots.service';
 
@@ -25,6 +26,7 @@ export class PortsController {
     private readonly slots: SlotsService,
     private readonly users: UsersService,
     private readonly fees: FeesService,
+    private readonly schedulePreview: SchedulePreviewService,
   ) {}
 
   @Get()
@@ -84,6 +86,16 @@ export class PortsController {
   @ApiErrors(400, 401, 403, 404, 413, { 422: 'invalid_schedule' })
   putSchedule(@Param('code', PortCodePipe) code: string, @Body() dto: PutScheduleDto): Promise<ScheduleResponseDto> {
     return this.ports.putSchedule(code, dto);
+  }
+
+  @Post(':code/schedule/preview')
+  @Roles('port_admin')
+  @ApiBearerAuth()
+  @HttpCode(200)
+  @ApiOkResponse({ type: SchedulePreviewDto, description: 'what PUT would give; nothing is written' })
+  @ApiErrors(400, 401, 403, 404, 413, { 422: 'invalid_schedule' })
+  previewSchedule(@Param('code', PortCodePipe) code: string, @Body() dto: PutScheduleDto): Promise<SchedulePreviewDto> {
+    return this.schedulePreview.preview(code, dto);
   }
 
   @Get(':code/slots')

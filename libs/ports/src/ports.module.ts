@@ -7,6 +7,7 @@ import { Schedule } from './entities/schedule.entity';
 import { Slot, SlotFirmUsage } from './entities/slot.entity';
 import { LanesRepository } from './lanes.repository';
 import { LanesAdminService } from './lanes-admin.service';
+import { SchedulePreviewService } from './schedule-preview.service';
 import { FeesRepository } from './fees.repository';
 import { FeesService } from './fees.service';
 import { PortPerformanceController } from './port-performance.controller';
@@ -35,6 +36,7 @@ export const PORTS_ENTITIES = [Port, Lane, LaneStatusChange, Schedule, Slot, Slo
     PortSeedService,
     LanesRepository,
     LanesAdminService,
+    SchedulePreviewService,
     FeesService,
     FeesRepository,
   ],

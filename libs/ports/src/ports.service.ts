@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '@kouan/audit';
 import { ParkingService } from '@kouan/parking';
-import { Clock, DomainError, inTransaction, notFound, page } from '@kouan/common';
+import { Clock, inTransaction, notFound, page } from '@kouan/common';
 import type { PaginationQueryDto } from '@kouan/common';
 import type { PortDetailDto, PortSummaryDto } from './dto/port.dto';
 import type { PutScheduleDto, ScheduleResponseDto } from './dto/schedule.dto';
@@ -11,7 +11,8 @@ import { Lane } from './entities/lane.entity';
 import { Port } from './entities/port.entity';
 import { toScheduleDto } from './schedule.mapper';
 import { PortsRepository } from './ports.repository';
-import { fitsPlan, parseClock } from '@kouan/calendar';
+import { fitsPlan } from '@kouan/calendar';
+import { dayPlanOf } from './schedule-plan';
 import { SlotsRepository } from './slots.repository';
 
 const laneDto = (l: Lane) => ({ id: l.id, name: l.name, names: l.names, direction: l.direction, status: l.status });
@@ -78,13 +79,8 @@ export class PortsService {
    */
   async putSchedule(code: string, dto: PutScheduleDto): Promise<ScheduleResponseDto> {
     const port = await this.getOrFail(code);
-    const openFrom = parseClock(dto.openFrom) as number;
-    const openTo = parseClock(dto.openTo) as number;
-    if (openTo <= openFrom) throw new DomainError('invalid_schedule', 'openTo must be later than openFrom');
-    if (openTo - openFrom < dto.slotMinutes) {
-      throw new DomainError('invalid_schedule', 'the opening hours must hold at least one slot');
-    }
-    const plan = { slotMinutes: dto.slotMinutes, openFrom, openTo };
+    const plan = dayPlanOf(dto);
+    const { openFrom, openTo } = plan;
     const at = this.clock.now();
     return inTransaction(this.ds, async (em) => {
       const before = await this.repo.schedule(em, code, true);

@@ -14,6 +14,15 @@ export interface SlotRow {
   bookable: boolean;
 }
 
+/** A slot holding bookings, as a schedule preview weighs it. */
+export interface BookedSlotRow {
+  id: string;
+  starts_at: Date;
+  ends_at: Date;
+  direction: Direction;
+  booked: number;
+}
+
 export interface SlotPlanRow {
   slot_minutes: number;
   open_from: number;
@@ -109,6 +118,16 @@ export class SlotsRepository {
     return rows(
       em,
       'SELECT id, starts_at, ends_at FROM slots WHERE port_code = $1 AND ends_at > $2 AND retired_at IS NULL',
+      [portCode, at],
+    );
+  }
+
+  /** The port's slots not over at `at`, not retired, that hold bookings: those a schedule change may affect. */
+  bookedOpen(portCode: string, at: Date): Promise<BookedSlotRow[]> {
+    return rows<BookedSlotRow>(
+      this.ds,
+      `SELECT id, starts_at, ends_at, direction, booked FROM slots
+       WHERE port_code = $1 AND ends_at > $2 AND retired_at IS NULL AND booked > 0 ORDER BY starts_at, direction`,
       [portCode, at],
     );
   }

@@ -128,3 +128,35 @@ export class ScheduleResponseDto extends PutScheduleDto {
   @ApiProperty({ example: 'Asia/Shanghai' }) timeZone: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
+
+export class PreviewSlotDto {
+  @ApiProperty({ example: '2026-11-29T08:00:00+08:00' }) startsAt: string;
+  @ApiProperty({ example: '2026-11-29T09:00:00+08:00' }) endsAt: string;
+  @ApiProperty({ type: DirectionCapacityDto }) capacity: DirectionCapacityDto;
+}
+
+export class PreviewDayDto {
+  @ApiProperty({ format: 'date', example: '2026-11-29', description: "the port's local day" }) date: string;
+  @ApiProperty({ type: [PreviewSlotDto] }) slots: PreviewSlotDto[];
+}
+
+export class AffectedSlotDto {
+  @ApiProperty({ format: 'uuid' }) slotId: string;
+  @ApiProperty({ example: '2026-11-29T08:00:00+08:00' }) startsAt: string;
+  @ApiProperty({ enum: ['export', 'import'] }) direction: string;
+  @ApiProperty({ description: 'bookings it holds' }) booked: number;
+  @ApiProperty({ description: "the new schedule's capacity of its direction" }) capacity: number;
+  @ApiProperty({
+    enum: ['over_capacity', 'outside_plan'],
+    description:
+      'over_capacity: it holds more bookings than the new capacity (it keeps them, full); outside_plan: the new grid has no such slot (it keeps its time and its bookings, and takes no more)',
+  })
+  reason: 'over_capacity' | 'outside_plan';
+}
+
+export class SchedulePreviewDto {
+  @ApiProperty({ type: [PreviewDayDto], description: "today and the horizon's days at the port, by the new schedule" })
+  days: PreviewDayDto[];
+  @ApiProperty({ type: [AffectedSlotDto], description: 'booked slots not over yet that the change would touch' })
+  affected: AffectedSlotDto[];
+}
