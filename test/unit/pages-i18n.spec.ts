@@ -25,19 +25,22 @@ describe('page words', () => {
     for (const page of pages) expect(langs(page)).toEqual(expect.arrayContaining(['en', 'zh']));
   });
 
-  it.each(['admin', 'board', 'driver', 'firm', 'staff', 'yard'])('%s: every language has the same keys as English', (page) => {
-    const table = (lang: string) => ({
-      ...(CONSOLES.includes(page) ? words('console', lang) : {}),
-      ...words(page, lang),
-    });
-    const english = Object.keys(table('en')).sort();
-    expect(english.length).toBeGreaterThan(10);
-    for (const lang of langs(page)) {
-      expect({ lang, keys: Object.keys(table(lang)).sort() }).toEqual({ lang, keys: english });
-      for (const [key, text] of Object.entries(table(lang)))
-        expect({ lang, key, text }).toEqual({ lang, key, text: expect.stringMatching(/\S/) });
-    }
-  });
+  it.each(['admin', 'board', 'driver', 'firm', 'staff', 'yard'])(
+    '%s: every language has the same keys as English',
+    (page) => {
+      const table = (lang: string) => ({
+        ...(CONSOLES.includes(page) ? words('console', lang) : {}),
+        ...words(page, lang),
+      });
+      const english = Object.keys(table('en')).sort();
+      expect(english.length).toBeGreaterThan(10);
+      for (const lang of langs(page)) {
+        expect({ lang, keys: Object.keys(table(lang)).sort() }).toEqual({ lang, keys: english });
+        for (const [key, text] of Object.entries(table(lang)))
+          expect({ lang, key, text }).toEqual({ lang, key, text: expect.stringMatching(/\S/) });
+      }
+    },
+  );
 
   it('the consoles share their sign-in and session words, in the languages they speak', () => {
     expect(langs('console')).toEqual(['en', 'zh']);
