@@ -51,8 +51,8 @@ export const call = caller(
 );
 
 /** A labelled input for the generated forms: `key` names its label's word, `attrs` the input's attributes. */
-export function field(id: string, key: string, attrs: Record<string, unknown> = {}): HTMLElement[] {
-  return [el('label', { for: id, text: t(key) }), el('input', { id, ...attrs })];
+export function field(id: string, key: string, attrs: Record<string, unknown> = {}): HTMLElement {
+  return el('div', {}, [el('label', { for: id, text: t(key) }), el('input', { id, ...attrs })]);
 }
 
 /** A table of `rows` under headers named by `keys`. */

@@ -263,7 +263,7 @@ async function loadFees(): Promise<void> {
 }
 
 function form(id: string, fields: Array<[string, string, Record<string, unknown>]>, extra: HTMLElement[] = []): void {
-  fill($(id), fields.flatMap(([fid, key, attrs]) => field(fid, key, attrs)).concat(extra));
+  fill($(id), fields.map(([fid, key, attrs]) => field(fid, key, attrs)).concat(extra));
 }
 
 /** The generated forms, in the words of the language chosen (drawn again when it changes, keeping nothing typed). */
