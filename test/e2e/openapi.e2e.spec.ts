@@ -1105,6 +1105,24 @@ describe('the OpenAPI document describes the real answers', () => {
       { token: admin, body: { ...DEFAULT_SCHEDULE, openFrom: '18:00', openTo: '09:00' } },
       'invalid_schedule',
     );
+    const feesPreview = `${API}/ports/HEKOU/fees/preview`;
+    const fees = {
+      effectiveFrom: portDate(1),
+      currency: 'CNY',
+      items: [{ code: 'inspection', name: { zh: '查验费', en: 'Inspection' }, amount: 100, unit: 'per_truck' }],
+    };
+    await expectStatus(200, 'post', feesPreview, { token: admin, body: fees });
+    await expectStatus(400, 'post', feesPreview, { token: admin, body: { ...fees, currency: 'cny' } });
+    await expectStatus(401, 'post', feesPreview, { body: fees });
+    await expectStatus(403, 'post', feesPreview, { token: staff, body: fees });
+    await expectStatus(404, 'post', `${API}/ports/NOWHERE/fees/preview`, { token: admin, body: fees });
+    await expectStatus(
+      422,
+      'post',
+      feesPreview,
+      { token: admin, body: { ...fees, effectiveFrom: portDate(-1) } },
+      'date_out_of_range',
+    );
   });
 
   it('every operation was answered, and every one succeeded at least once', () => {

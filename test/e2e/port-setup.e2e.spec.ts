@@ -304,4 +304,100 @@ describe('port setup', () => {
       expect(await tables()).toEqual(before);
     });
   });
+
+  describe('fee preview', () => {
+    const path = `/ports/${PORT}/fees/preview`;
+    const items = (inspection: number, handling: number) => [
+      { code: 'inspection', name: { zh: '查验费', en: 'Inspection' }, amount: inspection, unit: 'per_truck' },
+      { code: 'handling', name: { zh: '装卸费', en: 'Handling' }, amount: handling, unit: 'per_tonne' },
+    ];
+    const fees = (effectiveFrom: string, inspection = 120, handling = 10) => ({
+      effectiveFrom,
+      currency: 'CNY',
+      items: items(inspection, handling),
+    });
+
+    it('charges 10 t, 25 t, 40 t and a 25 t reefer as a booking would, names the version it replaces, writes nothing', async () => {
+      // The API's today at the port is portDate(1) (portDayClock).
+      const none = await expectStatus(200, 'post', path, api.adminToken, fees(portDate(1)));
+      expect(none.body.replaces).toBeNull();
+      const v1 = await api.http
+        .put(`${API}/ports/${PORT}/fees`)
+        .set(bearer(api.adminToken))
+        .send(fees(portDate(1), 100, 12.5))
+        .expect(201);
+      const before = await tables();
+      const res = await expectStatus(200, 'post', path, api.adminToken, fees(portDate(3)));
+      expect(res.body).toEqual({
+        effectiveFrom: portDate(3),
+        currency: 'CNY',
+        examples: [
+          {
+            weightKg: 10000,
+            reefer: false,
+            total: 220,
+            items: [
+              { code: 'inspection', amount: 120 },
+              { code: 'handling', amount: 100 },
+            ],
+          },
+          {
+            weightKg: 25000,
+            reefer: false,
+            total: 370,
+            items: [
+              { code: 'inspection', amount: 120 },
+              { code: 'handling', amount: 250 },
+            ],
+          },
+          {
+            weightKg: 40000,
+            reefer: false,
+            total: 520,
+            items: [
+              { code: 'inspection', amount: 120 },
+              { code: 'handling', amount: 400 },
+            ],
+          },
+          {
+            weightKg: 25000,
+            reefer: true,
+            total: 370,
+            items: [
+              { code: 'inspection', amount: 120 },
+              { code: 'handling', amount: 250 },
+            ],
+          },
+        ],
+        replaces: v1.body,
+      });
+      // Cents as the fee rule rounds them.
+      const odd = await expectStatus(200, 'post', path, api.adminToken, fees(portDate(2), 0.01, 3.33));
+      expect(odd.body.examples[0].total).toBe(33.31);
+      expect(await tables()).toEqual(before);
+    });
+
+    it('refuses what PUT refuses, other roles and unknown ports', async () => {
+      const before = await tables();
+      const body = fees(portDate(2));
+      await expectStatus(401, 'post', path, undefined, body);
+      for (const token of [staff, otherStaff, firmAdmin]) await expectStatus(403, 'post', path, token, body);
+      await expectStatus(404, 'post', '/ports/NOWHERE/fees/preview', api.adminToken, body);
+      for (const bad of [
+        { ...body, currency: 'cny' },
+        { ...body, effectiveFrom: '2026-02-30' },
+        { ...body, items: [] },
+        { ...body, items: [{ ...body.items[0], amount: -1 }] },
+        { ...body, items: [{ ...body.items[0], unit: 'per_axle' }] },
+        { ...body, items: [{ ...body.items[0], name: { zh: '查验费' } }] },
+        { ...body, items: [body.items[0], body.items[0]] },
+      ]) {
+        await expectStatus(400, 'post', path, api.adminToken, bad);
+        await api.http.put(`${API}/ports/${PORT}/fees`).set(bearer(api.adminToken)).send(bad).expect(400);
+      }
+      const past = await expectStatus(422, 'post', path, api.adminToken, fees(portDate(0)));
+      expect(past.body.code).toBe('date_out_of_range');
+      expect(await tables()).toEqual(before);
+    });
+  });
 });

@@ -4,8 +4,9 @@ import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import type { Principal } from '@kouan/auth';
 import { AuditService } from '@kouan/audit';
-import { Clock, DomainError, inTransaction, notFound } from '@kouan/common';
-import { feeNamesProblem, FeesDto, PutFeesDto } from './dto/fees.dto';
+import { Clock, inTransaction, notFound } from '@kouan/common';
+import { FeesDto, PutFeesDto } from './dto/fees.dto';
+import { assertPublishable } from './fees-check';
 import { FeeRow, FeesRepository } from './fees.repository';
 import { PortsService } from './ports.service';
 
@@ -33,19 +34,7 @@ export class FeesService {
    */
   async publish(p: Principal, code: string, dto: PutFeesDto): Promise<FeesDto> {
     const port = await this.ports.getOrFail(code);
-    const problem = feeNamesProblem(dto.items);
-    if (problem) throw new DomainError('bad_request', problem);
-    const day = DateTime.fromISO(dto.effectiveFrom, { zone: port.timeZone });
-    const today = DateTime.fromJSDate(this.clock.now()).setZone(port.timeZone).startOf('day');
-    if (day < today) {
-      throw new DomainError(
-        'date_out_of_range',
-        `fees take effect today (${today.toISODate()}) or later, never in the past`,
-        {
-          from: today.toISODate(),
-        },
-      );
-    }
+    assertPublishable(dto, port.timeZone, this.clock.now());
     const row = await inTransaction(this.ds, async (em) => {
       const published = await this.repo.publish(em, code, dto.effectiveFrom, dto.currency, dto.items, p.sub);
       await this.audit.record(em, { type: 'fees.published', portCode: code, data: { ...toDto(published) } });

@@ -10,7 +10,8 @@ import {
   UsersService,
 } from '@kouan/auth';
 import { ApiErrors, PaginationQueryDto, PortCodePipe } from '@kouan/common';
-import { FeesDto, PutFeesDto } from './dto/fees.dto';
+import { FeesDto, FeesPreviewDto, PutFeesDto } from './dto/fees.dto';
+import { FeesPreviewService } from './fees-preview.service';
 import { PortDetailDto, PortSummaryDto, SlotDto, SlotsQueryDto } from './dto/port.dto';
 import { FeesService } from './fees.service';
 import { PutScheduleDto, SchedulePreviewDto, ScheduleResponseDto } from './dto/schedule.dto';
@@ -27,6 +28,7 @@ export class PortsController {
     private readonly users: UsersService,
     private readonly fees: FeesService,
     private readonly schedulePreview: SchedulePreviewService,
+    private readonly feesPreview: FeesPreviewService,
   ) {}
 
   @Get()
@@ -69,6 +71,16 @@ export class PortsController {
     @Body() dto: PutFeesDto,
   ): Promise<FeesDto> {
     return this.fees.publish(p, code, dto);
+  }
+
+  @Post(':code/fees/preview')
+  @Roles('port_admin')
+  @ApiBearerAuth()
+  @HttpCode(200)
+  @ApiOkResponse({ type: FeesPreviewDto, description: 'what PUT would publish, on example trucks; nothing is written' })
+  @ApiErrors(400, 401, 403, 404, 413, { 422: 'date_out_of_range: effectiveFrom before today at the port' })
+  previewFees(@Param('code', PortCodePipe) code: string, @Body() dto: PutFeesDto): Promise<FeesPreviewDto> {
+    return this.feesPreview.preview(code, dto);
   }
 
   @Get(':code')

@@ -8,6 +8,7 @@ import { Slot, SlotFirmUsage } from './entities/slot.entity';
 import { LanesRepository } from './lanes.repository';
 import { LanesAdminService } from './lanes-admin.service';
 import { SchedulePreviewService } from './schedule-preview.service';
+import { FeesPreviewService } from './fees-preview.service';
 import { FeesRepository } from './fees.repository';
 import { FeesService } from './fees.service';
 import { PortPerformanceController } from './port-performance.controller';
@@ -37,6 +38,7 @@ export const PORTS_ENTITIES = [Port, Lane, LaneStatusChange, Schedule, Slot, Slo
     LanesRepository,
     LanesAdminService,
     SchedulePreviewService,
+    FeesPreviewService,
     FeesService,
     FeesRepository,
   ],

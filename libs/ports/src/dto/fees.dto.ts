@@ -13,7 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsDay } from '@kouan/common';
+import { ApiNullableObject, IsDay } from '@kouan/common';
 import { FEE_UNITS } from '../entities/fee-schedule.entity';
 
 export class FeeItemDto {
@@ -64,6 +64,28 @@ export class FeesDto {
   @ApiProperty({ format: 'date' }) effectiveFrom: string;
   @ApiProperty() currency: string;
   @ApiProperty({ type: [FeeItemDto] }) items: FeeItemDto[];
+}
+
+export class FeeAmountDto {
+  @ApiProperty({ example: 'handling' }) code: string;
+  @ApiProperty({ example: 312.5, description: 'what this item charges the example truck, rounded to cents' })
+  amount: number;
+}
+
+export class FeeExampleDto {
+  @ApiProperty({ example: 25000 }) weightKg: number;
+  @ApiProperty() reefer: boolean;
+  @ApiProperty({ description: 'as a booking of this truck would be charged (feeTotal)' }) total: number;
+  @ApiProperty({ type: [FeeAmountDto] }) items: FeeAmountDto[];
+}
+
+export class FeesPreviewDto {
+  @ApiProperty({ format: 'date' }) effectiveFrom: string;
+  @ApiProperty() currency: string;
+  @ApiProperty({ type: [FeeExampleDto], description: 'trucks of 10 t, 25 t and 40 t, and a 25 t reefer' })
+  examples: FeeExampleDto[];
+  @ApiNullableObject(FeesDto, { description: 'the version in force at the port on effectiveFrom, null if none' })
+  replaces: FeesDto | null;
 }
 
 /** What a booking is charged: the version in force on its slot's day, and the total for its cargo. */
