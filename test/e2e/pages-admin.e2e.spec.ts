@@ -136,9 +136,12 @@ describe('admin console (browser)', () => {
     await page.click('#areaSave');
     await page.locator('#areaList td', { hasText: 'Guanlei quay yard' }).waitFor(WAIT);
 
-    // Fees from today at the port, published.
+    // Fees from today at the port: previewed (10 t, 25 t, 40 t and a 25 t reefer), then published.
     const today = clock.now().toLocaleDateString('sv', { timeZone: 'Asia/Shanghai' });
     await page.fill('#feeFrom', today);
+    await page.click('#feePreview');
+    await page.locator('#feeOut td').first().waitFor(WAIT);
+    expect(await page.locator('#feeOut tbody tr').count()).toBe(4);
     await page.click('#feePublish');
     await page.locator('#feeHistory td', { hasText: today }).waitFor(WAIT);
 
@@ -232,6 +235,20 @@ describe('admin console (browser)', () => {
     // The audit chain verified from the keyboard.
     await page.locator('#verify').press('Enter');
     await page.locator('#auditOut.ok').waitFor(WAIT);
+  });
+
+  it('loads at most 40 KB gzipped: its HTML and every asset it links', async () => {
+    const gz = async (path: string) => {
+      const res = await api.http.get(path).set('Accept-Encoding', 'gzip').expect(200);
+      expect(res.headers['content-encoding']).toBe('gzip');
+      return { bytes: Number(res.headers['content-length']), text: res.text };
+    };
+    const html = await gz('/admin');
+    const assets = [...html.text.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+    expect(assets).toEqual(expect.arrayContaining([expect.stringMatching(/^\/assets\/admin\.js\?v=/)]));
+    let total = html.bytes;
+    for (const a of assets) total += (await gz(a)).bytes;
+    expect(total).toBeLessThanOrEqual(40 * 1024);
   });
 
   it('fits a 360 px phone with nothing wider than the screen, and speaks Chinese', async () => {
