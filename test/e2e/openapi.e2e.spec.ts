@@ -664,6 +664,39 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(401, 'get', `${API}/drivers`);
   });
 
+  it("the admin's people side: firms listed, disabled and enabled, a firm's users, accounts, resets, failing webhooks", async () => {
+    const admin = api.adminToken;
+    const f = await expectStatus(201, 'post', `${API}/firms`, {
+      token: admin,
+      body: { name: 'Oa Disabled Co', country: 'CN', contactEmail: 'ops@oadisabled.example' },
+    });
+    await expectStatus(200, 'get', `${API}/firms`, { token: admin, query: { limit: 5 } });
+    await expectStatus(400, 'get', `${API}/firms`, { token: admin, query: { limit: 0 } });
+    await expectStatus(403, 'get', `${API}/firms`, { token: firm.adminToken });
+    await expectStatus(200, 'post', `${API}/firms/${f.body.id}/disable`, { token: admin });
+    await expectStatus(200, 'post', `${API}/firms/${f.body.id}/enable`, { token: admin });
+    await expectStatus(404, 'post', `${API}/firms/${randomUUID()}/disable`, { token: admin });
+    await expectStatus(400, 'post', `${API}/firms/nope/enable`, { token: admin });
+    await expectStatus(401, 'post', `${API}/firms/${f.body.id}/disable`);
+    await expectStatus(200, 'get', `${API}/firms/${firm.id}/users`, { token: firm.adminToken });
+    await expectStatus(404, 'get', `${API}/firms/${f.body.id}/users`, { token: firm.adminToken });
+    await expectStatus(403, 'get', `${API}/firms/${firm.id}/users`, { token: staff });
+    const users = await expectStatus(200, 'get', `${API}/users`, { token: admin, query: { port: PORT } });
+    await expectStatus(400, 'get', `${API}/users`, { token: admin, query: { role: 'dispatcher' } });
+    await expectStatus(403, 'get', `${API}/users`, { token: staff });
+    expect(users.body.length).toBeGreaterThan(0);
+    const resettable = await expectStatus(201, 'post', `${API}/ports/${PORT}/staff`, {
+      token: admin,
+      body: { email: `oa-reset-${randomBytes(3).toString('hex')}@port.example`, password: 'staff-password' },
+    });
+    await expectStatus(200, 'post', `${API}/users/${resettable.body.id}/reset-password`, { token: admin });
+    await expectStatus(404, 'post', `${API}/users/${randomUUID()}/reset-password`, { token: admin });
+    await expectStatus(401, 'post', `${API}/users/${randomUUID()}/reset-password`);
+    await expectStatus(200, 'get', `${API}/admin/webhooks`, { token: admin, query: { state: 'failing' } });
+    await expectStatus(400, 'get', `${API}/admin/webhooks`, { token: admin });
+    await expectStatus(403, 'get', `${API}/admin/webhooks`, { token: firm.adminToken, query: { state: 'failing' } });
+  });
+
   it('bookings: create, replay, read, reschedule, cancel, and their refusals', async () => {
     const slot = await slotNow();
     const t = await book(slot);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
  * key or falls back to English by accident.
  */
 const I18N = join(__dirname, '..', '..', 'apps', 'api', 'src', 'pages', 'i18n');
-const CONSOLES = ['firm', 'staff', 'yard'];
+const CONSOLES = ['admin', 'firm', 'staff', 'yard'];
 
 const words = (dir: string, lang: string): Record<string, string> =>
   JSON.parse(readFileSync(join(I18N, dir, `${lang}.json`), 'utf8')) as Record<string, string>;
@@ -21,23 +21,26 @@ describe('page words', () => {
   const pages = readdirSync(I18N).filter((d) => d !== 'console');
 
   it('has a table for each page, in English and Chinese at least', () => {
-    expect(pages.sort()).toEqual(['board', 'driver', 'firm', 'staff', 'yard']);
+    expect(pages.sort()).toEqual(['admin', 'board', 'driver', 'firm', 'staff', 'yard']);
     for (const page of pages) expect(langs(page)).toEqual(expect.arrayContaining(['en', 'zh']));
   });
 
-  it.each(['board', 'driver', 'firm', 'staff', 'yard'])('%s: every language has the same keys as English', (page) => {
-    const table = (lang: string) => ({
-      ...(CONSOLES.includes(page) ? words('console', lang) : {}),
-      ...words(page, lang),
-    });
-    const english = Object.keys(table('en')).sort();
-    expect(english.length).toBeGreaterThan(10);
-    for (const lang of langs(page)) {
-      expect({ lang, keys: Object.keys(table(lang)).sort() }).toEqual({ lang, keys: english });
-      for (const [key, text] of Object.entries(table(lang)))
-        expect({ lang, key, text }).toEqual({ lang, key, text: expect.stringMatching(/\S/) });
-    }
-  });
+  it.each(['admin', 'board', 'driver', 'firm', 'staff', 'yard'])(
+    '%s: every language has the same keys as English',
+    (page) => {
+      const table = (lang: string) => ({
+        ...(CONSOLES.includes(page) ? words('console', lang) : {}),
+        ...words(page, lang),
+      });
+      const english = Object.keys(table('en')).sort();
+      expect(english.length).toBeGreaterThan(10);
+      for (const lang of langs(page)) {
+        expect({ lang, keys: Object.keys(table(lang)).sort() }).toEqual({ lang, keys: english });
+        for (const [key, text] of Object.entries(table(lang)))
+          expect({ lang, key, text }).toEqual({ lang, key, text: expect.stringMatching(/\S/) });
+      }
+    },
+  );
 
   it('the consoles share their sign-in and session words, in the languages they speak', () => {
     expect(langs('console')).toEqual(['en', 'zh']);

@@ -13,7 +13,7 @@ import { bundlePages } from './pages.bundle';
 export const PAGES_DIR = join(__dirname, 'pages');
 
 /** Paths the pages answer on, outside the /api/v1 prefix. */
-export const PAGE_ROUTES = ['d', 'driver-sw.js', 'staff', 'yard', 'firm', 'board/:port', 'assets/:file'];
+export const PAGE_ROUTES = ['d', 'driver-sw.js', 'staff', 'yard', 'firm', 'admin', 'board/:port', 'assets/:file'];
 
 /** Same-origin only, no inline script or style; socket.io's polling and WebSocket are same-origin too. */
 export const PAGES_CSP = [
@@ -148,6 +148,11 @@ export class PagesController {
   @Get('firm')
   firm(@Req() req: Request, @Res() res: Response): void {
     this.send(req, res, this.files.pages.get('firm'), 'no-cache');
+  }
+
+  @Get('admin')
+  admin(@Req() req: Request, @Res() res: Response): void {
+    this.send(req, res, this.files.pages.get('admin'), 'no-cache');
   }
 
   /** The board page reads the port from its own URL; an unknown port is reported by the page itself. */

@@ -69,6 +69,6 @@ export const AUTH_ENTITIES = [User, Session];
     { provide: APP_GUARD, useClass: KouanThrottlerGuard },
     { provide: APP_INTERCEPTOR, useClass: ActorInterceptor },
   ],
-  exports: [TokenService, UsersService, SessionChecks, SessionRevocations, ThrottlerModule],
+  exports: [TokenService, UsersService, AccountsService, SessionChecks, SessionRevocations, ThrottlerModule],
 })
 export class AuthModule {}

@@ -1,3 +1,4 @@
+export * from './accounts.service';
 export * from './auth.guard';
 export * from './auth.module';
 export * from './decorators';

@@ -39,8 +39,8 @@ export class SessionsRepository {
 
   /**
    * Spends the refresh token `oldHash` of session `sid` for `newHash`, in one statement: it wins only while that token
-   * is still the current one, the session is open, not past its end, not idle for `idleSeconds`, and its account is
-   * enabled. Of two refreshes with one token, the second finds the hash changed (Postgres re-checks the WHERE on the
+   * is still the current one, the session is open, not past its end, not idle for `idleSeconds`, and its account and
+   * its firm (if any; the firms lib's table, read here) are enabled. Of two refreshes with one token, the second finds the hash changed (Postgres re-checks the WHERE on the
    * row the first updated) and gets nothing.
    */
   rotate(
@@ -57,6 +57,7 @@ export class SessionsRepository {
         WHERE s.id = $1 AND s.token_hash = $2 AND s.revoked_at IS NULL AND s.expires_at > $4
           AND s.last_used_at > $4::timestamptz - make_interval(secs => $5)
           AND u.id = s.user_id AND u.disabled_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM firms f WHERE f.id = u.firm_id AND f.disabled_at IS NOT NULL)
       RETURNING u.id AS user_id, u.role, u.firm_id, u.port_code, s.expires_at`,
       [sid, oldHash, newHash, now, idleSeconds],
     );
@@ -82,6 +83,17 @@ export class SessionsRepository {
       em,
       'UPDATE sessions SET revoked_at = $2, revoked_reason = $3 WHERE user_id = $1 AND revoked_at IS NULL RETURNING id',
       [userId, now, reason],
+    );
+    return ended.map((r) => r.id);
+  }
+
+  /** Ends every open session of every user of firm `firmId` in the caller's transaction; returns their ids. */
+  async endAllOfFirm(em: EntityManager, firmId: string, reason: EndReason, now: Date): Promise<string[]> {
+    const ended = await rows<{ id: string }>(
+      em,
+      `UPDATE sessions s SET revoked_at = $2, revoked_reason = $3 FROM users u
+        WHERE u.firm_id = $1 AND s.user_id = u.id AND s.revoked_at IS NULL RETURNING s.id`,
+      [firmId, now, reason],
     );
     return ended.map((r) => r.id);
   }

@@ -91,6 +91,11 @@ export class SessionsService {
     return this.repo.endAllOf(em, userId, reason, this.clock.now());
   }
 
+  /** Ends every session of every user of a firm within the caller's transaction; `announce` the result once it commits. */
+  endAllOfFirm(em: EntityManager, firmId: string): Promise<string[]> {
+    return this.repo.endAllOfFirm(em, firmId, 'disabled', this.clock.now());
+  }
+
   /** Sessions ended in a committed transaction: their access tokens are refused and their sockets closed, everywhere. */
   announce(sids: string[]): Promise<void> {
     return this.revocations.announce(sids);

@@ -20,6 +20,7 @@ export interface LoginUser {
   role: UserRole;
   firmId: string | null;
   portCode: string | null;
+  /** When the account, or else its firm, was disabled (null: it may sign in). */
   disabledAt: Date | null;
 }
 
@@ -46,9 +47,9 @@ export class UsersRepository {
   byEmail(email: string): Promise<LoginUser | undefined> {
     return one<LoginUser>(
       this.ds,
-      `SELECT id, email, password_hash AS "passwordHash", role, firm_id AS "firmId", port_code AS "portCode",
-              disabled_at AS "disabledAt"
-       FROM users WHERE email = $1`,
+      `SELECT u.id, u.email, u.password_hash AS "passwordHash", u.role, u.firm_id AS "firmId",
+              u.port_code AS "portCode", COALESCE(u.disabled_at, f.disabled_at) AS "disabledAt"
+       FROM users u LEFT JOIN firms f ON f.id = u.firm_id WHERE u.email = $1`,
       [email],
     );
   }

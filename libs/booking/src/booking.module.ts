@@ -1,5 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { FirmStandings } from '@kouan/firms';
 import { PortsModule } from '@kouan/ports';
 import { BookingTransitions } from './booking-transitions.repository';
 import { BookingService } from './booking.service';
@@ -58,6 +59,18 @@ export const BOOKING_ENTITIES = [
     StrikesService,
     StrikesRepository,
   ],
-  exports: [BookingService, BookingTransitions, DriverSessionService],
+  exports: [BookingService, BookingTransitions, DriverSessionService, StrikesService],
 })
 export class BookingModule {}
+
+/**
+ * What this lib provides to a lib below it that serves a route (docs/architecture.md, "Routes"): the strikes in the
+ * firms lib's `GET /firms`. The API imports it; the worker serves no route and does not.
+ */
+@Global()
+@Module({
+  imports: [BookingModule],
+  providers: [{ provide: FirmStandings, useExisting: StrikesService }],
+  exports: [FirmStandings],
+})
+export class FirmStandingsModule {}

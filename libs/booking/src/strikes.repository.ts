@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { one } from '@kouan/common';
+import { one, rows } from '@kouan/common';
 import { laneStoppedDuring } from '@kouan/ports';
 import { STRIKE_DAYS } from './strikes';
 
@@ -51,6 +51,16 @@ export class StrikesRepository {
                         FROM schedules sc WHERE $2::varchar IS NULL OR sc.port_code = $2), '[]') AS ports
        FROM firms f WHERE f.id = $1`,
       [firmId, port, at],
+    );
+  }
+
+  /** The strikes and no-shows of each of `firmIds` at `at`. */
+  strikesOfFirms(firmIds: string[], at: Date): Promise<Array<{ id: string; strikes: number; no_shows: number }>> {
+    return rows(
+      this.ds,
+      `SELECT f.id, ${strikesOf('f.id', '$2::timestamptz')} AS strikes, ${noShowsOf('f.id', '$2::timestamptz')} AS no_shows
+       FROM firms f WHERE f.id = ANY($1::uuid[])`,
+      [firmIds, at],
     );
   }
 

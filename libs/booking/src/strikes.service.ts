@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { isFirmUser, type Principal } from '@kouan/auth';
 import { Clock, DomainError, inTransaction, notFound } from '@kouan/common';
 import { isoInZone } from '@kouan/calendar';
+import type { FirmStandings, FirmStrikes } from '@kouan/firms';
 import { BookingTransitions } from './booking-transitions.repository';
 import type { PortStandingDto, StandingDto, WaiverDto } from './dto/strikes.dto';
 import { quotaPercentNow } from './strikes';
@@ -15,13 +16,20 @@ import { StrikesRepository } from './strikes.repository';
  * share there is halved; places.ts enforces it in the booking statement.
  */
 @Injectable()
-export class StrikesService {
+export class StrikesService implements FirmStandings {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly repo: StrikesRepository,
     private readonly transitions: BookingTransitions,
     private readonly clock: Clock,
   ) {}
+
+  /** The firms lib's list of firms: each firm's strikes now. */
+  async of(firmIds: string[]): Promise<Map<string, FirmStrikes>> {
+    if (!firmIds.length) return new Map();
+    const found = await this.repo.strikesOfFirms(firmIds, this.clock.now());
+    return new Map(found.map((r) => [r.id, { strikes30d: r.strikes, noShows30d: r.no_shows }]));
+  }
 
   /** Port staff (of the booking's port) or a port admin waive a no-show's strike, saying why. */
   async waive(p: Principal, bookingId: string, reason: string): Promise<WaiverDto> {

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CreateFirmUserDto, CurrentPrincipal, Principal, Roles, UserResponseDto } from '@kouan/auth';
+import { CreateFirmUserDto, CurrentPrincipal, FirmUserDto, Principal, Roles, UserResponseDto } from '@kouan/auth';
 import { ApiErrors, PaginationQueryDto } from '@kouan/common';
 import {
   CreateDriverDto,
@@ -8,6 +8,7 @@ import {
   CreateVehicleDto,
   DriverDto,
   FirmDto,
+  FirmListItemDto,
   UpdateDriverDto,
   UpdateVehicleDto,
   VehicleDto,
@@ -26,6 +27,41 @@ export class FirmsController {
   @ApiErrors(400, 401, 403, 413)
   create(@Body() dto: CreateFirmDto): Promise<FirmDto> {
     return this.firms.create(dto);
+  }
+
+  @Get('firms')
+  @Roles('port_admin')
+  @ApiOkResponse({ type: [FirmListItemDto], description: 'ordered by name' })
+  @ApiErrors(400, 401, 403)
+  list(@Query() q: PaginationQueryDto): Promise<FirmListItemDto[]> {
+    return this.firms.list(q);
+  }
+
+  /** Its users can no longer sign in or book: their sessions end at once; its bookings stay. */
+  @Post('firms/:id/disable')
+  @Roles('port_admin')
+  @HttpCode(200)
+  @ApiOkResponse({ type: FirmListItemDto })
+  @ApiErrors(400, 401, 403, 404)
+  disable(@Param('id', ParseUUIDPipe) id: string): Promise<FirmListItemDto> {
+    return this.firms.setDisabled(id, true);
+  }
+
+  @Post('firms/:id/enable')
+  @Roles('port_admin')
+  @HttpCode(200)
+  @ApiOkResponse({ type: FirmListItemDto })
+  @ApiErrors(400, 401, 403, 404)
+  enable(@Param('id', ParseUUIDPipe) id: string): Promise<FirmListItemDto> {
+    return this.firms.setDisabled(id, false);
+  }
+
+  @Get('firms/:id/users')
+  @Roles('port_admin', 'firm_admin')
+  @ApiOkResponse({ type: [FirmUserDto], description: 'ordered by email' })
+  @ApiErrors(400, 401, 403, { 404: 'the firm (a firm admin sees only its own)' })
+  users(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<FirmUserDto[]> {
+    return this.firms.listUsers(p, id);
   }
 
   @Post('firms/:id/users')

@@ -12,6 +12,13 @@ export interface FirmRow {
   created_at: Date;
 }
 
+/** A firm as a port admin lists it, with how many users and vehicles it has. */
+export interface FirmListRow extends FirmRow {
+  disabled_at: Date | null;
+  users: number;
+  vehicles: number;
+}
+
 export interface VehicleRow {
   id: string;
   firm_id: string;
@@ -65,6 +72,34 @@ export class FirmsRepository {
       [f.name, f.country, f.contactEmail, at],
     );
     return row as FirmRow;
+  }
+
+  /**
+   * Every firm by name (or only `id`), with counts of its users and vehicles (users is auth's table: read here,
+   * never written).
+   */
+  list(limit: number, offset: number, id: string | null = null): Promise<FirmListRow[]> {
+    return rows<FirmListRow>(
+      this.ds,
+      `SELECT f.id, f.name, f.country, f.contact_email, f.created_at, f.disabled_at,
+              (SELECT count(*)::int FROM users u WHERE u.firm_id = f.id) AS users,
+              (SELECT count(*)::int FROM vehicles v WHERE v.firm_id = f.id) AS vehicles
+       FROM firms f WHERE $3::uuid IS NULL OR f.id = $3 ORDER BY f.name ASC, f.id ASC LIMIT $1 OFFSET $2`,
+      [limit, offset, id],
+    );
+  }
+
+  /** The firm, locked for the caller's transaction (a disable and an enable do not interleave). */
+  lock(em: EntityManager, id: string): Promise<(FirmRow & { disabled_at: Date | null }) | undefined> {
+    return one(
+      em,
+      'SELECT id, name, country, contact_email, created_at, disabled_at FROM firms WHERE id = $1 FOR UPDATE',
+      [id],
+    );
+  }
+
+  async setDisabled(em: EntityManager, id: string, at: Date | null): Promise<void> {
+    await em.query('UPDATE firms SET disabled_at = $2 WHERE id = $1', [id, at]);
   }
 
   async firmExists(id: string): Promise<boolean> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '@kouan/audit';
-import { isFirmUser, Principal, UserResponseDto, UsersService } from '@kouan/auth';
+import { AccountsService, FirmUserDto, isFirmUser, Principal, UserResponseDto, UsersService } from '@kouan/auth';
 import type { CreateFirmUserDto } from '@kouan/auth';
 import { Clock, DomainError, inTransaction, isUniqueViolation, normalisePlate, notFound, page } from '@kouan/common';
 import type { PaginationQueryDto } from '@kouan/common';
@@ -12,11 +12,13 @@ import type {
   CreateVehicleDto,
   DriverDto,
   FirmDto,
+  FirmListItemDto,
   UpdateDriverDto,
   UpdateVehicleDto,
   VehicleDto,
 } from './dto/firm.dto';
-import { DriverRow, FirmsRepository, VehicleFields, VehicleRow } from './firms.repository';
+import { FirmStandings } from './firm-standings';
+import { DriverRow, FirmListRow, FirmsRepository, VehicleFields, VehicleRow } from './firms.repository';
 
 const vehicleDto = (v: VehicleRow): VehicleDto => ({
   id: v.id,
@@ -38,6 +40,20 @@ const driverDto = (d: DriverRow): DriverDto => ({
 const duplicatePlate = (plate: string) =>
   new DomainError('duplicate_plate', `the firm already has a vehicle with plate ${plate}`);
 
+const NO_STRIKES = { strikes30d: 0, noShows30d: 0 };
+
+const listed = (f: FirmListRow, standing = NO_STRIKES): FirmListItemDto => ({
+  id: f.id,
+  name: f.name,
+  country: f.country,
+  contactEmail: f.contact_email,
+  disabled: f.disabled_at !== null,
+  createdAt: f.created_at.toISOString(),
+  users: f.users,
+  vehicles: f.vehicles,
+  standing,
+});
+
 /** The firm a firm user acts for. Only firm roles reach here (the route's @Roles). */
 const firmOf = (p: Principal): string => p.firmId as string;
 
@@ -47,6 +63,8 @@ export class FirmsService {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly repo: FirmsRepository,
     private readonly users: UsersService,
+    private readonly accounts: AccountsService,
+    private readonly standings: FirmStandings,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -70,6 +88,46 @@ export class FirmsService {
       await this.audit.record(em, { type: 'firm.created', portCode: null, data: { ...created } });
       return created;
     });
+  }
+
+  /** Every firm for the port admins, by name, with its counts and strikes. */
+  async list(q: PaginationQueryDto): Promise<FirmListItemDto[]> {
+    const { limit, offset } = page(q);
+    const firms = await this.repo.list(limit, offset);
+    const standing = await this.standings.of(firms.map((f) => f.id));
+    return firms.map((f) => listed(f, standing.get(f.id)));
+  }
+
+  /**
+   * A port admin disables a firm (or enables it again). Disabling ends every session of its users in the same
+   * transaction (their access tokens are refused once it commits), and signing in stays refused until it is enabled;
+   * its bookings stay as they are, so drivers already booked still come.
+   */
+  async setDisabled(firmId: string, disabled: boolean): Promise<FirmListItemDto> {
+    const at = this.clock.now();
+    const ended = await inTransaction(this.ds, async (em) => {
+      const firm = await this.repo.lock(em, firmId);
+      if (!firm) throw notFound('firm');
+      if ((firm.disabled_at !== null) === disabled) return [];
+      await this.repo.setDisabled(em, firmId, disabled ? at : null);
+      await this.audit.record(em, {
+        type: disabled ? 'firm.disabled' : 'firm.enabled',
+        portCode: null,
+        at,
+        data: { firmId, name: firm.name },
+      });
+      return disabled ? this.accounts.endFirmSessions(em, firmId) : [];
+    });
+    await this.accounts.announce(ended);
+    const [after] = (await this.repo.list(1, 0, firmId)) as [FirmListRow];
+    return listed(after, (await this.standings.of([firmId])).get(firmId));
+  }
+
+  /** A firm's users: a port admin any firm's, a firm admin its own (any other is, for it, not there). */
+  async listUsers(principal: Principal, firmId: string): Promise<FirmUserDto[]> {
+    if (isFirmUser(principal) && principal.firmId !== firmId) throw notFound('firm');
+    if (!(await this.repo.firmExists(firmId))) throw notFound('firm');
+    return this.accounts.firmUsers(firmId);
   }
 
   /** A firm admin adds users to their own firm only; any other firm is, for them, not there. */

@@ -2,7 +2,14 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Qu
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@kouan/auth';
 import { ApiErrors, PaginationQueryDto } from '@kouan/common';
-import { CreatedWebhookDto, CreateWebhookDto, WebhookAttemptDto, WebhookDto } from './dto/webhook.dto';
+import {
+  CreatedWebhookDto,
+  CreateWebhookDto,
+  FailingWebhookDto,
+  FailingWebhooksQueryDto,
+  WebhookAttemptDto,
+  WebhookDto,
+} from './dto/webhook.dto';
 import { WebhooksService } from './webhooks.service';
 
 @ApiTags('webhooks')
@@ -55,5 +62,21 @@ export class WebhooksController {
     @Query() q: PaginationQueryDto,
   ): Promise<WebhookAttemptDto[]> {
     return this.webhooks.deliveries(p, id, q);
+  }
+}
+
+/** The port admins' view of every firm's endpoints: `/admin/webhooks`, this lib's prefix under the API's `/admin`. */
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@Controller('admin/webhooks')
+@Roles('port_admin')
+export class AdminWebhooksController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  @Get()
+  @ApiOkResponse({ type: [FailingWebhookDto], description: 'longest failing first' })
+  @ApiErrors(400, 401, 403)
+  failing(@Query() q: FailingWebhooksQueryDto): Promise<FailingWebhookDto[]> {
+    return this.webhooks.failing(q);
   }
 }

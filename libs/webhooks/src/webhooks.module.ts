@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { WebhooksController } from './webhooks.controller';
+import { AdminWebhooksController, WebhooksController } from './webhooks.controller';
 import { WebhooksRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './entities/webhook.entities';
@@ -11,7 +11,7 @@ export const WEBHOOKS_ENTITIES = [WebhookEndpoint, WebhookDelivery, WebhookAttem
 /** The API side: firms register endpoints and read their delivery log. The worker sends (WebhookDispatcher). */
 @Module({
   imports: [TypeOrmModule.forFeature(WEBHOOKS_ENTITIES)],
-  controllers: [WebhooksController],
+  controllers: [WebhooksController, AdminWebhooksController],
   providers: [WebhooksService, WebhooksRepository],
 })
 export class WebhooksModule {}

@@ -36,12 +36,40 @@ export interface DueDelivery {
   secret_sealed: string;
 }
 
+/** An endpoint that fails or was disabled, with its firm (the firms lib's table, read) and its last failure. */
+export interface FailingEndpointRow {
+  id: string;
+  firm_id: string;
+  firm_name: string;
+  url: string;
+  failing_since: Date | null;
+  disabled_at: Date | null;
+  last_error: string | null;
+  last_error_at: Date | null;
+}
+
 const ENDPOINT = 'id, url, events, created_at, failing_since, disabled_at, last_success_at';
 
 /** Every statement on the webhook tables (this lib's own). */
 @Injectable()
 export class WebhooksRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** Every firm's endpoints that are failing or disabled, longest failing first. */
+  failing(limit: number, offset: number): Promise<FailingEndpointRow[]> {
+    return rows<FailingEndpointRow>(
+      this.ds,
+      `SELECT e.id, e.firm_id, f.name AS firm_name, e.url, e.failing_since, e.disabled_at, a.error AS last_error,
+              a.at AS last_error_at
+       FROM webhook_endpoints e JOIN firms f ON f.id = e.firm_id
+       LEFT JOIN LATERAL (SELECT x.error, x.at FROM webhook_attempts x
+                           WHERE x.endpoint_id = e.id AND x.error IS NOT NULL ORDER BY x.at DESC, x.id DESC LIMIT 1) a
+              ON true
+       WHERE e.failing_since IS NOT NULL OR e.disabled_at IS NOT NULL
+       ORDER BY COALESCE(e.failing_since, e.disabled_at) ASC, e.id ASC LIMIT $1 OFFSET $2`,
+      [limit, offset],
+    );
+  }
 
   /**
    * Adds an endpoint unless the firm already has `max` (undefined then), in the caller's transaction. The firm's lock

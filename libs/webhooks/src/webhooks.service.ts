@@ -17,7 +17,13 @@ import {
   vetReceiver,
 } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
-import type { CreatedWebhookDto, CreateWebhookDto, WebhookAttemptDto, WebhookDto } from './dto/webhook.dto';
+import type {
+  CreatedWebhookDto,
+  CreateWebhookDto,
+  FailingWebhookDto,
+  WebhookAttemptDto,
+  WebhookDto,
+} from './dto/webhook.dto';
 import { newWebhookSecret } from './signature';
 import { EndpointRow, WebhooksRepository } from './webhooks.repository';
 
@@ -78,6 +84,24 @@ export class WebhooksService {
 
   async list(p: Principal, q: PaginationQueryDto): Promise<WebhookDto[]> {
     return (await this.repo.list(p.firmId as string, page(q).limit, page(q).offset)).map(toDto);
+  }
+
+  /** Every firm's failing or disabled endpoints, for the port admins. */
+  async failing(q: PaginationQueryDto): Promise<FailingWebhookDto[]> {
+    const { limit, offset } = page(q);
+    return (await this.repo.failing(limit, offset)).map((r) => {
+      const url = new URL(r.url);
+      return {
+        id: r.id,
+        firmId: r.firm_id,
+        firmName: r.firm_name,
+        url: `${url.origin}${url.pathname}`,
+        lastError: r.last_error,
+        lastErrorAt: r.last_error_at?.toISOString() ?? null,
+        failingSince: r.failing_since?.toISOString() ?? null,
+        disabledAt: r.disabled_at?.toISOString() ?? null,
+      };
+    });
   }
 
   async remove(p: Principal, id: string): Promise<void> {

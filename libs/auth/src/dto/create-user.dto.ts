@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { PaginationQueryDto } from '@kouan/common';
 
 export class CreateStaffDto {
   @ApiProperty({ example: 'officer@mohan.example' })
@@ -42,4 +44,45 @@ export class UserResponseDto {
 export class AccountResponseDto extends UserResponseDto {
   @ApiProperty({ nullable: true, type: String, description: 'when it was disabled; null while it may sign in' })
   disabledAt: string | null;
+}
+
+/** The roles `GET /users` lists: the port's side (firm users are listed under their firm). */
+export const PORT_SIDE_ROLES = ['port_staff', 'yard_staff', 'regulator'] as const;
+
+export class UsersQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ enum: PORT_SIDE_ROLES, description: 'only this role; without it all three' })
+  @IsOptional()
+  @IsIn(PORT_SIDE_ROLES)
+  role?: (typeof PORT_SIDE_ROLES)[number];
+
+  @ApiPropertyOptional({ example: 'MOHAN', description: "only this port's staff (regulators have no port)" })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value))
+  @IsString()
+  @Matches(/^[A-Z0-9-]{2,32}$/, { message: 'port must be 2-32 letters, digits or dashes' })
+  port?: string;
+}
+
+export class AccountListItemDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() email: string;
+  @ApiProperty({ enum: PORT_SIDE_ROLES }) role: string;
+  @ApiProperty({ nullable: true, type: String, description: "the staff's port; null for a regulator" })
+  port: string | null;
+  @ApiProperty() disabled: boolean;
+}
+
+export class FirmUserDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() email: string;
+  @ApiProperty({ enum: ['firm_admin', 'dispatcher'] }) role: string;
+  @ApiProperty() disabled: boolean;
+}
+
+export class TemporaryPasswordDto {
+  @ApiProperty({
+    example: 'q8Xr-2mVd-Kp4t-Zs7n',
+    description: 'shown only in this answer; the account keeps it until its holder changes it (POST /auth/password)',
+  })
+  temporaryPassword: string;
 }

@@ -34,6 +34,28 @@ export class FirmDto extends CreateFirmDto {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
+export class FirmStandingDto {
+  @ApiProperty({
+    type: 'integer',
+    description: 'no-shows of the last 30 days, at any port, not waived (GET /firms/:id/standing has the whole rule)',
+  })
+  strikes30d: number;
+  @ApiProperty({ type: 'integer', description: 'every no-show of the last 30 days, waived or not' })
+  noShows30d: number;
+}
+
+export class FirmListItemDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() country: string;
+  @ApiProperty() contactEmail: string;
+  @ApiProperty({ description: 'while true its users cannot sign in or book; its bookings stay' }) disabled: boolean;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ type: 'integer' }) users: number;
+  @ApiProperty({ type: 'integer' }) vehicles: number;
+  @ApiProperty({ type: FirmStandingDto }) standing: FirmStandingDto;
+}
+
 export class CreateVehicleDto {
   @ApiProperty({ example: '云A·12345' })
   @IsPlate()

@@ -17,4 +17,8 @@ export class Firm {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  /** Set while a port admin has the firm disabled: its users cannot sign in (their sessions ended) nor book. */
+  @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
+  disabledAt: Date | null;
 }

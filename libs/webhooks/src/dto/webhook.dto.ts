@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, MaxLength } from 'class-validator';
 import { BOOKING_EVENT_TYPES } from '@kouan/booking';
+import { PaginationQueryDto } from '@kouan/common';
 
 export class CreateWebhookDto {
   @ApiProperty({
@@ -57,4 +58,26 @@ export class WebhookAttemptDto {
   })
   error: string | null;
   @ApiProperty() at: string;
+}
+
+export class FailingWebhooksQueryDto extends PaginationQueryDto {
+  @ApiProperty({ enum: ['failing'], description: 'endpoints failing now or disabled after failing too long' })
+  @IsIn(['failing'])
+  state: 'failing';
+}
+
+export class FailingWebhookDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) firmId: string;
+  @ApiProperty() firmName: string;
+  @ApiProperty({ description: 'without query or fragment (receivers put tokens there)' }) url: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'the last failed attempt: http_<status>, timeout or connection_failed',
+  })
+  lastError: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastErrorAt: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) failingSince: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) disabledAt: string | null;
 }
