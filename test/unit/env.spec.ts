@@ -44,6 +44,7 @@ describe('validateEnv', () => {
       loginAccountLimit: 50,
       driverSessionAddressLimit: 1000,
       publicThrottleLimit: 600,
+      publicUrl: 'http://localhost:3000',
       corsOrigins: [],
       logLevel: 'info',
       webhookRetrySeconds: [60, 300, 900, 1800, 3600, 7200, 10800],
