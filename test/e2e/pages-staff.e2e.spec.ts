@@ -280,7 +280,7 @@ describe('staff console (browser)', () => {
     await a.page.locator('#msg.ok').waitFor(WAIT);
     expect(a.errors).toEqual([]);
     expect(b.errors).toEqual([]);
-  });
+  }, 180_000);
 
   it('a no-show waiting for its undo is dropped, not sent, when another console completes the truck', async () => {
     await openPort('RUILI');
