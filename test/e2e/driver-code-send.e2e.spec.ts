@@ -33,6 +33,8 @@ describe('a driver code sent by text (API and worker, real Postgres and Redis)',
   let worker: INestApplicationContext;
   let firm: TestFirm;
   const texts: Array<{ to: string; text: string }> = [];
+  /** A phone's texts wait for this before they count as sent (a slow gateway, held by the test). */
+  const held = new Map<string, Promise<void>>();
 
   beforeAll(async () => {
     api = await startApi({ PUBLIC_URL }, { clock });
@@ -40,9 +42,9 @@ describe('a driver code sent by text (API and worker, real Postgres and Redis)',
     firm = await createFirm(api, 'Texting Transport', 3);
     // The worker sends what the API queued, into a sink instead of the logging gateway.
     const sink: SmsGateway = {
-      send: (to, text) => {
+      send: async (to, text) => {
+        await held.get(to);
         texts.push({ to, text });
-        return Promise.resolve();
       },
     };
     const module = WorkerModule.forRoot({
@@ -112,6 +114,13 @@ describe('a driver code sent by text (API and worker, real Postgres and Redis)',
       return found[0]?.status === 'sent' && found;
     });
     expect(row).toMatchObject({ status: 'sent', channel: 'sms', kind: 'driver_code' });
+    // Sent, the row keeps no code: its text has the code blanked and no link.
+    const [stored] = await api.ds.query(
+      `SELECT to_jsonb(n)::text AS json, payload ->> 'text' AS text FROM notifications n WHERE booking_id = $1`,
+      [b.id],
+    );
+    expect(stored.json).not.toContain(sent.body.driverCode);
+    expect(stored.text).toBe(`河口公路口岸预约 ${b.reference} 的司机码：••••。`);
     // Stamped at the API's Clock, not the database's.
     expect(Math.abs(row.created_at.getTime() - clock.now().getTime())).toBeLessThan(60_000);
 
@@ -136,6 +145,53 @@ describe('a driver code sent by text (API and worker, real Postgres and Redis)',
     await signIn(b.reference, b.driverCode).expect(200);
     await api.http.post(`${API}/bookings/${b.id}/cancel`).set(bearer(firm.dispatcherToken)).expect(200);
     expect((await send(b.id).expect(410)).body).toMatchObject({ code: 'booking_closed' });
+  });
+
+  it('a newer code before the text went: the queued text is given up unsent, and no row keeps any code', async () => {
+    const other = await createFirm(api, 'Slow Texts', 1);
+    const b = (
+      await api.http
+        .post(`${API}/bookings`)
+        .set(bearer(other.dispatcherToken))
+        .send({
+          slotId: (await slotAt(api, PORT, 2)).id,
+          vehicleId: other.vehicleIds[0],
+          driverId: other.driverIds[0],
+          cargo: cargo(),
+        })
+        .expect(201)
+    ).body as { id: string };
+    const send2 = () => send(b.id, other.dispatcherToken).expect(202);
+    const [{ phone }] = await api.ds.query('SELECT phone FROM drivers WHERE id = $1', [other.driverIds[0]]);
+    let release = () => {};
+    held.set(phone, new Promise<void>((r) => (release = r)));
+    try {
+      // The first text is in the gateway's hands; the second waits behind it and is overtaken by a third code.
+      const first = (await send2()).body.driverCode as string;
+      await until('the first text claimed', async () => {
+        const [n] = await api.ds.query('SELECT attempts FROM notifications WHERE booking_id = $1', [b.id]);
+        return n?.attempts === 1;
+      });
+      const second = (await send2()).body.driverCode as string;
+      const third = (await send2()).body.driverCode as string;
+      release();
+      await until('the third text sent', () => texts.some((t) => t.text.includes(third)));
+      const rows = await until('every text recorded', async () => {
+        const found = await api.ds.query(
+          `SELECT status, to_jsonb(n)::text AS json FROM notifications n WHERE booking_id = $1 ORDER BY id`,
+          [b.id],
+        );
+        return found.every((r: { status: string }) => r.status !== 'pending') && found;
+      });
+      // The one in flight went out (its code was live when it was claimed); the overtaken one never did.
+      expect(rows.map((r: { status: string }) => r.status)).toEqual(['sent', 'dead', 'sent']);
+      expect(texts.filter((t) => t.to === phone).map((t) => t.text.includes(first))).toEqual([true, false]);
+      expect(texts.some((t) => t.text.includes(second))).toBe(false);
+      for (const r of rows) for (const code of [first, second, third]) expect(r.json).not.toContain(code);
+    } finally {
+      release();
+      held.delete(phone);
+    }
   });
 
   it('3 texts an hour per booking: the 4th is 429 and keeps the last code; an hour later one more goes', async () => {

@@ -10,6 +10,8 @@ import { driverCodeText } from './texts';
 
 /** Texts a booking may get in an hour: a driver who lost the first gets more, a phone is not flooded. */
 export const DRIVER_CODE_TEXTS_PER_HOUR = 3;
+/** What a sent text's stored copy shows for the code (the link, useless without it, is left out). */
+const REDACTED = '••••';
 const E164 = /^\+[1-9]\d{6,14}$/;
 
 /**
@@ -42,6 +44,8 @@ export class DriverCodeTexts extends DriverCodeCourier {
         `${DRIVER_CODE_TEXTS_PER_HOUR} texts of this booking's code within the hour; the next may go after ${retryAt}`,
       );
     }
+    // The booking's texts still queued carry codes this reissue just ended: they are given up unsent.
+    await this.repo.supersedeDriverCodeTexts(em, bookingId);
     await this.repo.add(
       em,
       [
@@ -58,6 +62,7 @@ export class DriverCodeTexts extends DriverCodeCourier {
             phone: r.phone,
             language: r.language,
             text: driverCodeText(r.language, r.port_name, r.reference, driverCode, this.config.env.publicUrl),
+            storedText: driverCodeText(r.language, r.port_name, r.reference, REDACTED, undefined),
             update: null,
           },
         },

@@ -15,6 +15,11 @@ export interface DriverNotification {
   phone: string;
   language: string;
   text: string;
+  /**
+   * The text the stored row keeps once the notification is sent or given up, where `text` holds a secret (a driver
+   * code's text, the code blanked): the channels never read it.
+   */
+  storedText?: string;
   /** What the driver's page shows, when the socket should carry it (the queue's own deltas already carry a call). */
   update: BookingUpdate | null;
 }

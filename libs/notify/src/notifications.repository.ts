@@ -17,6 +17,10 @@ export interface RecipientRow {
   starts_at: Date;
 }
 
+/** The payload with `storedText` in place of `text`, where it has one: a secret leaves the row with its last send. */
+const REDACT = `CASE WHEN payload ? 'storedText'
+  THEN (payload - 'storedText') || jsonb_build_object('text', payload -> 'storedText') ELSE payload END`;
+
 export interface DueNotification {
   id: string;
   channel: string;
@@ -102,15 +106,31 @@ export class NotificationsRepository {
     );
   }
 
+  /**
+   * The booking's driver-code texts not sent yet given up, their code blanked: a new code has ended theirs. One a
+   * worker is sending at this moment still goes out (the worker holds its copy) and is then recorded as sent.
+   */
+  async supersedeDriverCodeTexts(em: EntityManager, bookingId: string): Promise<void> {
+    await em.query(
+      `UPDATE notifications SET status = 'dead', payload = ${REDACT}
+       WHERE booking_id = $1 AND payload ->> 'kind' = 'driver_code' AND status = 'pending'`,
+      [bookingId],
+    );
+  }
+
   async sent(id: string, at: Date): Promise<void> {
-    await this.ds.query(`UPDATE notifications SET status = 'sent', sent_at = $2 WHERE id = $1`, [id, at]);
+    await this.ds.query(`UPDATE notifications SET status = 'sent', sent_at = $2, payload = ${REDACT} WHERE id = $1`, [
+      id,
+      at,
+    ]);
   }
 
   /** Tried again `retryInSeconds` after `at`, or given up (dead) when that is null. */
   async failed(id: string, retryInSeconds: number | null, at: Date): Promise<void> {
     await this.ds.query(
       `UPDATE notifications SET status = CASE WHEN $2::float8 IS NULL THEN 'dead' ELSE status END,
-         next_at = CASE WHEN $2::float8 IS NULL THEN next_at ELSE $3::timestamptz + make_interval(secs => $2::float8) END
+         next_at = CASE WHEN $2::float8 IS NULL THEN next_at ELSE $3::timestamptz + make_interval(secs => $2::float8) END,
+         payload = CASE WHEN $2::float8 IS NULL THEN ${REDACT} ELSE payload END
        WHERE id = $1 AND status = 'pending'`,
       [id, retryInSeconds, at],
     );
