@@ -127,6 +127,7 @@ describe('admin console (browser)', () => {
 
     // A holding area.
     await page.fill('#areaName', 'Guanlei quay yard');
+    await page.fill('#areaNameZh', '关累码头停车场');
     await page.fill('#areaLat', '21.62');
     await page.fill('#areaLon', '101.24');
     await page.fill('#areaRadius', '400');
@@ -149,7 +150,7 @@ describe('admin console (browser)', () => {
     expect(after.schedule).toEqual(expect.objectContaining({ ...OPENING_HOURS, capacity: { export: 8, import: 6 } }));
     expect(after.lanes).toEqual([expect.objectContaining({ name: 'Quay 1', direction: 'export', status: 'open' })]);
     expect(after.parkingAreas).toEqual([
-      expect.objectContaining({ name: 'Guanlei quay yard', bays: 12, reeferBays: 2 }),
+      expect.objectContaining({ name: 'Guanlei quay yard', names: { zh: '关累码头停车场' }, bays: 12, reeferBays: 2 }),
     ]);
     await api.http.get(`${API}/ports/${PORT}/fees`).expect(200);
 

@@ -196,6 +196,43 @@ describe('port setup', () => {
       expect(hekou.body.map((a: { id: string }) => a.id)).not.toContain(created.body.id);
     });
 
+    it('saves names per language on POST, replaces the set on PUT (keeps it without); GET and the audit show them', async () => {
+      const areas = `/ports/${PORT}/parking-areas`;
+      const area = { name: 'Named yard', lat: 21.2, lon: 101.7, radiusM: 300, bays: 10, reeferBays: 2 };
+      const names = { zh: '磨憨二号等候区', en: 'Mohan yard 2', lo: 'ບ່ອນຈອດ 2' };
+      const created = (await expectStatus(201, 'post', areas, api.adminToken, { ...area, names })).body;
+      expect(created.names).toEqual(names);
+      const path = `${areas}/${created.id}`;
+      const kept = await expectStatus(200, 'put', path, api.adminToken, { bays: 11 });
+      expect(kept.body).toEqual({ ...created, bays: 11 });
+      const replaced = await expectStatus(200, 'put', path, api.adminToken, { names: { th: 'ลานพัก 2' } });
+      expect(replaced.body).toEqual({ ...created, bays: 11, names: { th: 'ลานพัก 2' } });
+      expect((await expectStatus(200, 'get', areas, api.adminToken)).body).toContainEqual(replaced.body);
+      expect((await expectStatus(200, 'get', `/ports/${PORT}`)).body.parkingAreas).toContainEqual(
+        expect.objectContaining({ id: created.id, names: { th: 'ลานพัก 2' } }),
+      );
+      const audit = await api.ds.query(
+        `SELECT data FROM audit_pending WHERE type = 'parking_area.saved' AND data->'area'->>'id' = $1 ORDER BY id`,
+        [created.id],
+      );
+      expect(audit.map((a: { data: { area: { names: object } } }) => a.data.area.names)).toEqual([
+        names,
+        names,
+        { th: 'ลานพัก 2' },
+      ]);
+
+      for (const bad of [{ zh: '长'.repeat(61) }, { fr: 'Aire 2' }, { en: '' }, { zh: 7 }, ['zh'], 'Mohan yard 2']) {
+        await expectStatus(400, 'post', areas, api.adminToken, { ...area, name: 'Refused yard', names: bad });
+        await expectStatus(400, 'put', path, api.adminToken, { names: bad });
+      }
+      // Exactly 60 characters is a name.
+      const longest = { vi: 'B'.repeat(60) };
+      expect((await expectStatus(200, 'put', path, api.adminToken, { names: longest })).body.names).toEqual(longest);
+      expect(
+        (await expectStatus(200, 'get', areas, api.adminToken)).body.map((a: { name: string }) => a.name),
+      ).not.toContain('Refused yard');
+    });
+
     it("refuses no token, firm users, another port's staff and unknown ports", async () => {
       await expectStatus(401, 'get', `/ports/${PORT}/parking-areas`);
       await expectStatus(403, 'get', `/ports/${PORT}/parking-areas`, firmAdmin);

@@ -25,6 +25,8 @@ export interface AreaFields {
   bays: number | null;
   reeferBays: number | null;
   directions: Record<string, string> | null;
+  /** The whole set of names by language (replaces the old set). */
+  names: Record<string, string> | null;
 }
 
 /** The first free bay found for a waiting truck. */
@@ -57,9 +59,9 @@ export class ParkingRepository {
   insert(em: EntityManager, portCode: string, a: AreaFields, at: Date): Promise<{ id: string } | undefined> {
     return one<{ id: string }>(
       em,
-      `INSERT INTO parking_areas (port_code, name, lat, lon, radius_m, bays, reefer_bays, directions, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-      [portCode, a.name, a.lat, a.lon, a.radiusM, a.bays, a.reeferBays, a.directions ?? {}, at],
+      `INSERT INTO parking_areas (port_code, name, lat, lon, radius_m, bays, reefer_bays, directions, names, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+      [portCode, a.name, a.lat, a.lon, a.radiusM, a.bays, a.reeferBays, a.directions ?? {}, a.names ?? {}, at],
     );
   }
 
@@ -69,9 +71,9 @@ export class ParkingRepository {
       em,
       `UPDATE parking_areas SET name = COALESCE($3, name), lat = COALESCE($4, lat), lon = COALESCE($5, lon),
          radius_m = COALESCE($6, radius_m), bays = COALESCE($7, bays), reefer_bays = COALESCE($8, reefer_bays),
-         directions = COALESCE($9, directions)
+         directions = COALESCE($9, directions), names = COALESCE($10, names)
        WHERE id = $1 AND port_code = $2 RETURNING id`,
-      [id, portCode, a.name, a.lat, a.lon, a.radiusM, a.bays, a.reeferBays, a.directions],
+      [id, portCode, a.name, a.lat, a.lon, a.radiusM, a.bays, a.reeferBays, a.directions, a.names],
     );
   }
 

@@ -76,6 +76,7 @@ const fieldsOf = (dto: UpdateParkingAreaDto): AreaFields => ({
   bays: dto.bays ?? null,
   reeferBays: dto.reeferBays ?? null,
   directions: dto.directions ?? null,
+  names: dto.names ?? null,
 });
 
 @Injectable()

@@ -3,6 +3,16 @@ import { IsInt, IsLatitude, IsLongitude, IsNotEmpty, IsOptional, IsString, Max, 
 import { IsLanguageTexts, NoControlCharacters, Trim } from '@kouan/common';
 import { LANGUAGES } from '@kouan/firms';
 
+/** The longest display name of an area in one language. */
+export const AREA_NAME_MAX = 60;
+
+const NAMES_DOC = {
+  type: 'object',
+  additionalProperties: { type: 'string', minLength: 1, maxLength: AREA_NAME_MAX },
+  example: { zh: '磨憨等候区', en: 'Mohan holding area' },
+  description: `display names by language (zh, en, lo, vi, my, th), 1-${AREA_NAME_MAX} characters each`,
+} as const;
+
 export class CreateParkingAreaDto {
   @ApiProperty({ example: 'Mohan holding area' })
   @Trim()
@@ -33,6 +43,11 @@ export class CreateParkingAreaDto {
   @IsOptional()
   @IsLanguageTexts(LANGUAGES)
   directions?: Record<string, string>;
+
+  @ApiPropertyOptional(NAMES_DOC)
+  @IsOptional()
+  @IsLanguageTexts(LANGUAGES, undefined, AREA_NAME_MAX)
+  names?: Record<string, string>;
 }
 
 export class UpdateParkingAreaDto {
@@ -50,6 +65,14 @@ export class UpdateParkingAreaDto {
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10_000) bays?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10_000) reeferBays?: number;
   @ApiPropertyOptional() @IsOptional() @IsLanguageTexts(LANGUAGES) directions?: Record<string, string>;
+
+  @ApiPropertyOptional({
+    ...NAMES_DOC,
+    description: `the whole set of display names (a language left out has none), 1-${AREA_NAME_MAX} characters each`,
+  })
+  @IsOptional()
+  @IsLanguageTexts(LANGUAGES, undefined, AREA_NAME_MAX)
+  names?: Record<string, string>;
 }
 
 export class ParkingAreaDto {

@@ -143,6 +143,8 @@ async function addLane(ev: Event): Promise<void> {
 
 const AREA_FIELDS: Array<[string, string, Record<string, unknown>]> = [
   ['areaName', 'areaName', { required: '', maxlength: 120 }],
+  ['areaNameZh', 'nameZh', { maxlength: 60 }],
+  ['areaNameEn', 'nameEn', { maxlength: 60 }],
   ['areaLat', 'lat', { type: 'number', step: 'any', required: '', min: -90, max: 90 }],
   ['areaLon', 'lon', { type: 'number', step: 'any', required: '', min: -180, max: 180 }],
   ['areaRadius', 'radius', { type: 'number', required: '', min: 10, max: 20000, value: 500 }],
@@ -153,6 +155,8 @@ const AREA_FIELDS: Array<[string, string, Record<string, unknown>]> = [
 ];
 
 let editing: string | null = null;
+/** The edited area's names in the languages the form has no field for, which the PUT would otherwise drop. */
+let otherNames: Record<string, string> = {};
 
 function drawAreas(): void {
   fill($('areaList'), [
@@ -160,7 +164,7 @@ function drawAreas(): void {
       ? table(
           ['areaName', 'bays', 'reeferBays', 'geofence', 'actions'],
           port.parkingAreas.map((a: Answer) => [
-            a.name,
+            (a.names && a.names[S.lang]) || a.name,
             String(a.bays),
             String(a.reeferBays),
             a.lat + ', ' + a.lon + ' · ' + a.radiusM + ' m',
@@ -174,6 +178,10 @@ function drawAreas(): void {
 function editArea(a: Answer): void {
   editing = a.id;
   $('areaName').value = a.name;
+  const { zh, en, ...others } = a.names as Record<string, string>;
+  otherNames = others;
+  $('areaNameZh').value = zh || '';
+  $('areaNameEn').value = en || '';
   $('areaLat').value = a.lat;
   $('areaLon').value = a.lon;
   $('areaRadius').value = a.radiusM;
@@ -190,6 +198,9 @@ async function saveArea(ev: Event): Promise<void> {
   const directions: Record<string, string> = {};
   if (val('areaZh')) directions.zh = val('areaZh');
   if (val('areaEn')) directions.en = val('areaEn');
+  const names: Record<string, string> = editing ? { ...otherNames } : {};
+  if (val('areaNameZh')) names.zh = val('areaNameZh');
+  if (val('areaNameEn')) names.en = val('areaNameEn');
   const body = {
     name: val('areaName'),
     lat: num('areaLat'),
@@ -198,10 +209,12 @@ async function saveArea(ev: Event): Promise<void> {
     bays: num('areaBays'),
     reeferBays: num('areaReefer'),
     directions,
+    names,
   };
   const base = '/ports/' + S.port + '/parking-areas';
   await (editing ? call('PUT', base + '/' + editing, body) : call('POST', base, body));
   editing = null;
+  otherNames = {};
   ($('areaForm') as HTMLFormElement).reset();
   $('areaSave').textContent = t('addArea');
   msg.note('areaSaved', { name: body.name }, 'ok');
