@@ -52,7 +52,7 @@ export class DriverController {
 
   @Get('push/key')
   @ApiOkResponse({ type: PushKeyDto })
-  @ApiErrors(401, 403, { 404: 'not_found: Web Push is off on this server (no VAPID keys)' })
+  @ApiErrors(401, 403)
   pushKey(): PushKeyDto {
     return this.push.key();
   }

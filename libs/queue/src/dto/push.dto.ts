@@ -4,8 +4,14 @@ import { IsNumber, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateN
 
 /** The server's VAPID public key, which the page hands to `pushManager.subscribe` as `applicationServerKey`. */
 export class PushKeyDto {
-  @ApiProperty({ example: 'BNc…', description: 'uncompressed P-256 point, base64url (87 characters)' })
-  publicKey: string;
+  @ApiProperty({
+    example: 'BNc…',
+    nullable: true,
+    type: String,
+    description:
+      'uncompressed P-256 point, base64url (87 characters); null: Web Push is off on this server (no VAPID keys)',
+  })
+  publicKey: string | null;
 }
 
 export class PushKeysDto {

@@ -3,7 +3,7 @@
  * driver page's service worker (/driver-sw.js), and the API keeps the subscription for the booking
  * (PUT /driver/push-subscription); the worker then pushes calls and reminders to it (docs/notifications.md). Hidden
  * where the browser cannot (no service worker or PushManager: many Chinese phones, iOS outside the home screen) or
- * the server has no VAPID keys (GET /driver/push/key answers 404): the text message still reaches the driver.
+ * the server has no VAPID keys (GET /driver/push/key answers a null key): the text message still reaches the driver.
  */
 import { api, ApiError } from '../shared/api';
 import { $, message } from '../shared/dom';
@@ -32,12 +32,14 @@ export function pushStep(token: () => string | null, t: (k: string) => string): 
   const say = (key: string) => message($('msg'), t(key), 'error');
 
   void (async () => {
-    let publicKey: string;
+    let publicKey: string | null;
     try {
-      publicKey = ((await api('GET', '/driver/push/key', undefined, token())) as { publicKey: string }).publicKey;
+      publicKey = ((await api('GET', '/driver/push/key', undefined, token())) as { publicKey: string | null })
+        .publicKey;
     } catch {
-      return; // Web Push is off on this server (404), or no signal: the toggle stays hidden.
+      return; // No signal: the toggle stays hidden.
     }
+    if (!publicKey) return; // Web Push is off on this server: the text message still reaches the driver.
     const reg = await navigator.serviceWorker.ready;
     const current = await reg.pushManager.getSubscription();
     paint(!!current && Notification.permission === 'granted');
