@@ -100,6 +100,14 @@ describe('JobDispatcher', () => {
   }
 
   @Injectable()
+  @JobHandlerFor(JobName.PurgePortEvents)
+  class PurgePortEventsStub implements JobHandler {
+    async handle() {
+      return 0;
+    }
+  }
+
+  @Injectable()
   class NotAHandler {}
 
   const bootDispatcher = (providers: Class[]) => {
@@ -113,13 +121,13 @@ describe('JobDispatcher', () => {
   });
 
   it('refuses to boot when a job has two handlers, naming the job', async () => {
-    await expect(bootDispatcher([PurgeStub, SecondPurgeStub, ExpireStub, RemindStub])).rejects.toThrow(
-      /purge-idempotency-keys has 2 handlers/,
-    );
+    await expect(
+      bootDispatcher([PurgeStub, SecondPurgeStub, ExpireStub, RemindStub, PurgePortEventsStub]),
+    ).rejects.toThrow(/purge-idempotency-keys has 2 handlers/);
   });
 
   it('boots with exactly one handler per job and hands each job to it', async () => {
-    const app = await bootDispatcher([PurgeStub, ExpireStub, RemindStub, NotAHandler]);
+    const app = await bootDispatcher([PurgeStub, ExpireStub, RemindStub, PurgePortEventsStub, NotAHandler]);
     try {
       const dispatcher = app.get(JobDispatcher);
       await expect(dispatcher.run(JobName.PurgeIdempotencyKeys, { keepHours: 30 })).resolves.toBe(7);
