@@ -246,7 +246,7 @@ describe('driver page (browser)', () => {
       const noticed = Date.now() - cutAt;
       expect(noticed).toBeLessThanOrEqual(5_000);
       expect(await page.evaluate<boolean>('document.body.classList.contains("stale")')).toBe(true);
-      expect(await page.locator('#live').innerText()).toMatch(/ອອບລາຍ · \d+ s ກ່ອນ/);
+      expect(await page.locator('#live').innerText()).toMatch(/ອອບລາຍ · \d+ (ວິນາທີ|ນາທີ)ກ່ອນ/);
 
       link.silence(false);
       await page.locator('#live.on').waitFor({ timeout: 30_000 });
