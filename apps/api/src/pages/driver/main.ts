@@ -258,11 +258,15 @@ function refused(): string {
 }
 
 async function refresh(): Promise<void> {
+  // The page start and a refused socket handshake both ask at once: only a refusal of the token still held signs
+  // out, so the second answer cannot replace "session ended" with "wrong code" for a token already gone.
+  const held = token;
+  if (!held) return;
   try {
-    remember(await api('GET', '/driver/booking', undefined, token));
+    remember(await api('GET', '/driver/booking', undefined, held));
   } catch (err) {
     const e = err as ApiError;
-    if (e.status === 401) return logout(refused());
+    if (e.status === 401) return token === held ? logout(refused()) : undefined;
     // No signal: keep the last known state on screen (dimmed); the badge says how old it is.
     message($('msg'), e.status ? e.message : t('noNet'), 'error');
   }
