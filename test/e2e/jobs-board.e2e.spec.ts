@@ -116,7 +116,11 @@ describe('jobs board (Bull Board at /admin/queues)', () => {
       .get(`/${API.slice(1)}${BOARD}`)
       .set(bearer(api.adminToken))
       .expect(404);
-    for (const path of ['/admin', '/admin/queues-elsewhere']) {
+    // /admin itself is the admin console page (issue 18), not the board's.
+    const page = await api.http.get('/admin').expect(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.text).not.toContain('<base href');
+    for (const path of ['/admin/elsewhere', '/admin/queues-elsewhere']) {
       const res = await api.http.get(path).set(bearer(api.adminToken)).expect(404);
       expect(res.body).toEqual({ statusCode: 404, error: 'Not Found', message: `Cannot GET ${path}` });
     }

@@ -4,10 +4,8 @@ import { join, relative } from 'node:path';
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { Test } from '@nestjs/testing';
-import { DriverCodeController } from '@kouan/booking/driver-code.controller';
-import { DriverSessionService } from '@kouan/booking/driver-session.service';
-import { OutcomeController, YardArrivalController } from '@kouan/booking/line-actions.controller';
-import { PortPerformanceController } from '@kouan/ports/port-performance.controller';
+import { DriverCodeController, DriverSessionService, OutcomeController, YardArrivalController } from '@kouan/booking';
+import { PortPerformanceController } from '@kouan/ports';
 // PrometheusModule.register, called as the API's module loads, gives MetricsController its path (/metrics).
 import '../../apps/api/src/api.module';
 

@@ -9,6 +9,7 @@ export const BOOKING_EVENT_TYPES = [
   'booking.rescheduled',
   'booking.checked_in',
   'booking.called',
+  'booking.at_lane',
   'booking.requeued',
   'booking.completed',
   'booking.no_show',

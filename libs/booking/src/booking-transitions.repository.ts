@@ -35,9 +35,12 @@ export const MOVED = 'b.id, b.firm_id, b.port_code, b.direction, b.reference, b.
 const MISSED_WINDOW = (at: string) =>
   `b.status = 'booked' AND sl.ends_at + make_interval(mins => sc.check_in_grace_minutes) < ${at}`;
 
-/** A called truck that has not reached its lane within the called timeout (`sc`: its port's schedule). */
+/**
+ * A called truck that has not reached its lane within the called timeout (`sc`: its port's schedule). One a lane
+ * camera saw at its lane (`at_lane_at`) has arrived: it waits for the lane, not the other way round.
+ */
 const CALL_TIMED_OUT = (at: string) =>
-  `b.status = 'called' AND b.called_at + make_interval(mins => sc.called_timeout_minutes) < ${at}`;
+  `b.status = 'called' AND b.at_lane_at IS NULL AND b.called_at + make_interval(mins => sc.called_timeout_minutes) < ${at}`;
 
 /** Trucks the worker must act on: a missed check-in window, or a call timed out (put back once, then no_show). */
 const OVERDUE = (at: string) => `(${MISSED_WINDOW(at)}) OR (${CALL_TIMED_OUT(at)})`;
@@ -143,6 +146,24 @@ export class BookingTransitions {
   }
 
   /**
+   * Stamps a called truck's arrival at the lane it was called to (a lane camera read it there), once. Not a status
+   * move, but a stage of the visit: its `booking.at_lane` event carries the lane. Undefined when the truck is not
+   * called to `laneId` (another lane's truck, or no longer called) or was already seen there.
+   */
+  atLane(em: EntityManager, id: string, laneId: string, at: Date): Promise<{ at_lane_at: Date } | undefined> {
+    return one(
+      em,
+      `WITH moved AS (
+         UPDATE bookings b SET at_lane_at = $3, updated_at = $3
+         WHERE b.id = $1 AND b.status = 'called' AND b.lane_id = $2 AND b.at_lane_at IS NULL
+         RETURNING ${MOVED}, b.at_lane_at
+       ), ${EVENT('booking.at_lane', `jsonb_build_object('laneId', $2::uuid, 'atLaneAt', m.at_lane_at)`, TX_ACTOR, '$3::timestamptz')}
+       SELECT at_lane_at FROM moved`,
+      [id, laneId, at],
+    );
+  }
+
+  /**
    * called → checked_in, held at the front (`front_key`, newest first: see libs/queue/src/front-of-line.ts),
    * without the green channel. `reason` says why: skipped by staff, or called_timeout, which the statement
    * re-checks at `at` (the call timed out, and it is the truck's first timeout) and counts in `called_timeouts`.
@@ -159,7 +180,8 @@ export class BookingTransitions {
       await one(
         em,
         `WITH moved AS (
-         UPDATE bookings b SET status = 'checked_in', updated_at = $4, lane_id = NULL, called_at = NULL, priority = false,
+         UPDATE bookings b SET status = 'checked_in', updated_at = $4, lane_id = NULL, called_at = NULL, at_lane_at = NULL,
+           priority = false,
            instructions = (SELECT $2::jsonb ->> d.language FROM drivers d WHERE d.id = b.driver_id),
            front_key = nextval('queue_key_seq'),
            called_timeouts = b.called_timeouts + CASE WHEN $3::text = 'called_timeout' THEN 1 ELSE 0 END

@@ -22,3 +22,4 @@ export * from './booking.worker-module';
 export * from './booking-deadlines.repository';
 export * from './booking-live.consumer';
 export * from './jobs/remind-drivers.job';
+export * from './line-actions.controller';

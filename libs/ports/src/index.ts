@@ -26,3 +26,4 @@ export * from './port-events.repository';
 export * from './port-events.service';
 export * from './ports.worker-module';
 export type { PurgePortEventsJobData } from './jobs/purge-port-events.job';
+export * from './port-performance.controller';

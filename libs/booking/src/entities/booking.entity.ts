@@ -54,6 +54,7 @@ import type { BookingStatus } from '../booking-status';
   where: `"status" = 'completed' AND "yard_arrived_at" IS NULL`,
 })
 // A truck reaches the yard only after leaving its lane: a yard arrival completes a called truck.
+@Check('chk_bookings_at_lane', `"at_lane_at" IS NULL OR "status" IN ('called', 'completed', 'no_show')`)
 @Check('chk_bookings_yard_arrived', `"yard_arrived_at" IS NULL OR "status" = 'completed'`)
 export class Booking {
   @PrimaryGeneratedColumn('uuid')
@@ -162,6 +163,10 @@ export class Booking {
 
   @Column({ name: 'waiver_reason', type: 'varchar', length: 500, nullable: true })
   waiverReason: string | null;
+
+  /** When a lane camera saw the called truck at its own lane (gate reads); cleared if it is put back in line. */
+  @Column({ name: 'at_lane_at', type: 'timestamptz', nullable: true })
+  atLaneAt: Date | null;
 
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
   completedAt: Date | null;
