@@ -25,7 +25,7 @@ const LAYERS = [
   ['ports'],
   ['booking', 'sim'],
   ['queue', 'webhooks', 'insights'],
-  ['notify'],
+  ['notify', 'gate'],
 ];
 
 const ALL = LAYERS.flat();
