@@ -76,9 +76,9 @@ describe('dead letters of the port events relay (worker, real Postgres and Redis
     (
       (await api.ds.query(
         `INSERT INTO port_events (port_code, direction, type, data, occurred_at)
-         SELECT 'MOHAN', 'export', 'slots.changed', d, now() FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(d, i)
+         SELECT 'MOHAN', 'export', 'slots.changed', d, $2 FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(d, i)
          ORDER BY i RETURNING seq`,
-        [JSON.stringify(data.map((d) => ({ slotId: 'none', booked: 0, capacity: 0, ...d })))],
+        [JSON.stringify(data.map((d) => ({ slotId: 'none', booked: 0, capacity: 0, ...d }))), new Date()],
       )) as Array<{ seq: string }>
     ).map((r) => r.seq);
   const relayed = async (seqs: string[]) =>

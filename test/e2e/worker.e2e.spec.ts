@@ -262,9 +262,10 @@ describe('worker (real Postgres and Redis)', () => {
         await pg.query<{ seq: string }>(
           `INSERT INTO port_events (port_code, direction, type, data, occurred_at, relayed_at)
            VALUES ('HEKOU', 'export', 'lane.status_changed', jsonb_build_object('name', $1::text),
-                   now() - coalesce($2::interval, '0'::interval) - interval '1 minute', now() - $2::interval)
+                   $3::timestamptz - coalesce($2::interval, '0'::interval) - interval '1 minute', $3::timestamptz - $2::interval)
            RETURNING seq`,
-          [name, relayedAgo],
+          // The worker's Clock here is the system's: the job judges ages at its own instant.
+          [name, relayedAgo, new Date()],
         )
       ).rows[0].seq;
     const left = async () =>
@@ -282,8 +283,8 @@ describe('worker (real Postgres and Redis)', () => {
       await portEvent('unrelayed', null);
       await pg.query(
         `INSERT INTO port_event_failures (event_seq, consumer, attempts, last_error, failed_at, parked_at)
-         VALUES ($1, 'live', 1, 'once', now(), NULL), ($2, 'live', 5, 'always', now(), now())`,
-        [failedOnce, parked],
+         VALUES ($1, 'live', 1, 'once', $3, NULL), ($2, 'live', 5, 'always', $3, $3)`,
+        [failedOnce, parked, new Date()],
       );
 
       expect(await runJob(jobQueue, JobName.PurgePortEvents, { keepHours: 48 })).toBe(2);
