@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { one, rows } from '@kouan/common';
+import { DataSource } from 'typeorm';
+import { one, OutboxRepository } from '@kouan/common';
 import type { DomainEvent } from './booking-events';
 
 interface EventRow {
@@ -30,9 +30,6 @@ export interface DeadLetterRow {
   occurred_at: Date;
 }
 
-const DEAD_LETTER = `f.id, f.consumer, f.attempts, f.last_error, f.failed_at, f.parked_at, f.replay_requested,
-  f.event_seq, e.id AS event_id, e.type, e.booking_id, e.occurred_at`;
-
 const toEvent = (r: EventRow): DomainEvent => ({
   seq: r.seq,
   id: r.id,
@@ -43,23 +40,24 @@ const toEvent = (r: EventRow): DomainEvent => ({
   data: r.data,
 });
 
-/** The outbox's statements (booking_events is this lib's table): what the relay claims and marks. */
+/**
+ * The outbox's statements (booking_events and booking_event_failures are this lib's tables): what the relay claims,
+ * marks and counts, and the dead letters (OutboxRepository, shared with the port outbox).
+ */
 @Injectable()
-export class BookingEventsRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
-
-  /**
-   * The oldest events not yet relayed, in `seq` order, locked for this transaction. SKIP LOCKED: a second relay
-   * never waits on the first (it takes none of the same rows, and the relay's advisory lock keeps it out anyway).
-   */
-  async claim(em: EntityManager, limit: number): Promise<DomainEvent[]> {
-    const found = await rows<EventRow>(
-      em,
-      `SELECT seq, id, type, booking_id, firm_id, occurred_at, data FROM booking_events
-       WHERE relayed_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      [limit],
+export class BookingEventsRepository extends OutboxRepository<DomainEvent, EventRow, DeadLetterRow> {
+  constructor(@InjectDataSource() ds: DataSource) {
+    super(
+      ds,
+      {
+        events: 'booking_events',
+        failures: 'booking_event_failures',
+        eventColumns: 'e.seq, e.id, e.type, e.booking_id, e.firm_id, e.occurred_at, e.data',
+        deadLetterColumns: `f.id, f.consumer, f.attempts, f.last_error, f.failed_at, f.parked_at, f.replay_requested,
+          f.event_seq, e.id AS event_id, e.type, e.booking_id, e.occurred_at`,
+      },
+      toEvent,
     );
-    return found.map(toEvent);
   }
 
   /** Whether at least `n` events wait for the relay (a walk of the unrelayed index that stops at n). */
@@ -70,97 +68,6 @@ export class BookingEventsRepository {
       [n],
     );
     return Boolean(r?.behind);
-  }
-
-  /**
-   * Marks the events relayed at `at`, and forgets the failures of their consumers that were not parked (a consumer
-   * that failed on an event and then took it).
-   */
-  async markRelayed(em: EntityManager, events: DomainEvent[], at: Date): Promise<void> {
-    await em.query(
-      `WITH relayed AS (UPDATE booking_events SET relayed_at = $2::timestamptz WHERE seq = ANY($1::bigint[]))
-       DELETE FROM booking_event_failures WHERE event_seq = ANY($1::bigint[]) AND parked_at IS NULL`,
-      [events.map((e) => e.seq), at],
-    );
-  }
-
-  /** How often each consumer has failed on the event so far (consumers without a failure are absent). */
-  async failures(em: EntityManager, seq: string): Promise<Map<string, number>> {
-    const found = await rows<{ consumer: string; attempts: number }>(
-      em,
-      'SELECT consumer, attempts FROM booking_event_failures WHERE event_seq = $1',
-      [seq],
-    );
-    return new Map(found.map((r) => [r.consumer, r.attempts]));
-  }
-
-  /** Counts one more failure of `consumer` on the event; `park` makes it a dead letter at `at`. */
-  async recordFailure(em: EntityManager, seq: string, consumer: string, error: string, at: Date, park: boolean) {
-    await em.query(
-      `INSERT INTO booking_event_failures AS f (event_seq, consumer, attempts, last_error, failed_at, parked_at)
-       VALUES ($1, $2, 1, $3, $4::timestamptz, CASE WHEN $5::boolean THEN $4::timestamptz END)
-       ON CONFLICT ON CONSTRAINT uq_booking_event_failures_event_consumer DO UPDATE
-       SET attempts = f.attempts + 1, last_error = EXCLUDED.last_error, failed_at = EXCLUDED.failed_at,
-           parked_at = COALESCE(f.parked_at, EXCLUDED.parked_at)`,
-      [seq, consumer, error.slice(0, 500), at, park],
-    );
-  }
-
-  /** Dead letters whose replay a port admin asked for, oldest event first, locked for this transaction. */
-  async claimReplays(
-    em: EntityManager,
-    limit: number,
-  ): Promise<Array<{ id: string; consumer: string; event: DomainEvent }>> {
-    const found = await rows<EventRow & { failure_id: string; consumer: string }>(
-      em,
-      `SELECT f.id AS failure_id, f.consumer, e.seq, e.id, e.type, e.booking_id, e.firm_id, e.occurred_at, e.data
-       FROM booking_event_failures f JOIN booking_events e ON e.seq = f.event_seq
-       WHERE f.replay_requested ORDER BY f.event_seq, f.id LIMIT $1 FOR UPDATE OF f SKIP LOCKED`,
-      [limit],
-    );
-    return found.map((r) => ({ id: r.failure_id, consumer: r.consumer, event: toEvent(r) }));
-  }
-
-  /** The consumer took its replayed event: the dead letter is gone. */
-  async replayed(em: EntityManager, id: string): Promise<void> {
-    await em.query('DELETE FROM booking_event_failures WHERE id = $1', [id]);
-  }
-
-  /** The replay failed too: counted, and parked again until the next request. */
-  async replayFailed(em: EntityManager, id: string, error: string, at: Date): Promise<void> {
-    await em.query(
-      `UPDATE booking_event_failures SET attempts = attempts + 1, last_error = $2, failed_at = $3::timestamptz,
-         replay_requested = false WHERE id = $1`,
-      [id, error.slice(0, 500), at],
-    );
-  }
-
-  /** The dead letters (events parked for a consumer), oldest first. */
-  deadLetters(limit: number, offset: number): Promise<DeadLetterRow[]> {
-    return rows<DeadLetterRow>(
-      this.ds,
-      `SELECT ${DEAD_LETTER} FROM booking_event_failures f JOIN booking_events e ON e.seq = f.event_seq
-       WHERE f.parked_at IS NOT NULL ORDER BY f.id LIMIT $1 OFFSET $2`,
-      [limit, offset],
-    );
-  }
-
-  async countDeadLetters(): Promise<number> {
-    const r = await one<{ n: number }>(
-      this.ds,
-      'SELECT count(*)::int AS n FROM booking_event_failures WHERE parked_at IS NOT NULL',
-    );
-    return r?.n ?? 0;
-  }
-
-  /** Asks the relay to hand a dead letter to its consumer again; undefined when there is no such dead letter. */
-  requestReplay(id: string): Promise<DeadLetterRow | undefined> {
-    return one<DeadLetterRow>(
-      this.ds,
-      `UPDATE booking_event_failures f SET replay_requested = true FROM booking_events e
-       WHERE f.id = $1 AND f.parked_at IS NOT NULL AND e.seq = f.event_seq RETURNING ${DEAD_LETTER}`,
-      [id],
-    );
   }
 
   /**

@@ -14,3 +14,4 @@ export * from './actor';
 export * from './port-code.pipe';
 export * from './receiver-address';
 export * from './receiver-post';
+export * from './outbox.repository';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { one, rows } from '@kouan/common';
+import { OutboxRepository, rows } from '@kouan/common';
 import type { Direction } from './entities/lane.entity';
 import type { NewPortEvent, PortEvent, PortEventData, PortEventType } from './port-events';
 
@@ -29,10 +29,6 @@ export interface PortDeadLetterRow {
   direction: Direction | null;
   occurred_at: Date;
 }
-
-const EVENT = 'e.seq, e.port_code, e.direction, e.type, e.data, e.occurred_at';
-const DEAD_LETTER = `f.id, f.consumer, f.attempts, f.last_error, f.failed_at, f.parked_at, f.replay_requested,
-  f.event_seq, e.type, e.port_code, e.direction, e.occurred_at`;
 
 const toEvent = (r: PortEventRow): PortEvent =>
   ({
@@ -62,8 +58,20 @@ export const SLOTS_CHANGED_EVENT = (source: string, actor: string, at: string) =
  * events.
  */
 @Injectable()
-export class PortEventsRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+export class PortEventsRepository extends OutboxRepository<PortEvent, PortEventRow, PortDeadLetterRow> {
+  constructor(@InjectDataSource() ds: DataSource) {
+    super(
+      ds,
+      {
+        events: 'port_events',
+        failures: 'port_event_failures',
+        eventColumns: 'e.seq, e.port_code, e.direction, e.type, e.data, e.occurred_at',
+        deadLetterColumns: `f.id, f.consumer, f.attempts, f.last_error, f.failed_at, f.parked_at, f.replay_requested,
+          f.event_seq, e.type, e.port_code, e.direction, e.occurred_at`,
+      },
+      toEvent,
+    );
+  }
 
   /** Appends one event in the caller's transaction; its actor is the transaction's (kouan_actor()). */
   async append(em: EntityManager, e: NewPortEvent, at: Date): Promise<void> {
@@ -71,84 +79,6 @@ export class PortEventsRepository {
       `INSERT INTO port_events (port_code, direction, type, data, actor, occurred_at)
        VALUES ($1, $2, $3, $4::jsonb, kouan_actor(), $5::timestamptz)`,
       [e.portCode, e.direction, e.type, JSON.stringify(e.data), at],
-    );
-  }
-
-  /** The oldest events not yet relayed, in `seq` order, locked for this transaction. */
-  async claim(em: EntityManager, limit: number): Promise<PortEvent[]> {
-    const found = await rows<PortEventRow>(
-      em,
-      `SELECT ${EVENT} FROM port_events e WHERE e.relayed_at IS NULL ORDER BY e.seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      [limit],
-    );
-    return found.map(toEvent);
-  }
-
-  /** Marks the events relayed at `at`, and forgets the failures that were not parked. */
-  async markRelayed(em: EntityManager, events: PortEvent[], at: Date): Promise<void> {
-    await em.query(
-      `WITH relayed AS (UPDATE port_events SET relayed_at = $2::timestamptz WHERE seq = ANY($1::bigint[]))
-       DELETE FROM port_event_failures WHERE event_seq = ANY($1::bigint[]) AND parked_at IS NULL`,
-      [events.map((e) => e.seq), at],
-    );
-  }
-
-  /** How often each consumer has failed on the event so far. */
-  async failures(em: EntityManager, seq: string): Promise<Map<string, number>> {
-    const found = await rows<{ consumer: string; attempts: number }>(
-      em,
-      'SELECT consumer, attempts FROM port_event_failures WHERE event_seq = $1',
-      [seq],
-    );
-    return new Map(found.map((r) => [r.consumer, r.attempts]));
-  }
-
-  /** Counts one more failure of `consumer` on the event; `park` makes it a dead letter at `at`. */
-  async recordFailure(em: EntityManager, seq: string, consumer: string, error: string, at: Date, park: boolean) {
-    await em.query(
-      `INSERT INTO port_event_failures AS f (event_seq, consumer, attempts, last_error, failed_at, parked_at)
-       VALUES ($1, $2, 1, $3, $4::timestamptz, CASE WHEN $5::boolean THEN $4::timestamptz END)
-       ON CONFLICT ON CONSTRAINT uq_port_event_failures_event_consumer DO UPDATE
-       SET attempts = f.attempts + 1, last_error = EXCLUDED.last_error, failed_at = EXCLUDED.failed_at,
-           parked_at = COALESCE(f.parked_at, EXCLUDED.parked_at)`,
-      [seq, consumer, error.slice(0, 500), at, park],
-    );
-  }
-
-  /** Dead letters whose replay a port admin asked for, oldest event first, locked for this transaction. */
-  async claimReplays(
-    em: EntityManager,
-    limit: number,
-  ): Promise<Array<{ id: string; consumer: string; event: PortEvent }>> {
-    const found = await rows<PortEventRow & { failure_id: string; consumer: string }>(
-      em,
-      `SELECT f.id AS failure_id, f.consumer, ${EVENT}
-       FROM port_event_failures f JOIN port_events e ON e.seq = f.event_seq
-       WHERE f.replay_requested ORDER BY f.event_seq, f.id LIMIT $1 FOR UPDATE OF f SKIP LOCKED`,
-      [limit],
-    );
-    return found.map((r) => ({ id: r.failure_id, consumer: r.consumer, event: toEvent(r) }));
-  }
-
-  async replayed(em: EntityManager, id: string): Promise<void> {
-    await em.query('DELETE FROM port_event_failures WHERE id = $1', [id]);
-  }
-
-  async replayFailed(em: EntityManager, id: string, error: string, at: Date): Promise<void> {
-    await em.query(
-      `UPDATE port_event_failures SET attempts = attempts + 1, last_error = $2, failed_at = $3::timestamptz,
-         replay_requested = false WHERE id = $1`,
-      [id, error.slice(0, 500), at],
-    );
-  }
-
-  /** The dead letters (port events parked for a consumer), oldest first. */
-  deadLetters(limit: number, offset: number): Promise<PortDeadLetterRow[]> {
-    return rows<PortDeadLetterRow>(
-      this.ds,
-      `SELECT ${DEAD_LETTER} FROM port_event_failures f JOIN port_events e ON e.seq = f.event_seq
-       WHERE f.parked_at IS NOT NULL ORDER BY f.id LIMIT $1 OFFSET $2`,
-      [limit, offset],
     );
   }
 
@@ -168,24 +98,6 @@ export class PortEventsRepository {
       [keepHours, at, batch],
     );
     return gone.length;
-  }
-
-  async countDeadLetters(): Promise<number> {
-    const r = await one<{ n: number }>(
-      this.ds,
-      'SELECT count(*)::int AS n FROM port_event_failures WHERE parked_at IS NOT NULL',
-    );
-    return r?.n ?? 0;
-  }
-
-  /** Asks the relay to hand a dead letter to its consumer again; undefined when there is no such dead letter. */
-  requestReplay(id: string): Promise<PortDeadLetterRow | undefined> {
-    return one<PortDeadLetterRow>(
-      this.ds,
-      `UPDATE port_event_failures f SET replay_requested = true FROM port_events e
-       WHERE f.id = $1 AND f.parked_at IS NOT NULL AND e.seq = f.event_seq RETURNING ${DEAD_LETTER}`,
-      [id],
-    );
   }
 
   /**
