@@ -1,41 +1,10 @@
-import { INestApplicationContext, Injectable } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { BookingEventConsumer, ConsumesBookingEvents, DomainEvent } from '@kouan/booking';
-import { WorkerModule } from '../../apps/worker/src/worker.module';
-import { REDIS_URL } from '../support/db';
 import { API, bearer, createFirm, startApi, TestApi, TestFirm } from '../support/harness';
 import { until } from '../support/processes';
-
-const MAX_ATTEMPTS = 3;
-
-/** What each test consumer took, written in the relay's transaction: a row per event it got. */
-const took = (em: EntityManager, events: DomainEvent[], consumer: string) =>
-  em.query('INSERT INTO test_consumed (seq, consumer) SELECT unnest($1::bigint[]), $2', [
-    events.map((e) => e.seq),
-    consumer,
-  ]);
-
-/** The fault only the test flips: while on, the `faulty` consumer throws on any batch with a poisoned event. */
-let poisoned = true;
-
-@Injectable()
-@ConsumesBookingEvents('test-recorder')
-class Recorder implements BookingEventConsumer {
-  handle(em: EntityManager, events: DomainEvent[]) {
-    return took(em, events, 'recorder');
-  }
-}
-
-@Injectable()
-@ConsumesBookingEvents('test-faulty')
-class Faulty implements BookingEventConsumer {
-  async handle(em: EntityManager, events: DomainEvent[]) {
-    if (poisoned && events.some((e) => e.data.poison)) throw new Error('the faulty consumer cannot take a poison');
-    await took(em, events, 'faulty');
-  }
-}
+import { fault, MAX_ATTEMPTS, recorderAndFaulty, RelayWorker, startRelayWorker, took } from '../support/relay-harness';
 
 /** Fails on a `flaky` event until the relay has counted two of its failures there, then takes it. */
 @Injectable()
@@ -66,32 +35,16 @@ class Flaky implements BookingEventConsumer {
 describe('dead letters of the outbox relay (worker, real Postgres and Redis)', () => {
   let api: TestApi;
   let firm: TestFirm;
-  let worker: INestApplicationContext;
+  let relay: RelayWorker;
 
   beforeAll(async () => {
     api = await startApi();
     firm = await createFirm(api, 'Dead Letter Freight', 0);
-    await api.ds.query('CREATE TABLE test_consumed (seq bigint NOT NULL, consumer text NOT NULL)');
-    worker = await NestFactory.createApplicationContext(
-      WorkerModule.forRoot(
-        {
-          NODE_ENV: 'test',
-          DATABASE_URL: api.dbUrl,
-          REDIS_URL,
-          REDIS_PREFIX: api.redisPrefix,
-          LOG_LEVEL: 'silent',
-          DB_POOL_SIZE: '4',
-          WEBHOOK_ALLOW_PRIVATE: 'true',
-          OUTBOX_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
-        },
-        { providers: [Recorder, Faulty, Flaky] },
-      ),
-      { logger: false, abortOnError: false },
-    );
+    relay = await startRelayWorker(api, 'booking_events', [...recorderAndFaulty(ConsumesBookingEvents), Flaky]);
   });
 
   afterAll(async () => {
-    await worker?.close();
+    await relay?.close();
     await api.close();
   });
 
@@ -105,46 +58,22 @@ describe('dead letters of the outbox relay (worker, real Postgres and Redis)', (
         [firm.id, JSON.stringify(data.map((d) => ({ bookingId: randomUUID(), ...d })))],
       )) as Array<{ seq: string }>
     ).map((r) => r.seq);
-  const relayed = async (seqs: string[]) =>
-    Number(
-      (
-        await api.ds.query(
-          'SELECT count(*) FROM booking_events WHERE seq = ANY($1::bigint[]) AND relayed_at IS NOT NULL',
-          [seqs],
-        )
-      )[0].count,
-    ) === seqs.length;
-  const consumed = async (consumer: string): Promise<string[]> =>
-    (
-      (await api.ds.query('SELECT seq FROM test_consumed WHERE consumer = $1 ORDER BY seq', [consumer])) as Array<{
-        seq: string;
-      }>
-    ).map((r) => r.seq);
-  const deadLetters = async () =>
-    (await api.http.get(`${API}/admin/dead-letters`).set(bearer(api.adminToken)).expect(200)).body as Array<{
-      id: string;
-      consumer: string;
-      attempts: number;
-      eventSeq: string;
-      lastError: string;
-    }>;
-  const gauge = async () => {
-    const text = (await api.http.get('/metrics').expect(200)).text;
-    return Number(/^kouan_outbox_dead_letters (\d+)$/m.exec(text)?.[1]);
-  };
-
   it('parks the poisoned event for the failing consumer after N tries; the others get every event once, later ones too; a replay delivers it once', async () => {
     const [before, poison, after1, after2] = await emit({}, { poison: true }, {}, {});
-    await until('the poison parked and the batch relayed', () => relayed([before, poison, after1, after2]), 30_000);
+    await until(
+      'the poison parked and the batch relayed',
+      () => relay.relayed([before, poison, after1, after2]),
+      30_000,
+    );
 
     const all = [before, poison, after1, after2];
-    expect(await consumed('recorder')).toEqual(all);
-    expect(await consumed('faulty')).toEqual([before, after1, after2]);
-    const [letter, ...more] = await deadLetters();
+    expect(await relay.consumed('recorder')).toEqual(all);
+    expect(await relay.consumed('faulty')).toEqual([before, after1, after2]);
+    const [letter, ...more] = await relay.deadLetters();
     expect(more).toEqual([]);
     expect(letter).toMatchObject({ consumer: 'test-faulty', attempts: MAX_ATTEMPTS, eventSeq: poison });
     expect(letter.lastError).toMatch(/cannot take a poison/);
-    expect(await gauge()).toBe(1);
+    expect(await relay.gauge()).toBe(1);
     // The real consumers had it once too: the audit trail queued each event once.
     const audited = await api.ds.query(
       `SELECT count(*)::int AS n FROM (SELECT booking_id FROM audit_pending UNION ALL SELECT booking_id FROM audit_log) a
@@ -155,8 +84,8 @@ describe('dead letters of the outbox relay (worker, real Postgres and Redis)', (
 
     // The relay goes on: a later event reaches every consumer at once.
     const [later] = await emit({});
-    await until('a later event relayed', () => relayed([later]), 10_000);
-    expect(await consumed('faulty')).toEqual([before, after1, after2, later]);
+    await until('a later event relayed', () => relay.relayed([later]), 10_000);
+    expect(await relay.consumed('faulty')).toEqual([before, after1, after2, later]);
 
     // The port admin's view: only they see it, unknown and malformed ids answer as the contract says.
     await api.http.get(`${API}/admin/dead-letters`).set(bearer(firm.adminToken)).expect(403);
@@ -173,26 +102,26 @@ describe('dead letters of the outbox relay (worker, real Postgres and Redis)', (
     expect(malformed.body.statusCode).toBe(400);
 
     // The fault fixed, a replay: the consumer gets the event, once; the dead letter is gone.
-    poisoned = false;
+    fault.poisoned = false;
     const replay = await api.http
       .post(`${API}/admin/dead-letters/${letter.id}/replay`)
       .set(bearer(api.adminToken))
       .expect(202);
     expect(replay.body).toMatchObject({ id: letter.id, replayRequested: true, eventSeq: poison });
-    await until('the dead letter replayed', async () => (await deadLetters()).length === 0, 10_000);
-    expect((await consumed('faulty')).sort()).toEqual([before, poison, after1, after2, later].sort());
-    expect(await consumed('recorder')).toEqual([...all, later]);
-    expect(await gauge()).toBe(0);
+    await until('the dead letter replayed', async () => (await relay.deadLetters()).length === 0, 10_000);
+    expect((await relay.consumed('faulty')).sort()).toEqual([before, poison, after1, after2, later].sort());
+    expect(await relay.consumed('recorder')).toEqual([...all, later]);
+    expect(await relay.gauge()).toBe(0);
     await api.http.post(`${API}/admin/dead-letters/${letter.id}/replay`).set(bearer(api.adminToken)).expect(404);
   }, 60_000);
 
   it('a consumer that fails twice and then takes the event is not parked, and gets it once', async () => {
     const [flaky] = await emit({ flaky: true });
-    await until('the flaky event relayed', () => relayed([flaky]), 30_000);
+    await until('the flaky event relayed', () => relay.relayed([flaky]), 30_000);
     expect(Flaky.countedWhenTaken).toBe(2);
-    expect((await consumed('flaky')).filter((s) => s === flaky)).toEqual([flaky]);
-    expect((await consumed('recorder')).filter((s) => s === flaky)).toEqual([flaky]);
+    expect((await relay.consumed('flaky')).filter((s) => s === flaky)).toEqual([flaky]);
+    expect((await relay.consumed('recorder')).filter((s) => s === flaky)).toEqual([flaky]);
     expect(await api.ds.query('SELECT * FROM booking_event_failures WHERE event_seq = $1', [flaky])).toEqual([]);
-    expect((await deadLetters()).filter((d) => d.eventSeq === flaky)).toEqual([]);
+    expect((await relay.deadLetters()).filter((d) => d.eventSeq === flaky)).toEqual([]);
   }, 60_000);
 });
