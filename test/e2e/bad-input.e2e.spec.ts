@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'supertest';
 import {
   API,
   bearer,
@@ -12,6 +11,7 @@ import {
   TestApi,
   TestFirm,
 } from '../support/harness';
+import { expectContractError } from '../support/contract-error';
 
 type Who = 'none' | 'admin' | 'dispatcher';
 
@@ -27,31 +27,6 @@ interface Case {
   status: number;
   /** Part of the message expected, when the case is about one field. */
   says?: string | RegExp;
-}
-
-/** A stack frame, a source location or a dependency path in an answer means internals leaked. */
-const LEAK = /\bat \S+ \(|\bat \/|\.[jt]s:\d+|node_modules|\bError: /;
-
-function expectContractError(res: Response, status: number, says?: string | RegExp) {
-  expect(res.status).toBeLessThan(500);
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/json/);
-  expect(res.body).toEqual(expect.objectContaining({ statusCode: status, error: expect.any(String) }));
-  expect(res.body.error.length).toBeGreaterThan(0);
-  const { message } = res.body as { message: unknown };
-  if (Array.isArray(message)) {
-    expect(message.length).toBeGreaterThan(0);
-    for (const m of message) expect(m).toEqual(expect.stringMatching(/\S/));
-  } else {
-    expect(message).toEqual(expect.stringMatching(/\S/));
-  }
-  expect(JSON.stringify(res.body)).not.toMatch(LEAK);
-  expect(res.body).not.toHaveProperty('stack');
-  if (says !== undefined) {
-    const text = Array.isArray(message) ? message.join('\n') : String(message);
-    if (typeof says === 'string') expect(text).toContain(says);
-    else expect(text).toMatch(says);
-  }
 }
 
 describe('bad input: every malformed request gets its 4xx in the contract shape', () => {
