@@ -1,1 +1,2 @@
 export * from './gate.module';
+export * from './isapi';
