@@ -4,8 +4,9 @@
  * nothing else. There is no DTD, so no entity can be declared, let alone expanded; the only references are XML's five
  * (`&lt;` `&gt;` `&amp;` `&apos;` `&quot;`) and character references. One pass over text already capped in size,
  * with the nesting depth, the element count and each element's attributes capped as it goes, and no recursion.
- * (fast-xml-parser, the usual choice, was weighed: it expands DOCTYPE entities and had four advisories on entity
- * expansion in 2026 alone, and it is lenient, so it would need its validator as a second pass as well.)
+ * (fast-xml-parser, the usual choice, was weighed: it expands DOCTYPE entities, its entity handling had several
+ * denial-of-service advisories in 2026 (CVE-2026-26278, then CVE-2026-33036 bypassing its fix), and it is lenient,
+ * so it would need its validator as a second pass over the same text.)
  */
 
 /** An element with its local name (any prefix dropped: Hikvision's and isapi.org's namespaces read alike). */
