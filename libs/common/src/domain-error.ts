@@ -1,6 +1,8 @@
 /** Codes a client can act on. Each maps to one HTTP status in `HttpExceptionFilter`. */
 export const ERROR_STATUS = {
   bad_request: 400,
+  malformed_alert: 400,
+  xml_not_allowed: 400,
   unauthorized: 401,
   forbidden: 403,
   wrong_password: 403,
@@ -23,6 +25,8 @@ export const ERROR_STATUS = {
   too_many_endpoints: 409,
   queue_empty: 404,
   booking_closed: 410,
+  alert_too_large: 413,
+  unsupported_media_type: 415,
   too_early: 422,
   too_late: 422,
   declaration_missing: 422,

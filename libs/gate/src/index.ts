@@ -1,1 +1,3 @@
 export * from './gate.module';
+export * from './isapi';
+export * from './isapi-body';
