@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsLatitude, IsLongitude, IsString, IsUUID, Matches, ValidateIf } from 'class-validator';
-import { BOOKING_STATUSES } from '@kouan/booking';
+import { BOOKING_STATUSES, BookingStagesDto } from '@kouan/booking';
 import { ApiNullableObject, ErrorBodyDto, FieldsTogether, IsPlate } from '@kouan/common';
 import { ParkingDto } from '@kouan/parking';
 import { LaneDto, DIRECTIONS, LANE_STATUSES } from '@kouan/ports';
@@ -147,6 +147,11 @@ class StaffTruckDto {
   greenChannel: boolean;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when the truck checked in' })
   checkedInAt: string | null;
+  @ApiProperty({
+    type: BookingStagesDto,
+    description: 'its stages so far (a waiting or called truck: completedAt and yardArrivedAt are null)',
+  })
+  stages: BookingStagesDto;
 }
 
 export class StaffQueueEntryDto extends IntersectionType(QueueEntryDto, StaffTruckDto) {}
