@@ -203,6 +203,8 @@ describe('stages of a visit', () => {
   it("shows a called truck's lane arrival to staff live as by REST; a truck put back in line loses it", async () => {
     const live = await connectLive(api.url, clients, { token: staff });
     expect(await live.emitWithAck('subscribe', { port: PORT, direction: 'export' })).toMatchObject({ ok: true });
+    // The firm's dashboard: its trucks' booking:update.
+    const firmLive = await connectLive(api.url, clients, { token: firm.dispatcherToken });
     const t = await book();
     at(2000);
     await checkIn(t.plate);
@@ -233,6 +235,9 @@ describe('stages of a visit', () => {
     expect(calledOf(rest)).toMatchObject({ stages });
     expect(rest.called).toEqual(kept.called);
     expect(await stagesOf(t.id)).toEqual(stages);
+    expect(
+      await firmLive.waitFor('booking:update', (u) => u.bookingId === t.id && u.atLaneAt === iso(2090)),
+    ).toMatchObject({ status: 'called', lane: { id: lane } });
 
     // Staff skip it: it waits again, without its call and its lane arrival.
     at(2100);

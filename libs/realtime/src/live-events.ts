@@ -41,6 +41,8 @@ export interface BookingUpdate {
   reason: EtaReason | null;
   parking: LiveParking | null;
   lane: { id: string; name: string } | null;
+  /** When a lane camera saw the called truck at its lane (what its firm follows); null otherwise. */
+  atLaneAt: string | null;
   instructions: string | null;
 }
 

@@ -117,5 +117,6 @@ export const bookingUpdate = (s: Pick<QueueSnapshot, 'texts'>, t: QueueTruck): B
   reason: t.reason,
   parking: parkingOf(s, t),
   lane: t.lane,
+  atLaneAt: t.status === 'called' ? t.atLaneAt : null,
   instructions: t.instructions,
 });

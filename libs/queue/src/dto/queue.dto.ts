@@ -240,6 +240,13 @@ export class DriverBookingDto {
   reason: EtaReason | null;
   @ApiNullableObject(ParkingDto) parking: ParkingDto | null;
   @ApiNullableObject(LaneRefDto, { description: 'the lane the truck is called to' }) lane: LaneRefDto | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'when a lane camera saw the called truck at its lane; null otherwise',
+  })
+  atLaneAt: string | null;
   @ApiProperty({ type: String, nullable: true, description: "in the driver's language" }) instructions: string | null;
   @ApiProperty({ type: DriverTripDto, description: 'only here, not in booking:update' }) trip: DriverTripDto;
 }
