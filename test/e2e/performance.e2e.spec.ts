@@ -66,6 +66,7 @@ describe('port performance', () => {
   afterAll(() => api.close());
 
   it('matches the hand calculation for every road port, side by side', async () => {
+    const NONE = { p50: null, p90: null, count: 0 };
     const res = await report(await regulatorToken(api)).expect(200);
     const rows = res.body as Array<{ port: string }>;
     expect(rows.map((r) => r.port)).toEqual([...rows.map((r) => r.port)].sort());
@@ -82,6 +83,15 @@ describe('port performance', () => {
       onTimeRate: 0.667, // 2 of 3 checked in before the slot ended
       slotUse: 0.4, // 4 of 10 places
       laneToYardMinutes: { mean: 20, p90: 20 },
+      // In seconds; no lane camera saw these trucks, so no call → lane nor lane service. One reached the yard: 12
+      // min after its completion (call + 8), 30 min after its check-in.
+      stageSeconds: {
+        holdingWait: { p50: 1800, p90: 2760, count: 3 },
+        callToLane: NONE,
+        laneService: NONE,
+        laneToYard: { p50: 720, p90: 720, count: 1 },
+        turnTime: { p50: 1800, p90: 1800, count: 1 },
+      },
     });
     expect(rows.find((r) => r.port === 'HEKOU')).toEqual({
       port: 'HEKOU',
@@ -94,6 +104,13 @@ describe('port performance', () => {
       onTimeRate: 1,
       slotUse: 0.5,
       laneToYardMinutes: { mean: null, p90: null },
+      stageSeconds: {
+        holdingWait: { p50: 300, p90: 300, count: 1 },
+        callToLane: NONE,
+        laneService: NONE,
+        laneToYard: NONE,
+        turnTime: NONE,
+      },
     });
     expect(rows.find((r) => r.port === 'TIANBAO')).toEqual({
       port: 'TIANBAO',
@@ -106,6 +123,7 @@ describe('port performance', () => {
       onTimeRate: null,
       slotUse: null,
       laneToYardMinutes: { mean: null, p90: null },
+      stageSeconds: { holdingWait: NONE, callToLane: NONE, laneService: NONE, laneToYard: NONE, turnTime: NONE },
     });
     // The same answer for a port admin; outside the range, nothing.
     expect((await report(api.adminToken).expect(200)).body).toEqual(res.body);

@@ -18,6 +18,7 @@ const truck = (id: string, over: Partial<QueueTruck> = {}): QueueTruck => ({
   parking: null,
   lane: null,
   calledAt: null,
+  atLaneAt: null,
   instructions: null,
   details: {
     driverName: 'Li Wei',
@@ -68,6 +69,19 @@ describe('KeptQueue: a queue kept in memory and moved on by deltas', () => {
     expect(applied.from).toBe(0);
     expect(q.calledTrucks.map((t) => t.bookingId)).toEqual(['a']);
     expect(q.version).toBe(11);
+  });
+
+  it('a called truck seen at its lane keeps its place among the called, in call order; the line does not move', () => {
+    const q = KeptQueue.from(snapshot(['a', 'b', 'c', 'd']));
+    const called = (id: string, over: Partial<QueueTruck> = {}) =>
+      truck(id, { status: 'called', lane: { id: 'lane-1', name: 'export-1' }, ...over });
+    q.apply(delta(11, { moved: [called('a')] }));
+    q.apply(delta(12, { moved: [called('b')] }));
+    const applied = q.apply(delta(13, { moved: [called('a', { atLaneAt: '2026-11-30T10:20:00.000Z' })] }));
+    expect(q.calledTrucks.map((t) => `${t.bookingId} ${t.atLaneAt}`)).toEqual(['a 2026-11-30T10:20:00.000Z', 'b null']);
+    expect(order(q)).toEqual(['c@1', 'd@2']);
+    expect(applied.removed).toEqual([]);
+    expect(applied.changed.map((t) => t.bookingId)).toEqual(['a']);
   });
 
   it('a check-in joins at the position the database gave it; only those behind it move', () => {

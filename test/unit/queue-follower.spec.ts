@@ -20,6 +20,7 @@ const truck = (id: string, over: Partial<QueueTruck> = {}): QueueTruck => ({
   parking: null,
   lane: null,
   calledAt: null,
+  atLaneAt: null,
   instructions: null,
   details: {
     driverName: 'Li Wei',

@@ -32,6 +32,7 @@ export class BookingLiveConsumer implements BookingEventConsumer {
       reason: e.data.status === 'cancelled' ? 'cancelled' : 'not_checked_in',
       parking: null,
       lane: null,
+      atLaneAt: null,
       instructions: null,
     };
     this.live.booking(e.firmId, update);

@@ -9,6 +9,7 @@ import { EVENT } from './booking-transitions.repository';
 import type { DeclarationDto } from './dto/declaration.dto';
 import type { BookingDto, ListBookingsQueryDto } from './dto/booking.dto';
 import { placeCtes, type PlaceRow } from './places.repository';
+import { stagesOf } from './stage-times';
 
 export interface BookingRow extends FeeColumns {
   id: string;
@@ -36,6 +37,11 @@ export interface BookingRow extends FeeColumns {
   declaration_documents: Array<{ kind: string; ref: string }>;
   declaration_status: DeclarationDto['status'] | null;
   declaration_note: string | null;
+  checked_in_at: Date | null;
+  called_at: Date | null;
+  at_lane_at: Date | null;
+  completed_at: Date | null;
+  yard_arrived_at: Date | null;
 }
 
 /** What the booking statement needs besides the slot, the firm and the instant. */
@@ -67,7 +73,8 @@ const SELECT_BOOKING = `
          sl.starts_at, sl.ends_at, p.time_zone, b.vehicle_id, v.plate, b.driver_id, d.name AS driver_name,
          b.cargo_description, b.hs_code, b.weight_kg, b.perishable, b.declaration_no, b.created_at, b.updated_at,
          fee.version AS fee_version, fee.currency AS fee_currency, fee.items AS fee_items,
-         b.customs_office, b.declaration_documents, b.declaration_status, b.declaration_note
+         b.customs_office, b.declaration_documents, b.declaration_status, b.declaration_note,
+         b.checked_in_at, b.called_at, b.at_lane_at, b.completed_at, b.yard_arrived_at
   FROM bookings b
   JOIN slots sl ON sl.id = b.slot_id
   JOIN ports p ON p.code = b.port_code
@@ -112,6 +119,7 @@ export const toBookingDto = (r: BookingRow): BookingDto => ({
         note: r.declaration_note,
       }
     : null,
+  stages: stagesOf(r),
 });
 
 /** The slot's count after the booking statement took its place and share (none when it took neither). */

@@ -23,3 +23,4 @@ export * from './booking-deadlines.repository';
 export * from './booking-live.consumer';
 export * from './jobs/remind-drivers.job';
 export * from './line-actions.controller';
+export * from './stage-times';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { one, rows } from '@kouan/common';
+import { STAGE_SECONDS, STAGE_SECONDS_NAMES, type StageSecondsColumns } from '@kouan/booking';
 import type { Direction } from './forecast';
 
 /** The days a forecast measures its basis over: the 28 local days before the forecast day. */
@@ -38,7 +39,7 @@ export interface BookedRow {
   count: number;
 }
 
-export interface PerformanceRow {
+export interface PerformanceRow extends StageSecondsColumns {
   code: string;
   name: string;
   bookings: number;
@@ -161,7 +162,8 @@ export class InsightsRepository {
                 avg(extract(epoch FROM b.called_at - b.checked_in_at) / 60)::float8 AS wait_mean,
                 percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM b.called_at - b.checked_in_at) / 60)::float8 AS wait_p90,
                 avg(extract(epoch FROM b.yard_arrived_at - b.called_at) / 60)::float8 AS yard_mean,
-                percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM b.yard_arrived_at - b.called_at) / 60)::float8 AS yard_p90
+                percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM b.yard_arrived_at - b.called_at) / 60)::float8 AS yard_p90,
+                ${STAGE_SECONDS('b')}
          FROM bookings b JOIN slots s ON s.id = b.slot_id
          WHERE b.port_code IN (SELECT code FROM p) AND b.service_date BETWEEN $1::date AND $2::date AND b.status <> 'cancelled'
          GROUP BY 1
@@ -169,7 +171,7 @@ export class InsightsRepository {
        SELECT p.code, p.name, COALESCE(bk.bookings, 0) AS bookings, COALESCE(sl.offered, 0) AS offered,
               COALESCE(bk.served, 0) AS served, COALESCE(bk.decided, 0) AS decided, COALESCE(bk.no_shows, 0) AS no_shows,
               COALESCE(bk.checked_in, 0) AS checked_in, COALESCE(bk.on_time, 0) AS on_time,
-              bk.wait_mean, bk.wait_p90, bk.yard_mean, bk.yard_p90
+              bk.wait_mean, bk.wait_p90, bk.yard_mean, bk.yard_p90, ${STAGE_SECONDS_NAMES('bk')}
        FROM p LEFT JOIN sl ON sl.code = p.code LEFT JOIN bk ON bk.code = p.code
        ORDER BY p.code`,
       [from, to],

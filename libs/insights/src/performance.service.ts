@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { assertReportDays } from '@kouan/common';
+import { toStageSeconds } from '@kouan/booking';
 import type { PerformanceQueryDto, PortPerformanceDto, PortPerformanceReport } from '@kouan/ports';
 import { InsightsRepository } from './insights.repository';
 
@@ -27,6 +28,7 @@ export class PerformanceService implements PortPerformanceReport {
       onTimeRate: rate(r.on_time, r.checked_in),
       slotUse: rate(r.bookings, r.offered),
       laneToYardMinutes: { mean: round(r.yard_mean, 1), p90: round(r.yard_p90, 1) },
+      stageSeconds: toStageSeconds(r),
     }));
   }
 }

@@ -97,6 +97,7 @@ export class NotifyConsumer implements BookingEventConsumer {
         reason: 'reminder',
         parking: null,
         lane: null,
+        atLaneAt: null,
         instructions: text,
       },
     };

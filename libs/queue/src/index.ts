@@ -8,6 +8,7 @@ export * from './queue.module';
 export * from './kept-queue';
 export * from './queue-follower';
 export * from './yard.service';
+export * from './lane-arrivals.service';
 export * from './yard-live.consumer';
 export * from './messages';
 export * from './queue.worker-module';

@@ -69,10 +69,16 @@ export class KeptQueue {
       removed.push(i + 1);
     });
     this.waiting = kept;
-    this.called = this.called.filter((t) => !ids.has(t.bookingId));
-    for (const t of changed) {
-      if (t.status === 'called') this.called.push(t);
-    }
+    // A truck still called (its lane arrival stamped) keeps its place in the called list, which is in call order.
+    const stillCalled = new Map(changed.filter((t) => t.status === 'called').map((t) => [t.bookingId, t]));
+    this.called = this.called
+      .filter((t) => !ids.has(t.bookingId) || stillCalled.has(t.bookingId))
+      .map((t) => {
+        const now = stillCalled.get(t.bookingId);
+        stillCalled.delete(t.bookingId);
+        return now ?? t;
+      });
+    this.called.push(...stillCalled.values());
     const joined = d.joined ? changed.pop() : undefined;
     let at = -1;
     if (joined && joined.position !== null) {

@@ -1,7 +1,8 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { rows } from '@kouan/common';
+import { STAGE_SECONDS, STAGE_SECONDS_NAMES, type StageSecondsColumns } from '@kouan/booking';
 
-export interface KpiRow {
+export interface KpiRow extends StageSecondsColumns {
   day: string;
   direction: string;
   slots: number;
@@ -19,8 +20,8 @@ export interface KpiRow {
 
 /**
  * Per local day [from, to] and direction of `port`: places offered, booked, used, no-shows, the wait from check-in
- * to call, the lanes' service time and the lane-to-yard time (definitions: KpisService). One query over slots and
- * bookings.
+ * to call, the lanes' service time, the lane-to-yard time and the stages' p50 and p90 (definitions: KpisService). One
+ * query over slots and bookings.
  */
 export function kpiRows(db: DataSource | EntityManager, port: string, from: string, to: string): Promise<KpiRow[]> {
   return rows<KpiRow>(
@@ -47,14 +48,16 @@ export function kpiRows(db: DataSource | EntityManager, port: string, from: stri
               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM b.completed_at - b.called_at) / 60)
                 FILTER (WHERE b.status = 'completed') AS service_median,
               avg(extract(epoch FROM b.yard_arrived_at - b.called_at) / 60) AS yard_mean,
-              percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM b.yard_arrived_at - b.called_at) / 60) AS yard_p90
+              percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM b.yard_arrived_at - b.called_at) / 60) AS yard_p90,
+              ${STAGE_SECONDS('b')}
        FROM bookings b
        WHERE b.port_code = $1 AND b.service_date BETWEEN $2::date AND $3::date
        GROUP BY 1, 2
      )
      SELECT to_char(g.day, 'YYYY-MM-DD') AS day, g.direction, COALESCE(sl.slots, 0) AS slots, COALESCE(sl.offered, 0) AS offered,
             COALESCE(bk.booked, 0) AS booked, COALESCE(bk.used, 0) AS used, COALESCE(bk.no_shows, 0) AS no_shows,
-            bk.wait_mean, bk.wait_p90, bk.service_mean, bk.service_median, bk.yard_mean, bk.yard_p90
+            bk.wait_mean, bk.wait_p90, bk.service_mean, bk.service_median, bk.yard_mean, bk.yard_p90,
+            ${STAGE_SECONDS_NAMES('bk')}
      FROM grid g
      LEFT JOIN sl ON sl.day = g.day AND sl.direction = g.direction
      LEFT JOIN bk ON bk.day = g.day AND bk.direction = g.direction

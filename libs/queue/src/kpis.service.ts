@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { assertPortScope, Principal } from '@kouan/auth';
 import { assertReportDays, notFound } from '@kouan/common';
+import { toStageSeconds } from '@kouan/booking';
 import type { KpiDayDto, KpiQueryDto } from './dto/kpi.dto';
 import { kpiRows } from './kpis.repository';
 import { portExists } from './queue.repository';
@@ -13,7 +14,9 @@ const round1 = (v: number | null) => (v === null ? null : Math.round(Number(v) *
  * Per local day and direction: places offered (slot capacity), booked (not cancelled), used (completed),
  * the no-show rate among booked, the wait from check-in to call, the lanes' service time (call to
  * complete), and the lane-to-yard time (call to the yard's confirmation: not from completion, which a yard
- * confirming a called truck stamps at the same instant), in minutes. One query over slots and bookings.
+ * confirming a called truck stamps at the same instant), in minutes; and each stage of the visits (holding wait,
+ * call → lane, lane service, lane → yard, turn time: STAGE_SECONDS), p50 and p90 in seconds with their counts. One
+ * query over slots and bookings.
  */
 @Injectable()
 export class KpisService {
@@ -36,6 +39,7 @@ export class KpisService {
       waitMinutes: { mean: round1(r.wait_mean), p90: round1(r.wait_p90) },
       serviceMinutes: { mean: round1(r.service_mean), median: round1(r.service_median) },
       laneToYardMinutes: { mean: round1(r.yard_mean), p90: round1(r.yard_p90) },
+      stageSeconds: toStageSeconds(r),
     }));
   }
 }

@@ -271,6 +271,7 @@ export class QueueReadService {
         parking: parking ? { ...(where as Omit<ParkingDto, 'instructions'>), text: textOf(parkingText) } : null,
         lane: d.lane_id && d.status === 'called' ? { id: d.lane_id, name: d.lane_name as string } : null,
         calledAt: d.called_at ? d.called_at.toISOString() : null,
+        atLaneAt: d.at_lane_at ? d.at_lane_at.toISOString() : null,
         instructions: d.instructions,
         details: {
           driverName: d.driver_name,

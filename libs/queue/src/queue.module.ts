@@ -6,6 +6,7 @@ import { PortsModule } from '@kouan/ports';
 import { CheckInService } from './check-in.service';
 import { DriverController, DriverSessionController } from './driver.controller';
 import { KpisService } from './kpis.service';
+import { LaneArrivals } from './lane-arrivals.service';
 import { LanesService } from './lanes.service';
 import { LineActionsService } from './line-actions.service';
 import { QueueController } from './queue.controller';
@@ -30,8 +31,9 @@ export const QUEUE_ENTITIES = [QueueState, QueueCount];
     KpisService,
     YardService,
     LineActionsService,
+    LaneArrivals,
   ],
-  exports: [QueueReadService, LineActionsService],
+  exports: [QueueReadService, LineActionsService, LaneArrivals],
 })
 export class QueueModule {}
 

@@ -187,6 +187,7 @@ export interface DetailRow {
   lane_id: string | null;
   lane_name: string | null;
   called_at: Date | null;
+  at_lane_at: Date | null;
   instructions: string | null;
   checked_in_at: Date | null;
   driver_name: string;
@@ -204,7 +205,7 @@ const DETAILS = `
          -- language: the whole jsonb in every language, on every row, was most of the bytes of a long queue's read.
          CASE WHEN pa.id IS NOT NULL THEN jsonb_build_object(d.language,
            COALESCE(pa.directions ->> d.language, pa.directions ->> 'en', pa.directions ->> 'zh')) END AS directions,
-         b.lane_id, l.name AS lane_name, b.called_at, b.instructions,
+         b.lane_id, l.name AS lane_name, b.called_at, b.at_lane_at, b.instructions,
          -- For the staff view only (who to phone, what is loaded, why green); the board and drivers never get them.
          -- Cut to 60 characters: every change carries them through Redis (issue 7's bound: 2 KiB a change, flat).
          b.checked_in_at, left(d.name, 60) AS driver_name, d.phone AS driver_phone, left(f.name, 60) AS firm_name,

@@ -41,6 +41,8 @@ export interface BookingUpdate {
   reason: EtaReason | null;
   parking: LiveParking | null;
   lane: { id: string; name: string } | null;
+  /** When a lane camera saw the called truck at its lane (what its firm follows); null otherwise. */
+  atLaneAt: string | null;
   instructions: string | null;
 }
 
@@ -192,11 +194,26 @@ export interface TruckDetails {
   checkedInAt: string | null;
 }
 
+/**
+ * When a truck reached each stage of its visit (ISO instants, null until it did): arrived (checked in at the
+ * holding area), called to a lane, seen at that lane (a lane camera), completed there, confirmed at the yard. A
+ * truck put back in line loses its call and lane arrival. On `GET /bookings/:id` and the staff view.
+ */
+export interface BookingStages {
+  arrivedAt: string | null;
+  calledAt: string | null;
+  atLaneAt: string | null;
+  completedAt: string | null;
+  yardArrivedAt: string | null;
+}
+
 /** Port staff see who is who: booking, reference, the whole plate and the truck's details. */
 interface StaffFields extends TruckDetails {
   bookingId: string;
   reference: string;
   plate: string;
+  /** The truck's stages so far: in the staff view a truck is waiting or called, so completed and yard are null. */
+  stages: BookingStages;
 }
 
 export interface StaffQueueUpdate extends QueueUpdate {
@@ -225,6 +242,8 @@ export interface QueueTruck {
   parking: (Omit<LiveParking, 'instructions'> & { text: number }) | null;
   lane: { id: string; name: string } | null;
   calledAt: string | null;
+  /** When a lane camera saw the called truck at its lane (its stage), for the staff view; null before. */
+  atLaneAt: string | null;
   instructions: string | null;
   /** For the staff view only. */
   details: TruckDetails;

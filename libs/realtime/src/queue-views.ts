@@ -1,5 +1,6 @@
 import { maskPlate } from '@kouan/common';
 import type {
+  BookingStages,
   BookingUpdate,
   LaneView,
   QueuePace,
@@ -26,7 +27,24 @@ const calledEntry = (t: QueueTruck) => ({
   plateMasked: maskPlate(t.plate),
   calledAt: t.calledAt as string,
 });
-const who = (t: QueueTruck) => ({ bookingId: t.bookingId, reference: t.reference, plate: t.plate, ...t.details });
+/**
+ * A truck's stages as far as a queue knows them: the staff view holds waiting and called trucks only, which have
+ * neither completed nor reached the yard.
+ */
+const stagesOf = (t: QueueTruck): BookingStages => ({
+  arrivedAt: t.details.checkedInAt,
+  calledAt: t.status === 'called' ? t.calledAt : null,
+  atLaneAt: t.status === 'called' ? t.atLaneAt : null,
+  completedAt: null,
+  yardArrivedAt: null,
+});
+const who = (t: QueueTruck) => ({
+  bookingId: t.bookingId,
+  reference: t.reference,
+  plate: t.plate,
+  ...t.details,
+  stages: stagesOf(t),
+});
 
 /** The public board: positions and masked plates, never names, phones or whole plates; and the lanes' pace for ETAs. */
 export const boardView = (s: QueueSnapshot): QueueUpdate => ({
@@ -99,5 +117,6 @@ export const bookingUpdate = (s: Pick<QueueSnapshot, 'texts'>, t: QueueTruck): B
   reason: t.reason,
   parking: parkingOf(s, t),
   lane: t.lane,
+  atLaneAt: t.status === 'called' ? t.atLaneAt : null,
   instructions: t.instructions,
 });

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import type { BookingStages } from '@kouan/realtime';
 import {
   IsBoolean,
   IsIn,
@@ -95,6 +96,30 @@ export class ListBookingsQueryDto extends PaginationQueryDto {
   status?: BookingStatus;
 }
 
+/** When the truck reached each stage of its visit (BookingStages); null until it did. */
+export class BookingStagesDto implements BookingStages {
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'checked in at the holding area' })
+  arrivedAt: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'called to a lane (the latest call; null again if put back in line)',
+  })
+  calledAt: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'seen at the lane it was called to by a lane camera; null if put back in line or never seen',
+  })
+  atLaneAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'completed at the lane' })
+  completedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: "the yard's arrival" })
+  yardArrivedAt: string | null;
+}
+
 export class BookingDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() reference: string;
@@ -120,6 +145,8 @@ export class BookingDto {
     description: "the customs declaration filed with it and customs' answer; null until filed",
   })
   declaration: DeclarationDto | null;
+  @ApiProperty({ type: BookingStagesDto, description: 'when the truck reached each stage of its visit' })
+  stages: BookingStagesDto;
 }
 
 export class StatusDto {

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsDay } from '@kouan/common';
+import { StageSecondsDto } from '@kouan/ports';
 
 export class KpiQueryDto {
   @ApiProperty({ example: '2026-11-01' }) @IsDay() from: string;
@@ -35,4 +36,10 @@ export class KpiDayDto {
       "lane to yard: from the call to the yard's confirmation (POST /bookings/:id/yard-arrival), minutes, over the trucks the yard confirmed; null without any",
   })
   laneToYardMinutes: WaitDto;
+  @ApiProperty({
+    type: StageSecondsDto,
+    description:
+      "each stage of the day's visits, p50 and p90 in seconds with the trucks counted: holding wait, call → lane, lane service (trucks a lane camera saw), lane → yard, turn time",
+  })
+  stageSeconds: StageSecondsDto;
 }

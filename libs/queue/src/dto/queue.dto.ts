@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsLatitude, IsLongitude, IsString, IsUUID, Matches, ValidateIf } from 'class-validator';
-import { BOOKING_STATUSES } from '@kouan/booking';
+import { BOOKING_STATUSES, BookingStagesDto } from '@kouan/booking';
 import { ApiNullableObject, ErrorBodyDto, FieldsTogether, IsPlate } from '@kouan/common';
 import { ParkingDto } from '@kouan/parking';
 import { LaneDto, DIRECTIONS, LANE_STATUSES } from '@kouan/ports';
@@ -147,6 +147,11 @@ class StaffTruckDto {
   greenChannel: boolean;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when the truck checked in' })
   checkedInAt: string | null;
+  @ApiProperty({
+    type: BookingStagesDto,
+    description: 'its stages so far (a waiting or called truck: completedAt and yardArrivedAt are null)',
+  })
+  stages: BookingStagesDto;
 }
 
 export class StaffQueueEntryDto extends IntersectionType(QueueEntryDto, StaffTruckDto) {}
@@ -235,6 +240,13 @@ export class DriverBookingDto {
   reason: EtaReason | null;
   @ApiNullableObject(ParkingDto) parking: ParkingDto | null;
   @ApiNullableObject(LaneRefDto, { description: 'the lane the truck is called to' }) lane: LaneRefDto | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'when a lane camera saw the called truck at its lane; null otherwise',
+  })
+  atLaneAt: string | null;
   @ApiProperty({ type: String, nullable: true, description: "in the driver's language" }) instructions: string | null;
   @ApiProperty({ type: DriverTripDto, description: 'only here, not in booking:update' }) trip: DriverTripDto;
 }

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { BookingTransitions } from '@kouan/booking';
+import { inTransaction } from '@kouan/common';
+import { lockQueue, queueOfBooking } from './queue.repository';
+import { QueueNotifier } from './queue-notifier';
+import { QueueReadService } from './queue-read.service';
+
+/** Rolls back a transaction whose lock bumped the queue's version although nothing changed. */
+class NotAtLane extends Error {}
+
+/**
+ * A called truck seen at the lane it was called to (a lane camera's read): the stage between the call and the lane's
+ * service. The stamp (BookingTransitions.atLane, with its booking.at_lane event) is a change of the queue like a
+ * completion: under the queue's lock, on a new version, with a delta of the truck, so the staff view's `stages`
+ * live are what its REST read says, and the truck's driver and firm get a booking:update.
+ */
+@Injectable()
+export class LaneArrivals {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly transitions: BookingTransitions,
+    private readonly reader: QueueReadService,
+    private readonly notifier: QueueNotifier,
+  ) {}
+
+  /**
+   * Stamps the truck's lane arrival at `at`, once. Undefined when it is not called to `laneId` (another lane's
+   * truck, no longer called, no such booking) or was seen there already: nothing changes then.
+   */
+  async atLane(bookingId: string, laneId: string, at: Date): Promise<Date | undefined> {
+    const b = await queueOfBooking(this.ds, bookingId);
+    if (b?.status !== 'called') return undefined;
+    try {
+      const done = await inTransaction(this.ds, async (em) => {
+        const { version } = await lockQueue(em, b.port_code, b.direction);
+        const stamped = await this.transitions.atLane(em, bookingId, laneId, at);
+        if (!stamped) throw new NotAtLane();
+        const read = await this.reader.delta(em, b.port_code, b.direction, version, at, null, [bookingId]);
+        return { atLaneAt: stamped.at_lane_at, delta: await this.notifier.record(em, read, at) };
+      });
+      this.notifier.changed(done.delta);
+      return done.atLaneAt;
+    } catch (e) {
+      if (e instanceof NotAtLane) return undefined;
+      throw e;
+    }
+  }
+}
