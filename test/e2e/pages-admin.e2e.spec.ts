@@ -218,11 +218,12 @@ describe('admin console (browser)', () => {
     });
     await page.locator('#feeHistory td', { hasText: 'Inspection 120.5 per truck' }).waitFor(WAIT);
     // The form starts again from the version just published: its three rows.
-    expect(
-      await page
-        .locator('#feeItems input[id^=feeCode-]')
-        .evaluateAll((es) => es.map((e) => (e as HTMLInputElement).value)),
-    ).toEqual(['entry', 'handling', 'inspection']);
+    const codes = page.locator('#feeItems input[id^=feeCode-]');
+    expect(await Promise.all((await codes.all()).map((c) => c.inputValue()))).toEqual([
+      'entry',
+      'handling',
+      'inspection',
+    ]);
 
     // The firm's new admin books a truck on the slot of now.
     const login = async (who: { email: string; password: string }) =>
