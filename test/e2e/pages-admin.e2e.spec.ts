@@ -19,6 +19,16 @@ import {
 const WAIT = { timeout: 15_000 };
 const IMG = join(__dirname, '..', '..', 'docs', 'img');
 const ADMIN_PASSWORD = 'admin-password';
+/** A lane's and a holding area's names in each language drivers read (zh, en, lo, vi, my, th). */
+const LANE_NAMES = { zh: '一号码头', en: 'Quay one', lo: 'ທ່າເຮືອ 1', vi: 'Bến 1', my: 'ဆိပ်ကမ်း ၁', th: 'ท่าเรือ 1' };
+const AREA_NAMES = {
+  zh: '关累码头停车场',
+  en: 'Guanlei quay yard',
+  lo: 'ບ່ອນຈອດທ່າເຮືອກວນເລີຍ',
+  vi: 'Bãi chờ bến Quan Lũy',
+  my: 'ကွမ်လေး ဆိပ်ကမ်း ကားရပ်နားရာ',
+  th: 'ลานจอดท่าเรือกวนเหล่ย',
+};
 /** The focused element: its id, else its form's or section's id and its tag (a string: it runs in the page). */
 const FOCUSED = `(() => {
   const a = document.activeElement;
@@ -73,6 +83,7 @@ describe('admin console (browser)', () => {
     await page.locator('#console').waitFor({ state: 'visible', ...WAIT });
     await page.selectOption('#port', PORT);
     await page.locator('#laneList').getByText(/./).first().waitFor(WAIT);
+    await page.locator('#feeHistory').getByText(/./).first().waitFor(WAIT);
     return { page, errors };
   };
 
@@ -116,30 +127,60 @@ describe('admin console (browser)', () => {
     await page.click('#scheduleSave');
     await said(page, 'Schedule saved');
 
-    // A lane, opened.
+    // A lane named in each drivers' language, opened, then renamed: its name, and its names (one dropped).
     await page.selectOption('#laneDir', 'export');
     await page.fill('#laneName', 'Quay 1');
-    await page.fill('#laneZh', '一号码头');
+    for (const [lang, text] of Object.entries(LANE_NAMES)) await page.fill(`#laneName-${lang}`, text);
     await page.click('#laneForm button[type=submit]');
     await said(page, 'Quay 1');
+    const laneAdded = (await api.http.get(`${API}/ports/${PORT}`).expect(200)).body.lanes;
+    expect(laneAdded).toEqual([expect.objectContaining({ name: 'Quay 1', names: LANE_NAMES })]);
     await page.selectOption('#laneList select', 'open');
     await said(page, 'Open');
+    await page.click('#laneList button:has-text("Rename")');
+    expect(await page.inputValue('#laneName-my')).toBe(LANE_NAMES.my);
+    expect(await page.locator('#laneDir').isDisabled()).toBe(true);
+    await page.fill('#laneName', 'Quay A');
+    await page.fill('#laneName-vi', 'Bến A');
+    await page.fill('#laneName-th', '');
+    await page.click('#laneSave');
+    await said(page, 'Lane Quay A saved');
+    const { th: _dropped, ...renamed } = { ...LANE_NAMES, vi: 'Bến A' };
+    await page.locator('#laneList td', { hasText: 'Quay A' }).waitFor(WAIT);
+    expect(await page.inputValue('#laneName')).toBe('');
 
     // A holding area.
     await page.fill('#areaName', 'Guanlei quay yard');
-    await page.fill('#areaNameZh', '关累码头停车场');
+    for (const [lang, text] of Object.entries(AREA_NAMES)) await page.fill(`#areaName-${lang}`, text);
     await page.fill('#areaLat', '21.62');
     await page.fill('#areaLon', '101.24');
     await page.fill('#areaRadius', '400');
     await page.fill('#areaBays', '12');
     await page.fill('#areaReefer', '2');
-    await page.fill('#areaZh', '码头右转');
+    await page.fill('#areaDirections-zh', '码头右转');
+    await page.fill('#areaDirections-lo', 'ລ້ຽວຂວາຢູ່ທ່າເຮືອ');
     await page.click('#areaSave');
     await page.locator('#areaList td', { hasText: 'Guanlei quay yard' }).waitFor(WAIT);
 
-    // Fees from today at the port: previewed (10 t, 25 t, 40 t and a 25 t reefer), then published.
+    // Fees from today at the port: the two first rows (entry and handling), one changed; two rows added and the
+    // last of them removed again; previewed (10 t, 25 t, 40 t and a 25 t reefer), then published.
     const today = clock.now().toLocaleDateString('sv', { timeZone: 'Asia/Shanghai' });
     await page.fill('#feeFrom', today);
+    const row = (i: number) => page.locator('#feeItems fieldset').nth(i);
+    expect(await page.locator('#feeItems fieldset').count()).toBe(2);
+    await row(0).locator('input[id^=feeAmount-]').fill('60');
+    await page.click('#feeAdd');
+    await page.click('#feeAdd');
+    expect(await page.locator('#feeItems legend').allTextContents()).toEqual(['Item 1', 'Item 2', 'Item 3', 'Item 4']);
+    await row(2).locator('input[id^=feeCode-]').fill('inspection');
+    await row(2).locator('input[id^=feeName-][id$=-zh]').fill('查验费');
+    await row(2).locator('input[id^=feeName-][id$=-en]').fill('Inspection');
+    await row(2).locator('input[id^=feeName-][id$=-lo]').fill('ຄ່າກວດກາ');
+    await row(2).locator('input[id^=feeAmount-]').fill('120.5');
+    await row(2).locator('select').selectOption('per_truck');
+    await row(3).locator('input[id^=feeCode-]').fill('mistake');
+    await row(3).getByRole('button', { name: 'Remove item 4' }).click();
+    expect(await page.locator('#feeItems fieldset').count()).toBe(3);
     await page.click('#feePreview');
     await page.locator('#feeOut td').first().waitFor(WAIT);
     expect(await page.locator('#feeOut tbody tr').count()).toBe(4);
@@ -148,11 +189,41 @@ describe('admin console (browser)', () => {
 
     const after = (await api.http.get(`${API}/ports/${PORT}`).expect(200)).body;
     expect(after.schedule).toEqual(expect.objectContaining({ ...OPENING_HOURS, capacity: { export: 8, import: 6 } }));
-    expect(after.lanes).toEqual([expect.objectContaining({ name: 'Quay 1', direction: 'export', status: 'open' })]);
-    expect(after.parkingAreas).toEqual([
-      expect.objectContaining({ name: 'Guanlei quay yard', names: { zh: '关累码头停车场' }, bays: 12, reeferBays: 2 }),
+    expect(after.lanes).toEqual([
+      expect.objectContaining({ name: 'Quay A', names: renamed, direction: 'export', status: 'open' }),
     ]);
-    await api.http.get(`${API}/ports/${PORT}/fees`).expect(200);
+    expect(after.parkingAreas).toEqual([
+      expect.objectContaining({
+        name: 'Guanlei quay yard',
+        names: AREA_NAMES,
+        directions: { zh: '码头右转', lo: 'ລ້ຽວຂວາຢູ່ທ່າເຮືອ' },
+        bays: 12,
+        reeferBays: 2,
+      }),
+    ]);
+    expect((await api.http.get(`${API}/ports/${PORT}/fees`).expect(200)).body).toEqual({
+      version: expect.any(Number),
+      effectiveFrom: today,
+      currency: 'CNY',
+      items: [
+        { code: 'entry', name: { zh: '入场费', en: 'Entry' }, amount: 60, unit: 'per_truck' },
+        { code: 'handling', name: { zh: '装卸费', en: 'Handling' }, amount: 2, unit: 'per_tonne' },
+        {
+          code: 'inspection',
+          name: { zh: '查验费', en: 'Inspection', lo: 'ຄ່າກວດກາ' },
+          amount: 120.5,
+          unit: 'per_truck',
+        },
+      ],
+    });
+    await page.locator('#feeHistory td', { hasText: 'Inspection 120.5 per truck' }).waitFor(WAIT);
+    // The form starts again from the version just published: its three rows.
+    const codes = page.locator('#feeItems input[id^=feeCode-]');
+    expect(await Promise.all((await codes.all()).map((c) => c.inputValue()))).toEqual([
+      'entry',
+      'handling',
+      'inspection',
+    ]);
 
     // The firm's new admin books a truck on the slot of now.
     const login = async (who: { email: string; password: string }) =>
@@ -224,8 +295,9 @@ describe('admin console (browser)', () => {
       'accountForm:BUTTON',
       'schedulePreview',
       'scheduleSave',
-      'laneForm:BUTTON',
+      'laneSave',
       'areaSave',
+      'feeAdd',
       'feePreview',
       'feePublish',
       'verify',

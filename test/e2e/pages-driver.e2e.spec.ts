@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
@@ -92,6 +93,8 @@ describe('driver page (browser)', () => {
     const context = await atClock(
       await browser.newContext({
         locale: 'lo-LA',
+        // A Lao phone in Laos, as the README's screenshot shows it (one hour behind Beijing).
+        timezoneId: 'Asia/Vientiane',
         viewport: { width: 360, height: 740 },
         bypassCSP: true,
       }),
@@ -123,7 +126,7 @@ describe('driver page (browser)', () => {
     expect(await page.locator('#status').innerText()).toBe('ຈອງແລ້ວ — ຍັງບໍ່ເຊັກອິນ');
     const booked = await page.locator('#bookedBox').innerText();
     expect(booked).toContain('ເວລານັດໝາຍ');
-    expect(booked).toContain(b.slot.startsAt.slice(11, 16));
+    expect(booked).toContain(DateTime.fromISO(b.slot.startsAt).setZone('Asia/Shanghai').toFormat('HH:mm'));
     expect(await page.locator('#bookedBox a.map').first().getAttribute('href')).toMatch(/^geo:-?\d+\.\d+,-?\d+\.\d+/);
     // The holding area is named in Lao, in its name and in its directions (no English name inside Lao sentences).
     expect(booked).toContain('ບ່ອນຈອດລໍຖ້າ Mohan');
@@ -204,14 +207,16 @@ describe('driver page (browser)', () => {
   });
 
   it('speaks Chinese and Burmese to drivers whose phones do', async () => {
-    for (const [i, locale, lang, booked] of [
-      [2, 'zh-CN', 'zh', '已预约，未签到'],
-      [2, 'my-MM', 'my', 'ဘွတ်ကင်ပြီး — မစာရင်းသွင်းရသေး'],
+    for (const [i, locale, timezoneId, lang, booked] of [
+      [2, 'zh-CN', 'Asia/Shanghai', 'zh', '已预约，未签到'],
+      [2, 'my-MM', 'Asia/Yangon', 'my', 'ဘွတ်ကင်ပြီး — မစာရင်းသွင်းရသေး'],
     ] as const) {
       const b = await book(i, 5 + (lang === 'my' ? 1 : 0));
       // A driver who speaks the phone's language: what the server words (the holding area's name) follows it.
       await api.ds.query('UPDATE drivers SET language = $2 WHERE id = $1', [firm.driverIds[i], lang]);
-      const context = await atClock(await browser.newContext({ locale, viewport: { width: 360, height: 740 } }));
+      const context = await atClock(
+        await browser.newContext({ locale, timezoneId, viewport: { width: 360, height: 740 } }),
+      );
       const page = await context.newPage();
       await page.goto(`${api.url}/d`);
       await logIn(page, b);

@@ -94,3 +94,38 @@ export function rowButton(key: string, label: string, act: () => Promise<unknown
 /** The value of an input by id, trimmed. */
 export const val = (id: string): string => String($(id).value).trim();
 export const num = (id: string): number => Number($(id).value);
+
+/** The languages the product speaks to drivers (the API's LANGUAGES): lanes, holding areas and fees are named in each. */
+export const LANGS = ['zh', 'en', 'lo', 'vi', 'my', 'th'] as const;
+
+/** One labelled input per language, `<prefix>-<lang>`, labelled "`key` (language)"; `values` fills them. */
+export function langFields(
+  prefix: string,
+  key: string,
+  attrs: Record<string, unknown> = {},
+  values: Record<string, string> = {},
+  required: readonly string[] = [],
+): HTMLElement[] {
+  return LANGS.map((l) =>
+    el('div', {}, [
+      el('label', { for: prefix + '-' + l, text: t('inLang', { what: t(key), lang: t('lang_' + l) }) }),
+      el('input', {
+        id: prefix + '-' + l,
+        lang: l,
+        ...attrs,
+        required: required.includes(l) ? '' : null,
+        value: values[l] || null,
+      }),
+    ]),
+  );
+}
+
+/** The texts typed into `langFields(prefix, …)`, by language; empty ones left out. */
+export function langValues(prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of LANGS) {
+    const v = val(prefix + '-' + l);
+    if (v) out[l] = v;
+  }
+  return out;
+}

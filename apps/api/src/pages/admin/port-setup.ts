@@ -5,7 +5,8 @@
  */
 import { $, el, fill } from '../shared/dom';
 import type { Answer } from '../shared/api';
-import { call, field, msg, num, rowButton, S, t, table, val } from './console';
+import { call, field, langFields, langValues, LANGS, msg, num, rowButton, S, t, table, val } from './console';
+import { drawFeeForm, loadFees, wireFees } from './fees';
 
 const SCHEDULE_FIELDS: Array<[string, string, Record<string, unknown>]> = [
   ['slotMinutes', 'slotMinutes', { type: 'number', min: 15, max: 240, value: 60 }],
@@ -91,6 +92,12 @@ async function saveSchedule(): Promise<void> {
   await loadPort();
 }
 
+/** A lane in the admin's language, and its name at the port where that differs ("Quay one · Quay A"). */
+const shown = (l: Answer): string => {
+  const local = l.names && l.names[S.lang];
+  return local && local !== l.name ? local + ' · ' + l.name : l.name;
+};
+
 function drawLanes(): void {
   fill($('laneList'), [
     port.lanes.length
@@ -109,7 +116,7 @@ function drawLanes(): void {
                 .then(loadPort);
             });
             return [
-              (l.names && l.names[S.lang]) || l.name,
+              shown(l),
               t(l.direction),
               status,
               rowButton('rename', t('rename') + ' ' + l.name, () => renameLane(l)),
@@ -120,43 +127,64 @@ function drawLanes(): void {
   ]);
 }
 
-async function renameLane(l: Answer): Promise<void> {
-  const name = prompt(t('newName', { name: l.name }), l.name);
-  if (!name || !name.trim()) return;
-  await call('PATCH', '/ports/' + S.port + '/lanes/' + l.id, { name: name.trim() });
-  await loadPort();
+let editingLane: Answer = null;
+
+/** The lane form: adds a lane, or (after Rename) renames the one chosen, its name and its names per language. */
+function drawLaneForm(): void {
+  const l = editingLane;
+  fill($('laneForm'), [
+    el('div', {}, [
+      el('label', { for: 'laneDir', text: t('direction') }),
+      el(
+        'select',
+        { id: 'laneDir', disabled: l ? '' : null },
+        ['export', 'import'].map((d) =>
+          el('option', { value: d, text: t(d), selected: l && l.direction === d ? '' : null }),
+        ),
+      ),
+    ]),
+    field('laneName', 'laneName', { required: '', maxlength: 40, value: l ? l.name : null }),
+    ...langFields('laneName', 'displayName', { maxlength: 40 }, l ? l.names : {}),
+    el('button', { id: 'laneSave', type: 'submit', text: t(l ? 'saveLane' : 'addLane') }),
+    l ? el('button', { id: 'laneCancel', type: 'button', class: 'secondary', text: t('cancel') }) : null,
+  ]);
+  if (l)
+    $('laneCancel').addEventListener('click', () => {
+      editingLane = null;
+      drawLaneForm();
+    });
 }
 
-async function addLane(ev: Event): Promise<void> {
+function renameLane(l: Answer): Promise<void> {
+  editingLane = l;
+  drawLaneForm();
+  $('laneName').focus();
+  return Promise.resolve();
+}
+
+async function saveLane(ev: Event): Promise<void> {
   ev.preventDefault();
-  const zh = val('laneZh');
   const name = val('laneName');
-  await call('POST', '/ports/' + S.port + '/lanes', {
-    direction: $('laneDir').value,
-    name,
-    ...(zh ? { names: { zh, en: name } } : {}),
-  });
-  ($('laneForm') as HTMLFormElement).reset();
-  msg.note('laneAdded', { name }, 'ok');
+  const names = langValues('laneName');
+  const l = editingLane;
+  if (l) await call('PATCH', '/ports/' + S.port + '/lanes/' + l.id, { name, names });
+  else await call('POST', '/ports/' + S.port + '/lanes', { direction: $('laneDir').value, name, names });
+  editingLane = null;
+  drawLaneForm();
+  msg.note(l ? 'laneRenamed' : 'laneAdded', { name }, 'ok');
   await loadPort();
 }
 
 const AREA_FIELDS: Array<[string, string, Record<string, unknown>]> = [
   ['areaName', 'areaName', { required: '', maxlength: 120 }],
-  ['areaNameZh', 'nameZh', { maxlength: 60 }],
-  ['areaNameEn', 'nameEn', { maxlength: 60 }],
   ['areaLat', 'lat', { type: 'number', step: 'any', required: '', min: -90, max: 90 }],
   ['areaLon', 'lon', { type: 'number', step: 'any', required: '', min: -180, max: 180 }],
   ['areaRadius', 'radius', { type: 'number', required: '', min: 10, max: 20000, value: 500 }],
   ['areaBays', 'bays', { type: 'number', required: '', min: 0, max: 10000, value: 20 }],
   ['areaReefer', 'reeferBays', { type: 'number', required: '', min: 0, max: 10000, value: 4 }],
-  ['areaZh', 'directionsZh', {}],
-  ['areaEn', 'directionsEn', {}],
 ];
 
 let editing: string | null = null;
-/** The edited area's names in the languages the form has no field for, which the PUT would otherwise drop. */
-let otherNames: Record<string, string> = {};
 
 function drawAreas(): void {
   fill($('areaList'), [
@@ -178,29 +206,23 @@ function drawAreas(): void {
 function editArea(a: Answer): void {
   editing = a.id;
   $('areaName').value = a.name;
-  const { zh, en, ...others } = a.names as Record<string, string>;
-  otherNames = others;
-  $('areaNameZh').value = zh || '';
-  $('areaNameEn').value = en || '';
+  for (const l of LANGS) {
+    $('areaName-' + l).value = a.names[l] || '';
+    $('areaDirections-' + l).value = a.directions[l] || '';
+  }
   $('areaLat').value = a.lat;
   $('areaLon').value = a.lon;
   $('areaRadius').value = a.radiusM;
   $('areaBays').value = a.bays;
   $('areaReefer').value = a.reeferBays;
-  $('areaZh').value = a.directions.zh || '';
-  $('areaEn').value = a.directions.en || '';
   $('areaSave').textContent = t('saveArea');
   $('areaName').focus();
 }
 
 async function saveArea(ev: Event): Promise<void> {
   ev.preventDefault();
-  const directions: Record<string, string> = {};
-  if (val('areaZh')) directions.zh = val('areaZh');
-  if (val('areaEn')) directions.en = val('areaEn');
-  const names: Record<string, string> = editing ? { ...otherNames } : {};
-  if (val('areaNameZh')) names.zh = val('areaNameZh');
-  if (val('areaNameEn')) names.en = val('areaNameEn');
+  const directions = langValues('areaDirections');
+  const names = langValues('areaName');
   const body = {
     name: val('areaName'),
     lat: num('areaLat'),
@@ -214,65 +236,10 @@ async function saveArea(ev: Event): Promise<void> {
   const base = '/ports/' + S.port + '/parking-areas';
   await (editing ? call('PUT', base + '/' + editing, body) : call('POST', base, body));
   editing = null;
-  otherNames = {};
   ($('areaForm') as HTMLFormElement).reset();
   $('areaSave').textContent = t('addArea');
   msg.note('areaSaved', { name: body.name }, 'ok');
   await loadPort();
-}
-
-const FEE_FIELDS: Array<[string, string, Record<string, unknown>]> = [
-  ['feeFrom', 'effectiveFrom', { type: 'date', required: '' }],
-  ['feeCurrency', 'currency', { required: '', value: 'CNY', pattern: '[A-Z]{3}', maxlength: 3 }],
-  ['feeTruck', 'feePerTruck', { type: 'number', min: 0, step: '0.01', required: '', value: 50 }],
-  ['feeTonne', 'feePerTonne', { type: 'number', min: 0, step: '0.01', required: '', value: 2 }],
-];
-
-function feeBody(): Answer {
-  return {
-    effectiveFrom: val('feeFrom'),
-    currency: val('feeCurrency'),
-    items: [
-      { code: 'entry', name: { zh: '入场费', en: 'Entry' }, amount: num('feeTruck'), unit: 'per_truck' },
-      { code: 'handling', name: { zh: '装卸费', en: 'Handling' }, amount: num('feeTonne'), unit: 'per_tonne' },
-    ],
-  };
-}
-
-async function previewFees(): Promise<void> {
-  const p: Answer = await call('POST', '/ports/' + S.port + '/fees/preview', feeBody());
-  fill($('feeOut'), [
-    table(
-      ['weight', 'reefer', 'total'],
-      p.examples.map((x: Answer) => [x.weightKg / 1000 + ' t', t(x.reefer ? 'yes' : 'no'), String(x.total)]),
-    ),
-    el('p', {
-      class: 'muted',
-      text: p.replaces ? t('replaces', { date: p.replaces.effectiveFrom }) : t('replacesNone'),
-    }),
-  ]);
-}
-
-async function publishFees(): Promise<void> {
-  await call('PUT', '/ports/' + S.port + '/fees', feeBody());
-  msg.note('feesPublished', { date: val('feeFrom') }, 'ok');
-  await loadFees();
-}
-
-async function loadFees(): Promise<void> {
-  const history: Answer[] = await call('GET', '/ports/' + S.port + '/fees/history').catch(() => []);
-  fill($('feeHistory'), [
-    history.length
-      ? table(
-          ['effectiveFrom', 'currency', 'items'],
-          history.map((v: Answer) => [
-            v.effectiveFrom,
-            v.currency,
-            v.items.map((i: Answer) => (i.name[S.lang] || i.name.en) + ' ' + i.amount).join(', '),
-          ]),
-        )
-      : el('p', { class: 'muted', text: t('noFees') }),
-  ]);
 }
 
 function form(id: string, fields: Array<[string, string, Record<string, unknown>]>, extra: HTMLElement[] = []): void {
@@ -282,10 +249,19 @@ function form(id: string, fields: Array<[string, string, Record<string, unknown>
 /** The generated forms, in the words of the language chosen (drawn again when it changes, keeping nothing typed). */
 export function drawSetupForms(): void {
   form('scheduleForm', SCHEDULE_FIELDS);
-  form('areaForm', AREA_FIELDS, [
-    el('button', { id: 'areaSave', type: 'submit', text: t(editing ? 'saveArea' : 'addArea') }),
-  ]);
-  form('feeForm', FEE_FIELDS);
+  const [name, ...place] = AREA_FIELDS;
+  form(
+    'areaForm',
+    [name],
+    [
+      ...langFields('areaName', 'displayName', { maxlength: 60 }),
+      ...place.map(([fid, key, attrs]) => field(fid, key, attrs)),
+      ...langFields('areaDirections', 'directions', { maxlength: 1000 }),
+      el('button', { id: 'areaSave', type: 'submit', text: t(editing ? 'saveArea' : 'addArea') }),
+    ],
+  );
+  drawLaneForm();
+  drawFeeForm();
   if (port) void loadPort().catch(() => undefined);
 }
 
@@ -293,8 +269,7 @@ export function wireSetup(): void {
   const quiet = (f: () => Promise<void>) => () => void f().catch(() => undefined);
   $('schedulePreview').addEventListener('click', quiet(previewSchedule));
   $('scheduleSave').addEventListener('click', quiet(saveSchedule));
-  $('laneForm').addEventListener('submit', (ev: Event) => void addLane(ev).catch(() => undefined));
+  $('laneForm').addEventListener('submit', (ev: Event) => void saveLane(ev).catch(() => undefined));
   $('areaForm').addEventListener('submit', (ev: Event) => void saveArea(ev).catch(() => undefined));
-  $('feePreview').addEventListener('click', quiet(previewFees));
-  $('feePublish').addEventListener('click', quiet(publishFees));
+  wireFees();
 }
