@@ -31,7 +31,7 @@ export const QUEUE_ENTITIES = [QueueState, QueueCount];
     YardService,
     LineActionsService,
   ],
-  exports: [QueueReadService, LineActionsService],
+  exports: [QueueReadService, LineActionsService, CheckInService, YardService],
 })
 export class QueueModule {}
 
