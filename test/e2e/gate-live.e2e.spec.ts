@@ -3,6 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { MarkDevicesOfflineJob, PurgeGateReadsJob } from '@kouan/gate';
 import { API, bearer, portDate, portStaffToken, startApi, TestApi } from '../support/harness';
 import { connectLive, LiveClient } from '../support/live-client';
+import { until } from '../support/processes';
 import { portTime, TestClock } from '../support/test-clock';
 
 /**
@@ -92,6 +93,17 @@ describe('gate cameras live, offline and purged', () => {
     await staff.waitFor('device:update', (u) => u.id === cam.id && u.change === 'key_rotated', from);
     await api.http.delete(`${API}/ports/${PORT}/devices/${cam.id}`).set(bearer(api.adminToken)).expect(204);
     await staff.waitFor('device:update', (u) => u.id === cam.id && u.change === 'deleted' && u.online === false, from);
+    // The admin's changes are in the audit trail (never the key); the camera's going online is not.
+    const audited = await until('the device changes in the audit trail', async () => {
+      const found = (await api.ds.query(
+        `SELECT type, actor, data FROM audit_log WHERE data ->> 'id' = $1 ORDER BY seq`,
+        [cam.id],
+      )) as Array<{ type: string; actor: { role: string }; data: Record<string, unknown> }>;
+      return found.length >= 3 ? found : false;
+    });
+    expect(audited.map((a) => a.type)).toEqual(['device.created', 'device.key_rotated', 'device.deleted']);
+    expect(audited.every((a) => a.actor.role === 'port_admin')).toBe(true);
+    expect(JSON.stringify(audited)).not.toContain(cam.key);
     // Another port's staff hear nothing of it.
     expect(otherStaff.of('gate:read')).toEqual([]);
     expect(otherStaff.of('device:update')).toEqual([]);
