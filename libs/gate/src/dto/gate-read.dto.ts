@@ -80,7 +80,7 @@ export class GateReadDto {
   @ApiProperty({ format: 'date-time', description: 'when the server took it' }) at: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) cameraAt: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) resolvedAt: string | null;
-  @ApiProperty({ enum: ['checked_in', 'dismissed'], nullable: true, type: String }) resolution: string | null;
+  @ApiProperty({ enum: ['checked_in', 'dismissed', null], nullable: true, type: String }) resolution: string | null;
 }
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
