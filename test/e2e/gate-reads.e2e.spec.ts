@@ -187,6 +187,9 @@ describe('gate cameras: devices, reads and their outcomes', () => {
 
     it('only port admins write; staff of another port see a 404; firms 403', async () => {
       const d = await addDevice({ position: 'yard_gate' });
+      const stored = async () =>
+        (await api.ds.query('SELECT deleted_at, key_hash FROM gate_devices WHERE id = $1', [d.id]))[0] as object;
+      const before = await stored();
       await api.http
         .post(`${API}/ports/${PORT}/devices`)
         .set(bearer(staff))
@@ -195,8 +198,12 @@ describe('gate cameras: devices, reads and their outcomes', () => {
       await api.http.delete(`${API}/ports/${PORT}/devices/${d.id}`).set(bearer(staff)).expect(403);
       await api.http.post(`${API}/ports/${PORT}/devices/${d.id}/key`).set(bearer(staff)).expect(403);
       await api.http.get(`${API}/ports/${PORT}/devices`).set(bearer(mekong.dispatcherToken)).expect(403);
-      await api.http.get(`${API}/ports/${PORT}/devices`).set(bearer(otherStaff)).expect(404);
+      const hidden = await api.http.get(`${API}/ports/${PORT}/devices`).set(bearer(otherStaff)).expect(404);
+      expect(hidden.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
       await api.http.get(`${API}/ports/${PORT}/devices`).expect(401);
+      // Nothing changed: the device still stands, with its key.
+      expect(await stored()).toEqual(before);
+      expect(before).toMatchObject({ deleted_at: null });
       // A device of MOHAN is not one of HEKOU.
       await api.http.delete(`${API}/ports/${OTHER}/devices/${d.id}`).set(bearer(api.adminToken)).expect(404);
       await api.http.post(`${API}/ports/${OTHER}/devices/${d.id}/key`).set(bearer(api.adminToken)).expect(404);
