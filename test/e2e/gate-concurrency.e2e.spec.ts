@@ -20,6 +20,7 @@ import { portTime, TestClock } from '../support/test-clock';
  */
 describe('gate reads at once', () => {
   const PORT = 'MOHAN';
+  const THROTTLE = 40;
   let api: TestApi;
   let second: TestAgent;
   let firm: TestFirm;
@@ -44,7 +45,11 @@ describe('gate reads at once', () => {
   const newPlate = () => `云B${randomBytes(3).toString('hex').toUpperCase()}`;
 
   beforeAll(async () => {
-    api = await startApi({}, { clock: new TestClock().set(portTime(portDate(2), '10:30:00')) });
+    // Each camera below sends at most 30 reads; the throttle test sends one heartbeat past the limit.
+    api = await startApi(
+      { DEVICE_THROTTLE_LIMIT: String(THROTTLE) },
+      { clock: new TestClock().set(portTime(portDate(2), '10:30:00')) },
+    );
     second = (await api.another()).http;
     await putSchedule(api, PORT, { capacity: { export: 200, import: 200 }, firmQuotaPercent: 100 });
     slotId = (await slotAt(api, PORT)).id;
@@ -108,5 +113,16 @@ describe('gate reads at once', () => {
     expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(29);
     const stored = await api.ds.query(`SELECT count(*)::int AS n FROM gate_reads WHERE device_id = $1`, [cam.id]);
     expect(stored[0].n).toBe(30);
+  });
+
+  it('throttles each device on its own: past DEVICE_THROTTLE_LIMIT a minute, 429 with Retry-After; another camera goes on', async () => {
+    const [noisy, quiet] = [await addDevice(), await addDevice()];
+    const beat = (http: TestAgent, key: string) =>
+      http.post(`${API}/gate/heartbeat`).set({ Authorization: `Device ${key}` });
+    for (let i = 0; i < THROTTLE; i++) await beat(i % 2 ? second : api.http, noisy.key).expect(204);
+    const refused = await beat(api.http, noisy.key).expect(429);
+    expect(refused.body).toMatchObject({ statusCode: 429, message: 'too many requests from this device; slow down' });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    await beat(second, quiet.key).expect(204);
   });
 });
