@@ -2,6 +2,7 @@ import { AUDIT_ENTITIES } from '@kouan/audit';
 import { AUTH_ENTITIES } from '@kouan/auth';
 import { BOOKING_ENTITIES } from '@kouan/booking';
 import { FIRMS_ENTITIES } from '@kouan/firms';
+import { GATE_ENTITIES } from '@kouan/gate';
 import { NOTIFY_ENTITIES } from '@kouan/notify';
 import { PARKING_ENTITIES } from '@kouan/parking';
 import { PORTS_ENTITIES } from '@kouan/ports';
@@ -18,6 +19,7 @@ export const ENTITIES = [
   ...AUTH_ENTITIES,
   ...BOOKING_ENTITIES,
   ...FIRMS_ENTITIES,
+  ...GATE_ENTITIES,
   ...NOTIFY_ENTITIES,
   ...PARKING_ENTITIES,
   ...PORTS_ENTITIES,

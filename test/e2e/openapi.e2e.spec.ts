@@ -177,7 +177,9 @@ describe('the OpenAPI document describes the real answers', () => {
     it('declares 401 and 403 where a token is needed, 400, 413 and 415 where a body is read, 400 and 404 for path parameters', () => {
       for (const { id, op } of oa.operations) {
         const has = (s: number) => String(s) in op.responses;
-        if (op.security) expect({ id, auth: has(401) && has(403) }).toEqual({ id, auth: true });
+        // A gate camera's key (`device`) has no role to refuse: 401 only.
+        const device = op.security?.some((s) => Object.keys(s as object).includes('device'));
+        if (op.security) expect({ id, auth: has(401) && (device || has(403)) }).toEqual({ id, auth: true });
         if (op.requestBody) expect({ id, body: has(400) && has(413) && has(415) }).toEqual({ id, body: true });
         if (op.parameters?.some((p) => p.in === 'path'))
           expect({ id, path: has(400) && has(404) }).toEqual({ id, path: true });
@@ -1157,6 +1159,125 @@ describe('the OpenAPI document describes the real answers', () => {
       { token: admin, body: { ...fees, effectiveFrom: day(-1) } },
       'date_out_of_range',
     );
+  });
+
+  it("gate cameras: devices registered, listed, re-keyed and removed; reads and heartbeats; the port's reads resolved", async () => {
+    const port = (await expectStatus(200, 'get', `${API}/ports/${PORT}`)).body as {
+      parkingAreas: Array<{ id: string }>;
+    };
+    const areaId = port.parkingAreas[0].id;
+    const admin = api.adminToken;
+    const devices = `${API}/ports/${PORT}/devices`;
+    const cam = (
+      await expectStatus(201, 'post', devices, {
+        token: admin,
+        body: { name: 'Entry A', position: 'holding_entry', areaId },
+      })
+    ).body as { id: string; key: string };
+    await expectStatus(
+      422,
+      'post',
+      devices,
+      { token: admin, body: { name: 'Lane X', position: 'lane' } },
+      'invalid_device',
+    );
+    await expectStatus(409, 'post', devices, {
+      token: admin,
+      body: { name: 'Entry A', position: 'holding_entry', areaId },
+    });
+    await expectStatus(400, 'post', devices, { token: admin, body: { name: 'x', position: 'roof' } });
+    await expectStatus(403, 'post', devices, { token: staff, body: { name: 'x', position: 'yard_gate' } });
+    await expectStatus(401, 'post', devices, { body: { name: 'x', position: 'yard_gate' } });
+    await expectStatus(404, 'post', `${API}/ports/NOWHERE/devices`, {
+      token: admin,
+      body: { name: 'x', position: 'yard_gate' },
+    });
+
+    const key = { Authorization: `Device ${cam.key}` };
+    const truck = await book(await slotNow());
+    const checkedIn = await expectStatus(202, 'post', `${API}/gate/reads`, {
+      headers: key,
+      body: { plate: truck.plate, confidence: 0.95, at: clock.now().toISOString(), imageRef: 'cam/1.jpg' },
+    });
+    expect(checkedIn.body).toMatchObject({ outcome: 'checked_in', bookingId: truck.bookingId });
+    const unsure = await expectStatus(202, 'post', `${API}/gate/reads`, {
+      headers: key,
+      body: { plate: '云K99999', confidence: 0.2 },
+    });
+    await expectStatus(400, 'post', `${API}/gate/reads`, { headers: key, body: { plate: 'A', confidence: 2 } });
+    await expectStatus(
+      422,
+      'post',
+      `${API}/gate/reads`,
+      {
+        headers: key,
+        body: { plate: '云K99999', confidence: 0.9, at: new Date(clock.now().getTime() + 3600_000).toISOString() },
+      },
+      'read_in_future',
+    );
+    await expectStatus(401, 'post', `${API}/gate/reads`, {
+      token: admin,
+      body: { plate: '云K99999', confidence: 0.9 },
+    });
+    await expectStatus(204, 'post', `${API}/gate/heartbeat`, { headers: key });
+    await expectStatus(401, 'post', `${API}/gate/heartbeat`, {});
+
+    const list = await expectStatus(200, 'get', devices, { token: staff, query: { limit: 10 } });
+    expect(list.body).toEqual([expect.objectContaining({ id: cam.id, readsToday: 2, online: true })]);
+    await expectStatus(403, 'get', devices, { token: firm.dispatcherToken });
+    await expectStatus(404, 'get', devices, { token: await portStaffToken(api, 'HEKOU') });
+    await expectStatus(400, 'get', devices, { token: staff, query: { limit: 0 } });
+
+    const reads = `${API}/ports/${PORT}/gate-reads`;
+    expect((await expectStatus(200, 'get', reads, { token: staff, query: { open: 'true' } })).body).toEqual([
+      expect.objectContaining({ id: unsure.body.readId, outcome: 'low_confidence', resolution: null }),
+    ]);
+    await expectStatus(200, 'get', reads, { token: admin, query: { outcome: 'checked_in', from: day(0) } });
+    await expectStatus(400, 'get', reads, { token: staff, query: { outcome: 'sideways' } });
+    await expectStatus(403, 'get', reads, { token: firm.dispatcherToken });
+    const resolve = `${reads}/${unsure.body.readId}/resolve`;
+    await expectStatus(404, 'post', resolve, { token: staff, body: { action: 'check_in' } });
+    await expectStatus(400, 'post', resolve, { token: staff, body: { action: 'maybe' } });
+    await expectStatus(400, 'post', `${reads}/x/resolve`, { token: staff, body: { action: 'dismiss' } });
+    await expectStatus(404, 'post', `${reads}/${randomUUID()}/resolve`, { token: staff, body: { action: 'dismiss' } });
+    expect(
+      (await expectStatus(200, 'post', resolve, { token: staff, body: { action: 'dismiss' } })).body,
+    ).toMatchObject({
+      resolution: 'dismissed',
+    });
+    await expectStatus(409, 'post', resolve, { token: staff, body: { action: 'dismiss' } }, 'read_not_open');
+    const later = (
+      (await expectStatus(200, 'get', `${API}/ports/${PORT}/slots`, { query: { date: day(0), direction: 'export' } }))
+        .body as Array<{ id: string; startsAt: string }>
+    ).find((sl) => Date.parse(sl.startsAt) > clock.now().getTime() + 3 * 3600_000)!;
+    const early = await book(later.id);
+    const tooEarly = await expectStatus(202, 'post', `${API}/gate/reads`, {
+      headers: key,
+      body: { plate: early.plate, confidence: 0.1 },
+    });
+    await expectStatus(
+      422,
+      'post',
+      `${reads}/${tooEarly.body.readId}/resolve`,
+      {
+        token: staff,
+        body: { action: 'check_in' },
+      },
+      'too_early',
+    );
+
+    await expectStatus(200, 'post', `${devices}/${cam.id}/key`, { token: admin });
+    await expectStatus(404, 'post', `${devices}/${randomUUID()}/key`, { token: admin });
+    await expectStatus(400, 'post', `${devices}/x/key`, { token: admin });
+    await expectStatus(403, 'post', `${devices}/${cam.id}/key`, { token: staff });
+    await expectStatus(401, 'post', `${API}/gate/reads`, {
+      headers: key,
+      body: { plate: '云K99999', confidence: 0.9 },
+    });
+    await expectStatus(204, 'delete', `${devices}/${cam.id}`, { token: admin });
+    await expectStatus(404, 'delete', `${devices}/${cam.id}`, { token: admin });
+    await expectStatus(400, 'delete', `${devices}/x`, { token: admin });
+    await expectStatus(403, 'delete', `${devices}/${cam.id}`, { token: staff });
   });
 
   it('every operation was answered, and every one succeeded at least once', () => {

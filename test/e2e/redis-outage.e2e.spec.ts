@@ -275,13 +275,15 @@ describe('Redis outage', () => {
         'the worker to restore its schedules',
         async () => {
           const found = await jobQueue.getJobSchedulers();
-          return found.length === 4 ? found : false;
+          return found.length === 6 ? found : false;
         },
         // A hang limit: the worker restores at once when its connection is ready, and every minute whatever happens.
         75_000,
       );
       expect(schedulers.map((s) => s.key).sort()).toEqual([
         'expire-overdue',
+        'mark-devices-offline',
+        'purge-gate-reads',
         'purge-idempotency-keys',
         'purge-port-events',
         'remind-drivers',

@@ -108,6 +108,25 @@ describe('JobDispatcher', () => {
   }
 
   @Injectable()
+  @JobHandlerFor(JobName.MarkDevicesOffline)
+  class MarkDevicesOfflineStub implements JobHandler {
+    async handle() {
+      return 0;
+    }
+  }
+
+  @Injectable()
+  @JobHandlerFor(JobName.PurgeGateReads)
+  class PurgeGateReadsStub implements JobHandler {
+    async handle() {
+      return 0;
+    }
+  }
+
+  /** Every job's handler but the idempotency-key purge's. */
+  const OTHERS = [ExpireStub, RemindStub, PurgePortEventsStub, MarkDevicesOfflineStub, PurgeGateReadsStub];
+
+  @Injectable()
   class NotAHandler {}
 
   const bootDispatcher = (providers: Class[]) => {
@@ -121,13 +140,13 @@ describe('JobDispatcher', () => {
   });
 
   it('refuses to boot when a job has two handlers, naming the job', async () => {
-    await expect(
-      bootDispatcher([PurgeStub, SecondPurgeStub, ExpireStub, RemindStub, PurgePortEventsStub]),
-    ).rejects.toThrow(/purge-idempotency-keys has 2 handlers/);
+    await expect(bootDispatcher([PurgeStub, SecondPurgeStub, ...OTHERS])).rejects.toThrow(
+      /purge-idempotency-keys has 2 handlers/,
+    );
   });
 
   it('boots with exactly one handler per job and hands each job to it', async () => {
-    const app = await bootDispatcher([PurgeStub, ExpireStub, RemindStub, PurgePortEventsStub, NotAHandler]);
+    const app = await bootDispatcher([PurgeStub, ...OTHERS, NotAHandler]);
     try {
       const dispatcher = app.get(JobDispatcher);
       await expect(dispatcher.run(JobName.PurgeIdempotencyKeys, { keepHours: 30 })).resolves.toBe(7);

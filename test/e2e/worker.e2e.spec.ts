@@ -119,10 +119,12 @@ describe('worker (real Postgres and Redis)', () => {
       }
     });
 
-    it('registers the hourly purge and the minutely expiry and reminder schedulers at boot', async () => {
+    it('registers the hourly purges, the minutely expiry and reminder, the 30-second device sweep and the daily gate-read purge at boot', async () => {
       const schedulers = (await jobQueue.getJobSchedulers()).sort((a, b) => a.key.localeCompare(b.key));
       expect(schedulers).toEqual([
         expect.objectContaining({ key: JobName.ExpireOverdue, name: JobName.ExpireOverdue, every: 60_000 }),
+        expect.objectContaining({ key: JobName.MarkDevicesOffline, name: JobName.MarkDevicesOffline, every: 30_000 }),
+        expect.objectContaining({ key: JobName.PurgeGateReads, name: JobName.PurgeGateReads, every: 86_400_000 }),
         expect.objectContaining({
           key: JobName.PurgeIdempotencyKeys,
           name: JobName.PurgeIdempotencyKeys,
@@ -131,8 +133,9 @@ describe('worker (real Postgres and Redis)', () => {
         expect.objectContaining({ key: JobName.PurgePortEvents, name: JobName.PurgePortEvents, every: 3_600_000 }),
         expect.objectContaining({ key: JobName.RemindDrivers, name: JobName.RemindDrivers, every: 60_000 }),
       ]);
-      expect(schedulers[1].template?.data).toEqual({ keepHours: 48 });
-      expect(schedulers[2].template?.data).toEqual({ keepHours: 48 });
+      expect(schedulers[2].template?.data).toEqual({ keepDays: 30 });
+      expect(schedulers[3].template?.data).toEqual({ keepHours: 48 });
+      expect(schedulers[4].template?.data).toEqual({ keepHours: 48 });
     });
 
     it('marks trucks that missed their check-in window no_show, puts a truck that missed its call back once, and leaves the rest', async () => {

@@ -10,6 +10,7 @@ import { ClockModule, HttpExceptionFilter, loggerParams } from '@kouan/common';
 import { AppConfig, KouanConfigModule } from '@kouan/config';
 import { DbModule, RedisModule } from '@kouan/db';
 import { FirmsModule } from '@kouan/firms';
+import { GateModule } from '@kouan/gate';
 import { InsightsModule, PortPerformanceReportModule } from '@kouan/insights';
 import { JobsModule } from '@kouan/jobs';
 import { DriverCodeCourierModule, DriverPushModule } from '@kouan/notify';
@@ -61,6 +62,7 @@ export class ApiModule {
         BookingModule,
         QueueModule,
         InsightsModule,
+        GateModule,
         // The work behind routes that a lower lib owns (docs/architecture.md, "Routes"): BookingLineActions for
         // /bookings/:id/complete, skip, no-show and yard-arrival, PortPerformanceReport for /ports/performance,
         // DriverCodeCourier for /bookings/:id/driver-code/send, DriverPushSubscriptions for /driver/push-subscription.

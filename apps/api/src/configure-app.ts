@@ -70,6 +70,8 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
     )
     .setVersion('1')
     .addBearerAuth()
+    // Gate cameras (POST /gate/...): `Authorization: Device <key>`, the key a port admin got for the device.
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'Authorization', description: 'Device <key>' }, 'device')
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), {
     jsonDocumentUrl: 'api/docs-json',

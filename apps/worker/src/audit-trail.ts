@@ -68,8 +68,21 @@ const STAFF_ACTIONS: ReadonlySet<PortEventType> = new Set<PortEventType>([
   'fees.published',
 ]);
 
+/** Changes a port admin makes to a gate camera (its offline and online moves are the camera's, not anybody's action). */
+const ADMIN_DEVICE_CHANGES: ReadonlySet<string> = new Set(['created', 'deleted', 'key_rotated']);
+
 /**
- * A lane's status, a schedule change and a fee publication into the audit trail, from their port events in the
+ * Whether a port event is a staff action: those of STAFF_ACTIONS, a port admin's change to a gate camera, and staff
+ * confirming or dismissing a camera's read (the `gate.read` event that carries its resolution).
+ */
+const isStaffAction = (e: PortEvent): boolean =>
+  STAFF_ACTIONS.has(e.type) ||
+  (e.type === 'device.changed' && ADMIN_DEVICE_CHANGES.has(e.data.change)) ||
+  (e.type === 'gate.read' && e.data.read.resolution !== null);
+
+/**
+ * A lane's status, a schedule change, a fee publication, a gate camera's registration, removal or new key, and a
+ * camera read staff resolved into the audit trail, from their port events in the
  * relay's transaction (so exactly once, with the actor and instant of the change), under the entry types the trail
  * has always had for them. Slot counts and queue deltas are not staff actions: the bookings' events tell those.
  */
@@ -82,12 +95,12 @@ export class PortAuditTrail implements PortEventConsumer {
   ) {}
 
   async handle(em: EntityManager, events: PortEvent[]): Promise<void> {
-    const copied = events.filter((e) => STAFF_ACTIONS.has(e.type));
+    const copied = events.filter(isStaffAction);
     if (copied.length)
       await this.audit.enqueueSelected(em, PortEventsRepository.AUDIT_ROWS, [copied.map((e) => e.seq)]);
   }
 
   relayed(events: PortEvent[]): void {
-    if (events.some((e) => STAFF_ACTIONS.has(e.type))) this.trail.relayed();
+    if (events.some(isStaffAction)) this.trail.relayed();
   }
 }

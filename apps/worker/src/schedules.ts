@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { PurgeIdempotencyKeysJobData } from '@kouan/booking';
+import type { PurgeGateReadsJobData } from '@kouan/gate';
 import type { PurgePortEventsJobData } from '@kouan/ports';
 import { JobName, JobQueue } from '@kouan/jobs';
 
@@ -58,6 +59,19 @@ export class RecurringJobs implements OnApplicationBootstrap, OnApplicationShutd
       JobName.ExpireOverdue,
       { every: 60_000 },
       { name: JobName.ExpireOverdue, data: {} },
+    );
+    // A silent gate camera shows offline within DEVICE_OFFLINE_SECONDS + 30 s.
+    await this.maintenance.upsertJobScheduler(
+      JobName.MarkDevicesOffline,
+      { every: 30_000 },
+      { name: JobName.MarkDevicesOffline, data: {} },
+    );
+    // Camera reads (plates) are kept 30 days.
+    const gateReads: PurgeGateReadsJobData = { keepDays: 30 };
+    await this.maintenance.upsertJobScheduler(
+      JobName.PurgeGateReads,
+      { every: 86_400_000 },
+      { name: JobName.PurgeGateReads, data: gateReads },
     );
     // Reminders 2 h and 30 min before a slot: at most a minute late.
     await this.maintenance.upsertJobScheduler(

@@ -6,6 +6,7 @@ import { BookingWorkerModule } from '@kouan/booking';
 import { AppConfig, KouanConfigModule } from '@kouan/config';
 import { Clock, ClockModule, loggerParams } from '@kouan/common';
 import { DbModule } from '@kouan/db';
+import { GateWorkerModule } from '@kouan/gate';
 import { JobsModule } from '@kouan/jobs';
 import { QueueWorkerModule } from '@kouan/queue';
 import { NotifyModule } from '@kouan/notify';
@@ -53,6 +54,7 @@ export class WorkerModule {
         QueueWorkerModule,
         WebhooksWorkerModule,
         NotifyModule,
+        GateWorkerModule,
       ],
       providers: [
         WorkerWiring,

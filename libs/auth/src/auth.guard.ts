@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { PUBLIC_KEY, ROLES_KEY } from './decorators';
+import { DEVICE_ROUTE_KEY, PUBLIC_KEY, ROLES_KEY } from './decorators';
 import type { Role } from './entities/user.entity';
 import type { Principal } from './principal';
 import { SessionChecks } from './session-checks';
@@ -53,6 +53,8 @@ export class AuthGuard implements CanActivate {
     if (ctx.getType() !== 'http') return true;
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    // A device's key is no user's token: the route's own guard proves the device (401 without one).
+    if (this.reflector.getAllAndOverride<boolean>(DEVICE_ROUTE_KEY, targets)) return true;
     const req = ctx.switchToHttp().getRequest<Request & { principal?: Principal }>();
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     const verified = this.tokens.verify(bearerToken(req.headers.authorization));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerOptions } from '@nestjs/throttler';
 import type { Env } from '@kouan/config';
-import { PUBLIC_KEY } from './decorators';
+import { DEVICE_ROUTE_KEY, PUBLIC_KEY } from './decorators';
 import type { Principal } from './principal';
 import { SignedTokens } from './signed-tokens';
 
@@ -23,7 +23,13 @@ export const FAIL_CLOSED = new Set([
   'session-address',
 ]);
 
-type Req = { ip?: string; body?: unknown; principal?: Principal; headers?: { cookie?: unknown } };
+type Req = {
+  ip?: string;
+  body?: unknown;
+  principal?: Principal;
+  headers?: { cookie?: unknown; authorization?: unknown };
+  query?: unknown;
+};
 
 const metadata = <T>(key: string, ctx: ExecutionContext): T | undefined =>
   (Reflect.getMetadata(key, ctx.getHandler()) as T | undefined) ??
@@ -36,6 +42,17 @@ const email = (req: Req) => {
 };
 /** The account tried: the email signed in to, or the signed-in caller's own (a password change). */
 const account = (req: Req) => (req.principal ? `user:${req.principal.sub}` : email(req));
+
+/**
+ * The key a device route was called with (`Authorization: Device <key>`, or `?key=` from a camera that cannot set
+ * headers), or the address when none was given: each key has its own allowance, and keyOf hashes it.
+ */
+function deviceKey(req: Req): string {
+  const header = typeof req.headers?.authorization === 'string' ? req.headers.authorization : '';
+  const m = /^Device\s+(\S+)$/i.exec(header);
+  const query = (req.query as { key?: unknown } | undefined)?.key;
+  return m?.[1] ?? (typeof query === 'string' ? query : `address:${address(req)}`);
+}
 
 /** The value of cookie `name` in the request, if sent. */
 function cookie(req: Req, name: string): string | undefined {
@@ -117,6 +134,13 @@ export function throttlers(env: Env): ThrottlerOptions[] {
       skipIf: (ctx) => notPassword(ctx) || deviceOf(signed, ctx.switchToHttp().getRequest<Req>()) === null,
     },
     {
+      name: 'device',
+      limit: env.deviceThrottleLimit,
+      ttl: minute,
+      getTracker: deviceKey,
+      skipIf: (ctx) => ctx.getType() !== 'http' || metadata<boolean>(DEVICE_ROUTE_KEY, ctx) !== true,
+    },
+    {
       name: 'session-address',
       limit: env.driverSessionAddressLimit,
       ttl: 60 * minute,
@@ -134,6 +158,7 @@ const MESSAGES: Record<string, string> = {
   'login-account': 'too many sign-in attempts for this account; wait a few minutes and try again',
   'login-device': 'too many sign-in attempts for this account from this browser; wait a few minutes and try again',
   'session-address': 'too many driver sign-ins from this address; wait and try again',
+  device: 'too many requests from this device; slow down',
 };
 
 /** The global guard: runs after the AuthGuard, over HTTP only; answers 429 with a standard Retry-After. */

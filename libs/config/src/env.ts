@@ -132,6 +132,22 @@ class EnvVars {
   @Max(1000000)
   PUBLIC_THROTTLE_LIMIT = 600;
 
+  /** Plate reads (and heartbeats) one gate camera may send per minute: a runaway or stolen key cannot flood the API. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  DEVICE_THROTTLE_LIMIT = 6000;
+
+  /** A gate camera silent (no read, no heartbeat) for this long is marked offline and port staff are told. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(30)
+  @Max(86400)
+  DEVICE_OFFLINE_SECONDS = 300;
+
   /** Origins (comma-separated) whose pages may open cross-origin socket.io connections; same-origin always may. */
   @IsOptional()
   @Matches(/^\s*https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*\s*$/, {
@@ -296,6 +312,8 @@ export interface Env {
   loginAccountLimit: number;
   driverSessionAddressLimit: number;
   publicThrottleLimit: number;
+  deviceThrottleLimit: number;
+  deviceOfflineSeconds: number;
   corsOrigins: string[];
   /** Where drivers open the pages (PUBLIC_URL), if known. */
   publicUrl?: string;
@@ -388,6 +406,8 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     loginAccountLimit: vars.LOGIN_ACCOUNT_LIMIT,
     driverSessionAddressLimit: vars.DRIVER_SESSION_ADDRESS_LIMIT,
     publicThrottleLimit: vars.PUBLIC_THROTTLE_LIMIT,
+    deviceThrottleLimit: vars.DEVICE_THROTTLE_LIMIT,
+    deviceOfflineSeconds: vars.DEVICE_OFFLINE_SECONDS,
     corsOrigins: (vars.CORS_ORIGINS ?? '')
       .split(',')
       .map((o) => o.trim().replace(/\/+$/, ''))

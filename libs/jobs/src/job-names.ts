@@ -14,6 +14,8 @@ export enum JobName {
   ExpireOverdue = 'expire-overdue',
   RemindDrivers = 'remind-drivers',
   PurgePortEvents = 'purge-port-events',
+  MarkDevicesOffline = 'mark-devices-offline',
+  PurgeGateReads = 'purge-gate-reads',
 }
 
 /** The job queue each job runs on. */
@@ -22,6 +24,8 @@ export const JOB_QUEUE_OF: Record<JobName, JobQueue> = {
   [JobName.ExpireOverdue]: JobQueue.Maintenance,
   [JobName.RemindDrivers]: JobQueue.Maintenance,
   [JobName.PurgePortEvents]: JobQueue.Maintenance,
+  [JobName.MarkDevicesOffline]: JobQueue.Maintenance,
+  [JobName.PurgeGateReads]: JobQueue.Maintenance,
 };
 
 /** Job options in one place: bounded history, explicit retries. */

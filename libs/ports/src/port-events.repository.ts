@@ -108,6 +108,8 @@ export class PortEventsRepository extends OutboxRepository<PortEvent, PortEventR
   static readonly AUDIT_ROWS = `
     SELECT e.occurred_at AS at,
            CASE e.type WHEN 'lane.status_changed' THEN 'lane.status' WHEN 'schedule.changed' THEN 'schedule.updated'
+                       WHEN 'device.changed' THEN 'device.' || (e.data ->> 'change')
+                       WHEN 'gate.read' THEN 'gate_read.' || (e.data -> 'read' ->> 'resolution')
                        ELSE e.type END AS type,
            e.actor, e.port_code, NULL::uuid AS booking_id, e.data
     FROM port_events e WHERE e.seq = ANY($1::bigint[]) ORDER BY e.seq`;

@@ -1,6 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { QueueDelta } from '@kouan/realtime';
+import type { DeviceUpdate, GateAlert, GateReadUpdate, QueueDelta } from '@kouan/realtime';
 import type { Direction, LaneStatus } from './entities/lane.entity';
 import type { FeeItem } from './entities/fee-schedule.entity';
 import type { ScheduleResponseDto } from './dto/schedule.dto';
@@ -20,6 +20,10 @@ export interface PortEventDataOf {
   'slots.changed': { slotId: string; booked: number; capacity: number };
   /** A queue change, as the delta its transaction read (its version included). */
   'queue.changed': QueueDelta;
+  /** A gate camera's plate read, stored with its outcome (every read); `alert` when it is a truck at the wrong lane. */
+  'gate.read': { read: GateReadUpdate; alert: GateAlert | null };
+  /** A gate camera registered, removed, given a new key, or gone offline or online again (the gate lib). */
+  'device.changed': DeviceUpdate;
 }
 
 export type PortEventType = keyof PortEventDataOf;

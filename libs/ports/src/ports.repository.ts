@@ -39,6 +39,9 @@ export interface ScheduleValues extends SchedulePlan {
   defaultServiceMinutes: number | null;
   strikeLimit: number | null;
   requireDeclaration: boolean | null;
+  anprMinConfidence: number | null;
+  dedupeSeconds: number | null;
+  phoneCheckIn: boolean | null;
 }
 
 /**
@@ -135,9 +138,10 @@ export class PortsRepository {
     await em.query(
       `INSERT INTO schedules (port_code, slot_minutes, capacity_export, capacity_import, open_from, open_to,
          firm_quota_percent, horizon_days, early_arrival_minutes, check_in_grace_minutes, called_timeout_minutes,
-         priority_ratio, priority_cap_percent, default_service_minutes, strike_limit, require_declaration, updated_at)
+         priority_ratio, priority_cap_percent, default_service_minutes, strike_limit, require_declaration, updated_at,
+         anpr_min_confidence, dedupe_seconds, phone_check_in)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, COALESCE($12, 3), COALESCE($13, 25), COALESCE($14, 8), COALESCE($15, 5),
-         COALESCE($16, false), $17)
+         COALESCE($16, false), $17, COALESCE($18, 0.8), COALESCE($19, 120), COALESCE($20, true))
        ON CONFLICT (port_code) DO UPDATE SET slot_minutes = EXCLUDED.slot_minutes,
          capacity_export = EXCLUDED.capacity_export, capacity_import = EXCLUDED.capacity_import,
          open_from = EXCLUDED.open_from, open_to = EXCLUDED.open_to,
@@ -149,7 +153,10 @@ export class PortsRepository {
          priority_cap_percent = COALESCE($13, schedules.priority_cap_percent),
          default_service_minutes = COALESCE($14, schedules.default_service_minutes),
          strike_limit = COALESCE($15, schedules.strike_limit),
-         require_declaration = COALESCE($16, schedules.require_declaration), updated_at = EXCLUDED.updated_at`,
+         require_declaration = COALESCE($16, schedules.require_declaration), updated_at = EXCLUDED.updated_at,
+         anpr_min_confidence = COALESCE($18, schedules.anpr_min_confidence),
+         dedupe_seconds = COALESCE($19, schedules.dedupe_seconds),
+         phone_check_in = COALESCE($20, schedules.phone_check_in)`,
       [
         code,
         v.slotMinutes,
@@ -168,6 +175,9 @@ export class PortsRepository {
         v.strikeLimit,
         v.requireDeclaration,
         at,
+        v.anprMinConfidence,
+        v.dedupeSeconds,
+        v.phoneCheckIn,
       ],
     );
   }

@@ -103,6 +103,9 @@ export class PortsService {
           defaultServiceMinutes: dto.defaultServiceMinutes ?? null,
           strikeLimit: dto.strikeLimit ?? null,
           requireDeclaration: dto.requireDeclaration ?? null,
+          anprMinConfidence: dto.anprMinConfidence ?? null,
+          dedupeSeconds: dto.dedupeSeconds ?? null,
+          phoneCheckIn: dto.phoneCheckIn ?? null,
         },
         at,
       );

@@ -18,6 +18,9 @@ export const toScheduleDto = (s: Schedule, timeZone: string): ScheduleResponseDt
   defaultServiceMinutes: s.defaultServiceMinutes,
   strikeLimit: s.strikeLimit,
   requireDeclaration: s.requireDeclaration,
+  anprMinConfidence: s.anprMinConfidence,
+  dedupeSeconds: s.dedupeSeconds,
+  phoneCheckIn: s.phoneCheckIn,
   timeZone,
   updatedAt: new Date(s.updatedAt).toISOString(),
 });

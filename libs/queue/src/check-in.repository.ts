@@ -83,3 +83,11 @@ export function plateHolders(db: DataSource | EntityManager, plate: string, port
 export function arrivalOf(em: EntityManager, bookingId: string, at: Date): Promise<Arrival | undefined> {
   return one<Arrival>(em, `${ARRIVAL} WHERE b.id = $1`, [bookingId, at]);
 }
+
+/** Whether drivers may check in at `port` by their phone's position (the schedule's phone_check_in; true without one). */
+export async function phoneCheckInAllowed(db: DataSource | EntityManager, port: string): Promise<boolean> {
+  const row = await one<{ phone_check_in: boolean }>(db, `SELECT phone_check_in FROM schedules WHERE port_code = $1`, [
+    port,
+  ]);
+  return row?.phone_check_in ?? true;
+}

@@ -7,14 +7,20 @@ import { Clock, DomainError, inTransaction, normalisePlate, notFound } from '@ko
 import type { ParkingDto } from '@kouan/parking';
 import { ParkingService } from '@kouan/parking';
 import { isoInZone } from '@kouan/calendar';
-import type { QueueTruck } from '@kouan/realtime';
+import type { QueueDelta, QueueTruck } from '@kouan/realtime';
 import { bookingUpdate } from '@kouan/realtime';
-import { activeByReference, Arrival, arrivalOf, plateHolders } from './check-in.repository';
+import { activeByReference, Arrival, arrivalOf, phoneCheckInAllowed, plateHolders } from './check-in.repository';
 import type { CheckInCandidateDto, CheckInResultDto } from './dto/queue.dto';
 import { message } from './messages';
 import { QueueNotifier } from './queue-notifier';
 import { lockQueue, queueOfBooking } from './queue.repository';
 import { QueueReadService } from './queue-read.service';
+
+/** The check-in answer from the delta its transaction read: the truck's place and parking. */
+function answerOf(bookingId: string, delta: QueueDelta): CheckInResultDto {
+  const mine = bookingUpdate(delta, delta.joined as QueueTruck);
+  return { bookingId, position: mine.position as number, parking: mine.parking as ParkingDto };
+}
 
 export interface GateCheckIn {
   plate?: string;
@@ -41,13 +47,36 @@ export class CheckInService {
   async atGate(principal: Principal, port: string, by: GateCheckIn): Promise<CheckInResultDto> {
     assertPortScope(principal, port);
     const at = this.clock.now();
+    return this.checkIn(await this.pick(this.ds, port, by, at), null, at);
+  }
+
+  /**
+   * Check-in as staff's at the gate (`atGate`, same rules and the same errors), inside the caller's transaction `em`
+   * at its instant `at`, with no user behind it: a gate camera at a holding area's entry (`preferAreaId`, the area it
+   * watches, gets the truck if it has a bay), or staff confirming a camera's read together with marking the read.
+   * Nothing is published: the caller calls `announce` once its transaction has committed.
+   */
+  async within(
+    em: EntityManager,
+    port: string,
+    by: GateCheckIn,
+    preferAreaId: string | null,
+    at: Date,
+  ): Promise<{ result: CheckInResultDto; announce: () => void }> {
+    const bookingId = await this.pick(em, port, by, at);
+    const delta = await this.admitAndRecord(em, bookingId, preferAreaId, at);
+    return { result: answerOf(bookingId, delta), announce: () => this.notifier.changed(delta) };
+  }
+
+  /** The booking a gate check-in means (`atGate`): 404 none, 409 ambiguous_plate, 409 already_checked_in. */
+  private async pick(db: DataSource | EntityManager, port: string, by: GateCheckIn, at: Date): Promise<string> {
     if (by.reference !== undefined) {
-      const found = await activeByReference(this.ds, by.reference, port);
+      const found = await activeByReference(db, by.reference, port);
       if (!found) throw notFound(`an active booking ${by.reference} at ${port}`);
-      return this.checkIn(found.id, null, at);
+      return found.id;
     }
     const plate = normalisePlate(by.plate as string) as string;
-    const holders = await plateHolders(this.ds, plate, port, at);
+    const holders = await plateHolders(db, plate, port, at);
     const picked = by.bookingId === undefined ? holders : holders.filter((h) => h.id === by.bookingId);
     if (!picked.length)
       throw notFound(
@@ -67,7 +96,7 @@ export class CheckInService {
     }
     const found = picked[0];
     if (found.status !== 'booked') throw new DomainError('already_checked_in', `${plate} is already ${found.status}`);
-    return this.checkIn(found.id, null, at);
+    return found.id;
   }
 
   /** The driver's phone, from inside one of the port's holding areas. */
@@ -76,6 +105,12 @@ export class CheckInService {
     const at = this.clock.now();
     const booking = await queueOfBooking(this.ds, bookingId);
     if (!booking) throw notFound('booking');
+    // Where cameras see trucks in, a phone's position (sent as the phone likes) checks nobody in.
+    if (!(await phoneCheckInAllowed(this.ds, booking.port_code)))
+      throw new DomainError(
+        'phone_check_in_off',
+        `${booking.port_code} checks trucks in at its holding areas' gates: drive in and the camera or staff check you in`,
+      );
     const areaId = await this.parking.areaAt(booking.port_code, point);
     if (!areaId)
       throw new DomainError(
@@ -87,14 +122,21 @@ export class CheckInService {
 
   /** Checks a truck in at `at` (its window is judged then, and the line it joins is the line of then). */
   private async checkIn(bookingId: string, preferAreaId: string | null, at: Date): Promise<CheckInResultDto> {
-    const delta = await inTransaction(this.ds, async (em) => {
-      const { arrival, version } = await this.admit(em, bookingId, preferAreaId, at);
-      const read = await this.reader.delta(em, arrival.port_code, arrival.direction, version, at, bookingId);
-      return this.notifier.record(em, read, at);
-    });
+    const delta = await inTransaction(this.ds, (em) => this.admitAndRecord(em, bookingId, preferAreaId, at));
     this.notifier.changed(delta);
-    const mine = bookingUpdate(delta, delta.joined as QueueTruck);
-    return { bookingId, position: mine.position as number, parking: mine.parking as ParkingDto };
+    return answerOf(bookingId, delta);
+  }
+
+  /** admit, then the queue's delta as its port event, in `em`: returns the delta, to publish after the commit. */
+  private async admitAndRecord(
+    em: EntityManager,
+    bookingId: string,
+    preferAreaId: string | null,
+    at: Date,
+  ): Promise<QueueDelta> {
+    const { arrival, version } = await this.admit(em, bookingId, preferAreaId, at);
+    const read = await this.reader.delta(em, arrival.port_code, arrival.direction, version, at, bookingId);
+    return this.notifier.record(em, read, at);
   }
 
   /**

@@ -43,7 +43,7 @@ export class DriverController {
   @Post('check-in')
   @HttpCode(200)
   @ApiOkResponse({ type: CheckInResultDto })
-  @ApiErrors(400, 401, 403, 404, { 409: 'already_checked_in, illegal_transition' }, 413, {
+  @ApiErrors(400, 401, 403, 404, { 409: 'already_checked_in, illegal_transition, phone_check_in_off' }, 413, {
     422: 'outside_geofence, too_early, too_late',
   })
   checkIn(@CurrentPrincipal() p: Principal, @Body() dto: GeoCheckInDto): Promise<CheckInResultDto> {

@@ -14,3 +14,4 @@ export * from './messages';
 export * from './queue.worker-module';
 export * from './dto/push.dto';
 export * from './driver-push';
+export * from './check-in.service';

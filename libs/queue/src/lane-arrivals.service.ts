@@ -1,14 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { BookingTransitions } from '@kouan/booking';
-import { inTransaction } from '@kouan/common';
+import { DomainError, inTransaction } from '@kouan/common';
 import { lockQueue, queueOfBooking } from './queue.repository';
 import { QueueNotifier } from './queue-notifier';
 import { QueueReadService } from './queue-read.service';
 
-/** Rolls back a transaction whose lock bumped the queue's version although nothing changed. */
-class NotAtLane extends Error {}
+/** Nothing stamped: rolls back a transaction (or savepoint) whose lock bumped the queue's version for nothing. */
+export class NotAtLane extends DomainError {
+  constructor() {
+    super('not_at_lane', 'the truck is not called to this lane, or was seen there already');
+  }
+}
 
 /**
  * A called truck seen at the lane it was called to (a lane camera's read): the stage between the call and the lane's
@@ -30,21 +34,34 @@ export class LaneArrivals {
    * truck, no longer called, no such booking) or was seen there already: nothing changes then.
    */
   async atLane(bookingId: string, laneId: string, at: Date): Promise<Date | undefined> {
-    const b = await queueOfBooking(this.ds, bookingId);
-    if (b?.status !== 'called') return undefined;
     try {
-      const done = await inTransaction(this.ds, async (em) => {
-        const { version } = await lockQueue(em, b.port_code, b.direction);
-        const stamped = await this.transitions.atLane(em, bookingId, laneId, at);
-        if (!stamped) throw new NotAtLane();
-        const read = await this.reader.delta(em, b.port_code, b.direction, version, at, null, [bookingId]);
-        return { atLaneAt: stamped.at_lane_at, delta: await this.notifier.record(em, read, at) };
-      });
-      this.notifier.changed(done.delta);
+      const done = await inTransaction(this.ds, (em) => this.within(em, bookingId, laneId, at));
+      done.announce();
       return done.atLaneAt;
     } catch (e) {
       if (e instanceof NotAtLane) return undefined;
       throw e;
     }
+  }
+
+  /**
+   * As atLane, in the caller's transaction (a lane camera's read, stored with its effect); `announce` sends the delta
+   * once it committed. Throws NotAtLane (a DomainError `not_at_lane`) when nothing was stamped: the queue's version
+   * was bumped under the lock, so the caller rolls back to before this (a savepoint), as for any refusal.
+   */
+  async within(
+    em: EntityManager,
+    bookingId: string,
+    laneId: string,
+    at: Date,
+  ): Promise<{ atLaneAt: Date; announce: () => void }> {
+    const b = await queueOfBooking(em, bookingId);
+    if (b?.status !== 'called') throw new NotAtLane();
+    const { version } = await lockQueue(em, b.port_code, b.direction);
+    const stamped = await this.transitions.atLane(em, bookingId, laneId, at);
+    if (!stamped) throw new NotAtLane();
+    const read = await this.reader.delta(em, b.port_code, b.direction, version, at, null, [bookingId]);
+    const delta = await this.notifier.record(em, read, at);
+    return { atLaneAt: stamped.at_lane_at, announce: () => this.notifier.changed(delta) };
   }
 }

@@ -33,7 +33,7 @@ export const QUEUE_ENTITIES = [QueueState, QueueCount];
     LineActionsService,
     LaneArrivals,
   ],
-  exports: [QueueReadService, LineActionsService, LaneArrivals],
+  exports: [QueueReadService, LineActionsService, LaneArrivals, CheckInService, YardService],
 })
 export class QueueModule {}
 

@@ -61,3 +61,30 @@ export function arrivalTarget(em: DataSource | EntityManager, id: string): Promi
     id,
   ]);
 }
+
+export interface YardGateCandidate extends ArrivalTarget {
+  id: string;
+  firm_id: string;
+}
+
+/**
+ * The trucks of `port` with a normalised `plate` that the yard awaits at `at` (as its view: called, or completed
+ * within YARD_AWAITS_HOURS and not yet arrived), latest call first: what a yard-gate camera's read may mean.
+ */
+export function yardGateCandidates(
+  db: DataSource | EntityManager,
+  port: string,
+  plate: string,
+  at: Date,
+): Promise<YardGateCandidate[]> {
+  return rows<YardGateCandidate>(
+    db,
+    `SELECT b.id, b.firm_id, b.port_code, b.direction, b.status, b.yard_arrived_at FROM bookings b
+     JOIN vehicles v ON v.id = b.vehicle_id
+     WHERE v.plate = $2 AND b.port_code = $1 AND b.yard_arrived_at IS NULL
+       AND (b.status = 'called'
+            OR (b.status = 'completed' AND b.completed_at > $4::timestamptz - make_interval(hours => $3)))
+     ORDER BY b.called_at DESC, b.id`,
+    [port, plate, YARD_AWAITS_HOURS, at],
+  );
+}

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { assertPortScope, isPortStaff, Principal } from '@kouan/auth';
 import { BookingTransitions } from '@kouan/booking';
 import { Clock, DomainError, inTransaction, notFound } from '@kouan/common';
-import type { YardUpdate } from '@kouan/realtime';
+import type { QueueDelta, YardUpdate } from '@kouan/realtime';
 import { lockQueue } from './queue.repository';
 import { QueueNotifier } from './queue-notifier';
 import { QueueReadService } from './queue-read.service';
-import { arrivalTarget, awaitedRows } from './yard.repository';
+import { ArrivalTarget, arrivalTarget, awaitedRows, yardGateCandidates } from './yard.repository';
 
 /** How many of the next trucks in line the yard sees. */
 export const YARD_NEXT = 10;
@@ -77,23 +77,7 @@ export class YardService {
     if (!b || (port !== null && b.port_code !== port)) throw notFound('booking');
     if (b.yard_arrived_at) throw alreadyArrived(b.yard_arrived_at);
     const at = this.clock.now();
-    const { stamped, delta } = await inTransaction(this.ds, async (em) => {
-      // Completing changes the queue (its called list, the lane's pace): under its lock, on a new version, as the lane does.
-      const version = b.status === 'called' ? (await lockQueue(em, b.port_code, b.direction)).version : null;
-      if (version !== null) await this.transitions.complete(em, id, at);
-      const stamped = await this.transitions.yardArrival(em, id, port, at);
-      return {
-        stamped,
-        delta:
-          version === null
-            ? null
-            : await this.notifier.record(
-                em,
-                await this.reader.delta(em, b.port_code, b.direction, version, at, null, [id]),
-                at,
-              ),
-      };
-    });
+    const { stamped, delta } = await inTransaction(this.ds, (em) => this.arriveIn(em, id, b, port, at));
     if (delta) this.notifier.changed(delta);
     if (stamped) return { yardArrivedAt: stamped.yard_arrived_at.toISOString() };
     // Something moved it between the first read and the transaction: say what it is now.
@@ -106,6 +90,59 @@ export class YardService {
         currentStatus: now?.status ?? b.status,
       },
     );
+  }
+
+  /** The yard's arrival of `b` in `em` at `at`: a called truck is completed first, under its queue's lock. */
+  private async arriveIn(
+    em: EntityManager,
+    id: string,
+    b: ArrivalTarget,
+    port: string | null,
+    at: Date,
+  ): Promise<{ stamped: { yard_arrived_at: Date } | undefined; delta: QueueDelta | null }> {
+    // Completing changes the queue (its called list, the lane's pace): under its lock, on a new version, as the lane does.
+    const version = b.status === 'called' ? (await lockQueue(em, b.port_code, b.direction)).version : null;
+    if (version !== null) await this.transitions.complete(em, id, at);
+    const stamped = await this.transitions.yardArrival(em, id, port, at);
+    return {
+      stamped,
+      delta:
+        version === null
+          ? null
+          : await this.notifier.record(
+              em,
+              await this.reader.delta(em, b.port_code, b.direction, version, at, null, [id]),
+              at,
+            ),
+    };
+  }
+
+  /**
+   * A yard-gate camera read `plate` at `port`: the truck the yard awaits with that plate arrives, as
+   * `POST /bookings/:id/yard-arrival` does (a called one is completed first), inside the caller's transaction `em`
+   * at its instant `at`. 404 not_found when the yard awaits no such truck, 409 ambiguous_plate when trucks of two
+   * firms carry it, 409 conflict when it moved meanwhile. The caller calls `announce` after its commit.
+   */
+  async atYardGate(
+    em: EntityManager,
+    port: string,
+    plate: string,
+    at: Date,
+  ): Promise<{ bookingId: string; yardArrivedAt: string; announce: () => void }> {
+    const found = await yardGateCandidates(em, port, plate, at);
+    if (!found.length) throw notFound(`a truck the yard awaits with plate ${plate} at ${port}`);
+    if (new Set(found.map((f) => f.firm_id)).size > 1)
+      throw new DomainError('ambiguous_plate', `${plate} is on trucks of several firms the yard awaits`);
+    const b = found[0];
+    const { stamped, delta } = await this.arriveIn(em, b.id, b, port, at);
+    if (!stamped) throw new DomainError('conflict', `the truck with plate ${plate} moved meanwhile`);
+    return {
+      bookingId: b.id,
+      yardArrivedAt: stamped.yard_arrived_at.toISOString(),
+      announce: () => {
+        if (delta) this.notifier.changed(delta);
+      },
+    };
   }
 }
 

@@ -124,6 +124,75 @@ export interface ServerToClientEvents {
   'yard:update': (u: YardUpdate) => void;
   /** The socket's token has expired: sent just before the server disconnects it. */
   'session:expired': (u: SessionExpired) => void;
+  /** A gate camera's plate read and what it did (every read, whatever its outcome): to the port's staff. */
+  'gate:read': (u: GateReadUpdate) => void;
+  /** A lane camera saw a truck that was not called to its lane: to the port's staff. */
+  'gate:alert': (u: GateAlert) => void;
+  /** A gate camera registered, removed, given a new key, or gone offline or online again: to the port's staff. */
+  'device:update': (u: DeviceUpdate) => void;
+}
+
+/** Where a gate camera stands: at a holding area's entry, at a lane, or at the yard's gate. */
+export type DevicePosition = 'holding_entry' | 'lane' | 'yard_gate';
+
+/** What a plate read did (contract, "Gate cameras"). */
+export type GateOutcome =
+  | 'checked_in'
+  | 'at_lane'
+  | 'wrong_lane'
+  | 'yard_arrived'
+  | 'duplicate'
+  | 'low_confidence'
+  | 'unmatched'
+  | 'ambiguous'
+  | 'refused';
+
+/** One stored plate read, as staff see it live and in GET /ports/:code/gate-reads. */
+export interface GateReadUpdate {
+  id: string;
+  deviceId: string;
+  deviceName: string;
+  position: DevicePosition;
+  /** The normalised plate. */
+  plate: string;
+  confidence: number;
+  outcome: GateOutcome;
+  bookingId: string | null;
+  /** Why: the check-in's refusal code (too_early, too_late, declaration_missing), already_checked_in... */
+  reason: string | null;
+  /** When the server took it (its Clock). */
+  at: string;
+  /** When the camera says it saw the plate, if it said. */
+  cameraAt: string | null;
+  /** When staff confirmed or dismissed it from the console ("reads to confirm"), and which. */
+  resolvedAt: string | null;
+  resolution: 'checked_in' | 'dismissed' | null;
+}
+
+/** A lane camera read a plate that was not called to its lane. */
+export interface GateAlert {
+  readId: string;
+  deviceId: string;
+  deviceName: string;
+  /** The lane the camera watches. */
+  laneId: string | null;
+  plate: string;
+  /** The truck with that plate called to another lane, if one is. */
+  bookingId: string | null;
+  at: string;
+  message: string;
+}
+
+/** A gate camera's state after a change. */
+export interface DeviceUpdate {
+  id: string;
+  name: string;
+  position: DevicePosition;
+  laneId: string | null;
+  areaId: string | null;
+  online: boolean;
+  lastSeenAt: string | null;
+  change: 'created' | 'deleted' | 'key_rotated' | 'online' | 'offline';
 }
 
 /** A truck the yard is waiting for: called onto a lane, or completed there and not yet confirmed at the yard. */

@@ -7,6 +7,9 @@ import { createRedis, droppingPublisher, FAIL_FAST, readyWithin, warnGate } from
 import {
   BookingUpdate,
   DeclarationUpdate,
+  DeviceUpdate,
+  GateAlert,
+  GateReadUpdate,
   DRIVER_SESSIONS_ENDED_EVENT,
   DriverSessionsEnded,
   LIVE_NAMESPACE,
@@ -113,6 +116,21 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
   /** The yard view of one port and direction, to that port's yard and its staff. */
   yard(update: YardUpdate): void {
     this.emitter.to([rooms.yard(update.port), rooms.staff(update.port)]).emit('yard:update', update);
+  }
+
+  /** A gate camera's read, to the port's staff (the lane console's "reads to confirm"). */
+  gateRead(port: string, update: GateReadUpdate): void {
+    this.emitter.to(rooms.staff(port)).emit('gate:read', update);
+  }
+
+  /** A truck at the wrong lane, to the port's staff. */
+  gateAlert(port: string, alert: GateAlert): void {
+    this.emitter.to(rooms.staff(port)).emit('gate:alert', alert);
+  }
+
+  /** A gate camera changed (registered, removed, new key, offline, online), to the port's staff. */
+  device(port: string, update: DeviceUpdate): void {
+    this.emitter.to(rooms.staff(port)).emit('device:update', update);
   }
 
   slots(update: SlotsUpdate): void {

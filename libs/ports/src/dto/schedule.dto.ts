@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsOptional, Matches, Max, Min, ValidateNested, IsBoolean } from 'class-validator';
-import { MAX_STRIKE_LIMIT } from '../entities/schedule.entity';
+import { IsInt, IsNumber, IsObject, IsOptional, Matches, Max, Min, ValidateNested, IsBoolean } from 'class-validator';
+import { MAX_DEDUPE_SECONDS, MAX_STRIKE_LIMIT } from '../entities/schedule.entity';
 
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
@@ -121,6 +121,41 @@ export class PutScheduleDto {
   @IsOptional()
   @IsBoolean()
   requireDeclaration?: boolean;
+
+  @ApiPropertyOptional({
+    example: 0.8,
+    minimum: 0,
+    maximum: 1,
+    description:
+      "a gate camera's plate read less sure than this does nothing (outcome low_confidence, for staff to confirm); default 0.8, kept when omitted",
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  anprMinConfidence?: number;
+
+  @ApiPropertyOptional({
+    example: 120,
+    minimum: 0,
+    maximum: MAX_DEDUPE_SECONDS,
+    description:
+      'the same plate read again by the same camera within this many seconds is a duplicate; default 120, kept when omitted',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_DEDUPE_SECONDS)
+  dedupeSeconds?: number;
+
+  @ApiPropertyOptional({
+    example: true,
+    description:
+      "drivers may check in by their phone's position in a holding area (false: 409 phone_check_in_off, cameras check trucks in); default true, kept when omitted",
+  })
+  @IsOptional()
+  @IsBoolean()
+  phoneCheckIn?: boolean;
 }
 
 export class ScheduleResponseDto extends PutScheduleDto {

@@ -4,6 +4,9 @@ import { Port } from './port.entity';
 /** The highest strike limit a schedule may set. */
 export const MAX_STRIKE_LIMIT = 100;
 
+/** The longest a port may ask gate cameras' repeated reads of one plate to count as one. */
+export const MAX_DEDUPE_SECONDS = 3600;
+
 /** One booking plan per port. Times of day are minutes after local midnight; open_to may be 1440 (24:00). */
 @Entity('schedules')
 @Check('chk_schedules_slot_minutes', `"slot_minutes" BETWEEN 5 AND 720`)
@@ -13,6 +16,10 @@ export const MAX_STRIKE_LIMIT = 100;
 @Check('chk_schedules_service', `"default_service_minutes" BETWEEN 1 AND 240`)
 @Check('chk_schedules_quota', `"firm_quota_percent" BETWEEN 1 AND 100`)
 @Check('chk_schedules_strike_limit', `"strike_limit" BETWEEN 0 AND ${MAX_STRIKE_LIMIT}`)
+@Check(
+  'chk_schedules_gate',
+  `"anpr_min_confidence" BETWEEN 0 AND 1 AND "dedupe_seconds" BETWEEN 0 AND ${MAX_DEDUPE_SECONDS}`,
+)
 export class Schedule {
   @PrimaryColumn({ name: 'port_code', type: 'varchar', length: 32 })
   portCode: string;
@@ -69,6 +76,18 @@ export class Schedule {
   /** Check-in needs a declaration customs accepted: trucks whose papers are not ready wait at the depot. */
   @Column({ name: 'require_declaration', type: 'boolean', default: false })
   requireDeclaration: boolean;
+
+  /** A gate camera's read less sure than this (0..1) does nothing but wait for staff ("reads to confirm"). */
+  @Column({ name: 'anpr_min_confidence', type: 'double precision', default: 0.8 })
+  anprMinConfidence: number;
+
+  /** The same plate read again by the same camera within this many seconds is a duplicate (a truck idling in view). */
+  @Column({ name: 'dedupe_seconds', type: 'integer', default: 120 })
+  dedupeSeconds: number;
+
+  /** Drivers may check in by their phone's position; off where cameras see trucks in (409 phone_check_in_off). */
+  @Column({ name: 'phone_check_in', type: 'boolean', default: true })
+  phoneCheckIn: boolean;
 
   /** Lane service time (call to complete) assumed until a lane has measured ones. */
   @Column({ name: 'default_service_minutes', type: 'smallint', default: 8 })

@@ -1,0 +1,216 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { actorContext, Clock, DomainError, inTransaction, normalisePlate } from '@kouan/common';
+import { PortEvents } from '@kouan/ports';
+import { CheckInService, LaneArrivals, YardService } from '@kouan/queue';
+import type { DeviceUpdate, GateAlert, GateOutcome } from '@kouan/realtime';
+import { DeviceRow, deviceUpdateOf, GateDevicesRepository, SeenDevice } from './gate-devices.repository';
+import { GateReadsRepository, orRefusal, readUpdateOf } from './gate-reads.repository';
+
+/** A plate read as a camera reports it (JSON body, or parsed from another format). */
+export interface CameraRead {
+  plate: string;
+  /** 0..1. */
+  confidence: number;
+  /** When the camera saw it (its clock): an ISO-8601 instant or a Date. */
+  at?: string | Date;
+  imageRef?: string;
+}
+
+/** POST /gate/reads' answer. */
+export interface ReadAnswer {
+  readId: string;
+  outcome: GateOutcome;
+  bookingId?: string;
+  reason?: string;
+}
+
+/** What a read did: its outcome, the booking it concerns and why. */
+interface Effect {
+  outcome: GateOutcome;
+  bookingId?: string | null;
+  reason?: string | null;
+}
+
+/** A camera's clock may run ahead of the server's by this much (clock drift); beyond it the read is refused. */
+export const MAX_CAMERA_LEAD_MS = 5 * 60_000;
+
+/** Check-in refusals a camera's read reports as `refused` with the code; the others have outcomes of their own. */
+function refusalOf(e: DomainError): Effect {
+  if (e.code === 'not_found') return { outcome: 'unmatched' };
+  if (e.code === 'ambiguous_plate') return { outcome: 'ambiguous', reason: e.code };
+  if (e.code === 'already_checked_in') return { outcome: 'duplicate', reason: e.code };
+  return { outcome: 'refused', reason: e.code };
+}
+
+/**
+ * What a gate camera's plate read does (contract, "Gate cameras"), for every format a camera sends (the JSON route,
+ * Hikvision ISAPI): one transaction per read, holding the device's row lock from the start, so the duplicate rule
+ * sees every earlier read of that device; the read is stored with its outcome in the transaction of its effect (a
+ * check-in, a lane arrival, a yard arrival), and announced as a port event (`gate.read`) in it.
+ */
+@Injectable()
+export class GateReadsService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly devices: GateDevicesRepository,
+    private readonly reads: GateReadsRepository,
+    private readonly checkIns: CheckInService,
+    private readonly yard: YardService,
+    private readonly laneArrivals: LaneArrivals,
+    private readonly events: PortEvents,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Takes one read of `device` (proven by DeviceGuard): the device is the actor of what it changes. */
+  take(device: DeviceRow, read: CameraRead): Promise<ReadAnswer> {
+    return actorContext.run({ id: device.id, role: 'device', port: device.port_code }, () => this.takeAs(device, read));
+  }
+
+  /** A camera's heartbeat: it is alive (last seen, online again if it was not). */
+  async heartbeat(device: DeviceRow): Promise<void> {
+    const at = this.clock.now();
+    await inTransaction(this.ds, async (em) => {
+      await this.seen(em, device, at);
+    });
+  }
+
+  private async takeAs(device: DeviceRow, read: CameraRead): Promise<ReadAnswer> {
+    const at = this.clock.now();
+    const plate = normalisePlate(read.plate);
+    if (!plate)
+      throw new DomainError('bad_request', 'plate must be 2-15 letters or digits (spaces, dashes and · are ignored)');
+    const cameraAt = read.at === undefined ? null : new Date(read.at);
+    if (cameraAt && Number.isNaN(cameraAt.getTime()))
+      throw new DomainError('bad_request', 'at must be an ISO-8601 instant');
+    if (cameraAt && cameraAt.getTime() > at.getTime() + MAX_CAMERA_LEAD_MS)
+      throw new DomainError(
+        'read_in_future',
+        `at (${cameraAt.toISOString()}) is more than 5 minutes ahead of the server's clock (${at.toISOString()}): set the camera's clock (NTP)`,
+      );
+    let announce: Array<() => void> = [];
+    const answer = await inTransaction(this.ds, async (em) => {
+      announce = [];
+      const d = await this.seen(em, device, at);
+      const effect: Effect =
+        read.confidence < d.anpr_min_confidence
+          ? { outcome: 'low_confidence' }
+          : (await this.reads.seenWithin(em, d.id, plate, at, d.dedupe_seconds))
+            ? { outcome: 'duplicate' }
+            : await this.effect(em, d, plate, at, announce);
+      const row = await this.reads.insert(
+        em,
+        {
+          deviceId: d.id,
+          port: d.port_code,
+          plate,
+          plateRaw: read.plate,
+          confidence: read.confidence,
+          cameraAt,
+          outcome: effect.outcome,
+          reason: effect.reason ?? null,
+          bookingId: effect.bookingId ?? null,
+          imageRef: read.imageRef ?? null,
+        },
+        at,
+      );
+      const alert: GateAlert | null =
+        row.outcome === 'wrong_lane'
+          ? {
+              readId: row.id,
+              deviceId: d.id,
+              deviceName: d.name,
+              laneId: d.lane_id,
+              plate,
+              bookingId: row.booking_id,
+              at: at.toISOString(),
+              message: row.booking_id
+                ? `${plate} is at ${d.name}, but it is called to another lane`
+                : `${plate} is at ${d.name}, but no truck with that plate is called`,
+            }
+          : null;
+      await this.events.append(
+        em,
+        { type: 'gate.read', portCode: d.port_code, direction: null, data: { read: readUpdateOf(row), alert } },
+        at,
+      );
+      return {
+        readId: row.id,
+        outcome: row.outcome,
+        ...(row.booking_id ? { bookingId: row.booking_id } : {}),
+        ...(row.reason ? { reason: row.reason } : {}),
+      };
+    });
+    // The queue's changes go out once the read's transaction has committed (a driver hears of a check-in at once).
+    for (const a of announce) a();
+    return answer;
+  }
+
+  /** The device heard from at `at`, locked for the transaction; `device:update` if it was offline. 401 once removed. */
+  private async seen(em: EntityManager, device: DeviceRow, at: Date): Promise<SeenDevice> {
+    const d = await this.devices.seen(em, device.id, at);
+    if (!d) throw new DomainError('unauthorized', 'this device was removed');
+    if (!d.was_online) await this.deviceChanged(em, d, 'online', at);
+    return d;
+  }
+
+  private deviceChanged(em: EntityManager, d: DeviceRow, change: DeviceUpdate['change'], at: Date): Promise<void> {
+    return this.events.append(
+      em,
+      { type: 'device.changed', portCode: d.port_code, direction: null, data: deviceUpdateOf(d, change) },
+      at,
+    );
+  }
+
+  /** What a fresh, sure read does at the device's position. */
+  private async effect(
+    em: EntityManager,
+    d: SeenDevice,
+    plate: string,
+    at: Date,
+    announce: Array<() => void>,
+  ): Promise<Effect> {
+    if (d.position === 'holding_entry') {
+      // As staff's check-in by plate, with this camera's holding area preferred for the bay.
+      const done = await orRefusal(em, () => this.checkIns.within(em, d.port_code, { plate }, d.area_id, at));
+      if (done instanceof DomainError) return refusalOf(done);
+      announce.push(done.announce);
+      return { outcome: 'checked_in', bookingId: done.result.bookingId };
+    }
+    if (d.position === 'lane') return this.atLane(em, d, plate, at, announce);
+    // The yard gate: as POST /bookings/:id/yard-arrival.
+    const done = await orRefusal(em, () => this.yard.atYardGate(em, d.port_code, plate, at));
+    if (done instanceof DomainError)
+      return done.code === 'ambiguous_plate'
+        ? { outcome: 'ambiguous', reason: done.code }
+        : { outcome: 'unmatched', reason: done.code === 'not_found' ? null : done.code };
+    announce.push(done.announce);
+    return { outcome: 'yard_arrived', bookingId: done.bookingId };
+  }
+
+  /**
+   * A lane camera: the truck called to this lane with that plate has arrived (its at_lane_at, once); a second read
+   * of it there is a duplicate. Any other plate is at the wrong lane (staff are alerted); nothing changes state.
+   */
+  private async atLane(
+    em: EntityManager,
+    d: SeenDevice,
+    plate: string,
+    at: Date,
+    announce: Array<() => void>,
+  ): Promise<Effect> {
+    const called = await this.reads.calledWithPlate(em, d.port_code, plate);
+    const mine = called.find((c) => c.lane_id === d.lane_id);
+    if (mine) {
+      // A change of the queue (its version, a delta): staff see the stage live, the driver and firm are told.
+      const done = await orRefusal(em, () => this.laneArrivals.within(em, mine.id, d.lane_id as string, at));
+      if (done instanceof DomainError) return { outcome: 'duplicate', bookingId: mine.id, reason: 'already_at_lane' };
+      announce.push(done.announce);
+      return { outcome: 'at_lane', bookingId: mine.id };
+    }
+    return called.length
+      ? { outcome: 'wrong_lane', bookingId: called[0].id, reason: 'called_to_another_lane' }
+      : { outcome: 'wrong_lane', reason: 'not_called' };
+  }
+}

@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import type TestAgent from 'supertest/lib/agent';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  portDate,
+  putSchedule,
+  slotAt,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
+import { portTime, TestClock } from '../support/test-clock';
+
+/**
+ * Camera reads racing: two holding-entry cameras (on two API processes) reading one truck at once check it in once,
+ * and one camera's identical reads at once count one read, the rest duplicates (the device's row lock).
+ */
+describe('gate reads at once', () => {
+  const PORT = 'MOHAN';
+  const THROTTLE = 40;
+  let api: TestApi;
+  let second: TestAgent;
+  let firm: TestFirm;
+  let slotId: string;
+  let areaId: string;
+
+  const addDevice = async () =>
+    (
+      await api.http
+        .post(`${API}/ports/${PORT}/devices`)
+        .set(bearer(api.adminToken))
+        .send({ name: `entry-${randomBytes(3).toString('hex')}`, position: 'holding_entry', areaId })
+        .expect(201)
+    ).body as { id: string; key: string };
+
+  const read = (http: TestAgent, key: string, plate: string) =>
+    http
+      .post(`${API}/gate/reads`)
+      .set({ Authorization: `Device ${key}` })
+      .send({ plate, confidence: 0.97 });
+
+  const newPlate = () => `云B${randomBytes(3).toString('hex').toUpperCase()}`;
+
+  beforeAll(async () => {
+    // Each camera below sends at most 30 reads; the throttle test sends one heartbeat past the limit.
+    api = await startApi(
+      { DEVICE_THROTTLE_LIMIT: String(THROTTLE) },
+      { clock: new TestClock().set(portTime(portDate(2), '10:30:00')) },
+    );
+    second = (await api.another()).http;
+    await putSchedule(api, PORT, { capacity: { export: 200, import: 200 }, firmQuotaPercent: 100 });
+    slotId = (await slotAt(api, PORT)).id;
+    firm = await createFirm(api, 'Race Haulage', 1);
+    areaId = (await api.http.get(`${API}/ports/${PORT}`).expect(200)).body.parkingAreas[0].id;
+  });
+  afterAll(() => api.close());
+
+  it('two cameras on two API processes, 40 simultaneous reads of one truck: checked in once, one checked_in read', async () => {
+    const v = await api.http
+      .post(`${API}/vehicles`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ plate: newPlate(), country: 'CN' })
+      .expect(201);
+    const b = await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ slotId, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() })
+      .expect(201);
+    const [a, c] = [await addDevice(), await addDevice()];
+
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        read(i % 2 ? second : api.http, i % 4 < 2 ? a.key : c.key, v.body.plate as string),
+      ),
+    );
+    expect(answers.map((r) => r.status)).toEqual(answers.map(() => 202));
+    const outcomes = answers.map((r) => r.body as { outcome: string; reason?: string; bookingId?: string });
+    const checkedIn = outcomes.filter((o) => o.outcome === 'checked_in');
+    expect(checkedIn).toEqual([{ readId: expect.any(String), outcome: 'checked_in', bookingId: b.body.id }]);
+    // Every other read is a duplicate: of its own camera's earlier read, or of a truck the other camera checked in.
+    expect(outcomes.filter((o) => o.outcome !== 'checked_in').every((o) => o.outcome === 'duplicate')).toBe(true);
+    // Each camera's first read acted: the other camera's first found the truck checked in already.
+    expect(outcomes.filter((o) => o.reason === 'already_checked_in')).toHaveLength(1);
+
+    const events = await api.ds.query(
+      `SELECT count(*)::int AS n FROM booking_events WHERE booking_id = $1 AND type = 'booking.checked_in'`,
+      [b.body.id],
+    );
+    expect(events[0].n).toBe(1);
+    const stored = await api.ds.query(
+      `SELECT outcome, count(*)::int AS n FROM gate_reads WHERE plate = $1 GROUP BY outcome ORDER BY outcome`,
+      [v.body.plate],
+    );
+    expect(stored).toEqual([
+      { outcome: 'checked_in', n: 1 },
+      { outcome: 'duplicate', n: 39 },
+    ]);
+    expect((await api.ds.query('SELECT status FROM bookings WHERE id = $1', [b.body.id]))[0].status).toBe('checked_in');
+  });
+
+  it('one camera, 30 identical reads at once on two API processes: exactly one is not a duplicate', async () => {
+    const cam = await addDevice();
+    const plate = newPlate();
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => read(i % 2 ? second : api.http, cam.key, plate)),
+    );
+    expect(answers.map((r) => r.status)).toEqual(answers.map(() => 202));
+    const outcomes = answers.map((r) => (r.body as { outcome: string }).outcome).sort();
+    expect(outcomes.filter((o) => o !== 'duplicate')).toEqual(['unmatched']);
+    expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(29);
+    const stored = await api.ds.query(`SELECT count(*)::int AS n FROM gate_reads WHERE device_id = $1`, [cam.id]);
+    expect(stored[0].n).toBe(30);
+  });
+
+  it('throttles each device on its own: past DEVICE_THROTTLE_LIMIT a minute, 429 with Retry-After; another camera goes on', async () => {
+    const [noisy, quiet] = [await addDevice(), await addDevice()];
+    const beat = (http: TestAgent, key: string) =>
+      http.post(`${API}/gate/heartbeat`).set({ Authorization: `Device ${key}` });
+    for (let i = 0; i < THROTTLE; i++) await beat(i % 2 ? second : api.http, noisy.key).expect(204);
+    const refused = await beat(api.http, noisy.key).expect(429);
+    expect(refused.body).toMatchObject({ statusCode: 429, message: 'too many requests from this device; slow down' });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    await beat(second, quiet.key).expect(204);
+  });
+});
