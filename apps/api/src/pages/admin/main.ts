@@ -11,8 +11,9 @@ import { call, LANG, msg, on, PORT, S, sess, t, T } from './console';
 import { loadAccounts, loadFirms, wirePeople } from './people';
 import { drawSetupForms, loadPort, wireSetup } from './port-setup';
 import { loadWebhooks, wireWatch } from './watch';
+import { drawDeviceForm, loadDevices, wireDevices } from './devices';
 
-const SECTIONS = ['firms', 'accounts', 'schedule', 'lanes', 'areas', 'fees', 'webhooks', 'audit'];
+const SECTIONS = ['firms', 'accounts', 'schedule', 'lanes', 'areas', 'fees', 'devices', 'webhooks', 'audit'];
 
 function showLogin(key?: string): void {
   S.loginNote = key || null;
@@ -40,11 +41,12 @@ function relabel(): void {
   );
   msg.again();
   drawSetupForms();
+  drawDeviceForm();
 }
 
 /** Every section read again for the port chosen. */
 async function loadAll(): Promise<void> {
-  await Promise.all([loadFirms(), loadAccounts(), loadPort(), loadWebhooks()]).catch(() => undefined);
+  await Promise.all([loadFirms(), loadAccounts(), loadPort(), loadWebhooks(), loadDevices()]).catch(() => undefined);
 }
 
 async function start(): Promise<void> {
@@ -74,10 +76,12 @@ async function start(): Promise<void> {
 wirePeople();
 wireSetup();
 wireWatch();
+wireDevices();
 on('ended', () => showLogin('sessionEnded'));
 $('port').addEventListener('change', () => {
   S.port = $('port').value;
   store(PORT, S.port);
+  show('deviceKey', false);
   relabel();
   void loadAll();
 });
