@@ -1,7 +1,8 @@
 /*
  * /admin — the port admin's console: firms and their users, the port's staff, yard and regulator accounts, the
- * port's schedule, lanes, holding areas and fees, every firm's failing webhooks, the audit chain and the jobs board.
- * In Chinese and English; each section is a module (people.ts, port-setup.ts, watch.ts) on console.ts's state.
+ * port's schedule, lanes, holding areas and fees, its gate cameras, every firm's failing webhooks, the audit chain and
+ * the jobs board. In Chinese and English; each section is a module (people.ts, port-setup.ts, devices.ts, watch.ts)
+ * on console.ts's state.
  */
 import { $, el, fill, message, show } from '../shared/dom';
 import { load, store } from '../shared/storage';

@@ -1,10 +1,11 @@
 /*
- * /staff — the lane console: open, pause and close lanes, call the next truck, record outcomes, check in plates.
+ * /staff — the lane console: open, pause and close lanes, call the next truck, record outcomes, check in plates,
+ * confirm or dismiss the gate cameras' unsure reads.
  * In Chinese and English. A truck's outcome and closing a lane wait 10 s for an undo before they are sent (undo.ts).
  * This module signs in and out, opens a port, and wires the page; the console's concerns are its neighbours:
  * console.ts (state, words, calls, events), queue-list.ts, lanes.ts, called.ts, green.ts, yard.ts, check-in.ts,
- * forecast.ts, undo.ts, time.ts. They import console.ts and, one way, each other, never this module: what they tell
- * the page are console.ts's events, answered at the end of this module.
+ * forecast.ts, undo.ts, time.ts, gate.ts (the cameras' reads to confirm). They import console.ts and, one way, each
+ * other, never this module: what they tell the page are console.ts's events, answered at the end of this module.
  */
 import type { StaffQueueUpdate, StaffQueueUpdateDelta } from '../../../../../libs/realtime/src/live-events';
 import { $, el, fill, show, message } from '../shared/dom';
