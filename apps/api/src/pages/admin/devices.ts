@@ -100,7 +100,7 @@ export async function loadDevices(): Promise<void> {
             place(d),
             seen(d.lastSeenAt),
             String(d.readsToday),
-            el('span', { class: d.online ? 'good' : 'bad', text: t(d.online ? 'online' : 'offline') }),
+            el('span', { class: d.online ? 'good' : 'bad', text: t(d.online ? 'camOnline' : 'camOffline') }),
             el('span', {}, [
               rowButton('newKey', t('newKeyOf', { name: d.name }), () => rotate(d)),
               rowButton('remove', t('removeOf', { name: d.name }), () => remove(d)),
