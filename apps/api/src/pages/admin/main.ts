@@ -1,7 +1,8 @@
 /*
  * /admin — the port admin's console: firms and their users, the port's staff, yard and regulator accounts, the
- * port's schedule, lanes, holding areas and fees, every firm's failing webhooks, the audit chain and the jobs board.
- * In Chinese and English; each section is a module (people.ts, port-setup.ts, watch.ts) on console.ts's state.
+ * port's schedule, lanes, holding areas and fees, its gate cameras, every firm's failing webhooks, the audit chain and
+ * the jobs board. In Chinese and English; each section is a module (people.ts, port-setup.ts, devices.ts, watch.ts)
+ * on console.ts's state.
  */
 import { $, el, fill, message, show } from '../shared/dom';
 import { load, store } from '../shared/storage';
@@ -11,8 +12,9 @@ import { call, LANG, msg, on, PORT, S, sess, t, T } from './console';
 import { loadAccounts, loadFirms, wirePeople } from './people';
 import { drawSetupForms, loadPort, wireSetup } from './port-setup';
 import { loadWebhooks, wireWatch } from './watch';
+import { drawDeviceForm, loadDevices, wireDevices } from './devices';
 
-const SECTIONS = ['firms', 'accounts', 'schedule', 'lanes', 'areas', 'fees', 'webhooks', 'audit'];
+const SECTIONS = ['firms', 'accounts', 'schedule', 'lanes', 'areas', 'fees', 'devices', 'webhooks', 'audit'];
 
 function showLogin(key?: string): void {
   S.loginNote = key || null;
@@ -40,11 +42,12 @@ function relabel(): void {
   );
   msg.again();
   drawSetupForms();
+  drawDeviceForm();
 }
 
 /** Every section read again for the port chosen. */
 async function loadAll(): Promise<void> {
-  await Promise.all([loadFirms(), loadAccounts(), loadPort(), loadWebhooks()]).catch(() => undefined);
+  await Promise.all([loadFirms(), loadAccounts(), loadPort(), loadWebhooks(), loadDevices()]).catch(() => undefined);
 }
 
 async function start(): Promise<void> {
@@ -74,10 +77,12 @@ async function start(): Promise<void> {
 wirePeople();
 wireSetup();
 wireWatch();
+wireDevices();
 on('ended', () => showLogin('sessionEnded'));
 $('port').addEventListener('change', () => {
   S.port = $('port').value;
   store(PORT, S.port);
+  show('deviceKey', false);
   relabel();
   void loadAll();
 });

@@ -7,6 +7,7 @@ import { $, el, fill } from '../shared/dom';
 import type { Answer } from '../shared/api';
 import { call, field, langFields, langValues, LANGS, msg, num, rowButton, S, t, table, val } from './console';
 import { drawFeeForm, loadFees, wireFees } from './fees';
+import { cameraBody, CAMERA_FIELDS } from './devices';
 
 const SCHEDULE_FIELDS: Array<[string, string, Record<string, unknown>]> = [
   ['slotMinutes', 'slotMinutes', { type: 'number', min: 15, max: 240, value: 60 }],
@@ -19,6 +20,7 @@ const SCHEDULE_FIELDS: Array<[string, string, Record<string, unknown>]> = [
   ['earlyArrivalMinutes', 'earlyArrivalMinutes', { type: 'number', min: 0, max: 600, value: 60 }],
   ['checkInGraceMinutes', 'checkInGraceMinutes', { type: 'number', min: 0, max: 600, value: 30 }],
   ['calledTimeoutMinutes', 'calledTimeoutMinutes', { type: 'number', min: 1, max: 600, value: 15 }],
+  ...CAMERA_FIELDS,
 ];
 
 let port: Answer = null;
@@ -34,6 +36,7 @@ function scheduleBody(): Answer {
     earlyArrivalMinutes: num('earlyArrivalMinutes'),
     checkInGraceMinutes: num('checkInGraceMinutes'),
     calledTimeoutMinutes: num('calledTimeoutMinutes'),
+    ...cameraBody(),
   };
 }
 
@@ -48,7 +51,9 @@ export async function loadPort(): Promise<void> {
       capImport: s.capacity.import,
     };
     SCHEDULE_FIELDS.forEach(([id]) => {
-      if (v[id] !== undefined) $(id).value = String(v[id]);
+      if (v[id] === undefined) return;
+      if ($(id).type === 'checkbox') $(id).checked = Boolean(v[id]);
+      else $(id).value = String(v[id]);
     });
   }
   drawLanes();

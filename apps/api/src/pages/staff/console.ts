@@ -47,6 +47,8 @@ export const S = {
   portInfo: { calledTimeoutMinutes: null as number | null, timeZone: 'Asia/Shanghai' },
   /** The port's holding areas by id (GET /ports/:code): their names in each language. */
   areas: {} as Record<string, { name: string; names?: Record<string, string> }>,
+  /** The port's lanes by id (GET /ports/:code), to name the lane a gate camera watches. */
+  lanes: {} as Record<string, NamedLane>,
   /** The direction on screen. */
   shown: (DIRS.indexOf(load(DIR)) >= 0 ? load(DIR) : 'export') as string,
   /** Direction → the staff view kept, by the live protocol. */

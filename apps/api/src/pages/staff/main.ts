@@ -1,10 +1,11 @@
 /*
- * /staff — the lane console: open, pause and close lanes, call the next truck, record outcomes, check in plates.
+ * /staff — the lane console: open, pause and close lanes, call the next truck, record outcomes, check in plates,
+ * confirm or dismiss the gate cameras' unsure reads.
  * In Chinese and English. A truck's outcome and closing a lane wait 10 s for an undo before they are sent (undo.ts).
  * This module signs in and out, opens a port, and wires the page; the console's concerns are its neighbours:
  * console.ts (state, words, calls, events), queue-list.ts, lanes.ts, called.ts, green.ts, yard.ts, check-in.ts,
- * forecast.ts, undo.ts, time.ts. They import console.ts and, one way, each other, never this module: what they tell
- * the page are console.ts's events, answered at the end of this module.
+ * forecast.ts, undo.ts, time.ts, gate.ts (the cameras' reads to confirm). They import console.ts and, one way, each
+ * other, never this module: what they tell the page are console.ts's events, answered at the end of this module.
  */
 import type { StaffQueueUpdate, StaffQueueUpdateDelta } from '../../../../../libs/realtime/src/live-events';
 import { $, el, fill, show, message } from '../shared/dom';
@@ -12,9 +13,11 @@ import { store, load } from '../shared/storage';
 import { claims, passwordLogin } from '../shared/session';
 import { relabel as relabelWords } from '../shared/i18n';
 import { dirSections, sessionLive } from '../shared/live';
+import type { NamedLane } from '../shared/lane';
 import { checkIn } from './check-in';
 import { call, DIRS, LANG, msg, note, on, paint, PORT, S, sess, t, T } from './console';
 import { loadForecast, renderForecast } from './forecast';
+import { applyAlert, applyDevice, applyRead, loadGate, renderGate } from './gate';
 import { callFirstOpen } from './lanes';
 import { apply, reload, render, showDir, tabs } from './queue-list';
 import { tick } from './time';
@@ -64,7 +67,12 @@ async function loadPort(code: string): Promise<void> {
     (p.parkingAreas || []).forEach(function (a: { id: string; name: string; names?: Record<string, string> }) {
       S.areas[a.id] = a;
     });
+    S.lanes = {};
+    (p.lanes || []).forEach(function (l: NamedLane & { id: string }) {
+      S.lanes[l.id] = l;
+    });
     DIRS.forEach(render);
+    renderGate();
   } catch {
     return; /* shown */
   }
@@ -82,6 +90,7 @@ function relabel(): void {
   tabs();
   DIRS.forEach(render);
   renderForecast();
+  renderGate();
 }
 
 function setLang(l: string): void {
@@ -114,6 +123,7 @@ function openPort(code: string): void {
     readAll();
     DIRS.forEach((d) => void loadYard(d));
     void loadPort(code);
+    void loadGate();
   });
   // In the staff room a queue:update is the staff view (whole plates, drivers, firms).
   socket.on('queue:update', (u) => apply(u as StaffQueueUpdate | StaffQueueUpdateDelta));
@@ -121,9 +131,13 @@ function openPort(code: string): void {
     if (l.port === S.port) readAll();
   });
   socket.on('yard:update', applyYard);
+  socket.on('gate:read', applyRead);
+  socket.on('gate:alert', applyAlert);
+  socket.on('device:update', applyDevice);
   readAll();
   DIRS.forEach((d) => void loadYard(d));
   void loadPort(code);
+  void loadGate();
 }
 
 async function start(): Promise<void> {
