@@ -207,7 +207,7 @@ describe('gate cameras (browser)', () => {
     expect([...errors, ...second.errors]).toEqual([]);
   });
 
-  it('shows a lane camera seeing a truck not called to its lane as an alert', async () => {
+  it('shows a lane camera seeing a truck not called to its lane as an alert, and the called one as at its lane', async () => {
     const lane = await addDevice(PORT, { position: 'lane', laneId: exportLane });
     const { page, errors } = await staffConsole();
     await page.locator(`#gateDevices [data-device="${lane.id}"]`).waitFor(WAIT);
@@ -221,6 +221,32 @@ describe('gate cameras (browser)', () => {
     // Seen: it goes.
     await alert.locator('button').click();
     await alert.waitFor({ state: 'detached', ...WAIT });
+
+    // The truck called to this lane, read there: its called row says it is at the lane (no deadline any more).
+    const truck = await book(mekong, newPlate());
+    await api.http
+      .post(`${API}/ports/${PORT}/check-ins`)
+      .set(bearer(api.adminToken))
+      .send({ plate: truck.plate })
+      .expect(201);
+    await api.http
+      .post(`${API}/ports/${PORT}/lanes/${exportLane}/status`)
+      .set(bearer(api.adminToken))
+      .send({ status: 'open' })
+      .expect(200);
+    // Earlier tests left trucks in the line: call until this one is on the lane.
+    for (let called = ''; called !== truck.bookingId;) {
+      const res = await api.http
+        .post(`${API}/ports/${PORT}/lanes/${exportLane}/call-next`)
+        .set(bearer(api.adminToken))
+        .expect(200);
+      called = res.body.bookingId as string;
+    }
+    const calledRow = page.locator(`.called-row[data-booking="${truck.bookingId}"]`);
+    await calledRow.locator('.deadline').waitFor(WAIT);
+    expect((await read(lane.key, { plate: truck.plate, confidence: 0.97 })).outcome).toBe('at_lane');
+    await calledRow.locator('.at-lane', { hasText: 'at the lane since' }).waitFor(WAIT);
+    expect(await calledRow.locator('.deadline').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 

@@ -2,6 +2,7 @@
 import { el } from '../shared/dom';
 import { act, note, S, t, T, word, type CalledTruck } from './console';
 import { greenBadge } from './green';
+import { portTime } from './time';
 import { asking, deferred, guarded, OUTCOMES, pending } from './undo';
 
 function outcome(button: HTMLButtonElement | null, c: CalledTruck, what: string): void {
@@ -58,7 +59,12 @@ export function calledRow(c: CalledTruck, laneName: Record<string, string>, dir:
     ]),
     el('div', { class: 'row timers' }, [
       el('span', { class: 'elapsed', 'data-called-at': c.calledAt }),
-      timeout !== null ? el('span', { class: 'deadline', 'data-deadline': String(calledAt + timeout * 60000) }) : null,
+      // A truck a lane camera saw at its lane has arrived: no deadline runs for it any more (issue 19).
+      c.stages.atLaneAt
+        ? el('span', { class: 'at-lane', text: t('atLane', { at: portTime(Date.parse(c.stages.atLaneAt)) }) })
+        : timeout !== null
+          ? el('span', { class: 'deadline', 'data-deadline': String(calledAt + timeout * 60000) })
+          : null,
     ]),
     el('div', { class: 'details' }, [
       el('div', { class: 'muted', text: c.reference }),

@@ -14,7 +14,7 @@ function clock(ms: number): string {
 }
 
 /** HH:MM of an instant at the port. */
-function portTime(ms: number): string {
+export function portTime(ms: number): string {
   try {
     return new Intl.DateTimeFormat('en-GB', {
       hour: '2-digit',
