@@ -5,7 +5,7 @@
  * On a fresh database (kouan_bench_gate, dropped first and at the end) with its own Redis prefix: two API processes
  * (`node dist/apps/api/src/main.js`) and a worker (`dist/apps/worker/src/main.js`, which relays the port events that
  * carry `gate:read` to staff). MOHAN open round the clock (1-hour slots, a check-in window that cannot close under
- * the bench, bays for every truck); trucks booked by SQL in the slot of each direction that contains now: those the
+ * the bench); trucks booked by SQL in the slot of each direction that contains now: those the
  * holding cameras check in, and trucks through the lanes an hour ago that the yard awaits. Cameras registered through
  * the API (port admin): HOLDING_CAMS at the holding areas' entries, one over each open lane, two at the yard gate.
  * Staff sockets (STAFF_SOCKETS, half on each process) and a driver socket for every DRIVER_EVERY-th truck to be
@@ -29,7 +29,10 @@
  * `pg` at the same pace, each inserting the read's row (and, for a check-in, updating a spare booked truck to
  * checked_in in the same statement); its latency and the ratio. Load average printed before and after.
  *
- * Options: --seconds (60), --rate (reads a second, 100). Environment: DATABASE_URL / REDIS_URL (the server to use;
+ * Options: --seconds (60), --rate (reads a second, 100), --cameras N (N cameras at the holding entries, at the yard
+ * gate and over each lane, instead of 4, 2 and 1: every read holds its camera's row lock, so one camera takes its
+ * reads one at a time), --bays N (every holding area's bays, instead of the seeded ones: 200 at Mohan, the trucks
+ * beyond them checked in to overflow). Environment: DATABASE_URL / REDIS_URL (the server to use;
  * the database name is replaced).
  */
 import { ChildProcess, spawn } from 'node:child_process';
@@ -79,8 +82,12 @@ const PORT = 'MOHAN';
 const ZONE = 'Asia/Shanghai';
 const NSP = '/live';
 const FIRMS = 10;
-const HOLDING_CAMS = 4;
-const YARD_CAMS = 2;
+/** --cameras N: N cameras at the holding entries, N at the yard gate and N over each lane (4, 2 and 1 without it). */
+const CAMERAS = process.argv.some((a) => a.startsWith('--cameras')) ? flag('cameras', 1) : undefined;
+const HOLDING_CAMS = CAMERAS ?? 4;
+const YARD_CAMS = CAMERAS ?? 2;
+const LANE_CAMS = CAMERAS ?? 1;
+const BAYS = process.argv.some((a) => a.startsWith('--bays')) ? flag('bays', 1) : undefined;
 const STAFF_SOCKETS = 10;
 /** A driver socket for every this-many-th truck the holding cameras check in. */
 const DRIVER_EVERY = 4;
@@ -91,6 +98,8 @@ const CALL_EVERY_MS = 1000;
 /** A duplicate repeats one of the last this-many answered reads (all well inside the port's 120 s). */
 const DUP_POOL = 400;
 const REQUEST_TIMEOUT_MS = 30_000;
+/** The processes' idle CPU is measured this long before the run. */
+const IDLE_MS = 5000;
 const TOTAL_LIMIT_MS = Math.max(8 * 60_000, SECONDS * 3 * 1000 + 4 * 60_000);
 /** Issue 19's target for the reads' HTTP p99 (on a quiet machine). */
 const TARGET_HTTP_P99_MS = 50;
@@ -168,7 +177,8 @@ async function fixtures(db: Pool, need: { checkIns: number; yard: number; raw: n
        firm_quota_percent = 100, early_arrival_minutes = 60, check_in_grace_minutes = 120 WHERE port_code = $1`,
     [PORT, total * 2],
   );
-  await db.query('UPDATE parking_areas SET bays = $2 WHERE port_code = $1', [PORT, total + 200]);
+  // Bays: --bays N sets every holding area's (the seeded 200 at Mohan otherwise; trucks beyond wait in overflow).
+  if (BAYS) await db.query('UPDATE parking_areas SET bays = $2 WHERE port_code = $1', [PORT, BAYS]);
   const { rows: lanes } = await db.query<{ id: string; direction: 'export' | 'import' }>(
     `SELECT DISTINCT ON (direction) id, direction FROM lanes WHERE port_code = $1 AND status = 'open' ORDER BY direction, name`,
     [PORT],
@@ -292,7 +302,8 @@ async function registerCameras(lanes: Array<{ id: string }>, areas: string[]): P
   };
   for (let i = 0; i < HOLDING_CAMS; i++)
     await add(`Holding entry ${i + 1}`, { position: 'holding_entry', areaId: areas[i % areas.length] });
-  for (const [i, l] of lanes.entries()) await add(`Lane ${i + 1}`, { position: 'lane', laneId: l.id });
+  for (const [i, l] of lanes.entries())
+    for (let k = 0; k < LANE_CAMS; k++) await add(`Lane ${i + 1} camera ${k + 1}`, { position: 'lane', laneId: l.id });
   for (let i = 0; i < YARD_CAMS; i++) await add(`Yard gate ${i + 1}`, { position: 'yard_gate' });
   agent.destroy();
   return cams;
@@ -369,7 +380,10 @@ async function run(f: Awaited<ReturnType<typeof fixtures>>, cams: Camera[]) {
   const holding = cams.filter((c) => c.position === 'holding_entry');
   const laneCams = cams.filter((c) => c.position === 'lane');
   const yardCams = cams.filter((c) => c.position === 'yard_gate');
-  const laneCamOf = new Map(laneCams.map((c) => [c.laneId, c]));
+  const laneCamOf = (laneId: string, n: number) => {
+    const mine = laneCams.filter((c) => c.laneId === laneId);
+    return mine[n % mine.length];
+  };
   const agents = apis.map(() => new http.Agent({ keepAlive: true, maxSockets: 256 }));
   const staffAgent = new http.Agent({ keepAlive: true, maxSockets: 2 });
   const staff = { authorization: `Bearer ${f.staffToken}` };
@@ -426,7 +440,7 @@ async function run(f: Awaited<ReturnType<typeof fixtures>>, cams: Camera[]) {
         return {
           n,
           kind,
-          camera: laneCamOf.get(called.laneId) as Camera,
+          camera: laneCamOf(called.laneId, n),
           plate: called.plate,
           confidence: CONFIDENCE,
           expected: 'at_lane',
@@ -618,6 +632,7 @@ async function main(): Promise<void> {
   const since = () => `${((Date.now() - began) / 1000).toFixed(1)} s`;
   log(
     `kouan gate bench: ${RATE} reads/s for ${SECONDS} s (${READS} reads) over 2 API processes and a worker; ` +
+      `${HOLDING_CAMS} holding, ${LANE_CAMS} per lane, ${YARD_CAMS} yard cameras; ` +
       `mix per 100: ${MIX.map(([k, w]) => `${w} ${k}`).join(', ')}; load average ${loadavg()}`,
   );
   const kinds = pattern();
@@ -647,6 +662,15 @@ async function main(): Promise<void> {
         await postJson(warm, a.port, '/api/v1/gate/heartbeat', {}, { authorization: `Device ${c.key}` });
     warm.destroy();
     await sleep(1000);
+    // What the processes burn idle with the sockets connected (pings, timers, the worker's polls), per second: the
+    // reads' CPU is also given net of it.
+    const idle0 = apis.reduce((s, a) => s + cpuMs(a), 0);
+    const idleW0 = workerCpuMs();
+    const idleT0 = nowMs();
+    await sleep(IDLE_MS);
+    const idleSeconds = (nowMs() - idleT0) / 1000;
+    const idleApi = (apis.reduce((s, a) => s + cpuMs(a), 0) - idle0) / idleSeconds;
+    const idleWorker = (workerCpuMs() - idleW0) / idleSeconds;
 
     const loadBefore = loadavg();
     const r = await run(f, cams);
@@ -695,6 +719,8 @@ async function main(): Promise<void> {
       .map((x) => (heard.staffRead.get(x.readId as string) as number) - x.sentAt)
       .sort((a, b) => a - b);
     const cpuPerRead = r.apiCpu / r.reads.length;
+    const netPerRead = (r.apiCpu - idleApi * r.wallSeconds) / r.reads.length;
+    const workerNet = (r.workerCpu - idleWorker * r.wallSeconds) / r.reads.length;
 
     log('raw baseline: the same number of statements through pg at the same pace…');
     const raw = await rawBaseline(r.reads, f.raw);
@@ -723,6 +749,13 @@ async function main(): Promise<void> {
     log(
       `| read → staff's gate:read (outbox, worker; ${staffMs.length} of ${r.reads.length - non202} reads heard) | ${p(staffMs, 0.5)} | ${p(staffMs, 0.99)} | ${p(staffMs, 1)} |`,
     );
+    for (const kind of MIX.map(([k]) => k)) {
+      const xs = r.reads
+        .filter((x) => x.kind === kind && x.status === 202)
+        .map((x) => x.ms as number)
+        .sort((a, b) => a - b);
+      if (xs.length) log(`| — ${kind} reads (${xs.length}) | ${p(xs, 0.5)} | ${p(xs, 0.99)} | ${p(xs, 1)} |`);
+    }
     log('');
     log(
       `API ÷ raw: p50 ${fmt(percentile(httpMs, 0.5) / percentile(raw.latencies, 0.5), 1)} ×, p99 ${fmt(percentile(httpMs, 0.99) / percentile(raw.latencies, 0.99), 1)} ×` +
@@ -730,7 +763,8 @@ async function main(): Promise<void> {
     );
     log(
       `API CPU per read (both processes, /proc): ${fmt(cpuPerRead, 2)} ms (${fmt(r.apiCpu / 1000, 1)} s over ${fmt(r.wallSeconds, 1)} s, ` +
-        `${fmt(r.apiCpu / 10 / r.wallSeconds)} % of one core); worker ${fmt(r.workerCpu / r.reads.length, 2)} ms per read`,
+        `${fmt(r.apiCpu / 10 / r.wallSeconds)} % of one core); ${fmt(netPerRead, 2)} ms net of the ${fmt(idleApi, 1)} ms/s they use idle; ` +
+        `worker ${fmt(r.workerCpu / r.reads.length, 2)} ms per read (${fmt(workerNet, 2)} net of its ${fmt(idleWorker, 1)} ms/s idle)`,
     );
     log(
       `staff at the lanes: ${r.calls.made} call-nexts (${r.calls.empty} found no truck, ${r.calls.failed} failed), ` +
