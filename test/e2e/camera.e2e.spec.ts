@@ -220,6 +220,7 @@ describe('npm run camera --xml', () => {
         /<ANPR>[\s\S]*<licensePlate>云K·12345<\/licensePlate>[\s\S]*<confidenceLevel>87<\/confidenceLevel>/,
       );
     } finally {
+      server.closeAllConnections();
       await new Promise((ok) => server.close(ok));
     }
     expect(isapiAlert({ plate: 'A<&>B', confidence: 1, at: new Date(0), timeZone: 'UTC' })).toContain(
