@@ -115,7 +115,9 @@ export async function runCamera(o: CameraOptions): Promise<PlayedRead[]> {
   const now = o.now ?? (() => new Date());
   const confidence = o.confidence ?? 0.93;
   const every = o.everyMs ?? 2000;
-  const portRes = await fetch(`${base}/api/v1/ports/${encodeURIComponent(o.port)}`);
+  const portRes = await fetch(`${base}/api/v1/ports/${encodeURIComponent(o.port)}`).catch((e: unknown) => {
+    throw new Error(`could not reach Kouan at ${base} (is \`npm start\` running?): ${String(e)}`);
+  });
   if (!portRes.ok) throw new Error(`GET /api/v1/ports/${o.port}: ${portRes.status} (is Kouan running at ${base}?)`);
   const timeZone = ((await portRes.json()) as { timeZone: string }).timeZone;
   let plates = o.plates;
