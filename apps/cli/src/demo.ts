@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
+import type { DemoDay } from './demo-day';
 
 /**
  * `npm run demo`: a realistic day at Mohan loaded into the running system through its own API (so every page,
@@ -9,7 +10,8 @@ import { DateTime } from 'luxon';
  * but the last of each direction, which it still awaits. The port publishes its fees, the firms file customs
  * declarations (customs accepts most, inspects a few), and a regulator can read and verify the audit trail of it
  * all. Half the trucks are booked for tomorrow too, so the lane console's forecast of tomorrow has something to
- * show. Prints the logins.
+ * show. One gate camera per position (the holding area's entry, the export lane, the yard gate) is registered for
+ * `npm run camera`. Prints the logins, the cameras' ids and keys, and returns the day as the camera plays it.
  */
 
 const PORT = 'MOHAN';
@@ -79,6 +81,16 @@ interface Booked {
   direction: string;
 }
 
+export interface DemoCamera {
+  id: string;
+  name: string;
+  position: 'holding_entry' | 'lane' | 'yard_gate';
+  laneId: string | null;
+  areaId: string | null;
+  /** Shown once, as the API shows it. */
+  key: string;
+}
+
 export async function runDemo(o: DemoOptions): Promise<{
   bookings: number;
   tomorrow: number;
@@ -86,6 +98,8 @@ export async function runDemo(o: DemoOptions): Promise<{
   checkedIn: number;
   completed: number;
   yardArrived: number;
+  cameras: DemoCamera[];
+  day: DemoDay;
 }> {
   const call = async (
     method: string,
@@ -264,17 +278,27 @@ export async function runDemo(o: DemoOptions): Promise<{
   // The gate: trucks whose check-in window is open arrive, in slot order.
   let checkedIn = 0;
   const now = clockNow().getTime();
+  const arrived = new Set<string>();
   for (const b of [...booked].sort((x, y) => x.startsAt - y.startsAt)) {
     if (b.startsAt - 60 * 60_000 > now) continue;
     try {
       await call('POST', `/ports/${PORT}/check-ins`, { plate: b.plate }, staff);
       checkedIn += 1;
+      arrived.add(b.id);
     } catch {
       // Too late for its slot: it stays booked and the worker will mark it a no-show.
     }
   }
   // The lanes: the first half of the waiting trucks have been called and are through; one is on its way now.
-  const lanes = (await call('GET', `/ports/${PORT}`)).lanes as Array<{ id: string; direction: string }>;
+  const port = (await call('GET', `/ports/${PORT}`)) as unknown as {
+    timeZone: string;
+    lanes: Array<{ id: string; direction: string }>;
+    parkingAreas: Array<{ id: string }>;
+  };
+  const lanes = port.lanes;
+  const plateOf = new Map(booked.map((b) => [b.id, b]));
+  const calledNow: DemoDay['called'] = [];
+  const through: DemoDay['completed'] = [];
   let completed = 0;
   let yardArrived = 0;
   for (const direction of ['export', 'import']) {
@@ -282,20 +306,59 @@ export async function runDemo(o: DemoOptions): Promise<{
     if (!lane) continue;
     const queue = await call('GET', `/ports/${PORT}/queue?direction=${direction}`);
     const waiting = (queue.entries as unknown[]).length;
-    const through: string[] = [];
+    const done: string[] = [];
     for (let k = 0; k < Math.floor(waiting / 2); k++) {
       const called = await call('POST', `/ports/${PORT}/lanes/${lane.id}/call-next`, undefined, staff);
       await call('POST', `/bookings/${called.bookingId as string}/complete`, undefined, staff);
-      through.push(called.bookingId as string);
+      done.push(called.bookingId as string);
       completed += 1;
     }
     // The yard has seen all but the last one through its gate: /yard shows that one still on its way.
-    for (const id of through.slice(0, -1)) {
-      await call('POST', `/bookings/${id}/yard-arrival`, undefined, yard);
-      yardArrived += 1;
+    for (const [k, id] of done.entries()) {
+      const last = k === done.length - 1;
+      if (!last) {
+        await call('POST', `/bookings/${id}/yard-arrival`, undefined, yard);
+        yardArrived += 1;
+      }
+      through.push({ plate: plateOf.get(id)?.plate ?? '', bookingId: id, direction, yardArrived: !last });
     }
-    if (waiting > 1) await call('POST', `/ports/${PORT}/lanes/${lane.id}/call-next`, undefined, staff);
+    if (waiting > 1) {
+      const called = await call('POST', `/ports/${PORT}/lanes/${lane.id}/call-next`, undefined, staff);
+      const id = called.bookingId as string;
+      calledNow.push({ plate: plateOf.get(id)?.plate ?? '', bookingId: id, direction, laneId: lane.id });
+    }
   }
+
+  // The gate cameras: one at the holding area's entry, one over the export lane, one at the yard gate.
+  const exportLane = lanes.find((l) => l.direction === 'export');
+  const cameras: DemoCamera[] = [];
+  for (const [name, body] of [
+    [`Holding area entry (demo ${tag})`, { position: 'holding_entry', areaId: port.parkingAreas[0]?.id }],
+    [`Export lane (demo ${tag})`, { position: 'lane', laneId: exportLane?.id }],
+    [`Yard gate (demo ${tag})`, { position: 'yard_gate' }],
+  ] as const) {
+    if ('areaId' in body && !body.areaId) continue;
+    if ('laneId' in body && !body.laneId) continue;
+    cameras.push((await call('POST', `/ports/${PORT}/devices`, { name, ...body }, admin)) as unknown as DemoCamera);
+  }
+  const stillBooked: DemoDay['booked'] = { export: [], import: [] };
+  for (const b of [...booked].sort((x, y) => x.startsAt - y.startsAt)) {
+    if (!arrived.has(b.id))
+      stillBooked[b.direction].push({
+        plate: b.plate,
+        bookingId: b.id,
+        startsAt: new Date(b.startsAt).toISOString(),
+      });
+  }
+  const day: DemoDay = {
+    port: PORT,
+    date: today,
+    timeZone: port.timeZone,
+    booked: stillBooked,
+    called: calledNow,
+    completed: through,
+    devices: cameras.map(({ id, name, position, laneId, areaId }) => ({ id, name, position, laneId, areaId })),
+  };
 
   // A login that works: a truck of today's still to come, or (late in the day, every slot begun) one of tomorrow's.
   const driver = booked.find((b) => b.startsAt > now) ?? aheadLogin;
@@ -311,5 +374,21 @@ export async function runDemo(o: DemoOptions): Promise<{
   o.say(`     ${o.url}/firm  as one of:`);
   for (const line of logins) o.say(line);
   if (driver) o.say(`     ${o.url}/d  with reference ${driver.reference} and driver code ${driver.driverCode}`);
-  return { bookings: booked.length + bookedAhead, tomorrow: bookedAhead, declared, checkedIn, completed, yardArrived };
+  o.say(`Gate cameras at ${PORT} (each key is shown only now):`);
+  for (const c of cameras) o.say(`  ${c.position.padEnd(13)} ${c.name}: device ${c.id}, key ${c.key}`);
+  const entry = cameras.find((c) => c.position === 'holding_entry');
+  if (entry)
+    o.say(
+      `Play the day's reads with a camera (add --xml for Hikvision ISAPI): npm run camera -- --port ${PORT} --device ${entry.id} --key ${entry.key} --url ${o.url}`,
+    );
+  return {
+    bookings: booked.length + bookedAhead,
+    tomorrow: bookedAhead,
+    declared,
+    checkedIn,
+    completed,
+    yardArrived,
+    cameras,
+    day,
+  };
 }

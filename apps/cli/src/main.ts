@@ -6,6 +6,7 @@ import { ensureAppLogin, ensureDatabase, runMigrations } from '@kouan/db';
 import { ParkingService } from '@kouan/parking';
 import { PortSeedService } from '@kouan/ports';
 import { runDemo } from './demo';
+import { DEMO_DAY_FILE, writeDemoDay } from './demo-day';
 import { SeedModule } from './seed.module';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -51,7 +52,9 @@ async function demo(): Promise<void> {
   if (!env.adminEmail || !env.adminPassword)
     throw new Error('demo needs ADMIN_EMAIL and ADMIN_PASSWORD (the seeded port admin)');
   const url = `http://127.0.0.1:${env.port}`;
-  await runDemo({ url, adminEmail: env.adminEmail, adminPassword: env.adminPassword, say });
+  const { day } = await runDemo({ url, adminEmail: env.adminEmail, adminPassword: env.adminPassword, say });
+  writeDemoDay(DEMO_DAY_FILE, day);
+  say(`The day's trucks and cameras for npm run camera: ${DEMO_DAY_FILE}`);
 }
 
 const commands: Record<string, () => Promise<void>> = { migrate, seed, 'app-login': appLogin, demo };
