@@ -16,8 +16,12 @@ export interface DeviceRow {
 }
 
 /** A device locked for one read: whether it was online before, and its port's camera rules. */
+/** How stale a live device's last_seen_at may be before a read writes it again. */
+const TOUCH_SECONDS = 10;
+
 export interface SeenDevice extends DeviceRow {
-  was_online: boolean;
+  /** This sighting brought it back online (it was offline): the caller tells the consoles. */
+  went_online: boolean;
   anpr_min_confidence: number;
   dedupe_seconds: number;
 }
@@ -131,20 +135,28 @@ export class GateDevicesRepository {
   }
 
   /**
-   * The device heard from at `at` (a read or a heartbeat): its row locked until the caller's transaction ends (so
-   * its reads are judged one at a time: the duplicate rule), stamped last seen and online. Returns whether it was
-   * online before and its port's camera rules; undefined once it was removed.
+   * The device heard from at `at` (a read or a heartbeat), with its port's camera rules; undefined once removed. Its
+   * row is written (last seen, online) only when that changes what anyone sees: it was offline, or it was last seen
+   * more than TOUCH_SECONDS before. So a busy camera's reads do not queue on its row (each read locks its plate
+   * instead: GateReadsRepository.lockPlate), and its `lastSeenAt` is at most that much behind.
    */
   seen(em: EntityManager, id: string, at: Date): Promise<SeenDevice | undefined> {
     return one<SeenDevice>(
       em,
-      `WITH old AS (SELECT id, online FROM gate_devices WHERE id = $1 AND deleted_at IS NULL FOR UPDATE)
-       UPDATE gate_devices d SET last_seen_at = GREATEST(d.last_seen_at, $2::timestamptz), online = true
-       FROM old WHERE d.id = old.id
-       RETURNING ${DEVICE}, old.online AS was_online,
+      `WITH d AS (SELECT * FROM gate_devices WHERE id = $1 AND deleted_at IS NULL),
+       touched AS (
+         UPDATE gate_devices g SET last_seen_at = GREATEST(g.last_seen_at, $2::timestamptz), online = true
+         FROM d WHERE g.id = d.id
+           AND (NOT g.online OR g.last_seen_at IS NULL OR g.last_seen_at < $2::timestamptz - make_interval(secs => $3))
+         RETURNING g.id
+       )
+       SELECT d.id, d.port_code, d.name, d.position, d.lane_id, d.area_id, true AS online,
+         GREATEST(d.last_seen_at, $2::timestamptz) AS last_seen_at,
+         (NOT d.online AND EXISTS (SELECT 1 FROM touched)) AS went_online,
          COALESCE((SELECT sc.anpr_min_confidence FROM schedules sc WHERE sc.port_code = d.port_code), 0.8) AS anpr_min_confidence,
-         COALESCE((SELECT sc.dedupe_seconds FROM schedules sc WHERE sc.port_code = d.port_code), 120) AS dedupe_seconds`,
-      [id, at],
+         COALESCE((SELECT sc.dedupe_seconds FROM schedules sc WHERE sc.port_code = d.port_code), 120) AS dedupe_seconds
+       FROM d`,
+      [id, at, TOUCH_SECONDS],
     );
   }
 

@@ -89,8 +89,16 @@ export async function orRefusal<T>(em: EntityManager, work: () => Promise<T>): P
 @Injectable()
 export class GateReadsRepository {
   /**
+   * Holds, until the transaction ends, the lock of one camera's reads of one plate (an advisory lock on the two
+   * hashes: two keys that collide only make two reads wait for each other).
+   */
+  async lockPlate(em: EntityManager, deviceId: string, plate: string): Promise<void> {
+    await em.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [deviceId, plate]);
+  }
+
+  /**
    * Whether the device read `plate` within `seconds` before `at` (reads too unsure to act on do not count: a good read
-   * right after one must still act). Exact only under the device's row lock (GateDevicesRepository.seen).
+   * right after one must still act). Exact only under the plate's lock (lockPlate).
    */
   async seenWithin(em: EntityManager, deviceId: string, plate: string, at: Date, seconds: number): Promise<boolean> {
     return Boolean(

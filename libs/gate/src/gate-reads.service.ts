@@ -46,8 +46,8 @@ function refusalOf(e: DomainError): Effect {
 
 /**
  * What a gate camera's plate read does (contract, "Gate cameras"), for every format a camera sends (the JSON route,
- * Hikvision ISAPI): one transaction per read, holding the device's row lock from the start, so the duplicate rule
- * sees every earlier read of that device; the read is stored with its outcome in the transaction of its effect (a
+ * Hikvision ISAPI): one transaction per read, holding the lock of that camera's reads of that plate from the start,
+ * so the duplicate rule sees every earlier read of it; the read is stored with its outcome in the transaction of its effect (a
  * check-in, a lane arrival, a yard arrival), and announced as a port event (`gate.read`) in it.
  */
 @Injectable()
@@ -71,9 +71,7 @@ export class GateReadsService {
   /** A camera's heartbeat: it is alive (last seen, online again if it was not). */
   async heartbeat(device: DeviceRow): Promise<void> {
     const at = this.clock.now();
-    await inTransaction(this.ds, async (em) => {
-      await this.seen(em, device, at);
-    });
+    await this.seen(device, at);
   }
 
   private async takeAs(device: DeviceRow, read: CameraRead): Promise<ReadAnswer> {
@@ -89,10 +87,13 @@ export class GateReadsService {
         'read_in_future',
         `at (${cameraAt.toISOString()}) is more than 5 minutes ahead of the server's clock (${at.toISOString()}): set the camera's clock (NTP)`,
       );
+    const d = await this.seen(device, at);
     let announce: Array<() => void> = [];
     const answer = await inTransaction(this.ds, async (em) => {
       announce = [];
-      const d = await this.seen(em, device, at);
+      // This camera's reads of this plate one at a time, so the duplicate rule sees every earlier one; other plates
+      // and other cameras go on in parallel.
+      await this.reads.lockPlate(em, d.id, plate);
       const effect: Effect =
         read.confidence < d.anpr_min_confidence
           ? { outcome: 'low_confidence' }
@@ -147,12 +148,17 @@ export class GateReadsService {
     return answer;
   }
 
-  /** The device heard from at `at`, locked for the transaction; `device:update` if it was offline. 401 once removed. */
-  private async seen(em: EntityManager, device: DeviceRow, at: Date): Promise<SeenDevice> {
-    const d = await this.devices.seen(em, device.id, at);
-    if (!d) throw new DomainError('unauthorized', 'this device was removed');
-    if (!d.was_online) await this.deviceChanged(em, d, 'online', at);
-    return d;
+  /**
+   * The device heard from at `at`, in a transaction of its own (short: a busy camera's row is not held through its
+   * reads); `device:update` if it was offline. 401 once removed.
+   */
+  private seen(device: DeviceRow, at: Date): Promise<SeenDevice> {
+    return inTransaction(this.ds, async (em) => {
+      const d = await this.devices.seen(em, device.id, at);
+      if (!d) throw new DomainError('unauthorized', 'this device was removed');
+      if (d.went_online) await this.deviceChanged(em, d, 'online', at);
+      return d;
+    });
   }
 
   private deviceChanged(em: EntityManager, d: DeviceRow, change: DeviceUpdate['change'], at: Date): Promise<void> {
