@@ -20,6 +20,8 @@ export interface SeenDevice extends DeviceRow {
   was_online: boolean;
   anpr_min_confidence: number;
   dedupe_seconds: number;
+  /** The port keeps a read's plate picture (schedule `keepGateImages`). */
+  keep_gate_images: boolean;
 }
 
 /** A device in the port's list, with its reads of the port's day and its last read. */
@@ -143,7 +145,8 @@ export class GateDevicesRepository {
        FROM old WHERE d.id = old.id
        RETURNING ${DEVICE}, old.online AS was_online,
          COALESCE((SELECT sc.anpr_min_confidence FROM schedules sc WHERE sc.port_code = d.port_code), 0.8) AS anpr_min_confidence,
-         COALESCE((SELECT sc.dedupe_seconds FROM schedules sc WHERE sc.port_code = d.port_code), 120) AS dedupe_seconds`,
+         COALESCE((SELECT sc.dedupe_seconds FROM schedules sc WHERE sc.port_code = d.port_code), 120) AS dedupe_seconds,
+         COALESCE((SELECT sc.keep_gate_images FROM schedules sc WHERE sc.port_code = d.port_code), false) AS keep_gate_images`,
       [id, at],
     );
   }
