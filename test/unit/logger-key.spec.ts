@@ -1,6 +1,6 @@
 import express from 'express';
 import { Writable } from 'node:stream';
-import pinoHttp from 'pino-http';
+import pinoHttp, { type Options } from 'pino-http';
 import request from 'supertest';
 import { loggerParams, redactUrlKey } from '@kouan/common';
 
@@ -17,7 +17,7 @@ describe('access log: a device key in the query is never written', () => {
     },
   });
   const app = express();
-  app.use(pinoHttp(loggerParams('info', 'api').pinoHttp as pinoHttp.Options, sink));
+  app.use(pinoHttp(loggerParams('info', 'api').pinoHttp as Options, sink));
   app.post('/api/v1/gate/isapi', (req, res) => {
     // The route still reads the key the log hid.
     req.log.info({ note: 'inside the route' }, 'alert');
