@@ -16,6 +16,9 @@ import {
   TestApi,
   TestFirm,
 } from '../support/harness';
+import request from 'supertest';
+import { REDIS_URL } from '../support/db';
+import { AppProcess, freePort, until } from '../support/processes';
 import { anprParts, fakeJpeg, isapiFixture, multipartAlert } from '../fixtures/isapi';
 
 /**
@@ -365,5 +368,49 @@ describe('gate cameras: Hikvision ISAPI alerts', () => {
     const other = await postXml(d.key, isapiFixture('vmd.xml')).expect(200);
     expect(other.body).toEqual({ outcome: 'ignored', eventType: 'VMD' });
     expect(await devices()).toMatchObject({ readsToday: 0 });
+  });
+
+  it("the API's access log never holds a key sent as ?key= (the API from dist/, logging at info)", async () => {
+    const d = await addDevice();
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const logged = new AppProcess('api', {
+      NODE_ENV: 'test',
+      DATABASE_URL: api.dbUrl,
+      REDIS_URL,
+      REDIS_PREFIX: api.redisPrefix,
+      LOG_LEVEL: 'info',
+      DB_POOL_SIZE: '2',
+      PORT: String(port),
+    });
+    try {
+      await until('the API process to be ready', async () => (await request(url).get('/ready')).status === 200, 30_000);
+      const unknown = `kgd_${randomBytes(32).toString('base64url')}`;
+      await request(url)
+        .post(`${ISAPI}?channel=1&key=${encodeURIComponent(d.key)}`)
+        .set('Content-Type', 'application/xml')
+        .send(isapiFixture('heartbeat.xml'))
+        .expect(200);
+      await request(url)
+        .post(`${ISAPI}?%6Bey=${unknown}`)
+        .set('Content-Type', 'application/xml')
+        .send(isapiFixture('heartbeat.xml'))
+        .expect(401);
+      const lines = await until('both requests logged', () => {
+        const found = logged.output
+          .join('')
+          .split('\n')
+          .filter((l) => l.includes('"url":"/api/v1/gate/isapi'));
+        return found.length >= 2 && found;
+      });
+      expect(lines.join('\n')).toContain('channel=1&key=[Redacted]');
+      expect(lines.join('\n')).toContain('%6Bey=[Redacted]');
+      const all = logged.output.join('');
+      expect(all).not.toContain(d.key);
+      expect(all).not.toContain(d.key.slice(4, 20));
+      expect(all).not.toContain(unknown);
+    } finally {
+      await logged.stop();
+    }
   });
 });
