@@ -367,6 +367,9 @@ describe('gate cameras: Hikvision ISAPI alerts', () => {
 
     const other = await postXml(d.key, isapiFixture('vmd.xml')).expect(200);
     expect(other.body).toEqual({ outcome: 'ignored', eventType: 'VMD' });
+    // A vehicle without a readable plate (Hikvision's 无车牌): answered 200 (a 400 would be sent again), not stored.
+    const noPlate = await postXml(d.key, anprXml('无车牌')).expect(200);
+    expect(noPlate.body).toEqual({ outcome: 'ignored', eventType: 'ANPR', reason: 'no_plate' });
     expect(await devices()).toMatchObject({ readsToday: 0 });
   });
 

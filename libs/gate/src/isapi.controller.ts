@@ -11,12 +11,12 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DeviceRoute } from '@kouan/auth';
-import { ApiErrors } from '@kouan/common';
+import { ApiErrors, normalisePlate } from '@kouan/common';
 import { CurrentDevice, DeviceGuard, KeyInQuery } from './device.guard';
 import { GateReadAnswerDto, IsapiAnswerDto } from './dto/gate-read.dto';
 import type { DeviceRow } from './gate-devices.repository';
 import { GateReadsService } from './gate-reads.service';
-import { ISAPI_MULTIPART_TYPE, ISAPI_XML_TYPES, keptImageOf } from './isapi';
+import { ISAPI_MULTIPART_TYPE, ISAPI_XML_TYPES, isNoPlate, keptImageOf } from './isapi';
 import { readIsapiAlert } from './isapi-body';
 
 /**
@@ -82,6 +82,10 @@ export class IsapiController {
       res.status(200).json({ outcome: 'heartbeat' } satisfies IsapiAnswerDto);
     } else if (alert.kind === 'other') {
       res.status(200).json({ outcome: 'ignored', eventType: alert.eventType } satisfies IsapiAnswerDto);
+    } else if (isNoPlate(alert.plate) || !normalisePlate(alert.plate)) {
+      // A vehicle whose plate the camera could not read (Hikvision writes 无车牌, "no plate"): nothing to match, and
+      // a 400 would only make the camera send it again.
+      res.status(200).json({ outcome: 'ignored', eventType: 'ANPR', reason: 'no_plate' } satisfies IsapiAnswerDto);
     } else {
       const answer: GateReadAnswerDto = await this.reads.take(device, {
         plate: alert.plate,

@@ -50,6 +50,12 @@ export interface IsapiImage {
   bytes: Buffer;
 }
 
+/**
+ * What a Hikvision camera writes as `licensePlate` when it saw a vehicle but read no plate (无车牌, "no plate"; 無車牌
+ * in traditional characters). It would pass for a plate of three letters, so it is named here.
+ */
+export const isNoPlate = (plate: string): boolean => /^(无车牌|無車牌)$/u.test(plate.trim());
+
 /** The picture types a kept image may have (what `GET .../gate-reads/:id/image` answers with). */
 export const KEPT_IMAGE_TYPES: readonly string[] = ['image/jpeg', 'image/png'];
 

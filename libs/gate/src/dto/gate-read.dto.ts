@@ -77,6 +77,12 @@ export class IsapiAnswerDto {
 
   @ApiPropertyOptional({ example: 'VMD', description: "with ignored: the alert's eventType" })
   eventType?: string;
+
+  @ApiPropertyOptional({
+    enum: ['no_plate'],
+    description: 'with ignored: an ANPR alert whose plate the camera could not read (无车牌)',
+  })
+  reason?: 'no_plate';
 }
 
 export class GateReadDto {
