@@ -3,7 +3,7 @@ import { API, bearer, bookedDriverToken, createFirm, laneOf, startApi, TestApi, 
 import { expectContractError } from '../support/contract-error';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-type Who = 'admin' | 'dispatcher' | 'firmAdmin' | 'driver';
+type Who = 'admin' | 'dispatcher' | 'firmAdmin' | 'driver' | 'device';
 
 /** `depth` objects one in another: past the parser's depth limit (32) at 40. */
 const nest = (depth: number): unknown => (depth ? { a: nest(depth - 1) } : 1);
@@ -19,6 +19,8 @@ describe('junk input to the admin and day routes: always a 4xx in the contract s
   let driverToken: string;
   let laneId: string;
   let bookingId: string;
+  /** A gate camera's key (POST /gate/isapi takes no token: `Authorization: Device <key>`). */
+  let deviceKey: string;
 
   beforeAll(async () => {
     api = await startApi();
@@ -26,11 +28,23 @@ describe('junk input to the admin and day routes: always a 4xx in the contract s
     driverToken = await bookedDriverToken(api, firm, 'MOHAN');
     bookingId = api.tokens.verify(driverToken)!.sub;
     laneId = await laneOf(api, 'MOHAN');
+    deviceKey = (
+      await api.http
+        .post(`${API}/ports/MOHAN/devices`)
+        .set(bearer(api.adminToken))
+        .send({ name: 'junk camera', position: 'yard_gate' })
+        .expect(201)
+    ).body.key as string;
   });
   afterAll(() => api.close());
 
-  const tokenOf = (who: Who) =>
-    ({ admin: api.adminToken, dispatcher: firm.dispatcherToken, firmAdmin: firm.adminToken, driver: driverToken })[who];
+  /** The Authorization header of `who`. */
+  const authOf = (who: Who) => ({
+    Authorization:
+      who === 'device'
+        ? `Device ${deviceKey}`
+        : `Bearer ${{ admin: api.adminToken, dispatcher: firm.dispatcherToken, firmAdmin: firm.adminToken, driver: driverToken }[who]}`,
+  });
 
   /** Bodies of every JSON shape a client might send by mistake or on purpose. */
   const JUNK_BODIES: unknown[] = [
@@ -76,12 +90,15 @@ describe('junk input to the admin and day routes: always a 4xx in the contract s
     { method: 'post', path: () => `${API}/bookings/${bookingId}/driver-code/send`, who: 'dispatcher', body: true },
     { method: 'put', path: () => `${API}/driver/push-subscription`, who: 'driver', body: true },
     { method: 'get', path: () => `${API}/bookings`, who: 'dispatcher', query: ['date=yesterday', 'status=lost'] },
+    // Gate cameras (issue 19): a JSON body is no ISAPI alert (415); a read's picture by junk ids.
+    { method: 'post', path: () => `${API}/gate/isapi`, who: 'device', body: true, query: ['key=', 'key[]=x'] },
+    { method: 'get', path: (id) => `${API}/ports/MOHAN/gate-reads/${id}/image`, who: 'admin' },
   ];
 
   it.each(routes.map((r) => [`${r.method.toUpperCase()} ${r.path(':id').replace(/undefined/, ':known')}`, r] as const))(
     '%s',
     async (_name, r) => {
-      const token = tokenOf(r.who);
+      const auth = authOf(r.who);
       const sends: Array<() => Promise<import('supertest').Response>> = [];
       const ids = r.path('A') === r.path('B') ? [''] : JUNK_IDS;
       for (const id of ids) {
@@ -90,16 +107,14 @@ describe('junk input to the admin and day routes: always a 4xx in the contract s
           for (const body of JUNK_BODIES)
             sends.push(() =>
               api.http[r.method](path)
-                .set(bearer(token))
+                .set(auth)
                 .send(body as object),
             );
-        else sends.push(() => api.http[r.method](path).set(bearer(token)));
-        for (const q of r.query ?? []) sends.push(() => api.http[r.method](`${path}?${q}`).set(bearer(token)));
+        else sends.push(() => api.http[r.method](path).set(auth));
+        for (const q of r.query ?? []) sends.push(() => api.http[r.method](`${path}?${q}`).set(auth));
         // The body as text that is not JSON, with the JSON content type.
         if (r.method !== 'get')
-          sends.push(() =>
-            api.http[r.method](path).set(bearer(token)).set('Content-Type', 'application/json').send('{"a":'),
-          );
+          sends.push(() => api.http[r.method](path).set(auth).set('Content-Type', 'application/json').send('{"a":'));
       }
       let answered = 0;
       for (const send of sends) {

@@ -18,6 +18,7 @@ import {
   TestFirm,
 } from '../support/harness';
 import { OpenApiChecker } from '../support/openapi';
+import { anprParts, isapiFixture, multipartAlert } from '../fixtures/isapi';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -161,9 +162,12 @@ describe('the OpenAPI document describes the real answers', () => {
 
     it('declares a typed success and the contract error body for every operation', () => {
       expect(oa.operations.length).toBeGreaterThanOrEqual(34);
+      // Hikvision ISAPI alerts: a plate read is 202 as on POST /gate/reads, a heartbeat or another event 200 (what
+      // cameras expect of an alert); every other operation has one success.
+      const successes: Record<string, number> = { IsapiController_alert: 2 };
       for (const { id, op } of oa.operations) {
         const statuses = Object.keys(op.responses).map(Number);
-        expect({ id, success: statuses.filter((s) => s < 300).length }).toEqual({ id, success: 1 });
+        expect({ id, success: statuses.filter((s) => s < 300).length }).toEqual({ id, success: successes[id] ?? 1 });
         for (const [status, r] of Object.entries(op.responses)) {
           const schema = Object.values(r.content ?? {})[0]?.schema;
           // 204 No Content has no body to describe.
@@ -1265,6 +1269,71 @@ describe('the OpenAPI document describes the real answers', () => {
       },
       'too_early',
     );
+
+    // Hikvision ISAPI: a plate read 202, a heartbeat and another event 200, what is not an alert 400, 413 or 415.
+    const isapi = `${API}/gate/isapi`;
+    const xml = (plate: string) =>
+      isapiFixture('anpr-hikvision.xml')
+        .toString()
+        .replace(/<licensePlate>[^<]*<\/licensePlate>/, `<licensePlate>${plate}</licensePlate>`)
+        .replace(/<dateTime>[^<]*<\/dateTime>/, '');
+    const asXml = { ...key, 'Content-Type': 'application/xml' };
+    await expectStatus(200, 'put', `${API}/ports/${PORT}/schedule`, {
+      token: admin,
+      body: {
+        ...DEFAULT_SCHEDULE,
+        ...OPENING_HOURS,
+        capacity: { export: 40, import: 40 },
+        firmQuotaPercent: 100,
+        keepGateImages: true,
+      },
+    });
+    const form = multipartAlert(anprParts(xml('云K77771')));
+    const pictured = await expectStatus(202, 'post', isapi, {
+      headers: { ...key, 'Content-Type': form.contentType },
+      body: form.body,
+    });
+    expect(pictured.body).toMatchObject({ outcome: 'unmatched' });
+    await expectStatus(202, 'post', isapi, {
+      headers: { 'Content-Type': 'application/xml' },
+      query: { key: cam.key },
+      body: Buffer.from(xml('云K77772')),
+    });
+    expect(
+      (await expectStatus(200, 'post', isapi, { headers: asXml, body: isapiFixture('heartbeat.xml') })).body,
+    ).toEqual({ outcome: 'heartbeat' });
+    expect((await expectStatus(200, 'post', isapi, { headers: asXml, body: isapiFixture('vmd.xml') })).body).toEqual({
+      outcome: 'ignored',
+      eventType: 'VMD',
+    });
+    await expectStatus(400, 'post', isapi, { headers: asXml, body: Buffer.from('<EventNotificationAlert>') });
+    await expectStatus(
+      400,
+      'post',
+      isapi,
+      { headers: asXml, body: Buffer.from(`<!DOCTYPE x [<!ENTITY a "a">]>${xml('&a;')}`) },
+      'xml_not_allowed',
+    );
+    await expectStatus(413, 'post', isapi, { headers: asXml, body: Buffer.alloc(3_000_000, 0x20) }, 'alert_too_large');
+    await expectStatus(
+      415,
+      'post',
+      isapi,
+      { headers: { ...key, 'Content-Type': 'text/plain' }, body: Buffer.from('云K77773') },
+      'unsupported_media_type',
+    );
+    await expectStatus(401, 'post', isapi, {
+      headers: { 'Content-Type': 'application/xml' },
+      body: Buffer.from(xml('云K77774')),
+    });
+    const image = `${API}/ports/${PORT}/gate-reads/${pictured.body.readId}/image`;
+    const picture = await expectStatus(200, 'get', image, { token: staff });
+    expect(picture.headers['content-type']).toBe('image/jpeg');
+    await expectStatus(404, 'get', `${API}/ports/${PORT}/gate-reads/${unsure.body.readId}/image`, { token: staff });
+    await expectStatus(404, 'get', image, { token: await portStaffToken(api, 'HEKOU') });
+    await expectStatus(400, 'get', `${API}/ports/${PORT}/gate-reads/x/image`, { token: staff });
+    await expectStatus(403, 'get', image, { token: firm.dispatcherToken });
+    await expectStatus(401, 'get', image);
 
     await expectStatus(200, 'post', `${devices}/${cam.id}/key`, { token: admin });
     await expectStatus(404, 'post', `${devices}/${randomUUID()}/key`, { token: admin });

@@ -131,7 +131,11 @@ export class OpenApiChecker {
       ];
     }
     const validate = this.validator(operation, res.status, type);
-    const body = type === 'application/json' ? res.body : res.text;
+    // A picture (image/jpeg) arrives as bytes, which the document describes as a binary string.
+    const body =
+      type === 'application/json'
+        ? res.body
+        : (res.text ?? (Buffer.isBuffer(res.body) ? (res.body as Buffer).toString('latin1') : undefined));
     if (validate(body)) return [];
     return (validate.errors ?? []).map(
       (e) => `${operation.id} ${res.status}: body${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`,

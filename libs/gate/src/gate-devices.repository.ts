@@ -15,15 +15,17 @@ export interface DeviceRow {
   last_seen_at: Date | null;
 }
 
-/** A device locked for one read: whether it was online before, and its port's camera rules. */
 /** How stale a live device's last_seen_at may be before a read writes it again. */
 const TOUCH_SECONDS = 10;
 
+/** A device heard from: whether that brought it back online, and its port's camera rules. */
 export interface SeenDevice extends DeviceRow {
   /** This sighting brought it back online (it was offline): the caller tells the consoles. */
   went_online: boolean;
   anpr_min_confidence: number;
   dedupe_seconds: number;
+  /** The port keeps a read's plate picture (schedule `keepGateImages`). */
+  keep_gate_images: boolean;
 }
 
 /** A device in the port's list, with its reads of the port's day and its last read. */
@@ -154,7 +156,8 @@ export class GateDevicesRepository {
          GREATEST(d.last_seen_at, $2::timestamptz) AS last_seen_at,
          (NOT d.online AND EXISTS (SELECT 1 FROM touched)) AS went_online,
          COALESCE((SELECT sc.anpr_min_confidence FROM schedules sc WHERE sc.port_code = d.port_code), 0.8) AS anpr_min_confidence,
-         COALESCE((SELECT sc.dedupe_seconds FROM schedules sc WHERE sc.port_code = d.port_code), 120) AS dedupe_seconds
+         COALESCE((SELECT sc.dedupe_seconds FROM schedules sc WHERE sc.port_code = d.port_code), 120) AS dedupe_seconds,
+         COALESCE((SELECT sc.keep_gate_images FROM schedules sc WHERE sc.port_code = d.port_code), false) AS keep_gate_images
        FROM d`,
       [id, at, TOUCH_SECONDS],
     );

@@ -24,6 +24,14 @@ export interface ReadRow {
   resolved_at: Date | null;
   resolved_by: string | null;
   resolution: GateResolution | null;
+  /** Listed reads only: whether its plate picture was kept. */
+  has_image?: boolean;
+}
+
+/** A read's kept picture. */
+export interface ReadImage {
+  content_type: string;
+  bytes: Buffer;
 }
 
 export interface NewRead {
@@ -159,11 +167,31 @@ export class GateReadsRepository {
   list(db: DataSource | EntityManager, port: string, f: ReadFilter, limit: number, offset: number): Promise<ReadRow[]> {
     return rows<ReadRow>(
       db,
-      `SELECT ${READ} FROM gate_reads r JOIN gate_devices d ON d.id = r.device_id
+      `SELECT ${READ}, EXISTS (SELECT 1 FROM gate_read_images i WHERE i.read_id = r.id) AS has_image
+       FROM gate_reads r JOIN gate_devices d ON d.id = r.device_id
        WHERE r.port_code = $1 AND ($2::text IS NULL OR r.outcome = $2) AND ($3::timestamptz IS NULL OR r.received_at >= $3)
          AND (NOT $4::boolean OR (r.resolved_at IS NULL AND r.outcome = ANY($5::text[])))
        ORDER BY r.received_at DESC, r.id DESC LIMIT $6 OFFSET $7`,
       [port, f.outcome ?? null, f.from ?? null, f.open ?? false, OPEN_OUTCOMES, limit, offset],
+    );
+  }
+
+  /** Keeps a read's picture (in the read's transaction). */
+  async insertImage(em: EntityManager, readId: string, image: { contentType: string; bytes: Buffer }): Promise<void> {
+    await em.query(`INSERT INTO gate_read_images (read_id, content_type, bytes) VALUES ($1, $2, $3)`, [
+      readId,
+      image.contentType,
+      image.bytes,
+    ]);
+  }
+
+  /** The kept picture of a read of `port`, if one. */
+  image(db: DataSource | EntityManager, port: string, readId: string): Promise<ReadImage | undefined> {
+    return one<ReadImage>(
+      db,
+      `SELECT i.content_type, i.bytes FROM gate_read_images i JOIN gate_reads r ON r.id = i.read_id
+       WHERE i.read_id = $1 AND r.port_code = $2`,
+      [readId, port],
     );
   }
 

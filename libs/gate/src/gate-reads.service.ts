@@ -16,6 +16,8 @@ export interface CameraRead {
   /** When the camera saw it (its clock): an ISO-8601 instant or a Date. */
   at?: string | Date;
   imageRef?: string;
+  /** A picture the camera sent with the read (ISAPI multipart): kept only where the port's schedule says so. */
+  image?: { contentType: string; bytes: Buffer };
 }
 
 /** POST /gate/reads' answer. */
@@ -116,6 +118,7 @@ export class GateReadsService {
         },
         at,
       );
+      if (read.image && d.keep_gate_images) await this.reads.insertImage(em, row.id, read.image);
       const alert: GateAlert | null =
         row.outcome === 'wrong_lane'
           ? {

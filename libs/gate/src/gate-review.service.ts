@@ -7,8 +7,8 @@ import { Clock, DomainError, inTransaction, notFound, page } from '@kouan/common
 import { PortEvents } from '@kouan/ports';
 import { CheckInService } from '@kouan/queue';
 import { OPEN_OUTCOMES } from './entities/gate-read.entity';
-import { GateReadDto, GateReadsQueryDto, ResolveReadDto } from './dto/gate-read.dto';
-import { GateReadsRepository, readUpdateOf } from './gate-reads.repository';
+import { GateReadDto, GateReadListItemDto, GateReadsQueryDto, ResolveReadDto } from './dto/gate-read.dto';
+import { GateReadsRepository, ReadImage, readUpdateOf } from './gate-reads.repository';
 
 /**
  * Staff's side of camera reads: the port's reads, and the lane console's "reads to confirm" (an unmatched, ambiguous
@@ -25,7 +25,7 @@ export class GateReviewService {
   ) {}
 
   /** Newest first. Staff of another port, like an unknown port, get a 404. */
-  async list(p: Principal, port: string, q: GateReadsQueryDto): Promise<GateReadDto[]> {
+  async list(p: Principal, port: string, q: GateReadsQueryDto): Promise<GateReadListItemDto[]> {
     assertPortScope(p, port);
     const zone = await this.reads.timeZoneOf(this.ds, port);
     if (!zone) throw notFound(`port ${port}`);
@@ -40,7 +40,15 @@ export class GateReviewService {
       limit,
       offset,
     );
-    return found.map(readUpdateOf);
+    return found.map((r) => ({ ...readUpdateOf(r), hasImage: r.has_image === true }));
+  }
+
+  /** A read's kept picture; 404 when the read is not the port's or none was kept (staff of another port: 404). */
+  async image(p: Principal, port: string, id: string): Promise<ReadImage> {
+    assertPortScope(p, port);
+    const image = await this.reads.image(this.ds, port, id);
+    if (!image) throw notFound(`a picture of read ${id} of ${port}`);
+    return image;
   }
 
   /**

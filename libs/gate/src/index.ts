@@ -10,6 +10,7 @@ export * from './gate-reads.service';
 export * from './gate-live.consumer';
 export * from './entities/gate-device.entity';
 export * from './entities/gate-read.entity';
+export * from './entities/gate-read-image.entity';
 export * from './dto/device.dto';
 export * from './dto/gate-read.dto';
 export * from './jobs/mark-devices-offline.job';

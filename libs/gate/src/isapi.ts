@@ -50,6 +50,29 @@ export interface IsapiImage {
   bytes: Buffer;
 }
 
+/**
+ * What a Hikvision camera writes as `licensePlate` when it saw a vehicle but read no plate (无车牌, "no plate"; 無車牌
+ * in traditional characters). It would pass for a plate of three letters, so it is named here.
+ */
+export const isNoPlate = (plate: string): boolean => /^(无车牌|無車牌)$/u.test(plate.trim());
+
+/** The picture types a kept image may have (what `GET .../gate-reads/:id/image` answers with). */
+export const KEPT_IMAGE_TYPES: readonly string[] = ['image/jpeg', 'image/png'];
+
+const IMAGE_TYPE_ALIASES: Record<string, string> = { 'image/jpg': 'image/jpeg', 'image/pjpeg': 'image/jpeg' };
+
+/**
+ * The one picture of an alert worth keeping: the plate crop (Hikvision's `licensePlatePicture.jpg`) if sent, else
+ * the first picture; only a non-empty JPEG or PNG (as its content type says). Undefined when there is none.
+ */
+export function keptImageOf(images: readonly IsapiImage[]): { contentType: string; bytes: Buffer } | undefined {
+  const usable = images
+    .map((i) => ({ ...i, contentType: IMAGE_TYPE_ALIASES[i.contentType] ?? i.contentType }))
+    .filter((i) => i.bytes.length > 0 && KEPT_IMAGE_TYPES.includes(i.contentType));
+  const chosen = usable.find((i) => /licenseplatepicture/i.test(i.name)) ?? usable[0];
+  return chosen && { contentType: chosen.contentType, bytes: chosen.bytes };
+}
+
 /** An alert, by what it means to the gate: a plate read, a sign of life, or any other event. */
 export type IsapiAlert =
   | {

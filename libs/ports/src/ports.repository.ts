@@ -42,6 +42,7 @@ export interface ScheduleValues extends SchedulePlan {
   anprMinConfidence: number | null;
   dedupeSeconds: number | null;
   phoneCheckIn: boolean | null;
+  keepGateImages: boolean | null;
 }
 
 /**
@@ -139,9 +140,10 @@ export class PortsRepository {
       `INSERT INTO schedules (port_code, slot_minutes, capacity_export, capacity_import, open_from, open_to,
          firm_quota_percent, horizon_days, early_arrival_minutes, check_in_grace_minutes, called_timeout_minutes,
          priority_ratio, priority_cap_percent, default_service_minutes, strike_limit, require_declaration, updated_at,
-         anpr_min_confidence, dedupe_seconds, phone_check_in)
+         anpr_min_confidence, dedupe_seconds, phone_check_in, keep_gate_images)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, COALESCE($12, 3), COALESCE($13, 25), COALESCE($14, 8), COALESCE($15, 5),
-         COALESCE($16, false), $17, COALESCE($18, 0.8), COALESCE($19, 120), COALESCE($20, true))
+         COALESCE($16, false), $17, COALESCE($18, 0.8), COALESCE($19, 120), COALESCE($20, true),
+         COALESCE($21, false))
        ON CONFLICT (port_code) DO UPDATE SET slot_minutes = EXCLUDED.slot_minutes,
          capacity_export = EXCLUDED.capacity_export, capacity_import = EXCLUDED.capacity_import,
          open_from = EXCLUDED.open_from, open_to = EXCLUDED.open_to,
@@ -156,7 +158,8 @@ export class PortsRepository {
          require_declaration = COALESCE($16, schedules.require_declaration), updated_at = EXCLUDED.updated_at,
          anpr_min_confidence = COALESCE($18, schedules.anpr_min_confidence),
          dedupe_seconds = COALESCE($19, schedules.dedupe_seconds),
-         phone_check_in = COALESCE($20, schedules.phone_check_in)`,
+         phone_check_in = COALESCE($20, schedules.phone_check_in),
+         keep_gate_images = COALESCE($21, schedules.keep_gate_images)`,
       [
         code,
         v.slotMinutes,
@@ -178,6 +181,7 @@ export class PortsRepository {
         v.anprMinConfidence,
         v.dedupeSeconds,
         v.phoneCheckIn,
+        v.keepGateImages,
       ],
     );
   }

@@ -106,6 +106,7 @@ export class PortsService {
           anprMinConfidence: dto.anprMinConfidence ?? null,
           dedupeSeconds: dto.dedupeSeconds ?? null,
           phoneCheckIn: dto.phoneCheckIn ?? null,
+          keepGateImages: dto.keepGateImages ?? null,
         },
         at,
       );

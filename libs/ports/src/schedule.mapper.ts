@@ -21,6 +21,7 @@ export const toScheduleDto = (s: Schedule, timeZone: string): ScheduleResponseDt
   anprMinConfidence: s.anprMinConfidence,
   dedupeSeconds: s.dedupeSeconds,
   phoneCheckIn: s.phoneCheckIn,
+  keepGateImages: s.keepGateImages,
   timeZone,
   updatedAt: new Date(s.updatedAt).toISOString(),
 });

@@ -67,6 +67,24 @@ export class GateReadAnswerDto {
   reason?: string;
 }
 
+/** POST /gate/isapi's answer to an alert that is not a plate read. */
+export class IsapiAnswerDto {
+  @ApiProperty({
+    enum: ['heartbeat', 'ignored'],
+    description: 'heartbeat: the device is alive; ignored: an event type the gate does not act on',
+  })
+  outcome: 'heartbeat' | 'ignored';
+
+  @ApiPropertyOptional({ example: 'VMD', description: "with ignored: the alert's eventType" })
+  eventType?: string;
+
+  @ApiPropertyOptional({
+    enum: ['no_plate'],
+    description: 'with ignored: an ANPR alert whose plate the camera could not read (无车牌)',
+  })
+  reason?: 'no_plate';
+}
+
 export class GateReadDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) deviceId: string;
@@ -81,6 +99,11 @@ export class GateReadDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) cameraAt: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) resolvedAt: string | null;
   @ApiProperty({ enum: ['checked_in', 'dismissed', null], nullable: true, type: String }) resolution: string | null;
+}
+
+/** A read in the port's list: with whether its plate picture was kept (GET .../gate-reads/:id/image). */
+export class GateReadListItemDto extends GateReadDto {
+  @ApiProperty({ description: "its plate picture was kept (the port's schedule keepGateImages)" }) hasImage: boolean;
 }
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);

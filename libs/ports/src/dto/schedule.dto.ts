@@ -156,6 +156,15 @@ export class PutScheduleDto {
   @IsOptional()
   @IsBoolean()
   phoneCheckIn?: boolean;
+
+  @ApiPropertyOptional({
+    example: false,
+    description:
+      "a Hikvision camera's plate picture is stored with its read (kept 30 days, as the read; staff GET it) instead of discarded; default false, kept when omitted",
+  })
+  @IsOptional()
+  @IsBoolean()
+  keepGateImages?: boolean;
 }
 
 export class ScheduleResponseDto extends PutScheduleDto {

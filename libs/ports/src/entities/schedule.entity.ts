@@ -89,6 +89,10 @@ export class Schedule {
   @Column({ name: 'phone_check_in', type: 'boolean', default: true })
   phoneCheckIn: boolean;
 
+  /** A camera's plate picture (ISAPI multipart) is kept with its read (30 days, as the read) instead of discarded. */
+  @Column({ name: 'keep_gate_images', type: 'boolean', default: false })
+  keepGateImages: boolean;
+
   /** Lane service time (call to complete) assumed until a lane has measured ones. */
   @Column({ name: 'default_service_minutes', type: 'smallint', default: 8 })
   defaultServiceMinutes: number;

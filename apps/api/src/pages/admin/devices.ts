@@ -13,6 +13,7 @@ export const CAMERA_FIELDS: Array<[string, string, Record<string, unknown>]> = [
   ['anprMinConfidence', 'anprMinConfidence', { type: 'number', min: 0, max: 1, step: 0.01, value: 0.8 }],
   ['dedupeSeconds', 'dedupeSeconds', { type: 'number', min: 0, max: 3600, value: 120 }],
   ['phoneCheckIn', 'phoneCheckIn', { type: 'checkbox', class: 'check', checked: '' }],
+  ['keepGateImages', 'keepGateImages', { type: 'checkbox', class: 'check' }],
 ];
 
 export function cameraBody(): Record<string, unknown> {
@@ -20,6 +21,7 @@ export function cameraBody(): Record<string, unknown> {
     anprMinConfidence: num('anprMinConfidence'),
     dedupeSeconds: num('dedupeSeconds'),
     phoneCheckIn: Boolean($('phoneCheckIn').checked),
+    keepGateImages: Boolean($('keepGateImages').checked),
   };
 }
 
