@@ -32,8 +32,22 @@ describe('read-only regulator, narrow yard staff', () => {
    * password may, regulators and yard staff too (it is checked for them at the end).
    */
   const OWN_ACCOUNT = `${API}/auth/password`;
-  const writes = () =>
-    oa.operations.filter((o) => o.method !== 'GET' && o.op.security?.length && o.path !== OWN_ACCOUNT);
+  /** Operations a user's bearer token may call (the gate cameras' take a device key instead: below). */
+  const userAuth = (o: (typeof oa.operations)[number]) =>
+    (o.op.security ?? []).some((s) => typeof s === 'object' && s !== null && 'bearer' in s);
+  const writes = () => oa.operations.filter((o) => o.method !== 'GET' && userAuth(o) && o.path !== OWN_ACCOUNT);
+
+  it("the gate cameras' operations take no user's token: a regulator's or yard staff's is 401, as no key", async () => {
+    const devices = oa.operations.filter((o) => o.method !== 'GET' && o.op.security?.length && !userAuth(o));
+    expect(devices.map((o) => o.path).sort()).toEqual(
+      [`${API}/gate/heartbeat`, `${API}/gate/isapi`, `${API}/gate/reads`].sort(),
+    );
+    for (const o of devices)
+      for (const token of [regulator, yard]) {
+        const res = await api.http.post(o.path).set(bearer(token)).send({});
+        expect({ op: o.path, status: res.status }).toEqual({ op: o.path, status: 401 });
+      }
+  });
 
   it('every write operation that takes a token is 403 for a regulator, before its body is read', async () => {
     expect(writes().length).toBeGreaterThan(20);
