@@ -112,7 +112,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Plays the reads; stops at the first answer that no later read could change (a refused key, a missing route). */
 export async function runCamera(o: CameraOptions): Promise<PlayedRead[]> {
   const base = o.url.replace(/\/+$/, '');
-  const now = o.now ?? (() => new Date());
+  const clockNow = o.now ?? (() => new Date());
   const confidence = o.confidence ?? 0.93;
   const every = o.everyMs ?? 2000;
   const portRes = await fetch(`${base}/api/v1/ports/${encodeURIComponent(o.port)}`).catch((e: unknown) => {
@@ -133,7 +133,7 @@ export async function runCamera(o: CameraOptions): Promise<PlayedRead[]> {
   const played: PlayedRead[] = [];
   for (const [i, plate] of plates.entries()) {
     if (i > 0 && every > 0) await sleep(every);
-    const at = now();
+    const at = clockNow();
     const res = o.xml
       ? await fetch(`${base}/api/v1/gate/isapi?key=${encodeURIComponent(o.key)}`, {
           method: 'POST',

@@ -1,4 +1,4 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { Relation } from 'typeorm';
 import type { DevicePosition } from '@kouan/realtime';
 
@@ -73,6 +73,7 @@ export class GateDevice {
   @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
   deletedAt: Date | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  /** When it was registered: the registering statement binds the Clock's instant (no database default). */
+  @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }
