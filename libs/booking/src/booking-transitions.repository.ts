@@ -117,6 +117,8 @@ export class BookingTransitions {
        ), ${EVENT('booking.checked_in', `jsonb_build_object('greenChannel', m.priority)`, TX_ACTOR, '$9::timestamptz')}
        SELECT id FROM moved`,
         [id, m.perishable, m.areaId, m.bay, m.overflow, m.instructions, m.slotId, m.priorityCap, at],
+        // Run under the queue's lock: planned once per connection.
+        { prepare: true },
       ),
     );
   }

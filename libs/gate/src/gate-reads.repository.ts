@@ -83,9 +83,9 @@ export const readUpdateOf = (r: ReadRow): GateReadUpdate => ({
 export async function orRefusal<T>(em: EntityManager, work: () => Promise<T>): Promise<T | DomainError> {
   await em.query('SAVEPOINT gate_effect');
   try {
-    const done = await work();
-    await em.query('RELEASE SAVEPOINT gate_effect');
-    return done;
+    // Not released: the savepoint ends with the transaction, and a release would be one more round trip under the
+    // queue's lock the work may hold.
+    return await work();
   } catch (e) {
     if (!(e instanceof DomainError)) throw e;
     await em.query('ROLLBACK TO SAVEPOINT gate_effect');

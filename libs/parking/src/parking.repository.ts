@@ -93,7 +93,9 @@ export class ParkingRepository {
 
   /**
    * The first free bay in this order: the wanted kind of bay (powered or plain) in any area before the other kind;
-   * the preferred area (where the phone is), then by name; the lowest bay number.
+   * the preferred area (where the phone is), then by name; the lowest bay number. Each area's best bay first (its
+   * taken bays hashed once), then the best of those: over all bays at once the planner joined every bay with every
+   * taken one of its area (30 ms at 200 bays half full, under the port's lock; bench:gate).
    */
   freeBay(
     em: EntityManager,
@@ -103,13 +105,16 @@ export class ParkingRepository {
   ): Promise<FreeBayRow | undefined> {
     return one<FreeBayRow>(
       em,
-      `SELECT pa.id AS area_id, pa.name AS area_name, pa.names AS area_names, n AS bay
-       FROM parking_areas pa CROSS JOIN LATERAL generate_series(1, pa.bays) AS n
+      `SELECT pa.id AS area_id, pa.name AS area_name, pa.names AS area_names, f.bay
+       FROM parking_areas pa CROSS JOIN LATERAL (
+         SELECT n AS bay, (n <= pa.reefer_bays) <> $2 AS other_kind FROM generate_series(1, pa.bays) AS n
+         WHERE NOT EXISTS (SELECT 1 FROM bookings b WHERE b.parking_area_id = pa.id AND b.bay = n)
+         ORDER BY 2, n LIMIT 1) f
        WHERE pa.port_code = $1
-         AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.parking_area_id = pa.id AND b.bay = n)
-       ORDER BY (n <= pa.reefer_bays) <> $2, pa.id IS DISTINCT FROM $3::uuid, pa.name, n
+       ORDER BY f.other_kind, pa.id IS DISTINCT FROM $3::uuid, pa.name, f.bay
        LIMIT 1`,
       [portCode, needsPower, preferAreaId],
+      { prepare: true },
     );
   }
 

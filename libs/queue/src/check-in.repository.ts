@@ -76,12 +76,12 @@ export function activeByReference(
 
 /** The active bookings of `port` holding a normalised `plate` on the port's day of `at` (HOLDERS). */
 export function plateHolders(db: DataSource | EntityManager, plate: string, port: string, at: Date): Promise<Holder[]> {
-  return rows<Holder>(db, HOLDERS, [plate, port, at]);
+  return rows<Holder>(db, HOLDERS, [plate, port, at], { prepare: true });
 }
 
 /** A booking with what check-in needs to decide at `at` (ARRIVAL). */
 export function arrivalOf(em: EntityManager, bookingId: string, at: Date): Promise<Arrival | undefined> {
-  return one<Arrival>(em, `${ARRIVAL} WHERE b.id = $1`, [bookingId, at]);
+  return one<Arrival>(em, `${ARRIVAL} WHERE b.id = $1`, [bookingId, at], { prepare: true });
 }
 
 /** Whether drivers may check in at `port` by their phone's position (the schedule's phone_check_in; true without one). */

@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { BookingStatus } from '@kouan/booking';
-import { one, rows } from '@kouan/common';
+import { one, rows, StatementOptions } from '@kouan/common';
 import { FEES_IN_FORCE } from '@kouan/ports';
 
 /**
@@ -12,6 +12,13 @@ import { FEES_IN_FORCE } from '@kouan/ports';
  * statement's own parameters follow from `$4`.
  */
 const AT = '$3::timestamptz';
+
+/**
+ * The queue's reads inside a change (under its lock) and the head's: long statements whose planning cost more than
+ * their execution, so each connection plans them once (rows(), `prepare`).
+ */
+const PREPARED: StatementOptions = { prepare: true };
+
 /** The green channel's parameters: regular trucks since the last green one, and the ratio. */
 const ST = `st AS (
     SELECT COALESCE((SELECT regular_since_priority FROM queue_state WHERE port_code = $1 AND direction = $2), 0) AS since,
@@ -247,6 +254,7 @@ export async function laneRows(
             COALESCE((SELECT default_service_minutes FROM schedules WHERE port_code = $1), 8) AS default_service_minutes
      FROM (SELECT 1) one LEFT JOIN lanes l ON l.port_code = $1 AND l.direction = $2 ORDER BY l.name`,
     [port, direction],
+    PREPARED,
   );
   return { lanes: found.filter((l) => l.id !== null), defaultServiceMinutes: found[0]?.default_service_minutes ?? 8 };
 }
@@ -274,6 +282,7 @@ export function detailRows(
       `SELECT x.*, NULL::boolean AS green, NULL::int AS position FROM (${DETAILS}
          WHERE b.port_code = $1 AND b.direction = $2 AND ${which('$3')}) x`,
       [port, direction, ids],
+      PREPARED,
     );
   }
   // MATERIALIZED: inlined into the join, the order would be computed again for every row.
@@ -285,6 +294,7 @@ export function detailRows(
      LEFT JOIN q ON q.id = x.id
      ORDER BY q.position NULLS LAST, x.called_at`,
     [port, direction, at, ids],
+    PREPARED,
   );
 }
 
@@ -305,6 +315,7 @@ export function headRows(
      JOIN h ON h.id = x.id
      ORDER BY h.position`,
     [port, direction, at, limit],
+    PREPARED,
   );
 }
 
