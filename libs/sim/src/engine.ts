@@ -1,4 +1,5 @@
 import { parseLocalDate, slotGrid } from '@kouan/calendar';
+import { AcceptanceWindow, acceptanceWindows, followingCapacities } from './acceptance';
 import type { SimParams } from './params';
 import type { SimTruck } from './population';
 import { MergeState, readmitBehindHead, takeHead } from './queue-order';
@@ -19,6 +20,8 @@ export interface Outcome {
   fate: Fate;
   /** Kouan: its slot's start, when it got one. */
   slotStart: number | null;
+  /** With a far side: when it took the truck (null: still on the road between, or never served). */
+  crossedAt: number | null;
 }
 
 /** A lane busy with one truck: serving it, or waiting for it to turn up. */
@@ -43,6 +46,8 @@ export interface Run {
   holding: Step;
   /** Kouan: trucks checked in without a bay (the holding area was full), part of `roadside`. */
   overflow: Step;
+  /** With a far side: trucks served by our lanes and waiting on the road between for the far side to take them. */
+  between: Step;
   /** Kouan: the day's slots, minutes after local midnight. */
   slots: Array<{ start: number; end: number }>;
   /** Every arrival, departure (at its service's end) and no-show, in the order the run decided them. */
@@ -122,7 +127,7 @@ class Lanes {
 
   constructor(
     private readonly agenda: Agenda,
-    p: SimParams,
+    p: Pick<SimParams, 'lanes' | 'laneHours'>,
     private readonly idle: (now: number) => void,
   ) {
     this.open = Array.from({ length: p.lanes }, () => false);
@@ -160,7 +165,68 @@ const blank = (t: SimTruck): Outcome => ({
   leftAt: null,
   fate: 'waiting',
   slotStart: null,
+  crossedAt: null,
 });
+
+/** The far side's acceptance over its opening hours, in windows of the slot grid's length. */
+export function farWindows(p: SimParams): AcceptanceWindow[] {
+  const c = p.counterpart;
+  return c ? acceptanceWindows(daySlots({ ...p, openFrom: c.hours[0], openTo: c.hours[1] }), c.daily) : [];
+}
+
+/**
+ * The far side (Boten for Mohan) taking the trucks our lanes served, modelled as one more lane open in the
+ * windows with acceptance, taking a truck every window ÷ quota minutes, so never more than the window's quota.
+ * Our lanes call a truck only while the road between has a place for it (the trucks on it and those being served
+ * count), so a full road stops them: the "cannot release the next truck" of issue 20. Without a far side
+ * everything passes.
+ */
+class FarSide {
+  readonly between = new Counter();
+  private readonly windows: AcceptanceWindow[];
+  private readonly gate: Lanes;
+  private readonly road: Outcome[] = [];
+  private places = 0;
+
+  constructor(
+    private readonly agenda: Agenda,
+    private readonly p: SimParams,
+    private readonly released: (now: number) => void,
+  ) {
+    this.windows = farWindows(p).filter((w) => w.quota > 0);
+    this.gate = new Lanes(agenda, { lanes: 1, laneHours: this.windows.map((w) => [w.start, w.end]) }, (now) =>
+      this.enter(now),
+    );
+  }
+
+  /** Whether our lanes may call one more truck. */
+  get room(): boolean {
+    return !this.p.counterpart || this.places < this.p.counterpart.space;
+  }
+
+  /** A truck called to be served takes its place on the road ahead; it drives onto it at `leaves`. */
+  served(o: Outcome, leaves: number): void {
+    if (!this.p.counterpart) return;
+    this.places++;
+    this.agenda.at(leaves, () => {
+      this.road.push(o);
+      this.between.add(leaves, 1);
+      this.enter(leaves);
+    });
+  }
+
+  private enter(now: number): void {
+    for (let gate = this.gate.free(now); gate !== null && this.road.length; gate = this.gate.free(now)) {
+      const o = this.road.shift() as Outcome;
+      o.crossedAt = now;
+      this.between.add(now, -1);
+      this.places--;
+      const w = this.windows.find((x) => x.start <= now && now < x.end) as AcceptanceWindow;
+      this.gate.occupy(gate, o.id, now, (w.end - w.start) / w.quota, true);
+      this.released(now);
+    }
+  }
+}
 
 /** First come, first served on the road, as today: one line in arrival order, no booking, no holding area. */
 export function runFcfs(trucks: readonly SimTruck[], p: SimParams): Run {
@@ -170,14 +236,16 @@ export function runFcfs(trucks: readonly SimTruck[], p: SimParams): Run {
   const journal: Run['journal'] = [];
   const line: SimTruck[] = [];
   const call = (now: number) => {
-    for (let lane = lanes.free(now); lane !== null && line.length; lane = lanes.free(now)) {
+    for (let lane = lanes.free(now); lane !== null && line.length && far.room; lane = lanes.free(now)) {
       const t = line.shift() as SimTruck;
       roadside.add(now, -1);
       Object.assign(outcomes[t.id], { calledAt: now, leftAt: now + t.service, fate: 'served' });
       journal.push({ at: now + t.service, truck: t.id, what: 'leave' });
+      far.served(outcomes[t.id], now + t.service);
       lanes.occupy(lane, t.id, now, t.service, true);
     }
   };
+  const far = new FarSide(agenda, p, call);
   const lanes = new Lanes(agenda, p, call);
   for (const t of trucks) {
     agenda.at(t.arrival, () => {
@@ -196,6 +264,7 @@ export function runFcfs(trucks: readonly SimTruck[], p: SimParams): Run {
     roadside: roadside.step,
     holding: [[0, 0]],
     overflow: [[0, 0]],
+    between: far.between.step,
     slots: [],
     journal,
     laneMinutes: laneMinutes(p),
@@ -214,6 +283,11 @@ export function daySlots(p: SimParams): Array<{ start: number; end: number }> {
 /** ⌈capacity × percent / 100⌉ as the product's SQL writes it (integer arithmetic). */
 const share = (capacity: number, percent: number) => Math.floor((capacity * percent + 99) / 100);
 
+/** Places per slot: the schedule's capacity, or, following a far side's acceptance, at most its share of it. */
+export function slotCapacities(slots: ReadonlyArray<{ start: number }>, p: SimParams): number[] {
+  return p.counterpart?.follow ? followingCapacities(slots, farWindows(p), p.capacity) : slots.map(() => p.capacity);
+}
+
 /**
  * Bookings made before the day: in id order (random), each truck takes the first slot from the one its firm
  * wants (the slot holding its FCFS arrival time, or the first slot) with a free place and room in the firm's
@@ -224,15 +298,16 @@ export function book(
   trucks: readonly SimTruck[],
   slots: ReadonlyArray<{ start: number; end: number }>,
   p: SimParams,
+  capacities = slotCapacities(slots, p),
 ): Array<number | null> {
   const taken = slots.map(() => 0);
   const byFirm = slots.map(() => new Map<number, number>());
-  const quota = share(p.capacity, p.firmQuotaPercent);
+  const quotas = capacities.map((c) => share(c, p.firmQuotaPercent));
   const result: Array<number | null> = trucks.map(() => null);
   for (const t of trucks) {
     for (let s = slots.findIndex((x) => x.end > t.arrival); s >= 0 && s < slots.length; s++) {
       const firm = byFirm[s].get(t.firm) ?? 0;
-      if (taken[s] < p.capacity && firm < quota) {
+      if (taken[s] < capacities[s] && firm < quotas[s]) {
         taken[s]++;
         byFirm[s].set(t.firm, firm + 1);
         result[t.id] = s;
@@ -268,8 +343,9 @@ export function runKouan(trucks: readonly SimTruck[], p: SimParams): Run {
   const outcomes = trucks.map(blank);
   const journal: Run['journal'] = [];
   const slots = daySlots(p);
-  const slotOf = book(trucks, slots, p);
-  const greenCap = share(p.capacity, p.priorityCapPercent);
+  const capacities = slotCapacities(slots, p);
+  const slotOf = book(trucks, slots, p, capacities);
+  const greenCaps = capacities.map((c) => share(c, p.priorityCapPercent));
   const greens = slots.map(() => 0);
   const merge: MergeState = { ratio: p.priorityRatio, since: 0 };
   let seq = 0;
@@ -287,7 +363,7 @@ export function runKouan(trucks: readonly SimTruck[], p: SimParams): Run {
   };
 
   const call = (now: number) => {
-    for (let lane = lanes.free(now); lane !== null && waiting.length; lane = lanes.free(now)) {
+    for (let lane = lanes.free(now); lane !== null && waiting.length && far.room; lane = lanes.free(now)) {
       const k = takeHead(waiting, now, merge) as Booked;
       if (k.bay) holding.add(now, -1);
       if (k.overflow) {
@@ -306,15 +382,17 @@ export function runKouan(trucks: readonly SimTruck[], p: SimParams): Run {
       } else {
         Object.assign(outcomes[k.id], { calledAt: now, leftAt: now + k.service, fate: 'served' });
         journal.push({ at: now + k.service, truck: k.id, what: 'leave' });
+        far.served(outcomes[k.id], now + k.service);
         lanes.occupy(lane, k.id, now, k.service, true);
       }
     }
   };
+  const far = new FarSide(agenda, p, call);
   const lanes = new Lanes(agenda, p, call);
 
   const checkIn = (k: Booked, now: number) => {
     k.queueKey = ++seq;
-    k.priority = k.perishable && greens[k.slot] < greenCap;
+    k.priority = k.perishable && greens[k.slot] < greenCaps[k.slot];
     if (k.priority) greens[k.slot]++;
     k.bay = holding.now < p.bays;
     k.overflow = !k.bay;
@@ -374,6 +452,7 @@ export function runKouan(trucks: readonly SimTruck[], p: SimParams): Run {
     roadside: roadside.step,
     holding: holding.step,
     overflow: overflow.step,
+    between: far.between.step,
     slots,
     journal,
     laneMinutes: laneMinutes(p),

@@ -1,3 +1,4 @@
+export * from './acceptance';
 export * from './engine';
 export * from './params';
 export * from './population';

@@ -21,6 +21,28 @@ export const PRODUCT_DEFAULTS = {
   defaultServiceMinutes: 8,
 } as const;
 
+/**
+ * The far side of the border (`--counterpart-daily`): it takes at most `daily` of our trucks a day, spread over
+ * its opening hours in slot-length windows; a truck our lane served waits on the road between until it is taken,
+ * and the road between holds `space` trucks.
+ */
+export interface Counterpart {
+  name: string;
+  daily: number;
+  hours: [number, number];
+  space: number;
+  /** Kouan's slots take at most their share of the acceptance (issue 20, item 2); FCFS ignores it. */
+  follow: boolean;
+}
+
+/**
+ * With a far side the day changes, or the far side would never be what limits it: demand as the Boten reports
+ * in issue 20 put it (400–450 trucks a day), Mohan's lane at the 3 minutes its throughput suggests (the "How
+ * much rests on the 8 minutes" section of docs/simulation.md) and the slot capacity the rule gives at that
+ * speed (1 × 60 / 3 / 0.92 → 20). The road between holds 30 trucks (600 m): an assumption, no measurement.
+ */
+export const COUNTERPART_DEFAULTS = { trucks: 425, serviceMinutes: 3, capacity: 20, space: 30 } as const;
+
 /** A share of the day's FCFS arrivals spread evenly over [from, to) (minutes after local midnight). */
 export interface ProfilePiece {
   from: number;
@@ -71,6 +93,8 @@ export interface SimParams {
   /** The simulated local date and zone (slot grid from libs/calendar/src/slot-grid.ts). */
   date: string;
   timeZone: string;
+  /** The far side, when the run models it. */
+  counterpart: Counterpart | null;
 }
 
 /** Before the border opens the overnight convoys, then the morning peak, then the rest of the day. */
@@ -103,9 +127,15 @@ export function parseHours(text: string): Array<[number, number]> {
   });
 }
 
+type PortFacts = { code: string; mode: string; counterpart?: string };
+const portFacts = (port: string) => (portList as { ports: PortFacts[] }).ports.find((p) => p.code === port);
+
+/** The port across the border (libs/ports/src/data/yunnan-ports.json), or the code's when the data names none. */
+export const portCounterpart = (port: string): string => portFacts(port)?.counterpart ?? `${port}'s counterpart`;
+
 /** The port's holding-area bays (libs/parking/src/data/holding-areas.json); throws for a port that is not a road port. */
 export function portBays(port: string): number {
-  const facts = (portList as { ports: Array<{ code: string; mode: string }> }).ports.find((p) => p.code === port);
+  const facts = portFacts(port);
   if (!facts || facts.mode !== 'road') throw new RangeError(`not a road port: ${port}`);
   return (holdingAreas as { areas: Array<{ portCode: string; bays: number }> }).areas
     .filter((a) => a.portCode === port)
@@ -153,5 +183,6 @@ export function defaultParams(port = 'MOHAN'): SimParams {
     truckMetres: 20,
     date: '2026-12-01',
     timeZone: 'Asia/Shanghai',
+    counterpart: null,
   };
 }

@@ -44,6 +44,14 @@ function percentile(waits: Wait[], q: number): Wait {
   return waits[Math.max(Math.ceil(q * waits.length), 1) - 1];
 }
 
+/** Waits from `from` to `to` in call order of the percentiles; a missing `to` waits until the end of the day, censored. */
+const waitsOf = (spans: Array<{ from: number; to: number | null }>): Wait[] =>
+  spans
+    .map(({ from, to }) =>
+      to === null ? { minutes: DAY_END - from, censored: true } : { minutes: to - from, censored: false },
+    )
+    .sort((a, b) => a.minutes - b.minutes || Number(a.censored) - Number(b.censored));
+
 /**
  * A run's figures. Wait = arrival at the border (Kouan: including time on the road before the check-in window)
  * to the call the truck is served on; trucks still waiting at 24:00 count with their wait so far.
@@ -51,14 +59,11 @@ function percentile(waits: Wait[], q: number): Wait {
 export function figures(run: Run): Figures {
   const o = run.outcomes;
   const count = (fate: string) => o.filter((x) => x.fate === fate).length;
-  const waits: Wait[] = o
-    .filter((x) => x.arrivedAt !== null && (x.fate === 'served' || x.fate === 'waiting'))
-    .map((x) =>
-      x.fate === 'served'
-        ? { minutes: (x.calledAt as number) - (x.arrivedAt as number), censored: false }
-        : { minutes: DAY_END - (x.arrivedAt as number), censored: true },
-    )
-    .sort((a, b) => a.minutes - b.minutes || Number(a.censored) - Number(b.censored));
+  const waits = waitsOf(
+    o
+      .filter((x) => x.arrivedAt !== null && (x.fate === 'served' || x.fate === 'waiting'))
+      .map((x) => ({ from: x.arrivedAt as number, to: x.fate === 'served' ? x.calledAt : null })),
+  );
   // Only the minutes inside the lanes' hours: a truck called just before closing finishes after it.
   const serving = run.spans
     .filter((s) => s.serving)
@@ -82,6 +87,35 @@ export function figures(run: Run): Figures {
     holdingPeak: stepMax(run.holding),
     overflowMax: stepMax(run.overflow),
     utilisation: run.laneMinutes ? serving / run.laneMinutes : 0,
+  };
+}
+
+/** What the far side did with a run's trucks (runs with a counterpart). */
+export interface FarFigures {
+  /** Taken by the far side before midnight. */
+  crossed: number;
+  /** Came to our border, did not fail to show, and were not taken by midnight (in line, in a bay or on the road between). */
+  notCrossed: number;
+  betweenMax: number;
+  /** Time-average over 00:00–24:00. */
+  betweenMean: number;
+  /** Our lane's end of service until the far side took the truck; censored for trucks still on the road at 24:00. */
+  betweenP50: Wait;
+  betweenP90: Wait;
+}
+
+export function farFigures(run: Run): FarFigures {
+  const o = run.outcomes;
+  const between = waitsOf(
+    o.filter((x) => x.fate === 'served').map((x) => ({ from: x.leftAt as number, to: x.crossedAt })),
+  );
+  return {
+    crossed: o.filter((x) => x.crossedAt !== null).length,
+    notCrossed: o.filter((x) => x.arrivedAt !== null && x.fate !== 'no_show' && x.crossedAt === null).length,
+    betweenMax: stepMax(run.between),
+    betweenMean: stepMean(run.between),
+    betweenP50: percentile(between, 0.5),
+    betweenP90: percentile(between, 0.9),
   };
 }
 
@@ -132,6 +166,45 @@ export function scenarioTable(runs: Array<{ name: string; f: Figures }>, p: SimP
       hm(f.waitMax),
       name.startsWith('FCFS') ? '–' : `${f.holdingPeak} / ${p.bays}`,
       pct(f.utilisation),
+    ]),
+  );
+}
+
+/** FCFS and Kouan, with and without following acceptance, against one far side. */
+export function counterpartTable(runs: Array<{ name: string; f: Figures; x: FarFigures }>, p: SimParams): string {
+  const space = p.counterpart?.space ?? 0;
+  return table(
+    [
+      'policy',
+      'at the border',
+      'served',
+      'crossed',
+      'booked on later days',
+      'no-shows',
+      'not crossed at 24:00',
+      'roadside max',
+      'roadside mean',
+      'road between max / space',
+      'road between mean',
+      'wait p50 / p90',
+      'wait between p50 / p90',
+      'holding peak / bays',
+    ],
+    runs.map(({ name, f, x }) => [
+      name,
+      `${f.atBorder}`,
+      `${f.served}`,
+      `${x.crossed}`,
+      `${f.laterDays}`,
+      `${f.noShows}`,
+      `${x.notCrossed}`,
+      road(f.roadsideMax, p),
+      road(f.roadsideMean, p),
+      `${x.betweenMax} / ${space}`,
+      x.betweenMean.toFixed(1),
+      `${hm(f.waitP50)} / ${hm(f.waitP90)}`,
+      `${hm(x.betweenP50)} / ${hm(x.betweenP90)}`,
+      name.startsWith('FCFS') ? '–' : `${f.holdingPeak} / ${p.bays}`,
     ]),
   );
 }

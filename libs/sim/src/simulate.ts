@@ -1,9 +1,30 @@
 import { parseArgs } from 'node:util';
 import { formatClock } from '@kouan/calendar';
-import { runFcfs, runKouan } from './engine';
-import { defaultParams, formatProfile, parseHours, parseProfile, portBays, SimParams } from './params';
+import { farWindows, Run, runFcfs, runKouan, slotCapacities } from './engine';
+import {
+  COUNTERPART_DEFAULTS,
+  Counterpart,
+  defaultParams,
+  formatProfile,
+  parseHours,
+  parseProfile,
+  portBays,
+  portCounterpart,
+  SimParams,
+} from './params';
 import { population } from './population';
-import { Figures, figures, hm, laneHoursText, scenarioTable, SweepRow, sweepTable } from './report';
+import {
+  counterpartTable,
+  FarFigures,
+  farFigures,
+  Figures,
+  figures,
+  hm,
+  laneHoursText,
+  scenarioTable,
+  SweepRow,
+  sweepTable,
+} from './report';
 import { chart } from './svg';
 
 const lanesText = (n: number) => `${n} lane${n === 1 ? '' : 's'}`;
@@ -29,6 +50,34 @@ function number(value: string | undefined, fallback: number, name: string, min =
   if (!Number.isFinite(n) || n < min || n > max)
     throw new RangeError(`--${name} must be a number in [${min}, ${max}]: ${value}`);
   return n;
+}
+
+function whole(value: string | undefined, fallback: number, name: string, min: number, max: number): number {
+  const n = number(value, fallback, name, min, max);
+  if (!Number.isInteger(n)) throw new RangeError(`--${name} must be a whole number of trucks: ${value}`);
+  return n;
+}
+
+/** `--counterpart-daily` and the options that only mean something with it. */
+function counterpart(v: Record<string, string | undefined>, port: string, open: [number, number]): Counterpart | null {
+  if (v['counterpart-daily'] === undefined) {
+    const stray = ['counterpart-hours', 'between-space'].filter((k) => v[k] !== undefined);
+    if (stray.length)
+      throw new RangeError(
+        `${stray.map((k) => `--${k}`).join(' and ')} ${stray.length === 1 ? 'is' : 'are'} only for --counterpart-daily runs`,
+      );
+    return null;
+  }
+  const hours = v['counterpart-hours'] ? parseHours(v['counterpart-hours']) : [open];
+  if (hours.length !== 1)
+    throw new RangeError(`--counterpart-hours must be one HH:MM-HH:MM window: ${v['counterpart-hours']}`);
+  return {
+    name: portCounterpart(port),
+    daily: whole(v['counterpart-daily'], 0, 'counterpart-daily', 0, 100000),
+    hours: hours[0],
+    space: whole(v['between-space'], COUNTERPART_DEFAULTS.space, 'between-space', 1, 100000),
+    follow: false,
+  };
 }
 
 /** Command-line arguments to parameters; everything not given keeps its documented default (docs/simulation.md). */
@@ -61,12 +110,18 @@ export function parseOptions(argv: string[]): { p: SimParams; sweep: Sweep; svg:
         'sweep-lanes',
         'sweep-hours',
         'svg',
+        'counterpart-daily',
+        'counterpart-hours',
+        'between-space',
       ].map((k) => [k, { type: 'string' as const }]),
     ),
   }) as { values: Record<string, string | undefined> };
   const port = (v.port ?? 'MOHAN').toUpperCase();
-  const d = defaultParams(port);
-  const [open] = v.open ? parseHours(v.open) : [[d.openFrom, d.openTo] as [number, number]];
+  const base = defaultParams(port);
+  const [open] = v.open ? parseHours(v.open) : [[base.openFrom, base.openTo] as [number, number]];
+  const far = counterpart(v, port, open);
+  const { trucks, serviceMinutes, capacity } = COUNTERPART_DEFAULTS;
+  const d = far ? { ...base, trucks, serviceMinutes, capacity, counterpart: far } : base;
   const p: SimParams = {
     ...d,
     trucks: number(v.trucks, d.trucks, 'trucks', 0, 100000),
@@ -97,7 +152,7 @@ export function parseOptions(argv: string[]): { p: SimParams; sweep: Sweep; svg:
       lanes: list(v['sweep-lanes'] ?? '1,2'),
       hours: parseHours(v['sweep-hours'] ?? `${formatClock(p.openFrom)}-${formatClock(p.openTo)},06:00-22:00`),
     },
-    svg: v.svg ?? `docs/img/simulation-${port.toLowerCase()}.svg`,
+    svg: v.svg ?? `docs/img/simulation-${port.toLowerCase()}${far ? '-counterpart' : ''}.svg`,
   };
 }
 
@@ -209,4 +264,64 @@ export function simulate(p: SimParams, sweep: Sweep): Simulation {
     },
   ]);
   return { markdown, svg, fcfs, kouan, sweep: rows };
+}
+
+export interface CounterpartSimulation {
+  markdown: string;
+  svg: string;
+  policies: Array<{ name: string; run: Run; f: Figures; x: FarFigures }>;
+}
+
+/** "8 × 17, 4 × 16": how many windows (or slots) take how many trucks, in order of first appearance. */
+const counts = (xs: number[]) => [...new Set(xs)].map((q) => `${xs.filter((x) => x === q).length} × ${q}`).join(', ');
+
+/**
+ * `--counterpart-daily`: on one population, first come first served, Kouan booking at our own capacity and Kouan
+ * following the far side's acceptance, each against the same far side, as a markdown table and an SVG chart.
+ */
+export function simulateCounterpart(p: SimParams): CounterpartSimulation {
+  const c = p.counterpart as Counterpart;
+  const trucks = population(p);
+  const notFollowing = { ...p, counterpart: { ...c, follow: false } };
+  const following = { ...p, counterpart: { ...c, follow: true } };
+  const runs: Array<[string, Run]> = [
+    ['FCFS (today)', runFcfs(trucks, notFollowing)],
+    [`Kouan, not following acceptance (${p.capacity} a slot)`, runKouan(trucks, notFollowing)],
+    ['Kouan following acceptance', runKouan(trucks, following)],
+  ];
+  const policies = runs.map(([name, run]) => ({ name, run, f: figures(run), x: farFigures(run) }));
+  const windows = farWindows(p);
+  const capped = slotCapacities(runs[2][1].slots, following);
+  const title = `${p.port} → ${c.name}: ${c.daily} trucks a day accepted, ${p.trucks} trucks, ${lanesText(p.lanes)} ${laneHoursText(p)}, seed ${p.seed}`;
+  const markdown = [
+    `## ${title}`,
+    '',
+    `${c.name} takes our trucks ${formatClock(c.hours[0])}–${formatClock(c.hours[1])} in ${p.slotMinutes}-min windows ` +
+      `(${counts(windows.map((w) => w.quota))} trucks), one every window ÷ its acceptance; the road between holds ` +
+      `${c.space} trucks and our lanes call a truck only while it has a place for it. Service lognormal mean ` +
+      `${p.serviceMinutes} min (cv ${p.serviceCv}); FCFS profile ${formatProfile(p.profile)}, convoys of ${p.convoy}; ` +
+      `Kouan: ${p.slotMinutes}-min slots ${formatClock(p.openFrom)}–${formatClock(p.openTo)}, ${p.capacity} a slot, ` +
+      `following acceptance at most the window's (${counts(capped)}), no-show ${p.noShow}, arrival ${p.arrivalMean} ± ` +
+      `${p.arrivalSd} min around slot start, ${p.bays} bays.`,
+    '',
+    counterpartTable(policies, p),
+    '',
+  ].join('\n');
+  const colours = ['#c0392b', '#b9770e', '#2471a3'];
+  const series = (step: (r: Run) => Run['roadside']) =>
+    policies.map(({ name, run }, i) => ({ label: name, step: step(run), colour: colours[i] }));
+  const svg = chart(title, [
+    {
+      title: `Trucks waiting on the road before ${p.port}`,
+      truckMetres: p.truckMetres,
+      series: series((r) => r.roadside),
+    },
+    {
+      title: `Trucks on the road between ${p.port} and ${c.name}`,
+      truckMetres: p.truckMetres,
+      limit: { value: c.space, label: `${c.space} trucks of room` },
+      series: series((r) => r.between),
+    },
+  ]);
+  return { markdown, svg, policies };
 }
