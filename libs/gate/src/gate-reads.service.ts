@@ -35,6 +35,9 @@ interface Effect {
   reason?: string | null;
 }
 
+/** Stores the read with its effect (row, kept picture, `gate.read` event) in the read's transaction. */
+type Store = (effect: Effect) => Promise<ReadAnswer>;
+
 /** A camera's clock may run ahead of the server's by this much (clock drift); beyond it the read is refused. */
 export const MAX_CAMERA_LEAD_MS = 5 * 60_000;
 
@@ -96,59 +99,70 @@ export class GateReadsService {
       // This camera's reads of this plate one at a time, so the duplicate rule sees every earlier one; other plates
       // and other cameras go on in parallel.
       await this.reads.lockPlate(em, d.id, plate);
-      const effect: Effect =
-        read.confidence < d.anpr_min_confidence
-          ? { outcome: 'low_confidence' }
-          : (await this.reads.seenWithin(em, d.id, plate, at, d.dedupe_seconds))
-            ? { outcome: 'duplicate' }
-            : await this.effect(em, d, plate, at, announce);
-      const row = await this.reads.insert(
-        em,
-        {
-          deviceId: d.id,
-          port: d.port_code,
-          plate,
-          plateRaw: read.plate,
-          confidence: read.confidence,
-          cameraAt,
-          outcome: effect.outcome,
-          reason: effect.reason ?? null,
-          bookingId: effect.bookingId ?? null,
-          imageRef: read.imageRef ?? null,
-        },
-        at,
-      );
-      if (read.image && d.keep_gate_images) await this.reads.insertImage(em, row.id, read.image);
-      const alert: GateAlert | null =
-        row.outcome === 'wrong_lane'
-          ? {
-              readId: row.id,
-              deviceId: d.id,
-              deviceName: d.name,
-              laneId: d.lane_id,
-              plate,
-              bookingId: row.booking_id,
-              at: at.toISOString(),
-              message: row.booking_id
-                ? `${plate} is at ${d.name}, but it is called to another lane`
-                : `${plate} is at ${d.name}, but no truck with that plate is called`,
-            }
-          : null;
-      await this.events.append(
-        em,
-        { type: 'gate.read', portCode: d.port_code, direction: null, data: { read: readUpdateOf(row), alert } },
-        at,
-      );
-      return {
-        readId: row.id,
-        outcome: row.outcome,
-        ...(row.booking_id ? { bookingId: row.booking_id } : {}),
-        ...(row.reason ? { reason: row.reason } : {}),
-      };
+      const store: Store = (effect) => this.store(em, d, read, plate, cameraAt, effect, at);
+      if (read.confidence < d.anpr_min_confidence) return store({ outcome: 'low_confidence' });
+      if (await this.reads.seenWithin(em, d.id, plate, at, d.dedupe_seconds)) return store({ outcome: 'duplicate' });
+      const effect = await this.effect(em, d, plate, at, announce, store);
+      return 'readId' in effect ? effect : store(effect);
     });
     // The queue's changes go out once the read's transaction has committed (a driver hears of a check-in at once).
     for (const a of announce) a();
     return answer;
+  }
+
+  /** The read's row with its outcome, its picture if the port keeps them, and its `gate.read` event (with an alert). */
+  private async store(
+    em: EntityManager,
+    d: SeenDevice,
+    read: CameraRead,
+    plate: string,
+    cameraAt: Date | null,
+    effect: Effect,
+    at: Date,
+  ): Promise<ReadAnswer> {
+    const row = await this.reads.insert(
+      em,
+      {
+        deviceId: d.id,
+        port: d.port_code,
+        plate,
+        plateRaw: read.plate,
+        confidence: read.confidence,
+        cameraAt,
+        outcome: effect.outcome,
+        reason: effect.reason ?? null,
+        bookingId: effect.bookingId ?? null,
+        imageRef: read.imageRef ?? null,
+      },
+      at,
+    );
+    if (read.image && d.keep_gate_images) await this.reads.insertImage(em, row.id, read.image);
+    const alert: GateAlert | null =
+      row.outcome === 'wrong_lane'
+        ? {
+            readId: row.id,
+            deviceId: d.id,
+            deviceName: d.name,
+            laneId: d.lane_id,
+            plate,
+            bookingId: row.booking_id,
+            at: at.toISOString(),
+            message: row.booking_id
+              ? `${plate} is at ${d.name}, but it is called to another lane`
+              : `${plate} is at ${d.name}, but no truck with that plate is called`,
+          }
+        : null;
+    await this.events.append(
+      em,
+      { type: 'gate.read', portCode: d.port_code, direction: null, data: { read: readUpdateOf(row), alert } },
+      at,
+    );
+    return {
+      readId: row.id,
+      outcome: row.outcome,
+      ...(row.booking_id ? { bookingId: row.booking_id } : {}),
+      ...(row.reason ? { reason: row.reason } : {}),
+    };
   }
 
   /**
@@ -172,20 +186,30 @@ export class GateReadsService {
     );
   }
 
-  /** What a fresh, sure read does at the device's position. */
+  /**
+   * What a fresh, sure read does at the device's position: its effect, or the stored answer when the read was stored
+   * on the way (a check-in stores it before it takes the queue's lock, so the lock is held for fewer statements).
+   */
   private async effect(
     em: EntityManager,
     d: SeenDevice,
     plate: string,
     at: Date,
     announce: Array<() => void>,
-  ): Promise<Effect> {
+    store: Store,
+  ): Promise<Effect | ReadAnswer> {
     if (d.position === 'holding_entry') {
       // As staff's check-in by plate, with this camera's holding area preferred for the bay.
-      const done = await orRefusal(em, () => this.checkIns.within(em, d.port_code, { plate }, d.area_id, at));
+      let stored: ReadAnswer | undefined;
+      const done = await orRefusal(em, () =>
+        this.checkIns.within(em, d.port_code, { plate }, d.area_id, at, async (bookingId) => {
+          stored = await store({ outcome: 'checked_in', bookingId });
+        }),
+      );
+      // A refusal undid the stored read with the rest (the savepoint): it is stored with the refusal instead.
       if (done instanceof DomainError) return refusalOf(done);
       announce.push(done.announce);
-      return { outcome: 'checked_in', bookingId: done.result.bookingId };
+      return stored as ReadAnswer;
     }
     if (d.position === 'lane') return this.atLane(em, d, plate, at, announce);
     // The yard gate: as POST /bookings/:id/yard-arrival.

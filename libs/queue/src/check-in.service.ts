@@ -55,6 +55,10 @@ export class CheckInService {
    * at its instant `at`, with no user behind it: a gate camera at a holding area's entry (`preferAreaId`, the area it
    * watches, gets the truck if it has a bay), or staff confirming a camera's read together with marking the read.
    * Nothing is published: the caller calls `announce` once its transaction has committed.
+   *
+   * `beforeLock`, once the truck passed every rule and before the queue's lock is taken, lets the caller write what
+   * the check-in means for it (a camera's read and its event) outside the time the lock is held; it is undone with
+   * the rest if the move still fails (the truck checked in a moment ago by another hand).
    */
   async within(
     em: EntityManager,
@@ -62,9 +66,10 @@ export class CheckInService {
     by: GateCheckIn,
     preferAreaId: string | null,
     at: Date,
+    beforeLock?: (bookingId: string) => Promise<void>,
   ): Promise<{ result: CheckInResultDto; announce: () => void }> {
     const bookingId = await this.pick(em, port, by, at);
-    const delta = await this.admitAndRecord(em, bookingId, preferAreaId, at);
+    const delta = await this.admitAndRecord(em, bookingId, preferAreaId, at, beforeLock);
     return { result: answerOf(bookingId, delta), announce: () => this.notifier.changed(delta) };
   }
 
@@ -133,8 +138,9 @@ export class CheckInService {
     bookingId: string,
     preferAreaId: string | null,
     at: Date,
+    beforeLock?: (bookingId: string) => Promise<void>,
   ): Promise<QueueDelta> {
-    const { arrival, version } = await this.admit(em, bookingId, preferAreaId, at);
+    const { arrival, version } = await this.admit(em, bookingId, preferAreaId, at, beforeLock);
     const read = await this.reader.delta(em, arrival.port_code, arrival.direction, version, at, bookingId);
     return this.notifier.record(em, read, at);
   }
@@ -148,6 +154,7 @@ export class CheckInService {
     bookingId: string,
     preferAreaId: string | null,
     at: Date,
+    beforeLock?: (bookingId: string) => Promise<void>,
   ): Promise<{ arrival: Arrival; version: number }> {
     const a = await arrivalOf(em, bookingId, at);
     if (!a) throw notFound('booking');
@@ -176,6 +183,7 @@ export class CheckInService {
         },
       );
     }
+    await beforeLock?.(bookingId);
     const { version } = await lockQueue(em, a.port_code, a.direction);
     // Everything from here to the commit holds the queue lock, so it is as few round trips as it can be: the bay,
     // then the move. The lock serialises check-ins of this port and direction, so the move's count of the slot's
