@@ -301,6 +301,16 @@ export async function regulatorToken(api: TestApi): Promise<string> {
   return api.tokens.sign({ sub: res.body.id, role: 'regulator' });
 }
 
+/** An officer of the far side of `port` (role counterpart), created through the API; returns its token. */
+export async function counterpartToken(api: TestApi, port: string): Promise<string> {
+  const res = await api.http
+    .post(`${API}/ports/${port}/counterpart/users`)
+    .set(bearer(api.adminToken))
+    .send({ email: `counterpart-${randomBytes(3).toString('hex')}@far.example`, password: 'counterpart-password' })
+    .expect(201);
+  return api.tokens.sign({ sub: res.body.id, role: 'counterpart', portCode: port });
+}
+
 /** The id of `port`'s first lane of `direction`, as GET /ports/:code lists it. */
 export async function laneOf(api: Pick<TestApi, 'http'>, port: string, direction = 'export'): Promise<string> {
   const lanes = (await api.http.get(`${API}/ports/${port}`).expect(200)).body.lanes as Array<{
