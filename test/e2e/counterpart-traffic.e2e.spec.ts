@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { DateTime } from 'luxon';
 import {
   API,
   bearer,
@@ -11,7 +10,7 @@ import {
   portDayClock,
   portStaffToken,
   putSchedule,
-  slotsOf,
+  slotAt,
   startApi,
   TestApi,
   TestFirm,
@@ -41,15 +40,6 @@ describe('counterpart departures and arrivals', () => {
     plate: string;
   }
 
-  /** The slot of `direction` holding the API's now. */
-  const slotNow = async (direction: string) => {
-    const at = (api.clock as NonNullable<TestApi['clock']>).now().getTime();
-    const date = DateTime.fromMillis(at).setZone('Asia/Shanghai').toISODate() as string;
-    return (await slotsOf(api, PORT, date, direction)).find(
-      (s) => Date.parse(s.startsAt) <= at && at < Date.parse(s.endsAt),
-    )!;
-  };
-
   const book = async (direction = 'export', plate?: string): Promise<Truck> => {
     seq += 1;
     const v = await api.http
@@ -61,7 +51,7 @@ describe('counterpart departures and arrivals', () => {
       .post(`${API}/bookings`)
       .set(bearer(firm.dispatcherToken))
       .send({
-        slotId: (await slotNow(direction)).id,
+        slotId: (await slotAt(api, PORT, 0, direction)).id,
         vehicleId: v.body.id,
         driverId: firm.driverIds[0],
         cargo: cargo({ description: `Rubber ${seq}`, hsCode: '400121', weightKg: 15000 + seq }),

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DomainError } from './domain-error';
@@ -32,20 +32,12 @@ export const page = (q: PaginationQueryDto) => ({ limit: q.limit ?? DEFAULT_LIMI
  * `?after=<cursor>&limit=` of a feed read from its start onwards (a far side's system following our departures): the
  * cursor is opaque to clients, each answer's `next` is the one to send, and null when nothing follows yet.
  */
-export class CursorQueryDto {
+export class CursorQueryDto extends PickType(PaginationQueryDto, ['limit']) {
   @ApiPropertyOptional({ description: "an answer's `next`; from the start when omitted", maxLength: 64 })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   after?: string;
-
-  @ApiPropertyOptional({ type: 'integer', default: DEFAULT_LIMIT, minimum: 1, maximum: MAX_LIMIT })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_LIMIT)
-  limit?: number;
 }
 
 /** A feed's position: a positive sequence number, written as opaque text (`c1.` and base64url of the number). */
