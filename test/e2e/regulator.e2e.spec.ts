@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { API, bearer, portStaffToken, regulatorToken, startApi, TestApi } from '../support/harness';
+import { API, bearer, counterpartToken, portStaffToken, regulatorToken, startApi, TestApi } from '../support/harness';
 import { OpenApiChecker } from '../support/openapi';
 
 /**
  * The regulator reads audit, KPIs and performance of every port and changes nothing; yard staff confirm yard
- * arrivals and nothing else. Checked against every operation the API documents, so a write route added later
- * is covered without touching this test.
+ * arrivals and nothing else; the far side's officer (counterpart) states its port's acceptance and status and nothing
+ * else. Checked against every operation the API documents, so a route added later is covered without touching this
+ * test.
  */
-describe('read-only regulator, narrow yard staff', () => {
+describe('read-only regulator, narrow yard staff and counterpart', () => {
   let api: TestApi;
   let oa: OpenApiChecker;
   let regulator: string;
   let yard: string;
+  let counterpart: string;
 
   /** The operation's path with its parameters filled in: a port that exists, ids that do not. */
   const concrete = (path: string) => path.replace('{code}', 'MOHAN').replace(/\{[^}]+\}/g, () => randomUUID());
@@ -21,6 +23,7 @@ describe('read-only regulator, narrow yard staff', () => {
     oa = await OpenApiChecker.load(api);
     regulator = await regulatorToken(api);
     yard = await portStaffToken(api, 'MOHAN', 'yard_staff');
+    counterpart = await counterpartToken(api, 'MOHAN');
   });
 
   afterAll(async () => {
@@ -43,7 +46,7 @@ describe('read-only regulator, narrow yard staff', () => {
       [`${API}/gate/heartbeat`, `${API}/gate/isapi`, `${API}/gate/reads`].sort(),
     );
     for (const o of devices)
-      for (const token of [regulator, yard]) {
+      for (const token of [regulator, yard, counterpart]) {
         const res = await api.http.post(o.path).set(bearer(token)).send({});
         expect({ op: o.path, status: res.status }).toEqual({ op: o.path, status: 401 });
       }
@@ -73,8 +76,60 @@ describe('read-only regulator, narrow yard staff', () => {
     }
   });
 
-  it('regulators and yard staff may change their own password (past the role check: an empty body is a 400)', async () => {
-    for (const token of [regulator, yard]) {
+  /**
+   * The routes a counterpart officer may call: its port's acceptance and status, our departures and its announced
+   * arrivals, its far side's webhook endpoints (and, below, its own password).
+   */
+  const COUNTERPART_OWN = [
+    `${API}/ports/{code}/counterpart/acceptance`,
+    `${API}/ports/{code}/counterpart/status`,
+    `${API}/ports/{code}/counterpart/departures`,
+    `${API}/ports/{code}/counterpart/arrivals`,
+    `${API}/webhooks`,
+    `${API}/webhooks/{id}`,
+    `${API}/webhooks/{id}/deliveries`,
+  ];
+
+  it("every operation that takes a token but the counterpart's own is 403 for a counterpart, reads too", async () => {
+    const others = oa.operations.filter(
+      (o) => userAuth(o) && o.path !== OWN_ACCOUNT && !COUNTERPART_OWN.includes(o.path),
+    );
+    expect(others.length).toBeGreaterThan(40);
+    for (const o of others) {
+      const res = await api.http[o.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](
+        concrete(o.path),
+      )
+        .set(bearer(counterpart))
+        .send(o.method === 'GET' ? undefined : {});
+      expect({ op: `${o.method} ${o.path}`, status: res.status }).toEqual({ op: `${o.method} ${o.path}`, status: 403 });
+    }
+  });
+
+  it("a counterpart's own routes take it past the role check at its port (400 on an empty body), and no other port (404)", async () => {
+    const writes = oa.operations.filter(
+      (o) => COUNTERPART_OWN.includes(o.path) && o.path.includes('{code}') && o.method !== 'GET',
+    );
+    expect(writes.map((o) => o.path).sort()).toEqual(
+      [
+        `${API}/ports/{code}/counterpart/acceptance`,
+        `${API}/ports/{code}/counterpart/arrivals`,
+        `${API}/ports/{code}/counterpart/status`,
+      ].sort(),
+    );
+    for (const o of writes) {
+      const path = o.path;
+      const send = (port: string) =>
+        api.http[o.method.toLowerCase() as 'post' | 'put'](path.replace('{code}', port))
+          .set(bearer(counterpart))
+          .send({});
+      expect((await send('MOHAN')).status).toBe(400);
+    }
+    const valid = { status: 'closed', reason: 'not yours' };
+    await api.http.post(`${API}/ports/HEKOU/counterpart/status`).set(bearer(counterpart)).send(valid).expect(404);
+  });
+
+  it('regulators, yard staff and counterparts may change their own password (past the role check: an empty body is a 400)', async () => {
+    for (const token of [regulator, yard, counterpart]) {
       const res = await api.http.post(OWN_ACCOUNT).set(bearer(token)).send({});
       expect(res.status).toBe(400);
     }

@@ -66,6 +66,8 @@ const STAFF_ACTIONS: ReadonlySet<PortEventType> = new Set<PortEventType>([
   'lane.status_changed',
   'schedule.changed',
   'fees.published',
+  'counterpart.status',
+  'counterpart.acceptance',
 ]);
 
 /** Changes a port admin makes to a gate camera (its offline and online moves are the camera's, not anybody's action). */

@@ -87,7 +87,7 @@ export class AuthController {
 
   /** Changes the caller's password: every session of the account ends (its sockets are closed); this answer is a new one. */
   @Post('password')
-  @Roles('port_admin', 'port_staff', 'yard_staff', 'regulator', 'firm_admin', 'dispatcher')
+  @Roles('port_admin', 'port_staff', 'yard_staff', 'regulator', 'firm_admin', 'dispatcher', 'counterpart')
   @LoginAttempt('password')
   @HttpCode(200)
   @ApiBearerAuth()

@@ -14,10 +14,10 @@ export const bearerToken = (header: string | undefined): string | undefined => {
 
 /**
  * Roles that reach only the routes naming them, never one open to any signed-in caller: the regulator reads and
- * never writes, the yard's staff confirm arrivals and nothing else. A route added later without `@Roles` stays
- * closed to them.
+ * never writes, the yard's staff confirm arrivals and nothing else, the far side's officer (`counterpart`) states its
+ * port's acceptance and status. A route added later without `@Roles` stays closed to them.
  */
-const NARROW_ROLES: readonly Role[] = ['regulator', 'yard_staff'];
+const NARROW_ROLES: readonly Role[] = ['regulator', 'yard_staff', 'counterpart'];
 
 /**
  * The caller proven by `token`, if its role is one of `roles` (when none are given, any role but the narrow

@@ -22,7 +22,7 @@ export const isFirmUser = (p: Principal) => p.role === 'firm_admin' || p.role ==
 /** Staff of one port (at its lanes or in its yard), as opposed to port admins and regulators, who see every port. */
 export const isPortStaff = (p: Principal) => p.role === 'port_staff' || p.role === 'yard_staff';
 
-/** Port staff act at their own port only: for them every other port, and what is in it, does not exist (404). */
+/** Port staff and counterpart officers act at their own port only: every other port does not exist for them (404). */
 export function assertPortScope(p: Principal, port: string): void {
-  if (isPortStaff(p) && p.portCode !== port) throw notFound(`port ${port}`);
+  if ((isPortStaff(p) || p.role === 'counterpart') && p.portCode !== port) throw notFound(`port ${port}`);
 }

@@ -118,3 +118,6 @@ export function FieldsTogether(given: (body: Record<string, unknown>) => boolean
       validator: { validate: (_: unknown, args: ValidationArguments) => given(args.object as Record<string, unknown>) },
     });
 }
+
+/** An ISO-8601 instant ends with its offset (or Z): a bare local time would be read in the server's zone. */
+export const INSTANT_WITH_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;

@@ -27,3 +27,7 @@ export * from './port-events.service';
 export * from './ports.worker-module';
 export type { PurgePortEventsJobData } from './jobs/purge-port-events.job';
 export * from './port-performance.controller';
+export * from './entities/counterpart.entity';
+export * from './dto/counterpart.dto';
+export * from './counterpart-reader';
+export * from './counterpart.repository';

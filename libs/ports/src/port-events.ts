@@ -4,6 +4,7 @@ import type { DeviceUpdate, GateAlert, GateReadUpdate, QueueDelta } from '@kouan
 import type { Direction, LaneStatus } from './entities/lane.entity';
 import type { FeeItem } from './entities/fee-schedule.entity';
 import type { ScheduleResponseDto } from './dto/schedule.dto';
+import type { AcceptanceWindow, CounterpartStatusValue } from './entities/counterpart.entity';
 
 /**
  * What each port event says (`data`), by type. A port event has no booking: booking_events (the booking lib's
@@ -22,6 +23,19 @@ export interface PortEventDataOf {
   'queue.changed': QueueDelta;
   /** A gate camera's plate read, stored with its outcome (every read); `alert` when it is a truck at the wrong lane. */
   'gate.read': { read: GateReadUpdate; alert: GateAlert | null };
+  /** The far side of the border said it is open, slowed or closed (its officer or the port admin). */
+  'counterpart.status': {
+    status: CounterpartStatusValue;
+    reason: string;
+    reasons: Record<string, string>;
+    until: string | null;
+  };
+  /** The far side stated how many of our export trucks it takes per window on a date (its slots' capacity follows). */
+  'counterpart.acceptance': {
+    date: string;
+    windows: AcceptanceWindow[];
+    reason: string | null;
+  };
   /** A gate camera registered, removed, given a new key, or gone offline or online again (the gate lib). */
   'device.changed': DeviceUpdate;
 }

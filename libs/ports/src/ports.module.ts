@@ -23,6 +23,11 @@ import { LaneStatusChange } from './entities/lane-status-change.entity';
 import { PortEventFailure } from './entities/port-event-failure.entity';
 import { StoredPortEvent } from './entities/port-event.entity';
 import { PortEventsModule } from './port-events.service';
+import { CounterpartAcceptance, CounterpartStatus } from './entities/counterpart.entity';
+import { CounterpartController } from './counterpart.controller';
+import { CounterpartReader } from './counterpart-reader';
+import { CounterpartRepository } from './counterpart.repository';
+import { CounterpartService } from './counterpart.service';
 
 /** The tables this lib owns: registered with TypeORM by this module, listed whole for the CLI's DataSource. */
 export const PORTS_ENTITIES = [
@@ -35,13 +40,15 @@ export const PORTS_ENTITIES = [
   PortFeeSchedule,
   StoredPortEvent,
   PortEventFailure,
+  CounterpartStatus,
+  CounterpartAcceptance,
 ];
 
 @Module({
   imports: [TypeOrmModule.forFeature(PORTS_ENTITIES), ParkingModule, PortEventsModule],
   // PortPerformanceController first: Nest registers routes in this order, and PortsController's GET /ports/:code
   // would take /ports/performance. Its report is the insights lib's (PortPerformanceReportModule).
-  controllers: [PortPerformanceController, PortsController],
+  controllers: [PortPerformanceController, PortsController, CounterpartController],
   providers: [
     PortsService,
     PortsRepository,
@@ -54,7 +61,18 @@ export const PORTS_ENTITIES = [
     FeesPreviewService,
     FeesService,
     FeesRepository,
+    CounterpartRepository,
+    CounterpartReader,
+    CounterpartService,
   ],
-  exports: [PortsService, SlotsService, PortSeedService, LanesRepository, LanesAdminService, PortEventsModule],
+  exports: [
+    PortsService,
+    SlotsService,
+    PortSeedService,
+    LanesRepository,
+    LanesAdminService,
+    PortEventsModule,
+    CounterpartReader,
+  ],
 })
 export class PortsModule {}

@@ -14,6 +14,7 @@ import { PortsRepository } from './ports.repository';
 import { fitsPlan } from '@kouan/calendar';
 import { dayPlanOf } from './schedule-plan';
 import { SlotsRepository } from './slots.repository';
+import { CounterpartReader } from './counterpart-reader';
 
 const laneDto = (l: Lane) => ({ id: l.id, name: l.name, names: l.names, direction: l.direction, status: l.status });
 
@@ -25,6 +26,7 @@ export class PortsService {
     private readonly events: PortEvents,
     private readonly repo: PortsRepository,
     private readonly slots: SlotsRepository,
+    private readonly counterpart: CounterpartReader,
     private readonly clock: Clock,
   ) {}
 
@@ -45,16 +47,17 @@ export class PortsService {
   async detail(code: string): Promise<PortDetailDto> {
     const port = await this.repo.withLanes(this.ds.manager, code);
     if (!port) throw notFound(`port ${code}`);
-    const [schedule, parkingAreas] = await Promise.all([
+    const [schedule, parkingAreas, counterpart] = await Promise.all([
       this.repo.schedule(this.ds.manager, code),
       this.parking.list(code),
+      this.counterpart.view(port),
     ]);
     return {
       code: port.code,
       name: port.name,
       names: port.names,
       neighbour: port.neighbour,
-      counterpart: port.counterpart,
+      counterpart,
       mode: port.mode,
       county: port.county,
       counterpartLocation: port.counterpartLocation,

@@ -140,7 +140,10 @@ export class SlotsRepository {
     );
   }
 
-  /** The port's slots not over at `at` take the new capacity of their direction, never below what is booked in them. */
+  /**
+   * The port's slots not over at `at` take the new capacity of their direction, an export slot at most the far side's
+   * share (`accepted`), never below what is booked in them.
+   */
   async resizeOpen(
     em: EntityManager,
     portCode: string,
@@ -149,7 +152,7 @@ export class SlotsRepository {
     at: Date,
   ): Promise<void> {
     await em.query(
-      `UPDATE slots SET capacity = GREATEST(CASE direction WHEN 'export' THEN $2::int ELSE $3::int END, booked)
+      `UPDATE slots SET capacity = GREATEST(CASE direction WHEN 'export' THEN LEAST($2::int, COALESCE(accepted, $2::int)) ELSE $3::int END, booked)
        WHERE port_code = $1 AND ends_at > $4::timestamptz AND retired_at IS NULL`,
       [portCode, exportCapacity, importCapacity, at],
     );

@@ -47,10 +47,10 @@ export class AccountResponseDto extends UserResponseDto {
 }
 
 /** The roles `GET /users` lists: the port's side (firm users are listed under their firm). */
-export const PORT_SIDE_ROLES = ['port_staff', 'yard_staff', 'regulator'] as const;
+export const PORT_SIDE_ROLES = ['port_staff', 'yard_staff', 'regulator', 'counterpart'] as const;
 
 export class UsersQueryDto extends PaginationQueryDto {
-  @ApiPropertyOptional({ enum: PORT_SIDE_ROLES, description: 'only this role; without it all three' })
+  @ApiPropertyOptional({ enum: PORT_SIDE_ROLES, description: 'only this role; without it all four' })
   @IsOptional()
   @IsIn(PORT_SIDE_ROLES)
   role?: (typeof PORT_SIDE_ROLES)[number];

@@ -1,7 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 
-const ROLES = ['port_admin', 'port_staff', 'yard_staff', 'regulator', 'firm_admin', 'dispatcher', 'driver'];
+const ROLES = [
+  'port_admin',
+  'port_staff',
+  'yard_staff',
+  'regulator',
+  'firm_admin',
+  'dispatcher',
+  'counterpart',
+  'driver',
+];
 
 export class LoginDto {
   @ApiProperty({ example: 'dispatch@firm.example' })

@@ -10,20 +10,31 @@ import {
   Relation,
 } from 'typeorm';
 
-export const USER_ROLES = ['port_admin', 'port_staff', 'yard_staff', 'regulator', 'firm_admin', 'dispatcher'] as const;
+export const USER_ROLES = [
+  'port_admin',
+  'port_staff',
+  'yard_staff',
+  'regulator',
+  'firm_admin',
+  'dispatcher',
+  'counterpart',
+] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 export type Role = UserRole | 'driver';
 
-/** A person who logs in with email and password. Drivers log in with their booking instead. */
+/**
+ * A person (or a system) that logs in with email and password. Drivers log in with their booking instead. A
+ * `counterpart` account is the far side of one port's border (its officer, or its system signing in the same way).
+ */
 @Entity('users')
 @Index('uq_users_email', ['email'], { unique: true })
 @Check(
   'chk_users_role',
-  `"role" IN ('port_admin', 'port_staff', 'yard_staff', 'regulator', 'firm_admin', 'dispatcher')`,
+  `"role" IN ('port_admin', 'port_staff', 'yard_staff', 'regulator', 'firm_admin', 'dispatcher', 'counterpart')`,
 )
 @Check(
   'chk_users_scope',
-  `("role" IN ('firm_admin', 'dispatcher')) = ("firm_id" IS NOT NULL) AND ("role" IN ('port_staff', 'yard_staff')) = ("port_code" IS NOT NULL)`,
+  `("role" IN ('firm_admin', 'dispatcher')) = ("firm_id" IS NOT NULL) AND ("role" IN ('port_staff', 'yard_staff', 'counterpart')) = ("port_code" IS NOT NULL)`,
 )
 export class User {
   @PrimaryGeneratedColumn('uuid')

@@ -14,13 +14,12 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { FieldsTogether, IsPlate, NoControlCharacters, PaginationQueryDto } from '@kouan/common';
+import { FieldsTogether, INSTANT_WITH_OFFSET, IsPlate, NoControlCharacters, PaginationQueryDto } from '@kouan/common';
 import type { GateOutcome } from '@kouan/realtime';
 import { DEVICE_POSITIONS } from '../entities/gate-device.entity';
 import { GATE_OUTCOMES } from '../entities/gate-read.entity';
 
 /** An instant with its offset (or Z): a camera's local time without one would be read in the server's zone. */
-const INSTANT = /(Z|[+-]\d{2}:?\d{2})$/i;
 
 export class GateReadBodyDto {
   @ApiProperty({ example: '云K·12345', description: 'the plate as the camera read it' })
@@ -41,7 +40,7 @@ export class GateReadBodyDto {
   @IsString()
   @Length(16, 40)
   @IsISO8601({ strict: true })
-  @Matches(INSTANT, { message: 'at must be an ISO-8601 instant with an offset (or Z)' })
+  @Matches(INSTANT_WITH_OFFSET, { message: 'at must be an ISO-8601 instant with an offset (or Z)' })
   at?: string;
 
   @ApiPropertyOptional({

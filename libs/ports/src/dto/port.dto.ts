@@ -1,8 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { ApiNullableObject, IsDay } from '@kouan/common';
 import { ParkingAreaDto } from '@kouan/parking';
 import { ScheduleResponseDto } from './schedule.dto';
+import { CounterpartDto } from './counterpart.dto';
 
 export class LaneDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -47,7 +48,10 @@ export class PortSummaryDto {
   @ApiProperty({ type: [NamedLaneDto] }) lanes: NamedLaneDto[];
 }
 
-export class PortDetailDto extends PortSummaryDto {
+export class PortDetailDto extends OmitType(PortSummaryDto, ['counterpart'] as const) {
+  @ApiProperty({ type: CounterpartDto, description: 'the port across the border: its name, status and acceptance' })
+  counterpart: CounterpartDto;
+
   @ApiProperty() county: string;
   @ApiProperty({ nullable: true, type: String }) counterpartLocation: string | null;
   @ApiProperty() timeZone: string;

@@ -26,6 +26,7 @@ import { Port } from './port.entity';
 })
 @Check('chk_slots_booked_within_capacity', `"booked" <= "capacity"`)
 @Check('chk_slots_booked_non_negative', `"booked" >= 0`)
+@Check('chk_slots_accepted', `"accepted" IS NULL OR ("direction" = 'export' AND "accepted" >= 0)`)
 @Check('chk_slots_window', `"ends_at" > "starts_at"`)
 @Check('chk_slots_direction', `"direction" IN ('export', 'import')`)
 export class Slot {
@@ -53,6 +54,13 @@ export class Slot {
 
   @Column({ type: 'integer', default: 0 })
   booked: number;
+
+  /**
+   * An export slot's share of what the far side accepts in its window (counterpart_acceptance); null where the far
+   * side said nothing. `capacity` is the schedule's capacity, at most this.
+   */
+  @Column({ type: 'integer', nullable: true })
+  accepted: number | null;
 
   @Column({ name: 'retired_at', type: 'timestamptz', nullable: true })
   retiredAt: Date | null;

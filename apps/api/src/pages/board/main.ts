@@ -33,7 +33,7 @@ const langs = ['zh', 'en'];
 let lang = 'zh';
 let zone = 'Asia/Shanghai';
 /** The port, once read (GET /ports/:code): its name in each language. */
-let portInfo: { name: string; names?: Record<string, string>; counterpart: string | null } | null = null;
+let portInfo: { name: string; names?: Record<string, string>; counterpart: { name: string | null } } | null = null;
 const state: Record<string, Kept> = {}; // direction → {version, data}
 let lastAt = 0;
 let socket: LiveSocket | null = null;
@@ -274,7 +274,7 @@ function rotate() {
 function renderTitle() {
   if (!portInfo) return;
   const name = (portInfo.names && portInfo.names[lang]) || portInfo.name;
-  $('title').textContent = name + (portInfo.counterpart ? ' ⇄ ' + portInfo.counterpart : '');
+  $('title').textContent = name + (portInfo.counterpart.name ? ' ⇄ ' + portInfo.counterpart.name : '');
   document.title = name + ' · Kouan';
 }
 
