@@ -24,3 +24,4 @@ export * from './booking-live.consumer';
 export * from './jobs/remind-drivers.job';
 export * from './line-actions.controller';
 export * from './stage-times';
+export * from './counterpart-moves.service';
