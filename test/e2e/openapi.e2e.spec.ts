@@ -402,6 +402,42 @@ describe('the OpenAPI document describes the real answers', () => {
       body: { email: `reg2-${email}`, password: 'correct-horse-battery' },
     });
 
+    const far = await expectStatus(201, 'post', `${API}/ports/HEKOU/counterpart/users`, {
+      token: admin,
+      body: { email: `far-${email}`, password: 'correct-horse-battery' },
+    });
+    const counterpart = api.tokens.sign({ sub: far.body.id, role: 'counterpart', portCode: 'HEKOU' });
+    await expectStatus(
+      409,
+      'post',
+      `${API}/ports/HEKOU/counterpart/users`,
+      { token: admin, body: { email: `far-${email}`, password: 'correct-horse-battery' } },
+      'duplicate_email',
+    );
+    await expectStatus(200, 'post', `${API}/ports/HEKOU/counterpart/status`, {
+      token: counterpart,
+      body: { status: 'slowed', reason: 'one scanner down', reasons: { vi: 'một máy soi hỏng' } },
+    });
+    await expectStatus(403, 'post', `${API}/ports/HEKOU/counterpart/status`, {
+      token: staff,
+      body: { status: 'open', reason: 'x' },
+    });
+    await expectStatus(200, 'put', `${API}/ports/HEKOU/counterpart/acceptance`, {
+      token: counterpart,
+      body: { date: day(1), windows: [{ from: '08:00', to: '12:00', trucks: 12 }], reason: 'half the inspectors' },
+    });
+    await expectStatus(
+      422,
+      'put',
+      `${API}/ports/HEKOU/counterpart/acceptance`,
+      { token: counterpart, body: { date: day(1), windows: [{ from: '12:00', to: '08:00', trucks: 1 }] } },
+      'invalid_acceptance',
+    );
+    await expectStatus(404, 'put', `${API}/ports/MOHAN/counterpart/acceptance`, {
+      token: counterpart,
+      body: { date: day(1), windows: [] },
+    });
+
     const area = {
       name: 'Hekou overflow yard',
       lat: 22.5,
