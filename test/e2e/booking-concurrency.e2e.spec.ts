@@ -10,6 +10,8 @@ import {
   bearer,
   cargo,
   createFirm,
+  Crew,
+  crews,
   portDate,
   putSchedule,
   slotsOf,
@@ -25,11 +27,6 @@ import {
  */
 const ACTIVE = ['booked', 'checked_in', 'called'];
 
-interface Crew {
-  vehicleId: string;
-  driverId: string;
-}
-
 describe('bookings under concurrency', () => {
   let api: TestApi;
   const date = portDate();
@@ -38,22 +35,6 @@ describe('bookings under concurrency', () => {
     api = await startApi();
   });
   afterAll(() => api.close());
-
-  /** Trucks and drivers straight in SQL: hundreds of them through HTTP would dominate the run time. */
-  async function crews(firm: TestFirm, n: number): Promise<Crew[]> {
-    const tag = randomBytes(3).toString('hex').toUpperCase();
-    const vehicles = await api.ds.query<{ id: string }[]>(
-      `INSERT INTO vehicles (firm_id, plate, country)
-       SELECT $1, 'CC' || $2 || lpad(g::text, 4, '0'), 'CN' FROM generate_series(1, $3) g RETURNING id`,
-      [firm.id, tag, n],
-    );
-    const drivers = await api.ds.query<{ id: string }[]>(
-      `INSERT INTO drivers (firm_id, name, phone, licence_no, language)
-       SELECT $1, 'Driver ' || g, '+86139' || lpad(g::text, 8, '0'), 'L-' || $2 || g, 'zh' FROM generate_series(1, $3) g RETURNING id`,
-      [firm.id, tag, n],
-    );
-    return vehicles.map((v, i) => ({ vehicleId: v.id, driverId: drivers[i].id }));
-  }
 
   const book = (firm: TestFirm, slotId: string, crew: Crew, key?: string) => {
     const req = api.http.post(`${API}/bookings`).set(bearer(firm.dispatcherToken));
@@ -119,7 +100,7 @@ describe('bookings under concurrency', () => {
     const firms = await Promise.all(
       ['Ruili Freight', 'Wanding Haulage', 'Mandalay Express'].map((n) => createFirm(api, n, 0)),
     );
-    const fleets = await Promise.all(firms.map((f) => crews(f, 100)));
+    const fleets = await Promise.all(firms.map((f) => crews(api, f, 100)));
     // Each firm's requests go out as one burst after the other's, so the first firm arrives first and only the quota
     // keeps it from taking every place.
     const answers = await Promise.all(firms.flatMap((f, k) => fleets[k].map((crew) => book(f, slot.id, crew))));
@@ -149,7 +130,7 @@ describe('bookings under concurrency', () => {
       ['Often Late Haulage', 'Always There Freight'].map((n) => createFirm(api, n, 0)),
     );
     // Six no-shows yesterday, straight in SQL (each a strike: no lane of the port was stopped then).
-    const [late] = await crews(struck, 1);
+    const [late] = await crews(api, struck, 1);
     await api.ds.query(
       `WITH s AS (INSERT INTO slots (port_code, direction, starts_at, ends_at, capacity, booked)
                   VALUES ($2, 'export', now() - interval '25 hours', now() - interval '24 hours', 5, 0) RETURNING id, starts_at)
@@ -166,7 +147,7 @@ describe('bookings under concurrency', () => {
       .set(bearer(api.adminToken))
       .expect(200);
     expect(standing.body).toMatchObject({ strikes30d: 6, strikeLimit: 5, quotaPercentNow: 25 });
-    const [mine, theirs] = await Promise.all([crews(struck, 200), crews(clean, 100)]);
+    const [mine, theirs] = await Promise.all([crews(api, struck, 200), crews(api, clean, 100)]);
     const answers = await Promise.all([
       ...mine.map((c) => book(struck, slot.id, c)),
       ...theirs.map((c) => book(clean, slot.id, c)),
@@ -188,7 +169,7 @@ describe('bookings under concurrency', () => {
   it('10 racing retries with one Idempotency-Key make one booking and all get the same answer', async () => {
     const port = 'QINGSHUIHE';
     const firm = await createFirm(api, 'Retry Logistics', 0);
-    const [crew] = await crews(firm, 1);
+    const [crew] = await crews(api, firm, 1);
     const [slot] = await slotsOf(api, port, date);
     const [before] = await slotBooked([slot.id]);
     const key = `retry-${randomBytes(4).toString('hex')}`;
@@ -215,7 +196,7 @@ describe('bookings under concurrency', () => {
   it('cancel racing a reschedule of the same booking always ends consistent', async () => {
     const port = 'HOUQIAO';
     const firm = await createFirm(api, 'Houqiao Transport', 0);
-    const fleet = await crews(firm, 20);
+    const fleet = await crews(api, firm, 20);
     const [a, b] = (await slotsOf(api, port, date)).map((s) => s.id);
 
     for (const [round, crew] of fleet.entries()) {
@@ -250,7 +231,7 @@ describe('bookings under concurrency', () => {
     const port = 'DALUO';
     await putSchedule(api, port, { capacity: { export: 40, import: 40 }, firmQuotaPercent: 100 });
     const firms = await Promise.all([createFirm(api, 'Daluo Trucking', 0), createFirm(api, 'Shan State Carriers', 0)]);
-    const fleets = await Promise.all(firms.map((f) => crews(f, 20)));
+    const fleets = await Promise.all(firms.map((f) => crews(api, f, 20)));
     const [a, b] = (await slotsOf(api, port, date)).map((s) => s.id);
     // Each firm puts ten trucks in A and ten in B: 20 + 20 in slots of 40, so every move fits whatever the order.
     const bookings = await Promise.all(

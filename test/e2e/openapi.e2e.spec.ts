@@ -402,6 +402,42 @@ describe('the OpenAPI document describes the real answers', () => {
       body: { email: `reg2-${email}`, password: 'correct-horse-battery' },
     });
 
+    const far = await expectStatus(201, 'post', `${API}/ports/HEKOU/counterpart/users`, {
+      token: admin,
+      body: { email: `far-${email}`, password: 'correct-horse-battery' },
+    });
+    const counterpart = api.tokens.sign({ sub: far.body.id, role: 'counterpart', portCode: 'HEKOU' });
+    await expectStatus(
+      409,
+      'post',
+      `${API}/ports/HEKOU/counterpart/users`,
+      { token: admin, body: { email: `far-${email}`, password: 'correct-horse-battery' } },
+      'duplicate_email',
+    );
+    await expectStatus(200, 'post', `${API}/ports/HEKOU/counterpart/status`, {
+      token: counterpart,
+      body: { status: 'slowed', reason: 'one scanner down', reasons: { vi: 'một máy soi hỏng' } },
+    });
+    await expectStatus(403, 'post', `${API}/ports/HEKOU/counterpart/status`, {
+      token: staff,
+      body: { status: 'open', reason: 'x' },
+    });
+    await expectStatus(200, 'put', `${API}/ports/HEKOU/counterpart/acceptance`, {
+      token: counterpart,
+      body: { date: day(1), windows: [{ from: '08:00', to: '12:00', trucks: 12 }], reason: 'half the inspectors' },
+    });
+    await expectStatus(
+      422,
+      'put',
+      `${API}/ports/HEKOU/counterpart/acceptance`,
+      { token: counterpart, body: { date: day(1), windows: [{ from: '12:00', to: '08:00', trucks: 1 }] } },
+      'invalid_acceptance',
+    );
+    await expectStatus(404, 'put', `${API}/ports/MOHAN/counterpart/acceptance`, {
+      token: counterpart,
+      body: { date: day(1), windows: [] },
+    });
+
     const area = {
       name: 'Hekou overflow yard',
       lat: 22.5,
@@ -1109,19 +1145,13 @@ describe('the OpenAPI document describes the real answers', () => {
     });
   });
 
-  it('the far side: its officer, acceptance and status, our departures and its arrivals', async () => {
+  it('the far side: our departures and its arrivals (its officer, acceptance and status above)', async () => {
     const far = `${API}/ports/${PORT}/counterpart`;
     const user = await expectStatus(201, 'post', `${far}/users`, {
       token: api.adminToken,
       body: { email: `far-${randomBytes(3).toString('hex')}@far.example`, password: 'counterpart-password' },
     });
     const officer = api.tokens.sign({ sub: user.body.id, role: 'counterpart', portCode: PORT });
-    await expectStatus(200, 'put', `${far}/acceptance`, {
-      token: officer,
-      body: { date: day(1), windows: [{ from: '08:00', to: '12:00', trucks: 10 }] },
-    });
-    await expectStatus(200, 'post', `${far}/status`, { token: officer, body: { status: 'slowed', reason: 'checks' } });
-    await expectStatus(200, 'post', `${far}/status`, { token: officer, body: { status: 'open', reason: 'done' } });
     await expectStatus(200, 'get', `${far}/departures`, { token: officer, query: { limit: 10 } });
     await expectStatus(200, 'get', `${far}/departures`, { token: staff });
     await expectStatus(400, 'get', `${far}/departures`, { token: officer, query: { after: 'junk' } });

@@ -5,7 +5,7 @@ import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from '@kouan/audit';
 import { AuthModule } from '@kouan/auth';
-import { BookingEventsRepository, BookingModule, FirmStandingsModule } from '@kouan/booking';
+import { BookingEventsRepository, BookingModule, CounterpartMovesModule, FirmStandingsModule } from '@kouan/booking';
 import { ClockModule, HttpExceptionFilter, loggerParams } from '@kouan/common';
 import { AppConfig, KouanConfigModule } from '@kouan/config';
 import { DbModule, RedisModule } from '@kouan/db';
@@ -69,6 +69,7 @@ export class ApiModule {
         BookingLineActionsModule,
         DriverCodeCourierModule,
         FirmStandingsModule,
+        CounterpartMovesModule,
         PortPerformanceReportModule,
         DriverPushModule,
         WebhooksModule,

@@ -84,7 +84,8 @@ export class BookingTransitions {
 
   /**
    * A booked truck into slot `slotId` of its local day `serviceDate`, from `fromSlotId`. The caller holds the booking
-   * row and both slot rows, took the new place and freed the old one in the same transaction.
+   * row and both slot rows, took the new place and freed the old one in the same transaction. `reason` says why the
+   * port moved it (`counterpart_capacity`); none when its firm did.
    */
   async reschedule(
     em: EntityManager,
@@ -93,13 +94,30 @@ export class BookingTransitions {
     serviceDate: string,
     fromSlotId: string,
     at: Date,
+    reason: string | null = null,
   ): Promise<void> {
     await em.query(
       `WITH moved AS (
          UPDATE bookings b SET slot_id = $2, service_date = $3, updated_at = $5 WHERE b.id = $1 RETURNING ${MOVED}
-       ), ${EVENT('booking.rescheduled', `jsonb_build_object('slotId', $2::uuid, 'fromSlotId', $4::uuid)`, TX_ACTOR, '$5::timestamptz')}
+       ), ${EVENT('booking.rescheduled', `jsonb_strip_nulls(jsonb_build_object('slotId', $2::uuid, 'fromSlotId', $4::uuid, 'reason', $6::text))`, TX_ACTOR, '$5::timestamptz')}
        SELECT id FROM moved`,
-      [id, slotId, serviceDate, fromSlotId, at],
+      [id, slotId, serviceDate, fromSlotId, at, reason],
+    );
+  }
+
+  /**
+   * booked → cancelled by the port for `reason` (`counterpart_capacity`: no room left for it within the horizon), never
+   * a strike. The caller holds the slot and frees the place in the same transaction; undefined when nothing moved.
+   */
+  cancelByPort(em: EntityManager, id: string, reason: string, at: Date): Promise<{ slot_id: string } | undefined> {
+    return one<{ slot_id: string }>(
+      em,
+      `WITH moved AS (
+         UPDATE bookings b SET status = 'cancelled', cancelled_at = $3, updated_at = $3
+         WHERE b.id = $1 AND b.status = 'booked' RETURNING ${MOVED}, b.slot_id
+       ), ${EVENT('booking.cancelled', `jsonb_build_object('reason', $2::text, 'by', 'port')`, TX_ACTOR, '$3::timestamptz')}
+       SELECT slot_id FROM moved`,
+      [id, reason, at],
     );
   }
 

@@ -18,7 +18,7 @@ import type {
   ListBookingsQueryDto,
 } from './dto/booking.dto';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
-import { PlacesRepository, quotaExceeded, SlotCount } from './places.repository';
+import { announceSlots, PlacesRepository, quotaExceeded, SlotCount } from './places.repository';
 import { canonicalHash, hashDriverCode, newDriverCode, referenceSuffix, seal, unseal } from './secrets';
 
 /** A firm user's firm; only firm roles reach the booking routes. */
@@ -45,11 +45,8 @@ export class BookingService {
    * The slots' new counts as port events (slots.changed), in the change's transaction: the worker's relay sends the
    * boards their slots:update. (The booking statement writes its own, in the statement: BookingsRepository.book.)
    */
-  private async announce(em: EntityManager, at: Date, ...counts: SlotCount[]): Promise<void> {
-    for (const c of counts) {
-      const data = { slotId: c.slotId, booked: c.booked, capacity: c.capacity };
-      await this.events.append(em, { type: 'slots.changed', portCode: c.portCode, direction: c.direction, data }, at);
-    }
+  private announce(em: EntityManager, at: Date, ...counts: SlotCount[]): Promise<void> {
+    return announceSlots(this.events, em, at, counts);
   }
 
   /**

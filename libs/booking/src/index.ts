@@ -29,3 +29,4 @@ export * from './counterpart-traffic.service';
 export * from './counterpart-traffic.controller';
 export * from './dto/counterpart-traffic.dto';
 export * from './entities/counterpart-arrival.entity';
+export * from './counterpart-moves.service';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, notFound, one, rows } from '@kouan/common';
-import { RELEASE_SLOT_PLACE, TAKE_SLOT_PLACE, type Direction } from '@kouan/ports';
+import { PortEvents, RELEASE_SLOT_PLACE, TAKE_SLOT_PLACE, type Direction } from '@kouan/ports';
 import { strikesOf } from './strikes.repository';
 
 /** A slot's counter after a booking took or gave back a place, for slots:update. */
@@ -12,6 +12,19 @@ export interface SlotCount {
   direction: Direction;
   booked: number;
   capacity: number;
+}
+
+/** The slots' counters after a change, each as a `slots.changed` port event in the change's transaction. */
+export async function announceSlots(
+  events: PortEvents,
+  em: EntityManager,
+  at: Date,
+  counts: SlotCount[],
+): Promise<void> {
+  for (const c of counts) {
+    const data = { slotId: c.slotId, booked: c.booked, capacity: c.capacity };
+    await events.append(em, { type: 'slots.changed', portCode: c.portCode, direction: c.direction, data }, at);
+  }
 }
 
 export interface TakenPlace extends SlotCount {

@@ -6,7 +6,8 @@ export interface DriverNotification {
   eventId: string;
   bookingId: string;
   firmId: string;
-  kind: 'reminder' | 'called' | 'driver_code';
+  /** `moved`, `cancelled`: the port moved or cancelled the booking, the far side taking fewer trucks. */
+  kind: 'reminder' | 'called' | 'driver_code' | 'moved' | 'cancelled';
   /** The booking's reference, the port's name and the lane's label in the driver's language (a call's only). */
   reference: string;
   port: string;

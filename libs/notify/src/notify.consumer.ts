@@ -8,15 +8,19 @@ import { DriverNotification, NOTIFICATION_CHANNELS, NotificationChannel } from '
 import { NotificationSender } from './notification-sender';
 import { NotificationsRepository, RecipientRow } from './notifications.repository';
 import { PushSubscriptionsRepository } from './push-subscriptions.repository';
-import { reminderText } from './texts';
+import { counterpartText, reminderText } from './texts';
 
 /** A booking's end: its driver's push subscription goes with it. */
 const ENDINGS = new Set(['booking.completed', 'booking.cancelled', 'booking.no_show']);
 
+/** A booking the port moved or cancelled because the far side takes fewer trucks (docs/counterpart.md). */
+const isCounterpartMove = (e: DomainEvent) =>
+  (e.type === 'booking.rescheduled' || e.type === 'booking.cancelled') && e.data.reason === 'counterpart_capacity';
+
 /**
- * The events drivers are told about outside the queue's own updates: reminders before the slot and the call to a
- * lane (a text message or a push reaches a phone whose page is closed). One notification per event and channel,
- * written in the relay's transaction (webpush only for a booking whose driver subscribed); NotificationSender sends
+ * The events drivers are told about outside the queue's own updates: reminders before the slot, the call to a lane,
+ * and a move or cancellation by the port when the far side takes fewer trucks (a text message or a push reaches a
+ * phone whose page is closed). One notification per event and channel, written in the relay's transaction (webpush only for a booking whose driver subscribed); NotificationSender sends
  * them. A booking's end deletes its push subscription in the same transaction.
  */
 @Injectable()
@@ -33,7 +37,9 @@ export class NotifyConsumer implements BookingEventConsumer {
   async handle(em: EntityManager, events: DomainEvent[]): Promise<void> {
     const ended = events.filter((e) => ENDINGS.has(e.type)).map((e) => e.bookingId);
     if (ended.length) await this.subscriptions.removeOf(em, ended);
-    const wanted = events.filter((e) => e.type === 'booking.reminder' || e.type === 'booking.called');
+    const wanted = events.filter(
+      (e) => e.type === 'booking.reminder' || e.type === 'booking.called' || isCounterpartMove(e),
+    );
     if (!wanted.length || !this.channels.length) return;
     const who = new Map(
       (
@@ -81,7 +87,14 @@ export class NotifyConsumer implements BookingEventConsumer {
       const lane = laneLabel(lanes.get(e.data.laneId as string) ?? '', r.language);
       return { ...base, kind: 'called', lane, text: message('proceedToLane', r.language, { lane }), update: null };
     }
-    const time = DateTime.fromJSDate(r.starts_at).setZone(r.time_zone).toFormat('HH:mm');
+    const starts = DateTime.fromJSDate(r.starts_at).setZone(r.time_zone);
+    const time = starts.toFormat('HH:mm');
+    if (isCounterpartMove(e)) {
+      const kind = e.type === 'booking.rescheduled' ? 'moved' : 'cancelled';
+      const text = counterpartText(r.language, kind, r.port_name, r.reference, starts.toISODate() as string, time);
+      // The driver's page hears of it by booking:update from the event itself (BookingLiveConsumer).
+      return { ...base, kind, lane: null, text, update: null };
+    }
     const text = reminderText(r.language, r.port_name, time, e.data.before === '30m' ? '30m' : '2h');
     return {
       ...base,

@@ -3,7 +3,7 @@
  * the notification, nothing secret (no code, no phone). No imports: the worker's bundle takes the type from here.
  */
 export interface PushMessage {
-  type: 'reminder' | 'called';
+  type: 'reminder' | 'called' | 'moved' | 'cancelled';
   reference: string;
   lane: string | null;
   port: string;

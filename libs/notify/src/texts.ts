@@ -52,3 +52,39 @@ export function driverCodeText(
     .replace('{link}', link)
     .trim();
 }
+
+/** A booking the port moved or cancelled because the far side of the border takes fewer trucks (issue 20). */
+const COUNTERPART_MOVED: Record<string, string> = {
+  zh: '对方口岸接收量减少，您在{port}的预约{ref}已改至{date} {time}。',
+  en: 'The far side of the border takes fewer trucks: booking {ref} at {port} was moved to {date} {time}.',
+  lo: 'ຝັ່ງກົງກັນຂ້າມຮັບລົດໜ້ອຍລົງ: ການຈອງ {ref} ທີ່ {port} ຖືກຍ້າຍໄປເປັນ {date} {time}.',
+  vi: 'Phía bên kia biên giới nhận ít xe hơn: đặt chỗ {ref} tại {port} đã được dời sang {date} {time}.',
+  my: 'နယ်စပ်တစ်ဖက်က ကားနည်းနည်းသာ လက်ခံသည် - {port} ရှိ ဘိုကင် {ref} ကို {date} {time} သို့ ရွှေ့ထားသည်။',
+  th: 'ฝั่งตรงข้ามรับรถน้อยลง: การจอง {ref} ที่ {port} ถูกย้ายไปเป็น {date} {time}',
+};
+
+const COUNTERPART_CANCELLED: Record<string, string> = {
+  zh: '对方口岸接收量减少且无可用时段，您在{port}的预约{ref}已被口岸取消（不计违约）。',
+  en: 'The far side of the border takes fewer trucks and no later slot is free: the port cancelled booking {ref} at {port} (no strike).',
+  lo: 'ຝັ່ງກົງກັນຂ້າມຮັບລົດໜ້ອຍລົງ ແລະ ບໍ່ມີເວລາຫວ່າງ: ດ່ານໄດ້ຍົກເລີກການຈອງ {ref} ທີ່ {port} (ບໍ່ນັບເປັນການລະເມີດ).',
+  vi: 'Phía bên kia biên giới nhận ít xe hơn và không còn khung giờ trống: cửa khẩu đã hủy đặt chỗ {ref} tại {port} (không tính vi phạm).',
+  my: 'နယ်စပ်တစ်ဖက်က ကားနည်းနည်းသာ လက်ခံပြီး အချိန်ပိုင်းလွတ် မရှိပါ - {port} ရှိ ဘိုကင် {ref} ကို ဂိတ်က ပယ်ဖျက်လိုက်သည် (အပြစ်မှတ် မရှိ)။',
+  th: 'ฝั่งตรงข้ามรับรถน้อยลงและไม่มีช่วงเวลาว่าง: ด่านยกเลิกการจอง {ref} ที่ {port} แล้ว (ไม่นับเป็นการผิดนัด)',
+};
+
+/** The text of a counterpart's move (`date`, `time`: the new slot's, at the port) or cancellation, in the driver's language. */
+export function counterpartText(
+  language: string,
+  kind: 'moved' | 'cancelled',
+  port: string,
+  reference: string,
+  date: string,
+  time: string,
+): string {
+  const texts = kind === 'moved' ? COUNTERPART_MOVED : COUNTERPART_CANCELLED;
+  return (texts[language] ?? texts.en)
+    .replace('{port}', port)
+    .replace('{ref}', reference)
+    .replace('{date}', date)
+    .replace('{time}', time);
+}

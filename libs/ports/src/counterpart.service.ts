@@ -7,6 +7,7 @@ import { Clock, DomainError, inTransaction } from '@kouan/common';
 import { isoInZone, parseLocalDate } from '@kouan/calendar';
 import { acceptanceShares, acceptanceWindows } from './acceptance-shares';
 import type { CounterpartDto, CounterpartStatusDto, PutAcceptanceDto } from './dto/counterpart.dto';
+import { CounterpartCapacityMoves } from './counterpart-capacity-moves';
 import { CounterpartReader } from './counterpart-reader';
 import { CounterpartRepository } from './counterpart.repository';
 import { PortEvents } from './port-events.service';
@@ -28,6 +29,7 @@ export class CounterpartService {
     private readonly repo: CounterpartRepository,
     private readonly reader: CounterpartReader,
     private readonly events: PortEvents,
+    private readonly moves: CounterpartCapacityMoves,
     private readonly clock: Clock,
   ) {}
 
@@ -61,8 +63,10 @@ export class CounterpartService {
 
   /**
    * States the far side's acceptance for a date: the export slots of that date starting in a window take their share
-   * of it (acceptance-shares.ts), the others the schedule's capacity. The slots are locked while their capacity
-   * changes, so a booking racing this lands before (and counts) or after (and meets the new capacity).
+   * of it (acceptance-shares.ts), the others the schedule's capacity; the bookings a slot holds beyond it move or are
+   * cancelled (CounterpartCapacityMoves, the booking lib's). The date's export slots are locked while their capacity
+   * changes, so a booking racing this lands before (and is counted, maybe moved) or after (and meets the new
+   * capacity).
    */
   async putAcceptance(p: Principal, code: string, dto: PutAcceptanceDto): Promise<CounterpartDto> {
     assertPortScope(p, code);
@@ -96,12 +100,30 @@ export class CounterpartService {
         })),
         windows,
       );
-      const before = new Map(slots.map((s) => [s.id, s.capacity]));
-      const after = await this.repo.applyShares(
-        em,
-        slots.map((s) => ({ slotId: s.id, accepted: shares.get(s.id) ?? null })),
+      const wanted = slots.map((s) => ({ slotId: s.id, accepted: shares.get(s.id) ?? null }));
+      // Each slot takes its share, or what it holds where that is more; then the booking lib moves out what a slot
+      // holds beyond its share (into slots of this day that now have room, or of the following days), and each takes
+      // its share again: only trucks that cannot move (checked in) keep a slot above it.
+      let after = await this.repo.applyShares(em, wanted);
+      const cuts = slots
+        .map((s) => ({
+          slotId: s.id,
+          portCode: code,
+          startsAt: s.starts_at,
+          booked: s.booked,
+          capacity: Math.min(s.schedule_capacity, shares.get(s.id) ?? s.schedule_capacity),
+        }))
+        .filter((c) => c.booked > c.capacity);
+      if (cuts.length) {
+        for (let d = day.plus({ days: 1 }); d <= last; d = d.plus({ days: 1 }))
+          await this.slots.materialise(em, code, d.toISODate() as string, port.timeZone, at);
+        await this.moves.makeRoom(em, cuts, at);
+        after = await this.repo.applyShares(em, wanted);
+      }
+      const before = new Map(slots.map((s) => [s.id, s]));
+      const changed = after.filter(
+        (s) => s.capacity !== before.get(s.slotId)?.capacity || s.booked !== before.get(s.slotId)?.booked,
       );
-      const changed = after.filter((s) => s.capacity !== before.get(s.slotId));
       await this.events.append(
         em,
         {

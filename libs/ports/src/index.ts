@@ -31,3 +31,4 @@ export * from './entities/counterpart.entity';
 export * from './dto/counterpart.dto';
 export * from './counterpart-reader';
 export * from './counterpart.repository';
+export * from './counterpart-capacity-moves';

@@ -1,16 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 
-const ROLES = [
-  'port_admin',
-  'port_staff',
-  'yard_staff',
-  'regulator',
-  'firm_admin',
-  'dispatcher',
-  'counterpart',
-  'driver',
-];
+import { USER_ROLES } from '../entities/user.entity';
+
+const ROLES = [...USER_ROLES, 'driver'];
 
 export class LoginDto {
   @ApiProperty({ example: 'dispatch@firm.example' })
