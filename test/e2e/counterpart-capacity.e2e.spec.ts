@@ -221,5 +221,5 @@ describe('counterpart capacity (real Postgres, Redis and the worker)', () => {
     );
     const inFirstFour = [...rows.values()].filter((b) => slots.some((s) => s.id === b.slot_id)).length;
     expect(inFirstFour + moved[0].n).toBe(made.length);
-  }, 60_000);
+  }, 180_000);
 });
