@@ -3,12 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { one, rows } from '@kouan/common';
 import type { DomainEvent } from '@kouan/booking';
+import type { WebhookFormat } from './entities/webhook.entities';
 
 export interface EndpointRow {
   id: string;
   url: string;
   events: string[];
+  format: WebhookFormat;
   created_at: Date;
+  previous_secret_expires_at: Date | null;
   failing_since: Date | null;
   disabled_at: Date | null;
   last_success_at: Date | null;
@@ -30,10 +33,14 @@ export interface DueDelivery {
   endpoint_id: string;
   firm_id: string;
   event_id: string;
+  booking_id: string;
   payload: string;
   attempts: number;
   url: string;
+  format: WebhookFormat;
   secret_sealed: string;
+  /** The secret a rotation replaced, while it is still valid at the claim's instant; null otherwise. */
+  previous_secret_sealed: string | null;
 }
 
 /** An endpoint that fails or was disabled, with its firm (the firms lib's table, read) and its last failure. */
@@ -48,7 +55,8 @@ export interface FailingEndpointRow {
   last_error_at: Date | null;
 }
 
-const ENDPOINT = 'id, url, events, created_at, failing_since, disabled_at, last_success_at';
+const ENDPOINT =
+  'id, url, events, format, created_at, previous_secret_expires_at, failing_since, disabled_at, last_success_at';
 
 /** Every statement on the webhook tables (this lib's own). */
 @Injectable()
@@ -82,16 +90,53 @@ export class WebhooksRepository {
     firmId: string,
     url: string,
     events: string[],
+    format: WebhookFormat,
     secretSealed: string,
     at: Date,
   ): Promise<EndpointRow | undefined> {
     await em.query(`SELECT pg_advisory_xact_lock(hashtext('kouan:webhook_endpoints:' || $1::text))`, [firmId]);
     return one<EndpointRow>(
       em,
-      `INSERT INTO webhook_endpoints (firm_id, url, events, secret_sealed, created_at)
-       SELECT $1, $2, $3, $4, $6::timestamptz WHERE (SELECT count(*) FROM webhook_endpoints WHERE firm_id = $1) < $5
+      `INSERT INTO webhook_endpoints (firm_id, url, events, format, secret_sealed, created_at)
+       SELECT $1, $2, $3, $7, $4, $6::timestamptz WHERE (SELECT count(*) FROM webhook_endpoints WHERE firm_id = $1) < $5
        RETURNING ${ENDPOINT}`,
-      [firmId, url, events, secretSealed, max, at],
+      [firmId, url, events, secretSealed, max, at, format],
+    );
+  }
+
+  /** Changes what the endpoint asks for (a field left undefined stays); undefined when it is not the firm's. */
+  update(
+    em: EntityManager,
+    firmId: string,
+    id: string,
+    change: { events?: string[]; format?: WebhookFormat },
+  ): Promise<EndpointRow | undefined> {
+    return one<EndpointRow>(
+      em,
+      `UPDATE webhook_endpoints SET events = COALESCE($3, events), format = COALESCE($4, format)
+       WHERE id = $1 AND firm_id = $2 RETURNING ${ENDPOINT}`,
+      [id, firmId, change.events ?? null, change.format ?? null],
+    );
+  }
+
+  /**
+   * A new secret in one statement: the current one becomes the previous one, valid until `previousExpiresAt` (a
+   * previous one still valid is dropped: only the last two sign). The row's lock orders rotations at once, so each
+   * one's previous is the secret the one before it issued. Undefined when it is not the firm's endpoint.
+   */
+  rotate(
+    em: EntityManager,
+    firmId: string,
+    id: string,
+    secretSealed: string,
+    previousExpiresAt: Date,
+  ): Promise<EndpointRow | undefined> {
+    return one<EndpointRow>(
+      em,
+      `UPDATE webhook_endpoints SET previous_secret_sealed = secret_sealed, secret_sealed = $3,
+         previous_secret_expires_at = $4::timestamptz
+       WHERE id = $1 AND firm_id = $2 RETURNING ${ENDPOINT}`,
+      [id, firmId, secretSealed, previousExpiresAt],
     );
   }
 
@@ -174,7 +219,7 @@ export class WebhooksRepository {
    * in flight, counting the ones `busy` says this worker is already sending for it: a firm whose receivers hang
    * cannot take every sender. Counts the attempt and leases the delivery for `leaseSeconds` (its next deadline if
    * this worker dies mid-attempt). SKIP LOCKED, and the due rule checked again on the locked row: two workers never
-   * take the same one.
+   * take the same one. A rotated-out secret comes along while it is valid at `at` (the Clock's): it signs too.
    */
   claimDue(
     limit: number,
@@ -205,7 +250,9 @@ export class WebhooksRepository {
        )
        UPDATE webhook_deliveries d SET attempts = d.attempts + 1, next_at = $5::timestamptz + make_interval(secs => $2)
        FROM due, webhook_endpoints e WHERE d.id = due.id AND e.id = d.endpoint_id
-       RETURNING d.id, d.endpoint_id, e.firm_id, d.event_id, d.payload, d.attempts, e.url, e.secret_sealed`,
+       RETURNING d.id, d.endpoint_id, e.firm_id, d.event_id, d.booking_id, d.payload, d.attempts, e.url, e.format,
+         e.secret_sealed,
+         CASE WHEN e.previous_secret_expires_at > $5::timestamptz THEN e.previous_secret_sealed END AS previous_secret_sealed`,
       [limit, leaseSeconds, JSON.stringify(busy), firmShare, at],
     );
   }

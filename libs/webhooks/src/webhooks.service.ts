@@ -21,6 +21,7 @@ import type {
   CreatedWebhookDto,
   CreateWebhookDto,
   FailingWebhookDto,
+  UpdateWebhookDto,
   WebhookAttemptDto,
   WebhookDto,
 } from './dto/webhook.dto';
@@ -30,11 +31,16 @@ import { EndpointRow, WebhooksRepository } from './webhooks.repository';
 /** Endpoints a firm may have (contract): each costs the sender a share of its time. */
 export const MAX_ENDPOINTS_PER_FIRM = 10;
 
+/** How long a rotated-out secret still signs beside the new one: a day for the firm to deploy the new one. */
+export const PREVIOUS_SECRET_VALID_MS = 24 * 3600_000;
+
 const toDto = (r: EndpointRow): WebhookDto => ({
   id: r.id,
   url: r.url,
   events: r.events,
+  format: r.format,
   createdAt: r.created_at.toISOString(),
+  previousSecretExpiresAt: r.previous_secret_expires_at?.toISOString() ?? null,
   failingSince: r.failing_since?.toISOString() ?? null,
   disabledAt: r.disabled_at?.toISOString() ?? null,
   lastSuccessAt: r.last_success_at?.toISOString() ?? null,
@@ -43,10 +49,13 @@ const toDto = (r: EndpointRow): WebhookDto => ({
 /** What the audit trail keeps of an endpoint: never its secret, nor the URL's query (receivers put tokens there). */
 const audited = (r: EndpointRow) => {
   const url = new URL(r.url);
-  return { id: r.id, url: `${url.origin}${url.pathname}`, events: r.events };
+  return { id: r.id, url: `${url.origin}${url.pathname}`, events: r.events, format: r.format };
 };
 
-/** A firm's webhook endpoints (firm_admin): register, list, remove, and the log of their deliveries. */
+/**
+ * A firm's webhook endpoints (firm_admin): register, list, change, rotate the secret of, remove, and the log of their
+ * deliveries.
+ */
 @Injectable()
 export class WebhooksService {
   constructor(
@@ -68,6 +77,7 @@ export class WebhooksService {
         firmId,
         url,
         dto.events,
+        dto.format ?? 'standard',
         seal(this.config.env.jwtSecret, secret),
         this.clock.now(),
       );
@@ -78,6 +88,42 @@ export class WebhooksService {
         );
       await this.audit.record(em, { type: 'webhook.created', portCode: null, data: { firmId, ...audited(created) } });
       return created;
+    });
+    return { ...toDto(row), secret };
+  }
+
+  /** New events or format: deliveries made from then on follow them (one already made keeps its events). */
+  async update(p: Principal, id: string, dto: UpdateWebhookDto): Promise<WebhookDto> {
+    if (dto.events === undefined && dto.format === undefined)
+      throw new DomainError('bad_request', 'give events or format to change');
+    const firmId = p.firmId as string;
+    return toDto(
+      await inTransaction(this.ds, async (em) => {
+        const row = await this.repo.update(em, firmId, id, dto);
+        if (!row) throw notFound('webhook');
+        await this.audit.record(em, { type: 'webhook.updated', portCode: null, data: { firmId, ...audited(row) } });
+        return row;
+      }),
+    );
+  }
+
+  /**
+   * A new secret, shown once; the one it replaces still signs every delivery beside it for a day (by the Clock), so
+   * the firm's receivers can move to the new one without losing a delivery.
+   */
+  async rotateSecret(p: Principal, id: string): Promise<CreatedWebhookDto> {
+    const firmId = p.firmId as string;
+    const secret = newWebhookSecret();
+    const until = new Date(this.clock.now().getTime() + PREVIOUS_SECRET_VALID_MS);
+    const row = await inTransaction(this.ds, async (em) => {
+      const rotated = await this.repo.rotate(em, firmId, id, seal(this.config.env.jwtSecret, secret), until);
+      if (!rotated) throw notFound('webhook');
+      await this.audit.record(em, {
+        type: 'webhook.secret_rotated',
+        portCode: null,
+        data: { firmId, ...audited(rotated), previousSecretExpiresAt: until.toISOString() },
+      });
+      return rotated;
     });
     return { ...toDto(row), secret };
   }
