@@ -640,13 +640,27 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(404, 'get', `${API}/ports/NOWHERE/fees/history`);
   });
 
-  it('webhooks: register, list, log, remove', async () => {
+  it('webhooks: register, list, change, rotate the secret, log, remove', async () => {
     const body = { url: 'https://dispatch.example.com/kouan', events: ['booking.called'] };
     const created = await expectStatus(201, 'post', `${API}/webhooks`, { token: firm.adminToken, body });
     await expectStatus(400, 'post', `${API}/webhooks`, { token: firm.adminToken, body: { ...body, url: 'ftp://x' } });
+    await expectStatus(400, 'post', `${API}/webhooks`, { token: firm.adminToken, body: { ...body, format: 'xml' } });
     await expectStatus(401, 'post', `${API}/webhooks`, { body });
     await expectStatus(403, 'post', `${API}/webhooks`, { token: staff, body });
     await expectStatus(200, 'get', `${API}/webhooks`, { token: firm.adminToken });
+    const hook = `${API}/webhooks/${created.body.id}`;
+    await expectStatus(200, 'patch', hook, { token: firm.adminToken, body: { format: 'cloudevents' } });
+    await expectStatus(400, 'patch', hook, { token: firm.adminToken, body: {} });
+    await expectStatus(404, 'patch', `${API}/webhooks/${randomUUID()}`, {
+      token: firm.adminToken,
+      body: { format: 'standard' },
+    });
+    await expectStatus(403, 'patch', hook, { token: staff, body: { format: 'standard' } });
+    await expectStatus(200, 'post', `${hook}/rotate-secret`, { token: firm.adminToken });
+    await expectStatus(404, 'post', `${API}/webhooks/${randomUUID()}/rotate-secret`, { token: firm.adminToken });
+    await expectStatus(400, 'post', `${API}/webhooks/not-a-uuid/rotate-secret`, { token: firm.adminToken });
+    await expectStatus(401, 'post', `${hook}/rotate-secret`);
+    await expectStatus(403, 'post', `${hook}/rotate-secret`, { token: staff });
     await expectStatus(200, 'get', `${API}/webhooks/${created.body.id}/deliveries`, { token: firm.adminToken });
     await expectStatus(404, 'get', `${API}/webhooks/${randomUUID()}/deliveries`, { token: firm.adminToken });
     await expectStatus(400, 'delete', `${API}/webhooks/not-a-uuid`, { token: firm.adminToken });

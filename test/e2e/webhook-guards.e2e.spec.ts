@@ -178,6 +178,7 @@ describe('webhook registration is audited, and a firm has at most 10 endpoints',
       id: created.body.id,
       url: 'https://dispatch.example.com/kouan',
       events: ['booking.called'],
+      format: 'standard',
     };
     expect(audit).toEqual([
       {

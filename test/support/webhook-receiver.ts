@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { verifySignature } from '@kouan/webhooks';
 
 type Json = Record<string, unknown>;
@@ -7,6 +8,9 @@ type Json = Record<string, unknown>;
 export interface Received {
   eventId: string;
   body: Json;
+  /** The body's bytes as they came, and the headers (lower-case names): what a receiver's verification takes. */
+  raw: string;
+  headers: Record<string, string>;
   verified: boolean;
   /** The status this receiver answered. */
   answered: number;
@@ -35,7 +39,8 @@ export class WebhookReceiver {
         const eventId = String(req.headers['kouan-event-id'] ?? '');
         const verified =
           verifySignature(this.secret, raw, String(req.headers['kouan-signature'] ?? '')) && eventId === body.id;
-        this.received.push({ eventId, body, verified, answered: this.answer, at: Date.now() });
+        const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+        this.received.push({ eventId, body, raw, headers, verified, answered: this.answer, at: Date.now() });
         res.writeHead(this.answer).end();
       });
     });
@@ -56,6 +61,23 @@ export class WebhookReceiver {
   accepted(): Json[] {
     const ok = this.received.filter((r) => r.answered >= 200 && r.answered < 300);
     return ok.filter((r, i) => i === ok.findIndex((o) => o.eventId === r.eventId)).map((r) => r.body);
+  }
+}
+
+/**
+ * What a receiver built on the Standard Webhooks library does with a delivery: `new Webhook(secret).verify(body,
+ * headers)`, which answers the parsed body or throws. The library judges `webhook-timestamp` by the receiver's clock
+ * (Date.now); a test's receiver lives at the test's instant (`at`, the Clock the sender stamps with), so its clock
+ * reads that instant for the call (synchronous: nothing else runs meanwhile).
+ */
+export function verifyStandard(secret: string, delivery: Pick<Received, 'raw' | 'headers'>, at: Date): unknown {
+  const webhook = new Webhook(secret);
+  const realNow = Date.now;
+  Date.now = () => at.getTime();
+  try {
+    return webhook.verify(delivery.raw, delivery.headers);
+  } finally {
+    Date.now = realNow;
   }
 }
 

@@ -1,5 +1,6 @@
 export * from './signature';
 export * from './webhook-dispatcher';
+export * from './webhook-request';
 export * from './webhook-fanout.consumer';
 export * from './webhooks.module';
 export * from './webhooks.repository';

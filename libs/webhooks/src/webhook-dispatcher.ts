@@ -3,7 +3,7 @@ import { unseal } from '@kouan/booking';
 import { Clock, failureOf, sendToReceiver, systemResolver } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
 import { PollingLoop } from '@kouan/jobs';
-import { signature } from './signature';
+import { deliveryRequest } from './webhook-request';
 import { DueDelivery, WebhooksRepository } from './webhooks.repository';
 
 /** How often due deliveries are looked for (retries come due by the clock; new ones and finished attempts wake it). */
@@ -20,7 +20,7 @@ export const FIRM_SHARE = 5;
  * Sends due webhook deliveries (apps/worker only). Postgres holds every deadline (`next_at`); a delivery is taken
  * with a lease (WEBHOOK_LEASE_SECONDS) that this worker renews every third of it while the attempt runs, so a worker
  * killed mid-attempt leaves it to be tried again when the lease ends (at least once: receivers dedupe by
- * Kouan-Event-Id), and a slow receiver or a slow worker never loses it to another worker. Attempts run side by side
+ * Kouan-Event-Id, the same as webhook-id), and a slow receiver or a slow worker never loses it to another worker. Attempts run side by side
  * in a pool that is refilled as each one ends, never a batch awaited as a whole: a slow receiver holds only its own
  * sender.
  */
@@ -110,19 +110,21 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private async attempt(d: DueDelivery): Promise<void> {
     const { jwtSecret, webhookTimeoutMs, webhookRetrySeconds, webhookDisableAfterSeconds, webhookAllowPrivate } =
       this.config.env;
+    const secrets = [d.secret_sealed, d.previous_secret_sealed].filter((s) => s !== null);
+    const request = deliveryRequest(
+      {
+        eventId: d.event_id,
+        bookingId: d.booking_id,
+        payload: d.payload,
+        format: d.format,
+        secrets: secrets.map((s) => unseal(jwtSecret, s)),
+      },
+      this.clock.now(),
+    );
     const started = Date.now();
     const result = await sendToReceiver(
       d.url,
-      {
-        timeoutMs: webhookTimeoutMs,
-        headers: {
-          'Content-Type': 'application/json',
-          'User-Agent': 'Kouan-Webhooks/1',
-          'Kouan-Event-Id': d.event_id,
-          'Kouan-Signature': signature(unseal(jwtSecret, d.secret_sealed), d.payload),
-        },
-        body: d.payload,
-      },
+      { timeoutMs: webhookTimeoutMs, ...request },
       { allowPrivate: webhookAllowPrivate, resolve: systemResolver },
     );
     const took = Date.now() - started;

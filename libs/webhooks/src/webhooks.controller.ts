@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@kouan/auth';
 import { ApiErrors, PaginationQueryDto } from '@kouan/common';
@@ -7,6 +7,7 @@ import {
   CreateWebhookDto,
   FailingWebhookDto,
   FailingWebhooksQueryDto,
+  UpdateWebhookDto,
   WebhookAttemptDto,
   WebhookDto,
 } from './dto/webhook.dto';
@@ -44,6 +45,31 @@ export class WebhooksController {
   @ApiErrors(400, 401, 403)
   list(@CurrentPrincipal() p: Principal, @Query() q: PaginationQueryDto): Promise<WebhookDto[]> {
     return this.webhooks.list(p, q);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: WebhookDto, description: 'deliveries made from now on follow the new events and format' })
+  @ApiErrors(400, 401, 403, { 404: "not this firm's webhook" }, 413)
+  update(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateWebhookDto,
+  ): Promise<WebhookDto> {
+    return this.webhooks.update(p, id, dto);
+  }
+
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: CreatedWebhookDto,
+    description:
+      'the new secret, shown only here; the one it replaces still signs beside it until previousSecretExpiresAt ' +
+      '(24 h): webhook-signature carries both, Kouan-Signature a v1= for each. A second rotation within the day ' +
+      'drops the oldest at once',
+  })
+  @ApiErrors(400, 401, 403, { 404: "not this firm's webhook" })
+  rotateSecret(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<CreatedWebhookDto> {
+    return this.webhooks.rotateSecret(p, id);
   }
 
   @Delete(':id')

@@ -16,12 +16,15 @@ const OWNED = '(firm_id = $1::uuid OR port_code = $2::varchar)';
 
 /** What a port's far side may receive: our export departures (docs/counterpart.md). */
 export const COUNTERPART_DEPARTURE = 'counterpart.departure';
+import type { WebhookFormat } from './entities/webhook.entities';
 
 export interface EndpointRow {
   id: string;
   url: string;
   events: string[];
+  format: WebhookFormat;
   created_at: Date;
+  previous_secret_expires_at: Date | null;
   failing_since: Date | null;
   disabled_at: Date | null;
   last_success_at: Date | null;
@@ -44,10 +47,14 @@ export interface DueDelivery {
   /** The firm's id, or the port's code for a far side's endpoint: who shares the senders (FIRM_SHARE). */
   owner: string;
   event_id: string;
+  booking_id: string;
   payload: string;
   attempts: number;
   url: string;
+  format: WebhookFormat;
   secret_sealed: string;
+  /** The secret a rotation replaced, while it is still valid at the claim's instant; null otherwise. */
+  previous_secret_sealed: string | null;
 }
 
 /** An endpoint that fails or was disabled, with its firm (the firms lib's table, read) and its last failure. */
@@ -62,7 +69,8 @@ export interface FailingEndpointRow {
   last_error_at: Date | null;
 }
 
-const ENDPOINT = 'id, url, events, created_at, failing_since, disabled_at, last_success_at';
+const ENDPOINT =
+  'id, url, events, format, created_at, previous_secret_expires_at, failing_since, disabled_at, last_success_at';
 /** An endpoint `e`'s owner as one text: its firm's id, or `port:<code>` for a far side's. */
 const OWNER = `COALESCE(e.firm_id::text, 'port:' || e.port_code)`;
 
@@ -101,6 +109,7 @@ export class WebhooksRepository {
     owner: EndpointOwner,
     url: string,
     events: string[],
+    format: WebhookFormat,
     secretSealed: string,
     at: Date,
   ): Promise<EndpointRow | undefined> {
@@ -109,10 +118,46 @@ export class WebhooksRepository {
     ]);
     return one<EndpointRow>(
       em,
-      `INSERT INTO webhook_endpoints (firm_id, port_code, url, events, secret_sealed, created_at)
-       SELECT $1, $2, $3, $4, $5, $7::timestamptz WHERE (SELECT count(*) FROM webhook_endpoints WHERE ${OWNED}) < $6
+      `INSERT INTO webhook_endpoints (firm_id, port_code, url, events, format, secret_sealed, created_at)
+       SELECT $1, $2, $3, $4, $8, $5, $7::timestamptz WHERE (SELECT count(*) FROM webhook_endpoints WHERE ${OWNED}) < $6
        RETURNING ${ENDPOINT}`,
-      [owner.firmId, owner.portCode, url, events, secretSealed, max, at],
+      [owner.firmId, owner.portCode, url, events, secretSealed, max, at, format],
+    );
+  }
+
+  /** Changes what the endpoint asks for (a field left undefined stays); undefined when it is not the owner's. */
+  update(
+    em: EntityManager,
+    owner: EndpointOwner,
+    id: string,
+    change: { events?: string[]; format?: WebhookFormat },
+  ): Promise<EndpointRow | undefined> {
+    return one<EndpointRow>(
+      em,
+      `UPDATE webhook_endpoints SET events = COALESCE($4, events), format = COALESCE($5, format)
+       WHERE id = $3 AND ${OWNED} RETURNING ${ENDPOINT}`,
+      [owner.firmId, owner.portCode, id, change.events ?? null, change.format ?? null],
+    );
+  }
+
+  /**
+   * A new secret in one statement: the current one becomes the previous one, valid until `previousExpiresAt` (a
+   * previous one still valid is dropped: only the last two sign). The row's lock orders rotations at once, so each
+   * one's previous is the secret the one before it issued. Undefined when it is not the owner's endpoint.
+   */
+  rotate(
+    em: EntityManager,
+    owner: EndpointOwner,
+    id: string,
+    secretSealed: string,
+    previousExpiresAt: Date,
+  ): Promise<EndpointRow | undefined> {
+    return one<EndpointRow>(
+      em,
+      `UPDATE webhook_endpoints SET previous_secret_sealed = secret_sealed, secret_sealed = $4,
+         previous_secret_expires_at = $5::timestamptz
+       WHERE id = $3 AND ${OWNED} RETURNING ${ENDPOINT}`,
+      [owner.firmId, owner.portCode, id, secretSealed, previousExpiresAt],
     );
   }
 
@@ -257,7 +302,7 @@ export class WebhooksRepository {
    * in flight, counting the ones `busy` says this worker is already sending for it: a firm whose receivers hang
    * cannot take every sender. Counts the attempt and leases the delivery for `leaseSeconds` (its next deadline if
    * this worker dies mid-attempt). SKIP LOCKED, and the due rule checked again on the locked row: two workers never
-   * take the same one.
+   * take the same one. A rotated-out secret comes along while it is valid at `at` (the Clock's): it signs too.
    */
   claimDue(
     limit: number,
@@ -288,7 +333,9 @@ export class WebhooksRepository {
        )
        UPDATE webhook_deliveries d SET attempts = d.attempts + 1, next_at = $5::timestamptz + make_interval(secs => $2)
        FROM due, webhook_endpoints e WHERE d.id = due.id AND e.id = d.endpoint_id
-       RETURNING d.id, d.endpoint_id, ${OWNER} AS owner, d.event_id, d.payload, d.attempts, e.url, e.secret_sealed`,
+       RETURNING d.id, d.endpoint_id, ${OWNER} AS owner, d.event_id, d.booking_id, d.payload, d.attempts, e.url, e.format,
+         e.secret_sealed,
+         CASE WHEN e.previous_secret_expires_at > $5::timestamptz THEN e.previous_secret_sealed END AS previous_secret_sealed`,
       [limit, leaseSeconds, JSON.stringify(busy), firmShare, at],
     );
   }

@@ -21,6 +21,7 @@ import type {
   CreatedWebhookDto,
   CreateWebhookDto,
   FailingWebhookDto,
+  UpdateWebhookDto,
   WebhookAttemptDto,
   WebhookDto,
 } from './dto/webhook.dto';
@@ -42,11 +43,16 @@ const ownerOf = (p: Principal): EndpointOwner =>
 const ownEvents = (p: Principal): readonly string[] =>
   p.role === 'counterpart' ? [COUNTERPART_DEPARTURE] : BOOKING_EVENT_TYPES;
 
+/** How long a rotated-out secret still signs beside the new one: a day for the firm to deploy the new one. */
+export const PREVIOUS_SECRET_VALID_MS = 24 * 3600_000;
+
 const toDto = (r: EndpointRow): WebhookDto => ({
   id: r.id,
   url: r.url,
   events: r.events,
+  format: r.format,
   createdAt: r.created_at.toISOString(),
+  previousSecretExpiresAt: r.previous_secret_expires_at?.toISOString() ?? null,
   failingSince: r.failing_since?.toISOString() ?? null,
   disabledAt: r.disabled_at?.toISOString() ?? null,
   lastSuccessAt: r.last_success_at?.toISOString() ?? null,
@@ -59,12 +65,12 @@ const toDto = (r: EndpointRow): WebhookDto => ({
 function audited(r: EndpointRow | EndpointOwner) {
   if (!('url' in r)) return r.firmId ? { firmId: r.firmId } : { portCode: r.portCode };
   const url = new URL(r.url);
-  return { id: r.id, url: `${url.origin}${url.pathname}`, events: r.events };
+  return { id: r.id, url: `${url.origin}${url.pathname}`, events: r.events, format: r.format };
 }
 
 /**
- * Webhook endpoints of a firm (firm_admin) or of a port's far side (counterpart): register, list, remove, and the log
- * of their deliveries.
+ * Webhook endpoints of a firm (firm_admin) or of a port's far side (counterpart): register, list, change, rotate the
+ * secret of, remove, and the log of their deliveries.
  */
 @Injectable()
 export class WebhooksService {
@@ -77,10 +83,7 @@ export class WebhooksService {
   ) {}
 
   async create(p: Principal, dto: CreateWebhookDto): Promise<CreatedWebhookDto> {
-    const allowed = ownEvents(p);
-    const foreign = dto.events.filter((e) => !allowed.includes(e));
-    if (foreign.length)
-      throw new DomainError('bad_request', `events must be among ${allowed.join(', ')} (not ${foreign.join(', ')})`);
+    this.ownEventsOnly(p, dto.events);
     const url = await this.receiverUrl(dto.url);
     const secret = newWebhookSecret();
     const owner = ownerOf(p);
@@ -91,6 +94,7 @@ export class WebhooksService {
         owner,
         url,
         dto.events,
+        dto.format ?? 'standard',
         seal(this.config.env.jwtSecret, secret),
         this.clock.now(),
       );
@@ -107,6 +111,55 @@ export class WebhooksService {
       return created;
     });
     return { ...toDto(row), secret };
+  }
+
+  /** New events or format: deliveries made from then on follow them (one already made keeps its events). */
+  async update(p: Principal, id: string, dto: UpdateWebhookDto): Promise<WebhookDto> {
+    if (dto.events === undefined && dto.format === undefined)
+      throw new DomainError('bad_request', 'give events or format to change');
+    if (dto.events) this.ownEventsOnly(p, dto.events);
+    const owner = ownerOf(p);
+    return toDto(
+      await inTransaction(this.ds, async (em) => {
+        const row = await this.repo.update(em, owner, id, dto);
+        if (!row) throw notFound('webhook');
+        await this.audit.record(em, {
+          type: 'webhook.updated',
+          portCode: owner.portCode,
+          data: { ...audited(owner), ...audited(row) },
+        });
+        return row;
+      }),
+    );
+  }
+
+  /**
+   * A new secret, shown once; the one it replaces still signs every delivery beside it for a day (by the Clock), so
+   * the firm's receivers can move to the new one without losing a delivery.
+   */
+  async rotateSecret(p: Principal, id: string): Promise<CreatedWebhookDto> {
+    const owner = ownerOf(p);
+    const secret = newWebhookSecret();
+    const until = new Date(this.clock.now().getTime() + PREVIOUS_SECRET_VALID_MS);
+    const row = await inTransaction(this.ds, async (em) => {
+      const rotated = await this.repo.rotate(em, owner, id, seal(this.config.env.jwtSecret, secret), until);
+      if (!rotated) throw notFound('webhook');
+      await this.audit.record(em, {
+        type: 'webhook.secret_rotated',
+        portCode: owner.portCode,
+        data: { ...audited(owner), ...audited(rotated), previousSecretExpiresAt: until.toISOString() },
+      });
+      return rotated;
+    });
+    return { ...toDto(row), secret };
+  }
+
+  /** 400 unless every event is one `p`'s endpoints may receive. */
+  private ownEventsOnly(p: Principal, events: string[]): void {
+    const allowed = ownEvents(p);
+    const foreign = events.filter((e) => !allowed.includes(e));
+    if (foreign.length)
+      throw new DomainError('bad_request', `events must be among ${allowed.join(', ')} (not ${foreign.join(', ')})`);
   }
 
   async list(p: Principal, q: PaginationQueryDto): Promise<WebhookDto[]> {

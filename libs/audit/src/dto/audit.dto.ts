@@ -65,7 +65,7 @@ export class AuditEntryDto {
   @ApiProperty({
     example: 'booking.called',
     description:
-      'a booking event type, or a staff action (lane.status, schedule.updated, fees.published, declaration.filed, declaration.status, declaration.reopened, driver_code.reissued, webhook.created, webhook.deleted, user.created, firm.created, parking_area.saved)',
+      'a booking event type, or a staff action (lane.status, schedule.updated, fees.published, declaration.filed, declaration.status, declaration.reopened, driver_code.reissued, webhook.created, webhook.updated, webhook.secret_rotated, webhook.deleted, user.created, firm.created, parking_area.saved)',
   })
   type: string;
   @ApiProperty({

@@ -1,7 +1,21 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  MaxLength,
+} from 'class-validator';
 import { BOOKING_EVENT_TYPES } from '@kouan/booking';
 import { PaginationQueryDto } from '@kouan/common';
+import { WEBHOOK_FORMATS, type WebhookFormat } from '../entities/webhook.entities';
+
+const FORMAT_DESCRIPTION =
+  "the deliveries' body: `standard`, Kouan's own {id, type, occurredAt, data}; `cloudevents`, a structured-mode " +
+  'CloudEvent 1.0 (application/cloudevents+json). Either is signed with the same headers';
 
 /** What an endpoint may ask for: a firm, its bookings' events; a port's far side, our export departures. */
 export const WEBHOOK_EVENT_TYPES = [...BOOKING_EVENT_TYPES, 'counterpart.departure'] as const;
@@ -27,13 +41,43 @@ export class CreateWebhookDto {
   @ArrayUnique()
   @IsIn(WEBHOOK_EVENT_TYPES, { each: true })
   events: string[];
+
+  @ApiPropertyOptional({ enum: WEBHOOK_FORMATS, default: 'standard', description: FORMAT_DESCRIPTION })
+  @IsOptional()
+  @IsIn(WEBHOOK_FORMATS)
+  format?: WebhookFormat;
+}
+
+/** What an endpoint asks for, changed: at least one of the two. */
+export class UpdateWebhookDto {
+  @ApiPropertyOptional({ enum: BOOKING_EVENT_TYPES, isArray: true, example: ['booking.called'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(BOOKING_EVENT_TYPES.length)
+  @ArrayUnique()
+  @IsIn(BOOKING_EVENT_TYPES, { each: true })
+  events?: string[];
+
+  @ApiPropertyOptional({ enum: WEBHOOK_FORMATS, description: FORMAT_DESCRIPTION })
+  @IsOptional()
+  @IsIn(WEBHOOK_FORMATS)
+  format?: WebhookFormat;
 }
 
 export class WebhookDto {
   @ApiProperty() id: string;
   @ApiProperty() url: string;
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, isArray: true }) events: string[];
+  @ApiProperty({ enum: WEBHOOK_FORMATS, description: FORMAT_DESCRIPTION }) format: WebhookFormat;
   @ApiProperty() createdAt: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'after a rotation, until when the secret it replaced still signs beside the new one',
+  })
+  previousSecretExpiresAt: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'every attempt has failed since then' }) failingSince:
     string | null;
   @ApiProperty({
@@ -46,7 +90,12 @@ export class WebhookDto {
 }
 
 export class CreatedWebhookDto extends WebhookDto {
-  @ApiProperty({ description: 'signs every delivery (Kouan-Signature); shown only in this answer' })
+  @ApiProperty({
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw2Y0Q7kYr3xI=',
+    description:
+      'signs every delivery (webhook-signature with its base64-decoded part after whsec_, Kouan-Signature with ' +
+      'the whole string); shown only in this answer',
+  })
   secret: string;
 }
 

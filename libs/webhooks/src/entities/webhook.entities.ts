@@ -2,15 +2,24 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 import { Firm } from '@kouan/firms';
 import { Port } from '@kouan/ports';
 
+/** How an endpoint wants its deliveries' bodies: Kouan's own `{id, type, occurredAt, data}`, or a CloudEvent. */
+export const WEBHOOK_FORMATS = ['standard', 'cloudevents'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
 /**
  * A receiver of events: a firm's (its bookings' events) or a port's far side's (its counterpart officers':
  * `counterpart.departure`), never both. Its secret is kept sealed (AES-GCM under the server key): it signs every
- * delivery.
+ * delivery. After a rotation the secret before it signs too, until `previous_secret_expires_at`.
  */
 @Entity('webhook_endpoints')
 @Index('ix_webhook_endpoints_firm', ['firmId'])
 @Index('ix_webhook_endpoints_port', ['portCode'], { where: `"port_code" IS NOT NULL` })
 @Check('chk_webhook_endpoints_owner', `("firm_id" IS NULL) <> ("port_code" IS NULL)`)
+@Check('chk_webhook_endpoints_format', `"format" IN ('standard', 'cloudevents')`)
+@Check(
+  'chk_webhook_endpoints_previous_secret',
+  `("previous_secret_sealed" IS NULL) = ("previous_secret_expires_at" IS NULL)`,
+)
 export class WebhookEndpoint {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -38,6 +47,16 @@ export class WebhookEndpoint {
 
   @Column({ name: 'secret_sealed', type: 'varchar', length: 200 })
   secretSealed: string;
+
+  /** The secret a rotation replaced: it still signs each delivery until `previousSecretExpiresAt` (the Clock's). */
+  @Column({ name: 'previous_secret_sealed', type: 'varchar', length: 200, nullable: true })
+  previousSecretSealed: string | null;
+
+  @Column({ name: 'previous_secret_expires_at', type: 'timestamptz', nullable: true })
+  previousSecretExpiresAt: Date | null;
+
+  @Column({ type: 'varchar', length: 16, default: 'standard' })
+  format: WebhookFormat;
 
   /** No default: the instant comes from the caller's Clock, as every time the webhooks lib writes. */
   @Column({ name: 'created_at', type: 'timestamptz' })
