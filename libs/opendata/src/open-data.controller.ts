@@ -79,7 +79,6 @@ export class OpenDataController {
     summary: 'the same hours as GET /open/v1/waits, as CSV (RFC 4180, header row); the licence in the Link header',
   })
   @ApiHeader(etagHeader)
-  @ApiProduces('text/csv')
   @ApiOkResponse({
     content: {
       'text/csv': {

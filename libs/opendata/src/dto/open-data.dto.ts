@@ -44,7 +44,7 @@ export class CounterpartNowDto {
   @ApiProperty({
     nullable: true,
     type: String,
-    enum: ['open', 'slowed', 'closed'],
+    enum: ['open', 'slowed', 'closed', null],
     description: "the counterpart's own status; null until the counterpart reports one",
   })
   status: 'open' | 'slowed' | 'closed' | null;
