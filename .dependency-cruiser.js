@@ -26,6 +26,7 @@ const LAYERS = [
   ['booking', 'sim'],
   ['queue', 'webhooks', 'insights'],
   ['notify', 'gate'],
+  ['opendata'],
 ];
 
 const ALL = LAYERS.flat();

@@ -170,8 +170,12 @@ describe('the OpenAPI document describes the real answers', () => {
         expect({ id, success: statuses.filter((s) => s < 300).length }).toEqual({ id, success: successes[id] ?? 1 });
         for (const [status, r] of Object.entries(op.responses)) {
           const schema = Object.values(r.content ?? {})[0]?.schema;
-          // 204 No Content has no body to describe.
-          expect({ id, status, schema: schema !== undefined }).toEqual({ id, status, schema: status !== '204' });
+          // 204 No Content and 304 Not Modified have no body to describe.
+          expect({ id, status, schema: schema !== undefined }).toEqual({
+            id,
+            status,
+            schema: status !== '204' && status !== '304',
+          });
           if (Number(status) >= 400)
             expect({ id, status, errorBody: isErrorBody(schema) }).toEqual({ id, status, errorBody: true });
         }
@@ -1419,6 +1423,19 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(404, 'delete', `${devices}/${cam.id}`, { token: admin });
     await expectStatus(400, 'delete', `${devices}/x`, { token: admin });
     await expectStatus(403, 'delete', `${devices}/${cam.id}`, { token: staff });
+  });
+
+  it('open data: every port now, the waits and their CSV, 304 to a held ETag, bad input', async () => {
+    const open = '/open/v1';
+    const ports = await expectStatus(200, 'get', `${open}/ports`);
+    await expectStatus(304, 'get', `${open}/ports`, { headers: { 'If-None-Match': ports.headers.etag as string } });
+    const range = { port: PORT, from: day(-3), to: day(0) };
+    for (const path of [`${open}/waits`, `${open}/waits.csv`]) {
+      const res = await expectStatus(200, 'get', path, { query: range });
+      await expectStatus(304, 'get', path, { query: range, headers: { 'If-None-Match': res.headers.etag as string } });
+      await expectStatus(400, 'get', path, { query: { ...range, from: day(1), to: day(0) } });
+      await expectStatus(404, 'get', path, { query: { ...range, port: 'NOWHERE' } });
+    }
   });
 
   it('every operation was answered, and every one succeeded at least once', () => {

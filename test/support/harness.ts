@@ -87,6 +87,7 @@ export async function startApi(
     DB_POOL_SIZE: '10',
     // Every request of a test comes from 127.0.0.1: the per-address limits are tested where they are set low.
     PUBLIC_THROTTLE_LIMIT: '1000000',
+    OPEN_THROTTLE_LIMIT: '1000000',
     LOGIN_ADDRESS_LIMIT: '100000',
     DRIVER_SESSION_ADDRESS_LIMIT: '100000',
     // The tests' webhook receivers listen on 127.0.0.1.

@@ -14,6 +14,7 @@ import { GateModule } from '@kouan/gate';
 import { InsightsModule, PortPerformanceReportModule } from '@kouan/insights';
 import { JobsModule } from '@kouan/jobs';
 import { DriverCodeCourierModule, DriverPushModule } from '@kouan/notify';
+import { OpenDataModule } from '@kouan/opendata';
 import { PortsModule } from '@kouan/ports';
 import { BookingLineActionsModule, QueueFollower, QueueModule } from '@kouan/queue';
 import { RealtimeModule } from '@kouan/realtime';
@@ -63,6 +64,7 @@ export class ApiModule {
         QueueModule,
         InsightsModule,
         GateModule,
+        OpenDataModule,
         // The work behind routes that a lower lib owns (docs/architecture.md, "Routes"): BookingLineActions for
         // /bookings/:id/complete, skip, no-show and yard-arrival, PortPerformanceReport for /ports/performance,
         // DriverCodeCourier for /bookings/:id/driver-code/send, DriverPushSubscriptions for /driver/push-subscription.

@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { Clock, verifyJsonBody } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
+import { OPEN_DATA_ROUTES } from '@kouan/opendata';
 import { limitedParser, MAX_SOCKET_MESSAGE_BYTES, originGate, RedisIoAdapter } from '@kouan/realtime';
 import { JOBS_BOARD_PATH } from './jobs-board/jobs-board.gate';
 import { PAGE_ROUTES } from './pages.controller';
@@ -57,6 +58,8 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
       { path: 'ready', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
       ...PAGE_ROUTES.map((path) => ({ path, method: RequestMethod.GET })),
+      // The open data feed has its own versioned prefix, /open/v1 (docs/open-data.md).
+      ...OPEN_DATA_ROUTES.map((path) => ({ path, method: RequestMethod.GET })),
       { path: JOBS_BOARD_PATH, method: RequestMethod.ALL },
     ],
   });

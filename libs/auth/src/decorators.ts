@@ -1,13 +1,20 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Role } from './entities/user.entity';
 import type { Principal } from './principal';
 
 export const PUBLIC_KEY = 'kouan:public';
 export const ROLES_KEY = 'kouan:roles';
 export const DEVICE_ROUTE_KEY = 'kouan:device-route';
+export const OPEN_DATA_KEY = 'kouan:open-data';
 
 /** No token needed (and none is looked at). Every other route needs a valid token. */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/**
+ * A route of the open data feed (`/open/v1`): anonymous like Public, but counted by its own per-address limit
+ * (`OPEN_THROTTLE_LIMIT`, throttler `open`) instead of the pages' anonymous one.
+ */
+export const OpenDataRoute = () => applyDecorators(Public(), SetMetadata(OPEN_DATA_KEY, true));
 
 /**
  * A route for machines with a key of their own (gate cameras: `Authorization: Device <key>`), not for people: the

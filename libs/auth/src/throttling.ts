@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerOptions } from '@nestjs/throttler';
 import type { Env } from '@kouan/config';
-import { DEVICE_ROUTE_KEY, PUBLIC_KEY } from './decorators';
+import { DEVICE_ROUTE_KEY, OPEN_DATA_KEY, PUBLIC_KEY } from './decorators';
 import type { Principal } from './principal';
 import { SignedTokens } from './signed-tokens';
 
@@ -75,7 +75,7 @@ export function deviceOf(signed: SignedTokens, req: Req): string | null {
  * is one per address across every anonymous route, so a scraper cannot multiply it by spreading over routes.
  */
 const keyOf = (ctx: ExecutionContext, tracker: string, name: string) => {
-  const route = name === 'public' ? '*' : `${ctx.getClass().name}.${ctx.getHandler().name}`;
+  const route = name === 'public' || name === 'open' ? '*' : `${ctx.getClass().name}.${ctx.getHandler().name}`;
   return `${name}|${route}|${createHash('sha256').update(tracker).digest('base64url')}`;
 };
 
@@ -91,7 +91,7 @@ const onlyFor = (kind: LoginKind) => (ctx: ExecutionContext) =>
  * counted per device instead (OWASP's "device cookie" lockout): an attacker's 429 never reaches a known browser, and
  * a stolen device token gets no more guesses than an address. Driver sessions are counted per address
  * only, generously (a border post's phones share one carrier-NAT address): the per-reference rules count wrong
- * codes in Postgres. Every anonymous route is also limited per address.
+ * codes in Postgres. Every anonymous route is also limited per address: the open data feed by its own allowance.
  */
 export function throttlers(env: Env): ThrottlerOptions[] {
   const minute = 60_000;
@@ -103,7 +103,17 @@ export function throttlers(env: Env): ThrottlerOptions[] {
       limit: env.publicThrottleLimit,
       ttl: minute,
       getTracker: address,
-      skipIf: (ctx) => ctx.getType() !== 'http' || metadata<boolean>(PUBLIC_KEY, ctx) !== true,
+      skipIf: (ctx) =>
+        ctx.getType() !== 'http' ||
+        metadata<boolean>(PUBLIC_KEY, ctx) !== true ||
+        metadata<boolean>(OPEN_DATA_KEY, ctx) === true,
+    },
+    {
+      name: 'open',
+      limit: env.openThrottleLimit,
+      ttl: minute,
+      getTracker: address,
+      skipIf: (ctx) => ctx.getType() !== 'http' || metadata<boolean>(OPEN_DATA_KEY, ctx) !== true,
     },
     {
       name: 'login-address',
@@ -153,6 +163,7 @@ export function throttlers(env: Env): ThrottlerOptions[] {
 
 const MESSAGES: Record<string, string> = {
   public: 'too many requests from this address; slow down',
+  open: 'too many open data requests from this address; answers keep for 5 minutes, so ask less often',
   'login-address': 'too many sign-in attempts from this address; wait a minute and try again',
   'login-address-account': 'too many sign-in attempts for this account; wait a minute and try again',
   'login-account': 'too many sign-in attempts for this account; wait a few minutes and try again',

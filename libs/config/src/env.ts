@@ -132,6 +132,17 @@ class EnvVars {
   @Max(1000000)
   PUBLIC_THROTTLE_LIMIT = 600;
 
+  /**
+   * Requests to the open data feed (`/open/v1`) per client address per minute: its own allowance, apart from the
+   * pages' anonymous one, since its answers are heavier and scrapers are its expected clients (they cache for 5 min).
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  OPEN_THROTTLE_LIMIT = 60;
+
   /** Plate reads (and heartbeats) one gate camera may send per minute: a runaway or stolen key cannot flood the API. */
   @IsOptional()
   @Transform(toInt)
@@ -312,6 +323,7 @@ export interface Env {
   loginAccountLimit: number;
   driverSessionAddressLimit: number;
   publicThrottleLimit: number;
+  openThrottleLimit: number;
   deviceThrottleLimit: number;
   deviceOfflineSeconds: number;
   corsOrigins: string[];
@@ -406,6 +418,7 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     loginAccountLimit: vars.LOGIN_ACCOUNT_LIMIT,
     driverSessionAddressLimit: vars.DRIVER_SESSION_ADDRESS_LIMIT,
     publicThrottleLimit: vars.PUBLIC_THROTTLE_LIMIT,
+    openThrottleLimit: vars.OPEN_THROTTLE_LIMIT,
     deviceThrottleLimit: vars.DEVICE_THROTTLE_LIMIT,
     deviceOfflineSeconds: vars.DEVICE_OFFLINE_SECONDS,
     corsOrigins: (vars.CORS_ORIGINS ?? '')

@@ -15,3 +15,4 @@ export * from './queue.worker-module';
 export * from './dto/push.dto';
 export * from './driver-push';
 export * from './check-in.service';
+export { DEFAULT_SERVICE_MINUTES, LANE_PACE_MINUTES } from './queue.repository';

@@ -235,6 +235,17 @@ export interface LaneRow {
   median_minutes: number | null;
 }
 
+/** The minutes a truck takes at a lane until the port's schedule or the lane's own trucks say otherwise. */
+export const DEFAULT_SERVICE_MINUTES = 8;
+
+/**
+ * A lane's pace (SQL over the lane `l`): the median minutes from call to completion of its last 20 completed
+ * trucks, null before its first. The ETAs of the queue and the open data feed's wait estimate both use it.
+ */
+export const LANE_PACE_MINUTES = (l: string) => `(SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t.minutes) FROM (
+               SELECT extract(epoch FROM b.completed_at - b.called_at) / 60 AS minutes FROM bookings b
+               WHERE b.lane_id = ${l}.id AND b.status = 'completed' ORDER BY b.completed_at DESC LIMIT 20) t)`;
+
 /**
  * Lanes of a direction with the median of their last 20 service times (call to complete), in minutes, and the
  * port's default service time (until a lane has measurements), in one round trip: a row per lane, or one row
@@ -248,15 +259,16 @@ export async function laneRows(
   const found = await rows<LaneRow & { id: string | null; default_service_minutes: number }>(
     em,
     `SELECT l.id, l.name, l.direction, l.status,
-            (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t.minutes) FROM (
-               SELECT extract(epoch FROM b.completed_at - b.called_at) / 60 AS minutes FROM bookings b
-               WHERE b.lane_id = l.id AND b.status = 'completed' ORDER BY b.completed_at DESC LIMIT 20) t) AS median_minutes,
-            COALESCE((SELECT default_service_minutes FROM schedules WHERE port_code = $1), 8) AS default_service_minutes
+            ${LANE_PACE_MINUTES('l')} AS median_minutes,
+            COALESCE((SELECT default_service_minutes FROM schedules WHERE port_code = $1), ${DEFAULT_SERVICE_MINUTES}) AS default_service_minutes
      FROM (SELECT 1) one LEFT JOIN lanes l ON l.port_code = $1 AND l.direction = $2 ORDER BY l.name`,
     [port, direction],
     PREPARED,
   );
-  return { lanes: found.filter((l) => l.id !== null), defaultServiceMinutes: found[0]?.default_service_minutes ?? 8 };
+  return {
+    lanes: found.filter((l) => l.id !== null),
+    defaultServiceMinutes: found[0]?.default_service_minutes ?? DEFAULT_SERVICE_MINUTES,
+  };
 }
 
 /**
