@@ -88,6 +88,7 @@ describe('read-only regulator, narrow yard staff and counterpart', () => {
     `${API}/webhooks`,
     `${API}/webhooks/{id}`,
     `${API}/webhooks/{id}/deliveries`,
+    `${API}/webhooks/{id}/rotate-secret`,
   ];
 
   it("every operation that takes a token but the counterpart's own is 403 for a counterpart, reads too", async () => {
