@@ -31,3 +31,6 @@ export * from './entities/counterpart.entity';
 export * from './dto/counterpart.dto';
 export * from './counterpart-reader';
 export * from './counterpart.repository';
+export * from './entities/incident.entity';
+export * from './dto/incident.dto';
+export * from './incidents-reader';
