@@ -74,8 +74,8 @@ describe('a closed far side and incidents on the pages (browser)', () => {
       'ຝັ່ງ Boten Road ປິດຈົນຮອດ 14:00: ລະບົບພາສີຂັດຂ້ອງ',
     ]) {
       await page.waitForFunction(
-        (text) => document.querySelector('#notices .notice')?.textContent === text,
-        said,
+        `document.querySelector('#notices .notice')?.textContent === ${JSON.stringify(said)}`,
+        undefined,
         WAIT,
       );
     }
