@@ -76,12 +76,19 @@ describe('read-only regulator, narrow yard staff and counterpart', () => {
     }
   });
 
-  /** The routes a counterpart officer may call: its port's acceptance and status (and, below, its own password). */
-  const COUNTERPART_OWN = [`${API}/ports/{code}/counterpart/acceptance`, `${API}/ports/{code}/counterpart/status`];
+  /**
+   * The operations a counterpart officer may call: its port's acceptance and status, and reading its open incidents
+   * (and, below, its own password).
+   */
+  const COUNTERPART_OWN = [
+    `PUT ${API}/ports/{code}/counterpart/acceptance`,
+    `POST ${API}/ports/{code}/counterpart/status`,
+    `GET ${API}/ports/{code}/incidents`,
+  ];
 
-  it("every operation that takes a token but its port's acceptance and status is 403 for a counterpart, reads too", async () => {
+  it("every operation that takes a token but its port's acceptance, status and incidents is 403 for a counterpart, reads too", async () => {
     const others = oa.operations.filter(
-      (o) => userAuth(o) && o.path !== OWN_ACCOUNT && !COUNTERPART_OWN.includes(o.path),
+      (o) => userAuth(o) && o.path !== OWN_ACCOUNT && !COUNTERPART_OWN.includes(`${o.method} ${o.path}`),
     );
     expect(others.length).toBeGreaterThan(40);
     for (const o of others) {

@@ -165,6 +165,8 @@ export class QueueController {
     {
       409: 'lane_not_open, conflict (the head changed; call again), counterpart_closed (an export lane while the far side is closed), port_incident (a closure incident is open); the last two unless {force: true}',
     },
+    413,
+    415,
   )
   callNext(
     @CurrentPrincipal() p: Principal,

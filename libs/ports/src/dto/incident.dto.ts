@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { INSTANT_WITH_OFFSET, NoControlCharacters } from '@kouan/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn, IsString, Length } from 'class-validator';
+import { NoControlCharacters } from '@kouan/common';
+import { OptionalUntil } from './until';
 import { INCIDENT_KINDS } from '../entities/incident.entity';
 
 export const INCIDENT_MESSAGE_MAX = 500;
@@ -19,15 +20,7 @@ export class OpenIncidentDto {
   @NoControlCharacters()
   message: string;
 
-  @ApiPropertyOptional({
-    example: '2026-12-06T14:00:00+08:00',
-    description: 'ISO-8601 with an offset, later than now: past it the incident reads as closed',
-  })
-  @IsOptional()
-  @IsString()
-  @Length(16, 40)
-  @IsISO8601({ strict: true })
-  @Matches(INSTANT_WITH_OFFSET, { message: 'until must be an ISO-8601 instant with an offset (or Z)' })
+  @OptionalUntil('ISO-8601 with an offset, later than now: past it the incident reads as closed')
   until?: string;
 }
 
