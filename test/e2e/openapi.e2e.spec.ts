@@ -7,6 +7,7 @@ import {
   API,
   bearer,
   cargo,
+  counterpartToken,
   createFirm,
   DEFAULT_SCHEDULE,
   OPENING_HOURS,
@@ -1436,6 +1437,33 @@ describe('the OpenAPI document describes the real answers', () => {
       await expectStatus(400, 'get', path, { query: { ...range, from: day(1), to: day(0) } });
       await expectStatus(404, 'get', path, { query: { ...range, port: 'NOWHERE' } });
     }
+  });
+
+  it('incidents: opened, listed and closed by staff; read by the far side; a closure refuses calls', async () => {
+    const incidents = `${API}/ports/${PORT}/incidents`;
+    const officer = await counterpartToken(api, PORT);
+    const opened = await expectStatus(201, 'post', incidents, {
+      token: staff,
+      body: { kind: 'closure', message: 'landslide on the access road' },
+    });
+    const callNext = `${API}/ports/${PORT}/lanes/${lane}/call-next`;
+    await expectStatus(409, 'post', callNext, { token: staff, body: {} }, 'port_incident');
+    await expectStatus(400, 'post', callNext, { token: staff, body: { force: 'yes' } });
+    await expectStatus(400, 'post', incidents, { token: staff, body: { kind: 'alien', message: 'x' } });
+    await expectStatus(403, 'post', incidents, { token: officer, body: { kind: 'closure', message: 'x' } });
+    await expectStatus(401, 'post', incidents, { body: { kind: 'closure', message: 'x' } });
+    await expectStatus(404, 'post', `${API}/ports/HEKOU/incidents`, {
+      token: staff,
+      body: { kind: 'closure', message: 'x' },
+    });
+    await expectStatus(200, 'get', incidents, { token: officer });
+    await expectStatus(403, 'get', incidents, { token: firm.dispatcherToken });
+    await expectStatus(401, 'get', incidents);
+    await expectStatus(404, 'get', `${API}/ports/HEKOU/incidents`, { token: staff });
+    await expectStatus(200, 'post', `${incidents}/${opened.body.id}/close`, { token: staff });
+    await expectStatus(404, 'post', `${incidents}/${opened.body.id}/close`, { token: staff });
+    await expectStatus(400, 'post', `${incidents}/x/close`, { token: staff });
+    await expectStatus(403, 'post', `${incidents}/${opened.body.id}/close`, { token: officer });
   });
 
   it('every operation was answered, and every one succeeded at least once', () => {

@@ -77,23 +77,26 @@ describe('read-only regulator, narrow yard staff and counterpart', () => {
   });
 
   /**
-   * The routes a counterpart officer may call: its port's acceptance and status, our departures and its announced
-   * arrivals, its far side's webhook endpoints (and, below, its own password).
+   * The operations a counterpart officer may call: its port's acceptance and status, our departures and its announced
+   * arrivals, reading its open incidents, its far side's webhook endpoints (and, below, its own password).
    */
   const COUNTERPART_OWN = [
-    `${API}/ports/{code}/counterpart/acceptance`,
-    `${API}/ports/{code}/counterpart/status`,
-    `${API}/ports/{code}/counterpart/departures`,
-    `${API}/ports/{code}/counterpart/arrivals`,
-    `${API}/webhooks`,
-    `${API}/webhooks/{id}`,
-    `${API}/webhooks/{id}/deliveries`,
-    `${API}/webhooks/{id}/rotate-secret`,
+    `PUT ${API}/ports/{code}/counterpart/acceptance`,
+    `POST ${API}/ports/{code}/counterpart/status`,
+    `GET ${API}/ports/{code}/counterpart/departures`,
+    `POST ${API}/ports/{code}/counterpart/arrivals`,
+    `GET ${API}/ports/{code}/incidents`,
+    `POST ${API}/webhooks`,
+    `GET ${API}/webhooks`,
+    `PATCH ${API}/webhooks/{id}`,
+    `DELETE ${API}/webhooks/{id}`,
+    `GET ${API}/webhooks/{id}/deliveries`,
+    `POST ${API}/webhooks/{id}/rotate-secret`,
   ];
 
   it("every operation that takes a token but the counterpart's own is 403 for a counterpart, reads too", async () => {
     const others = oa.operations.filter(
-      (o) => userAuth(o) && o.path !== OWN_ACCOUNT && !COUNTERPART_OWN.includes(o.path),
+      (o) => userAuth(o) && o.path !== OWN_ACCOUNT && !COUNTERPART_OWN.includes(`${o.method} ${o.path}`),
     );
     expect(others.length).toBeGreaterThan(40);
     for (const o of others) {
@@ -107,24 +110,18 @@ describe('read-only regulator, narrow yard staff and counterpart', () => {
   });
 
   it("a counterpart's own routes take it past the role check at its port (400 on an empty body), and no other port (404)", async () => {
-    const writes = oa.operations.filter(
-      (o) => COUNTERPART_OWN.includes(o.path) && o.path.includes('{code}') && o.method !== 'GET',
-    );
-    expect(writes.map((o) => o.path).sort()).toEqual(
-      [
-        `${API}/ports/{code}/counterpart/acceptance`,
-        `${API}/ports/{code}/counterpart/arrivals`,
-        `${API}/ports/{code}/counterpart/status`,
-      ].sort(),
-    );
-    for (const o of writes) {
-      const path = o.path;
+    const writes = COUNTERPART_OWN.filter((o) => !o.startsWith('GET ') && o.includes('{code}'));
+    expect(writes.length).toBe(3);
+    for (const own of writes) {
+      const [method, path] = own.split(' ');
       const send = (port: string) =>
-        api.http[o.method.toLowerCase() as 'post' | 'put'](path.replace('{code}', port))
+        api.http[method.toLowerCase() as 'post' | 'put'](path.replace('{code}', port))
           .set(bearer(counterpart))
           .send({});
       expect((await send('MOHAN')).status).toBe(400);
     }
+    await api.http.get(`${API}/ports/MOHAN/incidents`).set(bearer(counterpart)).expect(200);
+    await api.http.get(`${API}/ports/HEKOU/incidents`).set(bearer(counterpart)).expect(404);
     const valid = { status: 'closed', reason: 'not yours' };
     await api.http.post(`${API}/ports/HEKOU/counterpart/status`).set(bearer(counterpart)).send(valid).expect(404);
   });

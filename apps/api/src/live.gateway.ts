@@ -56,8 +56,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * socket.io `/live`. Authenticated at the handshake with the same tokens as HTTP (a bad token is refused;
- * no token is a public board viewer). Rooms: booking:<id> (driver), firm:<id>, staff:<port>, yard:<port>, and
- * port:<code>:<direction> for board subscribers. Queue changes arrive once per change from Redis as small
+ * no token is a public board viewer). Rooms: booking:<id> and notices:<port> (driver), firm:<id> and firms, staff:<port>,
+ * yard:<port>, and port:<code>:<direction> for board subscribers. Queue changes arrive once per change from Redis as small
  * deltas (any process may have made them); QueueFollower keeps each queue in memory, and what changed is sent
  * here to this process's own sockets only.
  */
@@ -120,13 +120,15 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       if (!(await this.sessions.current(p).catch(() => true))) return this.endSession(socket, REISSUED);
       // A reconnecting driver gets its current state at once, not at the next change.
       try {
-        const { portCode: _port, direction: _direction, ...update } = await this.reader.bookingUpdate(p.bookingId);
+        const { portCode, direction: _direction, ...update } = await this.reader.bookingUpdate(p.bookingId);
+        // What stops or slows its port (counterpart:update, incident:update) reaches the driver too.
+        await socket.join(rooms.notices(portCode));
         socket.emit('booking:update', update);
       } catch (e) {
         this.logger.warn({ err: e, bookingId: p.bookingId }, 'no state for a connecting driver');
       }
     } else if (p.firmId) {
-      await socket.join(rooms.firm(p.firmId));
+      await socket.join([rooms.firm(p.firmId), rooms.firms()]);
       // A dashboard opening (or reconnecting) shows its trucks' places at once, not at their next change.
       try {
         for (const update of await this.reader.firmUpdates(p.firmId)) socket.emit('booking:update', update);

@@ -68,6 +68,9 @@ const STAFF_ACTIONS: ReadonlySet<PortEventType> = new Set<PortEventType>([
   'fees.published',
   'counterpart.status',
   'counterpart.acceptance',
+  'incident.opened',
+  'incident.closed',
+  'call.forced',
 ]);
 
 /** Changes a port admin makes to a gate camera (its offline and online moves are the camera's, not anybody's action). */

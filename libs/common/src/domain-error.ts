@@ -27,6 +27,7 @@ export const ERROR_STATUS = {
   read_not_open: 409,
   not_at_lane: 409,
   counterpart_closed: 409,
+  port_incident: 409,
   queue_empty: 404,
   booking_closed: 410,
   alert_too_large: 413,

@@ -10,6 +10,7 @@ import type { CounterpartDto, CounterpartStatusDto, PutAcceptanceDto } from './d
 import { CounterpartCapacityMoves } from './counterpart-capacity-moves';
 import { CounterpartReader } from './counterpart-reader';
 import { CounterpartRepository } from './counterpart.repository';
+import { IncidentsRepository } from './incidents.repository';
 import { PortEvents } from './port-events.service';
 import { PortsService } from './ports.service';
 import { SlotsRepository } from './slots.repository';
@@ -27,6 +28,7 @@ export class CounterpartService {
     private readonly slots: SlotsService,
     private readonly slotsRepo: SlotsRepository,
     private readonly repo: CounterpartRepository,
+    private readonly incidents: IncidentsRepository,
     private readonly reader: CounterpartReader,
     private readonly events: PortEvents,
     private readonly moves: CounterpartCapacityMoves,
@@ -41,6 +43,8 @@ export class CounterpartService {
     if (until && until <= at) throw new DomainError('bad_request', 'until must be later than now');
     const reasons = dto.reasons ?? {};
     await inTransaction(this.ds, async (em) => {
+      // A call racing the statement is judged wholly before or after it (IncidentsRepository.callStops).
+      await this.incidents.holdCalls(em, code);
       await this.repo.putStatus(em, code, { status: dto.status, reason: dto.reason, reasons, until }, p.sub, at);
       await this.events.append(
         em,

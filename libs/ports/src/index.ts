@@ -32,3 +32,6 @@ export * from './dto/counterpart.dto';
 export * from './counterpart-reader';
 export * from './counterpart.repository';
 export * from './counterpart-capacity-moves';
+export * from './entities/incident.entity';
+export * from './dto/incident.dto';
+export * from './incidents-reader';

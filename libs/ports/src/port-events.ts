@@ -5,6 +5,7 @@ import type { Direction, LaneStatus } from './entities/lane.entity';
 import type { FeeItem } from './entities/fee-schedule.entity';
 import type { ScheduleResponseDto } from './dto/schedule.dto';
 import type { AcceptanceWindow, CounterpartStatusValue } from './entities/counterpart.entity';
+import type { IncidentKind } from './entities/incident.entity';
 
 /**
  * What each port event says (`data`), by type. A port event has no booking: booking_events (the booking lib's
@@ -35,6 +36,19 @@ export interface PortEventDataOf {
     date: string;
     windows: AcceptanceWindow[];
     reason: string | null;
+  };
+  /** Port staff opened an incident (a `closure` stops the port's calls while open); relayed to a paired far side. */
+  'incident.opened': { id: string; kind: IncidentKind; message: string; until: string | null };
+  /** Port staff closed an incident. */
+  'incident.closed': { id: string };
+  /** Staff called a truck past what stops calls (a closed far side, a closure): who, where, and past what. */
+  'call.forced': {
+    laneId: string;
+    lane: string;
+    direction: Direction;
+    bookingId: string;
+    reference: string;
+    past: Array<{ code: 'counterpart_closed' | 'port_incident'; reason: string }>;
   };
   /** A gate camera registered, removed, given a new key, or gone offline or online again (the gate lib). */
   'device.changed': DeviceUpdate;

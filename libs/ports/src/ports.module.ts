@@ -28,6 +28,11 @@ import { CounterpartController } from './counterpart.controller';
 import { CounterpartReader } from './counterpart-reader';
 import { CounterpartRepository } from './counterpart.repository';
 import { CounterpartService } from './counterpart.service';
+import { PortIncident } from './entities/incident.entity';
+import { IncidentsController } from './incidents.controller';
+import { IncidentsReader } from './incidents-reader';
+import { IncidentsRepository } from './incidents.repository';
+import { IncidentsService } from './incidents.service';
 
 /** The tables this lib owns: registered with TypeORM by this module, listed whole for the CLI's DataSource. */
 export const PORTS_ENTITIES = [
@@ -42,13 +47,14 @@ export const PORTS_ENTITIES = [
   PortEventFailure,
   CounterpartStatus,
   CounterpartAcceptance,
+  PortIncident,
 ];
 
 @Module({
   imports: [TypeOrmModule.forFeature(PORTS_ENTITIES), ParkingModule, PortEventsModule],
   // PortPerformanceController first: Nest registers routes in this order, and PortsController's GET /ports/:code
   // would take /ports/performance. Its report is the insights lib's (PortPerformanceReportModule).
-  controllers: [PortPerformanceController, PortsController, CounterpartController],
+  controllers: [PortPerformanceController, PortsController, CounterpartController, IncidentsController],
   providers: [
     PortsService,
     PortsRepository,
@@ -64,6 +70,9 @@ export const PORTS_ENTITIES = [
     CounterpartRepository,
     CounterpartReader,
     CounterpartService,
+    IncidentsRepository,
+    IncidentsReader,
+    IncidentsService,
   ],
   exports: [
     PortsService,
@@ -73,6 +82,7 @@ export const PORTS_ENTITIES = [
     LanesAdminService,
     PortEventsModule,
     CounterpartReader,
+    IncidentsReader,
   ],
 })
 export class PortsModule {}

@@ -15,6 +15,7 @@ import { fitsPlan } from '@kouan/calendar';
 import { dayPlanOf } from './schedule-plan';
 import { SlotsRepository } from './slots.repository';
 import { CounterpartReader } from './counterpart-reader';
+import { IncidentsReader } from './incidents-reader';
 
 const laneDto = (l: Lane) => ({ id: l.id, name: l.name, names: l.names, direction: l.direction, status: l.status });
 
@@ -27,6 +28,7 @@ export class PortsService {
     private readonly repo: PortsRepository,
     private readonly slots: SlotsRepository,
     private readonly counterpart: CounterpartReader,
+    private readonly incidents: IncidentsReader,
     private readonly clock: Clock,
   ) {}
 
@@ -47,10 +49,11 @@ export class PortsService {
   async detail(code: string): Promise<PortDetailDto> {
     const port = await this.repo.withLanes(this.ds.manager, code);
     if (!port) throw notFound(`port ${code}`);
-    const [schedule, parkingAreas, counterpart] = await Promise.all([
+    const [schedule, parkingAreas, counterpart, incidents] = await Promise.all([
       this.repo.schedule(this.ds.manager, code),
       this.parking.list(code),
       this.counterpart.view(port),
+      this.incidents.open(code, port.timeZone),
     ]);
     return {
       code: port.code,
@@ -58,6 +61,7 @@ export class PortsService {
       names: port.names,
       neighbour: port.neighbour,
       counterpart,
+      incidents,
       mode: port.mode,
       county: port.county,
       counterpartLocation: port.counterpartLocation,

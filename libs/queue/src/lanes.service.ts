@@ -6,7 +6,7 @@ import { BookingTransitions, illegalMove } from '@kouan/booking';
 import type { BookingStatus } from '@kouan/booking';
 import { Clock, DomainError, inTransaction, notFound } from '@kouan/common';
 import type { LaneStatus } from '@kouan/ports';
-import { LanesRepository, PortEvents } from '@kouan/ports';
+import { IncidentsReader, LanesRepository, PortEvents } from '@kouan/ports';
 import { isoInZone } from '@kouan/calendar';
 import type { LaneView } from '@kouan/realtime';
 import type { CalledTruckDto } from './dto/queue.dto';
@@ -25,6 +25,7 @@ export class LanesService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly lanes: LanesRepository,
+    private readonly stops: IncidentsReader,
     private readonly events: PortEvents,
     private readonly notifier: QueueNotifier,
     private readonly reader: QueueReadService,
@@ -76,9 +77,10 @@ export class LanesService {
   /**
    * Takes the head of the lane's queue. The queue row lock (lockQueue) makes concurrent calls, from any
    * number of staff or API processes, take turns; the head is then read and moved with a conditional
-   * UPDATE, so a truck is called once.
+   * UPDATE, so a truck is called once. A closed far side (export) or an open closure stops the call (409) unless
+   * `force`d, judged under the port's row (IncidentsReader.judgeCall); a forced call past one writes `call.forced`.
    */
-  async callNext(p: Principal, port: string, laneId: string): Promise<CalledTruckDto> {
+  async callNext(p: Principal, port: string, laneId: string, force = false): Promise<CalledTruckDto> {
     assertPortScope(p, port);
     const at = this.clock.now();
     const called = await inTransaction(this.ds, async (em) => {
@@ -86,6 +88,7 @@ export class LanesService {
       if (!lane) throw notFound('lane');
       if (lane.status !== 'open') throw new DomainError('lane_not_open', `lane ${lane.name} is ${lane.status}`);
       const { version } = await lockQueue(em, port, lane.direction);
+      const forcedPast = await this.stops.judgeCall(em, port, lane.direction, at, force);
       const head = await headOf(em, port, lane.direction, at);
       if (!head) throw new DomainError('queue_empty', 'no truck is waiting for this direction');
       const truck = await this.transitions.call(
@@ -97,6 +100,25 @@ export class LanesService {
       );
       if (!truck) throw new DomainError('conflict', 'the head of the queue changed; call again');
       await leaveMerge(em, port, lane.direction, head);
+      if (forcedPast) {
+        await this.events.append(
+          em,
+          {
+            type: 'call.forced',
+            portCode: port,
+            direction: lane.direction,
+            data: {
+              laneId,
+              lane: lane.name,
+              direction: lane.direction,
+              bookingId: truck.id,
+              reference: truck.reference,
+              past: forcedPast,
+            },
+          },
+          at,
+        );
+      }
       const delta = await this.reader.delta(em, port, lane.direction, version, at, null, [truck.id]);
       return { truck, delta: await this.notifier.record(em, delta, at) };
     });

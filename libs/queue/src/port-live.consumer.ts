@@ -4,7 +4,8 @@ import { LivePublisher } from '@kouan/realtime';
 
 /**
  * The live side of port events, after the relay's commit: lane:update for a lane's status, slots:update for a slot's
- * counter, and each queue delta again to every API process (the API published it once right after its commit; a
+ * counter, counterpart:update and incident:update for what stops or slows the port (its boards, staff, drivers,
+ * firms), and each queue delta again to every API process (the API published it once right after its commit; a
  * process drops the copy it kept). In this lib, the highest that announces a port's live views (its queues and
  * lanes); slots are here too, so one consumer publishes every port event. Repeating one is harmless: the same state
  * again.
@@ -31,6 +32,10 @@ export class PortLiveConsumer implements PortEventConsumer {
           available: Math.max(e.data.capacity - e.data.booked, 0),
         });
       else if (e.type === 'queue.changed') this.live.queueAgain(e.data);
+      else if (e.type === 'counterpart.status') this.live.counterpart({ port: e.portCode, ...e.data });
+      else if (e.type === 'incident.opened') this.live.incident({ port: e.portCode, open: true, ...e.data });
+      else if (e.type === 'incident.closed')
+        this.live.incident({ port: e.portCode, id: e.data.id, open: false, kind: null, message: null, until: null });
     }
   }
 }

@@ -10,6 +10,7 @@ import { KpiDayDto, KpiQueryDto } from './dto/kpi.dto';
 import { KpisService } from './kpis.service';
 import {
   CalledTruckDto,
+  CallNextDto,
   CheckInConflictDto,
   CheckInResultDto,
   GateCheckInDto,
@@ -161,13 +162,18 @@ export class QueueController {
     401,
     403,
     { 404: 'lane of this port, or queue_empty' },
-    { 409: 'lane_not_open, conflict (the head changed; call again)' },
+    {
+      409: 'lane_not_open, conflict (the head changed; call again), counterpart_closed (an export lane while the far side is closed), port_incident (a closure incident is open); the last two unless {force: true}',
+    },
+    413,
+    415,
   )
   callNext(
     @CurrentPrincipal() p: Principal,
     @Param('code', PortCodePipe) code: string,
     @Param('laneId', ParseUUIDPipe) laneId: string,
+    @Body() dto: CallNextDto,
   ): Promise<CalledTruckDto> {
-    return this.lanes.callNext(p, code, laneId);
+    return this.lanes.callNext(p, code, laneId, dto.force === true);
   }
 }

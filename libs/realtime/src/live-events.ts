@@ -10,6 +10,10 @@ export const rooms = {
   staff: (port: string) => `staff:${port}`,
   /** Yard staff of one port: yard:update (the port's staff get it through their own room). */
   yard: (port: string) => `yard:${port}`,
+  /** The drivers of one port's bookings: what stops or slows the port (counterpart:update, incident:update). */
+  notices: (port: string) => `notices:${port}`,
+  /** Every firm's dashboard: the same notices of every port (each names its port; a firm books at any). */
+  firms: () => 'firms',
 };
 
 export type EtaReason =
@@ -113,6 +117,26 @@ export interface SlotsUpdate {
   available: number;
 }
 
+/** The far side of a port's border said it is open, slowed or closed (until when, why, by language). */
+export interface CounterpartUpdate {
+  port: string;
+  status: string;
+  reason: string;
+  /** The reason by language where the far side gave it; `reason` in the others. */
+  reasons: Record<string, string>;
+  until: string | null;
+}
+
+/** An incident at a port opened (`open`, with what it is) or closed (only its id). */
+export interface IncidentUpdate {
+  port: string;
+  id: string;
+  open: boolean;
+  kind: string | null;
+  message: string | null;
+  until: string | null;
+}
+
 /** Typed server → client events of the /live namespace. */
 export interface ServerToClientEvents {
   'booking:update': (u: BookingUpdate) => void;
@@ -130,6 +154,10 @@ export interface ServerToClientEvents {
   'gate:alert': (u: GateAlert) => void;
   /** A gate camera registered, removed, given a new key, or gone offline or online again: to the port's staff. */
   'device:update': (u: DeviceUpdate) => void;
+  /** The far side's status changed: to the port's boards, staff, drivers and every firm. */
+  'counterpart:update': (u: CounterpartUpdate) => void;
+  /** An incident opened or closed at the port: to the port's boards, staff, drivers and every firm. */
+  'incident:update': (u: IncidentUpdate) => void;
 }
 
 /** Where a gate camera stands: at a holding area's entry, at a lane, or at the yard's gate. */

@@ -6,10 +6,12 @@ import { AppConfig } from '@kouan/config';
 import { createRedis, droppingPublisher, FAIL_FAST, readyWithin, warnGate } from '@kouan/db';
 import {
   BookingUpdate,
+  CounterpartUpdate,
   DeclarationUpdate,
   DeviceUpdate,
   GateAlert,
   GateReadUpdate,
+  IncidentUpdate,
   DRIVER_SESSIONS_ENDED_EVENT,
   DriverSessionsEnded,
   LIVE_NAMESPACE,
@@ -32,6 +34,15 @@ export const droppedPublishes = new Counter({
   help: 'Live updates dropped because Redis did not take them',
   labelNames: ['client'],
 });
+
+/** Who hears what stops or slows a port: both boards, its staff, its bookings' drivers and every firm. */
+const noticeRooms = (port: string) => [
+  rooms.board(port, 'export'),
+  rooms.board(port, 'import'),
+  rooms.staff(port),
+  rooms.notices(port),
+  rooms.firms(),
+];
 
 /** Logs a dropped publish at most once per outage-ish window, and counts every one. */
 export function dropReporter(client: string, logger: Logger): (err: Error) => void {
@@ -131,6 +142,16 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
   /** A gate camera changed (registered, removed, new key, offline, online), to the port's staff. */
   device(port: string, update: DeviceUpdate): void {
     this.emitter.to(rooms.staff(port)).emit('device:update', update);
+  }
+
+  /** The far side's status, to everyone who watches the port: its boards, staff, its bookings' drivers, the firms. */
+  counterpart(update: CounterpartUpdate): void {
+    this.emitter.to(noticeRooms(update.port)).emit('counterpart:update', update);
+  }
+
+  /** An incident opened or closed, to the same rooms as the far side's status. */
+  incident(update: IncidentUpdate): void {
+    this.emitter.to(noticeRooms(update.port)).emit('incident:update', update);
   }
 
   slots(update: SlotsUpdate): void {

@@ -5,7 +5,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   Length,
@@ -14,9 +13,10 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { ApiNullableObject, INSTANT_WITH_OFFSET, IsDay, IsLanguageTexts, NoControlCharacters } from '@kouan/common';
+import { ApiNullableObject, IsDay, IsLanguageTexts, NoControlCharacters } from '@kouan/common';
 import { LANGUAGES } from '@kouan/firms';
 import { COUNTERPART_STATUSES } from '../entities/counterpart.entity';
+import { OptionalUntil } from './until';
 
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 /** The longest reason, in any language. */
@@ -81,15 +81,7 @@ export class CounterpartStatusDto {
   @IsLanguageTexts(LANGUAGES, undefined, COUNTERPART_REASON_MAX)
   reasons?: Record<string, string>;
 
-  @ApiPropertyOptional({
-    example: '2026-12-06T14:00:00+07:00',
-    description: 'ISO-8601 with an offset, later than now; past it the status reads as open',
-  })
-  @IsOptional()
-  @IsString()
-  @Length(16, 40)
-  @IsISO8601({ strict: true })
-  @Matches(INSTANT_WITH_OFFSET, { message: 'until must be an ISO-8601 instant with an offset (or Z)' })
+  @OptionalUntil('ISO-8601 with an offset, later than now; past it the status reads as open')
   until?: string;
 }
 

@@ -4,6 +4,7 @@ import { ApiNullableObject, IsDay } from '@kouan/common';
 import { ParkingAreaDto } from '@kouan/parking';
 import { ScheduleResponseDto } from './schedule.dto';
 import { CounterpartDto } from './counterpart.dto';
+import { IncidentDto } from './incident.dto';
 
 export class LaneDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -51,6 +52,12 @@ export class PortSummaryDto {
 export class PortDetailDto extends OmitType(PortSummaryDto, ['counterpart'] as const) {
   @ApiProperty({ type: CounterpartDto, description: 'the port across the border: its name, status and acceptance' })
   counterpart: CounterpartDto;
+
+  @ApiProperty({
+    type: [IncidentDto],
+    description: "the port's open incidents, oldest first (POST /ports/:code/incidents)",
+  })
+  incidents: IncidentDto[];
 
   @ApiProperty() county: string;
   @ApiProperty({ nullable: true, type: String }) counterpartLocation: string | null;

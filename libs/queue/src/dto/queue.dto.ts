@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsLatitude, IsLongitude, IsString, IsUUID, Matches, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsLatitude,
+  IsLongitude,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  ValidateIf,
+} from 'class-validator';
 import { BOOKING_STATUSES, BookingStagesDto } from '@kouan/booking';
 import { ApiNullableObject, ErrorBodyDto, FieldsTogether, IsPlate } from '@kouan/common';
 import { ParkingDto } from '@kouan/parking';
@@ -249,4 +259,14 @@ export class DriverBookingDto {
   atLaneAt: string | null;
   @ApiProperty({ type: String, nullable: true, description: "in the driver's language" }) instructions: string | null;
   @ApiProperty({ type: DriverTripDto, description: 'only here, not in booking:update' }) trip: DriverTripDto;
+}
+
+export class CallNextDto {
+  @ApiPropertyOptional({
+    description:
+      'call even though the far side is closed (export) or a closure incident is open; the call is audited as forced',
+  })
+  @IsOptional()
+  @IsBoolean()
+  force?: boolean;
 }

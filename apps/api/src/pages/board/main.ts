@@ -9,6 +9,7 @@ import { api } from '../shared/api';
 import { format, type Args, type Words } from '../shared/i18n';
 import { laneLabel } from '../shared/lane';
 import { live, liveBadge, follow, dirSections, type Kept, type LiveSocket } from '../shared/live';
+import { applyNotice, noticeBanner, noticeLines, noticesOf, type PortNotices } from '../shared/notices';
 import zh from '../i18n/board/zh.json';
 import en from '../i18n/board/en.json';
 import lo from '../i18n/board/lo.json';
@@ -35,6 +36,8 @@ let zone = 'Asia/Shanghai';
 /** The port, once read (GET /ports/:code): its name in each language. */
 let portInfo: { name: string; names?: Record<string, string>; counterpart: { name: string | null } } | null = null;
 const state: Record<string, Kept> = {}; // direction → {version, data}
+/** The far side's status and the port's open incidents: above both directions, in the language of the moment. */
+let notices: PortNotices | null = null;
 let lastAt = 0;
 let socket: LiveSocket | null = null;
 function t(k: string, args?: Args): string {
@@ -250,6 +253,10 @@ function renderFees(): void {
       .join(' · ');
 }
 
+function renderNotices(): void {
+  fill($('notices'), [noticeBanner(noticeLines(notices, lang, t))]);
+}
+
 function tick() {
   $('clock').textContent = new Intl.DateTimeFormat('en-GB', {
     timeZone: zone,
@@ -260,6 +267,7 @@ function tick() {
     if (state[d] && state[d].data) render(d);
   });
   renderFees();
+  renderNotices();
 }
 
 function rotate() {
@@ -284,6 +292,7 @@ async function init() {
   try {
     const port = await api('GET', '/ports/' + encodeURIComponent(code));
     portInfo = port;
+    notices = noticesOf(port);
     renderTitle();
     zone = port.timeZone || zone;
     const first = NEIGHBOUR[port.neighbour];
@@ -311,6 +320,12 @@ async function init() {
     });
   });
   socket.on('queue:update', apply);
+  socket.on('counterpart:update', function (u) {
+    if (applyNotice(notices, 'counterpart', u)) renderNotices();
+  });
+  socket.on('incident:update', function (u) {
+    if (applyNotice(notices, 'incident', u)) renderNotices();
+  });
   socket.on('lane:update', function (l: LaneUpdate) {
     dirs.forEach(function (d) {
       const u = state[d].data;

@@ -7,6 +7,7 @@ import { api, ApiError, serverNow } from '../shared/api';
 import { claims, loginForm } from '../shared/session';
 import { format, type Args, type Words } from '../shared/i18n';
 import { live, liveBadge, type LiveSocket } from '../shared/live';
+import { applyNotice, noticeBanner, noticeLines, noticesOf, type PortNotices } from '../shared/notices';
 import { installable, keepOffline } from './app';
 import { pushStep } from './push';
 import { cleanReference } from './reference';
@@ -51,6 +52,22 @@ function t(k: string, args?: Args): string {
   return format(T[lang][k] || T.en[k] || k, args);
 }
 
+/** What stops or slows the booking's port (its far side closed, an incident), read with the port, then live. */
+let notices: PortNotices | null = null;
+
+function renderNotices(): void {
+  fill($('notices'), [noticeBanner(noticeLines(notices, lang, t))]);
+}
+
+async function loadNotices(port: string): Promise<void> {
+  try {
+    notices = noticesOf(await api('GET', '/ports/' + encodeURIComponent(port)));
+    renderNotices();
+  } catch {
+    /* the page works without them; the next refresh reads them again */
+  }
+}
+
 function applyLang() {
   document.documentElement.lang = lang;
   $('lang').value = lang;
@@ -60,6 +77,7 @@ function applyLang() {
   });
   installable(lang);
   if (last) render(last.state);
+  renderNotices();
   paintBadge();
 }
 
@@ -264,6 +282,8 @@ async function refresh(): Promise<void> {
   if (!held) return;
   try {
     remember(await api('GET', '/driver/booking', undefined, held));
+    // Read again at each refresh (a start, a reconnect): what was said while the socket was away is not lost.
+    if (last && last.trip) void loadNotices(last.trip.portCode);
   } catch (err) {
     const e = err as ApiError;
     if (e.status === 401) return token === held ? logout(refused()) : undefined;
@@ -322,6 +342,12 @@ function connect(): void {
   // The server ended the session (the token expired, or the firm issued a new code) and does not reconnect:
   // the GET answers 401 and the driver is asked to sign in again, instead of watching a dead screen.
   socket.on('session:expired', () => void refresh());
+  socket.on('counterpart:update', function (u) {
+    if (applyNotice(notices, 'counterpart', u)) renderNotices();
+  });
+  socket.on('incident:update', function (u) {
+    if (applyNotice(notices, 'incident', u)) renderNotices();
+  });
   // The server sends the current state on every connect; the GET covers a missed or refused handshake.
   socket.io.on('reconnect', () => void refresh());
   socket.on('connect_error', function () {

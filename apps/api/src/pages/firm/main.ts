@@ -17,6 +17,7 @@ import { loadPorts } from './ports';
 import { drivers, initFleet, vehicles } from './fleet';
 import { initNewBooking } from './new-booking';
 import { hooks, initWebhooks } from './webhooks';
+import { renderNotices, watchNotices } from './notices';
 
 function applyLang(): void {
   document.documentElement.lang = S.lang;
@@ -25,6 +26,7 @@ function applyLang(): void {
   });
   $('langBtn').textContent = S.lang === 'zh' ? 'English' : '中文';
   if (sess.token()) render();
+  renderNotices();
   if (sess.token() && claims(sess.token())) {
     void vehicles();
     void drivers();
@@ -87,6 +89,7 @@ function start(): Promise<void> | void {
   show('logout', true);
   message($('loginMsg'), '');
   connect();
+  if (S.socket) watchNotices(S.socket);
   // Webhooks are the firm admin's: a dispatcher does not see them.
   show('hooks', me.role === 'firm_admin');
   if (me.role === 'firm_admin') void hooks();

@@ -1,8 +1,10 @@
 /** The lanes of a direction: a card each, to call the next truck and to open, pause or close the lane. */
 import type { LaneView } from '../../../../../libs/realtime/src/live-events';
 import { el } from '../shared/dom';
+import type { ApiError } from '../shared/api';
 import { act, lane, note, S, t, word } from './console';
 import { guarded, pending } from './undo';
+import { forceAfter } from './side';
 
 export function laneCard(l: LaneView): HTMLElement {
   const statusBtn = function (status: string, label: string) {
@@ -71,10 +73,22 @@ function setLane(button: HTMLButtonElement | null, l: LaneView, status: string):
   });
 }
 
-function callNext(button: HTMLButtonElement | null, l: LaneView): void {
-  void act(button, 'POST', '/ports/' + S.port + '/lanes/' + l.id + '/call-next', undefined, function (r) {
-    note('msgCalled', { plate: r.plate, ref: r.reference, lane: () => lane(l) }, 'ok');
-  });
+/** Calls the next truck; refused because the far side is closed or a closure is open, asks, then forces it. */
+function callNext(button: HTMLButtonElement | null, l: LaneView, force?: boolean): void {
+  const path = '/ports/' + S.port + '/lanes/' + l.id + '/call-next';
+  void act(
+    button,
+    'POST',
+    path,
+    force ? { force: true } : undefined,
+    function (r) {
+      note('msgCalled', { plate: r.plate, ref: r.reference, lane: () => lane(l) }, 'ok');
+    },
+    function (e) {
+      const err = e as ApiError;
+      if (!force && forceAfter(err.code, err.message)) callNext(button, l, true);
+    },
+  );
 }
 
 /** The first open lane of the direction shown. */

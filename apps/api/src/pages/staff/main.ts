@@ -18,6 +18,7 @@ import { checkIn } from './check-in';
 import { call, DIRS, LANG, msg, note, on, paint, PORT, S, sess, t, T } from './console';
 import { loadForecast, renderForecast } from './forecast';
 import { applyAlert, applyDevice, applyRead, loadGate, renderGate } from './gate';
+import { applySide, readSide, renderSide } from './side';
 import { callFirstOpen } from './lanes';
 import { apply, reload, render, showDir, tabs } from './queue-list';
 import { tick } from './time';
@@ -67,6 +68,7 @@ async function loadPort(code: string): Promise<void> {
     (p.parkingAreas || []).forEach(function (a: { id: string; name: string; names?: Record<string, string> }) {
       S.areas[a.id] = a;
     });
+    readSide(p);
     S.lanes = {};
     (p.lanes || []).forEach(function (l: NamedLane & { id: string }) {
       S.lanes[l.id] = l;
@@ -91,6 +93,7 @@ function relabel(): void {
   DIRS.forEach(render);
   renderForecast();
   renderGate();
+  renderSide();
 }
 
 function setLang(l: string): void {
@@ -134,6 +137,8 @@ function openPort(code: string): void {
   socket.on('gate:read', applyRead);
   socket.on('gate:alert', applyAlert);
   socket.on('device:update', applyDevice);
+  socket.on('counterpart:update', (u) => applySide('counterpart', u));
+  socket.on('incident:update', (u) => applySide('incident', u));
   readAll();
   DIRS.forEach((d) => void loadYard(d));
   void loadPort(code);
