@@ -26,6 +26,7 @@ const LAYERS = [
   ['booking', 'sim'],
   ['queue', 'webhooks', 'insights'],
   ['notify', 'gate'],
+  ['link'],
 ];
 
 const ALL = LAYERS.flat();

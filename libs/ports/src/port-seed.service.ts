@@ -29,7 +29,9 @@ export class PortSeedService {
   ) {}
 
   /** `ports` from a ports file (`readPortList`), Yunnan's by default. */
-  async seed(ports: PortFact[] = (portList as { ports: PortFact[] }).ports): Promise<{ ports: number; roadPorts: number }> {
+  async seed(
+    ports: PortFact[] = (portList as { ports: PortFact[] }).ports,
+  ): Promise<{ ports: number; roadPorts: number }> {
     const road = ports.filter((p) => p.mode === 'road').map((p) => p.code);
     const at = this.clock.now();
     await inTransaction(this.ds, async (em) => {

@@ -1,0 +1,113 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { AppConfig, CounterpartLink } from '@kouan/config';
+import { Clock } from '@kouan/common';
+import { slotGrid } from '@kouan/calendar';
+import { warnGate } from '@kouan/db';
+import { acceptanceByDate, ImportSlot } from './import-windows';
+import { LinkClient } from './link-client';
+import { LinkRepository } from './link.repository';
+
+/** The far side's port as its public `GET /ports/:code` shows it: what the link needs of it. */
+interface TheirPort {
+  timeZone: string;
+  schedule: { horizonDays: number } | null;
+}
+
+/** Their port's URL: what a link's state row is kept for (the credential is never stored). */
+export const remoteOf = (link: CounterpartLink): string => `${link.apiUrl}/ports/${link.theirPort}`;
+
+/**
+ * One link's run (the worker's SyncCounterpartLink job, every COUNTERPART_SYNC_SECONDS): our port's import capacity
+ * pushed as the far side's acceptance, only for their dates whose windows changed since the last push. A failure is
+ * recorded on the link's row (GET /ports/:code/counterpart/link), logged, and thrown so BullMQ retries with backoff.
+ */
+@Injectable()
+export class LinkService {
+  private readonly logger = new Logger(LinkService.name);
+  private readonly clients = new Map<string, LinkClient>();
+  private readonly gates = new Map<string, ReturnType<typeof warnGate>>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly repo: LinkRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async sync(port: string): Promise<{ pushed: string[] }> {
+    const link = this.config.env.counterpartLinks.find((l) => l.port === port);
+    // A scheduler left from a link since removed: the worker removes it at its next upsert.
+    if (!link) return { pushed: [] };
+    await this.repo.ensure(port, remoteOf(link), this.clock.now());
+    try {
+      const pushed = await this.pushAcceptance(link);
+      await this.repo.succeeded(port, this.clock.now());
+      this.gates.get(port)?.reset();
+      return { pushed };
+    } catch (e) {
+      const message = (e as Error).message;
+      await this.repo.failed(port, message, this.clock.now());
+      const gate = this.gates.get(port) ?? warnGate();
+      this.gates.set(port, gate);
+      if (gate.due()) this.logger.warn({ port, remote: remoteOf(link), err: { message } }, 'counterpart link failed');
+      throw e;
+    }
+  }
+
+  /** Pushes what changed; returns their dates pushed. */
+  private async pushAcceptance(link: CounterpartLink): Promise<string[]> {
+    const client = this.clientOf(link);
+    const theirs = await client.read<TheirPort>(client.portPath);
+    const at = this.clock.now();
+    const theirToday = DateTime.fromJSDate(at, { zone: theirs.timeZone }).startOf('day');
+    const theirLast = theirToday.plus({ days: theirs.schedule?.horizonDays ?? 0 }).toISODate() as string;
+    const firstDate = theirToday.toISODate() as string;
+    await this.repo.forgetPushedBefore(link.port, firstDate);
+    const state = await this.repo.state(link.port);
+    const done: string[] = [];
+    for (const [date, windows] of acceptanceByDate(await this.ourImportSlots(link.port, at), theirs.timeZone)) {
+      if (date < firstDate || date > theirLast) continue;
+      const text = JSON.stringify(windows);
+      if (state?.pushed[date] === text) continue;
+      await client.call('PUT', `${client.portPath}/counterpart/acceptance`, {
+        date,
+        windows,
+        reason: `import capacity of ${link.port} (Kouan link)`,
+      });
+      await this.repo.pushed(link.port, date, text, this.clock.now());
+      done.push(date);
+    }
+    if (done.length) this.logger.log({ port: link.port, dates: done }, 'pushed import capacity as acceptance');
+    return done;
+  }
+
+  /** Our import slots from today to our horizon: those made, and the schedule's grid where none is made yet. */
+  private async ourImportSlots(port: string, at: Date): Promise<ImportSlot[]> {
+    const plan = await this.repo.importPlan(port);
+    if (!plan) throw new Error(`our port ${port} has no schedule (is it seeded?)`);
+    const today = DateTime.fromJSDate(at, { zone: plan.time_zone }).startOf('day');
+    const end = today.plus({ days: plan.horizon_days + 1 });
+    const made = new Map(
+      (await this.repo.importSlots(port, today.toJSDate(), end.toJSDate())).map((s) => [
+        s.starts_at.getTime(),
+        s.capacity,
+      ]),
+    );
+    const slots: ImportSlot[] = [];
+    for (let day = today; day < end; day = day.plus({ days: 1 })) {
+      const grid = slotGrid(
+        day.toISODate() as string,
+        { slotMinutes: plan.slot_minutes, openFrom: plan.open_from, openTo: plan.open_to },
+        plan.time_zone,
+      );
+      for (const g of grid) slots.push({ ...g, capacity: made.get(g.startsAt.getTime()) ?? plan.capacity_import });
+    }
+    return slots;
+  }
+
+  private clientOf(link: CounterpartLink): LinkClient {
+    const client = this.clients.get(link.port) ?? new LinkClient(link, this.config.env.counterpartTimeoutMs);
+    this.clients.set(link.port, client);
+    return client;
+  }
+}
