@@ -9,7 +9,7 @@ export class CounterpartLinks1796493000000 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
-      `CREATE TABLE "counterpart_links" ("port_code" character varying(32) NOT NULL, "remote" character varying(300) NOT NULL, "departures_cursor" character varying(200), "pushed" jsonb NOT NULL DEFAULT '{}', "last_success_at" TIMESTAMP WITH TIME ZONE, "last_failure_at" TIMESTAMP WITH TIME ZONE, "failures" integer NOT NULL DEFAULT '0', "last_error" character varying(500), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "pk_counterpart_links" PRIMARY KEY ("port_code"))`,
+      `CREATE TABLE "counterpart_links" ("port_code" character varying(32) NOT NULL, "remote" character varying(300) NOT NULL, "departures_cursor" character varying(200), "pushed" jsonb NOT NULL DEFAULT '{}', "last_success_at" TIMESTAMP WITH TIME ZONE, "last_failure_at" TIMESTAMP WITH TIME ZONE, "failures" integer NOT NULL DEFAULT '0', "last_error" character varying(500), "lease_until" TIMESTAMP WITH TIME ZONE, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "pk_counterpart_links" PRIMARY KEY ("port_code"))`,
     );
     await queryRunner.query(
       `ALTER TABLE "counterpart_links" ADD CONSTRAINT "fk_counterpart_links_port" FOREIGN KEY ("port_code") REFERENCES "ports"("code") ON DELETE CASCADE ON UPDATE NO ACTION`,

@@ -67,6 +67,21 @@ export class LinkRepository {
     );
   }
 
+  /** Takes the link's lease until `until` unless a run holds it; false when one does. */
+  async lease(port: string, at: Date, until: Date): Promise<boolean> {
+    const taken = await rows(
+      this.ds,
+      `UPDATE counterpart_links SET lease_until = $3 WHERE port_code = $1 AND (lease_until IS NULL OR lease_until <= $2)
+       RETURNING 1`,
+      [port, at, until],
+    );
+    return taken.length === 1;
+  }
+
+  async release(port: string): Promise<void> {
+    await this.ds.query(`UPDATE counterpart_links SET lease_until = NULL WHERE port_code = $1`, [port]);
+  }
+
   /** What was pushed for their date `date` (their windows as JSON text). */
   async pushed(port: string, date: string, windows: string, at: Date): Promise<void> {
     await this.ds.query(

@@ -14,6 +14,9 @@ interface TheirPort {
   schedule: { horizonDays: number } | null;
 }
 
+/** The longest a run holds its link: a worker that dies mid-run leaves it to the next run after this. */
+const LEASE_MS = 120_000;
+
 /** Their port's URL: what a link's state row is kept for (the credential is never stored). */
 export const remoteOf = (link: CounterpartLink): string => `${link.apiUrl}/ports/${link.theirPort}`;
 
@@ -38,7 +41,10 @@ export class LinkService {
     const link = this.config.env.counterpartLinks.find((l) => l.port === port);
     // A scheduler left from a link since removed: the worker removes it at its next upsert.
     if (!link) return { pushed: [] };
-    await this.repo.ensure(port, remoteOf(link), this.clock.now());
+    const at = this.clock.now();
+    await this.repo.ensure(port, remoteOf(link), at);
+    // One run of a link at a time (a retry and the next scheduled run may meet, or two workers): the other skips.
+    if (!(await this.repo.lease(port, at, new Date(at.getTime() + LEASE_MS)))) return { pushed: [] };
     try {
       const pushed = await this.pushAcceptance(link);
       await this.repo.succeeded(port, this.clock.now());
@@ -51,6 +57,8 @@ export class LinkService {
       this.gates.set(port, gate);
       if (gate.due()) this.logger.warn({ port, remote: remoteOf(link), err: { message } }, 'counterpart link failed');
       throw e;
+    } finally {
+      await this.repo.release(port);
     }
   }
 

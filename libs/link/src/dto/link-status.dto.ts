@@ -4,13 +4,11 @@ import { ApiProperty } from '@nestjs/swagger';
 export class LinkStatusDto {
   @ApiProperty({ example: 'BOTEN' }) port: string;
 
-  @ApiProperty({ description: 'whether COUNTERPART_LINKS pairs this port with a far side' }) linked: boolean;
-
   @ApiProperty({
     nullable: true,
     type: String,
     example: 'https://kouan.mohan.example/api/v1/ports/MOHAN',
-    description: "their port's URL (never the credential)",
+    description: "their port's URL (never the credential); null until the worker first ran a link of this port",
   })
   remote: string | null;
 
