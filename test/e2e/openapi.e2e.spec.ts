@@ -1109,6 +1109,34 @@ describe('the OpenAPI document describes the real answers', () => {
     });
   });
 
+  it('the far side: its officer, acceptance and status, our departures and its arrivals', async () => {
+    const far = `${API}/ports/${PORT}/counterpart`;
+    const user = await expectStatus(201, 'post', `${far}/users`, {
+      token: api.adminToken,
+      body: { email: `far-${randomBytes(3).toString('hex')}@far.example`, password: 'counterpart-password' },
+    });
+    const officer = api.tokens.sign({ sub: user.body.id, role: 'counterpart', portCode: PORT });
+    await expectStatus(200, 'put', `${far}/acceptance`, {
+      token: officer,
+      body: { date: day(1), windows: [{ from: '08:00', to: '12:00', trucks: 10 }] },
+    });
+    await expectStatus(200, 'post', `${far}/status`, { token: officer, body: { status: 'slowed', reason: 'checks' } });
+    await expectStatus(200, 'post', `${far}/status`, { token: officer, body: { status: 'open', reason: 'done' } });
+    await expectStatus(200, 'get', `${far}/departures`, { token: officer, query: { limit: 10 } });
+    await expectStatus(200, 'get', `${far}/departures`, { token: staff });
+    await expectStatus(400, 'get', `${far}/departures`, { token: officer, query: { after: 'junk' } });
+    await expectStatus(401, 'get', `${far}/departures`);
+    await expectStatus(403, 'get', `${far}/departures`, { token: firm.adminToken });
+    await expectStatus(404, 'get', `${API}/ports/HEKOU/counterpart/departures`, { token: officer });
+    const left = new Date(clock.now().getTime() - 3600_000).toISOString();
+    const arrivals = [{ plate: 'ກຂ 1234', departedAt: left }];
+    await expectStatus(202, 'post', `${far}/arrivals`, { token: officer, body: arrivals });
+    await expectStatus(400, 'post', `${far}/arrivals`, { token: officer, body: {} });
+    await expectStatus(401, 'post', `${far}/arrivals`, { body: arrivals });
+    await expectStatus(403, 'post', `${far}/arrivals`, { token: staff, body: arrivals });
+    await expectStatus(404, 'post', `${API}/ports/HEKOU/counterpart/arrivals`, { token: officer, body: arrivals });
+  });
+
   it('port setup: lanes added and renamed, holding areas listed, previews (port-setup.e2e has the rest)', async () => {
     const admin = api.adminToken;
     const lanes = `${API}/ports/HEKOU/lanes`;

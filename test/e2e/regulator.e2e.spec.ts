@@ -76,10 +76,21 @@ describe('read-only regulator, narrow yard staff and counterpart', () => {
     }
   });
 
-  /** The routes a counterpart officer may call: its port's acceptance and status (and, below, its own password). */
-  const COUNTERPART_OWN = [`${API}/ports/{code}/counterpart/acceptance`, `${API}/ports/{code}/counterpart/status`];
+  /**
+   * The routes a counterpart officer may call: its port's acceptance and status, our departures and its announced
+   * arrivals, its far side's webhook endpoints (and, below, its own password).
+   */
+  const COUNTERPART_OWN = [
+    `${API}/ports/{code}/counterpart/acceptance`,
+    `${API}/ports/{code}/counterpart/status`,
+    `${API}/ports/{code}/counterpart/departures`,
+    `${API}/ports/{code}/counterpart/arrivals`,
+    `${API}/webhooks`,
+    `${API}/webhooks/{id}`,
+    `${API}/webhooks/{id}/deliveries`,
+  ];
 
-  it("every operation that takes a token but its port's acceptance and status is 403 for a counterpart, reads too", async () => {
+  it("every operation that takes a token but the counterpart's own is 403 for a counterpart, reads too", async () => {
     const others = oa.operations.filter(
       (o) => userAuth(o) && o.path !== OWN_ACCOUNT && !COUNTERPART_OWN.includes(o.path),
     );
@@ -95,8 +106,18 @@ describe('read-only regulator, narrow yard staff and counterpart', () => {
   });
 
   it("a counterpart's own routes take it past the role check at its port (400 on an empty body), and no other port (404)", async () => {
-    for (const path of COUNTERPART_OWN) {
-      const o = oa.operations.find((op) => op.path === path)!;
+    const writes = oa.operations.filter(
+      (o) => COUNTERPART_OWN.includes(o.path) && o.path.includes('{code}') && o.method !== 'GET',
+    );
+    expect(writes.map((o) => o.path).sort()).toEqual(
+      [
+        `${API}/ports/{code}/counterpart/acceptance`,
+        `${API}/ports/{code}/counterpart/arrivals`,
+        `${API}/ports/{code}/counterpart/status`,
+      ].sort(),
+    );
+    for (const o of writes) {
+      const path = o.path;
       const send = (port: string) =>
         api.http[o.method.toLowerCase() as 'post' | 'put'](path.replace('{code}', port))
           .set(bearer(counterpart))

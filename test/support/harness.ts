@@ -320,11 +320,13 @@ export async function laneOf(api: Pick<TestApi, 'http'>, port: string, direction
   return lanes.find((l) => l.direction === direction)!.id;
 }
 
-/** The export slot of `port` that contains now (by the API's clock) + `hoursAhead` (the port's day, Asia/Shanghai). */
-export async function slotAt(api: TestApi, port: string, hoursAhead = 0): Promise<SlotView> {
+/** The slot of `port` and `direction` that contains now (by the API's clock) + `hoursAhead` (the port's day, Asia/Shanghai). */
+export async function slotAt(api: TestApi, port: string, hoursAhead = 0, direction = 'export'): Promise<SlotView> {
   const at = (api.clock?.now() ?? new Date()).getTime() + hoursAhead * 3600_000;
   const date = DateTime.fromMillis(at).setZone('Asia/Shanghai').toISODate() as string;
-  const slot = (await slotsOf(api, port, date)).find((s) => Date.parse(s.startsAt) <= at && at < Date.parse(s.endsAt));
+  const slot = (await slotsOf(api, port, date, direction)).find(
+    (s) => Date.parse(s.startsAt) <= at && at < Date.parse(s.endsAt),
+  );
   if (!slot) throw new Error(`no ${port} slot at ${new Date(at).toISOString()}`);
   return slot;
 }

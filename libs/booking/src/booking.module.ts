@@ -8,6 +8,9 @@ import { BookingsRepository } from './bookings.repository';
 import { DeclarationsRepository } from './declarations.repository';
 import { DeclarationsService } from './declarations.service';
 import { BookingsController } from './bookings.controller';
+import { CounterpartTrafficController } from './counterpart-traffic.controller';
+import { CounterpartTrafficRepository } from './counterpart-traffic.repository';
+import { CounterpartTraffic } from './counterpart-traffic.service';
 import { DriverCodeController } from './driver-code.controller';
 import { DriverSessionRepository } from './driver-session.repository';
 import { DriverSessionService } from './driver-session.service';
@@ -20,6 +23,7 @@ import { StrikesService } from './strikes.service';
 import { BookingEvent } from './entities/booking-event.entity';
 import { BookingEventFailure } from './entities/booking-event-failure.entity';
 import { Booking } from './entities/booking.entity';
+import { CounterpartArrival } from './entities/counterpart-arrival.entity';
 import { DriverCodeAddressGuesses, DriverCodeGuesses } from './entities/driver-code-guess.entity';
 import { IdempotencyKey } from './entities/idempotency-key.entity';
 
@@ -31,6 +35,7 @@ export const BOOKING_ENTITIES = [
   IdempotencyKey,
   DriverCodeGuesses,
   DriverCodeAddressGuesses,
+  CounterpartArrival,
 ];
 
 @Module({
@@ -45,6 +50,7 @@ export const BOOKING_ENTITIES = [
     YardArrivalController,
     StandingController,
     DriverCodeController,
+    CounterpartTrafficController,
   ],
   providers: [
     BookingService,
@@ -58,8 +64,10 @@ export const BOOKING_ENTITIES = [
     DriverSessionRepository,
     StrikesService,
     StrikesRepository,
+    CounterpartTraffic,
+    CounterpartTrafficRepository,
   ],
-  exports: [BookingService, BookingTransitions, DriverSessionService, StrikesService],
+  exports: [BookingService, BookingTransitions, DriverSessionService, StrikesService, CounterpartTrafficRepository],
 })
 export class BookingModule {}
 

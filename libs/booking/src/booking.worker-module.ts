@@ -3,13 +3,15 @@ import { BookingDeadlinesRepository } from './booking-deadlines.repository';
 import { BookingEventsRepository } from './booking-events.repository';
 import { BookingLiveConsumer } from './booking-live.consumer';
 import { BookingTransitions } from './booking-transitions.repository';
+import { CounterpartTrafficRepository } from './counterpart-traffic.repository';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import { PurgeIdempotencyKeysJob } from './jobs/purge-idempotency-keys.job';
 import { RemindDriversJob } from './jobs/remind-drivers.job';
 
 /**
  * The booking lib's side of the worker (apps/worker imports it): the outbox, the deadlines, the status moves, the
- * live consumer of booking events, the reminders and the idempotency-key purge jobs. Needs a `Clock` (the worker provides one, globally).
+ * live consumer of booking events, the reminders and the idempotency-key purge jobs, the far side's traffic (the yard view's trucks on the way, the
+ * counterpart's departure webhooks). Needs a `Clock` (the worker provides one, globally).
  */
 @Module({
   providers: [
@@ -20,7 +22,8 @@ import { RemindDriversJob } from './jobs/remind-drivers.job';
     RemindDriversJob,
     IdempotencyKeysRepository,
     PurgeIdempotencyKeysJob,
+    CounterpartTrafficRepository,
   ],
-  exports: [BookingEventsRepository, BookingDeadlinesRepository, BookingTransitions],
+  exports: [BookingEventsRepository, BookingDeadlinesRepository, BookingTransitions, CounterpartTrafficRepository],
 })
 export class BookingWorkerModule {}

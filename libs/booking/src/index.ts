@@ -24,3 +24,8 @@ export * from './booking-live.consumer';
 export * from './jobs/remind-drivers.job';
 export * from './line-actions.controller';
 export * from './stage-times';
+export * from './counterpart-traffic.repository';
+export * from './counterpart-traffic.service';
+export * from './counterpart-traffic.controller';
+export * from './dto/counterpart-traffic.dto';
+export * from './entities/counterpart-arrival.entity';

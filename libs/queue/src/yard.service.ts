@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertPortScope, isPortStaff, Principal } from '@kouan/auth';
-import { BookingTransitions } from '@kouan/booking';
+import { BookingTransitions, CounterpartTrafficRepository } from '@kouan/booking';
 import { Clock, DomainError, inTransaction, notFound } from '@kouan/common';
 import type { QueueDelta, YardUpdate } from '@kouan/realtime';
 import { lockQueue } from './queue.repository';
@@ -24,6 +24,7 @@ export class YardService {
     private readonly reader: QueueReadService,
     private readonly transitions: BookingTransitions,
     private readonly notifier: QueueNotifier,
+    private readonly traffic: CounterpartTrafficRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -34,7 +35,10 @@ export class YardService {
     return this.read(port, direction);
   }
 
-  /** The yard view, in one REPEATABLE READ snapshot: a truck just called is in `called` or in `next`, never both. */
+  /**
+   * The yard view, in one REPEATABLE READ snapshot: a truck just called is in `called` or in `next`, never both, and
+   * one announced by the far side leaves `onTheWay` in the snapshot where it checks in.
+   */
   read(port: string, direction: string): Promise<YardUpdate> {
     const at = this.clock.now();
     return this.ds.transaction('REPEATABLE READ', async (em) => {
@@ -61,6 +65,7 @@ export class YardService {
           reference: t.reference,
           etaMinutes: t.etaMinutes,
         })),
+        onTheWay: direction === 'import' ? await this.traffic.onTheWay(port, at, em) : [],
       };
     });
   }

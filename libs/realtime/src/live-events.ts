@@ -229,6 +229,18 @@ export interface YardUpdate {
   at: string;
   called: YardCalledTruck[];
   next: YardNextTruck[];
+  /** Import only (empty for export): trucks the far side announced as left towards us that have not checked in. */
+  onTheWay: OnTheWayTruck[];
+}
+
+/** A truck the far side announced (POST /ports/:code/counterpart/arrivals) that has not checked in here yet. */
+export interface OnTheWayTruck {
+  plate: string;
+  trailerPlate: string | null;
+  firmName: string | null;
+  cargo: string | null;
+  declarationNo: string | null;
+  departedAt: string;
 }
 
 /** A booking's declaration filed, answered by customs or reopened by staff, to its driver and firm. */

@@ -29,7 +29,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private readonly logger = new Logger(WebhookDispatcher.name);
   private readonly loop = new PollingLoop('sending webhooks', () => this.fill(), this.logger, POLL_MS);
   private readonly inFlight = new Set<Promise<void>>();
-  /** Attempts in flight per firm. */
+  /** Attempts in flight per owner (a firm, or a port's far side). */
   private readonly sending = new Map<string, number>();
   /** Deliveries whose lease this worker holds: the attempt is under way and not recorded yet. */
   private readonly leased = new Set<string>();
@@ -64,7 +64,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private async fill(): Promise<boolean> {
     const free = SENDERS - this.inFlight.size;
     if (free <= 0) return false;
-    const busy = [...this.sending].map(([firmId, sending]) => ({ firmId, sending }));
+    const busy = [...this.sending].map(([owner, sending]) => ({ owner, sending }));
     const due = await this.repo.claimDue(free, FIRM_SHARE, busy, this.config.env.webhookLeaseSeconds, this.clock.now());
     for (const d of due) this.start(d);
     return due.length === free;
@@ -90,7 +90,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   private start(d: DueDelivery): void {
     this.leased.add(d.id);
-    this.sending.set(d.firm_id, (this.sending.get(d.firm_id) ?? 0) + 1);
+    this.sending.set(d.owner, (this.sending.get(d.owner) ?? 0) + 1);
     const attempt = this.attempt(d)
       .catch((e: unknown) => {
         // Not recorded: the lease runs out and the delivery is tried again.
@@ -98,9 +98,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       })
       .finally(() => {
         this.leased.delete(d.id);
-        const left = (this.sending.get(d.firm_id) ?? 1) - 1;
-        if (left > 0) this.sending.set(d.firm_id, left);
-        else this.sending.delete(d.firm_id);
+        const left = (this.sending.get(d.owner) ?? 1) - 1;
+        if (left > 0) this.sending.set(d.owner, left);
+        else this.sending.delete(d.owner);
         this.inFlight.delete(attempt);
         this.wake();
       });

@@ -15,17 +15,18 @@ import { WebhooksService } from './webhooks.service';
 @ApiTags('webhooks')
 @ApiBearerAuth()
 @Controller('webhooks')
-@Roles('firm_admin')
+// A counterpart officer manages its port's far side's endpoints (counterpart.departure), as a firm admin its firm's.
+@Roles('firm_admin', 'counterpart')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Post()
   @ApiCreatedResponse({ type: CreatedWebhookDto, description: 'the secret is shown only here' })
   @ApiErrors(
-    { 400: 'bad url (https: outside development and test) or event types' },
+    { 400: "bad url (https: outside development and test) or event types (or types not the caller's to ask for)" },
     401,
     403,
-    { 409: 'too_many_endpoints: the firm has 10 already' },
+    { 409: 'too_many_endpoints: the firm (or far side) has 10 already' },
     413,
     {
       422: 'url_not_allowed: the host is or resolves to a loopback, private, link-local, CGNAT, multicast or reserved address',
@@ -48,14 +49,14 @@ export class WebhooksController {
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()
-  @ApiErrors(400, 401, 403, { 404: "not this firm's webhook" })
+  @ApiErrors(400, 401, 403, { 404: "not this firm's (or far side's) webhook" })
   remove(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
     return this.webhooks.remove(p, id);
   }
 
   @Get(':id/deliveries')
   @ApiOkResponse({ type: [WebhookAttemptDto], description: 'the latest attempts first' })
-  @ApiErrors(400, 401, 403, { 404: "not this firm's webhook" })
+  @ApiErrors(400, 401, 403, { 404: "not this firm's (or far side's) webhook" })
   deliveries(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseUUIDPipe) id: string,

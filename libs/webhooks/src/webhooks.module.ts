@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { BookingModule } from '@kouan/booking';
 import { AdminWebhooksController, WebhooksController } from './webhooks.controller';
 import { WebhooksRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
@@ -10,8 +11,8 @@ export const WEBHOOKS_ENTITIES = [WebhookEndpoint, WebhookDelivery, WebhookAttem
 
 /** The API side: firms register endpoints and read their delivery log. The worker sends (WebhookDispatcher). */
 @Module({
-  imports: [TypeOrmModule.forFeature(WEBHOOKS_ENTITIES)],
   controllers: [WebhooksController, AdminWebhooksController],
+  imports: [TypeOrmModule.forFeature(WEBHOOKS_ENTITIES), BookingModule],
   providers: [WebhooksService, WebhooksRepository],
 })
 export class WebhooksModule {}

@@ -3,6 +3,19 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { one, rows } from '@kouan/common';
 import type { DomainEvent } from '@kouan/booking';
+import { CounterpartTrafficRepository, departureOf } from '@kouan/booking';
+
+/** Whose endpoints: a firm's, or a port's far side's (its counterpart officers'); exactly one is set. */
+export interface EndpointOwner {
+  firmId: string | null;
+  portCode: string | null;
+}
+
+/** The owner's endpoints, as `$1` (firm) and `$2` (port): the unset one is null and matches nothing. */
+const OWNED = '(firm_id = $1::uuid OR port_code = $2::varchar)';
+
+/** What a port's far side may receive: our export departures (docs/counterpart.md). */
+export const COUNTERPART_DEPARTURE = 'counterpart.departure';
 
 export interface EndpointRow {
   id: string;
@@ -28,7 +41,8 @@ export interface AttemptRow {
 export interface DueDelivery {
   id: string;
   endpoint_id: string;
-  firm_id: string;
+  /** The firm's id, or the port's code for a far side's endpoint: who shares the senders (FIRM_SHARE). */
+  owner: string;
   event_id: string;
   payload: string;
   attempts: number;
@@ -49,11 +63,16 @@ export interface FailingEndpointRow {
 }
 
 const ENDPOINT = 'id, url, events, created_at, failing_since, disabled_at, last_success_at';
+/** An endpoint `e`'s owner as one text: its firm's id, or `port:<code>` for a far side's. */
+const OWNER = `COALESCE(e.firm_id::text, 'port:' || e.port_code)`;
 
 /** Every statement on the webhook tables (this lib's own). */
 @Injectable()
 export class WebhooksRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly traffic: CounterpartTrafficRepository,
+  ) {}
 
   /** Every firm's endpoints that are failing or disabled, longest failing first. */
   failing(limit: number, offset: number): Promise<FailingEndpointRow[]> {
@@ -72,46 +91,55 @@ export class WebhooksRepository {
   }
 
   /**
-   * Adds an endpoint unless the firm already has `max` (undefined then), in the caller's transaction. The firm's lock
-   * comes first and the count is a statement of its own after it: its snapshot then sees every endpoint committed by
-   * a create that held the lock before, so parallel creates cannot pass the limit together.
+   * Adds an endpoint unless its owner already has `max` (undefined then), in the caller's transaction. The owner's
+   * lock comes first and the count is a statement of its own after it: its snapshot then sees every endpoint
+   * committed by a create that held the lock before, so parallel creates cannot pass the limit together.
    */
   async createWithin(
     em: EntityManager,
     max: number,
-    firmId: string,
+    owner: EndpointOwner,
     url: string,
     events: string[],
     secretSealed: string,
     at: Date,
   ): Promise<EndpointRow | undefined> {
-    await em.query(`SELECT pg_advisory_xact_lock(hashtext('kouan:webhook_endpoints:' || $1::text))`, [firmId]);
+    await em.query(`SELECT pg_advisory_xact_lock(hashtext('kouan:webhook_endpoints:' || $1::text))`, [
+      owner.firmId ?? `port:${owner.portCode}`,
+    ]);
     return one<EndpointRow>(
       em,
-      `INSERT INTO webhook_endpoints (firm_id, url, events, secret_sealed, created_at)
-       SELECT $1, $2, $3, $4, $6::timestamptz WHERE (SELECT count(*) FROM webhook_endpoints WHERE firm_id = $1) < $5
+      `INSERT INTO webhook_endpoints (firm_id, port_code, url, events, secret_sealed, created_at)
+       SELECT $1, $2, $3, $4, $5, $7::timestamptz WHERE (SELECT count(*) FROM webhook_endpoints WHERE ${OWNED}) < $6
        RETURNING ${ENDPOINT}`,
-      [firmId, url, events, secretSealed, max, at],
+      [owner.firmId, owner.portCode, url, events, secretSealed, max, at],
     );
   }
 
-  list(firmId: string, limit: number, offset: number): Promise<EndpointRow[]> {
+  list(owner: EndpointOwner, limit: number, offset: number): Promise<EndpointRow[]> {
     return rows<EndpointRow>(
       this.ds,
-      `SELECT ${ENDPOINT} FROM webhook_endpoints WHERE firm_id = $1 ORDER BY created_at, id LIMIT $2 OFFSET $3`,
-      [firmId, limit, offset],
+      `SELECT ${ENDPOINT} FROM webhook_endpoints WHERE ${OWNED} ORDER BY created_at, id LIMIT $3 OFFSET $4`,
+      [owner.firmId, owner.portCode, limit, offset],
     );
   }
 
-  remove(em: EntityManager, firmId: string, id: string): Promise<EndpointRow | undefined> {
-    return one<EndpointRow>(em, `DELETE FROM webhook_endpoints WHERE id = $1 AND firm_id = $2 RETURNING ${ENDPOINT}`, [
+  remove(em: EntityManager, owner: EndpointOwner, id: string): Promise<EndpointRow | undefined> {
+    return one<EndpointRow>(em, `DELETE FROM webhook_endpoints WHERE id = $3 AND ${OWNED} RETURNING ${ENDPOINT}`, [
+      owner.firmId,
+      owner.portCode,
       id,
-      firmId,
     ]);
   }
 
-  async exists(firmId: string, id: string): Promise<boolean> {
-    return Boolean(await one(this.ds, 'SELECT 1 FROM webhook_endpoints WHERE id = $1 AND firm_id = $2', [id, firmId]));
+  async exists(owner: EndpointOwner, id: string): Promise<boolean> {
+    return Boolean(
+      await one(this.ds, `SELECT 1 FROM webhook_endpoints WHERE id = $3 AND ${OWNED}`, [
+        owner.firmId,
+        owner.portCode,
+        id,
+      ]),
+    );
   }
 
   attempts(endpointId: string, limit: number, offset: number): Promise<AttemptRow[]> {
@@ -129,6 +157,61 @@ export class WebhooksRepository {
    * ON CONFLICT: a batch relayed again after a crash adds nothing.
    */
   async fanOut(em: EntityManager, batch: DomainEvent[], at: Date): Promise<number> {
+    return (await this.fanOutToFirms(em, batch, at)) + (await this.fanOutDepartures(em, batch, at));
+  }
+
+  /**
+   * A truck that completed a port's export lane is a `counterpart.departure` to each enabled endpoint of that port's
+   * far side that asked for it: the booking's completion event's id, and as `data` the departure as
+   * `GET /ports/:code/counterpart/departures` lists it. Once per event and endpoint, as a firm's.
+   */
+  private async fanOutDepartures(em: EntityManager, batch: DomainEvent[], at: Date): Promise<number> {
+    const completed = batch.filter((e) => e.type === 'booking.completed' && e.data.direction === 'export');
+    if (!completed.length) return 0;
+    const ports = [...new Set(completed.map((e) => e.data.portCode))];
+    const hooked = await rows<{ port_code: string }>(
+      em,
+      `SELECT DISTINCT port_code FROM webhook_endpoints
+       WHERE port_code = ANY($1::varchar[]) AND disabled_at IS NULL AND $2 = ANY(events)`,
+      [ports, COUNTERPART_DEPARTURE],
+    );
+    const wanted = new Set(hooked.map((r) => r.port_code));
+    const seqs = completed.filter((e) => wanted.has(e.data.portCode)).map((e) => e.seq);
+    if (!seqs.length) return 0;
+    const byEvent = new Map(completed.map((e) => [e.seq, e]));
+    const departures = await this.traffic.departuresOf(em, seqs);
+    const created = await rows(
+      em,
+      `INSERT INTO webhook_deliveries (endpoint_id, event_id, event_seq, booking_id, type, payload, next_at, created_at)
+       SELECT e.id, ev.id, ev.seq, ev.booking_id, $3, ev.payload, $2::timestamptz, $2::timestamptz
+       FROM jsonb_to_recordset($1::jsonb) AS ev(id uuid, seq bigint, booking_id uuid, port_code varchar, payload text)
+       JOIN webhook_endpoints e ON e.port_code = ev.port_code AND e.disabled_at IS NULL AND $3 = ANY(e.events)
+       ORDER BY ev.seq
+       ON CONFLICT ON CONSTRAINT uq_webhook_deliveries_event DO NOTHING
+       RETURNING 1`,
+      [
+        JSON.stringify(
+          departures.map((d) => {
+            const e = byEvent.get(d.seq) as DomainEvent;
+            const payload = { id: e.id, type: COUNTERPART_DEPARTURE, occurredAt: e.occurredAt, data: departureOf(d) };
+            return {
+              id: e.id,
+              seq: e.seq,
+              booking_id: e.bookingId,
+              port_code: d.port_code,
+              payload: JSON.stringify(payload),
+            };
+          }),
+        ),
+        at,
+        COUNTERPART_DEPARTURE,
+      ],
+    );
+    return created.length;
+  }
+
+  /** Each event to its firm's endpoints that asked for its type. */
+  private async fanOutToFirms(em: EntityManager, batch: DomainEvent[], at: Date): Promise<number> {
     // Most events belong to firms without webhooks: ask which firms have one before building any delivery.
     const firms = [...new Set(batch.map((e) => e.firmId))];
     const hooked = new Set(
@@ -179,20 +262,20 @@ export class WebhooksRepository {
   claimDue(
     limit: number,
     firmShare: number,
-    busy: Array<{ firmId: string; sending: number }>,
+    busy: Array<{ owner: string; sending: number }>,
     leaseSeconds: number,
     at: Date,
   ): Promise<DueDelivery[]> {
     return rows<DueDelivery>(
       this.ds,
       `WITH busy AS (
-         SELECT * FROM jsonb_to_recordset($3::jsonb) AS b("firmId" uuid, sending int)
+         SELECT * FROM jsonb_to_recordset($3::jsonb) AS b(owner text, sending int)
        ), ranked AS (
          SELECT d.id, d.next_at, d.event_seq,
-                COALESCE(b.sending, 0) + row_number() OVER (PARTITION BY e.firm_id ORDER BY d.next_at, d.event_seq) AS place
+                COALESCE(b.sending, 0) + row_number() OVER (PARTITION BY ${OWNER} ORDER BY d.next_at, d.event_seq) AS place
          FROM webhook_deliveries d
          JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.disabled_at IS NULL
-         LEFT JOIN busy b ON b."firmId" = e.firm_id
+         LEFT JOIN busy b ON b.owner = ${OWNER}
          WHERE d.status = 'pending' AND d.next_at <= $5::timestamptz
            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p
                            WHERE p.endpoint_id = d.endpoint_id AND p.booking_id = d.booking_id AND p.status = 'pending'
@@ -205,7 +288,7 @@ export class WebhooksRepository {
        )
        UPDATE webhook_deliveries d SET attempts = d.attempts + 1, next_at = $5::timestamptz + make_interval(secs => $2)
        FROM due, webhook_endpoints e WHERE d.id = due.id AND e.id = d.endpoint_id
-       RETURNING d.id, d.endpoint_id, e.firm_id, d.event_id, d.payload, d.attempts, e.url, e.secret_sealed`,
+       RETURNING d.id, d.endpoint_id, ${OWNER} AS owner, d.event_id, d.payload, d.attempts, e.url, e.secret_sealed`,
       [limit, leaseSeconds, JSON.stringify(busy), firmShare, at],
     );
   }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '@kouan/audit';
 import type { Principal } from '@kouan/auth';
-import { seal } from '@kouan/booking';
+import { BOOKING_EVENT_TYPES, seal } from '@kouan/booking';
 import {
   Clock,
   DomainError,
@@ -25,10 +25,22 @@ import type {
   WebhookDto,
 } from './dto/webhook.dto';
 import { newWebhookSecret } from './signature';
-import { EndpointRow, WebhooksRepository } from './webhooks.repository';
+import { COUNTERPART_DEPARTURE, EndpointOwner, EndpointRow, WebhooksRepository } from './webhooks.repository';
 
-/** Endpoints a firm may have (contract): each costs the sender a share of its time. */
+/** Endpoints a firm (or a port's far side) may have (contract): each costs the sender a share of its time. */
 export const MAX_ENDPOINTS_PER_FIRM = 10;
+
+/**
+ * Whose endpoints `p` manages: a firm admin its firm's, a counterpart officer its port's far side's (which receive
+ * `counterpart.departure` only, and a firm's never do).
+ */
+const ownerOf = (p: Principal): EndpointOwner =>
+  p.role === 'counterpart'
+    ? { firmId: null, portCode: p.portCode as string }
+    : { firmId: p.firmId as string, portCode: null };
+
+const ownEvents = (p: Principal): readonly string[] =>
+  p.role === 'counterpart' ? [COUNTERPART_DEPARTURE] : BOOKING_EVENT_TYPES;
 
 const toDto = (r: EndpointRow): WebhookDto => ({
   id: r.id,
@@ -40,13 +52,20 @@ const toDto = (r: EndpointRow): WebhookDto => ({
   lastSuccessAt: r.last_success_at?.toISOString() ?? null,
 });
 
-/** What the audit trail keeps of an endpoint: never its secret, nor the URL's query (receivers put tokens there). */
-const audited = (r: EndpointRow) => {
+/**
+ * What the audit trail keeps of an endpoint: its owner (`firmId`, or `portCode` for a far side's), never its secret,
+ * nor the URL's query (receivers put tokens there).
+ */
+function audited(r: EndpointRow | EndpointOwner) {
+  if (!('url' in r)) return r.firmId ? { firmId: r.firmId } : { portCode: r.portCode };
   const url = new URL(r.url);
   return { id: r.id, url: `${url.origin}${url.pathname}`, events: r.events };
-};
+}
 
-/** A firm's webhook endpoints (firm_admin): register, list, remove, and the log of their deliveries. */
+/**
+ * Webhook endpoints of a firm (firm_admin) or of a port's far side (counterpart): register, list, remove, and the log
+ * of their deliveries.
+ */
 @Injectable()
 export class WebhooksService {
   constructor(
@@ -58,14 +77,18 @@ export class WebhooksService {
   ) {}
 
   async create(p: Principal, dto: CreateWebhookDto): Promise<CreatedWebhookDto> {
+    const allowed = ownEvents(p);
+    const foreign = dto.events.filter((e) => !allowed.includes(e));
+    if (foreign.length)
+      throw new DomainError('bad_request', `events must be among ${allowed.join(', ')} (not ${foreign.join(', ')})`);
     const url = await this.receiverUrl(dto.url);
     const secret = newWebhookSecret();
-    const firmId = p.firmId as string;
+    const owner = ownerOf(p);
     const row = await inTransaction(this.ds, async (em) => {
       const created = await this.repo.createWithin(
         em,
         MAX_ENDPOINTS_PER_FIRM,
-        firmId,
+        owner,
         url,
         dto.events,
         seal(this.config.env.jwtSecret, secret),
@@ -74,16 +97,20 @@ export class WebhooksService {
       if (!created)
         throw new DomainError(
           'too_many_endpoints',
-          `a firm has at most ${MAX_ENDPOINTS_PER_FIRM} webhook endpoints; remove one first`,
+          `a firm or far side has at most ${MAX_ENDPOINTS_PER_FIRM} webhook endpoints; remove one first`,
         );
-      await this.audit.record(em, { type: 'webhook.created', portCode: null, data: { firmId, ...audited(created) } });
+      await this.audit.record(em, {
+        type: 'webhook.created',
+        portCode: owner.portCode,
+        data: { ...audited(owner), ...audited(created) },
+      });
       return created;
     });
     return { ...toDto(row), secret };
   }
 
   async list(p: Principal, q: PaginationQueryDto): Promise<WebhookDto[]> {
-    return (await this.repo.list(p.firmId as string, page(q).limit, page(q).offset)).map(toDto);
+    return (await this.repo.list(ownerOf(p), page(q).limit, page(q).offset)).map(toDto);
   }
 
   /** Every firm's failing or disabled endpoints, for the port admins. */
@@ -105,16 +132,20 @@ export class WebhooksService {
   }
 
   async remove(p: Principal, id: string): Promise<void> {
-    const firmId = p.firmId as string;
+    const owner = ownerOf(p);
     await inTransaction(this.ds, async (em) => {
-      const removed = await this.repo.remove(em, firmId, id);
+      const removed = await this.repo.remove(em, owner, id);
       if (!removed) throw notFound('webhook');
-      await this.audit.record(em, { type: 'webhook.deleted', portCode: null, data: { firmId, ...audited(removed) } });
+      await this.audit.record(em, {
+        type: 'webhook.deleted',
+        portCode: owner.portCode,
+        data: { ...audited(owner), ...audited(removed) },
+      });
     });
   }
 
   async deliveries(p: Principal, id: string, q: PaginationQueryDto): Promise<WebhookAttemptDto[]> {
-    if (!(await this.repo.exists(p.firmId as string, id))) throw notFound('webhook');
+    if (!(await this.repo.exists(ownerOf(p), id))) throw notFound('webhook');
     return (await this.repo.attempts(id, page(q).limit, page(q).offset)).map((a) => ({
       eventId: a.event_id,
       type: a.type,

@@ -11,6 +11,8 @@ import type { BookingEventData, BookingEventType } from '../booking-events';
 @Index('uq_booking_events_id', ['id'], { unique: true })
 @Index('ix_booking_events_unrelayed', ['seq'], { where: `"relayed_at" IS NULL` })
 @Index('ix_booking_events_booking', ['bookingId', 'seq'])
+// The far side's departures feed: a port's completions in seq order (docs/counterpart.md).
+@Index('ix_booking_events_completed', ['portCode', 'seq'], { where: `"type" = 'booking.completed'` })
 export class BookingEvent {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   seq: string;

@@ -20,6 +20,8 @@ import type { BookingStatus } from '../booking-status';
 @Index('uq_bookings_reference', ['reference'], { unique: true })
 @Index('ix_bookings_firm_date', ['firmId', 'serviceDate'])
 @Index('ix_bookings_slot', ['slotId'])
+// A truck announced by the far side is on the way until its plate's vehicle checks in (counterpart arrivals).
+@Index('ix_bookings_vehicle_checked_in', ['vehicleId', 'checkedInAt'], { where: `"checked_in_at" IS NOT NULL` })
 @Index('ix_bookings_port_date', ['portCode', 'serviceDate'])
 // One vehicle holds at most one active booking per port and local day.
 @Index('uq_bookings_active_vehicle_port_day', ['vehicleId', 'portCode', 'serviceDate'], {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
+import { OnTheWayTruckDto } from '@kouan/booking';
 import { IsDay } from '@kouan/common';
 
 export class ForecastQueryDto {
@@ -67,6 +68,11 @@ export class ForecastHourDto {
   @ApiProperty({ description: 'more lanes needed than the port has' }) short: boolean;
 }
 
+export class OnTheWayDto {
+  @ApiProperty() count: number;
+  @ApiProperty({ type: [OnTheWayTruckDto], description: 'oldest departure first' }) trucks: OnTheWayTruckDto[];
+}
+
 export class ForecastDto {
   @ApiProperty({ example: 'MOHAN' }) port: string;
   @ApiProperty({ example: '2026-11-30' }) date: string;
@@ -76,4 +82,9 @@ export class ForecastDto {
     description: '24 hours × both directions, by hour then direction (export first)',
   })
   hours: ForecastHourDto[];
+  @ApiProperty({
+    type: OnTheWayDto,
+    description: 'our import side now: trucks the far side announced as left towards us that have not checked in',
+  })
+  onTheWay: OnTheWayDto;
 }

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { OnTheWayTruckDto } from '@kouan/booking';
 import { DIRECTIONS } from '@kouan/ports';
 import { LaneRefDto } from './queue.dto';
 
@@ -52,4 +53,10 @@ export class YardViewDto {
   called: YardCalledTruckDto[];
   @ApiProperty({ type: [YardNextTruckDto], description: 'the first 10 waiting (checked_in) trucks, in queue order' })
   next: YardNextTruckDto[];
+  @ApiProperty({
+    type: [OnTheWayTruckDto],
+    description:
+      'import only (empty for export): trucks the far side announced as left towards us, oldest first, until one with the plate checks in here (at most 72 hours)',
+  })
+  onTheWay: OnTheWayTruckDto[];
 }

@@ -3,6 +3,9 @@ import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, MaxLe
 import { BOOKING_EVENT_TYPES } from '@kouan/booking';
 import { PaginationQueryDto } from '@kouan/common';
 
+/** What an endpoint may ask for: a firm, its bookings' events; a port's far side, our export departures. */
+export const WEBHOOK_EVENT_TYPES = [...BOOKING_EVENT_TYPES, 'counterpart.departure'] as const;
+
 export class CreateWebhookDto {
   @ApiProperty({
     example: 'https://dispatch.example.com/kouan',
@@ -12,19 +15,24 @@ export class CreateWebhookDto {
   @MaxLength(2048)
   url: string;
 
-  @ApiProperty({ enum: BOOKING_EVENT_TYPES, isArray: true, example: ['booking.called', 'booking.completed'] })
+  @ApiProperty({
+    enum: WEBHOOK_EVENT_TYPES,
+    isArray: true,
+    example: ['booking.called', 'booking.completed'],
+    description: "a firm's: booking events; a counterpart's (its port's far side): counterpart.departure only",
+  })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(BOOKING_EVENT_TYPES.length)
+  @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length)
   @ArrayUnique()
-  @IsIn(BOOKING_EVENT_TYPES, { each: true })
+  @IsIn(WEBHOOK_EVENT_TYPES, { each: true })
   events: string[];
 }
 
 export class WebhookDto {
   @ApiProperty() id: string;
   @ApiProperty() url: string;
-  @ApiProperty({ enum: BOOKING_EVENT_TYPES, isArray: true }) events: string[];
+  @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, isArray: true }) events: string[];
   @ApiProperty() createdAt: string;
   @ApiProperty({ nullable: true, type: String, description: 'every attempt has failed since then' }) failingSince:
     string | null;

@@ -1,15 +1,30 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Relation, Unique } from 'typeorm';
 import { Firm } from '@kouan/firms';
+import { Port } from '@kouan/ports';
 
-/** A firm's receiver of booking events. Its secret is kept sealed (AES-GCM under the server key): it signs every delivery. */
+/**
+ * A receiver of events: a firm's (its bookings' events) or a port's far side's (its counterpart officers':
+ * `counterpart.departure`), never both. Its secret is kept sealed (AES-GCM under the server key): it signs every
+ * delivery.
+ */
 @Entity('webhook_endpoints')
 @Index('ix_webhook_endpoints_firm', ['firmId'])
+@Index('ix_webhook_endpoints_port', ['portCode'], { where: `"port_code" IS NOT NULL` })
+@Check('chk_webhook_endpoints_owner', `("firm_id" IS NULL) <> ("port_code" IS NULL)`)
 export class WebhookEndpoint {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Column({ name: 'firm_id', type: 'uuid' })
-  firmId: string;
+  @Column({ name: 'firm_id', type: 'uuid', nullable: true })
+  firmId: string | null;
+
+  /** The port whose far side this endpoint is (role counterpart); null for a firm's. */
+  @Column({ name: 'port_code', type: 'varchar', length: 32, nullable: true })
+  portCode: string | null;
+
+  @ManyToOne(() => Port, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'port_code', foreignKeyConstraintName: 'fk_webhook_endpoints_port' })
+  port: Relation<Port> | null;
 
   @ManyToOne(() => Firm, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'firm_id', foreignKeyConstraintName: 'fk_webhook_endpoints_firm' })

@@ -13,7 +13,7 @@ import { greenBadge } from './green';
 import { laneCard } from './lanes';
 import { tick } from './time';
 import { forgetGone } from './undo';
-import { toYardList } from './yard';
+import { onTheWayList, toYardList } from './yard';
 
 /** A whole view, or a change on top of the version shown (follow); a change that does not follow: read again. */
 export function apply(u: StaffQueueUpdate | StaffQueueUpdateDelta): void {
@@ -99,7 +99,9 @@ export function render(dir: string): void {
             }),
           ),
         ] as HTMLElement[]
-      ).concat(toYardList(dir, laneName)),
+      )
+        .concat(toYardList(dir, laneName))
+        .concat(onTheWayList(dir)),
     ),
     el('div', { class: 'waiting-col' }, [
       el('h3', { text: t('waiting', { n: u.entries.length }) }),

@@ -21,6 +21,36 @@ export async function loadYard(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Trucks the far side announced as left towards us that have not checked in here (the import yard view's
+ * `onTheWay`): plate, firm, cargo and when they left.
+ */
+export function onTheWayList(dir: string): HTMLElement[] {
+  const coming = S.yard[dir]?.onTheWay ?? [];
+  if (!coming.length) return [];
+  return [
+    el('h3', { text: t('onTheWay', { n: coming.length }) }),
+    el(
+      'ul',
+      { class: 'on-the-way' },
+      coming.map(function (a) {
+        return el('li', { 'data-plate': a.plate }, [
+          el('span', { class: 'plate', text: a.plate }),
+          ' ',
+          el('span', {
+            class: 'muted',
+            text: t('departedFrom', {
+              firm: a.firmName || '—',
+              cargo: a.cargo || '—',
+              at: hhmm(a.departedAt),
+            }),
+          }),
+        ]);
+      }),
+    ),
+  ];
+}
+
 /** Trucks the lane completed that the yard has not confirmed: a truck that stays here long went astray. */
 export function toYardList(dir: string, laneName: Record<string, string>): HTMLElement[] {
   const v = S.yard[dir];
