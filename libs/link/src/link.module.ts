@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { BookingWorkerModule } from '@kouan/booking';
 import { PortsModule } from '@kouan/ports';
 import { CounterpartLinkState } from './entities/counterpart-link.entity';
 import { SyncCounterpartLinkJob } from './jobs/sync-counterpart-link.job';
@@ -21,7 +22,7 @@ export class LinkModule {}
 
 /** The worker's side (apps/worker imports it): the job that runs each link. */
 @Module({
-  imports: [TypeOrmModule.forFeature(LINK_ENTITIES)],
+  imports: [TypeOrmModule.forFeature(LINK_ENTITIES), BookingWorkerModule],
   providers: [LinkRepository, LinkService, SyncCounterpartLinkJob],
 })
 export class LinkWorkerModule {}

@@ -13,7 +13,7 @@ export interface SyncCounterpartLinkJobData {
 export class SyncCounterpartLinkJob implements JobHandler<SyncCounterpartLinkJobData> {
   constructor(private readonly links: LinkService) {}
 
-  handle({ port }: SyncCounterpartLinkJobData): Promise<{ pushed: string[] }> {
+  handle({ port }: SyncCounterpartLinkJobData): Promise<{ pushed: string[]; arrived: number }> {
     return this.links.sync(port);
   }
 }
