@@ -26,7 +26,7 @@ const LAYERS = [
   ['booking', 'sim'],
   ['queue', 'webhooks', 'insights'],
   ['notify', 'gate'],
-  ['opendata'],
+  ['opendata', 'link'],
 ];
 
 const ALL = LAYERS.flat();

@@ -3,6 +3,7 @@ import { AUTH_ENTITIES } from '@kouan/auth';
 import { BOOKING_ENTITIES } from '@kouan/booking';
 import { FIRMS_ENTITIES } from '@kouan/firms';
 import { GATE_ENTITIES } from '@kouan/gate';
+import { LINK_ENTITIES } from '@kouan/link';
 import { NOTIFY_ENTITIES } from '@kouan/notify';
 import { PARKING_ENTITIES } from '@kouan/parking';
 import { PORTS_ENTITIES } from '@kouan/ports';
@@ -20,6 +21,7 @@ export const ENTITIES = [
   ...BOOKING_ENTITIES,
   ...FIRMS_ENTITIES,
   ...GATE_ENTITIES,
+  ...LINK_ENTITIES,
   ...NOTIFY_ENTITIES,
   ...PARKING_ENTITIES,
   ...PORTS_ENTITIES,

@@ -1186,6 +1186,15 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(404, 'post', `${API}/ports/HEKOU/counterpart/arrivals`, { token: officer, body: arrivals });
   });
 
+  it("the link with the far side's Kouan: its status for the port admin (counterpart-link.e2e runs a link)", async () => {
+    const link = `${API}/ports/${PORT}/counterpart/link`;
+    await expectStatus(200, 'get', link, { token: api.adminToken });
+    await expectStatus(400, 'get', `${API}/ports/bad code!/counterpart/link`, { token: api.adminToken });
+    await expectStatus(401, 'get', link);
+    await expectStatus(403, 'get', link, { token: staff });
+    await expectStatus(404, 'get', `${API}/ports/NOWHERE/counterpart/link`, { token: api.adminToken });
+  });
+
   it('port setup: lanes added and renamed, holding areas listed, previews (port-setup.e2e has the rest)', async () => {
     const admin = api.adminToken;
     const lanes = `${API}/ports/HEKOU/lanes`;

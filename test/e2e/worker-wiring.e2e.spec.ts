@@ -123,8 +123,23 @@ describe('JobDispatcher', () => {
     }
   }
 
+  @Injectable()
+  @JobHandlerFor(JobName.SyncCounterpartLink)
+  class SyncCounterpartLinkStub implements JobHandler {
+    async handle() {
+      return 0;
+    }
+  }
+
   /** Every job's handler but the idempotency-key purge's. */
-  const OTHERS = [ExpireStub, RemindStub, PurgePortEventsStub, MarkDevicesOfflineStub, PurgeGateReadsStub];
+  const OTHERS = [
+    ExpireStub,
+    RemindStub,
+    PurgePortEventsStub,
+    MarkDevicesOfflineStub,
+    PurgeGateReadsStub,
+    SyncCounterpartLinkStub,
+  ];
 
   @Injectable()
   class NotAHandler {}

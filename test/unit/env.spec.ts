@@ -64,8 +64,62 @@ describe('validateEnv', () => {
       metricsPort: undefined,
       sessionMaxSeconds: 43200,
       sessionIdleSeconds: 7200,
+      counterpartLinks: [],
+      counterpartSyncSeconds: 60,
+      counterpartTimeoutMs: 10000,
     });
     expect(env.jwtSecret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('reads the counterpart links: our port, their port by its URL, their account', () => {
+    const env = validateEnv({
+      ...DEV,
+      COUNTERPART_LINKS:
+        ' boten=https://kouan.mohan.example/api/v1/ports/MOHAN,link@mohan.example:p%3Bss:w ; ' +
+        'LANTUI=http://10.0.0.5:3000/kouan/api/v1/ports/MENGKANG/,link@mengkang.example:secret-password',
+      COUNTERPART_SYNC_SECONDS: '5',
+    });
+    expect(env.counterpartLinks).toEqual([
+      {
+        port: 'BOTEN',
+        apiUrl: 'https://kouan.mohan.example/api/v1',
+        theirPort: 'MOHAN',
+        email: 'link@mohan.example',
+        password: 'p;ss:w',
+      },
+      {
+        port: 'LANTUI',
+        apiUrl: 'http://10.0.0.5:3000/kouan/api/v1',
+        theirPort: 'MENGKANG',
+        email: 'link@mengkang.example',
+        password: 'secret-password',
+      },
+    ]);
+    expect(env.counterpartSyncSeconds).toBe(5);
+  });
+
+  it('refuses a bad counterpart link by position and port, never echoing its credential', () => {
+    const bad = [
+      'https://kouan.mohan.example/api/v1/ports/MOHAN,link@mohan.example:hunter2-secret',
+      'BOTEN=https://kouan.mohan.example/ports/MOHAN,link@mohan.example:hunter2-secret',
+      'BOTEN=https://kouan.mohan.example/api/v1/ports/MOHAN',
+      'BOTEN=https://kouan.mohan.example/api/v1/ports/MOHAN,hunter2-secret',
+      'BOTEN=https://kouan.mohan.example/api/v1/ports/MOHAN,link@mohan.example:%E0hunter2-secret',
+      'BOTEN=https://a.example/api/v1/ports/MOHAN,a@b.example:hunter2-secret;BOTEN=https://c.example/api/v1/ports/X1,a@b.example:hunter2-secret',
+    ];
+    const messages = bad.map((COUNTERPART_LINKS) => problem({ ...DEV, COUNTERPART_LINKS }));
+    expect(messages[0]).toContain('COUNTERPART_LINKS: link 1: must start with our port code and =');
+    expect(messages[1]).toContain(
+      "link 1 (BOTEN): their port's URL must be http(s)://<host>/api/v1/ports/<THEIR CODE>",
+    );
+    expect(messages[2]).toContain("link 1 (BOTEN): needs the far side's counterpart account as <email>:<password>");
+    expect(messages[3]).toContain("link 1 (BOTEN): needs the far side's counterpart account");
+    expect(messages[4]).toContain('link 1 (BOTEN): the credential has a bad percent-encoding');
+    expect(messages[5]).toContain('link 2 (BOTEN): our port is linked twice');
+    for (const message of messages) expect(message).not.toContain('hunter2');
+    expect(
+      problem({ ...PRODUCTION, COUNTERPART_LINKS: 'BOTEN=http://mohan.example/api/v1/ports/MOHAN,a@b.example:pw' }),
+    ).toContain('link 1 (BOTEN): their URL must be https in production');
   });
 
   it('retries a webhook at least 8 times over at least 6 hours by default (contract), and reads a schedule', () => {

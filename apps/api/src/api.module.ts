@@ -11,6 +11,7 @@ import { AppConfig, KouanConfigModule } from '@kouan/config';
 import { DbModule, RedisModule } from '@kouan/db';
 import { FirmsModule } from '@kouan/firms';
 import { GateModule } from '@kouan/gate';
+import { LinkModule } from '@kouan/link';
 import { InsightsModule, PortPerformanceReportModule } from '@kouan/insights';
 import { JobsModule } from '@kouan/jobs';
 import { DriverCodeCourierModule, DriverPushModule } from '@kouan/notify';
@@ -65,6 +66,7 @@ export class ApiModule {
         InsightsModule,
         GateModule,
         OpenDataModule,
+        LinkModule,
         // The work behind routes that a lower lib owns (docs/architecture.md, "Routes"): BookingLineActions for
         // /bookings/:id/complete, skip, no-show and yard-arrival, PortPerformanceReport for /ports/performance,
         // DriverCodeCourier for /bookings/:id/driver-code/send, DriverPushSubscriptions for /driver/push-subscription.

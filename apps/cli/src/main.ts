@@ -4,7 +4,7 @@ import { UsersService } from '@kouan/auth';
 import { envFromProcess } from '@kouan/config';
 import { ensureAppLogin, ensureDatabase, runMigrations } from '@kouan/db';
 import { ParkingService } from '@kouan/parking';
-import { PortSeedService } from '@kouan/ports';
+import { PortFact, PortSeedService, readPortList } from '@kouan/ports';
 import { runDemo } from './demo';
 import { DEMO_DAY_FILE, writeDemoDay } from './demo-day';
 import { SeedModule } from './seed.module';
@@ -27,14 +27,29 @@ async function appLogin(): Promise<void> {
   say(`${created ? 'created' : 'updated'} login ${login} in kouan_app (the API and the worker log in as it)`);
 }
 
-/** Ports, lanes, default schedules and the first port admin; idempotent. */
+/** The ports file `seed --ports <file>` names (validated whole before anything is written), else Yunnan's. */
+function portsArgument(args: string[]): PortFact[] | undefined {
+  const at = args.indexOf('--ports');
+  if (at < 0) {
+    if (args.length) throw new Error(`unknown arguments: ${args.join(' ')} (usage: seed [--ports <file>])`);
+    return undefined;
+  }
+  const file = args[at + 1];
+  const rest = args.filter((_, i) => i !== at && i !== at + 1);
+  if (!file || file.startsWith('--')) throw new Error('--ports needs a file (usage: seed [--ports <file>])');
+  if (rest.length) throw new Error(`unknown arguments: ${rest.join(' ')} (usage: seed [--ports <file>])`);
+  return readPortList(file);
+}
+
+/** Ports (Yunnan's, or another country's with --ports), lanes, default schedules and the first port admin; idempotent. */
 async function seed(): Promise<void> {
   const env = envFromProcess();
+  const list = portsArgument(process.argv.slice(3));
   const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error', 'warn'] });
   try {
-    const { ports, roadPorts } = await app.get(PortSeedService).seed();
+    const { ports, roadPorts } = await app.get(PortSeedService).seed(list);
     say(`seeded ${ports} ports (${roadPorts} road ports with lanes and a default schedule)`);
-    say(`seeded ${await app.get(ParkingService).seed()} holding areas`);
+    say(`seeded ${await app.get(ParkingService).seed(list?.map((p) => p.code))} holding areas`);
     if (env.adminEmail && env.adminPassword) {
       const created = await app
         .get(UsersService)

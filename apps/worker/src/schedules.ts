@@ -2,7 +2,9 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { PurgeIdempotencyKeysJobData } from '@kouan/booking';
+import { AppConfig } from '@kouan/config';
 import type { PurgeGateReadsJobData } from '@kouan/gate';
+import type { SyncCounterpartLinkJobData } from '@kouan/link';
 import type { PurgePortEventsJobData } from '@kouan/ports';
 import { JobName, JobQueue } from '@kouan/jobs';
 
@@ -19,7 +21,10 @@ export class RecurringJobs implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger(RecurringJobs.name);
   private timer?: NodeJS.Timeout;
 
-  constructor(@InjectQueue(JobQueue.Maintenance) private readonly maintenance: Queue) {}
+  constructor(
+    @InjectQueue(JobQueue.Maintenance) private readonly maintenance: Queue,
+    private readonly config: AppConfig,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.upsert();
@@ -79,5 +84,30 @@ export class RecurringJobs implements OnApplicationBootstrap, OnApplicationShutd
       { every: 60_000 },
       { name: JobName.RemindDrivers, data: {} },
     );
+    await this.upsertLinks();
+  }
+
+  /**
+   * A scheduler per counterpart link (COUNTERPART_LINKS), keyed by our port; those of links no longer configured
+   * are removed. A failed run is retried with backoff before the next one is due.
+   */
+  private async upsertLinks(): Promise<void> {
+    const { counterpartLinks, counterpartSyncSeconds } = this.config.env;
+    const keys = new Set(counterpartLinks.map((l) => `${JobName.SyncCounterpartLink}:${l.port}`));
+    for (const s of await this.maintenance.getJobSchedulers()) {
+      if (s.name === JobName.SyncCounterpartLink && !keys.has(s.key)) await this.maintenance.removeJobScheduler(s.key);
+    }
+    for (const link of counterpartLinks) {
+      const data: SyncCounterpartLinkJobData = { port: link.port };
+      await this.maintenance.upsertJobScheduler(
+        `${JobName.SyncCounterpartLink}:${link.port}`,
+        { every: counterpartSyncSeconds * 1000 },
+        {
+          name: JobName.SyncCounterpartLink,
+          data,
+          opts: { attempts: 4, backoff: { type: 'exponential', delay: 2000 } },
+        },
+      );
+    }
   }
 }

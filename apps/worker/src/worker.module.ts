@@ -8,6 +8,7 @@ import { Clock, ClockModule, loggerParams } from '@kouan/common';
 import { DbModule } from '@kouan/db';
 import { GateWorkerModule } from '@kouan/gate';
 import { JobsModule } from '@kouan/jobs';
+import { LinkWorkerModule } from '@kouan/link';
 import { QueueWorkerModule } from '@kouan/queue';
 import { NotifyModule } from '@kouan/notify';
 import { PortsWorkerModule } from '@kouan/ports';
@@ -55,6 +56,7 @@ export class WorkerModule {
         WebhooksWorkerModule,
         NotifyModule,
         GateWorkerModule,
+        LinkWorkerModule,
       ],
       providers: [
         WorkerWiring,

@@ -301,6 +301,92 @@ class EnvVars {
   @Min(60)
   @Max(43200)
   SESSION_IDLE_SECONDS = 7200;
+
+  /**
+   * Pairs our ports with the Kouan installations across the border, `;`-separated:
+   * `<our port>=<their port's URL>,<email>:<password>`, their port's URL being `https://<their host>/api/v1/ports/<their
+   * code>` and the credential a `counterpart` account on their side for that port (percent-encode `;` `%` in it).
+   * Parsed by `parseCounterpartLinks`; never logged.
+   */
+  @IsOptional()
+  @IsString()
+  COUNTERPART_LINKS?: string;
+
+  /** How often each link pushes our import capacity and pulls their departures. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  COUNTERPART_SYNC_SECONDS = 60;
+
+  /** How long the far side's API has to answer one request of a link. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  COUNTERPART_TIMEOUT_MS = 10000;
+}
+
+/** One pairing of our port with the far side's Kouan (COUNTERPART_LINKS). */
+export interface CounterpartLink {
+  /** Our port. */
+  port: string;
+  /** Their API's root, `https://<host>/api/v1` (no trailing slash). */
+  apiUrl: string;
+  /** Their port, whose counterpart we are. */
+  theirPort: string;
+  /** Their `counterpart` account for `theirPort`: a secret, never logged. */
+  email: string;
+  password: string;
+}
+
+const PORT_CODE = /^[A-Z0-9-]{2,32}$/;
+const PORT_URL = /^(https?:\/\/[^\s/?#]+(?:\/[^\s?#]*)?\/api\/v1)\/ports\/([A-Z0-9-]{2,32})\/?$/;
+
+/**
+ * The links of COUNTERPART_LINKS, or the problems with it (messages name the link by position and our port, never
+ * the credential). Production requires https: the credential travels on every sign-in.
+ */
+export function parseCounterpartLinks(
+  raw: string | undefined,
+  production: boolean,
+): { links: CounterpartLink[]; problems: string[] } {
+  const links: CounterpartLink[] = [];
+  const problems: string[] = [];
+  const entries = (raw ?? '')
+    .split(';')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  entries.forEach((entry, i) => {
+    const say = (what: string) => problems.push(`COUNTERPART_LINKS: link ${i + 1}${what}`);
+    const eq = entry.indexOf('=');
+    const port = eq > 0 ? entry.slice(0, eq).trim().toUpperCase() : '';
+    if (!PORT_CODE.test(port)) return say(': must start with our port code and = (BOTEN=https://…)');
+    const rest = entry.slice(eq + 1);
+    const comma = rest.indexOf(',');
+    const url = (comma < 0 ? rest : rest.slice(0, comma)).trim();
+    const match = PORT_URL.exec(url);
+    if (!match) return say(` (${port}): their port's URL must be http(s)://<host>/api/v1/ports/<THEIR CODE>`);
+    if (production && !url.startsWith('https://')) return say(` (${port}): their URL must be https in production`);
+    const credential = comma < 0 ? '' : rest.slice(comma + 1).trim();
+    const colon = credential.indexOf(':');
+    if (colon <= 0 || colon === credential.length - 1)
+      return say(` (${port}): needs the far side's counterpart account as <email>:<password> after the URL`);
+    let email: string;
+    let password: string;
+    try {
+      email = decodeURIComponent(credential.slice(0, colon));
+      password = decodeURIComponent(credential.slice(colon + 1));
+    } catch {
+      return say(` (${port}): the credential has a bad percent-encoding`);
+    }
+    if (!/^[^\s@]+@[^\s@]+$/.test(email)) return say(` (${port}): the account must be an email address`);
+    if (links.some((l) => l.port === port)) return say(` (${port}): our port is linked twice`);
+    links.push({ port, apiUrl: match[1], theirPort: match[2], email, password });
+  });
+  return { links, problems };
 }
 
 export interface Env {
@@ -346,6 +432,10 @@ export interface Env {
   metricsPort?: number;
   sessionMaxSeconds: number;
   sessionIdleSeconds: number;
+  /** The pairings with the far sides' Kouan (none unless COUNTERPART_LINKS is set). */
+  counterpartLinks: CounterpartLink[];
+  counterpartSyncSeconds: number;
+  counterpartTimeoutMs: number;
 }
 
 /** Only for development and tests: production must bring its own secret. */
@@ -394,6 +484,8 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   } catch (e) {
     problems.push(`TRUSTED_PROXIES: ${(e as Error).message}`);
   }
+  const counterpart = parseCounterpartLinks(vars.COUNTERPART_LINKS, production);
+  problems.push(...counterpart.problems);
   if (problems.length) throw new EnvValidationError(`Invalid environment: ${problems.join('; ')}`);
   const webPush =
     vars.VAPID_PUBLIC_KEY && vars.VAPID_PRIVATE_KEY && vars.VAPID_SUBJECT
@@ -443,6 +535,9 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     metricsPort: vars.METRICS_PORT,
     sessionMaxSeconds: vars.SESSION_MAX_SECONDS,
     sessionIdleSeconds: vars.SESSION_IDLE_SECONDS,
+    counterpartLinks: counterpart.links,
+    counterpartSyncSeconds: vars.COUNTERPART_SYNC_SECONDS,
+    counterpartTimeoutMs: vars.COUNTERPART_TIMEOUT_MS,
   };
 }
 

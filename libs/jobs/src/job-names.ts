@@ -16,6 +16,7 @@ export enum JobName {
   PurgePortEvents = 'purge-port-events',
   MarkDevicesOffline = 'mark-devices-offline',
   PurgeGateReads = 'purge-gate-reads',
+  SyncCounterpartLink = 'sync-counterpart-link',
 }
 
 /** The job queue each job runs on. */
@@ -26,6 +27,7 @@ export const JOB_QUEUE_OF: Record<JobName, JobQueue> = {
   [JobName.PurgePortEvents]: JobQueue.Maintenance,
   [JobName.MarkDevicesOffline]: JobQueue.Maintenance,
   [JobName.PurgeGateReads]: JobQueue.Maintenance,
+  [JobName.SyncCounterpartLink]: JobQueue.Maintenance,
 };
 
 /** Job options in one place: bounded history, explicit retries. */

@@ -187,9 +187,13 @@ export class ParkingService {
       : { areaId: null, areaName: null, areaNames: {}, bay: null, overflow: true };
   }
 
-  /** Idempotent: one holding area per road port from the project's data, then left to the port admins. */
-  async seed(): Promise<number> {
-    const { areas } = areaSeed as { areas: Array<Record<string, unknown>> };
+  /**
+   * Idempotent: one holding area per road port from the project's data (of `ports` only, when a ports file other than
+   * Yunnan's was seeded: the data has none for another country's ports), then left to the port admins.
+   */
+  async seed(ports?: string[]): Promise<number> {
+    const all = (areaSeed as { areas: Array<Record<string, unknown>> }).areas;
+    const areas = ports ? all.filter((a) => ports.includes(a.portCode as string)) : all;
     await this.repo.seed(areas, this.clock.now());
     return areas.length;
   }

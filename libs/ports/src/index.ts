@@ -13,6 +13,7 @@ export * from './lanes-admin.service';
 export * from './dto/lane.dto';
 export * from './port-performance-report';
 export * from './port-seed.service';
+export * from './port-list';
 export * from './ports.module';
 export * from './ports.service';
 export * from '@kouan/calendar';

@@ -28,8 +28,10 @@ export class PortSeedService {
     private readonly clock: Clock,
   ) {}
 
-  async seed(): Promise<{ ports: number; roadPorts: number }> {
-    const ports = (portList as { ports: PortFact[] }).ports;
+  /** `ports` from a ports file (`readPortList`), Yunnan's by default. */
+  async seed(
+    ports: PortFact[] = (portList as { ports: PortFact[] }).ports,
+  ): Promise<{ ports: number; roadPorts: number }> {
     const road = ports.filter((p) => p.mode === 'road').map((p) => p.code);
     const at = this.clock.now();
     await inTransaction(this.ds, async (em) => {

@@ -16,6 +16,8 @@ export interface PortFact {
   positioning: string;
   /** The name in drivers' languages (zh so far): what drivers' messages and pages say. */
   names?: Record<string, string>;
+  /** IANA zone of the port's clocks and dates (Asia/Shanghai when left out): Boten's is Asia/Vientiane. */
+  timeZone?: string;
 }
 
 /** What a schedule plans: slots, capacity, hours (minutes from midnight) and the windows around a slot. */
@@ -83,11 +85,15 @@ export class PortsRepository {
   /** Inserts the ports (created `at`), or refreshes their facts (names included). */
   async upsertFacts(em: EntityManager, ports: PortFact[], at: Date): Promise<void> {
     await em.query(
-      `INSERT INTO ports (code, name, county, mode, neighbour, counterpart, counterpart_location, level, positioning, names, created_at)
-       SELECT code, name, county, mode, neighbour, counterpart, "counterpartLocation", level, positioning, COALESCE(names, '{}'), $2
+      `INSERT INTO ports (code, name, county, mode, neighbour, counterpart, counterpart_location, level, positioning, names,
+         time_zone, created_at)
+       SELECT code, name, county, mode, neighbour, counterpart, "counterpartLocation", level, positioning, COALESCE(names, '{}'),
+         COALESCE("timeZone", 'Asia/Shanghai'), $2
        FROM jsonb_to_recordset($1::jsonb) AS p(code varchar, name varchar, county varchar, mode varchar,
-         neighbour varchar, counterpart varchar, "counterpartLocation" varchar, level varchar, positioning varchar, names jsonb)
+         neighbour varchar, counterpart varchar, "counterpartLocation" varchar, level varchar, positioning varchar, names jsonb,
+         "timeZone" varchar)
        ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, names = EXCLUDED.names, county = EXCLUDED.county, mode = EXCLUDED.mode,
+         time_zone = EXCLUDED.time_zone,
          neighbour = EXCLUDED.neighbour, counterpart = EXCLUDED.counterpart,
          counterpart_location = EXCLUDED.counterpart_location, level = EXCLUDED.level,
          positioning = EXCLUDED.positioning`,

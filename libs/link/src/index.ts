@@ -1,0 +1,4 @@
+export * from './link.module';
+export * from './link.controller';
+export * from './import-windows';
+export type { SyncCounterpartLinkJobData } from './jobs/sync-counterpart-link.job';

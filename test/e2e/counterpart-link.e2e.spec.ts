@@ -1,0 +1,127 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { API, bearer, portDate, putSchedule, slotsOf, startApi, TestApi } from '../support/harness';
+import { until } from '../support/processes';
+
+const ROOT = join(__dirname, '..', '..');
+const LAOS = join(ROOT, 'libs', 'ports', 'src', 'data', 'laos-ports.json');
+const PASSWORD = 'boten-link-password';
+
+/** `npm run seed` as the operator runs it (the built CLI), on `api`'s database. */
+const seed = (api: TestApi, ...args: string[]) =>
+  spawnSync(process.execPath, [join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js'), 'seed', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: api.ownerDbUrl, LOG_LEVEL: 'silent' },
+    encoding: 'utf8',
+  });
+
+/**
+ * Kouan on both sides of the border (issue 20, item 5): Mohan's installation (Yunnan's ports) and Boten's (the Lao
+ * ports file), each with its own database, API, worker and Redis prefix, paired by COUNTERPART_LINKS on Boten's side:
+ * Boten's worker signs in to Mohan's API as Mohan's counterpart and pushes Boten's import capacity as Mohan's
+ * acceptance, through Mohan's public endpoints only.
+ */
+describe('two Kouan installations paired across the border (real Postgres, Redis and HTTP)', () => {
+  let mohan: TestApi;
+  let boten: TestApi;
+  let worker: INestApplicationContext | undefined;
+  let linkEmail: string;
+
+  beforeAll(async () => {
+    [mohan, boten] = await Promise.all([startApi(), startApi()]);
+    const made = await mohan.http
+      .post(`${API}/ports/MOHAN/counterpart/users`)
+      .set(bearer(mohan.adminToken))
+      .send({ email: `link-${boten.redisPrefix}@boten.example`, password: PASSWORD })
+      .expect(201);
+    linkEmail = made.body.email as string;
+  });
+  afterAll(async () => {
+    await boten?.close();
+    await mohan?.close();
+  });
+
+  /** Boten's worker, linked to Mohan's API with `password`, running the link every second. */
+  const startWorker = (password: string) =>
+    boten.worker({
+      COUNTERPART_LINKS: `BOTEN=${mohan.url}/api/v1/ports/MOHAN,${linkEmail}:${encodeURIComponent(password)}`,
+      COUNTERPART_SYNC_SECONDS: '1',
+    });
+  const linkStatus = async () =>
+    (await boten.http.get(`${API}/ports/BOTEN/counterpart/link`).set(bearer(boten.adminToken)).expect(200)).body;
+
+  it('seeds the Lao ports file at Boten, and refuses a bad file with its problems and a non-zero exit', async () => {
+    const done = seed(boten, '--ports', LAOS);
+    expect(done.status).toBe(0);
+    expect(done.stdout).toContain('seeded 2 ports (2 road ports with lanes and a default schedule)');
+    expect(done.stdout).toContain('seeded 0 holding areas');
+    const port = (await boten.http.get(`${API}/ports/BOTEN`).expect(200)).body;
+    expect(port).toMatchObject({ code: 'BOTEN', timeZone: 'Asia/Vientiane', counterpart: { name: 'Mohan Road' } });
+
+    const missing = seed(boten, '--ports', join(ROOT, 'no-such-ports.json'));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/seed failed: .*no-such-ports\.json: cannot be read \(ENOENT\)/);
+    const bad = seed(boten, '--ports', join(ROOT, 'package.json'));
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('package.json: must be an object with a non-empty "ports" array');
+  });
+
+  it('shows a failing link to the port admin (refused sign-in, counted, never the password)', async () => {
+    worker = await startWorker('not-the-password');
+    const status = await until('the failed sign-in recorded', async () => {
+      const s = await linkStatus();
+      return s.failures >= 1 && s;
+    });
+    expect(status).toMatchObject({ port: 'BOTEN', remote: `${mohan.url}/api/v1/ports/MOHAN` });
+    expect(status.lastError).toMatch(/POST .*\/auth\/login answered 401/);
+    expect(JSON.stringify(status)).not.toContain('not-the-password');
+    await worker.close();
+  });
+
+  it("pushes Boten's import capacity as Mohan's acceptance, in Mohan's clock: Mohan's export slots shrink", async () => {
+    // Boten takes 2 trucks an hour, 08:00-20:00 in Vientiane (09:00-21:00 at Mohan).
+    await putSchedule(boten, 'BOTEN', { capacity: { export: 6, import: 2 } });
+    worker = await startWorker(PASSWORD);
+    const date = portDate(1);
+    const slots = await until('Mohan export slots following Boten', async () => {
+      const s = await slotsOf(mohan, 'MOHAN', date);
+      return s.every((slot) => slot.capacity === (slot.startsAt.startsWith(`${date}T08:`) ? 0 : 2)) && s;
+    });
+    expect(slots).toHaveLength(12);
+    const acceptance = (await mohan.http.get(`${API}/ports/MOHAN`).expect(200)).body.counterpart.acceptance;
+    expect(acceptance.windows).toContainEqual({ from: '09:00', to: '10:00', trucks: 2 });
+    expect(acceptance.windows[0]).toEqual({ from: '00:00', to: '09:00', trucks: 0 });
+    const status = await until('the link succeeding', async () => {
+      const s = await linkStatus();
+      return s.failures === 0 && s.pushedDates.includes(date) && s.pushedDates.includes(portDate(6)) && s;
+    });
+    expect(status).toMatchObject({ lastError: null, lastFailureAt: expect.any(String) });
+
+    // Nothing changed: once a whole run has passed, later runs push nothing (no new acceptance event at Mohan).
+    const pushes = async () =>
+      Number(
+        (await mohan.ds.query(`SELECT count(*)::int AS n FROM port_events WHERE type = 'counterpart.acceptance'`))[0].n,
+      );
+    const runs = async (n: number) => {
+      let seen = (await linkStatus()).lastSuccessAt as string;
+      for (let i = 0; i < n; i++)
+        seen = await until('another run of the link', async () => {
+          const s = (await linkStatus()).lastSuccessAt as string;
+          return s > seen && s;
+        });
+    };
+    await runs(1);
+    const before = await pushes();
+    await runs(2);
+    expect(await pushes()).toBe(before);
+
+    // Boten takes more: the change is pushed and Mohan's slots follow.
+    await putSchedule(boten, 'BOTEN', { capacity: { export: 6, import: 5 } });
+    await until('Mohan export slots following the rise', async () => {
+      const s = await slotsOf(mohan, 'MOHAN', date);
+      return s.filter((slot) => slot.capacity === 5).length === 11;
+    });
+    await worker.close();
+  });
+});
