@@ -3,6 +3,7 @@ import type { Response } from 'supertest';
 import {
   API,
   bearer,
+  counterpartToken,
   createFirm,
   laneOf,
   OPENING_HOURS,
@@ -176,7 +177,7 @@ describe('open data', () => {
       code: PORT,
       name: expect.any(String),
       mode: 'road',
-      counterpart: { name: expect.any(String), status: null },
+      counterpart: { name: expect.any(String), status: 'open' },
       directions: {
         // One open lane at the port's default 8 minutes a truck: the third truck is called after 24 minutes.
         export: { lanesOpen: 1, lanes: 1, trucksWaiting: 2, waitMinutes: 24 },
@@ -185,6 +186,18 @@ describe('open data', () => {
     });
     const codes = res.body.ports.map((p: { code: string }) => p.code);
     expect(codes).toEqual([...codes].sort());
+    // What the far side says shows as it says it; its reason (it may name people) does not.
+    const officer = await counterpartToken(api, PORT);
+    await api.http
+      .post(`${API}/ports/${PORT}/counterpart/status`)
+      .set(bearer(officer))
+      .send({ status: 'closed', reason: 'Inspector Vongsa is away' })
+      .expect(200);
+    const closed = (await open('ports', '203.0.113.3').expect(200)).body.ports.find(
+      (p: { code: string }) => p.code === PORT,
+    );
+    expect(closed.counterpart).toEqual({ name: mohan.counterpart.name, status: 'closed' });
+    expect(JSON.stringify(closed)).not.toContain('Vongsa');
     expect(res.body.fields.length).toBeGreaterThan(10);
 
     // Nothing about a truck, a firm or a person: neither a key that would name one nor a value that is one.

@@ -40,7 +40,7 @@ export const PORT_FIELDS: FieldDto[] = [
     'counterpart.status',
     'string',
     null,
-    "the counterpart's status (open, slowed, closed); null until it reports one",
+    'what the far side says of our export trucks (open, slowed, closed; open once its stated end passed); null without a counterpart',
   ),
   ...direction('export'),
   ...direction('import'),

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { assertReportDays, Clock, notFound } from '@kouan/common';
 import { isoInZone } from '@kouan/calendar';
+import { CounterpartReader } from '@kouan/ports';
 import { estimateEta } from '@kouan/queue';
 import type {
   DirectionNowDto,
@@ -63,6 +64,7 @@ const csvField = (v: unknown) => {
 export class OpenDataService {
   constructor(
     private readonly repo: OpenDataRepository,
+    private readonly counterparts: CounterpartReader,
     private readonly clock: Clock,
   ) {}
 
@@ -70,6 +72,7 @@ export class OpenDataService {
     const asOf = this.clock.now();
     const found = await this.repo.portsNow();
     const codes = [...new Set(found.map((r) => r.code))];
+    const far = await this.counterparts.states(codes);
     const ports = codes.map((code): PortNowDto => {
       const of = found.filter((r) => r.code === code);
       const [first] = of;
@@ -77,8 +80,8 @@ export class OpenDataService {
         code,
         name: first.name,
         mode: first.mode,
-        // The counterpart's own status comes with the counterpart issue (its reader in @kouan/ports): null until then.
-        counterpart: { name: first.counterpart, status: null },
+        // What the far side said (open once its `until` passed); null where no far side is recorded.
+        counterpart: { name: first.counterpart, status: first.counterpart ? (far.get(code)?.status ?? 'open') : null },
         directions: {
           export: directionNow(of.find((r) => r.direction === 'export')),
           import: directionNow(of.find((r) => r.direction === 'import')),

@@ -58,6 +58,13 @@ export class CounterpartReader {
     return counterpartState(await this.repo.status(this.ds, code), this.clock.now());
   }
 
+  /** The far side's status at each of `codes` now, in one read (the open data feed's ports). */
+  async states(codes: string[]): Promise<Map<string, CounterpartState>> {
+    const at = this.clock.now();
+    const found = new Map((await this.repo.statuses(this.ds, codes)).map((r) => [r.port_code, r]));
+    return new Map(codes.map((code) => [code, counterpartState(found.get(code), at)]));
+  }
+
   /** GET /ports/:code's `counterpart`. */
   async view(port: Port): Promise<CounterpartDto> {
     const at = this.clock.now();

@@ -61,6 +61,18 @@ export class CounterpartRepository {
     );
   }
 
+  /** The status rows of `portCodes` (those that have one). */
+  statuses(
+    db: EntityManager | DataSource,
+    portCodes: string[],
+  ): Promise<Array<CounterpartStatusRow & { port_code: string }>> {
+    return rows(
+      db,
+      'SELECT port_code, status, reason, reasons, until, set_at FROM counterpart_status WHERE port_code = ANY($1::varchar[])',
+      [portCodes],
+    );
+  }
+
   async putAcceptance(
     em: EntityManager,
     portCode: string,
