@@ -44,7 +44,7 @@ export class OpenDataRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   /** Every port and direction now: waiting trucks and the lanes with their pace, in one statement (one snapshot). */
-  portsNow(): Promise<PortNowRow[]> {
+  currentPorts(): Promise<PortNowRow[]> {
     return rows<PortNowRow>(
       this.ds,
       `SELECT p.code, p.name, p.mode, p.counterpart, d.direction,

@@ -70,7 +70,7 @@ export class OpenDataService {
 
   async ports(): Promise<PortsFeedDto> {
     const asOf = this.clock.now();
-    const found = await this.repo.portsNow();
+    const found = await this.repo.currentPorts();
     const codes = [...new Set(found.map((r) => r.code))];
     const far = await this.counterparts.states(codes);
     const ports = codes.map((code): PortNowDto => {
