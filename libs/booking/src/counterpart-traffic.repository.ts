@@ -25,14 +25,8 @@ export interface DepartureRow {
   completed_at: Date;
 }
 
-export interface ArrivalIn {
-  plate: string;
-  trailerPlate: string | null;
-  firmName: string | null;
-  cargo: string | null;
-  declarationNo: string | null;
-  departedAt: string;
-}
+/** A truck as the far side announces it: the same fields as it is shown on the way. */
+export type ArrivalIn = OnTheWayTruck;
 
 export interface OnTheWayRow {
   plate: string;
