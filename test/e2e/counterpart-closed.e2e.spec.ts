@@ -179,6 +179,8 @@ describe('a closed far side and incidents stop calls (real Postgres, Redis and H
       until: null,
       openedAt: '2026-12-07T14:00:00+08:00',
     });
+    // A minute later, so "oldest first" has an order to show (two incidents of one instant have none).
+    clock.set(clock.now().getTime() + 60_000);
     const opened = await api.http
       .post(`${API}/ports/${PORT}/incidents`)
       .set(bearer(staff))
