@@ -2,3 +2,4 @@ export * from './link.module';
 export * from './link.controller';
 export * from './import-windows';
 export type { SyncCounterpartLinkJobData } from './jobs/sync-counterpart-link.job';
+export * from './incident-status';

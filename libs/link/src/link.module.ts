@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BookingWorkerModule } from '@kouan/booking';
-import { PortsModule } from '@kouan/ports';
+import { PortsModule, PortsWorkerModule } from '@kouan/ports';
 import { CounterpartLinkState } from './entities/counterpart-link.entity';
 import { SyncCounterpartLinkJob } from './jobs/sync-counterpart-link.job';
 import { LinkController } from './link.controller';
@@ -22,7 +22,7 @@ export class LinkModule {}
 
 /** The worker's side (apps/worker imports it): the job that runs each link. */
 @Module({
-  imports: [TypeOrmModule.forFeature(LINK_ENTITIES), BookingWorkerModule],
+  imports: [TypeOrmModule.forFeature(LINK_ENTITIES), BookingWorkerModule, PortsWorkerModule],
   providers: [LinkRepository, LinkService, SyncCounterpartLinkJob],
 })
 export class LinkWorkerModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JobHandler, JobHandlerFor, JobName } from '@kouan/jobs';
-import { LinkService } from '../link.service';
+import { LinkService, SyncResult } from '../link.service';
 
 export interface SyncCounterpartLinkJobData {
   /** Our port, whose link (COUNTERPART_LINKS) runs. */
@@ -13,7 +13,7 @@ export interface SyncCounterpartLinkJobData {
 export class SyncCounterpartLinkJob implements JobHandler<SyncCounterpartLinkJobData> {
   constructor(private readonly links: LinkService) {}
 
-  handle({ port }: SyncCounterpartLinkJobData): Promise<{ pushed: string[]; arrived: number }> {
+  handle({ port }: SyncCounterpartLinkJobData): Promise<SyncResult> {
     return this.links.sync(port);
   }
 }
