@@ -60,11 +60,11 @@ describe('two Kouan installations paired across the border (real Postgres, Redis
     await mohan?.close();
   });
 
-  /** Boten's worker, linked to Mohan's API with `password`, running the link every second. */
-  const startWorker = (password: string) =>
+  /** Boten's worker, linked to Mohan's API with `password`, running the link every `seconds`. */
+  const startWorker = (password: string, seconds = 1) =>
     boten.worker({
       COUNTERPART_LINKS: `BOTEN=${mohan.url}/api/v1/ports/MOHAN,${linkEmail}:${encodeURIComponent(password)}`,
-      COUNTERPART_SYNC_SECONDS: '1',
+      COUNTERPART_SYNC_SECONDS: String(seconds),
     });
   const linkStatus = async () =>
     (await boten.http.get(`${API}/ports/BOTEN/counterpart/link`).set(bearer(boten.adminToken)).expect(200)).body;
@@ -155,11 +155,15 @@ describe('two Kouan installations paired across the border (real Postgres, Redis
         capacity: { export: 6, import: 6 },
         firmQuotaPercent: 100,
       });
-      firm = await createFirm(mohan, 'Mohan Haulage', 2);
+      firm = await createFirm(mohan, 'Mohan Haulage', 3);
       [mohanStaff, botenStaff] = await Promise.all([portStaffToken(mohan, 'MOHAN'), portStaffToken(boten, 'BOTEN')]);
       worker = await startWorker(PASSWORD);
     });
     afterAll(() => worker?.close());
+    const incident = (body: object) =>
+      boten.http.post(`${API}/ports/BOTEN/incidents`).set(bearer(botenStaff)).send(body).expect(201);
+    const closeIncident = (id: string) =>
+      boten.http.post(`${API}/ports/BOTEN/incidents/${id}/close`).set(bearer(botenStaff)).expect(200);
 
     /** Books one of the firm's trucks into Mohan's export slot of now, with its declaration, and checks it in. */
     const checkedIn = async (): Promise<{ bookingId: string; plate: string }> => {
@@ -227,11 +231,7 @@ describe('two Kouan installations paired across the border (real Postgres, Redis
 
     it("relays Boten's closure as Mohan's closed far side (export calls refused), and its closing reopens them", async () => {
       const truck = await checkedIn();
-      const opened = await boten.http
-        .post(`${API}/ports/BOTEN/incidents`)
-        .set(bearer(botenStaff))
-        .send({ kind: 'closure', message: 'landslide on the access road' })
-        .expect(201);
+      const opened = await incident({ kind: 'closure', message: 'landslide on the access road' });
 
       const closed = await until("Mohan's far side closed", async () => {
         const side = await mohanSide();
@@ -256,6 +256,27 @@ describe('two Kouan installations paired across the border (real Postgres, Redis
         expect.objectContaining({ status: 'closed', reason: 'landslide on the access road' }),
         expect.objectContaining({ status: 'open', reason: 'incident closed' }),
       ]);
+    });
+
+    it('runs the link as soon as an incident opens or closes, not at its next scheduled run', async () => {
+      await worker?.close();
+      const before = (await linkStatus()).lastSuccessAt as string;
+      // Scheduled once at its start, then not for an hour: only an incident's port event runs the link again.
+      worker = await startWorker(PASSWORD, 3600);
+      await until('the run at the start', async () => ((await linkStatus()).lastSuccessAt as string) > before);
+      const later = new Date(clock.now().getTime() + 3 * 3600_000).toISOString();
+      const fog = await incident({ kind: 'weather', message: 'fog on the bridge', until: later });
+      const slowed = await until("Mohan's far side slowed", async () => {
+        const side = await mohanSide();
+        return side.status === 'slowed' && side;
+      });
+      expect(slowed).toMatchObject({ reason: 'fog on the bridge', until: expect.any(String) });
+      expect(Date.parse(slowed.until as string)).toBe(Date.parse(later));
+      // Shown only: Mohan's export calls go on.
+      await checkedIn();
+      await callNext(200);
+      await closeIncident(fog.body.id);
+      await until("Mohan's far side open again", async () => (await mohanSide()).status === 'open');
     });
   });
 });
