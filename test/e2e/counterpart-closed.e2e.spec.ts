@@ -179,8 +179,8 @@ describe('a closed far side and incidents stop calls (real Postgres, Redis and H
       until: null,
       openedAt: '2026-12-07T14:00:00+08:00',
     });
-    // A minute later, so "oldest first" has an order to show (two incidents of one instant have none).
-    clock.set(clock.now().getTime() + 60_000);
+    // A second later: incidents are listed oldest first, and at one instant their order would be their ids'.
+    clock.set(clock.now().getTime() + 1000);
     const opened = await api.http
       .post(`${API}/ports/${PORT}/incidents`)
       .set(bearer(staff))

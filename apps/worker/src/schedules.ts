@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import type { PurgeIdempotencyKeysJobData } from '@kouan/booking';
 import { AppConfig } from '@kouan/config';
 import type { PurgeGateReadsJobData } from '@kouan/gate';
-import type { SyncCounterpartLinkJobData } from '@kouan/link';
+import { SYNC_COUNTERPART_LINK_OPTIONS, type SyncCounterpartLinkJobData } from '@kouan/link';
 import type { PurgePortEventsJobData } from '@kouan/ports';
 import { JobName, JobQueue } from '@kouan/jobs';
 
@@ -105,7 +105,7 @@ export class RecurringJobs implements OnApplicationBootstrap, OnApplicationShutd
         {
           name: JobName.SyncCounterpartLink,
           data,
-          opts: { attempts: 4, backoff: { type: 'exponential', delay: 2000 } },
+          opts: SYNC_COUNTERPART_LINK_OPTIONS,
         },
       );
     }

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BookingWorkerModule } from '@kouan/booking';
-import { PortsModule } from '@kouan/ports';
+import { JobsModule } from '@kouan/jobs';
+import { PortsModule, PortsWorkerModule } from '@kouan/ports';
+import { IncidentRelayConsumer } from './incident-relay.consumer';
 import { CounterpartLinkState } from './entities/counterpart-link.entity';
 import { SyncCounterpartLinkJob } from './jobs/sync-counterpart-link.job';
 import { LinkController } from './link.controller';
@@ -20,9 +22,9 @@ export const LINK_ENTITIES = [CounterpartLinkState];
 })
 export class LinkModule {}
 
-/** The worker's side (apps/worker imports it): the job that runs each link. */
+/** The worker's side (apps/worker imports it): the job that runs each link, and what runs it at an incident. */
 @Module({
-  imports: [TypeOrmModule.forFeature(LINK_ENTITIES), BookingWorkerModule],
-  providers: [LinkRepository, LinkService, SyncCounterpartLinkJob],
+  imports: [TypeOrmModule.forFeature(LINK_ENTITIES), BookingWorkerModule, PortsWorkerModule, JobsModule],
+  providers: [LinkRepository, LinkService, SyncCounterpartLinkJob, IncidentRelayConsumer],
 })
 export class LinkWorkerModule {}

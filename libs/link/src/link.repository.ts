@@ -18,6 +18,7 @@ export interface LinkStateRow {
   remote: string;
   departures_cursor: string | null;
   pushed: Record<string, string>;
+  pushed_status: string | null;
   last_success_at: Date | null;
   last_failure_at: Date | null;
   failures: number;
@@ -36,6 +37,12 @@ export class LinkRepository {
        FROM ports p JOIN schedules sc ON sc.port_code = p.code WHERE p.code = $1`,
       [port],
     );
+  }
+
+  /** Our port's time zone (its incidents' `until` is written in it). */
+  async timeZone(port: string): Promise<string | undefined> {
+    return (await one<{ time_zone: string }>(this.ds, `SELECT time_zone FROM ports WHERE code = $1`, [port]))
+      ?.time_zone;
   }
 
   /** The capacity of our import slots already made between two instants (a slot not made yet has the schedule's). */
@@ -58,7 +65,7 @@ export class LinkRepository {
       (await one<LinkStateRow>(
         this.ds,
         `INSERT INTO counterpart_links AS l (port_code, remote, updated_at) VALUES ($1, $2, $3)
-       ON CONFLICT (port_code) DO UPDATE SET remote = EXCLUDED.remote, departures_cursor = NULL, pushed = '{}',
+       ON CONFLICT (port_code) DO UPDATE SET remote = EXCLUDED.remote, departures_cursor = NULL, pushed = '{}', pushed_status = NULL,
          failures = 0, last_error = NULL, updated_at = EXCLUDED.updated_at
          WHERE l.remote <> EXCLUDED.remote
        RETURNING *`,
@@ -89,6 +96,15 @@ export class LinkRepository {
        WHERE port_code = $1`,
       [port, date, windows, at],
     );
+  }
+
+  /** The status last posted to their side (JSON text). */
+  async pushedStatus(port: string, status: string, at: Date): Promise<void> {
+    await this.ds.query(`UPDATE counterpart_links SET pushed_status = $2, updated_at = $3 WHERE port_code = $1`, [
+      port,
+      status,
+      at,
+    ]);
   }
 
   /** Forgets what was pushed for their dates before `firstDate` (gone by on their side). */

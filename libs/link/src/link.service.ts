@@ -7,6 +7,8 @@ import { AppConfig, CounterpartLink } from '@kouan/config';
 import { Clock, inTransaction, normalisePlate } from '@kouan/common';
 import { slotGrid } from '@kouan/calendar';
 import { warnGate } from '@kouan/db';
+import { IncidentsReader } from '@kouan/ports';
+import { statusOfIncidents } from './incident-status';
 import { acceptanceByDate, ImportSlot } from './import-windows';
 import { LinkClient } from './link-client';
 import { LinkRepository } from './link.repository';
@@ -38,12 +40,19 @@ function arrivalOf(d: DepartureDto): ArrivalIn | null {
   };
 }
 
+/** What a run did: the status it posted (null: none), their dates whose acceptance it pushed, arrivals it recorded. */
+export interface SyncResult {
+  status: string | null;
+  pushed: string[];
+  arrived: number;
+}
+
 /** Their port's URL: what a link's state row is kept for (the credential is never stored). */
 export const remoteOf = (link: CounterpartLink): string => `${link.apiUrl}/ports/${link.theirPort}`;
 
 /**
- * One link's run (the worker's SyncCounterpartLink job, every COUNTERPART_SYNC_SECONDS): our port's import capacity
- * pushed as the far side's acceptance, only for their dates whose windows changed since the last push, then their
+ * One link's run (the worker's SyncCounterpartLink job, every COUNTERPART_SYNC_SECONDS): our open incidents posted
+ * as the far side's status of us when that changed, our port's import capacity pushed as the far side's acceptance, only for their dates whose windows changed since the last push, then their
  * export departures pulled (cursor kept on the link's row) and recorded as our arrivals. A failure is
  * recorded on the link's row (GET /ports/:code/counterpart/link), logged, and thrown so BullMQ retries with backoff.
  */
@@ -58,23 +67,26 @@ export class LinkService {
     private readonly config: AppConfig,
     private readonly repo: LinkRepository,
     private readonly arrivals: CounterpartTrafficRepository,
+    private readonly incidents: IncidentsReader,
     private readonly clock: Clock,
   ) {}
 
-  async sync(port: string): Promise<{ pushed: string[]; arrived: number }> {
+  async sync(port: string): Promise<SyncResult> {
     const link = this.config.env.counterpartLinks.find((l) => l.port === port);
+    const none: SyncResult = { status: null, pushed: [], arrived: 0 };
     // A scheduler left from a link since removed: the worker removes it at its next upsert.
-    if (!link) return { pushed: [], arrived: 0 };
+    if (!link) return none;
     const at = this.clock.now();
     await this.repo.ensure(port, remoteOf(link), at);
     // One run of a link at a time (a retry and the next scheduled run may meet, or two workers): the other skips.
-    if (!(await this.repo.lease(port, at, new Date(at.getTime() + LEASE_MS)))) return { pushed: [], arrived: 0 };
+    if (!(await this.repo.lease(port, at, new Date(at.getTime() + LEASE_MS)))) return none;
     try {
+      const status = await this.relayIncidents(link);
       const pushed = await this.pushAcceptance(link);
       const arrived = await this.pullDepartures(link);
       await this.repo.succeeded(port, this.clock.now());
       this.gates.get(port)?.reset();
-      return { pushed, arrived };
+      return { status, pushed, arrived };
     } catch (e) {
       const message = (e as Error).message;
       await this.repo.failed(port, message, this.clock.now());
@@ -85,6 +97,25 @@ export class LinkService {
     } finally {
       await this.repo.release(port);
     }
+  }
+
+  /**
+   * Our open incidents as their status of us (`POST /ports/<their code>/counterpart/status`): posted only when it
+   * differs from what was posted last, so a statement their side makes by hand stands until ours changes. Before any
+   * incident of ours nothing is posted (their side reads us as open). Returns the status posted, or null.
+   */
+  private async relayIncidents(link: CounterpartLink): Promise<string | null> {
+    const zone = await this.repo.timeZone(link.port);
+    if (!zone) throw new Error(`our port ${link.port} is not known here (is it seeded?)`);
+    const status = statusOfIncidents(await this.incidents.open(link.port, zone));
+    const text = JSON.stringify(status);
+    const last = (await this.repo.state(link.port))?.pushed_status ?? null;
+    if (text === last || (last === null && status.status === 'open')) return null;
+    const client = this.clientOf(link);
+    await client.call('POST', `${client.portPath}/counterpart/status`, status);
+    await this.repo.pushedStatus(link.port, text, this.clock.now());
+    this.logger.log({ port: link.port, status: status.status }, 'relayed our incidents as their status of us');
+    return status.status;
   }
 
   /** Pushes what changed; returns their dates pushed. */

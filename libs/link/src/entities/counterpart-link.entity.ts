@@ -3,8 +3,8 @@ import { Port } from '@kouan/ports';
 
 /**
  * Where the link of one of our ports with the far side's Kouan (COUNTERPART_LINKS) stands: the departures cursor it
- * pulls from, what it last pushed as acceptance per their date (so it pushes only a change), and its last success and
- * failure. A row belongs to one remote (their port's URL): pairing the port with another resets it.
+ * pulls from, what it last pushed as acceptance per their date and as their status of us (so it pushes only a change),
+ * and its last success and failure. A row belongs to one remote (their port's URL): pairing the port with another resets it.
  */
 @Entity('counterpart_links')
 export class CounterpartLinkState {
@@ -26,6 +26,10 @@ export class CounterpartLinkState {
   /** Their local date → the windows last pushed for it (JSON text), to push only what changed. */
   @Column({ type: 'jsonb', default: {} })
   pushed: Record<string, string>;
+
+  /** The status our incidents last gave their side (JSON text of what was posted); null: none posted yet. */
+  @Column({ name: 'pushed_status', type: 'varchar', length: 1000, nullable: true })
+  pushedStatus: string | null;
 
   @Column({ name: 'last_success_at', type: 'timestamptz', nullable: true })
   lastSuccessAt: Date | null;
