@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PORT_FIELDS, WAIT_FIELDS } from '@kouan/opendata/open-data-terms';
+import { PORT_FIELDS, WAIT_FIELDS } from '@kouan/opendata';
 
 /** docs/open-data.md lists the fields the answers describe themselves with, units included, in the CSV's order. */
 describe('open data fields in the docs', () => {

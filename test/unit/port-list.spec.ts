@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parsePortList, PortListError, readPortList } from '@kouan/ports/port-list';
+import { parsePortList, PortListError, readPortList } from '@kouan/ports';
 
 const boten = {
   code: 'BOTEN',
