@@ -11,6 +11,7 @@ import { bookingUpdate } from '@kouan/realtime';
 import { estimateEta } from './eta';
 import type { DriverTripDto } from './dto/queue.dto';
 import {
+  changeRows,
   type DetailRow,
   detailRows,
   firmActiveTrucks,
@@ -88,7 +89,7 @@ export class QueueReadService {
     direction: string,
     version: number,
     touched: string[],
-    mode: 'queue' | 'touched' | 'joined' | 'moved',
+    mode: 'queue' | 'touched',
     at: Date,
   ): Promise<QueueSnapshot> {
     const { lanes, defaultServiceMinutes } = await laneRows(em, port, direction);
@@ -113,7 +114,8 @@ export class QueueReadService {
     moved: string[] = [],
   ): Promise<QueueDelta> {
     const ids = joined ? [joined, ...moved] : moved;
-    const s = await this.readIn(em, port, direction, version, ids, joined ? 'joined' : 'moved', at);
+    const read = await changeRows(em, port, direction, ids, joined ? 'joined' : 'moved', at);
+    const s = this.build(port, direction, version, read.lanes, read.defaultServiceMinutes, read.details);
     return {
       port,
       direction,
