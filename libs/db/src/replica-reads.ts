@@ -1,14 +1,14 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { one, rows, type StatementOptions } from '@kouan/common';
+import { DomainError, one, rows, type StatementOptions } from '@kouan/common';
 import { dataSourceOptions } from './data-source-options';
 
 /** How long a replica has to accept a connection before its reads go to the primary. */
 const CONNECT_TIMEOUT_MS = 2000;
 
-/** Postgres error classes that say the server, not the statement, failed: connection (08), operator (57), resources (53). */
-const SERVER_FAULT = /^(08|53|57)/;
-/** A standby cancelled the read for a conflict with the WAL it replays: the primary answers it, the replica stays up. */
+/** SQLSTATEs that blame the server, not the statement: connection (08), operator (57), resources (53). */
+const SERVER_FAULT = /^(08|53|57)[0-9A-Z]{3}$/;
+/** A standby cancelled the read for a conflict with the WAL it replays: the primary answers, the replica stays. */
 const RECOVERY_CONFLICT = '40001';
 
 /**
@@ -17,6 +17,7 @@ const RECOVERY_CONFLICT = '40001';
  * primary too (a SQL error, a DomainError thrown by the read), which goes to the caller.
  */
 export function replicaFault(e: unknown): 'down' | 'conflict' | undefined {
+  if (e instanceof DomainError) return undefined;
   const err = ((e as { driverError?: unknown })?.driverError ?? e) as { code?: unknown; message?: unknown } | null;
   if (!err || typeof err !== 'object') return undefined;
   const code = typeof err.code === 'string' ? err.code : '';
