@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, replicaDataSourceOptions, ReplicaReads } from '@kouan/db';
-import { dbUrl, PG_ADMIN_URL, templateDb } from '../support/db';
+import { cloneTemplate, PG_ADMIN_URL } from '../support/db';
 import {
   API,
   bearer,
@@ -44,10 +44,17 @@ describe('read replica', () => {
 
   const started = () => api as TestApi;
 
+  // A fixed amount of work (initdb, a copy of the template, a base backup, the API): the limit only stops a hang.
   beforeAll(async () => {
     primary = await OwnPostgres.primary(await freePort());
     await primary.start();
-    await copyDatabase(dbUrl(templateDb()), primary, 'kouan');
+    // From a clone of the template: a dump holding the template itself would stop other files cloning it.
+    const source = await cloneTemplate();
+    try {
+      await copyDatabase(source.url, primary, 'kouan');
+    } finally {
+      await source.drop();
+    }
     replica = await OwnPostgres.replicaOf(primary, await freePort());
     await replica.start();
     await caughtUp();
@@ -63,7 +70,7 @@ describe('read replica', () => {
     firm = await createFirm(api, 'Replica Freight', 1);
     staff = await portStaffToken(api, PORT);
     slotId = (await slotAt(api, PORT)).id;
-  }, 180_000);
+  }, 600_000);
 
   afterAll(async () => {
     await api?.close();
@@ -134,6 +141,14 @@ describe('read replica', () => {
 
   const all = (n: number) => ({ board: n, openData: n, kpis: n, forecast: n, performance: n });
 
+  /** `kouan_lagging_reads_total` by the server that answered, from /metrics. */
+  async function answeredBy(): Promise<{ replica: number; primary: number }> {
+    const text = (await started().http.get('/metrics').expect(200)).text;
+    const count = (on: string) =>
+      Number(new RegExp(`^kouan_lagging_reads_total\\{on="${on}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    return { replica: count('replica'), primary: count('primary') };
+  }
+
   /** The reads that must see the writes: a driver's own booking and the lane console's queue. */
   async function primaryBound(driver: string) {
     const a = started();
@@ -154,7 +169,13 @@ describe('read replica', () => {
 
     expect(await primaryBound(first.driver)).toEqual({ status: 'checked_in', position: 1, staff: 1 });
     // The replica stopped replaying before the booking: every lagging read still counts none.
+    const before = await answeredBy();
     expect(await lagging()).toEqual(all(0));
+    const after = await answeredBy();
+    // Nine lagging reads: the board's, open data's, the KPIs', the forecast's five (its trucks on the way from the far
+    // side are booking's, on the primary) and performance's; none of them on the primary.
+    expect(after.replica - before.replica).toBeGreaterThanOrEqual(9);
+    expect(after.primary).toBe(before.primary);
 
     await replica!.query('SELECT pg_wal_replay_resume()');
     await until(
@@ -167,7 +188,11 @@ describe('read replica', () => {
     await replica!.stop('immediate');
     const second = await truckWaiting();
     // At once, not eventually: the first read after the stop finds the replica gone and asks the primary.
+    const before = await answeredBy();
     expect(await lagging()).toEqual(all(2));
+    const after = await answeredBy();
+    expect(after.primary - before.primary).toBeGreaterThanOrEqual(9);
+    expect(after.replica).toBe(before.replica);
     expect(await primaryBound(second.driver)).toEqual({ status: 'checked_in', position: 2, staff: 2 });
 
     await replica!.start();

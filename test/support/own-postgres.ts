@@ -15,12 +15,12 @@ async function postgresUser(): Promise<{ uid: number; gid: number }> {
 }
 
 /** A Postgres program as the `postgres` user (through runuser when the tests run as root). */
-async function asPostgres(program: string, args: string[]): Promise<string> {
+async function asPostgres(program: string, args: string[]): Promise<void> {
   const [file, argv] =
     process.getuid?.() === 0
       ? ['runuser', ['-u', 'postgres', '--', join(BIN, program), ...args]]
       : [join(BIN, program), args];
-  return (await run(file, argv, { maxBuffer: 64 * 1024 * 1024 })).stdout;
+  await run(file, argv);
 }
 
 /**
@@ -83,8 +83,9 @@ export class OwnPostgres {
     await asPostgres('pg_ctl', ['-D', this.data, '-m', mode, '-w', 'stop']).catch(() => undefined);
   }
 
-  async query<T>(text: string, params: unknown[] = [], database = 'postgres'): Promise<T[]> {
-    const c = new Client({ connectionString: this.url(database) });
+  /** One statement on its `postgres` database, as the superuser. */
+  async query<T>(text: string, params: unknown[] = []): Promise<T[]> {
+    const c = new Client({ connectionString: this.url() });
     await c.connect();
     try {
       return (await c.query(text, params)).rows as T[];
@@ -100,7 +101,7 @@ export class OwnPostgres {
   }
 }
 
-/** Copies a database of the shared server (schema and rows, as its owner) into `into` on `target`, as `name`. */
+/** Copies a database of the shared server (schema and rows, not its owner) into a new database `name` on `target`. */
 export async function copyDatabase(sourceUrl: string, target: OwnPostgres, name: string): Promise<void> {
   // The migrations grant the app's rights to kouan_app, a role of the cluster that a dump does not carry.
   await target.query('CREATE ROLE kouan_app NOLOGIN');

@@ -1,4 +1,5 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
+import { Counter } from 'prom-client';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { DomainError, one, rows, type StatementOptions } from '@kouan/common';
 import { dataSourceOptions } from './data-source-options';
@@ -29,6 +30,13 @@ export function replicaFault(e: unknown): 'down' | 'conflict' | undefined {
     ? 'down'
     : undefined;
 }
+
+/** Reads that may lag, by the server that answered: `primary` when no replica is set, or none could take the read. */
+export const laggingReads = new Counter({
+  name: 'kouan_lagging_reads_total',
+  help: 'Reads that may lag by seconds, by the server that answered them',
+  labelNames: ['on'],
+});
 
 interface Replica {
   url: string;
@@ -64,19 +72,17 @@ export class ReplicaReads implements OnModuleDestroy {
    */
   async lagging<T>(read: (db: DataSource) => Promise<T>): Promise<T> {
     const replica = this.pick();
-    if (!replica) return read(this.primary);
+    if (!replica) return this.onPrimary(read);
     try {
       const result = await read(await this.connect(replica));
       this.answered(replica);
+      laggingReads.inc({ on: 'replica' });
       return result;
     } catch (e) {
       const fault = replicaFault(e);
-      if (fault === 'down') {
-        this.rest(replica, e);
-        return read(this.primary);
-      }
-      this.answered(replica);
-      if (fault === 'conflict') return read(this.primary);
+      if (fault === 'down') this.rest(replica, e);
+      else this.answered(replica);
+      if (fault) return this.onPrimary(read);
       throw e;
     }
   }
@@ -98,6 +104,11 @@ export class ReplicaReads implements OnModuleDestroy {
         if (ds?.isInitialized) await ds.destroy();
       }),
     );
+  }
+
+  private onPrimary<T>(read: (db: DataSource) => Promise<T>): Promise<T> {
+    laggingReads.inc({ on: 'primary' });
+    return read(this.primary);
   }
 
   /** The next replica in turn that may take a read; one resting long enough is taken by one read only. */
