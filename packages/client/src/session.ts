@@ -2,7 +2,7 @@ import { createKouanClient, type KouanClient, ok, type Schemas } from './client'
 
 export type KouanSession = KouanClient & {
   readonly role: Schemas['SessionResponseDto']['role'];
-  /** Ends the session (its refresh token); requests after it are refused with 401. */
+  /** Ends the session: its refresh token no longer renews it, so requests are refused once the access token expires. */
   signOut(): Promise<void>;
 };
 
@@ -42,8 +42,16 @@ export async function signIn(
     async onResponse({ request, response }) {
       const first = sent.get(request);
       if (response.status !== 401 || !first) return response;
-      // Renewed since this request left: send it again with the new token, without spending another refresh.
-      if (first.token === tokens.accessToken) await renew();
+      // Renewed since this request left: send it again with the new token, without spending another refresh. A
+      // renewal refused (the session ended) leaves the request's own 401.
+      if (
+        first.token === tokens.accessToken &&
+        !(await renew().then(
+          () => true,
+          () => false,
+        ))
+      )
+        return response;
       first.copy.headers.set('Authorization', `Bearer ${tokens.accessToken}`);
       return send(first.copy);
     },

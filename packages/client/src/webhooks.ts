@@ -30,7 +30,7 @@ export interface VerifyOptions {
   /** How far `webhook-timestamp` may be from the receiver's clock, either way (Standard Webhooks: 5 min). */
   toleranceSeconds?: number;
   /** The receiver's clock, ms since 1970 (default: the system's). */
-  at?: number;
+  clock?: () => number;
 }
 
 const PREFIX = 'whsec_';
@@ -60,7 +60,7 @@ export function verifyWebhook<T = KouanEvent>(
   const signatures = header(headers, 'webhook-signature');
   const seconds = Number(timestamp);
   if (!/^\d+$/.test(timestamp)) throw new WebhookVerificationError('webhook-timestamp is not unix seconds');
-  const at = options.at ?? Date.now();
+  const at = options.clock ? options.clock() : Date.now();
   if (Math.abs(at / 1000 - seconds) > (options.toleranceSeconds ?? 300))
     throw new WebhookVerificationError('webhook-timestamp too far from this clock');
   const body = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : Buffer.from(rawBody);
