@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser';
+import {
+  API,
+  bearer,
+  cargo,
+  createFirm,
+  OPENING_HOURS,
+  portDate,
+  putSchedule,
+  slotsOf,
+  startApi,
+  TestApi,
+  TestFirm,
+} from '../support/harness';
+import { settle } from '../support/history';
+import { portTime, TestClock } from '../support/test-clock';
+
+/**
+ * The lane console's outlook card (issue 23 item 4) in Chromium: "Line clears ~11:36 (11:36–11:36) · with Export
+ * lane 2 open now ~10:48" and the trucks at risk, on a queue whose rest of the day is certain (12 minutes a truck
+ * measured with no spread, nobody booked still to come), then drawn again when a truck joins the line.
+ */
+describe('staff console outlook card (browser)', () => {
+  const PORT = 'MOHAN';
+  const day = portDate(1);
+  const clock = new TestClock().set(portTime(day, '10:00:00'));
+  const WAIT = { timeout: 20_000 };
+  let api: TestApi;
+  let browser: Browser;
+  let firm: TestFirm;
+  let staff: { email: string; password: string; token: string };
+
+  const slotAtHour = async (hour: string) =>
+    (await slotsOf(api, PORT, day, 'export')).find((s) => s.startsAt.slice(11, 16) === hour)!.id;
+  const book = async (slotId: string, i: number) =>
+    (
+      await api.http
+        .post(`${API}/bookings`)
+        .set(bearer(firm.dispatcherToken))
+        .send({ slotId, vehicleId: firm.vehicleIds[i], driverId: firm.driverIds[i], cargo: cargo() })
+        .expect(201)
+    ).body as { id: string; reference: string };
+  const checkIn = (reference: string) =>
+    api.http.post(`${API}/ports/${PORT}/check-ins`).set(bearer(staff.token)).send({ reference }).expect(201);
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    api = await startApi({}, { clock });
+    await putSchedule(api, PORT, { ...OPENING_HOURS, capacity: { export: 30, import: 30 }, firmQuotaPercent: 100 });
+    firm = await createFirm(api, 'Outlook Card Freight', 21);
+    staff = { email: `staff-${randomBytes(3).toString('hex')}@port.example`, password: 'staff-password', token: '' };
+    const res = await api.http
+      .post(`${API}/ports/${PORT}/staff`)
+      .set(bearer(api.adminToken))
+      .send({ email: staff.email, password: staff.password })
+      .expect(201);
+    staff.token = api.tokens.sign({ sub: res.body.id, role: 'port_staff', portCode: PORT });
+    // A second export lane, closed: the one the card offers to open.
+    await api.ds.query(
+      `INSERT INTO lanes (port_code, direction, name, status) VALUES ($1, 'export', 'export-2', 'closed')`,
+      [PORT],
+    );
+    clock.set(portTime(day, '08:00:00'));
+    const early = await slotAtHour('08:00');
+    for (let i = 0; i < 10; i++)
+      await settle(api, (await book(early, i)).id, { status: 'completed', checkIn: 0, wait: 1, service: 12 });
+    clock.set(portTime(day, '10:00:00'));
+    const slot = await slotAtHour('10:00');
+    for (let i = 10; i < 19; i++) await checkIn((await book(slot, i)).reference);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+  });
+
+  it('says when the line clears, with lane 2 open now, and the trucks at risk; drawn again as the line grows', async () => {
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
+    await context.clock.install({ time: clock.now() });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${api.url}/staff`);
+    await page.fill('#email', staff.email);
+    await page.fill('#password', staff.password);
+    await page.click('#login button[type=submit]');
+    await page.locator('#live.on').waitFor(WAIT);
+
+    await page.locator('#outlookTitle', { hasText: /^Rest of today · Export$/ }).waitFor(WAIT);
+    // Nine waiting, 12 minutes each on one lane: the ninth is called at 11:36; on two lanes at 10:48.
+    const line = page.locator('#outlookLine', {
+      hasText: /^Line clears ~11:36 \(11:36–11:36\) · with Export lane 2 open now ~10:48$/,
+    });
+    await line.waitFor(WAIT);
+    // The 10:00 slot's window closes at 11:30: the ninth truck misses it in every run.
+    await page.locator('#outlookRisk li', { hasText: /·\*\*\*.* · window closes 11:30 · 100 %$/ }).waitFor(WAIT);
+    expect(await page.locator('#outlookRisk li').count()).toBe(1);
+
+    // A tenth truck joins the line: the card follows the queue's new version (11:48, two at risk).
+    await checkIn((await book(await slotAtHour('10:00'), 19)).reference);
+    await page
+      .locator('#outlookLine', { hasText: /^Line clears ~11:48 \(11:48–11:48\) · with Export lane 2 open now ~10:48$/ })
+      .waitFor(WAIT);
+    await page.locator('h3', { hasText: /^Likely to miss their window: 2$/ }).waitFor(WAIT);
+    expect(await page.locator('#outlookRisk li').count()).toBe(2);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
