@@ -1178,6 +1178,11 @@ describe('the OpenAPI document describes the real answers', () => {
     await expectStatus(400, 'get', outlook, { token: staff, query: { direction: 'both' } });
     await expectStatus(400, 'get', outlook, { token: staff, query: { direction: 'export', lanes: '21' } });
     await expectStatus(404, 'get', `${API}/ports/HEKOU/outlook`, { token: staff, query: { direction: 'export' } });
+    const suggestion = await expectStatus(200, 'get', `${outlook}/capacity`, { token: api.adminToken });
+    expect(suggestion.body.directions).toHaveLength(2);
+    await expectStatus(401, 'get', `${outlook}/capacity`);
+    await expectStatus(403, 'get', `${outlook}/capacity`, { token: staff });
+    await expectStatus(404, 'get', `${API}/ports/NOWHERE/outlook/capacity`, { token: api.adminToken });
   });
 
   it('the far side: our departures and its arrivals (its officer, acceptance and status above)', async () => {

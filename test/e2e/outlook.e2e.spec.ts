@@ -136,6 +136,21 @@ describe('outlook', () => {
     expect(after.clearsAt.p50).toBe(at('11:36:20'));
   });
 
+  it("suggests tomorrow's capacity a slot: about lanes × 60 / service minutes / show-up, for port admins only", async () => {
+    const res = await api.http.get(`${API}/ports/${PORT}/outlook/capacity`).set(bearer(api.adminToken)).expect(200);
+    expect(res.body.date).toBe(portDate(2));
+    const of = (d: string) => res.body.directions.find((x: { direction: string }) => x.direction === d);
+    // Export: today's 12 minutes measured, one lane, 92 % come: 60 / 12 / 0.92 ≈ 5.4 a slot, spread around the start.
+    expect(of('export')).toMatchObject({ lanes: 1, serviceMinutes: 12, showUpRate: 0.92, current: 20 });
+    expect(of('export').capacity).toBeGreaterThanOrEqual(4);
+    expect(of('export').capacity).toBeLessThanOrEqual(6);
+    // Import: the schedule's 8 minutes (nothing measured): 60 / 8 / 0.92 ≈ 8.2.
+    expect(of('import')).toMatchObject({ lanes: 1, serviceMinutes: 8 });
+    expect(of('import').capacity).toBeGreaterThanOrEqual(6);
+    expect(of('import').capacity).toBeLessThanOrEqual(9);
+    await api.http.get(`${API}/ports/${PORT}/outlook/capacity`).set(bearer(staff)).expect(403);
+  });
+
   it('is for port admins and the staff of the port: other staff 404, firms and regulators 403, bad queries 400', async () => {
     await outlookOf(await portStaffToken(api, 'HEKOU')).expect(404);
     await outlookOf(firm.adminToken).expect(403);
@@ -143,8 +158,14 @@ describe('outlook', () => {
     await outlookOf(await regulatorToken(api)).expect(403);
     await api.http.get(`${API}/ports/${PORT}/outlook`).query({ direction: 'export' }).expect(401);
     await api.http.get(`${API}/ports/${PORT}/outlook`).set(bearer(staff)).expect(400);
-    for (const bad of [{ lanes: 'two' }, { lanes: '3@25:00' }, { serviceMinutes: 0 }, { capacity: -1 }, { pause: '0' }])
-      expect((await outlookOf(staff, bad)).status).toBe(400);
+    const bads: Array<Record<string, string | number>> = [
+      { lanes: 'two' },
+      { lanes: '3@25:00' },
+      { serviceMinutes: 0 },
+      { capacity: -1 },
+      { pause: '0' },
+    ];
+    for (const bad of bads) expect((await outlookOf(staff, bad)).status).toBe(400);
     await outlookOf(api.adminToken, {}, 'NOWHERE').expect(404);
   });
 });

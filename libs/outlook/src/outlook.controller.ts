@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@kouan/auth';
 import { ApiErrors, PortCodePipe } from '@kouan/common';
-import { OutlookDto, OutlookQueryDto } from './dto/outlook.dto';
+import { CapacitySuggestionDto, OutlookDto, OutlookQueryDto } from './dto/outlook.dto';
 import { OutlookService } from './outlook.service';
 
 /** The rest of a port's day from its live queue, `/ports/:code/outlook` (this lib's prefix). */
@@ -27,5 +27,17 @@ export class OutlookController {
     @Query() q: OutlookQueryDto,
   ): Promise<OutlookDto> {
     return this.outlooks.outlook(p, code, q);
+  }
+
+  @Get('capacity')
+  @Roles('port_admin')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: CapacitySuggestionDto })
+  @ApiErrors(401, { 403: 'all but port admins' }, { 404: 'the port, or a port without a schedule' })
+  capacity(
+    @CurrentPrincipal() p: Principal,
+    @Param('code', PortCodePipe) code: string,
+  ): Promise<CapacitySuggestionDto> {
+    return this.outlooks.capacity(p, code);
   }
 }

@@ -47,6 +47,11 @@ export interface OutlookStateRow {
   earlyArrivalMinutes: number;
   checkInGraceMinutes: number;
   defaultServiceMinutes: number;
+  /** The schedule's grid and the direction's places a slot (for a day whose slots are not listed yet). */
+  slotMinutes: number;
+  openFrom: number;
+  openTo: number;
+  capacity: number;
   bays: number;
   baysTaken: number;
   lanes: OutlookLaneRow[];
@@ -79,17 +84,19 @@ const MIDNIGHT = (days: number) => `((${DAY} + ${days})::timestamp AT TIME ZONE 
 export class OutlookRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  /** The queue's version, to answer from the cache without reading the queue; undefined: no such port with a schedule. */
-  async version(port: string, direction: Direction): Promise<string | undefined> {
-    const row = await one<{ version: string }>(
+  /**
+   * The queue's version (to answer from the cache without reading the queue) and the port's zone; undefined: no such
+   * port with a schedule.
+   */
+  head(port: string, direction: Direction): Promise<{ version: string; timeZone: string } | undefined> {
+    return one<{ version: string; timeZone: string }>(
       this.ds,
-      `SELECT COALESCE(q.version, 0)::text AS version
+      `SELECT COALESCE(q.version, 0)::text AS version, p.time_zone AS "timeZone"
        FROM ports p JOIN schedules sc ON sc.port_code = p.code
        LEFT JOIN queue_state q ON q.port_code = p.code AND q.direction = $2
        WHERE p.code = $1`,
       [port, direction],
     );
-    return row?.version;
   }
 
   /**
@@ -119,6 +126,8 @@ export class OutlookRepository {
               sc.priority_ratio AS ratio, sc.priority_cap_percent AS "capPercent",
               sc.early_arrival_minutes AS "earlyArrivalMinutes", sc.check_in_grace_minutes AS "checkInGraceMinutes",
               sc.default_service_minutes AS "defaultServiceMinutes",
+              sc.slot_minutes AS "slotMinutes", sc.open_from AS "openFrom", sc.open_to AS "openTo",
+              CASE WHEN $2 = 'export' THEN sc.capacity_export ELSE sc.capacity_import END AS capacity,
               COALESCE((SELECT sum(a.bays) FROM parking_areas a WHERE a.port_code = p.code), 0)::int AS bays,
               (SELECT count(*) FROM bookings b
                WHERE b.port_code = p.code AND b.status = 'checked_in' AND b.bay IS NOT NULL)::int AS "baysTaken",

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { assertPortScope, Principal } from '@kouan/auth';
+import { slotGrid } from '@kouan/calendar';
 import { Clock, DomainError, maskPlate, notFound } from '@kouan/common';
 import { MIN_DECIDED } from '@kouan/insights';
 import { DEFAULT_ARRIVAL, DEFAULT_NO_SHOW, DEFAULT_SERVICE_CV, LiveDayChange, LiveDayModel } from '@kouan/sim';
 import {
+  CapacitySuggestionDto,
   FROM_TIME,
   InstantSpreadDto,
   OutlookBasisDto,
@@ -29,6 +31,9 @@ export const BASIS_DAYS = 28;
 export const CACHE_SECONDS = 60;
 const CACHE_ENTRIES = 200;
 const AT_RISK_SHOWN = 50;
+/** The capacity suggestion's search: at most this many places a slot, each tried on this many runs. */
+export const SUGGEST_MAX = 120;
+const SUGGEST_RUNS = 40;
 
 /**
  * GET /ports/:code/outlook (issue 23, docs/outlook.md): the rest of today from the live queue, run many times by
@@ -49,9 +54,9 @@ export class OutlookService {
   async outlook(p: Principal, port: string, q: OutlookQueryDto): Promise<OutlookDto> {
     assertPortScope(p, port);
     const at = this.clock.now();
-    const version = await this.repo.version(port, q.direction);
-    if (version === undefined) throw notFound(`port ${port}`);
-    const key = JSON.stringify([port, q.direction, version, q.lanes, q.serviceMinutes, q.capacity, q.pause]);
+    const head = await this.repo.head(port, q.direction);
+    if (!head) throw notFound(`port ${port}`);
+    const key = JSON.stringify([port, q.direction, head.version, q.lanes, q.serviceMinutes, q.capacity, q.pause]);
     const hit = this.cache.get(key);
     const age = hit ? at.getTime() - hit.at : -1;
     if (hit && age >= 0 && age < CACHE_SECONDS * 1000) return hit.answer;
@@ -61,6 +66,53 @@ export class OutlookService {
     if (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
     answer.catch(() => this.cache.get(key)?.answer === answer && this.cache.delete(key));
     return answer;
+  }
+
+  /**
+   * Tomorrow's places a slot, per direction, that the model says its lanes serve within each truck's window: the
+   * largest capacity (binary search up to SUGGEST_MAX) at which, with every lane of the direction open all day, the
+   * trucks tomorrow's slots would hold (those booked, filled up to it) come as measured (show-up, arrival spread) and
+   * no truck is likely (≥ half the runs) still waiting when its window closes. Service time as today's outlook has it.
+   */
+  async capacity(p: Principal, port: string): Promise<CapacitySuggestionDto> {
+    assertPortScope(p, port);
+    const at = this.clock.now();
+    const head = await this.repo.head(port, 'export');
+    if (!head) throw notFound(`port ${port}`);
+    const tomorrow = DateTime.fromJSDate(at, { zone: head.timeZone }).plus({ days: 1 }).startOf('day').toJSDate();
+    const directions = await Promise.all(
+      (['export', 'import'] as const).map(async (direction) => {
+        const [row, measured] = await Promise.all([
+          this.repo.state(port, direction, tomorrow),
+          this.repo.basis(port, direction, at, BASIS_DAYS),
+        ]);
+        if (!row) throw notFound(`port ${port}`);
+        const model = modelOf(row, measured);
+        const day = tomorrowOf(row, tomorrow);
+        const serves = async (capacity: number) => {
+          const { scenario } = buildScenario(day, tomorrow, {}, capacity);
+          const every = { ...scenario, real: scenario.real.map(() => true) };
+          const job = { model, runs: SUGGEST_RUNS, seed: OUTLOOK_SEED, plan: every, whatIf: null };
+          return (await this.pool.run(job)).result.plan.atRisk.length === 0;
+        };
+        let [lo, hi] = [0, day.lanes.length && day.slots.length ? SUGGEST_MAX : 0];
+        while (lo < hi) {
+          const mid = Math.ceil((lo + hi) / 2);
+          if (await serves(mid)) lo = mid;
+          else hi = mid - 1;
+        }
+        return {
+          direction,
+          capacity: lo,
+          current: day.slots.length ? Math.max(...day.slots.map((s) => s.capacity)) : null,
+          booked: day.trucks.length,
+          lanes: day.lanes.length,
+          serviceMinutes: Math.round(model.serviceMinutes * 10) / 10,
+          showUpRate: Math.round(model.showUp * 1000) / 1000,
+        };
+      }),
+    );
+    return { port, date: DateTime.fromJSDate(tomorrow, { zone: head.timeZone }).toISODate() as string, directions };
   }
 
   private async compute(port: string, q: OutlookQueryDto, at: Date): Promise<OutlookDto> {
@@ -110,6 +162,34 @@ export class OutlookService {
         : {}),
     };
   }
+}
+
+/**
+ * Tomorrow as the suggestion models it: the schedule's grid (its slots may not be listed yet: listed ones keep their
+ * capacity), the trucks booked into it, every lane open and free, every bay free.
+ */
+function tomorrowOf(row: OutlookStateRow, midnight: Date): OutlookStateRow {
+  const date = DateTime.fromJSDate(midnight, { zone: row.timeZone }).toISODate() as string;
+  const listed = new Map(row.slots.map((s) => [new Date(s.startsAt).getTime(), s]));
+  const slots = slotGrid(date, row, row.timeZone).map(
+    (w, k) =>
+      listed.get(w.startsAt.getTime()) ?? {
+        id: `grid-${k}`,
+        startsAt: w.startsAt.toISOString(),
+        endsAt: w.endsAt.toISOString(),
+        capacity: row.capacity,
+        greens: 0,
+      },
+  );
+  const ids = new Set(slots.map((s) => s.id));
+  return {
+    ...row,
+    slots,
+    trucks: row.trucks.filter((t) => !t.waiting && ids.has(t.slotId)),
+    lanes: row.lanes.map((l) => ({ ...l, status: 'open', calledAt: null })),
+    baysTaken: 0,
+    since: 0,
+  };
 }
 
 /** The model's figures: today's measured service time from MIN_SERVED trucks on, the 28 days' show-up and arrivals. */

@@ -141,3 +141,24 @@ export class OutlookDto extends OutlookFiguresDto {
   @ApiPropertyOptional({ type: OutlookWhatIfDto, description: 'with the changes asked, on the same runs' })
   whatIf?: OutlookWhatIfDto;
 }
+
+export class CapacityDirectionDto {
+  @ApiProperty({ enum: DIRECTIONS }) direction: string;
+  @ApiProperty({
+    example: 8,
+    description: 'places a slot the model says the lanes serve, each truck within its window',
+  })
+  capacity: number;
+  @ApiProperty({ nullable: true, type: Number, description: "tomorrow's slots' capacity now (null: no slot)" })
+  current: number | null;
+  @ApiProperty({ description: 'trucks booked tomorrow in the direction' }) booked: number;
+  @ApiProperty({ description: 'lanes of the direction, all assumed open' }) lanes: number;
+  @ApiProperty({ description: 'service minutes a truck assumed' }) serviceMinutes: number;
+  @ApiProperty({ description: 'share of booked trucks assumed to come' }) showUpRate: number;
+}
+
+export class CapacitySuggestionDto {
+  @ApiProperty({ example: 'MOHAN' }) port: string;
+  @ApiProperty({ example: '2026-12-07', description: 'tomorrow at the port' }) date: string;
+  @ApiProperty({ type: [CapacityDirectionDto] }) directions: CapacityDirectionDto[];
+}
