@@ -33,7 +33,12 @@ export class OutlookController {
   @Roles('port_admin')
   @ApiBearerAuth()
   @ApiOkResponse({ type: CapacitySuggestionDto })
-  @ApiErrors(401, { 403: 'all but port admins' }, { 404: 'the port, or a port without a schedule' })
+  @ApiErrors(
+    { 400: 'a malformed port code' },
+    401,
+    { 403: 'all but port admins' },
+    { 404: 'the port, or a port without a schedule' },
+  )
   capacity(
     @CurrentPrincipal() p: Principal,
     @Param('code', PortCodePipe) code: string,
