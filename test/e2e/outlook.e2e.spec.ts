@@ -1,24 +1,22 @@
 import {
   API,
   bearer,
-  cargo,
   createFirm,
   portDate,
   portStaffToken,
   putSchedule,
   regulatorToken,
-  slotsOf,
   startApi,
   TestApi,
   TestFirm,
 } from '../support/harness';
-import { settle } from '../support/history';
+import { certainQueue } from '../support/certain-queue';
 import { portTime, TestClock } from '../support/test-clock';
 
 /**
- * GET /ports/:code/outlook on a hand-built queue at 10:00 (issue 23): ten trucks served 08:00–08:30 at exactly 12
- * minutes each (today's measurement: 12 minutes, spread 0), nine trucks waiting in the 10:00 slot, one lane, no
- * booked truck still to come. Everything is then certain, so the answer is a hand calculation.
+ * GET /ports/:code/outlook on a hand-built queue at 10:00 (issue 23, `certainQueue`): 12 minutes a truck measured
+ * with no spread, nine trucks waiting in the 10:00 slot, one lane, no booked truck still to come. Everything is then
+ * certain, so the answer is a hand calculation.
  */
 describe('outlook', () => {
   const PORT = 'TIANBAO';
@@ -28,18 +26,8 @@ describe('outlook', () => {
   let api: TestApi;
   let firm: TestFirm;
   let staff: string;
-  const waiting: string[] = [];
+  let waiting: string[] = [];
 
-  const slotAtHour = async (hour: string) =>
-    (await slotsOf(api, PORT, day, 'export')).find((s) => s.startsAt.slice(11, 16) === hour)!.id;
-  const book = async (slotId: string, i: number) =>
-    (
-      await api.http
-        .post(`${API}/bookings`)
-        .set(bearer(firm.dispatcherToken))
-        .send({ slotId, vehicleId: firm.vehicleIds[i], driverId: firm.driverIds[i], cargo: cargo() })
-        .expect(201)
-    ).body as { id: string; reference: string };
   const outlookOf = (token: string, query: Record<string, string | number> = {}, port = PORT) =>
     api.http
       .get(`${API}/ports/${port}/outlook`)
@@ -51,22 +39,7 @@ describe('outlook', () => {
     await putSchedule(api, PORT, { capacity: { export: 20, import: 20 }, firmQuotaPercent: 100 });
     firm = await createFirm(api, 'Outlook Freight', 20);
     staff = await portStaffToken(api, PORT);
-    // Served today: booked at 08:00 while the clock stood there, then settled as 12 minutes at the lane each.
-    clock.set(portTime(day, '08:00:00'));
-    const early = await slotAtHour('08:00');
-    for (let i = 0; i < 10; i++)
-      await settle(api, (await book(early, i)).id, { status: 'completed', checkIn: 0, wait: 1, service: 12 });
-    clock.set(portTime(day, '10:00:00'));
-    const slot = await slotAtHour('10:00');
-    for (let i = 10; i < 19; i++) {
-      const b = await book(slot, i);
-      await api.http
-        .post(`${API}/ports/${PORT}/check-ins`)
-        .set(bearer(staff))
-        .send({ reference: b.reference })
-        .expect(201);
-      waiting.push(b.id);
-    }
+    waiting = (await certainQueue(api, clock, firm, staff, PORT, day, 9)).waiting;
   });
   afterAll(() => api.close());
 

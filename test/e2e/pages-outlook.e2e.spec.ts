@@ -4,17 +4,15 @@ import { launchChromium } from '../support/browser';
 import {
   API,
   bearer,
-  cargo,
   createFirm,
   OPENING_HOURS,
   portDate,
   putSchedule,
-  slotsOf,
   startApi,
   TestApi,
   TestFirm,
 } from '../support/harness';
-import { settle } from '../support/history';
+import { certainQueue } from '../support/certain-queue';
 import { portTime, TestClock } from '../support/test-clock';
 
 /**
@@ -32,18 +30,7 @@ describe('staff console outlook card (browser)', () => {
   let firm: TestFirm;
   let staff: { email: string; password: string; token: string };
 
-  const slotAtHour = async (hour: string) =>
-    (await slotsOf(api, PORT, day, 'export')).find((s) => s.startsAt.slice(11, 16) === hour)!.id;
-  const book = async (slotId: string, i: number) =>
-    (
-      await api.http
-        .post(`${API}/bookings`)
-        .set(bearer(firm.dispatcherToken))
-        .send({ slotId, vehicleId: firm.vehicleIds[i], driverId: firm.driverIds[i], cargo: cargo() })
-        .expect(201)
-    ).body as { id: string; reference: string };
-  const checkIn = (reference: string) =>
-    api.http.post(`${API}/ports/${PORT}/check-ins`).set(bearer(staff.token)).send({ reference }).expect(201);
+  let join: (i: number) => Promise<string>;
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -62,13 +49,7 @@ describe('staff console outlook card (browser)', () => {
       `INSERT INTO lanes (port_code, direction, name, status) VALUES ($1, 'export', 'export-2', 'closed')`,
       [PORT],
     );
-    clock.set(portTime(day, '08:00:00'));
-    const early = await slotAtHour('08:00');
-    for (let i = 0; i < 10; i++)
-      await settle(api, (await book(early, i)).id, { status: 'completed', checkIn: 0, wait: 1, service: 12 });
-    clock.set(portTime(day, '10:00:00'));
-    const slot = await slotAtHour('10:00');
-    for (let i = 10; i < 19; i++) await checkIn((await book(slot, i)).reference);
+    join = (await certainQueue(api, clock, firm, staff.token, PORT, day, 9)).join;
   });
 
   afterAll(async () => {
@@ -99,7 +80,7 @@ describe('staff console outlook card (browser)', () => {
     expect(await page.locator('#outlookRisk li').count()).toBe(1);
 
     // A tenth truck joins the line: the card follows the queue's new version (11:48, two at risk).
-    await checkIn((await book(await slotAtHour('10:00'), 19)).reference);
+    await join(19);
     await page
       .locator('#outlookLine', { hasText: /^Line clears ~11:48 \(11:48–11:48\) · with Export lane 2 open now ~10:48$/ })
       .waitFor(WAIT);

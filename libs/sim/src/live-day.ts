@@ -1,3 +1,4 @@
+import { IndexHeap } from './index-heap';
 import { LiveLine, LineTruck } from './live-line';
 import { Random } from './random';
 
@@ -93,53 +94,28 @@ class Events {
   private readonly at: number[] = [];
   private readonly kind: number[] = [];
   private readonly arg: number[] = [];
-  private readonly heap: number[] = [];
+  private readonly heap = new IndexHeap(
+    (a, b) => this.at[a] < this.at[b] || (this.at[a] === this.at[b] && (this.kind[a] - this.kind[b] || a - b) < 0),
+  );
 
   get size(): number {
-    return this.heap.length;
+    return this.heap.size;
   }
 
   push(at: number, kind: number, arg: number): void {
-    const id = this.at.length;
     this.at.push(at);
     this.kind.push(kind);
     this.arg.push(arg);
-    const h = this.heap;
-    h.push(id);
-    for (let c = h.length - 1; c > 0;) {
-      const up = (c - 1) >> 1;
-      if (!this.before(h[c], h[up])) break;
-      [h[up], h[c]] = [h[c], h[up]];
-      c = up;
-    }
+    this.heap.push(this.at.length - 1);
   }
 
   peekAt(): number {
-    return this.at[this.heap[0]];
+    return this.at[this.heap.peek() as number];
   }
 
   pop(): [number, number, number] {
-    const h = this.heap;
-    const top = h[0];
-    const last = h.pop() as number;
-    if (h.length) {
-      h[0] = last;
-      for (let i = 0; ;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && this.before(h[l], h[m])) m = l;
-        if (r < h.length && this.before(h[r], h[m])) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m], h[i]];
-        i = m;
-      }
-    }
+    const top = this.heap.pop();
     return [this.at[top], this.kind[top], this.arg[top]];
-  }
-
-  private before(a: number, b: number): boolean {
-    return this.at[a] < this.at[b] || (this.at[a] === this.at[b] && (this.kind[a] - this.kind[b] || a - b) < 0);
   }
 }
 

@@ -1,3 +1,4 @@
+import { IndexHeap } from './index-heap';
 import type { MergeState } from './queue-order';
 
 /**
@@ -15,56 +16,10 @@ export interface LineTruck {
   slot: number;
 }
 
-class KeyHeap {
-  constructor(
-    private readonly keys: ArrayLike<number>,
-    private readonly items: number[] = [],
-  ) {}
-
-  copy(keys: ArrayLike<number>): KeyHeap {
-    return new KeyHeap(keys, this.items.slice());
-  }
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  push(i: number): void {
-    const h = this.items;
-    h.push(i);
-    for (let c = h.length - 1; c > 0;) {
-      const up = (c - 1) >> 1;
-      if (this.keys[h[up]] <= this.keys[h[c]]) break;
-      [h[up], h[c]] = [h[c], h[up]];
-      c = up;
-    }
-  }
-
-  pop(): number {
-    const h = this.items;
-    const top = h[0];
-    const last = h.pop() as number;
-    if (h.length) {
-      h[0] = last;
-      for (let i = 0; ;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && this.keys[h[l]] < this.keys[h[m]]) m = l;
-        if (r < h.length && this.keys[h[r]] < this.keys[h[m]]) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m], h[i]];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-
 export class LiveLine {
   private held: number[] = [];
-  private regulars: KeyHeap;
-  private greens: KeyHeap;
+  private regulars: IndexHeap;
+  private greens: IndexHeap;
   /** Per slot not yet started: its trucks in check-in order, and how many of them were called before the start. */
   private later: number[][];
   private laterTaken: number[];
@@ -83,8 +38,9 @@ export class LiveLine {
     private readonly merge: MergeState,
     now: number,
   ) {
-    this.regulars = new KeyHeap(keys);
-    this.greens = new KeyHeap(keys);
+    const before = (a: number, b: number) => keys[a] < keys[b];
+    this.regulars = new IndexHeap(before);
+    this.greens = new IndexHeap(before);
     this.later = slotStarts.map(() => []);
     this.laterTaken = slotStarts.map(() => 0);
     this.started = slotStarts.map((s) => s <= now);
@@ -97,8 +53,9 @@ export class LiveLine {
   copy(keys: Float64Array, priority: Uint8Array, merge: MergeState): LiveLine {
     const line = new LiveLine(this.trucks, keys, priority, this.slotStarts, merge, -Infinity);
     line.held = this.held.slice();
-    line.regulars = this.regulars.copy(keys);
-    line.greens = this.greens.copy(keys);
+    const before = (a: number, b: number) => keys[a] < keys[b];
+    line.regulars = this.regulars.copy(before);
+    line.greens = this.greens.copy(before);
     line.later = this.later.map((b) => b.slice());
     line.laterTaken = this.laterTaken.slice();
     line.started = this.started.slice();
