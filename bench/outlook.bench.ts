@@ -8,6 +8,7 @@
  * passes that only copy the trucks' keys and draw what a run draws (an arrival per booked truck, a service time per
  * call), the least any run of the model must do.
  */
+import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { computeOutlook, OutlookJob, OutlookPool, OutlookScenario } from '@kouan/outlook';
 import { LiveDayState, LiveDayTruck, Random } from '@kouan/sim';
@@ -119,6 +120,11 @@ async function main() {
     const answer = computeOutlook(withWhatIf);
     log(
       `## bench:outlook: ${WAITING} waiting, ${plan.state.trucks.length - WAITING} booked, ${RUNS} runs, ${REPEATS} repeats`,
+    );
+    log(
+      `${cpus().length} cores, load average ${loadavg()
+        .map((x) => fmt(x, 1))
+        .join(' / ')} (1 / 5 / 15 min)`,
     );
     log('');
     log('| work | p50 ms | max ms | p50 ÷ raw |');

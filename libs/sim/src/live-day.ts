@@ -214,8 +214,8 @@ export function runLiveDay(
   const busyUntil = new Float64Array(laneCount).fill(-Infinity);
   const working = new Uint8Array(laneCount);
   const workingNow = s.lanes.filter((l) => l.working).length;
-  let pausedUntil = -Infinity;
   const pauseFrom = change.pause ? change.pause.from : Infinity;
+  const pausedUntil = change.pause ? change.pause.from + change.pause.minutes : -Infinity;
   s.lanes.forEach((l, i) => {
     working[i] = l.working ? 1 : 0;
     if (l.calledAt !== null) busyUntil[i] = l.calledAt + draw(services, serviceMinutes, m.serviceCv);
@@ -233,7 +233,8 @@ export function runLiveDay(
       }
     }
   }
-  if (change.pause) events.push(change.pause.from + change.pause.minutes, LANE_ON, -1);
+  // The pause's end: no lane changes (-1), the lanes call again.
+  if (change.pause) events.push(pausedUntil, LANE_ON, -1);
   for (let k = 0; k < s.slots.length; k++) if (s.slots[k].start > 0) events.push(s.slots[k].start, SLOT, k);
   s.samples.forEach((at, k) => events.push(at, SAMPLE, k));
   for (let i = 0; i < laneCount; i++) if (busyUntil[i] > 0) events.push(busyUntil[i], FREE, i);
@@ -272,7 +273,6 @@ export function runLiveDay(
     line.add(i);
   };
 
-  if (change.pause) pausedUntil = change.pause.from + change.pause.minutes;
   call(0);
   while (events.size && events.peekAt() < s.end) {
     const [at, kind, arg] = events.pop();
