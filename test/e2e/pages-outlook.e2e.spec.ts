@@ -16,11 +16,12 @@ import { certainQueue } from '../support/certain-queue';
 import { portTime, TestClock } from '../support/test-clock';
 
 /**
- * The lane console's outlook card (issue 23 item 4) in Chromium: "Line clears ~11:36 (11:36–11:36) · with Export
+ * The outlook in Chromium (issue 23 item 4): the lane console's card "Line clears ~11:36 (11:36–11:36) · with Export
  * lane 2 open now ~10:48" and the trucks at risk, on a queue whose rest of the day is certain (12 minutes a truck
- * measured with no spread, nobody booked still to come), then drawn again when a truck joins the line.
+ * measured with no spread, nobody booked still to come), then drawn again when a truck joins the line; and /admin's
+ * capacity suggestion for tomorrow.
  */
-describe('staff console outlook card (browser)', () => {
+describe('outlook in the consoles (browser)', () => {
   const PORT = 'MOHAN';
   const day = portDate(1);
   const clock = new TestClock().set(portTime(day, '10:00:00'));
@@ -86,6 +87,40 @@ describe('staff console outlook card (browser)', () => {
       .waitFor(WAIT);
     await page.locator('h3', { hasText: /^Likely to miss their window: 2$/ }).waitFor(WAIT);
     expect(await page.locator('#outlookRisk li').count()).toBe(2);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("suggests tomorrow's capacity in /admin and puts it in the schedule form", async () => {
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    await context.clock.install({ time: clock.now() });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${api.url}/admin`);
+    await page.fill('#email', `admin-${api.redisPrefix}@kouan.test`);
+    await page.fill('#password', 'admin-password');
+    await page.click('#login button[type=submit]');
+    await page.locator('#console').waitFor({ state: 'visible', ...WAIT });
+    await page.selectOption('#port', PORT);
+    // The port's schedule is in the form once its lanes are listed (loadPort draws them after filling it).
+    await page.locator('#laneList').getByText(/./).first().waitFor(WAIT);
+    await page.click('#capacitySuggest');
+    // Two export lanes (one closed today: tomorrow every lane is assumed open), today's 12 minutes, 92 % come.
+    const line = page.locator('#capacityOut li[data-direction="export"]', {
+      hasText: /^Export: \d+ a slot \(now 30\) · 2 lanes open, 12 min a truck, 92 % come, 0 booked$/,
+    });
+    await line.waitFor(WAIT);
+    const suggested = /^Export: (\d+) a slot/.exec(await line.innerText())![1];
+    const { body } = await api.http
+      .get(`${API}/ports/${PORT}/outlook/capacity`)
+      .set(bearer(api.adminToken))
+      .expect(200);
+    expect(Number(suggested)).toBe(
+      body.directions.find((d: { direction: string }) => d.direction === 'export').capacity,
+    );
+    await page.click('#capacityUse');
+    expect(await page.locator('#capExport').inputValue()).toBe(suggested);
     expect(errors).toEqual([]);
     await context.close();
   });
