@@ -25,7 +25,7 @@ const LAYERS = [
   ['ports'],
   ['booking', 'sim'],
   ['queue', 'webhooks', 'insights'],
-  ['notify', 'gate'],
+  ['notify', 'gate', 'outlook'],
   ['opendata', 'link'],
 ];
 

@@ -1164,6 +1164,27 @@ describe('the OpenAPI document describes the real answers', () => {
     });
   });
 
+  it('outlook: the rest of today from the queue above, with a what-if', async () => {
+    const outlook = `${API}/ports/${PORT}/outlook`;
+    const plan = await expectStatus(200, 'get', outlook, { token: staff, query: { direction: 'export' } });
+    expect(plan.body.whatIf).toBeUndefined();
+    const whatIf = await expectStatus(200, 'get', outlook, {
+      token: api.adminToken,
+      query: { direction: 'export', lanes: '2@18:00', serviceMinutes: 12, capacity: 4, pause: '15' },
+    });
+    expect(whatIf.body.whatIf.change).toMatchObject({ lanes: 2, serviceMinutes: 12, capacity: 4, pauseMinutes: 15 });
+    await expectStatus(401, 'get', outlook, { query: { direction: 'export' } });
+    await expectStatus(403, 'get', outlook, { token: firm.adminToken, query: { direction: 'export' } });
+    await expectStatus(400, 'get', outlook, { token: staff, query: { direction: 'both' } });
+    await expectStatus(400, 'get', outlook, { token: staff, query: { direction: 'export', lanes: '21' } });
+    await expectStatus(404, 'get', `${API}/ports/HEKOU/outlook`, { token: staff, query: { direction: 'export' } });
+    const suggestion = await expectStatus(200, 'get', `${outlook}/capacity`, { token: api.adminToken });
+    expect(suggestion.body.directions).toHaveLength(2);
+    await expectStatus(401, 'get', `${outlook}/capacity`);
+    await expectStatus(403, 'get', `${outlook}/capacity`, { token: staff });
+    await expectStatus(404, 'get', `${API}/ports/NOWHERE/outlook/capacity`, { token: api.adminToken });
+  });
+
   it('the far side: our departures and its arrivals (its officer, acceptance and status above)', async () => {
     const far = `${API}/ports/${PORT}/counterpart`;
     const user = await expectStatus(201, 'post', `${far}/users`, {

@@ -16,6 +16,7 @@ import { InsightsModule, PortPerformanceReportModule } from '@kouan/insights';
 import { JobsModule } from '@kouan/jobs';
 import { DriverCodeCourierModule, DriverPushModule } from '@kouan/notify';
 import { OpenDataModule } from '@kouan/opendata';
+import { OutlookModule } from '@kouan/outlook';
 import { PortsModule } from '@kouan/ports';
 import { BookingLineActionsModule, QueueFollower, QueueModule } from '@kouan/queue';
 import { RealtimeModule } from '@kouan/realtime';
@@ -66,6 +67,7 @@ export class ApiModule {
         InsightsModule,
         GateModule,
         OpenDataModule,
+        OutlookModule,
         LinkModule,
         // The work behind routes that a lower lib owns (docs/architecture.md, "Routes"): BookingLineActions for
         // /bookings/:id/complete, skip, no-show and yard-arrival, PortPerformanceReport for /ports/performance,

@@ -1,5 +1,6 @@
 import { parseLocalDate, slotGrid } from '@kouan/calendar';
 import { AcceptanceWindow, acceptanceWindows, followingCapacities } from './acceptance';
+import { IndexHeap } from './index-heap';
 import type { SimParams } from './params';
 import type { SimTruck } from './population';
 import { MergeState, readmitBehindHead, takeHead } from './queue-order';
@@ -59,47 +60,21 @@ export interface Run {
 
 /** Events by time, ties in the order they were scheduled, so a seed gives one history. */
 class Agenda {
-  private heap: Array<{ at: number; seq: number; run: () => void }> = [];
-  private seq = 0;
+  private readonly times: number[] = [];
+  private readonly runs: Array<() => void> = [];
+  private readonly heap = new IndexHeap(
+    (a, b) => this.times[a] < this.times[b] || (this.times[a] === this.times[b] && a < b),
+  );
 
   at(at: number, run: () => void): void {
-    const h = this.heap;
-    h.push({ at, seq: this.seq++, run });
-    for (let i = h.length - 1; i > 0;) {
-      const up = (i - 1) >> 1;
-      if (!this.before(i, up)) break;
-      [h[i], h[up]] = [h[up], h[i]];
-      i = up;
-    }
+    this.times.push(at);
+    this.runs.push(run);
+    this.heap.push(this.times.length - 1);
   }
 
   /** Runs the events up to and including `end`, in order. */
   runUntil(end: number): void {
-    const h = this.heap;
-    while (h.length && h[0].at <= end) {
-      const top = h[0];
-      const last = h.pop() as (typeof h)[number];
-      if (h.length) {
-        h[0] = last;
-        for (let i = 0; ;) {
-          const l = 2 * i + 1;
-          const r = l + 1;
-          let m = i;
-          if (l < h.length && this.before(l, m)) m = l;
-          if (r < h.length && this.before(r, m)) m = r;
-          if (m === i) break;
-          [h[i], h[m]] = [h[m], h[i]];
-          i = m;
-        }
-      }
-      top.run();
-    }
-  }
-
-  private before(i: number, j: number): boolean {
-    const a = this.heap[i];
-    const b = this.heap[j];
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+    while (this.heap.size && this.times[this.heap.peek() as number] <= end) this.runs[this.heap.pop()]();
   }
 }
 

@@ -7,3 +7,5 @@ export * from './random';
 export * from './report';
 export * from './simulate';
 export * from './svg';
+export * from './live-day';
+export * from './live-line';

@@ -149,6 +149,9 @@ export function portBays(port: string): number {
 export const DEFAULT_NO_SHOW = 0.08;
 export const DEFAULT_ARRIVAL = { mean: -20, sd: 30 } as const;
 
+/** The spread of lane service times (lognormal's coefficient of variation) until a port has measured its own. */
+export const DEFAULT_SERVICE_CV = 0.5;
+
 export function defaultParams(port = 'MOHAN'): SimParams {
   const d = PRODUCT_DEFAULTS;
   return {
@@ -169,7 +172,7 @@ export function defaultParams(port = 'MOHAN'): SimParams {
     priorityRatio: d.priorityRatio,
     priorityCapPercent: d.priorityCapPercent,
     serviceMinutes: d.defaultServiceMinutes,
-    serviceCv: 0.5,
+    serviceCv: DEFAULT_SERVICE_CV,
     bays: portBays(port),
     profile: parseProfile(DEFAULT_PROFILE),
     convoy: 5,

@@ -2,7 +2,7 @@
  * /admin — the port admin's console: firms and their users, the port's staff, yard and regulator accounts, the
  * port's schedule, lanes, holding areas and fees, its gate cameras, every firm's failing webhooks, the audit chain and
  * the jobs board. In Chinese and English; each section is a module (people.ts, port-setup.ts, devices.ts, watch.ts)
- * on console.ts's state.
+ * on console.ts's state; capacity.ts suggests tomorrow's capacity from the outlook's model.
  */
 import { $, el, fill, message, show } from '../shared/dom';
 import { load, store } from '../shared/storage';
@@ -11,6 +11,7 @@ import { relabel as relabelWords } from '../shared/i18n';
 import { call, LANG, msg, on, PORT, S, sess, t, T } from './console';
 import { loadAccounts, loadFirms, wirePeople } from './people';
 import { drawSetupForms, loadPort, wireSetup } from './port-setup';
+import { wireCapacity } from './capacity';
 import { loadWebhooks, wireWatch } from './watch';
 import { drawDeviceForm, loadDevices, wireDevices } from './devices';
 
@@ -76,6 +77,7 @@ async function start(): Promise<void> {
 
 wirePeople();
 wireSetup();
+wireCapacity();
 wireWatch();
 wireDevices();
 on('ended', () => showLogin('sessionEnded'));

@@ -6,6 +6,7 @@
  */
 import type { StaffQueueUpdate, YardUpdate } from '../../../../../libs/realtime/src/live-events';
 import type { ForecastDto } from '../../../../../libs/insights/src/dto/forecast.dto';
+import type { OutlookDto } from '../../../../../libs/outlook/src/dto/outlook.dto';
 import { $ } from '../shared/dom';
 import { load } from '../shared/storage';
 import type { Answer } from '../shared/api';
@@ -59,6 +60,8 @@ export const S = {
   focusAfter: null as string | null,
   /** Tomorrow's forecast of the port shown. */
   forecast: null as ForecastDto | null,
+  /** The rest of today in the direction shown (its queue version: asked again when the line moves on). */
+  outlook: null as OutlookDto | null,
   /** Direction → the yard's view: trucks its lanes let go that the yard has not confirmed yet. */
   yard: {} as Record<string, YardUpdate | undefined>,
 };

@@ -4,7 +4,7 @@
  * In Chinese and English. A truck's outcome and closing a lane wait 10 s for an undo before they are sent (undo.ts).
  * This module signs in and out, opens a port, and wires the page; the console's concerns are its neighbours:
  * console.ts (state, words, calls, events), queue-list.ts, lanes.ts, called.ts, green.ts, yard.ts, check-in.ts,
- * forecast.ts, undo.ts, time.ts, gate.ts (the cameras' reads to confirm). They import console.ts and, one way, each
+ * forecast.ts, outlook.ts (the rest of today), undo.ts, time.ts, gate.ts (the cameras' reads to confirm). They import console.ts and, one way, each
  * other, never this module: what they tell the page are console.ts's events, answered at the end of this module.
  */
 import type { StaffQueueUpdate, StaffQueueUpdateDelta } from '../../../../../libs/realtime/src/live-events';
@@ -17,6 +17,7 @@ import type { NamedLane } from '../shared/lane';
 import { checkIn } from './check-in';
 import { call, DIRS, LANG, msg, note, on, paint, PORT, S, sess, t, T } from './console';
 import { loadForecast, renderForecast } from './forecast';
+import { loadOutlook, refreshOutlook, renderOutlook } from './outlook';
 import { applyAlert, applyDevice, applyRead, loadGate, renderGate } from './gate';
 import { applySide, readSide, renderSide } from './side';
 import { callFirstOpen } from './lanes';
@@ -79,6 +80,7 @@ async function loadPort(code: string): Promise<void> {
     return; /* shown */
   }
   void loadForecast(code);
+  void loadOutlook();
 }
 
 /** The words in the HTML, the title and everything drawn, in `lang`. */
@@ -92,6 +94,7 @@ function relabel(): void {
   tabs();
   DIRS.forEach(render);
   renderForecast();
+  renderOutlook();
   renderGate();
   renderSide();
 }
@@ -129,7 +132,10 @@ function openPort(code: string): void {
     void loadGate();
   });
   // In the staff room a queue:update is the staff view (whole plates, drivers, firms).
-  socket.on('queue:update', (u) => apply(u as StaffQueueUpdate | StaffQueueUpdateDelta));
+  socket.on('queue:update', (u) => {
+    apply(u as StaffQueueUpdate | StaffQueueUpdateDelta);
+    refreshOutlook();
+  });
   socket.on('lane:update', function (l) {
     if (l.port === S.port) readAll();
   });
@@ -249,6 +255,8 @@ window.addEventListener('beforeunload', function (ev) {
   }
 });
 setInterval(tick, 1000);
+// The outlook follows the direction shown and its queue's version: a tab change or a missed update is caught here.
+setInterval(refreshOutlook, 5000);
 on('ended', ended);
 on('acted', readAll);
 on('redraw', render);

@@ -1,0 +1,6 @@
+export * from './dto/outlook.dto';
+export * from './outlook-model';
+export * from './outlook-pool';
+export * from './outlook-state';
+export * from './outlook.module';
+export * from './outlook.service';
