@@ -146,7 +146,7 @@ export function asyncApiDocument(publicUrl: string | undefined): Json {
   }
 
   return {
-    asyncapi: '3.0.0',
+    asyncapi: '3.1.0',
     info: {
       title: 'Kouan events',
       version: '1',
@@ -154,7 +154,7 @@ export function asyncApiDocument(publicUrl: string | undefined): Json {
         'What Kouan sends as things happen: socket.io events of the `/live` namespace (and the one a client sends), ' +
         'and the webhook deliveries. The REST API is described at /api/docs. Schemas are built from the types the ' +
         'server emits (docs/events.md, "Event catalogue").',
-      externalDocs: { description: 'REST API (OpenAPI)', url: '/api/docs' },
+      externalDocs: { description: 'REST API (OpenAPI)', url: new URL('/api/docs', url).href },
     },
     defaultContentType: 'application/json',
     servers: {
