@@ -30,7 +30,6 @@ const base = {
 js.schemaOf<BookingEventData>()(openObject(base));
 
 const laneId = uuid('the lane');
-const reasonOf = <const V extends readonly string[]>(values: V) => literal(values, 'why');
 
 /** What each type adds to `data` (booking events; docs/events.md, "Events"). */
 const EXTRAS: Record<
@@ -57,12 +56,12 @@ const EXTRAS: Record<
   },
   'booking.requeued': {
     summary: 'Put back in line: skipped by staff, or after its first called timeout.',
-    extra: { reason: reasonOf(['skipped', 'called_timeout']) },
+    extra: { reason: literal(['skipped', 'called_timeout']) },
   },
   'booking.completed': { summary: 'The lane completed it.', extra: {} },
   'booking.no_show': {
     summary: 'A no-show: marked by staff, or by the worker when its window closed or its call timed out.',
-    extra: { reason: reasonOf(['staff', 'not_arrived', 'called_timeout']) },
+    extra: { reason: literal(['staff', 'not_arrived', 'called_timeout']) },
   },
   'booking.waived': {
     summary: "Port staff waived a no-show's strike (the status stays no_show).",
@@ -98,20 +97,18 @@ const departure = js.schemaOf<DepartureDto>()(
   }),
 );
 
-/** The standard body: `{id, type, occurredAt, data}` (DomainEvent's public part). */
-const envelope = (type: string, data: js.Schema<unknown>) =>
-  object({
-    id: uuid('the event id: the same on every attempt, = webhook-id = Kouan-Event-Id'),
-    type: literal([type]),
-    occurredAt: instant(),
-    data,
-  });
-js.schemaOf<Pick<DomainEvent, 'id' | 'type' | 'occurredAt' | 'data'>>()(
-  object({ id: uuid(), type: literal(BOOKING_EVENT_TYPES), occurredAt: instant(), data: openObject(base) }),
-);
+/** The standard body: `{id, type, occurredAt, data}`, DomainEvent's public part; each type narrows `type` and `data`. */
+const ENVELOPE = {
+  id: uuid('the event id: the same on every attempt, = webhook-id = Kouan-Event-Id'),
+  type: literal(BOOKING_EVENT_TYPES),
+  occurredAt: instant(),
+  data: openObject(base),
+};
+js.schemaOf<Pick<DomainEvent, 'id' | 'type' | 'occurredAt' | 'data'>>()(object(ENVELOPE));
+const envelope = (type: string, data: js.Schema<unknown>) => object({ ...ENVELOPE, type: literal([type]), data });
 
 /** The `cloudevents` format: a structured-mode CloudEvent 1.0 around the same `data` (webhook-request.ts). */
-const cloudEvent = (type: string, data: unknown) =>
+const cloudEvent = (type: string, data: js.Schema<unknown>) =>
   object(
     {
       specversion: literal(['1.0']),
@@ -121,7 +118,7 @@ const cloudEvent = (type: string, data: unknown) =>
       time: instant('the event occurredAt'),
       subject: uuid('the booking id'),
       datacontenttype: literal(['application/json']),
-      data: data as js.Schema<unknown>,
+      data,
     },
     'format "cloudevents" (Content-Type: application/cloudevents+json)',
   );
