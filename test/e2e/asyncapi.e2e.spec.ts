@@ -64,14 +64,15 @@ describe('the AsyncAPI document describes the real events', () => {
   const post = (path: string, token: string, body: object = {}, status = 200) =>
     api.http.post(`${API}${path}`).set(bearer(token)).send(body).expect(status);
 
-  const book = async (i: number, hoursAhead = 0) => {
+  /** `by`'s vehicle and driver `i` booked into the export slot `hoursAhead` from now. */
+  const book = async (by: TestFirm, i: number, hoursAhead = 0) => {
     const res = await post(
       '/bookings',
-      firm.dispatcherToken,
+      by.dispatcherToken,
       {
         slotId: (await slotAt(api, PORT, hoursAhead)).id,
-        vehicleId: firm.vehicleIds[i],
-        driverId: firm.driverIds[i],
+        vehicleId: by.vehicleIds[i],
+        driverId: by.driverIds[i],
         cargo: cargo(),
       },
       201,
@@ -141,7 +142,7 @@ describe('the AsyncAPI document describes the real events', () => {
     const admin = await connectLive(api.url, opened, { token: api.adminToken });
     expect(await admin.emitWithAck('subscribe', { port: PORT, direction: 'export' })).toEqual({ ok: true });
 
-    const truck = await book(0);
+    const truck = await book(firm, 0);
     await board.waitFor('slots:update');
     const session = await api.http
       .post(`${API}/driver/session`)
@@ -222,20 +223,7 @@ describe('the AsyncAPI document describes the real events', () => {
       const hook = await post('/webhooks', hooked.adminToken, { url: receiver.url, events: types, format }, 201);
       receiver.secret = hook.body.secret as string;
     }
-    const bookOf = async (i: number, hoursAhead = 0) =>
-      (
-        await post(
-          '/bookings',
-          hooked.dispatcherToken,
-          {
-            slotId: (await slotAt(api, PORT, hoursAhead)).id,
-            vehicleId: hooked.vehicleIds[i],
-            driverId: hooked.driverIds[i],
-            cargo: cargo(),
-          },
-          201,
-        )
-      ).body as { id: string };
+    const bookOf = (i: number, hoursAhead = 0) => book(hooked, i, hoursAhead);
     const plateOf = async (id: string) =>
       (await api.http.get(`${API}/bookings/${id}`).set(bearer(hooked.dispatcherToken)).expect(200)).body
         .plate as string;

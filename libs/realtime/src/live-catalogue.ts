@@ -342,23 +342,21 @@ export interface LiveEventEntry {
 }
 
 /**
- * Every server → client event of /live: what it says, its payload, who hears it. Keyed by the typed event map,
- * so an event added there without an entry here (or the reverse) breaks `tsc`; the rooms are the publisher's
- * (live.publisher.ts) and the gateway's (apps/api/src/live.gateway.ts).
+ * What each server → client event of /live says and who hears it. Keyed by the typed event map, so an event added
+ * there without an entry here (or the reverse) breaks `tsc`; the rooms are the publisher's (live.publisher.ts) and
+ * the gateway's (apps/api/src/live.gateway.ts).
  */
-export const LIVE_SERVER_EVENTS: { [E in keyof ServerToClientEvents]: LiveEventEntry } = {
+const HEARD: { [E in keyof ServerToClientEvents]: Omit<LiveEventEntry, 'payloads'> } = {
   'booking:update': {
     summary:
       "A truck's place, ETA, lane or status changed (or a reminder of its slot, `reason: reminder`): to its driver " +
       'and firm.',
-    payloads: payloads['booking:update'],
     to: [['booking', 'firm', 'socket']],
   },
   'queue:update': {
     summary:
       'A queue moved: a delta (`removed`, `inserted`) or the whole view (`entries`), at `version`. The board ' +
       'masks plates; staff get who each truck is.',
-    payloads: payloads['queue:update'],
     to: [
       ['board', 'socket'],
       ['staff', 'socket'],
@@ -366,55 +364,50 @@ export const LIVE_SERVER_EVENTS: { [E in keyof ServerToClientEvents]: LiveEventE
   },
   'lane:update': {
     summary: "A lane opened, paused or closed: to the port's boards, staff and yard.",
-    payloads: payloads['lane:update'],
     to: [['board', 'staff', 'yard']],
   },
   'slots:update': {
     summary: "A slot's booked count changed: to the boards of its port and direction.",
-    payloads: payloads['slots:update'],
     to: [['board']],
   },
   'declaration:update': {
     summary: "A booking's declaration was filed, answered by customs or reopened: to its driver and firm.",
-    payloads: payloads['declaration:update'],
     to: [['booking', 'firm']],
   },
   'yard:update': {
     summary: "A port's yard view of one direction, whole: to the port's yard and staff.",
-    payloads: payloads['yard:update'],
     to: [['yard', 'staff']],
   },
   'session:expired': {
     summary: "The socket's token expired or its session ended: sent just before the server disconnects it.",
-    payloads: payloads['session:expired'],
     to: [['socket']],
   },
   'gate:read': {
     summary: "A gate camera's plate read and what it did (every read, whatever its outcome): to the port's staff.",
-    payloads: payloads['gate:read'],
     to: [['staff']],
   },
   'gate:alert': {
     summary: "A lane camera saw a truck that was not called to its lane: to the port's staff.",
-    payloads: payloads['gate:alert'],
     to: [['staff']],
   },
   'device:update': {
     summary: "A gate camera registered, removed, re-keyed, or gone offline or online again: to the port's staff.",
-    payloads: payloads['device:update'],
     to: [['staff']],
   },
   'counterpart:update': {
     summary: "The far side's status changed: to the port's boards, staff, drivers and every firm.",
-    payloads: payloads['counterpart:update'],
     to: [['board', 'staff', 'notices', 'firms']],
   },
   'incident:update': {
     summary: "An incident opened or closed at the port: to the port's boards, staff, drivers and every firm.",
-    payloads: payloads['incident:update'],
     to: [['board', 'staff', 'notices', 'firms']],
   },
 };
+
+/** Every server → client event of /live: what it says, its payloads, who hears it. */
+export const LIVE_SERVER_EVENTS = Object.fromEntries(
+  Object.entries(HEARD).map(([event, heard]) => [event, { ...heard, payloads: payloads[event as keyof typeof HEARD] }]),
+) as { [E in keyof ServerToClientEvents]: LiveEventEntry };
 
 /** Every client → server event of /live, with its payload and its acknowledgement. */
 export const LIVE_CLIENT_EVENTS: {
