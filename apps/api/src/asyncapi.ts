@@ -1,10 +1,4 @@
-import {
-  LIVE_AUDIENCES,
-  LIVE_CLIENT_EVENTS,
-  LIVE_NAMESPACE,
-  LIVE_SERVER_EVENTS,
-  type LiveAudience,
-} from '@kouan/realtime';
+import { LIVE_AUDIENCES, LIVE_CLIENT_EVENTS, LIVE_NAMESPACE, LIVE_SERVER_EVENTS } from '@kouan/realtime';
 import { WEBHOOK_EVENTS } from '@kouan/webhooks';
 
 /** Where the event catalogue is served (public, like the OpenAPI document at /api/docs-json). */
@@ -87,7 +81,7 @@ export function asyncApiDocument(publicUrl: string | undefined): Json {
         summary: entry.summary,
         payload,
       };
-      for (const audience of entry.to[i] as LiveAudience[]) {
+      for (const audience of entry.to[i]) {
         channels[audience].messages[id] = ref('components', 'messages', id);
         operations[`send${cap(id)}To${cap(audience)}`] = {
           action: 'send',
