@@ -80,6 +80,22 @@ module.exports = {
       to: { circular: true },
     },
     {
+      name: 'client-stands-alone',
+      severity: 'error',
+      comment:
+        "The typed client (packages/client) is a package for firms' developers: it imports only its own files, " +
+        'openapi-fetch and Node, never the server (libs, apps) or the tests.',
+      from: { path: '^packages/client/' },
+      to: { path: '^(libs|apps|test|bench|migrations)/' },
+    },
+    {
+      name: 'client-through-index',
+      severity: 'error',
+      comment: 'Use the typed client as a firm would, through its index (`@kouan/client`), not its files.',
+      from: { path: '^(libs|apps|test|bench|migrations)/' },
+      to: { path: '^packages/client/', pathNot: '^packages/client/src/index\\.ts$' },
+    },
+    {
       name: 'libs-below-apps',
       severity: 'error',
       comment: 'Libs serve the apps; they import no app, test or benchmark.',

@@ -10,6 +10,9 @@ export default tseslint.config(
       '.kbuild/**',
       'node_modules/**',
       'coverage/**',
+      'packages/*/dist/**',
+      // the typed client's types, generated from the OpenAPI document (npm run client:generate)
+      'packages/client/src/generated/**',
       'migrations/**',
       'scripts/**',
       'eslint.config.mjs',

@@ -17,7 +17,7 @@ function newest(dir) {
   return latest;
 }
 
-const sources = ['apps', 'libs', 'migrations', 'bench'].map((d) => join(root, d)).filter(existsSync);
+const sources = ['apps', 'libs', 'migrations', 'bench', 'packages'].map((d) => join(root, d)).filter(existsSync);
 const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
 if (!built || Math.max(...sources.map(newest), statSync(join(root, 'tsconfig.json')).mtimeMs) > built) {
   process.stdout.write('building…\n');

@@ -193,6 +193,25 @@ describe('bookings under concurrency', () => {
     await expectCountersAgree(port);
   });
 
+  it('20 racing retries with one Idempotency-Key for the last place of a slot all get the one booking, not "full"', async () => {
+    // A twin that loses the race for the key meets a full slot, or its statement finds the key taken and is undone:
+    // either way it answers with the first one's answer, read from the key.
+    const port = 'YINGJIANG';
+    const firm = await createFirm(api, 'Last Place Freight', 0);
+    const [crew] = await crews(api, firm, 1);
+    const [slot] = await slotsOf(api, port, date);
+    await api.ds.query('UPDATE slots SET capacity = booked + 1 WHERE id = $1', [slot.id]);
+    const [before] = await slotBooked([slot.id]);
+    const key = `last-${randomBytes(4).toString('hex')}`;
+
+    const answers = await Promise.all(Array.from({ length: 20 }, () => book(firm, slot.id, crew, key)));
+
+    expect(answers.map((r) => r.status)).toEqual(Array(20).fill(201));
+    for (const r of answers) expect(r.body).toEqual(answers[0].body);
+    expect(await slotBooked([slot.id])).toEqual([before + 1]);
+    await expectCountersAgree(port);
+  });
+
   it('cancel racing a reschedule of the same booking always ends consistent', async () => {
     const port = 'HOUQIAO';
     const firm = await createFirm(api, 'Houqiao Transport', 0);

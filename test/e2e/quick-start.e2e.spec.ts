@@ -33,6 +33,8 @@ describe('npm start', () => {
       ).rows.map((r) => r.usename),
     );
 
+  // The hook waits up to 90 s for the API (migrate, seed and two processes on a busy machine): Jest's 60 s for a hook
+  // cut it short before its own wait said what was missing.
   beforeAll(async () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
@@ -63,7 +65,7 @@ describe('npm start', () => {
     ).catch((e: Error) => {
       throw new Error(`${e.message}\n${output}`);
     });
-  });
+  }, 120_000);
 
   afterAll(async () => {
     if (start?.exitCode === null) {
@@ -189,7 +191,7 @@ describe('npm start, an owner that may not create roles', () => {
     ).catch((e: Error) => {
       throw new Error(`${e.message}\n${output}`);
     });
-  });
+  }, 120_000);
 
   afterAll(async () => {
     if (start?.exitCode === null) {

@@ -38,6 +38,8 @@ describe('validateEnv', () => {
       adminEmail: 'admin@kouan.local',
       adminPassword: 'admin-password',
       dbPoolSize: 20,
+      databaseReplicaUrls: [],
+      databaseReplicaRetrySeconds: 10,
       deviceOfflineSeconds: 300,
       deviceThrottleLimit: 6000,
       loginThrottleLimit: 10,
@@ -264,6 +266,23 @@ describe('validateEnv', () => {
     expect(problem({ ...DEV, TRUSTED_PROXIES: '10.0.0.5; rm' })).toContain('TRUSTED_PROXIES');
     expect(problem({ ...DEV, TRUSTED_PROXIES: 'loopback, localnet' })).toContain('TRUSTED_PROXIES');
     expect(problem({ ...DEV, TRUSTED_PROXIES: '10.0.0.0/33' })).toContain('TRUSTED_PROXIES');
+  });
+
+  it('reads DATABASE_REPLICA_URLS as a list of postgres URLs, and the rest a replica takes after failing', () => {
+    const env = validateEnv({
+      ...DEV,
+      DATABASE_REPLICA_URLS: 'postgres://kouan_api:pw@replica1:5432/kouan, postgresql://kouan_api:pw@replica2/kouan',
+      DATABASE_REPLICA_RETRY_SECONDS: '3',
+    });
+    expect(env.databaseReplicaUrls).toEqual([
+      'postgres://kouan_api:pw@replica1:5432/kouan',
+      'postgresql://kouan_api:pw@replica2/kouan',
+    ]);
+    expect(env.databaseReplicaRetrySeconds).toBe(3);
+    expect(problem({ ...DEV, DATABASE_REPLICA_URLS: 'postgres://a/kouan,redis://b' })).toContain(
+      'DATABASE_REPLICA_URLS',
+    );
+    expect(problem({ ...DEV, DATABASE_REPLICA_RETRY_SECONDS: '0' })).toContain('DATABASE_REPLICA_RETRY_SECONDS');
   });
 
   it('uses no built-in secret or admin in production', () => {

@@ -1,7 +1,7 @@
-import { RequestMethod, ValidationPipe } from '@nestjs/common';
+import { type INestApplication, RequestMethod, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, type NextFunction, type Request, type Response } from 'express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { Clock, verifyJsonBody } from '@kouan/common';
@@ -53,36 +53,11 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
   // parser to run marks the body as parsed.
   app.use(SMALL_BODY_ROUTES, json({ limit: SMALL_BODY_LIMIT, verify: verifyJsonBody }));
   app.use(json({ limit: BODY_LIMIT, verify: verifyJsonBody }));
-  app.setGlobalPrefix(API_PREFIX, {
-    exclude: [
-      { path: 'health', method: RequestMethod.GET },
-      { path: 'ready', method: RequestMethod.GET },
-      { path: 'metrics', method: RequestMethod.GET },
-      ...PAGE_ROUTES.map((path) => ({ path, method: RequestMethod.GET })),
-      // The open data feed has its own versioned prefix, /open/v1 (docs/open-data.md).
-      ...OPEN_DATA_ROUTES.map((path) => ({ path, method: RequestMethod.GET })),
-      { path: JOBS_BOARD_PATH, method: RequestMethod.ALL },
-    ],
-  });
+  setRoutePrefixes(app);
   app.useGlobalPipes(
     new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }),
   );
-  const doc = new DocumentBuilder()
-    .setTitle('Kouan API')
-    .setDescription(
-      'Entry slots, live queues and call-forward for border road ports. Errors: {statusCode, error, message}. ' +
-        `The socket.io events (/live) and webhooks are in the event catalogue: [${ASYNCAPI_PATH}](${ASYNCAPI_PATH}) ` +
-        '(AsyncAPI 3).',
-    )
-    .setExternalDoc('Event catalogue (AsyncAPI 3): socket.io /live and webhooks', ASYNCAPI_PATH)
-    .setVersion('1')
-    .addBearerAuth()
-    // Gate cameras (POST /gate/...): `Authorization: Device <key>`, the key a port admin got for the device.
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'Authorization', description: 'Device <key>' }, 'device')
-    .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), {
-    jsonDocumentUrl: 'api/docs-json',
-  });
+  SwaggerModule.setup('api/docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
   const events = asyncApiDocument(env.publicUrl);
   app.use(ASYNCAPI_PATH, (req: Request, res: Response, next: NextFunction) =>
     req.method === 'GET' && req.path === '/' ? res.json(events) : next(),
@@ -110,4 +85,40 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
     res.status(404).json({ statusCode: 404, error: 'Not Found', message: `Cannot ${req.method} ${req.path}` });
   });
   return app;
+}
+
+/** /api/v1 for every route but the probes, the pages, the open data feed and the jobs board. */
+export function setRoutePrefixes(app: INestApplication): void {
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+      ...PAGE_ROUTES.map((path) => ({ path, method: RequestMethod.GET })),
+      // The open data feed has its own versioned prefix, /open/v1 (docs/open-data.md).
+      ...OPEN_DATA_ROUTES.map((path) => ({ path, method: RequestMethod.GET })),
+      { path: JOBS_BOARD_PATH, method: RequestMethod.ALL },
+    ],
+  });
+}
+
+/**
+ * The OpenAPI document of the app's routes, as /api/docs-json serves it; `npm run client:generate` builds it from an
+ * app created in preview mode (no Postgres, no Redis) for the typed client (packages/client).
+ */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  const doc = new DocumentBuilder()
+    .setTitle('Kouan API')
+    .setDescription(
+      'Entry slots, live queues and call-forward for border road ports. Errors: {statusCode, error, message}. ' +
+        `The socket.io events (/live) and webhooks are in the event catalogue: [${ASYNCAPI_PATH}](${ASYNCAPI_PATH}) ` +
+        '(AsyncAPI 3).',
+    )
+    .setExternalDoc('Event catalogue (AsyncAPI 3): socket.io /live and webhooks', ASYNCAPI_PATH)
+    .setVersion('1')
+    .addBearerAuth()
+    // Gate cameras (POST /gate/...): `Authorization: Device <key>`, the key a port admin got for the device.
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'Authorization', description: 'Device <key>' }, 'device')
+    .build();
+  return SwaggerModule.createDocument(app, doc);
 }

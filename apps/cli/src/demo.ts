@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { createKouanClient, ok, signIn } from '@kouan/client';
 import type { DemoDay } from './demo-day';
 
 /**
@@ -12,6 +13,8 @@ import type { DemoDay } from './demo-day';
  * all. Half the trucks are booked for tomorrow too, so the lane console's forecast of tomorrow has something to
  * show. One gate camera per position (the holding area's entry, the export lane, the yard gate) is registered for
  * `npm run camera`. Prints the logins, the cameras' ids and keys, and returns the day as the camera plays it.
+ * Every call goes through the typed client (`@kouan/client`), as a firm's system would make it: a path or field the
+ * API no longer has fails the type check.
  */
 
 const PORT = 'MOHAN';
@@ -34,7 +37,7 @@ const FEES = {
       code: 'inspection',
       name: { zh: '查验费', en: 'Inspection', lo: 'ຄ່າກວດກາ', vi: 'Phí kiểm tra', my: 'စစ်ဆေးခ', th: 'ค่าตรวจสอบ' },
       amount: 100,
-      unit: 'per_truck',
+      unit: 'per_truck' as const,
     },
     {
       code: 'yard',
@@ -47,7 +50,7 @@ const FEES = {
         th: 'ค่าบริการลาน',
       },
       amount: 3.5,
-      unit: 'per_tonne',
+      unit: 'per_tonne' as const,
     },
   ],
 };
@@ -55,7 +58,7 @@ const FIRMS = [
   { name: 'Xishuangbanna Cold Chain', country: 'CN', languages: ['zh', 'zh', 'zh', 'en'] },
   { name: 'Lao Cargo Express', country: 'LA', languages: ['lo', 'lo', 'th', 'vi'] },
   { name: 'Mekong Fruit Logistics', country: 'TH', languages: ['th', 'my', 'lo', 'zh'] },
-];
+] as const;
 const CARGO = [
   { description: 'Fresh bananas, 1,200 cartons', hsCode: '080390', weightKg: 18000, perishable: true },
   { description: 'Natural rubber, smoked sheets', hsCode: '400121', weightKg: 24000, perishable: false },
@@ -72,13 +75,15 @@ export interface DemoOptions {
   now?: () => Date;
 }
 
+type Direction = 'export' | 'import';
+
 interface Booked {
   id: string;
   reference: string;
   driverCode: string;
   plate: string;
   startsAt: number;
-  direction: string;
+  direction: Direction;
 }
 
 export interface DemoCamera {
@@ -101,97 +106,80 @@ export async function runDemo(o: DemoOptions): Promise<{
   cameras: DemoCamera[];
   day: DemoDay;
 }> {
-  const call = async (
-    method: string,
-    path: string,
-    body?: unknown,
-    token?: string,
-  ): Promise<Record<string, unknown>> => {
-    const res = await fetch(`${o.url}/api/v1${path}`, {
-      method,
-      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const data = (res.status === 204 ? {} : await res.json()) as Record<string, unknown>;
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(data)}`);
-    return data;
-  };
-  const login = async (email: string, password: string) =>
-    (await call('POST', '/auth/login', { email, password })).accessToken as string;
+  const kouan = createKouanClient({ baseUrl: o.url });
+  const login = (email: string, password: string) => signIn(o.url, email, password);
   const tag = randomBytes(2).toString('hex');
 
   const admin = await login(o.adminEmail, o.adminPassword);
-  await call(
-    'PUT',
-    `/ports/${PORT}/schedule`,
-    {
-      slotMinutes: 60,
-      capacity: { export: 12, import: 8 },
-      openFrom: '06:00',
-      openTo: '22:00',
-      firmQuotaPercent: 60,
-      horizonDays: 7,
-      earlyArrivalMinutes: 60,
-      checkInGraceMinutes: 30,
-      calledTimeoutMinutes: 15,
-    },
-    admin,
+  const port = { params: { path: { code: PORT } } };
+  ok(
+    await admin.PUT('/api/v1/ports/{code}/schedule', {
+      ...port,
+      body: {
+        slotMinutes: 60,
+        capacity: { export: 12, import: 8 },
+        openFrom: '06:00',
+        openTo: '22:00',
+        firmQuotaPercent: 60,
+        horizonDays: 7,
+        earlyArrivalMinutes: 60,
+        checkInGraceMinutes: 30,
+        calledTimeoutMinutes: 15,
+      },
+    }),
   );
   const staffEmail = `staff.mohan.${tag}@demo.kouan`;
-  await call('POST', `/ports/${PORT}/staff`, { email: staffEmail, password: PASSWORD.staff }, admin);
+  ok(
+    await admin.POST('/api/v1/ports/{code}/staff', { ...port, body: { email: staffEmail, password: PASSWORD.staff } }),
+  );
   const staff = await login(staffEmail, PASSWORD.staff);
   const yardEmail = `yard.mohan.${tag}@demo.kouan`;
-  await call('POST', `/ports/${PORT}/staff`, { email: yardEmail, password: PASSWORD.yard, role: 'yard_staff' }, admin);
+  ok(
+    await admin.POST('/api/v1/ports/{code}/staff', {
+      ...port,
+      body: { email: yardEmail, password: PASSWORD.yard, role: 'yard_staff' },
+    }),
+  );
   const yard = await login(yardEmail, PASSWORD.yard);
   const regulatorEmail = `regulator.${tag}@demo.kouan`;
-  await call('POST', '/regulators', { email: regulatorEmail, password: PASSWORD.regulator }, admin);
+  ok(await admin.POST('/api/v1/regulators', { body: { email: regulatorEmail, password: PASSWORD.regulator } }));
 
   const clockNow = () => (o.now ? o.now() : new Date());
   const today = DateTime.fromJSDate(clockNow()).setZone(ZONE).toISODate() as string;
-  await call('PUT', `/ports/${PORT}/fees`, { effectiveFrom: today, ...FEES }, admin);
-  const slots: Record<string, Array<{ id: string; startsAt: string; bookable: boolean; available: number }>> = {};
-  for (const direction of ['export', 'import']) {
-    slots[direction] = (await call(
-      'GET',
-      `/ports/${PORT}/slots?date=${today}&direction=${direction}`,
-    )) as unknown as (typeof slots)[string];
-  }
+  ok(await admin.PUT('/api/v1/ports/{code}/fees', { ...port, body: { effectiveFrom: today, ...FEES } }));
+  const slotsOf = async (date: string, direction: Direction) =>
+    ok(await kouan.GET('/api/v1/ports/{code}/slots', { params: { path: { code: PORT }, query: { date, direction } } }));
+  const slots = { export: await slotsOf(today, 'export'), import: await slotsOf(today, 'import') };
   const tomorrow = DateTime.fromJSDate(clockNow()).setZone(ZONE).plus({ days: 1 }).toISODate() as string;
-  const ahead: Record<string, Array<{ id: string }>> = {};
-  for (const direction of ['export', 'import']) {
-    ahead[direction] = (await call(
-      'GET',
-      `/ports/${PORT}/slots?date=${tomorrow}&direction=${direction}`,
-    )) as unknown as (typeof ahead)[string];
-  }
+  const ahead = { export: await slotsOf(tomorrow, 'export'), import: await slotsOf(tomorrow, 'import') };
   let bookedAhead = 0;
   /** A booking of tomorrow's: still open whatever the hour the demo runs at. */
   let aheadLogin: { reference: string; driverCode: string } | undefined;
   // Slots still bookable today (a booking can be made until its slot ends), in time order.
-  const open = (direction: string) => slots[direction].filter((s) => s.bookable);
+  const open = (direction: Direction) => slots[direction].filter((s) => s.bookable);
 
   const logins: string[] = [];
   const booked: Booked[] = [];
   for (const [f, firm] of FIRMS.entries()) {
-    const created = await call(
-      'POST',
-      '/firms',
-      { name: `${firm.name} ${tag}`, country: firm.country, contactEmail: `ops${f}.${tag}@demo.kouan` },
-      admin,
+    const created = ok(
+      await admin.POST('/api/v1/firms', {
+        body: { name: `${firm.name} ${tag}`, country: firm.country, contactEmail: `ops${f}.${tag}@demo.kouan` },
+      }),
     );
+    const firmPath = { params: { path: { id: created.id } } };
     const adminEmail = `admin${f}.${tag}@demo.kouan`;
     const dispatchEmail = `dispatch${f}.${tag}@demo.kouan`;
-    await call(
-      'POST',
-      `/firms/${created.id as string}/users`,
-      { email: adminEmail, password: PASSWORD.firmAdmin, role: 'firm_admin' },
-      admin,
+    ok(
+      await admin.POST('/api/v1/firms/{id}/users', {
+        ...firmPath,
+        body: { email: adminEmail, password: PASSWORD.firmAdmin, role: 'firm_admin' },
+      }),
     );
-    await call(
-      'POST',
-      `/firms/${created.id as string}/users`,
-      { email: dispatchEmail, password: PASSWORD.dispatcher, role: 'dispatcher' },
-      admin,
+    ok(
+      await admin.POST('/api/v1/firms/{id}/users', {
+        ...firmPath,
+        body: { email: dispatchEmail, password: PASSWORD.dispatcher, role: 'dispatcher' },
+      }),
     );
     logins.push(
       `  ${firm.name}: firm admin ${adminEmail} / ${PASSWORD.firmAdmin}, dispatcher ${dispatchEmail} / ${PASSWORD.dispatcher}`,
@@ -199,49 +187,46 @@ export async function runDemo(o: DemoOptions): Promise<{
     const dispatcher = await login(dispatchEmail, PASSWORD.dispatcher);
     for (let i = 0; i < 8; i++) {
       const prefix = firm.country === 'CN' ? '云K' : firm.country === 'LA' ? 'ນວ' : 'กข';
-      const v = await call(
-        'POST',
-        '/vehicles',
-        { plate: `${prefix}${tag.toUpperCase()}${f}${i}`, country: firm.country, reefer: i % 3 === 0 },
-        dispatcher,
+      const v = ok(
+        await dispatcher.POST('/api/v1/vehicles', {
+          body: { plate: `${prefix}${tag.toUpperCase()}${f}${i}`, country: firm.country, reefer: i % 3 === 0 },
+        }),
       );
-      const d = await call(
-        'POST',
-        '/drivers',
-        {
-          name: `Driver ${f}-${i}`,
-          phone: `+8613${String(800000000 + f * 100 + i)}`,
-          licenceNo: `DL-${tag}-${f}${i}`,
-          language: firm.languages[i % firm.languages.length],
-        },
-        dispatcher,
+      const d = ok(
+        await dispatcher.POST('/api/v1/drivers', {
+          body: {
+            name: `Driver ${f}-${i}`,
+            phone: `+8613${String(800000000 + f * 100 + i)}`,
+            licenceNo: `DL-${tag}-${f}${i}`,
+            language: firm.languages[i % firm.languages.length],
+          },
+        }),
       );
-      const direction = i % 3 === 2 ? 'import' : 'export';
+      const direction: Direction = i % 3 === 2 ? 'import' : 'export';
       const choices = open(direction);
       if (!choices.length) continue;
       const slot = choices[Math.min(choices.length - 1, (i * 2 + f) % choices.length)];
       try {
-        const b = await call(
-          'POST',
-          '/bookings',
-          { slotId: slot.id, vehicleId: v.id, driverId: d.id, cargo: CARGO[(i + f) % CARGO.length] },
-          dispatcher,
+        const b = ok(
+          await dispatcher.POST('/api/v1/bookings', {
+            body: { slotId: slot.id, vehicleId: v.id, driverId: d.id, cargo: CARGO[(i + f) % CARGO.length] },
+          }),
         );
         booked.push({
-          id: b.id as string,
-          reference: b.reference as string,
-          driverCode: b.driverCode as string,
-          plate: v.plate as string,
+          id: b.id,
+          reference: b.reference,
+          driverCode: b.driverCode,
+          plate: v.plate,
           startsAt: Date.parse(slot.startsAt),
           direction,
         });
         // Most firms file the declaration with the booking; one truck in four still has its papers to come.
         if (i % 4 !== 3)
-          await call(
-            'PUT',
-            `/bookings/${b.id as string}/declaration`,
-            { declarationNo: `5301${tag}${f}${i}`, customsOffice: 'Mohan Customs' },
-            dispatcher,
+          ok(
+            await dispatcher.PUT('/api/v1/bookings/{id}/declaration', {
+              params: { path: { id: b.id } },
+              body: { declarationNo: `5301${tag}${f}${i}`, customsOffice: 'Mohan Customs' },
+            }),
           );
       } catch {
         // The slot filled up or the firm's share of it is taken: this truck is not booked today, as happens.
@@ -249,13 +234,12 @@ export async function runDemo(o: DemoOptions): Promise<{
       if (i % 2 === 0) {
         // Tomorrow, in the morning peak: a slot between 08:00 and 11:00 (06:00 is the first).
         const next = ahead[direction][2 + ((i + f) % 4)];
-        const t = await call(
-          'POST',
-          '/bookings',
-          { slotId: next.id, vehicleId: v.id, driverId: d.id, cargo: CARGO[(i + f + 1) % CARGO.length] },
-          dispatcher,
+        const t = ok(
+          await dispatcher.POST('/api/v1/bookings', {
+            body: { slotId: next.id, vehicleId: v.id, driverId: d.id, cargo: CARGO[(i + f + 1) % CARGO.length] },
+          }),
         );
-        aheadLogin ??= { reference: t.reference as string, driverCode: t.driverCode as string };
+        aheadLogin ??= { reference: t.reference, driverCode: t.driverCode };
         bookedAhead += 1;
       }
     }
@@ -266,11 +250,11 @@ export async function runDemo(o: DemoOptions): Promise<{
   for (const [k, b] of booked.entries()) {
     const status = k % 4 === 3 ? null : k % 6 === 5 ? 'inspection' : 'accepted';
     if (!status) continue;
-    await call(
-      'POST',
-      `/bookings/${b.id}/declaration/status`,
-      { status, ...(status === 'inspection' ? { note: 'open the doors at the inspection bay' } : {}) },
-      staff,
+    ok(
+      await staff.POST('/api/v1/bookings/{id}/declaration/status', {
+        params: { path: { id: b.id } },
+        body: { status, ...(status === 'inspection' ? { note: 'open the doors at the inspection bay' } : {}) },
+      }),
     );
     declared += 1;
   }
@@ -282,7 +266,7 @@ export async function runDemo(o: DemoOptions): Promise<{
   for (const b of [...booked].sort((x, y) => x.startsAt - y.startsAt)) {
     if (b.startsAt - 60 * 60_000 > now) continue;
     try {
-      await call('POST', `/ports/${PORT}/check-ins`, { plate: b.plate }, staff);
+      ok(await staff.POST('/api/v1/ports/{code}/check-ins', { ...port, body: { plate: b.plate } }));
       checkedIn += 1;
       arrived.add(b.id);
     } catch {
@@ -290,41 +274,45 @@ export async function runDemo(o: DemoOptions): Promise<{
     }
   }
   // The lanes: the first half of the waiting trucks have been called and are through; one is on its way now.
-  const port = (await call('GET', `/ports/${PORT}`)) as unknown as {
-    timeZone: string;
-    lanes: Array<{ id: string; direction: string }>;
-    parkingAreas: Array<{ id: string }>;
-  };
-  const lanes = port.lanes;
+  const mohan = ok(await kouan.GET('/api/v1/ports/{code}', port));
+  const lanes = mohan.lanes;
   const plateOf = new Map(booked.map((b) => [b.id, b]));
   const calledNow: DemoDay['called'] = [];
   const through: DemoDay['completed'] = [];
   let completed = 0;
   let yardArrived = 0;
-  for (const direction of ['export', 'import']) {
+  for (const direction of ['export', 'import'] as const) {
     const lane = lanes.find((l) => l.direction === direction);
     if (!lane) continue;
-    const queue = await call('GET', `/ports/${PORT}/queue?direction=${direction}`);
-    const waiting = (queue.entries as unknown[]).length;
+    const queue = ok(
+      await kouan.GET('/api/v1/ports/{code}/queue', { params: { path: { code: PORT }, query: { direction } } }),
+    );
+    const waiting = queue.entries.length;
     const done: string[] = [];
+    const callNext = async () =>
+      ok(
+        await staff.POST('/api/v1/ports/{code}/lanes/{laneId}/call-next', {
+          params: { path: { code: PORT, laneId: lane.id } },
+          body: {},
+        }),
+      ).bookingId;
     for (let k = 0; k < Math.floor(waiting / 2); k++) {
-      const called = await call('POST', `/ports/${PORT}/lanes/${lane.id}/call-next`, undefined, staff);
-      await call('POST', `/bookings/${called.bookingId as string}/complete`, undefined, staff);
-      done.push(called.bookingId as string);
+      const id = await callNext();
+      ok(await staff.POST('/api/v1/bookings/{id}/complete', { params: { path: { id } } }));
+      done.push(id);
       completed += 1;
     }
     // The yard has seen all but the last one through its gate: /yard shows that one still on its way.
     for (const [k, id] of done.entries()) {
       const last = k === done.length - 1;
       if (!last) {
-        await call('POST', `/bookings/${id}/yard-arrival`, undefined, yard);
+        ok(await yard.POST('/api/v1/bookings/{id}/yard-arrival', { params: { path: { id } } }));
         yardArrived += 1;
       }
       through.push({ plate: plateOf.get(id)?.plate ?? '', bookingId: id, direction, yardArrived: !last });
     }
     if (waiting > 1) {
-      const called = await call('POST', `/ports/${PORT}/lanes/${lane.id}/call-next`, undefined, staff);
-      const id = called.bookingId as string;
+      const id = await callNext();
       calledNow.push({ plate: plateOf.get(id)?.plate ?? '', bookingId: id, direction, laneId: lane.id });
     }
   }
@@ -333,13 +321,13 @@ export async function runDemo(o: DemoOptions): Promise<{
   const exportLane = lanes.find((l) => l.direction === 'export');
   const cameras: DemoCamera[] = [];
   for (const [name, body] of [
-    [`Holding area entry (demo ${tag})`, { position: 'holding_entry', areaId: port.parkingAreas[0]?.id }],
+    [`Holding area entry (demo ${tag})`, { position: 'holding_entry', areaId: mohan.parkingAreas[0]?.id }],
     [`Export lane (demo ${tag})`, { position: 'lane', laneId: exportLane?.id }],
     [`Yard gate (demo ${tag})`, { position: 'yard_gate' }],
   ] as const) {
     if ('areaId' in body && !body.areaId) continue;
     if ('laneId' in body && !body.laneId) continue;
-    cameras.push((await call('POST', `/ports/${PORT}/devices`, { name, ...body }, admin)) as unknown as DemoCamera);
+    cameras.push(ok(await admin.POST('/api/v1/ports/{code}/devices', { ...port, body: { name, ...body } })));
   }
   const stillBooked: DemoDay['booked'] = { export: [], import: [] };
   for (const b of [...booked].sort((x, y) => x.startsAt - y.startsAt)) {
@@ -353,7 +341,7 @@ export async function runDemo(o: DemoOptions): Promise<{
   const day: DemoDay = {
     port: PORT,
     date: today,
-    timeZone: port.timeZone,
+    timeZone: mohan.timeZone,
     booked: stillBooked,
     called: calledNow,
     completed: through,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { one, rows } from '@kouan/common';
+import { FREE_BAY } from '@kouan/parking';
 import type { BookingEventType } from './booking-events';
 import { sourcesOf } from './booking-status';
 
@@ -53,10 +54,14 @@ export interface CheckInMove {
   /** The green channel's share of the slot: a perishable truck gets it while fewer than `cap` of the slot have. */
   slotId: string;
   priorityCap: number;
-  areaId: string | null;
-  bay: number | null;
-  overflow: boolean;
-  instructions: string | null;
+  /** Where the truck waits: its port's first free bay (FREE_BAY), powered first when it `needsPower`. */
+  port: string;
+  needsPower: boolean;
+  /** The area the phone or the camera is at: its bays first. */
+  preferAreaId: string | null;
+  /** The driver's language, and the words telling where to wait in it, with `{bay}` and `{area}` to fill in. */
+  language: string;
+  instructions: string;
 }
 
 /**
@@ -121,20 +126,38 @@ export class BookingTransitions {
     );
   }
 
-  /** booked → checked_in, with its place in the check-in order, its bay and the green channel if within the cap. */
+  /**
+   * booked → checked_in, with its place in the check-in order, the green channel if within the cap, and a bay: the
+   * port's first free one (FREE_BAY, found in this statement, so the caller must hold the port's areas' lock,
+   * LOCK_PORT_AREAS, from an earlier statement), or none (overflow: still queued, told where to wait). One statement,
+   * because it runs under the queue's lock. The instructions name the bay and the area in the driver's language.
+   */
   async checkIn(em: EntityManager, id: string, m: CheckInMove, at: Date): Promise<boolean> {
     return Boolean(
       await one(
         em,
-        `WITH moved AS (
-         UPDATE bookings b SET status = 'checked_in', checked_in_at = $9, updated_at = $9, queue_key = nextval('queue_key_seq'),
+        `WITH bay AS (${FREE_BAY('$7', '$8', '$9::uuid')}), moved AS (
+         UPDATE bookings b SET status = 'checked_in', checked_in_at = $6, updated_at = $6, queue_key = nextval('queue_key_seq'),
            priority = $2 AND (SELECT count(*) FROM bookings g
-                              WHERE g.slot_id = $7 AND g.priority AND g.status IN ('checked_in', 'called', 'completed')) < $8,
-           parking_area_id = $3, bay = $4, overflow = $5, instructions = $6
+                              WHERE g.slot_id = $4 AND g.priority AND g.status IN ('checked_in', 'called', 'completed')) < $5,
+           parking_area_id = bay.area_id, bay = bay.bay, overflow = bay.bay IS NULL,
+           instructions = replace(replace($3, '{bay}', bay.bay::text), '{area}', COALESCE(bay.area_names ->> $10, bay.area_name))
+         FROM (SELECT 1) one LEFT JOIN bay ON true
          WHERE b.id = $1 AND b.status = 'booked' RETURNING ${MOVED}, b.priority
-       ), ${EVENT('booking.checked_in', `jsonb_build_object('greenChannel', m.priority)`, TX_ACTOR, '$9::timestamptz')}
+       ), ${EVENT('booking.checked_in', `jsonb_build_object('greenChannel', m.priority)`, TX_ACTOR, '$6::timestamptz')}
        SELECT id FROM moved`,
-        [id, m.perishable, m.areaId, m.bay, m.overflow, m.instructions, m.slotId, m.priorityCap, at],
+        [
+          id,
+          m.perishable,
+          m.instructions,
+          m.slotId,
+          m.priorityCap,
+          at,
+          m.port,
+          m.needsPower,
+          m.preferAreaId,
+          m.language,
+        ],
         // Run under the queue's lock: planned once per connection.
         { prepare: true },
       ),

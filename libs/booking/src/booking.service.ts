@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { actorOf, type Principal } from '@kouan/auth';
 import { AppConfig } from '@kouan/config';
 import { Clock, DomainError, inTransaction, isUniqueViolation, notFound, pgError } from '@kouan/common';
-import { PortEvents, SlotsService } from '@kouan/ports';
+import { feesDue, PortEvents, SlotsService } from '@kouan/ports';
 import { BookingStatus, illegalMove } from './booking-status';
 import { BookingTransitions } from './booking-transitions.repository';
 import { BookedRow, BookingsRepository, feesOfBooking, toBookingDto } from './bookings.repository';
@@ -50,30 +50,28 @@ export class BookingService {
   }
 
   /**
-   * Without an Idempotency-Key a booking is one statement, atomic on its own: ownership check, place,
-   * quota share and row (see book()). With a key, the key is claimed first in the same transaction. A
-   * reference collision (four random characters per port and day) is simply retried.
+   * A booking is one statement, atomic on its own: ownership check, place, quota share and row (see book()), and
+   * with an Idempotency-Key, the key claimed with the answer. A key seen before is answered from its first answer
+   * without booking (a retry after a lost answer); two requests racing with one key both try, and the one that finds
+   * the key taken when its statement claims it is rolled back whole and answered from the first one's answer (as is
+   * a refusal, say the slot now full, met by a retry whose twin took the place). A reference collision (four random
+   * characters per port and day) is simply retried.
    */
   async create(principal: Principal, dto: CreateBookingDto, key?: string): Promise<CreatedBookingDto> {
     const firmId = firmOf(principal);
     const at = this.clock.now();
+    const hash = key === undefined ? null : canonicalHash(dto);
+    const first = key === undefined ? undefined : await this.replay(firmId, key, hash as string);
+    if (first) return first;
     for (let attempt = 1; ; attempt++) {
       try {
-        const { answer } =
-          key === undefined
-            ? await this.book(this.ds, principal, dto, at)
-            : await inTransaction(this.ds, async (em): Promise<{ answer: CreatedBookingDto }> => {
-                const replay = await this.claimKey(em, firmId, key, canonicalHash(dto), at);
-                if (replay) return { answer: replay };
-                const booked = await this.book(em, principal, dto, at);
-                const { driverCode, ...first } = booked.answer;
-                await this.keys.answer(em, firmId, key, first, seal(this.config.env.jwtSecret, driverCode));
-                return booked;
-              });
-        // What the truck will be charged, from the fees in force on its slot's day (read after the commit).
-        const row = await this.bookings.byId(answer.id);
-        return { ...answer, fees: row ? feesOfBooking(row) : null };
+        return await this.book(principal, dto, at, key === undefined ? null : { key, hash: hash as string });
       } catch (e) {
+        const replay = key === undefined ? undefined : await this.replay(firmId, key, hash as string);
+        if (replay) return replay;
+        if (pgError(e)?.code === 'P0001' && (e as Error).message === 'idempotency_key_taken') {
+          throw new DomainError('conflict', 'a request with this Idempotency-Key is still being processed; retry');
+        }
         if (!isUniqueViolation(e, 'uq_bookings_reference') || attempt >= 5) throw e;
       }
     }
@@ -81,21 +79,22 @@ export class BookingService {
 
   /**
    * One statement (BookingsRepository.book): the firm owns the vehicle and the driver, a place and a share of it
-   * are taken, and the booking row is written; a refused share aborts the whole statement.
+   * are taken, the booking row is written and the key claimed with the answer; a refused share aborts the whole
+   * statement. The answer shows what the truck will be charged: the fees in force on its slot's day.
    */
   private async book(
-    db: EntityManager | DataSource,
     p: Principal,
     dto: CreateBookingDto,
     at: Date,
-  ): Promise<{ answer: CreatedBookingDto }> {
+    key: { key: string; hash: string } | null,
+  ): Promise<CreatedBookingDto> {
     const firmId = firmOf(p);
     const id = randomUUID();
     const driverCode = newDriverCode();
     let row: BookedRow | undefined;
     try {
       row = await this.bookings.book(
-        db,
+        this.ds,
         dto.slotId,
         firmId,
         {
@@ -113,6 +112,7 @@ export class BookingService {
           },
           createdBy: p.sub,
           actor: JSON.stringify(actorOf(p)),
+          claim: key && { ...key, sealed: seal(this.config.env.jwtSecret, driverCode) },
         },
         at,
       );
@@ -124,30 +124,36 @@ export class BookingService {
       throw e;
     }
     if (!row?.parties) throw notFound('vehicle or driver');
-    await this.places.outcome(db, dto.slotId, row, at);
-    return { answer: { id, reference: row.reference as string, status: 'booked', slotId: dto.slotId, driverCode } };
+    await this.places.outcome(this.ds, dto.slotId, row, at);
+    return {
+      id,
+      reference: row.reference as string,
+      status: 'booked',
+      slotId: dto.slotId,
+      driverCode,
+      fees: feesDue(row, dto.cargo.weightKg),
+    };
   }
 
   /**
-   * Claims the key inside the booking's transaction. A racing retry blocks on the uncommitted row until the
-   * first request commits (then it replays the answer) or rolls back (then it claims the key itself).
+   * The first answer to a key the firm sent before (its driver code unsealed, its fees read now), or undefined when
+   * the key is new; 422 when it came with another body.
    */
-  private async claimKey(
-    em: EntityManager,
-    firmId: string,
-    key: string,
-    hash: string,
-    at: Date,
-  ): Promise<CreatedBookingDto | null> {
-    if (await this.keys.claim(em, firmId, key, hash, at)) return null;
-    const prior = await this.keys.prior(em, firmId, key);
-    if (!prior || !prior.response || !prior.driver_code_sealed) {
+  private async replay(firmId: string, key: string, hash: string): Promise<CreatedBookingDto | undefined> {
+    const prior = await this.keys.prior(firmId, key);
+    if (!prior) return undefined;
+    if (!prior.response || !prior.driver_code_sealed) {
       throw new DomainError('conflict', 'a request with this Idempotency-Key is still being processed; retry');
     }
     if (prior.request_hash !== hash) {
       throw new DomainError('idempotency_mismatch', 'this Idempotency-Key was used with a different body');
     }
-    return { ...prior.response, driverCode: unseal(this.config.env.jwtSecret, prior.driver_code_sealed) };
+    const row = await this.bookings.byId(prior.response.id);
+    return {
+      ...prior.response,
+      driverCode: unseal(this.config.env.jwtSecret, prior.driver_code_sealed),
+      fees: row ? feesOfBooking(row) : null,
+    };
   }
 
   async list(p: Principal, q: ListBookingsQueryDto): Promise<BookingDto[]> {

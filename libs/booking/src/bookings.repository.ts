@@ -6,6 +6,7 @@ import { type Direction, FEES_IN_FORCE, type FeeColumns, feesDue, SLOTS_CHANGED_
 import { isoInZone } from '@kouan/calendar';
 import type { BookingStatus } from './booking-status';
 import { EVENT } from './booking-transitions.repository';
+import { CLAIM_KEY, type KeyClaim, KEY_TAKEN } from './idempotency-keys.repository';
 import type { DeclarationDto } from './dto/declaration.dto';
 import type { BookingDto, ListBookingsQueryDto } from './dto/booking.dto';
 import { placeCtes, type PlaceRow } from './places.repository';
@@ -55,10 +56,15 @@ export interface NewBooking {
   createdBy: string;
   /** Who did it (jsonb), for the event: named here too, as the statement may run outside inTransaction. */
   actor: string;
+  /** The request's Idempotency-Key, claimed with its answer in the booking's statement (CLAIM_KEY). */
+  claim: KeyClaim | null;
 }
 
-/** The booking statement's report: placeCtes' row, whether the firm owns vehicle and driver, and the reference. */
-export type BookedRow = PlaceRow & { parties: boolean; reference: string | null };
+/**
+ * The booking statement's report: placeCtes' row, whether the firm owns vehicle and driver, the reference, and the
+ * fees in force on the slot's day (what the answer shows, with no read after the statement).
+ */
+export type BookedRow = PlaceRow & { parties: boolean; reference: string | null } & FeeColumns;
 
 /** A booking as its firm's reschedule sees it, the row locked. */
 export interface LockedBookingRow {
@@ -136,6 +142,11 @@ export class BookingsRepository {
    * slots.changed port event, for the boards). When the share is refused after the place was
    * taken, kouan_refuse() aborts the whole statement, so nothing is left half done, inside a transaction or not.
    */
+  /**
+   * The booking in one statement: the firm owns vehicle and driver, a place and a share of it are taken (a refused
+   * share aborts the whole statement), the row and its events are written, and with a key, the key is claimed with
+   * the answer (CLAIM_KEY: a key claimed before aborts it, `idempotency_key_taken`).
+   */
   book(
     db: EntityManager | DataSource,
     slotId: string,
@@ -156,12 +167,15 @@ export class BookingsRepository {
          FROM s, u
          RETURNING id, firm_id, port_code, direction, reference, status, slot_id
        ), moved AS (SELECT * FROM b), ${EVENT('booking.created', `jsonb_build_object('slotId', m.slot_id)`, '$14::jsonb', '$15::timestamptz')},
-       ${SLOTS_CHANGED_EVENT(SLOT_TAKEN, '$14::jsonb', '$15::timestamptz')}
+       ${SLOTS_CHANGED_EVENT(SLOT_TAKEN, '$14::jsonb', '$15::timestamptz')}${n.claim ? `, ${CLAIM_KEY('$2', '$16', '$17', '$18', '$15')}` : ''}
        SELECT EXISTS (SELECT 1 FROM parties) AS parties, s.*, EXISTS (SELECT 1 FROM u) AS quota_ok,
-              (SELECT reference FROM b) AS reference,
+              (SELECT reference FROM b) AS reference, fee.version AS fee_version, fee.currency AS fee_currency,
+              fee.items AS fee_items,
               CASE WHEN s.port_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM u)
                    THEN kouan_refuse('quota_exceeded:' || s.quota || ':' || s.quota_halved) END AS refused
-       FROM (VALUES (1)) AS one_row (x) LEFT JOIN s ON true`,
+              ${n.claim ? `, ${KEY_TAKEN}` : ''}
+       FROM (VALUES (1)) AS one_row (x) LEFT JOIN s ON true
+       LEFT JOIN LATERAL (${FEES_IN_FORCE('s.port_code', 's.service_date::date')}) fee ON true`,
       [
         slotId,
         firmId,
@@ -178,7 +192,9 @@ export class BookingsRepository {
         n.createdBy,
         n.actor,
         at,
+        ...(n.claim ? [n.claim.key, n.claim.hash, n.claim.sealed] : []),
       ],
+      { prepare: true },
     );
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { one, rows } from '@kouan/common';
 import type { CreatedBookingDto } from './dto/booking.dto';
 
@@ -11,44 +11,41 @@ export interface IdempotencyKeyRow {
   driver_code_sealed: string | null;
 }
 
+/** A request's Idempotency-Key with its body's hash and the driver code sealed, for the replays. */
+export interface KeyClaim {
+  key: string;
+  hash: string;
+  sealed: string;
+}
+
+/**
+ * Claims a key for a firm together with the first answer (`b`: the booking statement's new row; the driver code
+ * sealed, for the replays), as a CTE `claimed` of the booking's own statement (SQL expressions for the firm, key,
+ * hash, sealed code and instant). A racing request with the same key waits on the uncommitted row, then finds it
+ * taken (KEY_TAKEN aborts its statement: its place and row go with it) or claims it (the first one failed).
+ */
+export const CLAIM_KEY = (firm: string, key: string, hash: string, sealed: string, at: string) => `claimed AS (
+    INSERT INTO idempotency_keys (firm_id, key, request_hash, created_at, response, driver_code_sealed)
+    SELECT ${firm}, ${key}, ${hash}, ${at},
+           jsonb_build_object('id', b.id, 'reference', b.reference, 'status', 'booked', 'slotId', b.slot_id), ${sealed}
+    FROM b
+    ON CONFLICT (firm_id, key) DO NOTHING RETURNING 1
+  )`;
+
+/** In the booking statement's report: aborts it when a booking was made but its key was claimed before. */
+export const KEY_TAKEN = `CASE WHEN EXISTS (SELECT 1 FROM b) AND NOT EXISTS (SELECT 1 FROM claimed)
+                              THEN kouan_refuse('idempotency_key_taken') END AS key_taken`;
+
 /** The statements on `idempotency_keys` (this lib's table; a reissued driver code re-seals one in its own statement). */
 @Injectable()
 export class IdempotencyKeysRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  /**
-   * Claims the key in the booking's transaction: true when this request holds it now. A racing retry blocks on the
-   * uncommitted row until the first request commits (it then gets false) or rolls back (then it claims the key).
-   */
-  async claim(em: EntityManager, firmId: string, key: string, hash: string, at: Date): Promise<boolean> {
-    const claimed = await rows(
-      em,
-      `INSERT INTO idempotency_keys (firm_id, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (firm_id, key) DO NOTHING RETURNING 1`,
-      [firmId, key, hash, at],
-    );
-    return claimed.length > 0;
-  }
-
-  prior(em: EntityManager, firmId: string, key: string): Promise<IdempotencyKeyRow | undefined> {
+  prior(firmId: string, key: string): Promise<IdempotencyKeyRow | undefined> {
     return one<IdempotencyKeyRow>(
-      em,
+      this.ds,
       'SELECT request_hash, response, driver_code_sealed FROM idempotency_keys WHERE firm_id = $1 AND key = $2',
       [firmId, key],
-    );
-  }
-
-  /** The first answer (without the driver code) and the code sealed, for the replays. */
-  async answer(
-    em: EntityManager,
-    firmId: string,
-    key: string,
-    response: Omit<CreatedBookingDto, 'driverCode'>,
-    sealed: string,
-  ): Promise<void> {
-    await em.query(
-      'UPDATE idempotency_keys SET response = $3, driver_code_sealed = $4 WHERE firm_id = $1 AND key = $2',
-      [firmId, key, response, sealed],
     );
   }
 

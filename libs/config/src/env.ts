@@ -85,6 +85,25 @@ class EnvVars {
   @Max(200)
   DB_POOL_SIZE = 20;
 
+  /**
+   * Streaming replicas for the reads that may lag by seconds (public board and queue, open data, reports, forecast,
+   * outlook): comma-separated postgres:// URLs, each logged in as DATABASE_URL's process is. Unset: every read on the
+   * primary.
+   */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/[^\s,]+(\s*,\s*postgres(ql)?:\/\/[^\s,]+)*$/, {
+    message: 'must be comma-separated postgres:// URLs',
+  })
+  DATABASE_REPLICA_URLS?: string;
+
+  /** After a replica failed to answer, its reads go to the primary for this long before it is tried again. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  DATABASE_REPLICA_RETRY_SECONDS = 10;
+
   /** Login attempts per client address and account within LOGIN_THROTTLE_TTL_SECONDS. */
   @IsOptional()
   @Transform(toInt)
@@ -403,6 +422,9 @@ export interface Env {
   adminEmail?: string;
   adminPassword?: string;
   dbPoolSize: number;
+  /** DATABASE_REPLICA_URLS, none when unset. */
+  databaseReplicaUrls: string[];
+  databaseReplicaRetrySeconds: number;
   loginThrottleLimit: number;
   loginThrottleTtlSeconds: number;
   loginAddressLimit: number;
@@ -504,6 +526,11 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     adminEmail: vars.ADMIN_EMAIL ?? (production ? undefined : 'admin@kouan.local'),
     adminPassword: vars.ADMIN_PASSWORD ?? (production ? undefined : 'admin-password'),
     dbPoolSize: vars.DB_POOL_SIZE,
+    databaseReplicaUrls: (vars.DATABASE_REPLICA_URLS ?? '')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean),
+    databaseReplicaRetrySeconds: vars.DATABASE_REPLICA_RETRY_SECONDS,
     loginThrottleLimit: vars.LOGIN_THROTTLE_LIMIT,
     loginThrottleTtlSeconds: vars.LOGIN_THROTTLE_TTL_SECONDS,
     loginAddressLimit: vars.LOGIN_ADDRESS_LIMIT,

@@ -4,3 +4,4 @@ export * from './db.module';
 export * from './migrate';
 export * from './redis.module';
 export * from './redis-client';
+export * from './replica-reads';

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { one, rows } from '@kouan/common';
+import { ReplicaReads } from '@kouan/db';
 import { STAGE_SECONDS, STAGE_SECONDS_NAMES, type StageSecondsColumns } from '@kouan/booking';
 import type { Direction } from './forecast';
 
@@ -57,19 +55,19 @@ export interface PerformanceRow extends StageSecondsColumns {
 
 /**
  * The reads behind the forecast and the performance report: bookings, slots, lanes and schedules of every port,
- * read only. Days are local to each port (ports.time_zone); minutes are float8 so they arrive as numbers.
+ * read only. Days are local to each port (ports.time_zone); minutes are float8 so they arrive as numbers. A forecast
+ * and a report are about days, not the last second: every statement reads where reads may lag (`ReplicaReads`).
  */
 @Injectable()
 export class InsightsRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(private readonly lagging: ReplicaReads) {}
 
   /**
    * The forecast day (`date`, or the day after `at` at the port), its basis window, the lanes and assumed service
    * time; undefined for no such port.
    */
   forecastPort(port: string, date: string | undefined, at: Date): Promise<ForecastPortRow | undefined> {
-    return one<ForecastPortRow>(
-      this.ds,
+    return this.lagging.one<ForecastPortRow>(
       `WITH d AS (SELECT COALESCE($2::date, ($4::timestamptz AT TIME ZONE p.time_zone)::date + 1) AS day, p.code
                   FROM ports p WHERE p.code = $1)
        SELECT to_char(d.day, 'YYYY-MM-DD') AS date,
@@ -85,8 +83,7 @@ export class InsightsRepository {
 
   /** Decided (checked in or no-show, not cancelled) and checked-in bookings of local days [from, to]. */
   async basisCounts(port: string, from: string, to: string): Promise<BasisCountsRow> {
-    const row = await one<BasisCountsRow>(
-      this.ds,
+    const row = await this.lagging.one<BasisCountsRow>(
       `SELECT count(*) FILTER (WHERE b.checked_in_at IS NOT NULL OR b.status = 'no_show')::int AS decided,
               count(*) FILTER (WHERE b.checked_in_at IS NOT NULL)::int AS checked_in
        FROM bookings b
@@ -98,8 +95,7 @@ export class InsightsRepository {
 
   /** Checked-in bookings of [from, to] by whole minutes from their slot's start to their check-in (floor: -1 = the minute before). */
   arrivalOffsets(port: string, from: string, to: string): Promise<OffsetRow[]> {
-    return rows<OffsetRow>(
-      this.ds,
+    return this.lagging.rows<OffsetRow>(
       `SELECT floor(extract(epoch FROM b.checked_in_at - s.starts_at) / 60)::int AS minutes, count(*)::int AS count
        FROM bookings b JOIN slots s ON s.id = b.slot_id
        WHERE b.port_code = $1 AND b.service_date BETWEEN $2::date AND $3::date
@@ -111,8 +107,7 @@ export class InsightsRepository {
 
   /** Mean lane service time (call to complete), minutes, per direction with completed trucks in [from, to]. */
   serviceMinutes(port: string, from: string, to: string): Promise<ServiceRow[]> {
-    return rows<ServiceRow>(
-      this.ds,
+    return this.lagging.rows<ServiceRow>(
       `SELECT b.direction, avg(extract(epoch FROM b.completed_at - b.called_at) / 60)::float8 AS mean
        FROM bookings b
        WHERE b.port_code = $1 AND b.service_date BETWEEN $2::date AND $3::date
@@ -127,8 +122,7 @@ export class InsightsRepository {
    * day and the days either side of it (their early and late arrivals cross midnight): minutes -1440..2879.
    */
   bookedByMinute(port: string, date: string): Promise<BookedRow[]> {
-    return rows<BookedRow>(
-      this.ds,
+    return this.lagging.rows<BookedRow>(
       `WITH z AS (SELECT ($2::date::timestamp AT TIME ZONE p.time_zone) AS midnight FROM ports p WHERE p.code = $1)
        SELECT b.direction, floor(extract(epoch FROM s.starts_at - z.midnight) / 60)::int AS minute, count(*)::int AS count
        FROM bookings b JOIN slots s ON s.id = b.slot_id, z
@@ -141,8 +135,7 @@ export class InsightsRepository {
 
   /** Every road port, by code, over local days [from, to] (definitions in docs/forecast.md). */
   performance(from: string, to: string): Promise<PerformanceRow[]> {
-    return rows<PerformanceRow>(
-      this.ds,
+    return this.lagging.rows<PerformanceRow>(
       `WITH p AS (SELECT code, name, time_zone FROM ports WHERE mode = 'road'),
        sl AS (
          SELECT p.code, sum(s.capacity)::int AS offered

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { rows } from '@kouan/common';
+import { ReplicaReads } from '@kouan/db';
 import { STAGE_SECONDS, STAGE_SECONDS_NAMES, type StageSecondsColumns } from '@kouan/booking';
 import { DEFAULT_SERVICE_MINUTES, LANE_PACE_MINUTES } from '@kouan/queue';
 
@@ -37,17 +35,16 @@ export interface WaitHourRow extends StageSecondsColumns {
  * slots (ports') and bookings (booking's). They are aggregates no other lib asks for, so they live here rather than
  * as a service of each owner; what the owners define is embedded, not restated: a lane's pace is the queue lib's
  * LANE_PACE_MINUTES, the stages' percentiles the booking lib's STAGE_SECONDS. No column naming a truck, a firm or a
- * person leaves these statements.
+ * person leaves these statements. Published figures may be seconds old, so every statement here reads where reads
+ * may lag (`ReplicaReads`: a replica when one is set).
  */
 @Injectable()
 export class OpenDataRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(private readonly lagging: ReplicaReads) {}
 
   /** Every port and direction now: waiting trucks and the lanes with their pace, in one statement (one snapshot). */
   currentPorts(): Promise<PortNowRow[]> {
-    return rows<PortNowRow>(
-      this.ds,
-      `SELECT p.code, p.name, p.mode, p.counterpart, d.direction,
+    return this.lagging.rows<PortNowRow>(`SELECT p.code, p.name, p.mode, p.counterpart, d.direction,
               COALESCE(sc.default_service_minutes, ${DEFAULT_SERVICE_MINUTES}) AS default_service_minutes,
               (SELECT count(*) FROM bookings b
                WHERE b.port_code = p.code AND b.direction = d.direction AND b.status = 'checked_in')::int AS waiting,
@@ -56,8 +53,7 @@ export class OpenDataRepository {
                         FROM lanes l WHERE l.port_code = p.code AND l.direction = d.direction), '[]'::json) AS lanes
        FROM ports p CROSS JOIN (VALUES ('export'), ('import')) d(direction)
        LEFT JOIN schedules sc ON sc.port_code = p.code
-       ORDER BY p.code, d.direction`,
-    );
+       ORDER BY p.code, d.direction`);
   }
 
   /**
@@ -67,8 +63,7 @@ export class OpenDataRepository {
    * hour its slots start in, so every figure of a row is about the same trucks.
    */
   waits(port: string | null, from: string, to: string, at: Date): Promise<WaitHourRow[]> {
-    return rows<WaitHourRow>(
-      this.ds,
+    return this.lagging.rows<WaitHourRow>(
       `WITH p AS (SELECT code, time_zone FROM ports WHERE $1::varchar IS NULL OR code = $1),
        s AS (
          SELECT s.id, s.port_code, s.direction, s.booked, s.capacity, p.time_zone,
@@ -100,6 +95,6 @@ export class OpenDataRepository {
   }
 
   async portExists(code: string): Promise<boolean> {
-    return (await rows(this.ds, 'SELECT 1 FROM ports WHERE code = $1', [code])).length > 0;
+    return (await this.lagging.rows('SELECT 1 FROM ports WHERE code = $1', [code])).length > 0;
   }
 }

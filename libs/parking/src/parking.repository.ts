@@ -29,13 +29,31 @@ export interface AreaFields {
   names: Record<string, string> | null;
 }
 
-/** The first free bay found for a waiting truck. */
-export interface FreeBayRow {
-  area_id: string;
-  area_name: string;
-  area_names: Record<string, string>;
-  bay: number;
-}
+/**
+ * Locks a port's holding areas (`port`: an SQL expression) until the transaction ends, so two check-ins never pick
+ * the same free bay: a row source for a statement that locks, taken before the statement that picks (FREE_BAY),
+ * whose snapshot then sees the bays the check-ins before it took.
+ */
+export const LOCK_PORT_AREAS = (port: string) =>
+  `SELECT id FROM parking_areas WHERE port_code = ${port} ORDER BY id FOR UPDATE`;
+
+/**
+ * The first free bay of a port (SQL expressions `port`, `needsPower` boolean, `preferArea` uuid or null), as one row
+ * (area_id, area_name, area_names, bay) or none: the wanted kind of bay (powered or plain) in any area before the
+ * other kind; the preferred area (where the phone or the camera is), then by name; the lowest bay number. Each
+ * area's best bay first (its taken bays hashed once), then the best of those: over all bays at once the planner
+ * joined every bay with every taken one of its area (30 ms at 200 bays half full, under the port's lock;
+ * bench:gate). Valid under LOCK_PORT_AREAS, in a later statement.
+ */
+export const FREE_BAY = (port: string, needsPower: string, preferArea: string) => `
+  SELECT pa.id AS area_id, pa.name AS area_name, pa.names AS area_names, f.bay
+  FROM parking_areas pa CROSS JOIN LATERAL (
+    SELECT n AS bay, (n <= pa.reefer_bays) <> ${needsPower} AS other_kind FROM generate_series(1, pa.bays) AS n
+    WHERE NOT EXISTS (SELECT 1 FROM bookings b WHERE b.parking_area_id = pa.id AND b.bay = n)
+    ORDER BY 2, n LIMIT 1) f
+  WHERE pa.port_code = ${port}
+  ORDER BY f.other_kind, pa.id IS DISTINCT FROM ${preferArea}, pa.name, f.bay
+  LIMIT 1`;
 
 /** The statements on `parking_areas` (this lib's table), and the reads of bookings' bays they need. */
 @Injectable()
@@ -84,38 +102,6 @@ export class ParkingRepository {
 
   all(portCode: string): Promise<AreaRow[]> {
     return rows<AreaRow>(this.ds, 'SELECT * FROM parking_areas WHERE port_code = $1', [portCode]);
-  }
-
-  /** Locks the port's areas until the transaction ends, so two check-ins never pick the same free bay. */
-  async lockPort(em: EntityManager, portCode: string): Promise<void> {
-    await em.query('SELECT id FROM parking_areas WHERE port_code = $1 ORDER BY id FOR UPDATE', [portCode]);
-  }
-
-  /**
-   * The first free bay in this order: the wanted kind of bay (powered or plain) in any area before the other kind;
-   * the preferred area (where the phone is), then by name; the lowest bay number. Each area's best bay first (its
-   * taken bays hashed once), then the best of those: over all bays at once the planner joined every bay with every
-   * taken one of its area (30 ms at 200 bays half full, under the port's lock; bench:gate).
-   */
-  freeBay(
-    em: EntityManager,
-    portCode: string,
-    needsPower: boolean,
-    preferAreaId: string | null,
-  ): Promise<FreeBayRow | undefined> {
-    return one<FreeBayRow>(
-      em,
-      `SELECT pa.id AS area_id, pa.name AS area_name, pa.names AS area_names, f.bay
-       FROM parking_areas pa CROSS JOIN LATERAL (
-         SELECT n AS bay, (n <= pa.reefer_bays) <> $2 AS other_kind FROM generate_series(1, pa.bays) AS n
-         WHERE NOT EXISTS (SELECT 1 FROM bookings b WHERE b.parking_area_id = pa.id AND b.bay = n)
-         ORDER BY 2, n LIMIT 1) f
-       WHERE pa.port_code = $1
-       ORDER BY f.other_kind, pa.id IS DISTINCT FROM $3::uuid, pa.name, f.bay
-       LIMIT 1`,
-      [portCode, needsPower, preferAreaId],
-      { prepare: true },
-    );
   }
 
   /** The seed's areas of ports that exist; an area seeded before it had names gets them, nothing else changes. */

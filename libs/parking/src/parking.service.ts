@@ -8,16 +8,6 @@ import type { CreateParkingAreaDto, ParkingAreaDto, ParkingDto, UpdateParkingAre
 import { distanceM } from './geo';
 import { AreaFields, ParkingRepository } from './parking.repository';
 
-export interface BayAssignment {
-  areaId: string | null;
-  /** The holding area's name, for the driver's instructions. */
-  areaName: string | null;
-  /** The area's name by language (empty when it has none). */
-  areaNames: Record<string, string>;
-  bay: number | null;
-  overflow: boolean;
-}
-
 /** What a waiting truck's parking looks like to its driver; built from the booking's columns. */
 export interface ParkingFacts {
   areaId: string | null;
@@ -166,25 +156,6 @@ export class ParkingService {
       .filter((a) => a.d <= a.r)
       .sort((a, b) => a.d - b.d);
     return inside[0]?.id ?? null;
-  }
-
-  /**
-   * Gives a waiting truck a bay. The port's areas are locked FOR UPDATE, so two check-ins never pick the
-   * same free bay (the unique index on (parking_area_id, bay) would refuse it anyway). A reefer with
-   * perishable cargo takes a powered bay first; other trucks leave powered bays for reefers while they can.
-   * No free bay anywhere → overflow: still queued, told where to wait.
-   */
-  async assignBay(
-    em: EntityManager,
-    portCode: string,
-    needsPower: boolean,
-    preferAreaId: string | null,
-  ): Promise<BayAssignment> {
-    await this.repo.lockPort(em, portCode);
-    const free = await this.repo.freeBay(em, portCode, needsPower, preferAreaId);
-    return free
-      ? { areaId: free.area_id, areaName: free.area_name, areaNames: free.area_names, bay: free.bay, overflow: false }
-      : { areaId: null, areaName: null, areaNames: {}, bay: null, overflow: true };
   }
 
   /**

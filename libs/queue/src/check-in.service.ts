@@ -184,11 +184,11 @@ export class CheckInService {
       );
     }
     await beforeLock?.(bookingId);
-    const { version } = await lockQueue(em, a.port_code, a.direction);
-    // Everything from here to the commit holds the queue lock, so it is as few round trips as it can be: the bay,
-    // then the move. The lock serialises check-ins of this port and direction, so the move's count of the slot's
-    // green-channel trucks and taking one more cannot overshoot the cap.
-    const place = await this.parking.assignBay(em, a.port_code, a.reefer && a.perishable, preferAreaId);
+    // Everything from here to the commit holds the queue's lock, so it is as few round trips as it can be: the
+    // queue's and the port's areas' locks, the move with its bay, the delta, its port event. The lock serialises
+    // check-ins of this port and direction, so the move's count of the slot's green-channel trucks and taking one
+    // more cannot overshoot the cap.
+    const { version } = await lockQueue(em, a.port_code, a.direction, true);
     const moved = await this.transitions.checkIn(
       em,
       bookingId,
@@ -196,16 +196,13 @@ export class CheckInService {
         perishable: a.perishable,
         slotId: a.slot_id,
         priorityCap: a.priority_cap,
-        areaId: place.areaId,
-        bay: place.bay,
-        overflow: place.overflow,
+        port: a.port_code,
+        // A reefer with perishable cargo takes a powered bay first; other trucks leave them for reefers while they can.
+        needsPower: a.reefer && a.perishable,
+        preferAreaId,
+        language: a.language,
         // The area named in the driver's language (the data gives each a name per language).
-        instructions: place.areaName
-          ? message('waitInBay', a.language, {
-              bay: place.bay as number,
-              area: place.areaNames[a.language] ?? place.areaName,
-            })
-          : null,
+        instructions: message('waitInBay', a.language, { bay: '{bay}', area: '{area}' }),
       },
       at,
     );

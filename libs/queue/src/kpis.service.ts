@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { assertPortScope, Principal } from '@kouan/auth';
 import { assertReportDays, notFound } from '@kouan/common';
+import { ReplicaReads } from '@kouan/db';
 import { toStageSeconds } from '@kouan/booking';
 import type { KpiDayDto, KpiQueryDto } from './dto/kpi.dto';
 import { kpiRows } from './kpis.repository';
@@ -16,17 +15,19 @@ const round1 = (v: number | null) => (v === null ? null : Math.round(Number(v) *
  * complete), and the lane-to-yard time (call to the yard's confirmation: not from completion, which a yard
  * confirming a called truck stamps at the same instant), in minutes; and each stage of the visits (holding wait,
  * call → lane, lane service, lane → yard, turn time: STAGE_SECONDS), p50 and p90 in seconds with their counts. One
- * query over slots and bookings.
+ * query over slots and bookings, where reads may lag (a report of days does not need the last second).
  */
 @Injectable()
 export class KpisService {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(private readonly reads: ReplicaReads) {}
 
   async report(p: Principal, port: string, q: KpiQueryDto): Promise<KpiDayDto[]> {
     assertPortScope(p, port);
-    if (!(await portExists(this.ds, port))) throw notFound(`port ${port}`);
-    assertReportDays(q.from, q.to);
-    const report = await kpiRows(this.ds, port, q.from, q.to);
+    const report = await this.reads.lagging(async (db) => {
+      if (!(await portExists(db, port))) throw notFound(`port ${port}`);
+      assertReportDays(q.from, q.to);
+      return kpiRows(db, port, q.from, q.to);
+    });
     return report.map((r) => ({
       date: r.day,
       direction: r.direction,

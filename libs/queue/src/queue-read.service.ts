@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock, notFound } from '@kouan/common';
+import { ReplicaReads } from '@kouan/db';
 import type { ParkingDto } from '@kouan/parking';
 import { toParkingDto } from '@kouan/parking';
 import { feeTotal } from '@kouan/ports';
@@ -11,6 +12,7 @@ import { bookingUpdate } from '@kouan/realtime';
 import { estimateEta } from './eta';
 import type { DriverTripDto } from './dto/queue.dto';
 import {
+  changeRows,
   type DetailRow,
   detailRows,
   firmActiveTrucks,
@@ -36,30 +38,53 @@ export class QueueReadService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly clock: Clock,
+    private readonly reads: ReplicaReads,
   ) {}
 
   /**
    * The whole queue, read in one REPEATABLE READ snapshot so the version, the order and the details agree; what
    * an API process starts from before it applies deltas. The reads of this service that are operations of their
    * own take the instant from the Clock; delta and head are parts of the caller's operation and take its `at`.
+   *
+   * On the primary: a process reads a queue whole when a version is missing or a later slot started, and a replica
+   * that has not replayed that version yet would answer with the very gap it was read to close (QueueFollower would
+   * read again every GAP_WAIT_MS until it caught up, every live view behind by its lag meanwhile).
    */
   snapshot(port: string, direction: string): Promise<QueueSnapshot> {
-    return this.read(port, direction, [], false);
+    return this.read(this.ds, port, direction, [], false);
   }
 
   /** The queue a client asked for by port code: an unknown port is a 404, not an empty line. */
-  async snapshotOfPort(port: string, direction: string): Promise<QueueSnapshot> {
-    if (!(await portExists(this.ds, port))) throw notFound(`port ${port}`);
-    return this.snapshot(port, direction);
+  snapshotOfPort(port: string, direction: string): Promise<QueueSnapshot> {
+    return this.ofPort(this.ds, port, direction);
+  }
+
+  /**
+   * The public board's queue (GET /ports/:code/queue), where reads may lag: a board page keeps only a newer version
+   * than it shows (the live protocol), so an answer seconds old does not undo a delta it already applied.
+   */
+  boardOfPort(port: string, direction: string): Promise<QueueSnapshot> {
+    return this.reads.lagging((db) => this.ofPort(db, port, direction));
   }
 
   portExists(port: string): Promise<boolean> {
     return portExists(this.ds, port);
   }
 
-  /** A whole queue (and any `touched` bookings) in one REPEATABLE READ snapshot. */
-  private async read(port: string, direction: string, touched: string[], onlyTouched: boolean): Promise<QueueSnapshot> {
-    const runner = this.ds.createQueryRunner();
+  private async ofPort(db: DataSource, port: string, direction: string): Promise<QueueSnapshot> {
+    if (!(await portExists(db, port))) throw notFound(`port ${port}`);
+    return this.read(db, port, direction, [], false);
+  }
+
+  /** A whole queue (and any `touched` bookings) in one REPEATABLE READ snapshot, on `db`'s server. */
+  private async read(
+    db: DataSource,
+    port: string,
+    direction: string,
+    touched: string[],
+    onlyTouched: boolean,
+  ): Promise<QueueSnapshot> {
+    const runner = db.createQueryRunner();
     await runner.connect();
     try {
       await runner.startTransaction('REPEATABLE READ');
@@ -88,7 +113,7 @@ export class QueueReadService {
     direction: string,
     version: number,
     touched: string[],
-    mode: 'queue' | 'touched' | 'joined' | 'moved',
+    mode: 'queue' | 'touched',
     at: Date,
   ): Promise<QueueSnapshot> {
     const { lanes, defaultServiceMinutes } = await laneRows(em, port, direction);
@@ -113,7 +138,8 @@ export class QueueReadService {
     moved: string[] = [],
   ): Promise<QueueDelta> {
     const ids = joined ? [joined, ...moved] : moved;
-    const s = await this.readIn(em, port, direction, version, ids, joined ? 'joined' : 'moved', at);
+    const read = await changeRows(em, port, direction, ids, joined ? 'joined' : 'moved', at);
+    const s = this.build(port, direction, version, read.lanes, read.defaultServiceMinutes, read.details);
     return {
       port,
       direction,
@@ -143,7 +169,7 @@ export class QueueReadService {
     if (!b) throw notFound('booking');
     // Its own row only: on a 1,000-truck line, a full snapshot per connecting driver made a reconnect storm
     // (every driver after an API restart) cost 1,000 whole-queue reads and builds.
-    const snap = await this.read(b.port_code, b.direction, [bookingId], true);
+    const snap = await this.read(this.ds, b.port_code, b.direction, [bookingId], true);
     const mine = snap.trucks.find((t) => t.bookingId === bookingId);
     if (!mine) throw notFound('booking');
     return { ...bookingUpdate(snap, mine), portCode: b.port_code, direction: b.direction };
@@ -156,7 +182,7 @@ export class QueueReadService {
   async firmUpdates(firmId: string): Promise<BookingUpdate[]> {
     const updates: BookingUpdate[] = [];
     for (const q of await firmActiveTrucks(this.ds, firmId)) {
-      const snap = await this.read(q.port_code, q.direction, q.ids, true);
+      const snap = await this.read(this.ds, q.port_code, q.direction, q.ids, true);
       for (const t of snap.trucks) updates.push(bookingUpdate(snap, t));
     }
     return updates;

@@ -80,13 +80,13 @@ export class QueueController {
     return this.checkIns.atGate(p, code, dto);
   }
 
-  /** The public board: positions and masked plates, never names or phones. */
+  /** The public board: positions and masked plates, never names or phones; may be seconds behind (a replica). */
   @Get('queue')
   @Public()
   @ApiOkResponse({ type: QueueViewDto })
   @ApiErrors(400, 404, { 429: 'too_many_requests: too many requests from this address' })
   async queue(@Param('code', PortCodePipe) code: string, @Query() q: QueueQueryDto): Promise<QueueUpdate> {
-    return boardView(await this.reader.snapshotOfPort(code, q.direction));
+    return boardView(await this.reader.boardOfPort(code, q.direction));
   }
 
   /**

@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { BookingStatus } from '@kouan/booking';
 import { one, rows, StatementOptions } from '@kouan/common';
+import { LOCK_PORT_AREAS } from '@kouan/parking';
 import { FEES_IN_FORCE } from '@kouan/ports';
 
 /**
@@ -272,42 +273,72 @@ export async function laneRows(
 }
 
 /**
- * Details of the queue's trucks. `mode` queue: the waiting and called ones and `ids`, in queue order; touched:
- * `ids` alone, with their places counted in the line; joined: `ids` alone, the first of them just joined the line
- * and gets its place from the kept group sizes (JOINED_PLACE), the others none; moved: `ids` alone, without places
- * (none is waiting).
+ * Details of the queue's trucks. `mode` queue: the waiting and called ones and `ids`, in queue order; touched: `ids`
+ * alone, with their places counted in the line. (A change's own read under the lock is changeRows.)
  */
 export function detailRows(
   em: EntityManager,
   port: string,
   direction: string,
   ids: string[],
-  mode: 'queue' | 'touched' | 'joined' | 'moved',
+  mode: 'queue' | 'touched',
   at: Date,
 ): Promise<DetailRow[]> {
-  const which = (param: string) =>
-    `(${mode === 'queue' ? "b.status IN ('checked_in', 'called')" : 'false'} OR b.id = ANY(${param}::uuid[]))`;
-  if (mode === 'moved') {
-    // No places, so no order and no instant: none of these trucks is waiting.
-    return rows<DetailRow>(
-      em,
-      `SELECT x.*, NULL::boolean AS green, NULL::int AS position FROM (${DETAILS}
-         WHERE b.port_code = $1 AND b.direction = $2 AND ${which('$3')}) x`,
-      [port, direction, ids],
-      PREPARED,
-    );
-  }
   // MATERIALIZED: inlined into the join, the order would be computed again for every row.
   return rows<DetailRow>(
     em,
-    `WITH q AS MATERIALIZED (${{ queue: WAITING_ORDER, touched: POSITIONS_OF, joined: JOINED_PLACE }[mode]})
+    `WITH q AS MATERIALIZED (${mode === 'queue' ? WAITING_ORDER : POSITIONS_OF})
      SELECT x.*, q.green, q.position FROM (${DETAILS}
-       WHERE b.port_code = $1 AND b.direction = $2 AND ${which('$4')}) x
+       WHERE b.port_code = $1 AND b.direction = $2 AND (${mode === 'queue' ? "b.status IN ('checked_in', 'called') OR " : ''}b.id = ANY($4::uuid[]))) x
      LEFT JOIN q ON q.id = x.id
      ORDER BY q.position NULLS LAST, x.called_at`,
     [port, direction, at, ids],
     PREPARED,
   );
+}
+
+/**
+ * What a queue change reads under the queue's lock, in one round trip: the lanes with their pace (as laneRows) and
+ * the details of the trucks it touched. `joined`: `ids`, the first of them just joined the line and gets its place
+ * from the kept group sizes (JOINED_PLACE), the others none; moved: `ids` alone, without places (none is waiting).
+ * One row per truck, each carrying the lanes (a change touches one or two trucks), or one without a truck.
+ */
+export async function changeRows(
+  em: EntityManager,
+  port: string,
+  direction: string,
+  ids: string[],
+  mode: 'joined' | 'moved',
+  at: Date,
+): Promise<{ lanes: LaneRow[]; defaultServiceMinutes: number; details: DetailRow[] }> {
+  const lanes = `ln AS (
+      SELECT COALESCE(json_agg(json_build_object('id', l.id, 'name', l.name, 'direction', l.direction, 'status', l.status,
+                                                 'median_minutes', ${LANE_PACE_MINUTES('l')}) ORDER BY l.name), '[]') AS lanes,
+             COALESCE((SELECT default_service_minutes FROM schedules WHERE port_code = $1), ${DEFAULT_SERVICE_MINUTES}) AS default_service_minutes
+      FROM lanes l WHERE l.port_code = $1 AND l.direction = $2
+    )`;
+  const found = await rows<Partial<DetailRow> & { lanes: LaneRow[]; default_service_minutes: number }>(
+    em,
+    mode === 'moved'
+      ? // No places, so no order and no instant: none of these trucks is waiting.
+        `WITH ${lanes}
+         SELECT ln.lanes, ln.default_service_minutes, x.*, NULL::boolean AS green, NULL::int AS position
+         FROM ln LEFT JOIN (${DETAILS} WHERE b.port_code = $1 AND b.direction = $2 AND b.id = ANY($3::uuid[])) x ON true
+         ORDER BY x.called_at`
+      : // MATERIALIZED: inlined into the join, the place would be computed again for every row.
+        `WITH ${lanes}, q AS MATERIALIZED (${JOINED_PLACE})
+         SELECT ln.lanes, ln.default_service_minutes, x.*, q.green, q.position
+         FROM ln LEFT JOIN (${DETAILS} WHERE b.port_code = $1 AND b.direction = $2 AND b.id = ANY($4::uuid[])) x ON true
+         LEFT JOIN q ON q.id = x.id
+         ORDER BY q.position NULLS LAST, x.called_at`,
+    mode === 'moved' ? [port, direction, ids] : [port, direction, at, ids],
+    PREPARED,
+  );
+  return {
+    lanes: found[0].lanes,
+    defaultServiceMinutes: found[0].default_service_minutes,
+    details: found.filter((r) => r.id !== null) as DetailRow[],
+  };
 }
 
 /** Details of the first `limit` waiting trucks, in queue order, with their places. */
@@ -420,19 +451,27 @@ export function tripRow(db: DataSource | EntityManager, bookingId: string): Prom
 /**
  * Locks one port-direction queue for the rest of the transaction and moves its version on. Every queue
  * change starts here, so changes to one queue are serialised (in every process) and clients can order
- * updates by version.
+ * updates by version. With `areas`, the same statement then locks the port's holding areas (LOCK_PORT_AREAS: a
+ * check-in's bay), in this order, so a check-in's turn costs no round trip more.
  */
 export async function lockQueue(
   em: EntityManager,
   port: string,
   direction: string,
+  areas = false,
 ): Promise<{ version: number; since: number }> {
   const row = await one<{ version: string; regular_since_priority: number }>(
     em,
-    `INSERT INTO queue_state AS q (port_code, direction, version) VALUES ($1, $2, 1)
-     ON CONFLICT (port_code, direction) DO UPDATE SET version = q.version + 1
-     RETURNING q.version, q.regular_since_priority`,
+    `WITH q AS (
+       INSERT INTO queue_state AS q (port_code, direction, version) VALUES ($1, $2, 1)
+       ON CONFLICT (port_code, direction) DO UPDATE SET version = q.version + 1
+       RETURNING q.version, q.regular_since_priority
+     )
+     SELECT q.version, q.regular_since_priority FROM q
+     -- Lateral on q, so the areas are locked after the queue (every lock in one order: no deadlock).
+     ${areas ? `CROSS JOIN LATERAL (SELECT count(*) FROM (${LOCK_PORT_AREAS('$1')}) a WHERE q.version > 0) locked` : ''}`,
     [port, direction],
+    PREPARED,
   );
   return { version: Number(row?.version), since: row?.regular_since_priority ?? 0 };
 }

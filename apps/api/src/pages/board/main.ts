@@ -67,7 +67,7 @@ function error(text: string): void {
 function apply(u: QueueUpdate | QueueUpdateDelta): void {
   if (!u || u.port !== code) return;
   const kept = follow(state, u);
-  if (kept === 'gap') return void load(u.direction);
+  if (kept === 'gap') return void load(u.direction, u.version);
   if (!kept) return;
   lastAt = Date.now();
   render(u.direction);
@@ -338,7 +338,11 @@ async function init() {
       });
     });
   });
-  await Promise.all(dirs.map(load));
+  await Promise.all(
+    dirs.map(function (d) {
+      return load(d);
+    }),
+  );
   // From the history (200, [] when none is published: no 404 in the console): the newest in force today.
   try {
     const today = portToday(zone);
@@ -358,9 +362,17 @@ async function init() {
   }
 }
 
-async function load(dir: string): Promise<void> {
+/** Tries after a gap to read a queue at least as new as the delta that showed it (a read replica may lag). */
+const GAP_READS = 5;
+
+/**
+ * Reads a direction's queue whole; `wanted`: the version of the delta that did not follow what was shown. The
+ * answer may come from a read replica seconds behind it: then read again a second later, a few times.
+ */
+async function load(dir: string, wanted = -1, tries = GAP_READS): Promise<void> {
   try {
     apply(await api('GET', '/ports/' + code + '/queue?direction=' + dir));
+    if (state[dir].version < wanted && tries > 1) setTimeout(() => void load(dir, wanted, tries - 1), 1000);
   } catch (e) {
     error((e as Error).message);
   }
