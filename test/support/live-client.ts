@@ -1,15 +1,26 @@
 import { io, Socket } from 'socket.io-client';
 import { follow, isWhole, LineDelta, WholeLine } from '@kouan/realtime';
+import { AsyncApiChecker } from './asyncapi';
 
 type Json = Record<string, unknown>;
 
-/** A socket.io `/live` client that keeps every event it receives, so a test can wait for one or inspect all. */
+/**
+ * A socket.io `/live` client that keeps every event it receives, so a test can wait for one or inspect all. Each
+ * event is checked against the API's AsyncAPI document as it arrives: one the document does not describe fails the
+ * test at its next look at the events (`of`, `waitFor` and what is built on them).
+ */
 export class LiveClient {
   readonly events: { event: string; data: Json }[] = [];
+  /** What the AsyncAPI document says is wrong with events received so far. */
+  readonly undocumented: string[] = [];
   private readonly listeners = new Set<() => void>();
 
-  constructor(readonly socket: Socket) {
+  constructor(
+    readonly socket: Socket,
+    checker: AsyncApiChecker,
+  ) {
     socket.onAny((event: string, data: Json) => {
+      this.undocumented.push(...checker.problems(event, data));
       this.events.push({ event, data });
       for (const l of [...this.listeners]) l();
     });
@@ -25,7 +36,14 @@ export class LiveClient {
     return this.events.length;
   }
 
+  /** Throws when an event received so far is one the AsyncAPI document does not describe. */
+  private documented(): void {
+    if (this.undocumented.length)
+      throw new Error(`events the AsyncAPI document does not describe:\n${this.undocumented.join('\n')}`);
+  }
+
   of(event: string, from = 0): Json[] {
+    this.documented();
     return this.events
       .slice(from)
       .filter((e) => e.event === event)
@@ -36,7 +54,13 @@ export class LiveClient {
   waitFor(event: string, test: (data: Json) => boolean = () => true, from = 0, timeoutMs = 10_000): Promise<Json> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        const hit = this.of(event, from).find(test);
+        let hit: Json | undefined;
+        try {
+          hit = this.of(event, from).find(test);
+        } catch (e) {
+          cleanup();
+          return reject(e as Error);
+        }
         if (!hit) return;
         cleanup();
         resolve(hit);
@@ -69,6 +93,7 @@ export class LiveClient {
    * kept is a fault of the server: the result says so instead of guessing.
    */
   queue(direction = 'export', upTo = this.events.length): Json | undefined {
+    this.documented();
     let kept: WholeLine | undefined;
     for (const { event, data } of this.events.slice(0, upTo)) {
       const u = data as unknown as WholeLine | LineDelta;
@@ -99,6 +124,7 @@ export class LiveClient {
 
   /** Names of the events received, in order. */
   names(): string[] {
+    this.documented();
     return this.events.map((e) => e.event);
   }
 
@@ -122,6 +148,7 @@ export interface ConnectOptions {
  * connect_error. Every client made is pushed to `opened`, for the caller to close.
  */
 export async function connectLive(url: string, opened: LiveClient[], opts: ConnectOptions = {}): Promise<LiveClient> {
+  const checker = await AsyncApiChecker.forUrl(url);
   const socket = io(`${url}/live`, {
     auth: opts.token ? { token: opts.token } : {},
     extraHeaders: opts.headers,
@@ -129,7 +156,7 @@ export async function connectLive(url: string, opened: LiveClient[], opts: Conne
     reconnection: false,
     forceNew: true,
   });
-  const client = new LiveClient(socket);
+  const client = new LiveClient(socket, checker);
   opened.push(client);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no connect or connect_error within 10 s')), 10_000);

@@ -8,6 +8,7 @@ import { Clock, verifyJsonBody } from '@kouan/common';
 import { AppConfig } from '@kouan/config';
 import { OPEN_DATA_ROUTES } from '@kouan/opendata';
 import { limitedParser, MAX_SOCKET_MESSAGE_BYTES, originGate, RedisIoAdapter } from '@kouan/realtime';
+import { ASYNCAPI_PATH, asyncApiDocument } from './asyncapi';
 import { JOBS_BOARD_PATH } from './jobs-board/jobs-board.gate';
 import { PAGE_ROUTES } from './pages.controller';
 
@@ -57,6 +58,10 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
     new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }),
   );
   SwaggerModule.setup('api/docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
+  const events = asyncApiDocument(env.publicUrl);
+  app.use(ASYNCAPI_PATH, (req: Request, res: Response, next: NextFunction) =>
+    req.method === 'GET' && req.path === '/' ? res.json(events) : next(),
+  );
   app.useWebSocketAdapter(
     new RedisIoAdapter(app, env, {
       cors: { origin: env.corsOrigins.length ? env.corsOrigins : false },
@@ -105,8 +110,11 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
   const doc = new DocumentBuilder()
     .setTitle('Kouan API')
     .setDescription(
-      'Entry slots, live queues and call-forward for border road ports. Errors: {statusCode, error, message}.',
+      'Entry slots, live queues and call-forward for border road ports. Errors: {statusCode, error, message}. ' +
+        `The socket.io events (/live) and webhooks are in the event catalogue: [${ASYNCAPI_PATH}](${ASYNCAPI_PATH}) ` +
+        '(AsyncAPI 3).',
     )
+    .setExternalDoc('Event catalogue (AsyncAPI 3): socket.io /live and webhooks', ASYNCAPI_PATH)
     .setVersion('1')
     .addBearerAuth()
     // Gate cameras (POST /gate/...): `Authorization: Device <key>`, the key a port admin got for the device.

@@ -32,6 +32,7 @@ import {
   ServerToClientEvents,
   staffDelta,
   staffView,
+  SubscribeAck,
 } from '@kouan/realtime';
 
 type LiveSocket = Socket<
@@ -186,10 +187,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   /** `subscribe` {port, direction}: the public board of that port and direction, starting with its current state. */
   @SubscribeMessage('subscribe')
-  async subscribe(
-    @ConnectedSocket() socket: LiveSocket,
-    @MessageBody() body: unknown,
-  ): Promise<{ ok: boolean; error?: string }> {
+  async subscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<SubscribeAck> {
     const { port, direction } = (body ?? {}) as { port?: unknown; direction?: unknown };
     const code = typeof port === 'string' ? port.toUpperCase() : '';
     if (!PORT_CODE.test(code) || (direction !== 'export' && direction !== 'import')) {

@@ -15,3 +15,4 @@ export * from './port-code.pipe';
 export * from './receiver-address';
 export * from './receiver-post';
 export * from './outbox.repository';
+export * as js from './json-schema';

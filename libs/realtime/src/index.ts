@@ -6,3 +6,4 @@ export * from './queue-views';
 export * from './origin-gate';
 export * from './limited-parser';
 export * from './live-protocol';
+export * from './live-catalogue';

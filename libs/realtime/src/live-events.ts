@@ -160,6 +160,24 @@ export interface ServerToClientEvents {
   'incident:update': (u: IncidentUpdate) => void;
 }
 
+/** `subscribe`: the public board of one port and direction (a port admin gets the staff view of its port instead). */
+export interface SubscribeRequest {
+  port: string;
+  direction: 'export' | 'import';
+}
+
+/** The answer to `subscribe` (its acknowledgement); the whole view follows as a queue:update. */
+export interface SubscribeAck {
+  ok: boolean;
+  /** Why not, when `ok` is false. */
+  error?: string;
+}
+
+/** Typed client → server events of the /live namespace. */
+export interface ClientToServerEvents {
+  subscribe: (body: SubscribeRequest, ack: (answer: SubscribeAck) => void) => void;
+}
+
 /** Where a gate camera stands: at a holding area's entry, at a lane, or at the yard's gate. */
 export type DevicePosition = 'holding_entry' | 'lane' | 'yard_gate';
 

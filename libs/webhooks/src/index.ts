@@ -5,3 +5,4 @@ export * from './webhook-fanout.consumer';
 export * from './webhooks.module';
 export * from './webhooks.repository';
 export * from './webhooks.worker-module';
+export * from './webhook-catalogue';
