@@ -42,9 +42,10 @@ export class QueueReadService {
    * The whole queue, read in one REPEATABLE READ snapshot so the version, the order and the details agree; what
    * an API process starts from before it applies deltas. The reads of this service that are operations of their
    * own take the instant from the Clock; delta and head are parts of the caller's operation and take its `at`.
+   * `also`: bookings to read whatever their status (trucks a process last saw in line), beside the line.
    */
-  snapshot(port: string, direction: string): Promise<QueueSnapshot> {
-    return this.read(port, direction, [], false);
+  snapshot(port: string, direction: string, also: string[] = []): Promise<QueueSnapshot> {
+    return this.read(port, direction, also, false);
   }
 
   /** The queue a client asked for by port code: an unknown port is a 404, not an empty line. */
