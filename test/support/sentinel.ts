@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
@@ -9,9 +10,11 @@ import { freePort, OwnRedis, until } from './processes';
 const NAME = 'kouan-test';
 
 /**
- * A Redis master, its replica and three sentinels of the test's own, on free local ports with their files in a temp
+ * A Redis master, its replicas and sentinels of the test's own, on free local ports with their files in a temp
  * directory: what a deployment runs on two or three machines. Every server and sentinel requires a password, so
- * the clients' credentials are exercised too. Only these processes are ever killed.
+ * the clients' credentials are exercised too. With `tls`, each also listens with TLS (a self-signed certificate for
+ * 127.0.0.1, made here) and the sentinels name the master's TLS port: a client that did not speak TLS to both could
+ * not connect. Only these processes are ever killed.
  */
 export class SentinelGroup {
   readonly password = randomBytes(8).toString('hex');
@@ -19,19 +22,63 @@ export class SentinelGroup {
   private readonly dir = mkdtempSync(join(tmpdir(), 'kouan-sentinel-'));
   private readonly servers: OwnRedis[] = [];
   private readonly sentinels: OwnRedis[] = [];
+  /** Each process's TLS port, by its plain one (which the test's own pings use). */
+  private readonly tlsPorts = new Map<number, number>();
 
-  /** Starts the master, then the replica, then the sentinels, and waits until they agree on all of it. */
+  constructor(private readonly opts: { tls?: boolean; replicas?: number; sentinels?: number } = {}) {}
+
+  private get cert(): string {
+    return join(this.dir, 'cert.pem');
+  }
+
+  /** A process's `args` with TLS added when the group has it (`replication`: it talks TLS to the master too). */
+  private async listen(args: string[], replication: boolean): Promise<{ port: number; args: string[] }> {
+    const port = await freePort();
+    if (!this.opts.tls) return { port, args };
+    const tlsPort = await freePort();
+    this.tlsPorts.set(port, tlsPort);
+    const tls = ['--tls-port', String(tlsPort), '--tls-cert-file', this.cert, '--tls-key-file'];
+    tls.push(join(this.dir, 'key.pem'), '--tls-ca-cert-file', this.cert, '--tls-auth-clients', 'no');
+    return { port, args: [...args, ...tls, ...(replication ? ['--tls-replication', 'yes'] : [])] };
+  }
+
+  /** Where clients reach a process: its TLS port in a TLS group. */
+  private reach(p: OwnRedis): number {
+    return this.tlsPorts.get(p.port) ?? p.port;
+  }
+
+  /** Starts the master, then the replicas, then the sentinels, and waits until they agree on all of it. */
   async start(): Promise<this> {
-    const auth = ['--requirepass', this.password, '--masterauth', this.password];
-    const master = new OwnRedis(await freePort(), { args: auth, password: this.password });
+    const replicas = this.opts.replicas ?? 1;
+    const sentinels = this.opts.sentinels ?? 3;
+    const quorum = Math.min(2, sentinels);
+    if (this.opts.tls) {
+      execFileSync(
+        'openssl',
+        [
+          ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1'],
+          ...['-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(this.dir, 'key.pem'), '-out', this.cert],
+        ],
+        { stdio: 'ignore' },
+      );
+    }
+    // In the temp directory: a replica keeps the master's snapshot on disk as it syncs.
+    const auth = ['--dir', this.dir, '--requirepass', this.password, '--masterauth', this.password];
+    const m = await this.listen(auth, false);
+    const master = new OwnRedis(m.port, { args: m.args, password: this.password });
     await master.start();
-    const replica = new OwnRedis(await freePort(), {
-      args: [...auth, '--replicaof', '127.0.0.1', String(master.port)],
-      password: this.password,
-    });
-    await replica.start();
-    this.servers.push(master, replica);
-    for (let i = 0; i < 3; i++) {
+    this.servers.push(master);
+    for (let i = 0; i < replicas; i++) {
+      const r = await this.listen([...auth, '--replicaof', '127.0.0.1', String(this.reach(master))], true);
+      const announce = this.tlsPorts.get(r.port);
+      const replica = new OwnRedis(r.port, {
+        args: [...r.args, ...(announce ? ['--replica-announce-port', String(announce)] : [])],
+        password: this.password,
+      });
+      await replica.start();
+      this.servers.push(replica);
+    }
+    for (let i = 0; i < sentinels; i++) {
       const config = join(this.dir, `sentinel-${i}.conf`);
       // A sentinel rewrites its file as it learns (replicas, other sentinels, a new master): one file each.
       writeFileSync(
@@ -39,7 +86,7 @@ export class SentinelGroup {
         [
           `dir ${this.dir}`,
           `requirepass ${this.sentinelPassword}`,
-          `sentinel monitor ${NAME} 127.0.0.1 ${master.port} 2`,
+          `sentinel monitor ${NAME} 127.0.0.1 ${this.reach(master)} ${quorum}`,
           `sentinel auth-pass ${NAME} ${this.password}`,
           // The master is judged down after 1 s of silence, and a failover that stalls is retried after 5 s.
           `sentinel down-after-milliseconds ${NAME} 1000`,
@@ -47,45 +94,46 @@ export class SentinelGroup {
           '',
         ].join('\n'),
       );
-      const sentinel = new OwnRedis(await freePort(), {
-        config,
-        args: ['--sentinel'],
-        password: this.sentinelPassword,
-      });
+      const s = await this.listen(['--sentinel'], true);
+      const sentinel = new OwnRedis(s.port, { config, args: s.args, password: this.sentinelPassword });
       await sentinel.start();
       this.sentinels.push(sentinel);
     }
     await until(
-      'the replica to sync and the sentinels to find it and each other',
+      'the replicas to sync and the sentinels to find them and each other',
       async () => {
-        const link = String(await replica.call('INFO', 'replication')).includes('master_link_status:up');
-        const known = await Promise.all(
-          this.sentinels.map(async (s) => {
-            const replicas = (await s.call('SENTINEL', 'REPLICAS', NAME)) as string[][];
-            const others = (await s.call('SENTINEL', 'SENTINELS', NAME)) as string[][];
-            return replicas.length === 1 && others.length === 2;
-          }),
-        );
-        return link && known.every(Boolean);
+        for (const r of this.servers.slice(1))
+          if (!String(await r.call('INFO', 'replication')).includes('master_link_status:up')) return false;
+        for (const s of this.sentinels) {
+          if (((await s.call('SENTINEL', 'REPLICAS', NAME)) as string[][]).length !== replicas) return false;
+          if (((await s.call('SENTINEL', 'SENTINELS', NAME)) as string[][]).length !== sentinels - 1) return false;
+        }
+        return true;
       },
       30_000,
     );
     return this;
   }
 
-  /** The environment that points Kouan's processes at this group (REDIS_URL's host and port are not used). */
+  /**
+   * The environment that points Kouan's processes at this group (REDIS_URL's host and port are not used); with TLS,
+   * Node's NODE_EXTRA_CA_CERTS trusts the group's certificate, as a deployment's private CA would be.
+   */
   env(): Record<string, string> {
     return {
-      REDIS_URL: `redis://:${this.password}@127.0.0.1:1`,
-      REDIS_SENTINELS: this.sentinels.map((s) => `127.0.0.1:${s.port}`).join(','),
+      REDIS_URL: `${this.opts.tls ? 'rediss' : 'redis'}://:${this.password}@127.0.0.1:1`,
+      REDIS_SENTINELS: this.sentinels.map((s) => `127.0.0.1:${this.reach(s)}`).join(','),
       REDIS_SENTINEL_NAME: NAME,
       REDIS_SENTINEL_PASSWORD: this.sentinelPassword,
+      ...(this.opts.tls ? { REDIS_SENTINEL_TLS: 'true', NODE_EXTRA_CA_CERTS: this.cert } : {}),
     };
   }
 
   /** A client as the processes make theirs (the same validated environment), for the test's own reads and writes. */
   client(): Redis {
-    const client = new Redis({ ...validateEnv({ NODE_ENV: 'test', ...this.env() }).redis, commandTimeout: 500 });
+    const redis = validateEnv({ NODE_ENV: 'test', ...this.env() }).redis;
+    const tls = this.opts.tls ? { ca: readFileSync(this.cert) } : undefined;
+    const client = new Redis({ ...redis, tls, sentinelTLS: tls, commandTimeout: 500 });
     client.on('error', () => undefined);
     return client;
   }
@@ -102,7 +150,7 @@ export class SentinelGroup {
   /** SIGKILLs the server that is master now, as when its machine dies; returns its port. */
   async killMaster(): Promise<number> {
     const port = await this.masterPort();
-    const master = this.servers.find((s) => s.port === port);
+    const master = this.servers.find((s) => this.reach(s) === port);
     if (!master) throw new Error(`the master ${port} is none of ours`);
     await master.kill();
     return port;

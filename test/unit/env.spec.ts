@@ -345,7 +345,6 @@ describe('Redis through Sentinel', () => {
       sentinelPassword: 'sentinel-secret',
       sentinelTLS: {},
       enableTLSForSentinelMode: true,
-      failoverDetector: true,
     });
   });
 
@@ -361,7 +360,6 @@ describe('Redis through Sentinel', () => {
       sentinelPassword: undefined,
       sentinelTLS: undefined,
       enableTLSForSentinelMode: false,
-      failoverDetector: true,
     });
   });
 

@@ -597,9 +597,7 @@ export function parseSentinels(list: string | undefined): Array<{ host: string; 
 /**
  * How every Redis client connects, as ioredis options (BullMQ takes them as they are): REDIS_URL's server, or,
  * with sentinels, the master they name, found again after each failover. REDIS_URL's credential, database and
- * TLS apply to the master either way; the sentinels have their own. `failoverDetector`: each client also listens
- * to the sentinels' +switch-master and leaves an old master at once, even one it can still reach (a partition),
- * rather than writing to it until it is demoted.
+ * TLS apply to the master either way; the sentinels have their own.
  */
 export interface RedisConnection {
   host?: string;
@@ -614,7 +612,6 @@ export interface RedisConnection {
   sentinelPassword?: string;
   sentinelTLS?: object;
   enableTLSForSentinelMode?: boolean;
-  failoverDetector?: boolean;
 }
 
 function redisConnection(vars: EnvVars, sentinels: Array<{ host: string; port: number }>): RedisConnection {
@@ -632,7 +629,6 @@ function redisConnection(vars: EnvVars, sentinels: Array<{ host: string; port: n
     sentinelPassword: vars.REDIS_SENTINEL_PASSWORD,
     sentinelTLS: vars.REDIS_SENTINEL_TLS === 'true' ? {} : undefined,
     enableTLSForSentinelMode: Boolean(tls),
-    failoverDetector: true,
   };
 }
 
