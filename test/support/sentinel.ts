@@ -147,6 +147,33 @@ export class SentinelGroup {
     throw new Error('no sentinel answered');
   }
 
+  /**
+   * Starts the servers killed before again (empty: they keep nothing on disk) and waits until every sentinel has
+   * made them replicas of the master and sees them in sync.
+   */
+  async revive(): Promise<void> {
+    for (const server of this.servers) if (!(await server.ping())) await server.start();
+    await until(
+      'the revived servers to be replicas in sync',
+      async () => {
+        for (const s of this.sentinels) {
+          const replicas = ((await s.call('SENTINEL', 'REPLICAS', NAME)) as string[][]).map(
+            (r) => new Map(r.map((v, i) => [v, r[i + 1]])),
+          );
+          if (replicas.length !== this.servers.length - 1) return false;
+          if (!replicas.every((r) => r.get('flags') === 'slave' && r.get('master-link-status') === 'ok')) return false;
+        }
+        return true;
+      },
+      60_000,
+    );
+  }
+
+  /** Asks a sentinel for a failover while the master is up: it is demoted to a replica of the promoted one. */
+  async failover(): Promise<void> {
+    await this.sentinels[0].call('SENTINEL', 'FAILOVER', NAME);
+  }
+
   /** SIGKILLs the server that is master now, as when its machine dies; returns its port. */
   async killMaster(): Promise<number> {
     const port = await this.masterPort();
