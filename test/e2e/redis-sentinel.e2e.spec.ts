@@ -346,7 +346,8 @@ describe('Redis through Sentinel: the master SIGKILLed mid-traffic', () => {
   it('a failover the sentinels are told to make, the old master alive and demoted: the processes write to the new one', async () => {
     await group.revive();
     const before = await group.masterPort();
-    // The demoted master stays up as a replica: a client still connected to it gets READONLY on its next write.
+    // The demoted master stays up, as a replica: its clients must find the promoted one (the sentinels close their
+    // connections to it as they reconfigure it; each then asks them again).
     await group.failover();
     await until('the sentinels to name the other server', async () => (await group.masterPort()) !== before, 30_000);
     const logins: Result[] = [];

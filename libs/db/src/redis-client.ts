@@ -51,20 +51,16 @@ export function watchRedis(emitter: EventEmitter, name: string, logger = new Log
 
 /**
  * Where every Redis connection of the processes goes (ioredis clients here, BullMQ's from JobsModule): the server
- * or the Sentinel master from the environment, under a name CLIENT LIST shows. A server that answers READONLY is a
- * master the sentinels demoted while this connection stayed open (a partition that healed): the client reconnects,
- * so asks the sentinels again, and sends the command anew (2). ioredis's `failoverDetector` is not used: its
- * +switch-master can land while the client is already reconnecting and end it for good (ioredis 5.11).
+ * or the Sentinel master from the environment, under a name CLIENT LIST shows. After a failover a client asks the
+ * sentinels again when its connection drops: the old master's death, or the sentinels' own CLIENT KILL when they
+ * demote a live one. ioredis's `failoverDetector` is left off: its +switch-master can land while the client is
+ * already reconnecting and end it for good (ioredis 5.11).
  */
 export function redisClientOptions(
   connection: RedisConnection,
   name: string,
-): RedisConnection & { connectionName: string; reconnectOnError: (err: Error) => 2 | false } {
-  return {
-    ...connection,
-    connectionName: `kouan:${name}`,
-    reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
-  };
+): RedisConnection & { connectionName: string } {
+  return { ...connection, connectionName: `kouan:${name}` };
 }
 
 /** An ioredis client that reconnects for ever (after a failover, to the new master) and never throws an unhandled 'error'. */
