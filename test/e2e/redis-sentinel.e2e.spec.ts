@@ -45,6 +45,8 @@ const WAITING = 30;
 /** Seconds after the kill at which the deadline bookings' check-in windows close: before, during and after failover. */
 const DEADLINES = [2, 4, 6, 9, 13, 18];
 const CALL_EVERY = 6;
+/** How long a process from dist/ may take to boot before the test gives up on it. */
+const BOOT_MS = 90_000;
 const HOOKED = ['booking.created', 'booking.checked_in', 'booking.called', 'booking.completed', 'booking.no_show'];
 
 type Json = Record<string, unknown>;
@@ -149,15 +151,16 @@ describe('Redis through Sentinel: the master SIGKILLed mid-traffic', () => {
       if (!p.alive) throw new Error(`it died: ${p.exit}\n${p.output.join('')}`);
       return check();
     };
+    // Hang limits, not budgets: two processes booting from dist/ on a loaded 2-core machine took over 30 s.
     await until(
       'the API process to be ready',
       up(apiProcess, async () => (await http().get('/ready')).status === 200),
-      30_000,
+      BOOT_MS,
     );
     await until(
       'the worker to start',
       up(worker, () => worker.said('worker started')),
-      30_000,
+      BOOT_MS,
     );
 
     // Trucks waiting in line, each driver's phone connected to the API process.
@@ -167,7 +170,7 @@ describe('Redis through Sentinel: the master SIGKILLed mid-traffic', () => {
       const token = api.tokens.sign({ sub: res.body.id, role: 'driver', firmId: firm.id, portCode: PORT_CODE });
       drivers.push({ bookingId: res.body.id, token, socket: await connectLive(url, sockets, { token }) });
     }
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     for (const s of sockets) s.close();
@@ -426,7 +429,7 @@ describe('Redis through Sentinel over TLS', () => {
         if (!apiProcess.alive) throw new Error(`it died: ${apiProcess.exit}\n${apiProcess.output.join('')}`);
         return (await http().get('/ready')).status === 200;
       },
-      30_000,
+      BOOT_MS,
     );
     await http()
       .post(`${API}/auth/login`)
@@ -452,5 +455,5 @@ describe('Redis through Sentinel over TLS', () => {
       ]),
     );
     expect(processes.every((p) => p.alive)).toBe(true);
-  }, 90_000);
+  }, 180_000);
 });
