@@ -221,14 +221,16 @@ export async function createFirm(api: TestApi, name: string, vehicles = 1): Prom
 export interface Crew {
   vehicleId: string;
   driverId: string;
+  /** The truck's plate, as staff check it in. */
+  plate: string;
 }
 
 /** `n` trucks and drivers of `firm` straight in SQL: hundreds of them through HTTP would dominate the run time. */
 export async function crews(api: TestApi, firm: Pick<TestFirm, 'id'>, n: number): Promise<Crew[]> {
   const tag = randomBytes(3).toString('hex').toUpperCase();
-  const vehicles = await api.ds.query<{ id: string }[]>(
+  const vehicles = await api.ds.query<{ id: string; plate: string }[]>(
     `INSERT INTO vehicles (firm_id, plate, country)
-     SELECT $1, 'CC' || $2 || lpad(g::text, 4, '0'), 'CN' FROM generate_series(1, $3) g RETURNING id`,
+     SELECT $1, 'CC' || $2 || lpad(g::text, 4, '0'), 'CN' FROM generate_series(1, $3) g RETURNING id, plate`,
     [firm.id, tag, n],
   );
   const drivers = await api.ds.query<{ id: string }[]>(
@@ -236,7 +238,7 @@ export async function crews(api: TestApi, firm: Pick<TestFirm, 'id'>, n: number)
      SELECT $1, 'Driver ' || g, '+86139' || lpad(g::text, 8, '0'), 'L-' || $2 || g, 'zh' FROM generate_series(1, $3) g RETURNING id`,
     [firm.id, tag, n],
   );
-  return vehicles.map((v, i) => ({ vehicleId: v.id, driverId: drivers[i].id }));
+  return vehicles.map((v, i) => ({ vehicleId: v.id, driverId: drivers[i].id, plate: v.plate }));
 }
 
 export const cargo = (over: Record<string, unknown> = {}) => ({

@@ -41,19 +41,32 @@ export async function until<T>(what: string, check: () => Promise<T | false> | T
 export class OwnRedis {
   private child?: ChildProcess;
 
-  constructor(readonly port: number) {}
+  /**
+   * `config`: a file redis-server reads first (a sentinel's, which it rewrites); `args` come after the defaults;
+   * `password`: the one it requires, if any.
+   */
+  constructor(
+    readonly port: number,
+    private readonly opts: { config?: string; args?: string[]; password?: string } = {},
+  ) {}
+
+  get password(): string | undefined {
+    return this.opts.password;
+  }
 
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    return `redis://${this.password ? `:${encodeURIComponent(this.password)}@` : ''}127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<void> {
     this.child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: 'ignore',
-      },
+      [
+        ...(this.opts.config ? [this.opts.config] : []),
+        ...['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        ...(this.opts.args ?? []),
+      ],
+      { stdio: 'ignore' },
     );
     await until(`redis-server on ${this.port}`, () => this.ping());
   }
@@ -61,7 +74,7 @@ export class OwnRedis {
   /** SIGKILL: no goodbye to clients, as when the machine or the container dies. */
   async kill(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
     await exited;

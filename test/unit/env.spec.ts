@@ -1,5 +1,5 @@
 import webPush from 'web-push';
-import { EnvValidationError, redisOptions, validateEnv } from '@kouan/config';
+import { EnvValidationError, parseSentinels, redisOptions, validateEnv } from '@kouan/config';
 
 const SECRET = 'x'.repeat(32);
 const DEV = { NODE_ENV: 'development' };
@@ -29,7 +29,7 @@ describe('validateEnv', () => {
       nodeEnv: 'development',
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/kouan',
       appDatabaseUrl: 'postgres://kouan_api:kouan-development-db-password@127.0.0.1:5432/kouan',
-      redisUrl: 'redis://127.0.0.1:6379',
+      redis: { host: '127.0.0.1', port: 6379, username: undefined, password: undefined, db: 0, tls: undefined },
       redisPrefix: 'kouan',
       port: 3000,
       jwtSecret: expect.any(String),
@@ -167,7 +167,7 @@ describe('validateEnv', () => {
       nodeEnv: 'test',
       port: 8080,
       databaseUrl: 'postgresql://u:p@db:5433/x',
-      redisUrl: 'rediss://cache:6380',
+      redis: { host: 'cache', port: 6380, db: 0, tls: {} },
       redisPrefix: 'kouan-test:a_1',
       jwtSecret: SECRET,
       dbPoolSize: 5,
@@ -183,6 +183,12 @@ describe('validateEnv', () => {
     ['DATABASE_URL', 'postgres://'],
     ['REDIS_URL', 'http://127.0.0.1:6379'],
     ['REDIS_PREFIX', 'has space'],
+    ['REDIS_SENTINELS', 'sentinel-a:26379,'],
+    ['REDIS_SENTINELS', 'sentinel-a:70000'],
+    ['REDIS_SENTINELS', 'redis://sentinel-a:26379'],
+    ['REDIS_SENTINELS', '::1:26379'],
+    ['REDIS_SENTINEL_NAME', 'two words'],
+    ['REDIS_SENTINEL_TLS', 'yes'],
     ['JWT_SECRET', 'too-short'],
     ['DEVICE_OFFLINE_SECONDS', '10'],
     ['DEVICE_THROTTLE_LIMIT', '0'],
@@ -329,6 +335,61 @@ describe('validateEnv', () => {
         adminPassword: 'admin-password',
       });
     }
+  });
+});
+
+describe('Redis through Sentinel', () => {
+  it('asks the sentinels for the named master, with the credential, database and TLS of REDIS_URL for the master', () => {
+    const env = validateEnv({
+      ...DEV,
+      REDIS_URL: 'rediss://app:p%40ss@ignored:6379/3',
+      REDIS_SENTINELS: 'sentinel-a:26380, 10.0.0.7 ,[fd00::7]:26381',
+      REDIS_SENTINEL_NAME: 'kouan-mohan',
+      REDIS_SENTINEL_USERNAME: 'watch',
+      REDIS_SENTINEL_PASSWORD: 'sentinel-secret',
+      REDIS_SENTINEL_TLS: 'true',
+    });
+    expect(env.redis).toEqual({
+      username: 'app',
+      password: 'p@ss',
+      db: 3,
+      tls: {},
+      sentinels: [
+        { host: 'sentinel-a', port: 26380 },
+        { host: '10.0.0.7', port: 26379 },
+        { host: 'fd00::7', port: 26381 },
+      ],
+      name: 'kouan-mohan',
+      sentinelUsername: 'watch',
+      sentinelPassword: 'sentinel-secret',
+      sentinelTLS: {},
+      enableTLSForSentinelMode: true,
+    });
+  });
+
+  it('defaults the master name, and leaves TLS off both ways for redis:// and no REDIS_SENTINEL_TLS', () => {
+    expect(validateEnv({ ...DEV, REDIS_SENTINELS: '127.0.0.1:26379' }).redis).toEqual({
+      username: undefined,
+      password: undefined,
+      db: 0,
+      tls: undefined,
+      sentinels: [{ host: '127.0.0.1', port: 26379 }],
+      name: 'mymaster',
+      sentinelUsername: undefined,
+      sentinelPassword: undefined,
+      sentinelTLS: undefined,
+      enableTLSForSentinelMode: false,
+    });
+  });
+
+  it('reads the address list as given, and refuses an entry that is not host[:port]', () => {
+    expect(parseSentinels(undefined)).toEqual([]);
+    expect(parseSentinels('a.example:1,b.example')).toEqual([
+      { host: 'a.example', port: 1 },
+      { host: 'b.example', port: 26379 },
+    ]);
+    for (const bad of ['a:0', 'a:65536', 'a b:1', 'a:1,,b:2', '[::1', 'host:port'])
+      expect(parseSentinels(bad)).toBeNull();
   });
 });
 

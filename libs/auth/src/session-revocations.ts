@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { Clock } from '@kouan/common';
-import { AppConfig } from '@kouan/config';
+import { AppConfig, type RedisConnection } from '@kouan/config';
 import { createRedis, readyWithin, REDIS, warnGate } from '@kouan/db';
 import { SessionsRepository } from './sessions.repository';
 
@@ -26,7 +26,7 @@ export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
   private readonly listeners: Listener[] = [];
   private readonly channel: string;
   private readonly keepMs: number;
-  private readonly redisUrl: string;
+  private readonly connection: RedisConnection;
   private sub?: Redis;
 
   constructor(
@@ -37,12 +37,12 @@ export class SessionRevocations implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.channel = `${config.env.redisPrefix}:sessions:ended`;
     this.keepMs = config.env.jwtTtlSeconds * 1000;
-    this.redisUrl = config.env.redisUrl;
+    this.connection = config.env.redis;
   }
 
   async onModuleInit(): Promise<void> {
     await this.catchUp();
-    this.sub = createRedis(this.redisUrl, 'sessions-ended', { maxRetriesPerRequest: null });
+    this.sub = createRedis(this.connection, 'sessions-ended', { maxRetriesPerRequest: null });
     this.sub.on('message', (channel: string, message: string) => {
       if (channel === this.channel) this.add(String(message).split(',').filter(Boolean));
     });

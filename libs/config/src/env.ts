@@ -38,6 +38,34 @@ class EnvVars {
   @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
+  /**
+   * Sentinels to ask for the master instead of REDIS_URL's host and port (`host:port,host:port`, port 26379 when
+   * left out): every Redis client follows a failover by itself. REDIS_URL's user, password, database and scheme
+   * (rediss:// for TLS) still apply to the master.
+   */
+  @IsOptional()
+  @IsString()
+  REDIS_SENTINELS?: string;
+
+  /** The master's name in the sentinels' `sentinel monitor <name> …`. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'must be 1-64 letters, digits, . _ or -' })
+  REDIS_SENTINEL_NAME = 'mymaster';
+
+  /** The sentinels' own credential (their `requirepass`, or an ACL user), when they have one. */
+  @IsOptional()
+  @IsString()
+  REDIS_SENTINEL_USERNAME?: string;
+
+  @IsOptional()
+  @IsString()
+  REDIS_SENTINEL_PASSWORD?: string;
+
+  /** TLS to the sentinels (TLS to the master comes from a rediss:// REDIS_URL). */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  REDIS_SENTINEL_TLS: 'true' | 'false' = 'false';
+
   /** Prefix of every Redis key (BullMQ, throttling, socket.io), so tests and tenants never collide. */
   @IsOptional()
   @Matches(/^[a-zA-Z0-9:_-]{1,40}$/, { message: 'must be 1-40 letters, digits, : _ or -' })
@@ -413,7 +441,8 @@ export interface Env {
   databaseUrl: string;
   /** Unset in production unless APP_DATABASE_URL says; in development and test, the owner's URL as `kouan_api`. */
   appDatabaseUrl?: string;
-  redisUrl: string;
+  /** Where every Redis client connects: REDIS_URL's server, or its master through REDIS_SENTINELS. */
+  redis: RedisConnection;
   redisPrefix: string;
   port: number;
   jwtSecret: string;
@@ -508,6 +537,9 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   }
   const counterpart = parseCounterpartLinks(vars.COUNTERPART_LINKS, production);
   problems.push(...counterpart.problems);
+  const sentinels = parseSentinels(vars.REDIS_SENTINELS);
+  if (sentinels === null)
+    problems.push('REDIS_SENTINELS: must be comma-separated host:port (an IPv6 host in brackets)');
   if (problems.length) throw new EnvValidationError(`Invalid environment: ${problems.join('; ')}`);
   const webPush =
     vars.VAPID_PUBLIC_KEY && vars.VAPID_PRIVATE_KEY && vars.VAPID_SUBJECT
@@ -517,7 +549,7 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     nodeEnv: vars.NODE_ENV,
     databaseUrl: vars.DATABASE_URL,
     appDatabaseUrl: vars.APP_DATABASE_URL ?? (production ? undefined : asLogin(vars.DATABASE_URL, DEV_APP_LOGIN)),
-    redisUrl: vars.REDIS_URL,
+    redis: redisConnection(vars, sentinels ?? []),
     redisPrefix: vars.REDIS_PREFIX,
     port: vars.PORT,
     jwtSecret: vars.JWT_SECRET ?? DEV_JWT_SECRET,
@@ -571,6 +603,60 @@ export function validateEnv(raw: Record<string, unknown>): Env {
 /** The one place that reads process.env. */
 export function envFromProcess(overrides: Record<string, string> = {}): Env {
   return validateEnv({ ...process.env, ...overrides });
+}
+
+/** `host[:port]` for one sentinel (an IPv6 host in brackets); the port is 26379 when left out. */
+const SENTINEL = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/;
+
+/** REDIS_SENTINELS as addresses ([] when unset), or null when an entry is not `host[:port]` with a real port. */
+export function parseSentinels(list: string | undefined): Array<{ host: string; port: number }> | null {
+  if (!list) return [];
+  const hosts: Array<{ host: string; port: number }> = [];
+  for (const entry of list.split(',').map((e) => e.trim())) {
+    const match = SENTINEL.exec(entry);
+    const port = Number(match?.[2] ?? 26379);
+    if (!match || port < 1 || port > 65535) return null;
+    hosts.push({ host: match[1].replace(/^\[|\]$/g, ''), port });
+  }
+  return hosts;
+}
+
+/**
+ * How every Redis client connects, as ioredis options (BullMQ takes them as they are): REDIS_URL's server, or,
+ * with sentinels, the master they name, found again after each failover. REDIS_URL's credential, database and
+ * TLS apply to the master either way; the sentinels have their own.
+ */
+export interface RedisConnection {
+  host?: string;
+  port?: number;
+  username?: string;
+  password?: string;
+  db: number;
+  tls?: object;
+  sentinels?: Array<{ host: string; port: number }>;
+  name?: string;
+  sentinelUsername?: string;
+  sentinelPassword?: string;
+  sentinelTLS?: object;
+  enableTLSForSentinelMode?: boolean;
+}
+
+function redisConnection(vars: EnvVars, sentinels: Array<{ host: string; port: number }>): RedisConnection {
+  const server = redisOptions(vars.REDIS_URL);
+  if (!sentinels.length) return server;
+  const { username, password, db, tls } = server;
+  return {
+    username,
+    password,
+    db,
+    tls,
+    sentinels,
+    name: vars.REDIS_SENTINEL_NAME,
+    sentinelUsername: vars.REDIS_SENTINEL_USERNAME,
+    sentinelPassword: vars.REDIS_SENTINEL_PASSWORD,
+    sentinelTLS: vars.REDIS_SENTINEL_TLS === 'true' ? {} : undefined,
+    enableTLSForSentinelMode: Boolean(tls),
+  };
 }
 
 /** ioredis options from a redis:// or rediss:// URL, for libraries that take options rather than a URL. */

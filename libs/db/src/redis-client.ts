@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { EventEmitter } from 'node:events';
 import Redis, { RedisOptions } from 'ioredis';
+import type { RedisConnection } from '@kouan/config';
 
 /**
  * For clients whose work is optional or must fail closed while Redis is away (readiness, throttling, live
@@ -48,9 +49,23 @@ export function watchRedis(emitter: EventEmitter, name: string, logger = new Log
   });
 }
 
-/** An ioredis client that reconnects for ever and never throws an unhandled 'error'. */
-export function createRedis(url: string, name: string, options: RedisOptions = {}): Redis {
-  const client = new Redis(url, { connectionName: `kouan:${name}`, ...options });
+/**
+ * Where every Redis connection of the processes goes (ioredis clients here, BullMQ's from JobsModule): the server
+ * or the Sentinel master from the environment, under a name CLIENT LIST shows. After a failover a client asks the
+ * sentinels again when its connection drops: the old master's death, or the sentinels' own CLIENT KILL when they
+ * demote a live one. ioredis's `failoverDetector` is left off: its +switch-master can land while the client is
+ * already reconnecting and end it for good (ioredis 5.11).
+ */
+export function redisClientOptions(
+  connection: RedisConnection,
+  name: string,
+): RedisConnection & { connectionName: string } {
+  return { ...connection, connectionName: `kouan:${name}` };
+}
+
+/** An ioredis client that reconnects for ever (after a failover, to the new master) and never throws an unhandled 'error'. */
+export function createRedis(connection: RedisConnection, name: string, options: RedisOptions = {}): Redis {
+  const client = new Redis({ ...redisClientOptions(connection, name), ...options });
   watchRedis(client, name);
   return client;
 }

@@ -29,7 +29,7 @@ class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     {
       provide: REDIS,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => createRedis(config.env.redisUrl, 'shared', FAIL_FAST),
+      useFactory: (config: AppConfig) => createRedis(config.env.redis, 'shared', FAIL_FAST),
     },
     RedisLifecycle,
   ],

@@ -2,8 +2,8 @@ import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
-import { AppConfig, redisOptions } from '@kouan/config';
-import { watchRedis } from '@kouan/db';
+import { AppConfig } from '@kouan/config';
+import { redisClientOptions, watchRedis } from '@kouan/db';
 import { DEFAULT_JOB_OPTIONS, JobQueue } from './job-names';
 
 /** A BullMQ job queue re-emits its connection's errors; unheard, one Redis outage would end the process. */
@@ -24,7 +24,8 @@ class JobQueueErrorListener implements OnModuleInit {
     BullModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        connection: { ...redisOptions(config.env.redisUrl), maxRetriesPerRequest: null },
+        // Null: a worker's blocking commands wait out an outage or a failover instead of failing.
+        connection: { ...redisClientOptions(config.env.redis, 'bullmq'), maxRetriesPerRequest: null },
         prefix: `${config.env.redisPrefix}:bull`,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       }),

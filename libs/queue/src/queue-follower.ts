@@ -10,6 +10,8 @@ const GAP_WAIT_MS = 300;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const FINAL = new Set(['completed', 'no_show', 'cancelled']);
+/** The statuses a kept queue holds (KeptQueue.from): waiting or called. */
+const IN_LINE = new Set(['checked_in', 'called']);
 
 /**
  * What a kept queue's listener hears: `delta`, a change applied (a new version); `whole`, the queue read
@@ -124,8 +126,11 @@ export class QueueFollower implements OnModuleDestroy {
   }
 
   private load(f: Followed): Promise<KeptQueue> {
+    // The trucks this process last saw in line, read too whatever their status: one that left it while its delta was
+    // lost (Redis away or failing over) is told where it went, as its delta would have told it.
+    const seen = f.queue ? [...f.queue.waitingFrom(0), ...f.queue.calledTrucks].map((t) => t.bookingId) : [];
     f.loading ??= this.reader
-      .snapshot(f.port, f.direction)
+      .snapshot(f.port, f.direction, seen)
       .then((s) => {
         // Deltas may have moved the kept queue past this read while it ran: a newer queue is kept as it is. One of
         // the same version is replaced: the read's order is newer when a later slot started (the protocol's rule).
@@ -133,6 +138,8 @@ export class QueueFollower implements OnModuleDestroy {
         const q = KeptQueue.from(s);
         f.queue = q;
         this.listener(q, { from: 0, changed: [], removed: [], inserted: null }, 'whole');
+        const gone = s.trucks.filter((t) => !IN_LINE.has(t.status)).map((t) => ({ ...t, parking: null }));
+        if (gone.length) this.listener(q, { from: q.length, changed: gone, removed: [], inserted: null }, 'finals');
         this.drain(f);
         return q;
       })

@@ -49,9 +49,11 @@ export class QueueReadService {
    * On the primary: a process reads a queue whole when a version is missing or a later slot started, and a replica
    * that has not replayed that version yet would answer with the very gap it was read to close (QueueFollower would
    * read again every GAP_WAIT_MS until it caught up, every live view behind by its lag meanwhile).
+   *
+   * `also`: bookings to read whatever their status (trucks a process last saw in line), beside the line.
    */
-  snapshot(port: string, direction: string): Promise<QueueSnapshot> {
-    return this.read(this.ds, port, direction, [], false);
+  snapshot(port: string, direction: string, also: string[] = []): Promise<QueueSnapshot> {
+    return this.read(this.ds, port, direction, also, false);
   }
 
   /** The queue a client asked for by port code: an unknown port is a 404, not an empty line. */

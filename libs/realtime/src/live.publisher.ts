@@ -67,7 +67,7 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
   private readonly emitter: Emitter<ServerToClientEvents>;
 
   constructor(config: AppConfig) {
-    this.redis = createRedis(config.env.redisUrl, 'live-publisher', FAIL_FAST);
+    this.redis = createRedis(config.env.redis, 'live-publisher', FAIL_FAST);
     const publisher = droppingPublisher(this.redis, dropReporter('live-publisher', new Logger(LivePublisher.name)));
     this.emitter = new Emitter<ServerToClientEvents>(publisher, { key: socketIoKey(config.env.redisPrefix) }).of(
       LIVE_NAMESPACE,

@@ -22,8 +22,8 @@ export class RedisIoAdapter extends IoAdapter {
     private readonly serverOptions: Partial<ServerOptions> = {},
   ) {
     super(app);
-    this.pub = createRedis(env.redisUrl, 'socket.io-pub', FAIL_FAST);
-    this.sub = createRedis(env.redisUrl, 'socket.io-sub', { maxRetriesPerRequest: null });
+    this.pub = createRedis(env.redis, 'socket.io-pub', FAIL_FAST);
+    this.sub = createRedis(env.redis, 'socket.io-sub', { maxRetriesPerRequest: null });
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
