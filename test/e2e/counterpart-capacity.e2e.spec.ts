@@ -47,7 +47,7 @@ describe('counterpart capacity (real Postgres, Redis and the worker)', () => {
       const res = await api.http
         .post(`${API}/bookings`)
         .set(bearer(firm.dispatcherToken))
-        .send({ slotId, ...fleet[i], cargo: cargo() })
+        .send({ slotId, vehicleId: fleet[i].vehicleId, driverId: fleet[i].driverId, cargo: cargo() })
         .expect(201);
       ids.push(res.body.id as string);
     }
@@ -191,7 +191,7 @@ describe('counterpart capacity (real Postgres, Redis and the worker)', () => {
       api.http
         .post(`${API}/bookings`)
         .set(bearer(firm.dispatcherToken))
-        .send({ slotId: slots[i % 4].id, ...crew, cargo: cargo() })
+        .send({ slotId: slots[i % 4].id, vehicleId: crew.vehicleId, driverId: crew.driverId, cargo: cargo() })
         .then((r) => r),
     );
     const cut = api.http

@@ -51,18 +51,16 @@ export class BookingService {
 
   /**
    * A booking is one statement, atomic on its own: ownership check, place, quota share and row (see book()), and
-   * with an Idempotency-Key, the key claimed with the answer. A key seen before is answered from its first answer
-   * without booking (a retry after a lost answer); two requests racing with one key both try, and the one that finds
-   * the key taken when its statement claims it is rolled back whole and answered from the first one's answer (as is
-   * a refusal, say the slot now full, met by a retry whose twin took the place). A reference collision (four random
-   * characters per port and day) is simply retried.
+   * with an Idempotency-Key, the key claimed with the answer. A key used before makes the statement undo itself
+   * (KEY_TAKEN, or before that the truck's own booking or the place it took): whatever refused it, a key the firm
+   * sent before is then answered from its first answer (a retry after a lost answer; a twin racing with the same
+   * key), and 422 when it came with another body. So a first request costs one round trip, a retry three. A
+   * reference collision (four random characters per port and day) is simply retried.
    */
   async create(principal: Principal, dto: CreateBookingDto, key?: string): Promise<CreatedBookingDto> {
     const firmId = firmOf(principal);
     const at = this.clock.now();
     const hash = key === undefined ? null : canonicalHash(dto);
-    const first = key === undefined ? undefined : await this.replay(firmId, key, hash as string);
-    if (first) return first;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.book(principal, dto, at, key === undefined ? null : { key, hash: hash as string });
