@@ -69,7 +69,6 @@ describe('live recovery: a driver back from a dead zone', () => {
     await api?.close();
   });
 
-  const last = (driver: LiveClient) => driver.events.filter((e) => e.event === 'booking:update').at(-1)?.data;
   const callNext = () => other.http.post(`${API}/ports/${PORT}/lanes/${lane}/call-next`).set(bearer(staff)).expect(200);
   /** The socket's session as socket.io keeps it in Redis while the socket is away. */
   const sessionKey = (driver: LiveClient) =>
