@@ -69,6 +69,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * yard:<port>, and port:<code>:<direction> for board subscribers. Queue changes arrive once per change from Redis as small
  * deltas (any process may have made them); QueueFollower keeps each queue in memory, and what changed is sent
  * here to this process's own sockets only.
+ *
+ * With connection state recovery on, socket.io sends even a socket's own `emit` through the adapter (a Redis stream
+ * entry each, to be replayable): 5,000 of them per call at 5,000 waiting trucks. So everything this process works out
+ * for its own sockets goes out `local` (never through Redis), and a driver back from a cut gets its state instead of
+ * the replay of each step it missed (`tellOwn`, `told`); the broadcasts of the publisher are the stream's.
  */
 @WebSocketGateway({ namespace: LIVE_NAMESPACE })
 export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
@@ -161,7 +166,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       await socket.join([rooms.firm(p.firmId), rooms.firms()]);
       // A dashboard opening (or reconnecting) shows its trucks' places at once, not at their next change.
       try {
-        for (const update of await this.reader.firmUpdates(p.firmId)) socket.emit('booking:update', update);
+        for (const update of await this.reader.firmUpdates(p.firmId)) this.toOwn(socket).emit('booking:update', update);
       } catch (e) {
         this.logger.warn({ err: e, firmId: p.firmId }, 'no state for a connecting firm');
       }
@@ -176,6 +181,11 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   handleDisconnect(socket: LiveSocket): void {
     clearTimeout(this.expiries.get(socket.id));
     this.expiries.delete(socket.id);
+  }
+
+  /** This socket only, from this process, not through Redis (`socket.local` would be every other socket here). */
+  private toOwn(socket: LiveSocket) {
+    return this.nsp.local.to(socket.id);
   }
 
   /**
@@ -217,7 +227,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   private endSession(socket: LiveSocket, message: string, at = this.clock.now().getTime()): void {
     clearTimeout(this.expiries.get(socket.id));
-    socket.emit('session:expired', { expiredAt: new Date(at).toISOString(), message });
+    this.toOwn(socket).emit('session:expired', { expiredAt: new Date(at).toISOString(), message });
     socket.disconnect(true);
   }
 
@@ -254,7 +264,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     // (one queue:update per change, so deltas apply to the view they were made for).
     const admin = socket.data.principal?.role === 'port_admin';
     await socket.join(admin ? rooms.staff(code) : rooms.board(code, direction));
-    socket.emit('queue:update', admin ? staffView(queue.view()) : boardView(queue.view()));
+    this.toOwn(socket).emit('queue:update', admin ? staffView(queue.view()) : boardView(queue.view()));
     return { ok: true };
   }
 
@@ -287,12 +297,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     ) => {
       const members = joined.get(room);
       if (!members?.size) return;
-      const data = payload();
-      for (const id of members) {
-        const socket = this.nsp.sockets.get(id) as LiveSocket | undefined;
-        socket?.emit(event, data as never);
-        if (socket) keep?.(socket);
-      }
+      this.nsp.local.to(room).emit(event, payload() as never);
+      if (keep) for (const id of members) keep(this.nsp.sockets.get(id) as LiveSocket);
     };
     // Every new version goes to the boards and consoles (lanes and the called list are in it too).
     if (whole) {

@@ -28,7 +28,7 @@ export class StreamsAdapter {
   readonly create: ReturnType<typeof createAdapter>;
   private readonly readers: Redis[] = [];
 
-  constructor(env: Env, name: string, logger: Logger) {
+  constructor(env: Pick<Env, 'redisUrl' | 'redisPrefix'>, name: string, logger: Logger) {
     this.redis = createRedis(env.redisUrl, name, FAIL_FAST);
     const drop = dropReporter(name, logger);
     const readers = this.readers;
