@@ -74,14 +74,19 @@ describe('live recovery: a driver back from a dead zone', () => {
   const sessionKey = (driver: LiveClient) =>
     `${api.redisPrefix}:socket.io:session:${(driver.socket as unknown as { _pid: string })._pid}`;
 
+  /** Cuts the driver's transport and waits until socket.io keeps its session in Redis. */
+  const cutOff = async (driver: LiveClient) => {
+    await driver.cut();
+    await until('the session kept in Redis', async () => (await redis.exists(sessionKey(driver))) === 1);
+  };
+
   it('back within the window on the other process: the notice it missed and its new place, once, recovered', async () => {
     const last4 = trucks[3];
     const token = api.tokens.sign({ sub: last4.id, role: 'driver', portCode: PORT });
     const driver = await connectLive(api.url, clients, { token });
     await driver.waitFor('booking:update', (u) => u.position === 4);
 
-    await driver.cut();
-    await until('the session kept in Redis', async () => (await redis.exists(sessionKey(driver))) === 1);
+    await cutOff(driver);
     await callNext();
     await callNext();
     await api.http
@@ -117,8 +122,7 @@ describe('live recovery: a driver back from a dead zone', () => {
     const token = api.tokens.sign({ sub: trucks[3].id, role: 'driver', portCode: PORT });
     const driver = await connectLive(other.url, clients, { token });
     await driver.waitFor('booking:update', (u) => u.position === 1);
-    await driver.cut();
-    await until('the session kept in Redis', async () => (await redis.exists(sessionKey(driver))) === 1);
+    await cutOff(driver);
     const back = driver.mark();
     await driver.reconnect(api.url);
     expect(driver.socket.recovered).toBe(true);
@@ -132,8 +136,7 @@ describe('live recovery: a driver back from a dead zone', () => {
     const token = api.tokens.sign({ sub: trucks[3].id, role: 'driver', portCode: PORT });
     const driver = await connectLive(api.url, clients, { token });
     await driver.waitFor('booking:update', (u) => u.status === 'called');
-    await driver.cut();
-    await until('the session kept in Redis', async () => (await redis.exists(sessionKey(driver))) === 1);
+    await cutOff(driver);
     // LIVE_RECOVERY_MS (8 s) passes: socket.io's session expires in Redis.
     await until('the session expired', async () => (await redis.exists(sessionKey(driver))) === 0, 20_000);
     const back = driver.mark();
@@ -146,8 +149,7 @@ describe('live recovery: a driver back from a dead zone', () => {
     const token = api.tokens.sign({ sub: trucks[2].id, role: 'driver', portCode: PORT });
     const driver = await connectLive(api.url, clients, { token });
     await driver.waitFor('booking:update', (u) => u.bookingId === trucks[2].id);
-    await driver.cut();
-    await until('the session kept in Redis', async () => (await redis.exists(sessionKey(driver))) === 1);
+    await cutOff(driver);
     // The same session id and offset, but a public (no token) handshake: recovered by socket.io, rooms dropped.
     driver.socket.auth = {};
     const back = driver.mark();
