@@ -69,7 +69,7 @@ async function connectOnce(url: string, websocketOnly: boolean): Promise<{ ok: b
     const timer = setTimeout(() => done(false), 5000);
     socket.once('connect', () => {
       // Connected means upgraded, for the default transports: the page then stays on that connection.
-      if (websocketOnly) return (clearTimeout(timer), done(true));
+      if (websocketOnly || socket.io.engine.transport.name === 'websocket') return (clearTimeout(timer), done(true));
       socket.io.engine.once('upgrade', () => (clearTimeout(timer), done(true)));
       socket.io.engine.once('upgradeError', () => (clearTimeout(timer), done(false)));
     });
