@@ -17,18 +17,8 @@ export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 /** socket.io's browser client, the server's own (/assets/socket.io.min.js, loaded before the page's script). */
 declare const io: (
   path: string,
-  opts?: {
-    auth?: { token?: string | null } | ((cb: (data: { token?: string | null }) => void) => void);
-    transports?: string[];
-    tryAllTransports?: boolean;
-  },
+  opts?: { auth?: { token?: string | null } | ((cb: (data: { token?: string | null }) => void) => void) },
 ) => LiveSocket;
-
-/**
- * A WebSocket at once (one request, a third of the bytes of long-polling then upgrading: bench:balancer), and
- * long-polling only where the network refuses WebSockets; the balancer is sticky for that case (docker/nginx.conf).
- */
-const TRANSPORTS = { transports: ['websocket', 'polling'], tryAllTransports: true };
 
 /** No heartbeat (the server sends one every 1.5 s) for this long: the page says it is offline (within 5 s of a cut). */
 const STALE_MS = 4000;
@@ -83,7 +73,7 @@ export function live(
   auth: Handshake | ((cb: (data: Handshake) => void) => void) | null,
   paint: () => void,
 ): LiveSocket {
-  const socket = io('/live', auth ? { auth, ...TRANSPORTS } : TRANSPORTS);
+  const socket = io('/live', auth ? { auth } : {});
   const beat = () => {
     lastBeat.set(socket, Date.now());
   };
