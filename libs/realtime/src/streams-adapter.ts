@@ -39,11 +39,14 @@ export class StreamsAdapter {
       get(target, prop) {
         if (prop === 'duplicate') {
           return () => {
-            const reader = createRedis(env.redisUrl, `${name}-read`, { maxRetriesPerRequest: null });
+            const reader = createRedis(env.redisUrl, `${name}-read`, { maxRetriesPerRequest: null, lazyConnect: true });
             readers.push(reader);
             return reader;
           };
         }
+        // The adapter then connects each duplicate and waits for it to be ready before its SUBSCRIBE and first XREAD:
+        // issued while connecting, a subscriber was seen never to subscribe (an API that heard no queue delta).
+        if (prop === 'options') return { ...target.options, lazyConnect: true };
         const value: unknown = Reflect.get(target, prop, target);
         if (typeof value !== 'function') return value;
         const call = (value as (...a: unknown[]) => unknown).bind(target);
