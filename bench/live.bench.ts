@@ -52,6 +52,7 @@ import { Logger } from '@nestjs/common';
 import { Server } from 'socket.io';
 import { io, Socket } from 'socket.io-client';
 import { message } from '@kouan/queue';
+import { readyWithin } from '@kouan/db';
 import { type BookingUpdate, StreamsAdapter } from '@kouan/realtime';
 import { printProfileSummary } from './profile-summary';
 import { RECONNECTS, reconnectPhase } from './reconnect';
@@ -569,6 +570,8 @@ async function measure(f: Fixtures, db: Pool): Promise<Measured> {
   const rawAdapter = new StreamsAdapter(env, 'bench-raw', new Logger('bench'));
   const rawServer = new Server({ adapter: rawAdapter.create });
   const emitter = rawServer.of(NSP);
+  // Its writer refuses commands until connected (fail fast): the first warm-up ping would be dropped.
+  await readyWithin(rawAdapter.redis, 5000);
   // The raw emit carries a real booking:update of median size (sizes vary with the driver's language).
   const bySize = f.drivers
     .map((d) => ({ u: d.last as BookingUpdate, n: Buffer.byteLength(JSON.stringify(d.last)) }))
