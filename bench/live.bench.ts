@@ -13,7 +13,7 @@
  *  1. call-next: POST /ports/MOHAN/lanes/:lane/call-next (alternating between the two processes); measured
  *     from just before the request until EVERY still-waiting driver has received a booking:update whose
  *     position is its on-connect position − calls made so far (the HTTP latency is recorded too);
- *  2. raw baseline: one socket.io emit, through @socket.io/redis-emitter on the same Redis key, to the whole
+ *  2. raw baseline: one socket.io emit, through a listener-less socket.io server on the same streams adapter, to the whole
  *     `/live` namespace (the same sockets), with a payload of the same size as a booking:update;
  *     measured from just before the emit until all sockets have it.
  * Both are measured in the same process and interleaved, so they see the same background load.
@@ -22,8 +22,9 @@
  * waiting: 20 one at a time (each change's Redis traffic attributed exactly), then BURST (400) with 8 and
  * BURST with 32 requests in flight (each phase stops sending after 45 s).
  *
- * Bytes through Redis: every message on the socket.io adapter's channels (PSUBSCRIBE `<prefix>:socket.io*`:
- * request channel and broadcast channels), whatever the event, summed per change. API CPU: both processes'
+ * Bytes through Redis: every message on the socket.io adapter's channels (PSUBSCRIBE `<prefix>:socket.io*`: the
+ * serverSideEmit channel) and every entry of its stream (`<prefix>:socket.io`: broadcasts), whatever the event,
+ * summed per change. API CPU: both processes'
  * user + system time from /proc, per change.
  *
  * Prints the rounds' table (fan-out p50/p99/max against the raw baseline, HTTP, first message on Redis), the
@@ -44,14 +45,18 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
-import { Emitter } from '@socket.io/redis-emitter';
 import Redis from 'ioredis';
 import { DateTime } from 'luxon';
 import { Pool } from 'pg';
+import { Logger } from '@nestjs/common';
+import { Server } from 'socket.io';
 import { io, Socket } from 'socket.io-client';
+import { redisOptions } from '@kouan/config';
 import { message } from '@kouan/queue';
-import type { BookingUpdate } from '@kouan/realtime';
+import { readyWithin } from '@kouan/db';
+import { type BookingUpdate, StreamsAdapter } from '@kouan/realtime';
 import { printProfileSummary } from './profile-summary';
+import { RECONNECTS, reconnectPhase } from './reconnect';
 import {
   ApiProcess,
   benchEnv,
@@ -132,8 +137,8 @@ const RESULTS_DIR = process.env.BENCH_LIVE_RESULTS
 
 const env = benchEnv('kouan_bench_live', 'kouan-bench-live');
 const SOCKET_IO_KEY = `${env.redisPrefix}:socket.io`;
-/** The adapter's request channel (serverSideEmit): today's whole-queue snapshots travel on it. */
-const REQUEST_CHANNEL = `${SOCKET_IO_KEY}-request#${NSP}#`;
+/** The streams adapter's public channel: serverSideEmit (the queue deltas) travels on it. */
+const REQUEST_CHANNEL = `${SOCKET_IO_KEY}#${NSP}#`;
 const jwt = jwtSigner(env);
 
 const apis: ApiProcess[] = [];
@@ -152,6 +157,8 @@ interface Driver {
   countedPing: number;
   updates: number;
   last?: BookingUpdate;
+  token?: string;
+  socket?: Socket;
 }
 
 /** What the socket handlers compare against; set before each measurement. call −1: ignore queue updates. */
@@ -196,6 +203,23 @@ async function watchAdapter(): Promise<void> {
     if (String(channel) === REQUEST_CHANNEL) traffic.lastRequest = msg;
   });
   await sub.psubscribe(`${SOCKET_IO_KEY}*`);
+  // Broadcasts go into the adapter's stream instead: each entry counted as its fields' bytes.
+  const reader = redis();
+  let offset = '$';
+  void (async () => {
+    while (reader.status !== 'end') {
+      const read = await reader.xread('BLOCK', 1000, 'STREAMS', SOCKET_IO_KEY, offset).catch(() => null);
+      for (const [id, fields] of read?.[0]?.[1] ?? []) {
+        offset = id;
+        const n = fields.reduce((sum, f) => sum + Buffer.byteLength(f), 0);
+        traffic.bytes += n;
+        traffic.msgs++;
+        if (n > traffic.maxMsg) traffic.maxMsg = n;
+        if (Number.isNaN(traffic.firstAt)) traffic.firstAt = nowMs();
+        traffic.lastAt = nowMs();
+      }
+    }
+  })();
 }
 
 /** Resolves once the adapter channels have been silent for quietMs (after at least one message when needOne). */
@@ -443,6 +467,7 @@ function connect(d: Driver, api: ApiProcess): Promise<void> {
     timeout: 20_000,
   });
   sockets.push(socket);
+  Object.assign(d, { token, socket });
   socket.on('booking:update', (u: BookingUpdate) => {
     d.updates++;
     d.last = u;
@@ -542,7 +567,16 @@ interface Measured {
 
 async function measure(f: Fixtures, db: Pool): Promise<Measured> {
   const byInitial = new Map(f.drivers.map((d) => [d.initial, d]));
-  const emitter = new Emitter(redis(), { key: SOCKET_IO_KEY }).of(NSP);
+  // Raw socket.io through the same adapter: a listener-less server's broadcast into the stream every API reads.
+  const rawAdapter = new StreamsAdapter(
+    { redis: redisOptions(env.redisUrl), redisPrefix: env.redisPrefix },
+    'bench-raw',
+    new Logger('bench'),
+  );
+  const rawServer = new Server({ adapter: rawAdapter.create });
+  const emitter = rawServer.of(NSP);
+  // Its writer refuses commands until connected (fail fast): the first warm-up ping would be dropped.
+  await readyWithin(rawAdapter.redis, 5000);
   // The raw emit carries a real booking:update of median size (sizes vary with the driver's language).
   const bySize = f.drivers
     .map((d) => ({ u: d.last as BookingUpdate, n: Buffer.byteLength(JSON.stringify(d.last)) }))
@@ -631,14 +665,17 @@ async function measure(f: Fixtures, db: Pool): Promise<Measured> {
     await sleep(PAUSE_MS);
   }
   agents.forEach((a) => a.destroy());
+  await rawServer.of(NSP).adapter.close();
+  await rawServer.sockets.adapter.close();
+  await rawAdapter.close();
   const { rows } = await db.query<{ called: string; waiting: string }>(
     `SELECT count(*) FILTER (WHERE status = 'called') AS called, count(*) FILTER (WHERE status = 'checked_in') AS waiting FROM bookings WHERE slot_id = $1`,
     [f.slotId],
   );
   let composition = 'no message on the request channel';
   if (traffic.lastRequest) {
-    // A serverSideEmit request is {uid, type, data: [event, payload]} in JSON (the emitter's encoding): the event
-    // name and what each part of the payload weighs. Anything else is only described by its size.
+    // A serverSideEmit in JSON {uid, type, data: [event, payload]} (the classic emitter's encoding) is described by its
+    // event name and what each part of the payload weighs; the streams adapter's (msgpack) only by its size.
     try {
       const [event, payload] = (
         JSON.parse(traffic.lastRequest.toString()) as { data: [string, Record<string, unknown>] }
@@ -649,7 +686,7 @@ async function measure(f: Fixtures, db: Pool): Promise<Measured> {
           .map(([k, v]) => `${k} ${fmt(Buffer.byteLength(JSON.stringify(v) ?? '') / 1024, 1)} KiB`)
           .join(', ');
     } catch {
-      composition = `${traffic.lastRequest.length} B, not a JSON serverSideEmit`;
+      composition = `${traffic.lastRequest.length} B, msgpack`;
     }
   }
   log(
@@ -1120,6 +1157,7 @@ async function main(): Promise<void> {
     if (!rounds.clean) process.exitCode = 1;
     const phases = await checkInPhases(f, db, since);
     summary(rounds, phases);
+    await reconnects(f);
     if (PROFILE_DIR) {
       await sleep(1500);
       for (const file of profiles) {
@@ -1132,6 +1170,27 @@ async function main(): Promise<void> {
   } finally {
     await db.end();
   }
+}
+
+/** The reconnect phase (bench/reconnect.ts) on the drivers at the tail of the line, still waiting. */
+async function reconnects(f: Fixtures): Promise<void> {
+  round.call = -1;
+  const tail = f.drivers
+    .filter((d) => d.socket?.connected && d.last?.status === 'checked_in' && d.last.position)
+    .sort((a, b) => (b.last?.position ?? 0) - (a.last?.position ?? 0))
+    .slice(0, RECONNECTS)
+    .map((d) => ({ bookingId: d.bookingId, token: d.token as string, socket: d.socket as Socket, last: d.last! }));
+  await reconnectPhase({
+    drivers: tail,
+    apis,
+    redis: redis(),
+    redisPrefix: env.redisPrefix,
+    staffToken: f.staffToken,
+    laneId: f.laneId,
+    port: PORT,
+    nsp: NSP,
+  });
+  sockets.push(...tail.map((d) => d.socket));
 }
 
 async function cleanup(): Promise<void> {

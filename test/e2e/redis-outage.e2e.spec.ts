@@ -233,10 +233,12 @@ describe('Redis outage', () => {
     const last = booked[booked.length - 1];
     await redis.start();
     await until('/ready to answer 200 again', async () => (await http().get('/ready')).status === 200, 20_000);
-    // The adapter's subscriber is back when Redis counts its pattern subscription again.
+    // The adapters' subscribers are back when Redis counts the three on the queue deltas' channel again: the API's
+    // server and the API's and the worker's publishers (the stream's readers resume by themselves).
     await until(
-      'the socket.io adapter to re-subscribe',
-      async () => Number(await redis.call('PUBSUB', 'NUMPAT')) >= 1,
+      'the socket.io adapters to re-subscribe',
+      async () =>
+        Number(((await redis.call('PUBSUB', 'NUMSUB', `${ownPrefix}:socket.io#/live#`)) as [string, number])[1]) >= 3,
       20_000,
     );
 

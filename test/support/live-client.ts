@@ -132,6 +132,31 @@ export class LiveClient {
     return this.socket.timeout(10_000).emitWithAck(event, body) as Promise<Json>;
   }
 
+  /**
+   * Cuts the connection under the socket as a dead network does (the transport closes; no goodbye to the namespace):
+   * the server keeps the socket's session for LIVE_RECOVERY_MS. Resolves once the client has seen the disconnect.
+   */
+  async cut(): Promise<void> {
+    const from = this.mark();
+    this.socket.io.engine.close();
+    await this.waitFor('disconnect', () => true, from);
+  }
+
+  /**
+   * Connects again (to `url`, another API process, when given) with the session id and stream offset socket.io kept:
+   * `socket.recovered` then tells whether the server restored the session. Resolves once connected.
+   */
+  async reconnect(url?: string): Promise<void> {
+    // socket.io-client keeps the address in a private field of its Manager: a phone's next connection may land on
+    // any process behind the balancer.
+    if (url) (this.socket.io as unknown as { uri: string }).uri = url;
+    await new Promise<void>((resolve, reject) => {
+      this.socket.once('connect', () => resolve());
+      this.socket.once('connect_error', reject);
+      this.socket.connect();
+    });
+  }
+
   close(): void {
     this.socket.close();
   }

@@ -35,6 +35,7 @@ describe('validateEnv', () => {
       jwtSecret: expect.any(String),
       jwtTtlSeconds: 900,
       driverJwtTtlSeconds: 3600,
+      liveRecoveryMs: 120000,
       adminEmail: 'admin@kouan.local',
       adminPassword: 'admin-password',
       dbPoolSize: 20,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isDeepStrictEqual } from 'node:util';
 import { Logger } from '@nestjs/common';
 import {
   ConnectedSocket,
@@ -20,6 +21,7 @@ import { Applied, KeptQueue, QueueFollower, QueueReadService } from '@kouan/queu
 import {
   boardDelta,
   boardView,
+  BookingUpdate,
   bookingUpdate,
   DRIVER_SESSIONS_ENDED_EVENT,
   DriverSessionsEnded,
@@ -39,8 +41,15 @@ type LiveSocket = Socket<
   Record<string, never>,
   ServerToClientEvents,
   Record<string, never>,
-  { principal?: Principal; expiry?: NodeJS.Timeout }
+  /**
+   * Kept in the socket's session while it is cut off (connection state recovery), so plain data only: `told` is the
+   * last booking:update a driver's socket was sent, what a reconnect within LIVE_RECOVERY_MS is compared with.
+   */
+  { principal?: Principal; told?: BookingUpdate }
 >;
+
+/** The same holder (or none) on both sides of a recovered connection: only then are its restored rooms its own. */
+const sameHolder = (a: Principal | undefined, b: Principal | undefined) => a?.sub === b?.sub && a?.role === b?.role;
 
 const PORT_CODE = /^[A-Z0-9-]{2,32}$/;
 
@@ -61,6 +70,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * yard:<port>, and port:<code>:<direction> for board subscribers. Queue changes arrive once per change from Redis as small
  * deltas (any process may have made them); QueueFollower keeps each queue in memory, and what changed is sent
  * here to this process's own sockets only.
+ *
+ * With connection state recovery on, socket.io sends even a socket's own `emit` through the adapter (a Redis stream
+ * entry each, to be replayable): 5,000 of them per call at 5,000 waiting trucks. So everything this process works out
+ * for its own sockets goes out `local` (never through Redis), and a driver back from a cut gets its state instead of
+ * the replay of each step it missed (`tellOwn`, `told`); the broadcasts of the publisher are the stream's.
  */
 @WebSocketGateway({ namespace: LIVE_NAMESPACE })
 export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
@@ -70,6 +84,12 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   /** The address `subscribe` is counted against, by the same TRUSTED_PROXIES as Express's `req.ip`. */
   private readonly clientAddress: (req: IncomingMessage) => string;
+
+  /** Each socket's timer that ends it with its token (outside `data`, which a cut-off socket's session keeps). */
+  private readonly expiries = new Map<string, NodeJS.Timeout>();
+
+  /** Sockets back within LIVE_RECOVERY_MS with their rooms and the events they missed, as the same holder. */
+  private readonly resumed = new WeakSet<LiveSocket>();
 
   constructor(
     private readonly tokens: TokenService,
@@ -85,16 +105,27 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   afterInit(nsp: Namespace): void {
-    nsp.use((socket, next) => {
+    nsp.use((raw, next) => {
+      const socket = raw as LiveSocket;
+      // A recovered socket comes with its session's data: what the token says now decides who it is.
+      const before = socket.data.principal;
+      delete socket.data.principal;
+      const resume = (principal?: Principal) => {
+        if (!socket.recovered) return next();
+        if (sameHolder(before, principal)) this.resumed.add(socket);
+        // Not the session's holder: none of its rooms are this socket's.
+        else for (const room of [...socket.rooms]) if (room !== socket.id) void socket.leave(room);
+        next();
+      };
       const token: unknown = socket.handshake.auth?.token;
-      if (token === undefined || token === null || token === '') return next();
+      if (token === undefined || token === null || token === '') return resume();
       const principal = typeof token === 'string' ? this.tokens.verify(token) : null;
       if (!principal) return next(new Error('unauthorized: invalid or expired token'));
       this.sessions.current(principal).then(
         (current) => {
           if (!current) return next(new Error('unauthorized: this session has ended'));
-          (socket as LiveSocket).data.principal = principal;
-          next();
+          socket.data.principal = principal;
+          resume(principal);
         },
         (e: unknown) => {
           this.logger.warn({ err: e }, 'could not check a connecting session');
@@ -115,16 +146,20 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     if (!p) return;
     if (p.expiresAt !== undefined) this.endAtExpiry(socket, p.expiresAt);
     if (p.role === 'driver' && p.bookingId) {
-      await socket.join(rooms.booking(p.bookingId));
+      // Back within LIVE_RECOVERY_MS: its rooms are restored and the broadcasts it missed (notices, a cancel, a
+      // declaration's answer) were replayed from the stream before this runs.
+      const back = this.resumed.has(socket);
+      if (!back) await socket.join(rooms.booking(p.bookingId));
       // A new code committed between the handshake's check and the join was announced before this socket was in
       // the room: ask again now that any later announcement will reach it.
       if (!(await this.sessions.current(p).catch(() => true))) return this.endSession(socket, REISSUED);
-      // A reconnecting driver gets its current state at once, not at the next change.
+      // A connecting driver gets its current state at once, not at the next change; a driver back from a cut gets it
+      // only if it moved meanwhile (queue changes reach each process's own sockets, not the stream).
       try {
         const { portCode, direction: _direction, ...update } = await this.reader.bookingUpdate(p.bookingId);
         // What stops or slows its port (counterpart:update, incident:update) reaches the driver too.
-        await socket.join(rooms.notices(portCode));
-        socket.emit('booking:update', update);
+        if (!back) await socket.join(rooms.notices(portCode));
+        if (!back || !isDeepStrictEqual(update, socket.data.told)) this.tellOwn(socket, update);
       } catch (e) {
         this.logger.warn({ err: e, bookingId: p.bookingId }, 'no state for a connecting driver');
       }
@@ -132,7 +167,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       await socket.join([rooms.firm(p.firmId), rooms.firms()]);
       // A dashboard opening (or reconnecting) shows its trucks' places at once, not at their next change.
       try {
-        for (const update of await this.reader.firmUpdates(p.firmId)) socket.emit('booking:update', update);
+        for (const update of await this.reader.firmUpdates(p.firmId)) this.toOwn(socket).emit('booking:update', update);
       } catch (e) {
         this.logger.warn({ err: e, firmId: p.firmId }, 'no state for a connecting firm');
       }
@@ -145,7 +180,23 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   handleDisconnect(socket: LiveSocket): void {
-    clearTimeout(socket.data.expiry);
+    clearTimeout(this.expiries.get(socket.id));
+    this.expiries.delete(socket.id);
+  }
+
+  /** This socket only, from this process, not through Redis (`socket.local` would be every other socket here). */
+  private toOwn(socket: LiveSocket) {
+    return this.nsp.local.to(socket.id);
+  }
+
+  /**
+   * A driver's state on connecting, through the stream (a broadcast to the socket's own room): the client then holds
+   * a stream offset, which is what a reconnect asks recovery from (a client that never got a broadcast is not
+   * recovered).
+   */
+  private tellOwn(socket: LiveSocket, update: BookingUpdate): void {
+    socket.data.told = update;
+    this.nsp.to(socket.id).emit('booking:update', update);
   }
 
   /** A socket's access ends with its token: `session:expired`, then disconnect (the client signs in again). */
@@ -153,13 +204,17 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     // The token's expiry was judged at the Clock (TokenService): so is the time left.
     const left = expiresAt - this.clock.now().getTime();
     if (left > MAX_TIMER_MS) {
-      socket.data.expiry = setTimeout(() => this.endAtExpiry(socket, expiresAt), MAX_TIMER_MS);
+      this.expiries.set(
+        socket.id,
+        setTimeout(() => this.endAtExpiry(socket, expiresAt), MAX_TIMER_MS),
+      );
       return;
     }
-    socket.data.expiry = setTimeout(
+    const timer = setTimeout(
       () => this.endSession(socket, 'your session has expired; sign in again', expiresAt),
       Math.max(0, left),
     );
+    this.expiries.set(socket.id, timer);
   }
 
   /** This process's sockets of the booking whose token is of an earlier driver code. */
@@ -172,8 +227,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   private endSession(socket: LiveSocket, message: string, at = this.clock.now().getTime()): void {
-    clearTimeout(socket.data.expiry);
-    socket.emit('session:expired', { expiredAt: new Date(at).toISOString(), message });
+    clearTimeout(this.expiries.get(socket.id));
+    this.toOwn(socket).emit('session:expired', { expiredAt: new Date(at).toISOString(), message });
     socket.disconnect(true);
   }
 
@@ -207,7 +262,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     // (one queue:update per change, so deltas apply to the view they were made for).
     const admin = socket.data.principal?.role === 'port_admin';
     await socket.join(admin ? rooms.staff(code) : rooms.board(code, direction));
-    socket.emit('queue:update', admin ? staffView(queue.view()) : boardView(queue.view()));
+    this.toOwn(socket).emit('queue:update', admin ? staffView(queue.view()) : boardView(queue.view()));
     return { ok: true };
   }
 
@@ -232,11 +287,16 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private fanOut(queue: KeptQueue, change: Applied, kind: 'delta' | 'whole' | 'finals'): void {
     const whole = kind === 'whole';
     const joined = this.nsp.adapter.rooms;
-    const send = (room: string, event: keyof ServerToClientEvents, payload: () => unknown) => {
+    const send = (
+      room: string,
+      event: keyof ServerToClientEvents,
+      payload: () => unknown,
+      keep?: (socket: LiveSocket) => void,
+    ) => {
       const members = joined.get(room);
       if (!members?.size) return;
-      const data = payload();
-      for (const id of members) this.nsp.sockets.get(id)?.emit(event, data as never);
+      this.nsp.local.to(room).emit(event, payload() as never);
+      if (keep) for (const id of members) keep(this.nsp.sockets.get(id) as LiveSocket);
     };
     // Every new version goes to the boards and consoles (lanes and the called list are in it too).
     if (whole) {
@@ -260,7 +320,12 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const tell = (truck: QueueTruck) => {
       if (!joined.has(rooms.booking(truck.bookingId)) && !joined.has(rooms.firm(truck.firmId))) return;
       const update = bookingUpdate(texts, truck);
-      send(rooms.booking(truck.bookingId), 'booking:update', () => update);
+      send(
+        rooms.booking(truck.bookingId),
+        'booking:update',
+        () => update,
+        (socket) => (socket.data.told = update),
+      );
       send(rooms.firm(truck.firmId), 'booking:update', () => update);
     };
     const told = new Set<string>();

@@ -97,6 +97,17 @@ class EnvVars {
   @Max(86400)
   DRIVER_JWT_TTL_SECONDS = 3600;
 
+  /**
+   * How long a socket cut off (a phone in a dead zone) may stay away and still come back with its rooms and the live
+   * events it missed (socket.io connection state recovery); after that it connects afresh and re-reads.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  LIVE_RECOVERY_MS = 120_000;
+
   @IsOptional()
   @IsEmail()
   ADMIN_EMAIL?: string;
@@ -448,6 +459,7 @@ export interface Env {
   jwtSecret: string;
   jwtTtlSeconds: number;
   driverJwtTtlSeconds: number;
+  liveRecoveryMs: number;
   adminEmail?: string;
   adminPassword?: string;
   dbPoolSize: number;
@@ -555,6 +567,7 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     jwtSecret: vars.JWT_SECRET ?? DEV_JWT_SECRET,
     jwtTtlSeconds: vars.JWT_TTL_SECONDS,
     driverJwtTtlSeconds: vars.DRIVER_JWT_TTL_SECONDS,
+    liveRecoveryMs: vars.LIVE_RECOVERY_MS,
     adminEmail: vars.ADMIN_EMAIL ?? (production ? undefined : 'admin@kouan.local'),
     adminPassword: vars.ADMIN_PASSWORD ?? (production ? undefined : 'admin-password'),
     dbPoolSize: vars.DB_POOL_SIZE,

@@ -83,24 +83,3 @@ export function readyWithin(client: Redis, ms: number): Promise<void> {
     client.once('ready', done);
   });
 }
-
-/**
- * The client as seen by a library that publishes without handling the promise (socket.io's Redis adapter and
- * emitter): a failed publish is counted and dropped instead of becoming an unhandled rejection that ends the
- * process. Everything else goes to the real client.
- */
-export function droppingPublisher(client: Redis, onDrop: (err: Error) => void): Redis {
-  return new Proxy(client, {
-    get(target, prop) {
-      if (prop === 'publish') {
-        return (channel: string | Buffer, message: string | Buffer) =>
-          target.publish(channel, message).catch((err: Error) => {
-            onDrop(err);
-            return 0;
-          });
-      }
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}

@@ -2,6 +2,8 @@ export * from './live-events';
 export * from './live.publisher';
 export * from './realtime.module';
 export * from './redis-io.adapter';
+export * from './streams-adapter';
+export * from './drops';
 export * from './queue-views';
 export * from './origin-gate';
 export * from './limited-parser';

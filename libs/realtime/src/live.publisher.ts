@@ -1,9 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Emitter } from '@socket.io/redis-emitter';
-import type Redis from 'ioredis';
-import { Counter } from 'prom-client';
+import { Namespace, Server } from 'socket.io';
 import { AppConfig } from '@kouan/config';
-import { createRedis, droppingPublisher, FAIL_FAST, readyWithin, warnGate } from '@kouan/db';
+import { readyWithin } from '@kouan/db';
 import {
   BookingUpdate,
   CounterpartUpdate,
@@ -24,16 +22,7 @@ import {
   SlotsUpdate,
   YardUpdate,
 } from './live-events';
-
-/** The Redis key the socket.io adapter and this emitter share. */
-export const socketIoKey = (redisPrefix: string) => `${redisPrefix}:socket.io`;
-
-/** Live messages that could not reach Redis (it was down): clients catch up from the next change's version. */
-export const droppedPublishes = new Counter({
-  name: 'kouan_live_publish_dropped_total',
-  help: 'Live updates dropped because Redis did not take them',
-  labelNames: ['client'],
-});
+import { StreamsAdapter } from './streams-adapter';
 
 /** Who hears what stops or slows a port: both boards, its staff, its bookings' drivers and every firm. */
 const noticeRooms = (port: string) => [
@@ -44,38 +33,29 @@ const noticeRooms = (port: string) => [
   rooms.firms(),
 ];
 
-/** Logs a dropped publish at most once per outage-ish window, and counts every one. */
-export function dropReporter(client: string, logger: Logger): (err: Error) => void {
-  const gate = warnGate();
-  return (err) => {
-    droppedPublishes.inc({ client });
-    if (!gate.due()) return;
-    logger.warn({ client, err: { message: err.message } }, 'live update dropped: Redis did not take it');
-  };
-}
-
 /**
- * Publishes live events through the socket.io Redis adapter's channels, so they reach the clients of every
- * API process alike, and work from the worker too. Call it only after the transaction that made the change
- * has committed. Best effort: with Redis away a publish fails within a second and is dropped (and counted);
- * the change is in Postgres, and clients see the version jump at the next change or get the full state when
+ * Publishes live events through the socket.io Redis Streams adapter, so they reach the clients of every API process
+ * alike, and work from the worker too: a socket.io server of its own that listens nowhere (the streams adapter has no
+ * emitter: socketio/socket.io-redis-streams-adapter#8), whose broadcasts go into the stream that every API process
+ * reads and that a reconnecting socket's missed events are replayed from. Call it only after the transaction that
+ * made the change has committed. Best effort: with Redis away a publish fails within a second and is dropped (and
+ * counted); the change is in Postgres, and clients see the version jump at the next change or get the full state when
  * they reconnect.
  */
 @Injectable()
 export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
-  private readonly redis: Redis;
-  private readonly emitter: Emitter<ServerToClientEvents>;
+  private readonly adapter: StreamsAdapter;
+  private readonly io: Server;
+  private readonly emitter: Namespace<Record<string, never>, ServerToClientEvents>;
 
   constructor(config: AppConfig) {
-    this.redis = createRedis(config.env.redis, 'live-publisher', FAIL_FAST);
-    const publisher = droppingPublisher(this.redis, dropReporter('live-publisher', new Logger(LivePublisher.name)));
-    this.emitter = new Emitter<ServerToClientEvents>(publisher, { key: socketIoKey(config.env.redisPrefix) }).of(
-      LIVE_NAMESPACE,
-    );
+    this.adapter = new StreamsAdapter(config.env, 'live-publisher', new Logger(LivePublisher.name));
+    this.io = new Server({ adapter: this.adapter.create });
+    this.emitter = this.io.of(LIVE_NAMESPACE);
   }
 
   onModuleInit(): Promise<void> {
-    return readyWithin(this.redis, 3000);
+    return readyWithin(this.adapter.redis, 3000);
   }
 
   /** One committed queue change, to every API process (each applies it to the queue it keeps). */
@@ -99,10 +79,10 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
    */
   onReconnected(listener: () => void): void {
     let lost = false;
-    this.redis.on('close', () => {
+    this.adapter.redis.on('close', () => {
       lost = true;
     });
-    this.redis.on('ready', () => {
+    this.adapter.redis.on('ready', () => {
       if (!lost) return;
       lost = false;
       listener();
@@ -159,6 +139,8 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    // Only the namespaces' adapters: this server has no engine or listener to close.
+    await Promise.all([this.io.sockets.adapter.close(), this.emitter.adapter.close()]);
+    await this.adapter.close();
   }
 }

@@ -1,20 +1,18 @@
 import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
-import type Redis from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import type { Env } from '@kouan/config';
-import { createRedis, droppingPublisher, FAIL_FAST } from '@kouan/db';
-import { dropReporter, socketIoKey } from './live.publisher';
+import { StreamsAdapter } from './streams-adapter';
 
 /**
- * socket.io over the Redis adapter: rooms and broadcasts span every API process sharing REDIS_URL. While
- * Redis is away, publishing fails fast and is dropped; the subscriber reconnects and re-subscribes by itself
- * (ioredis `autoResubscribe`), so live updates resume with the next change.
+ * socket.io over the Redis Streams adapter: rooms and broadcasts span every API process sharing Redis, and a socket
+ * cut off for less than LIVE_RECOVERY_MS (2 min) comes back with its rooms and the broadcasts it missed (connection
+ * state recovery; its session is kept in Redis, so it may come back on another process). The handshake's token is
+ * checked again on a recovered connection (`skipMiddlewares: false`). While Redis is away, writes fail fast and are
+ * dropped; the reader and the subscriber wait for it and resume, so live updates go on with the next change.
  */
 export class RedisIoAdapter extends IoAdapter {
-  private readonly pub: Redis;
-  private readonly sub: Redis;
+  private readonly streams: StreamsAdapter;
 
   constructor(
     app: INestApplicationContext,
@@ -22,20 +20,21 @@ export class RedisIoAdapter extends IoAdapter {
     private readonly serverOptions: Partial<ServerOptions> = {},
   ) {
     super(app);
-    this.pub = createRedis(env.redis, 'socket.io-pub', FAIL_FAST);
-    this.sub = createRedis(env.redis, 'socket.io-sub', { maxRetriesPerRequest: null });
+    this.streams = new StreamsAdapter(env, 'socket.io', new Logger(RedisIoAdapter.name));
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    const server = super.createIOServer(port, { ...options, ...this.serverOptions } as ServerOptions) as Server;
-    const pub = droppingPublisher(this.pub, dropReporter('socket.io-pub', new Logger(RedisIoAdapter.name)));
-    server.adapter(createAdapter(pub, this.sub, { key: socketIoKey(this.env.redisPrefix) }));
+    const server = super.createIOServer(port, {
+      ...options,
+      ...this.serverOptions,
+      connectionStateRecovery: { maxDisconnectionDuration: this.env.liveRecoveryMs, skipMiddlewares: false },
+    } as ServerOptions) as Server;
+    server.adapter(this.streams.create);
     return server;
   }
 
   override async close(server: Server): Promise<void> {
     await super.close(server);
-    this.pub.disconnect();
-    this.sub.disconnect();
+    await this.streams.close();
   }
 }

@@ -6,7 +6,7 @@ import { store, load } from '../shared/storage';
 import { api, ApiError, serverNow } from '../shared/api';
 import { claims, loginForm } from '../shared/session';
 import { format, type Args, type Words } from '../shared/i18n';
-import { live, liveBadge, type LiveSocket } from '../shared/live';
+import { live, liveBadge, onReconnect, type LiveSocket } from '../shared/live';
 import { applyNotice, noticeBanner, noticeLines, noticesOf, type PortNotices } from '../shared/notices';
 import { installable, keepOffline } from './app';
 import { pushStep } from './push';
@@ -348,8 +348,11 @@ function connect(): void {
   socket.on('incident:update', function (u) {
     if (applyNotice(notices, 'incident', u)) renderNotices();
   });
-  // The server sends the current state on every connect; the GET covers a missed or refused handshake.
-  socket.io.on('reconnect', () => void refresh());
+  // Back within 2 min the server replays what the phone missed (notices, a cancel) and sends its state if it moved:
+  // nothing to read again. After longer it sends the current state; the GET covers the trip and the notices.
+  onReconnect(socket, (recovered) => {
+    if (!recovered) void refresh();
+  });
   socket.on('connect_error', function () {
     // A refused handshake (expired token) is not retried by socket.io; ask the API why.
     if (socket && !socket.active) void refresh();

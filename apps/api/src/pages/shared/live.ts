@@ -89,6 +89,23 @@ export function live(
 }
 
 /**
+ * `back(recovered)` after each automatic reconnection, once the namespace has answered: `recovered` when the server
+ * restored the socket's session (cut off for less than 2 min: its rooms are back and it replayed what the page
+ * missed, so there is nothing to read again), false when the page must read its state again.
+ */
+export function onReconnect(socket: LiveSocket, back: (recovered: boolean) => void): void {
+  let reconnecting = false;
+  socket.io.on('reconnect', () => {
+    reconnecting = true;
+  });
+  socket.on('connect', () => {
+    if (!reconnecting) return;
+    reconnecting = false;
+    back(socket.recovered);
+  });
+}
+
+/**
  * socket.io to /live as `sess`'s user: each connection sends the current token; a refused handshake or the
  * server's disconnect renews the token and connects again, and `ended()` is called when the session has ended.
  */
