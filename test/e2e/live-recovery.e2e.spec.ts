@@ -49,10 +49,7 @@ describe('live recovery: a driver back from a dead zone', () => {
     const firm = await createFirm(api, 'Dead Zone Haulage', 0);
     const slot = await slotAt(api, PORT);
     const tag = randomBytes(2).toString('hex').toUpperCase();
-    for (const [i, crew] of (await crews(api, firm, 4)).entries()) {
-      const plate = (
-        await api.ds.query<{ plate: string }[]>('SELECT plate FROM vehicles WHERE id = $1', [crew.vehicleId])
-      )[0].plate;
+    for (const [i, { plate, ...crew }] of (await crews(api, firm, 4)).entries()) {
       const b = await api.http
         .post(`${API}/bookings`)
         .set(bearer(firm.dispatcherToken))
