@@ -155,7 +155,8 @@ export class QueueFollower implements OnModuleDestroy {
     const now = this.clock.now().getTime();
     const next = f.queue?.nextSlotStart(now);
     if (next === null || next === undefined) return;
-    f.slotTimer = setTimeout(() => this.reload(f), Math.min(next - now + 1000, MAX_TIMER_MS));
+    // A second after the start, in real time as the Clock runs (the soak's runs faster than the real one).
+    f.slotTimer = setTimeout(() => this.reload(f), Math.min(this.clock.realMs(next - now + 1000), MAX_TIMER_MS));
     f.slotTimer.unref();
   }
 }
