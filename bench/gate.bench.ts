@@ -37,7 +37,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import os from 'node:os';
 import { DateTime } from 'luxon';
 import { Pool } from 'pg';
 import { io, Socket } from 'socket.io-client';
@@ -52,6 +51,7 @@ import {
   freshDatabase,
   get,
   jwtSigner,
+  loadavg,
   log,
   nowMs,
   percentile,
@@ -600,12 +600,6 @@ async function rawBaseline(reads: Read[], spares: Truck[]) {
 }
 
 // ---------------------------------------------------------------------------------------------- main
-
-const loadavg = () =>
-  os
-    .loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
 
 async function main(): Promise<void> {
   const began = Date.now();

@@ -55,6 +55,7 @@ import {
   fmt,
   freshDatabase,
   jwtSigner,
+  loadavg,
   log,
   nowMs,
   percentile,
@@ -333,12 +334,6 @@ const stats = (xs: number[]) => {
 };
 const within = (real: number, model: number) =>
   model === 0 ? Math.abs(real) < 1e-9 : Math.abs(real - model) / model <= WAIT_TOLERANCE;
-const loadavg = () =>
-  os
-    .loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
-
 export type SoakReport = Awaited<ReturnType<typeof soak>>;
 
 async function soak(o: Options, env: ReturnType<typeof benchEnv>, procs: ApiProcess[], statsDir: string) {

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 import { join } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
 import Redis from 'ioredis';
@@ -21,6 +22,12 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 export const percentile = (sorted: number[], q: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] : NaN;
+/** The machine's load average over 1, 5 and 15 minutes, as benches print it beside their figures. */
+export const loadavg = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 /** Milliseconds on the monotonic clock. */
 export const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
