@@ -16,7 +16,8 @@
  *  - a truck checking in: its plate read by the holding-area camera (`POST /gate/reads`), when the model checks it in
  *    (a truck that came before its window opened drives in when it opens);
  *  - a lane calling: `POST /ports/:code/lanes/:id/call-next` when the model's lane calls; the real system picks the
- *    truck by its own queue rules, and the soak compares its choice with the model's;
+ *    truck by its own queue rules, and the soak compares its choice with the model's; a truck the model serves is
+ *    then read by that lane's camera (`at_lane`: a truck at its lane is not timed out however long its service);
  *  - a served truck's end: `POST /bookings/:id/complete` when its service time is over;
  *  - a truck not at its lane (model `skip`): `POST /bookings/:id/skip` after the model's 2 minutes;
  *  - a truck that left (model `gone`): nothing from staff; the worker's called timeout puts it back (first) or makes
@@ -410,6 +411,17 @@ async function soak(o: Options, env: ReturnType<typeof benchEnv>, procs: ApiProc
     position: 'holding_entry',
     areaId: port.parkingAreas[0].id,
   });
+  // A camera over each lane sees the called truck arrive: a truck at its lane waits for the lane, so a long service
+  // is not taken for an absent truck (the called timeout spares it, as the model does).
+  const laneCameras: string[] = [];
+  for (const lane of lanes) {
+    const c = await api.must<{ key: string }>(201, 'POST', `/ports/${p.port}/devices`, admin, {
+      name: `Soak ${lane.name} camera`,
+      position: 'lane',
+      laneId: lane.id,
+    });
+    laneCameras.push(c.key);
+  }
 
   // The firms book the model's trucks into the model's slots, in the model's (random) order.
   const slots = await api.must<Array<{ id: string; startsAt: string }>>(
@@ -533,6 +545,18 @@ async function soak(o: Options, env: ReturnType<typeof benchEnv>, procs: ApiProc
       const r = await api.call<{ bookingId: string }>('POST', `/ports/${p.port}/lanes/${lane.id}/call-next`, staff);
       const real = r.status === 200 ? r.data.bookingId : null;
       calls.push({ model: a.truck, real, at: a.at, serving: a.serving });
+      const there = real ? byBooking.get(real) : undefined;
+      if (a.serving && there) {
+        const seen = await api.call<{ outcome: string }>(
+          'POST',
+          '/gate/reads',
+          null,
+          { plate: there.plate, confidence: CONFIDENCE },
+          { authorization: `Device ${laneCameras[a.lane]}` },
+        );
+        if (seen.status !== 202 || seen.data.outcome !== 'at_lane')
+          problems.push(`${at(a.at)} lane read of truck ${a.truck}: ${seen.status} ${JSON.stringify(seen.data)}`);
+      }
       modelCalled.set(a.truck, a.lane);
       if (real !== t.bookingId) {
         onLane.set(a.lane, real ?? '');
