@@ -35,11 +35,8 @@
  * beyond them checked in to overflow). Environment: DATABASE_URL / REDIS_URL (the server to use;
  * the database name is replaced).
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import os from 'node:os';
-import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { Pool } from 'pg';
 import { io, Socket } from 'socket.io-client';
@@ -47,7 +44,6 @@ import type { BookingUpdate, GateReadUpdate } from '@kouan/realtime';
 import {
   ApiProcess,
   benchEnv,
-  childEnv,
   cleanupBench,
   cli,
   cpuMs,
@@ -55,14 +51,16 @@ import {
   freshDatabase,
   get,
   jwtSigner,
+  loadavg,
   log,
   nowMs,
   percentile,
   postJson,
-  ROOT,
   runBench,
   sleep,
   startApi,
+  startWorker,
+  stopApi,
 } from './support';
 
 function flag(name: string, fallback: number): number {
@@ -119,7 +117,7 @@ const env = benchEnv('kouan_bench_gate', 'kouan-bench-gate');
 const jwt = jwtSigner(env);
 const apis: ApiProcess[] = [];
 const sockets: Socket[] = [];
-let worker: ChildProcess | undefined;
+let worker: ApiProcess | undefined;
 
 interface Truck {
   bookingId: string;
@@ -309,25 +307,7 @@ async function registerCameras(lanes: Array<{ id: string }>, areas: string[]): P
   return cams;
 }
 
-async function startWorker(): Promise<void> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/worker/src/main.js')], {
-    cwd: ROOT,
-    env: childEnv(env, { LOG_LEVEL: 'info' }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  worker = child;
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-4000)));
-  child.stderr?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-4000)));
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && !out.includes('worker started')) {
-    if (child.exitCode !== null) throw new Error(`the worker died:\n${out}`);
-    await sleep(100);
-  }
-  if (!out.includes('worker started')) throw new Error(`the worker did not start:\n${out}`);
-}
-
-const workerCpuMs = () => (worker ? cpuMs({ child: worker, port: 0, tail: [] }) : NaN);
+const workerCpuMs = () => (worker ? cpuMs(worker) : NaN);
 
 // ---------------------------------------------------------------------------------------------- sockets
 
@@ -621,12 +601,6 @@ async function rawBaseline(reads: Read[], spares: Truck[]) {
 
 // ---------------------------------------------------------------------------------------------- main
 
-const loadavg = () =>
-  os
-    .loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
-
 async function main(): Promise<void> {
   const began = Date.now();
   const since = () => `${((Date.now() - began) / 1000).toFixed(1)} s`;
@@ -645,7 +619,7 @@ async function main(): Promise<void> {
   try {
     await startApi(env, apis);
     await startApi(env, apis);
-    await startWorker();
+    worker = await startWorker(env);
     const f = await fixtures(db, { checkIns: per('checkin'), yard: per('yard'), raw: per('checkin') });
     const cams = await registerCameras(f.lanes, f.areas);
     const drivers = f.checkIns.filter((_, i) => i % DRIVER_EVERY === 0);
@@ -796,13 +770,7 @@ async function main(): Promise<void> {
 
 async function cleanup(): Promise<void> {
   for (const s of sockets) s.close();
-  if (worker && worker.exitCode === null) {
-    const exited = new Promise((r) => worker?.once('exit', r));
-    worker.kill('SIGTERM');
-    const timer = setTimeout(() => worker?.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
+  if (worker) await stopApi(worker);
   await cleanupBench(env, apis);
 }
 

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 import { join } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
 import Redis from 'ioredis';
@@ -21,6 +22,12 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 export const percentile = (sorted: number[], q: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] : NaN;
+/** The machine's load average over 1, 5 and 15 minutes, as benches print it beside their figures. */
+export const loadavg = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 /** Milliseconds on the monotonic clock. */
 export const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
@@ -35,6 +42,8 @@ export interface BenchEnv {
   benchDbUrl: string;
   /** Added to the environment of every child (API and cli), e.g. DB_POOL_SIZE. */
   extraEnv: Record<string, string>;
+  /** Node options before the script of every API and worker child (e.g. a preload). */
+  nodeArgs: string[];
 }
 
 export function benchEnv(dbName: string, redisPrefix: string, extraEnv: Record<string, string> = {}): BenchEnv {
@@ -49,6 +58,7 @@ export function benchEnv(dbName: string, redisPrefix: string, extraEnv: Record<s
     dbUrl,
     benchDbUrl: dbUrl(dbName),
     extraEnv,
+    nodeArgs: [],
   };
 }
 
@@ -149,7 +159,7 @@ export function freePort(): Promise<number> {
  */
 export async function startApi(env: BenchEnv, into: ApiProcess[], profileFile?: string): Promise<ApiProcess> {
   const port = await freePort();
-  const args = profileFile ? ['-r', join(__dirname, 'cpu-profile.preload.js')] : [];
+  const args = [...env.nodeArgs, ...(profileFile ? ['-r', join(__dirname, 'cpu-profile.preload.js')] : [])];
   const child = spawn(process.execPath, [...args, join(ROOT, 'dist/apps/api/src/main.js')], {
     cwd: ROOT,
     env: childEnv(env, { PORT: String(port), ...(profileFile ? { KOUAN_CPU_PROFILE: profileFile } : {}) }),
@@ -163,7 +173,8 @@ export async function startApi(env: BenchEnv, into: ApiProcess[], profileFile?: 
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   into.push(api);
-  const deadline = Date.now() + 30_000;
+  // A loaded machine (several benches or test runs at once) can take a minute to boot Nest.
+  const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     const status = await get(port, '/ready').catch(() => 0);
@@ -171,6 +182,34 @@ export async function startApi(env: BenchEnv, into: ApiProcess[], profileFile?: 
     await sleep(200);
   }
   throw new Error(`API on port ${port} did not become ready:\n${api.tail.join('\n')}`);
+}
+
+/**
+ * Starts `node dist/apps/worker/src/main.js`, adds it to `into` and waits until it says it started (its output's tail
+ * is kept).
+ */
+export async function startWorker(env: BenchEnv, into: ApiProcess[] = []): Promise<ApiProcess> {
+  const child = spawn(process.execPath, [...env.nodeArgs, join(ROOT, 'dist/apps/worker/src/main.js')], {
+    cwd: ROOT,
+    env: childEnv(env, { LOG_LEVEL: 'info' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const worker: ApiProcess = { child, port: 0, tail: [] };
+  into.push(worker);
+  let out = '';
+  const keep = (d: Buffer) => {
+    out = (out + d.toString()).slice(-4000);
+    worker.tail = out.split('\n').filter(Boolean);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && !out.includes('worker started')) {
+    if (child.exitCode !== null) throw new Error(`the worker died:\n${out}`);
+    await sleep(100);
+  }
+  if (!out.includes('worker started')) throw new Error(`the worker did not start:\n${out}`);
+  return worker;
 }
 
 /** User + system CPU time a child has used so far, in ms (Linux /proc; NaN elsewhere). */
@@ -230,14 +269,27 @@ export function postJson(
   headers: Record<string, string>,
   timeoutMs = 30_000,
 ): Promise<{ status: number; body: string }> {
-  const body = JSON.stringify(payload ?? {});
+  return requestJson(agent, port, 'POST', path, payload, headers, timeoutMs);
+}
+
+/** One request with a JSON body (none for GET); resolves to status and body (status 0 when the connection failed). */
+export function requestJson(
+  agent: http.Agent,
+  port: number,
+  method: string,
+  path: string,
+  payload: unknown,
+  headers: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<{ status: number; body: string }> {
+  const body = method === 'GET' ? '' : JSON.stringify(payload ?? {});
   return new Promise((ok) => {
     const req = http.request(
       {
         host: '127.0.0.1',
         port,
         path,
-        method: 'POST',
+        method,
         agent,
         timeout: timeoutMs,
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },

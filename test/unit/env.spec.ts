@@ -70,6 +70,7 @@ describe('validateEnv', () => {
       counterpartLinks: [],
       counterpartSyncSeconds: 60,
       counterpartTimeoutMs: 10000,
+      clock: null,
     });
     expect(env.jwtSecret.length).toBeGreaterThanOrEqual(32);
   });
@@ -241,6 +242,20 @@ describe('validateEnv', () => {
     expect(problem({ ...PRODUCTION, METRICS_TOKEN: undefined })).toContain('METRICS_TOKEN');
     expect(validateEnv({ ...PRODUCTION, METRICS_TOKEN: undefined, METRICS_PORT: '9464' }).metricsPort).toBe(9464);
     expect(validateEnv({ ...DEV, WEBHOOK_ALLOW_PRIVATE: 'true' }).webhookAllowPrivate).toBe(true);
+  });
+
+  it('reads a simulated clock (tests and the soak only): start, when it runs and how fast; never in production', () => {
+    const clock = { CLOCK_START: '2026-12-07T06:00:00+08:00', CLOCK_RUN_FROM: '1796500000000', CLOCK_SPEED: '60' };
+    expect(validateEnv({ ...DEV, ...clock }).clock).toEqual({
+      start: Date.parse('2026-12-06T22:00:00Z'),
+      runFrom: 1796500000000,
+      speed: 60,
+    });
+    expect(validateEnv({ ...DEV, ...clock, CLOCK_SPEED: undefined }).clock?.speed).toBe(1);
+    expect(problem({ ...DEV, ...clock, CLOCK_RUN_FROM: undefined })).toContain('CLOCK_START/CLOCK_RUN_FROM');
+    expect(problem({ ...DEV, ...clock, CLOCK_START: '2026-12-07T06:00:00' })).toContain('CLOCK_START');
+    expect(problem({ ...DEV, ...clock, CLOCK_SPEED: '0' })).toContain('CLOCK_SPEED');
+    expect(problem({ ...PRODUCTION, ...clock })).toContain('CLOCK_START: development and test only');
   });
 
   it('turns Web Push on with the three VAPID settings only, and refuses half a set or a malformed key', () => {

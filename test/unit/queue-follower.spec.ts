@@ -106,3 +106,49 @@ describe('QueueFollower: the relay’s second copy of a delta', () => {
     expect(reads).toBe(1);
   });
 });
+
+/**
+ * When a later slot starts the order changes by the clock alone, so the follower reads the queue again. A call in
+ * that second (the lanes opening at 08:00) can overtake that read; the deltas then moved on the order from before
+ * the start, and the follower must read again until a read made after the start is kept (found by the soak).
+ */
+describe('QueueFollower: a later slot starting', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('reads the queue again when a delta overtakes the read made at the start, until one after it is kept', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
+    const settle = () => new Promise((r) => setImmediate(r));
+    const clock = new TestClock().set(Date.parse('2026-11-30T01:59:00Z'));
+    const reads: Array<(s: QueueSnapshot) => void> = [];
+    const reader = {
+      snapshot: () => new Promise<QueueSnapshot>((resolve) => reads.push(resolve)),
+    } as unknown as QueueReadService;
+    const follower = new QueueFollower(reader, { onReconnected() {} } as unknown as LivePublisher, clock);
+    const heard: Array<{ kind: string; version: number }> = [];
+    follower.onChange((q, _change, kind) => heard.push({ kind, version: q.version }));
+    const line = (version: number, ...ids: string[]): QueueSnapshot => ({
+      ...at,
+      version,
+      trucks: ids.map((id, i) => truck(id, { position: i + 1 })),
+    });
+    try {
+      const first = follower.get('MOHAN', 'export');
+      reads[0](line(10, 'A', 'B'));
+      await first;
+      // The trucks' slot starts at 10:00 at the port (02:00Z): a second after it, the follower reads again.
+      clock.set(Date.parse('2026-11-30T02:00:01Z'));
+      jest.advanceTimersByTime(61_000);
+      expect(reads).toHaveLength(2);
+      follower.receive(called(11));
+      reads[1](line(10, 'A', 'B'));
+      await settle();
+      expect(reads).toHaveLength(3);
+      reads[2](line(11, 'B'));
+      await settle();
+      expect(heard.at(-1)).toEqual({ kind: 'whole', version: 11 });
+      expect(reads).toHaveLength(3);
+    } finally {
+      follower.onModuleDestroy();
+    }
+  });
+});

@@ -6,7 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from '@kouan/audit';
 import { AuthModule } from '@kouan/auth';
 import { BookingEventsRepository, BookingModule, CounterpartMovesModule, FirmStandingsModule } from '@kouan/booking';
-import { ClockModule, HttpExceptionFilter, loggerParams } from '@kouan/common';
+import { HttpExceptionFilter, loggerParams } from '@kouan/common';
 import { AppConfig, KouanConfigModule } from '@kouan/config';
 import { DbModule, RedisModule } from '@kouan/db';
 import { FirmsModule } from '@kouan/firms';
@@ -22,6 +22,7 @@ import { BookingLineActionsModule, QueueFollower, QueueModule } from '@kouan/que
 import { RealtimeModule } from '@kouan/realtime';
 import { WebhooksModule } from '@kouan/webhooks';
 import { ENTITIES } from '../../entities';
+import { processClock } from '../../clock';
 import { AuditController } from './audit.controller';
 import { DeadLettersController } from './dead-letters.controller';
 import { DeadLetters } from './dead-letters';
@@ -50,8 +51,9 @@ export class ApiModule {
           inject: [AppConfig],
           useFactory: (c: AppConfig) => loggerParams(c.env.logLevel, 'api'),
         }),
-        // The API's time (SQL, sessions, access tokens): a test replaces it (test/support/harness.ts, clock).
-        ClockModule,
+        // The API's time (SQL, sessions, access tokens): a test replaces it (test/support/harness.ts, clock), the soak
+        // scales it (CLOCK_START).
+        processClock(),
         DbModule.forRoot(ENTITIES),
         RedisModule,
         JobsModule,

@@ -43,18 +43,21 @@ export class DeadlineJobs implements BookingEventConsumer, OnApplicationBootstra
    * One sweep at a time: a busy relay asks after every batch, and each sweep reads every active booking's
    * deadlines, so asks during a sweep fold into one more after it (PollingLoop), never one each.
    */
-  private readonly loop = new PollingLoop(
-    'scheduling deadline jobs',
-    () => this.sweep().then(() => false),
-    this.logger,
-    SWEEP_MS,
-  );
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly deadlines: BookingDeadlinesRepository,
     private readonly clock: Clock,
     @InjectQueue(JobQueue.Maintenance) private readonly maintenance: Queue,
-  ) {}
+  ) {
+    // A minute of the Clock's time: a real minute, or less under a simulated clock running faster (the soak).
+    this.loop = new PollingLoop(
+      'scheduling deadline jobs',
+      () => this.sweep().then(() => false),
+      this.logger,
+      clock.realMs(SWEEP_MS),
+    );
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     // A Redis that comes back (maybe empty: the development one keeps nothing) gets the coming jobs at once.
@@ -79,7 +82,8 @@ export class DeadlineJobs implements BookingEventConsumer, OnApplicationBootstra
         due.map((d) => {
           const at = d.due_at.getTime();
           const name = JOB_OF[d.kind];
-          return { name, data: {}, opts: { jobId: `${name}@${at}`, delay: Math.max(0, at + AFTER_DUE_MS - now) } };
+          const delay = Math.max(0, this.clock.realMs(at - now) + AFTER_DUE_MS);
+          return { name, data: {}, opts: { jobId: `${name}@${at}`, delay } };
         }),
       );
       return due.length;

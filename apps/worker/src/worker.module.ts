@@ -4,7 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from '@kouan/audit';
 import { BookingWorkerModule } from '@kouan/booking';
 import { AppConfig, KouanConfigModule } from '@kouan/config';
-import { Clock, ClockModule, loggerParams } from '@kouan/common';
+import { Clock, loggerParams } from '@kouan/common';
 import { DbModule } from '@kouan/db';
 import { GateWorkerModule } from '@kouan/gate';
 import { JobsModule } from '@kouan/jobs';
@@ -14,6 +14,7 @@ import { NotifyModule } from '@kouan/notify';
 import { PortsWorkerModule } from '@kouan/ports';
 import { RealtimeModule } from '@kouan/realtime';
 import { WebhooksWorkerModule } from '@kouan/webhooks';
+import { processClock } from '../../clock';
 import { ENTITIES } from '../../entities';
 import { AuditTrail, PortAuditTrail } from './audit-trail';
 import { DeadlineJobs } from './deadlines';
@@ -44,8 +45,8 @@ export class WorkerModule {
           useFactory: (c: AppConfig) => loggerParams(c.env.logLevel, 'worker'),
         }),
         DiscoveryModule,
-        // The instant every rule over time and every lease is judged at: the system's, or a test's.
-        ClockModule.with(extra.clock),
+        // The instant every rule over time and every lease is judged at: the system's, a test's, or the soak's.
+        processClock(extra.clock),
         DbModule.forRoot(ENTITIES),
         JobsModule,
         RealtimeModule,

@@ -4,6 +4,7 @@ import {
   IsEmail,
   IsIn,
   IsInt,
+  IsISO8601,
   IsOptional,
   IsString,
   Matches,
@@ -385,6 +386,30 @@ class EnvVars {
   @Min(100)
   @Max(60000)
   COUNTERPART_TIMEOUT_MS = 10000;
+
+  /**
+   * A simulated clock, for tests and the soak only (production refuses it): the processes' Clock stands at this
+   * instant (ISO 8601 with its offset) until CLOCK_RUN_FROM, then runs CLOCK_SPEED times as fast as the real one.
+   * Give every process the same three values and they show the same time (`npm run soak`, docs/performance.md).
+   */
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'must be an ISO 8601 instant, e.g. 2026-12-07T06:00:00+08:00' })
+  CLOCK_START?: string;
+
+  /** When the simulated clock starts running, in milliseconds since the epoch (real time); with CLOCK_START. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  CLOCK_RUN_FROM?: number;
+
+  /** How many times as fast as the real time the simulated clock runs (CLOCK_START). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  CLOCK_SPEED = 1;
 }
 
 /** One pairing of our port with the far side's Kouan (COUNTERPART_LINKS). */
@@ -499,6 +524,8 @@ export interface Env {
   counterpartLinks: CounterpartLink[];
   counterpartSyncSeconds: number;
   counterpartTimeoutMs: number;
+  /** CLOCK_START, CLOCK_RUN_FROM, CLOCK_SPEED: a simulated clock (tests and the soak); null: the system's. */
+  clock: { start: number; runFrom: number; speed: number } | null;
 }
 
 /** Only for development and tests: production must bring its own secret. */
@@ -547,6 +574,11 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   } catch (e) {
     problems.push(`TRUSTED_PROXIES: ${(e as Error).message}`);
   }
+  if (production && vars.CLOCK_START) problems.push('CLOCK_START: development and test only');
+  if ((vars.CLOCK_START === undefined) !== (vars.CLOCK_RUN_FROM === undefined))
+    problems.push('CLOCK_START/CLOCK_RUN_FROM: both or neither');
+  if (vars.CLOCK_START !== undefined && !/(Z|[+-]\d\d:?\d\d)$/.test(vars.CLOCK_START))
+    problems.push('CLOCK_START: must carry its offset (Z or +08:00)');
   const counterpart = parseCounterpartLinks(vars.COUNTERPART_LINKS, production);
   problems.push(...counterpart.problems);
   const sentinels = parseSentinels(vars.REDIS_SENTINELS);
@@ -610,6 +642,10 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     counterpartLinks: counterpart.links,
     counterpartSyncSeconds: vars.COUNTERPART_SYNC_SECONDS,
     counterpartTimeoutMs: vars.COUNTERPART_TIMEOUT_MS,
+    clock:
+      vars.CLOCK_START !== undefined && vars.CLOCK_RUN_FROM !== undefined
+        ? { start: Date.parse(vars.CLOCK_START), runFrom: vars.CLOCK_RUN_FROM, speed: vars.CLOCK_SPEED }
+        : null,
   };
 }
 
