@@ -151,4 +151,32 @@ describe('QueueFollower: a later slot starting', () => {
       follower.onModuleDestroy();
     }
   });
+
+  it('still reads the queue after the start when a delta comes in the second between the start and that read', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
+    const clock = new TestClock().set(Date.parse('2026-11-30T01:59:00Z'));
+    const reads: Array<(s: QueueSnapshot) => void> = [];
+    const reader = {
+      snapshot: () => new Promise<QueueSnapshot>((resolve) => reads.push(resolve)),
+    } as unknown as QueueReadService;
+    const follower = new QueueFollower(reader, { onReconnected() {} } as unknown as LivePublisher, clock);
+    const line = (version: number, ...ids: string[]): QueueSnapshot => ({
+      ...at,
+      version,
+      trucks: ids.map((id, i) => truck(id, { position: i + 1 })),
+    });
+    try {
+      const first = follower.get('MOHAN', 'export');
+      reads[0](line(10, 'A', 'B', 'C'));
+      await first;
+      // Half a second after the trucks' slot started (10:00 at the port), before the read a second after it: a call.
+      clock.set(Date.parse('2026-11-30T02:00:00.500Z'));
+      follower.receive(called(11));
+      expect(reads).toHaveLength(1);
+      jest.advanceTimersByTime(61_000);
+      expect(reads).toHaveLength(2);
+    } finally {
+      follower.onModuleDestroy();
+    }
+  });
 });

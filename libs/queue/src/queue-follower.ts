@@ -28,6 +28,8 @@ interface Followed {
   loading?: Promise<KeptQueue>;
   gapTimer?: NodeJS.Timeout;
   slotTimer?: NodeJS.Timeout;
+  /** The slot start `slotTimer` reads the queue after. */
+  slotTimerFor?: number;
   /** A later slot started and no read since has been kept: the kept order is still the one from before the start. */
   slotStarted?: boolean;
 }
@@ -169,14 +171,20 @@ export class QueueFollower implements OnModuleDestroy {
 
   /** Reads the queue afresh when the next later slot starts (its trucks then join the started group). */
   private planSlotStart(f: Followed): void {
-    clearTimeout(f.slotTimer);
     // By the Clock the reads judge the order at: a start by any other clock would re-read an unchanged order.
     const now = this.clock.now().getTime();
+    // A start that has passed keeps its timer: a delta in the second after it must not cancel the read it awaits
+    // (planned again from now, the next start would be a later one and this one's new order never read).
+    if (f.slotTimer && f.slotTimerFor !== undefined && f.slotTimerFor <= now) return;
+    clearTimeout(f.slotTimer);
+    f.slotTimer = undefined;
     const next = f.queue?.nextSlotStart(now);
     if (next === null || next === undefined) return;
     // A second after the start, in real time as the Clock runs (the soak's runs faster than the real one).
+    f.slotTimerFor = next;
     f.slotTimer = setTimeout(
       () => {
+        f.slotTimer = undefined;
         f.slotStarted = true;
         this.reload(f);
       },
