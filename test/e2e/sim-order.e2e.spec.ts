@@ -1,8 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { BookingTransitions } from '@kouan/booking';
 import { dataSourceOptions } from '@kouan/db';
-import { HEAD, Head, leaveMerge, readmitBehindHead as productReadmit } from '@kouan/queue/front-of-line';
-import { HEAD_N, WAITING_ORDER } from '@kouan/queue/queue.repository';
+import { HEAD, HEAD_N, type Head, leaveMerge, readmitBehindHead as productReadmit, WAITING_ORDER } from '@kouan/queue';
 import { MergeState, Random, readmitBehindHead, takeHead, waitingOrder, Waiting } from '@kouan/sim';
 import { cloneTemplate } from '../support/db';
 

@@ -1,6 +1,5 @@
 import { DataSource } from 'typeorm';
-import { AuditService } from '@kouan/audit';
-import { AuditRepository } from '@kouan/audit/audit.repository';
+import { AuditRepository, AuditService } from '@kouan/audit';
 import { SystemClock } from '@kouan/common';
 import { dataSourceOptions, runMigrations } from '@kouan/db';
 import { ParkingRepository, ParkingService } from '@kouan/parking';

@@ -15,4 +15,5 @@ export * from './queue.worker-module';
 export * from './dto/push.dto';
 export * from './driver-push';
 export * from './check-in.service';
-export { DEFAULT_SERVICE_MINUTES, LANE_PACE_MINUTES } from './queue.repository';
+export { DEFAULT_SERVICE_MINUTES, HEAD, HEAD_N, type Head, LANE_PACE_MINUTES, WAITING_ORDER } from './queue.repository';
+export { leaveMerge, readmitBehindHead } from './front-of-line';

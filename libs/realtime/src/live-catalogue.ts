@@ -30,6 +30,7 @@ import type {
   YardNextTruck,
   YardUpdate,
 } from './live-events';
+import { GATE_OUTCOMES } from './live-events';
 
 /*
  * The /live events as JSON Schemas, each accepted by the compiler only when it describes exactly the type the server
@@ -227,17 +228,7 @@ const payloads = {
         position: devicePosition,
         plate: string('normalised'),
         confidence: number(),
-        outcome: literal([
-          'checked_in',
-          'at_lane',
-          'wrong_lane',
-          'yard_arrived',
-          'duplicate',
-          'low_confidence',
-          'unmatched',
-          'ambiguous',
-          'refused',
-        ]),
+        outcome: literal(GATE_OUTCOMES),
         bookingId: nullable(string()),
         reason: nullable(string()),
         at: instant('when the server took it (its Clock)'),

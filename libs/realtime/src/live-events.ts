@@ -181,17 +181,20 @@ export interface ClientToServerEvents {
 /** Where a gate camera stands: at a holding area's entry, at a lane, or at the yard's gate. */
 export type DevicePosition = 'holding_entry' | 'lane' | 'yard_gate';
 
-/** What a plate read did (contract, "Gate cameras"). */
-export type GateOutcome =
-  | 'checked_in'
-  | 'at_lane'
-  | 'wrong_lane'
-  | 'yard_arrived'
-  | 'duplicate'
-  | 'low_confidence'
-  | 'unmatched'
-  | 'ambiguous'
-  | 'refused';
+/** What a plate read did (contract, "Gate cameras"): every outcome, for validation, the OpenAPI and AsyncAPI enums. */
+export const GATE_OUTCOMES = [
+  'checked_in',
+  'at_lane',
+  'wrong_lane',
+  'yard_arrived',
+  'duplicate',
+  'low_confidence',
+  'unmatched',
+  'ambiguous',
+  'refused',
+] as const;
+
+export type GateOutcome = (typeof GATE_OUTCOMES)[number];
 
 /** One stored plate read, as staff see it live and in GET /ports/:code/gate-reads. */
 export interface GateReadUpdate {

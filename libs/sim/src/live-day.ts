@@ -213,7 +213,7 @@ export function runLiveDay(
   const laneCount = Math.max(s.lanes.length, change.lanes ? change.lanes.count : 0);
   const busyUntil = new Float64Array(laneCount).fill(-Infinity);
   const working = new Uint8Array(laneCount);
-  const workingNow = s.lanes.filter((l) => l.working).length;
+  const workingAtStart = s.lanes.filter((l) => l.working).length;
   const pauseFrom = change.pause ? change.pause.from : Infinity;
   const pausedUntil = change.pause ? change.pause.from + change.pause.minutes : -Infinity;
   s.lanes.forEach((l, i) => {
@@ -222,7 +222,7 @@ export function runLiveDay(
   });
   if (change.lanes) {
     const { count, from } = change.lanes;
-    let more = count - workingNow;
+    let more = count - workingAtStart;
     for (let i = 0; i < laneCount && more !== 0; i++) {
       if (more > 0 && !working[i]) {
         events.push(from, LANE_ON, i);

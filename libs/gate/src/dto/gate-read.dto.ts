@@ -15,9 +15,8 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { FieldsTogether, INSTANT_WITH_OFFSET, IsPlate, NoControlCharacters, PaginationQueryDto } from '@kouan/common';
-import type { GateOutcome } from '@kouan/realtime';
+import { GATE_OUTCOMES, type GateOutcome } from '@kouan/realtime';
 import { DEVICE_POSITIONS } from '../entities/gate-device.entity';
-import { GATE_OUTCOMES } from '../entities/gate-read.entity';
 
 /** An instant with its offset (or Z): a camera's local time without one would be read in the server's zone. */
 

@@ -1,19 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { Relation } from 'typeorm';
-import type { GateOutcome } from '@kouan/realtime';
+import { GATE_OUTCOMES, type GateOutcome } from '@kouan/realtime';
 import { GateDevice } from './gate-device.entity';
-
-export const GATE_OUTCOMES: readonly GateOutcome[] = [
-  'checked_in',
-  'at_lane',
-  'wrong_lane',
-  'yard_arrived',
-  'duplicate',
-  'low_confidence',
-  'unmatched',
-  'ambiguous',
-  'refused',
-];
 
 /** Reads staff may still confirm (check the truck in) or dismiss from the lane console. */
 export const OPEN_OUTCOMES: readonly GateOutcome[] = ['unmatched', 'ambiguous', 'low_confidence'];
