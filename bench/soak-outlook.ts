@@ -2,8 +2,6 @@
  * The soak's outlook check (issue 23 item 5): what the line really did as the soak played it, and each outlook
  * read during the day compared with it. Times are minutes after the port's midnight on the simulated day.
  */
-import { percentile } from './support';
-
 /** Where a truck is: not yet checked in, in line, called (at or past its lane), or a no-show. */
 export type TruckState = 'booked' | 'waiting' | 'called' | 'no_show';
 
@@ -121,6 +119,13 @@ export function checkOutlook(
   };
 }
 
+/** The middle value (the mean of the two middle ones for an even count); null for none. */
+const median = (sorted: number[]) => {
+  const n = sorted.length;
+  if (!n) return null;
+  return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+};
+
 /** The day's figures over its checks: the median absolute clear-time error and the share of at-risk trucks that missed. */
 export function summarize(checks: OutlookCheck[]) {
   const errors = checks
@@ -132,7 +137,7 @@ export function summarize(checks: OutlookCheck[]) {
   const missed = checks.reduce((n, c) => n + c.atRisk.missed, 0);
   return {
     answered: checks.length,
-    clearErrorMedianMinutes: errors.length ? percentile(errors, 0.5) : null,
+    clearErrorMedianMinutes: median(errors),
     withinBand: checks.filter((c) => c.withinBand).length,
     atRiskDecided: decided,
     atRiskMissed: missed,
