@@ -67,11 +67,12 @@ import {
   startWorker,
   stopApi,
 } from './support';
+import { checkOutlook, LineLog, OutlookAnswer, summarize } from './soak-outlook';
 
 /** Minutes after midnight as HH:MM. */
 const at = (minutes: number) => formatClock(Math.floor(minutes));
 
-const SOAK_OPTIONS = ['speed', 'from', 'to', 'minutes', 'date', 'lead'] as const;
+const SOAK_OPTIONS = ['speed', 'from', 'to', 'minutes', 'date', 'lead', 'outlook-at'] as const;
 /** A called timeout (the worker's) must show within this much real time after its instant. */
 const WORKER_WAIT_MS = 60_000;
 /** Live views must equal REST within this much real time after the last action. */
@@ -89,6 +90,8 @@ interface Options {
   to: number | null;
   minutes: number | null;
   leadMs: number;
+  /** Minutes after the day's midnight at which the soak reads the outlook. */
+  outlookAt: number[];
   json: boolean;
 }
 
@@ -108,13 +111,12 @@ function options(argv: string[]): Options {
   const { p } = parseOptions(sim);
   if (p.laneHours.length !== 1 || p.laneHours[0][0] !== p.openFrom || p.laneHours[0][1] !== p.openTo)
     throw new RangeError('the soak opens its lanes for the opening hours: no other --lane-hours');
-  const clock = (name: string) => {
-    const v = soak[name];
-    if (v === undefined) return null;
+  const minutes = (name: string, v: string) => {
     const m = /^(\d\d):(\d\d)$/.exec(v);
     if (!m) throw new RangeError(`--${name} must be HH:MM: ${v}`);
     return Number(m[1]) * 60 + Number(m[2]);
   };
+  const clock = (name: string) => (soak[name] === undefined ? null : minutes(name, soak[name]));
   const positive = (name: string, fallback: number) => {
     const n = soak[name] === undefined ? fallback : Number(soak[name]);
     if (!Number.isFinite(n) || n <= 0) throw new RangeError(`--${name} must be a positive number: ${soak[name]}`);
@@ -130,21 +132,27 @@ function options(argv: string[]): Options {
     to: clock('to'),
     minutes: soak.minutes === undefined ? null : positive('minutes', 30),
     leadMs: positive('lead', 60) * 1000,
+    outlookAt: (soak['outlook-at'] ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((v) => minutes('outlook-at', v)),
     json,
   };
 }
 
 // ---------------------------------------------------------------------------------------------- the model's actions
 
-type Action =
+type TruckAction =
   | { kind: 'check-in'; at: number; truck: number; waitedFrom: number }
   | { kind: 'call'; at: number; truck: number; lane: number; serving: boolean }
   | { kind: 'complete'; at: number; truck: number }
   | { kind: 'skip'; at: number; truck: number }
   | { kind: 'timeout'; at: number; truck: number; final: boolean };
+/** The soak reads the outlook (`--outlook-at`), after the instant's other actions. */
+type Action = TruckAction | { kind: 'outlook'; at: number };
 
 /** Ends of a lane's work come first at one instant, then calls, then check-ins (see `plan`). */
-const RANK: Record<Action['kind'], number> = { complete: 0, skip: 0, timeout: 0, call: 1, 'check-in': 2 };
+const RANK: Record<TruckAction['kind'], number> = { complete: 0, skip: 0, timeout: 0, call: 1, 'check-in': 2 };
 
 /**
  * The model's day as the actions staff, trucks and the worker take, in the order the model took them. Ties (equal
@@ -156,7 +164,7 @@ const RANK: Record<Action['kind'], number> = { complete: 0, skip: 0, timeout: 0,
 function plan(trucks: SimTruck[], p: SimParams) {
   const run = runKouan(trucks, p);
   const slotOf = book(trucks, run.slots, p);
-  const actions: Action[] = [];
+  const actions: TruckAction[] = [];
   for (const t of trucks) {
     const s = slotOf[t.id];
     const o = run.outcomes[t.id];
@@ -347,8 +355,15 @@ async function soak(o: Options, env: ReturnType<typeof benchEnv>, procs: ApiProc
   const firstCheckIn = all.find((a) => a.kind === 'check-in')?.at ?? p.openFrom;
   const from = o.from ?? Math.max(0, Math.floor(firstCheckIn / 10) * 10 - 10);
   const to = o.minutes !== null ? from + o.minutes : (o.to ?? Math.max(...all.map((a) => a.at)) + 1);
-  const actions = all.filter((a) => a.at <= to);
-  const playing = new Set(actions.map((a) => a.truck));
+  const played = all.filter((a) => a.at <= to);
+  const playing = new Set(played.map((a) => a.truck));
+  const actions: Action[] = [...played];
+  for (const minute of [...o.outlookAt].sort((a, b) => a - b)) {
+    if (minute < from || minute > to)
+      throw new RangeError(`--outlook-at ${at(minute)} is outside the played window ${at(from)}–${at(to)}`);
+    const i = actions.findIndex((a) => a.at > minute);
+    actions.splice(i < 0 ? actions.length : i, 0, { kind: 'outlook', at: minute });
+  }
   const loadBefore = loadavg();
 
   // One clock for the three processes: it stands at `from` until the set-up is done, then runs at --speed.
@@ -523,11 +538,25 @@ async function soak(o: Options, env: ReturnType<typeof benchEnv>, procs: ApiProc
   /** The truck each lane (model lane number) really has, when it differs from the model's choice. */
   const onLane = new Map<number, string>();
   const modelCalled = new Map<number, number>();
-  for (const a of actions) {
+  const line = new LineLog();
+  const outlooks: Array<Promise<OutlookAnswer | null>> = [];
+  for (const [i, a] of actions.entries()) {
+    if (i > 0 && actions[i - 1].at !== a.at) line.close(actions[i - 1].at);
     const due = instant(a.at);
     const wait = clock.runFrom + (due - clock.start) / clock.speed - Date.now();
     if (wait > 0) await sleep(wait);
     lateMs.push(Math.max(0, clockAt() - due));
+    if (a.kind === 'outlook') {
+      // Not awaited: the day goes on while the model runs (its answer says the instant it read the line at).
+      outlooks.push(
+        api.call<OutlookAnswer>('GET', `/ports/${p.port}/outlook?direction=${DIRECTION}`, staff).then((r) => {
+          if (r.status === 200) return r.data;
+          problems.push(`${at(a.at)} outlook: ${r.status} ${JSON.stringify(r.data)}`);
+          return null;
+        }),
+      );
+      continue;
+    }
     const t = booked.get(a.truck) as Truck;
     if (a.kind === 'check-in') {
       if (a.at < from) checkedInBefore.add(a.truck);
@@ -540,12 +569,14 @@ async function soak(o: Options, env: ReturnType<typeof benchEnv>, procs: ApiProc
       );
       if (r.status !== 202 || r.data.outcome !== 'checked_in')
         problems.push(`${at(a.at)} check-in of truck ${a.truck}: ${r.status} ${JSON.stringify(r.data)}`);
+      else line.set(a.truck, a.at, 'waiting');
     } else if (a.kind === 'call') {
       const lane = lanes[a.lane];
       const r = await api.call<{ bookingId: string }>('POST', `/ports/${p.port}/lanes/${lane.id}/call-next`, staff);
       const real = r.status === 200 ? r.data.bookingId : null;
       calls.push({ model: a.truck, real, at: a.at, serving: a.serving });
       const there = real ? byBooking.get(real) : undefined;
+      if (there) line.set(there.sim.id, a.at, 'called');
       if (a.serving && there) {
         const seen = await api.call<{ outcome: string }>(
           'POST',
@@ -570,13 +601,17 @@ async function soak(o: Options, env: ReturnType<typeof benchEnv>, procs: ApiProc
       const id = onLane.get(lane) ?? t.bookingId;
       const r = await api.call('POST', `/bookings/${id}/${a.kind}`, staff);
       if (r.status !== 200) problems.push(`${at(a.at)} ${a.kind} of truck ${a.truck}: ${r.status}`);
+      else if (a.kind === 'skip') line.set((byBooking.get(id) as Truck).sim.id, a.at, 'waiting');
     } else {
       // The worker's called timeout: wait until it has put the truck back (or made it a no-show), as the model did.
       const want = a.final ? 'no_show' : 'checked_in';
       const deadline = Date.now() + WORKER_WAIT_MS;
       for (;;) {
         const r = await api.call<{ status: string }>('GET', '/driver/booking', t.driverToken);
-        if (r.data?.status === want) break;
+        if (r.data?.status === want) {
+          line.set(a.truck, a.at, a.final ? 'no_show' : 'waiting');
+          break;
+        }
         if (Date.now() > deadline) {
           problems.push(`${at(a.at)} the called timeout of truck ${a.truck} did not come: ${r.data?.status}`);
           break;
@@ -586,6 +621,12 @@ async function soak(o: Options, env: ReturnType<typeof benchEnv>, procs: ApiProc
     }
   }
   const endedAt = clockAt();
+  if (actions.length) line.close((actions.at(-1) as Action).at);
+  const minuteOf = (iso: string) => (Date.parse(iso) - midnight) / 60_000;
+  const truckOf = (bookingId: string) => byBooking.get(bookingId)?.sim.id;
+  const checks = (await Promise.all(outlooks))
+    .filter((x): x is OutlookAnswer => x !== null)
+    .map((x) => checkOutlook(x, line, minuteOf, truckOf, to));
 
   // Live views against REST, once the last changes have travelled (waited for, within SETTLE_MS).
   const pick = (u: Record<string, unknown> | undefined | null) =>
@@ -637,7 +678,7 @@ async function soak(o: Options, env: ReturnType<typeof benchEnv>, procs: ApiProc
 
   // Waits in line: check-in → the call the truck was served on, in simulated minutes.
   const served = calls.filter((c) => c.serving);
-  const modelCheckIn = new Map(actions.filter((a) => a.kind === 'check-in').map((a) => [a.truck, a.at]));
+  const modelCheckIn = new Map(played.filter((a) => a.kind === 'check-in').map((a) => [a.truck, a.at]));
   const compared = served.filter((c) => !checkedInBefore.has(c.model) && c.real === booked.get(c.model)?.bookingId);
   const realWaits: number[] = [];
   const modelWaits: number[] = [];
@@ -679,6 +720,7 @@ async function soak(o: Options, env: ReturnType<typeof benchEnv>, procs: ApiProc
   const fiveXx = [...statuses].filter(([s]) => s >= 500 || s === 0).reduce((n, [, k]) => n + k, 0);
   const report = {
     port: p.port,
+    zone,
     seed: p.seed,
     date: p.date,
     speed: o.speed,
@@ -732,6 +774,8 @@ async function soak(o: Options, env: ReturnType<typeof benchEnv>, procs: ApiProc
     dayRealSeconds: (Date.now() - clock.runFrom) / 1000,
     simulatedEnd: DateTime.fromMillis(endedAt, { zone }).toFormat('HH:mm'),
     load: { before: loadBefore, after: loadAfter, cpus: os.cpus().length },
+    /** Each outlook read (`--outlook-at`) against what the line then did. */
+    outlook: { at: o.outlookAt.map(at), checks, ...summarize(checks) },
     problems,
   };
   const r = report;
@@ -796,8 +840,33 @@ function print(r: SoakReport): void {
         .map(([s, n]) => `${s}×${n}`)
         .join(', ')}; load average before ${r.load.before}, after ${r.load.after} (${r.load.cpus} CPUs).`,
   );
+  printOutlook(r);
   if (r.problems.length) log(`Problems:\n${r.problems.map((x) => `- ${x}`).join('\n')}`);
   log(r.ok ? 'SOAK PASSED' : 'SOAK FAILED');
+}
+
+function printOutlook(r: SoakReport): void {
+  if (!r.outlook.at.length) return;
+  const hm = (x: number | null) => (x === null ? 'not today' : at(x));
+  const minute = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' }).setZone(r.zone).toFormat('HH:mm');
+  log('');
+  log(
+    '| outlook as of | line clears, predicted p50 (p10–p90) | really | error min | at risk (listed) | decided | really missed |',
+  );
+  log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const c of r.outlook.checks) {
+    const { p10, p50, p90 } = c.predicted;
+    const share = c.atRisk.share === null ? '–' : `${c.atRisk.missed} (${fmt(c.atRisk.share * 100)} %)`;
+    log(
+      `| ${minute(c.asOf)} (v${c.version}) | ${hm(p50)} (${hm(p10)}–${hm(p90)}) | ${hm(c.actual)} | ${c.errorMinutes === null ? '–' : fmt(c.errorMinutes, 1)} | ${c.atRisk.total} (${c.atRisk.listed}) | ${c.atRisk.decided} | ${share} |`,
+    );
+  }
+  const s = r.outlook;
+  log(
+    `Outlook: median |error| of the clear time ${s.clearErrorMedianMinutes === null ? '–' : `${fmt(s.clearErrorMedianMinutes, 1)} min`}, ` +
+      `actual within p10–p90 ${s.withinBand} of ${s.answered}; at-risk trucks that really missed ${s.atRiskMissed} of ${s.atRiskDecided}` +
+      `${s.atRiskMissedShare === null ? '' : ` (${fmt(s.atRiskMissedShare * 100)} %)`}.`,
+  );
 }
 
 function main(): void {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { DateTime } from 'luxon';
 import { dbUrl, REDIS_URL } from '../support/db';
 
 const ROOT = join(__dirname, '..', '..');
@@ -20,7 +21,7 @@ describe('npm run soak (30 simulated minutes)', () => {
     const args = [
       ...['--port', 'MOHAN', '--seed', '8', '--speed', '60', '--from', '07:45', '--minutes', '30', '--lead', '120'],
       ...['--lanes', '2', '--service-minutes', '3', '--capacity', '20', '--arrival-mean', '0', '--arrival-sd', '4'],
-      ...['--skip', '0.1', '--gone', '0.05', '--json'],
+      ...['--skip', '0.1', '--gone', '0.05', '--outlook-at', '08:05', '--json'],
     ];
     const child = spawn(process.execPath, [SOAK, ...args], {
       cwd: ROOT,
@@ -49,6 +50,31 @@ describe('npm run soak (30 simulated minutes)', () => {
     expect(r.waits.withinTolerance).toBe(true);
     expect(r.live).toEqual({ drivers: r.booked, mismatches: [], boardEqualsRest: true, consoleEqualsRest: true });
     expect(r.http.fiveXx).toBe(0);
+
+    // The outlook read at 08:05 and compared with what the line did (30 minutes say nothing of its accuracy).
+    const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+    expect(r.outlook.at).toEqual(['08:05']);
+    expect(r.outlook.checks).toHaveLength(1);
+    const [c] = r.outlook.checks;
+    expect(c.asOf).toMatch(iso);
+    const asOf = DateTime.fromISO(c.asOf).setZone(r.zone);
+    expect(asOf.hour * 60 + asOf.minute).toBeGreaterThanOrEqual(8 * 60 + 5);
+    expect(asOf.hour * 60 + asOf.minute).toBeLessThanOrEqual(8 * 60 + 15);
+    const { p10, p50, p90 } = c.predicted;
+    for (const x of [p10, p50, p90]) if (x !== null) expect(x).toBeGreaterThanOrEqual(8 * 60 + 5 - 1);
+    if (p10 !== null && p50 !== null) expect(p10).toBeLessThanOrEqual(p50);
+    if (p50 !== null && p90 !== null) expect(p50).toBeLessThanOrEqual(p90);
+    if (c.actual === null) expect(c.errorMinutes).toBeNull();
+    else {
+      expect(c.actual).toBeGreaterThanOrEqual(8 * 60 + 5 - 1);
+      expect(c.actual).toBeLessThanOrEqual(8 * 60 + 15);
+      if (p50 !== null) expect(c.errorMinutes).toBeCloseTo(p50 - c.actual, 6);
+    }
+    expect(c.atRisk.listed).toBeLessThanOrEqual(Math.min(50, c.atRisk.total));
+    expect(c.atRisk.missed).toBeLessThanOrEqual(c.atRisk.decided);
+    expect(c.atRisk.decided).toBeLessThanOrEqual(c.atRisk.listed);
+    expect(r.outlook.answered).toBe(1);
+    expect(r.http.routes.find((x: { route: string }) => x.route === 'GET /ports/MOHAN/outlook')?.n).toBe(1);
     expect(r.ok).toBe(true);
     expect(code).toBe(0);
   }, 900_000);
