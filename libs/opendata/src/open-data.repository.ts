@@ -5,7 +5,7 @@ import { DEFAULT_SERVICE_MINUTES, LANE_PACE_MINUTES } from '@kouan/queue';
 
 export type Direction = 'export' | 'import';
 
-export interface PortNowRow {
+export interface PortStateRow {
   code: string;
   name: string;
   mode: string;
@@ -43,8 +43,8 @@ export class OpenDataRepository {
   constructor(private readonly lagging: ReplicaReads) {}
 
   /** Every port and direction now: waiting trucks and the lanes with their pace, in one statement (one snapshot). */
-  currentPorts(): Promise<PortNowRow[]> {
-    return this.lagging.rows<PortNowRow>(`SELECT p.code, p.name, p.mode, p.counterpart, d.direction,
+  currentPorts(): Promise<PortStateRow[]> {
+    return this.lagging.rows<PortStateRow>(`SELECT p.code, p.name, p.mode, p.counterpart, d.direction,
               COALESCE(sc.default_service_minutes, ${DEFAULT_SERVICE_MINUTES}) AS default_service_minutes,
               (SELECT count(*) FROM bookings b
                WHERE b.port_code = p.code AND b.direction = d.direction AND b.status = 'checked_in')::int AS waiting,

@@ -12,7 +12,7 @@ import type {
   WaitsQueryDto,
 } from './dto/open-data.dto';
 import { LICENCE, PORT_FIELDS, WAIT_FIELDS } from './open-data-terms';
-import { OpenDataRepository, type PortNowRow, type WaitHourRow } from './open-data.repository';
+import { OpenDataRepository, type PortStateRow, type WaitHourRow } from './open-data.repository';
 
 /** An hour with fewer trucks served than this is published without figures: too few to hide one truck's story. */
 export const MIN_TRUCKS_PUBLISHED = 5;
@@ -20,7 +20,7 @@ export const MIN_TRUCKS_PUBLISHED = 5;
 const minutes = (seconds: unknown) =>
   seconds === null || seconds === undefined ? null : Math.round((Number(seconds) / 60) * 10) / 10;
 
-function directionNow(r: PortNowRow | undefined): DirectionNowDto {
+function directionNow(r: PortStateRow | undefined): DirectionNowDto {
   if (!r) return { lanesOpen: 0, lanes: 0, trucksWaiting: 0, waitMinutes: null };
   return {
     lanesOpen: r.lanes.filter((l) => l.status === 'open').length,
