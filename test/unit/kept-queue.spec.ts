@@ -152,4 +152,26 @@ describe('KeptQueue: a queue kept in memory and moved on by deltas', () => {
     expect(q.nextSlotStart(Date.parse('2026-11-30T10:30:00+08:00'))).toBe(Date.parse('2026-11-30T12:00:00+08:00'));
     expect(q.nextSlotStart(Date.parse('2026-11-30T12:30:00+08:00'))).toBeNull();
   });
+
+  it('forgets a slot start once its last waiting truck left, and learns one a joining truck brings', () => {
+    const at = Date.parse('2026-11-30T10:30:00+08:00');
+    const later = (id: string, hour: string, over: Partial<QueueTruck> = {}) =>
+      truck(id, { slotStartsAt: `2026-11-30T${hour}:00:00+08:00`, ...over });
+    const q = KeptQueue.from({
+      ...snapshot([]),
+      trucks: [
+        truck('a', { position: 1 }),
+        later('b', '12', { position: 2 }),
+        later('c', '12', { position: 3 }),
+        later('d', '13', { position: 4 }),
+      ],
+    });
+    q.apply(delta(11, { moved: [later('b', '12', { status: 'called' })] }));
+    expect(q.nextSlotStart(at)).toBe(Date.parse('2026-11-30T12:00:00+08:00'));
+    q.apply(delta(12, { moved: [later('c', '12', { status: 'called' })] }));
+    expect(q.nextSlotStart(at)).toBe(Date.parse('2026-11-30T13:00:00+08:00'));
+    q.apply(delta(13, { joined: later('e', '11', { position: 2 }) }));
+    expect(q.nextSlotStart(at)).toBe(Date.parse('2026-11-30T11:00:00+08:00'));
+    expect(order(q)).toEqual(['a@1', 'e@2', 'd@3']);
+  });
 });

@@ -25,6 +25,8 @@ export class KeptQueue {
   private called: QueueTruck[] = [];
   private texts: string[] = [];
   private readonly textIndex = new Map<string, number>();
+  /** How many waiting trucks each slot start has: the next start is found among the slots, not the trucks. */
+  private readonly slotStarts = new Map<string, number>();
   private lanes: LaneView[] = [];
   private timings: LaneTimingView[] = [];
   private defaultServiceMinutes = 8;
@@ -43,6 +45,7 @@ export class KeptQueue {
       if (t.status === 'checked_in' && t.position !== null) q.waiting.push(own);
       else if (t.status === 'called') q.called.push(own);
     }
+    for (const t of q.waiting) q.countSlot(t, 1);
     q.renumber(0);
     return q;
   }
@@ -60,15 +63,16 @@ export class KeptQueue {
     if (d.version !== this.current + 1) throw new Error(`delta ${d.version} does not follow ${this.current}`);
     const changed = [...d.moved, ...(d.joined ? [d.joined] : [])].map((t) => this.own(t, d.texts));
     const ids = new Set(changed.map((t) => t.bookingId));
-    let from = this.waiting.length;
-    const kept: QueueTruck[] = [];
-    const removed: number[] = [];
-    this.waiting.forEach((t, i) => {
-      if (!ids.has(t.bookingId)) return kept.push(t);
-      from = Math.min(from, i);
-      removed.push(i + 1);
-    });
-    this.waiting = kept;
+    // A change touches one or two trucks: each is looked for in the line (a call's at its head), without copying it.
+    const gone: number[] = [];
+    for (const id of ids) {
+      const i = this.waiting.findIndex((t) => t.bookingId === id);
+      if (i >= 0) gone.push(i);
+    }
+    gone.sort((a, b) => a - b);
+    for (let k = gone.length - 1; k >= 0; k--) this.countSlot(this.waiting.splice(gone[k], 1)[0], -1);
+    let from = gone.length ? gone[0] : this.waiting.length;
+    const removed = gone.map((i) => i + 1);
     // A truck still called (its lane arrival stamped) keeps its place in the called list, which is in call order.
     const stillCalled = new Map(changed.filter((t) => t.status === 'called').map((t) => [t.bookingId, t]));
     this.called = this.called
@@ -84,6 +88,7 @@ export class KeptQueue {
     if (joined && joined.position !== null) {
       at = Math.min(Math.max(joined.position - 1, 0), this.waiting.length);
       this.waiting.splice(at, 0, joined);
+      this.countSlot(joined, 1);
       from = Math.min(from, at);
     } else if (joined) {
       changed.push(joined);
@@ -139,11 +144,18 @@ export class KeptQueue {
    */
   nextSlotStart(now: number): number | null {
     let next: number | null = null;
-    for (const t of this.waiting) {
-      const at = Date.parse(t.slotStartsAt);
+    for (const start of this.slotStarts.keys()) {
+      const at = Date.parse(start);
       if (at > now && (next === null || at < next)) next = at;
     }
     return next;
+  }
+
+  /** Counts `t` in (1) or out of (-1) its slot start's waiting trucks. */
+  private countSlot(t: QueueTruck, by: 1 | -1): void {
+    const n = (this.slotStarts.get(t.slotStartsAt) ?? 0) + by;
+    if (n > 0) this.slotStarts.set(t.slotStartsAt, n);
+    else this.slotStarts.delete(t.slotStartsAt);
   }
 
   /** Takes the lanes and their pace; true when an ETA can have changed. */
