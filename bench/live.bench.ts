@@ -63,6 +63,7 @@ import {
   cleanupBench,
   cli,
   cpuMs,
+  machineBusyMs,
   fmt,
   freshDatabase,
   get,
@@ -734,6 +735,8 @@ interface Phase {
   cpu: number;
   /** The APIs' idle CPU over the phase's time to its last message (IDLE_SAMPLE_MS's rate), to take off `cpu`. */
   idleCpu: number;
+  /** The machine's busy share of all its cores while the requests ran (Postgres, Redis, this bench included). */
+  machineBusy: number;
   bytes: number;
   msgs: number;
   maxMsg: number;
@@ -774,6 +777,7 @@ async function checkInPhase(
     drainMs: 0,
     cpu: 0,
     idleCpu: 0,
+    machineBusy: NaN,
     bytes: 0,
     msgs: 0,
     maxMsg: 0,
@@ -785,6 +789,7 @@ async function checkInPhase(
   await quiet(QUIET_MS, DRAIN_LIMIT_MS, false);
   resetTraffic();
   const c0 = cpu();
+  const m0 = machineBusyMs();
   const t0 = nowMs();
   let next = 0;
   let bytes = 0;
@@ -820,6 +825,7 @@ async function checkInPhase(
       }),
     );
     phase.wallMs = nowMs() - t0;
+    phase.machineBusy = (machineBusyMs() - m0) / (phase.wallMs * os.cpus().length);
     if (inFlight > 1) {
       phase.drained = await quiet(QUIET_MS, DRAIN_LIMIT_MS, true);
       bytes = traffic.bytes;
@@ -869,7 +875,7 @@ async function checkInPhases(f: Fixtures, db: Pool, since: () => string, profile
     log(
       `check-in phase, ${inFlight} in flight: ${p.ok} of ${p.planned} checked in (${p.sent} sent${p.sent < p.planned ? `, send limit ${BURST_SEND_LIMIT_MS / 1000} s reached` : ''}` +
         `${p.failures.length ? `, ${p.failures.length} failed, first: ${p.failures[0]}` : ''}) onto ${p.queuedAtStart} waiting in ${fmt(p.wallMs / 1000, 1)} s; ` +
-        `p50 ${fmt(l.p50, 1)} ms, p99 ${fmt(l.p99, 1)} ms; publishes done after ${fmt(p.drainMs / 1000, 1)} s${p.drained ? '' : ' (NOT quiet yet: bytes and CPU are partial)'} (${since()})`,
+        `p50 ${fmt(l.p50, 1)} ms, p99 ${fmt(l.p99, 1)} ms; machine ${fmt(p.machineBusy * 100)} % busy; publishes done after ${fmt(p.drainMs / 1000, 1)} s${p.drained ? '' : ' (NOT quiet yet: bytes and CPU are partial)'} (${since()})`,
     );
   }
   await profile();

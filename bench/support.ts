@@ -212,6 +212,20 @@ export async function startWorker(env: BenchEnv, into: ApiProcess[] = []): Promi
   return worker;
 }
 
+/**
+ * The whole machine's busy CPU time so far, in ms summed over its cores (Linux /proc/stat: all but idle and iowait;
+ * NaN elsewhere): over an interval, ÷ (the interval × cores) says whether a phase was bound by CPU.
+ */
+export function machineBusyMs(): number {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    const all = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+    return ((all - ticks[3] - ticks[4]) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /** User + system CPU time a child has used so far, in ms (Linux /proc; NaN elsewhere). */
 export function cpuMs(api: ApiProcess): number {
   try {

@@ -27,6 +27,8 @@ export class KeptQueue {
   private readonly textIndex = new Map<string, number>();
   /** How many waiting trucks each slot start has: the next start is found among the slots, not the trucks. */
   private readonly slotStarts = new Map<string, number>();
+  /** The waiting trucks' bookings: a truck that is not in the line (one joining) is not looked for in it. */
+  private readonly inLine = new Set<string>();
   private lanes: LaneView[] = [];
   private timings: LaneTimingView[] = [];
   private defaultServiceMinutes = 8;
@@ -45,7 +47,7 @@ export class KeptQueue {
       if (t.status === 'checked_in' && t.position !== null) q.waiting.push(own);
       else if (t.status === 'called') q.called.push(own);
     }
-    for (const t of q.waiting) q.countSlot(t, 1);
+    for (const t of q.waiting) q.count(t, 1);
     q.renumber(0);
     return q;
   }
@@ -66,11 +68,11 @@ export class KeptQueue {
     // A change touches one or two trucks: each is looked for in the line (a call's at its head), without copying it.
     const gone: number[] = [];
     for (const id of ids) {
-      const i = this.waiting.findIndex((t) => t.bookingId === id);
+      const i = this.inLine.has(id) ? this.waiting.findIndex((t) => t.bookingId === id) : -1;
       if (i >= 0) gone.push(i);
     }
     gone.sort((a, b) => a - b);
-    for (let k = gone.length - 1; k >= 0; k--) this.countSlot(this.waiting.splice(gone[k], 1)[0], -1);
+    for (let k = gone.length - 1; k >= 0; k--) this.count(this.waiting.splice(gone[k], 1)[0], -1);
     let from = gone.length ? gone[0] : this.waiting.length;
     const removed = gone.map((i) => i + 1);
     // A truck still called (its lane arrival stamped) keeps its place in the called list, which is in call order.
@@ -88,7 +90,7 @@ export class KeptQueue {
     if (joined && joined.position !== null) {
       at = Math.min(Math.max(joined.position - 1, 0), this.waiting.length);
       this.waiting.splice(at, 0, joined);
-      this.countSlot(joined, 1);
+      this.count(joined, 1);
       from = Math.min(from, at);
     } else if (joined) {
       changed.push(joined);
@@ -151,8 +153,10 @@ export class KeptQueue {
     return next;
   }
 
-  /** Counts `t` in (1) or out of (-1) its slot start's waiting trucks. */
-  private countSlot(t: QueueTruck, by: 1 | -1): void {
+  /** Counts `t` into (1) or out of (-1) the line: its booking and its slot start's waiting trucks. */
+  private count(t: QueueTruck, by: 1 | -1): void {
+    if (by > 0) this.inLine.add(t.bookingId);
+    else this.inLine.delete(t.bookingId);
     const n = (this.slotStarts.get(t.slotStartsAt) ?? 0) + by;
     if (n > 0) this.slotStarts.set(t.slotStartsAt, n);
     else this.slotStarts.delete(t.slotStartsAt);
