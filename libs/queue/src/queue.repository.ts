@@ -452,8 +452,7 @@ export function tripRow(db: DataSource | EntityManager, bookingId: string): Prom
  * Locks one port-direction queue for the rest of the transaction and moves its version on. Every queue
  * change starts here, so changes to one queue are serialised (in every process) and clients can order
  * updates by version. With `areas`, the same statement then locks the port's holding areas (LOCK_PORT_AREAS: a
- * check-in's bay), in this order, so a check-in's turn costs no round trip more. The rest of the transaction plans
- * its statements generically (`plan_cache_mode`, local to it): what runs under the lock is never planned per run.
+ * check-in's bay), in this order, so a check-in's turn costs no round trip more.
  */
 export async function lockQueue(
   em: EntityManager,
@@ -468,10 +467,7 @@ export async function lockQueue(
        ON CONFLICT (port_code, direction) DO UPDATE SET version = q.version + 1
        RETURNING q.version, q.regular_since_priority
      )
-     -- The statements this transaction runs under the lock (prepared) take their generic plan from the first run:
-     -- planning them afresh on each new connection's first five runs (a custom plan each) held the lock for
-     -- tens of milliseconds while it lasted (bench:live, docs/performance.md).
-     SELECT q.version, q.regular_since_priority, set_config('plan_cache_mode', 'force_generic_plan', true) FROM q
+     SELECT q.version, q.regular_since_priority FROM q
      -- Lateral on q, so the areas are locked after the queue (every lock in one order: no deadlock).
      ${areas ? `CROSS JOIN LATERAL (SELECT count(*) FROM (${LOCK_PORT_AREAS('$1')}) a WHERE q.version > 0) locked` : ''}`,
     [port, direction],
