@@ -33,10 +33,14 @@
  * gate and over each lane, instead of 4, 2 and 1: every read holds its camera's row lock, so one camera takes its
  * reads one at a time), --bays N (every holding area's bays, instead of the seeded ones: 200 at Mohan, the trucks
  * beyond them checked in to overflow). Environment: DATABASE_URL / REDIS_URL (the server to use;
- * the database name is replaced).
+ * the database name is replaced), BENCH_PROFILE=<dir> (CPU-profile both API processes while the reads run, and
+ * print where their time went).
  */
+const PROFILE_DIR = process.env.BENCH_PROFILE ? resolve(process.env.BENCH_PROFILE) : undefined;
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
+import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { Pool } from 'pg';
 import { io, Socket } from 'socket.io-client';
@@ -62,6 +66,7 @@ import {
   startWorker,
   stopApi,
 } from './support';
+import { printProfileSummary } from './profile-summary';
 
 function flag(name: string, fallback: number): number {
   const argv = process.argv.slice(2);
@@ -617,8 +622,11 @@ async function main(): Promise<void> {
   log(`fresh database ${env.dbName} migrated and seeded (${since()})`);
   const db = new Pool({ connectionString: env.benchDbUrl, max: 4, application_name: 'kouan-bench-gate' });
   try {
-    await startApi(env, apis);
-    await startApi(env, apis);
+    if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
+    const profiles = [1, 2].map((n) =>
+      PROFILE_DIR ? join(PROFILE_DIR, `gate-api${n}-${Date.now()}.cpuprofile`) : undefined,
+    );
+    for (const file of profiles) await startApi(env, apis, file);
     worker = await startWorker(env);
     const f = await fixtures(db, { checkIns: per('checkin'), yard: per('yard'), raw: per('checkin') });
     const cams = await registerCameras(f.lanes, f.areas);
@@ -646,8 +654,15 @@ async function main(): Promise<void> {
     const idleApi = (apis.reduce((s, a) => s + cpuMs(a), 0) - idle0) / idleSeconds;
     const idleWorker = (workerCpuMs() - idleW0) / idleSeconds;
 
+    const toggleProfiles = async () => {
+      if (!PROFILE_DIR) return;
+      for (const a of apis) if (a.child.pid) process.kill(a.child.pid, 'SIGWINCH');
+      await sleep(500);
+    };
     const loadBefore = loadavg();
+    await toggleProfiles();
     const r = await run(f, cams);
+    await toggleProfiles();
     const loadAfter = loadavg();
     log(`reads sent in ${fmt(r.sendSeconds, 1)} s, all answered after ${fmt(r.wallSeconds, 1)} s (${since()})`);
     // Let the worker relay the last reads' events to staff.
@@ -761,6 +776,12 @@ async function main(): Promise<void> {
     log(
       `HTTP p99 ${fmt(percentile(httpMs, 0.99), 1)} ms against ${TARGET_HTTP_P99_MS} ms (issue 19, on a quiet machine): ${httpOk ? 'PASS' : 'FAIL'}`,
     );
+    for (const file of profiles) {
+      if (!file) continue;
+      const written = file.replace(/\.cpuprofile$/, '-1.cpuprofile');
+      log(`CPU profile (the reads): ${written}`);
+      printProfileSummary(written, 25);
+    }
     log(`total ${since()}`);
     if (!ok) process.exitCode = 1;
   } finally {

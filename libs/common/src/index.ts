@@ -10,6 +10,7 @@ export * from './json-body';
 export * from './openapi';
 export * from './pagination.dto';
 export * from './clock';
+export * from './keyed-limit';
 export * from './actor';
 export * from './port-code.pipe';
 export * from './receiver-address';

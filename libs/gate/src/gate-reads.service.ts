@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { actorContext, Clock, DomainError, inTransaction, normalisePlate } from '@kouan/common';
 import { PortEvents } from '@kouan/ports';
-import { CheckInService, LaneArrivals, YardService } from '@kouan/queue';
+import { CheckInService, LaneArrivals, QueueTurns, YardService } from '@kouan/queue';
 import type { DeviceUpdate, GateAlert, GateOutcome } from '@kouan/realtime';
 import { DeviceRow, deviceUpdateOf, GateDevicesRepository, SeenDevice } from './gate-devices.repository';
 import { GateReadsRepository, orRefusal, readUpdateOf } from './gate-reads.repository';
@@ -64,6 +64,7 @@ export class GateReadsService {
     private readonly checkIns: CheckInService,
     private readonly yard: YardService,
     private readonly laneArrivals: LaneArrivals,
+    private readonly turns: QueueTurns,
     private readonly events: PortEvents,
     private readonly clock: Clock,
   ) {}
@@ -94,17 +95,24 @@ export class GateReadsService {
       );
     const d = await this.seen(device, at);
     let announce: Array<() => void> = [];
-    const answer = await inTransaction(this.ds, async (em) => {
-      announce = [];
-      // This camera's reads of this plate one at a time, so the duplicate rule sees every earlier one; other plates
-      // and other cameras go on in parallel.
-      await this.reads.lockPlate(em, d.id, plate);
-      const store: Store = (effect) => this.store(em, d, read, plate, cameraAt, effect, at);
-      if (read.confidence < d.anpr_min_confidence) return store({ outcome: 'low_confidence' });
-      if (await this.reads.seenWithin(em, d.id, plate, at, d.dedupe_seconds)) return store({ outcome: 'duplicate' });
-      const effect = await this.effect(em, d, plate, at, announce, store);
-      return 'readId' in effect ? effect : store(effect);
-    });
+    // A sure read at a holding camera may check a truck in, at a lane camera stamp one's arrival: both change the
+    // queue under its lock, so they take their turn at the port first (QueueTurns); a yard camera's read and an
+    // unsure one (stored as low_confidence, nothing else) do not.
+    const mayQueue = d.position !== 'yard_gate' && read.confidence >= d.anpr_min_confidence;
+    const turn = <T>(work: () => Promise<T>) => (mayQueue ? this.turns.atPort(d.port_code, work) : work());
+    const answer = await turn(() =>
+      inTransaction(this.ds, async (em) => {
+        announce = [];
+        // This camera's reads of this plate one at a time, so the duplicate rule sees every earlier one; other plates
+        // and other cameras go on in parallel.
+        await this.reads.lockPlate(em, d.id, plate);
+        const store: Store = (effect) => this.store(em, d, read, plate, cameraAt, effect, at);
+        if (read.confidence < d.anpr_min_confidence) return store({ outcome: 'low_confidence' });
+        if (await this.reads.seenWithin(em, d.id, plate, at, d.dedupe_seconds)) return store({ outcome: 'duplicate' });
+        const effect = await this.effect(em, d, plate, at, announce, store);
+        return 'readId' in effect ? effect : store(effect);
+      }),
+    );
     // The queue's changes go out once the read's transaction has committed (a driver hears of a check-in at once).
     for (const a of announce) a();
     return answer;

@@ -15,6 +15,7 @@ import { message } from './messages';
 import { QueueNotifier } from './queue-notifier';
 import { lockQueue, queueOfBooking } from './queue.repository';
 import { QueueReadService } from './queue-read.service';
+import { QueueTurns } from './queue-turns';
 
 /** The check-in answer from the delta its transaction read: the truck's place and parking. */
 function answerOf(bookingId: string, delta: QueueDelta): CheckInResultDto {
@@ -36,6 +37,7 @@ export class CheckInService {
     private readonly reader: QueueReadService,
     private readonly notifier: QueueNotifier,
     private readonly transitions: BookingTransitions,
+    private readonly turns: QueueTurns,
     private readonly clock: Clock,
   ) {}
 
@@ -47,14 +49,15 @@ export class CheckInService {
   async atGate(principal: Principal, port: string, by: GateCheckIn): Promise<CheckInResultDto> {
     assertPortScope(principal, port);
     const at = this.clock.now();
-    return this.checkIn(await this.pick(this.ds, port, by, at), null, at);
+    return this.checkIn(port, await this.pick(this.ds, port, by, at), null, at);
   }
 
   /**
    * Check-in as staff's at the gate (`atGate`, same rules and the same errors), inside the caller's transaction `em`
    * at its instant `at`, with no user behind it: a gate camera at a holding area's entry (`preferAreaId`, the area it
    * watches, gets the truck if it has a bay), or staff confirming a camera's read together with marking the read.
-   * Nothing is published: the caller calls `announce` once its transaction has committed.
+   * Nothing is published: the caller calls `announce` once its transaction has committed. The caller's transaction
+   * runs in its turn (QueueTurns.atPort).
    *
    * `beforeLock`, once the truck passed every rule and before the queue's lock is taken, lets the caller write what
    * the check-in means for it (a camera's read and its event) outside the time the lock is held; it is undone with
@@ -122,12 +125,19 @@ export class CheckInService {
         'outside_geofence',
         `you are not inside a holding area of ${booking.port_code}; drive there first`,
       );
-    return this.checkIn(bookingId, areaId, at);
+    return this.checkIn(booking.port_code, bookingId, areaId, at);
   }
 
   /** Checks a truck in at `at` (its window is judged then, and the line it joins is the line of then). */
-  private async checkIn(bookingId: string, preferAreaId: string | null, at: Date): Promise<CheckInResultDto> {
-    const delta = await inTransaction(this.ds, (em) => this.admitAndRecord(em, bookingId, preferAreaId, at));
+  private async checkIn(
+    port: string,
+    bookingId: string,
+    preferAreaId: string | null,
+    at: Date,
+  ): Promise<CheckInResultDto> {
+    const delta = await this.turns.atPort(port, () =>
+      inTransaction(this.ds, (em) => this.admitAndRecord(em, bookingId, preferAreaId, at)),
+    );
     this.notifier.changed(delta);
     return answerOf(bookingId, delta);
   }

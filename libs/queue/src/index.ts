@@ -15,5 +15,6 @@ export * from './queue.worker-module';
 export * from './dto/push.dto';
 export * from './driver-push';
 export * from './check-in.service';
+export * from './queue-turns';
 export { DEFAULT_SERVICE_MINUTES, HEAD, HEAD_N, type Head, LANE_PACE_MINUTES, WAITING_ORDER } from './queue.repository';
 export { leaveMerge, readmitBehindHead } from './front-of-line';

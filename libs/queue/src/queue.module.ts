@@ -12,6 +12,7 @@ import { LineActionsService } from './line-actions.service';
 import { QueueController } from './queue.controller';
 import { QueueNotifier } from './queue-notifier';
 import { QueueReadService } from './queue-read.service';
+import { QueueTurns } from './queue-turns';
 import { YardController } from './yard.controller';
 import { YardService } from './yard.service';
 import { QueueCount } from './entities/queue-count.entity';
@@ -32,8 +33,9 @@ export const QUEUE_ENTITIES = [QueueState, QueueCount];
     YardService,
     LineActionsService,
     LaneArrivals,
+    QueueTurns,
   ],
-  exports: [QueueReadService, LineActionsService, LaneArrivals, CheckInService, YardService],
+  exports: [QueueReadService, LineActionsService, LaneArrivals, CheckInService, YardService, QueueTurns],
 })
 export class QueueModule {}
 
