@@ -36,7 +36,6 @@
  * the database name is replaced), BENCH_PROFILE=<dir> (CPU-profile both API processes while the reads run, and
  * print where their time went).
  */
-const PROFILE_DIR = process.env.BENCH_PROFILE ? resolve(process.env.BENCH_PROFILE) : undefined;
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import http from 'node:http';
@@ -67,6 +66,8 @@ import {
   stopApi,
 } from './support';
 import { printProfileSummary } from './profile-summary';
+
+const PROFILE_DIR = process.env.BENCH_PROFILE ? resolve(process.env.BENCH_PROFILE) : undefined;
 
 function flag(name: string, fallback: number): number {
   const argv = process.argv.slice(2);
