@@ -18,6 +18,17 @@ export interface DeviceRow {
 /** How stale a live device's last_seen_at may be before a read writes it again. */
 const TOUCH_SECONDS = 10;
 
+/** Whether device row `g` must be written when heard from at $2: offline, or last seen over $3 seconds before. */
+const DUE = (g: string) =>
+  `(NOT ${g}.online OR ${g}.last_seen_at IS NULL OR ${g}.last_seen_at < $2::timestamptz - make_interval(secs => $3))`;
+
+/** SeenDevice's columns of device row `d` heard from at $2 (`wentOnline`: an SQL boolean). */
+const SEEN = (wentOnline: string) => `d.id, d.port_code, d.name, d.position, d.lane_id, d.area_id, true AS online,
+  GREATEST(d.last_seen_at, $2::timestamptz) AS last_seen_at, ${wentOnline} AS went_online,
+  COALESCE((SELECT sc.anpr_min_confidence FROM schedules sc WHERE sc.port_code = d.port_code), 0.8) AS anpr_min_confidence,
+  COALESCE((SELECT sc.dedupe_seconds FROM schedules sc WHERE sc.port_code = d.port_code), 120) AS dedupe_seconds,
+  COALESCE((SELECT sc.keep_gate_images FROM schedules sc WHERE sc.port_code = d.port_code), false) AS keep_gate_images`;
+
 /** A device heard from: whether that brought it back online, and its port's camera rules. */
 export interface SeenDevice extends DeviceRow {
   /** This sighting brought it back online (it was offline): the caller tells the consoles. */
@@ -139,8 +150,9 @@ export class GateDevicesRepository {
   /**
    * The device heard from at `at` (a read or a heartbeat), with its port's camera rules; undefined once removed. Its
    * row is written (last seen, online) only when that changes what anyone sees: it was offline, or it was last seen
-   * more than TOUCH_SECONDS before. So a busy camera's reads do not queue on its row (each read locks its plate
-   * instead: GateReadsRepository.lockPlate), and its `lastSeenAt` is at most that much behind.
+   * more than TOUCH_SECONDS before (`due`, which `peek` tells without a transaction). So a busy camera's reads do not
+   * queue on its row (each read locks its plate instead: GateReadsRepository.lockPlate), and its `lastSeenAt` is at
+   * most that much behind.
    */
   seen(em: EntityManager, id: string, at: Date): Promise<SeenDevice | undefined> {
     return one<SeenDevice>(
@@ -148,18 +160,21 @@ export class GateDevicesRepository {
       `WITH d AS (SELECT * FROM gate_devices WHERE id = $1 AND deleted_at IS NULL),
        touched AS (
          UPDATE gate_devices g SET last_seen_at = GREATEST(g.last_seen_at, $2::timestamptz), online = true
-         FROM d WHERE g.id = d.id
-           AND (NOT g.online OR g.last_seen_at IS NULL OR g.last_seen_at < $2::timestamptz - make_interval(secs => $3))
+         FROM d WHERE g.id = d.id AND ${DUE('g')}
          RETURNING g.id
        )
-       SELECT d.id, d.port_code, d.name, d.position, d.lane_id, d.area_id, true AS online,
-         GREATEST(d.last_seen_at, $2::timestamptz) AS last_seen_at,
-         (NOT d.online AND EXISTS (SELECT 1 FROM touched)) AS went_online,
-         COALESCE((SELECT sc.anpr_min_confidence FROM schedules sc WHERE sc.port_code = d.port_code), 0.8) AS anpr_min_confidence,
-         COALESCE((SELECT sc.dedupe_seconds FROM schedules sc WHERE sc.port_code = d.port_code), 120) AS dedupe_seconds,
-         COALESCE((SELECT sc.keep_gate_images FROM schedules sc WHERE sc.port_code = d.port_code), false) AS keep_gate_images
-       FROM d`,
+       SELECT ${SEEN('(NOT d.online AND EXISTS (SELECT 1 FROM touched))')} FROM d`,
       [id, at, TOUCH_SECONDS],
+    );
+  }
+
+  /** What `seen` would answer, read only, and whether it would write the row (`due`): when not, `seen` is not needed. */
+  peek(db: DataSource, id: string, at: Date): Promise<(SeenDevice & { due: boolean }) | undefined> {
+    return one<SeenDevice & { due: boolean }>(
+      db,
+      `SELECT ${SEEN('false')}, ${DUE('d')} AS due FROM gate_devices d WHERE d.id = $1 AND d.deleted_at IS NULL`,
+      [id, at, TOUCH_SECONDS],
+      { prepare: true },
     );
   }
 
