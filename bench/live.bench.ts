@@ -858,7 +858,12 @@ async function idleCpuRate(since: () => string): Promise<number> {
   return rate;
 }
 
-async function checkInPhases(f: Fixtures, db: Pool, since: () => string, profile: () => Promise<void>): Promise<Phase[]> {
+async function checkInPhases(
+  f: Fixtures,
+  db: Pool,
+  since: () => string,
+  profile: () => Promise<void>,
+): Promise<Phase[]> {
   // Back to TRUCKS waiting: the rounds called CALLS trucks away, so as many spares join the end of the line by SQL.
   const topUp = f.spares.slice(0, CALLS);
   await checkInBySql(db, topUp);
