@@ -8,6 +8,7 @@ import {
   cargo,
   createFirm,
   laneOf,
+  noticeInStream,
   OPENING_HOURS,
   portDayClock,
   portStaffToken,
@@ -264,7 +265,7 @@ describe('driver page (browser)', () => {
   });
 
   it('back from a dead zone within 2 min: the page shows its new place and the notice it missed without reading anything again', async () => {
-    // The notice goes out through the worker's relay (as the publisher's broadcasts do): the stream holds it.
+    // The notice goes out through the worker's relay, into the stream.
     const worker = await api.worker();
     const ahead = await book(4, 0);
     const b = await book(5, 0);
@@ -306,16 +307,7 @@ describe('driver page (browser)', () => {
         30_000,
       );
       await api.http.post(`${API}/ports/${PORT}/lanes/${lane}/call-next`).set(bearer(staff)).expect(200);
-      await api.http
-        .post(`${API}/ports/${PORT}/incidents`)
-        .set(bearer(staff))
-        .send({ kind: 'weather', message: 'Fog on the bridge' })
-        .expect(201);
-      await until('the notice in the stream', async () =>
-        (await redis.xrange(`${api.redisPrefix}:socket.io`, '-', '+')).some(([, fields]) =>
-          fields.join(' ').includes('Fog on the bridge'),
-        ),
-      );
+      await noticeInStream(api, redis, staff, PORT, 'Fog on the bridge');
 
       link.silence(false);
       await page.locator('#posBox:not([hidden]) #position', { hasText: '1' }).waitFor({ timeout: 30_000 });
