@@ -8,6 +8,7 @@ import {
   crews,
   createFirm,
   laneOf,
+  noticeInStream,
   OPENING_HOURS,
   portDayClock,
   portStaffToken,
@@ -86,17 +87,7 @@ describe('live recovery: a driver back from a dead zone', () => {
     await cutOff(driver);
     await callNext();
     await callNext();
-    await api.http
-      .post(`${API}/ports/${PORT}/incidents`)
-      .set(bearer(staff))
-      .send({ kind: 'weather', message: 'Fog on the bridge' })
-      .expect(201);
-    // The worker's relay has put the notice into the stream.
-    await until('the notice in the stream', async () =>
-      (await redis.xrange(`${api.redisPrefix}:socket.io`, '-', '+')).some(([, fields]) =>
-        fields.join(' ').includes('Fog on the bridge'),
-      ),
-    );
+    await noticeInStream(api, redis, staff, PORT, 'Fog on the bridge');
 
     const back = driver.mark();
     await driver.reconnect(other.url);

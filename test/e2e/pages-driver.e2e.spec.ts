@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { DateTime } from 'luxon';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -7,6 +8,7 @@ import {
   cargo,
   createFirm,
   laneOf,
+  noticeInStream,
   OPENING_HOURS,
   portDayClock,
   portStaffToken,
@@ -17,8 +19,9 @@ import {
   TestFirm,
 } from '../support/harness';
 import { seriousViolations } from '../support/axe';
+import { REDIS_URL } from '../support/db';
 import { launchChromium } from '../support/browser';
-import { CuttableLink, freePort } from '../support/processes';
+import { CuttableLink, freePort, until } from '../support/processes';
 
 const IMG = join(__dirname, '..', '..', 'docs', 'img');
 const WAIT = { timeout: 15_000 };
@@ -258,6 +261,65 @@ describe('driver page (browser)', () => {
       expect(await page.evaluate<boolean>('document.body.classList.contains("stale")')).toBe(false);
     } finally {
       await link.cut();
+    }
+  });
+
+  it('back from a dead zone within 2 min: the page shows its new place and the notice it missed without reading anything again', async () => {
+    // The notice goes out through the worker's relay, into the stream.
+    const worker = await api.worker();
+    const ahead = await book(4, 0);
+    const b = await book(5, 0);
+    for (const t of [ahead, b]) {
+      await api.http.post(`${API}/ports/${PORT}/check-ins`).set(bearer(staff)).send({ plate: t.plate }).expect(201);
+    }
+    const link = new CuttableLink(await freePort(), { host: '127.0.0.1', port: Number(new URL(api.url).port) });
+    await link.start();
+    const redis = new Redis(REDIS_URL);
+    try {
+      const { page, errors } = await open(`http://127.0.0.1:${link.port}`);
+      // The page starts by reading its booking, then its port (the notices): the dead zone comes after both answers
+      // (a read lost in it is read again on the way back, as it must be).
+      const portRead = page.waitForEvent('requestfinished', {
+        predicate: (r) => r.url().endsWith(`/api/v1/ports/${PORT}`),
+        ...WAIT,
+      });
+      // Live once its socket has told it its state: the socket then holds the stream offset it comes back from.
+      await logIn(page, b);
+      await portRead;
+      await page.locator('#posBox:not([hidden]) #position', { hasText: '2' }).waitFor(WAIT);
+      const reads: string[] = [];
+      page.on('request', (r) => {
+        if (r.url().includes('/api/v1/')) reads.push(r.url());
+      });
+
+      link.silence(true);
+      await page.locator('#live.off').waitFor(WAIT);
+      // The server has given the socket up (no pong): socket.io keeps its session in Redis for LIVE_RECOVERY_MS.
+      // (Its rooms, `booking:<id>`, are in it as they are; earlier tests' closed pages left sessions of their own.)
+      await until(
+        'the session kept in Redis',
+        async () => {
+          for (const key of await redis.keys(`${api.redisPrefix}:socket.io:session:*`)) {
+            if (Buffer.from((await redis.get(key)) ?? '', 'base64').includes(`booking:${b.id}`)) return true;
+          }
+          return false;
+        },
+        30_000,
+      );
+      await api.http.post(`${API}/ports/${PORT}/lanes/${lane}/call-next`).set(bearer(staff)).expect(200);
+      await noticeInStream(api, redis, staff, PORT, 'Fog on the bridge');
+
+      link.silence(false);
+      await page.locator('#posBox:not([hidden]) #position', { hasText: '1' }).waitFor({ timeout: 30_000 });
+      await page.locator('#notices', { hasText: 'Fog on the bridge' }).waitFor(WAIT);
+      await page.locator('#live.on').waitFor(WAIT);
+      // Its session was restored: no GET /driver/booking, no GET /ports/:code.
+      expect(reads).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      redis.disconnect();
+      await link.cut();
+      await worker.close();
     }
   });
 });

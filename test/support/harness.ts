@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
+import type Redis from 'ioredis';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
@@ -14,6 +15,7 @@ import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApp } from '../../apps/api/src/configure-app';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { admin, cloneTemplate, dropRedisKeys, REDIS_URL } from './db';
+import { until } from './processes';
 import { portTime, TestClock } from './test-clock';
 
 export const API = '/api/v1';
@@ -143,6 +145,23 @@ export async function startApi(
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/**
+ * Port staff open a weather incident at `port` saying `message`, and the worker's relay (the test starts it) puts the
+ * notice into the socket.io stream, from which a socket back from a cut gets it replayed: resolves once it is there.
+ */
+export async function noticeInStream(api: TestApi, redis: Redis, staff: string, port: string, message: string) {
+  await api.http
+    .post(`${API}/ports/${port}/incidents`)
+    .set(bearer(staff))
+    .send({ kind: 'weather', message })
+    .expect(201);
+  await until('the notice in the stream', async () =>
+    (await redis.xrange(`${api.redisPrefix}:socket.io`, '-', '+')).some(([, fields]) =>
+      fields.join(' ').includes(message),
+    ),
+  );
+}
 
 /** Tomorrow at the port (Asia/Shanghai): its slots are all in the future whatever the time of day. */
 export const portDate = (daysAhead = 1, zone = 'Asia/Shanghai') =>

@@ -36,6 +36,12 @@ let lang: string = load(LANG) || pickLang();
 let token: string | null = load(TOKEN);
 let last: Last | null = load(LAST);
 let socket: LiveSocket | null = null;
+/**
+ * Whether `socket` has told the page its state (the booking:update the server sends a new connection). Only then is
+ * the page live: until then it shows what it read or kept, and its socket holds no stream offset, which recovery starts
+ * from (socket.io replays from the last broadcast a client got), so a cut before it cannot be recovered.
+ */
+let told = false;
 let paintBadge = function () {};
 let wasCalled = false;
 let wakeLock: WakeLockSentinel | null = null;
@@ -251,6 +257,7 @@ function logout(reason?: string): void {
     socket.close();
     socket = null;
   }
+  notices = null;
   clearTimeout(renewTimer);
   releaseWake();
   token = null;
@@ -334,8 +341,10 @@ function planRenewal() {
 }
 
 function connect(): void {
+  told = false;
   socket = live({ token: token }, paintBadge);
   socket.on('booking:update', function (u) {
+    told = true;
     message($('msg'), '');
     remember(u);
   });
@@ -349,9 +358,11 @@ function connect(): void {
     if (applyNotice(notices, 'incident', u)) renderNotices();
   });
   // Back within 2 min the server replays what the phone missed (notices, a cancel) and sends its state if it moved:
-  // nothing to read again. After longer it sends the current state; the GET covers the trip and the notices.
+  // nothing to read again, unless the page never got its port's notices (their first read was lost to a dead network;
+  // a replayed notice has nothing to apply to). After longer it sends the current state; the GET covers the trip and
+  // the notices.
   onReconnect(socket, (recovered) => {
-    if (!recovered) void refresh();
+    if (!recovered || !notices) void refresh();
   });
   socket.on('connect_error', function () {
     // A refused handshake (expired token) is not retried by socket.io; ask the API why.
@@ -461,7 +472,7 @@ $('lang').addEventListener('change', function (this: HTMLSelectElement) {
 paintBadge = liveBadge(
   $('live'),
   function () {
-    return socket;
+    return told ? socket : null;
   },
   function () {
     return last && last.at;
