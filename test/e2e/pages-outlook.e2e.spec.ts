@@ -106,9 +106,9 @@ describe('outlook in the consoles (browser)', () => {
     // The port's schedule is in the form once its lanes are listed (loadPort draws them after filling it).
     await page.locator('#laneList').getByText(/./).first().waitFor(WAIT);
     await page.click('#capacitySuggest');
-    // Two export lanes (one closed today: tomorrow every lane is assumed open), today's 12 minutes, 92 % come.
+    // Two export lanes (one closed today: tomorrow every lane is assumed open), today's 12 minutes, all come.
     const line = page.locator('#capacityOut li[data-direction="export"]', {
-      hasText: /^Export: \d+ a slot \(now 30\) · 2 lanes open, 12 min a truck, 92 % come, 0 booked$/,
+      hasText: /^Export: \d+ a slot \(now 30\) · 2 lanes open, 12 min a truck, 100 % come, 0 booked$/,
     });
     await line.waitFor(WAIT);
     const suggested = /^Export: (\d+) a slot/.exec(await line.innerText())![1];

@@ -89,6 +89,28 @@ describe('outlook model', () => {
     expect(runLiveDay(s, exact, 1, { lanes: { count: 0, from: 0 } }).clearsAt).toBeNull();
   });
 
+  it('takes a skipped truck back behind the head and a gone one twice, the lane waiting for each', () => {
+    // Four trucks wait, one lane, 10 min a truck, the lane waits 2 min for an absent truck, timeouts 15 min.
+    const s = state(Array.from({ length: 4 }, (_, k) => waitingTruck(k + 1)));
+    const skipAll = { ...exact, absence: { skip: 1, gone: 0, waitMinutes: 2, timeoutMinutes: 15 } };
+    // Everybody is skipped once. 0: truck 0 absent. 2: it is back behind the head (1), held; 1 is called, absent.
+    // 4: 1 back behind the head (0, held), 0 is served. 14: 1 served. 24: 2 absent. 26: 2 back behind 3; 3 absent.
+    // 28: 3 back behind 2; 2 served. 38: 3 served, the line is empty.
+    const skipped = runLiveDay(s, skipAll, 1);
+    expect(Array.from(skipped.calledAt)).toEqual([4, 14, 28, 38]);
+    expect(skipped.clearsAt).toBe(38);
+    expect(skipped.waiting[0]).toBe(3);
+    const goneAll = { ...exact, absence: { skip: 0, gone: 1, waitMinutes: 2, timeoutMinutes: 15 } };
+    const gone = runLiveDay(s, goneAll, 1);
+    // Nobody is served: each truck is called, the lane waits 2 min; the line is empty at 6 (the fourth call), and
+    // each is back at its call + 15 to be called once more and time out for good.
+    expect(Array.from(gone.calledAt)).toEqual([Infinity, Infinity, Infinity, Infinity]);
+    expect(gone.clearsAt).toBe(6);
+    // Without absences the run is the plain one.
+    const none = { ...exact, absence: { skip: 0, gone: 0, waitMinutes: 2, timeoutMinutes: 15 } };
+    expect(runLiveDay(s, none, 1)).toEqual(runLiveDay(s, exact, 1));
+  });
+
   it('gives the same answer for the same state and seed', () => {
     const trucks = [...Array.from({ length: 40 }, (_, k) => waitingTruck(k + 1, k % 3)), bookedTruck(2, true)];
     const job: OutlookJob = {
@@ -102,7 +124,7 @@ describe('outlook model', () => {
     expect(computeOutlook({ ...job, seed: 4 })).not.toEqual(computeOutlook(job));
   });
 
-  it('never clears later with one more lane (any queue, lanes, service and seed)', () => {
+  it('never clears later with one more lane (any queue, lanes, service, absences and seed)', () => {
     const truck = fc.record({
       waiting: fc.boolean(),
       held: fc.boolean(),
@@ -124,7 +146,8 @@ describe('outlook model', () => {
         fc.integer({ min: 1, max: 1000 }),
         fc.integer({ min: 1, max: 5 }),
         fc.integer({ min: 0, max: 6 }),
-        (ts, lanes, from, serviceMinutes, serviceCv, seed, ratio, since) => {
+        fc.constantFrom(0, 0.04, 0.4),
+        (ts, lanes, from, serviceMinutes, serviceCv, seed, ratio, since, absent) => {
           const trucks = ts.map((t, k) =>
             t.waiting
               ? waitingTruck(k + 1, t.slot, {
@@ -139,7 +162,9 @@ describe('outlook model', () => {
             merge: { ratio, since },
             freeBays: 10,
           });
-          const model = { serviceMinutes, serviceCv, showUp: 0.9, arrivalMean: -20, arrivalSd: 30 };
+          // Absent trucks (skipped, gone) take their fate with them: a lane more still never clears later.
+          const absence = { skip: (absent * 3) / 4, gone: absent / 4, waitMinutes: 2, timeoutMinutes: 15 };
+          const model = { serviceMinutes, serviceCv, showUp: 0.9, arrivalMean: -20, arrivalSd: 30, absence };
           const working = lanes.filter((l) => l.working).length;
           const more = { lanes: { count: working + 1, from } };
           const never = (x: number | null) => x ?? Infinity;

@@ -44,3 +44,14 @@ export class Random {
     return Math.exp(this.normal(Math.log(mean) - sigma2 / 2, Math.sqrt(sigma2)));
   }
 }
+
+/**
+ * A uniform draw in [0, 1) for item `i` of the run `seed`, the same whatever order the items are asked in (a hash,
+ * not a stream): a truck keeps its fate when a what-if changes the order of the calls.
+ */
+export function itemDraw(seed: number, i: number): number {
+  let t = (Math.imul(seed, 0x9e3779b1) ^ Math.imul(i + 1, 0x85ebca6b)) >>> 0;
+  t = Math.imul(t ^ (t >>> 16), 0x7feb352d);
+  t = Math.imul(t ^ (t >>> 15), 0x846ca68b);
+  return ((t ^ (t >>> 16)) >>> 0) / 4294967296;
+}
