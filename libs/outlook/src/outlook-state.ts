@@ -46,7 +46,7 @@ export function modelOf(row: OutlookStateRow, m: OutlookBasisRow): { model: Live
     model: {
       serviceMinutes: served ? (m.serviceMean as number) : row.defaultServiceMinutes,
       serviceCv: served ? (m.serviceSd ?? 0) / (m.serviceMean as number) : DEFAULT_SERVICE_CV,
-      showUp: (m.checkedInToday + w * prior) / (m.decidedToday + w),
+      showUp: m.decidedToday ? (m.checkedInToday + w * prior) / (m.decidedToday + w) : prior,
       arrivalMean: arrivals ? (m.offsetMean as number) : DEFAULT_ARRIVAL.mean,
       arrivalSd: arrivals ? (m.offsetSd ?? 0) : DEFAULT_ARRIVAL.sd,
       absence: {
