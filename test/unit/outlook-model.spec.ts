@@ -1,7 +1,17 @@
 import { threadId } from 'node:worker_threads';
 import fc from 'fast-check';
 import { computeOutlook, OutlookJob, OutlookPool, OutlookScenario } from '@kouan/outlook';
-import { LiveDayModel, LiveDayState, LiveDayTruck, LiveLine, runLiveDay, takeHead, Waiting } from '@kouan/sim';
+import {
+  LiveDayModel,
+  LiveDayState,
+  LiveDayTruck,
+  LiveLine,
+  normalCdf,
+  normalQuantile,
+  runLiveDay,
+  takeHead,
+  Waiting,
+} from '@kouan/sim';
 
 /** The outlook's model (libs/sim live-day, libs/outlook outlook-model) against hand calculations and its own rules. */
 
@@ -109,6 +119,39 @@ describe('outlook model', () => {
     // Without absences the run is the plain one.
     const none = { ...exact, absence: { skip: 0, gone: 0, waitMinutes: 2, timeoutMinutes: 15 } };
     expect(runLiveDay(s, none, 1)).toEqual(runLiveDay(s, exact, 1));
+  });
+
+  it('has the normal distribution function to 1e-6 and its inverse to 1e-3 (for |z| ≤ 5)', () => {
+    expect(normalCdf(0)).toBeCloseTo(0.5, 6);
+    expect(normalCdf(1.959964)).toBeCloseTo(0.975, 6);
+    expect(normalCdf(-2.326348)).toBeCloseTo(0.01, 6);
+    for (const z of [-5, -3, -1.5, -0.2, 0, 0.7, 2.1, 4]) expect(normalQuantile(normalCdf(z))).toBeCloseTo(z, 3);
+  });
+
+  it('takes a booked truck not checked in while its window is open as late or not coming, and a lane as still busy', () => {
+    // 10:00; slots 09:00 (window open until 10:30), 10:00, and 11:00 (its window opens now); arrivals −20 ± 30 min.
+    const model = { serviceMinutes: 8, serviceCv: 0.5, showUp: 0.92, arrivalMean: -20, arrivalSd: 30 };
+    const s = state([bookedTruck(0), bookedTruck(1), bookedTruck(2), waitingTruck(1)], {
+      lanes: [{ working: true, calledAt: -20 }],
+    });
+    const runs = Array.from({ length: 4000 }, (_, k) => runLiveDay(s, model, k + 1));
+    const came = (i: number) => runs.filter((r) => !Number.isNaN(r.arrivedAt[i]));
+    // Of the trucks that come, those of 09:00 come after 10:00 with 1 − Φ(80 / 30) ≈ 0.4 %: one not come yet comes
+    // with 0.92 × 0.004 ÷ (0.08 + 0.92 × 0.004) ≈ 4 %; of 10:00: 1 − Φ(2/3) ≈ 25 %, so ≈ 74 %; of 11:00 (after
+    // 09:00): Φ(4/3) ≈ 91 %, so ≈ 91 %. All after now.
+    expect(came(0).length / runs.length).toBeCloseTo(0.04, 1);
+    expect(came(1).length / runs.length).toBeCloseTo(0.74, 1);
+    expect(came(2).length / runs.length).toBeCloseTo(0.91, 1);
+    for (const i of [0, 1, 2]) expect(came(i).every((r) => r.arrivedAt[i] > 0)).toBe(true);
+    // The truck at the lane for 20 minutes is not done before now: the waiting truck is never called at 10:00.
+    expect(runs.every((r) => r.calledAt[3] > 0)).toBe(true);
+    // Without spread, all coming: 09:00's trucks come at 08:40 and 10:00's at 09:40, so ones not checked in by 10:00
+    // do not come; 11:00's come at 10:40. The lane's truck takes its 8 minutes: it is done, the lane calls now.
+    const certain = runLiveDay(s, { ...model, showUp: 1, arrivalSd: 0, serviceCv: 0 }, 1);
+    expect(certain.arrivedAt[0]).toBeNaN();
+    expect(certain.arrivedAt[1]).toBeNaN();
+    expect(certain.arrivedAt[2]).toBe(40);
+    expect(certain.calledAt[3]).toBe(0);
   });
 
   it('gives the same answer for the same state and seed', () => {

@@ -1,6 +1,6 @@
 import { IndexHeap } from './index-heap';
 import { LiveLine, LineTruck } from './live-line';
-import { itemDraw, Random } from './random';
+import { itemDraw, normalCdf, normalQuantile, Random } from './random';
 
 /**
  * The rest of one port day in one direction from a live queue (issue 23): the simulator's Kouan model (engine.ts:
@@ -138,6 +138,20 @@ class Events {
 
 const draw = (rnd: Random, mean: number, cv: number) => (cv > 0 ? rnd.lognormal(mean, cv) : mean);
 
+/**
+ * A service time for a truck already `elapsed` minutes at its lane: drawn from the service times longer than that
+ * (the lognormal's upper part), so a lane is never taken as free while its truck is still there. Two draws, as `draw`.
+ */
+function drawLonger(rnd: Random, mean: number, cv: number, elapsed: number): number {
+  const u = rnd.next();
+  rnd.next();
+  if (cv <= 0) return Math.max(mean, elapsed);
+  const sigma = Math.sqrt(Math.log(1 + cv * cv));
+  const mu = Math.log(mean) - (sigma * sigma) / 2;
+  const from = elapsed > 0 ? normalCdf((Math.log(elapsed) - mu) / sigma) : 0;
+  return Math.exp(mu + sigma * normalQuantile(from + u * (1 - from)));
+}
+
 /** What every run of one state starts from: the line sorted once, the keys, green flags and bays. */
 export interface PreparedLiveDay {
   line: LiveLine;
@@ -213,6 +227,15 @@ export function runLiveDay(
   let holding = prepared.holding;
   let roadside = prepared.roadside;
   let roadsideMax = roadside;
+  // A booked truck whose window is open and has not checked in has not come yet: it comes later or not at all. Per
+  // slot: the share of the trucks that come which come after now (all, before the window opens), and that share's
+  // lower end on the arrival's distribution.
+  const later = s.slots.map((x) => {
+    if (x.start - s.earlyArrivalMinutes > 0) return { share: 1, from: 0 };
+    if (m.arrivalSd <= 0) return { share: x.start + m.arrivalMean > 0 ? 1 : 0, from: 0 };
+    const from = normalCdf((-x.start - m.arrivalMean) / m.arrivalSd);
+    return { share: 1 - from, from };
+  });
   for (let i = 0; i < n; i++) {
     const t = s.trucks[i];
     if (t.waiting) {
@@ -221,10 +244,13 @@ export function runLiveDay(
     }
     const slot = s.slots[t.slot];
     // Drawn for every booked truck, whatever the change, so each truck keeps its fate across a what-if.
-    const comes = arrivals.next() < m.showUp;
-    const offset = arrivals.normal(m.arrivalMean, m.arrivalSd);
-    if (!comes) continue;
-    const at = Math.max(slot.start + (m.arrivalSd > 0 ? offset : m.arrivalMean), 0);
+    const fate = arrivals.next();
+    const x = arrivals.next();
+    // Comes, given that it has not yet: showUp × share ÷ (1 − showUp + showUp × share).
+    const { share, from } = later[t.slot];
+    if (fate * (1 - m.showUp + m.showUp * share) >= m.showUp * share) continue;
+    const offset = m.arrivalSd > 0 ? m.arrivalMean + m.arrivalSd * normalQuantile(from + x * share) : m.arrivalMean;
+    const at = Math.max(slot.start + offset, 0);
     if (at > slot.end + s.checkInGraceMinutes || at >= s.end) continue;
     events.push(at, ARRIVE, i);
   }
@@ -238,7 +264,7 @@ export function runLiveDay(
   const pausedUntil = change.pause ? change.pause.from + change.pause.minutes : -Infinity;
   s.lanes.forEach((l, i) => {
     working[i] = l.working ? 1 : 0;
-    if (l.calledAt !== null) busyUntil[i] = l.calledAt + draw(services, serviceMinutes, m.serviceCv);
+    if (l.calledAt !== null) busyUntil[i] = l.calledAt + drawLonger(services, serviceMinutes, m.serviceCv, -l.calledAt);
   });
   if (change.lanes) {
     const { count, from } = change.lanes;
