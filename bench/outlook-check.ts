@@ -346,7 +346,7 @@ function main(): void {
     `Clear time: median |error| ${s.clearErrorMedianMinutes === null ? '–' : `${fmt(s.clearErrorMedianMinutes, 1)} min`}, ` +
       `within p10–p90 ${s.withinBand} of ${s.answered}. The line each hour: |p50 − real| median ` +
       `${s.hourErrorMedian === null ? '–' : fmt(s.hourErrorMedian, 1)}, mean ${s.hourErrorMean === null ? '–' : fmt(s.hourErrorMean, 2)} trucks ` +
-      `(mean p50 − real ${s.hourBias === null ? '–' : fmt(s.hourBias, 2)}), ` +
+      `(above the p50 ${s.hoursAboveP50}, below ${s.hoursBelowP50}), ` +
       `within p10–p90 ${s.hoursWithinBand} of ${s.hours}. At risk: ${s.atRiskMissed} of ${s.atRiskDecided} really missed` +
       `${s.atRiskMissedShare === null ? '' : ` (${fmt(s.atRiskMissedShare * 100)} %)`}. Calls where the product's order ` +
       `differed from the model's: ${s.orderDifferences}.`,

@@ -145,13 +145,12 @@ const median = (sorted: number[]) => {
 
 /**
  * The day's figures over its checks: the median absolute clear-time error, the hourly line's (p50 against the line
- * then: median and mean absolute error, mean signed error, the share within p10–p90) and the share of at-risk trucks that missed.
+ * then: median and mean absolute error, how often above and below the p50, how often within p10–p90) and the share of at-risk trucks that missed.
  */
 export function summarize(checks: OutlookCheck[]) {
   const hours = checks.flatMap((c) => c.hours);
-  const signed = hours.filter((h) => h.p50 !== null).map((h) => (h.p50 as number) - h.actual);
-  const hourErrors = signed.map(Math.abs).sort((a, b) => a - b);
-  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+  const predicted = hours.filter((h) => h.p50 !== null);
+  const hourErrors = predicted.map((h) => Math.abs((h.p50 as number) - h.actual)).sort((a, b) => a - b);
   const errors = checks
     .map((c) => c.errorMinutes)
     .filter((e): e is number => e !== null)
@@ -165,9 +164,10 @@ export function summarize(checks: OutlookCheck[]) {
     withinBand: checks.filter((c) => c.withinBand).length,
     hours: hours.length,
     hourErrorMedian: median(hourErrors),
-    hourErrorMean: mean(hourErrors),
-    /** Mean of p50 − real: above 0, the outlook expects a longer line than comes. */
-    hourBias: mean(signed),
+    hourErrorMean: hourErrors.length ? hourErrors.reduce((a, b) => a + b, 0) / hourErrors.length : null,
+    /** Hours the real line was above the p50, and below it: about as many if the median is right. */
+    hoursAboveP50: predicted.filter((h) => h.actual > (h.p50 as number)).length,
+    hoursBelowP50: predicted.filter((h) => h.actual < (h.p50 as number)).length,
     hoursWithinBand: hours.filter((h) => h.p10 !== null && h.p90 !== null && h.actual >= h.p10 && h.actual <= h.p90)
       .length,
     atRiskDecided: decided,

@@ -804,7 +804,8 @@ function printOutlook(r: SoakReport): void {
     `Outlook: median |error| of the clear time ${s.clearErrorMedianMinutes === null ? '–' : `${fmt(s.clearErrorMedianMinutes, 1)} min`}, ` +
       `actual within p10–p90 ${s.withinBand} of ${s.answered}; ` +
       `the line each hour, |p50 − real| median ${s.hourErrorMedian === null ? '–' : fmt(s.hourErrorMedian, 1)}, ` +
-      `mean ${s.hourErrorMean === null ? '–' : fmt(s.hourErrorMean, 1)} trucks, within p10–p90 ${s.hoursWithinBand} of ${s.hours}; ` +
+      `mean ${s.hourErrorMean === null ? '–' : fmt(s.hourErrorMean, 1)} trucks, above the p50 ${s.hoursAboveP50} and below ${s.hoursBelowP50}, ` +
+      `within p10–p90 ${s.hoursWithinBand} of ${s.hours}; ` +
       `at-risk trucks that really missed ${s.atRiskMissed} of ${s.atRiskDecided}` +
       `${s.atRiskMissedShare === null ? '' : ` (${fmt(s.atRiskMissedShare * 100)} %)`}.`,
   );
