@@ -8,6 +8,7 @@ import {
   LiveLine,
   normalCdf,
   normalQuantile,
+  readmitBehindHead,
   runLiveDay,
   takeHead,
   Waiting,
@@ -224,7 +225,7 @@ describe('outlook model', () => {
     );
   });
 
-  it('calls trucks in the order takeHead gives (held, merge of started slots with greens, later slots)', () => {
+  it('calls trucks in the order takeHead gives (held, merge of started slots with greens, later slots, skips)', () => {
     interface T extends Waiting {
       slot: number;
     }
@@ -234,9 +235,15 @@ describe('outlook model', () => {
         fc.array(fc.record({ held: fc.boolean(), priority: fc.boolean(), slot: fc.integer({ min: 0, max: 3 }) }), {
           maxLength: 40,
         }),
-        fc.array(fc.oneof(fc.constant('call' as const), fc.constant('tick' as const), fc.integer({ min: 0, max: 3 })), {
-          maxLength: 80,
-        }),
+        fc.array(
+          fc.oneof(
+            fc.constant('call' as const),
+            fc.constant('skip' as const),
+            fc.constant('tick' as const),
+            fc.integer({ min: 0, max: 3 }),
+          ),
+          { maxLength: 80 },
+        ),
         fc.integer({ min: 1, max: 5 }),
         fc.integer({ min: 0, max: 6 }),
         (initial, ops, ratio, since) => {
@@ -259,11 +266,18 @@ describe('outlook model', () => {
           const line = new LiveLine(model, keys, priority, starts, { ratio, since }, now);
           line.seed(model.map((_, i) => i));
           let key = all.length + 1;
+          let front = 10_000;
           for (const op of ops) {
-            if (op === 'call') {
+            if (op === 'call' || op === 'skip') {
               const expected = takeHead(reference, now, refMerge);
               const got = line.take();
               expect(got === undefined ? undefined : model[got].queueKey).toBe(expected?.queueKey);
+              // A skip: the called truck comes back behind the head, without the green channel.
+              if (op === 'skip' && expected && got !== undefined) {
+                readmitBehindHead(reference, expected, now, refMerge, () => ++front);
+                priority[got] = 0;
+                line.readmit(got);
+              }
             } else if (op === 'tick') {
               now += 15;
               starts.forEach((s, k) => s <= now && line.start(k));
