@@ -1,16 +1,18 @@
 /**
- * `npm run outlook:check -- [simulate options] [--seeds 1-10] [--outlook-at 10:00,13:00,16:00] [--before] [--json]`
- * (issue 23 item 5): the outlook's model judged fast, without the real system. For each seed, the simulator's Kouan
- * day (the day the soak plays, soak-plan.ts) is replayed action by action; at each instant the queue is read as the
- * API reads it (trucks waiting with their keys, held and green flags and bays, the lanes' called trucks, the trucks
- * booked still to come, today's served trucks and closed windows; a port with no history, as the soak's fresh
- * database) and the outlook is computed as the API computes it (`modelOf`, `buildScenario`, 100 runs), then compared
- * with what the day then did (soak-outlook.ts: the clear time, the line each hour, the trucks at risk).
+ * `npm run outlook:check -- [simulate options] [--seeds 1-10] [--outlook-at 10:00,13:00,16:00] [--soak-bookings]
+ * [--before] [--json]` (issue 23 item 5): the outlook's model judged fast, without the real system. For each seed,
+ * the simulator's Kouan day (the day the soak plays, soak-plan.ts) is replayed action by action; at each instant the
+ * queue is read as the API reads it (trucks waiting with their keys, held and green flags and bays, the lanes' called
+ * trucks, the trucks booked still to come, today's served trucks and closed windows; a port with no history, as the
+ * soak's fresh database) and the outlook is computed as the API computes it (`modelOf`, `buildScenario`, 100 runs),
+ * then compared with what the day then did (soak-outlook.ts: the clear time, the line each hour, the trucks at risk).
  *
  * The soak plays the same day through the real system and finds it equal (the calls, their order, the waits), so this
  * is the soak's check without its quarter of an hour a day, over many seeds. Unlike the soak, the model's no-shows are
- * booked here, as on a real day (`--soak-bookings`: only the trucks that come, as the soak books). `--before`: the model as it was before (no absent trucks, the show-up of the 28 days
- * only, so the simulator's 92 % here), for a before → after on the same days. Options of `npm run simulate` set the day.
+ * booked here, as on a real day (`--soak-bookings`: only the trucks that come, as the soak books). `--before`: without
+ * the inputs added in issue 23 item 5 (no absent trucks, no show-up from today: the simulator's 92 % here); the rest of
+ * the model is libs/sim's as built (docs/outlook.md says how its figures for "before" were made). Options of
+ * `npm run simulate` set the day.
  */
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
