@@ -11,7 +11,7 @@
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { computeOutlook, OutlookJob, OutlookPool, OutlookScenario } from '@kouan/outlook';
-import { LiveDayState, LiveDayTruck, Random } from '@kouan/sim';
+import { DEFAULT_ABSENCE, LiveDayState, LiveDayTruck, Random } from '@kouan/sim';
 import { fmt, log, nowMs, percentile } from './support';
 
 const WAITING = 5_000;
@@ -96,7 +96,15 @@ function raw(s: LiveDayState): number {
 async function main() {
   const plan = queue();
   const job: OutlookJob = {
-    model: { serviceMinutes: 8, serviceCv: 0.5, showUp: 0.92, arrivalMean: -20, arrivalSd: 30 },
+    // As the outlook answers a port with no history: the simulator's show-up, arrivals and absent trucks.
+    model: {
+      serviceMinutes: 8,
+      serviceCv: 0.5,
+      showUp: 0.92,
+      arrivalMean: -20,
+      arrivalSd: 30,
+      absence: { ...DEFAULT_ABSENCE, timeoutMinutes: 15 },
+    },
     runs: RUNS,
     seed: 1,
     plan,

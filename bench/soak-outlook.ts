@@ -12,6 +12,8 @@ export interface OutlookAnswer {
   clearsAt: { p10: string | null; p50: string | null; p90: string | null };
   atRisk: Array<{ bookingId: string; windowClosesAt: string; probability: number }>;
   atRiskTotal: number;
+  /** The line each hour (the first: at the as-of instant). */
+  hours: Array<{ hour: string; waiting: { p10: number | null; p50: number | null; p90: number | null } }>;
 }
 
 /**
@@ -34,6 +36,11 @@ export class LineLog {
     const last = this.counts.at(-1);
     if (last?.at === at) last.waiting = this.waiting.size;
     else this.counts.push({ at, waiting: this.waiting.size });
+  }
+
+  /** Trucks waiting after the last instant played at or before `at`. */
+  waitingAt(at: number): number {
+    return this.counts.filter((c) => c.at <= at).at(-1)?.waiting ?? 0;
   }
 
   /** The first instant from `from` on at which nobody waits (as the outlook's `clearsAt`); null: not within `end`. */
@@ -66,6 +73,11 @@ export interface OutlookCheck {
   errorMinutes: number | null;
   /** The actual clear time within p10–p90 (a null p90 is "after the day's end"). */
   withinBand: boolean | null;
+  /**
+   * Each hour of the answer within the played window (the first at the as-of instant, as the outlook counts it):
+   * the line predicted (p10, p50, p90) and really there then.
+   */
+  hours: Array<{ at: number; p10: number | null; p50: number | null; p90: number | null; actual: number }>;
   atRisk: {
     total: number;
     listed: number;
@@ -99,11 +111,16 @@ export function checkOutlook(
     const truck = truckOf(r.bookingId);
     return truck !== undefined && MISSED.includes(line.stateAt(truck, minute(r.windowClosesAt)));
   });
+  const hours = answer.hours
+    .map((h, k) => ({ at: k === 0 ? asOf : minute(h.hour), ...h.waiting }))
+    .filter((h) => h.at <= end)
+    .map((h) => ({ ...h, actual: line.waitingAt(h.at) }));
   return {
     asOf: answer.asOf,
     version: answer.version,
     predicted,
     actual,
+    hours,
     errorMinutes: predicted.p50 === null || actual === null ? null : predicted.p50 - actual,
     withinBand:
       actual === null || predicted.p10 === null
@@ -126,8 +143,14 @@ const median = (sorted: number[]) => {
   return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 };
 
-/** The day's figures over its checks: the median absolute clear-time error and the share of at-risk trucks that missed. */
+/**
+ * The day's figures over its checks: the median absolute clear-time error, the hourly line's (p50 against the line
+ * then: median and mean absolute error, how often above and below the p50, how often within p10–p90) and the share of at-risk trucks that missed.
+ */
 export function summarize(checks: OutlookCheck[]) {
+  const hours = checks.flatMap((c) => c.hours);
+  const predicted = hours.filter((h) => h.p50 !== null);
+  const hourErrors = predicted.map((h) => Math.abs((h.p50 as number) - h.actual)).sort((a, b) => a - b);
   const errors = checks
     .map((c) => c.errorMinutes)
     .filter((e): e is number => e !== null)
@@ -139,6 +162,14 @@ export function summarize(checks: OutlookCheck[]) {
     answered: checks.length,
     clearErrorMedianMinutes: median(errors),
     withinBand: checks.filter((c) => c.withinBand).length,
+    hours: hours.length,
+    hourErrorMedian: median(hourErrors),
+    hourErrorMean: hourErrors.length ? hourErrors.reduce((a, b) => a + b, 0) / hourErrors.length : null,
+    /** Hours the real line was above the p50, and below it: about as many if the median is right. */
+    hoursAboveP50: predicted.filter((h) => h.actual > (h.p50 as number)).length,
+    hoursBelowP50: predicted.filter((h) => h.actual < (h.p50 as number)).length,
+    hoursWithinBand: hours.filter((h) => h.p10 !== null && h.p90 !== null && h.actual >= h.p10 && h.actual <= h.p90)
+      .length,
     atRiskDecided: decided,
     atRiskMissed: missed,
     atRiskMissedShare: decided ? missed / decided : null,

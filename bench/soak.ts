@@ -47,7 +47,7 @@ import { DateTime } from 'luxon';
 import { io, Socket } from 'socket.io-client';
 import { follow, isWhole, LineDelta, WholeLine } from '@kouan/realtime';
 import { formatClock } from '@kouan/calendar';
-import { book, parseOptions, population, runKouan, SimParams, SimTruck } from '@kouan/sim';
+import { parseOptions, population, SimParams, SimTruck } from '@kouan/sim';
 import {
   ApiProcess,
   benchEnv,
@@ -68,6 +68,7 @@ import {
   stopApi,
 } from './support';
 import { checkOutlook, LineLog, OutlookAnswer, summarize } from './soak-outlook';
+import { plan, TruckAction } from './soak-plan';
 
 /** Minutes after midnight as HH:MM. */
 const at = (minutes: number) => formatClock(Math.floor(minutes));
@@ -140,71 +141,8 @@ function options(argv: string[]): Options {
   };
 }
 
-// ---------------------------------------------------------------------------------------------- the model's actions
-
-type TruckAction =
-  | { kind: 'check-in'; at: number; truck: number; waitedFrom: number }
-  | { kind: 'call'; at: number; truck: number; lane: number; serving: boolean }
-  | { kind: 'complete'; at: number; truck: number }
-  | { kind: 'skip'; at: number; truck: number }
-  | { kind: 'timeout'; at: number; truck: number; final: boolean };
 /** The soak reads the outlook (`--outlook-at`), after the instant's other actions. */
 type Action = TruckAction | { kind: 'outlook'; at: number };
-
-/** Ends of a lane's work come first at one instant, then calls, then check-ins (see `plan`). */
-const RANK: Record<TruckAction['kind'], number> = { complete: 0, skip: 0, timeout: 0, call: 1, 'check-in': 2 };
-
-/**
- * The model's day as the actions staff, trucks and the worker take, in the order the model took them. Ties (equal
- * instants) happen at the lanes' opening and where several trucks waited on the road for their window to open: the
- * model then ends a lane's work before it calls, calls before the trucks whose window opens at that instant check in
- * (lanes were scheduled before them), among those first the one that came first, and a truck checks in before a call
- * that takes it.
- */
-function plan(trucks: SimTruck[], p: SimParams) {
-  const run = runKouan(trucks, p);
-  const slotOf = book(trucks, run.slots, p);
-  const actions: TruckAction[] = [];
-  for (const t of trucks) {
-    const s = slotOf[t.id];
-    const o = run.outcomes[t.id];
-    if (s === null || t.noShow || o.arrivedAt === null) continue;
-    const { start, end } = run.slots[s];
-    if (o.arrivedAt > end + p.checkInGraceMinutes) continue;
-    const at = Math.max(o.arrivedAt, start - p.earlyArrivalMinutes);
-    actions.push({ kind: 'check-in', at, truck: t.id, waitedFrom: o.arrivedAt });
-  }
-  const timeouts = new Map<number, number>();
-  const skipped = new Set<number>();
-  for (const span of run.spans) {
-    actions.push({ kind: 'call', at: span.from, truck: span.truck, lane: span.lane, serving: span.serving });
-    if (span.serving) actions.push({ kind: 'complete', at: span.to, truck: span.truck });
-    else if (trucks[span.truck].absence === 'skip' && !skipped.has(span.truck)) {
-      skipped.add(span.truck);
-      actions.push({ kind: 'skip', at: span.to, truck: span.truck });
-    } else {
-      const n = (timeouts.get(span.truck) ?? 0) + 1;
-      timeouts.set(span.truck, n);
-      actions.push({ kind: 'timeout', at: span.from + p.calledTimeoutMinutes, truck: span.truck, final: n === 2 });
-    }
-  }
-  const order = new Map(actions.map((a, i) => [a, i]));
-  actions.sort(
-    (a, b) =>
-      a.at - b.at ||
-      RANK[a.kind] - RANK[b.kind] ||
-      (a.kind === 'check-in' && b.kind === 'check-in' ? a.waitedFrom - b.waitedFrom : 0) ||
-      (order.get(a) as number) - (order.get(b) as number),
-  );
-  // A truck checking in at the instant of the call that takes it checks in first.
-  for (let i = 0; i < actions.length; i++) {
-    const c = actions[i];
-    if (c.kind !== 'call') continue;
-    const j = actions.findIndex((a, k) => k > i && a.kind === 'check-in' && a.truck === c.truck && a.at === c.at);
-    if (j > i) actions.splice(i, 0, ...actions.splice(j, 1));
-  }
-  return { run, slotOf, actions };
-}
 
 // ---------------------------------------------------------------------------------------------- HTTP, measured
 
@@ -864,7 +802,11 @@ function printOutlook(r: SoakReport): void {
   const s = r.outlook;
   log(
     `Outlook: median |error| of the clear time ${s.clearErrorMedianMinutes === null ? '–' : `${fmt(s.clearErrorMedianMinutes, 1)} min`}, ` +
-      `actual within p10–p90 ${s.withinBand} of ${s.answered}; at-risk trucks that really missed ${s.atRiskMissed} of ${s.atRiskDecided}` +
+      `actual within p10–p90 ${s.withinBand} of ${s.answered}; ` +
+      `the line each hour, |p50 − real| median ${s.hourErrorMedian === null ? '–' : fmt(s.hourErrorMedian, 1)}, ` +
+      `mean ${s.hourErrorMean === null ? '–' : fmt(s.hourErrorMean, 1)} trucks, above the p50 ${s.hoursAboveP50} and below ${s.hoursBelowP50}, ` +
+      `within p10–p90 ${s.hoursWithinBand} of ${s.hours}; ` +
+      `at-risk trucks that really missed ${s.atRiskMissed} of ${s.atRiskDecided}` +
       `${s.atRiskMissedShare === null ? '' : ` (${fmt(s.atRiskMissedShare * 100)} %)`}.`,
   );
 }

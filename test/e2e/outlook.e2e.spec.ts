@@ -8,9 +8,11 @@ import {
   regulatorToken,
   startApi,
   TestApi,
+  slotsOf,
   TestFirm,
 } from '../support/harness';
 import { certainQueue } from '../support/certain-queue';
+import { bookInto, moveBack, settle } from '../support/history';
 import { portTime, TestClock } from '../support/test-clock';
 
 /**
@@ -48,6 +50,14 @@ describe('outlook', () => {
     const o = res.body;
     expect(o.asOf).toBe(at('10:00:00'));
     expect(o.basis).toMatchObject({ serviceMinutes: 12, serviceCv: 0, served: 10, runs: 100 });
+    // The 08:00 slot's window closed at 09:30 (its ten came), the history's twenty came, none absent.
+    expect(o.basis).toMatchObject({
+      showUpFrom: 'today',
+      decidedToday: 10,
+      showUpRate: 1,
+      skipRate: 0,
+      timeoutRate: 0,
+    });
     expect(o.lanesWorking).toBe(1);
     // Calls at 10:00, 10:12, …, 11:36: the ninth leaves the line at 11:36.
     expect(o.clearsAt).toEqual({ p10: at('11:36:00'), p50: at('11:36:00'), p90: at('11:36:00') });
@@ -113,15 +123,52 @@ describe('outlook', () => {
     const res = await api.http.get(`${API}/ports/${PORT}/outlook/capacity`).set(bearer(api.adminToken)).expect(200);
     expect(res.body.date).toBe(portDate(2));
     const of = (d: string) => res.body.directions.find((x: { direction: string }) => x.direction === d);
-    // Export: today's 12 minutes measured, one lane, 92 % come: 60 / 12 / 0.92 ≈ 5.4 a slot, spread around the start.
-    expect(of('export')).toMatchObject({ lanes: 1, serviceMinutes: 12, showUpRate: 0.92, current: 20 });
+    // Export: today's 12 minutes measured, one lane, all come (today and the history), at the slot's start: 60 / 12 = 5.
+    expect(of('export')).toMatchObject({ lanes: 1, serviceMinutes: 12, showUpRate: 1, current: 20 });
     expect(of('export').capacity).toBeGreaterThanOrEqual(4);
     expect(of('export').capacity).toBeLessThanOrEqual(6);
-    // Import: the schedule's 8 minutes (nothing measured): 60 / 8 / 0.92 ≈ 8.2.
+    // Import: the schedule's 8 minutes (nothing measured): 60 / 8 = 7.5.
     expect(of('import')).toMatchObject({ lanes: 1, serviceMinutes: 8 });
     expect(of('import').capacity).toBeGreaterThanOrEqual(6);
     expect(of('import').capacity).toBeLessThanOrEqual(9);
     await api.http.get(`${API}/ports/${PORT}/outlook/capacity`).set(bearer(staff)).expect(403);
+  });
+
+  it("measures show-up from today's closed windows and absent trucks from the 28 days", async () => {
+    const other = 'HEKOU';
+    await putSchedule(api, other, { capacity: { export: 20, import: 20 }, firmQuotaPercent: 100 });
+    const absent = await createFirm(api, 'Absent Freight', 20);
+    const slotAt = async (hour: string) =>
+      (await slotsOf(api, other, day, 'export')).find((s) => s.startsAt.slice(11, 16) === hour)!.id;
+    // Booked while the clock stood at 08:00 (a slot that has started takes no booking), then settled.
+    const was = clock.now();
+    clock.set(portTime(day, '08:00:00'));
+    // A week ago: twenty called, all came; two skipped once, one put back by a called timeout, one gone (two).
+    const week = await slotAt('09:00');
+    const past = await bookInto(api, absent, week, 20);
+    await moveBack(api, week, 7);
+    for (const id of past.slice(0, 19)) await settle(api, id, { status: 'completed', checkIn: 0, wait: 5, service: 8 });
+    await settle(api, past[19], { status: 'no_show', checkIn: 0, wait: 5 });
+    await api.ds.query(`UPDATE bookings SET called_timeouts = 1 WHERE id = ANY($1)`, [past.slice(18)]);
+    await api.ds.query(
+      `INSERT INTO booking_events (type, booking_id, firm_id, port_code, data, occurred_at)
+       SELECT 'booking.requeued', id, firm_id, port_code, '{"reason": "skipped"}', checked_in_at FROM bookings WHERE id = ANY($1)`,
+      [past.slice(0, 2)],
+    );
+    // Today's 08:00 slot (its window closed at 09:30): ten booked, seven came.
+    const today = await bookInto(api, absent, await slotAt('08:00'), 10);
+    for (const id of today.slice(0, 7)) await settle(api, id, { status: 'completed', checkIn: 0, wait: 5, service: 8 });
+    clock.set(was);
+    const o = (await outlookOf(api.adminToken, {}, other).expect(200)).body;
+    // Show-up: today's 7 of 10 with the history's 20 of 20 counted as ten bookings: (7 + 10) / 20.
+    expect(o.basis).toMatchObject({
+      showUpFrom: 'today',
+      decidedToday: 10,
+      showUpRate: 0.85,
+      measured: true,
+      skipRate: 0.1,
+      timeoutRate: 0.1,
+    });
   });
 
   it('is for port admins and the staff of the port: other staff 404, firms and regulators 403, bad queries 400', async () => {

@@ -18,8 +18,8 @@ import { portTime, TestClock } from '../support/test-clock';
 /**
  * The outlook in Chromium (issue 23 item 4): the lane console's card "Line clears ~11:36 (11:36–11:36) · with Export
  * lane 2 open now ~10:48" and the trucks at risk, on a queue whose rest of the day is certain (12 minutes a truck
- * measured with no spread, nobody booked still to come), then drawn again when a truck joins the line; and /admin's
- * capacity suggestion for tomorrow.
+ * measured with no spread, nobody booked still to come), then drawn again when a truck joins the line; /admin's
+ * capacity suggestion for tomorrow; both in the officer's own language where the consoles speak only zh and en.
  */
 describe('outlook in the consoles (browser)', () => {
   const PORT = 'MOHAN';
@@ -106,9 +106,9 @@ describe('outlook in the consoles (browser)', () => {
     // The port's schedule is in the form once its lanes are listed (loadPort draws them after filling it).
     await page.locator('#laneList').getByText(/./).first().waitFor(WAIT);
     await page.click('#capacitySuggest');
-    // Two export lanes (one closed today: tomorrow every lane is assumed open), today's 12 minutes, 92 % come.
+    // Two export lanes (one closed today: tomorrow every lane is assumed open), today's 12 minutes, all come.
     const line = page.locator('#capacityOut li[data-direction="export"]', {
-      hasText: /^Export: \d+ a slot \(now 30\) · 2 lanes open, 12 min a truck, 92 % come, 0 booked$/,
+      hasText: /^Export: \d+ a slot \(now 30\) · 2 lanes open, 12 min a truck, 100 % come, 0 booked$/,
     });
     await line.waitFor(WAIT);
     const suggested = /^Export: (\d+) a slot/.exec(await line.innerText())![1];
@@ -123,5 +123,49 @@ describe('outlook in the consoles (browser)', () => {
     expect(await page.locator('#capExport').inputValue()).toBe(suggested);
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it("speaks the officer's own language where the consoles cannot: the card in Vietnamese, the suggestion in Thai", async () => {
+    const errors: string[] = [];
+    const open = async (locale: string, path: string, email: string, password: string) => {
+      const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+      await context.clock.install({ time: clock.now() });
+      const page = await context.newPage();
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${api.url}${path}`);
+      await page.fill('#email', email);
+      await page.fill('#password', password);
+      await page.click('#login button[type=submit]');
+      return { context, page };
+    };
+    // The lane console speaks Chinese and English: English for a Vietnamese browser, its outlook card Vietnamese.
+    const staffPage = await open('vi-VN', '/staff', staff.email, staff.password);
+    await staffPage.page.locator('#live.on').waitFor(WAIT);
+    await staffPage.page.locator('#outlookTitle', { hasText: /^Phần còn lại của hôm nay · Xuất$/ }).waitFor(WAIT);
+    await staffPage.page
+      .locator('#outlookLine', { hasText: /^Hàng chờ hết lúc ~\d\d:\d\d \(.*\) · nếu mở Làn Xuất 2 ngay ~10:48$/ })
+      .waitFor(WAIT);
+    await staffPage.page
+      .locator('#outlookRisk li', { hasText: / · hết hạn check-in 11:30 · 100 %$/ })
+      .first()
+      .waitFor(WAIT);
+    expect(await staffPage.page.locator('#outlook').getAttribute('lang')).toBe('vi');
+    expect(await staffPage.page.locator('html').getAttribute('lang')).toBe('en');
+    await staffPage.context.close();
+    // /admin for a Thai browser: the suggestion in Thai.
+    const admin = await open('th-TH', '/admin', `admin-${api.redisPrefix}@kouan.test`, 'admin-password');
+    await admin.page.locator('#console').waitFor({ state: 'visible', ...WAIT });
+    await admin.page.selectOption('#port', PORT);
+    await admin.page.locator('#laneList').getByText(/./).first().waitFor(WAIT);
+    expect(await admin.page.locator('#capacitySuggest').innerText()).toBe('แนะนำความจุของวันพรุ่งนี้');
+    await admin.page.click('#capacitySuggest');
+    await admin.page
+      .locator('#capacityOut li[data-direction="export"]', {
+        hasText: /^ขาออก: \d+ คันต่อช่วงเวลา \(ปัจจุบัน 30\) · เปิด 2 ช่อง, 12 นาทีต่อคัน, มา 100 %, จองแล้ว 0 คัน$/,
+      })
+      .waitFor(WAIT);
+    expect(await admin.page.locator('#capacityOut').getAttribute('lang')).toBe('th');
+    expect(errors).toEqual([]);
+    await admin.context.close();
   });
 });

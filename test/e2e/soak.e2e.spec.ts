@@ -70,6 +70,14 @@ describe('npm run soak (30 simulated minutes)', () => {
       expect(c.actual).toBeLessThanOrEqual(8 * 60 + 15);
       if (p50 !== null) expect(c.errorMinutes).toBeCloseTo(p50 - c.actual, 6);
     }
+    // The line each hour within the played window: the as-of instant's (08:15 ends the window before 09:00).
+    expect(c.hours).toHaveLength(1);
+    const [h] = c.hours;
+    expect(h.at).toBeCloseTo(asOf.hour * 60 + asOf.minute + asOf.second / 60 + asOf.millisecond / 60_000, 6);
+    expect(h.p10).toBeLessThanOrEqual(h.p50);
+    expect(h.p50).toBeLessThanOrEqual(h.p90);
+    expect(h.actual).toBeGreaterThanOrEqual(0);
+    expect(r.outlook.hours).toBe(1);
     expect(c.atRisk.listed).toBeLessThanOrEqual(Math.min(50, c.atRisk.total));
     expect(c.atRisk.missed).toBeLessThanOrEqual(c.atRisk.decided);
     expect(c.atRisk.decided).toBeLessThanOrEqual(c.atRisk.listed);

@@ -1,7 +1,18 @@
 import { threadId } from 'node:worker_threads';
 import fc from 'fast-check';
 import { computeOutlook, OutlookJob, OutlookPool, OutlookScenario } from '@kouan/outlook';
-import { LiveDayModel, LiveDayState, LiveDayTruck, LiveLine, runLiveDay, takeHead, Waiting } from '@kouan/sim';
+import {
+  LiveDayModel,
+  LiveDayState,
+  LiveDayTruck,
+  LiveLine,
+  normalCdf,
+  normalQuantile,
+  readmitBehindHead,
+  runLiveDay,
+  takeHead,
+  Waiting,
+} from '@kouan/sim';
 
 /** The outlook's model (libs/sim live-day, libs/outlook outlook-model) against hand calculations and its own rules. */
 
@@ -89,6 +100,61 @@ describe('outlook model', () => {
     expect(runLiveDay(s, exact, 1, { lanes: { count: 0, from: 0 } }).clearsAt).toBeNull();
   });
 
+  it('takes a skipped truck back behind the head and a gone one twice, the lane waiting for each', () => {
+    // Four trucks wait, one lane, 10 min a truck, the lane waits 2 min for an absent truck, timeouts 15 min.
+    const s = state(Array.from({ length: 4 }, (_, k) => waitingTruck(k + 1)));
+    const skipAll = { ...exact, absence: { skip: 1, gone: 0, waitMinutes: 2, timeoutMinutes: 15 } };
+    // Everybody is skipped once. 0: truck 0 absent. 2: it is back behind the head (1), held; 1 is called, absent.
+    // 4: 1 back behind the head (0, held), 0 is served. 14: 1 served. 24: 2 absent. 26: 2 back behind 3; 3 absent.
+    // 28: 3 back behind 2; 2 served. 38: 3 served, the line is empty.
+    const skipped = runLiveDay(s, skipAll, 1);
+    expect(Array.from(skipped.calledAt)).toEqual([4, 14, 28, 38]);
+    expect(skipped.clearsAt).toBe(38);
+    expect(skipped.waiting[0]).toBe(3);
+    const goneAll = { ...exact, absence: { skip: 0, gone: 1, waitMinutes: 2, timeoutMinutes: 15 } };
+    const gone = runLiveDay(s, goneAll, 1);
+    // Nobody is served: each truck is called, the lane waits 2 min; the line is empty at 6 (the fourth call), and
+    // each is back at its call + 15 to be called once more and time out for good.
+    expect(Array.from(gone.calledAt)).toEqual([Infinity, Infinity, Infinity, Infinity]);
+    expect(gone.clearsAt).toBe(6);
+    // Without absences the run is the plain one.
+    const none = { ...exact, absence: { skip: 0, gone: 0, waitMinutes: 2, timeoutMinutes: 15 } };
+    expect(runLiveDay(s, none, 1)).toEqual(runLiveDay(s, exact, 1));
+  });
+
+  it('has the normal distribution function to 1e-6 and its inverse to 1e-3 (for |z| ≤ 5)', () => {
+    expect(normalCdf(0)).toBeCloseTo(0.5, 6);
+    expect(normalCdf(1.959964)).toBeCloseTo(0.975, 6);
+    expect(normalCdf(-2.326348)).toBeCloseTo(0.01, 6);
+    for (const z of [-5, -3, -1.5, -0.2, 0, 0.7, 2.1, 4]) expect(normalQuantile(normalCdf(z))).toBeCloseTo(z, 3);
+  });
+
+  it('takes a booked truck not checked in while its window is open as late or not coming, and a lane as still busy', () => {
+    // 10:00; slots 09:00 (window open until 10:30), 10:00, and 11:00 (its window opens now); arrivals −20 ± 30 min.
+    const model = { serviceMinutes: 8, serviceCv: 0.5, showUp: 0.92, arrivalMean: -20, arrivalSd: 30 };
+    const s = state([bookedTruck(0), bookedTruck(1), bookedTruck(2), waitingTruck(1)], {
+      lanes: [{ working: true, calledAt: -20 }],
+    });
+    const runs = Array.from({ length: 4000 }, (_, k) => runLiveDay(s, model, k + 1));
+    const came = (i: number) => runs.filter((r) => !Number.isNaN(r.arrivedAt[i]));
+    // Of the trucks that come, those of 09:00 come after 10:00 with 1 − Φ(80 / 30) ≈ 0.4 %: one not come yet comes
+    // with 0.92 × 0.004 ÷ (0.08 + 0.92 × 0.004) ≈ 4 %; of 10:00: 1 − Φ(2/3) ≈ 25 %, so ≈ 74 %; of 11:00 (after
+    // 09:00): Φ(4/3) ≈ 91 %, so ≈ 91 %. All after now.
+    expect(came(0).length / runs.length).toBeCloseTo(0.04, 1);
+    expect(came(1).length / runs.length).toBeCloseTo(0.74, 1);
+    expect(came(2).length / runs.length).toBeCloseTo(0.91, 1);
+    for (const i of [0, 1, 2]) expect(came(i).every((r) => r.arrivedAt[i] > 0)).toBe(true);
+    // The truck at the lane for 20 minutes is not done before now: the waiting truck is never called at 10:00.
+    expect(runs.every((r) => r.calledAt[3] > 0)).toBe(true);
+    // Without spread, all coming: 09:00's trucks come at 08:40 and 10:00's at 09:40, so ones not checked in by 10:00
+    // do not come; 11:00's come at 10:40. The lane's truck takes its 8 minutes: it is done, the lane calls now.
+    const certain = runLiveDay(s, { ...model, showUp: 1, arrivalSd: 0, serviceCv: 0 }, 1);
+    expect(certain.arrivedAt[0]).toBeNaN();
+    expect(certain.arrivedAt[1]).toBeNaN();
+    expect(certain.arrivedAt[2]).toBe(40);
+    expect(certain.calledAt[3]).toBe(0);
+  });
+
   it('gives the same answer for the same state and seed', () => {
     const trucks = [...Array.from({ length: 40 }, (_, k) => waitingTruck(k + 1, k % 3)), bookedTruck(2, true)];
     const job: OutlookJob = {
@@ -102,7 +168,7 @@ describe('outlook model', () => {
     expect(computeOutlook({ ...job, seed: 4 })).not.toEqual(computeOutlook(job));
   });
 
-  it('never clears later with one more lane (any queue, lanes, service and seed)', () => {
+  it('never clears later with one more lane (any queue, lanes, service, absences and seed)', () => {
     const truck = fc.record({
       waiting: fc.boolean(),
       held: fc.boolean(),
@@ -124,7 +190,8 @@ describe('outlook model', () => {
         fc.integer({ min: 1, max: 1000 }),
         fc.integer({ min: 1, max: 5 }),
         fc.integer({ min: 0, max: 6 }),
-        (ts, lanes, from, serviceMinutes, serviceCv, seed, ratio, since) => {
+        fc.constantFrom(0, 0.04, 0.4),
+        (ts, lanes, from, serviceMinutes, serviceCv, seed, ratio, since, absent) => {
           const trucks = ts.map((t, k) =>
             t.waiting
               ? waitingTruck(k + 1, t.slot, {
@@ -139,7 +206,9 @@ describe('outlook model', () => {
             merge: { ratio, since },
             freeBays: 10,
           });
-          const model = { serviceMinutes, serviceCv, showUp: 0.9, arrivalMean: -20, arrivalSd: 30 };
+          // Absent trucks (skipped, gone) take their fate with them: a lane more still never clears later.
+          const absence = { skip: (absent * 3) / 4, gone: absent / 4, waitMinutes: 2, timeoutMinutes: 15 };
+          const model = { serviceMinutes, serviceCv, showUp: 0.9, arrivalMean: -20, arrivalSd: 30, absence };
           const working = lanes.filter((l) => l.working).length;
           const more = { lanes: { count: working + 1, from } };
           const never = (x: number | null) => x ?? Infinity;
@@ -156,7 +225,7 @@ describe('outlook model', () => {
     );
   });
 
-  it('calls trucks in the order takeHead gives (held, merge of started slots with greens, later slots)', () => {
+  it('calls trucks in the order takeHead gives (held, merge of started slots with greens, later slots, skips)', () => {
     interface T extends Waiting {
       slot: number;
     }
@@ -166,9 +235,15 @@ describe('outlook model', () => {
         fc.array(fc.record({ held: fc.boolean(), priority: fc.boolean(), slot: fc.integer({ min: 0, max: 3 }) }), {
           maxLength: 40,
         }),
-        fc.array(fc.oneof(fc.constant('call' as const), fc.constant('tick' as const), fc.integer({ min: 0, max: 3 })), {
-          maxLength: 80,
-        }),
+        fc.array(
+          fc.oneof(
+            fc.constant('call' as const),
+            fc.constant('skip' as const),
+            fc.constant('tick' as const),
+            fc.integer({ min: 0, max: 3 }),
+          ),
+          { maxLength: 80 },
+        ),
         fc.integer({ min: 1, max: 5 }),
         fc.integer({ min: 0, max: 6 }),
         (initial, ops, ratio, since) => {
@@ -191,11 +266,18 @@ describe('outlook model', () => {
           const line = new LiveLine(model, keys, priority, starts, { ratio, since }, now);
           line.seed(model.map((_, i) => i));
           let key = all.length + 1;
+          let front = 10_000;
           for (const op of ops) {
-            if (op === 'call') {
+            if (op === 'call' || op === 'skip') {
               const expected = takeHead(reference, now, refMerge);
               const got = line.take();
               expect(got === undefined ? undefined : model[got].queueKey).toBe(expected?.queueKey);
+              // A skip: the called truck comes back behind the head, without the green channel.
+              if (op === 'skip' && expected && got !== undefined) {
+                readmitBehindHead(reference, expected, now, refMerge, () => ++front);
+                priority[got] = 0;
+                line.readmit(got);
+              }
             } else if (op === 'tick') {
               now += 15;
               starts.forEach((s, k) => s <= now && line.start(k));

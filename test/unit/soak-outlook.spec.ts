@@ -31,6 +31,8 @@ const answer = (asOf: number, p50: number | null, atRisk: Array<[string, number]
   clearsAt: { p10: p50 === null ? null : iso(p50 - 5), p50: p50 === null ? null : iso(p50), p90: null },
   atRisk: atRisk.map(([bookingId, closes]) => ({ bookingId, windowClosesAt: iso(closes), probability: 0.6 })),
   atRiskTotal: atRisk.length,
+  // The as-of instant (its hour's start, 600), then 660 and 720.
+  hours: [600, 660, 720].map((h, k) => ({ hour: iso(h), waiting: { p10: k, p50: k + 1, p90: k + 2 } })),
 });
 
 describe('the soak’s outlook check', () => {
@@ -42,6 +44,7 @@ describe('the soak’s outlook check', () => {
     expect(l.stateAt(1, 611)).toBe('called');
     expect(l.stateAt(1, 613)).toBe('waiting');
     expect(l.stateAt(4, 700)).toBe('booked');
+    expect([599, 600, 604, 605, 611, 612, 620, 700].map((at) => l.waitingAt(at))).toEqual([0, 1, 1, 2, 1, 2, 1, 0]);
     const open = new LineLog();
     open.set(1, 600, 'waiting');
     open.close(600);
@@ -72,6 +75,11 @@ describe('the soak’s outlook check', () => {
       errorMinutes: 10,
       withinBand: false,
       atRisk: { total: 5, listed: 5, decided: 4, missed: 3, share: 0.75 },
+      // The first hour is the as-of instant (601: one waits); 720 is after the played window (660).
+      hours: [
+        { at: 601, p10: 0, p50: 1, p90: 2, actual: 1 },
+        { at: 660, p10: 1, p50: 2, p90: 3, actual: 0 },
+      ],
     });
     const none = checkOutlook(answer(601, null), l, minute, (id) => trucks[id], 660);
     expect(none).toMatchObject({ errorMinutes: null, withinBand: null, atRisk: { decided: 0, share: null } });
@@ -79,6 +87,13 @@ describe('the soak’s outlook check', () => {
       answered: 3,
       clearErrorMedianMinutes: 7,
       withinBand: 0,
+      // |1 − 1| and |2 − 0|, three times over; within p10–p90: the first hour's.
+      hours: 6,
+      hourErrorMedian: 1,
+      hourErrorMean: 1,
+      hoursAboveP50: 0,
+      hoursBelowP50: 3,
+      hoursWithinBand: 3,
       atRiskDecided: 8,
       atRiskMissed: 6,
       atRiskMissedShare: 0.75,

@@ -1,12 +1,63 @@
 import { DateTime } from 'luxon';
-import type { LiveDayChange, LiveDayTruck } from '@kouan/sim';
+import { MIN_DECIDED } from '@kouan/insights';
+import {
+  DEFAULT_ABSENCE,
+  DEFAULT_ARRIVAL,
+  DEFAULT_NO_SHOW,
+  DEFAULT_SERVICE_CV,
+  LiveDayChange,
+  LiveDayModel,
+  LiveDayTruck,
+} from '@kouan/sim';
 import type { OutlookScenario } from './outlook-model';
-import type { OutlookStateRow } from './outlook.repository';
+import type { OutlookBasisRow, OutlookStateRow } from './outlook.repository';
 
 /** A scenario and, per truck of it, the row it came from (-1: a truck a capacity change adds). */
 export interface BuiltScenario {
   scenario: OutlookScenario;
   rows: number[];
+}
+
+/** Trucks served today before their service times replace the schedule's (the seed's 8 minutes). */
+export const MIN_SERVED = 10;
+/**
+ * How many bookings the prior show-up (the 28 days', or the simulator's) counts as beside today's closed windows:
+ * before the first window closes the show-up is the prior, a morning of slots mostly today's.
+ */
+export const SHOW_UP_PRIOR_WEIGHT = 10;
+
+/** Where the model's show-up came from: today's closed windows (with the prior), the 28 days, or the default. */
+export type ShowUpFrom = 'today' | 'history' | 'default';
+
+/**
+ * The model's figures from what the port measured (docs/outlook.md, "The model and its inputs"): today's service
+ * time from MIN_SERVED trucks on; the show-up of today's closed windows with the 28 days' (from MIN_DECIDED
+ * bookings on, else the simulator's 92 %) counted as SHOW_UP_PRIOR_WEIGHT bookings; the 28 days' arrival spread and
+ * absent trucks (skips and called timeouts among the trucks called, from MIN_DECIDED on, else the simulator's).
+ */
+export function modelOf(row: OutlookStateRow, m: OutlookBasisRow): { model: LiveDayModel; showUpFrom: ShowUpFrom } {
+  const served = m.served >= MIN_SERVED && m.serviceMean !== null && m.serviceMean > 0;
+  const history = m.decided >= MIN_DECIDED;
+  const arrivals = history && m.checkedIn >= 2;
+  const prior = history ? m.checkedIn / m.decided : 1 - DEFAULT_NO_SHOW;
+  const w = SHOW_UP_PRIOR_WEIGHT;
+  const absences = m.called >= MIN_DECIDED;
+  return {
+    model: {
+      serviceMinutes: served ? (m.serviceMean as number) : row.defaultServiceMinutes,
+      serviceCv: served ? (m.serviceSd ?? 0) / (m.serviceMean as number) : DEFAULT_SERVICE_CV,
+      showUp: m.decidedToday ? (m.checkedInToday + w * prior) / (m.decidedToday + w) : prior,
+      arrivalMean: arrivals ? (m.offsetMean as number) : DEFAULT_ARRIVAL.mean,
+      arrivalSd: arrivals ? (m.offsetSd ?? 0) : DEFAULT_ARRIVAL.sd,
+      absence: {
+        skip: absences ? m.skipped / m.called : DEFAULT_ABSENCE.skip,
+        gone: absences ? m.timedOut / m.called : DEFAULT_ABSENCE.gone,
+        waitMinutes: DEFAULT_ABSENCE.waitMinutes,
+        timeoutMinutes: row.calledTimeoutMinutes,
+      },
+    },
+    showUpFrom: m.decidedToday > 0 ? 'today' : history ? 'history' : 'default',
+  };
 }
 
 /** ⌈capacity × percent / 100⌉ as the product's SQL writes it (the green cap of a slot). */

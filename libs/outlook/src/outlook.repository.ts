@@ -46,6 +46,7 @@ export interface OutlookStateRow {
   capPercent: number;
   earlyArrivalMinutes: number;
   checkInGraceMinutes: number;
+  calledTimeoutMinutes: number;
   defaultServiceMinutes: number;
   /** The schedule's grid and the direction's places a slot (for a day whose slots are not listed yet). */
   slotMinutes: number;
@@ -69,6 +70,13 @@ export interface OutlookBasisRow {
   checkedIn: number;
   offsetMean: number | null;
   offsetSd: number | null;
+  /** Today's bookings (both directions) of slots whose check-in window has closed: decided, and checked in. */
+  decidedToday: number;
+  checkedInToday: number;
+  /** Over the 28 days: trucks called, those skipped by staff, those put back (or no-shows) by a called timeout. */
+  called: number;
+  skipped: number;
+  timedOut: number;
 }
 
 /** The local day of `$3` at the port `p` and the next one's midnight, as instants. */
@@ -125,7 +133,7 @@ export class OutlookRepository {
               COALESCE(q.version, 0)::text AS version, COALESCE(q.regular_since_priority, 0) AS since,
               sc.priority_ratio AS ratio, sc.priority_cap_percent AS "capPercent",
               sc.early_arrival_minutes AS "earlyArrivalMinutes", sc.check_in_grace_minutes AS "checkInGraceMinutes",
-              sc.default_service_minutes AS "defaultServiceMinutes",
+              sc.called_timeout_minutes AS "calledTimeoutMinutes", sc.default_service_minutes AS "defaultServiceMinutes",
               sc.slot_minutes AS "slotMinutes", sc.open_from AS "openFrom", sc.open_to AS "openTo",
               CASE WHEN $2 = 'export' THEN sc.capacity_export ELSE sc.capacity_import END AS capacity,
               COALESCE((SELECT sum(a.bays) FROM parking_areas a WHERE a.port_code = p.code), 0)::int AS bays,
@@ -151,8 +159,10 @@ export class OutlookRepository {
 
   /**
    * What the port measured: today's service times in the direction (call to complete), and over the 28 days before
-   * today the show-up (checked in among decided bookings, as the forecast counts it) and the arrival offsets
-   * (check-in minus slot start, minutes). The outlook falls back to the schedule's and simulator's figures when
+   * today the show-up (checked in among decided bookings, as the forecast counts it), the arrival offsets
+   * (check-in minus slot start, minutes) and how often a called truck was not at its lane (skipped, or timed out);
+   * and today's show-up so far: the bookings of today's slots whose window (slot end + grace) has closed, all of
+   * them decided then (checked in or not come, whether or not the no-show job has run yet). The outlook falls back to the schedule's and simulator's figures when
    * there are too few (docs/outlook.md).
    */
   async basis(port: string, direction: Direction, at: Date, days: number): Promise<OutlookBasisRow> {
@@ -165,9 +175,15 @@ export class OutlookRepository {
          WHERE b.port_code = $1 AND b.direction = $2 AND b.status = 'completed' AND b.called_at IS NOT NULL
            AND b.completed_at >= ${MIDNIGHT(0)} AND b.completed_at <= $3::timestamptz
        ), h AS (
-         SELECT b.checked_in_at, b.status, extract(epoch FROM b.checked_in_at - s.starts_at) / 60 AS offset_minutes
+         SELECT b.id, b.checked_in_at, b.status, b.completed_at, b.called_timeouts,
+                extract(epoch FROM b.checked_in_at - s.starts_at) / 60 AS offset_minutes
          FROM bookings b JOIN slots s ON s.id = b.slot_id, p
          WHERE b.port_code = $1 AND b.service_date BETWEEN ${DAY} - $4::int AND ${DAY} - 1 AND b.status <> 'cancelled'
+       ), d AS (
+         SELECT b.checked_in_at
+         FROM bookings b JOIN slots s ON s.id = b.slot_id JOIN schedules sc ON sc.port_code = b.port_code, p
+         WHERE b.port_code = $1 AND b.service_date = ${DAY} AND b.status <> 'cancelled'
+           AND s.ends_at + make_interval(mins => sc.check_in_grace_minutes) <= $3::timestamptz
        )
        SELECT (SELECT count(*) FROM sv)::int AS served,
               (SELECT avg(minutes) FROM sv)::float8 AS "serviceMean",
@@ -175,7 +191,14 @@ export class OutlookRepository {
               (SELECT count(*) FROM h WHERE checked_in_at IS NOT NULL OR status = 'no_show')::int AS decided,
               (SELECT count(*) FROM h WHERE checked_in_at IS NOT NULL)::int AS "checkedIn",
               (SELECT avg(offset_minutes) FROM h WHERE checked_in_at IS NOT NULL)::float8 AS "offsetMean",
-              (SELECT stddev_samp(offset_minutes) FROM h WHERE checked_in_at IS NOT NULL)::float8 AS "offsetSd"`,
+              (SELECT stddev_samp(offset_minutes) FROM h WHERE checked_in_at IS NOT NULL)::float8 AS "offsetSd",
+              (SELECT count(*) FROM d)::int AS "decidedToday",
+              (SELECT count(*) FROM d WHERE checked_in_at IS NOT NULL)::int AS "checkedInToday",
+              (SELECT count(*) FROM h WHERE completed_at IS NOT NULL OR called_timeouts > 0)::int AS called,
+              (SELECT count(*) FROM h WHERE EXISTS (
+                 SELECT 1 FROM booking_events e WHERE e.booking_id = h.id AND e.type = 'booking.requeued'
+                   AND e.data ->> 'reason' = 'skipped'))::int AS skipped,
+              (SELECT count(*) FROM h WHERE called_timeouts > 0)::int AS "timedOut"`,
       [port, direction, at, days],
     );
     return row as OutlookBasisRow;

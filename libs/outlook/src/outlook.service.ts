@@ -4,7 +4,7 @@ import { assertPortScope, Principal } from '@kouan/auth';
 import { slotGrid } from '@kouan/calendar';
 import { Clock, DomainError, maskPlate, notFound } from '@kouan/common';
 import { MIN_DECIDED } from '@kouan/insights';
-import { DEFAULT_ARRIVAL, DEFAULT_NO_SHOW, DEFAULT_SERVICE_CV, LiveDayChange, LiveDayModel } from '@kouan/sim';
+import type { LiveDayChange } from '@kouan/sim';
 import {
   CapacitySuggestionDto,
   FROM_TIME,
@@ -17,14 +17,12 @@ import {
 } from './dto/outlook.dto';
 import { OutlookFigures, OutlookJob, Spread } from './outlook-model';
 import { OutlookPool } from './outlook-pool';
-import { buildScenario, BuiltScenario, hourStarts } from './outlook-state';
+import { buildScenario, BuiltScenario, hourStarts, modelOf } from './outlook-state';
 import { OutlookRepository, OutlookStateRow } from './outlook.repository';
 
 /** Runs of the model an answer sums up, and the first seed (runs use seed, seed + 1, …). */
 export const OUTLOOK_RUNS = 100;
 export const OUTLOOK_SEED = 1;
-/** Trucks served today before their service times replace the schedule's (the seed's 8 minutes). */
-export const MIN_SERVED = 10;
 /** Days of history the show-up and arrival spread are measured over (as the forecast's basis). */
 export const BASIS_DAYS = 28;
 /** How long an answer is kept for one queue version (by the Clock): the day moves on even when the line does not. */
@@ -87,7 +85,7 @@ export class OutlookService {
           this.repo.basis(port, direction, at, BASIS_DAYS),
         ]);
         if (!row) throw notFound(`port ${port}`);
-        const model = modelOf(row, measured);
+        const { model } = modelOf(row, measured);
         const day = tomorrowOf(row, tomorrow);
         const serves = async (capacity: number) => {
           const { scenario } = buildScenario(day, tomorrow, {}, capacity);
@@ -121,7 +119,7 @@ export class OutlookService {
       this.repo.basis(port, q.direction, at, BASIS_DAYS),
     ]);
     if (!row) throw notFound(`port ${port}`);
-    const model = modelOf(row, measured);
+    const { model, showUpFrom } = modelOf(row, measured);
     const plan = buildScenario(row, at, {});
     const change = changeOf(q, row, at);
     const whatIf = change ? buildScenario(row, at, change.change, q.capacity) : null;
@@ -144,6 +142,10 @@ export class OutlookService {
       arrivalMean: round(model.arrivalMean),
       arrivalSd: round(model.arrivalSd),
       measured: measured.decided >= MIN_DECIDED,
+      showUpFrom,
+      decidedToday: measured.decidedToday,
+      skipRate: round(model.absence?.skip ?? 0),
+      timeoutRate: round(model.absence?.gone ?? 0),
       runs: OUTLOOK_RUNS,
       seed: OUTLOOK_SEED,
     };
@@ -189,19 +191,6 @@ function tomorrowOf(row: OutlookStateRow, midnight: Date): OutlookStateRow {
     lanes: row.lanes.map((l) => ({ ...l, status: 'open', calledAt: null })),
     baysTaken: 0,
     since: 0,
-  };
-}
-
-/** The model's figures: today's measured service time from MIN_SERVED trucks on, the 28 days' show-up and arrivals. */
-function modelOf(row: OutlookStateRow, m: Awaited<ReturnType<OutlookRepository['basis']>>): LiveDayModel {
-  const served = m.served >= MIN_SERVED && m.serviceMean !== null && m.serviceMean > 0;
-  const measured = m.decided >= MIN_DECIDED && m.checkedIn >= 2;
-  return {
-    serviceMinutes: served ? (m.serviceMean as number) : row.defaultServiceMinutes,
-    serviceCv: served ? (m.serviceSd ?? 0) / (m.serviceMean as number) : DEFAULT_SERVICE_CV,
-    showUp: m.decided >= MIN_DECIDED ? m.checkedIn / m.decided : 1 - DEFAULT_NO_SHOW,
-    arrivalMean: measured ? (m.offsetMean as number) : DEFAULT_ARRIVAL.mean,
-    arrivalSd: measured ? (m.offsetSd ?? 0) : DEFAULT_ARRIVAL.sd,
   };
 }
 

@@ -1,6 +1,6 @@
 import { IndexHeap } from './index-heap';
 import { LiveLine, LineTruck } from './live-line';
-import { Random } from './random';
+import { itemDraw, normalCdf, normalQuantile, Random } from './random';
 
 /**
  * The rest of one port day in one direction from a live queue (issue 23): the simulator's Kouan model (engine.ts:
@@ -58,6 +58,21 @@ export interface LiveDayModel {
   /** Arrival around the slot's start, normal (minutes; negative = early); sd 0: all at the mean. */
   arrivalMean: number;
   arrivalSd: number;
+  /** Called trucks not at their lane (none when absent): see `LiveDayAbsence`. */
+  absence?: LiveDayAbsence;
+}
+
+/**
+ * As the simulator's day has them (engine.ts, `skip` and `gone`): a share of the trucks is skipped on its first call
+ * (it comes back behind the head and is served on the next), a share has left (each call times out after
+ * `timeoutMinutes`: the first puts it back behind the head, the second makes it a no-show); either way its lane
+ * waits `waitMinutes` for it, then calls again.
+ */
+export interface LiveDayAbsence {
+  skip: number;
+  gone: number;
+  waitMinutes: number;
+  timeoutMinutes: number;
 }
 
 /** What the officer may change: working lanes from a time, the service time, a pause of every lane. */
@@ -75,7 +90,7 @@ export interface LiveDayRun {
   holding: number[];
   roadside: number[];
   roadsideMax: number;
-  /** Per truck: when it was called (Infinity: not that day), or NaN when it never came. */
+  /** Per truck: the call it was served on (Infinity: not that day, or it had left), or NaN when it never came. */
   calledAt: Float64Array;
   /** Per truck: the minute it reached the border, NaN when it never came (a no-show). */
   arrivedAt: Float64Array;
@@ -87,8 +102,10 @@ const LANE_ON = 1;
 const LANE_OFF = 2;
 const ARRIVE = 3;
 const CHECK_IN = 4;
-const FREE = 5;
-const SAMPLE = 6;
+/** A skipped or timed-out truck back in line: before the lane that waited for it calls again. */
+const READMIT = 5;
+const FREE = 6;
+const SAMPLE = 7;
 
 class Events {
   private readonly at: number[] = [];
@@ -120,6 +137,20 @@ class Events {
 }
 
 const draw = (rnd: Random, mean: number, cv: number) => (cv > 0 ? rnd.lognormal(mean, cv) : mean);
+
+/**
+ * A service time for a truck already `elapsed` minutes at its lane: drawn from the service times longer than that
+ * (the lognormal's upper part), so a lane is never taken as free while its truck is still there. Two draws, as `draw`.
+ */
+function drawLonger(rnd: Random, mean: number, cv: number, elapsed: number): number {
+  const u = rnd.next();
+  rnd.next();
+  if (cv <= 0) return Math.max(mean, elapsed);
+  const sigma = Math.sqrt(Math.log(1 + cv * cv));
+  const mu = Math.log(mean) - (sigma * sigma) / 2;
+  const from = elapsed > 0 ? normalCdf((Math.log(elapsed) - mu) / sigma) : 0;
+  return Math.exp(mu + sigma * normalQuantile(from + u * (1 - from)));
+}
 
 /** What every run of one state starts from: the line sorted once, the keys, green flags and bays. */
 export interface PreparedLiveDay {
@@ -189,10 +220,22 @@ export function runLiveDay(
   const calledAt = new Float64Array(n).fill(Infinity);
   const arrivedAt = new Float64Array(n).fill(NaN);
   const events = new Events();
+  const absence = m.absence;
+  /** Per truck, calls it was not at its lane for (absent trucks only). */
+  const missed = new Uint8Array(absence ? n : 0);
   let freeBays = s.freeBays;
   let holding = prepared.holding;
   let roadside = prepared.roadside;
   let roadsideMax = roadside;
+  // A booked truck whose window is open and has not checked in has not come yet: it comes later or not at all. Per
+  // slot: the share of the trucks that come which come after now (all, before the window opens), and that share's
+  // lower end on the arrival's distribution.
+  const later = s.slots.map((x) => {
+    if (x.start - s.earlyArrivalMinutes > 0) return { share: 1, from: 0 };
+    if (m.arrivalSd <= 0) return { share: x.start + m.arrivalMean > 0 ? 1 : 0, from: 0 };
+    const from = normalCdf((-x.start - m.arrivalMean) / m.arrivalSd);
+    return { share: 1 - from, from };
+  });
   for (let i = 0; i < n; i++) {
     const t = s.trucks[i];
     if (t.waiting) {
@@ -201,10 +244,13 @@ export function runLiveDay(
     }
     const slot = s.slots[t.slot];
     // Drawn for every booked truck, whatever the change, so each truck keeps its fate across a what-if.
-    const comes = arrivals.next() < m.showUp;
-    const offset = arrivals.normal(m.arrivalMean, m.arrivalSd);
-    if (!comes) continue;
-    const at = Math.max(slot.start + (m.arrivalSd > 0 ? offset : m.arrivalMean), 0);
+    const fate = arrivals.next();
+    const x = arrivals.next();
+    // Comes, given that it has not yet: showUp × share ÷ (1 − showUp + showUp × share).
+    const { share, from } = later[t.slot];
+    if (fate * (1 - m.showUp + m.showUp * share) >= m.showUp * share) continue;
+    const offset = m.arrivalSd > 0 ? m.arrivalMean + m.arrivalSd * normalQuantile(from + x * share) : m.arrivalMean;
+    const at = Math.max(slot.start + offset, 0);
     if (at > slot.end + s.checkInGraceMinutes || at >= s.end) continue;
     events.push(at, ARRIVE, i);
   }
@@ -218,7 +264,7 @@ export function runLiveDay(
   const pausedUntil = change.pause ? change.pause.from + change.pause.minutes : -Infinity;
   s.lanes.forEach((l, i) => {
     working[i] = l.working ? 1 : 0;
-    if (l.calledAt !== null) busyUntil[i] = l.calledAt + draw(services, serviceMinutes, m.serviceCv);
+    if (l.calledAt !== null) busyUntil[i] = l.calledAt + drawLonger(services, serviceMinutes, m.serviceCv, -l.calledAt);
   });
   if (change.lanes) {
     const { count, from } = change.lanes;
@@ -249,15 +295,37 @@ export function runLiveDay(
     for (let lane = 0; lane < laneCount && line.size; lane++) {
       if (!working[lane] || busyUntil[lane] > at) continue;
       const i = line.take() as number;
-      calledAt[i] = at;
       if (bay[i]) {
         holding--;
         freeBays++;
-      } else roadside--;
-      busyUntil[lane] = at + draw(services, serviceMinutes, m.serviceCv);
+      } else if (!missed.length || !missed[i]) roadside--;
+      bay[i] = 0;
+      const absent = absence && absentOnCall(absence, i);
+      if (absent) {
+        busyUntil[lane] = at + absent.wait;
+        if (absent.back !== null) events.push(at + absent.back, READMIT, i);
+      } else {
+        calledAt[i] = at;
+        busyUntil[lane] = at + draw(services, serviceMinutes, m.serviceCv);
+      }
       events.push(busyUntil[lane], FREE, lane);
       if (!line.size && clearsAt === null) clearsAt = at;
     }
+  };
+
+  /**
+   * Whether truck i, called, is not at its lane: how long the lane waits, and when it is back in line (null: never,
+   * a no-show). Its fate is drawn per truck, so a what-if that calls it at another time keeps it.
+   */
+  const absentOnCall = (a: LiveDayAbsence, i: number): { wait: number; back: number | null } | null => {
+    const u = itemDraw(seed, i);
+    if (u < a.skip && missed[i] === 0) {
+      missed[i] = 1;
+      return { wait: a.waitMinutes, back: a.waitMinutes };
+    }
+    if (u < a.skip || u >= a.skip + a.gone) return null;
+    missed[i]++;
+    return { wait: a.waitMinutes, back: missed[i] === 1 ? a.timeoutMinutes : null };
   };
 
   const checkIn = (i: number) => {
@@ -291,6 +359,11 @@ export function runLiveDay(
     } else if (kind === CHECK_IN) {
       roadside--;
       checkIn(arg);
+    } else if (kind === READMIT) {
+      // Back without the green channel, neither in a bay nor on the road (it waits by the lane, as the product says).
+      if (priority[arg]) greens[s.trucks[arg].slot]--;
+      priority[arg] = 0;
+      line.readmit(arg);
     } else if (kind === SAMPLE) {
       waiting[arg] = line.size;
       holdingAt[arg] = holding;

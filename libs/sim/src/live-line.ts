@@ -96,6 +96,19 @@ export class LiveLine {
     this.later[s] = [];
   }
 
+  /**
+   * A skip or a first called timeout (`readmitBehindHead` in queue-order.ts): truck `i` comes back held at the front,
+   * behind the head, which is held first (leaving the merge as a call would). Its green flag the caller clears.
+   */
+  readmit(i: number): void {
+    const head = this.take();
+    this.held.unshift(i);
+    this.count++;
+    if (head === undefined) return;
+    this.held.unshift(head);
+    this.count++;
+  }
+
   /** call-next: the head leaves the line and the merge count moves on (`takeHead`). Undefined when empty. */
   take(): number | undefined {
     if (!this.count) return undefined;

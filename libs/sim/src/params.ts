@@ -149,6 +149,12 @@ export function portBays(port: string): number {
 export const DEFAULT_NO_SHOW = 0.08;
 export const DEFAULT_ARRIVAL = { mean: -20, sd: 30 } as const;
 
+/**
+ * Called trucks not at their lane by default: the share staff skip (they come next time), the share that left (two
+ * called timeouts), and how long a lane waits for one before staff act (minutes).
+ */
+export const DEFAULT_ABSENCE = { skip: 0.03, gone: 0.01, waitMinutes: 2 } as const;
+
 /** The spread of lane service times (lognormal's coefficient of variation) until a port has measured its own. */
 export const DEFAULT_SERVICE_CV = 0.5;
 
@@ -180,9 +186,9 @@ export function defaultParams(port = 'MOHAN'): SimParams {
     perishable: 0.2,
     arrivalMean: DEFAULT_ARRIVAL.mean,
     arrivalSd: DEFAULT_ARRIVAL.sd,
-    skip: 0.03,
-    gone: 0.01,
-    absentWaitMinutes: 2,
+    skip: DEFAULT_ABSENCE.skip,
+    gone: DEFAULT_ABSENCE.gone,
+    absentWaitMinutes: DEFAULT_ABSENCE.waitMinutes,
     truckMetres: 20,
     date: '2026-12-01',
     timeZone: 'Asia/Shanghai',

@@ -116,11 +116,23 @@ export class OutlookBasisDto {
   serviceMinutes: number;
   @ApiProperty({ description: "service time's coefficient of variation (0.5 until measured)" }) serviceCv: number;
   @ApiProperty({ description: 'trucks served today in this direction (the measurements)' }) served: number;
-  @ApiProperty({ description: 'share of booked trucks that come (28 days measured, or 0.92)' }) showUpRate: number;
+  @ApiProperty({ description: 'share of booked trucks that come (see showUpFrom)' }) showUpRate: number;
   @ApiProperty({ description: 'arrival around the slot start: mean minutes (negative: early)' }) arrivalMean: number;
   @ApiProperty({ description: 'and its standard deviation' }) arrivalSd: number;
   @ApiProperty({ description: 'whether show-up and arrivals are measured (≥ 20 decided bookings in 28 days)' })
   measured: boolean;
+  @ApiProperty({
+    enum: ['today', 'history', 'default'],
+    description:
+      "where showUpRate comes from: today's closed windows (with the 28 days' or 0.92 counted as 10 bookings), the 28 days, or 0.92",
+  })
+  showUpFrom: string;
+  @ApiProperty({ description: "today's bookings (both directions) whose check-in window has closed" })
+  decidedToday: number;
+  @ApiProperty({ description: 'share of called trucks skipped by staff (28 days measured, or 0.03)' })
+  skipRate: number;
+  @ApiProperty({ description: 'share of called trucks that timed out, modelled as gone (28 days measured, or 0.01)' })
+  timeoutRate: number;
   @ApiProperty({ example: 100 }) runs: number;
   @ApiProperty({ example: 1 }) seed: number;
 }

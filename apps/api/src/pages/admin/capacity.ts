@@ -5,13 +5,19 @@
  */
 import type { CapacitySuggestionDto } from '../../../../../libs/outlook/src/dto/outlook.dto';
 import { $, el, fill } from '../shared/dom';
-import { call, S, t } from './console';
+import { outlookWords } from '../shared/outlook-words';
+import { call, S, T } from './console';
+
+/** In the console's language, or the officer's own (shared/outlook-words.ts). */
+const words = () => outlookWords(S.lang, T);
 
 async function suggest(): Promise<void> {
   const button = $('capacitySuggest') as HTMLButtonElement;
   button.disabled = true;
   try {
     const s: CapacitySuggestionDto = await call('GET', '/ports/' + S.port + '/outlook/capacity');
+    const { t, tag } = words();
+    $('capacityOut').setAttribute('lang', tag);
     const use = el('button', { id: 'capacityUse', type: 'button', class: 'secondary', text: t('capacityUse') });
     use.addEventListener('click', () => {
       for (const d of s.directions) $(d.direction === 'export' ? 'capExport' : 'capImport').value = String(d.capacity);
@@ -41,6 +47,14 @@ async function suggest(): Promise<void> {
   } finally {
     button.disabled = false;
   }
+}
+
+/** The suggestion's button, in its words (called whenever the console's language changes). */
+export function relabelCapacity(): void {
+  const { t, tag } = words();
+  const button = $('capacitySuggest');
+  button.textContent = t('capacitySuggest');
+  button.setAttribute('lang', tag);
 }
 
 export function wireCapacity(): void {

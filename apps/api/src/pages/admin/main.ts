@@ -11,7 +11,7 @@ import { relabel as relabelWords } from '../shared/i18n';
 import { call, LANG, msg, on, PORT, S, sess, t, T } from './console';
 import { loadAccounts, loadFirms, wirePeople } from './people';
 import { drawSetupForms, loadPort, wireSetup } from './port-setup';
-import { wireCapacity } from './capacity';
+import { relabelCapacity, wireCapacity } from './capacity';
 import { loadWebhooks, wireWatch } from './watch';
 import { drawDeviceForm, loadDevices, wireDevices } from './devices';
 
@@ -32,6 +32,7 @@ function logout(key?: string): void {
 
 function relabel(): void {
   relabelWords(T, S.lang, t);
+  relabelCapacity();
   $('title').textContent = S.port ? t('titlePort', { port: S.port }) : t('title');
   document.title = 'Kouan · ' + $('title').textContent;
   if (S.loginNote) message($('loginMsg'), t(S.loginNote), 'error');

@@ -5,7 +5,9 @@
  */
 import type { OutlookDto } from '../../../../../libs/outlook/src/dto/outlook.dto';
 import { $, el, fill } from '../shared/dom';
-import { call, lane, S, t } from './console';
+import { laneLabel } from '../shared/lane';
+import { outlookWords } from '../shared/outlook-words';
+import { call, S, T } from './console';
 import { portTime } from './time';
 
 let asking = false;
@@ -57,10 +59,12 @@ export function refreshOutlook(): void {
   }, 1500);
 }
 
-const at = (iso: string | null) => (iso ? portTime(Date.parse(iso)) : t('outlookLater'));
-
+/** In the console's language, or the officer's own (shared/outlook-words.ts). */
 export function renderOutlook(): void {
+  const { t, lang, tag } = outlookWords(S.lang, T);
+  const at = (iso: string | null) => (iso ? portTime(Date.parse(iso)) : t('outlookLater'));
   const o = S.outlook && S.outlook.port === S.port && S.outlook.direction === S.shown ? S.outlook : null;
+  $('outlook').setAttribute('lang', tag);
   $('outlookTitle').textContent = t('outlookTitle', { dir: t(S.shown) });
   if (!o) return fill($('outlookBody'), []);
   const c = o.clearsAt;
@@ -83,7 +87,7 @@ export function renderOutlook(): void {
   const more =
     w && c.p50 !== null && c.p90 !== o.asOf
       ? t('outlookWithLane', {
-          lane: next ? lane(next) : t('outlookOneMore'),
+          lane: next ? laneLabel(next, lang, t) : t('outlookOneMore'),
           at: w.clearsAt.p50 === null ? t('outlookLater') : at(w.clearsAt.p50),
         })
       : '';
