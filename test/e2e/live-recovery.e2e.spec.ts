@@ -72,8 +72,16 @@ describe('live recovery: a driver back from a dead zone', () => {
   const sessionKey = (driver: LiveClient) =>
     `${api.redisPrefix}:socket.io:session:${(driver.socket as unknown as { _pid: string })._pid}`;
 
-  /** Cuts the driver's transport and waits until socket.io keeps its session in Redis. */
+  /**
+   * Cuts the driver's transport and waits until socket.io keeps its session in Redis. First it waits for the socket
+   * to hold a stream offset (its first state's entry): a booking:update sent `local` (a change's fan-out) carries
+   * none, and a socket cut before its first entry arrives asks recovery with no offset (the Chromium page's flake).
+   */
   const cutOff = async (driver: LiveClient) => {
+    await until(
+      'the driver holds a stream offset',
+      () => (driver.socket as unknown as { _lastOffset?: string })._lastOffset || false,
+    );
     await driver.cut();
     await until('the session kept in Redis', async () => (await redis.exists(sessionKey(driver))) === 1);
   };
