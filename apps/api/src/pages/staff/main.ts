@@ -76,6 +76,8 @@ async function loadPort(code: string): Promise<void> {
     });
     DIRS.forEach(render);
     renderGate();
+    // An outlook that came before the lanes named its extra lane "one more": now it can say which.
+    renderOutlook();
   } catch {
     return; /* shown */
   }
