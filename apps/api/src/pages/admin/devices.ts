@@ -83,11 +83,21 @@ function selectKey(): void {
   }
 }
 
+/** Another port was chosen: the places of the last one are not offered while its own are read. */
+export function forgetPlaces(): void {
+  lanes = [];
+  areas = [];
+  fill($('deviceList'), []);
+}
+
 export async function loadDevices(): Promise<void> {
+  const code = S.port;
   const [port, list] = (await Promise.all([
-    call('GET', '/ports/' + S.port),
-    call('GET', '/ports/' + S.port + '/devices?limit=100'),
+    call('GET', '/ports/' + code),
+    call('GET', '/ports/' + code + '/devices?limit=100'),
   ])) as [Answer, DeviceDto[]];
+  // An answer for a port no longer chosen (another was picked while it was read) is not drawn.
+  if (code !== S.port) return;
   lanes = port.lanes || [];
   areas = port.parkingAreas || [];
   portZone = port.timeZone || portZone;

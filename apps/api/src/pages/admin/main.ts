@@ -13,7 +13,7 @@ import { loadAccounts, loadFirms, wirePeople } from './people';
 import { drawSetupForms, loadPort, wireSetup } from './port-setup';
 import { relabelCapacity, wireCapacity } from './capacity';
 import { loadWebhooks, wireWatch } from './watch';
-import { drawDeviceForm, loadDevices, wireDevices } from './devices';
+import { drawDeviceForm, forgetPlaces, loadDevices, wireDevices } from './devices';
 
 const SECTIONS = ['firms', 'accounts', 'schedule', 'lanes', 'areas', 'fees', 'devices', 'webhooks', 'audit'];
 
@@ -86,6 +86,7 @@ $('port').addEventListener('change', () => {
   S.port = $('port').value;
   store(PORT, S.port);
   show('deviceKey', false);
+  forgetPlaces();
   relabel();
   void loadAll();
 });

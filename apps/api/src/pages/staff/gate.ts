@@ -301,11 +301,22 @@ export function renderGate(): void {
       : null,
   ]);
   $('gateTitle').textContent = t('gateTitle', { n: open.length });
+  // A live read redraws the list: the officer's keyboard focus stays on the same button of the same read.
+  const focused = document.activeElement as HTMLElement | null;
+  const row = focused && focused.closest ? (focused.closest('#gateReads [data-read]') as HTMLElement | null) : null;
+  const keep =
+    row && focused ? { read: row.getAttribute('data-read'), action: focused.getAttribute('data-action') } : null;
   fill($('gateReads'), [
     open.length
       ? el('ul', { class: 'gate-reads' }, open.map(readRow))
       : el('p', { class: 'muted', text: t('gateNone') }),
   ]);
+  if (keep) {
+    const again = $('gateReads').querySelector(
+      '[data-read="' + keep.read + '"] [data-action="' + keep.action + '"]',
+    ) as HTMLElement | null;
+    if (again) again.focus();
+  }
   fill($('gateDevices'), [
     devices.length
       ? el(
