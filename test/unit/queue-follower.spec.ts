@@ -112,6 +112,23 @@ describe('QueueFollower: the relay’s second copy of a delta', () => {
  * that second (the lanes opening at 08:00) can overtake that read; the deltas then moved on the order from before
  * the start, and the follower must read again until a read made after the start is kept (found by the soak).
  */
+/** A follower whose whole reads wait until the test answers them (`reads[i](snapshot)`), in the order asked. */
+function heldReads(clock: TestClock) {
+  const reads: Array<(s: QueueSnapshot) => void> = [];
+  const reader = {
+    snapshot: () => new Promise<QueueSnapshot>((resolve) => reads.push(resolve)),
+  } as unknown as QueueReadService;
+  const follower = new QueueFollower(reader, { onReconnected() {} } as unknown as LivePublisher, clock);
+  return { reads, follower };
+}
+
+/** The line at `version`: the trucks waiting in this order. */
+const line = (version: number, ...ids: string[]): QueueSnapshot => ({
+  ...at,
+  version,
+  trucks: ids.map((id, i) => truck(id, { position: i + 1 })),
+});
+
 describe('QueueFollower: a later slot starting', () => {
   afterEach(() => jest.useRealTimers());
 
@@ -119,18 +136,9 @@ describe('QueueFollower: a later slot starting', () => {
     jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
     const settle = () => new Promise((r) => setImmediate(r));
     const clock = new TestClock().set(Date.parse('2026-11-30T01:59:00Z'));
-    const reads: Array<(s: QueueSnapshot) => void> = [];
-    const reader = {
-      snapshot: () => new Promise<QueueSnapshot>((resolve) => reads.push(resolve)),
-    } as unknown as QueueReadService;
-    const follower = new QueueFollower(reader, { onReconnected() {} } as unknown as LivePublisher, clock);
+    const { reads, follower } = heldReads(clock);
     const heard: Array<{ kind: string; version: number }> = [];
     follower.onChange((q, _change, kind) => heard.push({ kind, version: q.version }));
-    const line = (version: number, ...ids: string[]): QueueSnapshot => ({
-      ...at,
-      version,
-      trucks: ids.map((id, i) => truck(id, { position: i + 1 })),
-    });
     try {
       const first = follower.get('MOHAN', 'export');
       reads[0](line(10, 'A', 'B'));
@@ -155,16 +163,7 @@ describe('QueueFollower: a later slot starting', () => {
   it('still reads the queue after the start when a delta comes in the second between the start and that read', async () => {
     jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
     const clock = new TestClock().set(Date.parse('2026-11-30T01:59:00Z'));
-    const reads: Array<(s: QueueSnapshot) => void> = [];
-    const reader = {
-      snapshot: () => new Promise<QueueSnapshot>((resolve) => reads.push(resolve)),
-    } as unknown as QueueReadService;
-    const follower = new QueueFollower(reader, { onReconnected() {} } as unknown as LivePublisher, clock);
-    const line = (version: number, ...ids: string[]): QueueSnapshot => ({
-      ...at,
-      version,
-      trucks: ids.map((id, i) => truck(id, { position: i + 1 })),
-    });
+    const { reads, follower } = heldReads(clock);
     try {
       const first = follower.get('MOHAN', 'export');
       reads[0](line(10, 'A', 'B', 'C'));
