@@ -426,6 +426,52 @@ describe('live queue (REST)', () => {
       expect(first.body.bookingId).toBe(plain.bookingId);
       expect(await statusOf(plain.bookingId)).toMatchObject({ status: 'called', bay: null, parking_area_id: null });
       expect(await occupied()).toBe(2);
+      // The bay the call freed is the next truck's.
+      const next = await book(slot);
+      expect((await checkIn(PORT, staff, next.plate).expect(201)).body.parking).toMatchObject({
+        bay: 2,
+        powered: false,
+      });
+    });
+
+    it('keeps the free bays (free_bays, kept by triggers) equal to the bays no booking holds, as areas shrink and grow', async () => {
+      const freeNow = async () =>
+        (
+          (await api.ds.query('SELECT bay FROM free_bays WHERE parking_area_id = $1 ORDER BY bay', [areaId])) as Array<{
+            bay: number;
+          }>
+        ).map((r) => r.bay);
+      const held = async () =>
+        (
+          (await api.ds.query('SELECT bay FROM bookings WHERE parking_area_id = $1 AND bay IS NOT NULL ORDER BY bay', [
+            areaId,
+          ])) as Array<{ bay: number }>
+        ).map((r) => r.bay);
+      const resize = (bays: number) =>
+        api.http
+          .put(`${API}/ports/${PORT}/parking-areas/${areaId}`)
+          .set(bearer(api.adminToken))
+          .send({ bays, reeferBays: 1 })
+          .expect(200);
+      // The last test left bays 1, 2 and 3 taken: none free.
+      expect(await held()).toEqual([1, 2, 3]);
+      expect(await freeNow()).toEqual([]);
+      await resize(5);
+      expect(await freeNow()).toEqual([4, 5]);
+      // Shrunk below a taken bay: the bays beyond go, the taken one stays its truck's and is not freed when it leaves.
+      await resize(2);
+      expect(await freeNow()).toEqual([]);
+      const lane = await laneOf(api, PORT);
+      while ((await held()).includes(3))
+        await api.http.post(`${API}/ports/${PORT}/lanes/${lane}/call-next`).set(bearer(staff)).expect(200);
+      const unheld = async (bays: number) => {
+        const taken = await held();
+        return Array.from({ length: bays }, (_, i) => i + 1).filter((b) => !taken.includes(b));
+      };
+      expect(await freeNow()).toEqual(await unheld(2));
+      await resize(4);
+      expect(await freeNow()).toEqual(await unheld(4));
+      expect(await freeNow()).toContain(3);
     });
 
     it('port admins edit holding areas; bad edits are refused', async () => {

@@ -41,16 +41,17 @@ export const LOCK_PORT_AREAS = (port: string) =>
  * The first free bay of a port (SQL expressions `port`, `needsPower` boolean, `preferArea` uuid or null), as one row
  * (area_id, area_name, area_names, bay) or none: the wanted kind of bay (powered or plain) in any area before the
  * other kind; the preferred area (where the phone or the camera is), then by name; the lowest bay number. Each
- * area's best bay first (its taken bays hashed once), then the best of those: over all bays at once the planner
- * joined every bay with every taken one of its area (30 ms at 200 bays half full, under the port's lock;
- * bench:gate). Valid under LOCK_PORT_AREAS, in a later statement.
+ * area's first free powered bay (1..reefer_bays) and first free plain one are one step each along free_bays' key
+ * (FreeBay: kept by triggers), then the best of those. Valid under LOCK_PORT_AREAS, in a later statement.
  */
 export const FREE_BAY = (port: string, needsPower: string, preferArea: string) => `
   SELECT pa.id AS area_id, pa.name AS area_name, pa.names AS area_names, f.bay
   FROM parking_areas pa CROSS JOIN LATERAL (
-    SELECT n AS bay, (n <= pa.reefer_bays) <> ${needsPower} AS other_kind FROM generate_series(1, pa.bays) AS n
-    WHERE NOT EXISTS (SELECT 1 FROM bookings b WHERE b.parking_area_id = pa.id AND b.bay = n)
-    ORDER BY 2, n LIMIT 1) f
+    (SELECT fb.bay, NOT ${needsPower} AS other_kind FROM free_bays fb
+     WHERE fb.parking_area_id = pa.id AND fb.bay <= pa.reefer_bays ORDER BY fb.bay LIMIT 1)
+    UNION ALL
+    (SELECT fb.bay, ${needsPower} AS other_kind FROM free_bays fb
+     WHERE fb.parking_area_id = pa.id AND fb.bay > pa.reefer_bays ORDER BY fb.bay LIMIT 1)) f
   WHERE pa.port_code = ${port}
   ORDER BY f.other_kind, pa.id IS DISTINCT FROM ${preferArea}, pa.name, f.bay
   LIMIT 1`;
