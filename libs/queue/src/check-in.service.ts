@@ -198,7 +198,7 @@ export class CheckInService {
     // queue's and the port's areas' locks, the move with its bay, the delta, its port event. The lock serialises
     // check-ins of this port and direction, so the move's count of the slot's green-channel trucks and taking one
     // more cannot overshoot the cap.
-    const { version } = await lockQueue(em, a.port_code, a.direction, true);
+    const { version } = await lockQueue(em, a.port_code, a.direction, { areas: true, generic: true });
     const moved = await this.transitions.checkIn(
       em,
       bookingId,

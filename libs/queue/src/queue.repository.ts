@@ -112,6 +112,8 @@ const KEPT_SIZES = `c AS (
  * skip: ranked among the few held trucks, along ix_bookings_held) or by check-in, with the newest queue_key, so it
  * is the last of its group: its rank is the group's size, or for a later slot the later trucks of its slot and the
  * slots before. Valid only for that truck, under the queue lock, after its statement. $1 = port, $2 = direction, $3 = at.
+ * The rank's subquery (k) is kept apart (OFFSET 0): pulled up, its CASE with two subqueries was copied into each of
+ * PLACE's four uses of the rank, and planning the copies took 4.9 of the statement's 6 ms under the lock.
  */
 export const JOINED_PLACE = `
   WITH ${ST}, ${KEPT_SIZES}, x AS (
@@ -127,7 +129,7 @@ export const JOINED_PLACE = `
                       WHERE h.port_code = $1 AND h.direction = $2 AND h.status = 'checked_in' AND h.front_key >= x.front_key)
     WHEN x.later THEN (SELECT sum(waiting) FROM c WHERE NOT c.held AND c.later AND c.starts_at <= x.starts_at)
     WHEN x.green THEN n.greens
-    ELSE n.regulars END AS rnk) k`;
+    ELSE n.regulars END AS rnk OFFSET 0) k`;
 
 /** The first `limit` waiting trucks of one group (`where`, `order`), read along the waiting index: no scan of the line. */
 const FIRST = (where: string, order: string, limit = '1') => `(
@@ -453,12 +455,18 @@ export function tripRow(db: DataSource | EntityManager, bookingId: string): Prom
  * change starts here, so changes to one queue are serialised (in every process) and clients can order
  * updates by version. With `areas`, the same statement then locks the port's holding areas (LOCK_PORT_AREAS: a
  * check-in's bay), in this order, so a check-in's turn costs no round trip more.
+ *
+ * With `generic`, the rest of the transaction runs its prepared statements on their generic plans (`plan_cache_mode`,
+ * local to it). For a check-in: the place of the truck that joined (changeRows, joined) took 2.5 ms to plan and 0.4 ms
+ * to run on every custom plan, 0.6 ms in all on its generic one (5,000 waiting), and that is time under the lock.
+ * Not for every change: forced under every lock, some statement of the lane and yard paths ran slower on its generic
+ * plan (bench:gate 115–123 s against 74 s, stop 29).
  */
 export async function lockQueue(
   em: EntityManager,
   port: string,
   direction: string,
-  areas = false,
+  { areas = false, generic = false }: { areas?: boolean; generic?: boolean } = {},
 ): Promise<{ version: number; since: number }> {
   const row = await one<{ version: string; regular_since_priority: number }>(
     em,
@@ -467,7 +475,7 @@ export async function lockQueue(
        ON CONFLICT (port_code, direction) DO UPDATE SET version = q.version + 1
        RETURNING q.version, q.regular_since_priority
      )
-     SELECT q.version, q.regular_since_priority FROM q
+     SELECT q.version, q.regular_since_priority${generic ? `, set_config('plan_cache_mode', 'force_generic_plan', true)` : ''} FROM q
      -- Lateral on q, so the areas are locked after the queue (every lock in one order: no deadlock).
      ${areas ? `CROSS JOIN LATERAL (SELECT count(*) FROM (${LOCK_PORT_AREAS('$1')}) a WHERE q.version > 0) locked` : ''}`,
     [port, direction],
