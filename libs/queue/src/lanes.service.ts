@@ -87,7 +87,7 @@ export class LanesService {
       const lane = await this.lanes.holdForCall(em, laneId, port);
       if (!lane) throw notFound('lane');
       if (lane.status !== 'open') throw new DomainError('lane_not_open', `lane ${lane.name} is ${lane.status}`);
-      const { version } = await lockQueue(em, port, lane.direction);
+      const { version } = await lockQueue(em, port, lane.direction, { generic: true });
       const forcedPast = await this.stops.judgeCall(em, port, lane.direction, at, force);
       const head = await headOf(em, port, lane.direction, at);
       if (!head) throw new DomainError('queue_empty', 'no truck is waiting for this direction');
