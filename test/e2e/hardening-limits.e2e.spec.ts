@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { Response } from 'supertest';
 import { API, bearer, cargo, createFirm, portDate, slotsOf, startApi, TestApi } from '../support/harness';
 import { connectLive, LiveClient, refusedLive } from '../support/live-client';
@@ -185,6 +186,29 @@ describe('hardening: limits', () => {
       api = await startApi({ CORS_ORIGINS: BOARD_ORIGIN });
     });
     afterAll(() => shutDown(api));
+
+    it("keeps an idle kept-alive connection open past Node's own 5 s (HTTP_KEEP_ALIVE_SECONDS, 65): the next request reuses it", async () => {
+      // One connection, as a camera or a firm's system posting every few seconds holds it.
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const get = () =>
+        new Promise<{ status?: number; keepAlive?: string | string[]; reused: boolean }>((resolve, reject) => {
+          const req = http.get(`${api.url}/health`, { agent }, (res) => {
+            res.resume();
+            res.on('end', () =>
+              resolve({ status: res.statusCode, keepAlive: res.headers['keep-alive'], reused: req.reusedSocket }),
+            );
+          });
+          req.on('error', reject);
+        });
+      try {
+        expect(await get()).toMatchObject({ status: 200, keepAlive: 'timeout=65', reused: false });
+        // Idle longer than Node's default keepAliveTimeout (5 s), which closed the connection under a client reusing it.
+        await new Promise((resolve) => setTimeout(resolve, 5500));
+        expect(await get()).toMatchObject({ status: 200, reused: true });
+      } finally {
+        agent.destroy();
+      }
+    });
 
     it(`an attacker's ${ADDRESS_ACCOUNT_LIMIT + 1} wrong passwords for the admin do not lock the admin out from another address`, async () => {
       const email = `admin-${api.redisPrefix}@kouan.test`;

@@ -32,6 +32,7 @@ describe('validateEnv', () => {
       redis: { host: '127.0.0.1', port: 6379, username: undefined, password: undefined, db: 0, tls: undefined },
       redisPrefix: 'kouan',
       port: 3000,
+      httpKeepAliveSeconds: 65,
       jwtSecret: expect.any(String),
       jwtTtlSeconds: 900,
       driverJwtTtlSeconds: 3600,
@@ -208,6 +209,12 @@ describe('validateEnv', () => {
     for (const other of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'NODE_ENV', 'ADMIN_EMAIL']) {
       if (other !== name) expect(message).not.toMatch(new RegExp(`\\b${other}\\b`));
     }
+  });
+
+  it('takes HTTP_KEEP_ALIVE_SECONDS from 1 to 600 seconds', () => {
+    expect(validateEnv({ ...DEV, HTTP_KEEP_ALIVE_SECONDS: '120' }).httpKeepAliveSeconds).toBe(120);
+    for (const bad of ['0', '601', 'soon'])
+      expect(problem({ ...DEV, HTTP_KEEP_ALIVE_SECONDS: bad })).toContain('HTTP_KEEP_ALIVE_SECONDS');
   });
 
   it('names every bad variable at once', () => {

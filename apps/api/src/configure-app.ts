@@ -1,6 +1,7 @@
 import { type INestApplication, RequestMethod, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, type NextFunction, type Request, type Response } from 'express';
+import type { Server } from 'node:http';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -34,6 +35,11 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
   // socket address, so a client on the LAN cannot reset the per-address limits by inventing addresses.
   app.set('trust proxy', env.trustedProxies);
   app.disable('x-powered-by');
+  // Idle kept-alive connections stay open longer than a proxy's own (HTTP_KEEP_ALIVE_SECONDS), and a request's
+  // headers may take as long, as Node requires of the pair.
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = env.httpKeepAliveSeconds * 1000;
+  server.headersTimeout = server.keepAliveTimeout + 1000;
   // nosniff, frame and referrer rules on every answer; the pages send their own stricter CSP.
   app.use(helmet());
   // Every answer's Date is the API's Clock: a phone whose own clock is wrong (hours fast) judges a session's renewal

@@ -79,6 +79,19 @@ class EnvVars {
   @Max(65535)
   PORT = 3000;
 
+  /**
+   * How long the API keeps a client's idle kept-alive connection open. Longer than the 60 s nginx and the common
+   * load balancers keep theirs, so the proxy, not the API, closes an idle upstream connection: a request sent on a
+   * connection the API is closing at that instant fails with ECONNRESET (Node's own 5 s did that to the soak's
+   * client once in a day; a camera posting a read every few seconds would meet it too).
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  HTTP_KEEP_ALIVE_SECONDS = 65;
+
   @IsOptional()
   @IsString()
   @MinLength(32, { message: 'must be at least 32 characters' })
@@ -481,6 +494,7 @@ export interface Env {
   redis: RedisConnection;
   redisPrefix: string;
   port: number;
+  httpKeepAliveSeconds: number;
   jwtSecret: string;
   jwtTtlSeconds: number;
   driverJwtTtlSeconds: number;
@@ -596,6 +610,7 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     redis: redisConnection(vars, sentinels ?? []),
     redisPrefix: vars.REDIS_PREFIX,
     port: vars.PORT,
+    httpKeepAliveSeconds: vars.HTTP_KEEP_ALIVE_SECONDS,
     jwtSecret: vars.JWT_SECRET ?? DEV_JWT_SECRET,
     jwtTtlSeconds: vars.JWT_TTL_SECONDS,
     driverJwtTtlSeconds: vars.DRIVER_JWT_TTL_SECONDS,
