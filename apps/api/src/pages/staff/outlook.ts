@@ -12,6 +12,8 @@ import { portTime } from './time';
 
 let asking = false;
 let timer: ReturnType<typeof setTimeout> | null = null;
+/** The lanes the answer shown was asked with (its what-if: one more than were open). */
+let askedLanes = 0;
 
 /** The open lanes of the direction, as the kept queue has them. */
 function openLanes(dir: string): number {
@@ -23,25 +25,35 @@ function openLanes(dir: string): number {
     : 0;
 }
 
-/** Whether what is shown is of the port, direction and queue version on screen. */
+/**
+ * Whether what is shown is of the port, direction and queue version on screen, and its what-if of one lane more than
+ * are open now: an answer asked before the queue's lanes were known had the what-if of one lane, which is no change.
+ */
 function current(): boolean {
   const o = S.outlook;
   const kept = S.state[S.shown];
-  return !!o && o.port === S.port && o.direction === S.shown && !!kept && o.version === kept.version;
+  return (
+    !!o &&
+    o.port === S.port &&
+    o.direction === S.shown &&
+    !!kept &&
+    o.version === kept.version &&
+    askedLanes === openLanes(S.shown) + 1
+  );
 }
 
 export async function loadOutlook(): Promise<void> {
-  if (asking || !S.port || current()) return;
+  // Not before the direction's queue (and so its open lanes) is known.
+  if (asking || !S.port || !S.state[S.shown] || current()) return;
   const port = S.port;
   const dir = S.shown;
+  const lanes = openLanes(dir) + 1;
   asking = true;
   try {
-    const o: OutlookDto = await call(
-      'GET',
-      '/ports/' + port + '/outlook?direction=' + dir + '&lanes=' + (openLanes(dir) + 1),
-    );
+    const o: OutlookDto = await call('GET', '/ports/' + port + '/outlook?direction=' + dir + '&lanes=' + lanes);
     if (port !== S.port) return;
     S.outlook = o;
+    askedLanes = lanes;
     renderOutlook();
   } catch {
     /* shown */
