@@ -179,3 +179,41 @@ describe('QueueFollower: a later slot starting', () => {
     }
   });
 });
+
+/**
+ * Two processes publish their changes, so versions arrive a little out of order: the follower waits GAP_WAIT_MS
+ * (300 ms) for a missing version before it reads the queue whole, counted from when that version went missing.
+ */
+describe('QueueFollower: versions arriving out of order', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('waits 300 ms for each missing version from when it went missing, not from the first gap of a busy stream', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
+    const { reads, follower } = heldReads(new TestClock().set(Date.parse('2026-11-30T02:30:00Z')));
+    const heard: string[] = [];
+    follower.onChange((q, _change, kind) => heard.push(`${kind}@${q.version}`));
+    try {
+      const first = follower.get('MOHAN', 'export');
+      reads[0](line(10, 'A', 'B'));
+      await first;
+      follower.receive(called(12));
+      jest.advanceTimersByTime(100);
+      follower.receive(called(14));
+      jest.advanceTimersByTime(100);
+      // 11 comes 200 ms after it went missing: 11 and 12 are applied, and 13 is the one missing from now on.
+      follower.receive(called(11));
+      jest.advanceTimersByTime(200);
+      expect(reads).toHaveLength(1);
+      follower.receive(called(13));
+      expect(heard).toEqual(['whole@10', 'delta@11', 'delta@12', 'delta@13', 'delta@14']);
+      // 15 never comes: the queue is read whole 300 ms after 16 showed it missing, not before.
+      follower.receive(called(16));
+      jest.advanceTimersByTime(299);
+      expect(reads).toHaveLength(1);
+      jest.advanceTimersByTime(1);
+      expect(reads).toHaveLength(2);
+    } finally {
+      follower.onModuleDestroy();
+    }
+  });
+});

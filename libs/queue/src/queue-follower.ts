@@ -27,6 +27,8 @@ interface Followed {
   pending: Map<number, QueueDelta>;
   loading?: Promise<KeptQueue>;
   gapTimer?: NodeJS.Timeout;
+  /** The missing version `gapTimer` waits for. */
+  gapFor?: number;
   slotTimer?: NodeJS.Timeout;
   /** The slot start `slotTimer` reads the queue after. */
   slotTimerFor?: number;
@@ -110,7 +112,15 @@ export class QueueFollower implements OnModuleDestroy {
       f.pending.delete(version);
       this.tellFinals(q, d);
     }
+    // The wait is for one missing version, from when it went missing. Under a steady stream of changes from two
+    // processes, versions keep arriving a little out of order, and pending may never empty: a wait that outlived the
+    // gap it began for would read the whole queue (and tell every driver) for a version missing for a millisecond.
+    if (f.gapTimer && q.version >= (f.gapFor as number)) {
+      clearTimeout(f.gapTimer);
+      f.gapTimer = undefined;
+    }
     if (f.pending.size && !f.gapTimer) {
+      f.gapFor = q.version + 1;
       f.gapTimer = setTimeout(() => {
         f.gapTimer = undefined;
         if (f.pending.size) this.reload(f);
