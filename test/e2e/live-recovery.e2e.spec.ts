@@ -151,12 +151,15 @@ describe('live recovery: a driver back from a dead zone', () => {
     const back = driver.mark();
     await driver.reconnect();
     expect(driver.socket.recovered).toBe(true);
+    // The token's holder, in its rooms (its state told) before the notice: connected after it, it could miss the notice
+    // the relay sent the moment it was posted (CI, once).
+    const watcher = await connectLive(api.url, clients, { token });
+    await watcher.waitFor('booking:update', (u) => u.bookingId === trucks[2].id);
     await api.http
       .post(`${API}/ports/${PORT}/incidents`)
       .set(bearer(staff))
       .send({ kind: 'slowdown', message: 'One lane only' })
       .expect(201);
-    const watcher = await connectLive(api.url, clients, { token });
     await watcher.waitFor('incident:update', (u) => u.message === 'One lane only');
     // Both sockets are on one process, which has sent the notice by now: an answer on the cut socket comes after it.
     expect(await driver.emitWithAck('subscribe', { port: PORT, direction: 'import' })).toEqual({ ok: true });
