@@ -12,6 +12,7 @@ import {
   TestApi,
   TestFirm,
 } from '../support/harness';
+import { until } from '../support/processes';
 import { portTime, TestClock } from '../support/test-clock';
 
 /**
@@ -99,6 +100,62 @@ describe('gate reads at once', () => {
       { outcome: 'duplicate', n: 39 },
     ]);
     expect((await api.ds.query('SELECT status FROM bookings WHERE id = $1', [b.body.id]))[0].status).toBe('checked_in');
+  });
+
+  it('a read refused after it was stored (another camera checked the truck in as it waited for the queue) is taken again: one row, a duplicate', async () => {
+    const v = await api.http
+      .post(`${API}/vehicles`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ plate: newPlate(), country: 'CN' })
+      .expect(201);
+    const b = await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ slotId, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() })
+      .expect(201);
+    const [a, c] = [await addDevice(), await addDevice()];
+    const { direction } = (await api.ds.query('SELECT direction FROM bookings WHERE id = $1', [b.body.id]))[0];
+    // The test holds the queue's lock, so both cameras' reads pass every check, store their rows and wait for it.
+    await api.ds.query(
+      `INSERT INTO queue_state (port_code, direction, version) VALUES ($1, $2, 1) ON CONFLICT DO NOTHING`,
+      [PORT, direction],
+    );
+    const blocker = api.ds.createQueryRunner();
+    await blocker.connect();
+    await blocker.startTransaction();
+    try {
+      await blocker.query('SELECT 1 FROM queue_state WHERE port_code = $1 AND direction = $2 FOR UPDATE', [
+        PORT,
+        direction,
+      ]);
+      const answers = Promise.all([read(api.http, a.key, v.body.plate), read(second, c.key, v.body.plate)]);
+      await until('both reads waiting for the queue lock', async () => {
+        const [w] = await api.ds.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO queue_state%'`,
+        );
+        return w.n === 2;
+      });
+      await blocker.commitTransaction();
+      const outcomes = (await answers)
+        .map((r) => r.body as { outcome: string; reason?: string })
+        .sort((x, y) => x.outcome.localeCompare(y.outcome));
+      expect(outcomes).toEqual([
+        { readId: expect.any(String), outcome: 'checked_in', bookingId: b.body.id },
+        { readId: expect.any(String), outcome: 'duplicate', reason: 'already_checked_in' },
+      ]);
+    } finally {
+      if (blocker.isTransactionActive) await blocker.rollbackTransaction();
+      await blocker.release();
+    }
+    const stored = await api.ds.query(
+      `SELECT outcome, reason, count(*)::int AS n FROM gate_reads WHERE plate = $1 GROUP BY outcome, reason ORDER BY outcome`,
+      [v.body.plate],
+    );
+    expect(stored).toEqual([
+      { outcome: 'checked_in', reason: null, n: 1 },
+      { outcome: 'duplicate', reason: 'already_checked_in', n: 1 },
+    ]);
   });
 
   it('one camera, 30 identical reads at once on two API processes: exactly one is not a duplicate', async () => {

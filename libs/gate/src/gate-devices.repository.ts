@@ -39,6 +39,11 @@ export interface SeenDevice extends DeviceRow {
   keep_gate_images: boolean;
 }
 
+/** A device as DeviceGuard found it by its key: `due` when a read must write its row (SeenDevice.seen). */
+export interface PeekedDevice extends SeenDevice {
+  due: boolean;
+}
+
 /** A device in the port's list, with its reads of the port's day and its last read. */
 export interface DeviceListRow extends DeviceRow {
   reads_today: number;
@@ -65,11 +70,18 @@ export const deviceUpdateOf = (d: DeviceRow, change: DeviceUpdate['change']): De
 /** The statements on `gate_devices` (this lib's table); the instant of each change is the caller's Clock's. */
 @Injectable()
 export class GateDevicesRepository {
-  /** The live device a key hash belongs to (a removed device has no hash). */
-  byKeyHash(db: DataSource | EntityManager, keyHash: string): Promise<DeviceRow | undefined> {
-    return one<DeviceRow>(db, `SELECT ${DEVICE} FROM gate_devices d WHERE d.key_hash = $1 AND d.deleted_at IS NULL`, [
-      keyHash,
-    ]);
+  /**
+   * The live device a key hash belongs to (a removed device has no hash), heard from at `at`: what `seen` would
+   * answer, read only, and whether `seen` would write its row (`due`); when not, the read needs no other statement
+   * about its device. One statement: DeviceGuard proves the key and the read learns its port's camera rules with it.
+   */
+  byKeyHash(db: DataSource, keyHash: string, at: Date): Promise<PeekedDevice | undefined> {
+    return one<PeekedDevice>(
+      db,
+      `SELECT ${SEEN('false')}, ${DUE('d')} AS due FROM gate_devices d WHERE d.key_hash = $1 AND d.deleted_at IS NULL`,
+      [keyHash, at, TOUCH_SECONDS],
+      { prepare: true },
+    );
   }
 
   /** Whether `laneId` is a lane of `port`. */
@@ -165,16 +177,6 @@ export class GateDevicesRepository {
        )
        SELECT ${SEEN('(NOT d.online AND EXISTS (SELECT 1 FROM touched))')} FROM d`,
       [id, at, TOUCH_SECONDS],
-    );
-  }
-
-  /** What `seen` would answer, read only, and whether it would write the row (`due`): when not, `seen` is not needed. */
-  peek(db: DataSource, id: string, at: Date): Promise<(SeenDevice & { due: boolean }) | undefined> {
-    return one<SeenDevice & { due: boolean }>(
-      db,
-      `SELECT ${SEEN('false')}, ${DUE('d')} AS due FROM gate_devices d WHERE d.id = $1 AND d.deleted_at IS NULL`,
-      [id, at, TOUCH_SECONDS],
-      { prepare: true },
     );
   }
 

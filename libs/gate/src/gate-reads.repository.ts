@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { DomainError, one, rows } from '@kouan/common';
+import { DomainError, one, rows, SET_ACTOR } from '@kouan/common';
 import type { DevicePosition, GateOutcome, GateReadUpdate } from '@kouan/realtime';
 import { GateResolution, OPEN_OUTCOMES } from './entities/gate-read.entity';
 
@@ -98,10 +98,18 @@ export async function orRefusal<T>(em: EntityManager, work: () => Promise<T>): P
 export class GateReadsRepository {
   /**
    * Holds, until the transaction ends, the lock of one camera's reads of one plate (an advisory lock on the two
-   * hashes: two keys that collide only make two reads wait for each other).
+   * hashes: two keys that collide only make two reads wait for each other). The read's first statement: it also
+   * names the transaction's actor (`actor`: actorParam(), for a transaction run with `actorInWork`).
    */
-  async lockPlate(em: EntityManager, deviceId: string, plate: string): Promise<void> {
-    await em.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [deviceId, plate]);
+  async lockPlate(em: EntityManager, deviceId: string, plate: string, actor: string): Promise<void> {
+    await rows(
+      em,
+      `SELECT ${SET_ACTOR('$3')}, pg_advisory_xact_lock(hashtext($1), hashtext($2))`,
+      [deviceId, plate, actor],
+      {
+        prepare: true,
+      },
+    );
   }
 
   /**
@@ -115,6 +123,7 @@ export class GateReadsRepository {
         `SELECT 1 FROM gate_reads WHERE device_id = $1 AND plate = $2 AND outcome <> 'low_confidence'
            AND received_at > $3::timestamptz - make_interval(secs => $4) LIMIT 1`,
         [deviceId, plate, at, seconds],
+        { prepare: true },
       ),
     );
   }
@@ -141,6 +150,7 @@ export class GateReadsRepository {
         r.bookingId,
         r.imageRef,
       ],
+      { prepare: true },
     ) as Promise<ReadRow>;
   }
 

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { actorContext, Clock, DomainError, inTransaction, normalisePlate } from '@kouan/common';
+import { actorContext, actorParam, Clock, DomainError, inTransaction, normalisePlate } from '@kouan/common';
 import { PortEvents } from '@kouan/ports';
 import { CheckInService, LaneArrivals, QueueTurns, YardService } from '@kouan/queue';
 import type { DeviceUpdate, GateAlert, GateOutcome } from '@kouan/realtime';
-import { DeviceRow, deviceUpdateOf, GateDevicesRepository, SeenDevice } from './gate-devices.repository';
+import { DeviceRow, deviceUpdateOf, GateDevicesRepository, PeekedDevice, SeenDevice } from './gate-devices.repository';
 import { GateReadsRepository, orRefusal, readUpdateOf } from './gate-reads.repository';
 
 /** A plate read as a camera reports it (JSON body, or parsed from another format). */
@@ -37,6 +37,12 @@ interface Effect {
 
 /** Stores the read with its effect (row, kept picture, `gate.read` event) in the read's transaction. */
 type Store = (effect: Effect) => Promise<ReadAnswer>;
+
+/** A read whose check-in was refused after it was stored: its transaction is rolled back and taken again. */
+class Raced extends Error {}
+
+/** A read is taken at most this many times over (Raced). */
+const MAX_ATTEMPTS = 5;
 
 /** A camera's clock may run ahead of the server's by this much (clock drift); beyond it the read is refused. */
 export const MAX_CAMERA_LEAD_MS = 5 * 60_000;
@@ -70,17 +76,17 @@ export class GateReadsService {
   ) {}
 
   /** Takes one read of `device` (proven by DeviceGuard): the device is the actor of what it changes. */
-  take(device: DeviceRow, read: CameraRead): Promise<ReadAnswer> {
+  take(device: PeekedDevice, read: CameraRead): Promise<ReadAnswer> {
     return actorContext.run({ id: device.id, role: 'device', port: device.port_code }, () => this.takeAs(device, read));
   }
 
   /** A camera's heartbeat: it is alive (last seen, online again if it was not). */
-  async heartbeat(device: DeviceRow): Promise<void> {
+  async heartbeat(device: PeekedDevice): Promise<void> {
     const at = this.clock.now();
     await this.seen(device, at);
   }
 
-  private async takeAs(device: DeviceRow, read: CameraRead): Promise<ReadAnswer> {
+  private async takeAs(device: PeekedDevice, read: CameraRead): Promise<ReadAnswer> {
     const at = this.clock.now();
     const plate = normalisePlate(read.plate);
     if (!plate)
@@ -94,28 +100,53 @@ export class GateReadsService {
         `at (${cameraAt.toISOString()}) is more than 5 minutes ahead of the server's clock (${at.toISOString()}): set the camera's clock (NTP)`,
       );
     const d = await this.seen(device, at);
-    let announce: Array<() => void> = [];
     // A sure read at a holding camera may check a truck in, at a lane camera stamp one's arrival: both change the
     // queue under its lock, so they take their turn at the port first (QueueTurns); a yard camera's read and an
     // unsure one (stored as low_confidence, nothing else) do not.
     const mayQueue = d.position !== 'yard_gate' && read.confidence >= d.anpr_min_confidence;
     const turn = <T>(work: () => Promise<T>) => (mayQueue ? this.turns.atPort(d.port_code, work) : work());
-    const answer = await turn(() =>
-      inTransaction(this.ds, async (em) => {
-        announce = [];
-        // This camera's reads of this plate one at a time, so the duplicate rule sees every earlier one; other plates
-        // and other cameras go on in parallel.
-        await this.reads.lockPlate(em, d.id, plate);
-        const store: Store = (effect) => this.store(em, d, read, plate, cameraAt, effect, at);
-        if (read.confidence < d.anpr_min_confidence) return store({ outcome: 'low_confidence' });
-        if (await this.reads.seenWithin(em, d.id, plate, at, d.dedupe_seconds)) return store({ outcome: 'duplicate' });
-        const effect = await this.effect(em, d, plate, at, announce, store);
-        return 'readId' in effect ? effect : store(effect);
-      }),
-    );
+    const { answer, announce } = await turn(() => this.taken(d, read, plate, cameraAt, at));
     // The queue's changes go out once the read's transaction has committed (a driver hears of a check-in at once).
     for (const a of announce) a();
     return answer;
+  }
+
+  /**
+   * The read's transaction, taken again from the start when its check-in was refused after the read was stored
+   * (Raced): its answer, and what announces the queue's changes it committed.
+   */
+  private async taken(
+    d: SeenDevice,
+    read: CameraRead,
+    plate: string,
+    cameraAt: Date | null,
+    at: Date,
+  ): Promise<{ answer: ReadAnswer; announce: Array<() => void> }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await inTransaction(
+          this.ds,
+          async (em) => {
+            const announce: Array<() => void> = [];
+            const answered = (answer: ReadAnswer) => ({ answer, announce });
+            // This camera's reads of this plate one at a time, so the duplicate rule sees every earlier one; other
+            // plates and other cameras go on in parallel. The first statement names the actor too.
+            await this.reads.lockPlate(em, d.id, plate, actorParam());
+            const store: Store = (effect) => this.store(em, d, read, plate, cameraAt, effect, at);
+            if (read.confidence < d.anpr_min_confidence) return answered(await store({ outcome: 'low_confidence' }));
+            if (await this.reads.seenWithin(em, d.id, plate, at, d.dedupe_seconds))
+              return answered(await store({ outcome: 'duplicate' }));
+            const effect = await this.effect(em, d, plate, at, announce, store);
+            return answered('readId' in effect ? effect : await store(effect));
+          },
+          { actorInWork: true },
+        );
+      } catch (e) {
+        if (!(e instanceof Raced)) throw e;
+        if (attempt >= MAX_ATTEMPTS)
+          throw new DomainError('conflict', `${plate} kept changing while this read was taken: send it again`);
+      }
+    }
   }
 
   /** The read's row with its outcome, its picture if the port keeps them, and its `gate.read` event (with an alert). */
@@ -174,14 +205,12 @@ export class GateReadsService {
   }
 
   /**
-   * The device heard from at `at`: one read when its row needs no writing (most reads of a busy camera), else in a
-   * transaction of its own (short: a busy camera's row is not held through its reads), with `device:update` if it was
-   * offline. 401 once removed.
+   * The device heard from at `at`: as DeviceGuard read it with its key when its row needs no writing (most reads of a
+   * busy camera), else written in a transaction of its own (short: a busy camera's row is not held through its
+   * reads), with `device:update` if it was offline. 401 once removed.
    */
-  private async seen(device: DeviceRow, at: Date): Promise<SeenDevice> {
-    const peeked = await this.devices.peek(this.ds, device.id, at);
-    if (!peeked) throw new DomainError('unauthorized', 'this device was removed');
-    const { due, ...known } = peeked;
+  private async seen(device: PeekedDevice, at: Date): Promise<SeenDevice> {
+    const { due, ...known } = device;
     if (!due) return known;
     return inTransaction(this.ds, async (em) => {
       const d = await this.devices.seen(em, device.id, at);
@@ -212,17 +241,24 @@ export class GateReadsService {
     store: Store,
   ): Promise<Effect | ReadAnswer> {
     if (d.position === 'holding_entry') {
-      // As staff's check-in by plate, with this camera's holding area preferred for the bay.
+      // As staff's check-in by plate, with this camera's holding area preferred for the bay. Its refusals come before
+      // it writes (no booking, two firms', not booked, too early or late, papers missing: stored with the refusal, no
+      // savepoint to undo), except one: another camera's read checked the truck in while this one stored its read and
+      // waited for the queue's lock. That whole attempt is undone and taken again, and finds the truck checked in.
+      let storing = false;
       let stored: ReadAnswer | undefined;
-      const done = await orRefusal(em, () =>
-        this.checkIns.within(em, d.port_code, { plate }, d.area_id, at, async (bookingId) => {
+      try {
+        const done = await this.checkIns.within(em, d.port_code, { plate }, d.area_id, at, async (bookingId) => {
+          storing = true;
           stored = await store({ outcome: 'checked_in', bookingId });
-        }),
-      );
-      // A refusal undid the stored read with the rest (the savepoint): it is stored with the refusal instead.
-      if (done instanceof DomainError) return refusalOf(done);
-      announce.push(done.announce);
-      return stored as ReadAnswer;
+        });
+        announce.push(done.announce);
+        return stored as ReadAnswer;
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        if (storing) throw new Raced();
+        return refusalOf(e);
+      }
     }
     if (d.position === 'lane') return this.atLane(em, d, plate, at, announce);
     // The yard gate: as POST /bookings/:id/yard-arrival.

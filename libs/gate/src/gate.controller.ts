@@ -4,7 +4,7 @@ import { DeviceRoute } from '@kouan/auth';
 import { ApiErrors } from '@kouan/common';
 import { CurrentDevice, DeviceGuard } from './device.guard';
 import { GateReadAnswerDto, GateReadBodyDto } from './dto/gate-read.dto';
-import type { DeviceRow } from './gate-devices.repository';
+import type { PeekedDevice } from './gate-devices.repository';
 import { GateReadsService } from './gate-reads.service';
 
 /** What gate cameras call, with their device key (`Authorization: Device <key>`), never a user's token. */
@@ -26,7 +26,7 @@ export class GateController {
     { 422: "read_in_future (at more than 5 minutes ahead of the server's clock)" },
     429,
   )
-  read(@CurrentDevice() device: DeviceRow, @Body() body: GateReadBodyDto): Promise<GateReadAnswerDto> {
+  read(@CurrentDevice() device: PeekedDevice, @Body() body: GateReadBodyDto): Promise<GateReadAnswerDto> {
     return this.reads.take(device, body);
   }
 
@@ -34,7 +34,7 @@ export class GateController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'the device is alive (online, last seen now)' })
   @ApiErrors({ 401: 'missing, unknown, replaced or revoked device key' }, 429)
-  async heartbeat(@CurrentDevice() device: DeviceRow): Promise<void> {
+  async heartbeat(@CurrentDevice() device: PeekedDevice): Promise<void> {
     await this.reads.heartbeat(device);
   }
 }

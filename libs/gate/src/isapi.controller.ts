@@ -14,7 +14,7 @@ import { DeviceRoute } from '@kouan/auth';
 import { ApiErrors, normalisePlate } from '@kouan/common';
 import { CurrentDevice, DeviceGuard, KeyInQuery } from './device.guard';
 import { GateReadAnswerDto, IsapiAnswerDto } from './dto/gate-read.dto';
-import type { DeviceRow } from './gate-devices.repository';
+import type { PeekedDevice } from './gate-devices.repository';
 import { GateReadsService } from './gate-reads.service';
 import { ISAPI_MULTIPART_TYPE, ISAPI_XML_TYPES, isNoPlate, keptImageOf } from './isapi';
 import { readIsapiAlert } from './isapi-body';
@@ -74,7 +74,7 @@ export class IsapiController {
     { 422: "read_in_future (dateTime more than 5 minutes ahead of the server's clock)" },
     429,
   )
-  async alert(@CurrentDevice() device: DeviceRow, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async alert(@CurrentDevice() device: PeekedDevice, @Req() req: Request, @Res() res: Response): Promise<void> {
     // Answered by hand: a plate read is 202 and the rest 200 (@HttpCode fixes one status per route).
     const alert = await readIsapiAlert(req);
     if (alert.kind === 'heartbeat') {

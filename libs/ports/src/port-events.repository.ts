@@ -75,10 +75,13 @@ export class PortEventsRepository extends OutboxRepository<PortEvent, PortEventR
 
   /** Appends one event in the caller's transaction; its actor is the transaction's (kouan_actor()). */
   async append(em: EntityManager, e: NewPortEvent, at: Date): Promise<void> {
-    await em.query(
+    // Prepared: every queue change, gate read and staff action appends one, most of them under a lock.
+    await rows(
+      em,
       `INSERT INTO port_events (port_code, direction, type, data, actor, occurred_at)
        VALUES ($1, $2, $3, $4::jsonb, kouan_actor(), $5::timestamptz)`,
       [e.portCode, e.direction, e.type, JSON.stringify(e.data), at],
+      { prepare: true },
     );
   }
 
