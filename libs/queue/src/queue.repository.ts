@@ -493,6 +493,15 @@ export async function lockQueue(
   return { version: Number(row?.version), since: row?.regular_since_priority ?? 0 };
 }
 
+/**
+ * The rest of `em`'s transaction plans its prepared statements once (generic plans): for the reads of a queue's
+ * head, planned afresh each time they cost more to plan than to run (the yard view's: 4 ms to plan, 5 to run; 1.1 ms
+ * on its generic plan).
+ */
+export async function genericPlans(em: EntityManager): Promise<void> {
+  await em.query(`SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`);
+}
+
 /** The truck first in line (HEAD), with its group. */
 export interface Head {
   id: string;

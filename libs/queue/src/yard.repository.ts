@@ -45,6 +45,7 @@ export function awaitedRows(
      JOIN lanes l ON l.id = b.lane_id
      ORDER BY b.called_at, b.id`,
     [port, direction, YARD_AWAITS_HOURS, at],
+    { prepare: true },
   );
 }
 

@@ -5,7 +5,7 @@ import { assertPortScope, isPortStaff, Principal } from '@kouan/auth';
 import { BookingTransitions, CounterpartTrafficRepository } from '@kouan/booking';
 import { Clock, DomainError, inTransaction, notFound } from '@kouan/common';
 import type { QueueDelta, YardUpdate } from '@kouan/realtime';
-import { lockQueue } from './queue.repository';
+import { genericPlans, lockQueue } from './queue.repository';
 import { QueueNotifier } from './queue-notifier';
 import { QueueReadService } from './queue-read.service';
 import { ArrivalTarget, arrivalTarget, awaitedRows, yardGateCandidates } from './yard.repository';
@@ -42,6 +42,7 @@ export class YardService {
   read(port: string, direction: string): Promise<YardUpdate> {
     const at = this.clock.now();
     return this.ds.transaction('REPEATABLE READ', async (em) => {
+      await genericPlans(em);
       const awaited = await awaitedRows(em, port, direction, at);
       const head = await this.reader.head(em, port, direction, YARD_NEXT, at);
       return {
