@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertPortScope, Principal } from '@kouan/auth';
 import { BookingTransitions } from '@kouan/booking';
-import { Clock, DomainError, inTransaction, normalisePlate, notFound } from '@kouan/common';
+import { actorParam, Clock, DomainError, inTransaction, normalisePlate, notFound } from '@kouan/common';
 import type { ParkingDto } from '@kouan/parking';
 import { ParkingService } from '@kouan/parking';
 import { isoInZone } from '@kouan/calendar';
@@ -135,8 +135,9 @@ export class CheckInService {
     preferAreaId: string | null,
     at: Date,
   ): Promise<CheckInResultDto> {
+    // The queue's lock names the actor (admit): nothing is written before it.
     const delta = await this.turns.atPort(port, () =>
-      inTransaction(this.ds, (em) => this.admitAndRecord(em, bookingId, preferAreaId, at)),
+      inTransaction(this.ds, (em) => this.admitAndRecord(em, bookingId, preferAreaId, at), { actorInWork: true }),
     );
     this.notifier.changed(delta);
     return answerOf(bookingId, delta);
@@ -198,7 +199,11 @@ export class CheckInService {
     // queue's and the port's areas' locks, the move with its bay, the delta, its port event. The lock serialises
     // check-ins of this port and direction, so the move's count of the slot's green-channel trucks and taking one
     // more cannot overshoot the cap.
-    const { version } = await lockQueue(em, a.port_code, a.direction, { areas: true, generic: true });
+    const { version } = await lockQueue(em, a.port_code, a.direction, {
+      areas: true,
+      generic: true,
+      actor: actorParam(),
+    });
     const moved = await this.transitions.checkIn(
       em,
       bookingId,

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { assertPortScope, Principal } from '@kouan/auth';
 import { BookingTransitions, illegalMove } from '@kouan/booking';
 import type { BookingStatus } from '@kouan/booking';
-import { Clock, DomainError, inTransaction, notFound } from '@kouan/common';
+import { actorParam, Clock, DomainError, inTransaction, notFound } from '@kouan/common';
 import type { LaneStatus } from '@kouan/ports';
 import { IncidentsReader, LanesRepository, PortEvents } from '@kouan/ports';
 import { isoInZone } from '@kouan/calendar';
@@ -83,45 +83,50 @@ export class LanesService {
   async callNext(p: Principal, port: string, laneId: string, force = false): Promise<CalledTruckDto> {
     assertPortScope(p, port);
     const at = this.clock.now();
-    const called = await inTransaction(this.ds, async (em) => {
-      const lane = await this.lanes.holdForCall(em, laneId, port);
-      if (!lane) throw notFound('lane');
-      if (lane.status !== 'open') throw new DomainError('lane_not_open', `lane ${lane.name} is ${lane.status}`);
-      const { version } = await lockQueue(em, port, lane.direction, { generic: true });
-      const forcedPast = await this.stops.judgeCall(em, port, lane.direction, at, force);
-      const head = await headOf(em, port, lane.direction, at);
-      if (!head) throw new DomainError('queue_empty', 'no truck is waiting for this direction');
-      const truck = await this.transitions.call(
-        em,
-        head.id,
-        laneId,
-        messagesByLanguage('proceedToLane', (language) => ({ lane: laneLabel(lane.name, language) })),
-        at,
-      );
-      if (!truck) throw new DomainError('conflict', 'the head of the queue changed; call again');
-      await leaveMerge(em, port, lane.direction, head);
-      if (forcedPast) {
-        await this.events.append(
+    // The queue's lock names the actor: before it, only the lane's row is read (and held).
+    const called = await inTransaction(
+      this.ds,
+      async (em) => {
+        const lane = await this.lanes.holdForCall(em, laneId, port);
+        if (!lane) throw notFound('lane');
+        if (lane.status !== 'open') throw new DomainError('lane_not_open', `lane ${lane.name} is ${lane.status}`);
+        const { version } = await lockQueue(em, port, lane.direction, { generic: true, actor: actorParam() });
+        const forcedPast = await this.stops.judgeCall(em, port, lane.direction, at, force);
+        const head = await headOf(em, port, lane.direction, at);
+        if (!head) throw new DomainError('queue_empty', 'no truck is waiting for this direction');
+        const truck = await this.transitions.call(
           em,
-          {
-            type: 'call.forced',
-            portCode: port,
-            direction: lane.direction,
-            data: {
-              laneId,
-              lane: lane.name,
-              direction: lane.direction,
-              bookingId: truck.id,
-              reference: truck.reference,
-              past: forcedPast,
-            },
-          },
+          head.id,
+          laneId,
+          messagesByLanguage('proceedToLane', (language) => ({ lane: laneLabel(lane.name, language) })),
           at,
         );
-      }
-      const delta = await this.reader.delta(em, port, lane.direction, version, at, null, [truck.id]);
-      return { truck, delta: await this.notifier.record(em, delta, at) };
-    });
+        if (!truck) throw new DomainError('conflict', 'the head of the queue changed; call again');
+        await leaveMerge(em, port, lane.direction, head);
+        if (forcedPast) {
+          await this.events.append(
+            em,
+            {
+              type: 'call.forced',
+              portCode: port,
+              direction: lane.direction,
+              data: {
+                laneId,
+                lane: lane.name,
+                direction: lane.direction,
+                bookingId: truck.id,
+                reference: truck.reference,
+                past: forcedPast,
+              },
+            },
+            at,
+          );
+        }
+        const delta = await this.reader.delta(em, port, lane.direction, version, at, null, [truck.id]);
+        return { truck, delta: await this.notifier.record(em, delta, at) };
+      },
+      { actorInWork: true },
+    );
     this.notifier.changed(called.delta);
     return { bookingId: called.truck.id, reference: called.truck.reference, plate: called.truck.plate };
   }
