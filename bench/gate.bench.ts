@@ -105,6 +105,8 @@ const REQUEST_TIMEOUT_MS = 30_000;
 /** The processes' idle CPU is measured this long before the run. */
 const IDLE_MS = 5000;
 const TOTAL_LIMIT_MS = Math.max(8 * 60_000, SECONDS * 3 * 1000 + 4 * 60_000);
+/** The reads' latency is also given for each stretch of this many seconds of the run. */
+const PERIOD_S = 10;
 /** Issue 19's target for the reads' HTTP p99 (on a quiet machine). */
 const TARGET_HTTP_P99_MS = 50;
 
@@ -745,6 +747,19 @@ async function main(): Promise<void> {
         .map((x) => x.ms as number)
         .sort((a, b) => a - b);
       if (xs.length) log(`| — ${kind} reads (${xs.length}) | ${p(xs, 0.5)} | ${p(xs, 0.99)} | ${p(xs, 1)} |`);
+    }
+    // When in the run the slow reads were sent: the first seconds open the pools' connections (each plans its
+    // prepared statements once), and a busy machine's stalls show as one slow stretch.
+    const first = Math.min(...r.reads.map((x) => x.sentAt));
+    for (let from = 0; from < r.sendSeconds; from += PERIOD_S) {
+      const xs = r.reads
+        .filter(
+          (x) => x.status === 202 && x.sentAt - first >= from * 1000 && x.sentAt - first < (from + PERIOD_S) * 1000,
+        )
+        .map((x) => x.ms as number)
+        .sort((a, b) => a - b);
+      if (xs.length)
+        log(`| — sent ${from}–${from + PERIOD_S} s (${xs.length}) | ${p(xs, 0.5)} | ${p(xs, 0.99)} | ${p(xs, 1)} |`);
     }
     log('');
     log(
