@@ -1,7 +1,10 @@
 import http from 'node:http';
+import type { Pool } from 'pg';
 import type { Response } from 'supertest';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { API, bearer, cargo, createFirm, portDate, slotsOf, startApi, TestApi } from '../support/harness';
 import { connectLive, LiveClient, refusedLive } from '../support/live-client';
+import { until } from '../support/processes';
 
 /**
  * Issue 6 "Hardening", the limits: sign-in throttled per address, per address and account, and per account;
@@ -47,6 +50,8 @@ function expectTooMany(res: Response) {
 describe('hardening: limits', () => {
   const clients: LiveClient[] = [];
   /** Closes this describe's sockets, then its API. */
+  /** The API's own Postgres pool (node-postgres, under TypeORM's driver). */
+  const poolOf = (api: TestApi) => (api.ds.driver as PostgresDriver).master as Pool;
   const shutDown = (api: TestApi) => {
     for (const c of clients.splice(0)) c.close();
     return api.close();
@@ -180,6 +185,20 @@ describe('hardening: limits', () => {
     });
   });
 
+  describe('with DB_IDLE_SECONDS=1', () => {
+    let api: TestApi;
+    beforeAll(async () => {
+      api = await startApi({ DB_IDLE_SECONDS: '1' });
+    });
+    afterAll(() => shutDown(api));
+
+    it('closes a pooled connection idle that long (well before the 10 s pg would keep it)', async () => {
+      await api.http.get(`${API}/ports`).expect(200);
+      expect(poolOf(api).totalCount).toBeGreaterThan(0);
+      await until('the idle connections closed', () => poolOf(api).totalCount === 0, 5000);
+    });
+  });
+
   describe(`with the default login limits and CORS_ORIGINS=${BOARD_ORIGIN}`, () => {
     let api: TestApi;
     beforeAll(async () => {
@@ -208,6 +227,10 @@ describe('hardening: limits', () => {
       } finally {
         agent.destroy();
       }
+    });
+
+    it("keeps idle Postgres connections DB_IDLE_SECONDS (600), not pg's own 10 s: their prepared statements stay planned", () => {
+      expect(poolOf(api).options.idleTimeoutMillis).toBe(600_000);
     });
 
     it(`an attacker's ${ADDRESS_ACCOUNT_LIMIT + 1} wrong passwords for the admin do not lock the admin out from another address`, async () => {

@@ -40,6 +40,7 @@ describe('validateEnv', () => {
       adminEmail: 'admin@kouan.local',
       adminPassword: 'admin-password',
       dbPoolSize: 20,
+      dbIdleSeconds: 600,
       databaseReplicaUrls: [],
       databaseReplicaRetrySeconds: 10,
       deviceOfflineSeconds: 300,
@@ -174,6 +175,7 @@ describe('validateEnv', () => {
       redisPrefix: 'kouan-test:a_1',
       jwtSecret: SECRET,
       dbPoolSize: 5,
+      dbIdleSeconds: 600,
       logLevel: 'silent',
     });
   });
@@ -215,6 +217,12 @@ describe('validateEnv', () => {
     expect(validateEnv({ ...DEV, HTTP_KEEP_ALIVE_SECONDS: '120' }).httpKeepAliveSeconds).toBe(120);
     for (const bad of ['0', '601', 'soon'])
       expect(problem({ ...DEV, HTTP_KEEP_ALIVE_SECONDS: bad })).toContain('HTTP_KEEP_ALIVE_SECONDS');
+  });
+
+  it('takes DB_IDLE_SECONDS from 1 s to a day', () => {
+    expect(validateEnv({ ...DEV, DB_IDLE_SECONDS: '30' }).dbIdleSeconds).toBe(30);
+    for (const bad of ['0', '86401', 'forever'])
+      expect(problem({ ...DEV, DB_IDLE_SECONDS: bad })).toContain('DB_IDLE_SECONDS');
   });
 
   it('names every bad variable at once', () => {

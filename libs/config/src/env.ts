@@ -139,6 +139,18 @@ class EnvVars {
   DB_POOL_SIZE = 20;
 
   /**
+   * How long a pooled Postgres connection may sit idle before the pool closes it. Each connection plans its
+   * prepared statements once (tens of ms for the queue's, under its lock): pg's own 10 s made the first check-in
+   * after a quiet spell at a port plan them all again.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  DB_IDLE_SECONDS = 600;
+
+  /**
    * Streaming replicas for the reads that may lag by seconds (public board and queue, open data, reports, forecast,
    * outlook): comma-separated postgres:// URLs, each logged in as DATABASE_URL's process is. Unset: every read on the
    * primary.
@@ -502,6 +514,7 @@ export interface Env {
   adminEmail?: string;
   adminPassword?: string;
   dbPoolSize: number;
+  dbIdleSeconds: number;
   /** DATABASE_REPLICA_URLS, none when unset. */
   databaseReplicaUrls: string[];
   databaseReplicaRetrySeconds: number;
@@ -618,6 +631,7 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     adminEmail: vars.ADMIN_EMAIL ?? (production ? undefined : 'admin@kouan.local'),
     adminPassword: vars.ADMIN_PASSWORD ?? (production ? undefined : 'admin-password'),
     dbPoolSize: vars.DB_POOL_SIZE,
+    dbIdleSeconds: vars.DB_IDLE_SECONDS,
     databaseReplicaUrls: (vars.DATABASE_REPLICA_URLS ?? '')
       .split(',')
       .map((u) => u.trim())

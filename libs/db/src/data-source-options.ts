@@ -7,7 +7,9 @@ import { Env } from '@kouan/config';
  * lists its own tables and the apps combine them (apps/entities.ts, given to `DbModule.forRoot` and to the TypeORM
  * CLI's DataSource); migrations and plain SQL need none.
  */
-export function dataSourceOptions(env: Pick<Env, 'databaseUrl' | 'dbPoolSize'>): DataSourceOptions {
+export function dataSourceOptions(
+  env: Pick<Env, 'databaseUrl' | 'dbPoolSize'> & Partial<Pick<Env, 'dbIdleSeconds'>>,
+): DataSourceOptions {
   return {
     type: 'postgres',
     // gen_random_uuid() is built into Postgres 13+.
@@ -21,6 +23,11 @@ export function dataSourceOptions(env: Pick<Env, 'databaseUrl' | 'dbPoolSize'>):
     // Failed queries surface as errors through the exception filter and pino; TypeORM's own logger would
     // print statements with their parameters to stdout.
     logging: false,
-    extra: { max: env.dbPoolSize, application_name: 'kouan' },
+    // Idle connections stay DB_IDLE_SECONDS (pg's own 10 s without it: migrations, tests' own data sources).
+    extra: {
+      max: env.dbPoolSize,
+      application_name: 'kouan',
+      ...(env.dbIdleSeconds === undefined ? {} : { idleTimeoutMillis: env.dbIdleSeconds * 1000 }),
+    },
   };
 }
