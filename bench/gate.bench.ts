@@ -29,7 +29,8 @@
  * `pg` at the same pace, each inserting the read's row (and, for a check-in, updating a spare booked truck to
  * checked_in in the same statement); its latency and the ratio. Load average printed before and after.
  *
- * Options: --seconds (60), --rate (reads a second, 100), --cameras N (N cameras at the holding entries, at the yard
+ * Options: --seconds (60), --rate (reads a second, 100), --warmup S (10: as many seconds of reads first, checked but
+ * not measured), --cameras N (N cameras at the holding entries, at the yard
  * gate and over each lane, instead of 4, 2 and 1: every read holds its camera's row lock, so one camera takes its
  * reads one at a time), --bays N (every holding area's bays, instead of the seeded ones: 200 at Mohan, the trucks
  * beyond them checked in to overflow). Environment: DATABASE_URL / REDIS_URL (the server to use;
@@ -82,6 +83,20 @@ function flag(name: string, fallback: number): number {
 const SECONDS = flag('seconds', 60);
 const RATE = flag('rate', 100);
 const READS = Math.round(SECONDS * RATE);
+/**
+ * --warmup S (10; 0 for none): reads at the same rate and mix for S seconds before the measured ones, checked like
+ * them but left out of the figures. The processes start cold: the first seconds open the pools' connections, each
+ * planning its prepared statements once (tens of ms under the queue's lock), and V8 compiles the hot paths.
+ */
+const WARMUP_S = (() => {
+  const argv = process.argv.slice(2);
+  const i = argv.findIndex((a) => a === '--warmup' || a.startsWith('--warmup='));
+  if (i < 0) return 10;
+  const v = Number(argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1]);
+  if (!Number.isFinite(v) || v < 0) throw new Error('--warmup: seconds, 0 or more');
+  return v;
+})();
+const WARM = Math.round(WARMUP_S * RATE);
 const PORT = 'MOHAN';
 const ZONE = 'Asia/Shanghai';
 const NSP = '/live';
@@ -151,6 +166,8 @@ interface Read {
   bookingId?: string;
   api: number;
   sentAt: number;
+  /** Sent in the warm-up: checked, not measured. */
+  warm: boolean;
   ms?: number;
   status?: number;
   outcome?: string;
@@ -388,7 +405,7 @@ async function run(f: Awaited<ReturnType<typeof fixtures>>, cams: Camera[]) {
   let unknown = 0;
   const unknownPlate = () => `ZU${String(++unknown).padStart(7, '0')}`;
 
-  const next = (n: number): Omit<Read, 'api' | 'sentAt'> => {
+  const next = (n: number): Omit<Read, 'api' | 'sentAt' | 'warm'> => {
     let kind = kinds[n % kinds.length];
     if (kind === 'dup' && !answered.length) kind = 'unknown';
     if (kind === 'checkin' && checkIns >= f.checkIns.length) kind = 'unknown';
@@ -525,14 +542,21 @@ async function run(f: Awaited<ReturnType<typeof fixtures>>, cams: Camera[]) {
   })();
 
   const inFlight = new Set<Promise<void>>();
-  const cpu0 = apis.map(cpuMs);
-  const w0 = workerCpuMs();
-  const t0 = nowMs();
-  for (let n = 0; n < READS; n++) {
-    const due = t0 + (n * 1000) / RATE;
+  let cpu0 = apis.map(cpuMs);
+  let w0 = workerCpuMs();
+  const start = nowMs();
+  let t0 = start;
+  for (let n = 0; n < WARM + READS; n++) {
+    const due = start + (n * 1000) / RATE;
     const wait = due - nowMs();
     if (wait > 1) await sleep(wait);
-    const r: Read = { ...next(n), api: n % apis.length, sentAt: nowMs() };
+    if (n === WARM) {
+      // The measured run starts here: its CPU and time from now.
+      cpu0 = apis.map(cpuMs);
+      w0 = workerCpuMs();
+      t0 = nowMs();
+    }
+    const r: Read = { ...next(n), api: n % apis.length, sentAt: nowMs(), warm: n < WARM };
     reads.push(r);
     const p = send(r);
     inFlight.add(p);
@@ -613,12 +637,12 @@ async function main(): Promise<void> {
   const began = Date.now();
   const since = () => `${((Date.now() - began) / 1000).toFixed(1)} s`;
   log(
-    `kouan gate bench: ${RATE} reads/s for ${SECONDS} s (${READS} reads) over 2 API processes and a worker; ` +
+    `kouan gate bench: ${RATE} reads/s for ${SECONDS} s (${READS} reads, after ${WARM} in ${WARMUP_S} s of warm-up) over 2 API processes and a worker; ` +
       `${HOLDING_CAMS} holding, ${LANE_CAMS} per lane, ${YARD_CAMS} yard cameras; ` +
       `mix per 100: ${MIX.map(([k, w]) => `${w} ${k}`).join(', ')}; load average ${loadavg()}`,
   );
   const kinds = pattern();
-  const per = (k: Kind) => Math.ceil((READS * kinds.filter((x) => x === k).length) / kinds.length);
+  const per = (k: Kind) => Math.ceil(((WARM + READS) * kinds.filter((x) => x === k).length) / kinds.length);
   await freshDatabase(env);
   await cli(env, 'migrate');
   await cli(env, 'seed');
@@ -695,27 +719,32 @@ async function main(): Promise<void> {
     const outcomes = [...new Set([...storedBy.keys(), ...sentBy.keys(), ...byExpected.keys()])].sort();
     const storeMismatch = outcomes.filter((o) => (storedBy.get(o) ?? 0) !== (sentBy.get(o) ?? 0));
 
-    // Latencies.
-    const httpMs = r.reads
+    // Latencies and CPU: the measured reads only (the warm-up's are checked above, and summed up in one line).
+    const measured = r.reads.filter((x) => !x.warm);
+    const warmMs = r.reads
+      .filter((x) => x.warm && x.status === 202)
+      .map((x) => x.ms as number)
+      .sort((a, b) => a - b);
+    const httpMs = measured
       .filter((x) => x.status === 202)
       .map((x) => x.ms as number)
       .sort((a, b) => a - b);
-    const sentAtOf = new Map(r.reads.filter((x) => x.kind === 'checkin').map((x) => [x.bookingId, x.sentAt]));
+    const sentAtOf = new Map(measured.filter((x) => x.kind === 'checkin').map((x) => [x.bookingId, x.sentAt]));
     const driverMs = drivers
       .filter((d) => heard.driver.has(d.bookingId) && sentAtOf.has(d.bookingId))
       .map((d) => (heard.driver.get(d.bookingId) as number) - (sentAtOf.get(d.bookingId) as number))
       .sort((a, b) => a - b);
     const watched = drivers.filter((d) => sentAtOf.has(d.bookingId)).length;
-    const staffMs = r.reads
+    const staffMs = measured
       .filter((x) => x.readId && heard.staffRead.has(x.readId))
       .map((x) => (heard.staffRead.get(x.readId as string) as number) - x.sentAt)
       .sort((a, b) => a - b);
-    const cpuPerRead = r.apiCpu / r.reads.length;
-    const netPerRead = (r.apiCpu - idleApi * r.wallSeconds) / r.reads.length;
-    const workerNet = (r.workerCpu - idleWorker * r.wallSeconds) / r.reads.length;
+    const cpuPerRead = r.apiCpu / measured.length;
+    const netPerRead = (r.apiCpu - idleApi * r.wallSeconds) / measured.length;
+    const workerNet = (r.workerCpu - idleWorker * r.wallSeconds) / measured.length;
 
     log('raw baseline: the same number of statements through pg at the same pace…');
-    const raw = await rawBaseline(r.reads, f.raw);
+    const raw = await rawBaseline(measured, f.raw);
 
     log('');
     log(`| outcome | expected (sent, answered 202) | answered | stored in gate_reads |`);
@@ -726,12 +755,16 @@ async function main(): Promise<void> {
     log('');
     const p = (xs: number[], q: number) => fmt(percentile(xs, q), 1);
     log(
-      `| measurement (${r.reads.length} reads, ${fmt(r.reads.length / r.sendSeconds)} /s) | p50 ms | p99 ms | max ms |`,
+      `| measurement (${measured.length} reads, ${fmt(measured.length / r.sendSeconds)} /s) | p50 ms | p99 ms | max ms |`,
     );
     log('| --- | ---: | ---: | ---: |');
     log(
       `| read: HTTP latency (POST /gate/reads, 2 API processes) | ${p(httpMs, 0.5)} | ${p(httpMs, 0.99)} | ${p(httpMs, 1)} |`,
     );
+    if (warmMs.length)
+      log(
+        `| — the warm-up's reads before them (${warmMs.length} in ${WARMUP_S} s, not in these figures) | ${p(warmMs, 0.5)} | ${p(warmMs, 0.99)} | ${p(warmMs, 1)} |`,
+      );
     log(
       `| raw: one statement per read through pg (INSERT gate_reads; + UPDATE bookings for a check-in) | ${p(raw.latencies, 0.5)} | ${p(raw.latencies, 0.99)} | ${p(raw.latencies, 1)} |`,
     );
@@ -739,20 +772,19 @@ async function main(): Promise<void> {
       `| check-in read → the driver's booking:update (${driverMs.length} of ${watched} drivers watched) | ${p(driverMs, 0.5)} | ${p(driverMs, 0.99)} | ${p(driverMs, 1)} |`,
     );
     log(
-      `| read → staff's gate:read (outbox, worker; ${staffMs.length} of ${r.reads.length - non202} reads heard) | ${p(staffMs, 0.5)} | ${p(staffMs, 0.99)} | ${p(staffMs, 1)} |`,
+      `| read → staff's gate:read (outbox, worker; ${staffMs.length} of ${measured.filter((x) => x.status === 202).length} reads heard) | ${p(staffMs, 0.5)} | ${p(staffMs, 0.99)} | ${p(staffMs, 1)} |`,
     );
     for (const kind of MIX.map(([k]) => k)) {
-      const xs = r.reads
+      const xs = measured
         .filter((x) => x.kind === kind && x.status === 202)
         .map((x) => x.ms as number)
         .sort((a, b) => a - b);
       if (xs.length) log(`| — ${kind} reads (${xs.length}) | ${p(xs, 0.5)} | ${p(xs, 0.99)} | ${p(xs, 1)} |`);
     }
-    // When in the run the slow reads were sent: the first seconds open the pools' connections (each plans its
-    // prepared statements once), and a busy machine's stalls show as one slow stretch.
-    const first = Math.min(...r.reads.map((x) => x.sentAt));
+    // When in the measured run the slow reads were sent: a stall of the machine shows as one slow stretch.
+    const first = Math.min(...measured.map((x) => x.sentAt));
     for (let from = 0; from < r.sendSeconds; from += PERIOD_S) {
-      const xs = r.reads
+      const xs = measured
         .filter(
           (x) => x.status === 202 && x.sentAt - first >= from * 1000 && x.sentAt - first < (from + PERIOD_S) * 1000,
         )
@@ -769,7 +801,7 @@ async function main(): Promise<void> {
     log(
       `API CPU per read (both processes, /proc): ${fmt(cpuPerRead, 2)} ms (${fmt(r.apiCpu / 1000, 1)} s over ${fmt(r.wallSeconds, 1)} s, ` +
         `${fmt(r.apiCpu / 10 / r.wallSeconds)} % of one core); ${fmt(netPerRead, 2)} ms net of the ${fmt(idleApi, 1)} ms/s they use idle; ` +
-        `worker ${fmt(r.workerCpu / r.reads.length, 2)} ms per read (${fmt(workerNet, 2)} net of its ${fmt(idleWorker, 1)} ms/s idle)`,
+        `worker ${fmt(r.workerCpu / measured.length, 2)} ms per read (${fmt(workerNet, 2)} net of its ${fmt(idleWorker, 1)} ms/s idle)`,
     );
     log(
       `staff at the lanes: ${r.calls.made} call-nexts (${r.calls.empty} found no truck, ${r.calls.failed} failed), ` +
