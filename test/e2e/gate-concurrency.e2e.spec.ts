@@ -45,6 +45,21 @@ describe('gate reads at once', () => {
 
   const newPlate = () => `云B${randomBytes(3).toString('hex').toUpperCase()}`;
 
+  /** A new truck of the firm, booked in the slot: its vehicle and booking as the API answered them. */
+  const bookNewTruck = async () => {
+    const v = await api.http
+      .post(`${API}/vehicles`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ plate: newPlate(), country: 'CN' })
+      .expect(201);
+    const b = await api.http
+      .post(`${API}/bookings`)
+      .set(bearer(firm.dispatcherToken))
+      .send({ slotId, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() })
+      .expect(201);
+    return { v, b };
+  };
+
   beforeAll(async () => {
     // Each camera below sends at most 30 reads; the throttle test sends one heartbeat past the limit.
     api = await startApi(
@@ -60,16 +75,7 @@ describe('gate reads at once', () => {
   afterAll(() => api.close());
 
   it('two cameras on two API processes, 40 simultaneous reads of one truck: checked in once, one checked_in read', async () => {
-    const v = await api.http
-      .post(`${API}/vehicles`)
-      .set(bearer(firm.dispatcherToken))
-      .send({ plate: newPlate(), country: 'CN' })
-      .expect(201);
-    const b = await api.http
-      .post(`${API}/bookings`)
-      .set(bearer(firm.dispatcherToken))
-      .send({ slotId, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() })
-      .expect(201);
+    const { v, b } = await bookNewTruck();
     const [a, c] = [await addDevice(), await addDevice()];
 
     const answers = await Promise.all(
@@ -103,16 +109,7 @@ describe('gate reads at once', () => {
   });
 
   it('a read refused after it was stored (another camera checked the truck in as it waited for the queue) is taken again: one row, a duplicate', async () => {
-    const v = await api.http
-      .post(`${API}/vehicles`)
-      .set(bearer(firm.dispatcherToken))
-      .send({ plate: newPlate(), country: 'CN' })
-      .expect(201);
-    const b = await api.http
-      .post(`${API}/bookings`)
-      .set(bearer(firm.dispatcherToken))
-      .send({ slotId, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() })
-      .expect(201);
+    const { v, b } = await bookNewTruck();
     const [a, c] = [await addDevice(), await addDevice()];
     const { direction } = (await api.ds.query('SELECT direction FROM bookings WHERE id = $1', [b.body.id]))[0];
     // The test holds the queue's lock, so both cameras' reads pass every check, store their rows and wait for it.
