@@ -458,6 +458,9 @@ export function tripRow(db: DataSource | EntityManager, bookingId: string): Prom
   );
 }
 
+/** The select-list expression that puts the rest of the transaction on generic plans (genericPlans, lockQueue). */
+const GENERIC_PLANS = `set_config('plan_cache_mode', 'force_generic_plan', true)`;
+
 /**
  * Locks one port-direction queue for the rest of the transaction and moves its version on. Every queue
  * change starts here, so changes to one queue are serialised (in every process) and clients can order
@@ -487,7 +490,7 @@ export async function lockQueue(
        ON CONFLICT (port_code, direction) DO UPDATE SET version = q.version + 1
        RETURNING q.version, q.regular_since_priority
      )
-     SELECT q.version, q.regular_since_priority${generic ? `, set_config('plan_cache_mode', 'force_generic_plan', true)` : ''}${actor === undefined ? '' : `, ${SET_ACTOR('$3')}`} FROM q
+     SELECT q.version, q.regular_since_priority${generic ? `, ${GENERIC_PLANS}` : ''}${actor === undefined ? '' : `, ${SET_ACTOR('$3')}`} FROM q
      -- Lateral on q, so the areas are locked after the queue (every lock in one order: no deadlock).
      ${areas ? `CROSS JOIN LATERAL (SELECT count(*) FROM (${LOCK_PORT_AREAS('$1')}) a WHERE q.version > 0) locked` : ''}`,
     actor === undefined ? [port, direction] : [port, direction, actor],
@@ -502,7 +505,7 @@ export async function lockQueue(
  * on its generic plan).
  */
 export async function genericPlans(em: EntityManager): Promise<void> {
-  await em.query(`SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`);
+  await em.query(`SELECT ${GENERIC_PLANS}`);
 }
 
 /** The truck first in line (HEAD), with its group. */
