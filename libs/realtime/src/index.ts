@@ -9,3 +9,4 @@ export * from './origin-gate';
 export * from './limited-parser';
 export * from './live-protocol';
 export * from './live-catalogue';
+export * from './coalescing-ws-server';

@@ -2,6 +2,7 @@ import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
 import type { Env } from '@kouan/config';
+import { CoalescingWsServer } from './coalescing-ws-server';
 import { StreamsAdapter } from './streams-adapter';
 
 /**
@@ -9,7 +10,8 @@ import { StreamsAdapter } from './streams-adapter';
  * cut off for less than LIVE_RECOVERY_MS (2 min) comes back with its rooms and the broadcasts it missed (connection
  * state recovery; its session is kept in Redis, so it may come back on another process). The handshake's token is
  * checked again on a recovered connection (`skipMiddlewares: false`). While Redis is away, writes fail fast and are
- * dropped; the reader and the subscriber wait for it and resume, so live updates go on with the next change.
+ * dropped; the reader and the subscriber wait for it and resume, so live updates go on with the next change. A
+ * websocket's frames of one turn of the event loop leave in one write (`CoalescingWsServer`).
  */
 export class RedisIoAdapter extends IoAdapter {
   private readonly streams: StreamsAdapter;
@@ -27,6 +29,7 @@ export class RedisIoAdapter extends IoAdapter {
     const server = super.createIOServer(port, {
       ...options,
       ...this.serverOptions,
+      wsEngine: CoalescingWsServer,
       connectionStateRecovery: { maxDisconnectionDuration: this.env.liveRecoveryMs, skipMiddlewares: false },
     } as ServerOptions) as Server;
     server.adapter(this.streams.create);
