@@ -74,6 +74,14 @@ describe('gate cameras live, offline and purged', () => {
       resolvedAt: null,
       resolution: null,
     });
+    // The event is built with the row before it is stored (one statement): it is the read as stored and listed.
+    const listed = (
+      await api.http
+        .get(`${API}/ports/${PORT}/gate-reads`)
+        .set(bearer(await portStaffToken(api, PORT)))
+        .expect(200)
+    ).body as Array<{ id: string; hasImage: boolean }>;
+    expect(listed.find((r) => r.id === res.body.readId)).toEqual({ ...heard, hasImage: false });
     const alert = await staff.waitFor('gate:alert', (u) => u.readId === res.body.readId, from);
     expect(alert).toMatchObject({ deviceId: cam.id, laneId: exportLane, plate, bookingId: null });
     // Its first read brought it online.

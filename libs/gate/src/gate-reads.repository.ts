@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, one, rows, SET_ACTOR } from '@kouan/common';
+import { type NewPortEvent, PORT_EVENT, portEventParams } from '@kouan/ports';
 import type { DevicePosition, GateOutcome, GateReadUpdate } from '@kouan/realtime';
 import { GateResolution, OPEN_OUTCOMES } from './entities/gate-read.entity';
 
@@ -32,19 +33,6 @@ export interface ReadRow {
 export interface ReadImage {
   content_type: string;
   bytes: Buffer;
-}
-
-export interface NewRead {
-  deviceId: string;
-  port: string;
-  plate: string;
-  plateRaw: string;
-  confidence: number;
-  cameraAt: Date | null;
-  outcome: GateOutcome;
-  reason: string | null;
-  bookingId: string | null;
-  imageRef: string | null;
 }
 
 export interface ReadFilter {
@@ -128,30 +116,36 @@ export class GateReadsRepository {
     );
   }
 
-  async insert(em: EntityManager, r: NewRead, at: Date): Promise<ReadRow> {
-    return one<ReadRow>(
+  /**
+   * Stores a new read (`r`, its id made by the caller) and appends its `event` in one statement: the row is as it will
+   * read back, so the caller builds the event from it beforehand.
+   */
+  async insert(em: EntityManager, r: ReadRow, event: NewPortEvent): Promise<void> {
+    await rows(
       em,
       `WITH r AS (
-         INSERT INTO gate_reads (device_id, port_code, plate, plate_raw, confidence, camera_at, received_at, outcome,
+         INSERT INTO gate_reads (id, device_id, port_code, plate, plate_raw, confidence, camera_at, received_at, outcome,
            reason, booking_id, image_ref)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *
-       )
-       SELECT ${READ} FROM r JOIN gate_devices d ON d.id = r.device_id`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ), ${PORT_EVENT(13)}
+       SELECT 1`,
       [
-        r.deviceId,
-        r.port,
+        r.id,
+        r.device_id,
+        r.port_code,
         r.plate,
-        r.plateRaw,
+        r.plate_raw,
         r.confidence,
-        r.cameraAt,
-        at,
+        r.camera_at,
+        r.received_at,
         r.outcome,
         r.reason,
-        r.bookingId,
-        r.imageRef,
+        r.booking_id,
+        r.image_ref,
+        ...portEventParams(event, r.received_at),
       ],
       { prepare: true },
-    ) as Promise<ReadRow>;
+    );
   }
 
   /** The trucks of `port` with a normalised `plate` called to a lane now, with the lane and whether it was seen there. */

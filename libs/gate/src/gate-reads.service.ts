@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -6,7 +7,7 @@ import { PortEvents } from '@kouan/ports';
 import { CheckInService, LaneArrivals, QueueTurns, YardService } from '@kouan/queue';
 import type { DeviceUpdate, GateAlert, GateOutcome } from '@kouan/realtime';
 import { DeviceRow, deviceUpdateOf, GateDevicesRepository, PeekedDevice, SeenDevice } from './gate-devices.repository';
-import { GateReadsRepository, orRefusal, readUpdateOf } from './gate-reads.repository';
+import { GateReadsRepository, orRefusal, ReadRow, readUpdateOf } from './gate-reads.repository';
 
 /** A plate read as a camera reports it (JSON body, or parsed from another format). */
 export interface CameraRead {
@@ -159,23 +160,27 @@ export class GateReadsService {
     effect: Effect,
     at: Date,
   ): Promise<ReadAnswer> {
-    const row = await this.reads.insert(
-      em,
-      {
-        deviceId: d.id,
-        port: d.port_code,
-        plate,
-        plateRaw: read.plate,
-        confidence: read.confidence,
-        cameraAt,
-        outcome: effect.outcome,
-        reason: effect.reason ?? null,
-        bookingId: effect.bookingId ?? null,
-        imageRef: read.imageRef ?? null,
-      },
-      at,
-    );
-    if (read.image && d.keep_gate_images) await this.reads.insertImage(em, row.id, read.image);
+    // The row as it will read back (its id made here), so its `gate.read` goes in the same statement.
+    const row: ReadRow = {
+      id: randomUUID(),
+      device_id: d.id,
+      device_name: d.name,
+      position: d.position,
+      area_id: d.area_id,
+      port_code: d.port_code,
+      plate,
+      plate_raw: read.plate,
+      confidence: read.confidence,
+      camera_at: cameraAt,
+      received_at: at,
+      outcome: effect.outcome,
+      reason: effect.reason ?? null,
+      booking_id: effect.bookingId ?? null,
+      image_ref: read.imageRef ?? null,
+      resolved_at: null,
+      resolved_by: null,
+      resolution: null,
+    };
     const alert: GateAlert | null =
       row.outcome === 'wrong_lane'
         ? {
@@ -191,11 +196,13 @@ export class GateReadsService {
               : `${plate} is at ${d.name}, but no truck with that plate is called`,
           }
         : null;
-    await this.events.append(
-      em,
-      { type: 'gate.read', portCode: d.port_code, direction: null, data: { read: readUpdateOf(row), alert } },
-      at,
-    );
+    await this.reads.insert(em, row, {
+      type: 'gate.read',
+      portCode: d.port_code,
+      direction: null,
+      data: { read: readUpdateOf(row), alert },
+    });
+    if (read.image && d.keep_gate_images) await this.reads.insertImage(em, row.id, read.image);
     return {
       readId: row.id,
       outcome: row.outcome,

@@ -52,6 +52,27 @@ export const SLOTS_CHANGED_EVENT = (source: string, actor: string, at: string) =
     FROM (${source}) x
   )`;
 
+/** SQL, ports-owned: the insert of one event whose values are parameters `$first` … `$first + 4` (portEventParams). */
+const APPEND = (first: number) =>
+  `INSERT INTO port_events (port_code, direction, type, data, actor, occurred_at)
+   VALUES ($${first}, $${first + 1}, $${first + 2}, $${first + 3}::jsonb, kouan_actor(), $${first + 4}::timestamptz)`;
+
+/**
+ * SQL, ports-owned: one event appended by another lib's statement, as a CTE named `pe` whose values are that
+ * statement's parameters `$first` … `$first + 4`, given by `portEventParams` (a gate read stores its row and its
+ * `gate.read` in one round trip). Its actor is the transaction's (kouan_actor()), as `append`'s.
+ */
+export const PORT_EVENT = (first: number) => `pe AS (${APPEND(first)})`;
+
+/** The parameters of PORT_EVENT and of `append`, in their order. */
+export const portEventParams = (e: NewPortEvent, at: Date): unknown[] => [
+  e.portCode,
+  e.direction,
+  e.type,
+  JSON.stringify(e.data),
+  at,
+];
+
 /**
  * The port's outbox (port_events, port_event_failures: this lib's tables): the append a change makes in its
  * transaction, and what the worker's relay claims, marks and counts, as BookingEventsRepository does for booking
@@ -75,14 +96,8 @@ export class PortEventsRepository extends OutboxRepository<PortEvent, PortEventR
 
   /** Appends one event in the caller's transaction; its actor is the transaction's (kouan_actor()). */
   async append(em: EntityManager, e: NewPortEvent, at: Date): Promise<void> {
-    // Prepared: every queue change, gate read and staff action appends one, most of them under a lock.
-    await rows(
-      em,
-      `INSERT INTO port_events (port_code, direction, type, data, actor, occurred_at)
-       VALUES ($1, $2, $3, $4::jsonb, kouan_actor(), $5::timestamptz)`,
-      [e.portCode, e.direction, e.type, JSON.stringify(e.data), at],
-      { prepare: true },
-    );
+    // Prepared: every queue change and staff action appends one, most of them under a lock.
+    await rows(em, APPEND(1), portEventParams(e, at), { prepare: true });
   }
 
   /**
