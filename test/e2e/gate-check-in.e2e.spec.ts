@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   API,
   bearer,
-  cargo,
+  bookNewTruck,
   createFirm,
   portDate,
   putSchedule,
@@ -27,19 +27,7 @@ describe('check-in at the gate', () => {
   const checkIn = (body: Record<string, unknown>, token = staff) =>
     api.http.post(`${API}/ports/${PORT}/check-ins`).set(bearer(token)).send(body);
 
-  const book = async (firm: TestFirm, plate: string) => {
-    const v = await api.http
-      .post(`${API}/vehicles`)
-      .set(bearer(firm.dispatcherToken))
-      .send({ plate, country: 'CN' })
-      .expect(201);
-    const b = await api.http
-      .post(`${API}/bookings`)
-      .set(bearer(firm.dispatcherToken))
-      .send({ slotId, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() })
-      .expect(201);
-    return { bookingId: b.body.id as string, reference: b.body.reference as string, plate: v.body.plate as string };
-  };
+  const book = (firm: TestFirm, plate: string) => bookNewTruck(api.http, firm, slotId, plate);
 
   const newPlate = () => `云A${randomBytes(2).toString('hex').toUpperCase()}${(seq += 1)}`;
 

@@ -3,7 +3,7 @@ import type TestAgent from 'supertest/lib/agent';
 import {
   API,
   bearer,
-  cargo,
+  bookNewTruck,
   createFirm,
   portDate,
   putSchedule,
@@ -45,21 +45,6 @@ describe('gate reads at once', () => {
 
   const newPlate = () => `云B${randomBytes(3).toString('hex').toUpperCase()}`;
 
-  /** A new truck of the firm, booked in the slot: its vehicle and booking as the API answered them. */
-  const bookNewTruck = async () => {
-    const v = await api.http
-      .post(`${API}/vehicles`)
-      .set(bearer(firm.dispatcherToken))
-      .send({ plate: newPlate(), country: 'CN' })
-      .expect(201);
-    const b = await api.http
-      .post(`${API}/bookings`)
-      .set(bearer(firm.dispatcherToken))
-      .send({ slotId, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() })
-      .expect(201);
-    return { v, b };
-  };
-
   beforeAll(async () => {
     // Each camera below sends at most 30 reads; the throttle test sends one heartbeat past the limit.
     api = await startApi(
@@ -75,18 +60,16 @@ describe('gate reads at once', () => {
   afterAll(() => api.close());
 
   it('two cameras on two API processes, 40 simultaneous reads of one truck: checked in once, one checked_in read', async () => {
-    const { v, b } = await bookNewTruck();
+    const t = await bookNewTruck(api.http, firm, slotId, newPlate());
     const [a, c] = [await addDevice(), await addDevice()];
 
     const answers = await Promise.all(
-      Array.from({ length: 40 }, (_, i) =>
-        read(i % 2 ? second : api.http, i % 4 < 2 ? a.key : c.key, v.body.plate as string),
-      ),
+      Array.from({ length: 40 }, (_, i) => read(i % 2 ? second : api.http, i % 4 < 2 ? a.key : c.key, t.plate)),
     );
     expect(answers.map((r) => r.status)).toEqual(answers.map(() => 202));
     const outcomes = answers.map((r) => r.body as { outcome: string; reason?: string; bookingId?: string });
     const checkedIn = outcomes.filter((o) => o.outcome === 'checked_in');
-    expect(checkedIn).toEqual([{ readId: expect.any(String), outcome: 'checked_in', bookingId: b.body.id }]);
+    expect(checkedIn).toEqual([{ readId: expect.any(String), outcome: 'checked_in', bookingId: t.bookingId }]);
     // Every other read is a duplicate: of its own camera's earlier read, or of a truck the other camera checked in.
     expect(outcomes.filter((o) => o.outcome !== 'checked_in').every((o) => o.outcome === 'duplicate')).toBe(true);
     // Each camera's first read acted: the other camera's first found the truck checked in already.
@@ -94,24 +77,26 @@ describe('gate reads at once', () => {
 
     const events = await api.ds.query(
       `SELECT count(*)::int AS n FROM booking_events WHERE booking_id = $1 AND type = 'booking.checked_in'`,
-      [b.body.id],
+      [t.bookingId],
     );
     expect(events[0].n).toBe(1);
     const stored = await api.ds.query(
       `SELECT outcome, count(*)::int AS n FROM gate_reads WHERE plate = $1 GROUP BY outcome ORDER BY outcome`,
-      [v.body.plate],
+      [t.plate],
     );
     expect(stored).toEqual([
       { outcome: 'checked_in', n: 1 },
       { outcome: 'duplicate', n: 39 },
     ]);
-    expect((await api.ds.query('SELECT status FROM bookings WHERE id = $1', [b.body.id]))[0].status).toBe('checked_in');
+    expect((await api.ds.query('SELECT status FROM bookings WHERE id = $1', [t.bookingId]))[0].status).toBe(
+      'checked_in',
+    );
   });
 
   it('a read refused after it was stored (another camera checked the truck in as it waited for the queue) is taken again: one row, a duplicate', async () => {
-    const { v, b } = await bookNewTruck();
+    const t = await bookNewTruck(api.http, firm, slotId, newPlate());
     const [a, c] = [await addDevice(), await addDevice()];
-    const { direction } = (await api.ds.query('SELECT direction FROM bookings WHERE id = $1', [b.body.id]))[0];
+    const { direction } = (await api.ds.query('SELECT direction FROM bookings WHERE id = $1', [t.bookingId]))[0];
     // The test holds the queue's lock, so both cameras' reads pass every check, store their rows and wait for it.
     await api.ds.query(
       `INSERT INTO queue_state (port_code, direction, version) VALUES ($1, $2, 1) ON CONFLICT DO NOTHING`,
@@ -125,7 +110,7 @@ describe('gate reads at once', () => {
         PORT,
         direction,
       ]);
-      const answers = Promise.all([read(api.http, a.key, v.body.plate), read(second, c.key, v.body.plate)]);
+      const answers = Promise.all([read(api.http, a.key, t.plate), read(second, c.key, t.plate)]);
       await until('both reads waiting for the queue lock', async () => {
         const [w] = await api.ds.query(
           `SELECT count(*)::int AS n FROM pg_stat_activity
@@ -138,7 +123,7 @@ describe('gate reads at once', () => {
         .map((r) => r.body as { outcome: string; reason?: string })
         .sort((x, y) => x.outcome.localeCompare(y.outcome));
       expect(outcomes).toEqual([
-        { readId: expect.any(String), outcome: 'checked_in', bookingId: b.body.id },
+        { readId: expect.any(String), outcome: 'checked_in', bookingId: t.bookingId },
         { readId: expect.any(String), outcome: 'duplicate', reason: 'already_checked_in' },
       ]);
     } finally {
@@ -147,7 +132,7 @@ describe('gate reads at once', () => {
     }
     const stored = await api.ds.query(
       `SELECT outcome, reason, count(*)::int AS n FROM gate_reads WHERE plate = $1 GROUP BY outcome, reason ORDER BY outcome`,
-      [v.body.plate],
+      [t.plate],
     );
     expect(stored).toEqual([
       { outcome: 'checked_in', reason: null, n: 1 },

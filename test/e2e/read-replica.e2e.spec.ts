@@ -6,7 +6,7 @@ import { cloneTemplate, PG_ADMIN_URL } from '../support/db';
 import {
   API,
   bearer,
-  cargo,
+  bookNewTruck,
   createFirm,
   OPENING_HOURS,
   portDate,
@@ -102,19 +102,10 @@ describe('read replica', () => {
     const a = started();
     trucks += 1;
     const plate = `云R${randomBytes(2).toString('hex').toUpperCase()}${trucks}`;
-    const v = await a.http
-      .post(`${API}/vehicles`)
-      .set(bearer(firm.dispatcherToken))
-      .send({ plate, country: 'CN' })
-      .expect(201);
-    const b = await a.http
-      .post(`${API}/bookings`)
-      .set(bearer(firm.dispatcherToken))
-      .send({ slotId, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() })
-      .expect(201);
+    const t = await bookNewTruck(a.http, firm, slotId, plate);
     await a.http.post(`${API}/ports/${PORT}/check-ins`).set(bearer(staff)).send({ plate }).expect(201);
-    const driver = a.tokens.sign({ sub: b.body.id, role: 'driver', firmId: firm.id, portCode: PORT });
-    return { bookingId: b.body.id, driver };
+    const driver = a.tokens.sign({ sub: t.bookingId, role: 'driver', firmId: firm.id, portCode: PORT });
+    return { bookingId: t.bookingId, driver };
   }
 
   /** What each read that may lag counts of the port's export trucks today. */

@@ -4,6 +4,7 @@ import { ExpireOverdueJob } from '@kouan/queue';
 import {
   API,
   bearer,
+  bookNewTruck,
   cargo,
   createFirm,
   laneOf,
@@ -60,17 +61,8 @@ describe('rules over time', () => {
   const book = async (firm: TestFirm, slotId: string): Promise<Truck> => {
     plateSeq += 1;
     const plate = `云R${randomBytes(2).toString('hex').toUpperCase()}${plateSeq}`;
-    const v = await api.http
-      .post(`${API}/vehicles`)
-      .set(bearer(firm.dispatcherToken))
-      .send({ plate, country: 'CN' })
-      .expect(201);
-    const b = await api.http
-      .post(`${API}/bookings`)
-      .set(bearer(firm.dispatcherToken))
-      .send({ slotId, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() })
-      .expect(201);
-    return { id: b.body.id, reference: b.body.reference, driverCode: b.body.driverCode, plate: v.body.plate };
+    const t = await bookNewTruck(api.http, firm, slotId, plate);
+    return { id: t.bookingId, reference: t.reference, driverCode: t.driverCode, plate: t.plate };
   };
 
   const driverToken = async (t: Truck) =>

@@ -268,6 +268,38 @@ export const cargo = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
+/** A new truck as the API answered its registration and booking. */
+export interface BookedTruck {
+  bookingId: string;
+  reference: string;
+  driverCode: string;
+  /** The plate as the vehicle was registered (normalised by the API). */
+  plate: string;
+}
+
+/**
+ * A new truck of `firm` with `plate`, registered and booked into `slotId` with the firm's first driver through the
+ * API (`http`: the test's API or another process of it).
+ */
+export async function bookNewTruck(
+  http: TestAgent,
+  firm: TestFirm,
+  slotId: string,
+  plate: string,
+): Promise<BookedTruck> {
+  const v = await http
+    .post(`${API}/vehicles`)
+    .set(bearer(firm.dispatcherToken))
+    .send({ plate, country: 'CN' })
+    .expect(201);
+  const b = await http
+    .post(`${API}/bookings`)
+    .set(bearer(firm.dispatcherToken))
+    .send({ slotId, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() })
+    .expect(201);
+  return { bookingId: b.body.id, reference: b.body.reference, driverCode: b.body.driverCode, plate: v.body.plate };
+}
+
 /**
  * A driver's access token for a real booking of `firm` (tomorrow's first export slot at `port`, whatever the time of
  * day): a driver token is good only while its booking exists with the driver code it was opened with.
