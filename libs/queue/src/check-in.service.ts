@@ -9,7 +9,7 @@ import { ParkingService } from '@kouan/parking';
 import { isoInZone } from '@kouan/calendar';
 import type { QueueDelta, QueueTruck } from '@kouan/realtime';
 import { bookingUpdate } from '@kouan/realtime';
-import { activeByReference, Arrival, arrivalOf, phoneCheckInAllowed, plateHolders } from './check-in.repository';
+import { activeByReference, arrivalOf, phoneCheckInAllowed, plateHolders } from './check-in.repository';
 import type { CheckInCandidateDto, CheckInResultDto } from './dto/queue.dto';
 import { message } from './messages';
 import { QueueNotifier } from './queue-notifier';
@@ -151,14 +151,13 @@ export class CheckInService {
     at: Date,
     beforeLock?: (bookingId: string) => Promise<void>,
   ): Promise<QueueDelta> {
-    const { arrival, version } = await this.admit(em, bookingId, preferAreaId, at, beforeLock);
-    const read = await this.reader.delta(em, arrival.port_code, arrival.direction, version, at, bookingId);
-    return this.notifier.record(em, read, at);
+    return this.notifier.record(em, await this.admit(em, bookingId, preferAreaId, at, beforeLock), at);
   }
 
   /**
    * Queue lock first (as every queue change), then the booking moves booked → checked_in only if it still
-   * is booked: a second check-in of the same truck, from any process, finds nothing to move (409).
+   * is booked: a second check-in of the same truck, from any process, finds nothing to move (409). Returns the
+   * queue's delta, read after the move under the lock.
    */
   private async admit(
     em: EntityManager,
@@ -166,7 +165,7 @@ export class CheckInService {
     preferAreaId: string | null,
     at: Date,
     beforeLock?: (bookingId: string) => Promise<void>,
-  ): Promise<{ arrival: Arrival; version: number }> {
+  ): Promise<QueueDelta> {
     const a = await arrivalOf(em, bookingId, at);
     if (!a) throw notFound('booking');
     if (a.status !== 'booked') {
@@ -196,15 +195,17 @@ export class CheckInService {
     }
     await beforeLock?.(bookingId);
     // Everything from here to the commit holds the queue's lock, so it is as few round trips as it can be: the
-    // queue's and the port's areas' locks, the move with its bay, the delta, its port event. The lock serialises
-    // check-ins of this port and direction, so the move's count of the slot's green-channel trucks and taking one
-    // more cannot overshoot the cap.
-    const { version } = await lockQueue(em, a.port_code, a.direction, {
+    // queue's and the port's areas' locks, the move with its bay and the delta's read leave together on the
+    // pipelined connection (each call sends its statement in the same turn, in this order, and Postgres runs them
+    // one after the other, each seeing the one before); then the delta's port event, then the commit. The lock
+    // serialises check-ins of this port and direction, so the move's count of the slot's green-channel trucks and
+    // taking one more cannot overshoot the cap.
+    const locked = lockQueue(em, a.port_code, a.direction, {
       areas: true,
       generic: true,
       actor: actorParam(),
     });
-    const moved = await this.transitions.checkIn(
+    const moved = this.transitions.checkIn(
       em,
       bookingId,
       {
@@ -221,7 +222,16 @@ export class CheckInService {
       },
       at,
     );
-    if (!moved) throw new DomainError('already_checked_in', 'this truck was checked in a moment ago');
-    return { arrival: a, version };
+    const read = this.reader.delta(
+      em,
+      a.port_code,
+      a.direction,
+      locked.then((l) => l.version),
+      at,
+      bookingId,
+    );
+    const [, done, delta] = await Promise.all([locked, moved, read]);
+    if (!done) throw new DomainError('already_checked_in', 'this truck was checked in a moment ago');
+    return delta;
   }
 }

@@ -134,18 +134,22 @@ export class QueueReadService {
     em: EntityManager,
     port: string,
     direction: string,
-    version: number,
+    version: number | Promise<number>,
     at: Date,
     joined: string | null,
     moved: string[] = [],
   ): Promise<QueueDelta> {
     const ids = joined ? [joined, ...moved] : moved;
-    const read = await changeRows(em, port, direction, ids, joined ? 'joined' : 'moved', at);
-    const s = this.build(port, direction, version, read.lanes, read.defaultServiceMinutes, read.details);
+    // The read is sent before the version is awaited: a check-in sends it behind its lock and move (admit).
+    const [read, v] = await Promise.all([
+      changeRows(em, port, direction, ids, joined ? 'joined' : 'moved', at),
+      version,
+    ]);
+    const s = this.build(port, direction, v, read.lanes, read.defaultServiceMinutes, read.details);
     return {
       port,
       direction,
-      version,
+      version: v,
       lanes: s.lanes,
       timings: s.timings,
       defaultServiceMinutes: s.defaultServiceMinutes,
