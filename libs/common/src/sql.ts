@@ -23,7 +23,7 @@ function statementName(text: string): string {
 
 /**
  * Rows of a raw statement, whatever its kind (TypeORM returns `[rows, count]` for UPDATE/DELETE otherwise).
- * Inside a transaction pass its EntityManager; outside, the DataSource: the statement then goes straight to
+ * Inside a transaction pass its EntityManager (the statement is sent before this returns its promise: see below); outside, the DataSource: the statement then goes straight to
  * the driver's pool (one checkout, one round trip, no QueryRunner), which is the booking hot path. Errors are
  * wrapped as TypeORM's, so pgError() reads them the same way either way.
  *
@@ -48,11 +48,13 @@ export async function rows<T>(
       throw new QueryFailedError(text, params, e as Error);
     }
   }
-  const runner = db.queryRunner;
+  const runner = db.queryRunner as PostgresQueryRunner | undefined;
   if (!runner) throw new Error('rows() needs a DataSource or a transactional EntityManager');
-  if (!options.prepare) return (await runner.query(text, params, true)).records as T[];
-  // TypeORM sends no named statements: the transaction's own connection is asked directly.
-  const client = (await (runner as PostgresQueryRunner).connect()) as PoolClient;
+  // The transaction's own connection is asked directly (TypeORM sends no named statements), and at once when it is
+  // open: statements issued together in one turn leave in the order they were issued, one round trip for all on the
+  // pipelined pool (a check-in's lock, move and read). em.query() waits a turn or two first: not for those.
+  const open = (runner as unknown as { databaseConnection?: PoolClient }).databaseConnection;
+  const client = open ?? ((await runner.connect()) as PoolClient);
   try {
     return (await client.query(query)).rows as T[];
   } catch (e) {

@@ -41,13 +41,47 @@ export interface TransactionOptions {
 }
 
 /**
+ * What a transaction's work returns when its last statement is sent and not yet answered: the COMMIT goes out right
+ * behind it on the pipelined connection, one round trip for both (the queue's changes, whose lock is held until the
+ * commit). Postgres answers a COMMIT after a failed statement with a rollback, not an error: inTransaction then throws
+ * the statement's error, so nothing of the work is kept and the caller hears why.
+ */
+export class CommitBehind<T> {
+  /** The last statement's error, or undefined once it succeeded (settled at once: never an unhandled rejection). */
+  readonly failure: Promise<unknown>;
+
+  constructor(
+    readonly value: T,
+    last: Promise<unknown>,
+  ) {
+    this.failure = last.then(
+      () => undefined,
+      (e: unknown) => e ?? new Error('the last statement of the transaction failed'),
+    );
+  }
+
+  /** The same statement in flight, behind the caller's own answer. */
+  carrying<U>(value: U): CommitBehind<U> {
+    return new CommitBehind(value, this.settled());
+  }
+
+  /** The value once the statement is answered (its error thrown): for a caller that writes more after it. */
+  async settled(): Promise<T> {
+    const failure = await this.failure;
+    if (failure !== undefined) throw failure;
+    return this.value;
+  }
+}
+
+/**
  * Runs `work` in one READ COMMITTED transaction. A deadlock or serialization failure rolls everything
  * back, so the work is simply tried again (a few times) instead of surfacing a 500. Inside a request, the
- * transaction first names its actor to Postgres (`kouan_actor()`), for the events and audit rows it writes.
+ * transaction first names its actor to Postgres (`kouan_actor()`), for the events and audit rows it writes. `work`
+ * may leave its last statement in flight (CommitBehind).
  */
 export async function inTransaction<T>(
   ds: DataSource,
-  work: (em: EntityManager) => Promise<T>,
+  work: (em: EntityManager) => Promise<T | CommitBehind<T>>,
   options: TransactionOptions = {},
 ): Promise<T> {
   const actor = options.actorInWork ? undefined : actorContext.getStore();
@@ -56,7 +90,8 @@ export async function inTransaction<T>(
     : work;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ds.transaction(run);
+      const done = await ds.transaction(run);
+      return done instanceof CommitBehind ? await done.settled() : done;
     } catch (e) {
       const code = pgError(e)?.code;
       if (!code || !RETRYABLE.has(code) || attempt >= 5) throw e;

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { actorContext, actorParam, Clock, DomainError, inTransaction, normalisePlate } from '@kouan/common';
+import {
+  actorContext,
+  actorParam,
+  Clock,
+  CommitBehind,
+  DomainError,
+  inTransaction,
+  normalisePlate,
+} from '@kouan/common';
 import { PortEvents } from '@kouan/ports';
 import { CheckInService, LaneArrivals, QueueTurns, YardService } from '@kouan/queue';
 import type { DeviceUpdate, GateAlert, GateOutcome } from '@kouan/realtime';
@@ -125,20 +133,25 @@ export class GateReadsService {
   ): Promise<{ answer: ReadAnswer; announce: Array<() => void> }> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await inTransaction(
+        return await inTransaction<{ answer: ReadAnswer; announce: Array<() => void> }>(
           this.ds,
           async (em) => {
             const announce: Array<() => void> = [];
             const answered = (answer: ReadAnswer) => ({ answer, announce });
             // This camera's reads of this plate one at a time, so the duplicate rule sees every earlier one; other
-            // plates and other cameras go on in parallel. The first statement names the actor too.
-            await this.reads.lockPlate(em, d.id, plate, actorParam());
+            // plates and other cameras go on in parallel. The first statement names the actor too. What follows the
+            // lock leaves with it, one round trip (the pool is pipelined, and Postgres runs them in order).
+            const locked = this.reads.lockPlate(em, d.id, plate, actorParam());
             const store: Store = (effect) => this.store(em, d, read, plate, cameraAt, effect, at);
-            if (read.confidence < d.anpr_min_confidence) return answered(await store({ outcome: 'low_confidence' }));
-            if (await this.reads.seenWithin(em, d.id, plate, at, d.dedupe_seconds))
-              return answered(await store({ outcome: 'duplicate' }));
+            if (read.confidence < d.anpr_min_confidence) {
+              const [, unsure] = await Promise.all([locked, store({ outcome: 'low_confidence' })]);
+              return answered(unsure);
+            }
+            const [, seen] = await Promise.all([locked, this.reads.seenWithin(em, d.id, plate, at, d.dedupe_seconds)]);
+            if (seen) return answered(await store({ outcome: 'duplicate' }));
             const effect = await this.effect(em, d, plate, at, announce, store);
-            return answered('readId' in effect ? effect : await store(effect));
+            if (effect instanceof CommitBehind) return effect.carrying(answered(effect.value));
+            return answered(await store(effect));
           },
           { actorInWork: true },
         );
@@ -237,7 +250,8 @@ export class GateReadsService {
 
   /**
    * What a fresh, sure read does at the device's position: its effect, or the stored answer when the read was stored
-   * on the way (a check-in stores it before it takes the queue's lock, so the lock is held for fewer statements).
+   * on the way (a check-in stores it before it takes the queue's lock, so the lock is held for fewer statements), with
+   * the check-in's port event still in flight.
    */
   private async effect(
     em: EntityManager,
@@ -246,7 +260,7 @@ export class GateReadsService {
     at: Date,
     announce: Array<() => void>,
     store: Store,
-  ): Promise<Effect | ReadAnswer> {
+  ): Promise<Effect | CommitBehind<ReadAnswer>> {
     if (d.position === 'holding_entry') {
       // As staff's check-in by plate, with this camera's holding area preferred for the bay. Its refusals come before
       // it writes (no booking, two firms', not booked, too early or late, papers missing: stored with the refusal, no
@@ -259,8 +273,9 @@ export class GateReadsService {
           storing = true;
           stored = await store({ outcome: 'checked_in', bookingId });
         });
-        announce.push(done.announce);
-        return stored as ReadAnswer;
+        announce.push(done.value.announce);
+        // The check-in's port event is still in flight: the read's transaction ends with it.
+        return done.carrying(stored as ReadAnswer);
       } catch (e) {
         if (!(e instanceof DomainError)) throw e;
         if (storing) throw new Raced();

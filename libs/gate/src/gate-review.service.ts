@@ -74,13 +74,15 @@ export class GateReviewService {
         );
       let bookingId: string | null = null;
       if (dto.action === 'check_in') {
-        const done = await this.checkIns.within(
-          em,
-          port,
-          { plate: r.plate, bookingId: dto.bookingId },
-          r.position === 'holding_entry' ? r.area_id : null,
-          at,
-        );
+        const done = await (
+          await this.checkIns.within(
+            em,
+            port,
+            { plate: r.plate, bookingId: dto.bookingId },
+            r.position === 'holding_entry' ? r.area_id : null,
+            at,
+          )
+        ).settled();
         bookingId = done.result.bookingId;
         announce = done.announce;
       }

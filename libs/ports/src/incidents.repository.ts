@@ -86,10 +86,9 @@ export class IncidentsRepository {
     direction: Direction,
     at: Date,
   ): Promise<{ port: CallPortRow | undefined; stops: CallStopRow[] }> {
-    const port = await one<CallPortRow>(em, 'SELECT counterpart, time_zone FROM ports WHERE code = $1 FOR SHARE', [
-      portCode,
-    ]);
-    const stops = await rows<CallStopRow>(
+    // Both in one round trip (the pool is pipelined): the stops are read after the port's row is held.
+    const held = one<CallPortRow>(em, 'SELECT counterpart, time_zone FROM ports WHERE code = $1 FOR SHARE', [portCode]);
+    const stopping = rows<CallStopRow>(
       em,
       `SELECT 'port_incident' AS code, kind, message AS reason, until FROM port_incidents
         WHERE port_code = $1 AND closed_at IS NULL AND (until IS NULL OR until > $3) AND kind = ANY($4::text[])
@@ -98,6 +97,7 @@ export class IncidentsRepository {
         WHERE port_code = $1 AND $2 = 'export' AND status = 'closed' AND (until IS NULL OR until > $3)`,
       [portCode, direction, at, CALL_STOPPING_KINDS],
     );
+    const [port, stops] = await Promise.all([held, stopping]);
     return { port, stops };
   }
 }

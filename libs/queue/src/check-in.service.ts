@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertPortScope, Principal } from '@kouan/auth';
 import { BookingTransitions } from '@kouan/booking';
-import { actorParam, Clock, DomainError, inTransaction, normalisePlate, notFound } from '@kouan/common';
+import { actorParam, Clock, CommitBehind, DomainError, inTransaction, normalisePlate, notFound } from '@kouan/common';
 import type { ParkingDto } from '@kouan/parking';
 import { ParkingService } from '@kouan/parking';
 import { isoInZone } from '@kouan/calendar';
@@ -57,10 +57,11 @@ export class CheckInService {
    * at its instant `at`, with no user behind it: a gate camera at a holding area's entry (`preferAreaId`, the area it
    * watches, gets the truck if it has a bay), or staff confirming a camera's read together with marking the read.
    * Nothing is published: the caller calls `announce` once its transaction has committed. The caller's transaction
-   * runs in its turn (QueueTurns.atPort).
+   * runs in its turn (QueueTurns.atPort), and its last statement is the change's port event, still in flight.
    *
    * `beforeLock`, once the truck passed every rule and before the queue's lock is taken, lets the caller write what
-   * the check-in means for it (a camera's read and its event) outside the time the lock is held; it is undone with
+   * the check-in means for it (a camera's read and its event) outside the time the lock is held: its first statement
+   * must be sent as it is called (rows()), so it leaves ahead of the lock in the same round trip. It is undone with
    * the rest if the move still fails (the truck checked in a moment ago by another hand).
    */
   async within(
@@ -70,10 +71,15 @@ export class CheckInService {
     preferAreaId: string | null,
     at: Date,
     beforeLock?: (bookingId: string) => Promise<void>,
-  ): Promise<{ result: CheckInResultDto; announce: () => void }> {
+  ): Promise<CommitBehind<{ result: CheckInResultDto; announce: () => void }>> {
     const bookingId = await this.pick(em, port, by, at);
-    const delta = await this.admitAndRecord(em, bookingId, preferAreaId, at, beforeLock);
-    return { result: answerOf(bookingId, delta), announce: () => this.notifier.changed(delta) };
+    const delta = await this.admit(em, bookingId, preferAreaId, at, beforeLock);
+    // The delta as its port event, in the caller's transaction, still in flight: the caller's work ends with it
+    // (CommitBehind), or waits for it (`settled`) before it writes more. Published once the transaction committed.
+    return new CommitBehind(
+      { result: answerOf(bookingId, delta), announce: () => this.notifier.changed(delta) },
+      this.notifier.record(em, delta, at),
+    );
   }
 
   /** The booking a gate check-in means (`atGate`): 404 none, 409 ambiguous_plate, 409 already_checked_in. */
@@ -135,23 +141,20 @@ export class CheckInService {
     preferAreaId: string | null,
     at: Date,
   ): Promise<CheckInResultDto> {
-    // The queue's lock names the actor (admit): nothing is written before it.
+    // The queue's lock names the actor (admit): nothing is written before it. The change's port event and the
+    // commit that ends the lock leave together.
     const delta = await this.turns.atPort(port, () =>
-      inTransaction(this.ds, (em) => this.admitAndRecord(em, bookingId, preferAreaId, at), { actorInWork: true }),
+      inTransaction<QueueDelta>(
+        this.ds,
+        async (em) => {
+          const changed = await this.admit(em, bookingId, preferAreaId, at);
+          return new CommitBehind(changed, this.notifier.record(em, changed, at));
+        },
+        { actorInWork: true },
+      ),
     );
     this.notifier.changed(delta);
     return answerOf(bookingId, delta);
-  }
-
-  /** admit, then the queue's delta as its port event, in `em`: returns the delta, to publish after the commit. */
-  private async admitAndRecord(
-    em: EntityManager,
-    bookingId: string,
-    preferAreaId: string | null,
-    at: Date,
-    beforeLock?: (bookingId: string) => Promise<void>,
-  ): Promise<QueueDelta> {
-    return this.notifier.record(em, await this.admit(em, bookingId, preferAreaId, at, beforeLock), at);
   }
 
   /**
@@ -193,13 +196,13 @@ export class CheckInService {
         },
       );
     }
-    await beforeLock?.(bookingId);
-    // Everything from here to the commit holds the queue's lock, so it is as few round trips as it can be: the
-    // queue's and the port's areas' locks, the move with its bay and the delta's read leave together on the
-    // pipelined connection (each call sends its statement in the same turn, in this order, and Postgres runs them
-    // one after the other, each seeing the one before); then the delta's port event, then the commit. The lock
-    // serialises check-ins of this port and direction, so the move's count of the slot's green-channel trucks and
-    // taking one more cannot overshoot the cap.
+    // What the caller writes before the lock, then everything to the commit that holds the queue's lock, as few
+    // round trips as it can be: the caller's writes, the queue's and the port's areas' locks, the move with its bay
+    // and the delta's read leave together on the pipelined connection (each call below sends its statement as it
+    // is made, and Postgres runs them in that order, each seeing the one before); then the delta's port event with
+    // the commit. The lock serialises check-ins of this port and direction, so the move's count of the slot's
+    // green-channel trucks and taking one more cannot overshoot the cap.
+    const written = beforeLock?.(bookingId);
     const locked = lockQueue(em, a.port_code, a.direction, {
       areas: true,
       generic: true,
@@ -230,7 +233,7 @@ export class CheckInService {
       at,
       bookingId,
     );
-    const [, done, delta] = await Promise.all([locked, moved, read]);
+    const [, , done, delta] = await Promise.all([written, locked, moved, read]);
     if (!done) throw new DomainError('already_checked_in', 'this truck was checked in a moment ago');
     return delta;
   }

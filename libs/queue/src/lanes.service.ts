@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { assertPortScope, Principal } from '@kouan/auth';
 import { BookingTransitions, illegalMove } from '@kouan/booking';
 import type { BookingStatus } from '@kouan/booking';
-import { actorParam, Clock, DomainError, inTransaction, notFound } from '@kouan/common';
+import { actorParam, Clock, CommitBehind, DomainError, inTransaction, notFound } from '@kouan/common';
 import type { LaneStatus } from '@kouan/ports';
 import { IncidentsReader, LanesRepository, PortEvents } from '@kouan/ports';
 import { isoInZone } from '@kouan/calendar';
@@ -90,19 +90,27 @@ export class LanesService {
         const lane = await this.lanes.holdForCall(em, laneId, port);
         if (!lane) throw notFound('lane');
         if (lane.status !== 'open') throw new DomainError('lane_not_open', `lane ${lane.name} is ${lane.status}`);
-        const { version } = await lockQueue(em, port, lane.direction, { generic: true, actor: actorParam() });
-        const forcedPast = await this.stops.judgeCall(em, port, lane.direction, at, force);
-        const head = await headOf(em, port, lane.direction, at);
+        // Under the queue's lock in three round trips (the pool is pipelined; each call below sends its statements
+        // as it is made, in order): the lock, what stops calls and the head; the call, the merge's count and the
+        // change's read; its port event with the commit.
+        const [{ version }, forcedPast, head] = await Promise.all([
+          lockQueue(em, port, lane.direction, { generic: true, actor: actorParam() }),
+          this.stops.judgeCall(em, port, lane.direction, at, force),
+          headOf(em, port, lane.direction, at),
+        ]);
         if (!head) throw new DomainError('queue_empty', 'no truck is waiting for this direction');
-        const truck = await this.transitions.call(
-          em,
-          head.id,
-          laneId,
-          messagesByLanguage('proceedToLane', (language) => ({ lane: laneLabel(lane.name, language) })),
-          at,
-        );
+        const [truck, , delta] = await Promise.all([
+          this.transitions.call(
+            em,
+            head.id,
+            laneId,
+            messagesByLanguage('proceedToLane', (language) => ({ lane: laneLabel(lane.name, language) })),
+            at,
+          ),
+          leaveMerge(em, port, lane.direction, head),
+          this.reader.delta(em, port, lane.direction, version, at, null, [head.id]),
+        ]);
         if (!truck) throw new DomainError('conflict', 'the head of the queue changed; call again');
-        await leaveMerge(em, port, lane.direction, head);
         if (forcedPast) {
           await this.events.append(
             em,
@@ -122,8 +130,7 @@ export class LanesService {
             at,
           );
         }
-        const delta = await this.reader.delta(em, port, lane.direction, version, at, null, [truck.id]);
-        return { truck, delta: await this.notifier.record(em, delta, at) };
+        return new CommitBehind({ truck, delta }, this.notifier.record(em, delta, at));
       },
       { actorInWork: true },
     );

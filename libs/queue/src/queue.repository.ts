@@ -527,7 +527,8 @@ export async function countMergeLeave(
   direction: string,
   green: boolean,
 ): Promise<void> {
-  await em.query(
+  await rows(
+    em,
     `UPDATE queue_state SET regular_since_priority = CASE WHEN $3 THEN 0 ELSE regular_since_priority + 1 END
      WHERE port_code = $1 AND direction = $2`,
     [port, direction, green],

@@ -1,0 +1,70 @@
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import type { Pool, PoolClient } from 'pg';
+import { CommitBehind, inTransaction, pgError } from '@kouan/common';
+import { startApi, TestApi } from '../support/harness';
+
+/**
+ * The pool's connections are pipelined (dataSourceOptions): statements issued together leave at once and are
+ * answered in order, each seeing the ones before (a check-in's lock, move and read). A transaction's last statement
+ * may be left in flight with its COMMIT right behind it (CommitBehind): kept when it succeeds, and when it fails the
+ * whole work is undone and its error thrown, though Postgres answers that COMMIT without an error.
+ */
+describe('pipelined connections and CommitBehind (real Postgres)', () => {
+  let api: TestApi;
+  const count = async () => (await api.ds.query(`SELECT count(*)::int AS n FROM pipeline_probe`))[0].n as number;
+
+  beforeAll(async () => {
+    api = await startApi();
+    await api.ds.query(`CREATE TABLE pipeline_probe (id int PRIMARY KEY)`);
+  });
+  afterAll(() => api.close());
+  beforeEach(() => api.ds.query(`TRUNCATE pipeline_probe`));
+
+  it('runs the pool pipelined: statements issued together are answered in order, each after the one before', async () => {
+    const pool = (api.ds.driver as PostgresDriver).master as Pool;
+    const client: PoolClient = await pool.connect();
+    try {
+      expect((client as unknown as { pipeline: boolean }).pipeline).toBe(true);
+    } finally {
+      client.release();
+    }
+    const seen = await inTransaction(api.ds, (em) =>
+      Promise.all([
+        em.query(`INSERT INTO pipeline_probe VALUES (1)`),
+        em.query(`INSERT INTO pipeline_probe SELECT max(id) + 1 FROM pipeline_probe`),
+        em.query(`SELECT array_agg(id ORDER BY id) AS ids FROM pipeline_probe`),
+      ]),
+    );
+    expect(seen[2]).toEqual([{ ids: [1, 2] }]);
+    expect(await count()).toBe(2);
+  });
+
+  it('commits behind a last statement that succeeds, and answers with the value', async () => {
+    const value = await inTransaction<string>(api.ds, async (em) => {
+      await em.query(`INSERT INTO pipeline_probe VALUES (1)`);
+      return new CommitBehind('kept', em.query(`INSERT INTO pipeline_probe VALUES (2)`));
+    });
+    expect(value).toBe('kept');
+    expect(await count()).toBe(2);
+  });
+
+  it('undoes the whole work and throws when the last statement fails behind its COMMIT', async () => {
+    const failed = await inTransaction<string>(api.ds, async (em) => {
+      await em.query(`INSERT INTO pipeline_probe VALUES (1)`);
+      // A duplicate key: the transaction is aborted, and the COMMIT behind it rolls back.
+      return new CommitBehind('not kept', em.query(`INSERT INTO pipeline_probe VALUES (1)`));
+    }).catch((e: unknown) => e);
+    expect(pgError(failed)).toEqual({ code: '23505', constraint: 'pipeline_probe_pkey' });
+    expect(await count()).toBe(0);
+    // Carried behind another answer (a gate read's, behind its check-in's event), the same.
+    const carried = await inTransaction<string>(api.ds, async (em) => {
+      await em.query(`INSERT INTO pipeline_probe VALUES (2)`);
+      return new CommitBehind(0, em.query(`INSERT INTO pipeline_probe VALUES (2)`)).carrying('not kept either');
+    }).catch((e: unknown) => e);
+    expect(pgError(carried)).toEqual({ code: '23505', constraint: 'pipeline_probe_pkey' });
+    expect(await count()).toBe(0);
+    // The connection serves the next transaction as before.
+    await inTransaction(api.ds, (em) => em.query(`INSERT INTO pipeline_probe VALUES (3)`));
+    expect(await count()).toBe(1);
+  });
+});
