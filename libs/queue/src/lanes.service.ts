@@ -61,14 +61,8 @@ export class LanesService {
         },
         at,
       );
-      return {
-        view: updated as LaneView,
-        delta: await this.notifier.record(
-          em,
-          await this.reader.delta(em, port, found.direction, version, at, null),
-          at,
-        ),
-      };
+      const delta = await this.reader.delta(em, port, found.direction, version, at, null);
+      return new CommitBehind({ view: updated as LaneView, delta }, this.notifier.record(em, delta, at));
     });
     this.notifier.changed(delta);
     return view;
@@ -181,7 +175,7 @@ export class LanesService {
         outcome === 'skip'
           ? await this.reader.delta(em, b.port_code, b.direction, version, at, bookingId)
           : await this.reader.delta(em, b.port_code, b.direction, version, at, null, [bookingId]);
-      return this.notifier.record(em, read, at);
+      return new CommitBehind(read, this.notifier.record(em, read, at));
     });
     this.notifier.changed(delta);
     return { status: to };

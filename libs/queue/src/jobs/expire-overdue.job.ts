@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BookingTransitions } from '@kouan/booking';
-import { Clock, inTransaction } from '@kouan/common';
+import { Clock, CommitBehind, inTransaction } from '@kouan/common';
 import { JobHandler, JobHandlerFor, JobName } from '@kouan/jobs';
 import { readmitBehindHead } from '../front-of-line';
 import { messagesByLanguage } from '../messages';
@@ -76,7 +76,7 @@ export class ExpireOverdueJob implements JobHandler<ExpireOverdueJobData> {
           ));
         const joined = back ? next : null;
         const delta = await this.reader.delta(em, port, direction, version, at, joined, gone);
-        return { gone, joined, rest, delta: await this.notifier.record(em, delta, at) };
+        return new CommitBehind({ gone, joined, rest, delta }, this.notifier.record(em, delta, at));
       });
       this.notifier.changed(step.delta);
       swept.noShows += step.gone.length;
