@@ -1,4 +1,5 @@
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import type { Socket } from 'node:net';
 import type { Pool, PoolClient } from 'pg';
 import { CommitBehind, inTransaction, pgError } from '@kouan/common';
 import { startApi, TestApi } from '../support/harness';
@@ -20,11 +21,17 @@ describe('pipelined connections and CommitBehind (real Postgres)', () => {
   afterAll(() => api.close());
   beforeEach(() => api.ds.query(`TRUNCATE pipeline_probe`));
 
-  it('runs the pool pipelined: statements issued together are answered in order, each after the one before', async () => {
+  it('runs the pool pipelined and corked: statements issued together leave in one write, answered in order', async () => {
     const pool = (api.ds.driver as PostgresDriver).master as Pool;
     const client: PoolClient = await pool.connect();
     try {
       expect((client as unknown as { pipeline: boolean }).pipeline).toBe(true);
+      // Sent together, and held in the corked socket until the continuations running now are done: one write.
+      const socket = (client as unknown as { connection: { stream: Socket } }).connection.stream;
+      const both = Promise.all([client.query('SELECT 1 AS one'), client.query('SELECT 2 AS two')]);
+      expect(socket.writableCorked).toBe(1);
+      const [one, two] = await both;
+      expect([one.rows, two.rows]).toEqual([[{ one: 1 }], [{ two: 2 }]]);
     } finally {
       client.release();
     }

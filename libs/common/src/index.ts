@@ -11,6 +11,7 @@ export * from './openapi';
 export * from './pagination.dto';
 export * from './clock';
 export * from './keyed-limit';
+export * from './coalesce-writes';
 export * from './actor';
 export * from './port-code.pipe';
 export * from './receiver-address';

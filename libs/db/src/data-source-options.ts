@@ -1,6 +1,15 @@
+import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
+import { coalesceWrites } from '@kouan/common';
 import { Env } from '@kouan/config';
+
+/** A connection's socket whose writes of one run of continuations leave together (see `stream` below). */
+function coalescingSocket(): Socket {
+  const socket = new Socket();
+  coalesceWrites(socket, 'microtasks');
+  return socket;
+}
 
 /**
  * The one definition of how every process (API, worker, CLI, tests) talks to Postgres. It names no entity: each lib
@@ -31,6 +40,9 @@ export function dataSourceOptions(
       max: env.dbPoolSize,
       application_name: 'kouan',
       pipeline: true,
+      // Each statement was a system call of its own (pg corks only its own messages): the statements issued together
+      // and a last one with its COMMIT now leave in one write (TLS, when asked for, wraps this socket).
+      stream: coalescingSocket,
       ...(env.dbIdleSeconds === undefined ? {} : { idleTimeoutMillis: env.dbIdleSeconds * 1000 }),
     },
   };

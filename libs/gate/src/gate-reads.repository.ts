@@ -182,7 +182,8 @@ export class GateReadsRepository {
 
   /** Keeps a read's picture (in the read's transaction). */
   async insertImage(em: EntityManager, readId: string, image: { contentType: string; bytes: Buffer }): Promise<void> {
-    await em.query(`INSERT INTO gate_read_images (read_id, content_type, bytes) VALUES ($1, $2, $3)`, [
+    // rows(): sent as it is called, right behind the read's row (GateReadsService.store).
+    await rows(em, `INSERT INTO gate_read_images (read_id, content_type, bytes) VALUES ($1, $2, $3)`, [
       readId,
       image.contentType,
       image.bytes,

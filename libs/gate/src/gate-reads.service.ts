@@ -44,8 +44,11 @@ interface Effect {
   reason?: string | null;
 }
 
-/** Stores the read with its effect (row, kept picture, `gate.read` event) in the read's transaction. */
-type Store = (effect: Effect) => Promise<ReadAnswer>;
+/**
+ * Stores the read with its effect (row, kept picture, `gate.read` event) in the read's transaction: sent as it is
+ * called, and still in flight (the read's transaction may end with it: CommitBehind).
+ */
+type Store = (effect: Effect) => CommitBehind<ReadAnswer>;
 
 /** A read whose check-in was refused after it was stored: its transaction is rolled back and taken again. */
 class Raced extends Error {}
@@ -138,20 +141,22 @@ export class GateReadsService {
           async (em) => {
             const announce: Array<() => void> = [];
             const answered = (answer: ReadAnswer) => ({ answer, announce });
+            // The read's row is its transaction's last statement: it leaves with the commit.
+            const finish = (stored: CommitBehind<ReadAnswer>) => stored.carrying(answered(stored.value));
             // This camera's reads of this plate one at a time, so the duplicate rule sees every earlier one; other
             // plates and other cameras go on in parallel. The first statement names the actor too. What follows the
             // lock leaves with it, one round trip (the pool is pipelined, and Postgres runs them in order).
             const locked = this.reads.lockPlate(em, d.id, plate, actorParam());
             const store: Store = (effect) => this.store(em, d, read, plate, cameraAt, effect, at);
             if (read.confidence < d.anpr_min_confidence) {
-              const [, unsure] = await Promise.all([locked, store({ outcome: 'low_confidence' })]);
-              return answered(unsure);
+              const unsure = store({ outcome: 'low_confidence' });
+              await locked;
+              return finish(unsure);
             }
             const [, seen] = await Promise.all([locked, this.reads.seenWithin(em, d.id, plate, at, d.dedupe_seconds)]);
-            if (seen) return answered(await store({ outcome: 'duplicate' }));
+            if (seen) return finish(store({ outcome: 'duplicate' }));
             const effect = await this.effect(em, d, plate, at, announce, store);
-            if (effect instanceof CommitBehind) return effect.carrying(answered(effect.value));
-            return answered(await store(effect));
+            return finish(effect instanceof CommitBehind ? effect : store(effect));
           },
           { actorInWork: true },
         );
@@ -163,8 +168,11 @@ export class GateReadsService {
     }
   }
 
-  /** The read's row with its outcome, its picture if the port keeps them, and its `gate.read` event (with an alert). */
-  private async store(
+  /**
+   * The read's row with its outcome, its picture if the port keeps them, and its `gate.read` event (with an alert):
+   * the answer at once, the statements in flight.
+   */
+  private store(
     em: EntityManager,
     d: SeenDevice,
     read: CameraRead,
@@ -172,7 +180,7 @@ export class GateReadsService {
     cameraAt: Date | null,
     effect: Effect,
     at: Date,
-  ): Promise<ReadAnswer> {
+  ): CommitBehind<ReadAnswer> {
     // The row as it will read back (its id made here), so its `gate.read` goes in the same statement.
     const row: ReadRow = {
       id: randomUUID(),
@@ -209,19 +217,24 @@ export class GateReadsService {
               : `${plate} is at ${d.name}, but no truck with that plate is called`,
           }
         : null;
-    await this.reads.insert(em, row, {
-      type: 'gate.read',
-      portCode: d.port_code,
-      direction: null,
-      data: { read: readUpdateOf(row), alert },
-    });
-    if (read.image && d.keep_gate_images) await this.reads.insertImage(em, row.id, read.image);
-    return {
-      readId: row.id,
-      outcome: row.outcome,
-      ...(row.booking_id ? { bookingId: row.booking_id } : {}),
-      ...(row.reason ? { reason: row.reason } : {}),
-    };
+    const written = Promise.all([
+      this.reads.insert(em, row, {
+        type: 'gate.read',
+        portCode: d.port_code,
+        direction: null,
+        data: { read: readUpdateOf(row), alert },
+      }),
+      read.image && d.keep_gate_images ? this.reads.insertImage(em, row.id, read.image) : undefined,
+    ]);
+    return new CommitBehind<ReadAnswer>(
+      {
+        readId: row.id,
+        outcome: row.outcome,
+        ...(row.booking_id ? { bookingId: row.booking_id } : {}),
+        ...(row.reason ? { reason: row.reason } : {}),
+      },
+      written,
+    );
   }
 
   /**
@@ -271,7 +284,7 @@ export class GateReadsService {
       try {
         const done = await this.checkIns.within(em, d.port_code, { plate }, d.area_id, at, async (bookingId) => {
           storing = true;
-          stored = await store({ outcome: 'checked_in', bookingId });
+          stored = await store({ outcome: 'checked_in', bookingId }).settled();
         });
         announce.push(done.value.announce);
         // The check-in's port event is still in flight: the read's transaction ends with it.

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { coalesceWrites } from '@kouan/common';
 
 /**
  * The `ws` server engine.io runs on (its `wsEngine`), with one change: the frames written to one websocket during
@@ -21,26 +22,8 @@ export class CoalescingWsServer extends WebSocketServer {
     callback: (client: WebSocket, request: IncomingMessage) => void,
   ): void {
     super.handleUpgrade(req, socket, head, (client, request) => {
-      coalesceWrites(socket);
+      coalesceWrites(socket, 'check');
       callback(client, request);
     });
   }
-}
-
-/** Corks `socket` at its first write in a turn of the event loop and uncorks it once the turn's I/O is done. */
-export function coalesceWrites(socket: Duplex): void {
-  const write = socket.write;
-  let corked = false;
-  const release = () => {
-    corked = false;
-    if (!socket.destroyed) socket.uncork();
-  };
-  socket.write = function (this: Duplex, ...args: Parameters<Duplex['write']>) {
-    if (!corked && !socket.writableEnded) {
-      corked = true;
-      socket.cork();
-      setImmediate(release);
-    }
-    return write.apply(this, args);
-  } as Duplex['write'];
 }
