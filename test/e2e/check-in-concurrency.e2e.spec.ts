@@ -3,7 +3,7 @@ import type TestAgent from 'supertest/lib/agent';
 import {
   API,
   bearer,
-  cargo,
+  bookNewTruck,
   createFirm,
   OPENING_HOURS,
   portDayClock,
@@ -48,17 +48,8 @@ describe('staff check-ins at once', () => {
     const slotId = (await slotAt(api, PORT)).id;
     for (let i = 0; i < TRUCKS; i++) {
       const perishable = i % 3 === 0;
-      const v = await api.http
-        .post(`${API}/vehicles`)
-        .set(bearer(firm.dispatcherToken))
-        .send({ plate: `云A${randomBytes(3).toString('hex').toUpperCase()}`, country: 'CN' })
-        .expect(201);
-      const b = await api.http
-        .post(`${API}/bookings`)
-        .set(bearer(firm.dispatcherToken))
-        .send({ slotId, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo({ perishable }) })
-        .expect(201);
-      trucks.push({ bookingId: b.body.id, plate: v.body.plate, perishable });
+      const plate = `云A${randomBytes(3).toString('hex').toUpperCase()}`;
+      trucks.push({ ...(await bookNewTruck(api.http, firm, slotId, plate, { perishable })), perishable });
     }
   });
   afterAll(() => api.close());

@@ -279,13 +279,14 @@ export interface BookedTruck {
 
 /**
  * A new truck of `firm` with `plate`, registered and booked into `slotId` with the firm's first driver through the
- * API (`http`: the test's API or another process of it).
+ * API (`http`: the test's API or another process of it), carrying `cargo(cargoOver)`.
  */
 export async function bookNewTruck(
   http: TestAgent,
   firm: TestFirm,
   slotId: string,
   plate: string,
+  cargoOver: Record<string, unknown> = {},
 ): Promise<BookedTruck> {
   const v = await http
     .post(`${API}/vehicles`)
@@ -295,7 +296,7 @@ export async function bookNewTruck(
   const b = await http
     .post(`${API}/bookings`)
     .set(bearer(firm.dispatcherToken))
-    .send({ slotId, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo() })
+    .send({ slotId, vehicleId: v.body.id, driverId: firm.driverIds[0], cargo: cargo(cargoOver) })
     .expect(201);
   return { bookingId: b.body.id, reference: b.body.reference, driverCode: b.body.driverCode, plate: v.body.plate };
 }
