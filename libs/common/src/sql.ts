@@ -23,9 +23,10 @@ function statementName(text: string): string {
 
 /**
  * Rows of a raw statement, whatever its kind (TypeORM returns `[rows, count]` for UPDATE/DELETE otherwise).
- * Inside a transaction pass its EntityManager (the statement is sent before this returns its promise: see below); outside, the DataSource: the statement then goes straight to
- * the driver's pool (one checkout, one round trip, no QueryRunner), which is the booking hot path. Errors are
- * wrapped as TypeORM's, so pgError() reads them the same way either way.
+ * Inside a transaction pass its EntityManager (the statement is sent before this returns its promise: see below);
+ * outside, the DataSource: the statement then goes straight to the driver's pool (one checkout, one round trip, no
+ * QueryRunner), which is the booking hot path. Errors are wrapped as TypeORM's, so pgError() reads them the same way
+ * either way.
  *
  * `prepare`: sent as a named prepared statement, planned once per connection; after five runs Postgres keeps a
  * generic plan when it costs no more than the custom ones. For the long statements run under a queue lock: the
