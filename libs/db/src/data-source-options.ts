@@ -41,7 +41,8 @@ export function dataSourceOptions(
       application_name: 'kouan',
       pipeline: true,
       // Each statement was a system call of its own (pg corks only its own messages): the statements issued together
-      // and a last one with its COMMIT now leave in one write (TLS, when asked for, wraps this socket).
+      // and a last one with its COMMIT now leave in one write. Over TLS (when asked for) the TLS socket writes to the
+      // connection below this one's `write`, so there each statement is a write again, as before.
       stream: coalescingSocket,
       ...(env.dbIdleSeconds === undefined ? {} : { idleTimeoutMillis: env.dbIdleSeconds * 1000 }),
     },
