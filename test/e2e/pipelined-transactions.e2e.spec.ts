@@ -1,7 +1,8 @@
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { Socket } from 'node:net';
 import type { Pool, PoolClient } from 'pg';
-import { CommitBehind, inTransaction, pgError } from '@kouan/common';
+import type { EntityManager } from 'typeorm';
+import { actorContext, CommitBehind, inTransaction, pgError } from '@kouan/common';
 import { startApi, TestApi } from '../support/harness';
 
 /**
@@ -12,6 +13,9 @@ import { startApi, TestApi } from '../support/harness';
  */
 describe('pipelined connections and CommitBehind (real Postgres)', () => {
   let api: TestApi;
+  const socketOf = (em: EntityManager) =>
+    (em.queryRunner as unknown as { databaseConnection: { connection: { stream: Socket } } }).databaseConnection
+      .connection.stream;
   const count = async () => (await api.ds.query(`SELECT count(*)::int AS n FROM pipeline_probe`))[0].n as number;
 
   beforeAll(async () => {
@@ -73,5 +77,47 @@ describe('pipelined connections and CommitBehind (real Postgres)', () => {
     // The connection serves the next transaction as before.
     await inTransaction(api.ds, (em) => em.query(`INSERT INTO pipeline_probe VALUES (3)`));
     expect(await count()).toBe(1);
+  });
+  it("sends BEGIN and the actor's name with the work's first statement, not a round trip ahead of it", async () => {
+    const actor = { id: 'pipeline-probe', role: 'port_staff', port: 'MOHAN' };
+    const seen = await actorContext.run(actor, () =>
+      inTransaction(api.ds, async (em) => {
+        const socket = socketOf(em);
+        // The work starts while BEGIN and the actor's statement still wait in the corked socket: not even sent.
+        const heldAtStart = { corked: socket.writableCorked, bytes: socket.writableLength };
+        let writes = 0;
+        for (const method of ['_write', '_writev'] as const) {
+          const original = socket[method] as (...args: unknown[]) => void;
+          socket[method] = function (this: Socket, ...args: unknown[]) {
+            writes++;
+            return original.apply(this, args);
+          } as never;
+        }
+        try {
+          const [row] = (await em.query(
+            `INSERT INTO pipeline_probe VALUES (1)
+             RETURNING current_setting('kouan.actor', true) AS actor`,
+          )) as { actor: string }[];
+          return { heldAtStart, writes, ...row };
+        } finally {
+          delete (socket as Partial<Socket>)._write;
+          delete (socket as Partial<Socket>)._writev;
+        }
+      }),
+    );
+    expect(seen.heldAtStart.corked).toBe(1);
+    expect(seen.heldAtStart.bytes).toBeGreaterThan(0);
+    // BEGIN, the actor and the insert left in one write, and ran in that order: the insert saw the actor, which is
+    // set for the transaction only (set_config's is_local), so it ran in the same transaction.
+    expect(seen.writes).toBe(1);
+    expect(JSON.parse(seen.actor)).toEqual(actor);
+    expect(await count()).toBe(1);
+    // A failing first statement fails the transaction as before, and the connection serves the next one.
+    const failed = await inTransaction(api.ds, (em) => em.query(`INSERT INTO pipeline_probe VALUES (1)`)).catch(
+      (e: unknown) => e,
+    );
+    expect(pgError(failed)).toEqual({ code: '23505', constraint: 'pipeline_probe_pkey' });
+    await inTransaction(api.ds, (em) => em.query(`INSERT INTO pipeline_probe VALUES (2)`));
+    expect(await count()).toBe(2);
   });
 });

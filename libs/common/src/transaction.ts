@@ -1,3 +1,4 @@
+import type { PoolClient } from 'pg';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { actorContext } from './actor';
 
@@ -19,26 +20,6 @@ export const isUniqueViolation = (e: unknown, constraint: string) => {
 };
 
 const RETRYABLE = new Set(['40001', '40P01']);
-
-/**
- * The select-list expression that names the transaction's actor to Postgres (`kouan_actor()`), given the SQL
- * parameter that holds actorParam(): for a transaction run with `{ actorInWork: true }`, in its first statement.
- */
-export const SET_ACTOR = (param: string) => `set_config('kouan.actor', ${param}, true)`;
-
-/** The actor of the request in progress as SET_ACTOR takes it ('' outside a request: kouan_actor() is then null). */
-export function actorParam(): string {
-  const actor = actorContext.getStore();
-  return actor ? JSON.stringify(actor) : '';
-}
-
-export interface TransactionOptions {
-  /**
-   * The work's first statement names the actor itself (SET_ACTOR in its select list): one round trip less, for the
-   * hot paths whose first statement is a lock anyway (a gate camera's read).
-   */
-  actorInWork?: boolean;
-}
 
 /**
  * What a transaction's work returns when its last statement is sent and not yet answered: the COMMIT goes out right
@@ -78,23 +59,56 @@ export class CommitBehind<T> {
  * back, so the work is simply tried again (a few times) instead of surfacing a 500. Inside a request, the
  * transaction first names its actor to Postgres (`kouan_actor()`), for the events and audit rows it writes. `work`
  * may leave its last statement in flight (CommitBehind).
+ *
+ * BEGIN, and the statement that names the actor, are not waited for: they leave with the work's first statement on
+ * the pipelined connection, and Postgres runs them first. A transaction costs its work's round trips and its COMMIT's,
+ * not two or three more (TypeORM's startTransaction waits for BEGIN's answer before the work may start).
  */
 export async function inTransaction<T>(
   ds: DataSource,
   work: (em: EntityManager) => Promise<T | CommitBehind<T>>,
-  options: TransactionOptions = {},
 ): Promise<T> {
-  const actor = options.actorInWork ? undefined : actorContext.getStore();
-  const run = actor
-    ? (em: EntityManager) => em.query(`SELECT ${SET_ACTOR('$1')}`, [JSON.stringify(actor)]).then(() => work(em))
-    : work;
   for (let attempt = 1; ; attempt++) {
     try {
-      const done = await ds.transaction(run);
-      return done instanceof CommitBehind ? await done.settled() : done;
+      return await transactionOnce(ds, work);
     } catch (e) {
       const code = pgError(e)?.code;
       if (!code || !RETRYABLE.has(code) || attempt >= 5) throw e;
     }
+  }
+}
+
+async function transactionOnce<T>(
+  ds: DataSource,
+  work: (em: EntityManager) => Promise<T | CommitBehind<T>>,
+): Promise<T> {
+  const runner = ds.createQueryRunner();
+  try {
+    const client = (await runner.connect()) as PoolClient;
+    const actor = actorContext.getStore();
+    const sent = (text: string, params?: unknown[]) =>
+      client.query(text, params).catch((e: unknown) => {
+        throw new QueryFailedError(text, params, e as Error);
+      });
+    const opening = Promise.all([
+      sent('BEGIN'),
+      // The actor as the transaction-local `kouan.actor` (kouan_actor()), for the events and audit rows it writes.
+      actor ? sent(`SELECT set_config('kouan.actor', $1, true)`, [JSON.stringify(actor)]) : undefined,
+    ]);
+    // Its failure fails the work's statements too, which the work throws first; awaited below all the same.
+    opening.catch(() => undefined);
+    // TypeORM's own bookkeeping, as its startTransaction leaves it: em.save() in the work joins this transaction
+    // instead of opening one of its own, and commitTransaction/rollbackTransaction below send COMMIT/ROLLBACK.
+    Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
+    const done = await work(runner.manager);
+    // A last statement left in flight (CommitBehind) has its COMMIT right behind it.
+    await runner.commitTransaction();
+    await opening;
+    return done instanceof CommitBehind ? await done.settled() : done;
+  } catch (e) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    throw e;
+  } finally {
+    await runner.release();
   }
 }

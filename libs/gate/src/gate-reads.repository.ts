@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { DomainError, one, rows, SET_ACTOR } from '@kouan/common';
+import { DomainError, one, rows } from '@kouan/common';
 import { type NewPortEvent, PORT_EVENT, portEventParams } from '@kouan/ports';
 import type { DevicePosition, GateOutcome, GateReadUpdate } from '@kouan/realtime';
 import { GateResolution, OPEN_OUTCOMES } from './entities/gate-read.entity';
@@ -86,14 +86,13 @@ export async function orRefusal<T>(em: EntityManager, work: () => Promise<T>): P
 export class GateReadsRepository {
   /**
    * Holds, until the transaction ends, the lock of one camera's reads of one plate (an advisory lock on the two
-   * hashes: two keys that collide only make two reads wait for each other). The read's first statement: it also
-   * names the transaction's actor (`actor`: actorParam(), for a transaction run with `actorInWork`).
+   * hashes: two keys that collide only make two reads wait for each other). The read's first statement.
    */
-  async lockPlate(em: EntityManager, deviceId: string, plate: string, actor: string): Promise<void> {
+  async lockPlate(em: EntityManager, deviceId: string, plate: string): Promise<void> {
     await rows(
       em,
-      `SELECT ${SET_ACTOR('$3')}, pg_advisory_xact_lock(hashtext($1), hashtext($2))`,
-      [deviceId, plate, actor],
+      `SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`,
+      [deviceId, plate],
       {
         prepare: true,
       },

@@ -4,7 +4,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   actorContext,
-  actorParam,
   Clock,
   CommitBehind,
   DomainError,
@@ -144,9 +143,9 @@ export class GateReadsService {
             // The read's row is its transaction's last statement: it leaves with the commit.
             const finish = (stored: CommitBehind<ReadAnswer>) => stored.carrying(answered(stored.value));
             // This camera's reads of this plate one at a time, so the duplicate rule sees every earlier one; other
-            // plates and other cameras go on in parallel. The first statement names the actor too. What follows the
-            // lock leaves with it, one round trip (the pool is pipelined, and Postgres runs them in order).
-            const locked = this.reads.lockPlate(em, d.id, plate, actorParam());
+            // plates and other cameras go on in parallel. What follows the lock leaves with it (and with BEGIN), one
+            // round trip (the pool is pipelined, and Postgres runs them in order).
+            const locked = this.reads.lockPlate(em, d.id, plate);
             const store: Store = (effect) => this.store(em, d, read, plate, cameraAt, effect, at);
             if (read.confidence < d.anpr_min_confidence) {
               const unsure = store({ outcome: 'low_confidence' });
@@ -158,7 +157,6 @@ export class GateReadsService {
             const effect = await this.effect(em, d, plate, at, announce, store);
             return finish(effect instanceof CommitBehind ? effect : store(effect));
           },
-          { actorInWork: true },
         );
       } catch (e) {
         if (!(e instanceof Raced)) throw e;

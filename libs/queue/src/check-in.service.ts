@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertPortScope, Principal } from '@kouan/auth';
 import { BookingTransitions } from '@kouan/booking';
-import { actorParam, Clock, CommitBehind, DomainError, inTransaction, normalisePlate, notFound } from '@kouan/common';
+import { Clock, CommitBehind, DomainError, inTransaction, normalisePlate, notFound } from '@kouan/common';
 import type { ParkingDto } from '@kouan/parking';
 import { ParkingService } from '@kouan/parking';
 import { isoInZone } from '@kouan/calendar';
@@ -150,7 +150,6 @@ export class CheckInService {
           const changed = await this.admit(em, bookingId, preferAreaId, at);
           return new CommitBehind(changed, this.notifier.record(em, changed, at));
         },
-        { actorInWork: true },
       ),
     );
     this.notifier.changed(delta);
@@ -203,11 +202,7 @@ export class CheckInService {
     // the commit. The lock serialises check-ins of this port and direction, so the move's count of the slot's
     // green-channel trucks and taking one more cannot overshoot the cap.
     const written = beforeLock?.(bookingId);
-    const locked = lockQueue(em, a.port_code, a.direction, {
-      areas: true,
-      generic: true,
-      actor: actorParam(),
-    });
+    const locked = lockQueue(em, a.port_code, a.direction, { areas: true, generic: true });
     const moved = this.transitions.checkIn(
       em,
       bookingId,

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { assertPortScope, Principal } from '@kouan/auth';
 import { BookingTransitions, illegalMove } from '@kouan/booking';
 import type { BookingStatus } from '@kouan/booking';
-import { actorParam, Clock, CommitBehind, DomainError, inTransaction, notFound } from '@kouan/common';
+import { Clock, CommitBehind, DomainError, inTransaction, notFound } from '@kouan/common';
 import type { LaneStatus } from '@kouan/ports';
 import { IncidentsReader, LanesRepository, PortEvents } from '@kouan/ports';
 import { isoInZone } from '@kouan/calendar';
@@ -88,7 +88,7 @@ export class LanesService {
         // as it is made, in order): the lock, what stops calls and the head; the call, the merge's count and the
         // change's read; its port event with the commit.
         const [{ version }, forcedPast, head] = await Promise.all([
-          lockQueue(em, port, lane.direction, { generic: true, actor: actorParam() }),
+          lockQueue(em, port, lane.direction, { generic: true }),
           this.stops.judgeCall(em, port, lane.direction, at, force),
           headOf(em, port, lane.direction, at),
         ]);
@@ -126,7 +126,6 @@ export class LanesService {
         }
         return new CommitBehind({ truck, delta }, this.notifier.record(em, delta, at));
       },
-      { actorInWork: true },
     );
     this.notifier.changed(called.delta);
     return { bookingId: called.truck.id, reference: called.truck.reference, plate: called.truck.plate };

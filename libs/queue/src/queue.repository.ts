@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { BookingStatus } from '@kouan/booking';
-import { one, rows, SET_ACTOR, StatementOptions } from '@kouan/common';
+import { one, rows, StatementOptions } from '@kouan/common';
 import { LOCK_PORT_AREAS } from '@kouan/parking';
 import { FEES_IN_FORCE } from '@kouan/ports';
 
@@ -473,15 +473,12 @@ const GENERIC_PLANS = `set_config('plan_cache_mode', 'force_generic_plan', true)
  * custom plan, 0.6 ms in all on its generic one; a call's HEAD 1.5 against 0.24 ms and its changeRows (moved) 2.4
  * against 0.44 ms. Only for the paths so measured (check-in, call-next): forced under every lock, some statement of
  * the lane and yard paths ran slower on its generic plan (bench:gate 115–123 s against 74 s, stop 29).
- *
- * `actor` (actorParam()): the same statement names the transaction's actor, for a transaction run with
- * `actorInWork` that writes nothing before its queue's lock (a check-in, a call): one round trip less.
  */
 export async function lockQueue(
   em: EntityManager,
   port: string,
   direction: string,
-  { areas = false, generic = false, actor }: { areas?: boolean; generic?: boolean; actor?: string } = {},
+  { areas = false, generic = false }: { areas?: boolean; generic?: boolean } = {},
 ): Promise<{ version: number; since: number }> {
   const row = await one<{ version: string; regular_since_priority: number }>(
     em,
@@ -490,10 +487,10 @@ export async function lockQueue(
        ON CONFLICT (port_code, direction) DO UPDATE SET version = q.version + 1
        RETURNING q.version, q.regular_since_priority
      )
-     SELECT q.version, q.regular_since_priority${generic ? `, ${GENERIC_PLANS}` : ''}${actor === undefined ? '' : `, ${SET_ACTOR('$3')}`} FROM q
+     SELECT q.version, q.regular_since_priority${generic ? `, ${GENERIC_PLANS}` : ''} FROM q
      -- Lateral on q, so the areas are locked after the queue (every lock in one order: no deadlock).
      ${areas ? `CROSS JOIN LATERAL (SELECT count(*) FROM (${LOCK_PORT_AREAS('$1')}) a WHERE q.version > 0) locked` : ''}`,
-    actor === undefined ? [port, direction] : [port, direction, actor],
+    [port, direction],
     PREPARED,
   );
   return { version: Number(row?.version), since: row?.regular_since_priority ?? 0 };
