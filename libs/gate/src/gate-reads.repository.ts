@@ -89,14 +89,9 @@ export class GateReadsRepository {
    * hashes: two keys that collide only make two reads wait for each other). The read's first statement.
    */
   async lockPlate(em: EntityManager, deviceId: string, plate: string): Promise<void> {
-    await rows(
-      em,
-      `SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`,
-      [deviceId, plate],
-      {
-        prepare: true,
-      },
-    );
+    await rows(em, `SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [deviceId, plate], {
+      prepare: true,
+    });
   }
 
   /**

@@ -2,14 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import {
-  actorContext,
-  Clock,
-  CommitBehind,
-  DomainError,
-  inTransaction,
-  normalisePlate,
-} from '@kouan/common';
+import { actorContext, Clock, CommitBehind, DomainError, inTransaction, normalisePlate } from '@kouan/common';
 import { PortEvents } from '@kouan/ports';
 import { CheckInService, LaneArrivals, QueueTurns, YardService } from '@kouan/queue';
 import type { DeviceUpdate, GateAlert, GateOutcome } from '@kouan/realtime';
@@ -135,29 +128,26 @@ export class GateReadsService {
   ): Promise<{ answer: ReadAnswer; announce: Array<() => void> }> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await inTransaction<{ answer: ReadAnswer; announce: Array<() => void> }>(
-          this.ds,
-          async (em) => {
-            const announce: Array<() => void> = [];
-            const answered = (answer: ReadAnswer) => ({ answer, announce });
-            // The read's row is its transaction's last statement: it leaves with the commit.
-            const finish = (stored: CommitBehind<ReadAnswer>) => stored.carrying(answered(stored.value));
-            // This camera's reads of this plate one at a time, so the duplicate rule sees every earlier one; other
-            // plates and other cameras go on in parallel. What follows the lock leaves with it (and with BEGIN), one
-            // round trip (the pool is pipelined, and Postgres runs them in order).
-            const locked = this.reads.lockPlate(em, d.id, plate);
-            const store: Store = (effect) => this.store(em, d, read, plate, cameraAt, effect, at);
-            if (read.confidence < d.anpr_min_confidence) {
-              const unsure = store({ outcome: 'low_confidence' });
-              await locked;
-              return finish(unsure);
-            }
-            const [, seen] = await Promise.all([locked, this.reads.seenWithin(em, d.id, plate, at, d.dedupe_seconds)]);
-            if (seen) return finish(store({ outcome: 'duplicate' }));
-            const effect = await this.effect(em, d, plate, at, announce, store);
-            return finish(effect instanceof CommitBehind ? effect : store(effect));
-          },
-        );
+        return await inTransaction<{ answer: ReadAnswer; announce: Array<() => void> }>(this.ds, async (em) => {
+          const announce: Array<() => void> = [];
+          const answered = (answer: ReadAnswer) => ({ answer, announce });
+          // The read's row is its transaction's last statement: it leaves with the commit.
+          const finish = (stored: CommitBehind<ReadAnswer>) => stored.carrying(answered(stored.value));
+          // This camera's reads of this plate one at a time, so the duplicate rule sees every earlier one; other
+          // plates and other cameras go on in parallel. What follows the lock leaves with it (and with BEGIN), one
+          // round trip (the pool is pipelined, and Postgres runs them in order).
+          const locked = this.reads.lockPlate(em, d.id, plate);
+          const store: Store = (effect) => this.store(em, d, read, plate, cameraAt, effect, at);
+          if (read.confidence < d.anpr_min_confidence) {
+            const unsure = store({ outcome: 'low_confidence' });
+            await locked;
+            return finish(unsure);
+          }
+          const [, seen] = await Promise.all([locked, this.reads.seenWithin(em, d.id, plate, at, d.dedupe_seconds)]);
+          if (seen) return finish(store({ outcome: 'duplicate' }));
+          const effect = await this.effect(em, d, plate, at, announce, store);
+          return finish(effect instanceof CommitBehind ? effect : store(effect));
+        });
       } catch (e) {
         if (!(e instanceof Raced)) throw e;
         if (attempt >= MAX_ATTEMPTS)

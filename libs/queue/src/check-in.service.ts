@@ -144,13 +144,10 @@ export class CheckInService {
     // The queue's lock names the actor (admit): nothing is written before it. The change's port event and the
     // commit that ends the lock leave together.
     const delta = await this.turns.atPort(port, () =>
-      inTransaction<QueueDelta>(
-        this.ds,
-        async (em) => {
-          const changed = await this.admit(em, bookingId, preferAreaId, at);
-          return new CommitBehind(changed, this.notifier.record(em, changed, at));
-        },
-      ),
+      inTransaction<QueueDelta>(this.ds, async (em) => {
+        const changed = await this.admit(em, bookingId, preferAreaId, at);
+        return new CommitBehind(changed, this.notifier.record(em, changed, at));
+      }),
     );
     this.notifier.changed(delta);
     return answerOf(bookingId, delta);

@@ -78,55 +78,52 @@ export class LanesService {
     assertPortScope(p, port);
     const at = this.clock.now();
     // The queue's lock names the actor: before it, only the lane's row is read (and held).
-    const called = await inTransaction(
-      this.ds,
-      async (em) => {
-        const lane = await this.lanes.holdForCall(em, laneId, port);
-        if (!lane) throw notFound('lane');
-        if (lane.status !== 'open') throw new DomainError('lane_not_open', `lane ${lane.name} is ${lane.status}`);
-        // Under the queue's lock in three round trips (the pool is pipelined; each call below sends its statements
-        // as it is made, in order): the lock, what stops calls and the head; the call, the merge's count and the
-        // change's read; its port event with the commit.
-        const [{ version }, forcedPast, head] = await Promise.all([
-          lockQueue(em, port, lane.direction, { generic: true }),
-          this.stops.judgeCall(em, port, lane.direction, at, force),
-          headOf(em, port, lane.direction, at),
-        ]);
-        if (!head) throw new DomainError('queue_empty', 'no truck is waiting for this direction');
-        const [truck, , delta] = await Promise.all([
-          this.transitions.call(
-            em,
-            head.id,
-            laneId,
-            messagesByLanguage('proceedToLane', (language) => ({ lane: laneLabel(lane.name, language) })),
-            at,
-          ),
-          leaveMerge(em, port, lane.direction, head),
-          this.reader.delta(em, port, lane.direction, version, at, null, [head.id]),
-        ]);
-        if (!truck) throw new DomainError('conflict', 'the head of the queue changed; call again');
-        if (forcedPast) {
-          await this.events.append(
-            em,
-            {
-              type: 'call.forced',
-              portCode: port,
+    const called = await inTransaction(this.ds, async (em) => {
+      const lane = await this.lanes.holdForCall(em, laneId, port);
+      if (!lane) throw notFound('lane');
+      if (lane.status !== 'open') throw new DomainError('lane_not_open', `lane ${lane.name} is ${lane.status}`);
+      // Under the queue's lock in three round trips (the pool is pipelined; each call below sends its statements
+      // as it is made, in order): the lock, what stops calls and the head; the call, the merge's count and the
+      // change's read; its port event with the commit.
+      const [{ version }, forcedPast, head] = await Promise.all([
+        lockQueue(em, port, lane.direction, { generic: true }),
+        this.stops.judgeCall(em, port, lane.direction, at, force),
+        headOf(em, port, lane.direction, at),
+      ]);
+      if (!head) throw new DomainError('queue_empty', 'no truck is waiting for this direction');
+      const [truck, , delta] = await Promise.all([
+        this.transitions.call(
+          em,
+          head.id,
+          laneId,
+          messagesByLanguage('proceedToLane', (language) => ({ lane: laneLabel(lane.name, language) })),
+          at,
+        ),
+        leaveMerge(em, port, lane.direction, head),
+        this.reader.delta(em, port, lane.direction, version, at, null, [head.id]),
+      ]);
+      if (!truck) throw new DomainError('conflict', 'the head of the queue changed; call again');
+      if (forcedPast) {
+        await this.events.append(
+          em,
+          {
+            type: 'call.forced',
+            portCode: port,
+            direction: lane.direction,
+            data: {
+              laneId,
+              lane: lane.name,
               direction: lane.direction,
-              data: {
-                laneId,
-                lane: lane.name,
-                direction: lane.direction,
-                bookingId: truck.id,
-                reference: truck.reference,
-                past: forcedPast,
-              },
+              bookingId: truck.id,
+              reference: truck.reference,
+              past: forcedPast,
             },
-            at,
-          );
-        }
-        return new CommitBehind({ truck, delta }, this.notifier.record(em, delta, at));
-      },
-    );
+          },
+          at,
+        );
+      }
+      return new CommitBehind({ truck, delta }, this.notifier.record(em, delta, at));
+    });
     this.notifier.changed(called.delta);
     return { bookingId: called.truck.id, reference: called.truck.reference, plate: called.truck.plate };
   }
