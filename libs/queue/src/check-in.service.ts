@@ -141,8 +141,8 @@ export class CheckInService {
     preferAreaId: string | null,
     at: Date,
   ): Promise<CheckInResultDto> {
-    // The queue's lock names the actor (admit): nothing is written before it. The change's port event and the
-    // commit that ends the lock leave together.
+    // Nothing is written before the queue's lock (admit). The change's port event and the commit that ends the lock
+    // leave together.
     const delta = await this.turns.atPort(port, () =>
       inTransaction<QueueDelta>(this.ds, async (em) => {
         const changed = await this.admit(em, bookingId, preferAreaId, at);

@@ -77,7 +77,7 @@ export class LanesService {
   async callNext(p: Principal, port: string, laneId: string, force = false): Promise<CalledTruckDto> {
     assertPortScope(p, port);
     const at = this.clock.now();
-    // The queue's lock names the actor: before it, only the lane's row is read (and held).
+    // Before the queue's lock, only the lane's row is read (and held): it leaves with BEGIN.
     const called = await inTransaction(this.ds, async (em) => {
       const lane = await this.lanes.holdForCall(em, laneId, port);
       if (!lane) throw notFound('lane');
