@@ -9,11 +9,11 @@ import { ParkingService } from '@kouan/parking';
 import { isoInZone } from '@kouan/calendar';
 import type { QueueDelta, QueueTruck } from '@kouan/realtime';
 import { bookingUpdate } from '@kouan/realtime';
-import { activeByReference, arrivalOf, phoneCheckInAllowed, plateHolders } from './check-in.repository';
+import { Arrival, arrivalByReference, arrivalOf, phoneCheckInAllowed, plateHolders } from './check-in.repository';
 import type { CheckInCandidateDto, CheckInResultDto } from './dto/queue.dto';
 import { message } from './messages';
 import { QueueNotifier } from './queue-notifier';
-import { lockQueue, queueOfBooking } from './queue.repository';
+import { lockQueue } from './queue.repository';
 import { QueueReadService } from './queue-read.service';
 import { QueueTurns } from './queue-turns';
 
@@ -49,7 +49,7 @@ export class CheckInService {
   async atGate(principal: Principal, port: string, by: GateCheckIn): Promise<CheckInResultDto> {
     assertPortScope(principal, port);
     const at = this.clock.now();
-    return this.checkIn(port, await this.pick(this.ds, port, by, at), null, at);
+    return this.checkIn(await this.pick(this.ds, port, by, at), null, at);
   }
 
   /**
@@ -72,8 +72,9 @@ export class CheckInService {
     at: Date,
     beforeLock?: (bookingId: string) => Promise<void>,
   ): Promise<CommitBehind<{ result: CheckInResultDto; announce: () => void }>> {
-    const bookingId = await this.pick(em, port, by, at);
-    const delta = await this.admit(em, bookingId, preferAreaId, at, beforeLock);
+    const arrival = await this.pick(em, port, by, at);
+    const bookingId = arrival.id;
+    const delta = await this.admit(em, arrival, preferAreaId, at, beforeLock);
     // The delta as its port event, in the caller's transaction, still in flight: the caller's work ends with it
     // (CommitBehind), or waits for it (`settled`) before it writes more. Published once the transaction committed.
     return new CommitBehind(
@@ -82,12 +83,15 @@ export class CheckInService {
     );
   }
 
-  /** The booking a gate check-in means (`atGate`): 404 none, 409 ambiguous_plate, 409 already_checked_in. */
-  private async pick(db: DataSource | EntityManager, port: string, by: GateCheckIn, at: Date): Promise<string> {
+  /**
+   * The booking a gate check-in means (`atGate`), with what check-in needs to decide (one statement): 404 none, 409
+   * ambiguous_plate, 409 already_checked_in.
+   */
+  private async pick(db: DataSource | EntityManager, port: string, by: GateCheckIn, at: Date): Promise<Arrival> {
     if (by.reference !== undefined) {
-      const found = await activeByReference(db, by.reference, port);
+      const found = await arrivalByReference(db, by.reference, port, at);
       if (!found) throw notFound(`an active booking ${by.reference} at ${port}`);
-      return found.id;
+      return found;
     }
     const plate = normalisePlate(by.plate as string) as string;
     const holders = await plateHolders(db, plate, port, at);
@@ -110,63 +114,58 @@ export class CheckInService {
     }
     const found = picked[0];
     if (found.status !== 'booked') throw new DomainError('already_checked_in', `${plate} is already ${found.status}`);
-    return found.id;
+    return found;
   }
 
   /** The driver's phone, from inside one of the port's holding areas. */
   async byLocation(principal: Principal, point: { lat: number; lon: number }): Promise<CheckInResultDto> {
     const bookingId = principal.bookingId as string;
     const at = this.clock.now();
-    const booking = await queueOfBooking(this.ds, bookingId);
-    if (!booking) throw notFound('booking');
+    const arrival = await arrivalOf(this.ds, bookingId, at);
+    if (!arrival) throw notFound('booking');
+    const port = arrival.port_code;
     // Where cameras see trucks in, a phone's position (sent as the phone likes) checks nobody in.
-    if (!(await phoneCheckInAllowed(this.ds, booking.port_code)))
+    if (!(await phoneCheckInAllowed(this.ds, port)))
       throw new DomainError(
         'phone_check_in_off',
-        `${booking.port_code} checks trucks in at its holding areas' gates: drive in and the camera or staff check you in`,
+        `${port} checks trucks in at its holding areas' gates: drive in and the camera or staff check you in`,
       );
-    const areaId = await this.parking.areaAt(booking.port_code, point);
+    const areaId = await this.parking.areaAt(port, point);
     if (!areaId)
-      throw new DomainError(
-        'outside_geofence',
-        `you are not inside a holding area of ${booking.port_code}; drive there first`,
-      );
-    return this.checkIn(booking.port_code, bookingId, areaId, at);
+      throw new DomainError('outside_geofence', `you are not inside a holding area of ${port}; drive there first`);
+    return this.checkIn(arrival, areaId, at);
   }
 
-  /** Checks a truck in at `at` (its window is judged then, and the line it joins is the line of then). */
-  private async checkIn(
-    port: string,
-    bookingId: string,
-    preferAreaId: string | null,
-    at: Date,
-  ): Promise<CheckInResultDto> {
+  /**
+   * Checks a truck in at `at` (its window is judged then, and the line it joins is the line of then), from what was
+   * read of it at `at` (`arrival`, before its turn: the move itself takes only a truck still booked).
+   */
+  private async checkIn(arrival: Arrival, preferAreaId: string | null, at: Date): Promise<CheckInResultDto> {
     // Nothing is written before the queue's lock (admit). The change's port event and the commit that ends the lock
     // leave together.
-    const delta = await this.turns.atPort(port, () =>
+    const delta = await this.turns.atPort(arrival.port_code, () =>
       inTransaction<QueueDelta>(this.ds, async (em) => {
-        const changed = await this.admit(em, bookingId, preferAreaId, at);
+        const changed = await this.admit(em, arrival, preferAreaId, at);
         return new CommitBehind(changed, this.notifier.record(em, changed, at));
       }),
     );
     this.notifier.changed(delta);
-    return answerOf(bookingId, delta);
+    return answerOf(arrival.id, delta);
   }
 
   /**
-   * Queue lock first (as every queue change), then the booking moves booked → checked_in only if it still
-   * is booked: a second check-in of the same truck, from any process, finds nothing to move (409). Returns the
-   * queue's delta, read after the move under the lock.
+   * The truck's rules judged on `a` (what was read of it at `at`), then the queue's lock (as every queue change), and
+   * the booking moves booked → checked_in only if it still is booked: a second check-in of the same truck, from any
+   * process, finds nothing to move (409). Returns the queue's delta, read after the move under the lock.
    */
   private async admit(
     em: EntityManager,
-    bookingId: string,
+    a: Arrival,
     preferAreaId: string | null,
     at: Date,
     beforeLock?: (bookingId: string) => Promise<void>,
   ): Promise<QueueDelta> {
-    const a = await arrivalOf(em, bookingId, at);
-    if (!a) throw notFound('booking');
+    const bookingId = a.id;
     if (a.status !== 'booked') {
       throw a.status === 'checked_in' || a.status === 'called'
         ? new DomainError('already_checked_in', `this truck is already ${a.status}`)
