@@ -73,12 +73,11 @@ export class CheckInService {
     beforeLock?: (bookingId: string) => Promise<void>,
   ): Promise<CommitBehind<{ result: CheckInResultDto; announce: () => void }>> {
     const arrival = await this.pick(em, port, by, at);
-    const bookingId = arrival.id;
     const delta = await this.admit(em, arrival, preferAreaId, at, beforeLock);
     // The delta as its port event, in the caller's transaction, still in flight: the caller's work ends with it
     // (CommitBehind), or waits for it (`settled`) before it writes more. Published once the transaction committed.
     return new CommitBehind(
-      { result: answerOf(bookingId, delta), announce: () => this.notifier.changed(delta) },
+      { result: answerOf(arrival.id, delta), announce: () => this.notifier.changed(delta) },
       this.notifier.record(em, delta, at),
     );
   }
